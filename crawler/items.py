@@ -1,0 +1,17 @@
+"""What the spiders yield and the item pipelines fill in, one stage at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tagging.article import Article, RawArticle
+from tagging.markup import CleanBody
+
+
+@dataclass
+class ArticleItem:
+    """An article on its way through the pipelines: parsed (spider) → cleaned → tagged → indexed."""
+
+    raw: RawArticle
+    cleaned: CleanBody | None = None
+    article: Article | None = None

@@ -1,0 +1,46 @@
+"""Scrapy settings for finnews: every knob in one place. Site endpoints default to the real sites;
+tests and the demo point them at a local replica with -s NAME=VALUE."""
+
+BOT_NAME = "finnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: identify ourselves, obey robots.txt, throttle to the server's latency.
+USER_AGENT = "finnews/0.1 (finance news research crawler; polite, obeys robots.txt)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Robustness: bounded time and size per response, retries on overload and server errors.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 5
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# One concern per pipeline, in order: clean the body, tag it, index it.
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.tag.TagPipeline": 200,
+    "pipelines.index.IndexPipeline": 300,
+}
+FINNEWS_INDEX_ENABLED = True
+
+# Eastmoney: the column list API (getNewsByColumns) pages back through each column, then article pages.
+EASTMONEY_LIST_API = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns"
+EASTMONEY_COLUMNS = [345, 350, 353]  # 要闻精华, 国内经济, 证券聚焦
+EASTMONEY_PAGE_SIZE = 20
+EASTMONEY_MAX_PAGES = 5
+EASTMONEY_REFERER = "https://finance.eastmoney.com/"

@@ -1,0 +1,5 @@
+import sys
+
+from finnews.cli import main
+
+sys.exit(main())

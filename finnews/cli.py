@@ -1,0 +1,297 @@
+"""The ``finnews`` command: a thin layer over importable functions (argument parsing and printing only)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from finnews.config import ConfigError, state_dir
+
+
+class UserError(Exception):
+    """An error to report in one line, without a traceback."""
+
+
+# --- es ------------------------------------------------------------------------------------------
+
+
+def cmd_es(args: argparse.Namespace) -> int:
+    from store import node
+
+    if args.action == "start":
+        print(node.start())
+    elif args.action == "stop":
+        print(node.stop())
+    else:
+        return es_status()
+    return 0
+
+
+def es_status() -> int:
+    from elasticsearch import ApiError
+
+    from finnews.config import elasticsearch_settings
+    from store import node
+    from store.index import connect
+
+    settings = elasticsearch_settings()
+    health = node.cluster_health(settings.url)
+    where = "local node" if settings.managed else "configured cluster"
+    if health is None:
+        print(f"Elasticsearch ({where}) at {settings.url}: not running")
+        return 1
+    print(f"Elasticsearch ({where}) at {settings.url}")
+    print(f"  version:  {node.node_version(settings.url) or 'unknown'}")
+    print(f"  health:   {health.get('status')} ({health.get('number_of_nodes')} node(s))")
+    try:
+        count = connect().count(index=settings.alias)["count"]
+        print(f"  articles: {count} (alias {settings.alias})")
+    except ApiError:
+        print(f"  articles: 0 (alias {settings.alias} does not exist yet)")
+    return 0
+
+
+# --- crawl ---------------------------------------------------------------------------------------
+
+
+def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise UserError(f"{flag} expects NAME=VALUE, got {value!r}")
+        pairs[key] = val
+    return pairs
+
+
+def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, str]) -> dict[str, Any]:
+    """Run one spider to completion in this process; returns its final stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for key, value in settings_overrides.items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if spider not in process.spider_loader.list():
+        raise UserError(f"unknown spider {spider!r}; available: {', '.join(sorted(process.spider_loader.list()))}")
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **spider_args)
+    process.start()
+    return dict(crawler.stats.get_stats())
+
+
+def crawl_summary(stats: dict[str, Any]) -> str:
+    errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("finnews/errors/")}
+    http_errors = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("downloader/response_status_count/") and not k.endswith("/200")}
+    lines = [
+        f"pages: {stats.get('downloader/response_count', 0)} fetched "
+        f"({stats.get('finnews/list_pages', 0)} list, {stats.get('finnews/article_pages', 0)} article)",
+        "articles: "
+        + ", ".join(f"{stats.get(f'finnews/articles/{k}', 0)} {k}" for k in ("new", "updated", "unchanged", "spooled", "dead_letter")),
+        "errors: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
+    ]
+    if http_errors:
+        lines.append("HTTP statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(http_errors.items())))
+    lines.append(f"finished: {stats.get('finish_reason', 'unknown')}")
+    return "\n".join(lines)
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    stats = run_crawl(args.spider, _pairs(args.arg, "-a"), _pairs(args.set, "-s"))
+    print(crawl_summary(stats))
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+# --- search / export -----------------------------------------------------------------------------
+
+
+def format_hit(hit: Any, color: bool) -> str:
+    from store.search import mark
+
+    source = hit.source
+    pre, post = ("\033[1;31m", "\033[0m") if color else ("【", "】")
+    title = source.get("title") or "(no title)"
+    published = (source.get("published_at") or "")[:16].replace("T", " ")
+    boards = ", ".join(f"{b['name']}({b['code']})" for b in source.get("boards", [])) or "-"
+    stocks = ", ".join(f"{s['name']}({s['secid']})" for s in source.get("stocks", [])) or "-"
+    topics = ", ".join(t["name"] for t in source.get("topics", [])) or "-"
+    return "\n".join(
+        [
+            f"{title}",
+            f"  {published}  {source.get('media') or '-'}  {source.get('url')}",
+            f"  boards: {boards}",
+            f"  stocks: {stocks}   topics: {topics}",
+            f"  … {mark(hit.snippet, pre, post)} …",
+        ]
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from store.index import connect
+    from store.search import mark, search
+
+    total, hits = search(connect(), args.query, page=args.page, size=args.size)
+    if args.json:
+        for hit in hits:
+            print(json.dumps({**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")}, ensure_ascii=False))
+        return 0
+    print(f"{total} article(s) for {args.query!r}" + (f" (page {args.page})" if args.page > 1 else ""))
+    color = sys.stdout.isatty()
+    for hit in hits:
+        print()
+        print(format_hit(hit, color))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from store.export import export_jsonl
+    from store.index import connect
+
+    count = export_jsonl(connect(), Path(args.output))
+    print(f"Exported {count} article(s) to {Path(args.output).resolve()}")
+    return 0
+
+
+# --- extract / taxonomy --------------------------------------------------------------------------
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from tagging.extract import ExtractError, article_record, decode_html, extract_article, parse_document
+
+    failures = 0
+    for name in args.paths:
+        path = Path(name)
+        try:
+            text = decode_html(path.read_bytes())
+            record = article_record(extract_article(parse_document(text), plain=args.plain))
+            record["path"] = str(path)
+        except (OSError, ExtractError, ValueError) as error:
+            failures += 1
+            record = {"path": str(path), "error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    if failures:
+        print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_taxonomy(args: argparse.Namespace) -> int:
+    from tagging.lexicon import load_lexicon
+    from tagging.topics import check_taxonomy, load_taxonomy
+
+    lexicon = load_lexicon()
+    taxonomy = load_taxonomy()
+    problems = check_taxonomy(
+        taxonomy,
+        lexicon.boards,
+        {code: board.type for code, board in lexicon.boards.items()},
+        lexicon.pseudo_boards,
+    )
+    mapped = {code for topic in taxonomy.topics for code in topic.boards}
+    print(f"{len(taxonomy.topics)} topics over {len(mapped)} boards ({len(lexicon.boards)} known boards)")
+    for problem in problems:
+        print(f"  problem: {problem}")
+    print("taxonomy OK" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the node, crawl the local Eastmoney replica with the real spider, search, export."""
+    import subprocess
+
+    from replica.site import ReplicaServer
+    from store import node
+    from store.index import connect
+    from store.search import search
+
+    print(node.start())
+    with ReplicaServer() as replica:
+        print(f"Serving an Eastmoney replica ({len(replica.site.articles)} real articles) at {replica.url}")
+        command = [
+            sys.executable, "-m", "finnews", "crawl", "eastmoney",
+            "-s", f"EASTMONEY_LIST_API={replica.list_api}",
+            "-s", "EASTMONEY_COLUMNS=345", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "LOG_LEVEL=WARNING",
+        ]  # fmt: skip
+        print("$ finnews crawl eastmoney  (against the replica)")
+        result = subprocess.run(command)
+        if result.returncode != 0:
+            raise UserError("the crawl failed (see above)")
+    print("\n$ finnews search 数字经济")
+    total, hits = search(connect(), "数字经济", size=5)
+    print(f"{total} article(s) for '数字经济'")
+    for hit in hits:
+        print()
+        print(format_hit(hit, sys.stdout.isatty()))
+    output = state_dir() / "exports" / f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S')}.jsonl"
+    from store.export import export_jsonl
+
+    count = export_jsonl(connect(), output)
+    print(f"\nExported {count} tagged article(s) to {output}")
+    return 0
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="finnews", description="Finance-news crawler, tagger and search.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    es = sub.add_parser("es", help="manage the local Elasticsearch node")
+    es.add_argument("action", choices=["start", "stop", "status"])
+    es.set_defaults(func=cmd_es)
+
+    crawl = sub.add_parser("crawl", help="run a spider (clean → tag → index)")
+    crawl.add_argument("spider")
+    crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument (e.g. since=2026-01-01)")
+    crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    crawl.set_defaults(func=cmd_crawl)
+
+    search = sub.add_parser("search", help="search indexed articles")
+    search.add_argument("query")
+    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--size", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="print JSON Lines")
+    search.set_defaults(func=cmd_search)
+
+    export = sub.add_parser("export", help="export tagged articles")
+    export.add_argument("-o", "--output", required=True, help="output file (.jsonl)")
+    export.set_defaults(func=cmd_export)
+
+    extract = sub.add_parser("extract", help="clean and tag files (JSON Lines on stdout)")
+    extract.add_argument("paths", nargs="+")
+    extract.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
+    extract.set_defaults(func=cmd_extract)
+
+    taxonomy = sub.add_parser("taxonomy", help="check configs/topics.yaml")
+    taxonomy.add_argument("action", choices=["check"])
+    taxonomy.set_defaults(func=cmd_taxonomy)
+
+    demo = sub.add_parser("demo", help="end-to-end demo against a local Eastmoney replica")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from store.index import StoreError
+    from store.node import NodeError
+    from store.search import QueryError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UserError, ConfigError, NodeError, StoreError, QueryError) as error:
+        print(f"finnews {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,56 @@
+"""Item pipeline: write tagged articles to Elasticsearch in bulk, flushing when the spider closes.
+
+If Elasticsearch is down, articles go to the on-disk spool (see store.index) and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import ArticleItem
+from store.index import ArticleWriter, StoreError, article_document, connect, ensure_index
+
+logger = logging.getLogger(__name__)
+
+
+class IndexPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.writer: ArticleWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
+        if not crawler.settings.getbool("FINNEWS_INDEX_ENABLED"):
+            raise NotConfigured("FINNEWS_INDEX_ENABLED is off")
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        es = connect()
+        try:
+            ensure_index(es)
+        except StoreError as error:
+            # Keep crawling: the writer spools what it cannot write.
+            logger.error("%s Articles will be spooled to disk.", error)
+        self.writer = ArticleWriter(es)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        if item.article is None or self.writer is None:
+            raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
+        self.writer.add(article_document(item.article))
+        return item
+
+    def close_spider(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.flush()
+        try:
+            self.writer.refresh()
+        except StoreError as error:
+            logger.error("%s", error)
+        for name, value in self.writer.counts.items():
+            self.stats.set_value(f"finnews/articles/{name}", value)
+        if self.writer.spool.count:
+            logger.error("%d articles spooled to %s", self.writer.spool.count, self.writer.spool.path)

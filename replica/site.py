@@ -1,0 +1,200 @@
+"""A local replica of Eastmoney for tests and the demo: article pages in the current ``txtinfos``
+layout and the ``getNewsByColumns`` list API, built from real articles kept as Jekyll posts.
+
+The page furniture follows what public crawlers rely on (see the project's notes on the real pages):
+``<title>标题_东方财富网</title>``, ``#topbox`` with ``div.title`` and ``div.infos`` (``<div class="
+item">`` time, then 来源), ``div.txtinfos#ContentBody`` opened by ``<!--文章主体-->``, promotional
+paragraphs inside the body, the mid-body ad slot, and the ``sourcebox``/郑重声明 block after it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from tagging.article import RawArticle
+from tagging.jekyll import parse_jekyll_post
+from tagging.urls import eastmoney_article_code
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "eastmoney"
+
+
+@dataclass
+class ReplicaArticle:
+    code: str
+    raw: RawArticle
+
+
+def load_articles(directory: Path = DATA_DIR) -> list[ReplicaArticle]:
+    """The replica's articles, newest first."""
+    articles = []
+    for path in sorted(directory.glob("*.md")):
+        raw = parse_jekyll_post(path.read_text(encoding="utf-8"))
+        code = eastmoney_article_code(raw.url) or path.stem
+        articles.append(ReplicaArticle(code, raw))
+    articles.sort(key=lambda a: (a.raw.published_at is not None, a.raw.published_at), reverse=True)
+    return articles
+
+
+def render_article_page(article: ReplicaArticle) -> str:
+    raw = article.raw
+    title = html.escape(raw.title or "")
+    shown = raw.published_at.strftime("%Y年%m月%d日 %H:%M") if raw.published_at else ""
+    media = html.escape(raw.media or "东方财富网")
+    digest = html.escape(raw.digest or "", quote=True)
+    canonical = f"http://finance.eastmoney.com/a/{article.code}.html"
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
+<title>{title}_东方财富网</title>
+<meta name="keywords" content="{title}">
+<meta name="description" content="{digest}">
+<link rel="canonical" href="{canonical}">
+<link rel="stylesheet" href="/newsstatic/css/article.css">
+<script>var ArticleCode = "{article.code}"; var _hmt = _hmt || [];</script>
+</head>
+<body>
+<div class="topnav"><a href="http://www.eastmoney.com/">东方财富网</a> &gt; <a href="http://finance.eastmoney.com/">财经频道</a> &gt; <span>正文</span></div>
+<div class="contentbox">
+  <div class="mainleft">
+    <div class="zwinfos">
+      <div id="topbox">
+        <div class="title">{title}</div>
+        <div class="sublab"></div>
+        <div class="tipbox">
+          <div class="infos">
+            <div class=" item">{shown}</div>
+            <div class="item">来源：{media}</div>
+          </div>
+          <div class="zwtools"><a href="javascript:;" class="share">分享</a> <a class="cmt" href="#">评论</a></div>
+        </div>
+      </div>
+      <div class="abstract"><div class="b-review">{html.escape(raw.digest or "")}</div></div>
+      <div class="txtinfos" id="ContentBody" style="margin-top:0;">
+<!--文章主体-->
+<p>　　<a class="toplink" target="_blank" href="https://ai.eastmoney.com/">全新妙想投研助理，立即体验</a></p>
+{raw.body_html or ""}
+<p style="display:none;height:1px;"><br/></p>
+<p>　　在东方财富看资讯行情，选东方财富证券一站式开户交易&gt;&gt;</p>
+<!-- 正文中部 内嵌广告 -->
+<div class="ad_context3"><a href="https://acttg.eastmoney.com/pub/web_act"><img src="https://np-newspic.dfcfw.com/download/ad.jpg" class="em_handle_adv_close" /></a></div>
+      </div>
+      <div class="sourcebox"> 文章来源：{media} 郑重声明：东方财富发布此内容旨在传播更多信息，与本站立场无关，不构成投资建议。据此操作，风险自担。</div>
+      <div class="hotread"><div class="hd">热点阅读</div><ul><li><a href="/a/202205302396000001.html">A股三大指数集体收涨</a></li></ul></div>
+    </div>
+  </div>
+  <div class="mainright"><div class="rank"><div class="hd">24小时点击排行</div><ol><li><a href="/a/202205302396000002.html">央行：保持流动性合理充裕</a></li></ol></div></div>
+</div>
+<div class="footer">郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关。 沪ICP证:沪B2-20070217</div>
+<script src="/newsstatic/js/article.js"></script>
+</body>
+</html>
+"""
+
+
+def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size: int) -> dict:
+    """A ``getNewsByColumns`` answer: ``data.list`` items with code, title, showTime, mediaName, url."""
+    start = (page - 1) * size
+    chosen = articles[start : start + size]
+    items = [
+        {
+            "code": a.code,
+            "title": a.raw.title,
+            "summary": a.raw.digest or "",
+            "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+            "mediaName": a.raw.media or "",
+            "url": f"{base_url}/a/{a.code}.html",
+            "uniqueUrl": f"{base_url}/a/{a.code}.html",
+            "np_dst": "CMS",
+            "realSort": f"{a.code}{index:03d}",
+            "image": "",
+        }
+        for index, a in enumerate(chosen)
+    ]
+    return {
+        "code": "1",
+        "message": "success",
+        "data": {"page_index": page, "page_size": size, "totle_hits": len(articles), "list": items},
+    }
+
+
+class ReplicaSite:
+    """The replica's content and the counts of what was requested (tests assert on them)."""
+
+    def __init__(self, articles: list[ReplicaArticle] | None = None, robots: str = "User-agent: *\nAllow: /\n") -> None:
+        self.articles = articles if articles is not None else load_articles()
+        self.by_code = {a.code: a for a in self.articles}
+        self.robots = robots
+        self.requests: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def article_requests(self) -> int:
+        return sum(n for path, n in self.requests.items() if path.startswith("/a/"))
+
+    def handle(self, path: str, query: dict[str, list[str]], base_url: str) -> tuple[int, str, bytes]:
+        with self.lock:
+            self.requests[path] += 1
+        if path == "/robots.txt":
+            return 200, "text/plain; charset=utf-8", self.robots.encode()
+        if path == "/comm/web/getNewsByColumns":
+            if not query.get("req_trace"):
+                body = {"code": "-1", "message": "req_trace is required", "data": None}
+                return 200, "application/json; charset=utf-8", json.dumps(body).encode()
+            page = int(query.get("page_index", ["1"])[0])
+            size = int(query.get("page_size", ["20"])[0])
+            body = list_payload(self.articles, base_url, page, size)
+            return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        if path.startswith("/a/") and path.endswith(".html"):
+            article = self.by_code.get(path[3:-5])
+            if article:
+                return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
+        return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+
+
+class ReplicaServer:
+    """Serves a :class:`ReplicaSite` on 127.0.0.1 in a background thread."""
+
+    def __init__(self, site: ReplicaSite | None = None, port: int = 0) -> None:
+        self.site = site or ReplicaSite()
+        site_ref = self.site
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                parts = urlsplit(self.path)
+                base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
+                status, content_type, body = site_ref.handle(parts.path, parse_qs(parts.query), base)
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # quiet: tests read the counts instead
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    @property
+    def list_api(self) -> str:
+        return f"{self.url}/comm/web/getNewsByColumns"
+
+    def __enter__(self) -> ReplicaServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

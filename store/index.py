@@ -1,0 +1,258 @@
+"""The article index: the Elasticsearch client, the versioned index behind an alias, article
+documents, and bulk writing that never loses an article (what Elasticsearch does not take goes to
+an on-disk spool with the reason)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import TransportError
+
+from finnews.config import ConfigError, config_dir, elasticsearch_settings, load_yaml, require, state_dir
+from tagging.article import Article
+from tagging.dates import SHANGHAI, isoformat
+from tagging.extract import article_record
+from tagging.segment import segmented
+from tagging.urls import document_id
+
+logger = logging.getLogger(__name__)
+
+# Fields whose change makes a re-crawled article an update (crawl times are not content).
+CONTENT_FIELDS = ("url", "title", "text", "digest", "media", "author", "published_at", "boards", "stocks", "topics")
+BULK_CHUNK_SIZE = 500
+
+
+class StoreError(RuntimeError):
+    """Elasticsearch could not be reached or refused an operation; the message says what to do."""
+
+
+def connect(url: str | None = None) -> Elasticsearch:
+    """A client for the configured cluster (``FINNEWS_ES_URL`` or the local node)."""
+    url = url or elasticsearch_settings().url
+    return Elasticsearch(url, request_timeout=60, max_retries=3, retry_on_timeout=True)
+
+
+def unreachable(error: Exception) -> StoreError:
+    url = elasticsearch_settings().url
+    return StoreError(f"Elasticsearch at {url} is not reachable ({type(error).__name__}). Start it with `finnews es start`.")
+
+
+def index_config() -> dict[str, Any]:
+    """``configs/index.yaml``, checked for the keys finnews relies on."""
+    path = str(config_dir() / "index.yaml")
+    data = load_yaml("index.yaml")
+    version = require(data, "version", int, path)
+    if version < 1:
+        raise ConfigError(f"{path}: version: must be a positive integer")
+    require(data, "settings", dict, path)
+    mappings = require(data, "mappings", dict, path)
+    require(mappings, "properties", dict, f"{path}: mappings")
+    return data
+
+
+def current_alias() -> str:
+    return elasticsearch_settings().alias
+
+
+def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
+    """Create the versioned index behind ``alias`` if the alias does not exist; returns the alias."""
+    alias = alias or current_alias()
+    try:
+        if es.indices.exists_alias(name=alias):
+            return alias
+        config = index_config()
+        name = f"{alias}-v{config['version']}"
+        if not es.indices.exists(index=name):
+            es.indices.create(index=name, settings=config["settings"], mappings=config["mappings"])
+        es.indices.put_alias(index=name, name=alias)
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        if error.meta.status == 400 and "resource_already_exists" in str(error):
+            return alias  # another process created it at the same moment
+        raise StoreError(f"Could not create the index behind alias {alias}: {error}") from error
+    return alias
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    payload = json.dumps({k: record.get(k) for k in CONTENT_FIELDS}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
+    """The indexed form of an article: its record plus id, words fields and content hash."""
+    record = article_record(article) if isinstance(article, Article) else dict(article)
+    if not record.get("url"):
+        raise ValueError("an article needs a URL to be indexed (its id is derived from it)")
+    document = {
+        "id": document_id(record["url"]),
+        "url": record["url"],
+        "source": record.get("source"),
+        "title": record.get("title") or "",
+        "title_words": segmented(record.get("title")),
+        "text": record.get("text") or "",
+        "text_words": segmented(record.get("text")),
+        "digest": record.get("digest"),
+        "media": record.get("media"),
+        "author": record.get("author"),
+        "category": record.get("category"),
+        "tags": record.get("tags") or [],
+        "published_at": record.get("published_at"),
+        "boards": record.get("boards") or [],
+        "stocks": record.get("stocks") or [],
+        "topics": record.get("topics") or [],
+        "keywords": record.get("keywords") or [],
+        "mentions": record.get("mentions") or [],
+    }
+    document["content_hash"] = content_hash(document)
+    now = isoformat(crawled_at or datetime.now(SHANGHAI))
+    document["crawled_at"] = now
+    document["updated_at"] = None
+    return document
+
+
+class Spool:
+    """Append-only JSON Lines file of documents Elasticsearch did not take, one file per run."""
+
+    def __init__(self, kind: str = "spool") -> None:
+        self.directory = state_dir() / kind
+        self.path: Path | None = None
+        self.count = 0
+
+    def append(self, document: dict[str, Any], reason: str) -> None:
+        if self.path is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
+            self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
+        line = json.dumps({"reason": reason, "document": document}, ensure_ascii=False)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.count += 1
+
+
+class ArticleWriter:
+    """Buffers article documents and writes them in bulk.
+
+    Re-crawling an unchanged article writes nothing; a changed one is overwritten under the same id
+    with ``updated_at`` set and its first ``crawled_at`` kept. Documents that fail go to the spool
+    (Elasticsearch down or overloaded) or the dead-letter file (documents it rejects as invalid).
+    """
+
+    def __init__(self, es: Elasticsearch, alias: str | None = None, chunk_size: int = BULK_CHUNK_SIZE) -> None:
+        self.es = es
+        self.alias = alias or current_alias()
+        self.chunk_size = chunk_size
+        self.buffer: list[dict[str, Any]] = []
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
+        self.spool = Spool("spool")
+        self.dead_letter = Spool("dead-letter")
+
+    def add(self, document: dict[str, Any]) -> None:
+        self.buffer.append(document)
+        if len(self.buffer) >= self.chunk_size:
+            self.flush()
+
+    def add_many(self, documents: Iterable[dict[str, Any]]) -> None:
+        for document in documents:
+            self.add(document)
+
+    def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        response = self.es.mget(index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at"])
+        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+
+    def flush(self, refresh: bool = False) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        # The last version of an article in a batch wins.
+        by_id = {d["id"]: d for d in batch}
+        try:
+            existing = self._existing(list(by_id))
+        except (ESConnectionError, TransportError, ApiError) as error:
+            self._spool_all(by_id.values(), f"lookup failed: {error}")
+            return
+        actions = []
+        kinds: dict[str, str] = {}
+        for doc_id, document in by_id.items():
+            previous = existing.get(doc_id)
+            if previous and previous.get("content_hash") == document["content_hash"]:
+                self.counts["unchanged"] += 1
+                continue
+            if previous:
+                document = {**document, "crawled_at": previous.get("crawled_at"), "updated_at": document["crawled_at"]}
+                kinds[doc_id] = "updated"
+            else:
+                kinds[doc_id] = "new"
+            actions.append({"_op_type": "index", "_index": self.alias, "_id": doc_id, "_source": document})
+        if not actions:
+            return
+        self._bulk(actions, kinds)
+        if refresh:
+            self.refresh()
+
+    def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
+        sources = {a["_id"]: a["_source"] for a in actions}
+        done: set[str] = set()
+        try:
+            for ok, result in helpers.streaming_bulk(
+                self.es,
+                actions,
+                chunk_size=self.chunk_size,
+                max_retries=5,
+                initial_backoff=1,
+                max_backoff=30,
+                raise_on_error=False,
+                raise_on_exception=False,
+            ):
+                info = next(iter(result.values()))
+                doc_id = info.get("_id")
+                done.add(doc_id)
+                if ok:
+                    self.counts[kinds[doc_id]] += 1
+                elif info.get("status", 0) in (400, 409):
+                    self.dead_letter.append(sources[doc_id], json.dumps(info.get("error"), ensure_ascii=False))
+                    self.counts["dead_letter"] += 1
+                else:
+                    self.spool.append(sources[doc_id], f"status {info.get('status')}: {info.get('error')}")
+                    self.counts["spooled"] += 1
+        except (ESConnectionError, TransportError, ApiError) as error:
+            self._spool_all((s for i, s in sources.items() if i not in done), f"bulk failed: {error}")
+
+    def _spool_all(self, documents: Iterable[dict[str, Any]], reason: str) -> None:
+        for document in documents:
+            self.spool.append(document, reason)
+            self.counts["spooled"] += 1
+        logger.error("Elasticsearch did not take a batch (%s); spooled to %s", reason, self.spool.path)
+
+    def refresh(self) -> None:
+        try:
+            self.es.indices.refresh(index=self.alias)
+        except (ESConnectionError, TransportError) as error:
+            raise unreachable(error) from error
+
+    def close(self) -> dict[str, int]:
+        self.flush(refresh=True)
+        return dict(self.counts)
+
+
+def wait_for_green(es: Elasticsearch, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if es.cluster.health(wait_for_status="yellow", timeout="5s")["status"] in ("green", "yellow"):
+                return
+        except (ESConnectionError, TransportError):
+            time.sleep(1)
+    raise StoreError(f"Elasticsearch at {elasticsearch_settings().url} is not healthy")

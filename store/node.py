@@ -1,0 +1,321 @@
+"""The local Elasticsearch node that finnews downloads, starts and stops by itself.
+
+The distribution is the ``integ-test-zip`` artifact from Maven Central, fetched with ``mvn`` by its
+coordinates (no host names here), unpacked into ``.finnews/cache``. It has no bundled JDK, so it
+runs on the system Java (Elasticsearch 8 accepts 17+). Elasticsearch refuses to run as root, so
+when finnews runs as root (CI, containers) the node runs as the system user ``finnews-es``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from finnews.config import ElasticsearchSettings, elasticsearch_settings, state_dir
+
+ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
+MINIMUM_JAVA = 17
+SERVICE_USER = "finnews-es"
+
+
+class NodeError(RuntimeError):
+    """The local node could not be installed, started or reached; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class NodePaths:
+    home: Path  # the unpacked distribution
+    data: Path
+    logs: Path
+    tmp: Path
+    pid_file: Path
+    console_log: Path
+
+
+def node_paths(settings: ElasticsearchSettings) -> NodePaths:
+    root = state_dir()
+    node_dir = root / "es" / f"node-{settings.port}"
+    return NodePaths(
+        home=root / "cache" / f"elasticsearch-{settings.version}",
+        data=node_dir / "data",
+        logs=node_dir / "logs",
+        tmp=node_dir / "tmp",
+        pid_file=node_dir / "elasticsearch.pid",
+        console_log=node_dir / "console.log",
+    )
+
+
+# --- Java -------------------------------------------------------------------------------------
+
+
+def java_major_version(java: str) -> int | None:
+    try:
+        result = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
+    if not match:
+        return None
+    major = int(match.group(1))
+    return int(match.group(2)) if major == 1 and match.group(2) else major
+
+
+def find_java_home() -> Path:
+    """A Java home of version 17 or newer: ``ES_JAVA_HOME``, ``JAVA_HOME``, then ``java`` on PATH."""
+    candidates = [os.environ.get("ES_JAVA_HOME"), os.environ.get("JAVA_HOME")]
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(str(Path(os.path.realpath(on_path)).parent.parent))
+    seen = []
+    for home in filter(None, candidates):
+        java = Path(home) / "bin" / "java"
+        version = java_major_version(str(java)) if java.exists() else None
+        seen.append(f"{java} ({'version ' + str(version) if version else 'not usable'})")
+        if version and version >= MINIMUM_JAVA:
+            return Path(home)
+    raise NodeError(
+        f"Java {MINIMUM_JAVA} or newer is needed to run Elasticsearch and none was found"
+        + (f" (checked: {', '.join(seen)})" if seen else "")
+        + ". Run `make setup` (it installs openjdk-17-jdk-headless with apt-get) or set ES_JAVA_HOME."
+    )
+
+
+# --- Installation ------------------------------------------------------------------------------
+
+
+def install(settings: ElasticsearchSettings | None = None) -> Path:
+    """Download and unpack the pinned distribution once; later calls reuse it."""
+    settings = settings or elasticsearch_settings()
+    paths = node_paths(settings)
+    launcher = paths.home / "bin" / "elasticsearch"
+    if launcher.exists():
+        return paths.home
+    cache = paths.home.parent
+    cache.mkdir(parents=True, exist_ok=True)
+    archive = cache / f"elasticsearch-{settings.version}.zip"
+    if not archive.exists():
+        if not shutil.which("mvn"):
+            raise NodeError("Maven (mvn) is needed to download Elasticsearch: apt-get install maven")
+        print(f"Downloading Elasticsearch {settings.version} (Maven artifact {ARTIFACT.format(version=settings.version)}) …")
+        command = [
+            "mvn", "-q", "-B", "dependency:copy",
+            f"-Dartifact={ARTIFACT.format(version=settings.version)}",
+            f"-DoutputDirectory={cache}",
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0 or not archive.exists():
+            tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+            raise NodeError(f"Downloading Elasticsearch {settings.version} with Maven failed:\n{tail}")
+    unpack_dir = cache / f".unpack-{settings.version}"
+    shutil.rmtree(unpack_dir, ignore_errors=True)
+    with zipfile.ZipFile(archive) as zipped:
+        for member in zipped.infolist():
+            target = Path(zipped.extract(member, unpack_dir))
+            mode = member.external_attr >> 16
+            if mode and not member.is_dir():
+                target.chmod(mode & 0o777)  # zipfile drops the executable bits of bin/*
+    (unpack_dir / f"elasticsearch-{settings.version}").rename(paths.home)
+    shutil.rmtree(unpack_dir, ignore_errors=True)
+    return paths.home
+
+
+# --- Health ------------------------------------------------------------------------------------
+
+
+def _get_json(url: str, timeout: float = 5.0) -> dict:
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback/config URL)
+        return json.loads(response.read().decode("utf-8"))
+
+
+def cluster_health(url: str, timeout: float = 5.0) -> dict | None:
+    """The cluster health document, or ``None`` when nothing answers at ``url``."""
+    try:
+        return _get_json(f"{url}/_cluster/health", timeout)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _read_pid(paths: NodePaths) -> int | None:
+    try:
+        pid = int(paths.pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return pid
+
+
+def _log_tail(paths: NodePaths, lines: int = 25) -> str:
+    chunks = []
+    for log in (paths.console_log, paths.logs / "finnews.log"):
+        if log.exists():
+            text = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            chunks.append(f"--- {log} (last lines) ---\n" + "\n".join(text[-lines:]))
+    return "\n".join(chunks) or "(no log written)"
+
+
+# --- Start / stop ------------------------------------------------------------------------------
+
+
+def _service_user() -> tuple[int, int] | None:
+    """When running as root, the unprivileged user the node runs as (created on first use)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+            check=True,
+            capture_output=True,
+        )
+        entry = pwd.getpwnam(SERVICE_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _chown_tree(path: Path, uid: int, gid: int) -> None:
+    os.chown(path, uid, gid)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), uid, gid)
+
+
+def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) -> str:
+    """Start the local node (installing it first) and wait until it is healthy.
+
+    A no-op when a node already answers. Returns a one-line description of what happened.
+    """
+    settings = settings or elasticsearch_settings()
+    if not settings.managed:
+        health = cluster_health(settings.url)
+        if health is None:
+            raise NodeError(f"The configured cluster {settings.url} does not answer (FINNEWS_ES_URL / configs)")
+        return f"Using the configured cluster at {settings.url} ({health.get('status')})"
+    health = cluster_health(settings.url)
+    if health is not None:
+        return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
+    if not port_is_free(settings.port):
+        raise NodeError(
+            f"Port {settings.port} on 127.0.0.1 is taken by a process that is not an Elasticsearch node. "
+            "Stop it, or choose another port with FINNEWS_ES_PORT or elasticsearch.port in configs/finnews.yaml."
+        )
+    java_home = find_java_home()
+    home = install(settings)
+    paths = node_paths(settings)
+    for directory in (paths.data, paths.logs, paths.tmp):
+        directory.mkdir(parents=True, exist_ok=True)
+    owner = _service_user()
+    if owner:
+        # The node writes its keystore into config/ and its data and logs into the state directory.
+        _chown_tree(home, *owner)
+        _chown_tree(paths.data.parent, *owner)
+        state_dir().chmod(state_dir().stat().st_mode | 0o011)  # let the service user traverse
+    env = dict(os.environ)
+    env.update(
+        ES_JAVA_HOME=str(java_home),
+        ES_JAVA_OPTS=f"-Xms{settings.heap} -Xmx{settings.heap}",
+        ES_TMPDIR=str(paths.tmp),
+    )
+    env.pop("JAVA_TOOL_OPTIONS", None)
+    command = [
+        str(home / "bin" / "elasticsearch"),
+        "-E", "discovery.type=single-node",
+        "-E", "xpack.security.enabled=false",
+        "-E", "network.host=127.0.0.1",
+        "-E", f"http.port={settings.port}",
+        "-E", "cluster.name=finnews",
+        "-E", f"path.data={paths.data}",
+        "-E", f"path.logs={paths.logs}",
+        # A CI disk can be fuller than Elasticsearch's watermarks; a dev node must not go read-only.
+        "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+        "-E", "action.destructive_requires_name=true",
+    ]  # fmt: skip
+    with paths.console_log.open("w") as console:
+        process = subprocess.Popen(
+            command,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=str(home),
+            start_new_session=True,  # survives the finnews command that started it
+            user=owner[0] if owner else None,
+            group=owner[1] if owner else None,
+            extra_groups=[] if owner else None,
+        )
+    paths.pid_file.write_text(str(process.pid))
+    if not quiet:
+        print(f"Starting Elasticsearch {settings.version} at {settings.url} (pid {process.pid}) …", flush=True)
+    deadline = time.monotonic() + settings.start_timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise NodeError(
+                f"Elasticsearch exited with code {process.returncode} while starting.\n{_log_tail(paths)}"
+            )
+        health = cluster_health(settings.url, timeout=2)
+        if health and health.get("status") in ("green", "yellow"):
+            return f"Elasticsearch {settings.version} is up at {settings.url} ({health['status']})"
+        time.sleep(1)
+    raise NodeError(
+        f"Elasticsearch did not become healthy within {settings.start_timeout_s:.0f}s.\n{_log_tail(paths)}"
+    )
+
+
+def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> str:
+    settings = settings or elasticsearch_settings()
+    if not settings.managed:
+        return f"The cluster at {settings.url} is not managed by finnews; nothing to stop"
+    paths = node_paths(settings)
+    pid = _read_pid(paths)
+    if pid is None:
+        paths.pid_file.unlink(missing_ok=True)
+        return "Elasticsearch is not running (no live pid file)"
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it when this process started it
+        except ChildProcessError:
+            pass
+        if _read_pid(paths) is None:
+            paths.pid_file.unlink(missing_ok=True)
+            return f"Elasticsearch (pid {pid}) stopped"
+        time.sleep(0.5)
+    os.killpg(pid, signal.SIGKILL)
+    paths.pid_file.unlink(missing_ok=True)
+    return f"Elasticsearch (pid {pid}) did not stop within {timeout:.0f}s and was killed"
+
+
+def node_version(url: str) -> str | None:
+    """The node's version (the integ-test distribution has no ``GET /`` handler)."""
+    try:
+        nodes = _get_json(f"{url}/_nodes/_local?filter_path=nodes.*.version").get("nodes", {})
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return next((n.get("version") for n in nodes.values()), None)

@@ -1,0 +1,45 @@
+"""The article records that flow through finnews: raw (as parsed from a page) and tagged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class RawArticle:
+    """What a page parser found: metadata and the body, before cleaning and tagging."""
+
+    source: str  # eastmoney, chinaorg, jekyll, text
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    media: str | None = None
+    author: str | None = None
+    digest: str | None = None
+    body_html: str | None = None  # a body with markup (Eastmoney), cleaned by tagging.markup
+    body_text: str | None = None  # a body that is already text (China.org extracts, plain input)
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A cleaned and tagged article, ready to index or export."""
+
+    source: str
+    url: str | None
+    title: str
+    published_at: datetime | None
+    media: str | None
+    author: str | None
+    digest: str | None
+    text: str
+    boards: list[dict[str, Any]]
+    stocks: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+    keywords: list[str]
+    mentions: list[dict[str, Any]]
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)

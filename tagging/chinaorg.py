@@ -1,0 +1,122 @@
+"""China.org.cn / china.com.cn articles: pages in their several templates, and extracted page text
+with the site's trailing boilerplate (related-link titles, copyright footer) cut off."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from tagging.article import RawArticle
+from tagging.dates import parse_datetime
+from tagging.eastmoney import NotAnArticle, canonical_link
+
+# Where the site footer starts: the first of these ends the article.
+_FOOTER_RE = re.compile(
+    r"中国网是国务院新闻办公室|凡本网站?注明|版权所有\s*中国互联网新闻中心|京ICP证|"
+    r"电子邮件[:：]\s*\S+@china\.org\.cn|本网通过\d+个语种"
+)
+# A sentence ends with 。！？ (possibly followed by closing quotes or brackets).
+_SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
+_PARAGRAPH_SPLIT_RE = re.compile(r"\s*(?:\u3000{2,}|\n)+\s*")
+_SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
+_AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|丨]+)")
+_EDITOR_LINE_RE = re.compile(r"^[（(]?\s*责任编辑[:：].{0,30}[)）]?$")
+_TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:中国网|中国网财经|中国网科技|china\.com\.cn)\s*$", re.IGNORECASE)
+
+
+def cut_trailing_boilerplate(text: str) -> str:
+    """Cut the copyright footer and the run of related-link titles before it.
+
+    The links run is recognised as text after the last sentence end, separated from it by white
+    space, that has no sentence punctuation of its own (titles are not sentences).
+    """
+    footer = _FOOTER_RE.search(text)
+    body = text[: footer.start()] if footer else text
+    ends = list(_SENTENCE_END_RE.finditer(body))
+    if ends:
+        last_end = ends[-1].end()
+        tail = body[last_end:]
+        if tail.strip() and tail[:1].isspace() and not re.search(r"[，,。；;：:]", tail):
+            body = body[:last_end]
+    return body.rstrip()
+
+
+def paragraphs_of_text(text: str) -> str:
+    """Page text with paragraphs glued by full-width indents → one paragraph per line."""
+    lines = [p.strip() for p in _PARAGRAPH_SPLIT_RE.split(text)]
+    return "\n".join(p for p in lines if p and not _EDITOR_LINE_RE.match(p))
+
+
+def clean_page_text(text: str) -> str:
+    return paragraphs_of_text(cut_trailing_boilerplate(text))
+
+
+_BODY_XPATHS = (
+    '//*[@id="fontzoom"]',
+    '//*[@id="articleBody"]',
+    '//*[@id="artbody"]',
+    '//*[@id="artiContent"]',
+    '//div[contains(concat(" ", @class, " "), " center_box ")]',
+    '//*[@id="content"]',
+    '//div[@class="artCon"]',
+    '//*[@id="c_body"]',
+)
+_TITLE_XPATHS = (
+    '//div[@class="wrap c top"]/h1',
+    "//h1[contains(@class, 'toph1')]",
+    '//*[contains(@class, "artTitle")]',
+    '//*[@id="artBox"]/h1',
+    '//div[contains(@class, "left_content")]/h1',
+    "//h1",
+)
+_REMOVED_XPATH = (
+    './/script | .//style | .//iframe | .//*[contains(concat(" ", @class, " "), " bianj ")]'
+    ' | .//*[@id="autopage"]'
+)
+
+
+def _text(node: etree._Element | None) -> str:
+    return re.sub(r"\s+", " ", node.text_content()).strip() if node is not None else ""
+
+
+def parse_article_page(html: str | bytes, url: str) -> RawArticle:
+    """Parse a china.com.cn / china.org.cn article page. Raises :class:`NotAnArticle` without a body."""
+    if not html or not html.strip():
+        raise NotAnArticle("empty page")
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as error:
+        raise NotAnArticle(f"unparseable HTML: {error}") from error
+    body = next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
+    if body is None:
+        raise NotAnArticle("no article body (#fontzoom, #articleBody, #artbody …)")
+    for node in body.xpath(_REMOVED_XPATH):
+        node.drop_tree()
+    info = " ".join(
+        _text(n)
+        for n in tree.xpath(
+            '//span[contains(@class, "time2")] | //*[@id="pubtime_baidu"] | //*[@id="source_baidu"]'
+            ' | //*[@id="author_baidu"] | //div[contains(@class, "pub_date")] | //div[@class="info"]'
+        )
+    )
+    title = next((t for xp in _TITLE_XPATHS if (t := _text(next(iter(tree.xpath(xp)), None)))), "")
+    if not title:
+        title = _TITLE_SUFFIX_RE.sub("", _text(next(iter(tree.xpath("//title")), None)))
+    source = tree.xpath('//meta[@name="source"]/@content')
+    media = source[0].strip() if source and source[0].strip() else None
+    if not media and (match := _SOURCE_RE.search(info)):
+        media = match.group(1)
+    author = match.group(1) if (match := _AUTHOR_RE.search(info)) else None
+    description = tree.xpath('//meta[@name="description"]/@content')
+    return RawArticle(
+        source="chinaorg",
+        url=canonical_link(tree) or url,
+        title=title or None,
+        published_at=parse_datetime(info),
+        media=media,
+        author=author,
+        digest=description[0].strip() if description and description[0].strip() else None,
+        body_html=etree.tostring(body, encoding="unicode", method="html"),
+    )

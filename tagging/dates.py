@@ -1,0 +1,62 @@
+"""Publish times as the sites write them, read as Asia/Shanghai time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for news
+# dates and needs no time-zone database on the machine.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+_CN_RE = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
+)
+_ISO_RE = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _build(parts: tuple[str | None, ...], zone: str | None = None) -> datetime | None:
+    year, month, day, hour, minute, second = (int(p) if p else 0 for p in parts[:6])
+    try:
+        value = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    if not zone:
+        return value.replace(tzinfo=SHANGHAI)
+    if zone == "Z":
+        return value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+    sign = 1 if zone[0] == "+" else -1
+    digits = zone[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+    return value.replace(tzinfo=timezone(sign * offset)).astimezone(SHANGHAI)
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """The first date-time in ``text`` (``2022-05-30 20:46:00 +0800``, ``2026年08月19日 17:46``, ISO 8601).
+
+    Times without a zone are Beijing time. Returns ``None`` when there is no valid date.
+    """
+    if not text:
+        return None
+    match = _CN_RE.search(text)
+    if match:
+        return _build(match.groups())
+    match = _ISO_RE.search(text)
+    if match:
+        return _build(match.groups()[:6], match.group(7))
+    return None
+
+
+def date_from_article_code(code: str) -> datetime | None:
+    """Eastmoney article codes start with the publish date (``202205302396636936`` → 2022-05-30)."""
+    if len(code) >= 8 and code[:8].isdigit():
+        return _build((code[:4], code[4:6], code[6:8], None, None, None))
+    return None
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in Beijing time (``2022-05-30T20:46:00+08:00``)."""
+    return value.astimezone(SHANGHAI).isoformat() if value else None

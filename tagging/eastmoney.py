@@ -1,0 +1,134 @@
+"""Eastmoney article pages, in every layout public crawlers have met (2014 ``newText``,
+2017–2021 ``newsContent``, 2023– ``txtinfos``), parsed into a :class:`RawArticle`."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from tagging.article import RawArticle
+from tagging.dates import date_from_article_code, parse_datetime
+from tagging.urls import eastmoney_article_code
+
+_TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
+_TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
+_SOURCE_RE = re.compile(r"来源[:：]\s*(\S[^<\n]*?)\s*$")
+_AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
+_WS_RE = re.compile(r"\s+")
+
+
+class NotAnArticle(ValueError):
+    """The page has no article body (a list page, an error page, an empty page)."""
+
+
+def _text(node: etree._Element | None) -> str:
+    return _WS_RE.sub(" ", node.text_content()).strip() if node is not None else ""
+
+
+def _first(tree: etree._Element, xpaths: tuple[str, ...]) -> etree._Element | None:
+    for xpath in xpaths:
+        found = tree.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+def _meta(tree: etree._Element, *names: str) -> str | None:
+    for name in names:
+        found = tree.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content')
+        if found and found[0].strip():
+            return found[0].strip()
+    return None
+
+
+def _title(tree: etree._Element) -> str | None:
+    node = _first(
+        tree,
+        (
+            '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
+            '//div[contains(concat(" ", @class, " "), " title ")][ancestor::*[@id="topbox"] or following::*[@id="ContentBody"]]',
+            '//div[@class="newsContent"]/h1',
+            '//div[contains(@class, "newText")]//h1',
+            '//div[contains(@class, "titlebox")]//h1',
+        ),
+    )
+    title = _text(node)
+    if not title:
+        title = _meta(tree, "og:title") or ""
+    if not title:
+        title = _TITLE_SUFFIX_RE.sub("", _text(_first(tree, ("//title",))))
+    if not title:
+        title = _text(_first(tree, ("//h1",)))
+    return _TITLE_SUFFIX_RE.sub("", title).strip() or None
+
+
+def _info_items(tree: etree._Element) -> list[str]:
+    """The header lines that carry time, source and author, in any layout."""
+    nodes = tree.xpath(
+        '//div[contains(concat(" ", normalize-space(@class), " "), " infos ")]//div[contains(@class, "item")]'
+        ' | //div[@class="time-source"]/div'
+        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]//*'
+        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]'
+    )
+    return [_text(n) for n in nodes if _text(n)]
+
+
+def _media(tree: etree._Element, items: list[str]) -> str | None:
+    source = tree.xpath('//div[contains(@class, "data-source")]/@data-source')
+    if source and source[0].strip():
+        return source[0].strip()
+    for item in items:
+        match = _SOURCE_RE.search(item)
+        if match:
+            return match.group(1).strip()
+    alt = tree.xpath('//div[@class="source"]/img/@alt')
+    return alt[0].strip() if alt and alt[0].strip() else None
+
+
+def canonical_link(tree: etree._Element) -> str | None:
+    found = tree.xpath('//link[@rel="canonical"]/@href')
+    if found and found[0].strip():
+        return found[0].strip()
+    return _meta(tree, "og:url")
+
+
+def parse_article_page(html: str | bytes, url: str) -> RawArticle:
+    """Parse an Eastmoney article page. Raises :class:`NotAnArticle` when it has no body."""
+    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
+        raise NotAnArticle("empty page")
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as error:
+        raise NotAnArticle(f"unparseable HTML: {error}") from error
+    body = _first(tree, ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]'))
+    if body is None:
+        raise NotAnArticle("no #ContentBody element")
+    items = _info_items(tree)
+    published = None
+    for item in items:
+        match = _TIME_RE.search(item)
+        if match:
+            published = parse_datetime(match.group(0))
+            break
+    canonical = canonical_link(tree) or url
+    if published is None:
+        code = eastmoney_article_code(canonical) or eastmoney_article_code(url)
+        published = date_from_article_code(code) if code else None
+    author = None
+    for item in items:
+        match = _AUTHOR_RE.search(item)
+        if match:
+            author = match.group(1)
+            break
+    return RawArticle(
+        source="eastmoney",
+        url=canonical,
+        title=_title(tree),
+        published_at=published,
+        media=_media(tree, items),
+        author=author,
+        digest=_meta(tree, "description"),
+        body_html=etree.tostring(body, encoding="unicode", method="html"),
+    )

@@ -1,0 +1,93 @@
+"""Mirrored Eastmoney posts kept as Jekyll markdown: front matter, a ``>`` digest, the article HTML,
+the source URL in angle brackets, then the mirror's back-links."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tagging.article import RawArticle
+from tagging.dates import parse_datetime
+
+_FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
+_BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
+_DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
+
+
+class JekyllError(ValueError):
+    """The file is not a Jekyll post."""
+
+
+def is_jekyll_post(text: str) -> bool:
+    return bool(_FRONT_MATTER_RE.match(text))
+
+
+def _front_matter(block: str) -> dict[str, object]:
+    try:
+        # BaseLoader keeps every value a string: dates like "2022-05-30 20:46:00 +0800" stay as written.
+        data = yaml.load(block, Loader=yaml.BaseLoader)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict):
+        return data
+    # Damaged front matter: fall back to "key: value" lines.
+    fields: dict[str, object] = {}
+    for line in block.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            fields[key.strip()] = value.strip().strip("\"'")
+    return fields
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, str):
+        return [v for v in value.split() if v]
+    return []
+
+
+def parse_jekyll_post(text: str) -> RawArticle:
+    """Parse a mirrored post. Raises :class:`JekyllError` when there is no front matter."""
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        raise JekyllError("no Jekyll front matter (a first line '---')")
+    meta = _front_matter(match.group(1))
+    digest_lines: list[str] = []
+    body_lines: list[str] = []
+    url = None
+    for line in text[match.end() :].splitlines():
+        stripped = line.strip()
+        source = _SOURCE_URL_RE.match(stripped)
+        if source:
+            url = source.group(1) or url
+        elif _BACK_LINK_RE.match(stripped):
+            continue  # the mirror's 返回… links
+        elif stripped.startswith(">") and not body_lines:
+            digest_lines.append(stripped.lstrip(">").strip())
+        else:
+            body_lines.append(line)
+    if url and url.startswith("//"):
+        url = "http:" + url
+    digest = " ".join(d for d in digest_lines if d) or None
+    title = str(meta.get("title") or "").strip() or None
+    categories = _as_list(meta.get("categories") or meta.get("category"))
+    return RawArticle(
+        source="jekyll",
+        url=url,
+        title=title,
+        published_at=parse_datetime(str(meta.get("date") or "")),
+        media=_media_from_digest(digest),
+        digest=digest,
+        body_html="\n".join(body_lines).strip(),
+        category=categories[0] if categories else None,
+        tags=_as_list(meta.get("tags")),
+    )
+
+
+def _media_from_digest(digest: str | None) -> str | None:
+    """Eastmoney digests end with the outlet in brackets: "…（新华网）"."""
+    match = _DIGEST_SOURCE_RE.search(digest or "")
+    return match.group(1).strip() if match else None

@@ -1,0 +1,114 @@
+"""Boards, stocks, topics and keywords of an article, from its markup and from its text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from tagging.lexicon import load_lexicon, normalise_name
+from tagging.markup import Mention
+from tagging.securities import BOARD_MARKET, make_security
+from tagging.segment import tokens, top_keywords
+from tagging.topics import load_taxonomy
+
+# A 来源 / 文章来源 / 作者 line names the outlet, not a subject of the article.
+_ATTRIBUTION_RE = re.compile(r"(?:文章来源|来源|作者|责任编辑|编辑)\s*[:：][^\n，。；、]{0,40}")
+# Topic keywords are weaker evidence than boards: one mention in the body is not enough.
+KEYWORD_HITS_FOR_TOPIC = 2
+
+
+@dataclass
+class Tags:
+    boards: list[dict[str, Any]]
+    stocks: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+    keywords: list[str]
+    mentions: list[Mention]
+
+
+def text_mentions(text: str, media: str | None = None) -> list[Mention]:
+    """Boards and stocks named in plain text, with offsets, without markup to go by."""
+    lexicon = load_lexicon()
+    names = lexicon.text_names()
+    media_name = normalise_name(media) if media else None
+    attributions = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
+    found = []
+    for word, start, end in tokens(text):
+        name = normalise_name(word)
+        if name not in names or name == media_name:
+            continue
+        if any(a <= start < b for a, b in attributions):
+            continue
+        if name in lexicon.board_by_name:
+            security = make_security(BOARD_MARKET, lexicon.board_by_name[name])
+        else:
+            security = lexicon.stocks[lexicon.stock_by_name[name]][0]
+        if security is not None:
+            found.append(Mention(security=security, text=word, start=start, end=end, source="text"))
+    return found
+
+
+def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One board / stock entry per secid, in order of first mention, named by the lexicon."""
+    lexicon = load_lexicon()
+    boards: dict[str, dict[str, Any]] = {}
+    stocks: dict[str, dict[str, Any]] = {}
+    for mention in mentions:
+        security = mention.security
+        if security.kind == "board":
+            name = lexicon.board_name(security.code) or mention.text
+            boards.setdefault(security.secid, {"secid": security.secid, "code": security.code, "name": name})
+        elif security.kind == "stock":
+            known = lexicon.stocks.get(security.secid)
+            name = known[1] if known else mention.text
+            stocks.setdefault(
+                security.secid,
+                {"secid": security.secid, "code": security.code, "name": name, "exchange": security.exchange},
+            )
+    return list(boards.values()), list(stocks.values())
+
+
+def topics_for(board_codes: list[str], text: str, title: str | None) -> list[dict[str, str]]:
+    """Topics whose boards the article names, or whose keywords it uses (in the title, or repeatedly)."""
+    taxonomy = load_taxonomy()
+    chosen: dict[str, Any] = {}
+    by_board = taxonomy.by_board()
+    for code in board_codes:
+        for topic in by_board.get(code, []):
+            chosen.setdefault(topic.id, topic)
+    by_keyword = taxonomy.by_keyword()
+    hits: Counter[str] = Counter()
+    for word, _start, _end in tokens(text):
+        for topic in by_keyword.get(word, []):
+            hits[topic.id] += 1
+    title_words = {w for w, _s, _e in tokens(title)} if title else set()
+    for topic in taxonomy.topics:
+        in_title = any(k in title_words for k in topic.keywords)
+        if hits[topic.id] >= KEYWORD_HITS_FOR_TOPIC or in_title:
+            chosen.setdefault(topic.id, topic)
+    return [topic.as_tag() for topic in chosen.values()]
+
+
+def tag_article(
+    text: str,
+    markup_mentions: list[Mention] | None,
+    title: str | None = None,
+    media: str | None = None,
+    plain: bool = False,
+) -> Tags:
+    """Tag an article. With markup, boards and stocks are exactly what the markup names; without
+    (``plain`` or no markup at all), they are found in the title and text."""
+    if plain or not markup_mentions:
+        mentions = text_mentions(text, media)
+        if title:
+            for mention in text_mentions(title, media):
+                mention.where = "title"
+                mentions.append(mention)
+    else:
+        mentions = list(markup_mentions)
+    boards, stocks = _security_tags(mentions)
+    topics = topics_for([b["code"] for b in boards], text, title)
+    keywords = top_keywords(f"{title or ''}\n{text}") if (text or title) else []
+    return Tags(boards=boards, stocks=stocks, topics=topics, keywords=keywords, mentions=mentions)
