@@ -89,12 +89,19 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
 
 def crawl_summary(stats: dict[str, Any]) -> str:
     errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("finnews/errors/")}
-    http_errors = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("downloader/response_status_count/") and not k.endswith("/200")}
+    http_errors = {
+        k.rsplit("/", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("downloader/response_status_count/") and not k.endswith("/200")
+    }
     lines = [
         f"pages: {stats.get('downloader/response_count', 0)} fetched "
         f"({stats.get('finnews/list_pages', 0)} list, {stats.get('finnews/article_pages', 0)} article)",
         "articles: "
-        + ", ".join(f"{stats.get(f'finnews/articles/{k}', 0)} {k}" for k in ("new", "updated", "unchanged", "spooled", "dead_letter")),
+        + ", ".join(
+            f"{stats.get(f'finnews/articles/{k}', 0)} {k}"
+            for k in ("new", "updated", "unchanged", "spooled", "dead_letter")
+        ),
         "errors: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
     ]
     if http_errors:
@@ -140,7 +147,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     total, hits = search(connect(), args.query, page=args.page, size=args.size)
     if args.json:
         for hit in hits:
-            print(json.dumps({**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")},
+                    ensure_ascii=False,
+                )
+            )
         return 0
     print(f"{total} article(s) for {args.query!r}" + (f" (page {args.page})" if args.page > 1 else ""))
     color = sys.stdout.isatty()
@@ -253,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     crawl = sub.add_parser("crawl", help="run a spider (clean → tag → index)")
     crawl.add_argument("spider")
-    crawl.add_argument("-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument (e.g. since=2026-01-01)")
+    crawl.add_argument(
+        "-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument (e.g. since=2026-01-01)"
+    )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     crawl.set_defaults(func=cmd_crawl)
 

@@ -167,7 +167,7 @@ class ReplicaServer:
         site_ref = self.site
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
                 status, content_type, body = site_ref.handle(parts.path, parse_qs(parts.query), base)

@@ -3,6 +3,7 @@ index size), written to a temporary file renamed into place only when complete."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -10,9 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch import TransportError
 
 from store.index import StoreError, current_alias, unreachable
 
@@ -53,10 +53,8 @@ def iter_articles(
     except (ESConnectionError, TransportError) as error:
         raise unreachable(error) from error
     finally:
-        try:
-            es.close_point_in_time(id=pit)
-        except (ApiError, ESConnectionError, TransportError):
-            pass  # it expires by itself
+        with contextlib.suppress(ApiError, ESConnectionError, TransportError):
+            es.close_point_in_time(id=pit)  # if this fails, it expires by itself
 
 
 def export_jsonl(es: Elasticsearch, path: Path, query: dict[str, Any] | None = None, alias: str | None = None) -> int:
@@ -64,7 +62,10 @@ def export_jsonl(es: Elasticsearch, path: Path, query: dict[str, Any] | None = N
     partial file under ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False)
+    # Written beside the target and renamed into place when complete (kept on close: delete=False).
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with-block below)
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    )
     count = 0
     try:
         with handle:

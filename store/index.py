@@ -14,9 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch import TransportError
 
 from finnews.config import ConfigError, config_dir, elasticsearch_settings, load_yaml, require, state_dir
 from tagging.article import Article
@@ -38,13 +37,17 @@ class StoreError(RuntimeError):
 
 def connect(url: str | None = None) -> Elasticsearch:
     """A client for the configured cluster (``FINNEWS_ES_URL`` or the local node)."""
+    # The transport logs every retry with a traceback; finnews reports failures itself, in one line.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     url = url or elasticsearch_settings().url
     return Elasticsearch(url, request_timeout=60, max_retries=3, retry_on_timeout=True)
 
 
 def unreachable(error: Exception) -> StoreError:
     url = elasticsearch_settings().url
-    return StoreError(f"Elasticsearch at {url} is not reachable ({type(error).__name__}). Start it with `finnews es start`.")
+    return StoreError(
+        f"Elasticsearch at {url} is not reachable ({type(error).__name__}). Start it with `finnews es start`."
+    )
 
 
 def index_config() -> dict[str, Any]:

@@ -8,6 +8,7 @@ when finnews runs as root (CI, containers) the node runs as the system user ``fi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -108,7 +109,8 @@ def install(settings: ElasticsearchSettings | None = None) -> Path:
     if not archive.exists():
         if not shutil.which("mvn"):
             raise NodeError("Maven (mvn) is needed to download Elasticsearch: apt-get install maven")
-        print(f"Downloading Elasticsearch {settings.version} (Maven artifact {ARTIFACT.format(version=settings.version)}) …")
+        artifact = ARTIFACT.format(version=settings.version)
+        print(f"Downloading Elasticsearch {settings.version} (Maven artifact {artifact}) …", flush=True)
         command = [
             "mvn", "-q", "-B", "dependency:copy",
             f"-Dartifact={ARTIFACT.format(version=settings.version)}",
@@ -135,7 +137,7 @@ def install(settings: ElasticsearchSettings | None = None) -> Path:
 
 
 def _get_json(url: str, timeout: float = 5.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback/config URL)
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
 
 
@@ -275,16 +277,12 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
     deadline = time.monotonic() + settings.start_timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise NodeError(
-                f"Elasticsearch exited with code {process.returncode} while starting.\n{_log_tail(paths)}"
-            )
+            raise NodeError(f"Elasticsearch exited with code {process.returncode} while starting.\n{_log_tail(paths)}")
         health = cluster_health(settings.url, timeout=2)
         if health and health.get("status") in ("green", "yellow"):
             return f"Elasticsearch {settings.version} is up at {settings.url} ({health['status']})"
         time.sleep(1)
-    raise NodeError(
-        f"Elasticsearch did not become healthy within {settings.start_timeout_s:.0f}s.\n{_log_tail(paths)}"
-    )
+    raise NodeError(f"Elasticsearch did not become healthy within {settings.start_timeout_s:.0f}s.\n{_log_tail(paths)}")
 
 
 def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> str:
@@ -299,10 +297,8 @@ def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> 
     os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # reap it when this process started it
-        except ChildProcessError:
-            pass
         if _read_pid(paths) is None:
             paths.pid_file.unlink(missing_ok=True)
             return f"Elasticsearch (pid {pid}) stopped"

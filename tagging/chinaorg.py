@@ -10,7 +10,7 @@ from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticle, canonical_link
+from tagging.eastmoney import NotAnArticleError, canonical_link
 
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(
@@ -72,8 +72,7 @@ _TITLE_XPATHS = (
     "//h1",
 )
 _REMOVED_XPATH = (
-    './/script | .//style | .//iframe | .//*[contains(concat(" ", @class, " "), " bianj ")]'
-    ' | .//*[@id="autopage"]'
+    './/script | .//style | .//iframe | .//*[contains(concat(" ", @class, " "), " bianj ")] | .//*[@id="autopage"]'
 )
 
 
@@ -82,16 +81,16 @@ def _text(node: etree._Element | None) -> str:
 
 
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
-    """Parse a china.com.cn / china.org.cn article page. Raises :class:`NotAnArticle` without a body."""
+    """Parse a china.com.cn / china.org.cn article page. Raises :class:`NotAnArticleError` without a body."""
     if not html or not html.strip():
-        raise NotAnArticle("empty page")
+        raise NotAnArticleError("empty page")
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as error:
-        raise NotAnArticle(f"unparseable HTML: {error}") from error
+        raise NotAnArticleError(f"unparseable HTML: {error}") from error
     body = next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
     if body is None:
-        raise NotAnArticle("no article body (#fontzoom, #articleBody, #artbody …)")
+        raise NotAnArticleError("no article body (#fontzoom, #articleBody, #artbody …)")
     for node in body.xpath(_REMOVED_XPATH):
         node.drop_tree()
     info = " ".join(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for news
 # dates and needs no time-zone database on the machine.
@@ -27,7 +27,7 @@ def _build(parts: tuple[str | None, ...], zone: str | None = None) -> datetime |
     if not zone:
         return value.replace(tzinfo=SHANGHAI)
     if zone == "Z":
-        return value.replace(tzinfo=timezone.utc).astimezone(SHANGHAI)
+        return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
     sign = 1 if zone[0] == "+" else -1
     digits = zone[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))

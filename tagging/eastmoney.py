@@ -19,7 +19,7 @@ _AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
 _WS_RE = re.compile(r"\s+")
 
 
-class NotAnArticle(ValueError):
+class NotAnArticleError(ValueError):
     """The page has no article body (a list page, an error page, an empty page)."""
 
 
@@ -48,7 +48,7 @@ def _title(tree: etree._Element) -> str | None:
         tree,
         (
             '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
-            '//div[contains(concat(" ", @class, " "), " title ")][ancestor::*[@id="topbox"] or following::*[@id="ContentBody"]]',
+            '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]',
             '//div[@class="newsContent"]/h1',
             '//div[contains(@class, "newText")]//h1',
             '//div[contains(@class, "titlebox")]//h1',
@@ -95,16 +95,16 @@ def canonical_link(tree: etree._Element) -> str | None:
 
 
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
-    """Parse an Eastmoney article page. Raises :class:`NotAnArticle` when it has no body."""
-    if not html or not (html.strip() if isinstance(html, str) else html.strip()):
-        raise NotAnArticle("empty page")
+    """Parse an Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
+    if not html or not html.strip():
+        raise NotAnArticleError("empty page")
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as error:
-        raise NotAnArticle(f"unparseable HTML: {error}") from error
+        raise NotAnArticleError(f"unparseable HTML: {error}") from error
     body = _first(tree, ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]'))
     if body is None:
-        raise NotAnArticle("no #ContentBody element")
+        raise NotAnArticleError("no #ContentBody element")
     items = _info_items(tree)
     published = None
     for item in items:

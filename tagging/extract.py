@@ -29,7 +29,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
     and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
     candidates = [e for e in (declared,) if e]
-    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=candidates + ["gb18030"])
+    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=[*candidates, "gb18030"])
     if dammit.unicode_markup is None:
         return data.decode("utf-8", errors="replace")
     if dammit.original_encoding and dammit.original_encoding.lower() in ("gbk", "gb2312"):
@@ -103,7 +103,7 @@ def parse_document(text: str, url: str | None = None) -> RawArticle:
         parser = chinaorg.parse_article_page if is_chinaorg and 'id="ContentBody"' not in text else None
         try:
             return (parser or eastmoney.parse_article_page)(text, url or "")
-        except eastmoney.NotAnArticle as error:
+        except eastmoney.NotAnArticleError as error:
             raise ExtractError(str(error)) from error
     return RawArticle(source="text", url=url, body_text=text)
 

@@ -25,19 +25,75 @@ _CELL_SEPARATOR = "\ue002"
 _PRIVATE_MARKS_RE = re.compile("[\ue000-\ue002]")
 
 BLOCK_TAGS = frozenset(
-    "p div center section article header footer aside main nav h1 h2 h3 h4 h5 h6 li ul ol dl dt dd "
-    "table thead tbody tfoot tr blockquote pre figure figcaption form hr address".split()
+    [
+        "p",
+        "div",
+        "center",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "main",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "form",
+        "hr",
+        "address",
+    ]
 )
 CELL_TAGS = frozenset({"td", "th"})
 # Elements whose content no reader sees as article text.
 INVISIBLE_TAGS = frozenset(
-    "script style noscript iframe img video audio source object embed svg canvas button input select "
-    "option textarea head title meta link template map area".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "img",
+        "video",
+        "audio",
+        "source",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "button",
+        "input",
+        "select",
+        "option",
+        "textarea",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "template",
+        "map",
+        "area",
+    ]
 )
 # Classes of elements that are page furniture inside the body.
-DROPPED_CLASSES = frozenset(
-    {"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"}
-)
+DROPPED_CLASSES = frozenset({"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})
 SECURITY_CLASSES = frozenset({"keytip", "em_stock_key_common"})
 DATA_LINK_CLASS = "infokey"
 MEDIA_CLASS = "em_media"

@@ -58,9 +58,7 @@ def make_security(market: str, code: str) -> Security | None:
         if not re.fullmatch(r"\d{6}", code):
             return None
         # Index quotes share the markets of shares: 1.000xxx (SSE indices) and 0.399xxx (SZSE indices).
-        if (market == SHANGHAI and code.startswith("000")) or (
-            market == SHENZHEN and code.startswith("399")
-        ):
+        if (market == SHANGHAI and code.startswith("000")) or (market == SHENZHEN and code.startswith("399")):
             return Security(market, code, "index", "SH" if market == SHANGHAI else "SZ")
         if market == SHANGHAI:
             exchange = "SH"

@@ -84,8 +84,13 @@ def load_taxonomy() -> Taxonomy:
     return parse_taxonomy(load_yaml("topics.yaml"), str(config_dir() / "topics.yaml"))
 
 
-def check_taxonomy(taxonomy: Taxonomy, boards: dict[str, object], board_types: dict[str, str],
-                   pseudo_boards: set[str], required_boards: set[str] = frozenset()) -> list[str]:
+def check_taxonomy(
+    taxonomy: Taxonomy,
+    boards: dict[str, object],
+    board_types: dict[str, str],
+    pseudo_boards: set[str],
+    required_boards: set[str] = frozenset(),
+) -> list[str]:
     """Problems with a taxonomy: unknown codes, unmapped industry (or required) boards, duplicates,
     pseudo-boards used as topics. An empty list means the taxonomy is sound."""
     problems = []

@@ -15,7 +15,7 @@ from scrapy.http import Response
 
 from crawler.items import ArticleItem
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticle, parse_article_page
+from tagging.eastmoney import NotAnArticleError, parse_article_page
 
 _JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*)\s*\)\s*;?\s*$", re.DOTALL)
 
@@ -28,7 +28,9 @@ def parse_list_payload(body: str) -> list[dict[str, Any]]:
         raise ValueError("list API answered with something that is not a JSON object")
     data = payload.get("data")
     if data is None:
-        raise ValueError(f"list API answered without data (code={payload.get('code')!r}, message={payload.get('message')!r})")
+        raise ValueError(
+            f"list API answered without data (code={payload.get('code')!r}, message={payload.get('message')!r})"
+        )
     items = data.get("list") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ValueError("list API data has no 'list' array")
@@ -38,7 +40,9 @@ def parse_list_payload(body: str) -> list[dict[str, Any]]:
 class EastmoneySpider(scrapy.Spider):
     name = "eastmoney"
 
-    def __init__(self, columns: str | None = None, max_pages: str | None = None, since: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, columns: str | None = None, max_pages: str | None = None, since: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.columns_arg = columns
         self.max_pages_arg = max_pages
@@ -111,7 +115,7 @@ class EastmoneySpider(scrapy.Spider):
         stats.inc_value("finnews/article_pages")
         try:
             raw = parse_article_page(response.text, response.url)
-        except (NotAnArticle, AttributeError) as error:
+        except (NotAnArticleError, AttributeError) as error:
             stats.inc_value("finnews/errors/not_an_article")
             self.logger.warning("Not an article page %s: %s", response.url, error)
             return

@@ -1,0 +1,47 @@
+# finnews: the two commands a new user needs.
+#   make demo   set up, start Elasticsearch, crawl a local Eastmoney replica, search, export
+#   make test   set up, lint, start Elasticsearch, run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup system-deps demo test lint format es-start es-stop bench clean
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+demo: setup
+	$(PY) -m finnews demo
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+es-start: setup
+	$(PY) -m finnews es start
+
+es-stop: setup
+	$(PY) -m finnews es stop
+
+test: lint es-start
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/accuracy.py
+	$(PY) bench/tagging.py
+
+clean:
+	-$(PY) -m finnews es stop
+	rm -rf $(VENV) .finnews

@@ -1,0 +1,141 @@
+"""End to end on the real node: the real eastmoney spider crawls a local Eastmoney replica through
+Scrapy, the pipelines clean, tag and index, and the assertions read what Elasticsearch returns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from replica.site import ReplicaServer, ReplicaSite
+from tests.conftest import TEST_ALIAS, run_finnews
+
+SAMPLE_CODE = "202205302396636936"
+SAMPLE_ID_URL = f"https://finance.eastmoney.com/a/{SAMPLE_CODE}.html"
+EXPECTED_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+
+
+def crawl(replica: ReplicaServer, *extra: str, env: dict[str, str] | None = None) -> str:
+    result = run_finnews(
+        "crawl", "eastmoney",
+        "-s", f"EASTMONEY_LIST_API={replica.list_api}",
+        "-s", "EASTMONEY_COLUMNS=345",
+        "-s", "EASTMONEY_PAGE_SIZE=2",
+        "-s", "DOWNLOAD_DELAY=0",
+        "-s", "AUTOTHROTTLE_ENABLED=False",
+        *extra,
+        env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def articles_line(summary: str) -> str:
+    return next(line for line in summary.splitlines() if line.startswith("articles:"))
+
+
+@pytest.fixture
+def replica() -> ReplicaServer:
+    with ReplicaServer(ReplicaSite()) as server:
+        yield server
+
+
+def test_crawl_indexes_the_sample_article_with_its_tags(fresh_index: str, replica: ReplicaServer, es_node) -> None:
+    summary = crawl(replica)
+    assert "4 new" in articles_line(summary)
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == len(replica.site.articles)
+    hits = es_node.search(index=TEST_ALIAS, query={"term": {"url": SAMPLE_ID_URL}})["hits"]["hits"]
+    assert len(hits) == 1
+    article = hits[0]["_source"]
+    assert article["title"] == "北京发布数字经济全产业链开放发展行动方案"
+    assert article["published_at"] == "2022-05-30T20:46:00+08:00"
+    assert article["media"] == "新华网"
+    assert {b["code"] for b in article["boards"]} == EXPECTED_BOARDS
+    assert [(s["secid"], s["name"]) for s in article["stocks"]] == [("1.603888", "新华网")]
+    assert "工业互联网产业" in article["text"]
+    assert "在东方财富看资讯行情" not in article["text"]  # the in-body promotion is not article text
+    assert "<" not in article["text"] and "keytip" not in article["text"]
+
+
+def test_search_finds_the_article_by_chinese_words(fresh_index: str, replica: ReplicaServer) -> None:
+    crawl(replica)
+    result = run_finnews("search", "数字经济", "--json")
+    assert result.returncode == 0, result.stderr
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits[0]["url"] == SAMPLE_ID_URL  # the title match ranks it first
+    assert "<em>数字经济</em>" in hits[0]["snippet"]
+    # A word that only occurs inside another article's text is found too, and nothing else.
+    result = run_finnews("search", "昇兴股份", "--json")
+    urls = [json.loads(line)["url"] for line in result.stdout.splitlines()]
+    assert urls == ["https://finance.eastmoney.com/a/202201212257099936.html"]
+
+
+def test_second_crawl_adds_no_document(fresh_index: str, replica: ReplicaServer, es_node) -> None:
+    crawl(replica)
+    second = crawl(replica)
+    assert "0 new, 0 updated, 4 unchanged" in articles_line(second)
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 4
+
+
+def test_changed_article_is_updated_and_keeps_its_first_crawl_time(fresh_index: str, es_node) -> None:
+    site = ReplicaSite()
+    with ReplicaServer(site) as server:
+        crawl(server)
+        first = es_node.search(index=TEST_ALIAS, query={"term": {"url": SAMPLE_ID_URL}})["hits"]["hits"][0]["_source"]
+        site.by_code[SAMPLE_CODE].raw.body_html += "<p>（本文已更新：补充数据）</p>"
+        summary = crawl(server)
+    assert "0 new, 1 updated, 3 unchanged" in articles_line(summary)
+    es_node.indices.refresh(index=TEST_ALIAS)
+    hits = es_node.search(index=TEST_ALIAS, query={"term": {"url": SAMPLE_ID_URL}})["hits"]["hits"]
+    assert len(hits) == 1
+    updated = hits[0]["_source"]
+    assert updated["text"].endswith("（本文已更新：补充数据）")
+    assert updated["crawled_at"] == first["crawled_at"]
+    assert updated["updated_at"] is not None
+
+
+def test_export_writes_every_article_atomically(fresh_index: str, replica: ReplicaServer, tmp_path: Path) -> None:
+    crawl(replica)
+    output = tmp_path / "out" / "articles.jsonl"
+    result = run_finnews("export", "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 4
+    assert all(row["boards"] is not None and row["text"] for row in rows)
+    assert "text_words" not in rows[0]
+    assert [p.name for p in output.parent.iterdir()] == ["articles.jsonl"]  # no temporary file left
+
+
+@pytest.mark.parametrize("query", ['"数字经济" OR *', "\\", "[(", "<script>alert(1)</script>", "a" * 150, "📈📉", "  "])
+def test_odd_queries_do_not_fail(fresh_index: str, query: str) -> None:
+    result = run_finnews("search", query)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_too_long_query_is_refused_clearly(fresh_index: str) -> None:
+    result = run_finnews("search", "数" * 500)
+    assert result.returncode == 2
+    assert "limit is 200" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_search_with_elasticsearch_down_says_so(tmp_path: Path) -> None:
+    result = run_finnews("search", "数字经济", env={"FINNEWS_ES_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 2
+    assert "not reachable" in result.stderr and "finnews es start" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_crawl_with_elasticsearch_down_spools_every_article(replica: ReplicaServer, tmp_path: Path) -> None:
+    env = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
+    summary = crawl(replica, env=env)
+    assert "0 new, 0 updated, 0 unchanged, 4 spooled" in articles_line(summary)
+    spooled = [json.loads(line) for path in (tmp_path / "spool").glob("*.jsonl") for line in path.open()]
+    assert sorted(row["document"]["url"] for row in spooled) == sorted(
+        f"https://finance.eastmoney.com/a/{a.code}.html" for a in replica.site.articles
+    )
+    assert all(row["reason"] for row in spooled)
