@@ -230,7 +230,7 @@ def _walk(element: etree._Element, out: _Builder, media_lines: list[_Builder]) -
     if tag == "br":
         out.block_break()
     if tag in CELL_TAGS:
-        out.add(_CELL_SEPARATOR)
+        out.parts.append(_CELL_SEPARATOR)
     if security is not None and not out.skipping_chart:
         out.parts.append(_MENTION_START)
         out.mentions.append(Mention(security=security, text=""))
@@ -312,9 +312,13 @@ def _close_mention(mention: Mention, chars: list[str], offset: int, resolved: li
         resolved.append(mention)
 
 
+_XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def parse_fragment(html: str) -> etree._Element:
     """Parse an HTML fragment (or page) into an element whose children are the fragment's nodes."""
-    if not html or not html.strip():
+    html = _XML_INCOMPATIBLE_RE.sub("", html or "")  # libxml2 refuses control characters
+    if not html.strip():
         return lxml.html.fragment_fromstring("<div></div>")
     return lxml.html.fragment_fromstring(html, create_parent="div")
 

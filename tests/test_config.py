@@ -1,0 +1,91 @@
+"""Configuration files are validated on load with messages that name the file and the key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from finnews.config import PROJECT_ROOT, ConfigError
+from tagging.topics import check_taxonomy, load_taxonomy, parse_taxonomy
+from tests.conftest import run_finnews
+
+
+def test_the_shipped_taxonomy_is_sound() -> None:
+    from tagging.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    taxonomy = load_taxonomy()
+    assert 40 <= len(taxonomy.topics) <= 80
+    corpus_boards = {"BK0473", "BK0474", "BK0475", "BK0579", "BK0581", "BK0628", "BK0634", "BK0740", "BK0800"}
+    problems = check_taxonomy(
+        taxonomy, lexicon.boards, {c: b.type for c, b in lexicon.boards.items()}, lexicon.pseudo_boards, corpus_boards
+    )
+    assert problems == []
+
+
+def test_taxonomy_check_reports_unknown_unmapped_and_duplicates() -> None:
+    taxonomy = parse_taxonomy(
+        {
+            "topics": [
+                {"id": "a", "name": "甲", "name_en": "A", "boards": ["BK9999", "BK0001", "BK0001"], "keywords": ["甲"]},
+                {"id": "a", "name": "乙", "name_en": "B", "boards": ["BK0145"]},
+            ]
+        }
+    )
+    boards = {"BK0001": None, "BK0002": None, "BK0145": None}
+    types = {"BK0001": "industry", "BK0002": "industry", "BK0145": "region"}
+    problems = check_taxonomy(taxonomy, boards, types, {"BK0145"})
+    assert "duplicate topic id: a" in problems
+    assert "topic a: unknown board code BK9999" in problems
+    assert "topic a: board BK0001 listed 2 times" in problems
+    assert "industry board BK0002 is in no topic" in problems
+    assert any("BK0145 is a style/index/region board" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected a mapping with a 'topics' list"),
+        ({"topics": [{"id": "X", "name": "甲", "name_en": "A"}]}, "topics[0].id: 'X' is not lower-case snake_case"),
+        ({"topics": [{"id": "x", "name_en": "A"}]}, "topics[0].name: missing"),
+        (
+            {"topics": [{"id": "x", "name": "甲", "name_en": "A", "boards": "BK0001"}]},
+            "topics[0].boards: expected a list",
+        ),
+    ],
+)
+def test_malformed_taxonomy_is_a_clear_error(data: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_taxonomy(data, "topics.yaml")
+
+
+def broken_config_dir(tmp_path: Path, name: str, content: str) -> Path:
+    target = tmp_path / "configs"
+    shutil.copytree(PROJECT_ROOT / "configs", target)
+    (target / name).write_text(content, encoding="utf-8")
+    return target
+
+
+def test_cli_reports_malformed_yaml_without_a_traceback(tmp_path: Path) -> None:
+    configs = broken_config_dir(tmp_path, "topics.yaml", "topics: [unclosed\n")
+    result = run_finnews("taxonomy", "check", env={"FINNEWS_CONFIG_DIR": str(configs)})
+    assert result.returncode == 2
+    assert "topics.yaml: invalid YAML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_reports_a_missing_setting(tmp_path: Path) -> None:
+    configs = broken_config_dir(tmp_path, "finnews.yaml", "elasticsearch:\n  version: '8.19.7'\n")
+    result = run_finnews("es", "status", env={"FINNEWS_CONFIG_DIR": str(configs)})
+    assert result.returncode == 2
+    assert "finnews.yaml: elasticsearch.port: missing" in result.stderr
+
+
+def test_extract_reports_a_bad_board_table(tmp_path: Path) -> None:
+    configs = broken_config_dir(tmp_path, "boards.csv", "code,label\nBK0001,x\n")
+    result = run_finnews("extract", str(PROJECT_ROOT / "tests/fixtures/chinaorg_article.txt"),
+                         env={"FINNEWS_CONFIG_DIR": str(configs)})  # fmt: skip
+    assert result.returncode != 0
+    assert "boards.csv: missing column(s) name" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr

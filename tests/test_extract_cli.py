@@ -1,0 +1,74 @@
+"""``finnews extract``: JSON Lines per input, encodings, and errors as data with a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from replica.site import ReplicaArticle, render_article_page
+from tagging.extract import decode_html
+from tagging.jekyll import parse_jekyll_post
+from tests.conftest import FIXTURES, fixture_text, run_finnews
+
+
+def extract(*paths: Path | str, plain: bool = False) -> tuple[int, list[dict]]:
+    result = run_finnews("extract", *map(str, paths), *(["--plain"] if plain else []))
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_extract_prints_the_documented_fields() -> None:
+    code, rows = extract(FIXTURES / "eastmoney_jekyll_post.md", FIXTURES / "chinaorg_article.txt")
+    assert code == 0
+    assert len(rows) == 2
+    for key in ("url", "title", "published_at", "media", "digest", "text", "boards", "stocks", "topics", "keywords"):
+        assert key in rows[0]
+    assert rows[0]["published_at"] == "2022-05-30T20:46:00+08:00"
+    assert {b["code"] for b in rows[0]["boards"]} == {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+    assert rows[1]["text"].endswith("启动城市副中心智慧城市标杆示范区建设。")
+
+
+def test_plain_ignores_markup(tmp_path: Path) -> None:
+    _, (marked,) = extract(FIXTURES / "eastmoney_jekyll_post.md")
+    _, (plain,) = extract(FIXTURES / "eastmoney_jekyll_post.md", plain=True)
+    assert marked["text"] == plain["text"]
+    assert {m["source"] for m in marked["mentions"]} == {"markup"}
+    assert {m["source"] for m in plain["mentions"]} == {"text"}
+
+
+def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    listing = tmp_path / "list.html"
+    listing.write_text("<html><body><ul id='newsListContent'><li>x</li></ul></body></html>", encoding="utf-8")
+    code, rows = extract(empty, tmp_path / "missing.html", listing, FIXTURES / "eastmoney_jekyll_post.md")
+    assert code == 1
+    assert [("error" in row) for row in rows] == [True, True, True, False]
+    assert "empty input" in rows[0]["error"]
+    assert "No such file" in rows[1]["error"]
+    assert "ContentBody" in rows[2]["error"]
+
+
+def gbk_page() -> str:
+    raw = parse_jekyll_post(fixture_text("eastmoney_jekyll_post.md"))
+    return render_article_page(ReplicaArticle("202205302396636936", raw))
+
+
+def test_gbk_page_declared_as_gbk(tmp_path: Path) -> None:
+    page = gbk_page().replace('<meta charset="utf-8">', '<meta charset="gbk">')
+    path = tmp_path / "gbk.html"
+    path.write_bytes(page.encode("gbk"))
+    _, (row,) = extract(path)
+    assert row["title"] == "北京发布数字经济全产业链开放发展行动方案"
+    assert "工业互联网产业" in row["text"]
+
+
+def test_gb18030_page_declared_as_utf8_decodes_correctly() -> None:
+    page = gbk_page()  # says utf-8 …
+    decoded = decode_html(page.encode("gb18030"))  # … but is GB18030
+    assert "北京发布数字经济全产业链开放发展行动方案" in decoded
+
+
+def test_utf8_page_with_a_wrong_gbk_declaration() -> None:
+    page = gbk_page().replace('<meta charset="utf-8">', '<meta charset="gb2312">')
+    assert "北京发布数字经济全产业链开放发展行动方案" in decode_html(page.encode("utf-8"))

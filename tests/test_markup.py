@@ -1,0 +1,169 @@
+"""Cleaning Eastmoney bodies: every markup variant of the reference notes, visible text kept exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tagging.jekyll import parse_jekyll_post
+from tagging.markup import clean_body
+from tests.conftest import fixture_text
+
+
+def sample_body() -> str:
+    return parse_jekyll_post(fixture_text("eastmoney_jekyll_post.md")).body_html or ""
+
+
+def test_sample_boards_and_stock_come_out_exactly_as_marked() -> None:
+    cleaned = clean_body(sample_body())
+    boards = {(m.secid, m.text) for m in cleaned.mentions if m.security.kind == "board"}
+    assert boards == {
+        ("90.BK1061", "数字经济"),
+        ("90.BK0800", "人工智能"),
+        ("90.BK0830", "区块链"),
+        ("90.BK0634", "大数据"),
+        ("90.BK0832", "工业互联"),
+        ("90.BK0628", "智慧城市"),
+    }
+    stocks = [(m.secid, m.text, m.where) for m in cleaned.mentions if m.security.kind == "stock"]
+    assert stocks == [("1.603888", "新华网", "media")]
+    assert cleaned.media == "新华网"
+
+
+def test_sample_text_keeps_every_visible_character_and_no_markup() -> None:
+    cleaned = clean_body(sample_body())
+    text = cleaned.text
+    assert "工业互联网产业" in text  # a tag cutting through a word leaves the word whole
+    assert "进一步加大数据开放共享的力度" in text
+    assert "占全市GDP的比重" in text  # the infokey data link keeps its visible text
+    for leftover in ("<", ">", "keytip", "data-code", "bkquote", "em_stock_key_common"):
+        assert leftover not in text
+    assert text.count("\n") == 4  # five paragraphs, one per line
+    assert "文章来源" not in text  # the source line is metadata, not body text
+
+
+def test_mention_offsets_point_at_the_mention_text() -> None:
+    cleaned = clean_body(sample_body())
+    body_mentions = [m for m in cleaned.mentions if m.where == "body"]
+    assert len(body_mentions) == 10
+    for mention in body_mentions:
+        assert cleaned.text[mention.start : mention.end] == mention.text
+
+
+def secids(html: str) -> list[str]:
+    return [m.secid for m in clean_body(html).mentions]
+
+
+def test_hong_kong_listing_in_an_info_span() -> None:
+    html = (
+        '<p>持有<span id="Info.116.00700"><a href="http://quote.eastmoney.com/unify/r/116.00700" class="keytip" '
+        'data-code="116,00700">腾讯控股</a></span>最多</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "持有腾讯控股最多"
+    assert [(m.secid, m.security.exchange) for m in cleaned.mentions] == [("116.00700", "HK")]
+
+
+@pytest.mark.parametrize(("market", "code"), [("105", "AAPL"), ("106", "BABA"), ("106", "NIO"), ("105", "PDD")])
+def test_us_listings_in_the_stock_form(market: str, code: str) -> None:
+    html = (
+        f'<p><span id="stock_{market}.{code}"><a href="http://quote.eastmoney.com/unify/r/{market}.{code}" '
+        f'class="keytip" data-code="{market},{code}">某公司</a></span><span id="quote_{market}.{code}"></span>涨</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "某公司涨"
+    assert [(m.secid, m.security.exchange) for m in cleaned.mentions] == [(f"{market}.{code}", "US")]
+
+
+def test_newer_pages_with_spaces_inside_tags() -> None:
+    html = (
+        '<p >　　券商<span id="stock_1.600030"><a target="_blank" href= "http://quote.eastmoney.com/unify/r/1.600030" '
+        'class="keytip" data-code="1,600030">中信证券</a ></span><span id="quote_1.600030"></span>走强</p >'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "券商中信证券走强"  # the full-width indent is not text
+    assert secids(html) == ["1.600030"]
+
+
+def test_data_links_are_not_securities_but_an_index_quote_is_an_index() -> None:
+    html = (
+        '<p><span id="Info.342"><a href="http://data.eastmoney.com/cjsj/gdp.html" class="infokey">GDP</a></span>和'
+        '<span id="Info.3259"><a href="http://quote.eastmoney.com/unify/r/0.399006" class="infokey">创业板指</a></span></p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "GDP和创业板指"
+    assert [(m.secid, m.security.kind) for m in cleaned.mentions] == [("0.399006", "index")]
+
+
+def test_k_line_chart_block_adds_no_text_and_no_mention() -> None:
+    html = (
+        '<!-- EM_StockImg_Start --><p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/90.BK1037" '
+        'data-code="BK1037|90|1" data-code2="BK1037|90|2|" class="EmImageRemark" target="_blank"><img src="k.png" '
+        'alt="K图 BK1037_0" data-code="K BK1037|90|1" /></a></p><!-- EM_StockImg_End --><p>正文</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "正文"
+    assert cleaned.mentions == []
+
+
+def test_older_forms_without_market_or_data_code() -> None:
+    html = (
+        '<p><a class="em_stock_key_common" href="http://quote.eastmoney.com/r/0.002353">杰瑞股份</a>、'
+        '<span class="em_stock_key_common" data-code="002353">杰瑞股份</span>、'
+        '<span id="stock_3001042"><a class="keytip" href="http://quote.eastmoney.com/SZ300104.html">乐视网</a></span>、'
+        '<span href="http://baike.eastmoney.com/item/总体设计" class="em_stock_key_common">总体设计</span></p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "杰瑞股份、杰瑞股份、乐视网、总体设计"
+    assert [m.secid for m in cleaned.mentions] == ["0.002353", "0.002353", "0.300104"]  # 百科 is no security
+
+
+def test_markup_inside_strong_and_entities() -> None:
+    html = (
+        '<p><strong>重点：<span web="1" href="http://quote.eastmoney.com/unify/r/90.BK0963" '
+        'class="em_stock_key_common" data-code="90,BK0963">商业航天</span></strong>与&lt;蒙特利尔议定书&gt;</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "重点：商业航天与<蒙特利尔议定书>"
+    assert secids(html) == ["90.BK0963"]
+
+
+def test_ads_hidden_paragraphs_images_and_empty_paragraphs_are_dropped() -> None:
+    html = (
+        '<p>　　<a class="toplink" target="_blank" href="https://ai.eastmoney.com/x">全新妙想投研助理，立即体验</a></p>'
+        '<p style="display:none;height:1px;"><br/></p><p></p>'
+        "<p>第一段。</p>"
+        '<center><img src="https://np-newspic.dfcfw.com/download/x.jpg" width="580" /></center>'
+        "<p>　　在东方财富看资讯行情，选东方财富证券一站式开户交易&gt;&gt;</p>"
+        '<p style="text-align:center;"><a href="https://acttg.eastmoney.com/pub/1"><img src="ad.jpg" '
+        'class="em_handle_adv_close" /></a></p>'
+        '<p style="color:#999">免责声明：本文基于AI生产，仅供参考。</p>'
+        '<p>第二段，<a href="https://finance.eastmoney.com/a/202205302396000000.html">点击阅读报告全文</a></p>'
+        '<p class="res-edit">（责任编辑：张三）</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "第一段。\n第二段，点击阅读报告全文"
+    assert cleaned.editor == "张三"
+
+
+def test_tables_become_one_line_per_row() -> None:
+    html = "<p>数据如下</p><table><tr><th>指标</th><th>数值</th></tr><tr><td>GDP</td><td>3873.6亿元</td></tr></table>"
+    assert clean_body(html).text == "数据如下\n指标\t数值\nGDP\t3873.6亿元"
+
+
+def test_source_line_with_a_board_inside_is_metadata_with_its_mention() -> None:
+    html = (
+        '<p>正文。</p><p class="em_media">（文章来源：中国<span id="bk_90.BK0473"><a href="http://quote.eastmoney.com/'
+        'unify/r/90.BK0473" class="keytip" data-code="90,BK0473">证券</a></span><span id="bkquote_90.BK0473"></span>报）</p>'
+    )
+    cleaned = clean_body(html)
+    assert cleaned.text == "正文。"
+    assert cleaned.media == "中国证券报"
+    assert [(m.secid, m.where, m.start) for m in cleaned.mentions] == [("90.BK0473", "media", None)]
+
+
+@pytest.mark.parametrize(
+    "html", ["", "   ", "<p>", "</div></p>", "<<<>>>", "<p>未闭合<span class='keytip'", "\x00\x01"]
+)
+def test_broken_or_empty_html_does_not_raise(html: str) -> None:
+    cleaned = clean_body(html)
+    assert isinstance(cleaned.text, str)

@@ -1,0 +1,126 @@
+"""Input forms: mirrored Jekyll posts, Eastmoney pages in each layout, China.org pages and text."""
+
+from __future__ import annotations
+
+import pytest
+
+from replica.site import ReplicaArticle, render_article_page
+from tagging import chinaorg, eastmoney
+from tagging.dates import isoformat, parse_datetime
+from tagging.jekyll import JekyllError, parse_jekyll_post
+from tagging.urls import canonical_url, document_id
+from tests.conftest import fixture_text
+
+
+def test_jekyll_post_front_matter_digest_url_and_back_links() -> None:
+    raw = parse_jekyll_post(fixture_text("eastmoney_jekyll_post.md"))
+    assert raw.title == "北京发布数字经济全产业链开放发展行动方案"
+    assert isoformat(raw.published_at) == "2022-05-30T20:46:00+08:00"
+    assert raw.category == "emnews" and raw.tags == ["东财滚动新闻"]
+    assert (
+        raw.digest and raw.digest.startswith("记者30日从北京市经济和信息化局获悉") and raw.digest.endswith("（新华网）")
+    )
+    assert raw.media == "新华网"
+    assert raw.url == "http://finance.eastmoney.com/news/1355,202205302396636936.html"
+    assert "返回东财滚动新闻" not in (raw.body_html or "")
+    assert (raw.body_html or "").startswith("<p>") and (raw.body_html or "").endswith("</p>")
+
+
+def test_damaged_jekyll_post_with_empty_title_date_and_url() -> None:
+    text = '---\nlayout: post\ntitle: ""\ndate: \ncategories: emnews\n---\n> 摘要\n\n<p>正文</p>\n\n<>\n'
+    raw = parse_jekyll_post(text)
+    assert raw.title is None and raw.published_at is None and raw.url is None
+    assert raw.digest == "摘要" and raw.body_html == "<p>正文</p>"
+
+
+def test_not_a_jekyll_post() -> None:
+    with pytest.raises(JekyllError):
+        parse_jekyll_post("<p>no front matter</p>")
+
+
+def test_current_eastmoney_layout_page() -> None:
+    raw_post = parse_jekyll_post(fixture_text("eastmoney_jekyll_post.md"))
+    page = render_article_page(ReplicaArticle("202205302396636936", raw_post))
+    raw = eastmoney.parse_article_page(page, "http://127.0.0.1:8000/a/202205302396636936.html")
+    assert raw.title == "北京发布数字经济全产业链开放发展行动方案"
+    assert isoformat(raw.published_at) == "2022-05-30T20:46:00+08:00"
+    assert raw.media == "新华网"
+    assert raw.url == "http://finance.eastmoney.com/a/202205302396636936.html"  # the canonical link wins
+    assert "keytip" in (raw.body_html or "")
+
+
+def test_2017_newscontent_layout_page() -> None:
+    page = """<html><head><title>央行开展逆回购操作_东方财富网</title></head><body>
+    <div class="newsContent"><h1>央行开展逆回购操作</h1>
+    <div class="time-source"><div class="time">2019年06月25日 09:15</div>
+    <div class="source data-source" data-source="每日经济新闻"><span>来源：</span></div></div>
+    <div id="ContentBody" class="Body"><div class="b-review">央行今日开展逆回购。</div>
+    <p>　　央行今日开展<span id="stock_1.601398"><a class="keytip" data-code="1,601398"
+     href="http://quote.eastmoney.com/unify/r/1.601398">工商银行</a></span>相关操作。</p>
+    <p class="res-edit">（责任编辑：李四）</p></div>
+    <div class="BodyEnd" id="comBodyEnd"><a href="#">共12人参与讨论</a></div></div></body></html>"""
+    raw = eastmoney.parse_article_page(page, "http://finance.eastmoney.com/a/201906251160280558.html")
+    assert raw.title == "央行开展逆回购操作"
+    assert isoformat(raw.published_at) == "2019-06-25T09:15:00+08:00"
+    assert raw.media == "每日经济新闻"
+
+
+def test_2014_newtext_layout_page_falls_back_to_the_code_date() -> None:
+    page = """<html><head><title>标题甲 _ 东方财富网</title></head><body><div class="newText">
+    <h1>标题甲</h1><div class="Info"><span>来源：证券时报</span></div>
+    <div id="ContentBody"><p>正文甲</p></div></div></body></html>"""
+    raw = eastmoney.parse_article_page(page, "http://finance.eastmoney.com/news/1355,20140926428744547.html")
+    assert raw.title == "标题甲"
+    assert raw.media == "证券时报"
+    assert isoformat(raw.published_at) == "2014-09-26T00:00:00+08:00"
+
+
+@pytest.mark.parametrize("page", ["", "   ", "<html><body><ul id='newsListContent'></ul></body></html>"])
+def test_pages_without_an_article_body_are_refused(page: str) -> None:
+    with pytest.raises(eastmoney.NotAnArticleError):
+        eastmoney.parse_article_page(page, "http://finance.eastmoney.com/a/1.html")
+
+
+def test_chinaorg_text_ends_at_the_last_article_sentence() -> None:
+    text = chinaorg.clean_page_text(fixture_text("chinaorg_article.txt"))
+    assert text.endswith("启动城市副中心智慧城市标杆示范区建设。")
+    assert text.startswith("越来越多的数据正在北京“流动”起来。")
+    assert "神舟十五号" not in text and "中国网是国务院新闻办公室" not in text
+    assert "【数据开放共享】" in text.splitlines()  # paragraphs glued by full-width indents are split
+
+
+def test_finance_china_com_cn_page() -> None:
+    page = """<html><head><title>标题乙_中国网</title><meta name="source" content="中国网财经"></head><body>
+    <div class="wrap c top"><h1>标题乙</h1><span class="fl time2">2023年11月23日10:30  <a href="#">中国网财经</a>
+      <em>作者：王五</em></span></div>
+    <div class="navp c" id="fontzoom"><p>　　第一段。</p><p>　　第二段。</p>
+    <div class="fr bianj">(责任编辑：赵六)</div></div></body></html>"""
+    raw = chinaorg.parse_article_page(page, "http://finance.china.com.cn/news/20231123/6053998.shtml")
+    assert raw.title == "标题乙"
+    assert isoformat(raw.published_at) == "2023-11-23T10:30:00+08:00"
+    assert raw.media == "中国网财经" and raw.author == "王五"
+    assert "赵六" not in (raw.body_html or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022-05-30 20:46:00 +0800", "2022-05-30T20:46:00+08:00"),
+        ("2026年08月19日 17:46", "2026-08-19T17:46:00+08:00"),
+        ("发布时间：2016-04-08 14:51:58", "2016-04-08T14:51:58+08:00"),
+        ("2023年11月23日10:30", "2023-11-23T10:30:00+08:00"),
+        ("2024-01-01T00:00:00Z", "2024-01-01T08:00:00+08:00"),
+        ("2022-02-30 10:00", None),
+        ("无日期", None),
+    ],
+)
+def test_dates_are_read_as_beijing_time(text: str, expected: str | None) -> None:
+    assert isoformat(parse_datetime(text)) == expected
+
+
+def test_both_eastmoney_url_forms_share_one_document_id() -> None:
+    old = "http://finance.eastmoney.com/news/1355,202205302396636936.html"
+    new = "https://finance.eastmoney.com/a/202205302396636936.html#comments"
+    assert canonical_url(old) == "https://finance.eastmoney.com/a/202205302396636936.html"
+    assert document_id(old) == document_id(new)
+    assert document_id(old) != document_id("https://finance.eastmoney.com/a/202205302396671645.html")

@@ -1,0 +1,87 @@
+"""Tagging boards, stocks and topics from markup and from text alone, with the known traps."""
+
+from __future__ import annotations
+
+from tagging.extract import extract_article, parse_document
+from tagging.securities import from_data_code, from_element_id, from_quote_href
+from tagging.tagger import tag_article, text_mentions
+from tests.conftest import fixture_text
+
+SAMPLE_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+
+
+def test_sample_article_tags_from_markup() -> None:
+    article = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
+    assert {b["code"] for b in article.boards} == SAMPLE_BOARDS
+    assert {(b["secid"], b["name"]) for b in article.boards} >= {("90.BK1061", "数字经济"), ("90.BK0832", "工业互联")}
+    assert article.stocks == [{"secid": "1.603888", "code": "603888", "name": "新华网", "exchange": "SH"}]
+    assert article.media == "新华网"
+    topic_ids = {t["id"] for t in article.topics}
+    assert {"digital_economy", "artificial_intelligence", "blockchain", "smart_city"} <= topic_ids
+    assert "数字经济" in article.keywords
+
+
+def test_plain_tagging_of_the_sample_finds_the_boards_from_text() -> None:
+    article = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")), plain=True)
+    codes = {b["code"] for b in article.boards}
+    assert {"BK1061", "BK0800", "BK0830", "BK0832", "BK0628"} <= codes  # 工业互联网 is an alias of 工业互联
+    assert "BK0634" not in codes  # 加大数据开放 reads 加大 / 数据, not 大数据
+    assert all(m["source"] == "text" for m in article.mentions)
+    # 新华网 appears only as the outlet: never a stock mention from text.
+    assert article.stocks == []
+
+
+def test_chinaorg_text_is_tagged_from_its_words() -> None:
+    article = extract_article(parse_document(fixture_text("chinaorg_article.txt")))
+    codes = {b["code"] for b in article.boards}
+    assert {"BK1061", "BK0800", "BK0830", "BK0628"} <= codes
+    assert article.text.endswith("启动城市副中心智慧城市标杆示范区建设。")
+    for mention in article.mentions:
+        if mention["where"] == "body":
+            assert article.text[mention["start"] : mention["end"]] == mention["text"]
+
+
+def codes_in(text: str, media: str | None = None) -> set[str]:
+    return {m.security.code for m in text_mentions(text, media)}
+
+
+def test_trap_common_words_are_not_boards() -> None:
+    assert "BK0539" not in codes_in("通过综合施策释放消费潜力")  # 综合施策 is not board 综合
+
+
+def test_trap_stock_name_inside_a_longer_word() -> None:
+    assert "601519" not in codes_in("有助于培育壮大智慧零售新业态")  # 壮大智慧 is not 大智慧
+    assert "601519" in codes_in("大智慧发布公告")  # standing alone, it is the stock
+    assert "300959" not in codes_in("推动线上线下消费融合")  # a stock named like an everyday phrase
+
+
+def test_trap_index_names_are_not_topics() -> None:
+    tags = tag_article("中证500指数今日上涨，沪深300同步走强。", None)
+    assert tags.boards == [] and tags.topics == []
+
+
+def test_trap_outlet_in_the_source_line_is_not_a_mention() -> None:
+    assert codes_in("正文提到宁德时代。\n来源：证券时报") == {"300750"}
+    assert "002752" not in codes_in("（来源：昇兴股份）")
+    assert "300750" not in codes_in("宁德时代发布公告", media="宁德时代")
+
+
+def test_stock_names_from_text() -> None:
+    assert {"300750", "600519"} <= codes_in("宁德时代与贵州茅台今日双双上涨。")
+
+
+def test_secid_spellings() -> None:
+    assert from_data_code("90,BK1061").secid == "90.BK1061"
+    assert from_data_code("1.603888").secid == "1.603888"
+    assert from_data_code("002752|0|2").secid == "0.002752"
+    assert from_data_code("NIO|106|7").secid == "106.NIO"
+    assert from_data_code("600000").secid == "1.600000"
+    assert from_data_code("garbage") is None
+    assert from_element_id("bk_90.BK1061").secid == "90.BK1061"
+    assert from_element_id("stock_3001042").secid == "0.300104"
+    assert from_element_id("Info.342") is None
+    assert from_quote_href("http://quote.eastmoney.com/SZ300104.html").secid == "0.300104"
+    assert from_quote_href("http://quote.eastmoney.com/unify/r/116.00700").exchange == "HK"
+    assert from_quote_href("http://data.eastmoney.com/cjsj/gdp.html") is None
+    assert from_data_code("0,430047").exchange == "BJ"
+    assert from_data_code("1,000001").kind == "index"
