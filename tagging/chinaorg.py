@@ -11,6 +11,7 @@ from lxml import etree
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
 from tagging.eastmoney import NotAnArticleError, canonical_link
+from tagging.markup import sanitize_html
 
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(
@@ -85,7 +86,7 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     if not html or not html.strip():
         raise NotAnArticleError("empty page")
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
     except (etree.ParserError, ValueError) as error:
         raise NotAnArticleError(f"unparseable HTML: {error}") from error
     body = next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)

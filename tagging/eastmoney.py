@@ -10,6 +10,7 @@ from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import date_from_article_code, parse_datetime
+from tagging.markup import sanitize_html
 from tagging.urls import eastmoney_article_code
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
@@ -99,7 +100,7 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     if not html or not html.strip():
         raise NotAnArticleError("empty page")
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
     except (etree.ParserError, ValueError) as error:
         raise NotAnArticleError(f"unparseable HTML: {error}") from error
     body = _first(tree, ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]'))

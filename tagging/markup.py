@@ -279,6 +279,11 @@ def _normalise(builder: _Builder, drop_boilerplate: bool) -> tuple[str, list[Men
             continue
         if lines:
             offset += 1  # the newline between paragraphs
+        if starts == 0 and _MENTION_END not in line:  # the common case: no mention to resolve
+            line_text = line.replace(_CELL_SEPARATOR, "\t")
+            lines.append(line_text)
+            offset += len(line_text)
+            continue
         chars: list[str] = []
         open_mentions: list[Mention] = []
         for char in line:
@@ -313,14 +318,36 @@ def _close_mention(mention: Mention, chars: list[str], offset: int, resolved: li
 
 
 _XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CHAR_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _drop_invalid_reference(match: re.Match[str]) -> str:
+    """Keep a numeric character reference unless it names a character XML cannot hold."""
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return match.group(0)
+    return ""
+
+
+def sanitize_html(html: str) -> str:
+    """Drop the characters libxml2 refuses (control characters, also when written as ``&#1;``)."""
+    html = _XML_INCOMPATIBLE_RE.sub("", html or "")
+    return _CHAR_REFERENCE_RE.sub(_drop_invalid_reference, html) if "&#" in html else html
 
 
 def parse_fragment(html: str) -> etree._Element:
-    """Parse an HTML fragment (or page) into an element whose children are the fragment's nodes."""
-    html = _XML_INCOMPATIBLE_RE.sub("", html or "")  # libxml2 refuses control characters
+    """Parse an HTML fragment (or page) into an element whose children are the fragment's nodes.
+
+    Broken HTML is repaired by libxml2; characters it refuses (control characters, also when
+    written as ``&#1;``) are dropped first, so malformed input never raises."""
+    html = sanitize_html(html)
     if not html.strip():
         return lxml.html.fragment_fromstring("<div></div>")
-    return lxml.html.fragment_fromstring(html, create_parent="div")
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return lxml.html.fragment_fromstring("<div></div>")
 
 
 def clean_element(body: etree._Element, drop_boilerplate: bool = True) -> CleanBody:

@@ -10,7 +10,7 @@ from typing import Any
 from tagging.lexicon import load_lexicon, normalise_name
 from tagging.markup import Mention
 from tagging.securities import BOARD_MARKET, make_security
-from tagging.segment import tokens, top_keywords
+from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 
 # A 来源 / 文章来源 / 作者 line names the outlet, not a subject of the article.
@@ -28,14 +28,14 @@ class Tags:
     mentions: list[Mention]
 
 
-def text_mentions(text: str, media: str | None = None) -> list[Mention]:
+def text_mentions(text: str, media: str | None = None, segments: list[Token] | None = None) -> list[Mention]:
     """Boards and stocks named in plain text, with offsets, without markup to go by."""
     lexicon = load_lexicon()
     names = lexicon.text_names()
     media_name = normalise_name(media) if media else None
     attributions = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
     found = []
-    for word, start, end in tokens(text):
+    for word, start, end in tokens(text) if segments is None else segments:
         name = normalise_name(word)
         if name not in names or name == media_name:
             continue
@@ -70,20 +70,20 @@ def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[
     return list(boards.values()), list(stocks.values())
 
 
-def topics_for(board_codes: list[str], text: str, title: str | None) -> list[dict[str, str]]:
+def topics_for(board_codes: list[str], text_segments: list[Token], title_segments: list[Token]) -> list[dict[str, str]]:
     """Topics whose boards the article names, or whose keywords it uses (in the title, or repeatedly)."""
     taxonomy = load_taxonomy()
     chosen: dict[str, Any] = {}
-    by_board = taxonomy.by_board()
+    by_board = taxonomy.by_board
     for code in board_codes:
         for topic in by_board.get(code, []):
             chosen.setdefault(topic.id, topic)
-    by_keyword = taxonomy.by_keyword()
+    by_keyword = taxonomy.by_keyword
     hits: Counter[str] = Counter()
-    for word, _start, _end in tokens(text):
+    for word, _start, _end in text_segments:
         for topic in by_keyword.get(word, []):
             hits[topic.id] += 1
-    title_words = {w for w, _s, _e in tokens(title)} if title else set()
+    title_words = {w for w, _s, _e in title_segments}
     for topic in taxonomy.topics:
         in_title = any(k in title_words for k in topic.keywords)
         if hits[topic.id] >= KEYWORD_HITS_FOR_TOPIC or in_title:
@@ -100,15 +100,15 @@ def tag_article(
 ) -> Tags:
     """Tag an article. With markup, boards and stocks are exactly what the markup names; without
     (``plain`` or no markup at all), they are found in the title and text."""
+    text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     if plain or not markup_mentions:
-        mentions = text_mentions(text, media)
-        if title:
-            for mention in text_mentions(title, media):
-                mention.where = "title"
-                mentions.append(mention)
+        mentions = text_mentions(text, media, text_segments)
+        for mention in text_mentions(title or "", media, title_segments):
+            mention.where = "title"
+            mentions.append(mention)
     else:
         mentions = list(markup_mentions)
     boards, stocks = _security_tags(mentions)
-    topics = topics_for([b["code"] for b in boards], text, title)
-    keywords = top_keywords(f"{title or ''}\n{text}") if (text or title) else []
+    topics = topics_for([b["code"] for b in boards], text_segments, title_segments)
+    keywords = top_keywords(title_segments + text_segments)
     return Tags(boards=boards, stocks=stocks, topics=topics, keywords=keywords, mentions=mentions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from finnews.config import ConfigError, config_dir, load_yaml
 
@@ -28,6 +28,7 @@ class Topic:
 class Taxonomy:
     topics: tuple[Topic, ...]
 
+    @cached_property
     def by_board(self) -> dict[str, list[Topic]]:
         index: dict[str, list[Topic]] = {}
         for topic in self.topics:
@@ -35,6 +36,7 @@ class Taxonomy:
                 index.setdefault(code, []).append(topic)
         return index
 
+    @cached_property
     def by_keyword(self) -> dict[str, list[Topic]]:
         index: dict[str, list[Topic]] = {}
         for topic in self.topics:

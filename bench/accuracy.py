@@ -1,0 +1,149 @@
+"""Cleaning and tagging accuracy on real Eastmoney articles (the replica's corpus, or any folder of
+Jekyll posts / saved pages given as arguments).
+
+For each article it checks, against references computed independently of finnews' walk:
+  * markup boards and stocks: finnews' markup tags vs every ``data-code`` / quote id in the HTML
+    (K-line chart blocks excepted, which name no mention);
+  * clean text: finnews' text vs the visible text of the body paragraphs (lxml ``text_content``),
+    white space aside;
+  * plain-text tagging: ``--plain`` boards vs the markup boards (recall, precision), listing every
+    extra tag with its context so each can be judged (the markup misses true mentions).
+
+Run: ``.venv/bin/python bench/accuracy.py [PATH ...]``
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import lxml.html
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
+from tagging.markup import BOILERPLATE_LINE_PATTERNS  # noqa: E402
+from tagging.securities import from_data_code, from_element_id  # noqa: E402
+
+CHART_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.DOTALL)
+DATA_CODE_RE = re.compile(r'data-code\s*=\s*"([^"]+)"')
+ID_RE = re.compile(r'id\s*=\s*"((?:bk_|stock_|Info\.)[^"]+)"')
+WS_RE = re.compile(r"\s+")
+
+
+def reference_securities(html: str) -> set[str]:
+    """Every secid named in the markup, read with plain regular expressions."""
+    html = CHART_RE.sub("", html)
+    found = set()
+    for value in DATA_CODE_RE.findall(html):
+        security = from_data_code(value)
+        if security and security.kind in ("board", "stock"):
+            found.add(security.secid)
+    for value in ID_RE.findall(html):
+        security = from_element_id(value)
+        if security and security.kind in ("board", "stock"):
+            found.add(security.secid)
+    return found
+
+
+def reference_text(html: str) -> str:
+    """The visible text of the body's paragraphs, boilerplate lines and the source line excepted."""
+    tree = lxml.html.fragment_fromstring(CHART_RE.sub("", html), create_parent="div")
+    for node in tree.xpath(
+        './/script | .//style | .//*[contains(@class, "em_media")] | .//*[contains(@style, "display:none")]'
+        ' | .//a[contains(@class, "toplink")]'
+    ):
+        node.drop_tree()
+    lines = []
+    for block in tree.xpath(".//p | .//center | .//tr") or [tree]:
+        text = WS_RE.sub("", block.text_content())
+        if text and not any(p.search(text) for p in BOILERPLATE_LINE_PATTERNS):
+            lines.append(text)
+    return "".join(lines)
+
+
+def context(text: str, start: int, end: int, width: int = 12) -> str:
+    return f"…{text[max(0, start - width) : start]}[{text[start:end]}]{text[end : end + width]}…"
+
+
+def load_judgments() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    data = yaml.safe_load((Path(__file__).parent / "judgments.yaml").read_text(encoding="utf-8")) or {}
+
+    def pairs(key: str) -> set[tuple[str, str]]:
+        return {(str(j["article"]), str(j["secid"])) for j in data.get(key) or []}
+
+    return pairs("markup_errors"), pairs("true_extras")
+
+
+def main(paths: list[str]) -> int:
+    files = [Path(p) for p in paths] or sorted((ROOT / "replica" / "data" / "eastmoney").glob("*.md"))
+    files = [f for p in files for f in (sorted(p.glob("*")) if p.is_dir() else [p]) if f.suffix in (".md", ".html")]
+    exact = text_ok = 0
+    true_positive = false_positive = false_negative = 0
+    extras: list[str] = []
+    misses: list[str] = []
+    markup_errors, true_extras = load_judgments()
+    judged_tp = judged_fn = judged_correct = plain_total = 0
+    for path in files:
+        raw = parse_document(path.read_text(encoding="utf-8", errors="replace"), None)
+        html = raw.body_html or ""
+        marked = extract_article(raw)
+        plain = extract_article(raw, plain=True)
+        ours = {b["secid"] for b in marked.boards} | {s["secid"] for s in marked.stocks}
+        reference = reference_securities(html)
+        if ours == reference:
+            exact += 1
+        else:
+            print(f"  MARKUP MISMATCH {path.name}: missing {reference - ours}, extra {ours - reference}")
+        cleaned = clean_raw(raw)
+        if WS_RE.sub("", cleaned.text) == reference_text(html):
+            text_ok += 1
+        else:
+            print(f"  TEXT MISMATCH {path.name}")
+        # Boards only: the body's markup boards (the source line is not text the plain tagger reads).
+        body_boards = {m["secid"] for m in marked.mentions if m["kind"] == "board" and m["where"] == "body"}
+        plain_boards = {b["secid"] for b in plain.boards}
+        true_positive += len(body_boards & plain_boards)
+        false_negative += len(body_boards - plain_boards)
+        false_positive += len(plain_boards - body_boards)
+        article_key = path.stem
+        judged_marked = {s for s in body_boards if (article_key, s) not in markup_errors}
+        judged_true = judged_marked | {s for s in plain_boards if (article_key, s) in true_extras}
+        judged_tp += len(judged_marked & plain_boards)
+        judged_fn += len(judged_marked - plain_boards)
+        judged_correct += len(plain_boards & judged_true)
+        plain_total += len(plain_boards)
+        for mention in plain.mentions:
+            if mention["kind"] == "board" and mention["secid"] not in body_boards and mention["start"] is not None:
+                source = plain.title if mention["where"] == "title" else plain.text
+                extras.append(f"{path.name} {mention['secid']} {context(source, mention['start'], mention['end'])}")
+        for secid in sorted(body_boards - plain_boards):
+            first = next(m for m in marked.mentions if m["secid"] == secid and m["where"] == "body")
+            misses.append(f"{path.name} {secid} {context(marked.text, first['start'], first['end'])}")
+    total = len(files)
+    recall = true_positive / (true_positive + false_negative) if true_positive + false_negative else 1.0
+    precision = true_positive / (true_positive + false_positive) if true_positive + false_positive else 1.0
+    print(f"articles: {total}")
+    print(f"markup boards+stocks exact: {exact}/{total} ({exact / total:.1%})")
+    print(f"clean text = visible body text: {text_ok}/{total} ({text_ok / total:.1%})")
+    print(f"--plain boards vs markup: recall {recall:.3f}, precision {precision:.3f} "
+          f"(tp {true_positive}, fn {false_negative}, fp {false_positive})")  # fmt: skip
+    judged_recall = judged_tp / (judged_tp + judged_fn) if judged_tp + judged_fn else 1.0
+    judged_precision = judged_correct / plain_total if plain_total else 1.0
+    print(
+        f"--plain boards, judged (bench/judgments.yaml): recall {judged_recall:.3f}, precision {judged_precision:.3f}"
+    )
+    print("plain misses (marked, not found in text):")
+    for line in misses:
+        print(f"  {line}")
+    print("plain extras (found in text, not marked) — judge each:")
+    for line in extras:
+        print(f"  {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
