@@ -44,3 +44,19 @@ EASTMONEY_COLUMNS = [345, 350, 353]  # 要闻精华, 国内经济, 证券聚焦
 EASTMONEY_PAGE_SIZE = 20
 EASTMONEY_MAX_PAGES = 5
 EASTMONEY_REFERER = "https://finance.eastmoney.com/"
+
+# China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK).
+CHINAORG_START_URLS = [
+    "http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81%E5%88%B8%E8%A6%81%E9%97%BB&p=1",  # 证券要闻
+    "http://app.finance.china.com.cn/news/column.php?cname=%E4%B8%8A%E5%B8%82%E5%85%AC%E5%8F%B8&p=1",  # 上市公司
+    "http://tech.china.com.cn/internet/",
+]
+CHINAORG_MAX_PAGES = 5
+
+# Incremental crawling: article pages already indexed are not fetched again (an SQLite store under
+# the state directory; FINNEWS_SEEN_DB overrides its path).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.seen.SeenArticlesMiddleware": 50,
+}
+FINNEWS_SEEN_ENABLED = True
+FINNEWS_SEEN_DB = ""
