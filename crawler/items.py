@@ -13,5 +13,6 @@ class ArticleItem:
     """An article on its way through the pipelines: parsed (spider) → cleaned → tagged → indexed."""
 
     raw: RawArticle
+    fetched_url: str | None = None  # the page fetched (the seen store remembers it)
     cleaned: CleanBody | None = None
     article: Article | None = None

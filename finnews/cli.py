@@ -87,25 +87,20 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     return dict(crawler.stats.get_stats())
 
 
+ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter")
+
+
 def crawl_summary(stats: dict[str, Any]) -> str:
+    """The end-of-crawl report: pages, articles by outcome, errors by reason with their URLs."""
     errors = {k.split("/", 2)[-1]: v for k, v in stats.items() if k.startswith("finnews/errors/")}
-    http_errors = {
-        k.rsplit("/", 1)[-1]: v
-        for k, v in stats.items()
-        if k.startswith("downloader/response_status_count/") and not k.endswith("/200")
-    }
+    articles = ", ".join(f"{stats.get(f'finnews/articles/{k}', 0)} {k}" for k in ARTICLE_OUTCOMES)
     lines = [
         f"pages: {stats.get('downloader/response_count', 0)} fetched "
         f"({stats.get('finnews/list_pages', 0)} list, {stats.get('finnews/article_pages', 0)} article)",
-        "articles: "
-        + ", ".join(
-            f"{stats.get(f'finnews/articles/{k}', 0)} {k}"
-            for k in ("new", "updated", "unchanged", "spooled", "dead_letter")
-        ),
+        f"articles: {articles}",
         "errors: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
     ]
-    if http_errors:
-        lines.append("HTTP statuses: " + ", ".join(f"{k}: {v}" for k, v in sorted(http_errors.items())))
+    lines += [f"  {failure}" for failure in stats.get("finnews/failures", [])]
     lines.append(f"finished: {stats.get('finish_reason', 'unknown')}")
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem
+from crawler.seen import open_seen_store
 from store.index import ArticleWriter, StoreError, article_document, connect, ensure_index
 
 logger = logging.getLogger(__name__)
@@ -18,8 +19,11 @@ logger = logging.getLogger(__name__)
 
 class IndexPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
+        self.seen = open_seen_store(crawler)
         self.writer: ArticleWriter | None = None
+        self.pending_seen: list[str] = []  # URLs of articles buffered, not yet written
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -39,13 +43,23 @@ class IndexPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.article is None or self.writer is None:
             raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
+        self.pending_seen += [u for u in (item.fetched_url, item.article.url) if u]
         self.writer.add(article_document(item.article))
+        if not self.writer.buffer:  # the add flushed: everything pending is written or spooled
+            self._remember_written()
         return item
+
+    def _remember_written(self) -> None:
+        if self.seen is not None and self.pending_seen:
+            spider = self.crawler.spider
+            self.seen.add_many(self.pending_seen, spider.name if spider else "")
+        self.pending_seen = []
 
     def close_spider(self) -> None:
         if self.writer is None:
             return
         self.writer.flush()
+        self._remember_written()
         try:
             self.writer.refresh()
         except StoreError as error:

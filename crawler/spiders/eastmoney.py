@@ -14,6 +14,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import ArticleItem
+from crawler.spiders.base import FinnewsSpider
 from tagging.dates import parse_datetime
 from tagging.eastmoney import NotAnArticleError, parse_article_page
 
@@ -37,7 +38,7 @@ def parse_list_payload(body: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)]
 
 
-class EastmoneySpider(scrapy.Spider):
+class EastmoneySpider(FinnewsSpider):
     name = "eastmoney"
 
     def __init__(
@@ -77,6 +78,7 @@ class EastmoneySpider(scrapy.Spider):
         return scrapy.Request(
             self.list_url(column, page),
             callback=self.parse_list,
+            errback=self.on_error,
             headers={"Referer": self.settings.get("EASTMONEY_REFERER")},
             cb_kwargs={"column": column, "page": page},
             # req_trace differs per call; the list page is identified by column and page.
@@ -97,6 +99,7 @@ class EastmoneySpider(scrapy.Spider):
             self.logger.error("Bad list API answer for column %s page %s (%s): %s", column, page, response.url, error)
             return
         reached_since = False
+        article_urls = []
         for entry in items:
             url = entry.get("uniqueUrl") or entry.get("url")
             if not url:
@@ -106,7 +109,12 @@ class EastmoneySpider(scrapy.Spider):
             if self.since and shown and shown < self.since:
                 reached_since = True
                 continue
-            yield response.follow(url, callback=self.parse_article, cb_kwargs={"listed": entry})
+            article_urls.append(response.urljoin(url))
+            yield self.article_request(response, url, listed=entry)
+        if self.all_seen(article_urls):
+            # Rolling lists are newest first: a page with nothing new means the rest is old too.
+            stats.inc_value("finnews/list_pages_fully_seen")
+            return
         if items and not reached_since and page < self._max_pages():
             yield self._list_request(column, page + 1)
 
@@ -124,4 +132,4 @@ class EastmoneySpider(scrapy.Spider):
         raw.published_at = raw.published_at or parse_datetime(str(listed.get("showTime") or ""))
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
-        yield ArticleItem(raw=raw)
+        yield ArticleItem(raw=raw, fetched_url=response.url)

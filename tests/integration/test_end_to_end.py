@@ -16,7 +16,7 @@ SAMPLE_ID_URL = f"https://finance.eastmoney.com/a/{SAMPLE_CODE}.html"
 EXPECTED_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
 
 
-def crawl(replica: ReplicaServer, *extra: str, env: dict[str, str] | None = None) -> str:
+def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str] | None = None) -> str:
     result = run_finnews(
         "crawl", "eastmoney",
         "-s", f"EASTMONEY_LIST_API={replica.list_api}",
@@ -24,6 +24,7 @@ def crawl(replica: ReplicaServer, *extra: str, env: dict[str, str] | None = None
         "-s", "EASTMONEY_PAGE_SIZE=2",
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={seen_db}",
         *extra,
         env=env,
     )  # fmt: skip
@@ -42,8 +43,10 @@ def replica() -> ReplicaServer:
         yield server
 
 
-def test_crawl_indexes_the_sample_article_with_its_tags(fresh_index: str, replica: ReplicaServer, es_node) -> None:
-    summary = crawl(replica)
+def test_crawl_indexes_the_sample_article_with_its_tags(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    summary = crawl(replica, tmp_path / "seen.sqlite")
     assert "4 new" in articles_line(summary)
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == len(replica.site.articles)
@@ -60,8 +63,8 @@ def test_crawl_indexes_the_sample_article_with_its_tags(fresh_index: str, replic
     assert "<" not in article["text"] and "keytip" not in article["text"]
 
 
-def test_search_finds_the_article_by_chinese_words(fresh_index: str, replica: ReplicaServer) -> None:
-    crawl(replica)
+def test_search_finds_the_article_by_chinese_words(fresh_index: str, replica: ReplicaServer, tmp_path: Path) -> None:
+    crawl(replica, tmp_path / "seen.sqlite")
     result = run_finnews("search", "数字经济", "--json")
     assert result.returncode == 0, result.stderr
     hits = [json.loads(line) for line in result.stdout.splitlines()]
@@ -73,21 +76,36 @@ def test_search_finds_the_article_by_chinese_words(fresh_index: str, replica: Re
     assert urls == ["https://finance.eastmoney.com/a/202201212257099936.html"]
 
 
-def test_second_crawl_adds_no_document(fresh_index: str, replica: ReplicaServer, es_node) -> None:
-    crawl(replica)
-    second = crawl(replica)
+def test_second_crawl_fetches_no_article_page_and_adds_no_document(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    crawl(replica, tmp_path / "seen.sqlite")
+    assert replica.site.article_requests() == 4
+    second = crawl(replica, tmp_path / "seen.sqlite")
+    assert replica.site.article_requests() == 4  # nothing fetched again
+    assert "0 new, 0 updated, 0 unchanged, 2 skipped_seen" in articles_line(second)  # page 1 only:
+    assert "1 list" in second  # the first list page was fully seen, so paging stopped there
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 4
+
+
+def test_recrawl_without_the_seen_store_is_idempotent(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    crawl(replica, tmp_path / "seen.sqlite")
+    second = crawl(replica, tmp_path / "seen.sqlite", "-s", "FINNEWS_SEEN_ENABLED=False")
     assert "0 new, 0 updated, 4 unchanged" in articles_line(second)
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == 4
 
 
-def test_changed_article_is_updated_and_keeps_its_first_crawl_time(fresh_index: str, es_node) -> None:
+def test_changed_article_is_updated_and_keeps_its_first_crawl_time(fresh_index: str, es_node, tmp_path: Path) -> None:
     site = ReplicaSite()
     with ReplicaServer(site) as server:
-        crawl(server)
+        crawl(server, tmp_path / "seen.sqlite")
         first = es_node.search(index=TEST_ALIAS, query={"term": {"url": SAMPLE_ID_URL}})["hits"]["hits"][0]["_source"]
         site.by_code[SAMPLE_CODE].raw.body_html += "<p>（本文已更新：补充数据）</p>"
-        summary = crawl(server)
+        summary = crawl(server, tmp_path / "seen.sqlite", "-s", "FINNEWS_SEEN_ENABLED=False")
     assert "0 new, 1 updated, 3 unchanged" in articles_line(summary)
     es_node.indices.refresh(index=TEST_ALIAS)
     hits = es_node.search(index=TEST_ALIAS, query={"term": {"url": SAMPLE_ID_URL}})["hits"]["hits"]
@@ -99,7 +117,7 @@ def test_changed_article_is_updated_and_keeps_its_first_crawl_time(fresh_index: 
 
 
 def test_export_writes_every_article_atomically(fresh_index: str, replica: ReplicaServer, tmp_path: Path) -> None:
-    crawl(replica)
+    crawl(replica, tmp_path / "seen.sqlite")
     output = tmp_path / "out" / "articles.jsonl"
     result = run_finnews("export", "-o", str(output))
     assert result.returncode == 0, result.stderr
@@ -132,8 +150,8 @@ def test_search_with_elasticsearch_down_says_so(tmp_path: Path) -> None:
 
 def test_crawl_with_elasticsearch_down_spools_every_article(replica: ReplicaServer, tmp_path: Path) -> None:
     env = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
-    summary = crawl(replica, env=env)
-    assert "0 new, 0 updated, 0 unchanged, 4 spooled" in articles_line(summary)
+    summary = crawl(replica, tmp_path / "seen.sqlite", env=env)
+    assert "0 new, 0 updated, 0 unchanged, 0 skipped_seen, 4 spooled" in articles_line(summary)
     spooled = [json.loads(line) for path in (tmp_path / "spool").glob("*.jsonl") for line in path.open()]
     assert sorted(row["document"]["url"] for row in spooled) == sorted(
         f"https://finance.eastmoney.com/a/{a.code}.html" for a in replica.site.articles

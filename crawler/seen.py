@@ -1,0 +1,89 @@
+"""Incremental crawling: remember the article pages already indexed and do not fetch them again.
+
+The store is an SQLite file under the state directory (one row per canonical article URL). An
+article is remembered only after the index pipeline has written it (or spooled it to disk), so a
+crawl killed before that refetches it next time instead of losing it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from finnews.config import state_dir
+from tagging.dates import SHANGHAI
+from tagging.urls import canonical_url
+
+ARTICLE_FLAG = "finnews_article"  # Request.meta key spiders set on article-page requests
+
+
+class SeenStore:
+    """Canonical URLs of articles already indexed, in SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, spider TEXT, first_seen TEXT NOT NULL)"
+        )
+
+    def contains(self, url: str) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM seen WHERE url = ?", (canonical_url(url),)).fetchone()
+        return row is not None
+
+    def add_many(self, urls: Iterable[str], spider: str = "") -> None:
+        now = datetime.now(SHANGHAI).isoformat()
+        rows = [(canonical_url(u), spider, now) for u in urls if u]
+        with self._lock:
+            self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def open_seen_store(crawler: Crawler) -> SeenStore | None:
+    """The crawl's store (one per crawler, shared by the middleware, the spider and the pipeline)."""
+    if not crawler.settings.getbool("FINNEWS_SEEN_ENABLED"):
+        return None
+    store = getattr(crawler, "finnews_seen_store", None)
+    if store is None:
+        path = Path(crawler.settings.get("FINNEWS_SEEN_DB") or state_dir() / "seen.sqlite")
+        store = SeenStore(path)
+        crawler.finnews_seen_store = store
+    return store
+
+
+class SeenArticlesMiddleware:
+    """Downloader middleware: drop requests for article pages already indexed."""
+
+    def __init__(self, crawler: Crawler, store: SeenStore) -> None:
+        self.stats = crawler.stats
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenArticlesMiddleware:
+        store = open_seen_store(crawler)
+        if store is None:
+            raise NotConfigured("FINNEWS_SEEN_ENABLED is off")
+        return cls(crawler, store)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get(ARTICLE_FLAG) and self.store.contains(request.url):
+            self.stats.inc_value("finnews/articles/skipped_seen")
+            raise IgnoreRequest(f"already indexed: {request.url}")

@@ -1,0 +1,62 @@
+"""What every finnews spider shares: failures counted by reason, with their URLs, logged once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.seen import ARTICLE_FLAG, SeenStore
+
+MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable name for why a request failed (used as a stats key)."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(ConnectionRefusedError):
+        return "connection_refused"
+    return failure.type.__name__.lower() if failure.type else "unknown"
+
+
+class FinnewsSpider(scrapy.Spider):
+    """Base spider: an errback that records each failure once, and the seen-article store."""
+
+    def on_error(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest):
+            return  # not a failure: e.g. an article already indexed (counted by the middleware)
+        request = failure.request
+        reason = failure_reason(failure)
+        stats = self.crawler.stats
+        stats.inc_value(f"finnews/errors/{reason}")
+        listed = stats.get_value("finnews/failures") or []
+        if len(listed) < MAX_LISTED_FAILURES:
+            stats.set_value("finnews/failures", [*listed, f"{reason} {request.url}"])
+        self.logger.warning("%s: %s", reason, request.url)
+
+    @property
+    def seen_store(self) -> SeenStore | None:
+        return getattr(self.crawler, "finnews_seen_store", None)
+
+    def article_request(self, response: scrapy.http.Response, url: str, **cb_kwargs: Any) -> scrapy.Request:
+        """A request for an article page, flagged so that pages already indexed are not fetched."""
+        return response.follow(
+            url, callback=self.parse_article, errback=self.on_error, cb_kwargs=cb_kwargs, meta={ARTICLE_FLAG: True}
+        )
+
+    def all_seen(self, urls: list[str]) -> bool:
+        """True when every URL is already indexed: list paging can stop here."""
+        store = self.seen_store
+        return bool(urls) and store is not None and all(store.contains(u) for u in urls)
+
+    def parse_article(self, response: scrapy.http.Response, **kwargs: Any) -> Any:
+        raise NotImplementedError
