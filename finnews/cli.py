@@ -166,6 +166,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spool(args: argparse.Namespace) -> int:
+    from store.index import connect, read_spool, replay_spool, spool_files
+
+    if args.action == "replay":
+        totals = replay_spool(connect())
+        print(
+            f"Replayed {totals['files']} spool file(s): {totals['new']} new, {totals['updated']} updated, "
+            f"{totals['unchanged']} already indexed, {totals['spooled']} spooled again, "
+            f"{totals['dead_letter']} rejected (dead letter)"
+        )
+        return 1 if totals["spooled"] else 0
+    for kind in ("spool", "dead-letter"):
+        files = spool_files(kind)
+        print(f"{kind}: {len(files)} file(s)")
+        for path in files:
+            entries = read_spool(path)
+            reasons = sorted({str(e.get("reason", ""))[:100] for e in entries})
+            print(f"  {path} — {len(entries)} article(s); reason: {'; '.join(reasons)}")
+    return 0
+
+
 # --- extract / taxonomy --------------------------------------------------------------------------
 
 
@@ -281,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+")
     extract.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
     extract.set_defaults(func=cmd_extract)
+
+    spool = sub.add_parser("spool", help="articles Elasticsearch did not take: list or replay them")
+    spool.add_argument("action", choices=["list", "replay"])
+    spool.set_defaults(func=cmd_spool)
 
     taxonomy = sub.add_parser("taxonomy", help="check configs/topics.yaml")
     taxonomy.add_argument("action", choices=["check"])

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem
 from crawler.seen import open_seen_store
-from store.index import ArticleWriter, StoreError, article_document, connect, ensure_index
+from store.index import ArticleWriter, StoreError, article_document, connect, ensure_index, replay_spool
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ class IndexPipeline:
         es = connect()
         try:
             ensure_index(es)
+            # Articles a previous run could not write go in first.
+            replayed = replay_spool(es)
+            if replayed["files"]:
+                logger.info("Replayed the spool: %s", replayed)
         except StoreError as error:
             # Keep crawling: the writer spools what it cannot write.
             logger.error("%s Articles will be spooled to disk.", error)

@@ -4,6 +4,7 @@ an on-disk spool with the reason)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -259,3 +260,47 @@ def wait_for_green(es: Elasticsearch, timeout: float = 30) -> None:
         except (ESConnectionError, TransportError):
             time.sleep(1)
     raise StoreError(f"Elasticsearch at {elasticsearch_settings().url} is not healthy")
+
+
+def spool_files(kind: str = "spool") -> list[Path]:
+    """The spool (or dead-letter) files waiting, oldest first."""
+    directory = state_dir() / kind
+    return sorted(directory.glob("*.jsonl")) if directory.exists() else []
+
+
+def read_spool(path: Path) -> list[dict[str, Any]]:
+    """The entries of a spool file; a line cut short by a crash is skipped (it was never acknowledged)."""
+    entries = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                entries.append(json.loads(line))
+            except json.JSONDecodeError:
+                logger.warning("skipping a damaged line in %s", path)
+    return entries
+
+
+def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
+    """Index every spooled document again. Documents already indexed are no-ops; documents that
+    fail again go to a new spool file. A replayed file moves to ``spool/replayed/``."""
+    files = spool_files()
+    totals = {"files": len(files), "new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
+    if not files:
+        return totals
+    ensure_index(es, alias)
+    done_dir = state_dir() / "spool" / "replayed"
+    done_dir.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        writer = ArticleWriter(es, alias)
+        for entry in read_spool(path):
+            document = entry.get("document")
+            if isinstance(document, dict) and document.get("id"):
+                writer.add(document)
+        writer.flush(refresh=False)
+        for key, value in writer.counts.items():
+            totals[key] += value
+        # Anything that failed again is in the writer's own new spool file, so this one is done.
+        path.rename(done_dir / path.name)
+    with contextlib.suppress(ESConnectionError, TransportError, ApiError):
+        es.indices.refresh(index=alias or current_alias())
+    return totals

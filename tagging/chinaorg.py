@@ -108,6 +108,9 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     media = source[0].strip() if source and source[0].strip() else None
     if not media and (match := _SOURCE_RE.search(info)):
         media = match.group(1)
+    if not media:
+        # The current template names the outlet only as the link after the time, without 来源：.
+        media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := _text(a))), None)
     author = match.group(1) if (match := _AUTHOR_RE.search(info)) else None
     description = tree.xpath('//meta[@name="description"]/@content')
     return RawArticle(

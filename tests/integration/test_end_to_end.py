@@ -157,3 +157,31 @@ def test_crawl_with_elasticsearch_down_spools_every_article(replica: ReplicaServ
         f"https://finance.eastmoney.com/a/{a.code}.html" for a in replica.site.articles
     )
     assert all(row["reason"] for row in spooled)
+
+    listing = run_finnews("spool", "list", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    assert "spool: 1 file(s)" in listing.stdout and "4 article(s)" in listing.stdout
+
+
+def test_spooled_articles_are_replayed_exactly_once(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
+    crawl(replica, tmp_path / "seen.sqlite", env=down)
+    replay = run_finnews("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    assert "4 new" in replay.stdout
+    again = run_finnews("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    assert "Replayed 0 spool file(s)" in again.stdout
+    es_node.indices.refresh(index=TEST_ALIAS)
+    ids = {hit["_source"]["url"] for hit in es_node.search(index=TEST_ALIAS, size=100)["hits"]["hits"]}
+    assert ids == {f"https://finance.eastmoney.com/a/{a.code}.html" for a in replica.site.articles}
+
+
+def test_next_crawl_replays_the_spool_first(fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path) -> None:
+    down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
+    crawl(replica, tmp_path / "seen.sqlite", env=down)
+    # Every article is now in the seen store, so the next crawl fetches nothing: only the replay indexes.
+    crawl(replica, tmp_path / "seen.sqlite", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 4
+    assert list((tmp_path / "spool").glob("*.jsonl")) == []
