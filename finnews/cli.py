@@ -166,6 +166,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from finnews.ingest import ingest
+
+    report = ingest([Path(p) for p in args.paths], progress=not args.quiet)
+    counts = report.counts
+    print(
+        f"Ingested {report.articles} article(s) from {report.files} file(s): {counts.get('new', 0)} new, "
+        f"{counts.get('updated', 0)} updated, {counts.get('unchanged', 0)} unchanged, "
+        f"{counts.get('spooled', 0)} spooled, {counts.get('dead_letter', 0)} rejected"
+    )
+    for failure in report.failures:
+        print(f"  failed: {failure}", file=sys.stderr)
+    return 1 if report.failures or counts.get("spooled") else 0
+
+
 def cmd_spool(args: argparse.Namespace) -> int:
     from store.index import connect, read_spool, replay_spool, spool_files
 
@@ -302,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+")
     extract.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
     extract.set_defaults(func=cmd_extract)
+
+    ingest = sub.add_parser("ingest", help="import an archive (Jekyll posts, saved pages, JSON Lines)")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
 
     spool = sub.add_parser("spool", help="articles Elasticsearch did not take: list or replay them")
     spool.add_argument("action", choices=["list", "replay"])

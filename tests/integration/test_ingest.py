@@ -1,0 +1,36 @@
+"""``finnews ingest`` of an archive through clean → tag → index, into the real node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from replica.site import DATA_DIR
+from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
+
+
+def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(fresh_index: str, es_node, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(DATA_DIR, archive / "posts")
+    shutil.copy(FIXTURES / "chinaorg_article.txt", archive / "chinaorg.txt")
+    (archive / "more.jsonl").write_text(
+        json.dumps({"url": "https://example.com/a/1.html", "title": "宁德时代发布新电池", "text": "宁德时代今日发布新一代电池。"},
+                   ensure_ascii=False) + "\nnot json\n"
+        + json.dumps({"url": "https://example.com/a/2.html", "title": "贵州茅台", "text": "贵州茅台公告。"}, ensure_ascii=False),
+        encoding="utf-8",
+    )  # fmt: skip
+    (archive / "broken.html").write_bytes(b"")
+    result = run_finnews("ingest", "--quiet", str(archive))
+    assert result.returncode == 1  # two inputs failed, and say so
+    assert "Ingested 7 article(s) from 7 file(s): 7 new" in result.stdout
+    assert "more.jsonl:2" in result.stderr and "broken.html" in result.stderr and "empty input" in result.stderr
+    assert "Traceback" not in result.stderr
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 7
+    hit = es_node.search(index=TEST_ALIAS, query={"term": {"url": "https://example.com/a/1.html"}})["hits"]["hits"][0]
+    assert [s["name"] for s in hit["_source"]["stocks"]] == ["宁德时代"]
+
+    again = run_finnews("ingest", "--quiet", str(archive / "posts"))
+    assert again.returncode == 0
+    assert "4 unchanged" in again.stdout
