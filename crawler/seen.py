@@ -69,6 +69,10 @@ def open_seen_store(crawler: Crawler) -> SeenStore | None:
     return store
 
 
+class AlreadySeen(IgnoreRequest):
+    """An article page already indexed: skipped on purpose, not a failure."""
+
+
 class SeenArticlesMiddleware:
     """Downloader middleware: drop requests for article pages already indexed."""
 
@@ -86,4 +90,4 @@ class SeenArticlesMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get(ARTICLE_FLAG) and self.store.contains(request.url):
             self.stats.inc_value("finnews/articles/skipped_seen")
-            raise IgnoreRequest(f"already indexed: {request.url}")
+            raise AlreadySeen(f"already indexed: {request.url}")

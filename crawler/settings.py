@@ -57,6 +57,7 @@ CHINAORG_MAX_PAGES = 5
 # the state directory; FINNEWS_SEEN_DB overrides its path).
 DOWNLOADER_MIDDLEWARES = {
     "crawler.seen.SeenArticlesMiddleware": 50,
+    "crawler.redirects.RedirectLoopMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
 }
 FINNEWS_SEEN_ENABLED = True
 FINNEWS_SEEN_DB = ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -126,13 +127,26 @@ def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size:
     }
 
 
+# Faulty pages a real site serves now and then; with ``faults=True`` the list API links to them.
+FAULT_PAGES = ("missing", "error500", "slow", "loop", "empty", "truncated", "notarticle")
+GARBAGE_COLUMN = "999"  # a column whose list API answers garbage instead of JSON
+
+
 class ReplicaSite:
     """The replica's content and the counts of what was requested (tests assert on them)."""
 
-    def __init__(self, articles: list[ReplicaArticle] | None = None, robots: str = "User-agent: *\nAllow: /\n") -> None:
+    def __init__(
+        self,
+        articles: list[ReplicaArticle] | None = None,
+        robots: str = "User-agent: *\nAllow: /\n",
+        faults: bool = False,
+        slow_seconds: float = 3.0,
+    ) -> None:
         self.articles = articles if articles is not None else load_articles()
         self.by_code = {a.code: a for a in self.articles}
         self.robots = robots
+        self.faults = faults
+        self.slow_seconds = slow_seconds
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
 
@@ -148,15 +162,42 @@ class ReplicaSite:
             if not query.get("req_trace"):
                 body = {"code": "-1", "message": "req_trace is required", "data": None}
                 return 200, "application/json; charset=utf-8", json.dumps(body).encode()
+            if query.get("column") == [GARBAGE_COLUMN]:
+                return 200, "application/json; charset=utf-8", b"<html>502 Bad Gateway</html>{"
             page = int(query.get("page_index", ["1"])[0])
             size = int(query.get("page_size", ["20"])[0])
             body = list_payload(self.articles, base_url, page, size)
+            if self.faults and page == 1:
+                body["data"]["list"] += [
+                    {"code": name, "title": name, "showTime": "", "url": f"{base_url}/a/fault-{name}.html"}
+                    for name in FAULT_PAGES
+                ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        if path.startswith("/a/fault-"):
+            return self._fault(path[len("/a/fault-") : -len(".html")])
         if path.startswith("/a/") and path.endswith(".html"):
             article = self.by_code.get(path[3:-5])
             if article:
                 return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
         return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+
+    def _fault(self, name: str) -> tuple:
+        page = "text/html; charset=utf-8"
+        if name == "error500":
+            return 500, page, b"<html><body>Internal Server Error</body></html>"
+        if name == "slow":
+            time.sleep(self.slow_seconds)
+            return 200, page, b"<html><body>too late</body></html>"
+        if name == "loop":
+            return 302, page, b"", {"Location": "/a/fault-loop.html"}
+        if name == "empty":
+            return 200, page, b""
+        if name == "truncated":
+            full = render_article_page(self.articles[0]).encode("utf-8")
+            return 200, page, full[: len(full) // 3]  # cut before the body's text
+        if name == "notarticle":
+            return 200, page, "<html><body><ul id='newsListContent'><li>要闻</li></ul></body></html>".encode()
+        return 404, page, "<html><body><h1>404 页面不存在</h1></body></html>".encode()
 
 
 class ReplicaServer:
@@ -170,9 +211,11 @@ class ReplicaServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
-                status, content_type, body = site_ref.handle(parts.path, parse_qs(parts.query), base)
+                status, content_type, body, *extra = site_ref.handle(parts.path, parse_qs(parts.query), base)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
+                for name, value in (extra[0] if extra else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.seen import ARTICLE_FLAG, SeenStore
+from crawler.redirects import RedirectLoop
+from crawler.seen import ARTICLE_FLAG, AlreadySeen, SeenStore
 
 MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
 
@@ -19,7 +19,11 @@ def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed (used as a stats key)."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(RedirectLoop):
+        return "redirect_loop"
+    if failure.check(TimeoutError, TCPTimedOutError) or "timeout" in (
+        failure.type.__name__.lower() if failure.type else ""
+    ):
         return "timeout"
     if failure.check(DNSLookupError):
         return "dns"
@@ -32,8 +36,8 @@ class FinnewsSpider(scrapy.Spider):
     """Base spider: an errback that records each failure once, and the seen-article store."""
 
     def on_error(self, failure: Failure) -> None:
-        if failure.check(IgnoreRequest):
-            return  # not a failure: e.g. an article already indexed (counted by the middleware)
+        if failure.check(AlreadySeen):
+            return  # skipped on purpose (counted by the middleware)
         request = failure.request
         reason = failure_reason(failure)
         stats = self.crawler.stats

@@ -1,0 +1,143 @@
+"""China.org / china.com.cn finance and tech channels: list pages, paged back, then each article page.
+
+Many of these pages are GBK, and some declare a charset they are not in, so every page is decoded
+with :func:`tagging.extract.decode_html` rather than trusted to Scrapy's ``response.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from scrapy.selector import Selector
+
+from crawler.items import ArticleItem
+from crawler.spiders.base import FinnewsSpider
+from tagging.chinaorg import parse_article_page
+from tagging.dates import parse_datetime
+from tagging.eastmoney import NotAnArticleError
+from tagging.extract import decode_html
+
+# finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
+# (news.china.com.cn, www.china.org.cn/chinese/…).
+_ARTICLE_PATH_RE = re.compile(
+    r"^(?:/[a-z]+/\d{8}/\d+\.shtml|(?:/[a-z]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
+)
+_SITE_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
+_CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
+
+
+@dataclass
+class ListEntry:
+    href: str  # as written on the list page (may be relative)
+    listed_at: datetime | None  # the time the list shows, if it shows one
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry]  # every listed link, article or not
+    next_href: str | None
+
+
+def parse_list_page(html: str) -> ListPage:
+    """A finance column list (``ul.news_list``, next page in ``ul.page li[2]``) or a tech channel list
+    (``div.htabx`` … ``h3.hsTit3``, next page ``div.pg a.nxt``). Raises ValueError for anything else,
+    so that a redesigned or error page is reported instead of silently ending the crawl."""
+    page = Selector(text=html)
+    column = page.xpath(f"//ul[{_CLASS.format('news_list')}]")
+    if column:
+        entries = [
+            ListEntry(href, parse_datetime(item.xpath("string(span)").get()))
+            for item in column.xpath("./li")
+            if (href := (item.xpath("./a/@href").get() or "").strip())
+        ]
+        next_href = page.xpath(f"//ul[{_CLASS.format('page')}]/li[2]/a/@href").get()
+    elif channel := page.xpath(f"//div[{_CLASS.format('htabx')}]"):
+        entries = [
+            ListEntry(href.strip(), None)
+            for href in channel.xpath(f".//ul/li//h3[{_CLASS.format('hsTit3')}]/a/@href").getall()
+            if href.strip()
+        ]
+        next_href = page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get()
+    else:
+        raise ValueError("neither a column list (ul.news_list) nor a channel list (div.htabx)")
+    return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None)
+
+
+def is_article_url(url: str, list_url: str) -> bool:
+    """An article page of the sites: the URL has an article path and a china.com.cn / china.org.cn
+    host, or the list page's own host (a mirror or the local replica serves the sites' paths)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not _ARTICLE_PATH_RE.match(parts.path):
+        return False
+    return bool(_SITE_HOST_RE.search(parts.hostname or "")) or parts.netloc == urlsplit(list_url).netloc
+
+
+def _decoded(response: Response) -> str:
+    return decode_html(response.body, declared=getattr(response, "encoding", None))
+
+
+class ChinaOrgSpider(FinnewsSpider):
+    name = "chinaorg"
+
+    def __init__(self, max_pages: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if max_pages is not None and not (max_pages.isdigit() and int(max_pages) > 0):
+            raise ValueError(f"max_pages {max_pages!r} is not a positive whole number")
+        self.max_pages_arg = int(max_pages) if max_pages else None
+
+    def _max_pages(self) -> int:
+        return self.max_pages_arg or self.settings.getint("CHINAORG_MAX_PAGES")
+
+    def _list_request(self, url: str, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, cb_kwargs={"page": page})
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.settings.getlist("CHINAORG_START_URLS"):
+            if url.strip():
+                yield self._list_request(url.strip(), 1)
+
+    def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        stats.inc_value("finnews/list_pages")
+        try:
+            listing = parse_list_page(_decoded(response))
+        except ValueError as error:
+            stats.inc_value("finnews/errors/bad_list_page")
+            self.logger.error("Bad list page %s: %s", response.url, error)
+            return
+        article_urls = []
+        for entry in listing.entries:
+            url = response.urljoin(entry.href)
+            if is_article_url(url, response.url):
+                article_urls.append(url)
+                yield self.article_request(response, url, listed_at=entry.listed_at)
+        if not article_urls:
+            self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
+            return
+        if self.all_seen(article_urls):
+            # Lists are newest first: a page of articles already indexed means the rest were crawled before.
+            stats.inc_value("finnews/list_pages_fully_seen")
+            self.logger.info("Every article on %s is already indexed: not paging further", response.url)
+            return
+        if listing.next_href and page < self._max_pages():
+            yield self._list_request(response.urljoin(listing.next_href), page + 1)
+
+    def parse_article(self, response: Response, listed_at: datetime | None = None) -> Iterator[ArticleItem]:
+        stats = self.crawler.stats
+        stats.inc_value("finnews/article_pages")
+        try:
+            raw = parse_article_page(_decoded(response), response.url)
+        except NotAnArticleError as error:
+            stats.inc_value("finnews/errors/not_an_article")
+            self.logger.warning("Not an article page %s: %s", response.url, error)
+            return
+        # Some older pages show no publish time where the parser looks; the list shows one.
+        raw.published_at = raw.published_at or listed_at
+        yield ArticleItem(raw=raw, fetched_url=response.url)

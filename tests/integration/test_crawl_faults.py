@@ -1,0 +1,56 @@
+"""A crawl meets every kind of bad page and goes on: each failure is counted with its URL and
+reason, and every good article is still indexed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite
+from tests.conftest import TEST_ALIAS, run_finnews
+
+
+def crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> tuple[int, str]:
+    result = run_finnews(
+        "crawl", "eastmoney",
+        "-s", f"EASTMONEY_LIST_API={server.list_api}",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        *extra,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stdout
+
+
+def test_bad_pages_are_counted_and_the_crawl_goes_on(fresh_index: str, es_node, tmp_path: Path) -> None:
+    with ReplicaServer(ReplicaSite(faults=True, slow_seconds=3)) as server:
+        code, summary = crawl(
+            server, tmp_path,
+            "-s", f"EASTMONEY_COLUMNS=345,{GARBAGE_COLUMN}",
+            "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1",
+        )  # fmt: skip
+    assert code == 0, summary
+    assert "articles: 4 new" in summary
+    errors = next(line for line in summary.splitlines() if line.startswith("errors:"))
+    for expected in (
+        "bad_list_payload 1",
+        "http_404 1",
+        "http_500 1",
+        "timeout 1",
+        "redirect_loop 1",
+        "not_an_article 3",
+    ):
+        assert expected in errors, summary
+    assert f"http_404 {server.url}/a/fault-missing.html" in summary  # each failure names its URL
+    assert f"redirect_loop {server.url}/a/fault-loop.html" in summary
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 4
+
+
+def test_robots_txt_disallow_is_obeyed(fresh_index: str, tmp_path: Path) -> None:
+    site = ReplicaSite(robots="User-agent: *\nDisallow: /a/\n")
+    with ReplicaServer(site) as server:
+        code, summary = crawl(server, tmp_path, "-s", "EASTMONEY_COLUMNS=345")
+    assert code == 0
+    assert site.article_requests() == 0
+    assert site.requests["/robots.txt"] == 1
+    assert "articles: 0 new" in summary
