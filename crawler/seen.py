@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from scrapy import Request
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -36,6 +36,12 @@ class SeenStore:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, spider TEXT, first_seen TEXT NOT NULL)"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL,"
+            " started TEXT NOT NULL, finished TEXT, reason TEXT)"
+        )
+        # Whether list paging may stop at a fully-seen page in this run (see start_run).
+        self.trust_fully_seen = True
 
     def contains(self, url: str) -> bool:
         with self._lock:
@@ -47,6 +53,27 @@ class SeenStore:
         rows = [(canonical_url(u), spider, now) for u in urls if u]
         with self._lock:
             self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
+
+    def start_run(self, spider: str) -> int:
+        """Record a run's start. Paging may stop at a fully-seen list page only if the spider's
+        previous run finished cleanly: after a crash, articles fetched but not yet written are
+        unseen on pages beyond the first fully-seen one, so this run pages through to find them."""
+        with self._lock:
+            last = self._db.execute(
+                "SELECT reason FROM runs WHERE spider = ? ORDER BY id DESC LIMIT 1", (spider,)
+            ).fetchone()
+            self.trust_fully_seen = last is None or last[0] == "finished"
+            cursor = self._db.execute(
+                "INSERT INTO runs (spider, started) VALUES (?, ?)", (spider, datetime.now(SHANGHAI).isoformat())
+            )
+            return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, reason: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
+                (datetime.now(SHANGHAI).isoformat(), reason, run_id),
+            )
 
     def __len__(self) -> int:
         with self._lock:
@@ -79,6 +106,16 @@ class SeenArticlesMiddleware:
     def __init__(self, crawler: Crawler, store: SeenStore) -> None:
         self.stats = crawler.stats
         self.store = store
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.run_id = self.store.start_run(spider.name)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is not None:
+            self.store.finish_run(self.run_id, reason)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenArticlesMiddleware:

@@ -37,6 +37,7 @@ ITEM_PIPELINES = {
     "pipelines.index.IndexPipeline": 300,
 }
 FINNEWS_INDEX_ENABLED = True
+FINNEWS_BULK_CHUNK_SIZE = 500  # articles per bulk request
 
 # Eastmoney: the column list API (getNewsByColumns) pages back through each column, then article pages.
 EASTMONEY_LIST_API = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns"

@@ -42,7 +42,7 @@ class IndexPipeline:
         except StoreError as error:
             # Keep crawling: the writer spools what it cannot write.
             logger.error("%s Articles will be spooled to disk.", error)
-        self.writer = ArticleWriter(es)
+        self.writer = ArticleWriter(es, chunk_size=self.crawler.settings.getint("FINNEWS_BULK_CHUNK_SIZE"))
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.article is None or self.writer is None:

@@ -247,7 +247,7 @@ def channel_path(page: int) -> str:
 
 def _head(article: ChinaOrgArticle, site_name: str) -> str:
     title = html.escape(article.title)
-    digest = html.escape(article.paragraphs[0][:80], quote=True)
+    digest = html.escape(article.paragraphs[0][:80])
     return f"""<head>
 <meta http-equiv="Content-Type" content="text/html; charset={article.meta_charset}" />
 <title>{title}_{site_name}</title>
@@ -417,7 +417,8 @@ class ChinaOrgSite:
             return 200, "text/plain; charset=utf-8", self.robots.encode()
         if path == "/news/column.php":
             cname = query.get("cname", [""])[0]
-            page = int(query.get("p", ["1"])[0])
+            number = query.get("p", ["1"])[0]
+            page = int(number) if number.isdigit() and int(number) > 0 else 1  # as the site: junk means page 1
             listed = self.listed(FINANCE_COLUMN, page) if cname == FINANCE_COLUMN else []
             return 200, "text/html; charset=utf-8", render_column_page(listed, cname, page, base_url).encode()
         last_page = max((a.list_page for a in self.articles if a.channel == TECH_CHANNEL), default=1)

@@ -14,12 +14,14 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from tagging.article import RawArticle
+from tagging.dates import SHANGHAI
 from tagging.jekyll import parse_jekyll_post
 from tagging.urls import eastmoney_article_code
 
@@ -41,6 +43,21 @@ def load_articles(directory: Path = DATA_DIR) -> list[ReplicaArticle]:
         articles.append(ReplicaArticle(code, raw))
     articles.sort(key=lambda a: (a.raw.published_at is not None, a.raw.published_at), reverse=True)
     return articles
+
+
+def synthetic_articles(count: int, base: list[ReplicaArticle] | None = None) -> list[ReplicaArticle]:
+    """``count`` distinct articles made from the real ones (new codes, titles and times), newest
+    first: a site of any size for crawl tests and benchmarks."""
+    base = base or load_articles()
+    start = datetime(2026, 11, 20, 18, 0, tzinfo=SHANGHAI)
+    made = []
+    for number in range(count):
+        source = base[number % len(base)].raw
+        published = start - timedelta(minutes=7 * number)
+        code = f"{published:%Y%m%d}{9_000_000_000 + number:010d}"
+        raw = replace(source, title=f"{source.title}（之{number + 1}）", published_at=published)
+        made.append(ReplicaArticle(code, raw))
+    return made
 
 
 def render_article_page(article: ReplicaArticle) -> str:
@@ -141,12 +158,14 @@ class ReplicaSite:
         robots: str = "User-agent: *\nAllow: /\n",
         faults: bool = False,
         slow_seconds: float = 3.0,
+        article_delay: float = 0.0,
     ) -> None:
         self.articles = articles if articles is not None else load_articles()
         self.by_code = {a.code: a for a in self.articles}
         self.robots = robots
         self.faults = faults
         self.slow_seconds = slow_seconds
+        self.article_delay = article_delay
         self.requests: Counter[str] = Counter()
         self.lock = threading.Lock()
 
@@ -178,6 +197,7 @@ class ReplicaSite:
         if path.startswith("/a/") and path.endswith(".html"):
             article = self.by_code.get(path[3:-5])
             if article:
+                time.sleep(self.article_delay)
                 return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
         return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
 

@@ -60,7 +60,9 @@ class FinnewsSpider(scrapy.Spider):
     def all_seen(self, urls: list[str]) -> bool:
         """True when every URL is already indexed: list paging can stop here."""
         store = self.seen_store
-        return bool(urls) and store is not None and all(store.contains(u) for u in urls)
+        if store is None or not store.trust_fully_seen or not urls:
+            return False
+        return all(store.contains(u) for u in urls)
 
     def parse_article(self, response: scrapy.http.Response, **kwargs: Any) -> Any:
         raise NotImplementedError

@@ -84,6 +84,9 @@ def _decoded(response: Response) -> str:
 
 
 class ChinaOrgSpider(FinnewsSpider):
+    """Each start URL is a list (CHINAORG_START_URLS), paged back up to max_pages, until a page lists
+    no article or only articles already indexed; every listed article page goes through the pipelines."""
+
     name = "chinaorg"
 
     def __init__(self, max_pages: str | None = None, **kwargs: Any) -> None:
