@@ -18,6 +18,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# Per-domain concurrency and delay come from configs/sites.yaml (DOWNLOAD_SLOTS, set by this add-on).
+ADDONS = {"finnews.sites.SitesAddon": 0}
+
 # Robustness: bounded time and size per response, retries on overload and server errors.
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024

@@ -72,6 +72,13 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
 def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, str]) -> dict[str, Any]:
     """Run one spider to completion in this process; returns its final stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from finnews.sites import load_sites
+    from store.index import index_config
+    from tagging.lexicon import load_lexicon
+    from tagging.topics import load_taxonomy
+
+    # Validate every configuration file before Scrapy starts, so a mistake is one clear line.
+    load_sites(), index_config(), load_lexicon(), load_taxonomy()
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 

@@ -192,6 +192,8 @@ class ReplicaSite:
                     for name in FAULT_PAGES
                 ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        if path in ("/rss.xml", "/atom.xml", "/sitemap.xml", "/sitemap-index.xml"):
+            return 200, "application/xml; charset=utf-8", self.feed_document(path, base_url).encode("utf-8")
         if path.startswith("/a/fault-"):
             return self._fault(path[len("/a/fault-") : -len(".html")])
         if path.startswith("/a/") and path.endswith(".html"):
@@ -200,6 +202,29 @@ class ReplicaSite:
                 time.sleep(self.article_delay)
                 return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
         return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+
+    def feed_document(self, path: str, base_url: str) -> str:
+        """The site's RSS 2.0 feed, Atom feed, sitemap, or sitemap index."""
+        links = [f"{base_url}/a/{a.code}.html" for a in self.articles]
+        if path == "/rss.xml":
+            items = "".join(
+                f"<item><title>{a.code}</title><link>{link}</link></item>"
+                for a, link in zip(self.articles, links, strict=True)
+            )
+            return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>要闻</title>{items}</channel></rss>'
+        if path == "/atom.xml":
+            entries = "".join(
+                f'<entry><title>{a.code}</title><link rel="alternate" href="{link}"/></entry>'
+                for a, link in zip(self.articles, links, strict=True)
+            )
+            return f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>要闻</title>{entries}</feed>'
+        if path == "/sitemap-index.xml":
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<sitemap><loc>{base_url}/sitemap.xml</loc></sitemap></sitemapindex>"
+            )
+        urls = "".join(f"<url><loc>{link}</loc></url>" for link in [*links, f"{base_url}/about.html"])
+        return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
 
     def _fault(self, name: str) -> tuple:
         page = "text/html; charset=utf-8"

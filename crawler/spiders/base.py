@@ -21,15 +21,14 @@ def failure_reason(failure: Failure) -> str:
         return f"http_{failure.value.response.status}"
     if failure.check(RedirectLoop):
         return "redirect_loop"
-    if failure.check(TimeoutError, TCPTimedOutError) or "timeout" in (
-        failure.type.__name__.lower() if failure.type else ""
-    ):
+    name = failure.type.__name__.lower() if failure.type else "unknown"
+    if failure.check(TimeoutError, TCPTimedOutError) or "timeout" in name:
         return "timeout"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError) or "resolve" in name or "dns" in name:
         return "dns"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError) or "refused" in name:
         return "connection_refused"
-    return failure.type.__name__.lower() if failure.type else "unknown"
+    return name
 
 
 class FinnewsSpider(scrapy.Spider):

@@ -1,0 +1,90 @@
+"""The generic ``feed`` spider: any source listed in ``configs/sites.yaml`` by an RSS/Atom feed or
+a sitemap, its article pages read with that site's CSS selectors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.utils.sitemap import Sitemap
+
+from crawler.items import ArticleItem
+from crawler.spiders.base import FinnewsSpider
+from finnews.sites import Feed, load_sites
+from tagging.eastmoney import NotAnArticleError
+from tagging.extract import decode_html
+from tagging.generic import parse_with_selectors
+
+
+def feed_links(body: bytes, feed_type: str) -> list[str]:
+    """Article links of an RSS or Atom document (namespaces ignored)."""
+    selector = scrapy.Selector(text=body.decode("utf-8", errors="replace"), type="xml")
+    selector.remove_namespaces()
+    if feed_type == "atom":
+        links = selector.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
+    else:
+        links = selector.xpath("//item/link/text()").getall() or selector.xpath("//item/guid/text()").getall()
+    return [link.strip() for link in links if link.strip()]
+
+
+def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
+    """``(kind, locations)`` of a sitemap: ``sitemapindex`` (more sitemaps) or ``urlset`` (pages)."""
+    sitemap = Sitemap(body)
+    return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
+
+
+class FeedSpider(FinnewsSpider):
+    name = "feed"
+
+    def __init__(self, site: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.site_names = [s.strip() for s in site.split(",")] if site else None
+
+    def feeds(self) -> list[Feed]:
+        config = load_sites()
+        return [config.feed(name) for name in self.site_names] if self.site_names else list(config.feeds)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for feed in self.feeds():
+            yield scrapy.Request(
+                feed.url, callback=self.parse_feed, errback=self.on_error, cb_kwargs={"feed_name": feed.name}
+            )
+
+    def parse_feed(self, response: Response, feed_name: str) -> Iterator[scrapy.Request]:
+        feed = load_sites().feed(feed_name)
+        self.crawler.stats.inc_value("finnews/list_pages")
+        try:
+            if feed.type == "sitemap":
+                kind, links = sitemap_entries(response.body)
+            else:
+                kind, links = "urlset", feed_links(response.body, feed.type)
+        except Exception as error:  # lxml raises several types on garbage; all mean "not a feed"
+            self.crawler.stats.inc_value("finnews/errors/bad_feed")
+            self.logger.error("Not a %s document at %s: %s", feed.type, response.url, error)
+            return
+        if kind == "sitemapindex":
+            for link in links:
+                yield response.follow(
+                    link, callback=self.parse_feed, errback=self.on_error, cb_kwargs={"feed_name": feed_name}
+                )
+            return
+        urls = [response.urljoin(link) for link in links if not feed.allow or feed.allow.search(link)]
+        if self.all_seen(urls):
+            self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
+            return
+        for url in urls:
+            yield self.article_request(response, url, feed_name=feed_name)
+
+    def parse_article(self, response: Response, feed_name: str) -> Iterator[ArticleItem]:
+        feed = load_sites().feed(feed_name)
+        self.crawler.stats.inc_value("finnews/article_pages")
+        html = decode_html(response.body, declared=response.encoding)
+        try:
+            raw = parse_with_selectors(html, response.url, feed.selectors, source=feed.name)
+        except NotAnArticleError as error:
+            self.crawler.stats.inc_value("finnews/errors/not_an_article")
+            self.logger.warning("Not an article page %s: %s", response.url, error)
+            return
+        yield ArticleItem(raw=raw, fetched_url=response.url)

@@ -1,0 +1,129 @@
+"""``configs/sites.yaml``: per-site politeness and the feed sources of the generic spider."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from finnews.config import ConfigError, config_dir, load_yaml
+
+FEED_TYPES = ("rss", "atom", "sitemap")
+REQUIRED_SELECTORS = ("title", "body")
+OPTIONAL_SELECTORS = ("published", "media")
+
+
+@dataclass(frozen=True)
+class Politeness:
+    domains: tuple[str, ...]
+    concurrency: int
+    delay: float
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    type: str
+    url: str
+    selectors: dict[str, str]
+    allow: re.Pattern[str] | None = None
+    politeness: Politeness | None = None
+
+
+@dataclass(frozen=True)
+class SitesConfig:
+    sites: dict[str, Politeness] = field(default_factory=dict)
+    feeds: tuple[Feed, ...] = ()
+
+    def download_slots(self) -> dict[str, dict[str, Any]]:
+        """Scrapy's DOWNLOAD_SLOTS: concurrency and delay per domain."""
+        slots: dict[str, dict[str, Any]] = {}
+        entries = list(self.sites.values()) + [f.politeness for f in self.feeds if f.politeness]
+        for politeness in entries:
+            for domain in politeness.domains:
+                slots[domain] = {"concurrency": politeness.concurrency, "delay": politeness.delay}
+        return slots
+
+    def feed(self, name: str) -> Feed:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        known = ", ".join(f.name for f in self.feeds) or "none"
+        raise ConfigError(f"{config_dir() / 'sites.yaml'}: no feed named {name!r} (known: {known})")
+
+
+def _politeness(entry: dict, where: str, domains: list[str]) -> Politeness:
+    concurrency = entry.get("concurrency", 1)
+    delay = entry.get("delay", 1.0)
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ConfigError(f"{where}.concurrency: expected a whole number ≥ 1, got {concurrency!r}")
+    if not isinstance(delay, (int, float)) or delay < 0:
+        raise ConfigError(f"{where}.delay: expected seconds ≥ 0, got {delay!r}")
+    if not domains or not all(isinstance(d, str) and d for d in domains):
+        raise ConfigError(f"{where}.domains: expected a list of host names")
+    return Politeness(tuple(domains), concurrency, float(delay))
+
+
+def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'sites' and 'feeds'")
+    sites = {}
+    for name, entry in (data.get("sites") or {}).items():
+        where = f"{path}: sites.{name}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected a mapping")
+        sites[name] = _politeness(entry, where, entry.get("domains") or [])
+    feeds = []
+    names = set()
+    raw_feeds = data.get("feeds") or []
+    if not isinstance(raw_feeds, list):
+        raise ConfigError(f"{path}: feeds: expected a list")
+    for index, entry in enumerate(raw_feeds):
+        where = f"{path}: feeds[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: expected a mapping")
+        for key in ("name", "type", "url"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ConfigError(f"{where}.{key} missing")
+        if entry["name"] in names:
+            raise ConfigError(f"{where}.name: duplicate feed name {entry['name']!r}")
+        names.add(entry["name"])
+        if entry["type"] not in FEED_TYPES:
+            raise ConfigError(f"{where}.type: {entry['type']!r} is not one of {', '.join(FEED_TYPES)}")
+        if not re.match(r"^https?://", entry["url"]):
+            raise ConfigError(f"{where}.url: expected an http(s) URL, got {entry['url']!r}")
+        selectors = entry.get("selectors")
+        if not isinstance(selectors, dict):
+            raise ConfigError(f"{where}.selectors missing")
+        for key in REQUIRED_SELECTORS:
+            if not isinstance(selectors.get(key), str) or not selectors[key].strip():
+                raise ConfigError(f"{where}.selectors.{key} missing")
+        unknown = set(selectors) - set(REQUIRED_SELECTORS) - set(OPTIONAL_SELECTORS)
+        if unknown:
+            raise ConfigError(f"{where}.selectors: unknown key(s) {', '.join(sorted(unknown))}")
+        allow = None
+        if entry.get("allow"):
+            try:
+                allow = re.compile(entry["allow"])
+            except re.error as error:
+                raise ConfigError(f"{where}.allow: bad regular expression: {error}") from error
+        host = re.sub(r"^https?://([^/:]+).*$", r"\1", entry["url"])
+        politeness = _politeness(entry, where, [host]) if ("concurrency" in entry or "delay" in entry) else None
+        feeds.append(Feed(entry["name"], entry["type"], entry["url"], dict(selectors), allow, politeness))
+    return SitesConfig(sites, tuple(feeds))
+
+
+@lru_cache(maxsize=1)
+def load_sites() -> SitesConfig:
+    return parse_sites(load_yaml("sites.yaml"), str(config_dir() / "sites.yaml"))
+
+
+class SitesAddon:
+    """Scrapy add-on: per-domain concurrency and delay from ``configs/sites.yaml`` (DOWNLOAD_SLOTS),
+    for every way a crawl is started (``finnews crawl`` or ``scrapy crawl``)."""
+
+    def update_settings(self, settings: Any) -> None:
+        slots = dict(load_sites().download_slots())
+        slots.update(settings.getdict("DOWNLOAD_SLOTS"))  # explicit settings win
+        settings.set("DOWNLOAD_SLOTS", slots, priority="addon")

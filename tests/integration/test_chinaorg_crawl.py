@@ -1,0 +1,154 @@
+"""End to end on the real node: the real chinaorg spider crawls the local China.org / china.com.cn
+replica (list paging, GBK pages, a dead link, a withdrawn article) through Scrapy, the pipelines
+clean, tag and index, and the assertions read what Elasticsearch returns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from replica.chinaorg import (
+    DEAD_LINK_PATH,
+    FINANCE_COLUMN,
+    FOOTER_TEXT,
+    TOPIC_PATH,
+    WITHDRAWN_PATH,
+    ChinaOrgArticle,
+    ChinaOrgSite,
+    channel_path,
+    column_path,
+)
+from replica.site import ReplicaServer
+from tagging.dates import isoformat
+from tests.conftest import TEST_ALIAS, run_finnews
+
+
+def crawl(replica: ReplicaServer, seen_db: Path, *extra: str) -> str:
+    start_urls = f"{replica.url}{column_path(FINANCE_COLUMN, 1)},{replica.url}{channel_path(1)}"
+    result = run_finnews(
+        "crawl", "chinaorg",
+        "-s", f"CHINAORG_START_URLS={start_urls}",
+        "-s", "DOWNLOAD_DELAY=0",
+        "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={seen_db}",
+        *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def summary_line(summary: str, prefix: str) -> str:
+    return next(line for line in summary.splitlines() if line.startswith(prefix))
+
+
+def indexed(es_node, replica: ReplicaServer, article: ChinaOrgArticle) -> list[dict]:
+    """The documents indexed for a replica article (found by its canonical URL)."""
+    url = f"https://127.0.0.1:{replica.httpd.server_address[1]}{article.path}"
+    return [hit["_source"] for hit in es_node.search(index=TEST_ALIAS, query={"term": {"url": url}})["hits"]["hits"]]
+
+
+@pytest.fixture
+def replica() -> Iterator[ReplicaServer]:
+    with ReplicaServer(ChinaOrgSite()) as server:
+        yield server
+
+
+def test_crawl_indexes_every_article_exactly_once(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    site: ChinaOrgSite = replica.site
+    summary = crawl(replica, tmp_path / "seen.sqlite")
+    assert f"{len(site.articles)} new, 0 updated, 0 unchanged" in summary_line(summary, "articles:")
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == len(site.articles)
+    for article in site.articles:
+        (document,) = indexed(es_node, replica, article)
+        assert document["source"] == "chinaorg"
+        assert document["title"] == article.title
+        assert document["published_at"] == isoformat(article.published)
+        assert document["media"] == article.media
+        assert site.requests[article.path] == 1
+    assert site.requests[TOPIC_PATH] == 0  # listed, but not an article link
+
+
+def test_paging_follows_the_next_page_links_until_a_page_is_empty(replica: ReplicaServer, tmp_path: Path) -> None:
+    site: ChinaOrgSite = replica.site
+    summary = crawl(replica, tmp_path / "seen.sqlite", "-s", "FINNEWS_INDEX_ENABLED=False")  # paging only
+    assert [site.requests[column_path(FINANCE_COLUMN, p)] for p in (1, 2, 3, 4)] == [1, 1, 1, 0]  # page 3 is empty
+    assert [site.requests[channel_path(p)] for p in (1, 2, 3)] == [1, 1, 0]  # page 2 has no a.nxt
+    assert "(5 list, " in summary_line(summary, "pages:")
+    # The articles only page 2 of each list links to were fetched.
+    assert site.requests["/2016-04/08/content_38197512.htm"] == 1
+    assert site.requests["/it/20190617/356839.shtml"] == 1
+
+
+def test_max_pages_stops_paging(replica: ReplicaServer, tmp_path: Path) -> None:
+    site: ChinaOrgSite = replica.site
+    crawl(replica, tmp_path / "seen.sqlite", "-a", "max_pages=1", "-s", "FINNEWS_INDEX_ENABLED=False")
+    assert site.requests[column_path(FINANCE_COLUMN, 1)] == 1
+    assert site.requests[column_path(FINANCE_COLUMN, 2)] == 0 and site.requests[channel_path(2)] == 0
+    first_pages = [a for a in site.articles if a.list_page == 1]
+    assert all(site.requests[a.path] == 1 for a in first_pages)
+    assert site.article_requests() == len(first_pages) + 2  # and the dead and withdrawn links
+
+
+def test_gbk_pages_are_indexed_as_chinese_text_without_page_furniture(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    site: ChinaOrgSite = replica.site
+    crawl(replica, tmp_path / "seen.sqlite")
+    es_node.indices.refresh(index=TEST_ALIAS)
+    gbk = [a for a in site.articles if a.encoding == "gbk"]
+    assert len(gbk) == 3
+    for article in gbk:
+        (document,) = indexed(es_node, replica, article)
+        assert document["title"] == article.title
+        assert document["text"] == "\n".join(article.paragraphs)
+        assert "\ufffd" not in document["text"]
+    for article in site.articles:
+        (document,) = indexed(es_node, replica, article)
+        assert "责任编辑" not in document["text"] and article.editor not in document["text"]
+        assert FOOTER_TEXT[:20] not in document["text"] and "相关新闻" not in document["text"]
+    (misdeclared,) = [a for a in gbk if a.meta_charset == "utf-8"]  # GBK bytes, meta says UTF-8
+    (document,) = indexed(es_node, replica, misdeclared)
+    assert document["title"] == "白酒板块震荡回升 贵州茅台成交额居前"
+    assert {"白酒"} <= {b["name"] for b in document["boards"]}
+    assert {"贵州茅台", "泸州老窖"} <= {s["name"] for s in document["stocks"]}
+    # Searching its Chinese words finds it first.
+    result = run_finnews("search", "贵州茅台 白酒", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["title"] == misdeclared.title
+
+
+def test_dead_and_withdrawn_links_are_reported_and_the_crawl_finishes(
+    fresh_index: str, replica: ReplicaServer, tmp_path: Path
+) -> None:
+    summary = crawl(replica, tmp_path / "seen.sqlite")  # asserts returncode 0
+    errors = summary_line(summary, "errors:")
+    assert "http_404 1" in errors and "not_an_article 1" in errors
+    assert f"http_404 {replica.url}{DEAD_LINK_PATH}" in summary  # the failure is listed with its URL
+    assert summary_line(summary, "finished:") == "finished: finished"
+    assert replica.site.requests[WITHDRAWN_PATH] == 1
+
+
+def test_second_crawl_fetches_no_indexed_article_and_stops_at_fully_seen_pages(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+) -> None:
+    site: ChinaOrgSite = replica.site
+    seen_db = tmp_path / "seen.sqlite"
+    crawl(replica, seen_db)
+    second = crawl(replica, seen_db)
+    # Every article on the list pages still visited is skipped (the tech channel's page 2 is not visited).
+    visited = [a for a in site.articles if a.channel == FINANCE_COLUMN or a.list_page == 1]
+    assert f"0 new, 0 updated, 0 unchanged, {len(visited)} skipped_seen" in summary_line(second, "articles:")
+    assert all(site.requests[a.path] == 1 for a in site.articles)  # none fetched again
+    # Finance page 1 still has links never indexed (dead, withdrawn), so paging goes on to page 2;
+    # page 2 and the tech channel's page 1 are fully seen, so the pages after them are not fetched again.
+    assert [site.requests[column_path(FINANCE_COLUMN, p)] for p in (1, 2, 3)] == [2, 2, 1]
+    assert [site.requests[channel_path(p)] for p in (1, 2)] == [2, 1]
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == len(site.articles)

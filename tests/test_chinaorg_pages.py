@@ -1,0 +1,330 @@
+"""China.org / china.com.cn pages as the replica serves them (GBK ones included), through the same
+decoding, parsing and list handling that the chinaorg spider uses, without a server or a node."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticleItem
+from crawler.seen import ARTICLE_FLAG, SeenStore
+from crawler.spiders.chinaorg import ChinaOrgSpider, is_article_url, parse_list_page
+from replica.chinaorg import (
+    ARTICLES,
+    DEAD_LINK_PATH,
+    FINANCE_COLUMN,
+    FOOTER_TEXT,
+    TOPIC_PATH,
+    WITHDRAWN_PATH,
+    ChinaOrgSite,
+    channel_path,
+    column_path,
+    render_current_page,
+)
+from tagging.chinaorg import parse_article_page
+from tagging.dates import SHANGHAI, isoformat
+from tagging.extract import decode_html, extract_article
+
+BASE = "http://127.0.0.1:8765"
+BY_PATH = {a.path: a for a in ARTICLES}
+IDS = [a.path for a in ARTICLES]
+
+# What text tagging must find in each article (the replica texts name these boards and stocks).
+EXPECTED_TAGS = {
+    "/news/20231123/6053998.shtml": ({"数字经济", "人工智能", "云计算"}, {"科大讯飞", "浪潮信息", "中科曙光"}),
+    "/stock/20240315/6100123.shtml": ({"锂电池", "新能源车"}, {"宁德时代", "比亚迪", "亿纬锂能"}),
+    "/roll/20260718/6316735.shtml": ({"白酒"}, {"贵州茅台", "泸州老窖", "山西汾酒"}),
+    "/2016-04/08/content_38197512.htm": ({"半导体"}, {"长电科技", "通富微电", "华天科技"}),
+    "/internet/20180920/345977.shtml": ({"云计算", "人工智能"}, {"浪潮信息", "用友网络"}),
+    "/it/20190617/356839.shtml": ({"5G概念"}, {"中兴通讯"}),
+}
+
+
+def fetch(site: ChinaOrgSite, path: str) -> HtmlResponse:
+    """What Scrapy hands the spider for a replica page (the Content-Type header decides response.encoding)."""
+    parts = urlsplit(path)
+    status, content_type, body = site.handle(parts.path, parse_qs(parts.query), BASE)
+    url = BASE + path
+    return HtmlResponse(url, status=status, headers={"Content-Type": content_type}, body=body, request=Request(url))
+
+
+def page_text(response: HtmlResponse) -> str:
+    return decode_html(response.body, declared=response.encoding)
+
+
+def spider_for(settings: dict | None = None, **args: str) -> ChinaOrgSpider:
+    crawler = get_crawler(ChinaOrgSpider, {"CHINAORG_MAX_PAGES": 5, **(settings or {})})
+    return ChinaOrgSpider.from_crawler(crawler, **args)
+
+
+def test_the_replica_covers_every_page_form() -> None:
+    assert len(ARTICLES) >= 5
+    assert {a.template for a in ARTICLES} == {"current", "older"}
+    assert {(a.encoding, a.meta_charset, a.header_charset) for a in ARTICLES if a.encoding == "gbk"} == {
+        ("gbk", "gbk", "GBK"),
+        ("gbk", "utf-8", None),  # declares UTF-8, is GBK
+        ("gbk", "gb2312", "gb2312"),  # declares GB2312, uses GBK characters outside it
+    }
+
+
+@pytest.mark.parametrize("path", [a.path for a in ARTICLES if a.encoding == "gbk"])
+def test_gbk_pages_are_served_as_gbk(path: str) -> None:
+    body = fetch(ChinaOrgSite(), path).body
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    assert BY_PATH[path].title.encode("gbk") in body
+
+
+def test_misdeclared_page_says_utf8_but_decodes_as_gbk() -> None:
+    response = fetch(ChinaOrgSite(), "/roll/20260718/6316735.shtml")
+    assert b"charset=utf-8" in response.body and b"charset" not in response.headers[b"Content-Type"]
+    assert response.encoding == "utf-8"  # Scrapy believes the meta
+    assert "白酒板块震荡回升 贵州茅台成交额居前" not in response.text
+    assert "<h1>白酒板块震荡回升 贵州茅台成交额居前</h1>" in page_text(response)
+
+
+def test_gb2312_page_with_gbk_characters_keeps_them() -> None:
+    response = fetch(ChinaOrgSite(), "/2016-04/08/content_38197512.htm")
+    with pytest.raises(UnicodeDecodeError):
+        response.body.decode("gb2312")
+    raw = parse_article_page(page_text(response), response.url)
+    assert raw.author == "张珺"
+
+
+@pytest.mark.parametrize("path", IDS)
+def test_article_page_metadata(path: str) -> None:
+    article = BY_PATH[path]
+    response = fetch(ChinaOrgSite(), path)
+    raw = parse_article_page(page_text(response), response.url)
+    assert raw.source == "chinaorg"
+    assert raw.url == BASE + path  # the pages carry no canonical link: the fetched URL identifies them
+    assert raw.title == article.title
+    assert isoformat(raw.published_at) == isoformat(article.published)
+    assert raw.media == article.media
+    assert raw.author == article.author
+    assert raw.digest and article.paragraphs[0].startswith(raw.digest)
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "published", "media"),
+    [
+        (
+            "/news/20231123/6053998.shtml",
+            "数字经济板块午后走强 多只人工智能概念股涨停",
+            "2023-11-23T10:30:00+08:00",
+            "中国网财经",
+        ),
+        (
+            "/stock/20240315/6100123.shtml",
+            "宁德时代2023年净利润同比增长43.58% 拟每10股派现50.28元",
+            "2024-03-15T19:42:00+08:00",
+            "中国网财经",
+        ),
+        (
+            "/roll/20260718/6316735.shtml",
+            "白酒板块震荡回升 贵州茅台成交额居前",
+            "2026-07-18T16:05:00+08:00",
+            "证券日报",
+        ),
+        (
+            "/2016-04/08/content_38197512.htm",
+            "集成电路产业投资基金加快布局 半导体板块获资金关注",
+            "2016-04-08T14:51:58+08:00",
+            "证券日报",
+        ),
+    ],
+)
+def test_article_page_metadata_literally(path: str, title: str, published: str, media: str) -> None:
+    response = fetch(ChinaOrgSite(), path)
+    raw = parse_article_page(page_text(response), response.url)
+    assert (raw.title, isoformat(raw.published_at), raw.media) == (title, published, media)
+
+
+@pytest.mark.parametrize("path", IDS)
+def test_article_text_is_the_paragraphs_only(path: str) -> None:
+    article = BY_PATH[path]
+    response = fetch(ChinaOrgSite(), path)
+    text = extract_article(parse_article_page(page_text(response), response.url)).text
+    assert text == "\n".join(article.paragraphs)  # one paragraph a line, indents gone
+    assert "责任编辑" not in text and article.editor not in text
+    assert "相关新闻" not in text and "证监会：进一步活跃资本市场" not in text
+    assert FOOTER_TEXT[:20] not in text and "Copyright" not in text and "分享到" not in text
+
+
+@pytest.mark.parametrize("path", IDS)
+def test_boards_and_stocks_are_found_in_the_text(path: str) -> None:
+    response = fetch(ChinaOrgSite(), path)
+    article = extract_article(parse_article_page(page_text(response), response.url))
+    boards, stocks = EXPECTED_TAGS[path]
+    assert boards <= {b["name"] for b in article.boards}
+    assert stocks <= {s["name"] for s in article.stocks}
+    assert article.topics
+
+
+# --- list pages --------------------------------------------------------------------------------
+
+
+def test_column_list_page() -> None:
+    site = ChinaOrgSite()
+    listing = parse_list_page(page_text(fetch(site, column_path(FINANCE_COLUMN, 1))))
+    listed = [a for a in ARTICLES if a.channel == FINANCE_COLUMN and a.list_page == 1]
+    hrefs = [e.href for e in listing.entries]
+    assert {BASE + a.path for a in listed} | {BASE + DEAD_LINK_PATH, BASE + TOPIC_PATH, BASE + WITHDRAWN_PATH} == set(
+        hrefs
+    )
+    first = listing.entries[0]
+    assert first.href == BASE + listed[0].path
+    assert first.listed_at == listed[0].published
+    assert listing.next_href == column_path(FINANCE_COLUMN, 2)  # ul.page li[2], not li[1] (上一页)
+
+
+def test_empty_column_page_still_offers_a_next_page() -> None:
+    listing = parse_list_page(page_text(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 3))))
+    assert listing.entries == []
+    assert listing.next_href == column_path(FINANCE_COLUMN, 4)
+
+
+def test_channel_list_pages() -> None:
+    site = ChinaOrgSite()
+    first = parse_list_page(page_text(fetch(site, channel_path(1))))
+    assert [e.href for e in first.entries] == [BASE + "/internet/20180920/345977.shtml"]
+    assert first.entries[0].listed_at is None
+    assert first.next_href == channel_path(2)
+    last = parse_list_page(page_text(fetch(site, channel_path(2))))
+    assert [e.href for e in last.entries] == [BASE + "/it/20190617/356839.shtml"]
+    assert last.next_href is None
+
+
+def test_a_page_that_is_not_a_list_is_refused() -> None:
+    with pytest.raises(ValueError, match="neither"):
+        parse_list_page(page_text(fetch(ChinaOrgSite(), "/news/20231123/6053998.shtml")))
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://finance.china.com.cn/news/20231123/6053998.shtml", True),
+        ("http://finance.china.com.cn/roll/20260718/6316735.shtml", True),
+        ("http://tech.china.com.cn/it/20190617/356839.shtml", True),
+        ("https://tech.china.com.cn/internet/20180920/345977.shtml", True),
+        ("http://news.china.com.cn/2024-11/18/content_117554263.shtml", True),
+        ("http://www.china.org.cn/chinese/2024-03/14/content_117057714.htm", True),
+        (BASE + "/news/20231123/6053998.shtml", False),  # another host than the list page's
+        ("http://example.com/news/20231123/6053998.shtml", False),
+        ("http://finance.china.com.cn/zhuanti/2023jrgzl/", False),
+        ("http://finance.china.com.cn/news/", False),
+        ("http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81&p=2", False),
+        ("http://finance.china.com.cn/news/20231123/6053998.shtml.bak", False),
+        ("javascript:void(0)", False),
+    ],
+)
+def test_article_links(url: str, expected: bool) -> None:
+    assert is_article_url(url, "http://app.finance.china.com.cn/news/column.php?cname=x&p=1") is expected
+
+
+def test_article_links_on_the_list_pages_own_host() -> None:
+    assert is_article_url("http://127.0.0.1:9/news/20231123/6053998.shtml", "http://127.0.0.1:9/internet/")
+    assert not is_article_url("http://127.0.0.1:10/news/20231123/6053998.shtml", "http://127.0.0.1:9/internet/")
+
+
+# --- the spider's callbacks --------------------------------------------------------------------
+
+
+def test_list_page_yields_flagged_article_requests_then_the_next_page() -> None:
+    spider = spider_for()
+    requests = list(spider.parse_list(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 1)), page=1))
+    articles = [r for r in requests if r.meta.get(ARTICLE_FLAG)]
+    assert {r.url for r in articles} == {
+        BASE + "/news/20231123/6053998.shtml",
+        BASE + "/stock/20240315/6100123.shtml",
+        BASE + "/roll/20260718/6316735.shtml",
+        BASE + DEAD_LINK_PATH,
+        BASE + WITHDRAWN_PATH,
+    }  # the special topic is not an article
+    assert all(r.callback == spider.parse_article and r.errback == spider.on_error for r in articles)
+    assert articles[0].cb_kwargs == {"listed_at": datetime(2023, 11, 23, 10, 30, tzinfo=SHANGHAI)}
+    (next_page,) = [r for r in requests if not r.meta.get(ARTICLE_FLAG)]
+    assert next_page.url == BASE + column_path(FINANCE_COLUMN, 2)
+    assert next_page.callback == spider.parse_list and next_page.cb_kwargs == {"page": 2}
+    assert spider.crawler.stats.get_value("finnews/list_pages") == 1
+
+
+def list_requests(requests: list[Request]) -> list[str]:
+    """The URLs of the list pages among a callback's requests (the rest are article requests)."""
+    return [r.url for r in requests if not r.meta.get(ARTICLE_FLAG)]
+
+
+def test_paging_stops_at_max_pages() -> None:
+    site = ChinaOrgSite()
+    spider = spider_for({"CHINAORG_MAX_PAGES": 2})
+    assert list_requests(list(spider.parse_list(fetch(site, channel_path(1)), page=1))) == [BASE + channel_path(2)]
+    assert list_requests(list(spider.parse_list(fetch(site, column_path(FINANCE_COLUMN, 2)), page=2))) == []
+    spider = spider_for({"CHINAORG_MAX_PAGES": 5}, max_pages="1")  # -a max_pages overrides the setting
+    requests = list(spider.parse_list(fetch(site, column_path(FINANCE_COLUMN, 1)), page=1))
+    assert len(requests) == 5 and list_requests(requests) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_bad_max_pages_argument_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="max_pages"):
+        spider_for(max_pages=value)
+
+
+def test_a_page_without_article_links_ends_the_list() -> None:
+    spider = spider_for()
+    assert list(spider.parse_list(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 3)), page=3)) == []
+
+
+def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:
+    site = ChinaOrgSite()
+    spider = spider_for()
+    store = SeenStore(tmp_path / "seen.sqlite")
+    spider.crawler.finnews_seen_store = store
+    store.add_many([BASE + "/internet/20180920/345977.shtml"])
+    requests = list(spider.parse_list(fetch(site, channel_path(1)), page=1))
+    assert [r.url for r in requests] == [BASE + "/internet/20180920/345977.shtml"]  # the middleware drops it
+    assert spider.crawler.stats.get_value("finnews/list_pages_fully_seen") == 1
+    # A page with one article not seen yet goes on to the next page.
+    store.add_many([BASE + "/news/20231123/6053998.shtml", BASE + "/stock/20240315/6100123.shtml"])
+    requests = list(spider.parse_list(fetch(site, column_path(FINANCE_COLUMN, 1)), page=1))
+    assert requests[-1].url == BASE + column_path(FINANCE_COLUMN, 2)
+    assert spider.crawler.stats.get_value("finnews/list_pages_fully_seen") == 1
+    store.close()
+
+
+def test_a_page_that_is_not_a_list_is_counted() -> None:
+    spider = spider_for()
+    assert list(spider.parse_list(fetch(ChinaOrgSite(), "/news/20231123/6053998.shtml"), page=1)) == []
+    assert spider.crawler.stats.get_value("finnews/errors/bad_list_page") == 1
+
+
+def test_article_callback_yields_the_decoded_article() -> None:
+    spider = spider_for()
+    response = fetch(ChinaOrgSite(), "/roll/20260718/6316735.shtml")
+    (item,) = spider.parse_article(response, listed_at=None)
+    assert isinstance(item, ArticleItem)
+    assert item.fetched_url == response.url
+    assert item.raw.title == "白酒板块震荡回升 贵州茅台成交额居前"
+    assert spider.crawler.stats.get_value("finnews/article_pages") == 1
+
+
+def test_withdrawn_article_is_counted_not_yielded() -> None:
+    spider = spider_for()
+    assert list(spider.parse_article(fetch(ChinaOrgSite(), WITHDRAWN_PATH), listed_at=None)) == []
+    assert spider.crawler.stats.get_value("finnews/errors/not_an_article") == 1
+
+
+def test_list_time_stands_in_for_a_missing_page_time() -> None:
+    article = BY_PATH["/news/20231123/6053998.shtml"]
+    page = render_current_page(article).replace("2023年11月23日10:30", "")
+    url = BASE + article.path
+    response = HtmlResponse(url, body=page.encode("utf-8"), headers={"Content-Type": "text/html"}, request=Request(url))
+    listed_at = datetime(2023, 11, 23, 10, 31, tzinfo=SHANGHAI)
+    (item,) = spider_for().parse_article(response, listed_at=listed_at)
+    assert item.raw.published_at == listed_at
