@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -11,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from finnews.config import ConfigError, state_dir
+
+
+# Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
 
 
 class UserError(Exception):
@@ -115,6 +120,9 @@ def crawl_summary(stats: dict[str, Any]) -> str:
 def cmd_crawl(args: argparse.Namespace) -> int:
     stats = run_crawl(args.spider, _pairs(args.arg, "-a"), _pairs(args.set, "-s"))
     print(crawl_summary(stats))
+    if args.stats_json:
+        # Machine-readable stats for schedulers and run records (datetimes as ISO strings).
+        Path(args.stats_json).write_text(json.dumps(stats, default=str, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if stats.get("finish_reason") == "finished" else 1
 
 
@@ -307,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-a", "--arg", action="append", metavar="NAME=VALUE", help="spider argument (e.g. since=2026-01-01)"
     )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    crawl.add_argument("--stats-json", metavar="FILE", help="also write the crawl's final stats to FILE as JSON")
     crawl.set_defaults(func=cmd_crawl)
 
     search = sub.add_parser("search", help="search indexed articles")
@@ -340,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="end-to-end demo against a local Eastmoney replica")
     demo.set_defaults(func=cmd_demo)
+
+    # Command groups that live in their own modules add their subcommands here.
+    for module_name in SUBCOMMAND_MODULES:
+        importlib.import_module(module_name).add_subcommands(sub)
     return parser
 
 
