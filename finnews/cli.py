@@ -13,7 +13,6 @@ from typing import Any
 
 from finnews.config import ConfigError, state_dir
 
-
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
 SUBCOMMAND_MODULES: tuple[str, ...] = ()
 
