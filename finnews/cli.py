@@ -98,7 +98,7 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     return dict(crawler.stats.get_stats())
 
 
-ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter")
+ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter", "duplicates")
 
 
 def crawl_summary(stats: dict[str, Any]) -> str:
@@ -149,34 +149,81 @@ def format_hit(hit: Any, color: bool) -> str:
     )
 
 
+def filters_from(args: argparse.Namespace) -> Any:
+    from store.search import Filters
+
+    return Filters(
+        topic=args.topic,
+        board=args.board,
+        stock=args.stock,
+        media=args.media,
+        source=args.source,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filters search, stats and export share."""
+    parser.add_argument("--topic", help="topic id or name (configs/topics.yaml), e.g. semiconductors or 半导体")
+    parser.add_argument("--board", help="board code or name, e.g. BK1061 or 数字经济")
+    parser.add_argument("--stock", help="stock code, secid or name, e.g. 603888, 1.603888 or 新华网")
+    parser.add_argument("--media", help="outlet (来源), e.g. 新华网")
+    parser.add_argument("--source", help="where it came from: eastmoney, chinaorg, jekyll, a feed name …")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="published on or after (YYYY-MM-DD, Beijing)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (YYYY-MM-DD, Beijing)")
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from store.index import connect
     from store.search import mark, search
 
-    total, hits = search(connect(), args.query, page=args.page, size=args.size)
+    result = search(
+        connect(),
+        args.query,
+        filters_from(args),
+        page=args.page,
+        size=args.size,
+        sort=args.sort,
+        collapse_duplicates=args.collapse_duplicates,
+    )
     if args.json:
-        for hit in hits:
-            print(
-                json.dumps(
-                    {**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")},
-                    ensure_ascii=False,
-                )
-            )
+        for hit in result.hits:
+            row = {**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")}
+            print(json.dumps(row, ensure_ascii=False))
         return 0
-    print(f"{total} article(s) for {args.query!r}" + (f" (page {args.page})" if args.page > 1 else ""))
+    page = f" (page {args.page})" if args.page > 1 else ""
+    print(f"{result.total} article(s) for {args.query!r}{page}")
     color = sys.stdout.isatty()
-    for hit in hits:
+    for hit in result.hits:
         print()
         print(format_hit(hit, color))
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from store.export import export_jsonl
+def cmd_stats(args: argparse.Namespace) -> int:
     from store.index import connect
+    from store.stats import format_table, plot, trend
 
-    count = export_jsonl(connect(), Path(args.output))
-    print(f"Exported {count} article(s) to {Path(args.output).resolve()}")
+    result = trend(connect(), args.by, args.interval, filters_from(args), top=args.top)
+    print(f"{result.articles} article(s), by {args.by} per {args.interval}")
+    print(format_table(result))
+    if args.plot:
+        if not result.series:
+            raise UserError("nothing to plot: no article matches")
+        print(f"Chart written to {plot(result, Path(args.plot)).resolve()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from store.export import export
+    from store.index import connect
+    from store.search import build_query
+
+    output = Path(args.output)
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    count = export(connect(), output, fmt, build_query("", filters_from(args)), progress=not args.quiet)
+    print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
     return 0
 
 
@@ -193,6 +240,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for failure in report.failures:
         print(f"  failed: {failure}", file=sys.stderr)
     return 1 if report.failures or counts.get("spooled") else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from store.index import connect, current_alias, index_config, indices_behind
+    from store.migrate import migrate
+
+    es = connect()
+    if args.action == "migrate":
+        result = migrate(es)
+        if result.status == "created":
+            print(f"Created {result.new_index} behind alias {result.alias}")
+        elif result.status == "up-to-date":
+            print(f"{result.alias} is already at {result.new_index}")
+        else:
+            print(
+                f"Migrated {result.alias}: {', '.join(result.old_indices)} → {result.new_index}, "
+                f"{result.copied} article(s) copied, {result.caught_up} written during the copy copied again. "
+                f"The old index is kept; delete it when satisfied."
+            )
+        return 0
+    alias = current_alias()
+    expected = f"{alias}-v{index_config()['version']}"
+    behind = indices_behind(es, alias)
+    print(f"alias {alias} → {', '.join(behind) or '(none)'}; configs/index.yaml describes {expected}")
+    if behind and behind != [expected]:
+        print("run `finnews index migrate` to move to it")
+        return 1
+    return 0
 
 
 def cmd_spool(args: argparse.Namespace) -> int:
@@ -284,9 +359,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if result.returncode != 0:
             raise UserError("the crawl failed (see above)")
     print("\n$ finnews search 数字经济")
-    total, hits = search(connect(), "数字经济", size=5)
-    print(f"{total} article(s) for '数字经济'")
-    for hit in hits:
+    result = search(connect(), "数字经济", size=5)
+    print(f"{result.total} article(s) for '数字经济'")
+    for hit in result.hits:
         print()
         print(format_hit(hit, sys.stdout.isatty()))
     output = state_dir() / "exports" / f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S')}.jsonl"
@@ -318,14 +393,28 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.set_defaults(func=cmd_crawl)
 
     search = sub.add_parser("search", help="search indexed articles")
-    search.add_argument("query")
+    search.add_argument("query", help="words to look for (empty string: every article matching the filters)")
+    add_filter_options(search)
+    search.add_argument("--sort", choices=["relevance", "date"], default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--size", type=int, default=10)
+    search.add_argument("--collapse-duplicates", action="store_true", help="one hit per syndicated story")
     search.add_argument("--json", action="store_true", help="print JSON Lines")
     search.set_defaults(func=cmd_search)
 
+    stats = sub.add_parser("stats", help="article counts over time, and what co-occurs")
+    stats.add_argument("--by", choices=["topic", "board", "stock", "media"], default="topic")
+    stats.add_argument("--interval", choices=["day", "week", "month"], default="day")
+    stats.add_argument("--top", type=int, default=8, help="how many values to follow (default 8)")
+    stats.add_argument("--plot", metavar="FILE.png", help="also draw the trend to a PNG file")
+    add_filter_options(stats)
+    stats.set_defaults(func=cmd_stats)
+
     export = sub.add_parser("export", help="export tagged articles")
-    export.add_argument("-o", "--output", required=True, help="output file (.jsonl)")
+    export.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .parquet)")
+    export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file suffix")
+    export.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_filter_options(export)
     export.set_defaults(func=cmd_export)
 
     extract = sub.add_parser("extract", help="clean and tag files (JSON Lines on stdout)")
@@ -337,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(func=cmd_ingest)
+
+    index = sub.add_parser("index", help="the article index: status, or migrate to the mapping in configs/")
+    index.add_argument("action", choices=["status", "migrate"])
+    index.set_defaults(func=cmd_index)
 
     spool = sub.add_parser("spool", help="articles Elasticsearch did not take: list or replay them")
     spool.add_argument("action", choices=["list", "replay"])
@@ -368,3 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `finnews search … | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

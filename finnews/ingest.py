@@ -3,6 +3,7 @@ pages, JSON Lines of articles) through the same clean → tag → index path as 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,12 +11,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from store.index import ArticleWriter, article_document, connect, ensure_index
+from store.index import (
+    ArticleWriter,
+    article_document,
+    connect,
+    document_from_record,
+    ensure_index,
+    relaxed_refresh,
+)
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
 from tagging.extract import ExtractError, decode_html, extract_article, parse_document
 
 ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
+LARGE_LOAD_FILES = 200  # from this many files on, periodic refresh is off during the load
 
 
 @dataclass
@@ -54,15 +63,26 @@ def raw_from_record(record: dict) -> RawArticle:
     )
 
 
-def raw_articles(path: Path) -> Iterator[tuple[str, RawArticle | Exception]]:
-    """``(where, raw article or the error that line gave)`` for each article in a file; raises only
-    when the file itself cannot be read. A bad JSON line does not stop the lines after it."""
+def is_tagged_record(record: object) -> bool:
+    """A record finnews itself exported (already cleaned and tagged): loaded as it is."""
+    return (
+        isinstance(record, dict)
+        and bool(record.get("url"))
+        and all(isinstance(record.get(key), list) for key in ("boards", "stocks", "topics"))
+    )
+
+
+def raw_articles(path: Path) -> Iterator[tuple[str, RawArticle | dict | Exception]]:
+    """``(where, article)`` for each article in a file: a raw article to clean and tag, a tagged
+    record (finnews' own export) to load as it is, or the error that line gave. Raises only when
+    the file itself cannot be read; a bad JSON line does not stop the lines after it."""
     if path.suffix.lower() == ".jsonl":
         with path.open(encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 if line.strip():
                     try:
-                        yield f"{path}:{number}", raw_from_record(json.loads(line))
+                        record = json.loads(line)
+                        yield f"{path}:{number}", record if is_tagged_record(record) else raw_from_record(record)
                     except (ValueError, ExtractError) as error:
                         yield f"{path}:{number}", error
         return
@@ -78,6 +98,15 @@ def ingest(paths: list[Path], progress: bool = True) -> IngestReport:
     ensure_index(es)
     writer = ArticleWriter(es)
     report = IngestReport(files=len(files))
+    with contextlib.ExitStack() as stack:
+        if len(files) >= LARGE_LOAD_FILES:
+            stack.enter_context(relaxed_refresh(es))
+        _ingest_files(files, writer, report, progress)
+        report.counts = writer.close()
+    return report
+
+
+def _ingest_files(files: list[Path], writer: ArticleWriter, report: IngestReport, progress: bool) -> None:
     for path in tqdm(files, unit="file", disable=not progress, desc="ingest"):
         try:
             for where, raw in raw_articles(path):
@@ -85,11 +114,10 @@ def ingest(paths: list[Path], progress: bool = True) -> IngestReport:
                     report.failures.append(f"{where}: {type(raw).__name__}: {raw}")
                     continue
                 try:
-                    writer.add(article_document(extract_article(raw)))
+                    tagged = isinstance(raw, dict)
+                    writer.add(document_from_record(raw) if tagged else article_document(extract_article(raw)))
                     report.articles += 1
                 except (ExtractError, ValueError) as error:
                     report.failures.append(f"{where}: {error}")
         except (OSError, ExtractError, ValueError) as error:
             report.failures.append(f"{path}: {type(error).__name__}: {error}")
-    report.counts = writer.close()
-    return report

@@ -9,6 +9,7 @@ java_major() {
 }
 
 need=()
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)  # Chinese labels in charts
 java_ok=no
 for candidate in "${ES_JAVA_HOME:-}/bin/java" "${JAVA_HOME:-}/bin/java" "$(command -v java || true)"; do
   if [ -x "$candidate" ] && [ "$(java_major "$candidate")" -ge 17 ] 2>/dev/null; then java_ok=yes; break; fi

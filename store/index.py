@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
 from finnews.config import ConfigError, config_dir, elasticsearch_settings, load_yaml, require, state_dir
+from store import dedup
 from tagging.article import Article
 from tagging.dates import SHANGHAI, isoformat
 from tagging.extract import article_record
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 # Fields whose change makes a re-crawled article an update (crawl times are not content).
 CONTENT_FIELDS = ("url", "title", "text", "digest", "media", "author", "published_at", "boards", "stocks", "topics")
 BULK_CHUNK_SIZE = 500
+RECENT_FINGERPRINT_BANDS = 400_000  # bands of this writer's articles kept in memory (~100,000 articles)
 
 
 class StoreError(RuntimeError):
@@ -73,6 +75,13 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
     alias = alias or current_alias()
     try:
         if es.indices.exists_alias(name=alias):
+            expected = f"{alias}-v{index_config()['version']}"
+            behind = sorted(es.indices.get_alias(name=alias))
+            if behind != [expected]:
+                logger.warning(
+                    "%s points at %s but configs/index.yaml describes %s: run `finnews index migrate`",
+                    alias, ", ".join(behind), expected,
+                )  # fmt: skip
             return alias
         config = index_config()
         name = f"{alias}-v{config['version']}"
@@ -86,6 +95,18 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
             return alias  # another process created it at the same moment
         raise StoreError(f"Could not create the index behind alias {alias}: {error}") from error
     return alias
+
+
+def indices_behind(es: Elasticsearch, alias: str | None = None) -> list[str]:
+    """The concrete indices the alias points at (none when it does not exist yet)."""
+    try:
+        return sorted(es.indices.get_alias(name=alias or current_alias()))
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        if error.meta.status == 404:
+            return []
+        raise StoreError(f"cannot read alias {alias}: {error}") from error
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -119,9 +140,28 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "mentions": record.get("mentions") or [],
     }
     document["content_hash"] = content_hash(document)
+    fingerprint = dedup.simhash(document["text_words"].split())
+    document["fingerprint"] = dedup.to_hex(fingerprint) if fingerprint is not None else None
+    document["fp_bands"] = dedup.bands(document["fingerprint"]) if document["fingerprint"] else []
+    document["dup_of"] = None
+    document["dup_group"] = document["id"]
     now = isoformat(crawled_at or datetime.now(SHANGHAI))
     document["crawled_at"] = now
     document["updated_at"] = None
+    return document
+
+
+# Fields a stored or exported article keeps when it is indexed again: history, not derivable.
+KEPT_FIELDS = ("crawled_at", "updated_at", "dup_of", "dup_group")
+
+
+def document_from_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The document for an article record that was indexed before (an export, an older index):
+    derived fields rebuilt, crawl history and duplicate links kept."""
+    document = article_document(record)
+    for name in KEPT_FIELDS:
+        if record.get(name) is not None:
+            document[name] = record[name]
     return document
 
 
@@ -159,7 +199,8 @@ class ArticleWriter:
         self.alias = alias or current_alias()
         self.chunk_size = chunk_size
         self.buffer: list[dict[str, Any]] = []
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0, "duplicates": 0}
+        self._recent: dict[str, dict[str, Any]] = {}  # fingerprint band → first article written with it
         self.spool = Spool("spool")
         self.dead_letter = Spool("dead-letter")
 
@@ -173,8 +214,47 @@ class ArticleWriter:
             self.add(document)
 
     def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        response = self.es.mget(index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at"])
+        response = self.es.mget(
+            index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at", "dup_of", "dup_group"]
+        )
         return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+
+    def _link_duplicates(self, documents: list[dict[str, Any]]) -> None:
+        """Point each new article that repeats an earlier one (indexed, or earlier in this batch) at
+        the first of its kind: ``dup_of`` and ``dup_group`` name the first article's id."""
+        fingerprinted = [d for d in documents if d.get("fingerprint")]
+        if not fingerprinted:
+            return
+        searches: list[dict[str, Any]] = []
+        for document in fingerprinted:
+            searches.append({"index": self.alias})
+            searches.append(
+                {
+                    "query": {"bool": {"filter": [{"terms": {"fp_bands": document["fp_bands"]}}],
+                                       "must_not": [{"ids": {"values": [document["id"]]}}]}},
+                    "_source": ["fingerprint", "dup_group"],
+                    "size": 20,
+                    "sort": [{"crawled_at": "asc"}],
+                }
+            )  # fmt: skip
+        responses = self.es.msearch(searches=searches)["responses"]
+        for document, response in zip(fingerprinted, responses, strict=True):
+            # Indexed articles, and those this writer wrote that a search cannot see before a refresh.
+            candidates = [hit["_source"] for hit in response.get("hits", {}).get("hits", [])]
+            candidates += [self._recent[band] for band in document["fp_bands"] if band in self._recent]
+            for candidate in candidates:
+                if dedup.is_near_duplicate(document["fingerprint"], candidate.get("fingerprint")):
+                    document["dup_of"] = document["dup_group"] = candidate["dup_group"]
+                    self.counts["duplicates"] += 1
+                    break
+            self._remember(document)
+
+    def _remember(self, document: dict[str, Any]) -> None:
+        entry = {"fingerprint": document["fingerprint"], "dup_group": document["dup_group"]}
+        for band in document["fp_bands"]:
+            self._recent.setdefault(band, entry)  # the first article of a band stays its representative
+        while len(self._recent) > RECENT_FINGERPRINT_BANDS:
+            self._recent.pop(next(iter(self._recent)))  # oldest first (dicts keep insertion order)
 
     def flush(self, refresh: bool = False) -> None:
         batch, self.buffer = self.buffer, []
@@ -195,12 +275,24 @@ class ArticleWriter:
                 self.counts["unchanged"] += 1
                 continue
             if previous:
-                document = {**document, "crawled_at": previous.get("crawled_at"), "updated_at": document["crawled_at"]}
+                # An update keeps its first crawl time and its place among duplicates.
+                document = {
+                    **document,
+                    "crawled_at": previous.get("crawled_at"),
+                    "updated_at": document["crawled_at"],
+                    "dup_of": previous.get("dup_of"),
+                    "dup_group": previous.get("dup_group") or doc_id,
+                }
                 kinds[doc_id] = "updated"
             else:
                 kinds[doc_id] = "new"
             actions.append({"_op_type": "index", "_index": self.alias, "_id": doc_id, "_source": document})
         if not actions:
+            return
+        try:
+            self._link_duplicates([a["_source"] for a in actions if kinds[a["_id"]] == "new"])
+        except (ESConnectionError, TransportError, ApiError) as error:
+            self._spool_all((a["_source"] for a in actions), f"duplicate lookup failed: {error}")
             return
         self._bulk(actions, kinds)
         if refresh:
@@ -251,6 +343,21 @@ class ArticleWriter:
         return dict(self.counts)
 
 
+@contextlib.contextmanager
+def relaxed_refresh(es: Elasticsearch, alias: str | None = None) -> Iterator[None]:
+    """During a large load, turn periodic refresh off (each refresh makes a new segment) and restore
+    the configured interval afterwards, then refresh once so the load is searchable."""
+    alias = alias or current_alias()
+    interval = str(index_config()["settings"].get("refresh_interval", "1s"))
+    es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ESConnectionError, TransportError, ApiError):
+            es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": interval}})
+            es.indices.refresh(index=alias)
+
+
 def wait_for_green(es: Elasticsearch, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -285,6 +392,7 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
     fail again go to a new spool file. A replayed file moves to ``spool/replayed/``."""
     files = spool_files()
     totals = {"files": len(files), "new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
+    totals["duplicates"] = 0
     if not files:
         return totals
     ensure_index(es, alias)

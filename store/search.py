@@ -1,26 +1,57 @@
 """Searching the article index: user text is segmented with the same jieba set-up as indexing and
-sent as match queries (never query_string, scripts or regexps), with size limits."""
+sent as match queries (never query_string, scripts or regexps), with size limits. Filters (topic,
+board, stock, media, source, dates) resolve names through the same lexicon and taxonomy as tagging.
+One module for the CLI, the HTTP API and exports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
 from store.index import StoreError, current_alias, unreachable
+from tagging.dates import SHANGHAI, parse_datetime
+from tagging.lexicon import load_lexicon, normalise_name
 from tagging.segment import words
+from tagging.topics import load_taxonomy
 
 MAX_QUERY_CHARS = 200
+MAX_FILTER_CHARS = 100
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
+FACET_SIZE = 15
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "\ue010", "\ue011"  # replaced by the caller's markers
-SOURCE_FIELDS = ["id", "url", "title", "published_at", "media", "source", "boards", "stocks", "topics", "digest"]
+SOURCE_FIELDS = [
+    "id", "url", "title", "published_at", "media", "source", "boards", "stocks", "topics", "digest", "dup_of",
+]  # fmt: skip
+# Facet name → the keyword field it counts.
+FACET_FIELDS = {"topics": "topics.name", "boards": "boards.name", "stocks": "stocks.name", "media": "media"}
+
+Sort = Literal["relevance", "date"]
 
 
 class QueryError(ValueError):
-    """A query that cannot be run (too long, page out of range); the message says why."""
+    """A query that cannot be run (too long, page out of range, unknown filter value); says why."""
+
+
+@dataclass
+class Filters:
+    """What to narrow a search, stats or export to. Names or codes, as a user types them."""
+
+    topic: str | None = None
+    board: str | None = None
+    stock: str | None = None
+    media: str | None = None
+    source: str | None = None
+    date_from: str | None = None  # a date (YYYY-MM-DD) or date-time, Asia/Shanghai
+    date_to: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any(vars(self).values())
 
 
 @dataclass
@@ -31,26 +62,122 @@ class Hit:
     snippet: str
 
 
-def build_query(text: str) -> dict[str, Any]:
-    """The Elasticsearch query for user text: words matched in the segmented fields, the whole text
-    as a phrase in the original fields (for words jieba splits differently)."""
-    text = " ".join(text.split())
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _check_length(value: str, limit: int, what: str) -> str:
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise QueryError(f"{what} is {len(value)} characters; the limit is {limit}")
+    return value
+
+
+def text_query(text: str) -> dict[str, Any]:
+    """The query for user text: words matched in the segmented fields, the whole text as a phrase in
+    the original fields (for words jieba splits differently)."""
+    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
     terms = words(text)
     if not terms:
         return {"match_all": {}}
-    joined = " ".join(terms)
     return {
         "bool": {
             "should": [
-                {"multi_match": {"query": joined, "fields": ["title_words^3", "text_words"], "operator": "and"}},
+                {
+                    "multi_match": {
+                        "query": " ".join(terms),
+                        "fields": ["title_words^3", "text_words"],
+                        "operator": "and",
+                    }
+                },
                 {"match_phrase": {"title": {"query": text, "boost": 2}}},
                 {"match_phrase": {"text": {"query": text}}},
             ],
             "minimum_should_match": 1,
         }
     }
+
+
+def _date_bound(value: str, end: bool) -> str:
+    """An inclusive bound: a bare date means the whole day in Beijing time."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+        try:
+            day = date.fromisoformat("-".join(f"{int(p):02d}" for p in value.split("-")))
+        except ValueError as error:
+            raise QueryError(f"not a date: {value!r}") from error
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), SHANGHAI)
+        return moment.isoformat()
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise QueryError(f"not a date: {value!r} (expected YYYY-MM-DD or an ISO date-time)")
+    return parsed.isoformat()
+
+
+def _board_codes(value: str) -> list[str]:
+    key = value.strip()
+    match = re.fullmatch(r"(?:90\.)?(BK\d{4})", key, re.IGNORECASE)
+    if match:
+        return [match.group(1).upper()]
+    lexicon = load_lexicon()
+    name = normalise_name(key)
+    codes = {code for text, code in lexicon.board_by_name.items() if text == name}
+    codes |= {b.code for b in lexicon.boards.values() if normalise_name(b.name) == name}
+    if not codes:
+        raise QueryError(f"unknown board {value!r} (give a BK code such as BK1061 or a board name such as 数字经济)")
+    return sorted(codes)
+
+
+def _stock_clause(value: str) -> dict[str, Any]:
+    key = value.strip()
+    if re.fullmatch(r"\d{1,3}\.[A-Za-z0-9]+", key):
+        return {"term": {"stocks.secid": key.upper() if key.split(".")[0] in ("105", "106", "107") else key}}
+    if re.fullmatch(r"\d{6}|\d{5}|[A-Z]{1,5}", key):
+        return {"term": {"stocks.code": key}}
+    lexicon = load_lexicon()
+    secid = lexicon.stock_by_name.get(normalise_name(key))
+    if secid:
+        return {"term": {"stocks.secid": secid}}
+    return {"term": {"stocks.name": key}}  # Hong Kong and US listings are named as the page names them
+
+
+def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+    """Elasticsearch filter clauses (exact terms and ranges: no scoring, cacheable)."""
+    clauses: list[dict[str, Any]] = []
+    for name in ("topic", "board", "stock", "media", "source"):
+        value = getattr(filters, name)
+        if value is not None:
+            _check_length(value, MAX_FILTER_CHARS, f"--{name}")
+    if filters.topic:
+        topic = load_taxonomy().find(filters.topic)
+        if topic is None:
+            raise QueryError(f"unknown topic {filters.topic!r} (see configs/topics.yaml for ids and names)")
+        clauses.append({"term": {"topics.id": topic.id}})
+    if filters.board:
+        clauses.append({"terms": {"boards.code": _board_codes(filters.board)}})
+    if filters.stock:
+        clauses.append(_stock_clause(filters.stock))
+    if filters.media:
+        clauses.append({"term": {"media": filters.media.strip()}})
+    if filters.source:
+        clauses.append({"term": {"source": filters.source.strip()}})
+    if filters.date_from or filters.date_to:
+        bounds: dict[str, str] = {}
+        if filters.date_from:
+            bounds["gte"] = _date_bound(filters.date_from, end=False)
+        if filters.date_to:
+            bounds["lt"] = _date_bound(filters.date_to, end=True)
+        clauses.append({"range": {"published_at": bounds}})
+    return clauses
+
+
+def build_query(text: str, filters: Filters | None = None) -> dict[str, Any]:
+    clauses = filter_clauses(filters or Filters())
+    query = text_query(text)
+    return {"bool": {"must": [query], "filter": clauses}} if clauses else query
 
 
 def highlight_spec(text: str) -> dict[str, Any]:
@@ -68,36 +195,95 @@ def highlight_spec(text: str) -> dict[str, Any]:
     }
 
 
+def _facet_aggregations() -> dict[str, Any]:
+    aggregations: dict[str, Any] = {
+        name: {"terms": {"field": field_name, "size": FACET_SIZE}} for name, field_name in FACET_FIELDS.items()
+    }
+    aggregations["months"] = {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": "month",
+            "time_zone": "+08:00",
+            "format": "yyyy-MM",
+        }
+    }
+    return aggregations
+
+
 def search(
-    es: Elasticsearch, text: str, page: int = 1, size: int = 10, alias: str | None = None
-) -> tuple[int, list[Hit]]:
-    """Search articles; returns the total hit count and one page of hits with snippets."""
+    es: Elasticsearch,
+    text: str,
+    filters: Filters | None = None,
+    page: int = 1,
+    size: int = 10,
+    sort: Sort = "relevance",
+    collapse_duplicates: bool = False,
+    facets: bool = False,
+    alias: str | None = None,
+) -> SearchResult:
+    """Search articles; returns the total, one page of hits with snippets, and facet counts."""
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise QueryError(f"--size must be between 1 and {MAX_PAGE_SIZE}")
+        raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}")
     if page < 1 or page * size > MAX_RESULT_WINDOW:
-        raise QueryError(f"--page must be at least 1 and page × size at most {MAX_RESULT_WINDOW}")
+        raise QueryError(f"page must be at least 1 and page × size at most {MAX_RESULT_WINDOW}")
+    if sort not in ("relevance", "date"):
+        raise QueryError("sort must be 'relevance' or 'date'")
+    order: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}]
+    if sort == "relevance":
+        order.insert(0, "_score")
+    request: dict[str, Any] = {
+        "query": build_query(text, filters),
+        "highlight": highlight_spec(text),
+        "source_includes": SOURCE_FIELDS,
+        "from_": (page - 1) * size,
+        "size": size,
+        "track_total_hits": True,
+        "sort": order,
+    }
+    if collapse_duplicates:
+        request["collapse"] = {"field": "dup_group"}
+    if facets:
+        request["aggregations"] = _facet_aggregations()
     try:
-        response = es.search(
-            index=alias or current_alias(),
-            query=build_query(text),
-            highlight=highlight_spec(text),
-            source_includes=SOURCE_FIELDS,
-            from_=(page - 1) * size,
-            size=size,
-            track_total_hits=True,
-            sort=["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
-        )
+        response = es.search(index=alias or current_alias(), **request)
     except (ESConnectionError, TransportError) as error:
         raise unreachable(error) from error
     except ApiError as error:
         if error.meta.status == 404:
-            return 0, []
+            return SearchResult(0, [])
         raise StoreError(f"search failed: {error}") from error
     hits = []
     for hit in response["hits"]["hits"]:
         fragments = hit.get("highlight", {}).get("text") or [""]
         hits.append(Hit(hit["_id"], hit.get("_score"), hit["_source"], fragments[0]))
-    return response["hits"]["total"]["value"], hits
+    result = SearchResult(response["hits"]["total"]["value"], hits)
+    for name, aggregation in (response.get("aggregations") or {}).items():
+        result.facets[name] = [
+            {"value": bucket.get("key_as_string", bucket["key"]), "count": bucket["doc_count"]}
+            for bucket in aggregation["buckets"]
+        ]
+    return result
+
+
+def get_article(es: Elasticsearch, article_id: str, alias: str | None = None) -> dict[str, Any] | None:
+    """One article by id (without the index-only fields), or ``None``."""
+    if not re.fullmatch(r"[0-9a-f]{40}", article_id):
+        return None
+    try:
+        response = es.search(
+            index=alias or current_alias(),
+            query={"ids": {"values": [article_id]}},
+            source_excludes=["title_words", "text_words", "content_hash"],
+            size=1,
+        )
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        if error.meta.status == 404:
+            return None
+        raise StoreError(f"lookup failed: {error}") from error
+    hits = response["hits"]["hits"]
+    return hits[0]["_source"] if hits else None
 
 
 def mark(snippet: str, pre: str, post: str) -> str:

@@ -1,0 +1,204 @@
+"""The store on the real node: filters, facets, trends, exports, duplicates, migrations."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from replica.site import load_articles
+from store.export import export
+from store.index import ArticleWriter, article_document, connect, index_config, relaxed_refresh
+from store.migrate import migrate
+from store.search import Filters, QueryError, build_query, search
+from store.stats import plot, trend
+from tagging.extract import extract_article, parse_document
+from tests.conftest import FIXTURES, TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
+
+SAMPLE_URL = "https://finance.eastmoney.com/a/202205302396636936.html"
+
+
+def load_corpus() -> dict[str, int]:
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    for article in load_articles():
+        writer.add(article_document(extract_article(article.raw)))
+    writer.add(
+        article_document(
+            extract_article(
+                parse_document(fixture_text("chinaorg_article.txt"), "https://www.china.org.cn/x/content_1.htm")
+            )
+        )
+    )
+    return writer.close()
+
+
+@pytest.fixture
+def corpus(fresh_index: str) -> str:
+    counts = load_corpus()
+    assert counts["new"] == 5
+    return fresh_index
+
+
+def urls(filters: Filters, text: str = "") -> set[str]:
+    return {hit.source["url"] for hit in search(connect(), text, filters, size=50).hits}
+
+
+def test_filters_by_board_stock_topic_media_source_and_dates(corpus: str) -> None:
+    assert urls(Filters(board="数字经济")) == urls(Filters(board="BK1061")) == urls(Filters(board="90.BK1061"))
+    assert SAMPLE_URL in urls(Filters(board="数字经济"))
+    assert (
+        urls(Filters(stock="新华网"))
+        == urls(Filters(stock="603888"))
+        == urls(Filters(stock="1.603888"))
+        == {SAMPLE_URL}
+    )
+    assert urls(Filters(stock="腾讯控股")) == {"https://finance.eastmoney.com/a/202205302396671645.html"}
+    assert SAMPLE_URL in urls(Filters(topic="digital_economy")) and urls(Filters(topic="数字经济")) == urls(
+        Filters(topic="digital_economy")
+    )
+    assert urls(Filters(media="新华网")) == {SAMPLE_URL}
+    assert urls(Filters(source="eastmoney")) == set()  # loaded from Jekyll posts, not crawled
+    assert len(urls(Filters(source="jekyll"))) == 4
+    assert urls(Filters(date_from="2022-01-21", date_to="2022-01-21")) == {
+        "https://finance.eastmoney.com/a/202201212257099936.html"
+    }
+    assert len(urls(Filters(date_from="2022-05-30"))) == 3
+    assert urls(Filters(board="数字经济", date_to="2022-05-29")) == set()
+
+
+def test_unknown_filter_values_are_clear_errors(corpus: str) -> None:
+    with pytest.raises(QueryError, match="unknown board"):
+        build_query("", Filters(board="不存在的板块"))
+    with pytest.raises(QueryError, match="unknown topic"):
+        build_query("", Filters(topic="nothing"))
+    with pytest.raises(QueryError, match="not a date"):
+        build_query("", Filters(date_from="2022-13-45"))
+
+
+def test_sort_by_date_and_facets(corpus: str) -> None:
+    result = search(connect(), "", sort="date", facets=True, size=10)
+    dates = [hit.source.get("published_at") or "" for hit in result.hits]
+    assert dates[: len([d for d in dates if d])] == sorted([d for d in dates if d], reverse=True)
+    board_facet = {entry["value"]: entry["count"] for entry in result.facets["boards"]}
+    assert board_facet["数字经济"] == 3
+    assert {entry["value"] for entry in result.facets["media"]} >= {"新华网", "证券时报"}
+
+
+def test_trend_by_board_per_month_and_its_chart(corpus: str, tmp_path: Path) -> None:
+    result = trend(connect(), "board", "month", Filters(source="jekyll"), top=3)
+    assert result.periods[0] == "2022-01" and result.periods[-1] == "2022-05"
+    assert result.series["数字经济"][-1] == 2
+    assert sum(result.series["数字经济"]) == result.totals["数字经济"]
+    assert result.cooccurring["stocks"]
+    chart = plot(result, tmp_path / "trend.png")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 10_000
+
+
+def test_stats_cli_prints_a_table(corpus: str, tmp_path: Path) -> None:
+    result = run_finnews("stats", "--by", "topic", "--interval", "month", "--plot", str(tmp_path / "t.png"))
+    assert result.returncode == 0, result.stderr
+    assert "2022-05" in result.stdout and "total" in result.stdout and "top boards:" in result.stdout
+
+
+def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
+    es = connect()
+    query = build_query("", Filters(board="数字经济"))
+    assert export(es, tmp_path / "a.csv", "csv", query, TEST_ALIAS) == 3
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert len(rows) == 3
+    sample = next(r for r in rows if r["url"] == SAMPLE_URL)
+    assert "BK1061:数字经济" in sample["boards"].split(";") and sample["stocks"] == "1.603888:新华网"
+    assert export(es, tmp_path / "a.parquet", "parquet", query, TEST_ALIAS) == 3
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.num_rows == 3
+    assert {"BK1061"} <= {b["code"] for row in table.column("boards").to_pylist() for b in row}
+    assert export(es, tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl"]
+
+
+def test_a_failed_export_leaves_no_file(corpus: str, tmp_path: Path) -> None:
+    result = run_finnews("export", "-o", str(tmp_path / "x.jsonl"), env={"FINNEWS_ES_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 2 and "not reachable" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_syndicated_copies_link_to_the_first_and_collapse(fresh_index: str) -> None:
+    raw = parse_document(fixture_text("eastmoney_jekyll_post.md"))
+    first = extract_article(raw)
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(article_document(first))
+    writer.flush()
+    copy = extract_article(raw)
+    copy.url, copy.media = "https://www.xinhuanet.com/fortune/2022-05/30/c_1128697.htm", "新华社"
+    copy.text = copy.text.replace("记者30日", "新华社记者30日")
+    writer.add(article_document(copy))
+    counts = writer.close()
+    assert counts["new"] == 2 and counts["duplicates"] == 1
+    hits = search(connect(), "数字经济", size=10, alias=TEST_ALIAS).hits
+    first_id = article_document(first)["id"]
+    by_url = {hit.source["url"]: hit.source for hit in hits}
+    assert by_url[copy.url]["dup_of"] == first_id
+    assert by_url[first.url]["dup_of"] is None
+    collapsed = search(connect(), "数字经济", size=10, collapse_duplicates=True, alias=TEST_ALIAS)
+    assert [hit.source["url"] for hit in collapsed.hits].count(copy.url) + [
+        hit.source["url"] for hit in collapsed.hits
+    ].count(first.url) == 1
+
+
+def test_relaxed_refresh_during_a_load_and_restored_after(fresh_index: str) -> None:
+    es = connect()
+
+    def interval() -> str:
+        settings = es.indices.get_settings(index=TEST_ALIAS)
+        return next(iter(settings.values()))["settings"]["index"].get("refresh_interval")
+
+    with relaxed_refresh(es, TEST_ALIAS):
+        assert interval() == "-1"
+    assert interval() == index_config()["settings"]["refresh_interval"]
+
+
+def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
+    es = connect()
+    drop_test_indices(es)
+    config = index_config()
+    old = f"{TEST_ALIAS}-v{config['version'] - 1}"
+    properties = {
+        k: v
+        for k, v in config["mappings"]["properties"].items()
+        if k not in ("fingerprint", "fp_bands", "dup_of", "dup_group")
+    }
+    es.indices.create(
+        index=old,
+        settings=config["settings"],
+        mappings={"dynamic": "strict", "properties": properties},
+        aliases={TEST_ALIAS: {}},
+    )
+    for article in load_articles():
+        document = {k: v for k, v in article_document(extract_article(article.raw)).items() if k in properties}
+        es.index(index=old, id=document["id"], document=document)
+    es.indices.refresh(index=old)
+    result = migrate(es, TEST_ALIAS)
+    assert result.status == "migrated" and result.copied == 4
+    assert sorted(es.indices.get_alias(name=TEST_ALIAS)) == [f"{TEST_ALIAS}-v{config['version']}"]
+    hits = es.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
+    assert len(hits) == 4 and all(h["_source"]["dup_group"] and "fingerprint" in h["_source"] for h in hits)
+    assert migrate(es, TEST_ALIAS).status == "up-to-date"
+    drop_test_indices(es)
+
+
+def test_index_status_cli(fresh_index: str) -> None:
+    result = run_finnews("index", "status")
+    assert result.returncode == 0 and f"{TEST_ALIAS}-v{index_config()['version']}" in result.stdout
+
+
+def test_ingest_output_of_export_round_trips(corpus: str, tmp_path: Path) -> None:
+    export(connect(), tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS)
+    rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {row["url"] for row in rows} >= {SAMPLE_URL}
+    again = run_finnews("ingest", "--quiet", str(tmp_path / "all.jsonl"))
+    assert again.returncode == 0, again.stderr
+    assert "5 unchanged" in again.stdout  # an export loads back as the same articles
+    assert FIXTURES.exists()
