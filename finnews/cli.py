@@ -40,20 +40,20 @@ def es_status() -> int:
     from elasticsearch import ApiError
 
     from finnews.config import elasticsearch_settings
-    from store import node
-    from store.index import connect
+    from store.index import cluster_status, connect
 
     settings = elasticsearch_settings()
-    health = node.cluster_health(settings.url)
+    es = connect()
+    health = cluster_status(es)
     where = "local node" if settings.managed else "configured cluster"
     if health is None:
         print(f"Elasticsearch ({where}) at {settings.url}: not running")
         return 1
     print(f"Elasticsearch ({where}) at {settings.url}")
-    print(f"  version:  {node.node_version(settings.url) or 'unknown'}")
+    print(f"  version:  {health.get('version') or 'unknown'}")
     print(f"  health:   {health.get('status')} ({health.get('number_of_nodes')} node(s))")
     try:
-        count = connect().count(index=settings.alias)["count"]
+        count = es.count(index=settings.alias)["count"]
         print(f"  articles: {count} (alias {settings.alias})")
     except ApiError:
         print(f"  articles: 0 (alias {settings.alias} does not exist yet)")
@@ -449,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from store.index import StoreError
+    from elasticsearch import ApiError, TransportError
+
+    from store.index import StoreError, unreachable
     from store.node import NodeError
     from store.search import QueryError
 
@@ -458,6 +460,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (UserError, ConfigError, NodeError, StoreError, QueryError) as error:
         print(f"finnews {args.command}: {error}", file=sys.stderr)
+        return 2
+    except TransportError as error:  # connection, TLS, timeout: reported without a traceback
+        print(f"finnews {args.command}: {unreachable(error)}", file=sys.stderr)
+        return 2
+    except ApiError as error:
+        print(f"finnews {args.command}: Elasticsearch answered {error.meta.status}: {error.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -39,18 +39,45 @@ class StoreError(RuntimeError):
 
 
 def connect(url: str | None = None) -> Elasticsearch:
-    """A client for the configured cluster (``FINNEWS_ES_URL`` or the local node)."""
+    """A client for the configured cluster (``FINNEWS_ES_URL`` or the local node), authenticated
+    with the configured credentials (basic auth or an API key, and a CA certificate for https)."""
     # The transport logs every retry with a traceback; finnews reports failures itself, in one line.
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
-    url = url or elasticsearch_settings().url
-    return Elasticsearch(url, request_timeout=60, max_retries=3, retry_on_timeout=True)
+    settings = elasticsearch_settings()
+    options = settings.credentials.client_options() if url is None else {}
+    return Elasticsearch(url or settings.url, request_timeout=60, max_retries=3, retry_on_timeout=True, **options)
+
+
+def cluster_status(es: Elasticsearch) -> dict[str, Any] | None:
+    """Health and version of the cluster through the client (credentials and CA applied); ``None``
+    when nothing answers. Refused credentials are a :class:`StoreError` that says so."""
+    try:
+        health = dict(es.cluster.health())
+    except (ESConnectionError, TransportError):
+        return None
+    except ApiError as error:
+        if error.meta.status in (401, 403):
+            raise StoreError(
+                f"Elasticsearch at {elasticsearch_settings().url} refused the credentials ({error.meta.status}): "
+                "check FINNEWS_ES_USERNAME / FINNEWS_ES_PASSWORD / FINNEWS_ES_API_KEY or the credentials file"
+            ) from None
+        raise StoreError(f"cluster health failed: {error.meta.status}") from None
+    try:
+        nodes = es.nodes.info(node_id="_local", filter_path="nodes.*.version")["nodes"]
+        health["version"] = next((n.get("version") for n in nodes.values()), None)
+    except (ApiError, TransportError, KeyError):
+        health["version"] = None  # a user without the monitor privilege still gets health
+    return health
 
 
 def unreachable(error: Exception) -> StoreError:
-    url = elasticsearch_settings().url
-    return StoreError(
-        f"Elasticsearch at {url} is not reachable ({type(error).__name__}). Start it with `finnews es start`."
+    settings = elasticsearch_settings()
+    hint = (
+        "Start it with `finnews es start`." if settings.managed else "Check FINNEWS_ES_URL and that the cluster is up."
     )
+    if "SSL" in type(error).__name__ or "certificate" in str(error).lower():
+        hint = "The TLS certificate was not accepted: set FINNEWS_ES_CA_CERTS to the cluster's CA certificate."
+    return StoreError(f"Elasticsearch at {settings.url} is not reachable ({type(error).__name__}). {hint}")
 
 
 def index_config() -> dict[str, Any]:

@@ -215,7 +215,9 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
     """
     settings = settings or elasticsearch_settings()
     if not settings.managed:
-        health = cluster_health(settings.url)
+        from store.index import cluster_status, connect  # the client: credentials and CA applied
+
+        health = cluster_status(connect())
         if health is None:
             raise NodeError(f"The configured cluster {settings.url} does not answer (FINNEWS_ES_URL / configs)")
         return f"Using the configured cluster at {settings.url} ({health.get('status')})"
@@ -306,12 +308,3 @@ def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> 
     os.killpg(pid, signal.SIGKILL)
     paths.pid_file.unlink(missing_ok=True)
     return f"Elasticsearch (pid {pid}) did not stop within {timeout:.0f}s and was killed"
-
-
-def node_version(url: str) -> str | None:
-    """The node's version (the integ-test distribution has no ``GET /`` handler)."""
-    try:
-        nodes = _get_json(f"{url}/_nodes/_local?filter_path=nodes.*.version").get("nodes", {})
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
-    return next((n.get("version") for n in nodes.values()), None)
