@@ -230,7 +230,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from finnews.ingest import ingest
 
-    report = ingest([Path(p) for p in args.paths], progress=not args.quiet)
+    if not 1 <= args.batch_size <= 10_000:
+        raise UserError("--batch-size must be between 1 and 10000")
+    report = ingest([Path(p) for p in args.paths], progress=not args.quiet, batch_size=args.batch_size)
     counts = report.counts
     print(
         f"Ingested {report.articles} article(s) from {report.files} file(s): {counts.get('new', 0)} new, "
@@ -239,7 +241,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for failure in report.failures:
         print(f"  failed: {failure}", file=sys.stderr)
-    return 1 if report.failures or counts.get("spooled") else 0
+    return 1 if report.failures or counts.get("spooled") or counts.get("dead_letter") else 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -425,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="import an archive (Jekyll posts, saved pages, JSON Lines)")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--batch-size", type=int, default=500, help="articles per bulk request (default 500)")
     ingest.set_defaults(func=cmd_ingest)
 
     index = sub.add_parser("index", help="the article index: status, or migrate to the mapping in configs/")

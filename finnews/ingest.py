@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from store.index import (
+    BULK_CHUNK_SIZE,
     ArticleWriter,
+    StoreError,
     article_document,
     connect,
     document_from_record,
@@ -92,11 +95,15 @@ def raw_articles(path: Path) -> Iterator[tuple[str, RawArticle | dict | Exceptio
     yield str(path), raw
 
 
-def ingest(paths: list[Path], progress: bool = True) -> IngestReport:
+def ingest(paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUNK_SIZE) -> IngestReport:
     files = archive_files(paths)
     es = connect()
-    ensure_index(es)
-    writer = ArticleWriter(es)
+    try:
+        ensure_index(es)
+    except StoreError as error:
+        # Go on: what cannot be written is spooled to disk and replayed later.
+        print(f"finnews ingest: {error} Articles will be spooled.", file=sys.stderr)
+    writer = ArticleWriter(es, chunk_size=batch_size)
     report = IngestReport(files=len(files))
     with contextlib.ExitStack() as stack:
         if len(files) >= LARGE_LOAD_FILES:

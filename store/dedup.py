@@ -13,6 +13,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
+
 BITS = 64
 BANDS = 4
 BAND_BITS = BITS // BANDS
@@ -24,17 +26,22 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+_BIT_POSITIONS = np.arange(BITS, dtype=np.uint64)
+
+
 def simhash(words: Iterable[str]) -> int | None:
-    """The SimHash of a text's words (weighted by frequency), or ``None`` for a short text."""
+    """The SimHash of a text's words (weighted by frequency), or ``None`` for a short text.
+
+    Each bit of the result is the sign of the weighted vote of the words' hashes on that bit;
+    numpy does the words × 64 votes at once (a Python loop over bits costs ~4 ms an article)."""
     counts = Counter(w for w in words if w)
     if sum(counts.values()) < MIN_WORDS:
         return None
-    weights = [0] * BITS
-    for word, weight in counts.items():
-        value = _word_hash(word)
-        for bit in range(BITS):
-            weights[bit] += weight if value >> bit & 1 else -weight
-    return sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    hashes = np.fromiter((_word_hash(word) for word in counts), dtype=np.uint64, count=len(counts))
+    weights = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    bits = ((hashes[:, None] >> _BIT_POSITIONS) & np.uint64(1)).astype(np.int64)  # words × 64
+    votes = weights @ (2 * bits - 1)
+    return int(sum(1 << int(bit) for bit in np.flatnonzero(votes > 0)))
 
 
 def to_hex(fingerprint: int) -> str:

@@ -192,11 +192,16 @@ def document_from_record(record: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def spool_root() -> Path:
+    """Where spool and dead-letter files live (``FINNEWS_SPOOL_DIR``, else the state directory)."""
+    return Path(os.environ.get("FINNEWS_SPOOL_DIR") or state_dir())
+
+
 class Spool:
     """Append-only JSON Lines file of documents Elasticsearch did not take, one file per run."""
 
     def __init__(self, kind: str = "spool") -> None:
-        self.directory = state_dir() / kind
+        self.directory = spool_root() / kind
         self.path: Path | None = None
         self.count = 0
 
@@ -366,7 +371,13 @@ class ArticleWriter:
             raise unreachable(error) from error
 
     def close(self) -> dict[str, int]:
-        self.flush(refresh=True)
+        """Write what is buffered and make it searchable; returns the counts by outcome."""
+        self.flush()
+        if self.counts["new"] or self.counts["updated"]:
+            try:
+                self.refresh()
+            except StoreError as error:
+                logger.error("%s (the written articles become searchable at the next refresh)", error)
         return dict(self.counts)
 
 
@@ -398,7 +409,7 @@ def wait_for_green(es: Elasticsearch, timeout: float = 30) -> None:
 
 def spool_files(kind: str = "spool") -> list[Path]:
     """The spool (or dead-letter) files waiting, oldest first."""
-    directory = state_dir() / kind
+    directory = spool_root() / kind
     return sorted(directory.glob("*.jsonl")) if directory.exists() else []
 
 
@@ -423,7 +434,7 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
     if not files:
         return totals
     ensure_index(es, alias)
-    done_dir = state_dir() / "spool" / "replayed"
+    done_dir = spool_root() / "spool" / "replayed"
     done_dir.mkdir(parents=True, exist_ok=True)
     for path in files:
         writer = ArticleWriter(es, alias)

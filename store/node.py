@@ -160,12 +160,17 @@ def port_is_free(port: int) -> bool:
 
 
 def _read_pid(paths: NodePaths) -> int | None:
+    """The node's process group when any process of it is alive. The launcher script starts a CLI
+    JVM that starts the server JVM; all share the group the launcher leads (start_new_session), and
+    the server may outlive the launcher while it shuts down, so the group is what counts."""
     try:
         pid = int(paths.pid_file.read_text().strip())
     except (OSError, ValueError):
         return None
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reap the launcher when this process started it
     try:
-        os.kill(pid, 0)
+        os.killpg(pid, 0)
     except ProcessLookupError:
         return None
     except PermissionError:
@@ -224,6 +229,12 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
     health = cluster_health(settings.url)
     if health is not None:
         return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
+    paths = node_paths(settings)
+    if _read_pid(paths) is not None:
+        raise NodeError(
+            f"An Elasticsearch process of this node (group {_read_pid(paths)}) is alive but does not answer at "
+            f"{settings.url}: it is starting or stopping. Wait, or run `finnews es stop`.\n{_log_tail(paths)}"
+        )
     if not port_is_free(settings.port):
         raise NodeError(
             f"Port {settings.port} on 127.0.0.1 is taken by a process that is not an Elasticsearch node. "
@@ -299,8 +310,6 @@ def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> 
     os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reap it when this process started it
         if _read_pid(paths) is None:
             paths.pid_file.unlink(missing_ok=True)
             return f"Elasticsearch (pid {pid}) stopped"

@@ -34,3 +34,27 @@ def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(fresh_index: str, e
     again = run_finnews("ingest", "--quiet", str(archive / "posts"))
     assert again.returncode == 0
     assert "4 unchanged" in again.stdout
+
+
+def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(fresh_index: str, tmp_path: Path) -> None:
+    good = {
+        "url": "https://example.com/a/ok.html",
+        "title": "正常",
+        "text": "正文。",
+        "boards": [],
+        "stocks": [],
+        "topics": [],
+    }
+    bad = {**good, "url": "https://example.com/a/bad.html", "published_at": "not a date"}
+    archive = tmp_path / "tagged.jsonl"
+    archive.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (good, bad)) + "\n", encoding="utf-8")
+    env = {"FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    result = run_finnews("ingest", "--quiet", str(archive), env=env)
+    assert "1 new" in result.stdout and "1 rejected" in result.stdout, result.stdout + result.stderr
+    listing = run_finnews("spool", "list", env=env)
+    assert "dead-letter: 1 file(s)" in listing.stdout
+    assert "1 article(s)" in listing.stdout and "published_at" in listing.stdout
+    letters = [
+        json.loads(line) for path in (tmp_path / "spool" / "dead-letter").glob("*.jsonl") for line in path.open()
+    ]
+    assert [letter["document"]["url"] for letter in letters] == ["https://example.com/a/bad.html"]

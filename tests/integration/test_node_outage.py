@@ -1,0 +1,83 @@
+"""Elasticsearch stops in the middle of an ingest: nothing is lost. A second node (its own port
+and data) is stopped and restarted so the suite's main node is not disturbed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from replica.site import load_articles
+from tagging.extract import article_record, extract_article
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+
+PORT = "9250"
+ARTICLES = 1000
+
+
+def write_archive(path: Path) -> set[str]:
+    """Tagged records (finnews' export form) made from the corpus, each with its own URL."""
+    base = [article_record(extract_article(a.raw)) for a in load_articles()]
+    urls = set()
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(ARTICLES):
+            record = dict(base[number % len(base)])
+            record["url"] = f"https://finance.eastmoney.com/a/20260101{number:010d}.html"
+            record["title"] = f"{record['title']}（{number}）"
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            urls.add(record["url"])
+    return urls
+
+
+def count(es: Elasticsearch) -> int:
+    try:
+        es.indices.refresh(index=TEST_ALIAS)
+        return es.count(index=TEST_ALIAS)["count"]
+    except (ApiError, TransportError):  # the node is going down or not there yet
+        return -1
+
+
+def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_node, tmp_path: Path) -> None:
+    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    started = run_finnews("es", "start", env=env)
+    assert started.returncode == 0, started.stdout + started.stderr
+    es = Elasticsearch(f"http://127.0.0.1:{PORT}", request_timeout=30)
+    try:
+        for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
+            es.indices.delete(index=name)
+        archive = tmp_path / "archive.jsonl"
+        expected = write_archive(archive)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "50", str(archive)],
+            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while count(es) < ARTICLES // 5 and time.monotonic() < deadline:
+            assert ingest.poll() is None, "the ingest finished before the node could be stopped"
+            time.sleep(0.2)
+        stopped = run_finnews("es", "stop", env=env)
+        assert stopped.returncode == 0, stopped.stderr
+        out, err = ingest.communicate(timeout=300)
+        assert ingest.returncode == 1, out + err  # it finished, and said that some articles wait in the spool
+        assert "Traceback" not in err
+        spooled = int(out.split(" spooled")[0].rsplit(" ", 1)[-1])
+        assert spooled > 0
+
+        assert run_finnews("es", "start", env=env).returncode == 0
+        replay = run_finnews("spool", "replay", env=env)
+        assert replay.returncode == 0, replay.stdout + replay.stderr
+        es.indices.refresh(index=TEST_ALIAS)
+        hits = es.search(index=TEST_ALIAS, size=ARTICLES + 10, source_includes=["url"])["hits"]["hits"]
+        urls = [hit["_source"]["url"] for hit in hits]
+        assert len(urls) == len(set(urls)) == ARTICLES
+        assert set(urls) == expected
+        assert "Replayed 0 spool file(s)" in run_finnews("spool", "replay", env=env).stdout
+    finally:
+        for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
+            es.indices.delete(index=name)
+        run_finnews("es", "stop", env=env)
