@@ -42,9 +42,16 @@ ITEM_PIPELINES = {
 FINNEWS_INDEX_ENABLED = True
 FINNEWS_BULK_CHUNK_SIZE = 500  # articles per bulk request
 
-# Eastmoney: the column list API (getNewsByColumns) pages back through each column, then article pages.
+# Eastmoney: three kinds of rolling list (spider argument sources=columns,fast,pages), paged back
+# until articles already indexed, a since= date or EASTMONEY_MAX_PAGES; then the article pages.
+EASTMONEY_SOURCES = ["columns", "fast", "pages"]
 EASTMONEY_LIST_API = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns"
 EASTMONEY_COLUMNS = [345, 350, 353]  # 要闻精华, 国内经济, 证券聚焦
+EASTMONEY_FAST_API = "https://np-listapi.eastmoney.com/comm/web/getFastNewsList"
+EASTMONEY_FAST_COLUMNS = [102]  # 7×24 全球直播
+EASTMONEY_ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"  # 7×24 items carry only a code
+EASTMONEY_LIST_PAGES = ["https://finance.eastmoney.com/a/cywjh.html", "https://finance.eastmoney.com/a/ccjdd.html"]
+EASTMONEY_LIST_PAGES_MAX = 25  # the HTML lists stop at page 25
 EASTMONEY_PAGE_SIZE = 20
 EASTMONEY_MAX_PAGES = 5
 EASTMONEY_REFERER = "https://finance.eastmoney.com/"

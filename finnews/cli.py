@@ -14,7 +14,7 @@ from typing import Any
 from finnews.config import ConfigError, state_dir
 
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule",)
 
 
 class UserError(Exception):
@@ -352,7 +352,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Serving an Eastmoney replica ({len(replica.site.articles)} real articles) at {replica.url}")
         command = [
             sys.executable, "-m", "finnews", "crawl", "eastmoney",
-            "-s", f"EASTMONEY_LIST_API={replica.list_api}",
+            *replica.eastmoney_settings("columns,fast,pages"),
             "-s", "EASTMONEY_COLUMNS=345", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", "LOG_LEVEL=WARNING",
         ]  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -118,6 +119,60 @@ def render_article_page(article: ReplicaArticle) -> str:
 """
 
 
+LIST_PAGE_RE = re.compile(r"/a/(cywjh|ccjdd)(?:_(\d+))?\.html")
+LIST_PAGE_SIZE = 20
+
+
+def real_sort(article: ReplicaArticle) -> str:
+    """A ``realSort`` that falls with age, as the 7×24 API's does."""
+    stamp = int(article.raw.published_at.timestamp()) if article.raw.published_at else 0
+    return f"{stamp}{int(article.code[-6:]):06d}"
+
+
+def fast_payload(articles: list[ReplicaArticle], query: dict[str, list[str]]) -> dict:
+    """A ``getFastNewsList`` answer: items older than ``sortEnd`` (all when empty), newest first."""
+    if not query.get("req_trace"):
+        return {"code": "-1", "message": "Required field req_trace", "data": None}
+    sort_end = (query.get("sortEnd") or [""])[0]
+    size = int((query.get("pageSize") or ["20"])[0])
+    ordered = sorted(articles, key=real_sort, reverse=True)
+    older = [a for a in ordered if not sort_end or int(real_sort(a)) < int(sort_end)][:size]
+    items = [
+        {
+            "code": a.code,
+            "title": a.raw.title,
+            "summary": a.raw.digest or "",
+            "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+            "realSort": real_sort(a),
+            "stockList": [],
+        }
+        for a in older
+    ]
+    return {
+        "code": "1",
+        "message": "success",
+        "data": {"fastNewsList": items, "sortEnd": items[-1]["realSort"] if items else ""},
+    }
+
+
+def render_list_page(articles: list[ReplicaArticle], base_url: str, slug: str, page: int) -> str | None:
+    """An HTML list page (``#newsListContent``, 20 items, ``MM月dd日 HH:mm`` times); ``None`` past the end."""
+    start = (page - 1) * LIST_PAGE_SIZE
+    chosen = articles[start : start + LIST_PAGE_SIZE]
+    if page > 1 and not chosen:
+        return None
+    items = "".join(
+        f'''<li id="newsTr{index}"><div class="text text-no-img">
+<p class="title"><a href="{base_url}/a/{a.code}.html" target="_blank">{html.escape(a.raw.title or "")}</a></p>
+<p class="info" title="{html.escape(a.raw.digest or "", quote=True)}">{html.escape((a.raw.digest or "")[:60])}</p>
+<p class="time">{a.raw.published_at.strftime("%m月%d日 %H:%M") if a.raw.published_at else ""}</p></div></li>'''
+        for index, a in enumerate(chosen)
+    )
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>资讯精华_东方财富网</title></head><body>
+<div class="mainCont"><ul id="newsListContent">{items}</ul>
+<div class="pagerbox"><a href="/a/{slug}_{page + 1}.html">下一页</a></div></div></body></html>"""
+
+
 def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size: int) -> dict:
     """A ``getNewsByColumns`` answer: ``data.list`` items with code, title, showTime, mediaName, url."""
     start = (page - 1) * size
@@ -192,6 +247,16 @@ class ReplicaSite:
                     for name in FAULT_PAGES
                 ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        if path == "/comm/web/getFastNewsList":
+            body = fast_payload(self.articles, query)
+            return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        list_page = LIST_PAGE_RE.fullmatch(path)
+        if list_page:
+            page = int(list_page.group(2) or 1)
+            html_page = render_list_page(self.articles, base_url, list_page.group(1), page)
+            if html_page is None:
+                return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+            return 200, "text/html; charset=utf-8", html_page.encode("utf-8")
         if path in ("/rss.xml", "/atom.xml", "/sitemap.xml", "/sitemap-index.xml"):
             return 200, "application/xml; charset=utf-8", self.feed_document(path, base_url).encode("utf-8")
         if path.startswith("/a/fault-"):
@@ -278,6 +343,17 @@ class ReplicaServer:
     @property
     def list_api(self) -> str:
         return f"{self.url}/comm/web/getNewsByColumns"
+
+    def eastmoney_settings(self, sources: str = "columns") -> list[str]:
+        """``-s NAME=VALUE`` arguments that point the eastmoney spider's every endpoint here."""
+        settings = {
+            "EASTMONEY_SOURCES": sources,
+            "EASTMONEY_LIST_API": self.list_api,
+            "EASTMONEY_FAST_API": f"{self.url}/comm/web/getFastNewsList",
+            "EASTMONEY_ARTICLE_URL": f"{self.url}/a/{{code}}.html",
+            "EASTMONEY_LIST_PAGES": f"{self.url}/a/cywjh.html",
+        }
+        return [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
 
     def __enter__(self) -> ReplicaServer:
         self.thread.start()

@@ -12,7 +12,7 @@ from tests.conftest import TEST_ALIAS, run_finnews
 def crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> tuple[int, str]:
     result = run_finnews(
         "crawl", "eastmoney",
-        "-s", f"EASTMONEY_LIST_API={server.list_api}",
+        *server.eastmoney_settings(),
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
         *extra,

@@ -18,7 +18,7 @@ ARTICLES = 60
 def crawl_command(server: ReplicaServer, tmp_path: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "finnews", "crawl", "eastmoney",
-        "-s", f"EASTMONEY_LIST_API={server.list_api}", "-s", "EASTMONEY_COLUMNS=345",
+        *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
         "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
         "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",

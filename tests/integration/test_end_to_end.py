@@ -19,7 +19,7 @@ EXPECTED_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
 def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str] | None = None) -> str:
     result = run_finnews(
         "crawl", "eastmoney",
-        "-s", f"EASTMONEY_LIST_API={replica.list_api}",
+        *replica.eastmoney_settings(),
         "-s", "EASTMONEY_COLUMNS=345",
         "-s", "EASTMONEY_PAGE_SIZE=2",
         "-s", "DOWNLOAD_DELAY=0",

@@ -1,0 +1,71 @@
+"""Each Eastmoney list source crawled through Scrapy against the replica, paged to its end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
+from tests.conftest import TEST_ALIAS, run_finnews
+
+ARTICLES = 45
+
+
+def crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> str:
+    result = run_finnews(
+        "crawl", "eastmoney",
+        *server.eastmoney_settings("columns,fast,pages"),
+        "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_MAX_PAGES=10",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def indexed(es_node) -> int:
+    es_node.indices.refresh(index=TEST_ALIAS)
+    return es_node.count(index=TEST_ALIAS)["count"]
+
+
+def test_the_7x24_list_pages_back_by_sort_key(fresh_index: str, es_node, tmp_path: Path) -> None:
+    site = ReplicaSite(synthetic_articles(ARTICLES))
+    with ReplicaServer(site) as server:
+        summary = crawl(server, tmp_path, "-a", "sources=fast")
+    assert f"articles: {ARTICLES} new" in summary
+    fast_requests = site.requests["/comm/web/getFastNewsList"]
+    assert fast_requests == 4  # 20 + 20 + 5, then an empty page ends the list
+    assert indexed(es_node) == ARTICLES
+
+
+def test_the_html_list_pages_until_the_last_one(fresh_index: str, es_node, tmp_path: Path) -> None:
+    site = ReplicaSite(synthetic_articles(ARTICLES))
+    with ReplicaServer(site) as server:
+        summary = crawl(server, tmp_path, "-a", "sources=pages")
+    assert f"articles: {ARTICLES} new" in summary
+    assert [site.requests[f"/a/cywjh{suffix}.html"] for suffix in ("", "_2", "_3", "_4")] == [1, 1, 1, 1]
+    assert "errors: none" in summary  # the 404 after the last page ends the list
+    assert indexed(es_node) == ARTICLES
+
+
+def test_since_stops_paging_at_older_articles(fresh_index: str, es_node, tmp_path: Path) -> None:
+    articles = synthetic_articles(ARTICLES)  # one every 7 minutes back from 2026-11-20 18:00
+    site = ReplicaSite(articles)
+    with ReplicaServer(site) as server:
+        summary = crawl(
+            server, tmp_path, "-a", "sources=columns", "-a", "since=2026-11-20 16:00", "-s", "EASTMONEY_PAGE_SIZE=10"
+        )
+    newer = sum(1 for a in articles if a.raw.published_at.strftime("%Y-%m-%d %H:%M") >= "2026-11-20 16:00")
+    assert f"articles: {newer} new" in summary
+    assert site.requests["/comm/web/getNewsByColumns"] == 2  # the second page reached older articles
+    assert indexed(es_node) == newer
+
+
+def test_all_sources_together_index_each_article_once(fresh_index: str, es_node, tmp_path: Path) -> None:
+    site = ReplicaSite(synthetic_articles(ARTICLES))
+    with ReplicaServer(site) as server:
+        crawl(server, tmp_path, "-s", "EASTMONEY_PAGE_SIZE=50")
+    assert indexed(es_node) == ARTICLES
+    assert site.article_requests() <= ARTICLES * 3  # listed by three sources; fetched at most once each …
+    assert max(n for path, n in site.requests.items() if path.startswith("/a/2")) == 1  # … and in fact once
