@@ -72,3 +72,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 FINNEWS_SEEN_ENABLED = True
 FINNEWS_SEEN_DB = ""
+
+# Distributed crawling (finnews crawl --distributed, FINNEWS_REDIS_URL): the frontier in Redis.
+# The coordinator and the sweep middleware do nothing unless FINNEWS_DISTRIBUTED is on.
+EXTENSIONS = {"crawler.distributed.Coordinator": 500}
+SPIDER_MIDDLEWARES = {"crawler.distributed.SweepMiddleware": 950}
+FINNEWS_DISTRIBUTED = False

@@ -73,7 +73,7 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
     return pairs
 
 
-def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, str]) -> dict[str, Any]:
+def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
     """Run one spider to completion in this process; returns its final stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from finnews.sites import load_sites
@@ -116,8 +116,33 @@ def crawl_summary(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _check_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise UserError(f"Redis at {redis_safe_url(url)} does not answer: {error}") from None
+
+
+def redis_safe_url(url: str) -> str:
+    from finnews.config import split_user_info
+
+    return split_user_info(url)[0]
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
-    stats = run_crawl(args.spider, _pairs(args.arg, "-a"), _pairs(args.set, "-s"))
+    overrides: dict[str, Any] = {}
+    if args.distributed:
+        from crawler.distributed import distributed_settings
+
+        redis_url = os.environ.get("FINNEWS_REDIS_URL")
+        if not redis_url:
+            raise UserError("--distributed needs FINNEWS_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+        _check_redis(redis_url)
+        overrides.update(distributed_settings(redis_url))
+    overrides.update(_pairs(args.set, "-s"))
+    stats = run_crawl(args.spider, _pairs(args.arg, "-a"), overrides)
     print(crawl_summary(stats))
     if args.stats_json:
         # Machine-readable stats for schedulers and run records (datetimes as ISO strings).
@@ -392,6 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     crawl.add_argument("--stats-json", metavar="FILE", help="also write the crawl's final stats to FILE as JSON")
+    crawl.add_argument(
+        "--distributed",
+        action="store_true",
+        help="share the crawl with other workers through Redis (FINNEWS_REDIS_URL)",
+    )
     crawl.set_defaults(func=cmd_crawl)
 
     search = sub.add_parser("search", help="search indexed articles")

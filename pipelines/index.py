@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
@@ -29,7 +30,17 @@ class IndexPipeline:
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
         if not crawler.settings.getbool("FINNEWS_INDEX_ENABLED"):
             raise NotConfigured("FINNEWS_INDEX_ENABLED is off")
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
+        return pipeline
+
+    def spider_idle(self) -> None:
+        """Write what is buffered whenever the crawl runs dry: an idle crawler holds no article
+        only in memory (other workers of a distributed crawl rely on the seen store)."""
+        if self.writer is not None and self.writer.buffer:
+            self.writer.flush()
+            self._remember_written()
+        self.crawler.finnews_pending_writes = 0
 
     def open_spider(self) -> None:
         es = connect()
@@ -49,6 +60,7 @@ class IndexPipeline:
             raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
         self.pending_seen += [u for u in (item.fetched_url, item.article.url) if u]
         self.writer.add(article_document(item.article))
+        self.crawler.finnews_pending_writes = len(self.writer.buffer)
         if not self.writer.buffer:  # the add flushed: everything pending is written or spooled
             self._remember_written()
         return item

@@ -16,6 +16,8 @@ for candidate in "${ES_JAVA_HOME:-}/bin/java" "${JAVA_HOME:-}/bin/java" "$(comma
 done
 [ "$java_ok" = yes ] || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)  # distributed crawling (and its tests)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the browser test drives it headless
 command -v unzip >/dev/null 2>&1 || true  # not needed: finnews unpacks with Python
 
 if [ ${#need[@]} -gt 0 ]; then

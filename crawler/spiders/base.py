@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
@@ -31,8 +32,31 @@ def failure_reason(failure: Failure) -> str:
     return name
 
 
+SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep
+
+
 class FinnewsSpider(scrapy.Spider):
-    """Base spider: an errback that records each failure once, and the seen-article store."""
+    """Base spider: start requests from :meth:`list_requests` (only on the seeding worker of a
+    distributed crawl), an errback that records each failure once, and the seen-article store."""
+
+    def list_requests(self) -> Iterator[scrapy.Request]:
+        """The first list pages of the crawl."""
+        raise NotImplementedError
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        coordinator = getattr(self.crawler, "finnews_coordinator", None)
+        if coordinator is not None and not coordinator.claim_seed():
+            self.logger.info("Another worker seeds this crawl; taking requests from the shared queue")
+            return
+        for request in self.list_requests():
+            yield request
+
+    def sweep_requests(self) -> Iterator[scrapy.Request]:
+        """The list pages again, flagged so that every listed article not yet indexed is requested
+        again (see crawler.distributed)."""
+        for request in self.list_requests():
+            request.meta[SWEEP_FLAG] = True
+            yield request.replace(dont_filter=True)
 
     def on_error(self, failure: Failure) -> None:
         if failure.check(AlreadySeen):

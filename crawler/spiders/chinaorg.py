@@ -7,7 +7,7 @@ with :func:`tagging.extract.decode_html` rather than trusted to Scrapy's ``respo
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -101,7 +101,7 @@ class ChinaOrgSpider(FinnewsSpider):
     def _list_request(self, url: str, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, cb_kwargs={"page": page})
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    def list_requests(self) -> Iterator[scrapy.Request]:
         for url in self.settings.getlist("CHINAORG_START_URLS"):
             if url.strip():
                 yield self._list_request(url.strip(), 1)

@@ -183,7 +183,7 @@ class EastmoneySpider(FinnewsSpider):
         url = f"{self.settings.get('EASTMONEY_FAST_API')}?{urlencode(params)}"
         return self._api_request(url, self.parse_fast, column=column, page=page)
 
-    async def start(self) -> Any:
+    def list_requests(self) -> Iterator[scrapy.Request]:
         sources = self._sources()
         if "columns" in sources:
             for column in self._columns():

@@ -3,7 +3,7 @@ a sitemap, its article pages read with that site's CSS selectors."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -46,7 +46,7 @@ class FeedSpider(FinnewsSpider):
         config = load_sites()
         return [config.feed(name) for name in self.site_names] if self.site_names else list(config.feeds)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    def list_requests(self) -> Iterator[scrapy.Request]:
         for feed in self.feeds():
             yield scrapy.Request(
                 feed.url, callback=self.parse_feed, errback=self.on_error, cb_kwargs={"feed_name": feed.name}

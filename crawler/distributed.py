@@ -1,0 +1,206 @@
+"""Distributed crawling: several crawler processes, on any number of machines, share one crawl.
+
+The frontier is scrapy-redis's: the request queue and the duplicate filter live in Redis
+(``FINNEWS_REDIS_URL``), so each request is fetched by exactly one worker. finnews adds what a
+crawl of rolling news needs on top:
+
+* one worker seeds the crawl (the first to claim it); the others take requests from the queue;
+* the seen-article store is a Redis set, shared by every worker;
+* a worker killed mid-crawl loses nothing: the requests it had taken from the queue, and the
+  articles it had not yet written, are found again by a *sweep* that the last worker standing
+  runs once the queue is empty and no live worker is busy: the lists are read again and every
+  listed article not yet indexed is requested again (the seen store drops the others).
+
+Workers announce themselves with short-lived Redis keys (``alive``, ``busy``), so a dead worker
+stops counting a few seconds after it dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime
+from typing import Any
+
+import redis
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task
+
+from tagging.dates import SHANGHAI
+from tagging.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "finnews"
+HEARTBEAT_SECONDS = 1.0
+PRESENCE_TTL_SECONDS = 5  # a worker silent this long is taken for dead
+SEED_WAIT_SECONDS = 30  # how long a worker waits for someone to seed before giving up
+QUIET_CHECKS_BEFORE_SWEEP = 2  # consecutive idle checks with nobody busy before the sweep
+
+
+def distributed_settings(redis_url: str) -> dict[str, Any]:
+    """Scrapy settings that put the frontier in Redis (scrapy-redis) and turn the coordinator on."""
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"{KEY_PREFIX}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
+        "SCHEDULER_PERSIST": True,  # one worker finishing must not flush the queue of the others
+        "REDIS_URL": redis_url,
+        "FINNEWS_DISTRIBUTED": True,
+        "FINNEWS_REDIS_URL": redis_url,
+    }
+
+
+class RedisSeenStore:
+    """The seen-article store in Redis (same interface as :class:`crawler.seen.SeenStore`)."""
+
+    def __init__(self, server: redis.Redis, spider: str) -> None:
+        self.server = server
+        self.key = f"{KEY_PREFIX}:seen"
+        self.runs_key = f"{KEY_PREFIX}:{spider}:last_run"
+        self.trust_fully_seen = True
+
+    def contains(self, url: str) -> bool:
+        return bool(self.server.sismember(self.key, canonical_url(url)))
+
+    def add_many(self, urls: list[str], spider: str = "") -> None:
+        members = [canonical_url(u) for u in urls if u]
+        if members:
+            self.server.sadd(self.key, *members)
+
+    def start_run(self, spider: str) -> int:
+        last = self.server.get(self.runs_key)
+        self.trust_fully_seen = last in (None, b"finished")
+        self.server.set(self.runs_key, b"running")
+        return 0
+
+    def finish_run(self, run_id: int, reason: str) -> None:
+        self.server.set(self.runs_key, reason.encode())
+
+    def __len__(self) -> int:
+        return int(self.server.scard(self.key))
+
+    def close(self) -> None:
+        self.server.close()
+
+
+class Coordinator:
+    """Scrapy extension: seeding, presence, and the closing sweep of a distributed crawl."""
+
+    def __init__(self, crawler: Crawler, server: redis.Redis) -> None:
+        self.crawler = crawler
+        self.server = server
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.seeder = False
+        self.swept = False
+        self.idle_since: datetime | None = None
+        self.heartbeat = task.LoopingCall(self.beat)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # Announce work the moment it starts, not at the next heartbeat: a sweep must never begin
+        # while another worker has just taken a request from the queue.
+        crawler.signals.connect(self.beat, signal=signals.request_reached_downloader)
+        crawler.finnews_coordinator = self
+        self.quiet_checks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Coordinator:
+        if not crawler.settings.getbool("FINNEWS_DISTRIBUTED"):
+            raise NotConfigured("not a distributed crawl")
+        server = redis.Redis.from_url(crawler.settings.get("FINNEWS_REDIS_URL"))
+        server.ping()
+        coordinator = cls(crawler, server)
+        crawler.finnews_seen_store = RedisSeenStore(server, crawler.spidercls.name)
+        return coordinator
+
+    def _key(self, *parts: str) -> str:
+        return ":".join([KEY_PREFIX, self.crawler.spider.name, *parts])
+
+    def claim_seed(self) -> bool:
+        """True for the one worker that seeds this crawl (the claim lasts while the crawl does)."""
+        self.seeder = bool(self.server.set(self._key("seed"), self.worker, nx=True, ex=24 * 3600))
+        return self.seeder
+
+    def _busy(self) -> bool:
+        engine = self.crawler.engine
+        downloading = len(getattr(engine.downloader, "active", ()) or ())
+        scraper_slot = getattr(engine.scraper, "slot", None)
+        processing = len(getattr(scraper_slot, "active", ()) or ()) if scraper_slot else 0
+        return bool(downloading or processing or getattr(self.crawler, "finnews_pending_writes", 0))
+
+    def beat(self, *args: Any, **kwargs: Any) -> None:
+        self.server.set(self._key("alive", self.worker), 1, ex=PRESENCE_TTL_SECONDS)
+        if self._busy():
+            self.server.set(self._key("busy", self.worker), 1, ex=PRESENCE_TTL_SECONDS)
+        else:
+            self.server.delete(self._key("busy", self.worker))
+
+    def _others_busy(self) -> bool:
+        own = self._key("busy", self.worker).encode()
+        return any(key != own for key in self.server.scan_iter(self._key("busy", "*")))
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=True)
+
+    def spider_idle(self, spider: Spider) -> None:
+        now = datetime.now(SHANGHAI)
+        self.idle_since = self.idle_since or now
+        if not self.server.exists(self._key("seed")) and (now - self.idle_since).total_seconds() < SEED_WAIT_SECONDS:
+            raise DontCloseSpider("waiting for a worker to seed the crawl")
+        if self._others_busy():
+            self.quiet_checks = 0
+            raise DontCloseSpider("other workers are still busy and may queue more requests")
+        self.quiet_checks += 1
+        if self.quiet_checks < QUIET_CHECKS_BEFORE_SWEEP:
+            # The queue is empty and nobody says they are busy; ask again at the next idle check
+            # (Scrapy's engine re-checks every few seconds) before concluding that nobody is.
+            raise DontCloseSpider("making sure every worker is idle")
+        if not self.swept and self.server.set(self._key("sweep"), self.worker, nx=True, ex=24 * 3600):
+            self.swept = True
+            requests = list(getattr(spider, "sweep_requests", lambda: [])())
+            logger.info(
+                "Queue drained and no worker busy: sweeping %d list request(s) for lost articles", len(requests)
+            )
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider("sweeping")
+        self.idle_since = None
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        self.server.delete(self._key("alive", self.worker), self._key("busy", self.worker))
+        alive = list(self.server.scan_iter(self._key("alive", "*")))
+        if not alive:
+            # The last worker out clears the crawl's coordination keys: the next crawl seeds anew.
+            self.server.delete(self._key("seed"), self._key("sweep"))
+
+
+class SweepMiddleware:
+    """Spider middleware: what a sweep's list page leads to is part of the sweep too, and bypasses
+    the (persistent, shared) duplicate filter: the seen store decides what is fetched again."""
+
+    @staticmethod
+    def _mark(response: Any, entry: Any) -> Any:
+        from scrapy import Request
+
+        from crawler.spiders.base import SWEEP_FLAG
+
+        if response.meta.get(SWEEP_FLAG) and isinstance(entry, Request):
+            entry.meta[SWEEP_FLAG] = True
+            return entry.replace(dont_filter=True)
+        return entry
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        for entry in result:
+            yield self._mark(response, entry)
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        async for entry in result:
+            yield self._mark(response, entry)
