@@ -28,6 +28,8 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each further one
+RETRY_BACKOFF_MAX = 60.0
 REDIRECT_MAX_TIMES = 5
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -69,6 +71,8 @@ CHINAORG_MAX_PAGES = 5
 DOWNLOADER_MIDDLEWARES = {
     "crawler.seen.SeenArticlesMiddleware": 50,
     "crawler.redirects.RedirectLoopMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,  # Scrapy's retry rules, with waits between tries
 }
 FINNEWS_SEEN_ENABLED = True
 FINNEWS_SEEN_DB = ""

@@ -200,7 +200,7 @@ def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size:
 
 
 # Faulty pages a real site serves now and then; with ``faults=True`` the list API links to them.
-FAULT_PAGES = ("missing", "error500", "slow", "loop", "empty", "truncated", "notarticle")
+FAULT_PAGES = ("missing", "error500", "slow", "loop", "empty", "truncated", "notarticle", "flaky")
 GARBAGE_COLUMN = "999"  # a column whose list API answers garbage instead of JSON
 
 
@@ -295,6 +295,10 @@ class ReplicaSite:
         page = "text/html; charset=utf-8"
         if name == "error500":
             return 500, page, b"<html><body>Internal Server Error</body></html>"
+        if name == "flaky":  # overloaded twice (asking to wait a second), then the real article
+            if self.requests["/a/fault-flaky.html"] <= 2:
+                return 429, page, b"<html><body>Too Many Requests</body></html>", {"Retry-After": "1"}
+            return 200, page, render_article_page(self.articles[-1]).encode("utf-8")
         if name == "slow":
             time.sleep(self.slow_seconds)
             return 200, page, b"<html><body>too late</body></html>"

@@ -3,8 +3,10 @@ reason, and every good article is still indexed."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from crawler.retry import backoff_delay
 from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite
 from tests.conftest import TEST_ALIAS, run_finnews
 
@@ -26,7 +28,8 @@ def test_bad_pages_are_counted_and_the_crawl_goes_on(fresh_index: str, es_node, 
         code, summary = crawl(
             server, tmp_path,
             "-s", f"EASTMONEY_COLUMNS=345,{GARBAGE_COLUMN}",
-            "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1",
+            "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.2",
+            "--stats-json", str(tmp_path / "stats.json"),
         )  # fmt: skip
     assert code == 0, summary
     assert "articles: 4 new" in summary
@@ -44,6 +47,19 @@ def test_bad_pages_are_counted_and_the_crawl_goes_on(fresh_index: str, es_node, 
     assert f"redirect_loop {server.url}/a/fault-loop.html" in summary
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == 4
+    # The overloaded page was retried after waiting (Retry-After: 1 s, then backoff) and then read.
+    assert server.site.requests["/a/fault-flaky.html"] == 3
+    assert server.site.requests["/a/fault-error500.html"] == 3  # RETRY_TIMES=2: three tries in all
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["finnews/retry_backoff_seconds"] >= 2  # two waits of at least a second for the 429s
+
+
+def test_backoff_delays_grow_and_honour_retry_after() -> None:
+    assert 0.9 <= backoff_delay(1, 1.0, 60) <= 1.1
+    assert 3.6 <= backoff_delay(3, 1.0, 60) <= 4.4
+    assert backoff_delay(10, 1.0, 60) == 60
+    assert backoff_delay(1, 0.1, 60, retry_after="5") == 5
+    assert backoff_delay(1, 0.1, 3, retry_after="30") == 3
 
 
 def test_robots_txt_disallow_is_obeyed(fresh_index: str, tmp_path: Path) -> None:
