@@ -14,7 +14,7 @@ from typing import Any
 from finnews.config import ConfigError, state_dir
 
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule",)
+SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule", "api.cli")
 
 
 class UserError(Exception):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -314,6 +315,18 @@ class ReplicaSite:
         return 404, page, "<html><body><h1>404 页面不存在</h1></body></html>".encode()
 
 
+class _Server(ThreadingHTTPServer):
+    # A crawler opens many connections at once; the default listen backlog (5) would make some
+    # wait for a free slot long enough to look like a network timeout.
+    request_queue_size = 256
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A crawler that gave up on a slow page closes the connection; that is expected here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """Serves a :class:`ReplicaSite` on 127.0.0.1 in a background thread."""
 
@@ -337,7 +350,7 @@ class ReplicaServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass  # quiet: tests read the counts instead
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

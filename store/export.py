@@ -38,6 +38,8 @@ def iter_articles(
     except (ESConnectionError, TransportError) as error:
         raise unreachable(error) from error
     except ApiError as error:
+        if error.meta.status == 404:
+            return  # no index yet: nothing to export
         raise StoreError(f"cannot export from {alias}: {error}") from error
     search_after = None
     try:

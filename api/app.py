@@ -1,0 +1,273 @@
+"""The HTTP API: read-only, every query through ``store.search``, ``store.stats`` and
+``store.export`` (this module only maps HTTP to those functions and their errors to status codes).
+
+Errors are JSON ``{"error": "…"}``: bad input (a ``QueryError`` or a parameter out of its declared
+range) is 400, never 422 or 500, so a client tells "fix your request" from "try again later";
+an unreachable Elasticsearch (``StoreError``) is 503.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.models import Article, ErrorResponse, SearchResponse, StatsResponse
+from store.export import iter_articles
+from store.index import StoreError, connect
+from store.search import (
+    MAX_FILTER_CHARS,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_RESULT_WINDOW,
+    Filters,
+    QueryError,
+    build_query,
+    get_article,
+    mark,
+    search,
+)
+from store.stats import MAX_TOP, trend
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_KEY_HEADER = "X-API-Key"
+MAX_DATE_CHARS = 40  # an ISO date-time with offset and fraction fits easily
+# Paths anyone may load: the page itself must open to ask for the key.
+PUBLIC_PATHS = ("/",)
+PUBLIC_PREFIXES = ("/static/",)
+# The page loads only its own files and talks only to this server: no CDN, no inline script, so a
+# crawled title that slipped through as markup still could not run.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "bad input: unknown filter value, bad date, out-of-range number"},
+    401: {"model": ErrorResponse, "description": "missing or wrong X-API-Key (only when the server has a key)"},
+    503: {"model": ErrorResponse, "description": "Elasticsearch is not reachable"},
+}
+
+
+def _as_json(spec: dict[str, Any]) -> dict[str, Any]:
+    """An error response documented as JSON on a route whose own media type is not (FastAPI would
+    give a ``model`` the route's media type)."""
+    reference = {"$ref": f"#/components/schemas/{spec['model'].__name__}"}
+    return {"description": spec["description"], "content": {"application/json": {"schema": reference}}}
+
+
+class NDJSONResponse(StreamingResponse):
+    media_type = "application/x-ndjson"
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet as an HTML fragment. The article text is untrusted (crawled pages), so it is
+    escaped first; the store's highlight markers are private-use characters escaping leaves alone,
+    and only then become ``<em>``/``</em>``: the only tags in the result are ours."""
+    return mark(html.escape(snippet), "<em>", "</em>")
+
+
+def filter_params(
+    topic: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="topic id or name")] = None,
+    board: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="board code or name")] = None,
+    stock: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="stock code, secid or name")] = None,
+    media: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="outlet (来源)")] = None,
+    source: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="eastmoney, jekyll …")] = None,
+    date_from: Annotated[
+        str | None,
+        Query(alias="from", max_length=MAX_DATE_CHARS, description="published on or after: YYYY-MM-DD (Beijing)"),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(alias="to", max_length=MAX_DATE_CHARS, description="published on or before: YYYY-MM-DD (Beijing)"),
+    ] = None,
+) -> Filters:
+    """The filters search, stats and export share (as the CLI's ``add_filter_options``); empty
+    strings count as absent, which is what an empty form field sends."""
+    values = {
+        "topic": topic,
+        "board": board,
+        "stock": stock,
+        "media": media,
+        "source": source,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    return Filters(**{name: value if value and value.strip() else None for name, value in values.items()})
+
+
+FilterParams = Annotated[Filters, Depends(filter_params)]
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "header"))
+        parts.append(f"{where or 'request'}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def create_app(api_key: str | None = None) -> FastAPI:
+    """The API and the page. ``api_key``: when set, every request but the page and its static
+    files needs the header ``X-API-Key`` with it. The Elasticsearch client is made here, from the
+    configuration in force (``FINNEWS_ES_URL``, ``FINNEWS_INDEX``)."""
+    app = FastAPI(
+        title="finnews",
+        version="0.1.0",
+        description="Search, trends and export of tagged Chinese finance news (read-only).",
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: the page serves only its own files
+        redoc_url=None,
+    )
+    es = connect()
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        path = request.url.path
+        if api_key and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
+            given = request.headers.get(API_KEY_HEADER, "")
+            if not secrets.compare_digest(given.encode(), api_key.encode()):
+                response: Response = _error(401, f"missing or wrong {API_KEY_HEADER} header")
+            else:
+                response = await call_next(request)
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(QueryError)
+    async def query_error(request: Request, error: QueryError) -> JSONResponse:
+        return _error(400, str(error))
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, error: StoreError) -> JSONResponse:
+        return _error(503, str(error), {"Retry-After": "30"})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _error(400, _validation_message(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return _error(error.status_code, str(error.detail), getattr(error, "headers", None))
+
+    @app.get("/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["articles"])
+    def search_articles(
+        filters: FilterParams,
+        q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words to look for; empty: all")] = "",
+        sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+        page: Annotated[int, Query(ge=1, le=MAX_RESULT_WINDOW, description="page × size ≤ 10000")] = 1,
+        size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
+        collapse: Annotated[bool, Query(description="one hit per syndicated story")] = False,
+    ) -> dict[str, Any]:
+        """Articles matching the words and filters, one page, with highlighted snippets and facet
+        counts (topics, boards, stocks, media, months) over all matches."""
+        result = search(es, q, filters, page=page, size=size, sort=sort, collapse_duplicates=collapse, facets=True)
+        hits = [
+            {**hit.source, "id": hit.id, "score": hit.score, "snippet": snippet_html(hit.snippet)}
+            for hit in result.hits
+        ]
+        return {"total": result.total, "page": page, "size": size, "hits": hits, "facets": result.facets}
+
+    @app.get(
+        "/articles/{article_id}",
+        response_model=Article,
+        responses={**ERROR_RESPONSES, 404: {"model": ErrorResponse, "description": "no such article"}},
+        tags=["articles"],
+    )
+    def article(article_id: str) -> dict[str, Any]:
+        """One article, whole (text, keywords, mentions). The id is the SHA-1 of its canonical URL."""
+        found = get_article(es, article_id)
+        if found is None:
+            raise StarletteHTTPException(404, "no article with this id")
+        return found
+
+    @app.get("/stats", response_model=StatsResponse, responses=ERROR_RESPONSES, tags=["trends"])
+    def stats(
+        filters: FilterParams,
+        by: Annotated[Literal["topic", "board", "stock", "media"], Query()] = "topic",
+        interval: Annotated[Literal["day", "week", "month"], Query()] = "day",
+        top: Annotated[int, Query(ge=1, le=MAX_TOP, description="how many values to follow")] = 8,
+    ) -> dict[str, Any]:
+        """Article counts per period for the ``top`` values of ``by``, and the boards and stocks
+        most often in the same articles."""
+        return asdict(trend(es, by, interval, filters, top=top))
+
+    @app.get(
+        "/export",
+        response_class=NDJSONResponse,
+        responses={
+            200: {
+                "description": "one Article per line (NDJSON), streamed",
+                "content": {NDJSONResponse.media_type: {"schema": {"$ref": "#/components/schemas/Article"}}},
+            },
+            **{status: _as_json(spec) for status, spec in ERROR_RESPONSES.items()},
+        },
+        tags=["articles"],
+    )
+    def export(filters: FilterParams) -> NDJSONResponse:
+        """Every matching article as JSON Lines, streamed from a point-in-time (bounded memory
+        whatever the index size). The first page is read before the response starts, so an
+        unreachable node is a 503 rather than a 200 that breaks off."""
+        articles = iter_articles(es, build_query("", filters))
+        first = next(articles, None)
+
+        def lines() -> Iterator[str]:
+            if first is None:
+                return
+            for item in itertools.chain([first], articles):
+                yield json.dumps(item, ensure_ascii=False) + "\n"
+
+        return NDJSONResponse(lines(), headers={"Content-Disposition": 'attachment; filename="finnews.jsonl"'})
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema, with its 422 replaced by the 400 this API answers, and the key scheme."""
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.get("responses", {})
+                responses.pop("422", None)
+                for response in responses.values():
+                    for content in response.get("content", {}).values():
+                        if "$ref" in content.get("schema", {}):  # FastAPI adds "type": "string" for streams
+                            content["schema"] = {"$ref": content["schema"]["$ref"]}
+        components = schema.setdefault("components", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.get("schemas", {}).pop(name, None)
+        if api_key:
+            components["securitySchemes"] = {"ApiKey": {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}}
+            schema["security"] = [{"ApiKey": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,61 @@
+"""``finnews serve``: the HTTP API and the page under uvicorn (argument parsing only; the app is
+:func:`api.app.create_app`)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+
+API_KEY_ENV = "FINNEWS_API_KEY"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from finnews.config import elasticsearch_settings
+
+    # The environment is the safer place for the key: a command-line argument shows in `ps`.
+    api_key = args.api_key or os.environ.get(API_KEY_ENV) or None
+    if not api_key and not is_loopback(args.host):
+        print(
+            f"finnews serve: listening on {args.host} without an API key: anyone who can reach it can read the "
+            f"index (set {API_KEY_ENV} or --api-key)",
+            file=sys.stderr,
+        )
+    settings = elasticsearch_settings()
+    print(
+        f"finnews API and page on http://{args.host}:{args.port}/ — index {settings.alias} at {settings.url}; "
+        + ("X-API-Key required (open the page as /?key=…)" if api_key else "no API key")
+    )
+    uvicorn.run(create_app(api_key), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
+    """``finnews serve``."""
+    serve = subparsers.add_parser(
+        "serve",
+        help="the HTTP API (search, articles, stats, export) and a search page",
+        description="Serve the read-only HTTP API and the search page at /. With an API key every request "
+        "but the page needs the header X-API-Key; open the page as /?key=KEY and it sends the key. "
+        "The schema is at /openapi.json.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8800, help="port (default 8800)")
+    serve.add_argument("--api-key", help=f"require this X-API-Key (default: ${API_KEY_ENV}; none: open)")
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="uvicorn's"
+    )
+    serve.set_defaults(func=cmd_serve)

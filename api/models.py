@@ -1,0 +1,115 @@
+"""Response models: they shape the OpenAPI schema (what clients and the schema tests rely on) and
+document each field. Article fields mirror ``configs/index.yaml``; unknown fields pass through
+(``extra="allow"``) so a new index field reaches clients without an API change."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Board(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    secid: str | None = Field(None, description="Eastmoney secid, e.g. 90.BK1061")
+    code: str | None = Field(None, description="board code, e.g. BK1061")
+    name: str | None = Field(None, description="board name, e.g. 数字经济")
+
+
+class Stock(Board):
+    exchange: str | None = Field(None, description="SH, SZ, BJ, HK, US …")
+
+
+class Topic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(None, description="topic id in configs/topics.yaml, e.g. digital_economy")
+    name: str | None = None
+    name_en: str | None = None
+
+
+class Mention(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    secid: str | None = None
+    text: str | None = None
+    start: int | None = Field(None, description="character offset into the article's text")
+    end: int | None = None
+    where: str | None = Field(None, description="body, media or title")
+    source: str | None = Field(None, description="markup or text")
+
+
+class ArticleBase(BaseModel):
+    """Fields shared by search hits and full articles. Text fields are raw data, not HTML."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="SHA-1 of the canonical URL")
+    url: str | None = None
+    title: str | None = None
+    published_at: str | None = Field(None, description="ISO 8601, +08:00")
+    media: str | None = Field(None, description="the outlet (来源)")
+    source: str | None = Field(None, description="where it came from: eastmoney, chinaorg, jekyll, a feed …")
+    boards: list[Board] = Field(default_factory=list)
+    stocks: list[Stock] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    digest: str | None = None
+    dup_of: str | None = Field(None, description="id of the first article this one duplicates (syndication)")
+
+
+class SearchHit(ArticleBase):
+    score: float | None = Field(None, description="relevance (none when sorted by date only)")
+    snippet: str = Field(
+        description="an HTML fragment: the matching passage with its own text escaped and the query's "
+        "words in <em>…</em>; the only field that is HTML"
+    )
+
+
+class FacetEntry(BaseModel):
+    value: str
+    count: int
+
+
+class Facets(BaseModel):
+    topics: list[FacetEntry] = Field(default_factory=list)
+    boards: list[FacetEntry] = Field(default_factory=list)
+    stocks: list[FacetEntry] = Field(default_factory=list)
+    media: list[FacetEntry] = Field(default_factory=list)
+    months: list[FacetEntry] = Field(default_factory=list, description="articles per month (yyyy-MM)")
+
+
+class SearchResponse(BaseModel):
+    total: int = Field(description="all matching articles (not only this page)")
+    page: int
+    size: int
+    hits: list[SearchHit]
+    facets: Facets
+
+
+class Article(ArticleBase):
+    author: str | None = None
+    text: str | None = Field(None, description="the clean body, one paragraph per line")
+    keywords: list[str] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+    category: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    crawled_at: str | None = None
+    updated_at: str | None = None
+
+
+class Cooccurring(BaseModel):
+    boards: list[FacetEntry] = Field(default_factory=list)
+    stocks: list[FacetEntry] = Field(default_factory=list)
+
+
+class StatsResponse(BaseModel):
+    by: str
+    interval: str
+    periods: list[str] = Field(description="period labels, oldest first (yyyy-MM-dd, or yyyy-MM per month)")
+    series: dict[str, list[int]] = Field(description="value → article count per period, in the order of periods")
+    totals: dict[str, int] = Field(description="value → articles over all periods")
+    articles: int = Field(description="articles matching the filters")
+    cooccurring: Cooccurring = Field(description="boards and stocks most often in the same articles")
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="what was wrong, in one line")

@@ -1,0 +1,196 @@
+"""The page in a real browser: `finnews serve` in a subprocess on the test alias, Debian's Chromium
+driven headless by Playwright (never a downloaded browser). Search, highlights, a facet click, the
+trend chart, the API key from ?key=, and a malicious title that must stay text."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+from store.index import connect, ensure_index
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, drop_test_indices
+from tests.integration.test_api import ARTICLES, EVIL_MARKUP, EVIL_TITLE, load_api_corpus
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/ensure-system-deps.sh installs it)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+API_KEY = "browser-test-key"
+SCREENSHOT = Path("/tmp/finnews-page.png")
+TIMEOUT_MS = 15_000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(es_node: object) -> Iterator[str]:
+    """The corpus on the test alias, served by the real command with an API key."""
+    es = connect()
+    drop_test_indices(es)
+    ensure_index(es, TEST_ALIAS)
+    assert load_api_corpus()["new"] == ARTICLES
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finnews", "serve", "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "FINNEWS_API_KEY": API_KEY},  # FINNEWS_INDEX is the test alias (conftest)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"finnews serve did not start: {process.communicate()[0]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        drop_test_indices(es)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[BrowserContext]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make setup does)")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),  # a fresh user-data-dir
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+            locale="zh-CN",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def wait_for_results(page: Page, previous: str | None) -> int:
+    """Wait until a search newer than ``previous`` has rendered; returns its total."""
+    page.wait_for_function(
+        "previous => document.body.dataset.ready && document.body.dataset.ready !== previous", arg=previous
+    )
+    return int(page.locator("#status").get_attribute("data-total") or -1)
+
+
+def test_search_facets_chart_and_untrusted_titles_in_chromium(server: str, browser: BrowserContext) -> None:
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda request: requests.append(request.url))
+
+    # The key comes in the address, is kept in sessionStorage, and leaves the address bar.
+    page.goto(f"{server}/?key={API_KEY}")
+    assert wait_for_results(page, None) == ARTICLES
+    assert "key=" not in page.url
+    assert page.evaluate("sessionStorage.getItem('finnews-api-key')") == API_KEY
+
+    # Type a query: results with the words highlighted in <em>.
+    ready = page.evaluate("document.body.dataset.ready")
+    page.fill("#q", "数字经济")
+    page.press("#q", "Enter")
+    total = wait_for_results(page, ready)
+    assert total == page.locator("#results > li.hit").count() == 5
+    highlights = page.locator("#results .snippet em").all_text_contents()
+    assert "数字经济" in highlights
+    assert "q=%E6%95%B0" in page.url  # the search is in the address, to reload or share
+
+    # The malicious article: its title and its markup are text, nothing ran, nothing was inserted.
+    evil = page.locator("#results > li.hit", has_text="恶意标题")
+    assert evil.locator(".title").text_content() == EVIL_TITLE
+    assert EVIL_MARKUP in (evil.locator(".snippet").text_content() or "")
+    assert page.locator("#results img, #results script").count() == 0
+    assert page.eval_on_selector_all("script", "nodes => nodes.map(n => n.getAttribute('src'))") == ["/static/app.js"]
+    evil.locator("button.more").click()  # the whole article, fetched with the key, is text too
+    assert EVIL_MARKUP in evil.locator(".fulltext").text_content()
+    assert page.locator("#results img").count() == 0
+
+    # The trend chart is drawn (SVG lines, Chinese legend) from /stats.
+    assert int(page.locator("#trend-chart").get_attribute("data-series") or 0) >= 1
+    assert page.locator("#trend-chart polyline").count() >= 1
+    assert "2022-05" in page.locator("#trend-chart").text_content()
+    assert any("数字经济" in text for text in page.locator("#trend-legend li").all_text_contents())
+
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # Click a board in the facets: fewer results, each with that board.
+    facet = page.locator('#facets section[data-facet="boards"] button[data-value="人工智能"]')
+    expected = int(facet.locator(".count").text_content() or 0)
+    assert 0 < expected < total
+    ready = page.evaluate("document.body.dataset.ready")
+    facet.click()
+    assert wait_for_results(page, ready) == expected
+    results = page.locator("#results > li.hit")
+    assert results.count() == expected
+    for index in range(expected):
+        assert "人工智能" in results.nth(index).locator(".chip.board").all_text_contents()
+    assert page.locator('#active-filters [data-filter="board"]').count() == 1
+    assert page.locator('#facets button.active[data-value="人工智能"]').count() == 1
+
+    # Export the filtered articles: a link cannot send the key, so the page fetches and hands over a file.
+    with page.expect_download() as download:
+        page.click("#export-link")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == expected and all('"人工智能"' in line for line in lines)
+
+    # Removing the filter brings the others back.
+    ready = page.evaluate("document.body.dataset.ready")
+    page.locator('#active-filters [data-filter="board"]').click()
+    assert wait_for_results(page, ready) == total
+
+    assert dialogs == [] and errors == []
+    assert all(url.startswith(server) or url.startswith("data:") for url in requests), requests
+
+
+def test_without_the_key_the_page_asks_for_it(server: str, browser: BrowserContext) -> None:
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.goto(f"{server}/")
+    page.locator("#key-form").wait_for(state="visible")
+    assert "API key" in (page.locator("#status").text_content() or "")
+    ready = page.evaluate("document.body.dataset.ready")
+    page.fill("#key", API_KEY)
+    page.press("#key", "Enter")
+    assert wait_for_results(page, ready) == ARTICLES
+    assert page.locator("#key-form").is_hidden()
