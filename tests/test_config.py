@@ -77,7 +77,7 @@ def test_cli_reports_malformed_yaml_without_a_traceback(tmp_path: Path) -> None:
 
 def test_cli_reports_a_missing_setting(tmp_path: Path) -> None:
     configs = broken_config_dir(tmp_path, "finnews.yaml", "elasticsearch:\n  version: '8.19.7'\n")
-    result = run_finnews("es", "status", env={"FINNEWS_CONFIG_DIR": str(configs)})
+    result = run_finnews("es", "status", env={"FINNEWS_CONFIG_DIR": str(configs), "FINNEWS_ES_PORT": ""})
     assert result.returncode == 2
     assert "finnews.yaml: elasticsearch.port: missing" in result.stderr
 
