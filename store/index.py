@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 # Fields whose change makes a re-crawled article an update (crawl times are not content).
 CONTENT_FIELDS = ("url", "title", "text", "digest", "media", "author", "published_at", "boards", "stocks", "topics")
 BULK_CHUNK_SIZE = 500
+DUPLICATE_WINDOW = timedelta(days=7)  # syndicated copies are published within days of each other
+MAX_DUPLICATE_CANDIDATES = 5_000  # one look-up per batch up to this many candidates, else one per article
 RECENT_FINGERPRINT_BANDS = 400_000  # bands of this writer's articles kept in memory (~100,000 articles)
 
 
@@ -253,36 +255,61 @@ class ArticleWriter:
 
     def _link_duplicates(self, documents: list[dict[str, Any]]) -> None:
         """Point each new article that repeats an earlier one (indexed, or earlier in this batch) at
-        the first of its kind: ``dup_of`` and ``dup_group`` name the first article's id."""
+        the first of its kind: ``dup_of`` and ``dup_group`` name the first article's id.
+
+        Syndicated copies appear within days of each other, so candidates are looked up among
+        articles published within ``DUPLICATE_WINDOW`` of the batch, in one search per batch (the
+        band terms of every document); if that finds too many, each document is looked up alone."""
         fingerprinted = [d for d in documents if d.get("fingerprint")]
         if not fingerprinted:
             return
-        searches: list[dict[str, Any]] = []
+        candidates = self._candidates_for_batch(fingerprinted)
         for document in fingerprinted:
-            searches.append({"index": self.alias})
-            searches.append(
-                {
-                    "query": {"bool": {"filter": [{"terms": {"fp_bands": document["fp_bands"]}}],
-                                       "must_not": [{"ids": {"values": [document["id"]]}}]}},
-                    "_source": ["fingerprint", "dup_group"],
-                    "size": 20,
-                    "sort": [{"crawled_at": "asc"}],
-                }
-            )  # fmt: skip
-        responses = self.es.msearch(searches=searches)["responses"]
-        for document, response in zip(fingerprinted, responses, strict=True):
+            bands = set(document["fp_bands"])
+            found = candidates if candidates is not None else self._candidates_for(document)
             # Indexed articles, and those this writer wrote that a search cannot see before a refresh.
-            candidates = [hit["_source"] for hit in response.get("hits", {}).get("hits", [])]
-            candidates += [self._recent[band] for band in document["fp_bands"] if band in self._recent]
-            for candidate in candidates:
-                if dedup.is_near_duplicate(document["fingerprint"], candidate.get("fingerprint")):
+            pool = [c for c in found if bands.intersection(c.get("fp_bands") or ())]
+            pool += [self._recent[band] for band in document["fp_bands"] if band in self._recent]
+            for candidate in pool:
+                if candidate.get("id") != document["id"] and dedup.is_near_duplicate(
+                    document["fingerprint"], candidate.get("fingerprint")
+                ):
                     document["dup_of"] = document["dup_group"] = candidate["dup_group"]
                     self.counts["duplicates"] += 1
                     break
             self._remember(document)
 
+    def _window(self, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        dates = [d.get("published_at") for d in documents]
+        if not dates or not all(dates):
+            return []  # an undated article may repeat anything
+        earliest = min(datetime.fromisoformat(d) for d in dates) - DUPLICATE_WINDOW
+        latest = max(datetime.fromisoformat(d) for d in dates) + DUPLICATE_WINDOW
+        return [{"range": {"published_at": {"gte": earliest.isoformat(), "lte": latest.isoformat()}}}]
+
+    def _search_candidates(self, bands: list[str], window: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
+        response = self.es.search(
+            index=self.alias,
+            query={"bool": {"filter": [{"terms": {"fp_bands": bands}}, *window]}},
+            source_includes=["id", "fingerprint", "fp_bands", "dup_group"],
+            size=MAX_DUPLICATE_CANDIDATES,
+            sort=[{"crawled_at": "asc"}, {"id": "asc"}],  # the first of a story comes first
+            track_total_hits=MAX_DUPLICATE_CANDIDATES + 1,
+        )
+        hits = [hit["_source"] for hit in response["hits"]["hits"]]
+        return response["hits"]["total"]["value"], hits
+
+    def _candidates_for_batch(self, documents: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        bands = sorted({band for d in documents for band in d["fp_bands"]})
+        total, hits = self._search_candidates(bands, self._window(documents))
+        return hits if total <= MAX_DUPLICATE_CANDIDATES else None
+
+    def _candidates_for(self, document: dict[str, Any]) -> list[dict[str, Any]]:
+        _total, hits = self._search_candidates(document["fp_bands"], self._window([document]))
+        return hits
+
     def _remember(self, document: dict[str, Any]) -> None:
-        entry = {"fingerprint": document["fingerprint"], "dup_group": document["dup_group"]}
+        entry = {"id": document["id"], "fingerprint": document["fingerprint"], "dup_group": document["dup_group"]}
         for band in document["fp_bands"]:
             self._recent.setdefault(band, entry)  # the first article of a band stays its representative
         while len(self._recent) > RECENT_FINGERPRINT_BANDS:

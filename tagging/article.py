@@ -22,6 +22,9 @@ class RawArticle:
     body_text: str | None = None  # a body that is already text (China.org extracts, plain input)
     category: str | None = None
     tags: list[str] = field(default_factory=list)
+    # The parsed body element when a page parser already has it: cleaning walks it instead of
+    # parsing body_html a second time. Not data: left out of comparisons and representations.
+    body_tree: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -122,4 +122,5 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
         author=author,
         digest=description[0].strip() if description and description[0].strip() else None,
         body_html=etree.tostring(body, encoding="unicode", method="html"),
+        body_tree=body,
     )

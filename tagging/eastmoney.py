@@ -132,4 +132,5 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
         author=author,
         digest=_meta(tree, "description"),
         body_html=etree.tostring(body, encoding="unicode", method="html"),
+        body_tree=body,
     )

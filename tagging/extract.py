@@ -4,7 +4,7 @@ pipelines, ``finnews extract`` and ``finnews ingest`` share."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from bs4.dammit import UnicodeDammit
@@ -13,7 +13,7 @@ from tagging import chinaorg, eastmoney
 from tagging.article import Article, RawArticle
 from tagging.dates import isoformat
 from tagging.jekyll import is_jekyll_post, parse_jekyll_post
-from tagging.markup import CleanBody, Mention, clean_body
+from tagging.markup import CleanBody, Mention, clean_body, clean_element
 from tagging.tagger import tag_article
 from tagging.urls import canonical_url
 
@@ -39,7 +39,11 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
     """The clean text of a raw article and the mentions its markup carries."""
-    if raw.body_html is not None and _HTML_RE.search(raw.body_html or ""):
+    if raw.body_tree is not None:
+        cleaned = clean_element(raw.body_tree)
+        if raw.source == "chinaorg":
+            cleaned.text = chinaorg.clean_page_text(cleaned.text)
+    elif raw.body_html is not None and _HTML_RE.search(raw.body_html or ""):
         cleaned = clean_body(raw.body_html)
         if raw.source == "chinaorg":
             cleaned.text = chinaorg.clean_page_text(cleaned.text)
@@ -110,6 +114,7 @@ def parse_document(text: str, url: str | None = None) -> RawArticle:
 
 def article_record(article: Article) -> dict[str, Any]:
     """The JSON form of an article (``finnews extract`` output, export rows)."""
-    record = asdict(article)
+    # A shallow copy: the lists inside are built fresh for each article (asdict would deep-copy them).
+    record = {field.name: getattr(article, field.name) for field in fields(article)}
     record["published_at"] = isoformat(article.published_at)
     return record

@@ -22,7 +22,6 @@ from tagging.securities import Security, from_data_code, from_element_id, from_q
 _MENTION_START = "\ue000"
 _MENTION_END = "\ue001"
 _CELL_SEPARATOR = "\ue002"
-_PRIVATE_MARKS_RE = re.compile("[\ue000-\ue002]")
 
 BLOCK_TAGS = frozenset(
     [
@@ -152,8 +151,9 @@ class _Builder:
         self.skipping_chart = False
 
     def add(self, text: str | None) -> None:
+        # The text holds no marker characters: sanitize_html removed them from every input.
         if text and not self.skipping_chart:
-            self.parts.append(_PRIVATE_MARKS_RE.sub("", text))
+            self.parts.append(text)
 
     def block_break(self) -> None:
         self.parts.append("\n")
@@ -263,6 +263,11 @@ def _walk_plain(element: etree._Element, out: _Builder) -> None:
     out.add(element.tail)
 
 
+_MARKER_SPLIT_RE = re.compile(f"([{_MENTION_START}{_MENTION_END}])")
+_CELL_SPACES_RE = re.compile(f" ?{_CELL_SEPARATOR} ?")
+_BOILERPLATE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE_LINE_PATTERNS))
+
+
 def _normalise(builder: _Builder, drop_boilerplate: bool) -> tuple[str, list[Mention]]:
     """Join the pieces into lines, drop empty and boilerplate lines, and resolve mention offsets."""
     lines: list[str] = []
@@ -271,53 +276,61 @@ def _normalise(builder: _Builder, drop_boilerplate: bool) -> tuple[str, list[Men
     offset = 0  # length of the clean text built so far
     for raw_line in "".join(builder.parts).split("\n"):
         line = _SPACES_RE.sub(" ", raw_line).strip(_EDGE_SPACE)
-        line = re.sub(f" ?{_CELL_SEPARATOR} ?", _CELL_SEPARATOR, line).strip(_CELL_SEPARATOR + " ")
+        if _CELL_SEPARATOR in line:
+            line = _CELL_SPACES_RE.sub(_CELL_SEPARATOR, line).strip(_CELL_SEPARATOR + " ")
         starts = line.count(_MENTION_START)
-        visible = line.replace(_MENTION_START, "").replace(_MENTION_END, "").strip(_EDGE_SPACE)
-        if not visible or (drop_boilerplate and any(p.search(visible) for p in BOILERPLATE_LINE_PATTERNS)):
+        has_markers = starts or _MENTION_END in line
+        visible = line.replace(_MENTION_START, "").replace(_MENTION_END, "").strip(_EDGE_SPACE) if has_markers else line
+        if not visible or (drop_boilerplate and _BOILERPLATE_RE.search(visible)):
             next_mention += starts  # mentions inside a dropped line are dropped with it
             continue
         if lines:
             offset += 1  # the newline between paragraphs
-        if starts == 0 and _MENTION_END not in line:  # the common case: no mention to resolve
+        if not has_markers:  # the common case: no mention to resolve
             line_text = line.replace(_CELL_SEPARATOR, "\t")
             lines.append(line_text)
             offset += len(line_text)
             continue
-        chars: list[str] = []
-        open_mentions: list[Mention] = []
-        for char in line:
-            if char == _MENTION_START:
-                mention = builder.mentions[next_mention]
+        parts: list[str] = []
+        length = 0
+        open_mentions: list[tuple[Mention, int]] = []
+        closed: list[tuple[Mention, int, int]] = []
+        for piece in _MARKER_SPLIT_RE.split(line):
+            if piece == _MENTION_START:
+                if next_mention < len(builder.mentions):  # (a stray marker in a foreign tree is ignored)
+                    open_mentions.append((builder.mentions[next_mention], length))
                 next_mention += 1
-                mention.start = offset + len(chars)
-                open_mentions.append(mention)
-            elif char == _MENTION_END:
+            elif piece == _MENTION_END:
                 if open_mentions:
-                    mention = open_mentions.pop()
-                    _close_mention(mention, chars, offset, resolved)
-            else:
-                chars.append("\t" if char == _CELL_SEPARATOR else char)
-        line_text = "".join(chars)
+                    mention, start = open_mentions.pop()
+                    closed.append((mention, start, length))
+            elif piece:
+                piece = piece.replace(_CELL_SEPARATOR, "\t")
+                parts.append(piece)
+                length += len(piece)
+        line_text = "".join(parts)
+        for mention, start, end in sorted(closed, key=lambda item: item[1]):
+            _close_mention(mention, line_text, start, end, offset, resolved)
         lines.append(line_text)
         offset += len(line_text)
     return "\n".join(lines), resolved
 
 
-def _close_mention(mention: Mention, chars: list[str], offset: int, resolved: list[Mention]) -> None:
-    """Set a mention's end and text, trimming white space the line normalisation left inside it."""
-    start, end = mention.start - offset, len(chars)
-    while start < end and chars[start] in _EDGE_SPACE:
+def _close_mention(mention: Mention, line: str, start: int, end: int, offset: int, resolved: list[Mention]) -> None:
+    """Set a mention's offsets and text, trimming white space the line normalisation left inside it."""
+    while start < end and line[start] in _EDGE_SPACE:
         start += 1
-    while end > start and chars[end - 1] in _EDGE_SPACE:
+    while end > start and line[end - 1] in _EDGE_SPACE:
         end -= 1
     if start < end:
         mention.start, mention.end = offset + start, offset + end
-        mention.text = "".join(chars[start:end])
+        mention.text = line[start:end]
         resolved.append(mention)
 
 
-_XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What libxml2 refuses (control characters), and the private-use characters the walk uses as
+# markers, which must not come from the page.
+_XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000-\ue002]")
 _CHAR_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
@@ -325,7 +338,7 @@ def _drop_invalid_reference(match: re.Match[str]) -> str:
     """Keep a numeric character reference unless it names a character XML cannot hold."""
     hex_digits, decimal = match.groups()
     code = int(hex_digits, 16) if hex_digits else int(decimal)
-    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE003 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
         return match.group(0)
     return ""
 

@@ -8,11 +8,14 @@ jieba's dictionary (same words, about 7× faster here); keyword weights use jieb
 
 from __future__ import annotations
 
+import heapq
 import logging
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
+from itertools import accumulate
 
 import jieba
 import jieba.analyse
@@ -65,14 +68,30 @@ def tokenizer() -> jieba_fast_dat.Tokenizer:
     return _tokenizer
 
 
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Offsets from the word lengths: the same result as Tokenizer.tokenize, without its generator.
+    cut = tokenizer().lcut(text)
+    if not cut:
+        return ()
+    ends = list(accumulate(map(len, cut)))
+    return tuple(zip(cut, [0, *ends[:-1]], ends, strict=True))
+
+
+def forget_recent() -> None:
+    """Drop the remembered segmentations (benchmarks measure every article as new)."""
+    _tokens.cache_clear()
+
+
 def tokens(text: str | None) -> list[Token]:
-    """``(word, start, end)`` for every word of ``text``."""
-    return list(tokenizer().tokenize(text)) if text else []
+    """``(word, start, end)`` for every word of ``text``. The last few texts are remembered: an
+    article is segmented once for tagging and reused for the words it is indexed with."""
+    return list(_tokens(text)) if text else []
 
 
 def words(text: str) -> list[str]:
     """The words of ``text`` for indexing and searching: lower-cased, no spaces or punctuation."""
-    return [w.lower() for w in tokenizer().cut(text) if w.strip() and not _NOISE_RE.match(w)]
+    return [w.lower() for w, _start, _end in tokens(text) if w.strip() and not _NOISE_RE.match(w)]
 
 
 def segmented(text: str | None) -> str:
@@ -90,16 +109,31 @@ def _idf_table() -> tuple[dict[str, float], float, frozenset[str]]:
     return _idf
 
 
-def top_keywords(segments: Iterable[Token], count: int = 10) -> list[str]:
-    """The ``count`` highest TF-IDF words (jieba's IDF table; unknown words get its median IDF),
-    board and stock names kept whole because they are words of the tokenizer."""
+_weights: dict[str, float] = {}  # word → its IDF weight, 0.0 for words that are never keywords
+_WEIGHTS_REMEMBERED = 500_000
+
+
+def _weight(word: str) -> float:
+    """A word's keyword weight: jieba's IDF (its median for unknown words), or 0.0 for a word that
+    is shorter than two characters, a stop word, punctuation or a number. Remembered per word."""
     idf, median, stop_words = _idf_table()
-    counts = Counter(word for word, _start, _end in segments)
-    frequency = {
-        word: n
-        for word, n in counts.items()
-        if len(word.strip()) >= 2 and word.lower() not in stop_words and not _NOISE_RE.match(word)
-    }
-    total = sum(frequency.values()) or 1
-    scored = sorted(frequency.items(), key=lambda item: (-item[1] * idf.get(item[0], median) / total, item[0]))
-    return [word for word, _n in scored[:count]]
+    candidate = len(word.strip()) >= 2 and word.lower() not in stop_words and not _NOISE_RE.match(word)
+    weight = idf.get(word, median) if candidate else 0.0
+    if len(_weights) < _WEIGHTS_REMEMBERED:
+        _weights[word] = weight
+    return weight
+
+
+def top_keywords(counts: Counter[str], count: int = 10) -> list[str]:
+    """The ``count`` highest TF-IDF words of a text's word counts, board and stock names kept whole
+    because they are words of the tokenizer. TF-IDF ranks like count × IDF (the common 1/total
+    factor changes no order); ties go by the word."""
+    weights = _weights
+    scored = []
+    for word, n in counts.items():
+        weight = weights.get(word)
+        if weight is None:
+            weight = _weight(word)
+        if weight:
+            scored.append((-n * weight, word))
+    return [word for _score, word in heapq.nsmallest(count, scored)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from tagging.lexicon import load_lexicon, normalise_name
@@ -70,7 +71,7 @@ def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[
     return list(boards.values()), list(stocks.values())
 
 
-def topics_for(board_codes: list[str], text_segments: list[Token], title_segments: list[Token]) -> list[dict[str, str]]:
+def topics_for(board_codes: list[str], text_counts: Counter[str], title_words: set[str]) -> list[dict[str, str]]:
     """Topics whose boards the article names, or whose keywords it uses (in the title, or repeatedly)."""
     taxonomy = load_taxonomy()
     chosen: dict[str, Any] = {}
@@ -80,13 +81,12 @@ def topics_for(board_codes: list[str], text_segments: list[Token], title_segment
             chosen.setdefault(topic.id, topic)
     by_keyword = taxonomy.by_keyword
     hits: Counter[str] = Counter()
-    for word, _start, _end in text_segments:
-        for topic in by_keyword.get(word, []):
-            hits[topic.id] += 1
-    title_words = {w for w, _s, _e in title_segments}
+    for word in text_counts.keys() & by_keyword.keys():
+        for topic in by_keyword[word]:
+            hits[topic.id] += text_counts[word]
+    in_title = {topic.id for word in title_words & by_keyword.keys() for topic in by_keyword[word]}
     for topic in taxonomy.topics:
-        in_title = any(k in title_words for k in topic.keywords)
-        if hits[topic.id] >= KEYWORD_HITS_FOR_TOPIC or in_title:
+        if hits[topic.id] >= KEYWORD_HITS_FOR_TOPIC or topic.id in in_title:
             chosen.setdefault(topic.id, topic)
     return [topic.as_tag() for topic in chosen.values()]
 
@@ -109,6 +109,9 @@ def tag_article(
     else:
         mentions = list(markup_mentions)
     boards, stocks = _security_tags(mentions)
-    topics = topics_for([b["code"] for b in boards], text_segments, title_segments)
-    keywords = top_keywords(title_segments + text_segments)
+    text_counts = Counter(map(itemgetter(0), text_segments))
+    title_words = set(map(itemgetter(0), title_segments))
+    topics = topics_for([b["code"] for b in boards], text_counts, title_words)
+    text_counts.update(map(itemgetter(0), title_segments))  # keywords weigh the title too
+    keywords = top_keywords(text_counts)
     return Tags(boards=boards, stocks=stocks, topics=topics, keywords=keywords, mentions=mentions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -202,3 +203,34 @@ def test_ingest_output_of_export_round_trips(corpus: str, tmp_path: Path) -> Non
     assert again.returncode == 0, again.stderr
     assert "5 unchanged" in again.stdout  # an export loads back as the same articles
     assert FIXTURES.exists()
+
+
+def test_a_duplicate_is_found_among_many_articles_sharing_a_band(fresh_index: str) -> None:
+    """Chance band collisions grow with the index; they must not hide the true original."""
+    from store import dedup
+
+    base = article_document(extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md"))))
+    rng = random.Random(3)
+
+    def with_fingerprint(number: int, value: int) -> dict:
+        document = dict(
+            base, url=f"https://example.com/a/{number}.html", id=f"{number:040x}", dup_group=f"{number:040x}"
+        )
+        document["fingerprint"] = dedup.to_hex(value)
+        document["fp_bands"] = dedup.bands(document["fingerprint"])
+        return document
+
+    shared = 0xABCD << 48  # every article below shares the first band, and nothing else
+    older = [with_fingerprint(n, shared | rng.getrandbits(48)) for n in range(40)]
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    for document in older:
+        writer.add(document)
+        writer.flush()  # one at a time: crawl times in this order
+    writer.close()
+    original = older[-1]
+    copy = with_fingerprint(99, int(original["fingerprint"], 16) ^ 1)
+    later = ArticleWriter(connect(), TEST_ALIAS)  # a later run: only the index knows the original
+    later.add(copy)
+    assert later.close()["duplicates"] == 1
+    stored = connect().get(index=TEST_ALIAS, id=copy["id"])["_source"]
+    assert stored["dup_of"] == original["id"]
