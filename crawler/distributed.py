@@ -29,6 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG
 from tagging.dates import SHANGHAI
 from tagging.urls import canonical_url
 
@@ -72,6 +73,7 @@ class RedisSeenStore:
         members = [canonical_url(u) for u in urls if u]
         if members:
             self.server.sadd(self.key, *members)
+            self.server.hdel(f"{KEY_PREFIX}:{spider}:inflight", *members)
 
     def start_run(self, spider: str) -> int:
         last = self.server.get(self.runs_key)
@@ -105,7 +107,7 @@ class Coordinator:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         # Announce work the moment it starts, not at the next heartbeat: a sweep must never begin
         # while another worker has just taken a request from the queue.
-        crawler.signals.connect(self.beat, signal=signals.request_reached_downloader)
+        crawler.signals.connect(self.request_reached_downloader, signal=signals.request_reached_downloader)
         crawler.finnews_coordinator = self
         self.quiet_checks = 0
 
@@ -123,9 +125,25 @@ class Coordinator:
         return ":".join([KEY_PREFIX, self.crawler.spider.name, *parts])
 
     def claim_seed(self) -> bool:
-        """True for the one worker that seeds this crawl (the claim lasts while the crawl does)."""
-        self.seeder = bool(self.server.set(self._key("seed"), self.worker, nx=True, ex=24 * 3600))
+        """True for the one worker that seeds this crawl (the claim lasts while the crawl does).
+
+        A claim left by a crawl whose workers all died (no live worker, nothing queued) is stale:
+        it is cleared, so that the next crawl can start."""
+        key = self._key("seed")
+        self.seeder = bool(self.server.set(key, self.worker, nx=True, ex=24 * 3600))
+        if not self.seeder and self._crawl_is_abandoned():
+            logger.warning("Clearing the coordination keys of an earlier crawl whose workers are gone")
+            self.server.delete(key, self._key("sweep"), self._key("inflight"))
+            self.seeder = bool(self.server.set(key, self.worker, nx=True, ex=24 * 3600))
         return self.seeder
+
+    def _crawl_is_abandoned(self) -> bool:
+        own = self._key("alive", self.worker).encode()
+        others_alive = any(key != own for key in self.server.scan_iter(self._key("alive", "*")))
+        queued = self.server.zcard(
+            self.crawler.settings.get("SCHEDULER_QUEUE_KEY") % {"spider": self.crawler.spider.name}
+        )
+        return not others_alive and not queued
 
     def _busy(self) -> bool:
         engine = self.crawler.engine
@@ -133,6 +151,19 @@ class Coordinator:
         scraper_slot = getattr(engine.scraper, "slot", None)
         processing = len(getattr(scraper_slot, "active", ()) or ()) if scraper_slot else 0
         return bool(downloading or processing or getattr(self.crawler, "finnews_pending_writes", 0))
+
+    def request_reached_downloader(self, request: Any, spider: Spider) -> None:
+        self.beat()
+        if request.meta.get(ARTICLE_FLAG):
+            # This worker has the article now; a sweep leaves it alone while this worker lives.
+            self.server.hset(self._key("inflight"), canonical_url(request.url), self.worker)
+
+    def taken_by_a_live_worker(self, url: str) -> bool:
+        """Whether another live worker is fetching or writing this article right now."""
+        owner = self.server.hget(self._key("inflight"), canonical_url(url))
+        if owner is None or owner.decode() == self.worker:
+            return False
+        return bool(self.server.exists(self._key("alive", owner.decode())))
 
     def beat(self, *args: Any, **kwargs: Any) -> None:
         self.server.set(self._key("alive", self.worker), 1, ex=PRESENCE_TTL_SECONDS)
@@ -142,13 +173,27 @@ class Coordinator:
             self.server.delete(self._key("busy", self.worker))
 
     def _others_busy(self) -> bool:
+        """Another worker is downloading or processing, or a live one still holds articles (a dead
+        worker's presence keys expire within seconds, and its articles go to the sweep)."""
         own = self._key("busy", self.worker).encode()
-        return any(key != own for key in self.server.scan_iter(self._key("busy", "*")))
+        if any(key != own for key in self.server.scan_iter(self._key("busy", "*"))):
+            return True
+        owners = {owner.decode() for owner in self.server.hvals(self._key("inflight"))} - {self.worker}
+        return any(self.server.exists(self._key("alive", owner)) for owner in owners)
+
+    def _release_own_articles(self) -> None:
+        """At idle everything this worker took is written or dropped: it holds no article now."""
+        if getattr(self.crawler, "finnews_pending_writes", 0):
+            return  # not yet: the index pipeline writes its buffer at this same idle signal
+        mine = [url for url, owner in self.server.hscan_iter(self._key("inflight")) if owner.decode() == self.worker]
+        if mine:
+            self.server.hdel(self._key("inflight"), *mine)
 
     def spider_opened(self, spider: Spider) -> None:
         self.heartbeat.start(HEARTBEAT_SECONDS, now=True)
 
     def spider_idle(self, spider: Spider) -> None:
+        self._release_own_articles()
         now = datetime.now(SHANGHAI)
         self.idle_since = self.idle_since or now
         if not self.server.exists(self._key("seed")) and (now - self.idle_since).total_seconds() < SEED_WAIT_SECONDS:
@@ -179,7 +224,7 @@ class Coordinator:
         alive = list(self.server.scan_iter(self._key("alive", "*")))
         if not alive:
             # The last worker out clears the crawl's coordination keys: the next crawl seeds anew.
-            self.server.delete(self._key("seed"), self._key("sweep"))
+            self.server.delete(self._key("seed"), self._key("sweep"), self._key("inflight"))
 
 
 class SweepMiddleware:
@@ -189,8 +234,6 @@ class SweepMiddleware:
     @staticmethod
     def _mark(response: Any, entry: Any) -> Any:
         from scrapy import Request
-
-        from crawler.spiders.base import SWEEP_FLAG
 
         if response.meta.get(SWEEP_FLAG) and isinstance(entry, Request):
             entry.meta[SWEEP_FLAG] = True

@@ -22,6 +22,7 @@ from tagging.dates import SHANGHAI
 from tagging.urls import canonical_url
 
 ARTICLE_FLAG = "finnews_article"  # Request.meta key spiders set on article-page requests
+SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep
 
 
 class SeenStore:
@@ -104,6 +105,7 @@ class SeenArticlesMiddleware:
     """Downloader middleware: drop requests for article pages already indexed."""
 
     def __init__(self, crawler: Crawler, store: SeenStore) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
         self.run_id: int | None = None
@@ -125,6 +127,11 @@ class SeenArticlesMiddleware:
         return cls(crawler, store)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(ARTICLE_FLAG) and self.store.contains(request.url):
+        if not request.meta.get(ARTICLE_FLAG):
+            return
+        if self.store.contains(request.url):
             self.stats.inc_value("finnews/articles/skipped_seen")
             raise AlreadySeen(f"already indexed: {request.url}")
+        coordinator = getattr(self.crawler, "finnews_coordinator", None)
+        if request.meta.get(SWEEP_FLAG) and coordinator and coordinator.taken_by_a_live_worker(request.url):
+            raise AlreadySeen(f"another worker has it: {request.url}")

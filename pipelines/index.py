@@ -10,6 +10,8 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 
 from crawler.items import ArticleItem
 from crawler.seen import open_seen_store
@@ -24,7 +26,8 @@ class IndexPipeline:
         self.stats = crawler.stats
         self.seen = open_seen_store(crawler)
         self.writer: ArticleWriter | None = None
-        self.pending_seen: list[str] = []  # URLs of articles buffered, not yet written
+        self.buffered_urls: list[str] = []  # URLs of the articles in the buffer, not yet written
+        self.writing = 0  # articles in batches being written right now
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -38,9 +41,15 @@ class IndexPipeline:
         """Write what is buffered whenever the crawl runs dry: an idle crawler holds no article
         only in memory (other workers of a distributed crawl rely on the seen store)."""
         if self.writer is not None and self.writer.buffer:
-            self.writer.flush()
-            self._remember_written()
-        self.crawler.finnews_pending_writes = 0
+            self._write_now()
+        self.crawler.finnews_pending_writes = self.writing
+
+    def _write_now(self) -> None:
+        assert self.writer is not None
+        batch, self.writer.buffer = self.writer.buffer, []
+        urls, self.buffered_urls = self.buffered_urls, []
+        self.writer.write_batch(batch)
+        self._remember(urls)
 
     def open_spider(self) -> None:
         es = connect()
@@ -55,27 +64,37 @@ class IndexPipeline:
             logger.error("%s Articles will be spooled to disk.", error)
         self.writer = ArticleWriter(es, chunk_size=self.crawler.settings.getint("FINNEWS_BULK_CHUNK_SIZE"))
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.article is None or self.writer is None:
             raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
-        self.pending_seen += [u for u in (item.fetched_url, item.article.url) if u]
-        self.writer.add(article_document(item.article))
-        self.crawler.finnews_pending_writes = len(self.writer.buffer)
-        if not self.writer.buffer:  # the add flushed: everything pending is written or spooled
-            self._remember_written()
+        self.buffered_urls += [u for u in (item.fetched_url, item.article.url) if u]
+        self.writer.buffer.append(article_document(item.article))
+        if len(self.writer.buffer) >= self.writer.chunk_size:
+            await self._write_buffered()
+        self.crawler.finnews_pending_writes = len(self.writer.buffer) + self.writing
         return item
 
-    def _remember_written(self) -> None:
-        if self.seen is not None and self.pending_seen:
+    async def _write_buffered(self) -> None:
+        """Write the buffer in a thread: the crawl keeps downloading and parsing meanwhile, instead
+        of waiting for Elasticsearch. Articles count as seen once their batch is written (or spooled)."""
+        batch, self.writer.buffer = self.writer.buffer, []
+        urls, self.buffered_urls = self.buffered_urls, []
+        self.writing += len(batch)
+        try:
+            await maybe_deferred_to_future(threads.deferToThread(self.writer.write_batch, batch))
+        finally:
+            self.writing -= len(batch)
+        self._remember(urls)
+
+    def _remember(self, urls: list[str]) -> None:
+        if self.seen is not None and urls:
             spider = self.crawler.spider
-            self.seen.add_many(self.pending_seen, spider.name if spider else "")
-        self.pending_seen = []
+            self.seen.add_many(urls, spider.name if spider else "")
 
     def close_spider(self) -> None:
         if self.writer is None:
             return
-        self.writer.flush()
-        self._remember_written()
+        self._write_now()
         try:
             self.writer.refresh()
         except StoreError as error:

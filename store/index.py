@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -233,6 +234,7 @@ class ArticleWriter:
         self.alias = alias or current_alias()
         self.chunk_size = chunk_size
         self.buffer: list[dict[str, Any]] = []
+        self._write_lock = threading.Lock()
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0, "duplicates": 0}
         self._recent: dict[str, dict[str, Any]] = {}  # fingerprint band → first article written with it
         self.spool = Spool("spool")
@@ -317,8 +319,19 @@ class ArticleWriter:
 
     def flush(self, refresh: bool = False) -> None:
         batch, self.buffer = self.buffer, []
+        self.write_batch(batch, refresh)
+
+    def write_batch(self, batch: list[dict[str, Any]], refresh: bool = False) -> None:
+        """Write one batch (taken from the buffer by the caller). Batches are written one at a time,
+        so a caller may hand them over from several threads."""
         if not batch:
             return
+        with self._write_lock:
+            self._write_batch(batch)
+        if refresh:
+            self.refresh()
+
+    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
         # The last version of an article in a batch wins.
         by_id = {d["id"]: d for d in batch}
         try:
@@ -354,8 +367,6 @@ class ArticleWriter:
             self._spool_all((a["_source"] for a in actions), f"duplicate lookup failed: {error}")
             return
         self._bulk(actions, kinds)
-        if refresh:
-            self.refresh()
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
         sources = {a["_id"]: a["_source"] for a in actions}

@@ -11,7 +11,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from crawler.redirects import RedirectLoop
-from crawler.seen import ARTICLE_FLAG, AlreadySeen, SeenStore
+from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen, SeenStore
 
 MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
 
@@ -32,9 +32,6 @@ def failure_reason(failure: Failure) -> str:
     return name
 
 
-SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep
-
-
 class FinnewsSpider(scrapy.Spider):
     """Base spider: start requests from :meth:`list_requests` (only on the seeding worker of a
     distributed crawl), an errback that records each failure once, and the seen-article store."""
@@ -53,7 +50,9 @@ class FinnewsSpider(scrapy.Spider):
 
     def sweep_requests(self) -> Iterator[scrapy.Request]:
         """The list pages again, flagged so that every listed article not yet indexed is requested
-        again (see crawler.distributed)."""
+        again (see crawler.distributed). Paging goes on past pages already seen: what was lost can
+        be on any page."""
+        self.sweeping = True
         for request in self.list_requests():
             request.meta[SWEEP_FLAG] = True
             yield request.replace(dont_filter=True)
@@ -83,7 +82,7 @@ class FinnewsSpider(scrapy.Spider):
     def all_seen(self, urls: list[str]) -> bool:
         """True when every URL is already indexed: list paging can stop here."""
         store = self.seen_store
-        if store is None or not store.trust_fully_seen or not urls:
+        if store is None or not store.trust_fully_seen or not urls or getattr(self, "sweeping", False):
             return False
         return all(store.contains(u) for u in urls)
 

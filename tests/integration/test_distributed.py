@@ -89,7 +89,9 @@ def expected_urls(site: ReplicaSite) -> set[str]:
 
 
 def test_two_workers_fetch_every_article_page_exactly_once(fresh_index: str, es_node, redis_url: str) -> None:
-    site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.05)
+    # Slow enough pages (60 × 0.25 s over 2 connections) that the second worker, which looks at the
+    # shared queue every few seconds while idle, joins before the first could finish alone.
+    site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.25)
     with ReplicaServer(site) as server:
         workers = [worker(server, redis_url), worker(server, redis_url)]
         outputs = [w.communicate(timeout=300) for w in workers]
