@@ -22,8 +22,17 @@ MAX_DISTANCE = 3
 MIN_WORDS = 30  # shorter texts (flash news, one-liners) share templates: not fingerprinted
 
 
+_hashes: dict[str, int] = {}  # word → its 64-bit hash; news vocabularies repeat, so most are reused
+_HASHES_REMEMBERED = 300_000
+
+
 def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+    value = _hashes.get(word)
+    if value is None:
+        value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+        if len(_hashes) < _HASHES_REMEMBERED:
+            _hashes[word] = value
+    return value
 
 
 _BIT_POSITIONS = np.arange(BITS, dtype=np.uint64)
