@@ -200,6 +200,16 @@ def spool_root() -> Path:
     return Path(os.environ.get("FINNEWS_SPOOL_DIR") or state_dir())
 
 
+def _by_band(candidates: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Candidates indexed by fingerprint band, each remembering its place in crawl order."""
+    index: dict[str, list[dict[str, Any]]] = {}
+    for order, candidate in enumerate(candidates):
+        candidate["_order"] = order
+        for band in candidate.get("fp_bands") or ():
+            index.setdefault(band, []).append(candidate)
+    return index
+
+
 class Spool:
     """Append-only JSON Lines file of documents Elasticsearch did not take, one file per run."""
 
@@ -266,11 +276,15 @@ class ArticleWriter:
         if not fingerprinted:
             return
         candidates = self._candidates_for_batch(fingerprinted)
+        batch_by_band = _by_band(candidates or [])
         for document in fingerprinted:
-            bands = set(document["fp_bands"])
-            found = candidates if candidates is not None else self._candidates_for(document)
-            # Indexed articles, and those this writer wrote that a search cannot see before a refresh.
-            pool = [c for c in found if bands.intersection(c.get("fp_bands") or ())]
+            by_band = batch_by_band if candidates is not None else _by_band(self._candidates_for(document))
+            # Indexed articles (first crawled first), then those this writer wrote that a search
+            # cannot see before a refresh.
+            pool = sorted(
+                {id(c): c for band in document["fp_bands"] for c in by_band.get(band, ())}.values(),
+                key=lambda c: c["_order"],
+            )
             pool += [self._recent[band] for band in document["fp_bands"] if band in self._recent]
             for candidate in pool:
                 if candidate.get("id") != document["id"] and dedup.is_near_duplicate(
