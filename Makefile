@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup system-deps demo test lint format es-start es-stop bench clean
+.PHONY: setup system-deps demo test lint format es-start es-stop bench bench-all clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -41,6 +41,11 @@ test: lint es-start
 bench: setup
 	$(PY) bench/accuracy.py
 	$(PY) bench/tagging.py
+
+bench-all: bench es-start
+	$(PY) bench/crawl.py
+	$(PY) bench/index.py
+	$(PY) bench/query.py
 
 clean:
 	-$(PY) -m finnews es stop
