@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticleError, canonical_link
-from tagging.markup import sanitize_html
+from tagging.eastmoney import NotAnArticleError, canonical_link, parse_page
 
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(
@@ -83,12 +81,7 @@ def _text(node: etree._Element | None) -> str:
 
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     """Parse a china.com.cn / china.org.cn article page. Raises :class:`NotAnArticleError` without a body."""
-    if not html or not html.strip():
-        raise NotAnArticleError("empty page")
-    try:
-        tree = lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
-    except (etree.ParserError, ValueError) as error:
-        raise NotAnArticleError(f"unparseable HTML: {error}") from error
+    tree = parse_page(html)
     body = next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
     if body is None:
         raise NotAnArticleError("no article body (#fontzoom, #articleBody, #artbody …)")

@@ -95,14 +95,20 @@ def canonical_link(tree: etree._Element) -> str | None:
     return _meta(tree, "og:url")
 
 
-def parse_article_page(html: str | bytes, url: str) -> RawArticle:
-    """Parse an Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
+def parse_page(html: str | bytes) -> etree._Element:
+    """A whole page parsed (control characters dropped first); :class:`NotAnArticleError` for an
+    empty or unparseable page."""
     if not html or not html.strip():
         raise NotAnArticleError("empty page")
     try:
-        tree = lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
+        return lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
     except (etree.ParserError, ValueError) as error:
         raise NotAnArticleError(f"unparseable HTML: {error}") from error
+
+
+def parse_article_page(html: str | bytes, url: str) -> RawArticle:
+    """Parse an Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
+    tree = parse_page(html)
     body = _first(tree, ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]'))
     if body is None:
         raise NotAnArticleError("no #ContentBody element")
