@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,8 @@ class ArticleWriter:
         self.chunk_size = chunk_size
         self.buffer: list[dict[str, Any]] = []
         self._write_lock = threading.Lock()
+        self._bulk_sender: ThreadPoolExecutor | None = None
+        self._pending_bulk: Future[None] | None = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0, "duplicates": 0}
         self._recent: dict[str, dict[str, Any]] = {}  # fingerprint band → first article written with it
         self.spool = Spool("spool")
@@ -332,20 +335,37 @@ class ArticleWriter:
             self._recent.pop(next(iter(self._recent)))  # oldest first (dicts keep insertion order)
 
     def flush(self, refresh: bool = False) -> None:
+        """Send the buffer. Its bulk request runs in the background while the caller prepares the
+        next batch (existence and duplicate look-ups); :meth:`finish` waits for it."""
         batch, self.buffer = self.buffer, []
-        self.write_batch(batch, refresh)
+        if batch:
+            with self._write_lock:
+                self._write_batch(batch, wait=False)
+        if refresh:
+            self.finish()
+            self.refresh()
 
     def write_batch(self, batch: list[dict[str, Any]], refresh: bool = False) -> None:
-        """Write one batch (taken from the buffer by the caller). Batches are written one at a time,
-        so a caller may hand them over from several threads."""
+        """Write one batch (taken from the buffer by the caller): written or spooled when this
+        returns. Batches are written one at a time, so callers may hand them over from several threads."""
         if not batch:
             return
         with self._write_lock:
-            self._write_batch(batch)
+            self._write_batch(batch, wait=True)
         if refresh:
             self.refresh()
 
-    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+    def finish(self) -> None:
+        """Wait until the last batch sent by :meth:`flush` is written (or spooled)."""
+        with self._write_lock:
+            self._wait_for_bulk()
+
+    def _wait_for_bulk(self) -> None:
+        if self._pending_bulk is not None:
+            pending, self._pending_bulk = self._pending_bulk, None
+            pending.result()
+
+    def _write_batch(self, batch: list[dict[str, Any]], wait: bool) -> None:
         # The last version of an article in a batch wins.
         by_id = {d["id"]: d for d in batch}
         try:
@@ -380,7 +400,13 @@ class ArticleWriter:
         except (ESConnectionError, TransportError, ApiError) as error:
             self._spool_all((a["_source"] for a in actions), f"duplicate lookup failed: {error}")
             return
-        self._bulk(actions, kinds)
+        self._wait_for_bulk()  # batches are written in order, one at a time
+        if wait:
+            self._bulk(actions, kinds)
+        else:
+            if self._bulk_sender is None:
+                self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
+            self._pending_bulk = self._bulk_sender.submit(self._bulk, actions, kinds)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
         sources = {a["_id"]: a["_source"] for a in actions}
@@ -425,6 +451,10 @@ class ArticleWriter:
     def close(self) -> dict[str, int]:
         """Write what is buffered and make it searchable; returns the counts by outcome."""
         self.flush()
+        self.finish()
+        if self._bulk_sender is not None:
+            self._bulk_sender.shutdown(wait=True)
+            self._bulk_sender = None
         if self.counts["new"] or self.counts["updated"]:
             try:
                 self.refresh()
@@ -494,7 +524,7 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
             document = entry.get("document")
             if isinstance(document, dict) and document.get("id"):
                 writer.add(document)
-        writer.flush(refresh=False)
+        writer.close()  # written (or spooled again) before the file counts as replayed
         for key, value in writer.counts.items():
             totals[key] += value
         # Anything that failed again is in the writer's own new spool file, so this one is done.
