@@ -64,3 +64,15 @@ def fresh_index(es_node: object) -> Iterator[str]:
     drop_test_indices(es)
     yield ensure_index(es, TEST_ALIAS)
     drop_test_indices(es)
+
+
+def indexed_urls(es_node: object) -> list[str]:
+    """The URLs of every article in the test alias (after a refresh)."""
+    es_node.indices.refresh(index=TEST_ALIAS)
+    hits = es_node.search(index=TEST_ALIAS, size=1000, source_includes=["url"])["hits"]["hits"]
+    return [hit["_source"]["url"] for hit in hits]
+
+
+def expected_urls(site: object) -> set[str]:
+    """The canonical URLs of a replica site's articles."""
+    return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls, run_finnews
 
 ARTICLES = 60
 
@@ -34,16 +34,6 @@ def start_and_kill(command: list[str], site: ReplicaSite, after_articles: int, s
         time.sleep(0.05)
     os.kill(process.pid, sig)
     process.wait(timeout=120)
-
-
-def indexed_urls(es_node) -> list[str]:
-    es_node.indices.refresh(index=TEST_ALIAS)
-    hits = es_node.search(index=TEST_ALIAS, size=1000, source_includes=["url"])["hits"]["hits"]
-    return [hit["_source"]["url"] for hit in hits]
-
-
-def expected_urls(site: ReplicaSite) -> set[str]:
-    return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}
 
 
 def test_sigkill_mid_bulk_then_restart_loses_nothing(fresh_index: str, es_node, tmp_path: Path) -> None:

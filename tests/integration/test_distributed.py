@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS
+from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls
 
 ARTICLES = 60
 
@@ -76,16 +76,6 @@ def worker(server: ReplicaServer, url: str) -> subprocess.Popen:
     return subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-
-
-def indexed_urls(es_node) -> list[str]:
-    es_node.indices.refresh(index=TEST_ALIAS)
-    hits = es_node.search(index=TEST_ALIAS, size=1000, source_includes=["url"])["hits"]["hits"]
-    return [hit["_source"]["url"] for hit in hits]
-
-
-def expected_urls(site: ReplicaSite) -> set[str]:
-    return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}
 
 
 def test_two_workers_fetch_every_article_page_exactly_once(fresh_index: str, es_node, redis_url: str) -> None:
