@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from finnews.config import ConfigError, state_dir
+from finnews.config import ConfigError, install_log_masking, mask_credentials, state_dir
 
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
 SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule", "api.cli")
@@ -76,13 +76,15 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
 def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
     """Run one spider to completion in this process; returns its final stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from finnews.config import elasticsearch_settings, max_article_bytes
     from finnews.sites import load_sites
     from store.index import index_config
     from tagging.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
 
-    # Validate every configuration file before Scrapy starts, so a mistake is one clear line.
-    load_sites(), index_config(), load_lexicon(), load_taxonomy()
+    # Validate every configuration file before Scrapy starts, so a mistake is one clear line
+    # (inside Scrapy it would be a page of Twisted tracebacks).
+    elasticsearch_settings(), max_article_bytes(), load_sites(), index_config(), load_lexicon(), load_taxonomy()
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
@@ -113,7 +115,7 @@ def crawl_summary(stats: dict[str, Any]) -> str:
     ]
     lines += [f"  {failure}" for failure in stats.get("finnews/failures", [])]
     lines.append(f"finished: {stats.get('finish_reason', 'unknown')}")
-    return "\n".join(lines)
+    return mask_credentials("\n".join(lines))  # failing URLs may carry tokens in their query
 
 
 def _check_redis(url: str) -> None:
@@ -122,13 +124,11 @@ def _check_redis(url: str) -> None:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=5).ping()
     except (redis.RedisError, ValueError) as error:
-        raise UserError(f"Redis at {redis_safe_url(url)} does not answer: {error}") from None
+        raise UserError(f"Redis at {redis_safe_url(url)} does not answer: {mask_credentials(str(error))}") from None
 
 
 def redis_safe_url(url: str) -> str:
-    from finnews.config import split_user_info
-
-    return split_user_info(url)[0]
+    return mask_credentials(url)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -146,7 +146,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(crawl_summary(stats))
     if args.stats_json:
         # Machine-readable stats for schedulers and run records (datetimes as ISO strings).
-        Path(args.stats_json).write_text(json.dumps(stats, default=str, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = mask_credentials(json.dumps(stats, default=str, ensure_ascii=False, indent=1))
+        Path(args.stats_json).write_text(text, encoding="utf-8")
     return 0 if stats.get("finish_reason") == "finished" else 1
 
 
@@ -481,6 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_error(command: str, message: str) -> None:
+    """One line on stderr, credentials masked (error texts may quote URLs with user info)."""
+    print(f"finnews {command}: {mask_credentials(message)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     from elasticsearch import ApiError, TransportError
 
@@ -488,17 +494,18 @@ def main(argv: list[str] | None = None) -> int:
     from store.node import NodeError
     from store.search import QueryError
 
+    install_log_masking()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (UserError, ConfigError, NodeError, StoreError, QueryError) as error:
-        print(f"finnews {args.command}: {error}", file=sys.stderr)
+        report_error(args.command, str(error))
         return 2
     except TransportError as error:  # connection, TLS, timeout: reported without a traceback
-        print(f"finnews {args.command}: {unreachable(error)}", file=sys.stderr)
+        report_error(args.command, str(unreachable(error)))
         return 2
     except ApiError as error:
-        print(f"finnews {args.command}: Elasticsearch answered {error.meta.status}: {error.message}", file=sys.stderr)
+        report_error(args.command, f"Elasticsearch answered {error.meta.status}: {error.message}")
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import difflib
+import logging
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +59,30 @@ def load_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
             return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: file not found") from error
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a mistyped ``word`` (``concurency`` → ``concurrency``), if any is close."""
+    matches = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def check_keys(path: str | Path, mapping: Any, allowed: Iterable[str], where: str = "") -> None:
+    """Reject keys of ``mapping`` that are not in ``allowed``: a typo must not pass silently (a
+    misspelt ``concurrency`` would otherwise fall back to its default). The error names the file,
+    where in it, each unknown key and the closest known key. Not a mapping: nothing to check here."""
+    if not isinstance(mapping, dict):
+        return
+    known = list(allowed)
+    unknown = [str(key) for key in mapping if key not in known]
+    if not unknown:
+        return
+    described = []
+    for key in unknown:
+        close = suggestion(key, known)
+        described.append(f"{key} (did you mean {close!r}?)" if close else key)
+    place = f"{path}: {where}" if where else str(path)
+    raise ConfigError(f"{place}: unknown key(s) {', '.join(described)}; known: {', '.join(known)}")
 
 
 def require(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -128,7 +156,7 @@ def load_credentials(url_user: str | None, url_password: str | None) -> Credenti
         if not isinstance(data, dict) or set(data) - set(CREDENTIAL_KEYS):
             raise ConfigError(f"{path}: expected a mapping with keys among {', '.join(CREDENTIAL_KEYS)}")
         values.update(data)
-    if url_user:
+    if url_user or url_password:
         values.update(username=url_user, password=url_password)
     for key in ("username", "password", "api_key", "ca_certs"):
         if os.environ.get(f"FINNEWS_ES_{key.upper()}"):
@@ -141,13 +169,98 @@ def load_credentials(url_user: str | None, url_password: str | None) -> Credenti
 
 
 def split_user_info(url: str) -> tuple[str, str | None, str | None]:
-    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass)."""
+    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass); a password-only
+    ``https://:pass@host`` gives user ``None`` and the password."""
     parts = urlsplit(url)
-    if not parts.username:
+    if "@" not in parts.netloc:
         return url, None, None
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), parts.username, parts.password
+    safe = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return safe, parts.username or None, parts.password
+
+
+# --- Masking secrets in messages ------------------------------------------------------------------
+
+MASK = "***"
+# The user info of any URL (user:password@, :password@, user@ — a bare user may be a token), up to
+# the last "@" of the authority, so a password with an unescaped "@" is masked whole.
+_USER_INFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@]*(?:@[^\s/?#@]*)*@")
+# Query parameters (and key=value text) that carry secrets.
+SECRET_PARAMETERS = (
+    "password", "passwd", "pwd", "pass", "secret", "client_secret", "api_key", "apikey", "api-key",
+    "access_key", "secret_key", "token", "access_token", "refresh_token", "auth", "key", "sig", "signature",
+)  # fmt: skip
+_SECRET_PARAMETER = re.compile(
+    r"(?P<name>(?<![A-Za-z0-9_\-])(?:" + "|".join(re.escape(n) for n in SECRET_PARAMETERS) + r"))"
+    r"(?P<sep>=|%3D)(?P<value>[^&\s#'\"<>;,)]+)",
+    re.IGNORECASE,
+)
+# Authorization header values that end up in a logged request.
+_AUTH_HEADER = re.compile(r"\b(?P<kind>Basic|Bearer|ApiKey)\s+[A-Za-z0-9+/=._~\-]{6,}")
+_SECRET_VARIABLES = ("FINNEWS_ES_PASSWORD", "FINNEWS_ES_API_KEY")
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with every credential it may carry replaced by ``***``: the user info of URLs in any
+    form (``redis://:pw@host``, ``https://user:pw@host``, ``https://token@host``), secret query
+    parameters (``password=``, ``api_key=``, ``apikey=``, ``token=`` …), Authorization header values,
+    and the configured secrets themselves. Every message finnews prints or logs goes through it."""
+    if not text:
+        return text
+    text = _USER_INFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+    text = _SECRET_PARAMETER.sub(lambda m: f"{m.group('name')}{m.group('sep')}{MASK}", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group('kind')} {MASK}", text)
+    for name in _SECRET_VARIABLES:
+        secret = os.environ.get(name) or ""
+        if len(secret) >= 4:
+            text = text.replace(secret, MASK)
+    return text
+
+
+class _MaskedLogRecord(logging.LogRecord):
+    def getMessage(self) -> str:  # noqa: N802 (the logging API's name)
+        return mask_credentials(super().getMessage())
+
+
+def install_log_masking() -> None:
+    """Mask credentials in every log message of this process (finnews', Scrapy's, the clients'),
+    whichever handler writes it: records are created masked."""
+    if logging.getLogRecordFactory() is not _MaskedLogRecord:
+        logging.setLogRecordFactory(_MaskedLogRecord)
+
+
+FINNEWS_KEYS = ("elasticsearch", "limits")
+ELASTICSEARCH_KEYS = ("version", "url", "port", "heap", "index", "start_timeout_s")
+LIMIT_KEYS = ("max_article_mb",)
+DEFAULT_MAX_ARTICLE_MB = 5.0
+
+
+def finnews_config() -> dict[str, Any]:
+    """``configs/finnews.yaml`` as a mapping, its keys checked (a typo is an error, not a default)."""
+    path = config_dir() / "finnews.yaml"
+    data = load_yaml("finnews.yaml") or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'elasticsearch' (and optionally 'limits')")
+    check_keys(path, data, FINNEWS_KEYS)
+    check_keys(path, data.get("elasticsearch"), ELASTICSEARCH_KEYS, "elasticsearch")
+    check_keys(path, data.get("limits"), LIMIT_KEYS, "limits")
+    return data
+
+
+@lru_cache(maxsize=1)
+def max_article_bytes() -> int:
+    """The largest page, text file or JSON Lines record taken as one article, and the most text an
+    article keeps (``limits.max_article_mb`` in ``configs/finnews.yaml``, default 5 MB): a giant page
+    costs minutes and gigabytes to parse and is refused by Elasticsearch anyway."""
+    path = config_dir() / "finnews.yaml"
+    limits = finnews_config().get("limits") or {}
+    if not isinstance(limits, dict):
+        raise ConfigError(f"{path}: limits: expected a mapping")
+    value = limits.get("max_article_mb", DEFAULT_MAX_ARTICLE_MB)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1024:
+        raise ConfigError(f"{path}: limits.max_article_mb: expected a number of megabytes in (0, 1024], got {value!r}")
+    return int(value * 1024 * 1024)
 
 
 @lru_cache(maxsize=1)
@@ -155,9 +268,12 @@ def elasticsearch_settings() -> ElasticsearchSettings:
     """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` / ``FINNEWS_ES_PORT`` /
     ``FINNEWS_INDEX`` overriding it, and credentials for a secured cluster."""
     where = f"{config_dir() / 'finnews.yaml'}: elasticsearch"
-    data = require(load_yaml("finnews.yaml") or {}, "elasticsearch", dict, str(config_dir() / "finnews.yaml"))
+    data = require(finnews_config(), "elasticsearch", dict, str(config_dir() / "finnews.yaml"))
     version = str(require(data, "version", str, where))
-    port = int(os.environ.get("FINNEWS_ES_PORT") or require(data, "port", int, where))
+    port_text = os.environ.get("FINNEWS_ES_PORT")
+    if port_text and not port_text.isdigit():
+        raise ConfigError(f"FINNEWS_ES_PORT: expected a port number, got {port_text!r}")
+    port = int(port_text or require(data, "port", int, where))
     heap = str(require(data, "heap", str, where))
     alias = os.environ.get("FINNEWS_INDEX") or str(require(data, "index", str, where))
     timeout = float(require(data, "start_timeout_s", (int, float), where))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from finnews.cli import UserError
-from finnews.config import PROJECT_ROOT, ConfigError, config_dir, load_yaml, state_dir
+from finnews.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml, state_dir
 from store.runs import ARTICLE_COUNTS, FAILED_OUTCOMES, RunRecord
 from tagging.dates import SHANGHAI
 
@@ -181,9 +181,9 @@ class Schedule:
 
 
 def _unknown_keys(mapping: dict, known: tuple[str, ...], where: str) -> None:
-    unknown = [str(k) for k in mapping if k not in known]
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(known)})")
+    """Unknown keys are an error with a "did you mean" suggestion (``where`` is ``file: place``)."""
+    path, _, place = where.partition(": ")
+    check_keys(path, mapping, known, place)
 
 
 def _seconds(value: Any, where: str, minimum: float = 0) -> float:

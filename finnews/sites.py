@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from finnews.config import ConfigError, config_dir, load_yaml
+from finnews.config import ConfigError, check_keys, config_dir, load_yaml
 
 FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")
 OPTIONAL_SELECTORS = ("published", "media")
+TOP_LEVEL_KEYS = ("sites", "feeds")
+SITE_KEYS = ("domains", "concurrency", "delay")
+FEED_KEYS = ("name", "type", "url", "selectors", "allow", "concurrency", "delay")
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,16 @@ def _politeness(entry: dict, where: str, domains: list[str]) -> Politeness:
 def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with 'sites' and 'feeds'")
+    check_keys(path, data, TOP_LEVEL_KEYS)
+    raw_sites = data.get("sites") or {}
+    if not isinstance(raw_sites, dict):
+        raise ConfigError(f"{path}: sites: expected a mapping of site names to politeness settings")
     sites = {}
-    for name, entry in (data.get("sites") or {}).items():
+    for name, entry in raw_sites.items():
         where = f"{path}: sites.{name}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: expected a mapping")
+        check_keys(path, entry, SITE_KEYS, f"sites.{name}")
         sites[name] = _politeness(entry, where, entry.get("domains") or [])
     feeds = []
     names = set()
@@ -83,6 +91,7 @@ def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
         where = f"{path}: feeds[{index}]"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: expected a mapping")
+        check_keys(path, entry, FEED_KEYS, f"feeds[{index}]")
         for key in ("name", "type", "url"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ConfigError(f"{where}.{key} missing")
@@ -99,9 +108,7 @@ def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
         for key in REQUIRED_SELECTORS:
             if not isinstance(selectors.get(key), str) or not selectors[key].strip():
                 raise ConfigError(f"{where}.selectors.{key} missing")
-        unknown = set(selectors) - set(REQUIRED_SELECTORS) - set(OPTIONAL_SELECTORS)
-        if unknown:
-            raise ConfigError(f"{where}.selectors: unknown key(s) {', '.join(sorted(unknown))}")
+        check_keys(path, selectors, REQUIRED_SELECTORS + OPTIONAL_SELECTORS, f"feeds[{index}].selectors")
         allow = None
         if entry.get("allow"):
             try:

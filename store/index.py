@@ -20,7 +20,16 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
-from finnews.config import ConfigError, config_dir, elasticsearch_settings, load_yaml, require, state_dir
+from finnews.config import (
+    ConfigError,
+    check_keys,
+    config_dir,
+    elasticsearch_settings,
+    load_yaml,
+    mask_credentials,
+    require,
+    state_dir,
+)
 from store import dedup
 from tagging.article import Article
 from tagging.dates import SHANGHAI, isoformat
@@ -35,6 +44,7 @@ CONTENT_FIELDS = ("url", "title", "text", "digest", "media", "author", "publishe
 BULK_CHUNK_SIZE = 500
 DUPLICATE_WINDOW = timedelta(days=7)  # syndicated copies are published within days of each other
 MAX_DUPLICATE_CANDIDATES = 5_000  # one look-up per batch up to this many candidates, else one per article
+INDEX_CONFIG_KEYS = ("version", "settings", "mappings")
 RECENT_FINGERPRINT_BANDS = 400_000  # bands of this writer's articles kept in memory (~100,000 articles)
 
 
@@ -88,6 +98,7 @@ def index_config() -> dict[str, Any]:
     """``configs/index.yaml``, checked for the keys finnews relies on."""
     path = str(config_dir() / "index.yaml")
     data = load_yaml("index.yaml")
+    check_keys(path, data, INDEX_CONFIG_KEYS)
     version = require(data, "version", int, path)
     if version < 1:
         raise ConfigError(f"{path}: version: must be a positive integer")
@@ -224,7 +235,7 @@ class Spool:
             self.directory.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
             self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
-        line = json.dumps({"reason": reason, "document": document}, ensure_ascii=False)
+        line = json.dumps({"reason": mask_credentials(reason), "document": document}, ensure_ascii=False)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()

@@ -7,9 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from finnews.config import ConfigError, config_dir, load_yaml
+from finnews.config import ConfigError, check_keys, config_dir, load_yaml
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+TOP_LEVEL_KEYS = ("version", "topics")
+TOPIC_KEYS = ("id", "name", "name_en", "boards", "keywords")
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,13 @@ def parse_taxonomy(data: object, path: str = "topics.yaml") -> Taxonomy:
     """Validate the structure of a taxonomy document (codes are checked by :func:`check_taxonomy`)."""
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'topics' list")
+    check_keys(path, data, TOP_LEVEL_KEYS)
     topics = []
     for index, entry in enumerate(data["topics"]):
         where = f"{path}: topics[{index}]"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: expected a mapping")
+        check_keys(path, entry, TOPIC_KEYS, f"topics[{index}]")
         for key in ("id", "name", "name_en"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise ConfigError(f"{where}.{key}: missing or not a string")
