@@ -8,15 +8,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from finnews.config import ConfigError, config_dir, load_csv, load_yaml
+from finnews.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
 from tagging.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 
 _ROMAN_SUFFIX_RE = re.compile(r"[ⅠⅡⅢⅣ]+$")
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def normalise_name(name: str) -> str:
     """Full-width letters to half-width, spaces removed: ``万 科Ａ`` → ``万科A``."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    name = unicodedata.normalize("NFKC", name)
+    return _SPACES_RE.sub("", name) if " " in name or not name.isprintable() else name
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,10 @@ class Lexicon:
     stocks: dict[str, tuple[Security, str]]  # by secid: (security, short name)
     board_by_name: dict[str, str] = field(default_factory=dict)  # text name → code
     stock_by_name: dict[str, str] = field(default_factory=dict)  # text name → secid
+    # Generic words (银行, 汽车) that name a board only with a sector cue: text word → code.
+    sector_words: dict[str, str] = field(default_factory=dict)
+    # Words that contain a name but name something else (东湖高新区, 中国证券报): never mentions.
+    not_mentions: set[str] = field(default_factory=set)
     pseudo_boards: set[str] = field(default_factory=set)  # codes never tagged from text
     ambiguous_names: set[str] = field(default_factory=set)
 
@@ -44,9 +52,14 @@ class Lexicon:
         board = self.boards.get(code)
         return board.name if board else None
 
-    def text_names(self) -> set[str]:
-        """Every name the text tagger looks for (ambiguous ones excluded)."""
-        return (set(self.board_by_name) | set(self.stock_by_name)) - self.ambiguous_names
+    def text_board_words(self) -> dict[str, tuple[str, bool]]:
+        """Every word that may name a board in text → (code, needs a sector cue)."""
+        words = {word: (code, False) for word, code in self.board_by_name.items()}
+        # A generic word needs its cue even when it is also a board's own name (银行, 证券, 新能源).
+        words.update((word, (code, True)) for word, code in self.sector_words.items())
+        for word in self.ambiguous_names:
+            words.pop(word, None)
+        return words
 
 
 def _load_rules() -> dict:
@@ -54,16 +67,20 @@ def _load_rules() -> dict:
     rules = load_yaml("text_tagging.yaml") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    for key in ("pseudo_board_patterns", "ambiguous_board_names", "ambiguous_stock_names"):
+    check_keys(
+        path, rules, ("pseudo_board_patterns", "ambiguous_board_names", "board_aliases", "sector_words", "not_mentions")
+    )
+    for key in ("pseudo_board_patterns", "ambiguous_board_names", "not_mentions"):
         value = rules.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: {key}: expected a list of strings")
-    aliases = rules.get("board_aliases", {}) or {}
-    if not isinstance(aliases, dict):
-        raise ConfigError(f"{path}: board_aliases: expected a mapping of BK code to names")
-    for code, names in aliases.items():
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ConfigError(f"{path}: board_aliases.{code}: expected a list of names")
+    for key in ("board_aliases", "sector_words"):
+        aliases = rules.get(key, {}) or {}
+        if not isinstance(aliases, dict):
+            raise ConfigError(f"{path}: {key}: expected a mapping of BK code to names")
+        for code, names in aliases.items():
+            if not isinstance(names, list) or not all(isinstance(n, str | int | float) for n in names):
+                raise ConfigError(f"{path}: {key}.{code}: expected a list of names")
     return rules
 
 
@@ -87,8 +104,10 @@ def load_lexicon() -> Lexicon:
 
     lexicon = Lexicon(boards=boards, stocks={})
     lexicon.ambiguous_names = {normalise_name(n) for n in rules.get("ambiguous_board_names", [])}
-    lexicon.ambiguous_names |= {normalise_name(n) for n in rules.get("ambiguous_stock_names", [])}
-    for board in boards.values():
+    lexicon.not_mentions = {normalise_name(n) for n in rules.get("not_mentions", [])}
+    # Where an industry board and a concept board share a name, the industry board takes it (as
+    # Eastmoney's markup does); otherwise the order of boards.csv decides.
+    for board in sorted(boards.values(), key=lambda b: b.type != "industry"):
         if board.type == "region" or any(p.search(board.name) for p in patterns):
             lexicon.pseudo_boards.add(board.code)
             continue
@@ -98,11 +117,12 @@ def load_lexicon() -> Lexicon:
             if len(name) >= 2:
                 # The newest board of a name wins when renamed codes share one (boards.csv order).
                 lexicon.board_by_name.setdefault(name, board.code)
-    for code, names in (rules.get("board_aliases") or {}).items():
-        if str(code).upper() not in boards:
-            raise ConfigError(f"{rules_path}: board_aliases.{code}: unknown board code")
-        for name in names:
-            lexicon.board_by_name[normalise_name(name)] = str(code).upper()
+    for key, target in (("board_aliases", lexicon.board_by_name), ("sector_words", lexicon.sector_words)):
+        for code, names in (rules.get(key) or {}).items():
+            if str(code).upper() not in boards:
+                raise ConfigError(f"{rules_path}: {key}.{code}: unknown board code")
+            for name in names:
+                target[normalise_name(str(name))] = str(code).upper()
 
     for number, row in enumerate(load_csv("stocks.csv", ("code", "name")), start=2):
         code = row["code"]
@@ -115,6 +135,6 @@ def load_lexicon() -> Lexicon:
         name = normalise_name(row["name"])
         lexicon.stocks[security.secid] = (security, name)
         # Names stay as listed: stripping ST/*ST would turn *ST发展 into the everyday word 发展.
-        if len(name) >= 2 and name not in lexicon.board_by_name:
+        if len(name) >= 2:
             lexicon.stock_by_name.setdefault(name, security.secid)
     return lexicon

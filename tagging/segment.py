@@ -35,6 +35,7 @@ _NOISE_RE = re.compile(r"^[\W\d_]+$")  # punctuation, numbers: never keywords or
 
 
 def _build() -> jieba_fast_dat.Tokenizer:
+    from tagging.knowledge import load_knowledge_base
     from tagging.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
 
@@ -43,7 +44,10 @@ def _build() -> jieba_fast_dat.Tokenizer:
     tokenizer.tmp_dir = str(state_dir())
     tokenizer.initialize()
     lexicon = load_lexicon()
-    words: set[str] = set(lexicon.board_by_name) | set(lexicon.stock_by_name)
+    words: set[str] = set(lexicon.board_by_name) | set(lexicon.sector_words) | set(lexicon.stock_by_name)
+    # Short names of the knowledge base stay whole too (full names need not: the linker does not
+    # check word boundaries inside them).
+    words.update(name for name in load_knowledge_base().names if len(name) <= 6)
     for topic in load_taxonomy().topics:
         words.update(topic.keywords)
     add_words(tokenizer, words)

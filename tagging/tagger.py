@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from tagging.lexicon import load_lexicon, normalise_name
+from tagging.knowledge import load_knowledge_base
+from tagging.lexicon import load_lexicon
+from tagging.linker import linker
 from tagging.markup import Mention
-from tagging.securities import BOARD_MARKET, make_security
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 
-# A 来源 / 文章来源 / 作者 line names the outlet, not a subject of the article.
-_ATTRIBUTION_RE = re.compile(r"(?:文章来源|来源|作者|责任编辑|编辑)\s*[:：][^\n，。；、]{0,40}")
 # Topic keywords are weaker evidence than boards: one mention in the body is not enough.
 KEYWORD_HITS_FOR_TOPIC = 2
 
@@ -29,31 +28,19 @@ class Tags:
     mentions: list[Mention]
 
 
-def text_mentions(text: str, media: str | None = None, segments: list[Token] | None = None) -> list[Mention]:
-    """Boards and stocks named in plain text, with offsets, without markup to go by."""
-    lexicon = load_lexicon()
-    names = lexicon.text_names()
-    media_name = normalise_name(media) if media else None
-    attributions = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
-    found = []
-    for word, start, end in tokens(text) if segments is None else segments:
-        name = normalise_name(word)
-        if name not in names or name == media_name:
-            continue
-        if any(a <= start < b for a, b in attributions):
-            continue
-        if name in lexicon.board_by_name:
-            security = make_security(BOARD_MARKET, lexicon.board_by_name[name])
-        else:
-            security = lexicon.stocks[lexicon.stock_by_name[name]][0]
-        if security is not None:
-            found.append(Mention(security=security, text=word, start=start, end=end, source="text"))
-    return found
+def text_mentions(
+    text: str, media: str | None = None, segments: list[Token] | None = None, published_at: datetime | None = None
+) -> list[Mention]:
+    """Boards and stocks named in plain text, with offsets, without markup to go by (names resolve
+    at ``published_at``: the company that bore a name then)."""
+    return linker().link(text, published_at, media, tokens(text) if segments is None else segments)
 
 
 def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One board / stock entry per secid, in order of first mention, named by the lexicon."""
+    """One board / stock entry per secid, in order of first mention, named by the lexicon (stocks
+    beyond today's A-shares by the knowledge base)."""
     lexicon = load_lexicon()
+    kb = load_knowledge_base()
     boards: dict[str, dict[str, Any]] = {}
     stocks: dict[str, dict[str, Any]] = {}
     for mention in mentions:
@@ -62,7 +49,7 @@ def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[
             name = lexicon.board_name(security.code) or mention.text
             boards.setdefault(security.secid, {"secid": security.secid, "code": security.code, "name": name})
         elif security.kind == "stock":
-            known = lexicon.stocks.get(security.secid)
+            known = lexicon.stocks.get(security.secid) or kb.security(security.secid)
             name = known[1] if known else mention.text
             stocks.setdefault(
                 security.secid,
@@ -97,13 +84,14 @@ def tag_article(
     title: str | None = None,
     media: str | None = None,
     plain: bool = False,
+    published_at: datetime | None = None,
 ) -> Tags:
     """Tag an article. With markup, boards and stocks are exactly what the markup names; without
     (``plain`` or no markup at all), they are found in the title and text."""
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     if plain or not markup_mentions:
-        mentions = text_mentions(text, media, text_segments)
-        for mention in text_mentions(title or "", media, title_segments):
+        mentions = text_mentions(text, media, text_segments, published_at)
+        for mention in text_mentions(title or "", media, title_segments, published_at):
             mention.where = "title"
             mentions.append(mention)
     else:

@@ -1,0 +1,286 @@
+"""Entity linking for text without markup: every listed company and sector board a text names,
+with offsets, found in one pass and kept only where the context says it is the company or the
+sector.
+
+One Aho-Corasick automaton (pyahocorasick, C) holds every name of the knowledge base and every
+board word, so a text is scanned once for all of them (leftmost-longest: 东湖高新区 is one word, not
+东湖高新 plus 区). A match must also start and end on word boundaries of the article's jieba
+segmentation, which the tagger computes anyway: 上海复旦 in 上海复旦大学 is not a word there.
+Codes (``601633.SH``, ``03301.HK``, ``NASDAQ: PDD``, ``(600519)``, ``BK1061``) are read with
+regular expressions; a code next to a name confirms the name.
+
+Names that are everyday words, places or outlets (新能源, 太平洋, 新华网) and generic sector words
+(银行, 汽车) are not on a stop list: they are tagged when the words around them say what they are:
+company cues (股份, 公司, 股价, 涨停, a code, a list of other companies), sector cues (板块, 概念,
+行业, 产业, …股, a list of other sectors).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import ahocorasick
+
+from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase, load_knowledge_base
+from tagging.lexicon import Lexicon, load_lexicon, normalise_name
+from tagging.markup import Mention
+from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
+
+Token = tuple[str, int, int]
+
+# Full-width ASCII to half-width, one character for one, so offsets stay those of the text.
+_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+
+# A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
+_ATTRIBUTION_RE = re.compile(r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源)\s*[:：|][^\n，。；]{0,40}")
+
+_COMPANY_AFTER_RE = re.compile(
+    r"(?:[（(]|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
+    r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
+    r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩)"
+)
+_COMPANY_BEFORE_RE = re.compile(
+    r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称)[的“\"]?$"
+)
+_SECTOR_AFTER_RE = re.compile(
+    r"等?(?:板块|概念|行业|产业|领域|赛道|股|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+)
+_OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
+_OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
+_LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
+_MARKET_HINTS = (
+    ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
+    ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
+)
+
+_A_CODE_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?\.\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"
+    r"(?![0-9A-Za-z])"
+)
+_A_BRACKET_RE = re.compile(r"[（(]\s*(?:股票代码[:：]?\s*)?(?P<c>\d{6})\s*[)）]")
+_A_LABEL_RE = re.compile(r"(?:股票代码|证券代码|代码)\s*[:：为]?\s*(?P<c>\d{6})(?!\d)")
+_HK_CODE_RE = re.compile(
+    r"(?<![0-9])(?P<c>\d{4,5})\s?\.\s?HK(?![A-Za-z])|(?<![A-Za-z])HK\s?[:：.]?\s?(?P<c2>\d{4,5})(?!\d)"
+)
+_US_CODE_RE = re.compile(
+    r"(?P<ex>NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所)\s*[:：]\s*(?P<t>[A-Z]{1,5}(?:\.[A-Z])?)\b"
+    r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?\.\s?(?:US|O|N)(?![A-Za-z])"
+)
+_BK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])BK(?P<c>\d{4})(?!\d)")
+_US_EXCHANGES = {
+    "NASDAQ": "105",
+    "纳斯达克": "105",
+    "纳市": "105",
+    "NYSE": "106",
+    "纽交所": "106",
+    "纽约证券交易所": "106",
+}
+_US_EXCHANGES["AMEX"] = "107"
+
+# Names this long are full names: they never collide with everyday words, and jieba cuts them
+# into their parts, so they need no word-boundary check.
+_FULL_NAME_LENGTH = 6
+_WINDOW = 8
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    text: str
+    stock: tuple[str, str] | None = None  # (secid, how)
+    board: tuple[str, str] | None = None  # (code, how)
+    needs_company_cue: bool = False
+    needs_sector_cue: bool = False
+    chosen: str | None = None  # "stock" or "board" once accepted
+
+
+class Linker:
+    """The automaton over every name, built once per process (:func:`linker`)."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, blockers: set[str]) -> None:
+        self.kb = kb
+        self.lexicon = lexicon
+        self.board_words = lexicon.text_board_words()
+        self.blockers = blockers
+        self.board_name_forms = {
+            code: {normalise_name(board.name), *(normalise_name(a) for a in board.alt_names)}
+            for code, board in lexicon.boards.items()
+        }
+        automaton = ahocorasick.Automaton()
+        for key in (*kb.names, *self.board_words, *blockers):
+            automaton.add_word(key, key)
+        automaton.make_automaton()
+        self.automaton = automaton
+
+    def link(
+        self,
+        text: str,
+        on: date | datetime | None = None,
+        media: str | None = None,
+        segments: list[Token] | None = None,
+    ) -> list[Mention]:
+        """Every company and board ``text`` names, as mentions with offsets into ``text``."""
+        if not text:
+            return []
+        day = on.date() if isinstance(on, datetime) else on
+        scan = text.translate(_HALF_WIDTH)
+        starts = {start for _word, start, _end in segments} if segments is not None else None
+        ends = {end for _word, _start, end in segments} if segments is not None else None
+        skipped = [m.span() for m in _ATTRIBUTION_RE.finditer(scan)]
+        media_name = normalise_name(media) if media else None
+        market = next((m for m, pattern in _MARKET_HINTS if pattern.search(scan)), None)
+
+        codes = self._codes(scan)
+        found: list[_Found] = []
+        for last, key in self.automaton.iter_long(scan):
+            start, end = last - len(key) + 1, last + 1
+            if key in self.blockers or any(a <= start < b for a, b in skipped):
+                continue
+            if starts is not None and len(key) < _FULL_NAME_LENGTH and (start not in starts or end not in ends):
+                continue
+            item = self._candidate(scan, key, start, end, day, market, media_name)
+            if item is not None:
+                found.append(item)
+        self._confirm_by_codes(scan, found, codes)
+        self._accept_lists(scan, found)
+
+        mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
+        for item in found:
+            if item.chosen == "stock" and item.stock:
+                security = self.kb.securities[item.stock[0]][0]
+                mentions.append(_mention(security, text, item.start, item.end, item.stock[1]))
+            elif item.chosen == "board" and item.board:
+                security = make_security(BOARD_MARKET, item.board[0])
+                if security is not None:
+                    mentions.append(_mention(security, text, item.start, item.end, item.board[1]))
+        mentions.sort(key=lambda m: (m.start or 0, m.end or 0))
+        return mentions
+
+    def _candidate(
+        self, scan: str, key: str, start: int, end: int, day: date | None, market: str | None, media_name: str | None
+    ) -> _Found | None:
+        item = _Found(start, end, key)
+        entry = self.kb.resolve(key, day, market) if key in self.kb.names else None
+        outlet = _OUTLET_AFTER_RE.match(scan, end) or _OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
+        if entry is not None and key != media_name and not outlet:
+            item.stock = (entry.secid, entry.how)
+            item.needs_company_cue = key in self.kb.needs_context
+        board = self.board_words.get(key)
+        if board is not None:
+            code, cued = board
+            item.board = (code, HOW_NAME if key in self.board_name_forms.get(code, ()) else HOW_ALIAS)
+            item.needs_sector_cue = cued
+        if item.stock is None and item.board is None:
+            return None
+        company = _company_cue(scan, start, end)
+        sector = bool(_SECTOR_AFTER_RE.match(scan, end))
+        if item.stock and item.board:
+            # A name that is both (新能源, 机器人, 太阳能): the context decides, and without one neither.
+            if company and not sector:
+                item.chosen = "stock"
+            elif sector or not item.needs_sector_cue:
+                item.chosen = "board"
+        elif item.stock:
+            if not item.needs_company_cue or company:
+                item.chosen = "stock"
+        elif not item.needs_sector_cue or sector:
+            item.chosen = "board"
+        return item
+
+    def _codes(self, scan: str) -> list[tuple[int, int, Security]]:
+        """Securities written as codes, with their spans."""
+        found: list[tuple[int, int, Security]] = []
+        taken: set[int] = set()
+
+        def add(start: int, end: int, security: Security | None) -> None:
+            if security is not None and security.kind in ("stock", "board") and start not in taken:
+                taken.add(start)
+                found.append((start, end, security))
+
+        for match in _A_CODE_RE.finditer(scan):
+            code = match.group("c1") or match.group("c2")
+            exchange = (match.group("ex1") or match.group("ex2")).upper()
+            secid = self.kb.a_codes.get(code)
+            security = self.kb.securities[secid][0] if secid else None
+            if security is None:
+                security = make_security("1" if exchange in ("SH", "SS") else "0", code)
+            add(match.start(), match.end(), security)
+        for pattern in (_A_BRACKET_RE, _A_LABEL_RE):
+            for match in pattern.finditer(scan):
+                secid = self.kb.a_codes.get(match.group("c"))  # a bare number: only a code we know
+                if secid:
+                    add(match.start("c"), match.end("c"), self.kb.securities[secid][0])
+        for match in _HK_CODE_RE.finditer(scan):
+            code = (match.group("c") or match.group("c2")).zfill(5)
+            add(match.start(), match.end(), make_security(HONG_KONG, code))
+        for match in _US_CODE_RE.finditer(scan):
+            ticker = match.group("t") or match.group("t2")
+            secid = self.kb.us_tickers.get(ticker)
+            if secid:
+                add(match.start(), match.end(), self.kb.securities[secid][0])
+            elif match.group("ex"):
+                add(match.start(), match.end(), make_security(_US_EXCHANGES[match.group("ex").upper()], ticker))
+        for match in _BK_CODE_RE.finditer(scan):
+            code = f"BK{match.group('c')}"
+            if code in self.lexicon.boards:
+                add(match.start(), match.end(), make_security(BOARD_MARKET, code))
+        return sorted(found, key=lambda item: item[0])
+
+    def _confirm_by_codes(self, scan: str, found: list[_Found], codes: list[tuple[int, int, Security]]) -> None:
+        """A code right after a name (长城汽车(601633.SH)) says which company the name is."""
+        by_start = {start: security for start, _end, security in codes}
+        for item in found:
+            for gap in range(0, 4):
+                security = by_start.get(item.end + gap)
+                if security is not None and re.fullmatch(r"[\s（(:：]*", scan[item.end : item.end + gap]):
+                    if security.kind == "stock":
+                        how = item.stock[1] if item.stock else HOW_NAME
+                        item.stock, item.chosen = (security.secid, how), "stock"
+                    break
+
+    def _accept_lists(self, scan: str, found: list[_Found]) -> None:
+        """A name waiting for context is a company (or a sector) when it stands in a list next to
+        accepted companies (or sectors): 宁德时代、太阳能 vs 光伏、太阳能."""
+        changed = True
+        while changed:
+            changed = False
+            for index, item in enumerate(found):
+                if item.chosen is not None:
+                    continue
+                for neighbour in (
+                    found[index - 1] if index else None,
+                    found[index + 1] if index + 1 < len(found) else None,
+                ):
+                    if neighbour is None or neighbour.chosen is None:
+                        continue
+                    left, right = (neighbour, item) if neighbour.start < item.start else (item, neighbour)
+                    if not _LIST_GAP_RE.match(scan[left.end : right.start]):
+                        continue
+                    if neighbour.chosen == "stock" and item.stock:
+                        item.chosen, changed = "stock", True
+                    elif neighbour.chosen == "board" and item.board:
+                        item.chosen, changed = "board", True
+                    if item.chosen:
+                        break
+
+    def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
+        return _mention(security, text, start, end, HOW_CODE)
+
+
+def _company_cue(scan: str, start: int, end: int) -> bool:
+    return bool(_COMPANY_AFTER_RE.match(scan, end) or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start))
+
+
+def _mention(security: Security, text: str, start: int, end: int, how: str) -> Mention:
+    return Mention(security=security, text=text[start:end], start=start, end=end, source="text", how=how)
+
+
+@lru_cache(maxsize=1)
+def linker() -> Linker:
+    """The process's linker over the knowledge base and the board vocabulary of ``configs/``."""
+    lexicon = load_lexicon()
+    return Linker(load_knowledge_base(), lexicon, lexicon.not_mentions)
