@@ -46,7 +46,7 @@ _COMPANY_BEFORE_RE = re.compile(
     r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称)[的“\"]?$"
 )
 _SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|领域|赛道|股|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
 )
 _OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
 _OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
@@ -204,11 +204,8 @@ class Linker:
         for match in _A_CODE_RE.finditer(scan):
             code = match.group("c1") or match.group("c2")
             exchange = (match.group("ex1") or match.group("ex2")).upper()
-            secid = self.kb.a_codes.get(code)
-            security = self.kb.securities[secid][0] if secid else None
-            if security is None:
-                security = make_security("1" if exchange in ("SH", "SS") else "0", code)
-            add(match.start(), match.end(), security)
+            # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行.
+            add(match.start(), match.end(), make_security("1" if exchange in ("SH", "SS") else "0", code))
         for pattern in (_A_BRACKET_RE, _A_LABEL_RE):
             for match in pattern.finditer(scan):
                 secid = self.kb.a_codes.get(match.group("c"))  # a bare number: only a code we know

@@ -1,0 +1,157 @@
+"""Entity linking in plain text: each way a company or board is named, resolved at the article's
+date, and each trap that must not become a tag (issue 11)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from finnews.config import ConfigError
+from tagging.dates import SHANGHAI
+from tagging.knowledge import load_knowledge_base
+from tagging.tagger import text_mentions
+
+
+def linked(text: str, day: str | None = None, media: str | None = None) -> dict[str, tuple[str, str]]:
+    """secid → (text as written, how) of every mention in ``text``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI) if day else None
+    found: dict[str, tuple[str, str]] = {}
+    for mention in text_mentions(text, media, published_at=on):
+        assert text[mention.start : mention.end] == mention.text  # offsets point into the text
+        assert mention.source == "text"
+        found.setdefault(mention.secid, (mention.text, mention.how))
+    return found
+
+
+def test_former_names_resolve_at_the_article_date() -> None:
+    assert linked("哈高科发布公告称，公司拟收购湘财证券股份。", "2019-05-01") == {"1.600095": ("哈高科", "former_name")}
+    found = linked("浙江广厦、卧龙地产、韦尔股份纷纷上涨。", "2021-03-01")
+    assert found == {
+        "1.600052": ("浙江广厦", "former_name"),
+        "1.600173": ("卧龙地产", "former_name"),
+        "1.603501": ("韦尔股份", "former_name"),
+    }
+    # Today's name of the same company is its name, not a former one.
+    assert linked("湘财股份发布公告。") == {"1.600095": ("湘财股份", "name")}
+
+
+def test_a_name_that_moved_to_another_company_resolves_by_date() -> None:
+    # 上海电气 was 600835's short name in 2003–2004; since then it is 601727's.
+    assert set(linked("上海电气公告称拟出售资产。", "2004-03-01")) == {"1.600835"}
+    assert set(linked("上海电气公告称拟出售资产。", "2021-03-01")) == {"1.601727"}
+    assert set(linked("上海电气公告称拟出售资产。")) == {"1.601727"}  # undated: today's name first
+
+
+def test_delisted_companies() -> None:
+    assert set(linked("乐视网与阳光城均被实施退市风险警示。", "2020-03-01")) == {"0.300104", "0.000671"}
+
+
+def test_hong_kong_and_us_listings() -> None:
+    text = "腾讯控股、美团、阿里巴巴、拼多多、蔚来股价大跌，英特尔、高通、霍尼韦尔则小幅上涨。"
+    assert set(linked(text)) == {
+        "116.00700",
+        "116.03690",
+        "106.BABA",
+        "105.PDD",
+        "106.NIO",
+        "105.INTC",
+        "105.QCOM",
+        "105.HON",
+    }
+
+
+def test_codes_in_text_and_a_code_next_to_a_name_confirms_it() -> None:
+    found = linked("长城汽车(601633.SH)与融信中国(03301.HK)、海伦司(9869.HK)公告，贵州茅台（600519）回购。")
+    assert set(found) == {"1.601633", "116.03301", "116.09869", "1.600519"}
+    assert found["1.601633"] == ("长城汽车", "name")  # the name's mention comes first and keeps its how
+    codes = linked("代码SZ000001与（NASDAQ: PDD）；BK1061 板块")
+    assert set(codes) == {"0.000001", "105.PDD", "90.BK1061"}
+    assert all(how == "code" for _text, how in codes.values())
+
+
+def test_a_number_that_is_no_known_code_is_not_a_stock() -> None:
+    assert linked("营收（123456）万元，同比增长（2021）年") == {}
+    assert linked("上证指数000001.SH收涨") == {}  # an index, not a stock
+
+
+def test_full_names_and_short_forms() -> None:
+    found = linked("中国民生银行股份有限公司发布公告。茅台与中免集团同日上涨。")
+    assert found == {
+        "1.600016": ("中国民生银行股份有限公司", "full_name"),
+        "1.600519": ("茅台", "alias"),
+        "1.601888": ("中免集团", "alias"),
+    }
+
+
+def test_board_words_news_uses() -> None:
+    text = "光伏、风电、有色、锂电板块走强，地产股回调，酿酒板块领跌，新能源汽车和果链表现活跃。"
+    assert set(linked(text)) == {
+        "90.BK1031",
+        "90.BK1032",
+        "90.BK0478",
+        "90.BK0574",
+        "90.BK0451",
+        "90.BK0477",
+        "90.BK0900",
+        "90.BK0666",
+    }
+
+
+def test_industry_board_wins_a_name_shared_with_a_concept() -> None:
+    assert set(linked("半导体板块大涨")) == {"90.BK1036"}  # not 半导体概念 BK0917
+    assert set(linked("医疗美容行业景气")) == {"90.BK1253"}  # not the concept board BK0889
+
+
+def test_everyday_words_need_context() -> None:
+    assert linked("新能源是未来的方向，新产业不断涌现，太平洋上空风云变幻，发展是第一要务。") == {}
+    assert set(linked("新能源板块大涨")) == {"90.BK0493"}  # the sector
+    assert set(linked("机器人产业迅速发展")) == {"90.BK1090"}  # the sector
+    assert set(linked("太平洋证券股价涨停")) == {"1.601099"}  # the broker, by its full short name
+    assert set(linked("太平洋发布公告称")) == {"1.601099"}  # the company: a company cue
+    assert "90.BK0475" not in linked("企业向银行申请贷款")  # a bank, not the banking sector
+    assert set(linked("银行、保险、券商等金融股领涨")) == {"90.BK0475", "90.BK0474", "90.BK0473"}
+
+
+def test_a_list_of_companies_is_company_context() -> None:
+    found = linked("宁德时代、比亚迪、机器人等个股走强")
+    assert {"0.300750", "0.002594", "0.300024"} <= set(found)
+
+
+def test_names_inside_other_names_are_not_mentions() -> None:
+    text = "东湖高新区管委会表示，贝壳财经记者报道，中国证券报消息，上海复旦大学教授、亚洲开发银行专家。"
+    assert linked(text) == {}
+    assert "601519" not in {s.split(".")[1] for s in linked("有助于培育壮大智慧零售新业态")}
+
+
+def test_outlets_are_never_subjects() -> None:
+    assert linked("据新华网报道，人民网记者获悉。") == {}
+    assert set(linked("正文提到宁德时代。\n来源：证券时报")) == {"0.300750"}
+    assert linked("宁德时代发布公告", media="宁德时代") == {}
+
+
+def test_full_width_codes_and_offsets_into_the_original_text() -> None:
+    text = "贵州茅台（６００５１９．ＳＨ）"
+    mentions = text_mentions(text)
+    assert {m.secid for m in mentions} == {"1.600519"}
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from finnews.config import config_dir
+
+    shutil.copytree(config_dir(), tmp_path / "configs")
+    aliases = tmp_path / "configs" / "securities" / "aliases.yaml"
+    aliases.write_text("aliases:\n  - {name: 茅台, secid: 1.600519, why: x}\n", encoding="utf-8")
+    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
+    load_knowledge_base.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"aliases\.yaml: aliases\[1\]\.secid: write the secid as a quoted"):
+            load_knowledge_base()
+        aliases.write_text("aliase: []\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"did you mean 'aliases'"):
+            load_knowledge_base()
+    finally:
+        load_knowledge_base.cache_clear()
