@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
+from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -18,12 +20,30 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 
 
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header as seconds from ``now`` (epoch seconds): either a number of seconds or
+    an HTTP date. None when absent or unreadable; a date in the past is 0."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
 def backoff_delay(attempt: int, base: float, maximum: float, retry_after: str | None = None) -> float:
     """Seconds to wait before retry number ``attempt`` (1, 2, …), with ±10 % jitter so that many
     retries do not arrive together."""
     delay = base * 2 ** max(attempt - 1, 0) * random.uniform(0.9, 1.1)
-    if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, float(retry_after.strip()))
+    asked = retry_after_seconds(retry_after)
+    if asked is not None:
+        delay = max(delay, asked)
     return min(delay, maximum)
 
 

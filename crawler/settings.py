@@ -66,6 +66,25 @@ CHINAORG_START_URLS = [
 ]
 CHINAORG_MAX_PAGES = 5
 
+# Blocked, not just failed (crawler/blocking.py): 403/429/451, a captcha page served with 200, a
+# redirect to a login or verification URL, an empty list that had items, a run of non-article pages.
+# Each blocked answer slows its domain down (BASE × 2^(n−1) s apart, at most MAX, or what Retry-After
+# asks) and is tried again up to RETRY_TIMES; THRESHOLD blocked answers in a row stop the source
+# (a list and its articles), as does a Retry-After longer than MAX. 429 is handled here, not retried
+# by RETRY_HTTP_CODES (this middleware sees it first).
+BLOCKING_ENABLED = True
+BLOCKING_HTTP_CODES = [403, 429, 451]
+BLOCKING_LOGIN_URL_PATTERN = (
+    r"(?:login|logon|signin|sign-in|passport|verify|verification|captcha|validate|security[-_]?check)"
+)
+BLOCKING_THRESHOLD = 5
+BLOCKING_RETRY_TIMES = 2
+BLOCKING_BACKOFF_BASE = 10.0
+BLOCKING_BACKOFF_MAX = 300.0
+BLOCKING_NON_ARTICLE_RUN = 5
+BLOCKING_LIST_MEMORY = ""  # which lists had items (JSON); default: list-memory.json in the state directory
+BLOCKING_LIST_MEMORY_DAYS = 7.0  # a list empty for longer than this is taken as really empty
+
 # Incremental crawling: article pages already indexed are not fetched again (an SQLite store under
 # the state directory; FINNEWS_SEEN_DB overrides its path).
 DOWNLOADER_MIDDLEWARES = {
@@ -73,6 +92,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.redirects.RedirectLoopMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,  # Scrapy's retry rules, with waits between tries
+    "crawler.blocking.BlockingMiddleware": 640,  # sees refusals before redirects are followed or retried
 }
 FINNEWS_SEEN_ENABLED = True
 FINNEWS_SEEN_DB = ""

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from replica.site import HTML, LOGIN_PAGE, LOGIN_PATH, AnswerLog, Blocking
 from tagging.dates import SHANGHAI
 
 FINANCE_COLUMN = "证券要闻"
@@ -344,11 +345,14 @@ def _page_shell(title: str, content: str) -> str:
 """
 
 
-def render_column_page(articles: list[ChinaOrgArticle], cname: str, page: int, base_url: str) -> str:
+def render_column_page(
+    articles: list[ChinaOrgArticle], cname: str, page: int, base_url: str, extras: bool = True
+) -> str:
     """An ``app.finance.china.com.cn/news/column.php`` page; the pager's second item is the next page
-    (the real pager keeps offering one after the last page, which is simply empty)."""
+    (the real pager keeps offering one after the last page, which is simply empty). ``extras``: the
+    dead link, topic and withdrawn entries of the finance column's first page."""
     entries = [(f"{base_url}{a.path}", a.title, a.listed_time) for a in articles]
-    if cname == FINANCE_COLUMN and page == 1:
+    if cname == FINANCE_COLUMN and page == 1 and extras:
         entries[1:1] = [(f"{base_url}{DEAD_LINK_PATH}", "券商板块早盘异动拉升", "2023-11-22 09:41")]
         entries.append((f"{base_url}{TOPIC_PATH}", "专题：2023金融工作会议", "2023-11-21 18:00"))
         entries.append((f"{base_url}{WITHDRAWN_PATH}", "多家上市公司发布回购计划", "2023-11-24 08:15"))
@@ -386,6 +390,12 @@ _WITHDRAWN_PAGE = _page_shell(
     "提示信息_中国网财经", '<div class="tips"><p>对不起，您访问的页面已删除或不存在。</p><a href="/">返回首页</a></div>'
 )
 _NOT_FOUND_PAGE = "<html><body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"
+# Served for an article when the site no longer serves articles to us: the channel's front page.
+_PORTAL_PAGE = _page_shell(
+    "中国网财经_中国网",
+    '<div class="focus"><h2>要闻</h2><ul><li><a href="/news/">新闻</a></li>'
+    '<li><a href="/stock/">证券</a></li></ul></div>',
+)
 
 
 class ChinaOrgSite:
@@ -393,12 +403,18 @@ class ChinaOrgSite:
     :class:`replica.site.ReplicaServer` like the Eastmoney replica."""
 
     def __init__(
-        self, articles: tuple[ChinaOrgArticle, ...] = ARTICLES, robots: str = "User-agent: *\nAllow: /\n"
+        self,
+        articles: tuple[ChinaOrgArticle, ...] = ARTICLES,
+        robots: str = "User-agent: *\nAllow: /\n",
+        blocking: Blocking | None = None,
     ) -> None:
         self.articles = list(articles)
         self.by_path = {a.path: a for a in self.articles}
         self.robots = robots
+        self.blocking = blocking or Blocking()  # how it refuses a crawler (replica.site.BLOCKING_MODES)
         self.requests: Counter[str] = Counter()
+        self.served = 0
+        self.answers = AnswerLog()
         self.lock = threading.Lock()
 
     def listed(self, channel: str, page: int) -> list[ChinaOrgArticle]:
@@ -413,21 +429,33 @@ class ChinaOrgSite:
         pairs = sorted((name, value) for name, values in query.items() for value in values)
         with self.lock:
             self.requests[f"{path}?{urlencode(pairs)}" if pairs else path] += 1
+            self.served += int(path not in ("/robots.txt", LOGIN_PATH))
+            served = self.served
         if path == "/robots.txt":
             return 200, "text/plain; charset=utf-8", self.robots.encode()
+        if path == LOGIN_PATH:
+            return 200, HTML, LOGIN_PAGE.encode("utf-8")
+        refusal = self.blocking.refusal(served, path, base_url)
+        if refusal is not None:
+            return refusal
+        emptied = self.blocking.active("empty_list", served)
         if path == "/news/column.php":
             cname = query.get("cname", [""])[0]
             number = query.get("p", ["1"])[0]
             page = int(number) if number.isdigit() and int(number) > 0 else 1  # as the site: junk means page 1
-            listed = self.listed(FINANCE_COLUMN, page) if cname == FINANCE_COLUMN else []
-            return 200, "text/html; charset=utf-8", render_column_page(listed, cname, page, base_url).encode()
+            listed = self.listed(FINANCE_COLUMN, page) if cname == FINANCE_COLUMN and not emptied else []
+            body = render_column_page(listed, cname, page, base_url, extras=not emptied)
+            return 200, "text/html; charset=utf-8", body.encode()
         last_page = max((a.list_page for a in self.articles if a.channel == TECH_CHANNEL), default=1)
         for page in range(1, last_page + 1):
             if path == channel_path(page):
-                body = render_channel_page(self.listed(TECH_CHANNEL, page), page, last_page, base_url)
+                listed = [] if emptied else self.listed(TECH_CHANNEL, page)
+                body = render_channel_page(listed, page, last_page, base_url)
                 return 200, "text/html; charset=utf-8", body.encode()
         if path == WITHDRAWN_PATH:
             return 200, "text/html; charset=utf-8", _WITHDRAWN_PAGE.encode()
+        if path in self.by_path and self.blocking.active("not_articles", served):
+            return 200, HTML, _PORTAL_PAGE.encode("utf-8")
         if article := self.by_path.get(path):
             content_type, body = render_article(article)
             return 200, content_type, body

@@ -16,11 +16,12 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from tagging.article import RawArticle
 from tagging.dates import SHANGHAI
@@ -200,6 +201,88 @@ def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size:
     }
 
 
+# --- refusing a crawler ------------------------------------------------------------------------------
+# How the sites refuse crawlers (users of public Eastmoney tools report each): a list answered valid
+# but empty, a slider captcha page served with 200, 403/429/451 with Retry-After, a redirect to a login
+# page, pages that are not what was asked for. Each replica serves them when told to.
+
+BLOCKING_MODES = ("empty_list", "captcha", "http_403", "http_429", "http_451", "login_redirect", "not_articles")
+LOGIN_PATH = "/passport/login"
+HTML = "text/html; charset=utf-8"
+
+CAPTCHA_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>安全验证</title>
+<link rel="stylesheet" href="/verify/nc.css"></head><body>
+<div class="verify-wrap"><h2>访问过于频繁</h2><p>您的访问过于频繁，请完成下方安全验证后继续访问。</p>
+<div id="nc_1_wrapper" class="nc-container"><div id="nc_1_n1t" class="nc_scale">
+<span id="nc_1_n1z" class="nc_iconfont btn_slide">&gt;&gt;</span>
+<div class="scale_text"><span class="nc-lang-cnt">请按住滑块，拖动到最右边</span></div></div></div></div>
+<script src="/verify/nc.js"></script></body></html>"""
+
+LOGIN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>登录 - 东方财富通行证</title></head><body>
+<form action="/passport/login" method="post"><input name="username" placeholder="手机号/邮箱">
+<input name="password" type="password"><button type="submit">登录</button></form></body></html>"""
+
+# What a site serves where an article was asked for when it no longer serves articles to us: a portal
+# page with links and no article body.
+PORTAL_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>财经频道_东方财富网</title></head><body>
+<div class="topnav"><a href="http://www.eastmoney.com/">东方财富网</a> &gt; <a href="http://finance.eastmoney.com/">财经频道</a></div>
+<div class="mainCont"><h2>要闻</h2><ul><li><a href="/a/cywjh.html">资讯精华</a></li><li><a href="/a/ccjdd.html">财经导读</a></li>
+<li><a href="/a/cgnjj.html">国内经济</a></li></ul></div>
+<div class="footer">郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关。</div></body></html>"""
+
+
+@dataclass
+class Blocking:
+    """How a replica refuses a crawler; a test sets ``mode`` (one of :data:`BLOCKING_MODES`, or None
+    to serve normally) and may switch it between crawls. The first ``after`` answers (robots.txt and
+    the login page not counted) are served normally: a site refuses once a crawler got going."""
+
+    mode: str | None = None
+    after: int = 0
+    retry_after: int | None = 1  # seconds, sent with the http_* refusals
+
+    def __post_init__(self) -> None:
+        if self.mode is not None and self.mode not in BLOCKING_MODES:
+            raise ValueError(f"unknown blocking mode {self.mode!r}; use one of {', '.join(BLOCKING_MODES)}")
+
+    def active(self, mode: str, served: int) -> bool:
+        return self.mode == mode and served > self.after
+
+    def refusal(self, served: int, path: str, base_url: str) -> tuple | None:
+        """The answer that refuses any request (captcha, HTTP status, login redirect), or None."""
+        if self.mode is None or served <= self.after:
+            return None
+        if self.mode == "captcha":
+            return 200, HTML, CAPTCHA_PAGE.encode("utf-8")
+        if self.mode.startswith("http_"):
+            status = int(self.mode[5:])
+            headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+            return status, HTML, f"<html><body><h1>{status}</h1><p>访问受限</p></body></html>".encode(), headers
+        if self.mode == "login_redirect":
+            return 302, HTML, b"", {"Location": f"{base_url}{LOGIN_PATH}?returnUrl={quote(path, safe='')}"}
+        return None  # empty_list and not_articles: the site shapes those answers itself
+
+
+class AnswerLog:
+    """What a replica answered, when: (monotonic time, path, status). Tests read the spacing."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[float, str, int]] = []
+        self.lock = threading.Lock()
+
+    def add(self, path: str, status: int) -> None:
+        with self.lock:
+            self.entries.append((time.monotonic(), path, status))
+
+    def times(self, predicate: Callable[[str], bool] | None = None) -> list[float]:
+        with self.lock:
+            return [t for t, path, _ in self.entries if predicate is None or predicate(path)]
+
+    def statuses(self) -> list[tuple[str, int]]:
+        with self.lock:
+            return [(path, status) for _, path, status in self.entries]
+
+
 # Faulty pages a real site serves now and then; with ``faults=True`` the list API links to them.
 FAULT_PAGES = ("missing", "error500", "slow", "loop", "empty", "truncated", "notarticle", "flaky")
 GARBAGE_COLUMN = "999"  # a column whose list API answers garbage instead of JSON
@@ -215,6 +298,7 @@ class ReplicaSite:
         faults: bool = False,
         slow_seconds: float = 3.0,
         article_delay: float = 0.0,
+        blocking: Blocking | None = None,
     ) -> None:
         self.articles = articles if articles is not None else load_articles()
         self.by_code = {a.code: a for a in self.articles}
@@ -222,7 +306,10 @@ class ReplicaSite:
         self.faults = faults
         self.slow_seconds = slow_seconds
         self.article_delay = article_delay
+        self.blocking = blocking or Blocking()
         self.requests: Counter[str] = Counter()
+        self.served = 0  # answers counted for Blocking.after
+        self.answers = AnswerLog()
         self.lock = threading.Lock()
 
     def article_requests(self) -> int:
@@ -231,8 +318,17 @@ class ReplicaSite:
     def handle(self, path: str, query: dict[str, list[str]], base_url: str) -> tuple[int, str, bytes]:
         with self.lock:
             self.requests[path] += 1
+            counted = path not in ("/robots.txt", LOGIN_PATH)
+            self.served += int(counted)
+            served = self.served
         if path == "/robots.txt":
             return 200, "text/plain; charset=utf-8", self.robots.encode()
+        if path == LOGIN_PATH:
+            return 200, HTML, LOGIN_PAGE.encode("utf-8")
+        refusal = self.blocking.refusal(served, path, base_url)
+        if refusal is not None:
+            return refusal
+        emptied = self.blocking.active("empty_list", served)
         if path == "/comm/web/getNewsByColumns":
             if not query.get("req_trace"):
                 body = {"code": "-1", "message": "req_trace is required", "data": None}
@@ -241,7 +337,7 @@ class ReplicaSite:
                 return 200, "application/json; charset=utf-8", b"<html>502 Bad Gateway</html>{"
             page = int(query.get("page_index", ["1"])[0])
             size = int(query.get("page_size", ["20"])[0])
-            body = list_payload(self.articles, base_url, page, size)
+            body = list_payload([] if emptied else self.articles, base_url, page, size)
             if self.faults and page == 1:
                 body["data"]["list"] += [
                     {"code": name, "title": name, "showTime": "", "url": f"{base_url}/a/fault-{name}.html"}
@@ -249,12 +345,12 @@ class ReplicaSite:
                 ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
         if path == "/comm/web/getFastNewsList":
-            body = fast_payload(self.articles, query)
+            body = fast_payload([] if emptied else self.articles, query)
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
         list_page = LIST_PAGE_RE.fullmatch(path)
         if list_page:
             page = int(list_page.group(2) or 1)
-            html_page = render_list_page(self.articles, base_url, list_page.group(1), page)
+            html_page = render_list_page([] if emptied else self.articles, base_url, list_page.group(1), page)
             if html_page is None:
                 return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
             return 200, "text/html; charset=utf-8", html_page.encode("utf-8")
@@ -264,6 +360,8 @@ class ReplicaSite:
             return self._fault(path[len("/a/fault-") : -len(".html")])
         if path.startswith("/a/") and path.endswith(".html"):
             article = self.by_code.get(path[3:-5])
+            if article and self.blocking.active("not_articles", served):
+                return 200, HTML, PORTAL_PAGE.encode("utf-8")
             if article:
                 time.sleep(self.article_delay)
                 return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
@@ -339,6 +437,9 @@ class ReplicaServer:
                 parts = urlsplit(self.path)
                 base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
                 status, content_type, body, *extra = site_ref.handle(parts.path, parse_qs(parts.query), base)
+                answers = getattr(site_ref, "answers", None)
+                if answers is not None:
+                    answers.add(parts.path, status)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 for name, value in (extra[0] if extra else {}).items():

@@ -1,4 +1,6 @@
-"""What every finnews spider shares: failures counted by reason, with their URLs, logged once."""
+"""What every finnews spider shares: failures counted by reason, with their URLs, logged once; and
+what only a spider can tell about blocking (a list emptied, a run of non-article pages), reported
+to the crawl's :class:`crawler.blocking.BlockTracker`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler.blocking import SOURCE_META, Blocked, BlockTracker, SourceStopped, domain_of, source_of
 from crawler.redirects import RedirectLoop
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen, SeenStore
 
@@ -60,10 +63,18 @@ class FinnewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         if failure.check(AlreadySeen):
             return  # skipped on purpose (counted by the middleware)
+        stats = self.crawler.stats
+        if failure.check(SourceStopped):
+            stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
+            return
+        if failure.check(Blocked):
+            stats.inc_value("finnews/blocking/given_up")  # each blocked answer was counted as it came
+            return
         request = failure.request
         reason = failure_reason(failure)
-        stats = self.crawler.stats
         stats.inc_value(f"finnews/errors/{reason}")
+        if not request.meta.get(ARTICLE_FLAG):
+            stats.inc_value("finnews/list_errors")  # a source failing, not just one page
         listed = stats.get_value("finnews/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
             stats.set_value("finnews/failures", [*listed, f"{reason} {request.url}"])
@@ -74,10 +85,64 @@ class FinnewsSpider(scrapy.Spider):
         return getattr(self.crawler, "finnews_seen_store", None)
 
     def article_request(self, response: scrapy.http.Response, url: str, **cb_kwargs: Any) -> scrapy.Request:
-        """A request for an article page, flagged so that pages already indexed are not fetched."""
-        return response.follow(
-            url, callback=self.parse_article, errback=self.on_error, cb_kwargs=cb_kwargs, meta={ARTICLE_FLAG: True}
-        )
+        """A request for an article page, flagged so that pages already indexed are not fetched; it
+        belongs to the source of the list that links it."""
+        meta = {ARTICLE_FLAG: True, SOURCE_META: response.meta.get(SOURCE_META)}
+        return response.follow(url, callback=self.parse_article, errback=self.on_error, cb_kwargs=cb_kwargs, meta=meta)
+
+    # --- blocking: what only the spider can tell -------------------------------------------------
+
+    @property
+    def blocking(self) -> BlockTracker | None:
+        return getattr(self.crawler, "finnews_blocking", None)
+
+    def answered(self, response: scrapy.http.Response) -> None:
+        """A good answer (a list read, an article parsed): ends the source's run of refusals."""
+        tracker = self.blocking
+        if tracker is None:
+            self.crawler.stats.inc_value("finnews/ok_answers")
+            return
+        tracker.good(source_of(response.request), domain_of(response.request))
+
+    def refused(self, response: scrapy.http.Response, reason: str) -> Iterator[scrapy.Request]:
+        """A blocked answer the downloader could not see (it looked fine): count it, back off, and
+        try the request again unless its tries are used up or its source is stopped."""
+        tracker = self.blocking
+        if tracker is None:
+            self.crawler.stats.inc_value(f"finnews/errors/blocked/{reason}")
+            return
+        request = response.request
+        if tracker.blocked(source_of(request), domain_of(request), reason, request.url):
+            return
+        again = tracker.retry(request)
+        if again is not None:
+            yield again
+        else:
+            self.crawler.stats.inc_value("finnews/blocking/given_up")
+
+    def list_key(self, response: scrapy.http.Response, name: str) -> str:
+        """The identity of a list across crawls: spider, list and host."""
+        return f"{self.name} {name} {domain_of(response.request)}"
+
+    def emptied(self, key: str) -> bool:
+        """True when the list answered empty but had items on an earlier crawl: a blocked answer."""
+        tracker = self.blocking
+        return bool(tracker and tracker.memory and tracker.memory.had_items(key))
+
+    def remember_items(self, key: str) -> None:
+        tracker = self.blocking
+        if tracker and tracker.memory:
+            tracker.memory.note_items(key)
+
+    def not_an_article(self, response: scrapy.http.Response, error: Exception) -> Iterator[scrapy.Request]:
+        """An article link that answered something else. One is a bad page; a run of them from one
+        source is the site serving something else to us (blocked: ``not_articles``)."""
+        tracker = self.blocking
+        if tracker is not None and tracker.non_article(source_of(response.request), domain_of(response.request)):
+            yield from self.refused(response, "not_articles")
+            return
+        self.crawler.stats.inc_value("finnews/errors/not_an_article")
+        self.logger.warning("Not an article page %s: %s", response.url, error)
 
     def all_seen(self, urls: list[str]) -> bool:
         """True when every URL is already indexed: list paging can stop here."""

@@ -17,6 +17,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.selector import Selector
 
+from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.spiders.base import FinnewsSpider
 from tagging.chinaorg import parse_article_page
@@ -98,13 +99,16 @@ class ChinaOrgSpider(FinnewsSpider):
     def _max_pages(self) -> int:
         return self.max_pages_arg or self.settings.getint("CHINAORG_MAX_PAGES")
 
-    def _list_request(self, url: str, page: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, cb_kwargs={"page": page})
+    def _list_request(self, url: str, page: int, source: str) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_list, errback=self.on_error, cb_kwargs={"page": page}, meta={SOURCE_META: source}
+        )
 
     def list_requests(self) -> Iterator[scrapy.Request]:
         for url in self.settings.getlist("CHINAORG_START_URLS"):
             if url.strip():
-                yield self._list_request(url.strip(), 1)
+                # The source is the start URL: a column or channel, with the articles it lists.
+                yield self._list_request(url.strip(), 1, f"list:{url.strip()}")
 
     def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
@@ -113,34 +117,46 @@ class ChinaOrgSpider(FinnewsSpider):
             listing = parse_list_page(_decoded(response))
         except ValueError as error:
             stats.inc_value("finnews/errors/bad_list_page")
+            stats.inc_value("finnews/list_errors")
             self.logger.error("Bad list page %s: %s", response.url, error)
             return
-        article_urls = []
-        for entry in listing.entries:
-            url = response.urljoin(entry.href)
-            if is_article_url(url, response.url):
-                article_urls.append(url)
-                yield self.article_request(response, url, listed_at=entry.listed_at)
+        article_urls = [
+            (url, entry.listed_at)
+            for entry in listing.entries
+            if is_article_url(url := response.urljoin(entry.href), response.url)
+        ]
+        key = self.list_key(response, str(response.meta.get(SOURCE_META) or response.url))
+        if page == 1 and not article_urls and self.emptied(key):
+            # The column had articles on an earlier crawl and now lists none: refused, not ended.
+            yield from self.refused(response, "empty_list")
+            return
+        if page == 1 and article_urls:
+            self.remember_items(key)
+        self.answered(response)
+        for url, listed_at in article_urls:
+            yield self.article_request(response, url, listed_at=listed_at)
         if not article_urls:
             self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
-        if self.all_seen(article_urls):
+        if self.all_seen([url for url, _ in article_urls]):
             # Lists are newest first: a page of articles already indexed means the rest were crawled before.
             stats.inc_value("finnews/list_pages_fully_seen")
             self.logger.info("Every article on %s is already indexed: not paging further", response.url)
             return
         if listing.next_href and page < self._max_pages():
-            yield self._list_request(response.urljoin(listing.next_href), page + 1)
+            yield self._list_request(response.urljoin(listing.next_href), page + 1, response.meta.get(SOURCE_META))
 
-    def parse_article(self, response: Response, listed_at: datetime | None = None) -> Iterator[ArticleItem]:
+    def parse_article(
+        self, response: Response, listed_at: datetime | None = None
+    ) -> Iterator[ArticleItem | scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("finnews/article_pages")
         try:
             raw = parse_article_page(_decoded(response), response.url)
         except NotAnArticleError as error:
-            stats.inc_value("finnews/errors/not_an_article")
-            self.logger.warning("Not an article page %s: %s", response.url, error)
+            yield from self.not_an_article(response, error)
             return
+        self.answered(response)
         # Some older pages show no publish time where the parser looks; the list shows one.
         raw.published_at = raw.published_at or listed_at
         yield ArticleItem(raw=raw, fetched_url=response.url)

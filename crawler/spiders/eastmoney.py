@@ -21,6 +21,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.spiders.base import FinnewsSpider
 from tagging.dates import SHANGHAI, parse_datetime
@@ -100,6 +101,12 @@ def parse_list_page(html: str) -> list[dict[str, Any]]:
     return [e for e in entries if e["url"]]
 
 
+def list_page_name(url: str) -> str:
+    """``…/a/cywjh.html`` → ``cywjh``: the list an HTML list page belongs to."""
+    match = _LIST_PAGE_RE.match(url.split("?")[0])
+    return match.group("stem").rsplit("/", 1)[-1] if match else url
+
+
 def next_list_page(url: str) -> str | None:
     """``…/a/cywjh.html`` → ``…/a/cywjh_2.html`` → ``…/a/cywjh_3.html``."""
     match = _LIST_PAGE_RE.match(url.split("?")[0])
@@ -145,13 +152,14 @@ class EastmoneySpider(FinnewsSpider):
     def _max_pages(self) -> int:
         return int(self.max_pages_arg or self.settings.getint("EASTMONEY_MAX_PAGES"))
 
-    def _api_request(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+    def _api_request(self, url: str, callback: Any, source: str, **cb_kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
             headers={"Referer": self.settings.get("EASTMONEY_REFERER")},
             cb_kwargs=cb_kwargs,
+            meta={SOURCE_META: source},
             dont_filter=True,  # req_trace differs per call; a list page is identified by its position
         )
 
@@ -169,7 +177,7 @@ class EastmoneySpider(FinnewsSpider):
             "types": "1,20",
         }
         url = f"{self.settings.get('EASTMONEY_LIST_API')}?{urlencode(params)}"
-        return self._api_request(url, self.parse_list, column=column, page=page)
+        return self._api_request(url, self.parse_list, f"columns:{column}", column=column, page=page)
 
     def fast_request(self, column: str, sort_end: str, page: int) -> scrapy.Request:
         params = {
@@ -181,7 +189,7 @@ class EastmoneySpider(FinnewsSpider):
             "req_trace": uuid.uuid4().hex,
         }
         url = f"{self.settings.get('EASTMONEY_FAST_API')}?{urlencode(params)}"
-        return self._api_request(url, self.parse_fast, column=column, page=page)
+        return self._api_request(url, self.parse_fast, f"fast:{column}", column=column, page=page)
 
     def list_requests(self) -> Iterator[scrapy.Request]:
         sources = self._sources()
@@ -193,7 +201,13 @@ class EastmoneySpider(FinnewsSpider):
                 yield self.fast_request(str(column), "", 1)
         if "pages" in sources:
             for url in self.settings.getlist("EASTMONEY_LIST_PAGES"):
-                yield scrapy.Request(url, callback=self.parse_list_page, errback=self.on_error, cb_kwargs={"page": 1})
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_list_page,
+                    errback=self.on_error,
+                    cb_kwargs={"page": 1},
+                    meta={SOURCE_META: f"pages:{list_page_name(url)}"},
+                )
 
     def _follow(self, response: Response, entries: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
         """Article requests for a list's entries. Sets ``self._more`` to whether the list should be
@@ -219,7 +233,19 @@ class EastmoneySpider(FinnewsSpider):
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
         self.crawler.stats.inc_value("finnews/errors/bad_list_payload")
+        self.crawler.stats.inc_value("finnews/list_errors")
         self.logger.error("Bad list answer at %s: %s", response.url, error)
+
+    def _list_read(self, response: Response, name: str, page: int, has_items: bool) -> bool:
+        """Note a list answer. False when it is a blocked one: empty where the list had items before
+        (only a first page tells: later pages end empty when the list does)."""
+        key = self.list_key(response, name)
+        if page == 1 and not has_items and self.emptied(key):
+            return False
+        if page == 1 and has_items:
+            self.remember_items(key)
+        self.answered(response)
+        return True
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("finnews/list_pages")
@@ -227,6 +253,9 @@ class EastmoneySpider(FinnewsSpider):
             items = parse_list_payload(response.text)
         except ValueError as error:
             self._bad_list(response, error)
+            return
+        if not self._list_read(response, f"columns:{column}", page, bool(items)):
+            yield from self.refused(response, "empty_list")
             return
         yield from self._follow(response, items)
         if self._more and page < self._max_pages():
@@ -239,6 +268,9 @@ class EastmoneySpider(FinnewsSpider):
         except ValueError as error:
             self._bad_list(response, error)
             return
+        if not self._list_read(response, f"fast:{column}", page, bool(items)):
+            yield from self.refused(response, "empty_list")
+            return
         template = self.settings.get("EASTMONEY_ARTICLE_URL")
         entries = [{**item, "url": template.format(code=item["code"])} for item in items if item.get("code")]
         yield from self._follow(response, entries)
@@ -250,8 +282,13 @@ class EastmoneySpider(FinnewsSpider):
         self.crawler.stats.inc_value("finnews/list_pages")
         now = datetime.now(SHANGHAI)
         entries = parse_list_page(decode_html(response.body, declared=response.encoding))
+        name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
+        if not self._list_read(response, name, page, bool(entries)):
+            yield from self.refused(response, "empty_list")
+            return
         if not entries:
             self.crawler.stats.inc_value("finnews/errors/empty_list_page")
+            self.crawler.stats.inc_value("finnews/list_errors")
             self.logger.warning("No list entries on %s", response.url)
             return
         for entry in entries:
@@ -261,7 +298,11 @@ class EastmoneySpider(FinnewsSpider):
         limit = min(self._max_pages(), self.settings.getint("EASTMONEY_LIST_PAGES_MAX"))
         if self._more and following and page < limit:
             yield response.follow(
-                following, callback=self.parse_list_page, errback=self.on_list_page_error, cb_kwargs={"page": page + 1}
+                following,
+                callback=self.parse_list_page,
+                errback=self.on_list_page_error,
+                cb_kwargs={"page": page + 1},
+                meta={SOURCE_META: response.meta.get(SOURCE_META)},
             )
 
     def on_list_page_error(self, failure: Failure) -> None:
@@ -271,15 +312,15 @@ class EastmoneySpider(FinnewsSpider):
             return
         self.on_error(failure)
 
-    def parse_article(self, response: Response, listed: dict[str, Any]) -> Iterator[ArticleItem]:
+    def parse_article(self, response: Response, listed: dict[str, Any]) -> Iterator[ArticleItem | scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("finnews/article_pages")
         try:
             raw = parse_article_page(decode_html(response.body, declared=response.encoding), response.url)
         except NotAnArticleError as error:
-            stats.inc_value("finnews/errors/not_an_article")
-            self.logger.warning("Not an article page %s: %s", response.url, error)
+            yield from self.not_an_article(response, error)
             return
+        self.answered(response)
         # The list entry knows the title, time and outlet even when a page layout hides them.
         raw.title = raw.title or listed.get("title")
         raw.published_at = raw.published_at or parse_datetime(str(listed.get("showTime") or ""))

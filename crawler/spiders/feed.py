@@ -10,6 +10,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.spiders.base import FinnewsSpider
 from finnews.sites import Feed, load_sites
@@ -49,7 +50,11 @@ class FeedSpider(FinnewsSpider):
     def list_requests(self) -> Iterator[scrapy.Request]:
         for feed in self.feeds():
             yield scrapy.Request(
-                feed.url, callback=self.parse_feed, errback=self.on_error, cb_kwargs={"feed_name": feed.name}
+                feed.url,
+                callback=self.parse_feed,
+                errback=self.on_error,
+                cb_kwargs={"feed_name": feed.name},
+                meta={SOURCE_META: f"feed:{feed.name}"},
             )
 
     def parse_feed(self, response: Response, feed_name: str) -> Iterator[scrapy.Request]:
@@ -62,12 +67,24 @@ class FeedSpider(FinnewsSpider):
                 kind, links = "urlset", feed_links(response.body, feed.type)
         except Exception as error:  # lxml raises several types on garbage; all mean "not a feed"
             self.crawler.stats.inc_value("finnews/errors/bad_feed")
+            self.crawler.stats.inc_value("finnews/list_errors")
             self.logger.error("Not a %s document at %s: %s", feed.type, response.url, error)
             return
+        key = self.list_key(response, f"feed:{feed_name} {response.url}")
+        if not links and self.emptied(key):
+            yield from self.refused(response, "empty_list")  # the feed had entries before
+            return
+        if links:
+            self.remember_items(key)
+        self.answered(response)
         if kind == "sitemapindex":
             for link in links:
                 yield response.follow(
-                    link, callback=self.parse_feed, errback=self.on_error, cb_kwargs={"feed_name": feed_name}
+                    link,
+                    callback=self.parse_feed,
+                    errback=self.on_error,
+                    cb_kwargs={"feed_name": feed_name},
+                    meta={SOURCE_META: response.meta.get(SOURCE_META)},
                 )
             return
         urls = [response.urljoin(link) for link in links if not feed.allow or feed.allow.search(link)]
@@ -77,14 +94,14 @@ class FeedSpider(FinnewsSpider):
         for url in urls:
             yield self.article_request(response, url, feed_name=feed_name)
 
-    def parse_article(self, response: Response, feed_name: str) -> Iterator[ArticleItem]:
+    def parse_article(self, response: Response, feed_name: str) -> Iterator[ArticleItem | scrapy.Request]:
         feed = load_sites().feed(feed_name)
         self.crawler.stats.inc_value("finnews/article_pages")
         html = decode_html(response.body, declared=response.encoding)
         try:
             raw = parse_with_selectors(html, response.url, feed.selectors, source=feed.name)
         except NotAnArticleError as error:
-            self.crawler.stats.inc_value("finnews/errors/not_an_article")
-            self.logger.warning("Not an article page %s: %s", response.url, error)
+            yield from self.not_an_article(response, error)
             return
+        self.answered(response)
         yield ArticleItem(raw=raw, fetched_url=response.url)
