@@ -18,6 +18,7 @@ company cues (股份, 公司, 股价, 涨停, a code, a list of other companies)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -69,6 +70,8 @@ _US_CODE_RE = re.compile(
     r"(?P<ex>NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所)\s*[:：]\s*(?P<t>[A-Z]{1,5}(?:\.[A-Z])?)\b"
     r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?\.\s?(?:US|O|N)(?![A-Za-z])"
 )
+# Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
+_CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{0,4}[\s（(:：]*")
 _BK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])BK(?P<c>\d{4})(?!\d)")
 _US_EXCHANGES = {
     "NASDAQ": "105",
@@ -84,6 +87,8 @@ _US_EXCHANGES["AMEX"] = "107"
 # into their parts, so they need no word-boundary check.
 _FULL_NAME_LENGTH = 6
 _WINDOW = 8
+# A word jieba's dictionary counts this often is an everyday word (棕榈 154, 太平洋 2721; 万科 75).
+_EVERYDAY_FREQUENCY = 100
 
 
 @dataclass
@@ -101,7 +106,9 @@ class _Found:
 class Linker:
     """The automaton over every name, built once per process (:func:`linker`)."""
 
-    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, blockers: set[str]) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, lexicon: Lexicon, blockers: set[str], everyday: frozenset[str] = frozenset()
+    ) -> None:
         self.kb = kb
         self.lexicon = lexicon
         self.board_words = lexicon.text_board_words()
@@ -115,6 +122,7 @@ class Linker:
             automaton.add_word(key, key)
         automaton.make_automaton()
         self.automaton = automaton
+        self.everyday = everyday
 
     def link(
         self,
@@ -142,6 +150,8 @@ class Linker:
                 continue
             if starts is not None and len(key) < _FULL_NAME_LENGTH and (start not in starts or end not in ends):
                 continue
+            if _cuts_latin_word(scan, start, end):
+                continue  # 5G inside 6.35GW, AI inside OpenAI
             item = self._candidate(scan, key, start, end, day, market, media_name)
             if item is not None:
                 found.append(item)
@@ -168,7 +178,7 @@ class Linker:
         outlet = _OUTLET_AFTER_RE.match(scan, end) or _OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
-            item.needs_company_cue = key in self.kb.needs_context
+            item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
         board = self.board_words.get(key)
         if board is not None:
             code, cued = board
@@ -179,10 +189,15 @@ class Linker:
         company = _company_cue(scan, start, end)
         sector = bool(_SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
-            # A name that is both (新能源, 机器人, 太阳能): the context decides, and without one neither.
+            # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without
+            # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither).
             if company and not sector:
                 item.chosen = "stock"
-            elif sector or not item.needs_sector_cue:
+            elif sector:
+                item.chosen = "board"
+            elif not item.needs_company_cue:
+                item.chosen = "stock"
+            elif not item.needs_sector_cue:
                 item.chosen = "board"
         elif item.stock:
             if not item.needs_company_cue or company:
@@ -228,16 +243,24 @@ class Linker:
         return sorted(found, key=lambda item: item[0])
 
     def _confirm_by_codes(self, scan: str, found: list[_Found], codes: list[tuple[int, int, Security]]) -> None:
-        """A code right after a name (长城汽车(601633.SH)) says which company the name is."""
+        """A code right after a name (长城汽车(601633.SH)) says which company the name is; so does a
+        code after a longer name that begins with a known one (新东方在线(01797.HK) is not 新东方).
+        Every other mention of a company whose listing a code gave takes that listing too."""
         by_start = {start: security for start, _end, security in codes}
         for item in found:
-            for gap in range(0, 4):
+            for gap in range(0, 8):
                 security = by_start.get(item.end + gap)
-                if security is not None and re.fullmatch(r"[\s（(:：]*", scan[item.end : item.end + gap]):
+                if security is not None and _CODE_GAP_RE.fullmatch(scan, item.end, item.end + gap):
                     if security.kind == "stock":
                         how = item.stock[1] if item.stock else HOW_NAME
                         item.stock, item.chosen = (security.secid, how), "stock"
                     break
+        pinned = {self.kb.securities[s.secid][1]: s.secid for _a, _b, s in codes if s.secid in self.kb.securities}
+        for item in found:
+            if item.stock and item.stock[0] in self.kb.securities:
+                display = self.kb.securities[item.stock[0]][1]
+                if pinned.get(display, item.stock[0]) != item.stock[0]:
+                    item.stock = (pinned[display], item.stock[1])
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
         """A name waiting for context is a company (or a sector) when it stands in a list next to
@@ -268,6 +291,51 @@ class Linker:
         return _mention(security, text, start, end, HOW_CODE)
 
 
+def _cuts_latin_word(scan: str, start: int, end: int) -> bool:
+    """A Latin or digit name that is only part of a longer Latin word or number."""
+    before = scan[start - 1] if start else ""
+    after = scan[end] if end < len(scan) else ""
+    return (scan[start].isascii() and before.isascii() and (before.isalnum() or before == ".")) or (
+        scan[end - 1].isascii() and after.isascii() and after.isalnum()
+    )
+
+
+_COMPANY_NAME_END_RE = re.compile(
+    r"(?:银行|证券|保险|股份|集团|控股|科技|电子|电器|药业|医药|制药|汽车|电气|重工|能源|实业|发展|航空|传媒|地产|置业|"
+    r"电力|化工|钢铁|矿业|水泥|机械|食品|酒业|信托|期货|投资|国际|环境|新材|生物|智能|网络|通信|技术|物流|建设|高科|动力)$"
+)
+
+
+# A country or region first makes a US name a proper name (美国银行, 英国石油), not a description.
+_PLACE_PREFIX_RE = re.compile(
+    r"(?:美国|英国|巴西|韩国|荷兰|以色列|瑞士|德国|法国|日本|加拿大|墨西哥|智利|阿根廷|印尼|挪威|西班牙|意大利|土耳其|"
+    r"夏威夷|太平洋|大西洋|西南|东北|南方|西方|北方|德意志|联合|第一)"
+)
+
+
+def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[str]:
+    """Company names that are also common words of the language (``frequency``: jieba's
+    dictionary count before company names were added), so that only context makes them a company:
+    棕榈 (palm oil futures), 太平洋. Names ending like a company name (中国银行) and reviewed aliases
+    are not; nor US names from two common words (信息服务 is no company in a text)."""
+    found = set()
+    for name, entries in kb.names.items():
+        if len(name) > _FULL_NAME_LENGTH or any(e.how == HOW_ALIAS for e in entries):
+            continue
+        common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name)
+        us_compound = (
+            not _PLACE_PREFIX_RE.match(name)
+            and all(kb.securities[e.secid][0].exchange == "US" for e in entries)
+            and any(
+                frequency(name[:i]) >= _EVERYDAY_FREQUENCY and frequency(name[i:]) >= _EVERYDAY_FREQUENCY
+                for i in range(2, len(name) - 1)
+            )
+        )
+        if common or us_compound:
+            found.add(name)
+    return found
+
+
 def _company_cue(scan: str, start: int, end: int) -> bool:
     return bool(_COMPANY_AFTER_RE.match(scan, end) or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start))
 
@@ -279,5 +347,7 @@ def _mention(security: Security, text: str, start: int, end: int, how: str) -> M
 @lru_cache(maxsize=1)
 def linker() -> Linker:
     """The process's linker over the knowledge base and the board vocabulary of ``configs/``."""
+    from tagging.segment import everyday_words
+
     lexicon = load_lexicon()
-    return Linker(load_knowledge_base(), lexicon, lexicon.not_mentions)
+    return Linker(load_knowledge_base(), lexicon, lexicon.not_mentions, everyday_words())

@@ -30,6 +30,7 @@ Token = tuple[str, int, int]  # (word, start, end)
 
 _lock = threading.Lock()
 _tokenizer: jieba_fast_dat.Tokenizer | None = None
+_everyday: frozenset[str] = frozenset()
 _idf: tuple[dict[str, float], float, frozenset[str]] | None = None
 _NOISE_RE = re.compile(r"^[\W\d_]+$")  # punctuation, numbers: never keywords or index terms
 
@@ -37,6 +38,7 @@ _NOISE_RE = re.compile(r"^[\W\d_]+$")  # punctuation, numbers: never keywords or
 def _build() -> jieba_fast_dat.Tokenizer:
     from tagging.knowledge import load_knowledge_base
     from tagging.lexicon import load_lexicon
+    from tagging.linker import everyday_names
     from tagging.topics import load_taxonomy
 
     tokenizer = jieba_fast_dat.Tokenizer()
@@ -47,11 +49,20 @@ def _build() -> jieba_fast_dat.Tokenizer:
     words: set[str] = set(lexicon.board_by_name) | set(lexicon.sector_words) | set(lexicon.stock_by_name)
     # Short names of the knowledge base stay whole too (full names need not: the linker does not
     # check word boundaries inside them).
-    words.update(name for name in load_knowledge_base().names if len(name) <= 6)
+    kb = load_knowledge_base()
+    words.update(name for name in kb.names if len(name) <= 6)
     for topic in load_taxonomy().topics:
         words.update(topic.keywords)
+    global _everyday
+    _everyday = frozenset(everyday_names(kb, tokenizer.get_freq))  # before names become words
     add_words(tokenizer, words)
     return tokenizer
+
+
+def everyday_words() -> frozenset[str]:
+    """The company names that are common words of jieba's dictionary (see ``linker.everyday_names``)."""
+    tokenizer()
+    return _everyday
 
 
 def add_words(tokenizer: jieba_fast_dat.Tokenizer, words: Iterable[str]) -> None:
