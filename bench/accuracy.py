@@ -9,13 +9,19 @@ For each article it checks, against references computed independently of finnews
   * plain-text tagging: ``--plain`` boards vs the markup boards (recall, precision), listing every
     extra tag with its context so each can be judged (the markup misses true mentions).
 
-Run: ``.venv/bin/python bench/accuracy.py [PATH ...]``
+And, on the hand-labelled development set of texts without markup (``bench/devset/plain.yaml``,
+labelling rules at its top), the plain-text entity linker: precision and recall for stocks and for
+boards over (text, secid) pairs, every miss and every extra listed with its context.
+
+Run: ``.venv/bin/python bench/accuracy.py [PATH ...]`` (markup corpus) and
+``.venv/bin/python bench/accuracy.py --devset [bench/devset/plain.yaml]`` (plain-text linking)
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import lxml.html
@@ -24,6 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tagging.dates import SHANGHAI  # noqa: E402
 from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
 from tagging.markup import BOILERPLATE_LINE_PATTERNS  # noqa: E402
 from tagging.securities import from_data_code, from_element_id  # noqa: E402
@@ -145,5 +152,47 @@ def main(paths: list[str]) -> int:
     return 0
 
 
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else 1.0
+
+
+def devset(path: Path) -> int:
+    """Precision and recall of plain-text stocks and boards on the labelled development set."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    counts = {kind: [0, 0, 0] for kind in ("stock", "board")}  # true positives, extras, misses
+    lines: list[str] = []
+    for entry in entries:
+        source = (path.parent / entry["file"]).read_text(encoding="utf-8", errors="replace")
+        raw = parse_document(source, None)
+        if entry.get("date") and raw.published_at is None:
+            raw.published_at = datetime.fromisoformat(str(entry["date"])).replace(tzinfo=SHANGHAI)
+        article = extract_article(raw, plain=True)
+        found = {"stock": {s["secid"] for s in article.stocks}, "board": {b["secid"] for b in article.boards}}
+        expected = {
+            "stock": {str(s["secid"]) for s in entry.get("stocks") or []},
+            "board": {str(b["secid"]) for b in entry.get("boards") or []},
+        }
+        for kind in ("stock", "board"):
+            counts[kind][0] += len(found[kind] & expected[kind])
+            counts[kind][1] += len(found[kind] - expected[kind])
+            counts[kind][2] += len(expected[kind] - found[kind])
+            for secid in sorted(found[kind] - expected[kind]):
+                mention = next(m for m in article.mentions if m["secid"] == secid)
+                text = article.title if mention["where"] == "title" else article.text
+                where = context(text, mention["start"], mention["end"]) if mention["start"] is not None else ""
+                lines.append(f"  EXTRA {entry['id']} {kind} {secid} {mention['how']} {where}")
+            for secid in sorted(expected[kind] - found[kind]):
+                label = next(x for x in entry.get(f"{kind}s") or [] if str(x["secid"]) == secid)
+                lines.append(f"  MISS  {entry['id']} {kind} {secid} {label.get('name', '')} as {label.get('as', '')}")
+    print(f"plain-text development set: {len(entries)} texts ({path})")
+    for kind, (tp, fp, fn) in counts.items():
+        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        print(f"{kind}s: precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    print("\n".join(lines))
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--devset"]:
+        sys.exit(devset(Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent / "devset" / "plain.yaml"))
     sys.exit(main(sys.argv[1:]))
