@@ -202,7 +202,9 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
         start = last_former_end.get(code)
         begins = date.fromordinal(start.toordinal() + 1) if start else None
         for variant in {name, strip_status(name), _SHARE_CLASS_RE.sub("", strip_status(name))}:
-            kb.add_name(variant, NameEntry(security.secid, HOW_NAME, begins, None, RANK_CURRENT, MARKET_A))
+            # *ST动力 is also 动力 in news, but a two-character rest is too often a plain word.
+            if variant == name or len(variant) >= 3:
+                kb.add_name(variant, NameEntry(security.secid, HOW_NAME, begins, None, RANK_CURRENT, MARKET_A))
     for line, row in former_rows:
         security = _a_share(kb, row["code"], normalise_name(row["former_name"]))
         start = _date(row.get("valid_from", ""), former_path, line)

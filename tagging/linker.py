@@ -71,7 +71,7 @@ _US_CODE_RE = re.compile(
     r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?\.\s?(?:US|O|N)(?![A-Za-z])"
 )
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
-_CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{0,4}[\s（(:：]*")
+_CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
 _BK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])BK(?P<c>\d{4})(?!\d)")
 _US_EXCHANGES = {
     "NASDAQ": "105",
@@ -251,7 +251,10 @@ class Linker:
             for gap in range(0, 8):
                 security = by_start.get(item.end + gap)
                 if security is not None and _CODE_GAP_RE.fullmatch(scan, item.end, item.end + gap):
-                    if security.kind == "stock":
+                    # A code after a longer name confirms only a name that is a company's (证券代码 is not).
+                    if security.kind == "stock" and (
+                        item.stock or not scan[item.end : item.end + gap].strip("（(: ：")
+                    ):
                         how = item.stock[1] if item.stock else HOW_NAME
                         item.stock, item.chosen = (security.secid, how), "stock"
                     break
@@ -322,7 +325,8 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
     for name, entries in kb.names.items():
         if len(name) > _FULL_NAME_LENGTH or any(e.how == HOW_ALIAS for e in entries):
             continue
-        common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name)
+        # A name ending like a company (中国银行) is one, unless the ending is all there is (动力).
+        common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name, 2)
         us_compound = (
             not _PLACE_PREFIX_RE.match(name)
             and all(kb.securities[e.secid][0].exchange == "US" for e in entries)
