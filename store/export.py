@@ -72,17 +72,18 @@ FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
 # CSV columns, in order; nested tags are flattened as "code:name" pairs joined by ";".
 CSV_COLUMNS = (
     "id", "url", "source", "title", "published_at", "media", "author", "digest", "boards", "stocks", "topics",
-    "keywords", "category", "tags", "dup_of", "crawled_at", "updated_at", "text",
+    "keywords", "category", "tags", "dup_of", "crawled_at", "updated_at", "instruments", "body_source", "text",
 )  # fmt: skip
 
 
 def flatten_for_csv(article: dict[str, Any]) -> dict[str, Any]:
     """One CSV row: boards ``BK1061:数字经济;…``, stocks ``1.603888:新华网;…``, topics ``id:name;…``,
-    keywords and tags joined by ``;``."""
+    instruments ``0.395022:index:企业债;…``, keywords and tags joined by ``;``."""
     row = {column: article.get(column) for column in CSV_COLUMNS}
     row["boards"] = ";".join(f"{b['code']}:{b['name']}" for b in article.get("boards") or [])
     row["stocks"] = ";".join(f"{s['secid']}:{s['name']}" for s in article.get("stocks") or [])
     row["topics"] = ";".join(f"{t['id']}:{t['name']}" for t in article.get("topics") or [])
+    row["instruments"] = ";".join(f"{i['secid']}:{i['kind']}:{i['name']}" for i in article.get("instruments") or [])
     row["keywords"] = ";".join(article.get("keywords") or [])
     row["tags"] = ";".join(article.get("tags") or [])
     return row
@@ -101,6 +102,7 @@ def _parquet_schema() -> Any:
             ("topics", pa.list_(pa.struct([("id", pa.string()), ("name", pa.string()), ("name_en", pa.string())]))),
             ("keywords", pa.list_(pa.string())), ("category", pa.string()), ("tags", pa.list_(pa.string())),
             ("dup_of", pa.string()), ("crawled_at", pa.string()), ("updated_at", pa.string()),
+            ("instruments", pa.list_(pa.struct([*security, ("kind", pa.string())]))), ("body_source", pa.string()),
         ]
     )  # fmt: skip
 

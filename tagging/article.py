@@ -25,6 +25,11 @@ class RawArticle:
     # The parsed body element when a page parser already has it: cleaning walks it instead of
     # parsing body_html a second time. Not data: left out of comparisons and representations.
     body_tree: Any = field(default=None, repr=False, compare=False)
+    # Which path of the body decision found the body (tagging.body): layout:eastmoney, layout:chinaorg,
+    # fragment, generic, escaped+…, jekyll, text.
+    body_source: str | None = None
+    # Only the lines of the body that the main-content extractor kept (generic path); None keeps all.
+    kept_text: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -46,3 +51,6 @@ class Article:
     mentions: list[dict[str, Any]]
     category: str | None = None
     tags: list[str] = field(default_factory=list)
+    # Indexes and funds the markup names (old stock_ ids mark them too): never stocks.
+    instruments: list[dict[str, Any]] = field(default_factory=list)
+    body_source: str | None = None  # how the body was found (see RawArticle.body_source)

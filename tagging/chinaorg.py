@@ -62,6 +62,7 @@ _BODY_XPATHS = (
     '//div[@class="artCon"]',
     '//*[@id="c_body"]',
 )
+_OWN_BODY_XPATHS = _BODY_XPATHS[:3]
 _TITLE_XPATHS = (
     '//div[@class="wrap c top"]/h1',
     "//h1[contains(@class, 'toph1')]",
@@ -79,10 +80,24 @@ def _text(node: etree._Element | None) -> str:
     return re.sub(r"\s+", " ", node.text_content()).strip() if node is not None else ""
 
 
+def body_element(tree: etree._Element) -> etree._Element | None:
+    """The article body of a china.com.cn / china.org.cn page in any of its templates, or ``None``."""
+    return next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
+
+
+def has_own_body(tree: etree._Element) -> bool:
+    """A body element only this site's templates use (``#content`` and the like are everybody's)."""
+    return any(tree.xpath(xp) for xp in _OWN_BODY_XPATHS)
+
+
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     """Parse a china.com.cn / china.org.cn article page. Raises :class:`NotAnArticleError` without a body."""
-    tree = parse_page(html)
-    body = next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
+    return parse_article_tree(parse_page(html), url)
+
+
+def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
+    """An already parsed china.com.cn / china.org.cn page. Raises :class:`NotAnArticleError` without a body."""
+    body = body_element(tree)
     if body is None:
         raise NotAnArticleError("no article body (#fontzoom, #articleBody, #artbody …)")
     for node in body.xpath(_REMOVED_XPATH):
@@ -116,4 +131,5 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
         digest=description[0].strip() if description and description[0].strip() else None,
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
+        body_source="layout:chinaorg",
     )

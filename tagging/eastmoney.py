@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import date_from_article_code, parse_datetime
-from tagging.markup import sanitize_html
+from tagging.markup import parse_document_tree
 from tagging.urls import eastmoney_article_code
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
@@ -96,20 +95,38 @@ def canonical_link(tree: etree._Element) -> str | None:
 
 
 def parse_page(html: str | bytes) -> etree._Element:
-    """A whole page parsed (control characters dropped first); :class:`NotAnArticleError` for an
-    empty or unparseable page."""
+    """A whole page parsed (control characters dropped first, deep nesting kept);
+    :class:`NotAnArticleError` for an empty or unparseable page."""
     if not html or not html.strip():
         raise NotAnArticleError("empty page")
     try:
-        return lxml.html.document_fromstring(sanitize_html(html) if isinstance(html, str) else html)
+        return parse_document_tree(html)
     except (etree.ParserError, ValueError) as error:
         raise NotAnArticleError(f"unparseable HTML: {error}") from error
 
 
+_BODY_XPATHS = ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]')
+_LIST_XPATH = '//*[@id="newsListContent"]'
+
+
+def body_element(tree: etree._Element) -> etree._Element | None:
+    """The article body of an Eastmoney page in any of its layouts, or ``None``."""
+    return _first(tree, _BODY_XPATHS)
+
+
+def is_list_page(tree: etree._Element) -> bool:
+    """An Eastmoney list page (``#newsListContent``): titles of articles, not an article."""
+    return bool(tree.xpath(_LIST_XPATH))
+
+
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     """Parse an Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
-    tree = parse_page(html)
-    body = _first(tree, ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]'))
+    return parse_article_tree(parse_page(html), url)
+
+
+def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
+    """An already parsed Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
+    body = body_element(tree)
     if body is None:
         raise NotAnArticleError("no #ContentBody element")
     items = _info_items(tree)
@@ -139,4 +156,5 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
         digest=_meta(tree, "description"),
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
+        body_source="layout:eastmoney",
     )

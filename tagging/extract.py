@@ -9,16 +9,28 @@ from typing import Any
 
 from bs4.dammit import UnicodeDammit
 
-from tagging import chinaorg, eastmoney
+from tagging import body, chinaorg
 from tagging.article import Article, RawArticle
 from tagging.dates import isoformat
+from tagging.eastmoney import NotAnArticleError
 from tagging.jekyll import is_jekyll_post, parse_jekyll_post
-from tagging.markup import CleanBody, Mention, clean_body, clean_element
+from tagging.markup import CleanBody, Mention, clean_body, clean_element, clean_plain_text
 from tagging.tagger import tag_article
 from tagging.urls import canonical_url
 
-_CHINAORG_HOST_RE = re.compile(r"china\.(?:com\.cn|org\.cn)", re.IGNORECASE)
-_HTML_RE = re.compile(r"<\s*(?:html|body|div|p|span|head)\b", re.IGNORECASE)
+# Markup of any kind: a page, a fragment, a lone link or emphasis, a comment.
+_HTML_RE = re.compile(
+    r"<\s*(?:!doctype|!--|/?\s*(?:html|head|body|div|p|span|a|br|strong|b|em|i|u|font|table|tbody|tr|td|th|"
+    r"img|center|h[1-6]|section|article|ul|ol|li|blockquote|pre|meta|title|script|style)\b)",
+    re.IGNORECASE,
+)
+# A body stored escaped once more: "&lt;p&gt;", "&lt;span id=…".
+_ESCAPED_HTML_RE = re.compile(r"&(?:lt|#60|#x3c);\s*/?\s*(?:p|span|div|a|br|strong|table|img|center|h[1-6])\b", re.I)
+# Not text: a sample of the input with this share of control or undecodable characters (or NUL bytes).
+_SNIFF_CHARS = 65536
+_BINARY_SHARE = 0.1
+_NUL_SHARE = 0.01
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
 class ExtractError(ValueError):
@@ -38,18 +50,24 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 
 def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
-    """The clean text of a raw article and the mentions its markup carries."""
+    """The clean text of a raw article and the mentions its markup carries. A body without text
+    (a post with only its digest) has the digest as its text."""
+    keep_line = body.line_keeper(raw.kept_text) if raw.kept_text else None
     if raw.body_tree is not None:
-        cleaned = clean_element(raw.body_tree)
+        cleaned = clean_element(raw.body_tree, keep_line=keep_line)
         if raw.source == "chinaorg":
             cleaned.text = chinaorg.clean_page_text(cleaned.text)
     elif raw.body_html is not None and _HTML_RE.search(raw.body_html or ""):
         cleaned = clean_body(raw.body_html)
         if raw.source == "chinaorg":
             cleaned.text = chinaorg.clean_page_text(cleaned.text)
+    elif raw.body_text is None and raw.source == "jekyll":
+        cleaned = clean_plain_text(raw.body_html or "")  # a mirrored post whose body is text
     else:
         text = raw.body_text if raw.body_text is not None else (raw.body_html or "")
         cleaned = CleanBody(text=chinaorg.clean_page_text(text))
+    if not cleaned.text and raw.digest:
+        cleaned.text = clean_plain_text(raw.digest).text
     if plain:
         cleaned.mentions = []
     return cleaned
@@ -64,13 +82,31 @@ def mention_record(mention: Mention) -> dict[str, Any]:
         "end": mention.end,
         "where": mention.where,
         "source": mention.source,
+        "how": mention.how,
     }
+
+
+def instruments_of(mentions: list[Mention]) -> list[dict[str, Any]]:
+    """The indexes and funds the markup names, once each in order of first mention: not stocks."""
+    found: dict[str, dict[str, Any]] = {}
+    for mention in mentions:
+        security = mention.security
+        if security.kind in ("index", "fund"):
+            found.setdefault(
+                security.secid,
+                {"secid": security.secid, "code": security.code, "kind": security.kind, "name": mention.text},
+            )
+    return list(found.values())
 
 
 def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> Article:
     """Tag a cleaned article and assemble the record."""
     media = raw.media or cleaned.media
-    tags = tag_article(cleaned.text, cleaned.mentions, title=raw.title, media=media, plain=plain)
+    # The tagger takes boards and stocks from the markup; indexes and funds are listed apart.
+    tags = tag_article(
+        cleaned.text, cleaned.mentions, title=raw.title, media=media, plain=plain, published_at=raw.published_at
+    )
+    instruments = [] if plain else instruments_of(cleaned.mentions)
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,
@@ -87,6 +123,8 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
         mentions=[mention_record(m) for m in tags.mentions],
         category=raw.category,
         tags=raw.tags,
+        instruments=instruments,
+        body_source=raw.body_source,
     )
 
 
@@ -94,22 +132,33 @@ def extract_article(raw: RawArticle, plain: bool = False) -> Article:
     return build_article(raw, clean_raw(raw, plain=plain), plain=plain)
 
 
-def parse_document(text: str, url: str | None = None) -> RawArticle:
-    """Recognise the input form: a Jekyll post, an Eastmoney page, a China.org page, or plain text."""
+def not_text_reason(text: str) -> str | None:
+    """Why an input holds no article text (empty, binary), or ``None``."""
     if not text or not text.strip():
-        raise ExtractError("empty input")
+        return "empty input"
+    sample = text[:_SNIFF_CHARS]
+    suspicious = len(_CONTROL_RE.findall(sample))
+    if suspicious >= _BINARY_SHARE * len(sample) or sample.count("\x00") >= _NUL_SHARE * len(sample):
+        return "not text: binary data"
+    return None
+
+
+def parse_document(text: str, url: str | None = None) -> RawArticle:
+    """Recognise the input form: a Jekyll post, HTML of any form (see :mod:`tagging.body`), or plain
+    text. Raises :class:`ExtractError` only for inputs that hold no article text."""
+    reason = not_text_reason(text)
+    if reason:
+        raise ExtractError(reason)
     if is_jekyll_post(text):
-        return parse_jekyll_post(text)
-    if _HTML_RE.search(text):
-        is_chinaorg = bool(_CHINAORG_HOST_RE.search(url or "")) or (
-            'id="fontzoom"' in text or 'id="articleBody"' in text or 'id="artbody"' in text
-        )
-        parser = chinaorg.parse_article_page if is_chinaorg and 'id="ContentBody"' not in text else None
+        raw = parse_jekyll_post(text)
+        raw.url = raw.url or url
+        return body.settle_fragment(raw)
+    if _HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text):
         try:
-            return (parser or eastmoney.parse_article_page)(text, url or "")
-        except eastmoney.NotAnArticleError as error:
+            return body.decide(text, url)
+        except NotAnArticleError as error:
             raise ExtractError(str(error)) from error
-    return RawArticle(source="text", url=url, body_text=text)
+    return RawArticle(source="text", url=url, body_text=text, body_source="text")
 
 
 def article_record(article: Article) -> dict[str, Any]:

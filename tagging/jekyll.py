@@ -1,5 +1,10 @@
 """Mirrored Eastmoney posts kept as Jekyll markdown: front matter, a ``>`` digest, the article HTML,
-the source URL in angle brackets, then the mirror's back-links."""
+the source URL in angle brackets, then the mirror's back-links.
+
+The mirror wrote its posts in several forms over time, all read here: blank lines before the front
+matter, a date without a time zone (Beijing time), posts with only the digest (as a ``>`` quote or as
+plain text), an empty ``<>`` source line, and posts of its second crawler (``NW…`` file names, the
+outlet's name in pinyin as the category, ``{outlet}新闻`` as the tag, a share link as the source)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,11 @@ import yaml
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
 
-_FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_MATTER_RE = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# The second crawler's posts: the category is the outlet in pinyin, the tag the outlet + 新闻.
+_PINYIN_CATEGORY_RE = re.compile(r"^[a-z]+$")
+_OUTLET_TAG_SUFFIX = "新闻"
+_MIRROR_OWN_CATEGORY = "emnews"
 _SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
 _BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
 _DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
@@ -74,16 +83,19 @@ def parse_jekyll_post(text: str) -> RawArticle:
     digest = " ".join(d for d in digest_lines if d) or None
     title = str(meta.get("title") or "").strip() or None
     categories = _as_list(meta.get("categories") or meta.get("category"))
+    tags = _as_list(meta.get("tags"))
+    category = categories[0] if categories else None
     return RawArticle(
         source="jekyll",
         url=url,
         title=title,
         published_at=parse_datetime(str(meta.get("date") or "")),
-        media=_media_from_digest(digest),
+        media=_media_from_digest(digest) or _media_from_category(category, tags),
         digest=digest,
         body_html="\n".join(body_lines).strip(),
-        category=categories[0] if categories else None,
-        tags=_as_list(meta.get("tags")),
+        category=category,
+        tags=tags,
+        body_source="jekyll",
     )
 
 
@@ -91,3 +103,12 @@ def _media_from_digest(digest: str | None) -> str | None:
     """Eastmoney digests end with the outlet in brackets: "…（新华网）"."""
     match = _DIGEST_SOURCE_RE.search(digest or "")
     return match.group(1).strip() if match else None
+
+
+def _media_from_category(category: str | None, tags: list[str]) -> str | None:
+    """The second crawler's posts name their outlet in the tag (``中国证券报新闻``, category in pinyin)."""
+    if not category or category == _MIRROR_OWN_CATEGORY or not _PINYIN_CATEGORY_RE.match(category):
+        return None
+    if len(tags) == 1 and tags[0].endswith(_OUTLET_TAG_SUFFIX) and len(tags[0]) > len(_OUTLET_TAG_SUFFIX):
+        return tags[0][: -len(_OUTLET_TAG_SUFFIX)]
+    return None

@@ -10,12 +10,21 @@ into the clean text.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
 
-from tagging.securities import Security, from_data_code, from_element_id, from_quote_href
+from tagging.securities import (
+    QUOTE_LINK_RE,
+    Security,
+    from_data_code,
+    from_element_id,
+    from_quote_href,
+    with_kind_of_link,
+)
 
 # Private-use characters mark mention boundaries while the text is normalised; they are removed
 # (and stripped from the input) so they can never collide with article text.
@@ -125,6 +134,8 @@ class Mention:
     end: int | None = None
     where: str = "body"  # "body", "media" (the 文章来源 line) or "title"
     source: str = "markup"  # "markup" or "text"
+    # Why a text mention was given: name, former_name, full_name, alias or code (None for markup).
+    how: str | None = None
 
     @property
     def secid(self) -> str:
@@ -168,99 +179,143 @@ def _is_hidden(element: etree._Element) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
+def _link_of(element: etree._Element) -> str | None:
+    """The link a ticker element carries: its own ``href``, else that of the first link inside it."""
+    href = element.get("href")
+    if href:
+        return href
+    for link in element.iterdescendants("a"):
+        if link.get("href"):
+            return link.get("href")
+    return None
+
+
 def security_of(element: etree._Element) -> Security | None:
-    """The security a ticker element names, from its data-code, its wrapper's id or its link."""
-    candidates = [element.get("data-code")]
+    """The security a ticker element names, from its data-code, its (or its wrapper's) id, or its link.
+
+    Ids name the market (``stock_NASDAQ_AAPL7``, ``stock_013855``); the link then says what kind of
+    thing an old ``stock_`` id marks (``ZS395022.html`` an index, ``fund.eastmoney.com`` a fund)."""
+    security = from_data_code(element.get("data-code"))
+    if security:
+        return security
+    href = _link_of(element)
     parent = element.getparent()
     for node in (element, parent):
         if node is not None:
-            candidates.append(node.get("id"))
-    for value in candidates[:1]:
-        security = from_data_code(value)
-        if security:
-            return security
-    for value in candidates[1:]:
-        security = from_element_id(value)
-        if security:
-            return security
-    return from_quote_href(element.get("href"))
+            security = from_element_id(node.get("id"))
+            if security:
+                return with_kind_of_link(security, href)
+    return from_quote_href(href)
 
 
-def _walk(element: etree._Element, out: _Builder, media_lines: list[_Builder]) -> None:
-    if isinstance(element, etree._Comment):
-        comment = element.text or ""
-        if _STOCK_IMG_START in comment:
-            out.skipping_chart = True
-        elif _STOCK_IMG_END in comment:
-            out.skipping_chart = False
-        out.add(element.tail)
-        return
-    if not isinstance(element.tag, str):  # processing instructions, entities
-        out.add(element.tail)
-        return
-    tag = element.tag.lower()
-    classes = _classes(element)
-    element_id = element.get("id") or ""
-    if (
+def _is_ticker_markup(element: etree._Element, tag: str, classes: set[str]) -> bool:
+    """Ticker classes, or a bare link to a quote page (copies elsewhere strip classes and spans)."""
+    return bool(classes & SECURITY_CLASSES) or (tag == "a" and bool(QUOTE_LINK_RE.search(element.get("href") or "")))
+
+
+def _is_bare_ticker_span(element: etree._Element, tag: str, element_id: str) -> bool:
+    """A ``stock_``/``bk_`` span whose link a copy stripped (``<span id="stock_NASDAQ_INTC7">英特尔</span>``):
+    the span itself is the mention when nothing inside it is ticker markup."""
+    if tag != "span" or not element_id.startswith(_TICKER_ID_PREFIXES) or from_element_id(element_id) is None:
+        return False
+    for inner in element.iterdescendants():
+        if isinstance(inner.tag, str) and _is_ticker_markup(inner, inner.tag.lower(), _classes(inner)):
+            return False
+    return True
+
+
+_TICKER_ID_PREFIXES = ("stock_", "bk_", "Info.")
+# Walk operations: enter an element, enter it as plain text (inside a mention), or leave it.
+_ENTER, _ENTER_PLAIN, _LEAVE = 0, 1, 2
+
+
+def _is_dropped(element: etree._Element, tag: str, classes: set[str], element_id: str) -> bool:
+    return (
         tag in INVISIBLE_TAGS
-        or classes & DROPPED_CLASSES
+        or bool(classes & DROPPED_CLASSES)
         or _is_hidden(element)
         or element_id.startswith(("quote_", "bkquote_"))
-    ):
-        out.add(element.tail)
-        return
-    if MEDIA_CLASS in classes:
-        media = _Builder()
-        _walk_children(element, media, media_lines)
-        media_lines.append(media)
-        out.add(element.tail)
-        return
-
-    security = None
-    if classes & SECURITY_CLASSES or (tag == "a" and "quote.eastmoney.com" in (element.get("href") or "")):
-        security = security_of(element)
-    elif DATA_LINK_CLASS in classes:
-        # Data links are not securities, but one may point at an index quote (创业板指).
-        found = from_quote_href(element.get("href"))
-        security = found if found and found.kind == "index" else None
-
-    is_block = tag in BLOCK_TAGS
-    if is_block:
-        out.block_break()
-    if tag == "br":
-        out.block_break()
-    if tag in CELL_TAGS:
-        out.parts.append(_CELL_SEPARATOR)
-    if security is not None and not out.skipping_chart:
-        out.parts.append(_MENTION_START)
-        out.mentions.append(Mention(security=security, text=""))
-        _walk_children(element, out, media_lines, inside_mention=True)
-        out.parts.append(_MENTION_END)
-    else:
-        _walk_children(element, out, media_lines)
-    if is_block:
-        out.block_break()
-    out.add(element.tail)
+    )
 
 
-def _walk_children(
-    element: etree._Element, out: _Builder, media_lines: list[_Builder], inside_mention: bool = False
-) -> None:
-    out.add(element.text)
-    for child in element:
-        if inside_mention:
+def _walk_tree(root: etree._Element, out: _Builder, media_lines: list[_Builder]) -> None:
+    """Walk the children of ``root`` into ``out``.
+
+    The walk keeps its own stack instead of recursing: pages nested a few thousand elements deep
+    (which the parser keeps with ``huge_tree``) would exceed Python's recursion limit."""
+    out.add(root.text)
+    stack: list[tuple] = [(_ENTER, child, out) for child in reversed(root)]
+    push = stack.append
+    while stack:
+        item = stack.pop()
+        op, element, builder = item[0], item[1], item[2]
+        if op == _LEAVE:
+            if item[3]:  # a mention ends here
+                builder.parts.append(_MENTION_END)
+            if item[4]:  # a block ends here
+                builder.block_break()
+            builder.add(element.tail)
+            continue
+        tag = element.tag
+        if op == _ENTER_PLAIN:
+            if isinstance(tag, str) and tag.lower() not in INVISIBLE_TAGS:
+                builder.add(element.text)
+                push((_LEAVE, element, builder, False, False))
+                for child in reversed(element):
+                    push((_ENTER_PLAIN, child, builder))
+            else:
+                builder.add(element.tail)
+            continue
+        if not isinstance(tag, str):
+            if isinstance(element, etree._Comment):
+                comment = element.text or ""
+                if _STOCK_IMG_START in comment:
+                    builder.skipping_chart = True
+                elif _STOCK_IMG_END in comment:
+                    builder.skipping_chart = False
+            builder.add(element.tail)  # processing instructions, entities, comments
+            continue
+        tag = tag.lower()
+        classes = _classes(element)
+        element_id = element.get("id") or ""
+        if _is_dropped(element, tag, classes, element_id):
+            builder.add(element.tail)
+            continue
+        if MEDIA_CLASS in classes:
+            media = _Builder()
+            media_lines.append(media)
+            media.add(element.text)
+            push((_LEAVE, element, builder, False, False))
+            for child in reversed(element):
+                push((_ENTER, child, media))
+            continue
+
+        security = None
+        if _is_ticker_markup(element, tag, classes) or _is_bare_ticker_span(element, tag, element_id):
+            security = security_of(element)
+        elif DATA_LINK_CLASS in classes:
+            # Data links are not securities, but one may point at an index quote (创业板指).
+            found = from_quote_href(element.get("href"))
+            security = found if found and found.kind == "index" else None
+
+        is_block = tag in BLOCK_TAGS
+        if is_block or tag == "br":
+            builder.block_break()
+        if tag in CELL_TAGS:
+            builder.parts.append(_CELL_SEPARATOR)
+        if security is not None and not builder.skipping_chart:
+            builder.parts.append(_MENTION_START)
+            builder.mentions.append(Mention(security=security, text=""))
+            builder.add(element.text)
             # A mention's inner markup is plain text: never a second mention for the same words.
-            _walk_plain(child, out)
+            push((_LEAVE, element, builder, True, is_block))
+            for child in reversed(element):
+                push((_ENTER_PLAIN, child, builder))
         else:
-            _walk(child, out, media_lines)
-
-
-def _walk_plain(element: etree._Element, out: _Builder) -> None:
-    if isinstance(element.tag, str) and element.tag.lower() not in INVISIBLE_TAGS:
-        out.add(element.text)
-        for child in element:
-            _walk_plain(child, out)
-    out.add(element.tail)
+            builder.add(element.text)
+            push((_LEAVE, element, builder, False, is_block))
+            for child in reversed(element):
+                push((_ENTER, child, builder))
 
 
 _MARKER_SPLIT_RE = re.compile(f"([{_MENTION_START}{_MENTION_END}])")
@@ -268,8 +323,11 @@ _CELL_SPACES_RE = re.compile(f" ?{_CELL_SEPARATOR} ?")
 _BOILERPLATE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE_LINE_PATTERNS))
 
 
-def _normalise(builder: _Builder, drop_boilerplate: bool) -> tuple[str, list[Mention]]:
-    """Join the pieces into lines, drop empty and boilerplate lines, and resolve mention offsets."""
+def _normalise(
+    builder: _Builder, drop_boilerplate: bool, keep_line: Callable[[str], bool] | None = None
+) -> tuple[str, list[Mention]]:
+    """Join the pieces into lines, drop empty and boilerplate lines (and those ``keep_line`` refuses),
+    and resolve mention offsets."""
     lines: list[str] = []
     resolved: list[Mention] = []
     next_mention = 0
@@ -281,7 +339,11 @@ def _normalise(builder: _Builder, drop_boilerplate: bool) -> tuple[str, list[Men
         starts = line.count(_MENTION_START)
         has_markers = starts or _MENTION_END in line
         visible = line.replace(_MENTION_START, "").replace(_MENTION_END, "").strip(_EDGE_SPACE) if has_markers else line
-        if not visible or (drop_boilerplate and _BOILERPLATE_RE.search(visible)):
+        if (
+            not visible
+            or (drop_boilerplate and _BOILERPLATE_RE.search(visible))
+            or (keep_line is not None and not keep_line(visible))
+        ):
             next_mention += starts  # mentions inside a dropped line are dropped with it
             continue
         if lines:
@@ -349,26 +411,100 @@ def sanitize_html(html: str) -> str:
     return _CHAR_REFERENCE_RE.sub(_drop_invalid_reference, html) if "&#" in html else html
 
 
+# libxml2 stops at 256 levels of nesting (2048 with huge_tree) and drops what lies deeper.
+_DEPTH_ERROR = "Excessive depth"
+_BARE_WRAPPER_TAG_RE = re.compile(
+    r"<(/?)(div|section|article|center|blockquote|span|font|b|i|u|em|strong|small|big)\s*/?>", re.IGNORECASE
+)
+_BLOCK_WRAPPERS = frozenset({"div", "section", "article", "center", "blockquote"})
+_ANY_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_KEPT_WHEN_FLAT = frozenset({"p", "br", "a"})
+_parsers = threading.local()
+
+
+def html_parser() -> lxml.html.HTMLParser:
+    """This thread's HTML parser, with ``huge_tree``: deep pages keep their text (up to 2048 levels)."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = lxml.html.HTMLParser(huge_tree=True)
+    return parser
+
+
+def _too_deep(parser: lxml.html.HTMLParser) -> bool:
+    return any(_DEPTH_ERROR in entry.message for entry in parser.error_log)
+
+
+def _unwrap_bare_tag(match: re.Match[str]) -> str:
+    return "<br>" if match.group(2).lower() in _BLOCK_WRAPPERS else ""
+
+
+def _flatten_tag(match: re.Match[str]) -> str:
+    name = match.group(2).lower()
+    if name in _KEPT_WHEN_FLAT:
+        return match.group(0)
+    return "<br>" if name in BLOCK_TAGS else ""
+
+
+def flatten_deep_html(html: str, keep_attributed: bool = True) -> str:
+    """Remove nesting so that the parser keeps every word: first the wrappers without attributes
+    (ticker spans keep their ids), and with ``keep_attributed=False`` every tag but ``p``, ``br``
+    and ``a`` (block tags become line breaks)."""
+    if keep_attributed:
+        return _BARE_WRAPPER_TAG_RE.sub(_unwrap_bare_tag, html)
+    return _ANY_TAG_RE.sub(_flatten_tag, html)
+
+
+def _parse_depth_safe(html: str, parse: Callable[[str, lxml.html.HTMLParser], etree._Element]) -> etree._Element:
+    """Parse; a page deeper than the parser allows is flattened (in two steps) and parsed again."""
+    parser = html_parser()
+    tree = parse(html, parser)
+    for keep_attributed in (True, False):
+        if not _too_deep(parser):
+            break
+        tree = parse(flatten_deep_html(html, keep_attributed), parser)
+    return tree
+
+
+def _parse_document(html: str, parser: lxml.html.HTMLParser) -> etree._Element:
+    return lxml.html.document_fromstring(html, parser=parser)
+
+
+def _parse_fragment(html: str, parser: lxml.html.HTMLParser) -> etree._Element:
+    return lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+
+
+def parse_document_tree(html: str | bytes) -> etree._Element:
+    """A whole page parsed depth-safely (control characters dropped first). Raises
+    :class:`lxml.etree.ParserError` for a document with nothing in it."""
+    if isinstance(html, bytes):
+        return lxml.html.document_fromstring(html, parser=html_parser())
+    return _parse_depth_safe(sanitize_html(html), _parse_document)
+
+
 def parse_fragment(html: str) -> etree._Element:
     """Parse an HTML fragment (or page) into an element whose children are the fragment's nodes.
 
     Broken HTML is repaired by libxml2; characters it refuses (control characters, also when
-    written as ``&#1;``) are dropped first, so malformed input never raises."""
+    written as ``&#1;``) are dropped first, so malformed input never raises. Deeply nested HTML
+    keeps its text (``huge_tree``, then flattening)."""
     html = sanitize_html(html)
     if not html.strip():
         return lxml.html.fragment_fromstring("<div></div>")
     try:
-        return lxml.html.fragment_fromstring(html, create_parent="div")
+        return _parse_depth_safe(html, _parse_fragment)
     except (etree.ParserError, ValueError):
         return lxml.html.fragment_fromstring("<div></div>")
 
 
-def clean_element(body: etree._Element, drop_boilerplate: bool = True) -> CleanBody:
-    """Clean an already parsed body element (e.g. ``#ContentBody`` of a page)."""
+def clean_element(
+    body: etree._Element, drop_boilerplate: bool = True, keep_line: Callable[[str], bool] | None = None
+) -> CleanBody:
+    """Clean an already parsed body element (e.g. ``#ContentBody`` of a page). ``keep_line`` may refuse
+    lines of the clean text (the generic path keeps only what the main-content extractor kept)."""
     builder = _Builder()
     media_lines: list[_Builder] = []
-    _walk_children(body, builder, media_lines)
-    text, mentions = _normalise(builder, drop_boilerplate)
+    _walk_tree(body, builder, media_lines)
+    text, mentions = _normalise(builder, drop_boilerplate, keep_line)
 
     media = None
     for media_builder in media_lines:
@@ -394,3 +530,22 @@ def clean_element(body: etree._Element, drop_boilerplate: bool = True) -> CleanB
 def clean_body(html: str, drop_boilerplate: bool = True) -> CleanBody:
     """Clean an article body given as HTML. Never raises on malformed HTML."""
     return clean_element(parse_fragment(html), drop_boilerplate=drop_boilerplate)
+
+
+def clean_plain_text(text: str) -> CleanBody:
+    """Clean a body that is already text (a mirrored post without markup): one paragraph per line,
+    white space normalised, Eastmoney's notices dropped, the source and editor lines lifted out."""
+    lines: list[str] = []
+    media = editor = None
+    for raw_line in (text or "").splitlines():
+        line = _SPACES_RE.sub(" ", raw_line).strip(_EDGE_SPACE)
+        if not line:
+            continue
+        if _BOILERPLATE_RE.search(line):
+            if media is None and (match := _MEDIA_LINE_RE.search(line)) and "责任编辑" not in line:
+                media = match.group(1).strip()
+            if editor is None and (match := _EDITOR_RE.search(line)):
+                editor = match.group(1)
+            continue
+        lines.append(line)
+    return CleanBody(text="\n".join(lines), media=media, editor=editor)

@@ -4,8 +4,13 @@ Eastmoney names every quoted thing as ``market.code``: ``90.BK1061`` is a sector
 ``1.603888`` a Shanghai share, ``0.000333`` a Shenzhen/Beijing share, ``116.00700`` a Hong Kong
 listing, ``105.PDD``/``106.BABA``/``107.X`` US listings. Pages spell the pair in several ways over
 the years (``data-code="90,BK1061"``, ``id="stock_1.603888"``, ``data-code="BK1037|90|1"``,
-``href=".../unify/r/0.002353"``, ``href=".../SZ300104.html"``, ``id="stock_3001042"``); this module
-turns each spelling into one :class:`Security`.
+``href=".../unify/r/0.002353"``, ``href=".../SZ300104.html"``, ``id="stock_3001042"``,
+``id="stock_NASDAQ_AAPL7"``, ``id="stock_013855"``, ``id="bk_474"``); this module turns each spelling
+into one :class:`Security`.
+
+Old ids append a market digit to the code: 1 Shanghai, 2 Shenzhen, 5 Hong Kong, 7 US (the US form also
+names the exchange: NASDAQ 105, NYSE 106, AMEX 107). Old ``stock_`` ids also mark things that are not
+stocks; their links say so (``ZS395022.html`` an index, ``fund.eastmoney.com/501300.html`` a fund).
 """
 
 from __future__ import annotations
@@ -14,19 +19,24 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["board", "stock", "index", "other"]
+Kind = Literal["board", "stock", "index", "fund", "other"]
 
 BOARD_MARKET = "90"
 SHANGHAI = "1"
 SHENZHEN = "0"  # Eastmoney also files Beijing listings under market 0
 HONG_KONG = "116"
 US_MARKETS = frozenset({"105", "106", "107"})
+US_EXCHANGE_MARKETS = {"NASDAQ": "105", "NYSE": "106", "AMEX": "107"}
+# Codes of exchange-traded funds (ETF, LOF, closed-end) in each A-share market.
+_FUND_PREFIXES = {SHANGHAI: ("5",), SHENZHEN: ("15", "16", "18")}
+# The market digit old ids append to a code.
+OLD_ID_MARKET_DIGITS = {"1": SHANGHAI, "2": SHENZHEN, "5": HONG_KONG}
 GLOBAL_INDEX_MARKET = "100"
 
 
 @dataclass(frozen=True)
 class Security:
-    """One quoted thing: a board, a stock or an index, as Eastmoney identifies it."""
+    """One quoted thing: a board, a stock, an index or a fund, as Eastmoney identifies it."""
 
     market: str
     code: str
@@ -35,7 +45,8 @@ class Security:
 
     @property
     def secid(self) -> str:
-        return f"{self.market}.{self.code}"
+        # An over-the-counter fund has no quote market: its code alone names it.
+        return f"{self.market}.{self.code}" if self.market else self.code
 
 
 def infer_a_share_market(code: str) -> str:
@@ -57,9 +68,12 @@ def make_security(market: str, code: str) -> Security | None:
     if market in (SHANGHAI, SHENZHEN):
         if not re.fullmatch(r"\d{6}", code):
             return None
-        # Index quotes share the markets of shares: 1.000xxx (SSE indices) and 0.399xxx (SZSE indices).
-        if (market == SHANGHAI and code.startswith("000")) or (market == SHENZHEN and code.startswith("399")):
+        # Index quotes share the markets of shares: 1.000xxx (SSE indices) and 0.39xxxx (SZSE indices).
+        if (market == SHANGHAI and code.startswith("000")) or (market == SHENZHEN and code.startswith("39")):
             return Security(market, code, "index", "SH" if market == SHANGHAI else "SZ")
+        # Exchange-traded funds (ETF, LOF) too: 1.5xxxxx and 0.15xxxx / 0.16xxxx / 0.18xxxx.
+        if code.startswith(_FUND_PREFIXES[market]):
+            return Security(market, code, "fund", "SH" if market == SHANGHAI else "SZ")
         if market == SHANGHAI:
             exchange = "SH"
         elif code.startswith(("4", "8", "92")):
@@ -79,11 +93,21 @@ def make_security(market: str, code: str) -> Security | None:
 _PAIR_RE = re.compile(r"^\s*(\d{1,3})\s*[,.]\s*([A-Za-z0-9_.\-]+)\s*$")
 _PIPE_RE = re.compile(r"^\s*(?:K\s+)?([A-Za-z0-9_.\-]+)\|(\d{1,3})\|")
 _ID_RE = re.compile(r"^(?:bk_|stock_|Info\.)(\d{1,3})\.([A-Za-z0-9_.\-]+)$", re.IGNORECASE)
-_OLD_STOCK_ID_RE = re.compile(r"^stock_(\d{6})([12])$")
+_OLD_BOARD_ID_RE = re.compile(r"^bk_(\d{1,4})$", re.IGNORECASE)
+_OLD_US_ID_RE = re.compile(r"^stock_(NASDAQ|NYSE|AMEX)_([A-Za-z0-9._\-]+?)(7?)$", re.IGNORECASE)
+_OLD_STOCK_ID_RE = re.compile(r"^stock_([0-9A-Za-z]+)$")
 _HREF_PAIR_RE = re.compile(r"quote\.eastmoney\.com/(?:unify/r|r|web/r|bk/r)/(\d{1,3})\.([A-Za-z0-9_\-]+)")
 _HREF_EXCHANGE_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?(sh|sz|bj)(\d{6})\.html", re.IGNORECASE)
+_HREF_INDEX_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?zs(\d{6})\.html", re.IGNORECASE)
 _HREF_HK_RE = re.compile(r"quote\.eastmoney\.com/hk/(\d{5})\.html", re.IGNORECASE)
-_HREF_US_RE = re.compile(r"quote\.eastmoney\.com/us/([A-Za-z.]+)\.html", re.IGNORECASE)
+_HREF_US_RE = re.compile(
+    r"quote\.eastmoney\.com/us/([A-Za-z0-9.\-_]+)\.html(?:\?[^#]*?\bMarket=([A-Za-z]+))?", re.IGNORECASE
+)
+_HREF_WAP_RE = re.compile(r"wap\.eastmoney\.com/quota/(?:stock|hk|us)/index/([0-9A-Za-z]+)", re.IGNORECASE)
+_HREF_FUND_RE = re.compile(r"fund\.eastmoney\.com/(?:f10/[a-z]+_)?(\d{6})\.html", re.IGNORECASE)
+_HREF_OLD_BOARD_RE = re.compile(r"eastmoney\.com/hangye/hy(\d{1,4})\.html", re.IGNORECASE)
+# Hosts whose links name a quoted thing (other eastmoney links are articles, data pages, the encyclopedia).
+QUOTE_LINK_RE = re.compile(r"quote\.eastmoney\.com/|wap\.eastmoney\.com/quota/", re.IGNORECASE)
 
 
 def from_data_code(value: str | None) -> Security | None:
@@ -104,23 +128,53 @@ def from_data_code(value: str | None) -> Security | None:
     return None
 
 
-def from_element_id(value: str | None) -> Security | None:
-    """``bk_90.BK1061`` / ``stock_1.603888`` / ``Info.116.00700`` / the 2016 form ``stock_3001042``."""
-    if not value:
-        return None
-    match = _ID_RE.match(value.strip())
-    if match:
-        return make_security(match.group(1), match.group(2))
-    match = _OLD_STOCK_ID_RE.match(value.strip())
-    if match:
-        # The old pages append 1 (Shanghai) or 2 (Shenzhen) to the code.
-        return make_security(SHANGHAI if match.group(2) == "1" else SHENZHEN, match.group(1))
+def board_from_number(number: str) -> Security | None:
+    """The 2014 board numbers (``bk_474``, ``hy474.html``) are board codes without ``BK`` and padding."""
+    return make_security(BOARD_MARKET, f"BK{int(number):04d}") if number.isdigit() else None
+
+
+def from_old_id(value: str) -> Security | None:
+    """A code followed by its market digit: ``3001042`` (Shenzhen), ``6000301`` (Shanghai), ``013855`` (HK)."""
+    code, digit = value[:-1], value[-1:]
+    market = OLD_ID_MARKET_DIGITS.get(digit)
+    if market == HONG_KONG and re.fullmatch(r"\d{5}", code):
+        return make_security(HONG_KONG, code)
+    if market in (SHANGHAI, SHENZHEN) and re.fullmatch(r"\d{6}", code):
+        return make_security(market, code)
     return None
 
 
+def from_element_id(value: str | None) -> Security | None:
+    """``bk_90.BK1061`` / ``stock_1.603888`` / ``Info.116.00700`` and the old forms ``stock_3001042``,
+    ``stock_013855`` (Hong Kong), ``stock_NASDAQ_AAPL7`` (US, the exchange decides the market), ``bk_474``."""
+    if not value:
+        return None
+    value = value.strip()
+    match = _ID_RE.match(value)
+    if match:
+        return make_security(match.group(1), match.group(2))
+    match = _OLD_BOARD_ID_RE.match(value)
+    if match:
+        return board_from_number(match.group(1))
+    match = _OLD_US_ID_RE.match(value)
+    if match:
+        return make_security(US_EXCHANGE_MARKETS[match.group(1).upper()], match.group(2))
+    match = _OLD_STOCK_ID_RE.match(value)
+    if match:
+        return from_old_id(match.group(1))
+    return None
+
+
+def _index_market(code: str) -> str:
+    """Shenzhen index codes start with 39; the others (000xxx) are Shanghai's."""
+    return SHENZHEN if code.startswith("39") else SHANGHAI
+
+
 def from_quote_href(value: str | None) -> Security | None:
-    """A quote-page link: ``/unify/r/1.600030``, ``/r/0.002353``, ``/SZ300104.html``, ``/hk/00700.html``."""
-    if not value or "quote.eastmoney.com" not in value:
+    """A quote-page link: ``/unify/r/1.600030``, ``/r/0.002353``, ``/SZ300104.html``, ``/ZS395022.html``,
+    ``/hk/00700.html``, ``/us/AAPL.html?Market=NASDAQ``, the mobile ``wap.eastmoney.com/quota/stock/index/013855``,
+    a fund page ``fund.eastmoney.com/501300.html`` and the 2014 board page ``hangye/hy474.html``."""
+    if not value or "eastmoney.com" not in value:
         return None
     match = _HREF_PAIR_RE.search(value)
     if match:
@@ -129,10 +183,48 @@ def from_quote_href(value: str | None) -> Security | None:
     if match:
         exchange, code = match.group(1).upper(), match.group(2)
         return make_security(SHANGHAI if exchange == "SH" else SHENZHEN, code)
+    match = _HREF_INDEX_RE.search(value)
+    if match:
+        code = match.group(1)
+        return Security(_index_market(code), code, "index", "SZ" if code.startswith("39") else "SH")
     match = _HREF_HK_RE.search(value)
     if match:
         return make_security(HONG_KONG, match.group(1))
     match = _HREF_US_RE.search(value)
     if match:
-        return make_security("105", match.group(1))
+        # Without the exchange the market is unknown: no guess (NASDAQ, NYSE and AMEX differ).
+        market = US_EXCHANGE_MARKETS.get((match.group(2) or "").upper())
+        return make_security(market, match.group(1)) if market else None
+    match = _HREF_WAP_RE.search(value)
+    if match:
+        return from_old_id(match.group(1))
+    match = _HREF_FUND_RE.search(value)
+    if match:
+        return fund_security(match.group(1))
+    match = _HREF_OLD_BOARD_RE.search(value)
+    if match:
+        return board_from_number(match.group(1))
     return None
+
+
+def fund_security(code: str, market: str | None = None) -> Security:
+    """A fund: exchange-traded ones carry their exchange's market, others (sold over the counter) none."""
+    if market is None:
+        market = next((m for m, prefixes in _FUND_PREFIXES.items() if code.startswith(prefixes)), "")
+    exchange = {SHANGHAI: "SH", SHENZHEN: "SZ"}.get(market, "")
+    return Security(market, code, "fund", exchange)
+
+
+def with_kind_of_link(security: Security, href: str | None) -> Security:
+    """An old ``stock_`` id marks indexes and funds too: its link (``ZS…``, ``fund.eastmoney.com``) tells."""
+    if not href or security.kind in ("board",):
+        return security
+    linked = from_quote_href(href)
+    if linked is None or linked.code != security.code or linked.kind == security.kind:
+        return security
+    if linked.kind == "fund":
+        return fund_security(security.code, security.market)
+    if linked.kind == "index":
+        exchange = "SZ" if security.market == SHENZHEN else "SH"
+        return Security(security.market, security.code, "index", exchange)
+    return security
