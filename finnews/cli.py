@@ -14,7 +14,7 @@ from typing import Any
 from finnews.config import ConfigError, install_log_masking, mask_credentials, state_dir
 
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule", "api.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule", "api.cli", "alerts.cli")
 
 
 class UserError(Exception):

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from finnews.cli import UserError
 from finnews.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml, state_dir
-from store.runs import ARTICLE_COUNTS, FAILED_OUTCOMES, RunRecord
+from store.runs import ARTICLE_COUNTS, FAILED_OUTCOMES, OUTCOMES, RunRecord
 from tagging.dates import SHANGHAI
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ DEFAULT_MISFIRE_GRACE_S = 300
 DEFAULT_STOP_GRACE_S = 30.0
 TOP_LEVEL_KEYS = ("defaults", "jobs")
 DEFAULT_KEYS = ("timezone", "misfire_grace_time", "stop_grace")
-JOB_KEYS = ("name", "cron", "timeout", "spider", "args", "settings", "ingest", *DEFAULT_KEYS)
+JOB_KEYS = ("name", "cron", "timeout", "spider", "args", "settings", "ingest", "expect_new_within", *DEFAULT_KEYS)
 JOB_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # also a lock file's name
 ARG_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SETTING_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -138,6 +138,7 @@ class Job:
     ingest: tuple[str, ...] = ()
     misfire_grace_time: int = DEFAULT_MISFIRE_GRACE_S  # a run missed by up to this long still runs (once)
     stop_grace: float = DEFAULT_STOP_GRACE_S  # seconds between SIGINT and SIGKILL when stopping a run
+    expect_new_within: float | None = None  # seconds; a run after longer without a new article is "empty"
 
     @property
     def kind(self) -> str:
@@ -184,6 +185,20 @@ def _unknown_keys(mapping: dict, known: tuple[str, ...], where: str) -> None:
     """Unknown keys are an error with a "did you mean" suggestion (``where`` is ``file: place``)."""
     path, _, place = where.partition(": ")
     check_keys(path, mapping, known, place)
+
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """``90`` (seconds), ``"90s"``, ``"30m"``, ``"6h"``, ``"2d"`` as seconds > 0."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d, got {value!r}")
+    match = _DURATION_RE.match(str(value)) if isinstance(value, (int, float, str)) else None
+    if not match or float(match[1]) <= 0:
+        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d (or seconds > 0), got {value!r}")
+    return float(match[1]) * _DURATION_UNITS[match[2]]
 
 
 def _seconds(value: Any, where: str, minimum: float = 0) -> float:
@@ -262,6 +277,8 @@ def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
     misfire = entry.get("misfire_grace_time", defaults["misfire_grace_time"])
     misfire = int(_seconds(misfire, f"{where}.misfire_grace_time"))
     stop_grace = _seconds(entry.get("stop_grace", defaults["stop_grace"]), f"{where}.stop_grace")
+    expect = entry.get("expect_new_within")
+    expect_new = parse_duration(expect, f"{where}.expect_new_within") if expect is not None else None
 
     has_spider, has_ingest = "spider" in entry, "ingest" in entry
     if has_spider == has_ingest:
@@ -277,7 +294,14 @@ def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p.strip() for p in paths):
             raise ConfigError(f"{where}.ingest: expected a list of paths (files or folders)")
         return Job(
-            name, cron, timeout, timezone, ingest=tuple(paths), misfire_grace_time=misfire, stop_grace=stop_grace
+            name,
+            cron,
+            timeout,
+            timezone,
+            ingest=tuple(paths),
+            misfire_grace_time=misfire,
+            stop_grace=stop_grace,
+            expect_new_within=expect_new,
         )
     spider = entry["spider"]
     if not isinstance(spider, str) or not ARG_NAME_RE.match(spider):
@@ -292,6 +316,7 @@ def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
         settings=_parameters(entry.get("settings"), f"{where}.settings", SETTING_NAME_RE, "Scrapy setting"),
         misfire_grace_time=misfire,
         stop_grace=stop_grace,
+        expect_new_within=expect_new,
     )
 
 
@@ -474,10 +499,89 @@ def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
     ]
     return {
         "pages": int(stats.get("downloader/response_count", 0)),
+        "requests": int(stats.get("downloader/request_count", 0)),
         "articles": {name: int(stats.get(f"finnews/articles/{name}", 0)) for name in ARTICLE_COUNTS},
         "errors": errors,
         "finish_reason": stats.get("finish_reason"),
+        "stopped_sources": [str(line) for line in stats.get("finnews/stopped_sources") or []],
+        # Not stored; they decide the run's status (see run_status).
+        "ok_answers": int(stats.get("finnews/ok_answers", 0)),
+        "sources_ok": [str(name) for name in stats.get("finnews/sources_ok") or []],
+        "given_up": int(stats.get("finnews/blocking/given_up", 0)),
+        "list_errors": int(stats.get("finnews/list_errors", 0)),
     }
+
+
+STATUS_ONLY = ("ok_answers", "sources_ok", "given_up", "list_errors")  # counts not kept in the record
+
+
+def _error_summary(errors: dict[str, int]) -> str:
+    return ", ".join(f"{reason} {count}" for reason, count in sorted(errors.items())) or "none"
+
+
+def last_line(text: str, limit: int = 300) -> str:
+    """The last non-blank line of a job's output (where a command says why it failed)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else "no output")[:limit]
+
+
+def human_duration(seconds: float) -> str:
+    """``3 h 10 min``, ``2 d 4 h``, ``45 s``: for reasons and alerts."""
+    whole = round(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+def run_status(
+    outcome: str,
+    job: Job,
+    counts: dict[str, Any],
+    output: str,
+    exit_code: int | None,
+    last_new_at: datetime | None,
+    now: datetime,
+) -> tuple[str, str | None]:
+    """The run's status and the reason for it, from how the process ended (``outcome`` from
+    :func:`classify`) and what the crawl counted. In order: stopped or timed out by us; failed
+    (non-zero exit); blocked (sources stopped or refused requests given up, nothing gathered) or
+    partial (the same, with articles gathered or other sources working); failed (every request of a
+    crawl failed); partial (lists failing); empty (no new article for longer than the job's
+    ``expect_new_within``); else succeeded."""
+    if outcome == "timeout":
+        return "timeout", f"ran over its timeout of {job.timeout:g} s and was stopped"
+    if outcome == "stopped":
+        return "stopped", "the scheduler was stopped while the run was going on"
+    if outcome == "failed":
+        return "failed", f"exit {exit_code}: {last_line(output)}"
+    errors = {e["reason"]: int(e["count"]) for e in counts.get("errors") or []}
+    blocked = {r: c for r, c in errors.items() if r.startswith("blocked/")}
+    other = {r: c for r, c in errors.items() if not r.startswith("blocked/") and r != "source_stopped"}
+    articles = counts.get("articles") or {}
+    gathered = sum(int(articles.get(name, 0)) for name in ("new", "updated", "unchanged", "spooled"))
+    stopped = counts.get("stopped_sources") or []
+    if stopped or counts.get("given_up"):
+        what = "; ".join(f"stopped {line}" for line in stopped) or f"refused: {_error_summary(blocked)}"
+        if gathered or counts.get("sources_ok"):
+            return "partial", f"{what} — {gathered} article(s) gathered from the rest"
+        return "blocked", what
+    if job.spider and other and not counts.get("ok_answers"):
+        return "failed", f"every request failed: {_error_summary(other)}"
+    if job.spider and counts.get("list_errors"):
+        return "partial", f"some lists failed ({_error_summary(other)}) — {gathered} article(s) gathered"
+    window = job.expect_new_within
+    if window and not int(articles.get("new", 0)) and last_new_at is not None:
+        quiet = (now - last_new_at).total_seconds()
+        if quiet > window:
+            return "empty", f"no new article for {human_duration(quiet)} (expected within {human_duration(window)})"
+    return "succeeded", None
 
 
 _INGEST_RE = re.compile(
@@ -541,6 +645,9 @@ def run_job(
                 counts = crawl_counts(json.loads(stats_file.read_text(encoding="utf-8")))
         elif job.ingest:
             counts = ingest_counts(text)
+        outcome = classify(process.returncode, interrupted)
+        last_new = last_new_articles(job) if job.expect_new_within and outcome == "succeeded" else None
+        status, reason = run_status(outcome, job, counts, text, process.returncode, last_new, end)
         record = RunRecord(
             run_id=rid,
             job=job.name,
@@ -549,14 +656,41 @@ def run_job(
             command=f"finnews {job.describe()}",
             start=start,
             end=end,
-            outcome=classify(process.returncode, interrupted),
+            outcome=status,
+            reason=reason,
             exit_code=process.returncode,
             output_tail=output_tail(text),
-            **counts,
+            **{key: value for key, value in counts.items() if key not in STATUS_ONLY},
         ).document()
         pending = record_run(record)
     logger.info("%s: %s", job.name, run_line(record))
+    alert_on(record, job)
     return record, pending
+
+
+def last_new_articles(job: Job) -> datetime | None:
+    """When the job last brought something new (see store.runs); None when that cannot be told
+    (Elasticsearch away): then a run is not called empty."""
+    from store.index import StoreError, connect
+    from store.runs import last_new_articles_at
+
+    try:
+        return last_new_articles_at(connect().options(request_timeout=10, max_retries=1), job.name)
+    except (StoreError, ConfigError) as error:
+        logger.warning("%s: could not tell when it last brought new articles: %s", job.name, error)
+        return None
+
+
+def alert_on(record: dict[str, Any], job: Job) -> None:
+    """Evaluate the alert rules (configs/alerts.yaml) on the run; alerting never fails a run."""
+    from alerts.service import notify_run
+
+    try:
+        notify_run(record)
+    except ConfigError as error:
+        logger.error("alerts: %s", error)
+    except Exception:  # a broken channel must not take the scheduler down
+        logger.exception("alerts: could not evaluate the rules for run %s", record.get("run_id"))
 
 
 # --- the scheduler -------------------------------------------------------------------------------
@@ -657,9 +791,10 @@ def _when(value: datetime | None) -> str:
 
 
 def run_line(record: dict[str, Any]) -> str:
-    """One run as one line; a failed or timed-out run is marked in capitals."""
+    """One run as one line; a run that is not all well (failed, timeout, blocked, empty, partial) is
+    marked in capitals and followed by its reason."""
     outcome = record.get("outcome", "?")
-    mark = outcome.upper() if outcome in FAILED_OUTCOMES else outcome
+    mark = outcome.upper() if outcome in (*FAILED_OUTCOMES, "partial") else outcome
     articles = record.get("articles") or {}
     counts = ", ".join(f"{articles.get(k, 0)} {k}" for k in ("new", "updated", "unchanged", "skipped_seen", "spooled"))
     errors = ", ".join(f"{e['reason']} {e['count']}" for e in record.get("errors") or []) or "none"
@@ -667,10 +802,11 @@ def run_line(record: dict[str, Any]) -> str:
         f"files {record.get('files') or 0}" if record.get("kind") == "ingest" else f"pages {record.get('pages') or 0}"
     )
     start = str(record.get("start", ""))[:19].replace("T", " ")
-    return (
+    line = (
         f"{start}  {record.get('job')}  {mark}  {record.get('duration_s', 0):.1f} s  exit {record.get('exit_code')}  "
         f"{size}  articles {counts}  errors {errors}"
     )
+    return f"{line}\n    why: {record['reason']}" if record.get("reason") else line
 
 
 def cmd_schedule_list(args: argparse.Namespace) -> int:
@@ -731,7 +867,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from store.runs import list_runs, pending_files, runs_index
 
     since = parse_since(args.since) if args.since else None
-    records = list_runs(connect(), job=args.job, failed_only=args.failed, since=since, limit=args.limit)
+    records = list_runs(
+        connect(), job=args.job, failed_only=args.failed, since=since, limit=args.limit, outcomes=tuple(args.status)
+    )
     what = "failed run(s)" if args.failed else "run(s)"
     print(f"{len(records)} {what}, newest first (index {runs_index()})")
     for record in records:
@@ -743,14 +881,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 RUNS_EPILOG = """\
-outcomes: succeeded, failed (non-zero exit), timeout (ran over the job's timeout and was stopped),
-stopped (the scheduler was stopped while it ran). FAILED and TIMEOUT are shown in capitals.
-exit status: 0; with --failed, 1 when any failed or timed-out run is listed (for monitoring:
-`finnews runs --failed --since 24h`); 2 when Elasticsearch cannot be reached."""
+outcomes: succeeded; partial (some sources blocked or failing, articles still gathered); blocked
+(refused by the site, nothing gathered); failed (non-zero exit, or every request failed); empty (no
+new article for longer than the job's expect_new_within); timeout (ran over the job's timeout and
+was stopped); stopped (the scheduler was stopped while it ran). All but succeeded and stopped are
+shown in capitals, with the reason on the next line.
+exit status: 0; with --failed, 1 when any failed, timed-out, blocked or empty run is listed (for
+monitoring: `finnews runs --failed --since 24h`); 2 when Elasticsearch cannot be reached."""
 
 RUN_ONCE_EPILOG = """\
-exit status: 0 when the run succeeded; 1 when it failed, timed out or was stopped (the last lines
-of its output go to stderr); 2 on a configuration error; 3 when the job is already running."""
+exit status: 0 when the run succeeded; 1 when it did not (partial, blocked, failed, empty, timed
+out or stopped: the reason and the last lines of its output go to stderr); 2 on a configuration
+error; 3 when the job is already running."""
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
@@ -786,7 +928,10 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         "runs", help="recorded runs of scheduled jobs, newest first", epilog=RUNS_EPILOG, formatter_class=formatter
     )
     runs.add_argument("--job", metavar="NAME", help="only this job's runs")
-    runs.add_argument("--failed", action="store_true", help="only failed and timed-out runs (exit 1 if any)")
+    runs.add_argument(
+        "--failed", action="store_true", help="only failed, timed-out, blocked and empty runs (exit 1 if any)"
+    )
+    runs.add_argument("--status", action="append", default=[], choices=OUTCOMES, help="only runs with this outcome")
     runs.add_argument("--since", metavar="WHEN", help="only runs started since: 30m, 24h, 7d or a date")
     runs.add_argument("--limit", type=int, default=20, metavar="N", help="at most N runs (default 20)")
     runs.set_defaults(func=cmd_runs)

@@ -24,9 +24,13 @@ from tagging.dates import isoformat
 logger = logging.getLogger(__name__)
 
 RUNS_INDEX = "finnews-runs"
-OUTCOMES = ("succeeded", "failed", "timeout", "stopped")
-# What `finnews runs --failed` lists: a stopped run was ended on purpose (the scheduler was stopped).
-FAILED_OUTCOMES = ("failed", "timeout")
+# A run's status ("outcome" in the record): succeeded; partial (some sources blocked or failing,
+# articles still gathered); blocked (refused, nothing gathered); failed (non-zero exit, or every
+# request failed); empty (nothing new for longer than the job's expect_new_within); timeout; stopped.
+OUTCOMES = ("succeeded", "partial", "blocked", "failed", "empty", "timeout", "stopped")
+# What `finnews runs --failed` lists: runs that brought nothing they should have. A stopped run was
+# ended on purpose (the scheduler was stopped); a partial one still gathered articles.
+FAILED_OUTCOMES = ("failed", "timeout", "blocked", "empty")
 ARTICLE_COUNTS = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter")
 # A run record must not hold a job (or the scheduler's shutdown) for a minute when the cluster hangs.
 RECORD_TIMEOUT_S = 10
@@ -46,6 +50,9 @@ RUNS_MAPPINGS: dict[str, Any] = {
         "end": {"type": "date"},
         "duration_s": {"type": "float"},
         "outcome": {"type": "keyword"},
+        "reason": {"type": "keyword", "ignore_above": 2048},  # why the run has its outcome (None: succeeded)
+        "stopped_sources": {"type": "keyword", "ignore_above": 1024},  # sources stopped as blocked, and why
+        "requests": {"type": "integer"},  # requests sent; crawls only
         "exit_code": {"type": "integer"},  # negative: ended by that signal (-9: SIGKILL)
         "finish_reason": {"type": "keyword"},  # Scrapy's (finished, shutdown, …); crawls only
         "pages": {"type": "integer"},  # responses downloaded; crawls only
@@ -79,6 +86,9 @@ class RunRecord:
     end: datetime
     outcome: str
     exit_code: int | None
+    reason: str | None = None
+    stopped_sources: list[str] = field(default_factory=list)
+    requests: int | None = None
     finish_reason: str | None = None
     pages: int | None = None
     files: int | None = None
@@ -99,6 +109,9 @@ class RunRecord:
             "end": isoformat(self.end),
             "duration_s": round((self.end - self.start).total_seconds(), 3),
             "outcome": self.outcome,
+            "reason": self.reason,
+            "stopped_sources": self.stopped_sources,
+            "requests": self.requests,
             "exit_code": self.exit_code,
             "finish_reason": self.finish_reason,
             "pages": self.pages,
@@ -109,12 +122,19 @@ class RunRecord:
         }
 
 
+_MAPPED: set[str] = set()  # runs indices whose mapping this process has brought up to date
+
+
 def ensure_runs_index(es: Elasticsearch) -> str:
-    """Create the runs index with its strict mapping if it does not exist; returns its name."""
+    """Create the runs index with its strict mapping if it does not exist, or add the fields newer
+    versions record to an existing one (adding fields is allowed on a strict mapping); returns its name."""
     name = runs_index()
     try:
         if not es.indices.exists(index=name):
             es.indices.create(index=name, settings=RUNS_SETTINGS, mappings=RUNS_MAPPINGS)
+        elif name not in _MAPPED:
+            es.indices.put_mapping(index=name, properties=RUNS_MAPPINGS["properties"])
+        _MAPPED.add(name)
     except (ESConnectionError, TransportError) as error:
         raise unreachable(error) from error
     except ApiError as error:
@@ -188,34 +208,148 @@ def record_run(document: dict[str, Any], es: Elasticsearch | None = None) -> Pat
         return path
 
 
+def _read(what: str, call: Any) -> Any:
+    """Run one read of the runs index, with its errors as :class:`StoreError`."""
+    try:
+        return call()
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        raise StoreError(f"Could not read the runs index {runs_index()} ({what}): {error}") from error
+
+
+def _ready(es: Elasticsearch) -> None:
+    ensure_runs_index(es)
+    replay_pending(es)
+    _read("refresh", lambda: es.indices.refresh(index=runs_index()))
+
+
 def list_runs(
     es: Elasticsearch,
     job: str | None = None,
     failed_only: bool = False,
     since: datetime | None = None,
     limit: int = 20,
+    outcomes: tuple[str, ...] = (),
+    summary: bool = False,
 ) -> list[dict[str, Any]]:
     """Run records, newest first. Pending records are written first, so the list is complete
-    whenever Elasticsearch is reachable again."""
-    try:
-        ensure_runs_index(es)
-        replay_pending(es)
-        es.indices.refresh(index=runs_index())
-        filters: list[dict[str, Any]] = []
-        if job:
-            filters.append({"term": {"job": job}})
-        if failed_only:
-            filters.append({"terms": {"outcome": list(FAILED_OUTCOMES)}})
-        if since:
-            filters.append({"range": {"start": {"gte": isoformat(since)}}})
-        response = es.search(
+    whenever Elasticsearch is reachable again. ``summary``: without the output tail."""
+    _ready(es)
+    filters: list[dict[str, Any]] = []
+    if job:
+        filters.append({"term": {"job": job}})
+    if failed_only:
+        filters.append({"terms": {"outcome": list(FAILED_OUTCOMES)}})
+    if outcomes:
+        filters.append({"terms": {"outcome": list(outcomes)}})
+    if since:
+        filters.append({"range": {"start": {"gte": isoformat(since)}}})
+    response = _read(
+        "list",
+        lambda: es.search(
             index=runs_index(),
             query={"bool": {"filter": filters}},
             sort=[{"start": "desc"}, {"run_id": "desc"}],
             size=limit,
-        )
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"Could not read the runs index {runs_index()}: {error}") from error
+            source_excludes=["output_tail"] if summary else None,
+        ),
+    )
     return [hit["_source"] for hit in response["hits"]["hits"]]
+
+
+def get_run(es: Elasticsearch, run_id: str) -> dict[str, Any] | None:
+    """One run record by its id, or None."""
+    _ready(es)
+    response = _read("get", lambda: es.search(index=runs_index(), query={"term": {"run_id": run_id}}, size=1))
+    hits = response["hits"]["hits"]
+    return hits[0]["_source"] if hits else None
+
+
+def last_new_articles_at(es: Elasticsearch, job: str) -> datetime | None:
+    """When the job last brought a new article (the end of its latest run with new articles); if it
+    never did, the start of its first recorded run (the window counts from when it was first watched);
+    None for a job with no recorded run."""
+    _ready(es)
+
+    def latest(query: dict[str, Any], field_name: str, order: str) -> datetime | None:
+        response = _read(
+            "last new", lambda: es.search(index=runs_index(), query=query, sort=[{field_name: order}], size=1)
+        )
+        hits = response["hits"]["hits"]
+        return datetime.fromisoformat(hits[0]["_source"][field_name]) if hits else None
+
+    job_filter = {"term": {"job": job}}
+    with_new = {"bool": {"filter": [job_filter, {"range": {"articles.new": {"gt": 0}}}]}}
+    return latest(with_new, "end", "desc") or latest({"bool": {"filter": [job_filter]}}, "start", "asc")
+
+
+RECENT_RUNS = 20  # runs per job in the job overview (the page's chart)
+
+
+def recent_runs_by_job(es: Elasticsearch, per_job: int = RECENT_RUNS) -> dict[str, list[dict[str, Any]]]:
+    """The latest runs of every job that has runs, newest first, without their output tails."""
+    _ready(es)
+    response = _read(
+        "recent by job",
+        lambda: es.search(
+            index=runs_index(),
+            size=0,
+            aggs={
+                "jobs": {
+                    "terms": {"field": "job", "size": 500},
+                    "aggs": {
+                        "recent": {
+                            "top_hits": {
+                                "size": per_job,
+                                "sort": [{"start": "desc"}, {"run_id": "desc"}],
+                                "_source": {"excludes": ["output_tail"]},
+                            }
+                        }
+                    },
+                }
+            },
+        ),
+    )
+    return {
+        bucket["key"]: [hit["_source"] for hit in bucket["recent"]["hits"]["hits"]]
+        for bucket in response["aggregations"]["jobs"]["buckets"]
+    }
+
+
+def run_totals(es: Elasticsearch) -> dict[str, Any]:
+    """For the metrics: runs by job and outcome, articles by job and outcome summed over runs, and the
+    last success of each job (epoch seconds)."""
+    _ready(es)
+    article_sums = {name: {"sum": {"field": f"articles.{name}"}} for name in ARTICLE_COUNTS}
+    response = _read(
+        "totals",
+        lambda: es.search(
+            index=runs_index(),
+            size=0,
+            aggs={
+                "jobs": {
+                    "terms": {"field": "job", "size": 500},
+                    "aggs": {
+                        "outcomes": {"terms": {"field": "outcome", "size": 20}},
+                        **article_sums,
+                        "succeeded": {
+                            "filter": {"term": {"outcome": "succeeded"}},
+                            "aggs": {"last": {"max": {"field": "end"}}},
+                        },
+                        "last_start": {"max": {"field": "start"}},
+                    },
+                }
+            },
+        ),
+    )
+    totals: dict[str, Any] = {}
+    for bucket in response["aggregations"]["jobs"]["buckets"]:
+        last = bucket["succeeded"]["last"]["value"]
+        totals[bucket["key"]] = {
+            "runs": {b["key"]: b["doc_count"] for b in bucket["outcomes"]["buckets"]},
+            "articles": {name: int(bucket[name]["value"] or 0) for name in ARTICLE_COUNTS},
+            "last_success": last / 1000 if last is not None else None,
+            "last_start": (bucket["last_start"]["value"] or 0) / 1000 or None,
+        }
+    return totals
