@@ -323,18 +323,20 @@ def cmd_spool(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from tagging.extract import ExtractError, article_record, decode_html, extract_article, parse_document
+    from finnews.ingest import describe, read_article_bytes
+    from tagging.extract import article_record, decode_html, extract_article, parse_document
 
     failures = 0
     for name in args.paths:
         path = Path(name)
         try:
-            text = decode_html(path.read_bytes())
+            # A regular file within the size limit (a FIFO would block the read forever).
+            text = decode_html(read_article_bytes(path))
             record = article_record(extract_article(parse_document(text), plain=args.plain))
             record["path"] = str(path)
-        except (OSError, ExtractError, ValueError) as error:
+        except Exception as error:  # one bad file is a line with its error, the others go on
             failures += 1
-            record = {"path": str(path), "error": f"{type(error).__name__}: {error}"}
+            record = {"path": str(path), "error": describe(error)}
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failures:
         print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)

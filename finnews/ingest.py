@@ -1,17 +1,26 @@
 """``finnews ingest``: load an archive the user already holds (folders of Jekyll posts, saved HTML
-pages, JSON Lines of articles) through the same clean → tag → index path as the crawlers."""
+pages, JSON Lines of articles) through the same clean → tag → index path as the crawlers.
+
+Bad input never costs a good article: every file and every JSON line is checked and isolated. A
+file that is not a regular file, too large or unreadable, a folder that cannot be listed, a dangling
+link, a JSON line of the wrong shape: each is reported as ``where: reason`` and skipped, and every
+good article of the same file and run is indexed."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from tqdm import tqdm
 
+from finnews.config import max_article_bytes
 from store.index import (
     BULK_CHUNK_SIZE,
     ArticleWriter,
@@ -21,6 +30,7 @@ from store.index import (
     document_from_record,
     ensure_index,
     relaxed_refresh,
+    spool_root,
 )
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
@@ -28,6 +38,18 @@ from tagging.extract import ExtractError, decode_html, extract_article, parse_do
 
 ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
 LARGE_LOAD_FILES = 200  # from this many files on, periodic refresh is off during the load
+
+# The shape of a JSON Lines record (raw: title/text/url …; or finnews' own export, already tagged).
+STRING_FIELDS = (
+    "url", "title", "text", "html", "source", "media", "author", "digest", "category",
+    "published_at", "crawled_at", "updated_at", "dup_of", "dup_group",
+)  # fmt: skip
+STRING_LIST_FIELDS = ("tags", "keywords")
+OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions")
+
+
+class InputError(ExtractError):
+    """An input that is not taken, and why (not a regular file, too large, a dangling link …)."""
 
 
 @dataclass
@@ -38,26 +60,188 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def archive_files(paths: list[Path]) -> list[Path]:
-    """The files to ingest: given files as they are, folders searched recursively by suffix."""
+# --- Finding and reading files ----------------------------------------------------------------------
+
+
+def _describe_missing(path: Path) -> str:
+    if os.path.islink(path):
+        return f"{path}: dangling symbolic link (→ {os.readlink(path)})"
+    return f"{path}: No such file or directory"
+
+
+def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
+    """Archive files under ``folder``, recursively; folders that cannot be listed and dangling links
+    are added to ``problems`` by name. Linked folders are followed once (a link cycle ends there)."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        directory = pending.pop()
+        try:
+            info = directory.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(f"{directory}: cannot read folder: {error.strerror or error}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows links
+                exists = is_dir or os.path.exists(path)
+            except OSError as error:
+                problems.append(f"{path}: {error.strerror or error}")
+                continue
+            if not exists:
+                if path.suffix.lower() in ARCHIVE_SUFFIXES or entry.is_symlink():
+                    problems.append(_describe_missing(path))
+            elif is_dir:
+                subfolders.append(path)
+            elif path.suffix.lower() in ARCHIVE_SUFFIXES:
+                found.append(path)  # not a regular file (a FIFO, a socket): reported when read
+        pending += reversed(subfolders)  # depth first, in name order
+    return sorted(found)
+
+
+def archive_files(paths: list[Path], problems: list[str] | None = None) -> list[Path]:
+    """The files to ingest: given files as they are, folders searched recursively by suffix. What
+    cannot be found or listed is added to ``problems`` (a missing path, an unreadable folder, a
+    dangling link), so nothing is skipped without a word."""
+    problems = problems if problems is not None else []
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARCHIVE_SUFFIXES)
+            found += _folder_files(path, problems)
+        elif os.path.lexists(path) and not path.exists():
+            problems.append(_describe_missing(path))
         else:
-            found.append(path)
+            found.append(path)  # a missing file is reported when it is read
     return found
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
+
+
+def too_large(size: int, limit: int, what: str = "file") -> InputError:
+    return InputError(
+        f"{what} of {size / 1048576:.1f} MB is over the limit of {limit / 1048576:.3g} MB per article "
+        "(limits.max_article_mb in configs/finnews.yaml)"
+    )
+
+
+def open_regular_file(path: Path) -> IO[bytes]:
+    """``path`` opened for reading when it is a regular file. The type is checked before opening
+    (opening a FIFO would wait for a writer forever) and again on the open file (it may have been
+    swapped in between); the open itself never blocks."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(f"dangling symbolic link (→ {os.readlink(path)})") from None
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"not a regular file: {_kind(info.st_mode)}")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    handle = os.fdopen(descriptor, "rb")
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise InputError(f"not a regular file: {_kind(mode)}")
+    os.set_blocking(descriptor, True)
+    return handle
+
+
+def read_article_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of one article file (a page, a post, a text): a regular file within the size limit,
+    never read past it."""
+    limit = limit or max_article_bytes()
+    with open_regular_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise too_large(size, limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise too_large(len(data), limit)
+    return data
+
+
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | InputError]]:
+    """``(line number, line)`` of a JSON Lines file; a line longer than ``limit`` is an error and is
+    skipped without being held in memory."""
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            length = len(line)
+            while chunk := handle.readline(1 << 20):
+                length += len(chunk)
+                if chunk.endswith(b"\n"):
+                    break
+            yield number, too_large(length, limit, "record")
+            continue
+        yield number, line
+
+
+# --- JSON Lines records ---------------------------------------------------------------------------------
+
+
+def _type_name(value: object) -> str:
+    return (
+        "null"
+        if value is None
+        else {"str": "string", "dict": "object", "list": "list"}.get(type(value).__name__, type(value).__name__)
+    )
+
+
+def record_problems(record: object) -> list[str]:
+    """What is wrong with a JSON Lines record (empty when it can be loaded): each field of the
+    wrong type by name, and a missing URL or body."""
+    if not isinstance(record, dict):
+        return [f"expected a JSON object, got {_type_name(record)}"]
+    problems = []
+    for name in STRING_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"field {name!r}: expected a string, got {_type_name(value)}")
+    for name in STRING_LIST_FIELDS:
+        value = record.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(f"field {name!r}: expected a list of strings, got {_type_name(value)}")
+    for name in OBJECT_LIST_FIELDS:
+        value = record.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            problems.append(f"field {name!r}: expected a list of objects, got {_type_name(value)}")
+    if problems:
+        return problems
+    if not (record.get("url") or "").strip():
+        problems.append("a record needs a 'url' (its id is derived from it)")
+    if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
+        problems.append("a record needs a non-empty 'text' or 'html' field")
+    return problems
 
 
 def raw_from_record(record: dict) -> RawArticle:
     """An article from a JSON Lines record (finnews' own export format, or any with title/text/url)."""
-    if not isinstance(record, dict) or not (record.get("text") or record.get("html")):
-        raise ExtractError("a JSON line needs a 'text' or 'html' field")
+    problems = record_problems(record)
+    if problems:
+        raise InputError("; ".join(problems))
     return RawArticle(
-        source=str(record.get("source") or "jsonl"),
-        url=record.get("url"),
+        source=record.get("source") or "jsonl",
+        url=record["url"],
         title=record.get("title"),
-        published_at=parse_datetime(str(record.get("published_at") or "")),
+        published_at=parse_datetime(record.get("published_at") or ""),
         media=record.get("media"),
         author=record.get("author"),
         digest=record.get("digest"),
@@ -75,36 +259,70 @@ def is_tagged_record(record: object) -> bool:
     )
 
 
+def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
+    """One JSON line: a tagged record to load as it is, or a raw article to clean and tag."""
+    try:
+        record = json.loads(line.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except RecursionError:
+        raise InputError("JSON nested too deeply") from None
+    except ValueError as error:
+        raise InputError(f"not JSON: {error}") from None
+    problems = record_problems(record)
+    if problems:
+        raise InputError("; ".join(problems))
+    return record if is_tagged_record(record) else raw_from_record(record)
+
+
+# --- Articles of a file -------------------------------------------------------------------------------
+
+
 def raw_articles(path: Path) -> Iterator[tuple[str, RawArticle | dict | Exception]]:
     """``(where, article)`` for each article in a file: a raw article to clean and tag, a tagged
     record (finnews' own export) to load as it is, or the error that line gave. Raises only when
     the file itself cannot be read; a bad JSON line does not stop the lines after it."""
+    limit = max_article_bytes()
     if path.suffix.lower() == ".jsonl":
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
+        with open_regular_file(path) as handle:
+            for number, line in bounded_lines(handle, limit):
+                where = f"{path}:{number}"
+                if isinstance(line, Exception):
+                    yield where, line
+                elif line.strip():
                     try:
-                        record = json.loads(line)
-                        yield f"{path}:{number}", record if is_tagged_record(record) else raw_from_record(record)
-                    except (ValueError, ExtractError) as error:
-                        yield f"{path}:{number}", error
+                        yield where, parse_record(line)
+                    except InputError as error:
+                        yield where, error
         return
-    raw = parse_document(decode_html(path.read_bytes()))
+    raw = parse_document(decode_html(read_article_bytes(path, limit)))
     # A file without a source URL (plain text, a damaged post) is identified by its path.
     raw.url = raw.url or path.resolve().as_uri()
     yield str(path), raw
 
 
+def describe(error: BaseException) -> str:
+    """A failure's reason: the message of an input check, else the error's type and message."""
+    return str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+
+
+def document_for(article: RawArticle | dict[str, Any]) -> dict[str, Any]:
+    """The index document of a raw article (cleaned and tagged) or of a tagged record."""
+    return document_from_record(article) if isinstance(article, dict) else article_document(extract_article(article))
+
+
+# --- The load -----------------------------------------------------------------------------------------
+
+
 def ingest(paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUNK_SIZE) -> IngestReport:
-    files = archive_files(paths)
+    report = IngestReport()
+    files = archive_files(paths, report.failures)
+    report.files = len(files)
     es = connect()
     try:
         ensure_index(es)
     except StoreError as error:
         # Go on: what cannot be written is spooled to disk and replayed later.
-        print(f"finnews ingest: {error} Articles will be spooled.", file=sys.stderr)
+        print(f"finnews ingest: {error} Articles will be spooled to {spool_root() / 'spool'}.", file=sys.stderr)
     writer = ArticleWriter(es, chunk_size=batch_size)
-    report = IngestReport(files=len(files))
     with contextlib.ExitStack() as stack:
         if len(files) >= LARGE_LOAD_FILES:
             stack.enter_context(relaxed_refresh(es))
@@ -113,18 +331,29 @@ def ingest(paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUN
     return report
 
 
+def documents_of(path: Path) -> Iterator[tuple[str, dict[str, Any] | Exception]]:
+    """``(where, document)`` for each article of a file, or ``(where, error)`` for each that cannot
+    be loaded: a fault in one article (or in the parsing of one file) never ends the load."""
+    try:
+        for where, article in raw_articles(path):
+            if isinstance(article, Exception):
+                yield where, article
+                continue
+            try:
+                document = document_for(article)
+            except Exception as error:  # reported with its place, the load goes on
+                yield where, error
+                continue
+            yield where, document
+    except Exception as error:  # the file cannot be read or parsed: reported, skipped
+        yield str(path), error
+
+
 def _ingest_files(files: list[Path], writer: ArticleWriter, report: IngestReport, progress: bool) -> None:
     for path in tqdm(files, unit="file", disable=not progress, desc="ingest"):
-        try:
-            for where, raw in raw_articles(path):
-                if isinstance(raw, Exception):
-                    report.failures.append(f"{where}: {type(raw).__name__}: {raw}")
-                    continue
-                try:
-                    tagged = isinstance(raw, dict)
-                    writer.add(document_from_record(raw) if tagged else article_document(extract_article(raw)))
-                    report.articles += 1
-                except (ExtractError, ValueError) as error:
-                    report.failures.append(f"{where}: {error}")
-        except (OSError, ExtractError, ValueError) as error:
-            report.failures.append(f"{path}: {type(error).__name__}: {error}")
+        for where, document in documents_of(path):
+            if isinstance(document, Exception):
+                report.failures.append(f"{where}: {describe(document)}")
+            else:
+                writer.add(document)
+                report.articles += 1
