@@ -124,12 +124,13 @@ def _decide_once(html: str, url: str | None) -> RawArticle:
 
 def known_layout(tree: etree._Element, url: str | None) -> str | None:
     """``layout:eastmoney`` or ``layout:chinaorg`` when the page has that site's body element."""
-    has_chinaorg_body = chinaorg.has_own_body(tree) or (
-        bool(_CHINAORG_HOST_RE.search(url or "")) and chinaorg.body_element(tree) is not None
-    )
     if eastmoney.body_element(tree) is not None:
         return LAYOUT_EASTMONEY
-    return LAYOUT_CHINAORG if has_chinaorg_body else None
+    if chinaorg.has_own_body(tree):
+        return LAYOUT_CHINAORG
+    if _CHINAORG_HOST_RE.search(url or "") and chinaorg.body_element(tree) is not None:
+        return LAYOUT_CHINAORG
+    return None
 
 
 def source_of(url: str | None, html: str) -> str:

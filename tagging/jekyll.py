@@ -85,14 +85,17 @@ def parse_jekyll_post(text: str) -> RawArticle:
     categories = _as_list(meta.get("categories") or meta.get("category"))
     tags = _as_list(meta.get("tags"))
     category = categories[0] if categories else None
+    body = "\n".join(body_lines).strip()
+    # A post whose body is only the digest, written as text, ends with the outlet in brackets too.
+    text_digest = body if body and "<" not in body and "\n" not in body else None
     return RawArticle(
         source="jekyll",
         url=url,
         title=title,
         published_at=parse_datetime(str(meta.get("date") or "")),
-        media=_media_from_digest(digest) or _media_from_category(category, tags),
+        media=_media_from_digest(digest) or _media_from_digest(text_digest) or _media_from_category(category, tags),
         digest=digest,
-        body_html="\n".join(body_lines).strip(),
+        body_html=body,
         category=category,
         tags=tags,
         body_source="jekyll",

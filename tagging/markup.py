@@ -116,6 +116,7 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^郑重声明[:：]"),
     re.compile(r"^全新妙想投研助理"),
 )
+_SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
 _MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
 _EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
 _SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
@@ -160,6 +161,8 @@ class _Builder:
         self.parts: list[str] = []
         self.mentions: list[Mention] = []
         self.skipping_chart = False
+        # Source lines ("（文章来源：…）") dropped from the text without the em_media class (copies).
+        self.source_lines: list[str] = []
 
     def add(self, text: str | None) -> None:
         # The text holds no marker characters: sanitize_html removed them from every input.
@@ -345,6 +348,8 @@ def _normalise(
             or (keep_line is not None and not keep_line(visible))
         ):
             next_mention += starts  # mentions inside a dropped line are dropped with it
+            if visible and _SOURCE_LINE_RE.match(visible):
+                builder.source_lines.append(visible)
             continue
         if lines:
             offset += 1  # the newline between paragraphs
@@ -516,6 +521,8 @@ def clean_element(
             # Offsets point into the clean text only; the source line is not part of it.
             mention.where, mention.start, mention.end = "media", None, None
             mentions.append(mention)
+    if media is None:  # a copy that lost the em_media class still has its source line
+        media = next((m.group(1).strip() for line in builder.source_lines if (m := _MEDIA_LINE_RE.search(line))), None)
     editor = None
     editor_match = _EDITOR_RE.search(" ".join(body.itertext()))
     if editor_match:
