@@ -16,6 +16,9 @@ naming the file and line.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from finnews.config import ConfigError, config_dir
+from finnews.config import ConfigError, config_dir, state_dir
 from tagging.lexicon import normalise_name
 from tagging.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
 
@@ -351,13 +354,64 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
     kb.needs_context = {normalise_name(n) for n in context}
 
 
-@lru_cache(maxsize=1)
-def load_knowledge_base() -> KnowledgeBase:
-    """The knowledge base from ``configs/``, loaded once per process."""
-    directory = config_dir()
+SOURCE_FILES = (
+    "stocks.csv",
+    "securities/a_share_former_names.csv",
+    "securities/a_share_full_names.csv",
+    "securities/hk_stocks.csv",
+    "securities/hk_full_names.csv",
+    "securities/hk_names_2017.csv",
+    "securities/us_cn_stocks.csv",
+    "securities/aliases.yaml",
+)
+
+
+def build_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read and validate every table; :class:`ConfigError` names the file and line of a bad row."""
     kb = KnowledgeBase()
     _load_a_shares(kb, directory)
     _load_hong_kong(kb, directory)
     _load_us(kb, directory)
     _load_aliases(kb, directory)
+    return kb
+
+
+def _fingerprint(directory: Path) -> str:
+    """Changes whenever a source table does (path, size, modification time) or this module does."""
+    parts = [str(directory.resolve()), str(Path(__file__).stat().st_mtime_ns)]
+    for name in SOURCE_FILES:
+        try:
+            stat = (directory / name).stat()
+        except OSError:
+            parts.append(f"{name}:missing")  # the build reports it with its path
+            continue
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def load_knowledge_base() -> KnowledgeBase:
+    """The knowledge base from ``configs/``, loaded once per process. The validated build is kept
+    in the state directory and reused while no source table changes (a build reads ~25,000 rows;
+    reading the kept one takes a fraction of that)."""
+    directory = config_dir()
+    cache = state_dir() / "cache" / f"knowledge-{_fingerprint(directory)}.pickle"
+    try:
+        with cache.open("rb") as handle:
+            kept = pickle.load(handle)
+        if isinstance(kept, KnowledgeBase):
+            return kept
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass  # none kept yet, or unreadable: build it
+    kb = build_knowledge_base(directory)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("knowledge-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cache)
+    except OSError:
+        pass  # a read-only state directory: build each time
     return kb

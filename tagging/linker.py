@@ -2,7 +2,8 @@
 with offsets, found in one pass and kept only where the context says it is the company or the
 sector.
 
-One Aho-Corasick automaton (pyahocorasick, C) holds every name of the knowledge base and every
+One Aho-Corasick automaton (ahocorasick-rs, a binding of Rust's aho-corasick crate: about ten times
+faster per character than pyahocorasick on this vocabulary, measured) holds every name of the knowledge base and every
 board word, so a text is scanned once for all of them (leftmost-longest: 东湖高新区 is one word, not
 东湖高新 plus 区). A match must also start and end on word boundaries of the article's jieba
 segmentation, which the tagger computes anyway: 上海复旦 in 上海复旦大学 is not a word there.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase, load_knowledge_base
 from tagging.lexicon import Lexicon, load_lexicon, normalise_name
@@ -32,8 +33,11 @@ from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
 
 Token = tuple[str, int, int]
 
-# Full-width ASCII to half-width, one character for one, so offsets stay those of the text.
+# Full-width letters and digits to half-width, one character for one, so offsets stay those of the
+# text (the patterns below accept full-width brackets and colons as they are). Translating only texts
+# that have any: str.translate is slow, and few texts need it.
 _HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+_FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]")
 
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
 _ATTRIBUTION_RE = re.compile(r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源)\s*[:：|][^\n，。；]{0,40}")
@@ -72,6 +76,10 @@ _US_CODE_RE = re.compile(
 )
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
 _CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
+_SIX_DIGITS_RE = re.compile(r"\d{6}")
+_US_HINT_RE = re.compile(
+    r"NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所|[A-Z]\s?\.\s?(?:US|O|N)(?![A-Za-z])"
+)
 _BK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])BK(?P<c>\d{4})(?!\d)")
 _US_EXCHANGES = {
     "NASDAQ": "105",
@@ -117,11 +125,8 @@ class Linker:
             code: {normalise_name(board.name), *(normalise_name(a) for a in board.alt_names)}
             for code, board in lexicon.boards.items()
         }
-        automaton = ahocorasick.Automaton()
-        for key in (*kb.names, *self.board_words, *blockers):
-            automaton.add_word(key, key)
-        automaton.make_automaton()
-        self.automaton = automaton
+        self.keys = list(dict.fromkeys((*kb.names, *self.board_words, *blockers)))
+        self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.everyday = everyday
 
     def link(
@@ -135,8 +140,8 @@ class Linker:
         if not text:
             return []
         day = on.date() if isinstance(on, datetime) else on
-        scan = text.translate(_HALF_WIDTH)
-        starts = {start for _word, start, _end in segments} if segments is not None else None
+        scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH_ALNUM_RE.search(text) else text
+        # Words are contiguous: a word starts where another ends (or at 0), so one set serves both.
         ends = {end for _word, _start, end in segments} if segments is not None else None
         skipped = [m.span() for m in _ATTRIBUTION_RE.finditer(scan)]
         media_name = normalise_name(media) if media else None
@@ -144,11 +149,12 @@ class Linker:
 
         codes = self._codes(scan)
         found: list[_Found] = []
-        for last, key in self.automaton.iter_long(scan):
-            start, end = last - len(key) + 1, last + 1
+        keys = self.keys
+        for index, start, end in self.automaton.find_matches_as_indexes(scan):
+            key = keys[index]
             if key in self.blockers or any(a <= start < b for a, b in skipped):
                 continue
-            if starts is not None and len(key) < _FULL_NAME_LENGTH and (start not in starts or end not in ends):
+            if ends is not None and len(key) < _FULL_NAME_LENGTH and not (end in ends and (start in ends or not start)):
                 continue
             if _cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
@@ -216,27 +222,29 @@ class Linker:
                 taken.add(start)
                 found.append((start, end, security))
 
-        for match in _A_CODE_RE.finditer(scan):
+        # Cheap tests first: most texts have no code at all, and each pattern is a scan of the text.
+        has_a_code = _SIX_DIGITS_RE.search(scan) is not None
+        for match in _A_CODE_RE.finditer(scan) if has_a_code else ():
             code = match.group("c1") or match.group("c2")
             exchange = (match.group("ex1") or match.group("ex2")).upper()
             # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行.
             add(match.start(), match.end(), make_security("1" if exchange in ("SH", "SS") else "0", code))
-        for pattern in (_A_BRACKET_RE, _A_LABEL_RE):
+        for pattern in (_A_BRACKET_RE, _A_LABEL_RE) if has_a_code else ():
             for match in pattern.finditer(scan):
                 secid = self.kb.a_codes.get(match.group("c"))  # a bare number: only a code we know
                 if secid:
                     add(match.start("c"), match.end("c"), self.kb.securities[secid][0])
-        for match in _HK_CODE_RE.finditer(scan):
+        for match in _HK_CODE_RE.finditer(scan) if "HK" in scan else ():
             code = (match.group("c") or match.group("c2")).zfill(5)
             add(match.start(), match.end(), make_security(HONG_KONG, code))
-        for match in _US_CODE_RE.finditer(scan):
+        for match in _US_CODE_RE.finditer(scan) if _US_HINT_RE.search(scan) else ():
             ticker = match.group("t") or match.group("t2")
             secid = self.kb.us_tickers.get(ticker)
             if secid:
                 add(match.start(), match.end(), self.kb.securities[secid][0])
             elif match.group("ex"):
                 add(match.start(), match.end(), make_security(_US_EXCHANGES[match.group("ex").upper()], ticker))
-        for match in _BK_CODE_RE.finditer(scan):
+        for match in _BK_CODE_RE.finditer(scan) if "BK" in scan else ():
             code = f"BK{match.group('c')}"
             if code in self.lexicon.boards:
                 add(match.start(), match.end(), make_security(BOARD_MARKET, code))
