@@ -40,6 +40,11 @@ class ExtractError(ValueError):
 def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
     and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
+    sample = data[:_SNIFF_CHARS]
+    if sample.count(0) >= _NUL_SHARE * len(sample) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Binary (NUL bytes, no UTF-16 mark): kept byte for byte, so parse_document names it as such,
+        # without the decoder's guessing (and its warnings) first.
+        return data.decode("latin-1")
     candidates = [e for e in (declared,) if e]
     dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=[*candidates, "gb18030"])
     if dammit.unicode_markup is None:
