@@ -75,6 +75,7 @@ _LINK_HEAVY_MIN_LINKS = 10
 # The element holding the main content holds at least this share of the text trafilatura kept.
 _MAIN_NODE_SHARE = 0.9
 _SPACE_RE = re.compile(r"\s+")
+_NOT_WORD_RE = re.compile(r"[\W_]+")
 _GRAM = 4
 _KEPT_LINE_SHARE = 0.6
 _DATE_METAS = (
@@ -252,7 +253,9 @@ def main_content(tree: etree._Element, url: str | None) -> Any:
 
 
 def _compact(text: str) -> str:
-    return _SPACE_RE.sub("", text).replace("\u3000", "")
+    """Letters and digits only: the two texts compared differ in white space, punctuation and
+    table separators (trafilatura writes cells as "| 指标 | 数值 |")."""
+    return _NOT_WORD_RE.sub("", text)
 
 
 def main_node(body: etree._Element, kept_text: str) -> etree._Element:

@@ -89,11 +89,12 @@ class KnowledgeBase:
     listed: set[str] = field(default_factory=set)  # secids of today's listings (the others are delisted)
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.
     needs_context: set[str] = field(default_factory=set)
+    _by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)  # built on first use
 
-    def add_name(self, name: str, entry: NameEntry) -> None:
+    def add_name(self, name: str, entry: NameEntry, latin: bool = False) -> None:
         name = normalise_name(name)
-        if len(name) < 2 or not _HAN_RE.search(name):
-            return  # one character, or a Latin-only name (tickers are matched as codes)
+        if len(name) < 2 or (not latin and not _HAN_RE.search(name)):
+            return  # one character, or a Latin-only name from a table (tickers are matched as codes)
         entries = self.names.setdefault(name, [])
         if entry not in entries:
             entries.append(entry)
@@ -114,11 +115,15 @@ class KnowledgeBase:
             entries = [e for e in entries if e.valid_on(on)] or entries
 
         def key(entry: NameEntry) -> tuple[int, int, int]:
-            security = self.securities[entry.secid][0]
-            outside_market = 0 if market is None or security.exchange == market else 1
+            # An A-share first (中国人寿 is 601628 even in a Hong Kong market report); among other
+            # listings, one in the market the text names; then the primary listing.
+            if entry.market_rank == MARKET_A:
+                listing = 0
+            else:
+                listing = 1 if market is not None and self.securities[entry.secid][0].exchange == market else 2
             # Dated, then today's, then undated names; undated text ranks today's names first.
             rank = entry.rank if on is not None else {RANK_CURRENT: 0, RANK_DATED: 1}.get(entry.rank, 2)
-            return (outside_market, rank, entry.market_rank)
+            return (listing, rank, entry.market_rank)
 
         ranked = sorted(entries, key=key)
         best = key(ranked[0])
@@ -127,6 +132,54 @@ class KnowledgeBase:
 
     def security(self, secid: str) -> tuple[Security, str] | None:
         return self.securities.get(secid)
+
+    def resolve_status_name(self, rest: str, on: date | None = None) -> tuple[NameEntry, int] | None:
+        """The A-share an ST-marked name means: ``ST中捷`` is the company whose name began with 中捷
+        that day (status names are shortened, so the tables list them without the marker). Only a
+        unique answer: the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's
+        name starts with. Returns the entry and the prefix's length."""
+        if self._by_prefix is None:
+            index: dict[str, set[str]] = {}
+            for name in self.names:
+                index.setdefault(name[:2], set()).add(name)
+            self._by_prefix = index
+        for size in (4, 3, 2):
+            prefix = rest[:size]
+            if len(prefix) < size:
+                continue
+            matches: dict[str, NameEntry] = {}
+            for name in self._by_prefix.get(prefix[:2], ()):
+                if not name.startswith(prefix):
+                    continue
+                for entry in self.names[name]:
+                    if entry.market_rank == MARKET_A and (
+                        on is None or entry.valid_on(on) or entry.rank == RANK_UNDATED
+                    ):
+                        matches.setdefault(entry.secid, entry)
+            if matches:
+                entry = next(iter(matches.values())) if len(matches) == 1 else self._oldest(matches)
+                return (entry, size) if entry is not None else None
+        return None
+
+    def _oldest(self, matches: dict[str, NameEntry]) -> NameEntry | None:
+        """Of several companies, the one delisted since, when exactly one is; else the one whose names
+        go back furthest, when exactly one does: a company under special treatment has a history, a
+        recent listing has none (ST中捷 is 中捷资源, not 中捷精工 listed in 2021)."""
+        delisted = [secid for secid in matches if secid not in self.listed]
+        if len(delisted) == 1:
+            return matches[delisted[0]]  # special treatment often ends in delisting
+        first_seen: dict[str, date] = {}
+        for secid in matches:
+            dates = [
+                e.valid_from for entries in self.names.values() for e in entries if e.secid == secid and e.valid_from
+            ]
+            if dates:
+                first_seen[secid] = min(dates)
+        if not first_seen:
+            return None
+        earliest = min(first_seen.values())
+        oldest = [secid for secid, seen in first_seen.items() if seen == earliest]
+        return matches[oldest[0]] if len(oldest) == 1 else None
 
 
 def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -322,7 +375,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         where = f"aliases[{number}]"
         if not isinstance(item, dict):
             raise ConfigError(f"{path}: {where}: expected a mapping with name, secid, why")
-        check_keys(path, item, ("name", "secid", "why", "valid_from", "valid_to"), where)
+        check_keys(path, item, ("name", "secid", "why", "valid_from", "valid_to", "alt"), where)
         name, secid, why = item.get("name"), item.get("secid"), item.get("why")
         if not isinstance(secid, str):
             # Unquoted, 1.600000 reads as the number 1.6: a secid must be a quoted string.
@@ -342,12 +395,21 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         market_rank = MARKET_A if security.exchange in ("SH", "SZ", "BJ") else MARKET_PRIMARY
         rank = RANK_DATED if (starts or ends) else RANK_CURRENT
         entry = NameEntry(secid, HOW_ALIAS, starts, ends, rank, market_rank)
-        if starts or ends:
-            kb.add_name(name, entry)
-        else:
+        # A reviewed Latin name (Meta, Apple) is allowed here; tables' Latin names are not.
+        latin = bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&-]{2,}", name.strip()))
+        if not (starts or ends):
             # An undated alias is a reviewed reading of the name: it replaces what the tables say.
             kb.names.pop(normalise_name(name), None)
-            kb.add_name(name, entry)
+        kb.add_name(name, entry, latin=latin)
+        # The company's other listings: chosen when the text names their market (京东 in a 港股 report).
+        alternatives = item.get("alt") or []
+        if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
+            raise ConfigError(f'{path}: {where}.alt: expected a list of quoted secids, e.g. ["116.09618"]')
+        for alternative in alternatives:
+            other = kb.securities.get(alternative, (None, ""))[0]
+            if other is None or other.kind != "stock":
+                raise ConfigError(f"{path}: {where}.alt: {alternative!r} is no listing in the tables")
+            kb.add_name(name, NameEntry(alternative, HOW_ALIAS, starts, ends, rank, MARKET_SECONDARY), latin=latin)
     context = data.get("needs_context") or []
     if not isinstance(context, list) or not all(isinstance(n, str) for n in context):
         raise ConfigError(f"{path}: needs_context: expected a list of names")

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase, load_knowledge_base
+from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_FULL, HOW_NAME, KnowledgeBase, load_knowledge_base
 from tagging.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.markup import Mention
 from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
@@ -51,7 +51,7 @@ _COMPANY_BEFORE_RE = re.compile(
     r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称)[的“\"]?$"
 )
 _SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+    r"等?(?:板块|概念|行业|产业|领域|赛道|机构|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
 )
 _OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
 _OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
@@ -76,6 +76,16 @@ _US_CODE_RE = re.compile(
 )
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
 _CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
+_STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
+# Names of organisations: a name followed by more of one is part of it, not a mention on its own.
+_ORGANISATION_END = (
+    r"(?:股份有限公司|有限责任公司|有限公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|商会|基金会|医院)"
+)
+_INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
+_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
+# Characters that may stand right before a full name without being part of a longer one.
+_BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
+_BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
 _SIX_DIGITS_RE = re.compile(r"\d{6}")
 _US_HINT_RE = re.compile(
     r"NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所|[A-Z]\s?\.\s?(?:US|O|N)(?![A-Za-z])"
@@ -141,8 +151,8 @@ class Linker:
             return []
         day = on.date() if isinstance(on, datetime) else on
         scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH_ALNUM_RE.search(text) else text
-        # Words are contiguous: a word starts where another ends (or at 0), so one set serves both.
-        ends = {end for _word, _start, end in segments} if segments is not None else None
+        # Words are contiguous: a word starts where the one before it ends (or at 0).
+        word_end = {start: end for _word, start, end in segments} if segments is not None else None
         skipped = [m.span() for m in _ATTRIBUTION_RE.finditer(scan)]
         media_name = normalise_name(media) if media else None
         market = next((m for m, pattern in _MARKET_HINTS if pattern.search(scan)), None)
@@ -154,13 +164,19 @@ class Linker:
             key = keys[index]
             if key in self.blockers or any(a <= start < b for a, b in skipped):
                 continue
-            if ends is not None and len(key) < _FULL_NAME_LENGTH and not (end in ends and (start in ends or not start)):
+            if (
+                word_end is not None
+                and len(key) < _FULL_NAME_LENGTH
+                and not _on_word_bounds(scan, start, end, word_end)
+            ):
                 continue
             if _cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
             item = self._candidate(scan, key, start, end, day, market, media_name)
             if item is not None:
                 found.append(item)
+        found.extend(self._status_names(scan, found, day))
+        found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
 
@@ -192,6 +208,10 @@ class Linker:
             item.needs_sector_cue = cued
         if item.stock is None and item.board is None:
             return None
+        if _inside_another_name(scan, key, start, end, item):
+            return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
+        if item.board and not item.stock and _BUSINESS_SCOPE_RE.search(scan, max(0, start - 40), start):
+            return None  # 经营范围含软件开发: a licence's wording, not the sector
         company = _company_cue(scan, start, end)
         sector = bool(_SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
@@ -211,6 +231,22 @@ class Linker:
         elif not item.needs_sector_cue or sector:
             item.chosen = "board"
         return item
+
+    def _status_names(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
+        """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
+        taken = [(item.start, item.end) for item in found]
+        status_names = []
+        for match in _STATUS_NAME_RE.finditer(scan) if "ST" in scan else ():
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue  # the name as written is known (ST八菱): the automaton had it
+            resolved = self.kb.resolve_status_name(match.group("rest"), day)
+            if resolved is not None:
+                entry, size = resolved
+                end = match.start("rest") + size
+                item = _Found(match.start(), end, scan[match.start() : end], stock=(entry.secid, entry.how))
+                item.chosen = "stock"
+                status_names.append(item)
+        return status_names
 
     def _codes(self, scan: str) -> list[tuple[int, int, Security]]:
         """Securities written as codes, with their spans."""
@@ -266,6 +302,12 @@ class Linker:
                         how = item.stock[1] if item.stock else HOW_NAME
                         item.stock, item.chosen = (security.secid, how), "stock"
                     break
+        # A board code in the text says which board its name means here (白酒(BK0896) is the concept).
+        boards = {s.code for _a, _b, s in codes if s.kind == "board"}
+        pinned_boards = {word: code for code in boards for word in self.board_name_forms.get(code, ())}
+        for item in found:
+            if item.board and item.text in pinned_boards:
+                item.board = (pinned_boards[item.text], item.board[1])
         pinned = {self.kb.securities[s.secid][1]: s.secid for _a, _b, s in codes if s.secid in self.kb.securities}
         for item in found:
             if item.stock and item.stock[0] in self.kb.securities:
@@ -300,6 +342,38 @@ class Linker:
 
     def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
         return _mention(security, text, start, end, HOW_CODE)
+
+
+def _inside_another_name(scan: str, key: str, start: int, end: int, item: _Found) -> bool:
+    """The match is part of the name of another organisation: a board word anywhere in one
+    (中国稀有稀土股份有限公司), a company's name with more name after it (杭州阿里创业投资有限公司), a
+    full name with more name before it (江苏诺德新材料股份有限公司 is not 诺德新材料股份有限公司) or a
+    name stem followed by another legal form (杭州安恒信息技术有限公司 before its 股份有限公司 listing)."""
+    if item.board and not item.stock:
+        return _INSIDE_ORGANISATION_RE.match(scan, end) is not None
+    if item.stock is None:
+        return False
+    if item.stock[1] == HOW_FULL:
+        before = scan[start - 1] if start else ""
+        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME:
+            return True
+        if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
+            return True
+    return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
+
+
+def _on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
+    """The match starts a word of the segmentation and ends one, or ends where the word goes on
+    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业)."""
+    last = word_end.get(start)
+    if last is None:
+        return False
+    while last < end:  # a name of several words
+        following = word_end.get(last)
+        if following is None:
+            return False
+        last = following
+    return last == end or _SECTOR_AFTER_RE.fullmatch(scan, end, last) is not None
 
 
 def _cuts_latin_word(scan: str, start: int, end: int) -> bool:

@@ -345,7 +345,8 @@ def _normalise(
         if (
             not visible
             or (drop_boilerplate and _BOILERPLATE_RE.search(visible))
-            or (keep_line is not None and not keep_line(visible))
+            # Lines with ticker markup or table cells are article text whatever the extractor thought.
+            or (keep_line is not None and not has_markers and _CELL_SEPARATOR not in line and not keep_line(visible))
         ):
             next_mention += starts  # mentions inside a dropped line are dropped with it
             if visible and _SOURCE_LINE_RE.match(visible):
@@ -505,7 +506,8 @@ def clean_element(
     body: etree._Element, drop_boilerplate: bool = True, keep_line: Callable[[str], bool] | None = None
 ) -> CleanBody:
     """Clean an already parsed body element (e.g. ``#ContentBody`` of a page). ``keep_line`` may refuse
-    lines of the clean text (the generic path keeps only what the main-content extractor kept)."""
+    lines of the clean text (the generic path keeps only what the main-content extractor kept), except
+    lines with ticker markup or table cells."""
     builder = _Builder()
     media_lines: list[_Builder] = []
     _walk_tree(body, builder, media_lines)

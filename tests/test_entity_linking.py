@@ -104,8 +104,9 @@ def test_industry_board_wins_a_name_shared_with_a_concept() -> None:
 
 
 def test_everyday_words_need_context() -> None:
-    assert linked("新能源是未来的方向，新产业不断涌现，太平洋上空风云变幻，发展是第一要务。") == {}
+    assert linked("新产业不断涌现，太平洋上空风云变幻，发展是第一要务，机器人走进家庭。") == {}
     assert set(linked("新能源板块大涨")) == {"90.BK0493"}  # the sector
+    assert set(linked("发展新能源是方向")) == {"90.BK0493"}  # the field, not the company 新能源
     assert set(linked("机器人产业迅速发展")) == {"90.BK1090"}  # the sector
     assert set(linked("太平洋证券股价涨停")) == {"1.601099"}  # the broker, by its full short name
     assert set(linked("太平洋发布公告称")) == {"1.601099"}  # the company: a company cue
@@ -122,6 +123,20 @@ def test_names_inside_other_names_are_not_mentions() -> None:
     text = "东湖高新区管委会表示，贝壳财经记者报道，中国证券报消息，上海复旦大学教授、亚洲开发银行专家。"
     assert linked(text) == {}
     assert "601519" not in {s.split(".")[1] for s in linked("有助于培育壮大智慧零售新业态")}
+
+
+def test_a_name_inside_another_organisation_is_not_a_mention() -> None:
+    assert linked("由杭州阿里创业投资有限公司全资持股") == {}  # an unlisted subsidiary
+    assert linked("收购中国稀有稀土股份有限公司资产") == {}  # a board word inside a company's name
+    assert linked("中国化学与物理电源行业协会发布数据") == {}  # an association
+    assert "1.600110" not in linked("合锻智能与江苏诺德新材料股份有限公司签订订单")  # a longer full name
+    assert set(linked("中国民生银行股份有限公司发布公告")) == {"1.600016"}  # the full name itself
+
+
+def test_status_marked_names_resolve_to_the_company() -> None:
+    found = linked("ST中捷、ST宏图上演天地板，ST八菱跌停。", "2021-12-08")
+    assert set(found) == {"0.002021", "1.600122", "0.002592"}
+    assert found["0.002021"][0] == "ST中捷"
 
 
 def test_outlets_are_never_subjects() -> None:
