@@ -117,11 +117,14 @@ def test_eastmoney_article_inside_a_foreign_template() -> None:
         "4月11日午后，光伏设备板块快速拉升，板块内多只个股涨幅居前，成交额较上一交易日明显放大。\n"
         "个股方面，隆基绿能涨超3%，阳光电源跟涨，美股上市的第一太阳能隔夜亦收涨。\n"
         "机构人士认为，光伏设备行业一季度装机数据超出预期，产业链价格企稳后盈利有望修复，"
-        "但仍需关注海外贸易政策变化带来的不确定性。"
+        "但仍需关注海外贸易政策变化带来的不确定性。\n"
+        "相关个股：通威股份、天合光能\n"
+        "指标\t一季度\n"
+        "新增装机\t33.66GW"
     )
     # The markup is still read inside what the generic path keeps, the anchorless US span included.
     assert secids(article.boards) == ["90.BK1031"]
-    assert secids(article.stocks) == ["1.601012", "0.300274", "105.FSLR"]
+    assert secids(article.stocks) == ["1.601012", "0.300274", "105.FSLR", "1.600438", "1.688599"]
     assert article.media == "东方财富研究中心"
     for furniture in ("相关阅读", "热门排行", "分享到", "版权所有", "首页", "阅读：1024"):
         assert furniture not in article.text
