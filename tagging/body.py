@@ -348,3 +348,21 @@ def settle_fragment(raw: RawArticle) -> RawArticle:
         raw.body_tree = None
         raw.body_source = f"{raw.body_source}+{ESCAPED}"
     return raw
+
+
+_FILLED_FROM_BODY = ("url", "title", "published_at", "media", "author", "digest")
+
+
+def settle_html_body(raw: RawArticle) -> RawArticle:
+    """A raw article whose body came as an HTML string from elsewhere (a JSON record's ``html`` field,
+    which may be a page, a fragment or an escaped body): the same decision, the record's own metadata
+    first. Left as it is when the HTML holds no article text."""
+    try:
+        decided = decide(raw.body_html or "", raw.url)
+    except NotAnArticleError:
+        return raw
+    for name in _FILLED_FROM_BODY:
+        if not getattr(raw, name):
+            setattr(raw, name, getattr(decided, name))
+    raw.body_tree, raw.kept_text, raw.body_source = decided.body_tree, decided.kept_text, decided.body_source
+    return raw

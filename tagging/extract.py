@@ -134,7 +134,15 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
 
 
 def extract_article(raw: RawArticle, plain: bool = False) -> Article:
+    """Clean and tag a raw article. A body given as HTML that no parser has decided on yet (a JSON
+    record's ``html`` field) goes through the body decision first."""
+    if raw.body_source is None and raw.body_tree is None and _holds_html(raw.body_html):
+        raw = body.settle_html_body(raw)
     return build_article(raw, clean_raw(raw, plain=plain), plain=plain)
+
+
+def _holds_html(text: str | None) -> bool:
+    return bool(text) and bool(_HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text))
 
 
 def not_text_reason(text: str) -> str | None:

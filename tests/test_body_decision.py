@@ -14,6 +14,7 @@ import pytest
 
 from replica.site import ReplicaArticle, render_article_page
 from tagging import body
+from tagging.article import RawArticle
 from tagging.extract import ExtractError, article_record, decode_html, extract_article, parse_document
 from tagging.jekyll import parse_jekyll_post
 from tagging.markup import parse_fragment
@@ -325,3 +326,22 @@ def test_deeply_nested_known_layout_keeps_its_text() -> None:
     article = extract_article(parse_document(text, "https://finance.eastmoney.com/a/202401011234567890.html"))
     assert article.body_source == "layout:eastmoney"
     assert article.text == "开头。\n深处的正文。"
+
+
+# --- bodies that arrive as a record's HTML field (finnews ingest of JSON Lines) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("html_field", "expected_source"),
+    [
+        (page("fragment_2017_old_us_ids.html"), "fragment"),
+        (html.escape(page("fragment_2017_old_us_ids.html")), "escaped+fragment"),
+    ],
+)
+def test_html_field_of_a_record_goes_through_the_same_decision(html_field: str, expected_source: str) -> None:
+    raw = RawArticle(source="jsonl", url="https://example.com/1", title="记录标题", body_html=html_field)
+    article = extract_article(raw)
+    assert (article.body_source, article.title, article.source) == (expected_source, "记录标题", "jsonl")
+    assert secids(article.stocks) == ["105.AAPL", "106.WMT", "106.GS", "0.300104"]
+    assert secids(article.instruments) == ["0.395022", "1.501300"]
+    assert "&lt;" not in article.text and "<" not in article.text
