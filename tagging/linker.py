@@ -79,7 +79,8 @@ _CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
-    r"(?:股份有限公司|有限责任公司|有限公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|商会|基金会|医院)"
+    r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
+    r"商会|基金会|医院)"
 )
 _INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
 _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
@@ -304,10 +305,14 @@ class Linker:
                     break
         # A board code in the text says which board its name means here (白酒(BK0896) is the concept).
         boards = {s.code for _a, _b, s in codes if s.kind == "board"}
-        pinned_boards = {word: code for code in boards for word in self.board_name_forms.get(code, ())}
+        pinned_boards = {_board_stem(word): code for code in boards for word in self.board_name_forms.get(code, ())}
         for item in found:
-            if item.board and item.text in pinned_boards:
-                item.board = (pinned_boards[item.text], item.board[1])
+            if not item.board:
+                continue
+            stems = {_board_stem(item.text)} | {_board_stem(w) for w in self.board_name_forms.get(item.board[0], ())}
+            pinned = next((pinned_boards[stem] for stem in stems if stem in pinned_boards), None)
+            if pinned:  # 白酒股 (industry 白酒Ⅱ by default) is the concept 白酒 where the text says BK0896
+                item.board = (pinned, item.board[1])
         pinned = {self.kb.securities[s.secid][1]: s.secid for _a, _b, s in codes if s.secid in self.kb.securities}
         for item in found:
             if item.stock and item.stock[0] in self.kb.securities:
@@ -342,6 +347,11 @@ class Linker:
 
     def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
         return _mention(security, text, start, end, HOW_CODE)
+
+
+def _board_stem(word: str) -> str:
+    """A board word without its level or kind: 白酒Ⅱ, 白酒股, 白酒概念, 白酒行业 → 白酒."""
+    return re.sub(r"(?:[ⅠⅡⅢⅣ]+|概念股|概念|行业|板块|股)$", "", word) or word
 
 
 def _inside_another_name(scan: str, key: str, start: int, end: int, item: _Found) -> bool:

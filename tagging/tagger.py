@@ -36,6 +36,31 @@ def text_mentions(
     return linker().link(text, published_at, media, tokens(text) if segments is None else segments)
 
 
+def titled_text_mentions(
+    title: str,
+    text: str,
+    media: str | None,
+    title_segments: list[Token],
+    text_segments: list[Token],
+    published_at: datetime | None,
+) -> list[Mention]:
+    """Mentions of the title and the text, linked as one document so that what one says holds for
+    the other (a code in the body pins the title's 阿里巴巴 to a listing; 港股 in the title is the
+    market of the body's names). Offsets point into the title (``where="title"``) or the text."""
+    if not title:
+        return text_mentions(text, media, text_segments, published_at)
+    shift = len(title) + 1
+    segments = [*title_segments, ("\n", len(title), shift), *((w, a + shift, b + shift) for w, a, b in text_segments)]
+    mentions = text_mentions(f"{title}\n{text}", media, segments, published_at)
+    for mention in mentions:
+        if mention.start is not None and mention.start < len(title):
+            mention.where = "title"
+        elif mention.start is not None and mention.end is not None:
+            mention.start, mention.end = mention.start - shift, mention.end - shift
+    # The text's mentions first, as before (tags keep the order of first mention in the body).
+    return [m for m in mentions if m.where != "title"] + [m for m in mentions if m.where == "title"]
+
+
 def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One board / stock entry per secid, in order of first mention, named by the lexicon (stocks
     beyond today's A-shares by the knowledge base)."""
@@ -90,10 +115,7 @@ def tag_article(
     (``plain`` or no markup at all), they are found in the title and text."""
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     if plain or not markup_mentions:
-        mentions = text_mentions(text, media, text_segments, published_at)
-        for mention in text_mentions(title or "", media, title_segments, published_at):
-            mention.where = "title"
-            mentions.append(mention)
+        mentions = titled_text_mentions(title or "", text, media, title_segments, text_segments, published_at)
     else:
         mentions = list(markup_mentions)
     boards, stocks = _security_tags(mentions)
