@@ -108,10 +108,10 @@ def _decide_once(html: str, url: str | None) -> RawArticle:
         tree = parse_document_tree(html) if is_page else parse_fragment(html)
     except (etree.ParserError, ValueError) as error:
         raise NotAnArticleError(f"unparseable HTML: {error}") from error
-    layout = known_layout(tree, url)
-    if layout == LAYOUT_EASTMONEY:
-        return eastmoney.parse_article_tree(tree, url or "")
-    if layout == LAYOUT_CHINAORG:
+    eastmoney_body = eastmoney.body_element(tree)
+    if eastmoney_body is not None:
+        return eastmoney.parse_article_tree(tree, url or "", eastmoney_body)
+    if known_layout(tree, url) == LAYOUT_CHINAORG:
         return chinaorg.parse_article_tree(tree, url or "")
     if eastmoney.is_list_page(tree):
         raise NotAnArticleError("an Eastmoney list page, not an article (no #ContentBody element)")

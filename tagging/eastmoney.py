@@ -124,9 +124,10 @@ def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     return parse_article_tree(parse_page(html), url)
 
 
-def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
-    """An already parsed Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
-    body = body_element(tree)
+def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | None = None) -> RawArticle:
+    """An already parsed Eastmoney article page (its body element, when the caller found it already).
+    Raises :class:`NotAnArticleError` when it has no body."""
+    body = body if body is not None else body_element(tree)
     if body is None:
         raise NotAnArticleError("no #ContentBody element")
     items = _info_items(tree)
