@@ -40,7 +40,11 @@ _HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF
 _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]")
 
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
-_ATTRIBUTION_RE = re.compile(r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源)\s*[:：|][^\n，。；]{0,40}")
+_ATTRIBUTION_RE = re.compile(
+    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|][^\n，。；]{0,40}"
+    # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, 同花顺App截图, 图/东方IC
+    r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
+)
 
 _COMPANY_AFTER_RE = re.compile(
     r"(?:[（(]|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"

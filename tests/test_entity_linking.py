@@ -143,6 +143,7 @@ def test_outlets_are_never_subjects() -> None:
     assert linked("据新华网报道，人民网记者获悉。") == {}
     assert set(linked("正文提到宁德时代。\n来源：证券时报")) == {"0.300750"}
     assert linked("宁德时代发布公告", media="宁德时代") == {}
+    assert linked("发布会现场。（视觉中国供图）同花顺App截图") == {}  # photo credits and screenshots
 
 
 def test_full_width_codes_and_offsets_into_the_original_text() -> None:
