@@ -72,6 +72,8 @@ _FURNITURE_NAME_RE = re.compile(
 )
 _LINK_HEAVY_SHARE = 0.5  # of a body's text inside links (quote links are article text)
 _LINK_HEAVY_MIN_LINKS = 10
+# Elements that hold a run of paragraphs (the unit an article's body is).
+_CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "center", "blockquote", "form"})
 # The element holding the main content holds at least this share of the text trafilatura kept.
 _MAIN_NODE_SHARE = 0.9
 _SPACE_RE = re.compile(r"\s+")
@@ -225,17 +227,29 @@ def _page_raw(
 
 
 def _generic(tree: etree._Element, body: etree._Element, html: str, url: str | None) -> RawArticle:
-    """Main content by trafilatura, walked in the original tree (see the module notes)."""
-    document = main_content(tree, url)
-    kept = (document.text or "") if document is not None else ""
-    if not kept.strip():
+    """Main content by trafilatura, walked in the original tree (see the module notes).
+
+    trafilatura runs twice: favouring precision, its text locates the article (with recall
+    favoured, a short article comes back with the whole page around it); favouring recall, its
+    text decides which lines of the located element stay (precision drops short paragraphs)."""
+    precise = main_content(tree, url, precision=True)
+    recalled = main_content(tree, url, precision=False)
+    locating = _text_of(precise) or _text_of(recalled)
+    kept = _text_of(recalled) or locating
+    if not locating:
         return _page_raw(tree, body, html, url, FRAGMENT)  # nothing stands out: the whole body
-    raw = _page_raw(tree, main_node(body, kept), html, url, GENERIC, document)
+    node = container_of(main_node(body, locating), body)
+    raw = _page_raw(tree, node, html, url, GENERIC, precise if precise is not None else recalled)
     raw.kept_text = kept
     return raw
 
 
-def main_content(tree: etree._Element, url: str | None) -> Any:
+def _text_of(document: Any) -> str:
+    text = (document.text or "") if document is not None else ""
+    return text if text.strip() else ""
+
+
+def main_content(tree: etree._Element, url: str | None, precision: bool = False) -> Any:
     """trafilatura's extraction of a page (on a copy: it prunes the tree it is given), or ``None``."""
     import trafilatura  # imported here: only pages of unknown sites need it
 
@@ -243,13 +257,25 @@ def main_content(tree: etree._Element, url: str | None) -> Any:
         return trafilatura.bare_extraction(
             copy.deepcopy(tree),
             url=url,
-            with_metadata=True,
+            with_metadata=precision,
             include_comments=False,
             include_tables=True,
-            favor_recall=True,
+            favor_precision=precision,
+            favor_recall=not precision,
         )
     except (RecursionError, ValueError, TypeError, AttributeError, etree.LxmlError):
         return None
+
+
+def container_of(node: etree._Element, body: etree._Element) -> etree._Element:
+    """The block that holds ``node`` with its sibling paragraphs: an article is a run of paragraphs,
+    so a single paragraph (or an inline element) found as the main content stands for its container."""
+    while node is not body and (not isinstance(node.tag, str) or node.tag.lower() not in _CONTAINER_TAGS):
+        parent = node.getparent()
+        if parent is None:
+            break
+        node = parent
+    return node
 
 
 def _compact(text: str) -> str:

@@ -131,6 +131,20 @@ def test_eastmoney_article_inside_a_foreign_template() -> None:
         assert furniture not in article.text
 
 
+def test_short_news_item_inside_a_foreign_template_is_not_the_whole_page() -> None:
+    template = page("foreign_template_eastmoney.html")
+    start = template.index('<div class="article-content">')
+    end = template.index("</div>", start) + len("</div>")
+    short = (
+        '<div class="article-content"><p>　　<span id="stock_1.601012"><a href="http://quote.eastmoney.com/unify/r/'
+        '1.601012" class="keytip" data-code="1,601012">隆基绿能</a></span>公告，拟回购股份。</p></div>'
+    )
+    article = extract_article(parse_document(template[:start] + short + template[end:]))
+    assert article.body_source == "generic"
+    assert article.text == "隆基绿能公告，拟回购股份。"
+    assert secids(article.stocks) == ["1.601012"]
+
+
 def test_chinaorg_article_inside_a_foreign_template() -> None:
     article = extract_article(parse_document(page("foreign_template_chinaorg.html")))
     assert article.body_source == "generic"
