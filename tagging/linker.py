@@ -91,6 +91,7 @@ _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 _BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
+_HK_BRACKET_RE = re.compile(r"[（(]\s*(?P<c>0\d{4})\s*[)）]")
 _SIX_DIGITS_RE = re.compile(r"\d{6}")
 _US_HINT_RE = re.compile(
     r"NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所|[A-Z]\s?\.\s?(?:US|O|N)(?![A-Za-z])"
@@ -278,6 +279,9 @@ class Linker:
         for match in _HK_CODE_RE.finditer(scan) if "HK" in scan else ():
             code = (match.group("c") or match.group("c2")).zfill(5)
             add(match.start(), match.end(), make_security(HONG_KONG, code))
+        for match in _HK_BRACKET_RE.finditer(scan):
+            if match.group("c") in self.kb.hk_codes:  # (01438): five digits from 0, a listing we know
+                add(match.start("c"), match.end("c"), self.kb.securities[self.kb.hk_codes[match.group("c")]][0])
         for match in _US_CODE_RE.finditer(scan) if _US_HINT_RE.search(scan) else ():
             ticker = match.group("t") or match.group("t2")
             secid = self.kb.us_tickers.get(ticker)

@@ -114,6 +114,14 @@ def test_everyday_words_need_context() -> None:
     assert set(linked("银行、保险、券商等金融股领涨")) == {"90.BK0475", "90.BK0474", "90.BK0473"}
 
 
+def test_everyday_company_names_with_context() -> None:
+    assert linked("在绿色经济的大环境下") == {}
+    assert linked("贝壳财经记者报道") == {}
+    assert set(linked("贝壳发布财报，贝壳股价大涨")) == {"106.BEKE"}
+    assert set(linked("新产业发布公告称")) == {"0.300832"}
+    assert set(linked("公司(00700)发布公告")) == {"116.00700"}  # a Hong Kong code in brackets
+
+
 def test_a_list_of_companies_is_company_context() -> None:
     found = linked("宁德时代、比亚迪、机器人等个股走强")
     assert {"0.300750", "0.002594", "0.300024"} <= set(found)
