@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
@@ -368,13 +369,40 @@ class ListMemory:
         self.changed.clear()
 
 
+# --- where the waiting happens -----------------------------------------------------------------------
+
+
+class BlockingDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, with the back-off applied at the last moment: right before a request
+    goes out it waits its domain's turn, or is dropped if its source was stopped meanwhile.
+
+    Waiting here rather than in a middleware matters: Scrapy hands requests to the downloader (and
+    its middlewares) long before it sends them, so a middleware would let every request already
+    queued for a refusing site through. Waiting here also holds one of the domain's concurrent
+    transfers, which is what slowing a domain down means; other domains are not held up. The
+    download timeout starts after the wait."""
+
+    async def download_request(self, request: Request) -> Response:
+        tracker: BlockTracker | None = getattr(self._crawler, "finnews_blocking", None)
+        if tracker is not None and not is_robots_request(request):
+            source = source_of(request)
+            wait = tracker.turn(source, domain_of(request))  # raises SourceStopped
+            if wait > 0:
+                await tracker.wait(source, wait)
+                if request.meta.get(RETRIES_META):
+                    tracker.stats.inc_value("finnews/retry_backoff_seconds", round(wait, 3))
+                if why := tracker.stopped(source):
+                    raise SourceStopped(source, why)
+        return await super().download_request(request)
+
+
 # --- the downloader middleware -----------------------------------------------------------------------
 
 
 class BlockingMiddleware:
     """Sees every answer before redirects are followed and retries are made (priority above
-    RedirectMiddleware's 600): counts refusals, retries them after the back-off, and makes
-    requests of a backing-off domain wait their turn."""
+    RedirectMiddleware's 600): counts refusals and tries them again (their wait happens in
+    :class:`BlockingDownloadHandler`); drops requests of a stopped source."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -401,17 +429,12 @@ class BlockingMiddleware:
             except OSError as error:
                 logger.error("Could not save the list memory %s: %s", self.tracker.memory.path, error)
 
-    async def process_request(self, request: Request) -> None:
-        if is_robots_request(request):
-            return
-        source = source_of(request)
-        wait = self.tracker.turn(source, domain_of(request))
-        if wait > 0:
-            await self.tracker.wait(source, wait)
-            if request.meta.get(RETRIES_META):
-                self.stats.inc_value("finnews/retry_backoff_seconds", round(wait, 3))
-            if why := self.tracker.stopped(source):
-                raise SourceStopped(source, why)
+    def process_request(self, request: Request) -> None:
+        # One Scrapy download slot per host and port, as the back-off is kept (two sites on one
+        # host, as two local replicas are, must not hold each other up).
+        request.meta.setdefault("download_slot", domain_of(request))
+        if not is_robots_request(request) and (why := self.tracker.stopped(source_of(request))):
+            raise SourceStopped(source_of(request), why)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if is_robots_request(request):

@@ -73,6 +73,10 @@ CHINAORG_MAX_PAGES = 5
 # (a list and its articles), as does a Retry-After longer than MAX. 429 is handled here, not retried
 # by RETRY_HTTP_CODES (this middleware sees it first).
 BLOCKING_ENABLED = True
+DOWNLOAD_HANDLERS = {  # Scrapy's HTTP handler, waiting out the back-off right before a request goes out
+    "http": "crawler.blocking.BlockingDownloadHandler",
+    "https": "crawler.blocking.BlockingDownloadHandler",
+}
 BLOCKING_HTTP_CODES = [403, 429, 451]
 BLOCKING_LOGIN_URL_PATTERN = (
     r"(?:login|logon|signin|sign-in|passport|verify|verification|captcha|validate|security[-_]?check)"

@@ -121,7 +121,7 @@ def render_article_page(article: ReplicaArticle) -> str:
 """
 
 
-LIST_PAGE_RE = re.compile(r"/a/(cywjh|ccjdd)(?:_(\d+))?\.html")
+LIST_PAGE_RE = re.compile(r"/a/(c[a-z]{3,5})(?:_(\d+))?\.html")  # /a/cywjh.html (资讯精华), /a/ccjdd.html …
 LIST_PAGE_SIZE = 20
 
 
@@ -360,10 +360,11 @@ class ReplicaSite:
             return self._fault(path[len("/a/fault-") : -len(".html")])
         if path.startswith("/a/") and path.endswith(".html"):
             article = self.by_code.get(path[3:-5])
+            if article:
+                time.sleep(self.article_delay)  # the network's latency, as the crawler sees it
             if article and self.blocking.active("not_articles", served):
                 return 200, HTML, PORTAL_PAGE.encode("utf-8")
             if article:
-                time.sleep(self.article_delay)
                 return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
         return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
 
