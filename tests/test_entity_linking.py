@@ -179,3 +179,25 @@ def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
             load_knowledge_base()
     finally:
         load_knowledge_base.cache_clear()
+
+
+def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from finnews.config import config_dir
+    from tagging.lexicon import load_lexicon
+
+    shutil.copytree(config_dir(), tmp_path / "configs")
+    rules = tmp_path / "configs" / "text_tagging.yaml"
+    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
+    load_lexicon.cache_clear()
+    try:
+        rules.write_text("sector_word:\n  BK0475: [银行]\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"text_tagging\.yaml.*did you mean 'sector_words'"):
+            load_lexicon()
+        load_lexicon.cache_clear()
+        rules.write_text("board_aliases:\n  BK9999: [光伏]\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"board_aliases\.BK9999: unknown board code"):
+            load_lexicon()
+    finally:
+        load_lexicon.cache_clear()
