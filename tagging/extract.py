@@ -14,7 +14,7 @@ from tagging.article import Article, RawArticle
 from tagging.dates import isoformat
 from tagging.eastmoney import NotAnArticleError
 from tagging.jekyll import is_jekyll_post, parse_jekyll_post
-from tagging.markup import CleanBody, Mention, clean_body, clean_element, clean_plain_text
+from tagging.markup import CleanBody, Mention, clean_body, clean_element, clean_plain_text, parse_fragment
 from tagging.tagger import tag_article
 from tagging.urls import canonical_url
 
@@ -143,6 +143,12 @@ def extract_article(raw: RawArticle, plain: bool = False) -> Article:
     return build_article(raw, clean_raw(raw, plain=plain), plain=plain)
 
 
+def _post_body_has_text(body_html: str | None) -> bool:
+    if not body_html or not body_html.strip():
+        return False
+    return body.has_visible_text(parse_fragment(body_html)) if "<" in body_html else True
+
+
 def _holds_html(text: str | None) -> bool:
     return bool(text) and bool(_HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text))
 
@@ -169,9 +175,11 @@ def parse_document(text: str, url: str | None = None) -> RawArticle:
     if reason:
         raise ExtractError(reason)
     if is_jekyll_post(text):
-        raw = parse_jekyll_post(text)
+        raw = body.settle_fragment(parse_jekyll_post(text))
         raw.url = raw.url or url
-        return body.settle_fragment(raw)
+        if not (raw.title or raw.digest or _post_body_has_text(raw.body_html)):
+            raise ExtractError("no article text: a post with front matter only")
+        return raw
     if _HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text):
         try:
             return body.decide(text, url)

@@ -307,6 +307,7 @@ def test_real_binary_file_is_not_text() -> None:
         ("<html><body><div><p></p><img src='x.png'></div></body></html>", "no article text"),
         ("<div><script>var a = 1;</script><p>　　</p></div>", "no article text"),
         ("<html><body><ul id='newsListContent'><li>x</li></ul></body></html>", "list page"),
+        ("---\nlayout: post\ncategories: emnews\n---\n<p></p>\n\n<>\n", "no article text"),
     ],
 )
 def test_inputs_without_article_text_are_refused_with_a_reason(text: str, reason: str) -> None:
