@@ -99,6 +99,8 @@ _OLD_STOCK_ID_RE = re.compile(r"^stock_([0-9A-Za-z]+)$")
 _HREF_PAIR_RE = re.compile(r"quote\.eastmoney\.com/(?:unify/r|r|web/r|bk/r)/(\d{1,3})\.([A-Za-z0-9_\-]+)")
 _HREF_EXCHANGE_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?(sh|sz|bj)(\d{6})\.html", re.IGNORECASE)
 _HREF_INDEX_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?zs(\d{6})\.html", re.IGNORECASE)
+_HREF_BOARD_PAGE_RE = re.compile(r"quote\.eastmoney\.com/(?:web/|bk/)?(BK\d{4})\d?\.html", re.IGNORECASE)
+_HREF_BOARD_MARKET_RE = re.compile(r"quote\.eastmoney\.com/(?:kcb|cyb|bj)/(\d{6})\.html", re.IGNORECASE)
 _HREF_HK_RE = re.compile(r"quote\.eastmoney\.com/hk/(\d{5})\.html", re.IGNORECASE)
 _HREF_US_RE = re.compile(
     r"quote\.eastmoney\.com/us/([A-Za-z0-9.\-_]+)\.html(?:\?[^#]*?\bMarket=([A-Za-z]+))?", re.IGNORECASE
@@ -187,6 +189,12 @@ def from_quote_href(value: str | None) -> Security | None:
     if match:
         code = match.group(1)
         return Security(_index_market(code), code, "index", "SZ" if code.startswith("39") else "SH")
+    match = _HREF_BOARD_PAGE_RE.search(value)
+    if match:
+        return make_security(BOARD_MARKET, match.group(1))
+    match = _HREF_BOARD_MARKET_RE.search(value)
+    if match:  # quote pages of the STAR, ChiNext and Beijing markets name the code only
+        return make_security(infer_a_share_market(match.group(1)), match.group(1))
     match = _HREF_HK_RE.search(value)
     if match:
         return make_security(HONG_KONG, match.group(1))

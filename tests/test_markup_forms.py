@@ -226,3 +226,23 @@ def test_title_with_quotes_inside_survives_the_broken_yaml() -> None:
     article = extract_article(parse_document(text))
     assert article.title == '某"公司"公告'
     assert article.text == "正文。"
+
+
+@pytest.mark.parametrize(
+    ("href", "secid", "kind"),
+    [
+        ("http://quote.eastmoney.com/unify/r/106.BEKE", "106.BEKE", "stock"),
+        ("http://quote.eastmoney.com/sz300104.html", "0.300104", "stock"),
+        ("http://quote.eastmoney.com/ZS000016.html", "1.000016", "index"),
+        ("http://quote.eastmoney.com/hk/01385.html", "116.01385", "stock"),
+        ("http://quote.eastmoney.com/us/BABA.html?Market=NYSE", "106.BABA", "stock"),
+        ("http://quote.eastmoney.com/web/BK04741.html", "90.BK0474", "board"),
+        ("http://quote.eastmoney.com/kcb/688599.html", "1.688599", "stock"),
+        ("http://quote.eastmoney.com/bj/830799.html", "0.830799", "stock"),
+        ("http://fund.eastmoney.com/159915.html", "0.159915", "fund"),
+        ("http://stock.eastmoney.com/hangye/hy474.html", "90.BK0474", "board"),
+    ],
+)
+def test_every_quote_link_form(href: str, secid: str, kind: str) -> None:
+    security = from_quote_href(href)
+    assert (security.secid, security.kind) == (secid, kind)
