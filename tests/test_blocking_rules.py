@@ -1,0 +1,275 @@
+"""Blocked, not just failed — the pure parts: telling a refusal, the back-off and the stop (with a
+fake clock), the memory of lists that had items, and a run's status from what its crawl counted."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.blocking import (
+    BlockingPolicy,
+    BlockTracker,
+    ListMemory,
+    SourceStopped,
+    blocked_reason,
+    grown_delay,
+    looks_like_verification_page,
+)
+from crawler.retry import retry_after_seconds
+from finnews.config import ConfigError
+from finnews.schedule import Job, crawl_counts, human_duration, parse_duration, run_status
+from replica import chinaorg
+from replica.site import CAPTCHA_PAGE, PORTAL_PAGE, load_articles, render_article_page
+from tagging.dates import SHANGHAI
+
+LOGIN = re.compile(r"login|passport|verify", re.I)
+CODES = frozenset({403, 429, 451})
+
+
+class Stats:
+    """Scrapy's stats collector, as far as the tracker uses it."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+    def inc_value(self, key: str, count: float = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+    def get_value(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+    def set_value(self, key: str, value: object) -> None:
+        self.values[key] = value
+
+    def max_value(self, key: str, value: float) -> None:
+        self.values[key] = max(self.values.get(key, value), value)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def tracker(threshold: int = 3, base: float = 1.0, maximum: float = 30.0) -> tuple[BlockTracker, Stats, Clock]:
+    stats, clock = Stats(), Clock()
+    policy = BlockingPolicy(threshold=threshold, backoff_base=base, backoff_max=maximum, non_article_run=3)
+    return BlockTracker(policy, stats, clock), stats, clock
+
+
+# --- telling a refusal -----------------------------------------------------------------------------------
+
+
+def test_a_captcha_page_is_told_from_articles() -> None:
+    assert looks_like_verification_page(CAPTCHA_PAGE.encode())
+    for article in load_articles():
+        assert not looks_like_verification_page(render_article_page(article).encode())
+    for article in chinaorg.ARTICLES:
+        assert not looks_like_verification_page(chinaorg.render_article(article)[1])
+    assert not looks_like_verification_page(PORTAL_PAGE.encode())
+
+
+def test_an_article_about_verification_codes_is_not_a_captcha() -> None:
+    page = render_article_page(load_articles()[0])
+    scam = "<p>警方提醒：不要向陌生人透露短信验证码，谨防诈骗。</p>" + "<p>正文段落。</p>" * 800
+    assert not looks_like_verification_page(page.replace("<!--文章主体-->", "<!--文章主体-->" + scam).encode())
+    # … while a short page that asks to drag a slider is one, whatever its title.
+    short = "<html><head><title>东方财富网</title></head><body><p>请按住滑块，拖动到最右边</p></body></html>"
+    assert looks_like_verification_page(short.encode())
+    assert looks_like_verification_page(b'<html><div id="captcha_container"></div></html>')
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "location", "reason"),
+    [
+        (403, b"", None, "http_403"),
+        (429, b"", None, "http_429"),
+        (451, b"", None, "http_451"),
+        (404, b"", None, None),
+        (500, b"", None, None),
+        (302, b"", "https://passport.eastmoney.com/login?returnUrl=x", "login_redirect"),
+        (302, b"", "https://finance.eastmoney.com/a/202205302396636936.html", None),
+        (301, b"", None, None),
+        (200, CAPTCHA_PAGE.encode(), None, "captcha"),
+        (200, b'{"data": {"list": []}}', None, None),
+    ],
+)
+def test_blocked_reasons(status: int, body: bytes, location: str | None, reason: str | None) -> None:
+    assert blocked_reason(status, body, location, CODES, LOGIN) == reason
+
+
+def test_retry_after_as_seconds_or_a_date() -> None:
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    when = datetime(2026, 11, 3, 10, 0, 30, tzinfo=SHANGHAI)
+    now = (when - timedelta(seconds=30)).timestamp()
+    assert retry_after_seconds(format_datetime(when.astimezone(), usegmt=False), now=now) == pytest.approx(30)
+    assert retry_after_seconds(format_datetime(when.astimezone(), usegmt=False), now=now + 60) == 0
+
+
+# --- back-off and stop ------------------------------------------------------------------------------------
+
+
+def test_the_back_off_grows_per_domain_and_a_good_answer_ends_it() -> None:
+    blocks, stats, clock = tracker(threshold=10)
+    assert [grown_delay(n, 1.0, 30.0) for n in (1, 2, 3, 6, 7)] == [1, 2, 4, 30, 30]
+    blocks.blocked("columns:345", "np-listapi.eastmoney.com", "captcha", "https://np-listapi.eastmoney.com/x")
+    assert blocks.turn("columns:345", "np-listapi.eastmoney.com") == pytest.approx(1.0)
+    assert blocks.turn("columns:345", "np-listapi.eastmoney.com") == pytest.approx(2.0)  # spaced, not a burst
+    assert blocks.turn("list:x", "finance.china.com.cn") == 0  # another domain is not slowed
+    clock.now += 10
+    blocks.blocked("columns:345", "np-listapi.eastmoney.com", "captcha", "https://np-listapi.eastmoney.com/x")
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(2.0)  # the domain, any source
+    blocks.good("fast:102", "np-listapi.eastmoney.com")
+    clock.now += 5
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == 0
+    assert stats.values["finnews/errors/blocked/captcha"] == 2
+    assert stats.values["finnews/failures"] == ["blocked/captcha https://np-listapi.eastmoney.com/x"] * 2
+
+
+def test_retry_after_is_honoured_and_a_longer_one_than_the_maximum_stops_the_source() -> None:
+    blocks, stats, _ = tracker(base=0.5, maximum=60)
+    blocks.blocked("pages:cywjh", "finance.eastmoney.com", "http_429", "u", retry_after=20)
+    assert blocks.turn("pages:cywjh", "finance.eastmoney.com") == pytest.approx(20)
+    assert blocks.stopped("pages:cywjh") is None
+    assert blocks.blocked("pages:cywjh", "finance.eastmoney.com", "http_429", "u", retry_after=3600)
+    assert "asks to wait 3600 s" in blocks.stopped("pages:cywjh")
+    with pytest.raises(SourceStopped):
+        blocks.turn("pages:cywjh", "finance.eastmoney.com")
+    # Another source of the same site would wait longer than the maximum: stopped too, saying so.
+    with pytest.raises(SourceStopped):
+        blocks.turn("columns:345", "finance.eastmoney.com")
+    assert "longer than BLOCKING_BACKOFF_MAX" in blocks.stopped("columns:345")
+    assert stats.values["finnews/errors/source_stopped"] == 2
+
+
+def test_a_source_stops_after_the_threshold_of_refusals_in_a_row() -> None:
+    blocks, stats, _ = tracker(threshold=3)
+    source, domain = "columns:345", "np-listapi.eastmoney.com"
+    assert not blocks.blocked(source, domain, "captcha", "u1")
+    assert not blocks.blocked(source, domain, "empty_list", "u2")
+    blocks.good(source, domain)  # a good answer breaks the row
+    assert not blocks.blocked(source, domain, "captcha", "u3")
+    assert not blocks.blocked(source, domain, "captcha", "u4")
+    assert blocks.blocked(source, domain, "captcha", "u5")
+    assert blocks.stopped(source) == f"3 blocked answers in a row from {domain} (captcha 3); last u5"
+    assert stats.values["finnews/stopped_sources"] == [f"{source}: {blocks.stopped(source)}"]
+    assert blocks.stopped("fast:102") is None  # other sources go on
+    blocks.summarise()
+    assert stats.values["finnews/sources_ok"] == []
+
+
+def test_a_run_of_non_article_pages_counts_from_the_nth() -> None:
+    blocks, _, _ = tracker()
+    assert [blocks.non_article("columns:345", "d") for _ in range(4)] == [False, False, True, True]
+    blocks.good("columns:345", "d")
+    assert not blocks.non_article("columns:345", "d")
+
+
+# --- lists that had items -------------------------------------------------------------------------------
+
+
+def test_list_memory_remembers_lists_with_items_across_crawls(tmp_path: Path) -> None:
+    path = tmp_path / "lists.json"
+    today = datetime(2026, 11, 3, 10, 0, tzinfo=SHANGHAI)
+    memory = ListMemory(path, keep_days=7, now=lambda: today)
+    assert not memory.had_items("eastmoney columns:345 np-listapi.eastmoney.com")
+    memory.note_items("eastmoney columns:345 np-listapi.eastmoney.com")
+    memory.save()
+    other = ListMemory(path, keep_days=7, now=lambda: today)
+    other.note_items("eastmoney fast:102 np-listapi.eastmoney.com")
+    ListMemory(path, now=lambda: today).save()  # saving nothing changes nothing
+    other.save()  # merged with what the first crawl wrote
+    later = ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=3))
+    assert later.had_items("eastmoney columns:345 np-listapi.eastmoney.com")
+    assert later.had_items("eastmoney fast:102 np-listapi.eastmoney.com")
+    # Empty for longer than keep_days: the list is taken as really empty.
+    assert not ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=8)).had_items(
+        "eastmoney columns:345 np-listapi.eastmoney.com"
+    )
+
+
+# --- a run's status ------------------------------------------------------------------------------------------
+
+JOB = Job("eastmoney", "*/10 * * * *", 540, spider="eastmoney", expect_new_within=3600)
+NOW = datetime(2026, 11, 3, 12, 0, tzinfo=SHANGHAI)
+
+
+def counts(**stats: object) -> dict:
+    return crawl_counts({"downloader/response_count": 10, "finnews/ok_answers": 5, **stats})
+
+
+def status(outcome: str = "succeeded", job: Job = JOB, last_new: datetime | None = None, **stats: object) -> tuple:
+    return run_status(outcome, job, counts(**stats), "line one\nfinnews crawl: boom\n\n", 2, last_new, NOW)
+
+
+def test_run_status_from_the_exit_and_the_crawl() -> None:
+    assert status() == ("succeeded", None)
+    assert status("failed") == ("failed", "exit 2: finnews crawl: boom")
+    assert status("timeout")[0] == "timeout" and "540 s" in status("timeout")[1]
+    assert status("stopped")[0] == "stopped"
+    every_request_failed = status(**{"finnews/ok_answers": 0, "finnews/errors/connection_refused": 4})
+    assert every_request_failed == ("failed", "every request failed: connection_refused 4")
+    stopped = {
+        "finnews/stopped_sources": ["columns:345: 3 blocked answers in a row from d (captcha 3); last u"],
+        "finnews/errors/blocked/captcha": 3,
+        "finnews/ok_answers": 0,
+    }
+    assert status(**stopped) == (
+        "blocked",
+        "stopped columns:345: 3 blocked answers in a row from d (captcha 3); last u",
+    )
+    partial = status(**stopped, **{"finnews/articles/new": 7})
+    assert partial[0] == "partial" and partial[1].endswith("7 article(s) gathered from the rest")
+    other_source_fine = status(**stopped, **{"finnews/sources_ok": ["fast:102"]})
+    assert other_source_fine[0] == "partial"
+    given_up = status(
+        **{"finnews/errors/blocked/empty_list": 3, "finnews/blocking/given_up": 1, "finnews/ok_answers": 0}
+    )
+    assert given_up == ("blocked", "refused: blocked/empty_list 3")
+    lists_failing = status(
+        **{"finnews/list_errors": 1, "finnews/errors/bad_list_payload": 1, "finnews/articles/new": 3}
+    )
+    assert lists_failing == ("partial", "some lists failed (bad_list_payload 1) — 3 article(s) gathered")
+
+
+def test_a_run_is_empty_when_nothing_new_came_for_longer_than_the_window() -> None:
+    assert status(last_new=NOW - timedelta(minutes=50)) == ("succeeded", None)
+    assert status(last_new=NOW - timedelta(hours=3, minutes=10)) == (
+        "empty",
+        "no new article for 3 h 10 min (expected within 1 h)",
+    )
+    assert status(last_new=NOW - timedelta(hours=5), **{"finnews/articles/new": 1}) == ("succeeded", None)
+    assert status(last_new=None) == ("succeeded", None)  # nothing known yet
+    no_window = Job("feeds", "30 6 * * *", 3600, spider="feed")
+    assert status(job=no_window, last_new=NOW - timedelta(days=30)) == ("succeeded", None)
+    assert status("failed", last_new=NOW - timedelta(days=1))[0] == "failed"  # a failure is told first
+
+
+def test_durations() -> None:
+    assert [parse_duration(v, "w") for v in (90, "90s", "30m", "6h", "2d", "1.5h")] == [
+        90,
+        90,
+        1800,
+        21600,
+        172800,
+        5400,
+    ]
+    for bad in (0, "0m", "-5m", "soon", "5 weeks", True, None, [5]):
+        with pytest.raises(ConfigError, match="w: expected a duration"):
+            parse_duration(bad, "w")
+    assert [human_duration(s) for s in (45, 60, 125, 3600, 11400, 86400, 93600)] == [
+        "45 s",
+        "1 min",
+        "2 min 5 s",
+        "1 h",
+        "3 h 10 min",
+        "1 d",
+        "1 d 2 h",
+    ]
