@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from replica.site import ReplicaArticle, render_article_page
+from store.export import flatten_for_csv
 from tagging import body
 from tagging.article import RawArticle
 from tagging.extract import ExtractError, article_record, decode_html, extract_article, parse_document
@@ -265,6 +266,9 @@ def test_body_source_and_instruments_are_in_the_record() -> None:
     record = article_record(extract_article(parse_document(page("fragment_2017_old_us_ids.html"))))
     assert record["body_source"] == "fragment"
     assert [(i["secid"], i["kind"]) for i in record["instruments"]] == [("0.395022", "index"), ("1.501300", "fund")]
+    row = flatten_for_csv(record)  # the export columns
+    assert row["body_source"] == "fragment"
+    assert row["instruments"] == "0.395022:index:企业债;1.501300:fund:美元债"
 
 
 # --- never a failed article; errors only for inputs that hold no text --------------------------------
