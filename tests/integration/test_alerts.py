@@ -1,0 +1,134 @@
+"""Alerts for real: scheduled runs (`finnews schedule run-once`) recorded in the node, rules from the
+test's own configs/alerts.yaml, delivered to a local SMTP server and a local webhook receiver that
+the tests start on 127.0.0.1. A crawl whose every request fails is `failed` and mails once, and a
+recovery after the next good run; a job with nothing new for longer than its window is `empty`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from replica.site import ReplicaServer, ReplicaSite
+from tests.conftest import PROJECT_ROOT
+from tests.integration.receivers import SmtpServer, WebhookReceiver, free_port
+from tests.integration.test_blocking import job_yaml
+from tests.integration.test_schedule_runs import ScheduleEnv
+
+TOKEN = "hook-T0KEN-alerts-test"
+
+
+@pytest.fixture
+def env(es_node, tmp_path: Path) -> Iterator[ScheduleEnv]:
+    configs = tmp_path / "configs"
+    shutil.copytree(PROJECT_ROOT / "configs", configs)
+    index = f"finnews-runs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    yield ScheduleEnv(configs, tmp_path / "state", index, es_node)
+    es_node.indices.delete(index=index, ignore_unavailable=True)
+
+
+def crawl_settings(list_api: str, tmp_path: Path) -> dict:
+    return {
+        "EASTMONEY_SOURCES": "columns",
+        "EASTMONEY_LIST_API": list_api,
+        "EASTMONEY_COLUMNS": 345,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "RETRY_TIMES": 0,
+        "FINNEWS_SEEN_DB": str(tmp_path / "seen.sqlite"),
+        "BLOCKING_LIST_MEMORY": str(tmp_path / "lists.json"),
+    }
+
+
+def test_a_crawl_where_every_request_fails_is_failed_and_mails_once_then_recovers(
+    fresh_index: str, env: ScheduleEnv, tmp_path: Path
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/comm/web/getNewsByColumns"  # nothing listens there
+    with SmtpServer() as smtp:
+        (env.configs / "alerts.yaml").write_text(
+            f"""rules:
+  - {{name: crawl-failed, when: failed, channels: [mail]}}
+channels:
+  mail: {{type: smtp, host: 127.0.0.1, port: {smtp.port}, security: none, from: finnews@example.org, to: [ops@example.org]}}
+""",
+            encoding="utf-8",
+        )
+        env.write(job_yaml("nightly", "eastmoney", crawl_settings(closed, tmp_path)))
+        first = env.finnews("schedule", "run-once", "nightly")
+        after_failure = smtp.wait_for(1)
+
+        with ReplicaServer(ReplicaSite()) as server:
+            env.write(job_yaml("nightly", "eastmoney", crawl_settings(server.list_api, tmp_path)))
+            good = env.finnews("schedule", "run-once", "nightly")
+        mails = smtp.wait_for(2)
+
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "nightly  FAILED" in first.stdout
+    assert "why: every request failed: connection_refused 1" in first.stdout
+    assert good.returncode == 0, good.stdout + good.stderr
+    runs = env.runs()
+    assert [run["outcome"] for run in runs] == ["failed", "succeeded"]
+    assert runs[0]["exit_code"] == 0  # the crawl ended normally: its answers decide
+    assert runs[0]["reason"] == "every request failed: connection_refused 1"
+    assert runs[0]["errors"] == [{"reason": "connection_refused", "count": 1}]
+    assert runs[1]["articles"]["new"] == 4 and runs[1]["reason"] is None
+
+    [alert] = after_failure
+    assert "Subject: [finnews] nightly: failed (failed)" in alert
+    assert "why: every request failed: connection_refused 1" in alert and runs[0]["run_id"] in alert
+    assert len(mails) == 2
+    assert "Subject: [finnews] resolved: nightly: failed" in mails[1] and runs[1]["run_id"] in mails[1]
+
+    listing = env.finnews("runs", "--failed")
+    assert listing.returncode == 1 and "1 failed run(s)" in listing.stdout
+    assert "why: every request failed: connection_refused 1" in listing.stdout
+
+
+def test_a_job_without_new_articles_beyond_its_window_is_empty_and_alerts(
+    fresh_index: str, env: ScheduleEnv, tmp_path: Path
+) -> None:
+    (env.configs / "alerts.yaml").write_text(
+        """rules:
+  - {name: nothing-new, when: empty, channels: [hook]}
+channels:
+  hook: {type: webhook, format: feishu}
+""",
+        encoding="utf-8",
+    )
+    with WebhookReceiver(answer={"code": 0, "msg": "success"}) as hook, ReplicaServer(ReplicaSite()) as server:
+        job = job_yaml("quiet", "eastmoney", crawl_settings(server.list_api, tmp_path))
+        env.write(job.replace("    timeout: 120\n", '    timeout: 120\n    expect_new_within: "3s"\n'))
+        first = env.finnews("schedule", "run-once", "quiet", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
+        ended = time.monotonic()
+        time.sleep(max(0.0, 3.2 - (time.monotonic() - ended)))
+        second = env.finnews("schedule", "run-once", "quiet", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
+        messages = list(hook.messages)
+        # The channel from the command line: where its secret comes from (never the secret), and a test.
+        check = env.finnews("alerts", "check", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
+        sent = env.finnews("alerts", "test", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
+        tested = hook.messages[len(messages) :]
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert second.returncode == 1, second.stdout + second.stderr
+    first_run, second_run = env.runs()
+    assert first_run["outcome"] == "succeeded" and first_run["articles"]["new"] == 4
+    assert second_run["outcome"] == "empty", second_run
+    assert second_run["articles"]["new"] == 0 and second_run["articles"]["skipped_seen"] == 4
+    assert second_run["reason"].startswith("no new article for ") and "(expected within 3 s)" in second_run["reason"]
+    assert "quiet  EMPTY" in second.stdout and "why: no new article" in second.stdout
+
+    [alert] = messages
+    assert alert["msg_type"] == "text" and alert["content"]["text"].startswith("[finnews] quiet: empty (empty)")
+    assert second_run["run_id"] in alert["content"]["text"]
+
+    assert check.returncode == 0, check.stderr
+    assert "channel hook [on]: webhook (feishu), url from $FINNEWS_ALERT_HOOK_URL" in check.stdout
+    assert sent.returncode == 0 and "hook: sent" in sent.stdout, sent.stdout + sent.stderr
+    assert [m["content"]["text"][:23] for m in tested] == ["[finnews] test message:"]
+    for result in (first, second, check, sent):
+        assert TOKEN not in result.stdout + result.stderr
