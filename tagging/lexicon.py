@@ -107,16 +107,23 @@ def load_lexicon() -> Lexicon:
     lexicon.not_mentions = {normalise_name(n) for n in rules.get("not_mentions", [])}
     # Where an industry board and a concept board share a name, the industry board takes it (as
     # Eastmoney's markup does); otherwise the order of boards.csv decides.
+    # A board's exact names (its name, its alt_names) before the names without a level suffix: the
+    # concept 白酒 keeps 白酒 from the industry 白酒Ⅱ, which Eastmoney names with the suffix. Among exact
+    # names the industry board comes first (半导体 is BK1036, not 半导体概念).
+    real_boards = []
     for board in sorted(boards.values(), key=lambda b: b.type != "industry"):
         if board.type == "region" or any(p.search(board.name) for p in patterns):
             lexicon.pseudo_boards.add(board.code)
-            continue
-        names = {board.name, _ROMAN_SUFFIX_RE.sub("", board.name), *board.alt_names}
-        for name in names:
-            name = normalise_name(name)
-            if len(name) >= 2:
-                # The newest board of a name wins when renamed codes share one (boards.csv order).
-                lexicon.board_by_name.setdefault(name, board.code)
+        else:
+            real_boards.append(board)
+    for exact in (True, False):
+        for board in real_boards:
+            names = {board.name, *board.alt_names} if exact else {_ROMAN_SUFFIX_RE.sub("", board.name)}
+            for name in names:
+                name = normalise_name(name)
+                if len(name) >= 2:
+                    # The first board of a name keeps it (boards.csv order within a type).
+                    lexicon.board_by_name.setdefault(name, board.code)
     for key, target in (("board_aliases", lexicon.board_by_name), ("sector_words", lexicon.sector_words)):
         for code, names in (rules.get(key) or {}).items():
             if str(code).upper() not in boards:

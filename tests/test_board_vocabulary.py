@@ -50,7 +50,10 @@ def test_text_tagger_picks_the_board_the_markup_picks(post: str, word: str, code
 def test_industry_board_takes_a_shared_name() -> None:
     # Shared names the corpus does not link: the same rule, checked on the board list.
     lexicon = load_lexicon()
-    shared = {"半导体": "BK1036", "中药": "BK1040", "医疗器械": "BK1041", "医疗美容": "BK1253", "化妆品": "BK1252"}
+    shared = {"半导体": "BK1036", "医疗器械": "BK1041", "医疗美容": "BK1253", "化妆品": "BK1252"}
     for word, code in shared.items():
         assert lexicon.board_by_name[word] == code, word
         assert lexicon.boards[code].type == "industry"
+    # An industry named with a level suffix (白酒Ⅱ) leaves the plain name to the concept that bears it.
+    assert lexicon.board_by_name["白酒"] == "BK0896" and lexicon.boards["BK0896"].type == "concept"
+    assert lexicon.board_by_name[normalise_name("白酒Ⅱ")] == "BK1277"
