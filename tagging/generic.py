@@ -43,4 +43,5 @@ def parse_with_selectors(html: str, url: str, selectors: dict[str, str], source:
         published_at=parse_datetime(_first_text(page, selectors.get("published"))),
         media=media,
         body_html=body[0].get(),
+        body_source=f"selectors:{source}",  # the site's own CSS selectors from configs/sites.yaml
     )
