@@ -124,6 +124,7 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
                     "%s points at %s but configs/index.yaml describes %s: run `finnews index migrate`",
                     alias, ", ".join(behind), expected,
                 )  # fmt: skip
+            _add_new_fields(es, behind)
             return alias
         config = index_config()
         name = f"{alias}-v{config['version']}"
@@ -137,6 +138,18 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
             return alias  # another process created it at the same moment
         raise StoreError(f"Could not create the index behind alias {alias}: {error}") from error
     return alias
+
+
+def _add_new_fields(es: Elasticsearch, indices: list[str]) -> None:
+    """Fields added to configs/index.yaml since an index was created (instruments, body_source) are
+    added to it: the mapping is strict, so an article carrying a field the index lacks would be
+    rejected. Adding fields never touches existing ones; a changed type needs `finnews index migrate`."""
+    properties = index_config()["mappings"].get("properties") or {}
+    for name in indices:
+        try:
+            es.indices.put_mapping(index=name, properties=properties)
+        except ApiError as error:
+            logger.warning("could not add new fields to %s (%s): run `finnews index migrate`", name, error)
 
 
 def indices_behind(es: Elasticsearch, alias: str | None = None) -> list[str]:
@@ -180,6 +193,8 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "topics": record.get("topics") or [],
         "keywords": record.get("keywords") or [],
         "mentions": record.get("mentions") or [],
+        "instruments": record.get("instruments") or [],  # indexes and funds marked by old stock ids
+        "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
     }
     document["content_hash"] = content_hash(document)
     fingerprint = dedup.simhash(document["text_words"].split())
