@@ -3,6 +3,7 @@ pipelines, ``finnews extract`` and ``finnews ingest`` share."""
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from dataclasses import fields
 from typing import Any
@@ -26,6 +27,11 @@ _HTML_RE = re.compile(
 )
 # A body stored escaped once more: "&lt;p&gt;", "&lt;span id=…".
 _ESCAPED_HTML_RE = re.compile(r"&(?:lt|#60|#x3c);\s*/?\s*(?:p|span|div|a|br|strong|table|img|center|h[1-6])\b", re.I)
+# Escaped twice or more: the ampersand of &lt; escaped again (&amp;lt;, &amp;amp;lt;).
+_MULTI_ESCAPED_HTML_RE = re.compile(
+    r"&(?:amp;)+(?:lt|#60|#x3c);\s*/?\s*(?:p|span|div|a|br|strong|table|img|center|h[1-6])\b", re.I
+)
+_MAX_EXTRA_ESCAPES = 3
 # Not text: a sample of the input with this share of control or undecodable characters (or NUL bytes).
 # Binary shows itself from the first bytes on (headers, tables of small integers).
 _SNIFF_CHARS = 4096
@@ -180,12 +186,26 @@ def parse_document(text: str, url: str | None = None) -> RawArticle:
         if not (raw.title or raw.digest or _post_body_has_text(raw.body_html)):
             raise ExtractError("no article text: a post with front matter only")
         return raw
+    text, extra_levels = _unescape_extra_levels(text)
     if _HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text):
         try:
-            return body.decide(text, url)
+            raw = body.decide(text, url)
+            if extra_levels and raw.body_source:
+                raw.body_source = f"{body.ESCAPED}+" * extra_levels + raw.body_source
+            return raw
         except NotAnArticleError as error:
             raise ExtractError(str(error)) from error
     return RawArticle(source="text", url=url, body_text=text, body_source="text")
+
+
+def _unescape_extra_levels(text: str) -> tuple[str, int]:
+    """A body escaped more than once (``&amp;lt;p&amp;gt;``: an escaped body stored in HTML again)
+    loses the extra levels here, at most three; the last level is the body decision's own."""
+    levels = 0
+    while levels < _MAX_EXTRA_ESCAPES and not _HTML_RE.search(text) and _MULTI_ESCAPED_HTML_RE.search(text):
+        text = html_module.unescape(text)
+        levels += 1
+    return text, levels
 
 
 def article_record(article: Article) -> dict[str, Any]:

@@ -219,6 +219,18 @@ def test_wholly_escaped_fragment_without_any_real_tag() -> None:
     )
 
 
+def test_body_escaped_twice_and_three_times() -> None:
+    once = html.escape(page("fragment_2014_board_hk_wap.html"))
+    for extra in (1, 2):
+        escaped = once
+        for _ in range(extra):
+            escaped = html.escape(escaped)
+        article = extract_article(parse_document(escaped))
+        assert article.body_source == "escaped+" * (extra + 1) + "fragment"
+        assert article.text.startswith("昨日保险板块整体走强")
+        assert "90.BK0474" in secids(article.boards)
+
+
 def test_layout_page_whose_body_element_holds_escaped_markup() -> None:
     article = extract_article(parse_document(page("eastmoney_page_escaped_body.html")))
     assert article.body_source == "layout:eastmoney+escaped"
