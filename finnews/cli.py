@@ -94,13 +94,33 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     process = CrawlerProcess(settings)
     if spider not in process.spider_loader.list():
         raise UserError(f"unknown spider {spider!r}; available: {', '.join(sorted(process.spider_loader.list()))}")
+    # Articles earlier runs spooled go in first, counted in this crawl's summary (what the replay
+    # spools again is this run's file and is not replayed again by the index pipeline).
+    replayed = replay_before_crawl() if settings.getbool("FINNEWS_INDEX_ENABLED") else {}
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()
-    return dict(crawler.stats.get_stats())
+    stats = dict(crawler.stats.get_stats())
+    stats.update({f"finnews/replay/{key}": value for key, value in replayed.items()})
+    return stats
+
+
+def replay_before_crawl() -> dict[str, int]:
+    """Replay the spool before a crawl; nothing when it is empty or the node does not answer (the
+    crawl then spools too, and the next run replays both)."""
+    from store.index import StoreError, connect, replay_spool, spool_files
+
+    if not spool_files():
+        return {}
+    try:
+        return replay_spool(connect())
+    except StoreError as error:
+        print(f"finnews crawl: the spool is not replayed: {mask_credentials(str(error))}", file=sys.stderr)
+        return {}
 
 
 ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter", "duplicates")
+REPLAY_OUTCOMES = ("files", "new", "updated", "unchanged", "spooled", "dead_letter")
 
 
 def crawl_summary(stats: dict[str, Any]) -> str:
@@ -114,6 +134,13 @@ def crawl_summary(stats: dict[str, Any]) -> str:
         "errors: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
     ]
     lines += [f"  {failure}" for failure in stats.get("finnews/failures", [])]
+    if stats.get("finnews/replay/files"):
+        replay = {key: stats.get(f"finnews/replay/{key}", 0) for key in REPLAY_OUTCOMES}
+        lines.append(
+            f"spool replayed first: {replay['files']} file(s), {replay['new']} new, {replay['updated']} updated, "
+            f"{replay['unchanged']} already indexed, {replay['spooled']} spooled again, "
+            f"{replay['dead_letter']} rejected (dead letter)"
+        )
     lines.append(f"finished: {stats.get('finish_reason', 'unknown')}")
     return mask_credentials("\n".join(lines))  # failing URLs may carry tokens in their query
 
@@ -202,7 +229,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from store.index import connect
-    from store.search import mark, search
+    from store.search import search, snippet_html
 
     result = search(
         connect(),
@@ -215,7 +242,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     if args.json:
         for hit in result.hits:
-            row = {**hit.source, "score": hit.score, "snippet": mark(hit.snippet, "<em>", "</em>")}
+            # The snippet is an HTML fragment as the API gives it: the text escaped, the matches in <em>.
+            row = {**hit.source, "score": hit.score, "snippet": snippet_html(hit.snippet)}
             print(json.dumps(row, ensure_ascii=False))
         return 0
     page = f" (page {args.page})" if args.page > 1 else ""
@@ -229,9 +257,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from store.index import connect
+    from store.search import check_stock_filter
     from store.stats import format_table, plot, trend
 
-    result = trend(connect(), args.by, args.interval, filters_from(args), top=args.top)
+    es, filters = connect(), filters_from(args)
+    check_stock_filter(es, filters)  # an unknown stock is an error, as an unknown board is
+    result = trend(es, args.by, args.interval, filters, top=args.top)
     print(f"{result.articles} article(s), by {args.by} per {args.interval}")
     print(format_table(result))
     if args.plot:
@@ -244,11 +275,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from store.export import export
     from store.index import connect
-    from store.search import build_query
+    from store.search import build_query, check_stock_filter
 
     output = Path(args.output)
     fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
-    count = export(connect(), output, fmt, build_query("", filters_from(args)), progress=not args.quiet)
+    es, filters = connect(), filters_from(args)
+    check_stock_filter(es, filters)
+    count = export(es, output, fmt, build_query("", filters), progress=not args.quiet)
     print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
     return 0
 

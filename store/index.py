@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from elastic_transport import TlsError
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
@@ -27,6 +28,7 @@ from finnews.config import (
     elasticsearch_settings,
     load_yaml,
     mask_credentials,
+    max_article_bytes,
     require,
     state_dir,
 )
@@ -46,6 +48,13 @@ DUPLICATE_WINDOW = timedelta(days=7)  # syndicated copies are published within d
 MAX_DUPLICATE_CANDIDATES = 5_000  # one look-up per batch up to this many candidates, else one per article
 INDEX_CONFIG_KEYS = ("version", "settings", "mappings")
 RECENT_FINGERPRINT_BANDS = 400_000  # bands of this writer's articles kept in memory (~100,000 articles)
+# Statuses of a document the node will never take as it is (invalid, too large): dead letters, not
+# spooled for another try. 429 and 5xx are the node's state, not the document's: spooled.
+REJECTED_FOR_GOOD = (400, 409, 413)
+# A document the answering node refused this many times (across replays) is a dead letter: the
+# spool must not carry a poison pill from crawl to crawl.
+MAX_SPOOL_ATTEMPTS = 3
+BULK_MAX_CHUNK_BYTES = 20 * 1024 * 1024  # under the node's http.max_content_length (100 MB)
 
 
 class StoreError(RuntimeError):
@@ -67,7 +76,9 @@ def cluster_status(es: Elasticsearch) -> dict[str, Any] | None:
     when nothing answers. Refused credentials are a :class:`StoreError` that says so."""
     try:
         health = dict(es.cluster.health())
-    except (ESConnectionError, TransportError):
+    except (ESConnectionError, TransportError) as error:
+        if is_tls_error(error):
+            raise unreachable(error) from None  # something answers, but its certificate is not accepted
         return None
     except ApiError as error:
         if error.meta.status in (401, 403):
@@ -84,13 +95,28 @@ def cluster_status(es: Elasticsearch) -> dict[str, Any] | None:
     return health
 
 
+def is_tls_error(error: BaseException) -> bool:
+    """A failure of the TLS handshake (certificate, protocol), however the client wraps it."""
+    if isinstance(error, TlsError):
+        return True
+    text = f"{type(error).__name__} {error}".lower()
+    return any(word in text for word in ("ssl", "tls", "certificate"))
+
+
 def unreachable(error: Exception) -> StoreError:
     settings = elasticsearch_settings()
     hint = (
         "Start it with `finnews es start`." if settings.managed else "Check FINNEWS_ES_URL and that the cluster is up."
     )
-    if "SSL" in type(error).__name__ or "certificate" in str(error).lower():
-        hint = "The TLS certificate was not accepted: set FINNEWS_ES_CA_CERTS to the cluster's CA certificate."
+    if is_tls_error(error):
+        text = str(error).lower()
+        if "wrong version number" in text or "record layer" in text:
+            hint = "The server does not speak TLS there: check http:// versus https:// in FINNEWS_ES_URL."
+        else:
+            hint = (
+                "The TLS certificate was not accepted: set FINNEWS_ES_CA_CERTS (or ca_certs in the credentials "
+                "file) to the cluster's CA certificate."
+            )
     return StoreError(f"Elasticsearch at {settings.url} is not reachable ({type(error).__name__}). {hint}")
 
 
@@ -169,11 +195,41 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
+def cut_text(text: str | None, limit: int) -> str | None:
+    """At most ``limit`` UTF-8 bytes of ``text``, ended at a line break when one is near the end."""
+    if not text or len(text) * 4 <= limit:  # no character is longer than 4 bytes
+        return text
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")
+    line_end = cut.rfind("\n")
+    return cut[:line_end] if line_end > len(cut) * 0.9 else cut
+
+
+def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with title, text and digest cut to the article size limit (``limits.max_article_mb``)
+    and the mentions past a cut dropped: a giant page is never passed whole to the node."""
+    limit = max_article_bytes()
+    cut = {name: cut_text(record.get(name), limit) for name in ("title", "text", "digest")}
+    if all(cut[name] is record.get(name) for name in cut):
+        return record
+    logger.warning("%s: text cut to the limit of %d bytes (limits.max_article_mb)", record.get("url"), limit)
+    lengths = {"title": len(cut["title"] or ""), "body": len(cut["text"] or "")}
+    mentions = [
+        m
+        for m in record.get("mentions") or []
+        if not isinstance(m, dict) or m.get("where") not in lengths or (m.get("end") or 0) <= lengths[m["where"]]
+    ]
+    return {**record, **cut, "mentions": mentions}
+
+
 def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
     """The indexed form of an article: its record plus id, words fields and content hash."""
     record = article_record(article) if isinstance(article, Article) else dict(article)
     if not record.get("url"):
         raise ValueError("an article needs a URL to be indexed (its id is derived from it)")
+    record = _within_limit(record)
     document = {
         "id": document_id(record["url"]),
         "url": record["url"],
@@ -245,17 +301,27 @@ class Spool:
         self.path: Path | None = None
         self.count = 0
 
-    def append(self, document: dict[str, Any], reason: str) -> None:
+    def append(self, document: dict[str, Any], reason: str, attempts: int = 0) -> None:
+        """Add a document; ``attempts`` counts the times an answering node refused it."""
         if self.path is None:
             self.directory.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
             self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
-        line = json.dumps({"reason": mask_credentials(reason), "document": document}, ensure_ascii=False)
+        entry: dict[str, Any] = {"reason": mask_credentials(reason), "document": document}
+        if attempts:
+            entry["attempts"] = attempts
+        line = json.dumps(entry, ensure_ascii=False)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         self.count += 1
+
+
+def written_as(info: dict[str, Any], expected: str) -> str:
+    """How a written document counts: the node's own answer (``created`` or ``updated``) decides, so
+    two loads racing on the same articles never both count them as new."""
+    return {"created": "new", "updated": "updated"}.get(str(info.get("result")), expected)
 
 
 class ArticleWriter:
@@ -278,8 +344,13 @@ class ArticleWriter:
         self._recent: dict[str, dict[str, Any]] = {}  # fingerprint band → first article written with it
         self.spool = Spool("spool")
         self.dead_letter = Spool("dead-letter")
+        self.attempts: dict[str, int] = {}  # id → refusals so far, for documents replayed from the spool
+        # A load that died with refresh switched off left the index invisible to search: put it back.
+        restore_refresh_interval(es, self.alias)
 
-    def add(self, document: dict[str, Any]) -> None:
+    def add(self, document: dict[str, Any], attempts: int = 0) -> None:
+        if attempts:
+            self.attempts[document["id"]] = attempts
         self.buffer.append(document)
         if len(self.buffer) >= self.chunk_size:
             self.flush()
@@ -442,6 +513,7 @@ class ArticleWriter:
                 self.es,
                 actions,
                 chunk_size=self.chunk_size,
+                max_chunk_bytes=BULK_MAX_CHUNK_BYTES,
                 max_retries=5,
                 initial_backoff=1,
                 max_backoff=30,
@@ -452,19 +524,31 @@ class ArticleWriter:
                 doc_id = info.get("_id")
                 done.add(doc_id)
                 if ok:
-                    self.counts[kinds[doc_id]] += 1
-                elif info.get("status", 0) in (400, 409):
-                    self.dead_letter.append(sources[doc_id], json.dumps(info.get("error"), ensure_ascii=False))
-                    self.counts["dead_letter"] += 1
+                    self.counts[written_as(info, kinds[doc_id])] += 1
                 else:
-                    self.spool.append(sources[doc_id], f"status {info.get('status')}: {info.get('error')}")
-                    self.counts["spooled"] += 1
+                    self._refused(sources[doc_id], int(info.get("status") or 0), info.get("error"))
         except (ESConnectionError, TransportError, ApiError) as error:
             self._spool_all((s for i, s in sources.items() if i not in done), f"bulk failed: {error}")
 
+    def _refused(self, document: dict[str, Any], status: int, error: Any) -> None:
+        """A document the node answered with an error: a dead letter when it will never be taken as
+        it is (or was refused too often), else spooled for a later try."""
+        reason = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
+        attempts = self.attempts.pop(document["id"], 0) + 1
+        if status in REJECTED_FOR_GOOD:
+            self.dead_letter.append(document, reason)
+            self.counts["dead_letter"] += 1
+        elif attempts >= MAX_SPOOL_ATTEMPTS:
+            self.dead_letter.append(document, f"refused {attempts} times; last: status {status}: {reason}", attempts)
+            self.counts["dead_letter"] += 1
+        else:
+            self.spool.append(document, f"status {status}: {reason}", attempts)
+            self.counts["spooled"] += 1
+
     def _spool_all(self, documents: Iterable[dict[str, Any]], reason: str) -> None:
+        # The node did not answer for these: no refusal to count, their attempts stay as they were.
         for document in documents:
-            self.spool.append(document, reason)
+            self.spool.append(document, reason, self.attempts.pop(document["id"], 0))
             self.counts["spooled"] += 1
         logger.error("Elasticsearch did not take a batch (%s); spooled to %s", reason, self.spool.path)
 
@@ -489,19 +573,93 @@ class ArticleWriter:
         return dict(self.counts)
 
 
+def _configured_interval() -> str:
+    return str(index_config()["settings"].get("refresh_interval", "1s"))
+
+
+def _relaxed_markers(alias: str) -> Path:
+    """Where loads that switched refresh off note it (one file per process), per cluster and alias."""
+    key = hashlib.sha1(f"{elasticsearch_settings().url} {alias}".encode()).hexdigest()[:16]
+    return state_dir() / "refresh-relaxed" / key
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _live_relaxers(markers: Path) -> list[int]:
+    """Processes on this machine whose large load has refresh switched off right now."""
+    alive = []
+    for marker in markers.glob("*.pid") if markers.exists() else []:
+        with contextlib.suppress(ValueError):
+            pid = int(marker.stem)
+            if pid == os.getpid() or _process_alive(pid):
+                alive.append(pid)
+                continue
+        marker.unlink(missing_ok=True)  # its load is over, however it ended
+    return alive
+
+
+def restore_refresh_interval(es: Elasticsearch, alias: str | None = None) -> bool:
+    """Put back the configured refresh interval when a load that switched it off (``-1``) died before
+    restoring it (the node went down, the process was killed), so articles do not stay invisible to
+    search. A load still running on this machine is left alone. Never fails a writer: when the node
+    does not answer, nothing is done (the next writer tries again). True when it restored."""
+    alias = alias or current_alias()
+    quick = es.options(request_timeout=5, max_retries=0)
+    try:
+        found = quick.indices.get_settings(index=alias, name="index.refresh_interval", flat_settings=True)
+        off = [n for n, v in found.items() if v.get("settings", {}).get("index.refresh_interval") == "-1"]
+        if not off or _live_relaxers(_relaxed_markers(alias)):
+            return False
+        interval = _configured_interval()
+        quick.indices.put_settings(index=",".join(off), settings={"index": {"refresh_interval": interval}})
+        quick.indices.refresh(index=alias)
+    except (ESConnectionError, TransportError, ApiError, ConfigError):
+        return False
+    logger.warning("%s had refresh switched off by a load that did not finish; restored it to %s", alias, interval)
+    return True
+
+
 @contextlib.contextmanager
 def relaxed_refresh(es: Elasticsearch, alias: str | None = None) -> Iterator[None]:
     """During a large load, turn periodic refresh off (each refresh makes a new segment) and restore
-    the configured interval afterwards, then refresh once so the load is searchable."""
+    the configured interval afterwards whatever happens, then refresh once so the load is searchable.
+    If the node cannot be told (it went down), a marker file stays behind and the next writer to
+    start restores the interval (:func:`restore_refresh_interval`). If refresh cannot be switched off
+    (the node is down from the start), the load runs without it."""
     alias = alias or current_alias()
-    interval = str(index_config()["settings"].get("refresh_interval", "1s"))
-    es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
+    interval = _configured_interval()
+    marker = _relaxed_markers(alias) / f"{os.getpid()}.pid"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()  # before the switch: a crash right after it must leave the marker
+    try:
+        es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
+    except (ESConnectionError, TransportError, ApiError) as error:
+        marker.unlink(missing_ok=True)
+        logger.warning("refresh stays at %s during this load: %s", interval, error)
+        yield
+        return
     try:
         yield
     finally:
-        with contextlib.suppress(ESConnectionError, TransportError, ApiError):
+        try:
             es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": interval}})
             es.indices.refresh(index=alias)
+            marker.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                marker.parent.rmdir()  # only when no other load's marker is in it
+        except (ESConnectionError, TransportError, ApiError) as error:
+            logger.error(
+                "could not restore the refresh interval of %s (%s); the next finnews writer restores it",
+                alias, type(error).__name__,
+            )  # fmt: skip
 
 
 def wait_for_green(es: Elasticsearch, timeout: float = 30) -> None:
@@ -521,40 +679,66 @@ def spool_files(kind: str = "spool") -> list[Path]:
     return sorted(directory.glob("*.jsonl")) if directory.exists() else []
 
 
-def read_spool(path: Path) -> list[dict[str, Any]]:
-    """The entries of a spool file; a line cut short by a crash is skipped (it was never acknowledged)."""
-    entries = []
+def iter_spool(path: Path) -> Iterator[dict[str, Any]]:
+    """The entries of a spool file, one at a time; a line cut short by a crash is skipped (it was
+    never acknowledged)."""
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             try:
-                entries.append(json.loads(line))
+                entry = json.loads(line)
             except json.JSONDecodeError:
                 logger.warning("skipping a damaged line in %s", path)
-    return entries
+                continue
+            if isinstance(entry, dict):
+                yield entry
+
+
+def read_spool(path: Path) -> list[dict[str, Any]]:
+    """The entries of a spool file (see :func:`iter_spool`)."""
+    return list(iter_spool(path))
+
+
+def written_by_this_process(path: Path) -> bool:
+    """Spool files are named ``<time>-<pid>.jsonl``: what this process spooled is not replayed by
+    it again in the same run (a replay that spools again must not feed itself)."""
+    return path.stem.rsplit("-", 1)[-1] == str(os.getpid())
+
+
+def _replayable(document: dict[str, Any]) -> dict[str, Any]:
+    """A spooled document as it is, or rebuilt within the size limit when it was spooled before
+    the limit existed (a giant page must not be sent again and again)."""
+    if cut_text(document.get("text"), max_article_bytes()) is document.get("text"):
+        return document
+    return document_from_record(document)
 
 
 def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
-    """Index every spooled document again. Documents already indexed are no-ops; documents that
-    fail again go to a new spool file. A replayed file moves to ``spool/replayed/``."""
-    files = spool_files()
+    """Index every spooled document again. Documents already indexed are no-ops; documents refused
+    again go to a new spool file with their count of refusals (a dead letter after
+    ``MAX_SPOOL_ATTEMPTS``), documents rejected as invalid or too large to the dead letters. A
+    replayed file is deleted: everything in it is written, spooled again or a dead letter, so no
+    copy is kept. Files this process spooled itself are left for a later run."""
+    files = [path for path in spool_files() if not written_by_this_process(path)]
     totals = {"files": len(files), "new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
     totals["duplicates"] = 0
     if not files:
         return totals
     ensure_index(es, alias)
-    done_dir = spool_root() / "spool" / "replayed"
-    done_dir.mkdir(parents=True, exist_ok=True)
     for path in files:
         writer = ArticleWriter(es, alias)
-        for entry in read_spool(path):
-            document = entry.get("document")
-            if isinstance(document, dict) and document.get("id"):
-                writer.add(document)
+        try:
+            for entry in iter_spool(path):
+                document = entry.get("document")
+                if isinstance(document, dict) and document.get("id"):
+                    attempts = entry.get("attempts")
+                    writer.add(_replayable(document), attempts if isinstance(attempts, int) else 0)
+        except FileNotFoundError:
+            pass  # another process replayed it meanwhile
         writer.close()  # written (or spooled again) before the file counts as replayed
         for key, value in writer.counts.items():
             totals[key] += value
         # Anything that failed again is in the writer's own new spool file, so this one is done.
-        path.rename(done_dir / path.name)
+        path.unlink(missing_ok=True)
     with contextlib.suppress(ESConnectionError, TransportError, ApiError):
         es.indices.refresh(index=alias or current_alias())
     return totals

@@ -5,6 +5,7 @@ One module for the CLI, the HTTP API and exports."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -80,25 +81,21 @@ def text_query(text: str) -> dict[str, Any]:
     """The query for user text: words matched in the segmented fields, the whole text as a phrase in
     the original fields (for words jieba splits differently)."""
     text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    if not text:
+        return {"match_all": {}}  # no words: every article the filters let through
+    if not any(character.isalnum() for character in text):
+        # Symbols alone carry nothing to match: they match nothing, never "every article".
+        return {"match_none": {}}
+    should: list[dict[str, Any]] = [
+        {"match_phrase": {"title": {"query": text, "boost": 2}}},
+        {"match_phrase": {"text": {"query": text}}},
+    ]
     terms = words(text)
-    if not terms:
-        return {"match_all": {}}
-    return {
-        "bool": {
-            "should": [
-                {
-                    "multi_match": {
-                        "query": " ".join(terms),
-                        "fields": ["title_words^3", "text_words"],
-                        "operator": "and",
-                    }
-                },
-                {"match_phrase": {"title": {"query": text, "boost": 2}}},
-                {"match_phrase": {"text": {"query": text}}},
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+    if terms:  # numbers and stop words alone are matched as a phrase only
+        should.insert(
+            0, {"multi_match": {"query": " ".join(terms), "fields": ["title_words^3", "text_words"], "operator": "and"}}
+        )
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def _date_bound(value: str, end: bool) -> str:
@@ -142,6 +139,36 @@ def _stock_clause(value: str) -> dict[str, Any]:
     if secid:
         return {"term": {"stocks.secid": secid}}
     return {"term": {"stocks.name": key}}  # Hong Kong and US listings are named as the page names them
+
+
+def listed_stock(value: str) -> bool:
+    """Whether ``value`` names a listed A-share of ``configs/stocks.csv`` (code, secid or name)."""
+    lexicon = load_lexicon()
+    key = value.strip()
+    if key in lexicon.stocks or lexicon.stock_by_name.get(normalise_name(key)):
+        return True
+    return any(secid.split(".", 1)[-1] == key for secid in lexicon.stocks)
+
+
+def check_stock_filter(es: Elasticsearch, filters: Filters | None, alias: str | None = None) -> None:
+    """A ``stock`` filter that names neither a listed stock nor any stock of an indexed article is an
+    error, as an unknown board is (Hong Kong and US listings are known only from the articles)."""
+    if not filters or not filters.stock or listed_stock(filters.stock):
+        return
+    try:
+        found = es.count(index=alias or current_alias(), query=_stock_clause(filters.stock))["count"]
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        if error.meta.status == 404:
+            found = 0
+        else:
+            raise StoreError(f"stock look-up failed: {error}") from error
+    if not found:
+        raise QueryError(
+            f"unknown stock {filters.stock!r} (give a code, secid or name such as 603888, 1.603888 or 新华网; "
+            "no indexed article names it either)"
+        )
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
@@ -252,6 +279,8 @@ def search(
         if error.meta.status == 404:
             return SearchResult(0, [])
         raise StoreError(f"search failed: {error}") from error
+    if response["hits"]["total"]["value"] == 0:
+        check_stock_filter(es, filters, alias)  # nothing found: say so if the stock is unknown
     hits = []
     for hit in response["hits"]["hits"]:
         fragments = hit.get("highlight", {}).get("text") or [""]
@@ -288,3 +317,10 @@ def get_article(es: Elasticsearch, article_id: str, alias: str | None = None) ->
 
 def mark(snippet: str, pre: str, post: str) -> str:
     return snippet.replace(HIGHLIGHT_PRE, pre).replace(HIGHLIGHT_POST, post)
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet as an HTML fragment, the same for the API and ``search --json``: the article's own
+    text escaped (it is untrusted), the matches in ``<em>``. The private-use highlight markers pass
+    through escaping untouched and become the only tags."""
+    return mark(html.escape(snippet), "<em>", "</em>")

@@ -4,15 +4,22 @@ trap behind (a poison pill in the spool, refresh switched off, copies piling up)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
 from finnews.config import PROJECT_ROOT
-from tests.conftest import indexed_urls, run_finnews
+from tests.conftest import TEST_ALIAS, indexed_urls, run_finnews
 
 
 def record(number: int, **fields: object) -> dict[str, object]:
@@ -152,3 +159,276 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     assert extracted.returncode == 1
     assert rows[0]["error"] == "not a regular file: a FIFO (named pipe)" and "error" not in rows[1]
     locked.chmod(0o700)  # so that pytest can clean up
+
+
+# --- 4. The spool: no poison pill, no copies, counted by the crawl ------------------------------------
+
+
+def spool_entry(document: dict[str, object], attempts: int = 0) -> dict[str, object]:
+    entry: dict[str, object] = {"reason": "status 429: test", "document": document}
+    if attempts:
+        entry["attempts"] = attempts
+    return entry
+
+
+@contextlib.contextmanager
+def write_block(es: Elasticsearch) -> Iterator[None]:
+    """The node refuses every write to the test alias (403), as an overloaded or full node would."""
+    es.indices.put_settings(index=TEST_ALIAS, settings={"index.blocks.write": True})
+    try:
+        yield
+    finally:
+        es.indices.put_settings(index=TEST_ALIAS, settings={"index.blocks.write": None})
+
+
+def spool_contents(root: Path, kind: str) -> list[dict[str, object]]:
+    return [json.loads(line) for path in sorted((root / kind).glob("*.jsonl")) for line in path.open()]
+
+
+def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and_keeps_no_copies(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    from store.index import article_document
+
+    good, giant, invalid, refused = (
+        article_document(tagged(41)),
+        article_document(tagged(42, text="巨大的页面。\n" * 10_000)),  # 190 KB of text
+        {**article_document(tagged(43)), "published_at": "not a date"},
+        article_document(tagged(44)),
+    )
+    root = tmp_path / "spool"
+    (root / "spool").mkdir(parents=True)
+    (root / "spool" / "20260101T000000-1.jsonl").write_text(
+        "".join(
+            json.dumps(entry, ensure_ascii=False) + "\n"
+            for entry in (spool_entry(good), spool_entry(giant), spool_entry(invalid), spool_entry(refused, 2))
+        ),
+        encoding="utf-8",
+    )
+    env = {"FINNEWS_SPOOL_DIR": str(root), "FINNEWS_CONFIG_DIR": str(small_limit_configs(tmp_path, 0.1))}
+    with write_block(es_node):
+        blocked = run_finnews("spool", "replay", env=env)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "3 spooled again, 1 rejected (dead letter)" in blocked.stdout, blocked.stdout
+    again = spool_contents(root, "spool")
+    assert [e["document"]["id"] for e in again] == [good["id"], giant["id"], invalid["id"]]
+    assert [e["attempts"] for e in again] == [1, 1, 1]
+    assert len(again[1]["document"]["text"].encode()) <= 0.1 * 1024 * 1024  # cut, not sent whole again
+    letters = spool_contents(root, "dead-letter")
+    assert [e["document"]["id"] for e in letters] == [refused["id"]]
+    assert letters[0]["reason"].startswith("refused 3 times; last: status 403")
+
+    replay = run_finnews("spool", "replay", env=env)
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    assert "2 new" in replay.stdout and "0 spooled again, 1 rejected (dead letter)" in replay.stdout, replay.stdout
+    assert spool_contents(root, "spool") == []
+    assert sorted(p.name for p in (root / "spool").iterdir()) == []  # no replayed/ copies
+    assert [e["document"]["id"] for e in spool_contents(root, "dead-letter")] == [refused["id"], invalid["id"]]
+    assert sorted(indexed_urls(es_node)) == sorted([good["url"], giant["url"]])
+    assert "Replayed 0 spool file(s)" in run_finnews("spool", "replay", env=env).stdout
+
+
+def test_a_crawl_summary_counts_what_its_spool_replay_spooled_again(fresh_index: str, es_node, tmp_path: Path) -> None:
+    from replica.site import ReplicaServer
+    from store.index import article_document
+
+    root = tmp_path / "spool"
+    (root / "spool").mkdir(parents=True)
+    (root / "spool" / "20260101T000000-1.jsonl").write_text(
+        "".join(json.dumps(spool_entry(article_document(tagged(n))), ensure_ascii=False) + "\n" for n in (51, 52)),
+        encoding="utf-8",
+    )
+    with write_block(es_node), ReplicaServer() as server:
+        result = run_finnews(
+            "crawl", "eastmoney", *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "FINNEWS_SEEN_ENABLED=False",
+            env={"FINNEWS_SPOOL_DIR": str(root)},
+        )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    summary = result.stdout
+    assert "spool replayed first: 1 file(s), 0 new, 0 updated, 0 already indexed, 2 spooled again" in summary, summary
+    crawled = int(summary.split(" spooled,")[0].rsplit(" ", 1)[-1])
+    assert crawled > 0  # the crawl's own articles, refused too
+    assert len(spool_contents(root, "spool")) == 2 + crawled  # replayed once, not again by the pipeline
+
+
+# --- 5 and 9. Refresh restored after a node is killed mid-load; a node down from the start ----------
+
+PORT = "9251"
+
+
+def refresh_interval(es: Elasticsearch) -> str | None:
+    found = es.indices.get_settings(index=TEST_ALIAS, name="index.refresh_interval", flat_settings=True)
+    return next(iter(found.values()))["settings"].get("index.refresh_interval")
+
+
+def searchable(es: Elasticsearch) -> int:
+    """Articles search can see now, without asking for a refresh."""
+    try:
+        return es.count(index=TEST_ALIAS)["count"]
+    except (ApiError, TransportError):
+        return -1
+
+
+def write_text_archive(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:04d}.txt").write_text(f"第{number}号公告：贵州茅台今日发布经营数据。", encoding="utf-8")
+
+
+def kill_node(env: dict[str, str]) -> None:
+    """SIGKILL to the whole process group of the second node (no graceful stop)."""
+    from finnews.config import state_dir
+
+    pid = int((state_dir() / "es" / f"node-{PORT}" / "elasticsearch.pid").read_text())
+    os.killpg(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while run_finnews("es", "status", env=env).returncode == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_refresh_on(
+    es_node, tmp_path: Path
+) -> None:
+    from store.index import current_alias
+
+    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    run_finnews("es", "stop", env=env)
+    archive = tmp_path / "archive"
+    write_text_archive(archive, 240)  # a large load: refresh is switched off during it
+
+    # Down from the start: every article is spooled, and the command says so and fails.
+    down = run_finnews("ingest", "--quiet", str(archive), env=env)
+    assert down.returncode == 1, down.stdout + down.stderr
+    assert "Ingested 240 article(s) from 240 file(s): 0 new, 0 updated, 0 unchanged, 240 spooled" in down.stdout
+    assert "Traceback" not in down.stderr and "Articles will be spooled to" in down.stderr
+    assert len(spool_contents(tmp_path / "spool", "spool")) == 240
+
+    assert run_finnews("es", "start", env=env).returncode == 0
+    es = Elasticsearch(f"http://127.0.0.1:{PORT}", request_timeout=30)
+    try:
+        for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
+            es.indices.delete(index=name)
+        second = tmp_path / "second"
+        write_text_archive(second, 240)
+        for path in second.iterdir():
+            path.write_text(path.read_text(encoding="utf-8") + "第二批。", encoding="utf-8")
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "10", str(second)],
+            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert ingest.poll() is None, "the load finished before the node could be killed"
+            with contextlib.suppress(ApiError, TransportError):
+                es.indices.refresh(index=TEST_ALIAS)
+                if refresh_interval(es) == "-1" and es.count(index=TEST_ALIAS)["count"] >= 40:
+                    break
+            time.sleep(0.1)
+        kill_node(env)
+        out, err = ingest.communicate(timeout=300)
+        assert ingest.returncode == 1 and "Traceback" not in err, out + err
+
+        assert run_finnews("es", "start", env=env).returncode == 0
+        assert refresh_interval(es) == "-1"  # the trap the killed load left behind
+        replay = run_finnews("spool", "replay", env=env)  # any writer that starts restores it
+        assert replay.returncode == 0, replay.stdout + replay.stderr
+        assert refresh_interval(es) == "1s"
+        assert current_alias() == TEST_ALIAS
+        # Articles written from now on become searchable by themselves, within the interval.
+        es.index(index=TEST_ALIAS, id="probe", document={"url": "https://example.com/probe", "id": "probe"})
+        deadline = time.monotonic() + 10
+        while searchable(es) != 481 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert searchable(es) == 481  # 2 × 240 articles, each once, and the probe
+    finally:
+        with contextlib.suppress(ApiError, TransportError):
+            for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
+                es.indices.delete(index=name)
+        run_finnews("es", "stop", env=env)
+
+
+# --- 9. Queries of symbols, unknown stocks, JSON snippets, TLS hints, racing loads ------------------
+
+
+def finnews_here(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The ``finnews`` command in this process (no start-up per call): exit code, stdout, stderr."""
+    from finnews.cli import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_symbol_queries_unknown_stocks_and_json_snippets(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from store.search import snippet_html
+
+    archive = tmp_path / "articles.jsonl"
+    write_jsonl(
+        archive,
+        [
+            record(71, title="数字经济观察", text="数字经济<script>alert(1)</script>的代码是 778899。"),
+            record(72, title="另一篇", text="与此无关的正文。"),
+        ],
+    )
+    assert finnews_here(capsys, "ingest", "--quiet", str(archive))[0] == 0
+    code, out, err = finnews_here(capsys, "search", "!!! ***")
+    assert code == 0 and out.startswith("0 article(s)"), out  # symbols match nothing, not every article
+    code, out, err = finnews_here(capsys, "search", "778899")
+    assert code == 0 and out.startswith("1 article(s)"), out  # not the whole index
+
+    for command in (["search", "数字经济"], ["stats"], ["export", "-o", str(tmp_path / "x.jsonl"), "--quiet"]):
+        code, out, err = finnews_here(capsys, *command, "--stock", "NOPE")
+        assert code == 2 and "unknown stock 'NOPE'" in err, (command, out, err)
+    code, out, err = finnews_here(capsys, "search", "数字经济", "--stock", "000001")  # listed, not in these articles
+    assert code == 0 and out.startswith("0 article(s)"), err
+
+    code, out, err = finnews_here(capsys, "search", "数字经济", "--json")
+    snippet = json.loads(out.splitlines()[0])["snippet"]
+    assert "&lt;script&gt;" in snippet and "<script>" not in snippet and "<em>" in snippet, snippet
+    raw = snippet.replace("<em>", "\ue010").replace("</em>", "\ue011").replace("&lt;", "<").replace("&gt;", ">")
+    assert snippet == snippet_html(raw)  # the API's form
+
+
+def test_a_tls_failure_hints_at_the_ca_certificate_setting(es_node, tmp_path: Path) -> None:
+    from tests.integration.secured_proxy import SecuredProxy
+
+    article = tmp_path / "a.txt"
+    article.write_text("贵州茅台发布年度报告。", encoding="utf-8")
+    with SecuredProxy(tmp_path, 9200, "analyst", "pw-123456", "key") as proxy:
+        env = {"FINNEWS_ES_URL": proxy.url, "FINNEWS_ES_USERNAME": "analyst", "FINNEWS_ES_PASSWORD": "pw-123456",
+               "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}  # fmt: skip
+        for args in (["es", "status"], ["es", "start"], ["search", "数字经济"], ["ingest", "--quiet", str(article)]):
+            result = run_finnews(*args, env=env)
+            output = result.stdout + result.stderr
+            assert result.returncode != 0 and "FINNEWS_ES_CA_CERTS" in output, (args, output)
+            assert "pw-123456" not in output and "Traceback" not in output
+
+
+def test_loads_racing_on_the_same_articles_count_each_new_article_once(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    from store.index import ArticleWriter, article_document, connect
+
+    es = connect()
+    first = ArticleWriter(es)
+    first.add(article_document(tagged(81)))
+    assert first.close()["new"] == 1
+    racer = ArticleWriter(es)
+    racer._existing = lambda ids: {}  # its look-up ran just before the other load wrote the article
+    racer.add(article_document(tagged(81, title="另一个标题")))
+    counts = racer.close()
+    assert (counts["new"], counts["updated"]) == (0, 1)
+
+    archive = tmp_path / "race.jsonl"
+    write_jsonl(archive, [record(number) for number in range(100, 160)])
+    loads = [
+        subprocess.Popen([sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "5", str(archive)],
+                         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]  # fmt: skip
+    outputs = [load.communicate(timeout=300)[0] for load in loads]
+    new = [int(out.split(" new")[0].rsplit(" ", 1)[-1]) for out in outputs]
+    assert sum(new) == 60, outputs
