@@ -9,6 +9,7 @@ when finnews runs as root (CI, containers) the node runs as the system user ``fi
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import pwd
@@ -45,11 +46,40 @@ class NodePaths:
     console_log: Path
 
 
-def node_paths(settings: ElasticsearchSettings) -> NodePaths:
+# When the checkout is out of the node's system user's reach (a clone in root's 0700 home), the
+# node's install and data live here instead, in a folder per checkout, owned by that user.
+SERVICE_ROOT = Path("/var/lib/finnews-es")
+
+
+def reachable_by(path: Path, uid: int, gid: int) -> bool:
+    """Whether the user can get to ``path`` (search permission on it and every folder above it),
+    asked of the system itself as that user, so ACLs and mount options count too."""
+    try:
+        result = subprocess.run(
+            ["test", "-x", str(path)], user=uid, group=gid, extra_groups=[], capture_output=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0
+
+
+def node_root() -> Path:
+    """Where the node's install (``cache/``) and data (``es/``) live: the state directory, unless
+    finnews runs as root and the node's system user cannot reach it, then a folder of that user's
+    under ``/var/lib/finnews-es`` (one per checkout; the downloaded distribution is shared)."""
     root = state_dir()
+    owner = _service_user()
+    if owner is None or reachable_by(root, *owner):
+        return root
+    return SERVICE_ROOT / hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]
+
+
+def node_paths(settings: ElasticsearchSettings) -> NodePaths:
+    root = node_root()
     node_dir = root / "es" / f"node-{settings.port}"
+    cache = root / "cache" if root == state_dir() else SERVICE_ROOT / "cache"
     return NodePaths(
-        home=root / "cache" / f"elasticsearch-{settings.version}",
+        home=cache / f"elasticsearch-{settings.version}",
         data=node_dir / "data",
         logs=node_dir / "logs",
         tmp=node_dir / "tmp",
@@ -106,6 +136,9 @@ def install(settings: ElasticsearchSettings | None = None) -> Path:
     cache = paths.home.parent
     cache.mkdir(parents=True, exist_ok=True)
     archive = cache / f"elasticsearch-{settings.version}.zip"
+    local_copy = state_dir() / "cache" / archive.name  # downloaded before, into the checkout
+    if not archive.exists() and local_copy.exists():
+        archive = local_copy
     if not archive.exists():
         if not shutil.which("mvn"):
             raise NodeError("Maven (mvn) is needed to download Elasticsearch: apt-get install maven")
@@ -247,10 +280,17 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         directory.mkdir(parents=True, exist_ok=True)
     owner = _service_user()
     if owner:
-        # The node writes its keystore into config/ and its data and logs into the state directory.
+        # The node writes its keystore into config/ and its data and logs into its node folder.
         _chown_tree(home, *owner)
         _chown_tree(paths.data.parent, *owner)
-        state_dir().chmod(state_dir().stat().st_mode | 0o011)  # let the service user traverse
+        for folder in (paths.data.parent.parent.parent, paths.home.parent):
+            folder.chmod(folder.stat().st_mode | 0o011)  # let the service user traverse
+        if not reachable_by(paths.home, *owner) or not reachable_by(paths.data, *owner):
+            raise NodeError(
+                f"The Elasticsearch system user {SERVICE_USER} cannot reach {paths.home} or {paths.data}. "
+                f"Give it search permission on the folders above them (chmod o+x), or set FINNEWS_STATE_DIR "
+                f"to a folder it can reach."
+            )
     env = dict(os.environ)
     env.update(
         ES_JAVA_HOME=str(java_home),
@@ -287,6 +327,12 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
     paths.pid_file.write_text(str(process.pid))
     if not quiet:
         print(f"Starting Elasticsearch {settings.version} at {settings.url} (pid {process.pid}) …", flush=True)
+        if node_root() != state_dir():
+            print(
+                f"The checkout is out of reach of the node's system user {SERVICE_USER} (a folder above it is "
+                f"private), so the node's install and data are in {paths.home.parent} and {paths.data}.",
+                flush=True,
+            )
     deadline = time.monotonic() + settings.start_timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

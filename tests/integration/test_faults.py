@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -432,3 +433,58 @@ def test_loads_racing_on_the_same_articles_count_each_new_article_once(
     outputs = [load.communicate(timeout=300)[0] for load in loads]
     new = [int(out.split(" new")[0].rsplit(" ", 1)[-1]) for out in outputs]
     assert sum(new) == 60, outputs
+
+
+# --- 10. A checkout the node's system user cannot reach ---------------------------------------------
+
+
+def test_the_node_lives_where_its_system_user_can_reach_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from finnews.config import elasticsearch_settings
+    from store import node
+
+    settings = elasticsearch_settings()
+    private = tmp_path / "home"  # like /root: 0700
+    private.mkdir(mode=0o700)
+    monkeypatch.setenv("FINNEWS_STATE_DIR", str(private / "finnews" / ".finnews"))
+    paths = node.node_paths(settings)
+    if os.geteuid() != 0:  # the node runs as the user who runs finnews: the checkout is always in reach
+        assert paths.data.is_relative_to(private)
+        return
+    assert paths.home.is_relative_to(node.SERVICE_ROOT / "cache") and paths.data.is_relative_to(node.SERVICE_ROOT)
+    assert paths.pid_file == node.node_paths(settings).pid_file  # start and stop agree
+    open_folder = Path(tempfile.mkdtemp(prefix="finnews-open-"))
+    try:
+        open_folder.chmod(0o755)
+        monkeypatch.setenv("FINNEWS_STATE_DIR", str(open_folder / ".finnews"))
+        assert node.node_paths(settings).data.is_relative_to(open_folder)
+    finally:
+        shutil.rmtree(open_folder)
+
+
+def test_a_node_starts_as_root_from_a_checkout_in_a_private_folder(es_node, tmp_path: Path) -> None:
+    from finnews.config import elasticsearch_settings
+    from store import node
+
+    state = tmp_path / "home" / "finnews" / ".finnews"
+    (state / "cache").mkdir(parents=True)
+    tmp_path.joinpath("home").chmod(0o700)
+    # The distribution this machine already downloaded, as a fresh clone would have after `make setup`.
+    archive = (
+        node.node_paths(elasticsearch_settings()).home.parent / f"elasticsearch-{elasticsearch_settings().version}.zip"
+    )
+    if archive.exists():
+        (state / "cache" / archive.name).symlink_to(archive)
+    env = {"FINNEWS_STATE_DIR": str(state), "FINNEWS_ES_PORT": "9252"}
+    try:
+        started = run_finnews("es", "start", env=env)
+        assert started.returncode == 0, started.stdout + started.stderr
+        assert "Traceback" not in started.stderr
+        if os.geteuid() == 0:
+            assert str(node.SERVICE_ROOT) in started.stdout, started.stdout
+        status = run_finnews("es", "status", env=env)
+        assert status.returncode == 0 and "health:" in status.stdout
+    finally:
+        stopped = run_finnews("es", "stop", env=env)
+        assert stopped.returncode == 0, stopped.stderr
+        key = node.hashlib.sha1(str(state.resolve()).encode()).hexdigest()[:12]
+        shutil.rmtree(node.SERVICE_ROOT / key, ignore_errors=True)  # its data; the shared install stays
