@@ -14,19 +14,32 @@ import json
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.models import Article, ErrorResponse, SearchResponse, StatsResponse
+from api.models import (
+    Article,
+    ErrorResponse,
+    HealthResponse,
+    JobsResponse,
+    Run,
+    RunsResponse,
+    SearchResponse,
+    StatsResponse,
+)
+from api.monitoring import health, jobs_overview, metrics_text
+from finnews.config import ConfigError
 from store.export import iter_articles
 from store.index import StoreError, connect
+from store.runs import OUTCOMES, get_run, list_runs
 from store.search import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -40,12 +53,15 @@ from store.search import (
     search,
 )
 from store.stats import MAX_TOP, trend
+from tagging.dates import SHANGHAI
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = FilePath(__file__).resolve().parent / "static"
 API_KEY_HEADER = "X-API-Key"
 MAX_DATE_CHARS = 40  # an ISO date-time with offset and fraction fits easily
-# Paths anyone may load: the page itself must open to ask for the key.
-PUBLIC_PATHS = ("/",)
+MAX_RUNS = 500  # runs in one /runs answer
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # the Prometheus text format
+# Paths anyone may load: the pages themselves must open to ask for the key.
+PUBLIC_PATHS = ("/", "/status")
 PUBLIC_PREFIXES = ("/static/",)
 # The page loads only its own files and talks only to this server: no CDN, no inline script, so a
 # crawled title that slipped through as markup still could not run.
@@ -168,6 +184,10 @@ def create_app(api_key: str | None = None) -> FastAPI:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         return _error(400, _validation_message(error))
 
+    @app.exception_handler(ConfigError)
+    async def config_error(request: Request, error: ConfigError) -> JSONResponse:
+        return _error(500, str(error))  # the server's own configuration (schedule.yaml) is wrong
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         return _error(error.status_code, str(error.detail), getattr(error, "headers", None))
@@ -241,9 +261,74 @@ def create_app(api_key: str | None = None) -> FastAPI:
 
         return NDJSONResponse(lines(), headers={"Content-Disposition": 'attachment; filename="finnews.jsonl"'})
 
+    @app.get("/runs", response_model=RunsResponse, responses=ERROR_RESPONSES, tags=["runs"])
+    def runs(
+        job: Annotated[str | None, Query(max_length=64, description="only this job's runs")] = None,
+        status: Annotated[Literal[OUTCOMES] | None, Query(description="only runs with this outcome")] = None,  # type: ignore[valid-type]
+        limit: Annotated[int, Query(ge=1, le=MAX_RUNS)] = 50,
+    ) -> dict[str, Any]:
+        """Recorded runs of the scheduled jobs, newest first, without their output (see /runs/{id})."""
+        outcomes = (status,) if status else ()
+        return {"runs": list_runs(es, job=job or None, outcomes=outcomes, limit=limit, summary=True)}
+
+    @app.get(
+        "/runs/{run_id}",
+        response_model=Run,
+        responses={**ERROR_RESPONSES, 404: {"model": ErrorResponse, "description": "no such run"}},
+        tags=["runs"],
+    )
+    def run(run_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+        """One run, whole: counts, errors by reason, why it has its outcome, the last lines of its output."""
+        found = get_run(es, run_id)
+        if found is None:
+            raise StarletteHTTPException(404, "no run with this id")
+        return found
+
+    @app.get(
+        "/jobs",
+        response_model=JobsResponse,
+        responses={**ERROR_RESPONSES, 500: {"model": ErrorResponse, "description": "configs/schedule.yaml is wrong"}},
+        tags=["runs"],
+    )
+    def jobs() -> dict[str, Any]:
+        """The scheduled jobs (configs/schedule.yaml): schedule, next and last run, whether overdue,
+        new and updated articles of the recent runs, errors by reason."""
+        from finnews.schedule import load_schedule
+
+        return jobs_overview(es, load_schedule(), datetime.now(SHANGHAI))
+
+    @app.get(
+        "/health",
+        response_model=HealthResponse,
+        responses={503: {"model": HealthResponse, "description": "degraded: see problems"}},
+        tags=["monitoring"],
+    )
+    def health_check() -> JSONResponse:
+        """For monitoring: the node reachable, the spool empty, no job overdue. 200 when all is
+        well, 503 (with the same body) when something is not."""
+        report = health(es, datetime.now(SHANGHAI))
+        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+
+    @app.get(
+        "/metrics",
+        response_class=Response,
+        responses={
+            200: {"description": "Prometheus text format", "content": {METRICS_TYPE: {"schema": {"type": "string"}}}}
+        },
+        tags=["monitoring"],
+    )
+    def metrics() -> Response:
+        """Runs by job and status, articles by outcome, spool size, last success per job, the node
+        up or not — in the Prometheus text format, for scraping."""
+        return Response(metrics_text(es, datetime.now(SHANGHAI)), media_type=METRICS_TYPE)
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/status", include_in_schema=False)
+    def status_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "runs.html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -113,3 +113,99 @@ class StatsResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: str = Field(description="what was wrong, in one line")
+
+
+# --- runs, jobs, health --------------------------------------------------------------------------------
+
+
+class ErrorCount(BaseModel):
+    reason: str = Field(description="why: http_404, timeout, blocked/captcha, source_stopped …")
+    count: int
+
+
+class Run(BaseModel):
+    """One run of a scheduled job, as recorded in the runs index. Text fields are raw data, not HTML."""
+
+    model_config = ConfigDict(extra="allow")
+
+    run_id: str
+    job: str
+    kind: str | None = Field(None, description="crawl or ingest")
+    trigger: str | None = Field(None, description="schedule, run-once, run-now or catch-up")
+    command: str | None = None
+    host: str | None = None
+    start: str | None = Field(None, description="ISO 8601, +08:00")
+    end: str | None = None
+    duration_s: float | None = None
+    outcome: str = Field(description="succeeded, partial, blocked, failed, empty, timeout or stopped")
+    reason: str | None = Field(None, description="why the run has its outcome; none when it succeeded")
+    stopped_sources: list[str] = Field(default_factory=list, description="sources stopped as blocked, and why")
+    exit_code: int | None = None
+    pages: int | None = None
+    requests: int | None = None
+    files: int | None = None
+    articles: dict[str, int] = Field(default_factory=dict, description="new, updated, unchanged, skipped_seen …")
+    errors: list[ErrorCount] = Field(default_factory=list)
+    output_tail: str | None = Field(None, description="the last lines of the run's output (in /runs/{id} only)")
+
+
+class RunsResponse(BaseModel):
+    runs: list[Run] = Field(description="newest first")
+
+
+class RunPoint(BaseModel):
+    run_id: str | None = None
+    start: str | None = None
+    outcome: str | None = None
+    new: int = 0
+    updated: int = 0
+
+
+class Job(BaseModel):
+    name: str
+    kind: str = Field(description="crawl or ingest")
+    command: str
+    cron: str
+    timezone: str
+    timeout: float
+    expect_new_within: float | None = Field(None, description="seconds; longer without a new article: empty")
+    next_run: str | None = None
+    last_run: Run | None = None
+    overdue: bool | None = Field(None, description="due without a run since; null when it never ran")
+    due_since: str | None = None
+    history: list[RunPoint] = Field(default_factory=list, description="recent runs, oldest first")
+    errors: list[ErrorCount] = Field(default_factory=list, description="errors by reason over the recent runs")
+
+
+class JobsResponse(BaseModel):
+    jobs: list[Job]
+    unscheduled: list[str] = Field(default_factory=list, description="jobs with runs that are no longer scheduled")
+
+
+class NodeHealth(BaseModel):
+    reachable: bool
+    status: str | None = Field(None, description="green, yellow or red")
+    error: str | None = None
+
+
+class SpoolHealth(BaseModel):
+    files: int
+    articles: int
+    dead_letter_files: int
+
+
+class JobHealth(BaseModel):
+    name: str
+    last_run: str | None = Field(None, description="start of the last run")
+    last_outcome: str | None = None
+    next_run: str | None = None
+    overdue: bool | None = None
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(description="ok, or degraded (node unreachable, spool waiting, a job overdue)")
+    problems: list[str] = Field(default_factory=list)
+    elasticsearch: NodeHealth
+    spool: SpoolHealth
+    jobs: list[JobHealth] = Field(default_factory=list)
+    checked_at: str

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from finnews.cli import UserError
 from finnews.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml, state_dir
 from store.runs import ARTICLE_COUNTS, FAILED_OUTCOMES, OUTCOMES, RunRecord
-from tagging.dates import SHANGHAI
+from tagging.dates import SHANGHAI, isoformat
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -693,6 +694,74 @@ def alert_on(record: dict[str, Any], job: Job) -> None:
         logger.exception("alerts: could not evaluate the rules for run %s", record.get("run_id"))
 
 
+# --- job overview (the runs page, /jobs, /health) --------------------------------------------------
+
+OVERDUE_SLACK_S = 60  # a run may start this much after its time (systemd's RandomizedDelaySec, a busy host)
+
+
+def previous_fire(job: Job, before: datetime) -> datetime | None:
+    """The latest time the job was due at or before ``before`` (None if not within a year)."""
+    trigger = job.trigger()
+    for window in (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=32), timedelta(days=366)):
+        fire = trigger.get_next_fire_time(None, before - window)
+        latest = None
+        while fire is not None and fire <= before:
+            latest = fire
+            fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        if latest is not None:
+            return latest
+    return None
+
+
+def overdue_since(job: Job, last_start: datetime | None, now: datetime) -> datetime | None:
+    """When the job was due without a run having started since: the latest due time that a run
+    should have started by now (allowing misfire_grace_time, timeout — a run is recorded when it
+    ends — and a minute). None when it is not overdue, or when it never ran (nothing to compare)."""
+    if last_start is None:
+        return None
+    allowance = timedelta(seconds=job.misfire_grace_time + job.timeout + OVERDUE_SLACK_S)
+    due = previous_fire(job, now - allowance)
+    if due is None or last_start >= due - timedelta(seconds=OVERDUE_SLACK_S):
+        return None
+    return due
+
+
+def job_overview(job: Job, runs: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """A job, its schedule and its recent runs (newest first) for the page and the JSON views: the
+    last run, whether it is overdue, articles per run (oldest first, for a chart), errors by reason."""
+    last = runs[0] if runs else None
+    last_start = datetime.fromisoformat(last["start"]) if last and last.get("start") else None
+    late = overdue_since(job, last_start, now)
+    errors: Counter[str] = Counter()
+    for run in runs:
+        for error in run.get("errors") or []:
+            errors[str(error.get("reason"))] += int(error.get("count") or 0)
+    return {
+        "name": job.name,
+        "kind": job.kind,
+        "command": f"finnews {job.describe()}",
+        "cron": job.cron,
+        "timezone": job.timezone,
+        "timeout": job.timeout,
+        "expect_new_within": job.expect_new_within,
+        "next_run": isoformat(job.next_run(now.astimezone(ZoneInfo(job.timezone)))),
+        "last_run": last,
+        "overdue": None if last is None else late is not None,
+        "due_since": isoformat(late) if late else None,
+        "history": [
+            {
+                "run_id": run.get("run_id"),
+                "start": run.get("start"),
+                "outcome": run.get("outcome"),
+                "new": int((run.get("articles") or {}).get("new", 0)),
+                "updated": int((run.get("articles") or {}).get("updated", 0)),
+            }
+            for run in reversed(runs)
+        ],
+        "errors": [{"reason": reason, "count": count} for reason, count in errors.most_common()],
+    }
+
+
 # --- the scheduler -------------------------------------------------------------------------------
 
 
@@ -815,8 +884,10 @@ def cmd_schedule_list(args: argparse.Namespace) -> int:
     for job in schedule.jobs:
         last = last_started(job.name)
         print(f"{job.name}: finnews {job.describe()}")
+        window = job.expect_new_within
+        expects = f"; expects new articles within {human_duration(window)}" if window else ""
         print(
-            f"  cron {job.cron!r} ({job.timezone}), timeout {job.timeout:g} s; "
+            f"  cron {job.cron!r} ({job.timezone}), timeout {job.timeout:g} s{expects}; "
             f"next {_when(job.next_run())}; last started {_when(last)}"
         )
     return 0

@@ -1,0 +1,166 @@
+"""What the runs page, ``/jobs``, ``/health`` and ``/metrics`` show: scheduled jobs with their recent
+runs, the node, the spool. Functions of the store and the schedule; the app only maps them to HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from finnews.config import ConfigError
+from finnews.schedule import Schedule, job_overview, load_schedule, overdue_since
+from store.index import StoreError, cluster_status, spool_files
+from store.runs import ARTICLE_COUNTS, recent_runs_by_job, run_totals
+from tagging.dates import SHANGHAI, isoformat
+
+
+def jobs_overview(es: Elasticsearch, schedule: Schedule, now: datetime) -> dict[str, Any]:
+    recent = recent_runs_by_job(es)
+    jobs = [job_overview(job, recent.get(job.name, []), now) for job in schedule.jobs]
+    scheduled = {job.name for job in schedule.jobs}
+    return {"jobs": jobs, "unscheduled": sorted(name for name in recent if name not in scheduled)}
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+
+
+def spool_state() -> dict[str, int]:
+    files = spool_files("spool")
+    return {
+        "files": len(files),
+        "articles": sum(_lines(path) for path in files),
+        "dead_letter_files": len(spool_files("dead-letter")),
+    }
+
+
+def node_state(es: Elasticsearch) -> dict[str, Any]:
+    try:
+        health = cluster_status(es.options(request_timeout=5, max_retries=0))
+    except StoreError as error:
+        return {"reachable": False, "status": None, "error": str(error)}
+    if health is None:
+        return {"reachable": False, "status": None, "error": "Elasticsearch does not answer"}
+    return {"reachable": True, "status": health.get("status"), "error": None}
+
+
+def health(es: Elasticsearch, now: datetime) -> dict[str, Any]:
+    """The node, the spool, and each scheduled job's last run and whether it is overdue."""
+    node = node_state(es)
+    spool = spool_state()
+    problems = []
+    if not node["reachable"]:
+        problems.append(f"elasticsearch: {node['error']}")
+    elif node["status"] == "red":
+        problems.append("elasticsearch: cluster health red")
+    if spool["files"]:
+        problems.append(f"spool: {spool['articles']} article(s) in {spool['files']} file(s) wait for the index")
+    jobs = []
+    try:
+        schedule: Schedule | None = load_schedule()
+    except ConfigError as error:
+        schedule = None
+        problems.append(f"schedule: {error}")
+    if schedule is not None:
+        recent: dict[str, list[dict[str, Any]]] = {}
+        if node["reachable"]:
+            try:
+                recent = recent_runs_by_job(es, per_job=1)
+            except StoreError as error:
+                problems.append(f"runs: {error}")
+        for job in schedule.jobs:
+            last = (recent.get(job.name) or [None])[0]
+            start = datetime.fromisoformat(last["start"]) if last else None
+            late = overdue_since(job, start, now) if node["reachable"] else None
+            if late:
+                problems.append(f"job {job.name}: due since {isoformat(late)}, no run started")
+            jobs.append(
+                {
+                    "name": job.name,
+                    "last_run": last["start"] if last else None,
+                    "last_outcome": last["outcome"] if last else None,
+                    "next_run": isoformat(job.next_run(now)),
+                    "overdue": None if last is None or not node["reachable"] else late is not None,
+                }
+            )
+    return {
+        "status": "degraded" if problems else "ok",
+        "problems": problems,
+        "elasticsearch": node,
+        "spool": spool,
+        "jobs": jobs,
+        "checked_at": isoformat(now),
+    }
+
+
+class FinnewsCollector(Collector):
+    """The metrics, read afresh at each scrape from the runs index, the schedule and the spool."""
+
+    def __init__(self, es: Elasticsearch, now: datetime) -> None:
+        self.es = es
+        self.now = now
+
+    def collect(self) -> Any:
+        node = node_state(self.es)
+        up = GaugeMetricFamily("finnews_elasticsearch_up", "Whether the Elasticsearch cluster answers (1) or not (0).")
+        up.add_metric([], 1.0 if node["reachable"] else 0.0)
+        yield up
+        spool = spool_state()
+        for name, key, text in (
+            ("finnews_spool_files", "files", "Spool files waiting to be written to the index."),
+            ("finnews_spool_articles", "articles", "Articles in the spool, waiting to be written to the index."),
+            ("finnews_dead_letter_files", "dead_letter_files", "Dead-letter files (documents the index rejected)."),
+        ):
+            gauge = GaugeMetricFamily(name, text)
+            gauge.add_metric([], float(spool[key]))
+            yield gauge
+        if not node["reachable"]:
+            return
+        totals = run_totals(self.es)
+        runs = CounterMetricFamily(
+            "finnews_runs", "Recorded runs of scheduled jobs, by job and status.", labels=["job", "status"]
+        )
+        articles = CounterMetricFamily(
+            "finnews_run_articles", "Articles handled by recorded runs, by job and outcome.", labels=["job", "outcome"]
+        )
+        success = GaugeMetricFamily(
+            "finnews_job_last_success_timestamp_seconds", "End of the job's last succeeded run.", labels=["job"]
+        )
+        started = GaugeMetricFamily(
+            "finnews_job_last_run_timestamp_seconds", "Start of the job's last run.", labels=["job"]
+        )
+        for job, total in sorted(totals.items()):
+            for status, count in sorted(total["runs"].items()):
+                runs.add_metric([job, status], float(count))
+            for outcome in ARTICLE_COUNTS:
+                articles.add_metric([job, outcome], float(total["articles"][outcome]))
+            if total["last_success"] is not None:
+                success.add_metric([job], total["last_success"])
+            if total["last_start"]:
+                started.add_metric([job], total["last_start"])
+        yield from (runs, articles, success, started)
+        try:
+            schedule = load_schedule()
+        except ConfigError:
+            return
+        overdue = GaugeMetricFamily(
+            "finnews_job_overdue", "1 when a scheduled job was due and no run started.", labels=["job"]
+        )
+        for job in schedule.jobs:
+            last = totals.get(job.name, {}).get("last_start")
+            start = datetime.fromtimestamp(last, SHANGHAI) if last else None
+            overdue.add_metric([job.name], 1.0 if overdue_since(job, start, self.now) else 0.0)
+        yield overdue
+
+
+def metrics_text(es: Elasticsearch, now: datetime) -> bytes:
+    """The metrics in the Prometheus text format (a fresh registry: nothing kept between scrapes)."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(FinnewsCollector(es, now))
+    return generate_latest(registry)
