@@ -298,8 +298,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts.get('updated', 0)} updated, {counts.get('unchanged', 0)} unchanged, "
         f"{counts.get('spooled', 0)} spooled, {counts.get('dead_letter', 0)} rejected"
     )
+    if counts.get("spooled"):
+        from store.index import spool_root
+
+        print(
+            f"finnews ingest: {counts['spooled']} article(s) wait in the spool ({spool_root() / 'spool'}); "
+            "`finnews spool replay` (or the next crawl) writes them",
+            file=sys.stderr,
+        )
+    if report.failures:
+        print(f"finnews ingest: {len(report.failures)} input(s) not loaded:", file=sys.stderr)
     for failure in report.failures:
-        print(f"  failed: {failure}", file=sys.stderr)
+        print(f"  failed: {mask_credentials(failure)}", file=sys.stderr)
     return 1 if report.failures or counts.get("spooled") or counts.get("dead_letter") else 0
 
 
@@ -347,7 +357,7 @@ def cmd_spool(args: argparse.Namespace) -> int:
         print(f"{kind}: {len(files)} file(s)")
         for path in files:
             entries = read_spool(path)
-            reasons = sorted({str(e.get("reason", ""))[:100] for e in entries})
+            reasons = sorted({mask_credentials(str(e.get("reason", "")))[:100] for e in entries})
             print(f"  {path} — {len(entries)} article(s); reason: {'; '.join(reasons)}")
     return 0
 
@@ -369,7 +379,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             record["path"] = str(path)
         except Exception as error:  # one bad file is a line with its error, the others go on
             failures += 1
-            record = {"path": str(path), "error": describe(error)}
+            record = {"path": str(path), "error": mask_credentials(describe(error))}
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failures:
         print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)
