@@ -131,6 +131,16 @@ def load_lexicon() -> Lexicon:
             for name in names:
                 target[normalise_name(str(name))] = str(code).upper()
 
+    # A concept named "X概念" is also written X in lists of boards (供销社、…等板块): X with a cue.
+    for board in real_boards:
+        stem = normalise_name(board.name).removesuffix("概念")
+        if (
+            stem != normalise_name(board.name)
+            and len(stem) >= 2
+            and stem not in lexicon.board_by_name
+            and stem not in lexicon.sector_words
+        ):
+            lexicon.sector_words.setdefault(stem, board.code)
     for number, row in enumerate(load_csv("stocks.csv", ("code", "name")), start=2):
         code = row["code"]
         if not re.fullmatch(r"\d{6}", code):

@@ -91,6 +91,60 @@ _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 _BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
+_TICKER_BRACKET_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?P<t>[A-Z]{2,5})\s*[)）]")
+# Abbreviations news writes in brackets after Chinese words that are also tickers of somebody's.
+_NOT_TICKERS = frozenset(
+    {
+        "AI",
+        "AR",
+        "VR",
+        "MR",
+        "XR",
+        "EV",
+        "IT",
+        "ESG",
+        "GDP",
+        "CPI",
+        "PPI",
+        "PMI",
+        "ETF",
+        "IPO",
+        "APP",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "LPR",
+        "MLF",
+        "SLF",
+        "RRR",
+        "AMC",
+        "ABS",
+        "REIT",
+        "REITS",
+        "NFT",
+        "IDC",
+        "CRO",
+        "CDMO",
+        "OLED",
+        "LED",
+        "PCB",
+        "IGBT",
+        "GPU",
+        "CPU",
+        "DRAM",
+        "AIGC",
+        "API",
+        "PE",
+        "VC",
+        "FDI",
+        "QFII",
+        "RMB",
+        "USD",
+        "HK",
+        "US",
+    }
+)
 _HK_BRACKET_RE = re.compile(r"[（(]\s*(?P<c>0\d{4})\s*[)）]")
 _SIX_DIGITS_RE = re.compile(r"\d{6}")
 _US_HINT_RE = re.compile(
@@ -136,6 +190,11 @@ class Linker:
         self.kb = kb
         self.lexicon = lexicon
         self.board_words = lexicon.text_board_words()
+        for word, value in list(self.board_words.items()):
+            if word.isascii() or any("A" <= c <= "z" for c in word):
+                # Latin board words are written in any case (TOPCon, TOPCON, topcon).
+                for variant in (word.upper(), word.lower()):
+                    self.board_words.setdefault(variant, value)
         self.blockers = blockers
         self.board_name_forms = {
             code: {normalise_name(board.name), *(normalise_name(a) for a in board.alt_names)}
@@ -189,8 +248,11 @@ class Linker:
         mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
         for item in found:
             if item.chosen == "stock" and item.stock:
-                security = self.kb.securities[item.stock[0]][0]
-                mentions.append(_mention(security, text, item.start, item.end, item.stock[1]))
+                # A code may name a listing the tables lack (NASDAQ: KUTV): its secid says what it is.
+                known = self.kb.securities.get(item.stock[0])
+                security = known[0] if known else make_security(*item.stock[0].split(".", 1))
+                if security is not None:
+                    mentions.append(_mention(security, text, item.start, item.end, item.stock[1]))
             elif item.chosen == "board" and item.board:
                 security = make_security(BOARD_MARKET, item.board[0])
                 if security is not None:
@@ -289,6 +351,12 @@ class Linker:
                 add(match.start(), match.end(), self.kb.securities[secid][0])
             elif match.group("ex"):
                 add(match.start(), match.end(), make_security(_US_EXCHANGES[match.group("ex").upper()], ticker))
+        for match in _TICKER_BRACKET_RE.finditer(scan):
+            ticker = match.group("t")
+            secid = self.kb.us_tickers.get(ticker)
+            # 携程(CTRP): a known US ticker in brackets right after a name; never an abbreviation.
+            if secid and ticker not in _NOT_TICKERS:
+                add(match.start("t"), match.end("t"), self.kb.securities[secid][0])
         for match in _BK_CODE_RE.finditer(scan) if "BK" in scan else ():
             code = f"BK{match.group('c')}"
             if code in self.lexicon.boards:

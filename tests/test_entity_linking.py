@@ -70,6 +70,19 @@ def test_codes_in_text_and_a_code_next_to_a_name_confirms_it() -> None:
     assert all(how == "code" for _text, how in codes.values())
 
 
+def test_a_us_ticker_in_brackets_after_a_name() -> None:
+    found = linked("携程(CTRP)上涨2%，人工智能(AI)概念走强", "2013-12-21")
+    assert set(found) == {"105.CTRP", "90.BK0800"}  # the ticker of the day; (AI) is no ticker here
+
+
+def test_latin_board_words_in_any_case_and_concepts_without_their_suffix() -> None:
+    assert set(linked("TOPCON电池、供销社等板块跌幅居前")) == {"90.BK1097", "90.BK1109"}
+
+
+def test_a_name_confirmed_by_a_ticker_the_tables_lack() -> None:
+    assert set(linked("酷6网(NASDAQ: KUTV)股价大涨")) == {"105.KUTV"}
+
+
 def test_a_number_that_is_no_known_code_is_not_a_stock() -> None:
     assert linked("营收（123456）万元，同比增长（2021）年") == {}
     assert linked("上证指数000001.SH收涨") == {}  # an index, not a stock
