@@ -5,13 +5,13 @@ run's record and the scheduler matter more than one alert."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from alerts.channels import DeliveryError, deliver, load_secrets
 from alerts.config import AlertsConfig, load_alerts
-from alerts.rules import Notice, delivered, evaluate, step
+from alerts.rules import Notice, Rule, delivered, evaluate, step
 from alerts.state import locked_incidents, write_incidents
 from tagging.dates import SHANGHAI
 
@@ -57,24 +57,30 @@ def send(config: AlertsConfig, notices: list[Notice], incidents: dict[str, dict[
     return results
 
 
+def active_rules(config: AlertsConfig) -> tuple[Rule, ...]:
+    """The rules with their switched-off channels left out; a rule with none left is not evaluated
+    (no incident opens that nobody would hear of, so switching a channel on later starts afresh)."""
+    rules = []
+    for rule in config.rules:
+        channels = tuple(name for name in rule.channels if config.channels[name].enabled)
+        if channels:
+            rules.append(replace(rule, channels=channels))
+    return tuple(rules)
+
+
 def notify_run(record: dict[str, Any], config: AlertsConfig | None = None) -> list[Delivery]:
     """Evaluate ``configs/alerts.yaml`` on a run record and send what it calls for."""
     config = config if config is not None else load_alerts()
-    if config is None or not config.rules:
+    rules = active_rules(config) if config is not None else ()
+    if config is None or not rules:
         return []
-    spool = spool_waiting() if any(rule.when == "spool_not_empty" for rule in config.rules) else 0
-    findings = evaluate(config.rules, record, spool)
+    spool = spool_waiting() if any(rule.when == "spool_not_empty" for rule in rules) else 0
+    findings = evaluate(rules, record, spool)
     if not findings:
         return []
     now = datetime.now(SHANGHAI).isoformat(timespec="seconds")
     with locked_incidents() as (path, incidents):
         notices, incidents = step(incidents, findings, record, now)
-        # Channels switched off count as reached: turning one off must not make every run retry it.
-        for notice in notices:
-            for name in notice.channels:
-                channel = config.channels.get(name)
-                if channel is not None and not channel.enabled:
-                    delivered(incidents, notice, name)
         results = send(config, notices, incidents, now)
         write_incidents(path, incidents)
     return results

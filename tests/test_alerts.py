@@ -338,3 +338,23 @@ channels:
     assert "Subject: [finnews] eastmoney: blocked (blocked)" in mails[0] and "why: why blocked" in mails[0]
     assert "To: ops@example.org" in mails[0] and "From: finnews@example.org" in mails[0]
     assert "Subject: [finnews] resolved: eastmoney: blocked" in mails[1]
+
+
+def test_switched_off_channels_are_left_out(state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = config(
+        """rules:
+  - {name: failed, when: failed, channels: [chat, mail]}
+  - {name: quiet, when: empty, channels: [mail]}
+channels:
+  chat: {type: webhook, format: wecom}
+  mail: {type: smtp, host: 127.0.0.1, port: 9, from: f@x.org, to: [o@x.org], enabled: false}
+"""
+    )
+    with WebhookReceiver() as receiver:
+        monkeypatch.setenv("FINNEWS_ALERT_CHAT_URL", receiver.url())
+        assert notify_run(record("empty"), settings) == []  # its rule's only channel is off: no incident
+        [sent] = notify_run(record("failed"), settings)  # the mail channel is off: not tried, not an error
+        assert (sent.channel, sent.error) == ("chat", None)
+        assert [m["msgtype"] for m in receiver.messages] == ["text"]
+    incidents = json.loads((state / "alerts" / "incidents.json").read_text())
+    assert list(incidents) == ["failed:eastmoney"] and incidents["failed:eastmoney"]["delivered"] == ["chat"]
