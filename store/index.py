@@ -593,6 +593,12 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def _remove_marker(marker: Path) -> None:
+    marker.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        marker.parent.rmdir()  # only when no other load's marker is in it
+
+
 def _live_relaxers(markers: Path) -> list[int]:
     """Processes on this machine whose large load has refresh switched off right now."""
     alive = []
@@ -602,7 +608,7 @@ def _live_relaxers(markers: Path) -> list[int]:
             if pid == os.getpid() or _process_alive(pid):
                 alive.append(pid)
                 continue
-        marker.unlink(missing_ok=True)  # its load is over, however it ended
+        _remove_marker(marker)  # its load is over, however it ended
     return alive
 
 
@@ -642,8 +648,8 @@ def relaxed_refresh(es: Elasticsearch, alias: str | None = None) -> Iterator[Non
     try:
         es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": "-1"}})
     except (ESConnectionError, TransportError, ApiError) as error:
-        marker.unlink(missing_ok=True)
-        logger.warning("refresh stays at %s during this load: %s", interval, error)
+        _remove_marker(marker)
+        logger.warning("refresh stays at %s during this load: %s", interval, type(error).__name__)
         yield
         return
     try:
@@ -652,9 +658,7 @@ def relaxed_refresh(es: Elasticsearch, alias: str | None = None) -> Iterator[Non
         try:
             es.indices.put_settings(index=alias, settings={"index": {"refresh_interval": interval}})
             es.indices.refresh(index=alias)
-            marker.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                marker.parent.rmdir()  # only when no other load's marker is in it
+            _remove_marker(marker)
         except (ESConnectionError, TransportError, ApiError) as error:
             logger.error(
                 "could not restore the refresh interval of %s (%s); the next finnews writer restores it",
