@@ -342,14 +342,15 @@ class ListMemory:
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
+    def _recent(self, stamp: str) -> bool:
+        try:
+            return self.now() - datetime.fromisoformat(stamp) <= self.keep
+        except (TypeError, ValueError):
+            return False
+
     def had_items(self, key: str) -> bool:
         last = self.lists.get(key)
-        if not last:
-            return False
-        try:
-            return self.now() - datetime.fromisoformat(last) <= self.keep
-        except ValueError:
-            return False
+        return bool(last) and self._recent(last)
 
     def note_items(self, key: str) -> None:
         stamp = self.now().isoformat()
@@ -357,11 +358,11 @@ class ListMemory:
         self.changed[key] = stamp
 
     def save(self) -> None:
-        """Merge this crawl's notes into the file (another crawl may have written meanwhile) and
-        replace it atomically."""
+        """Merge this crawl's notes into the file (another crawl may have written meanwhile), leave
+        out lists forgotten by now, and replace it atomically."""
         if not self.changed:
             return
-        merged = {**self._read(), **self.changed}
+        merged = {key: stamp for key, stamp in {**self._read(), **self.changed}.items() if self._recent(stamp)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(merged, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")

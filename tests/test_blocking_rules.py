@@ -3,6 +3,7 @@ fake clock), the memory of lists that had items, and a run's status from what it
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -189,10 +190,12 @@ def test_list_memory_remembers_lists_with_items_across_crawls(tmp_path: Path) ->
     later = ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=3))
     assert later.had_items("eastmoney columns:345 np-listapi.eastmoney.com")
     assert later.had_items("eastmoney fast:102 np-listapi.eastmoney.com")
-    # Empty for longer than keep_days: the list is taken as really empty.
-    assert not ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=8)).had_items(
-        "eastmoney columns:345 np-listapi.eastmoney.com"
-    )
+    # Empty for longer than keep_days: the list is taken as really empty, and leaves the file.
+    much_later = ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=8))
+    assert not much_later.had_items("eastmoney columns:345 np-listapi.eastmoney.com")
+    much_later.note_items("chinaorg list:x finance.china.com.cn")
+    much_later.save()
+    assert list(json.loads(path.read_text())) == ["chinaorg list:x finance.china.com.cn"]
 
 
 # --- a run's status ------------------------------------------------------------------------------------------
