@@ -23,6 +23,7 @@ from tagging.securities import (
     from_data_code,
     from_element_id,
     from_quote_href,
+    us_ticker_without_market,
     with_kind_of_link,
 )
 
@@ -208,7 +209,19 @@ def security_of(element: etree._Element) -> Security | None:
             security = from_element_id(node.get("id"))
             if security:
                 return with_kind_of_link(security, href)
-    return from_quote_href(href)
+    return from_quote_href(href) or _us_listing_by_ticker(href)
+
+
+def _us_listing_by_ticker(href: str | None) -> Security | None:
+    """A US quote link without its exchange, given the market the listing tables know for the ticker
+    (NASDAQ 105, NYSE 106, AMEX 107 differ: no default)."""
+    ticker = us_ticker_without_market(href)
+    if ticker is None:
+        return None
+    from tagging.knowledge import load_knowledge_base  # the tables only when such a link occurs
+
+    secid = load_knowledge_base().us_tickers.get(ticker)
+    return load_knowledge_base().securities[secid][0] if secid else None
 
 
 def _is_ticker_markup(element: etree._Element, tag: str, classes: set[str]) -> bool:

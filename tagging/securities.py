@@ -236,3 +236,12 @@ def with_kind_of_link(security: Security, href: str | None) -> Security:
         exchange = "SZ" if security.market == SHENZHEN else "SH"
         return Security(security.market, security.code, "index", exchange)
     return security
+
+
+def us_ticker_without_market(value: str | None) -> str | None:
+    """The ticker of a US quote link that does not say its exchange (``/us/AAPL.html``): the
+    listing tables can tell the market where the link cannot."""
+    match = _HREF_US_RE.search(value or "")
+    if match and not match.group(2):
+        return match.group(1).upper()
+    return None

@@ -246,3 +246,16 @@ def test_title_with_quotes_inside_survives_the_broken_yaml() -> None:
 def test_every_quote_link_form(href: str, secid: str, kind: str) -> None:
     security = from_quote_href(href)
     assert (security.secid, security.kind) == (secid, kind)
+
+
+def test_us_quote_link_without_its_exchange_takes_the_market_the_tables_know() -> None:
+    from tagging.markup import clean_body
+
+    body = clean_body(
+        '<p><a class="keytip" href="http://quote.eastmoney.com/us/WMT.html">沃尔玛</a>与'
+        '<a class="keytip" href="http://quote.eastmoney.com/us/AAPL.html">苹果</a>及'
+        '<a href="http://quote.eastmoney.com/us/ZZZZQ.html">某公司</a></p>'
+    )
+    assert body.text == "沃尔玛与苹果及某公司"
+    # NYSE and NASDAQ from the listing tables; an unknown ticker is no guess.
+    assert [(m.text, m.secid) for m in body.mentions] == [("沃尔玛", "106.WMT"), ("苹果", "105.AAPL")]
