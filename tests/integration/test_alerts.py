@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite
 from tests.conftest import PROJECT_ROOT
 from tests.integration.receivers import SmtpServer, WebhookReceiver, free_port
@@ -45,8 +46,20 @@ def crawl_settings(list_api: str, tmp_path: Path) -> dict:
     }
 
 
+def finnews_here(
+    env: ScheduleEnv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str, **extra: str
+) -> tuple[int, str]:
+    """A light command run in this process (no crawl to isolate): exit status and output."""
+    for name, value in {**env.env, **extra}.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
 def test_a_crawl_where_every_request_fails_is_failed_and_mails_once_then_recovers(
-    fresh_index: str, env: ScheduleEnv, tmp_path: Path
+    fresh_index: str, env: ScheduleEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     closed = f"http://127.0.0.1:{free_port()}/comm/web/getNewsByColumns"  # nothing listens there
     with SmtpServer() as smtp:
@@ -84,13 +97,13 @@ channels:
     assert len(mails) == 2
     assert "Subject: [finnews] resolved: nightly: failed" in mails[1] and runs[1]["run_id"] in mails[1]
 
-    listing = env.finnews("runs", "--failed")
-    assert listing.returncode == 1 and "1 failed run(s)" in listing.stdout
-    assert "why: every request failed: connection_refused 1" in listing.stdout
+    code, listing = finnews_here(env, monkeypatch, capsys, "runs", "--failed")
+    assert code == 1 and "1 failed run(s)" in listing
+    assert "why: every request failed: connection_refused 1" in listing
 
 
 def test_a_job_without_new_articles_beyond_its_window_is_empty_and_alerts(
-    fresh_index: str, env: ScheduleEnv, tmp_path: Path
+    fresh_index: str, env: ScheduleEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     (env.configs / "alerts.yaml").write_text(
         """rules:
@@ -109,8 +122,9 @@ channels:
         second = env.finnews("schedule", "run-once", "quiet", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
         messages = list(hook.messages)
         # The channel from the command line: where its secret comes from (never the secret), and a test.
-        check = env.finnews("alerts", "check", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
-        sent = env.finnews("alerts", "test", FINNEWS_ALERT_HOOK_URL=hook.url(TOKEN))
+        url = {"FINNEWS_ALERT_HOOK_URL": hook.url(TOKEN)}
+        check = finnews_here(env, monkeypatch, capsys, "alerts", "check", **url)
+        sent = finnews_here(env, monkeypatch, capsys, "alerts", "test", **url)
         tested = hook.messages[len(messages) :]
 
     assert first.returncode == 0, first.stdout + first.stderr
@@ -126,9 +140,9 @@ channels:
     assert alert["msg_type"] == "text" and alert["content"]["text"].startswith("[finnews] quiet: empty (empty)")
     assert second_run["run_id"] in alert["content"]["text"]
 
-    assert check.returncode == 0, check.stderr
-    assert "channel hook [on]: webhook (feishu), url from $FINNEWS_ALERT_HOOK_URL" in check.stdout
-    assert sent.returncode == 0 and "hook: sent" in sent.stdout, sent.stdout + sent.stderr
+    assert check[0] == 0, check[1]
+    assert "channel hook [on]: webhook (feishu), url from $FINNEWS_ALERT_HOOK_URL" in check[1]
+    assert sent[0] == 0 and "hook: sent" in sent[1], sent[1]
     assert [m["content"]["text"][:23] for m in tested] == ["[finnews] test message:"]
-    for result in (first, second, check, sent):
-        assert TOKEN not in result.stdout + result.stderr
+    for output in (first.stdout + first.stderr, second.stdout + second.stderr, check[1], sent[1]):
+        assert TOKEN not in output
