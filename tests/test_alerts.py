@@ -358,3 +358,24 @@ channels:
         assert [m["msgtype"] for m in receiver.messages] == ["text"]
     incidents = json.loads((state / "alerts" / "incidents.json").read_text())
     assert list(incidents) == ["failed:eastmoney"] and incidents["failed:eastmoney"]["delivered"] == ["chat"]
+
+
+def test_the_spool_rule_is_about_the_installation_not_a_job(state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spool = state / "spool-root"
+    monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(spool))
+    settings = config(
+        "rules: [{name: spool, when: spool_not_empty, channels: [hook]}]\nchannels: {hook: {type: webhook}}"
+    )
+    with WebhookReceiver() as receiver:
+        monkeypatch.setenv("FINNEWS_ALERT_HOOK_URL", receiver.url())
+        assert notify_run(record(), settings) == []
+        (spool / "spool").mkdir(parents=True)
+        (spool / "spool" / "run-1.jsonl").write_text('{"reason": "es down"}\n', encoding="utf-8")
+        [alert] = notify_run(record(job="chinaorg"), settings)
+        assert notify_run(record(job="eastmoney"), settings) == []  # one incident, whichever job ran
+        (spool / "spool" / "run-1.jsonl").unlink()
+        [recovery] = notify_run(record(job="eastmoney"), settings)
+    assert alert.notice.title == "[finnews] finnews: spool not empty (succeeded)"
+    assert "1 spool file(s) still waiting" in alert.notice.text
+    assert recovery.notice.kind == "recovery" and recovery.notice.key == "spool"
+    assert [m["event"] for m in receiver.messages] == ["alert", "recovery"]
