@@ -250,7 +250,17 @@ def test_the_page_and_its_files(client: TestClient) -> None:
 
 def test_openapi_schema_describes_the_responses(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/search", "/articles/{article_id}", "/stats", "/export"}
+    assert set(schema["paths"]) == {
+        "/search",
+        "/articles/{article_id}",
+        "/stats",
+        "/export",
+        "/runs",
+        "/runs/{run_id}",
+        "/jobs",
+        "/health",
+        "/metrics",
+    }
     search = schema["paths"]["/search"]["get"]
     assert search["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResponse")
     assert {"400", "401", "503"} <= set(search["responses"]) and "422" not in search["responses"]
