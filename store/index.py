@@ -35,8 +35,6 @@ from finnews.config import (
 from store import dedup
 from tagging.article import Article
 from tagging.dates import SHANGHAI, isoformat
-from tagging.extract import article_record
-from tagging.segment import segmented
 from tagging.urls import document_id
 
 logger = logging.getLogger(__name__)
@@ -226,6 +224,11 @@ def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
 
 def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
     """The indexed form of an article: its record plus id, words fields and content hash."""
+    # The tagging stack (jieba, the extractors) loads only when documents are made: commands that
+    # read the index (runs, search, export) never pay for it.
+    from tagging.extract import article_record
+    from tagging.segment import segmented
+
     record = article_record(article) if isinstance(article, Article) else dict(article)
     if not record.get("url"):
         raise ValueError("an article needs a URL to be indexed (its id is derived from it)")
