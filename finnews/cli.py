@@ -291,7 +291,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     if not 1 <= args.batch_size <= 10_000:
         raise UserError("--batch-size must be between 1 and 10000")
-    report = ingest([Path(p) for p in args.paths], progress=not args.quiet, batch_size=args.batch_size)
+    check_workers(args.workers)
+    report = ingest(
+        [Path(p) for p in args.paths], progress=not args.quiet, batch_size=args.batch_size, workers=args.workers
+    )
     counts = report.counts
     print(
         f"Ingested {report.articles} article(s) from {report.files} file(s): {counts.get('new', 0)} new, "
@@ -310,7 +313,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"finnews ingest: {len(report.failures)} input(s) not loaded:", file=sys.stderr)
     for failure in report.failures:
         print(f"  failed: {mask_credentials(failure)}", file=sys.stderr)
+    if report.interrupted:
+        print(
+            "finnews ingest: interrupted; what was read so far is written. Run the same command again to load "
+            "the rest (articles already indexed count as unchanged).",
+            file=sys.stderr,
+        )
+        return 130
     return 1 if report.failures or counts.get("spooled") or counts.get("dead_letter") else 0
+
+
+MAX_WORKERS = 256
+
+
+def check_workers(workers: int | None) -> None:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"--workers must be between 1 and {MAX_WORKERS}")
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -366,20 +384,19 @@ def cmd_spool(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from finnews.ingest import describe, read_article_bytes
-    from tagging.extract import article_record, decode_html, extract_article, parse_document
+    from finnews.ingest import extract_file, input_bytes, parallel_map, worker_count
+    from finnews.pool import ItemFailed
 
+    check_workers(args.workers)
+    paths = [Path(name) for name in args.paths]
+    workers = worker_count(args.workers, input_bytes(paths))
     failures = 0
-    for name in args.paths:
-        path = Path(name)
-        try:
-            # A regular file within the size limit (a FIFO would block the read forever).
-            text = decode_html(read_article_bytes(path))
-            record = article_record(extract_article(parse_document(text), plain=args.plain))
-            record["path"] = str(path)
-        except Exception as error:  # one bad file is a line with its error, the others go on
-            failures += 1
-            record = {"path": str(path), "error": mask_credentials(describe(error))}
+    # Files are cleaned and tagged in worker processes for a large input; lines come out in order.
+    results = parallel_map(extract_file, [(str(path), args.plain) for path in paths], workers)
+    for result in results:
+        # An ItemFailed: the worker died on this file.
+        record = {"path": result.item[0], "error": result.message} if isinstance(result, ItemFailed) else result
+        failures += "error" in record
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failures:
         print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)
@@ -448,6 +465,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- main ----------------------------------------------------------------------------------------
 
 
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that clean and tag (default: one per core for inputs of 2 MB or more, else 1; "
+        "1 = this process alone; FINNEWS_WORKERS sets the default)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="finnews", description="Finance-news crawler, tagger and search.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -498,12 +525,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="clean and tag files (JSON Lines on stdout)")
     extract.add_argument("paths", nargs="+")
     extract.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
+    add_workers_option(extract)
     extract.set_defaults(func=cmd_extract)
 
     ingest = sub.add_parser("ingest", help="import an archive (Jekyll posts, saved pages, JSON Lines)")
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--batch-size", type=int, default=500, help="articles per bulk request (default 500)")
+    add_workers_option(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     index = sub.add_parser("index", help="the article index: status, or migrate to the mapping in configs/")

@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import stat
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from tqdm import tqdm
 
-from finnews.config import max_article_bytes
+from finnews.config import mask_credentials, max_article_bytes
+from finnews.pool import ItemFailed, OrderedPool, default_workers
 from store.index import (
     BULK_CHUNK_SIZE,
     ArticleWriter,
@@ -34,10 +37,10 @@ from store.index import (
 )
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.extract import ExtractError, decode_html, extract_article, parse_document
 
 ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
 LARGE_LOAD_FILES = 200  # from this many files on, periodic refresh is off during the load
+LARGE_LOAD_BYTES = 8 * 1024 * 1024  # … or from this much input (one large JSON Lines file)
 
 # The shape of a JSON Lines record (raw: title/text/url …; or finnews' own export, already tagged).
 STRING_FIELDS = (
@@ -48,7 +51,7 @@ STRING_LIST_FIELDS = ("tags", "keywords")
 OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions")
 
 
-class InputError(ExtractError):
+class InputError(ValueError):
     """An input that is not taken, and why (not a regular file, too large, a dangling link …)."""
 
 
@@ -58,6 +61,8 @@ class IngestReport:
     articles: int = 0
     failures: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    workers: int = 1  # processes that cleaned and tagged (1: this one)
+    interrupted: bool = False  # stopped by Ctrl-C: what was not written is read again next time
 
 
 # --- Finding and reading files ----------------------------------------------------------------------
@@ -276,29 +281,6 @@ def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
 # --- Articles of a file -------------------------------------------------------------------------------
 
 
-def raw_articles(path: Path) -> Iterator[tuple[str, RawArticle | dict | Exception]]:
-    """``(where, article)`` for each article in a file: a raw article to clean and tag, a tagged
-    record (finnews' own export) to load as it is, or the error that line gave. Raises only when
-    the file itself cannot be read; a bad JSON line does not stop the lines after it."""
-    limit = max_article_bytes()
-    if path.suffix.lower() == ".jsonl":
-        with open_regular_file(path) as handle:
-            for number, line in bounded_lines(handle, limit):
-                where = f"{path}:{number}"
-                if isinstance(line, Exception):
-                    yield where, line
-                elif line.strip():
-                    try:
-                        yield where, parse_record(line)
-                    except InputError as error:
-                        yield where, error
-        return
-    raw = parse_document(decode_html(read_article_bytes(path, limit)))
-    # A file without a source URL (plain text, a damaged post) is identified by its path.
-    raw.url = raw.url or path.resolve().as_uri()
-    yield str(path), raw
-
-
 def describe(error: BaseException) -> str:
     """A failure's reason: the message of an input check, else the error's type and message."""
     return str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
@@ -306,16 +288,173 @@ def describe(error: BaseException) -> str:
 
 def document_for(article: RawArticle | dict[str, Any]) -> dict[str, Any]:
     """The index document of a raw article (cleaned and tagged) or of a tagged record."""
+    from tagging.extract import extract_article
+
     return document_from_record(article) if isinstance(article, dict) else article_document(extract_article(article))
+
+
+# --- Units of work ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One article's worth of input, as the reading side hands it to the cleaning and tagging side
+    (a worker process, or this one): a file to read and parse, one JSON line, or an input that
+    failed before any work (a line over the size limit, a JSON Lines file that cannot be opened)."""
+
+    file: int  # the index of its file in the load, for progress
+    where: str  # file, or file:line, for messages
+    path: str | None = None
+    line: bytes | None = None
+    problem: str | None = None
+
+
+# A unit's outcome: (file index, where, the index document or None, why it failed or None).
+Prepared = tuple[int, str, dict[str, Any] | None, str | None]
+
+
+def input_units(files: list[Path]) -> Iterator[Unit]:
+    """The units of ``files`` in order: each page, post or text file whole, each line of a JSON
+    Lines file on its own (read here, one line at a time, so the work can be spread)."""
+    limit = max_article_bytes()
+    for index, path in enumerate(files):
+        if path.suffix.lower() != ".jsonl":
+            yield Unit(index, str(path), path=str(path))
+            continue
+        try:
+            with open_regular_file(path) as handle:
+                for number, line in bounded_lines(handle, limit):
+                    where = f"{path}:{number}"
+                    if isinstance(line, Exception):
+                        yield Unit(index, where, problem=describe(line))
+                    elif line.strip():
+                        yield Unit(index, where, line=line)
+        except Exception as error:  # the file cannot be read (on): reported, the load goes on
+            yield Unit(index, str(path), problem=describe(error))
+
+
+def unit_size(unit: Unit) -> int:
+    """The bytes a unit carries (JSON lines) or stands for (a file: small, read by the worker)."""
+    return len(unit.line) if unit.line is not None else 4096
+
+
+def prepare(unit: Unit) -> Prepared:
+    """Clean, tag and build the index document of one unit, or say why it cannot be loaded. Runs in
+    the worker processes (or in this one); a fault here never ends the load."""
+    # The tagging stack loads where the work runs: a load's parent process only reads and writes.
+    from tagging.extract import decode_html, parse_document
+
+    if unit.problem is not None:
+        return unit.file, unit.where, None, unit.problem
+    try:
+        if unit.line is not None:
+            article: RawArticle | dict[str, Any] = parse_record(unit.line)
+        else:
+            path = Path(unit.path or "")
+            article = parse_document(decode_html(read_article_bytes(path)))
+            # A file without a source URL (plain text, a damaged post) is identified by its path.
+            article.url = article.url or path.resolve().as_uri()
+        return unit.file, unit.where, document_for(article), None
+    except Exception as error:
+        return unit.file, unit.where, None, describe(error)
+
+
+def extract_file(item: tuple[str, bool]) -> dict[str, Any]:
+    """``finnews extract`` of one file ``(path, plain)``: its tagged record with ``path``, or
+    ``{"path", "error"}`` (one bad file is a line with its error; the others go on)."""
+    from tagging.extract import article_record, decode_html, extract_article, parse_document
+
+    name, plain = item
+    try:
+        # A regular file within the size limit (a FIFO would block the read forever).
+        text = decode_html(read_article_bytes(Path(name)))
+        record = article_record(extract_article(parse_document(text), plain=plain))
+        record["path"] = name
+        return record
+    except Exception as error:
+        return {"path": name, "error": mask_credentials(describe(error))}
+
+
+# --- Worker processes ---------------------------------------------------------------------------------
+
+POOL_MIN_BYTES = 2 * 1024 * 1024  # below this much input, starting workers costs more than it saves
+WORKER_PRELOAD = ("finnews.ingest", "tagging.extract")  # imported once by the fork server, not by each worker
+SETTINGS_PREFIX = "FINNEWS_"
+
+
+def settings_environment() -> dict[str, str]:
+    """The finnews settings of this process's environment, for workers forked from a server that
+    may have started under other ones (a long-lived process, a test)."""
+    return {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
+
+
+def warm_worker(environment: dict[str, str]) -> None:
+    """Run once in each worker: this process's settings, then the tagging stack loaded (jieba's
+    dictionary, the knowledge base from its cache in the state folder, the lexicon, the IDF table)
+    by tagging one short article, so the first real article does not pay for it."""
+    for name in [name for name in os.environ if name.startswith(SETTINGS_PREFIX)]:
+        del os.environ[name]
+    os.environ.update(environment)
+    max_article_bytes.cache_clear()
+    document_for(RawArticle(source="text", url="https://example.com/warm-up", body_text="贵州茅台发布公告。"))
+
+
+def worker_count(requested: int | None, input_bytes: int) -> int:
+    """Worker processes for a load: as many as asked (``--workers`` or ``FINNEWS_WORKERS``; 1 is this
+    process alone), else one per core when the input is large enough to repay starting them."""
+    if requested is None and os.environ.get("FINNEWS_WORKERS", "").strip():
+        try:
+            requested = int(os.environ["FINNEWS_WORKERS"])
+        except ValueError:
+            raise InputError(f"FINNEWS_WORKERS must be a number, got {os.environ['FINNEWS_WORKERS']!r}") from None
+    if requested is not None:
+        return max(1, requested)
+    return default_workers() if input_bytes >= POOL_MIN_BYTES else 1
+
+
+def input_bytes(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += os.stat(path).st_size
+    return total
+
+
+def parallel_map(
+    work: Callable[[Any], Any],
+    items: Iterable[Any],
+    workers: int,
+    size: Callable[[Any], int] | None = None,
+) -> Iterator[Any]:
+    """``work`` over ``items`` in order: in this process when ``workers`` is 1, else in a pool of
+    warmed worker processes (at most a few chunks in flight). A worker's death shows as an
+    :class:`ItemFailed` in place of the item's result."""
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    pool = OrderedPool(
+        work, workers, initializer=warm_worker, initargs=(settings_environment(),), size=size, preload=WORKER_PRELOAD
+    )
+    with pool:
+        yield from pool.imap(items)
 
 
 # --- The load -----------------------------------------------------------------------------------------
 
 
-def ingest(paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUNK_SIZE) -> IngestReport:
+def ingest(
+    paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUNK_SIZE, workers: int | None = None
+) -> IngestReport:
+    """Load ``paths`` through clean → tag → index. Cleaning and tagging run in ``workers`` processes
+    (default: one per core for a large input), their documents reach the one bulk writer in the
+    order of the input. Ctrl-C stops the load after writing what was ready (``report.interrupted``);
+    a load that is killed loses nothing either: the next load of the same paths writes what this one
+    had not (an article already indexed is unchanged)."""
     report = IngestReport()
     files = archive_files(paths, report.failures)
     report.files = len(files)
+    size = input_bytes(files)
+    report.workers = worker_count(workers, size)
     es = connect()
     try:
         ensure_index(es)
@@ -324,36 +463,85 @@ def ingest(paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUN
         print(f"finnews ingest: {error} Articles will be spooled to {spool_root() / 'spool'}.", file=sys.stderr)
     writer = ArticleWriter(es, chunk_size=batch_size)
     with contextlib.ExitStack() as stack:
-        if len(files) >= LARGE_LOAD_FILES:
+        if len(files) >= LARGE_LOAD_FILES or size >= LARGE_LOAD_BYTES:
             stack.enter_context(relaxed_refresh(es))
-        _ingest_files(files, writer, report, progress)
+        try:
+            _ingest_files(files, writer, report, progress)
+        except KeyboardInterrupt:
+            report.interrupted = True  # what is ready is written below; the rest is read again next time
         report.counts = writer.close()
     return report
 
 
-def documents_of(path: Path) -> Iterator[tuple[str, dict[str, Any] | Exception]]:
-    """``(where, document)`` for each article of a file, or ``(where, error)`` for each that cannot
-    be loaded: a fault in one article (or in the parsing of one file) never ends the load."""
-    try:
-        for where, article in raw_articles(path):
-            if isinstance(article, Exception):
-                yield where, article
-                continue
+_END = object()
+
+
+class BackgroundWriter:
+    """Hands documents to the bulk writer from a thread of its own, through a bounded queue: while
+    the writer waits on the node (the existence check, the duplicate look-up, the previous bulk
+    request), the reading side goes on taking the workers' results, so they never stand idle."""
+
+    def __init__(self, writer: ArticleWriter, capacity: int) -> None:
+        self.writer = writer
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, capacity))
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="finnews-ingest-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (document := self.queue.get()) is not _END:
+                self.writer.add(document)
+        except BaseException as error:  # handed to the reading side, which raises it
+            self.error = error
+
+    def _put(self, item: Any) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
             try:
-                document = document_for(article)
-            except Exception as error:  # reported with its place, the load goes on
-                yield where, error
+                self.queue.put(item, timeout=0.5)  # a writer that died must not leave this waiting forever
+                return
+            except queue.Full:
                 continue
-            yield where, document
-    except Exception as error:  # the file cannot be read or parsed: reported, skipped
-        yield str(path), error
+
+    def add(self, document: dict[str, Any]) -> None:
+        self._put(document)
+
+    def close(self) -> None:
+        """Return once every document handed over is with the writer (its last batch may still be
+        buffered: ``ArticleWriter.close`` writes it)."""
+        if self.thread.is_alive():
+            self._put(_END)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _outcome(result: Prepared | ItemFailed) -> Prepared:
+    if isinstance(result, ItemFailed):  # the worker died on it (killed, out of memory)
+        unit = result.item
+        return unit.file, unit.where, None, result.message
+    return result
 
 
 def _ingest_files(files: list[Path], writer: ArticleWriter, report: IngestReport, progress: bool) -> None:
-    for path in tqdm(files, unit="file", disable=not progress, desc="ingest"):
-        for where, document in documents_of(path):
-            if isinstance(document, Exception):
-                report.failures.append(f"{where}: {describe(document)}")
-            else:
-                writer.add(document)
-                report.articles += 1
+    bar = tqdm(total=len(files), unit="file", disable=not progress, desc="ingest")
+    done = 0  # files whose every article was handed to the writer
+    results = parallel_map(prepare, input_units(files), report.workers, size=unit_size)
+    background = BackgroundWriter(writer, writer.chunk_size)
+    try:
+        with contextlib.closing(results), bar:
+            for result in results:
+                file, where, document, failure = _outcome(result)
+                if file > done:
+                    bar.update(file - done)
+                    done = file
+                if document is None:
+                    report.failures.append(f"{where}: {failure}")
+                else:
+                    background.add(document)
+                    report.articles += 1
+            bar.update(len(files) - done)
+    finally:
+        background.close()  # on Ctrl-C too: what was made is written
