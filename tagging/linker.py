@@ -390,11 +390,17 @@ class Linker:
             if pinned:  # 白酒股 (industry 白酒Ⅱ by default) is the concept 白酒 where the text says BK0896
                 item.board = (pinned, item.board[1])
         pinned = {self.kb.securities[s.secid][1]: s.secid for _a, _b, s in codes if s.secid in self.kb.securities}
+        written = {s.secid for _a, _b, s in codes}
         for item in found:
-            if item.stock and item.stock[0] in self.kb.securities:
-                display = self.kb.securities[item.stock[0]][1]
-                if pinned.get(display, item.stock[0]) != item.stock[0]:
-                    item.stock = (pinned[display], item.stock[1])
+            if not item.stock or item.stock[0] in written:
+                continue
+            # A listing the name may mean that the text writes as a code (携程 … 携程(CTRP): CTRP, not
+            # today's TCOM), else the listing of the same company by its name (阿里巴巴 / 09988.HK).
+            listing = next((e.secid for e in self.kb.names.get(item.text, ()) if e.secid in written), None)
+            known = self.kb.securities.get(item.stock[0])
+            listing = listing or (pinned.get(known[1]) if known else None)
+            if listing:
+                item.stock = (listing, item.stock[1])
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
         """A name waiting for context is a company (or a sector) when it stands in a list next to
