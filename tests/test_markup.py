@@ -162,8 +162,19 @@ def test_source_line_with_a_board_inside_is_metadata_with_its_mention() -> None:
 
 
 @pytest.mark.parametrize(
-    "html", ["", "   ", "<p>", "</div></p>", "<<<>>>", "<p>未闭合<span class='keytip'", "\x00\x01"]
+    ("html", "text"),
+    [
+        ("", ""),
+        ("   ", ""),
+        ("<p>", ""),
+        ("</div></p>", ""),
+        ("<<<>>>", "<<<>>>"),
+        ("<p>未闭合<span class='keytip'", "未闭合"),
+        ("\x00\x01", ""),
+        ("<p>段一<p>段二</div>", "段一\n段二"),
+    ],
 )
-def test_broken_or_empty_html_does_not_raise(html: str) -> None:
+def test_broken_or_empty_html_does_not_raise(html: str, text: str) -> None:
     cleaned = clean_body(html)
-    assert isinstance(cleaned.text, str)
+    assert cleaned.text == text  # repaired, with every visible character and nothing else
+    assert cleaned.mentions == []

@@ -17,7 +17,7 @@ from store.migrate import migrate
 from store.search import Filters, QueryError, build_query, search
 from store.stats import plot, trend
 from tagging.extract import extract_article, parse_document
-from tests.conftest import FIXTURES, TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
+from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
 
 SAMPLE_URL = "https://finance.eastmoney.com/a/202205302396636936.html"
 
@@ -202,7 +202,6 @@ def test_ingest_output_of_export_round_trips(corpus: str, tmp_path: Path) -> Non
     again = run_finnews("ingest", "--quiet", str(tmp_path / "all.jsonl"))
     assert again.returncode == 0, again.stderr
     assert "5 unchanged" in again.stdout  # an export loads back as the same articles
-    assert FIXTURES.exists()
 
 
 def test_a_duplicate_is_found_among_many_articles_sharing_a_band(fresh_index: str) -> None:
