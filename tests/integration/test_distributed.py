@@ -107,6 +107,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(fresh_index: str, es_node, redi
         doomed.communicate(timeout=60)
         out, err = survivor.communicate(timeout=300)
     assert survivor.returncode == 0, out + err
+    assert "sweeping" in err, err[-2000:]  # the survivor looked for what the killed worker left
     urls = indexed_urls(es_node)
     assert len(urls) == len(set(urls)) == ARTICLES
     assert set(urls) == expected_urls(site)
