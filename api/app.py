@@ -226,13 +226,15 @@ def create_app(api_key: str | None = None) -> FastAPI:
     @app.get("/stats", response_model=StatsResponse, responses=ERROR_RESPONSES, tags=["trends"])
     def stats(
         filters: FilterParams,
+        q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words, as /search matches them")] = "",
         by: Annotated[Literal["topic", "board", "stock", "media"], Query()] = "topic",
         interval: Annotated[Literal["day", "week", "month"], Query()] = "day",
         top: Annotated[int, Query(ge=1, le=MAX_TOP, description="how many values to follow")] = 8,
     ) -> dict[str, Any]:
         """Article counts per period for the ``top`` values of ``by``, and the boards and stocks
-        most often in the same articles."""
-        return asdict(trend(es, by, interval, filters, top=top))
+        most often in the same articles: those matching the words ``q`` and the filters, counted as
+        /search counts them."""
+        return asdict(trend(es, by, interval, filters, top=top, text=q))
 
     @app.get(
         "/export",
@@ -246,11 +248,15 @@ def create_app(api_key: str | None = None) -> FastAPI:
         },
         tags=["articles"],
     )
-    def export(filters: FilterParams) -> NDJSONResponse:
-        """Every matching article as JSON Lines, streamed from a point-in-time (bounded memory
-        whatever the index size). The first page is read before the response starts, so an
-        unreachable node is a 503 rather than a 200 that breaks off."""
-        articles = iter_articles(es, build_query("", filters))
+    def export(
+        filters: FilterParams,
+        q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words, as /search matches them")] = "",
+    ) -> NDJSONResponse:
+        """Every article matching the words ``q`` and the filters (as /search matches them) as JSON
+        Lines, streamed from a point-in-time (bounded memory whatever the index size). The first page
+        is read before the response starts, so an unreachable node is a 503 rather than a 200 that
+        breaks off."""
+        articles = iter_articles(es, build_query(q, filters))
         first = next(articles, None)
 
         def lines() -> Iterator[str]:

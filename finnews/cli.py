@@ -262,8 +262,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     es, filters = connect(), filters_from(args)
     check_stock_filter(es, filters)  # an unknown stock is an error, as an unknown board is
-    result = trend(es, args.by, args.interval, filters, top=args.top)
-    print(f"{result.articles} article(s), by {args.by} per {args.interval}")
+    result = trend(es, args.by, args.interval, filters, top=args.top, text=args.query)
+    words = f" for {args.query!r}" if args.query.strip() else ""
+    print(f"{result.articles} article(s){words}, by {args.by} per {args.interval}")
     print(format_table(result))
     if args.plot:
         if not result.series:
@@ -281,7 +282,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
     es, filters = connect(), filters_from(args)
     check_stock_filter(es, filters)
-    count = export(es, output, fmt, build_query("", filters), progress=not args.quiet)
+    # The same query as `finnews search` for the same words and filters.
+    count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet)
     print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
     return 0
 
@@ -508,6 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_search)
 
     stats = sub.add_parser("stats", help="article counts over time, and what co-occurs")
+    stats.add_argument(
+        "query", nargs="?", default="", help="words the articles must match, as search matches them (default: all)"
+    )
     stats.add_argument("--by", choices=["topic", "board", "stock", "media"], default="topic")
     stats.add_argument("--interval", choices=["day", "week", "month"], default="day")
     stats.add_argument("--top", type=int, default=8, help="how many values to follow (default 8)")
@@ -519,6 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .parquet)")
     export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file suffix")
     export.add_argument("--quiet", action="store_true", help="no progress bar")
+    export.add_argument(
+        "-q", "--query", default="", metavar="QUERY", help="words the articles must match, as search matches them"
+    )
     add_filter_options(export)
     export.set_defaults(func=cmd_export)
 

@@ -1,7 +1,10 @@
 """Searching the article index: user text is segmented with the same jieba set-up as indexing and
 sent as match queries (never query_string, scripts or regexps), with size limits. Filters (topic,
 board, stock, media, source, dates) resolve names through the same lexicon and taxonomy as tagging.
-One module for the CLI, the HTTP API and exports."""
+
+One query builder (:func:`build_query`) for search, stats and export, in the CLI and the HTTP API:
+the three agree on what matches the same words and filters. jieba is loaded only when a query has
+words to segment, so an export or a trend of filters alone never pays for it."""
 
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ from elasticsearch import ConnectionError as ESConnectionError
 from store.index import StoreError, current_alias, unreachable
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.lexicon import load_lexicon, normalise_name
-from tagging.segment import words
 from tagging.topics import load_taxonomy
 
 MAX_QUERY_CHARS = 200
@@ -75,6 +77,13 @@ def _check_length(value: str, limit: int, what: str) -> str:
     if len(value) > limit:
         raise QueryError(f"{what} is {len(value)} characters; the limit is {limit}")
     return value
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the indexer segments them (jieba loads on first use)."""
+    from tagging.segment import words as segment_words
+
+    return segment_words(text)
 
 
 def text_query(text: str) -> dict[str, Any]:
@@ -202,6 +211,8 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
 
 
 def build_query(text: str, filters: Filters | None = None) -> dict[str, Any]:
+    """The query for ``text`` (words; empty: every article) narrowed by ``filters``: the same for
+    search, stats and export, so their counts agree."""
     clauses = filter_clauses(filters or Filters())
     query = text_query(text)
     return {"bool": {"must": [query], "filter": clauses}} if clauses else query

@@ -48,9 +48,11 @@ def trend(
     filters: Filters | None = None,
     top: int = 8,
     alias: str | None = None,
+    text: str = "",
 ) -> Trend:
     """Counts of the ``top`` values of ``by`` per period, plus the boards and stocks most often
-    mentioned in the same (filtered) articles."""
+    mentioned in the same articles: those that match the words ``text`` (as search matches them;
+    empty: every article) and ``filters``."""
     if by not in DIMENSION_FIELDS:
         raise QueryError(f"--by must be one of {', '.join(DIMENSION_FIELDS)}")
     if interval not in PERIOD_FORMATS:
@@ -59,7 +61,7 @@ def trend(
         raise QueryError(f"--top must be between 1 and {MAX_TOP}")
     alias = alias or current_alias()
     field_name = DIMENSION_FIELDS[by]
-    query = build_query("", filters)
+    query = build_query(text, filters)
     overall = _run(
         es,
         alias,

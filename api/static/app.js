@@ -397,7 +397,7 @@ async function run() {
   showStatus("搜索中…");
   const searchParams = { q: state.q, ...filterParams(), sort: state.sort, page: state.page, size: state.size,
     collapse: state.collapse };
-  const statsParams = { ...filterParams(), by: state.by, interval: state.interval, top: 8 };
+  const statsParams = { q: state.q, ...filterParams(), by: state.by, interval: state.interval, top: 8 };
   const [found, trend] = await Promise.allSettled([api("/search", searchParams), api("/stats", statsParams)]);
   if (mine !== generation) return;
   if (found.status === "fulfilled") {
@@ -419,7 +419,8 @@ async function run() {
 }
 
 function updateExportLink() {
-  const search = query(filterParams());
+  // The words typed and the filters: the export holds what the search found.
+  const search = query({ q: state.q, ...filterParams() });
   $("export-link").href = search ? `/export?${search}` : "/export";
 }
 
