@@ -32,10 +32,11 @@ from store.index import StoreError, current_alias, unreachable
 EXPORT_EXCLUDES = ["title_words", "text_words", "content_hash"]
 PAGE_SIZE = 500
 SLICES = 2  # readers of the point-in-time at once: the node serves one while this process parses another
-READ_AHEAD = 2  # pages a slice may read ahead of the writer: memory stays a few pages whatever the size
+READ_AHEAD = 1  # pages a slice may read ahead of the writer: memory stays a few pages whatever the size
 KEEP_ALIVE = "2m"
 EXPORT_SORT = [{"published_at": {"order": "asc", "missing": "_first"}}, {"_shard_doc": "asc"}]
 _END = object()
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every line (json.dumps makes one per call)
 
 
 class _SlicesRefusedError(Exception):
@@ -227,7 +228,8 @@ class _Writer:
 
     def write(self, article: dict[str, Any]) -> None:
         if self.fmt == "jsonl":
-            self.handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+            self.handle.write(_JSON.encode(article))
+            self.handle.write("\n")
         elif self.fmt == "csv":
             self.csv.writerow(flatten_for_csv(article))
         else:

@@ -140,17 +140,25 @@ def test_an_export_in_slices_comes_in_the_same_order_as_one_reader(corpus: str) 
     assert [a["published_at"] for a in iter_articles(es, alias=corpus, slices=2, page_size=3)] == dates
 
 
-def test_an_export_of_filters_alone_never_loads_the_tagging_stack(corpus: str, tmp_path: Path) -> None:
+def test_an_export_of_filters_alone_never_loads_the_tagging_stack_or_pyarrow(corpus: str, tmp_path: Path) -> None:
     import subprocess
     import sys
 
     from finnews.config import PROJECT_ROOT
 
+    jsonl, parquet = tmp_path / "x.jsonl", tmp_path / "x.parquet"
     code = (
         "import sys; from finnews.cli import main; "
-        f"code = main(['export', '-o', {str(tmp_path / 'x.jsonl')!r}, '--quiet', '--board', '储能']); "
-        "print(code, 'jieba' in sys.modules, 'lxml' in sys.modules)"
+        f"code = main(['export', '-o', {str(jsonl)!r}, '--quiet', '--board', '储能']); "
+        "print(code, 'jieba' in sys.modules, 'lxml' in sys.modules, 'pyarrow' in sys.modules); "
+        # A Parquet export in the same process still gets pyarrow.
+        f"print(main(['export', '-o', {str(parquet)!r}, '--quiet', '--board', '储能']))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stdout + result.stderr
-    assert len((tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["0", "False", "False", "False"], result.stdout + result.stderr
+    assert lines[-1] == "0", result.stdout + result.stderr
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 3
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(parquet).num_rows == 3
