@@ -380,6 +380,9 @@ def main() -> int:
         print(f"loading {args.docs:,} synthetic articles into {alias} …", flush=True)
         seconds = load(es, alias, args.docs)
         print(f"loaded {args.docs:,} articles in {seconds:.0f} s ({args.docs / seconds:,.0f} docs/s, bulk API)")
+    # Every run of a query as its first: the node's request cache (which keeps a search's size-0
+    # total and facets for its next page) is off for the benchmark index.
+    es.indices.put_settings(index=alias, settings={"index": {"requests": {"cache": {"enable": False}}}})
     try:
         figures = index_figures(es, alias)
         print(

@@ -220,7 +220,7 @@ def build_query(text: str, filters: Filters | None = None) -> dict[str, Any]:
 
 def highlight_spec(text: str) -> dict[str, Any]:
     """Highlight the query's words in the original text (phrase per word, so 数字经济 lights up whole)."""
-    terms = words(text) or [text]
+    terms = (words(text) if text.strip() else []) or [text]
     phrase_queries = [{"match_phrase": {"text": t}} for t in terms] + [{"match_phrase": {"title": t}} for t in terms]
     return {
         "pre_tags": [HIGHLIGHT_PRE],
@@ -269,35 +269,46 @@ def search(
     order: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}]
     if sort == "relevance":
         order.insert(0, "_score")
-    request: dict[str, Any] = {
-        "query": build_query(text, filters),
+    query = build_query(text, filters)
+    # Two requests the node runs side by side (one thread each): the page of hits, which may stop
+    # early as it needs no total, and the total with the facets, which needs every match but no
+    # score (filter context; the node's request cache keeps it for the next page).
+    page_request: dict[str, Any] = {
+        "query": query,
         "highlight": highlight_spec(text),
-        "source_includes": SOURCE_FIELDS,
-        "from_": (page - 1) * size,
+        "_source": {"includes": SOURCE_FIELDS},
+        "from": (page - 1) * size,
         "size": size,
-        "track_total_hits": True,
+        "track_total_hits": False,
         "sort": order,
     }
     if collapse_duplicates:
-        request["collapse"] = {"field": "dup_group"}
+        page_request["collapse"] = {"field": "dup_group"}
+    summary_request: dict[str, Any] = {"query": {"bool": {"filter": [query]}}, "size": 0, "track_total_hits": True}
     if facets:
-        request["aggregations"] = _facet_aggregations()
+        summary_request["aggregations"] = _facet_aggregations()
+    index = alias or current_alias()
     try:
-        response = es.search(index=alias or current_alias(), **request)
+        responses = es.msearch(searches=[{"index": index}, page_request, {"index": index}, summary_request])
     except (ESConnectionError, TransportError) as error:
         raise unreachable(error) from error
     except ApiError as error:
-        if error.meta.status == 404:
-            return SearchResult(0, [])
         raise StoreError(f"search failed: {error}") from error
-    if response["hits"]["total"]["value"] == 0:
+    page_response, summary = responses["responses"]
+    for answer in (page_response, summary):
+        if "error" in answer:
+            if answer.get("status") == 404:
+                return SearchResult(0, [])
+            raise StoreError(f"search failed: {answer.get('status')} {answer['error']}")
+    total = summary["hits"]["total"]["value"]
+    if total == 0:
         check_stock_filter(es, filters, alias)  # nothing found: say so if the stock is unknown
     hits = []
-    for hit in response["hits"]["hits"]:
+    for hit in page_response["hits"]["hits"]:
         fragments = hit.get("highlight", {}).get("text") or [""]
         hits.append(Hit(hit["_id"], hit.get("_score"), hit["_source"], fragments[0]))
-    result = SearchResult(response["hits"]["total"]["value"], hits)
-    for name, aggregation in (response.get("aggregations") or {}).items():
+    result = SearchResult(total, hits)
+    for name, aggregation in (summary.get("aggregations") or {}).items():
         result.facets[name] = [
             {"value": bucket.get("key_as_string", bucket["key"]), "count": bucket["doc_count"]}
             for bucket in aggregation["buckets"]
