@@ -263,6 +263,15 @@ def run_phase(*args: str) -> dict[str, Any]:
     return result
 
 
+def peak_rss_mib() -> float:
+    """This process's peak RSS since it started (VmHWM: its own memory after exec, unlike
+    ``ru_maxrss``, which also counts the process it was forked from)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main_phase(argv: list[str]) -> int:
     name, archive = argv[0], Path(argv[1])
     # Before anything reads the settings (they are cached): this phase's own alias, never the user's.
@@ -274,7 +283,7 @@ def main_phase(argv: list[str]) -> int:
         result = phase_store(archive)
     else:
         result = phase_ingest(archive, int(argv[2]))
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mib"] = peak_rss_mib()
     print(json.dumps(result))
     return 0
 

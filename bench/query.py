@@ -317,19 +317,28 @@ def raw_pit_loop(es: Elasticsearch, alias: str, query: dict[str, Any], page_size
 
 
 def export_in_child(alias: str, arguments: list[str], path: Path) -> tuple[int, float, float]:
-    """``finnews export`` as a user runs it, in a fresh process: (articles, seconds, peak RSS MiB)."""
-    command = [sys.executable, "-m", "finnews", "export", "-o", str(path), "--quiet", *arguments]
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "FINNEWS_INDEX": alias}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    """``finnews export`` as a user runs it, in a fresh process: (articles, seconds, peak RSS MiB).
+    The peak is the child's own (VmHWM of its memory after exec, printed as it exits): a fork's
+    maximum RSS from ``wait4`` would count the benchmark process it was forked from."""
+    code = (
+        "import atexit, sys\n"
+        "def peak():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM'):\n"
+        "            print('peak', int(line.split()[1]) // 1024, file=sys.stderr)\n"
+        "atexit.register(peak)\n"
+        "from finnews.cli import main\n"
+        f"sys.exit(main({['export', '-o', str(path), '--quiet', *arguments]!r}))\n"
     )
-    _pid, status, usage = os.wait4(child.pid, 0)
+    started = time.perf_counter()
+    environment = {**os.environ, "FINNEWS_INDEX": alias}
+    completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    out, err = child.communicate()
-    if status != 0:
-        raise SystemExit(f"export failed: {err.decode()[-2000:]}")
-    count = int(out.decode().split("Exported ")[1].split(" ")[0])
-    return count, seconds, usage.ru_maxrss / 1024
+    if completed.returncode != 0:
+        raise SystemExit(f"export failed: {completed.stderr[-2000:]}")
+    count = int(completed.stdout.split("Exported ")[1].split(" ")[0])
+    peak = next(int(line.split()[1]) for line in completed.stderr.splitlines() if line.startswith("peak "))
+    return count, seconds, float(peak)
 
 
 def export_figures(es: Elasticsearch, alias: str, total: int) -> None:
