@@ -11,8 +11,9 @@ story, the same order of failure lines.
   queue; the parent gives each new chunk to the worker with the fewest chunks outstanding.
 - Workers ignore Ctrl-C (the parent decides what to do with it) and end by themselves when the
   parent dies, even by ``kill -9``: no orphan keeps tagging for nobody.
-- A worker that dies (killed, out of memory) is replaced; its chunks are worked again one item at a
-  time, and an item that kills a worker a second time is given back as an :class:`ItemFailed`.
+- A worker that dies (killed, out of memory) is replaced. The chunk it was working on (it says which
+  in shared memory) is worked again one item at a time, the chunks it had not started go out again
+  as they are, and an item that kills a worker a second time is given back as an :class:`ItemFailed`.
 
 Processes start with ``forkserver`` (``spawn`` where there is none): never ``fork`` from a parent
 that already has threads (the Elasticsearch client, the bulk sender)."""
