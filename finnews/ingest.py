@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from finnews.config import mask_credentials, max_article_bytes
+from finnews.config import ConfigError, mask_credentials, max_article_bytes
 from finnews.pool import ItemFailed, OrderedPool, default_workers
 from store.index import (
     BULK_CHUNK_SIZE,
@@ -402,11 +402,12 @@ def warm_worker(environment: dict[str, str]) -> None:
 def worker_count(requested: int | None, input_bytes: int) -> int:
     """Worker processes for a load: as many as asked (``--workers`` or ``FINNEWS_WORKERS``; 1 is this
     process alone), else one per core when the input is large enough to repay starting them."""
-    if requested is None and os.environ.get("FINNEWS_WORKERS", "").strip():
+    setting = os.environ.get("FINNEWS_WORKERS", "").strip()
+    if requested is None and setting:
         try:
-            requested = int(os.environ["FINNEWS_WORKERS"])
+            requested = int(setting)
         except ValueError:
-            raise InputError(f"FINNEWS_WORKERS must be a number, got {os.environ['FINNEWS_WORKERS']!r}") from None
+            raise ConfigError(f"FINNEWS_WORKERS must be a whole number, not {setting!r}") from None
     if requested is not None:
         return max(1, requested)
     return default_workers() if input_bytes >= POOL_MIN_BYTES else 1
