@@ -107,7 +107,7 @@ class StatsResponse(BaseModel):
     periods: list[str] = Field(description="period labels, oldest first (yyyy-MM-dd, or yyyy-MM per month)")
     series: dict[str, list[int]] = Field(description="value → article count per period, in the order of periods")
     totals: dict[str, int] = Field(description="value → articles over all periods")
-    articles: int = Field(description="articles matching the filters")
+    articles: int = Field(description="articles matching the words and filters")
     cooccurring: Cooccurring = Field(description="boards and stocks most often in the same articles")
 
 
