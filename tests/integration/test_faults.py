@@ -279,9 +279,10 @@ def write_text_archive(folder: Path, count: int) -> None:
 
 def kill_node(env: dict[str, str]) -> None:
     """SIGKILL to the whole process group of the second node (no graceful stop)."""
-    from finnews.config import state_dir
+    from store.node import node_root
 
-    pid = int((state_dir() / "es" / f"node-{PORT}" / "elasticsearch.pid").read_text())
+    # node_root, not the state directory: as root in a private checkout the node lives elsewhere.
+    pid = int((node_root() / "es" / f"node-{PORT}" / "elasticsearch.pid").read_text())
     os.killpg(pid, signal.SIGKILL)
     deadline = time.monotonic() + 30
     while run_finnews("es", "status", env=env).returncode == 0 and time.monotonic() < deadline:
