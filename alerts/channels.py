@@ -25,7 +25,7 @@ import yaml
 
 from alerts.config import Channel
 from alerts.rules import Notice
-from finnews.config import ConfigError, state_dir
+from core.config import ConfigError, state_dir
 
 CREDENTIALS_ENV = "FINNEWS_ALERT_CREDENTIALS"
 SECRET_NAMES = ("url", "password")

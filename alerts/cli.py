@@ -10,7 +10,7 @@ from datetime import datetime
 from alerts.channels import DeliveryError, credentials_path, deliver, load_secrets, secret_env_name
 from alerts.config import load_alerts
 from alerts.rules import Notice
-from finnews.config import ConfigError, config_dir
+from core.config import ConfigError, config_dir
 from tagging.dates import SHANGHAI
 
 

@@ -1,5 +1,5 @@
 """``configs/alerts.yaml``: rules and channels, validated on load. Every mistake is one
-:class:`~finnews.config.ConfigError` naming the file and the key; unknown keys are refused (a
+:class:`~core.config.ConfigError` naming the file and the key; unknown keys are refused (a
 misspelt ``threshold`` must not silently fall back to its default). Secrets are never in this
 file: webhook URLs and SMTP passwords come from the environment or the credentials file
 (:mod:`alerts.channels`)."""
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from alerts.rules import WHEN, Rule
-from finnews.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import ConfigError, check_keys, config_dir, load_yaml
 
 ALERTS_FILE = "alerts.yaml"
 TOP_KEYS = ("rules", "channels")

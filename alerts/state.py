@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from finnews.config import state_dir
+from core.config import state_dir
 
 
 def incidents_path() -> Path:

@@ -36,7 +36,7 @@ from api.models import (
     StatsResponse,
 )
 from api.monitoring import health, jobs_overview, metrics_text
-from finnews.config import ConfigError
+from core.config import ConfigError
 from store.export import iter_articles
 from store.index import StoreError, connect
 from store.runs import OUTCOMES, get_run, list_runs

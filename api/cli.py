@@ -24,7 +24,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from finnews.config import elasticsearch_settings
+    from store.settings import elasticsearch_settings
 
     # The environment is the safer place for the key: a command-line argument shows in `ps`.
     api_key = args.api_key or os.environ.get(API_KEY_ENV) or None

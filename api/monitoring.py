@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from finnews.config import ConfigError
+from core.config import ConfigError
 from finnews.schedule import Schedule, job_overview, load_schedule, overdue_since
 from store.index import StoreError, cluster_status, spool_files
 from store.runs import ARTICLE_COUNTS, recent_runs_by_job, run_totals

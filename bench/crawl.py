@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import Elasticsearch  # noqa: E402
 
-from finnews.config import state_dir  # noqa: E402
+from core.config import state_dir  # noqa: E402
 from replica.site import ReplicaArticle, ReplicaServer, ReplicaSite, load_articles, synthetic_articles  # noqa: E402
 from store.index import connect  # noqa: E402
 

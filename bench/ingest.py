@@ -241,7 +241,7 @@ class CpuSampler:
 
 
 def node_group() -> int:
-    from finnews.config import state_dir
+    from core.config import state_dir
 
     port = os.environ.get("FINNEWS_ES_PORT", "9200")
     return int((state_dir() / "es" / f"node-{port}" / "elasticsearch.pid").read_text())

@@ -50,8 +50,8 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
+from core.config import state_dir
 from crawler.retry import retry_after_seconds
-from finnews.config import state_dir
 from tagging.dates import SHANGHAI
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from finnews.config import state_dir
+from core.config import state_dir
 from tagging.dates import SHANGHAI
 from tagging.urls import canonical_url
 

@@ -19,7 +19,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # Per-domain concurrency and delay come from configs/sites.yaml (DOWNLOAD_SLOTS, set by this add-on).
-ADDONS = {"finnews.sites.SitesAddon": 0}
+ADDONS = {"crawler.sites.SitesAddon": 0}
 
 # Robustness: bounded time and size per response, retries on overload and server errors.
 DOWNLOAD_TIMEOUT = 30

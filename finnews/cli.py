@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from finnews.config import ConfigError, install_log_masking, mask_credentials, state_dir
+from core.config import ConfigError, state_dir
+from core.masking import install_log_masking, mask_credentials
 
 # Modules with an ``add_subcommands(subparsers)`` function (each sets ``func`` on its parsers).
 SUBCOMMAND_MODULES: tuple[str, ...] = ("finnews.schedule", "api.cli", "alerts.cli")
@@ -41,8 +42,8 @@ def cmd_es(args: argparse.Namespace) -> int:
 def es_status() -> int:
     from elasticsearch import ApiError
 
-    from finnews.config import elasticsearch_settings
     from store.index import cluster_status, connect
+    from store.settings import elasticsearch_settings
 
     settings = elasticsearch_settings()
     es = connect()
@@ -78,9 +79,10 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
 def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
     """Run one spider to completion in this process; returns its final stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from finnews.config import elasticsearch_settings, max_article_bytes
-    from finnews.sites import load_sites
+    from core.config import max_article_bytes
+    from crawler.sites import load_sites
     from store.index import index_config
+    from store.settings import elasticsearch_settings
     from tagging.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
 

@@ -22,7 +22,8 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from finnews.config import ConfigError, mask_credentials, max_article_bytes
+from core.config import ConfigError, max_article_bytes
+from core.masking import mask_credentials
 from finnews.pool import ItemFailed, OrderedPool, default_workers
 from store.index import (
     BULK_CHUNK_SIZE,

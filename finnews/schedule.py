@@ -30,8 +30,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml, state_dir
 from finnews.cli import UserError
-from finnews.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml, state_dir
 from store.runs import ARTICLE_COUNTS, FAILED_OUTCOMES, OUTCOMES, RunRecord
 from tagging.dates import SHANGHAI, isoformat
 

@@ -21,18 +21,10 @@ from elastic_transport import TlsError
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
-from finnews.config import (
-    ConfigError,
-    check_keys,
-    config_dir,
-    elasticsearch_settings,
-    load_yaml,
-    mask_credentials,
-    max_article_bytes,
-    require,
-    state_dir,
-)
+from core.config import ConfigError, check_keys, config_dir, load_yaml, max_article_bytes, require, state_dir
+from core.masking import mask_credentials
 from store import dedup
+from store.settings import elasticsearch_settings
 from tagging.article import Article
 from tagging.dates import SHANGHAI, isoformat
 from tagging.urls import document_id

@@ -25,7 +25,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from finnews.config import ElasticsearchSettings, elasticsearch_settings, state_dir
+from core.config import state_dir
+from store.settings import ElasticsearchSettings, elasticsearch_settings
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 MINIMUM_JAVA = 17

@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
-from finnews.config import ConfigError, state_dir
+from core.config import ConfigError, state_dir
 from store.index import StoreError, connect, unreachable
 from tagging.dates import isoformat
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from finnews.config import ConfigError, config_dir, state_dir
+from core.config import ConfigError, config_dir, state_dir
 from tagging.lexicon import normalise_name
 from tagging.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
 
@@ -365,7 +365,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         raise ConfigError(f"{path}: invalid YAML: {error}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with keys aliases, needs_context")
-    from finnews.config import check_keys
+    from core.config import check_keys
 
     check_keys(path, data, ("aliases", "needs_context"))
     aliases = data.get("aliases") or []

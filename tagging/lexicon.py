@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from finnews.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
+from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
 from tagging.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 
 _ROMAN_SUFFIX_RE = re.compile(r"[ⅠⅡⅢⅣ]+$")

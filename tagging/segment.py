@@ -21,7 +21,7 @@ import jieba
 import jieba.analyse
 import jieba_fast_dat
 
-from finnews.config import state_dir
+from core.config import state_dir
 
 jieba.setLogLevel(logging.WARNING)
 jieba_fast_dat.setLogLevel(logging.WARNING)

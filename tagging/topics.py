@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from finnews.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import ConfigError, check_keys, config_dir, load_yaml
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_LEVEL_KEYS = ("version", "topics")

@@ -39,8 +39,8 @@ def run_finnews(*args: str, env: dict[str, str] | None = None, timeout: float = 
 def es_node() -> Iterator[object]:
     from elasticsearch import Elasticsearch
 
-    from finnews.config import elasticsearch_settings
     from store import node
+    from store.settings import elasticsearch_settings
 
     node.start(quiet=True)
     es = Elasticsearch(elasticsearch_settings().url, request_timeout=60)

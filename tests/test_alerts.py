@@ -23,7 +23,7 @@ from alerts.channels import (
 from alerts.config import Channel, load_alerts, parse_alerts
 from alerts.rules import Finding, Rule, evaluate, step
 from alerts.service import notify_run
-from finnews.config import ConfigError
+from core.config import ConfigError
 from tests.integration.receivers import SmtpServer, WebhookReceiver
 
 PATH = Path("alerts.yaml")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config import ConfigError
 from crawler.blocking import (
     BlockingPolicy,
     BlockTracker,
@@ -21,7 +22,6 @@ from crawler.blocking import (
     looks_like_verification_page,
 )
 from crawler.retry import retry_after_seconds
-from finnews.config import ConfigError
 from finnews.schedule import Job, crawl_counts, human_duration, parse_duration, run_status
 from replica import chinaorg
 from replica.site import CAPTCHA_PAGE, PORTAL_PAGE, load_articles, render_article_page

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from finnews.config import PROJECT_ROOT, ConfigError
+from core.config import PROJECT_ROOT, ConfigError
 from tagging.topics import check_taxonomy, load_taxonomy, parse_taxonomy
 from tests.conftest import run_finnews
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from finnews.config import PROJECT_ROOT, ConfigError, check_keys, elasticsearch_settings, max_article_bytes
+from core.config import PROJECT_ROOT, ConfigError, check_keys, max_article_bytes
+from store.settings import elasticsearch_settings
 from tests.conftest import run_finnews
 
 
@@ -27,7 +28,7 @@ def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def clear_caches() -> None:
-    from finnews.sites import load_sites
+    from crawler.sites import load_sites
     from tagging.topics import load_taxonomy
 
     for cached in (elasticsearch_settings, max_article_bytes, load_sites, load_taxonomy):
@@ -45,7 +46,7 @@ def load_finnews() -> object:
 
 
 def load_sites() -> object:
-    from finnews.sites import load_sites
+    from crawler.sites import load_sites
 
     return load_sites()
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from finnews.config import ConfigError
+from core.config import ConfigError
 from tagging.dates import SHANGHAI
 from tagging.knowledge import load_knowledge_base
 from tagging.tagger import text_mentions
@@ -177,7 +177,7 @@ def test_full_width_codes_and_offsets_into_the_original_text() -> None:
 def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
     import shutil
 
-    from finnews.config import config_dir
+    from core.config import config_dir
 
     shutil.copytree(config_dir(), tmp_path / "configs")
     aliases = tmp_path / "configs" / "securities" / "aliases.yaml"
@@ -197,7 +197,7 @@ def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
 def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypatch) -> None:
     import shutil
 
-    from finnews.config import config_dir
+    from core.config import config_dir
     from tagging.lexicon import load_lexicon
 
     shutil.copytree(config_dir(), tmp_path / "configs")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from finnews.config import install_log_masking, mask_credentials, split_user_info
+from core.masking import install_log_masking, mask_credentials
+from store.settings import split_user_info
 from tests.conftest import run_finnews
 
 SECRET = "Sup3rS3cret"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finnews.config import ConfigError
+from core.config import ConfigError
 from finnews.schedule import (
     Job,
     JobBusyError,

@@ -12,8 +12,8 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
+from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
-from finnews.sites import Feed, load_sites
 from tagging.eastmoney import NotAnArticleError
 from tagging.extract import decode_html
 from tagging.generic import parse_with_selectors

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app, snippet_html
 from finnews.cli import build_parser
-from finnews.config import elasticsearch_settings
 from replica.site import load_articles
 from store.index import ArticleWriter, article_document, connect, ensure_index
 from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from store.settings import elasticsearch_settings
 from tagging.article import RawArticle
 from tagging.dates import SHANGHAI
 from tagging.extract import extract_article, parse_document

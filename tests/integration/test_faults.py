@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from finnews.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from tests.conftest import TEST_ALIAS, indexed_urls, run_finnews
 
 
@@ -440,8 +440,8 @@ def test_loads_racing_on_the_same_articles_count_each_new_article_once(
 
 
 def test_the_node_lives_where_its_system_user_can_reach_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from finnews.config import elasticsearch_settings
     from store import node
+    from store.settings import elasticsearch_settings
 
     settings = elasticsearch_settings()
     private = tmp_path / "home"  # like /root: 0700
@@ -463,8 +463,8 @@ def test_the_node_lives_where_its_system_user_can_reach_it(tmp_path: Path, monke
 
 
 def test_a_node_starts_as_root_from_a_checkout_in_a_private_folder(es_node, tmp_path: Path) -> None:
-    from finnews.config import elasticsearch_settings
     from store import node
+    from store.settings import elasticsearch_settings
 
     state = tmp_path / "home" / "finnews" / ".finnews"
     (state / "cache").mkdir(parents=True)

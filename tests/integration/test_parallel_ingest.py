@@ -14,7 +14,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from finnews.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from replica.site import DATA_DIR
 from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
 

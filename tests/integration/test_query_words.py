@@ -144,7 +144,7 @@ def test_an_export_of_filters_alone_never_loads_the_tagging_stack_or_pyarrow(cor
     import subprocess
     import sys
 
-    from finnews.config import PROJECT_ROOT
+    from core.config import PROJECT_ROOT
 
     jsonl, parquet = tmp_path / "x.jsonl", tmp_path / "x.parquet"
     code = (

@@ -363,7 +363,7 @@ def test_with_elasticsearch_down_health_says_so_and_metrics_still_answer(monkeyp
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from finnews.config import elasticsearch_settings
+    from store.settings import elasticsearch_settings
 
     monkeypatch.setenv("FINNEWS_ES_URL", "http://127.0.0.1:9")  # nothing listens there
     elasticsearch_settings.cache_clear()

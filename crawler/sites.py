@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from finnews.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import ConfigError, check_keys, config_dir, load_yaml
 
 FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")

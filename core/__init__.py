@@ -1,0 +1,1 @@
+"""The ground floor: configuration files, directories and secret masking (no project imports)."""

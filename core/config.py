@@ -1,0 +1,129 @@
+"""The ground floor: where finnews keeps things, loading its data files in ``configs/``, and the small
+validation kit every config loader uses so that every config error reads the same (file, key, what
+was expected). Imports nothing of the project: every layer may import it."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing or malformed; the message names the file and the key."""
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("FINNEWS_CONFIG_DIR") or PROJECT_ROOT / "configs")
+
+
+def state_dir() -> Path:
+    """Run-time state (the Elasticsearch node, its data, spools, exports); ignored by git."""
+    path = Path(os.environ.get("FINNEWS_STATE_DIR") or PROJECT_ROOT / ".finnews")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def load_yaml(name: str) -> Any:
+    """Load ``configs/<name>``; a missing file or a YAML syntax error is a :class:`ConfigError`."""
+    path = config_dir() / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: invalid YAML: {error}") from error
+
+
+def load_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Load ``configs/<name>`` as rows; the header must name every column in ``required``."""
+    path = config_dir() / name
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
+            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a mistyped ``word`` (``concurency`` → ``concurrency``), if any is close."""
+    matches = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def check_keys(path: str | Path, mapping: Any, allowed: Iterable[str], where: str = "") -> None:
+    """Reject keys of ``mapping`` that are not in ``allowed``: a typo must not pass silently (a
+    misspelt ``concurrency`` would otherwise fall back to its default). The error names the file,
+    where in it, each unknown key and the closest known key. Not a mapping: nothing to check here."""
+    if not isinstance(mapping, dict):
+        return
+    known = list(allowed)
+    unknown = [str(key) for key in mapping if key not in known]
+    if not unknown:
+        return
+    described = []
+    for key in unknown:
+        close = suggestion(key, known)
+        described.append(f"{key} (did you mean {close!r}?)" if close else key)
+    place = f"{path}: {where}" if where else str(path)
+    raise ConfigError(f"{place}: unknown key(s) {', '.join(described)}; known: {', '.join(known)}")
+
+
+def require(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    """``mapping[key]`` checked for type, or a :class:`ConfigError` naming ``where.key``."""
+    if not isinstance(mapping, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(mapping).__name__}")
+    if key not in mapping:
+        raise ConfigError(f"{where}.{key}: missing")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{where}.{key}: expected {names}, got {type(value).__name__}")
+    return value
+
+
+FINNEWS_KEYS = ("elasticsearch", "limits")
+ELASTICSEARCH_KEYS = ("version", "url", "port", "heap", "index", "start_timeout_s")
+LIMIT_KEYS = ("max_article_mb",)
+DEFAULT_MAX_ARTICLE_MB = 5.0
+
+
+def finnews_config() -> dict[str, Any]:
+    """``configs/finnews.yaml`` as a mapping, its keys checked (a typo is an error, not a default)."""
+    path = config_dir() / "finnews.yaml"
+    data = load_yaml("finnews.yaml") or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'elasticsearch' (and optionally 'limits')")
+    check_keys(path, data, FINNEWS_KEYS)
+    check_keys(path, data.get("elasticsearch"), ELASTICSEARCH_KEYS, "elasticsearch")
+    check_keys(path, data.get("limits"), LIMIT_KEYS, "limits")
+    return data
+
+
+@lru_cache(maxsize=1)
+def max_article_bytes() -> int:
+    """The largest page, text file or JSON Lines record taken as one article, and the most text an
+    article keeps (``limits.max_article_mb`` in ``configs/finnews.yaml``, default 5 MB): a giant page
+    costs minutes and gigabytes to parse and is refused by Elasticsearch anyway."""
+    path = config_dir() / "finnews.yaml"
+    limits = finnews_config().get("limits") or {}
+    if not isinstance(limits, dict):
+        raise ConfigError(f"{path}: limits: expected a mapping")
+    value = limits.get("max_article_mb", DEFAULT_MAX_ARTICLE_MB)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1024:
+        raise ConfigError(f"{path}: limits.max_article_mb: expected a number of megabytes in (0, 1024], got {value!r}")
+    return int(value * 1024 * 1024)

@@ -1,0 +1,120 @@
+"""How to reach Elasticsearch: ``configs/finnews.yaml`` → ``elasticsearch``, the environment's
+overrides and the credentials of a secured cluster."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+from core.config import ConfigError, config_dir, finnews_config, require, state_dir
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to authenticate to a secured cluster. Never printed: ``repr`` hides the secrets."""
+
+    username: str | None = field(default=None)
+    password: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    ca_certs: str | None = None
+    verify_certs: bool = True
+
+    def client_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.api_key:
+            options["api_key"] = self.api_key
+        elif self.username:
+            options["basic_auth"] = (self.username, self.password or "")
+        if self.ca_certs:
+            options["ca_certs"] = self.ca_certs
+        if not self.verify_certs:
+            options["verify_certs"] = False
+        return options
+
+
+@dataclass(frozen=True)
+class ElasticsearchSettings:
+    version: str
+    url: str  # the cluster every command talks to, without credentials (safe to print)
+    managed: bool  # True when finnews runs the node itself (no FINNEWS_ES_URL / elasticsearch.url)
+    port: int
+    heap: str
+    alias: str
+    start_timeout_s: float
+    credentials: Credentials = field(default_factory=Credentials)
+
+
+CREDENTIAL_KEYS = ("username", "password", "api_key", "ca_certs", "verify_certs")
+
+
+def credentials_file() -> Path:
+    return Path(os.environ.get("FINNEWS_CREDENTIALS") or state_dir() / "credentials.yaml")
+
+
+def load_credentials(url_user: str | None, url_password: str | None) -> Credentials:
+    """Credentials from the environment (``FINNEWS_ES_USERNAME``/``_PASSWORD``/``_API_KEY``/``_CA_CERTS``),
+    else the URL's user info, else a credentials file that only its owner may read (mode 0600)."""
+    values: dict[str, Any] = {}
+    path = credentials_file()
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise ConfigError(f"{path}: readable by others (mode {mode:04o}); run: chmod 600 {path}")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: invalid YAML (line {getattr(error, 'problem_mark', None)})") from None
+        if not isinstance(data, dict) or set(data) - set(CREDENTIAL_KEYS):
+            raise ConfigError(f"{path}: expected a mapping with keys among {', '.join(CREDENTIAL_KEYS)}")
+        values.update(data)
+    if url_user or url_password:
+        values.update(username=url_user, password=url_password)
+    for key in ("username", "password", "api_key", "ca_certs"):
+        if os.environ.get(f"FINNEWS_ES_{key.upper()}"):
+            values[key] = os.environ[f"FINNEWS_ES_{key.upper()}"]
+    if os.environ.get("FINNEWS_ES_VERIFY_CERTS"):
+        values["verify_certs"] = os.environ["FINNEWS_ES_VERIFY_CERTS"].lower() not in ("0", "false", "no")
+    if values.get("ca_certs") and not Path(str(values["ca_certs"])).is_file():
+        raise ConfigError(f"CA certificate file not found: {values['ca_certs']}")
+    return Credentials(**{k: v for k, v in values.items() if v is not None})
+
+
+def split_user_info(url: str) -> tuple[str, str | None, str | None]:
+    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass); a password-only
+    ``https://:pass@host`` gives user ``None`` and the password."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    safe = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return safe, parts.username or None, parts.password
+
+
+@lru_cache(maxsize=1)
+def elasticsearch_settings() -> ElasticsearchSettings:
+    """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` / ``FINNEWS_ES_PORT`` /
+    ``FINNEWS_INDEX`` overriding it, and credentials for a secured cluster."""
+    where = f"{config_dir() / 'finnews.yaml'}: elasticsearch"
+    data = require(finnews_config(), "elasticsearch", dict, str(config_dir() / "finnews.yaml"))
+    version = str(require(data, "version", str, where))
+    port_text = os.environ.get("FINNEWS_ES_PORT")
+    if port_text and not port_text.isdigit():
+        raise ConfigError(f"FINNEWS_ES_PORT: expected a port number, got {port_text!r}")
+    port = int(port_text or require(data, "port", int, where))
+    heap = str(require(data, "heap", str, where))
+    alias = os.environ.get("FINNEWS_INDEX") or str(require(data, "index", str, where))
+    timeout = float(require(data, "start_timeout_s", (int, float), where))
+    external = os.environ.get("FINNEWS_ES_URL") or data.get("url")
+    if external:
+        url, user, password = split_user_info(str(external).rstrip("/"))
+        credentials = load_credentials(user, password)
+    else:
+        url, credentials = f"http://127.0.0.1:{port}", Credentials()
+    return ElasticsearchSettings(version, url, not external, port, heap, alias, timeout, credentials)
