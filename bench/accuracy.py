@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tagging.dates import SHANGHAI  # noqa: E402
 from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
-from tagging.markup import BOILERPLATE_LINE_PATTERNS  # noqa: E402
+from tagging.lines import BOILERPLATE_LINE_PATTERNS  # noqa: E402
 from tagging.securities import from_data_code, from_element_id  # noqa: E402
 
 CHART_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.DOTALL)

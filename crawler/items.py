@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tagging.article import Article, RawArticle
-from tagging.markup import CleanBody
+from tagging.article import Article, CleanBody, RawArticle
 
 
 @dataclass

@@ -1,10 +1,13 @@
-"""The article records that flow through finnews: raw (as parsed from a page) and tagged."""
+"""The article records that flow through finnews: raw (as parsed from a page), cleaned (text and the
+securities it mentions) and tagged."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from tagging.securities import Security
 
 
 @dataclass
@@ -54,3 +57,32 @@ class Article:
     # Indexes and funds the markup names (old stock_ ids mark them too): never stocks.
     instruments: list[dict[str, Any]] = field(default_factory=list)
     body_source: str | None = None  # how the body was found (see RawArticle.body_source)
+
+
+@dataclass
+class Mention:
+    """A security named by markup (or found in text), with offsets into the clean text."""
+
+    security: Security
+    text: str
+    start: int | None = None
+    end: int | None = None
+    where: str = "body"  # "body", "media" (the 文章来源 line) or "title"
+    source: str = "markup"  # "markup" or "text"
+    # Why a text mention was given: name, former_name, full_name, alias or code (None for markup).
+    how: str | None = None
+
+    @property
+    def secid(self) -> str:
+        return self.security.secid
+
+
+@dataclass
+class CleanBody:
+    """The clean text of a body, its mentions, and the metadata lines lifted out of it."""
+
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+    media: str | None = None
+    editor: str | None = None
+    digest: str | None = None

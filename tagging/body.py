@@ -42,8 +42,8 @@ from lxml import etree
 from tagging import chinaorg, eastmoney
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticleError, canonical_link
-from tagging.markup import INVISIBLE_TAGS, parse_document_tree, parse_fragment
+from tagging.htmlparse import INVISIBLE_TAGS, parse_document_tree, parse_fragment
+from tagging.page import NAME_ATTRIBUTES, NotAnArticleError, canonical_link, first, meta_content, text_of
 
 LAYOUT_EASTMONEY = "layout:eastmoney"
 LAYOUT_CHINAORG = "layout:chinaorg"
@@ -195,17 +195,8 @@ def has_visible_text(body: etree._Element | None) -> bool:
 
 
 def _meta(tree: etree._Element, *names: str) -> str | None:
-    for name in names:
-        found = tree.xpath(f'//meta[@name="{name}" or @property="{name}" or @itemprop="{name}"]/@content')
-        if found and found[0].strip():
-            return found[0].strip()
-    return None
-
-
-def _first_text(tree: etree._Element, xpath: str) -> str | None:
-    found = tree.xpath(xpath)
-    text = _SPACE_RE.sub(" ", found[0].text_content()).strip() if found else ""
-    return text or None
+    # Pages of unknown sites name their metadata by itemprop (schema.org) too.
+    return meta_content(tree, *names, attributes=(*NAME_ATTRIBUTES, "itemprop"))
 
 
 def _page_raw(
@@ -213,7 +204,7 @@ def _page_raw(
 ) -> RawArticle:
     """A raw article for a page of an unknown site: metadata from its head (and trafilatura's)."""
     title = _meta(tree, "og:title") or (document.title if document is not None else None)
-    title = title or _first_text(tree, "//title") or _first_text(tree, "//h1")
+    title = title or text_of(first(tree, "//title")) or text_of(first(tree, "//h1")) or None
     published = parse_datetime(_meta(tree, *_DATE_METAS))
     if published is None and document is not None:
         published = parse_datetime(document.date)
@@ -238,8 +229,8 @@ def _generic(tree: etree._Element, body: etree._Element, html: str, url: str | N
     text decides which lines of the located element stay (precision drops short paragraphs)."""
     precise = main_content(tree, url, precision=True)
     recalled = main_content(tree, url, precision=False)
-    locating = _text_of(precise) or _text_of(recalled)
-    kept = _text_of(recalled) or locating
+    locating = _document_text(precise) or _document_text(recalled)
+    kept = _document_text(recalled) or locating
     if not locating:
         return _page_raw(tree, body, html, url, FRAGMENT)  # nothing stands out: the whole body
     node = container_of(main_node(body, locating), body)
@@ -248,7 +239,7 @@ def _generic(tree: etree._Element, body: etree._Element, html: str, url: str | N
     return raw
 
 
-def _text_of(document: Any) -> str:
+def _document_text(document: Any) -> str:
     text = (document.text or "") if document is not None else ""
     return text if text.strip() else ""
 

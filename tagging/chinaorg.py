@@ -9,7 +9,7 @@ from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticleError, canonical_link, parse_page
+from tagging.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
 
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(
@@ -76,10 +76,6 @@ _REMOVED_XPATH = (
 )
 
 
-def _text(node: etree._Element | None) -> str:
-    return re.sub(r"\s+", " ", node.text_content()).strip() if node is not None else ""
-
-
 def body_element(tree: etree._Element) -> etree._Element | None:
     """The article body of a china.com.cn / china.org.cn page in any of its templates, or ``None``."""
     return next((found[0] for xp in _BODY_XPATHS if (found := tree.xpath(xp))), None)
@@ -103,24 +99,22 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
     for node in body.xpath(_REMOVED_XPATH):
         node.drop_tree()
     info = " ".join(
-        _text(n)
+        text_of(n)
         for n in tree.xpath(
             '//span[contains(@class, "time2")] | //*[@id="pubtime_baidu"] | //*[@id="source_baidu"]'
             ' | //*[@id="author_baidu"] | //div[contains(@class, "pub_date")] | //div[@class="info"]'
         )
     )
-    title = next((t for xp in _TITLE_XPATHS if (t := _text(next(iter(tree.xpath(xp)), None)))), "")
+    title = next((t for xp in _TITLE_XPATHS if (t := text_of(first(tree, xp)))), "")
     if not title:
-        title = _TITLE_SUFFIX_RE.sub("", _text(next(iter(tree.xpath("//title")), None)))
-    source = tree.xpath('//meta[@name="source"]/@content')
-    media = source[0].strip() if source and source[0].strip() else None
+        title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
+    media = meta_content(tree, "source", attributes=("name",))
     if not media and (match := _SOURCE_RE.search(info)):
         media = match.group(1)
     if not media:
         # The current template names the outlet only as the link after the time, without 来源：.
-        media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := _text(a))), None)
+        media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := text_of(a))), None)
     author = match.group(1) if (match := _AUTHOR_RE.search(info)) else None
-    description = tree.xpath('//meta[@name="description"]/@content')
     return RawArticle(
         source="chinaorg",
         url=canonical_link(tree) or url,
@@ -128,7 +122,7 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         published_at=parse_datetime(info),
         media=media,
         author=author,
-        digest=description[0].strip() if description and description[0].strip() else None,
+        digest=meta_content(tree, "description", attributes=("name",)),
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
         body_source="layout:chinaorg",

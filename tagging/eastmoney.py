@@ -9,58 +9,31 @@ from lxml import etree
 
 from tagging.article import RawArticle
 from tagging.dates import date_from_article_code, parse_datetime
-from tagging.markup import parse_document_tree
+from tagging.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
 from tagging.urls import eastmoney_article_code
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S[^<\n]*?)\s*$")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
-_WS_RE = re.compile(r"\s+")
-
-
-class NotAnArticleError(ValueError):
-    """The page has no article body (a list page, an error page, an empty page)."""
-
-
-def _text(node: etree._Element | None) -> str:
-    return _WS_RE.sub(" ", node.text_content()).strip() if node is not None else ""
-
-
-def _first(tree: etree._Element, xpaths: tuple[str, ...]) -> etree._Element | None:
-    for xpath in xpaths:
-        found = tree.xpath(xpath)
-        if found:
-            return found[0]
-    return None
-
-
-def _meta(tree: etree._Element, *names: str) -> str | None:
-    for name in names:
-        found = tree.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content')
-        if found and found[0].strip():
-            return found[0].strip()
-    return None
 
 
 def _title(tree: etree._Element) -> str | None:
-    node = _first(
+    node = first(
         tree,
-        (
-            '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
-            '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]',
-            '//div[@class="newsContent"]/h1',
-            '//div[contains(@class, "newText")]//h1',
-            '//div[contains(@class, "titlebox")]//h1',
-        ),
+        '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
+        '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]',
+        '//div[@class="newsContent"]/h1',
+        '//div[contains(@class, "newText")]//h1',
+        '//div[contains(@class, "titlebox")]//h1',
     )
-    title = _text(node)
+    title = text_of(node)
     if not title:
-        title = _meta(tree, "og:title") or ""
+        title = meta_content(tree, "og:title") or ""
     if not title:
-        title = _TITLE_SUFFIX_RE.sub("", _text(_first(tree, ("//title",))))
+        title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
     if not title:
-        title = _text(_first(tree, ("//h1",)))
+        title = text_of(first(tree, "//h1"))
     return _TITLE_SUFFIX_RE.sub("", title).strip() or None
 
 
@@ -72,7 +45,7 @@ def _info_items(tree: etree._Element) -> list[str]:
         ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]//*'
         ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]'
     )
-    return [_text(n) for n in nodes if _text(n)]
+    return [text_of(n) for n in nodes if text_of(n)]
 
 
 def _media(tree: etree._Element, items: list[str]) -> str | None:
@@ -87,31 +60,13 @@ def _media(tree: etree._Element, items: list[str]) -> str | None:
     return alt[0].strip() if alt and alt[0].strip() else None
 
 
-def canonical_link(tree: etree._Element) -> str | None:
-    found = tree.xpath('//link[@rel="canonical"]/@href')
-    if found and found[0].strip():
-        return found[0].strip()
-    return _meta(tree, "og:url")
-
-
-def parse_page(html: str | bytes) -> etree._Element:
-    """A whole page parsed (control characters dropped first, deep nesting kept);
-    :class:`NotAnArticleError` for an empty or unparseable page."""
-    if not html or not html.strip():
-        raise NotAnArticleError("empty page")
-    try:
-        return parse_document_tree(html)
-    except (etree.ParserError, ValueError) as error:
-        raise NotAnArticleError(f"unparseable HTML: {error}") from error
-
-
 _BODY_XPATHS = ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]')
 _LIST_XPATH = '//*[@id="newsListContent"]'
 
 
 def body_element(tree: etree._Element) -> etree._Element | None:
     """The article body of an Eastmoney page in any of its layouts, or ``None``."""
-    return _first(tree, _BODY_XPATHS)
+    return first(tree, *_BODY_XPATHS)
 
 
 def is_list_page(tree: etree._Element) -> bool:
@@ -154,7 +109,7 @@ def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | No
         published_at=published,
         media=_media(tree, items),
         author=author,
-        digest=_meta(tree, "description"),
+        digest=meta_content(tree, "description"),
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
         body_source="layout:eastmoney",

@@ -8,14 +8,15 @@ import re
 from dataclasses import fields
 from typing import Any
 
-from bs4.dammit import UnicodeDammit
-
-from tagging import body, chinaorg
-from tagging.article import Article, RawArticle
+from tagging import body
+from tagging.article import Article, CleanBody, Mention, RawArticle
 from tagging.dates import isoformat
-from tagging.eastmoney import NotAnArticleError
+from tagging.htmlparse import parse_fragment
 from tagging.jekyll import is_jekyll_post, parse_jekyll_post
-from tagging.markup import CleanBody, Mention, clean_body, clean_element, clean_plain_text, parse_fragment
+from tagging.lines import clean_plain_text
+from tagging.markup import clean_body, clean_element
+from tagging.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
+from tagging.sites import page_text_cleanup, text_body_cleanup
 from tagging.tagger import tag_article
 from tagging.urls import canonical_url
 
@@ -32,12 +33,10 @@ _MULTI_ESCAPED_HTML_RE = re.compile(
     r"&(?:amp;)+(?:lt|#60|#x3c);\s*/?\s*(?:p|span|div|a|br|strong|table|img|center|h[1-6])\b", re.I
 )
 _MAX_EXTRA_ESCAPES = 3
-# Not text: a sample of the input with this share of control or undecodable characters (or NUL bytes).
-# Binary shows itself from the first bytes on (headers, tables of small integers).
-_SNIFF_CHARS = 4096
+# Not text: a sample of the input with this share of control or undecodable characters (or NUL bytes,
+# tagging.page.NUL_SHARE).
 _CONTROL_SNIFF_CHARS = 512
 _BINARY_SHARE = 0.1
-_NUL_SHARE = 0.01
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -45,40 +44,24 @@ class ExtractError(ValueError):
     """An input that cannot be read as an article; the message says why."""
 
 
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
-    and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
-    sample = data[:_SNIFF_CHARS]
-    if sample.count(0) >= _NUL_SHARE * len(sample) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Binary (NUL bytes, no UTF-16 mark): kept byte for byte, so parse_document names it as such,
-        # without the decoder's guessing (and its warnings) first.
-        return data.decode("latin-1")
-    candidates = [e for e in (declared,) if e]
-    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=[*candidates, "gb18030"])
-    if dammit.unicode_markup is None:
-        return data.decode("utf-8", errors="replace")
-    if dammit.original_encoding and dammit.original_encoding.lower() in ("gbk", "gb2312"):
-        return data.decode("gb18030", errors="replace")
-    return dammit.unicode_markup
-
-
 def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
     """The clean text of a raw article and the mentions its markup carries. A body without text
     (a post with only its digest) has the digest as its text."""
     keep_line = body.line_keeper(raw.kept_text) if raw.kept_text else None
-    if raw.body_tree is not None:
-        cleaned = clean_element(raw.body_tree, keep_line=keep_line)
-        if raw.source == "chinaorg":
-            cleaned.text = chinaorg.clean_page_text(cleaned.text)
-    elif raw.body_html is not None and _HTML_RE.search(raw.body_html or ""):
-        cleaned = clean_body(raw.body_html)
-        if raw.source == "chinaorg":
-            cleaned.text = chinaorg.clean_page_text(cleaned.text)
+    if raw.body_tree is not None or (raw.body_html is not None and _HTML_RE.search(raw.body_html or "")):
+        cleaned = (
+            clean_element(raw.body_tree, keep_line=keep_line)
+            if raw.body_tree is not None
+            else clean_body(raw.body_html)
+        )
+        site_cleanup = page_text_cleanup(raw.source)
+        if site_cleanup is not None:
+            cleaned.text = site_cleanup(cleaned.text)
     elif raw.body_text is None and raw.source == "jekyll":
         cleaned = clean_plain_text(raw.body_html or "")  # a mirrored post whose body is text
     else:
         text = raw.body_text if raw.body_text is not None else (raw.body_html or "")
-        cleaned = CleanBody(text=chinaorg.clean_page_text(text))
+        cleaned = CleanBody(text=text_body_cleanup(raw.source)(text))
     if not cleaned.text and raw.digest:
         cleaned.text = clean_plain_text(raw.digest).text
     if plain:
@@ -163,10 +146,10 @@ def not_text_reason(text: str) -> str | None:
     """Why an input holds no article text (empty, binary), or ``None``."""
     if not text or not text.strip():
         return "empty input"
-    sample = text[:_SNIFF_CHARS]
+    sample = text[:SNIFF_CHARS]
     # NUL bytes and undecodable bytes are counted at C speed; other control characters (a slower
     # regular expression) in the first part of the sample only.
-    if sample.count("\x00") >= _NUL_SHARE * len(sample) or sample.count("\ufffd") >= _BINARY_SHARE * len(sample):
+    if sample.count("\x00") >= NUL_SHARE * len(sample) or sample.count("\ufffd") >= _BINARY_SHARE * len(sample):
         return "not text: binary data"
     head = sample[:_CONTROL_SNIFF_CHARS]
     if len(_CONTROL_RE.findall(head)) >= _BINARY_SHARE * len(head):

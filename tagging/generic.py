@@ -6,8 +6,8 @@ from parsel import Selector
 
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticleError, canonical_link
-from tagging.markup import sanitize_html
+from tagging.htmlparse import sanitize_html
+from tagging.page import NotAnArticleError, canonical_link
 
 _SOURCE_PREFIXES = ("来源：", "来源:", "文章来源：", "文章来源:")
 

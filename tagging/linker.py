@@ -26,9 +26,9 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
+from tagging.article import Mention
 from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_FULL, HOW_NAME, KnowledgeBase, load_knowledge_base
 from tagging.lexicon import Lexicon, load_lexicon, normalise_name
-from tagging.markup import Mention
 from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
 
 Token = tuple[str, int, int]

@@ -8,10 +8,10 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+from tagging.article import Mention
 from tagging.knowledge import load_knowledge_base
 from tagging.lexicon import load_lexicon
 from tagging.linker import linker
-from tagging.markup import Mention
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 

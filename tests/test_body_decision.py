@@ -16,9 +16,10 @@ from replica.site import ReplicaArticle, render_article_page
 from store.export import flatten_for_csv
 from tagging import body
 from tagging.article import RawArticle
-from tagging.extract import ExtractError, article_record, decode_html, extract_article, parse_document
+from tagging.extract import ExtractError, article_record, extract_article, parse_document
+from tagging.htmlparse import parse_fragment
 from tagging.jekyll import parse_jekyll_post
-from tagging.markup import parse_fragment
+from tagging.page import decode_html
 from tests.conftest import FIXTURES, fixture_text
 
 PAGES = FIXTURES / "pages"

@@ -29,7 +29,8 @@ from replica.chinaorg import (
 )
 from tagging.chinaorg import parse_article_page
 from tagging.dates import SHANGHAI, isoformat
-from tagging.extract import decode_html, extract_article
+from tagging.extract import extract_article
+from tagging.page import decode_html
 
 BASE = "http://127.0.0.1:8765"
 BY_PATH = {a.path: a for a in ARTICLES}

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from replica.site import ReplicaArticle, render_article_page
-from tagging.extract import decode_html
 from tagging.jekyll import parse_jekyll_post
+from tagging.page import decode_html
 from tests.conftest import FIXTURES, fixture_text, run_finnews
 
 

@@ -8,6 +8,7 @@ from replica.site import ReplicaArticle, render_article_page
 from tagging import chinaorg, eastmoney
 from tagging.dates import isoformat, parse_datetime
 from tagging.jekyll import JekyllError, parse_jekyll_post
+from tagging.page import NotAnArticleError
 from tagging.urls import canonical_url, document_id
 from tests.conftest import fixture_text
 
@@ -77,7 +78,7 @@ def test_2014_newtext_layout_page_falls_back_to_the_code_date() -> None:
 
 @pytest.mark.parametrize("page", ["", "   ", "<html><body><ul id='newsListContent'></ul></body></html>"])
 def test_pages_without_an_article_body_are_refused(page: str) -> None:
-    with pytest.raises(eastmoney.NotAnArticleError):
+    with pytest.raises(NotAnArticleError):
         eastmoney.parse_article_page(page, "http://finance.eastmoney.com/a/1.html")
 
 

@@ -1,7 +1,7 @@
 """China.org / china.com.cn finance and tech channels: list pages, paged back, then each article page.
 
 Many of these pages are GBK, and some declare a charset they are not in, so every page is decoded
-with :func:`tagging.extract.decode_html` rather than trusted to Scrapy's ``response.text``.
+with :func:`tagging.page.decode_html` rather than trusted to Scrapy's ``response.text``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from crawler.items import ArticleItem
 from crawler.spiders.base import FinnewsSpider
 from tagging.chinaorg import parse_article_page
 from tagging.dates import parse_datetime
-from tagging.eastmoney import NotAnArticleError
-from tagging.extract import decode_html
+from tagging.page import NotAnArticleError, decode_html
 
 # finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
 # (news.china.com.cn, www.china.org.cn/chinese/…).

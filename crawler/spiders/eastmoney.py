@@ -25,8 +25,8 @@ from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.spiders.base import FinnewsSpider
 from tagging.dates import SHANGHAI, parse_datetime
-from tagging.eastmoney import NotAnArticleError, parse_article_page
-from tagging.extract import decode_html
+from tagging.eastmoney import parse_article_page
+from tagging.page import NotAnArticleError, decode_html
 
 _JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*)\s*\)\s*;?\s*$", re.DOTALL)
 

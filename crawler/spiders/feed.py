@@ -14,9 +14,8 @@ from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
-from tagging.eastmoney import NotAnArticleError
-from tagging.extract import decode_html
 from tagging.generic import parse_with_selectors
+from tagging.page import NotAnArticleError, decode_html
 
 
 def feed_links(body: bytes, feed_type: str) -> list[str]:

@@ -1,0 +1,145 @@
+"""The walked body's pieces into clean text: one paragraph per line, white space normalised,
+Eastmoney's notices dropped, mention markers resolved to offsets into the text; and a body that is
+already text cleaned the same way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tagging.article import CleanBody, Mention
+
+# Private-use characters mark mention boundaries while the text is normalised; they are removed
+# (and stripped from the input) so they can never collide with article text.
+MENTION_START = "\ue000"
+MENTION_END = "\ue001"
+CELL_SEPARATOR = "\ue002"
+
+# Whole paragraphs that are Eastmoney's own promotions or notices rather than article text.
+BOILERPLATE_LINE_PATTERNS = (
+    re.compile(r"在东方财富看资讯行情"),
+    re.compile(r"一站式开户"),
+    re.compile(r"^免责声明[:：]本文基于AI生产"),
+    re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：].{0,40}[)）]?$"),
+    re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
+    re.compile(r"^郑重声明[:：]"),
+    re.compile(r"^全新妙想投研助理"),
+)
+_SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
+MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
+EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
+SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
+EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+
+
+class Builder:
+    """Collects text pieces and mention markers during the walk."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.mentions: list[Mention] = []
+        self.skipping_chart = False
+        # Source lines ("（文章来源：…）") dropped from the text without the em_media class (copies).
+        self.source_lines: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        # The text holds no marker characters: sanitize_html removed them from every input.
+        if text and not self.skipping_chart:
+            self.parts.append(text)
+
+    def block_break(self) -> None:
+        self.parts.append("\n")
+
+
+_MARKER_SPLIT_RE = re.compile(f"([{MENTION_START}{MENTION_END}])")
+_CELLSPACES_RE = re.compile(f" ?{CELL_SEPARATOR} ?")
+_BOILERPLATE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE_LINE_PATTERNS))
+
+
+def normalise(
+    builder: Builder, drop_boilerplate: bool, keep_line: Callable[[str], bool] | None = None
+) -> tuple[str, list[Mention]]:
+    """Join the pieces into lines, drop empty and boilerplate lines (and those ``keep_line`` refuses),
+    and resolve mention offsets."""
+    lines: list[str] = []
+    resolved: list[Mention] = []
+    next_mention = 0
+    offset = 0  # length of the clean text built so far
+    for raw_line in "".join(builder.parts).split("\n"):
+        line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
+        if CELL_SEPARATOR in line:
+            line = _CELLSPACES_RE.sub(CELL_SEPARATOR, line).strip(CELL_SEPARATOR + " ")
+        starts = line.count(MENTION_START)
+        has_markers = starts or MENTION_END in line
+        visible = line.replace(MENTION_START, "").replace(MENTION_END, "").strip(EDGE_SPACE) if has_markers else line
+        if (
+            not visible
+            or (drop_boilerplate and _BOILERPLATE_RE.search(visible))
+            # Lines with ticker markup or table cells are article text whatever the extractor thought.
+            or (keep_line is not None and not has_markers and CELL_SEPARATOR not in line and not keep_line(visible))
+        ):
+            next_mention += starts  # mentions inside a dropped line are dropped with it
+            if visible and _SOURCE_LINE_RE.match(visible):
+                builder.source_lines.append(visible)
+            continue
+        if lines:
+            offset += 1  # the newline between paragraphs
+        if not has_markers:  # the common case: no mention to resolve
+            line_text = line.replace(CELL_SEPARATOR, "\t")
+            lines.append(line_text)
+            offset += len(line_text)
+            continue
+        parts: list[str] = []
+        length = 0
+        open_mentions: list[tuple[Mention, int]] = []
+        closed: list[tuple[Mention, int, int]] = []
+        for piece in _MARKER_SPLIT_RE.split(line):
+            if piece == MENTION_START:
+                if next_mention < len(builder.mentions):  # (a stray marker in a foreign tree is ignored)
+                    open_mentions.append((builder.mentions[next_mention], length))
+                next_mention += 1
+            elif piece == MENTION_END:
+                if open_mentions:
+                    mention, start = open_mentions.pop()
+                    closed.append((mention, start, length))
+            elif piece:
+                piece = piece.replace(CELL_SEPARATOR, "\t")
+                parts.append(piece)
+                length += len(piece)
+        line_text = "".join(parts)
+        for mention, start, end in sorted(closed, key=lambda item: item[1]):
+            _close_mention(mention, line_text, start, end, offset, resolved)
+        lines.append(line_text)
+        offset += len(line_text)
+    return "\n".join(lines), resolved
+
+
+def _close_mention(mention: Mention, line: str, start: int, end: int, offset: int, resolved: list[Mention]) -> None:
+    """Set a mention's offsets and text, trimming white space the line normalisation left inside it."""
+    while start < end and line[start] in EDGE_SPACE:
+        start += 1
+    while end > start and line[end - 1] in EDGE_SPACE:
+        end -= 1
+    if start < end:
+        mention.start, mention.end = offset + start, offset + end
+        mention.text = line[start:end]
+        resolved.append(mention)
+
+
+def clean_plain_text(text: str) -> CleanBody:
+    """Clean a body that is already text (a mirrored post without markup): one paragraph per line,
+    white space normalised, Eastmoney's notices dropped, the source and editor lines lifted out."""
+    lines: list[str] = []
+    media = editor = None
+    for raw_line in (text or "").splitlines():
+        line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
+        if not line:
+            continue
+        if _BOILERPLATE_RE.search(line):
+            if media is None and (match := MEDIA_LINE_RE.search(line)) and "责任编辑" not in line:
+                media = match.group(1).strip()
+            if editor is None and (match := EDITOR_RE.search(line)):
+                editor = match.group(1)
+            continue
+        lines.append(line)
+    return CleanBody(text="\n".join(lines), media=media, editor=editor)

@@ -1,0 +1,84 @@
+"""Reading a whole page: its bytes decoded, its tree parsed, and the small readers every page parser
+shares (an element's text, a ``<meta>`` value, the canonical link)."""
+
+from __future__ import annotations
+
+import re
+
+from bs4.dammit import UnicodeDammit
+from lxml import etree
+
+from tagging.htmlparse import parse_document_tree
+
+# Binary shows itself from the first bytes on (headers, tables of small integers): a sample of this
+# many characters (or bytes) with this share of NUL bytes is not text.
+SNIFF_CHARS = 4096
+NUL_SHARE = 0.01
+_SPACE_RE = re.compile(r"\s+")
+# The attributes a <meta> names its value by on most pages; pages of unknown sites also use itemprop.
+NAME_ATTRIBUTES = ("name", "property")
+
+
+class NotAnArticleError(ValueError):
+    """The page has no article body (a list page, an error page, an empty page)."""
+
+
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
+    and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
+    sample = data[:SNIFF_CHARS]
+    if sample.count(0) >= NUL_SHARE * len(sample) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Binary (NUL bytes, no UTF-16 mark): kept byte for byte, so parse_document names it as such,
+        # without the decoder's guessing (and its warnings) first.
+        return data.decode("latin-1")
+    candidates = [e for e in (declared,) if e]
+    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=[*candidates, "gb18030"])
+    if dammit.unicode_markup is None:
+        return data.decode("utf-8", errors="replace")
+    if dammit.original_encoding and dammit.original_encoding.lower() in ("gbk", "gb2312"):
+        return data.decode("gb18030", errors="replace")
+    return dammit.unicode_markup
+
+
+def parse_page(html: str | bytes) -> etree._Element:
+    """A whole page parsed (control characters dropped first, deep nesting kept);
+    :class:`NotAnArticleError` for an empty or unparseable page."""
+    if not html or not html.strip():
+        raise NotAnArticleError("empty page")
+    try:
+        return parse_document_tree(html)
+    except (etree.ParserError, ValueError) as error:
+        raise NotAnArticleError(f"unparseable HTML: {error}") from error
+
+
+def text_of(node: etree._Element | None) -> str:
+    """The text a reader sees in an element, white space folded to single spaces; ``""`` for none."""
+    return _SPACE_RE.sub(" ", node.text_content()).strip() if node is not None else ""
+
+
+def first(tree: etree._Element, *xpaths: str) -> etree._Element | None:
+    """The first element the first matching XPath finds, or ``None``."""
+    for xpath in xpaths:
+        found = tree.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+def meta_content(tree: etree._Element, *names: str, attributes: tuple[str, ...] = NAME_ATTRIBUTES) -> str | None:
+    """The value of the first ``<meta>`` named by one of ``names`` (in that order) under one of
+    ``attributes``; a tag present but empty counts as missing."""
+    for name in names:
+        named = " or ".join(f'@{attribute}="{name}"' for attribute in attributes)
+        found = tree.xpath(f"//meta[{named}]/@content")
+        if found and found[0].strip():
+            return found[0].strip()
+    return None
+
+
+def canonical_link(tree: etree._Element) -> str | None:
+    """The page's own address: its canonical link, else its ``og:url``."""
+    found = tree.xpath('//link[@rel="canonical"]/@href')
+    if found and found[0].strip():
+        return found[0].strip()
+    return meta_content(tree, "og:url")

@@ -1,0 +1,80 @@
+"""Ticker markup: which elements of a body name a security, and which security they name (from a
+``data-code``, an element id, or a quote link)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from tagging.securities import (
+    QUOTE_LINK_RE,
+    Security,
+    from_data_code,
+    from_element_id,
+    from_quote_href,
+    us_ticker_without_market,
+    with_kind_of_link,
+)
+
+SECURITY_CLASSES = frozenset({"keytip", "em_stock_key_common"})
+_TICKER_ID_PREFIXES = ("stock_", "bk_", "Info.")
+
+
+def classes_of(element: etree._Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _link_of(element: etree._Element) -> str | None:
+    """The link a ticker element carries: its own ``href``, else that of the first link inside it."""
+    href = element.get("href")
+    if href:
+        return href
+    for link in element.iterdescendants("a"):
+        if link.get("href"):
+            return link.get("href")
+    return None
+
+
+def security_of(element: etree._Element) -> Security | None:
+    """The security a ticker element names, from its data-code, its (or its wrapper's) id, or its link.
+
+    Ids name the market (``stock_NASDAQ_AAPL7``, ``stock_013855``); the link then says what kind of
+    thing an old ``stock_`` id marks (``ZS395022.html`` an index, ``fund.eastmoney.com`` a fund)."""
+    security = from_data_code(element.get("data-code"))
+    if security:
+        return security
+    href = _link_of(element)
+    parent = element.getparent()
+    for node in (element, parent):
+        if node is not None:
+            security = from_element_id(node.get("id"))
+            if security:
+                return with_kind_of_link(security, href)
+    return from_quote_href(href) or _us_listing_by_ticker(href)
+
+
+def _us_listing_by_ticker(href: str | None) -> Security | None:
+    """A US quote link without its exchange, given the market the listing tables know for the ticker
+    (NASDAQ 105, NYSE 106, AMEX 107 differ: no default)."""
+    ticker = us_ticker_without_market(href)
+    if ticker is None:
+        return None
+    from tagging.knowledge import load_knowledge_base  # the tables only when such a link occurs
+
+    secid = load_knowledge_base().us_tickers.get(ticker)
+    return load_knowledge_base().securities[secid][0] if secid else None
+
+
+def is_ticker_markup(element: etree._Element, tag: str, classes: set[str]) -> bool:
+    """Ticker classes, or a bare link to a quote page (copies elsewhere strip classes and spans)."""
+    return bool(classes & SECURITY_CLASSES) or (tag == "a" and bool(QUOTE_LINK_RE.search(element.get("href") or "")))
+
+
+def is_bare_ticker_span(element: etree._Element, tag: str, element_id: str) -> bool:
+    """A ``stock_``/``bk_`` span whose link a copy stripped (``<span id="stock_NASDAQ_INTC7">英特尔</span>``):
+    the span itself is the mention when nothing inside it is ticker markup."""
+    if tag != "span" or not element_id.startswith(_TICKER_ID_PREFIXES) or from_element_id(element_id) is None:
+        return False
+    for inner in element.iterdescendants():
+        if isinstance(inner.tag, str) and is_ticker_markup(inner, inner.tag.lower(), classes_of(inner)):
+            return False
+    return True
