@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from alerts.rules import WHEN, Rule
-from core.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import (
+    ConfigError,
+    check_keys,
+    config_dir,
+    expect_flag,
+    expect_list,
+    expect_mapping,
+    expect_number,
+    load_yaml,
+)
 
 ALERTS_FILE = "alerts.yaml"
 TOP_KEYS = ("rules", "channels")
@@ -67,20 +76,6 @@ def _names(value: Any, where: str, allow_empty: bool = False) -> tuple[str, ...]
     return tuple(_name(item, f"{where}[{index}]") for index, item in enumerate(items))
 
 
-def _number(value: Any, where: str, kind: type = float, minimum: float = 0.0) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigError(f"{where}: expected a number ≥ {minimum:g}, got {value!r}")
-    if kind is int and not isinstance(value, int):
-        raise ConfigError(f"{where}: expected a whole number, got {value!r}")
-    return kind(value)
-
-
-def _flag(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false, got {value!r}")
-    return value
-
-
 def template_fields(template: Any) -> set[str]:
     """The ``{placeholders}`` used anywhere in a body template (strings inside mappings and lists)."""
     if isinstance(template, str):
@@ -123,8 +118,8 @@ def parse_channel(path: Path, name: str, entry: Any) -> Channel:
     if kind not in CHANNEL_TYPES:
         raise ConfigError(f"{path}: {where}.type: expected {' or '.join(CHANNEL_TYPES)}, got {kind!r}")
     check_keys(path, entry, WEBHOOK_KEYS if kind == "webhook" else SMTP_KEYS, where)
-    enabled = _flag(entry.get("enabled", True), f"{path}: {where}.enabled")
-    timeout = _number(entry.get("timeout", 10), f"{path}: {where}.timeout", float, 0.1)
+    enabled = expect_flag(entry.get("enabled", True), f"{path}: {where}.enabled")
+    timeout = expect_number(entry.get("timeout", 10), f"{path}: {where}.timeout", float, 0.1)
     if kind == "webhook":
         fmt = entry.get("format", "generic")
         if fmt not in WEBHOOK_FORMATS:
@@ -140,7 +135,7 @@ def parse_channel(path: Path, name: str, entry: Any) -> Channel:
     if security not in SMTP_SECURITY:
         raise ConfigError(f"{path}: {where}.security: expected one of {', '.join(SMTP_SECURITY)}, got {security!r}")
     default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
-    port = _number(entry.get("port", default_port), f"{path}: {where}.port", int, 1)
+    port = expect_number(entry.get("port", default_port), f"{path}: {where}.port", int, 1)
     sender = entry.get("from")
     if not isinstance(sender, str) or "@" not in sender:
         raise ConfigError(f"{path}: {where}.from: expected the sender's address, got {sender!r}")
@@ -189,7 +184,7 @@ def parse_rule(path: Path, index: int, entry: Any, channels: dict[str, Channel])
         if target not in channels:
             known = ", ".join(channels) or "none"
             raise ConfigError(f"{path}: {where}.channels: no channel named {target!r} (known: {known})")
-    threshold = _number(entry.get("threshold", 0.2), f"{path}: {where}.threshold")
+    threshold = expect_number(entry.get("threshold", 0.2), f"{path}: {where}.threshold")
     if threshold > 1:
         raise ConfigError(f"{path}: {where}.threshold: a share of requests between 0 and 1, got {threshold!r}")
     return Rule(
@@ -198,8 +193,8 @@ def parse_rule(path: Path, index: int, entry: Any, channels: dict[str, Channel])
         channels=targets,
         jobs=_names(entry.get("jobs", []), f"{path}: {where}.jobs", allow_empty=True),
         threshold=threshold,
-        min_requests=_number(entry.get("min_requests", 20), f"{path}: {where}.min_requests", int, 1),
-        include_partial=_flag(entry.get("include_partial", True), f"{path}: {where}.include_partial"),
+        min_requests=expect_number(entry.get("min_requests", 20), f"{path}: {where}.min_requests", int, 1),
+        include_partial=expect_flag(entry.get("include_partial", True), f"{path}: {where}.include_partial"),
     )
 
 
@@ -207,16 +202,13 @@ def parse_alerts(data: Any, path: Path) -> AlertsConfig:
     """The parsed file; an empty file means no alerts."""
     if data is None:
         return AlertsConfig(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with rules and channels")
+    expect_mapping(data, str(path), "a mapping with rules and channels")
     check_keys(path, data, TOP_KEYS)
-    raw_channels = data.get("channels") or {}
-    if not isinstance(raw_channels, dict):
-        raise ConfigError(f"{path}: channels: expected a mapping of channel names to channels")
+    raw_channels = expect_mapping(
+        data.get("channels") or {}, f"{path}: channels", "a mapping of channel names to channels"
+    )
     channels = {_name(n, f"{path}: channels.{n}"): parse_channel(path, n, e) for n, e in raw_channels.items()}
-    raw_rules = data.get("rules") or []
-    if not isinstance(raw_rules, list):
-        raise ConfigError(f"{path}: rules: expected a list of rules")
+    raw_rules = expect_list(data.get("rules") or [], f"{path}: rules", "a list of rules")
     rules = tuple(parse_rule(path, index, entry, channels) for index, entry in enumerate(raw_rules))
     names = [rule.name for rule in rules]
     duplicate = next((n for n in names if names.count(n) > 1), None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -127,3 +127,67 @@ def max_article_bytes() -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1024:
         raise ConfigError(f"{path}: limits.max_article_mb: expected a number of megabytes in (0, 1024], got {value!r}")
     return int(value * 1024 * 1024)
+
+
+# --- The validation kit: every loader checks its file with these, so every error reads the same:
+# "<file>: <place>: <what was expected>, got <what was found>".
+
+
+def expect_mapping(value: Any, where: str, what: str = "a mapping") -> dict[Any, Any]:
+    """``value`` if it is a mapping, else ``<where>: expected <what>``."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected {what}")
+    return value
+
+
+def expect_list(value: Any, where: str, what: str = "a list") -> list[Any]:
+    """``value`` if it is a list, else ``<where>: expected <what>``."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: expected {what}")
+    return value
+
+
+def expect_text(mapping: dict[Any, Any], key: str, where: str) -> str:
+    """``mapping[key]``, a non-empty string: ``<where>.<key>: missing`` when absent or blank."""
+    value = mapping.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ConfigError(f"{where}.{key}: missing")
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}.{key}: expected a string, got {value!r}")
+    return value
+
+
+def expect_strings(value: Any, where: str) -> tuple[str, ...]:
+    """A list of non-empty strings, stripped (absent: none)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: expected a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def expect_number(value: Any, where: str, kind: type = float, minimum: float = 0.0) -> Any:
+    """A number ≥ ``minimum`` (``kind=int``: a whole one), converted to ``kind``; true/false are not numbers."""
+    whole = kind is int
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < minimum:
+        expected = "a whole number" if whole else "a number"
+        raise ConfigError(f"{where}: expected {expected} ≥ {minimum:g}, got {value!r}")
+    return kind(value)
+
+
+def expect_flag(value: Any, where: str) -> bool:
+    """``true`` or ``false`` (not 0/1 or "yes")."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def mapping_entries(path: str | Path, items: Any, place: str, allowed: Iterable[str]) -> Iterator[tuple[str, dict]]:
+    """Each entry of the list ``items`` (at ``place`` in the file ``path``) as ``(where, entry)``: every
+    entry must be a mapping with known keys; ``where`` is ``<path>: <place>[<index>]`` for messages."""
+    allowed = tuple(allowed)
+    for index, entry in enumerate(expect_list(items, f"{path}: {place}")):
+        where = f"{path}: {place}[{index}]"
+        expect_mapping(entry, where)
+        check_keys(path, entry, allowed, f"{place}[{index}]")
+        yield where, entry

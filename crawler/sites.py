@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from core.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import (
+    ConfigError,
+    check_keys,
+    config_dir,
+    expect_mapping,
+    expect_number,
+    expect_text,
+    load_yaml,
+    mapping_entries,
+)
 
 FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")
@@ -57,44 +66,30 @@ class SitesConfig:
 
 
 def _politeness(entry: dict, where: str, domains: list[str]) -> Politeness:
-    concurrency = entry.get("concurrency", 1)
-    delay = entry.get("delay", 1.0)
-    if not isinstance(concurrency, int) or concurrency < 1:
-        raise ConfigError(f"{where}.concurrency: expected a whole number ≥ 1, got {concurrency!r}")
-    if not isinstance(delay, (int, float)) or delay < 0:
-        raise ConfigError(f"{where}.delay: expected seconds ≥ 0, got {delay!r}")
+    concurrency = expect_number(entry.get("concurrency", 1), f"{where}.concurrency", int, 1)
+    delay = expect_number(entry.get("delay", 1.0), f"{where}.delay", float, 0)
     if not domains or not all(isinstance(d, str) and d for d in domains):
         raise ConfigError(f"{where}.domains: expected a list of host names")
-    return Politeness(tuple(domains), concurrency, float(delay))
+    return Politeness(tuple(domains), concurrency, delay)
 
 
 def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with 'sites' and 'feeds'")
+    expect_mapping(data, path, "a mapping with 'sites' and 'feeds'")
     check_keys(path, data, TOP_LEVEL_KEYS)
-    raw_sites = data.get("sites") or {}
-    if not isinstance(raw_sites, dict):
-        raise ConfigError(f"{path}: sites: expected a mapping of site names to politeness settings")
+    raw_sites = expect_mapping(
+        data.get("sites") or {}, f"{path}: sites", "a mapping of site names to politeness settings"
+    )
     sites = {}
     for name, entry in raw_sites.items():
         where = f"{path}: sites.{name}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: expected a mapping")
+        expect_mapping(entry, where)
         check_keys(path, entry, SITE_KEYS, f"sites.{name}")
         sites[name] = _politeness(entry, where, entry.get("domains") or [])
     feeds = []
     names = set()
-    raw_feeds = data.get("feeds") or []
-    if not isinstance(raw_feeds, list):
-        raise ConfigError(f"{path}: feeds: expected a list")
-    for index, entry in enumerate(raw_feeds):
-        where = f"{path}: feeds[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: expected a mapping")
-        check_keys(path, entry, FEED_KEYS, f"feeds[{index}]")
+    for where, entry in mapping_entries(path, data.get("feeds") or [], "feeds", FEED_KEYS):
         for key in ("name", "type", "url"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise ConfigError(f"{where}.{key} missing")
+            expect_text(entry, key, where)
         if entry["name"] in names:
             raise ConfigError(f"{where}.name: duplicate feed name {entry['name']!r}")
         names.add(entry["name"])
@@ -102,13 +97,11 @@ def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
             raise ConfigError(f"{where}.type: {entry['type']!r} is not one of {', '.join(FEED_TYPES)}")
         if not re.match(r"^https?://", entry["url"]):
             raise ConfigError(f"{where}.url: expected an http(s) URL, got {entry['url']!r}")
-        selectors = entry.get("selectors")
-        if not isinstance(selectors, dict):
-            raise ConfigError(f"{where}.selectors missing")
+        selectors = expect_mapping(entry.get("selectors"), f"{where}.selectors", "a mapping of CSS selectors")
         for key in REQUIRED_SELECTORS:
-            if not isinstance(selectors.get(key), str) or not selectors[key].strip():
-                raise ConfigError(f"{where}.selectors.{key} missing")
-        check_keys(path, selectors, REQUIRED_SELECTORS + OPTIONAL_SELECTORS, f"feeds[{index}].selectors")
+            expect_text(selectors, key, f"{where}.selectors")
+        place = where.removeprefix(f"{path}: ")
+        check_keys(path, selectors, REQUIRED_SELECTORS + OPTIONAL_SELECTORS, f"{place}.selectors")
         allow = None
         if entry.get("allow"):
             try:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from core.config import ConfigError, check_keys, config_dir, load_yaml
+from core.config import ConfigError, check_keys, config_dir, expect_strings, expect_text, load_yaml, mapping_entries
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_LEVEL_KEYS = ("version", "topics")
@@ -32,18 +32,18 @@ class Taxonomy:
 
     @cached_property
     def by_board(self) -> dict[str, list[Topic]]:
-        index: dict[str, list[Topic]] = {}
-        for topic in self.topics:
-            for code in topic.boards:
-                index.setdefault(code, []).append(topic)
-        return index
+        return self._index("boards")
 
     @cached_property
     def by_keyword(self) -> dict[str, list[Topic]]:
+        return self._index("keywords")
+
+    def _index(self, attribute: str) -> dict[str, list[Topic]]:
+        """The topics by each of their boards or keywords."""
         index: dict[str, list[Topic]] = {}
         for topic in self.topics:
-            for keyword in topic.keywords:
-                index.setdefault(keyword, []).append(topic)
+            for key in getattr(topic, attribute):
+                index.setdefault(key, []).append(topic)
         return index
 
     def find(self, key: str) -> Topic | None:
@@ -55,32 +55,19 @@ class Taxonomy:
         return None
 
 
-def _strings(value: object, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{where}: expected a list of non-empty strings")
-    return tuple(v.strip() for v in value)
-
-
 def parse_taxonomy(data: object, path: str = "topics.yaml") -> Taxonomy:
     """Validate the structure of a taxonomy document (codes are checked by :func:`check_taxonomy`)."""
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'topics' list")
     check_keys(path, data, TOP_LEVEL_KEYS)
     topics = []
-    for index, entry in enumerate(data["topics"]):
-        where = f"{path}: topics[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: expected a mapping")
-        check_keys(path, entry, TOPIC_KEYS, f"topics[{index}]")
+    for where, entry in mapping_entries(path, data["topics"], "topics", TOPIC_KEYS):
         for key in ("id", "name", "name_en"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise ConfigError(f"{where}.{key}: missing or not a string")
+            expect_text(entry, key, where)
         if not _ID_RE.match(entry["id"]):
             raise ConfigError(f"{where}.id: {entry['id']!r} is not lower-case snake_case")
-        boards = tuple(code.upper() for code in _strings(entry.get("boards"), f"{where}.boards"))
-        keywords = _strings(entry.get("keywords"), f"{where}.keywords")
+        boards = tuple(code.upper() for code in expect_strings(entry.get("boards"), f"{where}.boards"))
+        keywords = expect_strings(entry.get("keywords"), f"{where}.keywords")
         topics.append(Topic(entry["id"], entry["name"].strip(), entry["name_en"].strip(), boards, keywords))
     return Taxonomy(tuple(topics))
 

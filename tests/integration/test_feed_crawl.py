@@ -67,5 +67,5 @@ def test_a_feed_with_a_missing_selector_is_refused_clearly(tmp_path: Path) -> No
     configs = configs_with_feeds(tmp_path, [feed])
     result = run_finnews("crawl", "feed", env={"FINNEWS_CONFIG_DIR": str(configs)})
     assert result.returncode == 2
-    assert "sites.yaml: feeds[0].selectors.body missing" in result.stderr
+    assert "sites.yaml: feeds[0].selectors.body: missing" in result.stderr
     assert "Traceback" not in result.stderr
