@@ -27,7 +27,7 @@ class Delivery:
 
 def spool_waiting() -> int:
     """Spool files still waiting (every crawl replays the spool first: what is left did not go in)."""
-    from store.index import spool_files
+    from store.spool import spool_files
 
     return len(spool_files("spool"))
 

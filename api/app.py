@@ -37,8 +37,8 @@ from api.models import (
 )
 from api.monitoring import health, jobs_overview, metrics_text
 from core.config import ConfigError
+from store.client import StoreError, connect
 from store.export import iter_articles
-from store.index import StoreError, connect
 from store.runs import OUTCOMES, get_run, list_runs
 from store.search import (
     MAX_FILTER_CHARS,

@@ -14,8 +14,9 @@ from prometheus_client.registry import Collector
 
 from core.config import ConfigError
 from finnews.schedule import Schedule, job_overview, load_schedule, overdue_since
-from store.index import StoreError, cluster_status, spool_files
+from store.client import StoreError, cluster_status
 from store.runs import ARTICLE_COUNTS, recent_runs_by_job, run_totals
+from store.spool import spool_files
 from tagging.dates import SHANGHAI, isoformat
 
 

@@ -48,7 +48,7 @@ from elasticsearch import Elasticsearch  # noqa: E402
 
 from core.config import state_dir  # noqa: E402
 from replica.site import ReplicaArticle, ReplicaServer, ReplicaSite, load_articles, synthetic_articles  # noqa: E402
-from store.index import connect  # noqa: E402
+from store.client import connect  # noqa: E402
 
 PAGE_SIZE = 50
 ALIAS_PREFIX = "finnews-bench-crawl"

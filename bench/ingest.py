@@ -99,7 +99,8 @@ def write_archive(path: Path, count: int) -> int:
 
 
 def _fresh_alias() -> str:
-    from store.index import connect, current_alias, ensure_index
+    from store.client import connect
+    from store.lifecycle import current_alias, ensure_index
 
     alias = current_alias()
     if not alias.startswith(ALIAS_PREFIX):
@@ -143,7 +144,9 @@ def phase_tagging(archive: Path, workers: int, documents_out: Path | None) -> di
 
 def phase_store(documents: Path) -> dict[str, Any]:
     """``ArticleWriter`` alone, fed documents made beforehand (the crawl's and ingest's bulk path)."""
-    from store.index import ArticleWriter, connect, relaxed_refresh
+    from store.client import connect
+    from store.lifecycle import relaxed_refresh
+    from store.writer import ArticleWriter
 
     alias = _fresh_alias()
     loaded = [json.loads(line) for line in documents.open(encoding="utf-8")]
@@ -165,7 +168,8 @@ def phase_ingest(archive: Path, workers: int) -> dict[str, Any]:
     """``finnews ingest`` as the command runs it (``ingest()``), timed from the first article the
     writer is given."""
     from finnews import ingest as ingest_module
-    from store.index import ArticleWriter, connect
+    from store.client import connect
+    from store.writer import ArticleWriter
 
     alias = _fresh_alias()
     marks: dict[str, float] = {}

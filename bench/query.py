@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import Elasticsearch, helpers  # noqa: E402
 
-from store.index import connect, ensure_index  # noqa: E402
+from store.client import connect  # noqa: E402
+from store.lifecycle import ensure_index  # noqa: E402
 from store.search import Filters, build_query, search  # noqa: E402
 
 ALIAS_PREFIX = "finnews-bench-query"

@@ -42,7 +42,7 @@ def cmd_es(args: argparse.Namespace) -> int:
 def es_status() -> int:
     from elasticsearch import ApiError
 
-    from store.index import cluster_status, connect
+    from store.client import cluster_status, connect
     from store.settings import elasticsearch_settings
 
     settings = elasticsearch_settings()
@@ -81,7 +81,7 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from core.config import max_article_bytes
     from crawler.sites import load_sites
-    from store.index import index_config
+    from store.lifecycle import index_config
     from store.settings import elasticsearch_settings
     from tagging.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
@@ -112,7 +112,9 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
 def replay_before_crawl() -> dict[str, int]:
     """Replay the spool before a crawl; nothing when it is empty or the node does not answer (the
     crawl then spools too, and the next run replays both)."""
-    from store.index import StoreError, connect, replay_spool, spool_files
+    from store.client import StoreError, connect
+    from store.replay import replay_spool
+    from store.spool import spool_files
 
     if not spool_files():
         return {}
@@ -232,7 +234,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from store.index import connect
+    from store.client import connect
     from store.search import search, snippet_html
 
     result = search(
@@ -260,7 +262,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from store.index import connect
+    from store.client import connect
     from store.search import check_stock_filter
     from store.stats import format_table, plot, trend
 
@@ -278,8 +280,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from store.client import connect
     from store.export import export
-    from store.index import connect
     from store.search import build_query, check_stock_filter
 
     output = Path(args.output)
@@ -308,7 +310,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{counts.get('spooled', 0)} spooled, {counts.get('dead_letter', 0)} rejected"
     )
     if counts.get("spooled"):
-        from store.index import spool_root
+        from store.spool import spool_root
 
         print(
             f"finnews ingest: {counts['spooled']} article(s) wait in the spool ({spool_root() / 'spool'}); "
@@ -338,7 +340,8 @@ def check_workers(workers: int | None) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from store.index import connect, current_alias, index_config, indices_behind
+    from store.client import connect
+    from store.lifecycle import current_alias, index_config, indices_behind
     from store.migrate import migrate
 
     es = connect()
@@ -366,7 +369,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_spool(args: argparse.Namespace) -> int:
-    from store.index import connect, read_spool, replay_spool, spool_files
+    from store.client import connect
+    from store.replay import replay_spool
+    from store.spool import read_spool, spool_files
 
     if args.action == "replay":
         totals = replay_spool(connect())
@@ -438,7 +443,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from replica.site import ReplicaServer
     from store import node
-    from store.index import connect
+    from store.client import connect
     from store.search import search
 
     print(node.start())
@@ -600,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     from elasticsearch import ApiError, TransportError
 
-    from store.index import StoreError, unreachable
+    from store.client import StoreError, unreachable
     from store.node import NodeError
     from store.search import QueryError
 

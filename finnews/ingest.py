@@ -25,17 +25,11 @@ from tqdm import tqdm
 from core.config import ConfigError, max_article_bytes
 from core.masking import mask_credentials
 from finnews.pool import ItemFailed, OrderedPool, default_workers
-from store.index import (
-    BULK_CHUNK_SIZE,
-    ArticleWriter,
-    StoreError,
-    article_document,
-    connect,
-    document_from_record,
-    ensure_index,
-    relaxed_refresh,
-    spool_root,
-)
+from store.client import StoreError, connect
+from store.documents import article_document, document_from_record
+from store.lifecycle import ensure_index, relaxed_refresh
+from store.spool import spool_root
+from store.writer import BULK_CHUNK_SIZE, ArticleWriter
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
 

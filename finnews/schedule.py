@@ -672,7 +672,7 @@ def run_job(
 def last_new_articles(job: Job) -> datetime | None:
     """When the job last brought something new (see store.runs); None when that cannot be told
     (Elasticsearch away): then a run is not called empty."""
-    from store.index import StoreError, connect
+    from store.client import StoreError, connect
     from store.runs import last_new_articles_at
 
     try:
@@ -934,7 +934,7 @@ def parse_since(text: str) -> datetime:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from store.index import connect
+    from store.client import connect
     from store.runs import list_runs, pending_files, runs_index
 
     since = parse_since(args.since) if args.since else None

@@ -15,7 +15,11 @@ from twisted.internet import threads
 
 from crawler.items import ArticleItem
 from crawler.seen import open_seen_store
-from store.index import ArticleWriter, StoreError, article_document, connect, ensure_index, replay_spool
+from store.client import StoreError, connect
+from store.documents import article_document
+from store.lifecycle import ensure_index
+from store.replay import replay_spool
+from store.writer import ArticleWriter
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,8 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 from tqdm import tqdm
 
-from store.index import StoreError, current_alias, unreachable
+from store.client import StoreError, unreachable
+from store.lifecycle import current_alias
 
 EXPORT_EXCLUDES = ["title_words", "text_words", "content_hash"]
 PAGE_SIZE = 500

@@ -17,17 +17,11 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch import ConnectionError as ESConnectionError
 
+from store.client import StoreError, unreachable
+from store.documents import document_from_record
 from store.export import iter_articles
-from store.index import (
-    BULK_CHUNK_SIZE,
-    StoreError,
-    current_alias,
-    document_from_record,
-    ensure_index,
-    index_config,
-    relaxed_refresh,
-    unreachable,
-)
+from store.lifecycle import current_alias, ensure_index, index_config, relaxed_refresh
+from store.writer import BULK_CHUNK_SIZE
 from tagging.dates import SHANGHAI
 
 

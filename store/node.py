@@ -254,7 +254,7 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
     """
     settings = settings or elasticsearch_settings()
     if not settings.managed:
-        from store.index import cluster_status, connect  # the client: credentials and CA applied
+        from store.client import cluster_status, connect  # the client: credentials and CA applied
 
         health = cluster_status(connect())
         if health is None:

@@ -18,7 +18,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
 from core.config import ConfigError, state_dir
-from store.index import StoreError, connect, unreachable
+from store.client import StoreError, connect, unreachable
 from tagging.dates import isoformat
 
 logger = logging.getLogger(__name__)

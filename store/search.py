@@ -17,7 +17,8 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
-from store.index import StoreError, current_alias, unreachable
+from store.client import StoreError, unreachable
+from store.lifecycle import current_alias
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.lexicon import load_lexicon, normalise_name
 from tagging.topics import load_taxonomy

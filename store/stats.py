@@ -9,7 +9,8 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
-from store.index import StoreError, current_alias, unreachable
+from store.client import StoreError, unreachable
+from store.lifecycle import current_alias
 from store.search import Filters, QueryError, build_query
 
 Dimension = Literal["topic", "board", "stock", "media"]

@@ -58,7 +58,8 @@ def drop_test_indices(es: object) -> None:
 @pytest.fixture
 def fresh_index(es_node: object) -> Iterator[str]:
     """A test alias with no documents; deleted afterwards."""
-    from store.index import connect, ensure_index
+    from store.client import connect
+    from store.lifecycle import ensure_index
 
     es = connect()
     drop_test_indices(es)

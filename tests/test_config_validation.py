@@ -58,7 +58,7 @@ def load_schedule() -> object:
 
 
 def load_index() -> object:
-    from store.index import index_config
+    from store.lifecycle import index_config
 
     return index_config()
 

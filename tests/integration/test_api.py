@@ -14,9 +14,12 @@ from fastapi.testclient import TestClient
 from api.app import create_app, snippet_html
 from finnews.cli import build_parser
 from replica.site import load_articles
-from store.index import ArticleWriter, article_document, connect, ensure_index
+from store.client import connect
+from store.documents import article_document
+from store.lifecycle import ensure_index
 from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE
 from store.settings import elasticsearch_settings
+from store.writer import ArticleWriter
 from tagging.article import RawArticle
 from tagging.dates import SHANGHAI
 from tagging.extract import extract_article, parse_document

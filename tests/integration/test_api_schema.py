@@ -18,7 +18,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
-from store.index import connect, ensure_index
+from store.client import connect
+from store.lifecycle import ensure_index
 from tests.conftest import TEST_ALIAS, drop_test_indices
 from tests.integration.test_api import ARTICLES, load_api_corpus
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from store.index import connect, ensure_index
+from store.client import connect
+from store.lifecycle import ensure_index
 from tests.conftest import PROJECT_ROOT, TEST_ALIAS, drop_test_indices
 from tests.integration.test_api import ARTICLES, EVIL_MARKUP, EVIL_TITLE, load_api_corpus
 

@@ -189,7 +189,7 @@ def spool_contents(root: Path, kind: str) -> list[dict[str, object]]:
 def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and_keeps_no_copies(
     fresh_index: str, es_node, tmp_path: Path
 ) -> None:
-    from store.index import article_document
+    from store.documents import article_document
 
     good, giant, invalid, refused = (
         article_document(tagged(41)),
@@ -231,7 +231,7 @@ def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and
 
 def test_a_crawl_summary_counts_what_its_spool_replay_spooled_again(fresh_index: str, es_node, tmp_path: Path) -> None:
     from replica.site import ReplicaServer
-    from store.index import article_document
+    from store.documents import article_document
 
     root = tmp_path / "spool"
     (root / "spool").mkdir(parents=True)
@@ -292,7 +292,7 @@ def kill_node(env: dict[str, str]) -> None:
 def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_refresh_on(
     es_node, tmp_path: Path
 ) -> None:
-    from store.index import current_alias
+    from store.lifecycle import current_alias
 
     env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
     run_finnews("es", "stop", env=env)
@@ -412,7 +412,9 @@ def test_a_tls_failure_hints_at_the_ca_certificate_setting(es_node, tmp_path: Pa
 def test_loads_racing_on_the_same_articles_count_each_new_article_once(
     fresh_index: str, es_node, tmp_path: Path
 ) -> None:
-    from store.index import ArticleWriter, article_document, connect
+    from store.client import connect
+    from store.documents import article_document
+    from store.writer import ArticleWriter
 
     es = connect()
     first = ArticleWriter(es)

@@ -68,7 +68,10 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def corpus(es_node) -> Iterator[str]:
-    from store.index import ArticleWriter, article_document, connect, ensure_index
+    from store.client import connect
+    from store.documents import article_document
+    from store.lifecycle import ensure_index
+    from store.writer import ArticleWriter
 
     es = connect()
     drop_test_indices(es)
@@ -129,8 +132,8 @@ def test_search_stats_and_export_count_the_same_articles_over_http(
 
 
 def test_an_export_in_slices_comes_in_the_same_order_as_one_reader(corpus: str) -> None:
+    from store.client import connect
     from store.export import iter_articles
-    from store.index import connect
 
     es = connect()
     one = [article["url"] for article in iter_articles(es, alias=corpus, slices=1, page_size=2)]

@@ -136,7 +136,7 @@ def served(es_node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served
         history = history_records(datetime.now(SHANGHAI))
         for document in history:
             assert record_run(document) is None
-        from store.index import connect
+        from store.client import connect
         from store.runs import get_run, list_runs
 
         [failed_run] = list_runs(connect(), job="broken")

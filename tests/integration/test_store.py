@@ -11,11 +11,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from replica.site import load_articles
+from store.client import connect
+from store.documents import article_document
 from store.export import export
-from store.index import ArticleWriter, article_document, connect, index_config, relaxed_refresh
+from store.lifecycle import index_config, relaxed_refresh
 from store.migrate import migrate
 from store.search import Filters, QueryError, build_query, search
 from store.stats import plot, trend
+from store.writer import ArticleWriter
 from tagging.extract import extract_article, parse_document
 from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
 

@@ -1,0 +1,112 @@
+"""The Elasticsearch client and its errors: one way to connect, and one translation of the
+client's exceptions into a :class:`StoreError` whose message says what to do (:func:`es_errors`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from elastic_transport import TlsError
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ConnectionError as ESConnectionError
+
+from store.settings import elasticsearch_settings
+
+# Every way a request can fail: the node did not answer (connection, transport) or refused (API).
+ES_FAILURES = (ESConnectionError, TransportError, ApiError)
+
+
+class StoreError(RuntimeError):
+    """Elasticsearch could not be reached or refused an operation; the message says what to do."""
+
+
+def connect(url: str | None = None) -> Elasticsearch:
+    """A client for the configured cluster (``FINNEWS_ES_URL`` or the local node), authenticated
+    with the configured credentials (basic auth or an API key, and a CA certificate for https)."""
+    # The transport logs every retry with a traceback; finnews reports failures itself, in one line.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+    settings = elasticsearch_settings()
+    options = settings.credentials.client_options() if url is None else {}
+    return Elasticsearch(url or settings.url, request_timeout=60, max_retries=3, retry_on_timeout=True, **options)
+
+
+def cluster_status(es: Elasticsearch) -> dict[str, Any] | None:
+    """Health and version of the cluster through the client (credentials and CA applied); ``None``
+    when nothing answers. Refused credentials are a :class:`StoreError` that says so."""
+    try:
+        health = dict(es.cluster.health())
+    except (ESConnectionError, TransportError) as error:
+        if is_tls_error(error):
+            raise unreachable(error) from None  # something answers, but its certificate is not accepted
+        return None
+    except ApiError as error:
+        if error.meta.status in (401, 403):
+            raise StoreError(
+                f"Elasticsearch at {elasticsearch_settings().url} refused the credentials ({error.meta.status}): "
+                "check FINNEWS_ES_USERNAME / FINNEWS_ES_PASSWORD / FINNEWS_ES_API_KEY or the credentials file"
+            ) from None
+        raise StoreError(f"cluster health failed: {error.meta.status}") from None
+    try:
+        nodes = es.nodes.info(node_id="_local", filter_path="nodes.*.version")["nodes"]
+        health["version"] = next((n.get("version") for n in nodes.values()), None)
+    except (ApiError, TransportError, KeyError):
+        health["version"] = None  # a user without the monitor privilege still gets health
+    return health
+
+
+def is_tls_error(error: BaseException) -> bool:
+    """A failure of the TLS handshake (certificate, protocol), however the client wraps it."""
+    if isinstance(error, TlsError):
+        return True
+    text = f"{type(error).__name__} {error}".lower()
+    return any(word in text for word in ("ssl", "tls", "certificate"))
+
+
+def unreachable(error: Exception) -> StoreError:
+    settings = elasticsearch_settings()
+    hint = (
+        "Start it with `finnews es start`." if settings.managed else "Check FINNEWS_ES_URL and that the cluster is up."
+    )
+    if is_tls_error(error):
+        text = str(error).lower()
+        if "wrong version number" in text or "record layer" in text:
+            hint = "The server does not speak TLS there: check http:// versus https:// in FINNEWS_ES_URL."
+        else:
+            hint = (
+                "The TLS certificate was not accepted: set FINNEWS_ES_CA_CERTS (or ca_certs in the credentials "
+                "file) to the cluster's CA certificate."
+            )
+    return StoreError(f"Elasticsearch at {settings.url} is not reachable ({type(error).__name__}). {hint}")
+
+
+class IndexMissingError(StoreError):
+    """The node answered 404: the index (or alias) does not exist yet."""
+
+
+class AlreadyExistsError(StoreError):
+    """The node refused to create what another process created at the same moment."""
+
+
+def _refusal(what: str, error: ApiError) -> StoreError:
+    message = f"{what}: {error}"
+    if error.meta.status == 404:
+        return IndexMissingError(message)
+    if error.meta.status == 400 and "resource_already_exists" in str(error):
+        return AlreadyExistsError(message)
+    return StoreError(message)
+
+
+@contextlib.contextmanager
+def es_errors(what: str) -> Iterator[None]:
+    """Run requests to the node with its failures as :class:`StoreError`: a node that does not answer
+    is :func:`unreachable` (with the hint to start or check it); a refusal reads ``<what>: <error>``,
+    as :class:`IndexMissingError` for a 404 and :class:`AlreadyExistsError` for a creation race, so
+    callers that expect those catch them by name."""
+    try:
+        yield
+    except (ESConnectionError, TransportError) as error:
+        raise unreachable(error) from error
+    except ApiError as error:
+        raise _refusal(what, error) from error

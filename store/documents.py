@@ -1,0 +1,114 @@
+"""Article documents: the indexed form of an article (its record, words fields, content hash and
+fingerprint), cut to the article size limit; and the document of a record indexed before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from core.config import max_article_bytes
+from store import dedup
+from tagging.article import Article
+from tagging.dates import SHANGHAI, isoformat
+from tagging.urls import document_id
+
+logger = logging.getLogger(__name__)
+
+# Fields whose change makes a re-crawled article an update (crawl times are not content).
+CONTENT_FIELDS = ("url", "title", "text", "digest", "media", "author", "published_at", "boards", "stocks", "topics")
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    payload = json.dumps({k: record.get(k) for k in CONTENT_FIELDS}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def cut_text(text: str | None, limit: int) -> str | None:
+    """At most ``limit`` UTF-8 bytes of ``text``, ended at a line break when one is near the end."""
+    if not text or len(text) * 4 <= limit:  # no character is longer than 4 bytes
+        return text
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode("utf-8", errors="ignore")
+    line_end = cut.rfind("\n")
+    return cut[:line_end] if line_end > len(cut) * 0.9 else cut
+
+
+def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with title, text and digest cut to the article size limit (``limits.max_article_mb``)
+    and the mentions past a cut dropped: a giant page is never passed whole to the node."""
+    limit = max_article_bytes()
+    cut = {name: cut_text(record.get(name), limit) for name in ("title", "text", "digest")}
+    if all(cut[name] is record.get(name) for name in cut):
+        return record
+    logger.warning("%s: text cut to the limit of %d bytes (limits.max_article_mb)", record.get("url"), limit)
+    lengths = {"title": len(cut["title"] or ""), "body": len(cut["text"] or "")}
+    mentions = [
+        m
+        for m in record.get("mentions") or []
+        if not isinstance(m, dict) or m.get("where") not in lengths or (m.get("end") or 0) <= lengths[m["where"]]
+    ]
+    return {**record, **cut, "mentions": mentions}
+
+
+def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
+    """The indexed form of an article: its record plus id, words fields and content hash."""
+    # The tagging stack (jieba, the extractors) loads only when documents are made: commands that
+    # read the index (runs, search, export) never pay for it.
+    from tagging.extract import article_record
+    from tagging.segment import segmented
+
+    record = article_record(article) if isinstance(article, Article) else dict(article)
+    if not record.get("url"):
+        raise ValueError("an article needs a URL to be indexed (its id is derived from it)")
+    record = _within_limit(record)
+    document = {
+        "id": document_id(record["url"]),
+        "url": record["url"],
+        "source": record.get("source"),
+        "title": record.get("title") or "",
+        "title_words": segmented(record.get("title")),
+        "text": record.get("text") or "",
+        "text_words": segmented(record.get("text")),
+        "digest": record.get("digest"),
+        "media": record.get("media"),
+        "author": record.get("author"),
+        "category": record.get("category"),
+        "tags": record.get("tags") or [],
+        "published_at": record.get("published_at"),
+        "boards": record.get("boards") or [],
+        "stocks": record.get("stocks") or [],
+        "topics": record.get("topics") or [],
+        "keywords": record.get("keywords") or [],
+        "mentions": record.get("mentions") or [],
+        "instruments": record.get("instruments") or [],  # indexes and funds marked by old stock ids
+        "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
+    }
+    document["content_hash"] = content_hash(document)
+    fingerprint = dedup.simhash(document["text_words"].split())
+    document["fingerprint"] = dedup.to_hex(fingerprint) if fingerprint is not None else None
+    document["fp_bands"] = dedup.bands(document["fingerprint"]) if document["fingerprint"] else []
+    document["dup_of"] = None
+    document["dup_group"] = document["id"]
+    now = isoformat(crawled_at or datetime.now(SHANGHAI))
+    document["crawled_at"] = now
+    document["updated_at"] = None
+    return document
+
+
+# Fields a stored or exported article keeps when it is indexed again: history, not derivable.
+KEPT_FIELDS = ("crawled_at", "updated_at", "dup_of", "dup_group")
+
+
+def document_from_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The document for an article record that was indexed before (an export, an older index):
+    derived fields rebuilt, crawl history and duplicate links kept."""
+    document = article_document(record)
+    for name in KEPT_FIELDS:
+        if record.get(name) is not None:
+            document[name] = record[name]
+    return document

@@ -1,0 +1,55 @@
+"""Replaying the spool: every document a writer could not hand to Elasticsearch is written again."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from core.config import max_article_bytes
+from store.client import ES_FAILURES
+from store.documents import cut_text, document_from_record
+from store.lifecycle import current_alias, ensure_index
+from store.spool import iter_spool, spool_files, written_by_this_process
+from store.writer import ArticleWriter
+
+
+def _replayable(document: dict[str, Any]) -> dict[str, Any]:
+    """A spooled document as it is, or rebuilt within the size limit when it was spooled before
+    the limit existed (a giant page must not be sent again and again)."""
+    if cut_text(document.get("text"), max_article_bytes()) is document.get("text"):
+        return document
+    return document_from_record(document)
+
+
+def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
+    """Index every spooled document again. Documents already indexed are no-ops; documents refused
+    again go to a new spool file with their count of refusals (a dead letter after
+    ``MAX_SPOOL_ATTEMPTS``), documents rejected as invalid or too large to the dead letters. A
+    replayed file is deleted: everything in it is written, spooled again or a dead letter, so no
+    copy is kept. Files this process spooled itself are left for a later run."""
+    files = [path for path in spool_files() if not written_by_this_process(path)]
+    totals = {"files": len(files), "new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
+    totals["duplicates"] = 0
+    if not files:
+        return totals
+    ensure_index(es, alias)
+    for path in files:
+        writer = ArticleWriter(es, alias)
+        try:
+            for entry in iter_spool(path):
+                document = entry.get("document")
+                if isinstance(document, dict) and document.get("id"):
+                    attempts = entry.get("attempts")
+                    writer.add(_replayable(document), attempts if isinstance(attempts, int) else 0)
+        except FileNotFoundError:
+            pass  # another process replayed it meanwhile
+        writer.close()  # written (or spooled again) before the file counts as replayed
+        for key, value in writer.counts.items():
+            totals[key] += value
+        # Anything that failed again is in the writer's own new spool file, so this one is done.
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(*ES_FAILURES):
+        es.indices.refresh(index=alias or current_alias())
+    return totals
