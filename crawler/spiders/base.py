@@ -1,4 +1,5 @@
-"""What every finnews spider shares: failures counted by reason, with their URLs, logged once; and
+"""What every finnews spider shares: the bookkeeping of article pages (counted, decoded, not-an-article
+handled); failures counted by reason, with their URLs, logged once; and
 what only a spider can tell about blocking (a list emptied, a run of non-article pages), reported
 to the crawl's :class:`crawler.blocking.BlockTracker`."""
 
@@ -13,8 +14,11 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from crawler.blocking import SOURCE_META, Blocked, BlockTracker, SourceStopped, domain_of, source_of
+from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen, SeenStore
+from tagging.article import RawArticle
+from tagging.page import NotAnArticleError, decode_html
 
 MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
 
@@ -151,5 +155,25 @@ class FinnewsSpider(scrapy.Spider):
             return False
         return all(store.contains(u) for u in urls)
 
-    def parse_article(self, response: scrapy.http.Response, **kwargs: Any) -> Any:
+    def parse_article(self, response: scrapy.http.Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:
+        """The bookkeeping of every article page: counted, decoded from its bytes, read by the spider's
+        :meth:`read_article` (with what the list knew, the request's ``cb_kwargs``); a page that is
+        not an article is counted, a run of them reported as blocking; a good one ends a run of refusals."""
+        self.crawler.stats.inc_value("finnews/article_pages")
+        try:
+            raw = self.read_article(decoded(response), response.url, **listed)
+        except NotAnArticleError as error:
+            yield from self.not_an_article(response, error)
+            return
+        self.answered(response)
+        yield ArticleItem(raw=raw, fetched_url=response.url)
+
+    def read_article(self, html: str, url: str, **listed: Any) -> RawArticle:
+        """The raw article of a decoded page; :class:`NotAnArticleError` when it is not one."""
         raise NotImplementedError
+
+
+def decoded(response: scrapy.http.Response) -> str:
+    """A page's text decoded from its bytes: many pages declare a charset they are not in, so the
+    declared one (Scrapy's ``response.encoding``) is tried but not trusted."""
+    return decode_html(response.body, declared=getattr(response, "encoding", None))

@@ -1,7 +1,7 @@
 """China.org / china.com.cn finance and tech channels: list pages, paged back, then each article page.
 
 Many of these pages are GBK, and some declare a charset they are not in, so every page is decoded
-with :func:`tagging.page.decode_html` rather than trusted to Scrapy's ``response.text``.
+with :func:`crawler.spiders.base.decoded` rather than trusted to Scrapy's ``response.text``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from scrapy.http import Response
 from scrapy.selector import Selector
 
 from crawler.blocking import SOURCE_META
-from crawler.items import ArticleItem
-from crawler.spiders.base import FinnewsSpider
+from crawler.spiders.base import FinnewsSpider, decoded
+from tagging.article import RawArticle
 from tagging.chinaorg import parse_article_page
 from tagging.dates import parse_datetime
-from tagging.page import NotAnArticleError, decode_html
 
 # finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
 # (news.china.com.cn, www.china.org.cn/chinese/…).
@@ -79,10 +78,6 @@ def is_article_url(url: str, list_url: str) -> bool:
     return bool(_SITE_HOST_RE.search(parts.hostname or "")) or parts.netloc == urlsplit(list_url).netloc
 
 
-def _decoded(response: Response) -> str:
-    return decode_html(response.body, declared=getattr(response, "encoding", None))
-
-
 class ChinaOrgSpider(FinnewsSpider):
     """Each start URL is a list (CHINAORG_START_URLS), paged back up to max_pages, until a page lists
     no article or only articles already indexed; every listed article page goes through the pipelines."""
@@ -113,7 +108,7 @@ class ChinaOrgSpider(FinnewsSpider):
         stats = self.crawler.stats
         stats.inc_value("finnews/list_pages")
         try:
-            listing = parse_list_page(_decoded(response))
+            listing = parse_list_page(decoded(response))
         except ValueError as error:
             stats.inc_value("finnews/errors/bad_list_page")
             stats.inc_value("finnews/list_errors")
@@ -145,17 +140,8 @@ class ChinaOrgSpider(FinnewsSpider):
         if listing.next_href and page < self._max_pages():
             yield self._list_request(response.urljoin(listing.next_href), page + 1, response.meta.get(SOURCE_META))
 
-    def parse_article(
-        self, response: Response, listed_at: datetime | None = None
-    ) -> Iterator[ArticleItem | scrapy.Request]:
-        stats = self.crawler.stats
-        stats.inc_value("finnews/article_pages")
-        try:
-            raw = parse_article_page(_decoded(response), response.url)
-        except NotAnArticleError as error:
-            yield from self.not_an_article(response, error)
-            return
-        self.answered(response)
+    def read_article(self, html: str, url: str, listed_at: datetime | None = None) -> RawArticle:
+        raw = parse_article_page(html, url)
         # Some older pages show no publish time where the parser looks; the list shows one.
         raw.published_at = raw.published_at or listed_at
-        yield ArticleItem(raw=raw, fetched_url=response.url)
+        return raw

@@ -22,11 +22,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.blocking import SOURCE_META
-from crawler.items import ArticleItem
-from crawler.spiders.base import FinnewsSpider
+from crawler.spiders.base import FinnewsSpider, decoded
+from tagging.article import RawArticle
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.eastmoney import parse_article_page
-from tagging.page import NotAnArticleError, decode_html
 
 _JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*)\s*\)\s*;?\s*$", re.DOTALL)
 
@@ -281,7 +280,7 @@ class EastmoneySpider(FinnewsSpider):
     def parse_list_page(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("finnews/list_pages")
         now = datetime.now(SHANGHAI)
-        entries = parse_list_page(decode_html(response.body, declared=response.encoding))
+        entries = parse_list_page(decoded(response))
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
         if not self._list_read(response, name, page, bool(entries)):
             yield from self.refused(response, "empty_list")
@@ -312,21 +311,14 @@ class EastmoneySpider(FinnewsSpider):
             return
         self.on_error(failure)
 
-    def parse_article(self, response: Response, listed: dict[str, Any]) -> Iterator[ArticleItem | scrapy.Request]:
-        stats = self.crawler.stats
-        stats.inc_value("finnews/article_pages")
-        try:
-            raw = parse_article_page(decode_html(response.body, declared=response.encoding), response.url)
-        except NotAnArticleError as error:
-            yield from self.not_an_article(response, error)
-            return
-        self.answered(response)
+    def read_article(self, html: str, url: str, listed: dict[str, Any]) -> RawArticle:
+        raw = parse_article_page(html, url)
         # The list entry knows the title, time and outlet even when a page layout hides them.
         raw.title = raw.title or listed.get("title")
         raw.published_at = raw.published_at or parse_datetime(str(listed.get("showTime") or ""))
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
-        yield ArticleItem(raw=raw, fetched_url=response.url)
+        return raw
 
 
 def _listed(entry: dict[str, Any]) -> dict[str, Any]:

@@ -11,11 +11,10 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.blocking import SOURCE_META
-from crawler.items import ArticleItem
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
+from tagging.article import RawArticle
 from tagging.generic import parse_with_selectors
-from tagging.page import NotAnArticleError, decode_html
 
 
 def feed_links(body: bytes, feed_type: str) -> list[str]:
@@ -93,14 +92,6 @@ class FeedSpider(FinnewsSpider):
         for url in urls:
             yield self.article_request(response, url, feed_name=feed_name)
 
-    def parse_article(self, response: Response, feed_name: str) -> Iterator[ArticleItem | scrapy.Request]:
+    def read_article(self, html: str, url: str, feed_name: str) -> RawArticle:
         feed = load_sites().feed(feed_name)
-        self.crawler.stats.inc_value("finnews/article_pages")
-        html = decode_html(response.body, declared=response.encoding)
-        try:
-            raw = parse_with_selectors(html, response.url, feed.selectors, source=feed.name)
-        except NotAnArticleError as error:
-            yield from self.not_an_article(response, error)
-            return
-        self.answered(response)
-        yield ArticleItem(raw=raw, fetched_url=response.url)
+        return parse_with_selectors(html, url, feed.selectors, source=feed.name)
