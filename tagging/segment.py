@@ -36,9 +36,9 @@ _NOISE_RE = re.compile(r"^[\W\d_]+$")  # punctuation, numbers: never keywords or
 
 
 def _build() -> jieba_fast_dat.Tokenizer:
-    from tagging.knowledge import load_knowledge_base
+    from tagging.knowledge_tables import load_knowledge_base
     from tagging.lexicon import load_lexicon
-    from tagging.linker import everyday_names
+    from tagging.link_context import everyday_names
     from tagging.topics import load_taxonomy
 
     tokenizer = jieba_fast_dat.Tokenizer()
@@ -60,7 +60,7 @@ def _build() -> jieba_fast_dat.Tokenizer:
 
 
 def everyday_words() -> frozenset[str]:
-    """The company names that are common words of jieba's dictionary (see ``linker.everyday_names``)."""
+    """The company names that are common words of jieba's dictionary (see ``link_context.everyday_names``)."""
     tokenizer()
     return _everyday
 

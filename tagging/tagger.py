@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 from tagging.article import Mention
-from tagging.knowledge import load_knowledge_base
+from tagging.knowledge_tables import load_knowledge_base
 from tagging.lexicon import load_lexicon
 from tagging.linker import linker
 from tagging.segment import Token, tokens, top_keywords

@@ -9,7 +9,7 @@ import pytest
 
 from core.config import ConfigError
 from tagging.dates import SHANGHAI
-from tagging.knowledge import load_knowledge_base
+from tagging.knowledge_tables import load_knowledge_base
 from tagging.tagger import text_mentions
 
 

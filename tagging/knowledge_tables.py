@@ -1,0 +1,341 @@
+"""Loading the securities knowledge base (:mod:`tagging.knowledge`) from the tables in ``configs/``:
+each table read and validated (a malformed row is a :class:`ConfigError` naming the file and line),
+and the validated build kept in the state directory while no table changes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import pickle
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from core.config import ConfigError, config_dir, state_dir
+from tagging import knowledge
+from tagging.knowledge import (
+    HOW_ALIAS,
+    HOW_FORMER,
+    HOW_FULL,
+    HOW_NAME,
+    MARKET_A,
+    MARKET_PRIMARY,
+    MARKET_SECONDARY,
+    RANK_CURRENT,
+    RANK_DATED,
+    RANK_UNDATED,
+    KnowledgeBase,
+    NameEntry,
+    strip_legal_form,
+    strip_status,
+)
+from tagging.lexicon import normalise_name
+from tagging.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
+
+_SHARE_CLASS_RE = re.compile(r"(?<=[\u4e00-\u9fff])[AB]$")
+_A_CODE_RE = re.compile(r"^\d{6}$")
+_HK_CODE_RE = re.compile(r"^\d{5}$")
+_US_TICKER_RE = re.compile(r"^[A-Z][A-Z0-9]{0,5}(?:[.-][A-Z0-9]{1,3})?$")
+
+
+def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """``(line, row)`` pairs of a CSV file whose header names every ``required`` column."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [c.strip() for c in next(reader, [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
+            rows = []
+            for line, values in enumerate(reader, start=2):
+                if len(values) != len(header):
+                    raise ConfigError(f"{path}: line {line}: {len(values)} fields, the header has {len(header)}")
+                rows.append((line, dict(zip(header, map(str.strip, values), strict=True))))
+            return rows
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ConfigError(f"{path}: unreadable CSV: {error}") from error
+
+
+def _date(value: str, path: Path, line: int) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{path}: line {line}: bad date {value!r} (expected YYYY-MM-DD)") from None
+
+
+def _check(condition: bool, path: Path, line: int, message: str) -> None:
+    if not condition:
+        raise ConfigError(f"{path}: line {line}: {message}")
+
+
+def _a_share(kb: KnowledgeBase, code: str, display: str) -> Security:
+    """The A-share of ``code``, added as delisted when today's list lacks it (named by its latest
+    name seen: the tables list a code's names oldest first)."""
+    secid = kb.a_codes.get(code)
+    if secid:
+        security = kb.securities[secid][0]
+        if secid not in kb.listed:
+            kb.securities[secid] = (security, display)
+        return security
+    security = make_security(infer_a_share_market(code), code)
+    assert security is not None  # a 6-digit code always makes a security
+    kb.a_codes[code] = security.secid
+    kb.add_security(security, display)
+    return security
+
+
+def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
+    path = directory / "stocks.csv"
+    last_former_end: dict[str, date] = {}
+    former_rows = _read_rows(directory / "securities" / "a_share_former_names.csv", ("code", "former_name"))
+    former_path = directory / "securities" / "a_share_former_names.csv"
+    for line, row in former_rows:
+        _check(bool(_A_CODE_RE.match(row["code"])), former_path, line, f"bad code {row['code']!r}")
+        end = _date(row.get("valid_to", ""), former_path, line)
+        if end and end > last_former_end.get(row["code"], date.min):
+            last_former_end[row["code"]] = end
+    for line, row in _read_rows(path, ("code", "name")):
+        code = row["code"]
+        _check(bool(_A_CODE_RE.match(code)), path, line, f"bad code {code!r}")
+        market = row.get("em_market") or infer_a_share_market(code)
+        security = make_security(market, code)
+        _check(security is not None, path, line, f"bad market {market!r}")
+        assert security is not None
+        name = normalise_name(row["name"])
+        kb.a_codes[code] = security.secid
+        kb.listed.add(security.secid)
+        kb.add_security(security, name)
+        # Today's name is valid from the day after the company's last former name ended.
+        start = last_former_end.get(code)
+        begins = date.fromordinal(start.toordinal() + 1) if start else None
+        for variant in {name, strip_status(name), _SHARE_CLASS_RE.sub("", strip_status(name))}:
+            # *ST动力 is also 动力 in news, but a two-character rest is too often a plain word.
+            if variant == name or len(variant) >= 3:
+                kb.add_name(variant, NameEntry(security.secid, HOW_NAME, begins, None, RANK_CURRENT, MARKET_A))
+    for line, row in former_rows:
+        security = _a_share(kb, row["code"], normalise_name(row["former_name"]))
+        start = _date(row.get("valid_from", ""), former_path, line)
+        end = _date(row.get("valid_to", ""), former_path, line)
+        rank = RANK_DATED if (start or end) else RANK_UNDATED
+        former = normalise_name(row["former_name"])
+        for variant in {former, _SHARE_CLASS_RE.sub("", former)}:
+            kb.add_name(variant, NameEntry(security.secid, HOW_FORMER, start, end, rank, MARKET_A))
+    full_path = directory / "securities" / "a_share_full_names.csv"
+    for line, row in _read_rows(full_path, ("code", "full_name")):
+        _check(bool(_A_CODE_RE.match(row["code"])), full_path, line, f"bad code {row['code']!r}")
+        full = normalise_name(row["full_name"])
+        _check(len(full) >= 4, full_path, line, "empty or too short full name")
+        security = _a_share(kb, row["code"], strip_legal_form(full))
+        older = "2017" in row.get("source", "")  # the abu 2017 table: a former legal name, undated
+        rank = RANK_UNDATED if older else RANK_CURRENT
+        kb.add_name(full, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
+        short = strip_legal_form(full)
+        if len(short) >= 4 and short != full:
+            kb.add_name(short, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
+
+
+def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:
+    path = directory / "securities" / "hk_stocks.csv"
+    rows = _read_rows(path, ("code", "name"))
+    secondary: set[str] = set()
+    rmb_counters: set[str] = set()
+    for line, row in rows:
+        code = row["code"]
+        _check(bool(_HK_CODE_RE.match(code)), path, line, f"bad code {code!r}")
+        if re.search(r"-S[A-Z]*$", row["name"]):
+            secondary.add(code)  # -S / -SW: a secondary listing, the company's primary one is elsewhere
+        if code.startswith("8") and re.search(r"-[A-Z]*R$", row["name"]):
+            rmb_counters.add(code)  # 80700 腾讯控股-R: the RMB counter of a listing that has its own row
+    for line, row in rows:
+        code, name = row["code"], normalise_name(row["name"])
+        if code in rmb_counters:
+            continue
+        security = make_security(HONG_KONG, code)
+        _check(security is not None, path, line, f"bad code {code!r}")
+        assert security is not None
+        kb.hk_codes[code] = security.secid
+        kb.listed.add(security.secid)
+        kb.add_security(security, strip_status(name) if not name.startswith(("ST", "*ST")) else name)
+        rank = MARKET_SECONDARY if code in secondary else MARKET_PRIMARY
+        for variant in {name, strip_status(name)}:
+            kb.add_name(variant, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, rank))
+    full_path = directory / "securities" / "hk_full_names.csv"
+    for line, row in _read_rows(full_path, ("code", "full_name")):
+        _check(bool(_HK_CODE_RE.match(row["code"])), full_path, line, f"bad code {row['code']!r}")
+        secid = kb.hk_codes.get(row["code"])
+        if secid is None or row["code"] in rmb_counters:
+            continue  # a full name for a listing not in the short-name table (not quoted), or a counter
+        rank = MARKET_SECONDARY if row["code"] in secondary else MARKET_PRIMARY
+        full = normalise_name(row["full_name"])
+        kb.add_name(full, NameEntry(secid, HOW_FULL, None, None, RANK_CURRENT, rank))
+        short = strip_legal_form(full)
+        if len(short) >= 4 and short != full:
+            kb.add_name(short, NameEntry(secid, HOW_FULL, None, None, RANK_CURRENT, rank))
+    old_path = directory / "securities" / "hk_names_2017.csv"
+    for line, row in _read_rows(old_path, ("code", "name")):
+        code = row["code"]
+        _check(bool(_HK_CODE_RE.match(code)), old_path, line, f"bad code {code!r}")
+        security = make_security(HONG_KONG, code)
+        assert security is not None
+        name = normalise_name(row["name"])
+        if code not in kb.hk_codes:
+            kb.hk_codes[code] = security.secid
+        kb.listed.add(security.secid)
+        kb.add_security(security, strip_status(name))
+        # HK codes are reused: a 2017 name is a former name of that code, valid up to 2017 only.
+        kb.add_name(strip_status(name), NameEntry(security.secid, HOW_FORMER, None, date(2017, 12, 31), RANK_DATED))
+
+
+def _load_us(kb: KnowledgeBase, directory: Path) -> None:
+    path = directory / "securities" / "us_cn_stocks.csv"
+    for line, row in _read_rows(path, ("ticker", "em_market", "name")):
+        ticker, market = row["ticker"].upper(), row["em_market"]
+        _check(bool(_US_TICKER_RE.match(ticker)), path, line, f"bad ticker {ticker!r}")
+        if not market:
+            continue  # exchange unknown (delisted, OTC): no Eastmoney secid to give
+        _check(market in US_MARKETS, path, line, f"bad em_market {market!r} (105, 106 or 107)")
+        security = make_security(market, ticker.replace("-", "_"))
+        assert security is not None
+        name = normalise_name(row["name"])
+        kb.us_tickers.setdefault(ticker, security.secid)
+        kb.listed.add(security.secid)
+        if security.secid not in kb.securities or len(name) < len(kb.securities[security.secid][1]):
+            kb.securities[security.secid] = (security, name)  # the shortest Chinese name reads best
+        kb.add_name(name, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, MARKET_PRIMARY))
+
+
+def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
+    """Curated short forms and names that need context, from ``securities/aliases.yaml``."""
+    path = directory / "securities" / "aliases.yaml"
+    try:
+        # libyaml's loader when installed: the pure-Python one is the slowest part of a load.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: invalid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with keys aliases, needs_context")
+    from core.config import check_keys
+
+    check_keys(path, data, ("aliases", "needs_context"))
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise ConfigError(f"{path}: aliases: expected a list")
+    for number, item in enumerate(aliases, start=1):
+        where = f"aliases[{number}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{path}: {where}: expected a mapping with name, secid, why")
+        check_keys(path, item, ("name", "secid", "why", "valid_from", "valid_to", "alt"), where)
+        name, secid, why = item.get("name"), item.get("secid"), item.get("why")
+        if not isinstance(secid, str):
+            # Unquoted, 1.600000 reads as the number 1.6: a secid must be a quoted string.
+            raise ConfigError(f'{path}: {where}.secid: write the secid as a quoted string, e.g. "1.600519"')
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{path}: {where}.name: missing")
+        if not isinstance(why, str) or not why.strip():
+            raise ConfigError(f"{path}: {where}.why: every alias says why it is right")
+        market, _, code = secid.partition(".")
+        security = kb.securities.get(secid, (make_security(market, code), ""))[0]
+        if security is None or security.kind != "stock":
+            raise ConfigError(f"{path}: {where}.secid: {secid!r} is not a stock secid (e.g. 1.600519)")
+        if secid not in kb.listed:
+            kb.securities[secid] = (security, normalise_name(name))  # a delisted company: its alias names it
+        starts = _date(str(item.get("valid_from") or ""), path, number)
+        ends = _date(str(item.get("valid_to") or ""), path, number)
+        market_rank = MARKET_A if security.exchange in ("SH", "SZ", "BJ") else MARKET_PRIMARY
+        rank = RANK_DATED if (starts or ends) else RANK_CURRENT
+        entry = NameEntry(secid, HOW_ALIAS, starts, ends, rank, market_rank)
+        # A reviewed Latin name (Meta, Apple) is allowed here; tables' Latin names are not.
+        latin = bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&-]{2,}", name.strip()))
+        if not (starts or ends):
+            # An undated alias is a reviewed reading of the name: it replaces what the tables say.
+            kb.names.pop(normalise_name(name), None)
+        kb.add_name(name, entry, latin=latin)
+        # The company's other listings: chosen when the text names their market (京东 in a 港股 report).
+        alternatives = item.get("alt") or []
+        if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
+            raise ConfigError(f'{path}: {where}.alt: expected a list of quoted secids, e.g. ["116.09618"]')
+        for alternative in alternatives:
+            other = kb.securities.get(alternative, (None, ""))[0]
+            if other is None or other.kind != "stock":
+                raise ConfigError(f"{path}: {where}.alt: {alternative!r} is no listing in the tables")
+            kb.add_name(name, NameEntry(alternative, HOW_ALIAS, starts, ends, rank, MARKET_SECONDARY), latin=latin)
+    context = data.get("needs_context") or []
+    if not isinstance(context, list) or not all(isinstance(n, str) for n in context):
+        raise ConfigError(f"{path}: needs_context: expected a list of names")
+    kb.needs_context = {normalise_name(n) for n in context}
+
+
+SOURCE_FILES = (
+    "stocks.csv",
+    "securities/a_share_former_names.csv",
+    "securities/a_share_full_names.csv",
+    "securities/hk_stocks.csv",
+    "securities/hk_full_names.csv",
+    "securities/hk_names_2017.csv",
+    "securities/us_cn_stocks.csv",
+    "securities/aliases.yaml",
+)
+
+
+def build_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read and validate every table; :class:`ConfigError` names the file and line of a bad row."""
+    kb = KnowledgeBase()
+    _load_a_shares(kb, directory)
+    _load_hong_kong(kb, directory)
+    _load_us(kb, directory)
+    _load_aliases(kb, directory)
+    return kb
+
+
+def _fingerprint(directory: Path) -> str:
+    """Changes whenever a source table does (path, size, modification time) or the code that builds
+    the knowledge base or defines its classes does (this module, :mod:`tagging.knowledge`)."""
+    modules = (Path(__file__), Path(knowledge.__file__))
+    parts = [str(directory.resolve()), *(str(module.stat().st_mtime_ns) for module in modules)]
+    for name in SOURCE_FILES:
+        try:
+            stat = (directory / name).stat()
+        except OSError:
+            parts.append(f"{name}:missing")  # the build reports it with its path
+            continue
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def load_knowledge_base() -> KnowledgeBase:
+    """The knowledge base from ``configs/``, loaded once per process. The validated build is kept
+    in the state directory and reused while no source table changes (a build reads ~25,000 rows;
+    reading the kept one takes a fraction of that)."""
+    directory = config_dir()
+    cache = state_dir() / "cache" / f"knowledge-{_fingerprint(directory)}.pickle"
+    try:
+        with cache.open("rb") as handle:
+            kept = pickle.load(handle)
+        if isinstance(kept, KnowledgeBase):
+            return kept
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass  # none kept yet, or unreadable: build it
+    kb = build_knowledge_base(directory)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("knowledge-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cache)
+    except OSError:
+        pass  # a read-only state directory: build each time
+    return kb

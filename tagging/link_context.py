@@ -1,0 +1,142 @@
+"""The context rules of entity linking (:mod:`tagging.linker`): where a name found in text is not a
+mention (an attribution line, part of a longer organisation name, cut from a word), and the words
+around it that make it a company (股份, 股价, 涨停 …) or a sector (板块, 概念, 行业 …)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tagging.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
+
+# A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
+ATTRIBUTION_RE = re.compile(
+    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|][^\n，。；]{0,40}"
+    # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, 同花顺App截图, 图/东方IC
+    r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
+)
+_COMPANY_AFTER_RE = re.compile(
+    r"(?:[（(]|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
+    r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
+    r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩)"
+)
+_COMPANY_BEFORE_RE = re.compile(
+    r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称)[的“\"]?$"
+)
+SECTOR_AFTER_RE = re.compile(
+    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+)
+OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
+OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
+LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
+MARKET_HINTS = (
+    ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
+    ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
+)
+# Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
+CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
+# Names of organisations: a name followed by more of one is part of it, not a mention on its own.
+_ORGANISATION_END = (
+    r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
+    r"商会|基金会|医院)"
+)
+_INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
+_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
+# Characters that may stand right before a full name without being part of a longer one.
+_BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
+BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
+# Names this long are full names: they never collide with everyday words, and jieba cuts them
+# into their parts, so they need no word-boundary check.
+FULL_NAME_LENGTH = 6
+_WINDOW = 8
+# A word jieba's dictionary counts this often is an everyday word (棕榈 154, 太平洋 2721; 万科 75).
+_EVERYDAY_FREQUENCY = 100
+
+
+def board_stem(word: str) -> str:
+    """A board word without its level or kind: 白酒Ⅱ, 白酒股, 白酒概念, 白酒行业 → 白酒."""
+    return re.sub(r"(?:[ⅠⅡⅢⅣ]+|概念股|概念|行业|板块|股)$", "", word) or word
+
+
+def inside_another_name(
+    scan: str, key: str, start: int, end: int, stock: tuple[str, str] | None, board: tuple[str, str] | None
+) -> bool:
+    """The match is part of the name of another organisation: a board word anywhere in one
+    (中国稀有稀土股份有限公司), a company's name with more name after it (杭州阿里创业投资有限公司), a
+    full name with more name before it (江苏诺德新材料股份有限公司 is not 诺德新材料股份有限公司) or a
+    name stem followed by another legal form (杭州安恒信息技术有限公司 before its 股份有限公司 listing)."""
+    if board and not stock:
+        return _INSIDE_ORGANISATION_RE.match(scan, end) is not None
+    if stock is None:
+        return False
+    if stock[1] == HOW_FULL:
+        before = scan[start - 1] if start else ""
+        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME:
+            return True
+        if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
+            return True
+    return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
+
+
+def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
+    """The match starts a word of the segmentation and ends one, or ends where the word goes on
+    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业)."""
+    last = word_end.get(start)
+    if last is None:
+        return False
+    while last < end:  # a name of several words
+        following = word_end.get(last)
+        if following is None:
+            return False
+        last = following
+    return last == end or SECTOR_AFTER_RE.fullmatch(scan, end, last) is not None
+
+
+def cuts_latin_word(scan: str, start: int, end: int) -> bool:
+    """A Latin or digit name that is only part of a longer Latin word or number."""
+    before = scan[start - 1] if start else ""
+    after = scan[end] if end < len(scan) else ""
+    return (scan[start].isascii() and before.isascii() and (before.isalnum() or before == ".")) or (
+        scan[end - 1].isascii() and after.isascii() and after.isalnum()
+    )
+
+
+_COMPANY_NAME_END_RE = re.compile(
+    r"(?:银行|证券|保险|股份|集团|控股|科技|电子|电器|药业|医药|制药|汽车|电气|重工|能源|实业|发展|航空|传媒|地产|置业|"
+    r"电力|化工|钢铁|矿业|水泥|机械|食品|酒业|信托|期货|投资|国际|环境|新材|生物|智能|网络|通信|技术|物流|建设|高科|动力)$"
+)
+
+
+# A country or region first makes a US name a proper name (美国银行, 英国石油), not a description.
+_PLACE_PREFIX_RE = re.compile(
+    r"(?:美国|英国|巴西|韩国|荷兰|以色列|瑞士|德国|法国|日本|加拿大|墨西哥|智利|阿根廷|印尼|挪威|西班牙|意大利|土耳其|"
+    r"夏威夷|太平洋|大西洋|西南|东北|南方|西方|北方|德意志|联合|第一)"
+)
+
+
+def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[str]:
+    """Company names that are also common words of the language (``frequency``: jieba's
+    dictionary count before company names were added), so that only context makes them a company:
+    棕榈 (palm oil futures), 太平洋. Names ending like a company name (中国银行) and reviewed aliases
+    are not; nor US names from two common words (信息服务 is no company in a text)."""
+    found = set()
+    for name, entries in kb.names.items():
+        if len(name) > FULL_NAME_LENGTH or any(e.how == HOW_ALIAS for e in entries):
+            continue
+        # A name ending like a company (中国银行) is one, unless the ending is all there is (动力).
+        common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name, 2)
+        us_compound = (
+            not _PLACE_PREFIX_RE.match(name)
+            and all(kb.securities[e.secid][0].exchange == "US" for e in entries)
+            and any(
+                frequency(name[:i]) >= _EVERYDAY_FREQUENCY and frequency(name[i:]) >= _EVERYDAY_FREQUENCY
+                for i in range(2, len(name) - 1)
+            )
+        )
+        if common or us_compound:
+            found.add(name)
+    return found
+
+
+def company_cue(scan: str, start: int, end: int) -> bool:
+    return bool(_COMPANY_AFTER_RE.match(scan, end) or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start))

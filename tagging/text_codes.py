@@ -1,0 +1,142 @@
+"""Securities written as codes in text without markup: ``601633.SH``, ``(600519)``, ``03301.HK``,
+``NASDAQ: PDD``, ``携程(CTRP)``, ``BK1061``, read with regular expressions."""
+
+from __future__ import annotations
+
+import re
+
+from tagging.knowledge import KnowledgeBase
+from tagging.lexicon import Lexicon
+from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
+
+_A_CODE_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?\.\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"
+    r"(?![0-9A-Za-z])"
+)
+_A_BRACKET_RE = re.compile(r"[（(]\s*(?:股票代码[:：]?\s*)?(?P<c>\d{6})\s*[)）]")
+_A_LABEL_RE = re.compile(r"(?:股票代码|证券代码|代码)\s*[:：为]?\s*(?P<c>\d{6})(?!\d)")
+_HK_CODE_RE = re.compile(
+    r"(?<![0-9])(?P<c>\d{4,5})\s?\.\s?HK(?![A-Za-z])|(?<![A-Za-z])HK\s?[:：.]?\s?(?P<c2>\d{4,5})(?!\d)"
+)
+_US_CODE_RE = re.compile(
+    r"(?P<ex>NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所)\s*[:：]\s*(?P<t>[A-Z]{1,5}(?:\.[A-Z])?)\b"
+    r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?\.\s?(?:US|O|N)(?![A-Za-z])"
+)
+_TICKER_BRACKET_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?P<t>[A-Z]{2,5})\s*[)）]")
+# Abbreviations news writes in brackets after Chinese words that are also tickers of somebody's.
+_NOT_TICKERS = frozenset(
+    {
+        "AI",
+        "AR",
+        "VR",
+        "MR",
+        "XR",
+        "EV",
+        "IT",
+        "ESG",
+        "GDP",
+        "CPI",
+        "PPI",
+        "PMI",
+        "ETF",
+        "IPO",
+        "APP",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "LPR",
+        "MLF",
+        "SLF",
+        "RRR",
+        "AMC",
+        "ABS",
+        "REIT",
+        "REITS",
+        "NFT",
+        "IDC",
+        "CRO",
+        "CDMO",
+        "OLED",
+        "LED",
+        "PCB",
+        "IGBT",
+        "GPU",
+        "CPU",
+        "DRAM",
+        "AIGC",
+        "API",
+        "PE",
+        "VC",
+        "FDI",
+        "QFII",
+        "RMB",
+        "USD",
+        "HK",
+        "US",
+    }
+)
+_HK_BRACKET_RE = re.compile(r"[（(]\s*(?P<c>0\d{4})\s*[)）]")
+_SIX_DIGITS_RE = re.compile(r"\d{6}")
+_US_HINT_RE = re.compile(
+    r"NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所|[A-Z]\s?\.\s?(?:US|O|N)(?![A-Za-z])"
+)
+_BK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])BK(?P<c>\d{4})(?!\d)")
+_US_EXCHANGES = {
+    "NASDAQ": "105",
+    "纳斯达克": "105",
+    "纳市": "105",
+    "NYSE": "106",
+    "纽交所": "106",
+    "纽约证券交易所": "106",
+}
+_US_EXCHANGES["AMEX"] = "107"
+
+
+def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, int, Security]]:
+    """Securities written as codes in ``scan``, with their spans, in order (a bare number counts only
+    when it is a code the knowledge base knows)."""
+    found: list[tuple[int, int, Security]] = []
+    taken: set[int] = set()
+
+    def add(start: int, end: int, security: Security | None) -> None:
+        if security is not None and security.kind in ("stock", "board") and start not in taken:
+            taken.add(start)
+            found.append((start, end, security))
+
+    # Cheap tests first: most texts have no code at all, and each pattern is a scan of the text.
+    has_a_code = _SIX_DIGITS_RE.search(scan) is not None
+    for match in _A_CODE_RE.finditer(scan) if has_a_code else ():
+        code = match.group("c1") or match.group("c2")
+        exchange = (match.group("ex1") or match.group("ex2")).upper()
+        # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行.
+        add(match.start(), match.end(), make_security("1" if exchange in ("SH", "SS") else "0", code))
+    for pattern in (_A_BRACKET_RE, _A_LABEL_RE) if has_a_code else ():
+        for match in pattern.finditer(scan):
+            secid = kb.a_codes.get(match.group("c"))  # a bare number: only a code we know
+            if secid:
+                add(match.start("c"), match.end("c"), kb.securities[secid][0])
+    for match in _HK_CODE_RE.finditer(scan) if "HK" in scan else ():
+        code = (match.group("c") or match.group("c2")).zfill(5)
+        add(match.start(), match.end(), make_security(HONG_KONG, code))
+    for match in _HK_BRACKET_RE.finditer(scan):
+        if match.group("c") in kb.hk_codes:  # (01438): five digits from 0, a listing we know
+            add(match.start("c"), match.end("c"), kb.securities[kb.hk_codes[match.group("c")]][0])
+    for match in _US_CODE_RE.finditer(scan) if _US_HINT_RE.search(scan) else ():
+        ticker = match.group("t") or match.group("t2")
+        secid = kb.us_tickers.get(ticker)
+        if secid:
+            add(match.start(), match.end(), kb.securities[secid][0])
+        elif match.group("ex"):
+            add(match.start(), match.end(), make_security(_US_EXCHANGES[match.group("ex").upper()], ticker))
+    for match in _TICKER_BRACKET_RE.finditer(scan):
+        ticker = match.group("t")
+        secid = kb.us_tickers.get(ticker)
+        # 携程(CTRP): a known US ticker in brackets right after a name; never an abbreviation.
+        if secid and ticker not in _NOT_TICKERS:
+            add(match.start("t"), match.end("t"), kb.securities[secid][0])
+    for match in _BK_CODE_RE.finditer(scan) if "BK" in scan else ():
+        code = f"BK{match.group('c')}"
+        if code in lexicon.boards:
+            add(match.start(), match.end(), make_security(BOARD_MARKET, code))
+    return sorted(found, key=lambda item: item[0])
