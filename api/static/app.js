@@ -3,8 +3,6 @@
 // escaped, the query's words in <em>): it is split on the <em> markers and rebuilt as elements.
 "use strict";
 
-const KEY_STORAGE = "finnews-api-key";
-const SVG_NS = "http://www.w3.org/2000/svg";
 const FILTERS = ["topic", "board", "stock", "media"];
 const FILTER_LABELS = { topic: "主题", board: "板块", stock: "个股", media: "来源", from: "从", to: "到" };
 // Facet (from /search) → the filter a click sets.
@@ -23,61 +21,6 @@ const state = {
   sort: "relevance", collapse: false, page: 1, size: 10, by: "topic", interval: "month",
 };
 let generation = 0; // answers to an older search are dropped
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
-}
-
-// --- the API ---------------------------------------------------------------------------------
-
-class ApiError extends Error {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-}
-
-function apiKey() {
-  return sessionStorage.getItem(KEY_STORAGE) || "";
-}
-
-function query(params) {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== "" && value !== null && value !== undefined && value !== false) search.set(name, String(value));
-  }
-  return search.toString();
-}
-
-async function api(path, params) {
-  const headers = { Accept: "application/json" };
-  if (apiKey()) headers["X-API-Key"] = apiKey();
-  const response = await fetch(`${path}?${query(params)}`, { headers });
-  if (response.status === 401) {
-    $("key-form").hidden = false;
-    throw new ApiError(401, "需要 API key（在上方输入，或以 /?key=… 打开本页）");
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch (error) {
-    throw new ApiError(response.status, `服务器返回了无法解析的内容（HTTP ${response.status}）`);
-  }
-  if (!response.ok) throw new ApiError(response.status, (body && body.error) || `HTTP ${response.status}`);
-  return body;
-}
 
 function filterParams() {
   const params = {};

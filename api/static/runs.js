@@ -3,60 +3,10 @@
 // textContent / createTextNode, never innerHTML. The API key is the search page's (sessionStorage).
 "use strict";
 
-const KEY_STORAGE = "finnews-api-key";
-const SVG_NS = "http://www.w3.org/2000/svg";
 const STATUS_LABELS = {
   succeeded: "成功", partial: "部分", blocked: "被封", failed: "失败", empty: "无新文章", timeout: "超时", stopped: "已停止",
 };
 const NOT_WELL = new Set(["partial", "blocked", "failed", "empty", "timeout"]);
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
-}
-
-class ApiError extends Error {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-}
-
-function apiKey() {
-  return sessionStorage.getItem(KEY_STORAGE) || "";
-}
-
-async function api(path, params) {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params || {})) if (value) search.set(name, String(value));
-  const headers = { Accept: "application/json" };
-  if (apiKey()) headers["X-API-Key"] = apiKey();
-  const query = search.toString();
-  const response = await fetch(query ? `${path}?${query}` : path, { headers });
-  if (response.status === 401) {
-    $("key-form").hidden = false;
-    throw new ApiError(401, "需要 API key（在上方输入，或以 /?key=… 打开搜索页）");
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch (error) {
-    throw new ApiError(response.status, `服务器返回了无法解析的内容（HTTP ${response.status}）`);
-  }
-  if (!response.ok) throw new ApiError(response.status, (body && body.error) || `HTTP ${response.status}`);
-  return body;
-}
 
 function showStatus(message, isError) {
   const status = $("status");
