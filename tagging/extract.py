@@ -14,6 +14,7 @@ from tagging.dates import isoformat
 from tagging.htmlparse import parse_fragment
 from tagging.jekyll import is_jekyll_post, parse_jekyll_post
 from tagging.lines import clean_plain_text
+from tagging.maincontent import line_keeper
 from tagging.markup import clean_body, clean_element
 from tagging.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
 from tagging.sites import page_text_cleanup, text_body_cleanup
@@ -47,7 +48,7 @@ class ExtractError(ValueError):
 def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
     """The clean text of a raw article and the mentions its markup carries. A body without text
     (a post with only its digest) has the digest as its text."""
-    keep_line = body.line_keeper(raw.kept_text) if raw.kept_text else None
+    keep_line = line_keeper(raw.kept_text) if raw.kept_text else None
     if raw.body_tree is not None or (raw.body_html is not None and _HTML_RE.search(raw.body_html or "")):
         cleaned = (
             clean_element(raw.body_tree, keep_line=keep_line)

@@ -14,7 +14,7 @@ import pytest
 
 from replica.site import ReplicaArticle, render_article_page
 from store.export import flatten_for_csv
-from tagging import body
+from tagging import body, maincontent
 from tagging.article import RawArticle
 from tagging.extract import ExtractError, article_record, extract_article, parse_document
 from tagging.htmlparse import parse_fragment
@@ -171,12 +171,12 @@ def test_main_node_is_the_deepest_element_holding_the_kept_text() -> None:
         "<div id='page'><div id='nav'><a>首页</a><a>财经</a></div>"
         "<div id='article'><p>第一段正文内容。</p><p>第二段正文内容。</p></div><div id='foot'>版权所有</div></div>"
     )
-    node = body.main_node(tree, "第一段正文内容。\n第二段正文内容。")
+    node = maincontent.main_node(tree, "第一段正文内容。\n第二段正文内容。")
     assert node.get("id") == "article"
 
 
 def test_line_keeper_tolerates_markup_removed_from_a_line() -> None:
-    keep = body.line_keeper("保险(行情 专区)板块今日上涨，分析人士认为后市仍有空间。\n另一段。")
+    keep = maincontent.line_keeper("保险(行情 专区)板块今日上涨，分析人士认为后市仍有空间。\n另一段。")
     assert keep("保险板块今日上涨，分析人士认为后市仍有空间。")
     assert keep("另一段。")
     assert not keep("相关阅读：储能板块持续活跃 多股涨停")
