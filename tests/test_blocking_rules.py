@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.config import ConfigError
-from crawler.blocking import (
-    BlockingPolicy,
-    BlockTracker,
-    ListMemory,
-    SourceStopped,
-    blocked_reason,
-    grown_delay,
-    looks_like_verification_page,
-)
+from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, grown_delay
+from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
 from crawler.retry import retry_after_seconds
 from finnews.schedule import Job, crawl_counts, human_duration, parse_duration, run_status
 from replica import chinaorg

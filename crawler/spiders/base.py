@@ -1,7 +1,7 @@
 """What every finnews spider shares: the bookkeeping of article pages (counted, decoded, not-an-article
 handled); failures counted by reason, with their URLs, logged once; and
 what only a spider can tell about blocking (a list emptied, a run of non-article pages), reported
-to the crawl's :class:`crawler.blocking.BlockTracker`."""
+to the crawl's :class:`crawler.backoff.BlockTracker`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.blocking import SOURCE_META, Blocked, BlockTracker, SourceStopped, domain_of, source_of
+from crawler.backoff import BlockTracker
+from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
+from crawler.refusals import Blocked, SourceStopped
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen, SeenStore
 from tagging.article import RawArticle
 from tagging.page import NotAnArticleError, decode_html

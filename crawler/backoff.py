@@ -1,0 +1,250 @@
+"""The blocking state of one crawl (see :mod:`crawler.blocking`): per-domain back-off, per-source
+streaks of blocked answers and stopping a source, tries again of a blocked request, and the memory
+of which lists had items across crawls. No Scrapy machinery beyond the request copied for a retry:
+the middleware and the spiders report to it, the tests drive it with a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.settings import BaseSettings
+
+from crawler.refusals import SourceStopped, short_url
+from tagging.dates import SHANGHAI
+
+# The log lines keep the name of the blocking module they have always carried.
+logger = logging.getLogger("crawler.blocking")
+
+RETRIES_META = "finnews_blocked_retries"  # Request.meta: how often a blocked request was tried again
+MAX_LISTED = 200  # blocked answers listed by URL in the stats (all are counted)
+
+
+def grown_delay(streak: int, base: float, maximum: float) -> float:
+    """The spacing between requests to a domain after its ``streak``-th blocked answer in a row."""
+    return min(maximum, base * 2 ** max(streak - 1, 0))
+
+
+@dataclass(frozen=True)
+class BlockingPolicy:
+    threshold: int = 5  # blocked answers in a row that stop a source
+    retry_times: int = 2  # tries again of one blocked request
+    backoff_base: float = 10.0  # seconds between requests after a domain's first blocked answer
+    backoff_max: float = 300.0  # the longest spacing; a longer Retry-After stops the source
+    non_article_run: int = 5  # non-article pages in a row from a source that count as blocked
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> BlockingPolicy:
+        return cls(
+            threshold=max(1, settings.getint("BLOCKING_THRESHOLD")),
+            retry_times=max(0, settings.getint("BLOCKING_RETRY_TIMES")),
+            backoff_base=max(0.0, settings.getfloat("BLOCKING_BACKOFF_BASE")),
+            backoff_max=max(0.0, settings.getfloat("BLOCKING_BACKOFF_MAX")),
+            non_article_run=max(1, settings.getint("BLOCKING_NON_ARTICLE_RUN")),
+        )
+
+
+@dataclass
+class DomainState:
+    streak: int = 0  # blocked answers in a row
+    delay: float = 0.0  # spacing between requests while backing off (0: none)
+    next_at: float = 0.0  # clock time before which no request goes out
+
+
+@dataclass
+class SourceState:
+    domain: str = ""
+    streak: int = 0  # blocked answers in a row
+    reasons: Counter[str] = field(default_factory=Counter)  # of the current streak
+    non_articles: int = 0  # non-article pages in a row
+    good: int = 0  # good answers in the whole crawl
+    stopped: str | None = None  # why it was stopped
+
+
+class BlockTracker:
+    """Blocked answers, per-domain back-off and per-source streaks for one crawl. No Scrapy
+    machinery: the middleware and the spiders report to it, the tests drive it with a fake clock."""
+
+    def __init__(self, policy: BlockingPolicy, stats: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        self.policy = policy
+        self.stats = stats
+        self.clock = clock
+        self.domains: dict[str, DomainState] = {}
+        self.sources: dict[str, SourceState] = {}
+        self.memory: ListMemory | None = None
+        self._wakeups: dict[str, asyncio.Event] = {}
+
+    def _domain(self, domain: str) -> DomainState:
+        return self.domains.setdefault(domain, DomainState())
+
+    def _source(self, source: str, domain: str) -> SourceState:
+        state = self.sources.setdefault(source, SourceState(domain=domain))
+        state.domain = state.domain or domain
+        return state
+
+    def stopped(self, source: str) -> str | None:
+        state = self.sources.get(source)
+        return state.stopped if state else None
+
+    def blocked(self, source: str, domain: str, reason: str, url: str, retry_after: float | None = None) -> bool:
+        """Count a blocked answer, back the domain off, and stop the source at the threshold.
+        Returns True when the source is (now) stopped."""
+        self.stats.inc_value(f"finnews/errors/blocked/{reason}")
+        listed = self.stats.get_value("finnews/failures") or []
+        if len(listed) < MAX_LISTED:
+            self.stats.set_value("finnews/failures", [*listed, f"blocked/{reason} {url}"])
+        logger.warning("blocked (%s): %s", reason, url)
+
+        now = self.clock()
+        site = self._domain(domain)
+        site.streak += 1
+        site.delay = grown_delay(site.streak, self.policy.backoff_base, self.policy.backoff_max)
+        wait = max(site.delay, retry_after or 0.0)
+        site.next_at = max(site.next_at, now + wait)
+        total = (self.stats.get_value("finnews/blocking/backoff_seconds") or 0) + wait
+        self.stats.set_value("finnews/blocking/backoff_seconds", round(total, 3))
+        self.stats.max_value("finnews/blocking/max_wait_seconds", round(wait, 3))
+
+        state = self._source(source, domain)
+        state.streak += 1
+        state.reasons[reason] += 1
+        if state.stopped:
+            return True
+        if retry_after is not None and retry_after > self.policy.backoff_max:
+            self.stop(source, f"{domain} asks to wait {retry_after:g} s (Retry-After on {reason}), longer than "
+                      f"BLOCKING_BACKOFF_MAX {self.policy.backoff_max:g} s; last {short_url(url)}")  # fmt: skip
+        elif state.streak >= self.policy.threshold:
+            reasons = ", ".join(f"{name} {count}" for name, count in sorted(state.reasons.items()))
+            why = f"{state.streak} blocked answers in a row from {domain} ({reasons}); last {short_url(url)}"
+            self.stop(source, why)
+        return state.stopped is not None
+
+    def good(self, source: str, domain: str) -> None:
+        """A good answer: the domain's back-off and the source's streaks end."""
+        self.stats.inc_value("finnews/ok_answers")
+        site = self._domain(domain)
+        site.streak, site.delay = 0, 0.0
+        state = self._source(source, domain)
+        state.streak, state.non_articles = 0, 0
+        state.reasons.clear()
+        state.good += 1
+
+    def non_article(self, source: str, domain: str) -> bool:
+        """A page that should have been an article and is not. True when it is the
+        ``non_article_run``-th or later in a row from the source: then it counts as blocked."""
+        state = self._source(source, domain)
+        state.non_articles += 1
+        return state.non_articles >= self.policy.non_article_run
+
+    def stop(self, source: str, why: str) -> None:
+        state = self._source(source, "")
+        if state.stopped:
+            return
+        state.stopped = why
+        self.stats.inc_value("finnews/errors/source_stopped")
+        line = f"{source}: {why}"
+        stopped = self.stats.get_value("finnews/stopped_sources") or []
+        self.stats.set_value("finnews/stopped_sources", [*stopped, line])
+        listed = self.stats.get_value("finnews/failures") or []
+        self.stats.set_value("finnews/failures", [*listed, f"source_stopped {line}"])
+        logger.error("Stopped source %s: %s. Its remaining requests are dropped.", source, why)
+        if event := self._wakeups.get(source):
+            event.set()  # requests of the source that wait out a back-off are dropped now
+
+    def turn(self, source: str, domain: str) -> float:
+        """Seconds this request must wait before going out (0: at once), keeping a backing-off
+        domain's requests ``delay`` apart. Raises :class:`SourceStopped` for a stopped source."""
+        state = self._source(source, domain)
+        if state.stopped:
+            raise SourceStopped(source, state.stopped)
+        site = self._domain(domain)
+        now = self.clock()
+        if site.delay <= 0 and site.next_at <= now:
+            return 0.0
+        start = max(now, site.next_at)
+        if start - now > self.policy.backoff_max:
+            self.stop(source, f"{domain} asks to wait {start - now:.0f} s, longer than BLOCKING_BACKOFF_MAX "
+                      f"{self.policy.backoff_max:g} s")  # fmt: skip
+            raise SourceStopped(source, self.sources[source].stopped or "")
+        site.next_at = start + site.delay
+        return start - now
+
+    async def wait(self, source: str, seconds: float) -> None:
+        """Sleep ``seconds``, or less if the source is stopped meanwhile."""
+        event = self._wakeups.setdefault(source, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
+
+    def retry(self, request: Request) -> Request | None:
+        """The request to try again after a blocked answer, or None when its tries are used up."""
+        tries = int(request.meta.get(RETRIES_META, 0))
+        if tries >= self.policy.retry_times:
+            return None
+        again = request.copy()
+        again.meta[RETRIES_META] = tries + 1
+        again.dont_filter = True
+        self.stats.inc_value("finnews/blocking/retries")
+        return again
+
+    def summarise(self) -> None:
+        """Sources that answered well and were not stopped (the run's outcome needs them)."""
+        working = sorted(name for name, state in self.sources.items() if state.good and not state.stopped)
+        self.stats.set_value("finnews/sources_ok", working)
+
+
+class ListMemory:
+    """Which lists had items on their first page, and when last, across crawls: a small JSON file.
+    An empty first page of a list that had items within ``keep_days`` is a blocked answer; a list
+    empty for longer than that is taken as really empty (forgotten)."""
+
+    def __init__(self, path: Path, keep_days: float = 7.0, now: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self.keep = timedelta(days=keep_days)
+        self.now = now or (lambda: datetime.now(SHANGHAI))
+        self.lists: dict[str, str] = self._read()
+        self.changed: dict[str, str] = {}
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _recent(self, stamp: str) -> bool:
+        try:
+            return self.now() - datetime.fromisoformat(stamp) <= self.keep
+        except (TypeError, ValueError):
+            return False
+
+    def had_items(self, key: str) -> bool:
+        last = self.lists.get(key)
+        return bool(last) and self._recent(last)
+
+    def note_items(self, key: str) -> None:
+        stamp = self.now().isoformat()
+        self.lists[key] = stamp
+        self.changed[key] = stamp
+
+    def save(self) -> None:
+        """Merge this crawl's notes into the file (another crawl may have written meanwhile), leave
+        out lists forgotten by now, and replace it atomically."""
+        if not self.changed:
+            return
+        merged = {key: stamp for key, stamp in {**self._read(), **self.changed}.items() if self._recent(stamp)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(merged, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+        self.changed.clear()

@@ -1,0 +1,74 @@
+"""Telling a blocked answer from a good one (see :mod:`crawler.blocking`): pure functions over the
+status, the body and the redirect target, and the exceptions that end a blocked request."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.exceptions import IgnoreRequest
+
+SNIFF_BYTES = 64 * 1024  # how much of a 200 answer is looked at for a verification page
+SHORT_PAGE_CHARS = 3000  # visible text below which a page is "short" (a verification page, not an article)
+# A verification page names itself in its <title> or carries a captcha widget; the Chinese words
+# count anywhere only on a short page (an article may well report on 验证码 scams).
+CAPTCHA_TITLE_RE = re.compile(
+    r"<title[^>]*>[^<]*(验证|captcha|verify|verification|安全检查|访问受限|访问过于频繁|人机)[^<]*</title>", re.I
+)
+CAPTCHA_WIDGET_RE = re.compile(
+    r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
+    r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
+    re.I,
+)
+CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
+_TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+class Blocked(IgnoreRequest):
+    """A request given up after blocked answers (counted already, answer by answer)."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(f"blocked ({reason}): {url}")
+        self.reason = reason
+
+
+class SourceStopped(IgnoreRequest):
+    """A request dropped because its source was stopped (the crawl said why when it stopped it)."""
+
+    def __init__(self, source: str, why: str) -> None:
+        super().__init__(f"source {source} stopped: {why}")
+        self.source = source
+
+
+def looks_like_verification_page(body: bytes) -> bool:
+    """A captcha / verification page: its title says so, it carries a captcha widget, or it is a
+    short page with the words of one (滑块, 验证码, 访问过于频繁 …)."""
+    head = body[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    if CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head):
+        return True
+    if len(body) > SNIFF_BYTES:
+        return False
+    visible = _TAG_RE.sub(" ", head)
+    return len(visible.strip()) < SHORT_PAGE_CHARS and bool(CAPTCHA_WORDS_RE.search(visible))
+
+
+def blocked_reason(
+    status: int,
+    body: bytes,
+    location: str | None,
+    http_codes: frozenset[int],
+    login_url: re.Pattern[str],
+) -> str | None:
+    """Why an answer is a refusal, or None when it is not one."""
+    if status in http_codes:
+        return f"http_{status}"
+    if status in REDIRECT_CODES:
+        return "login_redirect" if location and login_url.search(location) else None
+    if status == 200 and looks_like_verification_page(body):
+        return "captcha"
+    return None
+
+
+def short_url(url: str, limit: int = 160) -> str:
+    """A URL short enough for a log line or an alert (list API URLs carry long queries)."""
+    return url if len(url) <= limit else f"{url[: limit - 1]}…"
