@@ -23,11 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import ApiError, Elasticsearch
 from tqdm import tqdm
 
-from store.client import StoreError, unreachable
+from store.client import ES_FAILURES, IndexMissingError, StoreError, es_errors
 from store.lifecycle import current_alias
 
 EXPORT_EXCLUDES = ["title_words", "text_words", "content_hash"]
@@ -97,13 +96,10 @@ def _stream(out: queue.Queue[Any]) -> Iterator[dict[str, Any]]:
 
 def _open_pit(es: Elasticsearch, alias: str) -> str | None:
     try:
-        return es.open_point_in_time(index=alias, keep_alive=KEEP_ALIVE)["id"]
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        if error.meta.status == 404:
-            return None  # no index yet: nothing to export
-        raise StoreError(f"cannot export from {alias}: {error}") from error
+        with es_errors(f"cannot export from {alias}"):
+            return es.open_point_in_time(index=alias, keep_alive=KEEP_ALIVE)["id"]
+    except IndexMissingError:
+        return None  # no index yet: nothing to export
 
 
 def _read_hits(es: Elasticsearch, request: dict[str, Any], slices: int) -> Iterator[dict[str, Any]]:
@@ -154,22 +150,19 @@ def iter_articles(
         "track_total_hits": False,
     }
     try:
-        started = False
-        try:
-            for hit in _read_hits(es, request, max(1, slices)):
-                started = True
-                yield hit["_source"]
-        except _SlicesRefusedError:
-            if started:
-                raise StoreError("the node refused a sliced read mid-way; export again") from None
-            for hit in _read_hits(es, request, 1):
-                yield hit["_source"]
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"export from {alias} failed: {error}") from error
+        with es_errors(f"export from {alias} failed"):
+            started = False
+            try:
+                for hit in _read_hits(es, request, max(1, slices)):
+                    started = True
+                    yield hit["_source"]
+            except _SlicesRefusedError:
+                if started:
+                    raise StoreError("the node refused a sliced read mid-way; export again") from None
+                for hit in _read_hits(es, request, 1):
+                    yield hit["_source"]
     finally:
-        with contextlib.suppress(ApiError, ESConnectionError, TransportError):
+        with contextlib.suppress(*ES_FAILURES):
             es.close_point_in_time(id=pit)  # if this fails, it expires by itself
 
 
@@ -252,12 +245,8 @@ class _Writer:
 
 
 def count_articles(es: Elasticsearch, query: dict[str, Any] | None = None, alias: str | None = None) -> int:
-    try:
+    with es_errors("cannot count articles"):
         return es.count(index=alias or current_alias(), query=query or {"match_all": {}})["count"]
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"cannot count articles: {error}") from error
 
 
 def export(

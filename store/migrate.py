@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
-from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import Elasticsearch, helpers
 
-from store.client import StoreError, unreachable
+from store.client import StoreError, es_errors
 from store.documents import document_from_record
 from store.export import iter_articles
-from store.lifecycle import current_alias, ensure_index, index_config, relaxed_refresh
+from store.lifecycle import current_alias, ensure_index, index_config, relaxed_refresh, versioned_name
 from store.writer import BULK_CHUNK_SIZE
 from tagging.dates import SHANGHAI
 
@@ -59,8 +58,8 @@ def _copy(es: Elasticsearch, source_index: str, target: str, properties: dict[st
 def migrate(es: Elasticsearch, alias: str | None = None) -> Migration:
     alias = alias or current_alias()
     config = index_config()
-    target = f"{alias}-v{config['version']}"
-    try:
+    target = versioned_name(alias, config["version"])
+    with es_errors(f"migration of {alias} failed"):
         if not es.indices.exists_alias(name=alias):
             ensure_index(es, alias)
             return Migration(alias, [], target, status="created")
@@ -87,7 +86,3 @@ def migrate(es: Elasticsearch, alias: str | None = None) -> Migration:
             migration.caught_up += _copy(es, old, target, properties, recent)
         es.indices.refresh(index=target)
         return migration
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"migration of {alias} failed: {error}") from error

@@ -18,7 +18,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
 from core.config import ConfigError, state_dir
-from store.client import StoreError, connect, unreachable
+from store.client import ES_FAILURES, AlreadyExistsError, StoreError, connect, es_errors, unreachable
 from tagging.dates import isoformat
 
 logger = logging.getLogger(__name__)
@@ -130,17 +130,14 @@ def ensure_runs_index(es: Elasticsearch) -> str:
     versions record to an existing one (adding fields is allowed on a strict mapping); returns its name."""
     name = runs_index()
     try:
-        if not es.indices.exists(index=name):
-            es.indices.create(index=name, settings=RUNS_SETTINGS, mappings=RUNS_MAPPINGS)
-        elif name not in _MAPPED:
-            es.indices.put_mapping(index=name, properties=RUNS_MAPPINGS["properties"])
-        _MAPPED.add(name)
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        if error.meta.status == 400 and "resource_already_exists" in str(error):
-            return name  # another job's record created it at the same moment
-        raise StoreError(f"Could not create the runs index {name}: {error}") from error
+        with es_errors(f"Could not create the runs index {name}"):
+            if not es.indices.exists(index=name):
+                es.indices.create(index=name, settings=RUNS_SETTINGS, mappings=RUNS_MAPPINGS)
+            elif name not in _MAPPED:
+                es.indices.put_mapping(index=name, properties=RUNS_MAPPINGS["properties"])
+            _MAPPED.add(name)
+    except AlreadyExistsError:
+        pass  # another job's record created it at the same moment
     return name
 
 
@@ -184,7 +181,7 @@ def replay_pending(es: Elasticsearch) -> int:
             for document in documents:
                 es.index(index=runs_index(), id=document["run_id"], document=document)
         except (ESConnectionError, TransportError) as error:
-            raise unreachable(error) from error
+            raise unreachable(error) from error  # stops the replay: the records stay for the next one
         except ApiError as error:
             logger.error("Elasticsearch rejected the pending run record %s: %s; left in place", path, error)
             continue
@@ -202,7 +199,7 @@ def record_run(document: dict[str, Any], es: Elasticsearch | None = None) -> Pat
         replay_pending(client)
         client.index(index=runs_index(), id=document["run_id"], document=document, refresh="wait_for")
         return None
-    except (StoreError, ConfigError, ESConnectionError, TransportError, ApiError) as error:
+    except (StoreError, ConfigError, *ES_FAILURES) as error:
         path = write_pending(document)
         logger.warning("Run record %s kept in %s until Elasticsearch takes it: %s", document["run_id"], path, error)
         return path
@@ -210,12 +207,8 @@ def record_run(document: dict[str, Any], es: Elasticsearch | None = None) -> Pat
 
 def _read(what: str, call: Any) -> Any:
     """Run one read of the runs index, with its errors as :class:`StoreError`."""
-    try:
+    with es_errors(f"Could not read the runs index {runs_index()} ({what})"):
         return call()
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"Could not read the runs index {runs_index()} ({what}): {error}") from error
 
 
 def _ready(es: Elasticsearch) -> None:

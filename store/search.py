@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import Elasticsearch
 
-from store.client import StoreError, unreachable
+from store.client import IndexMissingError, StoreError, es_errors
 from store.lifecycle import current_alias
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.lexicon import load_lexicon, normalise_name
@@ -53,9 +52,6 @@ class Filters:
     source: str | None = None
     date_from: str | None = None  # a date (YYYY-MM-DD) or date-time, Asia/Shanghai
     date_to: str | None = None
-
-    def is_empty(self) -> bool:
-        return not any(vars(self).values())
 
 
 @dataclass
@@ -166,14 +162,10 @@ def check_stock_filter(es: Elasticsearch, filters: Filters | None, alias: str | 
     if not filters or not filters.stock or listed_stock(filters.stock):
         return
     try:
-        found = es.count(index=alias or current_alias(), query=_stock_clause(filters.stock))["count"]
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        if error.meta.status == 404:
-            found = 0
-        else:
-            raise StoreError(f"stock look-up failed: {error}") from error
+        with es_errors("stock look-up failed"):
+            found = es.count(index=alias or current_alias(), query=_stock_clause(filters.stock))["count"]
+    except IndexMissingError:
+        found = 0
     if not found:
         raise QueryError(
             f"unknown stock {filters.stock!r} (give a code, secid or name such as 603888, 1.603888 or 新华网; "
@@ -289,12 +281,8 @@ def search(
     if facets:
         summary_request["aggregations"] = _facet_aggregations()
     index = alias or current_alias()
-    try:
+    with es_errors("search failed"):
         responses = es.msearch(searches=[{"index": index}, page_request, {"index": index}, summary_request])
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        raise StoreError(f"search failed: {error}") from error
     page_response, summary = responses["responses"]
     for answer in (page_response, summary):
         if "error" in answer:
@@ -322,18 +310,15 @@ def get_article(es: Elasticsearch, article_id: str, alias: str | None = None) ->
     if not re.fullmatch(r"[0-9a-f]{40}", article_id):
         return None
     try:
-        response = es.search(
-            index=alias or current_alias(),
-            query={"ids": {"values": [article_id]}},
-            source_excludes=["title_words", "text_words", "content_hash"],
-            size=1,
-        )
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        if error.meta.status == 404:
-            return None
-        raise StoreError(f"lookup failed: {error}") from error
+        with es_errors("lookup failed"):
+            response = es.search(
+                index=alias or current_alias(),
+                query={"ids": {"values": [article_id]}},
+                source_excludes=["title_words", "text_words", "content_hash"],
+                size=1,
+            )
+    except IndexMissingError:
+        return None
     hits = response["hits"]["hits"]
     return hits[0]["_source"] if hits else None
 

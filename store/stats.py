@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import Elasticsearch
 
-from store.client import StoreError, unreachable
+from store.client import IndexMissingError, StoreError, es_errors
 from store.lifecycle import current_alias
 from store.search import Filters, QueryError, build_query
 
@@ -33,13 +32,10 @@ class Trend:
 
 def _run(es: Elasticsearch, alias: str, **request: Any) -> dict[str, Any]:
     try:
-        return es.search(index=alias, size=0, **request)
-    except (ESConnectionError, TransportError) as error:
-        raise unreachable(error) from error
-    except ApiError as error:
-        if error.meta.status == 404:
-            return {"hits": {"total": {"value": 0}}, "aggregations": {}}
-        raise StoreError(f"stats failed: {error}") from error
+        with es_errors("stats failed"):
+            return es.search(index=alias, size=0, **request)
+    except IndexMissingError:
+        return {"hits": {"total": {"value": 0}}, "aggregations": {}}
 
 
 def trend(

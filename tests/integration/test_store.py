@@ -10,14 +10,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
 from store.documents import article_document
 from store.export import export
-from store.lifecycle import index_config, relaxed_refresh
+from store.lifecycle import index_config, relaxed_refresh, versioned_name
 from store.migrate import migrate
 from store.search import Filters, QueryError, build_query, search
-from store.stats import plot, trend
+from store.stats import trend
 from store.writer import ArticleWriter
 from tagging.extract import extract_article, parse_document
 from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
@@ -168,7 +169,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     es = connect()
     drop_test_indices(es)
     config = index_config()
-    old = f"{TEST_ALIAS}-v{config['version'] - 1}"
+    old = versioned_name(TEST_ALIAS, config["version"] - 1)
     properties = {
         k: v
         for k, v in config["mappings"]["properties"].items()
@@ -186,7 +187,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     es.indices.refresh(index=old)
     result = migrate(es, TEST_ALIAS)
     assert result.status == "migrated" and result.copied == 4
-    assert sorted(es.indices.get_alias(name=TEST_ALIAS)) == [f"{TEST_ALIAS}-v{config['version']}"]
+    assert sorted(es.indices.get_alias(name=TEST_ALIAS)) == [versioned_name(TEST_ALIAS, config["version"])]
     hits = es.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
     assert len(hits) == 4 and all(h["_source"]["dup_group"] and "fingerprint" in h["_source"] for h in hits)
     assert migrate(es, TEST_ALIAS).status == "up-to-date"
@@ -195,7 +196,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
 
 def test_index_status_cli(fresh_index: str) -> None:
     result = run_finnews("index", "status")
-    assert result.returncode == 0 and f"{TEST_ALIAS}-v{index_config()['version']}" in result.stdout
+    assert result.returncode == 0 and versioned_name(TEST_ALIAS, index_config()["version"]) in result.stdout
 
 
 def test_ingest_output_of_export_round_trips(corpus: str, tmp_path: Path) -> None:
