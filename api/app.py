@@ -8,7 +8,7 @@ an unreachable Elasticsearch (``StoreError``) is 503.
 
 from __future__ import annotations
 
-import html
+import inspect
 import itertools
 import json
 import secrets
@@ -36,10 +36,11 @@ from api.models import (
     StatsResponse,
 )
 from api.monitoring import health, jobs_overview, metrics_text
+from api.records import FILTER_FIELDS, FilterField, hit_record
 from core.config import ConfigError
 from store.client import StoreError, connect
 from store.export import iter_articles
-from store.runs import OUTCOMES, get_run, list_runs
+from store.runs import RUN_STATUSES, get_run, list_runs
 from store.search import (
     MAX_FILTER_CHARS,
     MAX_PAGE_SIZE,
@@ -49,7 +50,6 @@ from store.search import (
     QueryError,
     build_query,
     get_article,
-    mark,
     search,
 )
 from store.stats import MAX_TOP, trend
@@ -93,40 +93,25 @@ class NDJSONResponse(StreamingResponse):
     media_type = "application/x-ndjson"
 
 
-def snippet_html(snippet: str) -> str:
-    """The snippet as an HTML fragment. The article text is untrusted (crawled pages), so it is
-    escaped first; the store's highlight markers are private-use characters escaping leaves alone,
-    and only then become ``<em>``/``</em>``: the only tags in the result are ours."""
-    return mark(html.escape(snippet), "<em>", "</em>")
+def _filter_parameter(field: FilterField) -> inspect.Parameter:
+    limit = MAX_DATE_CHARS if field.date else MAX_FILTER_CHARS
+    alias = field.key if field.key != field.name else None
+    query = Query(alias=alias, max_length=limit, description=field.api_help)
+    return inspect.Parameter(
+        field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[str | None, query]
+    )
 
 
-def filter_params(
-    topic: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="topic id or name")] = None,
-    board: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="board code or name")] = None,
-    stock: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="stock code, secid or name")] = None,
-    media: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="outlet (来源)")] = None,
-    source: Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="eastmoney, jekyll …")] = None,
-    date_from: Annotated[
-        str | None,
-        Query(alias="from", max_length=MAX_DATE_CHARS, description="published on or after: YYYY-MM-DD (Beijing)"),
-    ] = None,
-    date_to: Annotated[
-        str | None,
-        Query(alias="to", max_length=MAX_DATE_CHARS, description="published on or before: YYYY-MM-DD (Beijing)"),
-    ] = None,
-) -> Filters:
-    """The filters search, stats and export share (as the CLI's ``add_filter_options``); empty
-    strings count as absent, which is what an empty form field sends."""
-    values = {
-        "topic": topic,
-        "board": board,
-        "stock": stock,
-        "media": media,
-        "source": source,
-        "date_from": date_from,
-        "date_to": date_to,
-    }
+def filter_params(**values: str | None) -> Filters:
+    """The filters search, stats and export share (:data:`api.records.FILTER_FIELDS`, as the CLI's
+    options); empty strings count as absent, which is what an empty form field sends."""
     return Filters(**{name: value if value and value.strip() else None for name, value in values.items()})
+
+
+# FastAPI reads the query parameters from the signature: one per filter field.
+filter_params.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_filter_parameter(field) for field in FILTER_FIELDS], return_annotation=Filters
+)
 
 
 FilterParams = Annotated[Filters, Depends(filter_params)]
@@ -204,10 +189,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
         """Articles matching the words and filters, one page, with highlighted snippets and facet
         counts (topics, boards, stocks, media, months) over all matches."""
         result = search(es, q, filters, page=page, size=size, sort=sort, collapse_duplicates=collapse, facets=True)
-        hits = [
-            {**hit.source, "id": hit.id, "score": hit.score, "snippet": snippet_html(hit.snippet)}
-            for hit in result.hits
-        ]
+        hits = [hit_record(hit) for hit in result.hits]
         return {"total": result.total, "page": page, "size": size, "hits": hits, "facets": result.facets}
 
     @app.get(
@@ -270,7 +252,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
     @app.get("/runs", response_model=RunsResponse, responses=ERROR_RESPONSES, tags=["runs"])
     def runs(
         job: Annotated[str | None, Query(max_length=64, description="only this job's runs")] = None,
-        status: Annotated[Literal[OUTCOMES] | None, Query(description="only runs with this outcome")] = None,  # type: ignore[valid-type]
+        status: Annotated[Literal[RUN_STATUSES] | None, Query(description="only runs with this outcome")] = None,  # type: ignore[valid-type]
         limit: Annotated[int, Query(ge=1, le=MAX_RUNS)] = 50,
     ) -> dict[str, Any]:
         """Recorded runs of the scheduled jobs, newest first, without their output (see /runs/{id})."""
@@ -299,7 +281,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
     def jobs() -> dict[str, Any]:
         """The scheduled jobs (configs/schedule.yaml): schedule, next and last run, whether overdue,
         new and updated articles of the recent runs, errors by reason."""
-        from finnews.schedule import load_schedule
+        from scheduler.jobs import load_schedule
 
         return jobs_overview(es, load_schedule(), datetime.now(SHANGHAI))
 

@@ -13,9 +13,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from core.config import ConfigError
-from finnews.schedule import Schedule, job_overview, load_schedule, overdue_since
+from scheduler.jobs import Schedule, load_schedule
+from scheduler.overview import job_overview, overdue_since
 from store.client import StoreError, cluster_status
-from store.runs import ARTICLE_COUNTS, recent_runs_by_job, run_totals
+from store.outcomes import ARTICLE_OUTCOMES
+from store.runs import recent_runs_by_job, run_totals
 from store.spool import spool_files
 from tagging.dates import SHANGHAI, isoformat
 
@@ -139,7 +141,7 @@ class FinnewsCollector(Collector):
         for job, total in sorted(totals.items()):
             for status, count in sorted(total["runs"].items()):
                 runs.add_metric([job, status], float(count))
-            for outcome in ARTICLE_COUNTS:
+            for outcome in ARTICLE_OUTCOMES:
                 articles.add_metric([job, outcome], float(total["articles"][outcome]))
             if total["last_success"] is not None:
                 success.add_metric([job], total["last_success"])

@@ -120,7 +120,7 @@ def drop_indices(es: Any, alias: str) -> None:
 def phase_tagging(archive: Path, workers: int, documents_out: Path | None) -> dict[str, Any]:
     """Extract + tag + document of every record in ``workers`` processes (1: this one), writing nothing
     (or the documents to ``documents_out``, for the store's ceiling)."""
-    from finnews.ingest import input_units, parallel_map, prepare, unit_size
+    from ingest.work import input_units, parallel_map, prepare, unit_size
 
     started = time.perf_counter()
     first = None
@@ -167,7 +167,7 @@ def phase_store(documents: Path) -> dict[str, Any]:
 def phase_ingest(archive: Path, workers: int) -> dict[str, Any]:
     """``finnews ingest`` as the command runs it (``ingest()``), timed from the first article the
     writer is given."""
-    from finnews import ingest as ingest_module
+    from ingest import run as ingest_module
     from store.client import connect
     from store.writer import ArticleWriter
 
@@ -311,7 +311,7 @@ def line(label: str, result: dict[str, Any]) -> str:
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--phase":
         return main_phase(sys.argv[2:])
-    from finnews.pool import default_workers
+    from ingest.pool import default_workers
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=6000, help="records in the archive (default 6000)")

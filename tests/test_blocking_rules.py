@@ -15,9 +15,11 @@ from core.config import ConfigError
 from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, grown_delay
 from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
 from crawler.retry import retry_after_seconds
-from finnews.schedule import Job, crawl_counts, human_duration, parse_duration, run_status
 from replica import chinaorg
 from replica.site import CAPTCHA_PAGE, PORTAL_PAGE, load_articles, render_article_page
+from scheduler.jobs import Job, parse_duration
+from scheduler.stats import record_counts as crawl_counts
+from scheduler.status import human_duration, run_status
 from tagging.dates import SHANGHAI
 
 LOGIN = re.compile(r"login|passport|verify", re.I)

@@ -52,7 +52,7 @@ def load_sites() -> object:
 
 
 def load_schedule() -> object:
-    from finnews.schedule import load_schedule
+    from scheduler.jobs import load_schedule
 
     return load_schedule()
 

@@ -1,24 +1,28 @@
-"""``finnews extract``: JSON Lines per input, encodings, and errors as data with a non-zero exit."""
+"""``finnews extract``: JSON Lines per input, encodings, and errors as data with a non-zero exit (run
+in this process through ``finnews.cli.main``: extract needs no crawl and no fresh reactor)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from replica.site import ReplicaArticle, render_article_page
+import pytest
+
+from finnews.cli import main
+from replica.eastmoney_pages import render_article_page
+from replica.site import ReplicaArticle
 from tagging.jekyll import parse_jekyll_post
 from tagging.page import decode_html
-from tests.conftest import FIXTURES, fixture_text, run_finnews
+from tests.conftest import FIXTURES, fixture_text
 
 
-def extract(*paths: Path | str, plain: bool = False) -> tuple[int, list[dict]]:
-    result = run_finnews("extract", *map(str, paths), *(["--plain"] if plain else []))
-    assert "Traceback" not in result.stderr, result.stderr
-    return result.returncode, [json.loads(line) for line in result.stdout.splitlines()]
+def extract(capsys: pytest.CaptureFixture[str], *paths: Path | str, plain: bool = False) -> tuple[int, list[dict]]:
+    code = main(["extract", *map(str, paths), *(["--plain"] if plain else [])])
+    return code, [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
-def test_extract_prints_the_documented_fields() -> None:
-    code, rows = extract(FIXTURES / "eastmoney_jekyll_post.md", FIXTURES / "chinaorg_article.txt")
+def test_extract_prints_the_documented_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    code, rows = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", FIXTURES / "chinaorg_article.txt")
     assert code == 0
     assert len(rows) == 2
     for key in ("url", "title", "published_at", "media", "digest", "text", "boards", "stocks", "topics", "keywords"):
@@ -28,20 +32,20 @@ def test_extract_prints_the_documented_fields() -> None:
     assert rows[1]["text"].endswith("启动城市副中心智慧城市标杆示范区建设。")
 
 
-def test_plain_ignores_markup(tmp_path: Path) -> None:
-    _, (marked,) = extract(FIXTURES / "eastmoney_jekyll_post.md")
-    _, (plain,) = extract(FIXTURES / "eastmoney_jekyll_post.md", plain=True)
+def test_plain_ignores_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    _, (marked,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md")
+    _, (plain,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", plain=True)
     assert marked["text"] == plain["text"]
     assert {m["source"] for m in marked["mentions"]} == {"markup"}
     assert {m["source"] for m in plain["mentions"]} == {"text"}
 
 
-def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path) -> None:
+def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
     listing = tmp_path / "list.html"
     listing.write_text("<html><body><ul id='newsListContent'><li>x</li></ul></body></html>", encoding="utf-8")
-    code, rows = extract(empty, tmp_path / "missing.html", listing, FIXTURES / "eastmoney_jekyll_post.md")
+    code, rows = extract(capsys, empty, tmp_path / "missing.html", listing, FIXTURES / "eastmoney_jekyll_post.md")
     assert code == 1
     assert [("error" in row) for row in rows] == [True, True, True, False]
     assert "empty input" in rows[0]["error"]
@@ -54,11 +58,11 @@ def gbk_page() -> str:
     return render_article_page(ReplicaArticle("202205302396636936", raw))
 
 
-def test_gbk_page_declared_as_gbk(tmp_path: Path) -> None:
+def test_gbk_page_declared_as_gbk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = gbk_page().replace('<meta charset="utf-8">', '<meta charset="gbk">')
     path = tmp_path / "gbk.html"
     path.write_bytes(page.encode("gbk"))
-    _, (row,) = extract(path)
+    _, (row,) = extract(capsys, path)
     assert row["title"] == "北京发布数字经济全产业链开放发展行动方案"
     assert "工业互联网产业" in row["text"]
 

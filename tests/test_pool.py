@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from finnews.pool import ItemFailed, OrderedPool, default_workers
+from ingest.pool import ItemFailed, OrderedPool, default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +121,7 @@ def _alive(pids: set[int]) -> set[int]:
 
 def test_workers_end_when_their_parent_is_killed() -> None:
     script = (
-        "from finnews.pool import OrderedPool\n"
+        "from ingest.pool import OrderedPool\n"
         "from tests.test_pool import square_or_fail\n"
         "if __name__ == '__main__':\n"
         "    with OrderedPool(square_or_fail, 2, chunk_items=1) as pool:\n"

@@ -15,23 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.config import ConfigError
-from finnews.schedule import (
-    Job,
-    JobBusyError,
-    JobLock,
-    Stopping,
-    build_scheduler,
-    classify,
-    crawl_counts,
-    cron_day_of_week,
-    ingest_counts,
-    last_started,
-    load_schedule,
-    missed_run,
-    parse_schedule,
-    run_line,
-    supervise,
-)
+from ingest.run import IngestReport
+from scheduler.cron import cron_day_of_week
+from scheduler.jobs import Job, load_schedule, parse_schedule
+from scheduler.lock import JobBusyError, JobLock, last_started
+from scheduler.service import build_scheduler, missed_run
+from scheduler.stats import record_counts
+from scheduler.status import run_line
+from scheduler.supervise import Stopping, classify, supervise
 from tests.conftest import PROJECT_ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -263,7 +254,7 @@ def test_next_run_in_another_zone() -> None:
 
 HOLDER = """
 import os, sys, time
-from finnews.schedule import JobLock
+from scheduler.lock import JobLock
 JobLock("eastmoney").acquire().note(pid=os.getpid(), started="2026-01-05T10:00:00+08:00")
 print("held", flush=True)
 time.sleep(120)
@@ -423,7 +414,7 @@ def test_a_run_that_ends_by_itself_is_not_interrupted() -> None:
     assert classify(process.returncode, None) == "failed"
 
 
-def test_counts_from_crawl_stats_and_ingest_output() -> None:
+def test_counts_from_crawl_stats_and_ingest_stats() -> None:
     stats = {
         "downloader/response_count": 27,
         "finnews/articles/new": 4,
@@ -434,7 +425,7 @@ def test_counts_from_crawl_stats_and_ingest_output() -> None:
         "finnews/failures": ["http_404 https://example.com/a/1.html"],
         "finish_reason": "finished",
     }
-    counts = crawl_counts(stats)
+    counts = record_counts(stats)
     assert counts["pages"] == 27
     assert counts["articles"] == {
         "new": 4,
@@ -443,19 +434,20 @@ def test_counts_from_crawl_stats_and_ingest_output() -> None:
         "skipped_seen": 2,
         "spooled": 0,
         "dead_letter": 0,
+        "duplicates": 0,
     }
     assert counts["errors"] == [{"reason": "http_404", "count": 2}, {"reason": "timeout", "count": 1}]
     assert counts["finish_reason"] == "finished"
 
-    output = (
-        "Ingested 7 article(s) from 8 file(s): 5 new, 1 updated, 1 unchanged, 0 spooled, 0 rejected\n"
-        "  failed: archive/broken.html: empty input\n"
-    )
-    counts = ingest_counts(output)
+    # What `finnews ingest --stats-json` writes (IngestReport.stats): files, not pages.
+    report = IngestReport(files=8, articles=7, failures=["archive/broken.html: empty input"])
+    report.counts = {"new": 5, "updated": 1, "unchanged": 1, "spooled": 0, "dead_letter": 0, "duplicates": 0}
+    counts = record_counts(report.stats())
     assert counts["files"] == 8
-    assert counts["articles"] == {"new": 5, "updated": 1, "unchanged": 1, "spooled": 0, "dead_letter": 0}
+    assert "pages" not in counts
+    assert counts["articles"] == {**report.counts, "skipped_seen": 0}
     assert counts["errors"] == [{"reason": "input_failed", "count": 1}]
-    assert ingest_counts("finnews ingest: something else went wrong") == {}
+    assert record_counts({})["articles"]["new"] == 0
 
 
 def test_a_failed_run_is_marked_in_its_line() -> None:

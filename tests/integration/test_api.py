@@ -11,13 +11,13 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app, snippet_html
+from api.app import create_app
 from finnews.cli import build_parser
 from replica.site import load_articles
 from store.client import connect
 from store.documents import article_document
 from store.lifecycle import ensure_index
-from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE, snippet_html
 from store.settings import elasticsearch_settings
 from store.writer import ArticleWriter
 from tagging.article import RawArticle

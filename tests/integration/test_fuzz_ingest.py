@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finnews.ingest import ingest
+from ingest.run import ingest
 from tests.conftest import TEST_ALIAS
 
 RUN = uuid.uuid4().hex[:8]

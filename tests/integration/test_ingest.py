@@ -6,11 +6,17 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
+from finnews.cli import main
 from replica.site import DATA_DIR
+from scheduler.stats import read_stats
 from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
 
 
-def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(fresh_index: str, es_node, tmp_path: Path) -> None:
+def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(DATA_DIR, archive / "posts")
     shutil.copy(FIXTURES / "chinaorg_article.txt", archive / "chinaorg.txt")
@@ -21,19 +27,24 @@ def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(fresh_index: str, e
         encoding="utf-8",
     )  # fmt: skip
     (archive / "broken.html").write_bytes(b"")
-    result = run_finnews("ingest", "--quiet", str(archive))
-    assert result.returncode == 1  # two inputs failed, and say so
-    assert "Ingested 7 article(s) from 7 file(s): 7 new" in result.stdout
-    assert "more.jsonl:2" in result.stderr and "broken.html" in result.stderr and "empty input" in result.stderr
-    assert "Traceback" not in result.stderr
+    stats_file = tmp_path / "stats.json"
+    code = main(["ingest", "--quiet", "--stats-json", str(stats_file), str(archive)])  # in this process
+    out, err = capsys.readouterr()
+    assert code == 1  # two inputs failed, and say so
+    assert "Ingested 7 article(s) from 7 file(s): 7 new" in out
+    assert "more.jsonl:2" in err and "broken.html" in err and "empty input" in err
+    # The same counts for the scheduler, as a crawl's stats file gives them.
+    stats = read_stats(json.loads(stats_file.read_text(encoding="utf-8")))
+    assert stats["files"] == 7 and stats["articles"]["new"] == 7 and stats["articles"]["unchanged"] == 0
+    assert stats["errors"] == [{"reason": "input_failed", "count": 2}]
+    assert sorted(f.split(": ")[0].rsplit("/", 1)[-1] for f in stats["failures"]) == ["broken.html", "more.jsonl:2"]
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == 7
     hit = es_node.search(index=TEST_ALIAS, query={"term": {"url": "https://example.com/a/1.html"}})["hits"]["hits"][0]
     assert [s["name"] for s in hit["_source"]["stocks"]] == ["宁德时代"]
 
-    again = run_finnews("ingest", "--quiet", str(archive / "posts"))
-    assert again.returncode == 0
-    assert "4 unchanged" in again.stdout
+    assert main(["ingest", "--quiet", str(archive / "posts")]) == 0
+    assert "4 unchanged" in capsys.readouterr().out
 
 
 def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(fresh_index: str, tmp_path: Path) -> None:

@@ -1,0 +1,121 @@
+"""``finnews es``, ``index``, ``spool`` and ``taxonomy``: the node, the index, the spool and the
+topic taxonomy looked after (argument parsing done by :mod:`finnews.cli`; printing here)."""
+
+from __future__ import annotations
+
+import argparse
+
+from core.masking import mask_credentials
+from store.outcomes import DEAD_LETTER, NEW, SPOOLED, UNCHANGED, UPDATED
+
+
+def replay_line(totals: dict[str, int]) -> str:
+    """What replaying the spool did, in the words ``spool replay`` and the crawl summary use."""
+    return (
+        f"{totals.get(NEW, 0)} new, {totals.get(UPDATED, 0)} updated, {totals.get(UNCHANGED, 0)} already indexed, "
+        f"{totals.get(SPOOLED, 0)} spooled again, {totals.get(DEAD_LETTER, 0)} rejected (dead letter)"
+    )
+
+
+def cmd_es(args: argparse.Namespace) -> int:
+    from store import node
+
+    if args.action == "start":
+        print(node.start())
+    elif args.action == "stop":
+        print(node.stop())
+    else:
+        return es_status()
+    return 0
+
+
+def es_status() -> int:
+    from elasticsearch import ApiError
+
+    from store.client import cluster_status, connect
+    from store.settings import elasticsearch_settings
+
+    settings = elasticsearch_settings()
+    es = connect()
+    health = cluster_status(es)
+    where = "local node" if settings.managed else "configured cluster"
+    if health is None:
+        print(f"Elasticsearch ({where}) at {settings.url}: not running")
+        return 1
+    print(f"Elasticsearch ({where}) at {settings.url}")
+    print(f"  version:  {health.get('version') or 'unknown'}")
+    print(f"  health:   {health.get('status')} ({health.get('number_of_nodes')} node(s))")
+    try:
+        count = es.count(index=settings.alias)["count"]
+        print(f"  articles: {count} (alias {settings.alias})")
+    except ApiError:
+        print(f"  articles: 0 (alias {settings.alias} does not exist yet)")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from store.client import connect
+    from store.lifecycle import current_alias, index_config, indices_behind
+    from store.migrate import migrate
+
+    es = connect()
+    if args.action == "migrate":
+        result = migrate(es)
+        if result.status == "created":
+            print(f"Created {result.new_index} behind alias {result.alias}")
+        elif result.status == "up-to-date":
+            print(f"{result.alias} is already at {result.new_index}")
+        else:
+            print(
+                f"Migrated {result.alias}: {', '.join(result.old_indices)} → {result.new_index}, "
+                f"{result.copied} article(s) copied, {result.caught_up} written during the copy copied again. "
+                f"The old index is kept; delete it when satisfied."
+            )
+        return 0
+    alias = current_alias()
+    expected = f"{alias}-v{index_config()['version']}"
+    behind = indices_behind(es, alias)
+    print(f"alias {alias} → {', '.join(behind) or '(none)'}; configs/index.yaml describes {expected}")
+    if behind and behind != [expected]:
+        print("run `finnews index migrate` to move to it")
+        return 1
+    return 0
+
+
+def cmd_spool(args: argparse.Namespace) -> int:
+    from store.client import connect
+    from store.replay import replay_spool
+    from store.spool import read_spool, spool_files
+
+    if args.action == "replay":
+        totals = replay_spool(connect())
+        print(f"Replayed {totals['files']} spool file(s): {replay_line(totals)}")
+        return 1 if totals[SPOOLED] else 0
+    for kind in ("spool", "dead-letter"):
+        files = spool_files(kind)
+        print(f"{kind}: {len(files)} file(s)")
+        for path in files:
+            entries = read_spool(path)
+            reasons = sorted({mask_credentials(str(e.get("reason", "")))[:100] for e in entries})
+            print(f"  {path} — {len(entries)} article(s); reason: {'; '.join(reasons)}")
+    return 0
+
+
+def cmd_taxonomy(args: argparse.Namespace) -> int:
+    from tagging.lexicon import load_lexicon
+    from tagging.topics import check_taxonomy, load_taxonomy
+
+    lexicon = load_lexicon()
+    taxonomy = load_taxonomy()
+    problems = check_taxonomy(
+        taxonomy,
+        lexicon.boards,
+        {code: board.type for code, board in lexicon.boards.items()},
+        lexicon.pseudo_boards,
+    )
+    mapped = {code for topic in taxonomy.topics for code in topic.boards}
+    print(f"{len(taxonomy.topics)} topics over {len(mapped)} boards ({len(lexicon.boards)} known boards)")
+    for problem in problems:
+        print(f"  problem: {problem}")
+    print("taxonomy OK" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0

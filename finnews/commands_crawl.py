@@ -1,0 +1,163 @@
+"""``finnews crawl`` and ``finnews demo``: a spider run in this process, its summary read from its
+stats through the one reader (:func:`scheduler.stats.read_stats`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.config import state_dir
+from core.masking import mask_credentials
+from finnews.commands_admin import replay_line
+from finnews.commands_search import format_hit
+from finnews.errors import UserError
+from finnews.output import write_stats_json
+from scheduler.stats import read_stats
+from store.outcomes import ARTICLE_OUTCOMES
+
+
+def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise UserError(f"{flag} expects NAME=VALUE, got {value!r}")
+        pairs[key] = val
+    return pairs
+
+
+def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run one spider to completion in this process; returns its final stats."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from core.config import max_article_bytes
+    from crawler.sites import load_sites
+    from store.lifecycle import index_config
+    from store.settings import elasticsearch_settings
+    from tagging.lexicon import load_lexicon
+    from tagging.topics import load_taxonomy
+
+    # Validate every configuration file before Scrapy starts, so a mistake is one clear line
+    # (inside Scrapy it would be a page of Twisted tracebacks).
+    elasticsearch_settings(), max_article_bytes(), load_sites(), index_config(), load_lexicon(), load_taxonomy()
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for key, value in settings_overrides.items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if spider not in process.spider_loader.list():
+        raise UserError(f"unknown spider {spider!r}; available: {', '.join(sorted(process.spider_loader.list()))}")
+    # Articles earlier runs spooled go in first, counted in this crawl's summary (what the replay
+    # spools again is this run's file and is not replayed again by the index pipeline).
+    replayed = replay_before_crawl() if settings.getbool("FINNEWS_INDEX_ENABLED") else {}
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **spider_args)
+    process.start()
+    stats = dict(crawler.stats.get_stats())
+    stats.update({f"finnews/replay/{key}": value for key, value in replayed.items()})
+    return stats
+
+
+def replay_before_crawl() -> dict[str, int]:
+    """Replay the spool before a crawl; nothing when it is empty or the node does not answer (the
+    crawl then spools too, and the next run replays both)."""
+    from store.client import StoreError, connect
+    from store.replay import replay_spool
+    from store.spool import spool_files
+
+    if not spool_files():
+        return {}
+    try:
+        return replay_spool(connect())
+    except StoreError as error:
+        print(f"finnews crawl: the spool is not replayed: {mask_credentials(str(error))}", file=sys.stderr)
+        return {}
+
+
+def crawl_summary(stats: dict[str, Any]) -> str:
+    """The end-of-crawl report: pages, articles by outcome, errors by reason with their URLs."""
+    read = read_stats(stats)
+    articles = ", ".join(f"{read['articles'][name]} {name}" for name in ARTICLE_OUTCOMES)
+    errors = ", ".join(f"{error['reason']} {error['count']}" for error in read["errors"])
+    lines = [
+        f"pages: {read['pages']} fetched ({read['list_pages']} list, {read['article_pages']} article)",
+        f"articles: {articles}",
+        "errors: " + (errors or "none"),
+    ]
+    lines += [f"  {failure}" for failure in read["failures"]]
+    if read["replay"].get("files"):
+        lines.append(f"spool replayed first: {read['replay']['files']} file(s), {replay_line(read['replay'])}")
+    lines.append(f"finished: {read['finish_reason'] or 'unknown'}")
+    return mask_credentials("\n".join(lines))  # failing URLs may carry tokens in their query
+
+
+def _check_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise UserError(f"Redis at {redis_safe_url(url)} does not answer: {mask_credentials(str(error))}") from None
+
+
+def redis_safe_url(url: str) -> str:
+    return mask_credentials(url)
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {}
+    if args.distributed:
+        from crawler.distributed import distributed_settings
+
+        redis_url = os.environ.get("FINNEWS_REDIS_URL")
+        if not redis_url:
+            raise UserError("--distributed needs FINNEWS_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+        _check_redis(redis_url)
+        overrides.update(distributed_settings(redis_url))
+    overrides.update(_pairs(args.set, "-s"))
+    stats = run_crawl(args.spider, _pairs(args.arg, "-a"), overrides)
+    print(crawl_summary(stats))
+    if args.stats_json:
+        write_stats_json(Path(args.stats_json), stats)
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the node, crawl the local Eastmoney replica with the real spider, search, export."""
+    import subprocess
+
+    from replica.site import ReplicaServer
+    from store import node
+    from store.client import connect
+    from store.search import search
+
+    print(node.start())
+    with ReplicaServer() as replica:
+        print(f"Serving an Eastmoney replica ({len(replica.site.articles)} real articles) at {replica.url}")
+        command = [
+            sys.executable, "-m", "finnews", "crawl", "eastmoney",
+            *replica.eastmoney_settings("columns,fast,pages"),
+            "-s", "EASTMONEY_COLUMNS=345", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "LOG_LEVEL=WARNING",
+        ]  # fmt: skip
+        print("$ finnews crawl eastmoney  (against the replica)")
+        result = subprocess.run(command)
+        if result.returncode != 0:
+            raise UserError("the crawl failed (see above)")
+    print("\n$ finnews search 数字经济")
+    result = search(connect(), "数字经济", size=5)
+    print(f"{result.total} article(s) for '数字经济'")
+    for hit in result.hits:
+        print()
+        print(format_hit(hit, sys.stdout.isatty()))
+    output = state_dir() / "exports" / f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S')}.jsonl"
+    from store.export import export_jsonl
+
+    count = export_jsonl(connect(), output)
+    print(f"\nExported {count} tagged article(s) to {output}")
+    return 0

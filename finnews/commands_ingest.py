@@ -1,0 +1,80 @@
+"""``finnews ingest`` and ``finnews extract``: the command line of the :mod:`ingest` library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.masking import mask_credentials
+from finnews.errors import UserError
+from finnews.output import write_stats_json
+from store.outcomes import DEAD_LETTER, NEW, NOT_INDEXED_OUTCOMES, SPOOLED, UNCHANGED, UPDATED
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.run import ingest
+
+    if not 1 <= args.batch_size <= 10_000:
+        raise UserError("--batch-size must be between 1 and 10000")
+    check_workers(args.workers)
+    report = ingest(
+        [Path(p) for p in args.paths], progress=not args.quiet, batch_size=args.batch_size, workers=args.workers
+    )
+    if args.stats_json:
+        write_stats_json(Path(args.stats_json), report.stats())
+    counts = report.counts
+    print(
+        f"Ingested {report.articles} article(s) from {report.files} file(s): {counts.get(NEW, 0)} new, "
+        f"{counts.get(UPDATED, 0)} updated, {counts.get(UNCHANGED, 0)} unchanged, "
+        f"{counts.get(SPOOLED, 0)} spooled, {counts.get(DEAD_LETTER, 0)} rejected"
+    )
+    if counts.get(SPOOLED):
+        from store.spool import spool_root
+
+        print(
+            f"finnews ingest: {counts[SPOOLED]} article(s) wait in the spool ({spool_root() / 'spool'}); "
+            "`finnews spool replay` (or the next crawl) writes them",
+            file=sys.stderr,
+        )
+    if report.failures:
+        print(f"finnews ingest: {len(report.failures)} input(s) not loaded:", file=sys.stderr)
+    for failure in report.failures:
+        print(f"  failed: {mask_credentials(failure)}", file=sys.stderr)
+    if report.interrupted:
+        print(
+            "finnews ingest: interrupted; what was read so far is written. Run the same command again to load "
+            "the rest (articles already indexed count as unchanged).",
+            file=sys.stderr,
+        )
+        return 130
+    return 1 if report.failures or any(counts.get(name) for name in NOT_INDEXED_OUTCOMES) else 0
+
+
+MAX_WORKERS = 256
+
+
+def check_workers(workers: int | None) -> None:
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"--workers must be between 1 and {MAX_WORKERS}")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from ingest.pool import ItemFailed
+    from ingest.work import extract_file, input_bytes, parallel_map, worker_count
+
+    check_workers(args.workers)
+    paths = [Path(name) for name in args.paths]
+    workers = worker_count(args.workers, input_bytes(paths))
+    failures = 0
+    # Files are cleaned and tagged in worker processes for a large input; lines come out in order.
+    results = parallel_map(extract_file, [(str(path), args.plain) for path in paths], workers)
+    for result in results:
+        # An ItemFailed: the worker died on this file.
+        record = {"path": result.item[0], "error": result.message} if isinstance(result, ItemFailed) else result
+        failures += "error" in record
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    if failures:
+        print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,105 @@
+"""``finnews search``, ``stats`` and ``export``: the filters of :data:`api.records.FILTER_FIELDS`
+as options, a search hit as :func:`api.records.hit_record` shapes it for ``--json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from api.records import FILTER_FIELDS, hit_record
+from finnews.errors import UserError
+from store.search import Filters, Hit
+
+
+def format_hit(hit: Hit, color: bool) -> str:
+    from store.search import mark
+
+    source = hit.source
+    pre, post = ("\033[1;31m", "\033[0m") if color else ("【", "】")
+    title = source.get("title") or "(no title)"
+    published = (source.get("published_at") or "")[:16].replace("T", " ")
+    boards = ", ".join(f"{b['name']}({b['code']})" for b in source.get("boards", [])) or "-"
+    stocks = ", ".join(f"{s['name']}({s['secid']})" for s in source.get("stocks", [])) or "-"
+    topics = ", ".join(t["name"] for t in source.get("topics", [])) or "-"
+    return "\n".join(
+        [
+            f"{title}",
+            f"  {published}  {source.get('media') or '-'}  {source.get('url')}",
+            f"  boards: {boards}",
+            f"  stocks: {stocks}   topics: {topics}",
+            f"  … {mark(hit.snippet, pre, post)} …",
+        ]
+    )
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(**{field.name: getattr(args, field.name) for field in FILTER_FIELDS})
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filters search, stats and export share (the API's query parameters, with examples)."""
+    for field in FILTER_FIELDS:
+        metavar = {"metavar": "DATE"} if field.date else {}
+        parser.add_argument(f"--{field.key}", dest=field.name, help=field.cli_help, **metavar)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from store.client import connect
+    from store.search import search
+
+    result = search(
+        connect(),
+        args.query,
+        filters_from(args),
+        page=args.page,
+        size=args.size,
+        sort=args.sort,
+        collapse_duplicates=args.collapse_duplicates,
+    )
+    if args.json:
+        for hit in result.hits:
+            print(json.dumps(hit_record(hit), ensure_ascii=False))  # the API's SearchHit, one per line
+        return 0
+    page = f" (page {args.page})" if args.page > 1 else ""
+    print(f"{result.total} article(s) for {args.query!r}{page}")
+    color = sys.stdout.isatty()
+    for hit in result.hits:
+        print()
+        print(format_hit(hit, color))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from finnews.render import format_table, plot
+    from store.client import connect
+    from store.search import check_stock_filter
+    from store.stats import trend
+
+    es, filters = connect(), filters_from(args)
+    check_stock_filter(es, filters)  # an unknown stock is an error, as an unknown board is
+    result = trend(es, args.by, args.interval, filters, top=args.top, text=args.query)
+    words = f" for {args.query!r}" if args.query.strip() else ""
+    print(f"{result.articles} article(s){words}, by {args.by} per {args.interval}")
+    print(format_table(result))
+    if args.plot:
+        if not result.series:
+            raise UserError("nothing to plot: no article matches")
+        print(f"Chart written to {plot(result, Path(args.plot)).resolve()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from store.client import connect
+    from store.export import export
+    from store.search import build_query, check_stock_filter
+
+    output = Path(args.output)
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    es, filters = connect(), filters_from(args)
+    check_stock_filter(es, filters)
+    # The same query as `finnews search` for the same words and filters.
+    count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet)
+    print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
+    return 0

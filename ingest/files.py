@@ -1,0 +1,263 @@
+"""Reading what ``finnews ingest`` and ``finnews extract`` are given: files and folders found, each
+file checked (a regular file within the size limit), JSON Lines records checked field by field.
+
+Bad input never costs a good article: every file and every JSON line is checked and isolated. A
+file that is not a regular file, too large or unreadable, a folder that cannot be listed, a dangling
+link, a JSON line of the wrong shape: each is reported as ``where: reason`` and skipped, and every
+good article of the same file and run is indexed."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from core.config import max_article_bytes
+from store.documents import article_document, document_from_record
+from tagging.article import RawArticle
+from tagging.dates import parse_datetime
+
+ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
+
+# The shape of a JSON Lines record (raw: title/text/url …; or finnews' own export, already tagged).
+STRING_FIELDS = (
+    "url", "title", "text", "html", "source", "media", "author", "digest", "category",
+    "published_at", "crawled_at", "updated_at", "dup_of", "dup_group",
+)  # fmt: skip
+STRING_LIST_FIELDS = ("tags", "keywords")
+OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions")
+
+
+class InputError(ValueError):
+    """An input that is not taken, and why (not a regular file, too large, a dangling link …)."""
+
+
+# --- Finding and reading files ----------------------------------------------------------------------
+
+
+def _describe_missing(path: Path) -> str:
+    if os.path.islink(path):
+        return f"{path}: dangling symbolic link (→ {os.readlink(path)})"
+    return f"{path}: No such file or directory"
+
+
+def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
+    """Archive files under ``folder``, recursively; folders that cannot be listed and dangling links
+    are added to ``problems`` by name. Linked folders are followed once (a link cycle ends there)."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        directory = pending.pop()
+        try:
+            info = directory.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(f"{directory}: cannot read folder: {error.strerror or error}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows links
+                exists = is_dir or os.path.exists(path)
+            except OSError as error:
+                problems.append(f"{path}: {error.strerror or error}")
+                continue
+            if not exists:
+                if path.suffix.lower() in ARCHIVE_SUFFIXES or entry.is_symlink():
+                    problems.append(_describe_missing(path))
+            elif is_dir:
+                subfolders.append(path)
+            elif path.suffix.lower() in ARCHIVE_SUFFIXES:
+                found.append(path)  # not a regular file (a FIFO, a socket): reported when read
+        pending += reversed(subfolders)  # depth first, in name order
+    return sorted(found)
+
+
+def archive_files(paths: list[Path], problems: list[str] | None = None) -> list[Path]:
+    """The files to ingest: given files as they are, folders searched recursively by suffix. What
+    cannot be found or listed is added to ``problems`` (a missing path, an unreadable folder, a
+    dangling link), so nothing is skipped without a word."""
+    problems = problems if problems is not None else []
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += _folder_files(path, problems)
+        elif os.path.lexists(path) and not path.exists():
+            problems.append(_describe_missing(path))
+        else:
+            found.append(path)  # a missing file is reported when it is read
+    return found
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
+
+
+def too_large(size: int, limit: int, what: str = "file") -> InputError:
+    return InputError(
+        f"{what} of {size / 1048576:.1f} MB is over the limit of {limit / 1048576:.3g} MB per article "
+        "(limits.max_article_mb in configs/finnews.yaml)"
+    )
+
+
+def open_regular_file(path: Path) -> IO[bytes]:
+    """``path`` opened for reading when it is a regular file. The type is checked before opening
+    (opening a FIFO would wait for a writer forever) and again on the open file (it may have been
+    swapped in between); the open itself never blocks."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(f"dangling symbolic link (→ {os.readlink(path)})") from None
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"not a regular file: {_kind(info.st_mode)}")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    handle = os.fdopen(descriptor, "rb")
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise InputError(f"not a regular file: {_kind(mode)}")
+    os.set_blocking(descriptor, True)
+    return handle
+
+
+def read_article_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of one article file (a page, a post, a text): a regular file within the size limit,
+    never read past it."""
+    limit = limit or max_article_bytes()
+    with open_regular_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise too_large(size, limit)
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise too_large(len(data), limit)
+    return data
+
+
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | InputError]]:
+    """``(line number, line)`` of a JSON Lines file; a line longer than ``limit`` is an error and is
+    skipped without being held in memory."""
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            length = len(line)
+            while chunk := handle.readline(1 << 20):
+                length += len(chunk)
+                if chunk.endswith(b"\n"):
+                    break
+            yield number, too_large(length, limit, "record")
+            continue
+        yield number, line
+
+
+# --- JSON Lines records ---------------------------------------------------------------------------------
+
+
+def _type_name(value: object) -> str:
+    return (
+        "null"
+        if value is None
+        else {"str": "string", "dict": "object", "list": "list"}.get(type(value).__name__, type(value).__name__)
+    )
+
+
+def record_problems(record: object) -> list[str]:
+    """What is wrong with a JSON Lines record (empty when it can be loaded): each field of the
+    wrong type by name, and a missing URL or body."""
+    if not isinstance(record, dict):
+        return [f"expected a JSON object, got {_type_name(record)}"]
+    problems = []
+    for name in STRING_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"field {name!r}: expected a string, got {_type_name(value)}")
+    for name in STRING_LIST_FIELDS:
+        value = record.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(f"field {name!r}: expected a list of strings, got {_type_name(value)}")
+    for name in OBJECT_LIST_FIELDS:
+        value = record.get(name)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            problems.append(f"field {name!r}: expected a list of objects, got {_type_name(value)}")
+    if problems:
+        return problems
+    if not (record.get("url") or "").strip():
+        problems.append("a record needs a 'url' (its id is derived from it)")
+    if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
+        problems.append("a record needs a non-empty 'text' or 'html' field")
+    return problems
+
+
+def raw_from_record(record: dict) -> RawArticle:
+    """An article from a JSON Lines record (finnews' own export format, or any with title/text/url)."""
+    problems = record_problems(record)
+    if problems:
+        raise InputError("; ".join(problems))
+    return RawArticle(
+        source=record.get("source") or "jsonl",
+        url=record["url"],
+        title=record.get("title"),
+        published_at=parse_datetime(record.get("published_at") or ""),
+        media=record.get("media"),
+        author=record.get("author"),
+        digest=record.get("digest"),
+        body_html=record.get("html"),
+        body_text=None if record.get("html") else record.get("text"),
+    )
+
+
+def is_tagged_record(record: object) -> bool:
+    """A record finnews itself exported (already cleaned and tagged): loaded as it is."""
+    return (
+        isinstance(record, dict)
+        and bool(record.get("url"))
+        and all(isinstance(record.get(key), list) for key in ("boards", "stocks", "topics"))
+    )
+
+
+def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
+    """One JSON line: a tagged record to load as it is, or a raw article to clean and tag."""
+    try:
+        record = json.loads(line.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except RecursionError:
+        raise InputError("JSON nested too deeply") from None
+    except ValueError as error:
+        raise InputError(f"not JSON: {error}") from None
+    problems = record_problems(record)
+    if problems:
+        raise InputError("; ".join(problems))
+    return record if is_tagged_record(record) else raw_from_record(record)
+
+
+# --- Articles of a file -------------------------------------------------------------------------------
+
+
+def describe(error: BaseException) -> str:
+    """A failure's reason: the message of an input check, else the error's type and message."""
+    return str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+
+
+def document_for(article: RawArticle | dict[str, Any]) -> dict[str, Any]:
+    """The index document of a raw article (cleaned and tagged) or of a tagged record."""
+    from tagging.extract import extract_article
+
+    return document_from_record(article) if isinstance(article, dict) else article_document(extract_article(article))
