@@ -212,9 +212,14 @@ def build_query(text: str, filters: Filters | None = None) -> dict[str, Any]:
 
 
 def highlight_spec(text: str) -> dict[str, Any]:
-    """Highlight the query's words in the original text (phrase per word, so 数字经济 lights up whole)."""
+    """Highlight the query's words in the original text (phrase per word, so 数字经济 lights up whole).
+
+    ``text`` has ``index_phrases``: an exact phrase on it becomes a look-up of two-character shingles,
+    which the highlighter cannot place (elastic/elasticsearch#40227: no highlight at all). A slop of 1
+    keeps the phrase a positional query the highlighter follows; it only chooses what is marked."""
     terms = (words(text) if text.strip() else []) or [text]
-    phrase_queries = [{"match_phrase": {"text": t}} for t in terms] + [{"match_phrase": {"title": t}} for t in terms]
+    phrase_queries = [{"match_phrase": {"text": {"query": t, "slop": 1}}} for t in terms]
+    phrase_queries += [{"match_phrase": {"title": t}} for t in terms]
     return {
         "pre_tags": [HIGHLIGHT_PRE],
         "post_tags": [HIGHLIGHT_POST],
