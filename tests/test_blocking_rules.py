@@ -15,8 +15,10 @@ from core.config import ConfigError
 from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, grown_delay
 from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
 from crawler.retry import retry_after_seconds
-from replica import chinaorg
-from replica.site import CAPTCHA_PAGE, PORTAL_PAGE, load_articles, render_article_page
+from replica import chinaorg_articles, chinaorg_pages
+from replica.eastmoney_pages import PORTAL_PAGE, render_article_page
+from replica.refusing import CAPTCHA_PAGE
+from replica.site import load_articles
 from scheduler.jobs import Job, parse_duration
 from scheduler.stats import record_counts as crawl_counts
 from scheduler.status import human_duration, run_status
@@ -66,8 +68,8 @@ def test_a_captcha_page_is_told_from_articles() -> None:
     assert looks_like_verification_page(CAPTCHA_PAGE.encode())
     for article in load_articles():
         assert not looks_like_verification_page(render_article_page(article).encode())
-    for article in chinaorg.ARTICLES:
-        assert not looks_like_verification_page(chinaorg.render_article(article)[1])
+    for article in chinaorg_articles.ARTICLES:
+        assert not looks_like_verification_page(chinaorg_pages.render_article(article)[1])
     assert not looks_like_verification_page(PORTAL_PAGE.encode())
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from replica.site import ReplicaArticle, render_article_page
+from replica.eastmoney_pages import render_article_page
+from replica.site import ReplicaArticle
 from store.export import flatten_for_csv
 from tagging import body, maincontent
 from tagging.article import RawArticle

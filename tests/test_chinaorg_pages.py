@@ -15,18 +15,10 @@ from scrapy.utils.test import get_crawler
 from crawler.items import ArticleItem
 from crawler.seen import ARTICLE_FLAG, SeenStore
 from crawler.spiders.chinaorg import ChinaOrgSpider, is_article_url, parse_list_page
-from replica.chinaorg import (
-    ARTICLES,
-    DEAD_LINK_PATH,
-    FINANCE_COLUMN,
-    FOOTER_TEXT,
-    TOPIC_PATH,
-    WITHDRAWN_PATH,
-    ChinaOrgSite,
-    channel_path,
-    column_path,
-    render_current_page,
-)
+from crawler.state import crawl_state
+from replica.chinaorg import ChinaOrgSite
+from replica.chinaorg_articles import ARTICLES, DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH
+from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_current_page
 from tagging.chinaorg import parse_article_page
 from tagging.dates import SHANGHAI, isoformat
 from tagging.extract import extract_article
@@ -286,7 +278,7 @@ def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:
     site = ChinaOrgSite()
     spider = spider_for()
     store = SeenStore(tmp_path / "seen.sqlite")
-    spider.crawler.finnews_seen_store = store
+    crawl_state(spider.crawler).seen_store = store
     store.add_many([BASE + "/internet/20180920/345977.shtml"])
     requests = list(spider.parse_list(fetch(site, channel_path(1)), page=1))
     assert [r.url for r in requests] == [BASE + "/internet/20180920/345977.shtml"]  # the middleware drops it

@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 
 from crawler.spiders.eastmoney import list_time, next_list_page, parse_fast_payload, parse_list_page, parse_list_payload
-from replica.site import render_list_page, synthetic_articles
+from replica.eastmoney_pages import render_list_page
+from replica.site import synthetic_articles
 from tagging.dates import SHANGHAI
 
 

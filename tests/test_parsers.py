@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from replica.site import ReplicaArticle, render_article_page
+from replica.eastmoney_pages import render_article_page
+from replica.site import ReplicaArticle
 from tagging import chinaorg, eastmoney
 from tagging.dates import isoformat, parse_datetime
 from tagging.jekyll import JekyllError, parse_jekyll_post

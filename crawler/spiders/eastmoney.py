@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -246,29 +246,33 @@ class EastmoneySpider(FinnewsSpider):
         self.answered(response)
         return True
 
-    def parse_list(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
+    def _api_items(
+        self, response: Response, parse: Callable[[str], list[dict[str, Any]]], name: str, page: int
+    ) -> Generator[scrapy.Request, None, list[dict[str, Any]] | None]:
+        """The items of a list API answer, counted and noted; ``None`` for a bad answer (logged) or a
+        blocked one (its retry, if any, yielded)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
-            items = parse_list_payload(response.text)
+            items = parse(response.text)
         except ValueError as error:
             self._bad_list(response, error)
-            return
-        if not self._list_read(response, f"columns:{column}", page, bool(items)):
+            return None
+        if not self._list_read(response, name, page, bool(items)):
             yield from self.refused(response, "empty_list")
+            return None
+        return items
+
+    def parse_list(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
+        items = yield from self._api_items(response, parse_list_payload, f"columns:{column}", page)
+        if items is None:
             return
         yield from self._follow(response, items)
         if self._more and page < self._max_pages():
             yield self.column_request(column, page + 1)
 
     def parse_fast(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
-        self.crawler.stats.inc_value("finnews/list_pages")
-        try:
-            items = parse_fast_payload(response.text)
-        except ValueError as error:
-            self._bad_list(response, error)
-            return
-        if not self._list_read(response, f"fast:{column}", page, bool(items)):
-            yield from self.refused(response, "empty_list")
+        items = yield from self._api_items(response, parse_fast_payload, f"fast:{column}", page)
+        if items is None:
             return
         template = self.settings.get("EASTMONEY_ARTICLE_URL")
         entries = [{**item, "url": template.format(code=item["code"])} for item in items if item.get("code")]

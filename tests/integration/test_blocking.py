@@ -21,8 +21,11 @@ from typing import Any
 
 import pytest
 
-from replica.chinaorg import FINANCE_COLUMN, ChinaOrgSite, column_path
-from replica.site import Blocking, ReplicaServer, ReplicaSite, synthetic_articles
+from replica.chinaorg import ChinaOrgSite
+from replica.chinaorg_articles import FINANCE_COLUMN
+from replica.chinaorg_pages import column_path
+from replica.refusing import Blocking
+from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, indexed_urls
 from tests.integration.receivers import WebhookReceiver
 from tests.integration.test_schedule_runs import ScheduleEnv
@@ -140,7 +143,7 @@ class Case:
     """One way of refusing, and what the crawl must make of it."""
 
     job: str  # the job whose crawl meets it
-    mode: str  # replica.site.BLOCKING_MODES
+    mode: str  # replica.refusing.BLOCKING_MODES
     refused_path: str  # the path whose answers are the refusals
     min_gaps: list[float]  # the least spacing between the refusals (the back-off)
     source: str  # the crawl source that meets it (stopped after THRESHOLD refusals)

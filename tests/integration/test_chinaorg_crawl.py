@@ -10,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from replica.chinaorg import (
-    DEAD_LINK_PATH,
-    FINANCE_COLUMN,
-    FOOTER_TEXT,
-    TOPIC_PATH,
-    WITHDRAWN_PATH,
-    ChinaOrgArticle,
-    ChinaOrgSite,
-    channel_path,
-    column_path,
-)
+from replica.chinaorg import ChinaOrgSite
+from replica.chinaorg_articles import DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH, ChinaOrgArticle
+from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path
 from replica.site import ReplicaServer
 from tagging.dates import isoformat
 from tests.conftest import TEST_ALIAS, run_finnews

@@ -1,0 +1,219 @@
+"""The China.org replica's pages (:mod:`replica.chinaorg` serves them): article pages in the current
+and the older template, the finance column list, the tech channel list, and the notices. The page
+templates are long: they copy the real pages' furniture, which is what the parsers are tested against."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlencode
+
+from replica.chinaorg_articles import (
+    DEAD_LINK_PATH,
+    FINANCE_COLUMN,
+    TECH_CHANNEL,
+    TOPIC_PATH,
+    WITHDRAWN_PATH,
+    ChinaOrgArticle,
+)
+
+# Related-link titles and the footer, as they follow the body on every article page.
+_RELATED = (
+    ("http://finance.china.com.cn/news/20231121/6052871.shtml", "证监会：进一步活跃资本市场 提振投资者信心"),
+    ("http://finance.china.com.cn/stock/20231120/6052530.shtml", "北向资金连续三日净流入 电子行业获加仓"),
+    ("http://tech.china.com.cn/it/20231119/401233.shtml", "工信部：加快推进算力基础设施高质量发展"),
+)
+FOOTER_TEXT = (
+    "中国网是国务院新闻办公室领导，中国互联网新闻中心主办的国家重点新闻网站。"
+    "版权所有 中国互联网新闻中心 京ICP证 040089号 网络传播视听节目许可证号:0105123"
+)
+
+_NAV = """<div class="topbar"><div class="wrap c">
+  <a href="http://www.china.com.cn/" target="_blank">中国网</a> |
+  <a href="http://finance.china.com.cn/">财经</a> | <a href="http://tech.china.com.cn/">科技</a> |
+  <a href="http://app.finance.china.com.cn/stock/">行情</a> | <a href="http://finance.china.com.cn/roll/">滚动</a>
+</div></div>
+<div class="logo_nav wrap c"><a class="fl logo" href="http://finance.china.com.cn/"><img src="/images/logo.png"
+  alt="中国网财经"></a>
+  <ul class="fr nav"><li><a href="http://finance.china.com.cn/news/">要闻</a></li>
+  <li><a href="http://finance.china.com.cn/stock/">证券</a></li><li><a href="http://finance.china.com.cn/money/">理财</a>
+  </li><li><a href="http://tech.china.com.cn/internet/">互联网</a></li></ul>
+</div>"""
+
+
+def _related_html() -> str:
+    items = "\n".join(f'  <li><a href="{url}" target="_blank">{html.escape(title)}</a></li>' for url, title in _RELATED)
+    return f'<div class="xgxw"><h3>相关新闻</h3>\n<ul>\n{items}\n</ul></div>'
+
+
+def _footer_html() -> str:
+    return f"""<div class="footer wrap c">
+  <p><a href="http://www.china.com.cn/about/">关于我们</a> | <a href="http://www.china.com.cn/contact/">联系我们</a></p>
+  <p>{FOOTER_TEXT}</p>
+  <p>Copyright &copy; china.com.cn All Rights Reserved. 电子邮件: webmaster@china.org.cn</p>
+</div>"""
+
+
+def _body_paragraphs(article: ChinaOrgArticle) -> str:
+    return "\n".join(f"<p>　　{html.escape(p)}</p>" for p in article.paragraphs)
+
+
+def column_path(cname: str, page: int) -> str:
+    """A finance column list page, as linked and as counted in :attr:`ChinaOrgSite.requests`."""
+    return "/news/column.php?" + urlencode({"cname": cname, "p": page})
+
+
+def channel_path(page: int) -> str:
+    """A tech channel list page."""
+    return f"/{TECH_CHANNEL}/" if page == 1 else f"/{TECH_CHANNEL}/index_{page}.shtml"
+
+
+def _head(article: ChinaOrgArticle, site_name: str) -> str:
+    title = html.escape(article.title)
+    digest = html.escape(article.paragraphs[0][:80])
+    return f"""<head>
+<meta http-equiv="Content-Type" content="text/html; charset={article.meta_charset}" />
+<title>{title}_{site_name}</title>
+<meta name="keywords" content="{title}" />
+<meta name="description" content="{digest}" />
+<link rel="stylesheet" type="text/css" href="/css/article.css" />
+<script type="text/javascript" src="/js/jquery.min.js"></script>
+</head>"""
+
+
+def render_current_page(article: ChinaOrgArticle) -> str:
+    """The finance/tech ``.shtml`` template: header in ``div.wrap.c.top``, body in ``#fontzoom``."""
+    shown = article.published.strftime("%Y年%m月%d日%H:%M")
+    media = html.escape(article.media)
+    author = f"  <em>作者：{html.escape(article.author)}</em>" if article.author else ""
+    site_name = "中国网科技" if article.channel == TECH_CHANNEL else "中国网财经"
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+  "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+{_head(article, site_name)}
+<body>
+{_NAV}
+<div class="crumbs wrap c"><a href="/">{site_name}</a> &gt; 正文</div>
+<div class="wrap c top">
+  <h1>{html.escape(article.title)}</h1>
+  <div class="c"><span class="fl time2">{shown}  <a href="/" target="_blank">{media}</a>{author}</span>
+  <span class="fr share">分享到：<a class="bds_weixin" href="#">微信</a>
+  <a class="bds_tsina" href="#">微博</a></span></div>
+</div>
+<div class="wrap c">
+<div class="fl left">
+<div class="navp c" id="fontzoom">
+{_body_paragraphs(article)}
+<div class="fr bianj">(责任编辑：{html.escape(article.editor)})</div>
+</div>
+{_related_html()}
+</div>
+<div class="fr right"><h3>24小时排行</h3><ol><li><a href="http://finance.china.com.cn/news/20231122/6053210.shtml">
+  央行：保持流动性合理充裕</a></li></ol></div>
+</div>
+{_footer_html()}
+<script type="text/javascript" src="/js/count.js"></script>
+</body>
+</html>
+"""
+
+
+def render_older_page(article: ChinaOrgArticle) -> str:
+    """The older china.com.cn template: ``#pubtime_baidu`` / ``#source_baidu`` and a ``#content`` body."""
+    published = article.published.strftime("%Y-%m-%d %H:%M:%S")
+    media = html.escape(article.media)
+    author = f' | <span id="author_baidu">作者：{html.escape(article.author)}</span>' if article.author else ""
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+  "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+{_head(article, "中国网")}
+<body>
+{_NAV}
+<div class="wrap c">
+<h1 class="artTitle">{html.escape(article.title)}</h1>
+<div class="artInfo"><span id="pubtime_baidu">发布时间：{published}</span> |
+  <span id="source_baidu">来源：<a href="/" target="_blank">{media}</a></span>{author}</div>
+<div id="content">
+{_body_paragraphs(article)}
+<p align="right">（责任编辑：{html.escape(article.editor)}）</p>
+</div>
+{_related_html()}
+</div>
+{_footer_html()}
+</body>
+</html>
+"""
+
+
+def render_article(article: ChinaOrgArticle) -> tuple[str, bytes]:
+    """The article's HTTP Content-Type and page bytes, encoded as the real site serves them."""
+    page = render_older_page(article) if article.template == "older" else render_current_page(article)
+    content_type = f"text/html; charset={article.header_charset}" if article.header_charset else "text/html"
+    return content_type, page.encode(article.encoding)
+
+
+def _page_shell(title: str, content: str) -> str:
+    return f"""<!DOCTYPE html>
+<html>
+<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" /><title>{title}</title></head>
+<body>
+{_NAV}
+<div class="wrap c">
+{content}
+</div>
+{_footer_html()}
+</body>
+</html>
+"""
+
+
+def render_column_page(
+    articles: list[ChinaOrgArticle], cname: str, page: int, base_url: str, extras: bool = True
+) -> str:
+    """An ``app.finance.china.com.cn/news/column.php`` page; the pager's second item is the next page
+    (the real pager keeps offering one after the last page, which is simply empty). ``extras``: the
+    dead link, topic and withdrawn entries of the finance column's first page."""
+    entries = [(f"{base_url}{a.path}", a.title, a.listed_time) for a in articles]
+    if cname == FINANCE_COLUMN and page == 1 and extras:
+        entries[1:1] = [(f"{base_url}{DEAD_LINK_PATH}", "券商板块早盘异动拉升", "2023-11-22 09:41")]
+        entries.append((f"{base_url}{TOPIC_PATH}", "专题：2023金融工作会议", "2023-11-21 18:00"))
+        entries.append((f"{base_url}{WITHDRAWN_PATH}", "多家上市公司发布回购计划", "2023-11-24 08:15"))
+    items = "\n".join(
+        f'  <li><a href="{url}" target="_blank">{html.escape(title)}</a><span>{shown}</span></li>'
+        for url, title, shown in entries
+    )
+    pager = (
+        f'<ul class="page">\n  <li><a href="{column_path(cname, max(page - 1, 1))}">上一页</a></li>\n'
+        f'  <li><a href="{column_path(cname, page + 1)}">下一页</a></li>\n</ul>'
+    )
+    content = f'<h2 class="list_tit">{html.escape(cname)}</h2>\n<ul class="news_list">\n{items}\n</ul>\n{pager}'
+    return _page_shell(f"{html.escape(cname)}_中国网财经", content)
+
+
+def render_channel_page(articles: list[ChinaOrgArticle], page: int, last_page: int, base_url: str) -> str:
+    """A ``tech.china.com.cn`` channel page: ``div.htabx`` entries and a ``div.pg`` pager whose
+    ``a.nxt`` is missing on the last page."""
+    items = "\n".join(
+        f'  <li><h3 class="hsTit3"><a href="{base_url}{a.path}" target="_blank">{html.escape(a.title)}</a></h3>'
+        f"<p>{html.escape(a.paragraphs[0][:40])}…</p><span>{a.listed_time}</span></li>"
+        for a in articles
+    )
+    links = "".join(
+        f"<strong>{n}</strong>" if n == page else f'<a href="{channel_path(n)}">{n}</a>'
+        for n in range(1, last_page + 1)
+    )
+    if page < last_page:
+        links += f'<a href="{channel_path(page + 1)}" class="nxt">下一页</a>'
+    content = f'<div class="htabx">\n<ul>\n{items}\n</ul>\n</div>\n<div class="pg">{links}</div>'
+    return _page_shell("互联网_中国网科技", content)
+
+
+WITHDRAWN_PAGE = _page_shell(
+    "提示信息_中国网财经", '<div class="tips"><p>对不起，您访问的页面已删除或不存在。</p><a href="/">返回首页</a></div>'
+)
+NOT_FOUND_PAGE = "<html><body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"
+# Served for an article when the site no longer serves articles to us: the channel's front page.
+PORTAL_PAGE = _page_shell(
+    "中国网财经_中国网",
+    '<div class="focus"><h2>要闻</h2><ul><li><a href="/news/">新闻</a></li>'
+    '<li><a href="/stock/">证券</a></li></ul></div>',
+)
