@@ -98,7 +98,8 @@ def dictionary_words() -> Weighted:
 
 def finance_words() -> Weighted:
     """The words of the development texts, by how often they occur there."""
-    from tagging.extract import decode_html, extract_article, parse_document
+    from tagging.extract import extract_article, parse_document
+    from tagging.page import decode_html
     from tagging.segment import words
 
     counts: Counter[str] = Counter()
