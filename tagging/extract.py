@@ -17,7 +17,7 @@ from tagging.lines import clean_plain_text
 from tagging.maincontent import line_keeper
 from tagging.markup import clean_body, clean_element
 from tagging.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
-from tagging.sites import page_text_cleanup, text_body_cleanup
+from tagging.site_cleanup import page_text_cleanup, text_body_cleanup
 from tagging.tagger import tag_article
 from tagging.urls import canonical_url
 
