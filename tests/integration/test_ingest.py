@@ -11,7 +11,7 @@ import pytest
 from finnews.cli import main
 from replica.site import DATA_DIR
 from scheduler.stats import read_stats
-from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
+from tests.conftest import FIXTURES, TEST_ALIAS
 
 
 def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(
@@ -47,7 +47,9 @@ def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(
     assert "4 unchanged" in capsys.readouterr().out
 
 
-def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(fresh_index: str, tmp_path: Path) -> None:
+def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(
+    fresh_index: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = {
         "url": "https://example.com/a/ok.html",
         "title": "正常",
@@ -59,12 +61,14 @@ def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(fresh_index:
     bad = {**good, "url": "https://example.com/a/bad.html", "published_at": "not a date"}
     archive = tmp_path / "tagged.jsonl"
     archive.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (good, bad)) + "\n", encoding="utf-8")
-    env = {"FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
-    result = run_finnews("ingest", "--quiet", str(archive), env=env)
-    assert "1 new" in result.stdout and "1 rejected" in result.stdout, result.stdout + result.stderr
-    listing = run_finnews("spool", "list", env=env)
-    assert "dead-letter: 1 file(s)" in listing.stdout
-    assert "1 article(s)" in listing.stdout and "published_at" in listing.stdout
+    monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(tmp_path / "spool"))
+    assert main(["ingest", "--quiet", str(archive)]) == 1  # one article not indexed
+    out, err = capsys.readouterr()
+    assert "1 new" in out and "1 rejected" in out, out + err
+    assert main(["spool", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "dead-letter: 1 file(s)" in listing
+    assert "1 article(s)" in listing and "published_at" in listing
     letters = [
         json.loads(line) for path in (tmp_path / "spool" / "dead-letter").glob("*.jsonl") for line in path.open()
     ]

@@ -12,14 +12,34 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from elasticsearch import Elasticsearch
 
 from core.config import PROJECT_ROOT
+from finnews.cli import main
 from replica.site import DATA_DIR
-from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
+from store.settings import elasticsearch_settings
+from tests.conftest import FIXTURES, TEST_ALIAS
 
 POOL_ALIAS = f"{TEST_ALIAS}-pool"  # dropped with the test alias's indices (same prefix)
 COMPANIES = ("贵州茅台", "宁德时代", "比亚迪", "中国平安", "招商银行", "隆基绿能")
+
+
+def ingest_here(
+    capsys: pytest.CaptureFixture[str], *args: str, index: str | None = None
+) -> subprocess.CompletedProcess:
+    """``finnews ingest`` in this process through ``main`` (into ``index`` when given)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if index:
+            patch.setenv("FINNEWS_INDEX", index)
+        elasticsearch_settings.cache_clear()  # the alias is read from the environment again
+        try:
+            code = main(["ingest", "--quiet", *args])
+        finally:
+            patch.undo()
+            elasticsearch_settings.cache_clear()
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
 
 
 def records(count: int, prefix: str = "p") -> list[dict[str, object]]:
@@ -55,7 +75,9 @@ def documents(es: Elasticsearch, alias: str) -> dict[str, dict[str, object]]:
     return {hit["_id"]: {k: v for k, v in hit["_source"].items() if k != "crawled_at"} for hit in hits}
 
 
-def test_workers_index_exactly_the_documents_one_process_does(fresh_index: str, es_node, tmp_path: Path) -> None:
+def test_workers_index_exactly_the_documents_one_process_does(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(DATA_DIR, archive / "posts")
     shutil.copy(FIXTURES / "chinaorg_article.txt", archive / "chinaorg.txt")
@@ -66,10 +88,8 @@ def test_workers_index_exactly_the_documents_one_process_does(fresh_index: str, 
     write_jsonl(archive / "feed.jsonl", lines)
     (archive / "empty.html").write_bytes(b"")
 
-    one = run_finnews("ingest", "--quiet", "--workers", "1", "--batch-size", "16", str(archive))
-    pooled = run_finnews(
-        "ingest", "--quiet", "--workers", "2", "--batch-size", "16", str(archive), env={"FINNEWS_INDEX": POOL_ALIAS}
-    )
+    one = ingest_here(capsys, "--workers", "1", "--batch-size", "16", str(archive))
+    pooled = ingest_here(capsys, "--workers", "2", "--batch-size", "16", str(archive), index=POOL_ALIAS)
     assert one.returncode == pooled.returncode == 1, one.stderr + pooled.stderr  # three inputs failed
     assert "Traceback" not in one.stderr + pooled.stderr
     assert one.stdout == pooled.stdout, (one.stdout, pooled.stdout)  # the same summary line
@@ -142,7 +162,7 @@ def _wait_until_some_are_written(es: Elasticsearch, load: subprocess.Popen[str],
 
 
 def test_a_load_killed_mid_way_then_run_again_indexes_every_article_once(
-    fresh_index: str, es_node, tmp_path: Path
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     archive = tmp_path / "killed.jsonl"
     write_jsonl(archive, records(600, "k"))
@@ -154,7 +174,7 @@ def test_a_load_killed_mid_way_then_run_again_indexes_every_article_once(
     written = es_node.count(index=TEST_ALIAS)["count"]
     assert 40 <= written < 600
 
-    again = run_finnews("ingest", "--quiet", "--workers", "2", str(archive))
+    again = ingest_here(capsys, "--workers", "2", str(archive))
     assert again.returncode == 0, again.stdout + again.stderr
     summary = again.stdout.strip()
     new = int(summary.split(": ")[1].split(" new")[0])
@@ -165,7 +185,7 @@ def test_a_load_killed_mid_way_then_run_again_indexes_every_article_once(
 
 
 def test_ctrl_c_writes_what_is_ready_says_so_and_the_next_run_loads_the_rest(
-    fresh_index: str, es_node, tmp_path: Path
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     archive = tmp_path / "interrupted.jsonl"
     write_jsonl(archive, records(600, "c"))
@@ -180,6 +200,6 @@ def test_ctrl_c_writes_what_is_ready_says_so_and_the_next_run_loads_the_rest(
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == handed  # what the summary counts is written
 
-    again = run_finnews("ingest", "--quiet", str(archive))
+    again = ingest_here(capsys, str(archive))
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"{600 - handed} new, 0 updated, {handed} unchanged" in again.stdout, again.stdout

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, run_finnews
 
@@ -30,6 +31,7 @@ class ScheduleEnv:
     state: Path
     index: str
     es: Any
+    capsys: pytest.CaptureFixture[str]
 
     @property
     def env(self) -> dict[str, str]:
@@ -53,13 +55,22 @@ class ScheduleEnv:
     def finnews(self, *args: str, **env: str) -> subprocess.CompletedProcess:
         return run_finnews(*args, env={**self.env, **env})
 
+    def here(self, *args: str) -> subprocess.CompletedProcess:
+        """A command that starts no job (``finnews runs``), run in this process through ``main``."""
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in self.env.items():
+                patch.setenv(name, value)
+            code = main(list(args))
+        captured = self.capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
+
 
 @pytest.fixture
-def schedule_env(es_node, tmp_path: Path) -> Iterator[ScheduleEnv]:
+def schedule_env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
     configs = tmp_path / "configs"
     shutil.copytree(PROJECT_ROOT / "configs", configs)
     index = f"finnews-runs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield ScheduleEnv(configs, tmp_path / "state", index, es_node)
+    yield ScheduleEnv(configs, tmp_path / "state", index, es_node, capsys)
     es_node.indices.delete(index=index, ignore_unavailable=True)  # by exact name: no wildcard deletes
 
 
@@ -129,7 +140,7 @@ def test_run_once_of_a_crawl_records_pages_and_articles(
     assert run["pages"] >= 5  # robots.txt, the list page and four articles
     assert run["errors"] == []
     assert run["command"].startswith("finnews crawl eastmoney -s EASTMONEY_SOURCES=columns -s EASTMONEY_LIST_API=")
-    listing = schedule_env.finnews("runs")
+    listing = schedule_env.here("runs")
     assert listing.returncode == 0
     assert "replica  succeeded" in listing.stdout and "4 new" in listing.stdout
 
@@ -150,12 +161,12 @@ def test_a_failing_job_is_recorded_as_failed_and_runs_failed_exits_non_zero(sche
     assert run["outcome"] == "failed" and run["exit_code"] == 2
     assert "unknown spider 'nosuchspider'" in run["output_tail"]
 
-    failed = schedule_env.finnews("runs", "--failed")
+    failed = schedule_env.here("runs", "--failed")
     assert failed.returncode == 1
     assert "1 failed run(s)" in failed.stdout and "broken  FAILED" in failed.stdout
-    everything = schedule_env.finnews("runs")
+    everything = schedule_env.here("runs")
     assert everything.returncode == 0 and "broken  FAILED" in everything.stdout
-    other = schedule_env.finnews("runs", "--failed", "--job", "eastmoney")
+    other = schedule_env.here("runs", "--failed", "--job", "eastmoney")
     assert other.returncode == 0 and "0 failed run(s)" in other.stdout
 
 
@@ -219,7 +230,7 @@ def test_scheduler_stops_cleanly_on_sigterm_and_records_the_run_as_stopped(
     assert run["trigger"] in ("run-now", "schedule")  # the cron run may win the lock at a minute's turn
     assert run["finish_reason"] == "shutdown"  # Scrapy got SIGINT and closed the spider itself
     assert run["pages"] >= 1
-    listing = schedule_env.finnews("runs", "--failed")
+    listing = schedule_env.here("runs", "--failed")
     assert listing.returncode == 0 and "0 failed run(s)" in listing.stdout  # stopped is not a failure
 
 
