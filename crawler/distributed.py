@@ -30,6 +30,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG
+from crawler.state import crawl_state
 from tagging.dates import SHANGHAI
 from tagging.urls import canonical_url
 
@@ -108,7 +109,7 @@ class Coordinator:
         # Announce work the moment it starts, not at the next heartbeat: a sweep must never begin
         # while another worker has just taken a request from the queue.
         crawler.signals.connect(self.request_reached_downloader, signal=signals.request_reached_downloader)
-        crawler.finnews_coordinator = self
+        crawl_state(crawler).coordinator = self
         self.quiet_checks = 0
 
     @classmethod
@@ -118,7 +119,7 @@ class Coordinator:
         server = redis.Redis.from_url(crawler.settings.get("FINNEWS_REDIS_URL"))
         server.ping()
         coordinator = cls(crawler, server)
-        crawler.finnews_seen_store = RedisSeenStore(server, crawler.spidercls.name)
+        crawl_state(crawler).seen_store = RedisSeenStore(server, crawler.spidercls.name)
         return coordinator
 
     def _key(self, *parts: str) -> str:
@@ -150,7 +151,7 @@ class Coordinator:
         downloading = len(getattr(engine.downloader, "active", ()) or ())
         scraper_slot = getattr(engine.scraper, "slot", None)
         processing = len(getattr(scraper_slot, "active", ()) or ()) if scraper_slot else 0
-        return bool(downloading or processing or getattr(self.crawler, "finnews_pending_writes", 0))
+        return bool(downloading or processing or crawl_state(self.crawler).pending_writes())
 
     def request_reached_downloader(self, request: Any, spider: Spider) -> None:
         self.beat()
@@ -183,7 +184,7 @@ class Coordinator:
 
     def _release_own_articles(self) -> None:
         """At idle everything this worker took is written or dropped: it holds no article now."""
-        if getattr(self.crawler, "finnews_pending_writes", 0):
+        if crawl_state(self.crawler).pending_writes():
             return  # not yet: the index pipeline writes its buffer at this same idle signal
         mine = [url for url, owner in self.server.hscan_iter(self._key("inflight")) if owner.decode() == self.worker]
         if mine:
@@ -230,6 +231,13 @@ class Coordinator:
 class SweepMiddleware:
     """Spider middleware: what a sweep's list page leads to is part of the sweep too, and bypasses
     the (persistent, shared) duplicate filter: the seen store decides what is fetched again."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SweepMiddleware:
+        # Enabled in every crawl's settings (SPIDER_MIDDLEWARES); only a distributed crawl sweeps.
+        if not crawler.settings.getbool("FINNEWS_DISTRIBUTED"):
+            raise NotConfigured("not a distributed crawl")
+        return cls()
 
     @staticmethod
     def _mark(response: Any, entry: Any) -> Any:

@@ -18,6 +18,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from core.config import state_dir
+from crawler.state import SeenUrls, crawl_state
+from store.outcomes import SKIPPED_SEEN, stats_key
 from tagging.dates import SHANGHAI
 from tagging.urls import canonical_url
 
@@ -85,16 +87,15 @@ class SeenStore:
             self._db.close()
 
 
-def open_seen_store(crawler: Crawler) -> SeenStore | None:
-    """The crawl's store (one per crawler, shared by the middleware, the spider and the pipeline)."""
+def open_seen_store(crawler: Crawler) -> SeenUrls | None:
+    """The crawl's store (one per crawler, shared by the middleware, the spider and the pipeline):
+    the SQLite one, unless a distributed crawl's coordinator put the shared Redis one in place."""
     if not crawler.settings.getbool("FINNEWS_SEEN_ENABLED"):
         return None
-    store = getattr(crawler, "finnews_seen_store", None)
-    if store is None:
-        path = Path(crawler.settings.get("FINNEWS_SEEN_DB") or state_dir() / "seen.sqlite")
-        store = SeenStore(path)
-        crawler.finnews_seen_store = store
-    return store
+    state = crawl_state(crawler)
+    if state.seen_store is None:
+        state.seen_store = SeenStore(Path(crawler.settings.get("FINNEWS_SEEN_DB") or state_dir() / "seen.sqlite"))
+    return state.seen_store
 
 
 class AlreadySeen(IgnoreRequest):
@@ -104,7 +105,7 @@ class AlreadySeen(IgnoreRequest):
 class SeenArticlesMiddleware:
     """Downloader middleware: drop requests for article pages already indexed."""
 
-    def __init__(self, crawler: Crawler, store: SeenStore) -> None:
+    def __init__(self, crawler: Crawler, store: SeenUrls) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
@@ -130,8 +131,8 @@ class SeenArticlesMiddleware:
         if not request.meta.get(ARTICLE_FLAG):
             return
         if self.store.contains(request.url):
-            self.stats.inc_value("finnews/articles/skipped_seen")
+            self.stats.inc_value(stats_key(SKIPPED_SEEN))
             raise AlreadySeen(f"already indexed: {request.url}")
-        coordinator = getattr(self.crawler, "finnews_coordinator", None)
+        coordinator = crawl_state(self.crawler).coordinator
         if request.meta.get(SWEEP_FLAG) and coordinator and coordinator.taken_by_a_live_worker(request.url):
             raise AlreadySeen(f"another worker has it: {request.url}")

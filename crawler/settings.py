@@ -102,7 +102,7 @@ FINNEWS_SEEN_ENABLED = True
 FINNEWS_SEEN_DB = ""
 
 # Distributed crawling (finnews crawl --distributed, FINNEWS_REDIS_URL): the frontier in Redis.
-# The coordinator and the sweep middleware do nothing unless FINNEWS_DISTRIBUTED is on.
+# The coordinator and the sweep middleware switch themselves off (NotConfigured) unless FINNEWS_DISTRIBUTED is on.
 EXTENSIONS = {"crawler.distributed.Coordinator": 500}
 SPIDER_MIDDLEWARES = {"crawler.distributed.SweepMiddleware": 950}
 FINNEWS_DISTRIBUTED = False

@@ -11,6 +11,7 @@ from core.config import max_article_bytes
 from store.client import ES_FAILURES
 from store.documents import cut_text, document_from_record
 from store.lifecycle import current_alias, ensure_index
+from store.outcomes import empty_counts
 from store.spool import iter_spool, spool_files, written_by_this_process
 from store.writer import ArticleWriter
 
@@ -30,8 +31,7 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
     replayed file is deleted: everything in it is written, spooled again or a dead letter, so no
     copy is kept. Files this process spooled itself are left for a later run."""
     files = [path for path in spool_files() if not written_by_this_process(path)]
-    totals = {"files": len(files), "new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0}
-    totals["duplicates"] = 0
+    totals = {"files": len(files), **empty_counts()}
     if not files:
         return totals
     ensure_index(es, alias)

@@ -1,31 +1,35 @@
-"""Writing articles: documents in bulk batches, each article counted by its outcome, near-duplicates
-linked to the first of their story, and nothing lost (what Elasticsearch does not take goes to the
-spool with the reason, what it will never take to the dead letters)."""
+"""Writing articles: documents in bulk batches, each article counted by its outcome (the names of
+:mod:`store.outcomes`), near-duplicates linked to the first of their story, and nothing lost: what
+Elasticsearch does not take goes to the spool with the reason, what it will never take to the dead
+letters.
+
+One concurrency model, whoever the caller is: documents are buffered by :meth:`ArticleWriter.add`;
+a full buffer is flushed in the caller's thread, which does the existence and duplicate look-ups,
+and its bulk request runs on the writer's own thread while the caller fills the next batch. All
+methods may be called from several threads. A callback hears about every batch once it is written
+(or spooled): a crawl remembers its articles as seen only then."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from store import dedup
 from store.client import ES_FAILURES, StoreError, es_errors
+from store.duplicates import DuplicateLinker
 from store.lifecycle import current_alias, restore_refresh_interval
+from store.outcomes import DEAD_LETTER, DUPLICATES, NEW, SPOOLED, UNCHANGED, UPDATED, empty_counts
 from store.spool import Spool
 
 logger = logging.getLogger(__name__)
 
 BULK_CHUNK_SIZE = 500
 BULK_MAX_CHUNK_BYTES = 20 * 1024 * 1024  # under the node's http.max_content_length (100 MB)
-DUPLICATE_WINDOW = timedelta(days=7)  # syndicated copies are published within days of each other
-MAX_DUPLICATE_CANDIDATES = 5_000  # one look-up per batch up to this many candidates, else one per article
-RECENT_FINGERPRINT_BANDS = 400_000  # bands of this writer's articles kept in memory (~100,000 articles)
 # Statuses of a document the node will never take as it is (invalid, too large): dead letters, not
 # spooled for another try. 429 and 5xx are the node's state, not the document's: spooled.
 REJECTED_FOR_GOOD = (400, 409, 413)
@@ -33,21 +37,14 @@ REJECTED_FOR_GOOD = (400, 409, 413)
 # spool must not carry a poison pill from crawl to crawl.
 MAX_SPOOL_ATTEMPTS = 3
 
-
-def _by_band(candidates: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Candidates indexed by fingerprint band, each remembering its place in crawl order."""
-    index: dict[str, list[dict[str, Any]]] = {}
-    for order, candidate in enumerate(candidates):
-        candidate["_order"] = order
-        for band in candidate.get("fp_bands") or ():
-            index.setdefault(band, []).append(candidate)
-    return index
+# Called with the URLs given to :meth:`ArticleWriter.add` for a batch once it is written or spooled.
+WrittenCallback = Callable[[list[str]], None]
 
 
 def written_as(info: dict[str, Any], expected: str) -> str:
     """How a written document counts: the node's own answer (``created`` or ``updated``) decides, so
     two loads racing on the same articles never both count them as new."""
-    return {"created": "new", "updated": "updated"}.get(str(info.get("result")), expected)
+    return {"created": NEW, "updated": UPDATED}.get(str(info.get("result")), expected)
 
 
 class ArticleWriter:
@@ -58,129 +55,68 @@ class ArticleWriter:
     (Elasticsearch down or overloaded) or the dead-letter file (documents it rejects as invalid).
     """
 
-    def __init__(self, es: Elasticsearch, alias: str | None = None, chunk_size: int = BULK_CHUNK_SIZE) -> None:
+    def __init__(
+        self,
+        es: Elasticsearch,
+        alias: str | None = None,
+        chunk_size: int = BULK_CHUNK_SIZE,
+        on_written: WrittenCallback | None = None,
+    ) -> None:
         self.es = es
         self.alias = alias or current_alias()
         self.chunk_size = chunk_size
-        self.buffer: list[dict[str, Any]] = []
-        self._write_lock = threading.Lock()
-        self._bulk_sender: ThreadPoolExecutor | None = None
-        self._pending_bulk: Future[None] | None = None
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "spooled": 0, "dead_letter": 0, "duplicates": 0}
-        self._recent: dict[str, dict[str, Any]] = {}  # fingerprint band → first article written with it
+        self.on_written = on_written
+        self.counts = empty_counts()
         self.spool = Spool("spool")
         self.dead_letter = Spool("dead-letter")
         self.attempts: dict[str, int] = {}  # id → refusals so far, for documents replayed from the spool
+        self._buffer: list[dict[str, Any]] = []
+        self._buffer_urls: list[str] = []
+        self._lock = threading.RLock()  # the buffer, and one batch prepared at a time, in order
+        self._in_flight = 0  # documents flushed and not yet written or spooled
+        self._in_flight_lock = threading.Lock()  # the bulk thread updates it without the main lock
+        self._bulk_sender: ThreadPoolExecutor | None = None
+        self._pending_bulk: Future[None] | None = None
+        self._duplicates = DuplicateLinker(es, self.alias)
         # A load that died with refresh switched off left the index invisible to search: put it back.
         restore_refresh_interval(es, self.alias)
 
-    def add(self, document: dict[str, Any], attempts: int = 0) -> None:
-        if attempts:
-            self.attempts[document["id"]] = attempts
-        self.buffer.append(document)
-        if len(self.buffer) >= self.chunk_size:
-            self.flush()
+    @property
+    def pending(self) -> int:
+        """Documents added and not yet written or spooled (buffered, or in a batch being written)."""
+        return len(self._buffer) + self._in_flight
+
+    def add(self, document: dict[str, Any], attempts: int = 0, urls: Iterable[str] = ()) -> None:
+        """Buffer a document (``attempts``: refusals so far, for one replayed from the spool; ``urls``:
+        handed to ``on_written`` with its batch). A full buffer is flushed by this call."""
+        with self._lock:
+            if attempts:
+                self.attempts[document["id"]] = attempts
+            self._buffer.append(document)
+            self._buffer_urls.extend(urls)
+            if len(self._buffer) >= self.chunk_size:
+                self.flush()
 
     def add_many(self, documents: Iterable[dict[str, Any]]) -> None:
         for document in documents:
             self.add(document)
 
-    def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        response = self.es.mget(
-            index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at", "dup_of", "dup_group"]
-        )
-        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
-
-    def _link_duplicates(self, documents: list[dict[str, Any]]) -> None:
-        """Point each new article that repeats an earlier one (indexed, or earlier in this batch) at
-        the first of its kind: ``dup_of`` and ``dup_group`` name the first article's id.
-
-        Syndicated copies appear within days of each other, so candidates are looked up among
-        articles published within ``DUPLICATE_WINDOW`` of the batch, in one search per batch (the
-        band terms of every document); if that finds too many, each document is looked up alone."""
-        fingerprinted = [d for d in documents if d.get("fingerprint")]
-        if not fingerprinted:
-            return
-        candidates = self._candidates_for_batch(fingerprinted)
-        batch_by_band = _by_band(candidates or [])
-        for document in fingerprinted:
-            by_band = batch_by_band if candidates is not None else _by_band(self._candidates_for(document))
-            # Indexed articles (first crawled first), then those this writer wrote that a search
-            # cannot see before a refresh.
-            pool = sorted(
-                {id(c): c for band in document["fp_bands"] for c in by_band.get(band, ())}.values(),
-                key=lambda c: c["_order"],
-            )
-            pool += [self._recent[band] for band in document["fp_bands"] if band in self._recent]
-            for candidate in pool:
-                if candidate.get("id") != document["id"] and dedup.is_near_duplicate(
-                    document["fingerprint"], candidate.get("fingerprint")
-                ):
-                    document["dup_of"] = document["dup_group"] = candidate["dup_group"]
-                    self.counts["duplicates"] += 1
-                    break
-            self._remember(document)
-
-    def _window(self, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        dates = [d.get("published_at") for d in documents]
-        if not dates or not all(dates):
-            return []  # an undated article may repeat anything
-        earliest = min(datetime.fromisoformat(d) for d in dates) - DUPLICATE_WINDOW
-        latest = max(datetime.fromisoformat(d) for d in dates) + DUPLICATE_WINDOW
-        return [{"range": {"published_at": {"gte": earliest.isoformat(), "lte": latest.isoformat()}}}]
-
-    def _search_candidates(self, bands: list[str], window: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
-        response = self.es.search(
-            index=self.alias,
-            query={"bool": {"filter": [{"terms": {"fp_bands": bands}}, *window]}},
-            source_includes=["id", "fingerprint", "fp_bands", "dup_group"],
-            size=MAX_DUPLICATE_CANDIDATES,
-            sort=[{"crawled_at": "asc"}, {"id": "asc"}],  # the first of a story comes first
-            track_total_hits=MAX_DUPLICATE_CANDIDATES + 1,
-        )
-        hits = [hit["_source"] for hit in response["hits"]["hits"]]
-        return response["hits"]["total"]["value"], hits
-
-    def _candidates_for_batch(self, documents: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-        bands = sorted({band for d in documents for band in d["fp_bands"]})
-        total, hits = self._search_candidates(bands, self._window(documents))
-        return hits if total <= MAX_DUPLICATE_CANDIDATES else None
-
-    def _candidates_for(self, document: dict[str, Any]) -> list[dict[str, Any]]:
-        _total, hits = self._search_candidates(document["fp_bands"], self._window([document]))
-        return hits
-
-    def _remember(self, document: dict[str, Any]) -> None:
-        entry = {"id": document["id"], "fingerprint": document["fingerprint"], "dup_group": document["dup_group"]}
-        for band in document["fp_bands"]:
-            self._recent.setdefault(band, entry)  # the first article of a band stays its representative
-        while len(self._recent) > RECENT_FINGERPRINT_BANDS:
-            self._recent.pop(next(iter(self._recent)))  # oldest first (dicts keep insertion order)
-
     def flush(self, refresh: bool = False) -> None:
         """Send the buffer. Its bulk request runs in the background while the caller prepares the
         next batch (existence and duplicate look-ups); :meth:`finish` waits for it."""
-        batch, self.buffer = self.buffer, []
-        if batch:
-            with self._write_lock:
-                self._write_batch(batch, wait=False)
+        with self._lock:
+            batch, self._buffer = self._buffer, []
+            urls, self._buffer_urls = self._buffer_urls, []
+            if batch:
+                self._moving(len(batch))
+                self._send(batch, urls)
         if refresh:
             self.finish()
             self.refresh()
 
-    def write_batch(self, batch: list[dict[str, Any]], refresh: bool = False) -> None:
-        """Write one batch (taken from the buffer by the caller): written or spooled when this
-        returns. Batches are written one at a time, so callers may hand them over from several threads."""
-        if not batch:
-            return
-        with self._write_lock:
-            self._write_batch(batch, wait=True)
-        if refresh:
-            self.refresh()
-
     def finish(self) -> None:
         """Wait until the last batch sent by :meth:`flush` is written (or spooled)."""
-        with self._write_lock:
+        with self._lock:
             self._wait_for_bulk()
 
     def _wait_for_bulk(self) -> None:
@@ -188,20 +124,42 @@ class ArticleWriter:
             pending, self._pending_bulk = self._pending_bulk, None
             pending.result()
 
-    def _write_batch(self, batch: list[dict[str, Any]], wait: bool) -> None:
-        # The last version of an article in a batch wins.
-        by_id = {d["id"]: d for d in batch}
+    def _moving(self, documents: int) -> None:
+        with self._in_flight_lock:
+            self._in_flight += documents
+
+    def _done(self, batch: list[dict[str, Any]], urls: list[str]) -> None:
+        """A batch is written or spooled: it is no longer pending, and the caller hears about it."""
+        with self._in_flight_lock:
+            self._in_flight -= len(batch)
+        if self.on_written is not None and urls:
+            self.on_written(urls)
+
+    def _send(self, batch: list[dict[str, Any]], urls: list[str]) -> None:
+        actions, kinds = self._prepare(batch)
+        if not actions:
+            self._done(batch, urls)
+            return
+        self._wait_for_bulk()  # batches are written in order, one at a time
+        if self._bulk_sender is None:
+            self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
+        self._pending_bulk = self._bulk_sender.submit(self._bulk_then_done, actions, kinds, batch, urls)
+
+    def _prepare(self, batch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The bulk actions of a batch and how each counts when written (new or updated): unchanged
+        articles are counted and left out; a failed look-up spools the batch (no actions)."""
+        by_id = {d["id"]: d for d in batch}  # the last version of an article in a batch wins
         try:
             existing = self._existing(list(by_id))
         except ES_FAILURES as error:
             self._spool_all(by_id.values(), f"lookup failed: {error}")
-            return
+            return [], {}
         actions = []
         kinds: dict[str, str] = {}
         for doc_id, document in by_id.items():
             previous = existing.get(doc_id)
             if previous and previous.get("content_hash") == document["content_hash"]:
-                self.counts["unchanged"] += 1
+                self.counts[UNCHANGED] += 1
                 continue
             if previous:
                 # An update keeps its first crawl time and its place among duplicates.
@@ -212,24 +170,30 @@ class ArticleWriter:
                     "dup_of": previous.get("dup_of"),
                     "dup_group": previous.get("dup_group") or doc_id,
                 }
-                kinds[doc_id] = "updated"
+                kinds[doc_id] = UPDATED
             else:
-                kinds[doc_id] = "new"
+                kinds[doc_id] = NEW
             actions.append({"_op_type": "index", "_index": self.alias, "_id": doc_id, "_source": document})
         if not actions:
-            return
+            return [], {}
         try:
-            self._link_duplicates([a["_source"] for a in actions if kinds[a["_id"]] == "new"])
+            self.counts[DUPLICATES] += self._duplicates.link([a["_source"] for a in actions if kinds[a["_id"]] == NEW])
         except ES_FAILURES as error:
             self._spool_all((a["_source"] for a in actions), f"duplicate lookup failed: {error}")
-            return
-        self._wait_for_bulk()  # batches are written in order, one at a time
-        if wait:
-            self._bulk(actions, kinds)
-        else:
-            if self._bulk_sender is None:
-                self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
-            self._pending_bulk = self._bulk_sender.submit(self._bulk, actions, kinds)
+            return [], {}
+        return actions, kinds
+
+    def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        response = self.es.mget(
+            index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at", "dup_of", "dup_group"]
+        )
+        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+
+    def _bulk_then_done(
+        self, actions: list[dict[str, Any]], kinds: dict[str, str], batch: list[dict[str, Any]], urls: list[str]
+    ) -> None:
+        self._bulk(actions, kinds)
+        self._done(batch, urls)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
         sources = {a["_id"]: a["_source"] for a in actions}
@@ -263,19 +227,19 @@ class ArticleWriter:
         attempts = self.attempts.pop(document["id"], 0) + 1
         if status in REJECTED_FOR_GOOD:
             self.dead_letter.append(document, reason)
-            self.counts["dead_letter"] += 1
+            self.counts[DEAD_LETTER] += 1
         elif attempts >= MAX_SPOOL_ATTEMPTS:
             self.dead_letter.append(document, f"refused {attempts} times; last: status {status}: {reason}", attempts)
-            self.counts["dead_letter"] += 1
+            self.counts[DEAD_LETTER] += 1
         else:
             self.spool.append(document, f"status {status}: {reason}", attempts)
-            self.counts["spooled"] += 1
+            self.counts[SPOOLED] += 1
 
     def _spool_all(self, documents: Iterable[dict[str, Any]], reason: str) -> None:
         # The node did not answer for these: no refusal to count, their attempts stay as they were.
         for document in documents:
             self.spool.append(document, reason, self.attempts.pop(document["id"], 0))
-            self.counts["spooled"] += 1
+            self.counts[SPOOLED] += 1
         logger.error("Elasticsearch did not take a batch (%s); spooled to %s", reason, self.spool.path)
 
     def refresh(self) -> None:
@@ -289,7 +253,7 @@ class ArticleWriter:
         if self._bulk_sender is not None:
             self._bulk_sender.shutdown(wait=True)
             self._bulk_sender = None
-        if self.counts["new"] or self.counts["updated"]:
+        if self.counts[NEW] or self.counts[UPDATED]:
             try:
                 self.refresh()
             except StoreError as error:

@@ -18,7 +18,8 @@ from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
 from crawler.refusals import Blocked, SourceStopped
-from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen, SeenStore
+from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen
+from crawler.state import SeenUrls, crawl_state
 from tagging.article import RawArticle
 from tagging.page import NotAnArticleError, decode_html
 
@@ -50,7 +51,7 @@ class FinnewsSpider(scrapy.Spider):
         raise NotImplementedError
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        coordinator = getattr(self.crawler, "finnews_coordinator", None)
+        coordinator = crawl_state(self.crawler).coordinator
         if coordinator is not None and not coordinator.claim_seed():
             self.logger.info("Another worker seeds this crawl; taking requests from the shared queue")
             return
@@ -87,8 +88,8 @@ class FinnewsSpider(scrapy.Spider):
         self.logger.warning("%s: %s", reason, request.url)
 
     @property
-    def seen_store(self) -> SeenStore | None:
-        return getattr(self.crawler, "finnews_seen_store", None)
+    def seen_store(self) -> SeenUrls | None:
+        return crawl_state(self.crawler).seen_store
 
     def article_request(self, response: scrapy.http.Response, url: str, **cb_kwargs: Any) -> scrapy.Request:
         """A request for an article page, flagged so that pages already indexed are not fetched; it

@@ -4,6 +4,7 @@ processes sharing one crawl of the local replica."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,6 +21,7 @@ from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls
 
 ARTICLES = 60
+SWEEP_LINE = re.compile(r"sweeping (\d+) list request")  # logged by the worker that runs the closing sweep
 
 
 def free_port() -> int:
@@ -92,6 +94,9 @@ def test_two_workers_fetch_every_article_page_exactly_once(fresh_index: str, es_
     assert len(article_fetches) == ARTICLES and set(article_fetches.values()) == {1}
     new_counts = [int(out.split("articles: ")[1].split(" new")[0]) for out, _ in outputs]
     assert sum(new_counts) == ARTICLES and min(new_counts) > 0  # both workers did part of the crawl
+    # Exactly one worker ran the closing sweep, and it read the lists again.
+    sweeps = [int(found.group(1)) for _, err in outputs if (found := SWEEP_LINE.search(err))]
+    assert len(sweeps) == 1 and sweeps[0] > 0, [err[-2000:] for _, err in outputs]
     urls = indexed_urls(es_node)
     assert len(urls) == len(set(urls)) == ARTICLES and set(urls) == expected_urls(site)
 
@@ -107,7 +112,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(fresh_index: str, es_node, redi
         doomed.communicate(timeout=60)
         out, err = survivor.communicate(timeout=300)
     assert survivor.returncode == 0, out + err
-    assert "sweeping" in err, err[-2000:]  # the survivor looked for what the killed worker left
+    found = SWEEP_LINE.search(err)  # the survivor looked for what the killed worker left
+    assert found and int(found.group(1)) > 0, err[-2000:]
     urls = indexed_urls(es_node)
     assert len(urls) == len(set(urls)) == ARTICLES
     assert set(urls) == expected_urls(site)

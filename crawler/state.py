@@ -1,0 +1,57 @@
+"""What the parts of one crawl share: the seen-article store, the distributed-crawl coordinator and
+the count of articles taken but not yet written. One :class:`CrawlState` per Scrapy crawler, found
+with :func:`crawl_state`; the components fill in what they own (the coordinator itself and its Redis
+seen store, the index pipeline its count) and read the rest."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from scrapy.crawler import Crawler
+
+if TYPE_CHECKING:
+    from crawler.distributed import Coordinator
+
+
+class SeenUrls(Protocol):
+    """The seen-article store, in SQLite (:class:`crawler.seen.SeenStore`) or Redis (distributed)."""
+
+    trust_fully_seen: bool
+
+    def contains(self, url: str) -> bool: ...
+
+    def add_many(self, urls: Iterable[str], spider: str = "") -> None: ...
+
+    def start_run(self, spider: str) -> int: ...
+
+    def finish_run(self, run_id: int, reason: str) -> None: ...
+
+
+def _nothing_pending() -> int:
+    return 0
+
+
+@dataclass
+class CrawlState:
+    """The crawl-wide components, ``None`` when switched off."""
+
+    seen_store: SeenUrls | None = None
+    coordinator: Coordinator | None = None
+    # Articles the index pipeline has taken and not yet written or spooled: a worker holding some is
+    # busy (another worker must not sweep them up). Read live, so it is right at any moment.
+    pending_writes: Callable[[], int] = field(default=_nothing_pending)
+
+
+# Keyed weakly: the state lives exactly as long as its crawler.
+_STATES: weakref.WeakKeyDictionary[Crawler, CrawlState] = weakref.WeakKeyDictionary()
+
+
+def crawl_state(crawler: Crawler) -> CrawlState:
+    """The crawl's shared state, created empty on first use."""
+    state = _STATES.get(crawler)
+    if state is None:
+        state = _STATES[crawler] = CrawlState()
+    return state
