@@ -19,6 +19,7 @@ from elasticsearch import ConnectionError as ESConnectionError
 
 from core.config import ConfigError, state_dir
 from store.client import ES_FAILURES, AlreadyExistsError, StoreError, connect, es_errors, unreachable
+from store.outcomes import ARTICLE_OUTCOMES
 from tagging.dates import isoformat
 
 logger = logging.getLogger(__name__)
@@ -27,13 +28,16 @@ RUNS_INDEX = "finnews-runs"
 # A run's status ("outcome" in the record): succeeded; partial (some sources blocked or failing,
 # articles still gathered); blocked (refused, nothing gathered); failed (non-zero exit, or every
 # request failed); empty (nothing new for longer than the job's expect_new_within); timeout; stopped.
-OUTCOMES = ("succeeded", "partial", "blocked", "failed", "empty", "timeout", "stopped")
+# (What happened to each article is another vocabulary: store.outcomes.)
+RUN_STATUSES = ("succeeded", "partial", "blocked", "failed", "empty", "timeout", "stopped")
 # What `finnews runs --failed` lists: runs that brought nothing they should have. A stopped run was
 # ended on purpose (the scheduler was stopped); a partial one still gathered articles.
 FAILED_OUTCOMES = ("failed", "timeout", "blocked", "empty")
-ARTICLE_COUNTS = ("new", "updated", "unchanged", "skipped_seen", "spooled", "dead_letter")
+MAX_JOBS = 500  # jobs an overview aggregates (far more than any schedule holds)
 # A run record must not hold a job (or the scheduler's shutdown) for a minute when the cluster hangs.
 RECORD_TIMEOUT_S = 10
+
+NEWEST_FIRST = [{"start": "desc"}, {"run_id": "desc"}]
 
 RUNS_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
 # Strict: a misspelt field is an error at write time, not a silently new field nobody queries.
@@ -57,7 +61,7 @@ RUNS_MAPPINGS: dict[str, Any] = {
         "finish_reason": {"type": "keyword"},  # Scrapy's (finished, shutdown, …); crawls only
         "pages": {"type": "integer"},  # responses downloaded; crawls only
         "files": {"type": "integer"},  # input files read; ingest only
-        "articles": {"properties": {name: {"type": "integer"} for name in ARTICLE_COUNTS}},
+        "articles": {"properties": {name: {"type": "integer"} for name in ARTICLE_OUTCOMES}},
         "errors": {"type": "nested", "properties": {"reason": {"type": "keyword"}, "count": {"type": "integer"}}},
         "output_tail": {"type": "text", "index": False},
     },
@@ -116,7 +120,7 @@ class RunRecord:
             "finish_reason": self.finish_reason,
             "pages": self.pages,
             "files": self.files,
-            "articles": {name: int(self.articles.get(name, 0)) for name in ARTICLE_COUNTS},
+            "articles": {name: int(self.articles.get(name, 0)) for name in ARTICLE_OUTCOMES},
             "errors": self.errors,
             "output_tail": self.output_tail,
         }
@@ -217,6 +221,22 @@ def _ready(es: Elasticsearch) -> None:
     _read("refresh", lambda: es.indices.refresh(index=runs_index()))
 
 
+def _search(es: Elasticsearch, what: str, **request: Any) -> dict[str, Any]:
+    """One search of the runs index (``what``: for the error message)."""
+    return _read(what, lambda: es.search(index=runs_index(), **request))
+
+
+def _sources(response: dict[str, Any]) -> list[dict[str, Any]]:
+    return [hit["_source"] for hit in response["hits"]["hits"]]
+
+
+def _by_job(es: Elasticsearch, what: str, per_job: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The aggregations ``per_job`` computed for every job that has runs: job → its bucket."""
+    aggs = {"jobs": {"terms": {"field": "job", "size": MAX_JOBS}, "aggs": per_job}}
+    response = _search(es, what, size=0, aggs=aggs)
+    return {bucket["key"]: bucket for bucket in response["aggregations"]["jobs"]["buckets"]}
+
+
 def list_runs(
     es: Elasticsearch,
     job: str | None = None,
@@ -238,25 +258,22 @@ def list_runs(
         filters.append({"terms": {"outcome": list(outcomes)}})
     if since:
         filters.append({"range": {"start": {"gte": isoformat(since)}}})
-    response = _read(
+    response = _search(
+        es,
         "list",
-        lambda: es.search(
-            index=runs_index(),
-            query={"bool": {"filter": filters}},
-            sort=[{"start": "desc"}, {"run_id": "desc"}],
-            size=limit,
-            source_excludes=["output_tail"] if summary else None,
-        ),
+        query={"bool": {"filter": filters}},
+        sort=NEWEST_FIRST,
+        size=limit,
+        source_excludes=["output_tail"] if summary else None,
     )
-    return [hit["_source"] for hit in response["hits"]["hits"]]
+    return _sources(response)
 
 
 def get_run(es: Elasticsearch, run_id: str) -> dict[str, Any] | None:
     """One run record by its id, or None."""
     _ready(es)
-    response = _read("get", lambda: es.search(index=runs_index(), query={"term": {"run_id": run_id}}, size=1))
-    hits = response["hits"]["hits"]
-    return hits[0]["_source"] if hits else None
+    found = _sources(_search(es, "get", query={"term": {"run_id": run_id}}, size=1))
+    return found[0] if found else None
 
 
 def last_new_articles_at(es: Elasticsearch, job: str) -> datetime | None:
@@ -266,11 +283,8 @@ def last_new_articles_at(es: Elasticsearch, job: str) -> datetime | None:
     _ready(es)
 
     def latest(query: dict[str, Any], field_name: str, order: str) -> datetime | None:
-        response = _read(
-            "last new", lambda: es.search(index=runs_index(), query=query, sort=[{field_name: order}], size=1)
-        )
-        hits = response["hits"]["hits"]
-        return datetime.fromisoformat(hits[0]["_source"][field_name]) if hits else None
+        found = _sources(_search(es, "last new", query=query, sort=[{field_name: order}], size=1))
+        return datetime.fromisoformat(found[0][field_name]) if found else None
 
     job_filter = {"term": {"job": job}}
     with_new = {"bool": {"filter": [job_filter, {"range": {"articles.new": {"gt": 0}}}]}}
@@ -283,65 +297,28 @@ RECENT_RUNS = 20  # runs per job in the job overview (the page's chart)
 def recent_runs_by_job(es: Elasticsearch, per_job: int = RECENT_RUNS) -> dict[str, list[dict[str, Any]]]:
     """The latest runs of every job that has runs, newest first, without their output tails."""
     _ready(es)
-    response = _read(
-        "recent by job",
-        lambda: es.search(
-            index=runs_index(),
-            size=0,
-            aggs={
-                "jobs": {
-                    "terms": {"field": "job", "size": 500},
-                    "aggs": {
-                        "recent": {
-                            "top_hits": {
-                                "size": per_job,
-                                "sort": [{"start": "desc"}, {"run_id": "desc"}],
-                                "_source": {"excludes": ["output_tail"]},
-                            }
-                        }
-                    },
-                }
-            },
-        ),
-    )
-    return {
-        bucket["key"]: [hit["_source"] for hit in bucket["recent"]["hits"]["hits"]]
-        for bucket in response["aggregations"]["jobs"]["buckets"]
-    }
+    recent = {"top_hits": {"size": per_job, "sort": NEWEST_FIRST, "_source": {"excludes": ["output_tail"]}}}
+    buckets = _by_job(es, "recent by job", {"recent": recent})
+    return {job: _sources(bucket["recent"]) for job, bucket in buckets.items()}
 
 
 def run_totals(es: Elasticsearch) -> dict[str, Any]:
     """For the metrics: runs by job and outcome, articles by job and outcome summed over runs, and the
     last success of each job (epoch seconds)."""
     _ready(es)
-    article_sums = {name: {"sum": {"field": f"articles.{name}"}} for name in ARTICLE_COUNTS}
-    response = _read(
-        "totals",
-        lambda: es.search(
-            index=runs_index(),
-            size=0,
-            aggs={
-                "jobs": {
-                    "terms": {"field": "job", "size": 500},
-                    "aggs": {
-                        "outcomes": {"terms": {"field": "outcome", "size": 20}},
-                        **article_sums,
-                        "succeeded": {
-                            "filter": {"term": {"outcome": "succeeded"}},
-                            "aggs": {"last": {"max": {"field": "end"}}},
-                        },
-                        "last_start": {"max": {"field": "start"}},
-                    },
-                }
-            },
-        ),
-    )
+    article_sums = {name: {"sum": {"field": f"articles.{name}"}} for name in ARTICLE_OUTCOMES}
+    per_job = {
+        "outcomes": {"terms": {"field": "outcome", "size": 20}},
+        **article_sums,
+        "succeeded": {"filter": {"term": {"outcome": "succeeded"}}, "aggs": {"last": {"max": {"field": "end"}}}},
+        "last_start": {"max": {"field": "start"}},
+    }
     totals: dict[str, Any] = {}
-    for bucket in response["aggregations"]["jobs"]["buckets"]:
+    for job, bucket in _by_job(es, "totals", per_job).items():
         last = bucket["succeeded"]["last"]["value"]
-        totals[bucket["key"]] = {
+        totals[job] = {
             "runs": {b["key"]: b["doc_count"] for b in bucket["outcomes"]["buckets"]},
-            "articles": {name: int(bucket[name]["value"] or 0) for name in ARTICLE_COUNTS},
+            "articles": {name: int(bucket[name]["value"] or 0) for name in ARTICLE_OUTCOMES},
             "last_success": last / 1000 if last is not None else None,
             "last_start": (bucket["last_start"]["value"] or 0) / 1000 or None,
         }
