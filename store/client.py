@@ -64,7 +64,11 @@ def is_tls_error(error: BaseException) -> bool:
     return any(word in text for word in ("ssl", "tls", "certificate"))
 
 
-def unreachable(error: Exception) -> StoreError:
+class UnreachableError(StoreError):
+    """Nothing answered (or not over TLS as configured): the message says how to bring the node up."""
+
+
+def unreachable(error: Exception) -> UnreachableError:
     settings = elasticsearch_settings()
     hint = (
         "Start it with `finnews es start`." if settings.managed else "Check FINNEWS_ES_URL and that the cluster is up."
@@ -78,7 +82,7 @@ def unreachable(error: Exception) -> StoreError:
                 "The TLS certificate was not accepted: set FINNEWS_ES_CA_CERTS (or ca_certs in the credentials "
                 "file) to the cluster's CA certificate."
             )
-    return StoreError(f"Elasticsearch at {settings.url} is not reachable ({type(error).__name__}). {hint}")
+    return UnreachableError(f"Elasticsearch at {settings.url} is not reachable ({type(error).__name__}). {hint}")
 
 
 class IndexMissingError(StoreError):

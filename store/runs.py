@@ -14,11 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import Elasticsearch
 
 from core.config import ConfigError, state_dir
-from store.client import ES_FAILURES, AlreadyExistsError, StoreError, connect, es_errors, unreachable
+from store.client import ES_FAILURES, AlreadyExistsError, StoreError, UnreachableError, connect, es_errors
 from store.outcomes import ARTICLE_OUTCOMES
 from tagging.dates import isoformat
 
@@ -182,12 +181,13 @@ def replay_pending(es: Elasticsearch) -> int:
             logger.error("Unreadable pending run record %s (%s); left in place", path, error)
             continue
         try:
-            for document in documents:
-                es.index(index=runs_index(), id=document["run_id"], document=document)
-        except (ESConnectionError, TransportError) as error:
-            raise unreachable(error) from error  # stops the replay: the records stay for the next one
-        except ApiError as error:
-            logger.error("Elasticsearch rejected the pending run record %s: %s; left in place", path, error)
+            with es_errors(f"Elasticsearch rejected the pending run record {path}"):
+                for document in documents:
+                    es.index(index=runs_index(), id=document["run_id"], document=document)
+        except UnreachableError:
+            raise  # stops the replay: the records stay for the next one
+        except StoreError as error:
+            logger.error("%s; left in place", error)
             continue
         path.unlink(missing_ok=True)
         written += len(documents)
