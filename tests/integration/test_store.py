@@ -153,6 +153,37 @@ def test_syndicated_copies_link_to_the_first_and_collapse(fresh_index: str) -> N
     ].count(first.url) == 1
 
 
+def write_in_batches_of_two(documents: list[dict], urls: dict[str, list[str]]) -> tuple[list[list[str]], int, dict]:
+    """The URLs each batch handed back, the articles pending before the writer closed, the counts."""
+    written: list[list[str]] = []
+    writer = ArticleWriter(connect(), TEST_ALIAS, chunk_size=2, on_written=written.append)
+    for document in documents:
+        writer.add(document, urls=urls[document["id"]])
+    pending = writer.pending
+    counts = writer.close()
+    assert writer.pending == 0
+    return written, pending, counts
+
+
+def test_the_writer_hands_back_each_batch_once_written_even_when_nothing_changed(fresh_index: str) -> None:
+    raw = parse_document(fixture_text("eastmoney_jekyll_post.md"))
+    documents = []
+    for n in range(3):
+        article = extract_article(raw)
+        article.url = f"https://finance.eastmoney.com/a/20220530{n}.html"
+        documents.append(article_document(article))
+    urls = {d["id"]: [f"https://finance.eastmoney.com/list/{n}", d["url"]] for n, d in enumerate(documents)}
+    batches = [urls[documents[0]["id"]] + urls[documents[1]["id"]], urls[documents[2]["id"]]]
+
+    written, pending, counts = write_in_batches_of_two(documents, urls)
+    assert written == batches and pending >= 1  # the third was still in the buffer
+    assert counts["new"] == 3 and counts["duplicates"] == 2, counts  # one story at three addresses
+
+    written, pending, counts = write_in_batches_of_two(documents, urls)  # nothing to write: still handed back
+    assert written == batches and pending >= 1
+    assert counts["unchanged"] == 3 and counts["new"] == 0, counts
+
+
 def test_relaxed_refresh_during_a_load_and_restored_after(fresh_index: str) -> None:
     es = connect()
 
