@@ -5,10 +5,7 @@ recovery after the next good run; a job with nothing new for longer than its win
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,21 +13,17 @@ import pytest
 
 from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite
-from tests.conftest import PROJECT_ROOT
 from tests.integration.receivers import SmtpServer, WebhookReceiver, free_port
 from tests.integration.test_blocking import job_yaml
-from tests.integration.test_schedule_runs import ScheduleEnv
+from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
 TOKEN = "hook-T0KEN-alerts-test"
 
 
 @pytest.fixture
-def env(es_node, tmp_path: Path) -> Iterator[ScheduleEnv]:
-    configs = tmp_path / "configs"
-    shutil.copytree(PROJECT_ROOT / "configs", configs)
-    index = f"finnews-runs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield ScheduleEnv(configs, tmp_path / "state", index, es_node)
-    es_node.indices.delete(index=index, ignore_unavailable=True)
+def env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
+    with schedule_env_in(tmp_path, es_node, capsys) as schedule_env:
+        yield schedule_env
 
 
 def crawl_settings(list_api: str, tmp_path: Path) -> dict:

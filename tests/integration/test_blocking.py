@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from replica.refusing import Blocking
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, indexed_urls
 from tests.integration.receivers import WebhookReceiver
-from tests.integration.test_schedule_runs import ScheduleEnv
+from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
 THRESHOLD = 3  # blocked answers in a row that stop a source
 BASE = 0.2  # seconds of back-off after a domain's first blocked answer, doubled after each further one
@@ -51,13 +49,9 @@ channels:
 
 
 @pytest.fixture
-def env(es_node, tmp_path: Path) -> Iterator[ScheduleEnv]:
-    configs = tmp_path / "configs"
-    shutil.copytree(PROJECT_ROOT / "configs", configs)
-    (configs / "alerts.yaml").write_text(ALERTS_YAML, encoding="utf-8")
-    index = f"finnews-runs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield ScheduleEnv(configs, tmp_path / "state", index, es_node)
-    es_node.indices.delete(index=index, ignore_unavailable=True)
+def env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
+    with schedule_env_in(tmp_path, es_node, capsys, ALERTS_YAML) as schedule_env:
+        yield schedule_env
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,27 @@ class ScheduleEnv:
         return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
 
 
-@pytest.fixture
-def schedule_env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
+@contextmanager
+def schedule_env_in(
+    tmp_path: Path, es_node: Any, capsys: pytest.CaptureFixture[str], alerts_yaml: str | None = None
+) -> Iterator[ScheduleEnv]:
+    """A copy of configs/ (with ``alerts_yaml`` as its alerts.yaml), a state folder and a runs index of
+    its own, deleted afterwards."""
     configs = tmp_path / "configs"
     shutil.copytree(PROJECT_ROOT / "configs", configs)
+    if alerts_yaml is not None:
+        (configs / "alerts.yaml").write_text(alerts_yaml, encoding="utf-8")
     index = f"finnews-runs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield ScheduleEnv(configs, tmp_path / "state", index, es_node, capsys)
-    es_node.indices.delete(index=index, ignore_unavailable=True)  # by exact name: no wildcard deletes
+    try:
+        yield ScheduleEnv(configs, tmp_path / "state", index, es_node, capsys)
+    finally:
+        es_node.indices.delete(index=index, ignore_unavailable=True)  # by exact name: no wildcard deletes
+
+
+@pytest.fixture
+def schedule_env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
+    with schedule_env_in(tmp_path, es_node, capsys) as env:
+        yield env
 
 
 def crawl_job(name: str, server: ReplicaServer, tmp_path: Path, timeout: float = 120, cron: str = "0 * * * *") -> str:
