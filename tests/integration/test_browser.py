@@ -143,7 +143,10 @@ def test_search_facets_chart_and_untrusted_titles_in_chromium(server: str, brows
     assert evil.locator(".title").text_content() == EVIL_TITLE
     assert EVIL_MARKUP in (evil.locator(".snippet").text_content() or "")
     assert page.locator("#results img, #results script").count() == 0
-    assert page.eval_on_selector_all("script", "nodes => nodes.map(n => n.getAttribute('src'))") == ["/static/common.js", "/static/app.js"]
+    assert page.eval_on_selector_all("script", "nodes => nodes.map(n => n.getAttribute('src'))") == [
+        "/static/common.js",
+        "/static/app.js",
+    ]
     evil.locator("button.more").click()  # the whole article, fetched with the key, is text too
     assert EVIL_MARKUP in evil.locator(".fulltext").text_content()
     assert page.locator("#results img").count() == 0
