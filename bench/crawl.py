@@ -49,6 +49,7 @@ from elasticsearch import Elasticsearch  # noqa: E402
 from core.config import state_dir  # noqa: E402
 from replica.site import ReplicaArticle, ReplicaServer, ReplicaSite, load_articles, synthetic_articles  # noqa: E402
 from store.client import connect  # noqa: E402
+from store.lifecycle import drop_versions  # noqa: E402
 
 PAGE_SIZE = 50
 ALIAS_PREFIX = "finnews-bench-crawl"
@@ -208,13 +209,6 @@ def fresh_state_dir(parent: Path) -> Path:
     return path
 
 
-def drop_indices(es: Elasticsearch, alias: str) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): list, then delete by name.
-    names = list(es.indices.get(index=f"{alias}-*", allow_no_indices=True, expand_wildcards="all"))
-    for name in names:
-        es.indices.delete(index=name)
-
-
 def run_crawl(
     es: Elasticsearch, label: str, articles: int, pipelines: bool, setup: Setup, workdir: Path
 ) -> CrawlResult:
@@ -223,7 +217,7 @@ def run_crawl(
     stats_json = run_dir / "stats.json"
     log = run_dir / "crawl.log"
     env = {**os.environ, "FINNEWS_INDEX": alias, "FINNEWS_STATE_DIR": str(fresh_state_dir(run_dir))}
-    drop_indices(es, alias)
+    drop_versions(es, alias)
     try:
         with Replica(articles, setup.server_thread, setup.distinct_bodies) as replica:
             command = crawl_command(replica.settings, articles, run_dir / "seen.sqlite", stats_json, pipelines)
@@ -266,7 +260,7 @@ def run_crawl(
             es_cpu=es_cpu1 - es_cpu0,
         )
     finally:
-        drop_indices(es, alias)
+        drop_versions(es, alias)
         shutil.rmtree(run_dir, ignore_errors=True)
 
 

@@ -47,7 +47,7 @@ from replica.site import load_articles  # noqa: E402
 from store.client import connect  # noqa: E402
 from store.documents import article_document  # noqa: E402
 from store.documents import content_hash as document_content_hash  # noqa: E402
-from store.lifecycle import ensure_index  # noqa: E402
+from store.lifecycle import drop_versions, ensure_index  # noqa: E402
 from store.writer import BULK_CHUNK_SIZE, ArticleWriter  # noqa: E402
 from tagging.extract import extract_article  # noqa: E402
 from tagging.segment import segmented  # noqa: E402
@@ -161,14 +161,8 @@ class Run:
 
 def fresh_alias(es: Elasticsearch, label: str) -> str:
     alias = f"{ALIAS_PREFIX}-{os.getpid()}-{label}"
-    drop_indices(es, alias)
+    drop_versions(es, alias)
     return ensure_index(es, alias)
-
-
-def drop_indices(es: Elasticsearch, alias: str) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): list, then delete by name.
-    for name in list(es.indices.get(index=f"{alias}-*", allow_no_indices=True, expand_wildcards="all")):
-        es.indices.delete(index=name)
 
 
 def run_writer(es: Elasticsearch, timer: TimedTransport, documents: list[dict[str, Any]], chunk: int) -> Run:
@@ -184,7 +178,7 @@ def run_writer(es: Elasticsearch, timer: TimedTransport, documents: list[dict[st
         indexed = es.count(index=alias)["count"]
         return Run("ArticleWriter", seconds, indexed, times, dict(writer.counts))
     finally:
-        drop_indices(es, alias)
+        drop_versions(es, alias)
 
 
 def run_bulk(es: Elasticsearch, timer: TimedTransport, documents: list[dict[str, Any]], chunk: int) -> Run:
@@ -206,7 +200,7 @@ def run_bulk(es: Elasticsearch, timer: TimedTransport, documents: list[dict[str,
         indexed = es.count(index=alias)["count"]
         return Run("streaming_bulk", seconds, indexed, times, counts)
     finally:
-        drop_indices(es, alias)
+        drop_versions(es, alias)
 
 
 # --- report --------------------------------------------------------------------------------------

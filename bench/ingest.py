@@ -101,21 +101,15 @@ def write_archive(path: Path, count: int) -> int:
 
 def _fresh_alias() -> str:
     from store.client import connect
-    from store.lifecycle import current_alias, ensure_index
+    from store.lifecycle import current_alias, drop_versions, ensure_index
 
     alias = current_alias()
     if not alias.startswith(ALIAS_PREFIX):
         raise SystemExit(f"refusing to write to {alias}: not a benchmark alias")
     es = connect()
-    drop_indices(es, alias)
+    drop_versions(es, alias)
     ensure_index(es, alias)
     return alias
-
-
-def drop_indices(es: Any, alias: str) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): list, then delete by name.
-    for name in list(es.indices.get(index=f"{alias}-*", allow_no_indices=True, expand_wildcards="all")):
-        es.indices.delete(index=name)
 
 
 def phase_tagging(archive: Path, workers: int, documents_out: Path | None) -> dict[str, Any]:
@@ -146,7 +140,7 @@ def phase_tagging(archive: Path, workers: int, documents_out: Path | None) -> di
 def phase_store(documents: Path) -> dict[str, Any]:
     """``ArticleWriter`` alone, fed documents made beforehand (the crawl's and ingest's bulk path)."""
     from store.client import connect
-    from store.lifecycle import relaxed_refresh
+    from store.lifecycle import drop_versions, relaxed_refresh
     from store.writer import ArticleWriter
 
     alias = _fresh_alias()
@@ -161,7 +155,7 @@ def phase_store(documents: Path) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         indexed = es.count(index=alias)["count"]
     finally:
-        drop_indices(es, alias)
+        drop_versions(es, alias)
     return {"articles": len(loaded), "seconds": seconds, "startup": 0.0, "indexed": indexed, "counts": counts}
 
 
@@ -170,15 +164,16 @@ def phase_ingest(archive: Path, workers: int) -> dict[str, Any]:
     writer is given."""
     from ingest import run as ingest_module
     from store.client import connect
+    from store.lifecycle import drop_versions
     from store.writer import ArticleWriter
 
     alias = _fresh_alias()
     marks: dict[str, float] = {}
     add = ArticleWriter.add
 
-    def add_and_mark(self: ArticleWriter, document: dict[str, Any], attempts: int = 0) -> None:
+    def add_and_mark(self: ArticleWriter, document: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         marks.setdefault("first", time.perf_counter())
-        add(self, document, attempts)
+        add(self, document, *args, **kwargs)
 
     ArticleWriter.add = add_and_mark  # type: ignore[method-assign]
     started = time.perf_counter()
@@ -189,7 +184,7 @@ def phase_ingest(archive: Path, workers: int) -> dict[str, Any]:
         es.indices.refresh(index=alias)
         indexed = es.count(index=alias)["count"]
     finally:
-        drop_indices(es, alias)
+        drop_versions(es, alias)
     return {
         "articles": report.articles,
         "failed": len(report.failures),

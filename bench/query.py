@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from elasticsearch import Elasticsearch, helpers  # noqa: E402
 
 from store.client import connect  # noqa: E402
-from store.lifecycle import ensure_index  # noqa: E402
+from store.lifecycle import drop_versions, ensure_index  # noqa: E402
 from store.search import Filters, build_query, search  # noqa: E402
 
 ALIAS_PREFIX = "finnews-bench-query"
@@ -228,14 +228,8 @@ class Generator:
 
 def fresh_alias(es: Elasticsearch) -> str:
     alias = f"{ALIAS_PREFIX}-{os.getpid()}"
-    drop_indices(es, alias)
+    drop_versions(es, alias)
     return ensure_index(es, alias)
-
-
-def drop_indices(es: Elasticsearch, alias: str) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): list, then delete by name.
-    for name in list(es.indices.get(index=f"{alias}-*", allow_no_indices=True, expand_wildcards="all")):
-        es.indices.delete(index=name)
 
 
 def load(es: Elasticsearch, alias: str, count: int) -> float:
@@ -418,7 +412,7 @@ def main() -> int:
             export_figures(es, alias, int(figures["docs"]))
     finally:
         if not args.keep and not args.reuse:
-            drop_indices(es, alias)
+            drop_versions(es, alias)
     return 0
 
 

@@ -92,6 +92,17 @@ def indices_behind(es: Elasticsearch, alias: str | None = None) -> list[str]:
         return []
 
 
+def drop_versions(es: Elasticsearch, alias: str) -> list[str]:
+    """Delete every version of an alias's index (``<alias>-v1``, ``-v2`` …, whatever the alias points
+    at) and return their names: the tests' and benchmarks' own indices. By name, because the node
+    refuses wildcard deletes (``action.destructive_requires_name``)."""
+    with es_errors(f"cannot delete the indices of {alias}"):
+        names = sorted(es.indices.get(index=f"{alias}-*", allow_no_indices=True, expand_wildcards="all"))
+        if names:
+            es.indices.delete(index=",".join(names))
+    return names
+
+
 def _configured_interval() -> str:
     return str(index_config()["settings"].get("refresh_interval", "1s"))
 

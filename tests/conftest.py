@@ -49,10 +49,9 @@ def es_node() -> Iterator[object]:
 
 
 def drop_test_indices(es: object) -> None:
-    # The node refuses wildcard deletes (action.destructive_requires_name): delete by name.
-    names = list(es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True, expand_wildcards="all"))
-    if names:
-        es.indices.delete(index=",".join(names))
+    from store.lifecycle import drop_versions
+
+    drop_versions(es, TEST_ALIAS)
 
 
 @pytest.fixture
