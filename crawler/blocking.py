@@ -47,6 +47,7 @@ from core.config import state_dir
 from crawler.backoff import RETRIES_META, BlockingPolicy, BlockTracker, ListMemory
 from crawler.refusals import Blocked, SourceStopped, blocked_reason
 from crawler.retry import retry_after_seconds
+from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class BlockingDownloadHandler(HTTP11DownloadHandler):
     download timeout starts after the wait."""
 
     async def download_request(self, request: Request) -> Response:
-        tracker: BlockTracker | None = getattr(self._crawler, "finnews_blocking", None)
+        tracker = crawl_state(self._crawler).blocking
         if tracker is not None and not is_robots_request(request):
             source = source_of(request)
             wait = tracker.turn(source, domain_of(request))  # raises SourceStopped
@@ -111,7 +112,7 @@ class BlockingMiddleware:
         self.tracker = BlockTracker(BlockingPolicy.from_settings(settings), crawler.stats)
         memory_path = settings.get("BLOCKING_LIST_MEMORY") or state_dir() / "list-memory.json"
         self.tracker.memory = ListMemory(Path(memory_path), settings.getfloat("BLOCKING_LIST_MEMORY_DAYS"))
-        crawler.finnews_blocking = self.tracker  # the spiders report what only they can tell
+        crawl_state(crawler).blocking = self.tracker
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod

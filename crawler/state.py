@@ -1,5 +1,5 @@
-"""What the parts of one crawl share: the seen-article store, the distributed-crawl coordinator and
-the count of articles taken but not yet written. One :class:`CrawlState` per Scrapy crawler, found
+"""What the parts of one crawl share: the seen-article store, the distributed-crawl coordinator, the
+blocking tracker and the count of articles taken but not yet written. One :class:`CrawlState` per Scrapy crawler, found
 with :func:`crawl_state`; the components fill in what they own (the coordinator itself and its Redis
 seen store, the index pipeline its count) and read the rest."""
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from scrapy.crawler import Crawler
 
 if TYPE_CHECKING:
+    from crawler.backoff import BlockTracker
     from crawler.distributed import Coordinator
 
 
@@ -40,6 +41,9 @@ class CrawlState:
 
     seen_store: SeenUrls | None = None
     coordinator: Coordinator | None = None
+    # The blocking middleware's tracker: the download handler waits on it, the spiders report to it
+    # what only they can tell (a good answer, a page that is a login wall).
+    blocking: BlockTracker | None = None
     # Articles the index pipeline has taken and not yet written or spooled: a worker holding some is
     # busy (another worker must not sweep them up). Read live, so it is right at any moment.
     pending_writes: Callable[[], int] = field(default=_nothing_pending)

@@ -55,7 +55,7 @@ def es_status() -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from store.client import connect
-    from store.lifecycle import current_alias, index_config, indices_behind
+    from store.lifecycle import current_alias, index_config, indices_behind, versioned_name
     from store.migrate import migrate
 
     es = connect()
@@ -73,7 +73,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             )
         return 0
     alias = current_alias()
-    expected = f"{alias}-v{index_config()['version']}"
+    expected = versioned_name(alias, index_config()["version"])
     behind = indices_behind(es, alias)
     print(f"alias {alias} → {', '.join(behind) or '(none)'}; configs/index.yaml describes {expected}")
     if behind and behind != [expected]:

@@ -101,7 +101,7 @@ class FinnewsSpider(scrapy.Spider):
 
     @property
     def blocking(self) -> BlockTracker | None:
-        return getattr(self.crawler, "finnews_blocking", None)
+        return crawl_state(self.crawler).blocking
 
     def answered(self, response: scrapy.http.Response) -> None:
         """A good answer (a list read, an article parsed): ends the source's run of refusals."""
