@@ -4,44 +4,20 @@ trend chart, the API key from ?key=, and a malicious title that must stay text."
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 
 from store.client import connect
 from store.lifecycle import ensure_index
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS, drop_test_indices
+from tests.conftest import TEST_ALIAS, drop_test_indices
+from tests.integration.served import chromium, finnews_serve
 from tests.integration.test_api import ARTICLES, EVIL_MARKUP, EVIL_TITLE, load_api_corpus
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package (scripts/ensure-system-deps.sh installs it)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 API_KEY = "browser-test-key"
 SCREENSHOT = Path("/tmp/finnews-page.png")
-TIMEOUT_MS = 15_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,57 +27,18 @@ def server(es_node: object) -> Iterator[str]:
     drop_test_indices(es)
     ensure_index(es, TEST_ALIAS)
     assert load_api_corpus()["new"] == ARTICLES
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "finnews", "serve", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "FINNEWS_API_KEY": API_KEY},  # FINNEWS_INDEX is the test alias (conftest)
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"finnews serve did not start: {process.communicate()[0]}")
-            time.sleep(0.2)
-        yield url
+        # FINNEWS_INDEX is the test alias (conftest).
+        with finnews_serve({"FINNEWS_API_KEY": API_KEY}) as url:
+            yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
         drop_test_indices(es)
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[BrowserContext]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make setup does)")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),  # a fresh user-data-dir
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-            locale="zh-CN",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path / "profile") as context:  # a fresh user-data-dir
+        yield context
 
 
 def wait_for_results(page: Page, previous: str | None) -> int:

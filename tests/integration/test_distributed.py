@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ import redis
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls
+from tests.integration.receivers import free_port
 
 ARTICLES = 60
 SWEEP_LINE = re.compile(r"sweeping (\d+) list request")  # logged by the worker that runs the closing sweep
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -12,9 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -25,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext
 from prometheus_client.parser import text_string_to_metric_families
 
 from store.runs import RunRecord, record_run
 from tagging.dates import SHANGHAI
 from tests.conftest import PROJECT_ROOT, run_finnews
-from tests.integration.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, free_port
+from tests.integration.served import chromium, finnews_serve
 
 API_KEY = "runs-page-key"
 EVIL = '<img src=x onerror="alert(1)">'
@@ -148,36 +145,10 @@ def served(es_node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served
             else:
                 os.environ[name] = value
 
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "finnews", "serve", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env, "FINNEWS_API_KEY": API_KEY},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/status", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"finnews serve did not start: {process.communicate()[0]}")
-            time.sleep(0.2)
-        yield Served(url, env, state, failed_run, history)
+        with finnews_serve({**env, "FINNEWS_API_KEY": API_KEY}, ready_path="/status") as url:
+            yield Served(url, env, state, failed_run, history)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
         es_node.indices.delete(index=index, ignore_unavailable=True)
 
 
@@ -277,22 +248,8 @@ def test_metrics_parse_with_prometheus_clients_own_parser(served: Served) -> Non
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[BrowserContext]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make setup does)")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-            locale="zh-CN",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path / "profile") as context:
+        yield context
 
 
 def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
