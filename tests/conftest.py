@@ -76,3 +76,12 @@ def indexed_urls(es_node: object) -> list[str]:
 def expected_urls(site: object) -> set[str]:
     """The canonical URLs of a replica site's articles."""
     return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    """A fresh headless Chromium per test (Playwright's BrowserContext; imported only when a test asks)."""
+    from tests.integration.served import chromium
+
+    with chromium(tmp_path / "profile") as context:
+        yield context

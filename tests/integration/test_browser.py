@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page
 from store.client import connect
 from store.lifecycle import ensure_index
 from tests.conftest import TEST_ALIAS, drop_test_indices
-from tests.integration.served import chromium, finnews_serve
+from tests.integration.served import finnews_serve
 from tests.integration.test_api import ARTICLES, EVIL_MARKUP, EVIL_TITLE, load_api_corpus
 
 API_KEY = "browser-test-key"
@@ -33,12 +33,6 @@ def server(es_node: object) -> Iterator[str]:
             yield url
     finally:
         drop_test_indices(es)
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[BrowserContext]:
-    with chromium(tmp_path / "profile") as context:  # a fresh user-data-dir
-        yield context
 
 
 def wait_for_results(page: Page, previous: str | None) -> int:

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import BrowserContext
 
 from tests.integration.test_api import ARTICLES
-from tests.integration.test_browser import API_KEY, browser, server, wait_for_results
+from tests.integration.test_browser import API_KEY, server, wait_for_results
 
-__all__ = ["browser", "server"]  # the fixtures, shared with test_browser.py
+__all__ = ["server"]  # the fixture, shared with test_browser.py
 
 
 def test_the_trend_and_the_export_link_follow_the_words_typed(server: str, browser: BrowserContext) -> None:

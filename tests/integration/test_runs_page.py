@@ -28,7 +28,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from store.runs import RunRecord, record_run
 from tagging.dates import SHANGHAI
 from tests.conftest import PROJECT_ROOT, run_finnews
-from tests.integration.served import chromium, finnews_serve
+from tests.integration.served import finnews_serve
 
 API_KEY = "runs-page-key"
 EVIL = '<img src=x onerror="alert(1)">'
@@ -244,12 +244,6 @@ def test_metrics_parse_with_prometheus_clients_own_parser(served: Served) -> Non
 
 
 # --- the page in Chromium -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[BrowserContext]:
-    with chromium(tmp_path / "profile") as context:
-        yield context
 
 
 def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
