@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, load_yaml
+from core.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, expect_list, expect_mapping, load_yaml
 from scheduler.cron import cron_trigger
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ def _defaults(data: Any, where: str) -> dict[str, Any]:
     }
     if data is None:
         return defaults
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping")
+    expect_mapping(data, where)
     _unknown_keys(data, DEFAULT_KEYS, where)
     if "timezone" in data:
         defaults["timezone"] = _timezone(data["timezone"], f"{where}.timezone")
@@ -170,8 +169,7 @@ def _defaults(data: Any, where: str) -> dict[str, Any]:
 
 def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
     """One entry of ``jobs``; ``where`` names it in errors (``…/schedule.yaml: jobs[0]``)."""
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected a mapping with name, cron, timeout and spider or ingest")
+    expect_mapping(entry, where, "a mapping with name, cron, timeout and spider or ingest")
     _unknown_keys(entry, JOB_KEYS, where)
     for key in ("name", "cron", "timeout"):
         if key not in entry:
@@ -237,13 +235,10 @@ def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
 
 def parse_schedule(data: Any, path: Path) -> Schedule:
     """The parsed ``schedule.yaml``; every mistake is a :class:`ConfigError` naming file and key."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with a 'jobs' list")
+    expect_mapping(data, str(path), "a mapping with a 'jobs' list")
     _unknown_keys(data, TOP_LEVEL_KEYS, str(path))
     defaults = _defaults(data.get("defaults"), f"{path}: defaults")
-    entries = data.get("jobs")
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: jobs: expected a list of jobs")
+    entries = expect_list(data.get("jobs"), f"{path}: jobs", "a list of jobs")
     jobs: list[Job] = []
     for index, entry in enumerate(entries):
         where = f"{path}: jobs[{index}]"
