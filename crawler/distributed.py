@@ -115,7 +115,7 @@ class Coordinator:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Coordinator:
         if not crawler.settings.getbool("FINNEWS_DISTRIBUTED"):
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # no message: Scrapy logs one as a warning, and a plain crawl is no news
         server = redis.Redis.from_url(crawler.settings.get("FINNEWS_REDIS_URL"))
         server.ping()
         coordinator = cls(crawler, server)
@@ -236,7 +236,7 @@ class SweepMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SweepMiddleware:
         # Enabled in every crawl's settings (SPIDER_MIDDLEWARES); only a distributed crawl sweeps.
         if not crawler.settings.getbool("FINNEWS_DISTRIBUTED"):
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # quietly, as the coordinator
         return cls()
 
     @staticmethod
