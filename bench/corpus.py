@@ -125,14 +125,12 @@ class Generator:
         title_words = title_words.split()[:cut]
         lead = inserts[0]
         title = lead + "".join(title_words)
-        title_indexed = " ".join([lead.lower(), *title_words]).strip()
-        lines, indexed = [], []
+        lines = []
         for _ in range(rng.randint(3, 8)):
             pieces = []
-            for text, words in rng.choices(self.bank, k=rng.randint(1, 5)):
+            for text, _words in rng.choices(self.bank, k=rng.randint(1, 5)):
                 word = rng.choice(inserts) if rng.random() < 0.5 else ""
                 pieces.append(word + text)
-                indexed.append(f"{word.lower()} {words}" if word else words)
             lines.append("，".join(pieces) + "。")
         text = "\n".join(lines)
         mentions = []
@@ -152,9 +150,7 @@ class Generator:
             "url": f"https://finance.eastmoney.com/a/{day:%Y%m%d}{number:010d}.html",
             "source": "eastmoney",
             "title": title,
-            "title_words": title_indexed,
             "text": text,
-            "text_words": " ".join(indexed),
             "digest": lines[0][:120],
             "media": self.media.draw(rng)[0],
             "author": None,

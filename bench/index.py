@@ -50,7 +50,6 @@ from store.documents import content_hash as document_content_hash  # noqa: E402
 from store.lifecycle import drop_versions, ensure_index  # noqa: E402
 from store.writer import BULK_CHUNK_SIZE, ArticleWriter  # noqa: E402
 from tagging.extract import extract_article  # noqa: E402
-from tagging.segment import segmented  # noqa: E402
 from tagging.urls import document_id  # noqa: E402
 
 ALIAS_PREFIX = "finnews-bench-index"
@@ -87,12 +86,8 @@ def prepare(count: int, near_duplicates: bool, seed: int = 20261121) -> list[dic
         document["id"] = document_id(document["url"])
         suffix = f"（之{number + 1}）"
         document["title"] = base["title"] + suffix
-        document["title_words"] = segmented(document["title"])
-        # One more line: words of separate lines segment independently, so appending its words is
-        # exactly what ``segmented`` of the whole text gives.
         line = f"本文为基准测试副本第{number + 1}号，编号{code}。"
         document["text"] = f"{base['text']}\n{line}"
-        document["text_words"] = f"{base['text_words']} {segmented(line)}".strip()
         if "dup_group" in document:
             document["dup_group"] = document["id"]
         if not near_duplicates:

@@ -8,9 +8,9 @@ million load in minutes): words drawn by frequency from jieba's dictionary mixed
 the development texts (``bench/devset``), one or two topics of ``configs/topics.yaml`` per article
 with their keywords in the text and some of their boards, stocks of ``configs/stocks.csv`` by a
 long-tailed popularity (and Hong Kong's 腾讯控股 now and then), outlets by popularity, dates from 2019
-to November 2026 growing denser towards today, in Beijing business hours. Title and text are
-stored with their words (``title_words``, ``text_words``) as the indexer would, and each article
-carries mentions, keywords, a fingerprint and the other fields of the mapping.
+to November 2026 growing denser towards today, in Beijing business hours. Each article
+carries mentions, keywords, a fingerprint and the other fields of the mapping, as the indexer
+writes them.
 
 The load goes to a fresh alias ``finnews-bench-query-<pid>`` (periodic refresh off while loading,
 one refresh at the end); its index is deleted by exact name at the end unless ``--keep``.

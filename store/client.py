@@ -8,7 +8,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from elastic_transport import TlsError
+import orjson
+from elastic_transport import JsonSerializer, NdjsonSerializer, OrjsonSerializer, TlsError
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
@@ -16,6 +17,33 @@ from store.settings import elasticsearch_settings
 
 # Every way a request can fail: the node did not answer (connection, transport) or refused (API).
 ES_FAILURES = (ESConnectionError, TransportError, ApiError)
+
+
+class OrjsonNdjsonSerializer(NdjsonSerializer):
+    """Bulk bodies serialised by orjson (a tenth of the standard library's time for an article, CPU a
+    load on two cores gives back to tagging); a value orjson refuses (a lone surrogate from a broken
+    page, an integer over 64 bits) goes through the standard library as before, so the node judges
+    that one document and its batch is never lost to the serializer."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        try:
+            return orjson.dumps(data, default=self.default)
+        except orjson.JSONEncodeError:
+            return super().json_dumps(data)
+
+
+class OrjsonJsonSerializer(OrjsonSerializer):
+    """Requests and answers (search pages, exports) by orjson, with the same fallback."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        try:
+            return orjson.dumps(data, default=self.default)
+        except orjson.JSONEncodeError:
+            return JsonSerializer.json_dumps(self, data)
+
+
+# orjson over the standard library's json: elastic-transport supports it as a serializer of its own.
+SERIALIZERS = {"application/json": OrjsonJsonSerializer(), "application/x-ndjson": OrjsonNdjsonSerializer()}
 
 
 class StoreError(RuntimeError):
@@ -29,7 +57,14 @@ def connect(url: str | None = None) -> Elasticsearch:
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     settings = elasticsearch_settings()
     options = settings.credentials.client_options() if url is None else {}
-    return Elasticsearch(url or settings.url, request_timeout=60, max_retries=3, retry_on_timeout=True, **options)
+    return Elasticsearch(
+        url or settings.url,
+        request_timeout=60,
+        max_retries=3,
+        retry_on_timeout=True,
+        serializers=SERIALIZERS,
+        **options,
+    )
 
 
 def cluster_status(es: Elasticsearch) -> dict[str, Any] | None:

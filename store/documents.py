@@ -1,5 +1,5 @@
-"""Article documents: the indexed form of an article (its record, words fields, content hash and
-fingerprint), cut to the article size limit; and the document of a record indexed before."""
+"""Article documents: the indexed form of an article (its record, content hash and fingerprint), cut
+to the article size limit; and the document of a record indexed before."""
 
 from __future__ import annotations
 
@@ -56,11 +56,11 @@ def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
-    """The indexed form of an article: its record plus id, words fields and content hash."""
+    """The indexed form of an article: its record plus id, content hash and fingerprint."""
     # The tagging stack (jieba, the extractors) loads only when documents are made: commands that
     # read the index (runs, search, export) never pay for it.
     from tagging.extract import article_record
-    from tagging.segment import segmented
+    from tagging.segment import words
 
     record = article_record(article) if isinstance(article, Article) else dict(article)
     if not record.get("url"):
@@ -71,9 +71,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "url": record["url"],
         "source": record.get("source"),
         "title": record.get("title") or "",
-        "title_words": segmented(record.get("title")),
         "text": record.get("text") or "",
-        "text_words": segmented(record.get("text")),
         "digest": record.get("digest"),
         "media": record.get("media"),
         "author": record.get("author"),
@@ -89,7 +87,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
     }
     document["content_hash"] = content_hash(document)
-    fingerprint = dedup.simhash(document["text_words"].split())
+    fingerprint = dedup.simhash(words(record.get("text") or ""))
     document["fingerprint"] = dedup.to_hex(fingerprint) if fingerprint is not None else None
     document["fp_bands"] = dedup.bands(document["fingerprint"]) if document["fingerprint"] else []
     document["dup_of"] = None

@@ -29,6 +29,7 @@ from tqdm import tqdm
 from store.client import ES_FAILURES, IndexMissingError, StoreError, es_errors
 from store.lifecycle import current_alias
 
+# content_hash is the index's own; the words fields exist only in indices before version 4.
 EXPORT_EXCLUDES = ["title_words", "text_words", "content_hash"]
 PAGE_SIZE = 500
 SLICES = 2  # readers of the point-in-time at once: the node serves one while this process parses another

@@ -1,5 +1,5 @@
-"""Searching the article index: user text is segmented with the same jieba set-up as indexing and
-sent as match queries (never query_string, scripts or regexps), with size limits. Filters (topic,
+"""Searching the article index: user text is segmented with the same jieba set-up as tagging and
+each word sent as a phrase query (never query_string, scripts or regexps), with size limits. Filters (topic,
 board, stock, media, source, dates) resolve names through the same lexicon and taxonomy as tagging.
 
 One query builder (:func:`build_query`) for search, stats and export, in the CLI and the HTTP API:
@@ -84,24 +84,32 @@ def words(text: str) -> list[str]:
 
 
 def text_query(text: str) -> dict[str, Any]:
-    """The query for user text: words matched in the segmented fields, the whole text as a phrase in
-    the original fields (for words jieba splits differently)."""
+    """The query for user text: every word of it (segmented as the indexer's jieba segments) found
+    as written in the title or the body, in any order; an article holding the whole text as one
+    phrase ranks first.
+
+    A word is matched as a phrase of its characters, not as a jieba token of the article, so a text
+    that jieba happens to split differently (数字经济学 → 数字 / 经济学) is still found; ``index_phrases``
+    on ``text`` makes each such phrase a look-up of two-character shingles (configs/index.yaml)."""
     text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
     if not text:
         return {"match_all": {}}  # no words: every article the filters let through
     if not any(character.isalnum() for character in text):
         # Symbols alone carry nothing to match: they match nothing, never "every article".
         return {"match_none": {}}
-    should: list[dict[str, Any]] = [
-        {"match_phrase": {"title": {"query": text, "boost": 2}}},
-        {"match_phrase": {"text": {"query": text}}},
+    # The whole text as typed outweighs its words found apart (in the title too).
+    whole = [
+        {"match_phrase": {"title": {"query": text, "boost": 6}}},
+        {"match_phrase": {"text": {"query": text, "boost": 3}}},
     ]
-    terms = words(text)
-    if terms:  # numbers and stop words alone are matched as a phrase only
-        should.insert(
-            0, {"multi_match": {"query": " ".join(terms), "fields": ["title_words^3", "text_words"], "operator": "and"}}
-        )
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    terms = list(dict.fromkeys(words(text)))
+    if not terms:  # numbers alone are matched as a phrase only
+        return {"bool": {"should": whole, "minimum_should_match": 1}}
+    each_word = [{"multi_match": {"query": term, "type": "phrase", "fields": ["title^3", "text"]}} for term in terms]
+    if len(terms) == 1 and "".join(text.lower().split()) == terms[0]:
+        return each_word[0]  # the text is one word: the whole phrase is that word's phrase
+    # Every article holding the whole text holds each of its words: the phrase only ranks.
+    return {"bool": {"must": each_word, "should": whole}}
 
 
 def _date_bound(value: str, end: bool) -> str:

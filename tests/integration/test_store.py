@@ -153,6 +153,33 @@ def test_syndicated_copies_link_to_the_first_and_collapse(fresh_index: str) -> N
     ].count(first.url) == 1
 
 
+def plain_document(url: str, title: str, text: str) -> dict:
+    return article_document({"url": url, "title": title, "text": text, "source": "jsonl"})
+
+
+def test_each_word_of_a_query_is_found_as_written_in_any_order(fresh_index: str) -> None:
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    # jieba makes 消费者 and 数字经济学 words of their own: the query's 消费 and 数字经济 are inside them.
+    writer.add(
+        plain_document("https://x.test/a", "央行发布报告", "央行表示，消费者信心回升。数字经济学家认为前景向好。")
+    )
+    writer.add(plain_document("https://x.test/b", "央行例会", "央行召开例会，研究货币政策。"))
+    writer.add(plain_document("https://x.test/c", "市场观察", "专家称央行消费贷款政策将调整。"))
+    writer.add(plain_document("https://x.test/d", "市场观察", "消费电子板块走强，中央行政部门发布通知。"))
+    writer.close()
+
+    def found(text: str) -> list[str]:
+        return [hit.source["url"] for hit in search(connect(), text, size=10, alias=TEST_ALIAS).hits]
+
+    # Characters as written, not jieba's words: 中央行政 holds 央行 (as a one-word query always found).
+    assert set(found("央行 消费")) == {"https://x.test/a", "https://x.test/c", "https://x.test/d"}
+    assert set(found("消费 央行")) == set(found("央行 消费"))
+    assert found("央行消费")[0] == "https://x.test/c"  # the whole phrase, as typed, ranks first
+    assert found("数字经济") == ["https://x.test/a"]
+    assert set(found("央行")) == {"https://x.test/a", "https://x.test/b", "https://x.test/c", "https://x.test/d"}
+    assert found("货币 消费") == []
+
+
 def write_in_batches_of_two(documents: list[dict], urls: dict[str, list[str]]) -> tuple[list[list[str]], int, dict]:
     """The URLs each batch handed back, the articles pending before the writer closed, the counts."""
     written: list[list[str]] = []
@@ -206,14 +233,19 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
         for k, v in config["mappings"]["properties"].items()
         if k not in ("fingerprint", "fp_bands", "dup_of", "dup_group")
     }
+    # Versions 1–3 indexed (and up to 2 stored) the jieba words; the new mapping is strict without them.
+    words_fields = {"title_words": {"type": "text", "analyzer": "whitespace"}}
+    words_fields["text_words"] = words_fields["title_words"]
     es.indices.create(
         index=old,
         settings=config["settings"],
         mappings={"dynamic": "strict", "properties": properties},
         aliases={TEST_ALIAS: {}},
     )
+    es.indices.put_mapping(index=old, properties=words_fields)
     for article in load_articles():
         document = {k: v for k, v in article_document(extract_article(article.raw)).items() if k in properties}
+        document["title_words"], document["text_words"] = "数字 经济", "数字 经济 板块"
         es.index(index=old, id=document["id"], document=document)
     es.indices.refresh(index=old)
     result = migrate(es, TEST_ALIAS)
@@ -221,6 +253,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     assert sorted(es.indices.get_alias(name=TEST_ALIAS)) == [versioned_name(TEST_ALIAS, config["version"])]
     hits = es.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
     assert len(hits) == 4 and all(h["_source"]["dup_group"] and "fingerprint" in h["_source"] for h in hits)
+    assert not any(name in h["_source"] for h in hits for name in words_fields)
     assert migrate(es, TEST_ALIAS).status == "up-to-date"
     drop_test_indices(es)
 
