@@ -1,6 +1,7 @@
 """Searching the article index: user text is segmented with the same jieba set-up as tagging and
-each word sent as a phrase query (never query_string, scripts or regexps), with size limits. Filters (topic,
-board, stock, media, source, dates) resolve names through the same lexicon and taxonomy as tagging.
+each word sent as a phrase query (never query_string, scripts or regexps), with size limits.
+Filters (topic, board, stock, media, source, dates) resolve names through the same lexicon and
+taxonomy as tagging.
 
 One query builder (:func:`build_query`) for search, stats and export, in the CLI and the HTTP API:
 the three agree on what matches the same words and filters. jieba is loaded only when a query has
@@ -77,14 +78,14 @@ def _check_length(value: str, limit: int, what: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as the indexer segments them (jieba loads on first use)."""
+    """The words of ``text`` as tagging segments them (jieba loads on first use)."""
     from tagging.segment import words as segment_words
 
     return segment_words(text)
 
 
 def text_query(text: str) -> dict[str, Any]:
-    """The query for user text: every word of it (segmented as the indexer's jieba segments) found
+    """The query for user text: every word of it (segmented by tagging's jieba set-up) found
     as written in the title or the body, in any order; an article holding the whole text as one
     phrase ranks first.
 
