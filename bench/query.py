@@ -39,7 +39,7 @@ from elasticsearch import Elasticsearch, helpers  # noqa: E402
 
 from bench.corpus import FIRST_DAY, Generator  # noqa: E402
 from store.client import connect  # noqa: E402
-from store.lifecycle import drop_versions, ensure_index  # noqa: E402
+from store.lifecycle import INDEX_ONLY_FIELDS, drop_versions, ensure_index  # noqa: E402
 from store.search import Filters, build_query, search  # noqa: E402
 
 ALIAS_PREFIX = "finnews-bench-query"
@@ -130,7 +130,7 @@ def raw_pit_loop(es: Elasticsearch, alias: str, query: dict[str, Any], page_size
         response = es.search(
             pit={"id": pit, "keep_alive": "2m"}, query=query, size=page_size, search_after=after,
             sort=[{"published_at": {"order": "asc", "missing": "_first"}}, {"_shard_doc": "asc"}],
-            source_excludes=["title_words", "text_words", "content_hash"], track_total_hits=False,
+            source_excludes=INDEX_ONLY_FIELDS, track_total_hits=False,
         )  # fmt: skip
         hits = response["hits"]["hits"]
         if not hits:

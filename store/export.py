@@ -27,10 +27,8 @@ from elasticsearch import ApiError, Elasticsearch
 from tqdm import tqdm
 
 from store.client import ES_FAILURES, IndexMissingError, StoreError, es_errors
-from store.lifecycle import current_alias
+from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 
-# content_hash is the index's own; the words fields exist only in indices before version 4.
-EXPORT_EXCLUDES = ["title_words", "text_words", "content_hash"]
 PAGE_SIZE = 500
 SLICES = 2  # readers of the point-in-time at once: the node serves one while this process parses another
 READ_AHEAD = 1  # pages a slice may read ahead of the writer: memory stays a few pages whatever the size
@@ -147,7 +145,7 @@ def iter_articles(
         "query": query or {"match_all": {}},
         "sort": EXPORT_SORT,
         "size": page_size,
-        "source_excludes": EXPORT_EXCLUDES if excludes is None else excludes,
+        "source_excludes": INDEX_ONLY_FIELDS if excludes is None else excludes,
         "track_total_hits": False,
     }
     try:

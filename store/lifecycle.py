@@ -20,6 +20,9 @@ from store.settings import elasticsearch_settings
 logger = logging.getLogger(__name__)
 
 INDEX_CONFIG_KEYS = ("version", "settings", "mappings")
+# Stored fields a reader never shows: content_hash is the index's own bookkeeping; the jieba words
+# fields exist only in indices before version 4 (a user may read one before migrating).
+INDEX_ONLY_FIELDS = ["title_words", "text_words", "content_hash"]
 
 
 def index_config() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from elasticsearch import Elasticsearch
 
 from store.client import IndexMissingError, StoreError, es_errors
-from store.lifecycle import current_alias
+from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.lexicon import load_lexicon, normalise_name
 from tagging.topics import load_taxonomy
@@ -328,7 +328,7 @@ def get_article(es: Elasticsearch, article_id: str, alias: str | None = None) ->
             response = es.search(
                 index=alias or current_alias(),
                 query={"ids": {"values": [article_id]}},
-                source_excludes=["title_words", "text_words", "content_hash"],
+                source_excludes=INDEX_ONLY_FIELDS,
                 size=1,
             )
     except IndexMissingError:
