@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-WHEN = ("failed", "blocked", "empty", "error_rate", "spool_not_empty")
+WHEN = ("failed", "blocked", "empty", "error_rate", "spool_not_empty", "layout_changed")
 FAILED = ("failed", "timeout")
 GLOBAL_RULES = ("spool_not_empty",)  # about the installation, not one job
 
@@ -79,6 +79,11 @@ def verdict(rule: Rule, record: dict[str, Any], spool_files: int) -> tuple[bool,
             return False, ""
         rate = errors / requests
         return rate > rule.threshold, f"{errors} errors in {requests} requests ({rate:.0%} > {rule.threshold:.0%})"
+    if rule.when == "layout_changed":
+        # A site answering in a form the parsers do not know, whatever the run's status (crawler.drift).
+        changed = [e for e in record.get("errors") or [] if str(e.get("reason", "")).startswith("layout_changed/")]
+        why = ", ".join(f"{e['reason']} {e['count']}" for e in changed)
+        return bool(changed), f"{why}: {reason}" if changed else ""
     if rule.when == "spool_not_empty":
         return spool_files > 0, f"{spool_files} spool file(s) still waiting after the run's replay"
     raise ValueError(f"unknown rule kind {rule.when!r}")

@@ -13,5 +13,6 @@ class ArticleItem:
 
     raw: RawArticle
     fetched_url: str | None = None  # the page fetched (the seen store remembers it)
+    listed_by: str | None = None  # the crawl source whose list linked it (columns:345, fast:102 …)
     cleaned: CleanBody | None = None
     article: Article | None = None

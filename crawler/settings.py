@@ -5,9 +5,13 @@ BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Politeness: identify ourselves, obey robots.txt, throttle to the server's latency.
+# Politeness: obey robots.txt, throttle to the server's latency. USER_AGENT is for sites without an
+# identity of their own; eastmoney and chinaorg present the identity of configs/sites.yaml (a
+# browser-like User-Agent and the Referer each endpoint expects: crawler/identity.py). robots.txt is
+# read for our own product token ROBOTSTXT_USER_AGENT (else the "*" rules), whatever User-Agent is sent.
 USER_AGENT = "finnews/0.1 (finance news research crawler; polite, obeys robots.txt)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "finnews"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -56,7 +60,6 @@ EASTMONEY_LIST_PAGES = ["https://finance.eastmoney.com/a/cywjh.html", "https://f
 EASTMONEY_LIST_PAGES_MAX = 25  # the HTML lists stop at page 25
 EASTMONEY_PAGE_SIZE = 20
 EASTMONEY_MAX_PAGES = 5
-EASTMONEY_REFERER = "https://finance.eastmoney.com/"
 
 # China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK).
 CHINAORG_START_URLS = [
@@ -93,6 +96,7 @@ BLOCKING_LIST_MEMORY_DAYS = 7.0  # a list empty for longer than this is taken as
 # the state directory; FINNEWS_SEEN_DB overrides its path).
 DOWNLOADER_MIDDLEWARES = {
     "crawler.seen.SeenArticlesMiddleware": 50,
+    "crawler.identity.SiteIdentityMiddleware": 390,  # before Scrapy's default headers and User-Agent (400, 500)
     "crawler.redirects.RedirectLoopMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,  # Scrapy's retry rules, with waits between tries

@@ -1,4 +1,5 @@
-"""``configs/sites.yaml``: per-site politeness and the feed sources of the generic spider."""
+"""``configs/sites.yaml``: per-site politeness and identity (User-Agent, Referer per endpoint, extra
+headers), and the feed sources of the generic spider."""
 
 from __future__ import annotations
 
@@ -22,7 +23,13 @@ FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")
 OPTIONAL_SELECTORS = ("published", "media")
 TOP_LEVEL_KEYS = ("sites", "feeds")
-SITE_KEYS = ("domains", "concurrency", "delay")
+SITE_KEYS = ("domains", "concurrency", "delay", "identity")
+IDENTITY_KEYS = ("user_agent", "headers", "referers")
+# The endpoints a Referer can be set for: a spider's list sources (eastmoney: columns, fast, pages;
+# chinaorg: list), its article pages, and ``default`` for any other request of the site.
+REFERER_ENDPOINTS = ("columns", "fast", "pages", "list", "articles", "default")
+# Headers the identity must not set: Scrapy computes them, or they would break the request.
+_FORBIDDEN_HEADERS = frozenset({"host", "content-length", "cookie", "user-agent", "referer"})
 FEED_KEYS = ("name", "type", "url", "selectors", "allow", "concurrency", "delay")
 
 
@@ -31,6 +38,20 @@ class Politeness:
     domains: tuple[str, ...]
     concurrency: int
     delay: float
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How a spider presents itself to its site: what the site is reported to accept."""
+
+    user_agent: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    referers: tuple[tuple[str, str], ...] = ()
+
+    def referer(self, endpoint: str) -> str | None:
+        """The Referer for an endpoint (``columns``, ``fast``, ``pages``, ``list``, ``articles``), else the default."""
+        chosen = dict(self.referers)
+        return chosen.get(endpoint) or chosen.get("default")
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,11 @@ class Feed:
 class SitesConfig:
     sites: dict[str, Politeness] = field(default_factory=dict)
     feeds: tuple[Feed, ...] = ()
+    identities: dict[str, Identity] = field(default_factory=dict)
+
+    def identity(self, site: str) -> Identity | None:
+        """The identity configured for a site (a spider's name), or ``None``."""
+        return self.identities.get(site)
 
     def download_slots(self) -> dict[str, dict[str, Any]]:
         """Scrapy's DOWNLOAD_SLOTS: concurrency and delay per domain."""
@@ -73,18 +99,47 @@ def _politeness(entry: dict, where: str, domains: list[str]) -> Politeness:
     return Politeness(tuple(domains), concurrency, delay)
 
 
+def _http_url(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
+        raise ConfigError(f"{where}: expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _identity(path: str, entry: Any, place: str) -> Identity:
+    where = f"{path}: {place}"
+    expect_mapping(entry, where, "a mapping with user_agent, headers, referers")
+    check_keys(path, entry, IDENTITY_KEYS, place)
+    user_agent = entry.get("user_agent")
+    if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.strip() or "\n" in user_agent):
+        raise ConfigError(f"{where}.user_agent: expected one line of text, got {user_agent!r}")
+    headers = expect_mapping(entry.get("headers") or {}, f"{where}.headers", "a mapping of header names to values")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9-]+", name):
+            raise ConfigError(f"{where}.headers: {name!r} is not a header name")
+        if name.lower() in _FORBIDDEN_HEADERS:
+            raise ConfigError(f"{where}.headers.{name}: set by user_agent / referers or by Scrapy, not here")
+        if not isinstance(value, str) or "\n" in value:
+            raise ConfigError(f"{where}.headers.{name}: expected one line of text, got {value!r}")
+    referers = expect_mapping(entry.get("referers") or {}, f"{where}.referers", "a mapping of endpoints to URLs")
+    check_keys(path, referers, REFERER_ENDPOINTS, f"{place}.referers")
+    chosen = tuple((str(k), _http_url(v, f"{where}.referers.{k}")) for k, v in referers.items())
+    return Identity(user_agent.strip() if user_agent else None, tuple(headers.items()), chosen)
+
+
 def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
     expect_mapping(data, path, "a mapping with 'sites' and 'feeds'")
     check_keys(path, data, TOP_LEVEL_KEYS)
     raw_sites = expect_mapping(
         data.get("sites") or {}, f"{path}: sites", "a mapping of site names to politeness settings"
     )
-    sites = {}
+    sites, identities = {}, {}
     for name, entry in raw_sites.items():
         where = f"{path}: sites.{name}"
         expect_mapping(entry, where)
         check_keys(path, entry, SITE_KEYS, f"sites.{name}")
         sites[name] = _politeness(entry, where, entry.get("domains") or [])
+        if entry.get("identity") is not None:
+            identities[name] = _identity(path, entry["identity"], f"sites.{name}.identity")
     feeds = []
     names = set()
     for where, entry in mapping_entries(path, data.get("feeds") or [], "feeds", FEED_KEYS):
@@ -111,7 +166,7 @@ def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
         host = re.sub(r"^https?://([^/:]+).*$", r"\1", entry["url"])
         politeness = _politeness(entry, where, [host]) if ("concurrency" in entry or "delay" in entry) else None
         feeds.append(Feed(entry["name"], entry["type"], entry["url"], dict(selectors), allow, politeness))
-    return SitesConfig(sites, tuple(feeds))
+    return SitesConfig(sites, tuple(feeds), identities)
 
 
 @lru_cache(maxsize=1)

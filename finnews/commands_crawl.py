@@ -30,8 +30,9 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
     return pairs
 
 
-def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
-    """Run one spider to completion in this process; returns its final stats."""
+def crawler_process(settings_overrides: dict[str, Any]) -> Any:
+    """A Scrapy CrawlerProcess with the project's settings and these overrides, once every
+    configuration file is checked (a mistake is one clear line, not a page of Twisted tracebacks)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from core.config import max_article_bytes
     from crawler.sites import load_sites
@@ -40,8 +41,6 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     from tagging.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
 
-    # Validate every configuration file before Scrapy starts, so a mistake is one clear line
-    # (inside Scrapy it would be a page of Twisted tracebacks).
     elasticsearch_settings(), max_article_bytes(), load_sites(), index_config(), load_lexicon(), load_taxonomy()
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -49,9 +48,19 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     settings = get_project_settings()
     for key, value in settings_overrides.items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings)
+    return CrawlerProcess(settings)
+
+
+def check_spider(process: Any, spider: str) -> None:
     if spider not in process.spider_loader.list():
         raise UserError(f"unknown spider {spider!r}; available: {', '.join(sorted(process.spider_loader.list()))}")
+
+
+def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
+    """Run one spider to completion in this process; returns its final stats."""
+    process = crawler_process(settings_overrides)
+    check_spider(process, spider)
+    settings = process.settings
     # Articles earlier runs spooled go in first, counted in this crawl's summary (what the replay
     # spools again is this run's file and is not replayed again by the index pipeline).
     replayed = replay_before_crawl() if settings.getbool("FINNEWS_INDEX_ENABLED") else {}
@@ -79,6 +88,29 @@ def replay_before_crawl() -> dict[str, int]:
         return {}
 
 
+def layout_changes(stats: dict[str, Any]) -> int:
+    """How many answers of the crawl were in a form the parsers cannot read (crawler.drift)."""
+    return sum(e["count"] for e in read_stats(stats)["errors"] if e["reason"].startswith("layout_changed/"))
+
+
+def spider_exceptions(stats: dict[str, Any]) -> int:
+    """Answers whose parsing raised (a bug or an answer nobody foresaw): Scrapy logs and counts them."""
+    return sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/") and isinstance(v, int | float))
+
+
+def crawl_exit_code(stats: dict[str, Any]) -> int:
+    """0 when the crawl finished and read what it was given; 1 when it did not finish, a site answered
+    in a form the parsers cannot read (a broken source must not look like a quiet day), or every
+    request failed."""
+    read = read_stats(stats)
+    if read["finish_reason"] != "finished" or layout_changes(stats) or spider_exceptions(stats):
+        return 1
+    other = [e for e in read["errors"] if not e["reason"].startswith("blocked/")]
+    if other and not read["ok_answers"] and not read["articles"].get("new") and read["requests"]:
+        return 1
+    return 0
+
+
 def crawl_summary(stats: dict[str, Any]) -> str:
     """The end-of-crawl report: pages, articles by outcome, errors by reason with their URLs."""
     read = read_stats(stats)
@@ -90,6 +122,15 @@ def crawl_summary(stats: dict[str, Any]) -> str:
         "errors: " + (errors or "none"),
     ]
     lines += [f"  {failure}" for failure in read["failures"]]
+    if spider_exceptions(stats):
+        lines.append(f"FAILED: {spider_exceptions(stats)} answer(s) could not be parsed (tracebacks above)")
+    changed = layout_changes(stats)
+    if changed:
+        sources = ", ".join(read["layout_changed_sources"]) or "a source"
+        lines.append(
+            f"LAYOUT CHANGED at {sources}: {changed} answer(s) in a form the parsers cannot read "
+            "(see the layout_changed errors above; `finnews sites check` shows what each source gives)"
+        )
     if read["replay"].get("files"):
         lines.append(f"spool replayed first: {read['replay']['files']} file(s), {replay_line(read['replay'])}")
     lines.append(f"finished: {read['finish_reason'] or 'unknown'}")
@@ -124,7 +165,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(crawl_summary(stats))
     if args.stats_json:
         write_stats_json(Path(args.stats_json), stats)
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    return crawl_exit_code(stats)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

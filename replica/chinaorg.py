@@ -17,6 +17,7 @@ links on the list pages point at the local server (``base_url``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from replica.chinaorg_articles import (
@@ -38,6 +39,10 @@ from replica.chinaorg_pages import (
 )
 from replica.refusing import HTML, Blocking, ServedSite
 
+# A list page rebuilt to draw its items by script from an API: no article link in the HTML.
+SCRIPT_LIST_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>证券要闻_中国网财经</title></head>
+<body><div id="newsList" data-api="/api/news/list?cname=zqyw"></div><script src="/js/list.js"></script></body></html>"""
+
 
 class ChinaOrgSite(ServedSite):
     """The replica's content and the counts of what was requested (tests assert on them); served by
@@ -48,8 +53,12 @@ class ChinaOrgSite(ServedSite):
         articles: tuple[ChinaOrgArticle, ...] = ARTICLES,
         robots: str = "User-agent: *\nAllow: /\n",
         blocking: Blocking | None = None,  # how it refuses a crawler (replica.refusing.BLOCKING_MODES)
+        articles_form: str = "2020",  # 2020 (the .shtml and older templates), 2024 or drifted (render_article)
+        lists_form: str = "2020",  # 2020, or drifted: list pages that link no article (a script-built list)
     ) -> None:
         super().__init__(robots, blocking)
+        self.articles_form = articles_form
+        self.lists_form = lists_form
         self.articles = list(articles)
         self.by_path = {a.path: a for a in self.articles}
 
@@ -60,7 +69,9 @@ class ChinaOrgSite(ServedSite):
         """Fetches of article-shaped paths (the dead link and the withdrawn article included)."""
         return sum(n for path, n in self.requests.items() if ARTICLE_PATH_RE.match(path))
 
-    def handle(self, path: str, query: dict[str, list[str]], base_url: str) -> tuple[int, str, bytes]:
+    def handle(
+        self, path: str, query: dict[str, list[str]], base_url: str, headers: Mapping[str, str] | None = None
+    ) -> tuple:
         """Answer one GET; ``requests`` counts it under its path and query (list pages differ by query)."""
         pairs = sorted((name, value) for name, values in query.items() for value in values)
         served = self.count(f"{path}?{urlencode(pairs)}" if pairs else path, path)
@@ -74,18 +85,22 @@ class ChinaOrgSite(ServedSite):
             page = int(number) if number.isdigit() and int(number) > 0 else 1  # as the site: junk means page 1
             listed = self.listed(FINANCE_COLUMN, page) if cname == FINANCE_COLUMN and not emptied else []
             body = render_column_page(listed, cname, page, base_url, extras=not emptied)
+            if self.lists_form == "drifted":
+                body = SCRIPT_LIST_PAGE
             return 200, "text/html; charset=utf-8", body.encode()
         last_page = max((a.list_page for a in self.articles if a.channel == TECH_CHANNEL), default=1)
         for page in range(1, last_page + 1):
             if path == channel_path(page):
                 listed = [] if emptied else self.listed(TECH_CHANNEL, page)
                 body = render_channel_page(listed, page, last_page, base_url)
+                if self.lists_form == "drifted":
+                    body = SCRIPT_LIST_PAGE
                 return 200, "text/html; charset=utf-8", body.encode()
         if path == WITHDRAWN_PATH:
             return 200, "text/html; charset=utf-8", WITHDRAWN_PAGE.encode()
         if path in self.by_path and self.blocking.active("not_articles", served):
             return 200, HTML, PORTAL_PAGE.encode("utf-8")
         if article := self.by_path.get(path):
-            content_type, body = render_article(article)
+            content_type, body = render_article(article, self.articles_form)
             return 200, content_type, body
         return 404, "text/html; charset=utf-8", NOT_FOUND_PAGE.encode()

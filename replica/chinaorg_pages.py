@@ -2,6 +2,7 @@
 and the older template, the finance column list, the tech channel list, and the notices. The page
 templates are long: they copy the real pages' furniture, which is what the parsers are tested against."""
 
+# ruff: noqa: E501  (page templates keep the lines of the real pages unbroken)
 from __future__ import annotations
 
 import html
@@ -144,8 +145,58 @@ def render_older_page(article: ChinaOrgArticle) -> str:
 """
 
 
-def render_article(article: ChinaOrgArticle) -> tuple[str, bytes]:
-    """The article's HTTP Content-Type and page bytes, encoded as the real site serves them."""
+def render_page_2024(article: ChinaOrgArticle) -> str:
+    """The template of china.com.cn pages captured in 2024 (tests/fixtures/real-sites/chinaorg/): UTF-8,
+    ``<title>…_中国网</title>``, ``meta publishdate`` a date only, the title twice (``h1.article_title``
+    in a sticky header, ``h1`` above the body), ``div.inform`` with the time and 来源 in ``<p>``s beside
+    share and font-size widgets, the body in ``div.content_left > div.article`` between
+    ``<!--enpcontent-->`` markers, an ``enpproperty`` comment, ``div.editor`` 【责任编辑：…】."""
+    title = html.escape(article.title)
+    shown = article.published.strftime("%Y-%m-%d %H:%M")
+    stamp = article.published.strftime("%Y-%m-%d %H:%M:%S") + ":412"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="UTF-8">
+<meta property="og:type" content="website"><meta property="og:title" content="{title}">
+<meta property="og:description" content="中国网--网上中国"><meta property="og:url" content="http://www.china.com.cn/">
+<title>{title}_中国网</title>
+<meta name="contentid" content="{article.path.rsplit("/", 1)[-1].split(".")[0]}">
+<meta name="publishdate" content=" {article.published:%Y-%m-%d}">
+<meta name="author" content="{html.escape(article.editor)}">
+<link rel="stylesheet" href="http://images.china.cn/images1/ch/2022ChinaIdex/content/css/content.css">
+</head><body>
+<div class="topFixed"><h1 class="article_title">{title}</h1><div class="informShare">分享到：<a class="sina" href="#">微博</a></div></div>
+<div class="m_local"><a href="http://china.com.cn/" target="_blank">首页</a><span>&gt;</span><a href="http://news.china.com.cn/index.shtml">新闻中心</a></div>
+<h1>{title}</h1>
+<div class="inform"><p>{shown}</p><p>来源：{html.escape(article.media)}</p>
+<div class="informShare">分享到：<div class="wechat"><div class="qrcode"></div></div><div class="copy_pic"><div class="copySuccess">链接已复制</div></div></div>
+<div class="fontSize">字体：<span class="fontSmall font_cur">小</span><span class="fontBig">大</span></div></div>
+<div class="content_left"><div class="article"><div id="vf"><div id="videoarea" style="display: none;"></div></div>
+<!--enpcontent-->{_body_paragraphs(article)}<!--/enpcontent--><!--enpproperty <articleid>1</articleid><date>{stamp}</date><author>{html.escape(article.author or "")}</author><sourcename>{html.escape(article.media)}</sourcename><liability>{html.escape(article.editor)}</liability>/enpproperty-->
+<div class="editor">【责任编辑：{html.escape(article.editor)}】</div></div>
+<div class="relevant"><iframe src="http://www.china.com.cn/node_9000478.html" class="banner"></iframe></div></div>
+<div class="pc_footer">{FOOTER_TEXT}</div><div id="webdig_source" style="display:none">中国网</div>
+</body></html>
+"""
+
+
+def render_drifted_page(article: ChinaOrgArticle) -> str:
+    """A redesign nobody has described: none of the known containers, the article in ``<article>``."""
+    title = html.escape(article.title)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_中国网</title></head><body>
+{_NAV}<main class="cn-main"><article class="cn-story"><h1 class="cn-story__title">{title}</h1>
+<div class="cn-story__meta">{article.published:%Y-%m-%d %H:%M:%S} 来源：{html.escape(article.media)}</div>
+<section class="cn-story__body">{_body_paragraphs(article)}</section></article></main>
+{_footer_html()}</body></html>"""
+
+
+def render_article(article: ChinaOrgArticle, form: str = "2020") -> tuple[str, bytes]:
+    """The article's HTTP Content-Type and page bytes, encoded as the real site serves them; ``form``
+    2024 or drifted renders every article in that template (UTF-8)."""
+    if form == "2024":
+        return "text/html; charset=utf-8", render_page_2024(article).encode("utf-8")
+    if form == "drifted":
+        return "text/html; charset=utf-8", render_drifted_page(article).encode("utf-8")
     page = render_older_page(article) if article.template == "older" else render_current_page(article)
     content_type = f"text/html; charset={article.header_charset}" if article.header_charset else "text/html"
     return content_type, page.encode(article.encoding)

@@ -85,34 +85,43 @@ LIST_PAGE_SIZE = 20
 
 
 def real_sort(article: ReplicaArticle) -> str:
-    """A ``realSort`` that falls with age, as the 7×24 API's does."""
+    """A ``realSort`` as the 7×24 API's: the epoch seconds of ``showTime``, ``0``, the code's last five
+    digits (checked on real items of 2025–2026, tests/fixtures/real-sites/eastmoney/)."""
     stamp = int(article.raw.published_at.timestamp()) if article.raw.published_at else 0
-    return f"{stamp}{int(article.code[-6:]):06d}"
+    return f"{stamp}0{article.code[-5:]}"
 
 
-def fast_payload(articles: list[ReplicaArticle], query: dict[str, list[str]]) -> dict:
-    """A ``getFastNewsList`` answer: items older than ``sortEnd`` (all when empty), newest first."""
+def fast_payload(articles: list[ReplicaArticle], query: dict[str, list[str]], form: str = "2020") -> dict:
+    """A ``getFastNewsList`` answer: items older than ``sortEnd`` (all when empty), newest first. In the
+    2026 form the items carry no ``realSort`` (``data.sortEnd`` is the cursor) and the request's
+    ``req_trace`` is echoed; the drifted form renames the item array."""
     if not query.get("req_trace"):
         return {"code": "-1", "message": "Required field req_trace", "data": None}
     sort_end = (query.get("sortEnd") or [""])[0]
     size = int((query.get("pageSize") or ["20"])[0])
     ordered = sorted(articles, key=real_sort, reverse=True)
     older = [a for a in ordered if not sort_end or int(real_sort(a)) < int(sort_end)][:size]
-    items = [
-        {
-            "code": a.code,
-            "title": a.raw.title,
-            "summary": a.raw.digest or "",
-            "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
-            "realSort": real_sort(a),
-            "stockList": [],
-        }
-        for a in older
-    ]
+    cursor = real_sort(older[-1]) if older else ""
+    if form == "2020":
+        items = [
+            {
+                "code": a.code,
+                "title": a.raw.title,
+                "summary": a.raw.digest or "",
+                "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+                "realSort": real_sort(a),
+                "stockList": [],
+            }
+            for a in older
+        ]
+        return {"code": "1", "message": "success", "data": {"fastNewsList": items, "sortEnd": cursor}}
+    items = [fast_item_2026(a, index) for index, a in enumerate(older)]
+    key = "newsList" if form == "drifted" else "fastNewsList"
     return {
         "code": "1",
         "message": "success",
-        "data": {"fastNewsList": items, "sortEnd": items[-1]["realSort"] if items else ""},
+        "data": {key: items, "sortEnd": cursor, "total": len(articles)},
+        "req_trace": (query.get("req_trace") or [""])[0],
     }
 
 
@@ -134,30 +143,36 @@ def render_list_page(articles: list[ReplicaArticle], base_url: str, slug: str, p
 <div class="pagerbox"><a href="/a/{slug}_{page + 1}.html">下一页</a></div></div></body></html>"""
 
 
-def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size: int) -> dict:
-    """A ``getNewsByColumns`` answer: ``data.list`` items with code, title, showTime, mediaName, url."""
+def list_payload(articles: list[ReplicaArticle], base_url: str, page: int, size: int, form: str = "2020") -> dict:
+    """A ``getNewsByColumns`` answer: ``data.list`` items with code, title, showTime, mediaName, url;
+    in the 2026 form as :func:`column_item_2026` writes them; the drifted form renames ``data.list``."""
     start = (page - 1) * size
     chosen = articles[start : start + size]
-    items = [
-        {
-            "code": a.code,
-            "title": a.raw.title,
-            "summary": a.raw.digest or "",
-            "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
-            "mediaName": a.raw.media or "",
-            "url": f"{base_url}/a/{a.code}.html",
-            "uniqueUrl": f"{base_url}/a/{a.code}.html",
-            "np_dst": "CMS",
-            "realSort": f"{a.code}{index:03d}",
-            "image": "",
-        }
-        for index, a in enumerate(chosen)
-    ]
-    return {
+    if form == "2020":
+        items = [
+            {
+                "code": a.code,
+                "title": a.raw.title,
+                "summary": a.raw.digest or "",
+                "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+                "mediaName": a.raw.media or "",
+                "url": f"{base_url}/a/{a.code}.html",
+                "uniqueUrl": f"{base_url}/a/{a.code}.html",
+                "np_dst": "CMS",
+                "realSort": f"{a.code}{index:03d}",
+                "image": "",
+            }
+            for index, a in enumerate(chosen)
+        ]
+    else:
+        items = [column_item_2026(a, index, base_url) for index, a in enumerate(chosen)]
+    key = "items" if form == "drifted" else "list"
+    answer = {
         "code": "1",
         "message": "success",
-        "data": {"page_index": page, "page_size": size, "totle_hits": len(articles), "list": items},
+        "data": {"page_index": page, "page_size": size, "totle_hits": len(articles), key: items},
     }
+    return answer if form == "2020" else {"req_trace": "1", **answer}
 
 
 def feed_document(articles: list[ReplicaArticle], path: str, base_url: str) -> str:
@@ -181,3 +196,132 @@ def feed_document(articles: list[ReplicaArticle], path: str, base_url: str) -> s
         )
     urls = "".join(f"<url><loc>{link}</loc></url>" for link in [*links, f"{base_url}/about.html"])
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+
+
+# --- the forms the real site was seen answering in 2026 (../shared/reference/sites.md, "What the real
+# sites answered in 2026"; tests/fixtures/real-sites/), and a drifted form of each source --------------
+
+LIST_PAGE_SIZE_2026 = 42  # 41–42 items a page were observed live (not 20)
+# The share widget's text at the body's end, one short paragraph a line as other projects saw it.
+SHARE_WIDGET = "<p>打开微信，</p><p>点击底部的“发现”，</p><p>使用“扫一扫”即可将网页分享至朋友圈。</p>"
+APP_WIDGET = '<div class="app-down"><p>下载东方财富APP，随时随地看资讯</p></div>'
+
+
+def render_list_page_2026(articles: list[ReplicaArticle], base_url: str, slug: str, page: int) -> str | None:
+    """A list page as seen live in August 2026: a ``<ul>`` with no id, ``li#newsTr{n}`` items in two
+    variants (with ``div.image`` before ``div.text``, and text only), ``YYYY年MM月DD日 HH:MM`` times,
+    42 items a page; article links absolute on the site's host."""
+    start = (page - 1) * LIST_PAGE_SIZE_2026
+    chosen = articles[start : start + LIST_PAGE_SIZE_2026]
+    if page > 1 and not chosen:
+        return None
+    items = []
+    for index, a in enumerate(chosen):
+        link = f"{base_url}/a/{a.code}.html"
+        image = (
+            f'<div class="image"><a href="{link}" target="_blank"><img src="https://np-newspic.dfcfw.com/download/D{a.code}_w240h135.jpg" alt=""></a></div>'
+            if index % 3 == 0
+            else ""
+        )
+        shown = a.raw.published_at.strftime("%Y年%m月%d日 %H:%M") if a.raw.published_at else ""
+        text_class = "text" if image else "text text-no-img"
+        items.append(
+            f'''<li id="newsTr{index}">{image}<div class="{text_class}">
+<p class="title"><a href="{link}" target="_blank">{html.escape(a.raw.title or "")}</a></p>
+<p class="info" title="{html.escape(a.raw.digest or "", quote=True)}">{html.escape((a.raw.digest or "")[:60])}</p>
+<p class="time">{shown}</p></div></li>'''
+        )
+    rank = "".join(
+        f'<li><a href="{base_url}/a/{a.code}.html">{html.escape(a.raw.title or "")}</a></li>' for a in articles[:3]
+    )
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>证券聚焦_东方财富网</title></head><body>
+<div class="topnav"><a href="http://www.eastmoney.com/">东方财富网</a> &gt; <a href="http://finance.eastmoney.com/">财经频道</a></div>
+<div class="mainleft"><div class="list"><ul>{"".join(items)}</ul></div>
+<div class="pagerbox"><a href="/a/{slug}_{page + 1}.html">下一页</a></div></div>
+<div class="mainright"><div class="Wydj"><div class="hd">网友点击排行榜</div><ul class="tabList">{rank}</ul></div></div>
+</body></html>"""
+
+
+def render_drifted_list_page(articles: list[ReplicaArticle], base_url: str, slug: str, page: int) -> str | None:
+    """A redesigned list page the parsers cannot read: items rendered by script from a data blob,
+    no article link in the HTML."""
+    codes = ",".join(a.code for a in articles[:LIST_PAGE_SIZE])
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>证券聚焦_东方财富网</title></head><body>
+<div id="app" data-list="{codes}"><div class="loading">加载中…</div></div>
+<script src="/newsstatic/js/list.bundle.js"></script></body></html>"""
+
+
+def render_article_page_2026(article: ReplicaArticle, index: int) -> str:
+    """An article page in the 2026 forms: the time outside ``div.infos``, the outlet in the header
+    without "来源：" (odd pages) or only at the body's end in ``p.em_media`` (even pages), a share
+    widget and an app-download widget beside the body, and ``</p >`` as copies show it."""
+    page = render_article_page(article)
+    raw = article.raw
+    shown = raw.published_at.strftime("%Y年%m月%d日 %H:%M") if raw.published_at else ""
+    media = html.escape(raw.media or "东方财富网")
+    header_outlet = f'<div class="item">{media}</div>' if index % 2 else ""
+    page = re.sub(
+        r'<div class="infos">.*?</div>\s*</div>',
+        lambda _: (
+            f'<div class="infos">{header_outlet}<div class="item">评论 12</div></div></div>\n        <div class="time">{shown}</div>'
+        ),
+        page,
+        count=1,
+        flags=re.DOTALL,
+    )
+    body = raw.body_html or ""
+    source_line = "" if "em_media" in body else f'<p class="em_media">（文章来源：{media}）</p >\n'
+    page = page.replace(
+        "<!-- 正文中部 内嵌广告 -->", f"{source_line}{SHARE_WIDGET}\n{APP_WIDGET}\n<!-- 正文中部 内嵌广告 -->", 1
+    )
+    return page.replace(f"来源：{media}", "")  # the sourcebox after the body no longer names it either
+
+
+def render_drifted_article_page(article: ReplicaArticle) -> str:
+    """A redesigned article page: none of the known containers (no ``#ContentBody``, no ``#topbox``),
+    the article in an ``<article>`` of new class names; only ``<title>`` and ``og:`` tags as before."""
+    raw = article.raw
+    title = html.escape(raw.title or "")
+    shown = raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if raw.published_at else ""
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_东方财富网</title>
+<meta property="og:title" content="{title}"><link rel="canonical" href="http://finance.eastmoney.com/a/{article.code}.html"></head><body>
+<header class="em-head"><nav><a href="http://www.eastmoney.com/">东方财富网</a> <a href="http://finance.eastmoney.com/">财经频道</a></nav></header>
+<main class="em-main"><article class="em-article"><h1 class="em-article__title">{title}</h1>
+<div class="em-article__meta"><span class="em-article__time">{shown}</span></div>
+<section class="em-article__content">{raw.body_html or ""}</section></article></main>
+<footer class="em-foot">郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关。 沪ICP证:沪B2-20070217</footer>
+</body></html>"""
+
+
+def column_item_2026(a: ReplicaArticle, index: int, base_url: str) -> dict:
+    """A getNewsByColumns row as answered in 2026: ``url`` the older ``/news/1350,{code}.html`` form and
+    ``uniqueUrl`` the ``/a/{code}.html`` one, both ``http://`` on the site; HTML in ``summary``;
+    ``Np_dst`` or ``np_dst``; no ``realSort``. ``uniqueUrl`` is left out of every fourth row."""
+    item = {
+        "code": a.code,
+        "title": a.raw.title,
+        "summary": f"<p>{html.escape(a.raw.digest or '')}</p>",
+        "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+        "mediaName": a.raw.media or "",
+        "image": "",
+        "url": f"{base_url}/news/1350,{a.code}.html",
+        ("Np_dst" if index % 2 else "np_dst"): "CMS",
+    }
+    if index % 4 != 3:
+        item["uniqueUrl"] = f"{base_url}/a/{a.code}.html"
+    return item
+
+
+def fast_item_2026(a: ReplicaArticle, index: int) -> dict:
+    """A 7×24 item as answered in 2026: no ``realSort`` (the cursor is only in ``data.sortEnd``),
+    every fifth item without a title (summary only), ``stockList`` of secids."""
+    return {
+        "code": a.code,
+        "title": "" if index % 5 == 4 else a.raw.title,
+        "summary": a.raw.digest or a.raw.title or "",
+        "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
+        "stockList": ["0.002230"] if index % 4 == 0 else [],
+        "titleColor": 0,
+        "pinglun_Num": 0,
+        "share": 0,
+    }

@@ -13,9 +13,11 @@ answers both replicas share are :mod:`replica.refusing`; this module holds the a
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +31,11 @@ from replica.eastmoney_pages import (
     feed_document,
     list_payload,
     render_article_page,
+    render_article_page_2026,
+    render_drifted_article_page,
+    render_drifted_list_page,
     render_list_page,
+    render_list_page_2026,
 )
 from replica.refusing import HTML, Blocking, ServedSite
 from tagging.article import RawArticle
@@ -72,6 +78,51 @@ def synthetic_articles(count: int, base: list[ReplicaArticle] | None = None) -> 
     return made
 
 
+FORMS = ("2020", "2026", "drifted")
+# What a client that works sends (reported for the real APIs in 2026): a browser-like User-Agent and
+# the Referer of the API's own page. A request without them gets a valid but empty list.
+_BOT_AGENT_RE = re.compile(r"bot|crawl|spider|scrapy|python|curl|wget|finnews", re.IGNORECASE)
+API_REFERERS = {
+    "/comm/web/getNewsByColumns": "https://finance.eastmoney.com/",
+    "/comm/web/getFastNewsList": "https://kuaixun.eastmoney.com/",
+}
+
+
+@dataclass
+class SiteForms:
+    """Which form each source of the replica answers in: ``2020`` (the forms public crawler code of
+    2017–2024 describes), ``2026`` (what the live site was seen answering in 2026) or ``drifted`` (a
+    redesign the parsers cannot read). ``require_headers``: the list APIs answer an empty list to a
+    request without a browser-like User-Agent and their Referer, as the real ones are reported to."""
+
+    pages: str = "2020"
+    columns: str = "2020"
+    fast: str = "2020"
+    articles: str = "2020"
+    require_headers: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("pages", "columns", "fast", "articles"):
+            if getattr(self, name) not in FORMS:
+                raise ValueError(f"SiteForms.{name}: {getattr(self, name)!r} is not one of {', '.join(FORMS)}")
+
+    @classmethod
+    def of(cls, form: str, **changes: object) -> SiteForms:
+        """Every source in one form, some changed: ``SiteForms.of("2026", pages="drifted")``."""
+        return cls(**{"pages": form, "columns": form, "fast": form, "articles": form, **changes})  # type: ignore[arg-type]
+
+
+def browser_like(headers: Mapping[str, str] | None) -> bool:
+    agent = (headers or {}).get("User-Agent") or ""
+    return agent.startswith("Mozilla/5.0") and not _BOT_AGENT_RE.search(agent)
+
+
+def has_browser_context(path: str, headers: Mapping[str, str] | None) -> bool:
+    """Whether an API request carries what the real API is reported to need."""
+    referer = (headers or {}).get("Referer") or ""
+    return browser_like(headers) and referer.startswith(API_REFERERS[path])
+
+
 # Faulty pages a real site serves now and then; with ``faults=True`` the list API links to them.
 FAULT_PAGES = ("missing", "error500", "slow", "loop", "empty", "truncated", "notarticle", "flaky")
 GARBAGE_COLUMN = "999"  # a column whose list API answers garbage instead of JSON
@@ -88,8 +139,11 @@ class ReplicaSite(ServedSite):
         slow_seconds: float = 3.0,
         article_delay: float = 0.0,
         blocking: Blocking | None = None,
+        forms: SiteForms | None = None,
     ) -> None:
         super().__init__(robots, blocking)
+        self.forms = forms or SiteForms()
+        self.headerless = 0  # API requests answered empty for want of browser headers
         self.articles = articles if articles is not None else load_articles()
         self.by_code = {a.code: a for a in self.articles}
         self.faults = faults
@@ -97,14 +151,21 @@ class ReplicaSite(ServedSite):
         self.article_delay = article_delay
 
     def article_requests(self) -> int:
-        return sum(n for path, n in self.requests.items() if path.startswith("/a/"))
+        return sum(n for path, n in self.requests.items() if _article_code(path) or path.startswith("/a/fault-"))
 
-    def handle(self, path: str, query: dict[str, list[str]], base_url: str) -> tuple[int, str, bytes]:
+    def handle(
+        self, path: str, query: dict[str, list[str]], base_url: str, headers: Mapping[str, str] | None = None
+    ) -> tuple:
         served = self.count(path, path)
         answer = self.common_answer(path, served, base_url)
         if answer is not None:
             return answer
         emptied = self.blocking.active("empty_list", served)
+        if path in API_REFERERS and self.forms.require_headers and not has_browser_context(path, headers):
+            with self.lock:
+                self.headerless += 1
+            emptied = True  # the real APIs' silent refusal: a valid answer with an empty list
+        forms = self.forms
         if path == "/comm/web/getNewsByColumns":
             if not query.get("req_trace"):
                 body = {"code": "-1", "message": "req_trace is required", "data": None}
@@ -113,7 +174,7 @@ class ReplicaSite(ServedSite):
                 return 200, "application/json; charset=utf-8", b"<html>502 Bad Gateway</html>{"
             page = int(query.get("page_index", ["1"])[0])
             size = int(query.get("page_size", ["20"])[0])
-            body = list_payload([] if emptied else self.articles, base_url, page, size)
+            body = list_payload([] if emptied else self.articles, base_url, page, size, forms.columns)
             if self.faults and page == 1:
                 body["data"]["list"] += [
                     {"code": name, "title": name, "showTime": "", "url": f"{base_url}/a/fault-{name}.html"}
@@ -121,12 +182,18 @@ class ReplicaSite(ServedSite):
                 ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
         if path == "/comm/web/getFastNewsList":
-            body = fast_payload([] if emptied else self.articles, query)
-            return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+            body = fast_payload([] if emptied else self.articles, query, forms.fast)
+            text = json.dumps(body, ensure_ascii=False)
+            if forms.fast != "2020" and self.requests[path] % 3 != 1:
+                # Answered as JSONP too (with and without the closing ";"), whatever was asked.
+                text = f"jQuery35107_{self.requests[path]}({text}){';' if self.requests[path] % 3 == 2 else ''}"
+            return 200, "application/json; charset=utf-8", text.encode()
         list_page = LIST_PAGE_RE.fullmatch(path)
         if list_page:
             page = int(list_page.group(2) or 1)
-            html_page = render_list_page([] if emptied else self.articles, base_url, list_page.group(1), page)
+            render = {"2020": render_list_page, "2026": render_list_page_2026, "drifted": render_drifted_list_page}
+            chosen = [] if emptied else self.articles
+            html_page = render[forms.pages](chosen, base_url, list_page.group(1), page)
             if html_page is None:
                 return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
             return 200, "text/html; charset=utf-8", html_page.encode("utf-8")
@@ -134,15 +201,23 @@ class ReplicaSite(ServedSite):
             return 200, "application/xml; charset=utf-8", feed_document(self.articles, path, base_url).encode("utf-8")
         if path.startswith("/a/fault-"):
             return self._fault(path[len("/a/fault-") : -len(".html")])
-        if path.startswith("/a/") and path.endswith(".html"):
-            article = self.by_code.get(path[3:-5])
+        code = _article_code(path)
+        if code is not None:
+            article = self.by_code.get(code)
             if article:
                 time.sleep(self.article_delay)  # the network's latency, as the crawler sees it
             if article and self.blocking.active("not_articles", served):
                 return 200, HTML, PORTAL_PAGE.encode("utf-8")
             if article:
-                return 200, "text/html; charset=utf-8", render_article_page(article).encode("utf-8")
+                return 200, "text/html; charset=utf-8", self.article_page(article).encode("utf-8")
         return 404, "text/html; charset=utf-8", "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+
+    def article_page(self, article: ReplicaArticle) -> str:
+        if self.forms.articles == "2026":
+            return render_article_page_2026(article, self.articles.index(article))
+        if self.forms.articles == "drifted":
+            return render_drifted_article_page(article)
+        return render_article_page(article)
 
     def _fault(self, name: str) -> tuple:
         page = "text/html; charset=utf-8"
@@ -165,6 +240,15 @@ class ReplicaSite(ServedSite):
         if name == "notarticle":
             return 200, page, "<html><body><ul id='newsListContent'><li>要闻</li></ul></body></html>".encode()
         return 404, page, "<html><body><h1>404 页面不存在</h1></body></html>".encode()
+
+
+_ARTICLE_PATH_RE = re.compile(r"/(?:a/|news/\d+,)(\d{12,20})\.html")
+
+
+def _article_code(path: str) -> str | None:
+    """The article code of ``/a/{code}.html`` or the older ``/news/{col},{code}.html`` (both served)."""
+    match = _ARTICLE_PATH_RE.fullmatch(path)
+    return match.group(1) if match else None
 
 
 class _Server(ThreadingHTTPServer):
@@ -190,7 +274,9 @@ class ReplicaServer:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
-                status, content_type, body, *extra = site_ref.handle(parts.path, parse_qs(parts.query), base)
+                status, content_type, body, *extra = site_ref.handle(
+                    parts.path, parse_qs(parts.query), base, headers=self.headers
+                )
                 answers = getattr(site_ref, "answers", None)
                 if answers is not None:
                     answers.add(parts.path, status)

@@ -13,7 +13,7 @@ ERRORS_PREFIX = "finnews/errors/"
 REPLAY_PREFIX = "finnews/replay/"
 FILES_KEY = "finnews/files"  # only an ingest's stats have it: the files it read
 # Counts that decide a run's status (see scheduler.status.run_status) but are not kept in its record.
-STATUS_ONLY = ("ok_answers", "sources_ok", "given_up", "list_errors")
+STATUS_ONLY = ("ok_answers", "sources_ok", "given_up", "list_errors", "layout_changed_sources")
 
 
 def _int(value: Any) -> int:
@@ -58,6 +58,7 @@ def read_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "sources_ok": [str(name) for name in stats.get("finnews/sources_ok") or []],
         "given_up": _int(stats.get("finnews/blocking/given_up", 0)),
         "list_errors": _int(stats.get("finnews/list_errors", 0)),
+        "layout_changed_sources": [str(name) for name in stats.get("finnews/layout_changed_sources") or []],
     }
 
 

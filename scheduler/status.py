@@ -9,6 +9,8 @@ from scheduler.jobs import Job
 from store.outcomes import GATHERED_OUTCOMES, NEW, SKIPPED_SEEN, SPOOLED, UNCHANGED, UPDATED
 from store.runs import FAILED_OUTCOMES
 
+LAYOUT_CHANGED_PREFIX = "layout_changed/"
+
 # The article counts a run's line shows.
 RUN_LINE_OUTCOMES = (NEW, UPDATED, UNCHANGED, SKIPPED_SEEN, SPOOLED)
 
@@ -50,20 +52,30 @@ def run_status(
     """The run's status and the reason for it, from how the process ended (``outcome`` from
     :func:`classify`) and what the crawl counted. In order: stopped or timed out by us; failed
     (non-zero exit); blocked (sources stopped or refused requests given up, nothing gathered) or
-    partial (the same, with articles gathered or other sources working); failed (every request of a
+    partial (the same, with articles gathered or other sources working); a layout change (partial
+    with articles gathered, else failed, whatever the exit code); failed (every request of a
     crawl failed); partial (lists failing); empty (no new article for longer than the job's
     ``expect_new_within``); else succeeded."""
     if outcome == "timeout":
         return "timeout", f"ran over its timeout of {job.timeout:g} s and was stopped"
     if outcome == "stopped":
         return "stopped", "the scheduler was stopped while the run was going on"
-    if outcome == "failed":
-        return "failed", f"exit {exit_code}: {last_line(output)}"
     errors = {e["reason"]: int(e["count"]) for e in counts.get("errors") or []}
-    blocked = {r: c for r, c in errors.items() if r.startswith("blocked/")}
-    other = {r: c for r, c in errors.items() if not r.startswith("blocked/") and r != "source_stopped"}
+    changed = {r: c for r, c in errors.items() if r.startswith(LAYOUT_CHANGED_PREFIX)}
     articles = counts.get("articles") or {}
     gathered = sum(int(articles.get(name, 0)) for name in GATHERED_OUTCOMES)
+    if changed and outcome in ("failed", "succeeded"):
+        # A site answering in a form the parsers do not know (crawler.drift): the crawl exits 1 and
+        # says why; the run is partial when other sources or pages still gave articles.
+        sources = ", ".join(counts.get("layout_changed_sources") or []) or "a source"
+        what = f"layout changed at {sources} ({_error_summary(changed)})"
+        if gathered:
+            return "partial", f"{what} — {gathered} article(s) gathered"
+        return "failed", what
+    if outcome == "failed":
+        return "failed", f"exit {exit_code}: {last_line(output)}"
+    blocked = {r: c for r, c in errors.items() if r.startswith("blocked/")}
+    other = {r: c for r, c in errors.items() if not r.startswith("blocked/") and r != "source_stopped"}
     stopped = counts.get("stopped_sources") or []
     if stopped or counts.get("given_up"):
         what = "; ".join(f"stopped {line}" for line in stopped) or f"refused: {_error_summary(blocked)}"

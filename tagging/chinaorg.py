@@ -14,14 +14,16 @@ from tagging.page import NotAnArticleError, canonical_link, first, meta_content,
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(
     r"中国网是国务院新闻办公室|凡本网站?注明|版权所有\s*中国互联网新闻中心|京ICP证|"
-    r"电子邮件[:：]\s*\S+@china\.org\.cn|本网通过\d+个语种"
+    r"电子邮件[:：]\s*\S+@china\.org\.cn|本网通过\d+个语种|Follow China\.org\.cn on|ChinaNews App Download"
 )
 # A sentence ends with 。！？ (possibly followed by closing quotes or brackets).
 _SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
 _PARAGRAPH_SPLIT_RE = re.compile(r"\s*(?:\u3000{2,}|\n)+\s*")
 _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|丨]+)")
-_EDITOR_LINE_RE = re.compile(r"^[（(]?\s*责任编辑[:：].{0,30}[)）]?$")
+_EDITOR_LINE_RE = re.compile(r"^[（(【\[]?\s*责任编辑[:：].{0,30}[)）】\]]?$")
+# The 2024 template's metadata comment after the body: <!--enpproperty <date>…</date><sourcename>…-->.
+_ENP_FIELD_RE = re.compile(r"<(date|sourcename|author)>([^<]*)</\1>")
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:中国网|中国网财经|中国网科技|china\.com\.cn)\s*$", re.IGNORECASE)
 
 
@@ -61,6 +63,9 @@ _BODY_XPATHS = (
     '//*[@id="content"]',
     '//div[@class="artCon"]',
     '//*[@id="c_body"]',
+    # The template of pages captured in 2024 (news., travel. and www.china.com.cn; china.org.cn).
+    '//div[contains(@class, "content_left")]//div[contains(concat(" ", normalize-space(@class), " "), " article ")]',
+    '//*[@id="container_txt"]',
 )
 _OWN_BODY_XPATHS = _BODY_XPATHS[:3]
 _TITLE_XPATHS = (
@@ -73,7 +78,21 @@ _TITLE_XPATHS = (
 )
 _REMOVED_XPATH = (
     './/script | .//style | .//iframe | .//*[contains(concat(" ", @class, " "), " bianj ")] | .//*[@id="autopage"]'
+    ' | .//div[contains(concat(" ", @class, " "), " editor ")] | .//*[@id="vf"]'
 )
+
+
+def enp_property(tree: etree._Element) -> dict[str, str]:
+    """The fields of the ``enpproperty`` comment the 2024 template writes after the body (date,
+    sourcename, author); the date's milliseconds follow a colon (``13:48:13:671``)."""
+    for comment in tree.xpath("//comment()"):
+        text = comment.text or ""
+        if text.lstrip().startswith("enpproperty"):
+            fields = {name: value.strip() for name, value in _ENP_FIELD_RE.findall(text) if value.strip()}
+            if "date" in fields:
+                fields["date"] = fields["date"][:19]
+            return fields
+    return {}
 
 
 def body_element(tree: etree._Element) -> etree._Element | None:
@@ -103,23 +122,28 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         for n in tree.xpath(
             '//span[contains(@class, "time2")] | //*[@id="pubtime_baidu"] | //*[@id="source_baidu"]'
             ' | //*[@id="author_baidu"] | //div[contains(@class, "pub_date")] | //div[@class="info"]'
+            ' | //div[contains(concat(" ", normalize-space(@class), " "), " inform ")]/p'
         )
     )
+    enp = enp_property(tree)
     title = next((t for xp in _TITLE_XPATHS if (t := text_of(first(tree, xp)))), "")
     if not title:
         title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
     media = meta_content(tree, "source", attributes=("name",))
     if not media and (match := _SOURCE_RE.search(info)):
         media = match.group(1)
+    media = media or enp.get("sourcename") or None
     if not media:
         # The current template names the outlet only as the link after the time, without 来源：.
         media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := text_of(a))), None)
-    author = match.group(1) if (match := _AUTHOR_RE.search(info)) else None
+    author = match.group(1) if (match := _AUTHOR_RE.search(info)) else (enp.get("author") or None)
+    published = parse_datetime(info) or parse_datetime(enp.get("date"))
+    published = published or parse_datetime(meta_content(tree, "publishdate", attributes=("name",)))
     return RawArticle(
         source="chinaorg",
         url=canonical_link(tree) or url,
         title=title or None,
-        published_at=parse_datetime(info),
+        published_at=published,
         media=media,
         author=author,
         digest=meta_content(tree, "description", attributes=("name",)),

@@ -1,9 +1,16 @@
 """Eastmoney article pages, in every layout public crawlers have met (2014 ``newText``,
-2017–2021 ``newsContent``, 2023– ``txtinfos``), parsed into a :class:`RawArticle`."""
+2017–2021 ``newsContent``, 2023– ``txtinfos``), parsed into a :class:`RawArticle`.
+
+Title, time and outlet each come from several signals, in order, so that a page that moved one of
+them still yields it: the header items (``#topbox``, ``div.infos``; an outlet shown without
+"来源："), then any time shown before the body (it may sit outside ``div.infos``), the outlet line at
+the body's end (``p.em_media`` / ``（文章来源：…）``) and the ``sourcebox`` after it, then the page's
+``<meta>`` tags, and last the date in the article code (midnight: only when the page shows no time)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from lxml import etree
 
@@ -16,6 +23,12 @@ _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天�
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S[^<\n]*?)\s*$")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
+# The outlet line at the body's end and in the block after it.
+_BODY_END_SOURCE_RE = re.compile(r"文章来源[:：]\s*([^）)\s][^）)]*?)\s*(?:[）)]|郑重声明|$)")
+# A header item that is not an outlet: a label, a count, a tool.
+_NOT_OUTLET_RE = re.compile(r"[:：]|\d{2}:\d{2}|评论|阅读|分享|举报|收藏|字号|人参与|关注|打印|\d{3,}")
+_OUTLET_MAX_CHARS = 24
+_DATE_METAS = ("article:published_time", "og:release_date", "pubdate", "publishdate", "PubDate", "publish_time")
 
 
 def _title(tree: etree._Element) -> str | None:
@@ -48,7 +61,7 @@ def _info_items(tree: etree._Element) -> list[str]:
     return [text_of(n) for n in nodes if text_of(n)]
 
 
-def _media(tree: etree._Element, items: list[str]) -> str | None:
+def _media(tree: etree._Element, items: list[str], body: etree._Element | None) -> str | None:
     source = tree.xpath('//div[contains(@class, "data-source")]/@data-source')
     if source and source[0].strip():
         return source[0].strip()
@@ -57,7 +70,45 @@ def _media(tree: etree._Element, items: list[str]) -> str | None:
         if match:
             return match.group(1).strip()
     alt = tree.xpath('//div[@class="source"]/img/@alt')
-    return alt[0].strip() if alt and alt[0].strip() else None
+    if alt and alt[0].strip():
+        return alt[0].strip()
+    for item in items:
+        # The 2026 header may show the outlet alone, without "来源：" (the time item comes first).
+        if not _TIME_RE.search(item) and not _NOT_OUTLET_RE.search(item) and len(item) <= _OUTLET_MAX_CHARS:
+            return item
+    return body_end_media(tree, body) or meta_content(tree, "source", "og:article:author", attributes=("name",))
+
+
+def body_end_media(tree: etree._Element, body: etree._Element | None) -> str | None:
+    """The outlet named at the body's end (``<p class="em_media">（文章来源：第一财经）</p>``, or a
+    last paragraph of that form without the class) or in the ``sourcebox`` block after the body."""
+    candidates = []
+    if body is not None:
+        candidates += [text_of(n) for n in body.xpath('.//*[contains(@class, "em_media")]')]
+        paragraphs = [text_of(p) for p in body.xpath(".//p") if text_of(p)]
+        candidates += paragraphs[-3:][::-1]
+    candidates += [text_of(n) for n in tree.xpath('//div[contains(@class, "sourcebox")]')]
+    for text in candidates:
+        match = _BODY_END_SOURCE_RE.search(text)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
+    return None
+
+
+def page_time(tree: etree._Element, items: list[str], body: etree._Element | None) -> datetime | None:
+    """The publish time the page shows: in its header items, else any time written before the body
+    (the 2026 header may put it outside ``div.infos``), else a ``<meta>`` date."""
+    for item in items:
+        match = _TIME_RE.search(item)
+        if match:
+            return parse_datetime(match.group(0))
+    before = body.xpath("preceding::text()") if body is not None else tree.xpath("//body//text()")
+    for text in before:
+        if isinstance(text, str) and (match := _TIME_RE.search(text)):
+            parent = text.getparent() if hasattr(text, "getparent") else None
+            if parent is None or parent.tag not in ("script", "style", "title"):
+                return parse_datetime(match.group(0))
+    return parse_datetime(meta_content(tree, *_DATE_METAS, attributes=("name", "property", "itemprop")))
 
 
 _BODY_XPATHS = ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]')
@@ -74,6 +125,24 @@ def is_list_page(tree: etree._Element) -> bool:
     return bool(tree.xpath(_LIST_XPATH))
 
 
+def header_signals(tree: etree._Element, body: etree._Element | None) -> tuple[str | None, datetime | None, str | None]:
+    """Title, publish time and outlet as the page shows them (any layout, the body found by any path)."""
+    items = _info_items(tree)
+    return _title(tree), page_time(tree, items, body), _media(tree, items, body)
+
+
+def with_page_signals(raw: RawArticle) -> RawArticle:
+    """A raw article whose body another path found (the generic one), with the title, time and outlet
+    the Eastmoney page shows where it shows them (a metadata date would be midnight)."""
+    if raw.body_tree is None:
+        return raw
+    title, shown, media = header_signals(raw.body_tree.getroottree().getroot(), raw.body_tree)
+    raw.title = title or raw.title
+    raw.published_at = shown or raw.published_at
+    raw.media = media or raw.media
+    return raw
+
+
 def parse_article_page(html: str | bytes, url: str) -> RawArticle:
     """Parse an Eastmoney article page. Raises :class:`NotAnArticleError` when it has no body."""
     return parse_article_tree(parse_page(html), url)
@@ -86,12 +155,7 @@ def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | No
     if body is None:
         raise NotAnArticleError("no #ContentBody element")
     items = _info_items(tree)
-    published = None
-    for item in items:
-        match = _TIME_RE.search(item)
-        if match:
-            published = parse_datetime(match.group(0))
-            break
+    published = page_time(tree, items, body)
     canonical = canonical_link(tree) or url
     if published is None:
         code = eastmoney_article_code(canonical) or eastmoney_article_code(url)
@@ -107,7 +171,7 @@ def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | No
         url=canonical,
         title=_title(tree),
         published_at=published,
-        media=_media(tree, items),
+        media=_media(tree, items, body),
         author=author,
         digest=meta_content(tree, "description"),
         body_html=etree.tostring(body, encoding="unicode", method="html"),

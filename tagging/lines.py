@@ -24,6 +24,12 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     re.compile(r"^郑重声明[:：]"),
     re.compile(r"^全新妙想投研助理"),
+    # The share widget's text at the body's end ("打开微信，" / "点击底部的“发现”" / "使用“扫一扫”即可将
+    # 网页分享至朋友圈。", one line each or together) and the app-download prompt: widgets, not text.
+    re.compile(r"^打开微信[，,]?(?:点击底部的.{0,3}发现.{0,40})?$"),
+    re.compile(r"^点击底部的.{0,3}发现.{0,3}[，,。]?(?:使用.{0,3}扫一扫.{0,30})?$"),
+    re.compile(r"^使用.{0,3}扫一扫.{0,3}即可将网页分享至朋友圈[。.]?$"),
+    re.compile(r"^(?:扫码)?下载东方财富(?:APP|App|app|客户端).{0,20}$"),
 )
 _SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
 MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")

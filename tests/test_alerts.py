@@ -21,7 +21,7 @@ from alerts.channels import (
     webhook_body,
 )
 from alerts.config import Channel, load_alerts, parse_alerts
-from alerts.rules import Finding, Rule, evaluate, step
+from alerts.rules import WHEN, Finding, Rule, evaluate, step
 from alerts.service import notify_run
 from core.config import ConfigError
 from tests.integration.receivers import SmtpServer, WebhookReceiver
@@ -57,7 +57,7 @@ def test_the_shipped_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FINNEWS_CONFIG_DIR", raising=False)
     shipped = load_alerts()
     assert shipped is not None
-    assert {rule.when for rule in shipped.rules} == {"failed", "blocked", "empty", "error_rate", "spool_not_empty"}
+    assert {rule.when for rule in shipped.rules} == set(WHEN)  # every kind of rule ships
     assert {c.type for c in shipped.channels.values()} == {"webhook", "smtp"}
     assert not any(c.enabled for c in shipped.channels.values())  # silent until someone sets a secret
 

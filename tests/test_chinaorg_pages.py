@@ -165,12 +165,12 @@ def test_boards_and_stocks_are_found_in_the_text(path: str) -> None:
 
 def test_column_list_page() -> None:
     site = ChinaOrgSite()
-    listing = parse_list_page(page_text(fetch(site, column_path(FINANCE_COLUMN, 1))))
+    listing = parse_list_page(page_text(fetch(site, column_path(FINANCE_COLUMN, 1))), BASE + "/news/column.php")
     listed = [a for a in ARTICLES if a.channel == FINANCE_COLUMN and a.list_page == 1]
     hrefs = [e.href for e in listing.entries]
-    assert {BASE + a.path for a in listed} | {BASE + DEAD_LINK_PATH, BASE + TOPIC_PATH, BASE + WITHDRAWN_PATH} == set(
-        hrefs
-    )
+    # Every link with an article URL (the dead one and the withdrawn one too); the topic page is none.
+    assert {BASE + a.path for a in listed} | {BASE + DEAD_LINK_PATH, BASE + WITHDRAWN_PATH} == set(hrefs)
+    assert BASE + TOPIC_PATH not in hrefs
     first = listing.entries[0]
     assert first.href == BASE + listed[0].path
     assert first.listed_at == listed[0].published
@@ -178,25 +178,38 @@ def test_column_list_page() -> None:
 
 
 def test_empty_column_page_still_offers_a_next_page() -> None:
-    listing = parse_list_page(page_text(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 3))))
+    listing = parse_list_page(page_text(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 3))), BASE + "/news/")
     assert listing.entries == []
     assert listing.next_href == column_path(FINANCE_COLUMN, 4)
 
 
 def test_channel_list_pages() -> None:
     site = ChinaOrgSite()
-    first = parse_list_page(page_text(fetch(site, channel_path(1))))
+    first = parse_list_page(page_text(fetch(site, channel_path(1))), BASE + channel_path(1))
     assert [e.href for e in first.entries] == [BASE + "/internet/20180920/345977.shtml"]
-    assert first.entries[0].listed_at is None
+    assert first.entries[0].listed_at == datetime(2018, 9, 20, 9, 12, tzinfo=SHANGHAI)  # the item's <span>
     assert first.next_href == channel_path(2)
-    last = parse_list_page(page_text(fetch(site, channel_path(2))))
+    last = parse_list_page(page_text(fetch(site, channel_path(2))), BASE + channel_path(2))
     assert [e.href for e in last.entries] == [BASE + "/it/20190617/356839.shtml"]
     assert last.next_href is None
 
 
-def test_a_page_that_is_not_a_list_is_refused() -> None:
-    with pytest.raises(ValueError, match="neither"):
-        parse_list_page(page_text(fetch(ChinaOrgSite(), "/news/20231123/6053998.shtml")))
+def test_a_list_in_an_unknown_template_still_yields_its_articles() -> None:
+    """Articles are found by their URLs, not by a container: a redesigned list still reads, with
+    its times, and a page without article links reads as empty (the spider reports it)."""
+    redesigned = """<html><body><div class="feed-2026"><section class="card"><h2>
+    <a href="/news/20261201/6400001.shtml">第一条</a></h2><div class="time">2026-12-01 09:30</div></section>
+    <section class="card"><h2><a href="/news/20261201/6400002.shtml">第二条</a></h2>
+    <div class="time">2026-12-01 08:15</div></section></div>
+    <div class="pages"><a href="/news/list_2.shtml">下一页</a></div></body></html>"""
+    listing = parse_list_page(redesigned, BASE + "/news/list.shtml")
+    assert [e.href for e in listing.entries] == [
+        BASE + "/news/20261201/6400001.shtml",
+        BASE + "/news/20261201/6400002.shtml",
+    ]
+    assert [e.listed_at.strftime("%H:%M") for e in listing.entries] == ["09:30", "08:15"]
+    assert listing.next_href == "/news/list_2.shtml"
+    assert parse_list_page("<html><body><div id='app'></div></body></html>", BASE + "/").entries == []
 
 
 @pytest.mark.parametrize(
@@ -291,10 +304,14 @@ def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_page_that_is_not_a_list_is_counted() -> None:
+def test_a_first_list_page_without_article_links_is_a_layout_change() -> None:
+    """A list's first page always lists articles: one that links none is a page the parser cannot
+    read (a redesign, an error page), counted under its own reason with its URL, never a quiet day."""
     spider = spider_for()
-    assert list(spider.parse_list(fetch(ChinaOrgSite(), "/news/20231123/6053998.shtml"), page=1)) == []
-    assert spider.crawler.stats.get_value("finnews/errors/bad_list_page") == 1
+    assert list(spider.parse_list(fetch(ChinaOrgSite(), WITHDRAWN_PATH), page=1)) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("finnews/errors/layout_changed/list_page") == 1
+    assert stats.get_value("finnews/failures") == [f"layout_changed/list_page {BASE}{WITHDRAWN_PATH}"]
 
 
 def test_article_callback_yields_the_decoded_article() -> None:

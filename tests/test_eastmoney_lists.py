@@ -1,4 +1,9 @@
-"""Eastmoney's three kinds of rolling list, parsed."""
+"""Eastmoney's lists as the spider reads them: list pages found by their article links in every DOM
+seen (2017–2021 ``#newsListContent`` with ``MM月dd日`` times; the 2026 page with a ``<ul>`` of
+``li#newsTr{n}`` in two item variants and full-year times, 42 items), the column and 7×24 APIs in
+every form seen (JSON and JSONP, ``code`` as a string, ``url`` beside ``uniqueUrl``, ``Np_dst`` /
+``np_dst``, HTML in ``summary``, the cursor only in ``data.sortEnd``), and the answers that mean the
+site changed (:class:`crawler.drift.LayoutChangedError`)."""
 
 from __future__ import annotations
 
@@ -7,18 +12,47 @@ from datetime import datetime
 
 import pytest
 
-from crawler.spiders.eastmoney import list_time, next_list_page, parse_fast_payload, parse_list_page, parse_list_payload
-from replica.eastmoney_pages import render_list_page
+from crawler.drift import LayoutChangedError
+from crawler.listing import list_time
+from crawler.spiders.eastmoney import (
+    column_entry,
+    is_eastmoney_article_url,
+    next_list_page,
+    parse_fast_payload,
+    parse_list_page,
+    parse_list_payload,
+    plain_summary,
+)
+from replica.eastmoney_pages import (
+    column_item_2026,
+    fast_payload,
+    real_sort,
+    render_drifted_list_page,
+    render_list_page,
+    render_list_page_2026,
+)
 from replica.site import synthetic_articles
 from tagging.dates import SHANGHAI
 
+BASE = "http://127.0.0.1:1"
+ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"
 
-def test_list_page_times_have_no_year_and_get_the_latest_possible_one() -> None:
-    now = datetime(2026, 1, 3, 9, 0, tzinfo=SHANGHAI)
+
+def test_list_times_without_a_year_get_the_latest_possible_one() -> None:
+    now = datetime(2026, 1, 3, 12, 0, tzinfo=SHANGHAI)
     assert list_time("01月02日 20:46", now) == datetime(2026, 1, 2, 20, 46, tzinfo=SHANGHAI)
     assert list_time("12月31日 23:59", now) == datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI)
     assert list_time("02月29日 10:00", datetime(2026, 3, 1, tzinfo=SHANGHAI)) is None  # no such day in 2026 or 2025
+    assert list_time("12-31 23:59", now) == datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI)
     assert list_time("no time", now) is None
+
+
+def test_list_times_with_a_year_are_read_never_guessed() -> None:
+    """A year the page gives is the year, even one that would be 'in the future' or long ago."""
+    now = datetime(2026, 1, 3, 12, 0, tzinfo=SHANGHAI)
+    assert list_time("2026年08月17日 20:16", now) == datetime(2026, 8, 17, 20, 16, tzinfo=SHANGHAI)
+    assert list_time("2019年12月31日 23:59", now) == datetime(2019, 12, 31, 23, 59, tzinfo=SHANGHAI)
+    assert list_time("2026-08-17 20:16:05", now) == datetime(2026, 8, 17, 20, 16, 5, tzinfo=SHANGHAI)
 
 
 def test_list_pages_follow_the_slug_numbering() -> None:
@@ -26,29 +60,113 @@ def test_list_pages_follow_the_slug_numbering() -> None:
         next_list_page("https://finance.eastmoney.com/a/cywjh.html") == "https://finance.eastmoney.com/a/cywjh_2.html"
     )
     assert (
-        next_list_page("https://finance.eastmoney.com/a/cywjh_24.html")
-        == "https://finance.eastmoney.com/a/cywjh_25.html"
+        next_list_page("https://finance.eastmoney.com/a/cywjh_2.html") == "https://finance.eastmoney.com/a/cywjh_3.html"
     )
-    assert next_list_page("https://finance.eastmoney.com/") is None
+    assert next_list_page("https://finance.eastmoney.com/a/202205302396636936") is None
 
 
-def test_html_list_page_entries() -> None:
+def test_the_older_list_dom_is_read_by_its_links() -> None:
     articles = synthetic_articles(25)
-    page = render_list_page(articles, "http://127.0.0.1:1", "cywjh", 2)
-    entries = parse_list_page(page)
-    assert len(entries) == 5
-    assert entries[0]["url"] == f"http://127.0.0.1:1/a/{articles[20].code}.html"
-    assert entries[0]["title"] == articles[20].raw.title
-    assert entries[0]["showTimeText"] == articles[20].raw.published_at.strftime("%m月%d日 %H:%M")
-    assert parse_list_page("<html><body><p>维护中</p></body></html>") == []
+    page = render_list_page(articles, BASE, "cywjh", 2)
+    entries = parse_list_page(page, f"{BASE}/a/cywjh_2.html")
+    assert [e["url"] for e in entries] == [f"{BASE}/a/{a.code}.html" for a in articles[20:]]
+    first = entries[0]
+    assert first["title"] == articles[20].raw.title
+    assert first["showTimeText"] == articles[20].raw.published_at.strftime("%m月%d日 %H:%M")
+    assert first["summary"] == (articles[20].raw.digest or "")
 
 
-def test_fast_and_column_payloads_and_garbage() -> None:
-    fast = {"code": "1", "data": {"fastNewsList": [{"code": "202611203456789012", "realSort": "1"}]}}
-    assert parse_fast_payload(json.dumps(fast))[0]["code"] == "202611203456789012"
-    assert parse_list_payload("jQuery123(" + json.dumps({"data": {"list": [{"url": "u"}]}}) + ");") == [{"url": "u"}]
-    for garbage in ("<html>", "[]", '{"code": "-1", "message": "req_trace", "data": null}', '{"data": {"list": 3}}'):
-        with pytest.raises(ValueError):
-            parse_list_payload(garbage)
-    with pytest.raises(ValueError, match="fastNewsList"):
-        parse_fast_payload('{"data": {"list": []}}')
+def test_the_2026_list_dom_every_item_once_with_its_year_and_no_sidebar() -> None:
+    """The page observed live in August 2026: no container id, image and text-only items (the image
+    links the same article), full-year times, 42 items; the "most read" sidebar is not the list."""
+    articles = synthetic_articles(60)
+    page = render_list_page_2026(articles, "https://finance.eastmoney.com", "czqyw", 1)
+    entries = parse_list_page(page, "https://finance.eastmoney.com/a/czqyw.html")
+    assert len(entries) == 42
+    assert [e["url"] for e in entries] == [f"https://finance.eastmoney.com/a/{a.code}.html" for a in articles[:42]]
+    assert all(e["title"] for e in entries)  # the title link's text, not the image link's (none)
+    now = datetime(2026, 12, 5, tzinfo=SHANGHAI)
+    assert [list_time(e["showTimeText"], now) for e in entries] == [a.raw.published_at for a in articles[:42]]
+    assert entries[0]["showTimeText"].startswith("2026年")
+
+
+def test_a_redesigned_list_without_article_links_reads_as_empty() -> None:
+    page = render_drifted_list_page(synthetic_articles(5), BASE, "cywjh", 1)
+    assert parse_list_page(page, f"{BASE}/a/cywjh.html") == []
+    assert parse_list_page("<html><body><p>维护中</p></body></html>", BASE) == []
+    assert parse_list_page("", BASE) == []
+
+
+def test_article_urls_of_eastmoney_in_both_forms_on_any_host_serving_its_paths() -> None:
+    list_url = "http://mirror.example/a/cywjh.html"
+    assert is_eastmoney_article_url("https://finance.eastmoney.com/a/202608173484000001.html", list_url)
+    assert is_eastmoney_article_url("http://finance.eastmoney.com/news/1350,202608173484000001.html", list_url)
+    assert is_eastmoney_article_url("http://mirror.example/a/202608173484000001.html", list_url)
+    assert not is_eastmoney_article_url("http://other.example/a/202608173484000001.html", list_url)
+    assert not is_eastmoney_article_url("https://finance.eastmoney.com/a/cywjh_2.html", list_url)
+
+
+def test_column_answers_in_the_2026_form() -> None:
+    """``url`` in the older /news/1350, form, ``uniqueUrl`` missing from some rows, ``Np_dst`` and
+    ``np_dst``, HTML in ``summary``: every row leads to the one /a/{code}.html page, summary as text."""
+    articles = synthetic_articles(8)
+    rows = [column_item_2026(a, i, "http://finance.eastmoney.com") for i, a in enumerate(articles)]
+    body = json.dumps({"req_trace": "1", "code": "1", "message": "success", "data": {"list": rows}})
+    entries = [column_entry(item, ARTICLE_URL) for item in parse_list_payload(body)]
+    assert [e["url"] for e in entries] == [f"http://finance.eastmoney.com/a/{a.code}.html" for a in articles]
+    assert not any("<p>" in e["summary"] for e in entries)
+    assert {e["np_dst"] for e in entries} == {"CMS"}
+    assert "uniqueUrl" not in rows[3] and "Np_dst" in rows[1] and "np_dst" in rows[0]
+
+
+def test_summaries_with_html_become_text() -> None:
+    assert plain_summary("<p>央行：<b>保持</b>流动性&amp;合理充裕</p>") == "央行： 保持 流动性&合理充裕"
+    assert plain_summary(None) == ""
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda text: text,
+        lambda text: f"jQuery35107_1({text})",
+        lambda text: f"jQuery35107_1({text});",
+        lambda text: f" cb ( {text} ) ;\n",
+    ],
+    ids=["json", "jsonp", "jsonp-semicolon", "jsonp-spaces"],
+)
+def test_fast_answers_json_or_jsonp_paged_by_sort_end_when_items_lack_real_sort(wrap) -> None:
+    articles = synthetic_articles(30)
+    answer = fast_payload(articles, {"req_trace": ["x"], "pageSize": ["10"]}, "2026")
+    page = parse_fast_payload(wrap(json.dumps(answer, ensure_ascii=False)))
+    assert len(page.items) == 10
+    assert not any("realSort" in item for item in page.items)
+    assert page.cursor == real_sort(sorted(articles, key=real_sort, reverse=True)[9])
+    assert any(item["title"] == "" for item in page.items)  # summary-only items exist
+    older = fast_payload(articles, {"req_trace": ["x"], "pageSize": ["10"], "sortEnd": [page.cursor]}, "2026")
+    assert {i["code"] for i in parse_fast_payload(json.dumps(older)).items}.isdisjoint(i["code"] for i in page.items)
+
+
+def test_the_last_items_real_sort_is_the_cursor_when_it_has_one() -> None:
+    fast = {"code": "1", "data": {"fastNewsList": [{"code": "202611203456789012", "realSort": "17"}], "sortEnd": "9"}}
+    assert parse_fast_payload(json.dumps(fast)).cursor == "17"
+
+
+def test_garbage_and_error_answers_are_errors_and_missing_fields_a_layout_change() -> None:
+    with pytest.raises(ValueError, match="not JSON"):
+        parse_list_payload("<html>502 Bad Gateway</html>")
+    with pytest.raises(ValueError, match="an error"):
+        parse_fast_payload('{"code": "-1", "message": "Required field req_trace", "data": null}')
+    with pytest.raises(LayoutChangedError) as changed:
+        parse_fast_payload('{"code": "1", "data": {"newsList": []}}')
+    assert changed.value.reason == "layout_changed/api_fields"
+    with pytest.raises(LayoutChangedError):
+        parse_list_payload('{"code": 1, "message": "success", "data": {"items": []}}')
+    with pytest.raises(LayoutChangedError):
+        parse_list_payload('{"code": "1", "message": "success", "result": {"list": []}}')
+
+
+def test_items_without_any_link_have_no_url() -> None:
+    assert column_entry({"title": "只有标题"}, ARTICLE_URL)["url"] == ""
+    assert column_entry({"code": "202611203456789012"}, ARTICLE_URL)["url"] == (
+        "https://finance.eastmoney.com/a/202611203456789012.html"
+    )

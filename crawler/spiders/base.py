@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 
 from crawler.backoff import BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
+from crawler.drift import LayoutChangedError
 from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
 from crawler.refusals import Blocked, SourceStopped
@@ -22,6 +23,11 @@ from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen
 from crawler.state import SeenUrls, crawl_state
 from tagging.article import RawArticle
 from tagging.page import NotAnArticleError, decode_html
+
+# A page whose article the generic main-content path found must hold at least this much text to
+# count as an article (a portal or error page yields a line or two of furniture).
+MIN_GENERIC_TEXT = 80
+PARAGRAPH_CHARS = 20  # a line shorter than this is navigation, a label or a date, not a paragraph
 
 MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
 
@@ -45,6 +51,30 @@ def failure_reason(failure: Failure) -> str:
 class FinnewsSpider(scrapy.Spider):
     """Base spider: start requests from :meth:`list_requests` (only on the seeding worker of a
     distributed crawl), an errback that records each failure once, and the seen-article store."""
+
+    # The body path of the site's own layout (tagging.body): an article found by another path means
+    # the page changed (crawler.drift). None: the spider knows no layout of its own (feeds).
+    own_layout: str | None = None
+
+    def __init__(self, check: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # ``-a check=1`` (finnews sites check): each list's first page and its first article only,
+        # and what each source gave noted in ``self.report`` (crawler.check).
+        self.checking = str(check or "").lower() in ("1", "true", "yes")
+        self.report: dict[str, dict[str, Any]] = {}
+        self.layout_logged: set[str] = set()
+
+    def source_report(self, source: str | None) -> dict[str, Any]:
+        """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
+        return self.report.setdefault(str(source or "?"), {"problems": []})
+
+    def note_problem(self, request: scrapy.Request, problem: str) -> None:
+        self.source_report(request.meta.get(SOURCE_META))["problems"].append(f"{problem} {request.url}")
+
+    def note_list(self, response: scrapy.http.Response, items: int, next_page: str | None, **more: Any) -> None:
+        """A list answer read: how many items, where the next page is (URL or cursor)."""
+        entry = self.source_report(response.meta.get(SOURCE_META))
+        entry.setdefault("list", {"url": response.url, "items": items, "next": next_page, **more})
 
     def list_requests(self) -> Iterator[scrapy.Request]:
         """The first list pages of the crawl."""
@@ -76,16 +106,39 @@ class FinnewsSpider(scrapy.Spider):
             return
         if failure.check(Blocked):
             stats.inc_value("finnews/blocking/given_up")  # each blocked answer was counted as it came
+            self.note_problem(failure.request, f"blocked/{failure.value.reason}")
             return
         request = failure.request
         reason = failure_reason(failure)
+        self.note_problem(request, reason)
         stats.inc_value(f"finnews/errors/{reason}")
         if not request.meta.get(ARTICLE_FLAG):
             stats.inc_value("finnews/list_errors")  # a source failing, not just one page
+        self.list_failure(reason, request.url)
+        self.logger.warning("%s: %s", reason, request.url)
+
+    def list_failure(self, reason: str, url: str) -> None:
+        """Name a failure with its URL in the stats (the first MAX_LISTED_FAILURES of them)."""
+        stats = self.crawler.stats
         listed = stats.get_value("finnews/failures") or []
         if len(listed) < MAX_LISTED_FAILURES:
-            stats.set_value("finnews/failures", [*listed, f"{reason} {request.url}"])
-        self.logger.warning("%s: %s", reason, request.url)
+            stats.set_value("finnews/failures", [*listed, f"{reason} {url}"])
+
+    def layout_changed(self, response: scrapy.http.Response, what: str, detail: str) -> None:
+        """An answer in a form the parsers do not know: counted under ``layout_changed/<what>`` with
+        its URL and logged as an error, so that the run is partial or failed and the crawl exits
+        non-zero (crawler.drift)."""
+        change = LayoutChangedError(what, detail)
+        self.crawler.stats.inc_value(f"finnews/errors/{change.reason}")
+        sources = self.crawler.stats.get_value("finnews/layout_changed_sources") or []
+        source = str(response.meta.get(SOURCE_META) or "")
+        if source and source not in sources:
+            self.crawler.stats.set_value("finnews/layout_changed_sources", [*sources, source])
+        self.list_failure(change.reason, response.url)
+        self.note_problem(response.request, f"{change.reason} ({change})")
+        if change.what not in self.layout_logged:  # once per kind of change: the summary lists every URL
+            self.layout_logged.add(change.what)
+            self.logger.error("Layout changed (%s) at %s: %s", change.what, response.url, change)
 
     @property
     def seen_store(self) -> SeenUrls | None:
@@ -95,7 +148,15 @@ class FinnewsSpider(scrapy.Spider):
         """A request for an article page, flagged so that pages already indexed are not fetched; it
         belongs to the source of the list that links it."""
         meta = {ARTICLE_FLAG: True, SOURCE_META: response.meta.get(SOURCE_META)}
-        return response.follow(url, callback=self.parse_article, errback=self.on_error, cb_kwargs=cb_kwargs, meta=meta)
+        # A check reads each source's first article even when another source listed it too.
+        return response.follow(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            cb_kwargs=cb_kwargs,
+            meta=meta,
+            dont_filter=self.checking,
+        )
 
     # --- blocking: what only the spider can tell -------------------------------------------------
 
@@ -115,6 +176,7 @@ class FinnewsSpider(scrapy.Spider):
         """A blocked answer the downloader could not see (it looked fine): count it, back off, and
         try the request again unless its tries are used up or its source is stopped."""
         tracker = self.blocking
+        self.note_problem(response.request, f"blocked/{reason}")
         if tracker is None:
             self.crawler.stats.inc_value(f"finnews/errors/blocked/{reason}")
             return
@@ -149,6 +211,7 @@ class FinnewsSpider(scrapy.Spider):
             yield from self.refused(response, "not_articles")
             return
         self.crawler.stats.inc_value("finnews/errors/not_an_article")
+        self.note_problem(response.request, f"not_an_article ({error})")
         self.logger.warning("Not an article page %s: %s", response.url, error)
 
     def all_seen(self, urls: list[str]) -> bool:
@@ -169,7 +232,12 @@ class FinnewsSpider(scrapy.Spider):
             yield from self.not_an_article(response, error)
             return
         self.answered(response)
-        yield ArticleItem(raw=raw, fetched_url=response.url)
+        if self.own_layout and not (raw.body_source or "").startswith(self.own_layout):
+            # The article was found, but not where the site's layout puts it: the page changed.
+            self.layout_changed(response, "article_body", f"no known body container ({raw.body_source})")
+        if self.own_layout and not raw.title:
+            self.layout_changed(response, "article_title", "no title on the page or in its list entry")
+        yield ArticleItem(raw=raw, fetched_url=response.url, listed_by=response.meta.get(SOURCE_META))
 
     def read_article(self, html: str, url: str, **listed: Any) -> RawArticle:
         """The raw article of a decoded page; :class:`NotAnArticleError` when it is not one."""
@@ -180,3 +248,34 @@ def decoded(response: scrapy.http.Response) -> str:
     """A page's text decoded from its bytes: many pages declare a charset they are not in, so the
     declared one (Scrapy's ``response.encoding``) is tried but not trusted."""
     return decode_html(response.body, declared=getattr(response, "encoding", None))
+
+
+def generic_article(html: str, url: str, source: str) -> RawArticle:
+    """The article of a page whose site layout was not found, by the generic main-content path
+    (:func:`tagging.body.decide`); :class:`NotAnArticleError` when that finds no article either (an
+    error, portal or list page, or a page cut off before its body: what is left of those is
+    navigation, a title and a summary, none of which counts as article text here)."""
+    from tagging.body import decide
+
+    raw = decide(html, url)
+    kept = (
+        raw.kept_text
+        if raw.kept_text is not None
+        else (raw.body_tree.text_content() if raw.body_tree is not None else "")
+    )
+    if article_text_chars(kept or "", raw.title, raw.digest) < MIN_GENERIC_TEXT:
+        raise NotAnArticleError("no article body: neither the site's layout nor main-content extraction found one")
+    raw.source = source
+    raw.url = raw.url or url
+    return raw
+
+
+def article_text_chars(text: str, title: str | None, digest: str | None) -> int:
+    """Characters of paragraph-like lines (at least PARAGRAPH_CHARS long, not the title or summary)."""
+    known = "".join((title or "", digest or "")).replace(" ", "")
+    total = 0
+    for line in text.splitlines():
+        compact = "".join(line.split())
+        if len(compact) >= PARAGRAPH_CHARS and compact not in known:
+            total += len(compact)
+    return total

@@ -18,10 +18,12 @@ from scrapy.http import Response
 from scrapy.selector import Selector
 
 from crawler.blocking import SOURCE_META
-from crawler.spiders.base import FinnewsSpider, decoded
+from crawler.listing import find_listed_articles
+from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.article import RawArticle
 from tagging.chinaorg import parse_article_page
 from tagging.dates import parse_datetime
+from tagging.page import NotAnArticleError
 
 # finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
 # (news.china.com.cn, www.china.org.cn/chinese/…).
@@ -44,28 +46,29 @@ class ListPage:
     next_href: str | None
 
 
-def parse_list_page(html: str) -> ListPage:
-    """A finance column list (``ul.news_list``, next page in ``ul.page li[2]``) or a tech channel list
-    (``div.htabx`` … ``h3.hsTit3``, next page ``div.pg a.nxt``). Raises ValueError for anything else,
-    so that a redesigned or error page is reported instead of silently ending the crawl."""
-    page = Selector(text=html)
-    column = page.xpath(f"//ul[{_CLASS.format('news_list')}]")
-    if column:
-        entries = [
-            ListEntry(href, parse_datetime(item.xpath("string(span)").get()))
-            for item in column.xpath("./li")
-            if (href := (item.xpath("./a/@href").get() or "").strip())
-        ]
-        next_href = page.xpath(f"//ul[{_CLASS.format('page')}]/li[2]/a/@href").get()
-    elif channel := page.xpath(f"//div[{_CLASS.format('htabx')}]"):
-        entries = [
-            ListEntry(href.strip(), None)
-            for href in channel.xpath(f".//ul/li//h3[{_CLASS.format('hsTit3')}]/a/@href").getall()
-            if href.strip()
-        ]
-        next_href = page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get()
-    else:
-        raise ValueError("neither a column list (ul.news_list) nor a channel list (div.htabx)")
+_NEXT_TEXTS = ("下一页", "下页", "下一頁", "next", "Next", ">", "›", "»")
+
+
+def parse_list_page(html: str, base_url: str = "") -> ListPage:
+    """A list page's articles, found by their links (:mod:`crawler.listing`): a finance column list
+    (``ul.news_list``), a tech channel list (``div.htabx`` … ``h3.hsTit3``) or a template nobody has
+    described yet, each entry with the time its item shows. The next page: the known pagers
+    (``ul.page li[2]``, ``div.pg a.nxt``), else the link that says 下一页."""
+    listed = find_listed_articles(html, base_url, lambda url: is_article_url(url, base_url or url))
+    entries = [ListEntry(e.url, parse_datetime(e.time_text) if e.time_text else None) for e in listed]
+    page = Selector(text=html or "<html></html>")
+    next_href = (
+        page.xpath(f"//ul[{_CLASS.format('page')}]/li[2]/a/@href").get()
+        or page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get()
+        or next(
+            (
+                link.attrib.get("href")
+                for link in page.css("a[href]")
+                if "".join(link.css("::text").getall()).strip() in _NEXT_TEXTS
+            ),
+            None,
+        )
+    )
     return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None)
 
 
@@ -83,6 +86,7 @@ class ChinaOrgSpider(FinnewsSpider):
     no article or only articles already indexed; every listed article page goes through the pipelines."""
 
     name = "chinaorg"
+    own_layout = "layout:chinaorg"
 
     def __init__(self, max_pages: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -91,6 +95,8 @@ class ChinaOrgSpider(FinnewsSpider):
         self.max_pages_arg = int(max_pages) if max_pages else None
 
     def _max_pages(self) -> int:
+        if self.checking:
+            return 1
         return self.max_pages_arg or self.settings.getint("CHINAORG_MAX_PAGES")
 
     def _list_request(self, url: str, page: int, source: str) -> scrapy.Request:
@@ -107,18 +113,8 @@ class ChinaOrgSpider(FinnewsSpider):
     def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("finnews/list_pages")
-        try:
-            listing = parse_list_page(decoded(response))
-        except ValueError as error:
-            stats.inc_value("finnews/errors/bad_list_page")
-            stats.inc_value("finnews/list_errors")
-            self.logger.error("Bad list page %s: %s", response.url, error)
-            return
-        article_urls = [
-            (url, entry.listed_at)
-            for entry in listing.entries
-            if is_article_url(url := response.urljoin(entry.href), response.url)
-        ]
+        listing = parse_list_page(decoded(response), response.url)
+        article_urls = [(entry.href, entry.listed_at) for entry in listing.entries]
         key = self.list_key(response, str(response.meta.get(SOURCE_META) or response.url))
         if page == 1 and not article_urls and self.emptied(key):
             # The column had articles on an earlier crawl and now lists none: refused, not ended.
@@ -127,21 +123,32 @@ class ChinaOrgSpider(FinnewsSpider):
         if page == 1 and article_urls:
             self.remember_items(key)
         self.answered(response)
-        for url, listed_at in article_urls:
-            yield self.article_request(response, url, listed_at=listed_at)
         if not article_urls:
-            self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
+            if page == 1:
+                # A first list page always lists articles: none found is a page we cannot read.
+                self.layout_changed(response, "list_page", "no article link on the list page")
+            else:
+                self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
+        following = response.urljoin(listing.next_href) if listing.next_href else None
+        first_url, first_time = article_urls[0]
+        self.note_list(response, len(article_urls), following, first={"url": first_url, "showTime": str(first_time)})
+        for url, listed_at in article_urls[: 1 if self.checking else None]:
+            yield self.article_request(response, url, listed_at=listed_at)
         if self.all_seen([url for url, _ in article_urls]):
             # Lists are newest first: a page of articles already indexed means the rest were crawled before.
             stats.inc_value("finnews/list_pages_fully_seen")
             self.logger.info("Every article on %s is already indexed: not paging further", response.url)
             return
-        if listing.next_href and page < self._max_pages():
-            yield self._list_request(response.urljoin(listing.next_href), page + 1, response.meta.get(SOURCE_META))
+        if following and page < self._max_pages():
+            yield self._list_request(following, page + 1, response.meta.get(SOURCE_META))
 
     def read_article(self, html: str, url: str, listed_at: datetime | None = None) -> RawArticle:
-        raw = parse_article_page(html, url)
+        try:
+            raw = parse_article_page(html, url)
+        except NotAnArticleError:
+            # No known body container: the generic main-content path (reported as a layout change).
+            raw = generic_article(html, url, "chinaorg")
         # Some older pages show no publish time where the parser looks; the list shows one.
         raw.published_at = raw.published_at or listed_at
         return raw

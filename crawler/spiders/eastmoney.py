@@ -2,19 +2,29 @@
 articles already indexed, a ``since`` date or its page limit, then each article page:
 
 * ``columns``: the column list API ``getNewsByColumns`` (要闻, 国内经济, 证券聚焦 …), by page index;
-* ``fast``: the 7×24 快讯 API ``getFastNewsList``, paged backwards by ``sortEnd`` = the last ``realSort``;
-* ``pages``: the HTML list pages (``/a/cywjh.html``, then ``cywjh_2.html`` …, ``#newsListContent``).
+* ``fast``: the 7×24 快讯 API ``getFastNewsList``, paged backwards by ``sortEnd`` = the last item's
+  ``realSort``, or the answer's own ``data.sortEnd`` when the item has none;
+* ``pages``: the HTML list pages (``/a/cywjh.html``, then ``cywjh_2.html`` …), read by their article
+  links (:mod:`crawler.listing`), whatever container holds them.
+
+Every form the APIs were seen answering in 2026 is read: JSON or JSONP (with or without ``;``),
+``code`` as a number or a string, ``url`` in the older ``/news/{col},{code}.html`` form beside
+``uniqueUrl``, ``Np_dst``/``np_dst``, HTML in ``summary``, items without title or ``realSort``. An
+answer without the fields the spider needs is a layout change (:class:`crawler.drift.LayoutChangedError`),
+reported as such, never a quiet day.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -22,82 +32,116 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.blocking import SOURCE_META
-from crawler.spiders.base import FinnewsSpider, decoded
+from crawler.drift import LayoutChangedError
+from crawler.listing import find_listed_articles, list_time
+from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.article import RawArticle
 from tagging.dates import SHANGHAI, parse_datetime
-from tagging.eastmoney import parse_article_page
+from tagging.eastmoney import parse_article_page, with_page_signals
+from tagging.page import NotAnArticleError
+from tagging.urls import eastmoney_article_code
 
-_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*)\s*\)\s*;?\s*$", re.DOTALL)
-
+_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
 
 LIST_SOURCES = ("columns", "fast", "pages")
 _LIST_PAGE_RE = re.compile(r"^(?P<stem>.*/[a-z]+?)(?:_(?P<page>\d+))?\.html$")
-_LIST_TIME_RE = re.compile(r"(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
+# What an Eastmoney article URL looks like on any host that serves Eastmoney's paths.
+_ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
+_OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
+
+__all__ = ["list_time"]  # re-exported: the list-time reader lives in crawler.listing
 
 
-def _payload_data(body: str) -> dict[str, Any]:
+@dataclass
+class ListAnswer:
+    """One page of a list API: its items, and the cursor of the next page (7×24 only)."""
+
+    items: list[dict[str, Any]]
+    cursor: str = ""
+
+
+def _payload(body: str) -> dict[str, Any]:
     match = _JSONP_RE.match(body)
-    payload = json.loads(match.group(1) if match else body)
+    try:
+        payload = json.loads(match.group(1) if match else body)
+    except ValueError as error:
+        raise ValueError(f"list API answered something that is not JSON: {body[:80]!r}") from error
     if not isinstance(payload, dict):
         raise ValueError("list API answered with something that is not a JSON object")
+    return payload
+
+
+def _data(payload: dict[str, Any], key: str) -> dict[str, Any]:
     data = payload.get("data")
+    code, message = payload.get("code"), payload.get("message")
     if not isinstance(data, dict):
-        code, message = payload.get("code"), payload.get("message")
-        raise ValueError(f"list API answered without data (code={code!r}, message={message!r})")
+        if str(code) not in ("1", "0", "200", "None"):
+            raise ValueError(f"list API answered an error (code={code!r}, message={message!r})")
+        raise LayoutChangedError(
+            "api_fields", f"list API answer has no data object (code={code!r}, keys {sorted(payload)})"
+        )
+    if not isinstance(data.get(key), list):
+        raise LayoutChangedError("api_fields", f"list API data has no {key!r} array (keys {sorted(data)})")
     return data
 
 
 def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items = data.get(key)
-    if not isinstance(items, list):
-        raise ValueError(f"list API data has no {key!r} array")
-    return [item for item in items if isinstance(item, dict)]
+    return [item for item in data[key] if isinstance(item, dict)]
+
+
+def plain_summary(value: Any) -> str:
+    """A list item's summary as text: some answers carry HTML (``<p>…</p>``) in it."""
+    text = html_module.unescape(_TAG_RE.sub(" ", str(value or "")))
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def parse_list_payload(body: str) -> list[dict[str, Any]]:
-    """The items of a getNewsByColumns answer (JSON or JSONP). Raises ValueError on garbage."""
-    return _items(_payload_data(body), "list")
+    """The items of a getNewsByColumns answer (JSON or JSONP): ValueError on garbage or an error
+    answer, :class:`LayoutChangedError` on an answer without ``data.list``."""
+    return _items(_data(_payload(body), "list"), "list")
 
 
-def parse_fast_payload(body: str) -> list[dict[str, Any]]:
-    """The items of a getFastNewsList (7×24) answer. Raises ValueError on garbage."""
-    return _items(_payload_data(body), "fastNewsList")
+def parse_fast_payload(body: str) -> ListAnswer:
+    """The items of a getFastNewsList (7×24) answer and the cursor of the next page: the last item's
+    ``realSort``, else the answer's ``data.sortEnd`` (items may lack ``realSort``)."""
+    data = _data(_payload(body), "fastNewsList")
+    items = _items(data, "fastNewsList")
+    last = str(items[-1].get("realSort") or "") if items else ""
+    return ListAnswer(items, last or str(data.get("sortEnd") or ""))
 
 
-def list_time(text: str, now: datetime) -> datetime | None:
-    """``05月30日 20:46`` (list pages show no year): this year, or last year if that is in the future."""
-    match = _LIST_TIME_RE.search(text or "")
-    if not match:
-        return None
-    month, day, hour, minute = (int(g) for g in match.groups())
-    for year in (now.year, now.year - 1):
-        try:
-            moment = datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-        except ValueError:
-            continue
-        if moment <= now + timedelta(days=1):
-            return moment
-    return None
+def column_entry(item: dict[str, Any], article_url: str) -> dict[str, Any]:
+    """A getNewsByColumns or 7×24 item as a list entry: the article URL (``uniqueUrl``, else ``url``,
+    else built from ``code``), the summary as text, ``np_dst`` under one spelling."""
+    url = (
+        item.get("uniqueUrl") or item.get("url") or (article_url.format(code=item["code"]) if item.get("code") else "")
+    )
+    # The older /news/{col},{code}.html form serves the same article as /a/{code}.html: fetched once, as that.
+    url = _OLD_ARTICLE_PATH_RE.sub(r"/a/\g<code>.html", str(url), count=1)
+    return {
+        **item,
+        "url": str(url or ""),
+        "uniqueUrl": None,
+        "summary": plain_summary(item.get("summary") or item.get("digest")),
+        "np_dst": item.get("np_dst") or item.get("Np_dst"),
+    }
 
 
-def parse_list_page(html: str) -> list[dict[str, Any]]:
-    """Entries of an HTML list page (``#newsListContent li``): url, title, time text, summary."""
-    page = scrapy.Selector(text=html)
-    entries = []
-    for item in page.css("#newsListContent li"):
-        links = item.css("p.title a")
-        if not links:
-            continue
-        link = links[-1]  # the last link of the title line is the article (the first may be a tag)
-        entries.append(
-            {
-                "url": link.attrib.get("href", "").strip(),
-                "title": " ".join(link.css("::text").getall()).strip(),
-                "showTimeText": " ".join(item.css("p.time::text").getall()).strip(),
-                "summary": (item.css("p.info::attr(title)").get() or "").strip(),
-            }
-        )
-    return [e for e in entries if e["url"]]
+def is_eastmoney_article_url(url: str, list_url: str) -> bool:
+    """An Eastmoney article page: ``/a/{code}.html`` or ``/news/{col},{code}.html`` on an eastmoney
+    host, or on the list page's own host (a mirror, the local replica)."""
+    if eastmoney_article_code(url):
+        return True
+    parts = urlsplit(url)
+    return bool(_ARTICLE_PATH_RE.match(parts.path)) and parts.netloc == urlsplit(list_url).netloc
+
+
+def parse_list_page(html: str, base_url: str = "") -> list[dict[str, Any]]:
+    """Entries of an HTML list page, found by their article links: url, title, time text, summary."""
+    listed = find_listed_articles(html, base_url, lambda url: is_eastmoney_article_url(url, base_url))
+    return [{"url": e.url, "title": e.title, "showTimeText": e.time_text, "summary": e.summary} for e in listed]
 
 
 def list_page_name(url: str) -> str:
@@ -116,6 +160,7 @@ def next_list_page(url: str) -> str | None:
 
 class EastmoneySpider(FinnewsSpider):
     name = "eastmoney"
+    own_layout = "layout:eastmoney"
 
     def __init__(
         self,
@@ -149,6 +194,8 @@ class EastmoneySpider(FinnewsSpider):
         return [str(c) for c in self.settings.getlist("EASTMONEY_COLUMNS")]
 
     def _max_pages(self) -> int:
+        if self.checking:
+            return 1
         return int(self.max_pages_arg or self.settings.getint("EASTMONEY_MAX_PAGES"))
 
     def _api_request(self, url: str, callback: Any, source: str, **cb_kwargs: Any) -> scrapy.Request:
@@ -156,7 +203,6 @@ class EastmoneySpider(FinnewsSpider):
             url,
             callback=callback,
             errback=self.on_error,
-            headers={"Referer": self.settings.get("EASTMONEY_REFERER")},
             cb_kwargs=cb_kwargs,
             meta={SOURCE_META: source},
             dont_filter=True,  # req_trace differs per call; a list page is identified by its position
@@ -214,7 +260,7 @@ class EastmoneySpider(FinnewsSpider):
         reached_since = False
         article_urls = []
         for entry in entries:
-            url = entry.get("uniqueUrl") or entry.get("url")
+            url = entry.get("url")
             if not url:
                 self.crawler.stats.inc_value("finnews/errors/list_item_without_url")
                 continue
@@ -224,6 +270,8 @@ class EastmoneySpider(FinnewsSpider):
                 continue
             article_urls.append(response.urljoin(url))
             yield self.article_request(response, url, listed=_listed(entry))
+            if self.checking:
+                break  # sites check: one article a source
         fully_seen = self.all_seen(article_urls)
         if fully_seen:
             # Rolling lists are newest first: a page with nothing new means the rest is old too.
@@ -231,6 +279,9 @@ class EastmoneySpider(FinnewsSpider):
         self._more = bool(entries) and not reached_since and not fully_seen
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
+        if isinstance(error, LayoutChangedError):
+            self.layout_changed(response, error.what, str(error))
+            return
         self.crawler.stats.inc_value("finnews/errors/bad_list_payload")
         self.crawler.stats.inc_value("finnews/list_errors")
         self.logger.error("Bad list answer at %s: %s", response.url, error)
@@ -246,58 +297,85 @@ class EastmoneySpider(FinnewsSpider):
         self.answered(response)
         return True
 
-    def _api_items(
-        self, response: Response, parse: Callable[[str], list[dict[str, Any]]], name: str, page: int
-    ) -> Generator[scrapy.Request, None, list[dict[str, Any]] | None]:
-        """The items of a list API answer, counted and noted; ``None`` for a bad answer (logged) or a
-        blocked one (its retry, if any, yielded)."""
+    def _api_entries(
+        self, response: Response, parse: Callable[[str], ListAnswer], name: str, page: int
+    ) -> Generator[scrapy.Request, None, ListAnswer | None]:
+        """A list API answer with its items as entries (article URL found), counted and noted; ``None``
+        for a bad answer (logged), a changed one (reported) or a blocked one (its retry yielded)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
-            items = parse(response.text)
+            answer = parse(response.text)
         except ValueError as error:
             self._bad_list(response, error)
             return None
-        if not self._list_read(response, name, page, bool(items)):
+        if not self._list_read(response, name, page, bool(answer.items)):
             yield from self.refused(response, "empty_list")
             return None
-        return items
+        if page == 1 and not answer.items:
+            # A rolling news list is never empty: an empty first page is the APIs' silent refusal (a
+            # request without the headers they need) or a changed API, not a quiet day.
+            detail = "the first page lists no item (refused without the headers the API needs, or changed)"
+            self.layout_changed(response, "list_empty", detail)
+            return None
+        template = self.settings.get("EASTMONEY_ARTICLE_URL")
+        entries = [column_entry(item, template) for item in answer.items]
+        if entries and not any(e["url"] for e in entries):
+            keys = sorted({k for item in answer.items for k in item})
+            self.layout_changed(response, "api_item_fields", f"no item has code, url or uniqueUrl ({keys})")
+            return None
+        return ListAnswer(entries, answer.cursor)
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
-        items = yield from self._api_items(response, parse_list_payload, f"columns:{column}", page)
-        if items is None:
+        answer = yield from self._api_entries(response, _column_answer, f"columns:{column}", page)
+        if answer is None:
             return
-        yield from self._follow(response, items)
+        self.note_list(
+            response,
+            len(answer.items),
+            f"page_index={page + 1}",
+            first=_listed(answer.items[0]) if answer.items else None,
+        )
+        yield from self._follow(response, answer.items)
         if self._more and page < self._max_pages():
             yield self.column_request(column, page + 1)
 
     def parse_fast(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
-        items = yield from self._api_items(response, parse_fast_payload, f"fast:{column}", page)
-        if items is None:
+        answer = yield from self._api_entries(response, parse_fast_payload, f"fast:{column}", page)
+        if answer is None:
             return
-        template = self.settings.get("EASTMONEY_ARTICLE_URL")
-        entries = [{**item, "url": template.format(code=item["code"])} for item in items if item.get("code")]
-        yield from self._follow(response, entries)
-        last_sort = str(items[-1].get("realSort") or "") if items else ""
-        if self._more and last_sort and page < self._max_pages():
-            yield self.fast_request(column, last_sort, page + 1)
+        cursor = f"sortEnd={answer.cursor}" if answer.cursor else None
+        self.note_list(response, len(answer.items), cursor, first=_listed(answer.items[0]) if answer.items else None)
+        yield from self._follow(response, answer.items)
+        if answer.items and not answer.cursor:
+            self.layout_changed(response, "api_cursor", "no realSort on the last item and no data.sortEnd")
+            return
+        if self._more and page < self._max_pages():
+            yield self.fast_request(column, answer.cursor, page + 1)
 
     def parse_list_page(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("finnews/list_pages")
         now = datetime.now(SHANGHAI)
-        entries = parse_list_page(decoded(response))
+        entries = parse_list_page(decoded(response), response.url)
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
         if not self._list_read(response, name, page, bool(entries)):
             yield from self.refused(response, "empty_list")
             return
         if not entries:
-            self.crawler.stats.inc_value("finnews/errors/empty_list_page")
-            self.crawler.stats.inc_value("finnews/list_errors")
-            self.logger.warning("No list entries on %s", response.url)
+            if page == 1:
+                # A first list page always lists articles: none found is a page we cannot read.
+                self.layout_changed(response, "list_page", "no article link on the list page")
+            else:
+                self.crawler.stats.inc_value("finnews/list_ends")
+                self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
         for entry in entries:
             entry["_shown"] = list_time(entry.pop("showTimeText"), now)
-        yield from self._follow(response, entries)
+        if not any(entry["_shown"] for entry in entries):
+            # Articles found but no time read: paging by date (since=) cannot work on this page.
+            self.layout_changed(response, "list_times", "no list item shows a time we can read")
         following = next_list_page(response.url)
+        self.note_list(response, len(entries), following, first=_listed(entries[0]))
+        yield from self._follow(response, entries)
         limit = min(self._max_pages(), self.settings.getint("EASTMONEY_LIST_PAGES_MAX"))
         if self._more and following and page < limit:
             yield response.follow(
@@ -315,14 +393,24 @@ class EastmoneySpider(FinnewsSpider):
             return
         self.on_error(failure)
 
-    def read_article(self, html: str, url: str, listed: dict[str, Any]) -> RawArticle:
-        raw = parse_article_page(html, url)
+    def read_article(self, html: str, url: str, listed: dict[str, Any] | None = None) -> RawArticle:
+        listed = listed or {}
+        try:
+            raw = parse_article_page(html, url)
+        except NotAnArticleError:
+            # No known body container: a redesigned page still yields its article through the generic
+            # main-content path (reported as a layout change by the base spider), else it is no article.
+            raw = with_page_signals(generic_article(html, url, "eastmoney"))
         # The list entry knows the title, time and outlet even when a page layout hides them.
-        raw.title = raw.title or listed.get("title")
+        raw.title = raw.title or listed.get("title") or None
         raw.published_at = raw.published_at or parse_datetime(str(listed.get("showTime") or ""))
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
         return raw
+
+
+def _column_answer(body: str) -> ListAnswer:
+    return ListAnswer(parse_list_payload(body))
 
 
 def _listed(entry: dict[str, Any]) -> dict[str, Any]:

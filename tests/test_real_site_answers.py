@@ -1,0 +1,111 @@
+"""Every real answer kept in ``tests/fixtures/real-sites/`` (captured from the live sites by other
+public projects in 2022–2026; where each came from is in the PROVENANCE.md beside it) is read by the
+spiders' parsers. A file added there without a reader here fails :func:`test_every_real_answer_has_a_reader`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crawler.spiders.eastmoney import column_entry, parse_fast_payload, parse_list_payload
+from tagging.chinaorg import parse_article_page
+from tagging.dates import parse_datetime
+
+REAL = Path(__file__).parent / "fixtures" / "real-sites"
+ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"
+
+
+def real_sort_of(item: dict) -> str:
+    """The 7×24 API's realSort as the real items show it: epoch seconds of showTime (Beijing), "0",
+    the code's last five digits. The replica writes it by the same rule."""
+    return f"{int(parse_datetime(item['showTime']).timestamp())}0{item['code'][-5:]}"
+
+
+def read_columns_344(path: Path) -> None:
+    """getNewsByColumns, 2026-09-19: code as the string "1", np_dst in lower case, url in the older
+    /news/{col},{code}.html form beside uniqueUrl, both http."""
+    items = parse_list_payload(path.read_text(encoding="utf-8"))
+    assert len(items) == 12
+    entries = [column_entry(item, ARTICLE_URL) for item in items]
+    assert all(e["url"] == f"http://finance.eastmoney.com/a/{e['code']}.html" for e in entries)
+    assert all(item["url"].startswith("http://finance.eastmoney.com/news/13") for item in items)
+    assert {e["np_dst"] for e in entries} == {"CMS"}
+    assert all(parse_datetime(e["showTime"]) for e in entries)
+    assert all(e["title"] and e["mediaName"] for e in entries)
+
+
+def read_fast_excerpt(path: Path) -> None:
+    """getFastNewsList, 2026-09-26 (an excerpt: no sortEnd): the last item's realSort is the cursor."""
+    page = parse_fast_payload(path.read_text(encoding="utf-8"))
+    assert [item["code"] for item in page.items] == ["202609263884347171"]
+    assert page.cursor == page.items[-1]["realSort"] == real_sort_of(page.items[-1])
+    entry = column_entry(page.items[0], ARTICLE_URL)
+    assert entry["url"] == "https://finance.eastmoney.com/a/202609263884347171.html"
+
+
+def read_fast_item(path: Path) -> None:
+    """One 7×24 item of 2025 with its raw keys: read as the spider reads an item of an answer."""
+    item = json.loads(path.read_text(encoding="utf-8"))
+    envelope = json.dumps({"code": "1", "message": "success", "data": {"fastNewsList": [item], "sortEnd": "1"}})
+    page = parse_fast_payload(f"jQuery35107_1({envelope})")
+    assert page.cursor == item["realSort"] == real_sort_of(item)
+    assert column_entry(page.items[0], ARTICLE_URL)["url"].endswith(f"/a/{item['code']}.html")
+    assert all("." in secid for secid in item["stockList"])
+
+
+def read_fast_items(path: Path) -> None:
+    """Twelve 7×24 items of 2026-10-10 (from an archive: no envelope, no title): every realSort
+    follows the rule, including items whose code carries the day before."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(items) == 12
+    envelope = json.dumps({"code": "1", "data": {"fastNewsList": items[::-1], "sortEnd": items[0]["realSort"]}})
+    page = parse_fast_payload(envelope)
+    assert page.cursor == items[0]["realSort"]
+    assert all(item["realSort"] == real_sort_of(item) for item in items)
+    assert any(item["code"][:8] != item["showTime"][:10].replace("-", "") for item in items)
+
+
+def read_chinaorg_page(path: Path) -> None:
+    """china.com.cn pages captured in 2024 (skeletons: body paragraphs omitted): title, time to the
+    minute, outlet and author from the current template (div.inform, the enpproperty comment)."""
+    raw = parse_article_page(path.read_text(encoding="utf-8"), "http://news.china.com.cn/")
+    assert raw.body_source == "layout:chinaorg"
+    assert raw.title and not raw.title.endswith("中国网")
+    assert raw.published_at is not None and (raw.published_at.hour, raw.published_at.minute) != (0, 0)
+    assert raw.media == "中国网"
+    assert raw.author
+
+
+def read_chinaorg_fragment(path: Path) -> None:
+    """The English China.org.cn body container of 2022 (no head): found, with its metadata comment."""
+    raw = parse_article_page(path.read_text(encoding="utf-8"), "http://www.china.org.cn/opinion/")
+    assert raw.body_source == "layout:chinaorg"
+    assert raw.media == "China.org.cn"
+    assert raw.published_at == parse_datetime("2022-10-21 09:44:58")
+
+
+READERS: dict[str, Callable[[Path], None]] = {
+    "eastmoney/columns_344_2026-09-19_kyssion-k-spider-dotnet.json": read_columns_344,
+    "eastmoney/fast_excerpt_2026-09-26_futures-news-test.json": read_fast_excerpt,
+    "eastmoney/fast_item_2025-04-15_coze-blog-post.json": read_fast_item,
+    "eastmoney/fast_items_2026-10-10_ACANX-Distribution.jsonl": read_fast_items,
+    "chinaorg/news_china_com_cn_2024-05-13_content_117184963_article_skeleton.html": read_chinaorg_page,
+    "chinaorg/travel_china_com_cn_2024-05-20_content_117199185_article_skeleton.html": read_chinaorg_page,
+    "chinaorg/www_china_org_cn_2022-10-21_content_78478030_body_fragment_skeleton.html": read_chinaorg_fragment,
+}
+
+
+def test_every_real_answer_has_a_reader() -> None:
+    kept = {str(p.relative_to(REAL)) for p in REAL.rglob("*") if p.is_file() and p.name != "PROVENANCE.md"}
+    assert kept == set(READERS)
+    for folder in {p.parent for p in REAL.rglob("*") if p.is_file()}:
+        provenance = (folder / "PROVENANCE.md").read_text(encoding="utf-8")
+        assert all(p.name in provenance for p in folder.iterdir() if p.name != "PROVENANCE.md")
+
+
+@pytest.mark.parametrize("name", sorted(READERS))
+def test_the_parsers_read_the_real_answer(name: str) -> None:
+    READERS[name](REAL / name)
