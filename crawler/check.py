@@ -90,9 +90,10 @@ def source_verdict(source: str, entry: dict[str, Any]) -> Verdict:
             missing.append(f"body ({values['body']} characters)")
         if not article.get("outlet"):
             warnings.append("no outlet")
+    # What went wrong first (a refusal, a changed answer, a failed request), then what is missing.
     if any(p.startswith("blocked/") for p in problems) and missing:
-        return Verdict(source, "BLOCKED", missing + problems, warnings)
+        return Verdict(source, "BLOCKED", problems + missing, warnings)
     changed = [p for p in problems if p.startswith("layout_changed/")]
     if missing or changed:
-        return Verdict(source, "BROKEN", missing + problems, warnings)
+        return Verdict(source, "BROKEN", problems + missing, warnings)
     return Verdict(source, "OK", [], warnings + problems)

@@ -274,7 +274,8 @@ def render_article_page_2026(article: ReplicaArticle, index: int) -> str:
     page = page.replace(
         "<!-- 正文中部 内嵌广告 -->", f"{source_line}{SHARE_WIDGET}\n{APP_WIDGET}\n<!-- 正文中部 内嵌广告 -->", 1
     )
-    return page.replace(f"来源：{media}", "")  # the sourcebox after the body no longer names it either
+    # The sourcebox after the body no longer names the outlet either.
+    return page.replace(f'<div class="sourcebox"> 文章来源：{media} 郑重声明', '<div class="sourcebox"> 郑重声明', 1)
 
 
 def render_drifted_article_page(article: ReplicaArticle) -> str:

@@ -151,3 +151,19 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         body_tree=body,
         body_source="layout:chinaorg",
     )
+
+
+def with_page_signals(raw: RawArticle) -> RawArticle:
+    """A raw article whose body another path found (the generic one): the title, time and outlet the
+    page shows before that body, read as this site writes them (a time, then 来源：…)."""
+    if raw.body_tree is None:
+        return raw
+    tree = raw.body_tree.getroottree().getroot()
+    before = " ".join(
+        t for t in raw.body_tree.xpath("preceding::text()") if t.getparent().tag not in ("script", "style")
+    )
+    raw.title = next((t for xp in _TITLE_XPATHS if (t := text_of(first(tree, xp)))), "") or raw.title
+    raw.published_at = parse_datetime(before) or raw.published_at
+    if match := _SOURCE_RE.search(before):
+        raw.media = match.group(1)
+    return raw

@@ -21,7 +21,7 @@ from crawler.blocking import SOURCE_META
 from crawler.listing import find_listed_articles
 from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.article import RawArticle
-from tagging.chinaorg import parse_article_page
+from tagging.chinaorg import parse_article_page, with_page_signals
 from tagging.dates import parse_datetime
 from tagging.page import NotAnArticleError
 
@@ -148,7 +148,7 @@ class ChinaOrgSpider(FinnewsSpider):
             raw = parse_article_page(html, url)
         except NotAnArticleError:
             # No known body container: the generic main-content path (reported as a layout change).
-            raw = generic_article(html, url, "chinaorg")
+            raw = with_page_signals(generic_article(html, url, "chinaorg"))
         # Some older pages show no publish time where the parser looks; the list shows one.
         raw.published_at = raw.published_at or listed_at
         return raw

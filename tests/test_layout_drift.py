@@ -1,0 +1,200 @@
+"""Meeting the real sites, piece by piece: each spider's identity from configs/sites.yaml (validated,
+set per endpoint), article pages in the 2026 forms (time outside ``div.infos``, outlet without
+"来源：" or only at the body's end, share and app widgets), and layout drift as an incident: the
+run's status, the alert rule, the crawl's exit code and the ``sites check`` verdict."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from scrapy import Request
+
+from alerts.rules import Rule, verdict
+from core.config import ConfigError
+from crawler.blocking import SOURCE_META
+from crawler.check import source_verdict
+from crawler.identity import apply_identity, endpoint_of
+from crawler.seen import ARTICLE_FLAG
+from crawler.sites import load_sites, parse_sites
+from finnews.commands_crawl import crawl_exit_code
+from replica.eastmoney_pages import render_article_page, render_article_page_2026, render_drifted_article_page
+from replica.site import load_articles
+from scheduler.jobs import Job
+from scheduler.status import run_status
+from tagging.dates import SHANGHAI
+from tagging.eastmoney import parse_article_page
+from tagging.extract import extract_article
+
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=SHANGHAI)
+SITE = {"domains": ["finance.eastmoney.com"], "concurrency": 2, "delay": 1.0}
+
+
+def sites_with(identity: object) -> dict:
+    return {"sites": {"eastmoney": {**SITE, "identity": identity}}}
+
+
+# --- identity ------------------------------------------------------------------------------------
+
+
+def test_the_shipped_identities_look_like_a_browser_with_each_apis_referer() -> None:
+    sites = load_sites()
+    eastmoney = sites.identity("eastmoney")
+    assert eastmoney is not None and eastmoney.user_agent.startswith("Mozilla/5.0")
+    assert "finnews" not in eastmoney.user_agent.lower() and "bot" not in eastmoney.user_agent.lower()
+    assert eastmoney.referer("fast") == "https://kuaixun.eastmoney.com/"
+    assert eastmoney.referer("columns") == "https://finance.eastmoney.com/"
+    assert eastmoney.referer("anything else") == "https://finance.eastmoney.com/"  # the default
+    assert sites.identity("chinaorg") is not None
+    assert sites.identity("no such site") is None
+
+
+@pytest.mark.parametrize(
+    ("identity", "message"),
+    [
+        ({"user_agent": "a\nb"}, "user_agent: expected one line"),
+        ({"user_agnet": "x"}, "did you mean 'user_agent'"),
+        ({"referers": {"fsat": "https://kuaixun.eastmoney.com/"}}, "did you mean 'fast'"),
+        ({"referers": {"fast": "kuaixun.eastmoney.com"}}, "referers.fast: expected an http(s) URL"),
+        ({"headers": {"Cookie": "a=b"}}, "headers.Cookie: set by user_agent / referers or by Scrapy"),
+        ({"headers": {"Bad Header": "x"}}, "is not a header name"),
+        ({"headers": ["Accept"]}, "headers: expected a mapping"),
+        ("Mozilla/5.0", "expected a mapping with user_agent, headers, referers"),
+    ],
+)
+def test_a_malformed_identity_is_a_clear_error(identity: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"sites\.yaml") as error:
+        parse_sites(sites_with(identity))
+    assert message in str(error.value)
+
+
+def test_each_request_gets_its_endpoints_referer_and_the_sites_user_agent() -> None:
+    identity = parse_sites(
+        sites_with(
+            {
+                "user_agent": "Mozilla/5.0 Test",
+                "headers": {"Accept-Language": "zh-CN"},
+                "referers": {"fast": "https://kuaixun.eastmoney.com/", "default": "https://finance.eastmoney.com/"},
+            }
+        )
+    ).identity("eastmoney")
+    fast = Request("http://127.0.0.1/comm/web/getFastNewsList", meta={SOURCE_META: "fast:102"})
+    article = Request("http://127.0.0.1/a/1.html", meta={SOURCE_META: "fast:102", ARTICLE_FLAG: True})
+    own = Request("http://127.0.0.1/x", headers={"Accept-Language": "en"})
+    for request in (fast, article, own):
+        apply_identity(request, identity)
+    assert [endpoint_of(r) for r in (fast, article, own)] == ["fast", "articles", "default"]
+    assert fast.headers["Referer"] == b"https://kuaixun.eastmoney.com/"
+    assert article.headers["Referer"] == b"https://finance.eastmoney.com/"
+    assert fast.headers["User-Agent"] == b"Mozilla/5.0 Test"
+    assert own.headers["Accept-Language"] == b"en"  # a header the request set itself is kept
+
+
+# --- article pages -------------------------------------------------------------------------------
+
+
+def test_article_pages_in_the_2026_forms_keep_time_outlet_and_text() -> None:
+    for index, replica in enumerate(load_articles()):
+        page = render_article_page_2026(replica, index)
+        raw = parse_article_page(page, f"https://finance.eastmoney.com/a/{replica.code}.html")
+        article = extract_article(raw)
+        assert raw.published_at == replica.raw.published_at.replace(second=0)  # outside div.infos, to the minute
+        assert article.media, replica.code  # in the header without 来源：, or only at the body's end
+        assert "打开微信" not in article.text and "点击底部" not in article.text and "扫一扫" not in article.text
+        assert "下载东方财富APP" not in article.text
+        classic = extract_article(parse_article_page(render_article_page(replica), "https://x/a/1.html"))
+        assert article.text == classic.text  # the same article text as the older page gives
+
+
+def test_a_page_that_shows_its_time_never_gets_a_midnight_one() -> None:
+    replica = load_articles()[0]
+    page = render_article_page(replica).replace('<div class=" item">', '<div class="x-meta">', 1)
+    raw = parse_article_page(page, f"https://finance.eastmoney.com/a/{replica.code}.html")
+    assert raw.published_at == replica.raw.published_at.replace(second=0)
+    assert (raw.published_at.hour, raw.published_at.minute) != (0, 0)
+
+
+def test_a_redesigned_article_page_has_no_known_body() -> None:
+    from tagging.page import NotAnArticleError
+
+    with pytest.raises(NotAnArticleError):
+        parse_article_page(render_drifted_article_page(load_articles()[0]), "https://x/a/1.html")
+
+
+# --- drift as an incident -----------------------------------------------------------------------
+
+
+def counts(errors: dict[str, int], new: int = 0, sources: tuple[str, ...] = ("pages:cywjh",)) -> dict:
+    return {
+        "articles": {"new": new},
+        "errors": [{"reason": r, "count": c} for r, c in errors.items()],
+        "ok_answers": 3,
+        "layout_changed_sources": list(sources),
+    }
+
+
+JOB = Job(name="eastmoney", cron="*/10 * * * *", timeout=60, spider="eastmoney")
+
+
+def test_a_layout_change_makes_the_run_partial_or_failed_whatever_the_exit_code() -> None:
+    changed = {"layout_changed/list_page": 1}
+    for outcome in ("failed", "succeeded"):
+        status, why = run_status(outcome, JOB, counts(changed, new=12), "", 1, None, NOW)
+        assert status == "partial"
+        assert why == "layout changed at pages:cywjh (layout_changed/list_page 1) — 12 article(s) gathered"
+        status, why = run_status(outcome, JOB, counts(changed), "", 1, None, NOW)
+        assert (status, why) == ("failed", "layout changed at pages:cywjh (layout_changed/list_page 1)")
+    assert run_status("timeout", JOB, counts(changed), "", None, None, NOW)[0] == "timeout"
+    assert run_status("succeeded", JOB, counts({"http_404": 1}, new=3), "", 0, None, NOW)[0] == "succeeded"
+
+
+def test_the_layout_changed_alert_rule() -> None:
+    rule = Rule(name="site-changed", when="layout_changed", channels=("ops",))
+    record = {"outcome": "partial", "reason": "layout changed at fast:102", **counts({"layout_changed/api_fields": 2})}
+    tripped, why = verdict(rule, record, 0)
+    assert tripped and why == "layout_changed/api_fields 2: layout changed at fast:102"
+    assert verdict(rule, {"outcome": "succeeded", **counts({"http_500": 4})}, 0) == (False, "")
+
+
+def stats(**values: object) -> dict:
+    return {"finish_reason": "finished", "downloader/request_count": 10, "finnews/ok_answers": 4, **values}
+
+
+def test_the_crawls_exit_code() -> None:
+    assert crawl_exit_code(stats()) == 0
+    assert crawl_exit_code(stats(**{"finnews/errors/http_404": 2})) == 0  # a dead link is not the crawl failing
+    assert crawl_exit_code(stats(**{"finnews/errors/layout_changed/list_page": 1})) == 1
+    assert crawl_exit_code(stats(**{"spider_exceptions/KeyError": 1})) == 1
+    assert crawl_exit_code(stats(finish_reason="shutdown")) == 1
+    every_request_failed = stats(**{"finnews/ok_answers": 0, "finnews/errors/connection_refused": 10})
+    assert crawl_exit_code(every_request_failed) == 1
+
+
+def article_report(**changes: object) -> dict:
+    return {
+        "url": "https://finance.eastmoney.com/a/1.html",
+        "title": "标题",
+        "time": "2026-12-05T09:30:00+08:00",
+        "outlet": "新华网",
+        "body_chars": 800,
+        **changes,
+    }
+
+
+def test_the_sites_check_verdicts() -> None:
+    listed = {"url": "u", "items": 20, "next": "sortEnd=17"}
+    assert source_verdict("fast:102", {"problems": [], "list": listed, "article": article_report()}).ok
+    no_outlet = source_verdict("fast:102", {"problems": [], "list": listed, "article": article_report(outlet=None)})
+    assert no_outlet.ok and no_outlet.warnings == ["no outlet"]
+    untitled = source_verdict("fast:102", {"problems": [], "list": listed, "article": article_report(title="")})
+    assert (untitled.status, untitled.missing) == ("BROKEN", ["title"])
+    short = source_verdict("fast:102", {"problems": [], "list": listed, "article": article_report(body_chars=12)})
+    assert short.missing == ["body (12 characters)"]
+    no_cursor = source_verdict(
+        "fast:102", {"problems": [], "list": {**listed, "next": None}, "article": article_report()}
+    )
+    assert no_cursor.missing == ["no next page or cursor"]
+    blocked = source_verdict("columns:345", {"problems": ["blocked/captcha http://x"]})
+    assert blocked.status == "BLOCKED" and blocked.missing[0] == "blocked/captcha http://x"
+    changed = source_verdict("pages:cywjh", {"problems": ["layout_changed/list_page (no article link) http://x"]})
+    assert changed.status == "BROKEN" and changed.missing[0].startswith("layout_changed/list_page")
