@@ -172,14 +172,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Start the node, crawl the local Eastmoney replica with the real spider, search, export."""
     import subprocess
 
-    from replica.site import ReplicaServer
+    from replica.site import ReplicaServer, ReplicaSite, SiteForms
     from store import node
     from store.client import connect
     from store.search import search
 
     print(node.start())
-    with ReplicaServer() as replica:
+    # The replica answers in the forms the live site was seen answering in 2026 (and refuses API
+    # requests without the headers the real APIs need).
+    with ReplicaServer(ReplicaSite(forms=SiteForms.of("2026"))) as replica:
         print(f"Serving an Eastmoney replica ({len(replica.site.articles)} real articles) at {replica.url}")
+        print("\n$ finnews sites check eastmoney  (against the replica: the first command against the live sites)")
+        check = [sys.executable, "-m", "finnews", "sites", "check", "eastmoney", *replica.eastmoney_settings()]
+        if subprocess.run([*check, "-s", "EASTMONEY_COLUMNS=345", "-s", "DOWNLOAD_DELAY=0"]).returncode != 0:
+            raise UserError("the sites check failed (see above)")
         command = [
             sys.executable, "-m", "finnews", "crawl", "eastmoney",
             *replica.eastmoney_settings("columns,fast,pages"),

@@ -50,12 +50,13 @@ def run_status(
     now: datetime,
 ) -> tuple[str, str | None]:
     """The run's status and the reason for it, from how the process ended (``outcome`` from
-    :func:`classify`) and what the crawl counted. In order: stopped or timed out by us; failed
-    (non-zero exit); blocked (sources stopped or refused requests given up, nothing gathered) or
-    partial (the same, with articles gathered or other sources working); a layout change (partial
-    with articles gathered, else failed, whatever the exit code); failed (every request of a
-    crawl failed); partial (lists failing); empty (no new article for longer than the job's
-    ``expect_new_within``); else succeeded."""
+    :func:`classify`) and what the crawl counted. In order: stopped or timed out by us; a layout
+    change (partial with articles gathered, else failed, whatever the exit code); failed (non-zero
+    exit before the stats were written); blocked (sources stopped or refused requests given up,
+    nothing gathered) or partial (the same, with articles gathered or other sources working);
+    failed (every request of a crawl failed); partial (lists failing); failed (a non-zero exit the
+    counts do not explain); empty (no new article for longer than the job's ``expect_new_within``);
+    else succeeded."""
     if outcome == "timeout":
         return "timeout", f"ran over its timeout of {job.timeout:g} s and was stopped"
     if outcome == "stopped":
@@ -72,8 +73,8 @@ def run_status(
         if gathered:
             return "partial", f"{what} — {gathered} article(s) gathered"
         return "failed", what
-    if outcome == "failed":
-        return "failed", f"exit {exit_code}: {last_line(output)}"
+    if outcome == "failed" and not counts:
+        return "failed", f"exit {exit_code}: {last_line(output)}"  # it ended before writing its stats
     blocked = {r: c for r, c in errors.items() if r.startswith("blocked/")}
     other = {r: c for r, c in errors.items() if not r.startswith("blocked/") and r != "source_stopped"}
     stopped = counts.get("stopped_sources") or []
@@ -86,6 +87,8 @@ def run_status(
         return "failed", f"every request failed: {_error_summary(other)}"
     if job.spider and counts.get("list_errors"):
         return "partial", f"some lists failed ({_error_summary(other)}) — {gathered} article(s) gathered"
+    if outcome == "failed":  # its stats explain nothing of the non-zero exit: the output does
+        return "failed", f"exit {exit_code}: {last_line(output)}"
     window = job.expect_new_within
     if window and not int(articles.get(NEW, 0)) and last_new_at is not None:
         quiet = (now - last_new_at).total_seconds()

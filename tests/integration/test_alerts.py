@@ -79,7 +79,7 @@ channels:
     assert good.returncode == 0, good.stdout + good.stderr
     runs = env.runs()
     assert [run["outcome"] for run in runs] == ["failed", "succeeded"]
-    assert runs[0]["exit_code"] == 0  # the crawl ended normally: its answers decide
+    assert runs[0]["exit_code"] == 1  # the crawl says not all well; its answers say why
     assert runs[0]["reason"] == "every request failed: connection_refused 1"
     assert runs[0]["errors"] == [{"reason": "connection_refused", "count": 1}]
     assert runs[1]["articles"]["new"] == 4 and runs[1]["reason"] is None
