@@ -183,6 +183,11 @@ def cluster_health(url: str, timeout: float = 5.0) -> dict | None:
         return None
 
 
+# How long `es start` waits for a node of its own that is alive but silent (killed and still exiting,
+# or starting) before it says so.
+DYING_NODE_WAIT_S = 60.0
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -203,13 +208,47 @@ def _read_pid(paths: NodePaths) -> int | None:
         return None
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reap the launcher when this process started it
+    return pid if group_alive(pid) else None
+
+
+def group_alive(pgid: int, proc: Path = Path("/proc")) -> bool:
+    """Whether a process of the group is alive. A process killed with SIGKILL stays in the process
+    table as a zombie until its parent (often init, which in a container may be slow or absent)
+    reaps it; ``kill(0)`` still succeeds on it, so zombies are read from /proc and do not count."""
+    if proc.is_dir():
+        for stat in proc.glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process went away while we looked
+            if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+                return True
+        return False
     try:
-        os.killpg(pid, 0)
+        os.killpg(pgid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
         pass
-    return pid
+    return True
+
+
+def _wait_for_dying_node(paths: NodePaths, url: str, timeout: float) -> dict | None:
+    """A node of ours whose processes are alive but that does not answer is starting or stopping
+    (killed a moment ago, its JVMs still exiting). Wait up to ``timeout`` seconds for it to answer
+    (its health) or to be gone (None); still neither: a clear error."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = cluster_health(url, timeout=2)
+        if health is not None:
+            return health
+        if _read_pid(paths) is None:
+            return None
+        time.sleep(0.5)
+    raise NodeError(
+        f"An Elasticsearch process of this node (group {_read_pid(paths)}) is alive but has not answered at "
+        f"{url} for {timeout:.0f} s: it is starting or stopping. Wait, or run `finnews es stop`.\n{_log_tail(paths)}"
+    )
 
 
 def _log_tail(paths: NodePaths, lines: int = 25) -> str:
@@ -265,10 +304,9 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
     paths = node_paths(settings)
     if _read_pid(paths) is not None:
-        raise NodeError(
-            f"An Elasticsearch process of this node (group {_read_pid(paths)}) is alive but does not answer at "
-            f"{settings.url}: it is starting or stopping. Wait, or run `finnews es stop`.\n{_log_tail(paths)}"
-        )
+        health = _wait_for_dying_node(paths, settings.url, DYING_NODE_WAIT_S)
+        if health is not None:
+            return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
     if not port_is_free(settings.port):
         raise NodeError(
             f"Port {settings.port} on 127.0.0.1 is taken by a process that is not an Elasticsearch node. "

@@ -240,3 +240,16 @@ def test_chinaorg_pages_in_the_2024_template_and_a_redesign_are_indexed(fresh_in
     assert indexed
     assert all(doc["title"] and doc["published_at"] and doc["media"] for doc in indexed.values())
     assert not any("责任编辑" in doc["text"] or "分享到" in doc["text"] for doc in indexed.values())
+
+
+def test_robots_rules_for_our_own_token_are_obeyed_whatever_user_agent_is_sent(
+    fresh_index: str, tmp_path: Path
+) -> None:
+    """The spiders send a browser-like User-Agent, but robots.txt is read for the product token
+    ``finnews``: rules written for us hold (here: no article page), and the lists stay allowed."""
+    site = ReplicaSite(synthetic_articles(8), robots="User-agent: finnews\nDisallow: /a/\n\nUser-agent: *\nAllow: /\n")
+    with ReplicaServer(site) as server:
+        result = crawl(server, tmp_path, "columns")
+    assert site.article_requests() == 0
+    assert site.requests["/comm/web/getNewsByColumns"] >= 1 and site.headerless == 0
+    assert "articles: 0 new" in result.stdout
