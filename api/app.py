@@ -11,8 +11,9 @@ from __future__ import annotations
 import inspect
 import itertools
 import json
+import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path as FilePath
@@ -23,7 +24,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.models import (
     Article,
@@ -38,7 +41,8 @@ from api.models import (
 from api.monitoring import health, jobs_overview, metrics_text
 from api.records import FILTER_FIELDS, FilterField, hit_record
 from core.config import ConfigError
-from store.client import StoreError, connect
+from core.masking import mask_credentials
+from store.client import ES_FAILURES, StoreError, connect
 from store.export import iter_articles
 from store.runs import RUN_STATUSES, get_run, list_runs
 from store.search import (
@@ -61,6 +65,8 @@ MAX_DATE_CHARS = 40  # an ISO date-time with offset and fraction fits easily
 MAX_RUNS = 500  # runs in one /runs answer
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # the Prometheus text format
 # Paths anyone may load: the pages themselves must open to ask for the key.
+logger = logging.getLogger(__name__)
+
 PUBLIC_PATHS = ("/", "/status")
 PUBLIC_PREFIXES = ("/static/",)
 # The page loads only its own files and talks only to this server: no CDN, no inline script, so a
@@ -90,7 +96,56 @@ def _as_json(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 class NDJSONResponse(StreamingResponse):
+    """JSON Lines, streamed. A stream that cannot finish (the node went away mid-export) must not
+    look finished: its last line is an error record ``{"error": …, "complete": false}`` and the
+    response is left incomplete, so the server aborts the chunked stream (no terminating chunk) and
+    every HTTP client reports the transfer as broken rather than a clean 200."""
+
     media_type = "application/x-ndjson"
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        try:
+            async for chunk in self.body_iterator:
+                data = chunk if isinstance(chunk, bytes | memoryview) else chunk.encode(self.charset)
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+        except (StoreError, *ES_FAILURES) as error:
+            message = mask_credentials(str(error))
+            logger.error("export cut off, the stream is aborted: %s", message)
+            record = json.dumps({"error": f"export cut off: {message}", "complete": False}, ensure_ascii=False)
+            await send({"type": "http.response.body", "body": f"\n{record}\n".encode(), "more_body": True})
+            return  # no final body message: the response stays incomplete and the connection is closed
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class SecurityGuard:
+    """Pure ASGI middleware (not Starlette's BaseHTTPMiddleware, which re-streams responses and would
+    finish an aborted stream cleanly): the API key check and the security headers on every answer."""
+
+    def __init__(self, app: ASGIApp, api_key: str | None) -> None:
+        self.app = app
+        self.api_key = api_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers.append(name, value)
+            await send(message)
+
+        path = scope["path"]
+        if self.api_key and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
+            given = Headers(scope=scope).get(API_KEY_HEADER, "")
+            if not secrets.compare_digest(given.encode(), self.api_key.encode()):
+                await _error(401, f"missing or wrong {API_KEY_HEADER} header")(scope, receive, send_with_headers)
+                return
+        await self.app(scope, receive, send_with_headers)
 
 
 def _filter_parameter(field: FilterField) -> inspect.Parameter:
@@ -142,20 +197,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
     )
     es = connect()
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        path = request.url.path
-        if api_key and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
-            given = request.headers.get(API_KEY_HEADER, "")
-            if not secrets.compare_digest(given.encode(), api_key.encode()):
-                response: Response = _error(401, f"missing or wrong {API_KEY_HEADER} header")
-            else:
-                response = await call_next(request)
-        else:
-            response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityGuard, api_key=api_key)
 
     @app.exception_handler(QueryError)
     async def query_error(request: Request, error: QueryError) -> JSONResponse:

@@ -1,0 +1,164 @@
+"""An HTTP export the node stops answering mid-way must not look finished (issue 21, item 2): the
+served API streams from the real node through a proxy that goes dead after the first pages, and
+the client sees a broken transfer (no terminating chunk) whose last line says the export was cut
+off; a complete export ends cleanly with every article."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from replica.site import synthetic_articles
+from store.client import connect
+from store.documents import article_document
+from store.lifecycle import ensure_index
+from store.settings import elasticsearch_settings
+from store.writer import ArticleWriter
+from tagging.extract import extract_article
+from tests.conftest import TEST_ALIAS, drop_test_indices
+from tests.integration.receivers import free_port
+
+ARTICLES = 1200  # several export pages of 500 (two slices)
+HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+
+
+class DyingProxy:
+    """Forwards to the local node until ``searches_left`` searches have been answered; then it is a
+    node that went away: every connection is closed without an answer."""
+
+    def __init__(self, upstream_port: int, searches_left: int | None) -> None:
+        proxy = self
+        self.searches_left = searches_left
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                with proxy.lock:
+                    dead = proxy.searches_left is not None and proxy.searches_left <= 0
+                    if "_search" in self.path and proxy.searches_left is not None:
+                        proxy.searches_left -= 1
+                if dead:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    self.close_connection = True
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+                upstream.request(self.command, self.path, body=body or None, headers=headers)
+                answer = upstream.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in HOP_HEADERS:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                upstream.close()
+
+            def do_GET(self) -> None:
+                self._forward()
+
+            def do_POST(self) -> None:
+                self._forward()
+
+            def do_PUT(self) -> None:
+                self._forward()
+
+            def do_DELETE(self) -> None:
+                self._forward()
+
+            def do_HEAD(self) -> None:
+                self._forward()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def exported_alias(es_node: object) -> Iterator[str]:
+    es = connect()
+    drop_test_indices(es)
+    ensure_index(es, TEST_ALIAS)
+    writer = ArticleWriter(es, TEST_ALIAS)
+    for article in synthetic_articles(ARTICLES):
+        raw = replace(article.raw, url=f"https://finance.eastmoney.com/a/{article.code}.html")
+        writer.add(article_document(extract_article(raw)))
+    counts = writer.close()
+    assert counts["new"] == ARTICLES, counts
+    yield TEST_ALIAS
+    drop_test_indices(es)
+
+
+def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) -> tuple[bytes, bool, str]:
+    """GET /export through the proxy: the raw body read, whether the transfer completed, the error."""
+    proxy = DyingProxy(elasticsearch_settings().port, searches_left)
+    monkeypatch.setenv("FINNEWS_ES_URL", proxy.url)
+    elasticsearch_settings.cache_clear()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        received, error = b"", ""
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/export")
+        response = connection.getresponse()
+        assert response.status == 200
+        try:
+            received = response.read()
+        except http.client.IncompleteRead as broken:  # the chunked stream ended without its last chunk
+            received, error = broken.partial, f"IncompleteRead: {broken!r}"
+        connection.close()
+        return received, not error, error
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        proxy.close()
+        monkeypatch.delenv("FINNEWS_ES_URL")
+        elasticsearch_settings.cache_clear()
+
+
+def test_an_export_cut_off_by_the_node_is_a_broken_transfer_not_a_clean_200(
+    exported_alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, complete, error = served_export(monkeypatch, searches_left=2)  # the first page of each slice
+    assert not complete, "the client was told the export finished"
+    assert error.startswith("IncompleteRead"), error
+    lines = body.decode("utf-8").splitlines()
+    assert lines[-1].startswith('{"error": "export cut off') and '"complete": false' in lines[-1]
+    assert 0 < len([line for line in lines if line.startswith('{"id"') or '"url"' in line]) < ARTICLES
+
+
+def test_a_complete_export_ends_cleanly(exported_alias: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    body, complete, error = served_export(monkeypatch, searches_left=None)
+    assert complete, error
+    lines = [line for line in body.decode("utf-8").splitlines() if line]
+    assert len(lines) == ARTICLES
+    assert not any('"complete": false' in line for line in lines)
