@@ -14,6 +14,7 @@ def replay_line(totals: dict[str, int]) -> str:
     return (
         f"{totals.get(NEW, 0)} new, {totals.get(UPDATED, 0)} updated, {totals.get(UNCHANGED, 0)} already indexed, "
         f"{totals.get(SPOOLED, 0)} spooled again, {totals.get(DEAD_LETTER, 0)} rejected (dead letter)"
+        + (f", {totals['damaged']} damaged line(s) kept as dead letters" if totals.get("damaged") else "")
     )
 
 
@@ -90,7 +91,7 @@ def cmd_spool(args: argparse.Namespace) -> int:
     if args.action == "replay":
         totals = replay_spool(connect())
         print(f"Replayed {totals['files']} spool file(s): {replay_line(totals)}")
-        return 1 if totals[SPOOLED] else 0
+        return 1 if totals[SPOOLED] or totals.get("damaged") else 0
     for kind in ("spool", "dead-letter"):
         files = spool_files(kind)
         print(f"{kind}: {len(files)} file(s)")

@@ -12,7 +12,7 @@ from store.client import ES_FAILURES
 from store.documents import cut_text, document_from_record
 from store.lifecycle import current_alias, ensure_index
 from store.outcomes import empty_counts
-from store.spool import iter_spool, spool_files, written_by_this_process
+from store.spool import Spool, iter_spool, spool_files, written_by_this_process
 from store.writer import ArticleWriter
 
 
@@ -28,17 +28,20 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
     """Index every spooled document again. Documents already indexed are no-ops; documents refused
     again go to a new spool file with their count of refusals (a dead letter after
     ``MAX_SPOOL_ATTEMPTS``), documents rejected as invalid or too large to the dead letters. A
-    replayed file is deleted: everything in it is written, spooled again or a dead letter, so no
-    copy is kept. Files this process spooled itself are left for a later run."""
+    replayed file is deleted: everything in it is written, spooled again or a dead letter (a damaged
+    line too, kept as it is), so no copy is kept. Files this process spooled itself are left for a later run."""
     files = [path for path in spool_files() if not written_by_this_process(path)]
     totals = {"files": len(files), **empty_counts()}
     if not files:
         return totals
     ensure_index(es, alias)
+    totals["damaged"] = 0
+    kept_damaged = Spool("dead-letter")
     for path in files:
         writer = ArticleWriter(es, alias)
+        damaged: list[str] = []
         try:
-            for entry in iter_spool(path):
+            for entry in iter_spool(path, damaged):
                 document = entry.get("document")
                 if isinstance(document, dict) and document.get("id"):
                     attempts = entry.get("attempts")
@@ -48,6 +51,10 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
         writer.close()  # written (or spooled again) before the file counts as replayed
         for key, value in writer.counts.items():
             totals[key] += value
+        # A line that is no record is kept as a dead letter (as it is) before the file goes.
+        for line in damaged:
+            kept_damaged.append_damaged(line, path)
+        totals["damaged"] += len(damaged)
         # Anything that failed again is in the writer's own new spool file, so this one is done.
         path.unlink(missing_ok=True)
     with contextlib.suppress(*ES_FAILURES):

@@ -3,6 +3,7 @@ will never take as they are (``dead-letter/``), with the reason, one file per wr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -13,6 +14,7 @@ from typing import Any
 
 from core.config import state_dir
 from core.masking import mask_credentials
+from store.client import StoreError
 from tagging.dates import SHANGHAI
 
 logger = logging.getLogger(__name__)
@@ -21,6 +23,30 @@ logger = logging.getLogger(__name__)
 def spool_root() -> Path:
     """Where spool and dead-letter files live (``FINNEWS_SPOOL_DIR``, else the state directory)."""
     return Path(os.environ.get("FINNEWS_SPOOL_DIR") or state_dir())
+
+
+class SpoolWriteError(StoreError):
+    """A spool file could not be written (a full disk, a file size limit, a read-only folder): what
+    was being spooled is not saved anywhere, and the load must stop and say so."""
+
+
+def append_line(path: Path, data: bytes) -> None:
+    """Append one whole line and make it durable, or leave the file as it was: a failed write (the
+    disk full half-way through the line) is cut back, so a spool never holds a partial record."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+    finally:
+        os.close(fd)
 
 
 class Spool:
@@ -32,19 +58,31 @@ class Spool:
         self.count = 0
 
     def append(self, document: dict[str, Any], reason: str, attempts: int = 0) -> None:
-        """Add a document; ``attempts`` counts the times an answering node refused it."""
-        if self.path is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
-            self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
+        """Add a document; ``attempts`` counts the times an answering node refused it. Raises
+        :class:`SpoolWriteError` when the line cannot be written whole (nothing of it is left)."""
         entry: dict[str, Any] = {"reason": mask_credentials(reason), "document": document}
         if attempts:
             entry["attempts"] = attempts
-        line = json.dumps(entry, ensure_ascii=False)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        self._write(entry, str(document.get("url") or document.get("id") or "a document"))
+
+    def append_damaged(self, line: str, source: Path) -> None:
+        """Keep a line of a spool file that is not a record (cut by a crash, corrupted) as a dead
+        letter, as it is, rather than dropping it."""
+        entry = {"reason": f"damaged line of {source.name}: not a JSON record", "damaged_line": line}
+        self._write(entry, f"a damaged line of {source}")
+
+    def _write(self, entry: dict[str, Any], what: str) -> None:
+        try:
+            if self.path is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
+                self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
+            append_line(self.path, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+        except OSError as error:
+            where = self.path or self.directory
+            raise SpoolWriteError(
+                f"cannot write to the spool {where} ({error.strerror or error}): {what} is not saved"
+            ) from None
         self.count += 1
 
 
@@ -54,18 +92,23 @@ def spool_files(kind: str = "spool") -> list[Path]:
     return sorted(directory.glob("*.jsonl")) if directory.exists() else []
 
 
-def iter_spool(path: Path) -> Iterator[dict[str, Any]]:
-    """The entries of a spool file, one at a time; a line cut short by a crash is skipped (it was
-    never acknowledged)."""
-    with path.open(encoding="utf-8") as handle:
+def iter_spool(path: Path, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The entries of a spool file, one at a time. A line that is not a record (cut short by a crash,
+    corrupted) is skipped here and collected in ``damaged`` when given (replay keeps it as a dead
+    letter); without it, logged."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
             try:
                 entry = json.loads(line)
             except json.JSONDecodeError:
-                logger.warning("skipping a damaged line in %s", path)
-                continue
+                entry = None
             if isinstance(entry, dict):
                 yield entry
+            elif line.strip():
+                if damaged is None:
+                    logger.warning("skipping a damaged line in %s", path)
+                else:
+                    damaged.append(line.rstrip("\n"))
 
 
 def read_spool(path: Path) -> list[dict[str, Any]]:

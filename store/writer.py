@@ -24,7 +24,7 @@ from store.client import ES_FAILURES, StoreError, es_errors
 from store.duplicates import DuplicateLinker
 from store.lifecycle import current_alias, restore_refresh_interval
 from store.outcomes import DEAD_LETTER, DUPLICATES, NEW, SPOOLED, UNCHANGED, UPDATED, empty_counts
-from store.spool import Spool
+from store.spool import Spool, SpoolWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -237,8 +237,18 @@ class ArticleWriter:
 
     def _spool_all(self, documents: Iterable[dict[str, Any]], reason: str) -> None:
         # The node did not answer for these: no refusal to count, their attempts stay as they were.
-        for document in documents:
-            self.spool.append(document, reason, self.attempts.pop(document["id"], 0))
+        documents = list(documents)
+        for index, document in enumerate(documents):
+            try:
+                self.spool.append(document, reason, self.attempts.pop(document["id"], 0))
+            except SpoolWriteError as error:
+                # Neither indexed nor spooled: the batch is not acknowledged (its URLs are not marked
+                # seen) and the load must stop here, saying what was not saved.
+                raise SpoolWriteError(
+                    f"{error}. Elasticsearch did not take a batch ({reason}) and {len(documents) - index} "
+                    f"of its article(s) are neither indexed nor spooled; the load stops here. Free space "
+                    f"in the spool folder (FINNEWS_SPOOL_DIR), then run the same command again."
+                ) from None
             self.counts[SPOOLED] += 1
         logger.error("Elasticsearch did not take a batch (%s); spooled to %s", reason, self.spool.path)
 

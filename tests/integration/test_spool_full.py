@@ -1,0 +1,105 @@
+"""A spool that cannot be written loses nothing (issue 21, item 3). With a dead node and a spool
+that fills up (a file size limit on the process: writes fail with EFBIG as they would with ENOSPC
+on a full disk, a line half written), the load stops with one clear line, the spool holds only whole
+records, a replay writes them all and the same command again loads the rest. A damaged spool line
+is kept as a dead letter by the replay, not deleted with its file."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from store.documents import article_document
+from tagging.article import RawArticle
+from tagging.extract import extract_article
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+
+ARTICLES = 1000
+SPOOL_FILE_LIMIT = 200_000  # bytes: room for a few dozen spooled articles
+
+
+def write_input(path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(ARTICLES):
+            record = {
+                "url": f"https://example.com/news/{number}.html",
+                "title": f"测试文章{number}",
+                "published_at": "2026-12-01T10:00:00+08:00",
+                "text": "北京推进数字经济发展，数字经济板块走强。" * 20,
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def limited_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
+    resource.setrlimit(resource.RLIMIT_FSIZE, (SPOOL_FILE_LIMIT, SPOOL_FILE_LIMIT))
+
+
+def spool_lines(spool: Path) -> list[str]:
+    return [line for path in sorted((spool / "spool").glob("*.jsonl")) for line in path.read_text().splitlines()]
+
+
+def indexed(es_node) -> int:
+    es_node.indices.refresh(index=TEST_ALIAS)
+    return es_node.count(index=TEST_ALIAS)["count"]
+
+
+def test_a_spool_that_cannot_be_written_stops_the_load_and_loses_nothing(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    source = tmp_path / "articles.jsonl"
+    write_input(source)
+    spool = tmp_path / "spool"
+    dead_node = {**os.environ, "FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)}
+    failed = subprocess.run(
+        [sys.executable, "-m", "finnews", "ingest", str(source)],
+        capture_output=True, text=True, env=dead_node, cwd=PROJECT_ROOT, preexec_fn=limited_file_size, timeout=300,
+    )  # fmt: skip
+    assert failed.returncode == 2, failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stderr
+    last = failed.stderr.strip().splitlines()[-1]
+    assert last.startswith("finnews ingest: cannot write to the spool") and "neither indexed nor spooled" in last
+    lines = spool_lines(spool)
+    assert 0 < len(lines) < ARTICLES
+    assert all(json.loads(line)["document"]["url"] for line in lines)  # whole records only, no cut line
+
+    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    assert f"{len(lines)} new" in replay.stdout
+    assert indexed(es_node) == len(lines)
+    again = run_finnews("ingest", str(source), env={"FINNEWS_SPOOL_DIR": str(spool)})
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert indexed(es_node) == ARTICLES
+
+
+def test_a_replay_keeps_a_damaged_spool_line_as_a_dead_letter(fresh_index: str, es_node, tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    (spool / "spool").mkdir(parents=True)
+    documents = [
+        article_document(
+            extract_article(
+                RawArticle(
+                    source="text",
+                    url=f"https://example.com/kept/{n}.html",
+                    title=f"保留{n}",
+                    body_text="北京推进数字经济发展，数字经济板块走强。",
+                )
+            )
+        )
+        for n in range(2)
+    ]
+    whole = [json.dumps({"reason": "bulk failed", "document": d}, ensure_ascii=False) for d in documents]
+    damaged = whole[1][: len(whole[1]) // 2]  # a line cut short by a crash
+    (spool / "spool" / "20261201T000000-1.jsonl").write_text(f"{whole[0]}\n{damaged}\n", encoding="utf-8")
+    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+    assert replay.returncode == 1, replay.stdout + replay.stderr  # not all well: a line was damaged
+    assert "1 new" in replay.stdout and "1 damaged line(s) kept as dead letters" in replay.stdout
+    assert indexed(es_node) == 1
+    assert not list((spool / "spool").glob("*.jsonl"))
+    [kept] = [json.loads(line) for p in (spool / "dead-letter").glob("*.jsonl") for line in p.read_text().splitlines()]
+    assert kept["damaged_line"] == damaged and "damaged line of 20261201T000000-1.jsonl" in kept["reason"]
