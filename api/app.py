@@ -173,7 +173,8 @@ FilterParams = Annotated[Filters, Depends(filter_params)]
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+    # Error texts may quote the cluster's URL or a client's message: masked like every other output.
+    return JSONResponse({"error": mask_credentials(message)}, status_code=status, headers=headers)
 
 
 def _validation_message(error: RequestValidationError) -> str:

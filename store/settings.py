@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
 from core.config import ConfigError, config_dir, finnews_config, require, state_dir
+from core.masking import SECRET_PARAMETERS
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def credentials_file() -> Path:
     return Path(os.environ.get("FINNEWS_CREDENTIALS") or state_dir() / "credentials.yaml")
 
 
-def load_credentials(url_user: str | None, url_password: str | None) -> Credentials:
+def load_credentials(url_user: str | None, url_password: str | None, url_api_key: str | None = None) -> Credentials:
     """Credentials from the environment (``FINNEWS_ES_USERNAME``/``_PASSWORD``/``_API_KEY``/``_CA_CERTS``),
     else the URL's user info, else a credentials file that only its owner may read (mode 0600)."""
     values: dict[str, Any] = {}
@@ -75,6 +76,8 @@ def load_credentials(url_user: str | None, url_password: str | None) -> Credenti
         values.update(data)
     if url_user or url_password:
         values.update(username=url_user, password=url_password)
+    if url_api_key:
+        values.update(api_key=url_api_key)
     for key in ("username", "password", "api_key", "ca_certs"):
         if os.environ.get(f"FINNEWS_ES_{key.upper()}"):
             values[key] = os.environ[f"FINNEWS_ES_{key.upper()}"]
@@ -85,16 +88,42 @@ def load_credentials(url_user: str | None, url_password: str | None) -> Credenti
     return Credentials(**{k: v for k, v in values.items() if v is not None})
 
 
-def split_user_info(url: str) -> tuple[str, str | None, str | None]:
-    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass); a password-only
-    ``https://:pass@host`` gives user ``None`` and the password."""
+@dataclass(frozen=True)
+class UrlSecrets:
+    """What a cluster URL carries besides where the cluster is: user info and secret query values."""
+
+    username: str | None = None
+    password: str | None = None
+    api_key: str | None = None
+
+
+# Query parameters of a cluster URL that name an API key (the others among the secret ones are dropped).
+_API_KEY_PARAMETERS = ("api_key", "apikey", "api-key")
+
+
+def split_secrets(url: str) -> tuple[str, UrlSecrets]:
+    """``https://user:pass@host:9200/?api_key=…`` → (``https://host:9200/``, the secrets). The URL
+    kept is safe to print anywhere: no user info and no secret query parameter (the masker's list,
+    ``core.masking.SECRET_PARAMETERS``) is left in it; an API key given in the query is used as one."""
     parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None, None
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    safe = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return safe, parts.username or None, parts.password
+    netloc = parts.netloc
+    username = password = None
+    if "@" in parts.netloc:
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        username, password = parts.username or None, parts.password
+    secret_names = {name.lower() for name in SECRET_PARAMETERS}
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    api_key = next((value for name, value in pairs if name.lower() in _API_KEY_PARAMETERS and value), None)
+    kept = [(name, value) for name, value in pairs if name.lower() not in secret_names]
+    safe = urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept), parts.fragment))
+    return safe, UrlSecrets(username, password, api_key)
+
+
+def split_user_info(url: str) -> tuple[str, str | None, str | None]:
+    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass) (see :func:`split_secrets`)."""
+    safe, secrets = split_secrets(url)
+    return safe, secrets.username, secrets.password
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +142,8 @@ def elasticsearch_settings() -> ElasticsearchSettings:
     timeout = float(require(data, "start_timeout_s", (int, float), where))
     external = os.environ.get("FINNEWS_ES_URL") or data.get("url")
     if external:
-        url, user, password = split_user_info(str(external).rstrip("/"))
-        credentials = load_credentials(user, password)
+        url, secrets = split_secrets(str(external).rstrip("/"))
+        credentials = load_credentials(secrets.username, secrets.password, secrets.api_key)
     else:
         url, credentials = f"http://127.0.0.1:{port}", Credentials()
     return ElasticsearchSettings(version, url, not external, port, heap, alias, timeout, credentials)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.masking import install_log_masking, mask_credentials
-from store.settings import split_user_info
+from store.settings import split_secrets, split_user_info
 from tests.conftest import run_finnews
 
 SECRET = "Sup3rS3cret"
@@ -58,6 +58,24 @@ def test_a_password_only_url_is_split_from_its_secret() -> None:
     assert split_user_info(f"https://:{SECRET}@es.internal:9200") == ("https://es.internal:9200", None, SECRET)
     assert split_user_info(f"https://u:{SECRET}@es.internal") == ("https://es.internal", "u", SECRET)
     assert split_user_info("https://es.internal:9200") == ("https://es.internal:9200", None, None)
+
+
+def test_secrets_in_the_cluster_urls_query_leave_the_url(tmp_path: Path) -> None:
+    """An API key (or any secret parameter) in FINNEWS_ES_URL's query is taken out of the URL that is
+    printed everywhere (es status, ingest's "not reachable", the serve banner, API errors) and used
+    as the credential it is (issue 21, item 4)."""
+    safe, secrets = split_secrets(f"https://u:p@es.internal:9200/?api_key={SECRET}&x=1&token={SECRET}")
+    assert safe == "https://es.internal:9200/?x=1" and SECRET not in safe
+    assert (secrets.username, secrets.password, secrets.api_key) == ("u", "p", SECRET)
+    env = {"FINNEWS_ES_URL": f"http://u:p@127.0.0.1:9/?api_key={SECRET}", "FINNEWS_SPOOL_DIR": str(tmp_path)}
+    status = run_finnews("es", "status", env=env, timeout=120)
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"url": "https://example.com/1", "title": "t", "text": "正文"}\n', encoding="utf-8")
+    ingest = run_finnews("ingest", str(source), env=env, timeout=120)
+    for result in (status, ingest):
+        assert SECRET not in result.stdout + result.stderr
+    assert "http://127.0.0.1:9/" in status.stdout + status.stderr
+    assert "not reachable" in ingest.stderr
 
 
 def test_log_records_are_masked_whichever_handler_writes_them(caplog: pytest.LogCaptureFixture) -> None:
