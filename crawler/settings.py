@@ -107,6 +107,9 @@ FINNEWS_SEEN_DB = ""
 
 # Distributed crawling (finnews crawl --distributed, FINNEWS_REDIS_URL): the frontier in Redis.
 # The coordinator and the sweep middleware switch themselves off (NotConfigured) unless FINNEWS_DISTRIBUTED is on.
-EXTENSIONS = {"crawler.distributed.Coordinator": 500}
+EXTENSIONS = {
+    "crawler.distributed.Coordinator": 500,
+    "crawler.robots.QuietRobotsErrors": 0,  # a robots.txt that cannot be fetched: one line, not a traceback
+}
 SPIDER_MIDDLEWARES = {"crawler.distributed.SweepMiddleware": 950}
 FINNEWS_DISTRIBUTED = False

@@ -105,10 +105,14 @@ def crawl_exit_code(stats: dict[str, Any]) -> int:
     read = read_stats(stats)
     if read["finish_reason"] != "finished" or layout_changes(stats) or spider_exceptions(stats):
         return 1
+    return 1 if every_request_failed(stats) else 0
+
+
+def every_request_failed(stats: dict[str, Any]) -> bool:
+    """Requests were made, none was answered well, and they failed for reasons other than refusals."""
+    read = read_stats(stats)
     other = [e for e in read["errors"] if not e["reason"].startswith("blocked/")]
-    if other and not read["ok_answers"] and not read["articles"].get("new") and read["requests"]:
-        return 1
-    return 0
+    return bool(other and not read["ok_answers"] and not read["articles"].get("new") and read["requests"])
 
 
 def crawl_summary(stats: dict[str, Any]) -> str:
@@ -122,6 +126,8 @@ def crawl_summary(stats: dict[str, Any]) -> str:
         "errors: " + (errors or "none"),
     ]
     lines += [f"  {failure}" for failure in read["failures"]]
+    if every_request_failed(stats):
+        lines.append("FAILED: every request failed (see the errors above)")
     if spider_exceptions(stats):
         lines.append(f"FAILED: {spider_exceptions(stats)} answer(s) could not be parsed (tracebacks above)")
     changed = layout_changes(stats)

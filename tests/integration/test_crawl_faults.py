@@ -9,6 +9,7 @@ from pathlib import Path
 from crawler.retry import backoff_delay
 from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite
 from tests.conftest import TEST_ALIAS, run_finnews
+from tests.integration.receivers import free_port
 
 
 def crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> tuple[int, str]:
@@ -70,3 +71,17 @@ def test_robots_txt_disallow_is_obeyed(fresh_index: str, tmp_path: Path) -> None
     assert site.article_requests() == 0
     assert site.requests["/robots.txt"] == 1
     assert "articles: 0 new" in summary
+
+
+def test_a_crawl_whose_every_request_failed_exits_1_without_tracebacks(fresh_index: str, tmp_path: Path) -> None:
+    """Nothing answers (issue 21, item 5): exit 1, one summary line that says so, and the robots.txt
+    that could not be fetched is one warning line, not Scrapy's chained traceback."""
+    closed = f"http://127.0.0.1:{free_port()}/comm/web/getNewsByColumns"
+    result = run_finnews(
+        "crawl", "eastmoney", "-s", f"EASTMONEY_LIST_API={closed}", "-s", "EASTMONEY_SOURCES=columns",
+        "-s", "EASTMONEY_COLUMNS=345", "-s", "RETRY_TIMES=0", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FAILED: every request failed" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "robots.txt not fetched" in result.stderr
