@@ -70,7 +70,10 @@ def ingest(
     except StoreError as error:
         # Go on: what cannot be written is spooled to disk and replayed later.
         print(f"finnews ingest: {error} Articles will be spooled to {spool_root() / 'spool'}.", file=sys.stderr)
-    writer = ArticleWriter(es, chunk_size=batch_size)
+    # A record the node rejects (a field too long for its mapping …) is named like every bad input.
+    writer = ArticleWriter(
+        es, chunk_size=batch_size, on_rejected=lambda where, why: report.failures.append(f"{where}: {why}")
+    )
     with contextlib.ExitStack() as stack:
         if len(files) >= LARGE_LOAD_FILES or size >= LARGE_LOAD_BYTES:
             stack.enter_context(relaxed_refresh(es))
@@ -99,8 +102,9 @@ class BackgroundWriter:
 
     def _run(self) -> None:
         try:
-            while (document := self.queue.get()) is not _END:
-                self.writer.add(document)
+            while (item := self.queue.get()) is not _END:
+                document, where = item
+                self.writer.add(document, origin=where)
         except BaseException as error:  # handed to the reading side, which raises it
             self.error = error
 
@@ -114,8 +118,8 @@ class BackgroundWriter:
             except queue.Full:
                 continue
 
-    def add(self, document: dict[str, Any]) -> None:
-        self._put(document)
+    def add(self, document: dict[str, Any], where: str | None = None) -> None:
+        self._put((document, where))
 
     def close(self) -> None:
         """Return once every document handed over is with the writer (its last batch may still be
@@ -149,7 +153,7 @@ def _ingest_files(files: list[Path], writer: ArticleWriter, report: IngestReport
                 if document is None:
                     report.failures.append(f"{where}: {failure}")
                 else:
-                    background.add(document)
+                    background.add(document, where)
                     report.articles += 1
             bar.update(len(files) - done)
     finally:

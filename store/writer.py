@@ -39,6 +39,9 @@ MAX_SPOOL_ATTEMPTS = 3
 
 # Called with the URLs given to :meth:`ArticleWriter.add` for a batch once it is written or spooled.
 WrittenCallback = Callable[[list[str]], None]
+# A document the node rejected for good: where it came from (the caller's origin, else its URL) and why.
+RejectedCallback = Callable[[str, str], None]
+REJECTION_REASON_CHARS = 300
 
 
 def written_as(info: dict[str, Any], expected: str) -> str:
@@ -61,11 +64,14 @@ class ArticleWriter:
         alias: str | None = None,
         chunk_size: int = BULK_CHUNK_SIZE,
         on_written: WrittenCallback | None = None,
+        on_rejected: RejectedCallback | None = None,
     ) -> None:
         self.es = es
         self.alias = alias or current_alias()
         self.chunk_size = chunk_size
         self.on_written = on_written
+        self.on_rejected = on_rejected
+        self._origins: dict[str, str] = {}  # id → where the caller read it, while the document is pending
         self.counts = empty_counts()
         self.spool = Spool("spool")
         self.dead_letter = Spool("dead-letter")
@@ -86,12 +92,17 @@ class ArticleWriter:
         """Documents added and not yet written or spooled (buffered, or in a batch being written)."""
         return len(self._buffer) + self._in_flight
 
-    def add(self, document: dict[str, Any], attempts: int = 0, urls: Iterable[str] = ()) -> None:
+    def add(
+        self, document: dict[str, Any], attempts: int = 0, urls: Iterable[str] = (), origin: str | None = None
+    ) -> None:
         """Buffer a document (``attempts``: refusals so far, for one replayed from the spool; ``urls``:
-        handed to ``on_written`` with its batch). A full buffer is flushed by this call."""
+        handed to ``on_written`` with its batch; ``origin``: where it was read, ``file:line``, named to
+        ``on_rejected`` if the node rejects it). A full buffer is flushed by this call."""
         with self._lock:
             if attempts:
                 self.attempts[document["id"]] = attempts
+            if origin:
+                self._origins[document["id"]] = origin
             self._buffer.append(document)
             self._buffer_urls.extend(urls)
             if len(self._buffer) >= self.chunk_size:
@@ -132,6 +143,8 @@ class ArticleWriter:
         """A batch is written or spooled: it is no longer pending, and the caller hears about it."""
         with self._in_flight_lock:
             self._in_flight -= len(batch)
+        for document in batch:
+            self._origins.pop(document.get("id"), None)
         if self.on_written is not None and urls:
             self.on_written(urls)
 
@@ -228,12 +241,28 @@ class ArticleWriter:
         if status in REJECTED_FOR_GOOD:
             self.dead_letter.append(document, reason)
             self.counts[DEAD_LETTER] += 1
+            self._name_rejection(document, status, error)
         elif attempts >= MAX_SPOOL_ATTEMPTS:
             self.dead_letter.append(document, f"refused {attempts} times; last: status {status}: {reason}", attempts)
             self.counts[DEAD_LETTER] += 1
         else:
             self.spool.append(document, f"status {status}: {reason}", attempts)
             self.counts[SPOOLED] += 1
+
+    def _name_rejection(self, document: dict[str, Any], status: int, error: Any) -> None:
+        """Tell the caller which of its inputs the node rejected and why, in one short line (the whole
+        answer is in the dead letter)."""
+        if self.on_rejected is None:
+            return
+        where = self._origins.get(document.get("id", "")) or str(document.get("url") or document.get("id"))
+        if isinstance(error, dict):
+            cause = error.get("caused_by") if isinstance(error.get("caused_by"), dict) else {}
+            why = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+            if cause:
+                why += f" ({cause.get('type', '')}: {cause.get('reason', '')})"
+        else:
+            why = str(error)
+        self.on_rejected(where, f"rejected by Elasticsearch (status {status}): {why[:REJECTION_REASON_CHARS]}")
 
     def _spool_all(self, documents: Iterable[dict[str, Any]], reason: str) -> None:
         # The node did not answer for these: no refusal to count, their attempts stay as they were.

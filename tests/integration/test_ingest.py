@@ -73,3 +73,31 @@ def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(
         json.loads(line) for path in (tmp_path / "spool" / "dead-letter").glob("*.jsonl") for line in path.open()
     ]
     assert [letter["document"]["url"] for letter in letters] == ["https://example.com/a/bad.html"]
+
+
+def test_records_the_node_rejects_are_named_by_file_and_line(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A URL or an outlet too long for the index (a term over Lucene's 32,766 bytes) is rejected by
+    the node for good: the load names the record as it names any bad input, ``file:line: reason``,
+    the good records beside it are loaded (issue 21, item 6)."""
+    source = tmp_path / "records.jsonl"
+    records = [
+        {"url": "https://example.com/ok/1.html", "title": "好的一", "text": "北京推进数字经济发展。"},
+        {"url": "https://example.com/" + "x" * 40_000, "title": "网址太长", "text": "北京推进数字经济发展。"},
+        {
+            "url": "https://example.com/ok/2.html",
+            "title": "好的二",
+            "text": "北京推进数字经济发展。",
+            "media": "媒" * 12_000,
+        },
+        {"url": "https://example.com/ok/3.html", "title": "好的三", "text": "北京推进数字经济发展。"},
+    ]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    code = main(["ingest", str(source)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"{source}:2: rejected by Elasticsearch (status 400):" in err
+    assert f"{source}:3: rejected by Elasticsearch (status 400):" in err
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 2
