@@ -18,7 +18,7 @@ from typing import IO, Any
 from core.config import max_article_bytes
 from store.documents import article_document, document_from_record
 from tagging.article import RawArticle
-from tagging.dates import parse_datetime
+from tagging.dates import parse_datetime, parse_datetime_exactly
 
 ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
 
@@ -200,6 +200,12 @@ def record_problems(record: object) -> list[str]:
             problems.append(f"field {name!r}: expected a list of objects, got {_type_name(value)}")
     if problems:
         return problems
+    published = record.get("published_at")
+    if isinstance(published, str) and published.strip() and parse_datetime_exactly(published) is None:
+        problems.append(
+            f"field 'published_at': {published[:40]!r} is not a date "
+            "(expected ISO 8601 such as 2026-11-20T18:00:00+08:00, or 2026年11月20日 18:00)"
+        )
     if not (record.get("url") or "").strip():
         problems.append("a record needs a 'url' (its id is derived from it)")
     if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():

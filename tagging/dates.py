@@ -31,7 +31,10 @@ def _build(parts: tuple[str | None, ...], zone: str | None = None) -> datetime |
     sign = 1 if zone[0] == "+" else -1
     digits = zone[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-    return value.replace(tzinfo=timezone(sign * offset)).astimezone(SHANGHAI)
+    try:
+        return value.replace(tzinfo=timezone(sign * offset)).astimezone(SHANGHAI)
+    except (ValueError, OverflowError):  # an offset of 24 hours or more is no time zone
+        return None
 
 
 def parse_datetime(text: str | None) -> datetime | None:
@@ -47,6 +50,16 @@ def parse_datetime(text: str | None) -> datetime | None:
     match = _ISO_RE.search(text)
     if match:
         return _build(match.groups()[:6], match.group(7))
+    return None
+
+
+def parse_datetime_exactly(text: str) -> datetime | None:
+    """``text`` read as one date-time and nothing else (a record's field): ``None`` when it is not
+    wholly a valid one ("not a date", "2026-02-30", "99999-01-01", an offset of "+25:00")."""
+    text = (text or "").strip()
+    for pattern in (_CN_RE, _ISO_RE):
+        if pattern.fullmatch(text):
+            return parse_datetime(text)
     return None
 
 
