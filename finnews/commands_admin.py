@@ -69,8 +69,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         else:
             print(
                 f"Migrated {result.alias}: {', '.join(result.old_indices)} → {result.new_index}, "
-                f"{result.copied} article(s) copied, {result.caught_up} written during the copy copied again. "
-                f"The old index is kept; delete it when satisfied."
+                f"{result.copied} article(s) copied. The old index was read-only from the start of the copy "
+                "(writers running meanwhile spooled what it refused: `finnews spool replay` writes it) and "
+                "is kept read-only; delete it when satisfied."
             )
         return 0
     alias = current_alias()

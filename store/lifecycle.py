@@ -106,7 +106,7 @@ def drop_versions(es: Elasticsearch, alias: str) -> list[str]:
     return names
 
 
-def _configured_interval() -> str:
+def configured_refresh_interval() -> str:
     return str(index_config()["settings"].get("refresh_interval", "1s"))
 
 
@@ -157,7 +157,7 @@ def restore_refresh_interval(es: Elasticsearch, alias: str | None = None) -> boo
         off = [n for n, v in found.items() if v.get("settings", {}).get("index.refresh_interval") == "-1"]
         if not off or _live_relaxers(_relaxed_markers(alias)):
             return False
-        interval = _configured_interval()
+        interval = configured_refresh_interval()
         quick.indices.put_settings(index=",".join(off), settings={"index": {"refresh_interval": interval}})
         quick.indices.refresh(index=alias)
     except (*ES_FAILURES, ConfigError):
@@ -174,7 +174,7 @@ def relaxed_refresh(es: Elasticsearch, alias: str | None = None) -> Iterator[Non
     start restores the interval (:func:`restore_refresh_interval`). If refresh cannot be switched off
     (the node is down from the start), the load runs without it."""
     alias = alias or current_alias()
-    interval = _configured_interval()
+    interval = configured_refresh_interval()
     marker = _relaxed_markers(alias) / f"{os.getpid()}.pid"
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()  # before the switch: a crash right after it must leave the marker

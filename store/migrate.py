@@ -4,24 +4,39 @@ The integ-test distribution of Elasticsearch has no ``_reindex``, and documents 
 mapping may lack fields the new one derives (fingerprints, …), so finnews copies them itself:
 every document is read from the old index with a point-in-time, rebuilt with today's
 ``article_document`` (keeping its crawl times and duplicate links) and bulk-written to the new
-index. The alias then moves in one atomic ``_aliases`` call, so search is never empty; writes that
-reached the old index during the copy are copied again afterwards.
+index. The alias then moves in one atomic ``_aliases`` call, so search is never empty.
+
+Writers may be at work meanwhile (an ingest, a crawl, another machine), writing through the alias,
+perhaps with refresh switched off for a large load. So before the copy the old indices are
+refreshed (a point-in-time sees only refreshed documents) and made read-only
+(``index.blocks.write``): from then on a writer's batch is refused, and the writer spools it with
+the reason (nothing is lost: ``finnews spool replay``, or the next crawl, writes it through the
+alias to the new index). The copy is then exactly the old index, with no catch-up to miss anything.
+The old indices are kept, deliberately: read-only, with the configured refresh interval (never left
+with refresh off), for the user to delete once satisfied. A migration that fails before the alias
+moves lifts the block again.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from store.client import StoreError, es_errors
+from store.client import ES_FAILURES, StoreError, es_errors
 from store.documents import document_from_record
 from store.export import iter_articles
-from store.lifecycle import current_alias, ensure_index, index_config, relaxed_refresh, versioned_name
+from store.lifecycle import (
+    configured_refresh_interval,
+    current_alias,
+    ensure_index,
+    index_config,
+    relaxed_refresh,
+    versioned_name,
+)
 from store.writer import BULK_CHUNK_SIZE
-from tagging.dates import SHANGHAI
 
 
 @dataclass
@@ -30,7 +45,6 @@ class Migration:
     old_indices: list[str]
     new_index: str
     copied: int = 0
-    caught_up: int = 0
     status: str = "migrated"  # migrated | up-to-date | created
 
 
@@ -70,19 +84,24 @@ def migrate(es: Elasticsearch, alias: str | None = None) -> Migration:
             es.indices.delete(index=target)  # left by an interrupted migration; never behind the alias
         es.indices.create(index=target, settings=config["settings"], mappings=config["mappings"])
         properties = config["mappings"]["properties"]
-        started = datetime.now(SHANGHAI).isoformat()
         migration = Migration(alias, old_indices, target)
-        with relaxed_refresh(es, target):
-            for old in old_indices:
-                migration.copied += _copy(es, old, target, properties, None)
-        es.indices.update_aliases(
-            actions=[{"remove": {"index": old, "alias": alias}} for old in old_indices]
-            + [{"add": {"index": target, "alias": alias}}]
-        )
-        # Writes that went to the old index while it was copied.
-        recent = {"bool": {"should": [{"range": {"crawled_at": {"gte": started}}},
-                                      {"range": {"updated_at": {"gte": started}}}]}}  # fmt: skip
-        for old in old_indices:
-            migration.caught_up += _copy(es, old, target, properties, recent)
+        olds = ",".join(old_indices)
+        es.indices.refresh(index=olds)  # writes a load left unrefreshed are copied too
+        es.indices.put_settings(index=olds, settings={"index.blocks.write": True})
+        try:
+            es.indices.refresh(index=olds)  # and those acknowledged just before the block
+            with relaxed_refresh(es, target):
+                for old in old_indices:
+                    migration.copied += _copy(es, old, target, properties, None)
+            es.indices.update_aliases(
+                actions=[{"remove": {"index": old, "alias": alias}} for old in old_indices]
+                + [{"add": {"index": target, "alias": alias}}]
+            )
+        except BaseException:
+            with contextlib.suppress(*ES_FAILURES):  # the alias did not move: writers go on with the old index
+                es.indices.put_settings(index=olds, settings={"index.blocks.write": False})
+            raise
+        # Kept read-only on purpose, searchable as it was (a load may have switched refresh off on it).
+        es.indices.put_settings(index=olds, settings={"index": {"refresh_interval": configured_refresh_interval()}})
         es.indices.refresh(index=target)
         return migration
