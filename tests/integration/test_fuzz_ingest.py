@@ -46,7 +46,9 @@ def valid_record(draw: st.DrawFn) -> dict[str, object]:
         if value is not None:
             record[name] = value
     if draw(st.booleans()):
-        record["published_at"] = draw(st.sampled_from(["2022-05-30 20:46", "2022-05-30T20:46:00+08:00", "not a date"]))
+        record["published_at"] = draw(
+            st.sampled_from(["2022-05-30 20:46", "2022-05-30T20:46:00+08:00", "2022年05月30日 20:46"])
+        )
     if draw(st.booleans()):
         record["extra"] = draw(not_a_string)  # unknown fields are ignored
     return record
@@ -54,13 +56,17 @@ def valid_record(draw: st.DrawFn) -> dict[str, object]:
 
 @st.composite
 def invalid_line(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["wrong type", "not an object", "broken", "no body"]))
+    kind = draw(st.sampled_from(["wrong type", "not an object", "broken", "no body", "not a date"]))
     if kind == "wrong type":
         record = draw(valid_record())
         record[draw(st.sampled_from(STRING_FIELDS))] = draw(not_a_string)
         return json.dumps(record, ensure_ascii=False)
     if kind == "not an object":
         return json.dumps(draw(st.one_of(st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=3))))
+    if kind == "not a date":  # named, not loaded without a date (or with another)
+        record = draw(valid_record())
+        record["published_at"] = draw(st.sampled_from(["not a date", "2026-02-30", "99999-01-01", "+25:00"]))
+        return json.dumps(record, ensure_ascii=False)
     if kind == "no body":
         return json.dumps({"url": unique_url(), "title": draw(words)}, ensure_ascii=False)
     return "{" + json.dumps(draw(valid_record()), ensure_ascii=False)[1:-1]  # unterminated

@@ -58,7 +58,8 @@ def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(
         "stocks": [],
         "topics": [],
     }
-    bad = {**good, "url": "https://example.com/a/bad.html", "published_at": "not a date"}
+    # An outlet longer than a keyword term may be (32,766 bytes): the node rejects it for good.
+    bad = {**good, "url": "https://example.com/a/bad.html", "media": "媒" * 12_000}
     archive = tmp_path / "tagged.jsonl"
     archive.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (good, bad)) + "\n", encoding="utf-8")
     monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(tmp_path / "spool"))
@@ -68,7 +69,7 @@ def test_documents_elasticsearch_rejects_go_to_the_dead_letter_file(
     assert main(["spool", "list"]) == 0
     listing = capsys.readouterr().out
     assert "dead-letter: 1 file(s)" in listing
-    assert "1 article(s)" in listing and "published_at" in listing
+    assert "1 article(s)" in listing and "media" in listing
     letters = [
         json.loads(line) for path in (tmp_path / "spool" / "dead-letter").glob("*.jsonl") for line in path.open()
     ]
