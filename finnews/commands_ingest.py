@@ -62,19 +62,21 @@ def check_workers(workers: int | None) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from ingest.pool import ItemFailed
-    from ingest.work import extract_file, input_bytes, parallel_map, worker_count
+    from ingest.work import extract_unit, input_bytes, input_units, parallel_map, worker_count
 
     check_workers(args.workers)
     paths = [Path(name) for name in args.paths]
     workers = worker_count(args.workers, input_bytes(paths))
     failures = 0
-    # Files are cleaned and tagged in worker processes for a large input; lines come out in order.
-    results = parallel_map(extract_file, [(str(path), args.plain) for path in paths], workers)
+    # Files (and each line of a JSON Lines file, read as `ingest` reads it) are cleaned and tagged in
+    # worker processes for a large input; lines come out in order.
+    units = ((unit, args.plain) for unit in input_units(paths))
+    results = parallel_map(extract_unit, units, workers)
     for result in results:
-        # An ItemFailed: the worker died on this file.
-        record = {"path": result.item[0], "error": result.message} if isinstance(result, ItemFailed) else result
+        # An ItemFailed: the worker died on this unit.
+        record = {"path": result.item[0].where, "error": result.message} if isinstance(result, ItemFailed) else result
         failures += "error" in record
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failures:
-        print(f"finnews extract: {failures} of {len(args.paths)} file(s) failed", file=sys.stderr)
+        print(f"finnews extract: {failures} input(s) failed", file=sys.stderr)
     return 1 if failures else 0

@@ -12,7 +12,15 @@ from typing import Any
 
 from core.config import ConfigError, max_article_bytes
 from core.masking import mask_credentials
-from ingest.files import bounded_lines, describe, document_for, open_regular_file, parse_record, read_article_bytes
+from ingest.files import (
+    InputError,
+    bounded_lines,
+    describe,
+    document_for,
+    open_regular_file,
+    parse_record,
+    read_article_bytes,
+)
 from ingest.pool import OrderedPool, default_workers
 from tagging.article import RawArticle
 
@@ -81,6 +89,25 @@ def prepare(unit: Unit) -> Prepared:
         return unit.file, unit.where, document_for(article), None
     except Exception as error:
         return unit.file, unit.where, None, describe(error)
+
+
+def extract_unit(item: tuple[Unit, bool]) -> dict[str, Any]:
+    """``finnews extract`` of one unit ``(unit, plain)``: a file as :func:`extract_file` reads it, a
+    line of a JSON Lines file as ``ingest`` reads it (a record; ``path`` is ``file:line``)."""
+    from tagging.extract import article_record, extract_article
+
+    unit, plain = item
+    if unit.line is None and unit.problem is None:
+        return extract_file((unit.path or unit.where, plain))
+    try:
+        if unit.problem is not None:
+            raise InputError(unit.problem)
+        article = parse_record(unit.line or b"")
+        record = dict(article) if isinstance(article, dict) else article_record(extract_article(article, plain=plain))
+        record["path"] = unit.where
+        return record
+    except Exception as error:
+        return {"path": unit.where, "error": mask_credentials(describe(error))}
 
 
 def extract_file(item: tuple[str, bool]) -> dict[str, Any]:

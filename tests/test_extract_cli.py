@@ -76,3 +76,18 @@ def test_gb18030_page_declared_as_utf8_decodes_correctly() -> None:
 def test_utf8_page_with_a_wrong_gbk_declaration() -> None:
     page = gbk_page().replace('<meta charset="utf-8">', '<meta charset="gb2312">')
     assert "北京发布数字经济全产业链开放发展行动方案" in decode_html(page.encode("utf-8"))
+
+
+def test_a_json_lines_file_is_read_as_records_as_ingest_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not as one plain-text article (issue 21, item 7): one row per record, named ``file:line``."""
+    records = tmp_path / "records.jsonl"
+    good = {"url": "https://example.com/1.html", "title": "宁德时代公告", "text": "宁德时代发布公告，股价涨停。"}
+    records.write_text(json.dumps(good, ensure_ascii=False) + "\n\n" + '{"url": 1}\n', encoding="utf-8")
+    code, rows = extract(capsys, records, FIXTURES / "chinaorg_article.txt")
+    assert code == 1
+    assert [row["path"] for row in rows] == [f"{records}:1", f"{records}:3", str(FIXTURES / "chinaorg_article.txt")]
+    assert rows[0]["title"] == "宁德时代公告" and [s["name"] for s in rows[0]["stocks"]] == ["宁德时代"]
+    assert "error" in rows[1] and "url" in rows[1]["error"]
+    assert "error" not in rows[2]
