@@ -162,6 +162,12 @@ class ArticleWriter:
         """The bulk actions of a batch and how each counts when written (new or updated): unchanged
         articles are counted and left out; a failed look-up spools the batch (no actions)."""
         by_id = {d["id"]: d for d in batch}  # the last version of an article in a batch wins
+        for document in batch:
+            # An earlier copy of the same article in this batch (the same URL twice in one input) is
+            # counted as it would be in a batch of its own before the later one: unchanged, or updated.
+            winner = by_id[document["id"]]
+            if document is not winner:
+                self.counts[UNCHANGED if document["content_hash"] == winner["content_hash"] else UPDATED] += 1
         try:
             existing = self._existing(list(by_id))
         except ES_FAILURES as error:

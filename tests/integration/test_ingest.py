@@ -102,3 +102,16 @@ def test_records_the_node_rejects_are_named_by_file_and_line(
     assert f"{source}:3: rejected by Elasticsearch (status 400):" in err
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == 2
+
+
+def test_the_same_article_twice_in_one_file_is_counted_twice(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Two records of one URL in one file: 2 articles read, 1 new and 1 unchanged (the same text) —
+    every article read is accounted for (issue 21, item 7)."""
+    record = {"url": "https://example.com/twice.html", "title": "两次", "text": "北京推进数字经济发展。"}
+    source = tmp_path / "twice.jsonl"
+    source.write_text((json.dumps(record, ensure_ascii=False) + "\n") * 2, encoding="utf-8")
+    assert main(["ingest", "--quiet", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "Ingested 2 article(s)" in out and "1 new, 0 updated, 1 unchanged" in out, out
