@@ -8,12 +8,15 @@ outlet's name in pinyin as the category, ``{outlet}新闻`` as the tag, a share 
 
 from __future__ import annotations
 
+import logging
 import re
 
 import yaml
 
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime
+
+logger = logging.getLogger(__name__)
 
 _FRONT_MATTER_RE = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # The second crawler's posts: the category is the outlet in pinyin, the tag the outlet + 新闻.
@@ -34,19 +37,25 @@ def is_jekyll_post(text: str) -> bool:
 
 
 def _front_matter(block: str) -> dict[str, object]:
+    problem = "not a mapping"
     try:
         # BaseLoader keeps every value a string: dates like "2022-05-30 20:46:00 +0800" stay as written.
         data = yaml.load(block, Loader=yaml.BaseLoader)
-    except yaml.YAMLError:
-        data = None
+    except yaml.YAMLError as error:
+        data, problem = None, str(error).splitlines()[0]
     if isinstance(data, dict):
         return data
-    # Damaged front matter: fall back to "key: value" lines.
+    # Damaged front matter: fall back to "key: value" lines, said so (the fields may be incomplete).
+    logger.warning("damaged Jekyll front matter (%s): read line by line", problem)
     fields: dict[str, object] = {}
     for line in block.splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip():
-            fields[key.strip()] = value.strip().strip("\"'")
+            value = value.strip()
+            if value.startswith("["):  # a flow list, perhaps unclosed: "[a, b" → ["a", "b"]
+                fields[key.strip()] = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
+            else:
+                fields[key.strip()] = value.strip("\"'")
     return fields
 
 

@@ -1,0 +1,38 @@
+"""Damaged Jekyll front matter is read line by line with a warning, and an unclosed flow list is
+still a list of its items (issue 21, item 7: it gave tags like ['[a,', 'b'] silently)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tagging.jekyll import parse_jekyll_post
+
+POST = """---
+layout: post
+title: "北京发布数字经济行动方案"
+date: 2022-05-30 20:46:00 +0800
+category: emnews
+tags: [数字经济, 北京
+---
+> 北京发布数字经济全产业链开放发展行动方案
+
+<p>　　北京市发布数字经济全产业链开放发展行动方案。</p>
+"""
+
+
+def test_damaged_front_matter_is_read_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="tagging.jekyll"):
+        raw = parse_jekyll_post(POST)
+    assert raw.tags == ["数字经济", "北京"]
+    assert raw.title == "北京发布数字经济行动方案" and raw.category == "emnews"
+    assert raw.published_at is not None
+    assert "damaged Jekyll front matter" in caplog.text
+
+
+def test_sound_front_matter_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="tagging.jekyll"):
+        raw = parse_jekyll_post(POST.replace("[数字经济, 北京", "[数字经济, 北京]"))
+    assert raw.tags == ["数字经济", "北京"]
+    assert "damaged" not in caplog.text
