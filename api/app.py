@@ -44,6 +44,7 @@ from core.config import ConfigError
 from core.masking import mask_credentials
 from store.client import ES_FAILURES, StoreError, connect
 from store.export import iter_articles
+from store.lifecycle import make_searchable
 from store.runs import RUN_STATUSES, get_run, list_runs
 from store.search import (
     MAX_FILTER_CHARS,
@@ -231,6 +232,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """Articles matching the words and filters, one page, with highlighted snippets and facet
         counts (topics, boards, stocks, media, months) over all matches."""
+        make_searchable(es)
         result = search(es, q, filters, page=page, size=size, sort=sort, collapse_duplicates=collapse, facets=True)
         hits = [hit_record(hit) for hit in result.hits]
         return {"total": result.total, "page": page, "size": size, "hits": hits, "facets": result.facets}
@@ -243,6 +245,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
     )
     def article(article_id: str) -> dict[str, Any]:
         """One article, whole (text, keywords, mentions). The id is the SHA-1 of its canonical URL."""
+        make_searchable(es)
         found = get_article(es, article_id)
         if found is None:
             raise StarletteHTTPException(404, "no article with this id")
@@ -259,6 +262,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
         """Article counts per period for the ``top`` values of ``by``, and the boards and stocks
         most often in the same articles: those matching the words ``q`` and the filters, counted as
         /search counts them."""
+        make_searchable(es)
         return asdict(trend(es, by, interval, filters, top=top, text=q))
 
     @app.get(
@@ -281,6 +285,7 @@ def create_app(api_key: str | None = None) -> FastAPI:
         Lines, streamed from a point-in-time (bounded memory whatever the index size). The first page
         is read before the response starts, so an unreachable node is a 503 rather than a 200 that
         breaks off."""
+        make_searchable(es)
         articles = iter_articles(es, build_query(q, filters))
         first = next(articles, None)
 

@@ -47,10 +47,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from store.client import connect
+    from store.lifecycle import make_searchable
     from store.search import search
 
+    es = connect()
+    make_searchable(es)
     result = search(
-        connect(),
+        es,
         args.query,
         filters_from(args),
         page=args.page,
@@ -74,10 +77,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from finnews.render import format_table, plot
     from store.client import connect
+    from store.lifecycle import make_searchable
     from store.search import check_stock_filter
     from store.stats import trend
 
     es, filters = connect(), filters_from(args)
+    make_searchable(es)
     check_stock_filter(es, filters)  # an unknown stock is an error, as an unknown board is
     result = trend(es, args.by, args.interval, filters, top=args.top, text=args.query)
     words = f" for {args.query!r}" if args.query.strip() else ""
@@ -93,11 +98,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from store.client import connect
     from store.export import export
+    from store.lifecycle import make_searchable
     from store.search import build_query, check_stock_filter
 
     output = Path(args.output)
     fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
     es, filters = connect(), filters_from(args)
+    make_searchable(es)
     check_stock_filter(es, filters)
     # The same query as `finnews search` for the same words and filters.
     count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet)

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,23 @@ def restore_refresh_interval(es: Elasticsearch, alias: str | None = None) -> boo
         return False
     logger.warning("%s had refresh switched off by a load that did not finish; restored it to %s", alias, interval)
     return True
+
+
+# How often a long-lived reader (the API) checks that no killed load left the index unrefreshed.
+SEARCHABLE_CHECK_S = 60.0
+_last_searchable_check = -SEARCHABLE_CHECK_S
+
+
+def make_searchable(es: Elasticsearch, alias: str | None = None) -> None:
+    """Readers call this before they search: a load killed while refresh was switched off left its
+    articles invisible until a writer put the interval back; a reader puts it back too (at most once
+    a minute per process, a load still running on this machine left alone)."""
+    global _last_searchable_check
+    now = time.monotonic()
+    if now - _last_searchable_check < SEARCHABLE_CHECK_S:
+        return
+    _last_searchable_check = now
+    restore_refresh_interval(es, alias)
 
 
 @contextlib.contextmanager

@@ -301,3 +301,22 @@ def test_a_duplicate_is_found_among_many_articles_sharing_a_band(fresh_index: st
     assert later.close()["duplicates"] == 1
     stored = connect().get(index=TEST_ALIAS, id=copy["id"])["_source"]
     assert stored["dup_of"] == original["id"]
+
+
+def test_a_search_after_a_killed_load_sees_its_articles(fresh_index: str, es_node) -> None:
+    """A load killed while refresh was switched off left its articles invisible until the next
+    writer; the next reader puts the interval back too (issue 21, item 7)."""
+    from tagging.article import RawArticle
+
+    es_node.indices.put_settings(index=TEST_ALIAS, settings={"index": {"refresh_interval": "-1"}})
+    for number in range(3):
+        document = article_document(
+            extract_article(RawArticle(source="text", url=f"https://example.com/killed/{number}.html",
+                                       title=f"未刷新{number}", body_text="北京推进数字经济发展。"))
+        )  # fmt: skip
+        es_node.index(index=TEST_ALIAS, id=document["id"], document=document)  # no refresh: a killed load
+    assert es_node.count(index=TEST_ALIAS)["count"] == 0
+    result = run_finnews("search", "数字经济")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("3 "), result.stdout
+    assert es_node.count(index=TEST_ALIAS)["count"] == 3
