@@ -8,8 +8,6 @@ import argparse
 from typing import Any
 
 from core.masking import mask_credentials
-from crawler.check import source_verdict
-from finnews.commands_crawl import _pairs, check_spider, crawler_process
 from finnews.errors import UserError
 
 # The sources a check can name: a spider, or one of its list sources.
@@ -49,6 +47,8 @@ def _known() -> list[str]:
 
 def run_check(chosen: dict[str, list[str]], overrides: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """Run the chosen spiders in check mode, together; each one's report by source."""
+    from finnews.commands_crawl import check_spider, crawler_process
+
     process = crawler_process({**CHECK_SETTINGS, **overrides})
     crawlers = {}
     for spider, kinds in chosen.items():
@@ -63,6 +63,8 @@ def run_check(chosen: dict[str, list[str]], overrides: dict[str, Any]) -> dict[s
 
 def describe(spider: str, source: str, entry: dict[str, Any]) -> tuple[bool, list[str]]:
     """The lines printed for one source, and whether it is OK."""
+    from crawler.check import source_verdict  # Scrapy is loaded only by the commands that crawl
+
     verdict = source_verdict(source, entry)
     head = f"{spider} {source}  {verdict.status}"
     if verdict.missing:
@@ -83,6 +85,8 @@ def describe(spider: str, source: str, entry: dict[str, Any]) -> tuple[bool, lis
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
+    from finnews.commands_crawl import _pairs
+
     chosen = chosen_sources(args.sources)
     reports = run_check(chosen, _pairs(args.set, "-s"))
     all_ok = True
