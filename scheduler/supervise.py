@@ -64,6 +64,14 @@ def classify(exit_code: int | None, interrupted: str | None) -> str:
     return "succeeded" if exit_code == 0 else "failed"
 
 
+def interruptible() -> None:
+    """In the child before it runs: SIGINT back to its default. A process started in the background
+    of a non-interactive shell (``finnews schedule run &``, a CI step) ignores SIGINT and passes that
+    on to everything it starts; a job that ignores SIGINT cannot be stopped gently (Scrapy flushing
+    its writes) and would only ever be killed."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signum)
@@ -140,6 +148,7 @@ def run_job(
                 env=env,
                 start_new_session=True,  # its own process group: a stop reaches Scrapy and anything it started
                 pass_fds=(lock.fd,),  # the job holds the lock too, for as long as it runs
+                preexec_fn=interruptible,
             )
             lock.note(pid=process.pid, run_id=rid, started=start.isoformat(), trigger=trigger)
             logger.info("%s: started (pid %s): finnews %s", job.name, process.pid, shlex.join(argv))

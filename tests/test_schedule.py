@@ -22,7 +22,7 @@ from scheduler.lock import JobBusyError, JobLock, last_started
 from scheduler.service import build_scheduler, missed_run
 from scheduler.stats import record_counts
 from scheduler.status import run_line
-from scheduler.supervise import Stopping, classify, supervise
+from scheduler.supervise import Stopping, classify, interruptible, supervise
 from tests.conftest import PROJECT_ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -379,6 +379,7 @@ def start(code: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,  # as the scheduler starts its jobs: SIGINT works even if this suite ignores it
     )
     assert process.stdout.readline().strip() == "ready"
     return process

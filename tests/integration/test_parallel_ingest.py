@@ -18,6 +18,7 @@ from elasticsearch import Elasticsearch
 from core.config import PROJECT_ROOT
 from finnews.cli import main
 from replica.site import DATA_DIR
+from scheduler.supervise import interruptible
 from store.settings import elasticsearch_settings
 from tests.conftest import FIXTURES, TEST_ALIAS
 
@@ -147,6 +148,7 @@ def _start_load(archive: Path) -> subprocess.Popen[str]:
         [sys.executable, "-m", "finnews", "ingest", "--quiet", "--workers", "2", "--batch-size", "10", str(archive)],
         cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
+        preexec_fn=interruptible,  # a terminal's job takes Ctrl-C, even when this suite runs in the background
     )  # fmt: skip
 
 
