@@ -39,7 +39,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"finnews API and page on http://{args.host}:{args.port}/ — index {settings.alias} at {settings.url}; "
         + ("X-API-Key required (open the page as /?key=…)" if api_key else "no API key")
     )
-    uvicorn.run(create_app(api_key), host=args.host, port=args.port, log_level=args.log_level)
+    from api.protocol import H11_LIMIT, HeadLimitProtocol
+
+    uvicorn.run(
+        create_app(api_key),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        http=HeadLimitProtocol,  # an oversized request head gets 414 or 431, not a reset connection
+        h11_max_incomplete_event_size=H11_LIMIT,
+    )
     return 0
 
 
