@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from core import exit_codes
 from core.masking import mask_credentials
 from store.outcomes import DEAD_LETTER, NEW, SPOOLED, UNCHANGED, UPDATED
 
@@ -92,7 +93,7 @@ def cmd_spool(args: argparse.Namespace) -> int:
     if args.action == "replay":
         totals = replay_spool(connect())
         print(f"Replayed {totals['files']} spool file(s): {replay_line(totals)}")
-        return 1 if totals[SPOOLED] or totals.get("damaged") else 0
+        return exit_codes.PARTIAL if totals[SPOOLED] or totals.get("damaged") else exit_codes.OK
     for kind in ("spool", "dead-letter"):
         files = spool_files(kind)
         print(f"{kind}: {len(files)} file(s)")

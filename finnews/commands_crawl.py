@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core import exit_codes
 from core.config import state_dir
 from core.masking import mask_credentials
 from finnews.commands_admin import replay_line
@@ -98,14 +99,22 @@ def spider_exceptions(stats: dict[str, Any]) -> int:
     return sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/") and isinstance(v, int | float))
 
 
-def crawl_exit_code(stats: dict[str, Any]) -> int:
-    """0 when the crawl finished and read what it was given; 1 when it did not finish, a site answered
-    in a form the parsers cannot read (a broken source must not look like a quiet day), or every
-    request failed."""
+def crawl_exit_code(stats: dict[str, Any], spider: str = "crawl") -> int:
+    """The crawl's status as an exit code (:mod:`core.exit_codes`), decided as the scheduler decides a
+    run's status from the same counts: 0 all read; 4 partial (some lists failed, a source changed
+    its layout while others gave articles, sources stopped as blocked beside working ones); 5
+    blocked; 1 failed (it did not finish, an answer could not be parsed at all, every request failed,
+    a site changed so that nothing came)."""
+    from scheduler.jobs import Job
+    from scheduler.stats import record_counts
+    from scheduler.status import run_status
+
     read = read_stats(stats)
-    if read["finish_reason"] != "finished" or layout_changes(stats) or spider_exceptions(stats):
-        return 1
-    return 1 if every_request_failed(stats) else 0
+    if read["finish_reason"] != "finished" or spider_exceptions(stats):
+        return exit_codes.FAILED
+    job = Job(name=spider, cron="* * * * *", timeout=0, spider=spider)
+    status, _ = run_status("succeeded", job, record_counts(stats), "", 0, None, datetime.now())
+    return exit_codes.STATUS_EXIT[status]
 
 
 def every_request_failed(stats: dict[str, Any]) -> bool:
@@ -171,7 +180,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(crawl_summary(stats))
     if args.stats_json:
         write_stats_json(Path(args.stats_json), stats)
-    return crawl_exit_code(stats)
+    return crawl_exit_code(stats, args.spider)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from core import exit_codes
 from core.masking import mask_credentials
 from finnews.errors import UserError
 from finnews.output import write_stats_json
@@ -48,8 +49,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             "the rest (articles already indexed count as unchanged).",
             file=sys.stderr,
         )
-        return 130
-    return 1 if report.failures or any(counts.get(name) for name in NOT_INDEXED_OUTCOMES) else 0
+        return exit_codes.INTERRUPTED
+    if report.failures and not report.articles:
+        return exit_codes.FAILED  # inputs named and not one article read
+    if report.failures or any(counts.get(name) for name in NOT_INDEXED_OUTCOMES):
+        return exit_codes.PARTIAL
+    return exit_codes.OK if report.files or report.articles else exit_codes.NOTHING_DONE
 
 
 MAX_WORKERS = 256
@@ -67,7 +72,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     check_workers(args.workers)
     paths = [Path(name) for name in args.paths]
     workers = worker_count(args.workers, input_bytes(paths))
-    failures = 0
+    failures = done = 0
     # Files (and each line of a JSON Lines file, read as `ingest` reads it) are cleaned and tagged in
     # worker processes for a large input; lines come out in order.
     units = ((unit, args.plain) for unit in input_units(paths))
@@ -76,7 +81,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         # An ItemFailed: the worker died on this unit.
         record = {"path": result.item[0].where, "error": result.message} if isinstance(result, ItemFailed) else result
         failures += "error" in record
+        done += 1
         print(json.dumps(record, ensure_ascii=False), flush=True)
     if failures:
         print(f"finnews extract: {failures} input(s) failed", file=sys.stderr)
-    return 1 if failures else 0
+    if not failures:
+        return exit_codes.OK
+    return exit_codes.FAILED if failures == done else exit_codes.PARTIAL

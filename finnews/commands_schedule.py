@@ -9,6 +9,7 @@ import re
 import sys
 from datetime import datetime, timedelta
 
+from core import exit_codes
 from finnews.errors import UserError
 from scheduler.jobs import load_schedule
 from scheduler.lock import JobBusyError, last_started
@@ -18,7 +19,7 @@ from scheduler.supervise import Stopping, run_job
 from store.runs import RUN_STATUSES
 from tagging.dates import SHANGHAI
 
-EXIT_ALREADY_RUNNING = 3
+EXIT_ALREADY_RUNNING = exit_codes.ALREADY_RUNNING
 
 
 def cmd_schedule_list(args: argparse.Namespace) -> int:
@@ -50,8 +51,7 @@ def cmd_schedule_run_once(args: argparse.Namespace) -> int:
         print(f"run record kept in {pending} until Elasticsearch takes it (on the next record)")
     if record["outcome"] != "succeeded":
         print(f"--- last lines of the output ---\n{record['output_tail']}", file=sys.stderr)
-        return 1
-    return 0
+    return exit_codes.STATUS_EXIT.get(record["outcome"], exit_codes.FAILED)
 
 
 def cmd_schedule_run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from core import exit_codes
 from core.masking import mask_credentials
 from finnews.errors import UserError
 
@@ -61,8 +62,8 @@ def run_check(chosen: dict[str, list[str]], overrides: dict[str, Any]) -> dict[s
     return {spider: getattr(crawler.spider, "report", {}) for spider, crawler in crawlers.items()}
 
 
-def describe(spider: str, source: str, entry: dict[str, Any]) -> tuple[bool, list[str]]:
-    """The lines printed for one source, and whether it is OK."""
+def describe(spider: str, source: str, entry: dict[str, Any]) -> tuple[str, list[str]]:
+    """One source's status (OK, BROKEN, BLOCKED) and the lines printed for it."""
     from crawler.check import source_verdict  # Scrapy is loaded only by the commands that crawl
 
     verdict = source_verdict(source, entry)
@@ -81,7 +82,7 @@ def describe(spider: str, source: str, entry: dict[str, Any]) -> tuple[bool, lis
         boards, stocks = ", ".join(article["boards"]) or "none", ", ".join(article["stocks"]) or "none"
         lines.append(f"           boards: {boards} | stocks: {stocks}")
     lines += [f"  note     {warning}" for warning in verdict.warnings]
-    return verdict.ok, [mask_credentials(line) for line in lines]
+    return verdict.status, [mask_credentials(line) for line in lines]
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
@@ -89,18 +90,21 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
     chosen = chosen_sources(args.sources)
     reports = run_check(chosen, _pairs(args.set, "-s"))
-    all_ok = True
+    statuses = []
     for spider, report in reports.items():
         if not report:
-            all_ok = False
+            statuses.append("BROKEN")
             print(f"{spider}  BROKEN: no list was asked or answered (see the endpoint settings)")
             continue
         for source, entry in report.items():
-            ok, lines = describe(spider, source, entry)
-            all_ok = all_ok and ok
+            status, lines = describe(spider, source, entry)
+            statuses.append(status)
             print("\n".join(lines))
-    print("all sources OK" if all_ok else "some sources are broken or blocked (see above)")
-    return 0 if all_ok else 1
+    if all(status == "OK" for status in statuses):
+        print("all sources OK")
+        return exit_codes.OK
+    print("some sources are broken or blocked (see above)")
+    return exit_codes.FAILED if "BROKEN" in statuses else exit_codes.BLOCKED
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:

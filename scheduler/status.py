@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.exit_codes import BLOCKED, PARTIAL
 from scheduler.jobs import Job
 from store.outcomes import GATHERED_OUTCOMES, NEW, SKIPPED_SEEN, SPOOLED, UNCHANGED, UPDATED
 from store.runs import FAILED_OUTCOMES
@@ -89,6 +90,8 @@ def run_status(
         return "partial", f"some lists failed ({_error_summary(other)}) — {gathered} article(s) gathered"
     if outcome == "failed":  # its stats explain nothing of the non-zero exit: the output does
         return "failed", f"exit {exit_code}: {last_line(output)}"
+    if exit_code in (PARTIAL, BLOCKED):  # the command said so (an ingest's failed inputs …): its last line says why
+        return ("partial" if exit_code == PARTIAL else "blocked"), f"exit {exit_code}: {last_line(output)}"
     window = job.expect_new_within
     if window and not int(articles.get(NEW, 0)) and last_new_at is not None:
         quiet = (now - last_new_at).total_seconds()

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any
 
 from core.config import PROJECT_ROOT, ConfigError
+from core.exit_codes import COMPLETED
 from scheduler.jobs import Job
 from scheduler.lock import JobLock
 from scheduler.stats import STATUS_ONLY, record_counts
@@ -58,10 +59,12 @@ class Stopping:
 
 
 def classify(exit_code: int | None, interrupted: str | None) -> str:
-    """The run's outcome: stopped or timed out by us whatever the exit code, else by exit code."""
+    """The run's outcome: stopped or timed out by us whatever the exit code; else "succeeded" when
+    the command ran to its end (an exit code of :data:`core.exit_codes.COMPLETED`: its counts then
+    say how well, see :func:`scheduler.status.run_status`), "failed" otherwise."""
     if interrupted in ("timeout", "stopped"):
         return interrupted
-    return "succeeded" if exit_code == 0 else "failed"
+    return "succeeded" if exit_code in COMPLETED else "failed"
 
 
 def interruptible() -> None:

@@ -46,7 +46,7 @@ def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path, capsys: 
     listing = tmp_path / "list.html"
     listing.write_text("<html><body><ul id='newsListContent'><li>x</li></ul></body></html>", encoding="utf-8")
     code, rows = extract(capsys, empty, tmp_path / "missing.html", listing, FIXTURES / "eastmoney_jekyll_post.md")
-    assert code == 1
+    assert code == 4  # partial (core.exit_codes): some inputs failed
     assert [("error" in row) for row in rows] == [True, True, True, False]
     assert "empty input" in rows[0]["error"]
     assert "No such file" in rows[1]["error"]
@@ -86,7 +86,7 @@ def test_a_json_lines_file_is_read_as_records_as_ingest_reads_it(
     good = {"url": "https://example.com/1.html", "title": "宁德时代公告", "text": "宁德时代发布公告，股价涨停。"}
     records.write_text(json.dumps(good, ensure_ascii=False) + "\n\n" + '{"url": 1}\n', encoding="utf-8")
     code, rows = extract(capsys, records, FIXTURES / "chinaorg_article.txt")
-    assert code == 1
+    assert code == 4  # partial
     assert [row["path"] for row in rows] == [f"{records}:1", f"{records}:3", str(FIXTURES / "chinaorg_article.txt")]
     assert rows[0]["title"] == "宁德时代公告" and [s["name"] for s in rows[0]["stocks"]] == ["宁德时代"]
     assert "error" in rows[1] and "url" in rows[1]["error"]

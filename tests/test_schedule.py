@@ -362,6 +362,10 @@ def test_runs_missed_during_downtime_coalesce_into_one() -> None:
         (0, None, "succeeded"),
         (1, None, "failed"),
         (2, None, "failed"),
+        (4, None, "succeeded"),  # partial: ran to its end, its counts say how well
+        (5, None, "succeeded"),  # blocked, likewise
+        (6, None, "succeeded"),  # nothing to do
+        (3, None, "failed"),  # already running elsewhere: this run did nothing
         (-9, None, "failed"),  # killed by someone else (the OOM killer, say)
         (0, "timeout", "timeout"),  # stopped by us: what we did decides, not how it ended
         (-9, "timeout", "timeout"),

@@ -121,7 +121,7 @@ channels:
         tested = hook.messages[len(messages) :]
 
     assert first.returncode == 0, first.stdout + first.stderr
-    assert second.returncode == 1, second.stdout + second.stderr
+    assert second.returncode == 6  # nothing new for longer than expected, second.stdout + second.stderr
     first_run, second_run = env.runs()
     assert first_run["outcome"] == "succeeded" and first_run["articles"]["new"] == 4
     assert second_run["outcome"] == "empty", second_run

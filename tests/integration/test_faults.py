@@ -70,7 +70,7 @@ def test_records_of_the_wrong_shape_are_named_and_skipped_and_every_good_record_
     )
     write_jsonl(tmp_path / "good.jsonl", [record(20), record(21)])
     result = run_finnews("ingest", "--quiet", str(tmp_path))
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 4, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "Ingested 5 article(s) from 2 file(s): 5 new" in result.stdout, result.stdout
     for expected in (
@@ -134,7 +134,7 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     env = {"FINNEWS_CONFIG_DIR": str(configs), "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
 
     result = run_unprivileged("ingest", "--quiet", str(archive), env=env)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 4, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "Ingested 4 article(s)" in result.stdout and "4 new" in result.stdout, result.stdout + result.stderr
     failures = [line for line in result.stderr.splitlines() if "failed:" in line]
@@ -157,7 +157,7 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     # extract checks the file before opening it: a FIFO is an error line at once, not a hang.
     extracted = run_finnews("extract", str(archive / "pipe.html"), str(archive / "good.txt"), timeout=60)
     rows = [json.loads(line) for line in extracted.stdout.splitlines()]
-    assert extracted.returncode == 1
+    assert extracted.returncode == 4  # partial: one of two files
     assert rows[0]["error"] == "not a regular file: a FIFO (named pipe)" and "error" not in rows[1]
     locked.chmod(0o700)  # so that pytest can clean up
 
@@ -209,7 +209,7 @@ def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and
     env = {"FINNEWS_SPOOL_DIR": str(root), "FINNEWS_CONFIG_DIR": str(small_limit_configs(tmp_path, 0.1))}
     with write_block(es_node):
         blocked = run_finnews("spool", "replay", env=env)
-    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert blocked.returncode == 4, blocked.stdout + blocked.stderr
     assert "3 spooled again, 1 rejected (dead letter)" in blocked.stdout, blocked.stdout
     again = spool_contents(root, "spool")
     assert [e["document"]["id"] for e in again] == [good["id"], giant["id"], invalid["id"]]
@@ -301,7 +301,7 @@ def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_
 
     # Down from the start: every article is spooled, and the command says so and fails.
     down = run_finnews("ingest", "--quiet", str(archive), env=env)
-    assert down.returncode == 1, down.stdout + down.stderr
+    assert down.returncode == 4, down.stdout + down.stderr
     assert "Ingested 240 article(s) from 240 file(s): 0 new, 0 updated, 0 unchanged, 240 spooled" in down.stdout
     assert "Traceback" not in down.stderr and "Articles will be spooled to" in down.stderr
     assert len(spool_contents(tmp_path / "spool", "spool")) == 240
@@ -329,7 +329,7 @@ def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_
             time.sleep(0.1)
         kill_node(env)
         out, err = ingest.communicate(timeout=300)
-        assert ingest.returncode == 1 and "Traceback" not in err, out + err
+        assert ingest.returncode == 4 and "Traceback" not in err, out + err
 
         assert run_finnews("es", "start", env=env).returncode == 0
         assert refresh_interval(es) == "-1"  # the trap the killed load left behind

@@ -91,7 +91,7 @@ def test_workers_index_exactly_the_documents_one_process_does(
 
     one = ingest_here(capsys, "--workers", "1", "--batch-size", "16", str(archive))
     pooled = ingest_here(capsys, "--workers", "2", "--batch-size", "16", str(archive), index=POOL_ALIAS)
-    assert one.returncode == pooled.returncode == 1, one.stderr + pooled.stderr  # three inputs failed
+    assert one.returncode == pooled.returncode == 4, one.stderr + pooled.stderr  # three inputs failed
     assert "Traceback" not in one.stderr + pooled.stderr
     assert one.stdout == pooled.stdout, (one.stdout, pooled.stdout)  # the same summary line
     assert "Ingested 99 article(s) from 33 file(s): 99 new" in one.stdout, one.stdout
