@@ -77,7 +77,9 @@ def test_a_migration_during_an_ingest_leaves_no_article_behind(fresh_index: str,
             ingest.kill()
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert "read-only" in migrated.stdout
-    assert ingest.returncode in (0, 1), out + err  # 1: some batches spooled (refused by the read-only old index)
+    assert ingest.returncode in (0, 4), (
+        out + err
+    )  # 4 (partial): some batches spooled, refused by the read-only old index
 
     replay = run_finnews("spool", "replay", env=spool)
     assert replay.returncode == 0, replay.stdout + replay.stderr
