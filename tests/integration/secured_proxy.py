@@ -15,6 +15,26 @@ from pathlib import Path
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
+def forward(handler: BaseHTTPRequestHandler, upstream_port: int, dropped: frozenset[str] = frozenset()) -> None:
+    """Forward the handler's request to the local node on ``upstream_port`` and its answer back
+    (hop-by-hop headers and the ``dropped`` ones left out)."""
+    length = int(handler.headers.get("Content-Length") or 0)
+    payload = handler.rfile.read(length) if length else None
+    upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
+    headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_HEADERS | dropped}
+    upstream.request(handler.command, handler.path, body=payload, headers=headers)
+    response = upstream.getresponse()
+    data = response.read()
+    handler.send_response(response.status)
+    for name, value in response.getheaders():
+        if name.lower() not in HOP_HEADERS:
+            handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+    upstream.close()
+
+
 def make_certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (it is its own CA) made with the openssl command."""
     cert, key = directory / "ca.pem", directory / "key.pem"
@@ -49,23 +69,7 @@ class SecuredProxy:
                     self.end_headers()
                     self.wfile.write(body)
                     return
-                length = int(self.headers.get("Content-Length") or 0)
-                payload = self.rfile.read(length) if length else None
-                upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
-                headers = {
-                    k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS | {"authorization", "host"}
-                }
-                upstream.request(self.command, self.path, body=payload, headers=headers)
-                response = upstream.getresponse()
-                data = response.read()
-                self.send_response(response.status)
-                for name, value in response.getheaders():
-                    if name.lower() not in HOP_HEADERS:
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                upstream.close()
+                forward(self, upstream_port, dropped=frozenset({"authorization", "host"}))
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815 (http.server's names)
 

@@ -26,9 +26,9 @@ from store.writer import ArticleWriter
 from tagging.extract import extract_article
 from tests.conftest import TEST_ALIAS, drop_test_indices
 from tests.integration.receivers import free_port
+from tests.integration.secured_proxy import forward
 
 ARTICLES = 1200  # several export pages of 500 (two slices)
-HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
 class DyingProxy:
@@ -52,20 +52,7 @@ class DyingProxy:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=60)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-                upstream.request(self.command, self.path, body=body or None, headers=headers)
-                answer = upstream.getresponse()
-                data = answer.read()
-                self.send_response(answer.status)
-                for name, value in answer.getheaders():
-                    if name.lower() not in HOP_HEADERS:
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                upstream.close()
+                forward(self, upstream_port)
 
             def do_GET(self) -> None:
                 self._forward()
