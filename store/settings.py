@@ -120,12 +120,6 @@ def split_secrets(url: str) -> tuple[str, UrlSecrets]:
     return safe, UrlSecrets(username, password, api_key)
 
 
-def split_user_info(url: str) -> tuple[str, str | None, str | None]:
-    """``https://user:pass@host:9200`` → (``https://host:9200``, user, pass) (see :func:`split_secrets`)."""
-    safe, secrets = split_secrets(url)
-    return safe, secrets.username, secrets.password
-
-
 @lru_cache(maxsize=1)
 def elasticsearch_settings() -> ElasticsearchSettings:
     """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` / ``FINNEWS_ES_PORT`` /

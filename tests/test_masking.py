@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.masking import install_log_masking, mask_credentials
-from store.settings import split_secrets, split_user_info
+from store.settings import UrlSecrets, split_secrets
 from tests.conftest import run_finnews
 
 SECRET = "Sup3rS3cret"
@@ -55,9 +55,12 @@ def test_text_without_credentials_is_left_alone(text: str) -> None:
 
 
 def test_a_password_only_url_is_split_from_its_secret() -> None:
-    assert split_user_info(f"https://:{SECRET}@es.internal:9200") == ("https://es.internal:9200", None, SECRET)
-    assert split_user_info(f"https://u:{SECRET}@es.internal") == ("https://es.internal", "u", SECRET)
-    assert split_user_info("https://es.internal:9200") == ("https://es.internal:9200", None, None)
+    assert split_secrets(f"https://:{SECRET}@es.internal:9200") == (
+        "https://es.internal:9200",
+        UrlSecrets(None, SECRET),
+    )
+    assert split_secrets(f"https://u:{SECRET}@es.internal") == ("https://es.internal", UrlSecrets("u", SECRET))
+    assert split_secrets("https://es.internal:9200") == ("https://es.internal:9200", UrlSecrets())
 
 
 def test_secrets_in_the_cluster_urls_query_leave_the_url(tmp_path: Path) -> None:

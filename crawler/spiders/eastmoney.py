@@ -51,8 +51,6 @@ _LIST_PAGE_RE = re.compile(r"^(?P<stem>.*/[a-z]+?)(?:_(?P<page>\d+))?\.html$")
 _ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
 _OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
 
-__all__ = ["list_time"]  # re-exported: the list-time reader lives in crawler.listing
-
 
 @dataclass
 class ListAnswer:
