@@ -149,6 +149,10 @@ class ReplicaSite(ServedSite):
         self.faults = faults
         self.slow_seconds = slow_seconds
         self.article_delay = article_delay
+        # A gate a test closes to hold a crawl mid-way: article pages after the first ``hold_after``
+        # wait until ``released`` is set (the crawler sees a slow site, then carries on).
+        self.hold_after: int | None = None
+        self.released = threading.Event()
 
     def article_requests(self) -> int:
         return sum(n for path, n in self.requests.items() if _article_code(path) or path.startswith("/a/fault-"))
@@ -206,6 +210,8 @@ class ReplicaSite(ServedSite):
             article = self.by_code.get(code)
             if article:
                 time.sleep(self.article_delay)  # the network's latency, as the crawler sees it
+                if self.hold_after is not None and self.article_requests() > self.hold_after:
+                    self.released.wait(timeout=300)
             if article and self.blocking.active("not_articles", served):
                 return 200, HTML, PORTAL_PAGE.encode("utf-8")
             if article:

@@ -59,8 +59,9 @@ def connect(url: str | None = None) -> Elasticsearch:
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     settings = elasticsearch_settings()
     options = settings.credentials.client_options() if url is None else {}
+    # Every node of the cluster: a request that fails on one (a node that died) is retried on another.
     return Elasticsearch(
-        url or settings.url,
+        url or list(settings.hosts),
         request_timeout=60,
         max_retries=3,
         retry_on_timeout=True,

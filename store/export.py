@@ -14,11 +14,13 @@ import contextlib
 import csv
 import heapq
 import json
+import logging
 import os
 import queue
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -33,8 +35,18 @@ PAGE_SIZE = 500
 SLICES = 2  # readers of the point-in-time at once: the node serves one while this process parses another
 READ_AHEAD = 1  # pages a slice may read ahead of the writer: memory stays a few pages whatever the size
 KEEP_ALIVE = "2m"
-EXPORT_SORT = [{"published_at": {"order": "asc", "missing": "_first"}}, {"_shard_doc": "asc"}]
+# Publication time, then the article's id: an order of the articles themselves (not of one shard copy's
+# Lucene documents, as ``_shard_doc`` is), so a read cut short by a node that died resumes from the
+# last article written with a new point-in-time on other copies, skipping nothing and repeating nothing.
+EXPORT_SORT = [{"published_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}]
+# A read cut short (a node died, its shard copies are being replaced) is resumed this many times,
+# after these waits, before the export fails.
+RESUME_WAITS_S = (1.0, 2.0, 4.0, 8.0, 15.0)
+# Answers worth another try: the node went away, or the cluster is moving shards (a search context
+# lost with its node is a 404; an unassigned primary a 503).
+RETRIED_STATUSES = (404, 429, 500, 502, 503, 504)
 _END = object()
+logger = logging.getLogger(__name__)
 _JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every line (json.dumps makes one per call)
 
 
@@ -59,10 +71,10 @@ def _read_slice(
     slice_spec: dict[str, int] | None,
     out: queue.Queue[Any],
     stop: threading.Event,
+    search_after: list[Any] | None = None,
 ) -> None:
-    """Page through one slice of the point-in-time into ``out``: lists of hits, then ``_END`` (or
-    the error that stopped it)."""
-    search_after = None
+    """Page through one slice of the point-in-time into ``out`` (after ``search_after``, when given):
+    lists of hits, then ``_END`` (or the error that stopped it)."""
     try:
         while not stop.is_set():
             extra = {"slice": slice_spec} if slice_spec else {}
@@ -101,14 +113,17 @@ def _open_pit(es: Elasticsearch, alias: str) -> str | None:
         return None  # no index yet: nothing to export
 
 
-def _read_hits(es: Elasticsearch, request: dict[str, Any], slices: int) -> Iterator[dict[str, Any]]:
-    """Every hit of the point-in-time in its order, read in ``slices`` parallel slices."""
+def _read_hits(
+    es: Elasticsearch, request: dict[str, Any], slices: int, after: list[Any] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every hit of the point-in-time in its order (after the sort values ``after``), read in
+    ``slices`` parallel slices."""
     stop = threading.Event()
     queues: list[queue.Queue[Any]] = [queue.Queue(maxsize=READ_AHEAD) for _ in range(slices)]
     threads = [
         threading.Thread(
             target=_read_slice,
-            args=(es, request, {"id": number, "max": slices} if slices > 1 else None, queues[number], stop),
+            args=(es, request, {"id": number, "max": slices} if slices > 1 else None, queues[number], stop, after),
             name=f"finnews-export-{number}",
             daemon=True,
         )
@@ -134,11 +149,66 @@ def iter_articles(
     excludes: list[str] | None = None,
     slices: int = SLICES,
 ) -> Iterator[dict[str, Any]]:
-    """Every matching article's source, in a stable order (publication time), a few pages in memory
-    at a time (``excludes``: fields left out; by default the index-only ones)."""
+    """Every matching article's source, in a stable order (publication time, then id), a few pages
+    in memory at a time (``excludes``: fields left out; by default the index-only ones).
+
+    Nothing is skipped or given twice when a node of the cluster dies mid-way: a search that cannot
+    read every shard fails instead of answering in part, and the read goes on after the last article
+    given, from a new point-in-time (the cluster has promoted the lost shards' replicas by then)."""
     alias = alias or current_alias()
-    pit = _open_pit(es, alias)
+    after: list[Any] | None = None  # the sort values of the last article given
+    waits = iter(RESUME_WAITS_S)
+    while True:
+        try:
+            for hit in _read_point_in_time(es, query, alias, page_size, excludes, slices, after):
+                after = hit["sort"]
+                yield hit["_source"]
+            return
+        except _ReadCutShortError as cut:
+            wait = next(waits, None)
+            if wait is None:
+                raise StoreError(
+                    f"export from {alias} failed: the cluster did not answer for every shard after "
+                    f"{len(RESUME_WAITS_S)} tries ({cut.error})"
+                ) from None
+            logger.warning("export from %s cut short (%s); reading on from the last article", alias, cut.error)
+            time.sleep(wait)
+
+
+class _ReadCutShortError(Exception):
+    """A read of the point-in-time failed in a way another point-in-time can get past."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def _worth_resuming(error: BaseException) -> bool:
+    if isinstance(error, ApiError):
+        return error.meta.status in RETRIED_STATUSES
+    return isinstance(error, ES_FAILURES)
+
+
+def _read_point_in_time(
+    es: Elasticsearch,
+    query: dict[str, Any] | None,
+    alias: str,
+    page_size: int,
+    excludes: list[str] | None,
+    slices: int,
+    after: list[Any] | None,
+) -> Iterator[dict[str, Any]]:
+    """The hits after ``after`` from one point-in-time; a failure another point-in-time may get past
+    is :class:`_ReadCutShortError`, any other a :class:`StoreError`."""
+    try:
+        pit = _open_pit(es, alias)
+    except StoreError as error:
+        if isinstance(error.__cause__, BaseException) and _worth_resuming(error.__cause__):
+            raise _ReadCutShortError(error.__cause__) from None
+        raise
     if pit is None:
+        if after is not None:
+            raise StoreError(f"export from {alias} failed: the index was deleted while it was read")
         return
     request = {
         "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
@@ -147,19 +217,24 @@ def iter_articles(
         "size": page_size,
         "source_excludes": INDEX_ONLY_FIELDS if excludes is None else excludes,
         "track_total_hits": False,
+        # A shard copy lost with its node must fail the page, not leave its articles out of it.
+        "allow_partial_search_results": False,
     }
     try:
         with es_errors(f"export from {alias} failed"):
             started = False
             try:
-                for hit in _read_hits(es, request, max(1, slices)):
+                for hit in _read_hits(es, request, max(1, slices), after):
                     started = True
-                    yield hit["_source"]
+                    yield hit
             except _SlicesRefusedError:
                 if started:
                     raise StoreError("the node refused a sliced read mid-way; export again") from None
-                for hit in _read_hits(es, request, 1):
-                    yield hit["_source"]
+                yield from _read_hits(es, request, 1, after)
+    except StoreError as error:
+        if isinstance(error.__cause__, BaseException) and _worth_resuming(error.__cause__):
+            raise _ReadCutShortError(error.__cause__) from None
+        raise
     finally:
         with contextlib.suppress(*ES_FAILURES):
             es.close_point_in_time(id=pit)  # if this fails, it expires by itself

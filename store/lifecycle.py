@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,10 +35,24 @@ def index_config() -> dict[str, Any]:
     version = require(data, "version", int, path)
     if version < 1:
         raise ConfigError(f"{path}: version: must be a positive integer")
-    require(data, "settings", dict, path)
+    settings = require(data, "settings", dict, path)
+    check_index_settings(settings, f"{path}: settings")
     mappings = require(data, "mappings", dict, path)
     require(mappings, "properties", dict, f"{path}: mappings")
     return data
+
+
+def check_index_settings(settings: dict[str, Any], where: str) -> None:
+    """The settings a cluster's layout depends on, checked before any node sees them."""
+    for key, least in (("number_of_shards", 1), ("number_of_replicas", 0)):
+        value = settings.get(key, least)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"{where}: {key}: expected a whole number of at least {least}, got {value!r}")
+    expand = settings.get("auto_expand_replicas", False)
+    if expand is not False and not (isinstance(expand, str) and re.fullmatch(r"\d+-(\d+|all)", expand)):
+        raise ConfigError(
+            f'{where}: auto_expand_replicas: expected a range such as "0-1" or "0-all", or false, got {expand!r}'
+        )
 
 
 def current_alias() -> str:

@@ -43,8 +43,9 @@ class NodePaths:
     data: Path
     logs: Path
     tmp: Path
-    pid_file: Path
+    pid_file: Path  # the launcher's pid: the node's process group
     console_log: Path
+    server_pid_file: Path  # the server JVM's own pid, written by the node (``-p``)
 
 
 # When the checkout is out of the node's system user's reach (a clone in root's 0700 home), the
@@ -75,9 +76,15 @@ def node_root() -> Path:
     return SERVICE_ROOT / hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]
 
 
-def node_paths(settings: ElasticsearchSettings) -> NodePaths:
+def node_paths(settings: ElasticsearchSettings, port: int | None = None) -> NodePaths:
+    """The folders of the local node on ``port`` (the first node by default). The nodes of a local
+    cluster live in a folder of their own, apart from a single node's data on the same port."""
     root = node_root()
-    node_dir = root / "es" / f"node-{settings.port}"
+    port = port or settings.port
+    if settings.nodes == 1:
+        node_dir = root / "es" / f"node-{port}"
+    else:
+        node_dir = root / "es" / f"cluster-{settings.port}x{settings.nodes}" / f"node-{port}"
     cache = root / "cache" if root == state_dir() else SERVICE_ROOT / "cache"
     return NodePaths(
         home=cache / f"elasticsearch-{settings.version}",
@@ -86,7 +93,14 @@ def node_paths(settings: ElasticsearchSettings) -> NodePaths:
         tmp=node_dir / "tmp",
         pid_file=node_dir / "elasticsearch.pid",
         console_log=node_dir / "console.log",
+        server_pid_file=node_dir / "server.pid",
     )
+
+
+def transport_port(port: int) -> int:
+    """The transport port of a local cluster's node: its HTTP port + 100 (9200 → 9300), so every node
+    can name the others in ``discovery.seed_hosts``."""
+    return port + 100
 
 
 # --- Java -------------------------------------------------------------------------------------
@@ -287,9 +301,11 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
 
 
 def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) -> str:
-    """Start the local node (installing it first) and wait until it is healthy.
+    """Start the local node, or every node of a local cluster (``nodes`` > 1), installing the
+    distribution first, and wait until the cluster is healthy with all of them.
 
-    A no-op when a node already answers. Returns a one-line description of what happened.
+    Nodes that already answer are left alone (a no-op when all do), so this also brings back one
+    node of a cluster that died. Returns a one-line description of what happened.
     """
     settings = settings or elasticsearch_settings()
     if not settings.managed:
@@ -299,30 +315,92 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         if health is None:
             raise NodeError(f"The configured cluster {settings.url} does not answer (FINNEWS_ES_URL / configs)")
         return f"Using the configured cluster at {settings.url} ({health.get('status')})"
-    health = cluster_health(settings.url)
-    if health is not None:
-        return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
-    paths = node_paths(settings)
-    if _read_pid(paths) is not None:
-        health = _wait_for_dying_node(paths, settings.url, DYING_NODE_WAIT_S)
-        if health is not None:
-            return f"Elasticsearch is already running at {settings.url} ({health.get('status')})"
-    if not port_is_free(settings.port):
+    launched: list[tuple[subprocess.Popen[bytes], NodePaths]] = []
+    for port in settings.local_ports:
+        url = f"http://127.0.0.1:{port}"
+        paths = node_paths(settings, port)
+        if cluster_health(url) is not None:
+            continue
+        if _read_pid(paths) is not None and _wait_for_dying_node(paths, url, DYING_NODE_WAIT_S) is not None:
+            continue
+        launched.append((_launch(settings, port, quiet), paths))
+    what = f"Elasticsearch {settings.version}" + (f" ({settings.nodes} nodes)" if settings.nodes > 1 else "")
+    if not launched:
+        health = cluster_health(settings.hosts[0])
+        return f"{what} is already running at {settings.url} ({(health or {}).get('status')})"
+    deadline = time.monotonic() + settings.start_timeout_s
+    while time.monotonic() < deadline:
+        for process, paths in launched:
+            if process.poll() is not None:
+                raise NodeError(
+                    f"Elasticsearch exited with code {process.returncode} while starting.\n{_log_tail(paths)}"
+                )
+        health = cluster_health(settings.hosts[0], timeout=2)
+        if (
+            health
+            and health.get("status") in ("green", "yellow")
+            and int(health.get("number_of_nodes", 0)) >= settings.nodes
+        ):
+            return f"{what} is up at {settings.url} ({health['status']})"
+        time.sleep(1)
+    raise NodeError(
+        f"{what} did not become healthy within {settings.start_timeout_s:.0f}s.\n"
+        + "\n".join(_log_tail(paths) for _, paths in launched)
+    )
+
+
+def _node_arguments(settings: ElasticsearchSettings, port: int, paths: NodePaths) -> list[str]:
+    """The node's settings: a single-node cluster, or one node of a local cluster that finds the
+    others by their transport ports (and bootstraps with them the first time it starts)."""
+    if settings.nodes == 1:
+        cluster = ["-E", "discovery.type=single-node", "-E", "cluster.name=finnews"]
+    else:
+        ports = settings.local_ports
+        cluster = [
+            "-E", f"cluster.name=finnews-{settings.port}x{settings.nodes}",
+            "-E", f"node.name=finnews-{port}",
+            "-E", f"transport.port={transport_port(port)}",
+            "-E", "discovery.seed_hosts=" + ",".join(f"127.0.0.1:{transport_port(p)}" for p in ports),
+        ]  # fmt: skip
+        if not any(paths.data.iterdir()):
+            # Only for the very first start: a node that has been part of the cluster finds it again.
+            cluster += ["-E", "cluster.initial_master_nodes=" + ",".join(f"finnews-{p}" for p in ports)]
+    return [
+        *cluster,
+        "-E", "xpack.security.enabled=false",
+        "-E", "network.host=127.0.0.1",
+        "-E", f"http.port={port}",
+        "-E", f"path.data={paths.data}",
+        "-E", f"path.logs={paths.logs}",
+        # A CI disk can be fuller than Elasticsearch's watermarks; a dev node must not go read-only.
+        "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+        "-E", "action.destructive_requires_name=true",
+        "-p", str(paths.server_pid_file),
+    ]  # fmt: skip
+
+
+def _launch(settings: ElasticsearchSettings, port: int, quiet: bool) -> subprocess.Popen[bytes]:
+    """Start one node in the background (its own process group) and return its launcher."""
+    paths = node_paths(settings, port)
+    ports = [port] if settings.nodes == 1 else [port, transport_port(port)]
+    taken = [number for number in ports if not port_is_free(number)]
+    if taken:
         raise NodeError(
-            f"Port {settings.port} on 127.0.0.1 is taken by a process that is not an Elasticsearch node. "
+            f"Port {taken[0]} on 127.0.0.1 is taken by a process that is not an Elasticsearch node of finnews. "
             "Stop it, or choose another port with FINNEWS_ES_PORT or elasticsearch.port in configs/finnews.yaml."
         )
     java_home = find_java_home()
     home = install(settings)
-    paths = node_paths(settings)
     for directory in (paths.data, paths.logs, paths.tmp):
         directory.mkdir(parents=True, exist_ok=True)
+    paths.server_pid_file.unlink(missing_ok=True)
     owner = _service_user()
     if owner:
         # The node writes its keystore into config/ and its data and logs into its node folder.
         _chown_tree(home, *owner)
         _chown_tree(paths.data.parent, *owner)
-        for folder in (paths.data.parent.parent.parent, paths.home.parent):
+        root = node_root()
+        for folder in (*[f for f in paths.data.parent.parents if f.is_relative_to(root)], paths.home.parent):
             folder.chmod(folder.stat().st_mode | 0o011)  # let the service user traverse
         if not reachable_by(paths.home, *owner) or not reachable_by(paths.data, *owner):
             raise NodeError(
@@ -337,19 +415,7 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         ES_TMPDIR=str(paths.tmp),
     )
     env.pop("JAVA_TOOL_OPTIONS", None)
-    command = [
-        str(home / "bin" / "elasticsearch"),
-        "-E", "discovery.type=single-node",
-        "-E", "xpack.security.enabled=false",
-        "-E", "network.host=127.0.0.1",
-        "-E", f"http.port={settings.port}",
-        "-E", "cluster.name=finnews",
-        "-E", f"path.data={paths.data}",
-        "-E", f"path.logs={paths.logs}",
-        # A CI disk can be fuller than Elasticsearch's watermarks; a dev node must not go read-only.
-        "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
-        "-E", "action.destructive_requires_name=true",
-    ]  # fmt: skip
+    command = [str(home / "bin" / "elasticsearch"), *_node_arguments(settings, port, paths)]
     with paths.console_log.open("w") as console:
         process = subprocess.Popen(
             command,
@@ -365,40 +431,43 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         )
     paths.pid_file.write_text(str(process.pid))
     if not quiet:
-        print(f"Starting Elasticsearch {settings.version} at {settings.url} (pid {process.pid}) …", flush=True)
+        url = f"http://127.0.0.1:{port}"
+        print(f"Starting Elasticsearch {settings.version} at {url} (pid {process.pid}) …", flush=True)
         if node_root() != state_dir():
             print(
                 f"The checkout is out of reach of the node's system user {SERVICE_USER} (a folder above it is "
                 f"private), so the node's install and data are in {paths.home.parent} and {paths.data}.",
                 flush=True,
             )
-    deadline = time.monotonic() + settings.start_timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise NodeError(f"Elasticsearch exited with code {process.returncode} while starting.\n{_log_tail(paths)}")
-        health = cluster_health(settings.url, timeout=2)
-        if health and health.get("status") in ("green", "yellow"):
-            return f"Elasticsearch {settings.version} is up at {settings.url} ({health['status']})"
-        time.sleep(1)
-    raise NodeError(f"Elasticsearch did not become healthy within {settings.start_timeout_s:.0f}s.\n{_log_tail(paths)}")
+    return process
 
 
 def stop(settings: ElasticsearchSettings | None = None, timeout: float = 60) -> str:
+    """Stop the local node (every node of a local cluster): SIGTERM, then SIGKILL after ``timeout``."""
     settings = settings or elasticsearch_settings()
     if not settings.managed:
         return f"The cluster at {settings.url} is not managed by finnews; nothing to stop"
-    paths = node_paths(settings)
-    pid = _read_pid(paths)
-    if pid is None:
-        paths.pid_file.unlink(missing_ok=True)
-        return "Elasticsearch is not running (no live pid file)"
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if _read_pid(paths) is None:
+    running = {}
+    for port in settings.local_ports:
+        paths = node_paths(settings, port)
+        pid = _read_pid(paths)
+        if pid is None:
             paths.pid_file.unlink(missing_ok=True)
-            return f"Elasticsearch (pid {pid}) stopped"
+        else:
+            os.killpg(pid, signal.SIGTERM)
+            running[pid] = paths
+    if not running:
+        return "Elasticsearch is not running (no live pid file)"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_read_pid(paths) is not None for paths in running.values()):
         time.sleep(0.5)
-    os.killpg(pid, signal.SIGKILL)
-    paths.pid_file.unlink(missing_ok=True)
-    return f"Elasticsearch (pid {pid}) did not stop within {timeout:.0f}s and was killed"
+    killed = []
+    for pid, paths in running.items():
+        if _read_pid(paths) is not None:
+            os.killpg(pid, signal.SIGKILL)
+            killed.append(pid)
+        paths.pid_file.unlink(missing_ok=True)
+    pids = ", ".join(map(str, running))
+    if killed:
+        return f"Elasticsearch (pid {pids}) did not stop within {timeout:.0f}s and was killed"
+    return f"Elasticsearch (pid {pids}) stopped"

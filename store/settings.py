@@ -4,7 +4,7 @@ overrides and the credentials of a secured cluster."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,13 +42,24 @@ class Credentials:
 @dataclass(frozen=True)
 class ElasticsearchSettings:
     version: str
-    url: str  # the cluster every command talks to, without credentials (safe to print)
+    url: str  # the cluster every command talks to, without credentials (safe to print); hosts joined by ","
     managed: bool  # True when finnews runs the node itself (no FINNEWS_ES_URL / elasticsearch.url)
-    port: int
+    port: int  # the local node's HTTP port (the first node's, for a local cluster)
     heap: str
     alias: str
     start_timeout_s: float
     credentials: Credentials = field(default_factory=Credentials)
+    nodes: int = 1  # local nodes finnews runs (ports port, port+1, …); 1: a single-node cluster
+    hosts: tuple[str, ...] = ()  # every node the client may talk to (it moves on when one is down)
+
+    def __post_init__(self) -> None:
+        if not self.hosts:
+            object.__setattr__(self, "hosts", tuple(self.url.split(",")))
+
+    @property
+    def local_ports(self) -> tuple[int, ...]:
+        """The HTTP ports of the nodes finnews runs itself."""
+        return tuple(range(self.port, self.port + self.nodes))
 
 
 CREDENTIAL_KEYS = ("username", "password", "api_key", "ca_certs", "verify_certs")
@@ -120,10 +131,44 @@ def split_secrets(url: str) -> tuple[str, UrlSecrets]:
     return safe, UrlSecrets(username, password, api_key)
 
 
+def split_hosts(text: str) -> tuple[tuple[str, ...], UrlSecrets]:
+    """``FINNEWS_ES_URL`` naming several nodes of one cluster (``https://u:p@a:9200,https://b:9200``,
+    commas or spaces) → the safe URL of each and the secrets, taken from the first URL carrying any
+    (the client sends the same credentials to every node)."""
+    hosts, found = [], UrlSecrets()
+    for part in text.replace(" ", ",").split(","):
+        if not part.strip():
+            continue
+        if "://" not in part:
+            raise ConfigError(f"FINNEWS_ES_URL / elasticsearch.url: expected http(s)://host:port, got {part!r}")
+        safe, secrets = split_secrets(part.strip().rstrip("/"))
+        hosts.append(safe)
+        if found == UrlSecrets():
+            found = secrets
+    if not hosts:
+        raise ConfigError("FINNEWS_ES_URL / elasticsearch.url: no host given")
+    return tuple(hosts), found
+
+
+MAX_LOCAL_NODES = 5
+
+
+def local_cluster(
+    settings: ElasticsearchSettings, port: int, nodes: int, heap: str | None = None
+) -> ElasticsearchSettings:
+    """Settings for a cluster of ``nodes`` local nodes from ``port`` on (what ``FINNEWS_ES_PORT`` and
+    ``FINNEWS_ES_NODES`` give a command), for a caller that runs one beside the configured node."""
+    hosts = tuple(f"http://127.0.0.1:{number}" for number in range(port, port + nodes))
+    return replace(
+        settings, url=",".join(hosts), hosts=hosts, managed=True, port=port, nodes=nodes, heap=heap or settings.heap
+    )
+
+
 @lru_cache(maxsize=1)
 def elasticsearch_settings() -> ElasticsearchSettings:
-    """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` / ``FINNEWS_ES_PORT`` /
-    ``FINNEWS_INDEX`` overriding it, and credentials for a secured cluster."""
+    """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` (one or several nodes) /
+    ``FINNEWS_ES_PORT`` / ``FINNEWS_ES_NODES`` / ``FINNEWS_ES_HEAP`` / ``FINNEWS_INDEX`` overriding it,
+    and credentials for a secured cluster."""
     where = f"{config_dir() / 'finnews.yaml'}: elasticsearch"
     data = require(finnews_config(), "elasticsearch", dict, str(config_dir() / "finnews.yaml"))
     version = str(require(data, "version", str, where))
@@ -131,13 +176,23 @@ def elasticsearch_settings() -> ElasticsearchSettings:
     if port_text and not port_text.isdigit():
         raise ConfigError(f"FINNEWS_ES_PORT: expected a port number, got {port_text!r}")
     port = int(port_text or require(data, "port", int, where))
-    heap = str(require(data, "heap", str, where))
+    heap = os.environ.get("FINNEWS_ES_HEAP") or str(require(data, "heap", str, where))
+    nodes_text = os.environ.get("FINNEWS_ES_NODES") or str(data.get("nodes", 1))
+    if not nodes_text.isdigit() or not 1 <= int(nodes_text) <= MAX_LOCAL_NODES:
+        raise ConfigError(
+            f"FINNEWS_ES_NODES / {where}.nodes: expected a number of local nodes from 1 to {MAX_LOCAL_NODES}, "
+            f"got {nodes_text!r}"
+        )
+    nodes = int(nodes_text)
     alias = os.environ.get("FINNEWS_INDEX") or str(require(data, "index", str, where))
     timeout = float(require(data, "start_timeout_s", (int, float), where))
     external = os.environ.get("FINNEWS_ES_URL") or data.get("url")
     if external:
-        url, secrets = split_secrets(str(external).rstrip("/"))
+        hosts, secrets = split_hosts(str(external))
         credentials = load_credentials(secrets.username, secrets.password, secrets.api_key)
     else:
-        url, credentials = f"http://127.0.0.1:{port}", Credentials()
-    return ElasticsearchSettings(version, url, not external, port, heap, alias, timeout, credentials)
+        hosts = tuple(f"http://127.0.0.1:{number}" for number in range(port, port + nodes))
+        credentials = Credentials()
+    return ElasticsearchSettings(
+        version, ",".join(hosts), not external, port, heap, alias, timeout, credentials, nodes, hosts
+    )

@@ -3,7 +3,6 @@ and data) is stopped and restarted so the suite's main node is not disturbed."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,26 +11,11 @@ from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from replica.site import load_articles
-from tagging.extract import article_record, extract_article
 from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+from tests.support.archives import write_archive
 
 PORT = "9250"
 ARTICLES = 1000
-
-
-def write_archive(path: Path) -> set[str]:
-    """Tagged records (finnews' export form) made from the corpus, each with its own URL."""
-    base = [article_record(extract_article(a.raw)) for a in load_articles()]
-    urls = set()
-    with path.open("w", encoding="utf-8") as handle:
-        for number in range(ARTICLES):
-            record = dict(base[number % len(base)])
-            record["url"] = f"https://finance.eastmoney.com/a/20260101{number:010d}.html"
-            record["title"] = f"{record['title']}（{number}）"
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            urls.add(record["url"])
-    return urls
 
 
 def count(es: Elasticsearch) -> int:
@@ -51,7 +35,7 @@ def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_no
         for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
             es.indices.delete(index=name)
         archive = tmp_path / "archive.jsonl"
-        expected = write_archive(archive)
+        expected = write_archive(archive, ARTICLES)
         ingest = subprocess.Popen(
             [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "50", str(archive)],
             cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

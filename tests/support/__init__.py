@@ -1,0 +1,1 @@
+"""Helpers the tests share (archives, clusters); no test lives here."""
