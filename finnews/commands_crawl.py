@@ -18,7 +18,7 @@ from finnews.commands_search import format_hit
 from finnews.errors import UserError
 from finnews.output import write_stats_json
 from scheduler.stats import read_stats
-from store.outcomes import ARTICLE_OUTCOMES
+from store.outcomes import ARTICLE_OUTCOMES, KEPT_STORED_VALUES_KEY
 
 
 def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
@@ -135,6 +135,12 @@ def crawl_summary(stats: dict[str, Any]) -> str:
         "errors: " + (errors or "none"),
     ]
     lines += [f"  {failure}" for failure in read["failures"]]
+    kept = int(stats.get(KEPT_STORED_VALUES_KEY) or 0)
+    if kept:
+        lines.append(
+            f"warnings: {kept} article(s) came without a title, date or text the index had; the stored values "
+            "were kept (store/merge.py)"
+        )
     if every_request_failed(stats):
         lines.append("FAILED: every request failed (see the errors above)")
     if spider_exceptions(stats):

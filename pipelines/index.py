@@ -21,7 +21,7 @@ from crawler.state import crawl_state
 from store.client import StoreError, connect
 from store.documents import article_document
 from store.lifecycle import ensure_index
-from store.outcomes import stats_key
+from store.outcomes import KEPT_STORED_VALUES_KEY, stats_key
 from store.replay import replay_spool
 from store.writer import ArticleWriter
 
@@ -85,5 +85,7 @@ class IndexPipeline:
         counts = self.writer.close()
         for name, value in counts.items():
             self.stats.set_value(stats_key(name), value)
+        if self.writer.kept_stored_values:
+            self.stats.set_value(KEPT_STORED_VALUES_KEY, self.writer.kept_stored_values)
         if self.writer.spool.count:
             logger.error("%d articles spooled to %s", self.writer.spool.count, self.writer.spool.path)

@@ -70,6 +70,8 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "id": document_id(record["url"]),
         "url": record["url"],
         "source": record.get("source"),
+        # Every source that brought the article (a re-ingested export keeps its list): store/merge.py.
+        "sources": record.get("sources") or ([record["source"]] if record.get("source") else []),
         "title": record.get("title") or "",
         "text": record.get("text") or "",
         "digest": record.get("digest"),

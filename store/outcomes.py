@@ -26,6 +26,9 @@ GATHERED_OUTCOMES = (NEW, UPDATED, UNCHANGED, SPOOLED)
 NOT_INDEXED_OUTCOMES = (SPOOLED, DEAD_LETTER)
 
 STATS_PREFIX = "finnews/articles/"
+# Articles whose new copy lacked a title, date or text the index had (the stored value was kept): a
+# warning, not an outcome (the article was written or left unchanged as well).
+KEPT_STORED_VALUES_KEY = "finnews/warnings/kept_stored_values"
 
 
 def stats_key(outcome: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -21,8 +22,10 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from store.client import ES_FAILURES, StoreError, es_errors
+from store.documents import content_hash
 from store.duplicates import DuplicateLinker
 from store.lifecycle import current_alias, restore_refresh_interval
+from store.merge import merge_documents, sources_of
 from store.outcomes import DEAD_LETTER, DUPLICATES, NEW, SPOOLED, UNCHANGED, UPDATED, empty_counts
 from store.spool import Spool, SpoolWriteError
 
@@ -36,6 +39,15 @@ REJECTED_FOR_GOOD = (400, 409, 413)
 # A document the answering node refused this many times (across replays) is a dead letter: the
 # spool must not carry a poison pill from crawl to crawl.
 MAX_SPOOL_ATTEMPTS = 3
+
+# Waits before asking again for documents whose shard did not answer a look-up (a node died and its
+# replicas are being promoted: a matter of seconds); then the batch is spooled.
+LOOKUP_RETRY_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+class LookupIncompleteError(StoreError):
+    """The cluster did not answer the existence look-up for some documents of a batch."""
+
 
 # Called with the URLs given to :meth:`ArticleWriter.add` for a batch once it is written or spooled.
 WrittenCallback = Callable[[list[str]], None]
@@ -73,6 +85,7 @@ class ArticleWriter:
         self.on_rejected = on_rejected
         self._origins: dict[str, str] = {}  # id → where the caller read it, while the document is pending
         self.counts = empty_counts()
+        self.kept_stored_values = 0  # articles whose new copy lacked a title, date or text the index had
         self.spool = Spool("spool")
         self.dead_letter = Spool("dead-letter")
         self.attempts: dict[str, int] = {}  # id → refusals so far, for documents replayed from the spool
@@ -170,17 +183,24 @@ class ArticleWriter:
                 self.counts[UNCHANGED if document["content_hash"] == winner["content_hash"] else UPDATED] += 1
         try:
             existing = self._existing(list(by_id))
-        except ES_FAILURES as error:
+        except (*ES_FAILURES, LookupIncompleteError) as error:
             self._spool_all(by_id.values(), f"lookup failed: {error}")
             return [], {}
         actions = []
         kinds: dict[str, str] = {}
         for doc_id, document in by_id.items():
             previous = existing.get(doc_id)
-            if previous and previous.get("content_hash") == document["content_hash"]:
-                self.counts[UNCHANGED] += 1
-                continue
             if previous:
+                # One article, one document: the stored one merged with what arrived (store/merge.py).
+                document, kept = merge_documents(previous, document)
+                document["content_hash"] = content_hash(document)
+                if kept:
+                    self._kept_stored_values(document, kept)
+                if document["content_hash"] == previous.get("content_hash") and document["sources"] == sources_of(
+                    previous
+                ):
+                    self.counts[UNCHANGED] += 1
+                    continue
                 # An update keeps its first crawl time and its place among duplicates.
                 document = {
                     **document,
@@ -202,11 +222,28 @@ class ArticleWriter:
             return [], {}
         return actions, kinds
 
+    def _kept_stored_values(self, document: dict[str, Any], kept: list[str]) -> None:
+        """A copy that would have blanked a title, date or text: the stored value stays, and it is said."""
+        self.kept_stored_values += 1
+        logger.warning(
+            "%s: the copy from %s has no %s; the stored value is kept",
+            document.get("url"), document.get("sources", ["?"])[-1], " or ".join(kept),
+        )  # fmt: skip
+
     def _existing(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        response = self.es.mget(
-            index=self.alias, ids=ids, source_includes=["content_hash", "crawled_at", "dup_of", "dup_group"]
-        )
-        return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+        """The stored versions of ``ids`` (those that exist). A look-up the cluster could not answer
+        for a shard (its node died, its replica not yet promoted) is asked again: taken for "not
+        there", it would overwrite an article's first crawl time and its place among duplicates."""
+        waits = iter(LOOKUP_RETRY_WAITS_S)
+        while True:
+            response = self.es.mget(index=self.alias, ids=ids)  # whole documents: merged with what arrived
+            failed = [d for d in response["docs"] if d.get("error")]
+            if not failed:
+                return {d["_id"]: d["_source"] for d in response["docs"] if d.get("found")}
+            wait = next(waits, None)
+            if wait is None:
+                raise LookupIncompleteError(f"{len(failed)} look-up(s) failed: {json.dumps(failed[0]['error'])[:200]}")
+            time.sleep(wait)
 
     def _bulk_then_done(
         self, actions: list[dict[str, Any]], kinds: dict[str, str], batch: list[dict[str, Any]], urls: list[str]

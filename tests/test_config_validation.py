@@ -136,3 +136,49 @@ def test_a_crawl_with_a_broken_finnews_yaml_prints_one_line_before_scrapy_starts
         r"finnews crawl: .*finnews\.yaml: unknown key\(s\) elasticsearh \(did you mean 'elasticsearch'\?\).*", lines[0]
     )
     assert "Traceback" not in result.stderr and "Scrapy" not in result.stderr
+
+
+def test_several_cluster_nodes_are_read_from_the_url_with_the_secrets_taken_out(
+    configs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINNEWS_ES_URL", "https://u:secret@es1:9200/, https://es2:9201?api_key=k2,https://es3:9202")
+    settings = elasticsearch_settings()
+    assert settings.hosts == ("https://es1:9200", "https://es2:9201", "https://es3:9202")
+    assert settings.url == ",".join(settings.hosts) and "secret" not in settings.url and "k2" not in settings.url
+    assert (settings.credentials.username, settings.credentials.password) == ("u", "secret")
+    assert not settings.managed
+    clear_caches()
+    monkeypatch.setenv("FINNEWS_ES_URL", "es1:9200,https://es2:9201")
+    with pytest.raises(ConfigError, match="FINNEWS_ES_URL.*expected http"):
+        elasticsearch_settings()
+
+
+def test_a_local_cluster_has_consecutive_ports_and_a_checked_node_count(
+    configs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINNEWS_ES_PORT", "9280")
+    monkeypatch.setenv("FINNEWS_ES_NODES", "3")
+    settings = elasticsearch_settings()
+    assert settings.managed and settings.local_ports == (9280, 9281, 9282)
+    assert settings.hosts == ("http://127.0.0.1:9280", "http://127.0.0.1:9281", "http://127.0.0.1:9282")
+    for wrong in ("0", "many", "9"):
+        clear_caches()
+        monkeypatch.setenv("FINNEWS_ES_NODES", wrong)
+        with pytest.raises(ConfigError, match="FINNEWS_ES_NODES.*from 1 to 5"):
+            elasticsearch_settings()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("number_of_shards: 1", "number_of_shards: 0", "number_of_shards: expected a whole number of at least 1"),
+        ("number_of_replicas: 0", "number_of_replicas: -1", "number_of_replicas: expected a whole number"),
+        ('auto_expand_replicas: "0-1"', "auto_expand_replicas: 1", "auto_expand_replicas: expected a range"),
+        ('auto_expand_replicas: "0-1"', 'auto_expand_replicas: "one-two"', "auto_expand_replicas: expected"),
+    ],
+)
+def test_the_index_layout_is_checked_before_a_node_sees_it(configs: Path, old: str, new: str, message: str) -> None:
+    assert load_index()["settings"]["auto_expand_replicas"] == "0-1"
+    edit(configs / "index.yaml", old, new)
+    with pytest.raises(ConfigError, match=f"index.yaml: settings: {message}"):
+        load_index()

@@ -320,3 +320,60 @@ def test_a_search_after_a_killed_load_sees_its_articles(fresh_index: str, es_nod
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("3 "), result.stdout
     assert es_node.count(index=TEST_ALIAS)["count"] == 3
+
+
+def test_a_lookup_a_shard_cannot_answer_spools_the_batch_instead_of_taking_articles_for_new(
+    es_node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard with no live copy (its node died, no replica promoted yet) answers an existence look-up
+    with an error per document; taking that for "not there" would overwrite an article's first crawl
+    time. Here the index's only shard can never be assigned (an allocation rule no node meets)."""
+    import store.writer
+    from store.outcomes import NEW, SPOOLED
+
+    monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(tmp_path / "spool"))
+    monkeypatch.setattr(store.writer, "LOOKUP_RETRY_WAITS_S", (0.1, 0.1))
+    es = connect()
+    unassigned = f"{TEST_ALIAS}-unassigned"
+    es.indices.create(
+        index=unassigned,
+        settings={"number_of_shards": 1, "number_of_replicas": 0, "index.routing.allocation.require._name": "none"},
+        mappings=index_config()["mappings"],
+        wait_for_active_shards="0",
+    )
+    try:
+        writer = ArticleWriter(es, unassigned)
+        for article in load_articles()[:3]:
+            writer.add(article_document(extract_article(article.raw)))
+        counts = writer.close()
+    finally:
+        es.indices.delete(index=unassigned)
+    assert counts[NEW] == 0 and counts[SPOOLED] == 3
+    lines = [json.loads(line) for path in (tmp_path / "spool").rglob("*.jsonl") for line in path.open()]
+    assert len(lines) == 3 and all("look-up(s) failed" in line["reason"] for line in lines)
+
+
+def test_a_second_source_without_title_or_date_never_blanks_a_stored_article(fresh_index: str, es_node) -> None:
+    """Issue 23, item 1: a feed pointing at indexed Eastmoney articles used to overwrite them with its
+    empty title and null date and take over ``source``."""
+    from store.outcomes import UNCHANGED, UPDATED
+
+    original = article_document(extract_article(load_articles()[0].raw))
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(original)
+    writer.close()
+    feed_copy = {**original, "source": "local-feed", "title": "", "published_at": None, "boards": []}
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(feed_copy)
+    counts = writer.close()
+    assert counts[UPDATED] == 1 and writer.kept_stored_values == 1  # its source is added, and it is said
+    stored = es_node.get(index=TEST_ALIAS, id=original["id"])["_source"]
+    assert stored["title"] == original["title"] and stored["title"]
+    assert stored["published_at"] == original["published_at"] and stored["published_at"]
+    assert stored["boards"] == original["boards"] and stored["boards"]
+    assert stored["source"] == original["source"] and stored["sources"] == [original["source"], "local-feed"]
+    assert stored["crawled_at"] == original["crawled_at"]
+    # The same copy again changes nothing.
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(feed_copy)
+    assert writer.close()[UNCHANGED] == 1
