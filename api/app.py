@@ -235,7 +235,14 @@ def create_app(api_key: str | None = None) -> FastAPI:
         make_searchable(es)
         result = search(es, q, filters, page=page, size=size, sort=sort, collapse_duplicates=collapse, facets=True)
         hits = [hit_record(hit) for hit in result.hits]
-        return {"total": result.total, "page": page, "size": size, "hits": hits, "facets": result.facets}
+        return {
+            "total": result.total,
+            "articles": result.articles if result.articles is not None else result.total,
+            "page": page,
+            "size": size,
+            "hits": hits,
+            "facets": result.facets,
+        }
 
     @app.get(
         "/articles/{article_id}",

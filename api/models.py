@@ -78,7 +78,8 @@ class Facets(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    total: int = Field(description="all matching articles (not only this page)")
+    total: int = Field(description="all matching results (not only this page): articles, or stories when collapse=true")
+    articles: int = Field(description="all matching articles, reposts included (total, unless collapsed)")
     page: int
     size: int
     hits: list[SearchHit]

@@ -66,7 +66,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(json.dumps(hit_record(hit), ensure_ascii=False))  # the API's SearchHit, one per line
         return 0
     page = f" (page {args.page})" if args.page > 1 else ""
-    print(f"{result.total} article(s) for {args.query!r}{page}")
+    if args.collapse_duplicates and result.articles not in (None, result.total):
+        print(f"{result.total} stories ({result.articles} articles with reposts) for {args.query!r}{page}")
+    else:
+        print(f"{result.total} article(s) for {args.query!r}{page}")
     color = sys.stdout.isatty()
     for hit in result.hits:
         print()

@@ -41,7 +41,7 @@ KEEP_ALIVE = "2m"
 EXPORT_SORT = [{"published_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}]
 # A read cut short (a node died, its shard copies are being replaced) is resumed this many times,
 # after these waits, before the export fails.
-RESUME_WAITS_S = (1.0, 2.0, 4.0, 8.0, 15.0)
+RESUME_WAITS_S = (1.0, 2.0, 4.0, 8.0)
 # Answers worth another try: the node went away, or the cluster is moving shards (a search context
 # lost with its node is a 404; an unassigned primary a 503).
 RETRIED_STATUSES = (404, 429, 500, 502, 503, 504)
@@ -168,8 +168,7 @@ def iter_articles(
             wait = next(waits, None)
             if wait is None:
                 raise StoreError(
-                    f"export from {alias} failed: the cluster did not answer for every shard after "
-                    f"{len(RESUME_WAITS_S)} tries ({cut.error})"
+                    f"{cut.failure} (the read was resumed {len(RESUME_WAITS_S)} times after the last article given)"
                 ) from None
             logger.warning("export from %s cut short (%s); reading on from the last article", alias, cut.error)
             time.sleep(wait)
@@ -178,8 +177,9 @@ def iter_articles(
 class _ReadCutShortError(Exception):
     """A read of the point-in-time failed in a way another point-in-time can get past."""
 
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
+    def __init__(self, failure: StoreError, error: BaseException) -> None:
+        super().__init__(str(failure))
+        self.failure = failure  # what to say if no other point-in-time gets past it
         self.error = f"{type(error).__name__}: {str(error)[:200]}"
 
 
@@ -203,8 +203,9 @@ def _read_point_in_time(
     try:
         pit = _open_pit(es, alias)
     except StoreError as error:
-        if isinstance(error.__cause__, BaseException) and _worth_resuming(error.__cause__):
-            raise _ReadCutShortError(error.__cause__) from None
+        # Nothing given yet and no point-in-time: the cluster is down or refuses, said at once.
+        if after is not None and isinstance(error.__cause__, BaseException) and _worth_resuming(error.__cause__):
+            raise _ReadCutShortError(error, error.__cause__) from None
         raise
     if pit is None:
         if after is not None:
@@ -233,7 +234,7 @@ def _read_point_in_time(
                 yield from _read_hits(es, request, 1, after)
     except StoreError as error:
         if isinstance(error.__cause__, BaseException) and _worth_resuming(error.__cause__):
-            raise _ReadCutShortError(error.__cause__) from None
+            raise _ReadCutShortError(error, error.__cause__) from None
         raise
     finally:
         with contextlib.suppress(*ES_FAILURES):

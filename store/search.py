@@ -65,9 +65,15 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    total: int
+    total: int  # what the pages hold: articles, or stories when reposts are collapsed
     hits: list[Hit]
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    articles: int | None = None  # every matching article, reposts included (differs from total when collapsed)
+
+
+# Counting stories (distinct dup_group values) is exact below this many (Elasticsearch's cardinality
+# aggregation, its largest threshold); past it, within a few percent.
+STORY_COUNT_PRECISION = 40_000
 
 
 def _check_length(value: str, limit: int, what: str) -> str:
@@ -294,6 +300,12 @@ def search(
     summary_request: dict[str, Any] = {"query": {"bool": {"filter": [query]}}, "size": 0, "track_total_hits": True}
     if facets:
         summary_request["aggregations"] = _facet_aggregations()
+    if collapse_duplicates:
+        # The pages hold one hit per story: their count is the number of stories, not of articles
+        # (counted by articles, a search said 32 results on 4 pages and its pages 2–4 were empty).
+        summary_request.setdefault("aggregations", {})["stories"] = {
+            "cardinality": {"field": "dup_group", "precision_threshold": STORY_COUNT_PRECISION}
+        }
     index = alias or current_alias()
     with es_errors("search failed"):
         responses = es.msearch(searches=[{"index": index}, page_request, {"index": index}, summary_request])
@@ -303,15 +315,18 @@ def search(
             if answer.get("status") == 404:
                 return SearchResult(0, [])
             raise StoreError(f"search failed: {answer.get('status')} {answer['error']}")
-    total = summary["hits"]["total"]["value"]
+    articles = summary["hits"]["total"]["value"]
+    aggregations = dict(summary.get("aggregations") or {})
+    stories = aggregations.pop("stories", None)
+    total = min(articles, int(stories["value"])) if stories is not None else articles
     if total == 0:
         check_stock_filter(es, filters, alias)  # nothing found: say so if the stock is unknown
     hits = []
     for hit in page_response["hits"]["hits"]:
         fragments = hit.get("highlight", {}).get("text") or [""]
         hits.append(Hit(hit["_id"], hit.get("_score"), hit["_source"], fragments[0]))
-    result = SearchResult(total, hits)
-    for name, aggregation in (summary.get("aggregations") or {}).items():
+    result = SearchResult(total, hits, articles=articles)
+    for name, aggregation in aggregations.items():
         result.facets[name] = [
             {"value": bucket.get("key_as_string", bucket["key"]), "count": bucket["doc_count"]}
             for bucket in aggregation["buckets"]

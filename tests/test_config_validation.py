@@ -149,7 +149,7 @@ def test_several_cluster_nodes_are_read_from_the_url_with_the_secrets_taken_out(
     assert not settings.managed
     clear_caches()
     monkeypatch.setenv("FINNEWS_ES_URL", "es1:9200,https://es2:9201")
-    with pytest.raises(ConfigError, match="FINNEWS_ES_URL.*expected http"):
+    with pytest.raises(ConfigError, match=r"FINNEWS_ES_URL.*expected http"):
         elasticsearch_settings()
 
 
@@ -164,7 +164,7 @@ def test_a_local_cluster_has_consecutive_ports_and_a_checked_node_count(
     for wrong in ("0", "many", "9"):
         clear_caches()
         monkeypatch.setenv("FINNEWS_ES_NODES", wrong)
-        with pytest.raises(ConfigError, match="FINNEWS_ES_NODES.*from 1 to 5"):
+        with pytest.raises(ConfigError, match=r"FINNEWS_ES_NODES.*from 1 to 5"):
             elasticsearch_settings()
 
 

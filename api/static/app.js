@@ -350,7 +350,9 @@ async function run() {
     renderFacets(result.facets);
     renderPager(result.total);
     const words = state.q ? `“${state.q}”` : "全部文章";
-    showStatus(result.total ? `${words}：共 ${result.total} 篇` : `${words}：没有找到文章`);
+    // Collapsed reposts: the pages hold stories; say how many articles they stand for.
+    const reposts = result.articles > result.total ? `（含转载共 ${result.articles} 篇）` : "";
+    showStatus(result.total ? `${words}：共 ${result.total} 篇${reposts}` : `${words}：没有找到文章`);
     $("status").dataset.total = String(result.total);
   } else {
     $("results").replaceChildren();

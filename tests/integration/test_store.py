@@ -377,3 +377,25 @@ def test_a_second_source_without_title_or_date_never_blanks_a_stored_article(fre
     writer = ArticleWriter(connect(), TEST_ALIAS)
     writer.add(feed_copy)
     assert writer.close()[UNCHANGED] == 1
+
+
+def test_collapsed_reposts_are_counted_as_stories_so_every_page_has_hits(fresh_index: str) -> None:
+    """Issue 23, item 4: 32 articles that are 8 reposts each of 4 stories said "32 on 4 pages" and
+    pages 2–4 were empty."""
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    stories = load_articles()[:4]
+    for number, article in enumerate(stories):
+        for copy in range(8):
+            document = article_document(extract_article(article.raw))
+            document.update(url=f"https://example.com/repost/{number}/{copy}.html")
+            document["id"] = f"{number:02d}{copy:02d}".ljust(40, "0")
+            writer.add(document)
+            writer.flush()  # each copy finds the earlier ones
+    writer.close()
+    first = search(connect(), "", size=2, sort="date", collapse_duplicates=True, alias=TEST_ALIAS)
+    assert (first.total, first.articles) == (4, 32)
+    second = search(connect(), "", page=2, size=2, sort="date", collapse_duplicates=True, alias=TEST_ALIAS)
+    groups = {hit.source["url"].split("/")[-2] for hit in first.hits + second.hits}  # the story number
+    assert len(first.hits) == len(second.hits) == 2 and len(groups) == 4
+    plain = search(connect(), "", size=2, alias=TEST_ALIAS)
+    assert (plain.total, plain.articles) == (32, 32)
