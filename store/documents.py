@@ -87,6 +87,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "mentions": record.get("mentions") or [],
         "instruments": record.get("instruments") or [],  # indexes and funds marked by old stock ids
         "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
+        "rejected_markup": record.get("rejected_markup") or [],  # markup stocks the sentence does not name
     }
     document["content_hash"] = content_hash(document)
     fingerprint = dedup.simhash(words(record.get("text") or ""))

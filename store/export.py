@@ -161,6 +161,8 @@ def iter_articles(
     while True:
         try:
             for hit in _read_point_in_time(es, query, alias, page_size, excludes, slices, after):
+                if after is not None and _given_before(article_key(hit), article_key_of(after)):
+                    continue  # the last article given, found again past its old _shard_doc (see article_key)
                 after = hit["sort"]
                 yield hit["_source"]
             return
@@ -172,6 +174,25 @@ def iter_articles(
                 ) from None
             logger.warning("export from %s cut short (%s); reading on from the last article", alias, cut.error)
             time.sleep(wait)
+
+
+def article_key_of(sort_values: list[Any]) -> list[Any]:
+    """The article's own part of a hit's sort values: a point-in-time search adds an implicit
+    ``_shard_doc`` tiebreaker after ``EXPORT_SORT``, whose value means nothing to another point-in-time
+    (another shard copy numbers its documents differently). Resumed after the last article's three
+    values, a new point-in-time may give that article again; its key says it was given."""
+    return list(sort_values[: len(EXPORT_SORT)])
+
+
+def article_key(hit: dict[str, Any]) -> list[Any]:
+    return article_key_of(hit["sort"])
+
+
+def _given_before(key: list[Any], last_given: list[Any]) -> bool:
+    try:
+        return key <= last_given
+    except TypeError:  # a missing value (null) beside a present one: only the same article compares equal
+        return key == last_given
 
 
 class _ReadCutShortError(Exception):

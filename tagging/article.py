@@ -57,6 +57,8 @@ class Article:
     # Indexes and funds the markup names (old stock_ ids mark them too): never stocks.
     instruments: list[dict[str, Any]] = field(default_factory=list)
     body_source: str | None = None  # how the body was found (see RawArticle.body_source)
+    # Stocks the page's markup named that the sentence does not (线上线下消费): what it said and why not.
+    rejected_markup: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

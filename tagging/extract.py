@@ -115,6 +115,7 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
         text=cleaned.text,
         boards=tags.boards,
         stocks=tags.stocks,
+        rejected_markup=tags.rejected_markup,
         topics=tags.topics,
         keywords=tags.keywords,
         mentions=[mention_record(m) for m in tags.mentions],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -11,7 +12,14 @@ from typing import Any
 from tagging.article import Mention
 from tagging.knowledge_tables import load_knowledge_base
 from tagging.lexicon import load_lexicon
-from tagging.linker import linker
+from tagging.link_context import (
+    FULL_NAME_LENGTH,
+    OUTLET_AFTER_RE,
+    OUTLET_BEFORE_RE,
+    inside_another_name,
+    on_word_bounds,
+)
+from tagging.linker import Linker, linker
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 
@@ -26,6 +34,105 @@ class Tags:
     topics: list[dict[str, Any]]
     keywords: list[str]
     mentions: list[Mention]
+    # Stocks the markup named where the sentence does not name the company, and why (judged_markup).
+    rejected_markup: list[dict[str, Any]] = field(default_factory=list)
+
+
+# A sentence ends at these; the context rules judge a markup mention within its sentence.
+_SENTENCE_ENDS = "。！？；!?;\n"
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    begin = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    ends = [found for mark in _SENTENCE_ENDS if (found := text.find(mark, end)) >= 0]
+    return begin, min(ends) + 1 if ends else len(text)
+
+
+def _sentence_tokens(segments: list[Token] | None, text: str, begin: int, finish: int) -> list[Token]:
+    """The words of ``text[begin:finish]`` with offsets into the text: the text's segmentation
+    (found by bisection, not a scan of every word) or, when its words do not tile the sentence, the
+    sentence segmented anew."""
+    if segments is not None:
+        index = bisect_left(segments, begin, key=itemgetter(1))
+        inside = []
+        while index < len(segments) and segments[index][2] <= finish:
+            inside.append(segments[index])
+            index += 1
+        if inside and inside[0][1] == begin and inside[-1][2] == finish:
+            return inside
+    return [(word, a + begin, b + begin) for word, a, b in tokens(text[begin:finish])]
+
+
+def _context_may_matter(the_linker: Linker, text: str, start: int, end: int, word_end: dict[int, int]) -> bool:
+    """Whether the linker's context rules could refuse this name here; when not (a company's
+    unambiguous name standing as a word, no outlet or longer name around it), linking its sentence
+    is skipped: tagging from markup stays twice as fast as trafilatura (bench/tagging.py)."""
+    name = text[start:end]
+    return (
+        name in the_linker.everyday
+        or name in the_linker.kb.needs_context
+        or name in the_linker.board_words
+        or (len(name) < FULL_NAME_LENGTH and not on_word_bounds(text, start, end, word_end))
+        or OUTLET_AFTER_RE.match(text, end) is not None
+        or OUTLET_BEFORE_RE.search(text, max(0, start - 4), start) is not None
+        or inside_another_name(text, name, start, end, ("", ""), None)
+    )
+
+
+def judged_markup(
+    markup: list[Mention],
+    text: str,
+    published_at: datetime | None = None,
+    segments: list[Token] | None = None,
+) -> tuple[list[Mention], list[dict[str, Any]]]:
+    """The markup's mentions with the stocks that the sentence does not name taken out. Eastmoney
+    marks stocks by matching their names, as a plain-text tagger without context rules would:
+    线上线下消费 becomes the stock 线上线下, 培育壮大智慧产品 the stock 大智慧, 发展绿色经济 the HK stock
+    绿色经济. A stock the linker knows by the marked name, in a sentence where the plain-text rules
+    (word bounds, everyday words wanting a company cue, names inside other names) do not link that
+    name to a company, is dropped and listed with the reason; boards, and names the linker does not
+    know, are taken as marked. ``segments``: the text's segmentation, when the caller has it."""
+    the_linker = linker()
+    kept: list[Mention] = []
+    rejected: list[dict[str, Any]] = []
+    sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
+    for mention in markup:
+        start, end = mention.start, mention.end
+        if (
+            mention.security.kind != "stock"
+            or mention.where != "body"
+            or start is None
+            or end is None
+            or text[start:end] not in the_linker.kb.names
+        ):
+            kept.append(mention)
+            continue
+        begin, finish = _sentence_around(text, start, end)
+        if (begin, finish) not in sentences:
+            sentences[begin, finish] = (_sentence_tokens(segments, text, begin, finish), None)
+        words, found = sentences[begin, finish]
+        if not _context_may_matter(the_linker, text, start, end, {a: b for _word, a, b in words}):
+            kept.append(mention)
+            continue
+        sentence = text[begin:finish]
+        if found is None:
+            shifted = [(word, a - begin, b - begin) for word, a, b in words]
+            found = the_linker.link(sentence, published_at, None, shifted)
+            sentences[begin, finish] = (words, found)
+        span = (start - begin, end - begin)
+        if any(m.security.kind == "stock" and (m.start or 0) < span[1] and span[0] < (m.end or 0) for m in found):
+            kept.append(mention)
+            continue
+        rejected.append(
+            {
+                "secid": mention.secid,
+                "text": mention.text,
+                "start": start,
+                "end": end,
+                "reason": f"the sentence does not name the company: {sentence.strip()[:80]}",
+            }
+        )
+    return kept, rejected
 
 
 def text_mentions(
@@ -114,14 +221,17 @@ def tag_article(
     """Tag an article. With markup, boards and stocks are exactly what the markup names; without
     (``plain`` or no markup at all), they are found in the title and text."""
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
+    rejected: list[dict[str, Any]] = []
     if plain or not markup_mentions:
         mentions = titled_text_mentions(title or "", text, media, title_segments, text_segments, published_at)
     else:
-        mentions = list(markup_mentions)
+        mentions, rejected = judged_markup(list(markup_mentions), text, published_at, text_segments)
     boards, stocks = _security_tags(mentions)
     text_counts = Counter(map(itemgetter(0), text_segments))
     title_words = set(map(itemgetter(0), title_segments))
     topics = topics_for([b["code"] for b in boards], text_counts, title_words)
     text_counts.update(map(itemgetter(0), title_segments))  # keywords weigh the title too
     keywords = top_keywords(text_counts)
-    return Tags(boards=boards, stocks=stocks, topics=topics, keywords=keywords, mentions=mentions)
+    return Tags(
+        boards=boards, stocks=stocks, topics=topics, keywords=keywords, mentions=mentions, rejected_markup=rejected
+    )
