@@ -1,11 +1,12 @@
 # finnews: the two commands a new user needs.
 #   make demo   set up, start Elasticsearch, crawl a local Eastmoney replica, search, export
 #   make test   set up, lint, start Elasticsearch, run the whole test suite
+#   make test-fast   the tests that need no node and no browser (a change's first check)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup system-deps demo test lint format es-start es-stop bench bench-all clean
+.PHONY: setup system-deps demo test test-fast lint format es-start es-stop bench bench-all clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -37,6 +38,10 @@ es-stop: setup
 
 test: lint es-start
 	$(PY) -m pytest
+
+# Every test that needs no Elasticsearch node and no browser (about half a minute on 2 cores).
+test-fast: setup
+	$(PY) -m pytest -q -m "not node and not browser and not slow"
 
 bench: setup
 	$(PY) bench/accuracy.py

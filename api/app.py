@@ -13,7 +13,6 @@ import itertools
 import json
 import logging
 import secrets
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path as FilePath
@@ -37,13 +36,14 @@ from api.models import (
     RunsResponse,
     SearchResponse,
     StatsResponse,
+    SuggestResponse,
 )
 from api.monitoring import health, jobs_overview, metrics_text
 from api.records import FILTER_FIELDS, FilterField, hit_record
 from core.config import ConfigError
 from core.masking import mask_credentials
 from store.client import ES_FAILURES, StoreError, connect
-from store.export import iter_articles
+from store.export import csv_lines, iter_articles, jsonl_lines
 from store.lifecycle import make_searchable
 from store.runs import RUN_STATUSES, get_run, list_runs
 from store.search import (
@@ -56,6 +56,7 @@ from store.search import (
     build_query,
     get_article,
     search,
+    suggestions,
 )
 from store.stats import MAX_TOP, trend
 from tagging.dates import SHANGHAI
@@ -150,18 +151,27 @@ class SecurityGuard:
 
 
 def _filter_parameter(field: FilterField) -> inspect.Parameter:
-    limit = MAX_DATE_CHARS if field.date else MAX_FILTER_CHARS
     alias = field.key if field.key != field.name else None
-    query = Query(alias=alias, max_length=limit, description=field.api_help)
-    return inspect.Parameter(
-        field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[str | None, query]
-    )
+    if field.date:
+        query = Query(alias=alias, max_length=MAX_DATE_CHARS, description=field.api_help)
+        annotation: Any = Annotated[str | None, query]
+    else:  # repeated parameters: any of the values (?stock=宁德时代&stock=比亚迪)
+        query = Query(alias=alias, description=field.api_help + "; repeat the parameter for any of several")
+        annotation = Annotated[list[str] | None, query]
+    return inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
 
 
-def filter_params(**values: str | None) -> Filters:
+def filter_params(**values: str | list[str] | None) -> Filters:
     """The filters search, stats and export share (:data:`api.records.FILTER_FIELDS`, as the CLI's
     options); empty strings count as absent, which is what an empty form field sends."""
-    return Filters(**{name: value if value and value.strip() else None for name, value in values.items()})
+    kept: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, list):
+            value = [v for v in value if v and v.strip()] or None
+        elif value is not None and not value.strip():
+            value = None
+        kept[name] = value
+    return Filters(**kept)
 
 
 # FastAPI reads the query parameters from the signature: one per filter field.
@@ -263,7 +273,10 @@ def create_app(api_key: str | None = None) -> FastAPI:
         filters: FilterParams,
         q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words, as /search matches them")] = "",
         by: Annotated[Literal["topic", "board", "stock", "media"], Query()] = "topic",
-        interval: Annotated[Literal["day", "week", "month"], Query()] = "day",
+        interval: Annotated[
+            Literal["auto", "day", "week", "month", "year"],
+            Query(description="auto: the finest period that keeps the data's range to about 60 periods"),
+        ] = "auto",
         top: Annotated[int, Query(ge=1, le=MAX_TOP, description="how many values to follow")] = 8,
     ) -> dict[str, Any]:
         """Article counts per period for the ``top`` values of ``by``, and the boards and stocks
@@ -287,22 +300,37 @@ def create_app(api_key: str | None = None) -> FastAPI:
     def export(
         filters: FilterParams,
         q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words, as /search matches them")] = "",
+        format: Annotated[
+            Literal["jsonl", "csv"], Query(description="jsonl (one article per line) or csv (lists joined by ;)")
+        ] = "jsonl",
+        excel: Annotated[bool, Query(description="csv: start with a byte-order mark, for Excel")] = False,
     ) -> NDJSONResponse:
         """Every article matching the words ``q`` and the filters (as /search matches them) as JSON
-        Lines, streamed from a point-in-time (bounded memory whatever the index size). The first page
-        is read before the response starts, so an unreachable node is a 503 rather than a 200 that
+        Lines or CSV, streamed from a point-in-time (bounded memory whatever the index size). The first
+        page is read before the response starts, so an unreachable node is a 503 rather than a 200 that
         breaks off."""
         make_searchable(es)
         articles = iter_articles(es, build_query(q, filters))
         first = next(articles, None)
+        chained = itertools.chain([first] if first is not None else [], articles)
+        if format == "csv":
+            return NDJSONResponse(
+                csv_lines(chained, excel),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="finnews.csv"'},
+            )
+        return NDJSONResponse(
+            jsonl_lines(chained), headers={"Content-Disposition": 'attachment; filename="finnews.jsonl"'}
+        )
 
-        def lines() -> Iterator[str]:
-            if first is None:
-                return
-            for item in itertools.chain([first], articles):
-                yield json.dumps(item, ensure_ascii=False) + "\n"
-
-        return NDJSONResponse(lines(), headers={"Content-Disposition": 'attachment; filename="finnews.jsonl"'})
+    @app.get("/suggest", response_model=SuggestResponse, responses=ERROR_RESPONSES, tags=["articles"])
+    def suggest(
+        q: Annotated[str, Query(max_length=MAX_FILTER_CHARS, description="the start of a name or a code")],
+        kind: Annotated[Literal["stock", "board"], Query(description="what to suggest")] = "stock",
+    ) -> dict[str, Any]:
+        """Stocks or boards for a type-ahead: names or codes starting with (then containing) ``q``;
+        ``value`` is what the ``stock`` / ``board`` filter takes."""
+        return {"suggestions": suggestions(q, kind)}
 
     @app.get("/runs", response_model=RunsResponse, responses=ERROR_RESPONSES, tags=["runs"])
     def runs(

@@ -210,3 +210,13 @@ class HealthResponse(BaseModel):
     spool: SpoolHealth
     jobs: list[JobHealth] = Field(default_factory=list)
     checked_at: str
+
+
+class Suggestion(BaseModel):
+    value: str = Field(description="what the stock or board filter takes (a code)")
+    name: str
+    code: str
+
+
+class SuggestResponse(BaseModel):
+    suggestions: list[Suggestion]

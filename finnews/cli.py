@@ -27,7 +27,7 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: ``lean_export`` must be in force before the Elasticsearch
     # client (which imports pyarrow when it can) is loaded by any of them.
-    from finnews import commands_alerts, commands_schedule, commands_serve, commands_sites
+    from finnews import commands_alerts, commands_replica, commands_schedule, commands_serve, commands_sites
     from finnews.commands_admin import cmd_es, cmd_index, cmd_spool, cmd_taxonomy
     from finnews.commands_crawl import cmd_crawl, cmd_demo
     from finnews.commands_ingest import cmd_extract, cmd_ingest
@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     crawl.add_argument("--stats-json", metavar="FILE", help="also write the crawl's final stats to FILE as JSON")
+    crawl.add_argument(
+        "-v", "--verbose", action="store_true", help="Scrapy's own log (INFO) besides warnings, errors and the summary"
+    )
     crawl.add_argument(
         "--distributed",
         action="store_true",
@@ -69,7 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         "query", nargs="?", default="", help="words the articles must match, as search matches them (default: all)"
     )
     stats.add_argument("--by", choices=["topic", "board", "stock", "media"], default="topic")
-    stats.add_argument("--interval", choices=["day", "week", "month"], default="day")
+    stats.add_argument(
+        "--interval",
+        choices=["auto", "day", "week", "month", "year"],
+        default="auto",
+        help="period of a row (default auto: the finest that keeps the range of the data to about 60 rows)",
+    )
     stats.add_argument("--top", type=int, default=8, help="how many values to follow (default 8)")
     stats.add_argument("--plot", metavar="FILE.png", help="also draw the trend to a PNG file")
     add_filter_options(stats)
@@ -78,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export tagged articles")
     export.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .parquet)")
     export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file suffix")
+    export.add_argument(
+        "--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads its Chinese text"
+    )
     export.add_argument("--quiet", action="store_true", help="no progress bar")
     export.add_argument(
         "-q", "--query", default="", metavar="QUERY", help="words the articles must match, as search matches them"
@@ -91,11 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_workers_option(extract)
     extract.set_defaults(func=cmd_extract)
 
-    ingest = sub.add_parser("ingest", help="import an archive (Jekyll posts, saved pages, JSON Lines)")
+    ingest = sub.add_parser(
+        "ingest", help="import an archive (Jekyll posts, saved pages, text, JSON Lines, CSV and JSON tables)"
+    )
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--batch-size", type=int, default=500, help="articles per bulk request (default 500)")
     ingest.add_argument("--stats-json", metavar="FILE", help="also write the load's counts to FILE as JSON")
+    ingest.add_argument(
+        "--map",
+        metavar="FIELD=COLUMN,…",
+        help="which column of a CSV or JSON table holds which field (title, text, published_at, media, url, "
+        "author, keywords); AKShare's column names (新闻标题, 新闻内容, 发布时间, 文章来源, 新闻链接) and "
+        "common English ones are recognised without it",
+    )
     add_workers_option(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
@@ -115,9 +135,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     # Command groups that live in their own modules add their subcommands here.
-    for module in (commands_schedule, commands_serve, commands_alerts, commands_sites):
+    for module in (commands_schedule, commands_serve, commands_alerts, commands_sites, commands_replica):
         module.add_subcommands(sub)
     return parser
+
+
+def unknown_command(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """``finnews serach`` → "unknown command 'serach'; did you mean `finnews search`?" (argparse would
+    list every command instead)."""
+    from core.config import suggestion
+
+    if not argv or argv[0].startswith("-"):
+        return None
+    commands = next(
+        (list(action.choices) for action in parser._actions if isinstance(action, argparse._SubParsersAction)), []
+    )
+    if argv[0] in commands:
+        return None
+    close = suggestion(argv[0], commands)
+    hint = f"did you mean `finnews {close}`?" if close else f"the commands are: {', '.join(commands)}"
+    return f"unknown command {argv[0]!r}; {hint} (finnews --help)"
 
 
 def report_error(command: str, message: str) -> None:
@@ -158,7 +195,12 @@ def _main(argv: list[str]) -> int:
     from store.search import QueryError
 
     install_log_masking()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    unknown = unknown_command(parser, argv)
+    if unknown:
+        print(f"finnews: {unknown}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         return args.func(args)
     except (UserError, ConfigError, NodeError, StoreError, QueryError, JobBusyError) as error:

@@ -181,7 +181,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             raise UserError("--distributed needs FINNEWS_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
         _check_redis(redis_url)
         overrides.update(distributed_settings(redis_url))
-    overrides.update(_pairs(args.set, "-s"))
+    if not args.verbose:
+        # A quiet crawl by default: its warnings and errors, then the summary (Scrapy's own banner,
+        # settings and stats dump are ~120 lines, which also filled the runs page's log tails).
+        overrides["LOG_LEVEL"] = "WARNING"
+    overrides.update(_pairs(args.set, "-s"))  # -s LOG_LEVEL=… still decides
     stats = run_crawl(args.spider, _pairs(args.arg, "-a"), overrides)
     print(crawl_summary(stats))
     if args.stats_json:
@@ -211,7 +215,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             sys.executable, "-m", "finnews", "crawl", "eastmoney",
             *replica.eastmoney_settings("columns,fast,pages"),
             "-s", "EASTMONEY_COLUMNS=345", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", "LOG_LEVEL=WARNING",
         ]  # fmt: skip
         print("$ finnews crawl eastmoney  (against the replica)")
         result = subprocess.run(command)

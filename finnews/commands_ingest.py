@@ -20,8 +20,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not 1 <= args.batch_size <= 10_000:
         raise UserError("--batch-size must be between 1 and 10000")
     check_workers(args.workers)
+    from ingest.tables import parse_mapping
+
+    column_map = parse_mapping(args.map)
     report = ingest(
-        [Path(p) for p in args.paths], progress=not args.quiet, batch_size=args.batch_size, workers=args.workers
+        [Path(p) for p in args.paths],
+        progress=not args.quiet,
+        batch_size=args.batch_size,
+        workers=args.workers,
+        column_map=column_map,
     )
     if args.stats_json:
         write_stats_json(Path(args.stats_json), report.stats())
@@ -39,6 +46,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             "`finnews spool replay` (or the next crawl) writes them",
             file=sys.stderr,
         )
+    if report.skipped:
+        print(f"finnews ingest: {len(report.skipped)} file(s) skipped:", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"  skipped: {mask_credentials(skipped)}", file=sys.stderr)
     if report.failures:
         print(f"finnews ingest: {len(report.failures)} input(s) not loaded:", file=sys.stderr)
     for failure in report.failures:

@@ -41,8 +41,12 @@ def filters_from(args: argparse.Namespace) -> Filters:
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     """The filters search, stats and export share (the API's query parameters, with examples)."""
     for field in FILTER_FIELDS:
-        metavar = {"metavar": "DATE"} if field.date else {}
-        parser.add_argument(f"--{field.key}", dest=field.name, help=field.cli_help, **metavar)
+        if field.date:
+            parser.add_argument(f"--{field.key}", dest=field.name, help=field.cli_help, metavar="DATE")
+        else:  # repeated: any of the values (--stock 宁德时代 --stock 比亚迪)
+            parser.add_argument(
+                f"--{field.key}", dest=field.name, action="append", help=field.cli_help + " (repeat: any of them)"
+            )
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -89,7 +93,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     check_stock_filter(es, filters)  # an unknown stock is an error, as an unknown board is
     result = trend(es, args.by, args.interval, filters, top=args.top, text=args.query)
     words = f" for {args.query!r}" if args.query.strip() else ""
-    print(f"{result.articles} article(s){words}, by {args.by} per {args.interval}")
+    span = f", published {result.first[:10]} to {result.last[:10]}" if result.first and result.last else ""
+    print(f"{result.articles} article(s){words}{span}, by {args.by} per {result.interval}")
     print(format_table(result))
     if args.plot:
         if not result.series:
@@ -100,16 +105,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from store.client import connect
-    from store.export import export
+    from store.export import export, export_format
     from store.lifecycle import make_searchable
     from store.search import build_query, check_stock_filter
 
     output = Path(args.output)
-    fmt = args.format or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    fmt = export_format(output, args.format)  # before connecting: a wrong name is said at once
+    if args.excel and fmt != "csv":
+        raise UserError(f"--excel is for CSV files; {output.name} is written as {fmt}")
     es, filters = connect(), filters_from(args)
     make_searchable(es)
     check_stock_filter(es, filters)
     # The same query as `finnews search` for the same words and filters.
-    count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet)
+    count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet, excel=args.excel)
     print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
     return 0

@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import socket
 import sys
+
+from finnews.errors import UserError
 
 API_KEY_ENV = "FINNEWS_API_KEY"
 
@@ -18,6 +21,25 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def port_number(text: str) -> int:
+    """A TCP port for argparse: ``--port 99999`` is a usage error, not a traceback from the server."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether the server can listen there (checked before it prints that it serves)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -33,6 +55,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"finnews serve: listening on {args.host} without an API key: anyone who can reach it can read the "
             f"index (set {API_KEY_ENV} or --api-key)",
             file=sys.stderr,
+        )
+    if not port_is_free(args.host, args.port):
+        raise UserError(
+            f"port {args.port} on {args.host} is taken by another program: stop it or choose another with --port"
         )
     settings = elasticsearch_settings()
     print(
@@ -62,7 +88,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         "The schema is at /openapi.json.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8800, help="port (default 8800)")
+    serve.add_argument("--port", type=port_number, default=8800, help="port (default 8800)")
     serve.add_argument("--api-key", help=f"require this X-API-Key (default: ${API_KEY_ENV}; none: open)")
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="uvicorn's"

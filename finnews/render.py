@@ -65,7 +65,8 @@ def plot(result: Trend, path: Path) -> Path:
     axis.set_xlabel(result.interval)
     axis.set_ylabel("articles")
     axis.grid(alpha=0.3)
-    axis.legend(loc="upper left", fontsize=9, ncols=2)
+    # Beside the plot, never over it (a legend inside hid the peak it names).
+    axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
     axis.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of articles are whole numbers
     step = max(1, len(result.periods) // 12)
     axis.set_xticks(range(0, len(result.periods), step), result.periods[::step], rotation=35, ha="right")

@@ -20,7 +20,9 @@ from store.documents import article_document, document_from_record
 from tagging.article import RawArticle
 from tagging.dates import parse_datetime, parse_datetime_exactly
 
-ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl"}
+# Tables of articles (a row each): CSV files and JSON arrays (ingest/tables.py).
+TABLE_SUFFIXES = {".csv", ".json"}
+ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jsonl", *TABLE_SUFFIXES}
 
 # The shape of a JSON Lines record (raw: title/text/url …; or finnews' own export, already tagged).
 STRING_FIELDS = (
@@ -44,9 +46,10 @@ def _describe_missing(path: Path) -> str:
     return f"{path}: No such file or directory"
 
 
-def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
+def _folder_files(folder: Path, problems: list[str], skipped: list[str] | None = None) -> list[Path]:
     """Archive files under ``folder``, recursively; folders that cannot be listed and dangling links
-    are added to ``problems`` by name. Linked folders are followed once (a link cycle ends there)."""
+    are added to ``problems`` by name, files of other kinds to ``skipped`` (hidden ones, such as
+    .DS_Store or .git, are left out quietly). Linked folders are followed once (a link cycle ends there)."""
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
     pending = [folder]
@@ -78,19 +81,22 @@ def _folder_files(folder: Path, problems: list[str]) -> list[Path]:
                 subfolders.append(path)
             elif path.suffix.lower() in ARCHIVE_SUFFIXES:
                 found.append(path)  # not a regular file (a FIFO, a socket): reported when read
+            elif skipped is not None and not entry.name.startswith("."):
+                skipped.append(f"{path}: not a kind of file finnews reads ({path.suffix or 'no extension'})")
         pending += reversed(subfolders)  # depth first, in name order
     return sorted(found)
 
 
-def archive_files(paths: list[Path], problems: list[str] | None = None) -> list[Path]:
+def archive_files(paths: list[Path], problems: list[str] | None = None, skipped: list[str] | None = None) -> list[Path]:
     """The files to ingest: given files as they are, folders searched recursively by suffix. What
     cannot be found or listed is added to ``problems`` (a missing path, an unreadable folder, a
-    dangling link), so nothing is skipped without a word."""
+    dangling link), the files of a folder that are of no kind finnews reads to ``skipped``, so
+    nothing is skipped without a word."""
     problems = problems if problems is not None else []
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += _folder_files(path, problems)
+            found += _folder_files(path, problems, skipped)
         elif os.path.lexists(path) and not path.exists():
             problems.append(_describe_missing(path))
         else:
@@ -248,6 +254,10 @@ def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
         raise InputError("JSON nested too deeply") from None
     except ValueError as error:
         raise InputError(f"not JSON: {error}") from None
+    if isinstance(record, dict) and not record.get("url"):
+        from ingest.tables import content_url
+
+        record["url"] = content_url(record)  # no link: identified by what it says (the same record twice is one)
     problems = record_problems(record)
     if problems:
         raise InputError("; ".join(problems))
@@ -257,9 +267,24 @@ def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
 # --- Articles of a file -------------------------------------------------------------------------------
 
 
+# The file-system errors a user meets, in words (the path is said before the reason).
+_OS_ERROR_WORDS = {
+    FileNotFoundError: "no such file or folder (check the path)",
+    PermissionError: "permission denied (check its mode and the folders above it)",
+    IsADirectoryError: "a folder where a file was expected",
+    NotADirectoryError: "a file where a folder was expected",
+}
+
+
 def describe(error: BaseException) -> str:
-    """A failure's reason: the message of an input check, else the error's type and message."""
-    return str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+    """A failure's reason: the message of an input check, a file-system error in words, else the
+    error's type and message."""
+    if isinstance(error, InputError):
+        return str(error)
+    for kind, words in _OS_ERROR_WORDS.items():
+        if isinstance(error, kind):
+            return words
+    return f"{type(error).__name__}: {error}"
 
 
 def document_for(article: RawArticle | dict[str, Any]) -> dict[str, Any]:

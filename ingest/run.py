@@ -8,6 +8,7 @@ import contextlib
 import queue
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class IngestReport:
     files: int = 0
     articles: int = 0
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files of a folder that are no article format
     counts: dict[str, int] = field(default_factory=dict)
     workers: int = 1  # processes that cleaned and tagged (1: this one)
     interrupted: bool = False  # stopped by Ctrl-C: what was not written is read again next time
@@ -52,7 +54,11 @@ class IngestReport:
 
 
 def ingest(
-    paths: list[Path], progress: bool = True, batch_size: int = BULK_CHUNK_SIZE, workers: int | None = None
+    paths: list[Path],
+    progress: bool = True,
+    batch_size: int = BULK_CHUNK_SIZE,
+    workers: int | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> IngestReport:
     """Load ``paths`` through clean → tag → index. Cleaning and tagging run in ``workers`` processes
     (default: one per core for a large input), their documents reach the one bulk writer in the
@@ -60,7 +66,7 @@ def ingest(
     a load that is killed loses nothing either: the next load of the same paths writes what this one
     had not (an article already indexed is unchanged)."""
     report = IngestReport()
-    files = archive_files(paths, report.failures)
+    files = archive_files(paths, report.failures, report.skipped)
     report.files = len(files)
     size = input_bytes(files)
     report.workers = worker_count(workers, size)
@@ -78,7 +84,7 @@ def ingest(
         if len(files) >= LARGE_LOAD_FILES or size >= LARGE_LOAD_BYTES:
             stack.enter_context(relaxed_refresh(es))
         try:
-            _ingest_files(files, writer, report, progress)
+            _ingest_files(files, writer, report, progress, column_map)
         except KeyboardInterrupt:
             report.interrupted = True  # what is ready is written below; the rest is read again next time
         report.counts = writer.close()
@@ -138,10 +144,16 @@ def _outcome(result: Prepared | ItemFailed) -> Prepared:
     return result
 
 
-def _ingest_files(files: list[Path], writer: ArticleWriter, report: IngestReport, progress: bool) -> None:
+def _ingest_files(
+    files: list[Path],
+    writer: ArticleWriter,
+    report: IngestReport,
+    progress: bool,
+    column_map: Mapping[str, str] | None = None,
+) -> None:
     bar = tqdm(total=len(files), unit="file", disable=not progress, desc="ingest")
     done = 0  # files whose every article was handed to the writer
-    results = parallel_map(prepare, input_units(files), report.workers, size=unit_size)
+    results = parallel_map(prepare, input_units(files, column_map), report.workers, size=unit_size)
     background = BackgroundWriter(writer, writer.chunk_size)
     try:
         with contextlib.closing(results), bar:

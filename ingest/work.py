@@ -4,8 +4,9 @@ in this process or in a pool of worker processes (:mod:`ingest.pool`) that keeps
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from core.config import ConfigError, max_article_bytes
 from core.masking import mask_credentials
 from ingest.files import (
+    TABLE_SUFFIXES,
     InputError,
     bounded_lines,
     describe,
@@ -22,6 +24,7 @@ from ingest.files import (
     read_article_bytes,
 )
 from ingest.pool import OrderedPool, default_workers
+from ingest.tables import csv_records, json_records
 from tagging.article import RawArticle
 
 # --- Units of work ----------------------------------------------------------------------------------
@@ -44,12 +47,33 @@ class Unit:
 Prepared = tuple[int, str, dict[str, Any] | None, str | None]
 
 
-def input_units(files: list[Path]) -> Iterator[Unit]:
+# A table (CSV, JSON array) holds many articles: read whole, up to this many times an article's limit.
+TABLE_LIMIT_ARTICLES = 64
+
+
+def table_units(index: int, path: Path, column_map: Mapping[str, str] | None) -> Iterator[Unit]:
+    """Each row of a CSV file or item of a JSON array as one record (``file:row``), mapped to the
+    record's fields by its column names (AKShare's, common English ones, or ``--map``)."""
+    try:
+        data = read_article_bytes(path, max_article_bytes() * TABLE_LIMIT_ARTICLES)
+        read = csv_records if path.suffix.lower() == ".csv" else json_records
+        for number, record in read(data, column_map):
+            yield Unit(index, f"{path}:{number}", line=json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    except Exception as error:  # the table cannot be read or mapped: named, the load goes on
+        yield Unit(index, str(path), problem=describe(error))
+
+
+def input_units(files: list[Path], column_map: Mapping[str, str] | None = None) -> Iterator[Unit]:
     """The units of ``files`` in order: each page, post or text file whole, each line of a JSON
-    Lines file on its own (read here, one line at a time, so the work can be spread)."""
+    Lines file and each row of a table (CSV, JSON array) on its own (read here, so the work can be
+    spread)."""
     limit = max_article_bytes()
     for index, path in enumerate(files):
-        if path.suffix.lower() != ".jsonl":
+        suffix = path.suffix.lower()
+        if suffix in TABLE_SUFFIXES:
+            yield from table_units(index, path, column_map)
+            continue
+        if suffix != ".jsonl":
             yield Unit(index, str(path), path=str(path))
             continue
         try:
@@ -83,7 +107,7 @@ def prepare(unit: Unit) -> Prepared:
             article: RawArticle | dict[str, Any] = parse_record(unit.line)
         else:
             path = Path(unit.path or "")
-            article = parse_document(decode_html(read_article_bytes(path)))
+            article = parse_document(decode_html(read_article_bytes(path)), name=path.name)
             # A file without a source URL (plain text, a damaged post) is identified by its path.
             article.url = article.url or path.resolve().as_uri()
         return unit.file, unit.where, document_for(article), None
@@ -120,7 +144,7 @@ def extract_file(item: tuple[str, bool]) -> dict[str, Any]:
     try:
         # A regular file within the size limit (a FIFO would block the read forever).
         text = decode_html(read_article_bytes(Path(name)))
-        record = article_record(extract_article(parse_document(text), plain=plain))
+        record = article_record(extract_article(parse_document(text, name=Path(name).name), plain=plain))
         record["path"] = name
         return record
     except Exception as error:

@@ -112,4 +112,6 @@ def document_from_record(record: dict[str, Any]) -> dict[str, Any]:
     for name in KEPT_FIELDS:
         if record.get(name) is not None:
             document[name] = record[name]
+    if record.get("dup_group") is None and record.get("dup_of"):
+        document["dup_group"] = record["dup_of"]  # an export leaves dup_group out: it is dup_of, or the id
     return document

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import heapq
+import io
 import json
 import logging
 import os
@@ -264,23 +265,81 @@ def _read_point_in_time(
 
 Format = Literal["jsonl", "csv", "parquet"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
-# CSV columns, in order; nested tags are flattened as "code:name" pairs joined by ";".
+# The format a file's extension names (``--format`` may say it instead, never the opposite).
+FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+# Extensions users try that finnews does not write, and what to do instead.
+UNWRITTEN_SUFFIXES = {
+    ".xlsx": "Excel workbooks are not written: use a .csv file with --excel (it opens in Excel, Chinese included)",
+    ".xls": "Excel workbooks are not written: use a .csv file with --excel (it opens in Excel, Chinese included)",
+    ".json": "a .json file would be one JSON document: use .jsonl (one article per line, what pandas.read_json("
+    "lines=True) reads)",
+}
+
+
+def export_format(path: Path, fmt: str | None) -> str:
+    """The format to write ``path`` in: ``fmt`` when given, else its extension's. A format that
+    contradicts a known extension, an unknown extension without ``fmt``, or an extension finnews does
+    not write is a :class:`StoreError` that says what to do."""
+    suffix = path.suffix.lower()
+    if fmt is not None and fmt not in FORMATS:
+        raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if suffix in UNWRITTEN_SUFFIXES:
+        raise StoreError(f"{path.name}: {UNWRITTEN_SUFFIXES[suffix]}")
+    named = FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is not None and named is not None and fmt != named:
+        raise StoreError(f"{path.name} is a .{named} file name but --format says {fmt}: change one of them")
+    if fmt is None and named is None:
+        raise StoreError(
+            f"{path.name}: cannot tell the format from the extension {suffix or '(none)'}; "
+            f"name the file .jsonl, .csv or .parquet, or give --format"
+        )
+    return fmt or named or "jsonl"
+
+
+# Fields of the index an analyst has no use for (near-duplicate bookkeeping, how the body was found).
+INTERNAL_FIELDS = ("fingerprint", "fp_bands", "dup_group", "body_source")
+# Exchange suffixes of US listings by Eastmoney's market number (Wind's habit: .O NASDAQ, .N NYSE, .A AMEX).
+US_SUFFIX = {"105": "O", "106": "N", "107": "A"}
+
+
+def exchange_code(stock: dict[str, Any]) -> str:
+    """A stock as analysts write it: ``300750.SZ``, ``600519.SH``, ``00700.HK``, ``AAPL.O``."""
+    code = str(stock.get("code") or str(stock.get("secid", "")).split(".")[-1])
+    exchange = stock.get("exchange") or ""
+    if exchange == "US":
+        return f"{code}.{US_SUFFIX.get(str(stock.get('secid', '')).split('.')[0], 'US')}"
+    return f"{code}.{exchange}" if exchange else code
+
+
+def analyst_record(article: dict[str, Any]) -> dict[str, Any]:
+    """An exported article: the stored record without the index's bookkeeping, plus the columns an
+    analyst filters on directly: ``stock_codes`` (exchange form), ``stock_names``, ``board_codes``,
+    ``board_names``, ``topic_names``, as lists."""
+    record = {name: value for name, value in article.items() if name not in INTERNAL_FIELDS}
+    stocks, boards, topics = article.get("stocks") or [], article.get("boards") or [], article.get("topics") or []
+    record["stock_codes"] = [exchange_code(s) for s in stocks]
+    record["stock_names"] = [s.get("name") for s in stocks]
+    record["board_codes"] = [b.get("code") for b in boards]
+    record["board_names"] = [b.get("name") for b in boards]
+    record["topic_names"] = [t.get("name") for t in topics]
+    return record
+
+
+# CSV columns, in order: one value per cell, lists joined by ";".
 CSV_COLUMNS = (
-    "id", "url", "source", "title", "published_at", "media", "author", "digest", "boards", "stocks", "topics",
-    "keywords", "category", "tags", "dup_of", "crawled_at", "updated_at", "instruments", "body_source", "text",
+    "id", "url", "source", "sources", "title", "published_at", "media", "author", "digest",
+    "stock_codes", "stock_names", "board_codes", "board_names", "topic_names", "keywords",
+    "category", "tags", "dup_of", "crawled_at", "updated_at", "text",
 )  # fmt: skip
+_JOINED = ("sources", "stock_codes", "stock_names", "board_codes", "board_names", "topic_names", "keywords", "tags")
 
 
 def flatten_for_csv(article: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row: boards ``BK1061:数字经济;…``, stocks ``1.603888:新华网;…``, topics ``id:name;…``,
-    instruments ``0.395022:index:企业债;…``, keywords and tags joined by ``;``."""
-    row = {column: article.get(column) for column in CSV_COLUMNS}
-    row["boards"] = ";".join(f"{b['code']}:{b['name']}" for b in article.get("boards") or [])
-    row["stocks"] = ";".join(f"{s['secid']}:{s['name']}" for s in article.get("stocks") or [])
-    row["topics"] = ";".join(f"{t['id']}:{t['name']}" for t in article.get("topics") or [])
-    row["instruments"] = ";".join(f"{i['secid']}:{i['kind']}:{i['name']}" for i in article.get("instruments") or [])
-    row["keywords"] = ";".join(article.get("keywords") or [])
-    row["tags"] = ";".join(article.get("tags") or [])
+    """One CSV row of an exported article (:func:`analyst_record`): lists joined by ``;``."""
+    record = article if "stock_codes" in article else analyst_record(article)
+    row = {column: record.get(column) for column in CSV_COLUMNS}
+    for column in _JOINED:
+        row[column] = ";".join(str(value) for value in record.get(column) or [] if value is not None)
     return row
 
 
@@ -288,18 +347,31 @@ def _parquet_schema() -> Any:
     import pyarrow as pa
 
     security = pa.struct([("secid", pa.string()), ("code", pa.string()), ("name", pa.string())])
+    moment = pa.timestamp("ms", tz="Asia/Shanghai")  # typed: pandas reads datetime64[ms, Asia/Shanghai]
+    strings = pa.list_(pa.string())
     return pa.schema(
         [
-            ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("title", pa.string()),
-            ("published_at", pa.string()), ("media", pa.string()), ("author", pa.string()), ("digest", pa.string()),
-            ("text", pa.string()), ("boards", pa.list_(security)),
+            ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("sources", strings),
+            ("title", pa.string()), ("published_at", moment), ("media", pa.string()), ("author", pa.string()),
+            ("digest", pa.string()), ("text", pa.string()),
+            ("stock_codes", strings), ("stock_names", strings), ("board_codes", strings), ("board_names", strings),
+            ("topic_names", strings), ("boards", pa.list_(security)),
             ("stocks", pa.list_(pa.struct([*security, ("exchange", pa.string())]))),
             ("topics", pa.list_(pa.struct([("id", pa.string()), ("name", pa.string()), ("name_en", pa.string())]))),
-            ("keywords", pa.list_(pa.string())), ("category", pa.string()), ("tags", pa.list_(pa.string())),
-            ("dup_of", pa.string()), ("crawled_at", pa.string()), ("updated_at", pa.string()),
-            ("instruments", pa.list_(pa.struct([*security, ("kind", pa.string())]))), ("body_source", pa.string()),
+            ("keywords", strings), ("category", pa.string()), ("tags", strings),
+            ("dup_of", pa.string()), ("crawled_at", moment), ("updated_at", moment),
         ]
     )  # fmt: skip
+
+
+def _parquet_row(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    from tagging.dates import parse_datetime_exactly
+
+    row = {name: record.get(name) for name in names}
+    for name in ("published_at", "crawled_at", "updated_at"):
+        if isinstance(row[name], str):
+            row[name] = parse_datetime_exactly(row[name])
+    return row
 
 
 class _Writer:
@@ -307,6 +379,7 @@ class _Writer:
 
     def __init__(self, handle: Any, fmt: str, path: str) -> None:
         self.handle, self.fmt, self.batch = handle, fmt, []
+        self.names: list[str] = []
         if fmt == "csv":
             self.csv = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             self.csv.writeheader()
@@ -314,16 +387,18 @@ class _Writer:
             import pyarrow.parquet as pq
 
             self.schema = _parquet_schema()
+            self.names = list(self.schema.names)
             self.parquet = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, article: dict[str, Any]) -> None:
+        record = analyst_record(article)
         if self.fmt == "jsonl":
-            self.handle.write(_JSON.encode(article))
+            self.handle.write(_JSON.encode(record))
             self.handle.write("\n")
         elif self.fmt == "csv":
-            self.csv.writerow(flatten_for_csv(article))
+            self.csv.writerow(flatten_for_csv(record))
         else:
-            self.batch.append({name: article.get(name) for name in self.schema.names})
+            self.batch.append(_parquet_row(record, self.names))
             if len(self.batch) >= PAGE_SIZE:
                 self._flush_parquet()
 
@@ -352,11 +427,15 @@ def export(
     query: dict[str, Any] | None = None,
     alias: str | None = None,
     progress: bool = False,
+    excel: bool = False,
 ) -> int:
     """Write matching articles to ``path`` in ``fmt``; returns the count. The file is written
-    beside the target and renamed into place when complete: a failure leaves no partial file."""
+    beside the target and renamed into place when complete: a failure leaves no partial file.
+    ``excel``: a CSV file starts with a byte-order mark, which Excel needs to read UTF-8 (Chinese)."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise StoreError("--excel is for CSV files (a byte-order mark for Excel); the format here is " + fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")[1])
@@ -367,7 +446,9 @@ def export(
         with contextlib.ExitStack() as stack:
             # Parquet writes the file itself; the text formats write through one handle.
             handle = (
-                None if fmt == "parquet" else stack.enter_context(temporary.open("w", encoding="utf-8", newline=""))
+                None
+                if fmt == "parquet"
+                else stack.enter_context(temporary.open("w", encoding="utf-8-sig" if excel else "utf-8", newline=""))
             )
             writer = _Writer(handle, fmt, str(temporary))
             for article in iter_articles(es, query, alias):
@@ -384,6 +465,25 @@ def export(
         temporary.unlink(missing_ok=True)
         raise
     return count
+
+
+def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterator[str]:
+    """Exported articles as CSV text, a header then one row at a time (the HTTP export streams it)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    yield ("\ufeff" if excel else "") + buffer.getvalue()
+    for article in articles:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(flatten_for_csv(article))
+        yield buffer.getvalue()
+
+
+def jsonl_lines(articles: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """Exported articles as JSON Lines (:func:`analyst_record`), one line at a time."""
+    for article in articles:
+        yield _JSON.encode(analyst_record(article)) + "\n"
 
 
 def export_jsonl(es: Elasticsearch, path: Path, query: dict[str, Any] | None = None, alias: str | None = None) -> int:

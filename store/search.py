@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
@@ -19,12 +20,14 @@ from elasticsearch import Elasticsearch
 
 from store.client import IndexMissingError, StoreError, es_errors
 from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
+from store.query_text import parse_query, positive_text, uses_operators
 from tagging.dates import SHANGHAI, parse_datetime
 from tagging.lexicon import load_lexicon, normalise_name
 from tagging.topics import load_taxonomy
 
 MAX_QUERY_CHARS = 200
 MAX_FILTER_CHARS = 100
+MAX_FILTER_VALUES = 50  # values of one filter (a watchlist of 30 stocks fits)
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000
 FACET_SIZE = 15
@@ -42,17 +45,35 @@ class QueryError(ValueError):
     """A query that cannot be run (too long, page out of range, unknown filter value); says why."""
 
 
+# The filters that take several values: an article passes with any of a filter's values (宁德时代 or
+# 比亚迪), and every filter given (a stock and a board).
+MULTI_VALUE_FILTERS = ("topic", "board", "stock", "media", "source")
+
+
 @dataclass
 class Filters:
-    """What to narrow a search, stats or export to. Names or codes, as a user types them."""
+    """What to narrow a search, stats or export to. Names or codes, as a user types them; each of
+    :data:`MULTI_VALUE_FILTERS` takes one value or several (a list or tuple: any of them)."""
 
-    topic: str | None = None
-    board: str | None = None
-    stock: str | None = None
-    media: str | None = None
-    source: str | None = None
+    topic: str | Sequence[str] | None = None
+    board: str | Sequence[str] | None = None
+    stock: str | Sequence[str] | None = None
+    media: str | Sequence[str] | None = None
+    source: str | Sequence[str] | None = None
     date_from: str | None = None  # a date (YYYY-MM-DD) or date-time, Asia/Shanghai
     date_to: str | None = None
+
+    def __post_init__(self) -> None:
+        # One form whatever the face gave (a string, a list): a tuple of the values, or None.
+        for name in MULTI_VALUE_FILTERS:
+            value = getattr(self, name)
+            given = [value] if isinstance(value, str) else list(value or [])
+            values = tuple(dict.fromkeys(v.strip() for v in given if v and v.strip()))
+            setattr(self, name, values or None)
+
+    def values(self, name: str) -> list[str]:
+        """The values given for a filter (blanks and repeats left out)."""
+        return list(getattr(self, name) or ())
 
 
 @dataclass
@@ -88,6 +109,30 @@ def words(text: str) -> list[str]:
     from tagging.segment import words as segment_words
 
     return segment_words(text)
+
+
+def query_for(text: str) -> dict[str, Any]:
+    """The query for what a user typed: the small language of :mod:`store.query_text` (OR, NOT / -word,
+    quoted phrases) when it uses any of it, else :func:`text_query` exactly as before."""
+    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    if not uses_operators(text):
+        return text_query(text)
+    alternatives = []
+    for terms in parse_query(text):
+        must: list[dict[str, Any]] = []
+        must_not: list[dict[str, Any]] = []
+        for term in terms:
+            query = _phrase_query(term.text) if term.phrase else text_query(term.text)
+            (must_not if term.negated else must).append(query)
+        alternatives.append({"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}})
+    if not alternatives:
+        return {"match_none": {}}  # operators alone: nothing asked for
+    return alternatives[0] if len(alternatives) == 1 else {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def _phrase_query(phrase: str) -> dict[str, Any]:
+    """A quoted phrase: its characters in this order, in the title or the body."""
+    return {"multi_match": {"query": phrase, "type": "phrase", "fields": ["title^3", "text"]}}
 
 
 def text_query(text: str) -> dict[str, Any]:
@@ -135,12 +180,38 @@ def _date_bound(value: str, end: bool) -> str:
     return parsed.isoformat()
 
 
+MAX_SUGGESTIONS = 10
+
+
+def suggestions(text: str, kind: Literal["stock", "board"], limit: int = MAX_SUGGESTIONS) -> list[dict[str, str]]:
+    """Stocks or boards whose name or code starts with (then contains) ``text``, for a type-ahead:
+    ``value`` is what the filter takes (a code), ``name`` and ``code`` what the list shows."""
+    key = normalise_name(text.strip())
+    if not key:
+        return []
+    lexicon = load_lexicon()
+    if kind == "board":
+        entries = [(board.code, board.name, board.code) for board in lexicon.boards.values()]
+    else:
+        entries = [(security.code, name, security.code) for security, name in lexicon.stocks.values()]
+    first = [e for e in entries if normalise_name(e[1]).startswith(key) or e[2].upper().startswith(key.upper())]
+    rest = [e for e in entries if e not in first and key in normalise_name(e[1])]
+    return [{"value": value, "name": name, "code": code} for value, name, code in (first + rest)[:limit]]
+
+
+def _moment(bound: str) -> datetime:
+    return datetime.fromisoformat(bound)
+
+
 def _board_codes(value: str) -> list[str]:
     key = value.strip()
     match = re.fullmatch(r"(?:90\.)?(BK\d{4})", key, re.IGNORECASE)
-    if match:
-        return [match.group(1).upper()]
     lexicon = load_lexicon()
+    if match:
+        code = match.group(1).upper()
+        if code not in lexicon.boards:  # BK9999 used to find nothing, quietly
+            raise QueryError(f"unknown board {value!r}: no board has the code {code} (see configs/ board tables)")
+        return [code]
     name = normalise_name(key)
     codes = {code for text, code in lexicon.board_by_name.items() if text == name}
     codes |= {b.code for b in lexicon.boards.values() if normalise_name(b.name) == name}
@@ -172,48 +243,67 @@ def listed_stock(value: str) -> bool:
 
 
 def check_stock_filter(es: Elasticsearch, filters: Filters | None, alias: str | None = None) -> None:
-    """A ``stock`` filter that names neither a listed stock nor any stock of an indexed article is an
-    error, as an unknown board is (Hong Kong and US listings are known only from the articles)."""
-    if not filters or not filters.stock or listed_stock(filters.stock):
-        return
-    try:
-        with es_errors("stock look-up failed"):
-            found = es.count(index=alias or current_alias(), query=_stock_clause(filters.stock))["count"]
-    except IndexMissingError:
-        found = 0
-    if not found:
-        raise QueryError(
-            f"unknown stock {filters.stock!r} (give a code, secid or name such as 603888, 1.603888 or 新华网; "
-            "no indexed article names it either)"
-        )
+    """A ``stock`` filter value that names neither a listed stock nor any stock of an indexed article
+    is an error, as an unknown board is (Hong Kong and US listings are known only from the articles)."""
+    for stock in filters.values("stock") if filters else []:
+        if listed_stock(stock):
+            continue
+        try:
+            with es_errors("stock look-up failed"):
+                found = es.count(index=alias or current_alias(), query=_stock_clause(stock))["count"]
+        except IndexMissingError:
+            found = 0
+        if not found:
+            raise QueryError(
+                f"unknown stock {stock!r} (give a code, secid or name such as 603888, 1.603888 or 新华网; "
+                "no indexed article names it either)"
+            )
+
+
+def _any_of(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def _topic_clause(value: str) -> dict[str, Any]:
+    topic = load_taxonomy().find(value)
+    if topic is None:
+        raise QueryError(f"unknown topic {value!r} (see configs/topics.yaml for ids and names)")
+    return {"term": {"topics.id": topic.id}}
+
+
+# How one value of each multi-value filter becomes a clause.
+_FILTER_CLAUSES: dict[str, Callable[[str], dict[str, Any]]] = {
+    "topic": _topic_clause,
+    "board": lambda value: {"terms": {"boards.code": _board_codes(value)}},
+    "stock": lambda value: _stock_clause(value),
+    "media": lambda value: {"term": {"media": value}},
+    "source": lambda value: {"term": {"source": value}},
+}
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
-    """Elasticsearch filter clauses (exact terms and ranges: no scoring, cacheable)."""
+    """Elasticsearch filter clauses (exact terms and ranges: no scoring, cacheable): any value of a
+    filter, every filter."""
     clauses: list[dict[str, Any]] = []
-    for name in ("topic", "board", "stock", "media", "source"):
-        value = getattr(filters, name)
-        if value is not None:
+    for name in MULTI_VALUE_FILTERS:
+        values = filters.values(name)
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(f"--{name}: {len(values)} values; the limit is {MAX_FILTER_VALUES}")
+        for value in values:
             _check_length(value, MAX_FILTER_CHARS, f"--{name}")
-    if filters.topic:
-        topic = load_taxonomy().find(filters.topic)
-        if topic is None:
-            raise QueryError(f"unknown topic {filters.topic!r} (see configs/topics.yaml for ids and names)")
-        clauses.append({"term": {"topics.id": topic.id}})
-    if filters.board:
-        clauses.append({"terms": {"boards.code": _board_codes(filters.board)}})
-    if filters.stock:
-        clauses.append(_stock_clause(filters.stock))
-    if filters.media:
-        clauses.append({"term": {"media": filters.media.strip()}})
-    if filters.source:
-        clauses.append({"term": {"source": filters.source.strip()}})
+        if values:
+            clauses.append(_any_of([_FILTER_CLAUSES[name](value) for value in values]))
     if filters.date_from or filters.date_to:
         bounds: dict[str, str] = {}
         if filters.date_from:
             bounds["gte"] = _date_bound(filters.date_from, end=False)
         if filters.date_to:
             bounds["lt"] = _date_bound(filters.date_to, end=True)
+        # Both are ISO date-times in Beijing time (or with their own offset): compared as moments.
+        if "gte" in bounds and "lt" in bounds and _moment(bounds["gte"]) >= _moment(bounds["lt"]):
+            raise QueryError(
+                f"--from {filters.date_from} is after --to {filters.date_to}: nothing can match; swap them"
+            )
         clauses.append({"range": {"published_at": bounds}})
     return clauses
 
@@ -222,7 +312,7 @@ def build_query(text: str, filters: Filters | None = None) -> dict[str, Any]:
     """The query for ``text`` (words; empty: every article) narrowed by ``filters``: the same for
     search, stats and export, so their counts agree."""
     clauses = filter_clauses(filters or Filters())
-    query = text_query(text)
+    query = query_for(text)
     return {"bool": {"must": [query], "filter": clauses}} if clauses else query
 
 
@@ -232,6 +322,7 @@ def highlight_spec(text: str) -> dict[str, Any]:
     ``text`` has ``index_phrases``: an exact phrase on it becomes a look-up of two-character shingles,
     which the highlighter cannot place (elastic/elasticsearch#40227: no highlight at all). A slop of 1
     keeps the phrase a positional query the highlighter follows; it only chooses what is marked."""
+    text = positive_text(text)  # an excluded word is not in the results: nothing to mark
     terms = (words(text) if text.strip() else []) or [text]
     phrase_queries = [{"match_phrase": {"text": {"query": t, "slop": 1}}} for t in terms]
     phrase_queries += [{"match_phrase": {"title": t}} for t in terms]

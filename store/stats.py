@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
@@ -10,11 +11,17 @@ from elasticsearch import Elasticsearch
 from store.client import IndexMissingError, es_errors
 from store.lifecycle import current_alias
 from store.search import Filters, QueryError, build_query
+from tagging.dates import SHANGHAI
 
 Dimension = Literal["topic", "board", "stock", "media"]
-Interval = Literal["day", "week", "month"]
+Interval = Literal["auto", "day", "week", "month", "year"]
 DIMENSION_FIELDS = {"topic": "topics.name", "board": "boards.name", "stock": "stocks.name", "media": "media"}
-PERIOD_FORMATS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM"}
+PERIOD_FORMATS = {"day": "yyyy-MM-dd", "week": "yyyy-MM-dd", "month": "yyyy-MM", "year": "yyyy"}
+INTERVALS = ("auto", *PERIOD_FORMATS)
+# "auto": the finest interval that keeps the table and the chart at most about this many periods
+# (a day per row over five years was 1,656 rows, most of them zeros).
+MAX_AUTO_PERIODS = 62
+_DAYS = {"day": 1, "week": 7, "month": 30.44, "year": 365.25}
 MAX_TOP = 30
 
 
@@ -27,6 +34,16 @@ class Trend:
     totals: dict[str, int]
     articles: int
     cooccurring: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    first: str | None = None  # the earliest and latest publication time of the matching articles
+    last: str | None = None
+
+
+def auto_interval(first_ms: float | None, last_ms: float | None) -> str:
+    """The finest interval that gives at most :data:`MAX_AUTO_PERIODS` periods over the data's range."""
+    if first_ms is None or last_ms is None:
+        return "day"
+    days = (last_ms - first_ms) / 86_400_000 + 1
+    return next((name for name, size in _DAYS.items() if days / size <= MAX_AUTO_PERIODS), "year")
 
 
 def _run(es: Elasticsearch, alias: str, **request: Any) -> dict[str, Any]:
@@ -51,8 +68,8 @@ def trend(
     empty: every article) and ``filters``."""
     if by not in DIMENSION_FIELDS:
         raise QueryError(f"--by must be one of {', '.join(DIMENSION_FIELDS)}")
-    if interval not in PERIOD_FORMATS:
-        raise QueryError(f"--interval must be one of {', '.join(PERIOD_FORMATS)}")
+    if interval not in INTERVALS:
+        raise QueryError(f"--interval must be one of {', '.join(INTERVALS)}")
     if not 1 <= top <= MAX_TOP:
         raise QueryError(f"--top must be between 1 and {MAX_TOP}")
     alias = alias or current_alias()
@@ -67,9 +84,15 @@ def trend(
             "values": {"terms": {"field": field_name, "size": top}},
             "boards": {"terms": {"field": "boards.name", "size": 10}},
             "stocks": {"terms": {"field": "stocks.name", "size": 10}},
+            "first": {"min": {"field": "published_at", "format": "strict_date_optional_time"}},
+            "last": {"max": {"field": "published_at", "format": "strict_date_optional_time"}},
         },
     )
     aggregations = overall.get("aggregations", {})
+    first, last = aggregations.get("first", {}), aggregations.get("last", {})
+    if interval == "auto":
+        interval = auto_interval(first.get("value"), last.get("value"))  # type: ignore[assignment]
+    span = {"first": _moment_text(first), "last": _moment_text(last)}
     totals = {b["key"]: b["doc_count"] for b in aggregations.get("values", {}).get("buckets", [])}
     cooccurring = {
         name: [{"value": b["key"], "count": b["doc_count"]} for b in aggregations.get(name, {}).get("buckets", [])]
@@ -77,7 +100,7 @@ def trend(
     }
     articles = overall["hits"]["total"]["value"]
     if not totals:
-        return Trend(by, interval, [], {}, {}, articles, cooccurring)
+        return Trend(by, interval, [], {}, {}, articles, cooccurring, **span)
     timeline = _run(
         es,
         alias,
@@ -101,4 +124,12 @@ def trend(
     for index, bucket in enumerate(buckets):
         for value_bucket in bucket["values"]["buckets"]:
             series[value_bucket["key"]][index] = value_bucket["doc_count"]
-    return Trend(by, interval, periods, series, totals, articles, cooccurring)
+    return Trend(by, interval, periods, series, totals, articles, cooccurring, **span)
+
+
+def _moment_text(aggregation: dict[str, Any]) -> str | None:
+    """A min/max aggregation's time in Beijing time (ISO 8601), or None when no article has one."""
+    value = aggregation.get("value")
+    if value is None:
+        return None
+    return datetime.fromtimestamp(value / 1000, SHANGHAI).isoformat(timespec="minutes")

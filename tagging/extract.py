@@ -19,6 +19,7 @@ from tagging.markup import clean_body, clean_element
 from tagging.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
 from tagging.site_cleanup import page_text_cleanup, text_body_cleanup
 from tagging.tagger import tag_article
+from tagging.textfile import text_fields
 from tagging.urls import canonical_url
 
 # Markup of any kind: a page, a fragment, a lone link or emphasis, a comment.
@@ -159,9 +160,10 @@ def not_text_reason(text: str) -> str | None:
     return None
 
 
-def parse_document(text: str, url: str | None = None) -> RawArticle:
+def parse_document(text: str, url: str | None = None, name: str | None = None) -> RawArticle:
     """Recognise the input form: a Jekyll post, HTML of any form (see :mod:`tagging.body`), or plain
-    text. Raises :class:`ExtractError` only for inputs that hold no article text."""
+    text (its title and date found in it or in the file ``name``: :mod:`tagging.textfile`). Raises
+    :class:`ExtractError` only for inputs that hold no article text."""
     reason = not_text_reason(text)
     if reason:
         raise ExtractError(reason)
@@ -180,7 +182,15 @@ def parse_document(text: str, url: str | None = None) -> RawArticle:
             return raw
         except NotAnArticleError as error:
             raise ExtractError(str(error)) from error
-    return RawArticle(source="text", url=url, body_text=text, body_source="text")
+    fields = text_fields(text, name)
+    return RawArticle(
+        source="text",
+        url=url,
+        title=fields.title,
+        published_at=fields.published_at,
+        body_text=fields.body,
+        body_source=f"text; {fields.how}",
+    )
 
 
 def _unescape_extra_levels(text: str) -> tuple[str, int]:

@@ -19,6 +19,23 @@ TEST_ALIAS = f"finnews-test-{os.getpid()}"
 os.environ["FINNEWS_INDEX"] = TEST_ALIAS
 
 
+# Modules that start, stop or kill nodes of their own: the slowest of the suite.
+SLOW_MODULES = {"test_cluster.py", "test_node_outage.py", "test_migrate_under_load.py", "test_faults.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers from where a test lives and what it uses, so that `make test-fast` (-m "not node and not
+    browser and not slow") runs every test that needs neither the node nor a browser."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if "integration" in path.parts:
+            item.add_marker(pytest.mark.node)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 

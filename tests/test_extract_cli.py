@@ -49,7 +49,7 @@ def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path, capsys: 
     assert code == 4  # partial (core.exit_codes): some inputs failed
     assert [("error" in row) for row in rows] == [True, True, True, False]
     assert "empty input" in rows[0]["error"]
-    assert "No such file" in rows[1]["error"]
+    assert "no such file or folder" in rows[1]["error"]
     assert "ContentBody" in rows[2]["error"]
 
 

@@ -16,9 +16,10 @@ const COLORS = ["#c23531", "#2f4554", "#61a0a8", "#d48265", "#749f83", "#ca8622"
   "#bda29a", "#91c7ae"];
 const MAX_RESULT_WINDOW = 10000;
 
+// Each of FILTERS holds a list: an article passes with any of its values (and every filter).
 const state = {
-  q: "", topic: "", board: "", stock: "", media: "", from: "", to: "",
-  sort: "relevance", collapse: false, page: 1, size: 10, by: "topic", interval: "month",
+  q: "", topic: [], board: [], stock: [], media: [], from: "", to: "",
+  sort: "relevance", collapse: false, page: 1, size: 10, by: "topic", interval: "auto",
 };
 let generation = 0; // answers to an older search are dropped
 
@@ -37,9 +38,10 @@ function readLocation() {
     sessionStorage.setItem(KEY_STORAGE, params.get("key"));
     params.delete("key");
   }
-  for (const name of ["q", ...FILTERS, "from", "to", "sort", "by", "interval"]) {
+  for (const name of ["q", "from", "to", "sort", "by", "interval"]) {
     if (params.has(name)) state[name] = params.get(name);
   }
+  for (const name of FILTERS) state[name] = params.getAll(name).filter(Boolean);
   state.collapse = params.get("collapse") === "true";
   state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
   writeLocation();
@@ -48,7 +50,7 @@ function readLocation() {
 function writeLocation() {
   const { size, ...shown } = state;
   const search = query({ ...shown, page: state.page > 1 ? state.page : "", sort: state.sort === "relevance" ? "" : state.sort,
-    by: state.by === "topic" ? "" : state.by, interval: state.interval === "month" ? "" : state.interval });
+    by: state.by === "topic" ? "" : state.by, interval: state.interval === "auto" ? "" : state.interval });
   history.replaceState(null, "", search ? `/?${search}` : "/");
 }
 
@@ -62,11 +64,21 @@ function syncForm() {
   $("trend-interval").value = state.interval;
 }
 
-function setFilter(name, value) {
-  state[name] = value;
+// A filter value on or off: several values of a filter are any of them; from/to are single dates.
+function toggleFilter(name, value) {
+  if (FILTERS.includes(name)) {
+    const values = state[name];
+    state[name] = values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
+  } else {
+    state[name] = state[name] === value ? "" : value;
+  }
   state.page = 1;
   syncForm();
   run();
+}
+
+function addFilter(name, value) {
+  if (FILTERS.includes(name) && value && !state[name].includes(value)) toggleFilter(name, value);
 }
 
 // --- rendering ---------------------------------------------------------------------------------
@@ -108,7 +120,7 @@ function chip(kind, label, title, filter, value) {
   const button = el("button", `chip ${kind}`, label);
   button.type = "button";
   button.title = title;
-  button.addEventListener("click", () => setFilter(filter, value));
+  button.addEventListener("click", () => addFilter(filter, value));
   return button;
 }
 
@@ -195,8 +207,10 @@ function renderFacets(facets) {
       button.dataset.value = entry.value;
       button.appendChild(el("span", "facet-label", entry.value));
       button.appendChild(el("span", "count", entry.count));
-      if (state[filter] === entry.value) button.classList.add("active");
-      button.addEventListener("click", () => setFilter(filter, state[filter] === entry.value ? "" : entry.value));
+      const chosen = state[filter].includes(entry.value);
+      if (chosen) button.classList.add("active");
+      button.setAttribute("aria-pressed", String(chosen));
+      button.addEventListener("click", () => toggleFilter(filter, entry.value));
       const row = el("li");
       row.appendChild(button);
       list.appendChild(row);
@@ -237,13 +251,15 @@ function renderActiveFilters() {
   const box = $("active-filters");
   box.replaceChildren();
   for (const name of [...FILTERS, "from", "to"]) {
-    if (!state[name]) continue;
-    const button = el("button", "active-filter", `${FILTER_LABELS[name]}：${state[name]} ×`);
-    button.type = "button";
-    button.dataset.filter = name;
-    button.title = "取消此筛选";
-    button.addEventListener("click", () => setFilter(name, ""));
-    box.appendChild(button);
+    for (const value of FILTERS.includes(name) ? state[name] : [state[name]].filter(Boolean)) {
+      const button = el("button", "active-filter", `${FILTER_LABELS[name]}：${value} ×`);
+      button.type = "button";
+      button.dataset.filter = name;
+      button.dataset.value = value;
+      button.title = "取消此筛选";
+      button.addEventListener("click", () => toggleFilter(name, value));
+      box.appendChild(button);
+    }
   }
 }
 
@@ -297,7 +313,10 @@ function renderChart(trend) {
   }
   const labelEvery = Math.max(1, Math.ceil(periods.length / 10));
   periods.forEach((period, index) => {
-    if (index % labelEvery !== 0 && index !== periods.length - 1) return;
+    const last = periods.length - 1;
+    if (index % labelEvery !== 0 && index !== last) return;
+    // The last label is always drawn: the regular one just before it would overlap it.
+    if (index !== last && last - index < labelEvery) return;
     // The first and last labels are anchored inwards so that they are not cut at the edges.
     const anchor = periods.length > 1 && index === 0 ? "start"
       : periods.length > 1 && index === periods.length - 1 ? "end" : "middle";
@@ -323,7 +342,7 @@ function renderChart(trend) {
     const button = el("button", "legend-value", `${value}（${trend.totals[value]}）`);
     button.type = "button";
     button.title = "按此筛选";
-    button.addEventListener("click", () => setFilter(state.by, value));
+    button.addEventListener("click", () => addFilter(state.by, value));
     entry.append(swatch, button);
     legend.appendChild(entry);
   });
@@ -386,9 +405,45 @@ async function exportWithKey(event) {
   }
 }
 
+// --- the type-ahead: a stock or a board by name or code, added as a filter -------------------------
+
+let suggestTimer = null;
+
+async function suggest() {
+  const text = $("add-filter").value.trim();
+  if (!text) return;
+  try {
+    const found = await api("/suggest", { q: text, kind: $("add-kind").value });
+    const options = found.suggestions.map((entry) => {
+      const option = el("option");
+      option.value = entry.value;
+      option.label = `${entry.name}（${entry.code}）`;
+      return option;
+    });
+    $("filter-options").replaceChildren(...options);
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+}
+
+function startTypeAhead() {
+  $("add-filter").addEventListener("input", () => {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(suggest, 150);
+  });
+  $("add-filter-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = $("add-filter").value.trim();
+    if (!value) return;
+    $("add-filter").value = "";
+    addFilter($("add-kind").value, value);
+  });
+}
+
 function start() {
   readLocation();
   syncForm();
+  startTypeAhead();
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
     state.q = $("q").value.trim();

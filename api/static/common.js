@@ -33,11 +33,14 @@ function apiKey() {
   return sessionStorage.getItem(KEY_STORAGE) || "";
 }
 
-// The query string of the parameters that have a value ("", null, undefined and false are left out).
+// The query string of the parameters that have a value ("", null, undefined and false are left out);
+// a list is the parameter repeated (?stock=a&stock=b: any of them).
 function query(params) {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params || {})) {
-    if (value !== "" && value !== null && value !== undefined && value !== false) search.set(name, String(value));
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== "" && one !== null && one !== undefined && one !== false) search.append(name, String(one));
+    }
   }
   return search.toString();
 }

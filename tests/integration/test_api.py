@@ -3,6 +3,8 @@ streamed export; 400 for bad input, 401 without the key, 503 when Elasticsearch 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -195,6 +197,17 @@ def test_export_streams_every_matching_article_once(client: TestClient) -> None:
     assert none.status_code == 200 and none.text == ""
 
 
+def test_export_as_csv_is_honoured(client: TestClient) -> None:
+    """Issue 23, item 5: ``/export?format=csv`` used to answer JSON Lines."""
+    response = client.get("/export", params={"format": "csv", "board": "数字经济", "excel": "true"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row["id"] for row in rows} == {hit["id"] for hit in hits(client, board="数字经济")}
+    assert all("BK1061" in row["board_codes"].split(";") for row in rows)
+    assert client.get("/export", params={"format": "xlsx"}).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("path", "params", "message"),
     [
@@ -255,6 +268,7 @@ def test_openapi_schema_describes_the_responses(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {
         "/search",
+        "/suggest",
         "/articles/{article_id}",
         "/stats",
         "/export",

@@ -129,3 +129,42 @@ def test_without_the_key_the_page_asks_for_it(server: str, browser: BrowserConte
     page.press("#key", "Enter")
     assert wait_for_results(page, ready) == ARTICLES
     assert page.locator("#key-form").is_hidden()
+
+
+def test_facets_take_several_values_and_a_stock_is_added_by_type_ahead(server: str, browser: BrowserContext) -> None:
+    """Issue 23, item 3: one value per facet and no box to type a stock."""
+    from store.search import Filters, search
+
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/?key={API_KEY}")
+    total = wait_for_results(page, None)
+
+    # Two boards chosen in the facets: articles with either, both shown as active filters.
+    for name in ("人工智能", "数字经济"):
+        ready = page.evaluate("document.body.dataset.ready")
+        page.locator(f'#facets section[data-facet="boards"] button[data-value="{name}"]').click()
+        shown = wait_for_results(page, ready)
+    either = search(connect(), "", Filters(board=["人工智能", "数字经济"]), size=50, alias=TEST_ALIAS).total
+    assert shown == either and 0 < shown <= total
+    assert page.locator('#active-filters [data-filter="board"]').count() == 2
+    assert page.url.count("board=") == 2
+    for index in range(page.locator("#results > li.hit").count()):
+        boards = page.locator("#results > li.hit").nth(index).locator(".chip.board").all_text_contents()
+        assert {"人工智能", "数字经济"} & set(boards)
+    assert page.locator('#facets section[data-facet="boards"] button.active').count() == 2
+
+    # A stock typed: the type-ahead offers it by name, and adding it narrows the results.
+    page.select_option("#add-kind", "stock")
+    page.fill("#add-filter", "新华")
+    page.wait_for_function("() => document.querySelectorAll('#filter-options option').length > 0")
+    offered = page.eval_on_selector_all("#filter-options option", "nodes => nodes.map(n => n.label)")
+    assert any(label.startswith("新华网") for label in offered), offered
+    ready = page.evaluate("document.body.dataset.ready")
+    page.fill("#add-filter", "603888")
+    page.press("#add-filter", "Enter")
+    narrowed = wait_for_results(page, ready)
+    assert 0 < narrowed <= shown
+    assert page.locator('#active-filters [data-filter="stock"][data-value="603888"]').count() == 1
+    assert errors == []

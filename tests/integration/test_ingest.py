@@ -115,3 +115,52 @@ def test_the_same_article_twice_in_one_file_is_counted_twice(
     assert main(["ingest", "--quiet", str(source)]) == 0
     out = capsys.readouterr().out
     assert "Ingested 2 article(s)" in out and "1 new, 0 updated, 1 unchanged" in out, out
+
+
+def test_an_akshare_csv_a_json_array_and_a_text_file_ingest_titled_dated_and_tagged(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 2: an AKShare-style CSV was one untitled article holding the whole CSV, .csv and
+    .json files in a folder were skipped without a word, a text file had no title or date."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "stock_news_em.csv").write_text(
+        ",关键词,新闻标题,新闻内容,发布时间,文章来源,新闻链接\n"
+        "0,300750,宁德时代发布神行电池,宁德时代今日发布新一代神行电池，续航再提升。,2026-11-20 10:30:00,证券时报,"
+        "http://finance.eastmoney.com/a/202611203000000001.html\n"
+        "1,600519,贵州茅台提价,贵州茅台宣布上调出厂价。,2026-11-21 09:00:00,财联社,\n",
+        encoding="utf-8-sig",
+    )
+    (folder / "flash.json").write_text(
+        json.dumps(
+            [{"title": "比亚迪销量创新高", "content": "比亚迪11月销量创新高。", "date": "2026-11-22"}],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (folder / "2026-11-23_光伏组件价格下跌.txt").write_text("光伏组件价格继续下跌，隆基绿能承压。", encoding="utf-8")
+    (folder / "slides.pdf").write_bytes(b"%PDF-1.7")
+    code = main(["ingest", "--quiet", str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Ingested 4 article(s) from 3 file(s): 4 new" in out
+    assert "1 file(s) skipped" in err and "slides.pdf: not a kind of file finnews reads (.pdf)" in err
+    es_node.indices.refresh(index=TEST_ALIAS)
+    hits = es_node.search(index=TEST_ALIAS, size=10, sort=[{"published_at": "asc"}])["hits"]["hits"]
+    articles = [hit["_source"] for hit in hits]
+    assert [a["title"] for a in articles] == [
+        "宁德时代发布神行电池",
+        "贵州茅台提价",
+        "比亚迪销量创新高",
+        "光伏组件价格下跌",
+    ]
+    assert [a["published_at"][:10] for a in articles] == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+    assert [a["source"] for a in articles] == ["csv", "csv", "json", "text"]
+    assert articles[0]["media"] == "证券时报" and articles[0]["url"].endswith("202611203000000001.html")
+    assert articles[1]["url"].startswith("urn:finnews:content:")  # no link: an id from its content
+    assert [s["name"] for s in articles[0]["stocks"]] == ["宁德时代"]  # tagged from the text
+    assert [s["name"] for s in articles[2]["stocks"]] == ["比亚迪"]
+    assert articles[3]["body_source"] == "text; title: file name; date: file name"
+    # The same folder again: every article is the same one (ids from links and from content).
+    assert main(["ingest", "--quiet", str(folder)]) == 0
+    assert "4 unchanged" in capsys.readouterr().out

@@ -106,6 +106,11 @@ def test_stats_cli_prints_a_table(corpus: str, tmp_path: Path) -> None:
     result = run_finnews("stats", "--by", "topic", "--interval", "month", "--plot", str(tmp_path / "t.png"))
     assert result.returncode == 0, result.stderr
     assert "2022-05" in result.stdout and "total" in result.stdout and "top boards:" in result.stdout
+    # By default the interval follows the data's range, which the first line gives (issue 23, item 9).
+    automatic = run_finnews("stats", "--by", "board")
+    assert automatic.returncode == 0, automatic.stderr
+    first_line = automatic.stdout.splitlines()[0]
+    assert ", published 2022-01-21 to 2022-05-30" in first_line and first_line.endswith("per week"), first_line
 
 
 def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
@@ -115,13 +120,36 @@ def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
     rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
     assert len(rows) == 3
     sample = next(r for r in rows if r["url"] == SAMPLE_URL)
-    assert "BK1061:数字经济" in sample["boards"].split(";") and sample["stocks"] == "1.603888:新华网"
+    assert "BK1061" in sample["board_codes"].split(";") and "数字经济" in sample["board_names"].split(";")
+    assert (sample["stock_codes"], sample["stock_names"]) == ("603888.SH", "新华网")
+    assert not {"fingerprint", "fp_bands", "dup_group", "body_source", "instruments", "boards"} & set(sample)
     assert export(es, tmp_path / "a.parquet", "parquet", query, TEST_ALIAS) == 3
     table = pq.read_table(tmp_path / "a.parquet")
     assert table.num_rows == 3
     assert {"BK1061"} <= {b["code"] for row in table.column("boards").to_pylist() for b in row}
+    # Typed: times are timestamps with their zone, codes lists (pandas reads datetime64 and lists).
+    assert str(table.schema.field("published_at").type) == "timestamp[ms, tz=Asia/Shanghai]"
+    frame = table.to_pandas()
+    assert str(frame["published_at"].dtype) == "datetime64[ms, Asia/Shanghai]"
+    assert ["603888.SH"] in [list(codes) for codes in frame["stock_codes"]]
     assert export(es, tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS) == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl"]
+    first = json.loads((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "stock_codes" in first and "fingerprint" not in first and "dup_group" not in first
+    assert export(es, tmp_path / "excel.csv", "csv", query, TEST_ALIAS, excel=True) == 3
+    assert (tmp_path / "excel.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # the byte-order mark Excel needs
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl", "excel.csv"]
+
+
+def test_export_cli_refuses_a_contradiction_before_reading_anything(corpus: str, tmp_path: Path) -> None:
+    for args, message in (
+        (["-o", str(tmp_path / "out.xlsx")], "use a .csv file with --excel"),
+        (["-o", str(tmp_path / "x.parquet"), "--format", "csv"], "--format says csv"),
+        (["-o", str(tmp_path / "x.jsonl"), "--excel"], "--excel is for CSV files"),
+    ):
+        result = run_finnews("export", *args, "--quiet")
+        assert result.returncode != 0 and message in result.stderr, (args, result.stdout + result.stderr)
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_failed_export_leaves_no_file(corpus: str, tmp_path: Path) -> None:
@@ -399,3 +427,49 @@ def test_collapsed_reposts_are_counted_as_stories_so_every_page_has_hits(fresh_i
     assert len(first.hits) == len(second.hits) == 2 and len(groups) == 4
     plain = search(connect(), "", size=2, alias=TEST_ALIAS)
     assert (plain.total, plain.articles) == (32, 32)
+
+
+def test_or_not_phrases_and_several_filter_values_through_the_cli(fresh_index: str, tmp_path: Path) -> None:
+    """Issue 23, item 3: `宁德时代 OR 比亚迪` found nothing and `--stock A --stock B` kept the last."""
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    for number, (title, text, stock) in enumerate(
+        [
+            ("宁德时代发布新电池", "宁德时代今日发布新一代电池。", ("0.300750", "300750", "宁德时代", "SZ")),
+            ("比亚迪销量创新高", "比亚迪汽车销量创新高，电池自供。", ("0.002594", "002594", "比亚迪", "SZ")),
+            ("光伏组件价格下跌", "光伏组件价格继续下跌。", None),
+        ]
+    ):
+        document = plain_document(f"https://example.com/q/{number}.html", title, text)
+        document["published_at"] = f"2026-11-2{number}T10:00:00+08:00"
+        if stock:
+            secid, code, name, exchange = stock
+            document["stocks"] = [{"secid": secid, "code": code, "name": name, "exchange": exchange}]
+        writer.add(document)
+    writer.close()
+
+    def titles(*args: str) -> set[str]:
+        result = run_finnews("search", *args, "--json")
+        assert result.returncode == 0, result.stdout + result.stderr
+        return {json.loads(line)["title"] for line in result.stdout.splitlines()}
+
+    assert titles("宁德时代 OR 比亚迪") == {"宁德时代发布新电池", "比亚迪销量创新高"}
+    assert titles("电池 -宁德时代") == {"比亚迪销量创新高"}
+    assert titles('"组件价格"') == {"光伏组件价格下跌"}
+    assert titles('"价格组件"') == set()
+    assert titles("", "--stock", "宁德时代", "--stock", "002594") == {"宁德时代发布新电池", "比亚迪销量创新高"}
+    exported = tmp_path / "two.csv"
+    result = run_finnews("export", "-o", str(exported), "--quiet", "-q", "宁德时代 OR 比亚迪")
+    assert result.returncode == 0, result.stderr
+    assert len(list(csv.DictReader(exported.open(encoding="utf-8")))) == 2
+
+    # The notebook's way (issue 23): one call, a typed DataFrame, the same articles as `finnews search`.
+    from finnews import news
+
+    frame = news.frame("宁德时代 OR 比亚迪", since="2026-11-01")
+    searched = news.search("宁德时代 OR 比亚迪", since="2026-11-01", size=50)
+    assert set(frame["id"]) == {hit["id"] for hit in searched} and len(frame) == 2
+    assert str(frame["published_at"].dtype) == "datetime64[ms, Asia/Shanghai]"
+    assert frame["published_at"].is_monotonic_increasing
+    assert sorted(tuple(codes) for codes in frame["stock_codes"]) == [("002594.SZ",), ("300750.SZ",)]
+    assert len(news.frame(stock=["宁德时代", "比亚迪"], since="2026-11-01", until="2026-11-30")) == 2
+    assert news.frame("宁德时代", until="2026-11-19").empty

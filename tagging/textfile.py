@@ -1,0 +1,67 @@
+"""A plain-text article's title and date, which a text file does not mark: found in its first lines or
+in its file name, and said how (pure: text and name in, fields out).
+
+Rules, in order:
+- Title: the first line, when it is short (at most 64 characters), does not end a sentence (。！？…)
+  and more text follows; it is then taken out of the body. Else the file name, when it holds words
+  (its date and separators dropped): ``2026-11-20_宁德时代发布新电池.txt`` → 宁德时代发布新电池.
+- Date: a date written in the first five lines (2026年11月20日 10:30, 2026-11-20 …); else one in the
+  file name (2026-11-20, 2026_11_20, 20261120)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+
+from tagging.dates import parse_datetime
+
+MAX_TITLE_CHARS = 64
+_SENTENCE_END = "。！？!?…；;"
+_DATE_IN_TEXT_RE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)?"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T\s]+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_DATE_IN_NAME_RE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+_WORDS_RE = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class TextFields:
+    title: str | None
+    published_at: datetime | None
+    body: str
+    how: str  # how the title and the date were found, e.g. "title: first line; date: file name"
+
+
+def _date_in_name(stem: str) -> tuple[datetime | None, str]:
+    match = _DATE_IN_NAME_RE.search(stem)
+    if not match:
+        return None, stem
+    moment = parse_datetime("-".join(match.groups()))
+    rest = (stem[: match.start()] + " " + stem[match.end() :]).strip(" _-.")
+    return moment, rest
+
+
+def text_fields(text: str, file_name: str | None = None) -> TextFields:
+    """The title, date and body of a plain-text article (see the module's rules)."""
+    lines = text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    rest = "\n".join(lines[1:]).strip()
+    title, body, title_how = None, text, "none"
+    if first and rest and len(first) <= MAX_TITLE_CHARS and first[-1] not in _SENTENCE_END:
+        title, body, title_how = first, rest, "first line"
+    stem = PurePath(file_name).stem if file_name else ""
+    name_date, name_words = _date_in_name(stem)
+    if title is None and name_words and _WORDS_RE.search(name_words):
+        title, title_how = re.sub(r"[_]+", " ", name_words).strip(), "file name"
+    published_at, date_how = None, "none"
+    for line in lines[:5]:
+        match = _DATE_IN_TEXT_RE.search(line)
+        if match and (moment := parse_datetime(match.group(0))) is not None:
+            published_at, date_how = moment, "text"
+            break
+    if published_at is None and name_date is not None:
+        published_at, date_how = name_date, "file name"
+    return TextFields(title, published_at, body, f"title: {title_how}; date: {date_how}")

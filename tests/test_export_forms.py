@@ -1,0 +1,93 @@
+"""What an export writes, decided before anything is read (issue 23, items 5 and 6): the format from
+the extension unless --format says otherwise, a clear error for a contradiction or a format finnews
+does not write, and the columns an analyst uses directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.client import StoreError
+from store.export import analyst_record, exchange_code, export_format, flatten_for_csv
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        ("out.jsonl", None, "jsonl"),
+        ("out.ndjson", None, "jsonl"),
+        ("OUT.CSV", None, "csv"),
+        ("out.parquet", None, "parquet"),
+        ("out.parquet", "parquet", "parquet"),
+        ("out", "csv", "csv"),  # no extension: --format decides
+        ("out.txt", "jsonl", "jsonl"),
+    ],
+)
+def test_the_format_comes_from_the_extension_or_from_format(name: str, fmt: str | None, expected: str) -> None:
+    assert export_format(Path(name), fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("out.xlsx", None, "Excel workbooks are not written: use a .csv file with --excel"),
+        ("out.xlsx", "csv", "Excel workbooks are not written"),
+        ("out.json", None, "use .jsonl"),
+        ("x.parquet", "csv", "x.parquet is a .parquet file name but --format says csv"),
+        ("out.txt", None, "cannot tell the format from the extension .txt"),
+        ("out", None, "cannot tell the format from the extension (none)"),
+        ("out.csv", "xml", "unknown export format 'xml'"),
+    ],
+)
+def test_a_contradiction_or_an_unwritten_format_is_an_error_that_says_what_to_do(
+    name: str, fmt: str | None, message: str
+) -> None:
+    with pytest.raises(StoreError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        export_format(Path(name), fmt)
+
+
+@pytest.mark.parametrize(
+    ("stock", "code"),
+    [
+        ({"secid": "0.300750", "code": "300750", "exchange": "SZ"}, "300750.SZ"),
+        ({"secid": "1.600519", "code": "600519", "exchange": "SH"}, "600519.SH"),
+        ({"secid": "0.830799", "code": "830799", "exchange": "BJ"}, "830799.BJ"),
+        ({"secid": "116.00700", "code": "00700", "exchange": "HK"}, "00700.HK"),
+        ({"secid": "105.AAPL", "code": "AAPL", "exchange": "US"}, "AAPL.O"),
+        ({"secid": "106.BABA", "code": "BABA", "exchange": "US"}, "BABA.N"),
+    ],
+)
+def test_stocks_are_written_in_exchange_form(stock: dict[str, str], code: str) -> None:
+    assert exchange_code(stock) == code
+
+
+ARTICLE = {
+    "id": "a" * 40,
+    "url": "https://finance.eastmoney.com/a/1.html",
+    "source": "eastmoney",
+    "sources": ["eastmoney", "feed"],
+    "title": "宁德时代与比亚迪",
+    "published_at": "2026-11-20T10:00:00+08:00",
+    "stocks": [
+        {"secid": "0.300750", "code": "300750", "name": "宁德时代", "exchange": "SZ"},
+        {"secid": "0.002594", "code": "002594", "name": "比亚迪", "exchange": "SZ"},
+    ],
+    "boards": [{"secid": "90.BK1033", "code": "BK1033", "name": "电池"}],
+    "topics": [{"id": "new-energy", "name": "新能源", "name_en": "New energy"}],
+    "keywords": ["电池", "汽车"],
+    "fingerprint": "ffff",
+    "fp_bands": ["ff"],
+    "dup_group": "a" * 40,
+    "body_source": "layout:eastmoney",
+}
+
+
+def test_an_exported_article_has_analyst_columns_and_no_index_bookkeeping() -> None:
+    record = analyst_record(ARTICLE)
+    assert record["stock_codes"] == ["300750.SZ", "002594.SZ"] and record["stock_names"] == ["宁德时代", "比亚迪"]
+    assert (record["board_codes"], record["board_names"], record["topic_names"]) == (["BK1033"], ["电池"], ["新能源"])
+    assert not {"fingerprint", "fp_bands", "dup_group", "body_source"} & set(record)
+    row = flatten_for_csv(ARTICLE)
+    assert row["stock_codes"] == "300750.SZ;002594.SZ" and row["sources"] == "eastmoney;feed"
+    assert row["topic_names"] == "新能源" and row["keywords"] == "电池;汽车"

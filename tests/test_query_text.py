@@ -1,0 +1,53 @@
+"""The search box's small language (issue 23, item 3): OR, NOT / -word, quoted phrases; text without
+them is searched exactly as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.query_text import Term, parse_query, positive_text, uses_operators
+from store.search import Filters, build_query, query_for, text_query
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("宁德时代 OR 比亚迪", [[Term("宁德时代")], [Term("比亚迪")]]),
+        ("新能源 汽车 -光伏", [[Term("新能源 汽车"), Term("光伏", negated=True)]]),
+        ("新能源 NOT 光伏 OR 储能", [[Term("新能源"), Term("光伏", negated=True)], [Term("储能")]]),
+        ('"数字经济 发展" 政策', [[Term("数字经济 发展", phrase=True), Term("政策")]]),
+        ("“数字经济” AND 芯片", [[Term("数字经济", phrase=True), Term("芯片")]]),
+        ("NOT 「光伏」", [[Term("光伏", phrase=True, negated=True)]]),
+        ("OR 宁德时代 OR", [[Term("宁德时代")]]),  # dangling operators are ignored
+        ("a | b", [[Term("a")], [Term("b")]]),
+    ],
+)
+def test_queries_are_read_as_alternatives_of_terms(text: str, parsed: list[list[Term]]) -> None:
+    assert uses_operators(text)
+    assert parse_query(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["宁德时代", "数字经济 发展", "or not and", "A-share 价格", "涨幅-5%"])
+def test_text_without_operators_is_searched_exactly_as_before(text: str) -> None:
+    assert not uses_operators(text)
+    assert query_for(text) == text_query(text)
+    assert positive_text(text) == text
+
+
+def test_or_not_and_phrases_become_one_boolean_query() -> None:
+    query = query_for("宁德时代 OR 比亚迪 -召回")
+    first, second = query["bool"]["should"]
+    assert first["bool"]["must"] == [text_query("宁德时代")] and first["bool"]["must_not"] == []
+    assert second["bool"]["must"] == [text_query("比亚迪")]
+    assert second["bool"]["must_not"] == [text_query("召回")]
+    only_not = query_for("-光伏")
+    assert only_not == {"bool": {"must": [{"match_all": {}}], "must_not": [text_query("光伏")]}}
+    assert query_for("OR") == {"match_none": {}}
+    assert positive_text("宁德时代 OR 比亚迪 -召回") == "宁德时代 比亚迪"
+
+
+def test_several_values_of_a_filter_are_any_of_them() -> None:
+    query = build_query("", Filters(stock=["603888", "新华网"], board="BK1061"))
+    stock_clause = next(c for c in query["bool"]["filter"] if "bool" in c)
+    assert len(stock_clause["bool"]["should"]) == 2 and stock_clause["bool"]["minimum_should_match"] == 1
+    assert Filters(stock="603888") == Filters(stock=["603888", " "])  # one form whatever the face gave

@@ -1,0 +1,95 @@
+"""The inputs analysts already have (issue 23, item 2): AKShare-style CSV files and JSON arrays, text
+files with their titles and dates, records without a link."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.config import ConfigError
+from ingest.files import parse_record
+from ingest.tables import column_mapping, content_url, csv_records, json_records, parse_mapping
+from tagging.textfile import text_fields
+
+# The columns of AKShare's stock_news_em as saved with DataFrame.to_csv (the index column first).
+AKSHARE_CSV = (
+    ",关键词,新闻标题,新闻内容,发布时间,文章来源,新闻链接\n"
+    "0,300750,宁德时代发布神行电池,宁德时代今日发布新一代电池。,2026-11-20 10:30:00,证券时报,"
+    "http://finance.eastmoney.com/a/202611203000000001.html\n"
+    '1,300750,"储能订单,再创新高",公司储能订单再创新高。,2026-11-21 09:00:00,财联社,\n'
+).encode("utf-8-sig")
+
+
+def test_an_akshare_csv_gives_titled_dated_records_and_rows_without_links_get_an_id_from_content() -> None:
+    rows = list(csv_records(AKSHARE_CSV))
+    assert [number for number, _ in rows] == [2, 3]
+    first, second = (record for _, record in rows)
+    assert first["title"] == "宁德时代发布神行电池" and first["text"] == "宁德时代今日发布新一代电池。"
+    assert first["published_at"] == "2026-11-20 10:30:00" and first["media"] == "证券时报"
+    assert first["url"].endswith("202611203000000001.html") and first["keywords"] == ["300750"]
+    assert second["title"] == "储能订单,再创新高" and second["url"].startswith("urn:finnews:content:")
+    assert second["url"] == content_url(second)  # the same row again is the same article
+    raw = parse_record(json.dumps(first, ensure_ascii=False).encode())
+    assert (
+        raw.title == "宁德时代发布神行电池"
+        and raw.published_at
+        and raw.published_at.isoformat().startswith("2026-11-20")
+    )
+
+
+def test_english_columns_a_gb18030_file_and_a_map_override() -> None:
+    data = b"headline,content,date,link\nT,Body text.,2026-11-20,https://example.com/1\n"
+    ((_, record),) = csv_records(data)
+    assert (record["title"], record["text"], record["url"]) == ("T", "Body text.", "https://example.com/1")
+    gb = "名称,正文\n标题甲,正文甲。\n".encode("gb18030")
+    ((_, record),) = csv_records(gb, parse_mapping("title=名称"))
+    assert (record["title"], record["text"]) == ("标题甲", "正文甲。")
+    with pytest.raises(ConfigError, match="no column 'x'"):
+        list(csv_records(data, parse_mapping("title=x")))
+    with pytest.raises(ConfigError, match="unknown field 'titel'"):
+        parse_mapping("titel=x")
+    with pytest.raises(ConfigError, match="no column holds the article's text or title"):
+        column_mapping(["a", "b"])
+
+
+def test_a_json_array_is_one_record_per_item_and_a_non_object_is_passed_on_to_be_named() -> None:
+    data = json.dumps([{"新闻标题": "甲", "新闻内容": "正文。"}, 5, {"title": "乙", "text": "正文乙。", "url": "u:1"}])
+    items = list(json_records(data.encode()))
+    assert items[0][1]["title"] == "甲" and items[1] == (2, 5) and items[2][1]["url"] == "u:1"
+
+
+def test_a_json_line_without_a_link_is_identified_by_its_content() -> None:
+    line = json.dumps({"title": "标题", "text": "正文。"}, ensure_ascii=False).encode()
+    assert parse_record(line).url == parse_record(line).url and parse_record(line).url.startswith("urn:finnews:")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "date", "how"),
+    [
+        (
+            "宁德时代发布新电池\n2026年11月20日 10:30\n正文。",
+            "a.txt",
+            "宁德时代发布新电池",
+            "2026-11-20T10:30",
+            "title: first line; date: text",
+        ),
+        (
+            "这是第一句。这是第二句。",
+            "2026-11-20_宁德时代发布新电池.txt",
+            "宁德时代发布新电池",
+            "2026-11-20T00:00",
+            "title: file name; date: file name",
+        ),
+        ("只有一句话。", "20261121.txt", None, "2026-11-21T00:00", "title: none; date: file name"),
+        ("正文一段。\n正文二段。", None, None, None, "title: none; date: none"),
+    ],
+)
+def test_a_text_file_gets_its_title_and_date_from_its_lines_or_its_name(
+    text: str, name: str | None, title: str | None, date: str | None, how: str
+) -> None:
+    fields = text_fields(text, name)
+    assert fields.title == title and fields.how == how
+    assert (fields.published_at.isoformat()[:16] if fields.published_at else None) == date
+    if how.startswith("title: first line"):
+        assert not fields.body.startswith(title)  # the title line is not repeated as body
