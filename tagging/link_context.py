@@ -26,6 +26,13 @@ _COMPANY_BEFORE_RE = re.compile(
 SECTOR_AFTER_RE = re.compile(
     r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
 )
+# An industry named by a policy or as what grows, shrinks or is built (issue 22: 支持渔业发展, 推动汽车消费,
+# 港口建设): the word names the sector without a 板块/行业 cue. Before the word, a policy verb; after it,
+# what a sector does or has.
+POLICY_BEFORE_RE = re.compile(
+    r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
+)
+SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|产能|消费|出口|需求|建设|投资|供给|项目)")
 OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
 OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
 LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
@@ -80,7 +87,7 @@ def inside_another_name(
 
 def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
     """The match starts a word of the segmentation and ends one, or ends where the word goes on
-    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业)."""
+    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业; 汽车消费: 汽车 + 消费)."""
     last = word_end.get(start)
     if last is None:
         return False
@@ -89,7 +96,7 @@ def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) ->
         if following is None:
             return False
         last = following
-    return last == end or SECTOR_AFTER_RE.fullmatch(scan, end, last) is not None
+    return last == end or any(cue.fullmatch(scan, end, last) for cue in (SECTOR_AFTER_RE, SECTOR_DOINGS_RE))
 
 
 def cuts_latin_word(scan: str, start: int, end: int) -> bool:
@@ -136,6 +143,16 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
         if common or us_compound:
             found.add(name)
     return found
+
+
+def sector_cue(scan: str, start: int, end: int) -> bool:
+    """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
+    before it, or what a sector does after it."""
+    return bool(
+        SECTOR_AFTER_RE.match(scan, end)
+        or SECTOR_DOINGS_RE.match(scan, end)
+        or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
+    )
 
 
 def company_cue(scan: str, start: int, end: int) -> bool:

@@ -44,6 +44,7 @@ from tagging.link_context import (
     cuts_latin_word,
     inside_another_name,
     on_word_bounds,
+    sector_cue,
 )
 from tagging.securities import BOARD_MARKET, Security, make_security
 from tagging.text_codes import codes_in
@@ -131,6 +132,7 @@ class Linker:
         found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
+        self._accept_industry_lists(scan, found)
 
         mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
         for item in found:
@@ -168,7 +170,7 @@ class Linker:
         if item.board and not item.stock and BUSINESS_SCOPE_RE.search(scan, max(0, start - 40), start):
             return None  # 经营范围含软件开发: a licence's wording, not the sector
         company = company_cue(scan, start, end)
-        sector = bool(SECTOR_AFTER_RE.match(scan, end))
+        sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
             # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without
             # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither).
@@ -266,6 +268,21 @@ class Linker:
                         item.chosen, changed = "board", True
                     if item.chosen:
                         break
+
+    def _accept_industry_lists(self, scan: str, found: list[_Found]) -> None:
+        """Industries named in a list are each a mention (issue 22: 港口、燃气、电网等公用设施; 家电、家居和汽车):
+        sector words waiting for a cue are boards when two or more stand next to each other in a list."""
+        run: list[_Found] = []
+        for item in [*found, None]:
+            waiting = item is not None and item.board is not None and item.chosen in (None, "board")
+            if waiting and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
+                run.append(item)  # type: ignore[arg-type]
+                continue
+            if len(run) >= 2:
+                for member in run:
+                    if member.chosen is None:
+                        member.chosen = "board"
+            run = [item] if waiting else []  # type: ignore[list-item]
 
     def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
         return _mention(security, text, start, end, HOW_CODE)

@@ -214,3 +214,38 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypa
             load_lexicon()
     finally:
         load_lexicon.cache_clear()
+
+
+# --- issue 22: industries in lists and policies, products that are a board's subject ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "boards"),
+    [
+        ("加快港口、燃气、电网等公用设施建设。", {"90.BK0450", "90.BK1028", "90.BK0457"}),
+        ("促进家电、家居和汽车消费。", {"90.BK0456", "90.BK1029"}),
+        ("餐饮、酒店等接触型服务业持续恢复。", {"90.BK1271", "90.BK0485"}),
+        ("支持渔业发展。", {"90.BK1260"}),
+        ("国庆档电影票房创新高。", {"90.BK1222"}),
+        ("次新股表现活跃。", {"90.BK0501"}),
+        ("HBM需求旺盛，光模块订单饱满。", {"90.BK1137", "90.BK1136"}),
+        ("公募REITs扩容，鸿蒙生态加速。", {"90.BK0992", "90.BK0953"}),
+        ("超充站建设提速，毫米波雷达装车量上升。", {"90.BK0700", "90.BK1124"}),
+    ],
+)
+def test_industries_in_lists_and_policies_and_products_of_a_board_are_mentions(text: str, boards: set[str]) -> None:
+    found = {secid for secid in linked(text) if secid.startswith("90.")}
+    assert found == boards
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "银行间市场流动性充裕。",  # 银行间: the interbank market, not banks
+        "棕榈、花生、生猪、鸡蛋跌超2%。",  # futures contracts
+        "据证券时报报道，公司股价上涨。",  # an outlet's name
+        "促进线上线下消费融合。",  # an everyday phrase
+    ],
+)
+def test_sector_words_in_other_senses_stay_traps(text: str) -> None:
+    assert not {secid for secid in linked(text) if secid.startswith("90.")}
