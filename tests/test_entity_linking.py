@@ -249,3 +249,17 @@ def test_industries_in_lists_and_policies_and_products_of_a_board_are_mentions(t
 )
 def test_sector_words_in_other_senses_stay_traps(text: str) -> None:
     assert not {secid for secid in linked(text) if secid.startswith("90.")}
+
+
+@pytest.mark.parametrize(
+    ("text", "secids"),
+    [
+        ("Intel和AMD股价周四上涨。", {"105.INTC", "105.AMD"}),
+        ("Microsoft与Google在云计算上竞争。", {"105.MSFT", "105.GOOGL"}),
+        ("港交所公布业绩，汇丰宣布回购，友邦新业务价值增长。", {"116.00388", "116.00005", "116.01299"}),
+        ("联合健康与默沙东下跌，奈飞上涨。", {"106.UNH", "106.MRK", "105.NFLX"}),
+    ],
+)
+def test_global_companies_by_their_english_names_and_short_forms(text: str, secids: set[str]) -> None:
+    """Issue 22: listed companies outside the A-share table by the names news uses, without a cue."""
+    assert {secid for secid in linked(text) if not secid.startswith("90.")} == secids
