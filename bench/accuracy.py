@@ -163,14 +163,19 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 1.0
 
 
-def devset(path: Path) -> int:
-    """Precision and recall of plain-text stocks and boards on the labelled development set."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+def devset(paths: list[Path]) -> int:
+    """Precision and recall of plain-text stocks and boards on labelled sets of texts (the development
+    set, or several files measured as one: the fresh validation set is three)."""
+    entries = [
+        {**entry, "_base": path.parent}
+        for path in paths
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    ]
     counts = {kind: [0, 0, 0] for kind in ("stock", "board")}  # true positives, extras, misses
     lenient = [0, 0, 0]  # stocks, another listing of a labelled company accepted as that company
     lines: list[str] = []
     for entry in entries:
-        source = (path.parent / entry["file"]).read_text(encoding="utf-8", errors="replace")
+        source = (entry["_base"] / entry["file"]).read_text(encoding="utf-8", errors="replace")
         raw = parse_document(source, None)
         if entry.get("date") and raw.published_at is None:
             raw.published_at = datetime.fromisoformat(str(entry["date"])).replace(tzinfo=SHANGHAI)
@@ -199,7 +204,7 @@ def devset(path: Path) -> int:
             for secid in sorted(expected[kind] - found[kind]):
                 label = next(x for x in entry.get(f"{kind}s") or [] if str(x["secid"]) == secid)
                 lines.append(f"  MISS  {entry['id']} {kind} {secid} {label.get('name', '')} as {label.get('as', '')}")
-    print(f"plain-text development set: {len(entries)} texts ({path})")
+    print(f"plain-text labelled set: {len(entries)} texts ({', '.join(str(p) for p in paths)})")
     for kind, (tp, fp, fn) in counts.items():
         precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
         print(f"{kind}s: precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
@@ -214,5 +219,6 @@ def devset(path: Path) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--devset"]:
-        sys.exit(devset(Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent / "devset" / "plain.yaml"))
+        given = [Path(arg) for arg in sys.argv[2:]] or [Path(__file__).parent / "devset" / "plain.yaml"]
+        sys.exit(devset(given))
     sys.exit(main(sys.argv[1:]))
