@@ -17,6 +17,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,10 +45,12 @@ from core.config import ConfigError
 from core.masking import mask_credentials
 from store.client import ES_FAILURES, StoreError, connect
 from store.export import csv_lines, iter_articles, jsonl_lines
-from store.lifecycle import make_searchable
+from store.feeds import atom_feed, newest_articles
+from store.lifecycle import current_alias, make_searchable
 from store.runs import RUN_STATUSES, get_run, list_runs
 from store.search import (
     MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
@@ -59,6 +62,7 @@ from store.search import (
     suggestions,
 )
 from store.stats import MAX_TOP, trend
+from store.watchlists import load_watchlists
 from tagging.dates import SHANGHAI
 
 STATIC_DIR = FilePath(__file__).resolve().parent / "static"
@@ -71,6 +75,8 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_PATHS = ("/", "/status")
 PUBLIC_PREFIXES = ("/static/",)
+FEED_PREFIX = "/feeds/"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
 # The page loads only its own files and talks only to this server: no CDN, no inline script, so a
 # crawled title that slipped through as markup still could not run.
 SECURITY_HEADERS = {
@@ -144,6 +150,11 @@ class SecurityGuard:
         path = scope["path"]
         if self.api_key and path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
             given = Headers(scope=scope).get(API_KEY_HEADER, "")
+            if not given and path.startswith(FEED_PREFIX):
+                # A feed reader sends no headers: a feed's address may carry the key (?key=…).
+                given = next(
+                    (v for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1")) if k == "key"), ""
+                )
             if not secrets.compare_digest(given.encode(), self.api_key.encode()):
                 await _error(401, f"missing or wrong {API_KEY_HEADER} header")(scope, receive, send_with_headers)
                 return
@@ -154,29 +165,41 @@ def _filter_parameter(field: FilterField) -> inspect.Parameter:
     alias = field.key if field.key != field.name else None
     if field.date:
         query = Query(alias=alias, max_length=MAX_DATE_CHARS, description=field.api_help)
-        annotation: Any = Annotated[str | None, query]
-    else:  # repeated parameters: any of the values (?stock=宁德时代&stock=比亚迪)
-        query = Query(alias=alias, description=field.api_help + "; repeat the parameter for any of several")
-        annotation = Annotated[list[str] | None, query]
-    return inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    else:
+        # Documented as one string; repeated (?stock=宁德时代&stock=比亚迪) it is any of the values, read
+        # by filter_params from the query string (an exploded array in the schema would make every
+        # scalar a client sends look like a valid array to a schema checker).
+        query = Query(
+            alias=alias,
+            max_length=MAX_FILTER_CHARS,
+            description=field.api_help + f"; repeat the parameter for any of several (at most {MAX_FILTER_VALUES})",
+        )
+    return inspect.Parameter(
+        field.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[str | None, query]
+    )
 
 
-def filter_params(**values: str | list[str] | None) -> Filters:
+def filter_params(request: Request, **values: str | None) -> Filters:
     """The filters search, stats and export share (:data:`api.records.FILTER_FIELDS`, as the CLI's
-    options); empty strings count as absent, which is what an empty form field sends."""
+    options): every value of a repeated filter parameter; empty strings count as absent, which is what
+    an empty form field sends."""
     kept: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, list):
-            value = [v for v in value if v and v.strip()] or None
-        elif value is not None and not value.strip():
-            value = None
-        kept[name] = value
+    for field in FILTER_FIELDS:
+        if field.date:
+            value = values.get(field.name)
+            kept[field.name] = value if value and value.strip() else None
+        else:
+            kept[field.name] = [v for v in request.query_params.getlist(field.key) if v.strip()] or None
     return Filters(**kept)
 
 
-# FastAPI reads the query parameters from the signature: one per filter field.
+# FastAPI reads the query parameters from the signature: the request, then one per filter field.
 filter_params.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-    [_filter_parameter(field) for field in FILTER_FIELDS], return_annotation=Filters
+    [
+        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+        *(_filter_parameter(field) for field in FILTER_FIELDS),
+    ],
+    return_annotation=Filters,
 )
 
 
@@ -290,8 +313,11 @@ def create_app(api_key: str | None = None) -> FastAPI:
         response_class=NDJSONResponse,
         responses={
             200: {
-                "description": "one Article per line (NDJSON), streamed",
-                "content": {NDJSONResponse.media_type: {"schema": {"$ref": "#/components/schemas/Article"}}},
+                "description": "one Article per line (NDJSON), or CSV rows with format=csv; streamed",
+                "content": {
+                    NDJSONResponse.media_type: {"schema": {"$ref": "#/components/schemas/Article"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
             },
             **{status: _as_json(spec) for status, spec in ERROR_RESPONSES.items()},
         },
@@ -367,6 +393,47 @@ def create_app(api_key: str | None = None) -> FastAPI:
         from scheduler.jobs import load_schedule
 
         return jobs_overview(es, load_schedule(), datetime.now(SHANGHAI))
+
+    @app.get(
+        "/feeds/search.xml",
+        response_class=Response,
+        responses={200: {"content": {ATOM_TYPE: {}}, "description": "an Atom feed"}, **ERROR_RESPONSES},
+        tags=["feeds"],
+    )
+    def search_feed(
+        request: Request,
+        filters: FilterParams,
+        q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="words, as /search matches them")] = "",
+    ) -> Response:
+        """The newest articles matching the words and filters (as /search matches them) as an Atom feed:
+        a search to subscribe to in any feed reader."""
+        make_searchable(es)
+        articles = newest_articles(es, build_query(q, filters), current_alias())
+        title = f"finnews: {q}" if q.strip() else "finnews"
+        feed = atom_feed(title, str(request.url), f"urn:finnews:search:{request.url.query}", articles)
+        return Response(feed, media_type=ATOM_TYPE)
+
+    @app.get(
+        "/feeds/{name}.xml",
+        response_class=Response,
+        responses={
+            200: {"content": {ATOM_TYPE: {}}, "description": "an Atom feed"},
+            404: {"model": ErrorResponse, "description": "no watchlist of that name in configs/watchlists.yaml"},
+            **ERROR_RESPONSES,
+        },
+        tags=["feeds"],
+    )
+    def watchlist_feed(
+        request: Request, name: Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    ) -> Response:
+        """The newest articles a watchlist of configs/watchlists.yaml follows, as an Atom feed."""
+        watchlist = load_watchlists().get(name)
+        if watchlist is None:
+            raise StarletteHTTPException(404, f"no watchlist {name!r} in configs/watchlists.yaml")
+        make_searchable(es)
+        articles = newest_articles(es, watchlist.search_query(), current_alias())
+        return Response(atom_feed(watchlist.title, str(request.url), f"urn:finnews:watchlist:{name}", articles),
+                        media_type=ATOM_TYPE)  # fmt: skip
 
     @app.get(
         "/health",

@@ -53,6 +53,11 @@ def node_state(es: Elasticsearch) -> dict[str, Any]:
     return {"reachable": True, "status": health.get("status"), "error": None}
 
 
+# Outcomes of a job's last run that make /health degraded (partial, blocked and empty runs ended
+# and said why; these did not do their work).
+FAILING_OUTCOMES = ("failed", "timeout")
+
+
 def health(es: Elasticsearch, now: datetime) -> dict[str, Any]:
     """The node, the spool, and each scheduled job's last run and whether it is overdue."""
     node = node_state(es)
@@ -83,6 +88,9 @@ def health(es: Elasticsearch, now: datetime) -> dict[str, Any]:
             late = overdue_since(job, start, now) if node["reachable"] else None
             if late:
                 problems.append(f"job {job.name}: due since {isoformat(late)}, no run started")
+            if last and last.get("outcome") in FAILING_OUTCOMES:
+                # A job whose last run failed is not healthy, whatever the node and the spool say.
+                problems.append(f"job {job.name}: its last run ({last['start']}) ended {last['outcome']}")
             jobs.append(
                 {
                     "name": job.name,

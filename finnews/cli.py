@@ -27,7 +27,14 @@ def add_workers_option(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: ``lean_export`` must be in force before the Elasticsearch
     # client (which imports pyarrow when it can) is loaded by any of them.
-    from finnews import commands_alerts, commands_replica, commands_schedule, commands_serve, commands_sites
+    from finnews import (
+        commands_alerts,
+        commands_replica,
+        commands_schedule,
+        commands_serve,
+        commands_sites,
+        commands_watch,
+    )
     from finnews.commands_admin import cmd_es, cmd_index, cmd_spool, cmd_taxonomy
     from finnews.commands_crawl import cmd_crawl, cmd_demo
     from finnews.commands_ingest import cmd_extract, cmd_ingest
@@ -135,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     # Command groups that live in their own modules add their subcommands here.
-    for module in (commands_schedule, commands_serve, commands_alerts, commands_sites, commands_replica):
+    groups = (commands_schedule, commands_serve, commands_alerts, commands_sites, commands_replica, commands_watch)
+    for module in groups:
         module.add_subcommands(sub)
     return parser
 

@@ -254,7 +254,7 @@ def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
         raise InputError("JSON nested too deeply") from None
     except ValueError as error:
         raise InputError(f"not JSON: {error}") from None
-    if isinstance(record, dict) and not record.get("url"):
+    if isinstance(record, dict) and (record.get("url") is None or record.get("url") == ""):
         from ingest.tables import content_url
 
         record["url"] = content_url(record)  # no link: identified by what it says (the same record twice is one)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from urllib.parse import urlencode
+
+from starlette.requests import Request
 
 from api.app import filter_params
 from api.models import SearchHit
@@ -34,8 +37,18 @@ def test_one_list_of_filter_fields_for_both_faces() -> None:
     given = {field.key: f"value of {field.name}" for field in FILTER_FIELDS}
     args = parser.parse_args([part for key, value in given.items() for part in (f"--{key}", value)])
     from_cli = filters_from(args)
-    from_api = filter_params(**{field.name: given[field.key] for field in FILTER_FIELDS})
+    from_api = filter_params(
+        request_with(given), **{field.name: given[field.key] for field in FILTER_FIELDS if field.date}
+    )
     assert from_cli == from_api == Filters(**{field.name: given[field.key] for field in FILTER_FIELDS})
     # An empty form field is no filter (the API); an absent option is none either (the CLI).
-    assert filter_params(**{field.name: " " for field in FILTER_FIELDS}) == Filters()
+    blanks = {field.key: " " for field in FILTER_FIELDS}
+    assert filter_params(request_with(blanks), **{f.name: " " for f in FILTER_FIELDS if f.date}) == Filters()
+    # A repeated parameter is any of its values (issue 23, item 3).
+    repeated = filter_params(Request({"type": "http", "query_string": b"stock=a&stock=b&stock=", "headers": []}))
+    assert repeated == Filters(stock=["a", "b"])
     assert filters_from(parser.parse_args([])) == Filters()
+
+
+def request_with(params: dict[str, str]) -> Request:
+    return Request({"type": "http", "query_string": urlencode(params).encode(), "headers": []})

@@ -277,6 +277,8 @@ def test_openapi_schema_describes_the_responses(client: TestClient) -> None:
         "/jobs",
         "/health",
         "/metrics",
+        "/feeds/search.xml",
+        "/feeds/{name}.xml",
     }
     search = schema["paths"]["/search"]["get"]
     assert search["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/SearchResponse")
@@ -309,3 +311,23 @@ def test_elasticsearch_down_is_503(unreachable_es: None) -> None:
 def test_serve_is_a_finnews_subcommand() -> None:
     args = build_parser().parse_args(["serve", "--port", "8123"])
     assert (args.host, args.port, args.api_key) == ("127.0.0.1", 8123, None) and callable(args.func)
+
+
+def test_every_search_and_every_watchlist_is_an_atom_feed(corpus: str) -> None:
+    """Issue 24: /feeds/search.xml?q=…&stock=… and /feeds/<watchlist>.xml, read by a feed library; a feed
+    reader sends no header, so with an API key the feed's address carries it."""
+    import feedparser
+
+    client = TestClient(create_app("feed-key"))
+    assert client.get("/feeds/search.xml", params={"q": "数字经济"}).status_code == 401
+    response = client.get("/feeds/search.xml", params={"q": "数字经济", "key": "feed-key"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and feed.version == "atom10"
+    searched = TestClient(create_app()).get("/search", params={"q": "数字经济", "size": 50}).json()
+    assert {entry.id.rsplit(":", 1)[1] for entry in feed.entries} == {hit["id"] for hit in searched["hits"]}
+    assert client.get("/search", params={"key": "feed-key"}).status_code == 401  # only feeds take it so
+    watched = client.get("/feeds/chips.xml", params={"key": "feed-key"})
+    assert watched.status_code == 200 and feedparser.parse(watched.content).feed.title == "半导体与芯片"
+    missing = client.get("/feeds/no-such-list.xml", params={"key": "feed-key"})
+    assert missing.status_code == 404 and "no watchlist" in missing.json()["error"]

@@ -63,7 +63,8 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 def worker(server: ReplicaServer, url: str) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "finnews", "crawl", "eastmoney", "--distributed",
+        # -v: the closing sweep is said in Scrapy's log (INFO), which a crawl leaves out by default.
+        sys.executable, "-m", "finnews", "crawl", "eastmoney", "--distributed", "-v",
         *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_PAGE_SIZE=10",
         "-s", "EASTMONEY_MAX_PAGES=20", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS=2", "-s", "FINNEWS_BULK_CHUNK_SIZE=5",

@@ -164,3 +164,41 @@ def test_an_akshare_csv_a_json_array_and_a_text_file_ingest_titled_dated_and_tag
     # The same folder again: every article is the same one (ids from links and from content).
     assert main(["ingest", "--quiet", str(folder)]) == 0
     assert "4 unchanged" in capsys.readouterr().out
+
+
+def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """Issue 24: `finnews watch QUERY` is a tail -f of the index."""
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import PROJECT_ROOT
+
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "finnews", "watch", "宁德时代 OR 比亚迪", "--interval", "1"],
+        cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+    try:
+        assert lines.get(timeout=60).startswith("Watching '宁德时代 OR 比亚迪'")
+        records = tmp_path / "new.jsonl"
+        records.write_text(
+            json.dumps({"url": "https://example.com/w/1.html", "title": "比亚迪发布新车", "text": "比亚迪今日发布新车。"},
+                       ensure_ascii=False) + "\n"
+            + json.dumps({"url": "https://example.com/w/2.html", "title": "光伏组件降价", "text": "光伏组件降价。"},
+                         ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )  # fmt: skip
+        assert main(["ingest", "--quiet", str(records)]) == 0
+        line = lines.get(timeout=60)  # printed at the watcher's next look after the ingest
+        assert "比亚迪发布新车" in line and "https://example.com/w/1.html" in line
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get())
+    assert not any("光伏组件降价" in line for line in rest)

@@ -205,9 +205,10 @@ def test_jobs_with_schedule_history_errors_and_overdue(served: Served) -> None:
 
 def test_health_says_what_is_wrong(served: Served) -> None:
     status, body = get_json(served, "/health")
-    assert status == 503 and body["status"] == "degraded"  # the stale job is overdue
+    assert status == 503 and body["status"] == "degraded"  # the stale job is overdue, the broken one failed
     assert body["elasticsearch"] == {"reachable": True, "status": body["elasticsearch"]["status"], "error": None}
-    assert [p.split(":")[0] for p in body["problems"]] == ["job stale"]
+    assert [p.split(":")[0] for p in body["problems"]] == ["job broken", "job stale"]
+    assert "ended failed" in body["problems"][0]  # issue 23, item 10: /health said ok while jobs failed
     assert {j["name"]: j["overdue"] for j in body["jobs"]} == {"eastmoney": False, "broken": False, "stale": True}
     assert body["spool"] == {"files": 0, "articles": 0, "dead_letter_files": 0}
     spool = served.state / "spool"
