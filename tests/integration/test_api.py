@@ -150,6 +150,11 @@ def test_collapse_keeps_one_of_a_syndicated_story(client: TestClient) -> None:
     assert len(collapsed & {SAMPLE_URL, COPY_URL}) == 1 and len(collapsed) == len(plain) - 1
     copy = next(hit for hit in hits(client, q="数字经济") if hit["url"] == COPY_URL)
     assert copy["dup_of"]
+    # The total counts what the pages hold (stories), and says how many articles they stand for.
+    answer = client.get("/search", params={"q": "数字经济", "collapse": "true", "size": 1}).json()
+    assert (answer["total"], answer["articles"]) == (len(collapsed), len(plain))
+    last_page = client.get("/search", params={"q": "数字经济", "collapse": "true", "size": 1, "page": len(collapsed)})
+    assert len(last_page.json()["hits"]) == 1  # issue 23, item 4: the last page the total promises has its hit
 
 
 def test_article_by_id_and_404s(client: TestClient) -> None:

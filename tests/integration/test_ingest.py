@@ -202,3 +202,27 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
     while not lines.empty():
         rest.append(lines.get())
     assert not any("光伏组件降价" in line for line in rest)
+
+
+def test_a_second_source_bringing_a_known_article_never_blanks_it_through_the_cli(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 23, item 1, as a user meets it: an archive names an article a crawl indexed, with no title
+    and no date; the article keeps both, and lists both sources."""
+    first, second = tmp_path / "crawl.jsonl", tmp_path / "feed.json"
+    url = "https://finance.eastmoney.com/a/202611203000000009.html"
+    first.write_text(
+        json.dumps({"url": url, "source": "eastmoney", "title": "宁德时代发布新电池", "published_at": "2026-11-20 10:00",
+                    "text": "宁德时代今日发布新一代电池。"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    second.write_text(
+        json.dumps([{"url": url, "text": "宁德时代今日发布新一代电池。"}], ensure_ascii=False), encoding="utf-8"
+    )
+    assert main(["ingest", "--quiet", str(first)]) == 0
+    assert main(["ingest", "--quiet", str(second)]) == 0
+    capsys.readouterr()
+    es_node.indices.refresh(index=TEST_ALIAS)
+    stored = es_node.search(index=TEST_ALIAS, query={"term": {"url": url}})["hits"]["hits"][0]["_source"]
+    assert stored["title"] == "宁德时代发布新电池" and stored["published_at"].startswith("2026-11-20T10:00")
+    assert stored["source"] == "eastmoney" and stored["sources"] == ["eastmoney", "json"]
