@@ -21,6 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from tests.conftest import TEST_ALIAS, indexed_urls, run_finnews
+from tests.support.proxies import BulkGate
 
 
 def record(number: int, **fields: object) -> dict[str, object]:
@@ -315,20 +316,19 @@ def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_
         write_text_archive(second, 240)
         for path in second.iterdir():
             path.write_text(path.read_text(encoding="utf-8") + "第二批。", encoding="utf-8")
-        ingest = subprocess.Popen(
-            [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "10", str(second)],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert ingest.poll() is None, "the load finished before the node could be killed"
-            with contextlib.suppress(ApiError, TransportError):
-                es.indices.refresh(index=TEST_ALIAS)
-                if refresh_interval(es) == "-1" and es.count(index=TEST_ALIAS)["count"] >= 40:
-                    break
-            time.sleep(0.1)
-        kill_node(env)
-        out, err = ingest.communicate(timeout=300)
+        # The load goes through a gate that lets 4 bulk requests (40 articles) through and holds the
+        # fifth: the node is killed while the load is surely in the middle of its work.
+        with BulkGate(int(PORT), open_bulks=4) as gate:
+            ingest = subprocess.Popen(
+                [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "10", str(second)],
+                cwd=PROJECT_ROOT, env={**os.environ, **env, "FINNEWS_ES_URL": gate.url},
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert gate.held.wait(timeout=120), "the load never reached its fifth bulk request"
+            assert ingest.poll() is None and refresh_interval(es) == "-1"  # a large load: refresh off
+            kill_node(env)
+            gate.released.set()
+            out, err = ingest.communicate(timeout=300)
         assert ingest.returncode == 4 and "Traceback" not in err, out + err
 
         assert run_finnews("es", "start", env=env).returncode == 0
