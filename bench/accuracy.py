@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tagging.dates import SHANGHAI  # noqa: E402
 from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
+from tagging.lexicon import load_lexicon  # noqa: E402
 from tagging.lines import BOILERPLATE_LINE_PATTERNS  # noqa: E402
 from tagging.securities import from_data_code, from_element_id  # noqa: E402
 
@@ -163,6 +164,23 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 1.0
 
 
+# Issue 22's classes of labels, for recall per class: how a reader's mention was written.
+US_MARKETS = ("105", "106", "107")
+
+
+def label_class(kind: str, label: dict, board_types: dict[str, str]) -> str:
+    """The class of a label: boards as industries or as concepts (products, sub-concepts, themes);
+    stocks as A-shares, Hong Kong or US listings, or history (a name of the date: a former or delisted
+    company's)."""
+    secid = str(label["secid"])
+    if kind == "board":
+        return "board: industry" if board_types.get(secid.split(".")[-1]) == "industry" else "board: concept"
+    if label.get("how") == "former_name":
+        return "stock: history"
+    market = secid.split(".")[0]
+    return "stock: US" if market in US_MARKETS else "stock: Hong Kong" if market == "116" else "stock: A-share"
+
+
 def devset(paths: list[Path]) -> int:
     """Precision and recall of plain-text stocks and boards on labelled sets of texts (the development
     set, or several files measured as one: the fresh validation set is three)."""
@@ -174,6 +192,8 @@ def devset(paths: list[Path]) -> int:
     counts = {kind: [0, 0, 0] for kind in ("stock", "board")}  # true positives, extras, misses
     lenient = [0, 0, 0]  # stocks, another listing of a labelled company accepted as that company
     lines: list[str] = []
+    board_types = {code: board.type for code, board in load_lexicon().boards.items()}
+    by_class: dict[str, list[int]] = {}  # class -> [found, labelled]
     for entry in entries:
         source = (entry["_base"] / entry["file"]).read_text(encoding="utf-8", errors="replace")
         raw = parse_document(source, None)
@@ -193,6 +213,10 @@ def devset(paths: list[Path]) -> int:
         lenient[1] += len(found_lenient - expected["stock"] - optional)
         lenient[2] += len(expected["stock"] - found_lenient)
         for kind in ("stock", "board"):
+            for label in entry.get(f"{kind}s") or []:
+                tally = by_class.setdefault(label_class(kind, label, board_types), [0, 0])
+                tally[0] += str(label["secid"]) in found[kind]
+                tally[1] += 1
             counts[kind][0] += len(found[kind] & expected[kind])
             counts[kind][1] += len(found[kind] - expected[kind] - optional)
             counts[kind][2] += len(expected[kind] - found[kind])
@@ -213,6 +237,9 @@ def devset(paths: list[Path]) -> int:
         f"stocks, another listing of a labelled company accepted: precision {_ratio(tp, tp + fp):.3f}, "
         f"recall {_ratio(tp, tp + fn):.3f}"
     )
+    print("recall by class (issue 22: industry words, concepts and products, listings, history):")
+    for name, (hit, labelled) in sorted(by_class.items()):
+        print(f"  {name:<18} {_ratio(hit, labelled):.3f}  ({hit} of {labelled}; {labelled - hit} missed)")
     print("\n".join(lines))
     return 0
 
