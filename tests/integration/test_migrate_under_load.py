@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import yaml
 
 from core.config import config_dir
 from store.lifecycle import configured_refresh_interval, index_config, versioned_name
+from store.migrate import block_writes
 from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
 
 BEFORE = 300
@@ -90,3 +92,39 @@ def test_a_migration_during_an_ingest_leaves_no_article_behind(fresh_index: str,
     assert settings.get("index.refresh_interval", "1s") == configured_refresh_interval()  # never left at -1
     assert settings.get("index.blocks.write") == "true"  # kept, deliberately, read-only
     es_node.indices.delete(index=new)
+
+
+def test_the_write_block_waits_for_writes_already_under_way(fresh_index: str, es_node) -> None:
+    """What the migration relies on: once ``block_writes`` returns, every write the node will ever
+    acknowledge on the index is done, so one refresh makes all of them visible to the copy. Two
+    threads keep bulk-writing (refresh off, as during a load) while the block is added; afterwards
+    the index holds exactly the documents acknowledged to them, no more (none late) and no fewer."""
+    index = versioned_name(TEST_ALIAS, index_config()["version"])
+    es_node.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
+    acknowledged = []
+    started = threading.Barrier(3)
+
+    def write(worker: int) -> None:
+        started.wait()
+        for batch in range(10_000):
+            body = []
+            for number in range(200):
+                body += [{"index": {"_index": index, "_id": f"{worker}-{batch}-{number}"}}, {"title": PARAGRAPH}]
+            answer = es_node.bulk(operations=body)
+            acknowledged.append(sum(1 for item in answer["items"] if item["index"].get("status") in (200, 201)))
+            if answer["errors"]:
+                return  # refused by the block: this writer is done
+
+    writers = [threading.Thread(target=write, args=(worker,)) for worker in range(2)]
+    for writer in writers:
+        writer.start()
+    started.wait()
+    time.sleep(1.0)  # both writers are sending bulks back to back
+    block_writes(es_node, index)
+    es_node.indices.refresh(index=index)
+    visible = es_node.count(index=index)["count"]
+    for writer in writers:
+        writer.join(timeout=120)
+    es_node.indices.put_settings(index=index, settings={"index.blocks.write": False})
+    assert sum(acknowledged) > 0
+    assert visible == sum(acknowledged)
