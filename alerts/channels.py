@@ -150,11 +150,24 @@ def answer_error(status: int, body: bytes) -> str | None:
     return None
 
 
+DELIVERY_HEADER = "X-Finnews-Delivery"
+
+
+def delivery_header(notice: Notice) -> dict[str, str]:
+    """A pushed article's delivery key, for a receiver that must drop a second copy (alerts have none)."""
+    key = notice.fields.get("delivery_id")
+    return {DELIVERY_HEADER: str(key)} if key else {}
+
+
 def send_webhook(channel: Channel, notice: Notice, url: str, now: str) -> None:
     request = urllib.request.Request(
         url,
         data=webhook_body(channel, notice, now),
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            **delivery_header(notice),
+        },
         method="POST",
     )
     try:
@@ -181,6 +194,8 @@ def email_message(channel: Channel, notice: Notice) -> EmailMessage:
     message["From"] = channel.sender
     message["To"] = ", ".join(channel.recipients)
     message["X-Finnews-Event"] = notice.kind
+    for name, value in delivery_header(notice).items():
+        message[name] = value
     message.set_content(notice.text + "\n")
     return message
 

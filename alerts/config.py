@@ -28,8 +28,8 @@ ALERTS_FILE = "alerts.yaml"
 TOP_KEYS = ("rules", "channels")
 RULE_KEYS = ("name", "when", "channels", "jobs", "threshold", "min_requests", "include_partial")
 CHANNEL_TYPES = ("webhook", "smtp")
-WEBHOOK_KEYS = ("type", "enabled", "format", "body", "timeout")
-SMTP_KEYS = ("type", "enabled", "host", "port", "security", "from", "to", "username", "timeout")
+WEBHOOK_KEYS = ("type", "enabled", "format", "body", "timeout", "max_per_minute")
+SMTP_KEYS = ("type", "enabled", "host", "port", "security", "from", "to", "username", "timeout", "max_per_minute")
 WEBHOOK_FORMATS = ("generic", "slack", "feishu", "dingtalk", "wecom")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 SECRET_KEYS = ("url", "password", "secret", "token", "webhook")  # never in this file
@@ -44,6 +44,7 @@ class Channel:
     type: str  # webhook | smtp
     enabled: bool = True
     timeout: float = 10.0
+    max_per_minute: int = 0  # messages pushed by `finnews live` (0: no limit); chat bots cap theirs
     # webhook
     format: str = "generic"
     body: Any = None  # a JSON template (mapping/list/string) with {placeholders}, instead of format
@@ -120,6 +121,7 @@ def parse_channel(path: Path, name: str, entry: Any) -> Channel:
     check_keys(path, entry, WEBHOOK_KEYS if kind == "webhook" else SMTP_KEYS, where)
     enabled = expect_flag(entry.get("enabled", True), f"{path}: {where}.enabled")
     timeout = expect_number(entry.get("timeout", 10), f"{path}: {where}.timeout", float, 0.1)
+    limit = expect_number(entry.get("max_per_minute", 0), f"{path}: {where}.max_per_minute", int, 0)
     if kind == "webhook":
         fmt = entry.get("format", "generic")
         if fmt not in WEBHOOK_FORMATS:
@@ -127,7 +129,7 @@ def parse_channel(path: Path, name: str, entry: Any) -> Channel:
         if "format" in entry and "body" in entry:
             raise ConfigError(f"{path}: {where}: give format or body, not both")
         body = _check_template(entry["body"], f"{path}: {where}.body") if "body" in entry else None
-        return Channel(name, "webhook", enabled, timeout, format=fmt, body=body)
+        return Channel(name, "webhook", enabled, timeout, limit, format=fmt, body=body)
     host = entry.get("host")
     if not isinstance(host, str) or not host:
         raise ConfigError(f"{path}: {where}.host: missing (the SMTP server's name or address)")
@@ -152,6 +154,7 @@ def parse_channel(path: Path, name: str, entry: Any) -> Channel:
         "smtp",
         enabled,
         timeout,
+        limit,
         host=host,
         port=port,
         security=security,

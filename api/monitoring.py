@@ -16,6 +16,7 @@ from core.config import ConfigError
 from scheduler.jobs import Schedule, load_schedule
 from scheduler.overview import job_overview, overdue_since
 from store.client import StoreError, cluster_status
+from store.outbox import outbox_counts
 from store.outcomes import ARTICLE_OUTCOMES
 from store.runs import recent_runs_by_job, run_totals
 from store.spool import spool_files
@@ -131,6 +132,19 @@ class FinnewsCollector(Collector):
             gauge = GaugeMetricFamily(name, text)
             gauge.add_metric([], float(spool[key]))
             yield gauge
+        pushed = outbox_counts()
+        if pushed is not None:
+            deliveries = GaugeMetricFamily(
+                "finnews_push_deliveries",
+                "Watchlist deliveries in the push outbox by state (pending, sent, dead).",
+                labels=["state"],
+            )
+            for state in ("pending", "sent", "dead"):
+                deliveries.add_metric([state], float(pushed[state]))
+            yield deliveries
+            failed = CounterMetricFamily("finnews_push_failed_attempts", "Push attempts a channel refused.")
+            failed.add_metric([], float(pushed["failed_attempts"]))
+            yield failed
         if not node["reachable"]:
             return
         totals = run_totals(self.es)

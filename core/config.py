@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -191,3 +192,17 @@ def mapping_entries(path: str | Path, items: Any, place: str, allowed: Iterable[
         expect_mapping(entry, where)
         check_keys(path, entry, allowed, f"{place}[{index}]")
         yield where, entry
+
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """``90`` (seconds), ``"90s"``, ``"30m"``, ``"6h"``, ``"2d"`` as seconds > 0."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d, got {value!r}")
+    match = _DURATION_RE.match(str(value)) if isinstance(value, (int, float, str)) else None
+    if not match or float(match[1]) <= 0:
+        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d (or seconds > 0), got {value!r}")
+    return float(match[1]) * _DURATION_UNITS[match[2]]

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     # client (which imports pyarrow when it can) is loaded by any of them.
     from finnews import (
         commands_alerts,
+        commands_live,
         commands_replica,
         commands_schedule,
         commands_serve,
@@ -142,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     # Command groups that live in their own modules add their subcommands here.
-    groups = (commands_schedule, commands_serve, commands_alerts, commands_sites, commands_replica, commands_watch)
+    groups = (
+        commands_schedule, commands_serve, commands_alerts, commands_sites, commands_replica, commands_watch,
+        commands_live,
+    )  # fmt: skip
     for module in groups:
         module.add_subcommands(sub)
     return parser

@@ -13,6 +13,7 @@ from typing import Any
 from core import exit_codes
 from core.config import state_dir
 from core.masking import mask_credentials
+from crawler.run import run_crawl
 from finnews.commands_admin import replay_line
 from finnews.commands_search import format_hit
 from finnews.errors import UserError
@@ -29,64 +30,6 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
             raise UserError(f"{flag} expects NAME=VALUE, got {value!r}")
         pairs[key] = val
     return pairs
-
-
-def crawler_process(settings_overrides: dict[str, Any]) -> Any:
-    """A Scrapy CrawlerProcess with the project's settings and these overrides, once every
-    configuration file is checked (a mistake is one clear line, not a page of Twisted tracebacks)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from core.config import max_article_bytes
-    from crawler.sites import load_sites
-    from store.lifecycle import index_config
-    from store.settings import elasticsearch_settings
-    from tagging.lexicon import load_lexicon
-    from tagging.topics import load_taxonomy
-
-    elasticsearch_settings(), max_article_bytes(), load_sites(), index_config(), load_lexicon(), load_taxonomy()
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
-    for key, value in settings_overrides.items():
-        settings.set(key, value, priority="cmdline")
-    return CrawlerProcess(settings)
-
-
-def check_spider(process: Any, spider: str) -> None:
-    if spider not in process.spider_loader.list():
-        raise UserError(f"unknown spider {spider!r}; available: {', '.join(sorted(process.spider_loader.list()))}")
-
-
-def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict[str, Any]) -> dict[str, Any]:
-    """Run one spider to completion in this process; returns its final stats."""
-    process = crawler_process(settings_overrides)
-    check_spider(process, spider)
-    settings = process.settings
-    # Articles earlier runs spooled go in first, counted in this crawl's summary (what the replay
-    # spools again is this run's file and is not replayed again by the index pipeline).
-    replayed = replay_before_crawl() if settings.getbool("FINNEWS_INDEX_ENABLED") else {}
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **spider_args)
-    process.start()
-    stats = dict(crawler.stats.get_stats())
-    stats.update({f"finnews/replay/{key}": value for key, value in replayed.items()})
-    return stats
-
-
-def replay_before_crawl() -> dict[str, int]:
-    """Replay the spool before a crawl; nothing when it is empty or the node does not answer (the
-    crawl then spools too, and the next run replays both)."""
-    from store.client import StoreError, connect
-    from store.replay import replay_spool
-    from store.spool import spool_files
-
-    if not spool_files():
-        return {}
-    try:
-        return replay_spool(connect())
-    except StoreError as error:
-        print(f"finnews crawl: the spool is not replayed: {mask_credentials(str(error))}", file=sys.stderr)
-        return {}
 
 
 def layout_changes(stats: dict[str, Any]) -> int:

@@ -48,7 +48,7 @@ def _known() -> list[str]:
 
 def run_check(chosen: dict[str, list[str]], overrides: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """Run the chosen spiders in check mode, together; each one's report by source."""
-    from finnews.commands_crawl import check_spider, crawler_process
+    from crawler.run import check_spider, crawler_process
 
     process = crawler_process({**CHECK_SETTINGS, **overrides})
     crawlers = {}

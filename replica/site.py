@@ -78,6 +78,14 @@ def synthetic_articles(count: int, base: list[ReplicaArticle] | None = None) -> 
     return made
 
 
+def live_article(source: ReplicaArticle, number: int, title: str, published: datetime | None = None) -> ReplicaArticle:
+    """A new 7×24 item made from a real article (its body), with its own code, title and time (now by
+    default): what the live site publishes while ``finnews live`` polls it."""
+    published = published or datetime.now(SHANGHAI).replace(microsecond=0)
+    code = f"{published:%Y%m%d}{8_000_000_000 + number:010d}"
+    return ReplicaArticle(code, replace(source.raw, title=title, published_at=published))
+
+
 FORMS = ("2020", "2026", "drifted")
 # What a client that works sends (reported for the real APIs in 2026): a browser-like User-Agent and
 # the Referer of the API's own page. A request without them gets a valid but empty list.
@@ -153,6 +161,13 @@ class ReplicaSite(ServedSite):
         # wait until ``released`` is set (the crawler sees a slow site, then carries on).
         self.hold_after: int | None = None
         self.released = threading.Event()
+
+    def publish(self, article: ReplicaArticle) -> None:
+        """A new article at the top of every list, at once (the lists are read under no lock: the
+        attributes are replaced, never changed in place)."""
+        with self.lock:
+            self.by_code = {**self.by_code, article.code: article}
+            self.articles = [article, *self.articles]
 
     def article_requests(self) -> int:
         return sum(n for path, n in self.requests.items() if _article_code(path) or path.startswith("/a/fault-"))

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.config import PROJECT_ROOT, ConfigError, check_keys, config_dir, expect_list, expect_mapping, load_yaml
+from core.config import (
+    PROJECT_ROOT,
+    ConfigError,
+    check_keys,
+    config_dir,
+    expect_list,
+    expect_mapping,
+    load_yaml,
+    parse_duration,
+)
 from scheduler.cron import cron_trigger
 
 if TYPE_CHECKING:
@@ -23,7 +32,13 @@ DEFAULT_MISFIRE_GRACE_S = 300
 DEFAULT_STOP_GRACE_S = 30.0
 TOP_LEVEL_KEYS = ("defaults", "jobs")
 DEFAULT_KEYS = ("timezone", "misfire_grace_time", "stop_grace")
-JOB_KEYS = ("name", "cron", "timeout", "spider", "args", "settings", "ingest", "expect_new_within", *DEFAULT_KEYS)
+JOB_KEYS = (
+    "name", "cron", "timeout", "spider", "args", "settings", "ingest", "live", "expect_new_within", *DEFAULT_KEYS
+)  # fmt: skip
+KINDS = ("spider", "ingest", "live")
+# A live job polls until this long before its timeout, then ends as a finished run (its next run,
+# at the next cron time, carries on from the same seen-article store and outbox).
+LIVE_END_MARGIN_S = 60.0
 JOB_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # also a lock file's name
 ARG_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SETTING_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -46,13 +61,14 @@ class Job:
     args: dict[str, str] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
     ingest: tuple[str, ...] = ()
+    live: tuple[str, ...] | None = None  # live sources of configs/live.yaml (empty: all of them)
     misfire_grace_time: int = DEFAULT_MISFIRE_GRACE_S  # a run missed by up to this long still runs (once)
     stop_grace: float = DEFAULT_STOP_GRACE_S  # seconds between SIGINT and SIGKILL when stopping a run
     expect_new_within: float | None = None  # seconds; a run after longer without a new article is "empty"
 
     @property
     def kind(self) -> str:
-        return "crawl" if self.spider else "ingest"
+        return "crawl" if self.spider else "live" if self.live is not None else "ingest"
 
     def trigger(self) -> CronTrigger:
         return cron_trigger(self.cron, self.timezone)
@@ -68,6 +84,10 @@ class Job:
             argv = ["crawl", self.spider]
             for key, value in self.args.items():
                 argv += ["-a", f"{key}={value}"]
+            for key, value in self.settings.items():
+                argv += ["-s", f"{key}={value}"]
+        elif self.live is not None:
+            argv = ["live", *self.live, "--for", f"{max(self.timeout - LIVE_END_MARGIN_S, 1):g}"]
             for key, value in self.settings.items():
                 argv += ["-s", f"{key}={value}"]
         else:
@@ -100,20 +120,6 @@ def _unknown_keys(mapping: dict, known: tuple[str, ...], where: str) -> None:
     """Unknown keys are an error with a "did you mean" suggestion (``where`` is ``file: place``)."""
     path, _, place = where.partition(": ")
     check_keys(path, mapping, known, place)
-
-
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
-_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: Any, where: str) -> float:
-    """``90`` (seconds), ``"90s"``, ``"30m"``, ``"6h"``, ``"2d"`` as seconds > 0."""
-    if isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d, got {value!r}")
-    match = _DURATION_RE.match(str(value)) if isinstance(value, (int, float, str)) else None
-    if not match or float(match[1]) <= 0:
-        raise ConfigError(f"{where}: expected a duration like 30m, 6h or 2d (or seconds > 0), got {value!r}")
-    return float(match[1]) * _DURATION_UNITS[match[2]]
 
 
 def _seconds(value: Any, where: str, minimum: float = 0) -> float:
@@ -193,11 +199,31 @@ def parse_job(entry: Any, where: str, defaults: dict[str, Any]) -> Job:
     expect = entry.get("expect_new_within")
     expect_new = parse_duration(expect, f"{where}.expect_new_within") if expect is not None else None
 
-    has_spider, has_ingest = "spider" in entry, "ingest" in entry
-    if has_spider == has_ingest:
-        what = "both" if has_spider else "neither"
-        raise ConfigError(f"{where}: {what} spider and ingest given; a job runs exactly one of them")
-    if has_ingest:
+    given = [kind for kind in KINDS if kind in entry]
+    if len(given) != 1:
+        what = " and ".join(given) if given else "none of spider, ingest and live"
+        raise ConfigError(f"{where}: {what} given; a job runs exactly one of spider, ingest or live")
+    if given == ["live"]:
+        if "args" in entry:
+            raise ConfigError(f"{where}.args: a live job takes its sources' arguments from configs/live.yaml")
+        names = entry["live"] if entry["live"] is not None else []
+        names = [names] if isinstance(names, str) else names
+        if not isinstance(names, list) or not all(isinstance(n, str) and JOB_NAME_RE.match(n) for n in names):
+            raise ConfigError(f"{where}.live: expected a list of live source names (configs/live.yaml), or []")
+        if timeout <= LIVE_END_MARGIN_S:
+            raise ConfigError(f"{where}.timeout: a live job needs more than {LIVE_END_MARGIN_S:g} s")
+        return Job(
+            name,
+            cron,
+            timeout,
+            timezone,
+            settings=_parameters(entry.get("settings"), f"{where}.settings", SETTING_NAME_RE, "Scrapy setting"),
+            live=tuple(names),
+            misfire_grace_time=misfire,
+            stop_grace=stop_grace,
+            expect_new_within=expect_new,
+        )
+    if given == ["ingest"]:
         for key in ("args", "settings"):
             if key in entry:
                 raise ConfigError(f"{where}.{key}: only a spider job takes {key}")

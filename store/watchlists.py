@@ -15,13 +15,22 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from core.config import ConfigError, config_dir, expect_mapping, expect_strings, load_yaml, mapping_entries
+from core.config import (
+    ConfigError,
+    config_dir,
+    expect_mapping,
+    expect_strings,
+    load_yaml,
+    mapping_entries,
+    parse_duration,
+)
 from store.client import StoreError, es_errors
 from store.lifecycle import current_alias
 from store.search import Filters, build_query
 
 WATCHLISTS_FILE = "watchlists.yaml"
-WATCHLIST_KEYS = ("name", "title", "query", "stocks", "boards", "topics", "media", "sources")
+WATCHLIST_KEYS = ("name", "title", "query", "stocks", "boards", "topics", "media", "sources", "channels", "digest")
+FILTER_KEYS = ("stocks", "boards", "topics", "media", "sources")
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
@@ -31,6 +40,10 @@ class Watchlist:
     title: str
     query: str = ""
     filters: Filters = field(default_factory=Filters)
+    # Where ``finnews live`` pushes matches: channels of configs/alerts.yaml (none: feed and watch only),
+    # one message per article, or one digest every ``digest_s`` seconds.
+    channels: tuple[str, ...] = ()
+    digest_s: float = 0.0
 
     def search_query(self) -> dict[str, Any]:
         return build_query(self.query, self.filters)
@@ -47,7 +60,7 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
             raise ConfigError(f"{where}: name: expected lower-case letters, digits and -, got {name!r}")
         if name in found:
             raise ConfigError(f"{where}: name: {name!r} is used twice")
-        values = {key: _strings(entry.get(key), f"{where}: {key}") for key in WATCHLIST_KEYS[3:]}
+        values = {key: _strings(entry.get(key), f"{where}: {key}") for key in (*FILTER_KEYS, "channels")}
         query = entry.get("query") or ""
         if not isinstance(query, str):
             raise ConfigError(f"{where}: query: expected text, got {query!r}")
@@ -55,7 +68,10 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
             stock=values["stocks"], board=values["boards"], topic=values["topics"], media=values["media"],
             source=values["sources"],
         )  # fmt: skip
-        watchlist = Watchlist(name, str(entry.get("title") or name), query, filters)
+        digest = parse_duration(entry["digest"], f"{where}: digest") if entry.get("digest") is not None else 0.0
+        if digest and not values["channels"]:
+            raise ConfigError(f"{where}: digest: a digest needs channels to go to")
+        watchlist = Watchlist(name, str(entry.get("title") or name), query, filters, values["channels"], digest)
         try:
             watchlist.search_query()  # an unknown board or topic is said now, not at the first match
         except ValueError as error:

@@ -89,9 +89,9 @@ def test_the_shipped_schedule_is_valid() -> None:
         ),
         (
             '- name: a\n    cron: "0 * * * *"\n    spider: eastmoney\n    ingest: [x]\n    timeout: 60',
-            r"jobs\[0\]: both spider and ingest",
+            r"jobs\[0\]: spider and ingest given; a job runs exactly one",
         ),
-        ('- name: a\n    cron: "0 * * * *"\n    timeout: 60', r"jobs\[0\]: neither spider and ingest"),
+        ('- name: a\n    cron: "0 * * * *"\n    timeout: 60', r"jobs\[0\]: none of spider, ingest and live given"),
         (f"- {GOOD_JOB}\n  - {GOOD_JOB}", r"jobs\[1\]\.name: duplicate job name 'eastmoney'"),
         (
             '- name: a\n    cron: "0 * * * *"\n    spider: eastmoney\n    timeout: 60\n    timezone: Mars/Olympus',

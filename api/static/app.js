@@ -386,6 +386,10 @@ function updateExportLink() {
   // The words typed and the filters: the export holds what the search found.
   const search = query({ q: state.q, ...filterParams() });
   $("export-link").href = search ? `/export?${search}` : "/export";
+  // The same search as a feed to subscribe to. A feed reader cannot send a header, so with an API
+  // key the feed's address carries it (the user's own key, in the address they subscribe with).
+  const feed = query({ q: state.q, ...filterParams(), key: apiKey() });
+  $("feed-link").href = feed ? `/feeds/search.xml?${feed}` : "/feeds/search.xml";
 }
 
 async function exportWithKey(event) {

@@ -29,6 +29,8 @@ class WebhookReceiver:
         self.answer = answer if answer is not None else {"errcode": 0, "errmsg": "ok"}
         self.messages: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.deliveries: list[str] = []  # X-Finnews-Delivery of each message taken (pushed articles)
+        self.refuse_next = 0  # answer this many requests with HTTP 503 first (a webhook outage)
         self.lock = threading.Lock()
         receiver = self
 
@@ -36,10 +38,15 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver.lock:
-                    receiver.paths.append(self.path)
-                    receiver.messages.append(json.loads(body.decode("utf-8")))
+                    refused = receiver.refuse_next > 0
+                    receiver.refuse_next -= int(refused)
+                    if not refused:
+                        receiver.paths.append(self.path)
+                        receiver.messages.append(json.loads(body.decode("utf-8")))
+                        if self.headers.get("X-Finnews-Delivery"):
+                            receiver.deliveries += self.headers["X-Finnews-Delivery"].split(",")
                 reply = json.dumps(receiver.answer).encode()
-                self.send_response(receiver.status)
+                self.send_response(503 if refused else receiver.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

@@ -168,3 +168,24 @@ def test_facets_take_several_values_and_a_stock_is_added_by_type_ahead(server: s
     assert 0 < narrowed <= shown
     assert page.locator('#active-filters [data-filter="stock"][data-value="603888"]').count() == 1
     assert errors == []
+
+
+def test_the_subscribe_link_is_the_feed_of_what_is_typed(server: str, browser: BrowserContext) -> None:
+    import feedparser
+
+    page = browser.new_page()
+    page.goto(f"{server}/?key={API_KEY}")
+    wait_for_results(page, None)
+    ready = page.evaluate("document.body.dataset.ready")
+    page.fill("#q", "数字经济")
+    page.press("#q", "Enter")
+    total = wait_for_results(page, ready)
+    link = page.locator("#feed-link").get_attribute("href") or ""
+    assert link.startswith("/feeds/search.xml?") and "q=%E6%95%B0" in link and f"key={API_KEY}" in link
+    answer = page.request.get(f"{server}{link}")  # as a feed reader fetches it: no header, the key in the address
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(answer.body())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "finnews: 数字经济"
+    titles = set(page.locator("#results > li.hit .title").all_text_contents())
+    assert len(feed.entries) == total and {entry.title for entry in feed.entries} == titles

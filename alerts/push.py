@@ -1,0 +1,257 @@
+"""Pushing new articles to the watchlists' channels: match, then deliver, both through the outbox.
+
+**Match** (:func:`match_new`): the articles indexed since the outbox's cursor (by ``crawled_at``, from
+any writer: ``finnews live``, a scheduled crawl, an ingest) are matched against every watchlist with
+channels by the engine (:func:`store.watchlists.matches`), and each (watchlist, article, channel)
+is added to the outbox in the same transaction that moves the cursor. Each pass looks back
+:data:`OVERLAP_S` before the cursor, for articles made searchable late (a refresh, a bulk in flight,
+a spooled batch replayed); the outbox's keys keep them from being added twice. On its first pass
+the cursor starts at that moment: a new watchlist is not flooded with the archive.
+
+**Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article, or
+one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
+``max_per_minute``. What a channel refused waits (:data:`store.outbox.RETRY_WAITS_S`) and becomes
+a dead letter after the last try; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from alerts.channels import DeliveryError, deliver, load_secrets
+from alerts.config import AlertsConfig, Channel
+from alerts.rules import Notice
+from core.config import ConfigError
+from store.client import es_errors
+from store.outbox import Delivery, Outbox
+from store.watchlists import Watchlist, matches
+from tagging.dates import SHANGHAI, parse_datetime
+
+logger = logging.getLogger(__name__)
+
+CURSOR = "matched_crawled_at"
+STARTED = "push_started_at"
+OVERLAP_S = 120.0
+PAGE_SIZE = 500  # articles read per page of one pass
+SNIPPET_CHARS = 120
+DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest go in the next
+MESSAGE_FIELDS = ["id", "url", "title", "published_at", "crawled_at", "media", "stocks", "boards", "digest", "text"]
+
+Sender = Callable[[Channel, Notice, dict[str, dict[str, str]], str], None]
+
+
+@dataclass
+class PushCounts:
+    matched: int = 0  # deliveries added to the outbox
+    sent: int = 0  # deliveries that reached their channel
+    failed: int = 0  # attempts that failed (retried later)
+    dead: int = 0  # deliveries given up
+    limited: int = 0  # deliveries held back by a channel's rate limit
+    errors: list[str] = field(default_factory=list)
+
+
+def check_channels(watchlists: dict[str, Watchlist], alerts: AlertsConfig | None) -> None:
+    """Every channel a watchlist pushes to exists in configs/alerts.yaml."""
+    known = alerts.channels if alerts is not None else {}
+    for watchlist in watchlists.values():
+        for name in watchlist.channels:
+            if name not in known:
+                raise ConfigError(
+                    f"watchlists.yaml: watchlist {watchlist.name}: channels: no channel named {name!r} in "
+                    f"alerts.yaml (known: {', '.join(known) or 'none'})"
+                )
+
+
+def message_article(source: dict[str, Any]) -> dict[str, Any]:
+    """What a message shows of an article (kept in the outbox, so a retry needs no look-up)."""
+    snippet = " ".join(str(source.get("digest") or source.get("text") or "").split())[:SNIPPET_CHARS]
+    return {
+        "id": str(source.get("id")),
+        "url": source.get("url") or "",
+        "title": source.get("title") or "（无标题）",
+        "published_at": source.get("published_at"),
+        "media": source.get("media") or "",
+        "stocks": [{"code": s.get("code"), "name": s.get("name")} for s in source.get("stocks") or []],
+        "boards": [{"code": b.get("code"), "name": b.get("name")} for b in source.get("boards") or []],
+        "snippet": snippet,
+    }
+
+
+def _since(es: Elasticsearch, alias: str, since: str) -> list[dict[str, Any]]:
+    """Every article with ``crawled_at`` ≥ ``since``, oldest first (paged with ``search_after``)."""
+    found: list[dict[str, Any]] = []
+    after: list[Any] | None = None
+    while True:
+        with es_errors("push: reading new articles failed"):
+            answer = es.search(
+                index=alias,
+                query={"range": {"crawled_at": {"gte": since}}},
+                sort=[{"crawled_at": "asc"}, {"id": "asc"}],
+                size=PAGE_SIZE,
+                source_includes=MESSAGE_FIELDS,
+                **({"search_after": after} if after else {}),
+            )
+        hits = answer["hits"]["hits"]
+        found += [hit["_source"] for hit in hits]
+        if len(hits) < PAGE_SIZE:
+            return found
+        after = hits[-1]["sort"]
+
+
+def exact_time(value: str | None) -> datetime | None:
+    """An ISO time to the microsecond, as the cursors and ``crawled_at`` are written (the lenient
+    :func:`tagging.dates.parse_datetime` drops fractions of a second, which put an article indexed in
+    the same second as the first pass on the wrong side of it)."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def match_new(
+    es: Elasticsearch, outbox: Outbox, watchlists: dict[str, Watchlist], alias: str, now: float | None = None
+) -> int:
+    """Add the deliveries of articles indexed since the cursor; returns how many were new."""
+    now = time.time() if now is None else now
+    pushing = [w for w in watchlists.values() if w.channels]
+    cursor = outbox.cursor(CURSOR)
+    if cursor is None:
+        first = datetime.fromtimestamp(now, SHANGHAI).isoformat()
+        outbox.set_cursor(STARTED, first)
+        outbox.set_cursor(CURSOR, first)
+        return 0
+    start = exact_time(cursor) or datetime.fromtimestamp(now, SHANGHAI)
+    # Never before the first pass, though: what was indexed then is the archive, not news.
+    floor = exact_time(outbox.cursor(STARTED)) or start
+    articles = _since(es, alias, max(start - timedelta(seconds=OVERLAP_S), floor).isoformat())
+    if not articles:
+        return 0
+    by_id = {str(a.get("id")): a for a in articles}
+    items = []
+    found = matches(es, pushing, list(by_id), alias) if pushing else {}
+    for name, ids in found.items():
+        watchlist = watchlists[name]
+        for article_id in ids:
+            shown = message_article(by_id[article_id])
+            items += [(name, channel, shown) for channel in watchlist.channels]
+    newest = max(str(a.get("crawled_at") or "") for a in articles)
+    newest_time = exact_time(newest)
+    moved = newest if newest_time and newest_time > start else cursor
+    return outbox.add(items, now, cursor=(CURSOR, moved))
+
+
+def _when(value: Any) -> str:
+    moment = parse_datetime(str(value)) if value else None
+    return moment.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if moment else ""
+
+
+def _tags(article: dict[str, Any]) -> str:
+    stocks = "、".join(f"{s['name']}({s['code']})" for s in article.get("stocks") or [] if s.get("name"))
+    boards = "、".join(str(b["name"]) for b in article.get("boards") or [] if b.get("name"))
+    parts = (f"股票: {stocks}" if stocks else "", f"板块: {boards}" if boards else "")
+    return "  ".join(part for part in parts if part)
+
+
+def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
+    """One article in one message: title, time and outlet, the stocks and boards, a snippet, the link."""
+    article = delivery.article
+    lines = [article["title"], "  ".join(p for p in (_when(article.get("published_at")), article.get("media")) if p)]
+    lines += [_tags(article), article.get("snippet") or "", article.get("url") or ""]
+    return Notice(
+        kind="watch",
+        key=delivery.key,
+        rule=watchlist.name,
+        job="live",
+        channels=(delivery.channel,),
+        title=f"[{watchlist.title}] {article['title']}",
+        text="\n".join(line for line in lines if line),
+        fields={"delivery_id": delivery.key},
+    )
+
+
+def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
+    """Several articles of one watchlist in one message, newest last, one line each with its link."""
+    lines = []
+    for delivery in deliveries:
+        article = delivery.article
+        line = "  ".join(p for p in (_when(article.get("published_at")), article["title"], _tags(article)) if p)
+        lines.append(f"• {line}\n  {article.get('url') or ''}")
+    keys = ",".join(d.key for d in deliveries)
+    return Notice(
+        kind="watch",
+        key=deliveries[0].key,
+        rule=watchlist.name,
+        job="live",
+        channels=(deliveries[0].channel,),
+        title=f"[{watchlist.title}] {len(deliveries)} 篇新文章",
+        text="\n".join(lines),
+        fields={"delivery_id": keys},
+    )
+
+
+def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[tuple[Notice, list[Delivery]]]:
+    """The messages the due deliveries make: one each, or one digest per watchlist that is due."""
+    messages: list[tuple[Notice, list[Delivery]]] = []
+    digests: dict[str, list[Delivery]] = {}
+    for delivery in due:
+        watchlist = watchlists.get(delivery.watchlist)
+        if watchlist is None:
+            continue  # the watchlist was removed from the file: its deliveries wait, untouched
+        if watchlist.digest_s:
+            digests.setdefault(watchlist.name, []).append(delivery)
+        else:
+            messages.append((article_notice(watchlist, delivery), [delivery]))
+    for name, waiting in digests.items():
+        if waiting[0].added_at <= now - watchlists[name].digest_s:
+            chosen = waiting[:DIGEST_MAX_ARTICLES]
+            messages.append((digest_notice(watchlists[name], chosen), chosen))
+    messages.sort(key=lambda message: message[1][0].added_at)
+    return messages
+
+
+def deliver_due(
+    outbox: Outbox,
+    watchlists: dict[str, Watchlist],
+    alerts: AlertsConfig | None,
+    now: float | None = None,
+    send: Sender = deliver,
+) -> PushCounts:
+    """Send what is due, channel by channel, and record each outcome in the outbox."""
+    now = time.time() if now is None else now
+    counts = PushCounts()
+    channels = alerts.channels if alerts is not None else {}
+    secrets: dict[str, dict[str, str]] | None = None
+    stamp = datetime.fromtimestamp(now, SHANGHAI).isoformat(timespec="seconds")
+    for name in outbox.pending_channels():
+        channel = channels.get(name)
+        if channel is None or not channel.enabled:
+            continue  # kept pending: a channel switched off (or renamed) is not a reason to lose news
+        budget = channel.max_per_minute - outbox.sent_since(name, now - 60) if channel.max_per_minute else None
+        for notice, deliveries in _messages(outbox.due(name, now, limit=1000), watchlists, now):
+            keys = [d.key for d in deliveries]
+            if budget is not None and budget <= 0:
+                counts.limited += len(keys)
+                continue
+            if secrets is None:
+                secrets = load_secrets()
+            try:
+                send(channel, notice, secrets, stamp)
+            except DeliveryError as error:
+                dead = outbox.mark_failed(keys, str(error), now)
+                counts.failed += len(keys) - len(dead)
+                counts.dead += len(dead)
+                counts.errors.append(str(error))
+                logger.error("push to %s failed (%d article(s)): %s", name, len(keys), error)
+                break  # the channel is failing: the rest of its deliveries wait for the next pass
+            outbox.mark_sent(keys, now)
+            counts.sent += len(keys)
+            if budget is not None:
+                budget -= 1
+    return counts

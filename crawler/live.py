@@ -1,0 +1,227 @@
+"""``finnews live``: the fast lists polled without pause, in one process and one Twisted reactor.
+
+Each poll of a source (``configs/live.yaml``) is a crawl like any other (:class:`scrapy.crawler.
+CrawlerRunner`, the project's settings): the same seen-article store, so a poll fetches only the new
+articles and a restarted process resumes where it was; the same blocking rules, back-off and
+layout-drift checks; the same index pipeline. Between polls ``after_poll`` runs (in a thread, so the
+reactor stays free): the command line wires the watchlists' matching and delivery in there, which
+keeps this module ignorant of alerts (the layers point down).
+
+Politeness: a source is polled at most every :data:`MIN_INTERVAL_S` seconds, unless every address it
+would poll is on this machine (a replica), which may be polled every :data:`MIN_LOOPBACK_INTERVAL_S`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from core.config import (
+    ConfigError,
+    check_keys,
+    config_dir,
+    expect_list,
+    expect_mapping,
+    load_yaml,
+    parse_duration,
+)
+
+logger = logging.getLogger(__name__)
+
+LIVE_FILE = "live.yaml"
+SOURCE_KEYS = ("name", "spider", "args", "interval")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MIN_INTERVAL_S = 10.0
+MIN_LOOPBACK_INTERVAL_S = 1.0
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# How often the loop wakes between polls to run ``after_poll`` (deliveries waiting for a retry).
+IDLE_TICK_S = 5.0
+# Settings of each spider that hold the addresses it polls (Scrapy settings names).
+ENDPOINT_SETTINGS = {
+    "eastmoney": ("EASTMONEY_LIST_API", "EASTMONEY_FAST_API", "EASTMONEY_LIST_PAGES", "EASTMONEY_ARTICLE_URL"),
+    "chinaorg": ("CHINAORG_START_URLS",),
+}
+
+
+@dataclass(frozen=True)
+class LiveSource:
+    name: str
+    spider: str
+    interval_s: float
+    args: dict[str, str] = field(default_factory=dict)
+
+
+def parse_live(data: Any, path: str) -> dict[str, LiveSource]:
+    """The sources of a parsed ``live.yaml``, checked: names unique, keys known, intervals durations."""
+    expect_mapping(data or {}, path)
+    check_keys(path, data or {}, ("sources",))
+    found: dict[str, LiveSource] = {}
+    for index, entry in enumerate(expect_list((data or {}).get("sources") or [], f"{path}: sources")):
+        where = f"{path}: sources[{index}]"
+        expect_mapping(entry, where)
+        check_keys(path, entry, SOURCE_KEYS, f"sources[{index}]")
+        name = entry.get("name")
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise ConfigError(f"{where}.name: expected lower-case letters, digits and -, got {name!r}")
+        if name in found:
+            raise ConfigError(f"{where}.name: {name!r} is used twice")
+        spider = entry.get("spider")
+        if not isinstance(spider, str) or not spider:
+            raise ConfigError(f"{where}.spider: missing (the spider that reads this source)")
+        if "interval" not in entry:
+            raise ConfigError(f"{where}.interval: missing (time between polls, e.g. 30s)")
+        interval = parse_duration(entry["interval"], f"{where}.interval")
+        args = expect_mapping(entry.get("args") or {}, f"{where}.args")
+        found[name] = LiveSource(name, spider, interval, {str(k): str(v) for k, v in args.items()})
+    return found
+
+
+def load_live() -> dict[str, LiveSource]:
+    """``configs/live.yaml`` (no sources when the file is absent)."""
+    path = config_dir() / LIVE_FILE
+    if not path.exists():
+        return {}
+    return parse_live(load_yaml(LIVE_FILE), str(path))
+
+
+def choose_sources(known: dict[str, LiveSource], names: list[str]) -> list[LiveSource]:
+    """The sources named (all when none is), or a ConfigError naming the unknown one."""
+    if not known:
+        raise ConfigError(f"{config_dir() / LIVE_FILE}: no live sources configured")
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"no live source named {name!r} (known: {', '.join(known)})")
+    return [known[name] for name in names] if names else list(known.values())
+
+
+def endpoints(source: LiveSource, settings: Any) -> list[str]:
+    """The addresses a poll of ``source`` reads: its spider's endpoint settings, or for the feed
+    spider the feeds of configs/sites.yaml (the one named by ``-a feeds=…`` when given)."""
+    if source.spider == "feed":
+        from crawler.sites import load_sites
+
+        chosen = {n.strip() for n in source.args.get("feeds", "").split(",") if n.strip()}
+        return [f.url for f in load_sites().feeds if not chosen or f.name in chosen]
+    urls: list[str] = []
+    for name in ENDPOINT_SETTINGS.get(source.spider, ()):
+        value = settings.get(name)
+        urls += [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value or "")]
+    return [url for url in urls if url]
+
+
+def polite_interval(source: LiveSource, settings: Any) -> float:
+    """The smallest interval ``source`` may be polled at: loopback-only addresses (a replica) may be
+    polled every second; anything else no more often than every :data:`MIN_INTERVAL_S`."""
+    hosts = {urlsplit(url.replace("{code}", "x")).hostname for url in endpoints(source, settings)}
+    if hosts and hosts <= set(LOOPBACK_HOSTS):
+        return MIN_LOOPBACK_INTERVAL_S
+    return MIN_INTERVAL_S
+
+
+def check_intervals(sources: list[LiveSource], settings: Any) -> None:
+    for source in sources:
+        floor = polite_interval(source, settings)
+        if source.interval_s < floor:
+            raise ConfigError(
+                f"live source {source.name}: interval {source.interval_s:g} s is under the polite minimum of "
+                f"{floor:g} s for the addresses it polls"
+            )
+
+
+@dataclass
+class LiveTotals:
+    polls: int = 0
+    failed_polls: int = 0  # polls whose crawl did not finish
+    crashed: str = ""  # why the loop itself stopped (an exception), else empty
+    stats: dict[str, Any] = field(default_factory=dict)  # the polls' stats, numbers summed
+
+
+def add_stats(total: dict[str, Any], stats: dict[str, Any]) -> None:
+    """Numbers summed over polls; anything else (finish reason, times) the latest poll's."""
+    for key, value in stats.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            total[key] = total.get(key, 0) + value
+        else:
+            total[key] = value
+
+
+def run_live(
+    sources: list[LiveSource],
+    settings_overrides: dict[str, Any],
+    after_poll: Callable[[], None] | None = None,
+    duration_s: float | None = None,
+    before_poll: Callable[[], None] | None = None,
+) -> LiveTotals:
+    """Poll ``sources`` until ``duration_s`` has passed (for ever when None) or the process is told to
+    stop (SIGINT/SIGTERM: the poll under way finishes its writes). Returns the polls' summed stats."""
+    from scrapy.crawler import CrawlerRunner
+    from scrapy.utils.log import configure_logging
+    from scrapy.utils.reactor import install_reactor
+
+    from crawler.run import check_spider, project_settings
+
+    settings = project_settings(settings_overrides)
+    install_reactor(settings["TWISTED_REACTOR"])  # before twisted.internet.reactor is first imported
+    from twisted.internet import defer, reactor, task, threads
+
+    configure_logging(settings)
+    runner = CrawlerRunner(settings)
+    for source in sources:
+        check_spider(runner, source.spider)
+    check_intervals(sources, settings)
+    totals = LiveTotals()
+    started = time.monotonic()
+    due = {source.name: started for source in sources}
+    stopping: list[bool] = []
+
+    def stop() -> defer.Deferred:
+        stopping.append(True)
+        return runner.stop()
+
+    def over() -> bool:
+        return bool(stopping) or (duration_s is not None and time.monotonic() - started >= duration_s)
+
+    @defer.inlineCallbacks
+    def loop() -> Any:
+        try:
+            while not over():
+                for source in sources:
+                    if over() or due[source.name] > time.monotonic():
+                        continue
+                    due[source.name] = time.monotonic() + source.interval_s
+                    if before_poll is not None:
+                        yield threads.deferToThread(before_poll)
+                    crawler = runner.create_crawler(source.spider)
+                    yield runner.crawl(crawler, **source.args)
+                    stats = dict(crawler.stats.get_stats())
+                    totals.polls += 1
+                    if stats.get("finish_reason") != "finished":
+                        totals.failed_polls += 1
+                    add_stats(totals.stats, stats)
+                    if after_poll is not None:
+                        yield threads.deferToThread(after_poll)
+                if over():
+                    break
+                wait = min(min(due.values()) - time.monotonic(), IDLE_TICK_S)
+                if duration_s is not None:
+                    wait = min(wait, duration_s - (time.monotonic() - started))
+                if wait > 0:
+                    yield task.deferLater(reactor, wait, lambda: None)
+                if after_poll is not None and min(due.values()) > time.monotonic():
+                    yield threads.deferToThread(after_poll)  # retries fall due between polls too
+        except Exception as error:
+            logger.exception("finnews live stopped")
+            totals.crashed = f"{type(error).__name__}: {error}"
+        finally:
+            if reactor.running:
+                reactor.stop()
+
+    reactor.addSystemEventTrigger("before", "shutdown", stop)
+    reactor.callWhenRunning(loop)
+    reactor.run()
+    return totals

@@ -1,0 +1,132 @@
+"""``finnews live [SOURCE…]``: poll the fast lists (configs/live.yaml), index each new article at once,
+and push the watchlists' matches to their channels (configs/watchlists.yaml, configs/alerts.yaml).
+The loop is :func:`crawler.live.run_live`; matching and delivery are :mod:`alerts.push`, run after
+every poll and every few seconds between polls (retries fall due)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.config import parse_duration
+from core.masking import mask_credentials
+from finnews.output import write_stats_json
+
+logger = logging.getLogger(__name__)
+
+
+class PushStep:
+    """What runs between polls: refresh, match what was indexed since the cursor, deliver what is due.
+    A node or a channel that fails is logged and tried again at the next step; the loop goes on."""
+
+    def __init__(self) -> None:
+        from alerts.config import load_alerts
+        from alerts.push import PushCounts, check_channels
+        from store.client import connect
+        from store.lifecycle import current_alias
+        from store.outbox import Outbox
+        from store.watchlists import load_watchlists
+
+        self.watchlists = load_watchlists()
+        self.alerts = load_alerts()
+        check_channels(self.watchlists, self.alerts)
+        self.es = connect()
+        self.alias = current_alias()
+        self.outbox = Outbox()
+        self.totals = PushCounts()
+        self.match_failures = 0
+
+    def __call__(self) -> None:
+        from alerts.push import deliver_due, match_new
+        from store.client import ES_FAILURES, StoreError
+
+        try:
+            self.es.indices.refresh(index=self.alias)  # what the poll wrote is matched now, not in a second
+            self.totals.matched += match_new(self.es, self.outbox, self.watchlists, self.alias)
+        except (StoreError, *ES_FAILURES) as error:
+            self.match_failures += 1
+            logger.error("finnews live: matching waits for the node: %s", mask_credentials(str(error)))
+        counts = deliver_due(self.outbox, self.watchlists, self.alerts)
+        self.totals.sent += counts.sent
+        self.totals.failed += counts.failed
+        self.totals.dead += counts.dead
+        self.totals.limited = counts.limited
+
+    def stats(self) -> dict[str, int]:
+        waiting = self.outbox.counts()
+        return {
+            "finnews/push/matched": self.totals.matched,
+            "finnews/push/sent": self.totals.sent,
+            "finnews/push/failed_attempts": self.totals.failed,
+            "finnews/push/dead": self.totals.dead,
+            "finnews/push/pending": waiting["pending"],
+            "finnews/push/match_failures": self.match_failures,
+        }
+
+
+def replay_spool_first() -> None:
+    """Before each poll, what earlier polls spooled (the node was down) goes in first."""
+    from crawler.run import replay_before_crawl
+
+    replay_before_crawl()
+
+
+def live_summary(polls: int, failed: int, stats: dict[str, Any]) -> str:
+    from finnews.commands_crawl import crawl_summary
+
+    pushed = (
+        f"pushed: {stats.get('finnews/push/sent', 0)} delivered, {stats.get('finnews/push/pending', 0)} waiting, "
+        f"{stats.get('finnews/push/dead', 0)} dead letter(s), {stats.get('finnews/push/failed_attempts', 0)} failed "
+        "attempt(s)"
+    )
+    return "\n".join([f"polls: {polls} ({failed} did not finish)", crawl_summary(stats), pushed])
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from crawler.live import choose_sources, load_live, run_live
+    from finnews.commands_crawl import _pairs, crawl_exit_code
+
+    sources = choose_sources(load_live(), args.sources)
+    duration = parse_duration(args.duration, "--for") if args.duration else None
+    overrides: dict[str, Any] = {} if args.verbose else {"LOG_LEVEL": "WARNING"}
+    overrides.update(_pairs(args.set, "-s"))
+    push = PushStep()
+    names = ", ".join(f"{s.name} every {s.interval_s:g} s" for s in sources)
+    pushing = [w.name for w in push.watchlists.values() if w.channels]
+    print(f"Live: {names}; pushing {', '.join(pushing) or 'no watchlist'}. Ctrl-C stops.", flush=True)
+    try:
+        totals = run_live(sources, overrides, after_poll=push, duration_s=duration, before_poll=replay_spool_first)
+        push()  # the last poll's matches and what fell due meanwhile
+    finally:
+        stats = push.stats()
+        push.outbox.close()
+    totals.stats.update(stats)
+    totals.stats.setdefault("finish_reason", "finished")
+    print(live_summary(totals.polls, totals.failed_polls, totals.stats), flush=True)
+    if args.stats_json:
+        write_stats_json(Path(args.stats_json), totals.stats)
+    if totals.crashed:
+        print(f"FAILED: the live loop stopped: {mask_credentials(totals.crashed)}", file=sys.stderr)
+        return 1
+    if totals.failed_polls and totals.failed_polls == totals.polls:
+        return 1
+    return crawl_exit_code(totals.stats, "live")
+
+
+def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
+    """``finnews live``."""
+    live = subparsers.add_parser(
+        "live",
+        help="poll the fast lists, index new articles at once, push watchlist matches",
+        description="Poll the sources of configs/live.yaml (all, or those named), index each new article at once, "
+        "and push what matches a watchlist (configs/watchlists.yaml) to its channels. Resumes where it was.",
+    )
+    live.add_argument("sources", nargs="*", help="live sources of configs/live.yaml (default: all)")
+    live.add_argument("--for", dest="duration", metavar="DURATION", help="stop after this long (90, 30m, 6h)")
+    live.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    live.add_argument("--stats-json", metavar="FILE", help="also write the polls' summed stats to FILE as JSON")
+    live.add_argument("-v", "--verbose", action="store_true", help="Scrapy's own log (INFO)")
+    live.set_defaults(func=cmd_live)

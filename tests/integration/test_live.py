@@ -1,0 +1,139 @@
+"""``finnews live`` for real: the real spider polls the Eastmoney replica's 7×24 list (2026 answers)
+while the test publishes new items on it; each new article is indexed, matched against the test's
+watchlists by the node, and pushed to a local webhook receiver. Every matching item is delivered
+exactly once (across a webhook outage and a kill -9 of the live process), non-matching ones never."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.config import PROJECT_ROOT
+from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles
+from tagging.dates import SHANGHAI
+from tests.integration.receivers import WebhookReceiver
+
+pytestmark = pytest.mark.slow
+
+WATCHLISTS = """watchlists:
+  - name: group-a
+    title: 甲组
+    query: '"甲组快讯"'
+    channels: [desk]
+  - name: feed-only
+    title: 乙组（只有订阅源）
+    query: '"乙组快讯"'
+"""
+ALERTS = """channels:
+  desk:
+    type: webhook
+    format: feishu
+"""
+LIVE = """sources:
+  - name: fast
+    spider: eastmoney
+    args: {sources: fast, max_pages: 2}
+    interval: 1s
+"""
+
+
+def live_env(tmp_path: Path, hook: WebhookReceiver) -> dict[str, str]:
+    configs = tmp_path / "configs"
+    shutil.copytree(PROJECT_ROOT / "configs", configs)
+    (configs / "watchlists.yaml").write_text(WATCHLISTS, encoding="utf-8")
+    (configs / "alerts.yaml").write_text(ALERTS, encoding="utf-8")
+    (configs / "live.yaml").write_text(LIVE, encoding="utf-8")
+    return {
+        **os.environ,
+        "FINNEWS_CONFIG_DIR": str(configs),
+        "FINNEWS_STATE_DIR": str(tmp_path / "state"),
+        "FINNEWS_SPOOL_DIR": str(tmp_path / "spool"),
+        "FINNEWS_ALERT_DESK_URL": hook.url("live-T0KEN"),
+    }
+
+
+def start_live(replica: ReplicaServer, env: dict[str, str], tmp_path: Path, run: int) -> subprocess.Popen:
+    settings = [
+        *replica.eastmoney_settings("fast"),
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        "-s", f"BLOCKING_LIST_MEMORY={tmp_path / 'lists.json'}",
+    ]  # fmt: skip
+    log = (tmp_path / f"live-{run}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "finnews", "live", "fast", "--for", "300", *settings],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, f"finnews live ended early (exit {process.returncode}) waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def polls(replica: ReplicaServer) -> int:
+    return replica.site.requests["/comm/web/getFastNewsList"]
+
+
+def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    base = load_articles()
+    # The archive on the list when live starts, one of its items matching: indexed, never pushed.
+    old_news = live_article(base[0], 999, "甲组快讯（旧闻）", datetime.now(SHANGHAI) - timedelta(hours=1))
+    site = ReplicaSite([old_news, *base[:3]], forms=SiteForms.of("2026"))
+    numbers = iter(range(1000))
+
+    def publish(group: str, count: int) -> list[str]:
+        made = [
+            live_article(base[n % len(base)], n, f"{group}快讯第{n}条") for n in (next(numbers) for _ in range(count))
+        ]
+        for article in made:
+            site.publish(article)
+        return [article.code for article in made]
+
+    with WebhookReceiver() as hook, ReplicaServer(site) as replica:
+        env = live_env(tmp_path, hook)
+        live = start_live(replica, env, tmp_path, 1)
+        try:
+            # The archive already on the list is indexed by the first poll and never pushed.
+            wait_for(lambda: polls(replica) >= 3, "three polls", live)
+            hook.refuse_next = 2  # the webhook is down for the first two messages: retried, not lost
+            first_a, first_b = publish("甲组", 3), publish("乙组", 2)
+            wait_for(lambda: len(hook.deliveries) >= 1, "a first delivery", live)
+        finally:
+            live.send_signal(signal.SIGKILL)  # kill -9 mid-delivery: the outbox is the only memory
+            live.wait(timeout=30)
+        second_a, second_b = publish("甲组", 2), publish("乙组", 2)
+        live = start_live(replica, env, tmp_path, 2)
+        try:
+            wait_for(lambda: len(set(hook.deliveries)) >= 5, "five deliveries", live, timeout=120)
+            time.sleep(3)  # more polls and push passes: a second copy would show now
+        finally:
+            live.send_signal(signal.SIGINT)
+            live.wait(timeout=60)
+    logs = "".join(p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("live-*.log")))
+    delivered = [key.split("|") for key in hook.deliveries]
+    assert all(watchlist == "group-a" and channel == "desk" for watchlist, _, channel in delivered), logs
+    urls = [message["content"]["text"].splitlines()[-1] for message in hook.messages]
+    expected = {f"https://finance.eastmoney.com/a/{code}.html" for code in first_a + second_a}
+    assert sorted(urls) == sorted(expected), logs  # each matching article once, none of 乙组 or the archive
+    assert len(hook.deliveries) == len(set(hook.deliveries)) == 5
+    assert all("甲组" in message["content"]["text"] for message in hook.messages)
+    assert first_b and second_b  # published and polled, yet matched by no pushing watchlist
+    es_node.indices.refresh(index=fresh_index)
+    indexed = es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"]
+    assert indexed == 6  # the old news and the five new ones: all searchable, only the new pushed
+    assert "pushed: " in logs

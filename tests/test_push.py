@@ -1,0 +1,201 @@
+"""The push outbox and delivery (alerts/outbox.py, alerts/push.py) with a clock the test holds: added
+once, sent once, retried after its waits, dead after the last, held by a channel's rate limit,
+gathered into digests; and configs/live.yaml, watchlists' channels and live jobs checked on load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from alerts.channels import DeliveryError
+from alerts.config import AlertsConfig, Channel
+from alerts.push import check_channels, deliver_due, message_article
+from alerts.rules import Notice
+from core.config import ConfigError
+from crawler.live import LiveSource, parse_live, polite_interval
+from scheduler.jobs import parse_job
+from store.outbox import DEAD, MAX_ATTEMPTS, PENDING, RETRY_WAITS_S, SENT, Outbox
+from store.watchlists import parse_watchlists
+
+T0 = 1_700_000_000.0
+
+
+def article(number: int) -> dict[str, Any]:
+    return message_article(
+        {
+            "id": f"id{number}",
+            "url": f"https://finance.eastmoney.com/a/{number}.html",
+            "title": f"宁德时代快讯{number}",
+            "published_at": "2026-12-05T10:00:00+08:00",
+            "media": "东方财富网",
+            "stocks": [{"code": "300750", "name": "宁德时代", "secid": "0.300750"}],
+            "boards": [{"code": "BK1033", "name": "电池"}],
+            "text": "宁德时代发布公告。" * 40,
+        }
+    )
+
+
+class Recorder:
+    """A channel's far end: takes or refuses what it is sent, and keeps what it took."""
+
+    def __init__(self) -> None:
+        self.taken: list[Notice] = []
+        self.refusing = False
+
+    def __call__(self, channel: Channel, notice: Notice, secrets: dict, now: str) -> None:
+        if self.refusing:
+            raise DeliveryError(f"channel {channel.name}: the webhook refused the message (HTTP 503)")
+        self.taken.append(notice)
+
+
+def setup(tmp_path: Path, yaml_text: str, limit: int = 0) -> tuple[Outbox, dict, AlertsConfig]:
+    watchlists = parse_watchlists(yaml.safe_load(yaml_text), "watchlists.yaml")
+    alerts = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook", max_per_minute=limit)})
+    return Outbox(tmp_path / "outbox.sqlite3"), watchlists, alerts
+
+
+ONE_EACH = "watchlists:\n  - {name: cells, title: 电池, stocks: [宁德时代], channels: [desk]}\n"
+DIGEST = "watchlists:\n  - {name: cells, title: 电池, stocks: [宁德时代], channels: [desk], digest: 10m}\n"
+
+
+def test_a_delivery_is_added_once_and_sent_once(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    assert outbox.add([("cells", "desk", article(1))], T0) == 1
+    assert outbox.add([("cells", "desk", article(1)), ("cells", "desk", article(2))], T0) == 1  # 1 known
+    far = Recorder()
+    counts = deliver_due(outbox, watchlists, alerts, T0, send=far)
+    assert counts.sent == 2 and len(far.taken) == 2
+    assert deliver_due(outbox, watchlists, alerts, T0 + 3600, send=far).sent == 0  # nothing twice
+    notice = far.taken[0]
+    assert notice.fields["delivery_id"] == "cells|id1|desk"
+    assert notice.title == "[电池] 宁德时代快讯1"
+    assert "宁德时代(300750)" in notice.text and "电池" in notice.text and "东方财富网" in notice.text
+    assert notice.text.splitlines()[-1] == "https://finance.eastmoney.com/a/1.html"
+    assert outbox.counts() == {PENDING: 0, SENT: 2, DEAD: 0, "failed_attempts": 0}
+
+
+def test_a_refused_delivery_waits_its_turn_and_is_dead_after_the_last_try(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    far = Recorder()
+    far.refusing = True
+    now = T0
+    for attempt, wait in enumerate(RETRY_WAITS_S, start=1):
+        assert deliver_due(outbox, watchlists, alerts, now, send=far).failed == 1
+        assert outbox.counts()["failed_attempts"] == attempt
+        assert deliver_due(outbox, watchlists, alerts, now + wait - 1, send=far).failed == 0  # still waiting
+        now += wait
+    last = deliver_due(outbox, watchlists, alerts, now, send=far)
+    assert last.dead == 1 and len(RETRY_WAITS_S) + 1 == MAX_ATTEMPTS
+    assert outbox.counts()[DEAD] == 1
+    assert "HTTP 503" in outbox.dead_letters()[0]["error"]
+    far.refusing = False
+    assert deliver_due(outbox, watchlists, alerts, now + 10**6, send=far).sent == 0  # dead stays dead
+
+
+def test_a_channel_that_recovers_gets_what_waited_exactly_once(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(n)) for n in range(3)], T0)
+    far = Recorder()
+    far.refusing = True
+    deliver_due(outbox, watchlists, alerts, T0, send=far)
+    far.refusing = False
+    assert deliver_due(outbox, watchlists, alerts, T0 + 1, send=far).sent == 2  # the untried two
+    assert deliver_due(outbox, watchlists, alerts, T0 + RETRY_WAITS_S[0], send=far).sent == 1  # then the retry
+    assert sorted(n.fields["delivery_id"] for n in far.taken) == [f"cells|id{n}|desk" for n in range(3)]
+
+
+def test_a_rate_limit_holds_messages_for_the_next_minute(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH, limit=2)
+    outbox.add([("cells", "desk", article(n)) for n in range(5)], T0)
+    far = Recorder()
+    first = deliver_due(outbox, watchlists, alerts, T0, send=far)
+    assert (first.sent, first.limited) == (2, 3)
+    assert deliver_due(outbox, watchlists, alerts, T0 + 30, send=far).sent == 0
+    assert deliver_due(outbox, watchlists, alerts, T0 + 61, send=far).sent == 2
+    assert deliver_due(outbox, watchlists, alerts, T0 + 122, send=far).sent == 1
+    assert len({n.fields["delivery_id"] for n in far.taken}) == 5
+
+
+def test_a_digest_waits_then_carries_every_article_in_one_message(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, DIGEST)
+    outbox.add([("cells", "desk", article(1))], T0)
+    outbox.add([("cells", "desk", article(2)), ("cells", "desk", article(3))], T0 + 120)
+    far = Recorder()
+    assert deliver_due(outbox, watchlists, alerts, T0 + 599, send=far).sent == 0
+    assert deliver_due(outbox, watchlists, alerts, T0 + 600, send=far).sent == 3
+    assert len(far.taken) == 1
+    digest = far.taken[0]
+    assert digest.title == "[电池] 3 篇新文章"
+    assert digest.fields["delivery_id"] == "cells|id1|desk,cells|id2|desk,cells|id3|desk"
+    assert all(f"https://finance.eastmoney.com/a/{n}.html" in digest.text for n in (1, 2, 3))
+
+
+def test_a_switched_off_channel_keeps_its_deliveries_waiting(tmp_path: Path) -> None:
+    outbox, watchlists, _ = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    off = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook", enabled=False)})
+    assert deliver_due(outbox, watchlists, off, T0, send=Recorder()).sent == 0
+    assert outbox.counts()[PENDING] == 1
+
+
+def test_the_cursor_moves_with_the_deliveries_in_one_transaction(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "2026-12-05T10:00:00+08:00"))
+    outbox.close()
+    reopened = Outbox(tmp_path / "outbox.sqlite3")  # what a restarted process finds
+    assert reopened.cursor("c") == "2026-12-05T10:00:00+08:00"
+    assert reopened.counts()[PENDING] == 1
+
+
+def test_watchlist_channels_and_digests_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="digest needs channels"):
+        parse_watchlists({"watchlists": [{"name": "a", "query": "x", "digest": "10m"}]}, "w.yaml")
+    with pytest.raises(ConfigError, match="digest"):
+        parse_watchlists({"watchlists": [{"name": "a", "query": "x", "channels": ["d"], "digest": "soon"}]}, "w.yaml")
+    watchlists = parse_watchlists({"watchlists": [{"name": "a", "query": "x", "channels": ["nosuch"]}]}, "w.yaml")
+    alerts = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook")})
+    with pytest.raises(ConfigError, match=r"no channel named .nosuch.*known: desk"):
+        check_channels(watchlists, alerts)
+
+
+def test_live_sources_are_checked_on_load() -> None:
+    good = parse_live({"sources": [{"name": "fast", "spider": "eastmoney", "interval": "30s"}]}, "live.yaml")
+    assert good["fast"] == LiveSource("fast", "eastmoney", 30.0, {})
+    for bad, message in [
+        ({"sources": [{"name": "Fast", "spider": "eastmoney", "interval": 30}]}, "name"),
+        ({"sources": [{"name": "fast", "spider": "eastmoney"}]}, "interval: missing"),
+        ({"sources": [{"name": "fast", "spider": "eastmoney", "interval": "often"}]}, "interval"),
+        ({"sources": [{"name": "fast", "spider": "eastmoney", "interval": 30, "every": 3}]}, "every"),
+        ({"sources": [{"name": "f", "spider": "x", "interval": 30}, {"name": "f", "spider": "x", "interval": 30}]}, "twice"),
+    ]:  # fmt: skip
+        with pytest.raises(ConfigError, match=message):
+            parse_live(bad, "live.yaml")
+
+
+def test_a_real_site_is_polled_no_more_than_every_ten_seconds() -> None:
+    source = LiveSource("fast", "eastmoney", 1.0, {"sources": "fast"})
+    real = {"EASTMONEY_FAST_API": "https://np-listapi.eastmoney.com/comm/web/getFastNewsList"}
+    replica = {
+        "EASTMONEY_FAST_API": "http://127.0.0.1:8123/comm/web/getFastNewsList",
+        "EASTMONEY_ARTICLE_URL": "http://127.0.0.1:8123/a/{code}.html",
+    }
+    assert polite_interval(source, real) == 10.0
+    assert polite_interval(source, replica) == 1.0
+    assert (
+        polite_interval(source, {**replica, "EASTMONEY_LIST_PAGES": ["https://finance.eastmoney.com/a/x.html"]}) == 10
+    )
+
+
+def test_a_live_job_runs_finnews_live_until_a_minute_before_its_timeout() -> None:
+    defaults = {"timezone": "Asia/Shanghai", "misfire_grace_time": 300, "stop_grace": 30}
+    job = parse_job({"name": "live", "cron": "0 * * * *", "timeout": 3600, "live": ["eastmoney-724"]}, "s", defaults)
+    assert job.kind == "live"
+    assert job.argv() == ["live", "eastmoney-724", "--for", "3540"]
+    with pytest.raises(ConfigError, match="exactly one of spider, ingest or live"):
+        parse_job({"name": "x", "cron": "0 * * * *", "timeout": 60, "live": [], "spider": "eastmoney"}, "s", defaults)
+    with pytest.raises(ConfigError, match="live source names"):
+        parse_job({"name": "x", "cron": "0 * * * *", "timeout": 600, "live": "Bad Name"}, "s", defaults)
