@@ -9,13 +9,12 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from core.settings import PROJECT_ROOT, configured, current_config_dir
 
 
 class ConfigError(ValueError):
@@ -23,7 +22,7 @@ class ConfigError(ValueError):
 
 
 def config_dir() -> Path:
-    return Path(os.environ.get("FINNEWS_CONFIG_DIR") or PROJECT_ROOT / "configs")
+    return current_config_dir()
 
 
 def state_dir() -> Path:
@@ -115,7 +114,7 @@ def finnews_config() -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=1)
+@configured()
 def max_article_bytes() -> int:
     """The largest page, text file or JSON Lines record taken as one article, and the most text an
     article keeps (``limits.max_article_mb`` in ``configs/finnews.yaml``, default 5 MB): a giant page

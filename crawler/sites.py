@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from core.config import (
@@ -18,6 +17,7 @@ from core.config import (
     load_yaml,
     mapping_entries,
 )
+from core.settings import configured
 
 FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")
@@ -169,7 +169,7 @@ def parse_sites(data: Any, path: str = "sites.yaml") -> SitesConfig:
     return SitesConfig(sites, tuple(feeds), identities)
 
 
-@lru_cache(maxsize=1)
+@configured()
 def load_sites() -> SitesConfig:
     return parse_sites(load_yaml("sites.yaml"), str(config_dir() / "sites.yaml"))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.config import ConfigError, max_article_bytes
 from core.masking import mask_credentials
+from core.settings import reload as reload_settings
 from ingest.files import (
     TABLE_SUFFIXES,
     InputError,
@@ -171,7 +172,7 @@ def warm_worker(environment: dict[str, str]) -> None:
     for name in [name for name in os.environ if name.startswith(SETTINGS_PREFIX)]:
         del os.environ[name]
     os.environ.update(environment)
-    max_article_bytes.cache_clear()
+    reload_settings()
     document_for(RawArticle(source="text", url="https://example.com/warm-up", body_text="贵州茅台发布公告。"))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,6 +13,7 @@ import yaml
 
 from core.config import ConfigError, config_dir, finnews_config, require, state_dir
 from core.masking import SECRET_PARAMETERS
+from core.settings import configured
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,15 @@ def local_cluster(
     )
 
 
-@lru_cache(maxsize=1)
+ES_ENVIRONMENT = (
+    "FINNEWS_ES_URL", "FINNEWS_ES_PORT", "FINNEWS_ES_HEAP", "FINNEWS_ES_NODES", "FINNEWS_INDEX",
+    "FINNEWS_CREDENTIALS", "FINNEWS_STATE_DIR", "FINNEWS_ES_USERNAME", "FINNEWS_ES_PASSWORD",
+    "FINNEWS_ES_API_KEY", "FINNEWS_ES_CA_CERTS", "FINNEWS_ES_VERIFY_CERTS",
+)  # fmt: skip
+
+
+# Built again when any variable it reads changes (a test or a command pointing at another node).
+@configured(*ES_ENVIRONMENT)
 def elasticsearch_settings() -> ElasticsearchSettings:
     """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` (one or several nodes) /
     ``FINNEWS_ES_PORT`` / ``FINNEWS_ES_NODES`` / ``FINNEWS_ES_HEAP`` / ``FINNEWS_INDEX`` overriding it,

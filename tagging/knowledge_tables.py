@@ -10,12 +10,12 @@ import os
 import pickle
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from core.config import ConfigError, config_dir, state_dir
+from core.settings import configured
 from tagging import knowledge
 from tagging.knowledge import (
     HOW_ALIAS,
@@ -313,7 +313,7 @@ def _fingerprint(directory: Path) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
-@lru_cache(maxsize=1)
+@configured()
 def load_knowledge_base() -> KnowledgeBase:
     """The knowledge base from ``configs/``, loaded once per process. The validated build is kept
     in the state directory and reused while no source table changes (a build reads ~25,000 rows;

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
+from core.settings import configured
 from tagging.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 
 _ROMAN_SUFFIX_RE = re.compile(r"[ⅠⅡⅢⅣ]+$")
@@ -84,7 +84,7 @@ def _load_rules() -> dict:
     return rules
 
 
-@lru_cache(maxsize=1)
+@configured()
 def load_lexicon() -> Lexicon:
     """Boards from ``configs/boards.csv``, stocks from ``configs/stocks.csv``, rules from YAML."""
     rules = _load_rules()

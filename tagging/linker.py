@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
 import ahocorasick_rs
 
+from core.settings import configured
 from tagging.article import Mention
 from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase
 from tagging.knowledge_tables import load_knowledge_base
@@ -292,7 +292,7 @@ def _mention(security: Security, text: str, start: int, end: int, how: str) -> M
     return Mention(security=security, text=text[start:end], start=start, end=end, source="text", how=how)
 
 
-@lru_cache(maxsize=1)
+@configured()
 def linker() -> Linker:
     """The process's linker over the knowledge base and the board vocabulary of ``configs/``."""
     from tagging.segment import everyday_words

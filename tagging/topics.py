@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from core.config import ConfigError, check_keys, config_dir, expect_strings, expect_text, load_yaml, mapping_entries
+from core.settings import configured
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_LEVEL_KEYS = ("version", "topics")
@@ -72,7 +73,7 @@ def parse_taxonomy(data: object, path: str = "topics.yaml") -> Taxonomy:
     return Taxonomy(tuple(topics))
 
 
-@lru_cache(maxsize=1)
+@configured()
 def load_taxonomy() -> Taxonomy:
     return parse_taxonomy(load_yaml("topics.yaml"), str(config_dir() / "topics.yaml"))
 

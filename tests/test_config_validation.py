@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT, ConfigError, check_keys, max_article_bytes
+from core.settings import reload as reload_settings
 from store.settings import elasticsearch_settings
 from tests.conftest import run_finnews
 
@@ -28,11 +29,7 @@ def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def clear_caches() -> None:
-    from crawler.sites import load_sites
-    from tagging.topics import load_taxonomy
-
-    for cached in (elasticsearch_settings, max_article_bytes, load_sites, load_taxonomy):
-        cached.cache_clear()
+    reload_settings()  # the files of the same folder were rewritten: read them again
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from core.config import ConfigError
+from core.settings import reload as reload_settings
 from tagging.dates import SHANGHAI
 from tagging.knowledge_tables import load_knowledge_base
 from tagging.tagger import text_mentions
@@ -183,7 +184,7 @@ def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
     aliases = tmp_path / "configs" / "securities" / "aliases.yaml"
     aliases.write_text("aliases:\n  - {name: 茅台, secid: 1.600519, why: x}\n", encoding="utf-8")
     monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
-    load_knowledge_base.cache_clear()
+    reload_settings()
     try:
         with pytest.raises(ConfigError, match=r"aliases\.yaml: aliases\[1\]\.secid: write the secid as a quoted"):
             load_knowledge_base()
@@ -191,7 +192,7 @@ def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
         with pytest.raises(ConfigError, match=r"did you mean 'aliases'"):
             load_knowledge_base()
     finally:
-        load_knowledge_base.cache_clear()
+        reload_settings()
 
 
 def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypatch) -> None:
@@ -203,17 +204,17 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypa
     shutil.copytree(config_dir(), tmp_path / "configs")
     rules = tmp_path / "configs" / "text_tagging.yaml"
     monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
-    load_lexicon.cache_clear()
+    reload_settings()
     try:
         rules.write_text("sector_word:\n  BK0475: [银行]\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=r"text_tagging\.yaml.*did you mean 'sector_words'"):
             load_lexicon()
-        load_lexicon.cache_clear()
+        reload_settings()
         rules.write_text("board_aliases:\n  BK9999: [光伏]\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=r"board_aliases\.BK9999: unknown board code"):
             load_lexicon()
     finally:
-        load_lexicon.cache_clear()
+        reload_settings()
 
 
 # --- issue 22: industries in lists and policies, products that are a board's subject ---------------

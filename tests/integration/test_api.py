@@ -14,13 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.settings import reload as reload_settings
 from finnews.cli import build_parser
 from replica.site import load_articles
 from store.client import connect
 from store.documents import article_document
 from store.lifecycle import ensure_index
 from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE, snippet_html
-from store.settings import elasticsearch_settings
 from store.writer import ArticleWriter
 from tagging.article import RawArticle
 from tagging.dates import SHANGHAI
@@ -297,10 +297,10 @@ def test_openapi_schema_describes_the_responses(client: TestClient) -> None:
 def unreachable_es(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point the configuration at a closed port (settings are cached: clear them on both sides)."""
     monkeypatch.setenv("FINNEWS_ES_URL", "http://127.0.0.1:9")
-    elasticsearch_settings.cache_clear()
+    reload_settings()
     yield
     monkeypatch.undo()
-    elasticsearch_settings.cache_clear()
+    reload_settings()
 
 
 def test_elasticsearch_down_is_503(unreachable_es: None) -> None:

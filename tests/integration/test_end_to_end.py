@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import reload as reload_settings
 from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite
-from store.settings import elasticsearch_settings
 from tests.conftest import TEST_ALIAS, run_finnews
 
 SAMPLE_CODE = "202205302396636936"
@@ -161,12 +161,12 @@ def test_search_with_elasticsearch_down_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("FINNEWS_ES_URL", "http://127.0.0.1:9")
-    elasticsearch_settings.cache_clear()  # read again with the address above, and again after the test
+    reload_settings()  # read again with the address above, and again after the test
     try:
         code, _, err = finnews(capsys, "search", "数字经济")
     finally:
         monkeypatch.undo()
-        elasticsearch_settings.cache_clear()
+        reload_settings()
     assert code == 2
     assert "not reachable" in err and "FINNEWS_ES_URL" in err
 

@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from core.settings import reload as reload_settings
 from replica.site import synthetic_articles
 from store.client import connect
 from store.documents import article_document
@@ -104,7 +105,7 @@ def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) ->
     """GET /export through the proxy: the raw body read, whether the transfer completed, the error."""
     proxy = DyingProxy(elasticsearch_settings().port, searches_left)
     monkeypatch.setenv("FINNEWS_ES_URL", proxy.url)
-    elasticsearch_settings.cache_clear()
+    reload_settings()
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -129,7 +130,7 @@ def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) ->
         thread.join(timeout=10)
         proxy.close()
         monkeypatch.delenv("FINNEWS_ES_URL")
-        elasticsearch_settings.cache_clear()
+        reload_settings()
 
 
 def test_an_export_cut_off_by_the_node_is_a_broken_transfer_not_a_clean_200(

@@ -16,10 +16,10 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from core.config import PROJECT_ROOT
+from core.settings import reload as reload_settings
 from finnews.cli import main
 from replica.site import DATA_DIR
 from scheduler.supervise import interruptible
-from store.settings import elasticsearch_settings
 from tests.conftest import FIXTURES, TEST_ALIAS
 
 POOL_ALIAS = f"{TEST_ALIAS}-pool"  # dropped with the test alias's indices (same prefix)
@@ -33,12 +33,12 @@ def ingest_here(
     with pytest.MonkeyPatch.context() as patch:
         if index:
             patch.setenv("FINNEWS_INDEX", index)
-        elasticsearch_settings.cache_clear()  # the alias is read from the environment again
+        reload_settings()  # the alias is read from the environment again
         try:
             code = main(["ingest", "--quiet", *args])
         finally:
             patch.undo()
-            elasticsearch_settings.cache_clear()
+            reload_settings()
     captured = capsys.readouterr()
     return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
 

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.settings import reload as reload_settings
 from store.runs import RunRecord, record_run
 from tagging.dates import SHANGHAI
 from tests.conftest import PROJECT_ROOT, run_finnews
@@ -315,10 +316,9 @@ def test_with_elasticsearch_down_health_says_so_and_metrics_still_answer(monkeyp
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from store.settings import elasticsearch_settings
 
     monkeypatch.setenv("FINNEWS_ES_URL", "http://127.0.0.1:9")  # nothing listens there
-    elasticsearch_settings.cache_clear()
+    reload_settings()
     try:
         client = TestClient(create_app())
         health = client.get("/health")
@@ -336,4 +336,4 @@ def test_with_elasticsearch_down_health_says_so_and_metrics_still_answer(monkeyp
         assert runs.status_code == 503 and "not reachable" in runs.json()["error"]
     finally:
         monkeypatch.undo()
-        elasticsearch_settings.cache_clear()
+        reload_settings()
