@@ -29,10 +29,10 @@ from alerts.channels import DeliveryError, deliver, load_secrets
 from alerts.config import AlertsConfig, Channel
 from alerts.rules import Notice
 from core.config import ConfigError
+from core.dates import SHANGHAI, parse_datetime
 from store.client import es_errors
 from store.outbox import Delivery, Outbox
 from store.watchlists import Watchlist, matches
-from tagging.dates import SHANGHAI, parse_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _since(es: Elasticsearch, alias: str, since: str) -> list[dict[str, Any]]:
 
 def exact_time(value: str | None) -> datetime | None:
     """An ISO time to the microsecond, as the cursors and ``crawled_at`` are written (the lenient
-    :func:`tagging.dates.parse_datetime` drops fractions of a second, which put an article indexed in
+    :func:`core.dates.parse_datetime` drops fractions of a second, which put an article indexed in
     the same second as the first pass on the wrong side of it)."""
     try:
         return datetime.fromisoformat(value) if value else None

@@ -13,7 +13,7 @@ from alerts.channels import DeliveryError, deliver, load_secrets
 from alerts.config import AlertsConfig, load_alerts
 from alerts.rules import Notice, Rule, delivered, evaluate, step
 from alerts.state import locked_incidents, write_incidents
-from tagging.dates import SHANGHAI
+from core.dates import SHANGHAI
 
 logger = logging.getLogger(__name__)
 

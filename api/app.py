@@ -42,6 +42,7 @@ from api.models import (
 from api.monitoring import health, jobs_overview, metrics_text
 from api.records import FILTER_FIELDS, FilterField, hit_record
 from core.config import ConfigError
+from core.dates import SHANGHAI
 from core.masking import mask_credentials
 from store.client import ES_FAILURES, StoreError, connect
 from store.export import csv_lines, iter_articles, jsonl_lines
@@ -63,7 +64,6 @@ from store.search import (
 )
 from store.stats import MAX_TOP, trend
 from store.watchlists import load_watchlists
-from tagging.dates import SHANGHAI
 
 STATIC_DIR = FilePath(__file__).resolve().parent / "static"
 API_KEY_HEADER = "X-API-Key"

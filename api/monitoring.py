@@ -13,6 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from core.config import ConfigError
+from core.dates import SHANGHAI, isoformat
 from scheduler.jobs import Schedule, load_schedule
 from scheduler.overview import job_overview, overdue_since
 from store.client import StoreError, cluster_status
@@ -20,7 +21,6 @@ from store.outbox import outbox_counts
 from store.outcomes import ARTICLE_OUTCOMES
 from store.runs import recent_runs_by_job, run_totals
 from store.spool import spool_files
-from tagging.dates import SHANGHAI, isoformat
 
 
 def jobs_overview(es: Elasticsearch, schedule: Schedule, now: datetime) -> dict[str, Any]:

@@ -30,11 +30,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tagging.dates import SHANGHAI  # noqa: E402
+from core.dates import SHANGHAI  # noqa: E402
+from core.securities import from_data_code, from_element_id  # noqa: E402
 from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
-from tagging.lexicon import load_lexicon  # noqa: E402
-from tagging.lines import BOILERPLATE_LINE_PATTERNS  # noqa: E402
-from tagging.securities import from_data_code, from_element_id  # noqa: E402
+from tagging.linking.lexicon import load_lexicon  # noqa: E402
+from tagging.markup.lines import BOILERPLATE_LINE_PATTERNS  # noqa: E402
 
 CHART_RE = re.compile(r"<!--\s*EM_StockImg_Start\s*-->.*?<!--\s*EM_StockImg_End\s*-->", re.DOTALL)
 DATA_CODE_RE = re.compile(r'data-code\s*=\s*"([^"]+)"')

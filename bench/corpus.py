@@ -57,7 +57,7 @@ def dictionary_words() -> Weighted:
 def finance_words() -> Weighted:
     """The words of the development texts, by how often they occur there."""
     from tagging.extract import extract_article, parse_document
-    from tagging.page import decode_html
+    from tagging.pages.page import decode_html
     from tagging.segment import words
 
     counts: Counter[str] = Counter()
@@ -76,7 +76,7 @@ class Generator:
     """Synthetic indexed documents (see the module's description)."""
 
     def __init__(self, seed: int = 20261122) -> None:
-        from tagging.lexicon import load_lexicon
+        from tagging.linking.lexicon import load_lexicon
         from tagging.topics import load_taxonomy
 
         self.seed = seed

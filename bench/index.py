@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from elasticsearch import Elasticsearch, helpers  # noqa: E402
 
+from core.urls import document_id  # noqa: E402
 from replica.site import load_articles  # noqa: E402
 from store.client import connect  # noqa: E402
 from store.documents import article_document  # noqa: E402
@@ -50,7 +51,6 @@ from store.documents import content_hash as document_content_hash  # noqa: E402
 from store.lifecycle import drop_versions, ensure_index  # noqa: E402
 from store.writer import BULK_CHUNK_SIZE, ArticleWriter  # noqa: E402
 from tagging.extract import extract_article  # noqa: E402
-from tagging.urls import document_id  # noqa: E402
 
 ALIAS_PREFIX = "finnews-bench-index"
 

@@ -52,7 +52,7 @@ START = datetime(2021, 6, 1)
 def base_records() -> list[dict[str, Any]]:
     """The development articles as JSON Lines records (title, media, date, and html or text)."""
     from tagging.extract import parse_document
-    from tagging.page import decode_html
+    from tagging.pages.page import decode_html
 
     records = []
     for folder in BASE_FOLDERS:

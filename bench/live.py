@@ -36,11 +36,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from core.config import PROJECT_ROOT  # noqa: E402
+from core.urls import document_id  # noqa: E402
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles  # noqa: E402
 from store import node  # noqa: E402
 from store.client import connect  # noqa: E402
 from store.lifecycle import drop_versions  # noqa: E402
-from tagging.urls import document_id  # noqa: E402
 
 WORD = "基准快讯"
 

@@ -28,7 +28,7 @@ import trafilatura  # noqa: E402
 from replica.eastmoney_pages import render_article_page  # noqa: E402
 from replica.site import load_articles  # noqa: E402
 from tagging.extract import extract_article, parse_document  # noqa: E402
-from tagging.knowledge_tables import load_knowledge_base  # noqa: E402
+from tagging.linking.knowledge_tables import load_knowledge_base  # noqa: E402
 from tagging.segment import forget_recent  # noqa: E402
 
 

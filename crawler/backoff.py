@@ -21,8 +21,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
+from core.dates import SHANGHAI
 from crawler.refusals import SourceStopped, short_url
-from tagging.dates import SHANGHAI
 
 # The log lines keep the name of the blocking module they have always carried.
 logger = logging.getLogger("crawler.blocking")

@@ -14,8 +14,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
+from core.dates import isoformat
 from crawler.items import ArticleItem
-from tagging.dates import isoformat
 
 # A body shorter than this (characters of clean text) is no article body.
 MIN_BODY_CHARS = 50

@@ -29,10 +29,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from core.dates import SHANGHAI
+from core.urls import canonical_url
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG
 from crawler.state import crawl_state
-from tagging.dates import SHANGHAI
-from tagging.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tagging.article import Article, CleanBody, RawArticle
+from core.article import Article, CleanBody, RawArticle
 
 
 @dataclass

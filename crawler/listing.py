@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from tagging.dates import SHANGHAI, parse_datetime
-from tagging.htmlparse import INVISIBLE_TAGS, parse_document_tree
+from core.dates import SHANGHAI, parse_datetime
+from tagging.pages.htmlparse import INVISIBLE_TAGS, parse_document_tree
 
 # Times as list pages show them. With a year (``2026年08月17日 20:16``, ``2026-08-17 20:16:05``) the
 # year is read, never guessed; without one (``08月17日 20:16``, ``08-17 20:16``) it is the latest

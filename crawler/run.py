@@ -22,7 +22,7 @@ def project_settings(settings_overrides: dict[str, Any]) -> Any:
     from crawler.sites import load_sites
     from store.lifecycle import index_config
     from store.settings import elasticsearch_settings
-    from tagging.lexicon import load_lexicon
+    from tagging.linking.lexicon import load_lexicon
     from tagging.topics import load_taxonomy
 
     elasticsearch_settings(), max_article_bytes(), load_sites(), index_config(), load_lexicon(), load_taxonomy()

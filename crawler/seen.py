@@ -18,10 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from core.config import state_dir
+from core.dates import SHANGHAI
+from core.urls import canonical_url
 from crawler.state import SeenUrls, crawl_state
 from store.outcomes import SKIPPED_SEEN, stats_key
-from tagging.dates import SHANGHAI
-from tagging.urls import canonical_url
 
 ARTICLE_FLAG = "finnews_article"  # Request.meta key spiders set on article-page requests
 SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep

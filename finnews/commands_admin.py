@@ -105,7 +105,7 @@ def cmd_spool(args: argparse.Namespace) -> int:
 
 
 def cmd_taxonomy(args: argparse.Namespace) -> int:
-    from tagging.lexicon import load_lexicon
+    from tagging.linking.lexicon import load_lexicon
     from tagging.topics import check_taxonomy, load_taxonomy
 
     lexicon = load_lexicon()

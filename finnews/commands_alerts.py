@@ -11,7 +11,7 @@ from alerts.channels import DeliveryError, credentials_path, deliver, load_secre
 from alerts.config import load_alerts
 from alerts.rules import Notice
 from core.config import ConfigError, config_dir
-from tagging.dates import SHANGHAI
+from core.dates import SHANGHAI
 
 
 def _secret_state(name: str, key: str, secrets: dict[str, dict[str, str]]) -> str:

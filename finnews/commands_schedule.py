@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timedelta
 
 from core import exit_codes
+from core.dates import SHANGHAI
 from finnews.errors import UserError
 from scheduler.jobs import load_schedule
 from scheduler.lock import JobBusyError, last_started
@@ -17,7 +18,6 @@ from scheduler.service import run_scheduler, when
 from scheduler.status import human_duration, run_line
 from scheduler.supervise import Stopping, run_job
 from store.runs import RUN_STATUSES
-from tagging.dates import SHANGHAI
 
 EXIT_ALREADY_RUNNING = exit_codes.ALREADY_RUNNING
 

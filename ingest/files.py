@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from core.article import RawArticle
 from core.config import max_article_bytes
+from core.dates import parse_datetime, parse_datetime_exactly
 from store.documents import article_document, document_from_record
-from tagging.article import RawArticle
-from tagging.dates import parse_datetime, parse_datetime_exactly
 
 # Tables of articles (a row each): CSV files and JSON arrays (ingest/tables.py).
 TABLE_SUFFIXES = {".csv", ".json"}

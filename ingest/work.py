@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.article import RawArticle
 from core.config import ConfigError, max_article_bytes
 from core.masking import mask_credentials
 from core.settings import reload as reload_settings
@@ -26,7 +27,6 @@ from ingest.files import (
 )
 from ingest.pool import OrderedPool, default_workers
 from ingest.tables import csv_records, json_records
-from tagging.article import RawArticle
 
 # --- Units of work ----------------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ def prepare(unit: Unit) -> Prepared:
     the worker processes (or in this one); a fault here never ends the load."""
     # The tagging stack loads where the work runs: a load's parent process only reads and writes.
     from tagging.extract import parse_document
-    from tagging.page import decode_html
+    from tagging.pages.page import decode_html
 
     if unit.problem is not None:
         return unit.file, unit.where, None, unit.problem
@@ -139,7 +139,7 @@ def extract_file(item: tuple[str, bool]) -> dict[str, Any]:
     """``finnews extract`` of one file ``(path, plain)``: its tagged record with ``path``, or
     ``{"path", "error"}`` (one bad file is a line with its error; the others go on)."""
     from tagging.extract import article_record, extract_article, parse_document
-    from tagging.page import decode_html
+    from tagging.pages.page import decode_html
 
     name, plain = item
     try:

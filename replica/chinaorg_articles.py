@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tagging.dates import SHANGHAI
+from core.dates import SHANGHAI
 
 FINANCE_COLUMN = "证券要闻"
 TECH_CHANNEL = "internet"

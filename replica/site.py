@@ -24,6 +24,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from core.article import RawArticle
+from core.dates import SHANGHAI
+from core.urls import eastmoney_article_code
 from replica.eastmoney_pages import (
     LIST_PAGE_RE,
     PORTAL_PAGE,
@@ -38,10 +41,7 @@ from replica.eastmoney_pages import (
     render_list_page_2026,
 )
 from replica.refusing import HTML, Blocking, ServedSite
-from tagging.article import RawArticle
-from tagging.dates import SHANGHAI
-from tagging.jekyll import parse_jekyll_post
-from tagging.urls import eastmoney_article_code
+from tagging.pages.jekyll import parse_jekyll_post
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "eastmoney"
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.dates import isoformat
 from scheduler.cron import previous_fire
 from scheduler.jobs import Job
 from store.outcomes import NEW, UPDATED
-from tagging.dates import isoformat
 
 OVERDUE_SLACK_S = 60  # a run may start this much after its time (systemd's RandomizedDelaySec, a busy host)
 

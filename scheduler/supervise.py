@@ -20,13 +20,13 @@ from types import FrameType
 from typing import Any
 
 from core.config import PROJECT_ROOT, ConfigError
+from core.dates import SHANGHAI
 from core.exit_codes import COMPLETED
 from scheduler.jobs import Job
 from scheduler.lock import JobLock
 from scheduler.stats import STATUS_ONLY, record_counts
 from scheduler.status import run_line, run_status
 from store.runs import RunRecord
-from tagging.dates import SHANGHAI
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from core.article import Article
 from core.config import max_article_bytes
+from core.dates import SHANGHAI, isoformat
+from core.urls import document_id
 from store import dedup
-from tagging.article import Article
-from tagging.dates import SHANGHAI, isoformat
-from tagging.urls import document_id
 
 logger = logging.getLogger(__name__)
 

@@ -365,7 +365,7 @@ def _parquet_schema() -> Any:
 
 
 def _parquet_row(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    from tagging.dates import parse_datetime_exactly
+    from core.dates import parse_datetime_exactly
 
     row = {name: record.get(name) for name in names}
     for name in ("published_at", "crawled_at", "updated_at"):

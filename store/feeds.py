@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
 
-from tagging.dates import SHANGHAI
+from core.dates import SHANGHAI
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50  # entries in a feed: the newest

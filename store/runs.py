@@ -17,9 +17,9 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from core.config import ConfigError, state_dir
+from core.dates import isoformat
 from store.client import ES_FAILURES, AlreadyExistsError, StoreError, UnreachableError, connect, es_errors
 from store.outcomes import ARTICLE_OUTCOMES
-from tagging.dates import isoformat
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 
+from core.dates import SHANGHAI, parse_datetime
 from store.client import IndexMissingError, StoreError, es_errors
 from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 from store.query_text import parse_query, positive_text, uses_operators
-from tagging.dates import SHANGHAI, parse_datetime
-from tagging.lexicon import load_lexicon, normalise_name
+from tagging.linking.lexicon import load_lexicon, normalise_name
 from tagging.topics import load_taxonomy
 
 MAX_QUERY_CHARS = 200

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from core.config import state_dir
+from core.dates import SHANGHAI
 from core.masking import mask_credentials
 from store.client import StoreError
-from tagging.dates import SHANGHAI
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 
+from core.dates import SHANGHAI
 from store.client import IndexMissingError, es_errors
 from store.lifecycle import current_alias
 from store.search import Filters, QueryError, build_query
-from tagging.dates import SHANGHAI
 
 Dimension = Literal["topic", "board", "stock", "media"]
 Interval = Literal["auto", "day", "week", "month", "year"]

@@ -8,19 +8,19 @@ import re
 from dataclasses import fields
 from typing import Any
 
-from tagging import body
-from tagging.article import Article, CleanBody, Mention, RawArticle
-from tagging.dates import isoformat
-from tagging.htmlparse import parse_fragment
-from tagging.jekyll import is_jekyll_post, parse_jekyll_post
-from tagging.lines import clean_plain_text
-from tagging.maincontent import line_keeper
-from tagging.markup import clean_body, clean_element
-from tagging.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
-from tagging.site_cleanup import page_text_cleanup, text_body_cleanup
+from core.article import Article, CleanBody, Mention, RawArticle
+from core.dates import isoformat
+from core.urls import canonical_url
+from tagging.markup.clean import clean_body, clean_element
+from tagging.markup.lines import clean_plain_text
+from tagging.pages import body
+from tagging.pages.htmlparse import parse_fragment
+from tagging.pages.jekyll import is_jekyll_post, parse_jekyll_post
+from tagging.pages.maincontent import line_keeper
+from tagging.pages.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
+from tagging.pages.site_cleanup import page_text_cleanup, text_body_cleanup
+from tagging.pages.textfile import text_fields
 from tagging.tagger import tag_article
-from tagging.textfile import text_fields
-from tagging.urls import canonical_url
 
 # Markup of any kind: a page, a fragment, a lone link or emphasis, a comment.
 _HTML_RE = re.compile(
@@ -36,7 +36,7 @@ _MULTI_ESCAPED_HTML_RE = re.compile(
 )
 _MAX_EXTRA_ESCAPES = 3
 # Not text: a sample of the input with this share of control or undecodable characters (or NUL bytes,
-# tagging.page.NUL_SHARE).
+# tagging.pages.page.NUL_SHARE).
 _CONTROL_SNIFF_CHARS = 512
 _BINARY_SHARE = 0.1
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -161,8 +161,8 @@ def not_text_reason(text: str) -> str | None:
 
 
 def parse_document(text: str, url: str | None = None, name: str | None = None) -> RawArticle:
-    """Recognise the input form: a Jekyll post, HTML of any form (see :mod:`tagging.body`), or plain
-    text (its title and date found in it or in the file ``name``: :mod:`tagging.textfile`). Raises
+    """Recognise the input form: a Jekyll post, HTML of any form (see :mod:`tagging.pages.body`), or plain
+    text (its title and date found in it or in the file ``name``: :mod:`tagging.pages.textfile`). Raises
     :class:`ExtractError` only for inputs that hold no article text."""
     reason = not_text_reason(text)
     if reason:

@@ -36,9 +36,9 @@ _NOISE_RE = re.compile(r"^[\W\d_]+$")  # punctuation, numbers: never keywords or
 
 
 def _build() -> jieba_fast_dat.Tokenizer:
-    from tagging.knowledge_tables import load_knowledge_base
-    from tagging.lexicon import load_lexicon
-    from tagging.link_context import everyday_names
+    from tagging.linking.knowledge_tables import load_knowledge_base
+    from tagging.linking.lexicon import load_lexicon
+    from tagging.linking.link_context import everyday_names
     from tagging.topics import load_taxonomy
 
     tokenizer = jieba_fast_dat.Tokenizer()

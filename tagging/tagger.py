@@ -9,17 +9,17 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from tagging.article import Mention
-from tagging.knowledge_tables import load_knowledge_base
-from tagging.lexicon import load_lexicon
-from tagging.link_context import (
+from core.article import Mention
+from tagging.linking.knowledge_tables import load_knowledge_base
+from tagging.linking.lexicon import load_lexicon
+from tagging.linking.link_context import (
     FULL_NAME_LENGTH,
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
     inside_another_name,
     on_word_bounds,
 )
-from tagging.linker import Linker, linker
+from tagging.linking.linker import Linker, linker
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 

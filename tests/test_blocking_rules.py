@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.config import ConfigError
+from core.dates import SHANGHAI
 from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, grown_delay
 from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
 from crawler.retry import retry_after_seconds
@@ -22,7 +23,6 @@ from replica.site import load_articles
 from scheduler.jobs import Job, parse_duration
 from scheduler.stats import record_counts as crawl_counts
 from scheduler.status import human_duration, run_status
-from tagging.dates import SHANGHAI
 
 LOGIN = re.compile(r"login|passport|verify", re.I)
 CODES = frozenset({403, 429, 451})

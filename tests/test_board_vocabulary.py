@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tagging.lexicon import load_lexicon, normalise_name
-from tagging.securities import from_data_code
+from core.securities import from_data_code
+from tagging.linking.lexicon import load_lexicon, normalise_name
 
 CORPUS = sorted((Path(__file__).resolve().parent.parent / "replica" / "data" / "eastmoney").glob("*.md"))
 BOARD_LINK_RE = re.compile(r'data-code\s*=\s*"(90,BK\d{4})"[^>]*>([^<]+)<')

@@ -1,4 +1,4 @@
-"""The body decision (tagging/body.py): every path, on fixtures written from the reference notes.
+"""The body decision (tagging/pages/body.py): every path, on fixtures written from the reference notes.
 
 Each input form says which path it took (``body_source``); every input that holds article text
 yields an article, and only inputs without any (binary, empty, markup alone, a list page) are refused,
@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from core.article import RawArticle
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
 from store.export import flatten_for_csv
-from tagging import body, maincontent
-from tagging.article import RawArticle
 from tagging.extract import ExtractError, article_record, extract_article, parse_document
-from tagging.htmlparse import parse_fragment
-from tagging.jekyll import parse_jekyll_post
-from tagging.page import decode_html
+from tagging.pages import body, maincontent
+from tagging.pages.htmlparse import parse_fragment
+from tagging.pages.jekyll import parse_jekyll_post
+from tagging.pages.page import decode_html
 from tests.conftest import FIXTURES, fixture_text
 
 PAGES = FIXTURES / "pages"

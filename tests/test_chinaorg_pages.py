@@ -12,6 +12,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from core.dates import SHANGHAI, isoformat
 from crawler.items import ArticleItem
 from crawler.seen import ARTICLE_FLAG, SeenStore
 from crawler.spiders.chinaorg import ChinaOrgSpider, is_article_url, parse_list_page
@@ -19,10 +20,9 @@ from crawler.state import crawl_state
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import ARTICLES, DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH
 from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_current_page
-from tagging.chinaorg import parse_article_page
-from tagging.dates import SHANGHAI, isoformat
 from tagging.extract import extract_article
-from tagging.page import decode_html
+from tagging.pages.chinaorg import parse_article_page
+from tagging.pages.page import decode_html
 
 BASE = "http://127.0.0.1:8765"
 BY_PATH = {a.path: a for a in ARTICLES}

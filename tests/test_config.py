@@ -13,7 +13,7 @@ from tests.conftest import run_finnews
 
 
 def test_the_shipped_taxonomy_is_sound() -> None:
-    from tagging.lexicon import load_lexicon
+    from tagging.linking.lexicon import load_lexicon
 
     lexicon = load_lexicon()
     taxonomy = load_taxonomy()

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 
+from core.dates import SHANGHAI
 from crawler.drift import LayoutChangedError
 from crawler.listing import list_time
 from crawler.spiders.eastmoney import (
@@ -32,7 +33,6 @@ from replica.eastmoney_pages import (
     render_list_page_2026,
 )
 from replica.site import synthetic_articles
-from tagging.dates import SHANGHAI
 
 BASE = "http://127.0.0.1:1"
 ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"

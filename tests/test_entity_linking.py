@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from core.config import ConfigError
+from core.dates import SHANGHAI
 from core.settings import reload as reload_settings
-from tagging.dates import SHANGHAI
-from tagging.knowledge_tables import load_knowledge_base
+from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.tagger import text_mentions
 
 
@@ -199,7 +199,7 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypa
     import shutil
 
     from core.config import config_dir
-    from tagging.lexicon import load_lexicon
+    from tagging.linking.lexicon import load_lexicon
 
     shutil.copytree(config_dir(), tmp_path / "configs")
     rules = tmp_path / "configs" / "text_tagging.yaml"

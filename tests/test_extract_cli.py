@@ -11,8 +11,8 @@ import pytest
 from finnews.cli import main
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
-from tagging.jekyll import parse_jekyll_post
-from tagging.page import decode_html
+from tagging.pages.jekyll import parse_jekyll_post
+from tagging.pages.page import decode_html
 from tests.conftest import FIXTURES, fixture_text
 
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tagging.extract import ExtractError, extract_article, parse_document
-from tagging.jekyll import is_jekyll_post
-from tagging.markup import clean_body
+from tagging.markup.clean import clean_body
+from tagging.pages.jekyll import is_jekyll_post
 from tests.conftest import fixture_text
 
 SAMPLE = fixture_text("eastmoney_jekyll_post.md")

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tagging.jekyll import parse_jekyll_post
+from tagging.pages.jekyll import parse_jekyll_post
 
 POST = """---
 layout: post
@@ -23,7 +23,7 @@ tags: [数字经济, 北京
 
 
 def test_damaged_front_matter_is_read_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="tagging.jekyll"):
+    with caplog.at_level(logging.WARNING, logger="tagging.pages.jekyll"):
         raw = parse_jekyll_post(POST)
     assert raw.tags == ["数字经济", "北京"]
     assert raw.title == "北京发布数字经济行动方案" and raw.category == "emnews"
@@ -32,7 +32,7 @@ def test_damaged_front_matter_is_read_with_a_warning(caplog: pytest.LogCaptureFi
 
 
 def test_sound_front_matter_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="tagging.jekyll"):
+    with caplog.at_level(logging.WARNING, logger="tagging.pages.jekyll"):
         raw = parse_jekyll_post(POST.replace("[数字经济, 北京", "[数字经济, 北京]"))
     assert raw.tags == ["数字经济", "北京"]
     assert "damaged" not in caplog.text

@@ -1,7 +1,8 @@
 """Imports only point down the layers (issue 15): read with ``ast`` over the whole tree, so a new
 upward import fails here instead of tangling the packages again.
 
-Layers, lowest first: ``core`` (configuration files, directories, masking) → ``tagging`` (pure
+Layers, lowest first: ``core`` (settings, configuration files, directories, masking, and the basic types:
+articles, dates, URLs, security ids) → ``tagging`` (pure
 parsing and tagging) → ``store`` (Elasticsearch) → ``crawler`` (Scrapy spiders and middlewares) →
 ``pipelines`` (Scrapy item pipelines) → the services beside each other (``alerts``, ``scheduler``,
 ``ingest``, ``api``) → ``finnews`` (the command line only). ``replica`` (the local test sites) may use
@@ -69,5 +70,5 @@ def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
     (tmp_path / "tagging").mkdir()
     (tmp_path / "tagging" / "bad.py").write_text("def f():\n    from store.search import search\n", encoding="utf-8")
     (tmp_path / "store").mkdir()
-    (tmp_path / "store" / "fine.py").write_text("import tagging.dates\n", encoding="utf-8")
+    (tmp_path / "store" / "fine.py").write_text("import core.dates\n", encoding="utf-8")
     assert upward_imports(tmp_path) == ["tagging/bad.py:2 imports store.search"]

@@ -12,6 +12,7 @@ from scrapy import Request
 
 from alerts.rules import Rule, verdict
 from core.config import ConfigError
+from core.dates import SHANGHAI
 from crawler.blocking import SOURCE_META
 from crawler.check import source_verdict
 from crawler.identity import apply_identity, endpoint_of
@@ -22,9 +23,8 @@ from replica.eastmoney_pages import render_article_page, render_article_page_202
 from replica.site import load_articles
 from scheduler.jobs import Job
 from scheduler.status import run_status
-from tagging.dates import SHANGHAI
-from tagging.eastmoney import parse_article_page
 from tagging.extract import extract_article
+from tagging.pages.eastmoney import parse_article_page
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=SHANGHAI)
 SITE = {"domains": ["finance.eastmoney.com"], "concurrency": 2, "delay": 1.0}
@@ -115,7 +115,7 @@ def test_a_page_that_shows_its_time_never_gets_a_midnight_one() -> None:
 
 
 def test_a_redesigned_article_page_has_no_known_body() -> None:
-    from tagging.page import NotAnArticleError
+    from tagging.pages.page import NotAnArticleError
 
     with pytest.raises(NotAnArticleError):
         parse_article_page(render_drifted_article_page(load_articles()[0]), "https://x/a/1.html")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tagging.jekyll import parse_jekyll_post
-from tagging.markup import clean_body
+from tagging.markup.clean import clean_body
+from tagging.pages.jekyll import parse_jekyll_post
 from tests.conftest import fixture_text
 
 

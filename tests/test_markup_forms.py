@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.securities import from_element_id, from_quote_href
 from tagging.extract import extract_article, parse_document
-from tagging.markup import clean_body
-from tagging.securities import from_element_id, from_quote_href
+from tagging.markup.clean import clean_body
 from tests.conftest import FIXTURES
 
 
@@ -255,7 +255,7 @@ def test_every_quote_link_form(href: str, secid: str, kind: str) -> None:
 
 
 def test_us_quote_link_without_its_exchange_takes_the_market_the_tables_know() -> None:
-    from tagging.markup import clean_body
+    from tagging.markup.clean import clean_body
 
     body = clean_body(
         '<p><a class="keytip" href="http://quote.eastmoney.com/us/WMT.html">沃尔玛</a>与'

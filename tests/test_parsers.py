@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from core.dates import isoformat, parse_datetime
+from core.urls import canonical_url, document_id
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
-from tagging import chinaorg, eastmoney
-from tagging.dates import isoformat, parse_datetime
-from tagging.jekyll import JekyllError, parse_jekyll_post
-from tagging.page import NotAnArticleError
-from tagging.urls import canonical_url, document_id
+from tagging.pages import chinaorg, eastmoney
+from tagging.pages.jekyll import JekyllError, parse_jekyll_post
+from tagging.pages.page import NotAnArticleError
 from tests.conftest import fixture_text
 
 

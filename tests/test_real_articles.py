@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tagging.article import Article
-from tagging.dates import isoformat
+from core.article import Article
+from core.dates import isoformat
 from tagging.extract import extract_article, parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"

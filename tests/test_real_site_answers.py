@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from core.dates import parse_datetime
 from crawler.spiders.eastmoney import column_entry, parse_fast_payload, parse_list_payload
-from tagging.chinaorg import parse_article_page
-from tagging.dates import parse_datetime
+from tagging.pages.chinaorg import parse_article_page
 
 REAL = Path(__file__).parent / "fixtures" / "real-sites"
 ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"

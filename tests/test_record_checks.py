@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.dates import parse_datetime
 from ingest.files import record_problems
-from tagging.dates import parse_datetime
 
 RECORD = {"url": "https://example.com/1.html", "title": "标题", "text": "正文"}
 

@@ -10,7 +10,7 @@ import pytest
 from core.config import ConfigError
 from ingest.files import parse_record
 from ingest.tables import column_mapping, content_url, csv_records, json_records, parse_mapping
-from tagging.textfile import text_fields
+from tagging.pages.textfile import text_fields
 
 # The columns of AKShare's stock_news_em as saved with DataFrame.to_csv (the index column first).
 AKSHARE_CSV = (

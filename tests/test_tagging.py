@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.securities import from_data_code, from_element_id, from_quote_href
 from tagging.extract import extract_article, parse_document
-from tagging.securities import from_data_code, from_element_id, from_quote_href
 from tagging.tagger import tag_article, text_mentions
 from tests.conftest import fixture_text
 

@@ -13,6 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from core.article import RawArticle
 from crawler.backoff import BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.drift import LayoutChangedError
@@ -21,8 +22,7 @@ from crawler.redirects import RedirectLoop
 from crawler.refusals import Blocked, SourceStopped
 from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen
 from crawler.state import SeenUrls, crawl_state
-from tagging.article import RawArticle
-from tagging.page import NotAnArticleError, decode_html
+from tagging.pages.page import NotAnArticleError, decode_html
 
 # A page whose article the generic main-content path found must hold at least this much text to
 # count as an article (a portal or error page yields a line or two of furniture).
@@ -52,7 +52,7 @@ class FinnewsSpider(scrapy.Spider):
     """Base spider: start requests from :meth:`list_requests` (only on the seeding worker of a
     distributed crawl), an errback that records each failure once, and the seen-article store."""
 
-    # The body path of the site's own layout (tagging.body): an article found by another path means
+    # The body path of the site's own layout (tagging.pages.body): an article found by another path means
     # the page changed (crawler.drift). None: the spider knows no layout of its own (feeds).
     own_layout: str | None = None
 
@@ -252,10 +252,10 @@ def decoded(response: scrapy.http.Response) -> str:
 
 def generic_article(html: str, url: str, source: str) -> RawArticle:
     """The article of a page whose site layout was not found, by the generic main-content path
-    (:func:`tagging.body.decide`); :class:`NotAnArticleError` when that finds no article either (an
+    (:func:`tagging.pages.body.decide`); :class:`NotAnArticleError` when that finds no article either (an
     error, portal or list page, or a page cut off before its body: what is left of those is
     navigation, a title and a summary, none of which counts as article text here)."""
-    from tagging.body import decide
+    from tagging.pages.body import decide
 
     raw = decide(html, url)
     kept = (

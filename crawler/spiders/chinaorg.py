@@ -17,13 +17,13 @@ import scrapy
 from scrapy.http import Response
 from scrapy.selector import Selector
 
+from core.article import RawArticle
+from core.dates import parse_datetime
 from crawler.blocking import SOURCE_META
 from crawler.listing import find_listed_articles
 from crawler.spiders.base import FinnewsSpider, decoded, generic_article
-from tagging.article import RawArticle
-from tagging.chinaorg import parse_article_page, with_page_signals
-from tagging.dates import parse_datetime
-from tagging.page import NotAnArticleError
+from tagging.pages.chinaorg import parse_article_page, with_page_signals
+from tagging.pages.page import NotAnArticleError
 
 # finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
 # (news.china.com.cn, www.china.org.cn/chinese/…).

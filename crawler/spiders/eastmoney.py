@@ -31,15 +31,15 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from core.article import RawArticle
+from core.dates import SHANGHAI, parse_datetime
+from core.urls import eastmoney_article_code
 from crawler.blocking import SOURCE_META
 from crawler.drift import LayoutChangedError
 from crawler.listing import find_listed_articles, list_time
 from crawler.spiders.base import FinnewsSpider, decoded, generic_article
-from tagging.article import RawArticle
-from tagging.dates import SHANGHAI, parse_datetime
-from tagging.eastmoney import parse_article_page, with_page_signals
-from tagging.page import NotAnArticleError
-from tagging.urls import eastmoney_article_code
+from tagging.pages.eastmoney import parse_article_page, with_page_signals
+from tagging.pages.page import NotAnArticleError
 
 _JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")

@@ -10,11 +10,11 @@ import scrapy
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
+from core.article import RawArticle
 from crawler.blocking import SOURCE_META
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
-from tagging.article import RawArticle
-from tagging.generic import parse_with_selectors
+from tagging.pages.generic import parse_with_selectors
 
 
 def feed_links(body: bytes, feed_type: str) -> list[str]:

@@ -14,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.article import RawArticle
+from core.dates import SHANGHAI
 from core.settings import reload as reload_settings
 from finnews.cli import build_parser
 from replica.site import load_articles
@@ -22,8 +24,6 @@ from store.documents import article_document
 from store.lifecycle import ensure_index
 from store.search import HIGHLIGHT_POST, HIGHLIGHT_PRE, snippet_html
 from store.writer import ArticleWriter
-from tagging.article import RawArticle
-from tagging.dates import SHANGHAI
 from tagging.extract import extract_article, parse_document
 from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from core.dates import isoformat
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH, ChinaOrgArticle
 from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path
 from replica.site import ReplicaServer
-from tagging.dates import isoformat
 from tests.conftest import TEST_ALIAS, run_finnews
 
 

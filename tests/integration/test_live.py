@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from core.config import PROJECT_ROOT
+from core.dates import SHANGHAI
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles
-from tagging.dates import SHANGHAI
 from tests.integration.receivers import WebhookReceiver
 
 pytestmark = pytest.mark.slow

@@ -25,9 +25,9 @@ import pytest
 from playwright.sync_api import BrowserContext
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.dates import SHANGHAI
 from core.settings import reload as reload_settings
 from store.runs import RunRecord, record_run
-from tagging.dates import SHANGHAI
 from tests.conftest import PROJECT_ROOT, run_finnews
 from tests.integration.served import finnews_serve
 

@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.article import RawArticle
 from store.documents import article_document
-from tagging.article import RawArticle
 from tagging.extract import extract_article
 from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
 

@@ -334,7 +334,7 @@ def test_a_duplicate_is_found_among_many_articles_sharing_a_band(fresh_index: st
 def test_a_search_after_a_killed_load_sees_its_articles(fresh_index: str, es_node) -> None:
     """A load killed while refresh was switched off left its articles invisible until the next
     writer; the next reader puts the interval back too (issue 21, item 7)."""
-    from tagging.article import RawArticle
+    from core.article import RawArticle
 
     es_node.indices.put_settings(index=TEST_ALIAS, settings={"index": {"refresh_interval": "-1"}})
     for number in range(3):

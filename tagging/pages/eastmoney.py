@@ -14,10 +14,10 @@ from datetime import datetime
 
 from lxml import etree
 
-from tagging.article import RawArticle
-from tagging.dates import date_from_article_code, parse_datetime
-from tagging.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
-from tagging.urls import eastmoney_article_code
+from core.article import RawArticle
+from core.dates import date_from_article_code, parse_datetime
+from core.urls import eastmoney_article_code
+from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")

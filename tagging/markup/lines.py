@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tagging.article import CleanBody, Mention
+from core.article import CleanBody, Mention
 
 # Private-use characters mark mention boundaries while the text is normalised; they are removed
 # (and stripped from the input) so they can never collide with article text.

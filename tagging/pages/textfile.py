@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
-from tagging.dates import parse_datetime
+from core.dates import parse_datetime
 
 MAX_TITLE_CHARS = 64
 _SENTENCE_END = "。！？!?…；;"

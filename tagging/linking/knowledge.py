@@ -10,7 +10,7 @@ it was valid, built from the tables in ``configs/`` (each row keeps its source t
 
 A name is resolved at the article's date (:meth:`KnowledgeBase.resolve`): the company that bore
 it then. Loaded once per process and validated on load; a malformed row is a :class:`ConfigError`
-naming the file and line (:mod:`tagging.knowledge_tables`).
+naming the file and line (:mod:`tagging.linking.knowledge_tables`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from tagging.lexicon import normalise_name
-from tagging.securities import Security
+from core.securities import Security
+from tagging.linking.lexicon import normalise_name
 
 # How a text mention was recognised; stored on the mention so a user can see why a tag was given.
 HOW_NAME, HOW_FORMER, HOW_FULL, HOW_ALIAS, HOW_CODE = "name", "former_name", "full_name", "alias", "code"

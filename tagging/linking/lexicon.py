@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
+from core.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 from core.settings import configured
-from tagging.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 
 _ROMAN_SUFFIX_RE = re.compile(r"[ⅠⅡⅢⅣ]+$")
 

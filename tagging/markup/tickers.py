@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from tagging.securities import (
+from core.securities import (
     QUOTE_LINK_RE,
     Security,
     from_data_code,
@@ -58,7 +58,7 @@ def _us_listing_by_ticker(href: str | None) -> Security | None:
     ticker = us_ticker_without_market(href)
     if ticker is None:
         return None
-    from tagging.knowledge_tables import load_knowledge_base  # the tables only when such a link occurs
+    from tagging.linking.knowledge_tables import load_knowledge_base  # the tables only when such a link occurs
 
     secid = load_knowledge_base().us_tickers.get(ticker)
     return load_knowledge_base().securities[secid][0] if secid else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from tagging.article import RawArticle
-from tagging.dates import parse_datetime
-from tagging.htmlparse import sanitize_html
-from tagging.page import NotAnArticleError, canonical_link
+from core.article import RawArticle
+from core.dates import parse_datetime
+from tagging.pages.htmlparse import sanitize_html
+from tagging.pages.page import NotAnArticleError, canonical_link
 
 _SOURCE_PREFIXES = ("来源：", "来源:", "文章来源：", "文章来源:")
 

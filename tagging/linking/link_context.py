@@ -1,4 +1,4 @@
-"""The context rules of entity linking (:mod:`tagging.linker`): where a name found in text is not a
+"""The context rules of entity linking (:mod:`tagging.linking.linker`): where a name found in text is not a
 mention (an attribution line, part of a longer organisation name, cut from a word), and the words
 around it that make it a company (股份, 股价, 涨停 …) or a sector (板块, 概念, 行业 …)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tagging.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
+from tagging.linking.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
 
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
 ATTRIBUTION_RE = re.compile(

@@ -8,7 +8,7 @@ import re
 from bs4.dammit import UnicodeDammit
 from lxml import etree
 
-from tagging.htmlparse import parse_document_tree
+from tagging.pages.htmlparse import parse_document_tree
 
 # Binary shows itself from the first bytes on (headers, tables of small integers): a sample of this
 # many characters (or bytes) with this share of NUL bytes is not text.

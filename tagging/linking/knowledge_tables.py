@@ -1,4 +1,4 @@
-"""Loading the securities knowledge base (:mod:`tagging.knowledge`) from the tables in ``configs/``:
+"""Loading the securities knowledge base (:mod:`tagging.linking.knowledge`) from the tables in ``configs/``:
 each table read and validated (a malformed row is a :class:`ConfigError` naming the file and line),
 and the validated build kept in the state directory while no table changes."""
 
@@ -15,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from core.config import ConfigError, config_dir, state_dir
+from core.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
 from core.settings import configured
-from tagging import knowledge
-from tagging.knowledge import (
+from tagging.linking import knowledge
+from tagging.linking.knowledge import (
     HOW_ALIAS,
     HOW_FORMER,
     HOW_FULL,
@@ -33,8 +34,7 @@ from tagging.knowledge import (
     strip_legal_form,
     strip_status,
 )
-from tagging.lexicon import normalise_name
-from tagging.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
+from tagging.linking.lexicon import normalise_name
 
 _SHARE_CLASS_RE = re.compile(r"(?<=[\u4e00-\u9fff])[AB]$")
 _A_CODE_RE = re.compile(r"^\d{6}$")
@@ -300,7 +300,7 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
 
 def _fingerprint(directory: Path) -> str:
     """Changes whenever a source table does (path, size, modification time) or the code that builds
-    the knowledge base or defines its classes does (this module, :mod:`tagging.knowledge`)."""
+    the knowledge base or defines its classes does (this module, :mod:`tagging.linking.knowledge`)."""
     modules = (Path(__file__), Path(knowledge.__file__))
     parts = [str(directory.resolve()), *(str(module.stat().st_mtime_ns) for module in modules)]
     for name in SOURCE_FILES:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from tagging.knowledge import KnowledgeBase
-from tagging.lexicon import Lexicon
-from tagging.securities import BOARD_MARKET, HONG_KONG, Security, make_security
+from core.securities import BOARD_MARKET, HONG_KONG, Security, make_security
+from tagging.linking.knowledge import KnowledgeBase
+from tagging.linking.lexicon import Lexicon
 
 _A_CODE_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?\.\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"

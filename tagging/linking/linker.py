@@ -24,12 +24,13 @@ from datetime import date, datetime
 
 import ahocorasick_rs
 
+from core.article import Mention
+from core.securities import BOARD_MARKET, Security, make_security
 from core.settings import configured
-from tagging.article import Mention
-from tagging.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase
-from tagging.knowledge_tables import load_knowledge_base
-from tagging.lexicon import Lexicon, load_lexicon, normalise_name
-from tagging.link_context import (
+from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase
+from tagging.linking.knowledge_tables import load_knowledge_base
+from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
+from tagging.linking.link_context import (
     ATTRIBUTION_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
@@ -46,8 +47,7 @@ from tagging.link_context import (
     on_word_bounds,
     sector_cue,
 )
-from tagging.securities import BOARD_MARKET, Security, make_security
-from tagging.text_codes import codes_in
+from tagging.linking.text_codes import codes_in
 
 Token = tuple[str, int, int]
 

@@ -13,8 +13,8 @@ import re
 
 import yaml
 
-from tagging.article import RawArticle
-from tagging.dates import parse_datetime
+from core.article import RawArticle
+from core.dates import parse_datetime
 
 logger = logging.getLogger(__name__)
 

@@ -37,12 +37,12 @@ from typing import Any
 
 from lxml import etree
 
-from tagging import chinaorg, eastmoney
-from tagging.article import RawArticle
-from tagging.dates import parse_datetime
-from tagging.htmlparse import INVISIBLE_TAGS, parse_document_tree, parse_fragment
-from tagging.maincontent import container_of, document_text, main_content, main_node
-from tagging.page import NAME_ATTRIBUTES, NotAnArticleError, canonical_link, first, meta_content, text_of
+from core.article import RawArticle
+from core.dates import parse_datetime
+from tagging.pages import chinaorg, eastmoney
+from tagging.pages.htmlparse import INVISIBLE_TAGS, parse_document_tree, parse_fragment
+from tagging.pages.maincontent import container_of, document_text, main_content, main_node
+from tagging.pages.page import NAME_ATTRIBUTES, NotAnArticleError, canonical_link, first, meta_content, text_of
 
 LAYOUT_EASTMONEY = "layout:eastmoney"
 LAYOUT_CHINAORG = "layout:chinaorg"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tagging.securities import Security
+from core.securities import Security
 
 
 @dataclass
@@ -21,14 +21,14 @@ class RawArticle:
     media: str | None = None
     author: str | None = None
     digest: str | None = None
-    body_html: str | None = None  # a body with markup (Eastmoney), cleaned by tagging.markup
+    body_html: str | None = None  # a body with markup (Eastmoney), cleaned by tagging.markup.clean
     body_text: str | None = None  # a body that is already text (China.org extracts, plain input)
     category: str | None = None
     tags: list[str] = field(default_factory=list)
     # The parsed body element when a page parser already has it: cleaning walks it instead of
     # parsing body_html a second time. Not data: left out of comparisons and representations.
     body_tree: Any = field(default=None, repr=False, compare=False)
-    # Which path of the body decision found the body (tagging.body): layout:eastmoney, layout:chinaorg,
+    # Which path of the body decision found the body (tagging.pages.body): layout:eastmoney, layout:chinaorg,
     # fragment, generic, escaped+…, jekyll, text.
     body_source: str | None = None
     # Only the lines of the body that the main-content extractor kept (generic path); None keeps all.

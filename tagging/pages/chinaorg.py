@@ -7,9 +7,9 @@ import re
 
 from lxml import etree
 
-from tagging.article import RawArticle
-from tagging.dates import parse_datetime
-from tagging.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
+from core.article import RawArticle
+from core.dates import parse_datetime
+from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
 
 # Where the site footer starts: the first of these ends the article.
 _FOOTER_RE = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tagging import chinaorg
+from tagging.pages import chinaorg
 
 TextCleanup = Callable[[str], str]
 

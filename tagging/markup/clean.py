@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from tagging.article import CleanBody, Mention
-from tagging.htmlparse import BLOCK_TAGS, CELL_TAGS, INVISIBLE_TAGS, parse_fragment
-from tagging.lines import (
+from core.article import CleanBody, Mention
+from core.securities import from_quote_href
+from tagging.markup.lines import (
     CELL_SEPARATOR,
     EDGE_SPACE,
     EDITOR_RE,
@@ -26,8 +26,8 @@ from tagging.lines import (
     Builder,
     normalise,
 )
-from tagging.securities import from_quote_href
-from tagging.tickers import classes_of, is_bare_ticker_span, is_ticker_markup, security_of
+from tagging.markup.tickers import classes_of, is_bare_ticker_span, is_ticker_markup, security_of
+from tagging.pages.htmlparse import BLOCK_TAGS, CELL_TAGS, INVISIBLE_TAGS, parse_fragment
 
 # Classes of elements that are page furniture inside the body.
 DROPPED_CLASSES = frozenset({"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})

@@ -1,7 +1,7 @@
 """Where the article is on a page of an unknown site: trafilatura's main-content extraction, located
 in the original tree (the deepest element holding nearly all of its text, widened to the paragraphs'
 container), and a test for the walked lines that keeps only those trafilatura kept (see the notes
-of :mod:`tagging.body` on the ``generic`` path)."""
+of :mod:`tagging.pages.body` on the ``generic`` path)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from tagging.htmlparse import INVISIBLE_TAGS
+from tagging.pages.htmlparse import INVISIBLE_TAGS
 
 # Elements that hold a run of paragraphs (the unit an article's body is).
 _CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td", "body", "center", "blockquote", "form"})
