@@ -68,10 +68,20 @@ def read_fast_items(path: Path) -> None:
     assert any(item["code"][:8] != item["showTime"][:10].replace("-", "") for item in items)
 
 
+CHINAORG_ADDRESSES = {
+    "news_china_com_cn_2024-05-13_content_117184963_article_skeleton.html":
+        "http://news.china.com.cn/2024-05/13/content_117184963.shtml",
+    "travel_china_com_cn_2024-05-20_content_117199185_article_skeleton.html":
+        "http://travel.china.com.cn/txt/2024-05/20/content_117199185.shtml",
+}  # fmt: skip
+
+
 def read_chinaorg_page(path: Path) -> None:
     """china.com.cn pages captured in 2024 (skeletons: body paragraphs omitted): title, time to the
     minute, outlet and author from the current template (div.inform, the enpproperty comment)."""
-    raw = parse_article_page(path.read_text(encoding="utf-8"), "http://news.china.com.cn/")
+    fetched = CHINAORG_ADDRESSES[path.name]  # as PROVENANCE.md gives it
+    raw = parse_article_page(path.read_text(encoding="utf-8"), fetched)
+    assert raw.url == fetched  # not the og:url, which is the site's home page on every article
     assert raw.body_source == "layout:chinaorg"
     assert raw.title and not raw.title.endswith("中国网")
     assert raw.published_at is not None and (raw.published_at.hour, raw.published_at.minute) != (0, 0)

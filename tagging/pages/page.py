@@ -4,6 +4,7 @@ shares (an element's text, a ``<meta>`` value, the canonical link)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from bs4.dammit import UnicodeDammit
 from lxml import etree
@@ -76,9 +77,23 @@ def meta_content(tree: etree._Element, *names: str, attributes: tuple[str, ...] 
     return None
 
 
+# The path of a site's home page, which some templates give as every article's canonical or og:url
+# (china.com.cn's 2024 template: og:url = http://www.china.com.cn/ on every article).
+_HOME_PATH_RE = re.compile(r"/*(?:index\.s?html?|default\.html?)?", re.IGNORECASE)
+
+
+def article_address(value: str | None) -> str | None:
+    """``value`` when it can be an article's own address: absolute http(s), and not a site's home page."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _HOME_PATH_RE.fullmatch(parts.path):
+        return None
+    return value
+
+
 def canonical_link(tree: etree._Element) -> str | None:
-    """The page's own address: its canonical link, else its ``og:url``."""
+    """The page's own address: its canonical link, else its ``og:url``; neither when it is a site's
+    home page or not an absolute address (the caller then keeps the address it fetched): taken as
+    the article's address, every article of such a template would be one document."""
     found = tree.xpath('//link[@rel="canonical"]/@href')
-    if found and found[0].strip():
-        return found[0].strip()
-    return meta_content(tree, "og:url")
+    return article_address(found[0] if found else None) or article_address(meta_content(tree, "og:url"))
