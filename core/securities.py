@@ -50,7 +50,11 @@ class Security:
 
 
 def infer_a_share_market(code: str) -> str:
-    """Eastmoney market prefix of a bare 6-digit A-share code (Shanghai 6/9/5, else Shenzhen/Beijing)."""
+    """Eastmoney market prefix of a bare 6-digit A-share code: Shanghai for 6xxxxx, 5xxxxx and 90xxxx
+    (B shares), else 0 (Shenzhen, and Beijing, whose 4xxxxx, 8xxxxx and since 2024 92xxxx codes
+    Eastmoney also quotes under 0: ``0.920001``)."""
+    if code.startswith("92"):
+        return SHENZHEN
     return SHANGHAI if code[:1] in {"6", "9", "5"} else SHENZHEN
 
 

@@ -338,3 +338,21 @@ def test_list_time_stands_in_for_a_missing_page_time() -> None:
     listed_at = datetime(2023, 11, 23, 10, 31, tzinfo=SHANGHAI)
     (item,) = spider_for().parse_article(response, listed_at=listed_at)
     assert item.raw.published_at == listed_at
+
+
+@pytest.mark.parametrize(
+    ("container", "url"),
+    [
+        ('<div class="left_content"><h1>标题</h1><div class="tex">{body}</div></div>', "http://finance.china.com.cn/news/20160408/3666123.shtml"),
+        ('<div class="center_title">发布时间： 2019-06-19 08:33:16</div><div class="box2">{body}</div>', "http://cppcc.china.com.cn/2019-06/19/content_74898361.htm"),
+        ('<div class="box1l"><h4>发布时间：2019-06-19 08:33:16</h4><div class="cp">{body}</div></div>', "http://music.china.com.cn/2019-06/19/content_1.htm"),
+    ],
+)  # fmt: skip
+def test_older_and_channel_body_containers_are_the_layout(container: str, url: str) -> None:
+    # Containers public crawlers name for older and channel pages (reference notes 3.1-3.2): the
+    # site's own layout reads them, not the generic path that would report a layout change.
+    body = "<p>国家统计局今日发布数据，工业生产稳定增长。</p><p>专家认为，消费需求持续回暖。</p>"
+    page = f"<html><head><title>标题_中国网</title></head><body><div class='nav'>首页 导航</div>{container.format(body=body)}</body></html>"
+    raw = parse_article_page(page, url)
+    assert raw.body_source == "layout:chinaorg"
+    assert "工业生产稳定增长" in (raw.body_html or "") and "导航" not in (raw.body_html or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.securities import from_element_id, from_quote_href
+from core.securities import from_data_code, from_element_id, from_quote_href
 from tagging.extract import extract_article, parse_document
 from tagging.markup.clean import clean_body
 from tests.conftest import FIXTURES
@@ -245,6 +245,8 @@ def test_title_with_quotes_inside_survives_the_broken_yaml() -> None:
         ("http://quote.eastmoney.com/web/BK04741.html", "90.BK0474", "board"),
         ("http://quote.eastmoney.com/kcb/688599.html", "1.688599", "stock"),
         ("http://quote.eastmoney.com/bj/830799.html", "0.830799", "stock"),
+        ("http://quote.eastmoney.com/bj/920001.html", "0.920001", "stock"),  # Beijing's 92xxxx codes (2024-)
+        ("http://quote.eastmoney.com/sh900901.html", "1.900901", "stock"),  # a Shanghai B share
         ("http://fund.eastmoney.com/159915.html", "0.159915", "fund"),
         ("http://stock.eastmoney.com/hangye/hy474.html", "90.BK0474", "board"),
     ],
@@ -265,3 +267,12 @@ def test_us_quote_link_without_its_exchange_takes_the_market_the_tables_know() -
     assert body.text == "沃尔玛与苹果及某公司"
     # NYSE and NASDAQ from the listing tables; an unknown ticker is no guess.
     assert [(m.text, m.secid) for m in body.mentions] == [("沃尔玛", "106.WMT"), ("苹果", "105.AAPL")]
+
+
+@pytest.mark.parametrize(
+    ("code", "secid"),
+    [("920001", "0.920001"), ("830799", "0.830799"), ("430047", "0.430047"), ("900901", "1.900901"), ("603888", "1.603888"), ("002353", "0.002353")],
+)  # fmt: skip
+def test_a_bare_data_code_gets_its_market(code: str, secid: str) -> None:
+    # Markup such as data-code="002353" names no market; Beijing's 92xxxx codes are quoted under 0.
+    assert from_data_code(code).secid == secid

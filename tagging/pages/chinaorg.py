@@ -66,6 +66,12 @@ _BODY_XPATHS = (
     # The template of pages captured in 2024 (news., travel. and www.china.com.cn; china.org.cn).
     '//div[contains(@class, "content_left")]//div[contains(concat(" ", normalize-space(@class), " "), " article ")]',
     '//*[@id="container_txt"]',
+    # Older and channel templates public crawlers name (../shared/reference/sites.md 3.1-3.2): the
+    # left_content pages' div.tex, cppcc's div.box2, music's div.box1l > div.cp.
+    '//div[contains(@class, "left_content")]//div[@class="tex"]',
+    '//div[@class="tex"]',
+    '//div[contains(concat(" ", @class, " "), " box1l ")]/div[contains(concat(" ", @class, " "), " cp ")]',
+    '//div[contains(concat(" ", @class, " "), " box2 ")][p]',
 )
 _OWN_BODY_XPATHS = _BODY_XPATHS[:3]
 _TITLE_XPATHS = (
