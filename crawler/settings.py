@@ -59,6 +59,10 @@ EASTMONEY_ARTICLE_URL = "https://finance.eastmoney.com/a/{code}.html"  # 7×24 i
 EASTMONEY_LIST_PAGES = ["https://finance.eastmoney.com/a/cywjh.html", "https://finance.eastmoney.com/a/ccjdd.html"]
 EASTMONEY_LIST_PAGES_MAX = 25  # the HTML lists stop at page 25
 EASTMONEY_PAGE_SIZE = 20
+# 财富号 posts (Np_dst "CFH", caifuhao.eastmoney.com) are user columns on pages of another layout, not
+# Eastmoney's news: skipped and counted (finnews/skipped/caifuhao) unless this is True, when they are
+# fetched and read by the generic main-content path.
+EASTMONEY_FETCH_CAIFUHAO = False
 EASTMONEY_MAX_PAGES = 5
 
 # China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK).

@@ -170,3 +170,28 @@ def test_items_without_any_link_have_no_url() -> None:
     assert column_entry({"code": "202611203456789012"}, ARTICLE_URL)["url"] == (
         "https://finance.eastmoney.com/a/202611203456789012.html"
     )
+
+
+def test_caifuhao_posts_in_a_column_answer_are_skipped_and_counted() -> None:
+    """财富号 posts (Np_dst "CFH", caifuhao.eastmoney.com, uniqueUrl empty: the form public clients
+    show) are user columns on pages of another layout: not fetched, counted, unless asked for."""
+    from scrapy import Request
+    from scrapy.http import TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    articles = synthetic_articles(3)
+    rows = [column_item_2026(a, i, "http://finance.eastmoney.com") for i, a in enumerate(articles)]
+    rows.insert(1, {"code": "20260920123456789012345", "title": "财富号文章", "showTime": "2026-09-20 10:00:00",
+                    "url": "http://caifuhao.eastmoney.com/news/20260920123456789012345", "uniqueUrl": "", "Np_dst": "CFH"})  # fmt: skip
+    body = json.dumps({"req_trace": "1", "code": "1", "message": "success", "data": {"list": rows}}).encode()
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345&page_index=1"
+    for fetch_them, expected in ((False, 3), (True, 4)):
+        crawler = get_crawler(EastmoneySpider, {"EASTMONEY_FETCH_CAIFUHAO": fetch_them, "EASTMONEY_MAX_PAGES": 1})
+        spider = EastmoneySpider.from_crawler(crawler)
+        response = TextResponse(url, body=body, encoding="utf-8", request=Request(url, meta={"finnews_source": "x"}))
+        requests = [r for r in spider.parse_list(response, column="345", page=1) if "getNewsByColumns" not in r.url]
+        assert len(requests) == expected
+        assert any("caifuhao" in r.url for r in requests) == fetch_them
+        assert crawler.stats.get_value("finnews/skipped/caifuhao") == (None if fetch_them else 1)

@@ -127,6 +127,12 @@ def column_entry(item: dict[str, Any], article_url: str) -> dict[str, Any]:
     }
 
 
+def is_caifuhao(entry: dict[str, Any]) -> bool:
+    """A 财富号 (caifuhao) post: a user column the column API lists beside Eastmoney's own articles
+    (``Np_dst: "CFH"``, ``caifuhao.eastmoney.com/news/…``), on pages of another layout."""
+    return str(entry.get("np_dst") or "").upper() == "CFH" or "caifuhao.eastmoney.com" in str(entry.get("url") or "")
+
+
 def is_eastmoney_article_url(url: str, list_url: str) -> bool:
     """An Eastmoney article page: ``/a/{code}.html`` or ``/news/{col},{code}.html`` on an eastmoney
     host, or on the list page's own host (a mirror, the local replica)."""
@@ -261,6 +267,9 @@ class EastmoneySpider(FinnewsSpider):
             url = entry.get("url")
             if not url:
                 self.crawler.stats.inc_value("finnews/errors/list_item_without_url")
+                continue
+            if is_caifuhao(entry) and not self.settings.getbool("EASTMONEY_FETCH_CAIFUHAO"):
+                self.crawler.stats.inc_value("finnews/skipped/caifuhao")
                 continue
             shown = entry.get("_shown") or parse_datetime(str(entry.get("showTime") or ""))
             if self.since and shown and shown < self.since:
