@@ -48,24 +48,31 @@ class Settings:
 
 
 _current: Settings | None = None
+_current_variable: str | None = None  # FINNEWS_CONFIG_DIR as it was when _current was chosen
 _current_lock = threading.Lock()
 
 
 def settings() -> Settings:
     """The settings of the configuration folder in force (``FINNEWS_CONFIG_DIR``, else ``configs/``)."""
-    global _current
-    folder = current_config_dir()
+    global _current, _current_variable
+    current = _current
+    variable = os.environ.get("FINNEWS_CONFIG_DIR")
+    if current is not None and variable == _current_variable:
+        return current  # the common case, on every configuration read: no Path built, no lock taken
     with _current_lock:
+        folder = current_config_dir()
         if _current is None or _current.config_dir != folder:
             _current = Settings(folder)
+        _current_variable = variable
         return _current
 
 
 def reload() -> Settings:
     """Forget every part read so far: the next use reads the files again."""
-    global _current
+    global _current, _current_variable
     with _current_lock:
         _current = Settings(current_config_dir())
+        _current_variable = os.environ.get("FINNEWS_CONFIG_DIR")
         return _current
 
 

@@ -264,3 +264,33 @@ def test_sector_words_in_other_senses_stay_traps(text: str) -> None:
 def test_global_companies_by_their_english_names_and_short_forms(text: str, secids: set[str]) -> None:
     """Issue 22: listed companies outside the A-share table by the names news uses, without a cue."""
     assert {secid for secid in linked(text) if not secid.startswith("90.")} == secids
+
+
+# --- issue 22, reviewed on the development set dev2 (2023-2026 texts): words and traps ------------
+
+
+def test_board_words_of_dev2_review() -> None:
+    # A board named "A(B)" is written A or B; words news uses for a board's subject.
+    assert "90.BK1157" in linked("亿航智能的eVTOL获得运营合格证，飞行汽车商业化提速。")
+    assert "90.BK0706" in linked("十五五规划建议提出，推动脑机接口等未来产业发展。")
+    assert "90.BK0964" in linked("加快第六代移动通信技术研发。")
+    assert "90.BK0494" in linked("国务院印发2024—2025年节能降碳行动方案。")
+
+
+def test_traps_of_dev2_review() -> None:
+    # 中国资本 and 中国电影 are companies; 中国资本市场, 中国电影市场 the country's market.
+    assert "116.00170" not in linked("这是中国资本市场史上规模最大的合并。")
+    assert "1.600977" not in linked("春节档期间，中国电影市场迎来了前所未有的繁荣。")
+    assert "1.600977" in linked("中国电影发布公告，公司主投影片票房创新高。")
+    # A policy verb before a company's name is about the company, not its concept board.
+    assert set(linked("马斯克预言，Robotaxi有望推动特斯拉市值达到10万亿美元。")) == {"105.TSLA"}
+    assert "90.BK0644" in linked("特斯拉概念股午后走强。")
+    # A bracketed abbreviation after a word that is no name of that company is no ticker.
+    assert "106.OC" not in linked("公司取得型号合格证(TC)和运营合格证(OC)，成为四证玩家。")
+    # Longer words naming something else: a car alliance, a drone, other infrastructure, an exchange.
+    assert "90.BK0953" not in linked("蔚来、理想、鸿蒙智行等品牌采用激光雷达方案。")
+    assert "90.BK0802" not in linked("颁发载人类民用无人驾驶航空器运营合格证。")
+    assert "90.BK1247" not in linked("科技巨头投入AI基础设施建设，充电基础设施建设也在提速。")
+    assert "1.601995" not in linked("中金所发布国债期货合约调整通知。")
+    assert "1.601995" in linked("中金发表报告，维持对内险股的推荐评级。")
+    assert "106.JPM" in linked("《大行》摩通：上调友邦目标价。")

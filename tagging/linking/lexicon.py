@@ -17,6 +17,9 @@ _ROMAN_SUFFIX_RE = re.compile(r"[ⅠⅡⅢⅣ]+$")
 _SPACES_RE = re.compile(r"\s+")
 
 
+_BRACKETED_RE = re.compile(r"([^()]{2,})\(([^()]{2,})\)")
+
+
 def normalise_name(name: str) -> str:
     """Full-width letters to half-width, spaces removed: ``万 科Ａ`` → ``万科A``."""
     name = unicodedata.normalize("NFKC", name)
@@ -119,6 +122,14 @@ def load_lexicon() -> Lexicon:
     for exact in (True, False):
         for board in real_boards:
             names = {board.name, *board.alt_names} if exact else {_ROMAN_SUFFIX_RE.sub("", board.name)}
+            if not exact:
+                # A name with a second name in brackets is written either way: 飞行汽车(eVTOL) as
+                # 飞行汽车 or eVTOL, 柔性屏(折叠屏) as 折叠屏 (not a bracketed part that is one character).
+                names |= (
+                    set(_BRACKETED_RE.fullmatch(normalise_name(board.name)).groups())
+                    if _BRACKETED_RE.fullmatch(normalise_name(board.name))
+                    else set()
+                )
             for name in names:
                 name = normalise_name(name)
                 if len(name) >= 2:

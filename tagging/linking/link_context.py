@@ -145,6 +145,16 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
     return found
 
 
+_NATIONAL_SCOPE_RE = re.compile(r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)")
+
+
+def national_phrase(scan: str, name: str, end: int) -> bool:
+    """A company named 中国 + a common word, read as the country's market or industry: 中国资本市场,
+    中国电影市场, 中国石油行业 (the companies are named otherwise: 中国电影主投, 中国电影股份; and a
+    company's 市场份额 or 行业地位 is still the company's)."""
+    return name.startswith("中国") and bool(_NATIONAL_SCOPE_RE.match(scan, end))
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
     before it, or what a sector does after it."""

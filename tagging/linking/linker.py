@@ -44,6 +44,7 @@ from tagging.linking.link_context import (
     company_cue,
     cuts_latin_word,
     inside_another_name,
+    national_phrase,
     on_word_bounds,
     sector_cue,
 )
@@ -173,7 +174,10 @@ class Linker:
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
             # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without
-            # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither).
+            # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither). Only
+            # a cue after the name counts for the board: a policy verb before a company's name is about
+            # the company (推动特斯拉市值 …).
+            sector = bool(SECTOR_AFTER_RE.match(scan, end))
             if company and not sector:
                 item.chosen = "stock"
             elif sector:
@@ -183,6 +187,8 @@ class Linker:
             elif not item.needs_sector_cue:
                 item.chosen = "board"
         elif item.stock:
+            if national_phrase(scan, key, end):
+                return None  # 中国资本市场, 中国电影市场: the country's market, not 中国资本 or 中国电影
             if not item.needs_company_cue or company:
                 item.chosen = "stock"
         elif not item.needs_sector_cue or sector:

@@ -93,6 +93,18 @@ _US_EXCHANGES = {
 _US_EXCHANGES["AMEX"] = "107"
 
 
+_LONGEST_NAME = 16
+
+
+def _named_before(scan: str, end: int, secid: str, kb: KnowledgeBase) -> bool:
+    """A name of the security ``secid`` ends at ``end`` (right before its bracketed ticker)."""
+    for length in range(2, min(_LONGEST_NAME, end) + 1):
+        entries = kb.names.get(scan[end - length : end])
+        if entries and any(entry.secid == secid for entry in entries):
+            return True
+    return False
+
+
 def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, int, Security]]:
     """Securities written as codes in ``scan``, with their spans, in order (a bare number counts only
     when it is a code the knowledge base knows)."""
@@ -132,8 +144,9 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
     for match in _TICKER_BRACKET_RE.finditer(scan):
         ticker = match.group("t")
         secid = kb.us_tickers.get(ticker)
-        # 携程(CTRP): a known US ticker in brackets right after a name; never an abbreviation.
-        if secid and ticker not in _NOT_TICKERS:
+        # 携程(CTRP): a known US ticker in brackets right after a name of that company (a ticker with its
+        # market, AAPL.US or NASDAQ: PDD, is read above); never an abbreviation: 运营合格证(OC) is no Owens Corning.
+        if secid and ticker not in _NOT_TICKERS and _named_before(scan, match.start(), secid, kb):
             add(match.start("t"), match.end("t"), kb.securities[secid][0])
     for match in _BK_CODE_RE.finditer(scan) if "BK" in scan else ():
         code = f"BK{match.group('c')}"
