@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from core.config import PROJECT_ROOT
 from core.dates import SHANGHAI
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles
 from tests.integration.receivers import WebhookReceiver
+from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
 pytestmark = pytest.mark.slow
 
@@ -137,3 +138,36 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
     indexed = es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"]
     assert indexed == 6  # the old news and the five new ones: all searchable, only the new pushed
     assert "pushed: " in logs
+
+
+@pytest.fixture
+def schedule_env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
+    with schedule_env_in(tmp_path, es_node, capsys) as env:
+        yield env
+
+
+def test_a_live_job_runs_under_the_scheduler_and_is_recorded(
+    fresh_index: str, schedule_env: ScheduleEnv, tmp_path: Path
+) -> None:
+    """A `live:` job of schedule.yaml runs `finnews live` until a minute before its timeout and is
+    recorded like any run: its kind, the articles it indexed, its status."""
+    (schedule_env.configs / "live.yaml").write_text(LIVE, encoding="utf-8")
+    with ReplicaServer(ReplicaSite(load_articles(), forms=SiteForms.of("2026"))) as replica:
+        schedule_env.write(f"""  - name: live-fast
+    cron: "0 * * * *"
+    live: [fast]
+    settings:
+      EASTMONEY_FAST_API: "{replica.url}/comm/web/getFastNewsList"
+      EASTMONEY_ARTICLE_URL: "{replica.url}/a/{{code}}.html"
+      DOWNLOAD_DELAY: 0
+      AUTOTHROTTLE_ENABLED: false
+      FINNEWS_SEEN_DB: "{tmp_path / "seen.sqlite"}"
+    timeout: 66
+""")
+        result = schedule_env.finnews("schedule", "run-once", "live-fast")
+        polled = polls(replica)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [run] = schedule_env.runs()
+    assert run["kind"] == "live" and run["outcome"] == "succeeded" and run["exit_code"] == 0
+    assert run["command"].startswith("finnews live fast --for 6 ")
+    assert run["articles"]["new"] == 4 and polled >= 3  # polled every second for six seconds
