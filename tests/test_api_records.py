@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from api.app import filter_params
+from api.http import filter_params
 from api.models import SearchHit
 from api.records import FILTER_FIELDS, hit_record
 from finnews.commands_search import add_filter_options, filters_from
