@@ -63,6 +63,14 @@ class DomainState:
 
 
 @dataclass
+class BudgetState:
+    """Requests to a site with a request budget (sites.yaml pause_after / pause), and its pause."""
+
+    sent: int = 0
+    paused_until: float = 0.0  # clock time before which no request goes out (a planned pause)
+
+
+@dataclass
 class SourceState:
     domain: str = ""
     streak: int = 0  # blocked answers in a row
@@ -84,6 +92,9 @@ class BlockTracker:
         self.sources: dict[str, SourceState] = {}
         self.memory: ListMemory | None = None
         self._wakeups: dict[str, asyncio.Event] = {}
+        # Domain → (site, requests between pauses, pause seconds) of sites with a request budget.
+        self.budgets: dict[str, tuple[str, int, float]] = {}
+        self._budget_states: dict[str, BudgetState] = {}
 
     def _domain(self, domain: str) -> DomainState:
         return self.domains.setdefault(domain, DomainState())
@@ -170,15 +181,34 @@ class BlockTracker:
             raise SourceStopped(source, state.stopped)
         site = self._domain(domain)
         now = self.clock()
+        paused = self._budget_wait(domain, now)
         if site.delay <= 0 and site.next_at <= now:
-            return 0.0
+            return paused
         start = max(now, site.next_at)
         if start - now > self.policy.backoff_max:
             self.stop(source, f"{domain} asks to wait {start - now:.0f} s, longer than BLOCKING_BACKOFF_MAX "
                       f"{self.policy.backoff_max:g} s")  # fmt: skip
             raise SourceStopped(source, self.sources[source].stopped or "")
         site.next_at = start + site.delay
-        return start - now
+        return max(start - now, paused)
+
+    def _budget_wait(self, domain: str, now: float) -> float:
+        """Seconds a request to ``domain`` waits for its site's planned pause (0: none): after every
+        ``pause_after`` requests to the site, ``pause`` seconds without any. A planned pause is our
+        own politeness, never a reason to stop a source (unlike a refusal's back-off)."""
+        budget = self.budgets.get(domain)
+        if budget is None:
+            return 0.0
+        name, every, pause = budget
+        state = self._budget_states.setdefault(name, BudgetState())
+        wait = max(0.0, state.paused_until - now)
+        state.sent += 1
+        if state.sent % every == 0:
+            # This request is the last before a pause, which starts when it goes out.
+            state.paused_until = now + wait + pause
+            self.stats.inc_value("finnews/blocking/planned_pauses")
+            logger.info("%s: %d requests; then a pause of %g s (sites.yaml pause_after)", name, state.sent, pause)
+        return wait
 
     async def wait(self, source: str, seconds: float) -> None:
         """Sleep ``seconds``, or less if the source is stopped meanwhile."""

@@ -47,6 +47,7 @@ from core.config import state_dir
 from crawler.backoff import RETRIES_META, BlockingPolicy, BlockTracker, ListMemory
 from crawler.refusals import Blocked, SourceStopped, blocked_reason
 from crawler.retry import retry_after_seconds
+from crawler.sites import load_sites
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class BlockingMiddleware:
         self.http_codes = frozenset(int(code) for code in settings.getlist("BLOCKING_HTTP_CODES"))
         self.login_url = re.compile(settings.get("BLOCKING_LOGIN_URL_PATTERN"), re.I)
         self.tracker = BlockTracker(BlockingPolicy.from_settings(settings), crawler.stats)
+        self.tracker.budgets = load_sites().request_budgets()
         memory_path = settings.get("BLOCKING_LIST_MEMORY") or state_dir() / "list-memory.json"
         self.tracker.memory = ListMemory(Path(memory_path), settings.getfloat("BLOCKING_LIST_MEMORY_DAYS"))
         crawl_state(crawler).blocking = self.tracker

@@ -16,6 +16,7 @@ from core.config import (
     expect_text,
     load_yaml,
     mapping_entries,
+    parse_duration,
 )
 from core.settings import configured
 
@@ -23,7 +24,7 @@ FEED_TYPES = ("rss", "atom", "sitemap")
 REQUIRED_SELECTORS = ("title", "body")
 OPTIONAL_SELECTORS = ("published", "media")
 TOP_LEVEL_KEYS = ("sites", "feeds")
-SITE_KEYS = ("domains", "concurrency", "delay", "identity")
+SITE_KEYS = ("domains", "concurrency", "delay", "identity", "pause_after", "pause")
 IDENTITY_KEYS = ("user_agent", "headers", "referers")
 # The endpoints a Referer can be set for: a spider's list sources (eastmoney: columns, fast, pages;
 # chinaorg: list), its article pages, and ``default`` for any other request of the site.
@@ -38,6 +39,10 @@ class Politeness:
     domains: tuple[str, ...]
     concurrency: int
     delay: float
+    # A pause of ``pause_s`` seconds after every ``pause_after`` requests to the site's domains
+    # together (0: none): sites that refuse a client after so many requests in a row.
+    pause_after: int = 0
+    pause_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,15 @@ class SitesConfig:
         """The identity configured for a site (a spider's name), or ``None``."""
         return self.identities.get(site)
 
+    def request_budgets(self) -> dict[str, tuple[str, int, float]]:
+        """Domain → (site, requests between pauses, pause in seconds), for sites that have one."""
+        return {
+            domain: (name, site.pause_after, site.pause_s)
+            for name, site in self.sites.items()
+            if site.pause_after
+            for domain in site.domains
+        }
+
     def download_slots(self) -> dict[str, dict[str, Any]]:
         """Scrapy's DOWNLOAD_SLOTS: concurrency and delay per domain."""
         slots: dict[str, dict[str, Any]] = {}
@@ -96,7 +110,11 @@ def _politeness(entry: dict, where: str, domains: list[str]) -> Politeness:
     delay = expect_number(entry.get("delay", 1.0), f"{where}.delay", float, 0)
     if not domains or not all(isinstance(d, str) and d for d in domains):
         raise ConfigError(f"{where}.domains: expected a list of host names")
-    return Politeness(tuple(domains), concurrency, delay)
+    pause_after = expect_number(entry.get("pause_after", 0), f"{where}.pause_after", int, 0)
+    pause = parse_duration(entry["pause"], f"{where}.pause") if entry.get("pause") is not None else 0.0
+    if bool(pause_after) != bool(pause):
+        raise ConfigError(f"{where}: pause_after and pause go together (a pause of so long after so many requests)")
+    return Politeness(tuple(domains), concurrency, delay, pause_after, pause)
 
 
 def _http_url(value: Any, where: str) -> str:

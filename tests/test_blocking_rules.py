@@ -273,3 +273,33 @@ def test_durations() -> None:
         "1 d",
         "1 d 2 h",
     ]
+
+
+def test_a_site_with_a_request_budget_pauses_after_so_many_requests_without_stopping() -> None:
+    # sites.yaml pause_after / pause: Eastmoney is reported to refuse a client after about 500
+    # requests in a row; the crawl pauses itself instead, across the site's domains.
+    blocks, stats, clock = tracker(maximum=30.0)
+    blocks.budgets = {
+        "finance.eastmoney.com": ("eastmoney", 3, 600.0),
+        "np-listapi.eastmoney.com": ("eastmoney", 3, 600.0),
+    }
+    assert [blocks.turn("pages:x", "finance.eastmoney.com") for _ in range(2)] == [0, 0]
+    assert blocks.turn("columns:345", "np-listapi.eastmoney.com") == 0  # the third: then the pause
+    assert blocks.turn("pages:x", "finance.eastmoney.com") == pytest.approx(600)  # longer than backoff_max
+    assert blocks.stopped("pages:x") is None  # a planned pause is no refusal: the source goes on
+    assert blocks.turn("list:x", "finance.china.com.cn") == 0  # another site is not paused
+    clock.now += 600
+    # The request that waited out the pause was the first of the next three; two more go out at once.
+    assert [blocks.turn("fast:102", "np-listapi.eastmoney.com") for _ in range(2)] == [0, 0]
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(600)
+    assert stats.values["finnews/blocking/planned_pauses"] == 2
+
+
+def test_a_request_budget_is_checked_on_load() -> None:
+    from crawler.sites import parse_sites
+
+    site = {"domains": ["finance.eastmoney.com"], "concurrency": 2, "delay": 0.5}
+    budgets = parse_sites({"sites": {"eastmoney": {**site, "pause_after": 450, "pause": "10m"}}}).request_budgets()
+    assert budgets == {"finance.eastmoney.com": ("eastmoney", 450, 600.0)}
+    with pytest.raises(ConfigError, match="pause_after and pause go together"):
+        parse_sites({"sites": {"eastmoney": {**site, "pause_after": 450}}})
