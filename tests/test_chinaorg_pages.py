@@ -356,3 +356,38 @@ def test_older_and_channel_body_containers_are_the_layout(container: str, url: s
     raw = parse_article_page(page, url)
     assert raw.body_source == "layout:chinaorg"
     assert "工业生产稳定增长" in (raw.body_html or "") and "导航" not in (raw.body_html or "")
+
+
+def test_an_article_over_several_pages_is_fetched_whole() -> None:
+    """news.china.com.cn splits long articles: content_{id}.htm, content_{id}_2.htm … linked from the
+    #autopage pager. The article goes down the pipelines once, with every page's body."""
+    from crawler.spiders.chinaorg import next_article_page
+
+    first_url = "http://news.china.com.cn/2024-05/13/content_117184963.shtml"
+
+    def page(number: int, last: int) -> str:
+        pager = "".join(
+            f'<a href="content_117184963{"" if n == 1 else f"_{n}"}.shtml">{n}</a>' for n in range(1, last + 1)
+        )
+        following = f'<a href="content_117184963_{number + 1}.shtml">下一页</a>' if number < last else ""
+        return (
+            f'<html><head><title>长文_中国网</title></head><body><div class="content_left"><div class="article">'
+            f'<p>第{number}页的正文，经济运行稳中向好。</p><div id="autopage"><center>{pager}{following}</center></div>'
+            "</div></div></body></html>"
+        )
+
+    assert next_article_page(page(1, 3), first_url) == first_url.replace(".shtml", "_2.shtml")
+    assert next_article_page(page(3, 3), first_url.replace(".shtml", "_3.shtml")) is None
+    spider = spider_for()
+
+    def response(url: str, html: str) -> HtmlResponse:
+        return HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url))
+
+    (second,) = list(spider.parse_article(response(first_url, page(1, 3)), listed_at=None))
+    assert second.url.endswith("_2.shtml") and not second.meta.get(ARTICLE_FLAG)
+    (third,) = list(spider.parse_article_part(response(second.url, page(2, 3)), **second.cb_kwargs))
+    assert third.url.endswith("_3.shtml")
+    (item,) = list(spider.parse_article_part(response(third.url, page(3, 3)), **third.cb_kwargs))
+    assert isinstance(item, ArticleItem) and item.raw.url == first_url
+    assert all(f"第{n}页的正文" in item.raw.body_html for n in (1, 2, 3))
+    assert "下一页" not in extract_article(item.raw).text  # the pager is no text

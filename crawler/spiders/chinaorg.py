@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -20,6 +20,7 @@ from scrapy.selector import Selector
 from core.article import RawArticle
 from core.dates import parse_datetime
 from crawler.blocking import SOURCE_META
+from crawler.items import ArticleItem
 from crawler.listing import find_listed_articles
 from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.pages.chinaorg import parse_article_page, with_page_signals
@@ -30,6 +31,10 @@ from tagging.pages.page import NotAnArticleError
 _ARTICLE_PATH_RE = re.compile(
     r"^(?:/[a-z]+/\d{8}/\d+\.shtml|(?:/[a-z]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
 )
+# A page of an article split over several: …/content_{id}_{n}.htm (n from 2), linked from the
+# article's #autopage pager (../shared/reference/sites.md 3.2).
+_CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
+MAX_ARTICLE_PAGES = 20
 _SITE_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
@@ -47,6 +52,20 @@ class ListPage:
 
 
 _NEXT_TEXTS = ("下一页", "下页", "下一頁", "next", "Next", ">", "›", "»")
+
+
+def next_article_page(html: str, url: str) -> str | None:
+    """The next page of a multi-page article, when the page links it: content_{id}.htm links
+    content_{id}_2.htm, content_{id}_2.htm links content_{id}_3.htm (any other link is not it)."""
+    here = _CONTENT_PAGE_RE.search(urlsplit(url).path)
+    if here is None:
+        return None
+    wanted = f"content_{here.group('id')}_{int(here.group('n') or 1) + 1}."
+    for href in Selector(text=html or "<html></html>").xpath("//a/@href").getall():
+        target = urljoin(url, href.strip())
+        if wanted in urlsplit(target).path and _CONTENT_PAGE_RE.search(urlsplit(target).path):
+            return target
+    return None
 
 
 def parse_list_page(html: str, base_url: str = "") -> ListPage:
@@ -142,6 +161,49 @@ class ChinaOrgSpider(FinnewsSpider):
             return
         if following and page < self._max_pages():
             yield self._list_request(following, page + 1, response.meta.get(SOURCE_META))
+
+    def parse_article(self, response: Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:
+        """An article page; an article split over several pages waits for the others (fetched one
+        after the other, their bodies added to the first's) before it goes down the pipelines."""
+        for result in super().parse_article(response, **listed):
+            following = next_article_page(decoded(response), response.url) if isinstance(result, ArticleItem) else None
+            if following:
+                yield self._part_request(following, result, 2, response)
+            else:
+                yield result
+
+    def _part_request(self, url: str, item: ArticleItem, page: int, response: Response) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_article_part,
+            errback=self.on_part_error,
+            cb_kwargs={"item": item, "page": page},
+            meta={SOURCE_META: response.meta.get(SOURCE_META)},  # not an article of its own: never "seen"
+        )
+
+    def parse_article_part(self, response: Response, item: ArticleItem, page: int) -> Iterator[Any]:
+        """Page ``page`` of a multi-page article: its body added to the article's, then the next page
+        or, after the last, the whole article."""
+        self.crawler.stats.inc_value("finnews/article_page_parts")
+        html = decoded(response)
+        try:
+            part = parse_article_page(html, response.url)
+        except NotAnArticleError:
+            part = None  # a page without the body container: what came so far is the article
+            self.crawler.stats.inc_value("finnews/errors/article_page_part")
+        if part is not None and part.body_html:
+            item.raw.body_html = f"{item.raw.body_html or ''}\n{part.body_html}"
+            following = next_article_page(html, response.url)
+            if following and page < MAX_ARTICLE_PAGES:
+                yield self._part_request(following, item, page + 1, response)
+                return
+        yield item
+
+    def on_part_error(self, failure: Any) -> Iterator[ArticleItem]:
+        """A later page that could not be fetched: the article goes on with the pages it has."""
+        self.crawler.stats.inc_value("finnews/errors/article_page_part")
+        self.logger.warning("A later page of an article failed (%s): kept with the pages before", failure.value)
+        yield failure.request.cb_kwargs["item"]
 
     def read_article(self, html: str, url: str, listed_at: datetime | None = None) -> RawArticle:
         try:
