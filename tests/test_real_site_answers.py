@@ -12,6 +12,7 @@ import pytest
 
 from core.dates import parse_datetime
 from crawler.spiders.eastmoney import column_entry, parse_fast_payload, parse_list_payload
+from tagging.extract import extract_article
 from tagging.pages.chinaorg import parse_article_page
 
 REAL = Path(__file__).parent / "fixtures" / "real-sites"
@@ -95,6 +96,8 @@ def read_chinaorg_fragment(path: Path) -> None:
     assert raw.body_source == "layout:chinaorg"
     assert raw.media == "China.org.cn"
     assert raw.published_at == parse_datetime("2022-10-21 09:44:58")
+    text = extract_article(raw).text
+    assert "enpproperty" not in text and "articleid" not in text  # the metadata comment is no text
 
 
 READERS: dict[str, Callable[[Path], None]] = {
