@@ -54,7 +54,13 @@ PRESETS: dict[str, Any] = {
 
 
 class DeliveryError(Exception):
-    """A notice did not reach its channel; the message is safe to print (no secrets)."""
+    """A notice did not reach its channel; the message is safe to print (no secrets). ``transient``:
+    the channel was unreachable, overloaded (HTTP 429, 5xx) or not configured, so the same message
+    may well go through later; otherwise the channel refused the message itself."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 # --- secrets -------------------------------------------------------------------------------------------
@@ -179,10 +185,11 @@ def send_webhook(channel: Channel, notice: Notice, url: str, now: str) -> None:
         # The reason may name the host; the URL (with its token) is never part of it.
         reason = getattr(error, "reason", error)
         what = type(reason).__name__
-        raise DeliveryError(f"channel {channel.name}: the webhook could not be reached ({what})") from None
+        raise DeliveryError(f"channel {channel.name}: the webhook could not be reached ({what})", True) from None
     problem = answer_error(status, body)
     if problem:
-        raise DeliveryError(f"channel {channel.name}: the webhook refused the message ({problem})")
+        busy = status == 429 or status >= 500
+        raise DeliveryError(f"channel {channel.name}: the webhook refused the message ({problem})", busy)
 
 
 # --- e-mail --------------------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ def send_email(channel: Channel, notice: Notice, password: str | None) -> None:
     except smtplib.SMTPAuthenticationError:
         raise DeliveryError(f"channel {channel.name}: the SMTP server refused the login") from None
     except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"channel {channel.name}: e-mail not sent ({type(error).__name__})") from None
+        raise DeliveryError(f"channel {channel.name}: e-mail not sent ({type(error).__name__})", True) from None
 
 
 def deliver(channel: Channel, notice: Notice, secrets: dict[str, dict[str, str]], now: str) -> None:
@@ -227,7 +234,8 @@ def deliver(channel: Channel, notice: Notice, secrets: dict[str, dict[str, str]]
         if not url:
             raise DeliveryError(
                 f"channel {channel.name}: no webhook URL (set {secret_env_name(channel.name, 'url')} or "
-                f"'{channel.name}: {{url: …}}' in {credentials_path()})"
+                f"'{channel.name}: {{url: …}}' in {credentials_path()})",
+                True,
             )
         send_webhook(channel, notice, url, now)
     else:

@@ -1,24 +1,26 @@
 """Pushing new articles to the watchlists' channels: match, then deliver, both through the outbox.
 
-**Match** (:func:`match_new`): the articles indexed since the outbox's cursor (by ``crawled_at``, from
-any writer: ``finnews live``, a scheduled crawl, an ingest) are matched against every watchlist with
-channels by the engine (:func:`store.watchlists.matches`), and each (watchlist, article, channel)
-is added to the outbox in the same transaction that moves the cursor. Each pass looks back
-:data:`OVERLAP_S` before the cursor, for articles made searchable late (a refresh, a bulk in flight,
-a spooled batch replayed); the outbox's keys keep them from being added twice. On its first pass
-the cursor starts at that moment: a new watchlist is not flooded with the archive.
+**Match** (:func:`match_new`): the articles first indexed since the outbox's cursor (``indexed_at``,
+stamped by every writer when it sends a new article: ``finnews live``, a scheduled crawl, an ingest,
+a spool replay) are matched against every watchlist with channels by the engine
+(:func:`store.watchlists.matches`), a page at a time; each page's deliveries, its articles noted as
+matched and the moved cursor are one transaction. Each pass looks back :data:`OVERLAP_S` before the
+cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
+articles already matched are skipped. On its first pass the cursor starts then: a new watchlist is
+not flooded with the archive. Updates of an article keep its first ``indexed_at``: never pushed again.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article, or
 one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
-``max_per_minute``. What a channel refused waits (:data:`store.outbox.RETRY_WAITS_S`) and becomes
-a dead letter after the last try; nothing is dropped silently.
+``max_per_minute``. A channel that is down is tried again for as long as it is down; a message the
+channel refuses as such waits (:data:`store.outbox.RETRY_WAITS_S`) and is a dead letter after the
+last try. Nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,11 +40,12 @@ logger = logging.getLogger(__name__)
 
 CURSOR = "matched_crawled_at"
 STARTED = "push_started_at"
-OVERLAP_S = 120.0
+OVERLAP_S = 900.0
+KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered this long, then pruned
 PAGE_SIZE = 500  # articles read per page of one pass
 SNIPPET_CHARS = 120
 DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest go in the next
-MESSAGE_FIELDS = ["id", "url", "title", "published_at", "crawled_at", "media", "stocks", "boards", "digest", "text"]
+MESSAGE_FIELDS = ["id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text"]
 
 Sender = Callable[[Channel, Notice, dict[str, dict[str, str]], str], None]
 
@@ -84,67 +87,76 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _since(es: Elasticsearch, alias: str, since: str) -> list[dict[str, Any]]:
-    """Every article with ``crawled_at`` ≥ ``since``, oldest first (paged with ``search_after``)."""
-    found: list[dict[str, Any]] = []
+def _since(es: Elasticsearch, alias: str, since: str) -> Iterator[list[dict[str, Any]]]:
+    """Every article indexed at or after ``since``, oldest first, a page at a time."""
     after: list[Any] | None = None
     while True:
         with es_errors("push: reading new articles failed"):
             answer = es.search(
                 index=alias,
-                query={"range": {"crawled_at": {"gte": since}}},
-                sort=[{"crawled_at": "asc"}, {"id": "asc"}],
+                query={"range": {"indexed_at": {"gte": since}}},
+                sort=[{"indexed_at": "asc"}, {"id": "asc"}],
                 size=PAGE_SIZE,
                 source_includes=MESSAGE_FIELDS,
                 **({"search_after": after} if after else {}),
             )
         hits = answer["hits"]["hits"]
-        found += [hit["_source"] for hit in hits]
+        if hits:
+            yield [hit["_source"] for hit in hits]
         if len(hits) < PAGE_SIZE:
-            return found
+            return
         after = hits[-1]["sort"]
 
 
 def exact_time(value: str | None) -> datetime | None:
-    """An ISO time to the microsecond, as the cursors and ``crawled_at`` are written (the lenient
-    :func:`core.dates.parse_datetime` drops fractions of a second, which put an article indexed in
-    the same second as the first pass on the wrong side of it)."""
+    """An ISO time to the microsecond, as the cursors and ``indexed_at`` are written (the lenient
+    :func:`core.dates.parse_datetime` drops fractions of a second), in Beijing time when it names no
+    zone."""
     try:
-        return datetime.fromisoformat(value) if value else None
+        moment = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return moment.replace(tzinfo=SHANGHAI) if moment and moment.tzinfo is None else moment
 
 
 def match_new(
     es: Elasticsearch, outbox: Outbox, watchlists: dict[str, Watchlist], alias: str, now: float | None = None
 ) -> int:
-    """Add the deliveries of articles indexed since the cursor; returns how many were new."""
+    """Add the deliveries of the articles indexed since the cursor, a page at a time (each page's
+    deliveries, its articles noted as matched and the cursor moved in one transaction); returns how
+    many deliveries were new."""
     now = time.time() if now is None else now
+    present = datetime.fromtimestamp(now, SHANGHAI)
     pushing = [w for w in watchlists.values() if w.channels]
     cursor = outbox.cursor(CURSOR)
     if cursor is None:
-        first = datetime.fromtimestamp(now, SHANGHAI).isoformat()
-        outbox.set_cursor(STARTED, first)
-        outbox.set_cursor(CURSOR, first)
+        outbox.set_cursor(STARTED, present.isoformat())
+        outbox.set_cursor(CURSOR, present.isoformat())
         return 0
-    start = exact_time(cursor) or datetime.fromtimestamp(now, SHANGHAI)
-    # Never before the first pass, though: what was indexed then is the archive, not news.
+    start = min(exact_time(cursor) or present, present)  # a cursor from a clock ahead of ours: now
+    # Never before the first pass, though: what was indexed before it is the archive, not news.
     floor = exact_time(outbox.cursor(STARTED)) or start
-    articles = _since(es, alias, max(start - timedelta(seconds=OVERLAP_S), floor).isoformat())
-    if not articles:
-        return 0
-    by_id = {str(a.get("id")): a for a in articles}
-    items = []
-    found = matches(es, pushing, list(by_id), alias) if pushing else {}
-    for name, ids in found.items():
-        watchlist = watchlists[name]
-        for article_id in ids:
-            shown = message_article(by_id[article_id])
-            items += [(name, channel, shown) for channel in watchlist.channels]
-    newest = max(str(a.get("crawled_at") or "") for a in articles)
-    newest_time = exact_time(newest)
-    moved = newest if newest_time and newest_time > start else cursor
-    return outbox.add(items, now, cursor=(CURSOR, moved))
+    since = max(start - timedelta(seconds=OVERLAP_S), floor)
+    outbox.prune(now - KEEP_S)
+    added = 0
+    for page in _since(es, alias, since.isoformat()):
+        fresh = {str(a.get("id")): a for a in page}
+        for known in outbox.already_matched(list(fresh)):
+            del fresh[known]
+        items = []
+        found = matches(es, pushing, list(fresh), alias) if pushing and fresh else {}
+        for name, ids in found.items():
+            for article_id in ids:
+                shown = message_article(fresh[article_id])
+                items += [(name, channel, shown) for channel in watchlists[name].channels]
+        newest = max((exact_time(str(a.get("indexed_at") or "")) for a in page), default=None, key=_sortable)
+        moved = min(max(newest, start), present) if newest else start
+        added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=list(fresh))
+    return added
+
+
+def _sortable(moment: datetime | None) -> float:
+    return moment.timestamp() if moment else float("-inf")
 
 
 def _when(value: Any) -> str:
@@ -234,7 +246,7 @@ def deliver_due(
         if channel is None or not channel.enabled:
             continue  # kept pending: a channel switched off (or renamed) is not a reason to lose news
         budget = channel.max_per_minute - outbox.sent_since(name, now - 60) if channel.max_per_minute else None
-        for notice, deliveries in _messages(outbox.due(name, now, limit=1000), watchlists, now):
+        for notice, deliveries in _messages(outbox.due(name, now, list(watchlists), limit=1000), watchlists, now):
             keys = [d.key for d in deliveries]
             if budget is not None and budget <= 0:
                 counts.limited += len(keys)
@@ -244,7 +256,7 @@ def deliver_due(
             try:
                 send(channel, notice, secrets, stamp)
             except DeliveryError as error:
-                dead = outbox.mark_failed(keys, str(error), now)
+                dead = outbox.mark_failed(keys, str(error), now, transient=error.transient)
                 counts.failed += len(keys) - len(dead)
                 counts.dead += len(dead)
                 counts.errors.append(str(error))

@@ -13,8 +13,10 @@ would poll is on this machine (a replica), which may be polled every :data:`MIN_
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,11 +43,13 @@ MIN_LOOPBACK_INTERVAL_S = 1.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # How often the loop wakes between polls to run ``after_poll`` (deliveries waiting for a retry).
 IDLE_TICK_S = 5.0
+# How long a stop (SIGINT, SIGTERM) waits for the poll under way to finish its writes.
+STOP_GRACE_S = 30.0
 # Settings of each spider that hold the addresses it polls (Scrapy settings names).
-ENDPOINT_SETTINGS = {
-    "eastmoney": ("EASTMONEY_LIST_API", "EASTMONEY_FAST_API", "EASTMONEY_LIST_PAGES", "EASTMONEY_ARTICLE_URL"),
-    "chinaorg": ("CHINAORG_START_URLS",),
-}
+# Eastmoney's list sources (-a sources=…, else EASTMONEY_SOURCES) each read one endpoint, and its
+# article pages another.
+EASTMONEY_ENDPOINTS = {"columns": "EASTMONEY_LIST_API", "fast": "EASTMONEY_FAST_API", "pages": "EASTMONEY_LIST_PAGES"}
+ENDPOINT_SETTINGS = {"chinaorg": ("CHINAORG_START_URLS",)}
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,13 @@ def endpoints(source: LiveSource, settings: Any) -> list[str]:
 
         chosen = {n.strip() for n in source.args.get("feeds", "").split(",") if n.strip()}
         return [f.url for f in load_sites().feeds if not chosen or f.name in chosen]
+    names = list(ENDPOINT_SETTINGS.get(source.spider, ()))
+    if source.spider == "eastmoney":
+        chosen = source.args.get("sources") or ",".join(settings.getlist("EASTMONEY_SOURCES"))
+        names = [EASTMONEY_ENDPOINTS[n.strip()] for n in chosen.split(",") if n.strip() in EASTMONEY_ENDPOINTS]
+        names.append("EASTMONEY_ARTICLE_URL")
     urls: list[str] = []
-    for name in ENDPOINT_SETTINGS.get(source.spider, ()):
+    for name in names:
         value = settings.get(name)
         urls += [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value or "")]
     return [url for url in urls if url]
@@ -138,14 +147,18 @@ class LiveTotals:
     polls: int = 0
     failed_polls: int = 0  # polls whose crawl did not finish
     crashed: str = ""  # why the loop itself stopped (an exception), else empty
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM (the last poll may have been cut short)
     stats: dict[str, Any] = field(default_factory=dict)  # the polls' stats, numbers summed
 
 
 def add_stats(total: dict[str, Any], stats: dict[str, Any]) -> None:
     """Numbers summed over polls; anything else (finish reason, times) the latest poll's."""
     for key, value in stats.items():
+        known = total.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            total[key] = total.get(key, 0) + value
+            # A key a poll left empty (None) and the next one counted starts from that count.
+            summable = isinstance(known, int | float) and not isinstance(known, bool)
+            total[key] = (known if summable else 0) + value
         else:
             total[key] = value
 
@@ -167,7 +180,7 @@ def run_live(
 
     settings = project_settings(settings_overrides)
     install_reactor(settings["TWISTED_REACTOR"])  # before twisted.internet.reactor is first imported
-    from twisted.internet import defer, reactor, task, threads
+    from twisted.internet import defer, error, reactor, task, threads
 
     configure_logging(settings)
     runner = CrawlerRunner(settings)
@@ -180,6 +193,8 @@ def run_live(
     stopping: list[bool] = []
 
     def stop() -> defer.Deferred:
+        if stopping:
+            return defer.succeed(None)
         stopping.append(True)
         return runner.stop()
 
@@ -218,10 +233,32 @@ def run_live(
             logger.exception("finnews live stopped")
             totals.crashed = f"{type(error).__name__}: {error}"
         finally:
-            if reactor.running:
-                reactor.stop()
+            stop_reactor()
 
+    signals_seen: list[int] = []
+
+    def on_signal(number: int, frame: Any) -> None:
+        # The first SIGINT/SIGTERM: the poll under way stops and writes what it has, then the reactor
+        # stops; if that takes longer than STOP_GRACE_S, it stops anyway. A second one: at once.
+        signals_seen.append(number)
+        totals.interrupted = True
+        if len(signals_seen) == 1:
+            reactor.callFromThread(graceful_stop)
+        else:
+            reactor.callFromThread(stop_reactor)
+
+    def graceful_stop() -> None:
+        logger.warning("finnews live: stopping (the poll under way finishes its writes)")
+        reactor.callLater(STOP_GRACE_S, stop_reactor)
+        stop().addBoth(lambda _: stop_reactor())
+
+    def stop_reactor() -> None:
+        with contextlib.suppress(error.ReactorNotRunning):
+            reactor.stop()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, on_signal)
     reactor.addSystemEventTrigger("before", "shutdown", stop)
     reactor.callWhenRunning(loop)
-    reactor.run()
+    reactor.run(installSignalHandlers=False)
     return totals

@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core import exit_codes
 from core.config import parse_duration
 from core.masking import mask_credentials
 from finnews.output import write_stats_json
 
 logger = logging.getLogger(__name__)
+
+PUSH_REQUEST_TIMEOUT_S = 15
 
 
 class PushStep:
@@ -33,7 +36,8 @@ class PushStep:
         self.watchlists = load_watchlists()
         self.alerts = load_alerts()
         check_channels(self.watchlists, self.alerts)
-        self.es = connect()
+        # Bounded calls: a stop waits for the pass under way, which must not hang on a slow node.
+        self.es = connect().options(request_timeout=PUSH_REQUEST_TIMEOUT_S)
         self.alias = current_alias()
         self.outbox = Outbox()
         self.totals = PushCounts()
@@ -49,7 +53,14 @@ class PushStep:
         except (StoreError, *ES_FAILURES) as error:
             self.match_failures += 1
             logger.error("finnews live: matching waits for the node: %s", mask_credentials(str(error)))
-        counts = deliver_due(self.outbox, self.watchlists, self.alerts)
+        except Exception:  # a bad record, a locked outbox: logged; polling and indexing go on
+            self.match_failures += 1
+            logger.exception("finnews live: matching failed; tried again at the next pass")
+        try:
+            counts = deliver_due(self.outbox, self.watchlists, self.alerts)
+        except Exception:  # a credentials file made unreadable meanwhile …: logged, tried again
+            logger.exception("finnews live: delivery failed; tried again at the next pass")
+            return
         self.totals.sent += counts.sent
         self.totals.failed += counts.failed
         self.totals.dead += counts.dead
@@ -110,9 +121,11 @@ def cmd_live(args: argparse.Namespace) -> int:
         write_stats_json(Path(args.stats_json), totals.stats)
     if totals.crashed:
         print(f"FAILED: the live loop stopped: {mask_credentials(totals.crashed)}", file=sys.stderr)
-        return 1
+        return exit_codes.FAILED
+    if totals.interrupted:
+        return exit_codes.INTERRUPTED  # what was ready is written; the same command carries on
     if totals.failed_polls and totals.failed_polls == totals.polls:
-        return 1
+        return exit_codes.FAILED
     return crawl_exit_code(totals.stats, "live")
 
 

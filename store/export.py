@@ -297,7 +297,7 @@ def export_format(path: Path, fmt: str | None) -> str:
 
 
 # Fields of the index an analyst has no use for (near-duplicate bookkeeping, how the body was found).
-INTERNAL_FIELDS = ("fingerprint", "fp_bands", "dup_group", "body_source")
+INTERNAL_FIELDS = ("fingerprint", "fp_bands", "dup_group", "body_source", "indexed_at")
 # Exchange suffixes of US listings by Eastmoney's market number (Wind's habit: .O NASDAQ, .N NYSE, .A AMEX).
 US_SUFFIX = {"105": "O", "106": "N", "107": "A"}
 

@@ -5,7 +5,8 @@ An SQLite file in the state directory (``push/outbox.sqlite3``; the standard lib
 transactions and a primary key give what a delivery ledger needs, with no server). A delivery is
 added once (the key is its primary key: matching the same article again adds nothing), sent, and
 marked ``sent`` in the same step that learns the channel took it; a failure is retried with growing
-waits and becomes a dead letter after :data:`MAX_ATTEMPTS`. A process killed at any point leaves
+waits (for as long as the channel is down: an outage is never a reason to drop news) and becomes a dead
+letter after :data:`MAX_ATTEMPTS` refusals of the message itself. A process killed at any point leaves
 every delivery ``pending`` (sent again on restart) or ``sent``; the one window for a second copy is
 between the channel's answer and the commit, a few milliseconds, so each message carries its key
 (``X-Finnews-Delivery`` header, ``delivery_id``) for a receiver that must be strict.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS due ON deliveries (state, channel, next_at);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS matched (id TEXT PRIMARY KEY, at REAL NOT NULL);  -- articles already matched
 """
 
 
@@ -99,33 +102,61 @@ class Outbox:
         self.close()
 
     def add(
-        self, items: list[tuple[str, str, dict[str, Any]]], now: float, cursor: tuple[str, str] | None = None
+        self,
+        items: list[tuple[str, str, dict[str, Any]]],
+        now: float,
+        cursor: tuple[str, str] | None = None,
+        matched: Sequence[str] = (),
     ) -> int:
-        """Add (watchlist, channel, article) deliveries, and move ``cursor`` (name, value), in one
-        transaction: a kill leaves both or neither. Deliveries already there (by key) are left as
-        they are. Returns how many were new."""
+        """Add (watchlist, channel, article) deliveries, note the articles ``matched`` (whatever they
+        matched) and move ``cursor`` (name, value), in one transaction: a kill leaves all or none.
+        Deliveries already there (by key) are left as they are. Returns how many were new."""
         rows = [
             (delivery_key(w, str(a["id"]), c), w, c, json.dumps(a, ensure_ascii=False), now, now) for w, c, a in items
         ]
         with self._lock:
-            before = self._db.total_changes
             with self._transaction():
+                before = self._db.total_changes
                 self._db.executemany(
                     "INSERT OR IGNORE INTO deliveries (key, watchlist, channel, article, added_at, next_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
+                added = self._db.total_changes - before
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO matched (id, at) VALUES (?, ?)", [(i, now) for i in matched]
+                )
                 if cursor is not None:
                     self._db.execute("INSERT OR REPLACE INTO cursors (name, value) VALUES (?, ?)", cursor)
-            return self._db.total_changes - before
+            return added
 
-    def due(self, channel: str, now: float, limit: int = 100) -> list[Delivery]:
-        """Pending deliveries of a channel whose wait is over, oldest first."""
+    def already_matched(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` an earlier pass matched already."""
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found |= {r[0] for r in self._db.execute(f"SELECT id FROM matched WHERE id IN ({marks})", chunk)}
+        return found
+
+    def prune(self, before: float) -> None:
+        """Forget matched articles and sent deliveries older than ``before`` (the outbox stays small;
+        what is older than the look-back window is never read again)."""
+        with self._lock, self._transaction():
+            self._db.execute("DELETE FROM matched WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
+
+    def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:
+        """Pending deliveries of a channel for these watchlists whose wait is over, oldest first (those
+        of a watchlist no longer configured wait, untouched, and never hold the others up)."""
+        marks = ",".join("?" * len(watchlists)) or "NULL"
         with self._lock:
             rows = self._db.execute(
                 "SELECT key, watchlist, channel, article, attempts, added_at FROM deliveries "
-                "WHERE state = ? AND channel = ? AND next_at <= ? ORDER BY added_at, key LIMIT ?",
-                (PENDING, channel, now, limit),
+                f"WHERE state = ? AND channel = ? AND next_at <= ? AND watchlist IN ({marks}) "
+                "ORDER BY added_at, key LIMIT ?",
+                (PENDING, channel, now, *watchlists, limit),
             ).fetchall()
         return [Delivery(k, w, c, json.loads(a), n, t) for k, w, c, a, n, t in rows]
 
@@ -142,9 +173,11 @@ class Outbox:
                 [(SENT, now, keys[0], key) for key in keys],
             )
 
-    def mark_failed(self, keys: list[str], error: str, now: float) -> list[str]:
-        """One more failed attempt for each: pending again after its wait, or dead after the last.
-        Returns the keys that became dead letters."""
+    def mark_failed(self, keys: list[str], error: str, now: float, transient: bool = False) -> list[str]:
+        """One more failed attempt for each: pending again after its wait, or dead after the last. A
+        ``transient`` failure (the channel unreachable, overloaded, not configured) is never final:
+        tried again every :data:`RETRY_WAITS_S` [-1] seconds for as long as it lasts. Returns the keys
+        that became dead letters."""
         dead = []
         with self._lock, self._transaction():
             for key in keys:
@@ -152,7 +185,13 @@ class Outbox:
                 if row is None:
                     continue
                 attempts = row[0] + 1
-                if attempts >= MAX_ATTEMPTS:
+                if transient:
+                    wait = RETRY_WAITS_S[min(attempts, len(RETRY_WAITS_S)) - 1]
+                    self._db.execute(
+                        "UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE key = ?",
+                        (attempts, now + wait, error, key),
+                    )
+                elif attempts >= MAX_ATTEMPTS:
                     dead.append(key)
                     self._db.execute(
                         "UPDATE deliveries SET state = ?, attempts = ?, last_error = ? WHERE key = ?",

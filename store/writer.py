@@ -17,10 +17,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
+from core.dates import SHANGHAI
 from store.client import ES_FAILURES, StoreError, es_errors
 from store.documents import content_hash
 from store.duplicates import DuplicateLinker
@@ -208,6 +210,7 @@ class ArticleWriter:
                     "updated_at": document["crawled_at"],
                     "dup_of": previous.get("dup_of"),
                     "dup_group": previous.get("dup_group") or doc_id,
+                    "indexed_at": previous.get("indexed_at"),
                 }
                 kinds[doc_id] = UPDATED
             else:
@@ -252,6 +255,11 @@ class ArticleWriter:
         self._done(batch, urls)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
+        # When an article was first sent to the index: what `finnews live` pushes by (alerts/push.py),
+        # whoever wrote it. An update keeps the first one (_prepare): it is not news again.
+        sent = datetime.now(SHANGHAI).isoformat()
+        for action in actions:
+            action["_source"]["indexed_at"] = action["_source"].get("indexed_at") or sent
         sources = {a["_id"]: a["_source"] for a in actions}
         done: set[str] = set()
         try:

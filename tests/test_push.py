@@ -43,11 +43,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.taken: list[Notice] = []
-        self.refusing = False
+        self.refusing = False  # the channel refuses the message itself (a chat service's error code)
+        self.down = False  # the channel does not answer (an outage)
 
     def __call__(self, channel: Channel, notice: Notice, secrets: dict, now: str) -> None:
+        if self.down:
+            raise DeliveryError(f"channel {channel.name}: the webhook could not be reached (URLError)", True)
         if self.refusing:
-            raise DeliveryError(f"channel {channel.name}: the webhook refused the message (HTTP 503)")
+            raise DeliveryError(f"channel {channel.name}: the webhook refused the message (errcode 19001)")
         self.taken.append(notice)
 
 
@@ -91,7 +94,7 @@ def test_a_refused_delivery_waits_its_turn_and_is_dead_after_the_last_try(tmp_pa
     last = deliver_due(outbox, watchlists, alerts, now, send=far)
     assert last.dead == 1 and len(RETRY_WAITS_S) + 1 == MAX_ATTEMPTS
     assert outbox.counts()[DEAD] == 1
-    assert "HTTP 503" in outbox.dead_letters()[0]["error"]
+    assert "errcode 19001" in outbox.dead_letters()[0]["error"]
     far.refusing = False
     assert deliver_due(outbox, watchlists, alerts, now + 10**6, send=far).sent == 0  # dead stays dead
 
@@ -177,17 +180,19 @@ def test_live_sources_are_checked_on_load() -> None:
 
 
 def test_a_real_site_is_polled_no_more_than_every_ten_seconds() -> None:
+    from scrapy.settings import Settings
+
     source = LiveSource("fast", "eastmoney", 1.0, {"sources": "fast"})
-    real = {"EASTMONEY_FAST_API": "https://np-listapi.eastmoney.com/comm/web/getFastNewsList"}
+    real = Settings({"EASTMONEY_FAST_API": "https://np-listapi.eastmoney.com/comm/web/getFastNewsList"})
     replica = {
         "EASTMONEY_FAST_API": "http://127.0.0.1:8123/comm/web/getFastNewsList",
         "EASTMONEY_ARTICLE_URL": "http://127.0.0.1:8123/a/{code}.html",
+        "EASTMONEY_LIST_PAGES": ["https://finance.eastmoney.com/a/x.html"],  # a source this one does not poll
     }
     assert polite_interval(source, real) == 10.0
-    assert polite_interval(source, replica) == 1.0
-    assert (
-        polite_interval(source, {**replica, "EASTMONEY_LIST_PAGES": ["https://finance.eastmoney.com/a/x.html"]}) == 10
-    )
+    assert polite_interval(source, Settings(replica)) == 1.0
+    every_source = LiveSource("all", "eastmoney", 1.0, {"sources": "fast,pages"})
+    assert polite_interval(every_source, Settings(replica)) == 10.0  # the list pages are a real site
 
 
 def test_a_live_job_runs_finnews_live_until_a_minute_before_its_timeout() -> None:
@@ -199,3 +204,47 @@ def test_a_live_job_runs_finnews_live_until_a_minute_before_its_timeout() -> Non
         parse_job({"name": "x", "cron": "0 * * * *", "timeout": 60, "live": [], "spider": "eastmoney"}, "s", defaults)
     with pytest.raises(ConfigError, match="live source names"):
         parse_job({"name": "x", "cron": "0 * * * *", "timeout": 600, "live": "Bad Name"}, "s", defaults)
+
+
+def test_a_channel_that_is_down_keeps_its_deliveries_however_long_the_outage(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    far = Recorder()
+    far.down = True
+    now = T0
+    for _ in range(MAX_ATTEMPTS * 3):  # far more tries than a refused message gets, over hours
+        counts = deliver_due(outbox, watchlists, alerts, now, send=far)
+        assert counts.dead == 0
+        now += RETRY_WAITS_S[-1]
+    assert outbox.counts()[PENDING] == 1 and outbox.counts()[DEAD] == 0
+    far.down = False
+    assert deliver_due(outbox, watchlists, alerts, now, send=far).sent == 1
+
+
+def test_add_counts_new_deliveries_only_and_remembers_matched_articles(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    assert outbox.add([], T0, cursor=("c", "x"), matched=["id1", "id2"]) == 0  # the cursor is no delivery
+    assert outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "y"), matched=["id1"]) == 1
+    assert outbox.already_matched(["id1", "id2", "id3"]) == {"id1", "id2"}
+    outbox.prune(T0 + 1)
+    assert outbox.already_matched(["id1", "id2"]) == set()
+
+
+def test_deliveries_of_a_removed_watchlist_wait_without_holding_up_the_others(tmp_path: Path) -> None:
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("gone", "desk", article(n)) for n in range(1200)], T0)  # older than the next, and many
+    outbox.add([("cells", "desk", article(5000))], T0 + 1)
+    far = Recorder()
+    assert deliver_due(outbox, watchlists, alerts, T0 + 2, send=far).sent == 1
+    assert [n.fields["delivery_id"] for n in far.taken] == ["cells|id5000|desk"]
+    assert outbox.counts()[PENDING] == 1200
+
+
+def test_the_polls_stats_are_summed_whatever_a_poll_left_empty() -> None:
+    from crawler.live import add_stats
+
+    total: dict = {}
+    add_stats(total, {"finnews/articles/new": 2, "elapsed_time_seconds": None, "finish_reason": "finished"})
+    add_stats(total, {"finnews/articles/new": 3, "elapsed_time_seconds": 1.5, "finish_reason": "shutdown"})
+    add_stats(total, {"elapsed_time_seconds": 2.0})
+    assert total == {"finnews/articles/new": 5, "elapsed_time_seconds": 3.5, "finish_reason": "shutdown"}
