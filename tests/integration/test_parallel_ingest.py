@@ -69,11 +69,14 @@ def write_jsonl(path: Path, lines: list[object]) -> None:
     )
 
 
+WHEN_WRITTEN = ("crawled_at", "indexed_at")  # times of the load, not of the article
+
+
 def documents(es: Elasticsearch, alias: str) -> dict[str, dict[str, object]]:
-    """Every document of ``alias`` by id, without its crawl time (the moment it was made)."""
+    """Every document of ``alias`` by id, without the times of the load (when it was made and sent)."""
     es.indices.refresh(index=alias)
     hits = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
-    return {hit["_id"]: {k: v for k, v in hit["_source"].items() if k != "crawled_at"} for hit in hits}
+    return {hit["_id"]: {k: v for k, v in hit["_source"].items() if k not in WHEN_WRITTEN} for hit in hits}
 
 
 def test_workers_index_exactly_the_documents_one_process_does(
