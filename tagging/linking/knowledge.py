@@ -135,7 +135,9 @@ class KnowledgeBase:
             if len(prefix) < size:
                 continue
             matches: dict[str, NameEntry] = {}
-            for name in self._by_prefix.get(prefix[:2], ()):
+            # Shortest names first, then in order: the same answer in every process (a set's order
+            # changes with the hash seed) and a company's short name before its full name.
+            for name in sorted(self._by_prefix.get(prefix[:2], ()), key=lambda n: (len(n), n)):
                 if not name.startswith(prefix):
                     continue
                 for entry in self.names[name]:
