@@ -19,6 +19,7 @@ Run: ``.venv/bin/python bench/accuracy.py [PATH ...]`` (markup corpus) and
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from datetime import datetime
@@ -89,6 +90,9 @@ def load_judgments() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
 def main(paths: list[str]) -> int:
     files = [Path(p) for p in paths] or sorted((ROOT / "replica" / "data" / "eastmoney").glob("*.md"))
     files = [f for p in files for f in (sorted(p.glob("*")) if p.is_dir() else [p]) if f.suffix in (".md", ".html")]
+    if not files:
+        print("no posts (.md) or saved pages (.html) found in: " + " ".join(paths), file=sys.stderr)
+        return 2
     exact = text_ok = dropped_markup = 0
     true_positive = false_positive = false_negative = 0
     extras: list[str] = []
@@ -244,8 +248,16 @@ def devset(paths: list[Path]) -> int:
     return 0
 
 
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", action="store_true", help="score the plain-text linker on labelled sets")
+    parser.add_argument("paths", nargs="*", help="posts or folders (markup corpus) or devset YAML files")
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--devset"]:
-        given = [Path(arg) for arg in sys.argv[2:]] or [Path(__file__).parent / "devset" / "plain.yaml"]
+    arguments = parse_arguments(sys.argv[1:])
+    if arguments.devset:
+        given = [Path(arg) for arg in arguments.paths] or [Path(__file__).parent / "devset" / "plain.yaml"]
         sys.exit(devset(given))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(arguments.paths))
