@@ -11,10 +11,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 from core.config import PROJECT_ROOT
 from tests.integration.receivers import free_port
@@ -88,3 +89,28 @@ def chromium(profile: Path) -> Iterator[BrowserContext]:
             yield context
         finally:
             context.close()
+
+
+@dataclass
+class WatchedPage:
+    """A page whose dialogs, script errors (uncaught or logged) and requests are recorded, so that a
+    test can say none happened and nothing left the served origin."""
+
+    page: Page
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def requests_outside(self, origin: str) -> list[str]:
+        return [url for url in self.requests if not (url.startswith(origin) or url.startswith("data:"))]
+
+
+def watched_page(context: BrowserContext) -> WatchedPage:
+    """The context's page (a new one if it has none), watched; a dialog is recorded and dismissed."""
+    watched = WatchedPage(context.pages[0] if context.pages else context.new_page())
+    page = watched.page
+    page.on("dialog", lambda dialog: (watched.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    page.on("console", lambda message: watched.errors.append(message.text) if message.type == "error" else None)
+    page.on("request", lambda request: watched.requests.append(request.url))
+    return watched

@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page
 from store.client import connect
 from store.lifecycle import ensure_index
 from tests.conftest import TEST_ALIAS, drop_test_indices
-from tests.integration.served import finnews_serve
+from tests.integration.served import finnews_serve, watched_page
 from tests.integration.test_api import ARTICLES, EVIL_MARKUP, EVIL_TITLE, load_api_corpus
 
 API_KEY = "browser-test-key"
@@ -44,14 +44,8 @@ def wait_for_results(page: Page, previous: str | None) -> int:
 
 
 def test_search_facets_chart_and_untrusted_titles_in_chromium(server: str, browser: BrowserContext) -> None:
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("request", lambda request: requests.append(request.url))
+    watched = watched_page(browser)
+    page, dialogs, errors = watched.page, watched.dialogs, watched.errors
 
     # The key comes in the address, is kept in sessionStorage, and leaves the address bar.
     page.goto(f"{server}/?key={API_KEY}")
@@ -116,7 +110,7 @@ def test_search_facets_chart_and_untrusted_titles_in_chromium(server: str, brows
     assert wait_for_results(page, ready) == total
 
     assert dialogs == [] and errors == []
-    assert all(url.startswith(server) or url.startswith("data:") for url in requests), requests
+    assert watched.requests_outside(server) == []
 
 
 def test_without_the_key_the_page_asks_for_it(server: str, browser: BrowserContext) -> None:

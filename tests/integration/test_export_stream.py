@@ -6,12 +6,10 @@ off; a complete export ends cleanly with every article."""
 from __future__ import annotations
 
 import http.client
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import uvicorn
@@ -27,63 +25,9 @@ from store.writer import ArticleWriter
 from tagging.extract import extract_article
 from tests.conftest import TEST_ALIAS, drop_test_indices
 from tests.integration.receivers import free_port
-from tests.integration.secured_proxy import forward
+from tests.support.proxies import DyingProxy
 
 ARTICLES = 1200  # several export pages of 500 (two slices)
-
-
-class DyingProxy:
-    """Forwards to the local node until ``searches_left`` searches have been answered; then it is a
-    node that went away: every connection is closed without an answer."""
-
-    def __init__(self, upstream_port: int, searches_left: int | None) -> None:
-        proxy = self
-        self.searches_left = searches_left
-        self.lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _forward(self) -> None:
-                with proxy.lock:
-                    dead = proxy.searches_left is not None and proxy.searches_left <= 0
-                    if "_search" in self.path and proxy.searches_left is not None:
-                        proxy.searches_left -= 1
-                if dead:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    self.close_connection = True
-                    return
-                forward(self, upstream_port)
-
-            def do_GET(self) -> None:
-                self._forward()
-
-            def do_POST(self) -> None:
-                self._forward()
-
-            def do_PUT(self) -> None:
-                self._forward()
-
-            def do_DELETE(self) -> None:
-                self._forward()
-
-            def do_HEAD(self) -> None:
-                self._forward()
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +47,17 @@ def exported_alias(es_node: object) -> Iterator[str]:
 
 def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) -> tuple[bytes, bool, str]:
     """GET /export through the proxy: the raw body read, whether the transfer completed, the error."""
-    proxy = DyingProxy(elasticsearch_settings().port, searches_left)
-    monkeypatch.setenv("FINNEWS_ES_URL", proxy.url)
-    reload_settings()
+    with DyingProxy(elasticsearch_settings().port, searches_left) as proxy:
+        monkeypatch.setenv("FINNEWS_ES_URL", proxy.url)
+        reload_settings()
+        try:
+            return export_through_served_api()
+        finally:
+            monkeypatch.delenv("FINNEWS_ES_URL")
+            reload_settings()
+
+
+def export_through_served_api() -> tuple[bytes, bool, str]:
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -128,9 +80,6 @@ def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) ->
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        proxy.close()
-        monkeypatch.delenv("FINNEWS_ES_URL")
-        reload_settings()
 
 
 def test_an_export_cut_off_by_the_node_is_a_broken_transfer_not_a_clean_200(

@@ -29,7 +29,7 @@ from core.dates import SHANGHAI
 from core.settings import reload as reload_settings
 from store.runs import RunRecord, record_run
 from tests.conftest import PROJECT_ROOT, run_finnews
-from tests.integration.served import finnews_serve
+from tests.integration.served import finnews_serve, watched_page
 
 API_KEY = "runs-page-key"
 EVIL = '<img src=x onerror="alert(1)">'
@@ -251,14 +251,8 @@ def test_metrics_parse_with_prometheus_clients_own_parser(served: Served) -> Non
 def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
     fresh_index: str, served: Served, browser: BrowserContext, tmp_path: Path
 ) -> None:
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("request", lambda request: requests.append(request.url))
+    watched = watched_page(browser)
+    page, dialogs, errors = watched.page, watched.dialogs, watched.errors
 
     # The search view first (with the key in the address), then over to the runs view by its link.
     page.goto(f"{served.url}/?key={API_KEY}")
@@ -307,7 +301,7 @@ def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
     assert page.locator("#run-table tbody tr.run td").nth(1).text_content() == "broken"
 
     assert errors == [], errors
-    assert all(url.startswith(served.url) or url.startswith("data:") for url in requests), requests
+    assert watched.requests_outside(served.url) == []
     for name in ("search-view.png", "runs-view.png", "run-detail.png"):
         assert (tmp_path / name).stat().st_size > 10_000
 

@@ -1,6 +1,7 @@
-"""A proxy in front of a local node that holds bulk requests at a gate: a test decides exactly when a
-load is in the middle of its work, instead of racing it (a load that finished before the node was
-killed made a fault test pass or fail by luck)."""
+"""Proxies in front of a local node that let a test decide exactly when the node seems to fail:
+``BulkGate`` holds bulk requests at a gate (a load is in the middle of its work, instead of racing
+it: a load that finished before the node was killed made a fault test pass or fail by luck) and
+``DyingProxy`` is a node that goes away after a number of searches."""
 
 from __future__ import annotations
 
@@ -11,47 +12,29 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from tests.integration.secured_proxy import forward
 
 
-class BulkGate:
-    """Forwards every request to the node on ``upstream_port``; lets ``open_bulks`` bulk requests
-    through, then holds the next ones (``held`` is set) until ``released`` is set. A request the node
-    no longer answers is answered by nothing: its connection is closed, as a dead node's would be."""
+class ForwardingProxy:
+    """Forwards every request to the node on ``upstream_port`` unless :meth:`passes` says no; a
+    request that does not pass, or that the node no longer answers, is answered by nothing: its
+    connection is closed, as a dead node's would be."""
 
-    def __init__(self, upstream_port: int, open_bulks: int) -> None:
-        gate = self
-        self.held = threading.Event()
-        self.released = threading.Event()
-        self.bulks = 0
-        self.lock = threading.Lock()
+    protocol_version = "HTTP/1.0"  # http.server's default: one request a connection
+
+    def __init__(self, upstream_port: int) -> None:
+        proxy = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = self.protocol_version
+
             def _forward(self) -> None:
-                if "_bulk" in self.path:  # the client sends bulk requests as PUT or POST
-                    with gate.lock:
-                        gate.bulks += 1
-                        beyond = gate.bulks > open_bulks
-                    if beyond:
-                        gate.held.set()
-                        gate.released.wait(timeout=300)
                 try:
+                    if not proxy.passes(self.path):
+                        raise ConnectionAbortedError
                     forward(self, upstream_port)
                 except OSError:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
 
-            def do_GET(self) -> None:
-                self._forward()
-
-            def do_POST(self) -> None:
-                self._forward()
-
-            def do_PUT(self) -> None:
-                self._forward()
-
-            def do_HEAD(self) -> None:
-                self._forward()
-
-            def do_DELETE(self) -> None:
-                self._forward()
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815 (http.server's names)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -60,15 +43,66 @@ class BulkGate:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def passes(self, path: str) -> bool:
+        """Whether a request for ``path`` reaches the node (it may also wait here first)."""
+        return True
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> BulkGate:
+    def __enter__(self) -> ForwardingProxy:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.released.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+class BulkGate(ForwardingProxy):
+    """Lets ``open_bulks`` bulk requests through, then holds the next ones (``held`` is set) until
+    ``released`` is set."""
+
+    def __init__(self, upstream_port: int, open_bulks: int) -> None:
+        super().__init__(upstream_port)
+        self.open_bulks = open_bulks
+        self.held = threading.Event()
+        self.released = threading.Event()
+        self.bulks = 0
+        self.lock = threading.Lock()
+
+    def passes(self, path: str) -> bool:
+        if "_bulk" in path:  # the client sends bulk requests as PUT or POST
+            with self.lock:
+                self.bulks += 1
+                beyond = self.bulks > self.open_bulks
+            if beyond:
+                self.held.set()
+                self.released.wait(timeout=300)
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        self.released.set()
+        super().__exit__(*exc)
+
+
+class DyingProxy(ForwardingProxy):
+    """Forwards until ``searches_left`` searches have been answered (``None``: for ever); then it is
+    a node that went away: every connection is closed without an answer."""
+
+    protocol_version = "HTTP/1.1"  # kept-alive connections, as the client holds them to a real node
+
+    def __init__(self, upstream_port: int, searches_left: int | None) -> None:
+        super().__init__(upstream_port)
+        self.searches_left = searches_left
+        self.lock = threading.Lock()
+
+    def passes(self, path: str) -> bool:
+        with self.lock:
+            if self.searches_left is None:
+                return True
+            dead = self.searches_left <= 0
+            if "_search" in path:
+                self.searches_left -= 1
+        return not dead
