@@ -33,6 +33,9 @@ class RawArticle:
     body_source: str | None = None
     # Only the lines of the body that the main-content extractor kept (generic path); None keeps all.
     kept_text: str | None = field(default=None, repr=False, compare=False)
+    # The publish time is only the date an Eastmoney article code starts with (the page shows none):
+    # a list's exact time is better (codes may carry the day before: a 00:03 item coded the 9th).
+    published_from_code: bool = field(default=False, repr=False, compare=False)
 
 
 @dataclass

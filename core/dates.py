@@ -44,12 +44,11 @@ def parse_datetime(text: str | None) -> datetime | None:
     """
     if not text:
         return None
-    match = _CN_RE.search(text)
-    if match:
-        return _build(match.groups())
-    match = _ISO_RE.search(text)
-    if match:
-        return _build(match.groups()[:6], match.group(7))
+    chinese, iso = _CN_RE.search(text), _ISO_RE.search(text)
+    if chinese and (not iso or chinese.start() <= iso.start()):
+        return _build(chinese.groups())
+    if iso:
+        return _build(iso.groups()[:6], iso.group(7))
     return None
 
 

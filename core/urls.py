@@ -36,6 +36,14 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+def fetch_url(url: str) -> str:
+    """The address to fetch an article at: an Eastmoney article's one spelling (the column API gives
+    ``http://…``, list pages ``//…``, the 7×24 template ``https://…``: fetched once, not once per
+    spelling, and without a redirect); any other address as it is (china.com.cn pages and local
+    replicas are served over plain http)."""
+    return canonical_url(url) if _EASTMONEY_ARTICLE_RE.match(url.strip()) else url
+
+
 def document_id(url: str) -> str:
     """A stable document id: the SHA-1 of the canonical URL."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()

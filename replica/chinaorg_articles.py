@@ -66,7 +66,7 @@ ARTICLES: tuple[ChinaOrgArticle, ...] = (
         ),
     ),
     ChinaOrgArticle(
-        path="/stock/20240315/6100123.shtml",
+        path="/stock/ssgs/20240315/6100123.shtml",  # a two-level channel, as the 上市公司 column links
         title="宁德时代2023年净利润同比增长43.58% 拟每10股派现50.28元",
         published=_at(2024, 3, 15, 19, 42),
         media="中国网财经",

@@ -31,7 +31,7 @@ IDS = [a.path for a in ARTICLES]
 # What text tagging must find in each article (the replica texts name these boards and stocks).
 EXPECTED_TAGS = {
     "/news/20231123/6053998.shtml": ({"数字经济", "人工智能", "云计算"}, {"科大讯飞", "浪潮信息", "中科曙光"}),
-    "/stock/20240315/6100123.shtml": ({"锂电池", "新能源车"}, {"宁德时代", "比亚迪", "亿纬锂能"}),
+    "/stock/ssgs/20240315/6100123.shtml": ({"锂电池", "新能源车"}, {"宁德时代", "比亚迪", "亿纬锂能"}),
     "/roll/20260718/6316735.shtml": ({"白酒"}, {"贵州茅台", "泸州老窖", "山西汾酒"}),
     "/2016-04/08/content_38197512.htm": ({"半导体"}, {"长电科技", "通富微电", "华天科技"}),
     "/internet/20180920/345977.shtml": ({"云计算", "人工智能"}, {"浪潮信息", "用友网络"}),
@@ -114,7 +114,7 @@ def test_article_page_metadata(path: str) -> None:
             "中国网财经",
         ),
         (
-            "/stock/20240315/6100123.shtml",
+            "/stock/ssgs/20240315/6100123.shtml",
             "宁德时代2023年净利润同比增长43.58% 拟每10股派现50.28元",
             "2024-03-15T19:42:00+08:00",
             "中国网财经",
@@ -221,6 +221,11 @@ def test_a_list_in_an_unknown_template_still_yields_its_articles() -> None:
         ("https://tech.china.com.cn/internet/20180920/345977.shtml", True),
         ("http://news.china.com.cn/2024-11/18/content_117554263.shtml", True),
         ("http://www.china.org.cn/chinese/2024-03/14/content_117057714.htm", True),
+        # The finance columns crawled by default are the /stock/zqyw/ and /stock/ssgs/ channels:
+        # two section levels (reference notes 3.1: finance.china.com.cn/\S+/\d{8}/\d+.shtml).
+        ("http://finance.china.com.cn/stock/ssgs/20250508/6239617.shtml", True),
+        ("http://finance.china.com.cn/stock/zqyw/20250508/6239618.shtml", True),
+        ("http://finance.china.com.cn/roll/photo/20250508/6239619.shtml", False),  # a gallery's captions
         (BASE + "/news/20231123/6053998.shtml", False),  # another host than the list page's
         ("http://example.com/news/20231123/6053998.shtml", False),
         ("http://finance.china.com.cn/zhuanti/2023jrgzl/", False),
@@ -248,7 +253,7 @@ def test_list_page_yields_flagged_article_requests_then_the_next_page() -> None:
     articles = [r for r in requests if r.meta.get(ARTICLE_FLAG)]
     assert {r.url for r in articles} == {
         BASE + "/news/20231123/6053998.shtml",
-        BASE + "/stock/20240315/6100123.shtml",
+        BASE + "/stock/ssgs/20240315/6100123.shtml",
         BASE + "/roll/20260718/6316735.shtml",
         BASE + DEAD_LINK_PATH,
         BASE + WITHDRAWN_PATH,
@@ -297,7 +302,7 @@ def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:
     assert [r.url for r in requests] == [BASE + "/internet/20180920/345977.shtml"]  # the middleware drops it
     assert spider.crawler.stats.get_value("finnews/list_pages_fully_seen") == 1
     # A page with one article not seen yet goes on to the next page.
-    store.add_many([BASE + "/news/20231123/6053998.shtml", BASE + "/stock/20240315/6100123.shtml"])
+    store.add_many([BASE + "/news/20231123/6053998.shtml", BASE + "/stock/ssgs/20240315/6100123.shtml"])
     requests = list(spider.parse_list(fetch(site, column_path(FINANCE_COLUMN, 1)), page=1))
     assert requests[-1].url == BASE + column_path(FINANCE_COLUMN, 2)
     assert spider.crawler.stats.get_value("finnews/list_pages_fully_seen") == 1
@@ -391,3 +396,66 @@ def test_an_article_over_several_pages_is_fetched_whole() -> None:
     assert isinstance(item, ArticleItem) and item.raw.url == first_url
     assert all(f"第{n}页的正文" in item.raw.body_html for n in (1, 2, 3))
     assert "下一页" not in extract_article(item.raw).text  # the pager is no text
+
+
+def test_a_column_list_of_two_level_channel_articles_is_read() -> None:
+    html = (
+        '<html><body><ul class="news_list">'
+        '<li><a href="http://finance.china.com.cn/stock/ssgs/20250508/6239617.shtml">公司公告</a><span>05-08 10:20</span></li>'
+        '<li><a href="http://finance.china.com.cn/stock/zqyw/20250508/6239618.shtml">证券要闻</a><span>2025-05-08 09:05</span></li>'
+        "</ul></body></html>"
+    )
+    now = datetime(2025, 5, 9, 8, 0, tzinfo=SHANGHAI)
+    listing = parse_list_page(html, "http://app.finance.china.com.cn/news/column.php?cname=x&p=1", now=now)
+    assert [(e.href.rsplit("/", 1)[-1], e.listed_at) for e in listing.entries] == [
+        ("6239617.shtml", datetime(2025, 5, 8, 10, 20, tzinfo=SHANGHAI)),  # a list time without its year
+        ("6239618.shtml", datetime(2025, 5, 8, 9, 5, tzinfo=SHANGHAI)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pager", "expected"),
+    [
+        # 首页 / 上一页 / 下一页: the second item points back; the link that says 下一页 is the next page.
+        ('<ul class="page"><li><a href="?p=1">首页</a></li><li><a href="?p=1">上一页</a></li><li><a href="?p=3">下一页</a></li></ul>', "?p=3"),
+        ('<ul class="page"><li><span>1</span></li><li><a href="?p=2">2</a></li></ul>', "?p=2"),  # the known pager
+        ('<ul class="page"><li><a href="?p=1">首页</a></li><li><a href="?p=1">上一页</a></li></ul>', None),  # the last page
+    ],
+)  # fmt: skip
+def test_the_next_list_page_is_the_one_that_says_so(pager: str, expected: str | None) -> None:
+    html = f'<html><body><ul class="news_list"><li><a href="http://finance.china.com.cn/news/20231123/6053998.shtml">t</a></li></ul>{pager}</body></html>'
+    assert parse_list_page(html, "http://app.finance.china.com.cn/news/column.php?cname=x&p=2").next_href == expected
+
+
+def test_a_date_in_the_body_never_beats_the_pages_time() -> None:
+    # www.china.com.cn/opinion/theory: div.info wraps the time, the outlet and the body (reference
+    # notes 3.2); the article's own dates are not its publish time, nor its text the outlet.
+    page = (
+        '<html><head><title>理论文章_中国网</title></head><body><div class="leftbox"><h1 class="artTitle">理论文章</h1>'
+        '<div class="info"><div class="pub_date"><span id="pubtime_baidu">2024-05-13 09:00:00</span>'
+        '<span id="source_baidu">来源：<a>光明日报</a></span></div>'
+        '<div id="artbody"><p>2024年4月30日，中央政治局召开会议，分析研究当前经济形势。</p>'
+        "<p>来源：会议通稿的说法在正文里，不是本文的来源。</p></div></div></div></body></html>"
+    )
+    raw = parse_article_page(page, "http://www.china.com.cn/opinion/theory/2024-05/13/content_117184999.shtml")
+    assert raw.published_at == datetime(2024, 5, 13, 9, 0, tzinfo=SHANGHAI)
+    assert raw.media == "光明日报"
+    assert "中央政治局" in (raw.body_html or "")
+
+
+@pytest.mark.parametrize(
+    ("header", "published", "media"),
+    [
+        ('<div class="center_title"><div class="span">发布时间： 2019-06-19 08:33:16 | 来源： 人民政协报 | 作者： 赵六</div></div>', "2019-06-19T08:33:16+08:00", "人民政协报"),
+        ('<div class="box1l"><h4>发布时间：2019-06-19 08:33 丨 来源：中国网</h4></div>', "2019-06-19T08:33:00+08:00", "中国网"),
+        ('<div class="Tinfo">2024-05-20 10:11:12 来源：中国旅游报</div>', "2024-05-20T10:11:12+08:00", "中国旅游报"),
+        ('<div class="artiInfo">2019-06-19 08:33:16 来源：人民网</div>', "2019-06-19T08:33:16+08:00", "人民网"),
+        ('<div class="articleInfo">2019-06-19 08:33:16 来源：经济日报</div>', "2019-06-19T08:33:16+08:00", "经济日报"),
+    ],
+)  # fmt: skip
+def test_the_channel_templates_header_gives_time_and_outlet(header: str, published: str, media: str) -> None:
+    # The header lines of the channel templates (reference notes 3.2: cppcc div.span, music h4, travel
+    # div.Tinfo, the artiInfo / articleInfo / artInfo blocks).
+    page = f'<html><body><h1>标题</h1>{header}<div id="artiContent"><p>正文第一段，经济运行稳中向好。</p></div></body></html>'
+    raw = parse_article_page(page, "http://cppcc.china.com.cn/2019-06/19/content_74898361.htm")
+    assert (isoformat(raw.published_at), raw.media) == (published, media)

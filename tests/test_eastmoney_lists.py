@@ -195,3 +195,49 @@ def test_caifuhao_posts_in_a_column_answer_are_skipped_and_counted() -> None:
         assert len(requests) == expected
         assert any("caifuhao" in r.url for r in requests) == fetch_them
         assert crawler.stats.get_value("finnews/skipped/caifuhao") == (None if fetch_them else 1)
+
+
+def test_a_list_time_beats_the_date_an_article_code_starts_with() -> None:
+    """A page that shows no time gets the date its code starts with, at midnight; the list's exact
+    time is better, and the codes may carry the day before (a real 7×24 item of 2026-10-10,
+    tests/fixtures/real-sites/eastmoney/fast_items_2026-10-10_ACANX-Distribution.jsonl)."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    page = "<html><head><title>法国债务_东方财富网</title></head><body><div id='ContentBody'><p>　　随着法国公共债务逼近GDP的120%，市场担忧升温。</p></div></body></html>"  # fmt: skip
+    url = "https://finance.eastmoney.com/a/202610093891579951.html"
+    listed = spider.read_article(page, url, {"title": "法国债务", "showTime": "2026-10-10 00:00:00"})
+    assert listed.published_at == datetime(2026, 10, 10, 0, 0, tzinfo=SHANGHAI)
+    unlisted = spider.read_article(page, url, {})
+    assert unlisted.published_at == datetime(2026, 10, 9, 0, 0, tzinfo=SHANGHAI)  # the code's date, no better
+    shown = page.replace("<div id='ContentBody'>", "<div class='infos'><div class='item'>2026年10月10日 00:01</div></div><div id='ContentBody'>")  # fmt: skip
+    assert spider.read_article(shown, url, {"showTime": "2026-10-10 00:00:00"}).published_at == datetime(
+        2026, 10, 10, 0, 1, tzinfo=SHANGHAI
+    )  # the page's own time stays first
+
+
+def test_one_article_listed_under_two_spellings_is_requested_at_one_address() -> None:
+    """The column API gives http://…/a/{code}.html, list pages //…, the 7×24 template https://…: the
+    article request uses one spelling, so Scrapy's duplicate filter sees one article (and the
+    request budget pays for it once); a replica's or china.com.cn's http address is kept."""
+    from scrapy import Request
+    from scrapy.http import TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    response = TextResponse("https://finance.eastmoney.com/a/cywjh.html", body=b"", request=Request("https://x"))
+    spellings = (
+        "http://finance.eastmoney.com/a/202609183878840472.html",
+        "//finance.eastmoney.com/a/202609183878840472.html",
+        "https://finance.eastmoney.com/news/1350,202609183878840472.html",
+    )
+    addresses = {spider.article_request(response, url).url for url in spellings}
+    assert addresses == {"https://finance.eastmoney.com/a/202609183878840472.html"}
+    replica = "http://127.0.0.1:8123/a/202609183878840472.html"
+    assert spider.article_request(response, replica).url == replica
+    chinaorg = "http://finance.china.com.cn/stock/ssgs/20250508/6239617.shtml"
+    assert spider.article_request(response, chinaorg).url == chinaorg

@@ -14,6 +14,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from core.article import RawArticle
+from core.urls import fetch_url
 from crawler.backoff import BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.drift import LayoutChangedError
@@ -150,7 +151,7 @@ class FinnewsSpider(scrapy.Spider):
         meta = {ARTICLE_FLAG: True, SOURCE_META: response.meta.get(SOURCE_META)}
         # A check reads each source's first article even when another source listed it too.
         return response.follow(
-            url,
+            fetch_url(response.urljoin(url)),
             callback=self.parse_article,
             errback=self.on_error,
             cb_kwargs=cb_kwargs,

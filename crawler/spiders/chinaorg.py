@@ -18,19 +18,23 @@ from scrapy.http import Response
 from scrapy.selector import Selector
 
 from core.article import RawArticle
-from core.dates import parse_datetime
+from core.dates import SHANGHAI
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
-from crawler.listing import find_listed_articles
+from crawler.listing import find_listed_articles, list_time
 from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.pages.chinaorg import parse_article_page, with_page_signals
 from tagging.pages.page import NotAnArticleError
 
-# finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, and …/YYYY-MM/DD/content_{id}.htm|.shtml
-# (news.china.com.cn, www.china.org.cn/chinese/…).
+# finance./tech.china.com.cn/{section}/YYYYMMDD/{id}.shtml, where the section may have several
+# levels (/stock/zqyw/, /stock/ssgs/: the channels of the finance columns crawled by default; the
+# public rule is finance.china.com.cn/\S+/\d{8}/\d+.shtml, ../shared/reference/sites.md 3.1), and
+# …/YYYY-MM/DD/content_{id}.htm|.shtml (news.china.com.cn, www.china.org.cn/chinese/…). Photo
+# galleries (/roll/photo/…) have a caption, not an article: not followed.
 _ARTICLE_PATH_RE = re.compile(
-    r"^(?:/[a-z]+/\d{8}/\d+\.shtml|(?:/[a-z]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
+    r"^(?:(?:/[a-z0-9_]+)+/\d{8}/\d+\.shtml|(?:/[a-z0-9_]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
 )
+_PHOTO_SEGMENT = "/photo/"
 # A page of an article split over several: …/content_{id}_{n}.htm (n from 2), linked from the
 # article's #autopage pager (../shared/reference/sites.md 3.2).
 _CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
@@ -52,6 +56,7 @@ class ListPage:
 
 
 _NEXT_TEXTS = ("下一页", "下页", "下一頁", "next", "Next", ">", "›", "»")
+_BACK_TEXTS = ("首页", "上一页", "上页", "上一頁", "第一页", "prev", "Prev", "<", "‹", "«")
 
 
 def next_article_page(html: str, url: str) -> str | None:
@@ -68,27 +73,33 @@ def next_article_page(html: str, url: str) -> str | None:
     return None
 
 
-def parse_list_page(html: str, base_url: str = "") -> ListPage:
+def parse_list_page(html: str, base_url: str = "", now: datetime | None = None) -> ListPage:
     """A list page's articles, found by their links (:mod:`crawler.listing`): a finance column list
     (``ul.news_list``), a tech channel list (``div.htabx`` … ``h3.hsTit3``) or a template nobody has
-    described yet, each entry with the time its item shows. The next page: the known pagers
-    (``ul.page li[2]``, ``div.pg a.nxt``), else the link that says 下一页."""
+    described yet, each entry with the time its item shows (a time without its year, ``11-23 10:20``,
+    is put in the latest year that is not in the future of ``now``). The next page: the link that
+    says 下一页, else the known pagers (``div.pg a.nxt``, ``ul.page li[2]`` unless that item is the
+    first or the previous page: with a 首页/上一页 pager it points back)."""
+    now = now or datetime.now(SHANGHAI)
     listed = find_listed_articles(html, base_url, lambda url: is_article_url(url, base_url or url))
-    entries = [ListEntry(e.url, parse_datetime(e.time_text) if e.time_text else None) for e in listed]
+    entries = [ListEntry(e.url, list_time(e.time_text, now) if e.time_text else None) for e in listed]
     page = Selector(text=html or "<html></html>")
+    said_next = next(
+        (link.attrib.get("href") for link in page.css("a[href]") if _link_text(link) in _NEXT_TEXTS),
+        None,
+    )
+    second_item = page.xpath(f"//ul[{_CLASS.format('page')}]/li[2]/a")
+    positional = (
+        second_item.attrib.get("href") if second_item and _link_text(second_item[0]) not in _BACK_TEXTS else None
+    )
     next_href = (
-        page.xpath(f"//ul[{_CLASS.format('page')}]/li[2]/a/@href").get()
-        or page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get()
-        or next(
-            (
-                link.attrib.get("href")
-                for link in page.css("a[href]")
-                if "".join(link.css("::text").getall()).strip() in _NEXT_TEXTS
-            ),
-            None,
-        )
+        said_next or page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get() or positional
     )
     return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None)
+
+
+def _link_text(link: Selector) -> str:
+    return "".join(link.css("::text").getall()).strip()
 
 
 def is_article_url(url: str, list_url: str) -> bool:
@@ -96,6 +107,8 @@ def is_article_url(url: str, list_url: str) -> bool:
     host, or the list page's own host (a mirror or the local replica serves the sites' paths)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not _ARTICLE_PATH_RE.match(parts.path):
+        return False
+    if _PHOTO_SEGMENT in parts.path:
         return False
     return bool(_SITE_HOST_RE.search(parts.hostname or "")) or parts.netloc == urlsplit(list_url).netloc
 

@@ -410,7 +410,9 @@ class EastmoneySpider(FinnewsSpider):
             raw = with_page_signals(generic_article(html, url, "eastmoney"))
         # The list entry knows the title, time and outlet even when a page layout hides them.
         raw.title = raw.title or listed.get("title") or None
-        raw.published_at = raw.published_at or parse_datetime(str(listed.get("showTime") or ""))
+        listed_at = parse_datetime(str(listed.get("showTime") or ""))
+        if raw.published_at is None or (raw.published_from_code and listed_at is not None):
+            raw.published_at = listed_at or raw.published_at
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
         return raw

@@ -88,6 +88,44 @@ _REMOVED_XPATH = (
 )
 
 
+# Where the templates show the time, the outlet and the author, the most specific first; each is
+# read on its own, so a date in one block never beats the time of a block before it
+# (../shared/reference/sites.md 3.2: the info blocks div.info | artiInfo* | articleInfo | artInfo; the
+# cppcc div.span, the music h4 and the travel div.Tinfo lines "发布时间：… | 来源：… | 作者：…").
+_INFO_XPATHS = (
+    '//*[@id="pubtime_baidu"]',
+    '//span[contains(@class, "time2")]',
+    '//div[contains(@class, "pub_date")]',
+    '//*[@id="source_baidu"]',
+    '//*[@id="author_baidu"]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " inform ")]/p',
+    '//div[contains(@class, "center_title") or contains(@class, "photo_center") or contains(@class, "left_box")]'
+    '/div[@class="span"]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " box1l ")]/h4',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " Tinfo ")]',
+    '//div[starts-with(@class, "artiInfo") or @class="articleInfo" or @class="artInfo"]',
+    '//div[@class="info"]',
+)
+
+
+def _text_outside(node: etree._Element, body: etree._Element) -> str:
+    """The text of an info block, without the article body when the block holds it too (div.info
+    wraps div#artbody on the opinion/theory template: a date in the article is not its time)."""
+    if body is not node and node not in body.iterancestors():
+        return text_of(node)
+    if body is node:
+        return ""
+    inside = set(body.iter())
+    kept = []
+    for piece in node.xpath(".//text()"):
+        holder = piece.getparent()
+        if piece.is_tail:
+            holder = holder.getparent()
+        if holder not in inside:
+            kept.append(piece)
+    return " ".join(" ".join(kept).split())
+
+
 def enp_property(tree: etree._Element) -> dict[str, str]:
     """The fields of the ``enpproperty`` comment the 2024 template writes after the body (date,
     sourcename, author); the date's milliseconds follow a colon (``13:48:13:671``)."""
@@ -123,27 +161,21 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         raise NotAnArticleError("no article body (#fontzoom, #articleBody, #artbody …)")
     for node in body.xpath(_REMOVED_XPATH):
         node.drop_tree()
-    info = " ".join(
-        text_of(n)
-        for n in tree.xpath(
-            '//span[contains(@class, "time2")] | //*[@id="pubtime_baidu"] | //*[@id="source_baidu"]'
-            ' | //*[@id="author_baidu"] | //div[contains(@class, "pub_date")] | //div[@class="info"]'
-            ' | //div[contains(concat(" ", normalize-space(@class), " "), " inform ")]/p'
-        )
-    )
+    info = [text for xpath in _INFO_XPATHS for node in tree.xpath(xpath) if (text := _text_outside(node, body))]
     enp = enp_property(tree)
     title = next((t for xp in _TITLE_XPATHS if (t := text_of(first(tree, xp)))), "")
     if not title:
         title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
     media = meta_content(tree, "source", attributes=("name",))
-    if not media and (match := _SOURCE_RE.search(info)):
-        media = match.group(1)
+    media = media or next((match.group(1) for text in info if (match := _SOURCE_RE.search(text))), None)
     media = media or enp.get("sourcename") or None
     if not media:
         # The current template names the outlet only as the link after the time, without 来源：.
         media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := text_of(a))), None)
-    author = match.group(1) if (match := _AUTHOR_RE.search(info)) else (enp.get("author") or None)
-    published = parse_datetime(info) or parse_datetime(enp.get("date"))
+    author = next((match.group(1) for text in info if (match := _AUTHOR_RE.search(text))), None)
+    author = author or enp.get("author") or None
+    published = next((moment for text in info if (moment := parse_datetime(text))), None)
+    published = published or parse_datetime(enp.get("date"))
     published = published or parse_datetime(meta_content(tree, "publishdate", attributes=("name",)))
     return RawArticle(
         source="chinaorg",

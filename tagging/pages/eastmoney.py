@@ -157,7 +157,8 @@ def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | No
     items = _info_items(tree)
     published = page_time(tree, items, body)
     canonical = canonical_link(tree) or url
-    if published is None:
+    from_code = published is None
+    if from_code:
         code = eastmoney_article_code(canonical) or eastmoney_article_code(url)
         published = date_from_article_code(code) if code else None
     author = None
@@ -177,4 +178,5 @@ def parse_article_tree(tree: etree._Element, url: str, body: etree._Element | No
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
         body_source="layout:eastmoney",
+        published_from_code=from_code and published is not None,
     )
