@@ -57,3 +57,154 @@ def test_industry_board_takes_a_shared_name() -> None:
     # An industry named with a level suffix (白酒Ⅱ) leaves the plain name to the concept that bears it.
     assert lexicon.board_by_name["白酒"] == "BK0896" and lexicon.boards["BK0896"].type == "concept"
     assert lexicon.board_by_name[normalise_name("白酒Ⅱ")] == "BK1277"
+
+
+# --- issue 22: configs/board_vocabulary.yaml, every word with its source ----------------------------------------
+
+VOCABULARY = Path(__file__).resolve().parent.parent / "configs" / "board_vocabulary.yaml"
+
+
+def boards_in(text: str) -> set[str]:
+    from tagging.tagger import text_mentions
+
+    return {m.secid for m in text_mentions(text, None) if m.secid.startswith("90.")}
+
+
+def test_every_vocabulary_word_has_a_source() -> None:
+    import yaml
+
+    lexicon = load_lexicon()
+    data = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    kinds = set()
+    for kind in ("board_aliases", "sector_words"):
+        target = lexicon.board_by_name if kind == "board_aliases" else lexicon.sector_words
+        for code, words in data[kind].items():
+            for word, source in words.items():
+                assert target[normalise_name(str(word))] == code, word
+                assert lexicon.word_sources[normalise_name(str(word))] == source
+                kinds.add(source.split(":")[0])
+    assert kinds >= {"board name", "devset", "subject", "earlier"}
+
+
+@pytest.fixture
+def vocabulary_file(tmp_path, monkeypatch):
+    """A copy of configs/ whose board_vocabulary.yaml a test rewrites."""
+    import shutil
+
+    from core.config import config_dir
+    from core.settings import reload as reload_settings
+
+    shutil.copytree(config_dir(), tmp_path / "configs")
+    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
+    reload_settings()
+    yield tmp_path / "configs" / "board_vocabulary.yaml"
+    monkeypatch.delenv("FINNEWS_CONFIG_DIR")
+    reload_settings()
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        # A board written twice: PyYAML would keep the second entry and silently drop the first one's words.
+        (
+            "board_aliases:\n  BK0474:\n    险企: 'earlier: x'\n  BK0474:\n    内险: 'earlier: x'\n",
+            r"board_vocabulary\.yaml: 'BK0474' is written twice \(lines 2 and 4\)",
+        ),
+        # One word, one board: across boards and across the two kinds.
+        (
+            "board_aliases:\n  BK1137:\n    HBM: 'subject: x'\n  BK1152:\n    HBM: 'subject: y'\n",
+            r"board_vocabulary\.yaml: board_aliases\.BK1152\.HBM: the word is already given in board_aliases\.BK1137",
+        ),
+        (
+            "board_aliases:\n  BK0475:\n    银行: 'earlier: x'\nsector_words:\n  BK0475:\n    银行: 'earlier: x'\n",
+            r"sector_words\.BK0475\.银行: the word is already given in board_aliases\.BK0475",
+        ),
+        # Every word has its source, of a known kind.
+        (
+            "board_aliases:\n  BK1136:\n    光模块:\n",
+            r"board_aliases\.BK1136\.光模块: missing or unrecognised source None",
+        ),
+        (
+            "board_aliases:\n  BK1136:\n    光模块: because\n",
+            r"BK1136\.光模块: missing or unrecognised source 'because'",
+        ),
+        ("board_aliases:\n  BK1136: [光模块]\n", r"board_aliases\.BK1136: expected a mapping of word to its source"),
+        ("board_aliases:\n  BK9999:\n    光模块: 'subject: x'\n", r"board_aliases\.BK9999: unknown board code"),
+    ],
+)
+def test_vocabulary_errors_name_the_file_and_the_entry(vocabulary_file, content: str, error: str) -> None:
+    from core.config import ConfigError
+
+    vocabulary_file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=error):
+        load_lexicon()
+
+
+def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -> None:
+    assert boards_in("这款专为中国市场定制的 AI 加速器将重启供货。") == {"90.BK1127"}
+    assert boards_in("苹果将在新款iPad上采用Mini LED屏幕。") == {"90.BK0902"}
+    assert boards_in("苹果将在新款iPad上采用MiniLED屏幕。") == {"90.BK0902"}
+
+
+# Words news uses for a board's subject, in sentences of the development texts (bench/devset/texts, dev2_texts)
+# and the shared corpus.
+@pytest.mark.parametrize(
+    ("text", "board"),
+    [
+        ("整合了中船集团旗下大型造修船、机电设备、海洋工程等业务,具有完整的船舶行业产业链。", "90.BK0601"),
+        ("中国电动汽车充电基础设施促进联盟公布了首批23家充电运营企业的44座五星级电动汽车充电场站。", "90.BK0700"),
+        ("记者21日从2024中国汽车充换电生态大会上了解到,今年以来,我国充电基础设施建设呈现快速增长。", "90.BK0700"),
+        ("特斯拉计划于10月10日在美国洛杉矶举行发布会,届时将正式推出备受瞩目的Robotaxi自动驾驶出租车。", "90.BK0802"),
+        ("用户盲目信赖智驾功能而导致的车祸也时有发生,这都为市场敲响了安全警钟。", "90.BK0802"),
+        ("蔚来、理想、鸿蒙智行等 80% 以上品牌均选择多传感器融合路线。", "90.BK0984"),
+        ("叠加供给侧锂盐厂停产、检修消息扰动,碳酸锂供给收缩而下游需求旺盛。", "90.BK1015"),
+        ("公司是先对后部的封测工艺进行验证,同时委托外部对设计完成的芯片进行流片。", "90.BK1036"),
+        ("物管股跟随上涨,世茂服务涨超9%,碧桂园服务、雅生活服务、滨江服务涨超4%。", "90.BK1045"),
+        ("硬件层面:重点突破减速器、关节模组、灵巧手、电池等成本高、技术难的核心部件。", "90.BK1145"),
+        ("半导体芯片、AI应用、AI医疗等热门板块走强。", "90.BK1170"),
+        ("我国在量子科技、6G、生物制造等领域已形成领先优势,在具身智能、脑机接口等方向也实现技术突破。", "90.BK1184"),
+        ("严格落实电解铝产能置换,从严控制铜、氧化铝等冶炼新增产能。", "90.BK0561"),
+        ("三家公司都在以前所未有的规模投入AI基础设施建设,但市场想知道的是,谁的钱花得最有效率?", "90.BK0800"),
+        ("将海量资金持续注入AI算力基础设施与核心技术的研发。", "90.BK1134"),
+        ("方案还对包括工业互联网产业、数字医疗产业、数字金融产业等在内的应用场景提出了针对性支持举措。", "90.BK0837"),
+        ("推进十四五农业农村现代化建设目标公布", "90.BK0834"),
+        ("HBM需求旺盛,存储芯片价格持续上涨。", "90.BK1152"),
+    ],
+)
+def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
+    assert board in boards_in(text)
+
+
+# Traps: a vocabulary word inside an organisation's or a company's name, or in a generic sense (a verb, a
+# feature of a product, a futures contract, a part in use), or cut across words. Decided by context rules:
+# an organisation's name after the word (协会, 研究院 …: link_context.inside_another_name), the longest name
+# wins (中国石化 is the company), jieba's word boundaries (这种业绩 is not 种业), and a sector word needs a cue.
+@pytest.mark.parametrize(
+    ("text", "board"),
+    [
+        ("中国物业管理协会发布《物业服务企业发展报告》。", "90.BK1045"),  # an association's name
+        ("中国家用电器研究院发布白皮书。", "90.BK0456"),  # a research institute's name
+        ("中国城市燃气协会召开年会。", "90.BK1028"),
+        ("中国石化发布公告称,一季度经营平稳。", "90.BK1274"),  # the company, not the refining sector
+        ("舍得酒业(SH600702)、水井坊(SH600779)收涨。", "90.BK0477"),  # a company's name ending in 酒业
+        ("这种业绩分化折射出两家机构的互补需求。", "90.BK1261"),  # 种业 across two words
+        ("按照每吨石油可以炼化约0.3吨汽油(以及0.3亿吨柴油,和其它提炼物)来计算。", "90.BK1274"),  # a verb
+        ("包括服务机器人的避障、导航，人脸识别，3D建模，智慧抠图，尺寸测量。", "90.BK0970"),  # a product's feature
+        ("前期多晶硅期货与股票/现货市场的分化反映了强预期和弱现实的矛盾。", "90.BK1031"),  # a futures contract
+        ("H20 通过缩减 41% GPU 核心数量、限制算力至 H100 的 15%。", "90.BK1127"),  # a part in use
+        ("4万元/根,一盒内存条堪比上海一套房。", "90.BK1137"),
+        ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry
+        ("已建成企业级数据库,并将大模型融入客户服务。", "90.BK0800"),  # a model put to use
+        ("长城汽车旗下欧拉品牌推出新车。", "90.BK1013"),  # 欧拉 the car brand, not Huawei's openEuler
+    ],
+)
+def test_vocabulary_traps(text: str, board: str) -> None:
+    assert board not in boards_in(text)
+
+
+def test_generic_words_are_the_sector_with_a_cue_or_in_a_list() -> None:
+    assert "90.BK1137" in boards_in("内存厂商纷纷上调报价。")
+    assert "90.BK0800" in boards_in("加快发展大模型产业。")
+    assert "90.BK1274" in boards_in("炼化行业产能过剩。")
+    assert {"90.BK0482", "90.BK1271"} <= boards_in("百货、餐饮等接触型服务业持续恢复。")
+    assert "90.BK0440" in boards_in("促进家电、家居和汽车消费。")

@@ -202,16 +202,22 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypa
     from tagging.linking.lexicon import load_lexicon
 
     shutil.copytree(config_dir(), tmp_path / "configs")
+    vocabulary = tmp_path / "configs" / "board_vocabulary.yaml"
     rules = tmp_path / "configs" / "text_tagging.yaml"
     monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
     reload_settings()
     try:
-        rules.write_text("sector_word:\n  BK0475: [银行]\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"text_tagging\.yaml.*did you mean 'sector_words'"):
+        vocabulary.write_text("sector_word:\n  BK0475: {银行: 'earlier: x'}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"board_vocabulary\.yaml.*did you mean 'sector_words'"):
             load_lexicon()
         reload_settings()
-        rules.write_text("board_aliases:\n  BK9999: [光伏]\n", encoding="utf-8")
+        vocabulary.write_text("board_aliases:\n  BK9999: {光伏: 'subject: x'}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=r"board_aliases\.BK9999: unknown board code"):
+            load_lexicon()
+        reload_settings()
+        # The board words moved to board_vocabulary.yaml: the old keys are typos in text_tagging.yaml now.
+        rules.write_text("board_aliases:\n  BK1031: [光伏]\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"text_tagging\.yaml: unknown key\(s\) board_aliases"):
             load_lexicon()
     finally:
         reload_settings()
@@ -224,12 +230,12 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypa
     ("text", "boards"),
     [
         ("加快港口、燃气、电网等公用设施建设。", {"90.BK0450", "90.BK1028", "90.BK0457"}),
-        ("促进家电、家居和汽车消费。", {"90.BK0456", "90.BK1029"}),
+        ("促进家电、家居和汽车消费。", {"90.BK0456", "90.BK0440", "90.BK1029"}),  # 家居: 家居用品
         ("餐饮、酒店等接触型服务业持续恢复。", {"90.BK1271", "90.BK0485"}),
         ("支持渔业发展。", {"90.BK1260"}),
         ("国庆档电影票房创新高。", {"90.BK1222"}),
         ("次新股表现活跃。", {"90.BK0501"}),
-        ("HBM需求旺盛，光模块订单饱满。", {"90.BK1137", "90.BK1136"}),
+        ("HBM需求旺盛，光模块订单饱满。", {"90.BK1152", "90.BK1136"}),  # HBM: 高带宽内存
         ("公募REITs扩容，鸿蒙生态加速。", {"90.BK0992", "90.BK0953"}),
         ("超充站建设提速，毫米波雷达装车量上升。", {"90.BK0700", "90.BK1124"}),
     ],
@@ -283,7 +289,8 @@ def test_traps_of_dev2_review() -> None:
     assert "1.600977" not in linked("春节档期间，中国电影市场迎来了前所未有的繁荣。")
     assert "1.600977" in linked("中国电影发布公告，公司主投影片票房创新高。")
     # A policy verb before a company's name is about the company, not its concept board.
-    assert set(linked("马斯克预言，Robotaxi有望推动特斯拉市值达到10万亿美元。")) == {"105.TSLA"}
+    # (Robotaxi names the 无人驾驶 board: board_vocabulary.yaml.)
+    assert set(linked("马斯克预言，Robotaxi有望推动特斯拉市值达到10万亿美元。")) == {"105.TSLA", "90.BK0802"}
     assert "90.BK0644" in linked("特斯拉概念股午后走强。")
     # A bracketed abbreviation after a word that is no name of that company is no ticker.
     assert "106.OC" not in linked("公司取得型号合格证(TC)和运营合格证(OC)，成为四证玩家。")

@@ -1,11 +1,14 @@
 """The names finnews recognises: Eastmoney boards and A-share stocks from ``configs/``, with the
-text-tagging rules of ``configs/text_tagging.yaml``. Loaded once, validated on load."""
+text-tagging rules of ``configs/text_tagging.yaml`` and the board vocabulary of
+``configs/board_vocabulary.yaml`` (each word with where it came from). Loaded once, validated on load."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+import yaml
 
 from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
 from core.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
@@ -24,6 +27,17 @@ def normalise_name(name: str) -> str:
     """Full-width letters to half-width, spaces removed: ``万 科Ａ`` → ``万科A``."""
     name = unicodedata.normalize("NFKC", name)
     return _SPACES_RE.sub("", name) if " " in name or not name.isprintable() else name
+
+
+def _written_forms(word: str) -> set[str]:
+    """The forms a vocabulary word is matched in: normalised (``AI 芯片`` → ``AI芯片``) and, for a word
+    written with a space between a Latin part and the rest, also with that space (``Mini LED``,
+    ``AI 芯片``: news writes both, and the text is not normalised before the scan)."""
+    forms = {normalise_name(word)}
+    spaced = unicodedata.normalize("NFKC", word).strip()
+    if " " in spaced:
+        forms.add(_SPACES_RE.sub(" ", spaced))
+    return forms
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,8 @@ class Lexicon:
     # Words that contain a name but name something else (东湖高新区, 中国证券报): never mentions.
     not_mentions: set[str] = field(default_factory=set)
     pseudo_boards: set[str] = field(default_factory=set)  # codes never tagged from text
+    # Where each word of configs/board_vocabulary.yaml came from: text word → source.
+    word_sources: dict[str, str] = field(default_factory=dict)
     ambiguous_names: set[str] = field(default_factory=set)
 
     def board_name(self, code: str) -> str | None:
@@ -70,21 +86,90 @@ def _load_rules() -> dict:
     rules = load_yaml("text_tagging.yaml") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    check_keys(
-        path, rules, ("pseudo_board_patterns", "ambiguous_board_names", "board_aliases", "sector_words", "not_mentions")
-    )
+    check_keys(path, rules, ("pseudo_board_patterns", "ambiguous_board_names", "not_mentions"))
     for key in ("pseudo_board_patterns", "ambiguous_board_names", "not_mentions"):
         value = rules.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: {key}: expected a list of strings")
-    for key in ("board_aliases", "sector_words"):
-        aliases = rules.get(key, {}) or {}
-        if not isinstance(aliases, dict):
-            raise ConfigError(f"{path}: {key}: expected a mapping of BK code to names")
-        for code, names in aliases.items():
-            if not isinstance(names, list) or not all(isinstance(n, str | int | float) for n in names):
-                raise ConfigError(f"{path}: {key}.{code}: expected a list of names")
     return rules
+
+
+VOCABULARY_FILE = "board_vocabulary.yaml"
+VOCABULARY_KINDS = ("board_aliases", "sector_words")
+# Where a board word came from: the board's own name or alt name (configs/boards.csv), Eastmoney's
+# markup (the post where a link's visible text is the word), a development-set text id, the board's
+# subject (a one-line reason), or an earlier review recorded as such.
+SOURCE_RE = re.compile(r"(?:board name|alt name)(?:: \S.*)?|(?:markup|devset|subject|earlier): \S.*")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key written twice in one mapping (PyYAML keeps the last one
+    silently: a board's second entry would drop the words of its first)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ConfigError(
+                f"{key!r} is written twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1}): "
+                "merge the two entries"
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, str]]]:
+    """``configs/board_vocabulary.yaml``: for each kind (``board_aliases``: words that name a board
+    wherever they stand as a word; ``sector_words``: generic words that need a sector cue or a list),
+    word → (board code, source). A word given twice, to one board or two, an unknown board code or a
+    word without a recognised source is a :class:`ConfigError` naming the file and the entry."""
+    path = config_dir() / VOCABULARY_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: file not found") from error
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # a SafeLoader subclass
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: invalid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    check_keys(path, data, VOCABULARY_KINDS)
+    vocabulary: dict[str, dict[str, tuple[str, str]]] = {kind: {} for kind in VOCABULARY_KINDS}
+    where_is: dict[str, str] = {}  # word → kind.code where it was first given
+    for kind in VOCABULARY_KINDS:
+        entries = data.get(kind) or {}
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}: {kind}: expected a mapping of BK code to {{word: source}}")
+        for code, words in entries.items():
+            place = f"{kind}.{code}"
+            if str(code).upper() not in boards:
+                raise ConfigError(f"{path}: {place}: unknown board code")
+            if not isinstance(words, dict) or not words:
+                raise ConfigError(f"{path}: {place}: expected a mapping of word to its source")
+            for word, source in words.items():
+                if not isinstance(word, str | int | float) or not str(word).strip():
+                    raise ConfigError(f"{path}: {place}: {word!r}: expected a word")
+                if not isinstance(source, str) or not SOURCE_RE.fullmatch(source.strip()):
+                    raise ConfigError(
+                        f"{path}: {place}.{word}: missing or unrecognised source {source!r} (write 'board name', "
+                        "'alt name', 'markup: <post>', 'devset: <text id>', 'subject: <reason>' or 'earlier: <review>')"
+                    )
+                name = normalise_name(str(word))
+                if name in where_is:
+                    raise ConfigError(
+                        f"{path}: {place}.{word}: the word is already given in {where_is[name]}: one word, one board"
+                    )
+                where_is[name] = place
+                vocabulary[kind][str(word)] = (str(code).upper(), source.strip())
+    return vocabulary
 
 
 @configured()
@@ -135,12 +220,12 @@ def load_lexicon() -> Lexicon:
                 if len(name) >= 2:
                     # The first board of a name keeps it (boards.csv order within a type).
                     lexicon.board_by_name.setdefault(name, board.code)
-    for key, target in (("board_aliases", lexicon.board_by_name), ("sector_words", lexicon.sector_words)):
-        for code, names in (rules.get(key) or {}).items():
-            if str(code).upper() not in boards:
-                raise ConfigError(f"{rules_path}: {key}.{code}: unknown board code")
-            for name in names:
-                target[normalise_name(str(name))] = str(code).upper()
+    vocabulary = load_vocabulary(boards)
+    for kind, target in (("board_aliases", lexicon.board_by_name), ("sector_words", lexicon.sector_words)):
+        for word, (code, source) in vocabulary[kind].items():
+            for form in _written_forms(word):
+                target[form] = code
+                lexicon.word_sources[form] = source
 
     # A concept named "X概念" is also written X in lists of boards (供销社、…等板块): X with a cue.
     for board in real_boards:
