@@ -192,7 +192,10 @@ def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:
         kb.listed.add(security.secid)
         kb.add_security(security, strip_status(name))
         # HK codes are reused: a 2017 name is a former name of that code, valid up to 2017 only.
-        kb.add_name(strip_status(name), NameEntry(security.secid, HOW_FORMER, None, date(2017, 12, 31), RANK_DATED))
+        # A Hong Kong listing's name, ranked as one (not as an A-share, the default, which made a reused
+        # code's old name beat a current US name: 应用材料).
+        former = NameEntry(security.secid, HOW_FORMER, None, date(2017, 12, 31), RANK_DATED, MARKET_PRIMARY)
+        kb.add_name(strip_status(name), former)
 
 
 def _load_us(kb: KnowledgeBase, directory: Path) -> None:

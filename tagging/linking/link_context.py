@@ -34,7 +34,8 @@ POLICY_BEFORE_RE = re.compile(
 )
 SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|产能|消费|出口|需求|建设|投资|供给|项目)")
 OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
-OUTLET_BEFORE_RE = re.compile(r"(?:据|来源[:：]?|转自|转载自|引自|记者)$")
+# 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
+OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
 LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
 MARKET_HINTS = (
     ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
@@ -165,5 +166,89 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
     )
 
 
+# Famous names that are also other things (issue 22: 苹果 the fruit, 亚马逊 the river, 理想 the word): news
+# rarely writes 公司 or 股价 next to Apple, so the sentence around the name decides. Each name maps to the
+# words of its other reading (a pattern over the sentence, the name itself written ``@``), which veto, and
+# optionally the words of its own field (else FINANCE_NEIGHBOURHOOD_RE). They must be in needs_context.
+FINANCE_NEIGHBOURHOOD_RE = re.compile(
+    r"股价|市值|财报|营收|收入|净利|利润|毛利|业绩|季度|财年|美股|港股|A股|中概股|股票|股份|股东|公司|集团|巨头|"
+    r"企业|厂商|车企|品牌|[涨跌]|收盘|盘中|发布|推出|上市|CEO|首席执行官|总裁|董事|创始人|收购|并购|投资|融资|估值|"
+    r"裁员|订单|供应商|供应链|代工|合作|芯片|手机|iPhone|iPad|Mac|汽车|电动车|交付|销量|出货|车型|门店|份额|"
+    r"分析师|评级|目标价|纳斯达克|纽交所|道指|标普|科技|互联网|电商|云计算|人工智能|AI|大模型|服务器|数据中心|"
+    r"电脑|笔记本|PC|智驾|自动驾驶|智能驾驶|辅助驾驶|专利|诉讼|监管|反垄断|罚款|关税|官方|披露|回应|宣布|声明|"
+    # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6): the maker
+    r"@\s?[A-Z][A-Za-z]*\d"
+)
+_CAR_NEIGHBOURHOOD = (
+    r"汽车|车企|车型|新势力|交付|销量|李想|MEGA|\bL[6-9]\b|i[68]|智驾|增程|纯电|蔚来|小鹏|问界|零跑|极氪|特斯拉|比亚迪|"
+    r"美股|港股|股价|市值|财报|营收"
+)
+NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
+    name: (re.compile(other), re.compile(own) if own else None)
+    for name, other, own in (
+        (
+            "苹果",
+            r"水果|果农|果园|果树|苹果树|种植|红富士|富士|[斤亩]|公斤|产区|鲜果|果汁|香蕉|梨|柑|橙子|葡萄|樱桃|猕猴桃|"
+            r"西瓜|果品|农产品|期货|吃|削|烟台|栖霞|洛川|阿克苏|静宁",
+            None,
+        ),
+        (
+            "亚马逊",
+            r"亚马逊河|河流|流域|雨林|热带|森林|丛林|巴西|秘鲁|部落|物种|生态|火灾|砍伐|原住民|@地区|@州",
+            None,
+        ),
+        ("小米", r"粥|杂粮|谷子|粟|种植|[亩斤煮]|粮食|玉米|高粱|小麦|大豆|五谷|营养|谷物|黄米|@辣", None),
+        (
+            "理想",
+            r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|的)@|@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
+            r"结果|水平|选择|位置|城市|生活|家园)",
+            _CAR_NEIGHBOURHOOD,
+        ),
+        ("联想", r"@(?:到|起|力|词|功能)|(?:让人|使人|令人|不禁|由此|引发|产生|容易|自然|不由|会)@", None),
+        ("吉利", r"(?:不|大|图个|讨个|图|讨)@|@(?:数字|话|的日子)|大吉大利|@(?:控股|集团)", None),
+        ("地平线", r"@(?:上|下|以下|以上|之上|尽头|处)|海平面|天际|远方|视野|太阳|日出|日落|一条", None),
+        ("港铁", r"@(?:站|线|车厢|列车|路线|网络|车站|车)|乘坐|搭乘|乘客|月台|班次|地铁", None),
+        ("福特", r"(?:长安|江铃)@|@(?:总统|政府|基金会)|哈里森|杰拉尔德", None),
+        ("丰田", r"(?:一汽|广汽)@", None),
+        ("本田", r"(?:东风|广汽)@|本田圭佑", None),
+        ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
+        ("甲骨文", r"甲骨|文字|殷墟|商代|考古|汉字|刻辞|书法|博物馆|出土", None),
+    )
+}
+_SENTENCE_ENDS = "。！？!?；;\n"
+_NEIGHBOURHOOD = 50  # at most this many characters either side, within the sentence
+
+
+def neighbourhood(scan: str, start: int, end: int) -> str:
+    """The sentence around a match (at most 50 characters either side), the match written ``@``."""
+    left = max(0, start - _NEIGHBOURHOOD)
+    for index in range(start - 1, left - 1, -1):
+        if scan[index] in _SENTENCE_ENDS:
+            left = index + 1
+            break
+    right = min(len(scan), end + _NEIGHBOURHOOD)
+    for index in range(end, right):
+        if scan[index] in _SENTENCE_ENDS:
+            right = index
+            break
+    return scan[left:start] + "@" + scan[end:right]
+
+
+def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own: re.Pattern[str] | None) -> bool:
+    """A famous name is the company when its sentence has nothing of the other reading (果农, 雨林, 小米粥,
+    不理想) and names its field or the market (股价, 发布, iPhone, 营收, 交付 …), or a company cue is next to it."""
+    sentence = neighbourhood(scan, start, end)
+    if other.search(sentence):
+        return False
+    return bool(
+        _COMPANY_AFTER_RE.match(scan, end)
+        or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
+        or (own or FINANCE_NEIGHBOURHOOD_RE).search(sentence)
+    )
+
+
 def company_cue(scan: str, start: int, end: int) -> bool:
+    famous = NEIGHBOURHOOD_NAMES.get(scan[start:end])
+    if famous is not None:
+        return famous_name_cue(scan, start, end, *famous)
     return bool(_COMPANY_AFTER_RE.match(scan, end) or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start))

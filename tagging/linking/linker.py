@@ -113,7 +113,9 @@ class Linker:
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
         skipped = [m.span() for m in ATTRIBUTION_RE.finditer(scan)]
         media_name = normalise_name(media) if media else None
-        market = next((m for m, pattern in MARKET_HINTS if pattern.search(scan)), None)
+        # Where the text names a market (港股, 美股), a name goes to its listing there: the nearest
+        # hint decides (a note on HK shares may still say 隔夜美股禾赛).
+        hints = sorted((hit.start(), m) for m, pattern in MARKET_HINTS for hit in pattern.finditer(scan))
 
         codes = codes_in(scan, self.kb, self.lexicon)
         found: list[_Found] = []
@@ -126,6 +128,7 @@ class Linker:
                 continue
             if cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
+            market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
             if item is not None:
                 found.append(item)
