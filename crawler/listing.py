@@ -149,7 +149,9 @@ def _title(links: list[etree._Element]) -> str:
 def find_listed_articles(html: str | bytes, base_url: str, is_article: Callable[[str], bool]) -> list[ListedArticle]:
     """The articles a list page lists, in page order, each once. Article links are grouped by the
     element their items sit in; the page's list is the largest group, with any other group whose
-    items show times (side blocks of "most read" titles show none and are left out)."""
+    items show times (side blocks of "most read" titles show none and are left out). An article a
+    side block links too is taken from the list, wherever the block stands (资讯精华 blocks may come
+    first in the page and link the same articles)."""
     if not html or not html.strip():
         return []
     try:
@@ -158,16 +160,15 @@ def find_listed_articles(html: str | bytes, base_url: str, is_article: Callable[
         return []
     found = _links(tree, base_url, is_article)
     url_of = {link: url for link, url in found}
-    items: dict[str, tuple[etree._Element, list[etree._Element]]] = {}
+    links_of: dict[str, list[etree._Element]] = {}
+    occurrences: dict[tuple[str, etree._Element], list[etree._Element]] = {}  # (url, item) → its links
     for link, url in found:
-        if url in items:
-            items[url][1].append(link)
-        else:
-            items[url] = (_item_of(link, url, url_of), [link])
+        links_of.setdefault(url, []).append(link)
+        occurrences.setdefault((url, _item_of(link, url, url_of)), []).append(link)
     listed: list[tuple[ListedArticle, etree._Element | None]] = []
     clusters: dict[etree._Element | None, list[ListedArticle]] = {}
-    for url, (item, links) in items.items():
-        title = _title(links)
+    for (url, item), links in occurrences.items():
+        title = _title(links) or _title(links_of[url])
         entry = ListedArticle(url, title, _time_text(item), _summary(item, title))
         listed.append((entry, item.getparent()))
         clusters.setdefault(item.getparent(), []).append(entry)
@@ -179,4 +180,8 @@ def find_listed_articles(html: str | bytes, base_url: str, is_article: Callable[
         for parent, entries in clusters.items()
         if entries is largest or (len(entries) >= _MIN_TIMED_CLUSTER and any(e.time_text for e in entries))
     }
-    return [entry for entry, parent in listed if id(parent) in chosen]
+    kept: dict[str, ListedArticle] = {}
+    for entry, parent in listed:
+        if id(parent) in chosen and entry.url not in kept:
+            kept[entry.url] = entry
+    return list(kept.values())

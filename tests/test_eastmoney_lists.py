@@ -90,6 +90,19 @@ def test_the_2026_list_dom_every_item_once_with_its_year_and_no_sidebar() -> Non
     assert entries[0]["showTimeText"].startswith("2026年")
 
 
+def test_a_side_block_before_the_list_linking_the_same_articles_takes_none_away() -> None:
+    """cywjh pages carry a 资讯精华 block (reference notes 2.1) that links articles of the list
+    itself; placed before the list in the page, it must not take them away from it."""
+    articles = synthetic_articles(60)
+    page = render_list_page_2026(articles, "https://finance.eastmoney.com", "cywjh", 1)
+    block = page[page.index('<div class="mainright">') : page.index("</body>")]
+    moved = page.replace(block, "").replace('<div class="mainleft">', block + '<div class="mainleft">')
+    assert moved.index("网友点击排行榜") < moved.index('class="list"')
+    entries = parse_list_page(moved, "https://finance.eastmoney.com/a/cywjh.html")
+    assert [e["url"] for e in entries] == [f"https://finance.eastmoney.com/a/{a.code}.html" for a in articles[:42]]
+    assert all(e["showTimeText"] for e in entries)  # each from its list item, with its time
+
+
 def test_a_redesigned_list_without_article_links_reads_as_empty() -> None:
     page = render_drifted_list_page(synthetic_articles(5), BASE, "cywjh", 1)
     assert parse_list_page(page, f"{BASE}/a/cywjh.html") == []
