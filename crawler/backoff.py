@@ -68,6 +68,7 @@ class BudgetState:
 
     sent: int = 0
     paused_until: float = 0.0  # clock time before which no request goes out (a planned pause)
+    last_at: float | None = None  # clock time of the last request (a quiet gap as long as a pause is one)
 
 
 @dataclass
@@ -201,8 +202,11 @@ class BlockTracker:
             return 0.0
         name, every, pause = budget
         state = self._budget_states.setdefault(name, BudgetState())
+        if state.last_at is not None and now - state.last_at >= pause and now >= state.paused_until:
+            state.sent = 0  # nothing sent for as long as a pause: the site has had its rest
         wait = max(0.0, state.paused_until - now)
         state.sent += 1
+        state.last_at = now + wait
         if state.sent % every == 0:
             # This request is the last before a pause, which starts when it goes out.
             state.paused_until = now + wait + pause
@@ -278,3 +282,89 @@ class ListMemory:
         temporary.write_text(json.dumps(merged, ensure_ascii=False, indent=0, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.path)
         self.changed.clear()
+
+
+class PaceMemory:
+    """What the next crawl must know of the sites this one met: each domain's back-off (blocked
+    answers in a row, the spacing, the time before which nothing goes out) and each site's request
+    budget (requests since its last pause, the end of a pause). Without it every crawl starts afresh:
+    ``finnews live`` polls every 30 s, so the budget of sites.yaml never came due and a poll right
+    after a captcha hit the site again at full speed, which the notes say earns an hour's ban
+    (../shared/reference/sites.md, anti-crawling).
+
+    A small JSON file in wall-clock time (the tracker counts in monotonic time, which does not carry
+    across processes). Only the domains of ``configs/sites.yaml`` are kept: a local replica on some
+    port starts afresh, as another replica may have that port next. Two crawls at once each write
+    what they saw last, domain by domain (the budget count is then each one's own: an undercount)."""
+
+    def __init__(self, path: Path, domains: set[str], wall: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.domains = domains
+        self.wall = wall
+
+    def _read(self) -> dict[str, dict[str, dict[str, float]]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {part: dict(data[part]) for part in ("domains", "budgets") if isinstance(data.get(part), dict)}
+
+    def restore(self, tracker: BlockTracker) -> None:
+        """Give ``tracker`` the state the last crawls left (what has run out meanwhile is left out)."""
+        data = self._read()
+        to_clock = tracker.clock() - self.wall()
+        for domain, saved in data.get("domains", {}).items():
+            with contextlib.suppress(TypeError, ValueError, KeyError):
+                state = DomainState(int(saved["streak"]), float(saved["delay"]), float(saved["next_at"]) + to_clock)
+                if domain in self.domains and (state.streak or state.next_at > tracker.clock()):
+                    tracker.domains[domain] = state
+        sites = {site for site, _every, _pause in tracker.budgets.values()}
+        for site, saved in data.get("budgets", {}).items():
+            with contextlib.suppress(TypeError, ValueError, KeyError):
+                if site in sites:
+                    last = saved.get("last_at")
+                    tracker._budget_states[site] = BudgetState(
+                        int(saved["sent"]),
+                        float(saved["paused_until"]) + to_clock,
+                        float(last) + to_clock if last is not None else None,
+                    )
+
+    def save(self, tracker: BlockTracker) -> None:
+        """Write the tracker's state of the known domains and budgets, keeping what other crawls
+        wrote of the others; drop what no longer matters (no streak, no wait, no recent request)."""
+        now_clock, now_wall = tracker.clock(), self.wall()
+        to_wall = now_wall - now_clock
+        data = self._read()
+        domains = {
+            domain: {"streak": state.streak, "delay": state.delay, "next_at": state.next_at + to_wall}
+            for domain, state in tracker.domains.items()
+            if domain in self.domains
+        }
+        merged_domains = {**data.get("domains", {}), **domains}
+        merged_domains = {
+            domain: saved
+            for domain, saved in merged_domains.items()
+            if saved.get("streak") or float(saved.get("next_at") or 0) > now_wall
+        }
+        longest_pause = max((pause for _site, _every, pause in tracker.budgets.values()), default=0.0)
+        budgets = {
+            site: {
+                "sent": state.sent,
+                "paused_until": state.paused_until + to_wall,
+                "last_at": state.last_at + to_wall if state.last_at is not None else None,
+            }
+            for site, state in tracker._budget_states.items()
+        }
+        merged_budgets = {
+            site: saved
+            for site, saved in {**data.get("budgets", {}), **budgets}.items()
+            if float(saved.get("paused_until") or 0) > now_wall
+            or float(saved.get("last_at") or 0) > now_wall - longest_pause
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        text = json.dumps({"domains": merged_domains, "budgets": merged_budgets}, indent=0, sort_keys=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, self.path)

@@ -44,7 +44,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from core.config import state_dir
-from crawler.backoff import RETRIES_META, BlockingPolicy, BlockTracker, ListMemory
+from crawler.backoff import RETRIES_META, BlockingPolicy, BlockTracker, ListMemory, PaceMemory
 from crawler.refusals import Blocked, SourceStopped, blocked_reason
 from crawler.retry import retry_after_seconds
 from crawler.sites import load_sites
@@ -111,9 +111,13 @@ class BlockingMiddleware:
         self.http_codes = frozenset(int(code) for code in settings.getlist("BLOCKING_HTTP_CODES"))
         self.login_url = re.compile(settings.get("BLOCKING_LOGIN_URL_PATTERN"), re.I)
         self.tracker = BlockTracker(BlockingPolicy.from_settings(settings), crawler.stats)
-        self.tracker.budgets = load_sites().request_budgets()
+        sites = load_sites()
+        self.tracker.budgets = sites.request_budgets()
         memory_path = settings.get("BLOCKING_LIST_MEMORY") or state_dir() / "list-memory.json"
         self.tracker.memory = ListMemory(Path(memory_path), settings.getfloat("BLOCKING_LIST_MEMORY_DAYS"))
+        pace_path = settings.get("BLOCKING_PACE_MEMORY") or state_dir() / "site-pace.json"
+        self.pace = PaceMemory(Path(pace_path), set(sites.download_slots()))
+        self.pace.restore(self.tracker)
         crawl_state(crawler).blocking = self.tracker
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -125,6 +129,10 @@ class BlockingMiddleware:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.tracker.summarise()
+        try:
+            self.pace.save(self.tracker)
+        except OSError as error:
+            logger.error("Could not save the sites' pace %s: %s", self.pace.path, error)
         if self.tracker.memory is not None:
             try:
                 self.tracker.memory.save()

@@ -95,6 +95,9 @@ BLOCKING_BACKOFF_MAX = 300.0
 BLOCKING_NON_ARTICLE_RUN = 5
 BLOCKING_LIST_MEMORY = ""  # which lists had items (JSON); default: list-memory.json in the state directory
 BLOCKING_LIST_MEMORY_DAYS = 7.0  # a list empty for longer than this is taken as really empty
+# The sites' back-off and request budget carried from crawl to crawl (JSON); default: site-pace.json
+# in the state directory (crawler.backoff.PaceMemory).
+BLOCKING_PACE_MEMORY = ""
 
 # Incremental crawling: article pages already indexed are not fetched again (an SQLite store under
 # the state directory; FINNEWS_SEEN_DB overrides its path).

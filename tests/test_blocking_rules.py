@@ -13,7 +13,7 @@ import pytest
 
 from core.config import ConfigError
 from core.dates import SHANGHAI
-from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, grown_delay
+from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, PaceMemory, grown_delay
 from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
 from crawler.retry import retry_after_seconds
 from replica import chinaorg_articles, chinaorg_pages
@@ -303,3 +303,111 @@ def test_a_request_budget_is_checked_on_load() -> None:
     assert budgets == {"finance.eastmoney.com": ("eastmoney", 450, 600.0)}
     with pytest.raises(ConfigError, match="pause_after and pause go together"):
         parse_sites({"sites": {"eastmoney": {**site, "pause_after": 450}}})
+
+
+# --- what one crawl leaves the next -------------------------------------------------------------------
+
+
+class Wall:
+    """Wall-clock time, which goes on between two processes (their monotonic clocks do not agree)."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def next_crawl(path: Path, wall: Wall, budgets: dict) -> tuple[BlockTracker, Stats, PaceMemory]:
+    """A new crawl's tracker (its own monotonic clock) given what the file holds."""
+    blocks, stats, clock = tracker(threshold=3, base=10.0, maximum=300.0)
+    clock.now = 50.0  # another process: its monotonic clock started elsewhere
+    blocks.budgets = budgets
+    pace = PaceMemory(path, {"finance.eastmoney.com", "np-listapi.eastmoney.com"}, wall=wall)
+    pace.restore(blocks)
+    return blocks, stats, pace
+
+
+EASTMONEY_BUDGET = {
+    "finance.eastmoney.com": ("eastmoney", 5, 600.0),
+    "np-listapi.eastmoney.com": ("eastmoney", 5, 600.0),
+}
+
+
+def test_the_request_budget_counts_across_crawls(tmp_path: Path) -> None:
+    # finnews live polls every 30 s, a crawl of a few requests each: the budget (sites.yaml
+    # pause_after) must count them all, or it never comes due (second audit, G2).
+    path, wall = tmp_path / "site-pace.json", Wall()
+    for _poll in range(2):  # two polls of two requests
+        blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
+        assert [blocks.turn("fast:102", "np-listapi.eastmoney.com") for _ in range(2)] == [0, 0]
+        pace.save(blocks)
+        wall.now += 30
+    blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == 0  # the fifth: then the pause
+    assert stats.values["finnews/blocking/planned_pauses"] == 1
+    pace.save(blocks)
+    wall.now += 30
+    blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(570)  # the pause, carried over
+    assert blocks.stopped("fast:102") is None
+
+
+def test_a_quiet_gap_as_long_as_the_pause_is_the_pause(tmp_path: Path) -> None:
+    path, wall = tmp_path / "site-pace.json", Wall()
+    blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
+    assert [blocks.turn("pages:x", "finance.eastmoney.com") for _ in range(4)] == [0, 0, 0, 0]
+    pace.save(blocks)
+    wall.now += 601  # nothing sent for longer than a pause
+    blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
+    assert [blocks.turn("pages:x", "finance.eastmoney.com") for _ in range(4)] == [0, 0, 0, 0]
+    assert "finnews/blocking/planned_pauses" not in stats.values
+
+
+def test_a_back_off_carries_over_to_the_next_crawl_and_a_replica_starts_afresh(tmp_path: Path) -> None:
+    # After a captcha, the next poll 30 s later must not hit the site at full speed.
+    path, wall = tmp_path / "site-pace.json", Wall()
+    blocks, _stats, pace = next_crawl(path, wall, {})
+    for _ in range(2):
+        blocks.blocked("fast:102", "np-listapi.eastmoney.com", "captcha", "https://np-listapi.eastmoney.com/x")
+        blocks.blocked("local", "127.0.0.1:8123", "captcha", "http://127.0.0.1:8123/x")
+    pace.save(blocks)
+    wall.now += 5
+    blocks, _stats, pace = next_crawl(path, wall, {})
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(15)  # 20 s spacing, 5 s gone
+    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(35)  # still 20 s apart
+    assert blocks.turn("local", "127.0.0.1:8123") == 0  # not a site of sites.yaml: not kept
+    blocks.good("fast:102", "np-listapi.eastmoney.com")  # a good answer ends the back-off …
+    pace.save(blocks)
+    wall.now += 60  # … and once the last spaced request's turn has passed …
+    blocks, _stats, pace = next_crawl(path, wall, {})
+    assert blocks.domains == {}  # … nothing is left to carry
+
+
+def test_a_damaged_pace_file_is_a_fresh_start(tmp_path: Path) -> None:
+    path = tmp_path / "site-pace.json"
+    for text in ("", "not json", "[1, 2]", '{"domains": {"finance.eastmoney.com": {"streak": "x"}}}'):
+        path.write_text(text, encoding="utf-8")
+        blocks, _stats, _pace = next_crawl(path, Wall(), EASTMONEY_BUDGET)
+        assert blocks.turn("pages:x", "finance.eastmoney.com") == 0
+
+
+def test_the_middleware_restores_the_pace_and_saves_it_when_the_crawl_closes(tmp_path: Path) -> None:
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    from crawler.blocking import BlockingMiddleware
+
+    project = Settings()
+    project.setmodule("crawler.settings")
+    settings = {
+        **{name: value for name, value in project.copy_to_dict().items() if name.startswith("BLOCKING_")},
+        "BLOCKING_PACE_MEMORY": str(tmp_path / "pace.json"),
+        "BLOCKING_LIST_MEMORY": str(tmp_path / "l.json"),
+    }
+    first = BlockingMiddleware(get_crawler(settings_dict=settings))
+    first.tracker.blocked("fast:102", "np-listapi.eastmoney.com", "captcha", "https://np-listapi.eastmoney.com/x")
+    first.spider_closed(None, "finished")
+    second = BlockingMiddleware(get_crawler(settings_dict=settings))
+    assert second.tracker.domains["np-listapi.eastmoney.com"].streak == 1
+    assert second.tracker.turn("fast:102", "np-listapi.eastmoney.com") > 0
