@@ -14,7 +14,10 @@ TECH_CHANNEL = "internet"
 DEAD_LINK_PATH = "/news/20231122/6053001.shtml"  # listed, but answers 404
 WITHDRAWN_PATH = "/news/20231124/6054210.shtml"  # listed, answers 200 with a "deleted" notice
 TOPIC_PATH = "/zhuanti/2023jrgzl/"  # a special-topic page on the list: not an article
-ARTICLE_PATH_RE = re.compile(r"^/[a-z]+/\d{8}/\d+\.shtml$|^(?:/[a-z]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.s?html?$")
+ARTICLE_PATH_RE = re.compile(
+    r"^(?:/[a-z0-9_]+)+/\d{8}/\d+\.shtml$"  # one or more section levels (/news/, /stock/ssgs/)
+    r"|^(?:/[a-z]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.s?html?$"
+)
 
 
 @dataclass(frozen=True)
