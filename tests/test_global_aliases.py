@@ -145,3 +145,9 @@ def test_a_hong_kong_codes_old_name_is_no_a_share() -> None:
     # old name ranks as a Hong Kong listing's former name, no longer as an A-share's, so it does not
     # beat the US listings that bear the name today.
     assert not any(secid == "116.06883" for secid, _ in _stocks("新濠博亚娱乐股价大涨，澳门博彩收入回升。"))
+
+
+def test_a_code_after_a_share_class_mark_says_which_listing() -> None:
+    # 谷歌-C is Alphabet's class C shares: GOOG, as the code after it says (not the alias's GOOGL).
+    text = "苹果(AAPL.US)、谷歌-C(GOOG.US)、微软(MSFT.US)股价上涨。"
+    assert ("105.GOOG", "谷歌") in _stocks(text) and ("105.GOOGL", "谷歌") not in _stocks(text)

@@ -42,7 +42,8 @@ MARKET_HINTS = (
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
 )
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
-CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|[\s（(:：]*")
+# A share-class mark may stand between them (谷歌-C(GOOG.US), 小米集团-W(01810.HK)).
+CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|(?:-[A-Z]{1,2})?[\s（(:：]*")
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
@@ -183,6 +184,8 @@ _CAR_NEIGHBOURHOOD = (
     r"汽车|车企|车型|新势力|交付|销量|李想|MEGA|\bL[6-9]\b|i[68]|智驾|增程|纯电|蔚来|小鹏|问界|零跑|极氪|特斯拉|比亚迪|"
     r"美股|港股|股价|市值|财报|营收"
 )
+_ENGLISH_AROUND = r"[A-Za-z]{2,}[\s-]+@|@[\s-]+[a-z]{2,}"
+_CHINESE_SENTENCE = r"[\u4e00-\u9fff]"
 NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     name: (re.compile(other), re.compile(own) if own else None)
     for name, other, own in (
@@ -213,6 +216,20 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("本田", r"(?:东风|广汽)@|本田圭佑", None),
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
         ("甲骨文", r"甲骨|文字|殷墟|商代|考古|汉字|刻辞|书法|博物馆|出土", None),
+        # Latin names that are English words: English prose around them (a word before, or a lowercase
+        # word after: "left Arm", "Shell out", "Meta-analysis") is the word, not the company; in a Chinese
+        # sentence they are the company (Arm still needs a finance word: news also writes it for the
+        # architecture, Arm架构).
+        (
+            "Arm",
+            _ENGLISH_AROUND + r"|@\s?(?:架构|指令集|内核|核心|处理器|CPU|服务器芯片|版本?|生态|平台|阵营|"
+            r"Cortex|Neoverse|v\d|中国|China)|安谋中国",
+            None,
+        ),
+        ("安谋", r"@(?:科技|中国)|Arm\s?China|Arm中国", None),
+        ("Shell", _ENGLISH_AROUND + r"|@\s?(?:脚本|命令|终端|编程)", _CHINESE_SENTENCE),
+        ("Snowflake", _ENGLISH_AROUND, _CHINESE_SENTENCE),
+        ("Meta", _ENGLISH_AROUND + r"|@(?:-?analysis|data)", _CHINESE_SENTENCE),
     )
 }
 _SENTENCE_ENDS = "。！？!?；;\n"
