@@ -198,8 +198,17 @@ def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:
         kb.add_name(strip_status(name), former)
 
 
+# The US tables, read alike: the hand-reviewed listings first, so that their current name is the one
+# shown for a ticker the older table gives to a former company (CHA: 中国电信 until 2021, 霸王茶姬 now).
+US_TABLES = ("us_global_stocks.csv", "us_cn_stocks.csv")
+
+
 def _load_us(kb: KnowledgeBase, directory: Path) -> None:
-    path = directory / "securities" / "us_cn_stocks.csv"
+    for table in US_TABLES:
+        _load_us_table(kb, directory / "securities" / table)
+
+
+def _load_us_table(kb: KnowledgeBase, path: Path) -> None:
     for line, row in _read_rows(path, ("ticker", "em_market", "name")):
         ticker, market = row["ticker"].upper(), row["em_market"]
         _check(bool(_US_TICKER_RE.match(ticker)), path, line, f"bad ticker {ticker!r}")
@@ -286,7 +295,7 @@ SOURCE_FILES = (
     "securities/hk_stocks.csv",
     "securities/hk_full_names.csv",
     "securities/hk_names_2017.csv",
-    "securities/us_cn_stocks.csv",
+    *(f"securities/{table}" for table in US_TABLES),
     "securities/aliases.yaml",
 )
 
