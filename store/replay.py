@@ -12,7 +12,8 @@ from store.client import ES_FAILURES
 from store.documents import cut_text, document_from_record
 from store.lifecycle import current_alias, ensure_index
 from store.outcomes import empty_counts
-from store.spool import Spool, iter_spool, spool_files, written_by_this_process
+from store.pending import iter_entries
+from store.spool import Spool, spool_files, written_by_this_process
 from store.writer import ArticleWriter
 
 
@@ -41,7 +42,7 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
         writer = ArticleWriter(es, alias)
         damaged: list[str] = []
         try:
-            for entry in iter_spool(path, damaged):
+            for entry in iter_entries(path, damaged):
                 document = entry.get("document")
                 if isinstance(document, dict) and document.get("id"):
                     attempts = entry.get("attempts")

@@ -1,11 +1,11 @@
 """Run records of scheduled jobs, in the Elasticsearch index ``finnews-runs``: "did last night's
 crawl work, and what did it bring?" is one query. A record that cannot be written (Elasticsearch
-down) waits in ``runs-pending/`` under the state directory and is written before the next one, so
-a run is never lost just because the cluster was away when it ended."""
+down) waits in ``runs-pending/`` under the state directory (:mod:`store.pending`, as the article
+spool does) and is written before the next one, so a run is never lost just because the cluster was
+away when it ended."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
@@ -20,6 +20,7 @@ from core.config import ConfigError, state_dir
 from core.dates import isoformat
 from store.client import ES_FAILURES, AlreadyExistsError, StoreError, UnreachableError, connect, es_errors
 from store.outcomes import ARTICLE_OUTCOMES
+from store.pending import iter_entries, waiting_files, write_entries
 
 logger = logging.getLogger(__name__)
 
@@ -145,23 +146,13 @@ def ensure_runs_index(es: Elasticsearch) -> str:
 
 
 def write_pending(document: dict[str, Any]) -> Path:
-    """Keep a record on disk until Elasticsearch takes it: one JSON Lines file per record, written
-    under a temporary name and renamed, so a concurrent replay never reads half a record."""
-    directory = pending_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{document['run_id']}.jsonl"
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(document, ensure_ascii=False) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    return path
+    """Keep a record on disk until Elasticsearch takes it: one file per record, written whole (see
+    :func:`store.pending.write_entries`), so a concurrent replay never reads half a record."""
+    return write_entries(pending_dir() / f"{document['run_id']}.jsonl", [document])
 
 
 def pending_files() -> list[Path]:
-    directory = pending_dir()
-    return sorted(directory.glob("*.jsonl")) if directory.is_dir() else []
+    return waiting_files(pending_dir())
 
 
 def replay_pending(es: Elasticsearch) -> int:
@@ -173,12 +164,16 @@ def replay_pending(es: Elasticsearch) -> int:
     """
     written = 0
     for path in pending_files():
+        damaged: list[str] = []
         try:
-            documents = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            documents = list(iter_entries(path, damaged))
         except FileNotFoundError:
             continue  # another process replayed it meanwhile
-        except (OSError, ValueError) as error:
+        except OSError as error:
             logger.error("Unreadable pending run record %s (%s); left in place", path, error)
+            continue
+        if damaged:
+            logger.error("Unreadable pending run record %s (a line is not a record); left in place", path)
             continue
         try:
             with es_errors(f"Elasticsearch rejected the pending run record {path}"):

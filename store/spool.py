@@ -1,13 +1,11 @@
 """The spool: append-only JSON Lines files of documents Elasticsearch did not take (``spool/``) or
-will never take as they are (``dead-letter/``), with the reason, one file per writer and process."""
+will never take as they are (``dead-letter/``), with the reason, one file per writer and process
+(written and read by :mod:`store.pending`, as the run records waiting for the runs index are)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from core.config import state_dir
 from core.dates import SHANGHAI
 from core.masking import mask_credentials
 from store.client import StoreError
+from store.pending import append_entry, iter_entries, waiting_files
 
 logger = logging.getLogger(__name__)
 
@@ -28,25 +27,6 @@ def spool_root() -> Path:
 class SpoolWriteError(StoreError):
     """A spool file could not be written (a full disk, a file size limit, a read-only folder): what
     was being spooled is not saved anywhere, and the load must stop and say so."""
-
-
-def append_line(path: Path, data: bytes) -> None:
-    """Append one whole line and make it durable, or leave the file as it was: a failed write (the
-    disk full half-way through the line) is cut back, so a spool never holds a partial record."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        start = os.fstat(fd).st_size
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, start)
-            raise
-    finally:
-        os.close(fd)
 
 
 class Spool:
@@ -77,7 +57,7 @@ class Spool:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 stamp = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S")
                 self.path = self.directory / f"{stamp}-{os.getpid()}.jsonl"
-            append_line(self.path, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+            append_entry(self.path, entry)
         except OSError as error:
             where = self.path or self.directory
             raise SpoolWriteError(
@@ -88,32 +68,12 @@ class Spool:
 
 def spool_files(kind: str = "spool") -> list[Path]:
     """The spool (or dead-letter) files waiting, oldest first."""
-    directory = spool_root() / kind
-    return sorted(directory.glob("*.jsonl")) if directory.exists() else []
-
-
-def iter_spool(path: Path, damaged: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """The entries of a spool file, one at a time. A line that is not a record (cut short by a crash,
-    corrupted) is skipped here and collected in ``damaged`` when given (replay keeps it as a dead
-    letter); without it, logged."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                entry = None
-            if isinstance(entry, dict):
-                yield entry
-            elif line.strip():
-                if damaged is None:
-                    logger.warning("skipping a damaged line in %s", path)
-                else:
-                    damaged.append(line.rstrip("\n"))
+    return waiting_files(spool_root() / kind)
 
 
 def read_spool(path: Path) -> list[dict[str, Any]]:
-    """The entries of a spool file (see :func:`iter_spool`)."""
-    return list(iter_spool(path))
+    """The entries of a spool file (see :func:`store.pending.iter_entries`)."""
+    return list(iter_entries(path))
 
 
 def written_by_this_process(path: Path) -> bool:
