@@ -34,13 +34,21 @@ def state_dir() -> Path:
 
 def load_yaml(name: str) -> Any:
     """Load ``configs/<name>``; a missing file or a YAML syntax error is a :class:`ConfigError`."""
-    path = config_dir() / name
+    return read_yaml(config_dir() / name)
+
+
+def read_yaml(path: Path, loader: Any = yaml.SafeLoader) -> Any:
+    """A YAML file read with ``loader``, always a safe one (SafeLoader, a subclass, CSafeLoader); a
+    missing file, a syntax error or a :class:`ConfigError` the loader raises (a key given twice) is
+    a :class:`ConfigError` naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: file not found") from error
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: invalid YAML: {error}") from error
 

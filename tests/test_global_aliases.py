@@ -10,16 +10,7 @@ import pytest
 
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.link_context import NEIGHBOURHOOD_NAMES
-from tagging.linking.linker import linker
-from tagging.segment import tokens
-
-
-def _stocks(text: str, on: date | None = None) -> set[tuple[str, str]]:
-    return {
-        (m.security.secid, text[m.start : m.end])
-        for m in linker().link(text, on=on, segments=tokens(text))
-        if m.security.kind == "stock"
-    }
+from tests.support.linking import linked_stocks
 
 
 @pytest.mark.parametrize(
@@ -58,7 +49,7 @@ def _stocks(text: str, on: date | None = None) -> set[tuple[str, str]]:
     ],
 )
 def test_global_companies_by_usual_names(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _stocks(text) == expected
+    assert linked_stocks(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -81,7 +72,7 @@ def test_global_companies_by_usual_names(text: str, expected: set[tuple[str, str
     ],
 )
 def test_famous_names_as_companies(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _stocks(text) == expected
+    assert linked_stocks(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -104,13 +95,13 @@ def test_famous_names_as_companies(text: str, expected: set[tuple[str, str]]) ->
     ],
 )
 def test_famous_names_as_other_things(text: str) -> None:
-    assert _stocks(text) == set()
+    assert linked_stocks(text) == set()
 
 
 def test_dated_aliases() -> None:
     # 地平线 (a dated alias, Horizon Robotics from its 2024 listing) and 瑞信 (Credit Suisse until 2023)
-    assert _stocks("地平线发布新一代智驾芯片，股价大涨。", on=date(2025, 3, 1)) == {("116.09660", "地平线")}
-    assert _stocks("瑞信股价暴跌，瑞银集团宣布收购。", on=date(2023, 3, 20)) == {
+    assert linked_stocks("地平线发布新一代智驾芯片，股价大涨。", on=date(2025, 3, 1)) == {("116.09660", "地平线")}
+    assert linked_stocks("瑞信股价暴跌，瑞银集团宣布收购。", on=date(2023, 3, 20)) == {
         ("106.CS", "瑞信"),
         ("106.UBS", "瑞银集团"),
     }
@@ -131,23 +122,23 @@ def test_aliases_name_listings_in_the_tables() -> None:
 
 def test_according_to_a_company_is_no_outlet() -> None:
     # 据 before a name says it is the outlet a text quotes (据新华社); 根据 is "according to".
-    assert ("116.01810", "小米") in _stocks("根据小米官方披露，小米SU7上市首月交付超过1万台。")
+    assert ("116.01810", "小米") in linked_stocks("根据小米官方披露，小米SU7上市首月交付超过1万台。")
 
 
 def test_the_market_named_nearest_decides_the_listing() -> None:
     # A note on HK shares may still name a US listing: the hint next to the name decides (dev2).
     text = "港股汽车股走强，理想汽车涨超5%。隔夜美股禾赛大涨逾17%。"
-    assert {("116.02015", "理想汽车"), ("105.HSAI", "禾赛")} <= _stocks(text)
+    assert {("116.02015", "理想汽车"), ("105.HSAI", "禾赛")} <= linked_stocks(text)
 
 
 def test_a_hong_kong_codes_old_name_is_no_a_share() -> None:
     # hk_names_2017.csv: 06883 was 新濠博亚娱乐 in 2017 and is 颖通控股 now (HK codes are reused). The
     # old name ranks as a Hong Kong listing's former name, no longer as an A-share's, so it does not
     # beat the US listings that bear the name today.
-    assert not any(secid == "116.06883" for secid, _ in _stocks("新濠博亚娱乐股价大涨，澳门博彩收入回升。"))
+    assert not any(secid == "116.06883" for secid, _ in linked_stocks("新濠博亚娱乐股价大涨，澳门博彩收入回升。"))
 
 
 def test_a_code_after_a_share_class_mark_says_which_listing() -> None:
     # 谷歌-C is Alphabet's class C shares: GOOG, as the code after it says (not the alias's GOOGL).
     text = "苹果(AAPL.US)、谷歌-C(GOOG.US)、微软(MSFT.US)股价上涨。"
-    assert ("105.GOOG", "谷歌") in _stocks(text) and ("105.GOOGL", "谷歌") not in _stocks(text)
+    assert ("105.GOOG", "谷歌") in linked_stocks(text) and ("105.GOOGL", "谷歌") not in linked_stocks(text)

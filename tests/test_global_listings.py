@@ -9,16 +9,7 @@ from datetime import date
 import pytest
 
 from tagging.linking.knowledge_tables import load_knowledge_base
-from tagging.linking.linker import linker
-from tagging.segment import tokens
-
-
-def _stocks(text: str, on: date | None = None) -> set[tuple[str, str]]:
-    return {
-        (m.security.secid, text[m.start : m.end])
-        for m in linker().link(text, on=on, segments=tokens(text))
-        if m.security.kind == "stock"
-    }
+from tests.support.linking import linked_stocks
 
 
 @pytest.mark.parametrize(
@@ -52,7 +43,7 @@ def _stocks(text: str, on: date | None = None) -> set[tuple[str, str]]:
     ],
 )
 def test_added_listings_are_tagged(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _stocks(text) == expected
+    assert linked_stocks(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -69,14 +60,14 @@ def test_added_listings_are_tagged(text: str, expected: set[tuple[str, str]]) ->
     ],
 )
 def test_english_words_and_unlisted_namesakes_are_not_tagged(text: str) -> None:
-    assert _stocks(text) == set()
+    assert linked_stocks(text) == set()
 
 
 def test_dated_readings() -> None:
     # 派拉蒙: Paramount Global (PARA) before the 2025-08-07 merger, Paramount Skydance (PSKY) after and undated.
-    assert _stocks("派拉蒙股价大涨。", on=date(2024, 6, 1)) == {("105.PARA", "派拉蒙")}
-    assert _stocks("派拉蒙股价大涨。", on=date(2025, 10, 1)) == {("105.PSKY", "派拉蒙")}
-    assert _stocks("派拉蒙股价大涨。") == {("105.PSKY", "派拉蒙")}
+    assert linked_stocks("派拉蒙股价大涨。", on=date(2024, 6, 1)) == {("105.PARA", "派拉蒙")}
+    assert linked_stocks("派拉蒙股价大涨。", on=date(2025, 10, 1)) == {("105.PSKY", "派拉蒙")}
+    assert linked_stocks("派拉蒙股价大涨。") == {("105.PSKY", "派拉蒙")}
 
 
 def test_new_listings_are_listed_and_named() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from core.config import ConfigError, config_dir, state_dir
+from core.config import ConfigError, config_dir, read_yaml, state_dir
 from core.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
 from core.settings import configured
 from tagging.linking import knowledge
@@ -228,13 +228,8 @@ def _load_us_table(kb: KnowledgeBase, path: Path) -> None:
 def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
     """Curated short forms and names that need context, from ``securities/aliases.yaml``."""
     path = directory / "securities" / "aliases.yaml"
-    try:
-        # libyaml's loader when installed: the pure-Python one is the slowest part of a load.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: file not found") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: invalid YAML: {error}") from error
+    # libyaml's loader when installed: the pure-Python one is the slowest part of a load.
+    data = read_yaml(path, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with keys aliases, needs_context")
     from core.config import check_keys

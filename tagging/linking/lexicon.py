@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml
+from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml, read_yaml
 from core.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 from core.settings import configured
 
@@ -129,16 +129,7 @@ def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, 
     word → (board code, source). A word given twice, to one board or two, an unknown board code or a
     word without a recognised source is a :class:`ConfigError` naming the file and the entry."""
     path = config_dir() / VOCABULARY_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: file not found") from error
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # a SafeLoader subclass
-    except ConfigError as error:
-        raise ConfigError(f"{path}: {error}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: invalid YAML: {error}") from error
+    data = read_yaml(path, _UniqueKeyLoader) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     check_keys(path, data, VOCABULARY_KINDS)
