@@ -208,3 +208,54 @@ def test_generic_words_are_the_sector_with_a_cue_or_in_a_list() -> None:
     assert "90.BK1274" in boards_in("炼化行业产能过剩。")
     assert {"90.BK0482", "90.BK1271"} <= boards_in("百货、餐饮等接触型服务业持续恢复。")
     assert "90.BK0440" in boards_in("促进家电、家居和汽车消费。")
+
+
+# --- dev3.yaml: general classes of false board tags and misses on unseen outlets ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "board"),
+    [
+        # a board word that begins a government department's, a committee's or an event's name
+        ("电子信息司史惠康副司长领学全会精神。", "90.BK0447"),
+        ("工业和信息化部电子信息科技委召开研讨会。", "90.BK0447"),
+        ("民航局发布无人驾驶航空器系统技术要求。", "90.BK0420"),
+        ("全面落实全国新型工业化推进大会部署。", "90.BK1150"),
+        ("优必选亮相2025世界机器人大会。", "90.BK1090"),
+        # 电子信息 is the electronics trade in news, not 互联网服务; 信息通信 is ICT as a whole
+        ("带动电子信息制造业、智能制造设备行业快速发展。", "90.BK0447"),
+        ("中国信息通信业走出了一条行业现代化发展道路。", "90.BK0448"),
+        # objects counted in use, not the sector
+        ("搭载 33 个高精度传感器的自动驾驶汽车亮相。", "90.BK0905"),
+        ("百余台智能机器人担任“智愿者”。", "90.BK0640"),
+        # a bracketed data credit names the source of a figure
+        ("东南亚市场贡献了37%的增量(IDC数据)。", "90.BK0922"),
+        # 汽车行业 is the car industry, not the parts board whose old alt name it is
+        ("汽车行业的演进是一场漫长的马拉松。", "90.BK0481"),
+    ],
+)
+def test_dev3_traps(text: str, board: str) -> None:
+    assert board not in boards_in(text)
+
+
+def test_dev3_organisation_rule_keeps_companies_and_layouts() -> None:
+    # 公司 and 格局 after a board word are a sector cue and a noun, not a department or a bureau
+    assert "90.BK1031" in boards_in("多家光伏公司发布业绩预告。")
+    assert "90.BK0493" in boards_in("重塑全球新能源产业格局。")
+
+
+def test_dev3_counts_made_or_sold_are_the_industry() -> None:
+    # a count of what is produced, sold or shipped is the industry's output, not objects in use
+    assert "90.BK0900" in boards_in("特斯拉第三季度共生产了469,796辆电动车。")
+    assert "90.BK1036" in boards_in("新能源汽车每辆车超 2000 片的芯片需求带动产业发展。")
+
+
+def test_dev3_words_and_lists() -> None:
+    assert "90.BK1036" in boards_in("晶片国产化主题屡被炒作。")  # the HK and Taiwan word for chips
+    assert "90.BK1031" in boards_in("太阳能电池关税从25%增至50%。")
+    assert "90.BK1029" in boards_in("汽车行业的演进是一场漫长的马拉松。")
+    # a list that ends 等…行业 / 等品类 names industries, even the first word alone
+    assert "90.BK0479" in boards_in("下游领域包括钢铁、冶金、新型煤化工等传统行业。")
+    assert "90.BK1073" in boards_in("显著跑赢啤酒、其他酒类等品类。")
+    # but a list of data or application fields (等领域) is not a list of industries
+    assert "90.BK0727" not in boards_in("金融、医疗、交通、位置、空间、科研等领域数据专区将加快推进。")

@@ -50,6 +50,26 @@ _ORGANISATION_END = (
     r"商会|基金会|医院)"
 )
 _INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
+# A board word that begins the name of a government department, a committee or an event is that body's
+# field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
+# 人形机器人创新中心 (公司, 格局, 布局, 司机, 局势 are not such names).
+_BOARD_BODY_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:(?<!公)司(?![机法])|(?<![格布结当开大全出变破胜终])局(?![面势部])|厅|科技委|"
+    r"大会|论坛|博览会|峰会|创新中心)"
+)
+# A count of objects right before a board word (33 个高精度传感器, 百余台智能机器人): the objects in use,
+# not the sector. A 的 between (2000 片的芯片需求), a count of firms (100家光伏企业) or a count made, sold or
+# shipped (生产了469,796辆电动车, 出货3000台人形机器人: the industry's output) is not such a count.
+COUNTED_OBJECTS_RE = re.compile(
+    r"(?:\d[\d.,]*|[百千万])\s*[万亿]?\s*[余多]?\s*(?:个|台|颗|片|块|辆|架|套|只|枚|座)(?:(?!的)[\u4e00-\u9fffA-Za-z]){0,4}\s*$"
+)
+# A bracketed data credit ((IDC数据), （彭博数据）) names the source of a figure, like a photo credit.
+OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出|售出|出货|出口|进口|下线|订单|装机|采购")
+DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
+# A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类).
+_LIST_OF_INDUSTRIES_RE = re.compile(
+    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){1,6}等[\u4e00-\u9fff]{0,4}?(?:行业|产业|品类|板块)"
+)
 _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
@@ -75,7 +95,7 @@ def inside_another_name(
     full name with more name before it (江苏诺德新材料股份有限公司 is not 诺德新材料股份有限公司) or a
     name stem followed by another legal form (杭州安恒信息技术有限公司 before its 股份有限公司 listing)."""
     if board and not stock:
-        return _INSIDE_ORGANISATION_RE.match(scan, end) is not None
+        return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
         return False
     if stock[1] == HOW_FULL:
@@ -159,11 +179,12 @@ def national_phrase(scan: str, name: str, end: int) -> bool:
 
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
-    before it, or what a sector does after it."""
+    before it, what a sector does after it, or a list it opens that ends 等…行业."""
     return bool(
         SECTOR_AFTER_RE.match(scan, end)
         or SECTOR_DOINGS_RE.match(scan, end)
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or _LIST_OF_INDUSTRIES_RE.match(scan, end)
     )
 
 

@@ -34,11 +34,14 @@ from tagging.linking.link_context import (
     ATTRIBUTION_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
+    COUNTED_OBJECTS_RE,
+    DATA_CREDIT_RE,
     FULL_NAME_LENGTH,
     LIST_GAP_RE,
     MARKET_HINTS,
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
+    OUTPUT_BEFORE_RE,
     SECTOR_AFTER_RE,
     board_stem,
     company_cue,
@@ -112,6 +115,7 @@ class Linker:
         # Words are contiguous: a word starts where the one before it ends (or at 0).
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
         skipped = [m.span() for m in ATTRIBUTION_RE.finditer(scan)]
+        credits = [m.span() for m in DATA_CREDIT_RE.finditer(scan)]
         media_name = normalise_name(media) if media else None
         # Where the text names a market (港股, 美股), a name goes to its listing there: the nearest
         # hint decides (a note on HK shares may still say 隔夜美股禾赛).
@@ -130,6 +134,8 @@ class Linker:
                 continue  # 5G inside 6.35GW, AI inside OpenAI
             market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
+            if item is not None and item.board and not item.stock and any(a <= start < b for a, b in credits):
+                continue  # (IDC数据): the source of a figure, not the sector
             if item is not None:
                 found.append(item)
         found.extend(self._status_names(scan, found, day))
@@ -173,6 +179,13 @@ class Linker:
             return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
         if item.board and not item.stock and BUSINESS_SCOPE_RE.search(scan, max(0, start - 40), start):
             return None  # 经营范围含软件开发: a licence's wording, not the sector
+        counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
+        if (
+            counted
+            and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
+            and not SECTOR_AFTER_RE.match(scan, end)
+        ):
+            return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
         company = company_cue(scan, start, end)
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
