@@ -142,3 +142,23 @@ def test_a_code_after_a_share_class_mark_says_which_listing() -> None:
     # 谷歌-C is Alphabet's class C shares: GOOG, as the code after it says (not the alias's GOOGL).
     text = "苹果(AAPL.US)、谷歌-C(GOOG.US)、微软(MSFT.US)股价上涨。"
     assert ("105.GOOG", "谷歌") in linked_stocks(text) and ("105.GOOGL", "谷歌") not in linked_stocks(text)
+
+
+def test_a_hong_kong_code_written_without_its_zeros_after_the_name() -> None:
+    # Hong Kong papers write 中芯（981）: the listing the code names, not the A-share the name prefers.
+    text = "晶片国产化主题屡被炒作，中芯（981）及华虹半导体（1347）年初至今分别上涨。"
+    assert {("116.00981", "中芯"), ("116.01347", "华虹半导体")} <= linked_stocks(text)
+    assert not any(secid.startswith("1.688") for secid, _ in linked_stocks(text))
+    assert linked_stocks("公司营收（2024）增长，员工（300）人。") == set()  # numbers in brackets, no name
+
+
+def test_dairy_and_liquor_brands_name_their_companies_in_context() -> None:
+    text = "伊利、光明、三元、燕塘等乳企纷纷布局低温奶。"
+    assert linked_stocks(text) == {
+        ("1.600887", "伊利"),
+        ("1.600597", "光明"),
+        ("1.600429", "三元"),
+        ("0.002732", "燕塘"),
+    }
+    assert linked_stocks("前途一片光明，门票价格为三元，他舍得花钱。") == set()
+    assert ("0.002113", "ST天润") in linked_stocks("ST天润、ST中捷等公司被实施退市风险警示。")

@@ -77,6 +77,8 @@ _NOT_TICKERS = frozenset(
     }
 )
 _HK_BRACKET_RE = re.compile(r"[（(]\s*(?P<c>0\d{4})\s*[)）]")
+# Hong Kong papers write a code without its zeros: 中芯（981）, 华虹半导体（1347）.
+_HK_SHORT_BRACKET_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?P<c>[1-9]\d{0,3})\s*[)）]")
 _SIX_DIGITS_RE = re.compile(r"\d{6}")
 _US_HINT_RE = re.compile(
     r"NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所|[A-Z]\s?\.\s?(?:US|O|N)(?![A-Za-z])"
@@ -134,6 +136,11 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
     for match in _HK_BRACKET_RE.finditer(scan):
         if match.group("c") in kb.hk_codes:  # (01438): five digits from 0, a listing we know
             add(match.start("c"), match.end("c"), kb.securities[kb.hk_codes[match.group("c")]][0])
+    for match in _HK_SHORT_BRACKET_RE.finditer(scan):
+        secid = kb.hk_codes.get(match.group("c").zfill(5))
+        # Only right after a name of that listing: a bare number in brackets is mostly not a code.
+        if secid and _named_before(scan, match.start(), secid, kb):
+            add(match.start("c"), match.end("c"), kb.securities[secid][0])
     for match in _US_CODE_RE.finditer(scan) if _US_HINT_RE.search(scan) else ():
         ticker = match.group("t") or match.group("t2")
         secid = kb.us_tickers.get(ticker)
