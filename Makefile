@@ -36,8 +36,12 @@ es-start: setup
 es-stop: setup
 	$(PY) -m finnews es stop
 
+# The whole suite, its files spread over TEST_WORKERS processes (pytest-xdist, --dist loadfile: a
+# module and its fixtures stay in one worker; the modules that start nodes of their own use ports
+# of their own). The node is started once, before the workers.
+TEST_WORKERS ?= 2
 test: lint es-start
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Every test that needs no Elasticsearch node and no browser (about half a minute on 2 cores).
 test-fast: setup

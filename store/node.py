@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,6 +316,22 @@ def start(settings: ElasticsearchSettings | None = None, quiet: bool = False) ->
         if health is None:
             raise NodeError(f"The configured cluster {settings.url} does not answer (FINNEWS_ES_URL / configs)")
         return f"Using the configured cluster at {settings.url} ({health.get('status')})"
+    with _one_start_at_a_time(settings):
+        return _start_local(settings, quiet)
+
+
+@contextlib.contextmanager
+def _one_start_at_a_time(settings: ElasticsearchSettings) -> Iterator[None]:
+    """Two processes starting the node at once (a job and a command, two test workers) would launch
+    two JVMs on one port and one data folder: the second waits here, then finds the node running."""
+    import fcntl
+
+    with (state_dir() / f".es-start-{settings.port}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _start_local(settings: ElasticsearchSettings, quiet: bool) -> str:
     launched: list[tuple[subprocess.Popen[bytes], NodePaths]] = []
     for port in settings.local_ports:
         url = f"http://127.0.0.1:{port}"
