@@ -49,7 +49,9 @@ class CrawlState:
     pending_writes: Callable[[], int] = field(default=_nothing_pending)
 
 
-# Keyed weakly: the state lives exactly as long as its crawler.
+# Keyed weakly, but a state refers back to its crawler (the blocking tracker holds the crawler's stats,
+# which hold the crawler), so an entry is never dropped by itself: a process that runs crawl after
+# crawl (``finnews live``) releases each finished crawl's state (:func:`release_crawl_state`).
 _STATES: weakref.WeakKeyDictionary[Crawler, CrawlState] = weakref.WeakKeyDictionary()
 
 
@@ -59,3 +61,9 @@ def crawl_state(crawler: Crawler) -> CrawlState:
     if state is None:
         state = _STATES[crawler] = CrawlState()
     return state
+
+
+def release_crawl_state(crawler: Crawler) -> None:
+    """Forget a finished crawl's state; without this, the state keeps its crawler (the engine, the
+    spider, the middlewares, the pipelines' clients and connections) for the life of the process."""
+    _STATES.pop(crawler, None)
