@@ -105,7 +105,7 @@ def require(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -
 
 
 FINNEWS_KEYS = ("elasticsearch", "limits")
-ELASTICSEARCH_KEYS = ("version", "url", "port", "heap", "nodes", "index", "start_timeout_s")
+ELASTICSEARCH_KEYS = ("version", "url", "port", "heap", "java_opts", "nodes", "index", "start_timeout_s")
 LIMIT_KEYS = ("max_article_mb",)
 DEFAULT_MAX_ARTICLE_MB = 5.0
 

@@ -428,7 +428,7 @@ def _launch(settings: ElasticsearchSettings, port: int, quiet: bool) -> subproce
     env = dict(os.environ)
     env.update(
         ES_JAVA_HOME=str(java_home),
-        ES_JAVA_OPTS=f"-Xms{settings.heap} -Xmx{settings.heap}",
+        ES_JAVA_OPTS=f"-Xms{settings.heap} -Xmx{settings.heap} {settings.java_opts}".strip(),
         ES_TMPDIR=str(paths.tmp),
     )
     env.pop("JAVA_TOOL_OPTIONS", None)

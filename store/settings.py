@@ -51,6 +51,7 @@ class ElasticsearchSettings:
     credentials: Credentials = field(default_factory=Credentials)
     nodes: int = 1  # local nodes finnews runs (ports port, port+1, …); 1: a single-node cluster
     hosts: tuple[str, ...] = ()  # every node the client may talk to (it moves on when one is down)
+    java_opts: str = ""  # JVM options for the local nodes, after the heap (FINNEWS_ES_JAVA_OPTS)
 
     def __post_init__(self) -> None:
         if not self.hosts:
@@ -165,7 +166,7 @@ def local_cluster(
 
 
 ES_ENVIRONMENT = (
-    "FINNEWS_ES_URL", "FINNEWS_ES_PORT", "FINNEWS_ES_HEAP", "FINNEWS_ES_NODES", "FINNEWS_INDEX",
+    "FINNEWS_ES_URL", "FINNEWS_ES_PORT", "FINNEWS_ES_HEAP", "FINNEWS_ES_NODES", "FINNEWS_INDEX", "FINNEWS_ES_JAVA_OPTS",
     "FINNEWS_CREDENTIALS", "FINNEWS_STATE_DIR", "FINNEWS_ES_USERNAME", "FINNEWS_ES_PASSWORD",
     "FINNEWS_ES_API_KEY", "FINNEWS_ES_CA_CERTS", "FINNEWS_ES_VERIFY_CERTS",
 )  # fmt: skip
@@ -175,8 +176,8 @@ ES_ENVIRONMENT = (
 @configured(*ES_ENVIRONMENT)
 def elasticsearch_settings() -> ElasticsearchSettings:
     """``configs/finnews.yaml`` → ``elasticsearch``, with ``FINNEWS_ES_URL`` (one or several nodes) /
-    ``FINNEWS_ES_PORT`` / ``FINNEWS_ES_NODES`` / ``FINNEWS_ES_HEAP`` / ``FINNEWS_INDEX`` overriding it,
-    and credentials for a secured cluster."""
+    ``FINNEWS_ES_PORT`` / ``FINNEWS_ES_NODES`` / ``FINNEWS_ES_HEAP`` / ``FINNEWS_ES_JAVA_OPTS`` /
+    ``FINNEWS_INDEX`` overriding it, and credentials for a secured cluster."""
     where = f"{config_dir() / 'finnews.yaml'}: elasticsearch"
     data = require(finnews_config(), "elasticsearch", dict, str(config_dir() / "finnews.yaml"))
     version = str(require(data, "version", str, where))
@@ -185,6 +186,9 @@ def elasticsearch_settings() -> ElasticsearchSettings:
         raise ConfigError(f"FINNEWS_ES_PORT: expected a port number, got {port_text!r}")
     port = int(port_text or require(data, "port", int, where))
     heap = os.environ.get("FINNEWS_ES_HEAP") or str(require(data, "heap", str, where))
+    java_opts = os.environ.get("FINNEWS_ES_JAVA_OPTS")
+    if java_opts is None:
+        java_opts = str(require(data, "java_opts", str, where)) if "java_opts" in data else ""
     nodes_text = os.environ.get("FINNEWS_ES_NODES") or str(data.get("nodes", 1))
     if not nodes_text.isdigit() or not 1 <= int(nodes_text) <= MAX_LOCAL_NODES:
         raise ConfigError(
@@ -202,5 +206,5 @@ def elasticsearch_settings() -> ElasticsearchSettings:
         hosts = tuple(f"http://127.0.0.1:{number}" for number in range(port, port + nodes))
         credentials = Credentials()
     return ElasticsearchSettings(
-        version, ",".join(hosts), not external, port, heap, alias, timeout, credentials, nodes, hosts
+        version, ",".join(hosts), not external, port, heap, alias, timeout, credentials, nodes, hosts, java_opts.strip()
     )

@@ -179,3 +179,21 @@ def test_the_index_layout_is_checked_before_a_node_sees_it(configs: Path, old: s
     edit(configs / "index.yaml", old, new)
     with pytest.raises(ConfigError, match=f"index.yaml: settings: {message}"):
         load_index()
+
+
+def test_jvm_options_for_the_local_nodes_come_from_the_file_or_the_environment(
+    configs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FINNEWS_ES_JAVA_OPTS", raising=False)
+    assert elasticsearch_settings().java_opts == ""
+    edit(configs / "finnews.yaml", 'java_opts: ""', 'java_opts: "-XX:+UseG1GC "')
+    clear_caches()
+    assert elasticsearch_settings().java_opts == "-XX:+UseG1GC"
+    monkeypatch.setenv("FINNEWS_ES_JAVA_OPTS", "-XX:TieredStopAtLevel=1")
+    clear_caches()
+    assert elasticsearch_settings().java_opts == "-XX:TieredStopAtLevel=1"
+    monkeypatch.delenv("FINNEWS_ES_JAVA_OPTS")
+    edit(configs / "finnews.yaml", 'java_opts: "-XX:+UseG1GC "', "java_opts: [-Xss1m]")
+    clear_caches()
+    with pytest.raises(ConfigError, match=r"elasticsearch\.java_opts: expected str, got list"):
+        elasticsearch_settings()

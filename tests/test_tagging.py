@@ -85,3 +85,17 @@ def test_secid_spellings() -> None:
     assert from_quote_href("http://data.eastmoney.com/cjsj/gdp.html") is None
     assert from_data_code("0,430047").exchange == "BJ"
     assert from_data_code("1,000001").kind == "index"
+
+
+def test_keyword_weights_are_jiebas_own_idf_table_and_stop_words() -> None:
+    """The IDF table is read from jieba's file rather than through jieba.analyse (which costs every
+    command 0.7 s): the table, its median and the stop words must be exactly what jieba would use."""
+    import jieba.analyse
+
+    from tagging.segment import _JIEBA_STOP_WORDS, jieba_idf_path, read_idf
+
+    reference = jieba.analyse.TFIDF()
+    table, median = read_idf(jieba_idf_path())
+    assert table == reference.idf_freq and len(table) > 200_000
+    assert median == reference.median_idf
+    assert frozenset(reference.stop_words) == _JIEBA_STOP_WORDS

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import TEST_ALIAS, expected_urls, run_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, expected_urls, run_finnews
 from tests.support.archives import write_archive
 
 PORT = 9270
@@ -40,7 +41,8 @@ def cluster() -> Iterator[object]:
     from store import node
     from store.settings import elasticsearch_settings, local_cluster
 
-    settings = local_cluster(elasticsearch_settings(), PORT, NODES, HEAP)
+    quick = replace(elasticsearch_settings(), java_opts=QUICK_NODE_ENV["FINNEWS_ES_JAVA_OPTS"])
+    settings = local_cluster(quick, PORT, NODES, HEAP)
     cluster_dir = node.node_paths(settings).data.parent.parent
     shutil.rmtree(cluster_dir, ignore_errors=True)  # a cluster left by an interrupted run starts afresh
     try:

@@ -20,7 +20,7 @@ import pytest
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
-from tests.conftest import TEST_ALIAS, indexed_urls, run_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews
 from tests.support.proxies import BulkGate
 
 
@@ -295,7 +295,7 @@ def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_
 ) -> None:
     from store.lifecycle import current_alias
 
-    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool"), **QUICK_NODE_ENV}
     run_finnews("es", "stop", env=env)
     archive = tmp_path / "archive"
     write_text_archive(archive, 240)  # a large load: refresh is switched off during it
@@ -477,7 +477,7 @@ def test_a_node_starts_as_root_from_a_checkout_in_a_private_folder(es_node, tmp_
     )
     if archive.exists():
         (state / "cache" / archive.name).symlink_to(archive)
-    env = {"FINNEWS_STATE_DIR": str(state), "FINNEWS_ES_PORT": "9252"}
+    env = {"FINNEWS_STATE_DIR": str(state), "FINNEWS_ES_PORT": "9252", **QUICK_NODE_ENV}
     try:
         started = run_finnews("es", "start", env=env)
         assert started.returncode == 0, started.stdout + started.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+from tests.conftest import PROJECT_ROOT, QUICK_NODE_ENV, TEST_ALIAS, run_finnews
 from tests.support.archives import write_archive
 
 PORT = "9250"
@@ -27,7 +27,7 @@ def count(es: Elasticsearch) -> int:
 
 
 def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_node, tmp_path: Path) -> None:
-    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool"), **QUICK_NODE_ENV}
     started = run_finnews("es", "start", env=env)
     assert started.returncode == 0, started.stdout + started.stderr
     es = Elasticsearch(f"http://127.0.0.1:{PORT}", request_timeout=30)
