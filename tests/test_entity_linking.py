@@ -301,3 +301,38 @@ def test_traps_of_dev2_review() -> None:
     assert "1.601995" not in linked("中金所发布国债期货合约调整通知。")
     assert "1.601995" in linked("中金发表报告，维持对内险股的推荐评级。")
     assert "106.JPM" in linked("《大行》摩通：上调友邦目标价。")
+
+
+def test_names_inside_a_funds_name_are_not_its_sponsor_or_the_sector() -> None:
+    """Issue 22 (dev4): a REIT's name holds its sponsor's and its assets' names, and 证券 of 证券投资基金."""
+    text = "首批公募REITs包括中金普洛斯仓储物流封闭式基础设施证券投资基金、张江光大园封闭式基础设施证券投资基金。"
+    assert {secid for secid in linked(text) if not secid.startswith("90.")} == set()
+    assert "90.BK0473" not in linked(text)
+    # A company doing something with a fund is still named.
+    assert "1.601995" in linked("中金公司设立产业投资基金，规模50亿元。")
+
+
+def test_a_licence_an_inputs_cost_and_an_index_code_are_no_mentions() -> None:
+    assert "90.BK0473" not in linked("本公司具备证券投资咨询业务资格，请务必阅读免责声明。")
+    assert "90.BK1258" not in linked("养殖企业面临猪价下行和饲料成本上涨双重压力，饲料原材料价格仍在低位。")
+    assert "90.BK1258" in linked("饲料行业集中度提升，海大集团市占率上升。")
+    assert "0.000688" not in linked("科创板50成份指数(代码:000688)录得0.85%涨幅。")
+    assert "0.000688" in linked("公司(代码:000688)发布公告。")
+
+
+def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
+    assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
+    assert "116.00388" in linked("港交所(00388.HK)公布业绩，股价上涨。")
+
+
+def test_a_share_class_written_apart_and_a_company_as_the_source_of_data() -> None:
+    assert set(linked("万科 A、深康佳 B早盘走高。")) == {"0.000002", "0.000016"}
+    assert "0.300059" in linked("据东方财富Choice数据显示，两市成交额放大。")
+    assert linked("据新华社报道，经济平稳。") == {}  # an outlet cited stays no mention
+
+
+def test_famous_short_forms_in_a_list_of_phone_makers_and_the_country_before_a_sector() -> None:
+    found = linked("京东方与几家中国的智能手机供应商合作，包括荣耀、小米、OPPO、中兴、华米和努比亚。", "2022-04-20")
+    assert {"0.000063", "106.ZEPP", "116.01810"} <= set(found)
+    assert "0.000063" not in linked("民族中兴之路，中兴之主。")
+    assert "116.02380" not in linked("截至2025年6月底，中国电力储能累计装机规模164.3GW。")

@@ -32,9 +32,11 @@ SECTOR_AFTER_RE = re.compile(
 POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
-SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|产能|消费|出口|需求|建设|投资|供给|项目)")
+SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目)")
 OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
+# 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
+DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
 LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
 MARKET_HINTS = (
@@ -50,6 +52,18 @@ _ORGANISATION_END = (
     r"商会|基金会|医院)"
 )
 _INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
+# A fund's name holds the names of its sponsor and its assets: 中金普洛斯仓储物流封闭式基础设施证券投资基金 is a
+# REIT, not 中金 or 普洛斯, and its 证券 is no broker. A verb in between makes it a company doing something
+# with a fund (腾讯参与设立…投资基金), which stays a mention.
+_FUND_NAME_RE = re.compile(
+    r"(?:(?!设立|发起|出资|参与|成立|认购|管理|旗下|推出|发行)[\u4e00-\u9fff]){0,20}?"
+    r"(?:(?:证券)?投资基金|基础设施基金|投资信托基金|REITs?)"
+)
+# A licence's wording: 本公司具备证券投资咨询业务资格 names a permit, not the sector (like business scope).
+LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照)")
+# A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
+# a price like a futures price.
+INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本)")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
 # 人形机器人创新中心 (公司, 格局, 布局, 司机, 局势 are not such names).
@@ -90,10 +104,12 @@ def board_stem(word: str) -> str:
 def inside_another_name(
     scan: str, key: str, start: int, end: int, stock: tuple[str, str] | None, board: tuple[str, str] | None
 ) -> bool:
-    """The match is part of the name of another organisation: a board word anywhere in one
+    """The match is part of the name of another organisation or of a fund: a board word anywhere in one
     (中国稀有稀土股份有限公司), a company's name with more name after it (杭州阿里创业投资有限公司), a
     full name with more name before it (江苏诺德新材料股份有限公司 is not 诺德新材料股份有限公司) or a
     name stem followed by another legal form (杭州安恒信息技术有限公司 before its 股份有限公司 listing)."""
+    if _FUND_NAME_RE.match(scan, end) is not None:
+        return True
     if board and not stock:
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
@@ -167,13 +183,15 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
     return found
 
 
-_NATIONAL_SCOPE_RE = re.compile(r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)")
+_NATIONAL_SCOPE_RE = re.compile(
+    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|供需)(?!业务|项目)"
+)
 
 
 def national_phrase(scan: str, name: str, end: int) -> bool:
     """A company named 中国 + a common word, read as the country's market or industry: 中国资本市场,
-    中国电影市场, 中国石油行业 (the companies are named otherwise: 中国电影主投, 中国电影股份; and a
-    company's 市场份额 or 行业地位 is still the company's)."""
+    中国电影市场, 中国石油行业, 中国电力储能累计装机 (the companies are named otherwise: 中国电影主投,
+    中国电影股份; and a company's 市场份额 or 行业地位 is still the company's)."""
     return name.startswith("中国") and bool(_NATIONAL_SCOPE_RE.match(scan, end))
 
 
@@ -237,6 +255,18 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("本田", r"(?:东风|广汽)@|本田圭佑", None),
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
         ("甲骨文", r"甲骨|文字|殷墟|商代|考古|汉字|刻辞|书法|博物馆|出土", None),
+        # An exchange that is a listed company: the venue where another exchange, a listing or a rule is
+        # near (深交所、港交所分别发布, 在港交所上市); the company where its results or shares are (港交所公布业绩).
+        *(
+            (
+                name,
+                r"[上深北联]交所|交易所|上市|挂牌|递表|递交|招股|聆讯|主板|创业板|GEM|规则|指引|名单|标的|批准",
+                None,
+            )
+            for name in ("港交所", "香港交易所", "HKEX")
+        ),
+        ("中兴", r"复兴|光武|@(?:之|大业|之主|商业|商社|百货|路|街|村|镇|乡|社区)|(?:王朝|国家|民族|家族)@", None),
+        ("华米", r"@(?:饭|粒|粥|粉)|大米|稻", None),
         # Latin names that are English words: English prose around them (a word before, or a lowercase
         # word after: "left Arm", "Shell out", "Meta-analysis") is the word, not the company; in a Chinese
         # sentence they are the company (Arm still needs a finance word: news also writes it for the

@@ -36,7 +36,10 @@ from tagging.linking.link_context import (
     CODE_GAP_RE,
     COUNTED_OBJECTS_RE,
     DATA_CREDIT_RE,
+    DATA_SOURCE_AFTER_RE,
     FULL_NAME_LENGTH,
+    INPUT_COST_AFTER_RE,
+    LICENCE_AFTER_RE,
     LIST_GAP_RE,
     MARKET_HINTS,
     OUTLET_AFTER_RE,
@@ -62,6 +65,7 @@ _HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF
 _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]")
 
 
+_SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
 
 
@@ -96,7 +100,11 @@ class Linker:
             code: {normalise_name(board.name), *(normalise_name(a) for a in board.alt_names)}
             for code, board in lexicon.boards.items()
         }
-        self.keys = list(dict.fromkeys((*kb.names, *self.board_words, *blockers)))
+        # A share class written apart from the name (万科 A, 深康佳 B in tables and reports): the name it is.
+        self.spaced_names = {
+            f"{name[:-1]} {name[-1]}": name for name in kb.names if _SHARE_CLASS_NAME_RE.fullmatch(name)
+        }
+        self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *blockers)))
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.everyday = everyday
 
@@ -126,6 +134,7 @@ class Linker:
         keys = self.keys
         for index, start, end in self.automaton.find_matches_as_indexes(scan):
             key = keys[index]
+            key = self.spaced_names.get(key, key)
             if key in self.blockers or any(a <= start < b for a, b in skipped):
                 continue
             if word_end is not None and len(key) < FULL_NAME_LENGTH and not on_word_bounds(scan, start, end, word_end):
@@ -164,7 +173,9 @@ class Linker:
     ) -> _Found | None:
         item = _Found(start, end, key)
         entry = self.kb.resolve(key, day, market) if key in self.kb.names else None
-        outlet = OUTLET_AFTER_RE.match(scan, end) or OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
+        cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
+        data_source = bool(cited and DATA_SOURCE_AFTER_RE.match(scan, end))  # 据东方财富Choice数据 (R2)
+        outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
             item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
@@ -179,6 +190,9 @@ class Linker:
             return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
         if item.board and not item.stock and BUSINESS_SCOPE_RE.search(scan, max(0, start - 40), start):
             return None  # 经营范围含软件开发: a licence's wording, not the sector
+        not_the_sector = LICENCE_AFTER_RE.match(scan, end) or INPUT_COST_AFTER_RE.match(scan, end)
+        if item.board and not item.stock and not_the_sector:
+            return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
         counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
         if (
             counted
@@ -186,7 +200,7 @@ class Linker:
             and not SECTOR_AFTER_RE.match(scan, end)
         ):
             return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
-        company = company_cue(scan, start, end)
+        company = company_cue(scan, start, end) or data_source
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
         if item.stock and item.board:
             # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without

@@ -15,6 +15,8 @@ _A_CODE_RE = re.compile(
 )
 _A_BRACKET_RE = re.compile(r"[（(]\s*(?:股票代码[:：]?\s*)?(?P<c>\d{6})\s*[)）]")
 _A_LABEL_RE = re.compile(r"(?:股票代码|证券代码|代码)\s*[:：为]?\s*(?P<c>\d{6})(?!\d)")
+# An index's code (科创板50成份指数(代码:000688), 沪深300指数(000300)) shares its number with a stock.
+_INDEX_BEFORE_RE = re.compile(r"指数\s*[（(]?\s*$")
 _HK_CODE_RE = re.compile(
     r"(?<![0-9])(?P<c>\d{4,5})\s?\.\s?HK(?![A-Za-z])|(?<![A-Za-z])HK\s?[:：.]?\s?(?P<c2>\d{4,5})(?!\d)"
 )
@@ -128,7 +130,7 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
     for pattern in (_A_BRACKET_RE, _A_LABEL_RE) if has_a_code else ():
         for match in pattern.finditer(scan):
             secid = kb.a_codes.get(match.group("c"))  # a bare number: only a code we know
-            if secid:
+            if secid and not _INDEX_BEFORE_RE.search(scan, max(0, match.start() - 8), match.start()):
                 add(match.start("c"), match.end("c"), kb.securities[secid][0])
     for match in _HK_CODE_RE.finditer(scan) if "HK" in scan else ():
         code = (match.group("c") or match.group("c2")).zfill(5)
