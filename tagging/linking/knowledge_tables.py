@@ -12,8 +12,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from core.config import ConfigError, config_dir, read_yaml, state_dir
 from core.securities import HONG_KONG, US_MARKETS, Security, infer_a_share_market, make_security
 from core.settings import configured
@@ -229,7 +227,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
     """Curated short forms and names that need context, from ``securities/aliases.yaml``."""
     path = directory / "securities" / "aliases.yaml"
     # libyaml's loader when installed: the pure-Python one is the slowest part of a load.
-    data = read_yaml(path, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with keys aliases, needs_context")
     from core.config import check_keys

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml, read_yaml
+from core.config import SAFE_LOADER, ConfigError, check_keys, config_dir, load_csv, load_yaml, read_yaml
 from core.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 from core.settings import configured
 
@@ -102,7 +102,7 @@ VOCABULARY_KINDS = ("board_aliases", "sector_words")
 SOURCE_RE = re.compile(r"(?:board name|alt name)(?:: \S.*)?|(?:markup|devset|subject|earlier): \S.*")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(SAFE_LOADER):
     """A YAML loader that rejects a key written twice in one mapping (PyYAML keeps the last one
     silently: a board's second entry would drop the words of its first)."""
 
@@ -117,7 +117,7 @@ def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool
                 "merge the two entries"
             )
         seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
