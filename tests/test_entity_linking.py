@@ -336,3 +336,8 @@ def test_famous_short_forms_in_a_list_of_phone_makers_and_the_country_before_a_s
     assert {"0.000063", "106.ZEPP", "116.01810"} <= set(found)
     assert "0.000063" not in linked("民族中兴之路，中兴之主。")
     assert "116.02380" not in linked("截至2025年6月底，中国电力储能累计装机规模164.3GW。")
+
+
+def test_a_portals_page_furniture_is_no_mention_of_its_company() -> None:
+    assert linked("网易首页 > 网易号 > 正文\n打开网易新闻 查看精彩图片") == {}
+    assert "105.AAPL" in linked("苹果新闻发布会上，库克介绍了新款iPhone。")

@@ -33,7 +33,11 @@ POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
 SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目)")
-OUTLET_AFTER_RE = re.compile(r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经)")
+# A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
+# a 新闻发布会 is the company's own.
+OUTLET_AFTER_RE = re.compile(
+    r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布))"
+)
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
