@@ -341,3 +341,17 @@ def test_famous_short_forms_in_a_list_of_phone_makers_and_the_country_before_a_s
 def test_a_portals_page_furniture_is_no_mention_of_its_company() -> None:
     assert linked("网易首页 > 网易号 > 正文\n打开网易新闻 查看精彩图片") == {}
     assert "105.AAPL" in linked("苹果新闻发布会上，库克介绍了新款iPhone。")
+
+
+def test_a_newspaper_named_after_a_company_is_no_mention_but_a_quoted_price_is() -> None:
+    assert "116.00340" not in linked("毕竟中国矿业报是行业大报，欢迎中国矿业报订阅。", "2016-05-16")
+    assert "1.600519" in linked("贵州茅台报1750元，涨2%。")
+    assert "1.600519" in linked("贵州茅台报收1750元。")
+    assert "1.600519" in linked("贵州茅台报告期内营收增长。")
+
+
+def test_a_company_named_after_its_kind_of_business_and_a_concept_named_after_an_unlisted_company() -> None:
+    assert "0.300059" in linked("据金融数据服务商东方财富的数据，当天电池板块上涨4.99%。")
+    assert "90.BK1180" not in linked("2019年底，海思就开始指示部分工程师为中国市场研发芯片。")
+    assert "90.BK1180" in linked("海思概念股午后拉升。")
+    assert "90.BK0906" in linked("周一早盘，流感疫苗概念报涨。")

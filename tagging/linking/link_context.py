@@ -21,7 +21,8 @@ _COMPANY_AFTER_RE = re.compile(
     r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩)"
 )
 _COMPANY_BEFORE_RE = re.compile(
-    r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称)[的“\"]?$"
+    r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称|"
+    r"服务商|提供商|供应商|运营商)[的“\"]?$"
 )
 SECTOR_AFTER_RE = re.compile(
     r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
@@ -34,9 +35,11 @@ POLICY_BEFORE_RE = re.compile(
 )
 SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目)")
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
-# a 新闻发布会 is the company's own.
+# a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
+# not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
 OUTLET_AFTER_RE = re.compile(
-    r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布))"
+    r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
+    r"报(?![\s\d.,，:：收价告道案表出送名备复酬销警喜涨跌盘单捷于称晓考关税批账废效]))"
 )
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
