@@ -90,6 +90,7 @@ class ServedSite:
         self.robots = robots
         self.blocking = blocking or Blocking()
         self.requests: Counter[str] = Counter()
+        self.request_times: dict[str, list[float]] = {}  # key -> time.monotonic() of each request
         self.served = 0  # answers counted for Blocking.after
         self.answers = AnswerLog()
         self.lock = threading.Lock()
@@ -99,6 +100,7 @@ class ServedSite:
         login page not counted)."""
         with self.lock:
             self.requests[key] += 1
+            self.request_times.setdefault(key, []).append(time.monotonic())
             self.served += int(path not in ("/robots.txt", LOGIN_PATH))
             return self.served
 

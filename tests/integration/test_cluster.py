@@ -31,7 +31,7 @@ PORT = 9270
 NODES = 3
 HEAP = "256m"
 SEEDED = 600  # articles in the index before anything runs: what the export reads
-INGESTED = 3000
+INGESTED = 1500
 CRAWLED = 40
 HELD_AFTER = 15  # the crawl is held at the replica after this many article pages, until the kill
 

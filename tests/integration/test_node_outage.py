@@ -13,9 +13,10 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from tests.conftest import PROJECT_ROOT, QUICK_NODE_ENV, TEST_ALIAS, run_finnews
 from tests.support.archives import write_archive
+from tests.support.proxies import BulkGate
 
 PORT = "9250"
-ARTICLES = 1000
+ARTICLES = 400
 
 
 def count(es: Elasticsearch) -> int:
@@ -36,21 +37,29 @@ def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_no
             es.indices.delete(index=name)
         archive = tmp_path / "archive.jsonl"
         expected = write_archive(archive, ARTICLES)
-        ingest = subprocess.Popen(
-            [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "50", str(archive)],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while count(es) < ARTICLES // 5 and time.monotonic() < deadline:
-            assert ingest.poll() is None, "the ingest finished before the node could be stopped"
-            time.sleep(0.2)
-        stopped = run_finnews("es", "stop", env=env)
-        assert stopped.returncode == 0, stopped.stderr
-        out, err = ingest.communicate(timeout=300)
+        # The load goes through a gate that lets 2 bulk requests (100 articles) through and holds the
+        # third: the node is stopped while the load is surely in the middle of its work.
+        with BulkGate(int(PORT), open_bulks=2) as gate:
+            ingest = subprocess.Popen(
+                [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "50", str(archive)],
+                cwd=PROJECT_ROOT, env={**os.environ, **env, "FINNEWS_ES_URL": gate.url},
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert gate.held.wait(timeout=120), "the load never reached its third bulk request"
+            assert ingest.poll() is None
+            # The two bulk requests let through are written (they may have gone out together).
+            deadline = time.monotonic() + 60
+            while count(es) < 100 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert count(es) == 100
+            stopped = run_finnews("es", "stop", env=env)
+            assert stopped.returncode == 0, stopped.stderr
+            gate.released.set()
+            out, err = ingest.communicate(timeout=300)
         assert ingest.returncode == 4, out + err  # it finished, and said that some articles wait in the spool
         assert "Traceback" not in err
         spooled = int(out.split(" spooled")[0].rsplit(" ", 1)[-1])
-        assert spooled > 0
+        assert spooled == ARTICLES - 100
 
         assert run_finnews("es", "start", env=env).returncode == 0
         replay = run_finnews("spool", "replay", env=env)
