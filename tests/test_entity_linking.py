@@ -355,3 +355,29 @@ def test_a_company_named_after_its_kind_of_business_and_a_concept_named_after_an
     assert "90.BK1180" not in linked("2019年底，海思就开始指示部分工程师为中国市场研发芯片。")
     assert "90.BK1180" in linked("海思概念股午后拉升。")
     assert "90.BK0906" in linked("周一早盘，流感疫苗概念报涨。")
+
+
+def test_a_company_listed_after_the_articles_date_is_not_yet_a_listed_company() -> None:
+    """a_share_list_dates.csv: 百克生物 listed on 2021-06-25, 中芯国际's A share on 2020-07-16."""
+    assert "1.688276" not in linked("以百克生物为核心的疫苗平台。", "2021-03-15")
+    assert "1.688276" in linked("以百克生物为核心的疫苗平台。", "2021-07-15")
+    assert "116.00981" in linked("中芯国际拟科创板上市，带动集成电路板块走强。", "2020-05-07")
+    assert "1.688981" in linked("中芯国际拟科创板上市，带动集成电路板块走强。", "2020-07-20")
+    assert "1.600519" in linked("贵州茅台股价上涨。")  # an undated text: no listing is ruled out
+
+
+def test_knowledge_base_rejects_a_bad_listing_date(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from core.config import config_dir
+
+    shutil.copytree(config_dir(), tmp_path / "configs")
+    dates = tmp_path / "configs" / "securities" / "a_share_list_dates.csv"
+    dates.write_text("code,list_date,delist_date,source\n600519,2001/08/27,,x\n", encoding="utf-8")
+    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
+    reload_settings()
+    try:
+        with pytest.raises(ConfigError, match=r"a_share_list_dates\.csv: line 2: bad date '2001/08/27'"):
+            load_knowledge_base()
+    finally:
+        reload_settings()

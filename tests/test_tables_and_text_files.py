@@ -83,6 +83,21 @@ def test_a_json_line_without_a_link_is_identified_by_its_content() -> None:
         ),
         ("只有一句话。", "20261121.txt", None, "2026-11-21T00:00", "title: none; date: file name"),
         ("正文一段。\n正文二段。", None, None, None, "title: none; date: none"),
+        # A date inside a sentence is what the sentence is about, not when the article was written.
+        (
+            "东方财富成交额创纪录\n东方财富交易额突破700亿元，也打破了由中国石油在2007年11月5日所保持的个股单日交易额纪录。",
+            "2024-10-09_x.txt",
+            "东方财富成交额创纪录",
+            "2024-10-09T00:00",
+            "title: first line; date: file name",
+        ),
+        (
+            "标题\n发布时间：2024年10月9日，本报记者从交易所获悉，东方财富交易额当日突破七百亿元大关。",
+            None,
+            "标题",
+            "2024-10-09T00:00",
+            "title: first line; date: text",
+        ),
     ],
 )
 def test_a_text_file_gets_its_title_and_date_from_its_lines_or_its_name(

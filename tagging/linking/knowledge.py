@@ -74,6 +74,9 @@ class KnowledgeBase:
     hk_codes: dict[str, str] = field(default_factory=dict)  # 5-digit code → secid
     us_tickers: dict[str, str] = field(default_factory=dict)  # ticker → secid
     listed: set[str] = field(default_factory=set)  # secids of today's listings (the others are delisted)
+    # When each A-share was first listed (a_share_list_dates.csv): a company listed later is not yet a
+    # listed company on an earlier day (百克生物 in March 2021, 中芯国际's A share before 2020-07-16).
+    list_dates: dict[str, date] = field(default_factory=dict)
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.
     needs_context: set[str] = field(default_factory=set)
     _by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)  # built on first use
@@ -98,8 +101,12 @@ class KnowledgeBase:
             return None
         if on is not None:
             # The companies that bore the name that day; a name no one bore then (an old article's
-            # name recalled later) still means the company that bore it.
+            # name recalled later) still means the company that bore it. A listing that began after
+            # that day is no listing yet: the name then means another listing, or no listed company.
             entries = [e for e in entries if e.valid_on(on)] or entries
+            entries = [e for e in entries if self.listed_by(e.secid, on)]
+            if not entries:
+                return None
 
         def key(entry: NameEntry) -> tuple[int, int, int]:
             # An A-share first (中国人寿 is 601628 even in a Hong Kong market report); among other
@@ -116,6 +123,11 @@ class KnowledgeBase:
         best = key(ranked[0])
         rivals = {e.secid for e in ranked if key(e) == best}
         return ranked[0] if len(rivals) == 1 else None
+
+    def listed_by(self, secid: str, day: date) -> bool:
+        """Whether ``secid`` was listed on ``day`` (a listing whose first day is unknown counts)."""
+        first = self.list_dates.get(secid)
+        return first is None or first <= day
 
     def security(self, secid: str) -> tuple[Security, str] | None:
         return self.securities.get(secid)

@@ -285,6 +285,7 @@ SOURCE_FILES = (
     "stocks.csv",
     "securities/a_share_former_names.csv",
     "securities/a_share_full_names.csv",
+    "securities/a_share_list_dates.csv",
     "securities/hk_stocks.csv",
     "securities/hk_full_names.csv",
     "securities/hk_names_2017.csv",
@@ -293,10 +294,25 @@ SOURCE_FILES = (
 )
 
 
+def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
+    """``securities/a_share_list_dates.csv``: each A-share's first day of trading (codes the tables do
+    not know are skipped: Beijing codes from before the 920xxx renumbering, B shares)."""
+    path = directory / "securities" / "a_share_list_dates.csv"
+    for line, row in _read_rows(path, ("code", "list_date", "source")):
+        _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
+        first = _date(row["list_date"], path, line)
+        _check(first is not None, path, line, "list_date is empty")
+        _check(bool(row["source"]), path, line, "source is empty")
+        secid = kb.a_codes.get(row["code"])
+        if secid and first:
+            kb.list_dates[secid] = first
+
+
 def build_knowledge_base(directory: Path) -> KnowledgeBase:
     """Read and validate every table; :class:`ConfigError` names the file and line of a bad row."""
     kb = KnowledgeBase()
     _load_a_shares(kb, directory)
+    _load_list_dates(kb, directory)
     _load_hong_kong(kb, directory)
     _load_us(kb, directory)
     _load_aliases(kb, directory)

@@ -5,8 +5,10 @@ Rules, in order:
 - Title: the first line, when it is short (at most 64 characters), does not end a sentence (。！？…)
   and more text follows; it is then taken out of the body. Else the file name, when it holds words
   (its date and separators dropped): ``2026-11-20_宁德时代发布新电池.txt`` → 宁德时代发布新电池.
-- Date: a date written in the first five lines (2026年11月20日 10:30, 2026-11-20 …); else one in the
-  file name (2026-11-20, 2026_11_20, 20261120)."""
+- Date: a dateline's date in the first five lines (2026年11月20日 10:30, 2026-11-20 …): on a short line,
+  at the start of its line (after a label such as 发布时间：), or with a time of day; a date inside a
+  sentence is what the sentence is about (打破了中国石油在2007年11月5日所保持的纪录), not the article's.
+  Else one in the file name (2026-11-20, 2026_11_20, 20261120)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ _DATE_IN_TEXT_RE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)?"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T\s]+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
+_DATELINE_LABEL_RE = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,4}(?:时间|日期)\s*[:：]?)?\s*$")
+_TIME_OF_DAY_RE = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
+DATELINE_CHARS = 40  # a line this short is a dateline, a byline or a title, not a sentence
 _DATE_IN_NAME_RE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 _WORDS_RE = re.compile(r"[\w\u4e00-\u9fff]")
 
@@ -44,6 +49,16 @@ def _date_in_name(stem: str) -> tuple[datetime | None, str]:
     return moment, rest
 
 
+def _is_dateline(line: str, match: re.Match[str]) -> bool:
+    """The date of ``match`` dates the article: its line is short, or it opens the line (after a
+    label), or it has a time of day."""
+    return (
+        len(line.strip()) <= DATELINE_CHARS
+        or _DATELINE_LABEL_RE.match(line[: match.start()]) is not None
+        or _TIME_OF_DAY_RE.search(match.group(0)) is not None
+    )
+
+
 def text_fields(text: str, file_name: str | None = None) -> TextFields:
     """The title, date and body of a plain-text article (see the module's rules)."""
     lines = text.strip().splitlines()
@@ -59,7 +74,9 @@ def text_fields(text: str, file_name: str | None = None) -> TextFields:
     published_at, date_how = None, "none"
     for line in lines[:5]:
         match = _DATE_IN_TEXT_RE.search(line)
-        if match and (moment := parse_datetime(match.group(0))) is not None:
+        if match is None or not _is_dateline(line, match):
+            continue
+        if (moment := parse_datetime(match.group(0))) is not None:
             published_at, date_how = moment, "text"
             break
     if published_at is None and name_date is not None:
