@@ -197,10 +197,12 @@ def test_a_job_over_its_timeout_is_stopped_and_recorded_as_timeout(
         took = time.monotonic() - began
     assert result.returncode == 1
     assert "slow  TIMEOUT" in result.stdout
-    assert took < 12 + 5 + 8  # timeout + grace + start-up and recording
+    # Stopped at its timeout (plus the grace), far short of the 40 s the crawl needs: a bound with room
+    # for a loaded machine, not a measure of speed.
+    assert took < 35
     [run] = schedule_env.runs()
     assert run["outcome"] == "timeout"
-    assert 12 <= run["duration_s"] < 12 + 5 + 2
+    assert 12 <= run["duration_s"] < 35
     # Stopped mid-crawl: articles were being fetched, Scrapy shut down cleanly and wrote its stats.
     assert 1 <= site.article_requests() < 40
     assert run["finish_reason"] == "shutdown" and run["pages"] >= 1
@@ -237,7 +239,7 @@ def test_scheduler_stops_cleanly_on_sigterm_and_records_the_run_as_stopped(
             if scheduler.poll() is None:
                 scheduler.kill()
                 scheduler.wait()
-    assert took < 8, log.read_text()
+    assert took < 30, log.read_text()  # at once, not after the 40 s crawl (room for a loaded machine)
     text = log.read_text()
     assert "Traceback" not in text and "scheduler stopped" in text
     [run] = schedule_env.runs()
