@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 import uvicorn
 
+import store.export
 from api.app import create_app
 from core.settings import reload as reload_settings
 from replica.site import synthetic_articles
@@ -46,7 +47,10 @@ def exported_alias(es_node: object) -> Iterator[str]:
 
 
 def served_export(monkeypatch: pytest.MonkeyPatch, searches_left: int | None) -> tuple[bytes, bool, str]:
-    """GET /export through the proxy: the raw body read, whether the transfer completed, the error."""
+    """GET /export through the proxy: the raw body read, whether the transfer completed, the error.
+    The export resumes as often as it would, without its waits (1 + 2 + 4 + 8 s for a cluster to
+    promote replicas, which a dead proxy never does)."""
+    monkeypatch.setattr(store.export, "RESUME_WAITS_S", (0.0,) * len(store.export.RESUME_WAITS_S))
     with DyingProxy(elasticsearch_settings().port, searches_left) as proxy:
         monkeypatch.setenv("FINNEWS_ES_URL", proxy.url)
         reload_settings()
