@@ -3,6 +3,7 @@ here if it is not running; a node that cannot start fails the tests, it never sk
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli import FinnewsHere, run_here
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +101,13 @@ def indexed_urls(es_node: object) -> list[str]:
 def expected_urls(site: object) -> set[str]:
     """The canonical URLs of a replica site's articles."""
     return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> FinnewsHere:
+    """``cli("search", "数字经济", env={...})``: the finnews command in this process, answered like
+    :func:`run_finnews` (tests.support.cli; not for crawls)."""
+    return functools.partial(run_here, capsys)
 
 
 @pytest.fixture

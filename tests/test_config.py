@@ -68,9 +68,9 @@ def broken_config_dir(tmp_path: Path, name: str, content: str) -> Path:
     return target
 
 
-def test_cli_reports_malformed_yaml_without_a_traceback(tmp_path: Path) -> None:
+def test_cli_reports_malformed_yaml_without_a_traceback(cli, tmp_path: Path) -> None:
     configs = broken_config_dir(tmp_path, "topics.yaml", "topics: [unclosed\n")
-    result = run_finnews("taxonomy", "check", env={"FINNEWS_CONFIG_DIR": str(configs)})
+    result = cli("taxonomy", "check", env={"FINNEWS_CONFIG_DIR": str(configs)})
     assert result.returncode == 2
     assert "topics.yaml: invalid YAML" in result.stderr and "Traceback" not in result.stderr
 
@@ -82,9 +82,9 @@ def test_cli_reports_a_missing_setting(tmp_path: Path) -> None:
     assert "finnews.yaml: elasticsearch.port: missing" in result.stderr
 
 
-def test_extract_reports_a_bad_board_table(tmp_path: Path) -> None:
+def test_extract_reports_a_bad_board_table(cli, tmp_path: Path) -> None:
     configs = broken_config_dir(tmp_path, "boards.csv", "code,label\nBK0001,x\n")
-    result = run_finnews("extract", str(PROJECT_ROOT / "tests/fixtures/chinaorg_article.txt"),
+    result = cli("extract", str(PROJECT_ROOT / "tests/fixtures/chinaorg_article.txt"),
                          env={"FINNEWS_CONFIG_DIR": str(configs)})  # fmt: skip
     assert result.returncode != 0
     assert "boards.csv: missing column(s) name" in result.stdout + result.stderr

@@ -89,7 +89,7 @@ def test_max_pages_stops_paging(replica: ReplicaServer, tmp_path: Path) -> None:
 
 
 def test_gbk_pages_are_indexed_as_chinese_text_without_page_furniture(
-    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+    cli, fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
 ) -> None:
     site: ChinaOrgSite = replica.site
     crawl(replica, tmp_path / "seen.sqlite")
@@ -111,7 +111,7 @@ def test_gbk_pages_are_indexed_as_chinese_text_without_page_furniture(
     assert {"白酒"} <= {b["name"] for b in document["boards"]}
     assert {"贵州茅台", "泸州老窖"} <= {s["name"] for s in document["stocks"]}
     # Searching its Chinese words finds it first.
-    result = run_finnews("search", "贵州茅台 白酒", "--json")
+    result = cli("search", "贵州茅台 白酒", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[0])["title"] == misdeclared.title
 

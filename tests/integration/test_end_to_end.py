@@ -171,7 +171,7 @@ def test_search_with_elasticsearch_down_says_so(
     assert "not reachable" in err and "FINNEWS_ES_URL" in err
 
 
-def test_crawl_with_elasticsearch_down_spools_every_article(replica: ReplicaServer, tmp_path: Path) -> None:
+def test_crawl_with_elasticsearch_down_spools_every_article(cli, replica: ReplicaServer, tmp_path: Path) -> None:
     env = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
     summary = crawl(replica, tmp_path / "seen.sqlite", env=env)
     assert "0 new, 0 updated, 0 unchanged, 0 skipped_seen, 4 spooled" in articles_line(summary)
@@ -181,19 +181,19 @@ def test_crawl_with_elasticsearch_down_spools_every_article(replica: ReplicaServ
     )
     assert all(row["reason"] for row in spooled)
 
-    listing = run_finnews("spool", "list", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    listing = cli("spool", "list", env={"FINNEWS_STATE_DIR": str(tmp_path)})
     assert "spool: 1 file(s)" in listing.stdout and "4 article(s)" in listing.stdout
 
 
 def test_spooled_articles_are_replayed_exactly_once(
-    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
+    cli, fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
 ) -> None:
     down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
     crawl(replica, tmp_path / "seen.sqlite", env=down)
-    replay = run_finnews("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    replay = cli("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
     assert replay.returncode == 0, replay.stdout + replay.stderr
     assert "4 new" in replay.stdout
-    again = run_finnews("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
+    again = cli("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
     assert "Replayed 0 spool file(s)" in again.stdout
     es_node.indices.refresh(index=TEST_ALIAS)
     ids = {hit["_source"]["url"] for hit in es_node.search(index=TEST_ALIAS, size=100)["hits"]["hits"]}

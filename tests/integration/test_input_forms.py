@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, TEST_ALIAS, run_finnews
+from tests.conftest import FIXTURES, TEST_ALIAS
 
 FORMS = [
     "api_content_escaped.html",
@@ -24,12 +24,12 @@ FORMS = [
 ]
 
 
-def test_every_input_form_is_indexed_with_its_body_source(fresh_index: str, es_node, tmp_path: Path) -> None:
+def test_every_input_form_is_indexed_with_its_body_source(cli, fresh_index: str, es_node, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     archive.mkdir()
     for name in FORMS:
         shutil.copy(FIXTURES / "pages" / name, archive / name)
-    result = run_finnews("ingest", "--quiet", str(archive))
+    result = cli("ingest", "--quiet", str(archive))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     es_node.indices.refresh(index=TEST_ALIAS)

@@ -27,7 +27,7 @@ def count(es: Elasticsearch) -> int:
         return -1
 
 
-def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_node, tmp_path: Path) -> None:
+def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(cli, es_node, tmp_path: Path) -> None:
     env = {"FINNEWS_ES_PORT": PORT, "FINNEWS_SPOOL_DIR": str(tmp_path / "spool"), **QUICK_NODE_ENV}
     started = run_finnews("es", "start", env=env)
     assert started.returncode == 0, started.stdout + started.stderr
@@ -62,14 +62,14 @@ def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(es_no
         assert spooled == ARTICLES - 100
 
         assert run_finnews("es", "start", env=env).returncode == 0
-        replay = run_finnews("spool", "replay", env=env)
+        replay = cli("spool", "replay", env=env)
         assert replay.returncode == 0, replay.stdout + replay.stderr
         es.indices.refresh(index=TEST_ALIAS)
         hits = es.search(index=TEST_ALIAS, size=ARTICLES + 10, source_includes=["url"])["hits"]["hits"]
         urls = [hit["_source"]["url"] for hit in hits]
         assert len(urls) == len(set(urls)) == ARTICLES
         assert set(urls) == expected
-        assert "Replayed 0 spool file(s)" in run_finnews("spool", "replay", env=env).stdout
+        assert "Replayed 0 spool file(s)" in cli("spool", "replay", env=env).stdout
     finally:
         for name in es.indices.get(index=f"{TEST_ALIAS}-*", allow_no_indices=True):
             es.indices.delete(index=name)

@@ -17,7 +17,7 @@ from pathlib import Path
 from core.article import RawArticle
 from store.documents import article_document
 from tagging.extract import extract_article
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS
 
 ARTICLES = 1000
 SPOOL_FILE_LIMIT = 200_000  # bytes: room for a few dozen spooled articles
@@ -50,7 +50,7 @@ def indexed(es_node) -> int:
 
 
 def test_a_spool_that_cannot_be_written_stops_the_load_and_loses_nothing(
-    fresh_index: str, es_node, tmp_path: Path
+    cli, fresh_index: str, es_node, tmp_path: Path
 ) -> None:
     source = tmp_path / "articles.jsonl"
     write_input(source)
@@ -68,16 +68,16 @@ def test_a_spool_that_cannot_be_written_stops_the_load_and_loses_nothing(
     assert 0 < len(lines) < ARTICLES
     assert all(json.loads(line)["document"]["url"] for line in lines)  # whole records only, no cut line
 
-    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+    replay = cli("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
     assert replay.returncode == 0, replay.stdout + replay.stderr
     assert f"{len(lines)} new" in replay.stdout
     assert indexed(es_node) == len(lines)
-    again = run_finnews("ingest", str(source), env={"FINNEWS_SPOOL_DIR": str(spool)})
+    again = cli("ingest", str(source), env={"FINNEWS_SPOOL_DIR": str(spool)})
     assert again.returncode == 0, again.stdout + again.stderr
     assert indexed(es_node) == ARTICLES
 
 
-def test_a_replay_keeps_a_damaged_spool_line_as_a_dead_letter(fresh_index: str, es_node, tmp_path: Path) -> None:
+def test_a_replay_keeps_a_damaged_spool_line_as_a_dead_letter(cli, fresh_index: str, es_node, tmp_path: Path) -> None:
     spool = tmp_path / "spool"
     (spool / "spool").mkdir(parents=True)
     documents = [
@@ -96,7 +96,7 @@ def test_a_replay_keeps_a_damaged_spool_line_as_a_dead_letter(fresh_index: str, 
     whole = [json.dumps({"reason": "bulk failed", "document": d}, ensure_ascii=False) for d in documents]
     damaged = whole[1][: len(whole[1]) // 2]  # a line cut short by a crash
     (spool / "spool" / "20261201T000000-1.jsonl").write_text(f"{whole[0]}\n{damaged}\n", encoding="utf-8")
-    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+    replay = cli("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
     assert replay.returncode == 4, replay.stdout + replay.stderr  # partial: a line was damaged
     assert "1 new" in replay.stdout and "1 damaged line(s) kept as dead letters" in replay.stdout
     assert indexed(es_node) == 1

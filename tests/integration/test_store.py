@@ -102,12 +102,12 @@ def test_trend_by_board_per_month_and_its_chart(corpus: str, tmp_path: Path) -> 
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 10_000
 
 
-def test_stats_cli_prints_a_table(corpus: str, tmp_path: Path) -> None:
-    result = run_finnews("stats", "--by", "topic", "--interval", "month", "--plot", str(tmp_path / "t.png"))
+def test_stats_cli_prints_a_table(cli, corpus: str, tmp_path: Path) -> None:
+    result = cli("stats", "--by", "topic", "--interval", "month", "--plot", str(tmp_path / "t.png"))
     assert result.returncode == 0, result.stderr
     assert "2022-05" in result.stdout and "total" in result.stdout and "top boards:" in result.stdout
     # By default the interval follows the data's range, which the first line gives (issue 23, item 9).
-    automatic = run_finnews("stats", "--by", "board")
+    automatic = cli("stats", "--by", "board")
     assert automatic.returncode == 0, automatic.stderr
     first_line = automatic.stdout.splitlines()[0]
     assert ", published 2022-01-21 to 2022-05-30" in first_line and first_line.endswith("per week"), first_line
@@ -140,20 +140,20 @@ def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl", "excel.csv"]
 
 
-def test_export_cli_refuses_a_contradiction_before_reading_anything(corpus: str, tmp_path: Path) -> None:
+def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus: str, tmp_path: Path) -> None:
     for args, message in (
         (["-o", str(tmp_path / "out.xlsx")], "use a .csv file with --excel"),
         (["-o", str(tmp_path / "x.parquet"), "--format", "csv"], "--format says csv"),
         (["-o", str(tmp_path / "x.jsonl"), "--excel"], "--excel is for CSV files"),
     ):
-        result = run_finnews("export", *args, "--quiet")
+        result = cli("export", *args, "--quiet")
         assert result.returncode != 0 and message in result.stderr, (args, result.stdout + result.stderr)
         assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_export_leaves_no_file(corpus: str, tmp_path: Path) -> None:
-    result = run_finnews("export", "-o", str(tmp_path / "x.jsonl"), env={"FINNEWS_ES_URL": "http://127.0.0.1:9"})
+def test_a_failed_export_leaves_no_file(cli, corpus: str, tmp_path: Path) -> None:
+    result = cli("export", "-o", str(tmp_path / "x.jsonl"), env={"FINNEWS_ES_URL": "http://127.0.0.1:9"})
     assert result.returncode == 2 and "not reachable" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -286,16 +286,16 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     drop_test_indices(es)
 
 
-def test_index_status_cli(fresh_index: str) -> None:
-    result = run_finnews("index", "status")
+def test_index_status_cli(cli, fresh_index: str) -> None:
+    result = cli("index", "status")
     assert result.returncode == 0 and versioned_name(TEST_ALIAS, index_config()["version"]) in result.stdout
 
 
-def test_ingest_output_of_export_round_trips(corpus: str, tmp_path: Path) -> None:
+def test_ingest_output_of_export_round_trips(cli, corpus: str, tmp_path: Path) -> None:
     export(connect(), tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS)
     rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {row["url"] for row in rows} >= {SAMPLE_URL}
-    again = run_finnews("ingest", "--quiet", str(tmp_path / "all.jsonl"))
+    again = cli("ingest", "--quiet", str(tmp_path / "all.jsonl"))
     assert again.returncode == 0, again.stderr
     assert "5 unchanged" in again.stdout  # an export loads back as the same articles
 
@@ -344,7 +344,7 @@ def test_a_search_after_a_killed_load_sees_its_articles(fresh_index: str, es_nod
         )  # fmt: skip
         es_node.index(index=TEST_ALIAS, id=document["id"], document=document)  # no refresh: a killed load
     assert es_node.count(index=TEST_ALIAS)["count"] == 0
-    result = run_finnews("search", "数字经济")
+    result = run_finnews("search", "数字经济")  # a new reader: the interval is checked once a process
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("3 "), result.stdout
     assert es_node.count(index=TEST_ALIAS)["count"] == 3
@@ -429,7 +429,7 @@ def test_collapsed_reposts_are_counted_as_stories_so_every_page_has_hits(fresh_i
     assert (plain.total, plain.articles) == (32, 32)
 
 
-def test_or_not_phrases_and_several_filter_values_through_the_cli(fresh_index: str, tmp_path: Path) -> None:
+def test_or_not_phrases_and_several_filter_values_through_the_cli(cli, fresh_index: str, tmp_path: Path) -> None:
     """Issue 23, item 3: `宁德时代 OR 比亚迪` found nothing and `--stock A --stock B` kept the last."""
     writer = ArticleWriter(connect(), TEST_ALIAS)
     for number, (title, text, stock) in enumerate(
@@ -448,7 +448,7 @@ def test_or_not_phrases_and_several_filter_values_through_the_cli(fresh_index: s
     writer.close()
 
     def titles(*args: str) -> set[str]:
-        result = run_finnews("search", *args, "--json")
+        result = cli("search", *args, "--json")
         assert result.returncode == 0, result.stdout + result.stderr
         return {json.loads(line)["title"] for line in result.stdout.splitlines()}
 
@@ -458,7 +458,7 @@ def test_or_not_phrases_and_several_filter_values_through_the_cli(fresh_index: s
     assert titles('"价格组件"') == set()
     assert titles("", "--stock", "宁德时代", "--stock", "002594") == {"宁德时代发布新电池", "比亚迪销量创新高"}
     exported = tmp_path / "two.csv"
-    result = run_finnews("export", "-o", str(exported), "--quiet", "-q", "宁德时代 OR 比亚迪")
+    result = cli("export", "-o", str(exported), "--quiet", "-q", "宁德时代 OR 比亚迪")
     assert result.returncode == 0, result.stderr
     assert len(list(csv.DictReader(exported.open(encoding="utf-8")))) == 2
 
