@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -60,6 +61,19 @@ def run_finnews(*args: str, env: dict[str, str] | None = None, timeout: float = 
     )
 
 
+def start_finnews(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The real ``finnews`` command started in the background (a load or a crawl a test interrupts),
+    its output piped as text: ``communicate()`` it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "finnews", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def es_node() -> Iterator[object]:
     from elasticsearch import Elasticsearch
@@ -101,6 +115,20 @@ def indexed_urls(es_node: object) -> list[str]:
 def expected_urls(site: object) -> set[str]:
     """The canonical URLs of a replica site's articles."""
     return {f"https://finance.eastmoney.com/a/{a.code}.html" for a in site.articles}
+
+
+@pytest.fixture
+def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of ``configs/`` that the loaders read (``FINNEWS_CONFIG_DIR``), read afresh before and
+    after the test (which may rewrite its files)."""
+    from core.settings import reload as reload_settings
+
+    directory = tmp_path / "configs"
+    shutil.copytree(PROJECT_ROOT / "configs", directory)
+    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(directory))
+    reload_settings()
+    yield directory
+    reload_settings()
 
 
 @pytest.fixture

@@ -5,27 +5,15 @@ concurrency 1). A crawl checks every file before Scrapy starts: one line, no Twi
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from core.config import PROJECT_ROOT, ConfigError, check_keys, max_article_bytes
+from core.config import ConfigError, check_keys, max_article_bytes
 from core.settings import reload as reload_settings
 from store.settings import elasticsearch_settings
 from tests.conftest import run_finnews
-
-
-@pytest.fixture
-def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of ``configs/`` that the loaders read (``FINNEWS_CONFIG_DIR``), caches cleared."""
-    directory = tmp_path / "configs"
-    shutil.copytree(PROJECT_ROOT / "configs", directory)
-    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(directory))
-    clear_caches()
-    yield directory
-    clear_caches()
 
 
 def clear_caches() -> None:

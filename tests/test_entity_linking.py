@@ -4,6 +4,7 @@ date, and each trap that must not become a tag (issue 11)."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -175,52 +176,32 @@ def test_full_width_codes_and_offsets_into_the_original_text() -> None:
     assert all(text[m.start : m.end] == m.text for m in mentions)
 
 
-def test_knowledge_base_rejects_a_bad_alias(tmp_path, monkeypatch) -> None:
-    import shutil
-
-    from core.config import config_dir
-
-    shutil.copytree(config_dir(), tmp_path / "configs")
-    aliases = tmp_path / "configs" / "securities" / "aliases.yaml"
+def test_knowledge_base_rejects_a_bad_alias(configs: Path) -> None:
+    aliases = configs / "securities" / "aliases.yaml"
     aliases.write_text("aliases:\n  - {name: 茅台, secid: 1.600519, why: x}\n", encoding="utf-8")
-    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
-    reload_settings()
-    try:
-        with pytest.raises(ConfigError, match=r"aliases\.yaml: aliases\[1\]\.secid: write the secid as a quoted"):
-            load_knowledge_base()
-        aliases.write_text("aliase: []\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"did you mean 'aliases'"):
-            load_knowledge_base()
-    finally:
-        reload_settings()
+    with pytest.raises(ConfigError, match=r"aliases\.yaml: aliases\[1\]\.secid: write the secid as a quoted"):
+        load_knowledge_base()
+    aliases.write_text("aliase: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"did you mean 'aliases'"):
+        load_knowledge_base()
 
 
-def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(tmp_path, monkeypatch) -> None:
-    import shutil
-
-    from core.config import config_dir
+def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(configs: Path) -> None:
     from tagging.linking.lexicon import load_lexicon
 
-    shutil.copytree(config_dir(), tmp_path / "configs")
-    vocabulary = tmp_path / "configs" / "board_vocabulary.yaml"
-    rules = tmp_path / "configs" / "text_tagging.yaml"
-    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
+    vocabulary = configs / "board_vocabulary.yaml"
+    vocabulary.write_text("sector_word:\n  BK0475: {银行: 'earlier: x'}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"board_vocabulary\.yaml.*did you mean 'sector_words'"):
+        load_lexicon()
     reload_settings()
-    try:
-        vocabulary.write_text("sector_word:\n  BK0475: {银行: 'earlier: x'}\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"board_vocabulary\.yaml.*did you mean 'sector_words'"):
-            load_lexicon()
-        reload_settings()
-        vocabulary.write_text("board_aliases:\n  BK9999: {光伏: 'subject: x'}\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"board_aliases\.BK9999: unknown board code"):
-            load_lexicon()
-        reload_settings()
-        # The board words moved to board_vocabulary.yaml: the old keys are typos in text_tagging.yaml now.
-        rules.write_text("board_aliases:\n  BK1031: [光伏]\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"text_tagging\.yaml: unknown key\(s\) board_aliases"):
-            load_lexicon()
-    finally:
-        reload_settings()
+    vocabulary.write_text("board_aliases:\n  BK9999: {光伏: 'subject: x'}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"board_aliases\.BK9999: unknown board code"):
+        load_lexicon()
+    reload_settings()
+    # The board words moved to board_vocabulary.yaml: the old keys are typos in text_tagging.yaml now.
+    (configs / "text_tagging.yaml").write_text("board_aliases:\n  BK1031: [光伏]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"text_tagging\.yaml: unknown key\(s\) board_aliases"):
+        load_lexicon()
 
 
 # --- issue 22: industries in lists and policies, products that are a board's subject ---------------
@@ -366,18 +347,8 @@ def test_a_company_listed_after_the_articles_date_is_not_yet_a_listed_company() 
     assert "1.600519" in linked("贵州茅台股价上涨。")  # an undated text: no listing is ruled out
 
 
-def test_knowledge_base_rejects_a_bad_listing_date(tmp_path, monkeypatch) -> None:
-    import shutil
-
-    from core.config import config_dir
-
-    shutil.copytree(config_dir(), tmp_path / "configs")
-    dates = tmp_path / "configs" / "securities" / "a_share_list_dates.csv"
+def test_knowledge_base_rejects_a_bad_listing_date(configs: Path) -> None:
+    dates = configs / "securities" / "a_share_list_dates.csv"
     dates.write_text("code,list_date,delist_date,source\n600519,2001/08/27,,x\n", encoding="utf-8")
-    monkeypatch.setenv("FINNEWS_CONFIG_DIR", str(tmp_path / "configs"))
-    reload_settings()
-    try:
-        with pytest.raises(ConfigError, match=r"a_share_list_dates\.csv: line 2: bad date '2001/08/27'"):
-            load_knowledge_base()
-    finally:
-        reload_settings()
+    with pytest.raises(ConfigError, match=r"a_share_list_dates\.csv: line 2: bad date '2001/08/27'"):
+        load_knowledge_base()

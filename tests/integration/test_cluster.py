@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, expected_urls, run_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, expected_urls, run_finnews, start_finnews
 from tests.support.archives import write_archive
 
 PORT = 9270
@@ -140,24 +138,18 @@ def test_a_node_killed_mid_ingest_crawl_and_export_loses_and_repeats_nothing(clu
     site = ReplicaSite(synthetic_articles(CRAWLED))
     site.hold_after = HELD_AFTER
     with ReplicaServer(site) as server:
-        crawl = subprocess.Popen(
-            [
-                sys.executable, "-m", "finnews", "crawl", "eastmoney", *server.eastmoney_settings(),
-                "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
-                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
-                "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-            ],
-            cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        crawl = start_finnews(
+            "crawl", "eastmoney", *server.eastmoney_settings(),
+            "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
+            "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+            env=env,
         )  # fmt: skip
         ingest = None
         try:
             # The crawl has written some batches and waits at the replica's gate for more pages …
             wait_until(lambda: site.article_requests() > HELD_AFTER, "the crawl to reach the replica's gate")
-            ingest = subprocess.Popen(
-                [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "25", str(new_archive)],
-                cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True,
-            )  # fmt: skip
+            ingest = start_finnews("ingest", "--quiet", "--batch-size", "25", str(new_archive), env=env)
             # … the ingest is a tenth of the way …
             wait_until(lambda: searchable(es) >= SEEDED + INGESTED // 10, "the ingest to be under way")
             assert ingest.poll() is None and crawl.poll() is None, "a load ended before the node was killed"

@@ -20,7 +20,7 @@ import pytest
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
-from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews, start_finnews
 from tests.support.proxies import BulkGate
 
 
@@ -319,11 +319,9 @@ def test_a_node_down_from_the_start_or_killed_mid_load_loses_nothing_and_leaves_
         # The load goes through a gate that lets 4 bulk requests (40 articles) through and holds the
         # fifth: the node is killed while the load is surely in the middle of its work.
         with BulkGate(int(PORT), open_bulks=4) as gate:
-            ingest = subprocess.Popen(
-                [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "10", str(second)],
-                cwd=PROJECT_ROOT, env={**os.environ, **env, "FINNEWS_ES_URL": gate.url},
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+            ingest = start_finnews(
+                "ingest", "--quiet", "--batch-size", "10", str(second), env={**env, "FINNEWS_ES_URL": gate.url}
+            )
             assert gate.held.wait(timeout=120), "the load never reached its fifth bulk request"
             assert ingest.poll() is None and refresh_interval(es) == "-1"  # a large load: refresh off
             kill_node(env)
@@ -428,11 +426,7 @@ def test_loads_racing_on_the_same_articles_count_each_new_article_once(
 
     archive = tmp_path / "race.jsonl"
     write_jsonl(archive, [record(number) for number in range(100, 160)])
-    loads = [
-        subprocess.Popen([sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "5", str(archive)],
-                         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]  # fmt: skip
+    loads = [start_finnews("ingest", "--quiet", "--batch-size", "5", str(archive)) for _ in range(2)]
     outputs = [load.communicate(timeout=300)[0] for load in loads]
     new = [int(out.split(" new")[0].rsplit(" ", 1)[-1]) for out in outputs]
     assert sum(new) == 60, outputs

@@ -3,15 +3,12 @@ and data) is stopped and restarted so the suite's main node is not disturbed."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from tests.conftest import PROJECT_ROOT, QUICK_NODE_ENV, TEST_ALIAS, run_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, run_finnews, start_finnews
 from tests.support.archives import write_archive
 from tests.support.proxies import BulkGate
 
@@ -40,11 +37,9 @@ def test_node_stopped_mid_ingest_then_replayed_holds_exactly_every_article(cli, 
         # The load goes through a gate that lets 2 bulk requests (100 articles) through and holds the
         # third: the node is stopped while the load is surely in the middle of its work.
         with BulkGate(int(PORT), open_bulks=2) as gate:
-            ingest = subprocess.Popen(
-                [sys.executable, "-m", "finnews", "ingest", "--quiet", "--batch-size", "50", str(archive)],
-                cwd=PROJECT_ROOT, env={**os.environ, **env, "FINNEWS_ES_URL": gate.url},
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
+            ingest = start_finnews(
+                "ingest", "--quiet", "--batch-size", "50", str(archive), env={**env, "FINNEWS_ES_URL": gate.url}
+            )
             assert gate.held.wait(timeout=120), "the load never reached its third bulk request"
             assert ingest.poll() is None
             # The two bulk requests let through are written (they may have gone out together).
