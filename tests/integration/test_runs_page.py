@@ -128,9 +128,9 @@ def served(es_node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served
     failed = run_finnews("schedule", "run-once", "broken", env=env)
     assert failed.returncode == 1, failed.stdout + failed.stderr
 
-    previous = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # the environment for these calls only
+        for name, value in env.items():
+            patch.setenv(name, value)
         history = history_records(datetime.now(SHANGHAI))
         for document in history:
             assert record_run(document) is None
@@ -139,12 +139,6 @@ def served(es_node, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served
 
         [failed_run] = list_runs(connect(), job="broken")
         failed_run = get_run(connect(), failed_run["run_id"])
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
     try:
         with finnews_serve({**env, "FINNEWS_API_KEY": API_KEY}, ready_path="/status") as url:

@@ -9,7 +9,6 @@ before and after it, as a new process would read them."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Callable
 
@@ -27,20 +26,17 @@ def run_here(
     (``timeout`` is accepted for ``run_finnews``'s sake; a call here is not cut short)."""
     from finnews.cli import main
 
-    saved = {name: os.environ.get(name) for name in env or {}}
-    os.environ.update(env or {})
-    if env:
-        reload_settings()
-    capsys.readouterr()  # what the test printed before is not the command's
-    try:
-        code = main(list(args))
-        captured = capsys.readouterr()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as patch:  # the environment for this call only
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
         if env:
             reload_settings()
+        capsys.readouterr()  # what the test printed before is not the command's
+        try:
+            code = main(list(args))
+            captured = capsys.readouterr()
+        finally:
+            patch.undo()
+            if env:
+                reload_settings()
     return subprocess.CompletedProcess(["finnews", *args], code, captured.out, captured.err)
