@@ -352,3 +352,24 @@ def test_knowledge_base_rejects_a_bad_listing_date(configs: Path) -> None:
     dates.write_text("code,list_date,delist_date,source\n600519,2001/08/27,,x\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"a_share_list_dates\.csv: line 2: bad date '2001/08/27'"):
         load_knowledge_base()
+
+
+def test_status_names_and_delisted_companies_are_found_by_the_names_of_their_day() -> None:
+    """a_share_status_names.csv: the stems of status names (ST时万 is 时代万恒's abbreviation) and the names
+    of delisted companies (ST易见, 丹邦退, 众和股份), which no other table lists in the form news writes."""
+    listing = "ST顺利、ST丹邦、ST易见、ST时万等公司被终止上市或实施退市风险警示。"
+    found = linked(listing, "2021-12-08")
+    assert {"0.000606", "0.002618", "1.600093", "1.600241"} <= set(found)
+    assert found["1.600241"][0] == "ST时万"
+    # 众和股份 (福建众和, delisted 2019): its short name comes from its legal name and its last status name.
+    assert "0.002070" in linked("众和股份、杉杉股份等锂电池板块个股走强。", "2016-06-07")
+    assert "0.002070" not in linked("新疆众和股份有限公司发布公告。", "2016-06-07")  # another company's name
+    # A stem only names a company after a status mark: 时万 alone is no name.
+    assert "1.600241" not in linked("时万物互联的时代。", "2021-12-08")
+
+
+def test_knowledge_base_names_the_line_of_a_bad_status_name_row(configs: Path) -> None:
+    names = configs / "securities" / "a_share_status_names.csv"
+    names.write_text("code,name,delist_date,source\n6002411,ST时万,,x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"a_share_status_names\.csv: line 2: bad code '6002411'"):
+        load_knowledge_base()

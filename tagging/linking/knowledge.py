@@ -77,6 +77,9 @@ class KnowledgeBase:
     # When each A-share was first listed (a_share_list_dates.csv): a company listed later is not yet a
     # listed company on an earlier day (百克生物 in March 2021, 中芯国际's A share before 2020-07-16).
     list_dates: dict[str, date] = field(default_factory=dict)
+    # The stems of status-marked names (a_share_status_names.csv): ST时万 is 时代万恒, ST易见 the delisted
+    # 易见股份, though no table lists 时万 or 易见 as a name. Stem → (secid, last day of trading or None).
+    status_stems: dict[str, list[tuple[str, date | None]]] = field(default_factory=dict)
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.
     needs_context: set[str] = field(default_factory=set)
     _by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)  # built on first use
@@ -125,7 +128,8 @@ class KnowledgeBase:
         return ranked[0] if len(rivals) == 1 else None
 
     def listed_by(self, secid: str, day: date) -> bool:
-        """Whether ``secid`` was listed on ``day`` (a listing whose first day is unknown counts)."""
+        """Whether ``secid`` was listed by ``day`` (a listing whose first day is unknown counts). A company
+        delisted before that day still counts: news names it after its delisting (龙力生物 in 2025)."""
         first = self.list_dates.get(secid)
         return first is None or first <= day
 
@@ -134,9 +138,10 @@ class KnowledgeBase:
 
     def resolve_status_name(self, rest: str, on: date | None = None) -> tuple[NameEntry, int] | None:
         """The A-share an ST-marked name means: ``ST中捷`` is the company whose name began with 中捷
-        that day (status names are shortened, so the tables list them without the marker). Only a
-        unique answer: the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's
-        name starts with. Returns the entry and the prefix's length."""
+        that day (status names are shortened, so the tables list them without the marker), or whose
+        status name had that stem (``ST时万``, a status abbreviation of 时代万恒). Only a unique answer:
+        the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's name starts with.
+        Returns the entry and the prefix's length."""
         if self._by_prefix is None:
             index: dict[str, set[str]] = {}
             for name in self.names:
@@ -147,6 +152,9 @@ class KnowledgeBase:
             if len(prefix) < size:
                 continue
             matches: dict[str, NameEntry] = {}
+            for secid, last_day in self.status_stems.get(prefix, ()):
+                if on is None or self.listed_by(secid, on):
+                    matches.setdefault(secid, NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A))
             # Shortest names first, then in order: the same answer in every process (a set's order
             # changes with the hash seed) and a company's short name before its full name.
             for name in sorted(self._by_prefix.get(prefix[:2], ()), key=lambda n: (len(n), n)):

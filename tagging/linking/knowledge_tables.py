@@ -286,6 +286,7 @@ SOURCE_FILES = (
     "securities/a_share_former_names.csv",
     "securities/a_share_full_names.csv",
     "securities/a_share_list_dates.csv",
+    "securities/a_share_status_names.csv",
     "securities/hk_stocks.csv",
     "securities/hk_full_names.csv",
     "securities/hk_names_2017.csv",
@@ -308,10 +309,49 @@ def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
             kb.list_dates[secid] = first
 
 
+def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
+    """``securities/a_share_status_names.csv``: names with a trading-status mark (ST时万, *ST顺利, 退市易见,
+    丹邦退) and the last names of delisted companies, from a 2023 stock list. A marked name gives its stem
+    for ST-names in text; a delisted company's unmarked last name (邯郸钢铁) is a former name up to its
+    last day of trading; so is the short form of its legal name when that begins with the stem (福建众和
+    股份有限公司 and 众和退 give 众和股份), which is how A-share short names are usually made."""
+    path = directory / "securities" / "a_share_status_names.csv"
+    full_names: dict[str, list[str]] = {}
+    for name, entries in kb.names.items():
+        for entry in entries:
+            if entry.how == HOW_FULL and name.endswith("公司"):
+                full_names.setdefault(entry.secid, []).append(name)
+    for line, row in _read_rows(path, ("code", "name", "delist_date", "source")):
+        _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
+        _check(bool(row["name"]) and bool(row["source"]), path, line, "name or source is empty")
+        last_day = _date(row["delist_date"], path, line)
+        name = normalise_name(row["name"])
+        stem = strip_status(name)
+        known = kb.a_codes.get(row["code"])  # keep a known company's display name
+        security = kb.securities[known][0] if known else _a_share(kb, row["code"], stem)
+        if stem != name and len(stem) >= 2:
+            stems = kb.status_stems.setdefault(stem, [])
+            if (security.secid, last_day) not in stems:
+                stems.append((security.secid, last_day))
+        if last_day is None or security.secid in kb.listed:
+            continue
+        former = NameEntry(security.secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)
+        if stem == name and len(stem) >= 3:
+            kb.add_name(stem, former)
+        for full in full_names.get(security.secid, ()):
+            at = full.find(stem) if len(stem) >= 2 else -1
+            short = strip_legal_form(full[at:]) if at >= 0 else ""
+            if len(short) == len(stem) == 2 and full.startswith(stem + "股份", at):
+                short = stem + "股份"  # 众和股份有限公司: a two-character core is written with 股份
+            if 4 <= len(short) <= 5:
+                kb.add_name(short, former)
+
+
 def build_knowledge_base(directory: Path) -> KnowledgeBase:
     """Read and validate every table; :class:`ConfigError` names the file and line of a bad row."""
     kb = KnowledgeBase()
     _load_a_shares(kb, directory)
+    _load_status_names(kb, directory)
     _load_list_dates(kb, directory)
     _load_hong_kong(kb, directory)
     _load_us(kb, directory)
