@@ -373,3 +373,32 @@ def test_knowledge_base_names_the_line_of_a_bad_status_name_row(configs: Path) -
     names.write_text("code,name,delist_date,source\n6002411,ST时万,,x\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"a_share_status_names\.csv: line 2: bad code '6002411'"):
         load_knowledge_base()
+
+
+def test_a_hong_kong_listing_is_not_chosen_before_its_first_day_of_trading() -> None:
+    """hk_list_dates.csv: 京东's Hong Kong listing began on 2020-06-18; before it, even a 港股 report's 京东 is
+    its NASDAQ listing. A reused code's 2017 name (和记黄埔, 00013) is not bound by the current company's date."""
+    assert "105.JD" in linked("港股方面，京东涨3%。", "2016-03-01")
+    assert "116.09618" in linked("港股方面，京东涨3%。", "2021-03-01")
+    assert "116.00013" in linked("港股方面，和记黄埔涨3%。", "2014-03-01")
+
+
+def test_an_a_and_h_company_is_its_hong_kong_listing_before_its_a_share_was_listed() -> None:
+    assert "116.00941" in linked("中国移动股价涨3%。", "2020-01-01")
+    assert "1.600941" in linked("中国移动股价涨3%。", "2023-01-01")
+    assert "116.00883" in linked("中国海油股价涨3%。", "2021-01-01")
+    assert "1.600938" in linked("中国海油股价涨3%。", "2023-01-01")
+
+
+def test_hong_kong_short_forms_and_their_everyday_readings() -> None:
+    report = linked("港股方面，新世界发展跌5%，恒地、新地、长实均下跌，渣打、太古和信和股价齐跌。", "2024-01-01")
+    assert {"116.00017", "116.00012", "116.00016", "116.01113", "116.02888", "116.00019", "116.00083"} <= set(report)
+    for everyday in ("华晨宝马的新工厂投产。", "新世界的大门已经打开。", "电能替代加快推进。", "太古时代的遗迹。"):
+        assert linked(everyday, "2024-01-01") == {}, everyday
+
+
+def test_knowledge_base_names_the_line_of_a_bad_hong_kong_listing_date(configs: Path) -> None:
+    dates = configs / "securities" / "hk_list_dates.csv"
+    dates.write_text("code,list_date,source\n00700,,x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"hk_list_dates\.csv: line 2: list_date is empty"):
+        load_knowledge_base()

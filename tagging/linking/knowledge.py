@@ -74,8 +74,9 @@ class KnowledgeBase:
     hk_codes: dict[str, str] = field(default_factory=dict)  # 5-digit code → secid
     us_tickers: dict[str, str] = field(default_factory=dict)  # ticker → secid
     listed: set[str] = field(default_factory=set)  # secids of today's listings (the others are delisted)
-    # When each A-share was first listed (a_share_list_dates.csv): a company listed later is not yet a
-    # listed company on an earlier day (百克生物 in March 2021, 中芯国际's A share before 2020-07-16).
+    # When each A-share and Hong Kong listing was first listed (a_share_list_dates.csv, hk_list_dates.csv):
+    # a company listed later is not yet a listed company on an earlier day (百克生物 in March 2021, 中芯国际's
+    # A share before 2020-07-16, 京东's Hong Kong listing before 2020-06-18).
     list_dates: dict[str, date] = field(default_factory=dict)
     # The stems of status-marked names (a_share_status_names.csv): ST时万 is 时代万恒, ST易见 the delisted
     # 易见股份, though no table lists 时万 or 易见 as a name. Stem → (secid, last day of trading or None).
@@ -107,7 +108,9 @@ class KnowledgeBase:
             # name recalled later) still means the company that bore it. A listing that began after
             # that day is no listing yet: the name then means another listing, or no listed company.
             entries = [e for e in entries if e.valid_on(on)] or entries
-            entries = [e for e in entries if self.listed_by(e.secid, on)]
+            # (A former name is bound by its own dates: a reused Hong Kong code's 2017 name was another
+            # company's, listed before the current one.)
+            entries = [e for e in entries if e.how == HOW_FORMER or self.listed_by(e.secid, on)]
             if not entries:
                 return None
 

@@ -290,6 +290,7 @@ SOURCE_FILES = (
     "securities/hk_stocks.csv",
     "securities/hk_full_names.csv",
     "securities/hk_names_2017.csv",
+    "securities/hk_list_dates.csv",
     *(f"securities/{table}" for table in US_TABLES),
     "securities/aliases.yaml",
 )
@@ -305,6 +306,21 @@ def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
         _check(first is not None, path, line, "list_date is empty")
         _check(bool(row["source"]), path, line, "source is empty")
         secid = kb.a_codes.get(row["code"])
+        if secid and first:
+            kb.list_dates[secid] = first
+
+
+def _load_hk_list_dates(kb: KnowledgeBase, directory: Path) -> None:
+    """``securities/hk_list_dates.csv``: each Hong Kong listing's first day of trading (京东's secondary
+    listing began on 2020-06-18: in 2016 京东 is its NASDAQ listing, even in a 港股 report). A reused
+    code's date is its current company's: the 2017 names of the code's former company are not bound by it."""
+    path = directory / "securities" / "hk_list_dates.csv"
+    for line, row in _read_rows(path, ("code", "list_date", "source")):
+        _check(bool(_HK_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
+        first = _date(row["list_date"], path, line)
+        _check(first is not None, path, line, "list_date is empty")
+        _check(bool(row["source"]), path, line, "source is empty")
+        secid = kb.hk_codes.get(row["code"])
         if secid and first:
             kb.list_dates[secid] = first
 
@@ -354,6 +370,7 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_status_names(kb, directory)
     _load_list_dates(kb, directory)
     _load_hong_kong(kb, directory)
+    _load_hk_list_dates(kb, directory)
     _load_us(kb, directory)
     _load_aliases(kb, directory)
     return kb
