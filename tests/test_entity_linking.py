@@ -303,6 +303,8 @@ def test_a_licence_an_inputs_cost_and_an_index_code_are_no_mentions() -> None:
 
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
+    assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed
+    assert linked("据港交所披露易资料显示，大股东增持。") == {}
     assert "116.00388" in linked("港交所(00388.HK)公布业绩，股价上涨。")
 
 

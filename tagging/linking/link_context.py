@@ -263,11 +263,13 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
         ("甲骨文", r"甲骨|文字|殷墟|商代|考古|汉字|刻辞|书法|博物馆|出土", None),
         # An exchange that is a listed company: the venue where another exchange, a listing or a rule is
-        # near (深交所、港交所分别发布, 在港交所上市); the company where its results or shares are (港交所公布业绩).
+        # near (深交所、港交所分别发布, 在港交所上市, 在港交所公告, 港交所披露易); the company where its results or
+        # shares are (港交所公布业绩).
         *(
             (
                 name,
-                r"[上深北联]交所|交易所|上市|挂牌|递表|递交|招股|聆讯|主板|创业板|GEM|规则|指引|名单|标的|批准",
+                r"[上深北联]交所|交易所|上市|挂牌|递表|递交|招股|聆讯|主板|创业板|GEM|规则|指引|名单|标的|批准|"
+                r"[在于]@|@(?:披露易|网站|文件)",
                 None,
             )
             for name in ("港交所", "香港交易所", "HKEX")
