@@ -202,6 +202,10 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(configs: Path) -> 
     (configs / "text_tagging.yaml").write_text("board_aliases:\n  BK1031: [光伏]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"text_tagging\.yaml: unknown key\(s\) board_aliases"):
         load_lexicon()
+    reload_settings()
+    (configs / "text_tagging.yaml").write_text("company_boards: [BK0644, BK9998]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"text_tagging\.yaml: company_boards: unknown board code\(s\) BK9998"):
+        load_lexicon()
 
 
 # --- issue 22: industries in lists and policies, products that are a board's subject ---------------
@@ -404,3 +408,21 @@ def test_knowledge_base_names_the_line_of_a_bad_hong_kong_listing_date(configs: 
     dates.write_text("code,list_date,source\n00700,,x\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"hk_list_dates\.csv: line 2: list_date is empty"):
         load_knowledge_base()
+
+
+def test_a_companys_name_is_not_its_namesake_concept_board_without_a_board_cue() -> None:
+    """text_tagging.yaml company_boards (FRESH_RULES S4): 华为公司 and 英伟达业绩 name the companies."""
+    assert linked("华为公司之前预计，2021年设备数量达3亿台。", "2021-06-01") == {}
+    assert "90.BK1161" not in linked("数据中心需求是英伟达业绩表现出色的主要原因。", "2024-01-01")
+    assert linked("服务器版GPU获富士康等企业部署。", "2024-01-01") == {}
+    assert "90.BK0644" in linked("特斯拉概念股走强。", "2024-01-01")
+    assert {"90.BK0854", "90.BK0833"} <= set(linked("华为、小米等板块领涨。", "2024-01-01"))
+    assert "90.BK0854" in linked("华为产业链个股走强。", "2024-01-01")  # the board word says it whole
+    assert "90.BK0842" in linked("富士康概念股大涨。", "2024-01-01")
+
+
+def test_a_business_line_or_results_after_a_sector_word_is_no_sector_cue() -> None:
+    """业 after a word makes the trade (渔业, 养殖业), 业务 and 业绩 do not: NVIDIA's 汽车业务收入."""
+    found = linked("汽车业务收入5.86亿美元，同比增长32%；游戏业务实现43亿美元收入。", "2025-08-28")
+    assert "90.BK1029" not in found and "90.BK1046" not in found
+    assert "90.BK1029" in linked("汽车业景气回升。", "2025-08-28")

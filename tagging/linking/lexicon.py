@@ -66,6 +66,8 @@ class Lexicon:
     # Where each word of configs/board_vocabulary.yaml came from: text word → source.
     word_sources: dict[str, str] = field(default_factory=dict)
     ambiguous_names: set[str] = field(default_factory=set)
+    # Concept boards named after a company (特斯拉, 华为概念): its name names them only with a board cue.
+    company_boards: set[str] = field(default_factory=set)
 
     def board_name(self, code: str) -> str | None:
         board = self.boards.get(code)
@@ -86,8 +88,9 @@ def _load_rules() -> dict:
     rules = load_yaml("text_tagging.yaml") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    check_keys(path, rules, ("pseudo_board_patterns", "ambiguous_board_names", "not_mentions"))
-    for key in ("pseudo_board_patterns", "ambiguous_board_names", "not_mentions"):
+    keys = ("pseudo_board_patterns", "ambiguous_board_names", "company_boards", "not_mentions")
+    check_keys(path, rules, keys)
+    for key in keys:
         value = rules.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: {key}: expected a list of strings")
@@ -184,6 +187,10 @@ def load_lexicon() -> Lexicon:
     lexicon = Lexicon(boards=boards, stocks={})
     lexicon.ambiguous_names = {normalise_name(n) for n in rules.get("ambiguous_board_names", [])}
     lexicon.not_mentions = {normalise_name(n) for n in rules.get("not_mentions", [])}
+    lexicon.company_boards = {str(code).upper() for code in rules.get("company_boards", [])}
+    unknown = sorted(code for code in lexicon.company_boards if code not in boards)
+    if unknown:
+        raise ConfigError(f"{rules_path}: company_boards: unknown board code(s) {', '.join(unknown)}")
     # Where an industry board and a concept board share a name, the industry board takes it (as
     # Eastmoney's markup does); otherwise the order of boards.csv decides.
     # A board's exact names (its name, its alt_names) before the names without a level suffix: the

@@ -25,8 +25,11 @@ _COMPANY_BEFORE_RE = re.compile(
     r"服务商|提供商|供应商|运营商)[的“\"]?$"
 )
 SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内界余态])|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
 )
+# What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
+# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场).
+BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF|指数)")
 # An industry named by a policy or as what grows, shrinks or is built (issue 22: 支持渔业发展, 推动汽车消费,
 # 港口建设): the word names the sector without a 板块/行业 cue. Before the word, a policy verb; after it,
 # what a sector does or has.

@@ -32,6 +32,7 @@ from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
     ATTRIBUTION_RE,
+    BOARD_CUE_AFTER_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
     COUNTED_OBJECTS_RE,
@@ -96,6 +97,13 @@ class Linker:
                 for variant in (word.upper(), word.lower()):
                     self.board_words.setdefault(variant, value)
         self.blockers = blockers
+        # The words that are a company's name and name its namesake board (特斯拉, 华为, 富士康), not the
+        # board words that already say "the group of stocks" (华为产业链, 苹果概念, 果链).
+        self.company_board_words = {
+            word
+            for word, (code, _cued) in self.board_words.items()
+            if code in lexicon.company_boards and not BOARD_CUE_AFTER_RE.search(word) and not word.endswith("链")
+        }
         self.board_name_forms = {
             code: {normalise_name(board.name), *(normalise_name(a) for a in board.alt_names)}
             for code, board in lexicon.boards.items()
@@ -202,12 +210,17 @@ class Linker:
             return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
         company = company_cue(scan, start, end) or data_source
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
+        if item.board and key in self.company_board_words:
+            # A company's name is the company (FRESH_RULES S4); its namesake board needs a board cue or a
+            # list of boards (_accept_lists).
+            item.needs_sector_cue = True
+            sector = bool(BOARD_CUE_AFTER_RE.match(scan, end))
         if item.stock and item.board:
             # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without
             # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither). Only
             # a cue after the name counts for the board: a policy verb before a company's name is about
             # the company (推动特斯拉市值 …).
-            sector = bool(SECTOR_AFTER_RE.match(scan, end))
+            sector = sector if key in self.company_board_words else bool(SECTOR_AFTER_RE.match(scan, end))
             if company and not sector:
                 item.chosen = "stock"
             elif sector:
