@@ -426,3 +426,11 @@ def test_a_business_line_or_results_after_a_sector_word_is_no_sector_cue() -> No
     found = linked("汽车业务收入5.86亿美元，同比增长32%；游戏业务实现43亿美元收入。", "2025-08-28")
     assert "90.BK1029" not in found and "90.BK1046" not in found
     assert "90.BK1029" in linked("汽车业景气回升。", "2025-08-28")
+
+
+def test_a_hong_kong_name_of_an_a_and_h_company_is_its_a_share_unless_a_code_says_otherwise() -> None:
+    """Twins by legal name (a_share_full_names.csv = hk_full_names.csv): 上海复旦 is 复旦微电 (688385)."""
+    assert "1.688385" in linked("港股方面，华虹半导体、上海复旦跟跌。", "2025-06-01")
+    assert "1.600028" in linked("港股方面，中国石油化工股份涨2%。", "2024-01-01")
+    assert "116.01385" in linked("上海复旦(01385.HK)跌5%。", "2025-06-01")  # the code decides (S3a)
+    assert "116.01385" in linked("港股方面，上海复旦跟跌。", "2020-06-01")  # the A share came in 2021

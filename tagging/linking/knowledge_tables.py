@@ -310,6 +310,37 @@ def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
             kb.list_dates[secid] = first
 
 
+def _link_dual_listings(kb: KnowledgeBase, directory: Path) -> None:
+    """A and H shares of one company (the same legal name in ``a_share_full_names.csv`` and
+    ``hk_full_names.csv``): a Hong Kong short name (上海复旦, 中国石油化工股份, 第一拖拉机股份) also names the
+    A-share, which is preferred, as an A+H company's shared name is (FRESH_RULES S3b: the A share unless a
+    code in the text says otherwise); the Hong Kong listing stays the answer before the A-share was listed."""
+
+    def by_full_name(path: Path) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for _line, row in _read_rows(path, ("code", "full_name")):
+            if "2017" not in row.get("source", ""):  # today's legal names only (abu 2017 holds former ones)
+                names.setdefault(normalise_name(row["full_name"]), set()).add(row["code"])
+        return names
+
+    a_names = by_full_name(directory / "securities" / "a_share_full_names.csv")
+    hk_names = by_full_name(directory / "securities" / "hk_full_names.csv")
+    twins: dict[str, str] = {}  # HK secid → A secid
+    for full, a_codes in a_names.items():
+        hk_codes = hk_names.get(full, set())
+        if len(a_codes) == 1 and len(hk_codes) == 1:
+            a_secid, hk_secid = kb.a_codes.get(next(iter(a_codes))), kb.hk_codes.get(next(iter(hk_codes)))
+            if a_secid in kb.listed and hk_secid in kb.listed:
+                twins[hk_secid] = a_secid
+    for entries in kb.names.values():
+        for entry in list(entries):
+            a_secid = twins.get(entry.secid)
+            if a_secid and entry.how in (HOW_NAME, HOW_FULL):
+                twin = NameEntry(a_secid, entry.how, entry.valid_from, entry.valid_to, entry.rank, MARKET_A)
+                if twin not in entries:
+                    entries.append(twin)
+
+
 def _load_hk_list_dates(kb: KnowledgeBase, directory: Path) -> None:
     """``securities/hk_list_dates.csv``: each Hong Kong listing's first day of trading (京东's secondary
     listing began on 2020-06-18: in 2016 京东 is its NASDAQ listing, even in a 港股 report). A reused
@@ -371,6 +402,7 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_list_dates(kb, directory)
     _load_hong_kong(kb, directory)
     _load_hk_list_dates(kb, directory)
+    _link_dual_listings(kb, directory)
     _load_us(kb, directory)
     _load_aliases(kb, directory)
     return kb
