@@ -91,6 +91,14 @@ def test_a_json_line_without_a_link_is_identified_by_its_content() -> None:
             "2024-10-09T00:00",
             "title: first line; date: file name",
         ),
+        # A date opening a sentence tells its story: 2019年9月23日,汇顶科技… in a 2021 report on chip makers.
+        (
+            "千亿芯片公司\n2019年9月23日,汇顶科技在开盘后股价一路走高,涨幅超过6%,市值一举超过了1000亿元。",
+            "2021-04-15_x.txt",
+            "千亿芯片公司",
+            "2021-04-15T00:00",
+            "title: first line; date: file name",
+        ),
         (
             "标题\n发布时间：2024年10月9日，本报记者从交易所获悉，东方财富交易额当日突破七百亿元大关。",
             None,

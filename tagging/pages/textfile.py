@@ -26,6 +26,7 @@ _DATE_IN_TEXT_RE = re.compile(
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T\s]+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _DATELINE_LABEL_RE = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,4}(?:时间|日期)\s*[:：]?)?\s*$")
+_SENTENCE_GOES_ON_RE = re.compile(r"[，,、]|[\u4e00-\u9fff]")  # a date as a sentence's opening words
 _TIME_OF_DAY_RE = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
 DATELINE_CHARS = 40  # a line this short is a dateline, a byline or a title, not a sentence
 _DATE_IN_NAME_RE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
@@ -50,11 +51,15 @@ def _date_in_name(stem: str) -> tuple[datetime | None, str]:
 
 
 def _is_dateline(line: str, match: re.Match[str]) -> bool:
-    """The date of ``match`` dates the article: its line is short, or it opens the line (after a
-    label), or it has a time of day."""
+    """The date of ``match`` dates the article: its line is short, or it opens the line after a label
+    (发布时间：), or opens it alone with no sentence going on from it (``2019年9月23日,汇顶科技…`` tells a
+    story), or it has a time of day."""
     return (
         len(line.strip()) <= DATELINE_CHARS
-        or _DATELINE_LABEL_RE.match(line[: match.start()]) is not None
+        or (
+            _DATELINE_LABEL_RE.match(line[: match.start()]) is not None
+            and (bool(line[: match.start()].strip()) or _SENTENCE_GOES_ON_RE.match(line, match.end()) is None)
+        )
         or _TIME_OF_DAY_RE.search(match.group(0)) is not None
     )
 
