@@ -339,6 +339,8 @@ def test_a_newspaper_named_after_a_company_is_no_mention_but_a_quoted_price_is()
 
 def test_a_company_named_after_its_kind_of_business_and_a_concept_named_after_an_unlisted_company() -> None:
     assert "0.300059" in linked("据金融数据服务商东方财富的数据，当天电池板块上涨4.99%。")
+    assert "0.300033" in linked("资金面上，同花顺iFinD数据显示，景点及旅游板块资金净流入。")
+    assert "0.300033" not in linked("打开同花顺，查看行情。")  # the app, an outlet-like name without context
     assert "90.BK1180" not in linked("2019年底，海思就开始指示部分工程师为中国市场研发芯片。")
     assert "90.BK1180" in linked("海思概念股午后拉升。")
     assert "90.BK0906" in linked("周一早盘，流感疫苗概念报涨。")

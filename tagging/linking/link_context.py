@@ -47,6 +47,7 @@ OUTLET_AFTER_RE = re.compile(
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
+DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
 LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
 MARKET_HINTS = (

@@ -37,6 +37,7 @@ from tagging.linking.link_context import (
     CODE_GAP_RE,
     COUNTED_OBJECTS_RE,
     DATA_CREDIT_RE,
+    DATA_SHOWN_RE,
     DATA_SOURCE_AFTER_RE,
     FULL_NAME_LENGTH,
     INPUT_COST_AFTER_RE,
@@ -182,7 +183,9 @@ class Linker:
         item = _Found(start, end, key)
         entry = self.kb.resolve(key, day, market) if key in self.kb.names else None
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
-        data_source = bool(cited and DATA_SOURCE_AFTER_RE.match(scan, end))  # 据东方财富Choice数据 (R2)
+        # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
+        figures = DATA_SOURCE_AFTER_RE.match(scan, end)
+        data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
