@@ -436,3 +436,10 @@ def test_a_hong_kong_name_of_an_a_and_h_company_is_its_a_share_unless_a_code_say
     assert "1.600028" in linked("港股方面，中国石油化工股份涨2%。", "2024-01-01")
     assert "116.01385" in linked("上海复旦(01385.HK)跌5%。", "2025-06-01")  # the code decides (S3a)
     assert "116.01385" in linked("港股方面，上海复旦跟跌。", "2020-06-01")  # the A share came in 2021
+
+
+def test_a_statistics_release_names_industries_by_the_national_classification() -> None:
+    """board_vocabulary.yaml: GB/T 4754 names (电力、热力、燃气及水生产和供应业 is two boards), not the aggregates."""
+    release = "分行业看，电力、热力、燃气及水生产和供应业增长1.2%，信息传输、软件和信息技术服务业增长10%，金融业增长。"
+    assert set(linked(release, "2024-09-14")) == {"90.BK0428", "90.BK1028", "90.BK0737"}
+    assert set(linked("电信业务总量同比增长10%。", "2024-01-01")) == {"90.BK0736"}
