@@ -443,3 +443,16 @@ def test_a_statistics_release_names_industries_by_the_national_classification() 
     release = "分行业看，电力、热力、燃气及水生产和供应业增长1.2%，信息传输、软件和信息技术服务业增长10%，金融业增长。"
     assert set(linked(release, "2024-09-14")) == {"90.BK0428", "90.BK1028", "90.BK0737"}
     assert set(linked("电信业务总量同比增长10%。", "2024-01-01")) == {"90.BK0736"}
+
+
+def test_a_name_hidden_by_a_longer_match_that_is_no_word_is_still_found() -> None:
+    """加大数据中心: 大数据 begins first but is no word here (加大/数据中心); 数据中心 is found."""
+    assert set(linked("海外云巨头持续加大数据中心硬件设备投入。", "2025-11-01")) == {"90.BK0922"}
+    assert "90.BK0634" in linked("大数据产业规模持续扩大。", "2025-11-01")
+
+
+def test_words_of_dev6_and_dev7_texts() -> None:
+    assert set(linked("中国的电动车电池巨头宁德时代和比亚迪正关注储能。", "2025-06-05")) >= {"90.BK0574", "0.300750"}
+    assert "90.BK0505" in linked("午后中字头股走强。", "2025-06-05")
+    assert linked("比亚迪与LG新能源均装机4.2Gwh。", "2022-07-11").keys() == {"0.002594"}
+    assert linked("券商中国记者获悉。", "2025-06-05") == {}

@@ -19,6 +19,7 @@ company cues (股份, 公司, 股价, 涨停, a code, a list of other companies)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -114,6 +115,7 @@ class Linker:
             f"{name[:-1]} {name[-1]}": name for name in kb.names if _SHARE_CLASS_NAME_RE.fullmatch(name)
         }
         self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *blockers)))
+        self.longest_key = max(map(len, self.keys), default=0)
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.everyday = everyday
 
@@ -141,12 +143,10 @@ class Linker:
         codes = codes_in(scan, self.kb, self.lexicon)
         found: list[_Found] = []
         keys = self.keys
-        for index, start, end in self.automaton.find_matches_as_indexes(scan):
+        for index, start, end in self._word_matches(scan, word_end):
             key = keys[index]
             key = self.spaced_names.get(key, key)
             if key in self.blockers or any(a <= start < b for a, b in skipped):
-                continue
-            if word_end is not None and len(key) < FULL_NAME_LENGTH and not on_word_bounds(scan, start, end, word_end):
                 continue
             if cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
@@ -176,6 +176,32 @@ class Linker:
                     mentions.append(_mention(security, text, item.start, item.end, item.board[1]))
         mentions.sort(key=lambda m: (m.start or 0, m.end or 0))
         return mentions
+
+    def _word_matches(self, scan: str, word_end: dict[int, int] | None) -> Iterator[tuple[int, int, int]]:
+        """The automaton's matches (leftmost, longest) that stand on word bounds. Where one does not, the
+        matches that begin inside it are tried instead: 大数据 in 加大数据中心 (加大/数据中心) hid 数据中心."""
+        pending = list(self.automaton.find_matches_as_indexes(scan))
+        pending.reverse()  # a stack, the next match last
+        taken_to = 0
+        while pending:
+            index, start, end = pending.pop()
+            if start < taken_to:
+                continue  # overlaps a match taken from inside a rejected one
+            if (
+                word_end is not None
+                and len(self.keys[index]) < FULL_NAME_LENGTH
+                and not on_word_bounds(scan, start, end, word_end)
+            ):
+                window = scan[start + 1 : end + self.longest_key]
+                inside = [
+                    (i, start + 1 + a, start + 1 + b)
+                    for i, a, b in self.automaton.find_matches_as_indexes(window)
+                    if a < end - start - 1
+                ]
+                pending.extend(reversed(inside))
+                continue
+            taken_to = end
+            yield index, start, end
 
     def _candidate(
         self, scan: str, key: str, start: int, end: int, day: date | None, market: str | None, media_name: str | None
