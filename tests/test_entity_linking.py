@@ -462,3 +462,9 @@ def test_consumption_services_in_a_policy_list_are_sectors_but_not_in_everyday_u
     policy = "聚焦于餐饮住宿、健康、养老、托育、家政、文化娱乐、旅游、体育等8类主要消费服务领域。"
     assert {"90.BK0653", "90.BK1074", "90.BK0708"} <= set(linked(policy, "2025-08-12"))
     assert linked("他每天坚持体育锻炼，为养老做准备。", "2025-08-12") == {}
+
+
+def test_global_companies_of_dev6_and_dev7() -> None:
+    assert "105.TXN" in linked("德州仪器表示，需求回暖。", "2025-06-01")  # 德州 + 仪器 are everyday words
+    assert "106.LPL" in linked("京东方、LGD和三星是主要面板商。", "2020-10-06")
+    assert "106.TFC" in linked("Truist指出，银行业盈利改善。", "2025-12-10")
