@@ -468,3 +468,18 @@ def test_global_companies_of_dev6_and_dev7() -> None:
     assert "105.TXN" in linked("德州仪器表示，需求回暖。", "2025-06-01")  # 德州 + 仪器 are everyday words
     assert "106.LPL" in linked("京东方、LGD和三星是主要面板商。", "2020-10-06")
     assert "106.TFC" in linked("Truist指出，银行业盈利改善。", "2025-12-10")
+
+
+def test_a_us_listing_is_no_listed_company_before_its_first_day() -> None:
+    """us_list_dates.csv: 蔚来 listed on 2018-09-12, 格芯 on 2021-10-28."""
+    assert linked("蔚来汽车发布首款量产车ES8。", "2017-12-16") == {}
+    assert "106.NIO" in linked("蔚来股价大涨。", "2019-01-01")
+    assert "105.GFS" not in linked("格芯、联电、中芯是主要代工厂。", "2020-10-06")
+    assert "105.GFS" in linked("格芯股价上涨。", "2022-01-01")
+
+
+def test_knowledge_base_rejects_a_us_listing_date_for_an_unknown_ticker(configs: Path) -> None:
+    dates = configs / "securities" / "us_list_dates.csv"
+    dates.write_text("ticker,list_date,source\nNOSUCH,2020-01-01,x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"us_list_dates\.csv: line 2: unknown ticker 'NOSUCH'"):
+        load_knowledge_base()

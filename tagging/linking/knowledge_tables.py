@@ -291,6 +291,7 @@ SOURCE_FILES = (
     "securities/hk_full_names.csv",
     "securities/hk_names_2017.csv",
     "securities/hk_list_dates.csv",
+    "securities/us_list_dates.csv",
     *(f"securities/{table}" for table in US_TABLES),
     "securities/aliases.yaml",
 )
@@ -306,6 +307,21 @@ def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
         _check(first is not None, path, line, "list_date is empty")
         _check(bool(row["source"]), path, line, "source is empty")
         secid = kb.a_codes.get(row["code"])
+        if secid and first:
+            kb.list_dates[secid] = first
+
+
+def _load_us_list_dates(kb: KnowledgeBase, directory: Path) -> None:
+    """``securities/us_list_dates.csv``: the first day of trading of US listings of the last decade that
+    news named before they listed (蔚来 in 2017 was no listed company yet). Hand-reviewed, like
+    ``us_global_stocks.csv``; a ticker the tables do not know is a ConfigError."""
+    path = directory / "securities" / "us_list_dates.csv"
+    for line, row in _read_rows(path, ("ticker", "list_date", "source")):
+        first = _date(row["list_date"], path, line)
+        _check(first is not None, path, line, "list_date is empty")
+        _check(bool(row["source"]), path, line, "source is empty")
+        secid = kb.us_tickers.get(row["ticker"].upper())
+        _check(secid is not None, path, line, f"unknown ticker {row['ticker']!r} (not in the US tables)")
         if secid and first:
             kb.list_dates[secid] = first
 
@@ -404,6 +420,7 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_hk_list_dates(kb, directory)
     _link_dual_listings(kb, directory)
     _load_us(kb, directory)
+    _load_us_list_dates(kb, directory)
     _load_aliases(kb, directory)
     return kb
 
