@@ -483,3 +483,9 @@ def test_knowledge_base_rejects_a_us_listing_date_for_an_unknown_ticker(configs:
     dates.write_text("ticker,list_date,source\nNOSUCH,2020-01-01,x\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"us_list_dates\.csv: line 2: unknown ticker 'NOSUCH'"):
         load_knowledge_base()
+
+
+def test_a_generic_board_name_needs_its_cue() -> None:
+    assert "90.BK0459" not in linked("GB300液冷覆盖发热元件比例已达80%。", "2025-08-21")
+    assert "90.BK0459" in linked("午后元件板块拉升。", "2025-08-21")
+    assert "90.BK1024" in linked("前5月清洁电力投资同比增长32.9%。", "2024-06-18")
