@@ -489,3 +489,10 @@ def test_a_generic_board_name_needs_its_cue() -> None:
     assert "90.BK0459" not in linked("GB300液冷覆盖发热元件比例已达80%。", "2025-08-21")
     assert "90.BK0459" in linked("午后元件板块拉升。", "2025-08-21")
     assert "90.BK1024" in linked("前5月清洁电力投资同比增长32.9%。", "2024-06-18")
+
+
+def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_vehicles() -> None:
+    assert "90.BK1247" not in linked("研发制造、商业运营，以及基础设施建设等。", "2025-03-01")
+    assert "90.BK0447" not in linked("鼓励发展与平台经济、低空经济、无人驾驶等结合的新业态。", "2025-03-01")
+    found = linked("10月份，新能源新车销量占比更是首次过半。", "2025-11-20")
+    assert "90.BK0900" in found and "90.BK0493" not in found
