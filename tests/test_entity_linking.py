@@ -496,3 +496,6 @@ def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_veh
     assert "90.BK0447" not in linked("鼓励发展与平台经济、低空经济、无人驾驶等结合的新业态。", "2025-03-01")
     found = linked("10月份，新能源新车销量占比更是首次过半。", "2025-11-20")
     assert "90.BK0900" in found and "90.BK0493" not in found
+    # Three labellers read generative and multimodal AI as 人工智能, not AIGC概念 or 多模态AI.
+    assert set(linked("多模态生成式AI技术的革命性推动。", "2025-03-01")) == {"90.BK0800"}
+    assert set(linked("多模态大模型的融合是当前技术趋势。", "2025-03-01")) == {"90.BK0800"}
