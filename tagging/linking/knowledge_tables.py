@@ -297,17 +297,24 @@ SOURCE_FILES = (
 )
 
 
-def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
-    """``securities/a_share_list_dates.csv``: each A-share's first day of trading (codes the tables do
-    not know are skipped: Beijing codes from before the 920xxx renumbering, B shares)."""
-    path = directory / "securities" / "a_share_list_dates.csv"
-    for line, row in _read_rows(path, ("code", "list_date", "source")):
-        _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
+def _listing_days(path: Path, key: str, key_re: re.Pattern[str]) -> list[tuple[int, str, date]]:
+    """``(line, code or ticker, first day of trading)`` of a listing-dates table, each row checked."""
+    days = []
+    for line, row in _read_rows(path, (key, "list_date", "source")):
+        _check(bool(key_re.match(row[key].upper())), path, line, f"bad {key} {row[key]!r}")
         first = _date(row["list_date"], path, line)
         _check(first is not None, path, line, "list_date is empty")
         _check(bool(row["source"]), path, line, "source is empty")
-        secid = kb.a_codes.get(row["code"])
-        if secid and first:
+        assert first is not None
+        days.append((line, row[key].upper(), first))
+    return days
+
+
+def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
+    """``securities/a_share_list_dates.csv``: each A-share's first day of trading (codes the tables do
+    not know are skipped: Beijing codes from before the 920xxx renumbering, B shares)."""
+    for _line, code, first in _listing_days(directory / "securities" / "a_share_list_dates.csv", "code", _A_CODE_RE):
+        if secid := kb.a_codes.get(code):
             kb.list_dates[secid] = first
 
 
@@ -316,14 +323,10 @@ def _load_us_list_dates(kb: KnowledgeBase, directory: Path) -> None:
     news named before they listed (蔚来 in 2017 was no listed company yet). Hand-reviewed, like
     ``us_global_stocks.csv``; a ticker the tables do not know is a ConfigError."""
     path = directory / "securities" / "us_list_dates.csv"
-    for line, row in _read_rows(path, ("ticker", "list_date", "source")):
-        first = _date(row["list_date"], path, line)
-        _check(first is not None, path, line, "list_date is empty")
-        _check(bool(row["source"]), path, line, "source is empty")
-        secid = kb.us_tickers.get(row["ticker"].upper())
-        _check(secid is not None, path, line, f"unknown ticker {row['ticker']!r} (not in the US tables)")
-        if secid and first:
-            kb.list_dates[secid] = first
+    for line, ticker, first in _listing_days(path, "ticker", _US_TICKER_RE):
+        secid = kb.us_tickers.get(ticker)
+        _check(secid is not None, path, line, f"unknown ticker {ticker!r} (not in the US tables)")
+        kb.list_dates[str(secid)] = first
 
 
 def _link_dual_listings(kb: KnowledgeBase, directory: Path) -> None:
@@ -361,14 +364,8 @@ def _load_hk_list_dates(kb: KnowledgeBase, directory: Path) -> None:
     """``securities/hk_list_dates.csv``: each Hong Kong listing's first day of trading (京东's secondary
     listing began on 2020-06-18: in 2016 京东 is its NASDAQ listing, even in a 港股 report). A reused
     code's date is its current company's: the 2017 names of the code's former company are not bound by it."""
-    path = directory / "securities" / "hk_list_dates.csv"
-    for line, row in _read_rows(path, ("code", "list_date", "source")):
-        _check(bool(_HK_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
-        first = _date(row["list_date"], path, line)
-        _check(first is not None, path, line, "list_date is empty")
-        _check(bool(row["source"]), path, line, "source is empty")
-        secid = kb.hk_codes.get(row["code"])
-        if secid and first:
+    for _line, code, first in _listing_days(directory / "securities" / "hk_list_dates.csv", "code", _HK_CODE_RE):
+        if secid := kb.hk_codes.get(code):
             kb.list_dates[secid] = first
 
 
