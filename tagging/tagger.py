@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +34,8 @@ class Tags:
     topics: list[dict[str, Any]]
     keywords: list[str]
     mentions: list[Mention]
-    # Stocks the markup named where the sentence does not name the company, and why (judged_markup).
+    # Markup the sentence does not bear out (a stock it does not name, a board name that is no word), and
+    # why (judged_markup).
     rejected_markup: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -79,13 +80,26 @@ def _context_may_matter(the_linker: Linker, text: str, start: int, end: int, wor
     )
 
 
+def _straddled_words(segments: list[Token], start: int, end: int) -> str | None:
+    """``"煤电/机组"`` when ``start:end`` begins inside one word and reaches into the next (the text's
+    words, found by bisection), else None. A name that begins a word and ends inside a longer one is a
+    name (商业航天 of 商业/航天概念)."""
+    first = bisect_right(segments, start, key=itemgetter(1)) - 1
+    last = bisect_left(segments, end, key=itemgetter(2))
+    if first < 0 or last >= len(segments) or first == last:
+        return None
+    (word_a, a_start, _), (word_b, _, _) = segments[first], segments[last]
+    return f"{word_a}/{word_b}" if start != a_start else None
+
+
 def judged_markup(
     markup: list[Mention],
     text: str,
     published_at: datetime | None = None,
     segments: list[Token] | None = None,
 ) -> tuple[list[Mention], list[dict[str, Any]]]:
-    """The markup's mentions with the stocks that the sentence does not name taken out. Eastmoney
+    """The markup's mentions with the stocks that the sentence does not name, and the boards whose
+    name is no word of its sentence, taken out. Eastmoney
     marks stocks by matching their names, as a plain-text tagger without context rules would:
     线上线下消费 becomes the stock 线上线下, 培育壮大智慧产品 the stock 大智慧, 发展绿色经济 the HK stock
     绿色经济. A stock the linker knows by the marked name, in a sentence where the plain-text rules
@@ -98,6 +112,23 @@ def judged_markup(
     sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
     for mention in markup:
         start, end = mention.start, mention.end
+        if mention.security.kind == "board" and mention.where == "body" and start is not None and end is not None:
+            # Eastmoney marks a board by its name wherever the characters stand: 电机 in 煤电机组 (煤电/机组),
+            # 大数据 in 加大数据 (加大/数据). A name that straddles two words names no board (one inside a
+            # longer word still may: 养老金 of 个人养老金, 银行 of 银行机构).
+            straddled = _straddled_words(segments if segments is not None else tokens(text), start, end)
+            if straddled:
+                begin, finish = _sentence_around(text, start, end)
+                rejected.append(
+                    {
+                        "secid": mention.secid,
+                        "text": mention.text,
+                        "start": start,
+                        "end": end,
+                        "reason": f"the name straddles {straddled}: {text[begin:finish].strip()[:80]}",
+                    }
+                )
+                continue
         if (
             mention.security.kind != "stock"
             or mention.where != "body"
@@ -218,8 +249,9 @@ def tag_article(
     plain: bool = False,
     published_at: datetime | None = None,
 ) -> Tags:
-    """Tag an article. With markup, boards and stocks are exactly what the markup names; without
-    (``plain`` or no markup at all), they are found in the title and text."""
+    """Tag an article. With markup, boards and stocks are what the markup names, less what its
+    sentence does not bear out (:func:`judged_markup`); without (``plain`` or no markup at all), they
+    are found in the title and text."""
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     rejected: list[dict[str, Any]] = []
     if plain or not markup_mentions:

@@ -13,7 +13,7 @@ from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
 from tagging.pages.jekyll import parse_jekyll_post
 from tagging.pages.page import decode_html
-from tests.conftest import FIXTURES, fixture_text
+from tests.conftest import FIXTURES, SAMPLE_POST_BOARDS, fixture_text
 
 
 def extract(capsys: pytest.CaptureFixture[str], *paths: Path | str, plain: bool = False) -> tuple[int, list[dict]]:
@@ -28,7 +28,7 @@ def test_extract_prints_the_documented_fields(capsys: pytest.CaptureFixture[str]
     for key in ("url", "title", "published_at", "media", "digest", "text", "boards", "stocks", "topics", "keywords"):
         assert key in rows[0]
     assert rows[0]["published_at"] == "2022-05-30T20:46:00+08:00"
-    assert {b["code"] for b in rows[0]["boards"]} == {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+    assert {b["code"] for b in rows[0]["boards"]} == SAMPLE_POST_BOARDS
     assert rows[1]["text"].endswith("启动城市副中心智慧城市标杆示范区建设。")
 
 

@@ -1,6 +1,6 @@
-"""Eastmoney's markup names stocks by matching names, and is sometimes wrong; the context rules of
-plain-text linking judge it (issue 23, item 7): what it said and why a mention was dropped stay in
-the article (``rejected_markup``)."""
+"""Eastmoney's markup names stocks and boards by matching names, and is sometimes wrong; the context
+rules of plain-text linking judge it (issue 23, item 7; boards whose name straddles two words, issue
+22): what it said and why a mention was dropped stay in the article (``rejected_markup``)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,22 @@ def test_a_stock_the_sentence_names_as_a_company_is_kept(sentence: str, name: st
     article = extract_article(parse_document(html, "https://finance.eastmoney.com/a/202611203000000002.html"))
     assert [s["secid"] for s in article.stocks] == [secid]
     assert article.rejected_markup == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "secid", "kept"),
+    [
+        ("实现保供煤电机组可持续运营，增强能源供应韧性。", "电机", "90.BK1030", False),  # 煤电/机组
+        ("进一步加大数据开放共享的力度。", "大数据", "90.BK0634", False),  # 加大/数据
+        ("商业航天概念同步活跃。", "商业航天", "90.BK0963", True),  # begins a word: 商业/航天概念
+        ("关于推动个人养老金发展的意见。", "养老金", "90.BK0823", True),  # inside one longer word
+    ],
+)
+def test_a_marked_board_name_that_straddles_two_words_is_dropped(
+    sentence: str, name: str, secid: str, kept: bool
+) -> None:
+    html = page(marked(sentence, name, secid))
+    article = extract_article(parse_document(html, "https://finance.eastmoney.com/a/202611203000000003.html"))
+    assert article.text == sentence
+    assert (secid in [b["secid"] for b in article.boards]) is kept
+    assert [r["secid"] for r in article.rejected_markup] == ([] if kept else [secid])

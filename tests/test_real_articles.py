@@ -64,7 +64,7 @@ def test_boards_and_stocks(name: str) -> None:
     assert _markup_secids(article, "board") == boards
     assert _markup_secids(article, "stock") == stocks
     if boards or stocks:
-        # With markup, the article's tags are exactly what the markup names.
+        # With markup, the tags are what the markup names (nothing here that its sentence does not bear out).
         assert {b["secid"] for b in article.boards} == boards
         assert {s["secid"] for s in article.stocks} == stocks
     instruments = set(expected.get("instruments") or [])

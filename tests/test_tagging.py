@@ -5,14 +5,13 @@ from __future__ import annotations
 from core.securities import from_data_code, from_element_id, from_quote_href
 from tagging.extract import extract_article, parse_document
 from tagging.tagger import tag_article, text_mentions
-from tests.conftest import fixture_text
-
-SAMPLE_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+from tests.conftest import SAMPLE_POST_BOARDS, fixture_text
 
 
 def test_sample_article_tags_from_markup() -> None:
     article = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
-    assert {b["code"] for b in article.boards} == SAMPLE_BOARDS
+    assert {b["code"] for b in article.boards} == SAMPLE_POST_BOARDS
+    assert [r["text"] for r in article.rejected_markup] == ["大数据"]
     assert {(b["secid"], b["name"]) for b in article.boards} >= {("90.BK1061", "数字经济"), ("90.BK0832", "工业互联")}
     assert article.stocks == [{"secid": "1.603888", "code": "603888", "name": "新华网", "exchange": "SH"}]
     assert article.media == "新华网"
