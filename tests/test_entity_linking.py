@@ -497,3 +497,18 @@ def test_knowledge_base_names_the_table_and_line_of_a_bad_row(
     (configs / "securities" / table).write_text(rows, encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(table) + ": " + message):
         load_knowledge_base()
+
+
+def test_dev8_and_dev9_readings() -> None:
+    # a name and what it did, with a date between or a few words on in its clause
+    assert "1.600054" in linked("黄山旅游7月11日晚间公告称，公司总裁助理被监视居住。", "2016-07-12")
+    assert "1.600637" in linked("东方明珠则以7.91亿元的净流出额领跌文化传媒行业。", "2026-01-20")
+    # a site named after a former name, a country's market, a word that was a US table's name
+    assert linked("中国资本网 > 消费 > 正文", "2023-04-04") == {}
+    assert linked("当天美国金融市场休市。", "2022-12-26") == {}
+    assert linked("年中是布局港股市场的好时点。", "2019-05-15") == {}
+    # statistics releases: the classification's names and output with its unit
+    release = "煤炭开采和洗选业增长2.7%，纺织业增长1%，铁路、船舶、航空航天和其他运输设备制造业增长5%。"
+    assert set(linked(release, "2019-04-16")) == {"90.BK0437", "90.BK0436", "90.BK0729", "90.BK0480"}
+    assert linked("费城半导体指数大涨3.10%，新基建加快建设。", "2020-12-26") == {}
+    assert set(linked("年产36GWh储能电池项目开工。", "2023-05-22")) == {"90.BK0989"}

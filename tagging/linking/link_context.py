@@ -16,6 +16,8 @@ ATTRIBUTION_RE = re.compile(
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
 )
 _COMPANY_AFTER_RE = re.compile(
+    # a date may stand between the name and what it did (黄山旅游7月11日晚间公告称)
+    r"(?:\d{1,2}月\d{1,2}日(?:晚间|早间|午间|盘后|盘中|晚|早)?)?"
     r"(?:[（(]|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩)"
@@ -42,6 +44,7 @@ SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
 OUTLET_AFTER_RE = re.compile(
     r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
+    r"网(?![络点约红店民友格银上下购球状关页吧内外际游速])|"
     r"报(?![\s\d.,，:：收价告道案表出送名备复酬销警喜涨跌盘单捷于称晓考关税批账废效]))"
 )
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
@@ -203,7 +206,7 @@ def national_phrase(scan: str, name: str, end: int) -> bool:
     """A company named 中国 + a common word, read as the country's market or industry: 中国资本市场,
     中国电影市场, 中国石油行业, 中国电力储能累计装机 (the companies are named otherwise: 中国电影主投,
     中国电影股份; and a company's 市场份额 or 行业地位 is still the company's)."""
-    return name.startswith("中国") and bool(_NATIONAL_SCOPE_RE.match(scan, end))
+    return name.startswith(("中国", "美国")) and bool(_NATIONAL_SCOPE_RE.match(scan, end))
 
 
 def sector_cue(scan: str, start: int, end: int) -> bool:
@@ -328,8 +331,18 @@ def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own
     )
 
 
+# What a listed share does, a few words after the name in its clause (东方明珠则以7.91亿元的净流出额领跌).
+_TRADED_IN_CLAUSE_RE = re.compile(
+    r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额)"
+)
+
+
 def company_cue(scan: str, start: int, end: int) -> bool:
     famous = NEIGHBOURHOOD_NAMES.get(scan[start:end])
     if famous is not None:
         return famous_name_cue(scan, start, end, *famous)
-    return bool(_COMPANY_AFTER_RE.match(scan, end) or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start))
+    return bool(
+        _COMPANY_AFTER_RE.match(scan, end)
+        or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
+        or _TRADED_IN_CLAUSE_RE.match(scan, end)
+    )
