@@ -512,3 +512,12 @@ def test_dev8_and_dev9_readings() -> None:
     assert set(linked(release, "2019-04-16")) == {"90.BK0437", "90.BK0436", "90.BK0729", "90.BK0480"}
     assert linked("费城半导体指数大涨3.10%，新基建加快建设。", "2020-12-26") == {}
     assert set(linked("年产36GWh储能电池项目开工。", "2023-05-22")) == {"90.BK0989"}
+
+
+def test_a_listing_named_next_to_the_company_is_that_listing() -> None:
+    """比亚迪H股 is the Hong Kong listing, 在美上市的中国移动 its NYSE ADR; the name alone stays the A share."""
+    assert set(linked("3月11日，比亚迪H股公告称，完成435亿港元配售。", "2025-03-12")) == {"116.01211"}
+    assert set(linked("比亚迪股价上涨。", "2025-03-12")) == {"0.002594"}
+    assert set(linked("在美上市的中国移动位列第三。", "2017-05-03")) == {"106.CHL"}
+    assert set(linked("中国移动股价上涨。", "2017-05-03")) == {"116.00941"}  # the first alt, not the ADR
+    assert "116.00700" in linked("腾讯港股通持股增加。", "2025-01-01")  # 港股通 is no listing

@@ -81,6 +81,8 @@ class KnowledgeBase:
     # The stems of status-marked names (a_share_status_names.csv): ST时万 is 时代万恒, ST易见 the delisted
     # 易见股份, though no table lists 时万 or 易见 as a name. Stem → (secid, last day of trading or None).
     status_stems: dict[str, list[tuple[str, date | None]]] = field(default_factory=dict)
+    # The Hong Kong listing of an A+H company (the same legal name in both tables): A secid → H secid.
+    h_shares: dict[str, str] = field(default_factory=dict)
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.
     needs_context: set[str] = field(default_factory=set)
     _by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)  # built on first use
@@ -129,6 +131,21 @@ class KnowledgeBase:
         best = key(ranked[0])
         rivals = {e.secid for e in ranked if key(e) == best}
         return ranked[0] if len(rivals) == 1 else None
+
+    def listing_in(self, name: str, market: str, on: date | None = None) -> NameEntry | None:
+        """The listing in ``market`` (``HK``/``US``) of the company ``name`` means, when the text names that
+        listing (比亚迪H股, 在美上市的中国移动): one of the name's entries there, or an A-share's H share."""
+        entries = self.names.get(name) or []
+        for entry in entries:
+            security = self.securities.get(entry.secid)
+            if security and security[0].exchange == market and (on is None or self.listed_by(entry.secid, on)):
+                return entry
+        if market == "HK":
+            for entry in entries:
+                h_share = self.h_shares.get(entry.secid)
+                if h_share and (on is None or self.listed_by(h_share, on)):
+                    return NameEntry(h_share, entry.how, entry.valid_from, entry.valid_to, entry.rank, MARKET_SECONDARY)
+        return None
 
     def listed_by(self, secid: str, day: date) -> bool:
         """Whether ``secid`` was listed by ``day`` (a listing whose first day is unknown counts). A company

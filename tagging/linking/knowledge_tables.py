@@ -270,11 +270,13 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         alternatives = item.get("alt") or []
         if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
             raise ConfigError(f'{path}: {where}.alt: expected a list of quoted secids, e.g. ["116.09618"]')
-        for alternative in alternatives:
+        for order, alternative in enumerate(alternatives):
             other = kb.securities.get(alternative, (None, ""))[0]
             if other is None or other.kind != "stock":
                 raise ConfigError(f"{path}: {where}.alt: {alternative!r} is no listing in the tables")
-            kb.add_name(name, NameEntry(alternative, HOW_ALIAS, starts, ends, rank, MARKET_SECONDARY), latin=latin)
+            # The first alternative before the next (00941 before the ADR CHL): never a tie between them.
+            entry = NameEntry(alternative, HOW_ALIAS, starts, ends, rank, MARKET_SECONDARY + order)
+            kb.add_name(name, entry, latin=latin)
     context = data.get("needs_context") or []
     if not isinstance(context, list) or not all(isinstance(n, str) for n in context):
         raise ConfigError(f"{path}: needs_context: expected a list of names")
@@ -346,11 +348,12 @@ def _link_dual_listings(kb: KnowledgeBase, directory: Path) -> None:
     hk_names = by_full_name(directory / "securities" / "hk_full_names.csv")
     twins: dict[str, str] = {}  # HK secid → A secid
     for full, a_codes in a_names.items():
-        hk_codes = hk_names.get(full, set())
+        hk_codes = {code for code in hk_names.get(full, ()) if code in kb.hk_codes}  # not an RMB counter (81211)
         if len(a_codes) == 1 and len(hk_codes) == 1:
             a_secid, hk_secid = kb.a_codes.get(next(iter(a_codes))), kb.hk_codes.get(next(iter(hk_codes)))
             if a_secid in kb.listed and hk_secid in kb.listed:
                 twins[hk_secid] = a_secid
+                kb.h_shares[a_secid] = hk_secid
     for entries in kb.names.values():
         for entry in list(entries):
             a_secid = twins.get(entry.secid)

@@ -57,6 +57,23 @@ MARKET_HINTS = (
     ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
 )
+# A listing the text names next to the company (比亚迪H股公告称, 在美上市的中国移动): that listing, not the
+# A-share the company's name otherwise means (FRESH_RULES S3).
+LISTING_NAMED_AFTER = (("HK", re.compile(r"\s*(?:H股|港股)(?!通)")), ("US", re.compile(r"\s*(?:美股|ADR|ADS)")))
+LISTING_NAMED_BEFORE = (("US", re.compile(r"在美(?:国)?上市的?$")), ("HK", re.compile(r"在(?:香港|港股?)上市的?$")))
+
+
+def listing_named(scan: str, start: int, end: int) -> str | None:
+    """``HK`` or ``US`` when the words next to a company's name name one of its listings."""
+    for market, pattern in LISTING_NAMED_AFTER:
+        if pattern.match(scan, end):
+            return market
+    for market, pattern in LISTING_NAMED_BEFORE:
+        if pattern.search(scan, max(0, start - 8), start):
+            return market
+    return None
+
+
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
 # A share-class mark may stand between them (谷歌-C(GOOG.US), 小米集团-W(01810.HK)).
 CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|(?:-[A-Z]{1,2})?[\s（(:：]*")

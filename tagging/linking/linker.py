@@ -53,6 +53,7 @@ from tagging.linking.link_context import (
     company_cue,
     cuts_latin_word,
     inside_another_name,
+    listing_named,
     national_phrase,
     on_word_bounds,
     sector_cue,
@@ -208,6 +209,9 @@ class Linker:
     ) -> _Found | None:
         item = _Found(start, end, key)
         entry = self.kb.resolve(key, day, market) if key in self.kb.names else None
+        named_market = listing_named(scan, start, end) if entry is not None else None
+        if entry is not None and named_market and self.kb.securities[entry.secid][0].exchange != named_market:
+            entry = self.kb.listing_in(key, named_market, day) or entry
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
