@@ -521,3 +521,10 @@ def test_a_listing_named_next_to_the_company_is_that_listing() -> None:
     assert set(linked("在美上市的中国移动位列第三。", "2017-05-03")) == {"106.CHL"}
     assert set(linked("中国移动股价上涨。", "2017-05-03")) == {"116.00941"}  # the first alt, not the ADR
     assert "116.00700" in linked("腾讯港股通持股增加。", "2025-01-01")  # 港股通 is no listing
+
+
+def test_a_parent_group_and_delisted_adrs() -> None:
+    listing = "中国稀有稀土股份有限公司、五矿稀土集团有限公司、中国北方稀土(集团)高科技股份有限公司"
+    assert "0.000831" not in linked(listing, "2021-12-23")  # the listed 五矿稀土's parent group
+    assert "106.BABA" in linked("阿里巴巴集团发布财报。", "2021-12-08")
+    assert set(linked("触宝、寺库股价大跌。", "2021-12-08")) == {"106.CTK", "105.SECO"}

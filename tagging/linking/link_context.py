@@ -151,7 +151,14 @@ def inside_another_name(
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
+    if _PARENT_GROUP_AFTER_RE.match(scan, end):
+        return True  # 五矿稀土集团有限公司: the listed 五矿稀土's parent, a legal entity of its own
     return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
+
+
+# A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
+# own legal name is matched whole from the full-name tables before this is asked.
+_PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司")
 
 
 def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
