@@ -528,3 +528,11 @@ def test_a_parent_group_and_delisted_adrs() -> None:
     assert "0.000831" not in linked(listing, "2021-12-23")  # the listed 五矿稀土's parent group
     assert "106.BABA" in linked("阿里巴巴集团发布财报。", "2021-12-08")
     assert set(linked("触宝、寺库股价大跌。", "2021-12-08")) == {"106.CTK", "105.SECO"}
+
+
+def test_companies_clouds_in_a_list_are_no_industry_list_and_output_counts_the_industry() -> None:
+    assert set(linked("阿里云、腾讯云、华为云占据了前三强。", "2023-01-01")) == {"106.BABA"}
+    assert {"90.BK0854", "90.BK0833"} <= set(linked("华为、小米等板块领涨。", "2023-01-01"))
+    assert "90.BK0424" in linked("一季度，水泥15512万吨，同比增长。", "2019-04-16")
+    assert "90.BK0424" not in linked("他买了一袋水泥。", "2019-04-16")
+    assert {"90.BK0425", "90.BK0736"} <= set(linked("将交通运输、建筑、基础电信服务等行业的税率降低。", "2018-03-28"))

@@ -233,11 +233,17 @@ def national_phrase(scan: str, name: str, end: int) -> bool:
     return name.startswith(("中国", "美国")) and bool(_NATIONAL_SCOPE_RE.match(scan, end))
 
 
+# An output with its unit (水泥15512万吨, 汽车349.9万辆): a statistics release counting the industry's product.
+_OUTPUT_AFTER_RE = re.compile(r"\s?\d[\d.,]*\s?(?:万|亿)?(?:吨|辆|台|千瓦时|千瓦|立方米|平方米|片|套)")
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
-    before it, what a sector does after it, or a list it opens that ends 等…行业."""
+    before it, what a sector does after it, its output counted after it, or a list it opens that ends
+    等…行业."""
     return bool(
         SECTOR_AFTER_RE.match(scan, end)
+        or _OUTPUT_AFTER_RE.match(scan, end)
         or SECTOR_DOINGS_RE.match(scan, end)
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)

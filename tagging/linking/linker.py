@@ -82,6 +82,7 @@ class _Found:
     board: tuple[str, str] | None = None  # (code, how)
     needs_company_cue: bool = False
     needs_sector_cue: bool = False
+    names_a_company: bool = False  # a company's name that is also its namesake board's (华为, 腾讯云)
     chosen: str | None = None  # "stock" or "board" once accepted
 
 
@@ -246,7 +247,7 @@ class Linker:
         if item.board and key in self.company_board_words:
             # A company's name is the company (FRESH_RULES S4); its namesake board needs a board cue or a
             # list of boards (_accept_lists).
-            item.needs_sector_cue = True
+            item.needs_sector_cue = item.names_a_company = True
             sector = bool(BOARD_CUE_AFTER_RE.match(scan, end))
         if item.stock and item.board:
             # A name that is both: the context decides (特斯拉 the company, 特斯拉概念 the board); without
@@ -356,7 +357,13 @@ class Linker:
         sector words waiting for a cue are boards when two or more stand next to each other in a list."""
         run: list[_Found] = []
         for item in [*found, None]:
-            waiting = item is not None and item.board is not None and item.chosen in (None, "board")
+            # (Companies' names in a list are companies, not industries: 阿里云、腾讯云、华为云.)
+            waiting = (
+                item is not None
+                and item.board is not None
+                and item.chosen in (None, "board")
+                and not item.names_a_company
+            )
             if waiting and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
                 run.append(item)  # type: ignore[arg-type]
                 continue
