@@ -535,4 +535,4 @@ def test_companies_clouds_in_a_list_are_no_industry_list_and_output_counts_the_i
     assert {"90.BK0854", "90.BK0833"} <= set(linked("华为、小米等板块领涨。", "2023-01-01"))
     assert "90.BK0424" in linked("一季度，水泥15512万吨，同比增长。", "2019-04-16")
     assert "90.BK0424" not in linked("他买了一袋水泥。", "2019-04-16")
-    assert {"90.BK0425", "90.BK0736"} <= set(linked("将交通运输、建筑、基础电信服务等行业的税率降低。", "2018-03-28"))
+    assert "90.BK0736" in linked("将交通运输、建筑、基础电信服务等行业的税率降低。", "2018-03-28")
