@@ -13,6 +13,7 @@ from core.config import ConfigError
 from core.dates import SHANGHAI
 from core.settings import reload as reload_settings
 from tagging.linking.knowledge_tables import load_knowledge_base
+from tagging.linking.link_context import ATTRIBUTION_RE, attribution_spans
 from tagging.tagger import text_mentions
 
 
@@ -536,3 +537,20 @@ def test_companies_clouds_in_a_list_are_no_industry_list_and_output_counts_the_i
     assert "90.BK0424" in linked("一季度，水泥15512万吨，同比增长。", "2019-04-16")
     assert "90.BK0424" not in linked("他买了一袋水泥。", "2019-04-16")
     assert "90.BK0736" in linked("将交通运输、建筑、基础电信服务等行业的税率降低。", "2018-03-28")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "文章来源：证券时报。贵州茅台涨停。",
+        "（中国网信网 焦鹏 摄）宁德时代发布新品。",
+        "（视觉中国供图）比亚迪交付新车。",
+        "同花顺App截图显示，银行板块走强。",
+        "图/东方IC 小米发布会现场。",
+        "图 / 新华社 腾讯总部。",
+        "责任编辑：王五",
+        "贵州茅台涨停，白酒板块走强。",
+    ],
+)
+def test_the_attribution_hints_skip_only_texts_the_attribution_search_finds_nothing_in(text: str) -> None:
+    assert attribution_spans(text) == [m.span() for m in ATTRIBUTION_RE.finditer(text)]

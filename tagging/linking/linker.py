@@ -32,7 +32,6 @@ from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBa
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
-    ATTRIBUTION_RE,
     BOARD_CUE_AFTER_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
@@ -49,6 +48,7 @@ from tagging.linking.link_context import (
     OUTLET_BEFORE_RE,
     OUTPUT_BEFORE_RE,
     SECTOR_AFTER_RE,
+    attribution_spans,
     board_stem,
     company_cue,
     cuts_latin_word,
@@ -135,7 +135,7 @@ class Linker:
         scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH_ALNUM_RE.search(text) else text
         # Words are contiguous: a word starts where the one before it ends (or at 0).
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
-        skipped = [m.span() for m in ATTRIBUTION_RE.finditer(scan)]
+        skipped = attribution_spans(scan)
         credits = [m.span() for m in DATA_CREDIT_RE.finditer(scan)]
         media_name = normalise_name(media) if media else None
         # Where the text names a market (港股, 美股), a name goes to its listing there: the nearest
