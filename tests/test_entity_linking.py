@@ -367,6 +367,8 @@ def test_status_names_and_delisted_companies_are_found_by_the_names_of_their_day
     # 众和股份 (福建众和, delisted 2019): its short name comes from its legal name and its last status name.
     assert "0.002070" in linked("众和股份、杉杉股份等锂电池板块个股走强。", "2016-06-07")
     assert "0.002070" not in linked("新疆众和股份有限公司发布公告。", "2016-06-07")  # another company's name
+    # 中弘控股股份有限公司 (中弘退): its X股份 short name of 2016-2018 too
+    assert set(linked("中弘股份、中房股份停牌。", "2018-08-01")) == {"0.000979", "1.600890"}
     # A stem only names a company after a status mark: 时万 alone is no name.
     assert "1.600241" not in linked("时万物互联的时代。", "2021-12-08")
 

@@ -408,6 +408,8 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
                 short = stem + "股份"  # 众和股份有限公司: a two-character core is written with 股份
             if 4 <= len(short) <= 5:
                 kb.add_name(short, former)
+            if len(stem) == 2 and at >= 0 and full.endswith("股份有限公司"):
+                kb.add_name(stem + "股份", former)  # 中弘控股股份有限公司 was 中弘股份 too: the usual short name
 
 
 def build_knowledge_base(directory: Path) -> KnowledgeBase:
