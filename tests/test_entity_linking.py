@@ -508,6 +508,7 @@ def test_dev8_and_dev9_readings() -> None:
     assert "1.600637" in linked("东方明珠则以7.91亿元的净流出额领跌文化传媒行业。", "2026-01-20")
     # a site named after a former name, a country's market, a word that was a US table's name
     assert linked("中国资本网 > 消费 > 正文", "2023-04-04") == {}
+    assert "105.TCOM" in linked("携程网数据显示，国庆出游人次大增。", "2023-10-08")  # a company's site is the company
     assert linked("当天美国金融市场休市。", "2022-12-26") == {}
     assert linked("年中是布局港股市场的好时点。", "2019-05-15") == {}
     # statistics releases: the classification's names and output with its unit

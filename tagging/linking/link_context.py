@@ -56,7 +56,7 @@ SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
 OUTLET_AFTER_RE = re.compile(
     r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
-    r"网(?![络点约红店民友格银上下购球状关页吧内外际游速])|"
+    r"网\s*[>＞]|"
     r"报(?![\s\d.,，:：收价告道案表出送名备复酬销警喜涨跌盘单捷于称晓考关税批账废效]))"
 )
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
