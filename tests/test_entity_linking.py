@@ -557,3 +557,16 @@ def test_companies_clouds_in_a_list_are_no_industry_list_and_output_counts_the_i
 )
 def test_the_attribution_hints_skip_only_texts_the_attribution_search_finds_nothing_in(text: str) -> None:
     assert attribution_spans(text) == [m.span() for m in ATTRIBUTION_RE.finditer(text)]
+
+
+def test_dev10_and_dev11_readings() -> None:
+    found = linked("车企的电动化布局逐渐加速，新能源市场被消费者逐渐认可。", "2020-11-04")
+    assert "90.BK0900" in found and "90.BK0493" not in found
+    policy = "加快发展壮大新一代信息技术、高端装备、新材料、生物、新能源汽车、新能源、节能环保等战略性新兴产业。"
+    assert {"90.BK0493", "90.BK0900"} <= set(linked(policy, "2016-12-20"))  # 新能源 in a list is itself
+    assert "90.BK0547" not in linked("经历了仿制药黄金发展十年、创新药崭露头角。", "2017-11-01")
+    assert "90.BK0684" not in linked("机器人企业主要集中在长三角、珠三角和京津冀地区。", "2019-06-01")
+    assert linked("中山市康方湾区科技园。视觉中国/图", "2025-06-01").keys() <= {"116.09926"}
+    found = linked("今日机场航运、酒店及餐饮、通用设备等板块涨幅居前。", "2025-06-01")
+    assert {"90.BK0420", "90.BK1271", "90.BK0545"} <= set(found)
+    assert {"90.BK0428", "90.BK1031"} <= set(linked("今年水电装机、光伏装机均创新高。", "2024-01-10"))

@@ -14,10 +14,26 @@ ATTRIBUTION_RE = re.compile(
     r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|][^\n，。；]{0,40}"
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, 同花顺App截图, 图/东方IC
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
+    r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
 # is the linker's costliest step on short sentences).
-ATTRIBUTION_HINTS = ("来源", "作者", "编辑", "记者", "摄", "出品", "供图", "截图", "图)", "图）", "图/", "图 /", "图源")
+ATTRIBUTION_HINTS = (
+    "来源",
+    "作者",
+    "编辑",
+    "记者",
+    "摄",
+    "出品",
+    "供图",
+    "截图",
+    "图)",
+    "图）",
+    "图/",
+    "图 /",
+    "/图",
+    "图源",
+)
 
 
 def attribution_spans(scan: str) -> list[tuple[int, int]]:
@@ -50,7 +66,7 @@ BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应�
 POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
-SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目)")
+SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目|装机)")
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
@@ -377,6 +393,22 @@ def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own
 _TRADED_IN_CLAUSE_RE = re.compile(
     r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额)"
 )
+
+
+# 新能源 in a sentence about cars is car news' short word for new-energy vehicles (新能源市场被消费者逐渐认可,
+# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board.
+_IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
+_CAR_SENTENCE_RE = re.compile(r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力")
+
+
+def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:
+    """Not in a list, where 新能源 stands beside 新能源汽车 or 汽车 as a sector of its own."""
+    return (
+        scan[start:end] == "新能源"
+        and not _IN_A_LIST_AFTER_RE.match(scan, end)
+        and scan[max(0, start - 1) : start] not in "、和及与"
+        and bool(_CAR_SENTENCE_RE.search(neighbourhood(scan, start, end)))
+    )
 
 
 def company_cue(scan: str, start: int, end: int) -> bool:

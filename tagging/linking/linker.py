@@ -55,6 +55,7 @@ from tagging.linking.link_context import (
     inside_another_name,
     listing_named,
     national_phrase,
+    new_energy_means_vehicles,
     on_word_bounds,
     sector_cue,
 )
@@ -71,6 +72,9 @@ _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0
 
 _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
+
+
+NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
 @dataclass
@@ -222,6 +226,8 @@ class Linker:
             item.stock = (entry.secid, entry.how)
             item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
         board = self.board_words.get(key)
+        if board is not None and new_energy_means_vehicles(scan, start, end):
+            board = (NEW_ENERGY_VEHICLES, board[1])
         if board is not None:
             code, cued = board
             item.board = (code, HOW_NAME if key in self.board_name_forms.get(code, ()) else HOW_ALIAS)
