@@ -570,3 +570,9 @@ def test_dev10_and_dev11_readings() -> None:
     found = linked("今日机场航运、酒店及餐饮、通用设备等板块涨幅居前。", "2025-06-01")
     assert {"90.BK0420", "90.BK1271", "90.BK0545"} <= set(found)
     assert {"90.BK0428", "90.BK1031"} <= set(linked("今年水电装机、光伏装机均创新高。", "2024-01-10"))
+
+
+def test_us_company_names_made_of_two_everyday_words_are_reviewed_names() -> None:
+    found = linked("按照周一的收盘价计算，特斯拉市值已达到486.3亿美元，超过福特汽车的454.7亿美元。", "2017-04-04")
+    assert {"105.TSLA", "106.F"} <= set(found)
+    assert "105.CSCO" in linked("思科系统第三季度营收下滑。", "2024-05-16")
