@@ -576,3 +576,8 @@ def test_us_company_names_made_of_two_everyday_words_are_reviewed_names() -> Non
     found = linked("按照周一的收盘价计算，特斯拉市值已达到486.3亿美元，超过福特汽车的454.7亿美元。", "2017-04-04")
     assert {"105.TSLA", "106.F"} <= set(found)
     assert "105.CSCO" in linked("思科系统第三季度营收下滑。", "2024-05-16")
+
+
+def test_the_ai_of_a_latin_company_name_is_no_ai_board() -> None:
+    assert "90.BK0800" not in linked("特斯拉Optimus、Figure AI及国内优必选的量产时间。", "2026-01-14")
+    assert "90.BK0800" in linked("AI大模型的快速发展为机器人提供了大脑。", "2026-01-14")

@@ -203,12 +203,19 @@ def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) ->
     return last == end or any(cue.fullmatch(scan, end, last) for cue in (SECTOR_AFTER_RE, SECTOR_DOINGS_RE))
 
 
+# A company's Latin name that ends in AI (Figure AI, Scale AI, Stability AI): the company, not the AI board.
+_LATIN_NAME_BEFORE_AI_RE = re.compile(r"[A-Z][A-Za-z]+ $")
+
+
 def cuts_latin_word(scan: str, start: int, end: int) -> bool:
-    """A Latin or digit name that is only part of a longer Latin word or number."""
+    """A Latin or digit name that is only part of a longer Latin word or number, or the AI of a Latin
+    company name (Figure AI)."""
     before = scan[start - 1] if start else ""
     after = scan[end] if end < len(scan) else ""
-    return (scan[start].isascii() and before.isascii() and (before.isalnum() or before == ".")) or (
-        scan[end - 1].isascii() and after.isascii() and after.isalnum()
+    return (
+        (scan[start].isascii() and before.isascii() and (before.isalnum() or before == "."))
+        or (scan[end - 1].isascii() and after.isascii() and after.isalnum())
+        or (scan[start:end] == "AI" and _LATIN_NAME_BEFORE_AI_RE.search(scan, max(0, start - 20), start) is not None)
     )
 
 
