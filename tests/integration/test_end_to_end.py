@@ -12,11 +12,10 @@ import pytest
 from core.settings import reload as reload_settings
 from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite
-from tests.conftest import TEST_ALIAS, run_finnews
+from tests.conftest import SAMPLE_POST_BOARDS, TEST_ALIAS, run_finnews
 
 SAMPLE_CODE = "202205302396636936"
 SAMPLE_ID_URL = f"https://finance.eastmoney.com/a/{SAMPLE_CODE}.html"
-EXPECTED_BOARDS = {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
 
 
 def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str] | None = None) -> str:
@@ -66,7 +65,7 @@ def test_crawl_indexes_the_sample_article_with_its_tags(
     assert article["title"] == "北京发布数字经济全产业链开放发展行动方案"
     assert article["published_at"] == "2022-05-30T20:46:00+08:00"
     assert article["media"] == "新华网"
-    assert {b["code"] for b in article["boards"]} == EXPECTED_BOARDS
+    assert {b["code"] for b in article["boards"]} == SAMPLE_POST_BOARDS
     assert [(s["secid"], s["name"]) for s in article["stocks"]] == [("1.603888", "新华网")]
     assert "工业互联网产业" in article["text"]
     assert "在东方财富看资讯行情" not in article["text"]  # the in-body promotion is not article text

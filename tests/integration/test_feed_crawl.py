@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from replica.site import ReplicaServer, ReplicaSite
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
+from tests.conftest import PROJECT_ROOT, SAMPLE_POST_BOARDS, TEST_ALIAS, run_finnews
 
 SELECTORS = {
     "title": "#topbox div.title",
@@ -59,7 +59,7 @@ def test_feed_source_from_configuration_is_crawled(
     assert source["source"] == "local"
     assert source["published_at"] == "2022-05-30T20:46:00+08:00"
     assert source["media"] == "新华网"
-    assert {b["code"] for b in source["boards"]} == {"BK1061", "BK0800", "BK0830", "BK0634", "BK0832", "BK0628"}
+    assert {b["code"] for b in source["boards"]} == SAMPLE_POST_BOARDS
 
 
 def test_a_feed_with_a_missing_selector_is_refused_clearly(tmp_path: Path) -> None:
