@@ -66,7 +66,9 @@ BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应�
 POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
-SECTOR_DOINGS_RE = re.compile(r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目|装机)")
+SECTOR_DOINGS_RE = re.compile(
+    r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目|装机|销量|出货)"
+)
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
@@ -122,7 +124,7 @@ _FUND_NAME_RE = re.compile(
 LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照)")
 # A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
 # a price like a futures price.
-INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本)")
+INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控))")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
 # 人形机器人创新中心 (公司, 格局, 布局, 司机, 局势 are not such names).
@@ -179,6 +181,8 @@ def inside_another_name(
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
+    if _SUBSIDIARY_AFTER_RE.match(scan, end):
+        return True  # 中国工商银行(亚洲): a subsidiary named by its region, not the listed bank
     if _PARENT_GROUP_AFTER_RE.match(scan, end):
         return True  # 五矿稀土集团有限公司: the listed 五矿稀土's parent, a legal entity of its own
     return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
@@ -186,6 +190,7 @@ def inside_another_name(
 
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
 # own legal name is matched whole from the full-name tables before this is asked.
+_SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 _PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司")
 
 
@@ -213,7 +218,7 @@ def cuts_latin_word(scan: str, start: int, end: int) -> bool:
     before = scan[start - 1] if start else ""
     after = scan[end] if end < len(scan) else ""
     return (
-        (scan[start].isascii() and before.isascii() and (before.isalnum() or before == "."))
+        (scan[start].isascii() and before.isascii() and (before.isalnum() or (before == "." and scan[start].isdigit())))
         or (scan[end - 1].isascii() and after.isascii() and after.isalnum())
         or (scan[start:end] == "AI" and _LATIN_NAME_BEFORE_AI_RE.search(scan, max(0, start - 20), start) is not None)
     )
