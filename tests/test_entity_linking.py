@@ -587,6 +587,8 @@ def test_the_ai_of_a_latin_company_name_is_no_ai_board() -> None:
 def test_dev12_and_dev13_readings() -> None:
     assert "0.000100" in linked("3.TCL科技2021年营收净利均倍增", "2022-04-30")  # a list number, not a decimal
     assert "0.000002" in linked("碧桂园、万科、保利发展3家企业上半年销售额突破2000亿元。", "2021-07-01")
+    # a share-class letter dropped leaves the company's two-character name (张裕A, 南玻A; 万 科Ａ in the table)
+    assert set(linked("张裕、南玻股价上涨。", "2021-07-01")) == {"0.000869", "0.000012"}
     assert "90.BK0554" in linked("在消费电子、物联网等成本敏感型市场形成强竞争力。", "2021-07-01")
     assert "1.601398" not in linked("中国工商银行(亚洲)证券业务部分析员表示。", "2024-03-28")
     assert "90.BK0473" not in linked("券商评级方面，中信建投发表报告。", "2019-11-29")

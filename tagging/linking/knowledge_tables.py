@@ -115,9 +115,10 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
         # Today's name is valid from the day after the company's last former name ended.
         start = last_former_end.get(code)
         begins = date.fromordinal(start.toordinal() + 1) if start else None
+        share_class_stripped = _SHARE_CLASS_RE.sub("", name)  # 万科A is 万科, 张裕A 张裕: the company's name
         for variant in {name, strip_status(name), _SHARE_CLASS_RE.sub("", strip_status(name))}:
-            # *ST动力 is also 动力 in news, but a two-character rest is too often a plain word.
-            if variant == name or len(variant) >= 3:
+            # *ST动力 is also 动力 in news, but a two-character rest of a status mark is too often a plain word.
+            if variant in (name, share_class_stripped) or len(variant) >= 3:
                 kb.add_name(variant, NameEntry(security.secid, HOW_NAME, begins, None, RANK_CURRENT, MARKET_A))
     for line, row in former_rows:
         security = _a_share(kb, row["code"], normalise_name(row["former_name"]))
