@@ -593,3 +593,11 @@ def test_dev12_and_dev13_readings() -> None:
     assert "1.601398" not in linked("中国工商银行(亚洲)证券业务部分析员表示。", "2024-03-28")
     assert "90.BK0473" not in linked("券商评级方面，中信建投发表报告。", "2019-11-29")
     assert "90.BK1037" in linked("5G智能手机销量快速增长。", "2020-06-01")
+
+
+def test_verbs_and_policy_phrases_that_are_board_names_need_a_cue() -> None:
+    assert linked("或授权第三方再以其他方式出版该文，不再支付作者稿酬。", "2023-01-01") == {}
+    assert "90.BK1218" in linked("午后出版板块拉升。", "2023-01-01")
+    assert "90.BK0839" not in linked("加强知识产权保护，促进要素资源的自由流动。", "2023-01-01")
+    assert "90.BK1247" not in linked("大模型厂商竞相布局，AI基建竞赛升温。", "2024-01-01")
+    assert "105.BIDU" in linked("百度集团执行副总裁表示。", "2024-01-01")
