@@ -601,3 +601,13 @@ def test_verbs_and_policy_phrases_that_are_board_names_need_a_cue() -> None:
     assert "90.BK0839" not in linked("加强知识产权保护，促进要素资源的自由流动。", "2023-01-01")
     assert "90.BK1247" not in linked("大模型厂商竞相布局，AI基建竞赛升温。", "2024-01-01")
     assert "105.BIDU" in linked("百度集团执行副总裁表示。", "2024-01-01")
+
+
+def test_dev15_readings() -> None:
+    assert linked("It covers SOE reform, tax reform, etc., see note 3.", "2018-08-27") == {}  # etc is no ETC
+    assert "90.BK0875" in linked("ETC概念股午后拉升。", "2019-06-01")
+    assert linked("工信部向中国移动、中国联通、中国广电发放5G商用牌照。", "2019-06-06").keys() >= {"1.600050"}
+    assert "90.BK0904" not in linked("工信部向中国广电发放5G商用牌照。", "2019-06-06")
+    business = "在易道、体育、手机等业务发展上面，孙宏斌的态度很明确。"
+    assert "90.BK0708" not in linked(business, "2017-07-01") and "90.BK1037" not in linked(business, "2017-07-01")
+    assert "106.WUBA" in linked("58集团CEO姚劲波表示。", "2016-09-04")

@@ -74,6 +74,8 @@ _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
 
 
+# A list that ends in 业务 is a company's business lines (在易道、体育、手机等业务发展上面), not industries.
+_BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,2}业务")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
@@ -101,8 +103,9 @@ class Linker:
         self.board_words = lexicon.text_board_words()
         for word, value in list(self.board_words.items()):
             if word.isascii() or any("A" <= c <= "z" for c in word):
-                # Latin board words are written in any case (TOPCon, TOPCON, topcon).
-                for variant in (word.upper(), word.lower()):
+                # Latin board words are written in any case (TOPCon, TOPCON, topcon); a short one only in
+                # capitals too, as lower case it is an English word (etc., ai, ar).
+                for variant in (word.upper(), word.lower()) if len(word) >= 4 else (word.upper(),):
                     self.board_words.setdefault(variant, value)
         self.blockers = blockers
         # The words that are a company's name and name its namesake board (特斯拉, 华为, 富士康), not the
@@ -373,7 +376,7 @@ class Linker:
             if waiting and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
                 run.append(item)  # type: ignore[arg-type]
                 continue
-            if len(run) >= 2:
+            if len(run) >= 2 and not _BUSINESS_LINES_AFTER_RE.match(scan, run[-1].end):
                 for member in run:
                     if member.chosen is None:
                         member.chosen = "board"
