@@ -611,3 +611,9 @@ def test_dev15_readings() -> None:
     business = "在易道、体育、手机等业务发展上面，孙宏斌的态度很明确。"
     assert "90.BK0708" not in linked(business, "2017-07-01") and "90.BK1037" not in linked(business, "2017-07-01")
     assert "106.WUBA" in linked("58集团CEO姚劲波表示。", "2016-09-04")
+
+
+def test_dev14_readings() -> None:
+    assert "90.BK0448" not in linked("工信部介绍2019年上半年工业通信业发展情况。", "2019-07-24")
+    assert "90.BK0854" not in linked("并与DeepSeek、华为等15家厂商联合验证。", "2025-02-20")
+    assert "105.CSCO" in linked("思科股价盘后下跌。", "2025-02-20")
