@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -314,6 +316,9 @@ class ReplicaServer:
 
         self.httpd = _Server(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Which of this server's lists had items (the crawl's empty_list rule): one file per server. A shared
+        # one let a later server on a reused port inherit another site's lists and read "empty" as "blocked".
+        self.list_memory = Path(tempfile.mkdtemp(prefix="finnews-replica-")) / "list-memory.json"
 
     @property
     def url(self) -> str:
@@ -331,6 +336,7 @@ class ReplicaServer:
             "EASTMONEY_FAST_API": f"{self.url}/comm/web/getFastNewsList",
             "EASTMONEY_ARTICLE_URL": f"{self.url}/a/{{code}}.html",
             "EASTMONEY_LIST_PAGES": f"{self.url}/a/cywjh.html",
+            "BLOCKING_LIST_MEMORY": str(self.list_memory),
         }
         return [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
 
@@ -341,3 +347,4 @@ class ReplicaServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        shutil.rmtree(self.list_memory.parent, ignore_errors=True)

@@ -79,7 +79,11 @@ class Lexicon:
         # A generic word needs its cue even when it is also a board's own name (银行, 证券, 新能源).
         words.update((word, (code, True)) for word, code in self.sector_words.items())
         for word in self.ambiguous_names:
-            words.pop(word, None)
+            code = words.pop(word, (None, False))[0]
+            if code is not None:
+                # Too vague alone, but named as a board it is one: 独角兽概念, 中字头板块.
+                for form in (f"{word}概念", f"{word}板块", f"{word}概念股"):
+                    words.setdefault(form, (code, False))
         return words
 
 

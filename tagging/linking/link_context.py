@@ -121,7 +121,7 @@ _FUND_NAME_RE = re.compile(
     r"(?:(?:证券)?投资基金|基础设施基金|投资信托基金|REITs?)"
 )
 # A licence's wording: 本公司具备证券投资咨询业务资格 names a permit, not the sector (like business scope).
-LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照)")
+LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照|业务证书|资格证书)")
 # A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
 # a price like a futures price.
 INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控))")
