@@ -624,5 +624,7 @@ def test_dev16_and_dev17_readings() -> None:
     assert "106.DAN" not in linked("高德纳(Gartner)提供的数据显示，全球半导体收入增长。", "2018-05-31")
     assert "90.BK0835" in linked("受独角兽概念带动，相关个股走强。", "2018-09-20")  # the vague name, named as a board
     assert "90.BK0473" not in linked("证券投资咨询业务证书编号：S0000000000001", "2020-01-01")
-    assert "105.NXPI" in linked("NXP的股价下跌。", "2020-10-06")  # (a name of two English words is not matched)
+    found = linked("Applied Materials、Western Digital和NXP的股价均下跌；Goldman Sachs维持评级。", "2020-10-06")
+    assert {"105.AMAT", "105.WDC", "105.NXPI", "106.GS"} <= set(found)  # names in words, matched as written
+    assert found["105.AMAT"][0] == "Applied Materials"
     assert {"1.600029", "1.600115"} <= set(linked("南航、东航一季度亏损收窄，股价上涨。", "2024-04-30"))

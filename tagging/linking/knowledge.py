@@ -81,6 +81,9 @@ class KnowledgeBase:
     # The stems of status-marked names (a_share_status_names.csv): ST时万 is 时代万恒, ST易见 the delisted
     # 易见股份, though no table lists 时万 or 易见 as a name. Stem → (secid, last day of trading or None).
     status_stems: dict[str, list[tuple[str, date | None]]] = field(default_factory=dict)
+    # Reviewed Latin names written in words (Goldman Sachs, Li Auto): as written → the name's key (names are
+    # keyed without spaces, text keeps them).
+    written_apart: dict[str, str] = field(default_factory=dict)
     # The Hong Kong listing of an A+H company (the same legal name in both tables): A secid → H secid.
     h_shares: dict[str, str] = field(default_factory=dict)
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.

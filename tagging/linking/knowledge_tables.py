@@ -263,6 +263,8 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         entry = NameEntry(secid, HOW_ALIAS, starts, ends, rank, market_rank)
         # A reviewed Latin name (Meta, Apple) is allowed here; tables' Latin names are not.
         latin = bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&-]{2,}", name.strip()))
+        if latin and " " in name.strip():
+            kb.written_apart[" ".join(name.split())] = normalise_name(name)
         if not (starts or ends):
             # An undated alias is a reviewed reading of the name: it replaces what the tables say.
             kb.names.pop(normalise_name(name), None)

@@ -122,7 +122,7 @@ class Linker:
         # A share class written apart from the name (万科 A, 深康佳 B in tables and reports): the name it is.
         self.spaced_names = {
             f"{name[:-1]} {name[-1]}": name for name in kb.names if _SHARE_CLASS_NAME_RE.fullmatch(name)
-        }
+        } | kb.written_apart  # and reviewed Latin names in words: Goldman Sachs, Li Auto
         self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *blockers)))
         self.longest_key = max(map(len, self.keys), default=0)
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -251,7 +251,7 @@ class Linker:
             and not SECTOR_AFTER_RE.match(scan, end)
         ):
             return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
-        company = company_cue(scan, start, end) or data_source
+        company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
         if item.board and key in self.company_board_words:
             # A company's name is the company (FRESH_RULES S4); its namesake board needs a board cue or a
