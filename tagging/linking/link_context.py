@@ -188,9 +188,10 @@ def inside_another_name(
     return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
 
 
+# A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)).
+_SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
 # own legal name is matched whole from the full-name tables before this is asked.
-_SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 _PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司")
 
 
