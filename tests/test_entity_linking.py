@@ -307,6 +307,22 @@ def test_a_licence_an_inputs_cost_and_an_index_code_are_no_mentions() -> None:
     assert "0.000688" in linked("公司(代码:000688)发布公告。")
 
 
+def test_a_price_a_quoted_short_name_and_a_companys_product_are_no_sector() -> None:
+    """Issue 22 (dev sets): a board word naming a price or a contract, inside a quoted short name, or right
+    after a company's name (its product) is no mention of the sector; with a cue or in a list it still is."""
+    assert "90.BK0843" not in linked("受冬季风暴影响，美国天然气价格1月25日大幅飙升。")
+    assert "90.BK0843" in linked("天然气行业迎来新一轮投资。")
+    assert "90.BK0547" not in linked("纽约黄金期货收涨0.5%。")
+    assert "90.BK0547" in linked("黄金期货收涨，黄金股全线走强。")
+    assert "90.BK0595" not in linked("宁夏嘉益风能有限公司(以下简称“嘉益风能”)完成交割。")
+    assert "90.BK0595" in linked("风能、光伏装机保持增长。")
+    assert "90.BK0951" not in linked("此外，比亚迪刀片电池的车型或已进入C样阶段。")
+    assert "90.BK1160" not in linked("细分领域龙头(如精研科技的折叠屏铰链)受益。")
+    assert "90.BK1160" in linked("折叠屏手机出货量大增，精研科技受益。")
+    assert "90.BK0634" not in linked("《中秋国庆假期旅游大数据报告》显示，假期出游人次增长。")
+    assert "90.BK0634" in linked("大数据产业规模持续扩大。")
+
+
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
     assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed

@@ -125,6 +125,12 @@ LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许�
 # A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
 # a price like a futures price.
 INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控))")
+# A board word followed by a price or a contract names that price (美国天然气价格, 在外餐饮价格, 黄金期货), not
+# the sector (FRESH_RULES: a price alone is no mention). Prices of industries in a list (PPI by industry:
+# 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word.
+PRICE_AFTER_RE = re.compile(r"\s?(?:价格|均价|售价|报价|期货|现货价?|合约)")
+# A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.
+SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
 # 人形机器人创新中心 (公司, 格局, 布局, 司机, 局势 are not such names).

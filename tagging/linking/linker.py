@@ -47,7 +47,9 @@ from tagging.linking.link_context import (
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
     OUTPUT_BEFORE_RE,
+    PRICE_AFTER_RE,
     SECTOR_AFTER_RE,
+    SHORT_NAME_BEFORE_RE,
     attribution_spans,
     board_stem,
     company_cue,
@@ -170,6 +172,7 @@ class Linker:
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
+        _drop_company_products(scan, found)
 
         mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
         for item in found:
@@ -244,6 +247,8 @@ class Linker:
         not_the_sector = LICENCE_AFTER_RE.match(scan, end) or INPUT_COST_AFTER_RE.match(scan, end)
         if item.board and not item.stock and not_the_sector:
             return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
+        if item.board and not item.stock and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start):
+            return None  # (以下简称“嘉益风能”): a company's short name
         counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
         if (
             counted
@@ -253,6 +258,8 @@ class Linker:
             return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
         company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
         sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
+        if item.board and not item.stock and PRICE_AFTER_RE.match(scan, end):
+            item.needs_sector_cue, sector = True, False  # 美国天然气价格: a price; in a list of industries, named
         if item.board and key in self.company_board_words:
             # A company's name is the company (FRESH_RULES S4); its namesake board needs a board cue or a
             # list of boards (_accept_lists).
@@ -384,6 +391,20 @@ class Linker:
 
     def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
         return _mention(security, text, start, end, HOW_CODE)
+
+
+def _drop_company_products(scan: str, found: list[_Found]) -> None:
+    """A board word right after a company's name is that company's product or business, not the sector:
+    比亚迪刀片电池, 礼来新药研发数据, 精研科技的折叠屏铰链 (dev sets: labellers never took these; a board cue
+    after it, 宁德时代电池概念, still names the board)."""
+    company_ends = {item.end for item in found if item.chosen == "stock"}
+    if not company_ends:
+        return
+    for item in found:
+        if item.chosen != "board" or BOARD_CUE_AFTER_RE.match(scan, item.end):
+            continue
+        if item.start in company_ends or (scan[item.start - 1 : item.start] == "的" and item.start - 1 in company_ends):
+            item.chosen = None
 
 
 def _mention(security: Security, text: str, start: int, end: int, how: str) -> Mention:
