@@ -323,6 +323,18 @@ def test_a_price_a_quoted_short_name_and_a_companys_product_are_no_sector() -> N
     assert "90.BK0634" in linked("大数据产业规模持续扩大。")
 
 
+def test_sectors_named_with_their_companies_figures_or_as_examples() -> None:
+    """Issue 22 (dev sets): a sector word before its companies in brackets, members of a list with a figure
+    after each, examples in brackets after a word for a group of stocks, the last word of a list ending
+    等…领域 are sectors; the same words alone stay waiting for a cue."""
+    assert {"90.BK0465", "90.BK1029"} <= set(linked("涉及汽车(吉利、东风等)、医药(恒瑞医药)等领域。"))
+    assert {"90.BK1036", "90.BK0428", "90.BK0465"} <= set(linked("涨幅前三:半导体(+18%)、电力(+12%)、医药(+9%)。"))
+    assert "90.BK0475" in linked("低估值、高分红龙头股(如银行、能源)具备配置价值。")
+    assert "90.BK0740" in linked("涉及农业、环保、交通、能源、人才、文化和教育等多个领域。")
+    assert "90.BK0475" not in linked("他去银行(工商银行)办了张卡。")
+    assert "90.BK0740" not in linked("他很重视孩子的教育。")
+
+
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
     assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed

@@ -82,7 +82,8 @@ OUTLET_AFTER_RE = re.compile(
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
-LIST_GAP_RE = re.compile(r"^\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
+# A figure in brackets may follow each member (半导体(+18%)、电力(+12%)).
+LIST_GAP_RE = re.compile(r"^\s*(?:[（(]\s*[+\-−]?[\d.]+%?\s*[)）])?\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
 MARKET_HINTS = (
     ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
@@ -147,9 +148,15 @@ COUNTED_OBJECTS_RE = re.compile(
 # A bracketed data credit ((IDC数据), （彭博数据）) names the source of a figure, like a photo credit.
 OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出|售出|出货|出口|进口|下线|订单|装机|采购")
 DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
-# A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类).
+# A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类), the
+# list's last word too (文化和教育等多个领域).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){1,6}等[\u4e00-\u9fff]{0,4}?(?:行业|产业|品类|板块)"
+    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,4}?(?:行业|产业|品类|板块|赛道|领域(?!的?(?:数据|应用|场景)))"
+)
+# Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
+# 受益板块(包括煤炭、电力).
+_SECTOR_EXAMPLES_BEFORE_RE = re.compile(
+    r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
 _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
 # Characters that may stand right before a full name without being part of a longer one.
@@ -294,6 +301,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or SECTOR_DOINGS_RE.match(scan, end)
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
+        or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
     )
 
 

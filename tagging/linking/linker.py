@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
 import ahocorasick_rs
 
@@ -172,6 +173,7 @@ class Linker:
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
+        _accept_sectors_with_companies(scan, found)
         _drop_company_products(scan, found)
 
         mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
@@ -391,6 +393,29 @@ class Linker:
 
     def _code_mention(self, text: str, start: int, end: int, security: Security) -> Mention:
         return _mention(security, text, start, end, HOW_CODE)
+
+
+_EXAMPLES_OPEN_RE = re.compile(r"[（(]\s*(?:如|包括|例如|比如)?\s*")
+_BRACKET_CLOSE_RE = re.compile(r"[)）]")
+_LIST_MARKS = ("、", "，", ",")
+
+
+def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
+    """A sector word followed by its companies in brackets is the sector: 汽车(吉利、东风等), and in a list of
+    such, 医药(恒瑞医药)、网络安全(奇安信). One company in brackets alone may just say which (银行(工商银行))."""
+    for item, after in pairwise(found):
+        if item.chosen is not None or not item.board or item.stock or item.names_a_company:
+            continue
+        opening = _EXAMPLES_OPEN_RE.match(scan, item.end)
+        if not (opening and opening.end() > item.end and after.start == opening.end() and after.chosen == "stock"):
+            continue
+        close = _BRACKET_CLOSE_RE.search(scan, opening.end(), opening.end() + 40)
+        inside = scan[opening.end() : close.start()] if close else ""
+        listed = scan[item.start - 1 : item.start] in _LIST_MARKS or (
+            close and scan[close.end() : close.end() + 1] in _LIST_MARKS
+        )
+        if close and ("、" in inside or "等" in inside or listed):
+            item.chosen = "board"
 
 
 def _drop_company_products(scan: str, found: list[_Found]) -> None:
