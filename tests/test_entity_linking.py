@@ -335,6 +335,25 @@ def test_sectors_named_with_their_companies_figures_or_as_examples() -> None:
     assert "90.BK0740" not in linked("他很重视孩子的教育。")
 
 
+def test_dev18_to_dev20_first_run_misreadings() -> None:
+    """Issue 22 (dev18-dev20, first run): an exchange with market words that are not its own, a longer
+    company's name after an everyday one, a body after a listed name, a product explained in brackets,
+    a company's two main lines, a certificate's name."""
+    assert linked("依据港交所发表的信息，五家发行商已推出新产品。") == {}
+    assert linked("9月20日港交所开始交易后，股价一度达到74港元。") == {}
+    assert "116.00388" in linked("港交所股价大涨5%。")
+    assert "1.601099" not in linked("今年以来，太平洋西部银行股价下跌了约80%。")
+    assert "1.601099" in linked("太平洋股价下跌，券商板块走弱。")
+    assert "1.600848" not in linked("与上海临港管委会、临港集团共同签署协议。")
+    assert set(linked("二次电池(可充电的电池)和燃料电池(直接将燃料的化学能转化为电能)。")) == {"90.BK0682"}
+    assert linked("成为海参养殖、互联网泛娱乐双主业运行的企业。") == {}
+    assert "90.BK1044" not in linked("取得国家药品监督管理局签发的《生物制品批签发证明》。")
+    # Listings by their date: DiDi from its NYSE listing, Xiao-I after its NASDAQ listing only.
+    assert "106.DIDI" in linked("滴滴出行宣布停止新用户注册。", "2021-07-04")
+    assert "106.DIDI" not in linked("滴滴出行宣布推出新业务。", "2018-07-04")
+    assert "105.AIXI" not in linked("小i机器人起诉苹果公司专利侵权。", "2020-08-04")
+
+
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
     assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed

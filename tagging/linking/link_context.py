@@ -46,7 +46,9 @@ def attribution_spans(scan: str) -> list[tuple[int, int]]:
 _COMPANY_AFTER_RE = re.compile(
     # a date may stand between the name and what it did (黄山旅游7月11日晚间公告称)
     r"(?:\d{1,2}月\d{1,2}日(?:晚间|早间|午间|盘后|盘中|晚|早)?)?"
-    r"(?:[（(]|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
+    # a bracket opens a code or a market (贵州茅台(600519), 阿里巴巴(BABA.US), 腾讯（港股）), not an explanation
+    # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company
+    r"(?:[（(](?![\u4e00-\u9fff]{4})|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩)"
 )
@@ -55,7 +57,8 @@ _COMPANY_BEFORE_RE = re.compile(
     r"服务商|提供商|供应商|运营商)[的“\"]?$"
 )
 SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内界余态])|ETF|指数|题材|龙头|上市公司|制造业|产业链|链|巨头|厂商)"
+    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
+    r"上市企业|制造业|产业链|链|巨头|厂商)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
 # about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场).
@@ -82,8 +85,15 @@ OUTLET_AFTER_RE = re.compile(
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
-# A figure in brackets may follow each member (半导体(+18%)、电力(+12%)).
-LIST_GAP_RE = re.compile(r"^\s*(?:[（(]\s*[+\-−]?[\d.]+%?\s*[)）])?\s*(?:、|，|,|和|与|及|以及|/|／)\s*$")
+# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒).
+_LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
+_FIGURE_IN_BRACKETS = r"(?:[（(]\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
+LIST_GAP_RE = re.compile(rf"^\s*{_FIGURE_IN_BRACKETS}\s*{_LIST_MARK}\s*$")
+# Between two sector words of one list, members the vocabulary does not know may stand (增持电子、银行、电力设备、
+# 汽车和轻工制造): at most two, each a short word.
+INDUSTRY_LIST_GAP_RE = re.compile(
+    rf"^\s*{_FIGURE_IN_BRACKETS}\s*(?:、\s*[\u4e00-\u9fff]{{1,6}}\s*{_FIGURE_IN_BRACKETS}\s*){{0,2}}{_LIST_MARK}\s*$"
+)
 MARKET_HINTS = (
     ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
@@ -122,7 +132,9 @@ _FUND_NAME_RE = re.compile(
     r"(?:(?:证券)?投资基金|基础设施基金|投资信托基金|REITs?)"
 )
 # A licence's wording: 本公司具备证券投资咨询业务资格 names a permit, not the sector (like business scope).
-LICENCE_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照|业务证书|资格证书)")
+LICENCE_AFTER_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照|业务证书|资格证书|签发证明|注册证|批准文号)"
+)
 # A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
 # a price like a futures price.
 INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控))")
@@ -194,6 +206,8 @@ def inside_another_name(
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
+    if _BODY_RIGHT_AFTER_RE.match(scan, end):
+        return True  # 上海临港管委会: the zone's administrative committee, not the listed 上海临港
     if _SUBSIDIARY_AFTER_RE.match(scan, end):
         return True  # 中国工商银行(亚洲): a subsidiary named by its region, not the listed bank
     if _PARENT_GROUP_AFTER_RE.match(scan, end):
@@ -201,6 +215,8 @@ def inside_another_name(
     return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
 
 
+# A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …).
+_BODY_RIGHT_AFTER_RE = re.compile(r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会)")
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)).
 _SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
@@ -355,14 +371,16 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
         ("甲骨文", r"甲骨|文字|殷墟|商代|考古|汉字|刻辞|书法|博物馆|出土", None),
         # An exchange that is a listed company: the venue where another exchange, a listing or a rule is
-        # near (深交所、港交所分别发布, 在港交所上市, 在港交所公告, 港交所披露易); the company where its results or
-        # shares are (港交所公布业绩).
+        # near (深交所、港交所分别发布, 在港交所上市, 在港交所公告, 港交所披露易); the company only where its own
+        # results or shares are (港交所公布业绩, 港交所股价): a market word elsewhere in the sentence is about
+        # the market it runs (dev19: 依据港交所发表的信息，五家发行商已推出…; 港交所开始后，股价一度…).
         *(
             (
                 name,
                 r"[上深北联]交所|交易所|上市|挂牌|递表|递交|招股|聆讯|主板|创业板|GEM|规则|指引|名单|标的|批准|"
                 r"[在于]@|@(?:披露易|网站|文件)",
-                None,
+                r"@(?:的|公布|发布|公告)?(?:股价|市值|股份|股票|财报|年报|季报|中期|全年|营收|收入|盈利|净利|利润|"
+                r"业绩|股东|派息|股息|目标价|评级)|营收|净利润?|归属股东|每股盈利",
             )
             for name in ("港交所", "香港交易所", "HKEX")
         ),
@@ -420,6 +438,9 @@ def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own
 _TRADED_IN_CLAUSE_RE = re.compile(
     r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额)"
 )
+# A longer company's name going on right after the name (太平洋西部银行股价: PacWest, not 太平洋): the clause's
+# share price is that company's.
+_LONGER_COMPANY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:银行|集团|控股|证券|保险|公司)")
 
 
 # 新能源 in a sentence about cars is car news' short word for new-energy vehicles (新能源市场被消费者逐渐认可,
@@ -445,5 +466,5 @@ def company_cue(scan: str, start: int, end: int) -> bool:
     return bool(
         _COMPANY_AFTER_RE.match(scan, end)
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
-        or _TRADED_IN_CLAUSE_RE.match(scan, end)
+        or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
     )

@@ -41,6 +41,7 @@ from tagging.linking.link_context import (
     DATA_SHOWN_RE,
     DATA_SOURCE_AFTER_RE,
     FULL_NAME_LENGTH,
+    INDUSTRY_LIST_GAP_RE,
     INPUT_COST_AFTER_RE,
     LICENCE_AFTER_RE,
     LIST_GAP_RE,
@@ -77,8 +78,9 @@ _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
 
 
-# A list that ends in 业务 is a company's business lines (在易道、体育、手机等业务发展上面), not industries.
-_BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,2}业务")
+# A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
+# 上面; 海参养殖、互联网泛娱乐双主业).
+_BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
@@ -382,7 +384,7 @@ class Linker:
                 and item.chosen in (None, "board")
                 and not item.names_a_company
             )
-            if waiting and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
+            if waiting and run and INDUSTRY_LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
                 run.append(item)  # type: ignore[arg-type]
                 continue
             if len(run) >= 2 and not _BUSINESS_LINES_AFTER_RE.match(scan, run[-1].end):
