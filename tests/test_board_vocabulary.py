@@ -156,7 +156,7 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("记者21日从2024中国汽车充换电生态大会上了解到,今年以来,我国充电基础设施建设呈现快速增长。", "90.BK0700"),
         ("特斯拉计划于10月10日在美国洛杉矶举行发布会,届时将正式推出备受瞩目的Robotaxi自动驾驶出租车。", "90.BK0802"),
         ("用户盲目信赖智驾功能而导致的车祸也时有发生,这都为市场敲响了安全警钟。", "90.BK0802"),
-        ("蔚来、理想、鸿蒙智行等 80% 以上品牌均选择多传感器融合路线。", "90.BK0984"),
+        ("问界等华为汽车概念股走强。", "90.BK0984"),
         ("叠加供给侧锂盐厂停产、检修消息扰动,碳酸锂供给收缩而下游需求旺盛。", "90.BK1015"),
         ("公司是先对后部的封测工艺进行验证,同时委托外部对设计完成的芯片进行流片。", "90.BK1036"),
         ("物管股跟随上涨,世茂服务涨超9%,碧桂园服务、雅生活服务、滨江服务涨超4%。", "90.BK1045"),
@@ -196,6 +196,10 @@ def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
         ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry
         ("已建成企业级数据库,并将大模型融入客户服务。", "90.BK0800"),  # a model put to use
         ("长城汽车旗下欧拉品牌推出新车。", "90.BK1013"),  # 欧拉 the car brand, not Huawei's openEuler
+        # a car brand among brands names the carmaker's make, not the board (dev9, dev19: 华为汽车, 小米汽车
+        # are company-named boards and want a board cue)
+        ("蔚来、理想、鸿蒙智行等 80% 以上品牌均选择多传感器融合路线。", "90.BK0984"),
+        ("2024 年小米汽车 SU7 上市，9 个月交付超过十万辆。", "90.BK1155"),
     ],
 )
 def test_vocabulary_traps(text: str, board: str) -> None:

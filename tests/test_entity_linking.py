@@ -352,6 +352,13 @@ def test_dev18_to_dev20_first_run_misreadings() -> None:
     assert "106.DIDI" in linked("滴滴出行宣布停止新用户注册。", "2021-07-04")
     assert "106.DIDI" not in linked("滴滴出行宣布推出新业务。", "2018-07-04")
     assert "105.AIXI" not in linked("小i机器人起诉苹果公司专利侵权。", "2020-08-04")
+    # A deal between two companies is no longer name; an outlet's channel; DuPont analysis; the Connect.
+    assert "0.002475" in linked("早在2012年，立讯精密并购福建源光电装有限公司55%股权。")
+    assert "116.00700" not in linked("腾讯科技讯 3月14日消息，苹果发布新品。")
+    assert "106.DD" not in linked("杜邦三因素中资产周转率下滑但权益乘数上升。")
+    assert "90.BK0930" not in linked("持股比例=持股市值/沪深港通标的A股流通市值。")
+    assert "105.PACW" in linked("今年以来，太平洋西部银行股价下跌了约80%。", "2023-05-14")
+    assert "0.002680" in linked("媒体报道了长生生物发布紧急通知。", "2018-07-16")
 
 
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:

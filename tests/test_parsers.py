@@ -91,6 +91,15 @@ def test_chinaorg_text_ends_at_the_last_article_sentence() -> None:
     assert "【数据开放共享】" in text.splitlines()  # paragraphs glued by full-width indents are split
 
 
+def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
+    """dev18 (a northbound-flow note): the table of stocks and amounts after the last sentence is the
+    article's, not a run of related-link titles; titles without figures are still cut."""
+    text = "北上资金昨日净卖出。\n\n净买额TOP10净卖额TOP10\n长安汽车1.5亿贵州茅台6.2亿\n美的集团1.4亿中国石油4.6亿"
+    assert chinaorg.clean_page_text(text).endswith("美的集团1.4亿中国石油4.6亿")
+    titles = "北上资金昨日净卖出。\n\n神舟十五号航天员乘组出舱\n国产大飞机交付首家用户"
+    assert chinaorg.clean_page_text(titles) == "北上资金昨日净卖出。"
+
+
 def test_finance_china_com_cn_page() -> None:
     page = """<html><head><title>标题乙_中国网</title><meta name="source" content="中国网财经"></head><body>
     <div class="wrap c top"><h1>标题乙</h1><span class="fl time2">2023年11月23日10:30  <a href="#">中国网财经</a>

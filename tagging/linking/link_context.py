@@ -76,7 +76,7 @@ SECTOR_DOINGS_RE = re.compile(
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
 OUTLET_AFTER_RE = re.compile(
-    r"(?:记者|报道|讯|消息|网讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
+    r"(?:记者|报道|讯|消息|网讯|科技讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
     r"网\s*[>＞]|"
     r"报(?![\s\d.,，:：收价告道案表出送名备复酬销警喜涨跌盘单捷于称晓考关税批账废效]))"
 )
@@ -84,7 +84,7 @@ OUTLET_AFTER_RE = re.compile(
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
-OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者)$")
+OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
 # A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒).
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
 _FIGURE_IN_BRACKETS = r"(?:[（(]\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
@@ -170,7 +170,10 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
     r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
-_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
+# More of one name: no verb of a deal in between (立讯精密并购福建源光电装有限公司 names two companies).
+_MORE_OF_A_NAME_RE = re.compile(
+    r"(?:(?!并购|收购|入股|参股|设立|成立|持有|签约|携手)[\u4e00-\u9fff]){1,10}?" + _ORGANISATION_END
+)
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")

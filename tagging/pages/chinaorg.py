@@ -18,6 +18,9 @@ _FOOTER_RE = re.compile(
 )
 # A sentence ends with 。！？ (possibly followed by closing quotes or brackets).
 _SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
+# A line with an amount or a share (长安汽车1.5亿贵州茅台6.2亿, 同比增长(%)): two such lines after the last
+# sentence are a table of the article's figures, not a run of related-link titles, and are kept.
+_FIGURE_LINE_RE = re.compile(r"^[^\n]*\d[^\n]*(?:亿|万|%|元|吨)[^\n]*$", re.MULTILINE)
 _PARAGRAPH_SPLIT_RE = re.compile(r"\s*(?:\u3000{2,}|\n)+\s*")
 _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|丨]+)")
@@ -39,7 +42,12 @@ def cut_trailing_boilerplate(text: str) -> str:
     if ends:
         last_end = ends[-1].end()
         tail = body[last_end:]
-        if tail.strip() and tail[:1].isspace() and not re.search(r"[，,。；;：:]", tail):
+        if (
+            tail.strip()
+            and tail[:1].isspace()
+            and not re.search(r"[，,。；;：:]", tail)
+            and len(_FIGURE_LINE_RE.findall(tail)) < 2
+        ):
             body = body[:last_end]
     return body.rstrip()
 
