@@ -319,6 +319,9 @@ def test_a_price_a_quoted_short_name_and_a_companys_product_are_no_sector() -> N
     assert "90.BK0951" not in linked("此外，比亚迪刀片电池的车型或已进入C样阶段。")
     assert "90.BK1160" not in linked("细分领域龙头(如精研科技的折叠屏铰链)受益。")
     assert "90.BK1160" in linked("折叠屏手机出货量大增，精研科技受益。")
+    assert "90.BK1036" not in linked("供应链数据显示，A19 芯片良率已从初期的75%提升。")
+    assert "90.BK1036" not in linked("其思元系列芯片已应用于多个国家级项目。")
+    assert "90.BK1036" in linked("芯片行业景气度回升。")
     assert "90.BK0634" not in linked("《中秋国庆假期旅游大数据报告》显示，假期出游人次增长。")
     assert "90.BK0634" in linked("大数据产业规模持续扩大。")
 

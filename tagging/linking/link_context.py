@@ -142,6 +142,9 @@ INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价�
 # the sector (FRESH_RULES: a price alone is no mention). Prices of industries in a list (PPI by industry:
 # 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word.
 PRICE_AFTER_RE = re.compile(r"\s?(?:价格|均价|售价|报价|期货|现货价?|合约)")
+# A model or a series right before a product word names that product (A19 芯片, 思元系列芯片, Blackwell架构芯片),
+# not the sector, as a company's name before it does (比亚迪刀片电池).
+MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's

@@ -46,6 +46,7 @@ from tagging.linking.link_context import (
     LICENCE_AFTER_RE,
     LIST_GAP_RE,
     MARKET_HINTS,
+    MODEL_BEFORE_RE,
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
     OUTPUT_BEFORE_RE,
@@ -253,6 +254,8 @@ class Linker:
             return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
         if item.board and not item.stock and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start):
             return None  # (以下简称“嘉益风能”): a company's short name
+        if item.board and not item.stock and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
+            return None  # A19 芯片, 思元系列芯片: a model's part or a product line
         counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
         if (
             counted
