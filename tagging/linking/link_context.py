@@ -173,10 +173,9 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
     r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
-# More of one name: no verb of a deal in between (立讯精密并购福建源光电装有限公司 names two companies).
-_MORE_OF_A_NAME_RE = re.compile(
-    r"(?:(?!并购|收购|入股|参股|设立|成立|持有|签约|携手)[\u4e00-\u9fff]){1,10}?" + _ORGANISATION_END
-)
+_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
+# A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
+_DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
@@ -218,7 +217,8 @@ def inside_another_name(
         return True  # 中国工商银行(亚洲): a subsidiary named by its region, not the listed bank
     if _PARENT_GROUP_AFTER_RE.match(scan, end):
         return True  # 五矿稀土集团有限公司: the listed 五矿稀土's parent, a legal entity of its own
-    return _MORE_OF_A_NAME_RE.match(scan, end) is not None and not _COMPANY_AFTER_RE.match(scan, end)
+    more = _MORE_OF_A_NAME_RE.match(scan, end)
+    return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
 
 
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …).
