@@ -364,6 +364,23 @@ def test_dev18_to_dev20_first_run_misreadings() -> None:
     assert "0.002680" in linked("媒体报道了长生生物发布紧急通知。", "2018-07-16")
 
 
+def test_dev21_to_dev23_first_run_misreadings() -> None:
+    """Issue 22 (dev21-dev23, first run): a name alone between list marks whatever jieba cuts, a share
+    class before a figure, 高送转 as a theme, a company likened, developers of software, a deposit insurer,
+    parks and market towns, the US banks of 2023."""
+    assert "0.002503" in linked("道恩股份、搜于特、振德医疗等9只概念股涨停。", "2020-03-09")
+    assert "0.000069" in linked("宝能系持有华侨城A7.36亿股，占总股本的8.98%。")
+    assert "90.BK0723" in linked("2016年度10送转10以上高送转股已经逾百只。")
+    assert linked("资本愿意为“中国版迪士尼”的故事支付溢价。") == {}
+    assert "90.BK0451" not in linked("苹果向应用开发商和游戏开发商收取佣金。")
+    assert "90.BK0474" not in linked("美国财政部、美联储、联邦存款保险公司(FDIC)发表联合声明。")
+    assert "90.BK0447" not in linked("公司签订“芜湖智算互联网产业园一期项目”施工合同。")
+    assert "90.BK1040" not in linked("以康美中药城、新世界商贸作为抵押。")
+    assert "90.BK1029" in linked("今年车市回暖，新车销量增长。")
+    found = linked("受硅谷银行破产事件影响，第一共和银行、阿莱恩斯西部银行股价大跌。", "2023-03-15")
+    assert {"105.SIVB", "106.FRC", "106.WAL"} <= set(found)
+
+
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
     assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed
@@ -530,8 +547,9 @@ def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_veh
     assert "90.BK0447" not in linked("鼓励发展与平台经济、低空经济、无人驾驶等结合的新业态。", "2025-03-01")
     found = linked("10月份，新能源新车销量占比更是首次过半。", "2025-11-20")
     assert "90.BK0900" in found and "90.BK0493" not in found
-    # Three labellers read generative and multimodal AI as 人工智能, not AIGC概念 or 多模态AI.
-    assert set(linked("多模态生成式AI技术的革命性推动。", "2025-03-01")) == {"90.BK0800"}
+    # Multimodal models are read as 人工智能 (dev3); generative AI is what AIGC names (dev19, dev22: four
+    # texts; dev3 and dev7 had read it as 人工智能, which the AI around it names there).
+    assert set(linked("多模态生成式AI技术的革命性推动。", "2025-03-01")) == {"90.BK1111"}
     assert set(linked("多模态大模型的融合是当前技术趋势。", "2025-03-01")) == {"90.BK0800"}
 
 

@@ -58,7 +58,7 @@ _COMPANY_BEFORE_RE = re.compile(
 )
 SECTOR_AFTER_RE = re.compile(
     r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
-    r"上市企业|制造业|产业链|链|巨头|厂商)"
+    r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
 # about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场).
@@ -149,10 +149,11 @@ MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
-# 人形机器人创新中心 (公司, 格局, 布局, 司机, 局势 are not such names).
+# 人形机器人创新中心, a park, a zone or a market town (芜湖珑腾智算互联网产业园, 零碳大数据产业园, 康美中药城)
+# (公司, 格局, 布局, 司机, 局势, 城市, 城投 are not such names).
 _BOARD_BODY_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:(?<!公)司(?![机法])|(?<![格布结当开大全出变破胜终])局(?![面势部])|厅|科技委|"
-    r"大会|论坛|博览会|峰会|创新中心)"
+    r"大会|论坛|博览会|峰会|创新中心|产业园|园区|小镇|示范区|集聚区)|(?<=产业)园|城(?![市乡镇际投建])"
 )
 # A count of objects right before a board word (33 个高精度传感器, 百余台智能机器人): the objects in use,
 # not the sector. A 的 between (2000 片的芯片需求), a count of firms (100家光伏企业) or a count made, sold or
@@ -248,14 +249,31 @@ def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) ->
 _LATIN_NAME_BEFORE_AI_RE = re.compile(r"[A-Z][A-Za-z]+ $")
 
 
+# A name ending in its share class (华侨城A, 万科A) before a figure (持有华侨城A7.36亿股): the name, then the number.
+_SHARE_CLASS_END_RE = re.compile(r"[\u4e00-\u9fff][AB]$")
+# Marks that end a word whatever the segmentation says: a name standing between them is one (、搜于特、).
+_WORD_DELIMITERS = frozenset("、，,；;：:（）()“”\"' \n|/。！？!?")
+
+
+def stands_delimited(scan: str, start: int, end: int) -> bool:
+    """The match stands alone between punctuation or list marks (道恩股份、搜于特、振德医疗: jieba cuts 搜于/特),
+    or is a name with its share class followed by a figure (华侨城A7.36亿股)."""
+    before = scan[start - 1] if start else "\n"
+    after = scan[end] if end < len(scan) else "\n"
+    if before in _WORD_DELIMITERS and after in _WORD_DELIMITERS:
+        return True
+    return after.isdigit() and _SHARE_CLASS_END_RE.search(scan, max(0, start), end) is not None
+
+
 def cuts_latin_word(scan: str, start: int, end: int) -> bool:
     """A Latin or digit name that is only part of a longer Latin word or number, or the AI of a Latin
     company name (Figure AI)."""
     before = scan[start - 1] if start else ""
     after = scan[end] if end < len(scan) else ""
+    share_class_then_figure = after.isdigit() and _SHARE_CLASS_END_RE.search(scan, max(0, start), end) is not None
     return (
         (scan[start].isascii() and before.isascii() and (before.isalnum() or (before == "." and scan[start].isdigit())))
-        or (scan[end - 1].isascii() and after.isascii() and after.isalnum())
+        or (scan[end - 1].isascii() and after.isascii() and after.isalnum() and not share_class_then_figure)
         or (scan[start:end] == "AI" and _LATIN_NAME_BEFORE_AI_RE.search(scan, max(0, start - 20), start) is not None)
     )
 

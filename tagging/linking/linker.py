@@ -63,6 +63,7 @@ from tagging.linking.link_context import (
     new_energy_means_vehicles,
     on_word_bounds,
     sector_cue,
+    stands_delimited,
 )
 from tagging.linking.text_codes import codes_in
 
@@ -82,6 +83,8 @@ _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e0
 # A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
+# "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
+_LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
@@ -208,6 +211,7 @@ class Linker:
                 word_end is not None
                 and len(self.keys[index]) < FULL_NAME_LENGTH
                 and not on_word_bounds(scan, start, end, word_end)
+                and not stands_delimited(scan, start, end)
             ):
                 window = scan[start + 1 : end + self.longest_key]
                 inside = [
@@ -233,6 +237,8 @@ class Linker:
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
+        if entry is not None and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
+            return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
             item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
