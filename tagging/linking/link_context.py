@@ -145,6 +145,8 @@ PRICE_AFTER_RE = re.compile(r"\s?(?:价格|均价|售价|报价|期货|现货价
 # A model or a series right before a product word names that product (A19 芯片, 思元系列芯片, Blackwell架构芯片),
 # not the sector, as a company's name before it does (比亚迪刀片电池).
 MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
+# A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
+BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
@@ -316,13 +318,15 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 
 
 _NATIONAL_SCOPE_RE = re.compile(
-    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|供需)(?!业务|项目)"
+    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|供需)(?!业务|项目)|"
+    # the country's trade, resources, output, history (中国稀土出口管制, 中国医药创新成果, 中国资本史上)
+    r"(?:出口|进口|创新|史上|资源|储量|产量|管制|话语权|崛起)"
 )
 
 
 def national_phrase(scan: str, name: str, end: int) -> bool:
     """A company named 中国 + a common word, read as the country's market or industry: 中国资本市场,
-    中国电影市场, 中国石油行业, 中国电力储能累计装机 (the companies are named otherwise: 中国电影主投,
+    中国电影市场, 中国石油行业, 中国电力储能累计装机, 中国稀土出口管制 (the companies are named otherwise: 中国电影主投,
     中国电影股份; and a company's 市场份额 or 行业地位 is still the company's)."""
     return name.startswith(("中国", "美国")) and bool(_NATIONAL_SCOPE_RE.match(scan, end))
 

@@ -34,6 +34,7 @@ from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
     BOARD_CUE_AFTER_RE,
+    BODY_BEFORE_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
     COUNTED_OBJECTS_RE,
@@ -260,6 +261,8 @@ class Linker:
             return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
         if item.board and not item.stock and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start):
             return None  # (以下简称“嘉益风能”): a company's short name
+        if item.board and not item.stock and BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
+            return None  # 文化和旅游部数据中心: a ministry's unit
         if item.board and not item.stock and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
             return None  # A19 芯片, 思元系列芯片: a model's part or a product line
         counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
