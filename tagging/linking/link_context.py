@@ -151,11 +151,11 @@ BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
-# 人形机器人创新中心, a park, a zone or a market town (芜湖珑腾智算互联网产业园, 零碳大数据产业园, 康美中药城)
+# 人形机器人创新中心, a park or a market town (芜湖珑腾智算互联网产业园, 零碳大数据产业园, 康美中药城)
 # (公司, 格局, 布局, 司机, 局势, 城市, 城投 are not such names).
 _BOARD_BODY_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:(?<!公)司(?![机法])|(?<![格布结当开大全出变破胜终])局(?![面势部])|厅|科技委|"
-    r"大会|论坛|博览会|峰会|创新中心|产业园|园区|小镇|示范区|集聚区)|(?<=产业)园|城(?![市乡镇际投建])"
+    r"大会|论坛|博览会|峰会|创新中心|产业园|园区)|(?<=产业)园|城(?![市乡镇际投建])"
 )
 # A count of objects right before a board word (33 个高精度传感器, 百余台智能机器人): the objects in use,
 # not the sector. A 的 between (2000 片的芯片需求), a count of firms (100家光伏企业) or a count made, sold or
