@@ -93,11 +93,13 @@ def test_chinaorg_text_ends_at_the_last_article_sentence() -> None:
 
 def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
     """dev18 (a northbound-flow note): the table of stocks and amounts after the last sentence is the
-    article's, not a run of related-link titles; titles without figures are still cut."""
+    article's, not a run of related-link titles; a run of titles without figures is still cut."""
     text = "北上资金昨日净卖出。\n\n净买额TOP10净卖额TOP10\n长安汽车1.5亿贵州茅台6.2亿\n美的集团1.4亿中国石油4.6亿"
     assert chinaorg.clean_page_text(text).endswith("美的集团1.4亿中国石油4.6亿")
-    titles = "北上资金昨日净卖出。\n\n神舟十五号航天员乘组出舱\n国产大飞机交付首家用户"
+    titles = "北上资金昨日净卖出。\n\n神舟十五号航天员乘组出舱\n国产大飞机交付首家用户\n第一届区块链创新高峰论坛举行"
     assert chinaorg.clean_page_text(titles) == "北上资金昨日净卖出。"
+    # A short tail is the last line cut short, not a run of titles: kept.
+    assert chinaorg.clean_page_text("金价或突破4000美元。\n摩根士丹利悲观警").endswith("摩根士丹利悲观警")
 
 
 def test_finance_china_com_cn_page() -> None:

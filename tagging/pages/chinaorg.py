@@ -21,6 +21,9 @@ _SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
 # A line with an amount or a share (长安汽车1.5亿贵州茅台6.2亿, 同比增长(%)): two such lines after the last
 # sentence are a table of the article's figures, not a run of related-link titles, and are kept.
 _FIGURE_LINE_RE = re.compile(r"^[^\n]*\d[^\n]*(?:亿|万|%|元|吨)[^\n]*$", re.MULTILINE)
+# A run of related-link titles is several titles long; a shorter tail is the article's last line cut short
+# (摩根士丹利悲观警) or a line of page furniture, and is kept.
+_SHORTEST_LINKS_RUN = 30
 _PARAGRAPH_SPLIT_RE = re.compile(r"\s*(?:\u3000{2,}|\n)+\s*")
 _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|丨]+)")
@@ -47,6 +50,7 @@ def cut_trailing_boilerplate(text: str) -> str:
             and tail[:1].isspace()
             and not re.search(r"[，,。；;：:]", tail)
             and len(_FIGURE_LINE_RE.findall(tail)) < 2
+            and len(tail.strip()) >= _SHORTEST_LINKS_RUN
         ):
             body = body[:last_end]
     return body.rstrip()
