@@ -381,6 +381,10 @@ def test_dev21_to_dev23_first_run_misreadings() -> None:
     assert "1.600056" not in linked("这不平凡的5年，中国医药创新成果不仅体现在国内市场。")
     assert "90.BK0922" not in linked("据文化和旅游部数据中心测算，国庆假期出游人次增长。")
     assert "90.BK0964" in linked("超前布局6G、未来网络等前沿技术。")
+    assert "0.000050" in linked("面板制造商京东方、天马、华星光电扩产。")
+    assert "0.000050" not in linked("这是一个天马行空的想法。")
+    assert "116.01810" in linked("三星将采购1.57亿片;小米2021年将采购6700万片。")
+    assert "106.QS" in linked("QuantumScape的固态电池通过测试。", "2024-10-01")
     found = linked("受硅谷银行破产事件影响，第一共和银行、阿莱恩斯西部银行股价大跌。", "2023-03-15")
     assert {"105.SIVB", "106.FRC", "106.WAL"} <= set(found)
 
