@@ -389,6 +389,17 @@ def test_dev21_to_dev23_first_run_misreadings() -> None:
     assert {"105.SIVB", "106.FRC", "106.WAL"} <= set(found)
 
 
+def test_dev24_to_dev26_first_run_misreadings() -> None:
+    """Issue 22 (dev24-dev26, first run): Hong Kong stock numbers in brackets, a partnership's name,
+    English names and short forms of hog farmers."""
+    found = linked("北水热捧，工行(1398)昨日净流入8亿元，建行(939)则净流入2.4亿元。")
+    assert {"116.01398", "116.00939"} <= set(found) and "1.601398" not in found
+    assert "116.01398" not in linked("工行(2019)年报显示利润增长。")  # a year is no stock number
+    assert "90.BK0493" not in linked("收购厦门创益盛屯新能源产业投资合伙企业(有限合伙)份额。")
+    assert {"0.002714", "0.300498"} <= set(linked("牧原、温氏等养殖龙头出栏量增长。"))
+    assert "106.LPL" in linked("LG Display宣布裁员。")
+
+
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:
     assert linked("同日，深交所、港交所分别发布港股通、深股通标的名单。") == {}
     assert linked("该集团12月8日午间在港交所公告，11月销售额增长。") == {}  # where it filed

@@ -121,7 +121,7 @@ CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|(?:-[A-Z]{1,2})?[\s�
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
-    r"商会|基金会|医院)"
+    r"商会|基金会|医院|合伙企业)"
 )
 _INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
 # A fund's name holds the names of its sponsor and its assets: 中金普洛斯仓储物流封闭式基础设施证券投资基金 is a

@@ -85,6 +85,7 @@ _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e0
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
+_HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
@@ -178,6 +179,7 @@ class Linker:
         found.extend(self._status_names(scan, found, day))
         found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
+        self._confirm_by_hong_kong_numbers(scan, found)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
         _accept_sectors_with_companies(scan, found)
@@ -358,6 +360,24 @@ class Linker:
             listing = listing or (pinned.get(known[1]) if known else None)
             if listing:
                 item.stock = (listing, item.stock[1])
+
+    def _confirm_by_hong_kong_numbers(self, scan: str, found: list[_Found]) -> None:
+        """Hong Kong reports write a company's stock number in brackets without .HK (工行(1398), 建行(939)):
+        a number that is the Hong Kong code of the company named right before it is its Hong Kong listing
+        (a year or an amount is no company's code, so the number has to match)."""
+        for item in found:
+            if not item.stock or item.chosen == "board":
+                continue
+            number = _HK_NUMBER_AFTER_RE.match(scan, item.end)
+            if number is None:
+                continue
+            listing = self.kb.hk_codes.get(number.group(1).zfill(5))
+            if listing is None:
+                continue
+            company = {item.stock[0], self.kb.h_shares.get(item.stock[0], "")}
+            company |= {entry.secid for entry in self.kb.names.get(item.text, ())}
+            if listing in company:
+                item.stock, item.chosen = (listing, item.stock[1]), "stock"
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
         """A name waiting for context is a company (or a sector) when it stands in a list next to
