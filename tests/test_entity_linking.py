@@ -398,6 +398,11 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0493" not in linked("收购厦门创益盛屯新能源产业投资合伙企业(有限合伙)份额。")
     assert {"0.002714", "0.300498"} <= set(linked("牧原、温氏等养殖龙头出栏量增长。"))
     assert "106.LPL" in linked("LG Display宣布裁员。")
+    # National-media features (dev25): a list ending 等…设施, a port's throughput, the power supply.
+    assert "90.BK1028" in linked("涉及综合管廊、给水、排水、燃气、热力等配套市政基础设施工程。")
+    assert "90.BK0450" in linked("一季度港口吞吐量增长5%。")
+    assert "90.BK0428" in linked("全力保障迎峰度夏电力供应。")
+    assert "90.BK0592" in linked("多个高铁项目集中开工。") and "90.BK0592" not in linked("春节坐高铁回家。")
 
 
 def test_an_exchange_acting_as_one_is_not_the_listed_operator() -> None:

@@ -70,7 +70,7 @@ POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
 SECTOR_DOINGS_RE = re.compile(
-    r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|项目|装机|销量|出货)"
+    r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|供应|项目|装机|销量|出货|吞吐量)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
@@ -166,10 +166,11 @@ COUNTED_OBJECTS_RE = re.compile(
 # A bracketed data credit ((IDC数据), （彭博数据）) names the source of a figure, like a photo credit.
 OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出|售出|出货|出口|进口|下线|订单|装机|采购")
 DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
-# A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类), the
-# list's last word too (文化和教育等多个领域).
+# A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
+# 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,4}?(?:行业|产业|品类|板块|赛道|领域(?!的?(?:数据|应用|场景)))"
+    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,6}?"
+    r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
 # 受益板块(包括煤炭、电力).
