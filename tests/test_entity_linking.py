@@ -398,6 +398,10 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0493" not in linked("收购厦门创益盛屯新能源产业投资合伙企业(有限合伙)份额。")
     assert {"0.002714", "0.300498"} <= set(linked("牧原、温氏等养殖龙头出栏量增长。"))
     assert "106.LPL" in linked("LG Display宣布裁员。")
+    # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
+    found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
+    assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)
+    assert "1.600068" not in linked("三峡大坝和葛洲坝水利枢纽。")
     # National-media features (dev25): a list ending 等…设施, a port's throughput, the power supply.
     assert "90.BK1028" in linked("涉及综合管廊、给水、排水、燃气、热力等配套市政基础设施工程。")
     assert "90.BK0450" in linked("一季度港口吞吐量增长5%。")

@@ -215,6 +215,7 @@ class Linker:
                 and len(self.keys[index]) < FULL_NAME_LENGTH
                 and not on_word_bounds(scan, start, end, word_end)
                 and not stands_delimited(scan, start, end)
+                and not self._glued_to_a_name(index, start, taken_to)
             ):
                 window = scan[start + 1 : end + self.longest_key]
                 inside = [
@@ -226,6 +227,13 @@ class Linker:
                 continue
             taken_to = end
             yield index, start, end
+
+    def _glued_to_a_name(self, index: int, start: int, taken_to: int) -> bool:
+        """A company's name right after another name taken, with nothing between (a list whose marks were
+        lost: 龙元建设葛洲坝铁汉生态): jieba cuts such a run anyhow, but each name is one. Names of three
+        characters or more only; one that is also an everyday word (葛洲坝) still waits for its list."""
+        key = self.keys[index]
+        return start > 0 and start == taken_to and len(key) >= 3 and key in self.kb.names
 
     def _candidate(
         self, scan: str, key: str, start: int, end: int, day: date | None, market: str | None, media_name: str | None
@@ -395,7 +403,11 @@ class Linker:
                     if neighbour is None or neighbour.chosen is None:
                         continue
                     left, right = (neighbour, item) if neighbour.start < item.start else (item, neighbour)
-                    if not LIST_GAP_RE.match(scan[left.end : right.start]):
+                    gap = scan[left.end : right.start]
+                    # Companies' names with nothing between are a list whose marks were lost (龙元建设葛洲坝
+                    # 铁汉生态); sector words glued together are one phrase (锂电材料), not a list.
+                    glued = not gap and neighbour.chosen == "stock"
+                    if not (glued or LIST_GAP_RE.match(gap)):
                         continue
                     if neighbour.chosen == "stock" and item.stock:
                         item.chosen, changed = "stock", True
