@@ -248,7 +248,8 @@ class Linker:
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
-        if entry is not None and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
+        before = scan[start - 1] if start else ""
+        if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
@@ -269,11 +270,18 @@ class Linker:
         not_the_sector = LICENCE_AFTER_RE.match(scan, end) or INPUT_COST_AFTER_RE.match(scan, end)
         if item.board and not item.stock and not_the_sector:
             return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
-        if item.board and not item.stock and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start):
+        short_name = scan.find("简称", max(0, start - 16), start) >= 0  # (cheap test first: the regex is rarely needed)
+        if (
+            item.board
+            and not item.stock
+            and short_name
+            and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start)
+        ):
             return None  # (以下简称“嘉益风能”): a company's short name
         if item.board and not item.stock and BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
             return None  # 文化和旅游部数据中心: a ministry's unit
-        if item.board and not item.stock and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
+        model = before.isascii() or before in "列构号"
+        if item.board and not item.stock and model and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
             return None  # A19 芯片, 思元系列芯片: a model's part or a product line
         counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
         if (
