@@ -85,6 +85,8 @@ _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e0
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
+# After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
+_NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 _HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
@@ -243,7 +245,8 @@ class Linker:
         named_market = listing_named(scan, start, end) if entry is not None else None
         if entry is not None and named_market and self.kb.securities[entry.secid][0].exchange != named_market:
             entry = self.kb.listing_in(key, named_market, day) or entry
-        cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start)
+        # 据华泰证券: a broker cited is the source of a view, a listed company (R2), not an outlet.
+        cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start) and not key.endswith("证券")
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
@@ -278,6 +281,13 @@ class Linker:
             and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start)
         ):
             return None  # (以下简称“嘉益风能”): a company's short name
+        if (
+            item.board
+            and not item.stock
+            and scan[end : end + 1] == "化"
+            and scan[end + 1 : end + 2] not in _NOT_IZATION
+        ):
+            return None  # 新能源化过程: a process (-ization), not the sector
         if item.board and not item.stock and BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
             return None  # 文化和旅游部数据中心: a ministry's unit
         model = before.isascii() or before in "列构号"
