@@ -398,6 +398,10 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0493" not in linked("收购厦门创益盛屯新能源产业投资合伙企业(有限合伙)份额。")
     assert {"0.002714", "0.300498"} <= set(linked("牧原、温氏等养殖龙头出栏量增长。"))
     assert "106.LPL" in linked("LG Display宣布裁员。")
+    assert "90.BK0721" in linked("超七成PPP概念股三季报预喜。")
+    assert "1.601688" in linked("据华泰证券，缅甸稀土矿开采已停滞。")  # a broker cited: the source of a view
+    assert linked("电动化在新能源化过程中起着主导作用。") == {}
+    assert "90.BK0800" not in linked("据AI财经社测算，白酒板块市值蒸发逾3000亿元。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

@@ -84,10 +84,10 @@ _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e0
 # A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
-# "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 _HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
+# "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
