@@ -402,6 +402,8 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "1.601688" in linked("据华泰证券，缅甸稀土矿开采已停滞。")  # a broker cited: the source of a view
     assert linked("电动化在新能源化过程中起着主导作用。") == {}
     assert "90.BK0800" not in linked("据AI财经社测算，白酒板块市值蒸发逾3000亿元。")
+    assert "90.BK0473" not in linked("有券商认为，PPP项目将成为稳增长的抓手。")
+    assert "90.BK0473" in linked("券商板块午后拉升，券商股集体走强。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

@@ -145,6 +145,10 @@ PRICE_AFTER_RE = re.compile(r"\s?(?:价格|均价|售价|报价|期货|现货价
 # A model or a series right before a product word names that product (A19 芯片, 思元系列芯片, Blackwell架构芯片),
 # not the sector, as a company's name before it does (比亚迪刀片电池).
 MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
+# A board word as the speaker of a view (有券商认为, 券商人士表示, 券商观点) is an unnamed firm quoted, not the sector.
+SPEAKER_AFTER_RE = re.compile(
+    r"\s?(?:人士|分析师|研报|研究员)?(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点)"
+)
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
 BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.

@@ -54,6 +54,7 @@ from tagging.linking.link_context import (
     PRICE_AFTER_RE,
     SECTOR_AFTER_RE,
     SHORT_NAME_BEFORE_RE,
+    SPEAKER_AFTER_RE,
     attribution_spans,
     board_stem,
     company_cue,
@@ -288,6 +289,8 @@ class Linker:
             and scan[end + 1 : end + 2] not in _NOT_IZATION
         ):
             return None  # 新能源化过程: a process (-ization), not the sector
+        if item.board and not item.stock and SPEAKER_AFTER_RE.match(scan, end):
+            return None  # 有券商认为: an unnamed firm quoted
         if item.board and not item.stock and BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
             return None  # 文化和旅游部数据中心: a ministry's unit
         model = before.isascii() or before in "列构号"
