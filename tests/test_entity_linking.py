@@ -404,6 +404,8 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0800" not in linked("据AI财经社测算，白酒板块市值蒸发逾3000亿元。")
     assert "90.BK0473" not in linked("有券商认为，PPP项目将成为稳增长的抓手。")
     assert "90.BK0473" in linked("券商板块午后拉升，券商股集体走强。")
+    assert set(linked("而新能源 车正积分可对外出售。")) == {"90.BK0900"}  # 新能源 written apart from its 车
+    assert "90.BK1036" not in linked("公司是海思芯片生态合作伙伴。")  # HiSilicon's products
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

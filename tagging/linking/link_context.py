@@ -482,8 +482,14 @@ _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
 _CAR_SENTENCE_RE = re.compile(r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力")
 
 
+_CAR_RIGHT_AFTER_RE = re.compile(r"\s+(?:汽车|车)")
+
+
 def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:
-    """Not in a list, where 新能源 stands beside 新能源汽车 or 汽车 as a sector of its own."""
+    """Not in a list, where 新能源 stands beside 新能源汽车 or 汽车 as a sector of its own; and 新能源 written
+    apart from its 车 (新能源 车正积分)."""
+    if scan[start:end] == "新能源" and _CAR_RIGHT_AFTER_RE.match(scan, end):
+        return True
     return (
         scan[start:end] == "新能源"
         and not _IN_A_LIST_AFTER_RE.match(scan, end)
