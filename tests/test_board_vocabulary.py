@@ -130,6 +130,24 @@ def vocabulary_file(tmp_path, monkeypatch):
         ),
         ("board_aliases:\n  BK1136: [光模块]\n", r"board_aliases\.BK1136: expected a mapping of word to its source"),
         ("board_aliases:\n  BK9999:\n    光模块: 'subject: x'\n", r"board_aliases\.BK9999: unknown board code"),
+        # A compound category names two boards or more, each known, with its source, and is no other entry.
+        (
+            "compound_words:\n  养老托育:\n    boards: [BK0653]\n    source: 'subject: x'\n",
+            r"compound_words\.养老托育: boards: expected two different board codes or more",
+        ),
+        (
+            "compound_words:\n  养老托育:\n    boards: [BK0653, BK9999]\n    source: 'subject: x'\n",
+            r"compound_words\.养老托育: unknown board code\(s\) BK9999",
+        ),
+        (
+            "compound_words:\n  养老托育:\n    boards: [BK0653, BK1074]\n",
+            r"compound_words\.养老托育: expected exactly the keys boards and source",
+        ),
+        (
+            "board_aliases:\n  BK0653:\n    养老托育: 'subject: x'\n"
+            "compound_words:\n  养老托育:\n    boards: [BK0653, BK1074]\n    source: 'subject: x'\n",
+            r"compound_words\.养老托育: the word is already an alias or a sector word",
+        ),
     ],
 )
 def test_vocabulary_errors_name_the_file_and_the_entry(vocabulary_file, content: str, error: str) -> None:
@@ -138,6 +156,15 @@ def test_vocabulary_errors_name_the_file_and_the_entry(vocabulary_file, content:
     vocabulary_file.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=error):
         load_lexicon()
+
+
+def test_a_category_of_several_industries_names_each() -> None:
+    """Statistics releases' categories (GB/T 4754) and policy pairs name every industry they join, as the
+    labellers read them (dev9, dev20, dev22): compound_words in configs/board_vocabulary.yaml."""
+    assert boards_in("化学原料和化学制品制造业增长10.0%。") == {"90.BK1019", "90.BK0538"}
+    assert boards_in("铁路、船舶、航空航天和其他运输设备制造业增长11.0%。") == {"90.BK1236", "90.BK0729", "90.BK0480"}
+    assert boards_in("扩大养老托育服务供给。") == {"90.BK0653", "90.BK1074"}
+    assert load_lexicon().word_sources["养老托育"].startswith("subject: ")
 
 
 def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -> None:

@@ -68,6 +68,9 @@ class Lexicon:
     ambiguous_names: set[str] = field(default_factory=set)
     # Concept boards named after a company (特斯拉, 华为概念): its name names them only with a board cue.
     company_boards: set[str] = field(default_factory=set)
+    # A category name made of several industries (化学原料和化学制品制造业, 养老托育): text word → every board
+    # it names, the first also in board_by_name.
+    compound_boards: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def board_name(self, code: str) -> str | None:
         board = self.boards.get(code)
@@ -103,6 +106,8 @@ def _load_rules() -> dict:
 
 VOCABULARY_FILE = "board_vocabulary.yaml"
 VOCABULARY_KINDS = ("board_aliases", "sector_words")
+# A third section: a category name that names several boards at once, each part its own industry.
+COMPOUND_KIND = "compound_words"
 # Where a board word came from: the board's own name or alt name (configs/boards.csv), Eastmoney's
 # markup (the post where a link's visible text is the word), a development-set text id, the board's
 # subject (a one-line reason), or an earlier review recorded as such.
@@ -139,7 +144,7 @@ def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, 
     data = read_yaml(path, _UniqueKeyLoader) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    check_keys(path, data, VOCABULARY_KINDS)
+    check_keys(path, data, (*VOCABULARY_KINDS, COMPOUND_KIND))
     vocabulary: dict[str, dict[str, tuple[str, str]]] = {kind: {} for kind in VOCABULARY_KINDS}
     where_is: dict[str, str] = {}  # word → kind.code where it was first given
     for kind in VOCABULARY_KINDS:
@@ -168,6 +173,35 @@ def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, 
                 where_is[name] = place
                 vocabulary[kind][str(word)] = (str(code).upper(), source.strip())
     return vocabulary
+
+
+def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, tuple[tuple[str, ...], str]]:
+    """The ``compound_words`` of ``configs/board_vocabulary.yaml``: word → (its boards, source). Each entry
+    is ``word: {boards: [BKxxxx, BKyyyy, …], source: …}`` with two boards or more; a word also given as an
+    alias or a sector word (``taken``), an unknown code or a missing source is a :class:`ConfigError`."""
+    path = config_dir() / VOCABULARY_FILE
+    data = read_yaml(path, _UniqueKeyLoader) or {}
+    entries = data.get(COMPOUND_KIND) or {} if isinstance(data, dict) else {}
+    if not isinstance(entries, dict):
+        raise ConfigError(f"{path}: {COMPOUND_KIND}: expected a mapping of word to {{boards, source}}")
+    compounds: dict[str, tuple[tuple[str, ...], str]] = {}
+    for word, entry in entries.items():
+        place = f"{COMPOUND_KIND}.{word}"
+        if not isinstance(entry, dict) or set(entry) != {"boards", "source"}:
+            raise ConfigError(f"{path}: {place}: expected exactly the keys boards and source")
+        codes = entry["boards"]
+        if not isinstance(codes, list) or len(codes) < 2 or len(set(codes)) != len(codes):
+            raise ConfigError(f"{path}: {place}: boards: expected two different board codes or more")
+        unknown = [code for code in codes if str(code).upper() not in boards]
+        if unknown:
+            raise ConfigError(f"{path}: {place}: unknown board code(s) {', '.join(map(str, unknown))}")
+        source = entry["source"]
+        if not isinstance(source, str) or not SOURCE_RE.fullmatch(source.strip()):
+            raise ConfigError(f"{path}: {place}: missing or unrecognised source {source!r}")
+        if normalise_name(str(word)) in taken:
+            raise ConfigError(f"{path}: {place}: the word is already an alias or a sector word: one entry a word")
+        compounds[str(word)] = (tuple(str(code).upper() for code in codes), source.strip())
+    return compounds
 
 
 @configured()
@@ -228,6 +262,13 @@ def load_lexicon() -> Lexicon:
             for form in _written_forms(word):
                 target[form] = code
                 lexicon.word_sources[form] = source
+
+    taken = {normalise_name(word) for kind in VOCABULARY_KINDS for word in vocabulary[kind]}
+    for word, (codes, source) in load_compound_words(boards, taken).items():
+        for form in _written_forms(word):
+            lexicon.board_by_name[form] = codes[0]
+            lexicon.compound_boards[form] = codes
+            lexicon.word_sources[form] = source
 
     # A concept named "X概念" is also written X in lists of boards (供销社、…等板块): X with a cue.
     for board in real_boards:

@@ -197,9 +197,11 @@ class Linker:
                 if security is not None:
                     mentions.append(_mention(security, text, item.start, item.end, item.stock[1]))
             elif item.chosen == "board" and item.board:
-                security = make_security(BOARD_MARKET, item.board[0])
-                if security is not None:
-                    mentions.append(_mention(security, text, item.start, item.end, item.board[1]))
+                # A category of several industries names each (化学原料和化学制品制造业: 化学原料, 化学制品).
+                for code in self.lexicon.compound_boards.get(item.text, (item.board[0],)):
+                    security = make_security(BOARD_MARKET, code)
+                    if security is not None:
+                        mentions.append(_mention(security, text, item.start, item.end, item.board[1]))
         mentions.sort(key=lambda m: (m.start or 0, m.end or 0))
         return mentions
 
