@@ -406,6 +406,14 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0473" in linked("券商板块午后拉升，券商股集体走强。")
     assert set(linked("而新能源 车正积分可对外出售。")) == {"90.BK0900"}  # 新能源 written apart from its 车
     assert "90.BK1036" not in linked("公司是海思芯片生态合作伙伴。")  # HiSilicon's products
+    # dev28: the country's words, a region among regions, a phrase that is a HK company's name
+    assert "1.600617" not in linked("显示出我国新能源交通工具的市场潜力。") and "1.600617" in linked(
+        "国新能源发布公告。"
+    )
+    assert "1.600977" not in linked("中国电影暑期档票房达206.19亿元。")
+    assert "90.BK0684" not in linked("建成后将重点服务京津冀、长三角、粤港澳大湾区。")
+    assert "90.BK0684" in linked("京津冀概念股走强。")
+    assert "116.00360" not in linked("人工智能成为国际竞争的新焦点。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

@@ -324,8 +324,9 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 
 _NATIONAL_SCOPE_RE = re.compile(
     r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|供需)(?!业务|项目)|"
-    # the country's trade, resources, output, history (中国稀土出口管制, 中国医药创新成果, 中国资本史上)
-    r"(?:出口|进口|创新|史上|资源|储量|产量|管制|话语权|崛起)"
+    # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
+    # 中国电影暑期档票房)
+    r"(?:出口|进口|创新|史上|资源|储量|产量|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房)"
 )
 
 

@@ -88,6 +88,10 @@ _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主�
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 _HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
+# Words for a country that end in 国: a name beginning with that 国 is cut out of them (我国新能源).
+_COUNTRY_WORDS = frozenset(
+    {"我国", "全国", "中国", "各国", "外国", "本国", "两国", "美国", "该国", "大国", "强国", "他国"}
+)
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
@@ -257,6 +261,8 @@ class Linker:
         before = scan[start - 1] if start else ""
         if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
+        if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
+            entry = None  # 我国新能源: the country's new energy, not 国新能源 (jieba may cut 我/国新能源)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
             item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
