@@ -414,6 +414,12 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0684" not in linked("建成后将重点服务京津冀、长三角、粤港澳大湾区。")
     assert "90.BK0684" in linked("京津冀概念股走强。")
     assert "116.00360" not in linked("人工智能成为国际竞争的新焦点。")
+    # dev27: brokers quoted, an expense, the Connect schemes, test kits
+    assert "90.BK0473" not in linked("五大券商周五看好6板块27股。")
+    assert "90.BK1271" not in linked("航空餐饮费用同比减少7.78亿元。")
+    assert "90.BK0702" not in linked("基于2014年沪港通推出之时的A股行情。")
+    assert "90.BK0702" in linked("沪港通板块走强。")
+    assert "90.BK0841" in linked("核酸检测试剂需求大增。") and "90.BK0841" not in linked("市民排队做核酸检测。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

@@ -135,9 +135,9 @@ _FUND_NAME_RE = re.compile(
 LICENCE_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照|业务证书|资格证书|签发证明|注册证|批准文号)"
 )
-# A board word followed by 成本 (or 原材料价格) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格),
-# a price like a futures price.
-INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控))")
+# A board word followed by 成本 (or 原材料价格, 费用) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格,
+# 航空餐饮费用), a price like a futures price.
+INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控)|费用)")
 # A board word followed by a price or a contract names that price (美国天然气价格, 在外餐饮价格, 黄金期货), not
 # the sector (FRESH_RULES: a price alone is no mention). Prices of industries in a list (PPI by industry:
 # 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word.
@@ -147,7 +147,8 @@ PRICE_AFTER_RE = re.compile(r"\s?(?:价格|均价|售价|报价|期货|现货价
 MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
 # A board word as the speaker of a view (有券商认为, 券商人士表示, 券商观点) is an unnamed firm quoted, not the sector.
 SPEAKER_AFTER_RE = re.compile(
-    r"\s?(?:人士|分析师|研报|研究员)?(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点)"
+    r"\s?(?:人士|分析师|研报|研究员)?(?:周[一二三四五六日]|纷纷|普遍|均|也|则|一致)?"
+    r"(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)"
 )
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
 BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
