@@ -420,6 +420,10 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "90.BK0702" not in linked("基于2014年沪港通推出之时的A股行情。")
     assert "90.BK0702" in linked("沪港通板块走强。")
     assert "90.BK0841" in linked("核酸检测试剂需求大增。") and "90.BK0841" not in linked("市民排队做核酸检测。")
+    # a list of prices, a spread
+    assert linked("LNG、煤炭、甲醇等价格均上升。") == {}
+    assert {"90.BK0437", "90.BK0479"} <= set(linked("煤炭、钢铁等行业去产能。"))
+    assert "90.BK0538" not in linked("炼油价差扩大，化工品价差基本持平。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

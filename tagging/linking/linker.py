@@ -191,6 +191,7 @@ class Linker:
         self._accept_industry_lists(scan, found)
         _accept_sectors_with_companies(scan, found)
         _drop_company_products(scan, found)
+        _drop_price_lists(scan, found)
 
         mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
         for item in found:
@@ -491,6 +492,24 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
         )
         if close and ("、" in inside or "等" in inside or listed):
             item.chosen = "board"
+
+
+_PRICES_AFTER_A_LIST_RE = re.compile(r"(?:[、和及与][\u4e00-\u9fffA-Za-z]{1,6}){0,3}等?(?:价格|报价|价差)")
+
+
+def _drop_price_lists(scan: str, found: list[_Found]) -> None:
+    """A list of boards that ends in 等价格 (LNG、煤炭、甲醇等价格均上升) lists commodities' prices, not sectors,
+    as a price after one word does (美国天然气价格)."""
+    run: list[_Found] = []
+    for item in [*found, None]:
+        board = item is not None and item.chosen == "board"
+        if board and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
+            run.append(item)  # type: ignore[arg-type]
+            continue
+        if len(run) >= 2 and _PRICES_AFTER_A_LIST_RE.match(scan, run[-1].end):
+            for member in run:
+                member.chosen = None
+        run = [item] if board else []  # type: ignore[list-item]
 
 
 def _drop_company_products(scan: str, found: list[_Found]) -> None:
