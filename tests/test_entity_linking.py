@@ -424,6 +424,13 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert linked("LNG、煤炭、甲醇等价格均上升。") == {}
     assert {"90.BK0437", "90.BK0479"} <= set(linked("煤炭、钢铁等行业去产能。"))
     assert "90.BK0538" not in linked("炼油价差扩大，化工品价差基本持平。")
+    # dev30: codes with a colon or a full stop, an A+H pair of codes (the A share answers)
+    assert "0.002699" in linked("ST美盛(002699。SZ)和冰川网(300533。SZ)涨停。")
+    found = linked("(SH:600706)、*ST新联(SZ:000620)跌停。")
+    assert "0.000620" in found and "0.002546" not in found
+    found = linked("中国太保(601601.SH;02601.HK)盘中触及43元/股。")
+    assert "1.601601" in found and "116.02601" not in found
+    assert "116.00388" in linked("港交所(00388.HK)公布业绩。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

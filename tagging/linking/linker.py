@@ -87,6 +87,7 @@ _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e0
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
+_CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
 _HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
 # Words for a country that end in 国: a name beginning with that 国 is cut out of them (我国新能源).
 _COUNTRY_WORDS = frozenset(
@@ -193,7 +194,11 @@ class Linker:
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
 
-        mentions = [self._code_mention(text, start, end, security) for start, end, security in codes]
+        mentions = [
+            self._code_mention(text, start, end, security)
+            for start, end, security in codes
+            if not self._second_code_of_a_pair(scan, codes, start, security)
+        ]
         for item in found:
             if item.chosen == "stock" and item.stock:
                 # A code may name a listing the tables lack (NASDAQ: KUTV): its secid says what it is.
@@ -398,6 +403,19 @@ class Linker:
             listing = listing or (pinned.get(known[1]) if known else None)
             if listing:
                 item.stock = (listing, item.stock[1])
+
+    def _second_code_of_a_pair(
+        self, scan: str, codes: list[tuple[int, int, Security]], start: int, security: Security
+    ) -> bool:
+        """A Hong Kong code written right after the same company's A-share code (中国太保(601601.SH;02601.HK)):
+        the pair names one company, its A share (FRESH_RULES S3b), and the Hong Kong code adds no mention."""
+        if security.kind != "stock" or not security.secid.startswith("116."):
+            return False
+        return any(
+            self.kb.h_shares.get(other.secid) == security.secid and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
+            for _start, end, other in codes
+            if end <= start
+        )
 
     def _confirm_by_hong_kong_numbers(self, scan: str, found: list[_Found]) -> None:
         """Hong Kong reports write a company's stock number in brackets without .HK (工行(1398), 建行(939)):

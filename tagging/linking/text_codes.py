@@ -10,7 +10,8 @@ from tagging.linking.knowledge import KnowledgeBase
 from tagging.linking.lexicon import Lexicon
 
 _A_CODE_RE = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?\.\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"
+    # SZ000620, SZ:000620 (the colon of some portals), 000620.SZ, 002699。SZ (a full stop of reworded text)
+    r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?[:：]?\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?[.。]\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"
     r"(?![0-9A-Za-z])"
 )
 _A_BRACKET_RE = re.compile(r"[（(]\s*(?:股票代码[:：]?\s*)?(?P<c>\d{6})\s*[)）]")
