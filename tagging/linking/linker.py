@@ -283,42 +283,10 @@ class Linker:
             return None
         if inside_another_name(scan, key, start, end, item.stock, item.board):
             return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
-        if item.board and not item.stock and BUSINESS_SCOPE_RE.search(scan, max(0, start - 40), start):
-            return None  # 经营范围含软件开发: a licence's wording, not the sector
-        not_the_sector = LICENCE_AFTER_RE.match(scan, end) or INPUT_COST_AFTER_RE.match(scan, end)
-        if item.board and not item.stock and not_the_sector:
-            return None  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
-        short_name = scan.find("简称", max(0, start - 16), start) >= 0  # (cheap test first: the regex is rarely needed)
-        if (
-            item.board
-            and not item.stock
-            and short_name
-            and SHORT_NAME_BEFORE_RE.search(scan, max(0, start - 16), start)
-        ):
-            return None  # (以下简称“嘉益风能”): a company's short name
-        if (
-            item.board
-            and not item.stock
-            and scan[end : end + 1] == "化"
-            and scan[end + 1 : end + 2] not in _NOT_IZATION
-        ):
-            return None  # 新能源化过程: a process (-ization), not the sector
-        if item.board and not item.stock and SPEAKER_AFTER_RE.match(scan, end):
-            return None  # 有券商认为: an unnamed firm quoted
-        if item.board and not item.stock and BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
-            return None  # 文化和旅游部数据中心: a ministry's unit
-        model = before.isascii() or before in "列构号"
-        if item.board and not item.stock and model and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
-            return None  # A19 芯片, 思元系列芯片: a model's part or a product line
-        counted = item.board and not item.stock and COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
-        if (
-            counted
-            and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
-            and not SECTOR_AFTER_RE.match(scan, end)
-        ):
-            return None  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
+        if item.board and not item.stock and _not_the_sector(scan, start, end, before):
+            return None
         company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
-        sector = sector_cue(scan, start, end) if item.board else bool(SECTOR_AFTER_RE.match(scan, end))
+        sector = sector_cue(scan, start, end) if item.board else False  # (a company alone asks no sector cue)
         if item.board and not item.stock and PRICE_AFTER_RE.match(scan, end):
             item.needs_sector_cue, sector = True, False  # 美国天然气价格: a price; in a list of industries, named
         if item.board and key in self.company_board_words:
@@ -384,7 +352,7 @@ class Linker:
         # A board code in the text says which board its name means here (白酒(BK0896) is the concept).
         boards = {s.code for _a, _b, s in codes if s.kind == "board"}
         pinned_boards = {board_stem(word): code for code in boards for word in self.board_name_forms.get(code, ())}
-        for item in found:
+        for item in found if pinned_boards else ():  # (most texts write no board code)
             if not item.board:
                 continue
             stems = {board_stem(item.text)} | {board_stem(w) for w in self.board_name_forms.get(item.board[0], ())}
@@ -510,6 +478,35 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
         )
         if close and ("、" in inside or "等" in inside or listed):
             item.chosen = "board"
+
+
+def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
+    """A board word, no company's name, that its context makes something else than the sector."""
+    if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
+        scan, max(0, start - 40), start
+    ):
+        return True  # 经营范围含软件开发: a licence's wording, not the sector
+    if LICENCE_AFTER_RE.match(scan, end) or INPUT_COST_AFTER_RE.match(scan, end):
+        return True  # 证券投资咨询业务资格: a permit; 饲料成本: an input's cost
+    # (以下简称“嘉益风能”): a company's short name (a cheap test first: the pattern is rarely needed)
+    if scan.find("简称", max(0, start - 16), start) >= 0 and SHORT_NAME_BEFORE_RE.search(
+        scan, max(0, start - 16), start
+    ):
+        return True
+    if scan[end : end + 1] == "化" and scan[end + 1 : end + 2] not in _NOT_IZATION:
+        return True  # 新能源化过程: a process (-ization), not the sector
+    if SPEAKER_AFTER_RE.match(scan, end):
+        return True  # 有券商认为: an unnamed firm quoted
+    if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
+        return True  # 文化和旅游部数据中心: a ministry's unit
+    if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
+        return True  # A19 芯片, 思元系列芯片: a model's part or a product line
+    counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
+    return bool(
+        counted
+        and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
+        and not SECTOR_AFTER_RE.match(scan, end)
+    )  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
 
 
 _PRICES_AFTER_A_LIST_RE = re.compile(r"(?:[、和及与][\u4e00-\u9fffA-Za-z]{1,6}){0,3}等?(?:价格|报价|价差)")
