@@ -431,6 +431,11 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     found = linked("中国太保(601601.SH;02601.HK)盘中触及43元/股。")
     assert "1.601601" in found and "116.02601" not in found
     assert "116.00388" in linked("港交所(00388.HK)公布业绩。")
+    # dev31: a broker's research desks and institute are the broker as the source of a view (R2)
+    assert "0.002736" in linked("国信策略认为，市场风格将切换。")
+    assert "1.600909" in linked("华安证券研究所发布报告。")
+    assert linked("构建系统化的发展规划和招商策略。") == {}  # investment attraction, not a broker's desk
+    assert linked("东北宏观经济形势好转。") == {}
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

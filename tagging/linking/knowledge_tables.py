@@ -427,7 +427,59 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_us(kb, directory)
     _load_us_list_dates(kb, directory)
     _load_aliases(kb, directory)
+    _add_broker_research_names(kb)
     return kb
+
+
+# A broker's research brands: its name without 证券 + the desk (国信策略, 中信固收, 华泰宏观). FRESH_RULES R2
+# labels a listed broker named as the source of a view; news cites the desks by these names.
+_BROKER_DESKS = ("策略", "宏观", "固收", "金工")
+# Brokers named after a region or an everyday word get no desk names: 东北宏观, 西部策略 are as often about the
+# region, 招商策略 is an investment-attraction strategy (dev10 ziboxinyan), 民生策略 one for livelihoods (a desk
+# of 研究 would be worse still: 东北研究, 中原研究).
+_EVERYDAY_STEMS = frozenset(
+    {
+        "东北",
+        "西部",
+        "西南",
+        "华西",
+        "中原",
+        "长江",
+        "南京",
+        "山西",
+        "东方",
+        "国海",
+        "招商",
+        "民生",
+        "平安",
+        "兴业",
+        "方正",
+        "长城",
+    }
+)
+
+
+def _add_broker_research_names(kb: KnowledgeBase) -> None:
+    """Each listed A-share broker (a current name ending 证券 with a stem of two characters or more; an A+H
+    broker's A share, FRESH_RULES S3b) named by its research desks, unless that name is already another
+    company's."""
+    brokers = {
+        name: entry.secid
+        for name, entries in list(kb.names.items())
+        if name.endswith("证券") and len(name) >= 4
+        for entry in entries
+        if entry.how == HOW_NAME
+        and entry.market_rank == MARKET_A
+        and entry.valid_to is None
+        and entry.secid in kb.listed
+    }
+    for name, secid in brokers.items():
+        stem = name.removesuffix("证券")
+        if stem in _EVERYDAY_STEMS:
+            continue
+        for desk in _BROKER_DESKS:
+            if stem + desk not in kb.names:
+                kb.add_name(stem + desk, NameEntry(secid, HOW_ALIAS))
 
 
 def _fingerprint(directory: Path) -> str:

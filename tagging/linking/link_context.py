@@ -220,6 +220,8 @@ def inside_another_name(
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
+    if key.endswith("证券") and _RESEARCH_ARM_AFTER_RE.match(scan, end):
+        return False  # 华安证券研究所: the broker's research arm, the broker as the source of a view (R2)
     if _BODY_RIGHT_AFTER_RE.match(scan, end):
         return True  # 上海临港管委会: the zone's administrative committee, not the listed 上海临港
     if _SUBSIDIARY_AFTER_RE.match(scan, end):
@@ -230,6 +232,7 @@ def inside_another_name(
     return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
 
 
+_RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …).
 _BODY_RIGHT_AFTER_RE = re.compile(r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会)")
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)).
