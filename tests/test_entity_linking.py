@@ -436,6 +436,11 @@ def test_dev24_to_dev26_first_run_misreadings() -> None:
     assert "1.600909" in linked("华安证券研究所发布报告。")
     assert linked("构建系统化的发展规划和招商策略。") == {}  # investment attraction, not a broker's desk
     assert linked("东北宏观经济形势好转。") == {}
+    # dev34: brands of appliance makers, a foreign company named with its country
+    assert {"0.000651", "0.000333", "1.600690"} <= set(linked("格力、美的、海尔等空调品牌推出新品。"))
+    assert "0.000333" not in linked("这里的风景很美的。")
+    assert {"1.600839", "1.600060"} <= set(linked("长虹、海信等电视品牌厂加大投入。"))
+    assert "105.QCOM" in linked("美国高通公司发布骁龙芯片。")
     # A list whose marks were lost: each company's name is one, the everyday one (葛洲坝) too.
     found = linked("蒙草生态、龙元建设葛洲坝铁汉生态苏交科等均创下年内新高。")
     assert {"1.600491", "1.600068", "0.300197", "0.300284"} <= set(found)

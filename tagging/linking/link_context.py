@@ -118,6 +118,8 @@ def listing_named(scan: str, start: int, end: int) -> str | None:
 # Between a name and its code: brackets and spaces, or the rest of a longer name (at most 4 Han).
 # A share-class mark may stand between them (谷歌-C(GOOG.US), 小米集团-W(01810.HK)).
 CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|(?:-[A-Z]{1,2})?[\s（(:：]*")
+# Countries news writes before a foreign company's name (美国高通公司).
+COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国", "法国", "荷兰", "瑞士", "瑞典", "芬兰", "丹麦"})
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
@@ -216,7 +218,8 @@ def inside_another_name(
         return False
     if stock[1] == HOW_FULL:
         before = scan[start - 1] if start else ""
-        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME:
+        country = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES  # 美国高通公司: the country, then the name
+        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME and not country:
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
@@ -315,6 +318,7 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
         common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name, 2)
         us_compound = (
             not _PLACE_PREFIX_RE.match(name)
+            and not name.endswith(("公司", "集团"))  # 高通公司 is a company's name, whatever its two words
             and all(kb.securities[e.secid][0].exchange == "US" for e in entries)
             and any(
                 frequency(name[:i]) >= _EVERYDAY_FREQUENCY and frequency(name[i:]) >= _EVERYDAY_FREQUENCY

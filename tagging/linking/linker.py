@@ -37,6 +37,7 @@ from tagging.linking.link_context import (
     BODY_BEFORE_RE,
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
+    COMPANY_COUNTRIES,
     COUNTED_OBJECTS_RE,
     DATA_CREDIT_RE,
     DATA_SHOWN_RE,
@@ -89,6 +90,16 @@ _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主�
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 _CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
 _HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
+
+
+def _named_with_its_country(scan: str, start: int, end: int) -> bool:
+    """A company named with its country before and 公司 after (美国高通公司): jieba keeps the whole as one
+    word, and the name inside it is the company's."""
+    return scan[max(0, start - 2) : start] in COMPANY_COUNTRIES and (
+        scan[start:end].endswith("公司") or scan.startswith("公司", end)
+    )
+
+
 # Words for a country that end in 国: a name beginning with that 国 is cut out of them (我国新能源).
 _COUNTRY_WORDS = frozenset(
     {"我国", "全国", "中国", "各国", "外国", "本国", "两国", "美国", "该国", "大国", "强国", "他国"}
@@ -231,6 +242,7 @@ class Linker:
                 and not on_word_bounds(scan, start, end, word_end)
                 and not stands_delimited(scan, start, end)
                 and not self._glued_to_a_name(index, start, taken_to)
+                and not _named_with_its_country(scan, start, end)
             ):
                 window = scan[start + 1 : end + self.longest_key]
                 inside = [
