@@ -89,7 +89,6 @@ _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主�
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 _CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
-_HK_NUMBER_AFTER_RE = re.compile(r"\s*[（(]\s*(\d{3,5})\s*[)）]")
 
 
 def _named_with_its_country(scan: str, start: int, end: int) -> bool:
@@ -198,7 +197,6 @@ class Linker:
         found.extend(self._status_names(scan, found, day))
         found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
-        self._confirm_by_hong_kong_numbers(scan, found)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
         _accept_sectors_with_companies(scan, found)
@@ -396,24 +394,6 @@ class Linker:
             for _start, end, other in codes
             if end <= start
         )
-
-    def _confirm_by_hong_kong_numbers(self, scan: str, found: list[_Found]) -> None:
-        """Hong Kong reports write a company's stock number in brackets without .HK (工行(1398), 建行(939)):
-        a number that is the Hong Kong code of the company named right before it is its Hong Kong listing
-        (a year or an amount is no company's code, so the number has to match)."""
-        for item in found:
-            if not item.stock or item.chosen == "board":
-                continue
-            number = _HK_NUMBER_AFTER_RE.match(scan, item.end)
-            if number is None:
-                continue
-            listing = self.kb.hk_codes.get(number.group(1).zfill(5))
-            if listing is None:
-                continue
-            company = {item.stock[0], self.kb.h_shares.get(item.stock[0], "")}
-            company |= {entry.secid for entry in self.kb.names.get(item.text, ())}
-            if listing in company:
-                item.stock, item.chosen = (listing, item.stock[1]), "stock"
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
         """A name waiting for context is a company (or a sector) when it stands in a list next to

@@ -102,10 +102,11 @@ _LONGEST_NAME = 16
 
 
 def _named_before(scan: str, end: int, secid: str, kb: KnowledgeBase) -> bool:
-    """A name of the security ``secid`` ends at ``end`` (right before its bracketed ticker)."""
+    """A name of the security ``secid`` ends at ``end`` (right before its bracketed ticker), or a name of the
+    A share whose Hong Kong twin it is (工行(1398): the bank's A-share short name, its H-share number)."""
     for length in range(2, min(_LONGEST_NAME, end) + 1):
         entries = kb.names.get(scan[end - length : end])
-        if entries and any(entry.secid == secid for entry in entries):
+        if entries and any(entry.secid == secid or kb.h_shares.get(entry.secid) == secid for entry in entries):
             return True
     return False
 
