@@ -324,6 +324,12 @@ def test_a_price_a_quoted_short_name_and_a_companys_product_are_no_sector() -> N
     assert "90.BK1036" in linked("芯片行业景气度回升。")
     assert "90.BK0634" not in linked("《中秋国庆假期旅游大数据报告》显示，假期出游人次增长。")
     assert "90.BK0634" in linked("大数据产业规模持续扩大。")
+    # AI as a product's feature or a tool: not the field; the field itself and its industry are
+    assert "90.BK0800" not in linked("连其曾大力推广的AI虚拟助手“埃里卡”使用率都明显下滑。")
+    assert "90.BK0800" not in linked("随着政策支持和AI赋能，板块盈利和估值有望双升。")
+    assert "90.BK0800" not in linked("AI辅助诊断系统在10个国家完成部署。")
+    assert "90.BK0800" in linked("AI大模型的快速发展为机器人提供了更强大的大脑。")
+    assert "90.BK0800" in linked("人工智能产业链迎来系统性升级。")
 
 
 def test_sectors_named_with_their_companies_figures_or_as_examples() -> None:

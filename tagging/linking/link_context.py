@@ -152,6 +152,14 @@ SPEAKER_AFTER_RE = re.compile(
     r"\s?(?:人士|分析师|研报|研究员)?(?:周[一二三四五六日]|纷纷|普遍|均|也|则|一致)?"
     r"(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)"
 )
+# AI as a feature of a product (AI虚拟助手, AI辅助诊断系统, AI智能总结, AI加速芯片) or as a tool that helps
+# something else (AI赋能, AI技术赋能): a product in use (FRESH_RULES B2), not the field. Labellers of the
+# development sets took none of these; other board words before the same nouns are their subject (EDA工具,
+# 折叠屏手机), so the check is the AI board's own.
+AI_FEATURE_AFTER_RE = re.compile(
+    r"\s?(?:技术)?(?:赋能|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|客服)"
+)
+AI_WORDS = frozenset({"AI", "人工智能"})
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
 BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.

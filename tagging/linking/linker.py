@@ -33,6 +33,8 @@ from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBa
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
+    AI_FEATURE_AFTER_RE,
+    AI_WORDS,
     BOARD_CUE_AFTER_RE,
     BODY_BEFORE_RE,
     BUSINESS_SCOPE_RE,
@@ -489,6 +491,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 新能源化过程: a process (-ization), not the sector
     if SPEAKER_AFTER_RE.match(scan, end):
         return True  # 有券商认为: an unnamed firm quoted
+    if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
+        return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
