@@ -776,6 +776,11 @@ def test_dev16_and_dev17_readings() -> None:
     assert "106.IT" in linked("高德纳(Gartner)提供的数据显示，全球半导体收入增长。", "2018-05-31")
     assert "106.DAN" not in linked("高德纳(Gartner)提供的数据显示，全球半导体收入增长。", "2018-05-31")
     assert "90.BK0835" in linked("受独角兽概念带动，相关个股走强。", "2018-09-20")  # the vague name, named as a board
+    assert "90.BK0712" in linked("“一带一路”板块表现强势。", "2017-05-15")  # quoted, then named as a board
+    assert "90.BK0712" not in linked("推进“一带一路”建设。", "2017-05-15")  # the policy
+    assert "90.BK0505" in linked("今日中字头股票集体大涨。", "2017-05-15")  # the stocks of a group
+    assert "90.BK0727" in linked("医疗个股普遍收涨。", "2021-05-15")
+    assert "90.BK0727" not in linked("完善医疗保障。", "2021-05-15")
     assert "90.BK0473" not in linked("证券投资咨询业务证书编号：S0000000000001", "2020-01-01")
     found = linked("Applied Materials、Western Digital和NXP的股价均下跌；Goldman Sachs维持评级。", "2020-10-06")
     assert {"105.AMAT", "105.WDC", "105.NXPI", "106.GS"} <= set(found)  # names in words, matched as written

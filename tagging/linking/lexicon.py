@@ -84,10 +84,17 @@ class Lexicon:
         for word in self.ambiguous_names:
             code = words.pop(word, (None, False))[0]
             if code is not None:
-                # Too vague alone, but named as a board it is one: 独角兽概念, 中字头板块.
-                for form in (f"{word}概念", f"{word}板块", f"{word}概念股"):
-                    words.setdefault(form, (code, False))
+                # Too vague alone, but named as a board it is one: 独角兽概念, 中字头板块, 中字头股票, also
+                # in quotes (“一带一路”板块: dev27).
+                for opening, closing in _NAME_QUOTES:
+                    for suffix in _VAGUE_NAME_BOARD_SUFFIXES:
+                        words.setdefault(f"{opening}{word}{closing}{suffix}", (code, False))
         return words
+
+
+# How a vague board name is written as a board (see text_board_words): a board suffix, the name maybe quoted.
+_VAGUE_NAME_BOARD_SUFFIXES = ("概念", "板块", "概念股", "股票")
+_NAME_QUOTES = (("", ""), ("“", "”"), ('"', '"'), ("「", "」"))
 
 
 def _load_rules() -> dict:

@@ -357,12 +357,18 @@ def national_phrase(scan: str, name: str, end: int) -> bool:
 _OUTPUT_AFTER_RE = re.compile(r"\s?\d[\d.,]*\s?(?:万|亿)?(?:吨|辆|台|千瓦时|千瓦|立方米|平方米|片|套)")
 
 
+# The stocks of a sector (券商股票, 中字头个股): a cue for a word that is no company's name only, since a
+# company's 股票 are its own shares (万科股票), which is why SECTOR_AFTER_RE leaves 股票 out.
+_SECTOR_STOCKS_AFTER_RE = re.compile(r"[”\"」]?(?:股票|个股)")
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
     before it, what a sector does after it, its output counted after it, or a list it opens that ends
     等…行业."""
     return bool(
         SECTOR_AFTER_RE.match(scan, end)
+        or _SECTOR_STOCKS_AFTER_RE.match(scan, end)
         or _OUTPUT_AFTER_RE.match(scan, end)
         or SECTOR_DOINGS_RE.match(scan, end)
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
