@@ -330,6 +330,9 @@ def test_a_price_a_quoted_short_name_and_a_companys_product_are_no_sector() -> N
     assert "90.BK0800" not in linked("AI辅助诊断系统在10个国家完成部署。")
     assert "90.BK0800" in linked("AI大模型的快速发展为机器人提供了更强大的大脑。")
     assert "90.BK0800" in linked("人工智能产业链迎来系统性升级。")
+    # Latin spaced apart from Chinese, as web text writes it: the same board word
+    assert "90.BK1178" in linked("券商看好AI 眼镜行业的成长。") and "90.BK1178" in linked("券商看好AI眼镜行业的成长。")
+    assert "90.BK0619" in linked("3D 打印技术应用于航空零件。")
 
 
 def test_sectors_named_with_their_companies_figures_or_as_examples() -> None:

@@ -123,6 +123,10 @@ class _Found:
     chosen: str | None = None  # "stock" or "board" once accepted
 
 
+# Where a Latin letter or digit meets a Chinese character (AI|眼镜, 5G|基站, 3D|打印): a space may stand there.
+_LATIN_HAN_BOUNDARY_RE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
+
+
 class Linker:
     """The automaton over every name, built once per process (:func:`linker`)."""
 
@@ -138,6 +142,8 @@ class Linker:
                 # capitals too, as lower case it is an English word (etc., ai, ar).
                 for variant in (word.upper(), word.lower()) if len(word) >= 4 else (word.upper(),):
                     self.board_words.setdefault(variant, value)
+                # Web text often spaces Latin apart from Chinese (AI 眼镜, 5G 基站, TOPCon 电池).
+                self.board_words.setdefault(_LATIN_HAN_BOUNDARY_RE.sub(" ", word), value)
         self.blockers = blockers
         # The words that are a company's name and name its namesake board (特斯拉, 华为, 富士康), not the
         # board words that already say "the group of stocks" (华为产业链, 苹果概念, 果链).
