@@ -789,3 +789,18 @@ def test_dev16_and_dev17_readings() -> None:
     assert {"105.AMAT", "105.WDC", "105.NXPI", "106.GS"} <= set(found)  # names in words, matched as written
     assert found["105.AMAT"][0] == "Applied Materials"
     assert {"1.600029", "1.600115"} <= set(linked("南航、东航一季度亏损收窄，股价上涨。", "2024-04-30"))
+
+
+def test_dev36_to_dev39_readings() -> None:
+    # A Hong Kong name known as of 2017 is still the company's in 2022, before its A share took the name (2023)
+    assert "116.01347" in linked("截至1月28日，华虹半导体预计2021年营收增长。", "2022-01-29")
+    assert "1.688347" in linked("华虹半导体发布公告称，营收增长。", "2025-01-01")
+    # Global companies by their English names and short forms; a form that is also something else asks context
+    found = linked("J&J与GSK股价下跌，纽蒙特则上涨。", "2024-05-01")
+    assert {"106.JNJ", "106.GSK", "106.NEM"} <= set(found)
+    assert "106.STM" not in linked("意法两国领导人举行会谈。", "2024-05-01")
+    assert "106.STM" in linked("意法半导体股价上涨。", "2024-05-01")
+    assert "106.BMY" not in linked("电池管理系统BMS是核心部件。", "2024-05-01")
+    # What a sector produces, counted: its output names it
+    assert "90.BK1086" in linked("全国粮食产量再创新高。", "2024-12-13")
+    assert "90.BK1086" not in linked("保障粮食安全。", "2024-12-13")

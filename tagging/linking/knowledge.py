@@ -112,12 +112,18 @@ class KnowledgeBase:
             # The companies that bore the name that day; a name no one bore then (an old article's
             # name recalled later) still means the company that bore it. A listing that began after
             # that day is no listing yet: the name then means another listing, or no listed company.
-            entries = [e for e in entries if e.valid_on(on)] or entries
+            valid = [e for e in entries if e.valid_on(on)] or entries
             # (A former name is bound by its own dates: a reused Hong Kong code's 2017 name was another
             # company's, listed before the current one.)
-            entries = [e for e in entries if e.how == HOW_FORMER or self.listed_by(e.secid, on)]
-            if not entries:
+            listed = [e for e in valid if e.how == HOW_FORMER or self.listed_by(e.secid, on)]
+            if not listed:
+                # Only a listing to come bore the name that day (华虹半导体 in 2022: the A share's full name,
+                # listed in 2023): a former name known up to an earlier day may still have been in use
+                # (the Hong Kong names are known as of 2017, and 华虹半导体 kept its name).
+                listed = [e for e in entries if e.how == HOW_FORMER and e not in valid]
+            if not listed:
                 return None
+            entries = listed
 
         def key(entry: NameEntry) -> tuple[int, int, int]:
             # An A-share first (中国人寿 is 601628 even in a Hong Kong market report); among other
