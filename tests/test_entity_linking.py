@@ -804,3 +804,12 @@ def test_dev36_to_dev39_readings() -> None:
     # What a sector produces, counted: its output names it
     assert "90.BK1086" in linked("全国粮食产量再创新高。", "2024-12-13")
     assert "90.BK1086" not in linked("保障粮食安全。", "2024-12-13")
+    # Members of a list of companies written as the first characters of one company's name
+    found = linked("生猪企业中，牧原股份、温氏股份、正邦、天邦、傲农等出栏量增长。", "2021-05-01")
+    assert {"0.002157", "0.002124", "1.603363"} <= set(found)  # 正邦科技, 天邦食品, 傲农生物
+    assert linked("北京、上海、广州、深圳等城市房价上涨。", "2021-05-01") == {}
+    assert "1.601901" not in linked("中信证券、华泰证券、国信、方正均上涨。", "2021-05-01")  # 方正: several companies
+    assert "0.002157" not in linked("正邦、天邦、傲农等品牌。", "2021-05-01")  # no company known in the list
+    # The source of figures: a listed data vendor
+    assert "0.300033" in linked("同花顺iFinD统计数据显示，今年以来已有44家公司被立案。", "2021-05-01")
+    assert "0.000831" not in linked("在中国稀土需求结构中占比高达40%。", "2021-05-01")  # the country's demand

@@ -171,11 +171,7 @@ class KnowledgeBase:
         status name had that stem (``ST时万``, a status abbreviation of 时代万恒). Only a unique answer:
         the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's name starts with.
         Returns the entry and the prefix's length."""
-        if self._by_prefix is None:
-            index: dict[str, set[str]] = {}
-            for name in self.names:
-                index.setdefault(name[:2], set()).add(name)
-            self._by_prefix = index
+        index = self._prefix_index()
         for size in (4, 3, 2):
             prefix = rest[:size]
             if len(prefix) < size:
@@ -186,7 +182,7 @@ class KnowledgeBase:
                     matches.setdefault(secid, NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A))
             # Shortest names first, then in order: the same answer in every process (a set's order
             # changes with the hash seed) and a company's short name before its full name.
-            for name in sorted(self._by_prefix.get(prefix[:2], ()), key=lambda n: (len(n), n)):
+            for name in sorted(index.get(prefix[:2], ()), key=lambda n: (len(n), n)):
                 if not name.startswith(prefix):
                     continue
                 for entry in self.names[name]:
@@ -198,6 +194,31 @@ class KnowledgeBase:
                 entry = next(iter(matches.values())) if len(matches) == 1 else self._oldest(matches)
                 return (entry, size) if entry is not None else None
         return None
+
+    def only_name_starting(self, stem: str, on: date | None = None) -> NameEntry | None:
+        """The one listed company (A share or primary Hong Kong listing) whose short name that day begins
+        with ``stem`` and is longer (正邦 → 正邦科技), or ``None`` when none or several do (中粮)."""
+        index = self._prefix_index()
+        matches: dict[str, NameEntry] = {}
+        for name in index.get(stem[:2], ()):
+            if len(name) <= len(stem) or not name.startswith(stem):
+                continue
+            for entry in self.names[name]:
+                if entry.how not in (HOW_NAME, HOW_FORMER) or entry.market_rank == MARKET_SECONDARY:
+                    continue
+                if entry.market_rank != MARKET_A and not entry.secid.startswith("116."):
+                    continue  # a US listing's Chinese name is no short form news cuts
+                if on is None or (entry.valid_on(on) and self.listed_by(entry.secid, on)):
+                    matches.setdefault(entry.secid, entry)
+        return next(iter(matches.values())) if len(matches) == 1 else None
+
+    def _prefix_index(self) -> dict[str, set[str]]:
+        if self._by_prefix is None:
+            index: dict[str, set[str]] = {}
+            for name in self.names:
+                index.setdefault(name[:2], set()).add(name)
+            self._by_prefix = index
+        return self._by_prefix
 
     def _oldest(self, matches: dict[str, NameEntry]) -> NameEntry | None:
         """Of several companies, the one delisted since, when exactly one is; else the one whose names

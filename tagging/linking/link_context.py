@@ -83,7 +83,7 @@ OUTLET_AFTER_RE = re.compile(
 )
 # 据新华社 names an outlet; 根据 (according to), 依据, 数据, 占据, 证据 do not.
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
-DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:数据|统计)")
+DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:统计数据|数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
 # A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒).
@@ -340,7 +340,7 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 
 
 _NATIONAL_SCOPE_RE = re.compile(
-    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|供需)(?!业务|项目)|"
+    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
     # 中国电影暑期档票房)
     r"(?:出口|进口|创新|史上|资源|储量|产量|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房)"

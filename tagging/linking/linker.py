@@ -110,6 +110,12 @@ _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
+# A list of names (three or more, joined by 、) and its members.
+_LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
+_LIST_MEMBER_RE = re.compile(r"[^、]+")
+_HAN_ONLY_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 @dataclass
 class _Found:
     start: int
@@ -203,6 +209,7 @@ class Linker:
             if item is not None:
                 found.append(item)
         found.extend(self._status_names(scan, found, day))
+        found.extend(self._short_names_in_lists(scan, found, day))
         found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
@@ -350,6 +357,33 @@ class Linker:
                 item.chosen = "stock"
                 status_names.append(item)
         return status_names
+
+    def _short_names_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
+        """In a list of companies (two members or more known), a member written as the first characters of
+        one listed company's name is that company: 牧原、温氏、正邦、天邦、傲农 (正邦科技, 天邦食品, 傲农生物)."""
+        if "、" not in scan:
+            return []
+        stocks = {(item.start, item.end) for item in found if item.chosen == "stock"}
+        taken = [(item.start, item.end) for item in found]
+        short_names = []
+        for run in _LIST_RUN_RE.finditer(scan):
+            members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
+            if sum((start, end) in stocks for start, end in members) < 2:
+                continue
+            for start, end in members:
+                cut = scan.find("等", start + 2, end)  # 傲农等出栏量增长: the list ends at 等
+                end = cut if cut > 0 else end
+                stem = scan[start:end]
+                if not 2 <= len(stem) <= 4 or not _HAN_ONLY_RE.fullmatch(stem):
+                    continue
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                entry = self.kb.only_name_starting(stem, day)
+                if entry is not None:
+                    item = _Found(start, end, stem, stock=(entry.secid, HOW_ALIAS))
+                    item.chosen = "stock"
+                    short_names.append(item)
+        return short_names
 
     def _confirm_by_codes(self, scan: str, found: list[_Found], codes: list[tuple[int, int, Security]]) -> None:
         """A code right after a name (长城汽车(601633.SH)) says which company the name is; so does a
