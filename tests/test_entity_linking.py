@@ -813,3 +813,9 @@ def test_dev36_to_dev39_readings() -> None:
     # The source of figures: a listed data vendor
     assert "0.300033" in linked("同花顺iFinD统计数据显示，今年以来已有44家公司被立案。", "2021-05-01")
     assert "0.000831" not in linked("在中国稀土需求结构中占比高达40%。", "2021-05-01")  # the country's demand
+    # An everyday word that is also a company's name names the sector by what a sector does (太阳能 is 000591 too)
+    assert "90.BK0588" in linked("其中，太阳能发电装机容量约8.9亿千瓦。", "2024-01-20")
+    assert "0.000591" not in linked("其中，太阳能发电装机容量约8.9亿千瓦。", "2024-01-20")
+    assert "90.BK1236" in linked("广泛应用于航空航天、轨道交通和建筑补强等领域。", "2024-01-20")
+    assert "90.BK1236" not in linked("乘坐轨道交通出行更加便捷。", "2024-01-20")
+    assert "116.01797" in linked("10月26日，港股新东方在线下跌4.38%。", "2021-10-27")

@@ -71,7 +71,7 @@ POLICY_BEFORE_RE = re.compile(
 )
 SECTOR_DOINGS_RE = re.compile(
     r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费|出口|需求|建设|投资|供给|供应|项目|装机|销量|出货|吞吐量|"
-    r"产量|产值|增加值|出栏|存栏)"
+    r"产量|产值|增加值|出栏|存栏|发电)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),

@@ -56,6 +56,7 @@ from tagging.linking.link_context import (
     OUTPUT_BEFORE_RE,
     PRICE_AFTER_RE,
     SECTOR_AFTER_RE,
+    SECTOR_DOINGS_RE,
     SHORT_NAME_BEFORE_RE,
     SPEAKER_AFTER_RE,
     attribution_spans,
@@ -324,7 +325,11 @@ class Linker:
             # one, the company unless its name is an everyday word (新能源, 机器人, 太阳能: neither). Only
             # a cue after the name counts for the board: a policy verb before a company's name is about
             # the company (推动特斯拉市值 …).
-            sector = sector if key in self.company_board_words else bool(SECTOR_AFTER_RE.match(scan, end))
+            if key not in self.company_board_words:
+                # An everyday word that is also a company's name (太阳能, 机器人) names the sector by what a
+                # sector does too (太阳能发电装机, 机器人产量): a company's name is rarely followed so.
+                doings = item.needs_company_cue and SECTOR_DOINGS_RE.match(scan, end)
+                sector = bool(SECTOR_AFTER_RE.match(scan, end) or doings)
             if company and not sector:
                 item.chosen = "stock"
             elif sector:
