@@ -819,3 +819,6 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK1236" in linked("广泛应用于航空航天、轨道交通和建筑补强等领域。", "2024-01-20")
     assert "90.BK1236" not in linked("乘坐轨道交通出行更加便捷。", "2024-01-20")
     assert "116.01797" in linked("10月26日，港股新东方在线下跌4.38%。", "2021-10-27")
+    # A name borne only while the company offered its shares, before its listing, is no company's name
+    assert "1.688297" not in linked("低空飞行器包括消费型无人机(大疆)。", "2025-03-01")
+    assert "90.BK0704" in linked("低空飞行器包括消费型无人机(大疆)。", "2025-03-01")

@@ -323,6 +323,23 @@ def _load_list_dates(kb: KnowledgeBase, directory: Path) -> None:
             kb.list_dates[secid] = first
 
 
+def _drop_names_before_listing(kb: KnowledgeBase) -> None:
+    """A former name that ended before the company's first day of trading was its name while it offered
+    its shares (无人机 for 中无人机 in 2022, before it listed): no listed company's name, and often a word."""
+    for name, entries in list(kb.names.items()):
+        kept = [
+            e
+            for e in entries
+            if not (
+                e.how == HOW_FORMER and e.valid_to and e.secid in kb.list_dates and e.valid_to < kb.list_dates[e.secid]
+            )
+        ]
+        if not kept:
+            del kb.names[name]
+        elif len(kept) < len(entries):
+            kb.names[name] = kept
+
+
 def _load_us_list_dates(kb: KnowledgeBase, directory: Path) -> None:
     """``securities/us_list_dates.csv``: the first day of trading of US listings of the last decade that
     news named before they listed (蔚来 in 2017 was no listed company yet). Hand-reviewed, like
@@ -421,6 +438,7 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_a_shares(kb, directory)
     _load_status_names(kb, directory)
     _load_list_dates(kb, directory)
+    _drop_names_before_listing(kb)
     _load_hong_kong(kb, directory)
     _load_hk_list_dates(kb, directory)
     _link_dual_listings(kb, directory)
