@@ -822,3 +822,10 @@ def test_dev36_to_dev39_readings() -> None:
     # A name borne only while the company offered its shares, before its listing, is no company's name
     assert "1.688297" not in linked("低空飞行器包括消费型无人机(大疆)。", "2025-03-01")
     assert "90.BK0704" in linked("低空飞行器包括消费型无人机(大疆)。", "2025-03-01")
+    # Page chrome and sources: a filing number, a site's name in its footer, IDC the research firm cited
+    assert (
+        linked("© 2003-2024 国资数据中心  版权所有   未经许可，均不得转载 网安备51019002001697号", "2024-05-27") == {}
+    )
+    assert "90.BK0922" not in linked("据IDC(国际数据公司)预测，2025年出货量将增长。", "2024-05-27")
+    assert "90.BK0922" in linked("国资数据中心建设提速，数据中心板块走强。", "2024-05-27")
+    assert "90.BK0655" in linked("网安板块午后拉升。", "2024-05-27")

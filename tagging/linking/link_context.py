@@ -161,6 +161,8 @@ AI_FEATURE_AFTER_RE = re.compile(
     r"\s?(?:技术)?(?:赋能|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|客服)"
 )
 AI_WORDS = frozenset({"AI", "人工智能"})
+# A site's name in its footer (国资数据中心  版权所有): page chrome, not the sector.
+COPYRIGHT_AFTER_RE = re.compile(r"\s*(?:版权所有|All Rights Reserved|all rights reserved)")
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
 BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.

@@ -40,6 +40,7 @@ from tagging.linking.link_context import (
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
     COMPANY_COUNTRIES,
+    COPYRIGHT_AFTER_RE,
     COUNTED_OBJECTS_RE,
     DATA_CREDIT_RE,
     DATA_SHOWN_RE,
@@ -536,6 +537,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 新能源化过程: a process (-ization), not the sector
     if SPEAKER_AFTER_RE.match(scan, end):
         return True  # 有券商认为: an unnamed firm quoted
+    if COPYRIGHT_AFTER_RE.match(scan, end):
+        return True  # 国资数据中心 版权所有: a site's name in its footer
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
