@@ -829,3 +829,11 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK0922" not in linked("据IDC(国际数据公司)预测，2025年出货量将增长。", "2024-05-27")
     assert "90.BK0922" in linked("国资数据中心建设提速，数据中心板块走强。", "2024-05-27")
     assert "90.BK0655" in linked("网安板块午后拉升。", "2024-05-27")
+    # Words news uses for a board's subject, mined from dev36-dev38; generic ones wait for a cue or a list
+    assert "90.BK1259" in linked("种植业、畜牧业和渔业产值均增长。", "2024-01-20")
+    assert "90.BK1259" not in linked("据中国畜牧业年鉴数据，2019年生猪出栏下降。", "2024-01-20")
+    assert {"90.BK1031", "90.BK0989"} <= set(linked("加快发展光储产业。", "2024-01-20"))
+    assert "90.BK1148" in linked("IBC电池量产提速。", "2024-01-20")
+    # A board word inside a title in 《》 names the report, the contract or the game
+    assert "90.BK0477" not in linked("公司正在研发的游戏《酿酒大师》的具体内容。", "2022-01-20")
+    assert "90.BK0477" in linked("酿酒板块午后走强。", "2022-01-20")

@@ -163,6 +163,19 @@ AI_FEATURE_AFTER_RE = re.compile(
 AI_WORDS = frozenset({"AI", "人工智能"})
 # A site's name in its footer (国资数据中心  版权所有): page chrome, not the sector.
 COPYRIGHT_AFTER_RE = re.compile(r"\s*(?:版权所有|All Rights Reserved|all rights reserved)")
+
+
+def inside_a_title(scan: str, start: int, end: int) -> bool:
+    """The word stands inside a title in 《》 on its line (《物业服务企业发展报告》, 《酿酒大师》): a name of a
+    report, a contract or a game (FRESH_RULES B2), not a mention of the sector."""
+    opening = scan.rfind("《", max(0, start - 40), start)
+    if opening < 0 or scan.rfind("》", opening, start) >= 0:
+        return False
+    closing = scan.find("》", end, end + 60)
+    line_end = scan.find("\n", end, end + 60)
+    return closing >= 0 and (line_end < 0 or closing < line_end)
+
+
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
 BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.

@@ -64,6 +64,7 @@ from tagging.linking.link_context import (
     board_stem,
     company_cue,
     cuts_latin_word,
+    inside_a_title,
     inside_another_name,
     listing_named,
     national_phrase,
@@ -539,6 +540,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 有券商认为: an unnamed firm quoted
     if COPYRIGHT_AFTER_RE.match(scan, end):
         return True  # 国资数据中心 版权所有: a site's name in its footer
+    if "《" in scan and inside_a_title(scan, start, end):
+        return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
