@@ -837,3 +837,11 @@ def test_dev36_to_dev39_readings() -> None:
     # A board word inside a title in 《》 names the report, the contract or the game
     assert "90.BK0477" not in linked("公司正在研发的游戏《酿酒大师》的具体内容。", "2022-01-20")
     assert "90.BK0477" in linked("酿酒板块午后走强。", "2022-01-20")
+    # Banks and brokers listed by their stems in a sentence about the group; a board for each bank type
+    found = linked("12家全国性股份制银行中，兴业、平安、招商、浙商等9家银行净利润增长。", "2022-05-01")
+    assert {"90.BK1610", "1.601166", "0.000001", "1.600036", "1.601916"} <= set(found)
+    found = linked("6家大型国有银行(中、农、工、建、交,加上邮储银行)下调存款利率。", "2022-05-01")
+    assert {"90.BK1611", "1.601988", "1.601288", "1.601398", "1.601939", "1.601328"} <= set(found)
+    assert {"0.002736", "1.601878", "1.601901"} <= set(linked("券商中，国信、浙商、方正均上涨。", "2022-05-01"))
+    assert linked("北京、上海、广州的银行网点增加。", "2022-05-01") == {}  # cities, not banks
+    assert "1.601988" not in linked("中、美、日三国银行业监管合作。", "2022-05-01")

@@ -113,6 +113,21 @@ _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 
 
+# A list of short names joined by 、 (招商、兴业、浙商; 工、农、中、建、交), its ends maybe run into the words around.
+_SHORT_LIST_RUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:、[\u4e00-\u9fff]{1,6})+")
+# Groups whose members news lists by stem: the words that say the sentence is about the group, the suffix that
+# completes a member's name, and the one-character stems of the big state banks.
+_INSTITUTION_GROUPS = (
+    (
+        # a group of banks, not any bank (北京、上海、广州的银行网点 are cities)
+        re.compile(
+            r"股份制|股份行|城商行|农商行|大行|国有银行|国有大型|上市银行|银行股|商业银行|[\d几多数十]+家银行|各大银行"
+        ),
+        "银行",
+        {"工": "工商银行", "农": "农业银行", "中": "中国银行", "建": "建设银行", "交": "交通银行", "邮": "邮储银行"},
+    ),
+    (re.compile(r"券商|证券公司"), "证券", {}),
+)
 # A list of names (three or more, joined by 、) and its members.
 _LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
 _LIST_MEMBER_RE = re.compile(r"[^、]+")
@@ -213,6 +228,7 @@ class Linker:
                 found.append(item)
         found.extend(self._status_names(scan, found, day))
         found.extend(self._short_names_in_lists(scan, found, day))
+        found.extend(self._institutions_in_lists(scan, found, day))
         found.sort(key=lambda item: item.start)
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
@@ -364,6 +380,48 @@ class Linker:
                 item.chosen = "stock"
                 status_names.append(item)
         return status_names
+
+    def _institutions_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
+        """Banks and brokers listed by their stems in a sentence about banks or brokers (股份制银行中，招商、兴业、
+        浙商; 工、农、中、建、交): each member with the group's suffix is one listed company's name."""
+        if "、" not in scan:
+            return []
+        taken = [(item.start, item.end) for item in found if item.chosen]
+        institutions = []
+        for run in _SHORT_LIST_RUN_RE.finditer(scan):
+            sentence_start = max(scan.rfind(mark, 0, run.start()) for mark in "。！？\n") + 1
+            ends = [i for i in (scan.find(mark, run.end()) for mark in "。！？\n") if i >= 0]
+            sentence = scan[sentence_start : min(ends, default=len(scan))]
+            members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
+            for group, suffix, single in _INSTITUTION_GROUPS:
+                if not group.search(sentence):
+                    continue
+                resolved = []
+                for index, (start, end) in enumerate(members):
+                    # The first member may begin inside the words before the list, the last one run on into the
+                    # words after it (其中国信、浙商、方正均上涨): try its tails or its heads, longest first.
+                    if index == 0:
+                        spans = [(end - size, end) for size in range(min(4, end - start), 0, -1)]
+                    elif index == len(members) - 1:
+                        spans = [(start, start + size) for size in range(min(4, end - start), 0, -1)]
+                    else:
+                        spans = [(start, end - 1 if scan[end - 1] == "等" and end - start > 1 else end)]
+                    for span_start, span_end in spans:
+                        stem = scan[span_start:span_end]
+                        if any(a < span_end and span_start < b for a, b in taken):
+                            break
+                        name = single.get(stem) if len(stem) == 1 else stem + suffix
+                        entry = self.kb.resolve(name, day) if name else None
+                        if entry is not None:
+                            resolved.append((span_start, span_end, entry))
+                            break
+                if len(resolved) >= 2:
+                    for start, end, entry in resolved:
+                        item = _Found(start, end, scan[start:end], stock=(entry.secid, HOW_ALIAS))
+                        item.chosen = "stock"
+                        institutions.append(item)
+                    break
+        return institutions
 
     def _short_names_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """In a list of companies (two members or more known), a member written as the first characters of
