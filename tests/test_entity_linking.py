@@ -845,3 +845,9 @@ def test_dev36_to_dev39_readings() -> None:
     assert {"0.002736", "1.601878", "1.601901"} <= set(linked("券商中，国信、浙商、方正均上涨。", "2022-05-01"))
     assert linked("北京、上海、广州的银行网点增加。", "2022-05-01") == {}  # cities, not banks
     assert "1.601988" not in linked("中、美、日三国银行业监管合作。", "2022-05-01")
+    # A person's given name after a title and a surname; a fund named after a company; a zone; a photo credit
+    assert "105.JD" not in linked("中国钢铁行业协会副会长迟京东表示，重组是大势所趋。", "2016-09-22")
+    assert "106.LLY" not in linked("礼来亚洲基金、斯道资本参与本轮投资。", "2018-07-03")
+    assert "0.002594" in linked("基石投资者包括比亚迪旗下全资基金Golden link。", "2023-03-01")
+    assert "1.600848" not in linked("特斯拉储能超级工厂项目落户上海临港新片区。", "2023-04-22")
+    assert "0.000681" not in linked("12年位居世界第一。 (视觉中国/当代中国授权)", "2025-05-03")

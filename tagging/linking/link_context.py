@@ -12,8 +12,9 @@ from tagging.linking.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
 ATTRIBUTION_RE = re.compile(
     r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|][^\n，。；]{0,40}"
-    # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, 同花顺App截图, 图/东方IC
-    r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
+    # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
+    # 同花顺App截图, 图/东方IC
+    r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图|授权)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
@@ -33,6 +34,8 @@ ATTRIBUTION_HINTS = (
     "图 /",
     "/图",
     "图源",
+    "授权)",
+    "授权）",
 )
 
 
@@ -260,8 +263,11 @@ def inside_another_name(
 
 
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
-# A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …).
-_BODY_RIGHT_AFTER_RE = re.compile(r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会)")
+# A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
+# (上海临港新片区).
+_BODY_RIGHT_AFTER_RE = re.compile(
+    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区)"
+)
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)).
 _SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's

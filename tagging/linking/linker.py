@@ -108,6 +108,16 @@ def _named_with_its_country(scan: str, start: int, end: int) -> bool:
 _COUNTRY_WORDS = frozenset(
     {"我国", "全国", "中国", "各国", "外国", "本国", "两国", "美国", "该国", "大国", "强国", "他国"}
 )
+# A title and a surname before a two-character name make it a person's given name (副会长迟京东, 董事长王平安).
+_TITLE_AND_SURNAME_BEFORE_RE = re.compile(
+    r"(?:会长|主席|总裁|董事长|总经理|经理|院长|部长|书记|局长|主任|教授|理事长|秘书长|行长|创始人|董事|记者)[\u4e00-\u9fff]$"
+)
+# A fund or a fund manager named after a company (礼来亚洲基金, 国寿大健康基金, 贝莱德基金, 高盛高华基金): its
+# own entity; the company's fund business (基金业务, 基金销售) and a fund it owns (比亚迪旗下全资基金) are the
+# company's.
+_FUND_AFTER_RE = re.compile(
+    r"(?!旗下|的|下属|所属|设立|发起|成立|参与)[\u4e00-\u9fff]{0,4}?基金(?!业务|代销|销售|托管|规模|产品|净值)"
+)
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
@@ -311,6 +321,10 @@ class Linker:
         before = scan[start - 1] if start else ""
         if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
+        if entry is not None and len(key) == 2 and _TITLE_AND_SURNAME_BEFORE_RE.search(scan, max(0, start - 6), start):
+            entry = None  # 副会长迟京东: a person's given name after a title and a surname
+        if entry is not None and _FUND_AFTER_RE.match(scan, end):
+            entry = None  # 礼来亚洲基金, 贝莱德基金: a fund or fund manager named after the company, not it
         if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
             entry = None  # 我国新能源: the country's new energy, not 国新能源 (jieba may cut 我/国新能源)
         if entry is not None and key != media_name and not outlet:
