@@ -851,3 +851,6 @@ def test_dev36_to_dev39_readings() -> None:
     assert "0.002594" in linked("基石投资者包括比亚迪旗下全资基金Golden link。", "2023-03-01")
     assert "1.600848" not in linked("特斯拉储能超级工厂项目落户上海临港新片区。", "2023-04-22")
     assert "0.000681" not in linked("12年位居世界第一。 (视觉中国/当代中国授权)", "2025-05-03")
+    assert "0.000831" not in linked("2023年中国稀土开采、冶炼分离总量控制指标下达。", "2023-03-01")  # the country's
+    assert "1.600005" not in linked("由原宝钢集团有限公司和武汉钢铁(集团)公司联合重组而成。", "2016-12-01")
+    assert "0.000681" not in linked("人使用机器设备掘金。 (视觉中国)", "2025-05-03")

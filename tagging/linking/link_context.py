@@ -16,6 +16,7 @@ ATTRIBUTION_RE = re.compile(
     # 同花顺App截图, 图/东方IC
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图|授权)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
+    r"|[（(]视觉中国[)）]"  # a photo agency alone in brackets after a paragraph
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
 # is the linker's costliest step on short sentences).
@@ -35,6 +36,8 @@ ATTRIBUTION_HINTS = (
     "/图",
     "图源",
     "授权)",
+    "视觉中国)",
+    "视觉中国）",
     "授权）",
 )
 
@@ -272,7 +275,7 @@ _BODY_RIGHT_AFTER_RE = re.compile(
 _SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]")
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
 # own legal name is matched whole from the full-name tables before this is asked.
-_PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司")
+_PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司|[（(]集团[)）]公司")
 
 
 def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
@@ -364,7 +367,7 @@ _NATIONAL_SCOPE_RE = re.compile(
     r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
     # 中国电影暑期档票房)
-    r"(?:出口|进口|创新|史上|资源|储量|产量|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房)"
+    r"(?:出口|进口|创新|史上|资源|储量|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房)"
 )
 
 
