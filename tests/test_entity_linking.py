@@ -854,3 +854,13 @@ def test_dev36_to_dev39_readings() -> None:
     assert "0.000831" not in linked("2023年中国稀土开采、冶炼分离总量控制指标下达。", "2023-03-01")  # the country's
     assert "1.600005" not in linked("由原宝钢集团有限公司和武汉钢铁(集团)公司联合重组而成。", "2016-12-01")
     assert "0.000681" not in linked("人使用机器设备掘金。 (视觉中国)", "2025-05-03")
+    # Lists with quoted members or worded figures; 工业 as a sector cue; bank groups
+    assert {"90.BK0481", "90.BK1046"} <= set(
+        linked("前期涨幅较大的“汽车零部件”、“游戏”等板块则出现明显回调。", "2025-01-01")
+    )
+    assert {"90.BK0475", "90.BK0437"} <= set(
+        linked("银行(周涨4.89%)和煤炭(周涨4.17%)等防御板块逆势上涨。", "2025-01-01")
+    )
+    assert "90.BK1274" in linked("中国炼油工业发展迅速。", "2019-01-01")
+    assert "90.BK0475" in linked("上市银行净利润增长。", "2019-01-01")
+    assert "90.BK0870" in linked("单克隆抗体药物获批。", "2019-01-01")

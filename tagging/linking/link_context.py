@@ -63,7 +63,7 @@ _COMPANY_BEFORE_RE = re.compile(
     r"服务商|提供商|供应商|运营商)[的“\"]?$"
 )
 SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
+    r"等?(?:板块|概念|行业|产业|工业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
@@ -92,14 +92,18 @@ OUTLET_AFTER_RE = re.compile(
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:统计数据|数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
-# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒).
+# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%)).
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
-_FIGURE_IN_BRACKETS = r"(?:[（(]\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
-LIST_GAP_RE = re.compile(rf"^\s*{_FIGURE_IN_BRACKETS}\s*{_LIST_MARK}\s*$")
+_FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
+# Members may be quoted (“汽车零部件”、“游戏”等板块).
+_CLOSING_QUOTE = r"[”\"」』]?"
+_OPENING_QUOTE = r"[“\"「『]?"
+LIST_GAP_RE = re.compile(rf"^{_CLOSING_QUOTE}\s*{_FIGURE_IN_BRACKETS}\s*{_LIST_MARK}\s*{_OPENING_QUOTE}$")
 # Between two sector words of one list, members the vocabulary does not know may stand (增持电子、银行、电力设备、
 # 汽车和轻工制造): at most two, each a short word.
 INDUSTRY_LIST_GAP_RE = re.compile(
-    rf"^\s*{_FIGURE_IN_BRACKETS}\s*(?:、\s*[\u4e00-\u9fff]{{1,6}}\s*{_FIGURE_IN_BRACKETS}\s*){{0,2}}{_LIST_MARK}\s*$"
+    rf"^{_CLOSING_QUOTE}\s*{_FIGURE_IN_BRACKETS}\s*(?:、\s*[\u4e00-\u9fff]{{1,6}}\s*{_FIGURE_IN_BRACKETS}\s*){{0,2}}"
+    rf"{_LIST_MARK}\s*{_OPENING_QUOTE}$"
 )
 MARKET_HINTS = (
     ("HK", re.compile(r"港股|港交所|香港上市|恒生|H股")),
@@ -206,7 +210,7 @@ DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)
 # A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
 # 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,6}?"
+    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,6}?"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
