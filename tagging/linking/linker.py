@@ -323,7 +323,7 @@ class Linker:
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
         if entry is not None and len(key) == 2 and _TITLE_AND_SURNAME_BEFORE_RE.search(scan, max(0, start - 6), start):
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
-        if entry is not None and _FUND_AFTER_RE.match(scan, end):
+        if entry is not None and "基金" in scan[end : end + 7] and _FUND_AFTER_RE.match(scan, end):
             entry = None  # 礼来亚洲基金, 贝莱德基金: a fund or fund manager named after the company, not it
         if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
             entry = None  # 我国新能源: the country's new energy, not 国新能源 (jieba may cut 我/国新能源)
@@ -398,7 +398,8 @@ class Linker:
     def _institutions_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """Banks and brokers listed by their stems in a sentence about banks or brokers (股份制银行中，招商、兴业、
         浙商; 工、农、中、建、交): each member with the group's suffix is one listed company's name."""
-        if "、" not in scan:
+        groups = [group for group in _INSTITUTION_GROUPS if group[0].search(scan)] if "、" in scan else []
+        if not groups:
             return []
         taken = [(item.start, item.end) for item in found if item.chosen]
         institutions = []
@@ -407,7 +408,7 @@ class Linker:
             ends = [i for i in (scan.find(mark, run.end()) for mark in "。！？\n") if i >= 0]
             sentence = scan[sentence_start : min(ends, default=len(scan))]
             members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
-            for group, suffix, single in _INSTITUTION_GROUPS:
+            for group, suffix, single in groups:
                 if not group.search(sentence):
                     continue
                 resolved = []
@@ -440,9 +441,9 @@ class Linker:
     def _short_names_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """In a list of companies (two members or more known), a member written as the first characters of
         one listed company's name is that company: 牧原、温氏、正邦、天邦、傲农 (正邦科技, 天邦食品, 傲农生物)."""
-        if "、" not in scan:
-            return []
         stocks = {(item.start, item.end) for item in found if item.chosen == "stock"}
+        if len(stocks) < 2 or "、" not in scan:
+            return []
         taken = [(item.start, item.end) for item in found]
         short_names = []
         for run in _LIST_RUN_RE.finditer(scan):
