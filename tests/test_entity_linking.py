@@ -864,3 +864,8 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK1274" in linked("中国炼油工业发展迅速。", "2019-01-01")
     assert "90.BK0475" in linked("上市银行净利润增长。", "2019-01-01")
     assert "90.BK0870" in linked("单克隆抗体药物获批。", "2019-01-01")
+    # Weak cues for a generic sector word: one firm described (制药公司), demand, energy statistics
+    assert "90.BK0465" not in linked("美国制药公司礼来宣布收购。", "2018-10-18")
+    assert "90.BK0428" not in linked("越南电力需求量开始上涨。", "2024-01-01")
+    assert "90.BK0437" not in linked("压减燃煤近千万吨，煤炭消费量占比下降。", "2021-12-08")
+    assert "90.BK1029" in linked("出台措施推动汽车消费。", "2024-01-01")
