@@ -869,3 +869,7 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK0428" not in linked("越南电力需求量开始上涨。", "2024-01-01")
     assert "90.BK0437" not in linked("压减燃煤近千万吨，煤炭消费量占比下降。", "2021-12-08")
     assert "90.BK1029" in linked("出台措施推动汽车消费。", "2024-01-01")
+    # A delisted company known only by its last status name (德威退, 退市易见), named in a list by stem + ending
+    assert "0.300325" in linked("和而泰、德威新材、唐德影视等21个股中期拟每10股送转。", "2016-09-01")
+    assert "1.600093" in linked("分别是易见股份、新晨科技、四方精创、游久游戏、安妮股份。", "2018-01-10")
+    assert "1.600093" not in linked("易见股份", "2018-01-10")  # not in a list of companies: no reading

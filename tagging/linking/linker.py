@@ -29,7 +29,7 @@ import ahocorasick_rs
 from core.article import Mention
 from core.securities import BOARD_MARKET, Security, make_security
 from core.settings import configured
-from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase
+from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase, NameEntry
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -137,6 +137,11 @@ _INSTITUTION_GROUPS = (
         {"工": "工商银行", "农": "农业银行", "中": "中国银行", "建": "建设银行", "交": "交通银行", "邮": "邮储银行"},
     ),
     (re.compile(r"券商|证券公司"), "证券", {}),
+)
+# The usual last two characters of an A-share short name (德威新材, 易见股份, 中航机电).
+_COMPANY_ENDING_RE = re.compile(
+    r"(?:股份|科技|新材|控股|集团|实业|电子|生物|药业|医药|电气|能源|环保|智能|网络|通信|传媒|文化|食品|机电|发展|"
+    r"高科|信息|软件|游戏|影视|娱乐|置业|地产|矿业|化工|材料|装备|重工|汽车|电器|电力|银行|证券)$"
 )
 # A list of names (three or more, joined by 、) and its members.
 _LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
@@ -438,6 +443,20 @@ class Linker:
                     break
         return institutions
 
+    def _delisted_by_stem(self, member: str, day: date | None) -> NameEntry | None:
+        """A company delisted since, known to the tables only by its last status name (德威退, 退市易见), named
+        in a list by its stem and a usual ending (德威新材, 易见股份): the one company with that stem."""
+        if len(member) != 4 or not _COMPANY_ENDING_RE.search(member):
+            return None
+        companies = {
+            secid
+            for secid, last_day in self.kb.status_stems.get(member[:2], ())
+            if day is None or last_day is None or day <= last_day
+        }
+        if len(companies) != 1:
+            return None
+        return NameEntry(companies.pop(), HOW_ALIAS)
+
     def _short_names_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """In a list of companies (two members or more known), a member written as the first characters of
         one listed company's name is that company: 牧原、温氏、正邦、天邦、傲农 (正邦科技, 天邦食品, 傲农生物)."""
@@ -448,17 +467,22 @@ class Linker:
         short_names = []
         for run in _LIST_RUN_RE.finditer(scan):
             members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
-            if sum((start, end) in stocks for start, end in members) < 2:
+            # A member is a known company when one begins or ends it: the list's last member runs on into
+            # the words after it (唐德影视等21个股), its first one may begin inside the words before it.
+            starts, ends = {a for a, _b in stocks}, {b for _a, b in stocks}
+            if sum(start in starts or end in ends for start, end in members) < 2:
                 continue
-            for start, end in members:
+            for index, (start, end) in enumerate(members):
                 cut = scan.find("等", start + 2, end)  # 傲农等出栏量增长: the list ends at 等
                 end = cut if cut > 0 else end
+                if index == 0 and end - start > 4:
+                    start = end - 4  # 分别是易见股份: the first member's name ends the words before the list
                 stem = scan[start:end]
                 if not 2 <= len(stem) <= 4 or not _HAN_ONLY_RE.fullmatch(stem):
                     continue
                 if any(a < end and start < b for a, b in taken):
                     continue
-                entry = self.kb.only_name_starting(stem, day)
+                entry = self.kb.only_name_starting(stem, day) or self._delisted_by_stem(stem, day)
                 if entry is not None:
                     item = _Found(start, end, stem, stock=(entry.secid, HOW_ALIAS))
                     item.chosen = "stock"
