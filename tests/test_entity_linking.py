@@ -873,3 +873,8 @@ def test_dev36_to_dev39_readings() -> None:
     assert "0.300325" in linked("和而泰、德威新材、唐德影视等21个股中期拟每10股送转。", "2016-09-01")
     assert "1.600093" in linked("分别是易见股份、新晨科技、四方精创、游久游戏、安妮股份。", "2018-01-10")
     assert "1.600093" not in linked("易见股份", "2018-01-10")  # not in a list of companies: no reading
+    # US listings the big table lacks; a listing that ended names no company after its end, nor in undated text
+    assert "105.LK" in linked("瑞幸咖啡股价暴跌80%。", "2020-04-02")
+    assert "105.LK" not in linked("自从开了瑞幸，再也没去过星巴克。", "2025-12-01")
+    assert "106.FSR" in linked("菲斯克(Fisker)股价上涨，公司交付首批车辆。", "2023-03-01")
+    assert "105.MBLY" not in linked("英特尔CEO：将用Mobileye上市所筹资金建设更多芯片工厂。", "2021-12-08")

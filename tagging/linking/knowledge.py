@@ -112,7 +112,13 @@ class KnowledgeBase:
             # The companies that bore the name that day; a name no one bore then (an old article's
             # name recalled later) still means the company that bore it. A listing that began after
             # that day is no listing yet: the name then means another listing, or no listed company.
-            valid = [e for e in entries if e.valid_on(on)] or entries
+            # A reviewed alias dated to end (瑞幸 for Luckin's NASDAQ listing, to 2020-06-29) names no
+            # listing after that day; other names no one bore that day still mean whoever bore them.
+            valid = [e for e in entries if e.valid_on(on)] or [
+                e for e in entries if not (e.how == HOW_ALIAS and e.valid_to is not None and e.valid_to < on)
+            ]
+            if not valid:
+                return None
             # (A former name is bound by its own dates: a reused Hong Kong code's 2017 name was another
             # company's, listed before the current one.)
             listed = [e for e in valid if e.how == HOW_FORMER or self.listed_by(e.secid, on)]
@@ -136,6 +142,11 @@ class KnowledgeBase:
             rank = entry.rank if on is not None else {RANK_CURRENT: 0, RANK_DATED: 1}.get(entry.rank, 2)
             return (listing, rank, entry.market_rank)
 
+        if on is None:
+            # Undated text is read as of today: a reviewed alias dated to end names no listing now.
+            entries = [e for e in entries if not (e.how == HOW_ALIAS and e.valid_to is not None)]
+            if not entries:
+                return None
         ranked = sorted(entries, key=key)
         best = key(ranked[0])
         rivals = {e.secid for e in ranked if key(e) == best}
