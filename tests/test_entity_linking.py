@@ -878,3 +878,8 @@ def test_dev36_to_dev39_readings() -> None:
     assert "105.LK" not in linked("自从开了瑞幸，再也没去过星巴克。", "2025-12-01")
     assert "106.FSR" in linked("菲斯克(Fisker)股价上涨，公司交付首批车辆。", "2023-03-01")
     assert "105.MBLY" not in linked("英特尔CEO：将用Mobileye上市所筹资金建设更多芯片工厂。", "2021-12-08")
+    # Statistics categories, with or without their list marks
+    found = linked("其中，铁路船舶航空航天和其他运输设备制造业、计算机通信和其他电子设备制造业分别增长。", "2024-01-17")
+    assert {"90.BK1236", "90.BK0729", "90.BK0480", "90.BK0735", "90.BK0448"} <= set(found)
+    assert "90.BK0421" not in found  # 铁路 is part of the category's name here
+    assert {"90.BK0480", "90.BK0735"} <= set(linked("航空、航天器及设备制造业增长18%，计算机及办公设备制造业增长。"))

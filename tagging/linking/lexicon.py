@@ -272,7 +272,8 @@ def load_lexicon() -> Lexicon:
 
     taken = {normalise_name(word) for kind in VOCABULARY_KINDS for word in vocabulary[kind]}
     for word, (codes, source) in load_compound_words(boards, taken).items():
-        for form in _written_forms(word):
+        # Statistics releases also run a category's parts together (铁路船舶航空航天和其他运输设备制造业).
+        for form in _written_forms(word) | _written_forms(word.replace("、", "")):
             lexicon.board_by_name[form] = codes[0]
             lexicon.compound_boards[form] = codes
             lexicon.word_sources[form] = source
