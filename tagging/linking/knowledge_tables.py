@@ -235,6 +235,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
 
     check_keys(path, data, ("aliases", "needs_context"))
     aliases = data.get("aliases") or []
+    uppercase_forms: dict[str, str] = {}  # a Latin name in capitals → the name as reviewed
     if not isinstance(aliases, list):
         raise ConfigError(f"{path}: aliases: expected a list")
     for number, item in enumerate(aliases, start=1):
@@ -269,6 +270,18 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
             # An undated alias is a reviewed reading of the name: it replaces what the tables say.
             kb.names.pop(normalise_name(name), None)
         kb.add_name(name, entry, latin=latin)
+        shouted = name.strip().upper()
+        if (
+            latin
+            and shouted != name.strip()
+            and len(shouted.replace(" ", "")) >= 4
+            and normalise_name(shouted) not in kb.names
+        ):
+            # News writes a brand in capitals too (LUCID, RIVIAN, FORD): the same reading.
+            uppercase_forms[normalise_name(shouted)] = normalise_name(name)
+            if " " in shouted:
+                kb.written_apart[" ".join(shouted.split())] = normalise_name(shouted)
+            kb.add_name(shouted, entry, latin=True)
         # The company's other listings: chosen when the text names their market (京东 in a 港股 report).
         alternatives = item.get("alt") or []
         if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
@@ -284,6 +297,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
     if not isinstance(context, list) or not all(isinstance(n, str) for n in context):
         raise ConfigError(f"{path}: needs_context: expected a list of names")
     kb.needs_context = {normalise_name(n) for n in context}
+    kb.needs_context |= {shouted for shouted, name in uppercase_forms.items() if name in kb.needs_context}
 
 
 SOURCE_FILES = (
