@@ -885,3 +885,7 @@ def test_dev36_to_dev39_readings() -> None:
     assert {"90.BK0480", "90.BK0735"} <= set(linked("航空、航天器及设备制造业增长18%，计算机及办公设备制造业增长。"))
     # A reviewed Latin name written in capitals is the same reading (a form that asks context still asks it)
     assert {"105.LCID", "105.RIVN"} <= set(linked("LUCID与RIVIAN股价双双下跌。", "2024-01-01"))
+    # Car joint ventures and unlisted subsidiaries named by their parents name neither parent
+    assert linked("广汽丰田销量增长，广汽埃安第一智造中心投产。", "2023-07-03") == {}
+    assert "106.GM" not in linked("现已形成以上海通用汽车研发中心为龙头的产业。", "2022-01-01")
+    assert "1.601238" in linked("广汽集团发布公告。", "2023-07-03")
