@@ -889,3 +889,11 @@ def test_dev36_to_dev39_readings() -> None:
     assert linked("广汽丰田销量增长，广汽埃安第一智造中心投产。", "2023-07-03") == {}
     assert "106.GM" not in linked("现已形成以上海通用汽车研发中心为龙头的产业。", "2022-01-01")
     assert "1.601238" in linked("广汽集团发布公告。", "2023-07-03")
+    # Sector words mined from dev44-dev47; a price list with unknown members; captions and branch seats
+    assert "90.BK0438" in linked("食品行业承压，龙头企业提价。", "2023-01-01")
+    assert "90.BK0438" not in linked("12月份，食品、烟草和酒类价格同比上涨12.9%。", "2023-01-01")
+    assert "90.BK0477" not in linked("12月份，食品、烟草和酒类价格同比上涨12.9%。", "2023-01-01")
+    assert "90.BK0480" in linked("航天产业快速发展。", "2023-01-01")
+    assert "90.BK0823" in linked("个人养老金制度全面推开。", "2024-12-15")
+    assert "90.BK0704" not in linked("新华社记者 摄（无人机照片）", "2023-07-03")
+    assert "90.BK0473" not in linked("以券商营业部席位为代表的游资买入。", "2021-01-01")

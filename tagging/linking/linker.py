@@ -662,7 +662,7 @@ def _drop_price_lists(scan: str, found: list[_Found]) -> None:
     run: list[_Found] = []
     for item in [*found, None]:
         board = item is not None and item.chosen == "board"
-        if board and run and LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
+        if board and run and INDUSTRY_LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
             run.append(item)  # type: ignore[arg-type]
             continue
         if len(run) >= 2 and _PRICES_AFTER_A_LIST_RE.match(scan, run[-1].end):
