@@ -897,3 +897,6 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK0823" in linked("个人养老金制度全面推开。", "2024-12-15")
     assert "90.BK0704" not in linked("新华社记者 摄（无人机照片）", "2023-07-03")
     assert "90.BK0473" not in linked("以券商营业部席位为代表的游资买入。", "2021-01-01")
+    # A branch is the company itself (FRESH_RULES S4); a subsidiary is not
+    assert "1.601377" in linked("兴业证券深圳分公司营业部", "2019-01-01")
+    assert "1.601398" not in linked("工商银行理财子公司获批开业。", "2019-06-01")

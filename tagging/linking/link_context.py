@@ -267,6 +267,8 @@ def inside_another_name(
     if _PARENT_GROUP_AFTER_RE.match(scan, end):
         return True  # 五矿稀土集团有限公司: the listed 五矿稀土's parent, a legal entity of its own
     more = _MORE_OF_A_NAME_RE.match(scan, end)
+    if more is not None and more.group().endswith("分公司") and len(more.group()) <= 7:
+        return False  # 兴业证券深圳分公司: a branch is the company itself (FRESH_RULES S4)
     return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
 
 
