@@ -900,3 +900,6 @@ def test_dev36_to_dev39_readings() -> None:
     # A branch is the company itself (FRESH_RULES S4); a subsidiary is not
     assert "1.601377" in linked("兴业证券深圳分公司营业部", "2019-01-01")
     assert "1.601398" not in linked("工商银行理财子公司获批开业。", "2019-06-01")
+    # An analyst's beat and brokers' reports as a document type name no board
+    assert "90.BK0574" not in linked("卓创资讯富宝锂电分析师董某表示，价格企稳。", "2025-05-01")
+    assert "90.BK0473" not in linked("收录各类研报、行业研报、券商研报。", "2023-03-24")

@@ -159,10 +159,11 @@ PRICE_AFTER_RE = re.compile(r"\s?(?:等)?(?:价格|均价|售价|报价|价差|�
 # A model or a series right before a product word names that product (A19 芯片, 思元系列芯片, Blackwell架构芯片),
 # not the sector, as a company's name before it does (比亚迪刀片电池).
 MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
-# A board word as the speaker of a view (有券商认为, 券商人士表示, 券商观点) is an unnamed firm quoted, not the sector.
+# A board word as the speaker of a view (有券商认为, 券商人士表示, 券商观点) is an unnamed firm quoted, and one
+# before 分析师 names an analyst's beat (富宝锂电分析师): not the sector.
 SPEAKER_AFTER_RE = re.compile(
-    r"\s?(?:人士|分析师|研报|研究员)?(?:周[一二三四五六日]|纷纷|普遍|均|也|则|一致)?"
-    r"(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)"
+    r"\s?(?:(?:人士|分析师|研报|研究员)?(?:周[一二三四五六日]|纷纷|普遍|均|也|则|一致)?"
+    r"(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)|分析师|研究员)"
 )
 # AI as a feature of a product (AI虚拟助手, AI辅助诊断系统, AI智能总结, AI加速芯片) or as a tool that helps
 # something else (AI赋能, AI技术赋能): a product in use (FRESH_RULES B2), not the field. Labellers of the
