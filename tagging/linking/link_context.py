@@ -333,7 +333,9 @@ def cuts_latin_word(scan: str, start: int, end: int) -> bool:
     )
 
 
-_COMPANY_NAME_END_RE = re.compile(
+# The usual endings of a company's short name (招商银行, 德威新材, 易见股份): a name with one is a company's even
+# when jieba knows it as a word, and a stem with one names a delisted company in a list (linker).
+COMPANY_NAME_END_RE = re.compile(
     r"(?:银行|证券|保险|股份|集团|控股|科技|电子|电器|药业|医药|制药|汽车|电气|重工|能源|实业|发展|航空|传媒|地产|置业|"
     r"电力|化工|钢铁|矿业|水泥|机械|食品|酒业|信托|期货|投资|国际|环境|新材|生物|智能|网络|通信|技术|物流|建设|高科|动力)$"
 )
@@ -356,7 +358,7 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
         if len(name) > FULL_NAME_LENGTH or any(e.how == HOW_ALIAS for e in entries):
             continue
         # A name ending like a company (中国银行) is one, unless the ending is all there is (动力).
-        common = frequency(name) >= _EVERYDAY_FREQUENCY and not _COMPANY_NAME_END_RE.search(name, 2)
+        common = frequency(name) >= _EVERYDAY_FREQUENCY and not COMPANY_NAME_END_RE.search(name, 2)
         us_compound = (
             not _PLACE_PREFIX_RE.match(name)
             and not name.endswith(("公司", "集团"))  # 高通公司 is a company's name, whatever its two words

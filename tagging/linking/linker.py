@@ -40,6 +40,7 @@ from tagging.linking.link_context import (
     BUSINESS_SCOPE_RE,
     CODE_GAP_RE,
     COMPANY_COUNTRIES,
+    COMPANY_NAME_END_RE,
     COPYRIGHT_AFTER_RE,
     COUNTED_OBJECTS_RE,
     DATA_CREDIT_RE,
@@ -137,11 +138,6 @@ _INSTITUTION_GROUPS = (
         {"工": "工商银行", "农": "农业银行", "中": "中国银行", "建": "建设银行", "交": "交通银行", "邮": "邮储银行"},
     ),
     (re.compile(r"券商|证券公司"), "证券", {}),
-)
-# The usual last two characters of an A-share short name (德威新材, 易见股份, 中航机电).
-_COMPANY_ENDING_RE = re.compile(
-    r"(?:股份|科技|新材|控股|集团|实业|电子|生物|药业|医药|电气|能源|环保|智能|网络|通信|传媒|文化|食品|机电|发展|"
-    r"高科|信息|软件|游戏|影视|娱乐|置业|地产|矿业|化工|材料|装备|重工|汽车|电器|电力|银行|证券)$"
 )
 # A list of names (three or more, joined by 、) and its members.
 _LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
@@ -446,7 +442,7 @@ class Linker:
     def _delisted_by_stem(self, member: str, day: date | None) -> NameEntry | None:
         """A company delisted since, known to the tables only by its last status name (德威退, 退市易见), named
         in a list by its stem and a usual ending (德威新材, 易见股份): the one company with that stem."""
-        if len(member) != 4 or not _COMPANY_ENDING_RE.search(member):
+        if len(member) != 4 or not COMPANY_NAME_END_RE.search(member, 2):
             return None
         companies = {
             secid
