@@ -27,6 +27,7 @@ from ingest.files import (
 )
 from ingest.pool import OrderedPool, default_workers
 from ingest.tables import csv_records, json_records
+from tagging.extract import warm_up
 
 # --- Units of work ----------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ def warm_worker(environment: dict[str, str]) -> None:
         del os.environ[name]
     os.environ.update(environment)
     reload_settings()
-    document_for(RawArticle(source="text", url="https://example.com/warm-up", body_text="贵州茅台发布公告。"))
+    warm_up()
 
 
 def worker_count(requested: int | None, input_bytes: int) -> int:

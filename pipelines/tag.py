@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from crawler.items import ArticleItem
-from tagging.extract import build_article
+from tagging.extract import build_article, warm_up
 
 
 class TagPipeline:
+    def open_spider(self) -> None:
+        # The tagging stack takes seconds to load on a busy machine. Loaded here, before the first request,
+        # it holds up no download: loaded by the first article, it held the reactor while other pages'
+        # timeouts ran, and a slow page's late answer could win over its timeout.
+        warm_up()
+
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.cleaned is None:
             raise RuntimeError("CleanPipeline must run before TagPipeline (check ITEM_PIPELINES)")

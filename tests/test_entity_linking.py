@@ -903,3 +903,23 @@ def test_dev36_to_dev39_readings() -> None:
     # An analyst's beat and brokers' reports as a document type name no board
     assert "90.BK0574" not in linked("卓创资讯富宝锂电分析师董某表示，价格企稳。", "2025-05-01")
     assert "90.BK0473" not in linked("收录各类研报、行业研报、券商研报。", "2023-03-24")
+
+
+def test_page_chrome_and_group_words_describing_one_firm() -> None:
+    # A menu line of short links and the neighbouring articles' titles are page chrome, not the article
+    menu = "川网头条 最要闻 新热点 第一现场 经济观察 乡村振兴 科技教育 文化旅游 爆料台\n长生生物退市。"
+    assert "90.BK0834" not in linked(menu, "2019-10-09")
+    assert "90.BK0810" not in linked("上一篇:智能制造工艺对医疗设备的影响\n下一篇:医疗器械新规发布", "2023-01-01")
+    # a table row of sectors and figures is no menu
+    assert attribution_spans("行业 涨幅\n煤炭 5.7 银行 3.2 钢铁 1.1 电力 0.9 有色 0.5\n") == []
+    assert attribution_spans("川网头条 最要闻 新热点 第一现场 经济观察 乡村振兴\n正文") == [(0, 27)]
+    # A group word right before one firm's name describes that firm; before a list of firms it is the sector
+    assert "90.BK0465" not in linked("京东健康打破了日本药企大冢制药维持10年的纪录。", "2021-06-01")
+    assert "90.BK1029" not in linked("匈牙利工厂与车企斯泰兰蒂斯(Stellantis)合作。", "2024-01-01")
+    assert "90.BK0473" not in linked("证券简称:振华新材 主办券商:中信建投", "2019-01-01")
+    assert "90.BK0736" in linked("三年来，我国电信运营商中国电信、中国移动、中国联通建成5G基站。", "2022-06-08")
+    assert "90.BK1029" in linked("迫使国内车企积极推进技术升级。", "2018-07-01")
+    # Developers of games or models are not property developers; brokers estimating are unnamed firms quoted
+    assert "90.BK0451" not in linked("更多新的基础模型开发商、更多 AI 初创企业涌现。", "2025-01-01")
+    assert "90.BK0451" in linked("这家巨型开发商被投资者当成定时炸弹。", "2021-09-01")
+    assert "90.BK0473" not in linked("多家券商测算,2025年全球固态电池出货量将翻倍。", "2025-01-01")

@@ -98,3 +98,14 @@ def test_keyword_weights_are_jiebas_own_idf_table_and_stop_words() -> None:
     assert table == reference.idf_freq and len(table) > 200_000
     assert median == reference.median_idf
     assert frozenset(reference.stop_words) == _JIEBA_STOP_WORDS
+
+
+def test_the_tag_pipeline_loads_the_tagging_stack_when_the_spider_opens() -> None:
+    # Loaded before the first request, the stack holds up no download (a slow page's timeout stays on time).
+    from core.settings import reload, settings
+    from pipelines.tag import TagPipeline
+
+    reload()
+    assert not any(name.endswith(".linker") for name, _environment in settings()._parts)
+    TagPipeline().open_spider()
+    assert any(name.endswith(".linker") for name, _environment in settings()._parts)

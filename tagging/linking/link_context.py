@@ -42,11 +42,26 @@ ATTRIBUTION_HINTS = (
 )
 
 
+# Page chrome that a stored page keeps around its article: the titles of the articles before and after it
+# (上一篇:智能制造工艺对医疗设备的影响), and a menu line of short links separated by spaces (川网头条 最要闻 …
+# 乡村振兴 科技教育 文化旅游; 政策法规 教育培训 交流会). Neither is the article's text (FRESH_RULES R1), and labellers
+# of the development sets took nothing from them. A menu has six links or more, letters only: a table row
+# holds figures, and a sentence its punctuation.
+NEIGHBOUR_TITLE_RE = re.compile(r"(?:上一篇|下一篇)\s*[:：][^\n]*")
+MENU_LINE_RE = re.compile(
+    r"^[ \t•·|]*(?:[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]+){5,}[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]*$", re.MULTILINE
+)
+
+
 def attribution_spans(scan: str) -> list[tuple[int, int]]:
-    """Where 来源/作者 lines and photo credits stand in ``scan``."""
-    if not any(hint in scan for hint in ATTRIBUTION_HINTS):
-        return []
-    return [match.span() for match in ATTRIBUTION_RE.finditer(scan)]
+    """Where 来源/作者 lines, photo credits and page chrome (menus, the neighbouring articles' titles) stand in
+    ``scan``."""
+    spans = [match.span() for match in MENU_LINE_RE.finditer(scan)] if "\n" in scan else []
+    if "一篇" in scan:
+        spans.extend(match.span() for match in NEIGHBOUR_TITLE_RE.finditer(scan))
+    if any(hint in scan for hint in ATTRIBUTION_HINTS):
+        spans.extend(match.span() for match in ATTRIBUTION_RE.finditer(scan))
+    return spans
 
 
 _COMPANY_AFTER_RE = re.compile(
@@ -163,7 +178,7 @@ MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[
 # before 分析师 names an analyst's beat (富宝锂电分析师): not the sector.
 SPEAKER_AFTER_RE = re.compile(
     r"\s?(?:(?:人士|分析师|研报|研究员)?(?:周[一二三四五六日]|纷纷|普遍|均|也|则|一致)?"
-    r"(?:认为|表示|指出|称|预计|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)|分析师|研究员)"
+    r"(?:认为|表示|指出|称|预计|测算|分析称|提示|建议|坦言|透露|观点|看好|推荐|解读)|分析师|研究员)"
 )
 # AI as a feature of a product (AI虚拟助手, AI辅助诊断系统, AI智能总结, AI加速芯片) or as a tool that helps
 # something else (AI赋能, AI技术赋能): a product in use (FRESH_RULES B2), not the field. Labellers of the

@@ -247,6 +247,7 @@ class Linker:
         _accept_sectors_with_companies(scan, found)
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
+        _drop_group_words_before_a_firm(scan, found)
 
         mentions = [
             self._code_mention(text, start, end, security)
@@ -614,6 +615,10 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
             item.chosen = "board"
 
 
+# What a developer (开发商, the property developers' board word) develops when not buildings.
+_OTHER_DEVELOPERS_BEFORE_RE = re.compile(r"(?:游戏|软件|模型|应用|能源|电站|技术|芯片|药物|程序|平台|[A-Za-z])\s?$")
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -637,6 +642,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
+    if scan[start:end] == "开发商" and _OTHER_DEVELOPERS_BEFORE_RE.search(scan, max(0, start - 3), start):
+        return True  # 游戏开发商, 基础模型开发商: developers of games or models, not of property
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
@@ -678,6 +685,29 @@ def _drop_company_products(scan: str, found: list[_Found]) -> None:
         if item.chosen != "board" or BOARD_CUE_AFTER_RE.match(scan, item.end):
             continue
         if item.start in company_ends or (scan[item.start - 1 : item.start] == "的" and item.start - 1 in company_ends):
+            item.chosen = None
+
+
+# A group word for the firms of a sector (药企, 车企, 券商, 主机厂, 开发商) right before one firm's name describes
+# that firm (日本药企大冢制药, 与车企斯泰兰蒂斯合作, 主办券商：中信建投): the firm is the subject, not the sector.
+# Before a list of firms it still names the sector (电信运营商中国电信、中国移动、中国联通).
+_FIRM_AFTER_GAP_RE = re.compile(r"[:：“\"]?\s?")
+_UNLISTED_FIRM_RE = re.compile(
+    r"[A-Z][A-Za-z]+|(?![和与及或等的、到在从为是将对向被把也都已]|上市)[\u4e00-\u9fff]{2,4}?(?:制药|药业|集团|汽车|证券|银行|保险|股份|控股|公司)"
+)
+_MORE_FIRMS_RE = re.compile(r"\s?[、和与及]")
+
+
+def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
+    """A sector's group word that describes the one firm named right after it is not the sector."""
+    companies = {item.start: item.end for item in found if item.chosen == "stock"}
+    for item in found:
+        if item.chosen != "board" or item.stock or item.text[-1] not in "企商厂":
+            continue
+        start = _FIRM_AFTER_GAP_RE.match(scan, item.end).end()  # type: ignore[union-attr]
+        firm = _UNLISTED_FIRM_RE.match(scan, start)
+        end = companies.get(start) or (firm.end() if firm else None)
+        if end is not None and not _MORE_FIRMS_RE.match(scan, end):
             item.chosen = None
 
 
