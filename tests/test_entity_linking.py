@@ -616,6 +616,22 @@ def test_a_us_listing_is_no_listed_company_before_its_first_day() -> None:
     assert "105.GFS" in linked("格芯股价上涨。", "2022-01-01")
 
 
+def test_a_past_us_listing_names_its_company_from_its_first_day_to_its_last() -> None:
+    """us_past_listings.csv: listings that ended, which the 2025 exchange lists lacked or the tables kept undated."""
+    assert "105.DADA" in linked("达达集团股价大涨。", "2023-01-05")
+    assert "105.DADA" not in linked("达达集团股价大涨。", "2025-09-01")  # taken private by JD in June 2025
+    assert "105.DADA" not in linked("达达集团股价大涨。")  # undated text is read as of today
+    assert "105.TSP" in linked("图森未来宣布从纳斯达克退市。", "2023-12-01")
+    assert "105.SYMC" in linked("赛门铁克公司发布财报。", "2018-05-01")
+    assert "105.SYMC" not in linked("赛门铁克公司发布财报。", "2021-05-01")  # NortonLifeLock since 2019
+    # A name that moved to another listing: 博通 was Broadcom Corp. until Avago bought it in 2016
+    assert "105.BRCM" in linked("博通公司发布财报。", "2015-06-01")
+    assert "105.AVGO" in linked("博通收购高通。", "2017-11-07")
+    # An A+H+US company is its A share while that is listed (S3b), its US listing before
+    assert "105.BGNE" in linked("百济神州股价上涨。", "2020-05-01")
+    assert "1.688235" in linked("百济神州股价上涨。", "2025-05-01")
+
+
 def test_a_generic_board_name_needs_its_cue() -> None:
     assert "90.BK0459" not in linked("GB300液冷覆盖发热元件比例已达80%。", "2025-08-21")
     assert "90.BK0459" in linked("午后元件板块拉升。", "2025-08-21")
@@ -648,6 +664,16 @@ def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_veh
         ),
         ("hk_list_dates.csv", "code,list_date,source\n00700,,x\n", r"line 2: list_date is empty"),
         ("us_list_dates.csv", "ticker,list_date,source\nNOSUCH,2020-01-01,x\n", r"line 2: unknown ticker 'NOSUCH'"),
+        (
+            "us_past_listings.csv",
+            "ticker,em_market,name,list_date,end_date,source\nDADA,105,达达集团,2020-06-05,,x\n",
+            r"line 2: end_date is empty",
+        ),
+        (
+            "us_past_listings.csv",
+            "ticker,em_market,name,list_date,end_date,source\nDADA,108,达达集团,,2025-06-16,x\n",
+            r"line 2: bad em_market '108'",
+        ),
     ],
 )
 def test_knowledge_base_names_the_table_and_line_of_a_bad_row(
@@ -905,6 +931,21 @@ def test_dev36_to_dev39_readings() -> None:
     assert "90.BK0473" not in linked("收录各类研报、行业研报、券商研报。", "2023-03-24")
 
 
+def test_transliterated_people_and_a_global_groups_units() -> None:
+    # The surname of a transliterated name is no company (Buckle); a brand before the dot still is
+    assert linked("英国企业的与会嘉宾西尔万·巴克尔在展台前。", "2025-06-27") == {}
+    assert "0.002594" in linked("比亚迪·汉销量大增。", "2021-01-01")
+    # A global group's broker or investment arm is its unit (S4), not the listed group
+    assert "106.BAC" not in linked("中金公司与美银证券为联席保荐人。", "2025-01-01")
+    assert "105.FUTU" not in linked("其中,富途证券以59%的认购占比领先。", "2025-01-01")
+    assert "106.BAC" in linked("美银股价上涨3%。", "2025-01-01")
+    assert "1.601881" in linked("中国银河证券发布研报。", "2025-01-01")
+    # A site's name before its copyright line; research firms that issue reports
+    assert linked("2008-2024 CFM闪存市场 版权所有", "2024-01-01") == {}
+    assert "90.BK0922" not in linked("根据产业研究公司IDC出具的报告，华为第二季出货量增长。", "2018-08-03")
+    assert "90.BK0451" not in linked("与可再生能源开发商联合建设大型光伏电站。", "2024-01-01")
+
+
 def test_page_chrome_and_group_words_describing_one_firm() -> None:
     # A menu line of short links and the neighbouring articles' titles are page chrome, not the article
     menu = "川网头条 最要闻 新热点 第一现场 经济观察 乡村振兴 科技教育 文化旅游 爆料台\n长生生物退市。"
@@ -919,7 +960,7 @@ def test_page_chrome_and_group_words_describing_one_firm() -> None:
     assert "90.BK0473" not in linked("证券简称:振华新材 主办券商:中信建投", "2019-01-01")
     assert "90.BK0736" in linked("三年来，我国电信运营商中国电信、中国移动、中国联通建成5G基站。", "2022-06-08")
     assert "90.BK1029" in linked("迫使国内车企积极推进技术升级。", "2018-07-01")
-    # Developers of games or models are not property developers; brokers estimating are unnamed firms quoted
+    # Developers of models are not property developers; brokers estimating are unnamed firms quoted
     assert "90.BK0451" not in linked("更多新的基础模型开发商、更多 AI 初创企业涌现。", "2025-01-01")
     assert "90.BK0451" in linked("这家巨型开发商被投资者当成定时炸弹。", "2021-09-01")
     assert "90.BK0473" not in linked("多家券商测算,2025年全球固态电池出货量将翻倍。", "2025-01-01")

@@ -61,9 +61,16 @@ class NameEntry:
     valid_to: date | None = None
     rank: int = RANK_CURRENT
     market_rank: int = MARKET_A
+    listing_ended: bool = False  # the name's listing ended on valid_to (a reviewed US delisting or ticker change)
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def ends(self) -> bool:
+        """Whether the name names nothing after ``valid_to``, nor in undated text (read as of today): a
+        reviewed alias dated to end, or a listing that ended. Other dated names still mean whoever bore them."""
+        return self.valid_to is not None and (self.how == HOW_ALIAS or self.listing_ended)
 
 
 @dataclass
@@ -115,7 +122,9 @@ class KnowledgeBase:
             # A reviewed alias dated to end (瑞幸 for Luckin's NASDAQ listing, to 2020-06-29) names no
             # listing after that day; other names no one bore that day still mean whoever bore them.
             valid = [e for e in entries if e.valid_on(on)] or [
-                e for e in entries if not (e.how == HOW_ALIAS and e.valid_to is not None and e.valid_to < on)
+                e
+                for e in entries
+                if not (e.ends and e.valid_to < on)  # type: ignore[operator]
             ]
             if not valid:
                 return None
@@ -144,7 +153,7 @@ class KnowledgeBase:
 
         if on is None:
             # Undated text is read as of today: a reviewed alias dated to end names no listing now.
-            entries = [e for e in entries if not (e.how == HOW_ALIAS and e.valid_to is not None)]
+            entries = [e for e in entries if not e.ends]
             if not entries:
                 return None
         ranked = sorted(entries, key=key)

@@ -203,16 +203,19 @@ US_TABLES = ("us_global_stocks.csv", "us_cn_stocks.csv")
 
 
 def _load_us(kb: KnowledgeBase, directory: Path) -> None:
+    names_by_ticker: dict[str, list[str]] = {}  # every table name of a ticker, with an exchange or without
     for table in US_TABLES:
-        _load_us_table(kb, directory / "securities" / table)
+        _load_us_table(kb, directory / "securities" / table, names_by_ticker)
+    _load_us_past_listings(kb, directory / "securities" / "us_past_listings.csv", names_by_ticker)
 
 
-def _load_us_table(kb: KnowledgeBase, path: Path) -> None:
+def _load_us_table(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, list[str]]) -> None:
     for line, row in _read_rows(path, ("ticker", "em_market", "name")):
         ticker, market = row["ticker"].upper(), row["em_market"]
         _check(bool(_US_TICKER_RE.match(ticker)), path, line, f"bad ticker {ticker!r}")
+        names_by_ticker.setdefault(ticker, []).append(row["name"])
         if not market:
-            continue  # exchange unknown (delisted, OTC): no Eastmoney secid to give
+            continue  # exchange unknown (delisted, OTC): no secid to give, unless us_past_listings.csv has it
         _check(market in US_MARKETS, path, line, f"bad em_market {market!r} (105, 106 or 107)")
         security = make_security(market, ticker.replace("-", "_"))
         assert security is not None
@@ -222,6 +225,34 @@ def _load_us_table(kb: KnowledgeBase, path: Path) -> None:
         if security.secid not in kb.securities or len(name) < len(kb.securities[security.secid][1]):
             kb.securities[security.secid] = (security, name)  # the shortest Chinese name reads best
         kb.add_name(name, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, MARKET_PRIMARY))
+
+
+def _load_us_past_listings(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, list[str]]) -> None:
+    """``securities/us_past_listings.csv``: US listings that ended between 2016 and today (taken private,
+    acquired, delisted, or a ticker changed), reviewed by hand with their exchange and last day, which the
+    2025 exchange lists behind ``us_cn_stocks.csv`` often lack. Every table name of the ticker names the
+    listing from its first day (when known) to its last, and nothing after it (FRESH_RULES S2: listed at the
+    date; 赛门铁克 after 2019 is Broadcom's unit, 迈兰 after 2020 part of Viatris)."""
+    for line, row in _read_rows(path, ("ticker", "em_market", "name", "list_date", "end_date", "source")):
+        ticker, market = row["ticker"].upper(), row["em_market"]
+        _check(bool(_US_TICKER_RE.match(ticker)), path, line, f"bad ticker {ticker!r}")
+        _check(market in US_MARKETS, path, line, f"bad em_market {market!r} (105, 106 or 107)")
+        _check(bool(row["name"].strip()), path, line, "name is empty")
+        _check(bool(row["source"].strip()), path, line, "source is empty")
+        first, last = _date(row["list_date"], path, line), _date(row["end_date"], path, line)
+        _check(last is not None, path, line, "end_date is empty (a past listing has a last day)")
+        _check(first is None or last is None or first <= last, path, line, "list_date is after end_date")
+        security = make_security(market, ticker.replace("-", "_"))
+        assert security is not None
+        kb.us_tickers.setdefault(ticker, security.secid)
+        kb.add_security(security, normalise_name(row["name"]))
+        if first is not None:
+            kb.list_dates.setdefault(security.secid, first)
+        entry = NameEntry(security.secid, HOW_NAME, first, last, RANK_DATED, MARKET_PRIMARY, listing_ended=True)
+        for name in dict.fromkeys(normalise_name(n) for n in (row["name"], *names_by_ticker.get(ticker, ()))):
+            if name in kb.names:  # the undated reading of the tables gives way to the dated one
+                kb.names[name] = [e for e in kb.names[name] if e.secid != security.secid]
+            kb.add_name(name, entry)
 
 
 def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
@@ -312,6 +343,7 @@ SOURCE_FILES = (
     "securities/hk_list_dates.csv",
     "securities/us_list_dates.csv",
     *(f"securities/{table}" for table in US_TABLES),
+    "securities/us_past_listings.csv",
     "securities/aliases.yaml",
 )
 

@@ -188,8 +188,8 @@ AI_FEATURE_AFTER_RE = re.compile(
     r"\s?(?:技术)?(?:赋能|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|客服)"
 )
 AI_WORDS = frozenset({"AI", "人工智能"})
-# A site's name in its footer (国资数据中心  版权所有): page chrome, not the sector.
-COPYRIGHT_AFTER_RE = re.compile(r"\s*(?:版权所有|All Rights Reserved|all rights reserved)")
+# A site's name in its footer (国资数据中心  版权所有, CFM闪存市场 版权所有): page chrome, not the sector.
+COPYRIGHT_AFTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,6}\s*(?:版权所有|All Rights Reserved|all rights reserved)")
 
 
 def inside_a_title(scan: str, start: int, end: int) -> bool:

@@ -119,6 +119,10 @@ _TITLE_AND_SURNAME_BEFORE_RE = re.compile(
 _FUND_AFTER_RE = re.compile(
     r"(?!旗下|的|下属|所属|设立|发起|成立|参与)[\u4e00-\u9fff]{0,4}?基金(?!业务|代销|销售|托管|规模|产品|净值)"
 )
+# What a listed group's unit adds to the group's name: its broker, its investment or asset-management arm.
+_UNIT_SUFFIXES = ("证券", "资本", "资管")
+# The dot between the parts of a transliterated name (埃隆·马斯克), as typed and as web text encodes it.
+_NAME_DOTS = "·•‧・"
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
@@ -323,8 +327,17 @@ class Linker:
         before = scan[start - 1] if start else ""
         if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
+        if (
+            entry is not None
+            and before
+            and before in _NAME_DOTS
+            and _HAN_ONLY_RE.fullmatch(scan[start - 2 : start - 1] + key)
+        ):
+            entry = None  # 西尔万·巴克尔: the surname of a person's transliterated name, not the company (Buckle)
         if entry is not None and len(key) == 2 and _TITLE_AND_SURNAME_BEFORE_RE.search(scan, max(0, start - 6), start):
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
+        if entry is not None and scan.startswith(_UNIT_SUFFIXES, end) and self._a_global_parent(key, entry):
+            entry = None  # 美银证券, 富途证券, 红杉资本: a unit named after its parent (S4), not the listed parent
         if entry is not None and "基金" in scan[end : end + 7] and _FUND_AFTER_RE.match(scan, end):
             entry = None  # 礼来亚洲基金, 贝莱德基金: a fund or fund manager named after the company, not it
         if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
@@ -380,6 +393,11 @@ class Linker:
         elif not item.needs_sector_cue or sector:
             item.chosen = "board"
         return item
+
+    def _a_global_parent(self, key: str, entry: NameEntry) -> bool:
+        """Whether ``key`` names a Hong Kong or US listing by a name shorter than its unit's (美银 of 美银证券)."""
+        known = self.kb.securities.get(entry.secid)
+        return known is not None and known[0].exchange in ("HK", "US") and not key.endswith(_UNIT_SUFFIXES)
 
     def _status_names(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
@@ -615,10 +633,6 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
             item.chosen = "board"
 
 
-# What a developer (开发商, the property developers' board word) develops when not buildings.
-_OTHER_DEVELOPERS_BEFORE_RE = re.compile(r"(?:游戏|软件|模型|应用|能源|电站|技术|芯片|药物|程序|平台|[A-Za-z])\s?$")
-
-
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -642,8 +656,6 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
-    if scan[start:end] == "开发商" and _OTHER_DEVELOPERS_BEFORE_RE.search(scan, max(0, start - 3), start):
-        return True  # 游戏开发商, 基础模型开发商: developers of games or models, not of property
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
