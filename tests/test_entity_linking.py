@@ -964,3 +964,26 @@ def test_page_chrome_and_group_words_describing_one_firm() -> None:
     assert "90.BK0451" not in linked("更多新的基础模型开发商、更多 AI 初创企业涌现。", "2025-01-01")
     assert "90.BK0451" in linked("这家巨型开发商被投资者当成定时炸弹。", "2021-09-01")
     assert "90.BK0473" not in linked("多家券商测算,2025年全球固态电池出货量将翻倍。", "2025-01-01")
+
+
+def test_a_firms_project_or_capacity_and_a_companys_index_name_no_sector() -> None:
+    # One firm's project or capacity (dev sets: labellers took 3 of 10); cutting capacity is the sector's
+    assert "90.BK1033" not in linked("江苏金坛1.5GW高效单晶电池项目开工。", "2021-01-01")
+    assert "90.BK1033" not in linked("该项目规划电池产能100GWh。", "2022-09-01")
+    assert {"90.BK0437", "90.BK0479"} <= set(linked("煤炭、钢铁等行业去产能。", "2016-06-01"))
+    # 百度指数 is Baidu's search index, not the Baidu concept board
+    assert "90.BK0845" not in linked("百度指数显示，2015年中，搜索量增长。", "2018-01-17")
+    assert "90.BK0845" in linked("百度概念股集体走强。", "2018-01-17")
+
+
+def test_a_list_of_sector_words_glued_to_a_noun_lists_modifiers() -> None:
+    # 工业机器人、医疗机器人、教育机器人; 铁路、港口和船舶运输; 沪港通和深港通机制: a list of modifiers, no industries
+    found = linked("业务包括煤炭、电力的生产和销售,铁路、港口和船舶运输,煤制烯烃等。", "2017-01-01")
+    assert "90.BK0421" not in found and "90.BK0729" not in found
+    assert linked("南向资金是指通过沪港通和深港通机制投资于港股。", "2023-01-01") == {}
+    # the list's end, a word going on with the sentence or a sector cue after the last word keep it a list
+    assert {"90.BK0421", "90.BK0450", "90.BK0538"} <= set(
+        linked("是集煤炭、电力、铁路、港口、航运、化工为一体的特大型能源企业。", "2017-01-01")
+    )
+    assert {"90.BK0475", "90.BK0474"} <= set(linked("银行及保险则表现相对疲软。", "2024-01-01"))
+    assert {"90.BK0424", "90.BK0479"} <= set(linked("钢铁和水泥的占比较高。", "2021-01-01"))

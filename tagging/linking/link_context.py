@@ -82,17 +82,18 @@ SECTOR_AFTER_RE = re.compile(
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
-# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场).
-BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF|指数)")
+# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场, 百度指数).
+BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF)")
 # An industry named by a policy or as what grows, shrinks or is built (issue 22: 支持渔业发展, 推动汽车消费,
 # 港口建设): the word names the sector without a 板块/行业 cue. Before the word, a policy verb; after it,
 # what a sector does or has (its demand and its investment are not: 石油需求, 基建投资, labellers took 1 of 7;
-# nor its energy statistics: 煤炭消费量, 电力消费弹性系数).
+# nor its energy statistics: 煤炭消费量, 电力消费弹性系数; nor a project or a capacity, most often one firm's:
+# 单晶电池项目, 自有电池产能, labellers took 3 of 10 across dev2-dev53).
 POLICY_BEFORE_RE = re.compile(
     r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
 )
 SECTOR_DOINGS_RE = re.compile(
-    r"(?:发展|转型|升级|复苏|回暖|景气|去?产能|消费(?!量|弹性|占比)|出口|建设|供给|供应|项目|装机|销量|出货|吞吐量|"
+    r"(?:发展|转型|升级|复苏|回暖|景气|去产能|消费(?!量|弹性|占比)|出口|建设|供给|供应|装机|销量|出货|吞吐量|"
     r"产量|产值|增加值|出栏|存栏|发电)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
@@ -417,6 +418,10 @@ _SECTOR_STOCKS_AFTER_RE = re.compile(r"[”\"」]?(?:股票|个股)")
 WEAK_SECTOR_CUES = frozenset({"公司", "制造商"})
 
 
+# Projects of a sector counted as many (多个高铁项目, 一批重大基建项目) are the sector's; one project is one firm's.
+_MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|众多|若干)$")
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
     before it, what a sector does after it, its output counted after it, or a list it opens that ends
@@ -428,6 +433,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or _SECTOR_STOCKS_AFTER_RE.match(scan, end)
         or _OUTPUT_AFTER_RE.match(scan, end)
         or (doing and doing.group() not in WEAK_SECTOR_CUES)
+        or (scan.startswith("项目", end) and _MANY_BEFORE_RE.search(scan, max(0, start - 4), start))
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
