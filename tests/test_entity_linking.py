@@ -987,3 +987,13 @@ def test_a_list_of_sector_words_glued_to_a_noun_lists_modifiers() -> None:
     )
     assert {"90.BK0475", "90.BK0474"} <= set(linked("银行及保险则表现相对疲软。", "2024-01-01"))
     assert {"90.BK0424", "90.BK0479"} <= set(linked("钢铁和水泥的占比较高。", "2021-01-01"))
+
+
+def test_words_labellers_took_alone_at_most_half_the_time_need_a_cue() -> None:
+    # 药企, 智能制造, 文旅 (configs/board_vocabulary.yaml sector_words, with the counts)
+    assert linked("中华老字号药企12家。", "2024-01-01") == {}
+    assert "90.BK0465" in linked("药企板块集体走强。", "2024-01-01")
+    assert linked("约35%用于智能制造体系升级。", "2024-01-01") == {}
+    assert "90.BK0810" in linked("发展智能制造产业。", "2024-01-01")
+    assert "90.BK0485" not in linked("数字文旅等新业态。", "2024-01-01")
+    assert "90.BK0485" in linked("文旅行业快速复苏。", "2024-01-01")
