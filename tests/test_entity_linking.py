@@ -997,3 +997,8 @@ def test_words_labellers_took_alone_at_most_half_the_time_need_a_cue() -> None:
     assert "90.BK0810" in linked("发展智能制造产业。", "2024-01-01")
     assert "90.BK0485" not in linked("数字文旅等新业态。", "2024-01-01")
     assert "90.BK0485" in linked("文旅行业快速复苏。", "2024-01-01")
+
+
+def test_electrical_machinery_is_no_machinery_board() -> None:
+    assert "90.BK0545" not in linked("其中,电气机械行业受光伏设备、储能设备等生产带动。", "2022-10-27")
+    assert "90.BK0545" in linked("机械行业景气度回升。", "2022-10-27")
