@@ -1014,3 +1014,11 @@ def test_the_belt_and_road_and_the_statistics_textile_category() -> None:
     # 纺织业 (GB/T 4754) is read as 纺织制造 (5 texts) more than 纺织服装 (2)
     assert "90.BK1224" in linked("农副食品加工业增长5.7%,纺织业增长2.2%。", "2019-04-16")
     assert "90.BK0448" in linked("电子及通信设备制造业投资增长11.5%。", "2018-01-18")
+
+
+def test_first_day_and_ex_dividend_markers_and_listed_firms_named_after_their_group() -> None:
+    assert "1.603733" in linked("弘信电子和N仙鹤等6只个股获买入。", "2018-04-20")  # a first day's N
+    assert "1.600658" not in linked("汽车、3C电子领域成为核心应用场景。", "2024-01-01")  # 3C is no marker
+    assert linked("C罗进球后，C轮融资完成。", "2024-01-01") == {}
+    assert "1.600054" in linked("景区接待上市旅游企业黄山旅游运营的黄山风景区。", "2024-10-08")
+    assert "0.300024" not in linked("渠道变革在即,头部企业机器人业务平台化。", "2020-08-19")

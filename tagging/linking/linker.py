@@ -86,7 +86,10 @@ _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0
 
 
 _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
-_STATUS_NAME_RE = re.compile(r"(?<![A-Za-z])(?:\*ST|S\*ST|SST|ST)(?P<rest>[\u4e00-\u9fff]{2,4})")
+# A name with a marker the tables do not keep: a trading status (ST中捷, *ST康美), a first day's N or a registration
+# listing's first days' C (N仙鹤, C海光), an ex-dividend or ex-rights day's XD, XR, DR (XD贵州茅).
+_STATUS_NAME_RE = re.compile(r"(?<![A-Za-z0-9])(?:\*ST|S\*ST|SST|ST|N|C|XD|XR|DR)(?P<rest>[\u4e00-\u9fff]{2,4})")
+_STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 
 
 # A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
@@ -403,7 +406,7 @@ class Linker:
         """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
         taken = [(item.start, item.end) for item in found]
         status_names = []
-        for match in _STATUS_NAME_RE.finditer(scan) if "ST" in scan else ():
+        for match in _STATUS_NAME_RE.finditer(scan) if _STATUS_HINT_RE.search(scan) else ():
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue  # the name as written is known (ST八菱): the automaton had it
             resolved = self.kb.resolve_status_name(match.group("rest"), day)
