@@ -1022,3 +1022,16 @@ def test_first_day_and_ex_dividend_markers_and_listed_firms_named_after_their_gr
     assert linked("C罗进球后，C轮融资完成。", "2024-01-01") == {}
     assert "1.600054" in linked("景区接待上市旅游企业黄山旅游运营的黄山风景区。", "2024-10-08")
     assert "0.300024" not in linked("渠道变革在即,头部企业机器人业务平台化。", "2020-08-19")
+
+
+def test_a_group_of_stocks_named_after_a_company_and_a_fee() -> None:
+    assert "106.TME" not in linked("周涨幅达14.66%,腾讯音乐概念和幽门螺杆菌概念紧随其后。", "2019-03-08")
+    assert "0.001289" in linked("龙源电力系国内最早开发风电的专业化公司。", "2022-01-25")  # 系 as "is"
+    assert "90.BK1045" not in linked("因拖欠物业管理费,员工将被禁止进入。", "2017-07-10")  # a fee
+
+
+def test_car_groups_by_their_short_names() -> None:
+    found = linked("上汽、长安、东风、北汽和一汽五大集团。", "2017-01-05")
+    assert {"1.600104", "0.000625"} <= set(found)
+    assert linked("漫步长安街，西安古称长安。", "2017-01-05") == {}  # 长安 asks for context
+    assert "1.600104" not in linked("宁德时代、时代上汽、比克电池依次排名。", "2019-07-01")  # a joint venture

@@ -165,9 +165,11 @@ _FUND_NAME_RE = re.compile(
 LICENCE_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,8}?(?:业务资格|业务许可|经营许可证?|牌照|业务证书|资格证书|签发证明|注册证|批准文号)"
 )
-# A board word followed by 成本 (or 原材料价格, 费用) is an input whose cost is meant (饲料成本上涨, 饲料原材料价格,
-# 航空餐饮费用), a price like a futures price.
-INPUT_COST_AFTER_RE = re.compile(r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控)|费用)")
+# A board word followed by 成本 (or 原材料价格, 费用, a fee: 物业管理费) is an input whose cost is meant (饲料成本上涨,
+# 饲料原材料价格, 航空餐饮费用), a price like a futures price.
+INPUT_COST_AFTER_RE = re.compile(
+    r"(?:等)?(?:(?:原材料|原料)(?:成本|价格)|成本(?!敏感|优势|领先|控制|管控)|费用|费(?![\u4e00-\u9fff]))"
+)
 # A board word followed by a price or a contract names that price (美国天然气价格, 在外餐饮价格, 黄金期货), not
 # the sector (FRESH_RULES: a price alone is no mention). Prices of industries in a list (PPI by industry:
 # 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word.

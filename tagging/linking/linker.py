@@ -124,6 +124,9 @@ _FUND_AFTER_RE = re.compile(
 )
 # What a listed group's unit adds to the group's name: its broker, its investment or asset-management arm.
 _UNIT_SUFFIXES = ("证券", "资本", "资管")
+# A group of stocks named after a company (腾讯音乐概念, 恒大系股票, 中船系、): 系 as "is" goes on otherwise
+# (龙源电力系国内最早开发风电的公司).
+_GROUP_NAMED_AFTER_RE = re.compile(r"概念|系(?=[股、，,等]|板块|概念|个股|上市)")
 # The dot between the parts of a transliterated name (埃隆·马斯克), as typed and as web text encodes it.
 _NAME_DOTS = "·•‧・"
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
@@ -345,6 +348,8 @@ class Linker:
             entry = None  # 礼来亚洲基金, 贝莱德基金: a fund or fund manager named after the company, not it
         if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
             entry = None  # 我国新能源: the country's new energy, not 国新能源 (jieba may cut 我/国新能源)
+        if entry is not None and _GROUP_NAMED_AFTER_RE.match(scan, end) and key not in self.board_words:
+            entry = None  # 腾讯音乐概念, 恒大系: a group of stocks named after the company, not the company (S4)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
             item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
