@@ -1035,3 +1035,9 @@ def test_car_groups_by_their_short_names() -> None:
     assert {"1.600104", "0.000625"} <= set(found)
     assert linked("漫步长安街，西安古称长安。", "2017-01-05") == {}  # 长安 asks for context
     assert "1.600104" not in linked("宁德时代、时代上汽、比克电池依次排名。", "2019-07-01")  # a joint venture
+
+
+def test_the_internet_trade_with_a_sector_word() -> None:
+    assert "90.BK0447" in linked("互联网行业监管趋严。", "2019-11-27")
+    assert "90.BK0447" in linked("民营互联网企业参与混改。", "2017-08-17")
+    assert "90.BK0447" not in linked("移动互联网用户增长，互联网保险快速发展。", "2019-11-27")  # 互联网 alone: dropped
