@@ -1041,3 +1041,10 @@ def test_the_internet_trade_with_a_sector_word() -> None:
     assert "90.BK0447" in linked("互联网行业监管趋严。", "2019-11-27")
     assert "90.BK0447" in linked("民营互联网企业参与混改。", "2017-08-17")
     assert "90.BK0447" not in linked("移动互联网用户增长，互联网保险快速发展。", "2019-11-27")  # 互联网 alone: dropped
+
+
+def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
+    found = linked("保荐机构包括东方证券承销保荐、申万宏源证券承销保荐和长江证券承销保荐。", "2020-10-20")
+    assert not {"1.600958", "0.000166", "0.000783"} & set(found)
+    assert "1.600958" in linked("东方证券发布公告。", "2020-10-20")
+    assert "116.00769" not in linked("近几年来,中国稀土占据全球产量均超过80%。", "2019-01-01")
