@@ -1048,3 +1048,9 @@ def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
     assert not {"1.600958", "0.000166", "0.000783"} & set(found)
     assert "1.600958" in linked("东方证券发布公告。", "2020-10-20")
     assert "116.00769" not in linked("近几年来,中国稀土占据全球产量均超过80%。", "2019-01-01")
+
+
+def test_an_insurers_name_ends_in_its_kind_of_insurance() -> None:
+    assert "90.BK0474" not in linked("2020年上半年天安财险对投资资产计提大额减值。", "2021-01-25")
+    assert "90.BK0474" in linked("今年财险保费增长。", "2021-01-25")
+    assert "90.BK0474" in linked("寿险、财险保费收入双双增长。", "2021-01-25")

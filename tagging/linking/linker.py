@@ -656,6 +656,12 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
             item.chosen = "board"
 
 
+# Kinds of insurance that end insurers' names (天安财险, 国寿财险), and characters that end words before the sector's
+# word other than a name: list and sentence words, times, places, quantities (今年财险, 全国财险, 四大财险).
+_INSURER_KINDS = frozenset({"财险", "寿险", "产险"})
+_NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -679,6 +685,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
+    if scan[start:end] in _INSURER_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
+        return True  # 天安财险, 众安寿险: an insurer's name ends in its kind of insurance, not the sector
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
