@@ -1054,3 +1054,10 @@ def test_an_insurers_name_ends_in_its_kind_of_insurance() -> None:
     assert "90.BK0474" not in linked("2020年上半年天安财险对投资资产计提大额减值。", "2021-01-25")
     assert "90.BK0474" in linked("今年财险保费增长。", "2021-01-25")
     assert "90.BK0474" in linked("寿险、财险保费收入双双增长。", "2021-01-25")
+
+
+def test_spaced_not_mentions_and_ai_as_a_feature() -> None:
+    assert "90.BK0922" not in linked("根据 IDC 数据,全球屏幕尺寸增大。", "2025-01-01")  # as IDC数据
+    assert "90.BK0922" in linked("IDC 机房建设加快。", "2025-01-01")
+    assert "90.BK0800" not in linked("2025 年 AI 智能眼镜市场进入爆发期。", "2025-06-01")
+    assert "106.XPEV" not in linked("小鹏汇天旅航者X2在北京大兴国际机场亮相。", "2024-06-01")  # the flying-car unit

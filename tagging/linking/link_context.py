@@ -188,7 +188,8 @@ SPEAKER_AFTER_RE = re.compile(
 # development sets took none of these; other board words before the same nouns are their subject (EDA工具,
 # 折叠屏手机), so the check is the AI board's own.
 AI_FEATURE_AFTER_RE = re.compile(
-    r"\s?(?:技术)?(?:赋能|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|客服)"
+    r"\s?(?:技术)?(?:赋能|赋予|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|智能眼镜|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|"
+    r"客服|GPU)"
 )
 AI_WORDS = frozenset({"AI", "人工智能"})
 # A site's name in its footer (国资数据中心  版权所有, CFM闪存市场 版权所有): page chrome, not the sector.

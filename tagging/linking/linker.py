@@ -189,7 +189,8 @@ class Linker:
                     self.board_words.setdefault(variant, value)
                 # Web text often spaces Latin apart from Chinese (AI 眼镜, 5G 基站, TOPCon 电池).
                 self.board_words.setdefault(_LATIN_HAN_BOUNDARY_RE.sub(" ", word), value)
-        self.blockers = blockers
+        # A not-mention with a Latin part is also written with a space (IDC 数据), as board words are.
+        self.blockers = blockers | {_LATIN_HAN_BOUNDARY_RE.sub(" ", word) for word in blockers}
         # The words that are a company's name and name its namesake board (特斯拉, 华为, 富士康), not the
         # board words that already say "the group of stocks" (华为产业链, 苹果概念, 果链).
         self.company_board_words = {
@@ -205,7 +206,7 @@ class Linker:
         self.spaced_names = {
             f"{name[:-1]} {name[-1]}": name for name in kb.names if _SHARE_CLASS_NAME_RE.fullmatch(name)
         } | kb.written_apart  # and reviewed Latin names in words: Goldman Sachs, Li Auto
-        self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *blockers)))
+        self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *self.blockers)))
         self.longest_key = max(map(len, self.keys), default=0)
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.everyday = everyday
@@ -658,7 +659,7 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
 
 # Kinds of insurance that end insurers' names (天安财险, 国寿财险), and characters that end words before the sector's
 # word other than a name: list and sentence words, times, places, quantities (今年财险, 全国财险, 四大财险).
-_INSURER_KINDS = frozenset({"财险", "寿险", "产险"})
+_NAMED_KINDS = frozenset({"财险", "寿险", "产险"})
 _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
 
 
@@ -685,7 +686,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
-    if scan[start:end] in _INSURER_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
+    if scan[start:end] in _NAMED_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
         return True  # 天安财险, 众安寿险: an insurer's name ends in its kind of insurance, not the sector
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
