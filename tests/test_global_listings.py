@@ -80,3 +80,9 @@ def test_new_listings_are_listed_and_named() -> None:
     for name in ("Palantir", "小马智行", "文远知行", "索尼", "道达尔", "Shell", "Arm"):
         for entry in kb.names[name]:
             assert entry.secid in kb.listed, (name, entry.secid)
+
+
+def test_sandisk_is_a_listing_again_only_since_its_spin_off() -> None:
+    assert linked_stocks("闪迪股价大涨。", on=date(2025, 6, 1)) == {("105.SNDK", "闪迪")}
+    assert linked_stocks("SanDisk股价大涨。", on=date(2025, 6, 1)) == {("105.SNDK", "SanDisk")}
+    assert ("105.SNDK", "闪迪") not in linked_stocks("西部数据旗下闪迪品牌。", on=date(2020, 1, 1))
