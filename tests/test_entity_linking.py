@@ -1061,3 +1061,9 @@ def test_spaced_not_mentions_and_ai_as_a_feature() -> None:
     assert "90.BK0922" in linked("IDC 机房建设加快。", "2025-01-01")
     assert "90.BK0800" not in linked("2025 年 AI 智能眼镜市场进入爆发期。", "2025-06-01")
     assert "106.XPEV" not in linked("小鹏汇天旅航者X2在北京大兴国际机场亮相。", "2024-06-01")  # the flying-car unit
+
+
+def test_leading_firms_ai_chips_and_phones_written_out() -> None:
+    assert "90.BK1033" in linked("宁德时代等电池头部企业加速扩产。", "2022-11-04")
+    assert "90.BK1127" in linked("美国限制AI晶片业出口。", "2025-01-01")
+    assert "90.BK1162" in linked("人工智能手机出货量增长。", "2025-03-05")

@@ -412,9 +412,10 @@ def national_phrase(scan: str, name: str, end: int) -> bool:
 _OUTPUT_AFTER_RE = re.compile(r"\s?\d[\d.,]*\s?(?:万|亿)?(?:吨|辆|台|千瓦时|千瓦|立方米|平方米|片|套)")
 
 
-# The stocks of a sector (券商股票, 中字头个股): a cue for a word that is no company's name only, since a
-# company's 股票 are its own shares (万科股票), which is why SECTOR_AFTER_RE leaves 股票 out.
-_SECTOR_STOCKS_AFTER_RE = re.compile(r"[”\"」]?(?:股票|个股)")
+# The stocks of a sector (券商股票, 中字头个股) and its leading firms (电池头部企业): a cue for a word that is no
+# company's name only, since a company's 股票 are its own shares (万科股票), which is why SECTOR_AFTER_RE leaves
+# 股票 out.
+_SECTOR_STOCKS_AFTER_RE = re.compile(r"[”\"」]?(?:股票|个股)|头部(?:企业|公司|厂商|玩家)")
 
 
 # After a generic sector word, 公司 and 制造商 mostly describe one firm (美国制药公司礼来, 微型计算机公司,
