@@ -1067,3 +1067,10 @@ def test_leading_firms_ai_chips_and_phones_written_out() -> None:
     assert "90.BK1033" in linked("宁德时代等电池头部企业加速扩产。", "2022-11-04")
     assert "90.BK1127" in linked("美国限制AI晶片业出口。", "2025-01-01")
     assert "90.BK1162" in linked("人工智能手机出货量增长。", "2025-03-05")
+
+
+def test_a_product_brand_before_a_board_word_names_the_product() -> None:
+    found = linked("华为拥有盘古大模型和昇腾算力等。", "2025-01-01")
+    assert "90.BK0800" not in found and "90.BK1134" not in found
+    assert "90.BK1036" not in linked("麒麟芯片回归。", "2023-09-01")
+    assert "90.BK1134" in linked("算力需求爆发。", "2025-01-01")

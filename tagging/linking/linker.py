@@ -663,6 +663,11 @@ _NAMED_KINDS = frozenset({"财险", "寿险", "产险"})
 _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
 
 
+# Brands of chips and AI models (Huawei's 昇腾, 鲲鹏, 麒麟 and 盘古; Baidu's 文心; Alibaba's 通义; Tencent's 混元;
+# ByteDance's 豆包; Qualcomm's 骁龙; MediaTek's 天玑; iFlytek's 星火) before a board word name the product.
+_PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -688,6 +693,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if scan[start:end] in _NAMED_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
         return True  # 天安财险, 众安寿险: an insurer's name ends in its kind of insurance, not the sector
+    if before and _PRODUCT_BRAND_BEFORE_RE.search(scan, max(0, start - 5), start):
+        return True  # 盘古大模型, 昇腾算力, 麒麟芯片: a company's product line by its brand (B2), not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
