@@ -957,6 +957,14 @@ def test_page_chrome_and_group_words_describing_one_firm() -> None:
     # a table row of sectors and figures is no menu
     assert attribution_spans("行业 涨幅\n煤炭 5.7 银行 3.2 钢铁 1.1 电力 0.9 有色 0.5\n") == []
     assert attribution_spans("川网头条 最要闻 新热点 第一现场 经济观察 乡村振兴\n正文") == [(0, 27)]
+    # A machine summary's heading and its disclaimer are page chrome; a sentence about AI-made content is not
+    summary = "AI智能摘要\n银行板块走强。\n— 此摘要由AI分析文章内容生成,仅供参考。"
+    assert set(linked(summary, "2025-10-18")) == {"90.BK0475"}
+    assert linked("本文由AI辅助生成", "2025-10-18") == {}
+    assert "90.BK0800" in linked("这段由AI生成的视频在网上疯传,AI行业快速发展。", "2025-10-18")
+    # A data platform one body runs is a product in use, not the big-data industry
+    assert "90.BK0634" not in linked("今年春节期间,商务大数据平台监测显示,全国消费增长。", "2024-02-18")
+    assert "90.BK0634" in linked("推动互联网、大数据、人工智能和实体经济深度融合。", "2017-10-18")
     # A group word right before one firm's name describes that firm; before a list of firms it is the sector
     assert "90.BK0465" not in linked("京东健康打破了日本药企大冢制药维持10年的纪录。", "2021-06-01")
     assert "90.BK1029" not in linked("匈牙利工厂与车企斯泰兰蒂斯(Stellantis)合作。", "2024-01-01")
