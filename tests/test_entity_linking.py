@@ -559,6 +559,10 @@ def test_a_companys_name_is_not_its_namesake_concept_board_without_a_board_cue()
     assert {"90.BK0854", "90.BK0833"} <= set(linked("华为、小米等板块领涨。", "2024-01-01"))
     assert "90.BK0854" in linked("华为产业链个股走强。", "2024-01-01")  # the board word says it whole
     assert "90.BK0842" in linked("富士康概念股大涨。", "2024-01-01")
+    # Phone makers and platforms by their names are the companies (Honor, Xiaohongshu, Zhipu)
+    assert linked("手机直连卫星:华为、荣耀等厂商布局3GPP NTN标准。", "2025-06-01") == {}
+    assert linked("一位坐标上海的小红书网友近日拍照发帖称。", "2020-06-01") == {}
+    assert "90.BK1177" in linked("荣耀概念股走强。", "2025-06-01")
 
 
 def test_a_business_line_or_results_after_a_sector_word_is_no_sector_cue() -> None:
