@@ -634,6 +634,29 @@ def test_a_past_us_listing_names_its_company_from_its_first_day_to_its_last() ->
     # An A+H+US company is its A share while that is listed (S3b), its US listing before
     assert "105.BGNE" in linked("百济神州股价上涨。", "2020-05-01")
     assert "1.688235" in linked("百济神州股价上涨。", "2025-05-01")
+    # Nielsen was taken private in 2022; SMIC left the NYSE in 2019 and is its Hong Kong share until its STAR listing
+    assert "106.NLSN" in linked("尼尔森数据显示,销量下滑。", "2020-03-01")
+    assert linked("尼尔森IQ数据进一步显示,需求疲软。", "2025-03-01") == {}
+    assert "106.SMI" in linked("中芯国际美股大涨。", "2018-05-07")
+    assert "116.00981" in linked("中芯国际拟科创板上市。", "2020-05-07")
+
+
+def test_a_name_written_again_is_the_listing_most_of_its_mentions_chose() -> None:
+    # A report on US shares; a market hint near a later mention is another firm's (its unit's HK listing)
+    text = "美股中概股大涨,百度股价一夜飙升15%。百度的暴涨背后,是其AI芯片子公司提交港交所上市申请的消息。美股百度收涨。"
+    found = linked(text, "2026-01-03")
+    assert "105.BIDU" in found and "116.09888" not in found
+    # Words right after a mention still choose its listing (百度港股, 百度美股)
+    assert {"105.BIDU", "116.09888"} <= set(linked("百度港股涨3%,百度美股涨5%。", "2026-01-03"))
+
+
+def test_everyday_readings_of_names_and_the_us_energy_bodies() -> None:
+    # 理想 as a predicate (表现理想) is "ideal"; among carmakers it is Li Auto
+    assert linked("2026年首个交易日,港股表现理想,恒生指数创新高。", "2026-01-02") == {}
+    assert "105.LI" in linked("蔚来、理想、小鹏交付量公布。", "2025-06-01")
+    # The EIA and the Department of Energy are no listing of US Energy Corp (USEG)
+    assert linked("美国能源信息管理局(EIA)数据显示,原油库存下降。", "2025-06-01") == {}
+    assert linked("美国能源部长表示将释放战略储备。", "2025-06-01") == {}
 
 
 def test_a_generic_board_name_needs_its_cue() -> None:

@@ -19,6 +19,7 @@ company cues (股份, 公司, 股价, 涨停, a code, a list of other companies)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -165,6 +166,7 @@ class _Found:
     needs_company_cue: bool = False
     needs_sector_cue: bool = False
     names_a_company: bool = False  # a company's name that is also its namesake board's (华为, 腾讯云)
+    market_named: bool = False  # the words next to the name say which listing (港股阿里巴巴, 百度美股)
     chosen: str | None = None  # "stock" or "board" once accepted
 
 
@@ -259,6 +261,7 @@ class Linker:
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
         _drop_group_words_before_a_firm(scan, found)
+        _one_listing_per_name(found)
 
         mentions = [
             self._code_mention(text, start, end, security)
@@ -325,6 +328,7 @@ class Linker:
         named_market = listing_named(scan, start, end) if entry is not None else None
         if entry is not None and named_market and self.kb.securities[entry.secid][0].exchange != named_market:
             entry = self.kb.listing_in(key, named_market, day) or entry
+        item.market_named = named_market is not None
         # 据华泰证券: a broker cited is the source of a view, a listed company (R2), not an outlet.
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start) and not key.endswith("证券")
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
@@ -763,6 +767,22 @@ def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
         end = companies.get(start) or (firm.end() if firm else None)
         if end is not None and not _MORE_FIRMS_RE.match(scan, end):
             item.chosen = None
+
+
+def _one_listing_per_name(found: list[_Found]) -> None:
+    """A name written again in one text is the listing it named first (FRESH_RULES R3: a company is one label
+    per text): a market hint nearer a later mention (百度…昆仑芯提交港交所上市申请, in a report on US shares)
+    says where another firm lists, not which of the company's listings the text means. Only words right next to
+    a mention (港股百度) or a code (handled before) choose another listing."""
+    votes: dict[str, Counter[str]] = {}
+    for item in found:
+        if item.chosen == "stock" and item.stock:
+            votes.setdefault(item.text, Counter())[item.stock[0]] += 1
+    for item in found:
+        if item.chosen != "stock" or not item.stock or item.market_named or len(votes[item.text]) < 2:
+            continue
+        # the listing most mentions of the name chose; on a tie, the first (Counter keeps insertion order)
+        item.stock = (votes[item.text].most_common(1)[0][0], item.stock[1])
 
 
 def _mention(security: Security, text: str, start: int, end: int, how: str) -> Mention:
