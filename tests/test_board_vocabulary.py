@@ -281,6 +281,19 @@ def test_dev3_counts_made_or_sold_are_the_industry() -> None:
     assert "90.BK1036" in boards_in("新能源汽车每辆车超 2000 片的半导体需求带动产业发展。")
 
 
+def test_ai_names_the_field_only_with_the_fields_words() -> None:
+    # AI as a product's feature or a firm's business line is no field; its models, wave, industry and spending are
+    assert "90.BK0800" not in boards_in("凭借全系标配的5C超充AI电池,销量大增。")
+    assert "90.BK0800" not in boards_in("智能电动汽车及AI等创新业务分部收入为180亿元。")
+    assert "90.BK0800" not in boards_in("2万元买AI硬件。")
+    assert "90.BK0800" in boards_in("在AI大模型浪潮裹挟下,人形机器人竞赛加速。")
+    assert "90.BK0800" in boards_in("五大科技巨头2026年AI资本支出预计冲破7000亿美元。")
+    assert "90.BK0800" in boards_in("AI产业链算力端与应用端盈利改善。")
+    assert "90.BK0800" in boards_in("推动AI发展。")
+    assert "90.BK0800" in boards_in("聚焦先进制造、芯片工程、AI 等领域。")
+    assert "90.BK0800" in boards_in("人工智能正在改变世界。")  # the field's own name needs no cue
+
+
 def test_chips_in_use_are_no_industry() -> None:
     # 芯片 names the chip industry with a cue, a policy or a list: chips as components or products (交换芯片,
     # 芯片算力提升, 自研硅光芯片良率) are the extras of technology texts (dev2-dev59: 15 fewer extras, 13 fewer found)

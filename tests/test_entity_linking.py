@@ -1083,6 +1083,8 @@ def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
     assert not {"1.600958", "0.000166", "0.000783"} & set(found)
     assert "1.600958" in linked("东方证券发布公告。", "2020-10-20")
     assert "116.00769" not in linked("近几年来,中国稀土占据全球产量均超过80%。", "2019-01-01")
+    assert "1.600916" not in linked("截至2025年9月末,中国黄金储备已达7406万盎司。", "2025-10-08")  # the country's reserves
+    assert "1.600916" in linked("中国黄金股价上涨。", "2025-10-08")
 
 
 def test_an_insurers_name_ends_in_its_kind_of_insurance() -> None:

@@ -243,7 +243,7 @@ DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)
 # A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
 # 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}等[\u4e00-\u9fff]{0,6}?"
+    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等[\u4e00-\u9fff]{0,6}?"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
@@ -408,8 +408,9 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 _NATIONAL_SCOPE_RE = re.compile(
     r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
-    # 中国电影暑期档票房)
-    r"(?:出口|进口|创新|史上|资源|储量|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球)"
+    # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63)
+    r"(?:出口|进口|创新|史上|资源|储量|储备|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
+    r"消费(?!者|金融|贷))"
 )
 
 
@@ -439,6 +440,17 @@ WEAK_SECTOR_CUES = frozenset({"公司", "制造商"})
 _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|众多|若干)$")
 
 
+# AI names the field when what follows is the field's: its models and technology, its wave, its industry and
+# firms, its demand, spending and build-out (AI大模型浪潮, AI技术, AI热潮, AI产业链, AI初创公司, AI资本支出). AI as a
+# product's feature (5C超充AI电池, AI硬件), a firm's business line (智能电动汽车及AI等创新业务) or a tool
+# (AI赋能) is not the field: labellers of technology texts (dev58, dev60, dev62) took those 0 times in 3.
+AI_FIELD_AFTER_RE = re.compile(
+    r"\s?(?:大模型|模型|技术|浪潮|热潮|时代|产业|全产业链|领域|行业|赛道|公司|企业|初创|独角兽|巨头|龙头|需求|驱动|"
+    r"资本支出|投资|投入|基建|基础设施|发展|革命|竞赛|风口|周期|崛起|转型|布局|战略|创业|军备|泡沫|监管|治理|人才|专利|"
+    r"拉动|带动|计算)"
+)
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
     before it, what a sector does after it, its output counted after it, or a list it opens that ends
@@ -454,6 +466,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
+        or (scan[start:end] == "AI" and AI_FIELD_AFTER_RE.match(scan, end))
     )
 
 

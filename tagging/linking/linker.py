@@ -593,7 +593,12 @@ class Linker:
                         continue
                     if neighbour.chosen == "stock" and item.stock:
                         item.chosen, changed = "stock", True
-                    elif neighbour.chosen == "board" and item.board:
+                    elif (
+                        neighbour.chosen == "board"
+                        and item.board
+                        and not _BUSINESS_LINES_AFTER_RE.match(scan, right.end)
+                    ):
+                        # (a list that ends in 业务 lists a company's business lines: 智能电动汽车及AI等创新业务)
                         item.chosen, changed = "board", True
                     if item.chosen:
                         break
