@@ -650,6 +650,21 @@ def test_a_name_written_again_is_the_listing_most_of_its_mentions_chose() -> Non
     assert {"105.BIDU", "116.09888"} <= set(linked("百度港股涨3%,百度美股涨5%。", "2026-01-03"))
 
 
+def test_a_hong_kong_code_before_the_a_share_code_names_the_a_share() -> None:
+    # 中芯国际(0981.HK/688981.SH): the pair is one company, its A share (S3b), as in A-then-HK order
+    assert set(linked("中芯国际(0981.HK/688981.SH)三季度业绩会。", "2023-11-10")) == {"1.688981"}
+    assert set(linked("中国太保(601601.SH;02601.HK)发布公告。", "2023-11-10")) == {"1.601601"}
+    assert set(linked("中芯国际(00981.HK)发布公告。", "2023-11-10")) == {"116.00981"}
+
+
+def test_a_subsidiary_named_with_a_place_in_brackets_is_not_its_parent() -> None:
+    assert linked("长电科技汽车电子(上海)有限公司成立。", "2024-01-10") == {}
+    assert "90.BK1033" not in linked("江苏院与中清先进电池制造(石河子)有限公司签约。", "2025-01-12")
+    # a list of firms is no longer name; an association's name may hold 与
+    assert "1.601111" in linked("山航集团、中国国航和山钢金控资产管理(深圳)有限公司签署协议。", "2022-07-28")
+    assert "1.601117" not in linked("中国化学与物理电源行业协会发布数据。", "2016-06-07")
+
+
 def test_everyday_readings_of_names_and_the_us_energy_bodies() -> None:
     # 理想 as a predicate (表现理想) is "ideal"; among carmakers it is Li Auto
     assert linked("2026年首个交易日,港股表现理想,恒生指数创新高。", "2026-01-02") == {}

@@ -165,7 +165,10 @@ _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
     r"商会|基金会|医院|合伙企业)"
 )
-_INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _ORGANISATION_END)
+# A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
+# 中清先进电池制造(石河子)有限公司).
+_PLACE_IN_BRACKETS = r"(?:[（(][\u4e00-\u9fff]{2,4}[)）])?"
+_INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END)
 # A fund's name holds the names of its sponsor and its assets: 中金普洛斯仓储物流封闭式基础设施证券投资基金 is a
 # REIT, not 中金 or 普洛斯, and its 证券 is no broker. A verb in between makes it a company doing something
 # with a fund (腾讯参与设立…投资基金), which stays a mention.
@@ -251,7 +254,7 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
     r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
-_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ORGANISATION_END)
+_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END)
 # A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
 _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
 # Characters that may stand right before a full name without being part of a longer one.
@@ -301,6 +304,8 @@ def inside_another_name(
     more = _MORE_OF_A_NAME_RE.match(scan, end)
     if more is not None and more.group().endswith("分公司") and len(more.group()) <= 7:
         return False  # 兴业证券深圳分公司: a branch is the company itself (FRESH_RULES S4)
+    if more is not None and more.group()[0] in "和与、" and more.group().endswith("有限公司"):
+        return False  # 中国国航和山钢金控资产管理(深圳)有限公司: a list of firms (an association's name may hold 与)
     return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
 
 

@@ -521,11 +521,12 @@ class Linker:
         """A code right after a name (长城汽车(601633.SH)) says which company the name is; so does a
         code after a longer name that begins with a known one (新东方在线(01797.HK) is not 新东方).
         Every other mention of a company whose listing a code gave takes that listing too."""
-        by_start = {start: security for start, _end, security in codes}
+        by_start = {start: (end, security) for start, end, security in codes}
         for item in found:
             for gap in range(0, 8):
-                security = by_start.get(item.end + gap)
+                end, security = by_start.get(item.end + gap, (0, None))
                 if security is not None and CODE_GAP_RE.fullmatch(scan, item.end, item.end + gap):
+                    security = self._a_share_after(scan, codes, end, security) or security
                     # A code after a longer name confirms only a name that is a company's (证券代码 is not).
                     if security.kind == "stock" and (
                         item.stock or not scan[item.end : item.end + gap].strip("（(: ：")
@@ -559,14 +560,37 @@ class Linker:
     def _second_code_of_a_pair(
         self, scan: str, codes: list[tuple[int, int, Security]], start: int, security: Security
     ) -> bool:
-        """A Hong Kong code written right after the same company's A-share code (中国太保(601601.SH;02601.HK)):
-        the pair names one company, its A share (FRESH_RULES S3b), and the Hong Kong code adds no mention."""
+        """A Hong Kong code written right after the same company's A-share code (中国太保(601601.SH;02601.HK)), or
+        right before it (中芯国际(0981.HK/688981.SH)): the pair names one company, its A share (FRESH_RULES S3b),
+        and the Hong Kong code adds no mention."""
         if security.kind != "stock" or not security.secid.startswith("116."):
             return False
-        return any(
-            self.kb.h_shares.get(other.secid) == security.secid and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
-            for _start, end, other in codes
-            if end <= start
+        own_end = next((b for a, b, _s in codes if a == start), start)
+        return (
+            any(
+                self.kb.h_shares.get(other.secid) == security.secid and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
+                for _start, end, other in codes
+                if end <= start
+            )
+            or self._a_share_after(scan, codes, own_end, security) is not None
+        )
+
+    def _a_share_after(
+        self, scan: str, codes: list[tuple[int, int, Security]], end: int, security: Security
+    ) -> Security | None:
+        """The A-share code written right after a Hong Kong code of the same company (中芯国际(0981.HK/688981.SH)):
+        the pair names one company, its A share (FRESH_RULES S3b)."""
+        if not security.secid.startswith("116."):
+            return None
+        return next(
+            (
+                other
+                for start, _end, other in codes
+                if start >= end
+                and self.kb.h_shares.get(other.secid) == security.secid
+                and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
+            ),
+            None,
         )
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
