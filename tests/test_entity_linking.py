@@ -1100,6 +1100,15 @@ def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
     assert "116.00769" not in linked("近几年来,中国稀土占据全球产量均超过80%。", "2019-01-01")
     assert "1.600916" not in linked("截至2025年9月末,中国黄金储备已达7406万盎司。", "2025-10-08")  # the country's reserves
     assert "1.600916" in linked("中国黄金股价上涨。", "2025-10-08")
+    assert "1.600916" not in linked("一、中国黄金战略\n央行黄金储备的持续增加。", "2025-10-08")
+
+
+def test_short_forms_and_a_results_period_before_a_company_cue() -> None:
+    assert "1.600276" in linked("中国创新药企恒瑞、三生制药等纷纷授权出海。", "2025-06-01")
+    assert "1.605599" in linked("菜百金价1088元。", "2025-10-08")
+    # a period of results may stand between a name that asks for context and its cue (希尔顿三季度营收)
+    assert "106.HLT" in linked("希尔顿三季度营收增长。", "2025-10-30")
+    assert "106.HLT" not in linked("希尔顿家族的继承人出席晚宴。", "2025-10-30")
 
 
 def test_an_insurers_name_ends_in_its_kind_of_insurance() -> None:

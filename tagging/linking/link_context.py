@@ -79,6 +79,8 @@ def attribution_spans(scan: str) -> list[tuple[int, int]]:
 _COMPANY_AFTER_RE = re.compile(
     # a date may stand between the name and what it did (黄山旅游7月11日晚间公告称)
     r"(?:\d{1,2}月\d{1,2}日(?:晚间|早间|午间|盘后|盘中|晚|早)?)?"
+    # and so may a period of its results (希尔顿三季度营收增长, 华住2025年上半年净利)
+    r"(?:(?:20\d\d年)?(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|年度|Q[1-4]))?"
     # a bracket opens a code or a market (贵州茅台(600519), 阿里巴巴(BABA.US), 腾讯（港股）), not an explanation
     # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company
     r"(?:[（(](?![\u4e00-\u9fff]{4})|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
@@ -414,7 +416,7 @@ _NATIONAL_SCOPE_RE = re.compile(
     r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
     # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63)
-    r"(?:出口|进口|创新|史上|资源|储量|储备|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
+    r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
     r"消费(?!者|金融|贷))"
 )
 
