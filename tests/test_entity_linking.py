@@ -186,6 +186,10 @@ def test_knowledge_base_rejects_a_bad_alias(configs: Path) -> None:
     aliases.write_text("aliase: []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"did you mean 'aliases'"):
         load_knowledge_base()
+    # an alias the linker could never read is an error, not a silent loss (two Latin letters: bp)
+    aliases.write_text('aliases:\n  - {name: bp, secid: "106.BP", why: x}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"aliases\[1\]\.name: 'bp' would never be read"):
+        load_knowledge_base()
 
 
 def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(configs: Path) -> None:
@@ -665,6 +669,28 @@ def test_a_subsidiary_named_with_a_place_in_brackets_is_not_its_parent() -> None
     assert "1.601117" not in linked("中国化学与物理电源行业协会发布数据。", "2016-06-07")
 
 
+def test_look_alike_han_from_pdfs_reads_as_the_character_it_stands_for() -> None:
+    # ⾏ (U+2F8F, a Kangxi radical) for 行, ⼯ (U+2F2F) for 工: the mention keeps the text as written
+    found = linked("交通银\u2f8f发布中期业绩。", "2025-07-30")
+    assert found == {"1.601328": ("交通银\u2f8f", "name")}
+    assert "1.601398" in linked("中国\u2f2f商银\u2f8f宣布分红。", "2025-07-30")
+
+
+def test_titles_accounts_and_longer_firms_names_are_not_the_company() -> None:
+    # a work's title that is the whole name; an account on Weibo; a firm whose name ends in a short name
+    assert linked("用户上传《蒙娜丽莎》画像即可生成佩戴墨镜的照片。", "2025-03-02") == {}
+    assert "0.002918" in linked("蒙娜丽莎股价上涨。", "2025-03-02")
+    assert "105.WB" not in linked("小米技术官方微博披露,人形机器人已进厂。", "2025-03-02")
+    assert linked("其控股子公司浙江电光云科技有限公司(简称“电光云”)签约。", "2025-03-02") == {}
+    assert "106.TSM" in linked("中芯国际的估值超过龙头台湾积体电路制造股份有限公司。", "2020-07-16")
+
+
+def test_a_latin_word_joined_by_a_hyphen_is_one_word() -> None:
+    assert linked("CHANGZHOU THREE-CIRCLE (GROUP) CO., LTD.", "2025-11-17") == {}
+    assert "106.CRCL" in linked("Circle (CRCL) 股价大涨。", "2025-11-17")
+    assert "106.KO" in linked("Coca-Cola股价上涨。", "2025-11-17")
+
+
 def test_everyday_readings_of_names_and_the_us_energy_bodies() -> None:
     # 理想 as a predicate (表现理想) is "ideal"; among carmakers it is Li Auto
     assert linked("2026年首个交易日,港股表现理想,恒生指数创新高。", "2026-01-02") == {}
@@ -1098,7 +1124,9 @@ def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
     assert not {"1.600958", "0.000166", "0.000783"} & set(found)
     assert "1.600958" in linked("东方证券发布公告。", "2020-10-20")
     assert "116.00769" not in linked("近几年来,中国稀土占据全球产量均超过80%。", "2019-01-01")
-    assert "1.600916" not in linked("截至2025年9月末,中国黄金储备已达7406万盎司。", "2025-10-08")  # the country's reserves
+    assert "1.600916" not in linked(
+        "截至2025年9月末,中国黄金储备已达7406万盎司。", "2025-10-08"
+    )  # the country's reserves
     assert "1.600916" in linked("中国黄金股价上涨。", "2025-10-08")
     assert "1.600916" not in linked("一、中国黄金战略\n央行黄金储备的持续增加。", "2025-10-08")
 
@@ -1106,6 +1134,14 @@ def test_underwriting_arms_and_the_countrys_share_of_output() -> None:
 def test_short_forms_and_a_results_period_before_a_company_cue() -> None:
     assert "1.600276" in linked("中国创新药企恒瑞、三生制药等纷纷授权出海。", "2025-06-01")
     assert "1.605599" in linked("菜百金价1088元。", "2025-10-08")
+    assert {"0.000887", "1.603197"} <= set(linked("中鼎公司与保隆签约。", "2024-03-01"))
+    assert "0.000887" not in linked("亚太汽车、拓盛汽车和中鼎美达等企业分别与合工大签约。", "2024-03-01")
+    assert "106.FDS" in linked("根据 FactSet 提供的统计数据,约有 3100 万股处于卖空状态。", "2017-04-04")
+    # listings that ended: Xilinx (AMD, 2022), Activision Blizzard (Microsoft, 2023), SINA (private, 2021)
+    assert "105.XLNX" in linked("赛灵思股价上涨。", "2021-01-10")
+    assert "105.XLNX" not in linked("AMD完成收购赛灵思。", "2022-06-01")
+    assert "105.ATVI" not in linked("微软2023年以750亿美元收购动视暴雪。", "2024-09-24")
+    assert "105.SINA" not in linked("新浪股价上涨。", "2025-01-10")
     # a period of results may stand between a name that asks for context and its cue (希尔顿三季度营收)
     assert "106.HLT" in linked("希尔顿三季度营收增长。", "2025-10-30")
     assert "106.HLT" not in linked("希尔顿家族的继承人出席晚宴。", "2025-10-30")

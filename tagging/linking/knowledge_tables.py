@@ -295,6 +295,11 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
         entry = NameEntry(secid, HOW_ALIAS, starts, ends, rank, market_rank)
         # A reviewed Latin name (Meta, Apple) is allowed here; tables' Latin names are not.
         latin = bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&-]{2,}", name.strip()))
+        if not latin and not re.search(r"[\u4e00-\u9fff]", name):
+            # (two Latin letters are tickers, read as codes, or words: bp is also basis points)
+            raise ConfigError(
+                f"{path}: {where}.name: {name!r} would never be read: a Latin alias has 3 letters or more"
+            )
         if latin and " " in name.strip():
             kb.written_apart[" ".join(name.split())] = normalise_name(name)
         if not (starts or ends):

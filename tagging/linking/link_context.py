@@ -288,6 +288,10 @@ def inside_another_name(
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
         return False
+    if stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
+        before = scan[start - 1] if start else ""
+        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME:
+            return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技
     if stock[1] == HOW_FULL:
         before = scan[start - 1] if start else ""
         country = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES  # 美国高通公司: the country, then the name
@@ -312,6 +316,7 @@ def inside_another_name(
 
 
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
+_LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
 # (上海临港新片区).
 _BODY_RIGHT_AFTER_RE = re.compile(
@@ -369,7 +374,13 @@ def cuts_latin_word(scan: str, start: int, end: int) -> bool:
         (scan[start].isascii() and before.isascii() and (before.isalnum() or (before == "." and scan[start].isdigit())))
         or (scan[end - 1].isascii() and after.isascii() and after.isalnum() and not share_class_then_figure)
         or (scan[start:end] == "AI" and _LATIN_NAME_BEFORE_AI_RE.search(scan, max(0, start - 20), start) is not None)
+        # a hyphen joins two Latin words into one (CHANGZHOU THREE-CIRCLE (GROUP) is not Circle)
+        or (scan[start].isascii() and before == "-" and _LATIN_WORD_RE.fullmatch(scan, max(0, start - 3), start - 1))
+        or (scan[end - 1].isascii() and after == "-" and _LATIN_WORD_RE.fullmatch(scan, end + 1, end + 3))
     )
+
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2}")
 
 
 # The usual endings of a company's short name (招商银行, 德威新材, 易见股份): a name with one is a company's even
@@ -626,8 +637,10 @@ def company_cue(scan: str, start: int, end: int) -> bool:
     famous = NEIGHBOURHOOD_NAMES.get(scan[start:end])
     if famous is not None:
         return famous_name_cue(scan, start, end, *famous)
+    # a space may follow a Latin name before its cue (bp 股东, Apple 股价)
+    after = end + 1 if scan[end : end + 1] == " " and scan[end - 1 : end].isascii() and scan[end - 1].isalpha() else end
     return bool(
-        _COMPANY_AFTER_RE.match(scan, end)
+        _COMPANY_AFTER_RE.match(scan, after)
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
         or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
     )

@@ -19,6 +19,7 @@ company cues (股份, 公司, 股价, 涨停, a code, a list of other companies)
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +85,17 @@ Token = tuple[str, int, int]
 # that have any: str.translate is slow, and few texts need it.
 _HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]")
+# Kangxi radicals and compatibility ideographs that text copied from PDFs holds for ordinary characters (交通银⾏
+# with ⾏ U+2F8F for 行): read as the character each stands for (its NFKC form, one character for one, so offsets
+# keep).
+_LOOK_ALIKE_HAN = str.maketrans(
+    {
+        chr(c): unicodedata.normalize("NFKC", chr(c))
+        for c in (*range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00))
+        if len(unicodedata.normalize("NFKC", chr(c))) == 1 and unicodedata.normalize("NFKC", chr(c)) != chr(c)
+    }
+)
+_LOOK_ALIKE_HAN_RE = re.compile("[\u2f00-\u2fd5\uf900-\ufaff]")
 
 
 _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
@@ -225,6 +237,7 @@ class Linker:
             return []
         day = on.date() if isinstance(on, datetime) else on
         scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH_ALNUM_RE.search(text) else text
+        scan = scan.translate(_LOOK_ALIKE_HAN) if _LOOK_ALIKE_HAN_RE.search(scan) else scan
         # Words are contiguous: a word starts where the one before it ends (or at 0).
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
         skipped = attribution_spans(scan)
@@ -349,6 +362,8 @@ class Linker:
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
         if entry is not None and scan.startswith(_UNIT_SUFFIXES, end) and self._a_global_parent(key, entry):
             entry = None  # 美银证券, 富途证券, 红杉资本: a unit named after its parent (S4), not the listed parent
+        if entry is not None and scan[start - 1 : start] == "《" and scan[end : end + 1] == "》":
+            entry = None  # 《蒙娜丽莎》: a title that is the whole name (a painting, a film), not the company
         if entry is not None and "基金" in scan[end : end + 7] and _FUND_AFTER_RE.match(scan, end):
             entry = None  # 礼来亚洲基金, 贝莱德基金: a fund or fund manager named after the company, not it
         if entry is not None and key[0] == "国" and scan[start - 1 : start + 1] in _COUNTRY_WORDS:
