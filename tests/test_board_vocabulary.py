@@ -294,6 +294,16 @@ def test_ai_names_the_field_only_with_the_fields_words() -> None:
     assert "90.BK0800" in boards_in("人工智能正在改变世界。")  # the field's own name needs no cue
 
 
+def test_quoted_last_member_and_new_product_words() -> None:
+    # what follows the quote of a list's last member decides (“沪港通”和“深港通”机制: the schemes)
+    assert boards_in("资金主要通过“沪港通”和“深港通”机制流入港股市场。") == set()
+    assert {"90.BK0481", "90.BK1046"} <= boards_in("“汽车零部件”、“游戏”等板块走强。")
+    # wind turbines the industry makes; stainless steel as the steel trade (with a cue; a futures price is none)
+    assert "90.BK1032" in boards_in("风力发电机组产量增长48%。")
+    assert "90.BK0479" in boards_in("不锈钢产业实现产值2260亿元。")
+    assert "90.BK0479" not in boards_in("玻璃、不锈钢跌超4%。")
+
+
 def test_chips_in_use_are_no_industry() -> None:
     # 芯片 names the chip industry with a cue, a policy or a list: chips as components or products (交换芯片,
     # 芯片算力提升, 自研硅光芯片良率) are the extras of technology texts (dev2-dev59: 15 fewer extras, 13 fewer found)

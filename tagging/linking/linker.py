@@ -677,6 +677,7 @@ _LIST_MARKS = ("、", "，", ",")
 # makes the list one of modifiers (工业机器人、医疗机器人、教育机器人; 铁路、港口和船舶运输; 沪港通和深港通机制;
 # 电力、油气管道巡检): on dev2-dev54 this check took away 17 extras and 6 labelled words.
 _LIST_GOES_ON = frozenset("等和与及或为的在则均都也占分是将已")
+_CLOSING_QUOTES = frozenset('”"」』')
 
 
 def _ends_a_list_of_industries(scan: str, end: int) -> bool:
@@ -684,6 +685,8 @@ def _ends_a_list_of_industries(scan: str, end: int) -> bool:
     not modifiers of a noun glued to its last word."""
     if _BUSINESS_LINES_AFTER_RE.match(scan, end):
         return False
+    if scan[end : end + 1] in _CLOSING_QUOTES:
+        end += 1  # a quoted last member (“沪港通”和“深港通”机制): what follows the quote decides
     following = scan[end : end + 1]
     if not following or following in _LIST_GOES_ON or SECTOR_AFTER_RE.match(scan, end):
         return True
