@@ -685,6 +685,19 @@ def test_titles_accounts_and_longer_firms_names_are_not_the_company() -> None:
     assert "106.TSM" in linked("中芯国际的估值超过龙头台湾积体电路制造股份有限公司。", "2020-07-16")
 
 
+def test_groups_zones_and_the_countrys_trade_are_not_the_company() -> None:
+    assert linked("苏宁控股集团、山东魏桥集团分列第二、三位。", "2017-08-29") == {}
+    assert "1.600848" not in linked("特斯拉超级工厂位于上海临港地区。", "2019-01-07")
+    assert "1.601988" not in linked("中国银行业资产规模超过250万亿元。", "2018-05-01")
+    assert "1.601988" in linked("中国银行业绩增长。", "2018-05-01")  # 业绩: the bank's results
+    assert "106.BAC" not in linked("硅谷银行的倒闭拉开了美国银行业危机的序幕。", "2023-04-04")
+
+
+def test_a_name_written_apart_that_runs_into_a_latin_word_is_its_stem() -> None:
+    found = linked("电子:京东方 AMOLED 六代线动工。", "2017-01-09")
+    assert "0.000725" in found and "90.BK0840" in found
+
+
 def test_a_latin_word_joined_by_a_hyphen_is_one_word() -> None:
     assert linked("CHANGZHOU THREE-CIRCLE (GROUP) CO., LTD.", "2025-11-17") == {}
     assert "106.CRCL" in linked("Circle (CRCL) 股价大涨。", "2025-11-17")

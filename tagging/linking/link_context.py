@@ -320,14 +320,17 @@ _LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
 # (上海临港新片区).
 _BODY_RIGHT_AFTER_RE = re.compile(
-    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区)"
+    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区|地区|片区)"
 )
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)), and so is a broker's
 # underwriting arm (东方证券承销保荐, 申万宏源证券承销保荐: dev59).
 _SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]|(?:证券)?承销保荐")
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
 # own legal name is matched whole from the full-name tables before this is asked.
-_PARENT_GROUP_AFTER_RE = re.compile(r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司|[（(]集团[)）]公司")
+# (and a holding group without its legal form: 苏宁控股集团, a ranking of private groups: dev69)
+_PARENT_GROUP_AFTER_RE = re.compile(
+    r"(?:集团|控股|[（(]集团[)）])(?:股份)?有限(?:责任)?公司|[（(]集团[)）]公司|控股集团"
+)
 
 
 def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
@@ -424,9 +427,10 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 
 
 _NATIONAL_SCOPE_RE = re.compile(
-    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
+    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|业(?![绩务主内余态])|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
-    # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63)
+    # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63), its trade as 业
+    # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
     r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
     r"消费(?!者|金融|贷))"
 )

@@ -223,6 +223,7 @@ class Linker:
         self.keys = list(dict.fromkeys((*kb.names, *self.spaced_names, *self.board_words, *self.blockers)))
         self.longest_key = max(map(len, self.keys), default=0)
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self.key_index = {key: index for index, key in enumerate(self.keys)}
         self.everyday = everyday
 
     def link(
@@ -315,6 +316,18 @@ class Linker:
                 and not self._glued_to_a_name(index, start, taken_to)
                 and not _named_with_its_country(scan, start, end)
             ):
+                # A name written apart that ran into a Latin word (京东方 A|MOLED: the share-class name
+                # 京东方A) is its stem before the space, and the Latin word is read on its own (AMOLED).
+                space = scan.find(" ", start, end)
+                stem = scan[start:space].rstrip()
+                if space > start and stem in self.key_index and on_word_bounds(scan, start, space, word_end):
+                    after = [
+                        (i, space + 1 + a, space + 1 + b)
+                        for i, a, b in self.automaton.find_matches_as_indexes(scan[space + 1 : end + self.longest_key])
+                    ]
+                    pending.extend(reversed(after))
+                    pending.append((self.key_index[stem], start, space))
+                    continue
                 window = scan[start + 1 : end + self.longest_key]
                 inside = [
                     (i, start + 1 + a, start + 1 + b)
