@@ -693,6 +693,16 @@ def test_groups_zones_and_the_countrys_trade_are_not_the_company() -> None:
     assert "106.BAC" not in linked("硅谷银行的倒闭拉开了美国银行业危机的序幕。", "2023-04-04")
 
 
+def test_insurers_joint_ventures_and_platforms_named_after_a_group_are_not_it() -> None:
+    assert linked("保监会先后叫停了前海人寿、恒大人寿等6家公司的互联网保险业务。", "2017-03-01") == {}
+    assert "1.601628" in linked("中国人寿保费增长。", "2017-03-01")  # the listed insurer's own name
+    assert "116.00005" not in linked("行业新增的东亚前海证券和汇丰前海证券。", "2018-01-01")
+    assert "105.NTES" not in linked("本文为自媒体平台“网易号”用户上传并发布。", "2025-12-23")
+    assert "90.BK0900" not in linked("与吉利汽车、北汽新能源等众多头部企业深度合作。", "2025-05-01")
+    assert "90.BK0802" not in linked("FCC将所有外国生产的无人驾驶飞机系统列入清单。", "2025-12-23")
+    assert "90.BK0433" not in linked("深入推进农业供给侧结构性改革。", "2018-12-15")
+
+
 def test_a_name_written_apart_that_runs_into_a_latin_word_is_its_stem() -> None:
     found = linked("电子:京东方 AMOLED 六代线动工。", "2017-01-09")
     assert "0.000725" in found and "90.BK0840" in found

@@ -137,6 +137,9 @@ _FUND_AFTER_RE = re.compile(
 )
 # What a listed group's unit adds to the group's name: its broker, its investment or asset-management arm.
 _UNIT_SUFFIXES = ("证券", "资本", "资管")
+# (a joint venture's place may stand between: 汇丰前海证券, 高盛高华证券)
+_UNIT_AFTER_RE = re.compile(r"(?:前海|高华|中国|亚洲|国际)?(?:证券|资本|资管)")
+_INSURER_KINDS = ("人寿", "财险", "寿险", "产险")
 # A group of stocks named after a company (腾讯音乐概念, 恒大系股票, 中船系、): 系 as "is" goes on otherwise
 # (龙源电力系国内最早开发风电的公司).
 _GROUP_NAMED_AFTER_RE = re.compile(r"概念|系(?=[股、，,等]|板块|概念|个股|上市)")
@@ -373,8 +376,10 @@ class Linker:
             entry = None  # 西尔万·巴克尔: the surname of a person's transliterated name, not the company (Buckle)
         if entry is not None and len(key) == 2 and _TITLE_AND_SURNAME_BEFORE_RE.search(scan, max(0, start - 6), start):
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
-        if entry is not None and scan.startswith(_UNIT_SUFFIXES, end) and self._a_global_parent(key, entry):
-            entry = None  # 美银证券, 富途证券, 红杉资本: a unit named after its parent (S4), not the listed parent
+        if entry is not None and _UNIT_AFTER_RE.match(scan, end) and self._a_global_parent(key, entry):
+            entry = None  # 美银证券, 富途证券, 红杉资本, 汇丰前海证券: a unit named after its parent (S4)
+        if entry is not None and scan.startswith(_INSURER_KINDS, end) and key + "人寿" not in self.kb.names:
+            entry = None  # 恒大人寿, 平安人寿: an insurer named after its group (S4), not the listed group
         if entry is not None and scan[start - 1 : start] == "《" and scan[end : end + 1] == "》":
             entry = None  # 《蒙娜丽莎》: a title that is the whole name (a painting, a film), not the company
         if entry is not None and "基金" in scan[end : end + 7] and _FUND_AFTER_RE.match(scan, end):
