@@ -127,7 +127,8 @@ OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转�
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
 _FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
 # Members may be quoted (“汽车零部件”、“游戏”等板块).
-_CLOSING_QUOTE = r"[”\"」』]?"
+CLOSING_QUOTES = '”"」』'
+_CLOSING_QUOTE = f"[{CLOSING_QUOTES}]?"
 _OPENING_QUOTE = r"[“\"「『]?"
 LIST_GAP_RE = re.compile(rf"^{_CLOSING_QUOTE}\s*{_FIGURE_IN_BRACKETS}\s*{_LIST_MARK}\s*{_OPENING_QUOTE}$")
 # Between two sector words of one list, members the vocabulary does not know may stand (增持电子、银行、电力设备、

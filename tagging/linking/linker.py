@@ -40,6 +40,7 @@ from tagging.linking.link_context import (
     BOARD_CUE_AFTER_RE,
     BODY_BEFORE_RE,
     BUSINESS_SCOPE_RE,
+    CLOSING_QUOTES,
     CODE_GAP_RE,
     COMPANY_COUNTRIES,
     COMPANY_NAME_END_RE,
@@ -139,7 +140,10 @@ _FUND_AFTER_RE = re.compile(
 _UNIT_SUFFIXES = ("证券", "资本", "资管")
 # (a joint venture's place may stand between: 汇丰前海证券, 高盛高华证券)
 _UNIT_AFTER_RE = re.compile(r"(?:前海|高华|中国|亚洲|国际)?(?:证券|资本|资管)")
-_INSURER_KINDS = ("人寿", "财险", "寿险", "产险")
+# Kinds of insurance that end insurers' names (天安财险, 恒大人寿): after a listed group's name they name its unit;
+# alone, after another insurer's name, they are no insurance board (_NAMED_KINDS below).
+_INSURANCE_KINDS = ("财险", "寿险", "产险")
+_INSURER_KINDS = ("人寿", *_INSURANCE_KINDS)
 # A group of stocks named after a company (腾讯音乐概念, 恒大系股票, 中船系、): 系 as "is" goes on otherwise
 # (龙源电力系国内最早开发风电的公司).
 _GROUP_NAMED_AFTER_RE = re.compile(r"概念|系(?=[股、，,等]|板块|概念|个股|上市)")
@@ -378,7 +382,8 @@ class Linker:
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
         if entry is not None and _UNIT_AFTER_RE.match(scan, end) and self._a_global_parent(key, entry):
             entry = None  # 美银证券, 富途证券, 红杉资本, 汇丰前海证券: a unit named after its parent (S4)
-        if entry is not None and scan.startswith(_INSURER_KINDS, end) and key + "人寿" not in self.kb.names:
+        insurer_kind = next((kind for kind in _INSURER_KINDS if scan.startswith(kind, end)), None)
+        if entry is not None and insurer_kind and key + insurer_kind not in self.kb.names:
             entry = None  # 恒大人寿, 平安人寿: an insurer named after its group (S4), not the listed group
         if entry is not None and scan[start - 1 : start] == "《" and scan[end : end + 1] == "》":
             entry = None  # 《蒙娜丽莎》: a title that is the whole name (a painting, a film), not the company
@@ -695,7 +700,6 @@ _LIST_MARKS = ("、", "，", ",")
 # makes the list one of modifiers (工业机器人、医疗机器人、教育机器人; 铁路、港口和船舶运输; 沪港通和深港通机制;
 # 电力、油气管道巡检): on dev2-dev54 this check took away 17 extras and 6 labelled words.
 _LIST_GOES_ON = frozenset("等和与及或为的在则均都也占分是将已")
-_CLOSING_QUOTES = frozenset('”"」』')
 
 
 def _ends_a_list_of_industries(scan: str, end: int) -> bool:
@@ -703,7 +707,7 @@ def _ends_a_list_of_industries(scan: str, end: int) -> bool:
     not modifiers of a noun glued to its last word."""
     if _BUSINESS_LINES_AFTER_RE.match(scan, end):
         return False
-    if scan[end : end + 1] in _CLOSING_QUOTES:
+    if scan[end : end + 1] and scan[end] in CLOSING_QUOTES:
         end += 1  # a quoted last member (“沪港通”和“深港通”机制): what follows the quote decides
     following = scan[end : end + 1]
     if not following or following in _LIST_GOES_ON or SECTOR_AFTER_RE.match(scan, end):
@@ -731,7 +735,7 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
 
 # Kinds of insurance that end insurers' names (天安财险, 国寿财险), and characters that end words before the sector's
 # word other than a name: list and sentence words, times, places, quantities (今年财险, 全国财险, 四大财险).
-_NAMED_KINDS = frozenset({"财险", "寿险", "产险"})
+_NAMED_KINDS = frozenset(_INSURANCE_KINDS)
 _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
 
 
