@@ -1194,3 +1194,21 @@ def test_a_product_brand_before_a_board_word_names_the_product() -> None:
     assert "90.BK0800" not in found and "90.BK1134" not in found
     assert "90.BK1036" not in linked("麒麟芯片回归。", "2023-09-01")
     assert "90.BK1134" in linked("算力需求爆发。", "2025-01-01")
+
+
+def test_a_parts_compute_a_drugs_name_a_sites_section_and_a_likeness_are_no_sector() -> None:
+    """Seventh day (dev60-dev75 extras): a board word as a part's performance figure, inside a drug's name,
+    in a site's section name, in a metaphor or a technique's name, or naming a data firm is no sector."""
+    assert "90.BK1134" not in linked("2024年，地平线新一代征程6芯片算力将突破560 TOPS。")
+    assert "90.BK1134" not in linked("MoE是一个高性价比的东西，同等算力下，模型参数量越大性价比越高。")
+    assert "90.BK1134" in linked("数据中心的算力需求呈指数级增长。")
+    assert "90.BK0870" not in linked("百济神州的PD-1产品替雷利珠单抗以5.37亿美元的销售额位居榜首。")
+    assert "90.BK0870" in linked("单抗药物市场规模持续扩大，PD-1单抗价格下降。")
+    assert "90.BK0456" not in linked("首页 家电百科 实时讯息 常识")
+    assert "90.BK1004" not in linked("【机床商务网栏目 市场分析】 固定资产投资规模扩大。")
+    assert "90.BK0895" not in linked("稀土被誉为“工业维生素”，是不可再生的重要战略资源。")
+    assert "90.BK0905" not in linked("端到端大模型、多传感器融合方案突破复杂场景瓶颈。")
+    assert "90.BK1262" not in linked("根据中国乘用车市场信息联席会(CPCA)数据，2025年出口增长。")
+    assert "90.BK0922" not in linked("根据IDC《全球季度手机追踪报告》，2025年全球手机出货量增长。")
+    assert "90.BK0922" not in linked("IDC的判断是，上半年中国市场AI眼镜出货量大增。")
+    assert "90.BK0922" in linked("IDC板块午后走强，数据中心需求旺盛。")

@@ -744,6 +744,13 @@ _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度�
 _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
 
 
+# What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
+_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
+# A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目.
+_NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
+_SITE_SECTION_AFTER_RE = re.compile(r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目)")
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -773,6 +780,13 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 盘古大模型, 昇腾算力, 麒麟芯片: a company's product line by its brand (B2), not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
+    word = scan[start:end]
+    if word == "算力" and _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start):
+        return True  # 芯片算力将突破560 TOPS, 同等算力下: a part's performance, not the compute industry
+    if word == "单抗" and "\u4e00" <= before <= "\u9fff" and before not in _NOT_A_DRUG_STEM:
+        return True  # 替雷利珠单抗, 帕博利珠单抗: a drug's name (an antibody's INN), not the antibody drugs' board
+    if _SITE_SECTION_AFTER_RE.match(scan, end):
+        return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
