@@ -1051,6 +1051,8 @@ def test_page_chrome_and_group_words_describing_one_firm() -> None:
     # A machine summary's heading and its disclaimer are page chrome; a sentence about AI-made content is not
     summary = "AI智能摘要\n银行板块走强。\n— 此摘要由AI分析文章内容生成,仅供参考。"
     assert set(linked(summary, "2025-10-18")) == {"90.BK0475"}
+    assert "90.BK0800" not in linked("AI导读:\n东数西算工程加快推进,算力需求增长。", "2025-03-01")
+    assert "90.BK0800" in linked("AI导读:\n东数西算工程加快推进,AI产业链需求增长。", "2025-03-01")
     assert linked("本文由AI辅助生成", "2025-10-18") == {}
     assert "90.BK0800" in linked("这段由AI生成的视频在网上疯传,AI行业快速发展。", "2025-10-18")
     # A data platform one body runs is a product in use, not the big-data industry
@@ -1211,4 +1213,32 @@ def test_a_parts_compute_a_drugs_name_a_sites_section_and_a_likeness_are_no_sect
     assert "90.BK1262" not in linked("根据中国乘用车市场信息联席会(CPCA)数据，2025年出口增长。")
     assert "90.BK0922" not in linked("根据IDC《全球季度手机追踪报告》，2025年全球手机出货量增长。")
     assert "90.BK0922" not in linked("IDC的判断是，上半年中国市场AI眼镜出货量大增。")
+    assert "90.BK0922" not in linked("根据国际数据公司(IDC)发布的报告，一季度手机出货量增长。")
     assert "90.BK0922" in linked("IDC板块午后走强，数据中心需求旺盛。")
+    assert "90.BK0802" not in linked("民航局向亿航颁发EH216-S无人驾驶载人航空器系统生产许可证。")
+    assert "90.BK0802" in linked("无人驾驶板块午后拉升，多股涨停。")
+    assert "90.BK0737" not in linked("公司提供智能处理器IP及相应的配套软件开发平台。")
+
+
+def test_a_former_name_recalled_years_after_needs_a_company_cue() -> None:
+    """A former name five years or more after the company dropped it is read as words (航空动力 the
+    industry, 冰箱压缩机 a part) unless a company cue or its code says it is the company."""
+    industries = "轨道交通、航空动力及低空产业加快迈向世界级产业集群。"
+    assert "1.600893" not in linked(industries, "2025-01-01")
+    assert "1.600893" in linked("航空动力公司公告，一季度净利润增长。", "2013-04-01")
+    assert "1.600893" in linked("航空动力(600893)公告，一季度净利润增长。", "2025-04-01")
+    assert "1.600619" not in linked("其GMCC美芝冰箱压缩机能效提升40%。", "2025-04-01")
+
+
+def test_a_breadcrumb_a_products_spec_and_an_index_name_are_no_sector() -> None:
+    """Seventh day (dev77, dev78 first runs): a breadcrumb's step, a board word right after a figure
+    with a unit (a specification), an index's or a fund's name and a data firm named as such."""
+    assert "90.BK0922" not in linked("东方财富网 > 数据中心 > 公告大全 > 腾讯控股")
+    assert "90.BK0922" in linked("数据中心需求旺盛，东方财富网消息。")
+    assert "90.BK0700" not in linked("采用800V高压平台技术，支持 4C 超充，峰值充电功率达520kW。")
+    assert "90.BK1134" not in linked("搭载英伟达芯片(508TOPS 算力)，支撑城市智驾。")
+    assert "90.BK0700" in linked("超充站建设加快，充电桩企业订单增长。")
+    assert "90.BK0451" not in linked("华安中证细分地产ETF份额增加。")
+    assert "90.BK0451" in linked("地产ETF份额增加，地产板块走强。")
+    assert "90.BK0922" not in linked("市场研究公司IDC日前发布《全球可穿戴设备季度跟踪报告》。")
+    assert "90.BK0737" not in linked("近期热门板块集体回调，炒股软件、CRO等概念股领跌。")

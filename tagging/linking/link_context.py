@@ -57,7 +57,7 @@ MENU_LINE_RE = re.compile(
 # 文章内容生成，仅供参考; 本文由AI辅助生成): page chrome about the page, not the AI field (dev40 labellers took no AI
 # there). A sentence about AI-made content (这段由AI生成的视频) has no 摘要/本文/内容 as its subject and still reads.
 AI_SUMMARY_RE = re.compile(
-    r"^[^\S\n]*(?:AI|人工智能)\s*(?:智能)?(?:摘要|总结|导读|速览|速读|划重点)[^\S\n]*$"
+    r"^[^\S\n]*(?:AI|人工智能)\s*(?:智能)?(?:摘要|总结|导读|速览|速读|划重点)[^\S\n]*[:：]?[^\S\n]*$"
     r"|(?:此|该|本|以上)(?:摘要|文章|内容|文)[^\n，,。]{0,4}由\s*(?:AI|人工智能)[^\n。]{0,20}",
     re.MULTILINE,
 )
@@ -69,7 +69,7 @@ def attribution_spans(scan: str) -> list[tuple[int, int]]:
     spans = [match.span() for match in MENU_LINE_RE.finditer(scan)] if "\n" in scan else []
     if "一篇" in scan:
         spans.extend(match.span() for match in NEIGHBOUR_TITLE_RE.finditer(scan))
-    if "摘要" in scan or "由AI" in scan or "由 AI" in scan or "由人工智能" in scan:
+    if "AI" in scan or "人工智能" in scan:  # (a cheap test first: both of the pattern's branches need one)
         spans.extend(match.span() for match in AI_SUMMARY_RE.finditer(scan))
     if any(hint in scan for hint in ATTRIBUTION_HINTS):
         spans.extend(match.span() for match in ATTRIBUTION_RE.finditer(scan))

@@ -31,7 +31,7 @@ import ahocorasick_rs
 from core.article import Mention
 from core.securities import BOARD_MARKET, Security, make_security
 from core.settings import configured
-from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_NAME, KnowledgeBase, NameEntry
+from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_FORMER, HOW_NAME, KnowledgeBase, NameEntry
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -395,7 +395,7 @@ class Linker:
             entry = None  # 腾讯音乐概念, 恒大系: a group of stocks named after the company, not the company (S4)
         if entry is not None and key != media_name and not outlet:
             item.stock = (entry.secid, entry.how)
-            item.needs_company_cue = key in self.kb.needs_context or key in self.everyday
+            item.needs_company_cue = key in self.kb.needs_context or key in self.everyday or _long_gone(entry, day)
         board = self.board_words.get(key)
         if board is not None and new_energy_means_vehicles(scan, start, end):
             board = (NEW_ENERGY_VEHICLES, board[1])
@@ -746,9 +746,32 @@ _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|�
 
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
+# A breadcrumb's step (首页 > 新能源 > 正文): between two arrows.
+_CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
+_CRUMB_AFTER_RE = re.compile(r"\s*[>＞›»]")
+# A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
+_SPEC_BEFORE_RE = re.compile(r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?$")
+# An index maker or an index's qualifier right before the word: an index's or a fund's name.
+_INDEX_MAKER_BEFORE_RE = re.compile(r"(?:中证|国证|上证|深证|细分|恒生|标普|纳斯达克)\s?$")
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目.
 _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
 _SITE_SECTION_AFTER_RE = re.compile(r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目)")
+
+
+# A former name recalled this many years after the company dropped it is rarely the company without a cue:
+# 航空动力 (to 2015) in 2025 names aero-engines, 冰箱压缩机 a compressor, 领先科技门户 a site's boast (dev37-dev79:
+# 11 of 22 such mentions past five years were the company, most with its code or 公司 beside them).
+_FORMER_NAME_FADES_AFTER = 5 * 365
+
+
+def _long_gone(entry: NameEntry, day: date | None) -> bool:
+    """Whether ``entry`` is a former name the article's ``day`` comes years after."""
+    return bool(
+        entry.how == HOW_FORMER
+        and day is not None
+        and entry.valid_to is not None
+        and (day - entry.valid_to).days > _FORMER_NAME_FADES_AFTER
+    )
 
 
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
@@ -787,6 +810,12 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 替雷利珠单抗, 帕博利珠单抗: a drug's name (an antibody's INN), not the antibody drugs' board
     if _SITE_SECTION_AFTER_RE.match(scan, end):
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
+    if _CRUMB_BEFORE_RE.search(scan, max(0, start - 3), start) and _CRUMB_AFTER_RE.match(scan, end):
+        return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
+    if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):
+        return True  # 4C 超充, 508TOPS 算力, 800V高压: a product's specification, not the sector
+    if _INDEX_MAKER_BEFORE_RE.search(scan, max(0, start - 4), start):
+        return True  # 华安中证细分地产ETF, 国证芯片指数: an index's or a fund's name (R2), not the sector
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
