@@ -169,6 +169,8 @@ def test_outlets_are_never_subjects() -> None:
     assert set(linked("正文提到宁德时代。\n来源：证券时报")) == {"0.300750"}
     assert linked("宁德时代发布公告", media="宁德时代") == {}
     assert linked("发布会现场。（视觉中国供图）同花顺App截图") == {}  # photo credits and screenshots
+    assert linked("图片来自视觉中国\n2024年全国有13304家影院。", "2025-01-10") == {}
+    assert "0.000681" in linked("视觉中国发布公告，一季度营收增长。", "2025-01-10")
 
 
 def test_full_width_codes_and_offsets_into_the_original_text() -> None:
@@ -827,6 +829,7 @@ def test_companies_clouds_in_a_list_are_no_industry_list_and_output_counts_the_i
         "图/东方IC 小米发布会现场。",
         "图 / 新华社 腾讯总部。",
         "责任编辑：王五",
+        "图片来自视觉中国\n影院数量连年增长。",
         "贵州茅台涨停，白酒板块走强。",
     ],
 )
@@ -1242,3 +1245,13 @@ def test_a_breadcrumb_a_products_spec_and_an_index_name_are_no_sector() -> None:
     assert "90.BK0451" in linked("地产ETF份额增加，地产板块走强。")
     assert "90.BK0922" not in linked("市场研究公司IDC日前发布《全球可穿戴设备季度跟踪报告》。")
     assert "90.BK0737" not in linked("近期热门板块集体回调，炒股软件、CRO等概念股领跌。")
+
+
+def test_electronics_and_information_is_an_industry_but_not_its_statistics_class_or_bodies() -> None:
+    """电子信息 names the industry in a list or with 产业 (dev sets: 8 labelled texts); the statistics'
+    manufacturing class and the ministry's department are no board (none labelled)."""
+    assert "90.BK0447" in linked("聚焦电子信息、新能源、新材料等战略性新兴产业。", "2025-01-01")
+    assert "90.BK0447" in linked("我县新签约5个电子信息产业项目。", "2020-06-01")
+    assert "90.BK0447" not in linked("规模以上工业中，电子信息制造业增长10.2%。", "2025-01-01")
+    assert "90.BK0447" not in linked("工业和信息化部电子信息司指导召开座谈会。", "2018-01-01")
+    assert "90.BK0447" not in linked("电子信息的传输速度很快。", "2018-01-01")

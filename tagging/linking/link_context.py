@@ -17,6 +17,7 @@ ATTRIBUTION_RE = re.compile(
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图|授权)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
     r"|[（(]视觉中国[)）]"  # a photo agency alone in brackets after a paragraph
+    r"|(?:图片|图像|题图|配图)(?:来自|源自|由)[^\n，。；]{0,20}"  # 图片来自视觉中国 (dev79 wxredian)
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
 # is the linker's costliest step on short sentences).
@@ -39,6 +40,12 @@ ATTRIBUTION_HINTS = (
     "视觉中国)",
     "视觉中国）",
     "授权）",
+    "图片来",
+    "图片源",
+    "图片由",
+    "图像来",
+    "题图",
+    "配图",
 )
 
 
