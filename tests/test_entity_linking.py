@@ -1255,3 +1255,25 @@ def test_electronics_and_information_is_an_industry_but_not_its_statistics_class
     assert "90.BK0447" not in linked("规模以上工业中，电子信息制造业增长10.2%。", "2025-01-01")
     assert "90.BK0447" not in linked("工业和信息化部电子信息司指导召开座谈会。", "2018-01-01")
     assert "90.BK0447" not in linked("电子信息的传输速度很快。", "2018-01-01")
+
+
+def test_dev80_to_dev83_first_run_readings() -> None:
+    """Seventh day (dev80-dev83 first runs): a port by its legal name's stem, an institute whose name ends in
+    a listed short name, a report's title on the country's industry, a site's Chinese edition, a portal's
+    technology channel, a vendor's index code, connected cars, optical chips and CETC are no such mention."""
+    assert "1.601008" not in linked("工程机械产品从江苏连云港港口扬帆起航，发往南美。", "2024-05-01")
+    assert "1.601008" in linked("江苏连云港港口股份有限公司发布公告。", "2024-05-01")
+    assert "1.603357" not in linked("电力规划设计总院日前在北京发布报告。", "2022-08-04")
+    assert "0.300675" in linked("另一前期龙头建科院大跌超过9%。", "2017-09-08")
+    assert "116.02380" not in linked("发布《中国能源发展报告2022》和《中国电力发展报告2022》。", "2022-08-04")
+    assert "116.01105" not in linked("您当前的位置 :星岛中文网>资讯 > 正文", "2023-01-29")
+    assert "116.00700" not in linked("腾讯科技\n发布于\n微软、谷歌、Meta齐发财报。", "2025-10-30")
+    assert "1.884260" not in linked("000300.SH884260.TI 资料来源:同花顺", "2025-03-06")
+    assert "1.600519" in linked("贵州茅台(SH600519)收涨。", "2025-03-06")
+    cars = linked("将着力发展5G、智能网联汽车、新能源、新材料等新兴产业。", "2019-03-01")
+    assert "90.BK0920" in cars and "90.BK1029" not in cars
+    assert "90.BK1036" not in linked("2024年国内光芯片市场规模已突破180亿元。", "2025-01-01")
+    assert "116.00002" not in linked("由仕佳光子、中电科系、长光华芯等推动。", "2025-01-01")
+    assert "90.BK1180" not in linked("华为海思设计出7纳米麒麟芯片。", "2025-01-01")
+    assert "90.BK1180" in linked("华为海思概念股午后拉升。", "2025-01-01")
+    assert "90.BK0727" not in linked("部省联动，聚焦医疗物资、居民生活必需物资运输。", "2022-05-01")

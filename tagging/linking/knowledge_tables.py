@@ -140,6 +140,13 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
         short = strip_legal_form(full)
         if len(short) >= 4 and short != full:
             kb.add_name(short, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
+            if short.endswith(_FACILITY_ENDS):
+                kb.needs_context.add(short)  # 江苏连云港港口 without its legal form: the port itself (dev82)
+
+
+# A legal name that, without its legal form, names a facility (江苏连云港港口, 上海国际机场): read as the company
+# only with a company cue, like the everyday names of aliases.yaml's needs_context.
+_FACILITY_ENDS = ("港口", "机场", "码头", "医院", "大学", "景区", "大桥", "隧道")
 
 
 def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:
@@ -332,7 +339,7 @@ def _load_aliases(kb: KnowledgeBase, directory: Path) -> None:
     context = data.get("needs_context") or []
     if not isinstance(context, list) or not all(isinstance(n, str) for n in context):
         raise ConfigError(f"{path}: needs_context: expected a list of names")
-    kb.needs_context = {normalise_name(n) for n in context}
+    kb.needs_context |= {normalise_name(n) for n in context}
     kb.needs_context |= {shouted for shouted, name in uppercase_forms.items() if name in kb.needs_context}
 
 

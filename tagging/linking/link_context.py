@@ -121,7 +121,7 @@ SECTOR_DOINGS_RE = re.compile(
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
 # not a price (贵州茅台报1750元, 报收), a report (报告) or a filing (报送, 报表).
 OUTLET_AFTER_RE = re.compile(
-    r"(?:记者|报道|讯|消息|网讯|科技讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|号\s*[>＞]|新闻(?!发布)|"
+    r"(?:记者|报道|讯|消息|网讯|科技讯|客户端|援引|刊文|评论员|社论|公众号|官微|网站|APP|App|财经|首页|中文网|号\s*[>＞]|新闻(?!发布)|"
     r"网\s*[>＞]|"
     r"报(?![\s\d.,，:：收价告道案表出送名备复酬销警喜涨跌盘单捷于称晓考关税批账废效]))"
 )
@@ -296,14 +296,15 @@ def inside_another_name(
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
         return False
-    if stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
-        before = scan[start - 1] if start else ""
-        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME:
-            return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技
+    before = scan[start - 1] if start else ""
+    glued = bool(before) and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME  # more of a name before it
+    if glued and stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
+        return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技
+    if glued and key.endswith(("院", "研究所")) and not _COMPANY_BEFORE_RE.search(scan, max(0, start - 8), start):
+        return True  # 电力规划设计总院: a longer institute's name that ends in the short name, not 设计总院
     if stock[1] == HOW_FULL:
-        before = scan[start - 1] if start else ""
         country = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES  # 美国高通公司: the country, then the name
-        if before and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME and not country:
+        if glued and not country:
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
@@ -440,7 +441,7 @@ _NATIONAL_SCOPE_RE = re.compile(
     # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63), its trade as 业
     # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
     r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
-    r"消费(?!者|金融|贷))"
+    r"消费(?!者|金融|贷)|发展报告)"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
 )
 
 

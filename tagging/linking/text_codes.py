@@ -14,6 +14,14 @@ _A_CODE_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:(?P<ex1>SH|SZ|BJ|sh|sz|bj)\s?[:：]?\s?(?P<c1>\d{6})|(?P<c2>\d{6})\s?[.。]\s?(?P<ex2>SH|SZ|BJ|SS|sh|sz|bj))"
     r"(?![0-9A-Za-z])"
 )
+# The numbers an exchange gives shares (and its indices and funds, which make_security classifies).
+_SH_CODE_RE = re.compile(r"(?:60|68|90|000|5)\d")
+_SHARE_CODE_RES = {
+    "SH": _SH_CODE_RE,
+    "SS": _SH_CODE_RE,
+    "SZ": re.compile(r"(?:00|30|20|39|1[5-8])\d"),
+    "BJ": re.compile(r"(?:4|8|92)\d"),
+}
 _A_BRACKET_RE = re.compile(r"[（(]\s*(?:股票代码[:：]?\s*)?(?P<c>\d{6})\s*[)）]")
 _A_LABEL_RE = re.compile(r"(?:股票代码|证券代码|代码)\s*[:：为]?\s*(?P<c>\d{6})(?!\d)")
 # An index's code (科创板50成份指数(代码:000688), 沪深300指数(000300)) shares its number with a stock.
@@ -127,7 +135,10 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
     for match in _A_CODE_RE.finditer(scan) if has_a_code else ():
         code = match.group("c1") or match.group("c2")
         exchange = (match.group("ex1") or match.group("ex2")).upper()
-        # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行.
+        # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行. A number no share of that
+        # exchange could bear (SH884260, a data vendor's index: dev80) is no code, unless the tables know it.
+        if code not in kb.a_codes and not _SHARE_CODE_RES[exchange].match(code):
+            continue
         add(match.start(), match.end(), make_security("1" if exchange in ("SH", "SS") else "0", code))
     for pattern in (_A_BRACKET_RE, _A_LABEL_RE) if has_a_code else ():
         for match in pattern.finditer(scan):
