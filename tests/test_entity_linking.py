@@ -1277,3 +1277,29 @@ def test_dev80_to_dev83_first_run_readings() -> None:
     assert "90.BK1180" not in linked("华为海思设计出7纳米麒麟芯片。", "2025-01-01")
     assert "90.BK1180" in linked("华为海思概念股午后拉升。", "2025-01-01")
     assert "90.BK0727" not in linked("部省联动，聚焦医疗物资、居民生活必需物资运输。", "2022-05-01")
+
+
+def test_dev84_to_dev87_first_run_readings() -> None:
+    """Seventh day (dev84-dev87 first runs): a table of sectors' figures names each sector; Shenwan's
+    level-1 names are sectors; a channel in a breadcrumb, a product's retail sales, its specification and
+    IDC among its peers are no sector; the last of a list of stocks is a company; steel and chip makers
+    by their short names."""
+    table = "本周各行业资金流向\n有色金属 7.08 48.84 公用事业 -0.50 -11.97\n汽车 3.08 48.77 商贸零售 0.96 -14.05\n银行 1.13 13.37 食品饮料 0.74 -14.75"
+    assert {"90.BK0478", "90.BK0427", "90.BK0475", "90.BK0438", "90.BK0482"} <= set(linked(table, "2025-03-08"))
+    assert "90.BK0475" not in linked("他向银行 2 次申请贷款。", "2025-03-08")  # one figure after one word: no table
+    assert "90.BK0545" in linked("电力设备也大跌5.4%，机械设备、交通运输等行业跌幅居前。", "2024-01-01")
+    assert "90.BK0579" not in linked("• 首页 > 云计算频道 > 大模型", "2025-01-01")
+    assert "90.BK0482" not in linked("7月前两周乘用车与新能源零售销量同比增长。", "2024-07-20")
+    assert "90.BK0482" not in linked("今年4月中国国内乘用车零售104.2万辆，同比下降。", "2022-05-10")
+    assert "90.BK0482" in linked("零售行业加速洗牌，超市关店潮蔓延。", "2022-05-10")
+    assert "90.BK0905" not in linked("具体传感器型号为：主镜头5000万像素。", "2024-01-01")
+    assert "90.BK0922" not in linked("根据权威机构IDC及Gartner的最新数据，份额第一。", "2024-01-01")
+    assert "1.600720" in linked("万年青和祁连山等多只股票纷纷跟涨。", "2019-11-19")
+    assert "1.600720" not in linked("祁连山下的牧场迎来丰收。", "2019-11-19")
+    assert {"1.600019", "0.000898"} <= set(linked("宝钢、鞍钢等钢企上调出厂价。", "2021-06-01"))
+    assert "1.688047" in linked("龙芯发布新一代处理器。", "2024-06-01")  # listed 2022-06-24
+    assert "1.688047" not in linked("龙芯发布新一代处理器。", "2021-06-01")
+    assert "116.00688" not in linked("2018年全球收入中海外收入占比42%。", "2019-06-06")
+    battery = linked("Max 版采用宁德时代三元锂电池，支持800V快充。", "2024-01-01")
+    assert "1.600429" not in battery  # (the cells after the maker's name are its product: no board either)
+    assert "90.BK0574" in linked("今年三元锂电池装机量同比增长。", "2024-01-01")

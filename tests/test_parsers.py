@@ -98,6 +98,12 @@ def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
     assert chinaorg.clean_page_text(text).endswith("美的集团1.4亿中国石油4.6亿")
     titles = "北上资金昨日净卖出。\n\n神舟十五号航天员乘组出舱\n国产大飞机交付首家用户\n第一届区块链创新高峰论坛举行"
     assert chinaorg.clean_page_text(titles) == "北上资金昨日净卖出。"
+    # A table of figures without units (sectors' weekly gains and flows) is the article's too (dev85).
+    flows = "净流出资金较多的还有电力设备、通信等行业。\n本周各行业资金流向\n有色金属 7.08 48.84 公用事业 -0.50 -11.97\n汽车 3.08 48.77 商贸零售 0.96 -14.05"
+    assert chinaorg.clean_page_text(flows).endswith("商贸零售 0.96 -14.05")
+    # A table of contents after the last sentence (numbered as an outline) is the document's: kept (dev87).
+    outline = "请认真组织实施。\n目 录\n一、发展现状 1\n四、发展重点 15\n(一)信息技术应用创新产业 15\n(二)半导体产业 16"
+    assert chinaorg.clean_page_text(outline).endswith("(二)半导体产业 16")
     # A short tail is the last line cut short, not a run of titles: kept.
     assert chinaorg.clean_page_text("金价或突破4000美元。\n摩根士丹利悲观警").endswith("摩根士丹利悲观警")
 

@@ -278,6 +278,7 @@ class Linker:
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
+        _accept_table_cells(scan, found)
         _accept_sectors_with_companies(scan, found)
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
@@ -690,6 +691,30 @@ class Linker:
         return _mention(security, text, start, end, HOW_CODE)
 
 
+# A cell of a table of sectors and their figures (有色金属 7.08 48.84 公用事业 -0.50 -11.97): the word at a
+# line's start or after a figure, then a figure.
+_FIGURE_CELL_AFTER_RE = re.compile(r"[^\S\n]+[+\-−]?\d[\d.,]*%?(?=[^\S\n]|$)", re.MULTILINE)
+_FIGURE_CELL_BEFORE_RE = re.compile(r"(?:^|\d%?[^\S\n]+)$", re.MULTILINE)
+_FEWEST_TABLE_CELLS = 3
+
+
+def _accept_table_cells(scan: str, found: list[_Found]) -> None:
+    """Sector words as the cells of a table of figures (a weekly table of industries' gains and fund flows,
+    dev85) are each a mention: three such cells or more make a table, fewer may be a sentence's numbers."""
+    cells = [
+        item
+        for item in found
+        if item.board is not None
+        and item.chosen in (None, "board")
+        and not item.names_a_company
+        and _FIGURE_CELL_AFTER_RE.match(scan, item.end)
+        and _FIGURE_CELL_BEFORE_RE.search(scan, max(0, item.start - 24), item.start)
+    ]
+    if len(cells) >= _FEWEST_TABLE_CELLS:
+        for item in cells:
+            item.chosen = "board"
+
+
 _EXAMPLES_OPEN_RE = re.compile(r"[（(]\s*(?:如|包括|例如|比如)?\s*")
 _BRACKET_CLOSE_RE = re.compile(r"[)）]")
 _LIST_MARKS = ("、", "，", ",")
@@ -748,7 +773,11 @@ _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|�
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
 # A breadcrumb's step (首页 > 新能源 > 正文): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
-_CRUMB_AFTER_RE = re.compile(r"\s*[>＞›»]")
+_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
+_SPEC_WORDS = ("型号", "规格", "参数")
+_RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
+# A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
+_SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
 _SPEC_BEFORE_RE = re.compile(r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?$")
 # An index maker or an index's qualifier right before the word: an index's or a fund's name.
@@ -810,6 +839,12 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 替雷利珠单抗, 帕博利珠单抗: a drug's name (an antibody's INN), not the antibody drugs' board
     if _SITE_SECTION_AFTER_RE.match(scan, end):
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
+    if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
+        return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if scan.startswith(_SPEC_WORDS, end):
+        return True  # 传感器型号为…, 电池规格: a product's specification, not the sector
+    if word == "IDC" and _RESEARCH_FIRMS_NEAR_RE.search(scan, max(0, start - 16), end + 16):
+        return True  # 根据权威机构IDC及Gartner, IDC/Canalys: the research firm among its peers, not data centres
     if _CRUMB_BEFORE_RE.search(scan, max(0, start - 3), start) and _CRUMB_AFTER_RE.match(scan, end):
         return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
     if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):

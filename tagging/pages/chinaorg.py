@@ -20,7 +20,16 @@ _FOOTER_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
 # A line with an amount or a share (长安汽车1.5亿贵州茅台6.2亿, 同比增长(%)): two such lines after the last
 # sentence are a table of the article's figures, not a run of related-link titles, and are kept.
-_FIGURE_LINE_RE = re.compile(r"^[^\n]*\d[^\n]*(?:亿|万|%|元|吨)[^\n]*$", re.MULTILINE)
+# A line with two decimal figures (有色金属 7.08 48.84, a table without units: dev85) is such a line too.
+_FIGURE_LINE_RE = re.compile(
+    r"^[^\n]*\d[^\n]*(?:亿|万|%|元|吨)[^\n]*$|^[^\n]*\d\.\d+[^\n\d]+[+\-−]?\d+\.\d+[^\n]*$", re.MULTILINE
+)
+# Lines numbered as an outline (（一）半导体产业 16, 二、面临形势, 第三章): a document's table of contents or its
+# headings after the last sentence, the article's own (dev87: a plan's fourteen industries), not link titles.
+_OUTLINE_LINE_RE = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分])",
+    re.MULTILINE,
+)
 # A run of related-link titles is several titles long; a shorter tail is the article's last line cut short
 # (摩根士丹利悲观警) or a line of page furniture, and is kept.
 _SHORTEST_LINKS_RUN = 30
@@ -50,6 +59,7 @@ def cut_trailing_boilerplate(text: str) -> str:
             and tail[:1].isspace()
             and not re.search(r"[，,。；;：:]", tail)
             and len(_FIGURE_LINE_RE.findall(tail)) < 2
+            and len(_OUTLINE_LINE_RE.findall(tail)) < 2
             and len(tail.strip()) >= _SHORTEST_LINKS_RUN
         ):
             body = body[:last_end]
