@@ -104,6 +104,12 @@ def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
     # A table of contents after the last sentence (numbered as an outline) is the document's: kept (dev87).
     outline = "请认真组织实施。\n目 录\n一、发展现状 1\n四、发展重点 15\n(一)信息技术应用创新产业 15\n(二)半导体产业 16"
     assert chinaorg.clean_page_text(outline).endswith("(二)半导体产业 16")
+    # One line after the last sentence is the article's last sentence cut short (dev21), and a heading 目录 opens
+    # a table of contents (dev14): both kept.
+    cut_short = "询价结束。\n而六大类机构(公募基金、证券公司、信托公司、财务公司、保险机构及QFII)报价的中位数也为14.04"
+    assert chinaorg.clean_page_text(cut_short).endswith("也为14.04")
+    contents = "特此通知。\n目录\n国家政策篇\n国务院办公厅关于应对新冠肺炎疫情影响强化稳就业举措的实施意见"
+    assert chinaorg.clean_page_text(contents).endswith("强化稳就业举措的实施意见")
     # A short tail is the last line cut short, not a run of titles: kept.
     assert chinaorg.clean_page_text("金价或突破4000美元。\n摩根士丹利悲观警").endswith("摩根士丹利悲观警")
 

@@ -30,8 +30,11 @@ _OUTLINE_LINE_RE = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分])",
     re.MULTILINE,
 )
-# A run of related-link titles is several titles long; a shorter tail is the article's last line cut short
-# (摩根士丹利悲观警) or a line of page furniture, and is kept.
+# A table of contents' heading (目录, 目 录) on a line of its own.
+_CONTENTS_HEADING_RE = re.compile(r"^\s*目\s*录\s*$", re.MULTILINE)
+# A run of related-link titles is several titles long (China.org's may stand on one line, glued); a shorter
+# tail is the article's last line cut short (摩根士丹利悲观警) or a line of page furniture, and is kept, and so
+# is one line with a list mark, the last sentence cut short (公募基金、证券公司…报价的中位数也为14.04, dev21).
 _SHORTEST_LINKS_RUN = 30
 _PARAGRAPH_SPLIT_RE = re.compile(r"\s*(?:\u3000{2,}|\n)+\s*")
 _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
@@ -60,6 +63,8 @@ def cut_trailing_boilerplate(text: str) -> str:
             and not re.search(r"[，,。；;：:]", tail)
             and len(_FIGURE_LINE_RE.findall(tail)) < 2
             and len(_OUTLINE_LINE_RE.findall(tail)) < 2
+            and not _CONTENTS_HEADING_RE.search(tail)
+            and not (len([line for line in tail.splitlines() if line.strip()]) == 1 and "、" in tail)
             and len(tail.strip()) >= _SHORTEST_LINKS_RUN
         ):
             body = body[:last_end]
