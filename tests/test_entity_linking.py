@@ -1303,3 +1303,16 @@ def test_dev84_to_dev87_first_run_readings() -> None:
     battery = linked("Max 版采用宁德时代三元锂电池，支持800V快充。", "2024-01-01")
     assert "1.600429" not in battery  # (the cells after the maker's name are its product: no board either)
     assert "90.BK0574" in linked("今年三元锂电池装机量同比增长。", "2024-01-01")
+
+
+def test_page_chrome_and_firms_in_lists_from_dev84_to_dev87() -> None:
+    """A sitemap link (Baidu map), a navigation bar's link between bars, a unit's name (中金财富) and an unknown
+    firm's name ending in a board word inside a list of listed companies are none of those mentions."""
+    assert "105.BIDU" not in linked("也从侧面反映出华为的实力。\nBaidu\nmap", "2021-07-01")
+    assert "105.BIDU" in linked("Baidu发布财报，营收增长。", "2021-07-01")
+    assert "90.BK0494" not in linked("行业检测 | 非棉与展览 | 节能环保 | 协会之窗", "2017-11-02")
+    assert "90.BK0494" in linked("| 节能环保 | 12.5 | 3.1 |", "2017-11-02")
+    assert "1.601995" not in linked("榜单由《财富》(中文版)与中金财富合作编制。", "2022-09-01")
+    steel = linked("华菱钢铁、八一钢铁、华夏特钢、鞍钢股份、韶钢松山等钢企。", "2021-01-01")
+    assert "90.BK1227" not in steel and "0.000898" in steel
+    assert "90.BK0665" in linked("阿里巴巴、京东、拼多多等电商巨头纷纷布局。", "2021-01-01")

@@ -283,6 +283,7 @@ class Linker:
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
         _drop_group_words_before_a_firm(scan, found)
+        _drop_firm_names_in_company_lists(scan, found)
         _one_listing_per_name(found)
 
         mentions = [
@@ -370,6 +371,8 @@ class Linker:
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         before = scan[start - 1] if start else ""
+        if entry is not None and _SITE_MAP_AFTER_RE.match(scan, end):
+            return None  # Baidu map, Google Maps: a footer's sitemap link or a map widget, page chrome
         if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
             return None  # 中国版迪士尼: another company likened to the named one, neither it nor its board
         if (
@@ -769,10 +772,15 @@ _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度�
 _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
 
 
+_SITE_MAP_AFTER_RE = re.compile(r"\s*(?:[Mm]aps?|地图)(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
 # A breadcrumb's step (首页 > 新能源 > 正文): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
+# A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
+# not a table's cell (the next cell of a table row is mostly a figure).
+_MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
+_MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
 _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
 _SPEC_WORDS = ("型号", "规格", "参数")
 _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
@@ -845,6 +853,12 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 传感器型号为…, 电池规格: a product's specification, not the sector
     if word == "IDC" and _RESEARCH_FIRMS_NEAR_RE.search(scan, max(0, start - 16), end + 16):
         return True  # 根据权威机构IDC及Gartner, IDC/Canalys: the research firm among its peers, not data centres
+    if (
+        before in "|｜ "
+        and _MENU_CELL_BEFORE_RE.search(scan, max(0, start - 6), start)
+        and _MENU_CELL_AFTER_RE.match(scan, end)
+    ):
+        return True  # 非棉与展览 | 节能环保 | 协会之窗: a navigation bar's link between other links
     if _CRUMB_BEFORE_RE.search(scan, max(0, start - 3), start) and _CRUMB_AFTER_RE.match(scan, end):
         return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
     if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):
@@ -913,6 +927,32 @@ def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
         firm = _UNLISTED_FIRM_RE.match(scan, start)
         end = companies.get(start) or (firm.end() if firm else None)
         if end is not None and not _MORE_FIRMS_RE.match(scan, end):
+            item.chosen = None
+
+
+# A list of firms: members parted by these marks.
+_FIRM_LIST_MARKS = "、，,和与及"
+_HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def _drop_firm_names_in_company_lists(scan: str, found: list[_Found]) -> None:
+    """A board word that ends an unknown firm's name in a list of companies (宁德新能源、蜂巢能源、塔菲尔新能源、
+    亿纬锂能; 八一钢铁、华夏特钢、鞍钢股份: dev86) is that firm's name, not the sector: the member is two to
+    four characters more than the word, and a listed company's name stands next to it in the list."""
+    stocks = [item for item in found if item.chosen == "stock"]
+    if not stocks:
+        return
+    ends = {item.end for item in stocks}
+    starts = {item.start for item in stocks}
+    for item in found:
+        if item.chosen != "board" or item.stock:
+            continue
+        mark = max(scan.rfind(m, max(0, item.start - 6), item.start) for m in _FIRM_LIST_MARKS)
+        prefix = scan[mark + 1 : item.start]
+        if mark < 0 or not _HAN_RUN_RE.fullmatch(prefix) or any(c in _NO_NAMES_END for c in prefix):
+            continue  # (拼多多等电商巨头, 头部新能源车企: a list's end or a modifier, not a firm's name)
+        after = item.end + 1 if scan[item.end : item.end + 1] in _FIRM_LIST_MARKS and item.end < len(scan) else -1
+        if mark in ends or after in starts:
             item.chosen = None
 
 
