@@ -1316,3 +1316,11 @@ def test_page_chrome_and_firms_in_lists_from_dev84_to_dev87() -> None:
     steel = linked("华菱钢铁、八一钢铁、华夏特钢、鞍钢股份、韶钢松山等钢企。", "2021-01-01")
     assert "90.BK1227" not in steel and "0.000898" in steel
     assert "90.BK0665" in linked("阿里巴巴、京东、拼多多等电商巨头纷纷布局。", "2021-01-01")
+
+
+def test_telecom_operators_listed_by_their_stems() -> None:
+    """移动、电信、联通 in a sentence about the operators are the three listed carriers (dev84), the last one
+    too when the group's word follows it glued (联通三大运营商); not in a sentence about anything else."""
+    found = linked("移动、电信、联通三大运营商主导国内通信市场。", "2024-01-01")
+    assert {"1.600941", "1.601728", "1.600050"} <= set(found)
+    assert "1.600941" not in linked("移动、固定、宽带业务均有增长。", "2024-01-01")

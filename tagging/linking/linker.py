@@ -168,6 +168,8 @@ _INSTITUTION_GROUPS = (
         {"工": "工商银行", "农": "农业银行", "中": "中国银行", "建": "建设银行", "交": "交通银行", "邮": "邮储银行"},
     ),
     (re.compile(r"券商|证券公司"), "证券", {}),
+    # the three telecom operators by their stems (移动、电信、联通三大运营商: dev84)
+    (re.compile(r"运营商"), "", {"移动": "中国移动", "电信": "中国电信", "联通": "中国联通"}),
 )
 # A list of names (three or more, joined by 、) and its members.
 _LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
@@ -471,8 +473,9 @@ class Linker:
         return status_names
 
     def _institutions_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
-        """Banks and brokers listed by their stems in a sentence about banks or brokers (股份制银行中，招商、兴业、
-        浙商; 工、农、中、建、交): each member with the group's suffix is one listed company's name."""
+        """Banks, brokers and telecom operators listed by their stems in a sentence about the group (股份制银行中，
+        招商、兴业、浙商; 工、农、中、建、交; 移动、电信、联通三大运营商): each member with the group's suffix, or the
+        group's full name for a stem, is one listed company's name."""
         groups = [group for group in _INSTITUTION_GROUPS if group[0].search(scan)] if "、" in scan else []
         if not groups:
             return []
@@ -499,8 +502,8 @@ class Linker:
                     for span_start, span_end in spans:
                         stem = scan[span_start:span_end]
                         if any(a < span_end and span_start < b for a, b in taken):
-                            break
-                        name = single.get(stem) if len(stem) == 1 else stem + suffix
+                            continue  # (联通三大运营商: a shorter head may stop before the word taken)
+                        name = single.get(stem) or (stem + suffix if suffix and len(stem) > 1 else None)
                         entry = self.kb.resolve(name, day) if name else None
                         if entry is not None:
                             resolved.append((span_start, span_end, entry))
