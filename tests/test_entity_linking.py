@@ -1324,3 +1324,21 @@ def test_telecom_operators_listed_by_their_stems() -> None:
     found = linked("移动、电信、联通三大运营商主导国内通信市场。", "2024-01-01")
     assert {"1.600941", "1.601728", "1.600050"} <= set(found)
     assert "1.600941" not in linked("移动、固定、宽带业务均有增长。", "2024-01-01")
+
+
+def test_dev88_to_dev91_first_run_readings() -> None:
+    """Seventh day (dev88-dev91 first runs): a port's name is the port unless a company cue says otherwise,
+    a rank in brackets is no company cue, a place named after a company is the place, a fund named after a
+    theme is the fund; the company funds buy is named; Qunar's listing ended in 2017."""
+    ports = "上海港(第一)、宁波舟山港(第二)、青岛港(第四)、天津港(第6位)、北部湾港(第9位)。"
+    assert not {"1.601298", "1.600717", "0.000582", "1.601018"} & set(linked(ports, "2022-04-20"))
+    assert "1.601298" in linked("青岛港公告称，一季度净利润增长。", "2022-04-20")
+    assert "0.001287" in linked("中电港发布公告，营收增长。", "2024-04-20")  # a distributor, not a port
+    assert "0.000858" not in linked("宜宾菜坝机场迁至宜宾五粮液机场。", "2019-12-01")
+    assert "90.BK1061" not in linked("中欧数字经济混合发起式基金二季度进行了调仓。", "2023-07-20")
+    assert "90.BK1106" not in linked("规模最大的创新药ETF(159992)早盘上涨。", "2024-01-01")
+    assert "90.BK1061" not in linked("截至发稿，数字经济(159658)涨0.2%。", "2023-01-01")
+    assert "90.BK1106" in linked("创新药板块早盘上涨。", "2024-01-01")
+    assert "0.002475" in linked("天相数据显示，立讯精密被公募基金增持最多。", "2022-01-20")
+    assert "105.QUNR" not in linked("去哪儿网显示，国内热门城市机票预订量增长。", "2023-10-06")
+    assert "105.QUNR" in linked("去哪儿网发布财报，营收增长。", "2015-10-06")

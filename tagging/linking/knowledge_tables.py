@@ -120,6 +120,8 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
             # *ST动力 is also 动力 in news, but a two-character rest of a status mark is too often a plain word.
             if variant in (name, share_class_stripped) or len(variant) >= 3:
                 kb.add_name(variant, NameEntry(security.secid, HOW_NAME, begins, None, RANK_CURRENT, MARKET_A))
+        if share_class_stripped.endswith(_PORT_END) and share_class_stripped not in _BRANDS_ENDING_IN_PORT:
+            kb.needs_context.add(share_class_stripped)  # 青岛港, 天津港: the port itself more often than its operator
     for line, row in former_rows:
         security = _a_share(kb, row["code"], normalise_name(row["former_name"]))
         start = _date(row.get("valid_from", ""), former_path, line)
@@ -146,7 +148,11 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
 
 # A legal name that, without its legal form, names a facility (江苏连云港港口, 上海国际机场): read as the company
 # only with a company cue, like the everyday names of aliases.yaml's needs_context.
-_FACILITY_ENDS = ("港口", "机场", "码头", "医院", "大学", "景区", "大桥", "隧道")
+_FACILITY_ENDS = ("港口", "机场", "码头", "医院", "大学", "景区", "大桥", "隧道", "港")
+# A port operator named after its port (青岛港, 天津港, 唐山港): a ranking of ports or a port's throughput names the
+# port (dev sets: 20 readings of a port's name as a trap against 8 of the company, 3 optional).
+_PORT_END = "港"
+_BRANDS_ENDING_IN_PORT = frozenset({"中电港", "数据港", "新中港"})  # a distributor, data centres, a power plant
 
 
 def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:

@@ -89,8 +89,8 @@ _COMPANY_AFTER_RE = re.compile(
     # and so may a period of its results (希尔顿三季度营收增长, 华住2025年上半年净利)
     r"(?:(?:20\d\d年)?(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|年度|Q[1-4]))?"
     # a bracket opens a code or a market (贵州茅台(600519), 阿里巴巴(BABA.US), 腾讯（港股）), not an explanation
-    # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company
-    r"(?:[（(](?![\u4e00-\u9fff]{4})|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
+    # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company, nor is a rank (北部湾港(第9位))
+    r"(?:[（(](?![\u4e00-\u9fff]{4}|第)|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)

@@ -134,8 +134,9 @@ _TITLE_AND_SURNAME_BEFORE_RE = re.compile(
 # own entity; the company's fund business (基金业务, 基金销售) and a fund it owns (比亚迪旗下全资基金) are the
 # company's.
 _FUND_AFTER_RE = re.compile(
-    r"(?!旗下|的|下属|所属|设立|发起|成立|参与)[\u4e00-\u9fff]{0,4}?基金(?!业务|代销|销售|托管|规模|产品|净值)"
+    r"(?!旗下|的|下属|所属|设立|发起|成立|参与|被|获|遭)[\u4e00-\u9fff]{0,4}?基金(?!业务|代销|销售|托管|规模|产品|净值)"
 )
+# (立讯精密被公募基金增持: the company that funds buy, dev89.)
 # What a listed group's unit adds to the group's name: its broker, its investment or asset-management arm.
 _UNIT_SUFFIXES = ("证券", "资本", "资管")
 # (a joint venture's place may stand between: 汇丰前海证券, 高盛高华证券)
@@ -373,6 +374,8 @@ class Linker:
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         before = scan[start - 1] if start else ""
+        if entry is not None and _FACILITY_AFTER_RE.match(scan, end):
+            return None  # 宜宾五粮液机场, 茅台机场: a place named after the company, not it
         if entry is not None and _SITE_MAP_AFTER_RE.match(scan, end):
             return None  # Baidu map, Google Maps: a footer's sitemap link or a map widget, page chrome
         if entry is not None and before == "版" and _LIKENED_BEFORE_RE.search(scan, max(0, start - 4), start):
@@ -775,6 +778,7 @@ _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度�
 _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
 
 
+_FACILITY_AFTER_RE = re.compile(r"(?:国际)?(?:机场|码头|大桥|体育场|体育馆|大剧院|火车站|高铁站)")
 _SITE_MAP_AFTER_RE = re.compile(r"\s*(?:[Mm]aps?|地图)(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
@@ -791,6 +795,13 @@ _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|O
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
 _SPEC_BEFORE_RE = re.compile(r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?$")
+# A fund named after its theme: an exchange-traded fund with its code, or a mixed or equity fund's full name.
+_FUND_NAME_AFTER_RE = re.compile(
+    r"(?:ETF|LOF)?(?:联接)?\s*[（(]\s*(?:1[5-8]|5[0-9])\d{4}"  # an exchange-traded fund's code (15/16/18, 5x)
+    r"|(?:ETF|LOF)(?:联接)?\s*[（(]\s*\d{6}"
+    r"|[\u4e00-\u9fff]{0,4}?(?:混合|股票|债券|指数)型?(?:发起式)?(?:证券投资)?基金"
+)
+_FUND_HINT_RE = re.compile(r"基金|ETF|LOF|[（(]\s*[15]")
 # An index maker or an index's qualifier right before the word: an index's or a fund's name.
 _INDEX_MAKER_BEFORE_RE = re.compile(r"(?:中证|国证|上证|深证|细分|恒生|标普|纳斯达克)\s?$")
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目.
@@ -866,6 +877,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
     if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):
         return True  # 4C 超充, 508TOPS 算力, 800V高压: a product's specification, not the sector
+    if _FUND_HINT_RE.search(scan, end, end + 14) and _FUND_NAME_AFTER_RE.match(scan, end):
+        return True  # 中欧数字经济混合发起式基金, 创新药ETF(159992), 数字经济(159658): a fund's name, not the sector
     if _INDEX_MAKER_BEFORE_RE.search(scan, max(0, start - 4), start):
         return True  # 华安中证细分地产ETF, 国证芯片指数: an index's or a fund's name (R2), not the sector
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
