@@ -1342,3 +1342,20 @@ def test_dev88_to_dev91_first_run_readings() -> None:
     assert "0.002475" in linked("天相数据显示，立讯精密被公募基金增持最多。", "2022-01-20")
     assert "105.QUNR" not in linked("去哪儿网显示，国内热门城市机票预订量增长。", "2023-10-06")
     assert "105.QUNR" in linked("去哪儿网发布财报，营收增长。", "2015-10-06")
+
+
+def test_dev92_to_dev95_first_run_readings() -> None:
+    """Seventh day (dev92-dev95 first runs): a promotion body's or an expo's name holds no mention; a spec
+    with a word between figure and board word is still a spec; an unknown firm after a listed one with its
+    code; a delisting ends an alias; a disclaimer naming the site and an @-credit are attributions."""
+    assert "116.02380" not in linked("该网站是中国电力发展促进会主办的全国性电力行业门户网站。", "2024-04-19")
+    expo = "第十七届(2024)国际太阳能光伏与智慧能源(上海)展览会开幕。"
+    assert "90.BK1031" not in linked(expo, "2024-06-15")  # (智慧能源 right before the bracket: still read)
+    assert "90.BK1134" not in linked("该芯片实现36TOPS本地算力。", "2025-01-01")
+    cells = linked("中国储能(00666.HK)和楚能新能源所发布的储能电芯容量提升。", "2024-06-15")
+    assert "90.BK0493" not in cells
+    assert "106.DIDI" not in linked("网约车的转型(滴滴出行/曹操出行/如祺出行)。", "2025-10-15")
+    assert "106.DIDI" in linked("滴滴出行股价下跌，市值缩水。", "2021-12-01")
+    assert "90.BK1052" not in linked("本文仅代表作者个人观点,与电池回收利用网无关。", "2023-01-01")
+    assert "0.000681" not in linked("图片来源@视觉中国", "2023-01-01")
+    assert "116.01551" in linked("广州农商行H股上市。", "2019-11-05")

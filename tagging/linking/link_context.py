@@ -11,13 +11,15 @@ from tagging.linking.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
 
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
 ATTRIBUTION_RE = re.compile(
-    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|][^\n，。；]{0,40}"
+    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|@][^\n，。；]{0,40}"
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
     # 同花顺App截图, 图/东方IC
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图|授权)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
     r"|[（(]视觉中国[)）]"  # a photo agency alone in brackets after a paragraph
     r"|(?:图片|图像|题图|配图)(?:来自|源自|由)[^\n，。；]{0,20}"  # 图片来自视觉中国 (dev79 wxredian)
+    # a disclaimer that names the site (本文仅代表作者个人观点,与电池回收利用网无关: dev93)
+    r"|与[^\n，,。；]{1,16}?无关"
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
 # is the linker's costliest step on short sentences).
@@ -43,6 +45,7 @@ ATTRIBUTION_HINTS = (
     "图片来",
     "图片源",
     "图片由",
+    "无关",
     "图像来",
     "题图",
     "配图",
@@ -175,7 +178,7 @@ COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国",
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
-    r"商会|基金会|医院|合伙企业)"
+    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会)"  # (中国电力发展促进会, 智慧能源(上海)展览会: dev92)
 )
 # A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
 # 中清先进电池制造(石河子)有限公司).

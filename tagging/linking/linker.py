@@ -794,7 +794,9 @@ _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|O
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
-_SPEC_BEFORE_RE = re.compile(r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?$")
+_SPEC_BEFORE_RE = re.compile(
+    r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?(?:本地|端侧|AI\s?)?$"
+)  # (36TOPS本地算力, 30TOPS AI 算力)
 # A fund named after its theme: an exchange-traded fund with its code, or a mixed or equity fund's full name.
 _FUND_NAME_AFTER_RE = re.compile(
     r"(?:ETF|LOF)?(?:联接)?\s*[（(]\s*(?:1[5-8]|5[0-9])\d{4}"  # an exchange-traded fund's code (15/16/18, 5x)
@@ -949,6 +951,7 @@ def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
 # A list of firms: members parted by these marks.
 _FIRM_LIST_MARKS = "、，,和与及"
 _HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_BRACKETED_AFTER_RE = re.compile(r"\s*[（(][^（）()\n]{1,20}[)）]")
 
 
 def _drop_firm_names_in_company_lists(scan: str, found: list[_Found]) -> None:
@@ -959,6 +962,10 @@ def _drop_firm_names_in_company_lists(scan: str, found: list[_Found]) -> None:
     if not stocks:
         return
     ends = {item.end for item in stocks}
+    for item in stocks:  # a name with its code in brackets (中国储能(00666.HK)和楚能新能源)
+        code = _BRACKETED_AFTER_RE.match(scan, item.end)
+        if code:
+            ends.add(code.end())
     starts = {item.start for item in stocks}
     for item in found:
         if item.chosen != "board" or item.stock:
