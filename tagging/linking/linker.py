@@ -778,18 +778,22 @@ _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度�
 _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
 
 
+# A place named after a company (宜宾五粮液机场): the place, not the company.
 _FACILITY_AFTER_RE = re.compile(r"(?:国际)?(?:机场|码头|大桥|体育场|体育馆|大剧院|火车站|高铁站)")
+# A footer's sitemap link or a map widget (Baidu map): page chrome.
 _SITE_MAP_AFTER_RE = re.compile(r"\s*(?:[Mm]aps?|地图)(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
-# A breadcrumb's step (首页 > 新能源 > 正文): between two arrows.
+# A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
+_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
 # A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
 # not a table's cell (the next cell of a table row is mostly a figure).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
 _MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
-_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
+# A product's specification after the word (传感器型号为…, 电池规格).
 _SPEC_WORDS = ("型号", "规格", "参数")
+# Research firms IDC is named among (根据权威机构IDC及Gartner, IDC/Canalys): IDC the firm, not data centres.
 _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
