@@ -1357,5 +1357,6 @@ def test_dev92_to_dev95_first_run_readings() -> None:
     assert "106.DIDI" not in linked("网约车的转型(滴滴出行/曹操出行/如祺出行)。", "2025-10-15")
     assert "106.DIDI" in linked("滴滴出行股价下跌，市值缩水。", "2021-12-01")
     assert "90.BK1052" not in linked("本文仅代表作者个人观点,与电池回收利用网无关。", "2023-01-01")
+    assert "0.300750" in linked("公司称，此次涨停与宁德时代无关。", "2023-01-01")  # a denial still names the firm
     assert "0.000681" not in linked("图片来源@视觉中国", "2023-01-01")
     assert "116.01551" in linked("广州农商行H股上市。", "2019-11-05")

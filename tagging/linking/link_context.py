@@ -18,8 +18,9 @@ ATTRIBUTION_RE = re.compile(
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
     r"|[（(]视觉中国[)）]"  # a photo agency alone in brackets after a paragraph
     r"|(?:图片|图像|题图|配图)(?:来自|源自|由)[^\n，。；]{0,20}"  # 图片来自视觉中国 (dev79 wxredian)
-    # a disclaimer that names the site (本文仅代表作者个人观点,与电池回收利用网无关: dev93)
-    r"|与[^\n，,。；]{1,16}?无关"
+    # a disclaimer that names the site (本文仅代表作者个人观点,与电池回收利用网无关: dev93); not any 与…无关, which
+    # may deny a company's part (此次涨停与宁德时代无关)
+    r"|与[^\n，,。；]{0,14}?(?:网|网站|本站)无关"
 )
 # Words one of which every match of ATTRIBUTION_RE holds: a text without any is not searched (the search
 # is the linker's costliest step on short sentences).
