@@ -780,8 +780,8 @@ _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|�
 
 # A place named after a company (宜宾五粮液机场): the place, not the company.
 _FACILITY_AFTER_RE = re.compile(r"(?:国际)?(?:机场|码头|大桥|体育场|体育馆|大剧院|火车站|高铁站)")
-# A footer's sitemap link or a map widget (Baidu map): page chrome.
-_SITE_MAP_AFTER_RE = re.compile(r"\s*(?:[Mm]aps?|地图)(?![A-Za-z])")
+# A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
+_SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力): a performance figure, not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构)$")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型): between two arrows.
