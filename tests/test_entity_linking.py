@@ -1360,3 +1360,23 @@ def test_dev92_to_dev95_first_run_readings() -> None:
     assert "0.300750" in linked("公司称，此次涨停与宁德时代无关。", "2023-01-01")  # a denial still names the firm
     assert "0.000681" not in linked("图片来源@视觉中国", "2023-01-01")
     assert "116.01551" in linked("广州农商行H股上市。", "2019-11-05")
+
+
+def test_dev96_to_dev99_readings() -> None:
+    """Eighth day (dev96-dev99, labelled after the seventh day's freeze): the country's industry written with
+    工业, the Greater Bay Area's development, a menu whose links run together, and short forms of PV, chip and
+    phone makers, each at its listing of the day."""
+    assert "1.600056" not in linked("2020年度中国医药工业百强榜单发布会在济南举行。", "2021-07-01")
+    assert "1.600056" in linked("中国医药工业公司发布公告。", "2021-07-01")  # a firm's name, not the industry
+    assert "116.00737" not in linked("国务院印发了《粤港澳大湾区发展规划纲要》。", "2019-02-18")
+    assert "116.00737" in linked("湾区发展(00737)公布中期业绩。", "2021-08-01")
+    menu = "首页查报价问答论坛下载手机笔记本游戏硬件数码影音家用电器办公打印 更多\n苹果首次登冠。"
+    assert "90.BK0456" not in linked(menu, "2023-01-01")
+    assert "90.BK0456" in linked("首页\n家用电器行业增长。", "2023-01-01")
+    pv = linked("保利协鑫、特变、晶科、晶澳等企业入围。", "2018-07-01")
+    assert {"116.03800", "1.600089", "106.JKS", "105.JASO"} <= set(pv)
+    pv = linked("晶科、晶澳等企业入围。", "2023-07-01")
+    assert {"1.688223", "0.002459"} <= set(pv)
+    assert "1.688036" in linked("OPPO和传音紧随其后。", "2023-01-01")
+    assert "1.688041" in linked("海光和寒武纪的芯片出货增长。", "2023-01-01")
+    assert "106.RJF" in linked("投行Raymond James首席投资官表示。", "2022-01-01")

@@ -60,7 +60,10 @@ ATTRIBUTION_HINTS = (
 # holds figures, and a sentence its punctuation.
 NEIGHBOUR_TITLE_RE = re.compile(r"(?:上一篇|下一篇)\s*[:：][^\n]*")
 MENU_LINE_RE = re.compile(
-    r"^[ \t•·|]*(?:[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]+){5,}[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]*$", re.MULTILINE
+    r"^[ \t•·|]*(?:[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]+){5,}[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]*$"
+    # a menu whose links run together, from 首页 to 更多 (首页查报价问答论坛下载手机笔记本…家用电器办公打印 更多, dev96)
+    r"|^[ \t]*首页[\u4e00-\u9fffA-Za-z \t|]{6,}更多[ \t]*$",
+    re.MULTILINE,
 )
 
 
@@ -442,7 +445,9 @@ def everyday_names(kb: KnowledgeBase, frequency: Callable[[str], int]) -> set[st
 
 
 _NATIONAL_SCOPE_RE = re.compile(
-    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|业(?![绩务主内余态])|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
+    r"(?:市场|行业|产业|领域)(?!份额|占有率|地位|价值|表现|部)|业(?![绩务主内余态])|"
+    # the country's industry as a whole (2020年度中国医药工业百强榜, dev98); 中国医药工业公司 is a firm's name
+    r"工业(?!园|区|公司|集团|有限|股份)|(?:储能|装机|用电量|发电量|总需求|需求|供需)(?!业务|项目)|"
     # the country's trade, resources, output, history, box office (中国稀土出口管制, 中国医药创新成果, 中国资本史上,
     # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63), its trade as 业
     # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
