@@ -1380,3 +1380,31 @@ def test_dev96_to_dev99_readings() -> None:
     assert "1.688036" in linked("OPPO和传音紧随其后。", "2023-01-01")
     assert "1.688041" in linked("海光和寒武纪的芯片出货增长。", "2023-01-01")
     assert "106.RJF" in linked("投行Raymond James首席投资官表示。", "2022-01-01")
+
+
+def test_dev100_to_dev103_first_run_readings() -> None:
+    """Eighth day (dev100-dev103 first runs): IDC the research firm by what it does, a list's head word ending
+    that list, 等 inside no organisation's name, a phone model naming its maker, a division's head, and the
+    policy phrase 新能源和智能网联汽车."""
+    assert "90.BK0922" not in linked(
+        "9 月 18 日消息,IDC 咨询今日发布《中国可穿戴设备市场季度跟踪报告》。", "2023-09-18"
+    )
+    assert "90.BK0922" not in linked("据市场调查机构 IDC 公布的数据,出货量下降。", "2023-12-05")
+    assert "90.BK0922" in linked("运营商在算力、IDC等领域的资源优势明显。", "2024-01-01")
+    assert "90.BK0922" in linked("公司IDC业务收入增长。", "2024-01-01")
+    carmakers = "与比亚迪、吉利汽车等车企,富士康等3C半导体企业,以及服装等传统制造企业合作。"
+    assert "90.BK0842" not in linked(carmakers, "2025-10-01")
+    assert "90.BK0842" in linked("富士康概念股走强。", "2025-10-01")
+    assert {"105.AAPL", "106.DELL"} <= set(linked("苹果、戴尔等大型电子公司正与三星谈判。", "2025-10-01"))
+    assert "116.01810" in linked("骁龙8 Gen3的全球首发大概率会被小米拿下,搭载机型是小米14系列。", "2023-10-01")
+    assert "116.01810" not in linked("小米粥很好喝。", "2023-10-01")
+    assert "90.BK0989" not in linked("国家能源局科技司能效与储能处处长出席。", "2020-12-01")
+    assert "90.BK1134" not in linked("端侧算力不足是事实。", "2025-01-01")
+    policy = set(linked("推动新能源和智能网联汽车、智能制造等重点领域发展。", "2020-12-01"))
+    assert "90.BK0900" in policy and "90.BK0493" not in policy
+    assert "106.MRK" not in linked("连同德国默克的1.6亿欧元付款。", "2024-10-01")
+    assert "106.F" not in linked("雅诗兰黛洽谈收购 Tom Ford。", "2022-08-01")
+    assert "106.AFG" not in linked("将美国金融影响力推广至世界各个角落。", "2022-08-01")
+    assert "90.BK0700" not in linked("第二代神行超充电池发布。", "2025-04-21")
+    assert "116.01911" in linked("华兴资本发布公告。", "2022-08-01")
+    assert "1.688012" in linked("中微半导体临港产业化基地开工。", "2020-08-01")

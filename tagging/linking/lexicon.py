@@ -231,7 +231,8 @@ def load_lexicon() -> Lexicon:
 
     lexicon = Lexicon(boards=boards, stocks={})
     lexicon.ambiguous_names = {normalise_name(n) for n in rules.get("ambiguous_board_names", [])}
-    lexicon.not_mentions = {normalise_name(n) for n in rules.get("not_mentions", [])}
+    # A Latin not-mention keeps its space too (Tom Ford): the text is scanned as written.
+    lexicon.not_mentions = {form for n in rules.get("not_mentions", []) for form in _written_forms(str(n))}
     lexicon.company_boards = {str(code).upper() for code in rules.get("company_boards", [])}
     unknown = sorted(code for code in lexicon.company_boards if code not in boards)
     if unknown:

@@ -181,13 +181,16 @@ CODE_GAP_RE = re.compile(r"[\u4e00-\u9fff]{1,4}\s*[（(]\s*|(?:-[A-Z]{1,2})?[\s�
 COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国", "法国", "荷兰", "瑞士", "瑞典", "芬兰", "丹麦"})
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
-    r"(?:股份有限公司|有限责任公司|有限公司|分公司|子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
+    r"(?:股份有限公司|有限责任公司|有限公司|分公司|(?<!电)子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
     r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会)"  # (中国电力发展促进会, 智慧能源(上海)展览会: dev92)
 )
 # A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
 # 中清先进电池制造(石河子)有限公司).
 _PLACE_IN_BRACKETS = r"(?:[（(][\u4e00-\u9fff]{2,4}[)）])?"
-_INSIDE_ORGANISATION_RE = re.compile(r"[\u4e00-\u9fff、与和]{0,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END)
+# 等 ends a list, not a name: 苹果、戴尔等大型电子公司 names two companies (dev100); 电子公司 is no 子公司.
+_INSIDE_ORGANISATION_RE = re.compile(
+    r"(?:(?!等)[\u4e00-\u9fff]|[、与和]){0,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END
+)
 # A fund's name holds the names of its sponsor and its assets: 中金普洛斯仓储物流封闭式基础设施证券投资基金 is a
 # REIT, not 中金 or 普洛斯, and its 证券 is no broker. A verb in between makes it a company doing something
 # with a fund (腾讯参与设立…投资基金), which stays a mention.
@@ -522,8 +525,8 @@ FINANCE_NEIGHBOURHOOD_RE = re.compile(
     r"裁员|订单|采购|供应商|供应链|代工|合作|芯片|手机|iPhone|iPad|Mac|汽车|电动车|交付|销量|出货|车型|门店|份额|"
     r"分析师|评级|目标价|纳斯达克|纽交所|道指|标普|科技|互联网|电商|云计算|人工智能|AI|大模型|服务器|数据中心|"
     r"电脑|笔记本|PC|智驾|自动驾驶|智能驾驶|辅助驾驶|专利|诉讼|监管|反垄断|罚款|关税|官方|披露|回应|宣布|声明|"
-    # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6): the maker
-    r"@\s?[A-Z][A-Za-z]*\d"
+    # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6, 小米14 Pro, 小米14系列): the maker
+    r"@\s?[A-Z][A-Za-z]*\d|@\s?\d{1,2}\s?(?:Pro|Ultra|Plus|系列|机型)|首发|机型|旗舰"
 )
 _CAR_NEIGHBOURHOOD = (
     r"汽车|车企|车型|新势力|交付|销量|李想|MEGA|\bL[6-9]\b|i[68]|智驾|增程|纯电|蔚来|小鹏|问界|零跑|极氪|特斯拉|比亚迪|"
