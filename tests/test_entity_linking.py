@@ -1408,3 +1408,13 @@ def test_dev100_to_dev103_first_run_readings() -> None:
     assert "90.BK0700" not in linked("第二代神行超充电池发布。", "2025-04-21")
     assert "116.01911" in linked("华兴资本发布公告。", "2022-08-01")
     assert "1.688012" in linked("中微半导体临港产业化基地开工。", "2020-08-01")
+
+
+def test_ihs_markit_and_apple_by_its_platform_and_rivals() -> None:
+    """IHS Markit names its NYSE listing until the S&P Global merger of 2022-02-28; Apple is the company next to
+    its platform (iOS) or a rival by name (华为和苹果), still the fruit in an orchard."""
+    assert "106.INFO" in linked("全球市场调研机构IHS Markit日前发布的最新数据显示。", "2019-08-20")
+    assert "106.INFO" not in linked("IHS Markit 数据显示。", "2023-01-01")
+    assert "105.AAPL" in linked("苹果现在拒绝那些无视iOS 14.5应用追踪透明度规则的应用更新。", "2021-04-10")
+    assert "105.AAPL" in linked("同样卡在九月中旬的华为和苹果,这次火药味十足。", "2023-08-30")
+    assert "105.AAPL" not in linked("烟台苹果喜获丰收,果农笑开颜。", "2023-10-01")

@@ -525,6 +525,8 @@ FINANCE_NEIGHBOURHOOD_RE = re.compile(
     r"裁员|订单|采购|供应商|供应链|代工|合作|芯片|手机|iPhone|iPad|Mac|汽车|电动车|交付|销量|出货|车型|门店|份额|"
     r"分析师|评级|目标价|纳斯达克|纽交所|道指|标普|科技|互联网|电商|云计算|人工智能|AI|大模型|服务器|数据中心|"
     r"电脑|笔记本|PC|智驾|自动驾驶|智能驾驶|辅助驾驶|专利|诉讼|监管|反垄断|罚款|关税|官方|披露|回应|宣布|声明|"
+    # its platform and its rivals by name (苹果拒绝…iOS 14.5应用更新; 华为和苹果同场竞技: dev14, dev84)
+    r"iOS|安卓|Android|华为|三星|微软|谷歌|"
     # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6, 小米14 Pro, 小米14系列): the maker
     r"@\s?[A-Z][A-Za-z]*\d|@\s?\d{1,2}\s?(?:Pro|Ultra|Plus|系列|机型)|首发|机型|旗舰"
 )
