@@ -1418,3 +1418,17 @@ def test_ihs_markit_and_apple_by_its_platform_and_rivals() -> None:
     assert "105.AAPL" in linked("苹果现在拒绝那些无视iOS 14.5应用追踪透明度规则的应用更新。", "2021-04-10")
     assert "105.AAPL" in linked("同样卡在九月中旬的华为和苹果,这次火药味十足。", "2023-08-30")
     assert "105.AAPL" not in linked("烟台苹果喜获丰收,果农笑开颜。", "2023-10-01")
+
+
+def test_dev104_to_dev107_first_run_readings() -> None:
+    """Eighth day (dev104-dev107 first runs): a code with the other exchange's suffix, the Shenwan name 医药生物,
+    汽车零配件 in a list of exports, the shipbuilders' unlisted parent group, First Solar."""
+    codes = linked("雷科防务(002413.SH)、上工申贝(600843.SH)等20CM涨停。", "2024-06-01")
+    assert "0.002413" in codes and "1.002413" not in codes
+    assert "0.000001" not in linked("上证指数(000001.SH)收涨0.5%。", "2024-06-01")  # the SSE index
+    assert "90.BK0465" in linked("净流入后三的行业是医药生物、食品饮料、基础化工。", "2024-01-01")
+    exports = set(linked("其中,汽车、汽车零配件、灯具、电器控制装置等出口表现亮眼。", "2023-04-13"))
+    assert {"90.BK1029", "90.BK0481"} <= exports
+    assert "1.600150" not in linked("中国船舶集团江南造船副总经理介绍。", "2023-01-01")
+    assert "1.600150" in linked("中国船舶和中国重工均为央企的下属企业。", "2019-01-01")
+    assert "105.FSLR" in linked("领头企业由最初的First Solar,历经英利、晶澳。", "2020-12-28")

@@ -137,7 +137,11 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
         exchange = (match.group("ex1") or match.group("ex2")).upper()
         # The exchange written decides: 000001.SH is the SSE index, 000001.SZ 平安银行. A number no share of that
         # exchange could bear (SH884260, a data vendor's index: dev80) is no code, unless the tables know it.
-        if code not in kb.a_codes and not _SHARE_CODE_RES[exchange].match(code):
+        if not _SHARE_CODE_RES[exchange].match(code):
+            # A known share's code with the other exchange's suffix (雷科防务(002413.SH), dev106) is a slip of
+            # the suffix: the share the tables know. Any other such number is no code.
+            if code in kb.a_codes:
+                add(match.start(), match.end(), kb.securities[kb.a_codes[code]][0])
             continue
         add(match.start(), match.end(), make_security("1" if exchange in ("SH", "SS") else "0", code))
     for pattern in (_A_BRACKET_RE, _A_LABEL_RE) if has_a_code else ():
