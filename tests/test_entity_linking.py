@@ -1432,3 +1432,12 @@ def test_dev104_to_dev107_first_run_readings() -> None:
     assert "1.600150" not in linked("中国船舶集团江南造船副总经理介绍。", "2023-01-01")
     assert "1.600150" in linked("中国船舶和中国重工均为央企的下属企业。", "2019-01-01")
     assert "105.FSLR" in linked("领头企业由最初的First Solar,历经英利、晶澳。", "2020-12-28")
+
+
+def test_travel_names_both_travel_boards_and_still_needs_a_cue() -> None:
+    """旅游 names the classic 旅游酒店 (BK0485) and the 2026 list's 旅游及景区 (BK1272): readers of either
+    convention find their board. As a generic word it still needs a sector cue or a list."""
+    listed = set(linked("旅游、餐饮等消费出现快速反弹。", "2024-01-01"))
+    assert {"90.BK0485", "90.BK1272"} <= listed
+    assert {"90.BK0485", "90.BK1272"} <= set(linked("旅游业加快复苏。", "2024-01-01"))
+    assert not {"90.BK0485", "90.BK1272"} & set(linked("周末我们一家去旅游了。", "2024-01-01"))

@@ -279,6 +279,8 @@ _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
 _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END)
 # A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
 _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
+# A kind of firm written right before its name (民企雅戈尔集团, 央企中国建筑, 房企万科: dev98): no part of the name.
+_KIND_OF_FIRM_BEFORE_RE = re.compile(r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业)$")
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
@@ -309,7 +311,12 @@ def inside_another_name(
     if stock is None:
         return False
     before = scan[start - 1] if start else ""
-    glued = bool(before) and "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME  # more of a name before it
+    glued = (
+        bool(before)
+        and "\u4e00" <= before <= "\u9fff"
+        and before not in _BEFORE_A_NAME
+        and not _KIND_OF_FIRM_BEFORE_RE.search(scan, max(0, start - 2), start)
+    )  # more of a name before it
     if glued and stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
         return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技
     if glued and key.endswith(("院", "研究所")) and not _COMPANY_BEFORE_RE.search(scan, max(0, start - 8), start):
