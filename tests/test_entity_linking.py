@@ -1441,3 +1441,16 @@ def test_travel_names_both_travel_boards_and_still_needs_a_cue() -> None:
     assert {"90.BK0485", "90.BK1272"} <= listed
     assert {"90.BK0485", "90.BK1272"} <= set(linked("旅游业加快复苏。", "2024-01-01"))
     assert not {"90.BK0485", "90.BK1272"} & set(linked("周末我们一家去旅游了。", "2024-01-01"))
+
+
+def test_dev108_to_dev111_first_run_readings() -> None:
+    """Eighth day (dev108-dev111 first runs): a bank cited for its estimate is the source of a view, not an
+    outlet; an ST name that replaced a company's last name; pet care is the pet economy."""
+    assert "106.JPM" in linked("据摩根大通测算,Labubu系列有望在2027年突破140亿元。", "2025-05-22")
+    assert "106.GS" in linked("据高盛预测,美联储将降息。", "2025-05-22")
+    assert "1.603888" not in linked("据新华网报道,会议于昨日召开。", "2025-05-22")  # an outlet reporting
+    liquor = linked("酒鬼酒、金种子酒、皇台酒业、ST岩石四家企业更是陷入亏损。", "2025-10-01")
+    assert "1.600696" in liquor
+    assert "0.002021" in linked("ST中捷发布公告。", "2021-05-01")
+    pets = linked("瑞派宠物迅速崛起为宠物医疗领域的实力玩家。", "2025-01-01")
+    assert "90.BK0993" in pets and "90.BK0727" not in pets

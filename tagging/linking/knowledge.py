@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from core.securities import Security
 from tagging.linking.lexicon import normalise_name
@@ -71,6 +71,10 @@ class NameEntry:
         """Whether the name names nothing after ``valid_to``, nor in undated text (read as of today): a
         reviewed alias dated to end, or a listing that ended. Other dated names still mean whoever bore them."""
         return self.valid_to is not None and (self.how == HOW_ALIAS or self.listing_ended)
+
+
+# How long after a name ended an ST name may still stand for it (see resolve_status_name).
+_STATUS_SPAN = timedelta(days=3 * 365)
 
 
 @dataclass
@@ -210,6 +214,21 @@ class KnowledgeBase:
                         on is None or entry.valid_on(on) or entry.rank == RANK_UNDATED
                     ):
                         matches.setdefault(entry.secid, entry)
+            if not matches and on is not None:
+                # The name a status name replaced (岩石股份 until 2025-04-21, then ST岩石: dev111): a former name
+                # that ended in the three years before the day (a status rarely lasts longer), when exactly one
+                # company has it.
+                for name in sorted(index.get(prefix[:2], ()), key=lambda n: (len(n), n)):
+                    for entry in self.names[name] if name.startswith(prefix) else ():
+                        if (
+                            entry.market_rank == MARKET_A
+                            and entry.how == HOW_FORMER
+                            and entry.valid_to is not None
+                            and entry.valid_to < on <= entry.valid_to + _STATUS_SPAN
+                        ):
+                            matches.setdefault(entry.secid, entry)
+                if len(matches) != 1:
+                    matches = {}
             if matches:
                 entry = next(iter(matches.values())) if len(matches) == 1 else self._oldest(matches)
                 return (entry, size) if entry is not None else None

@@ -138,6 +138,11 @@ OUTLET_AFTER_RE = re.compile(
 # 据东方财富Choice数据: a listed company as the source of figures is named (R2), not an outlet cited.
 DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:统计数据|数据|统计)")
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
+# 据高盛测算, 据摩根大通预测: a bank or a broker cited for its estimate is the source of a view (R2), not an outlet
+# reporting news (据新华社报道); dev111 gomarkets.
+VIEW_AFTER_RE = re.compile(
+    r"\s*(?:的)?(?:测算|预测|估计|估算|预计|分析师?|研究|研报|计算|认为|指出|观点|预期|调查|调研)"
+)
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
 # A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%)).
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"

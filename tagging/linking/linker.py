@@ -64,6 +64,7 @@ from tagging.linking.link_context import (
     SECTOR_DOINGS_RE,
     SHORT_NAME_BEFORE_RE,
     SPEAKER_AFTER_RE,
+    VIEW_AFTER_RE,
     attribution_spans,
     board_stem,
     company_cue,
@@ -371,7 +372,9 @@ class Linker:
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start) and not key.endswith("证券")
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
-        data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end())))
+        data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end()))) or bool(
+            cited and VIEW_AFTER_RE.match(scan, end)
+        )
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         before = scan[start - 1] if start else ""
         if entry is not None and _FACILITY_AFTER_RE.match(scan, end):
