@@ -1454,3 +1454,10 @@ def test_dev108_to_dev111_first_run_readings() -> None:
     assert "0.002021" in linked("ST中捷发布公告。", "2021-05-01")
     pets = linked("瑞派宠物迅速崛起为宠物医疗领域的实力玩家。", "2025-01-01")
     assert "90.BK0993" in pets and "90.BK0727" not in pets
+
+
+def test_fintech_platforms_of_2017_and_2018_by_their_names() -> None:
+    """Chinese fintech listings of 2017-2018 by the platform names news used, each from its first day."""
+    fintech = set(linked("拍拍贷、趣店、融360、51信用卡、易鑫金融等平台。", "2018-12-20"))
+    assert {"106.FINV", "106.QD", "106.JT", "116.02051", "116.02858"} <= fintech
+    assert not {"106.FINV", "106.QD"} & set(linked("拍拍贷、趣店等平台。", "2016-12-20"))
