@@ -1461,3 +1461,9 @@ def test_fintech_platforms_of_2017_and_2018_by_their_names() -> None:
     fintech = set(linked("拍拍贷、趣店、融360、51信用卡、易鑫金融等平台。", "2018-12-20"))
     assert {"106.FINV", "106.QD", "106.JT", "116.02051", "116.02858"} <= fintech
     assert not {"106.FINV", "106.QD"} & set(linked("拍拍贷、趣店等平台。", "2016-12-20"))
+
+
+def test_the_import_expo_as_a_venue_is_no_concept_board() -> None:
+    """进博会 as the place or the event (第七届进博会开幕, 在进博会上) is no concept board; its concept stocks are."""
+    assert "90.BK0850" not in linked("11月5日上午,第七届进博会在国家会展中心(上海)开幕。", "2024-11-05")
+    assert "90.BK0850" in linked("进博会概念股走强。", "2024-11-05")
