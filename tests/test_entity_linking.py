@@ -1467,3 +1467,9 @@ def test_the_import_expo_as_a_venue_is_no_concept_board() -> None:
     """进博会 as the place or the event (第七届进博会开幕, 在进博会上) is no concept board; its concept stocks are."""
     assert "90.BK0850" not in linked("11月5日上午,第七届进博会在国家会展中心(上海)开幕。", "2024-11-05")
     assert "90.BK0850" in linked("进博会概念股走强。", "2024-11-05")
+
+
+def test_an_industry_by_how_it_fares() -> None:
+    """An industry as the subject of how it fares (房地产深度调整, 房地产新开工持续走弱) is a mention."""
+    assert "90.BK0451" in linked("面对房地产深度调整、消费分级加剧的局面。", "2025-04-01")
+    assert "90.BK0451" in linked("制造业景气度下降,房地产新开工持续走弱。", "2022-05-01")

@@ -124,7 +124,9 @@ POLICY_BEFORE_RE = re.compile(
 )
 SECTOR_DOINGS_RE = re.compile(
     r"(?:发展|转型|升级|复苏|回暖|景气|去产能|消费(?!量|弹性|占比)|出口|建设|供给|供应|装机|销量|出货|吞吐量|"
-    r"产量|产值|增加值|出栏|存栏|发电)"
+    r"产量|产值|增加值|出栏|存栏|发电|"
+    # and how it fares (房地产下行, 房地产深度调整, 房地产新开工持续走弱: dev79, dev86)
+    r"下行|深度调整|低迷|承压|走弱|疲软|新开工|新签合同)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
