@@ -1473,3 +1473,9 @@ def test_an_industry_by_how_it_fares() -> None:
     """An industry as the subject of how it fares (房地产深度调整, 房地产新开工持续走弱) is a mention."""
     assert "90.BK0451" in linked("面对房地产深度调整、消费分级加剧的局面。", "2025-04-01")
     assert "90.BK0451" in linked("制造业景气度下降,房地产新开工持续走弱。", "2022-05-01")
+
+
+def test_car_making_in_a_list_of_industries() -> None:
+    """汽车制造 in a list of industries names the carmakers' board; a plant's name asks a cue it lacks."""
+    assert "90.BK1029" in linked("分行业看,汽车制造、化工行业业绩表现突出。", "2021-06-10")
+    assert "90.BK1029" not in linked("江苏常州一家汽车制造基地生产车间内。", "2025-04-09")
