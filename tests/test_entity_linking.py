@@ -1479,3 +1479,17 @@ def test_car_making_in_a_list_of_industries() -> None:
     """汽车制造 in a list of industries names the carmakers' board; a plant's name asks a cue it lacks."""
     assert "90.BK1029" in linked("分行业看,汽车制造、化工行业业绩表现突出。", "2021-06-10")
     assert "90.BK1029" not in linked("江苏常州一家汽车制造基地生产车间内。", "2025-04-09")
+
+
+def test_dev112_to_dev115_first_run_readings() -> None:
+    """Eighth day (dev112-dev115 first runs): a battery brand before 超充, mariculture, the field 航天电子 and the
+    phrase 值得买 without a cue, 平安集团 and 希玛眼科 by the names news used."""
+    assert "90.BK0700" not in linked("头部地位叠加麒麟电池、神行超充技术迭代。", "2025-05-01")
+    sea = linked("海水养殖产值4301.70亿元。", "2024-01-01")
+    assert "90.BK0967" in sea and "90.BK1259" not in sea
+    assert "1.600879" not in linked("从卫星研制、航天电子到军用配套领域。", "2025-01-01")
+    assert "1.600879" in linked("航天电子(600879)等核心标的。", "2025-01-01")
+    assert "0.300785" not in linked("那东西值得买不是?", "2024-01-01")
+    assert "0.300785" in linked("值得买涨超10%。", "2024-01-01")
+    assert "1.601318" in linked("平安集团旗下平安健康医疗科技。", "2018-05-04")
+    assert "116.03309" in linked("希玛眼科在港交所上市。", "2018-03-01")

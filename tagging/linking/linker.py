@@ -781,8 +781,9 @@ _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度�
 
 
 # Brands of chips and AI models (Huawei's 昇腾, 鲲鹏, 麒麟 and 盘古; Baidu's 文心; Alibaba's 通义; Tencent's 混元;
-# ByteDance's 豆包; Qualcomm's 骁龙; MediaTek's 天玑; iFlytek's 星火) before a board word name the product.
-_PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火)\s?$")
+# ByteDance's 豆包; Qualcomm's 骁龙; MediaTek's 天玑; iFlytek's 星火; CATL's battery 神行: 神行超充, dev112) before a
+# board word name the product.
+_PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|通义|混元|豆包|骁龙|天玑|星火|神行)\s?$")
 
 
 # A place named after a company (宜宾五粮液机场): the place, not the company.
