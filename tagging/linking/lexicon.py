@@ -193,14 +193,11 @@ def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, 
     entries = data.get(COMPOUND_KIND) or {} if isinstance(data, dict) else {}
     if not isinstance(entries, dict):
         raise ConfigError(f"{path}: {COMPOUND_KIND}: expected a mapping of word to {{boards, source}}")
-    compounds: dict[str, tuple[tuple[str, ...], str, bool]] = {}
+    compounds: dict[str, tuple[tuple[str, ...], str]] = {}
     for word, entry in entries.items():
         place = f"{COMPOUND_KIND}.{word}"
-        if not isinstance(entry, dict) or not {"boards", "source"} <= set(entry) <= {"boards", "source", "cue"}:
-            raise ConfigError(f"{path}: {place}: expected the keys boards and source (and cue: true or false)")
-        cue = entry.get("cue", False)
-        if not isinstance(cue, bool):
-            raise ConfigError(f"{path}: {place}: cue: expected true or false, got {cue!r}")
+        if not isinstance(entry, dict) or set(entry) != {"boards", "source"}:
+            raise ConfigError(f"{path}: {place}: expected exactly the keys boards and source")
         codes = entry["boards"]
         if not isinstance(codes, list) or len(codes) < 2 or len(set(codes)) != len(codes):
             raise ConfigError(f"{path}: {place}: boards: expected two different board codes or more")
@@ -212,7 +209,7 @@ def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, 
             raise ConfigError(f"{path}: {place}: missing or unrecognised source {source!r}")
         if normalise_name(str(word)) in taken:
             raise ConfigError(f"{path}: {place}: the word is already an alias or a sector word: one entry a word")
-        compounds[str(word)] = (tuple(str(code).upper() for code in codes), source.strip(), cue)
+        compounds[str(word)] = (tuple(str(code).upper() for code in codes), source.strip())
     return compounds
 
 
@@ -277,10 +274,10 @@ def load_lexicon() -> Lexicon:
                 lexicon.word_sources[form] = source
 
     taken = {normalise_name(word) for kind in VOCABULARY_KINDS for word in vocabulary[kind]}
-    for word, (codes, source, cue) in load_compound_words(boards, taken).items():
+    for word, (codes, source) in load_compound_words(boards, taken).items():
         # Statistics releases also run a category's parts together (铁路船舶航空航天和其他运输设备制造业).
         for form in _written_forms(word) | _written_forms(word.replace("、", "")):
-            (lexicon.sector_words if cue else lexicon.board_by_name)[form] = codes[0]
+            lexicon.board_by_name[form] = codes[0]
             lexicon.compound_boards[form] = codes
             lexicon.word_sources[form] = source
 
