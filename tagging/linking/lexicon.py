@@ -182,12 +182,10 @@ def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, 
     return vocabulary
 
 
-def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, tuple[tuple[str, ...], str, bool]]:
-    """The ``compound_words`` of ``configs/board_vocabulary.yaml``: word → (its boards, source, whether it
-    needs a sector cue). Each entry is ``word: {boards: [BKxxxx, BKyyyy, …], source: …}`` with two boards or
-    more, and ``cue: true`` for a generic word that names them only as a sector word does (旅游); a word also
-    given as an alias or a sector word (``taken``), an unknown code or a missing source is a
-    :class:`ConfigError`."""
+def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, tuple[tuple[str, ...], str]]:
+    """The ``compound_words`` of ``configs/board_vocabulary.yaml``: word → (its boards, source). Each entry
+    is ``word: {boards: [BKxxxx, BKyyyy, …], source: …}`` with two boards or more; a word also given as an
+    alias or a sector word (``taken``), an unknown code or a missing source is a :class:`ConfigError`."""
     path = config_dir() / VOCABULARY_FILE
     data = read_yaml(path, _UniqueKeyLoader) or {}
     entries = data.get(COMPOUND_KIND) or {} if isinstance(data, dict) else {}
