@@ -1494,3 +1494,8 @@ def test_dev112_to_dev115_first_run_readings() -> None:
     assert "0.300785" in linked("值得买涨超10%。", "2024-01-01")
     assert "1.601318" in linked("平安集团旗下平安健康医疗科技。", "2018-05-04")
     assert "116.03309" in linked("希玛眼科在港交所上市。", "2018-03-01")
+
+
+def test_ev_batteries_name_the_battery_industry() -> None:
+    """动力电池 names the 电池 industry board, as readers of em_boards.csv alone label it (dev76-dev115)."""
+    assert "90.BK1033" in linked("动力电池行业产能过剩。", "2025-01-01")
