@@ -1508,3 +1508,16 @@ def test_smart_manufacturing_names_no_board() -> None:
     rarely took 智能制造 for it (development texts naming it: labelled in 5, optional in 11, not in 28)."""
     assert "90.BK0810" not in linked("推动人工智能、智能制造等重点领域发展。", "2024-01-01")
     assert "90.BK0810" in linked("工业4.0概念股走强。", "2024-01-01")
+
+
+def test_dev116_to_dev119_first_run_readings() -> None:
+    """Eighth day (dev116-dev119 first runs): a research firm's name with an apostrophe, a venue named after a
+    place, a state group's unlisted parent, a fund's share class, A. O. Smith without its dots."""
+    assert "106.DELL" not in linked("据 Dell'Oro Group 数据,华为排名第一。", "2024-01-01")
+    assert "106.DELL" in linked("戴尔 Dell 发布财报。", "2024-01-01")
+    assert "116.00152" not in linked("展会于11月14日在深圳国际会展中心开幕。", "2024-11-14")
+    assert "116.03323" not in linked("中国建材集团副总经理出席。", "2024-01-01")
+    assert "116.03323" in linked("中国建材(03323)公布业绩。", "2024-01-01")
+    assert "90.BK0494" not in linked("嘉实逆向策略、华夏节能环保A、红土创新新科技紧随其后。", "2022-09-05")
+    assert "90.BK0493" in linked("新能源A股上市公司业绩增长。", "2022-09-05")
+    assert "106.AOS" in linked("美的COLMO厨电、AO史密斯净水器等第三方产品。", "2024-01-01")

@@ -416,6 +416,8 @@ def cuts_latin_word(scan: str, start: int, end: int) -> bool:
         # a hyphen joins two Latin words into one (CHANGZHOU THREE-CIRCLE (GROUP) is not Circle)
         or (scan[start].isascii() and before == "-" and _LATIN_WORD_RE.fullmatch(scan, max(0, start - 3), start - 1))
         or (scan[end - 1].isascii() and after == "-" and _LATIN_WORD_RE.fullmatch(scan, end + 1, end + 3))
+        # an apostrophe before a capital joins a longer name (Dell'Oro Group, a research firm: dev119)
+        or (scan[end - 1].isascii() and after in "'’" and scan[end + 1 : end + 2].isupper())
     )
 
 

@@ -787,7 +787,9 @@ _PRODUCT_BRAND_BEFORE_RE = re.compile(r"(?:昇腾|鲲鹏|麒麟|盘古|文心|�
 
 
 # A place named after a company (宜宾五粮液机场): the place, not the company.
-_FACILITY_AFTER_RE = re.compile(r"(?:国际)?(?:机场|码头|大桥|体育场|体育馆|大剧院|火车站|高铁站)")
+_FACILITY_AFTER_RE = re.compile(
+    r"(?:国际)?(?:机场|码头|大桥|体育场|体育馆|大剧院|火车站|高铁站|会展中心|展览中心|会议中心|博览中心)"
+)  # (深圳国际会展中心, a venue: dev118)
 # A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
 _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足): a performance figure,
@@ -800,6 +802,8 @@ _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
 # not a table's cell (the next cell of a table row is mostly a figure).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
 _MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
+# A fund's A or C share class right after a theme word (华夏节能环保A); not 新能源A股, AIGC or a model (A17).
+_FUND_SHARE_CLASS_AFTER_RE = re.compile(r"[AC](?![A-Za-z0-9股])")
 # A government body's division by its head's title (能效与储能处处长, 电力司副司长): the office, not the sector.
 _DIVISION_HEAD_AFTER_RE = re.compile(r"(?:处|司|科)副?(?:处|司|科)?长")
 # A product's specification after the word (传感器型号为…, 电池规格).
@@ -907,6 +911,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
     if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):
         return True  # 4C 超充, 508TOPS 算力, 800V高压: a product's specification, not the sector
+    if _FUND_SHARE_CLASS_AFTER_RE.match(scan, end):
+        return True  # 华夏节能环保A, 长盛医疗行业C: a fund's share class after its theme, the fund's name (dev117)
     if _FUND_HINT_RE.search(scan, end, end + 14) and _FUND_NAME_AFTER_RE.match(scan, end):
         return True  # 中欧数字经济混合发起式基金, 创新药ETF(159992), 数字经济(159658): a fund's name, not the sector
     if _INDEX_MAKER_BEFORE_RE.search(scan, max(0, start - 4), start):
