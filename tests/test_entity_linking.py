@@ -1521,3 +1521,10 @@ def test_dev116_to_dev119_first_run_readings() -> None:
     assert "90.BK0494" not in linked("嘉实逆向策略、华夏节能环保A、红土创新新科技紧随其后。", "2022-09-05")
     assert "90.BK0493" in linked("新能源A股上市公司业绩增长。", "2022-09-05")
     assert "106.AOS" in linked("美的COLMO厨电、AO史密斯净水器等第三方产品。", "2024-01-01")
+
+
+def test_a_share_class_ends_a_fund_name_only() -> None:
+    """A or C after a theme word names a fund's share class only where the name ends (华夏节能环保A、…); 汽车C端 (the
+    consumer side) and 医疗A轮 (a funding round) keep the sector word."""
+    assert "90.BK0900" in linked("新能源汽车C端需求旺盛。", "2024-01-01")
+    assert "90.BK0494" not in linked("华夏节能环保A、华富新能源紧随其后。", "2022-09-05")

@@ -802,8 +802,9 @@ _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
 # not a table's cell (the next cell of a table row is mostly a figure).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
 _MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
-# A fund's A or C share class right after a theme word (华夏节能环保A); not 新能源A股, AIGC or a model (A17).
-_FUND_SHARE_CLASS_AFTER_RE = re.compile(r"[AC](?![A-Za-z0-9股])")
+# A fund's A or C share class right after a theme word, ending the fund's name (华夏节能环保A、); not 新能源A股,
+# 汽车C端, 医疗A轮, AIGC or a model (A17).
+_FUND_SHARE_CLASS_AFTER_RE = re.compile(r"[AC](?=[、，,。；;：:\s)）]|$)")
 # A government body's division by its head's title (能效与储能处处长, 电力司副司长): the office, not the sector.
 _DIVISION_HEAD_AFTER_RE = re.compile(r"(?:处|司|科)副?(?:处|司|科)?长")
 # A product's specification after the word (传感器型号为…, 电池规格).
