@@ -813,9 +813,10 @@ _SPEC_WORDS = ("型号", "规格", "参数")
 _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
 # IDC the research firm by what it does or what it is called (IDC 咨询今日发布, 市场调查机构 IDC 公布, IDC认为,
 # IDC:2023年Q2…, 入选IDC…指南): its reports are read far more often than data centres are named by the acronym (30 of 39
-# development texts with IDC mean the firm); IDC业务, 电信IDC收入, 智算IDC still name the data centres.
+# development texts with IDC mean the firm); IDC业务, 电信IDC收入, 智算IDC still name the data centres. (A view after
+# the word, IDC认为 or IDC分析师, is SPEAKER_AFTER_RE's, checked before.)
 _RESEARCH_FIRM_AFTER_RE = re.compile(
-    r"\s?(?:咨询|公布|发布|认为|指出|称|表示|分析师|中国研究|最新|的判断|预计|预测|数据|报告|统计|显示|追踪|[:：《])"
+    r"\s?(?:咨询|公布|发布|中国研究|最新|的判断|预测|数据|报告|统计|显示|追踪|[:：《])"
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
