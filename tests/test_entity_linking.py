@@ -1392,6 +1392,13 @@ def test_dev100_to_dev103_first_run_readings() -> None:
         "9 月 18 日消息,IDC 咨询今日发布《中国可穿戴设备市场季度跟踪报告》。", "2023-09-18"
     )
     assert "90.BK0922" not in linked("据市场调查机构 IDC 公布的数据,出货量下降。", "2023-12-05")
+    for cited in (
+        "来自 IDC 的研究,中国IaaS市场规模达到11亿美元。",
+        "IDC此前数据显示,可穿戴设备市场增长。",
+        "IDC移动和消费设备追踪研究经理表示。",
+    ):
+        assert "90.BK0922" not in linked(cited, "2024-01-01"), cited
+    assert "90.BK0922" in linked("电信IDC收入增长10.4%。", "2024-01-01")
     assert "90.BK0922" in linked("运营商在算力、IDC等领域的资源优势明显。", "2024-01-01")
     assert "90.BK0922" in linked("公司IDC业务收入增长。", "2024-01-01")
     carmakers = "与比亚迪、吉利汽车等车企,富士康等3C半导体企业,以及服装等传统制造企业合作。"
