@@ -195,7 +195,8 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("将海量资金持续注入AI算力基础设施与核心技术的研发。", "90.BK1134"),
         ("方案还对包括工业互联网产业、数字医疗产业、数字金融产业等在内的应用场景提出了针对性支持举措。", "90.BK0837"),
         ("推进十四五农业农村现代化建设目标公布", "90.BK0834"),
-        ("HBM需求旺盛,存储芯片价格持续上涨。", "90.BK1152"),
+        ("HBM需求旺盛,存储芯片价格持续上涨。", "90.BK1137"),
+        ("高带宽内存需求旺盛。", "90.BK1152"),
     ],
 )
 def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
