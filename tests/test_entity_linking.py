@@ -1535,3 +1535,9 @@ def test_a_share_class_ends_a_fund_name_only() -> None:
     consumer side) and 医疗A轮 (a funding round) keep the sector word."""
     assert "90.BK0900" in linked("新能源汽车C端需求旺盛。", "2024-01-01")
     assert "90.BK0494" not in linked("华夏节能环保A、华富新能源紧随其后。", "2022-09-05")
+
+
+def test_dev124_to_dev127_first_run_readings() -> None:
+    """Ninth day (dev124-dev127 first runs): Sina's analyst banner is page chrome, not the brake-pad maker."""
+    assert "1.603586" not in linked("炒股就看金麒麟分析师研报,权威,专业,及时,全面,助您挖掘潜力主题机会!", "2024-12-30")
+    assert "1.603586" in linked("金麒麟发布公告称,公司刹车片订单增长。", "2024-12-30")
