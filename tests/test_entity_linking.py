@@ -1538,6 +1538,15 @@ def test_a_share_class_ends_a_fund_name_only() -> None:
 
 
 def test_dev124_to_dev127_first_run_readings() -> None:
-    """Ninth day (dev124-dev127 first runs): Sina's analyst banner is page chrome, not the brake-pad maker."""
+    """Ninth day (dev124-dev127 first runs): Sina's analyst banner is page chrome, not the brake-pad maker; a
+    not-mention in capitals; codes in small-form brackets; a breadcrumb's step with its section word; solar cells
+    in the photovoltaic chain; a cosmetics brand's short name."""
     assert "1.603586" not in linked("炒股就看金麒麟分析师研报,权威,专业,及时,全面,助您挖掘潜力主题机会!", "2024-12-30")
     assert "1.603586" in linked("金麒麟发布公告称,公司刹车片订单增长。", "2024-12-30")
+    assert "106.F" not in linked("MAC、YSL、TOM FORD、香奈儿等国际品牌。", "2019-06-01")
+    hk01 = "蔚来﹙9866﹚涨超11%,比亚迪﹙1211﹚股份涨2.9%。"
+    assert {"116.09866", "116.01211"} <= set(linked(hk01, "2025-09-20"))
+    assert "90.BK0456" not in linked("当前位置:首页>家电维修>空调>", "2020-01-01")
+    assert "90.BK1033" not in linked("上半年全国多晶硅、硅片、电池、组件产量再创新高。", "2023-08-03")
+    assert "90.BK1033" in linked("电池行业景气度回升。", "2023-08-03")
+    assert "1.603983" in linked("丸美、珀莱雅等国货美妆品牌。", "2019-08-01")

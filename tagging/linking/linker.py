@@ -84,9 +84,12 @@ Token = tuple[str, int, int]
 
 # Full-width letters and digits to half-width, one character for one, so offsets stay those of the
 # text (the patterns below accept full-width brackets and colons as they are). Translating only texts
-# that have any: str.translate is slow, and few texts need it.
-_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
-_FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e]")
+# that have any: str.translate is slow, and few texts need it. Hong Kong pages also write codes in the small
+# form brackets (蔚来﹙9866﹚, 比亚迪﹙1211﹚股份: hk01, dev125), read as ordinary ones.
+_HALF_WIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\ufe59": "(", "\ufe5a": ")"}
+)
+_FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\ufe59]")
 # Kangxi radicals and compatibility ideographs that text copied from PDFs holds for ordinary characters (交通银⾏
 # with ⾏ U+2F8F for 行): read as the character each stands for (its NFKC form, one character for one, so offsets
 # keep).
@@ -795,9 +798,9 @@ _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足): a performance figure,
 # not the industry.
 _MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧)$")
-# A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型): between two arrows.
+# A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
-_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题)?\s*[>＞›»]")
+_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新闻|知识)?\s*[>＞›»]")  # not 水泥概念股 »
 # A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
 # not a table's cell (the next cell of a table row is mostly a figure).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
@@ -821,6 +824,9 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
+# Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
+# of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
+_PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
@@ -897,6 +903,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
+        return True  # 多晶硅、硅片、电池、组件产量: solar cells, a stage of the photovoltaic chain
     if scan.startswith(_SPEC_WORDS, end):
         return True  # 传感器型号为…, 电池规格: a product's specification, not the sector
     if word == "IDC" and (
