@@ -1550,3 +1550,6 @@ def test_dev124_to_dev127_first_run_readings() -> None:
     assert "90.BK1033" not in linked("上半年全国多晶硅、硅片、电池、组件产量再创新高。", "2023-08-03")
     assert "90.BK1033" in linked("电池行业景气度回升。", "2023-08-03")
     assert "1.603983" in linked("丸美、珀莱雅等国货美妆品牌。", "2019-08-01")
+    assert "90.BK1241" in linked("海信、TCL、创维等电视厂商加快布局。", "2024-01-01")
+    assert "90.BK1241" not in linked("华为手机、电视、手表等产品。", "2024-01-01")
+    assert "90.BK0740" in linked("汽车、K12教育、CXO概念等板块涨幅居前。", "2024-02-26")
