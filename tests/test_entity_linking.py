@@ -224,7 +224,7 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(configs: Path) -> 
     [
         ("加快港口、燃气、电网等公用设施建设。", {"90.BK0450", "90.BK1028", "90.BK0457"}),
         ("促进家电、家居和汽车消费。", {"90.BK0456", "90.BK0440", "90.BK1029"}),  # 家居: 家居用品
-        ("餐饮、酒店等接触型服务业持续恢复。", {"90.BK1271", "90.BK0485"}),
+        ("餐饮、酒店等接触型服务业持续恢复。", {"90.BK1271"}),  # hotels: the 2026 list's 酒店餐饮
         ("支持渔业发展。", {"90.BK1260"}),
         ("国庆档电影票房创新高。", {"90.BK1222"}),
         ("次新股表现活跃。", {"90.BK0501"}),
@@ -1445,11 +1445,12 @@ def test_dev104_to_dev107_first_run_readings() -> None:
 
 def test_travel_names_the_2026_travel_board_and_still_needs_a_cue() -> None:
     """旅游 names the 2026 list's 旅游及景区 (BK1272), which readers of em_boards.csv alone choose; the classic
-    旅游酒店 (BK0485) keeps hotels. As a generic word travel still needs a sector cue or a list."""
+    旅游酒店 (BK0485) is read by its own names, hotels name 酒店餐饮 (BK1271). As a generic word travel still needs a sector cue or a list."""
     listed = set(linked("旅游、餐饮等消费出现快速反弹。", "2024-01-01"))
     assert "90.BK1272" in listed and "90.BK0485" not in listed
     assert "90.BK1272" in linked("旅游业加快复苏。", "2024-01-01")
-    assert "90.BK0485" in linked("酒店行业加快复苏。", "2024-01-01")
+    assert "90.BK1271" in linked("酒店行业加快复苏。", "2024-01-01")
+    assert "90.BK0485" in linked("旅游及酒店板块走强。", "2023-04-03")
     assert not {"90.BK0485", "90.BK1272"} & set(linked("周末我们一家去旅游了。", "2024-01-01"))
 
 
