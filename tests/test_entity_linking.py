@@ -1554,3 +1554,16 @@ def test_dev124_to_dev127_first_run_readings() -> None:
     assert "90.BK1241" in linked("海信、TCL、创维等电视厂商加快布局。", "2024-01-01")
     assert "90.BK1241" not in linked("华为手机、电视、手表等产品。", "2024-01-01")
     assert "90.BK0740" in linked("汽车、K12教育、CXO概念等板块涨幅居前。", "2024-02-26")
+
+
+def test_dev128_to_dev131_first_run_readings() -> None:
+    """Ninth day (dev128-dev131 first runs): group words that jieba cuts apart (创新药企), the other name of smart
+    home, the pharma-and-health wrap word, a company name that is also a figure of speech, maglev with a cue."""
+    assert "90.BK1106" in linked("国内创新药企加速出海。", "2024-01-01")
+    smart_home = set(linked("企业展示了屏幕显示、智慧家居、人工智能等领域的创新成果。", "2024-01-01"))
+    assert "90.BK0680" in smart_home and "90.BK0440" not in smart_home
+    wrap = set(linked("整个医药医疗板块市值蒸发超过500亿元。", "2018-07-23"))
+    assert "90.BK0465" in wrap and "90.BK0727" not in wrap
+    assert "105.ISCA" not in linked("中国新能源车在国际赛道跑出加速度。", "2018-08-01")
+    assert "90.BK0975" in linked("高速磁悬浮产业加快发展。", "2020-01-01")
+    assert "90.BK0975" not in linked("北方华创实现磁悬浮分子泵国产化。", "2025-04-01")
