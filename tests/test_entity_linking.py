@@ -1567,3 +1567,7 @@ def test_dev128_to_dev131_first_run_readings() -> None:
     assert "105.ISCA" not in linked("中国新能源车在国际赛道跑出加速度。", "2018-08-01")
     assert "90.BK0975" in linked("高速磁悬浮产业加快发展。", "2020-01-01")
     assert "90.BK0975" not in linked("北方华创实现磁悬浮分子泵国产化。", "2025-04-01")
+    assert "90.BK1101" not in linked(
+        "资本预算用于建置先进制程产能,以及先进封装、成熟及特殊制程产能的建设。", "2023-01-01"
+    )
+    assert "90.BK1101" in linked("先进封装板块走强。", "2023-01-01")
