@@ -1571,3 +1571,21 @@ def test_dev128_to_dev131_first_run_readings() -> None:
         "资本预算用于建置先进制程产能,以及先进封装、成熟及特殊制程产能的建设。", "2023-01-01"
     )
     assert "90.BK1101" in linked("先进封装板块走强。", "2023-01-01")
+
+
+def test_dev132_to_dev135_first_run_readings() -> None:
+    """Ninth day (dev132-dev135 first runs): the customs' words for exports (电动载人汽车, 医疗仪器), cars with
+    their parts, farm-produce processing, a TV's backlight module, and global companies by their English names
+    (Snap, Garmin; Twitter, a platform people post on, only with a company's context), 汇控 for HSBC."""
+    exports = set(linked("电动载人汽车、锂离子蓄电池、太阳能电池出口增长。", "2024-01-18"))
+    assert "90.BK0900" in exports and "90.BK1029" not in exports
+    instruments = set(linked("集成电路、船舶、医疗仪器出口值也快速增长。", "2024-01-18"))
+    assert "90.BK1041" in instruments and "90.BK0727" not in instruments
+    assert {"90.BK1029", "90.BK0481"} <= set(linked("做强汽车及零部件产业。", "2024-01-01"))
+    assert "90.BK1256" in linked("发展农副产品加工、食品制造等产业。", "2024-01-01")
+    assert "90.BK1136" not in linked("液晶电视背光模块约使用50颗LED。", "2021-06-01")
+    assert "106.SNAP" in linked("Snap在纽交所正式挂牌上市,开盘价24美元。", "2017-03-03")
+    assert "106.SNAP" not in linked("Snap在纽交所正式挂牌上市。", "2016-03-03")
+    assert "106.GRMN" in linked("Garmin发布新款运动手表。", "2021-06-01")
+    assert "106.TWTR" not in linked("郭明錤在Twitter发文表示,苹果自研的5G芯片将延后。", "2022-07-11")
+    assert "116.00005" in linked("恒指跌609点,汇控最多跌12.4%。", "2016-06-24")
