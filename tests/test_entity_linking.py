@@ -1589,3 +1589,7 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "106.GRMN" in linked("Garmin发布新款运动手表。", "2021-06-01")
     assert "106.TWTR" not in linked("郭明錤在Twitter发文表示,苹果自研的5G芯片将延后。", "2022-07-11")
     assert "116.00005" in linked("恒指跌609点,汇控最多跌12.4%。", "2016-06-24")
+    assert "90.BK0457" not in linked("公司投资建设安居锂能110千伏输变电工程。", "2021-09-06")
+    assert "90.BK0877" not in linked("PCB信息网 2022-04-21", "2022-04-21")
+    assert "90.BK0626" not in linked("党的十八大提出建设美丽中国。", "2021-01-01")
+    assert "90.BK0626" in linked("美丽中国概念股走强。", "2021-01-01")

@@ -831,8 +831,8 @@ _PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
 _SPEC_BEFORE_RE = re.compile(
-    r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|V|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?(?:本地|端侧|AI\s?)?$"
-)  # (36TOPS本地算力, 30TOPS AI 算力)
+    r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|kV|KV|V|千伏|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?(?:本地|端侧|AI\s?)?$"
+)  # (36TOPS本地算力, 30TOPS AI 算力; 110千伏输变电工程: one project's voltage, dev132)
 # A fund named after its theme: an exchange-traded fund with its code, or a mixed or equity fund's full name.
 _FUND_NAME_AFTER_RE = re.compile(
     r"(?:ETF|LOF)?(?:联接)?\s*[（(]\s*(?:1[5-8]|5[0-9])\d{4}"  # an exchange-traded fund's code (15/16/18, 5x)
@@ -842,9 +842,12 @@ _FUND_NAME_AFTER_RE = re.compile(
 _FUND_HINT_RE = re.compile(r"基金|ETF|LOF|[（(]\s*[15]")
 # An index maker or an index's qualifier right before the word: an index's or a fund's name.
 _INDEX_MAKER_BEFORE_RE = re.compile(r"(?:中证|国证|上证|深证|细分|恒生|标普|纳斯达克)\s?$")
-# A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目.
+# A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
+# outlet's credit line, dev132).
 _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
-_SITE_SECTION_AFTER_RE = re.compile(r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目)")
+_SITE_SECTION_AFTER_RE = re.compile(
+    r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d))"
+)
 
 
 # A former name recalled this many years after the company dropped it is rarely the company without a cue:
