@@ -1593,3 +1593,5 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "90.BK0877" not in linked("PCB信息网 2022-04-21", "2022-04-21")
     assert "90.BK0626" not in linked("党的十八大提出建设美丽中国。", "2021-01-01")
     assert "90.BK0626" in linked("美丽中国概念股走强。", "2021-01-01")
+    assert "90.BK0634" not in linked("复旦消费大数据实验室日前发布数据。", "2025-06-20")
+    assert "90.BK0634" in linked("大数据板块走强。", "2025-06-20")

@@ -190,7 +190,8 @@ COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国",
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|(?<!电)子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
-    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会)"  # (中国电力发展促进会, 智慧能源(上海)展览会: dev92)
+    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会|实验室)"  # (中国电力发展促进会, 智慧能源(上海)展览会:
+    # dev92; 复旦消费大数据实验室: dev133)
 )
 # A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
 # 中清先进电池制造(石河子)有限公司).
