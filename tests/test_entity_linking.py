@@ -1595,3 +1595,5 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "90.BK0626" in linked("美丽中国概念股走强。", "2021-01-01")
     assert "90.BK0634" not in linked("复旦消费大数据实验室日前发布数据。", "2025-06-20")
     assert "90.BK0634" in linked("大数据板块走强。", "2025-06-20")
+    assert "0.000725" in linked("三星显示和BOE是主要的柔性屏供应商。", "2021-06-01")
+    assert "0.000725" not in linked("英格兰银行（BOE）宣布加息25个基点。", "2021-06-01")

@@ -232,11 +232,12 @@ def load_lexicon() -> Lexicon:
     lexicon = Lexicon(boards=boards, stocks={})
     lexicon.ambiguous_names = {normalise_name(n) for n in rules.get("ambiguous_board_names", [])}
     # A Latin not-mention keeps its space too (Tom Ford), and is also matched in capitals (TOM FORD, as brand
-    # lists write it: dev124): the text is scanned as written.
+    # lists write it: dev124) and as written in the file (full-width brackets: 银行（BOE）): the text is scanned
+    # as written.
     lexicon.not_mentions = {
         cased
         for n in rules.get("not_mentions", [])
-        for form in _written_forms(str(n))
+        for form in _written_forms(str(n)) | {str(n).strip()}
         for cased in {form, form.upper()}
     }
     lexicon.company_boards = {str(code).upper() for code in rules.get("company_boards", [])}
