@@ -1597,3 +1597,5 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "90.BK0634" in linked("大数据板块走强。", "2025-06-20")
     assert "0.000725" in linked("三星显示和BOE是主要的柔性屏供应商。", "2021-06-01")
     assert "0.000725" not in linked("英格兰银行（BOE）宣布加息25个基点。", "2021-06-01")
+    assert "105.INTC" in linked("三星、英特尔资本开支虽然创下新高,但远低于台积电。", "2022-01-01")
+    assert "105.AAPL" in linked("2024–2025 年伯克希尔多次减持苹果、增配能源资产。", "2025-01-01")

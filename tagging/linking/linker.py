@@ -144,7 +144,8 @@ _FUND_AFTER_RE = re.compile(
 # What a listed group's unit adds to the group's name: its broker, its investment or asset-management arm.
 _UNIT_SUFFIXES = ("证券", "资本", "资管")
 # (a joint venture's place may stand between: 汇丰前海证券, 高盛高华证券)
-_UNIT_AFTER_RE = re.compile(r"(?:前海|高华|中国|亚洲|国际)?(?:证券|资本|资管)")
+# (资本开支, 资本支出, 资本市场 are the company's spending or a market: 英特尔资本开支创新高, dev135)
+_UNIT_AFTER_RE = re.compile(r"(?:前海|高华|中国|亚洲|国际)?(?:证券|资本(?!开支|支出|市场|运作)|资管)")
 # Kinds of insurance that end insurers' names (天安财险, 恒大人寿): after a listed group's name they name its unit;
 # alone, after another insurer's name, they are no insurance board (_NAMED_KINDS below).
 _INSURANCE_KINDS = ("财险", "寿险", "产险")
