@@ -1599,3 +1599,4 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "0.000725" not in linked("英格兰银行（BOE）宣布加息25个基点。", "2021-06-01")
     assert "105.INTC" in linked("三星、英特尔资本开支虽然创下新高,但远低于台积电。", "2022-01-01")
     assert "105.AAPL" in linked("2024–2025 年伯克希尔多次减持苹果、增配能源资产。", "2025-01-01")
+    assert "90.BK0482" in linked("专业店、超市、便利店企业门店数同比增长。", "2021-05-01")
