@@ -1600,3 +1600,7 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "105.INTC" in linked("三星、英特尔资本开支虽然创下新高,但远低于台积电。", "2022-01-01")
     assert "105.AAPL" in linked("2024–2025 年伯克希尔多次减持苹果、增配能源资产。", "2025-01-01")
     assert "90.BK0482" in linked("专业店、超市、便利店企业门店数同比增长。", "2021-05-01")
+    assert "90.BK0475" in linked("美国银行业面临的压力仍在加大。", "2022-07-01")
+    assert "106.BAC" not in linked("美国银行业面临的压力仍在加大。", "2022-07-01")
+    assert "106.BAC" in linked("美国银行业绩超预期。", "2022-07-01")
+    assert "105.LYFT" in linked("Lyft股价下跌。", "2019-05-01")

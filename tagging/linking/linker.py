@@ -275,6 +275,10 @@ class Linker:
                 continue  # 5G inside 6.35GW, AI inside OpenAI
             market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
+            if item is None and key[2:] in self.key_index and national_phrase(scan, key, end):
+                # 中国银行业, 美国银行业: the country's banks, so the sector word inside the bank's name names the
+                # sector (dev136: 美国银行业 labelled 银行)
+                item = self._candidate(scan, key[2:], start + 2, end, day, market, media_name)
             if item is not None and item.board and not item.stock and any(a <= start < b for a, b in credits):
                 continue  # (IDC数据): the source of a figure, not the sector
             if item is not None:
