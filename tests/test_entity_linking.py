@@ -392,7 +392,8 @@ def test_dev21_to_dev23_first_run_misreadings() -> None:
     assert "90.BK0447" not in linked("公司签订“芜湖智算互联网产业园一期项目”施工合同。")
     assert "90.BK1040" not in linked("以康美中药城、新世界商贸作为抵押。")
     assert "90.BK1029" in linked("今年车市回暖，新车销量增长。")
-    assert linked("中国稀土出口管制升级！") == {}  # the country's trade, not 中国稀土 the company
+    # the country's trade, not 中国稀土 the company; the rare earths it trades name their board (dev22 labels it)
+    assert linked("中国稀土出口管制升级！") == {"90.BK0578": ("稀土", "alias")}
     assert "1.600056" not in linked("这不平凡的5年，中国医药创新成果不仅体现在国内市场。")
     assert "90.BK0922" not in linked("据文化和旅游部数据中心测算，国庆假期出游人次增长。")
     assert "90.BK0964" in linked("超前布局6G、未来网络等前沿技术。")
