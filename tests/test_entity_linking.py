@@ -1605,3 +1605,15 @@ def test_dev132_to_dev135_first_run_readings() -> None:
     assert "106.BAC" not in linked("美国银行业面临的压力仍在加大。", "2022-07-01")
     assert "106.BAC" in linked("美国银行业绩超预期。", "2022-07-01")
     assert "105.LYFT" in linked("Lyft股价下跌。", "2019-05-01")
+
+
+def test_dev136_to_dev139_first_run_readings() -> None:
+    """Ninth day (dev136-dev139 first runs): a company's former legal name, short names of couriers and a chip
+    designer, New Oriental's primary listing, new-energy and smart cars as one industry."""
+    assert "1.688165" in linked("埃夫特智能装备股份有限公司机器人事业部制造部。", "2021-01-01")
+    couriers = set(linked("中通、圆通、申通、韵达和百世纷纷提价。", "2021-01-01"))
+    assert {"106.ZTO", "1.600233", "0.002468", "0.002120", "106.BEST"} <= couriers
+    assert "1.603160" in linked("海思、中兴微、敦泰、汇顶等IC设计企业。", "2021-01-01")
+    assert "106.EDU" in linked("新东方公布季度财报。", "2022-01-01")
+    plan = set(linked("围绕新能源及智能汽车、机器人及高端装备等产业。", "2023-01-01"))
+    assert "90.BK0900" in plan and "90.BK1029" not in plan
