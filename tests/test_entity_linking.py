@@ -1617,3 +1617,5 @@ def test_dev136_to_dev139_first_run_readings() -> None:
     assert "106.EDU" in linked("新东方公布季度财报。", "2022-01-01")
     plan = set(linked("围绕新能源及智能汽车、机器人及高端装备等产业。", "2023-01-01"))
     assert "90.BK0900" in plan and "90.BK1029" not in plan
+    assert "90.BK0547" not in linked("这四大信号,共同勾勒出中高端酒店投资的黄金赛道。", "2025-08-01")
+    assert "90.BK0547" in linked("黄金板块走强。", "2025-08-01")

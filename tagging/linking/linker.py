@@ -829,6 +829,9 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
+# "Golden" as a figure of speech: a golden track, era, window or decade (黄金赛道 after a hotel or sportswear
+# group's business: dev128, dev137), where 赛道 would otherwise be the sector's cue.
+_GOLDEN_FIGURES = ("赛道", "时代", "窗口", "时期", "十年", "搭档", "法则", "周", "位置", "年龄")
 # Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
 # of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
 _PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
@@ -911,6 +914,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "黄金" and scan.startswith(_GOLDEN_FIGURES, end):
+        return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
     if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
         return True  # 多晶硅、硅片、电池、组件产量: solar cells, a stage of the photovoltaic chain
     if scan.startswith(_SPEC_WORDS, end):
