@@ -1619,3 +1619,13 @@ def test_dev136_to_dev139_first_run_readings() -> None:
     assert "90.BK0900" in plan and "90.BK1029" not in plan
     assert "90.BK0547" not in linked("这四大信号,共同勾勒出中高端酒店投资的黄金赛道。", "2025-08-01")
     assert "90.BK0547" in linked("黄金板块走强。", "2025-08-01")
+
+
+def test_dev140_to_dev143_first_run_readings() -> None:
+    """Ninth day (dev140-dev143 first runs): an operator of power plants is no telecom carrier, a commodity's
+    quote and an index's name hold no sector."""
+    assert "90.BK0736" not in linked("建议关注新能源运营商、火电+新能源互补发展。", "2023-05-23")
+    assert "90.BK0736" in linked("三大运营商资本开支下降。", "2023-05-23")
+    assert "90.BK1249" not in linked("焦煤跌8%,报2334元/吨,焦炭跌5.87%,报3047元/吨。", "2021-10-29")
+    assert "90.BK1249" in linked("焦炭板块跌5%。", "2021-10-29")
+    assert "90.BK0425" not in linked("恒生地产建筑业指数涨幅7.68%。", "2022-11-14")

@@ -829,6 +829,12 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
+# An operator of something other than telecom networks (新能源运营商, 充电运营商, 数据中心运营商: dev141): 运营商 alone
+# names the telecom carriers.
+_NOT_TELECOM_OPERATOR_BEFORE_RE = re.compile(
+    r"(?:新能源|充电|充电桩|换电|电力|光伏|风电|储能|电站|数据中心|IDC|算力|物流|平台|港口|机场|燃气|水务|铁路|地铁|公交|"
+    r"云|游戏|支付|卫星|卫星通信|酒店|景区|商业|文旅)$"
+)
 # "Golden" as a figure of speech: a golden track, era, window or decade (黄金赛道 after a hotel or sportswear
 # group's business: dev128, dev137), where 赛道 would otherwise be the sector's cue.
 _GOLDEN_FIGURES = ("赛道", "时代", "窗口", "时期", "十年", "搭档", "法则", "周", "位置", "年龄")
@@ -850,6 +856,13 @@ _FUND_NAME_AFTER_RE = re.compile(
 _FUND_HINT_RE = re.compile(r"基金|ETF|LOF|[（(]\s*[15]")
 # An index maker or an index's qualifier right before the word: an index's or a fund's name.
 _INDEX_MAKER_BEFORE_RE = re.compile(r"(?:中证|国证|上证|深证|细分|恒生|标普|纳斯达克)\s?$")
+# An index's name with more words between its maker and the word (恒生地产建筑业指数: dev141).
+_INDEX_NAME_AROUND_RE = re.compile(r"(?:中证|国证|恒生|标普)[\u4e00-\u9fff]{1,4}$")
+_INDEX_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,2}指数")
+# A commodity's quote (焦炭跌5.87%,报3047元/吨: dev141), a futures price, not the sector.
+_COMMODITY_QUOTE_AFTER_RE = re.compile(
+    r"\s?(?:主力合约|期货)?(?:[涨跌]|上涨|下跌|涨超|跌超|收涨|收跌)\s?[\d.]+%[，,]\s?报\s?[\d.]+\s?元/吨"
+)
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
 # outlet's credit line, dev132).
 _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
@@ -914,6 +927,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "运营商" and _NOT_TELECOM_OPERATOR_BEFORE_RE.search(scan, max(0, start - 6), start):
+        return True  # 新能源运营商: an operator of power plants, not the telecom carriers
     if word == "黄金" and scan.startswith(_GOLDEN_FIGURES, end):
         return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
     if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
@@ -942,6 +957,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 中欧数字经济混合发起式基金, 创新药ETF(159992), 数字经济(159658): a fund's name, not the sector
     if _INDEX_MAKER_BEFORE_RE.search(scan, max(0, start - 4), start):
         return True  # 华安中证细分地产ETF, 国证芯片指数: an index's or a fund's name (R2), not the sector
+    if _INDEX_NAME_AROUND_RE.search(scan, max(0, start - 6), start) and _INDEX_AFTER_RE.match(scan, end):
+        return True  # 恒生地产建筑业指数: an index's name
+    if _COMMODITY_QUOTE_AFTER_RE.match(scan, end):
+        return True  # 焦炭跌5.87%,报3047元/吨: a commodity's price
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
