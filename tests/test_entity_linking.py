@@ -1633,3 +1633,5 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     assert {"0.002557", "116.09985", "1.603517"} <= snacks
     assert "116.00751" in linked("创维电视销量位居国内第一。", "2020-01-01")
     assert "116.02150" in linked("奈雪宣布降价。", "2022-03-01")
+    batteries = set(linked("在新能源电池领域取得了举世瞩目的成就。", "2023-01-01"))
+    assert "90.BK1033" in batteries and "90.BK0493" not in batteries

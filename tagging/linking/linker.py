@@ -929,6 +929,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
     if word == "运营商" and _NOT_TELECOM_OPERATOR_BEFORE_RE.search(scan, max(0, start - 6), start):
         return True  # 新能源运营商: an operator of power plants, not the telecom carriers
+    if word == "新能源" and scan.startswith(("电池", "汽车电池"), end):
+        return True  # 新能源电池: the batteries of new-energy cars, named by 电池, not the 新能源 board
     if word == "黄金" and scan.startswith(_GOLDEN_FIGURES, end):
         return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
     if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
