@@ -1635,3 +1635,6 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     assert "116.02150" in linked("奈雪宣布降价。", "2022-03-01")
     batteries = set(linked("在新能源电池领域取得了举世瞩目的成就。", "2023-01-01"))
     assert "90.BK1033" in batteries and "90.BK0493" not in batteries
+    rating = set(linked("《大行》大摩降网易(NTES.US)游戏收入预测。", "2026-02-24"))
+    assert {"106.MS", "105.NTES"} <= rating
+    assert "105.CYOU" in linked("搜狐畅游(Nasdaq:CYOU)周五宣布。", "2013-12-21")

@@ -581,8 +581,13 @@ class Linker:
         code after a longer name that begins with a known one (新东方在线(01797.HK) is not 新东方).
         Every other mention of a company whose listing a code gave takes that listing too."""
         by_start = {start: (end, security) for start, end, security in codes}
+        starts = {item.start for item in found}
         for item in found:
             for gap in range(0, 8):
+                if gap > 1 and item.end + gap - 1 in starts:
+                    # another name stands between (大摩降网易(NTES.US)): the code is that name's; one right after
+                    # makes a longer name with it (搜狐畅游(Nasdaq:CYOU))
+                    break
                 end, security = by_start.get(item.end + gap, (0, None))
                 if security is not None and CODE_GAP_RE.fullmatch(scan, item.end, item.end + gap):
                     security = self._a_share_after(scan, codes, end, security) or security
