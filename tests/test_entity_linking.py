@@ -1638,3 +1638,10 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     rating = set(linked("《大行》大摩降网易(NTES.US)游戏收入预测。", "2026-02-24"))
     assert {"106.MS", "105.NTES"} <= rating
     assert "105.CYOU" in linked("搜狐畅游(Nasdaq:CYOU)周五宣布。", "2013-12-21")
+    assert "90.BK0473" not in linked("5月以来,券商机构调研了上千家上市公司。", "2023-06-05")
+    assert "90.BK0473" in linked("券商板块大涨。", "2023-06-05")
+    branches = set(linked("华泰证券上海嘉善路营业部、申万宏源证券深圳金田路营业部买入。", "2021-01-01"))
+    assert "106.GFI" not in branches
+    developers = set(linked("恒大、奥园、佳兆业、世茂、富力、融创、绿城股价下跌。", "2021-10-01"))
+    assert {"116.03883", "116.01638", "116.03900"} <= developers and "0.000615" not in developers
+    assert "1.688099" in linked("晶晨半导体等汽车电子芯片企业获调研。", "2021-01-01")

@@ -146,6 +146,8 @@ _UNIT_SUFFIXES = ("证券", "资本", "资管")
 # (a joint venture's place may stand between: 汇丰前海证券, 高盛高华证券)
 # (资本开支, 资本支出, 资本市场 are the company's spending or a market: 英特尔资本开支创新高, dev135)
 _UNIT_AFTER_RE = re.compile(r"(?:前海|高华|中国|亚洲|国际)?(?:证券|资本(?!开支|支出|市场|运作)|资管)")
+# A street in a brokerage branch's or a bank branch's name (申万宏源证券深圳金田路营业部: dev144).
+_STREET_AFTER_RE = re.compile(r"(?:路|街|大道|大街)(?:证券)?(?:营业部|支行|分行|\d+号)")
 # Kinds of insurance that end insurers' names (天安财险, 恒大人寿): after a listed group's name they name its unit;
 # alone, after another insurer's name, they are no insurance board (_NAMED_KINDS below).
 _INSURANCE_KINDS = ("财险", "寿险", "产险")
@@ -400,6 +402,8 @@ class Linker:
             entry = None  # 西尔万·巴克尔: the surname of a person's transliterated name, not the company (Buckle)
         if entry is not None and len(key) == 2 and _TITLE_AND_SURNAME_BEFORE_RE.search(scan, max(0, start - 6), start):
             entry = None  # 副会长迟京东: a person's given name after a title and a surname
+        if entry is not None and _STREET_AFTER_RE.match(scan, end):
+            entry = None  # 深圳金田路营业部: a street's name in a branch's address, not the company
         if entry is not None and _UNIT_AFTER_RE.match(scan, end) and self._a_global_parent(key, entry):
             entry = None  # 美银证券, 富途证券, 红杉资本, 汇丰前海证券: a unit named after its parent (S4)
         insurer_kind = next((kind for kind in _INSURER_KINDS if scan.startswith(kind, end)), None)
@@ -834,6 +838,9 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
+# Brokers as research visitors, fund managers or analysts (券商机构调研, 券商调仓换股, 券商的调查轨迹, 券商首席经济学家:
+# dev144 and earlier sets, labelled 1 time in 7): the investors' side, as money flows are, not the brokerage sector.
+_BROKERS_AS_ANALYSTS_AFTER_RE = re.compile(r"(?:机构)?(?:扎堆|的)?(?:调研|调仓|调查|首席|分析师|研报|研究员)")
 # An operator of something other than telecom networks (新能源运营商, 充电运营商, 数据中心运营商: dev141): 运营商 alone
 # names the telecom carriers.
 _NOT_TELECOM_OPERATOR_BEFORE_RE = re.compile(
@@ -932,6 +939,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "券商" and _BROKERS_AS_ANALYSTS_AFTER_RE.match(scan, end):
+        return True  # 券商机构调研了上千家上市公司, 券商首席经济学家: brokers as visitors and analysts, not the sector
     if word == "运营商" and _NOT_TELECOM_OPERATOR_BEFORE_RE.search(scan, max(0, start - 6), start):
         return True  # 新能源运营商: an operator of power plants, not the telecom carriers
     if word == "新能源" and scan.startswith(("电池", "汽车电池"), end):
