@@ -1645,3 +1645,8 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     developers = set(linked("恒大、奥园、佳兆业、世茂、富力、融创、绿城股价下跌。", "2021-10-01"))
     assert {"116.03883", "116.01638", "116.03900"} <= developers and "0.000615" not in developers
     assert "1.688099" in linked("晶晨半导体等汽车电子芯片企业获调研。", "2021-01-01")
+    assert "90.BK0853" not in linked("开云棋牌、开云彩票、开云电竞、开云电子。", "2020-09-14")
+    assert "90.BK0853" in linked("电竞板块走强。", "2020-09-14")
+    assert "90.BK0494" not in linked("今年以来,因为节能减排,关闭了不少产能低的中小企业。", "2021-01-01")
+    assert "90.BK0459" not in linked("精密连接器毛利比普通机型高5个百分点。", "2024-01-01")
+    assert "90.BK0459" in linked("连接器行业景气回升。", "2024-01-01")
