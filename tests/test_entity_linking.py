@@ -1650,3 +1650,7 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     assert "90.BK0494" not in linked("今年以来,因为节能减排,关闭了不少产能低的中小企业。", "2021-01-01")
     assert "90.BK0459" not in linked("精密连接器毛利比普通机型高5个百分点。", "2024-01-01")
     assert "90.BK0459" in linked("连接器行业景气回升。", "2024-01-01")
+    assert "90.BK1063" not in linked("推进灭活疫苗、重组蛋白疫苗、核酸疫苗研发。", "2020-05-01")
+    assert "90.BK1047" not in linked("在确保数据安全、合法合规的基础上,探索数据利用。", "2022-01-01")
+    assert "90.BK1047" in linked("数据安全板块走强。", "2022-01-01")
+    assert "90.BK0484" not in linked("当前全球供应链重新布局,国际贸易竞争加剧。", "2024-02-29")
