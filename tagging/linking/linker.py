@@ -875,9 +875,9 @@ _INDEX_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,2}指数")
 _COMMODITY_QUOTE_AFTER_RE = re.compile(
     r"\s?(?:主力合约|期货)?(?:[涨跌]|上涨|下跌|涨超|跌超|收涨|收跌)\s?[\d.]+%[，,]\s?报\s?[\d.]+\s?元/吨"
 )
+_NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
 # outlet's credit line, dev132).
-_NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
 _SITE_SECTION_AFTER_RE = re.compile(
     r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d))"
 )
