@@ -1655,3 +1655,22 @@ def test_dev140_to_dev143_first_run_readings() -> None:
     assert "90.BK1047" not in linked("在确保数据安全、合法合规的基础上,探索数据利用。", "2022-01-01")
     assert "90.BK1047" in linked("数据安全板块走强。", "2022-01-01")
     assert "90.BK0484" not in linked("当前全球供应链重新布局,国际贸易竞争加剧。", "2024-02-29")
+
+
+def test_dev148_to_dev153_first_run_readings() -> None:
+    """Tenth day (dev148-dev153 first runs): a caption's credit, a research firm's description, a research team's
+    byline and a broker's strategy note hold no subject; a policy cutting a sector's capacity names the sector."""
+    assert "0.000681" not in linked("资料图:安踏门店。图:视觉中国", "2022-06-01")
+    assert "0.000681" in linked("如下图:视觉中国股价上涨。", "2022-06-01")
+    assert "90.BK1036" not in linked("出货量继续提升。半导体信息平台TechInsights数据显示。", "2022-06-01")
+    byline = "作者:宏观  高瑞东、金融  王一峰、 通信  石崎良、军工 刘宇辰、电新 殷中枢\n\n半导体行业:自主可控。"
+    found = set(linked(byline, "2022-12-18"))
+    assert "90.BK0490" not in found and "90.BK1036" in found
+    assert "0.002594" in linked("作者:张三\n比亚迪发布新车。", "2022-12-18")  # the byline ends with its line
+    assert "90.BK0473" not in linked("券商策略周报:市场继续磨底。", "2018-09-12")
+    assert "90.BK0479" in linked("全年关闭煤矿27座,压减钢铁产能325万吨。", "2018-01-24")
+    assert "90.BK1137" in linked("覆盖28nm逻辑芯片及50nm存储芯片产线。", "2025-06-01")  # a process node
+    chips = set(linked("7月份汽车晶片短缺问题加剧。", "2021-09-06"))
+    assert "90.BK0969" in chips and "90.BK1036" not in chips
+    assert "90.BK1093" in linked("别的新能源轿车的一体压铸技能。", "2021-01-01")
+    assert "90.BK0481" in linked("全球主要汽车零件供应商博世。", "2021-09-06")

@@ -112,6 +112,11 @@ def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
     assert chinaorg.clean_page_text(contents).endswith("强化稳就业举措的实施意见")
     # A short tail is the last line cut short, not a run of titles: kept.
     assert chinaorg.clean_page_text("金价或突破4000美元。\n摩根士丹利悲观警").endswith("摩根士丹利悲观警")
+    # A ranking with a column of codes, one cell per line, is the article's table (dev153): kept.
+    ranking = (
+        "提供参考依据。\n2、研究结果及分析\n排名\n股票代码\n股票简称\n1\n6098.HK\n碧桂园服务\n2\n001914.SZ\n招商积余"
+    )
+    assert chinaorg.clean_page_text(ranking).endswith("招商积余")
 
 
 def test_finance_china_com_cn_page() -> None:

@@ -11,6 +11,9 @@ from tagging.linking.knowledge import HOW_ALIAS, HOW_FULL, KnowledgeBase
 
 # A 来源 / 作者 / 编辑 line names outlets and people, not subjects of the article.
 ATTRIBUTION_RE = re.compile(
+    # a research team's byline, each analyst after the sector they cover (作者:宏观  高瑞东、…军工 刘宇辰: dev149),
+    # before the general 作者 line, which would stop at 40 characters
+    r"作者\s*[:：](?:[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]+[\u4e00-\u9fff]{2,4}[、，,]?)+|"
     r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|@][^\n，。；]{0,40}"
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
     # 同花顺App截图, 图/东方IC
@@ -18,6 +21,9 @@ ATTRIBUTION_RE = re.compile(
     r"|[^\s，。；、/]{1,12}/图"  # 视觉中国/图
     r"|[（(]视觉中国[)）]"  # a photo agency alone in brackets after a paragraph
     r"|(?:图片|图像|题图|配图)(?:来自|源自|由)[^\n，。；]{0,20}"  # 图片来自视觉中国 (dev79 wxredian)
+    # a caption's credit standing alone (资料图:安踏门店。图:视觉中国, dev148); not 示意图: or 如下图:, which
+    # introduce content
+    r"|(?<![\u4e00-\u9fff])图\s*[:：][^\n，。；]{0,20}"
     # a disclaimer that names the site (本文仅代表作者个人观点,与电池回收利用网无关: dev93); not any 与…无关, which
     # may deny a company's part (此次涨停与宁德时代无关)
     r"|与[^\n，,。；]{0,14}?(?:网|网站|本站)无关"
@@ -36,6 +42,8 @@ ATTRIBUTION_HINTS = (
     "图)",
     "图）",
     "图/",
+    "图:",
+    "图：",
     "图 /",
     "/图",
     "图源",
@@ -122,7 +130,7 @@ BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应�
 # nor its energy statistics: 煤炭消费量, 电力消费弹性系数; nor a project or a capacity, most often one firm's:
 # 单晶电池项目, 自有电池产能, labellers took 3 of 10 across dev2-dev53).
 POLICY_BEFORE_RE = re.compile(
-    r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升)$"
+    r"(?:支持|推动|发展|促进|扶持|培育|壮大|振兴|鼓励|加快|提振|做强|做优|做大|布局|聚焦|深耕|整治|规范|稳定|提升|压减|化解)$"
 )
 SECTOR_DOINGS_RE = re.compile(
     r"(?:发展|转型|升级|复苏|回暖|景气|去产能|消费(?!量|弹性|占比)|出口|建设|供给|供应|装机|销量|出货|"

@@ -839,8 +839,11 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
 # Brokers as research visitors, fund managers or analysts (券商机构调研, 券商调仓换股, 券商的调查轨迹, 券商首席经济学家:
-# dev144 and earlier sets, labelled 1 time in 7): the investors' side, as money flows are, not the brokerage sector.
-_BROKERS_AS_ANALYSTS_AFTER_RE = re.compile(r"(?:机构)?(?:扎堆|的)?(?:调研|调仓|调查|首席|分析师|研报|研究员)")
+# dev144 and earlier sets, labelled 1 time in 7; 券商策略周报, a title: dev152): the investors' side, as money
+# flows are, not the brokerage sector.
+_BROKERS_AS_ANALYSTS_AFTER_RE = re.compile(
+    r"(?:机构)?(?:扎堆|的)?(?:调研|调仓|调查|首席|分析师|研报|研究员|策略(?:周报|报告|会|观点))"
+)
 # An operator of something other than telecom networks (新能源运营商, 充电运营商, 数据中心运营商: dev141): 运营商 alone
 # names the telecom carriers.
 _NOT_TELECOM_OPERATOR_BEFORE_RE = re.compile(
@@ -857,7 +860,7 @@ _PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
 _SPEC_BEFORE_RE = re.compile(
-    r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|kV|KV|V|千伏|Ah|kWh|GB|TB|nm|mAh|Hz|GHz)\s?\+?\s?(?:本地|端侧|AI\s?)?$"
+    r"\d[\d.]*\s?(?:C|TOPS|TFLOPS|PFLOPS|kW|KW|W|kV|KV|V|千伏|Ah|kWh|GB|TB|mAh|Hz|GHz)\s?\+?\s?(?:本地|端侧|AI\s?)?$"
 )  # (36TOPS本地算力, 30TOPS AI 算力; 110千伏输变电工程: one project's voltage, dev132)
 # A fund named after its theme: an exchange-traded fund with its code, or a mixed or equity fund's full name.
 _FUND_NAME_AFTER_RE = re.compile(
@@ -877,9 +880,10 @@ _COMMODITY_QUOTE_AFTER_RE = re.compile(
 )
 _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
-# outlet's credit line, dev132).
+# outlet's credit line, dev132), 半导体信息平台TechInsights (a research firm's description, dev148).
 _SITE_SECTION_AFTER_RE = re.compile(
-    r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d))"
+    r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d)"
+    r"|(?:信息|资讯)平台)"
 )
 
 

@@ -30,6 +30,9 @@ _OUTLINE_LINE_RE = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分])",
     re.MULTILINE,
 )
+# A security's code on a line of its own (6098.HK, 001914.SZ): two such lines are a table of the article's
+# companies (a ranking's 股票代码 column, dev153), not link titles.
+_CODE_LINE_RE = re.compile(r"^\s*\d{4,6}\.(?:HK|SH|SZ|BJ)\s*$", re.MULTILINE | re.IGNORECASE)
 # A table of contents' heading (目录, 目 录) on a line of its own.
 _CONTENTS_HEADING_RE = re.compile(r"^\s*目\s*录\s*$", re.MULTILINE)
 # A run of related-link titles is several titles long (China.org's may stand on one line, glued); a shorter
@@ -63,6 +66,7 @@ def cut_trailing_boilerplate(text: str) -> str:
             and not re.search(r"[，,。；;：:]", tail)
             and len(_FIGURE_LINE_RE.findall(tail)) < 2
             and len(_OUTLINE_LINE_RE.findall(tail)) < 2
+            and len(_CODE_LINE_RE.findall(tail)) < 2
             and not _CONTENTS_HEADING_RE.search(tail)
             and not (len([line for line in tail.splitlines() if line.strip()]) == 1 and "、" in tail)
             and len(tail.strip()) >= _SHORTEST_LINKS_RUN
