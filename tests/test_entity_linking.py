@@ -1674,3 +1674,16 @@ def test_dev148_to_dev153_first_run_readings() -> None:
     assert "90.BK0969" in chips and "90.BK1036" not in chips
     assert "90.BK1093" in linked("别的新能源轿车的一体压铸技能。", "2021-01-01")
     assert "90.BK0481" in linked("全球主要汽车零件供应商博世。", "2021-09-06")
+
+
+def test_a_firm_named_after_its_sector_in_a_list_of_companies() -> None:
+    """dev139, dev145: an unlisted firm whose name ends in a sector word (楚能新能源) is the firm when a listed
+    company stands further on in the same list, and so is its name written again; a clause is no list."""
+    text = "集采部分有楚能新能源、中车株洲所、阳光电源、融和元储中标。1月27日,楚能新能源与埃及Kemet公司签署协议。"
+    found = set(linked(text, "2025-02-01"))
+    assert "0.300274" in found and "90.BK0493" not in found
+    assert "90.BK0493" not in linked("宁德新能源、蜂巢能源、塔菲尔新能源、亿纬锂能", "2021-01-01")
+    clause = "小鹏领跑第一梯队,比亚迪、理想等加速追赶,传统车企奇瑞、吉利通过技术合作跻身第二梯队。"
+    assert "90.BK1029" in linked(clause, "2025-01-01")
+    assert "90.BK0501" in linked("不计次新股,保变电气、冀东水泥、唐山港等的区间涨幅居前。", "2017-08-02")
+    assert "90.BK0493" in linked("光伏、新能源、阳光电源", "2021-01-01")

@@ -59,6 +59,7 @@ from tagging.linking.link_context import (
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
     OUTPUT_BEFORE_RE,
+    POLICY_BEFORE_RE,
     PRICE_AFTER_RE,
     SECTOR_AFTER_RE,
     SECTOR_DOINGS_RE,
@@ -1055,7 +1056,9 @@ _BRACKETED_AFTER_RE = re.compile(r"\s*[（(][^（）()\n]{1,20}[)）]")
 def _drop_firm_names_in_company_lists(scan: str, found: list[_Found]) -> None:
     """A board word that ends an unknown firm's name in a list of companies (宁德新能源、蜂巢能源、塔菲尔新能源、
     亿纬锂能; 八一钢铁、华夏特钢、鞍钢股份: dev86) is that firm's name, not the sector: the member is two to
-    four characters more than the word, and a listed company's name stands next to it in the list."""
+    four characters more than the word, and a listed company's name stands in the same list (楚能新能源、中车株洲所、
+    阳光电源: dev139). The firm's name written again in the text (楚能新能源与埃及Kemet公司签署协议: dev145) is
+    the firm too."""
     stocks = [item for item in found if item.chosen == "stock"]
     if not stocks:
         return
@@ -1065,16 +1068,85 @@ def _drop_firm_names_in_company_lists(scan: str, found: list[_Found]) -> None:
         if code:
             ends.add(code.end())
     starts = {item.start for item in stocks}
+    firms: set[str] = set()
     for item in found:
         if item.chosen != "board" or item.stock:
             continue
         mark = max(scan.rfind(m, max(0, item.start - 6), item.start) for m in _FIRM_LIST_MARKS)
         prefix = scan[mark + 1 : item.start]
-        if mark < 0 or not _HAN_RUN_RE.fullmatch(prefix) or any(c in _NO_NAMES_END for c in prefix):
-            continue  # (拼多多等电商巨头, 头部新能源车企: a list's end or a modifier, not a firm's name)
-        after = item.end + 1 if scan[item.end : item.end + 1] in _FIRM_LIST_MARKS and item.end < len(scan) else -1
-        if mark in ends or after in starts:
+        if mark >= 0 and _HAN_RUN_RE.fullmatch(prefix) and not any(c in _NO_NAMES_END for c in prefix):
+            listed = _listed_member_in_list(scan, mark, item.end, starts, ends)
+        else:  # (拼多多等电商巨头, 头部新能源车企: a list's end or a modifier, not a firm's name)
+            # the list's first member, glued to the words before it (集采部分有楚能新能源、中车株洲所、阳光电源)
+            prefix = scan[max(0, item.start - 2) : item.start]
+            listed = (
+                scan.startswith("、", item.end)  # (不计次新股,保变电气: a clause, not a list)
+                and _HAN_RUN_RE.fullmatch(prefix) is not None
+                and not any(c in _NO_NAMES_END for c in prefix)
+                and not POLICY_BEFORE_RE.search(scan, max(0, item.start - 4), item.start)
+                and _listed_member_in_list(scan, -1, item.end, starts, ends)
+            )
+        if listed:
             item.chosen = None
+            firms.add(prefix + item.text)
+    if not firms:
+        return
+    for item in found:
+        if item.chosen == "board" and not item.stock:
+            for firm in firms:
+                head = item.end - len(firm)
+                if firm.endswith(item.text) and head >= 0 and scan.startswith(firm, head):
+                    item.chosen = None
+
+
+# A member of a list of firms: a name of two to eight letters (with its code in brackets) between list marks.
+_FIRM_MEMBER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,8}(?:\s*[（(][^（）()\n]{1,20}[)）])?")
+
+
+def _is_firm_member(member: str) -> bool:
+    """A list member that can be a firm's name: no word of a clause in it (理想等加速追赶), none of the ends
+    no name has (中车株洲所 keeps its 中)."""
+    return (
+        bool(_FIRM_MEMBER_RE.fullmatch(member))
+        and member[-1] not in _NO_NAMES_END
+        and not any(c in _CLAUSE_LETTERS for c in member)
+    )
+
+
+_CLAUSE_LETTERS = frozenset("等和与及或的是在了对")
+
+
+def _listed_member_in_list(scan: str, mark: int, end: int, starts: set[int], ends: set[int]) -> bool:
+    """Whether a listed company's name stands in the list whose member ends at ``end`` and whose mark before
+    that member is at ``mark`` (-1: none). Right next to the member any list mark will do; further on, the
+    list's members are names of two to eight letters parted by 、, walked both ways up to five each, and a
+    member is the listed company when its name ends it (比亚迪、理想等加速追赶,传统车企 is no list of firms)."""
+    if mark >= 0 and mark in ends:
+        return True
+    if end < len(scan) and scan[end] in _FIRM_LIST_MARKS and end + 1 in starts:
+        return True
+    position = mark
+    for _ in range(5):
+        if position < 0 or scan[position] != "、":
+            break
+        before = scan.rfind("、", max(0, position - 9), position)
+        member = scan[before + 1 : position]
+        if before < 0 or not _is_firm_member(member):
+            break
+        if before in ends:
+            return True
+        position = before
+    position = end
+    for _ in range(5):
+        if position >= len(scan) or scan[position] != "、":
+            break
+        member_match = _FIRM_MEMBER_RE.match(scan, position + 1)
+        if not member_match or not _is_firm_member(member_match.group()):
+            break
+        if member_match.end() in ends:
+            return True
+        position = member_match.end()
+    return False
 
 
 def _one_listing_per_name(found: list[_Found]) -> None:
