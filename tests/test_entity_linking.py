@@ -1687,3 +1687,21 @@ def test_a_firm_named_after_its_sector_in_a_list_of_companies() -> None:
     assert "90.BK1029" in linked(clause, "2025-01-01")
     assert "90.BK0501" in linked("不计次新股,保变电气、冀东水泥、唐山港等的区间涨幅居前。", "2017-08-02")
     assert "90.BK0493" in linked("光伏、新能源、阳光电源", "2021-01-01")
+
+
+def test_dev154_to_dev159_first_run_readings() -> None:
+    """Tenth day (dev154-dev159 first runs): a table's column of companies, a company cited for its own
+    disclosure, a kind of firm before a legal name, a pre-market move as a company's cue, and names news uses."""
+    table = "| 股票名称 | 近一周涨跌幅 |\n|---|---|\n| 宋城演艺 | -4.29% |\n| 中青旅 | -1.83% |\n| 黄山旅游 | -0.98% |"
+    table += "\n| 长白山 | 2.68% |"
+    assert {"1.600054", "1.603099"} <= set(linked(table, "2024-06-30"))
+    assert "1.603099" not in linked("长白山景区游客增多。", "2024-06-30")
+    assert "0.002202" in linked("据金风科技业绩演示材料和我们的不完全统计。", "2024-11-01")
+    assert "116.00388" not in linked("据港交所披露,贝莱德减持。", "2025-05-09")
+    assert "0.002241" in linked("AirPods制造商歌尔股份有限公司上个月下调盈利预期。", "2022-12-10")
+    edu = set(linked("有道盘前下跌26.86%,一起教育盘前下跌34.78%;卓越教育下跌21.48%,思考乐下跌28.53%。", "2021-07-23"))
+    assert {"106.DAO", "105.YQ", "116.03978", "116.01769"} <= edu
+    assert "106.DAO" not in linked("这话说得有道理。", "2021-07-23")
+    assert "106.DLX" not in linked("收购马来西亚宝腾和旗下豪华跑车品牌路特斯的股份。", "2017-05-24")
+    banks = set(linked("多家银行如江阴农商银行、张家港农商银行、重庆农商银行。", "2021-04-01"))
+    assert {"0.002807", "0.002839", "1.601077"} <= banks

@@ -107,7 +107,7 @@ _COMPANY_AFTER_RE = re.compile(
     # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company, nor is a rank (北部湾港(第9位))
     r"(?:[（(](?![\u4e00-\u9fff]{4}|第)|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
-    r"高开|低开|领涨|领跌|报收|盘中|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
+    r"高开|低开|领涨|领跌|报收|盘中|盘前(?:[涨跌]|上涨|下跌|大涨|大跌)|盘后(?:[涨跌]|上涨|下跌)|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
     r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
@@ -153,8 +153,10 @@ DATA_SOURCE_AFTER_RE = re.compile(r"\s*(?:[A-Za-z]{2,}\s*)?(?:统计数据|数�
 DATA_SHOWN_RE = re.compile(r"(?:显示|表明|统计|称)")  # 同花顺iFinD数据显示: the source of figures without 据
 # 据高盛测算, 据摩根大通预测: a bank or a broker cited for its estimate is the source of a view (R2), not an outlet
 # reporting news (据新华社报道); dev111 gomarkets.
+# 据金风科技业绩演示材料, 据腾讯公告: a company cited for its own disclosure is the company (dev156).
 VIEW_AFTER_RE = re.compile(
-    r"\s*(?:的)?(?:测算|预测|估计|估算|预计|分析师?|研究|研报|计算|认为|指出|观点|预期|调查|调研)"
+    r"\s*(?:的)?(?:测算|预测|估计|估算|预计|分析师?|研究|研报|计算|认为|指出|观点|预期|调查|调研|"
+    r"业绩|公告|财报|年报|半年报|季报|官网|官方|介绍|透露|披露|招股书|招股说明书)"
 )
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
 # A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%)).
@@ -299,7 +301,10 @@ _MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _PLACE_IN_BRACKETS +
 # A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
 _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
 # A kind of firm written right before its name (民企雅戈尔集团, 央企中国建筑, 房企万科: dev98): no part of the name.
-_KIND_OF_FIRM_BEFORE_RE = re.compile(r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业)$")
+# A kind of firm right before a name describes it (车企比亚迪, AirPods制造商歌尔股份有限公司: dev157).
+_KIND_OF_FIRM_BEFORE_RE = re.compile(
+    r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业|制造商|供应商|生产商|开发商|运营商|服务商|厂商)$"
+)
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
 BUSINESS_SCOPE_RE = re.compile(r"经营范围[^。；\n]*$")
@@ -334,7 +339,7 @@ def inside_another_name(
         bool(before)
         and "\u4e00" <= before <= "\u9fff"
         and before not in _BEFORE_A_NAME
-        and not _KIND_OF_FIRM_BEFORE_RE.search(scan, max(0, start - 2), start)
+        and not _KIND_OF_FIRM_BEFORE_RE.search(scan, max(0, start - 3), start)
     )  # more of a name before it
     if glued and stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
         return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技

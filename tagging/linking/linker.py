@@ -294,6 +294,7 @@ class Linker:
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
         _accept_table_cells(scan, found)
+        _accept_company_table_cells(scan, found)
         _accept_sectors_with_companies(scan, found)
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
@@ -384,7 +385,7 @@ class Linker:
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
         data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end()))) or bool(
-            cited and VIEW_AFTER_RE.match(scan, end)
+            cited and VIEW_AFTER_RE.match(scan, end) and not _EXCHANGE_NAME_RE.search(key)
         )
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         before = scan[start - 1] if start else ""
@@ -747,6 +748,33 @@ def _accept_table_cells(scan: str, found: list[_Found]) -> None:
     if len(cells) >= _FEWEST_TABLE_CELLS:
         for item in cells:
             item.chosen = "board"
+
+
+# An exchange cited for what it discloses (据港交所披露) is the place of disclosure, not a company (FRESH_RULES S4).
+_EXCHANGE_NAME_RE = re.compile(r"(?:交易所|港交所|联交所|纳斯达克|纽交所)$")
+
+
+# A whole cell of a Markdown table: the name alone between two bars.
+_CELL_BEFORE_RE = re.compile(r"(?:^|\|)[ \t\u3000]*$", re.MULTILINE)
+_CELL_AFTER_RE = re.compile(r"[ \t\u3000]*\|")
+_FEWEST_COMPANY_CELLS = 2
+
+
+def _accept_company_table_cells(scan: str, found: list[_Found]) -> None:
+    """A name that asks a company's cue (黄山旅游 and 长白山, places too) is the company when it fills a whole
+    cell of a table whose other cells name companies (a weekly's top twenty stocks, dev154): the table's
+    column says what the name is."""
+
+    def whole_cell(item: _Found) -> bool:
+        line_start = scan.rfind("\n", 0, item.start) + 1
+        return bool(_CELL_BEFORE_RE.search(scan[line_start : item.start]) and _CELL_AFTER_RE.match(scan, item.end))
+
+    companies = [item for item in found if item.chosen == "stock" and whole_cell(item)]
+    if len(companies) < _FEWEST_COMPANY_CELLS:
+        return
+    for item in found:
+        if item.chosen is None and item.stock and item.needs_company_cue and whole_cell(item):
+            item.chosen = "stock"
 
 
 _EXAMPLES_OPEN_RE = re.compile(r"[（(]\s*(?:如|包括|例如|比如)?\s*")
