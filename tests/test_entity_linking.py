@@ -1705,3 +1705,13 @@ def test_dev154_to_dev159_first_run_readings() -> None:
     assert "106.DLX" not in linked("收购马来西亚宝腾和旗下豪华跑车品牌路特斯的股份。", "2017-05-24")
     banks = set(linked("多家银行如江阴农商银行、张家港农商银行、重庆农商银行。", "2021-04-01"))
     assert {"0.002807", "0.002839", "1.601077"} <= banks
+
+
+def test_material_trades_power_electronics_and_broker_staff_are_no_sector() -> None:
+    """dev156-dev158 first runs: X材料行业 is the trade of that material, not the classic 材料行业 board; power
+    electronics is a kind of chip, not the power sector; a broker's analysts and staff are no brokerage sector."""
+    assert "90.BK0537" not in linked("合盛硅业:硅基新材料行业一体化龙头。", "2022-01-01")
+    assert "90.BK0537" in linked("材料行业涨幅居前。", "2022-01-01")
+    assert "90.BK0428" not in linked("是制作晶体管、集成电路、电力电子器件的重要材料。", "2022-01-01")
+    assert "90.BK0473" not in linked("有券商医药行业分析师对记者表示。", "2024-01-01")
+    assert "90.BK0473" not in linked("分享其向券商人员讨教来的出逃提示。", "2018-01-01")

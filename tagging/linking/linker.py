@@ -868,10 +868,11 @@ _RESEARCH_FIRM_AFTER_RE = re.compile(
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
 # Brokers as research visitors, fund managers or analysts (券商机构调研, 券商调仓换股, 券商的调查轨迹, 券商首席经济学家:
-# dev144 and earlier sets, labelled 1 time in 7; 券商策略周报, a title: dev152): the investors' side, as money
-# flows are, not the brokerage sector.
+# dev144 and earlier sets, labelled 1 time in 7; 券商策略周报, 券商医药行业分析师, 券商人员: dev152, dev157): the
+# investors' side, as money flows are, not the brokerage sector.
 _BROKERS_AS_ANALYSTS_AFTER_RE = re.compile(
-    r"(?:机构)?(?:扎堆|的)?(?:调研|调仓|调查|首席|分析师|研报|研究员|策略(?:周报|报告|会|观点))"
+    r"(?:机构)?(?:扎堆|的)?(?:调研|调仓|调查|首席|(?:[\u4e00-\u9fff]{1,4}行业)?分析师|研报|研究员|策略(?:周报|报告|会|观点)|"
+    r"人员|员工|经纪人|客户经理)"
 )
 # An operator of something other than telecom networks (新能源运营商, 充电运营商, 数据中心运营商: dev141): 运营商 alone
 # names the telecom carriers.
@@ -957,6 +958,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if scan[start:end] in _NAMED_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
         return True  # 天安财险, 众安寿险: an insurer's name ends in its kind of insurance, not the sector
+    if scan[start:end] == "材料行业" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
+        return True  # 锂电材料行业, 硅基新材料行业: the trade of that material, not the classic 材料行业 board (dev158)
     if before and _PRODUCT_BRAND_BEFORE_RE.search(scan, max(0, start - 5), start):
         return True  # 盘古大模型, 昇腾算力, 麒麟芯片: a company's product line by its brand (B2), not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
