@@ -1715,3 +1715,12 @@ def test_material_trades_power_electronics_and_broker_staff_are_no_sector() -> N
     assert "90.BK0428" not in linked("是制作晶体管、集成电路、电力电子器件的重要材料。", "2022-01-01")
     assert "90.BK0473" not in linked("有券商医药行业分析师对记者表示。", "2024-01-01")
     assert "90.BK0473" not in linked("分享其向券商人员讨教来的出逃提示。", "2018-01-01")
+
+
+def test_a_delisted_company_by_its_legal_name_without_group() -> None:
+    """dev163: a company delisted since and known to the tables only by its legal name (美好置业集团股份有限公司,
+    嘉凯城集团股份有限公司) is named by that name without 集团 and its legal form."""
+    text = "已发布预亏公告的房企包括:美好置业、奥园美谷、新华联、阳光城、铁岭新城、嘉凯城、皇庭国际。"
+    assert {"0.000667", "0.000918"} <= set(linked(text, "2022-01-31"))
+    hotels = set(linked("国内四家酒店龙头公司锦江酒店、华住、首旅酒店和格林酒店开店数稳步增长。", "2020-04-01"))
+    assert "106.GHG" in hotels

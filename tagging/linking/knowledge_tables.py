@@ -144,6 +144,12 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
             kb.add_name(short, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
             if short.endswith(_FACILITY_ENDS):
                 kb.needs_context.add(short)  # 江苏连云港港口 without its legal form: the port itself (dev82)
+        group_stem = short.removesuffix("集团")
+        # A company delisted since, known by a legal name only: news named it by the name without 集团
+        # (美好置业集团股份有限公司 was 美好置业, 嘉凯城集团 嘉凯城: dev163), which no other table holds.
+        delisted = security.secid not in kb.listed
+        if delisted and group_stem != short and len(group_stem) >= 3 and group_stem not in kb.names:
+            kb.add_name(group_stem, NameEntry(security.secid, HOW_FORMER, None, None, RANK_UNDATED, MARKET_A))
 
 
 # A legal name that, without its legal form, names a facility (江苏连云港港口, 上海国际机场): read as the company
