@@ -1724,3 +1724,17 @@ def test_a_delisted_company_by_its_legal_name_without_group() -> None:
     assert {"0.000667", "0.000918"} <= set(linked(text, "2022-01-31"))
     hotels = set(linked("国内四家酒店龙头公司锦江酒店、华住、首旅酒店和格林酒店开店数稳步增长。", "2020-04-01"))
     assert "106.GHG" in hotels
+
+
+def test_dev160_to_dev165_first_run_readings() -> None:
+    """Tenth day (dev160-dev165 first runs): a Hong Kong paper's short code after the first words of the
+    listing's name, the C mark only in a new listing's first weeks, a parent group by the listed firm's legal
+    stem, the mixed-ownership reform, and an AI product."""
+    gold = set(linked("港股金矿股攀升,中国黄金(2099)升2.9%,招金(1818)升2%。", "2025-04-01"))
+    assert {"116.02099", "116.01818"} <= gold and "1.600916" not in gold
+    assert "116.02099" not in linked("港股方面,中国(2099)年的规划。", "2025-04-01")  # a country is no name
+    assert "0.002265" not in linked("同时在车间C建设8条锂离子电池正极材料生产线。", "2023-01-01")
+    assert "1.601117" not in linked("德国巴斯夫集团与中国化学工程集团在广东湛江签署施工合同。", "2020-01-01")
+    assert "1.601117" in linked("中国化学工程股份有限公司中标。", "2020-01-01")
+    assert "90.BK0683" in linked("联通混改落地。", "2017-08-17")
+    assert "90.BK0800" not in linked("是由真实数据驱动的 AI 投资助手。", "2025-01-01")

@@ -246,7 +246,7 @@ SPEAKER_AFTER_RE = re.compile(
 # development sets took none of these; other board words before the same nouns are their subject (EDA工具,
 # 折叠屏手机), so the check is the AI board's own.
 AI_FEATURE_AFTER_RE = re.compile(
-    r"\s?(?:技术)?(?:赋能|赋予|辅助|虚拟助手|助手|智能总结|摘要|加速芯片|智能眼镜|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|"
+    r"\s?(?:技术)?(?:赋能|赋予|辅助|[\u4e00-\u9fff]{0,2}助手|智能总结|摘要|加速芯片|智能眼镜|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|"
     r"客服|GPU)"
 )
 AI_WORDS = frozenset({"AI", "人工智能"})
@@ -351,6 +351,8 @@ def inside_another_name(
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
+        if not key.endswith(("公司", "集团")) and scan.startswith("集团", end):
+            return True  # 中国化学工程集团: the listed 中国化学工程股份有限公司's parent group (dev164)
     if key.endswith("证券") and _RESEARCH_ARM_AFTER_RE.match(scan, end):
         return False  # 华安证券研究所: the broker's research arm, the broker as the source of a view (R2)
     if _BODY_RIGHT_AFTER_RE.match(scan, end):

@@ -107,6 +107,7 @@ _LOOK_ALIKE_HAN_RE = re.compile("[\u2f00-\u2fd5\uf900-\ufaff]")
 _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 # A name with a marker the tables do not keep: a trading status (ST中捷, *ST康美), a first day's N or a registration
 # listing's first days' C (N仙鹤, C海光), an ex-dividend or ex-rights day's XD, XR, DR (XD贵州茅).
+_NEW_LISTING_DAYS = 31  # the N and C marks stand on a listing's first day or first five days
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z0-9])(?:\*ST|S\*ST|SST|ST|N|C|XD|XR|DR)(?P<rest>[\u4e00-\u9fff]{2,4})")
 _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 
@@ -484,6 +485,12 @@ class Linker:
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue  # the name as written is known (ST八菱): the automaton had it
             resolved = self.kb.resolve_status_name(match.group("rest"), day)
+            if resolved is not None and match.group().startswith(("N", "C")) and day is not None:
+                # A first day's N or a registration listing's first days' C stands only in a new listing's
+                # first weeks (车间C建设 is no C-marked 建设工业: dev161)
+                listed_on = self.kb.list_dates.get(resolved[0].secid)
+                if listed_on is None or not 0 <= (day - listed_on).days <= _NEW_LISTING_DAYS:
+                    resolved = None
             if resolved is not None:
                 entry, size = resolved
                 end = match.start("rest") + size

@@ -119,6 +119,28 @@ def _named_before(scan: str, end: int, secid: str, kb: KnowledgeBase) -> bool:
     return False
 
 
+def _first_words_before(scan: str, end: int, secid: str, kb: KnowledgeBase) -> bool:
+    """The whole name before a Hong Kong paper's short code is the first words of that listing's name
+    (中国黄金(2099) for 中国黄金国际, 招金(1818) for 招金矿业: dev160): two to six letters after a mark, in a text
+    about Hong Kong shares, and never a country's name alone (中国(2099)年)."""
+    if not _HONG_KONG_TEXT_RE.search(scan):
+        return False
+    names = [kb.securities[secid][1]] if secid in kb.securities else []
+    for length in range(2, min(6, end) + 1):
+        words = scan[end - length : end]
+        if not _HAN_WORD_RE.fullmatch(words):
+            return False
+        whole = end - length == 0 or not _HAN_WORD_RE.fullmatch(scan[end - length - 1])
+        if whole and words not in _PLACES and any(name.startswith(words) and name != words for name in names):
+            return True
+    return False
+
+
+_HAN_WORD_RE = re.compile(r"[\u4e00-\u9fff]+")
+_HONG_KONG_TEXT_RE = re.compile(r"港股|港元|港币|恒指|恒生|港交所|联交所|香港")
+_PLACES = frozenset({"中国", "香港", "美国", "内地", "澳门", "台湾", "上海", "北京", "深圳", "广州"})
+
+
 def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, int, Security]]:
     """Securities written as codes in ``scan``, with their spans, in order (a bare number counts only
     when it is a code the knowledge base knows)."""
@@ -158,7 +180,9 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
     for match in _HK_SHORT_BRACKET_RE.finditer(scan):
         secid = kb.hk_codes.get(match.group("c").zfill(5))
         # Only right after a name of that listing: a bare number in brackets is mostly not a code.
-        if secid and _named_before(scan, match.start(), secid, kb):
+        if secid and (
+            _named_before(scan, match.start(), secid, kb) or _first_words_before(scan, match.start(), secid, kb)
+        ):
             add(match.start("c"), match.end("c"), kb.securities[secid][0])
     for match in _US_CODE_RE.finditer(scan) if _US_HINT_RE.search(scan) else ():
         ticker = match.group("t") or match.group("t2")
