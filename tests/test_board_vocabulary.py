@@ -12,6 +12,7 @@ import pytest
 
 from core.securities import from_data_code
 from tagging.linking.lexicon import load_lexicon, normalise_name
+from tagging.tagger import text_mentions
 
 CORPUS = sorted((Path(__file__).resolve().parent.parent / "replica" / "data" / "eastmoney").glob("*.md"))
 BOARD_LINK_RE = re.compile(r'data-code\s*=\s*"(90,BK\d{4})"[^>]*>([^<]+)<')
@@ -324,3 +325,18 @@ def test_dev3_words_and_lists() -> None:
     assert "90.BK1073" in boards_in("显著跑赢啤酒、其他酒类等品类。")
     # but a list of data or application fields (等领域) is not a list of industries
     assert "90.BK0727" not in boards_in("金融、医疗、交通、位置、空间、科研等领域数据专区将加快推进。")
+
+
+def test_tenth_day_board_words() -> None:
+    """Words the dev148-dev165 first runs missed: a field's name, a short name, the other Chinese name of a
+    product, Hong Kong's word for memory chips, a statistics class."""
+
+    def boards(text: str) -> set[str]:
+        return {m.secid for m in text_mentions(text, None) if m.secid.startswith("90.")}
+
+    assert "90.BK1174" in boards("重点关注合成生物学领域的龙头企业。")
+    assert "90.BK1055" in boards("虚拟人产业迎来爆发。")
+    assert "90.BK0877" in boards("印刷电路板行业景气回升。")
+    assert "90.BK1137" in boards("记忆体市场供不应求,记忆体行业复苏。")
+    assert "90.BK0538" in boards("化学工业增加值增长5%。")
+    assert "90.BK0700" in boards("新建充换电站200座。")
