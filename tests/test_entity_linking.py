@@ -1738,3 +1738,12 @@ def test_dev160_to_dev165_first_run_readings() -> None:
     assert "1.601117" in linked("中国化学工程股份有限公司中标。", "2020-01-01")
     assert "90.BK0683" in linked("联通混改落地。", "2017-08-17")
     assert "90.BK0800" not in linked("是由真实数据驱动的 AI 投资助手。", "2025-01-01")
+
+
+def test_dev166_to_dev171_names() -> None:
+    """dev171: a subsidiary by the name it bore (奥园健康, not its parent 中国奥园), and brands of listed makers."""
+    assert "116.03662" in linked("港股物企中,奥园健康上涨175.16%。", "2021-09-01")
+    assert "116.03883" not in linked("港股物企中,奥园健康上涨175.16%。", "2021-09-01")
+    homes = set(linked("欧派、索菲亚、顾家、尚品宅配等家居企业。", "2021-01-01"))
+    assert {"1.603833", "1.603816"} <= homes
+    assert "1.603816" not in linked("他是个很顾家的人。", "2021-01-01")
