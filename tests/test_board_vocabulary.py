@@ -340,3 +340,5 @@ def test_tenth_day_board_words() -> None:
     assert "90.BK1137" in boards("记忆体市场供不应求,记忆体行业复苏。")
     assert "90.BK0538" in boards("化学工业增加值增长5%。")
     assert "90.BK0700" in boards("新建充换电站200座。")
+    # building materials as a trade: the 水泥 board by its alt name 水泥建材, as labellers chose 10 times to 5
+    assert "90.BK0424" in boards("建材行业景气度回升。") and "90.BK0476" not in boards("建材行业景气度回升。")
