@@ -1748,3 +1748,10 @@ def test_dev166_to_dev171_names() -> None:
     assert {"1.603833", "1.603816"} <= homes
     assert "1.603816" not in linked("他是个很顾家的人。", "2021-01-01")
     assert "1.601933" in linked("大润发一样步履蹒跚的,还有物美、家乐福、永辉们。", "2025-01-01")
+
+
+def test_fintech_needs_a_cue() -> None:
+    """Tenth day: 金融科技 alone is a regulator's or a bank's field, a keyword or a menu link (5 extras, no label
+    in dev148-dev177); with a cue it names the 互联金融 board."""
+    assert "90.BK0637" not in linked("二是公司所处金融科技监管环境发生重大变化。", "2020-11-04")
+    assert "90.BK0637" in linked("金融科技企业加速上市。", "2021-01-01")
