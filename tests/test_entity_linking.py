@@ -1748,6 +1748,9 @@ def test_dev166_to_dev171_names() -> None:
     assert {"1.603833", "1.603816"} <= homes
     assert "1.603816" not in linked("他是个很顾家的人。", "2021-01-01")
     assert "1.601933" in linked("大润发一样步履蹒跚的,还有物美、家乐福、永辉们。", "2025-01-01")
+    builders = set(linked("中铁建、中交建中标多个项目。", "2019-01-01"))
+    assert {"1.601186", "1.601800"} <= builders
+    assert "116.01610" in linked("港股猪肉股,中粮肉食(1610)同样无升跌。", "2018-09-11")
 
 
 def test_fintech_needs_a_cue() -> None:
