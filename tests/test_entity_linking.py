@@ -1758,3 +1758,13 @@ def test_fintech_needs_a_cue() -> None:
     in dev148-dev177); with a cue it names the 互联金融 board."""
     assert "90.BK0637" not in linked("二是公司所处金融科技监管环境发生重大变化。", "2020-11-04")
     assert "90.BK0637" in linked("金融科技企业加速上市。", "2021-01-01")
+
+
+def test_farming_names_its_board_only_as_a_board_or_a_statistic() -> None:
+    """农业 alone is mostly a field of application or of policy (工业、农业、交通等领域: 19 development texts took it
+    so against 9 that labelled it, most of those with 板块, 股 or a statistic)."""
+    assert "90.BK0433" not in linked("在工业、农业、交通、能源等领域开展试点示范。", "2021-01-01")
+    assert "90.BK0433" not in linked("大力发展农业产业,发掘新功能新价值。", "2021-01-01")
+    assert "90.BK0433" in linked("农业板块或迎超跌反弹。", "2021-02-24")
+    assert "90.BK0433" in linked("农业增加值32586万元,同比增长9.9%。", "2023-03-01")
+    assert "90.BK0433" in linked("此外农业、\n化肥、养殖、传媒等板块轮番走强。", "2021-01-01")

@@ -830,6 +830,10 @@ def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
 # Kinds of insurance that end insurers' names (天安财险, 国寿财险), and characters that end words before the sector's
 # word other than a name: list and sentence words, times, places, quantities (今年财险, 全国财险, 四大财险).
 _NAMED_KINDS = frozenset(_INSURANCE_KINDS)
+# What makes 农业 the 农牧饲渔 board: a board's cue, a statistic of the sector, or a list of boards it opens.
+_FARMING_BOARD_AFTER_RE = re.compile(
+    r"(?:板块|股|概念|行业|类|指数|增加值|总产值|产值)|[、，,][^。；]{0,24}?等?(?:板块|行业)(?![内中])"
+)
 _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
 
 
@@ -965,6 +969,9 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
     if scan[start:end] in _NAMED_KINDS and before not in _NO_NAMES_END and "\u4e00" <= before <= "\u9fff":
         return True  # 天安财险, 众安寿险: an insurer's name ends in its kind of insurance, not the sector
+    if scan[start:end] == "农业" and not _FARMING_BOARD_AFTER_RE.match(scan, end):
+        return True  # 工业、农业、交通等领域, 发展农业产业: farming as a field of application or of policy, not the
+        # 农牧饲渔 board (dev sets: 19 texts took it so against 9 that labelled it, most with 板块, 股 or a statistic)
     if scan[start:end] == "材料行业" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
         return True  # 锂电材料行业, 硅基新材料行业: the trade of that material, not the classic 材料行业 board (dev158)
     if before and _PRODUCT_BRAND_BEFORE_RE.search(scan, max(0, start - 5), start):
