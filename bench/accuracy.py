@@ -248,15 +248,56 @@ def devset(paths: list[Path]) -> int:
     return 0
 
 
+def _labelled(entry: dict, kind: str, field: str) -> set[str]:
+    """The secids of one kind (stock or board) in an entry's ``field`` (stocks, boards or optional)."""
+    secids = {str(label["secid"]) for label in entry.get(field) or []}
+    return {secid for secid in secids if secid.startswith("90.") == (kind == "board")}
+
+
+def agreement(reference_path: Path, second_path: Path) -> int:
+    """How far a second labeller's blind labels of the same texts agree with the reference labels, scored
+    as the tagger is scored (the reference's optional readings count neither way): the ceiling a perfect
+    reader of the labelling rules would reach. Printed twice: the second labeller's labels only (strict),
+    and with its optional readings taken as labels where the reference labelled them (lenient)."""
+    reference = {entry["id"]: entry for entry in yaml.safe_load(reference_path.read_text(encoding="utf-8")) or []}
+    second_entries = yaml.safe_load(second_path.read_text(encoding="utf-8")) or []
+    second = [entry for entry in second_entries if entry["id"] in reference]
+    print(f"agreement: {len(second)} texts labelled twice ({second_path} against {reference_path})")
+    for kind in ("stock", "board"):
+        for reading in ("strict", "lenient"):
+            tp = fp = fn = 0
+            for entry in second:
+                first = reference[entry["id"]]
+                labels = _labelled(first, kind, f"{kind}s")
+                first_optional = _labelled(first, kind, "optional")
+                found = _labelled(entry, kind, f"{kind}s")
+                if reading == "lenient":
+                    found |= _labelled(entry, kind, "optional") & labels
+                tp += len(found & labels)
+                fp += len(found - labels - first_optional)
+                fn += len(labels - found)
+            precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+            print(f"{kind}s ({reading}): precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    return 0
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", action="store_true", help="score the plain-text linker on labelled sets")
+    parser.add_argument(
+        "--agreement",
+        nargs=2,
+        metavar=("REFERENCE", "SECOND"),
+        help="score a second labeller's blind labels (SECOND.yaml) against the reference labels of the same texts",
+    )
     parser.add_argument("paths", nargs="*", help="posts or folders (markup corpus) or devset YAML files")
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
     arguments = parse_arguments(sys.argv[1:])
+    if arguments.agreement:
+        sys.exit(agreement(*(Path(arg) for arg in arguments.agreement)))
     if arguments.devset:
         given = [Path(arg) for arg in arguments.paths] or [Path(__file__).parent / "devset" / "plain.yaml"]
         sys.exit(devset(given))

@@ -1768,3 +1768,67 @@ def test_farming_names_its_board_only_as_a_board_or_a_statistic() -> None:
     assert "90.BK0433" in linked("农业板块或迎超跌反弹。", "2021-02-24")
     assert "90.BK0433" in linked("农业增加值32586万元,同比增长9.9%。", "2023-03-01")
     assert "90.BK0433" in linked("此外农业、\n化肥、养殖、传媒等板块轮番走强。", "2021-01-01")
+
+
+def test_dev178_to_dev182_companies() -> None:
+    """Eleventh day, first round: places before a group of banks, a parent's defined short name, brands in a list
+    of cinemas, a mountain, a caption credit, a country's film trade, deals as a company's cue."""
+    provinces = set(
+        linked("新一轮省联社改革加速推进,河南、江苏、江西、内蒙古、吉林等5地省级农商行在年内开业。", "2025-12-01")
+    )
+    assert not {"1.600919", "116.01916"} & provinces
+    assert {"1.601166", "1.600036"} <= set(linked("股份制银行中,兴业、招商、浙商均有上涨。", "2024-01-01"))
+    parent = "中国贵州茅台酒厂(集团)有限责任公司(下称“贵州茅台集团”)、贵州省黔晟国有资产公司入股。"
+    assert "1.600519" not in linked(parent, "2025-06-01")
+    assert "1.600519" in linked("贵州茅台酒股份有限公司(下称“贵州茅台”)发布公告。", "2025-06-01")
+    assert "105.EWBC" not in linked("大都会、大地、橙天嘉禾、华美等影城也被迫停业。", "2020-02-01")
+    assert "0.000333" in linked("包括格力、美的、海尔、奥克斯等主流空调品牌相继推出活动。", "2024-01-01")
+    assert "106.BABA" not in linked("如中国台湾阿里山区的清心乌龙、蜜香乌龙。", "2021-01-01")
+    assert "0.000681" not in linked("头图|视觉中国", "2025-12-01")
+    assert "1.600977" not in linked("他对中国电影的未来充满信心。", "2023-06-01")
+    assert "1.600977" in linked("中国电影股价大涨。", "2023-06-01")
+    deals = set(linked("希尔顿宣布与铂涛签署独家战略合作协议;在锦江收购卢浮两年后。", "2019-06-01"))
+    assert {"106.HLT", "1.600754"} <= deals
+    assert "1.600754" not in linked("成都锦江区的夜景很美。", "2019-06-01")
+    assert "0.300024" not in linked("智元机器人收购了上纬新材。", "2025-12-01")
+    assert "106.PWR" not in linked("其余制造商包括富士康,和硕,广达和仁宝。", "2019-03-20")
+    assert "0.002475" in linked("分析师称不应低估Luxshare Precision Industry。", "2019-03-20")
+
+
+def test_dev178_to_dev182_boards() -> None:
+    """Eleventh day, first round: village banks as a kind of bank, eVTOL's Chinese name, and a compound that names
+    its own board though the segmentation cut it elsewhere."""
+    assert "90.BK0475" in linked("其中村镇银行数量达到291家,占比约为63%。", "2026-01-01")
+    assert "90.BK0475" not in linked("同意江苏沭阳东吴村镇银行吸收合并泗阳村镇银行。", "2025-06-01")
+    assert "90.BK1157" in linked("推动电动垂直起降航空器产业发展。", "2024-04-15")
+    satellite = set(linked("白皮书介绍全球卫星互联网行业的发展。", "2024-06-01"))
+    assert "90.BK0447" not in satellite
+    assert "90.BK0736" in linked("三家基础电信运营商共同推进。", "2024-06-01")
+
+
+def test_codes_written_with_a_hyphen_and_words_of_the_second_reader() -> None:
+    """Eleventh day: HK and US codes written with a hyphen (丽珠医药(01513-HK): dev186) name that listing; words a
+    second blind reader labelled where the first did too (空气源热泵, 环保装备制造业, 港股物企)."""
+    assert set(linked("丽珠医药(01513-HK)出资设立子公司。", "2019-03-01")) == {"116.01513"}
+    assert "106.BABA" in linked("阿里巴巴(BABA-US)股价上涨。", "2021-01-01")
+    assert "90.BK1102" in linked("空气源热泵市场快速增长。", "2023-06-01")
+    assert "90.BK1234" in linked("环保装备制造业发展迅速。", "2023-06-01")
+    assert "90.BK1045" in linked("港股物企普涨。", "2021-09-01")
+
+
+def test_dev183_to_dev186_names_and_boards() -> None:
+    """Eleventh day, second round: a company's name in a list of sector indices is its board; the classic travel
+    board's name reversed; a firm's research arm and a broker's futures arm; a name before its A-share listing."""
+    indices = linked("半导体、云计算、物联网、特斯拉等细分领域指数均小幅下挫。", "2020-02-10")
+    assert "90.BK0644" in indices and "105.TSLA" not in indices
+    carmakers = linked("比亚迪、特斯拉、蔚来等车企销量大增。", "2020-02-10")
+    assert "105.TSLA" in carmakers and "90.BK0644" not in carmakers
+    third = linked("三代半导体概念的双良节能连续4个交易日涨停。", "2020-02-10")
+    assert "90.BK0952" in third and "90.BK0917" not in third
+    consumer = linked("酒店旅游、家用电器、食品饮料等消费板块走弱。", "2023-02-10")
+    assert "90.BK0485" in consumer and "90.BK1272" not in consumer
+    assert "90.BK0448" in linked("电讯设备股普遍下跌。", "2018-04-27")
+    assert "116.01456" in linked("国联证券发布研报称。", "2020-02-10")
+    assert "1.601456" in linked("国联证券发布研报称。", "2021-02-10")
+    assert "1.600036" in linked("招商银行研究院宏观经济研究所所长谭卓表示。", "2023-02-10")
+    assert "1.601066" not in linked("中信建投期货分析师魏鑫也认为。", "2023-02-10")

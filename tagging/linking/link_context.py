@@ -15,6 +15,7 @@ ATTRIBUTION_RE = re.compile(
     # before the general 作者 line, which would stop at 40 characters
     r"作者\s*[:：](?:[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]+[\u4e00-\u9fff]{2,4}[、，,]?)+|"
     r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|@][^\n，。；]{0,40}"
+    r"|(?:头图|题图|封面图|配图)\s*[:：|丨/][^\n，。；]{0,20}"  # 头图|视觉中国 (dev179)
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
     # 同花顺App截图, 图/东方IC
     r"|[（(][^（）()\n]{0,30}?(?:摄|供图|截图|图|授权)[)）]|[^\s，。；、]{1,12}(?:截图|供图)|图\s*/\s*[^\s，。；]{1,12}"
@@ -47,6 +48,8 @@ ATTRIBUTION_HINTS = (
     "图 /",
     "/图",
     "图源",
+    "头图",
+    "封面图",
     "授权)",
     "视觉中国)",
     "视觉中国）",
@@ -111,6 +114,14 @@ _COMPANY_AFTER_RE = re.compile(
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
     r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
+_DEAL_AFTER_RE = re.compile(r"收购|并购|宣布(?:与|收购|并购|将以)")
+
+
+def _glued_to_a_name(before: str) -> bool:
+    """Whether the character before a name may be more of a longer name (智元|机器人), not a word's end."""
+    return "\u4e00" <= before <= "\u9fff" and before not in "在由与和及被将"
+
+
 _COMPANY_BEFORE_RE = re.compile(
     r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称|上市[\u4e00-\u9fff]{0,4}企业|"
     r"服务商|提供商|供应商|运营商|"
@@ -334,6 +345,10 @@ def inside_another_name(
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
         return False
+    if scan.find("称", max(0, start - 20), start) >= 0 and _DEFINED_FOR_UNLISTED_FIRM_RE.search(
+        scan, max(0, start - 24), start
+    ):
+        return True  # ...酒厂(集团)有限责任公司(下称“贵州茅台集团”): the parent's short name, not the listed 贵州茅台
     before = scan[start - 1] if start else ""
     glued = (
         bool(before)
@@ -353,8 +368,10 @@ def inside_another_name(
             return True
         if not key.endswith(("公司", "集团")) and scan.startswith("集团", end):
             return True  # 中国化学工程集团: the listed 中国化学工程股份有限公司's parent group (dev164)
-    if key.endswith("证券") and _RESEARCH_ARM_AFTER_RE.match(scan, end):
-        return False  # 华安证券研究所: the broker's research arm, the broker as the source of a view (R2)
+    if key.endswith(("证券", "银行")) and _RESEARCH_ARM_AFTER_RE.match(scan, end):
+        return (
+            False  # 华安证券研究所, 招商银行研究院 (dev185): the firm's research arm, the firm as a view's source (R2)
+        )
     if _BODY_RIGHT_AFTER_RE.match(scan, end):
         return True  # 上海临港管委会: the zone's administrative committee, not the listed 上海临港
     if _SUBSIDIARY_AFTER_RE.match(scan, end):
@@ -369,6 +386,11 @@ def inside_another_name(
     return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
 
 
+# A short name defined for a limited-liability firm (有限责任公司: no listed company's legal form) names that firm
+# (中国贵州茅台酒厂(集团)有限责任公司(下称“贵州茅台集团”): dev178), whatever listed name it holds.
+_DEFINED_FOR_UNLISTED_FIRM_RE = re.compile(
+    r"有限责任公司\s*[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[“\"「][^”\"」\n]{0,12}$"
+)
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
 _LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
@@ -378,7 +400,11 @@ _BODY_RIGHT_AFTER_RE = re.compile(
 )
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)), and so is a broker's
 # underwriting arm (东方证券承销保荐, 申万宏源证券承销保荐: dev59).
-_SUBSIDIARY_AFTER_RE = re.compile(r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]|(?:证券)?承销保荐")
+_SUBSIDIARY_AFTER_RE = re.compile(
+    r"[（(](?:亚洲|国际|香港|澳门|欧洲|美国|新加坡)[)）]|(?:证券)?承销保荐|"
+    # a broker's futures arm (中信建投期货分析师魏鑫: dev185), not its futures business (期货业务)
+    r"期货(?=分析师|研究|首席|有限|公司|[)）])"
+)
 # A listed company's name + 集团/控股 + a legal form is its parent group (五矿稀土集团有限公司); the company's
 # own legal name is matched whole from the full-name tables before this is asked.
 # (and a holding group without its legal form: 苏宁控股集团, a ranking of private groups: dev69)
@@ -490,7 +516,9 @@ _NATIONAL_SCOPE_RE = re.compile(
     # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63), its trade as 业
     # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
     r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
-    r"消费(?!者|金融|贷)|发展报告)"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
+    r"消费(?!者|金融|贷)|发展报告)|"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
+    # the country's trade and its prospects (对中国电影的未来充满信心: dev180)
+    r"的(?:未来|发展|繁荣|振兴|崛起)"
 )
 
 
@@ -703,8 +731,12 @@ def company_cue(scan: str, start: int, end: int) -> bool:
         return famous_name_cue(scan, start, end, *famous)
     # a space may follow a Latin name before its cue (bp 股东, Apple 股价)
     after = end + 1 if scan[end : end + 1] == " " and scan[end - 1 : end].isascii() and scan[end - 1].isalpha() else end
+    before = scan[start - 1] if start else ""
     return bool(
         _COMPANY_AFTER_RE.match(scan, after)
+        # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
+        # 收购上纬新材 is another firm's deal)
+        or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
         or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
     )

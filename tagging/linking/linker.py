@@ -181,6 +181,11 @@ _INSTITUTION_GROUPS = (
     # the three telecom operators by their stems (移动、电信、联通三大运营商: dev84)
     (re.compile(r"运营商"), "", {"移动": "中国移动", "电信": "中国电信", "联通": "中国联通"}),
 )
+# The end of a list of venues or shops by their brands (大地、橙天嘉禾、华美等影城): a brand waiting for a company's
+# cue is not taken as a company for its neighbours.
+_VENUE_LIST_END_RE = re.compile(r"(?:、[\u4e00-\u9fff]{1,8}){0,6}等?(?:影城|影院|院线|门店|商场|超市|餐厅)")
+# The words after a list that count its members as places (等5地, 等多个省份, 等省市).
+_PLACES_AFTER_LIST_RE = re.compile(r"等?[\d几多数十两三四五六七八九]*(?:个)?(?:地|省|市|城市|省份|省市|地区)")
 # A list of names (three or more, joined by 、) and its members.
 _LIST_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:、[\u4e00-\u9fffA-Za-z0-9]{2,10}){2,}")
 _LIST_MEMBER_RE = re.compile(r"[^、]+")
@@ -294,6 +299,7 @@ class Linker:
         self._confirm_by_codes(scan, found, codes)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
+        _namesake_boards_in_board_lists(scan, found)
         _accept_table_cells(scan, found)
         _accept_company_table_cells(scan, found)
         _accept_sectors_with_companies(scan, found)
@@ -436,6 +442,8 @@ class Linker:
             return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
         if item.board and not item.stock and _not_the_sector(scan, start, end, before):
             return None
+        if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
+            return None  # 卫星互联网行业: the satellite-internet trade (a compound names its own board, B3)
         company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
         sector = sector_cue(scan, start, end) if item.board else False  # (a company alone asks no sector cue)
         if item.board and not item.stock and PRICE_AFTER_RE.match(scan, end):
@@ -471,6 +479,17 @@ class Linker:
         elif not item.needs_sector_cue or sector:
             item.chosen = "board"
         return item
+
+    def _tail_of_a_compound(self, scan: str, item: _Found) -> bool:
+        """Whether another board's longer word begins before the match and ends inside it (卫星互联网 across
+        互联网行业), where the segmentation cut the compound elsewhere (全球卫星 | 互联网)."""
+        start, end, code = item.start, item.end, item.board[0] if item.board else ""
+        return any(
+            self.board_words.get(scan[left:right], (code,))[0] != code
+            for left in range(max(0, start - 4), start)
+            for right in range(start + 2, end + 1)
+            if right - left >= 4
+        )
 
     def _a_global_parent(self, key: str, entry: NameEntry) -> bool:
         """Whether ``key`` names a Hong Kong or US listing by a name shorter than its unit's (美银 of 美银证券)."""
@@ -535,7 +554,13 @@ class Linker:
                         if entry is not None:
                             resolved.append((span_start, span_end, entry))
                             break
-                if len(resolved) >= 2:
+                # Places listed before a group of banks (河南、江苏、江西、内蒙古、吉林等5地省级农商行: dev178) are
+                # no banks: most members name no bank, or the words after the list count places.
+                if (
+                    len(resolved) >= 2
+                    and 2 * len(resolved) >= len(members)
+                    and not _PLACES_AFTER_LIST_RE.match(scan, run.end())
+                ):
                     for start, end, entry in resolved:
                         item = _Found(start, end, scan[start:end], stock=(entry.secid, HOW_ALIAS))
                         item.chosen = "stock"
@@ -697,6 +722,8 @@ class Linker:
                         # after it begins another clause, dev100)
                         continue
                     if neighbour.chosen == "stock" and item.stock:
+                        if _VENUE_LIST_END_RE.match(scan, right.end):
+                            continue  # 橙天嘉禾、华美等影城: chains of cinemas or shops by brand (dev180), not 华美银行
                         item.chosen, changed = "stock", True
                     elif (
                         neighbour.chosen == "board"
@@ -807,6 +834,30 @@ def _ends_a_list_of_industries(scan: str, end: int) -> bool:
     if not following or following in _LIST_GOES_ON or SECTOR_AFTER_RE.match(scan, end):
         return True
     return not ("\u4e00" <= following <= "\u9fff" or (following.isascii() and following.isalpha()))
+
+
+# The end of a list of boards or sector indices (半导体、云计算、物联网、特斯拉等细分领域指数均小幅下挫: dev185).
+_BOARD_LIST_END_RE = re.compile(r"等?[^，,。；;\n、]{0,8}?(?:指数|板块|概念)")
+
+
+def _namesake_boards_in_board_lists(scan: str, found: list[_Found]) -> None:
+    """A company's name in a list of boards that ends in 指数, 板块 or 概念 names its namesake board (FRESH_RULES
+    S4: the text speaks of the board): 半导体、云计算、物联网、特斯拉等细分领域指数."""
+    for index, item in enumerate(found):
+        if not (item.names_a_company and item.chosen == "stock" and item.board):
+            continue
+        first = last = index
+        while first > 0 and _listed_board(scan, found[first - 1], found[first], found[first - 1]):
+            first -= 1
+        while last + 1 < len(found) and _listed_board(scan, found[last], found[last + 1], found[last + 1]):
+            last += 1
+        if last - first >= 2 and _BOARD_LIST_END_RE.match(scan, found[last].end):
+            item.chosen = "board"
+
+
+def _listed_board(scan: str, left: _Found, right: _Found, member: _Found) -> bool:
+    """Whether two neighbours stand in one list and ``member``, the one added to it, is a board."""
+    return member.chosen == "board" and bool(INDUSTRY_LIST_GAP_RE.match(scan[left.end : right.start]))
 
 
 def _accept_sectors_with_companies(scan: str, found: list[_Found]) -> None:
@@ -972,6 +1023,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if scan[start:end] == "农业" and not _FARMING_BOARD_AFTER_RE.match(scan, end):
         return True  # 工业、农业、交通等领域, 发展农业产业: farming as a field of application or of policy, not the
         # 农牧饲渔 board (dev sets: 19 texts took it so against 9 that labelled it, most with 板块, 股 or a statistic)
+    if scan[start:end] == "村镇银行" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
+        return True  # 沭阳东吴村镇银行: one village bank's name, not village banks as a kind (dev178)
     if scan[start:end] == "材料行业" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
         return True  # 锂电材料行业, 硅基新材料行业: the trade of that material, not the classic 材料行业 board (dev158)
     if before and _PRODUCT_BRAND_BEFORE_RE.search(scan, max(0, start - 5), start):

@@ -27,11 +27,12 @@ _A_LABEL_RE = re.compile(r"(?:股票代码|证券代码|代码)\s*[:：为]?\s*(
 # An index's code (科创板50成份指数(代码:000688), 沪深300指数(000300)) shares its number with a stock.
 _INDEX_BEFORE_RE = re.compile(r"指数\s*[（(]?\s*$")
 _HK_CODE_RE = re.compile(
-    r"(?<![0-9])(?P<c>\d{4,5})\s?\.\s?HK(?![A-Za-z])|(?<![A-Za-z])HK\s?[:：.]?\s?(?P<c2>\d{4,5})(?!\d)"
+    # 03301.HK, and with a hyphen as some HK portals write it (丽珠医药(01513-HK): dev186 finet)
+    r"(?<![0-9])(?P<c>\d{4,5})\s?[.-]\s?HK(?![A-Za-z])|(?<![A-Za-z])HK\s?[:：.]?\s?(?P<c2>\d{4,5})(?!\d)"
 )
 _US_CODE_RE = re.compile(
     r"(?P<ex>NASDAQ|Nasdaq|NYSE|Nyse|AMEX|纳斯达克|纳市|纽交所|纽约证券交易所)\s*[:：]\s*(?P<t>[A-Z]{1,5}(?:\.[A-Z])?)\b"
-    r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?\.\s?(?:US|O|N)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?P<t2>[A-Z]{1,5})\s?(?:\.\s?(?:US|O|N)|-US)(?![A-Za-z])"
 )
 _TICKER_BRACKET_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?P<t>[A-Z]{2,5})\s*[)）]")
 # Abbreviations news writes in brackets after Chinese words that are also tickers of somebody's.
