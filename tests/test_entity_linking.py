@@ -1832,3 +1832,29 @@ def test_dev183_to_dev186_names_and_boards() -> None:
     assert "1.601456" in linked("国联证券发布研报称。", "2021-02-10")
     assert "1.600036" in linked("招商银行研究院宏观经济研究所所长谭卓表示。", "2023-02-10")
     assert "1.601066" not in linked("中信建投期货分析师魏鑫也认为。", "2023-02-10")
+
+
+def test_dev187_to_dev190_names_and_boards() -> None:
+    """Eleventh day, third round: a product's model number after a company's name, a US listing's country, a
+    building in an address, a newspaper, a place where a firm was founded, Hong Kong's own company of a name,
+    spaced ST marks, a ticker of its day, the country's prices."""
+    assert "1.600519" not in linked("白酒行业以茅台1935的上市开始了新的一年。", "2022-01-01")
+    assert "1.600519" in linked("茅台2023年营收增长。", "2024-01-01")
+    assert "1.688126" in linked("材料端的沪硅产业12英寸硅片良率达国际水平。", "2024-01-01")
+    assert "0.300576" in linked("容大感光20CM涨停。", "2024-01-01")
+    assert "106.GLW" in linked("美国康宁的玻璃基板。", "2020-06-01")
+    assert "0.000002" not in linked("地址:新区沪南路2157弄复地万科活力中心B座9层。", "2020-06-01")
+    assert "90.BK0549" not in linked("7月8日,据深圳特区报报道。", "2022-07-08")
+    cars = linked("总销量中,8,201部为新能源和电气化汽车。", "2022-07-08")
+    assert "90.BK0900" in cars and "90.BK0493" not in cars
+    assert "90.BK0643" not in linked("这家2015年成立于上海自贸区的首家区内法人险企。", "2020-06-01")
+    assert "90.BK1193" in linked("海南自贸区板块大涨。", "2020-06-01")
+    rare_earths = linked("港股中国稀土盘中涨幅一度突破50%。", "2025-10-10")
+    assert "116.00769" in rare_earths and "0.000831" not in rare_earths
+    assert "1.601318" in linked("港股中国平安上涨。", "2025-10-10")
+    assert {"0.002231", "0.300391"} <= set(linked("*ST 奥维、* ST 长药等公司。", "2025-05-10"))
+    assert "106.RDS.A" in linked("壳牌等石油巨头。", "2020-01-25")
+    assert "106.SHEL" in linked("壳牌等石油巨头。", "2023-01-25")
+    assert "116.00506" not in linked("中国食品价格成了外界关注的课题。", "2024-01-01")
+    assert "1.603883" in linked("老百姓大药房门店数量增加。", "2024-01-01")
+    assert "90.BK0475" in linked("年内超过400家包括村镇银行在内的中小银行退场。", "2025-06-01")

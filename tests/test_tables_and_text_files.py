@@ -106,6 +106,15 @@ def test_a_json_line_without_a_link_is_identified_by_its_content() -> None:
             "2024-10-09T00:00",
             "title: first line; date: text",
         ),
+        # The article's labelled date outranks the timestamps of a neighbouring-article list above it (dev180).
+        (
+            "当前位置:首页 » 软件代码\n扩展阅读\n销售不动产统一发票 2025-07-26 07:08:38\n\n西贝餐饮集团股票代码\n"
+            "发布时间: 2023-03-18 15:16:29\n杨国福冲击“麻辣烫第一股”。",
+            None,
+            "当前位置:首页 » 软件代码",
+            "2023-03-18T15:16",
+            "title: first line; date: text",
+        ),
     ],
 )
 def test_a_text_file_gets_its_title_and_date_from_its_lines_or_its_name(

@@ -345,6 +345,8 @@ def inside_another_name(
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:
         return False
+    if _MODEL_NUMBER_AFTER_RE.match(scan, end) and scan[end - 1 : end] not in "0123456789AB":
+        return True  # 茅台1935, 小米14: a product's name that begins with the company's (FRESH_RULES S4)
     if scan.find("称", max(0, start - 20), start) >= 0 and _DEFINED_FOR_UNLISTED_FIRM_RE.search(
         scan, max(0, start - 24), start
     ):
@@ -358,6 +360,8 @@ def inside_another_name(
     )  # more of a name before it
     if glued and stock[1] != HOW_FULL and len(key) <= 4 and _LEGAL_FORM_RE.match(scan, end):
         return True  # 浙江电光云科技有限公司: a longer firm's name that ends in the short name, not 光云科技
+    if glued and _BUILDING_AFTER_RE.match(scan, end):
+        return True  # 复地万科活力中心B座9层: a building's name in an address (dev187), not 万科
     if glued and key.endswith(("院", "研究所")) and not _COMPANY_BEFORE_RE.search(scan, max(0, start - 8), start):
         return True  # 电力规划设计总院: a longer institute's name that ends in the short name, not 设计总院
     if stock[1] == HOW_FULL:
@@ -391,6 +395,14 @@ def inside_another_name(
 _DEFINED_FOR_UNLISTED_FIRM_RE = re.compile(
     r"有限责任公司\s*[（(]\s*(?:以下|下文)?(?:简称|下称|称)\s*[“\"「][^”\"」\n]{0,12}$"
 )
+# A model number after a company's name (茅台1935的上市, 小米14发布: dev190) makes a product's name: digits then
+# what is said of a product; not a figure, a year, a unit or a count (茅台2023年营收, 沪硅产业12英寸硅片,
+# 持有茅台100股), nor the 618 shopping festival (京东618).
+_MODEL_NUMBER_AFTER_RE = re.compile(
+    r"(?!618)\d{2,4}(?=的|系列|发布|上市|首发|亮相|开售|售价|新品|手机|[，,。、；;)）」”])"
+)
+# A building's or an estate's name (…活力中心B座, …广场): with more name before it, an address, not a company.
+_BUILDING_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:中心|广场|大厦|大楼|花园|公寓|小区)")
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
 _LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
@@ -517,8 +529,10 @@ _NATIONAL_SCOPE_RE = re.compile(
     # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
     r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
     r"消费(?!者|金融|贷)|发展报告)|"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
-    # the country's trade and its prospects (对中国电影的未来充满信心: dev180)
-    r"的(?:未来|发展|繁荣|振兴|崛起)"
+    # the country's trade and its prospects (对中国电影的未来充满信心: dev180), a national title (争创“中国软件名园”,
+    # 中国软件名城: dev184), a maker of the country's (中国生物制药产品开发商三生制药: dev183)
+    r"的(?:未来|发展|繁荣|振兴|崛起)|名城|名园|名镇|之都|(?:产品)?(?:开发商|制造商|生产商)|"
+    r"价格(?!战)"  # the country's prices (中国食品价格成了外界关注的课题: dev190)
 )
 
 
@@ -709,7 +723,8 @@ _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
 _CAR_SENTENCE_RE = re.compile(r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力")
 
 
-_CAR_RIGHT_AFTER_RE = re.compile(r"\s+(?:汽车|车)")
+# 新能源 apart from its 车 (新能源 车), or sharing it with another kind of car (新能源和电气化汽车: dev187)
+_CAR_RIGHT_AFTER_RE = re.compile(r"\s+(?:汽车|车)|[和及与、](?:电气化|电动|混动|插混|智能|网联)(?:汽车|车)")
 
 
 def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:

@@ -29,7 +29,7 @@ from itertools import pairwise
 import ahocorasick_rs
 
 from core.article import Mention
-from core.securities import BOARD_MARKET, Security, make_security
+from core.securities import BOARD_MARKET, US_MARKETS, Security, make_security
 from core.settings import configured
 from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_FORMER, HOW_NAME, KnowledgeBase, NameEntry
 from tagging.linking.knowledge_tables import load_knowledge_base
@@ -108,7 +108,8 @@ _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 # A name with a marker the tables do not keep: a trading status (ST中捷, *ST康美), a first day's N or a registration
 # listing's first days' C (N仙鹤, C海光), an ex-dividend or ex-rights day's XD, XR, DR (XD贵州茅).
 _NEW_LISTING_DAYS = 31  # the N and C marks stand on a listing's first day or first five days
-_STATUS_NAME_RE = re.compile(r"(?<![A-Za-z0-9])(?:\*ST|S\*ST|SST|ST|N|C|XD|XR|DR)(?P<rest>[\u4e00-\u9fff]{2,4})")
+# (a space may stand inside an ST mark as some pages write it: *ST 奥维, * ST 长药: dev188)
+_STATUS_NAME_RE = re.compile(r"(?<![A-Za-z0-9])(?:\* ?ST ?|S\*ST|SST|ST ?|N|C|XD|XR|DR)(?P<rest>[\u4e00-\u9fff]{2,4})")
 _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 
 
@@ -386,6 +387,12 @@ class Linker:
         named_market = listing_named(scan, start, end) if entry is not None else None
         if entry is not None and named_market and self.kb.securities[entry.secid][0].exchange != named_market:
             entry = self.kb.listing_in(key, named_market, day) or entry
+        if entry is not None and not named_market and scan[max(0, start - 2) : start] == "港股":
+            # 港股中国稀土: the Hong Kong company of the same name (00769), not the A share 中国稀土 (000831: dev188);
+            # an A share's own H share stays the A share (FRESH_RULES S3)
+            other = self.kb.listing_in(key, "HK", day)
+            if other is not None and other.secid != entry.secid and other.secid != self.kb.h_shares.get(entry.secid):
+                entry, named_market = other, "HK"
         item.market_named = named_market is not None
         # 据华泰证券: a broker cited is the source of a view, a listed company (R2), not an outlet.
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start) and not key.endswith("证券")
@@ -445,6 +452,9 @@ class Linker:
         if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
             return None  # 卫星互联网行业: the satellite-internet trade (a compound names its own board, B3)
         company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
+        if item.stock and not company and item.stock[0].split(".")[0] in US_MARKETS:
+            # a US listing's country right before its name (美国康宁的玻璃基板: dev187)
+            company = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES
         sector = sector_cue(scan, start, end) if item.board else False  # (a company alone asks no sector cue)
         if item.board and not item.stock and PRICE_AFTER_RE.match(scan, end):
             item.needs_sector_cue, sector = True, False  # 美国天然气价格: a price; in a list of industries, named
@@ -885,6 +895,10 @@ _NAMED_KINDS = frozenset(_INSURANCE_KINDS)
 _FARMING_BOARD_AFTER_RE = re.compile(
     r"(?:板块|股|概念|行业|类|指数|增加值|总产值|产值)|[、，,][^。；]{0,24}?等?(?:板块|行业)(?![内中])"
 )
+# Words before a kind of firm that say which or how many, not whose name (包括村镇银行在内: dev178).
+_WORDS_BEFORE_A_KIND = frozenset(
+    {"包括", "其中", "以及", "部分", "一些", "多家", "各地", "全国", "农村", "县域", "中小", "旗下"}
+)
 _NO_NAMES_END = frozenset("、和与及或的在是为了对等中年月日度季国省市内外业类大")
 
 
@@ -1023,7 +1037,18 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if scan[start:end] == "农业" and not _FARMING_BOARD_AFTER_RE.match(scan, end):
         return True  # 工业、农业、交通等领域, 发展农业产业: farming as a field of application or of policy, not the
         # 农牧饲渔 board (dev sets: 19 texts took it so against 9 that labelled it, most with 板块, 股 or a statistic)
-    if scan[start:end] == "村镇银行" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
+    if scan[end : end + 1] == "区" and (
+        (before and before in "于在") or scan[max(0, start - 2) : start] in ("落户", "入驻", "注册")
+    ):
+        return (
+            True  # 成立于上海自贸区的首家区内法人险企: a place where something is (dev labellers: traps), not the board
+        )
+    if (
+        scan[start:end] == "村镇银行"
+        and "\u4e00" <= before <= "\u9fff"
+        and before not in _NO_NAMES_END
+        and scan[max(0, start - 2) : start] not in _WORDS_BEFORE_A_KIND
+    ):
         return True  # 沭阳东吴村镇银行: one village bank's name, not village banks as a kind (dev178)
     if scan[start:end] == "材料行业" and "\u4e00" <= before <= "\u9fff" and before not in _NO_NAMES_END:
         return True  # 锂电材料行业, 硅基新材料行业: the trade of that material, not the classic 材料行业 board (dev158)
