@@ -214,6 +214,10 @@ def test_board_vocabulary_rejects_a_typo_and_an_unknown_board(configs: Path) -> 
     (configs / "text_tagging.yaml").write_text("company_boards: [BK0644, BK9998]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"text_tagging\.yaml: company_boards: unknown board code\(s\) BK9998"):
         load_lexicon()
+    reload_settings()
+    (configs / "text_tagging.yaml").write_text("fund_managers: 汇丰晋信\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"text_tagging\.yaml: fund_managers: expected a list of strings"):
+        load_lexicon()
 
 
 # --- issue 22: industries in lists and policies, products that are a board's subject ---------------
@@ -1858,3 +1862,18 @@ def test_dev187_to_dev190_names_and_boards() -> None:
     assert "116.00506" not in linked("中国食品价格成了外界关注的课题。", "2024-01-01")
     assert "1.603883" in linked("老百姓大药房门店数量增加。", "2024-01-01")
     assert "90.BK0475" in linked("年内超过400家包括村镇银行在内的中小银行退场。", "2025-06-01")
+
+
+def test_dev191_to_dev194_funds_firms_and_legal_names() -> None:
+    """Eleventh day, fourth round: a fund manager's name begins its fund's name (no company, no sector inside it,
+    dev191); a limited company named like a listing whose legal name differs is another firm (新百利融资有限公司:
+    dev193); a firm founded under a sector's name; a fund's name in a company's; a listing's announcement name."""
+    funds = "前海开源新经济A和前海开源公用事业收益率分别达120.88%,农银汇理工业4.0、汇丰晋信智造先锋A、国投瑞银进宝居前。"
+    assert not set(linked(funds, "2021-06-01"))
+    assert "1.600519" in linked("易方达蓝筹精选二季度重仓贵州茅台。", "2021-08-01")
+    assert "116.08439" not in linked("估值顾问新百利融资有限公司已估计每股价值。", "2025-03-18")
+    assert "116.00700" in linked("腾讯控股有限公司发布公告。", "2025-03-18")
+    assert "90.BK0493" not in linked("2010年返乡的曹祥来创立祥邦新能源,突破国外技术壁垒。", "2021-03-18")
+    assert "1.601628" not in linked("中航融富、国寿广德(天津)股权投资基金共同出资。", "2021-03-18")
+    assert "116.03323" in linked("中建材股份与中材股份订立合并协议。", "2017-09-08")
+    assert "90.BK0480" in linked("新能源汽车、光伏产品、航空航天器及设备实现高速增长。", "2023-06-01")

@@ -62,6 +62,8 @@ class Lexicon:
     sector_words: dict[str, str] = field(default_factory=dict)
     # Words that contain a name but name something else (东湖高新区, 中国证券报): never mentions.
     not_mentions: set[str] = field(default_factory=set)
+    # Fund-management firms (国投瑞银, 汇丰晋信): never mentions, and the words after one name its fund.
+    fund_managers: set[str] = field(default_factory=set)
     pseudo_boards: set[str] = field(default_factory=set)  # codes never tagged from text
     # Where each word of configs/board_vocabulary.yaml came from: text word → source.
     word_sources: dict[str, str] = field(default_factory=dict)
@@ -102,7 +104,7 @@ def _load_rules() -> dict:
     rules = load_yaml("text_tagging.yaml") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    keys = ("pseudo_board_patterns", "ambiguous_board_names", "company_boards", "not_mentions")
+    keys = ("pseudo_board_patterns", "ambiguous_board_names", "company_boards", "not_mentions", "fund_managers")
     check_keys(path, rules, keys)
     for key in keys:
         value = rules.get(key, [])
@@ -240,6 +242,8 @@ def load_lexicon() -> Lexicon:
         for form in _written_forms(str(n)) | {str(n).strip()}
         for cased in {form, form.upper()}
     }
+    lexicon.fund_managers = {str(n).strip() for n in rules.get("fund_managers", [])}
+    lexicon.not_mentions |= lexicon.fund_managers
     lexicon.company_boards = {str(code).upper() for code in rules.get("company_boards", [])}
     unknown = sorted(code for code in lexicon.company_boards if code not in boards)
     if unknown:

@@ -213,8 +213,8 @@ COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国",
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|(?<!电)子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
-    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会|实验室)"  # (中国电力发展促进会, 智慧能源(上海)展览会:
-    # dev92; 复旦消费大数据实验室: dev133)
+    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会|实验室|(?:股权)?投资基金|产业基金)"  # (中国电力发展促进会,
+    # 智慧能源(上海)展览会: dev92; 复旦消费大数据实验室: dev133; 国寿广德(天津)股权投资基金: dev193)
 )
 # A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
 # 中清先进电池制造(石河子)有限公司).
@@ -531,7 +531,7 @@ _NATIONAL_SCOPE_RE = re.compile(
     r"消费(?!者|金融|贷)|发展报告)|"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
     # the country's trade and its prospects (对中国电影的未来充满信心: dev180), a national title (争创“中国软件名园”,
     # 中国软件名城: dev184), a maker of the country's (中国生物制药产品开发商三生制药: dev183)
-    r"的(?:未来|发展|繁荣|振兴|崛起)|名城|名园|名镇|之都|(?:产品)?(?:开发商|制造商|生产商)|"
+    r"的(?:未来|发展|繁荣|振兴|崛起)|名城|名园|名镇|之都|(?:产品)?(?:开发商|制造商|生产商)|龙头之一|"
     r"价格(?!战)"  # the country's prices (中国食品价格成了外界关注的课题: dev190)
 )
 

@@ -31,7 +31,7 @@ import ahocorasick_rs
 from core.article import Mention
 from core.securities import BOARD_MARKET, US_MARKETS, Security, make_security
 from core.settings import configured
-from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_FORMER, HOW_NAME, KnowledgeBase, NameEntry
+from tagging.linking.knowledge import HOW_ALIAS, HOW_CODE, HOW_FORMER, HOW_FULL, HOW_NAME, KnowledgeBase, NameEntry
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import Lexicon, load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -182,6 +182,30 @@ _INSTITUTION_GROUPS = (
     # the three telecom operators by their stems (移动、电信、联通三大运营商: dev84)
     (re.compile(r"运营商"), "", {"移动": "中国移动", "电信": "中国电信", "联通": "中国联通"}),
 )
+# A founding verb and a firm's first words before a sector word: the firm's name (创立祥邦新能源, 成立华芯半导体).
+_FOUNDED_FIRM_BEFORE_RE = re.compile(
+    r"(?:创立|创办|成立|组建|注册)了?(?!国家|省级|市级|地方|一家|一个|多家|首家|专门|全国)[\u4e00-\u9fff]{2}$"
+)
+# A fund's name after its manager's (汇丰晋信智造先锋A, 前海开源公用事业, 农银汇理工业4.0: dev191) runs to a mark or to
+# the words said of it (收益率, 净值, 规模, 基金经理 …).
+_FUND_NAME_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]{1,16}")
+_AFTER_A_FUND_NAME_RE = re.compile(
+    r"和|与|及|的|收益|净值|规模|基金经理|近[一二三五十]?年|今年|年内|累计|分别|等|旗下|成立|发行|份额|"
+    r"持有|重仓|增持|减持|买入|卖出|加仓|减仓|新进|退出|披露|[一二三四]?季度|季报|年报|中报|业绩|表现|排名|位列|也|则|在|为|是"
+)
+
+
+def _fund_name_end(scan: str, start: int) -> int:
+    """Where a fund's name that begins at ``start``, right after its manager's name, ends."""
+    run = _FUND_NAME_RUN_RE.match(scan, start)
+    if run is None:
+        return start
+    stop = _AFTER_A_FUND_NAME_RE.search(scan, start + 1, run.end())
+    return stop.start() if stop else run.end()
+
+
+# A limited company's legal form right after a name (新百利融资有限公司), not a joint-stock one's (股份有限公司).
+_LIMITED_FORM_RE = re.compile(r"有限责任公司|有限公司")
 # The end of a list of venues or shops by their brands (大地、橙天嘉禾、华美等影城): a brand waiting for a company's
 # cue is not taken as a company for its neighbours.
 _VENUE_LIST_END_RE = re.compile(r"(?:、[\u4e00-\u9fff]{1,8}){0,6}等?(?:影城|影院|院线|门店|商场|超市|餐厅)")
@@ -219,6 +243,12 @@ class Linker:
     ) -> None:
         self.kb = kb
         self.lexicon = lexicon
+        # The legal names the tables know of each listing (a name + 有限公司 that is not one is another firm's).
+        self._legal_names: dict[str, set[str]] = {}
+        for name, entries in kb.names.items():
+            for entry in entries:
+                if entry.how == HOW_FULL and name.endswith("公司"):
+                    self._legal_names.setdefault(entry.secid, set()).add(name)
         self.board_words = lexicon.text_board_words()
         for word, value in list(self.board_words.items()):
             if word.isascii() or any("A" <= c <= "z" for c in word):
@@ -279,6 +309,8 @@ class Linker:
         for index, start, end in self._word_matches(scan, word_end):
             key = keys[index]
             key = self.spaced_names.get(key, key)
+            if key in self.lexicon.fund_managers:
+                skipped.append((end, _fund_name_end(scan, end)))  # 汇丰晋信|智造先锋A: the fund's own name
             if key in self.blockers or any(a <= start < b for a, b in skipped):
                 continue
             if cuts_latin_word(scan, start, end):
@@ -447,6 +479,8 @@ class Linker:
             return None
         if inside_another_name(scan, key, start, end, item.stock, item.board):
             return None  # 杭州阿里创业投资有限公司, 中国稀有稀土股份有限公司, 中国化学与物理电源行业协会
+        if item.stock and not item.board and self._another_legal_name(scan, key, end, item.stock[0]):
+            return None  # 新百利融资有限公司: the unlisted operating firm of 新百利融资控股有限公司 (08439: dev193)
         if item.board and not item.stock and _not_the_sector(scan, start, end, before):
             return None
         if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
@@ -489,6 +523,18 @@ class Linker:
         elif not item.needs_sector_cue or sector:
             item.chosen = "board"
         return item
+
+    def _another_legal_name(self, scan: str, key: str, end: int, secid: str) -> bool:
+        """Whether the name runs on into a legal name that is not the listed company's own (X有限公司 where the
+        listing is X控股有限公司 or X股份有限公司): a subsidiary or a namesake, another legal entity."""
+        legal = _LIMITED_FORM_RE.match(scan, end)
+        if legal is None or key.endswith("公司"):
+            return False
+        written = key + legal.group()
+        known = self._legal_names.get(secid, set())
+        # Another firm's when the listing's own legal name begins with the same words and is not this one
+        # (新百利融资控股有限公司); a listing renamed since keeps its old legal name (浪潮国际有限公司: 浪潮数字企业).
+        return written not in known and any(name.startswith(key) for name in known)
 
     def _tail_of_a_compound(self, scan: str, item: _Found) -> bool:
         """Whether another board's longer word begins before the match and ends inside it (卫星互联网 across
@@ -1037,6 +1083,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if scan[start:end] == "农业" and not _FARMING_BOARD_AFTER_RE.match(scan, end):
         return True  # 工业、农业、交通等领域, 发展农业产业: farming as a field of application or of policy, not the
         # 农牧饲渔 board (dev sets: 19 texts took it so against 9 that labelled it, most with 板块, 股 or a statistic)
+    if _FOUNDED_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start):
+        return True  # 创立祥邦新能源: a firm founded, named after its sector (dev193), not the sector
     if scan[end : end + 1] == "区" and (
         (before and before in "于在") or scan[max(0, start - 2) : start] in ("落户", "入驻", "注册")
     ):
