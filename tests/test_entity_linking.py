@@ -1868,7 +1868,9 @@ def test_dev191_to_dev194_funds_firms_and_legal_names() -> None:
     """Eleventh day, fourth round: a fund manager's name begins its fund's name (no company, no sector inside it,
     dev191); a limited company named like a listing whose legal name differs is another firm (新百利融资有限公司:
     dev193); a firm founded under a sector's name; a fund's name in a company's; a listing's announcement name."""
-    funds = "前海开源新经济A和前海开源公用事业收益率分别达120.88%,农银汇理工业4.0、汇丰晋信智造先锋A、国投瑞银进宝居前。"
+    funds = (
+        "前海开源新经济A和前海开源公用事业收益率分别达120.88%,农银汇理工业4.0、汇丰晋信智造先锋A、国投瑞银进宝居前。"
+    )
     assert not set(linked(funds, "2021-06-01"))
     assert "1.600519" in linked("易方达蓝筹精选二季度重仓贵州茅台。", "2021-08-01")
     assert "116.08439" not in linked("估值顾问新百利融资有限公司已估计每股价值。", "2025-03-18")
@@ -1877,3 +1879,19 @@ def test_dev191_to_dev194_funds_firms_and_legal_names() -> None:
     assert "1.601628" not in linked("中航融富、国寿广德(天津)股权投资基金共同出资。", "2021-03-18")
     assert "116.03323" in linked("中建材股份与中材股份订立合并协议。", "2017-09-08")
     assert "90.BK0480" in linked("新能源汽车、光伏产品、航空航天器及设备实现高速增长。", "2023-06-01")
+
+
+def test_dev195_to_dev199_names_and_boards() -> None:
+    """Eleventh day, fifth round: a name's words hold no 在 or 的 (TCL科技在光伏板块子公司), a parent group's unit,
+    a firm named after its sector with its province (安徽国晟新能源收到), a controlling holder's given name, 创力 in
+    科创力, new-energy trucks."""
+    assert "0.000100" in linked("TCL科技在光伏板块子公司巨亏25亿元。", "2025-06-01")
+    assert "1.601669" not in linked("参加中国电建集团西北勘测设计研究院有限公司项目投标。", "2024-04-01")
+    firm = "近日,安徽国晟新能源收到《中标通知书》。"
+    assert "90.BK0493" not in linked(firm, "2024-09-30")
+    assert "90.BK1031" in linked("江苏南通光伏产业发展迅速。", "2024-09-30")
+    assert "1.601933" not in linked("公司及实际控制人王永辉于2024年9月30日收到通知。", "2024-09-30")
+    assert "105.LTRX" not in linked("探寻最具科创力的科创企业。", "2025-06-01")
+    trucks = linked("“两新”政策推动下,新能源商用车渗透率快速提升。", "2025-06-01")
+    assert "90.BK0900" in trucks and "90.BK0493" not in trucks
+    assert "116.02328" in linked("人保财险实现保费收入。", "2021-06-01")

@@ -308,7 +308,10 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
     r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
-_MORE_OF_A_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END)
+# (a name's words hold no 在, 的, 是 …: TCL科技在光伏板块子公司 is the company, then what it owns: dev198)
+_MORE_OF_A_NAME_RE = re.compile(
+    r"(?:(?![在的是于将对从把被])[\u4e00-\u9fff]){1,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END
+)
 # A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
 _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
 # A kind of firm written right before its name (民企雅戈尔集团, 央企中国建筑, 房企万科: dev98): no part of the name.
@@ -383,6 +386,8 @@ def inside_another_name(
     if _PARENT_GROUP_AFTER_RE.match(scan, end):
         return True  # 五矿稀土集团有限公司: the listed 五矿稀土's parent, a legal entity of its own
     more = _MORE_OF_A_NAME_RE.match(scan, end)
+    if more is not None and more.group().startswith("集团") and len(more.group()) > 6:
+        return True  # 中国电建集团西北勘测设计研究院有限公司: the parent group's unit (dev197), not the listed firm
     if more is not None and more.group().endswith("分公司") and len(more.group()) <= 7:
         return False  # 兴业证券深圳分公司: a branch is the company itself (FRESH_RULES S4)
     if more is not None and more.group()[0] in "和与、" and more.group().endswith("有限公司"):
@@ -724,7 +729,10 @@ _CAR_SENTENCE_RE = re.compile(r"汽车|车企|车型|乘用车|电动车|整车|
 
 
 # 新能源 apart from its 车 (新能源 车), or sharing it with another kind of car (新能源和电气化汽车: dev187)
-_CAR_RIGHT_AFTER_RE = re.compile(r"\s+(?:汽车|车)|[和及与、](?:电气化|电动|混动|插混|智能|网联)(?:汽车|车)")
+_CAR_RIGHT_AFTER_RE = re.compile(
+    r"\s+(?:汽车|车)|[和及与、](?:电气化|电动|混动|插混|智能|网联)(?:汽车|车)|"
+    r"(?:商用车|乘用车|重卡|客车|货车|物流车|公交车|出租车|两轮车)"  # 新能源商用车渗透率 (dev198)
+)
 
 
 def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:

@@ -135,7 +135,8 @@ _COUNTRY_WORDS = frozenset(
 )
 # A title and a surname before a two-character name make it a person's given name (副会长迟京东, 董事长王平安).
 _TITLE_AND_SURNAME_BEFORE_RE = re.compile(
-    r"(?:会长|主席|总裁|董事长|总经理|经理|院长|部长|书记|局长|主任|教授|理事长|秘书长|行长|创始人|董事|记者)[\u4e00-\u9fff]$"
+    r"(?:会长|主席|总裁|董事长|总经理|经理|院长|部长|书记|局长|主任|教授|理事长|秘书长|行长|创始人|董事|记者|"
+    r"实际控制人|实控人|控股股东)[\u4e00-\u9fff]$"  # (实际控制人王永辉: dev197)
 )
 # A fund or a fund manager named after a company (礼来亚洲基金, 国寿大健康基金, 贝莱德基金, 高盛高华基金): its
 # own entity; the company's fund business (基金业务, 基金销售) and a fund it owns (比亚迪旗下全资基金) are the
@@ -204,6 +205,14 @@ def _fund_name_end(scan: str, start: int) -> int:
     return stop.start() if stop else run.end()
 
 
+# A province and a firm's two-character brand before a sector word: the firm's name (安徽国晟新能源收到中标通知书).
+_PLACE_AND_BRAND_BEFORE_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+    r"四川|贵州|云南|陕西|甘肃|青海|广西|宁夏|新疆|深圳|苏州|杭州|宁波|无锡|合肥|厦门|青岛)(?!省|市|区|县)[\u4e00-\u9fff]{2}$"
+)
+# What a firm does or is, right after its name (收到中标通知书, 宣布, 有限公司): a place and a city's name before a
+# sector word are not a firm's (江苏南通光伏产业).
+_FIRM_DOES_AFTER_RE = re.compile(r"收到|中标|宣布|发布|签约|签署|表示|获得|荣获|公司|股份|有限|集团|科技")
 # A limited company's legal form right after a name (新百利融资有限公司), not a joint-stock one's (股份有限公司).
 _LIMITED_FORM_RE = re.compile(r"有限责任公司|有限公司")
 # The end of a list of venues or shops by their brands (大地、橙天嘉禾、华美等影城): a brand waiting for a company's
@@ -1083,8 +1092,12 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if scan[start:end] == "农业" and not _FARMING_BOARD_AFTER_RE.match(scan, end):
         return True  # 工业、农业、交通等领域, 发展农业产业: farming as a field of application or of policy, not the
         # 农牧饲渔 board (dev sets: 19 texts took it so against 9 that labelled it, most with 板块, 股 or a statistic)
-    if _FOUNDED_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start):
-        return True  # 创立祥邦新能源: a firm founded, named after its sector (dev193), not the sector
+    if _FOUNDED_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start) or (
+        _PLACE_AND_BRAND_BEFORE_RE.search(scan, max(0, start - 6), start) and _FIRM_DOES_AFTER_RE.match(scan, end)
+    ):
+        return (
+            True  # 创立祥邦新能源, 安徽国晟新能源收到: a firm named after its sector (dev193, dev197), not the sector
+        )
     if scan[end : end + 1] == "区" and (
         (before and before in "于在") or scan[max(0, start - 2) : start] in ("落户", "入驻", "注册")
     ):
