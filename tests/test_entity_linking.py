@@ -1789,7 +1789,8 @@ def test_dev178_to_dev182_companies() -> None:
     assert "0.000333" in linked("包括格力、美的、海尔、奥克斯等主流空调品牌相继推出活动。", "2024-01-01")
     assert "106.BABA" not in linked("如中国台湾阿里山区的清心乌龙、蜜香乌龙。", "2021-01-01")
     assert "0.000681" not in linked("头图|视觉中国", "2025-12-01")
-    assert "1.600977" not in linked("他对中国电影的未来充满信心。", "2023-06-01")
+    assert "1.600536" not in linked("他对中国软件的未来充满信心。", "2023-06-01")
+    assert "1.601318" in linked("中国平安的发展前景良好,股价上涨。", "2023-06-01")  # a company's own prospects
     assert "1.600977" in linked("中国电影股价大涨。", "2023-06-01")
     deals = set(linked("希尔顿宣布与铂涛签署独家战略合作协议;在锦江收购卢浮两年后。", "2019-06-01"))
     assert {"106.HLT", "1.600754"} <= deals
@@ -1895,3 +1896,16 @@ def test_dev195_to_dev199_names_and_boards() -> None:
     trucks = linked("“两新”政策推动下,新能源商用车渗透率快速提升。", "2025-06-01")
     assert "90.BK0900" in trucks and "90.BK0493" not in trucks
     assert "116.02328" in linked("人保财险实现保费收入。", "2021-06-01")
+
+
+def test_review_of_the_eleventh_day_rules() -> None:
+    """Cases a review of the day's rules found: a fund manager's own doings, a company's own centre or building, a
+    year after a name, a company as a controlling holder, a company's years since founding, a date quoted in a
+    sentence below the dateline."""
+    assert "0.300750" in linked("易方达买入宁德时代。", "2024-06-01")
+    assert {"1.600519", "0.300750"} <= set(linked("国投瑞银看好贵州茅台和宁德时代。", "2024-06-01"))
+    assert "0.300750" in linked("近日宁德时代宣布研发中心落成。", "2024-06-01")
+    assert "0.300750" in linked("据悉宁德时代总部大楼封顶。", "2024-06-01")
+    assert "116.00700" in linked("腾讯2024,营收增长。", "2024-06-01")
+    assert "116.00700" in linked("公司控股股东为腾讯。", "2024-06-01")
+    assert "90.BK1031" in linked("公司成立以来光伏业务收入增长三倍。", "2024-06-01")

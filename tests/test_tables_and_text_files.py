@@ -106,6 +106,14 @@ def test_a_json_line_without_a_link_is_identified_by_its_content() -> None:
             "2024-10-09T00:00",
             "title: first line; date: text",
         ),
+        # A date a sentence quotes after a label is no dateline (年报发布时间：… in the body).
+        (
+            "标题\n2024年6月1日 10:30 来源：新华社\n公司表示，年报发布时间：2025年3月30日，届时将召开说明会。",
+            None,
+            "标题",
+            "2024-06-01T10:30",
+            "title: first line; date: text",
+        ),
         # The article's labelled date outranks the timestamps of a neighbouring-article list above it (dev180).
         (
             "当前位置:首页 » 软件代码\n扩展阅读\n销售不动产统一发票 2025-07-26 07:08:38\n\n西贝餐饮集团股票代码\n"

@@ -403,11 +403,10 @@ _DEFINED_FOR_UNLISTED_FIRM_RE = re.compile(
 # A model number after a company's name (茅台1935的上市, 小米14发布: dev190) makes a product's name: digits then
 # what is said of a product; not a figure, a year, a unit or a count (茅台2023年营收, 沪硅产业12英寸硅片,
 # 持有茅台100股), nor the 618 shopping festival (京东618).
-_MODEL_NUMBER_AFTER_RE = re.compile(
-    r"(?!618)\d{2,4}(?=的|系列|发布|上市|首发|亮相|开售|售价|新品|手机|[，,。、；;)）」”])"
-)
-# A building's or an estate's name (…活力中心B座, …广场): with more name before it, an address, not a company.
-_BUILDING_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:中心|广场|大厦|大楼|花园|公寓|小区)")
+_MODEL_NUMBER_AFTER_RE = re.compile(r"(?!618)\d{2,4}(?=的|系列|发布|上市|首发|亮相|开售|售价|新品|手机)")
+# A building's or an estate's name (…活力中心B座, …广场): with more name before it, an address, not a company
+# (not a company's own centre or building: 宁德时代宣布研发中心落成, 腾讯研究中心; a centre with a block letter is one).
+_BUILDING_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:广场|大厦|花园|公寓|小区|中心[A-Z]座)")
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
 _LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
@@ -533,19 +532,24 @@ _NATIONAL_SCOPE_RE = re.compile(
     # 中国电影暑期档票房), its reserves and consumption (中国黄金储备已达7406万盎司, dev63), its trade as 业
     # (中国银行业资产规模, dev69; 中国银行业绩 is the bank's results)
     r"(?:出口|进口|创新|史上|资源|储量|储备|战略|产量|开采|冶炼|管制|话语权|崛起|暑期档|春节档|国庆档|贺岁档|票房|占据|占全球|"
-    r"消费(?!者|金融|贷)|发展报告)|"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
-    # the country's trade and its prospects (对中国电影的未来充满信心: dev180), a national title (争创“中国软件名园”,
-    # 中国软件名城: dev184), a maker of the country's (中国生物制药产品开发商三生制药: dev183)
-    r"的(?:未来|发展|繁荣|振兴|崛起)|名城|名园|名镇|之都|(?:产品)?(?:开发商|制造商|生产商)|龙头之一|"
-    r"价格(?!战)"  # the country's prices (中国食品价格成了外界关注的课题: dev190)
+    r"消费(?!者|金融|贷)|发展报告)"  # 《中国电力发展报告2022》: the country's power, a report's subject (dev82)
+)
+# After 中国 + a trade's word only (中国电影, 中国食品, 中国软件; not 中国平安, 中国移动): the trade's prospects
+# (对中国电影的未来充满信心: dev180), a national title (争创“中国软件名园”: dev184), a maker of the country's
+# (中国生物制药产品开发商三生制药: dev183), its leaders and prices (中国食品龙头之一, 中国食品价格: dev190).
+_NATIONAL_TRADE_RE = re.compile(
+    r"的(?:未来|发展|繁荣|振兴|崛起)|名城|名园|名镇|之都|(?:产品)?(?:开发商|制造商|生产商)|龙头之一|价格(?!战)"
 )
 
 
-def national_phrase(scan: str, name: str, end: int) -> bool:
+def national_phrase(scan: str, name: str, end: int, trade: bool = False) -> bool:
     """A company named 中国 + a common word, read as the country's market or industry: 中国资本市场,
     中国电影市场, 中国石油行业, 中国电力储能累计装机, 中国稀土出口管制 (the companies are named otherwise: 中国电影主投,
-    中国电影股份; and a company's 市场份额 or 行业地位 is still the company's)."""
-    return name.startswith(("中国", "美国")) and bool(_NATIONAL_SCOPE_RE.match(scan, end))
+    中国电影股份; and a company's 市场份额 or 行业地位 is still the company's). ``trade``: the common word names a
+    trade (电影, 食品), so its prospects and prices are the country's too."""
+    if not name.startswith(("中国", "美国")):
+        return False
+    return bool(_NATIONAL_SCOPE_RE.match(scan, end) or (trade and _NATIONAL_TRADE_RE.match(scan, end)))
 
 
 # An output with its unit (水泥15512万吨, 汽车349.9万辆): a statistics release counting the industry's product.

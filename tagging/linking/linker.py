@@ -136,7 +136,8 @@ _COUNTRY_WORDS = frozenset(
 # A title and a surname before a two-character name make it a person's given name (副会长迟京东, 董事长王平安).
 _TITLE_AND_SURNAME_BEFORE_RE = re.compile(
     r"(?:会长|主席|总裁|董事长|总经理|经理|院长|部长|书记|局长|主任|教授|理事长|秘书长|行长|创始人|董事|记者|"
-    r"实际控制人|实控人|控股股东)[\u4e00-\u9fff]$"  # (实际控制人王永辉: dev197)
+    # (实际控制人王永辉: dev197; 控股股东为腾讯 names the firm)
+    r"实际控制人|实控人|控股股东)(?![为系是即])[\u4e00-\u9fff]$"
 )
 # A fund or a fund manager named after a company (礼来亚洲基金, 国寿大健康基金, 贝莱德基金, 高盛高华基金): its
 # own entity; the company's fund business (基金业务, 基金销售) and a fund it owns (比亚迪旗下全资基金) are the
@@ -185,14 +186,16 @@ _INSTITUTION_GROUPS = (
 )
 # A founding verb and a firm's first words before a sector word: the firm's name (创立祥邦新能源, 成立华芯半导体).
 _FOUNDED_FIRM_BEFORE_RE = re.compile(
-    r"(?:创立|创办|成立|组建|注册)了?(?!国家|省级|市级|地方|一家|一个|多家|首家|专门|全国)[\u4e00-\u9fff]{2}$"
+    r"(?:创立|创办|成立|组建|注册)了?(?!国家|省级|市级|地方|一家|一个|多家|首家|专门|全国|以来|之初|至今|之后|之时|当年|初期|"
+    r"[后时于在])[\u4e00-\u9fff]{2}$"  # (公司成立以来光伏业务: the company's years, not a firm's name)
 )
 # A fund's name after its manager's (汇丰晋信智造先锋A, 前海开源公用事业, 农银汇理工业4.0: dev191) runs to a mark or to
 # the words said of it (收益率, 净值, 规模, 基金经理 …).
-_FUND_NAME_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]{1,16}")
+_FUND_NAME_RUN_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]{1,10}")
 _AFTER_A_FUND_NAME_RE = re.compile(
     r"和|与|及|的|收益|净值|规模|基金经理|近[一二三五十]?年|今年|年内|累计|分别|等|旗下|成立|发行|份额|"
-    r"持有|重仓|增持|减持|买入|卖出|加仓|减仓|新进|退出|披露|[一二三四]?季度|季报|年报|中报|业绩|表现|排名|位列|也|则|在|为|是"
+    r"持有|重仓|增持|减持|买入|卖出|加仓|减仓|新进|退出|披露|[一二三四]?季度|季报|年报|中报|业绩|表现|排名|位列|也|则|在|为|是|"
+    r"看好|认为|表示|指出|预计|称|发布|管理|对|将|已|于|从|向|把|被"  # what the manager does (国投瑞银看好贵州茅台)
 )
 
 
@@ -201,7 +204,7 @@ def _fund_name_end(scan: str, start: int) -> int:
     run = _FUND_NAME_RUN_RE.match(scan, start)
     if run is None:
         return start
-    stop = _AFTER_A_FUND_NAME_RE.search(scan, start + 1, run.end())
+    stop = _AFTER_A_FUND_NAME_RE.search(scan, start, run.end())
     return stop.start() if stop else run.end()
 
 
@@ -326,7 +329,8 @@ class Linker:
                 continue  # 5G inside 6.35GW, AI inside OpenAI
             market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
-            if item is None and key[2:] in self.key_index and national_phrase(scan, key, end):
+            trade = key[2:] in self.board_words
+            if item is None and key[2:] in self.key_index and national_phrase(scan, key, end, trade):
                 # 中国银行业, 美国银行业: the country's banks, so the sector word inside the bank's name names the
                 # sector (dev136: 美国银行业 labelled 银行)
                 item = self._candidate(scan, key[2:], start + 2, end, day, market, media_name)
@@ -525,7 +529,7 @@ class Linker:
             elif not item.needs_sector_cue:
                 item.chosen = "board"
         elif item.stock:
-            if national_phrase(scan, key, end):
+            if national_phrase(scan, key, end, trade=key[2:] in self.board_words):
                 return None  # 中国资本市场, 中国电影市场: the country's market, not 中国资本 or 中国电影
             if not item.needs_company_cue or company:
                 item.chosen = "stock"

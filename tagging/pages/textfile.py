@@ -29,8 +29,9 @@ _DATE_IN_TEXT_RE = re.compile(
 )
 # A label that says the date after it is the article's own (发布时间：, 发表于, 日期：).
 _ARTICLE_DATE_LABEL_RE = re.compile(
-    r"(?:发布|发表|更新|上传)(?:时间|日期|于)\s*[:：]?\s*$|(?<![\u4e00-\u9fff])(?:时间|日期)\s*[:：]\s*$"
+    r"(?:^|[\s|丨/])(?:发布|发表|更新|上传)(?:时间|日期|于)\s*[:：]?\s*$|(?:^|[\s|丨/])(?:时间|日期)\s*[:：]\s*$"
 )
+LABELLED_DATE_LINE_CHARS = 60  # a dateline with its label is a short line, not a sentence that quotes a date
 LABELLED_DATE_LINES = 15
 _DATELINE_LABEL_RE = re.compile(r"^\s*(?:[\u4e00-\u9fff]{0,4}(?:时间|日期)\s*[:：]?)?\s*$")
 _SENTENCE_GOES_ON_RE = re.compile(r"[，,、]|[\u4e00-\u9fff]")  # a date as a sentence's opening words
@@ -74,6 +75,8 @@ def _is_dateline(line: str, match: re.Match[str]) -> bool:
 def _labelled_date(lines: list[str]) -> datetime | None:
     """The first date a label calls the article's (发布时间：2023-03-18 15:16:29), if any."""
     for line in lines:
+        if len(line.strip()) > LABELLED_DATE_LINE_CHARS:
+            continue
         for match in _DATE_IN_TEXT_RE.finditer(line):
             if _ARTICLE_DATE_LABEL_RE.search(line, 0, match.start()) is not None:
                 moment = parse_datetime(match.group(0))
