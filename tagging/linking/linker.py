@@ -329,8 +329,11 @@ class Linker:
                 continue  # 5G inside 6.35GW, AI inside OpenAI
             market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
-            trade = key[2:] in self.board_words
-            if item is None and key[2:] in self.key_index and national_phrase(scan, key, end, trade):
+            if (
+                item is None
+                and key[2:] in self.key_index
+                and national_phrase(scan, key, end, trade=key[2:] in self.board_words)
+            ):
                 # 中国银行业, 美国银行业: the country's banks, so the sector word inside the bank's name names the
                 # sector (dev136: 美国银行业 labelled 银行)
                 item = self._candidate(scan, key[2:], start + 2, end, day, market, media_name)
@@ -552,7 +555,8 @@ class Linker:
     def _tail_of_a_compound(self, scan: str, item: _Found) -> bool:
         """Whether another board's longer word begins before the match and ends inside it (卫星互联网 across
         互联网行业), where the segmentation cut the compound elsewhere (全球卫星 | 互联网)."""
-        start, end, code = item.start, item.end, item.board[0] if item.board else ""
+        assert item.board is not None
+        start, end, code = item.start, item.end, item.board[0]
         return any(
             self.board_words.get(scan[left:right], (code,))[0] != code
             for left in range(max(0, start - 4), start)
@@ -1099,15 +1103,13 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if _FOUNDED_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start) or (
         _PLACE_AND_BRAND_BEFORE_RE.search(scan, max(0, start - 6), start) and _FIRM_DOES_AFTER_RE.match(scan, end)
     ):
-        return (
-            True  # 创立祥邦新能源, 安徽国晟新能源收到: a firm named after its sector (dev193, dev197), not the sector
-        )
+        # 创立祥邦新能源, 安徽国晟新能源收到: a firm named after its sector (dev193, dev197), not the sector
+        return True
     if scan[end : end + 1] == "区" and (
         (before and before in "于在") or scan[max(0, start - 2) : start] in ("落户", "入驻", "注册")
     ):
-        return (
-            True  # 成立于上海自贸区的首家区内法人险企: a place where something is (dev labellers: traps), not the board
-        )
+        # 成立于上海自贸区的首家区内法人险企: a place where something is (dev labellers: traps), not the board
+        return True
     if (
         scan[start:end] == "村镇银行"
         and "\u4e00" <= before <= "\u9fff"
