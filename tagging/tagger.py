@@ -112,6 +112,19 @@ def judged_markup(
     sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
     for mention in markup:
         start, end = mention.start, mention.end
+        if mention.security.kind == "board" and mention.where == "media":
+            # Eastmoney marks board names inside the source line too: 证券 of （文章来源：中国证券报）. A word of
+            # an outlet's name names no sector (a listed outlet, 新华网, is still the company).
+            rejected.append(
+                {
+                    "secid": mention.secid,
+                    "text": mention.text,
+                    "start": None,
+                    "end": None,
+                    "reason": "a board marked inside the source line names the outlet, not a sector",
+                }
+            )
+            continue
         if mention.security.kind == "board" and mention.where == "body" and start is not None and end is not None:
             # Eastmoney marks a board by its name wherever the characters stand: 电机 in 煤电机组 (煤电/机组),
             # 大数据 in 加大数据 (加大/数据). A name that straddles two words names no board (one inside a

@@ -69,3 +69,21 @@ def test_a_marked_board_name_that_straddles_two_words_is_dropped(
     assert article.text == sentence
     assert (secid in [b["secid"] for b in article.boards]) is kept
     assert [r["secid"] for r in article.rejected_markup] == ([] if kept else [secid])
+
+
+def test_a_board_marked_inside_the_source_line_names_the_outlet_not_a_sector() -> None:
+    # corpus 0004: （文章来源：中国证券报） with 证券 marked as the board 90.BK0473; a listed outlet stays a stock.
+    source = '<p class="em_media">（文章来源：中国{board}报）</p><p class="em_media">（文章来源：{stock}）</p>'
+    html = page("数字经济板块今日走强。").replace(
+        "</div>",
+        source.format(
+            board=QUOTE.format(secid="90,BK0473", name="证券"), stock=QUOTE.format(secid="1,603888", name="新华网")
+        )
+        + "</div>",
+    )
+    article = extract_article(parse_document(html, "https://finance.eastmoney.com/a/202611203000000004.html"))
+    assert article.media == "中国证券报"
+    assert "90.BK0473" not in [b["secid"] for b in article.boards]
+    assert [s["secid"] for s in article.stocks] == ["1.603888"]
+    assert [(r["secid"], r["text"], r["start"]) for r in article.rejected_markup] == [("90.BK0473", "证券", None)]
+    assert "source line" in article.rejected_markup[0]["reason"]

@@ -162,7 +162,8 @@ def test_sites_check_passes_against_the_replica(tmp_path: Path, form: str) -> No
     for source in ("columns:345", "fast:102", "pages:cywjh"):
         assert f"eastmoney {source}  OK" in lines
     assert result.stdout.count("title: 加拿大") == 3  # one article a source, read through every parser
-    assert "outlet: 中国证券报" in result.stdout and "boards: 90.BK0473" in result.stdout
+    # 证券 is marked inside the source line (中国证券报): the outlet, not the securities sector.
+    assert "outlet: 中国证券报" in result.stdout and result.stdout.count("boards: none | stocks: 116.00700") == 3
     assert "next: sortEnd=" in result.stdout and "next: page_index=2" in result.stdout
     assert site.requests["/a/cywjh_2.html"] == 0  # one page a list
     assert result.stdout.rstrip().endswith("all sources OK")
