@@ -7,13 +7,23 @@ import re
 
 from scrapy.exceptions import IgnoreRequest
 
+from tagging.pages import chinaorg, eastmoney
+
 SNIFF_BYTES = 64 * 1024  # how much of a 200 answer is looked at for a verification page
 SHORT_PAGE_CHARS = 3000  # visible text below which a page is "short" (a verification page, not an article)
 # A verification page names itself in its <title> or carries a captcha widget; the Chinese words
-# count anywhere only on a short page (an article may well report on 验证码 scams).
+# count anywhere only on a short page (an article may well report on 验证码 scams). Not bare 人机: it is
+# inside 无人机 (drones) and 人机交互; 人机验证 is a verification word.
 CAPTCHA_TITLE_RE = re.compile(
-    r"<title[^>]*>[^<]*(验证|captcha|verify|verification|安全检查|访问受限|访问过于频繁|人机)[^<]*</title>", re.I
+    r"<title[^>]*>[^<]*(验证|captcha|verify|verification|安全检查|访问受限|访问过于频繁|人机验证|人机识别)[^<]*</title>",
+    re.I,
 )
+# What a verification page never is: a page holding a site's article body element, or a JSON / JSONP answer
+# of a list API. Articles titled 无人机…, 身份验证… or 安全检查… are news, not refusals.
+ARTICLE_BODY_RE = re.compile(
+    rb"""\bid\s*=\s*["']?(?:%s)["'\s/>]""" % "|".join(map(re.escape, eastmoney.BODY_IDS + chinaorg.BODY_IDS)).encode()
+)
+JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|[\w$.]+\s*\(\s*[\[{])")
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
@@ -42,7 +52,10 @@ class SourceStopped(IgnoreRequest):
 
 def looks_like_verification_page(body: bytes) -> bool:
     """A captcha / verification page: its title says so, it carries a captcha widget, or it is a
-    short page with the words of one (滑块, 验证码, 访问过于频繁 …)."""
+    short page with the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body
+    element or a JSON answer."""
+    if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+        return False  # the answer of the kind asked for
     head = body[:SNIFF_BYTES].decode("utf-8", errors="ignore")
     if CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head):
         return True

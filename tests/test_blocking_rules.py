@@ -3,6 +3,7 @@ fake clock), the memory of lists that had items, and a run's status from what it
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime, timedelta
@@ -81,6 +82,39 @@ def test_an_article_about_verification_codes_is_not_a_captcha() -> None:
     short = "<html><head><title>东方财富网</title></head><body><p>请按住滑块，拖动到最右边</p></body></html>"
     assert looks_like_verification_page(short.encode())
     assert looks_like_verification_page(b'<html><div id="captcha_container"></div></html>')
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "无人机概念股集体走强 低空经济持续升温",
+        "多家银行升级身份验证 防范电信诈骗",
+        "节前安全检查全面启动",
+        "FDA verification",
+    ],
+)
+@pytest.mark.parametrize("padding", [0, 70_000])  # a short page, and one past the sniffed 64 KiB
+def test_an_article_whose_title_holds_a_verification_word_is_not_a_captcha(title: str, padding: int) -> None:
+    article = load_articles()[0]
+    page = render_article_page(article).replace(html.escape(article.raw.title or ""), title)
+    assert f"<title>{title}" in page
+    page = page.replace("</head>", f"<script>var pad = '{'x' * padding}';</script></head>")
+    assert not looks_like_verification_page(page.encode())
+    page = f'<html><head><title>{title}_中国网</title></head><body><div id="fontzoom"><p>正文。</p></div></body></html>'
+    assert not looks_like_verification_page(page.encode())
+    # The same title on a page without an article body is still read as a verification page.
+    assert looks_like_verification_page(f"<html><head><title>{title}</title></head><body></body></html>".encode()) == (
+        title != "无人机概念股集体走强 低空经济持续升温"
+    )
+
+
+def test_a_list_answer_with_verification_words_in_its_titles_is_not_a_captcha() -> None:
+    items = [{"title": "警惕验证码诈骗 拖动滑块也要当心", "code": f"20261206{i:010d}"} for i in range(3)]
+    answer = json.dumps({"code": "1", "data": {"list": items}}, ensure_ascii=False)
+    assert not looks_like_verification_page(answer.encode())
+    assert not looks_like_verification_page(f"jQuery1_1({answer})".encode())
+    # … while a short HTML answer asking to drag a slider, where JSON was asked for, is one.
+    assert looks_like_verification_page("<html><body><p>请按住滑块，拖动到最右边</p></body></html>".encode())
 
 
 @pytest.mark.parametrize(

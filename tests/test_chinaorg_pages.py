@@ -395,7 +395,8 @@ def test_an_article_over_several_pages_is_fetched_whole() -> None:
     (item,) = list(spider.parse_article_part(response(third.url, page(3, 3)), **third.cb_kwargs))
     assert isinstance(item, ArticleItem) and item.raw.url == first_url
     assert all(f"第{n}页的正文" in item.raw.body_html for n in (1, 2, 3))
-    assert "下一页" not in extract_article(item.raw).text  # the pager is no text
+    text = extract_article(item.raw).text  # the text indexed: every page's, in order, and no pager
+    assert text == "\n".join(f"第{n}页的正文，经济运行稳中向好。" for n in (1, 2, 3))
 
 
 def test_a_column_list_of_two_level_channel_articles_is_read() -> None:

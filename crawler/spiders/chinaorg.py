@@ -206,6 +206,9 @@ class ChinaOrgSpider(FinnewsSpider):
             self.crawler.stats.inc_value("finnews/errors/article_page_part")
         if part is not None and part.body_html:
             item.raw.body_html = f"{item.raw.body_html or ''}\n{part.body_html}"
+            if item.raw.body_tree is not None and part.body_tree is not None:
+                # The clean text is walked from the tree when there is one (tagging.extract.clean_raw).
+                item.raw.body_tree.append(part.body_tree)
             following = next_article_page(html, response.url)
             if following and page < MAX_ARTICLE_PAGES:
                 yield self._part_request(following, item, page + 1, response)

@@ -105,6 +105,8 @@ _BODY_XPATHS = (
     '//div[contains(concat(" ", @class, " "), " box2 ")][p]',
 )
 _OWN_BODY_XPATHS = _BODY_XPATHS[:3]
+# The ids of the site's own body elements (not the generic #content): see eastmoney.BODY_IDS.
+BODY_IDS = tuple(found for xpath in _OWN_BODY_XPATHS for found in re.findall(r'@id="([^"]+)"', xpath))
 _TITLE_XPATHS = (
     '//div[@class="wrap c top"]/h1',
     "//h1[contains(@class, 'toph1')]",

@@ -112,6 +112,8 @@ def page_time(tree: etree._Element, items: list[str], body: etree._Element | Non
 
 
 _BODY_XPATHS = ('//*[@id="ContentBody"]', '//div[@class="Body"]', '//*[@id="zwtext"]')
+# The ids of the body element: a page that holds one is an article, whatever its title says (crawler.refusals).
+BODY_IDS = tuple(found for xpath in _BODY_XPATHS for found in re.findall(r'@id="([^"]+)"', xpath))
 _LIST_XPATH = '//*[@id="newsListContent"]'
 
 
