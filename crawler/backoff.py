@@ -28,6 +28,20 @@ from crawler.refusals import SourceStopped, short_url
 logger = logging.getLogger("crawler.blocking")
 
 RETRIES_META = "finnews_blocked_retries"  # Request.meta: how often a blocked request was tried again
+# What Scrapy wrote into the request's meta while answering it (the keys its MetaCopyDetectionMiddleware
+# warns about): a retry is a new request and starts without them.
+ANSWER_META_KEYS = (
+    "_auth_proxy",
+    "_dont_cache",
+    "_scheme_proxy",
+    "cache_timestamp",
+    "download_latency",
+    "redirect_reasons",
+    "redirect_times",
+    "redirect_ttl",
+    "redirect_urls",
+    "retry_times",
+)
 MAX_LISTED = 200  # blocked answers listed by URL in the stats (all are counted)
 
 
@@ -226,6 +240,8 @@ class BlockTracker:
         if tries >= self.policy.retry_times:
             return None
         again = request.copy()
+        for key in ANSWER_META_KEYS:
+            again.meta.pop(key, None)
         again.meta[RETRIES_META] = tries + 1
         again.dont_filter = True
         self.stats.inc_value("finnews/blocking/retries")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -254,3 +255,65 @@ def test_one_article_listed_under_two_spellings_is_requested_at_one_address() ->
     assert spider.article_request(response, replica).url == replica
     chinaorg = "http://finance.china.com.cn/stock/ssgs/20250508/6239617.shtml"
     assert spider.article_request(response, chinaorg).url == chinaorg
+
+
+def _list_spider() -> tuple[Any, Any]:
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {
+        name: getattr(project_settings, name) for name in dir(project_settings) if name.startswith("EASTMONEY_")
+    }
+    crawler = get_crawler(EastmoneySpider, settings)
+    return EastmoneySpider.from_crawler(crawler), crawler.stats
+
+
+def _answer(url: str, body: str) -> Any:
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    return TextResponse(url, body=body.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "x"}))
+
+
+@pytest.mark.parametrize("after_full_page", [True, False])
+def test_an_empty_column_page_after_a_full_one_is_a_refusal_not_its_end(after_full_page: bool) -> None:
+    """sites.md: throttled list APIs answer 200 with a valid but empty list (its count may say 0). Page 2
+    after a full page 1 of a column counting 5,000 hits is such an answer: counted, retried, never a good
+    answer. After a short page, or a page that reached the count, an empty page is the list's end."""
+    spider, stats = _list_spider()
+    body = json.dumps({"code": "1", "message": "success", "data": {"page_index": 2, "list": [], "totle_hits": 0}})
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345&page_index=2"
+    assert list(spider.parse_list(_answer(url, body), column="345", page=2, after_full_page=after_full_page)) == []
+    assert stats.get_value("finnews/errors/blocked/empty_list") == (1 if after_full_page else None)
+    assert stats.get_value("finnews/ok_answers") == (None if after_full_page else 1)
+    size = spider.settings.getint("EASTMONEY_PAGE_SIZE")
+    for held, total, full in ((size, 5000, True), (size, "5000", True), (size, size, False), (size - 1, None, False)):
+        items = [
+            {"code": f"2026120600{i:010d}", "title": "要闻", "showTime": "2026-12-06 10:00:00"} for i in range(held)
+        ]
+        data = {"page_index": 1, "list": items, "page_size": size, "totle_hits": total}
+        answer = json.dumps({"code": "1", "message": "success", "data": data})
+        (following,) = [r for r in spider.parse_list(_answer(url, answer), column="345", page=1) if "Columns" in r.url]
+        assert following.cb_kwargs == {"column": "345", "page": 2, "after_full_page": full}
+
+
+@pytest.mark.parametrize("after_full_page", [True, False])
+def test_an_empty_7x24_page_after_a_full_one_is_a_refusal(after_full_page: bool) -> None:
+    """The 7×24 list counts no hits: a page asked for by the cursor of a full page that answers no item
+    is refused; after a short page it is the list's end. The spider asks with what the page before held."""
+    spider, stats = _list_spider()
+    body = 'jQuery1_1({"code": "1", "message": "success", "data": {"fastNewsList": [], "sortEnd": ""}})'
+    url = "https://np-listapi.eastmoney.com/comm/web/getFastNewsList?fastColumn=102&sortEnd=1765000000000000"
+    assert list(spider.parse_fast(_answer(url, body), column="102", page=3, after_full_page=after_full_page)) == []
+    assert stats.get_value("finnews/errors/blocked/empty_list") == (1 if after_full_page else None)
+    assert stats.get_value("finnews/ok_answers") == (None if after_full_page else 1)
+    size = spider.settings.getint("EASTMONEY_PAGE_SIZE")
+    for held, full in ((size, True), (size - 1, False)):
+        items = [
+            {"code": f"2026120600{i:010d}", "title": "快讯", "showTime": "2026-12-06 10:00:00"} for i in range(held)
+        ]
+        answer = json.dumps({"code": "1", "data": {"fastNewsList": items, "sortEnd": "176"}})
+        (following,) = [r for r in spider.parse_fast(_answer(url, answer), column="102", page=1) if "getFast" in r.url]
+        assert following.cb_kwargs == {"column": "102", "page": 2, "after_full_page": full}

@@ -21,7 +21,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -54,10 +54,25 @@ _OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
 
 @dataclass
 class ListAnswer:
-    """One page of a list API: its items, and the cursor of the next page (7×24 only)."""
+    """One page of a list API: its items, the cursor of the next page (7×24 only), the list's size as
+    the answer gives it (getNewsByColumns' ``totle_hits``), and whether the page before said the list
+    goes on (it was full, and inside that size). An empty page where the list goes on is a refusal
+    (sites.md: "HTTP 200 with a valid but EMPTY list … when throttled"), not the list's end; the empty
+    answer's own count is not believed (a refusal may well say 0)."""
 
     items: list[dict[str, Any]]
     cursor: str = ""
+    total: int | None = None
+    goes_on: bool = False
+
+    def empty_inside(self) -> bool:
+        return self.goes_on and not self.items
+
+    def says_more(self, page: int, page_size: int) -> bool:
+        """Whether this page, ``page`` of a list asked for ``page_size`` at a time, says there is a next
+        one: it is full and its list counts more hits. A short page never does, so an API that gives
+        fewer items than asked for is paged as before: its empty page is its end."""
+        return len(self.items) >= page_size and (self.total is None or page * page_size < self.total)
 
 
 def _payload(body: str) -> dict[str, Any]:
@@ -98,7 +113,7 @@ def plain_summary(value: Any) -> str:
 def parse_list_payload(body: str) -> list[dict[str, Any]]:
     """The items of a getNewsByColumns answer (JSON or JSONP): ValueError on garbage or an error
     answer, :class:`LayoutChangedError` on an answer without ``data.list``."""
-    return _items(_data(_payload(body), "list"), "list")
+    return _column_answer(body).items
 
 
 def parse_fast_payload(body: str) -> ListAnswer:
@@ -212,7 +227,7 @@ class EastmoneySpider(FinnewsSpider):
             dont_filter=True,  # req_trace differs per call; a list page is identified by its position
         )
 
-    def column_request(self, column: str, page: int) -> scrapy.Request:
+    def column_request(self, column: str, page: int, after_full_page: bool = False) -> scrapy.Request:
         params = {
             "client": "web",
             "biz": "web_news_col",
@@ -226,9 +241,11 @@ class EastmoneySpider(FinnewsSpider):
             "types": "1,20",
         }
         url = f"{self.settings.get('EASTMONEY_LIST_API')}?{urlencode(params)}"
-        return self._api_request(url, self.parse_list, f"columns:{column}", column=column, page=page)
+        return self._api_request(
+            url, self.parse_list, f"columns:{column}", column=column, page=page, after_full_page=after_full_page
+        )
 
-    def fast_request(self, column: str, sort_end: str, page: int) -> scrapy.Request:
+    def fast_request(self, column: str, sort_end: str, page: int, after_full_page: bool = False) -> scrapy.Request:
         params = {
             "client": "web",
             "biz": "web_724",
@@ -238,7 +255,9 @@ class EastmoneySpider(FinnewsSpider):
             "req_trace": uuid.uuid4().hex,
         }
         url = f"{self.settings.get('EASTMONEY_FAST_API')}?{urlencode(params)}"
-        return self._api_request(url, self.parse_fast, f"fast:{column}", column=column, page=page)
+        return self._api_request(
+            url, self.parse_fast, f"fast:{column}", column=column, page=page, after_full_page=after_full_page
+        )
 
     def list_requests(self) -> Iterator[scrapy.Request]:
         sources = self._sources()
@@ -315,7 +334,7 @@ class EastmoneySpider(FinnewsSpider):
         except ValueError as error:
             self._bad_list(response, error)
             return None
-        if not self._list_read(response, name, page, bool(answer.items)):
+        if answer.empty_inside() or not self._list_read(response, name, page, bool(answer.items)):
             yield from self.refused(response, "empty_list")
             return None
         if page == 1 and not answer.items:
@@ -330,10 +349,15 @@ class EastmoneySpider(FinnewsSpider):
             keys = sorted({k for item in answer.items for k in item})
             self.layout_changed(response, "api_item_fields", f"no item has code, url or uniqueUrl ({keys})")
             return None
-        return ListAnswer(entries, answer.cursor)
+        return ListAnswer(entries, answer.cursor, answer.total, answer.goes_on)
 
-    def parse_list(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
-        answer = yield from self._api_entries(response, _column_answer, f"columns:{column}", page)
+    def parse_list(
+        self, response: Response, column: str, page: int, after_full_page: bool = False
+    ) -> Iterator[scrapy.Request]:
+        def parse(body: str) -> ListAnswer:
+            return replace(_column_answer(body), goes_on=after_full_page)
+
+        answer = yield from self._api_entries(response, parse, f"columns:{column}", page)
         if answer is None:
             return
         self.note_list(
@@ -344,10 +368,16 @@ class EastmoneySpider(FinnewsSpider):
         )
         yield from self._follow(response, answer.items)
         if self._more and page < self._max_pages():
-            yield self.column_request(column, page + 1)
+            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"))
+            yield self.column_request(column, page + 1, after_full_page=full)
 
-    def parse_fast(self, response: Response, column: str, page: int) -> Iterator[scrapy.Request]:
-        answer = yield from self._api_entries(response, parse_fast_payload, f"fast:{column}", page)
+    def parse_fast(
+        self, response: Response, column: str, page: int, after_full_page: bool = False
+    ) -> Iterator[scrapy.Request]:
+        def parse(body: str) -> ListAnswer:
+            return replace(parse_fast_payload(body), goes_on=after_full_page)
+
+        answer = yield from self._api_entries(response, parse, f"fast:{column}", page)
         if answer is None:
             return
         cursor = f"sortEnd={answer.cursor}" if answer.cursor else None
@@ -357,7 +387,8 @@ class EastmoneySpider(FinnewsSpider):
             self.layout_changed(response, "api_cursor", "no realSort on the last item and no data.sortEnd")
             return
         if self._more and page < self._max_pages():
-            yield self.fast_request(column, answer.cursor, page + 1)
+            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"))
+            yield self.fast_request(column, answer.cursor, page + 1, after_full_page=full)
 
     def parse_list_page(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("finnews/list_pages")
@@ -419,7 +450,16 @@ class EastmoneySpider(FinnewsSpider):
 
 
 def _column_answer(body: str) -> ListAnswer:
-    return ListAnswer(parse_list_payload(body))
+    data = _data(_payload(body), "list")
+    return ListAnswer(_items(data, "list"), total=_count(data.get("totle_hits")))
+
+
+def _count(value: Any) -> int | None:
+    """A count the API gives as a number or a numeric string; None for anything else."""
+    try:
+        return int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _listed(entry: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from replica.refusing import Blocking
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import TEST_ALIAS, run_finnews
 
@@ -69,3 +70,29 @@ def test_all_sources_together_index_each_article_once(fresh_index: str, es_node,
     assert indexed(es_node) == ARTICLES
     assert site.article_requests() <= ARTICLES * 3  # listed by three sources; fetched at most once each …
     assert max(n for path, n in site.requests.items() if path.startswith("/a/2")) == 1  # … and in fact once
+
+
+def test_an_emptied_later_page_is_counted_as_a_refusal_not_taken_for_the_end(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """sites.md: a throttled list API answers 200 with a valid but empty list. Here page 1 of the column
+    is served, then every list answer is emptied: page 2 is refused and retried, the run says so (not
+    "all read"), and page 1's articles are indexed."""
+    site = ReplicaSite(synthetic_articles(ARTICLES), blocking=Blocking("empty_list", after=1))
+    with ReplicaServer(site) as server:
+        result = run_finnews(
+            "crawl", "eastmoney", *server.eastmoney_settings("columns"),
+            "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_MAX_PAGES=10", "-s", "EASTMONEY_PAGE_SIZE=20",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "BLOCKING_BACKOFF_BASE=0.05", "-s", "BLOCKING_BACKOFF_MAX=30",
+            "-s", f"BLOCKING_LIST_MEMORY={tmp_path / 'lists.json'}",
+            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        )  # fmt: skip
+    assert "Traceback" not in result.stderr
+    assert result.returncode != 0, result.stdout
+    assert "blocked/empty_list 3" in result.stdout and "source_stopped" not in result.stdout
+    assert "internal meta keys" not in result.stderr  # a retry starts without what Scrapy wrote answering
+    assert site.requests["/comm/web/getNewsByColumns"] == 1 + 3, (
+        result.stdout + result.stderr[-3000:]
+    )  # page 1, page 2 twice more
+    assert indexed(es_node) == 20
