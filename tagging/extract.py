@@ -56,7 +56,7 @@ def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
             if raw.body_tree is not None
             else clean_body(raw.body_html)
         )
-        site_cleanup = page_text_cleanup(raw.source)
+        site_cleanup = page_text_cleanup(raw.source, raw.body_source)
         if site_cleanup is not None:
             cleaned.text = site_cleanup(cleaned.text)
     elif raw.body_text is None and raw.source == "jekyll":

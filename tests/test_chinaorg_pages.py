@@ -20,7 +20,7 @@ from crawler.state import crawl_state
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import ARTICLES, DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH
 from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_current_page
-from tagging.extract import extract_article
+from tagging.extract import extract_article, parse_document
 from tagging.pages.chinaorg import parse_article_page
 from tagging.pages.page import decode_html
 
@@ -221,6 +221,7 @@ def test_a_list_in_an_unknown_template_still_yields_its_articles() -> None:
         ("https://tech.china.com.cn/internet/20180920/345977.shtml", True),
         ("http://news.china.com.cn/2024-11/18/content_117554263.shtml", True),
         ("http://www.china.org.cn/chinese/2024-03/14/content_117057714.htm", True),
+        ("http://www.china.org.cn/china/Off_the_Wire/2025-10/20/content_118132392.shtml", True),  # sites.md 3.4
         # The finance columns crawled by default are the /stock/zqyw/ and /stock/ssgs/ channels:
         # two section levels (reference notes 3.1: finance.china.com.cn/\S+/\d{8}/\d+.shtml).
         ("http://finance.china.com.cn/stock/ssgs/20250508/6239617.shtml", True),
@@ -460,3 +461,33 @@ def test_the_channel_templates_header_gives_time_and_outlet(header: str, publish
     page = f'<html><body><h1>标题</h1>{header}<div id="artiContent"><p>正文第一段，经济运行稳中向好。</p></div></body></html>'
     raw = parse_article_page(page, "http://cppcc.china.com.cn/2019-06/19/content_74898361.htm")
     assert (isoformat(raw.published_at), raw.media) == (published, media)
+
+
+def test_a_closing_line_without_punctuation_in_the_sites_own_body_is_article_text() -> None:
+    """sites.md 3.4: no related-links block is inside #fontzoom, so its last line, an author's note of 30+
+    characters without a comma, is the article's; the same line in flattened page text (the generic
+    path, a text file) is still taken for a run of link titles."""
+    note = "（作者系中国人民大学重阳金融研究院高级研究员 中国人民大学国家发展与战略研究院研究员）"
+    html = (
+        "<html><head><title>稳增长_中国网</title></head><body><h1>稳增长</h1><div id='fontzoom'>"
+        f"<p>　　稳增长需要政策协同发力，这一点已经成为共识。</p><p>　　{note}</p></div></body></html>"
+    )
+    article = extract_article(parse_document(html, "http://finance.china.com.cn/news/20261206/6300001.shtml"))
+    assert article.body_source == "layout:chinaorg"
+    assert article.text == f"稳增长需要政策协同发力，这一点已经成为共识。\n{note}"
+    assert extract_article(
+        parse_document(f"稳增长\n\n稳增长需要政策协同发力，这一点已经成为共识。\n{note}\n")
+    ).text == ("稳增长需要政策协同发力，这一点已经成为共识。")
+
+
+def test_an_older_page_with_its_logo_in_the_first_h1_is_titled_by_the_second() -> None:
+    """sites.md 3.1: the public config of the older template reads the title from the second <h1>."""
+    html = (
+        "<html><head><title>真正的标题_中国网</title></head><body>"
+        '<h1><a href="http://www.china.com.cn/"><img src="logo.gif" alt="中国网"/>中国网</a></h1><h1>真正的标题</h1>'
+        '<span id="pubtime_baidu">2019-06-17 10:20:00</span><span id="source_baidu">来源：中国网</span>'
+        "<div id='content'><p>　　正文第一段，经济运行稳中向好。</p></div></body></html>"
+    )
+    article = extract_article(parse_document(html, "http://finance.china.com.cn/news/20190617/5000001.shtml"))
+    assert article.title == "真正的标题"
+    assert article.text == "正文第一段，经济运行稳中向好。"

@@ -31,8 +31,9 @@ from tagging.pages.page import NotAnArticleError
 # public rule is finance.china.com.cn/\S+/\d{8}/\d+.shtml, ../shared/reference/sites.md 3.1), and
 # …/YYYY-MM/DD/content_{id}.htm|.shtml (news.china.com.cn, www.china.org.cn/chinese/…). Photo
 # galleries (/roll/photo/…) have a caption, not an article: not followed.
+# Section names may be capitalised (the English site's /china/Off_the_Wire/…, sites.md 3.4).
 _ARTICLE_PATH_RE = re.compile(
-    r"^(?:(?:/[a-z0-9_]+)+/\d{8}/\d+\.shtml|(?:/[a-z0-9_]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
+    r"^(?:(?:/[A-Za-z0-9_]+)+/\d{8}/\d+\.shtml|(?:/[A-Za-z0-9_]+)*/\d{4}-\d{2}/\d{2}/content_\d+\.(?:htm|html|shtml))$"
 )
 _PHOTO_SEGMENT = "/photo/"
 # A page of an article split over several: …/content_{id}_{n}.htm (n from 2), linked from the

@@ -45,7 +45,7 @@ from tagging.pages.maincontent import container_of, document_text, main_content,
 from tagging.pages.page import NAME_ATTRIBUTES, NotAnArticleError, canonical_link, first, meta_content, text_of
 
 LAYOUT_EASTMONEY = "layout:eastmoney"
-LAYOUT_CHINAORG = "layout:chinaorg"
+LAYOUT_CHINAORG = chinaorg.OWN_LAYOUT
 FRAGMENT = "fragment"
 GENERIC = "generic"
 ESCAPED = "escaped"

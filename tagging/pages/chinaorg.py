@@ -85,6 +85,14 @@ def clean_page_text(text: str) -> str:
     return paragraphs_of_text(cut_trailing_boilerplate(text))
 
 
+def clean_body_text(text: str) -> str:
+    """Text walked out of the site's own body element (#fontzoom …): no related-links run is inside it
+    (../shared/reference/sites.md 3.4), so a closing line without punctuation (an author's note, a list
+    of names) is the article's; only a copyright footer and editor lines are cut."""
+    footer = _FOOTER_RE.search(text)
+    return paragraphs_of_text((text[: footer.start()] if footer else text).rstrip())
+
+
 _BODY_XPATHS = (
     '//*[@id="fontzoom"]',
     '//*[@id="articleBody"]',
@@ -105,6 +113,7 @@ _BODY_XPATHS = (
     '//div[contains(concat(" ", @class, " "), " box2 ")][p]',
 )
 _OWN_BODY_XPATHS = _BODY_XPATHS[:3]
+OWN_LAYOUT = "layout:chinaorg"  # the body_source of an article read from one of the site's templates
 # The ids of the site's own body elements (not the generic #content): see eastmoney.BODY_IDS.
 BODY_IDS = tuple(found for xpath in _OWN_BODY_XPATHS for found in re.findall(r'@id="([^"]+)"', xpath))
 _TITLE_XPATHS = (
@@ -113,7 +122,8 @@ _TITLE_XPATHS = (
     '//*[contains(@class, "artTitle")]',
     '//*[@id="artBox"]/h1',
     '//div[contains(@class, "left_content")]/h1',
-    "//h1",
+    # Not a logo: older pages put the site's logo in an <h1> before the title's (sites.md 3.1: "title h1[2]").
+    "//h1[not(.//img)][normalize-space()]",
 )
 _REMOVED_XPATH = (
     './/script | .//style | .//iframe | .//*[contains(concat(" ", @class, " "), " bianj ")] | .//*[@id="autopage"]'
@@ -220,7 +230,7 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         digest=meta_content(tree, "description", attributes=("name",)),
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
-        body_source="layout:chinaorg",
+        body_source=OWN_LAYOUT,
     )
 
 

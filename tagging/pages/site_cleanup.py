@@ -13,8 +13,11 @@ TextCleanup = Callable[[str], str]
 _PAGE_TEXT_CLEANUP: dict[str, TextCleanup] = {"chinaorg": chinaorg.clean_page_text}
 
 
-def page_text_cleanup(source: str) -> TextCleanup | None:
-    """The site's cleanup of text walked out of its page (or body HTML), or ``None``."""
+def page_text_cleanup(source: str, body_source: str | None = None) -> TextCleanup | None:
+    """The site's cleanup of text walked out of its page (or body HTML), or ``None``; a body read from
+    the site's own template (``body_source``) has less around it to cut."""
+    if source == "chinaorg" and body_source == chinaorg.OWN_LAYOUT:
+        return chinaorg.clean_body_text
     return _PAGE_TEXT_CLEANUP.get(source)
 
 
