@@ -80,9 +80,9 @@ class DomainState:
 class BudgetState:
     """Requests to a site with a request budget (sites.yaml pause_after / pause), and its pause."""
 
-    sent: int = 0
+    sent: float = 0.0  # requests not yet rested off (see BlockTracker._budget_wait)
     paused_until: float = 0.0  # clock time before which no request goes out (a planned pause)
-    last_at: float | None = None  # clock time of the last request (a quiet gap as long as a pause is one)
+    last_at: float | None = None  # clock time of the last request
 
 
 @dataclass
@@ -208,25 +208,29 @@ class BlockTracker:
         return max(start - now, paused)
 
     def _budget_wait(self, domain: str, now: float) -> float:
-        """Seconds a request to ``domain`` waits for its site's planned pause (0: none): after every
-        ``pause_after`` requests to the site, ``pause`` seconds without any. A planned pause is our
-        own politeness, never a reason to stop a source (unlike a refusal's back-off)."""
+        """Seconds a request to ``domain`` waits for its site's planned pause (0: none). The site is
+        reported to refuse a few hundred requests in a short time and to take about 500 then a 10-minute
+        pause (sites.yaml ``pause_after`` / ``pause``): a bucket of ``pause_after`` requests that quiet
+        time empties, all of it in ``pause`` seconds. A full bucket is a pause. Runs every ten minutes of
+        a few dozen requests each never fill it (with a count emptied only by a whole pause of quiet,
+        one run in fifteen waited ten minutes, past its job's timeout); a burst of a backfill does. A
+        planned pause is our own politeness, never a reason to stop a source (unlike a refusal's back-off)."""
         budget = self.budgets.get(domain)
         if budget is None:
             return 0.0
         name, every, pause = budget
         state = self._budget_states.setdefault(name, BudgetState())
-        if state.last_at is not None and now - state.last_at >= pause and now >= state.paused_until:
-            state.sent = 0  # nothing sent for as long as a pause: the site has had its rest
-        wait = max(0.0, state.paused_until - now)
+        send_at = max(now, state.paused_until)
+        if state.last_at is not None:
+            state.sent = max(0.0, state.sent - max(0.0, send_at - state.last_at) * every / pause)
         state.sent += 1
-        state.last_at = now + wait
-        if state.sent % every == 0:
+        state.last_at = max(state.last_at or send_at, send_at)
+        if state.sent >= every:
             # This request is the last before a pause, which starts when it goes out.
-            state.paused_until = now + wait + pause
+            state.paused_until = send_at + pause
             self.stats.inc_value("finnews/blocking/planned_pauses")
-            logger.info("%s: %d requests; then a pause of %g s (sites.yaml pause_after)", name, state.sent, pause)
-        return wait
+            logger.info("%s: %d requests; then a pause of %g s (sites.yaml pause_after)", name, every, pause)
+        return send_at - now
 
     async def wait(self, source: str, seconds: float) -> None:
         """Sleep ``seconds``, or less if the source is stopped meanwhile."""
@@ -342,7 +346,7 @@ class PaceMemory:
                 if site in sites:
                     last = saved.get("last_at")
                     tracker._budget_states[site] = BudgetState(
-                        int(saved["sent"]),
+                        float(saved["sent"]),
                         float(saved["paused_until"]) + to_clock,
                         float(last) + to_clock if last is not None else None,
                     )

@@ -371,20 +371,39 @@ EASTMONEY_BUDGET = {
 def test_the_request_budget_counts_across_crawls(tmp_path: Path) -> None:
     # finnews live polls every 30 s, a crawl of a few requests each: the budget (sites.yaml
     # pause_after) must count them all, or it never comes due (second audit, G2).
+    # Here 5 requests a 600 s pause: each quiet second rests off 1/120 of a request.
     path, wall = tmp_path / "site-pace.json", Wall()
-    for _poll in range(2):  # two polls of two requests
+    for _poll in range(2):  # two polls of two requests, 3 s apart
         blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
         assert [blocks.turn("fast:102", "np-listapi.eastmoney.com") for _ in range(2)] == [0, 0]
         pace.save(blocks)
-        wall.now += 30
+        wall.now += 3
     blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
-    assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == 0  # the fifth: then the pause
+    assert [blocks.turn("fast:102", "np-listapi.eastmoney.com") for _ in range(2)] == [0, 0]  # 5.95: then the pause
     assert stats.values["finnews/blocking/planned_pauses"] == 1
     pace.save(blocks)
     wall.now += 30
     blocks, stats, pace = next_crawl(path, wall, EASTMONEY_BUDGET)
     assert blocks.turn("fast:102", "np-listapi.eastmoney.com") == pytest.approx(570)  # the pause, carried over
     assert blocks.stopped("fast:102") is None
+
+
+def test_scheduled_runs_of_a_few_dozen_requests_never_wait_out_a_pause(tmp_path: Path) -> None:
+    """The eastmoney job (configs/schedule.yaml: every 10 minutes, a 540 s timeout) sends about 31
+    requests a run under sites.yaml's 450 requests / 10 minutes. Counted until a whole pause of quiet,
+    the budget came due in one run of fifteen, which then waited 600 s and was killed (fifth audit,
+    gap 5); rested off by the quiet between runs, it never does, while a burst of 451 still pauses."""
+    budget = {"np-listapi.eastmoney.com": ("eastmoney", 450, 600.0)}
+    path, wall = tmp_path / "site-pace.json", Wall()
+    for _run in range(40):
+        blocks, stats, pace = next_crawl(path, wall, budget)
+        assert {blocks.turn("columns:345", "np-listapi.eastmoney.com") for _ in range(31)} == {0}
+        assert "finnews/blocking/planned_pauses" not in stats.values
+        pace.save(blocks)
+        wall.now += 600
+    blocks, stats, pace = next_crawl(path, wall, budget)
+    waits = [blocks.turn("columns:345", "np-listapi.eastmoney.com") for _ in range(451)]
+    assert waits[-1] == pytest.approx(600) and set(waits[:-1]) == {0}
 
 
 def test_a_quiet_gap_as_long_as_the_pause_is_the_pause(tmp_path: Path) -> None:
