@@ -137,6 +137,7 @@ def test_ads_hidden_paragraphs_images_and_empty_paragraphs_are_dropped() -> None
         '<p style="text-align:center;"><a href="https://acttg.eastmoney.com/pub/1"><img src="ad.jpg" '
         'class="em_handle_adv_close" /></a></p>'
         '<p style="color:#999">免责声明：本文基于AI生产，仅供参考。</p>'
+        "<p>【东方财富Choice数据】东方财富发布此内容旨在传播更多信息，与本平台立场无关，不构成投资建议。</p>"
         '<p>第二段，<a href="https://finance.eastmoney.com/a/202205302396000000.html">点击阅读报告全文</a></p>'
         '<p class="res-edit">（责任编辑：张三）</p>'
     )

@@ -23,6 +23,9 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：].{0,40}[)）]?$"),
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     re.compile(r"^郑重声明[:：]"),
+    # The disclaimer of Choice's automatic articles (sites.md 1.2): "【东方财富Choice数据】东方财富发布此内容旨在
+    # 传播更多信息，与本平台立场无关…", a paragraph of its own.
+    re.compile(r"^(?:【[^】]{1,20}】)?\s*东方财富发布此内容旨在传播更多信息"),
     re.compile(r"^全新妙想投研助理"),
     # The share widget's text at the body's end ("打开微信，" / "点击底部的“发现”" / "使用“扫一扫”即可将
     # 网页分享至朋友圈。", one line each or together) and the app-download prompt: widgets, not text.
