@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tagging.markup.clean import clean_body
+from tagging.markup.lines import clean_plain_text
 from tagging.pages.jekyll import parse_jekyll_post
 from tests.conftest import fixture_text
 
@@ -179,3 +180,35 @@ def test_broken_or_empty_html_does_not_raise(html: str, text: str) -> None:
     cleaned = clean_body(html)
     assert cleaned.text == text  # repaired, with every visible character and nothing else
     assert cleaned.mentions == []
+
+
+def test_broker_news_on_one_stop_account_opening_is_article_text() -> None:
+    # Only the promotion line is boilerplate (sites.md 1.2); the words 一站式开户 are news too.
+    quote = '<span id="stock_1.600030"><a class="keytip" data-code="1,600030">中信证券</a></span>'
+    html = (
+        "<p>　　某券商推出线上一站式开户服务，客户数同比增长20%。</p>"
+        f"<p>　　{quote}表示将继续推进一站式开户等数字化服务。</p>"
+        "<p>　　在东方财富看资讯行情，选东方财富证券一站式开户交易&gt;&gt;</p><p>　　选东方财富证券一站式开户交易&gt;&gt;</p>"
+    )
+    cleaned = clean_body(html)
+    assert (
+        cleaned.text
+        == "某券商推出线上一站式开户服务，客户数同比增长20%。\n中信证券表示将继续推进一站式开户等数字化服务。"
+    )
+    assert [(m.secid, m.text) for m in cleaned.mentions] == [("1.600030", "中信证券")]
+
+
+def test_a_caption_naming_a_source_is_text_and_a_bare_source_line_at_the_end_is_the_outlet() -> None:
+    caption = "<p>今年以来，各地GDP增速如下表所示。</p><table><tr><td>北京</td><td>5.2%</td></tr></table><p>来源：国家统计局</p>"
+    cleaned = clean_body(caption + "<p>分析人士认为，经济持续回升。</p>")
+    assert (
+        cleaned.text == "今年以来，各地GDP增速如下表所示。\n北京\t5.2%\n来源：国家统计局\n分析人士认为，经济持续回升。"
+    )
+    assert cleaned.media is None
+    # A copy that lost the em_media class: its bare source line ends the body.
+    quote = '<span id="stock_1.603888"><a class="keytip" data-code="1,603888">新华网</a></span>'
+    cleaned = clean_body(caption + f"<p>来源：{quote}</p>")
+    assert cleaned.text == "今年以来，各地GDP增速如下表所示。\n北京\t5.2%\n来源：国家统计局"
+    assert cleaned.media == "新华网" and cleaned.mentions == []
+    plain = clean_plain_text("今年以来，经济持续回升。\n来源：国家统计局\n分析人士认为如此。\n来源：新华网")
+    assert (plain.text, plain.media) == ("今年以来，经济持续回升。\n来源：国家统计局\n分析人士认为如此。", "新华网")

@@ -276,3 +276,23 @@ def test_us_quote_link_without_its_exchange_takes_the_market_the_tables_know() -
 def test_a_bare_data_code_gets_its_market(code: str, secid: str) -> None:
     # Markup such as data-code="002353" names no market; Beijing's 92xxxx codes are quoted under 0.
     assert from_data_code(code).secid == secid
+
+
+def test_a_bare_data_code_takes_the_market_its_link_or_id_names() -> None:
+    # The 2026 form: href=…/r/1.000001 with data-code="000001". The link names the market; inferred from
+    # the code alone, 000001 would be the Shenzhen stock 平安银行 instead of the Shanghai index 上证指数.
+    body = clean_body(
+        '<p><a class="keytip" href="http://quote.eastmoney.com/r/1.000001" data-code="000001">上证指数</a>收涨，'
+        '<span web="1" href="http://quote.eastmoney.com/r/1.000688" class="em_stock_key_common" data-code="000688">'
+        '科创50</span>涨1%，<span id="stock_1.000300"><a class="keytip" data-code="000300">沪深300</a></span>持平，'
+        '<a class="keytip" href="http://quote.eastmoney.com/r/0.002353" data-code="002353">杰瑞股份</a>涨停，'
+        '<a class="keytip" data-code="600519">贵州茅台</a>走强。</p>'
+    )
+    assert body.text == "上证指数收涨，科创50涨1%，沪深300持平，杰瑞股份涨停，贵州茅台走强。"
+    assert [(m.text, m.secid, m.security.kind) for m in body.mentions] == [
+        ("上证指数", "1.000001", "index"),
+        ("科创50", "1.000688", "index"),
+        ("沪深300", "1.000300", "index"),
+        ("杰瑞股份", "0.002353", "stock"),
+        ("贵州茅台", "1.600519", "stock"),  # no link, no id: the market the code implies
+    ]

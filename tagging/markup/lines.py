@@ -17,10 +17,15 @@ CELL_SEPARATOR = "\ue002"
 
 # Whole paragraphs that are Eastmoney's own promotions or notices rather than article text.
 BOILERPLATE_LINE_PATTERNS = (
-    re.compile(r"在东方财富看资讯行情"),
-    re.compile(r"一站式开户"),
+    # The account-opening promotion (在东方财富看资讯行情，选东方财富证券一站式开户交易>>), whole lines only:
+    # broker news speaks of 一站式开户 too.
+    re.compile(r"^在东方财富看资讯行情"),
+    re.compile(r"^[^，。！？]{0,12}一站式开户交易\W*$"),
     re.compile(r"^免责声明[:：]本文基于AI生产"),
-    re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：].{0,40}[)）]?$"),
+    # The source line in brackets, or as 文章来源：…; a bare 来源：… line only when it ends the body
+    # (LAST_SOURCE_LINE_RE): elsewhere it is a chart's or a table's caption (来源：国家统计局), article text.
+    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：].{0,40}[)）]$"),
+    re.compile(r"^文章来源[:：].{0,40}$"),
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     re.compile(r"^郑重声明[:：]"),
     # The disclaimer of Choice's automatic articles (sites.md 1.2): "【东方财富Choice数据】东方财富发布此内容旨在
@@ -35,6 +40,7 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^(?:扫码)?下载东方财富(?:APP|App|app|客户端).{0,20}$"),
 )
 _SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
+LAST_SOURCE_LINE_RE = re.compile(r"^来源[:：].{0,40}$")
 MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
 EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
 SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
@@ -120,6 +126,11 @@ def normalise(
             _close_mention(mention, line_text, start, end, offset, resolved)
         lines.append(line_text)
         offset += len(line_text)
+    if drop_boilerplate and lines and LAST_SOURCE_LINE_RE.match(lines[-1]):
+        # A copy's source line without brackets, at the body's end: lifted out with its mentions.
+        builder.source_lines.append(lines.pop())
+        cut = offset - len(builder.source_lines[-1])
+        resolved = [mention for mention in resolved if (mention.start or 0) < cut]
     return "\n".join(lines), resolved
 
 
@@ -151,4 +162,7 @@ def clean_plain_text(text: str) -> CleanBody:
                 editor = match.group(1)
             continue
         lines.append(line)
+    if lines and LAST_SOURCE_LINE_RE.match(lines[-1]):  # see normalise
+        last = lines.pop()
+        media = media or MEDIA_LINE_RE.search(last).group(1).strip()
     return CleanBody(text="\n".join(lines), media=media, editor=editor)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from core.securities import (
@@ -16,6 +18,7 @@ from core.securities import (
 )
 
 SECURITY_CLASSES = frozenset({"keytip", "em_stock_key_common"})
+_BARE_CODE_RE = re.compile(r"\s*\d{6}\s*")
 _TICKER_ID_PREFIXES = ("stock_", "bk_", "Info.")
 
 
@@ -38,10 +41,22 @@ def security_of(element: etree._Element) -> Security | None:
     """The security a ticker element names, from its data-code, its (or its wrapper's) id, or its link.
 
     Ids name the market (``stock_NASDAQ_AAPL7``, ``stock_013855``); the link then says what kind of
-    thing an old ``stock_`` id marks (``ZS395022.html`` an index, ``fund.eastmoney.com`` a fund)."""
-    security = from_data_code(element.get("data-code"))
-    if security:
+    thing an old ``stock_`` id marks (``ZS395022.html`` an index, ``fund.eastmoney.com`` a fund).
+
+    A bare six-digit data-code (the 2026 form, ``data-code="002353"``) gives no market; one is inferred
+    from the code only when the id and the link name none: ``000001`` beside ``href=…/r/1.000001`` is
+    the Shanghai index 上证指数, not the Shenzhen stock 平安银行."""
+    data_code = element.get("data-code")
+    security = from_data_code(data_code)
+    if security and not _BARE_CODE_RE.fullmatch(data_code or ""):
         return security
+    named = _named_by_id_or_link(element)
+    if named is not None and (security is None or named.code == security.code):
+        return named
+    return security
+
+
+def _named_by_id_or_link(element: etree._Element) -> Security | None:
     href = _link_of(element)
     parent = element.getparent()
     for node in (element, parent):
