@@ -175,7 +175,13 @@ def parse_document(text: str, url: str | None = None, name: str | None = None) -
     if reason:
         raise ExtractError(reason)
     if is_jekyll_post(text):
-        raw = body.settle_fragment(parse_jekyll_post(text))
+        post = parse_jekyll_post(text)
+        extra_levels = 0
+        if post.body_html:
+            post.body_html, extra_levels = _unescape_extra_levels(post.body_html)
+        raw = body.settle_fragment(post)
+        if extra_levels and raw.body_source:  # jekyll+escaped+escaped: the post's body, escaped twice
+            raw.body_source = raw.body_source.replace("jekyll", "jekyll" + f"+{body.ESCAPED}" * extra_levels, 1)
         raw.url = raw.url or url
         if not (raw.title or raw.digest or _post_body_has_text(raw.body_html)):
             raise ExtractError("no article text: a post with front matter only")

@@ -245,12 +245,15 @@ def test_layout_page_whose_body_element_holds_escaped_markup() -> None:
     assert secids(article.boards) == ["90.BK0473"] and secids(article.stocks) == ["1.601688"]
 
 
-def test_jekyll_post_with_an_escaped_body() -> None:
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_jekyll_post_with_an_escaped_body(levels: int) -> None:
     post = fixture_text("eastmoney_jekyll_post.md")
     start, end = post.index("<p>"), post.rindex("</p>") + len("</p>")
-    escaped_post = post[:start] + html.escape(post[start:end]) + post[end:]
-    article = extract_article(parse_document(escaped_post))
-    assert article.body_source == "jekyll+escaped"
+    escaped = post[start:end]
+    for _ in range(levels):
+        escaped = html.escape(escaped)
+    article = extract_article(parse_document(post[:start] + escaped + post[end:]))
+    assert article.body_source == "jekyll" + "+escaped" * levels
     assert article.text == extract_article(parse_document(post)).text
     assert {b["code"] for b in article.boards} == SAMPLE_POST_BOARDS
 

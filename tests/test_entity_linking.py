@@ -171,6 +171,9 @@ def test_outlets_are_never_subjects() -> None:
     assert linked("发布会现场。（视觉中国供图）同花顺App截图") == {}  # photo credits and screenshots
     assert linked("图片来自视觉中国\n2024年全国有13304家影院。", "2025-01-10") == {}
     assert "0.000681" in linked("视觉中国发布公告，一季度营收增长。", "2025-01-10")
+    # … unless its results are the subject, a period standing between (markup audit, G5).
+    assert "1.603888" in linked("新华网今年营收增长30%。", "2025-01-10")
+    assert "1.603888" in linked("新华网去年上半年净利下降。", "2025-01-10")
 
 
 def test_full_width_codes_and_offsets_into_the_original_text() -> None:

@@ -212,3 +212,20 @@ def test_a_caption_naming_a_source_is_text_and_a_bare_source_line_at_the_end_is_
     assert cleaned.media == "新华网" and cleaned.mentions == []
     plain = clean_plain_text("今年以来，经济持续回升。\n来源：国家统计局\n分析人士认为如此。\n来源：新华网")
     assert (plain.text, plain.media) == ("今年以来，经济持续回升。\n来源：国家统计局\n分析人士认为如此。", "新华网")
+
+
+def test_a_line_break_in_the_source_inside_a_paragraph_is_white_space() -> None:
+    # Pretty-printed or hard-wrapped copies: a browser shows the break as nothing between Chinese
+    # characters and as a space elsewhere; a marked name broken in two is still its mention.
+    stock = '<span id="stock_1.600030"><a class="keytip" data-code="1,600030">中信证券</a >\n</span><span id="quote_1.600030"></span>'
+    cleaned = clean_body(f"<p>　　记者获悉，{stock}发布公告称，\n  公司业绩增长。</p >")
+    assert cleaned.text == "记者获悉，中信证券发布公告称，公司业绩增长。"
+    assert [(m.secid, m.text, m.start) for m in cleaned.mentions] == [("1.600030", "中信证券", 5)]
+    board = '<span id="bk_90.BK1036"><a class="keytip" data-code="90,BK1036">半导\n体</a></span>'
+    cleaned = clean_body(f"<p>　　今日{board}<span id='bkquote_90.BK1036'></span>板块大涨。</p>")
+    assert cleaned.text == "今日半导体板块大涨。"
+    assert [(m.secid, m.text, m.start, m.end) for m in cleaned.mentions] == [("90.BK1036", "半导体", 2, 5)]
+    # A space between words of other scripts; a blank line (markdown in a post) is a paragraph break.
+    assert clean_body("<p>Apple\nInc. 发布\n新品。</p><p>第一段。\n\n第二段。<br>\n第三段。</p>").text == (
+        "Apple Inc. 发布新品。\n第一段。\n第二段。\n第三段。"
+    )

@@ -296,3 +296,16 @@ def test_a_bare_data_code_takes_the_market_its_link_or_id_names() -> None:
         ("杰瑞股份", "0.002353", "stock"),
         ("贵州茅台", "1.600519", "stock"),  # no link, no id: the market the code implies
     ]
+
+
+def test_the_2014_board_quote_links_are_furniture_also_without_their_span() -> None:
+    # markup.md 18: (行情 专区) after the board's name; copies strip the bkquote_ span and keep the links.
+    links = (
+        '(<a href="http://quote.eastmoney.com/center/list.html#28002474_0_2">行情</a> '
+        '<a href="http://stock.eastmoney.com/hangye/hy474.html">专区</a>)'
+    )
+    board = '<a class="keytip" target="_blank" href="http://stock.eastmoney.com/hangye/hy474.html">保险</a>'
+    for html in (f"<p>　　{board}{links}板块上涨。</p>", f'<p>　　<span id="bk_474">{board}</span><span id="bkquote_474">{links}</span>板块上涨。</p>'):  # fmt: skip
+        body = clean_body(html)
+        assert body.text == "保险板块上涨。"
+        assert [(m.secid, m.text, m.start) for m in body.mentions] == [("90.BK0474", "保险", 0)]

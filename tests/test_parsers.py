@@ -35,6 +35,13 @@ def test_damaged_jekyll_post_with_empty_title_date_and_url() -> None:
     assert raw.digest == "摘要" and raw.body_html == "<p>正文</p>"
 
 
+def test_a_blank_line_before_the_digest_keeps_it_the_digest() -> None:
+    text = "---\nlayout: post\ntitle: t\n---\n\n> 记者获悉，中信证券发布公告。（新华网）\n\n<p>正文。</p>\n> 引文\n"
+    raw = parse_jekyll_post(text)
+    assert raw.digest == "记者获悉，中信证券发布公告。（新华网）" and raw.media == "新华网"
+    assert raw.body_html == "<p>正文。</p>\n> 引文"  # a quote inside the body stays in it
+
+
 def test_not_a_jekyll_post() -> None:
     with pytest.raises(JekyllError):
         parse_jekyll_post("<p>no front matter</p>")

@@ -104,8 +104,9 @@ def attribution_spans(scan: str) -> list[tuple[int, int]]:
 _COMPANY_AFTER_RE = re.compile(
     # a date may stand between the name and what it did (黄山旅游7月11日晚间公告称)
     r"(?:\d{1,2}月\d{1,2}日(?:晚间|早间|午间|盘后|盘中|晚|早)?)?"
-    # and so may a period of its results (希尔顿三季度营收增长, 华住2025年上半年净利)
-    r"(?:(?:20\d\d年)?(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|年度|Q[1-4]))?"
+    # and so may a period of its results (希尔顿三季度营收增长, 华住2025年上半年净利, 新华网今年营收)
+    r"(?:(?:20\d\d年|今年|去年|上年|本年)(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|年度|Q[1-4])?"
+    r"|(?:第?[一二三四1-4]季度|上半年|下半年|前三季度|全年|年度|Q[1-4]))?"
     # a bracket opens a code or a market (贵州茅台(600519), 阿里巴巴(BABA.US), 腾讯（港股）), not an explanation
     # (燃料电池(直接将燃料的化学能转化为电能)): a product word named so is no company, nor is a rank (北部湾港(第9位))
     r"(?:[（(](?![\u4e00-\u9fff]{4}|第)|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"

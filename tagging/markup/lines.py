@@ -5,6 +5,7 @@ already text cleaned the same way."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from core.article import CleanBody, Mention
@@ -14,6 +15,9 @@ from core.article import CleanBody, Mention
 MENTION_START = "\ue000"
 MENTION_END = "\ue001"
 CELL_SEPARATOR = "\ue002"
+# A line break inside a text node: white space, as a browser shows it (nothing between two Chinese
+# characters, a space elsewhere), unless a blank line makes it a paragraph break (markdown in a post).
+SOFT_BREAK = "\ue003"
 
 # Whole paragraphs that are Eastmoney's own promotions or notices rather than article text.
 BOILERPLATE_LINE_PATTERNS = (
@@ -60,13 +64,42 @@ class Builder:
     def add(self, text: str | None) -> None:
         # The text holds no marker characters: sanitize_html removed them from every input.
         if text and not self.skipping_chart:
+            if "\n" in text:
+                text = _SOURCE_BREAK_RE.sub(_source_break, text)
             self.parts.append(text)
 
     def block_break(self) -> None:
         self.parts.append("\n")
 
 
+_SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
+_SOFT_RUN_RE = re.compile(f"[ \t\r\f\v]*{SOFT_BREAK}[ \t\r\f\v{SOFT_BREAK}]*")
+_NOT_TEXT = f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v"
+
+
+def _source_break(match: re.Match[str]) -> str:
+    return "\n" if match.group(0).count("\n") > 1 else SOFT_BREAK
+
+
+def _is_wide(character: str) -> bool:
+    return bool(character) and unicodedata.east_asian_width(character) in ("W", "F")
+
+
+def _fold_soft_breaks(line: str) -> str:
+    """A source line break inside a paragraph: nothing between two wide (Chinese) characters, else a space."""
+
+    def fold(match: re.Match[str]) -> str:
+        before = line[: match.start()].rstrip(_NOT_TEXT)[-1:]
+        after = line[match.end() :].lstrip(_NOT_TEXT)[:1]
+        return "" if _is_wide(before) and _is_wide(after) else " "
+
+    return _SOFT_RUN_RE.sub(fold, line)
+
+
 _MARKER_SPLIT_RE = re.compile(f"([{MENTION_START}{MENTION_END}])")
+# The 2014 board form's quote links, "(行情 专区)" after the board's name (markup.md 18): page furniture, also
+# in copies that dropped the bkquote_ span around them.
+_BOARD_QUOTE_LINKS_RE = re.compile(f"{MENTION_END}\\s*[（(]\\s*行情\\s*专区\\s*[)）]")
 _CELLSPACES_RE = re.compile(f" ?{CELL_SEPARATOR} ?")
 _BOILERPLATE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE_LINE_PATTERNS))
 
@@ -81,6 +114,8 @@ def normalise(
     next_mention = 0
     offset = 0  # length of the clean text built so far
     for raw_line in "".join(builder.parts).split("\n"):
+        if SOFT_BREAK in raw_line:
+            raw_line = _fold_soft_breaks(raw_line)
         line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
         if CELL_SEPARATOR in line:
             line = _CELLSPACES_RE.sub(CELL_SEPARATOR, line).strip(CELL_SEPARATOR + " ")
@@ -104,6 +139,8 @@ def normalise(
             lines.append(line_text)
             offset += len(line_text)
             continue
+        if "专区" in line:
+            line = _BOARD_QUOTE_LINKS_RE.sub(MENTION_END, line)
         parts: list[str] = []
         length = 0
         open_mentions: list[tuple[Mention, int]] = []

@@ -82,7 +82,7 @@ INVISIBLE_TAGS = frozenset(
 
 # What libxml2 refuses (control characters), and the private-use characters the body walk
 # (tagging.markup.clean) uses as markers, which must not come from the page.
-_XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000-\ue002]")
+_XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue000-\ue003]")  # and our markers
 _CHAR_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 

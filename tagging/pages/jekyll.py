@@ -83,7 +83,8 @@ def parse_jekyll_post(text: str) -> RawArticle:
             url = source.group(1) or url
         elif _BACK_LINK_RE.match(stripped):
             continue  # the mirror's 返回… links
-        elif stripped.startswith(">") and not body_lines:
+        elif stripped.startswith(">") and not any(body_line.strip() for body_line in body_lines):
+            # (blank lines may stand between the front matter and the digest)
             digest_lines.append(stripped.lstrip(">").strip())
         else:
             body_lines.append(line)
