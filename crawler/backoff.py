@@ -210,19 +210,22 @@ class BlockTracker:
     def _budget_wait(self, domain: str, now: float) -> float:
         """Seconds a request to ``domain`` waits for its site's planned pause (0: none). The site is
         reported to refuse a few hundred requests in a short time and to take about 500 then a 10-minute
-        pause (sites.yaml ``pause_after`` / ``pause``): a bucket of ``pause_after`` requests that quiet
-        time empties, all of it in ``pause`` seconds. A full bucket is a pause. Runs every ten minutes of
-        a few dozen requests each never fill it (with a count emptied only by a whole pause of quiet,
-        one run in fifteen waited ten minutes, past its job's timeout); a burst of a backfill does. A
-        planned pause is our own politeness, never a reason to stop a source (unlike a refusal's back-off)."""
+        pause (sites.yaml ``pause_after`` / ``pause``): after ``pause_after`` requests in a row, a pause.
+        Requests in a row are those without a quiet gap of half a pause between them (a crawl's requests,
+        ``finnews live``'s polls every 30 s); such a gap rests requests off in proportion, all of them in a
+        whole pause. So runs every ten minutes of a few dozen requests each never wait out a pause (counted
+        until a whole pause of quiet, one run in fifteen waited ten minutes, past its job's timeout), while a
+        crawl or a live loop still pauses after 450 requests. A planned pause is our own politeness, never a
+        reason to stop a source (unlike a refusal's back-off)."""
         budget = self.budgets.get(domain)
         if budget is None:
             return 0.0
         name, every, pause = budget
         state = self._budget_states.setdefault(name, BudgetState())
         send_at = max(now, state.paused_until)
-        if state.last_at is not None:
-            state.sent = max(0.0, state.sent - max(0.0, send_at - state.last_at) * every / pause)
+        quiet = send_at - state.last_at if state.last_at is not None else 0.0
+        if quiet >= pause / 2:
+            state.sent = max(0.0, state.sent - quiet * every / pause)
         state.sent += 1
         state.last_at = max(state.last_at or send_at, send_at)
         if state.sent >= every:

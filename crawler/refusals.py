@@ -22,8 +22,13 @@ CAPTCHA_TITLE_RE = re.compile(
 # of a list API. Articles titled 无人机…, 身份验证… or 安全检查… are news, not refusals.
 ARTICLE_BODY_RE = re.compile(
     rb"""\bid\s*=\s*["']?(?:%s)["'\s/>]""" % "|".join(map(re.escape, eastmoney.BODY_IDS + chinaorg.BODY_IDS)).encode()
+    # and the bodies known by their class: Eastmoney's div.Body, china.com.cn's 2024 div.content_left
+    + rb"""|\bclass\s*=\s*["'](?:Body|[^"']*\bcontent_left\b[^"']*)["']"""
 )
 JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|[\w$.]+\s*\(\s*[\[{])")
+# A list API's refusal in JSON ({"code": -1, "message": "访问过于频繁"}): a short answer with these words (not
+# 验证码 or 滑块, which news titles in a list may hold).
+THROTTLE_WORDS_RE = re.compile(r"访问过于频繁|请求过于频繁|异常访问|人机验证|安全验证|请完成验证")
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
@@ -51,18 +56,19 @@ class SourceStopped(IgnoreRequest):
 
 
 def looks_like_verification_page(body: bytes) -> bool:
-    """A captcha / verification page: its title says so, it carries a captcha widget, or it is a
-    short page with the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body
-    element or a JSON answer."""
-    if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
-        return False  # the answer of the kind asked for
+    """A captcha / verification page: a short page whose title says so, that carries a captcha widget, or
+    that holds the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body element.
+    A JSON answer is one only when short and with a throttle message's words."""
     head = body[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-    if CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head):
-        return True
-    if len(body) > SNIFF_BYTES:
+    if JSON_ANSWER_RE.match(body):
+        return len(head) < SHORT_PAGE_CHARS and bool(THROTTLE_WORDS_RE.search(head))
+    if ARTICLE_BODY_RE.search(body):
+        return False  # an article, whatever its title says (无人机…, 身份验证…)
+    named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
+    if not named and len(body) > SNIFF_BYTES:
         return False
-    visible = _TAG_RE.sub(" ", head)
-    return len(visible.strip()) < SHORT_PAGE_CHARS and bool(CAPTCHA_WORDS_RE.search(visible))
+    visible = _TAG_RE.sub(" ", head).strip()
+    return len(visible) < SHORT_PAGE_CHARS and (named or bool(CAPTCHA_WORDS_RE.search(visible)))
 
 
 def blocked_reason(

@@ -52,6 +52,12 @@ _ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
 _OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
 
 
+# How far back every list is known to go: column 350 pages back about 500 items (sites.md 2.3), and a
+# column's totle_hits may be a cap (5000), not its size. Past that depth an empty page may be a list's
+# real end, not a refusal.
+LIST_DEPTH_SERVED = 500
+
+
 @dataclass
 class ListAnswer:
     """One page of a list API: its items, the cursor of the next page (7×24 only), the list's size as
@@ -72,7 +78,11 @@ class ListAnswer:
         """Whether this page, ``page`` of a list asked for ``page_size`` at a time, says there is a next
         one: it is full and its list counts more hits. A short page never does, so an API that gives
         fewer items than asked for is paged as before: its empty page is its end."""
-        return len(self.items) >= page_size and (self.total is None or page * page_size < self.total)
+        return (
+            len(self.items) >= page_size
+            and (self.total is None or page * page_size < self.total)
+            and page * page_size < LIST_DEPTH_SERVED
+        )
 
 
 def _payload(body: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from tagging.pages.htmlparse import BLOCK_TAGS, CELL_TAGS, INVISIBLE_TAGS, parse
 # Classes of elements that are page furniture inside the body.
 DROPPED_CLASSES = frozenset({"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})
 DATA_LINK_CLASS = "infokey"
+_LAYOUT_TAGS = ("p", "br", "div", "li", "tr", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4")
 MEDIA_CLASS = "em_media"
 _STOCK_IMG_START = "EM_StockImg_Start"
 _STOCK_IMG_END = "EM_StockImg_End"
@@ -71,6 +72,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
                 builder.parts.append(MENTION_END)
             if item[4]:  # a block ends here
                 builder.block_break()
+                if element.tag == "pre":
+                    builder.preformatted -= 1
             builder.add(element.tail)
             continue
         tag = element.tag
@@ -112,6 +115,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
         is_block = tag in BLOCK_TAGS
         if is_block or tag == "br":
             builder.block_break()
+        if tag == "pre" and is_block:
+            builder.preformatted += 1  # its line breaks are lines (see lines.SOFT_BREAK)
         if tag in CELL_TAGS:
             builder.parts.append(CELL_SEPARATOR)
         is_mention = security is not None and not builder.skipping_chart
@@ -146,6 +151,8 @@ def clean_element(
     lines of the clean text (the generic path keeps only what the main-content extractor kept), except
     lines with ticker markup or table cells."""
     builder = Builder()
+    # Laid out with paragraph elements, the body's line breaks in text are formatting (see lines.SOFT_BREAK).
+    builder.soft_breaks = next(body.iterdescendants(*_LAYOUT_TAGS), None) is not None
     media_lines: list[Builder] = []
     _walk_tree(body, builder, media_lines)
     text, mentions = normalise(builder, drop_boilerplate, keep_line)

@@ -15,8 +15,10 @@ from core.article import CleanBody, Mention
 MENTION_START = "\ue000"
 MENTION_END = "\ue001"
 CELL_SEPARATOR = "\ue002"
-# A line break inside a text node: white space, as a browser shows it (nothing between two Chinese
-# characters, a space elsewhere), unless a blank line makes it a paragraph break (markdown in a post).
+# A line break inside a text node of a body laid out with paragraphs (<p>, <br>, <div> …): white space, as a
+# browser shows it (nothing between two Chinese characters, a space elsewhere), unless it ends a sentence or
+# a list item starts after it, or a blank line makes it a paragraph break (markdown in a post). In <pre>, and
+# in a body without any such element (a post's text with a <b> in it), a line break stays a line break.
 SOFT_BREAK = "\ue003"
 
 # Whole paragraphs that are Eastmoney's own promotions or notices rather than article text.
@@ -28,7 +30,7 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^免责声明[:：]本文基于AI生产"),
     # The source line in brackets, or as 文章来源：…; a bare 来源：… line only when it ends the body
     # (LAST_SOURCE_LINE_RE): elsewhere it is a chart's or a table's caption (来源：国家统计局), article text.
-    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：].{0,40}[)）]$"),
+    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：].{0,40}[)）]?$"),
     re.compile(r"^文章来源[:：].{0,40}$"),
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     re.compile(r"^郑重声明[:：]"),
@@ -44,7 +46,7 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^(?:扫码)?下载东方财富(?:APP|App|app|客户端).{0,20}$"),
 )
 _SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
-LAST_SOURCE_LINE_RE = re.compile(r"^来源[:：].{0,40}$")
+LAST_SOURCE_LINE_RE = re.compile(r"^来源[:：]\s*\S.{0,39}$")
 MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
 EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
 SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
@@ -60,11 +62,13 @@ class Builder:
         self.skipping_chart = False
         # Source lines ("（文章来源：…）") dropped from the text without the em_media class (copies).
         self.source_lines: list[str] = []
+        self.soft_breaks = False  # whether the body is laid out with paragraph elements (see SOFT_BREAK)
+        self.preformatted = 0  # how many <pre> the walk is inside
 
     def add(self, text: str | None) -> None:
         # The text holds no marker characters: sanitize_html removed them from every input.
         if text and not self.skipping_chart:
-            if "\n" in text:
+            if "\n" in text and self.soft_breaks and not self.preformatted:
                 text = _SOURCE_BREAK_RE.sub(_source_break, text)
             self.parts.append(text)
 
@@ -74,7 +78,12 @@ class Builder:
 
 _SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
 _SOFT_RUN_RE = re.compile(f"[ \t\r\f\v]*{SOFT_BREAK}[ \t\r\f\v{SOFT_BREAK}]*")
-_NOT_TEXT = f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v"
+_NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v")
+_SENTENCE_END = frozenset("。！？!?；;…")
+_CLOSING = frozenset("”’」』）)】》\"'")
+_LIST_ITEM_RE = re.compile(
+    r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[•·●■◆▲★※]|第[一二三四五六七八九十\d]{1,3}[章节条]"
+)
 
 
 def _source_break(match: re.Match[str]) -> str:
@@ -86,11 +95,23 @@ def _is_wide(character: str) -> bool:
 
 
 def _fold_soft_breaks(line: str) -> str:
-    """A source line break inside a paragraph: nothing between two wide (Chinese) characters, else a space."""
+    """Each source line break of a paragraph (see SOFT_BREAK): a line break after a sentence's end or before a
+    list item, else nothing between two wide (Chinese) characters and a space elsewhere. Scans only the few
+    characters around each break (a long paragraph with many breaks stays linear)."""
 
     def fold(match: re.Match[str]) -> str:
-        before = line[: match.start()].rstrip(_NOT_TEXT)[-1:]
-        after = line[match.end() :].lstrip(_NOT_TEXT)[:1]
+        index = match.start() - 1
+        while index >= 0 and line[index] in _NOT_TEXT:
+            index -= 1
+        before = line[index] if index >= 0 else ""
+        if before in _CLOSING and index > 0:
+            before = line[index - 1] if line[index - 1] in _SENTENCE_END else before
+        ahead = match.end()
+        while ahead < len(line) and line[ahead] in _NOT_TEXT:
+            ahead += 1
+        after = line[ahead : ahead + 1]
+        if before in _SENTENCE_END or _LIST_ITEM_RE.match(line, ahead):
+            return "\n"
         return "" if _is_wide(before) and _is_wide(after) else " "
 
     return _SOFT_RUN_RE.sub(fold, line)
@@ -113,9 +134,10 @@ def normalise(
     resolved: list[Mention] = []
     next_mention = 0
     offset = 0  # length of the clean text built so far
-    for raw_line in "".join(builder.parts).split("\n"):
-        if SOFT_BREAK in raw_line:
-            raw_line = _fold_soft_breaks(raw_line)
+    joined = "".join(builder.parts)
+    if SOFT_BREAK in joined:
+        joined = _fold_soft_breaks(joined)
+    for raw_line in joined.split("\n"):
         line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
         if CELL_SEPARATOR in line:
             line = _CELLSPACES_RE.sub(CELL_SEPARATOR, line).strip(CELL_SEPARATOR + " ")
