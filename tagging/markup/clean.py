@@ -28,6 +28,7 @@ from tagging.markup.lines import (
 )
 from tagging.markup.tickers import classes_of, is_bare_ticker_span, is_ticker_markup, security_of
 from tagging.pages.htmlparse import BLOCK_TAGS, CELL_TAGS, INVISIBLE_TAGS, parse_fragment
+from tagging.pages.page import xpath
 
 # Classes of elements that are page furniture inside the body.
 DROPPED_CLASSES = frozenset({"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})
@@ -173,7 +174,7 @@ def clean_element(
     editor_match = EDITOR_RE.search(" ".join(body.itertext()))
     if editor_match:
         editor = editor_match.group(1)
-    digest_nodes = body.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " b-review ")]')
+    digest_nodes = xpath(body, './/div[contains(concat(" ", normalize-space(@class), " "), " b-review ")]')
     digest = None
     if digest_nodes:
         digest = SPACES_RE.sub(" ", digest_nodes[0].text_content()).strip(EDGE_SPACE) or None

@@ -78,6 +78,7 @@ class Builder:
 
 _SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
 _SOFT_RUN_RE = re.compile(f"[ \t\r\f\v]*{SOFT_BREAK}[ \t\r\f\v{SOFT_BREAK}]*")
+
 _NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v")
 _SENTENCE_END = frozenset("。！？!?；;…")
 _CLOSING = frozenset("”’」』）)】》\"'")
@@ -114,7 +115,10 @@ def _fold_soft_breaks(line: str) -> str:
             return "\n"
         return "" if _is_wide(before) and _is_wide(after) else " "
 
-    return _SOFT_RUN_RE.sub(fold, line)
+    # Most source line breaks stand between block elements, next to a line's end: nothing to decide there.
+    while f"\n{SOFT_BREAK}" in line or f"{SOFT_BREAK}\n" in line:
+        line = line.replace(f"\n{SOFT_BREAK}", "\n").replace(f"{SOFT_BREAK}\n", "\n")
+    return _SOFT_RUN_RE.sub(fold, line) if SOFT_BREAK in line else line
 
 
 _MARKER_SPLIT_RE = re.compile(f"([{MENTION_START}{MENTION_END}])")

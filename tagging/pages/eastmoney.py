@@ -17,7 +17,7 @@ from lxml import etree
 from core.article import RawArticle
 from core.dates import date_from_article_code, parse_datetime
 from core.urls import eastmoney_article_code
-from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
+from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of, xpath
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
@@ -52,24 +52,25 @@ def _title(tree: etree._Element) -> str | None:
 
 def _info_items(tree: etree._Element) -> list[str]:
     """The header lines that carry time, source and author, in any layout."""
-    nodes = tree.xpath(
+    nodes = xpath(
+        tree,
         '//div[contains(concat(" ", normalize-space(@class), " "), " infos ")]//div[contains(@class, "item")]'
         ' | //div[@class="time-source"]/div'
         ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]//*'
-        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]'
+        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]',
     )
     return [text_of(n) for n in nodes if text_of(n)]
 
 
 def _media(tree: etree._Element, items: list[str], body: etree._Element | None) -> str | None:
-    source = tree.xpath('//div[contains(@class, "data-source")]/@data-source')
+    source = xpath(tree, '//div[contains(@class, "data-source")]/@data-source')
     if source and source[0].strip():
         return source[0].strip()
     for item in items:
         match = _SOURCE_RE.search(item)
         if match:
             return match.group(1).strip()
-    alt = tree.xpath('//div[@class="source"]/img/@alt')
+    alt = xpath(tree, '//div[@class="source"]/img/@alt')
     if alt and alt[0].strip():
         return alt[0].strip()
     for item in items:
@@ -84,10 +85,10 @@ def body_end_media(tree: etree._Element, body: etree._Element | None) -> str | N
     last paragraph of that form without the class) or in the ``sourcebox`` block after the body."""
     candidates = []
     if body is not None:
-        candidates += [text_of(n) for n in body.xpath('.//*[contains(@class, "em_media")]')]
-        paragraphs = [text_of(p) for p in body.xpath(".//p") if text_of(p)]
+        candidates += [text_of(n) for n in xpath(body, './/*[contains(@class, "em_media")]')]
+        paragraphs = [text_of(p) for p in xpath(body, ".//p") if text_of(p)]
         candidates += paragraphs[-3:][::-1]
-    candidates += [text_of(n) for n in tree.xpath('//div[contains(@class, "sourcebox")]')]
+    candidates += [text_of(n) for n in xpath(tree, '//div[contains(@class, "sourcebox")]')]
     for text in candidates:
         match = _BODY_END_SOURCE_RE.search(text)
         if match and match.group(1).strip():
@@ -102,7 +103,7 @@ def page_time(tree: etree._Element, items: list[str], body: etree._Element | Non
         match = _TIME_RE.search(item)
         if match:
             return parse_datetime(match.group(0))
-    before = body.xpath("preceding::text()") if body is not None else tree.xpath("//body//text()")
+    before = xpath(body, "preceding::text()") if body is not None else xpath(tree, "//body//text()")
     for text in before:
         if isinstance(text, str) and (match := _TIME_RE.search(text)):
             parent = text.getparent() if hasattr(text, "getparent") else None
@@ -124,7 +125,7 @@ def body_element(tree: etree._Element) -> etree._Element | None:
 
 def is_list_page(tree: etree._Element) -> bool:
     """An Eastmoney list page (``#newsListContent``): titles of articles, not an article."""
-    return bool(tree.xpath(_LIST_XPATH))
+    return bool(xpath(tree, _LIST_XPATH))
 
 
 def header_signals(tree: etree._Element, body: etree._Element | None) -> tuple[str | None, datetime | None, str | None]:
