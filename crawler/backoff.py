@@ -213,9 +213,10 @@ class BlockTracker:
         pause (sites.yaml ``pause_after`` / ``pause``): after ``pause_after`` requests in a row, a pause.
         Requests in a row are those without a quiet gap of half a pause between them (a crawl's requests,
         ``finnews live``'s polls every 30 s); such a gap rests requests off in proportion, all of them in a
-        whole pause. So runs every ten minutes of a few dozen requests each never wait out a pause (counted
-        until a whole pause of quiet, one run in fifteen waited ten minutes, past its job's timeout), while a
-        crawl or a live loop still pauses after 450 requests. A planned pause is our own politeness, never a
+        whole pause. So runs every ten minutes of a few dozen requests each never wait out a pause of their own
+        making (counted until a whole pause of quiet, one run in fifteen waited ten minutes, past its job's
+        timeout; a live loop polling the same site meanwhile may still start one), while a crawl or a live
+        loop pauses after 450 requests. A planned pause is our own politeness, never a
         reason to stop a source (unlike a refusal's back-off)."""
         budget = self.budgets.get(domain)
         if budget is None:

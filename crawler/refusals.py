@@ -26,16 +26,14 @@ ARTICLE_BODY_RE = re.compile(
     + rb"""|\bclass\s*=\s*["'](?:Body|[^"']*\bcontent_left\b[^"']*)["']"""
 )
 JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|[\w$.]+\s*\(\s*[\[{])")
-# A list API's refusal in JSON ({"code": -1, "message": "访问过于频繁"}): a short answer with these words (not
-# 验证码 or 滑块, which news titles in a list may hold).
-THROTTLE_WORDS_RE = re.compile(r"访问过于频繁|请求过于频繁|异常访问|人机验证|安全验证|请完成验证")
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
     re.I,
 )
 CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
-_TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+# (a script cut off at the sniffed 64 KiB is script to its end)
+_TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
@@ -57,13 +55,12 @@ class SourceStopped(IgnoreRequest):
 
 def looks_like_verification_page(body: bytes) -> bool:
     """A captcha / verification page: a short page whose title says so, that carries a captcha widget, or
-    that holds the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body element.
-    A JSON answer is one only when short and with a throttle message's words."""
+    that holds the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body element,
+    nor a JSON answer (a list's news titles may hold those words; a list refused with a message is a bad
+    list answer to the spider, an empty one a refusal: crawler.spiders)."""
+    if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+        return False  # the answer of the kind asked for, whatever its title says (无人机…, 身份验证…)
     head = body[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-    if JSON_ANSWER_RE.match(body):
-        return len(head) < SHORT_PAGE_CHARS and bool(THROTTLE_WORDS_RE.search(head))
-    if ARTICLE_BODY_RE.search(body):
-        return False  # an article, whatever its title says (无人机…, 身份验证…)
     named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
     if not named and len(body) > SNIFF_BYTES:
         return False

@@ -113,10 +113,11 @@ def test_a_list_answer_with_verification_words_in_its_titles_is_not_a_captcha() 
     answer = json.dumps({"code": "1", "data": {"list": items}}, ensure_ascii=False)
     assert not looks_like_verification_page(answer.encode())
     assert not looks_like_verification_page(f"jQuery1_1({answer})".encode())
-    # … while a short HTML answer asking to drag a slider, where JSON was asked for, is one, and so is a
-    # short JSON answer with a throttle message.
+    # … while a short HTML answer asking to drag a slider, where JSON was asked for, is one.
     assert looks_like_verification_page("<html><body><p>请按住滑块，拖动到最右边</p></body></html>".encode())
-    assert looks_like_verification_page('{"code": -1, "message": "访问过于频繁，请稍后再试"}'.encode())
+    # A captcha page whose inline script runs past the sniffed 64 KiB is still short of text.
+    script = "<script>var nc = '" + "x" * 70_000 + "';</script>"
+    assert looks_like_verification_page(f"<html><head><title>安全验证</title>{script}</head></html>".encode())
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from core.dates import SHANGHAI
 from crawler.drift import LayoutChangedError
 from crawler.listing import list_time
 from crawler.spiders.eastmoney import (
+    COLUMN_DEPTH_SERVED,
     ListAnswer,
     column_entry,
     is_eastmoney_article_url,
@@ -298,10 +299,12 @@ def test_an_empty_column_page_after_a_full_one_is_a_refusal_not_its_end(after_fu
         answer = json.dumps({"code": "1", "message": "success", "data": data})
         (following,) = [r for r in spider.parse_list(_answer(url, answer), column="345", page=1) if "Columns" in r.url]
         assert following.cb_kwargs == {"column": "345", "page": 2, "after_full_page": full}
-    # Past the depth every list is known to serve (500 items) an empty page may be the real end: a count of
-    # 5000 may be a cap.
+    # Past the depth a column is known to serve (350: 500 items) an empty page may be its real end: a count
+    # of 5000 may be a cap. Column 345 goes deeper.
     deep = ListAnswer([{}] * size, total=5000)
-    assert deep.says_more(500 // size - 1, size) and not deep.says_more(500 // size, size)
+    assert deep.says_more(500 // size - 1, size, COLUMN_DEPTH_SERVED["350"])
+    assert not deep.says_more(500 // size, size, COLUMN_DEPTH_SERVED["350"])
+    assert deep.says_more(500 // size, size, COLUMN_DEPTH_SERVED.get("345"))
 
 
 @pytest.mark.parametrize("after_full_page", [True, False])

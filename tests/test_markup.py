@@ -229,3 +229,17 @@ def test_a_line_break_in_the_source_inside_a_paragraph_is_white_space() -> None:
     assert clean_body("<p>Apple\nInc. 发布\n新品。</p><p>第一段。\n\n第二段。<br>\n第三段。</p>").text == (
         "Apple Inc. 发布新品。\n第一段。\n第二段。\n第三段。"
     )
+
+
+def test_soft_line_breaks_keep_decimals_indents_source_lines_and_captions_whole() -> None:
+    # The second review of the day: a decimal is no list item; a full-width indent is white space; the
+    # outlet line (em_media) folds its breaks too; a paragraph that begins with (来源：…) goes on as text.
+    assert (
+        clean_body("<p>沪指收涨\n1.25%，成交额放大。</p>").text == "沪指收涨 1.25%，成交额放大。"
+    )  # as a browser shows it
+    assert clean_body("<p>一、经济增长\n\u3000\u3000二、结构优化</p>").text == "一、经济增长\n二、结构优化"
+    cleaned = clean_body('<p>正文。</p><p class="em_media">（文章来源：中国\n证券报）</p>')
+    assert (cleaned.text, cleaned.media) == ("正文。", "中国证券报")
+    assert (
+        clean_body("<p>（来源：公司公告）公司预计全年营收增长。</p>").text == "（来源：公司公告）公司预计全年营收增长。"
+    )

@@ -52,10 +52,10 @@ _ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
 _OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
 
 
-# How far back every list is known to go: column 350 pages back about 500 items (sites.md 2.3), and a
-# column's totle_hits may be a cap (5000), not its size. Past that depth an empty page may be a list's
-# real end, not a refusal.
-LIST_DEPTH_SERVED = 500
+# Columns known to page back less far than their totle_hits says (a count of 5000 may be a cap): column 350
+# pages back about 500 items (sites.md 2.3; column 345 goes back 300 pages of 50). Past that depth an empty
+# page may be the list's real end, not a refusal.
+COLUMN_DEPTH_SERVED = {"350": 500}
 
 
 @dataclass
@@ -74,14 +74,15 @@ class ListAnswer:
     def empty_inside(self) -> bool:
         return self.goes_on and not self.items
 
-    def says_more(self, page: int, page_size: int) -> bool:
+    def says_more(self, page: int, page_size: int, depth: int | None = None) -> bool:
         """Whether this page, ``page`` of a list asked for ``page_size`` at a time, says there is a next
-        one: it is full and its list counts more hits. A short page never does, so an API that gives
-        fewer items than asked for is paged as before: its empty page is its end."""
+        one: it is full and its list counts more hits (and ``depth``, how far the list is known to go, is
+        not reached). A short page never does, so an API that gives fewer items than asked for is paged
+        as before: its empty page is its end."""
         return (
             len(self.items) >= page_size
             and (self.total is None or page * page_size < self.total)
-            and page * page_size < LIST_DEPTH_SERVED
+            and (depth is None or page * page_size < depth)
         )
 
 
@@ -378,7 +379,7 @@ class EastmoneySpider(FinnewsSpider):
         )
         yield from self._follow(response, answer.items)
         if self._more and page < self._max_pages():
-            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"))
+            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"), COLUMN_DEPTH_SERVED.get(column))
             yield self.column_request(column, page + 1, after_full_page=full)
 
     def parse_fast(

@@ -101,6 +101,7 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
             continue
         if MEDIA_CLASS in classes:
             media = Builder()
+            media.soft_breaks = builder.soft_breaks  # （文章来源：中国\n证券报） is one name
             media_lines.append(media)
             _open(push, element, builder, media, _ENTER, False, False)
             continue

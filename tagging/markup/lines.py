@@ -30,7 +30,7 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^免责声明[:：]本文基于AI生产"),
     # The source line in brackets, or as 文章来源：…; a bare 来源：… line only when it ends the body
     # (LAST_SOURCE_LINE_RE): elsewhere it is a chart's or a table's caption (来源：国家统计局), article text.
-    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：].{0,40}[)）]?$"),
+    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：][^)）]{0,40}[)）]?$"),
     re.compile(r"^文章来源[:：].{0,40}$"),
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     re.compile(r"^郑重声明[:：]"),
@@ -76,14 +76,14 @@ class Builder:
         self.parts.append("\n")
 
 
-_SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v]*\n(?:[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
-_SOFT_RUN_RE = re.compile(f"[ \t\r\f\v]*{SOFT_BREAK}[ \t\r\f\v{SOFT_BREAK}]*")
+_SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v\u3000]*\n(?:[ \t\r\f\v\u3000]*\n)*[ \t\r\f\v\u3000]*")
+_SOFT_RUN_RE = re.compile(f"[ \t\r\f\v\u3000]*{SOFT_BREAK}[ \t\r\f\v\u3000{SOFT_BREAK}]*")
 
-_NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v")
+_NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v\u3000")
 _SENTENCE_END = frozenset("。！？!?；;…")
 _CLOSING = frozenset("”’」』）)】》\"'")
 _LIST_ITEM_RE = re.compile(
-    r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[•·●■◆▲★※]|第[一二三四五六七八九十\d]{1,3}[章节条]"
+    r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,3}[)）]|[•·●■◆▲★※]|第[一二三四五六七八九十\d]{1,3}[章节条]"
 )
 
 
