@@ -104,7 +104,7 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
     tags = tag_article(
         cleaned.text, cleaned.mentions, title=raw.title, media=media, plain=plain, published_at=raw.published_at
     )
-    instruments = [] if plain else instruments_of(cleaned.mentions)
+    instruments = instruments_of(cleaned.mentions)  # (none when cleaned with plain: its mentions are dropped)
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,

@@ -109,3 +109,34 @@ def test_the_tag_pipeline_loads_the_tagging_stack_when_the_spider_opens() -> Non
     assert not any(name.endswith(".linker") for name, _environment in settings()._parts)
     TagPipeline().open_spider()
     assert any(name.endswith(".linker") for name, _environment in settings()._parts)
+
+
+def test_the_tag_pipeline_tags_marked_pages_from_their_text_when_asked() -> None:
+    # FINNEWS_TAG_FROM_TEXT: the sectors a reader sees that the markup does not mark (a list of industries)
+    # are tagged; the index the markup names stays listed.
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ArticleItem
+    from pipelines.clean import CleanPipeline
+    from pipelines.tag import TagPipeline
+    from tagging.extract import parse_document
+
+    marked = '<a class="keytip" href="http://quote.eastmoney.com/unify/r/1.000001" data-code="1,000001">上证指数</a>'
+    page = (
+        "<html><head><title>t</title></head><body><div id='ContentBody'>"
+        f"<p>{marked}收涨。港口、燃气、电网等公用设施投资加快，贵州茅台股价上涨。</p></div></body></html>"
+    )
+    tagged = {}
+    for from_text in (False, True):
+        crawler = get_crawler(settings_dict={"FINNEWS_TAG_FROM_TEXT": from_text})
+        item = ArticleItem(raw=parse_document(page, "https://finance.eastmoney.com/a/202612063000000009.html"))
+        item = CleanPipeline.from_crawler(crawler).process_item(item)
+        tagged[from_text] = TagPipeline.from_crawler(crawler).process_item(item).article
+    assert tagged[False].boards == [] and tagged[False].stocks == []  # the markup names only the index
+    assert [b["secid"] for b in tagged[True].boards] == ["90.BK0450", "90.BK1028", "90.BK0457"]  # 港口 燃气 电网
+    assert [s["secid"] for s in tagged[True].stocks] == ["1.600519"]
+    assert (
+        [i["secid"] for i in tagged[True].instruments]
+        == [i["secid"] for i in tagged[False].instruments]
+        == ["1.000001"]
+    )
