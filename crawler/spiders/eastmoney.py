@@ -21,7 +21,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -335,16 +335,18 @@ class EastmoneySpider(FinnewsSpider):
         return True
 
     def _api_entries(
-        self, response: Response, parse: Callable[[str], ListAnswer], name: str, page: int
+        self, response: Response, parse: Callable[[str], ListAnswer], name: str, page: int, after_full_page: bool
     ) -> Generator[scrapy.Request, None, ListAnswer | None]:
         """A list API answer with its items as entries (article URL found), counted and noted; ``None``
-        for a bad answer (logged), a changed one (reported) or a blocked one (its retry yielded)."""
+        for a bad answer (logged), a changed one (reported) or a blocked one (its retry yielded, also for an
+        empty page after a full one: ``after_full_page``)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
             answer = parse(response.text)
         except ValueError as error:
             self._bad_list(response, error)
             return None
+        answer.goes_on = after_full_page
         if answer.empty_inside() or not self._list_read(response, name, page, bool(answer.items)):
             yield from self.refused(response, "empty_list")
             return None
@@ -365,10 +367,7 @@ class EastmoneySpider(FinnewsSpider):
     def parse_list(
         self, response: Response, column: str, page: int, after_full_page: bool = False
     ) -> Iterator[scrapy.Request]:
-        def parse(body: str) -> ListAnswer:
-            return replace(_column_answer(body), goes_on=after_full_page)
-
-        answer = yield from self._api_entries(response, parse, f"columns:{column}", page)
+        answer = yield from self._api_entries(response, _column_answer, f"columns:{column}", page, after_full_page)
         if answer is None:
             return
         self.note_list(
@@ -385,10 +384,7 @@ class EastmoneySpider(FinnewsSpider):
     def parse_fast(
         self, response: Response, column: str, page: int, after_full_page: bool = False
     ) -> Iterator[scrapy.Request]:
-        def parse(body: str) -> ListAnswer:
-            return replace(parse_fast_payload(body), goes_on=after_full_page)
-
-        answer = yield from self._api_entries(response, parse, f"fast:{column}", page)
+        answer = yield from self._api_entries(response, parse_fast_payload, f"fast:{column}", page, after_full_page)
         if answer is None:
             return
         cursor = f"sortEnd={answer.cursor}" if answer.cursor else None
