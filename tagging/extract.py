@@ -12,7 +12,7 @@ from core.article import Article, CleanBody, Mention, RawArticle
 from core.dates import isoformat
 from core.urls import canonical_url
 from tagging.markup.clean import clean_body, clean_element
-from tagging.markup.lines import clean_plain_text
+from tagging.markup.lines import clean_plain_text, drop_zero_width
 from tagging.pages import body
 from tagging.pages.htmlparse import parse_fragment
 from tagging.pages.jekyll import is_jekyll_post, parse_jekyll_post
@@ -60,10 +60,11 @@ def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
         if site_cleanup is not None:
             cleaned.text = site_cleanup(cleaned.text)
     elif raw.body_text is None and raw.source == "jekyll":
-        cleaned = clean_plain_text(raw.body_html or "")  # a mirrored post whose body is text
+        # A mirrored post whose body is text, which Jekyll renders: its entities are characters.
+        cleaned = clean_plain_text(html_module.unescape(raw.body_html or ""))
     else:
         text = raw.body_text if raw.body_text is not None else (raw.body_html or "")
-        cleaned = CleanBody(text=text_body_cleanup(raw.source)(text))
+        cleaned = CleanBody(text=text_body_cleanup(raw.source)(drop_zero_width(text)))
     if not cleaned.text and raw.digest:
         cleaned.text = clean_plain_text(raw.digest).text
     if plain:
@@ -99,7 +100,9 @@ def instruments_of(mentions: list[Mention]) -> list[dict[str, Any]]:
 
 def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> Article:
     """Tag a cleaned article and assemble the record."""
-    media = raw.media or cleaned.media
+    # A page's own source field outranks its body's line; a post's outlet is guessed from its digest's
+    # last bracket (…（央行）, …（同比）), so there the body's source line (（文章来源：央行网站）) comes first.
+    media = (cleaned.media or raw.media) if raw.source == "jekyll" else (raw.media or cleaned.media)
     # The tagger takes boards and stocks from the markup; indexes and funds are listed apart.
     tags = tag_article(
         cleaned.text, cleaned.mentions, title=raw.title, media=media, plain=plain, published_at=raw.published_at

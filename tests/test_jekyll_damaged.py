@@ -36,3 +36,11 @@ def test_sound_front_matter_gives_no_warning(caplog: pytest.LogCaptureFixture) -
         raw = parse_jekyll_post(POST.replace("[数字经济, 北京", "[数字经济, 北京]"))
     assert raw.tags == ["数字经济", "北京"]
     assert "damaged" not in caplog.text
+
+
+def test_damaged_front_matter_keeps_a_titles_inner_quotes() -> None:
+    # Third audit: the fallback stripped every quote at both ends (他说"好"" → 他说"好).
+    raw = parse_jekyll_post(POST.replace('title: "北京发布数字经济行动方案"', 'title: "他说"好""'))
+    assert raw.title == '他说"好"'
+    raw = parse_jekyll_post(POST.replace('title: "北京发布数字经济行动方案"', "title: '央行：\"稳字当头\"'"))
+    assert raw.title == '央行："稳字当头"'

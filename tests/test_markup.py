@@ -243,3 +243,61 @@ def test_soft_line_breaks_keep_decimals_indents_source_lines_and_captions_whole(
     assert (
         clean_body("<p>（来源：公司公告）公司预计全年营收增长。</p>").text == "（来源：公司公告）公司预计全年营收增长。"
     )
+
+
+def test_a_chart_whose_end_comment_was_lost_hides_only_the_chart() -> None:
+    # Third audit: a copy that kept EM_StockImg_Start but lost EM_StockImg_End hid the rest of the body.
+    chart = (
+        '<!-- EM_StockImg_Start --><p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/0.002752" '
+        'data-code="002752|0|2" class="EmImageRemark"><img alt="K图 002752_0" src="k.png"/></a></p>'
+    )
+    quote = '<span id="stock_1.600030"><a class="keytip" data-code="1,600030">中信证券</a></span>'
+    cleaned = clean_body(f"<p>前文。</p>{chart}<p>{quote}预计净利增长50%。</p><p>正文第二段。</p>")
+    assert cleaned.text == "前文。\n中信证券预计净利增长50%。\n正文第二段。"
+    assert [(m.secid, m.start) for m in cleaned.mentions] == [("1.600030", 4)]
+    # The start comment inside the chart's paragraph: the skip ends with that paragraph.
+    inline = chart.replace("<!-- EM_StockImg_Start --><p", '<p><!-- EM_StockImg_Start --><span hidden="x"></span>')
+    assert clean_body(f"{inline}<p>正文。</p>").text == "正文。"
+
+
+def test_a_bracketed_caption_mid_body_is_text_and_the_last_source_line_is_the_outlet() -> None:
+    # （来源：国家统计局） under a chart is a caption; （文章来源：新华网） at the end is the outlet (a copy
+    # that lost the em_media class).
+    html = "<p>一季度GDP增长4.8%。</p><p>（来源：国家统计局）</p><p>二季度回升。</p><p>（文章来源：新华网）</p>"
+    cleaned = clean_body(html)
+    assert (cleaned.text, cleaned.media) == ("一季度GDP增长4.8%。\n（来源：国家统计局）\n二季度回升。", "新华网")
+    cleaned = clean_body("<p>二季度回升。</p><p>（来源：新华社）</p>")
+    assert (cleaned.text, cleaned.media) == ("二季度回升。", "新华社")
+    plain = clean_plain_text("一季度增长。\n（来源：国家统计局）\n二季度回升。\n（来源：新华社）")
+    assert (plain.text, plain.media) == ("一季度增长。\n（来源：国家统计局）\n二季度回升。", "新华社")
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("郑重声明：公司从未授权任何机构代为募集资金，请投资者注意防范。", True),
+        ("郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关。", False),
+        ("郑重声明:本文版权归原作者所有,转载文章仅为传播更多信息之目的。", False),
+        ("郑重声明:所载数据、文章仅供参考,使用前请核实,风险自负。", False),
+    ],
+)
+def test_only_a_sites_notice_beginning_with_zhengzhong_shengming_is_boilerplate(line: str, kept: bool) -> None:
+    cleaned = clean_body(f"<p>{line}</p><p>正文。</p>")
+    assert cleaned.text == (f"{line}\n正文。" if kept else "正文。")
+
+
+def test_zero_width_characters_are_deleted_so_names_stay_whole() -> None:
+    quote = '<span id="stock_1.600519"><a class="keytip" data-code="1,600519">贵州\u200b茅台</a></span>'
+    cleaned = clean_body(f"<p>{quote}今日上涨5%，宁德\ufeff时代\u2060下跌。</p>")
+    assert cleaned.text == "贵州茅台今日上涨5%，宁德时代下跌。"
+    assert [(m.text, m.start, m.end) for m in cleaned.mentions] == [("贵州茅台", 0, 4)]
+    assert clean_plain_text("宁德\u200c时代发布公告。").text == "宁德时代发布公告。"
+    # A joiner between two emoji draws one picture: kept.
+    assert clean_body("<p>家庭\U0001f468\u200d\U0001f469\u200d\U0001f467消费</p>").text == (
+        "家庭\U0001f468\u200d\U0001f469\u200d\U0001f467消费"
+    )
+
+
+def test_a_line_break_before_a_month_range_is_no_list_item() -> None:
+    assert clean_body("<p>前两个月即\n1、2月份销量增长12%。</p>").text == "前两个月即 1、2月份销量增长12%。"
+    assert clean_body("<p>措施如下：\n1、降低税费。</p>").text == "措施如下：\n1、降低税费。"

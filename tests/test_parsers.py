@@ -8,6 +8,7 @@ from core.dates import isoformat, parse_datetime
 from core.urls import canonical_url, document_id
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
+from tagging.extract import extract_article
 from tagging.pages import chinaorg, eastmoney
 from tagging.pages.jekyll import JekyllError, parse_jekyll_post
 from tagging.pages.page import NotAnArticleError
@@ -40,6 +41,24 @@ def test_a_blank_line_before_the_digest_keeps_it_the_digest() -> None:
     raw = parse_jekyll_post(text)
     assert raw.digest == "记者获悉，中信证券发布公告。（新华网）" and raw.media == "新华网"
     assert raw.body_html == "<p>正文。</p>\n> 引文"  # a quote inside the body stays in it
+
+
+def test_a_posts_outlet_is_its_body_source_line_before_its_digests_last_bracket() -> None:
+    # Third audit: corpus post 0007's digest ends （央行）, its body's source line says 央行网站 (a live page of
+    # the same article says 央行网站 too); a digest ending in （同比） named the outlet 同比.
+    post = "---\nlayout: post\ntitle: t\n---\n> 一季度净利增长50%（{digest}）\n\n<p>正文。</p>{source}\n"
+    source = '<p class="em_media">（文章来源：央行网站）</p>'
+    assert extract_article(parse_jekyll_post(post.format(digest="央行", source=source))).media == "央行网站"
+    assert extract_article(parse_jekyll_post(post.format(digest="同比", source=source))).media == "央行网站"
+    assert extract_article(parse_jekyll_post(post.format(digest="央行", source=""))).media == "央行"
+
+
+def test_a_posts_digest_and_text_body_have_their_entities_decoded() -> None:
+    # Jekyll renders both as Markdown: &quot; and &amp; are characters to a reader.
+    raw = parse_jekyll_post("---\nlayout: post\ntitle: t\n---\n> 他说&quot;好&quot;，A&amp;B。（新华网）\n")
+    assert raw.digest == '他说"好"，A&B。（新华网）'
+    article = extract_article(parse_jekyll_post("---\nlayout: post\ntitle: t\n---\n他说&quot;好&quot;，A&amp;B。\n"))
+    assert article.text == '他说"好"，A&B。'
 
 
 def test_not_a_jekyll_post() -> None:

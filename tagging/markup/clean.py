@@ -75,6 +75,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
                 builder.block_break()
                 if element.tag == "pre":
                     builder.preformatted -= 1
+                # A chart is one block (markup.md 8): a copy that lost the end comment loses no more.
+                builder.skipping_chart = False
             builder.add(element.tail)
             continue
         tag = element.tag
@@ -170,7 +172,10 @@ def clean_element(
             mention.where, mention.start, mention.end = "media", None, None
             mentions.append(mention)
     if media is None:  # a copy that lost the em_media class still has its source line
-        media = next((m.group(1).strip() for line in builder.source_lines if (m := MEDIA_LINE_RE.search(line))), None)
+        # The last: a caption's 来源 stays text, and the outlet's line ends the body.
+        media = next(
+            (m.group(1).strip() for line in reversed(builder.source_lines) if (m := MEDIA_LINE_RE.search(line))), None
+        )
     editor = None
     editor_match = EDITOR_RE.search(" ".join(body.itertext()))
     if editor_match:

@@ -28,12 +28,16 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^在东方财富看资讯行情"),
     re.compile(r"^[^，。！？]{0,12}一站式开户交易\W*$"),
     re.compile(r"^免责声明[:：]本文基于AI生产"),
-    # The source line in brackets, or as 文章来源：…; a bare 来源：… line only when it ends the body
-    # (LAST_SOURCE_LINE_RE): elsewhere it is a chart's or a table's caption (来源：国家统计局), article text.
-    re.compile(r"^[（(]\s*(?:文章来源|来源)[:：][^)）]{0,40}[)）]?$"),
+    # The source line as 文章来源：…, bracketed or not; a 来源：… line, bare or bracketed, only when it ends
+    # the body (LAST_SOURCE_LINE_RE): elsewhere it is a chart's or a table's caption (（来源：国家统计局）).
+    re.compile(r"^[（(]\s*文章来源[:：][^)）]{0,40}[)）]?$"),
     re.compile(r"^文章来源[:：].{0,40}$"),
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
-    re.compile(r"^郑重声明[:：]"),
+    # A site's notice (郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关 / 本文版权归原作者所有，转载…
+    # / 所载数据、文章仅供参考…); a company's own 郑重声明 (公司从未授权任何机构…) is news.
+    re.compile(
+        r"^郑重声明[:：].{0,40}(?:东方财富|本站|本网|本平台|传播更多信息|版权|转载|仅供参考|风险自负|立场|所有信息)"
+    ),
     # The disclaimer of Choice's automatic articles (sites.md 1.2): "【东方财富Choice数据】东方财富发布此内容旨在
     # 传播更多信息，与本平台立场无关…", a paragraph of its own.
     re.compile(r"^(?:【[^】]{1,20}】)?\s*东方财富发布此内容旨在传播更多信息"),
@@ -46,11 +50,19 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^(?:扫码)?下载东方财富(?:APP|App|app|客户端).{0,20}$"),
 )
 _SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
-LAST_SOURCE_LINE_RE = re.compile(r"^来源[:：]\s*\S.{0,39}$")
+LAST_SOURCE_LINE_RE = re.compile(r"^(?:来源[:：]\s*\S.{0,39}|[（(]\s*来源[:：][^)）]{0,40}[)）]?)$")
 MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
 EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
-SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
-EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009]+")
+EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009"
+# Zero-width characters (pasted from WeChat copies: 贵州\u200b茅台) show nothing: deleted, not made spaces, so
+# names stay whole. A joiner between two emoji draws one picture and stays.
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u2060\ufeff]|(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d")
+
+
+def drop_zero_width(text: str) -> str:
+    """``text`` without the zero-width characters a reader does not see."""
+    return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
 class Builder:
@@ -83,7 +95,7 @@ _NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v\u3000"
 _SENTENCE_END = frozenset("。！？!?；;…")
 _CLOSING = frozenset("”’」』）)】》\"'")
 _LIST_ITEM_RE = re.compile(
-    r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[、)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,3}[)）]|[•·●■◆▲★※]|第[一二三四五六七八九十\d]{1,3}[章节条]"
+    r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:、(?!\d)|[)）]|[.．](?!\d))|[（(][一二三四五六七八九十\d]{1,3}[)）]|[•·●■◆▲★※]|第[一二三四五六七八九十\d]{1,3}[章节条]"
 )
 
 
@@ -138,7 +150,7 @@ def normalise(
     resolved: list[Mention] = []
     next_mention = 0
     offset = 0  # length of the clean text built so far
-    joined = "".join(builder.parts)
+    joined = drop_zero_width("".join(builder.parts))
     if SOFT_BREAK in joined:
         joined = _fold_soft_breaks(joined)
     for raw_line in joined.split("\n"):
@@ -214,7 +226,7 @@ def clean_plain_text(text: str) -> CleanBody:
     white space normalised, Eastmoney's notices dropped, the source and editor lines lifted out."""
     lines: list[str] = []
     media = editor = None
-    for raw_line in (text or "").splitlines():
+    for raw_line in drop_zero_width(text or "").splitlines():
         line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
         if not line:
             continue

@@ -8,6 +8,7 @@ outlet's name in pinyin as the category, ``{outlet}新闻`` as the tag, a share 
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -55,8 +56,15 @@ def _front_matter(block: str) -> dict[str, object]:
             if value.startswith("["):  # a flow list, perhaps unclosed: "[a, b" → ["a", "b"]
                 fields[key.strip()] = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
             else:
-                fields[key.strip()] = value.strip("\"'")
+                fields[key.strip()] = _unquoted(value)
     return fields
+
+
+def _unquoted(value: str) -> str:
+    """A scalar without its one pair of enclosing quotes: the title "他说"好"" keeps its inner ones."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def _as_list(value: object) -> list[str]:
@@ -90,7 +98,8 @@ def parse_jekyll_post(text: str) -> RawArticle:
             body_lines.append(line)
     if url and url.startswith("//"):
         url = "http:" + url
-    digest = " ".join(d for d in digest_lines if d) or None
+    # Jekyll renders the digest as Markdown: its entities (&quot;, &amp;) are characters to a reader.
+    digest = html.unescape(" ".join(d for d in digest_lines if d)) or None
     title = str(meta.get("title") or "").strip() or None
     categories = _as_list(meta.get("categories") or meta.get("category"))
     tags = _as_list(meta.get("tags"))
