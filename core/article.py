@@ -91,3 +91,6 @@ class CleanBody:
     media: str | None = None
     editor: str | None = None
     digest: str | None = None
+    # The body had no text and ``text`` is the summary: right for a post that is only its digest, a
+    # layout change when a site's own body element is empty (pipelines.clean).
+    from_digest: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -10,8 +12,17 @@ from tagging.extract import clean_raw
 
 
 class CleanPipeline:
+    """Cleans each article; an empty body is dropped. A site's own body element that held no article
+    text (the article is then its summary, or nothing) in every page a source gave is the layout
+    changing under the spider, reported as ``layout_changed/article_text`` when the crawl ends; one
+    such page among good ones is a video or picture article."""
+
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
+        self.bodyless: Counter[str] = Counter()  # source → pages of its layout whose body had no text
+        self.first_bodyless: dict[str, str] = {}  # source → the first such page
+        self.with_text: Counter[str] = Counter()  # source → pages of its layout with body text
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
@@ -19,7 +30,29 @@ class CleanPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item.cleaned = clean_raw(item.raw)
+        own_layout = getattr(self.crawler.spider, "own_layout", None)
+        if own_layout and (item.raw.body_source or "").startswith(own_layout):
+            source = str(item.listed_by or "?")
+            if item.cleaned.from_digest or not item.cleaned.text.strip():
+                self.stats.inc_value("finnews/articles_without_body_text")
+                self.bodyless[source] += 1
+                self.first_bodyless.setdefault(source, item.fetched_url or item.raw.url or "")
+            else:
+                self.with_text[source] += 1
         if not item.cleaned.text.strip():
             self.stats.inc_value("finnews/errors/empty_body")
             raise DropItem(f"empty article body: {item.raw.url}")
         return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        for source, pages in self.bodyless.items():
+            if self.with_text[source] or not hasattr(spider, "layout_changed_at"):
+                continue
+            spider.layout_changed_at(
+                self.first_bodyless[source],
+                None if source == "?" else source,
+                "article_text",
+                f"the body element held no article text on all {pages} page(s) read (kept: the summary, if any)",
+                count=pages,
+            )

@@ -278,6 +278,18 @@ def render_article_page_2026(article: ReplicaArticle, index: int) -> str:
     return page.replace(f'<div class="sourcebox"> 文章来源：{media} 郑重声明', '<div class="sourcebox"> 郑重声明', 1)
 
 
+def render_emptied_article_page(article: ReplicaArticle, index: int) -> str:
+    """A redesign the containers survive: the 2026 page whose ``#ContentBody`` still holds the source
+    line and the widgets, while the article's paragraphs sit in a new element beside it (or are filled
+    in by a script): the page's summary is all the known layout gives."""
+    page = render_article_page_2026(article, index)
+    body = article.raw.body_html or ""
+    page = page.replace(body, "", 1)
+    return page.replace(
+        '<div class="sourcebox">', f'<div class="article-content">{body}</div>\n<div class="sourcebox">', 1
+    )
+
+
 def render_drifted_article_page(article: ReplicaArticle) -> str:
     """A redesigned article page: none of the known containers (no ``#ContentBody``, no ``#topbox``),
     the article in an ``<article>`` of new class names; only ``<title>`` and ``og:`` tags as before."""

@@ -39,6 +39,7 @@ from replica.eastmoney_pages import (
     render_article_page_2026,
     render_drifted_article_page,
     render_drifted_list_page,
+    render_emptied_article_page,
     render_list_page,
     render_list_page_2026,
 )
@@ -89,6 +90,7 @@ def live_article(source: ReplicaArticle, number: int, title: str, published: dat
 
 
 FORMS = ("2020", "2026", "drifted")
+ARTICLE_FORMS = (*FORMS, "emptied")  # emptied: the body element kept, the article text moved out of it
 # What a client that works sends (reported for the real APIs in 2026): a browser-like User-Agent and
 # the Referer of the API's own page. A request without them gets a valid but empty list.
 _BOT_AGENT_RE = re.compile(r"bot|crawl|spider|scrapy|python|curl|wget|finnews", re.IGNORECASE)
@@ -102,8 +104,9 @@ API_REFERERS = {
 class SiteForms:
     """Which form each source of the replica answers in: ``2020`` (the forms public crawler code of
     2017–2024 describes), ``2026`` (what the live site was seen answering in 2026) or ``drifted`` (a
-    redesign the parsers cannot read). ``require_headers``: the list APIs answer an empty list to a
-    request without a browser-like User-Agent and their Referer, as the real ones are reported to."""
+    redesign the parsers cannot read); articles also ``emptied`` (the body element without the text).
+    ``require_headers``: the list APIs answer an empty list to a request without a browser-like
+    User-Agent and their Referer, as the real ones are reported to."""
 
     pages: str = "2020"
     columns: str = "2020"
@@ -113,8 +116,9 @@ class SiteForms:
 
     def __post_init__(self) -> None:
         for name in ("pages", "columns", "fast", "articles"):
-            if getattr(self, name) not in FORMS:
-                raise ValueError(f"SiteForms.{name}: {getattr(self, name)!r} is not one of {', '.join(FORMS)}")
+            forms = ARTICLE_FORMS if name == "articles" else FORMS
+            if getattr(self, name) not in forms:
+                raise ValueError(f"SiteForms.{name}: {getattr(self, name)!r} is not one of {', '.join(forms)}")
 
     @classmethod
     def of(cls, form: str, **changes: object) -> SiteForms:
@@ -240,6 +244,8 @@ class ReplicaSite(ServedSite):
             return render_article_page_2026(article, self.articles.index(article))
         if self.forms.articles == "drifted":
             return render_drifted_article_page(article)
+        if self.forms.articles == "emptied":
+            return render_emptied_article_page(article, self.articles.index(article))
         return render_article_page(article)
 
     def _fault(self, name: str) -> tuple:

@@ -67,6 +67,7 @@ def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
         cleaned = CleanBody(text=text_body_cleanup(raw.source)(drop_zero_width(text)))
     if not cleaned.text and raw.digest:
         cleaned.text = clean_plain_text(raw.digest).text
+        cleaned.from_digest = bool(cleaned.text)
     if plain:
         cleaned.mentions = []
     return cleaned

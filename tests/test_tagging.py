@@ -140,3 +140,34 @@ def test_the_tag_pipeline_tags_marked_pages_from_their_text_when_asked() -> None
         == [i["secid"] for i in tagged[False].instruments]
         == ["1.000001"]
     )
+
+
+def test_a_body_element_without_text_is_a_layout_change_only_when_every_page_of_the_source_has_one() -> None:
+    # Third audit: #ContentBody kept but the paragraphs moved out of it gave each article its summary
+    # as text, unreported. One such page among good ones (a video article) is no layout change.
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ArticleItem
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from pipelines.clean import CleanPipeline
+    from tagging.extract import parse_document
+
+    def page(body: str, number: int) -> ArticleItem:
+        html = (
+            "<html><head><title>t</title><meta name='description' content='公司发布年报，净利增长。'></head><body>"
+            f"<div class='title'>年报</div><div id='ContentBody'>{body}"
+            "<p class='em_media'>（文章来源：新华网）</p></div></body></html>"
+        )
+        url = f"https://finance.eastmoney.com/a/20261206300000000{number}.html"
+        return ArticleItem(raw=parse_document(html, url), fetched_url=url, listed_by="columns:345")
+
+    for bodies, changed in ((["", ""], 2), (["", "<p>公司发布年报，全年净利增长三成。</p>"], None)):
+        crawler = get_crawler(EastmoneySpider)
+        crawler.spider = EastmoneySpider.from_crawler(crawler)
+        pipeline = CleanPipeline.from_crawler(crawler)
+        items = [pipeline.process_item(page(body, number)) for number, body in enumerate(bodies)]
+        pipeline.close_spider()
+        assert items[0].cleaned.text == "公司发布年报，净利增长。" and items[0].cleaned.from_digest
+        assert crawler.stats.get_value("finnews/articles_without_body_text") == bodies.count("")
+        assert crawler.stats.get_value("finnews/errors/layout_changed/article_text") == changed
+        assert crawler.stats.get_value("finnews/layout_changed_sources") == (["columns:345"] if changed else None)

@@ -129,17 +129,21 @@ class FinnewsSpider(scrapy.Spider):
         """An answer in a form the parsers do not know: counted under ``layout_changed/<what>`` with
         its URL and logged as an error, so that the run is partial or failed and the crawl exits
         non-zero (crawler.drift)."""
+        self.layout_changed_at(response.url, response.meta.get(SOURCE_META), what, detail)
+
+    def layout_changed_at(self, url: str, source: str | None, what: str, detail: str, count: int = 1) -> None:
+        """:meth:`layout_changed` for what an item pipeline finds: ``count`` pages of ``source``, the
+        first at ``url``."""
         change = LayoutChangedError(what, detail)
-        self.crawler.stats.inc_value(f"finnews/errors/{change.reason}")
+        self.crawler.stats.inc_value(f"finnews/errors/{change.reason}", count)
         sources = self.crawler.stats.get_value("finnews/layout_changed_sources") or []
-        source = str(response.meta.get(SOURCE_META) or "")
         if source and source not in sources:
-            self.crawler.stats.set_value("finnews/layout_changed_sources", [*sources, source])
-        self.list_failure(change.reason, response.url)
-        self.note_problem(response.request, f"{change.reason} ({change})")
+            self.crawler.stats.set_value("finnews/layout_changed_sources", [*sources, str(source)])
+        self.list_failure(change.reason, url)
+        self.source_report(source)["problems"].append(f"{change.reason} ({change}) {url}")
         if change.what not in self.layout_logged:  # once per kind of change: the summary lists every URL
             self.layout_logged.add(change.what)
-            self.logger.error("Layout changed (%s) at %s: %s", change.what, response.url, change)
+            self.logger.error("Layout changed (%s) at %s: %s", change.what, url, change)
 
     @property
     def seen_store(self) -> SeenUrls | None:

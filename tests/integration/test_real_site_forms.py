@@ -118,6 +118,22 @@ def test_a_drifted_source_makes_the_crawl_exit_non_zero_and_say_why(
         assert len(documents(es_node)) == 8
 
 
+def test_article_pages_whose_body_element_lost_its_text_are_a_layout_change(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Third audit: a redesign that keeps #ContentBody but moves the paragraphs out of it gave every
+    article its summary as text, and the crawl and the check said all was well."""
+    site = ReplicaSite(synthetic_articles(6), forms=SiteForms.of("2026", articles="emptied"))
+    with ReplicaServer(site) as server:
+        result = crawl(server, tmp_path, "columns")
+        check = sites_check(server, "eastmoney:columns")
+    assert result.returncode == 4, result.stdout + result.stderr  # partial: the summaries were kept
+    assert "layout_changed/article_text 6" in result.stdout and "LAYOUT CHANGED at" in result.stdout
+    assert len(documents(es_node)) == 6
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "eastmoney columns:345  BROKEN: layout_changed/article_text" in check.stdout
+
+
 def configs_without_identity(tmp_path: Path) -> Path:
     """A copy of configs/ whose sites.yaml has no identity: the spiders send Scrapy's own headers."""
     copied = tmp_path / "configs"
