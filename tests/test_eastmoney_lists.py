@@ -234,6 +234,56 @@ def test_a_list_time_beats_the_date_an_article_code_starts_with() -> None:
     )  # the page's own time stays first
 
 
+def test_a_flash_listed_without_a_title_on_a_page_without_one_is_titled_by_its_summary() -> None:
+    # sites.md: 7×24 items with an empty title exist; a page without a title either was a layout change.
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.eastmoney import EastmoneySpider, title_of_summary
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    page = "<html><head><title>_东方财富网</title></head><body><div class='title'></div><div id='ContentBody'><p>　　【美联储维持利率不变】美联储宣布维持联邦基金利率目标区间不变。</p></div></body></html>"  # fmt: skip
+    url = "https://finance.eastmoney.com/a/202610103891579951.html"
+    raw = spider.read_article(page, url, {"title": "", "summary": "【美联储维持利率不变】美联储宣布维持利率不变。"})
+    assert raw.title == "美联储维持利率不变"
+    assert title_of_summary("财政部：前10月国有企业营收增长2.1%。其中中央企业增长1.8%。") == (
+        "财政部：前10月国有企业营收增长2.1%"
+    )
+    assert title_of_summary("") is None
+
+
+def test_since_pages_on_while_the_main_list_is_inside_the_window_beside_an_older_side_block() -> None:
+    # Third audit: one older entry (a side block's 资讯精华 times) ended the paging after page 1.
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    project_settings = {name: getattr(settings, name) for name in dir(settings) if name.startswith("EASTMONEY_")}
+    main = "".join(
+        f'<li id="newsTr{i}"><p class="title"><a href="//finance.eastmoney.com/a/2026091838788{i:05d}.html">'
+        f'要闻标题第{i}条</a></p><p class="time">2026年09月18日 20:{59 - i:02d}</p></li>'
+        for i in range(42)
+    )
+    side = "".join(
+        f'<li><p class="title"><a href="//finance.eastmoney.com/a/2026090438700{i:05d}.html">精华标题第{i}条</a>'
+        f'</p><p class="time">9月4日 15:0{i}</p></li>'
+        for i in range(5)
+    )
+    for older_main, pages_on in ((False, True), (True, False)):
+        listed = main.replace("2026年09月18日", "2026年09月17日") if older_main else main
+        html = f'<html><body><div class="side"><ul>{side}</ul></div><div class="list"><ul>{listed}</ul></div></body></html>'
+        spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, project_settings), since="2026-09-18")
+        url = "https://finance.eastmoney.com/a/cywjh.html"
+        response = HtmlResponse(
+            url, body=html.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "pages:cywjh"})
+        )
+        out = list(spider.parse_list_page(response, page=1))
+        assert len([r for r in out if "/a/2026" in r.url]) == (0 if older_main else 42)
+        assert any("cywjh_2" in r.url for r in out) is pages_on
+
+
 def test_one_article_listed_under_two_spellings_is_requested_at_one_address() -> None:
     """The column API gives http://…/a/{code}.html, list pages //…, the 7×24 template https://…: the
     article request uses one spelling, so Scrapy's duplicate filter sees one article (and the

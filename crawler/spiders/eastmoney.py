@@ -288,10 +288,15 @@ class EastmoneySpider(FinnewsSpider):
                     meta={SOURCE_META: f"pages:{list_page_name(url)}"},
                 )
 
-    def _follow(self, response: Response, entries: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
+    def _follow(
+        self, response: Response, entries: list[dict[str, Any]], side_blocks: bool = False
+    ) -> Iterator[scrapy.Request]:
         """Article requests for a list's entries. Sets ``self._more`` to whether the list should be
-        paged further: not past the ``since`` date, not when every article is already indexed."""
-        reached_since = False
+        paged further: not past the ``since`` date, not when every article is already indexed. An API's
+        list is newest first, so its first older entry is past ``since``; a list page (``side_blocks``)
+        is past it only when none of its timed entries is inside the window, since one older entry may
+        be a side block's (资讯精华 shows older times beside a main list still inside it)."""
+        older = inside = False
         article_urls = []
         for entry in entries:
             url = entry.get("url")
@@ -302,9 +307,11 @@ class EastmoneySpider(FinnewsSpider):
                 self.crawler.stats.inc_value("finnews/skipped/caifuhao")
                 continue
             shown = entry.get("_shown") or parse_datetime(str(entry.get("showTime") or ""))
-            if self.since and shown and shown < self.since:
-                reached_since = True
-                continue
+            if self.since and shown:
+                if shown < self.since:
+                    older = True
+                    continue
+                inside = True
             article_urls.append(response.urljoin(url))
             yield self.article_request(response, url, listed=_listed(entry))
             if self.checking:
@@ -313,7 +320,8 @@ class EastmoneySpider(FinnewsSpider):
         if fully_seen:
             # Rolling lists are newest first: a page with nothing new means the rest is old too.
             self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
-        self._more = bool(entries) and not reached_since and not fully_seen
+        past_since = older and not (side_blocks and inside)
+        self._more = bool(entries) and not past_since and not fully_seen
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
         if isinstance(error, LayoutChangedError):
@@ -420,7 +428,7 @@ class EastmoneySpider(FinnewsSpider):
             self.layout_changed(response, "list_times", "no list item shows a time we can read")
         following = next_list_page(response.url)
         self.note_list(response, len(entries), following, first=_listed(entries[0]))
-        yield from self._follow(response, entries)
+        yield from self._follow(response, entries, side_blocks=True)
         limit = min(self._max_pages(), self.settings.getint("EASTMONEY_LIST_PAGES_MAX"))
         if self._more and following and page < limit:
             yield response.follow(
@@ -447,13 +455,27 @@ class EastmoneySpider(FinnewsSpider):
             # main-content path (reported as a layout change by the base spider), else it is no article.
             raw = with_page_signals(generic_article(html, url, "eastmoney"))
         # The list entry knows the title, time and outlet even when a page layout hides them.
-        raw.title = raw.title or listed.get("title") or None
+        raw.title = raw.title or listed.get("title") or title_of_summary(listed.get("summary")) or None
         listed_at = parse_datetime(str(listed.get("showTime") or ""))
         if raw.published_at is None or (raw.published_from_code and listed_at is not None):
             raw.published_at = listed_at or raw.published_at
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
         return raw
+
+
+_SUMMARY_HEAD_RE = re.compile(r"^\s*【([^】]{2,80})】")
+_FIRST_SENTENCE_RE = re.compile(r"^\s*(.{4,80}?)[。！？!?]")
+
+
+def title_of_summary(summary: Any) -> str | None:
+    """The title of a 7×24 flash listed without one (sites.md: items with an empty ``title`` exist): its
+    summary's 【head】, else the summary's first sentence (the listed summary is text: plain_summary)."""
+    text = str(summary or "").strip()
+    found = _SUMMARY_HEAD_RE.match(text) or _FIRST_SENTENCE_RE.match(text)
+    if found:
+        return found.group(1).strip()
+    return text[:80] or None
 
 
 def _column_answer(body: str) -> ListAnswer:
