@@ -179,7 +179,7 @@ def parse_document(text: str, url: str | None = None, name: str | None = None) -
     if reason:
         raise ExtractError(reason)
     if is_jekyll_post(text):
-        post = parse_jekyll_post(text)
+        post = parse_jekyll_post(text, name)
         extra_levels = 0
         if post.body_html:
             post.body_html, extra_levels = _unescape_extra_levels(post.body_html)

@@ -82,6 +82,19 @@ def test_misdeclared_page_says_utf8_but_decodes_as_gbk() -> None:
     assert "<h1>白酒板块震荡回升 贵州茅台成交额居前</h1>" in page_text(response)
 
 
+@pytest.mark.parametrize("header", ["text/html; charset=ISO-8859-1", "text/html; charset=windows-1252"])
+def test_a_gbk_page_served_as_latin_1_decodes_as_gbk_and_latin_1_text_stays_latin_1(header: str) -> None:
+    # Third audit: a single-byte charset declared first always won (Scrapy reads ISO-8859-1 as cp1252).
+    page = "<html><head><title>贵州茅台发布年报</title></head><body><p>贵州茅台发布年报。</p></body></html>"
+    url = BASE + "/roll/20261206/1.shtml"
+    response = HtmlResponse(url, headers={"Content-Type": header}, body=page.encode("gbk"), request=Request(url))
+    assert response.encoding == "cp1252"
+    assert "<title>贵州茅台发布年报</title>" in page_text(response)
+    western = "<html><body><p>The café chain's résumé, naïve.</p></body></html>"
+    response = HtmlResponse(url, headers={"Content-Type": header}, body=western.encode("latin-1"), request=Request(url))
+    assert "The café chain's résumé, naïve." in page_text(response)
+
+
 def test_gb2312_page_with_gbk_characters_keeps_them() -> None:
     response = fetch(ChinaOrgSite(), "/2016-04/08/content_38197512.htm")
     with pytest.raises(UnicodeDecodeError):

@@ -44,3 +44,16 @@ def test_damaged_front_matter_keeps_a_titles_inner_quotes() -> None:
     assert raw.title == '他说"好"'
     raw = parse_jekyll_post(POST.replace('title: "北京发布数字经济行动方案"', "title: '央行：\"稳字当头\"'"))
     assert raw.title == '央行："稳字当头"'
+
+
+def test_damaged_front_matter_keeps_a_title_that_opens_with_a_bracket_and_names_the_file(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Third audit: "title: [快讯]…" in damaged front matter became the repr of a list; the warning named no file.
+    with caplog.at_level(logging.WARNING, logger="tagging.pages.jekyll"):
+        raw = parse_jekyll_post(
+            POST.replace('"北京发布数字经济行动方案"', "[快讯]贵州茅台发布年报"), name="2022-05-30-x.md"
+        )
+    assert raw.title == "[快讯]贵州茅台发布年报"
+    assert raw.tags == ["数字经济", "北京"]  # tags still a list
+    assert "2022-05-30-x.md: damaged Jekyll front matter" in caplog.text

@@ -37,7 +37,12 @@ def is_jekyll_post(text: str) -> bool:
     return bool(_FRONT_MATTER_RE.match(text))
 
 
-def _front_matter(block: str) -> dict[str, object]:
+# The front-matter keys that hold lists; any other value is a string, even one that opens with "[" (a
+# title such as "[快讯]贵州茅台发布年报").
+_LIST_KEYS = frozenset(("tags", "categories", "category"))
+
+
+def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     problem = "not a mapping"
     try:
         # BaseLoader keeps every value a string: dates like "2022-05-30 20:46:00 +0800" stay as written.
@@ -47,13 +52,13 @@ def _front_matter(block: str) -> dict[str, object]:
     if isinstance(data, dict):
         return data
     # Damaged front matter: fall back to "key: value" lines, said so (the fields may be incomplete).
-    logger.warning("damaged Jekyll front matter (%s): read line by line", problem)
+    logger.warning("%sdamaged Jekyll front matter (%s): read line by line", f"{name}: " if name else "", problem)
     fields: dict[str, object] = {}
     for line in block.splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip():
             value = value.strip()
-            if value.startswith("["):  # a flow list, perhaps unclosed: "[a, b" → ["a", "b"]
+            if value.startswith("[") and key.strip() in _LIST_KEYS:  # a flow list, perhaps unclosed: "[a, b"
                 fields[key.strip()] = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
             else:
                 fields[key.strip()] = _unquoted(value)
@@ -75,12 +80,13 @@ def _as_list(value: object) -> list[str]:
     return []
 
 
-def parse_jekyll_post(text: str) -> RawArticle:
-    """Parse a mirrored post. Raises :class:`JekyllError` when there is no front matter."""
+def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
+    """Parse a mirrored post (``name``: its file, for messages). Raises :class:`JekyllError` when there
+    is no front matter."""
     match = _FRONT_MATTER_RE.match(text)
     if not match:
         raise JekyllError("no Jekyll front matter (a first line '---')")
-    meta = _front_matter(match.group(1))
+    meta = _front_matter(match.group(1), name)
     digest_lines: list[str] = []
     body_lines: list[str] = []
     url = None

@@ -26,6 +26,11 @@ class NotAnArticleError(ValueError):
     """The page has no article body (a list page, an error page, an empty page)."""
 
 
+_WESTERN_SINGLE_BYTE = frozenset(
+    ("iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "cp1252", "windows-1252", "ascii", "us-ascii", "cp819")
+)
+
+
 def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
     and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
@@ -34,8 +39,14 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         # Binary (NUL bytes, no UTF-16 mark): kept byte for byte, so parse_document names it as such,
         # without the decoder's guessing (and its warnings) first.
         return data.decode("latin-1")
-    candidates = [e for e in (declared,) if e]
-    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=[*candidates, "gb18030"])
+    # A single-byte Western charset decodes any bytes, so declared first it would always win: a GBK page
+    # served as ISO-8859-1 (a common server default; Scrapy reads it as cp1252) came out as mojibake.
+    # GB18030 goes first then; Western text fails it (an accented letter before a space or a tag).
+    if declared and declared.lower().replace("_", "-") in _WESTERN_SINGLE_BYTE:
+        user_encodings = ["gb18030", declared]
+    else:
+        user_encodings = [*([declared] if declared else []), "gb18030"]
+    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], user_encodings=user_encodings)
     if dammit.unicode_markup is None:
         return data.decode("utf-8", errors="replace")
     if dammit.original_encoding and dammit.original_encoding.lower() in ("gbk", "gb2312"):
