@@ -18,7 +18,7 @@ from finnews.commands_admin import replay_line
 from finnews.commands_search import format_hit
 from finnews.errors import UserError
 from finnews.output import write_stats_json
-from scheduler.stats import read_stats
+from scheduler.stats import ROBOTS_FORBIDDEN, read_stats
 from store.outcomes import ARTICLE_OUTCOMES, KEPT_STORED_VALUES_KEY
 
 
@@ -83,6 +83,12 @@ def crawl_summary(stats: dict[str, Any]) -> str:
         lines.append(
             f"warnings: {kept} article(s) came without a title, date or text the index had; the stored values "
             "were kept (store/merge.py)"
+        )
+    forbidden = next((e["count"] for e in read["errors"] if e["reason"] == ROBOTS_FORBIDDEN), 0)
+    if forbidden:
+        lines.append(
+            f"ROBOTS.TXT: the sites' robots.txt forbade {forbidden} request(s), not sent "
+            "(for the token finnews, else *; `finnews crawl -s LOG_LEVEL=DEBUG` names them)"
         )
     if every_request_failed(stats):
         lines.append("FAILED: every request failed (see the errors above)")

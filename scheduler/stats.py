@@ -20,13 +20,23 @@ def _int(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) else 0
 
 
+# Scrapy's count of requests its robots.txt middleware did not send; an error reason of its own here.
+ROBOTS_FORBIDDEN_KEY = "robotstxt/forbidden"
+ROBOTS_FORBIDDEN = "robots_forbidden"
+
+
 def errors_by_reason(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``[{reason, count}]`` from the ``finnews/errors/<reason>`` keys, by reason."""
-    return [
+    """``[{reason, count}]`` from the ``finnews/errors/<reason>`` keys, by reason, and the requests a
+    site's robots.txt forbade (``robots_forbidden``: a crawl that asked only for those gathers nothing,
+    which is no quiet day)."""
+    errors = [
         {"reason": key.split("/", 2)[2], "count": int(value)}
-        for key, value in sorted(stats.items())
+        for key, value in stats.items()
         if key.startswith(ERRORS_PREFIX) and isinstance(value, (int, float))
     ]
+    if _int(stats.get(ROBOTS_FORBIDDEN_KEY)):
+        errors.append({"reason": ROBOTS_FORBIDDEN, "count": _int(stats[ROBOTS_FORBIDDEN_KEY])})
+    return sorted(errors, key=lambda error: error["reason"])
 
 
 def replay_counts(stats: Mapping[str, Any]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.exit_codes import BLOCKED, PARTIAL
 from scheduler.jobs import Job
+from scheduler.stats import ROBOTS_FORBIDDEN
 from store.outcomes import GATHERED_OUTCOMES, NEW, SKIPPED_SEEN, SPOOLED, UNCHANGED, UPDATED
 from store.runs import FAILED_OUTCOMES
 
@@ -84,6 +85,9 @@ def run_status(
         if gathered or counts.get("sources_ok"):
             return "partial", f"{what} — {gathered} article(s) gathered from the rest"
         return "blocked", what
+    if job.spider and errors.get(ROBOTS_FORBIDDEN) and not gathered and not int(articles.get(SKIPPED_SEEN, 0)):
+        what = f"the sites' robots.txt forbade {errors[ROBOTS_FORBIDDEN]} request(s) and nothing was gathered"
+        return "failed", f"{what} (check the start URLs and sources against robots.txt)"
     if job.spider and other and not counts.get("ok_answers"):
         return "failed", f"every request failed: {_error_summary(other)}"
     if job.spider and counts.get("list_errors"):

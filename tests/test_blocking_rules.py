@@ -259,6 +259,15 @@ def status(outcome: str = "succeeded", job: Job = JOB, last_new: datetime | None
     return run_status(outcome, job, counts(**stats), "line one\nfinnews crawl: boom\n\n", 2, last_new, NOW)
 
 
+def test_a_crawl_that_robots_txt_kept_from_every_article_failed_and_says_why() -> None:
+    # Scrapy counts requests its robots.txt middleware did not send; nothing reached is no quiet day.
+    forbidden = status(**{"robotstxt/forbidden": 12})
+    assert forbidden[0] == "failed" and "robots.txt forbade 12 request(s)" in forbidden[1]
+    assert status(**{"robotstxt/forbidden": 2, "finnews/articles/new": 5}) == ("succeeded", None)
+    assert status(**{"robotstxt/forbidden": 2, "finnews/articles/skipped_seen": 40}) == ("succeeded", None)
+    assert {"reason": "robots_forbidden", "count": 12} in counts(**{"robotstxt/forbidden": 12})["errors"]
+
+
 def test_run_status_from_the_exit_and_the_crawl() -> None:
     assert status() == ("succeeded", None)
     assert status("failed") == ("failed", "exit 2: finnews crawl: boom")

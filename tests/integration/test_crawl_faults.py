@@ -76,10 +76,12 @@ def test_robots_txt_disallow_is_obeyed(fresh_index: str, tmp_path: Path) -> None
     site = ReplicaSite(robots="User-agent: *\nDisallow: /a/\n")
     with ReplicaServer(site) as server:
         code, summary = crawl(server, tmp_path, "-s", "EASTMONEY_COLUMNS=345")
-    assert code == 0
     assert site.article_requests() == 0
     assert site.requests["/robots.txt"] == 1
     assert "articles: 0 new" in summary
+    # Nothing gathered because robots.txt forbade it is no quiet day: said, and the crawl failed.
+    assert code == 1, summary
+    assert "robots_forbidden" in summary and "ROBOTS.TXT: the sites' robots.txt forbade" in summary
 
 
 def test_a_crawl_whose_every_request_failed_exits_1_without_tracebacks(fresh_index: str, tmp_path: Path) -> None:
