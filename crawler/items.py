@@ -14,5 +14,8 @@ class ArticleItem:
     raw: RawArticle
     fetched_url: str | None = None  # the page fetched (the seen store remembers it)
     listed_by: str | None = None  # the crawl source whose list linked it (columns:345, fast:102 …)
+    # Some of its pages could not be fetched: written with the pages it has, but not remembered as
+    # seen, so the next crawl fetches it again and the whole text replaces this one.
+    incomplete: bool = False
     cleaned: CleanBody | None = None
     article: Article | None = None
