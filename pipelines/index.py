@@ -69,7 +69,7 @@ class IndexPipeline:
         if item.article is None or self.writer is None:
             raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
         # An article missing some of its pages is written but not remembered: the next crawl fetches it again.
-        urls = [] if item.incomplete else [u for u in (item.fetched_url, item.article.url) if u]
+        urls = [] if item.incomplete else [u for u in (item.fetched_url, item.linked_url, item.article.url) if u]
         document = article_document(item.article)
         # In a thread: the add that fills the buffer sends it, and the crawl keeps downloading and
         # parsing meanwhile instead of waiting for Elasticsearch.

@@ -40,10 +40,17 @@ class ChinaOrgArticle:
     # A long article split over pages (content_{id}.htm, content_{id}_2.htm …, sites.md 3.2): its
     # paragraphs shared out in order, each page linking the next from its #autopage pager.
     pages: int = 1
+    # The path the lists link when the article has moved: it answers 301 to ``path``.
+    moved_from: str | None = None
 
     @property
     def listed_time(self) -> str:
         return self.published.strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def listed_path(self) -> str:
+        """The path the lists link."""
+        return self.moved_from or self.path
 
     def page_path(self, page: int) -> str:
         """The path of page ``page`` (1: the article's own path)."""

@@ -232,7 +232,7 @@ def render_column_page(
     """An ``app.finance.china.com.cn/news/column.php`` page; the pager's second item is the next page
     (the real pager keeps offering one after the last page, which is simply empty). ``extras``: the
     dead link, topic and withdrawn entries of the finance column's first page."""
-    entries = [(f"{base_url}{a.path}", a.title, a.listed_time) for a in articles]
+    entries = [(f"{base_url}{a.listed_path}", a.title, a.listed_time) for a in articles]
     if cname == FINANCE_COLUMN and page == 1 and extras:
         entries[1:1] = [(f"{base_url}{DEAD_LINK_PATH}", "券商板块早盘异动拉升", "2023-11-22 09:41")]
         entries.append((f"{base_url}{TOPIC_PATH}", "专题：2023金融工作会议", "2023-11-21 18:00"))
@@ -253,7 +253,7 @@ def render_channel_page(articles: list[ChinaOrgArticle], page: int, last_page: i
     """A ``tech.china.com.cn`` channel page: ``div.htabx`` entries and a ``div.pg`` pager whose
     ``a.nxt`` is missing on the last page."""
     items = "\n".join(
-        f'  <li><h3 class="hsTit3"><a href="{base_url}{a.path}" target="_blank">{html.escape(a.title)}</a></h3>'
+        f'  <li><h3 class="hsTit3"><a href="{base_url}{a.listed_path}" target="_blank">{html.escape(a.title)}</a></h3>'
         f"<p>{html.escape(a.paragraphs[0][:40])}…</p><span>{a.listed_time}</span></li>"
         for a in articles
     )

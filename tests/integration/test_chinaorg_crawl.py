@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,22 @@ def test_an_article_whose_later_page_failed_is_fetched_again_and_indexed_whole(
         crawl(replica, seen_db)  # whole now, and remembered: not fetched again
     assert site.requests[PAGED_ARTICLE.path] == 2
     assert site.requests[second_page] == 1 + 3 + 1  # the first crawl's try and 3 retries, then the second's
+
+
+def test_a_link_that_redirects_is_remembered_and_not_requested_again(fresh_index: str, es_node, tmp_path: Path) -> None:
+    # The tech channel's first page links an article at an old address that answers 301: the linked
+    # address is remembered with the one the article was read at, so the second crawl neither
+    # requests it again nor pages past that (now fully seen) list page.
+    moved = replace(ARTICLES[4], moved_from="/internet/20180919/345977.shtml")
+    assert moved.channel == "internet" and moved.list_page == 1
+    site = ChinaOrgSite(articles=(*ARTICLES[:4], moved, *ARTICLES[5:]))
+    seen_db = tmp_path / "seen.sqlite"
+    with ReplicaServer(site) as replica:
+        crawl(replica, seen_db)
+        es_node.indices.refresh(index=TEST_ALIAS)
+        (document,) = indexed(es_node, replica, moved)  # read at the address it moved to
+        assert document["title"] == moved.title
+        second = crawl(replica, seen_db)
+    assert site.requests[moved.moved_from] == 1 and site.requests[moved.path] == 1
+    assert "0 new, 0 updated, 0 unchanged" in summary_line(second, "articles:")
+    assert [site.requests[channel_path(p)] for p in (1, 2)] == [2, 1]  # page 1 fully seen: paging stopped
