@@ -19,6 +19,7 @@ from scrapy.selector import Selector
 
 from core.article import RawArticle
 from core.dates import SHANGHAI
+from core.urls import is_china_org_host
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.listing import find_listed_articles, list_time
@@ -40,7 +41,6 @@ _PHOTO_SEGMENT = "/photo/"
 # article's #autopage pager (../shared/reference/sites.md 3.2).
 _CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 MAX_ARTICLE_PAGES = 20
-_SITE_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
 
@@ -111,7 +111,7 @@ def is_article_url(url: str, list_url: str) -> bool:
         return False
     if _PHOTO_SEGMENT in parts.path:
         return False
-    return bool(_SITE_HOST_RE.search(parts.hostname or "")) or parts.netloc == urlsplit(list_url).netloc
+    return is_china_org_host(parts.hostname) or parts.netloc == urlsplit(list_url).netloc
 
 
 class ChinaOrgSpider(FinnewsSpider):
