@@ -11,7 +11,16 @@ _EASTMONEY_ARTICLE_RE = re.compile(
     r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/(?:a/|news/\d+,)(?P<code>\d{12,20})\.html",
     re.IGNORECASE,
 )
-_MOBILE_HOSTS = {"wap.eastmoney.com", "m.eastmoney.com"}
+# Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the
+# mobile site and the channel hosts whose lists link articles there (../shared/reference/sites.md 1.1).
+# The codes are global (the 7×24 list gives every item's page as finance.…/a/{code}.html, sites.md
+# 2.4), so one code is one article: one document, fetched once at finance. Other hosts keep their own.
+_FINANCE_ARTICLE_HOSTS = {
+    "wap.eastmoney.com", "m.eastmoney.com",
+    "stock.eastmoney.com", "fund.eastmoney.com", "hk.eastmoney.com", "global.eastmoney.com", "biz.eastmoney.com",
+}  # fmt: skip
+# china.com.cn, china.org.cn and their channel hosts (finance., tech., news., www. …).
+_CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
 
 
 def eastmoney_article_code(url: str | None) -> str | None:
@@ -26,7 +35,7 @@ def canonical_url(url: str) -> str:
     match = _EASTMONEY_ARTICLE_RE.match(url)
     if match:
         host = match.group("host").lower()
-        if host in _MOBILE_HOSTS:
+        if host in _FINANCE_ARTICLE_HOSTS:
             host = "finance.eastmoney.com"
         return f"https://{host}/a/{match.group('code')}.html"
     if url.startswith("//"):
@@ -36,12 +45,23 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+def is_china_org_host(host: str | None) -> bool:
+    """A host of china.com.cn or china.org.cn."""
+    return bool(_CHINA_ORG_HOST_RE.search(host or ""))
+
+
 def fetch_url(url: str) -> str:
     """The address to fetch an article at: an Eastmoney article's one spelling (the column API gives
     ``http://…``, list pages ``//…``, the 7×24 template ``https://…``: fetched once, not once per
-    spelling, and without a redirect); any other address as it is (china.com.cn pages and local
-    replicas are served over plain http)."""
-    return canonical_url(url) if _EASTMONEY_ARTICLE_RE.match(url.strip()) else url
+    spelling, and without a redirect); a china.com.cn / china.org.cn page over http, the scheme those
+    sites serve (sites.md 3.1-3.4), whichever its link gave (both are in use, and both are one
+    document); any other address as it is (local replicas are served over plain http)."""
+    if _EASTMONEY_ARTICLE_RE.match(url.strip()):
+        return canonical_url(url)
+    parts = urlsplit(url)
+    if parts.scheme == "https" and is_china_org_host(parts.hostname):
+        return urlunsplit(parts._replace(scheme="http"))
+    return url
 
 
 def document_id(url: str) -> str:

@@ -2,7 +2,8 @@
 written whenever the crawl runs dry and when the spider closes.
 
 If Elasticsearch is down, articles go to the on-disk spool (see store.spool) and the crawl goes on.
-An article counts as seen (is not fetched again) once the writer reports its batch written or spooled.
+An article counts as seen (is not fetched again) once the writer reports its batch written or spooled,
+unless it came without some of its pages (``ArticleItem.incomplete``).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class IndexPipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.article is None or self.writer is None:
             raise RuntimeError("TagPipeline must run before IndexPipeline (check ITEM_PIPELINES)")
-        urls = [u for u in (item.fetched_url, item.article.url) if u]
+        # An article missing some of its pages is written but not remembered: the next crawl fetches it again.
+        urls = [] if item.incomplete else [u for u in (item.fetched_url, item.linked_url, item.article.url) if u]
         document = article_document(item.article)
         # In a thread: the add that fills the buffer sends it, and the crawl keeps downloading and
         # parsing meanwhile instead of waiting for Elasticsearch.

@@ -9,7 +9,9 @@ and the older template (``#pubtime_baidu`` / ``#source_baidu``, ``#content``). S
 the way the real sites serve them and trip up naive crawlers: GBK bytes with a GBK charset, GBK bytes
 whose meta says UTF-8 (and no charset in the HTTP header), and a page declared GB2312 that uses GBK
 characters outside GB2312. A dead link (404), a withdrawn article (200 without an article body) and a
-special-topic link sit among the list entries. The article texts are written for the replica.
+special-topic link sit among the list entries. An article may be split over pages
+(``content_{id}_2.htm`` …) or have moved (its list link answers 301), and a test may make any path
+answer 500. The article texts are written for the replica.
 
 One server stands in for every host (finance., tech., www.china.com.cn …): paths are the real ones,
 links on the list pages point at the local server (``base_url``).
@@ -61,6 +63,11 @@ class ChinaOrgSite(ServedSite):
         self.lists_form = lists_form
         self.articles = list(articles)
         self.by_path = {a.path: a for a in self.articles}
+        # Every page of every article: path -> (article, page number).
+        self.pages = {a.page_path(n): (a, n) for a in self.articles for n in range(1, a.pages + 1)}
+        self.moved = {a.moved_from: a.path for a in self.articles if a.moved_from}  # old path -> new (301)
+        # Paths that answer 500 (the server failing) until a test takes them out again.
+        self.broken: set[str] = set()
 
     def listed(self, channel: str, page: int) -> list[ChinaOrgArticle]:
         return [a for a in self.articles if a.channel == channel and a.list_page == page]
@@ -98,9 +105,14 @@ class ChinaOrgSite(ServedSite):
                 return 200, "text/html; charset=utf-8", body.encode()
         if path == WITHDRAWN_PATH:
             return 200, "text/html; charset=utf-8", WITHDRAWN_PAGE.encode()
+        if path in self.moved:
+            return 301, HTML, b"", {"Location": f"{base_url}{self.moved[path]}"}
+        if path in self.broken:
+            return 500, HTML, b"<html><body><h1>500 Internal Server Error</h1></body></html>"
         if path in self.by_path and self.blocking.active("not_articles", served):
             return 200, HTML, PORTAL_PAGE.encode("utf-8")
-        if article := self.by_path.get(path):
-            content_type, body = render_article(article, self.articles_form)
+        if path in self.pages:
+            article, page = self.pages[path]
+            content_type, body = render_article(article, self.articles_form, page)
             return 200, content_type, body
         return 404, "text/html; charset=utf-8", NOT_FOUND_PAGE.encode()

@@ -37,10 +37,32 @@ class ChinaOrgArticle:
     encoding: str = "utf-8"  # the bytes on the wire
     meta_charset: str = "utf-8"  # what the page's <meta> declares
     header_charset: str | None = "utf-8"  # the HTTP Content-Type charset; None sends none
+    # A long article split over pages (content_{id}.htm, content_{id}_2.htm …, sites.md 3.2): its
+    # paragraphs shared out in order, each page linking the next from its #autopage pager.
+    pages: int = 1
+    # The path the lists link when the article has moved: it answers 301 to ``path``.
+    moved_from: str | None = None
 
     @property
     def listed_time(self) -> str:
         return self.published.strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def listed_path(self) -> str:
+        """The path the lists link."""
+        return self.moved_from or self.path
+
+    def page_path(self, page: int) -> str:
+        """The path of page ``page`` (1: the article's own path)."""
+        if page == 1:
+            return self.path
+        stem, dot, ext = self.path.rpartition(".")
+        return f"{stem}_{page}{dot}{ext}"
+
+    def page_paragraphs(self, page: int) -> tuple[str, ...]:
+        """The paragraphs page ``page`` shows: an equal share, the last page taking what is left."""
+        share = -(-len(self.paragraphs) // self.pages)
+        return self.paragraphs[(page - 1) * share : page * share]
 
 
 def _at(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
@@ -176,5 +198,29 @@ ARTICLES: tuple[ChinaOrgArticle, ...] = (
             "打开空间。A股市场上，5G概念股近期表现活跃，但部分个股估值已处于较高水平。",
             "运营商人士透露，今年三大运营商计划在全国50个以上城市开通5G网络，年内5G基站数量有望超过5万个。",
         ),
+    ),
+)
+
+# Not among ARTICLES: a test adds it to the site (ChinaOrgSite(articles=ARTICLES + (PAGED_ARTICLE,))).
+PAGED_ARTICLE = ChinaOrgArticle(
+    path="/2023-11/25/content_116522047.htm",
+    title="前三季度规模以上工业企业利润降幅收窄 装备制造业支撑作用明显",
+    published=_at(2023, 11, 25, 9, 45, 12),
+    media="经济日报",
+    author="赵磊",
+    editor="陈雪",
+    channel=FINANCE_COLUMN,
+    list_page=1,
+    template="older",
+    pages=2,
+    paragraphs=(
+        "国家统计局日前发布数据显示，前三季度全国规模以上工业企业实现利润总额5.44万亿元，同比下降9.0%，"
+        "降幅比1至8月份收窄2.7个百分点。其中，9月份规模以上工业企业利润同比增长11.9%，连续两个月实现增长。",
+        "分行业看，装备制造业利润增长较快，电气机械、汽车、铁路船舶航空航天等行业利润同比增长，"
+        "对全部规模以上工业利润增长的拉动作用明显增强。原材料制造业利润降幅继续收窄。",
+        "第二页：业内人士分析，随着稳增长政策持续显效，市场需求逐步恢复，工业品价格降幅收窄，"
+        "企业营业收入增速回升，成本压力有所缓解，工业企业效益有望继续改善。",
+        "第二页：也有专家提醒，当前外部环境依然复杂，部分行业需求仍显不足，企业经营压力较大，"
+        "需进一步加大政策支持力度，巩固工业经济回升向好态势。",
     ),
 )

@@ -54,8 +54,17 @@ def _footer_html() -> str:
 </div>"""
 
 
-def _body_paragraphs(article: ChinaOrgArticle) -> str:
-    return "\n".join(f"<p>　　{html.escape(p)}</p>" for p in article.paragraphs)
+def _body_paragraphs(article: ChinaOrgArticle, page: int = 1) -> str:
+    """The paragraphs of page ``page`` and, for an article over several pages, the #autopage pager
+    inside the body (as news.china.com.cn shows it: every page's number, then ``>`` to the next)."""
+    paragraphs = "\n".join(f"<p>　　{html.escape(p)}</p>" for p in article.page_paragraphs(page))
+    if article.pages == 1:
+        return paragraphs
+    # Relative links, as the site writes them: {1: "content_1.htm", 2: "content_1_2.htm" …}.
+    names = {n: article.page_path(n).rsplit("/", 1)[-1] for n in range(1, article.pages + 1)}
+    links = "".join(f"<span>{n}</span>" if n == page else f'<a href="{name}">{n}</a>' for n, name in names.items())
+    following = f'<a href="{names[page + 1]}">&gt;</a>' if page < article.pages else ""
+    return f'{paragraphs}\n<div id="autopage"><center>{links}{following}</center></div>'
 
 
 def column_path(cname: str, page: int) -> str:
@@ -81,7 +90,7 @@ def _head(article: ChinaOrgArticle, site_name: str) -> str:
 </head>"""
 
 
-def render_current_page(article: ChinaOrgArticle) -> str:
+def render_current_page(article: ChinaOrgArticle, page: int = 1) -> str:
     """The finance/tech ``.shtml`` template: header in ``div.wrap.c.top``, body in ``#fontzoom``."""
     shown = article.published.strftime("%Y年%m月%d日%H:%M")
     media = html.escape(article.media)
@@ -103,7 +112,7 @@ def render_current_page(article: ChinaOrgArticle) -> str:
 <div class="wrap c">
 <div class="fl left">
 <div class="navp c" id="fontzoom">
-{_body_paragraphs(article)}
+{_body_paragraphs(article, page)}
 <div class="fr bianj">(责任编辑：{html.escape(article.editor)})</div>
 </div>
 {_related_html()}
@@ -118,7 +127,7 @@ def render_current_page(article: ChinaOrgArticle) -> str:
 """
 
 
-def render_older_page(article: ChinaOrgArticle) -> str:
+def render_older_page(article: ChinaOrgArticle, page: int = 1) -> str:
     """The older china.com.cn template: ``#pubtime_baidu`` / ``#source_baidu`` and a ``#content`` body."""
     published = article.published.strftime("%Y-%m-%d %H:%M:%S")
     media = html.escape(article.media)
@@ -134,7 +143,7 @@ def render_older_page(article: ChinaOrgArticle) -> str:
 <div class="artInfo"><span id="pubtime_baidu">发布时间：{published}</span> |
   <span id="source_baidu">来源：<a href="/" target="_blank">{media}</a></span>{author}</div>
 <div id="content">
-{_body_paragraphs(article)}
+{_body_paragraphs(article, page)}
 <p align="right">（责任编辑：{html.escape(article.editor)}）</p>
 </div>
 {_related_html()}
@@ -145,7 +154,7 @@ def render_older_page(article: ChinaOrgArticle) -> str:
 """
 
 
-def render_page_2024(article: ChinaOrgArticle) -> str:
+def render_page_2024(article: ChinaOrgArticle, page: int = 1) -> str:
     """The template of china.com.cn pages captured in 2024 (tests/fixtures/real-sites/chinaorg/): UTF-8,
     ``<title>…_中国网</title>``, ``meta publishdate`` a date only, the title twice (``h1.article_title``
     in a sticky header, ``h1`` above the body), ``div.inform`` with the time and 来源 in ``<p>``s beside
@@ -172,7 +181,7 @@ def render_page_2024(article: ChinaOrgArticle) -> str:
 <div class="informShare">分享到：<div class="wechat"><div class="qrcode"></div></div><div class="copy_pic"><div class="copySuccess">链接已复制</div></div></div>
 <div class="fontSize">字体：<span class="fontSmall font_cur">小</span><span class="fontBig">大</span></div></div>
 <div class="content_left"><div class="article"><div id="vf"><div id="videoarea" style="display: none;"></div></div>
-<!--enpcontent-->{_body_paragraphs(article)}<!--/enpcontent--><!--enpproperty <articleid>1</articleid><date>{stamp}</date><author>{html.escape(article.author or "")}</author><sourcename>{html.escape(article.media)}</sourcename><liability>{html.escape(article.editor)}</liability>/enpproperty-->
+<!--enpcontent-->{_body_paragraphs(article, page)}<!--/enpcontent--><!--enpproperty <articleid>1</articleid><date>{stamp}</date><author>{html.escape(article.author or "")}</author><sourcename>{html.escape(article.media)}</sourcename><liability>{html.escape(article.editor)}</liability>/enpproperty-->
 <div class="editor">【责任编辑：{html.escape(article.editor)}】</div></div>
 <div class="relevant"><iframe src="http://www.china.com.cn/node_9000478.html" class="banner"></iframe></div></div>
 <div class="pc_footer">{FOOTER_TEXT}</div><div id="webdig_source" style="display:none">中国网</div>
@@ -180,26 +189,26 @@ def render_page_2024(article: ChinaOrgArticle) -> str:
 """
 
 
-def render_drifted_page(article: ChinaOrgArticle) -> str:
+def render_drifted_page(article: ChinaOrgArticle, page: int = 1) -> str:
     """A redesign nobody has described: none of the known containers, the article in ``<article>``."""
     title = html.escape(article.title)
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_中国网</title></head><body>
 {_NAV}<main class="cn-main"><article class="cn-story"><h1 class="cn-story__title">{title}</h1>
 <div class="cn-story__meta">{article.published:%Y-%m-%d %H:%M:%S} 来源：{html.escape(article.media)}</div>
-<section class="cn-story__body">{_body_paragraphs(article)}</section></article></main>
+<section class="cn-story__body">{_body_paragraphs(article, page)}</section></article></main>
 {_footer_html()}</body></html>"""
 
 
-def render_article(article: ChinaOrgArticle, form: str = "2020") -> tuple[str, bytes]:
-    """The article's HTTP Content-Type and page bytes, encoded as the real site serves them; ``form``
-    2024 or drifted renders every article in that template (UTF-8)."""
+def render_article(article: ChinaOrgArticle, form: str = "2020", page: int = 1) -> tuple[str, bytes]:
+    """The HTTP Content-Type and bytes of the article's page ``page``, encoded as the real site serves
+    them; ``form`` 2024 or drifted renders every article in that template (UTF-8)."""
     if form == "2024":
-        return "text/html; charset=utf-8", render_page_2024(article).encode("utf-8")
+        return "text/html; charset=utf-8", render_page_2024(article, page).encode("utf-8")
     if form == "drifted":
-        return "text/html; charset=utf-8", render_drifted_page(article).encode("utf-8")
-    page = render_older_page(article) if article.template == "older" else render_current_page(article)
+        return "text/html; charset=utf-8", render_drifted_page(article, page).encode("utf-8")
+    render = render_older_page if article.template == "older" else render_current_page
     content_type = f"text/html; charset={article.header_charset}" if article.header_charset else "text/html"
-    return content_type, page.encode(article.encoding)
+    return content_type, render(article, page).encode(article.encoding)
 
 
 def _page_shell(title: str, content: str) -> str:
@@ -223,7 +232,7 @@ def render_column_page(
     """An ``app.finance.china.com.cn/news/column.php`` page; the pager's second item is the next page
     (the real pager keeps offering one after the last page, which is simply empty). ``extras``: the
     dead link, topic and withdrawn entries of the finance column's first page."""
-    entries = [(f"{base_url}{a.path}", a.title, a.listed_time) for a in articles]
+    entries = [(f"{base_url}{a.listed_path}", a.title, a.listed_time) for a in articles]
     if cname == FINANCE_COLUMN and page == 1 and extras:
         entries[1:1] = [(f"{base_url}{DEAD_LINK_PATH}", "券商板块早盘异动拉升", "2023-11-22 09:41")]
         entries.append((f"{base_url}{TOPIC_PATH}", "专题：2023金融工作会议", "2023-11-21 18:00"))
@@ -244,7 +253,7 @@ def render_channel_page(articles: list[ChinaOrgArticle], page: int, last_page: i
     """A ``tech.china.com.cn`` channel page: ``div.htabx`` entries and a ``div.pg`` pager whose
     ``a.nxt`` is missing on the last page."""
     items = "\n".join(
-        f'  <li><h3 class="hsTit3"><a href="{base_url}{a.path}" target="_blank">{html.escape(a.title)}</a></h3>'
+        f'  <li><h3 class="hsTit3"><a href="{base_url}{a.listed_path}" target="_blank">{html.escape(a.title)}</a></h3>'
         f"<p>{html.escape(a.paragraphs[0][:40])}…</p><span>{a.listed_time}</span></li>"
         for a in articles
     )

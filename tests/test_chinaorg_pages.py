@@ -18,8 +18,22 @@ from crawler.seen import ARTICLE_FLAG, SeenStore
 from crawler.spiders.chinaorg import ChinaOrgSpider, is_article_url, parse_list_page
 from crawler.state import crawl_state
 from replica.chinaorg import ChinaOrgSite
-from replica.chinaorg_articles import ARTICLES, DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH
-from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_current_page
+from replica.chinaorg_articles import (
+    ARTICLES,
+    DEAD_LINK_PATH,
+    FINANCE_COLUMN,
+    PAGED_ARTICLE,
+    TOPIC_PATH,
+    WITHDRAWN_PATH,
+)
+from replica.chinaorg_pages import (
+    FOOTER_TEXT,
+    WITHDRAWN_PAGE,
+    channel_path,
+    column_path,
+    render_article,
+    render_current_page,
+)
 from tagging.extract import extract_article, parse_document
 from tagging.pages.chinaorg import parse_article_page
 from tagging.pages.page import decode_html
@@ -411,6 +425,26 @@ def test_an_article_over_several_pages_is_fetched_whole() -> None:
     assert all(f"第{n}页的正文" in item.raw.body_html for n in (1, 2, 3))
     text = extract_article(item.raw).text  # the text indexed: every page's, in order, and no pager
     assert text == "\n".join(f"第{n}页的正文，经济运行稳中向好。" for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize("second_page", ["whole", "not_an_article"])
+def test_an_article_missing_a_later_page_is_marked_incomplete(second_page: str) -> None:
+    """The replica's paged article: whole when page 2 comes, else page 1 only and marked incomplete
+    (written, not remembered as seen: the next crawl fetches it again)."""
+    spider = spider_for()
+    first_url = BASE + PAGED_ARTICLE.path
+    _, page_one = render_article(PAGED_ARTICLE)
+    (part,) = spider.parse_article(HtmlResponse(first_url, body=page_one, request=Request(first_url)))
+    assert part.url == BASE + PAGED_ARTICLE.page_path(2)
+    page_two = render_article(PAGED_ARTICLE, page=2)[1] if second_page == "whole" else WITHDRAWN_PAGE.encode()
+    (item,) = spider.parse_article_part(HtmlResponse(part.url, body=page_two, request=part), **part.cb_kwargs)
+    text = extract_article(item.raw).text
+    if second_page == "whole":
+        assert not item.incomplete and text == "\n".join(PAGED_ARTICLE.paragraphs)
+    else:
+        assert item.incomplete and text == "\n".join(PAGED_ARTICLE.page_paragraphs(1))
+        assert spider.crawler.stats.get_value("finnews/errors/article_page_part") == 1
+        assert spider.crawler.stats.get_value("finnews/failures") == [f"article_page_part not_an_article {part.url}"]
 
 
 def test_a_column_list_of_two_level_channel_articles_is_read() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.dates import isoformat, parse_datetime
-from core.urls import canonical_url, document_id
+from core.urls import canonical_url, document_id, fetch_url
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
 from tagging.extract import extract_article
@@ -180,3 +180,35 @@ def test_both_eastmoney_url_forms_share_one_document_id() -> None:
     assert canonical_url(old) == "https://finance.eastmoney.com/a/202205302396636936.html"
     assert document_id(old) == document_id(new)
     assert document_id(old) != document_id("https://finance.eastmoney.com/a/202205302396671645.html")
+
+
+@pytest.mark.parametrize("host", ["stock", "fund", "hk", "global", "biz", "wap", "m"])
+def test_an_eastmoney_code_on_a_channel_host_is_the_finance_article(host: str) -> None:
+    # The article codes are global: the channel hosts of ../shared/reference/sites.md 1.1 serve them under
+    # the same /a/{code}.html, so one code is one document, fetched once at finance.eastmoney.com.
+    linked = f"http://{host}.eastmoney.com/a/202111092174321413.html"
+    finance = "https://finance.eastmoney.com/a/202111092174321413.html"
+    assert canonical_url(linked) == fetch_url(linked) == finance
+    assert document_id(linked) == document_id(finance)
+
+
+def test_an_eastmoney_host_the_notes_do_not_name_keeps_its_own_id() -> None:
+    # Not known to share the codes (caifuhao.eastmoney.com has its own 23-digit ids): not folded.
+    linked = "https://emwap.eastmoney.com/a/202111092174321413.html"
+    assert canonical_url(linked) == linked and fetch_url(linked) == linked
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["finance.china.com.cn/roll/20241203/6192714.shtml", "www.china.org.cn/business/2025-04/15/content_117826204.htm"],
+)
+def test_a_china_org_article_linked_over_http_and_https_is_fetched_once(path: str) -> None:
+    # Both spellings are linked (tests/fixtures/real-sites/chinaorg/PROVENANCE.md D) and are one
+    # document; the sites serve http (sites.md 3.1-3.4), so both are fetched there: one request.
+    assert fetch_url(f"https://{path}") == fetch_url(f"http://{path}") == f"http://{path}"
+    assert document_id(f"https://{path}") == document_id(f"http://{path}")
+
+
+def test_other_sites_are_fetched_as_linked() -> None:
+    for url in ("https://example.com/a/1.html", "http://127.0.0.1:8080/news/20231123/6053998.shtml"):
+        assert fetch_url(url) == url

@@ -242,7 +242,12 @@ class FinnewsSpider(scrapy.Spider):
             self.layout_changed(response, "article_body", f"no known body container ({raw.body_source})")
         if self.own_layout and not raw.title:
             self.layout_changed(response, "article_title", "no title on the page or in its list entry")
-        yield ArticleItem(raw=raw, fetched_url=response.url, listed_by=response.meta.get(SOURCE_META))
+        yield ArticleItem(
+            raw=raw,
+            fetched_url=response.url,
+            linked_url=(response.meta.get("redirect_urls") or [None])[0],  # set by Scrapy's RedirectMiddleware
+            listed_by=response.meta.get(SOURCE_META),
+        )
 
     def read_article(self, html: str, url: str, **listed: Any) -> RawArticle:
         """The raw article of a decoded page; :class:`NotAnArticleError` when it is not one."""

@@ -19,10 +19,11 @@ from scrapy.selector import Selector
 
 from core.article import RawArticle
 from core.dates import SHANGHAI
+from core.urls import is_china_org_host
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.listing import find_listed_articles, list_time
-from crawler.spiders.base import FinnewsSpider, decoded, generic_article
+from crawler.spiders.base import FinnewsSpider, decoded, failure_reason, generic_article
 from tagging.pages.chinaorg import parse_article_page, with_page_signals
 from tagging.pages.page import NotAnArticleError
 
@@ -40,7 +41,6 @@ _PHOTO_SEGMENT = "/photo/"
 # article's #autopage pager (../shared/reference/sites.md 3.2).
 _CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 MAX_ARTICLE_PAGES = 20
-_SITE_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
 
@@ -111,7 +111,7 @@ def is_article_url(url: str, list_url: str) -> bool:
         return False
     if _PHOTO_SEGMENT in parts.path:
         return False
-    return bool(_SITE_HOST_RE.search(parts.hostname or "")) or parts.netloc == urlsplit(list_url).netloc
+    return is_china_org_host(parts.hostname) or parts.netloc == urlsplit(list_url).netloc
 
 
 class ChinaOrgSpider(FinnewsSpider):
@@ -203,9 +203,12 @@ class ChinaOrgSpider(FinnewsSpider):
         try:
             part = parse_article_page(html, response.url)
         except NotAnArticleError:
-            part = None  # a page without the body container: what came so far is the article
-            self.crawler.stats.inc_value("finnews/errors/article_page_part")
-        if part is not None and part.body_html:
+            # A page without the body container (an error page served with 200): what came so far is
+            # the article for now.
+            self.part_missing(item, "not_an_article", response.url)
+            yield item
+            return
+        if part.body_html:
             item.raw.body_html = f"{item.raw.body_html or ''}\n{part.body_html}"
             if item.raw.body_tree is not None and part.body_tree is not None:
                 # The clean text is walked from the tree when there is one (tagging.extract.clean_raw).
@@ -218,9 +221,21 @@ class ChinaOrgSpider(FinnewsSpider):
 
     def on_part_error(self, failure: Any) -> Iterator[ArticleItem]:
         """A later page that could not be fetched: the article goes on with the pages it has."""
+        item = failure.request.cb_kwargs["item"]
+        self.part_missing(item, failure_reason(failure), failure.request.url)
+        yield item
+
+    def part_missing(self, item: ArticleItem, reason: str, url: str) -> None:
+        """A later page of ``item`` that did not come: the article is indexed with the pages before
+        it but marked incomplete, so that it is not remembered as seen and the next crawl fetches
+        it whole (pipelines/index.py). Counted, and listed with the page's URL."""
+        item.incomplete = True
         self.crawler.stats.inc_value("finnews/errors/article_page_part")
-        self.logger.warning("A later page of an article failed (%s): kept with the pages before", failure.value)
-        yield failure.request.cb_kwargs["item"]
+        self.list_failure(f"article_page_part {reason}", url)
+        self.logger.warning(
+            "A later page of %s failed (%s: %s): indexed with the pages before it, fetched again next crawl",
+            item.fetched_url, reason, url,
+        )  # fmt: skip
 
     def read_article(self, html: str, url: str, listed_at: datetime | None = None) -> RawArticle:
         try:

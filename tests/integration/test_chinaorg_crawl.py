@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from core.dates import isoformat
 from replica.chinaorg import ChinaOrgSite
-from replica.chinaorg_articles import DEAD_LINK_PATH, FINANCE_COLUMN, TOPIC_PATH, WITHDRAWN_PATH, ChinaOrgArticle
+from replica.chinaorg_articles import (
+    ARTICLES,
+    DEAD_LINK_PATH,
+    FINANCE_COLUMN,
+    PAGED_ARTICLE,
+    TOPIC_PATH,
+    WITHDRAWN_PATH,
+    ChinaOrgArticle,
+)
 from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path
 from replica.site import ReplicaServer
 from tests.conftest import TEST_ALIAS, run_finnews
@@ -144,3 +153,52 @@ def test_second_crawl_fetches_no_indexed_article_and_stops_at_fully_seen_pages(
     assert [site.requests[channel_path(p)] for p in (1, 2)] == [2, 1]
     es_node.indices.refresh(index=TEST_ALIAS)
     assert es_node.count(index=TEST_ALIAS)["count"] == len(site.articles)
+
+
+def test_an_article_whose_later_page_failed_is_fetched_again_and_indexed_whole(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    # Page 2 of a two-page article answers 500 (after its retries) on the first crawl: the article is
+    # indexed with page 1 but not remembered as seen, so the next crawl fetches it again and the
+    # whole text replaces the cut one.
+    site = ChinaOrgSite(articles=(*ARTICLES, PAGED_ARTICLE))
+    second_page = PAGED_ARTICLE.page_path(2)
+    site.broken.add(second_page)
+    seen_db = tmp_path / "seen.sqlite"
+    fast_retries = ("-s", "RETRY_BACKOFF_BASE=0.05")
+    with ReplicaServer(site) as replica:
+        first = crawl(replica, seen_db, *fast_retries)
+        assert "article_page_part 1" in summary_line(first, "errors:")
+        assert f"article_page_part http_500 {replica.url}{second_page}" in first  # named with its URL
+        es_node.indices.refresh(index=TEST_ALIAS)
+        (document,) = indexed(es_node, replica, PAGED_ARTICLE)
+        assert document["text"] == "\n".join(PAGED_ARTICLE.page_paragraphs(1))  # what it had: written
+        site.broken.clear()
+        second = crawl(replica, seen_db, *fast_retries)
+        es_node.indices.refresh(index=TEST_ALIAS)
+        (document,) = indexed(es_node, replica, PAGED_ARTICLE)
+        assert document["text"] == "\n".join(PAGED_ARTICLE.paragraphs)
+        assert "0 new, 1 updated, 0 unchanged" in summary_line(second, "articles:")
+        assert "article_page_part" not in second
+        crawl(replica, seen_db)  # whole now, and remembered: not fetched again
+    assert site.requests[PAGED_ARTICLE.path] == 2
+    assert site.requests[second_page] == 1 + 3 + 1  # the first crawl's try and 3 retries, then the second's
+
+
+def test_a_link_that_redirects_is_remembered_and_not_requested_again(fresh_index: str, es_node, tmp_path: Path) -> None:
+    # The tech channel's first page links an article at an old address that answers 301: the linked
+    # address is remembered with the one the article was read at, so the second crawl neither
+    # requests it again nor pages past that (now fully seen) list page.
+    moved = replace(ARTICLES[4], moved_from="/internet/20180919/345977.shtml")
+    assert moved.channel == "internet" and moved.list_page == 1
+    site = ChinaOrgSite(articles=(*ARTICLES[:4], moved, *ARTICLES[5:]))
+    seen_db = tmp_path / "seen.sqlite"
+    with ReplicaServer(site) as replica:
+        crawl(replica, seen_db)
+        es_node.indices.refresh(index=TEST_ALIAS)
+        (document,) = indexed(es_node, replica, moved)  # read at the address it moved to
+        assert document["title"] == moved.title
+        second = crawl(replica, seen_db)
+    assert site.requests[moved.moved_from] == 1 and site.requests[moved.path] == 1
+    assert "0 new, 0 updated, 0 unchanged" in summary_line(second, "articles:")
+    assert [site.requests[channel_path(p)] for p in (1, 2)] == [2, 1]  # page 1 fully seen: paging stopped
