@@ -36,11 +36,10 @@ logger = logging.getLogger(__name__)
 BULK_CHUNK_SIZE = 500
 BULK_MAX_CHUNK_BYTES = 20 * 1024 * 1024  # under the node's http.max_content_length (100 MB)
 # Statuses of a document the node will never take as it is (invalid, too large): dead letters, not
-# spooled for another try. 429 and 5xx are the node's state, not the document's: spooled.
+# spooled for another try. Every other refusal is the node's state, not the document's (a write
+# block during `finnews index migrate` or at the disk's flood stage: 403 or 429; overload: 429; 5xx):
+# spooled, however often it comes, for the node will take the document once its state changes.
 REJECTED_FOR_GOOD = (400, 409, 413)
-# A document the answering node refused this many times (across replays) is a dead letter: the
-# spool must not carry a poison pill from crawl to crawl.
-MAX_SPOOL_ATTEMPTS = 3
 
 # Waits before asking again for documents whose shard did not answer a look-up (a node died and its
 # replicas are being promoted: a matter of seconds); then the batch is spooled.
@@ -286,16 +285,13 @@ class ArticleWriter:
 
     def _refused(self, document: dict[str, Any], status: int, error: Any) -> None:
         """A document the node answered with an error: a dead letter when it will never be taken as
-        it is (or was refused too often), else spooled for a later try."""
+        it is, else (the node's state) spooled for a later try, with its count of refusals."""
         reason = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
         attempts = self.attempts.pop(document["id"], 0) + 1
         if status in REJECTED_FOR_GOOD:
             self.dead_letter.append(document, reason)
             self.counts[DEAD_LETTER] += 1
             self._name_rejection(document, status, error)
-        elif attempts >= MAX_SPOOL_ATTEMPTS:
-            self.dead_letter.append(document, f"refused {attempts} times; last: status {status}: {reason}", attempts)
-            self.counts[DEAD_LETTER] += 1
         else:
             self.spool.append(document, f"status {status}: {reason}", attempts)
             self.counts[SPOOLED] += 1
