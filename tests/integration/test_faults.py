@@ -21,7 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews, start_finnews
-from tests.support.proxies import BulkGate
+from tests.support.proxies import BodyLimitProxy, BulkGate
 
 
 def record(number: int, **fields: object) -> dict[str, object]:
@@ -263,6 +263,32 @@ def test_spool_replay_dead_letter_sends_the_dead_letters_again_and_keeps_what_is
     assert [e["document"]["id"] for e in letters if "document" in e] == [invalid["id"]]
     assert [e for e in letters if "document" not in e] == [damaged]
     assert not (root / "dead-letter" / "20260101T000000-1.jsonl").exists()  # replayed: no copies kept
+
+
+def test_a_bulk_request_a_proxy_refuses_as_too_large_is_sent_in_halves_and_only_a_document_too_large_alone_is_shelved(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    from store.settings import elasticsearch_settings
+
+    # 40 articles of about 10 KB (a bulk request of 400 KB), then one of 200 KB, behind a proxy that
+    # takes request bodies up to 128 KB: the whole request refused is no verdict on its documents.
+    archive = tmp_path / "records.jsonl"
+    write_jsonl(archive, [record(n, text=f"第{n}篇。" + "市场消息。" * 700) for n in range(60, 100)])
+    with archive.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record(100, text="巨大的页面。" * 12_000), ensure_ascii=False) + "\n")
+    env = {"FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    with BodyLimitProxy(elasticsearch_settings().port, limit_bytes=128 * 1024) as proxy:
+        result = run_finnews("ingest", "--quiet", str(archive), env={**env, "FINNEWS_ES_URL": proxy.url})
+    assert proxy.refused > 0
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "40 new" in result.stdout, result.stdout + result.stderr
+    rejected = [line for line in result.stderr.splitlines() if "rejected by Elasticsearch" in line]
+    assert len(rejected) == 1 and f"{archive}:41: rejected by Elasticsearch (status 413)" in rejected[0], result.stderr
+    assert [e["document"]["url"] for e in spool_contents(tmp_path / "spool", "dead-letter")] == [
+        "https://example.com/faults/100.html"
+    ]
+    assert spool_contents(tmp_path / "spool", "spool") == []
+    assert sorted(indexed_urls(es_node)) == sorted(f"https://example.com/faults/{n}.html" for n in range(60, 100))
 
 
 def test_a_crawl_summary_counts_what_its_spool_replay_spooled_again(fresh_index: str, es_node, tmp_path: Path) -> None:
