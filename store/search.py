@@ -97,10 +97,18 @@ class SearchResult:
 STORY_COUNT_PRECISION = 40_000
 
 
-def _check_length(value: str, limit: int, what: str) -> str:
+def _checked_text(value: str, limit: int, what: str) -> str:
+    """``value`` with its white space folded, or a :class:`QueryError`: over ``limit`` characters,
+    or holding bytes that were not UTF-8 (Python keeps them in argv as lone surrogates, which
+    neither jieba nor a JSON request can carry)."""
     value = " ".join(value.split())
     if len(value) > limit:
         raise QueryError(f"{what} is {len(value)} characters; the limit is {limit}")
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        raise QueryError(
+            f"{what} is not valid UTF-8 text: is the terminal set to another encoding (such as GBK)? "
+            "Set it to UTF-8 and type it again"
+        )
     return value
 
 
@@ -114,7 +122,7 @@ def words(text: str) -> list[str]:
 def query_for(text: str) -> dict[str, Any]:
     """The query for what a user typed: the small language of :mod:`store.query_text` (OR, NOT / -word,
     quoted phrases) when it uses any of it, else :func:`text_query` exactly as before."""
-    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    text = _checked_text(text or "", MAX_QUERY_CHARS, "the query")
     if not uses_operators(text):
         return text_query(text)
     alternatives = []
@@ -143,7 +151,7 @@ def text_query(text: str) -> dict[str, Any]:
     A word is matched as a phrase of its characters, not as a jieba token of the article, so a text
     that jieba happens to split differently (数字经济学 → 数字 / 经济学) is still found; ``index_phrases``
     on ``text`` makes each such phrase a look-up of two-character shingles (configs/index.yaml)."""
-    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    text = _checked_text(text or "", MAX_QUERY_CHARS, "the query")
     if not text:
         return {"match_all": {}}  # no words: every article the filters let through
     if not any(character.isalnum() for character in text):
@@ -290,7 +298,7 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         if len(values) > MAX_FILTER_VALUES:
             raise QueryError(f"--{name}: {len(values)} values; the limit is {MAX_FILTER_VALUES}")
         for value in values:
-            _check_length(value, MAX_FILTER_CHARS, f"--{name}")
+            _checked_text(value, MAX_FILTER_CHARS, f"--{name}")
         if values:
             clauses.append(_any_of([_FILTER_CLAUSES[name](value) for value in values]))
     if filters.date_from or filters.date_to:

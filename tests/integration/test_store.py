@@ -208,6 +208,14 @@ def test_each_word_of_a_query_is_found_as_written_in_any_order(fresh_index: str)
     assert found("货币 消费") == []
 
 
+def test_a_query_typed_in_a_gbk_terminal_is_a_clear_error_not_a_traceback(fresh_index: str) -> None:
+    typed = "数字经济".encode("gbk").decode("utf-8", "surrogateescape")  # argv as Python reads GBK bytes
+    result = run_finnews("search", typed)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the query is not valid UTF-8 text: is the terminal set to another encoding (such as GBK)?" in result.stderr
+
+
 def write_in_batches_of_two(documents: list[dict], urls: dict[str, list[str]]) -> tuple[list[list[str]], int, dict]:
     """The URLs each batch handed back, the articles pending before the writer closed, the counts."""
     written: list[list[str]] = []
