@@ -1,5 +1,6 @@
-"""Searching the article index: user text is segmented with the same jieba set-up as tagging and
-each word sent as a phrase query (never query_string, scripts or regexps), with size limits.
+"""Searching the article index: user text is segmented with the same jieba set-up as tagging (a
+Latin word the index keeps whole, such as café, kept whole) and each word sent as a phrase query
+(never query_string, scripts or regexps), with size limits.
 Filters (topic, board, stock, media, source, dates) resolve names through the same lexicon and
 taxonomy as tagging.
 
@@ -112,11 +113,32 @@ def _checked_text(value: str, limit: int, what: str) -> str:
     return value
 
 
+# A word the index's standard analyzer keeps whole outside Han text: letters and digits, joined by an
+# apostrophe or a dot between them (café, L'Oréal, U.S, Zürich). Han (and kana) characters are left
+# out: the analyzer makes each one a token, and jieba's words of them are phrases of those tokens.
+_ANALYZER_WORD_RE = re.compile(r"[^\W_\u2e80-\u9fff\uf900-\ufaff]+(?:['’.][^\W_\u2e80-\u9fff\uf900-\ufaff]+)*")
+# Such a word jieba keeps whole too (ASCII letters and digits: iPhone15); jieba cuts any other at its
+# accented letter or its apostrophe (caf / é), and a piece of an indexed word matches nothing.
+_JIEBA_WHOLE_RE = re.compile(r"[A-Za-z0-9]+")
+
+
 def words(text: str) -> list[str]:
-    """The words of ``text`` as tagging segments them (jieba loads on first use)."""
+    """The words of ``text`` as a search matches them: segmented as tagging segments them (jieba
+    loads on first use), except a word jieba would cut that the index keeps whole (café, L'Oréal),
+    which stays whole, lower-cased as jieba's words are."""
     from tagging.segment import words as segment_words
 
-    return segment_words(text)
+    found: list[str] = []
+    start = 0
+    for match in _ANALYZER_WORD_RE.finditer(text):
+        word = match.group()
+        if _JIEBA_WHOLE_RE.fullmatch(word):
+            continue  # jieba's own (with what is around it: A股 is one word)
+        found += segment_words(text[start : match.start()])
+        if any(character.isalpha() for character in word):  # numbers alone are no words, as in jieba's
+            found.append(word.lower())
+        start = match.end()
+    return found + segment_words(text[start:])
 
 
 def query_for(text: str) -> dict[str, Any]:
