@@ -44,6 +44,28 @@ def load_yaml(name: str) -> Any:
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class UniqueKeyLoader(SAFE_LOADER):
+    """The safe loader (libyaml's parser where there is one) that rejects a key written twice in one
+    mapping: PyYAML keeps the last one silently (a second ``limits:`` would replace the first, a
+    board's second entry drop the words of its first)."""
+
+
+def _unique_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ConfigError(
+                f"{key!r} is written twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1}): "
+                "merge the two entries"
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def read_config_text(path: Path) -> str:
     """The text of a config file, or a :class:`ConfigError` naming it and saying what to do: missing,
     unreadable, a folder, or not UTF-8 (a file saved as GBK by a Windows editor)."""
@@ -67,13 +89,13 @@ def read_config_text(path: Path) -> str:
         ) from None
 
 
-def read_yaml(path: Path, loader: Any = SAFE_LOADER) -> Any:
-    """A YAML file read with ``loader``, always a safe one (SafeLoader, a subclass, CSafeLoader); a
-    missing file, a syntax error or a :class:`ConfigError` the loader raises (a key given twice) is
-    a :class:`ConfigError` naming the file; so is a file that cannot be read or is not UTF-8."""
+def read_yaml(path: Path) -> Any:
+    """A YAML file read with the safe :class:`UniqueKeyLoader`; a missing file, a syntax error, a key
+    given twice in a mapping, a file that cannot be read or is not UTF-8 is a :class:`ConfigError`
+    naming the file."""
     text = read_config_text(path)
     try:
-        return yaml.load(text, Loader=loader)
+        return yaml.load(text, Loader=UniqueKeyLoader)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from error
     except yaml.YAMLError as error:
