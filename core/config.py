@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -43,16 +44,58 @@ def load_yaml(name: str) -> Any:
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path, loader: Any = SAFE_LOADER) -> Any:
-    """A YAML file read with ``loader``, always a safe one (SafeLoader, a subclass, CSafeLoader); a
-    missing file, a syntax error or a :class:`ConfigError` the loader raises (a key given twice) is
-    a :class:`ConfigError` naming the file."""
+class UniqueKeyLoader(SAFE_LOADER):
+    """The safe loader (libyaml's parser where there is one) that rejects a key written twice in one
+    mapping: PyYAML keeps the last one silently (a second ``limits:`` would replace the first, a
+    board's second entry drop the words of its first)."""
+
+
+def _unique_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ConfigError(
+                f"{key!r} is written twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1}): "
+                "merge the two entries"
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def read_config_text(path: Path) -> str:
+    """The text of a config file, or a :class:`ConfigError` naming it and saying what to do: missing,
+    unreadable, a folder, or not UTF-8 (a file saved as GBK by a Windows editor)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: file not found") from error
+    except IsADirectoryError as error:
+        raise ConfigError(f"{path}: is a folder, not a file") from error
+    except PermissionError as error:
+        raise ConfigError(f"{path}: permission denied: make it readable by the user finnews runs as") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from error
     try:
-        return yaml.load(text, Loader=loader)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
+            "save it as UTF-8 (a file saved as GBK or GB18030 must be converted)"
+        ) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file read with the safe :class:`UniqueKeyLoader`; a missing file, a syntax error, a key
+    given twice in a mapping, a file that cannot be read or is not UTF-8 is a :class:`ConfigError`
+    naming the file."""
+    text = read_config_text(path)
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from error
     except yaml.YAMLError as error:
@@ -62,15 +105,11 @@ def read_yaml(path: Path, loader: Any = SAFE_LOADER) -> Any:
 def load_csv(name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
     """Load ``configs/<name>`` as rows; the header must name every column in ``required``."""
     path = config_dir() / name
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: file not found") from error
+    reader = csv.DictReader(io.StringIO(read_config_text(path), newline=""))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str | None:

@@ -133,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     spool = sub.add_parser("spool", help="articles Elasticsearch did not take: list or replay them")
     spool.add_argument("action", choices=["list", "replay"])
+    spool.add_argument(
+        "--dead-letter",
+        action="store_true",
+        help="replay: send the dead letters (documents the node rejected) again, once their fault is fixed",
+    )
     spool.set_defaults(func=cmd_spool)
 
     taxonomy = sub.add_parser("taxonomy", help="check configs/topics.yaml")

@@ -4,6 +4,7 @@ topic taxonomy looked after (argument parsing done by :mod:`finnews.cli`; printi
 from __future__ import annotations
 
 import argparse
+import sys
 
 from core import exit_codes
 from core.masking import mask_credentials
@@ -91,9 +92,17 @@ def cmd_spool(args: argparse.Namespace) -> int:
     from store.spool import read_spool, spool_files
 
     if args.action == "replay":
-        totals = replay_spool(connect())
-        print(f"Replayed {totals['files']} spool file(s): {replay_line(totals)}")
-        return exit_codes.PARTIAL if totals[SPOOLED] or totals.get("damaged") else exit_codes.OK
+        kind = "dead-letter" if args.dead_letter else "spool"
+        totals = replay_spool(connect(), kind=kind)
+        print(f"Replayed {totals['files']} {kind} file(s): {replay_line(totals)}")
+        if totals[DEAD_LETTER]:
+            print(
+                f"{totals[DEAD_LETTER]} article(s) rejected by Elasticsearch are dead letters: `finnews spool list` "
+                "says why; once that is fixed, `finnews spool replay --dead-letter` sends them again",
+                file=sys.stderr,
+            )
+        not_all_done = totals[SPOOLED] or totals[DEAD_LETTER] or totals.get("damaged")
+        return exit_codes.PARTIAL if not_all_done else exit_codes.OK
     for kind in ("spool", "dead-letter"):
         files = spool_files(kind)
         print(f"{kind}: {len(files)} file(s)")

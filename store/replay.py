@@ -1,4 +1,5 @@
-"""Replaying the spool: every document a writer could not hand to Elasticsearch is written again."""
+"""Replaying the spool: every document a writer could not hand to Elasticsearch is written again (and
+the dead letters, when asked)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ def _replayable(document: dict[str, Any]) -> dict[str, Any]:
     return document_from_record(document)
 
 
-def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
-    """Index every spooled document again. Documents already indexed are no-ops; documents refused
-    again go to a new spool file with their count of refusals (a dead letter after
-    ``MAX_SPOOL_ATTEMPTS``), documents rejected as invalid or too large to the dead letters. A
-    replayed file is deleted: everything in it is written, spooled again or a dead letter (a damaged
-    line too, kept as it is), so no copy is kept. Files this process spooled itself are left for a later run."""
-    files = [path for path in spool_files() if not written_by_this_process(path)]
+def replay_spool(es: Elasticsearch, alias: str | None = None, kind: str = "spool") -> dict[str, int]:
+    """Index every spooled document again (``kind="dead-letter"``: every dead letter, once what made
+    the node reject it is fixed). Documents already indexed are no-ops; documents the node refuses
+    again for its state (a write block, overload) go to a new spool file with their count of
+    refusals, documents rejected as invalid or too large to the dead letters. A replayed file is
+    deleted: everything in it is written, spooled again or a dead letter (a damaged line too, kept
+    as it is), so no copy is kept. Files this process wrote itself are left for a later run."""
+    files = [path for path in spool_files(kind) if not written_by_this_process(path)]
     totals = {"files": len(files), **empty_counts()}
     if not files:
         return totals
@@ -41,21 +43,26 @@ def replay_spool(es: Elasticsearch, alias: str | None = None) -> dict[str, int]:
     for path in files:
         writer = ArticleWriter(es, alias)
         damaged: list[str] = []
+        kept: list[dict[str, Any]] = []  # records that hold no document (a damaged line kept earlier)
         try:
             for entry in iter_entries(path, damaged):
                 document = entry.get("document")
                 if isinstance(document, dict) and document.get("id"):
                     attempts = entry.get("attempts")
                     writer.add(_replayable(document), attempts if isinstance(attempts, int) else 0)
+                else:
+                    kept.append(entry)
         except FileNotFoundError:
             pass  # another process replayed it meanwhile
         writer.close()  # written (or spooled again) before the file counts as replayed
         for key, value in writer.counts.items():
             totals[key] += value
-        # A line that is no record is kept as a dead letter (as it is) before the file goes.
+        # What is no document is kept as a dead letter (as it is) before the file goes.
         for line in damaged:
             kept_damaged.append_damaged(line, path)
-        totals["damaged"] += len(damaged)
+        for entry in kept:
+            kept_damaged.keep(entry)
+        totals["damaged"] += len(damaged) + len(kept)
         # Anything that failed again is in the writer's own new spool file, so this one is done.
         path.unlink(missing_ok=True)
     with contextlib.suppress(*ES_FAILURES):

@@ -1,5 +1,6 @@
-"""Searching the article index: user text is segmented with the same jieba set-up as tagging and
-each word sent as a phrase query (never query_string, scripts or regexps), with size limits.
+"""Searching the article index: user text is segmented with the same jieba set-up as tagging (a
+Latin word the index keeps whole, such as café, kept whole) and each word sent as a phrase query
+(never query_string, scripts or regexps), with size limits.
 Filters (topic, board, stock, media, source, dates) resolve names through the same lexicon and
 taxonomy as tagging.
 
@@ -97,24 +98,53 @@ class SearchResult:
 STORY_COUNT_PRECISION = 40_000
 
 
-def _check_length(value: str, limit: int, what: str) -> str:
+def _checked_text(value: str, limit: int, what: str) -> str:
+    """``value`` with its white space folded, or a :class:`QueryError`: over ``limit`` characters,
+    or holding bytes that were not UTF-8 (Python keeps them in argv as lone surrogates, which
+    neither jieba nor a JSON request can carry)."""
     value = " ".join(value.split())
     if len(value) > limit:
         raise QueryError(f"{what} is {len(value)} characters; the limit is {limit}")
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        raise QueryError(
+            f"{what} is not valid UTF-8 text: is the terminal set to another encoding (such as GBK)? "
+            "Set it to UTF-8 and type it again"
+        )
     return value
 
 
+# A word the index's standard analyzer keeps whole outside Han text: letters and digits, joined by an
+# apostrophe or a dot between them (café, L'Oréal, U.S, Zürich). Han (and kana) characters are left
+# out: the analyzer makes each one a token, and jieba's words of them are phrases of those tokens.
+_ANALYZER_WORD_RE = re.compile(r"[^\W_\u2e80-\u9fff\uf900-\ufaff]+(?:['’.][^\W_\u2e80-\u9fff\uf900-\ufaff]+)*")
+# Such a word jieba keeps whole too (ASCII letters and digits: iPhone15); jieba cuts any other at its
+# accented letter or its apostrophe (caf / é), and a piece of an indexed word matches nothing.
+_JIEBA_WHOLE_RE = re.compile(r"[A-Za-z0-9]+")
+
+
 def words(text: str) -> list[str]:
-    """The words of ``text`` as tagging segments them (jieba loads on first use)."""
+    """The words of ``text`` as a search matches them: segmented as tagging segments them (jieba
+    loads on first use), except a word jieba would cut that the index keeps whole (café, L'Oréal),
+    which stays whole, lower-cased as jieba's words are."""
     from tagging.segment import words as segment_words
 
-    return segment_words(text)
+    found: list[str] = []
+    start = 0
+    for match in _ANALYZER_WORD_RE.finditer(text):
+        word = match.group()
+        if _JIEBA_WHOLE_RE.fullmatch(word):
+            continue  # jieba's own (with what is around it: A股 is one word)
+        found += segment_words(text[start : match.start()])
+        if any(character.isalpha() for character in word):  # numbers alone are no words, as in jieba's
+            found.append(word.lower())
+        start = match.end()
+    return found + segment_words(text[start:])
 
 
 def query_for(text: str) -> dict[str, Any]:
     """The query for what a user typed: the small language of :mod:`store.query_text` (OR, NOT / -word,
     quoted phrases) when it uses any of it, else :func:`text_query` exactly as before."""
-    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    text = _checked_text(text or "", MAX_QUERY_CHARS, "the query")
     if not uses_operators(text):
         return text_query(text)
     alternatives = []
@@ -143,7 +173,7 @@ def text_query(text: str) -> dict[str, Any]:
     A word is matched as a phrase of its characters, not as a jieba token of the article, so a text
     that jieba happens to split differently (数字经济学 → 数字 / 经济学) is still found; ``index_phrases``
     on ``text`` makes each such phrase a look-up of two-character shingles (configs/index.yaml)."""
-    text = _check_length(text or "", MAX_QUERY_CHARS, "the query")
+    text = _checked_text(text or "", MAX_QUERY_CHARS, "the query")
     if not text:
         return {"match_all": {}}  # no words: every article the filters let through
     if not any(character.isalnum() for character in text):
@@ -290,7 +320,7 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         if len(values) > MAX_FILTER_VALUES:
             raise QueryError(f"--{name}: {len(values)} values; the limit is {MAX_FILTER_VALUES}")
         for value in values:
-            _check_length(value, MAX_FILTER_CHARS, f"--{name}")
+            _checked_text(value, MAX_FILTER_CHARS, f"--{name}")
         if values:
             clauses.append(_any_of([_FILTER_CLAUSES[name](value) for value in values]))
     if filters.date_from or filters.date_to:

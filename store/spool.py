@@ -51,6 +51,10 @@ class Spool:
         entry = {"reason": f"damaged line of {source.name}: not a JSON record", "damaged_line": line}
         self._write(entry, f"a damaged line of {source}")
 
+    def keep(self, entry: dict[str, Any]) -> None:
+        """Write a record read from a spool file again as it is (one that holds no document)."""
+        self._write(entry, "a kept record")
+
     def _write(self, entry: dict[str, Any], what: str) -> None:
         try:
             if self.path is None:

@@ -36,11 +36,10 @@ logger = logging.getLogger(__name__)
 BULK_CHUNK_SIZE = 500
 BULK_MAX_CHUNK_BYTES = 20 * 1024 * 1024  # under the node's http.max_content_length (100 MB)
 # Statuses of a document the node will never take as it is (invalid, too large): dead letters, not
-# spooled for another try. 429 and 5xx are the node's state, not the document's: spooled.
+# spooled for another try. Every other refusal is the node's state, not the document's (a write
+# block during `finnews index migrate` or at the disk's flood stage: 403 or 429; overload: 429; 5xx):
+# spooled, however often it comes, for the node will take the document once its state changes.
 REJECTED_FOR_GOOD = (400, 409, 413)
-# A document the answering node refused this many times (across replays) is a dead letter: the
-# spool must not carry a poison pill from crawl to crawl.
-MAX_SPOOL_ATTEMPTS = 3
 
 # Waits before asking again for documents whose shard did not answer a look-up (a node died and its
 # replicas are being promoted: a matter of seconds); then the batch is spooled.
@@ -261,7 +260,11 @@ class ArticleWriter:
         for action in actions:
             action["_source"]["indexed_at"] = action["_source"].get("indexed_at") or sent
         sources = {a["_id"]: a["_source"] for a in actions}
+        by_id = {a["_id"]: a for a in actions}
         done: set[str] = set()
+        # The requests refused as a whole (a proxy's body limit, a gateway's 400): their actions, by
+        # the request's exception (one object for every document of that request), kept alive here.
+        whole: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
         try:
             for ok, result in helpers.streaming_bulk(
                 self.es,
@@ -279,23 +282,37 @@ class ArticleWriter:
                 done.add(doc_id)
                 if ok:
                     self.counts[written_as(info, kinds[doc_id])] += 1
+                elif "exception" in info:  # the request was refused, not this document
+                    whole.setdefault(id(info["exception"]), (info, []))[1].append(by_id[doc_id])
                 else:
                     self._refused(sources[doc_id], int(info.get("status") or 0), info.get("error"))
         except ES_FAILURES as error:
             self._spool_all((s for i, s in sources.items() if i not in done), f"bulk failed: {error}")
+        for info, refused in whole.values():
+            self._request_refused(refused, kinds, int(info.get("status") or 0), info.get("error"))
+
+    def _request_refused(self, actions: list[dict[str, Any]], kinds: dict[str, str], status: int, error: Any) -> None:
+        """A bulk request refused as a whole is no verdict on each of its documents: one that was too
+        large or malformed for whatever stands before the node (413 or 400) is sent again in halves,
+        down to a single document (still refused, it is a dead letter); any other status is the
+        node's state, and the documents are spooled as one refused alone would be."""
+        if status in REJECTED_FOR_GOOD and len(actions) > 1:
+            half = len(actions) // 2
+            self._bulk(actions[:half], kinds)
+            self._bulk(actions[half:], kinds)
+            return
+        for action in actions:
+            self._refused(action["_source"], status, error)
 
     def _refused(self, document: dict[str, Any], status: int, error: Any) -> None:
         """A document the node answered with an error: a dead letter when it will never be taken as
-        it is (or was refused too often), else spooled for a later try."""
+        it is, else (the node's state) spooled for a later try, with its count of refusals."""
         reason = error if isinstance(error, str) else json.dumps(error, ensure_ascii=False)
         attempts = self.attempts.pop(document["id"], 0) + 1
         if status in REJECTED_FOR_GOOD:
             self.dead_letter.append(document, reason)
             self.counts[DEAD_LETTER] += 1
             self._name_rejection(document, status, error)
-        elif attempts >= MAX_SPOOL_ATTEMPTS:
-            self.dead_letter.append(document, f"refused {attempts} times; last: status {status}: {reason}", attempts)
-            self.counts[DEAD_LETTER] += 1
         else:
             self.spool.append(document, f"status {status}: {reason}", attempts)
             self.counts[SPOOLED] += 1

@@ -51,6 +51,25 @@ def test_filters_that_can_match_nothing_are_errors(filters: Filters, message: st
     assert build_query("", Filters(board="BK1061", date_from="2026-02-01", date_to="2026-02-01"))  # one day is fine
 
 
+# 数字经济 typed in a GBK terminal: argv holds bytes that are not UTF-8, which Python keeps as lone
+# surrogates (jieba refused them with a TypeError, and a JSON request cannot carry them).
+GBK_TYPED = "数字经济".encode("gbk").decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(
+    ("text", "filters", "what"),
+    [
+        (GBK_TYPED, Filters(), "the query"),
+        ("\udcff", Filters(), "the query"),
+        ("数字经济 OR \udcff", Filters(), "the query"),
+        ("", Filters(media=GBK_TYPED), "--media"),
+    ],
+)
+def test_text_that_was_not_utf8_is_a_clear_error(text: str, filters: Filters, what: str) -> None:
+    with pytest.raises(QueryError, match=f"^{what} is not valid UTF-8 text: is the terminal set to another encoding"):
+        build_query(text, filters)
+
+
 def test_a_missing_or_unreadable_input_is_said_in_words() -> None:
     assert describe(FileNotFoundError(2, "No such file or directory")) == "no such file or folder (check the path)"
     assert describe(PermissionError(13, "Permission denied")).startswith("permission denied")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import PROJECT_ROOT, ConfigError
+from core.config import PROJECT_ROOT, ConfigError, read_yaml
 from tagging.topics import check_taxonomy, load_taxonomy, parse_taxonomy
 from tests.conftest import run_finnews
 
@@ -89,3 +89,52 @@ def test_extract_reports_a_bad_board_table(cli, tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "boards.csv: missing column(s) name" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_config_file_that_is_not_utf8_or_not_a_file_is_a_clear_error(cli, tmp_path: Path) -> None:
+    """A Windows editor saved sites.yaml as GB18030: every command ended in a UnicodeDecodeError
+    traceback that did not name the file."""
+    configs = broken_config_dir(tmp_path, "topics.yaml", "")
+    topics = configs / "topics.yaml"
+    shipped = (PROJECT_ROOT / "configs" / "topics.yaml").read_text(encoding="utf-8")
+    topics.write_bytes(shipped.encode("gb18030"))
+    first_line = next(n for n, line in enumerate(shipped.splitlines(), 1) if not line.isascii())
+    with pytest.raises(
+        ConfigError, match=rf"topics.yaml: not UTF-8 text \(byte 0x[0-9a-f]{{2}} on line {first_line}\); save"
+    ):
+        read_yaml(topics)
+    result = cli("taxonomy", "check", env={"FINNEWS_CONFIG_DIR": str(configs)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{topics}: not UTF-8 text" in result.stderr and "save it as UTF-8" in result.stderr
+
+    (configs / "boards.csv").write_bytes((PROJECT_ROOT / "configs" / "boards.csv").read_bytes().decode().encode("gbk"))
+    result = cli("extract", str(PROJECT_ROOT / "tests/fixtures/chinaorg_article.txt"),
+                 env={"FINNEWS_CONFIG_DIR": str(configs)})  # fmt: skip
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "boards.csv: not UTF-8 text" in result.stdout + result.stderr
+
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    with pytest.raises(ConfigError, match=r"folder\.yaml: is a folder, not a file"):
+        read_yaml(folder)
+
+
+def test_a_key_written_twice_in_any_mapping_is_an_error_naming_file_line_and_key(cli, tmp_path: Path) -> None:
+    """A second ``limits:`` appended to finnews.yaml replaced the first without a word (last wins)."""
+    shipped = (PROJECT_ROOT / "configs" / "finnews.yaml").read_text(encoding="utf-8")
+    configs = broken_config_dir(tmp_path, "finnews.yaml", shipped + "limits: {max_article_mb: 1}\n")
+    first = next(n for n, line in enumerate(shipped.splitlines(), 1) if line.startswith("limits:"))
+    last = len(shipped.splitlines()) + 1
+    with pytest.raises(ConfigError, match=rf"finnews\.yaml: 'limits' is written twice \(lines {first} and {last}\)"):
+        read_yaml(configs / "finnews.yaml")
+    result = cli("extract", str(PROJECT_ROOT / "tests/fixtures/chinaorg_article.txt"),
+                 env={"FINNEWS_CONFIG_DIR": str(configs)})  # fmt: skip
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "finnews.yaml: 'limits' is written twice" in result.stdout + result.stderr
+
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("sites:\n  eastmoney:\n    concurrency: 2\n    delay: 1\n    concurrency: 8\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"nested\.yaml: 'concurrency' is written twice \(lines 3 and 5\)"):
+        read_yaml(nested)
+    nested.write_text("a: {x: 1}\nb: {x: 2}\n", encoding="utf-8")  # the same key in two mappings is fine
+    assert read_yaml(nested) == {"a": {"x": 1}, "b": {"x": 2}}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from store.query_text import Term, parse_query, positive_text, uses_operators
-from store.search import Filters, build_query, query_for, text_query
+from store.search import Filters, build_query, query_for, text_query, words
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,23 @@ def test_several_values_of_a_filter_are_any_of_them() -> None:
     stock_clause = next(c for c in query["bool"]["filter"] if "bool" in c)
     assert len(stock_clause["bool"]["should"]) == 2 and stock_clause["bool"]["minimum_should_match"] == 1
     assert Filters(stock="603888") == Filters(stock=["603888", " "])  # one form whatever the face gave
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Words the index's standard analyzer keeps whole: jieba cut them at the accent (caf / é) or
+        # the apostrophe, and the piece matched nothing.
+        ("The café chain", ["the", "café", "chain"]),
+        ("Nestlé公司", ["nestlé", "公司"]),
+        ("L'Oréal 欧莱雅", ["l'oréal", "欧莱雅"]),
+        ("U.S. 美国", ["u.s", "美国"]),
+        ("Zürich保险 naïve", ["zürich", "保险", "naïve"]),
+        # jieba's own words stay as they were (A股 with its letter), numbers alone are no words.
+        ("A股上涨", ["a股", "上涨"]),
+        ("iPhone15发布", ["iphone15", "发布"]),
+        ("涨幅-5% １２３", ["涨幅"]),
+    ],
+)
+def test_a_query_keeps_whole_the_latin_words_the_index_keeps_whole(text: str, expected: list[str]) -> None:
+    assert words(text) == expected

@@ -8,9 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import yaml
-
-from core.config import SAFE_LOADER, ConfigError, check_keys, config_dir, load_csv, load_yaml, read_yaml
+from core.config import ConfigError, check_keys, config_dir, load_csv, load_yaml, read_yaml
 from core.securities import BOARD_MARKET, Security, infer_a_share_market, make_security
 from core.settings import configured
 
@@ -123,34 +121,13 @@ COMPOUND_KIND = "compound_words"
 SOURCE_RE = re.compile(r"(?:board name|alt name)(?:: \S.*)?|(?:markup|devset|subject|earlier): \S.*")
 
 
-class _UniqueKeyLoader(SAFE_LOADER):
-    """A YAML loader that rejects a key written twice in one mapping (PyYAML keeps the last one
-    silently: a board's second entry would drop the words of its first)."""
-
-
-def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict = {}
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ConfigError(
-                f"{key!r} is written twice (lines {seen[key] + 1} and {key_node.start_mark.line + 1}): "
-                "merge the two entries"
-            )
-        seen[key] = key_node.start_mark.line
-    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
 def load_vocabulary(boards: dict[str, Board]) -> dict[str, dict[str, tuple[str, str]]]:
     """``configs/board_vocabulary.yaml``: for each kind (``board_aliases``: words that name a board
     wherever they stand as a word; ``sector_words``: generic words that need a sector cue or a list),
     word → (board code, source). A word given twice, to one board or two, an unknown board code or a
     word without a recognised source is a :class:`ConfigError` naming the file and the entry."""
     path = config_dir() / VOCABULARY_FILE
-    data = read_yaml(path, _UniqueKeyLoader) or {}
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     check_keys(path, data, (*VOCABULARY_KINDS, COMPOUND_KIND))
@@ -189,7 +166,7 @@ def load_compound_words(boards: dict[str, Board], taken: set[str]) -> dict[str, 
     is ``word: {boards: [BKxxxx, BKyyyy, …], source: …}`` with two boards or more; a word also given as an
     alias or a sector word (``taken``), an unknown code or a missing source is a :class:`ConfigError`."""
     path = config_dir() / VOCABULARY_FILE
-    data = read_yaml(path, _UniqueKeyLoader) or {}
+    data = read_yaml(path) or {}
     entries = data.get(COMPOUND_KIND) or {} if isinstance(data, dict) else {}
     if not isinstance(entries, dict):
         raise ConfigError(f"{path}: {COMPOUND_KIND}: expected a mapping of word to {{boards, source}}")

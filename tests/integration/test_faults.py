@@ -21,7 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews, start_finnews
-from tests.support.proxies import BulkGate
+from tests.support.proxies import BodyLimitProxy, BulkGate
 
 
 def record(number: int, **fields: object) -> dict[str, object]:
@@ -187,7 +187,7 @@ def spool_contents(root: Path, kind: str) -> list[dict[str, object]]:
     return [json.loads(line) for path in sorted((root / kind).glob("*.jsonl")) for line in path.open()]
 
 
-def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and_keeps_no_copies(
+def test_the_spool_keeps_what_a_blocked_node_refuses_however_often_and_invalid_documents_are_dead_letters(
     fresh_index: str, es_node, tmp_path: Path
 ) -> None:
     from store.documents import article_document
@@ -208,26 +208,87 @@ def test_the_spool_sends_invalid_and_often_refused_documents_to_dead_letters_and
         encoding="utf-8",
     )
     env = {"FINNEWS_SPOOL_DIR": str(root), "FINNEWS_CONFIG_DIR": str(small_limit_configs(tmp_path, 0.1))}
+    # A write block (as `finnews index migrate` or a full disk puts on the index) is the node's state,
+    # not a verdict on the documents: however many replays it refuses, they stay in the spool.
     with write_block(es_node):
-        blocked = run_finnews("spool", "replay", env=env)
-    assert blocked.returncode == 4, blocked.stdout + blocked.stderr
-    assert "3 spooled again, 1 rejected (dead letter)" in blocked.stdout, blocked.stdout
-    again = spool_contents(root, "spool")
-    assert [e["document"]["id"] for e in again] == [good["id"], giant["id"], invalid["id"]]
-    assert [e["attempts"] for e in again] == [1, 1, 1]
+        for refusals in (1, 2):
+            blocked = run_finnews("spool", "replay", env=env)
+            assert blocked.returncode == 4, blocked.stdout + blocked.stderr
+            assert "4 spooled again, 0 rejected (dead letter)" in blocked.stdout, blocked.stdout
+            again = spool_contents(root, "spool")
+            assert [e["document"]["id"] for e in again] == [good["id"], giant["id"], invalid["id"], refused["id"]]
+            assert [e["attempts"] for e in again] == [refusals, refusals, refusals, 2 + refusals]
+    assert again[3]["reason"].startswith("status 403")
     assert len(again[1]["document"]["text"].encode()) <= 0.1 * 1024 * 1024  # cut, not sent whole again
-    letters = spool_contents(root, "dead-letter")
-    assert [e["document"]["id"] for e in letters] == [refused["id"]]
-    assert letters[0]["reason"].startswith("refused 3 times; last: status 403")
+    assert spool_contents(root, "dead-letter") == []
 
     replay = run_finnews("spool", "replay", env=env)
-    assert replay.returncode == 0, replay.stdout + replay.stderr
-    assert "2 new" in replay.stdout and "0 spooled again, 1 rejected (dead letter)" in replay.stdout, replay.stdout
+    assert replay.returncode == 4, replay.stdout + replay.stderr  # partial: a document was rejected
+    assert "3 new" in replay.stdout and "0 spooled again, 1 rejected (dead letter)" in replay.stdout, replay.stdout
+    assert "finnews spool replay --dead-letter" in replay.stderr, replay.stderr
     assert spool_contents(root, "spool") == []
     assert sorted(p.name for p in (root / "spool").iterdir()) == []  # no replayed/ copies
-    assert [e["document"]["id"] for e in spool_contents(root, "dead-letter")] == [refused["id"], invalid["id"]]
-    assert sorted(indexed_urls(es_node)) == sorted([good["url"], giant["url"]])
+    assert [e["document"]["id"] for e in spool_contents(root, "dead-letter")] == [invalid["id"]]
+    assert sorted(indexed_urls(es_node)) == sorted([good["url"], giant["url"], refused["url"]])
     assert "Replayed 0 spool file(s)" in run_finnews("spool", "replay", env=env).stdout
+
+
+def test_spool_replay_dead_letter_sends_the_dead_letters_again_and_keeps_what_is_still_rejected(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    from store.documents import article_document
+
+    # A dead letter an earlier version made of a document a blocked node refused three times, one
+    # the mapping rejects, and a damaged spool line kept earlier.
+    shelved, invalid = article_document(tagged(45)), {**article_document(tagged(46)), "published_at": "not a date"}
+    root = tmp_path / "spool"
+    (root / "dead-letter").mkdir(parents=True)
+    damaged = {"reason": "damaged line of 20260101T000000-1.jsonl: not a JSON record", "damaged_line": '{"doc'}
+    entries = [
+        {"reason": "refused 3 times; last: status 403: cluster_block_exception", "document": shelved, "attempts": 3},
+        {"reason": "mapper_parsing_exception", "document": invalid},
+        damaged,
+    ]
+    (root / "dead-letter" / "20260101T000000-1.jsonl").write_text(
+        "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries), encoding="utf-8"
+    )
+    env = {"FINNEWS_SPOOL_DIR": str(root)}
+
+    result = run_finnews("spool", "replay", "--dead-letter", env=env)
+    assert result.returncode == 4, result.stdout + result.stderr  # one is rejected again
+    assert "Replayed 1 dead-letter file(s): 1 new" in result.stdout, result.stdout
+    assert "1 rejected (dead letter), 1 damaged line(s) kept as dead letters" in result.stdout, result.stdout
+    assert indexed_urls(es_node) == [shelved["url"]]
+    letters = spool_contents(root, "dead-letter")
+    assert [e["document"]["id"] for e in letters if "document" in e] == [invalid["id"]]
+    assert [e for e in letters if "document" not in e] == [damaged]
+    assert not (root / "dead-letter" / "20260101T000000-1.jsonl").exists()  # replayed: no copies kept
+
+
+def test_a_bulk_request_a_proxy_refuses_as_too_large_is_sent_in_halves_and_only_a_document_too_large_alone_is_shelved(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    from store.settings import elasticsearch_settings
+
+    # 40 articles of about 10 KB (a bulk request of 400 KB), then one of 200 KB, behind a proxy that
+    # takes request bodies up to 128 KB: the whole request refused is no verdict on its documents.
+    archive = tmp_path / "records.jsonl"
+    write_jsonl(archive, [record(n, text=f"第{n}篇。" + "市场消息。" * 700) for n in range(60, 100)])
+    with archive.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record(100, text="巨大的页面。" * 12_000), ensure_ascii=False) + "\n")
+    env = {"FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    with BodyLimitProxy(elasticsearch_settings().port, limit_bytes=128 * 1024) as proxy:
+        result = run_finnews("ingest", "--quiet", str(archive), env={**env, "FINNEWS_ES_URL": proxy.url})
+    assert proxy.refused > 0
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "40 new" in result.stdout, result.stdout + result.stderr
+    rejected = [line for line in result.stderr.splitlines() if "rejected by Elasticsearch" in line]
+    assert len(rejected) == 1 and f"{archive}:41: rejected by Elasticsearch (status 413)" in rejected[0], result.stderr
+    assert [e["document"]["url"] for e in spool_contents(tmp_path / "spool", "dead-letter")] == [
+        "https://example.com/faults/100.html"
+    ]
+    assert spool_contents(tmp_path / "spool", "spool") == []
+    assert sorted(indexed_urls(es_node)) == sorted(f"https://example.com/faults/{n}.html" for n in range(60, 100))
 
 
 def test_a_crawl_summary_counts_what_its_spool_replay_spooled_again(fresh_index: str, es_node, tmp_path: Path) -> None:

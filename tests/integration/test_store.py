@@ -208,6 +208,30 @@ def test_each_word_of_a_query_is_found_as_written_in_any_order(fresh_index: str)
     assert found("货币 消费") == []
 
 
+def test_accented_latin_words_are_found_as_the_index_holds_them(fresh_index: str) -> None:
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        plain_document("https://x.test/cafe", "雀巢年报", "The café chain reported a résumé; Nestlé公司与L'Oréal合作。")
+    )
+    writer.add(plain_document("https://x.test/other", "市场观察", "The chain of cafes reported results."))
+    writer.close()
+
+    def found(text: str) -> list[str]:
+        return [hit.source["url"] for hit in search(connect(), text, size=10, alias=TEST_ALIAS).hits]
+
+    for text in ("café", "résumé", "Nestlé", "L'Oréal", "The café chain", "café OR 无关", "Nestlé公司"):
+        assert found(text) == ["https://x.test/cafe"], text
+    assert set(found("chain")) == {"https://x.test/cafe", "https://x.test/other"}
+
+
+def test_a_query_typed_in_a_gbk_terminal_is_a_clear_error_not_a_traceback(fresh_index: str) -> None:
+    typed = "数字经济".encode("gbk").decode("utf-8", "surrogateescape")  # argv as Python reads GBK bytes
+    result = run_finnews("search", typed)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the query is not valid UTF-8 text: is the terminal set to another encoding (such as GBK)?" in result.stderr
+
+
 def write_in_batches_of_two(documents: list[dict], urls: dict[str, list[str]]) -> tuple[list[list[str]], int, dict]:
     """The URLs each batch handed back, the articles pending before the writer closed, the counts."""
     written: list[list[str]] = []

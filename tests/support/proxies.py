@@ -1,7 +1,8 @@
 """Proxies in front of a local node that let a test decide exactly when the node seems to fail:
 ``BulkGate`` holds bulk requests at a gate (a load is in the middle of its work, instead of racing
-it: a load that finished before the node was killed made a fault test pass or fail by luck) and
-``DyingProxy`` is a node that goes away after a number of searches."""
+it: a load that finished before the node was killed made a fault test pass or fail by luck),
+``DyingProxy`` is a node that goes away after a number of searches and ``BodyLimitProxy`` refuses
+large request bodies as a proxy in front of a cluster does."""
 
 from __future__ import annotations
 
@@ -27,9 +28,7 @@ class ForwardingProxy:
 
             def _forward(self) -> None:
                 try:
-                    if not proxy.passes(self.path):
-                        raise ConnectionAbortedError
-                    forward(self, upstream_port)
+                    proxy.answer(self)
                 except OSError:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
@@ -39,9 +38,16 @@ class ForwardingProxy:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
+        self.upstream_port = upstream_port
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        """Answer one request: the node's answer, or a closed connection when it does not pass."""
+        if not self.passes(handler.path):
+            raise ConnectionAbortedError
+        forward(handler, self.upstream_port)
 
     def passes(self, path: str) -> bool:
         """Whether a request for ``path`` reaches the node (it may also wait here first)."""
@@ -106,3 +112,27 @@ class DyingProxy(ForwardingProxy):
             if "_search" in path:
                 self.searches_left -= 1
         return not dead
+
+
+class BodyLimitProxy(ForwardingProxy):
+    """A reverse proxy with a limit on request bodies (nginx's ``client_max_body_size``): a larger
+    request is answered 413 with an HTML page, as such a proxy answers, and never reaches the node."""
+
+    def __init__(self, upstream_port: int, limit_bytes: int) -> None:
+        super().__init__(upstream_port)
+        self.limit_bytes = limit_bytes
+        self.refused = 0
+
+    def answer(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        if length <= self.limit_bytes:
+            super().answer(handler)
+            return
+        handler.rfile.read(length)
+        self.refused += 1
+        page = b"<html><body><h1>413 Request Entity Too Large</h1></body></html>"
+        handler.send_response(413)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
