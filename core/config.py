@@ -53,6 +53,8 @@ class UniqueKeyLoader(SAFE_LOADER):
 def _unique_mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict = {}
     for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *anchor`: standard YAML, resolved by construct_mapping (its keys may be overridden)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise ConfigError(

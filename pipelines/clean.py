@@ -10,12 +10,17 @@ from scrapy.exceptions import DropItem
 from crawler.items import ArticleItem
 from tagging.extract import clean_raw
 
+# A video or picture article has a body element without text too: a source's pages all so in one crawl
+# are a layout change only when there are this many of them (an incremental run may read one or two).
+MIN_BODYLESS_PAGES = 3
+
 
 class CleanPipeline:
     """Cleans each article; an empty body is dropped. A site's own body element that held no article
-    text (the article is then its summary, or nothing) in every page a source gave is the layout
-    changing under the spider, reported as ``layout_changed/article_text`` when the crawl ends; one
-    such page among good ones is a video or picture article."""
+    text (the article is then its summary, or nothing) in every page a source gave, at least
+    MIN_BODYLESS_PAGES of them, is the layout changing under the spider, reported as
+    ``layout_changed/article_text`` when the crawl ends; one such page among good ones is a video or
+    picture article. ``finnews sites check`` reads one article a source: there it is a warning."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -48,6 +53,14 @@ class CleanPipeline:
         spider = self.crawler.spider
         for source, pages in self.bodyless.items():
             if self.with_text[source] or not hasattr(spider, "layout_changed_at"):
+                continue
+            if getattr(spider, "checking", False):
+                spider.source_report(source)["problems"].append(
+                    f"article_text: the body element held no article text (kept: the summary): a video or "
+                    f"picture article, or the layout changed {self.first_bodyless[source]}"
+                )
+                continue
+            if pages < MIN_BODYLESS_PAGES:
                 continue
             spider.layout_changed_at(
                 self.first_bodyless[source],

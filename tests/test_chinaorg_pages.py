@@ -428,9 +428,10 @@ def test_an_article_over_several_pages_is_fetched_whole() -> None:
 
 
 @pytest.mark.parametrize("second_page", ["whole", "not_an_article"])
-def test_an_article_missing_a_later_page_is_marked_incomplete(second_page: str) -> None:
-    """The replica's paged article: whole when page 2 comes, else page 1 only and marked incomplete
-    (written, not remembered as seen: the next crawl fetches it again)."""
+def test_an_article_whose_later_page_is_no_article_is_kept_as_it_is(second_page: str) -> None:
+    """The replica's paged article: whole when page 2 comes, else page 1 only, counted and named, and
+    not marked incomplete: a page that is no article will not be one next time (review: an article
+    marked incomplete for good was fetched and rewritten on every crawl)."""
     spider = spider_for()
     first_url = BASE + PAGED_ARTICLE.path
     _, page_one = render_article(PAGED_ARTICLE)
@@ -442,9 +443,28 @@ def test_an_article_missing_a_later_page_is_marked_incomplete(second_page: str) 
     if second_page == "whole":
         assert not item.incomplete and text == "\n".join(PAGED_ARTICLE.paragraphs)
     else:
-        assert item.incomplete and text == "\n".join(PAGED_ARTICLE.page_paragraphs(1))
+        assert not item.incomplete and text == "\n".join(PAGED_ARTICLE.page_paragraphs(1))
         assert spider.crawler.stats.get_value("finnews/errors/article_page_part") == 1
         assert spider.crawler.stats.get_value("finnews/failures") == [f"article_page_part not_an_article {part.url}"]
+
+
+@pytest.mark.parametrize(("status", "incomplete"), [(500, True), (503, True), (404, False), (410, False)])
+def test_a_later_page_that_failed_marks_the_article_incomplete_only_when_it_may_come_next_time(
+    status: int, incomplete: bool
+) -> None:
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = spider_for()
+    first_url = BASE + PAGED_ARTICLE.path
+    _, page_one = render_article(PAGED_ARTICLE)
+    (part,) = spider.parse_article(HtmlResponse(first_url, body=page_one, request=Request(first_url)))
+    failed = HtmlResponse(part.url, status=status, body=b"<html></html>", request=part)
+    failure = Failure(HttpError(failed, "Ignoring non-200 response"))
+    failure.request = part
+    (item,) = spider.on_part_error(failure)
+    assert item.incomplete is incomplete
+    assert spider.crawler.stats.get_value("finnews/failures") == [f"article_page_part http_{status} {part.url}"]
 
 
 def test_a_column_list_of_two_level_channel_articles_is_read() -> None:

@@ -138,3 +138,17 @@ def test_a_key_written_twice_in_any_mapping_is_an_error_naming_file_line_and_key
         read_yaml(nested)
     nested.write_text("a: {x: 1}\nb: {x: 2}\n", encoding="utf-8")  # the same key in two mappings is fine
     assert read_yaml(nested) == {"a": {"x": 1}, "b": {"x": 2}}
+
+
+def test_yaml_merge_keys_load_as_standard_yaml_with_their_keys_overridden(tmp_path: Path) -> None:
+    # Review: the unique-key loader took `<<: *anchor` for a key and every command failed on it.
+    shared = tmp_path / "merge.yaml"
+    shared.write_text(
+        "base: &base {cron: '*/10 * * * *', timeout: 540}\n"
+        "jobs:\n  - <<: *base\n    name: a\n  - <<: *base\n    name: b\n    timeout: 60\n",
+        encoding="utf-8",
+    )
+    assert read_yaml(shared)["jobs"] == [
+        {"cron": "*/10 * * * *", "timeout": 540, "name": "a"},
+        {"cron": "*/10 * * * *", "timeout": 60, "name": "b"},
+    ]

@@ -41,6 +41,8 @@ _PHOTO_SEGMENT = "/photo/"
 # article's #autopage pager (../shared/reference/sites.md 3.2).
 _CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 MAX_ARTICLE_PAGES = 20
+# A later page answering so will not come on another try: the article is kept as it is.
+_GONE_FOR_GOOD = frozenset(("http_404", "http_410"))
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
 
@@ -204,8 +206,8 @@ class ChinaOrgSpider(FinnewsSpider):
             part = parse_article_page(html, response.url)
         except NotAnArticleError:
             # A page without the body container (an error page served with 200): what came so far is
-            # the article for now.
-            self.part_missing(item, "not_an_article", response.url)
+            # the article, as whole as it will get.
+            self.part_missing(item, "not_an_article", response.url, for_good=True)
             yield item
             return
         if part.body_html:
@@ -222,19 +224,22 @@ class ChinaOrgSpider(FinnewsSpider):
     def on_part_error(self, failure: Any) -> Iterator[ArticleItem]:
         """A later page that could not be fetched: the article goes on with the pages it has."""
         item = failure.request.cb_kwargs["item"]
-        self.part_missing(item, failure_reason(failure), failure.request.url)
+        reason = failure_reason(failure)
+        self.part_missing(item, reason, failure.request.url, for_good=reason in _GONE_FOR_GOOD)
         yield item
 
-    def part_missing(self, item: ArticleItem, reason: str, url: str) -> None:
+    def part_missing(self, item: ArticleItem, reason: str, url: str, for_good: bool = False) -> None:
         """A later page of ``item`` that did not come: the article is indexed with the pages before
-        it but marked incomplete, so that it is not remembered as seen and the next crawl fetches
-        it whole (pipelines/index.py). Counted, and listed with the page's URL."""
-        item.incomplete = True
+        it. A page that may come next time (5xx, a timeout) marks it incomplete, so that it is not
+        remembered as seen and the next crawl fetches it whole (pipelines/index.py); one gone for good
+        (404, 410, a page that is no article) does not, or it would be fetched again every crawl.
+        Counted, and listed with the page's URL."""
+        item.incomplete = item.incomplete or not for_good
         self.crawler.stats.inc_value("finnews/errors/article_page_part")
         self.list_failure(f"article_page_part {reason}", url)
         self.logger.warning(
-            "A later page of %s failed (%s: %s): indexed with the pages before it, fetched again next crawl",
-            item.fetched_url, reason, url,
+            "A later page of %s failed (%s: %s): indexed with the pages before it%s",
+            item.fetched_url, reason, url, "" if for_good else ", fetched again next crawl",
         )  # fmt: skip
 
     def read_article(self, html: str, url: str, listed_at: datetime | None = None) -> RawArticle:

@@ -130,8 +130,9 @@ def test_article_pages_whose_body_element_lost_its_text_are_a_layout_change(
     assert result.returncode == 4, result.stdout + result.stderr  # partial: the summaries were kept
     assert "layout_changed/article_text 6" in result.stdout and "LAYOUT CHANGED at" in result.stdout
     assert len(documents(es_node)) == 6
-    assert check.returncode == 1, check.stdout + check.stderr
-    assert "eastmoney columns:345  BROKEN: layout_changed/article_text" in check.stdout
+    # The check reads one article a source, which may be a video article: a note, not BROKEN (review).
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "note     article_text: the body element held no article text" in check.stdout
 
 
 def configs_without_identity(tmp_path: Path) -> Path:
