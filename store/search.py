@@ -120,6 +120,7 @@ _ANALYZER_WORD_RE = re.compile(r"[^\W_\u2e80-\u9fff\uf900-\ufaff]+(?:['’.][^\W
 # Such a word jieba keeps whole too (ASCII letters and digits: iPhone15); jieba cuts any other at its
 # accented letter or its apostrophe (caf / é), and a piece of an indexed word matches nothing.
 _JIEBA_WHOLE_RE = re.compile(r"[A-Za-z0-9]+")
+_NUMBER_ONLY_RE = re.compile(r"[\d.'’]+")
 
 
 def words(text: str) -> list[str]:
@@ -135,7 +136,7 @@ def words(text: str) -> list[str]:
         if _JIEBA_WHOLE_RE.fullmatch(word):
             continue  # jieba's own (with what is around it: A股 is one word)
         found += segment_words(text[start : match.start()])
-        if any(character.isalpha() for character in word):  # numbers alone are no words, as in jieba's
+        if not _NUMBER_ONLY_RE.fullmatch(word):  # numbers alone are no words, as in jieba's (Ⅲ is a word)
             found.append(word.lower())
         start = match.end()
     return found + segment_words(text[start:])

@@ -104,19 +104,22 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
     # A page's own source field outranks its body's line; a post's outlet is guessed from its digest's
     # last bracket (…（央行）, …（同比）), so there the body's source line (（文章来源：央行网站）) comes first.
     media = (cleaned.media or raw.media) if raw.source == "jekyll" else (raw.media or cleaned.media)
+    # Zero-width characters are deleted from the title and the summary as from the text (宁德\u200b时代).
+    title = drop_zero_width(raw.title or "")
+    digest = raw.digest or cleaned.digest
     # The tagger takes boards and stocks from the markup; indexes and funds are listed apart.
     tags = tag_article(
-        cleaned.text, cleaned.mentions, title=raw.title, media=media, plain=plain, published_at=raw.published_at
+        cleaned.text, cleaned.mentions, title=title, media=media, plain=plain, published_at=raw.published_at
     )
     instruments = instruments_of(cleaned.mentions)  # (none when cleaned with plain: its mentions are dropped)
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,
-        title=raw.title or "",
+        title=title,
         published_at=raw.published_at,
         media=media,
         author=raw.author or cleaned.editor,
-        digest=raw.digest or cleaned.digest,
+        digest=drop_zero_width(digest) if digest else digest,
         text=cleaned.text,
         boards=tags.boards,
         stocks=tags.stocks,

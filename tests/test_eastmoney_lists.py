@@ -271,17 +271,24 @@ def test_since_pages_on_while_the_main_list_is_inside_the_window_beside_an_older
         f'</p><p class="time">9月4日 15:0{i}</p></li>'
         for i in range(5)
     )
-    for older_main, pages_on in ((False, True), (True, False)):
+    for older_main, pages_on in ((False, True), (True, False), ("repeated", False)):
         listed = main.replace("2026年09月18日", "2026年09月17日") if older_main else main
-        html = f'<html><body><div class="side"><ul>{side}</ul></div><div class="list"><ul>{listed}</ul></div></body></html>'
+        # "repeated": page 2 of a list whose main part is past since, beside a side block of items inside
+        # the window that page 1 listed already (review: it paged on to the page limit).
+        recent_side = side.replace("9月4日", "9月18日") if older_main == "repeated" else side
+        html = f'<html><body><div class="side"><ul>{recent_side}</ul></div><div class="list"><ul>{listed}</ul></div></body></html>'
         spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, project_settings), since="2026-09-18")
         url = "https://finance.eastmoney.com/a/cywjh.html"
-        response = HtmlResponse(
-            url, body=html.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "pages:cywjh"})
-        )
-        out = list(spider.parse_list_page(response, page=1))
-        assert len([r for r in out if "/a/2026" in r.url]) == (0 if older_main else 42)
-        assert any("cywjh_2" in r.url for r in out) is pages_on
+        meta = {"finnews_source": "pages:cywjh"}
+        if older_main == "repeated":
+            first = f'<html><body><div class="side"><ul>{recent_side}</ul></div><div class="list"><ul>{main}</ul></div></body></html>'
+            list(spider.parse_list_page(HtmlResponse(url, body=first.encode(), encoding="utf-8", request=Request(url, meta=meta)), page=1))  # fmt: skip
+            url = "https://finance.eastmoney.com/a/cywjh_2.html"
+        response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url, meta=meta))
+        out = list(spider.parse_list_page(response, page=2 if older_main == "repeated" else 1))
+        asked = [r for r in out if "/a/2026" in r.url]
+        assert len(asked) == {False: 42, True: 0, "repeated": 5}[older_main]
+        assert any("cywjh_2" in r.url or "cywjh_3" in r.url for r in out) is pages_on
 
 
 def test_one_article_listed_under_two_spellings_is_requested_at_one_address() -> None:

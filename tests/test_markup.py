@@ -276,6 +276,9 @@ def test_a_bracketed_caption_mid_body_is_text_and_the_last_source_line_is_the_ou
     ("line", "kept"),
     [
         ("郑重声明：公司从未授权任何机构代为募集资金，请投资者注意防范。", True),
+        ("郑重声明：公司从未授权任何机构转载或发布相关信息。", True),  # review: 转载 alone was a site's notice
+        ("郑重声明：网传消息不实，本公司所有信息以公告为准。", True),
+        ("郑重声明:用户在财富号/股吧/博客等社区发表的所有信息(包括但不限于文字)仅代表个人观点。", False),
         ("郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关。", False),
         ("郑重声明:本文版权归原作者所有,转载文章仅为传播更多信息之目的。", False),
         ("郑重声明:所载数据、文章仅供参考,使用前请核实,风险自负。", False),
@@ -301,3 +304,17 @@ def test_zero_width_characters_are_deleted_so_names_stay_whole() -> None:
 def test_a_line_break_before_a_month_range_is_no_list_item() -> None:
     assert clean_body("<p>前两个月即\n1、2月份销量增长12%。</p>").text == "前两个月即 1、2月份销量增长12%。"
     assert clean_body("<p>措施如下：\n1、降低税费。</p>").text == "措施如下：\n1、降低税费。"
+
+
+def test_a_closing_source_line_followed_only_by_credits_is_still_the_source_line() -> None:
+    # Review: （来源：证券时报） before （编辑：张三）, 原标题：… or （记者 李四） stayed in the text and the outlet was lost.
+    for credit in ("（编辑：张三）", "原标题：一季度经济开局良好", "（记者 李四）"):
+        cleaned = clean_body(f"<p>一季度GDP增长4.8%。</p><p>（来源：证券时报）</p><p>{credit}</p>")
+        assert (cleaned.text, cleaned.media) == (f"一季度GDP增长4.8%。\n{credit}", "证券时报")
+        plain = clean_plain_text(f"一季度GDP增长4.8%。\n（来源：证券时报）\n{credit}")
+        assert (plain.text, plain.media) == (f"一季度GDP增长4.8%。\n{credit}", "证券时报")
+    # A caption with article text after it stays text.
+    cleaned = clean_body(
+        "<p>一季度GDP增长4.8%。</p><p>（来源：国家统计局）</p><p>（编辑：张三）</p><p>二季度回升。</p>"
+    )
+    assert cleaned.text == "一季度GDP增长4.8%。\n（来源：国家统计局）\n（编辑：张三）\n二季度回升。"

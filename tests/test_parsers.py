@@ -61,6 +61,14 @@ def test_a_posts_digest_and_text_body_have_their_entities_decoded() -> None:
     assert article.text == '他说"好"，A&B。'
 
 
+def test_zero_width_characters_leave_a_posts_title_and_digest_too() -> None:
+    # Review: only the body was cleaned of them; a stock named in the title was missed.
+    post = "---\nlayout: post\ntitle: 宁德\u200b时代发布三季报\n---\n> 宁德\ufeff时代三季度营收增长。\n\n<p>公司三季度营收增长。</p>\n"
+    article = extract_article(parse_jekyll_post(post))
+    assert (article.title, article.digest) == ("宁德时代发布三季报", "宁德时代三季度营收增长。")
+    assert [s["name"] for s in article.stocks] == ["宁德时代"]
+
+
 def test_not_a_jekyll_post() -> None:
     with pytest.raises(JekyllError):
         parse_jekyll_post("<p>no front matter</p>")

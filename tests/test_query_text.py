@@ -67,6 +67,8 @@ def test_several_values_of_a_filter_are_any_of_them() -> None:
         ("A股上涨", ["a股", "上涨"]),
         ("iPhone15发布", ["iphone15", "发布"]),
         ("涨幅-5% １２３", ["涨幅"]),
+        # A Roman numeral is a word to the analyzer (review: Ⅲ期临床 required only 期 and 临床).
+        ("Ⅲ期临床", ["ⅲ", "期", "临床"]),
     ],
 )
 def test_a_query_keeps_whole_the_latin_words_the_index_keeps_whole(text: str, expected: list[str]) -> None:

@@ -295,9 +295,11 @@ class EastmoneySpider(FinnewsSpider):
         paged further: not past the ``since`` date, not when every article is already indexed. An API's
         list is newest first, so its first older entry is past ``since``; a list page (``side_blocks``)
         is past it only when none of its timed entries is inside the window, since one older entry may
-        be a side block's (资讯精华 shows older times beside a main list still inside it)."""
+        be a side block's (资讯精华 shows older times beside a main list still inside it). A side block
+        repeats on every page, so an entry listed on an earlier page tells nothing of this one."""
         older = inside = False
         article_urls = []
+        listed_before = self.__dict__.setdefault("_listed_before", set())
         for entry in entries:
             url = entry.get("url")
             if not url:
@@ -311,7 +313,12 @@ class EastmoneySpider(FinnewsSpider):
                 if shown < self.since:
                     older = True
                     continue
-                inside = True
+                if side_blocks:
+                    absolute = response.urljoin(url)
+                    inside = inside or absolute not in listed_before
+                    listed_before.add(absolute)
+                else:
+                    inside = True
             article_urls.append(response.urljoin(url))
             yield self.article_request(response, url, listed=_listed(entry))
             if self.checking:

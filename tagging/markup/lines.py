@@ -35,8 +35,10 @@ BOILERPLATE_LINE_PATTERNS = (
     re.compile(r"^[（(]?\s*责任编辑[:：].{0,40}[)）]?$"),
     # A site's notice (郑重声明：东方财富网发布此信息目的在于传播更多信息，与本站立场无关 / 本文版权归原作者所有，转载…
     # / 所载数据、文章仅供参考…); a company's own 郑重声明 (公司从未授权任何机构…) is news.
+    # The site speaks of itself or of what it reposts; a company's words (转载, 所有信息以公告为准) are not enough.
     re.compile(
-        r"^郑重声明[:：].{0,40}(?:东方财富|本站|本网|本平台|传播更多信息|版权|转载|仅供参考|风险自负|立场|所有信息)"
+        r"^郑重声明[:：].{0,40}(?:东方财富|本站|本网|本平台|传播更多信息|本文版权|转载文章|仅供参考|风险自负|立场无关|"
+        r"在财富号)"
     ),
     # The disclaimer of Choice's automatic articles (sites.md 1.2): "【东方财富Choice数据】东方财富发布此内容旨在
     # 传播更多信息，与本平台立场无关…", a paragraph of its own.
@@ -52,6 +54,23 @@ BOILERPLATE_LINE_PATTERNS = (
 _SOURCE_LINE_RE = re.compile(r"^[（(]?\s*(?:文章来源|来源)[:：]")
 LAST_SOURCE_LINE_RE = re.compile(r"^(?:来源[:：]\s*\S.{0,39}|[（(]\s*来源[:：][^)）]{0,40}[)）]?)$")
 MEDIA_LINE_RE = re.compile(r"(?:文章来源|来源)[:：]\s*(.+?)\s*[)）]?\s*$")
+# Short credit lines that may follow the source line at a body's end: （编辑：张三）, 原标题：…, （记者 李四）.
+_CREDIT_LINE_RE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|编辑|责编|原标题|记者|作者|校对|审核|审校|监制|策划|撰文|摄影|通讯员|实习生)"
+    r"\s*[:：/|｜ ]"
+)
+
+
+def _is_credit(line: str) -> bool:
+    return len(line) <= 80 and bool(_CREDIT_LINE_RE.match(line))
+
+
+def _ends_the_text(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` is a 来源 line that only credits follow: the body's source line, not a
+    caption (a caption, 来源：国家统计局 under a table, has article text or the source line after it)."""
+    return bool(LAST_SOURCE_LINE_RE.match(lines[index])) and all(_is_credit(line) for line in lines[index + 1 :])
+
+
 EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
 SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009]+")
 EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009"
@@ -153,7 +172,10 @@ def normalise(
     joined = drop_zero_width("".join(builder.parts))
     if SOFT_BREAK in joined:
         joined = _fold_soft_breaks(joined)
-    for raw_line in joined.split("\n"):
+    raw_lines = joined.split("\n")
+    # A 来源 line followed only by credit lines ends the body: the source line, lifted out (see _ends_the_text).
+    trailing_source = _trailing_source_lines(raw_lines, keep_line) if drop_boilerplate and "来源" in joined else set()
+    for number, raw_line in enumerate(raw_lines):
         line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
         if CELL_SEPARATOR in line:
             line = _CELLSPACES_RE.sub(CELL_SEPARATOR, line).strip(CELL_SEPARATOR + " ")
@@ -162,6 +184,7 @@ def normalise(
         visible = line.replace(MENTION_START, "").replace(MENTION_END, "").strip(EDGE_SPACE) if has_markers else line
         if (
             not visible
+            or number in trailing_source
             or (drop_boilerplate and _BOILERPLATE_RE.search(visible))
             # Lines with ticker markup or table cells are article text whatever the extractor thought.
             or (keep_line is not None and not has_markers and CELL_SEPARATOR not in line and not keep_line(visible))
@@ -201,12 +224,25 @@ def normalise(
             _close_mention(mention, line_text, start, end, offset, resolved)
         lines.append(line_text)
         offset += len(line_text)
-    if drop_boilerplate and lines and LAST_SOURCE_LINE_RE.match(lines[-1]):
-        # A copy's source line without brackets, at the body's end: lifted out with its mentions.
-        builder.source_lines.append(lines.pop())
-        cut = offset - len(builder.source_lines[-1])
-        resolved = [mention for mention in resolved if (mention.start or 0) < cut]
     return "\n".join(lines), resolved
+
+
+def _trailing_source_lines(raw_lines: list[str], keep_line: Callable[[str], bool] | None) -> set[int]:
+    """The numbers of the raw lines that are the body's closing 来源 line (bare or bracketed, after the
+    last line of article text, with only credit lines after it): dropped by :func:`normalise` as
+    boilerplate, with their mentions."""
+    kept: list[tuple[int, str]] = []  # the lines normalise would keep, with their numbers
+    for number, raw_line in enumerate(raw_lines):
+        visible = SPACES_RE.sub(" ", raw_line.replace(MENTION_START, "").replace(MENTION_END, ""))
+        visible = visible.replace(CELL_SEPARATOR, " ").strip(EDGE_SPACE)
+        if not visible or _BOILERPLATE_RE.search(visible):
+            continue
+        plain_line = MENTION_START not in raw_line and CELL_SEPARATOR not in raw_line
+        if keep_line is not None and plain_line and not keep_line(visible):
+            continue
+        kept.append((number, visible))
+    texts = [visible for _number, visible in kept]
+    return {number for index, (number, _visible) in enumerate(kept) if _ends_the_text(texts, index)}
 
 
 def _close_mention(mention: Mention, line: str, start: int, end: int, offset: int, resolved: list[Mention]) -> None:
@@ -237,7 +273,8 @@ def clean_plain_text(text: str) -> CleanBody:
                 editor = match.group(1)
             continue
         lines.append(line)
-    if lines and LAST_SOURCE_LINE_RE.match(lines[-1]):  # see normalise
-        last = lines.pop()
-        media = media or MEDIA_LINE_RE.search(last).group(1).strip()
+    sources = [index for index in range(len(lines)) if _ends_the_text(lines, index)]  # see normalise
+    if sources:
+        media = media or MEDIA_LINE_RE.search(lines[sources[-1]]).group(1).strip()
+        lines = [line for index, line in enumerate(lines) if index not in sources]
     return CleanBody(text="\n".join(lines), media=media, editor=editor)

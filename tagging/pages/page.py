@@ -31,6 +31,17 @@ _WESTERN_SINGLE_BYTE = frozenset(
 )
 
 
+_HIGH_PAIR_RE = re.compile(rb"[\x81-\xfe][\x81-\xfe]")
+_HIGH_BEFORE_ASCII_RE = re.compile(rb"[\x80-\xff][\x00-\x7f]")
+
+
+def _looks_like_gb(data: bytes) -> bool:
+    """Whether high bytes mostly come in pairs, as GBK's Chinese characters do (a run of them ends once
+    before ASCII), not one by one before ASCII letters, as Latin-1's accented letters do."""
+    sample = data[: SNIFF_CHARS * 4]
+    return len(_HIGH_PAIR_RE.findall(sample)) > len(_HIGH_BEFORE_ASCII_RE.findall(sample))
+
+
 def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
     and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030."""
@@ -41,8 +52,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         return data.decode("latin-1")
     # A single-byte Western charset decodes any bytes, so declared first it would always win: a GBK page
     # served as ISO-8859-1 (a common server default; Scrapy reads it as cp1252) came out as mojibake.
-    # GB18030 goes first then; Western text fails it (an accented letter before a space or a tag).
-    if declared and declared.lower().replace("_", "-") in _WESTERN_SINGLE_BYTE:
+    # GB18030 goes first when the bytes look like GB: Chinese characters are pairs of high bytes, while
+    # Western text puts a high byte (ü, é, ã) before an ASCII letter (Müller, São).
+    if declared and declared.lower().replace("_", "-") in _WESTERN_SINGLE_BYTE and _looks_like_gb(data):
         user_encodings = ["gb18030", declared]
     else:
         user_encodings = [*([declared] if declared else []), "gb18030"]
