@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -251,23 +252,71 @@ def _board_codes(value: str) -> list[str]:
     return sorted(codes)
 
 
+# How users write a listing in finance tools: sh600519, 600519.SH, 300750.SZ, 0700.HK, hk00700.
+_EXCHANGE_FORM_RE = re.compile(
+    r"(?:(?P<prefix>SH|SZ|BJ|HK)(?P<code1>\d{1,6})|(?P<code2>\d{1,6})\.(?P<suffix>SH|SS|SZ|BJ|HK))"
+)
+
+
+def stock_key(value: str) -> str:
+    """A stock filter as the index writes it: full-width forms folded (３００７５０, ＴＣＬ), exchange
+    prefixes and suffixes dropped, a Hong Kong code given short padded to its five digits (0700 →
+    00700)."""
+    key = unicodedata.normalize("NFKC", value).strip()
+    form = _EXCHANGE_FORM_RE.fullmatch(key.upper())
+    if form:
+        code = form.group("code1") or form.group("code2")
+        hong_kong = "HK" in (form.group("prefix"), form.group("suffix"))
+        key = code.zfill(5) if hong_kong or len(code) < 5 else code
+    if re.fullmatch(r"\d{1,4}", key):
+        key = key.zfill(5)  # a Hong Kong code as people write it (700, 0700)
+    return key
+
+
 def _stock_clause(value: str) -> dict[str, Any]:
-    key = value.strip()
+    key = stock_key(value)
     if re.fullmatch(r"\d{1,3}\.[A-Za-z0-9]+", key):
         return {"term": {"stocks.secid": key.upper() if key.split(".")[0] in ("105", "106", "107") else key}}
     if re.fullmatch(r"\d{6}|\d{5}|[A-Z]{1,5}", key):
         return {"term": {"stocks.code": key}}
-    lexicon = load_lexicon()
-    secid = lexicon.stock_by_name.get(normalise_name(key))
+    secid = resolved_stock(key)
     if secid:
         return {"term": {"stocks.secid": secid}}
-    return {"term": {"stocks.name": key}}  # Hong Kong and US listings are named as the page names them
+    if re.fullmatch(r"[A-Za-z]{1,5}", key):
+        return {"term": {"stocks.code": key.upper()}}  # a US ticker typed in lower case (baba)
+    return {"term": {"stocks.name": key}}  # a listing the tables do not know: named as the page names it
+
+
+def resolved_stock(name: str) -> str | None:
+    """The secid a stock's name means: an A-share of the lexicon, else any name the knowledge base knows
+    (a former name such as TCL集团, a Hong Kong or US listing's Chinese or English name, a reviewed alias
+    such as 腾讯), in any letter case."""
+    lexicon = load_lexicon()
+    for form in dict.fromkeys((name, name.upper())):
+        secid = lexicon.stock_by_name.get(normalise_name(form))
+        if secid:
+            return secid
+    from tagging.linking.knowledge_tables import load_knowledge_base  # loads on first use
+
+    kb = load_knowledge_base()
+    for form in dict.fromkeys((name, name.upper(), name.lower(), name.title())):
+        entry = kb.resolve(form)
+        if entry is not None:
+            return entry.secid
+    return None
+
+
+def known_stock(value: str) -> bool:
+    """Whether a stock filter names a listing finnews knows without the index: a code or secid, or a
+    name of the lexicon or the knowledge base."""
+    key = stock_key(value)
+    return bool(re.fullmatch(r"\d{6}|\d{5}|[A-Za-z]{1,5}|\d{1,3}\.[A-Za-z0-9]+", key) or resolved_stock(key))
 
 
 def listed_stock(value: str) -> bool:
     """Whether ``value`` names a listed A-share of ``configs/stocks.csv`` (code, secid or name)."""
     lexicon = load_lexicon()
-    key = value.strip()
+    key = stock_key(value)
     if key in lexicon.stocks or lexicon.stock_by_name.get(normalise_name(key)):
         return True
     return any(secid.split(".", 1)[-1] == key for secid in lexicon.stocks)

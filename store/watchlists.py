@@ -9,6 +9,7 @@ the integ-test node has no percolator, and one ``_msearch`` per batch holds for 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,9 @@ from core.config import (
 )
 from store.client import StoreError, es_errors
 from store.lifecycle import current_alias
-from store.search import Filters, build_query
+from store.search import Filters, build_query, known_stock
+
+logger = logging.getLogger(__name__)
 
 WATCHLISTS_FILE = "watchlists.yaml"
 WATCHLIST_KEYS = ("name", "title", "query", "stocks", "boards", "topics", "media", "sources", "channels", "digest")
@@ -76,6 +79,13 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
             watchlist.search_query()  # an unknown board or topic is said now, not at the first match
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
+        for stock in values["stocks"]:
+            if not known_stock(stock):  # (a listing only the articles name may still match: said, not refused)
+                logger.warning(
+                    "%s: stocks: %r is no code, secid or name of a listing finnews knows; it matches only "
+                    "articles whose stock is named exactly so (give a code such as 600519, 00700 or BABA)",
+                    where, stock,
+                )  # fmt: skip
         found[name] = watchlist
     return found
 

@@ -73,3 +73,39 @@ def test_several_values_of_a_filter_are_any_of_them() -> None:
 )
 def test_a_query_keeps_whole_the_latin_words_the_index_keeps_whole(text: str, expected: list[str]) -> None:
     assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "clause"),
+    [
+        # Fourth audit: each of these loaded as a watchlist filter and never matched.
+        ("baba", {"stocks.code": "BABA"}),
+        ("0700", {"stocks.code": "00700"}),
+        ("700", {"stocks.code": "00700"}),
+        ("0700.HK", {"stocks.code": "00700"}),
+        ("hk00700", {"stocks.code": "00700"}),
+        ("３００７５０", {"stocks.code": "300750"}),
+        ("300750.SZ", {"stocks.code": "300750"}),
+        ("sz300750", {"stocks.code": "300750"}),
+        ("sh600519", {"stocks.code": "600519"}),
+        ("TCL集团", {"stocks.secid": "0.000100"}),  # the former name (to 2020-02-06)
+        ("tcl科技", {"stocks.secid": "0.000100"}),
+        ("腾讯", {"stocks.secid": "116.00700"}),  # a reviewed alias of 腾讯控股
+        ("Apple", {"stocks.secid": "105.AAPL"}),  # a name, not the ticker APPLE
+        ("新华网", {"stocks.secid": "1.603888"}),
+        ("1.603888", {"stocks.secid": "1.603888"}),
+    ],
+)
+def test_a_stock_filter_is_read_as_users_write_stocks(typed: str, clause: dict) -> None:
+    query = build_query("", Filters(stock=typed))
+    assert {"term": clause} in query["bool"]["filter"]
+
+
+def test_a_watchlist_stock_nobody_knows_is_said_on_load(caplog: pytest.LogCaptureFixture) -> None:
+    from store.watchlists import parse_watchlists
+
+    entry = {"name": "w", "stocks": ["sh600519", "不存在的公司"], "channels": []}
+    with caplog.at_level("WARNING", logger="store.watchlists"):
+        parse_watchlists({"watchlists": [entry]}, "watchlists.yaml")
+    assert "'不存在的公司' is no code, secid or name of a listing finnews knows" in caplog.text
+    assert "sh600519" not in caplog.text
