@@ -188,10 +188,11 @@ def run_live(
     settings_overrides: dict[str, Any],
     after_poll: Callable[[], None] | None = None,
     duration_s: float | None = None,
-    before_poll: Callable[[], None] | None = None,
+    before_poll: Callable[[], dict[str, Any] | None] | None = None,
 ) -> LiveTotals:
     """Poll ``sources`` until ``duration_s`` has passed (for ever when None) or the process is told to
-    stop (SIGINT/SIGTERM: the poll under way finishes its writes). Returns the polls' summed stats."""
+    stop (SIGINT/SIGTERM: the poll under way finishes its writes). Returns the polls' summed stats
+    (with the stats ``before_poll`` returns, e.g. what replaying the spool did)."""
     from scrapy.crawler import CrawlerRunner
     from scrapy.utils.log import configure_logging
     from scrapy.utils.reactor import install_reactor
@@ -232,7 +233,7 @@ def run_live(
                         continue
                     due[source.name] = time.monotonic() + source.interval_s
                     if before_poll is not None:
-                        yield threads.deferToThread(before_poll)
+                        add_stats(totals.stats, (yield threads.deferToThread(before_poll)) or {})
                     crawler = runner.create_crawler(source.spider)
                     try:
                         yield runner.crawl(crawler, **source.args)
