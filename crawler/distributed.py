@@ -76,6 +76,12 @@ class RedisSeenStore:
             self.server.sadd(self.key, *members)
             self.server.hdel(f"{KEY_PREFIX}:{spider}:inflight", *members)
 
+    def knows_list(self, key: str) -> bool:
+        return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))
+
+    def note_list(self, key: str) -> None:
+        self.server.sadd(f"{KEY_PREFIX}:lists", key)
+
     def start_run(self, spider: str) -> int:
         last = self.server.get(self.runs_key)
         self.trust_fully_seen = last in (None, b"finished")

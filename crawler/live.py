@@ -1,11 +1,14 @@
-"""``finnews live``: the fast lists polled without pause, in one process and one Twisted reactor.
+"""``finnews live``: the fast lists polled without pause, in one process and one Twisted reactor, each
+source on its own timer.
 
 Each poll of a source (``configs/live.yaml``) is a crawl like any other (:class:`scrapy.crawler.
 CrawlerRunner`, the project's settings): the same seen-article store, so a poll fetches only the new
 articles and a restarted process resumes where it was; the same blocking rules, back-off and
-layout-drift checks; the same index pipeline. Between polls ``after_poll`` runs (in a thread, so the
-reactor stays free): the command line wires the watchlists' matching and delivery in there, which
-keeps this module ignorant of alerts (the layers point down).
+layout-drift checks; the same index pipeline. Each source's polls run on their own timer, beside the
+others', so a slow or hanging source delays only itself. After each poll, and every
+:data:`IDLE_TICK_S` between, ``after_poll`` runs (in a thread, so the reactor stays free; one pass at
+a time): the command line wires the watchlists' matching and delivery in there, which keeps this
+module ignorant of alerts (the layers point down).
 
 Politeness: a source is polled at most every :data:`MIN_INTERVAL_S` seconds, unless every address it
 would poll is on this machine (a replica), which may be polled every :data:`MIN_LOOPBACK_INTERVAL_S`.
@@ -188,10 +191,11 @@ def run_live(
     settings_overrides: dict[str, Any],
     after_poll: Callable[[], None] | None = None,
     duration_s: float | None = None,
-    before_poll: Callable[[], None] | None = None,
+    before_poll: Callable[[], dict[str, Any] | None] | None = None,
 ) -> LiveTotals:
     """Poll ``sources`` until ``duration_s`` has passed (for ever when None) or the process is told to
-    stop (SIGINT/SIGTERM: the poll under way finishes its writes). Returns the polls' summed stats."""
+    stop (SIGINT/SIGTERM: the poll under way finishes its writes). Returns the polls' summed stats
+    (with the stats ``before_poll`` returns, e.g. what replaying the spool did)."""
     from scrapy.crawler import CrawlerRunner
     from scrapy.utils.log import configure_logging
     from scrapy.utils.reactor import install_reactor
@@ -211,8 +215,10 @@ def run_live(
     check_intervals(sources, settings)
     totals = LiveTotals()
     started = time.monotonic()
-    due = {source.name: started for source in sources}
     stopping: list[bool] = []
+    # after_poll (matching, delivering: one outbox, one cursor) runs one pass at a time, whichever
+    # source's poll or the idle tick asks for it.
+    serial = defer.DeferredLock()
 
     def stop() -> defer.Deferred:
         if stopping:
@@ -223,37 +229,58 @@ def run_live(
     def over() -> bool:
         return bool(stopping) or (duration_s is not None and time.monotonic() - started >= duration_s)
 
+    def nap(seconds: float) -> defer.Deferred:
+        """Sleep, at most IDLE_TICK_S and not past ``duration_s`` (a stop is seen within a tick)."""
+        if duration_s is not None:
+            seconds = min(seconds, duration_s - (time.monotonic() - started))
+        return task.deferLater(reactor, max(0.0, min(seconds, IDLE_TICK_S)), lambda: None)
+
+    def pass_after_poll() -> defer.Deferred:
+        if after_poll is None:
+            return defer.succeed(None)
+        return serial.run(threads.deferToThread, after_poll)
+
+    @defer.inlineCallbacks
+    def poll_source(source: LiveSource) -> Any:
+        """One source on its own timer: a slow or hanging poll of another source (a feed that does
+        not answer, a back-off, a request-budget pause) delays only itself."""
+        due = started
+        while not over():
+            if due > time.monotonic():
+                yield nap(due - time.monotonic())
+                continue
+            due = time.monotonic() + source.interval_s
+            if before_poll is not None:
+                add_stats(totals.stats, (yield threads.deferToThread(before_poll)) or {})
+            crawler = runner.create_crawler(source.spider)
+            try:
+                yield runner.crawl(crawler, **source.args)
+            finally:
+                release_crawl_state(crawler)  # else every poll's crawler is kept (issue 24)
+            stats = dict(crawler.stats.get_stats())
+            totals.polls += 1
+            if stats.get("finish_reason") != "finished":
+                totals.failed_polls += 1
+            add_stats(totals.stats, stats)
+            yield pass_after_poll()
+
+    @defer.inlineCallbacks
+    def idle_passes() -> Any:
+        while not over():
+            yield nap(IDLE_TICK_S)
+            if not over():
+                yield pass_after_poll()  # retries fall due between polls too
+
     @defer.inlineCallbacks
     def loop() -> Any:
         try:
-            while not over():
-                for source in sources:
-                    if over() or due[source.name] > time.monotonic():
-                        continue
-                    due[source.name] = time.monotonic() + source.interval_s
-                    if before_poll is not None:
-                        yield threads.deferToThread(before_poll)
-                    crawler = runner.create_crawler(source.spider)
-                    try:
-                        yield runner.crawl(crawler, **source.args)
-                    finally:
-                        release_crawl_state(crawler)  # else every poll's crawler is kept (issue 24)
-                    stats = dict(crawler.stats.get_stats())
-                    totals.polls += 1
-                    if stats.get("finish_reason") != "finished":
-                        totals.failed_polls += 1
-                    add_stats(totals.stats, stats)
-                    if after_poll is not None:
-                        yield threads.deferToThread(after_poll)
-                if over():
-                    break
-                wait = min(min(due.values()) - time.monotonic(), IDLE_TICK_S)
-                if duration_s is not None:
-                    wait = min(wait, duration_s - (time.monotonic() - started))
-                if wait > 0:
-                    yield task.deferLater(reactor, wait, lambda: None)
-                if after_poll is not None and min(due.values()) > time.monotonic():
-                    yield threads.deferToThread(after_poll)  # retries fall due between polls too
+            yield defer.DeferredList(
+                [poll_source(source) for source in sources] + [idle_passes()], fireOnOneErrback=True, consumeErrors=True
+            )
+        except defer.FirstError as first:  # a source's loop raised: the whole loop stops, as it always did
+            error = first.subFailure.value
+            logger.error("finnews live stopped: %s", first.subFailure.getTraceback())
+            totals.crashed = f"{type(error).__name__}: {error}"
         except Exception as error:
             logger.exception("finnews live stopped")
             totals.crashed = f"{type(error).__name__}: {error}"

@@ -62,9 +62,10 @@ def run_crawl(spider: str, spider_args: dict[str, str], settings_overrides: dict
     return stats
 
 
-def replay_before_crawl() -> dict[str, int]:
+def replay_before_crawl(own_closed: bool = False, command: str = "crawl") -> dict[str, int]:
     """Replay the spool before a crawl; nothing when it is empty or the node does not answer (the
-    crawl then spools too, and the next run replays both)."""
+    crawl then spools too, and the next run replays both). ``own_closed``: this process's closed
+    files too (``finnews live``, see :func:`store.replay.replay_spool`)."""
     from store.client import StoreError, connect
     from store.replay import replay_spool
     from store.spool import spool_files
@@ -72,7 +73,7 @@ def replay_before_crawl() -> dict[str, int]:
     if not spool_files():
         return {}
     try:
-        return replay_spool(connect())
+        return replay_spool(connect(), own_closed=own_closed)
     except StoreError as error:
-        print(f"finnews crawl: the spool is not replayed: {mask_credentials(str(error))}", file=sys.stderr)
+        print(f"finnews {command}: the spool is not replayed: {mask_credentials(str(error))}", file=sys.stderr)
         return {}

@@ -43,6 +43,9 @@ class SeenStore:
             "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL,"
             " started TEXT NOT NULL, finished TEXT, reason TEXT)"
         )
+        # The lists read before (spider, list, host; FinnewsSpider.list_key): a list known here may be
+        # paged past max_pages to the articles an earlier crawl saw (FinnewsSpider.page_on).
+        self._db.execute("CREATE TABLE IF NOT EXISTS lists (key TEXT PRIMARY KEY, first_read TEXT NOT NULL)")
         # Whether list paging may stop at a fully-seen page in this run (see start_run).
         self.trust_fully_seen = True
 
@@ -56,6 +59,17 @@ class SeenStore:
         rows = [(canonical_url(u), spider, now) for u in urls if u]
         with self._lock:
             self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
+
+    def knows_list(self, key: str) -> bool:
+        """Whether an earlier crawl read the list ``key`` (its articles are among those seen)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM lists WHERE key = ?", (key,)).fetchone() is not None
+
+    def note_list(self, key: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO lists (key, first_read) VALUES (?, ?)", (key, datetime.now(SHANGHAI).isoformat())
+            )
 
     def start_run(self, spider: str) -> int:
         """Record a run's start. Paging may stop at a fully-seen list page only if the spider's

@@ -70,6 +70,11 @@ EASTMONEY_PAGE_SIZE = 20
 # fetched and read by the generic main-content path.
 EASTMONEY_FETCH_CAIFUHAO = False
 EASTMONEY_MAX_PAGES = 5
+# A list the seen store knew before (an earlier crawl read it) whose page max_pages is still all new
+# has moved further than a crawl reaches since the last one (an outage, a burst): it is paged on, while
+# every page is new, up to this many pages. A list still all new at its last page allowed is reported
+# (finnews/list_truncated, the run partial): older items may be missed. (China.org's lists alike.)
+FINNEWS_CATCH_UP_PAGES = 25
 
 # China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK).
 CHINAORG_START_URLS = [

@@ -101,6 +101,11 @@ def crawl_summary(stats: dict[str, Any]) -> str:
             f"LAYOUT CHANGED at {sources}: {changed} answer(s) in a form the parsers cannot read "
             "(see the layout_changed errors above; `finnews sites check` shows what each source gives)"
         )
+    if read["list_truncated"]:
+        lines.append(
+            f"LIST TRUNCATED at {', '.join(read['list_truncated'])}: the last page read was still all new, "
+            "older items may be missed (FINNEWS_CATCH_UP_PAGES, max_pages; see the failures above)"
+        )
     if read["replay"].get("files"):
         lines.append(f"spool replayed first: {read['replay']['files']} file(s), {replay_line(read['replay'])}")
     lines.append(f"finished: {read['finish_reason'] or 'unknown'}")

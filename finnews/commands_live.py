@@ -78,14 +78,34 @@ class PushStep:
         }
 
 
-def replay_spool_first() -> None:
-    """Before each poll, what earlier polls spooled (the node was down) goes in first."""
-    from crawler.run import replay_before_crawl
+class SpoolReplay:
+    """Before each poll, what earlier polls spooled (the node was down) goes in first: this process's
+    own closed spool files too, never the one a poll is writing. While articles wait in the spool the
+    log says so (when their number changes), and the summary at the end."""
 
-    replay_before_crawl()
+    def __init__(self) -> None:
+        self.waiting = 0
+
+    def __call__(self) -> dict[str, int]:
+        from crawler.run import replay_before_crawl
+        from scheduler.stats import REPLAY_PREFIX
+        from store.spool import waiting_articles
+
+        replayed = replay_before_crawl(own_closed=True, command="live")
+        waiting = waiting_articles()
+        if waiting and waiting != self.waiting:
+            logger.warning(
+                "finnews live: %d article(s) wait in the spool (the node did not take them); they are "
+                "replayed before each poll until it does",
+                waiting,
+            )
+        elif self.waiting and not waiting:
+            logger.warning("finnews live: the spool is replayed; no article waits in it")
+        self.waiting = waiting
+        return {f"{REPLAY_PREFIX}{key}": value for key, value in replayed.items()}
 
 
-def live_summary(polls: int, failed: int, stats: dict[str, Any]) -> str:
+def live_summary(polls: int, failed: int, stats: dict[str, Any], spooled: int = 0) -> str:
     from finnews.commands_crawl import crawl_summary
 
     pushed = (
@@ -93,7 +113,13 @@ def live_summary(polls: int, failed: int, stats: dict[str, Any]) -> str:
         f"{stats.get('finnews/push/dead', 0)} dead letter(s), {stats.get('finnews/push/failed_attempts', 0)} failed "
         "attempt(s)"
     )
-    return "\n".join([f"polls: {polls} ({failed} did not finish)", crawl_summary(stats), pushed])
+    lines = [f"polls: {polls} ({failed} did not finish)", crawl_summary(stats), pushed]
+    if spooled:
+        lines.append(
+            f"SPOOL: {spooled} article(s) wait in the spool, neither searchable nor pushed yet: the next poll "
+            "or run replays them once the node answers (`finnews spool replay` at once)"
+        )
+    return "\n".join(lines)
 
 
 def cmd_live(args: argparse.Namespace) -> int:
@@ -109,14 +135,16 @@ def cmd_live(args: argparse.Namespace) -> int:
     pushing = [w.name for w in push.watchlists.values() if w.channels]
     print(f"Live: {names}; pushing {', '.join(pushing) or 'no watchlist'}. Ctrl-C stops.", flush=True)
     try:
-        totals = run_live(sources, overrides, after_poll=push, duration_s=duration, before_poll=replay_spool_first)
+        totals = run_live(sources, overrides, after_poll=push, duration_s=duration, before_poll=SpoolReplay())
         push()  # the last poll's matches and what fell due meanwhile
     finally:
         stats = push.stats()
         push.outbox.close()
     totals.stats.update(stats)
     totals.stats.setdefault("finish_reason", "finished")
-    print(live_summary(totals.polls, totals.failed_polls, totals.stats), flush=True)
+    from store.spool import waiting_articles
+
+    print(live_summary(totals.polls, totals.failed_polls, totals.stats, waiting_articles()), flush=True)
     if args.stats_json:
         write_stats_json(Path(args.stats_json), totals.stats)
     if totals.crashed:

@@ -84,7 +84,12 @@ class IndexPipeline:
     def close_spider(self) -> None:
         if self.writer is None:
             return
-        counts = self.writer.close()
+        try:
+            counts = self.writer.close()
+        finally:
+            # The crawl's spool files are complete: the next replay may take them (a live process's too).
+            self.writer.spool.close()
+            self.writer.dead_letter.close()
         for name, value in counts.items():
             self.stats.set_value(stats_key(name), value)
         if self.writer.kept_stored_values:

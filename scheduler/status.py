@@ -56,7 +56,8 @@ def run_status(
     change (partial with articles gathered, else failed, whatever the exit code); failed (non-zero
     exit before the stats were written); blocked (sources stopped or refused requests given up,
     nothing gathered) or partial (the same, with articles gathered or other sources working);
-    failed (every request of a crawl failed); partial (lists failing); failed (a non-zero exit the
+    failed (every request of a crawl failed); partial (lists failing, or a list still all new at
+    the last page it was read to: items it moved past are lost); failed (a non-zero exit the
     counts do not explain); empty (no new article for longer than the job's ``expect_new_within``);
     else succeeded."""
     if outcome == "timeout":
@@ -92,6 +93,9 @@ def run_status(
         return "failed", f"every request failed: {_error_summary(other)}"
     if job.spider and counts.get("list_errors"):
         return "partial", f"some lists failed ({_error_summary(other)}) — {gathered} article(s) gathered"
+    if job.spider and counts.get("list_truncated"):
+        lists = ", ".join(counts["list_truncated"])
+        return "partial", f"list(s) {lists} still all new at the last page allowed: older items may be missed"
     if outcome == "failed":  # its stats explain nothing of the non-zero exit: the output does
         return "failed", f"exit {exit_code}: {last_line(output)}"
     if exit_code in (PARTIAL, BLOCKED):  # the command said so (an ingest's failed inputs …): its last line says why

@@ -4,6 +4,7 @@ the dead letters, when asked)."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -14,7 +15,7 @@ from store.documents import cut_text, document_from_record
 from store.lifecycle import current_alias, ensure_index
 from store.outcomes import empty_counts
 from store.pending import iter_entries
-from store.spool import Spool, spool_files, written_by_this_process
+from store.spool import Spool, claimed, spool_files, written_by_this_process
 from store.writer import ArticleWriter
 
 
@@ -26,45 +27,63 @@ def _replayable(document: dict[str, Any]) -> dict[str, Any]:
     return document_from_record(document)
 
 
-def replay_spool(es: Elasticsearch, alias: str | None = None, kind: str = "spool") -> dict[str, int]:
+def replay_spool(
+    es: Elasticsearch, alias: str | None = None, kind: str = "spool", own_closed: bool = False
+) -> dict[str, int]:
     """Index every spooled document again (``kind="dead-letter"``: every dead letter, once what made
     the node reject it is fixed). Documents already indexed are no-ops; documents the node refuses
     again for its state (a write block, overload) go to a new spool file with their count of
     refusals, documents rejected as invalid or too large to the dead letters. A replayed file is
     deleted: everything in it is written, spooled again or a dead letter (a damaged line too, kept
-    as it is), so no copy is kept. Files this process wrote itself are left for a later run."""
-    files = [path for path in spool_files(kind) if not written_by_this_process(path)]
-    totals = {"files": len(files), **empty_counts()}
+    as it is), so no copy is kept. A file is replayed only once it is closed and held by this replay
+    (:func:`store.spool.claimed`): one being written, or taken by another replay, is left. Files this
+    process wrote itself are left for a later run, unless ``own_closed`` (a process that runs for
+    ever, ``finnews live``: its earlier polls' files, never the one being written)."""
+    files = [path for path in spool_files(kind) if own_closed or not written_by_this_process(path)]
+    totals = {"files": 0, **empty_counts()}
     if not files:
         return totals
     ensure_index(es, alias)
     totals["damaged"] = 0
     kept_damaged = Spool("dead-letter")
-    for path in files:
-        writer = ArticleWriter(es, alias)
-        damaged: list[str] = []
-        kept: list[dict[str, Any]] = []  # records that hold no document (a damaged line kept earlier)
-        try:
-            for entry in iter_entries(path, damaged):
-                document = entry.get("document")
-                if isinstance(document, dict) and document.get("id"):
-                    attempts = entry.get("attempts")
-                    writer.add(_replayable(document), attempts if isinstance(attempts, int) else 0)
-                else:
-                    kept.append(entry)
-        except FileNotFoundError:
-            pass  # another process replayed it meanwhile
-        writer.close()  # written (or spooled again) before the file counts as replayed
-        for key, value in writer.counts.items():
-            totals[key] += value
-        # What is no document is kept as a dead letter (as it is) before the file goes.
-        for line in damaged:
-            kept_damaged.append_damaged(line, path)
-        for entry in kept:
-            kept_damaged.keep(entry)
-        totals["damaged"] += len(damaged) + len(kept)
-        # Anything that failed again is in the writer's own new spool file, so this one is done.
-        path.unlink(missing_ok=True)
+    try:
+        for path in files:
+            with claimed(path) as mine:
+                if mine:
+                    totals["files"] += 1
+                    _replay_file(es, alias, path, kept_damaged, totals)
+    finally:
+        kept_damaged.close()
     with contextlib.suppress(*ES_FAILURES):
         es.indices.refresh(index=alias or current_alias())
     return totals
+
+
+def _replay_file(es: Elasticsearch, alias: str | None, path: Path, kept_damaged: Spool, totals: dict[str, int]) -> None:
+    """One claimed file written again, its counts added to ``totals``, then deleted."""
+    writer = ArticleWriter(es, alias)
+    damaged: list[str] = []
+    kept: list[dict[str, Any]] = []  # records that hold no document (a damaged line kept earlier)
+    try:
+        for entry in iter_entries(path, damaged):
+            document = entry.get("document")
+            if isinstance(document, dict) and document.get("id"):
+                attempts = entry.get("attempts")
+                writer.add(_replayable(document), attempts if isinstance(attempts, int) else 0)
+            else:
+                kept.append(entry)
+        writer.close()  # written (or spooled again) before the file counts as replayed
+    finally:
+        # What this replay spooled again is complete: a later replay may take it.
+        writer.spool.close()
+        writer.dead_letter.close()
+    for key, value in writer.counts.items():
+        totals[key] += value
+    # What is no document is kept as a dead letter (as it is) before the file goes.
+    for line in damaged:
+        kept_damaged.append_damaged(line, path)
+    for entry in kept:
+        kept_damaged.keep(entry)
+    totals["damaged"] += len(damaged) + len(kept)
+    # Anything that failed again is in the writer's own new spool file, so this one is done.
+    path.unlink(missing_ok=True)

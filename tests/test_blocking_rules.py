@@ -296,6 +296,10 @@ def test_run_status_from_the_exit_and_the_crawl() -> None:
         **{"finnews/list_errors": 1, "finnews/errors/bad_list_payload": 1, "finnews/articles/new": 3}
     )
     assert lists_failing == ("partial", "some lists failed (bad_list_payload 1) — 3 article(s) gathered")
+    cut = status(
+        **{"finnews/list_truncated": 1, "finnews/list_truncated_sources": ["fast:102"], "finnews/ok_answers": 4}
+    )
+    assert cut == ("partial", "list(s) fast:102 still all new at the last page allowed: older items may be missed")
 
 
 def test_a_run_is_empty_when_nothing_new_came_for_longer_than_the_window() -> None:

@@ -66,7 +66,7 @@ def page_text(response: HtmlResponse) -> str:
 
 
 def spider_for(settings: dict | None = None, **args: str) -> ChinaOrgSpider:
-    crawler = get_crawler(ChinaOrgSpider, {"CHINAORG_MAX_PAGES": 5, **(settings or {})})
+    crawler = get_crawler(ChinaOrgSpider, {"CHINAORG_MAX_PAGES": 5, "FINNEWS_CATCH_UP_PAGES": 25, **(settings or {})})
     return ChinaOrgSpider.from_crawler(crawler, **args)
 
 
@@ -321,6 +321,34 @@ def test_bad_max_pages_argument_is_refused(value: str) -> None:
 def test_a_page_without_article_links_ends_the_list() -> None:
     spider = spider_for()
     assert list(spider.parse_list(fetch(ChinaOrgSite(), column_path(FINANCE_COLUMN, 3)), page=3)) == []
+
+
+def test_a_known_list_still_all_new_at_max_pages_is_paged_on_and_an_unknown_one_reported(tmp_path: Path) -> None:
+    """The rule of every list (crawler.spiders.base.page_on): a list the seen store read before whose
+    page max_pages is all new is paged on (what piled up since is read back); a first read stops at
+    max_pages; without a seen store the cut is reported (finnews/list_truncated, in the failures)."""
+    site = ChinaOrgSite()
+    first_page = fetch(site, column_path(FINANCE_COLUMN, 1))
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1})
+    store = SeenStore(tmp_path / "seen.sqlite")
+    crawl_state(spider.crawler).seen_store = store
+    assert list_requests(list(spider.parse_list(first_page, page=1))) == []  # a first read: max_pages back
+    assert spider.crawler.stats.get_value("finnews/list_truncated") is None
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1})  # the next crawl: the store knows the list now
+    crawl_state(spider.crawler).seen_store = store
+    assert list_requests(list(spider.parse_list(first_page, page=1))) == [BASE + column_path(FINANCE_COLUMN, 2)]
+    assert spider.crawler.stats.get_value("finnews/list_catch_up_pages") == 1
+    store.add_many([BASE + "/news/20231123/6053998.shtml"])  # page 1 reaches what was seen: no further
+    assert list_requests(list(spider.parse_list(first_page, page=1))) == []
+    store.close()
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1})  # no seen store: nothing tells what the cut skipped
+    assert list_requests(list(spider.parse_list(first_page, page=1))) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("finnews/list_truncated") == 1
+    assert stats.get_value("finnews/list_truncated_sources") == [first_page.url]
+    assert stats.get_value("finnews/failures") == [
+        f"list_truncated {first_page.url} after 1 page(s), the last all new: {first_page.url}"
+    ]
 
 
 def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ class FinnewsSpider(scrapy.Spider):
         self.checking = str(check or "").lower() in ("1", "true", "yes")
         self.report: dict[str, dict[str, Any]] = {}
         self.layout_logged: set[str] = set()
+        self.lists_known: dict[str, bool] = {}  # list key → whether the seen store knew it before this crawl
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -218,6 +219,81 @@ class FinnewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("finnews/errors/not_an_article")
         self.note_problem(response.request, f"not_an_article ({error})")
         self.logger.warning("Not an article page %s: %s", response.url, error)
+
+    # --- list reach: paging on past max_pages after a gap, or saying that a list was cut -----------
+
+    def note_list_read(self, key: str) -> None:
+        """A list's first page read: whether the seen store knew the list before is kept for this
+        crawl, and the store knows it from now on."""
+        store = self.seen_store
+        if key in self.lists_known or store is None:
+            return
+        self.lists_known[key] = store.knows_list(key)
+        store.note_list(key)
+
+    def page_on(
+        self,
+        response: scrapy.http.Response,
+        name: str,
+        page: int,
+        urls: list[str],
+        goes_on: bool,
+        max_pages: int,
+        last_page: int | None = None,
+    ) -> bool:
+        """Whether to read the page after ``page`` of the list ``name``, whose page ``page`` was worth
+        paging on from (not all seen, not past ``since``) and lists ``urls``; ``goes_on``: the list says
+        it has a next page; ``last_page``: the deepest page the site serves. Up to ``max_pages``, yes.
+        Beyond it only while every page is new, for a list the seen store knew before this crawl, up to
+        FINNEWS_CATCH_UP_PAGES: what an outage let pile up is read back to the articles seen before.
+        A page still all new where paging must stop (the cap, the site's last page, or ``max_pages``
+        without a seen store) means items the list moved past may never be listed again: counted
+        (``finnews/list_truncated``), named in the failures and logged, and the run is partial. A
+        list's first read (the seen store did not know it) starts ``max_pages`` back: nothing skipped."""
+        if page < max_pages:
+            return True
+        if self.checking or getattr(self, "sweeping", False) or not goes_on or not self.none_seen(urls):
+            return False  # the list ends here, or reached what earlier crawls read
+        key = self.list_key(response, name)
+        cap = self.settings.getint("FINNEWS_CATCH_UP_PAGES")
+        if last_page is not None:
+            cap = min(cap, last_page)
+        known = self.lists_known.get(key, False)
+        if known and page < cap:
+            self.crawler.stats.inc_value("finnews/list_catch_up_pages")
+            if page == max_pages:
+                self.logger.warning(
+                    "%s: page %d (max_pages) is all new: paging on to the articles seen before (at most %d pages)",
+                    name,
+                    page,
+                    cap,
+                )
+            return True
+        if self.seen_store is not None and not known:
+            # A list's first read: how far back it starts is what max_pages says; nothing was skipped.
+            self.logger.info("%s: first read of this list, %d page(s) back", name, page)
+            return False
+        self.list_truncated(response, name, page)
+        return False
+
+    def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("finnews/list_truncated")
+        sources = stats.get_value("finnews/list_truncated_sources") or []
+        if name not in sources:
+            stats.set_value("finnews/list_truncated_sources", [*sources, name])
+        self.list_failure("list_truncated", f"{name} after {page} page(s), the last all new: {response.url}")
+        self.logger.warning(
+            "%s: %d page(s) read and the last is still all new: older items may be missed (a list the seen "
+            "store knew is read back up to FINNEWS_CATCH_UP_PAGES; raise max_pages or poll more often)",
+            name,
+            page,
+        )
+
+    def none_seen(self, urls: list[str]) -> bool:
+        """True when no URL is known to the seen store (always, without one)."""
+        store = self.seen_store
+        return store is None or not any(store.contains(u) for u in urls)
 
     def all_seen(self, urls: list[str]) -> bool:
         """True when every URL is already indexed: list paging can stop here."""

@@ -157,6 +157,7 @@ class ChinaOrgSpider(FinnewsSpider):
             return
         if page == 1 and article_urls:
             self.remember_items(key)
+            self.note_list_read(key)
         self.answered(response)
         if not article_urls:
             if page == 1:
@@ -170,12 +171,14 @@ class ChinaOrgSpider(FinnewsSpider):
         self.note_list(response, len(article_urls), following, first={"url": first_url, "showTime": str(first_time)})
         for url, listed_at in article_urls[: 1 if self.checking else None]:
             yield self.article_request(response, url, listed_at=listed_at)
-        if self.all_seen([url for url, _ in article_urls]):
+        urls = [response.urljoin(url) for url, _ in article_urls]
+        if self.all_seen(urls):
             # Lists are newest first: a page of articles already indexed means the rest were crawled before.
             stats.inc_value("finnews/list_pages_fully_seen")
             self.logger.info("Every article on %s is already indexed: not paging further", response.url)
             return
-        if following and page < self._max_pages():
+        name = str(response.meta.get(SOURCE_META) or response.url)
+        if following and self.page_on(response, name, page, urls, True, self._max_pages()):
             yield self._list_request(following, page + 1, response.meta.get(SOURCE_META))
 
     def parse_article(self, response: Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:

@@ -323,6 +323,7 @@ class EastmoneySpider(FinnewsSpider):
             yield self.article_request(response, url, listed=_listed(entry))
             if self.checking:
                 break  # sites check: one article a source
+        self._listed = article_urls  # for page_on: whether the page was all new
         fully_seen = self.all_seen(article_urls)
         if fully_seen:
             # Rolling lists are newest first: a page with nothing new means the rest is old too.
@@ -346,6 +347,7 @@ class EastmoneySpider(FinnewsSpider):
             return False
         if page == 1 and has_items:
             self.remember_items(key)
+            self.note_list_read(key)
         self.answered(response)
         return True
 
@@ -392,8 +394,8 @@ class EastmoneySpider(FinnewsSpider):
             first=_listed(answer.items[0]) if answer.items else None,
         )
         yield from self._follow(response, answer.items)
-        if self._more and page < self._max_pages():
-            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"), COLUMN_DEPTH_SERVED.get(column))
+        full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"), COLUMN_DEPTH_SERVED.get(column))
+        if self._more and self.page_on(response, f"columns:{column}", page, self._listed, full, self._max_pages()):
             yield self.column_request(column, page + 1, after_full_page=full)
 
     def parse_fast(
@@ -408,8 +410,8 @@ class EastmoneySpider(FinnewsSpider):
         if answer.items and not answer.cursor:
             self.layout_changed(response, "api_cursor", "no realSort on the last item and no data.sortEnd")
             return
-        if self._more and page < self._max_pages():
-            full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"))
+        full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"))
+        if self._more and self.page_on(response, f"fast:{column}", page, self._listed, full, self._max_pages()):
             yield self.fast_request(column, answer.cursor, page + 1, after_full_page=full)
 
     def parse_list_page(self, response: Response, page: int) -> Iterator[scrapy.Request]:
@@ -436,8 +438,9 @@ class EastmoneySpider(FinnewsSpider):
         following = next_list_page(response.url)
         self.note_list(response, len(entries), following, first=_listed(entries[0]))
         yield from self._follow(response, entries, side_blocks=True)
-        limit = min(self._max_pages(), self.settings.getint("EASTMONEY_LIST_PAGES_MAX"))
-        if self._more and following and page < limit:
+        last = self.settings.getint("EASTMONEY_LIST_PAGES_MAX")
+        more = self._more and bool(following)
+        if more and self.page_on(response, name, page, self._listed, True, min(self._max_pages(), last), last):
             yield response.follow(
                 following,
                 callback=self.parse_list_page,

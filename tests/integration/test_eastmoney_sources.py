@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from replica.refusing import Blocking
-from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
+from replica.site import ReplicaServer, ReplicaSite, live_article, load_articles, synthetic_articles
 from tests.conftest import TEST_ALIAS, run_finnews
 
 ARTICLES = 45
@@ -96,3 +97,46 @@ def test_an_emptied_later_page_is_counted_as_a_refusal_not_taken_for_the_end(
         result.stdout + result.stderr[-3000:]
     )  # page 1, page 2 twice more
     assert indexed(es_node) == 20
+
+
+def fast_crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    """A 7×24 poll as `finnews live` or the scheduled job makes it: three pages of 20 at most."""
+    return run_finnews(
+        "crawl", "eastmoney", *server.eastmoney_settings("fast"), "-a", "max_pages=3",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}", *extra,
+    )  # fmt: skip
+
+
+def publish_burst(site: ReplicaSite, count: int) -> None:
+    base = load_articles()
+    for number in range(count):
+        site.publish(live_article(base[number % len(base)], number, f"快讯第{number}条"))
+
+
+def test_a_burst_beyond_max_pages_between_two_crawls_is_caught_up(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """80 flashes between two polls of three pages of 20: the second poll pages on past max_pages, the
+    list being one the seen store knows, until it reaches the flashes the first poll saw."""
+    site = ReplicaSite(synthetic_articles(5))
+    with ReplicaServer(site) as server:
+        first = fast_crawl(server, tmp_path)
+        assert first.returncode == 0 and "articles: 5 new" in first.stdout, first.stdout + first.stderr
+        publish_burst(site, 80)
+        second = fast_crawl(server, tmp_path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "articles: 80 new" in second.stdout and "LIST TRUNCATED" not in second.stdout, second.stdout
+    assert "paging on to the articles seen before" in second.stderr
+    assert indexed(es_node) == 85
+
+
+def test_a_list_cut_at_max_pages_without_a_seen_store_is_reported_and_the_run_partial(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    site = ReplicaSite(synthetic_articles(80))
+    with ReplicaServer(site) as server:
+        result = fast_crawl(server, tmp_path, "-s", "FINNEWS_SEEN_ENABLED=False")
+    assert result.returncode == 4, result.stdout + result.stderr  # partial
+    assert "articles: 60 new" in result.stdout
+    assert "list_truncated fast:102 after 3 page(s), the last all new" in result.stdout, result.stdout
+    assert "LIST TRUNCATED at fast:102" in result.stdout
+    assert "older items may be missed" in result.stderr

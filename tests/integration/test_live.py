@@ -171,3 +171,52 @@ def test_a_live_job_runs_under_the_scheduler_and_is_recorded(
     assert run["kind"] == "live" and run["outcome"] == "succeeded" and run["exit_code"] == 0
     assert run["command"].startswith("finnews live fast --for 10 ")
     assert run["articles"]["new"] == 4 and polled >= 3  # polled every second for ten seconds (slack for a busy machine)
+
+
+def test_what_a_live_process_spooled_while_the_node_was_away_is_indexed_and_pushed_by_it(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """The node unreachable for some polls: what those polls spooled is replayed by the same live
+    process once the node answers again (its own closed spool files), then matched and pushed; the log
+    said meanwhile that articles wait in the spool."""
+    from store.settings import elasticsearch_settings
+    from tests.support.proxies import SwitchProxy
+
+    base = load_articles()
+    site = ReplicaSite(base[:3], forms=SiteForms.of("2026"))
+    numbers = iter(range(1000))
+
+    def publish(title: str) -> str:
+        article = live_article(base[0], next(numbers), title)
+        site.publish(article)
+        return article.code
+
+    with (
+        WebhookReceiver() as hook,
+        ReplicaServer(site) as replica,
+        SwitchProxy(elasticsearch_settings().port) as node,
+    ):
+        env = {**live_env(tmp_path, hook), "FINNEWS_ES_URL": node.url}
+        live = start_live(replica, env, tmp_path, 1)
+        try:
+            wait_for(lambda: polls(replica) >= 3, "three polls", live)
+            node.down = True
+            away = [publish("甲组快讯第一条"), publish("甲组快讯第二条")]
+            since = polls(replica)
+            wait_for(lambda: polls(replica) >= since + 4, "four polls while the node is away", live)
+            assert list((tmp_path / "spool" / "spool").glob("*.jsonl")), "nothing was spooled"
+            node.down = False
+            back = publish("甲组快讯第三条")
+            wait_for(lambda: len(hook.deliveries) >= 3, "three deliveries", live, timeout=120)
+            time.sleep(3)  # more polls and push passes: a second copy would show now
+        finally:
+            live.send_signal(signal.SIGINT)
+            live.wait(timeout=60)
+    log = (tmp_path / "live-1.log").read_text(encoding="utf-8")
+    urls = sorted(message["content"]["text"].splitlines()[-1] for message in hook.messages)
+    assert urls == sorted(f"https://finance.eastmoney.com/a/{code}.html" for code in [*away, back]), log
+    assert not list((tmp_path / "spool" / "spool").glob("*.jsonl")), log
+    assert "wait in the spool" in log and "spool replayed first: " in log, log
+    assert "SPOOL:" not in log, log  # nothing waits at the end
+    es_node.indices.refresh(index=fresh_index)
+    assert es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"] == 3

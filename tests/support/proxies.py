@@ -1,8 +1,9 @@
 """Proxies in front of a local node that let a test decide exactly when the node seems to fail:
 ``BulkGate`` holds bulk requests at a gate (a load is in the middle of its work, instead of racing
 it: a load that finished before the node was killed made a fault test pass or fail by luck),
-``DyingProxy`` is a node that goes away after a number of searches and ``BodyLimitProxy`` refuses
-large request bodies as a proxy in front of a cluster does."""
+``DyingProxy`` is a node that goes away after a number of searches, ``SwitchProxy`` a node that goes
+away and comes back when the test says, and ``BodyLimitProxy`` refuses large request bodies as a
+proxy in front of a cluster does."""
 
 from __future__ import annotations
 
@@ -112,6 +113,17 @@ class DyingProxy(ForwardingProxy):
             if "_search" in path:
                 self.searches_left -= 1
         return not dead
+
+
+class SwitchProxy(ForwardingProxy):
+    """A node that is unreachable (every connection closed without an answer) while ``down`` is set."""
+
+    def __init__(self, upstream_port: int) -> None:
+        super().__init__(upstream_port)
+        self.down = False
+
+    def passes(self, path: str) -> bool:
+        return not self.down
 
 
 class BodyLimitProxy(ForwardingProxy):
