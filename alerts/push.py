@@ -171,10 +171,20 @@ def _tags(article: dict[str, Any]) -> str:
     return "  ".join(part for part in parts if part)
 
 
+def watch_title(watchlist: Watchlist, subject: str) -> str:
+    """A pushed message's title, also the first line of its text: the chat presets send the text
+    alone, and a chat bot's keyword security (``finnews``, docs/alerts.md) refuses a message without
+    the keyword, as run alerts' ``[finnews] …`` have it; the watchlist's title says, in a group chat,
+    whose news it is."""
+    return f"[finnews][{watchlist.title}] {subject}"
+
+
 def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
-    """One article in one message: title, time and outlet, the stocks and boards, a snippet, the link."""
+    """One article in one message: the title line (:func:`watch_title`, with the article's title),
+    time and outlet, the stocks and boards, a snippet, the link."""
     article = delivery.article
-    lines = [article["title"], "  ".join(p for p in (_when(article.get("published_at")), article.get("media")) if p)]
+    title = watch_title(watchlist, article["title"])
+    lines = [title, "  ".join(p for p in (_when(article.get("published_at")), article.get("media")) if p)]
     lines += [_tags(article), article.get("snippet") or "", article.get("url") or ""]
     return Notice(
         kind="watch",
@@ -182,15 +192,17 @@ def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
         rule=watchlist.name,
         job="live",
         channels=(delivery.channel,),
-        title=f"[{watchlist.title}] {article['title']}",
+        title=title,
         text="\n".join(line for line in lines if line),
         fields={"delivery_id": delivery.key},
     )
 
 
 def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
-    """Several articles of one watchlist in one message, newest last, one line each with its link."""
-    lines = []
+    """Several articles of one watchlist in one message: the title line (:func:`watch_title`), then
+    the articles, newest last, one line each with its link."""
+    title = watch_title(watchlist, f"{len(deliveries)} 篇新文章")
+    lines = [title]
     for delivery in deliveries:
         article = delivery.article
         line = "  ".join(p for p in (_when(article.get("published_at")), article["title"], _tags(article)) if p)
@@ -202,7 +214,7 @@ def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
         rule=watchlist.name,
         job="live",
         channels=(deliveries[0].channel,),
-        title=f"[{watchlist.title}] {len(deliveries)} 篇新文章",
+        title=title,
         text="\n".join(lines),
         fields={"delivery_id": keys},
     )

@@ -74,7 +74,7 @@ def test_a_delivery_is_added_once_and_sent_once(tmp_path: Path) -> None:
     assert deliver_due(outbox, watchlists, alerts, T0 + 3600, send=far).sent == 0  # nothing twice
     notice = far.taken[0]
     assert notice.fields["delivery_id"] == "cells|id1|desk"
-    assert notice.title == "[电池] 宁德时代快讯1"
+    assert notice.title == "[finnews][电池] 宁德时代快讯1"
     assert "宁德时代(300750)" in notice.text and "电池" in notice.text and "东方财富网" in notice.text
     assert notice.text.splitlines()[-1] == "https://finance.eastmoney.com/a/1.html"
     assert outbox.counts() == {PENDING: 0, SENT: 2, DEAD: 0, "failed_attempts": 0}
@@ -132,7 +132,7 @@ def test_a_digest_waits_then_carries_every_article_in_one_message(tmp_path: Path
     assert deliver_due(outbox, watchlists, alerts, T0 + 600, send=far).sent == 3
     assert len(far.taken) == 1
     digest = far.taken[0]
-    assert digest.title == "[电池] 3 篇新文章"
+    assert digest.title == "[finnews][电池] 3 篇新文章"
     assert digest.fields["delivery_id"] == "cells|id1|desk,cells|id2|desk,cells|id3|desk"
     assert all(f"https://finance.eastmoney.com/a/{n}.html" in digest.text for n in (1, 2, 3))
 
@@ -248,3 +248,36 @@ def test_the_polls_stats_are_summed_whatever_a_poll_left_empty() -> None:
     add_stats(total, {"finnews/articles/new": 3, "elapsed_time_seconds": 1.5, "finish_reason": "shutdown"})
     add_stats(total, {"elapsed_time_seconds": 2.0})
     assert total == {"finnews/articles/new": 5, "elapsed_time_seconds": 3.5, "finish_reason": "shutdown"}
+
+
+# Where each chat preset puts the text it sends.
+CHAT_TEXT = {
+    "feishu": ("content", "text"),
+    "dingtalk": ("text", "content"),
+    "wecom": ("text", "content"),
+    "slack": ("text",),
+}
+
+
+@pytest.mark.parametrize("form", sorted(CHAT_TEXT))
+def test_every_pushed_message_a_chat_preset_sends_carries_the_keyword_and_the_watchlist(
+    tmp_path: Path, form: str
+) -> None:
+    """Audit 4, G8: the chat presets send the text alone, and a pushed article's text had neither
+    ``finnews`` (the keyword docs/alerts.md tells users to set on a Feishu or DingTalk bot, which then
+    refuses every message without it) nor the watchlist's name."""
+    import json
+
+    from alerts.channels import webhook_body
+
+    for yaml_text, count in ((ONE_EACH, 1), (DIGEST, 3)):  # one article, then a digest of three
+        outbox, watchlists, alerts = setup(tmp_path / str(count), yaml_text)
+        outbox.add([("cells", "desk", article(n)) for n in range(count)], T0)
+        far = Recorder()
+        deliver_due(outbox, watchlists, alerts, T0 + 600, send=far)
+        [notice] = far.taken
+        sent = json.loads(webhook_body(Channel("desk", "webhook", format=form), notice, "2026-12-05T10:00:00+08:00"))
+        for key in CHAT_TEXT[form]:
+            sent = sent[key]
+        assert sent.startswith("[finnews][电池] "), sent
+        assert sent.splitlines()[-1].strip() == f"https://finance.eastmoney.com/a/{count - 1}.html"  # the link last

@@ -132,7 +132,7 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
     expected = {f"https://finance.eastmoney.com/a/{code}.html" for code in first_a + second_a}
     assert sorted(urls) == sorted(expected), logs  # each matching article once, none of 乙组 or the archive
     assert len(hook.deliveries) == len(set(hook.deliveries)) == 5
-    assert all("甲组" in message["content"]["text"] for message in hook.messages)
+    assert all(message["content"]["text"].startswith("[finnews][甲组] 甲组快讯") for message in hook.messages)
     assert first_b and second_b  # published and polled, yet matched by no pushing watchlist
     es_node.indices.refresh(index=fresh_index)
     indexed = es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"]
