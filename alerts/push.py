@@ -9,11 +9,14 @@ cursor, for articles made searchable late (a refresh, a bulk in flight, another 
 articles already matched are skipped. On its first pass the cursor starts then: a new watchlist is
 not flooded with the archive. Updates of an article keep its first ``indexed_at``: never pushed again.
 
-**Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article, or
-one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
-``max_per_minute``. A channel that is down is tried again for as long as it is down; a message the
-channel refuses as such waits (:data:`store.outbox.RETRY_WAITS_S`) and is a dead letter after the
-last try. Nothing is dropped silently.
+**Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
+or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
+``max_per_minute``. Each message's deliveries are claimed in one transaction before it is sent
+(:meth:`store.outbox.Outbox.claim`), so two processes on one outbox never send the same delivery; a
+claim of a process that died while sending runs out after :func:`claim_s`. A channel that is down is
+tried again for as long as it is down; a message the channel refuses as such waits
+(:data:`store.outbox.RETRY_WAITS_S`) and is a dead letter after the last try. Nothing is dropped
+silently.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered thi
 PAGE_SIZE = 500  # articles read per page of one pass
 SNIPPET_CHARS = 120
 DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest go in the next
+# A claimed message's deliveries are held this many of its channel's timeouts, at least CLAIM_MIN_S.
+CLAIM_TIMEOUTS = 6
+CLAIM_MIN_S = 60.0
 MESSAGE_FIELDS = ["id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text"]
 
 Sender = Callable[[Channel, Notice, dict[str, dict[str, str]], str], None]
@@ -220,9 +226,10 @@ def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
     )
 
 
-def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[tuple[Notice, list[Delivery]]]:
-    """The messages the due deliveries make: one each, or one digest per watchlist that is due."""
-    messages: list[tuple[Notice, list[Delivery]]] = []
+def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[list[Delivery]]:
+    """The deliveries of each message the due ones make: one each, or one digest per watchlist that
+    is due."""
+    messages: list[list[Delivery]] = []
     digests: dict[str, list[Delivery]] = {}
     for delivery in due:
         watchlist = watchlists.get(delivery.watchlist)
@@ -231,13 +238,25 @@ def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float)
         if watchlist.digest_s:
             digests.setdefault(watchlist.name, []).append(delivery)
         else:
-            messages.append((article_notice(watchlist, delivery), [delivery]))
+            messages.append([delivery])
     for name, waiting in digests.items():
         if waiting[0].added_at <= now - watchlists[name].digest_s:
-            chosen = waiting[:DIGEST_MAX_ARTICLES]
-            messages.append((digest_notice(watchlists[name], chosen), chosen))
-    messages.sort(key=lambda message: message[1][0].added_at)
+            messages.append(waiting[:DIGEST_MAX_ARTICLES])
+    messages.sort(key=lambda message: message[0].added_at)
     return messages
+
+
+def message_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
+    """The message of these deliveries: a digest for a watchlist with ``digest``, else one article."""
+    return digest_notice(watchlist, deliveries) if watchlist.digest_s else article_notice(watchlist, deliveries[0])
+
+
+def claim_s(channel: Channel) -> float:
+    """How long a message's deliveries are held for the process sending it: longer than a send can
+    take (each step of a webhook call or an SMTP exchange is bounded by the channel's timeout), so no
+    other process sends them meanwhile; as short as that allows, for a process that died while
+    sending leaves them due again only then."""
+    return max(CLAIM_MIN_S, CLAIM_TIMEOUTS * channel.timeout)
 
 
 def deliver_due(
@@ -258,13 +277,17 @@ def deliver_due(
         if channel is None or not channel.enabled:
             continue  # kept pending: a channel switched off (or renamed) is not a reason to lose news
         budget = channel.max_per_minute - outbox.sent_since(name, now - 60) if channel.max_per_minute else None
-        for notice, deliveries in _messages(outbox.due(name, now, list(watchlists), limit=1000), watchlists, now):
-            keys = [d.key for d in deliveries]
+        for deliveries in _messages(outbox.due(name, now, list(watchlists), limit=1000), watchlists, now):
             if budget is not None and budget <= 0:
-                counts.limited += len(keys)
+                counts.limited += len(deliveries)
                 continue
             if secrets is None:
                 secrets = load_secrets()
+            # Taken before it is sent: another process that read the same rows as due sends none of them.
+            keys = outbox.claim([d.key for d in deliveries], now, claim_s(channel))
+            if not keys:
+                continue
+            notice = message_notice(watchlists[deliveries[0].watchlist], [d for d in deliveries if d.key in keys])
             try:
                 send(channel, notice, secrets, stamp)
             except DeliveryError as error:

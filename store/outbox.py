@@ -3,11 +3,13 @@
 
 An SQLite file in the state directory (``push/outbox.sqlite3``; the standard library's ``sqlite3``:
 transactions and a primary key give what a delivery ledger needs, with no server). A delivery is
-added once (the key is its primary key: matching the same article again adds nothing), sent, and
+added once (the key is its primary key: matching the same article again adds nothing), claimed
+(:meth:`Outbox.claim`: a second ``finnews live`` on the same state folder cannot take it too), sent, and
 marked ``sent`` in the same step that learns the channel took it; a failure is retried with growing
 waits (for as long as the channel is down: an outage is never a reason to drop news) and becomes a dead
 letter after :data:`MAX_ATTEMPTS` refusals of the message itself. A process killed at any point leaves
-every delivery ``pending`` (sent again on restart) or ``sent``; the one window for a second copy is
+every delivery ``pending`` (sent again on restart; once its claim has run out, if it was being sent) or
+``sent``; the one window for a second copy is
 between the channel's answer and the commit, a few milliseconds, so each message carries its key
 (``X-Finnews-Delivery`` header, ``delivery_id``) for a receiver that must be strict.
 
@@ -164,6 +166,23 @@ class Outbox:
         with self._lock:
             rows = self._db.execute("SELECT DISTINCT channel FROM deliveries WHERE state = ?", (PENDING,)).fetchall()
         return sorted(r[0] for r in rows)
+
+    def claim(self, keys: list[str], now: float, hold_s: float) -> list[str]:
+        """Take the deliveries of one message for sending, before it is sent: those of ``keys`` still
+        pending and due are made due again only ``hold_s`` seconds from ``now``, in one transaction,
+        so a second process (or pass) that read them as due takes none of them and sends nothing.
+        Returns the keys taken. :meth:`mark_sent` or :meth:`mark_failed` ends a claim; one that ends
+        neither (the process died while sending) is due again once ``hold_s`` has passed."""
+        taken = []
+        with self._lock, self._transaction():
+            for key in keys:
+                updated = self._db.execute(
+                    "UPDATE deliveries SET next_at = ? WHERE key = ? AND state = ? AND next_at <= ?",
+                    (now + hold_s, key, PENDING, now),
+                )
+                if updated.rowcount:
+                    taken.append(key)
+        return taken
 
     def mark_sent(self, keys: list[str], now: float) -> None:
         """The deliveries of one message (one article, or a digest) reached their channel."""

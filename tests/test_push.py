@@ -281,3 +281,56 @@ def test_every_pushed_message_a_chat_preset_sends_carries_the_keyword_and_the_wa
             sent = sent[key]
         assert sent.startswith("[finnews][电池] "), sent
         assert sent.splitlines()[-1].strip() == f"https://finance.eastmoney.com/a/{count - 1}.html"  # the link last
+
+
+def test_two_processes_on_one_outbox_send_each_delivery_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit 4, G5: two `finnews live` (or a live job beside one) on one state folder read the same due
+    rows, and each sent them all before marking them sent: every article went out twice. Here two
+    threads, each with its own connection to one outbox file, deliver over HTTP to a slow webhook."""
+    import threading
+
+    from alerts.push import deliver_due
+    from tests.integration.receivers import WebhookReceiver
+
+    monkeypatch.setenv("FINNEWS_STATE_DIR", str(tmp_path / "state"))  # no credentials file there
+    _, watchlists, _ = setup(tmp_path, ONE_EACH)
+    alerts = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook", format="feishu")})
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        outbox.add([("cells", "desk", article(n)) for n in range(3)], T0)
+    with WebhookReceiver() as hook:
+        hook.delay_s = 0.3
+        monkeypatch.setenv("FINNEWS_ALERT_DESK_URL", hook.url())
+        start = threading.Barrier(2)
+        sent: list[int] = []
+
+        def live_process() -> None:
+            with Outbox(tmp_path / "outbox.sqlite3") as own:
+                start.wait()
+                sent.append(deliver_due(own, watchlists, alerts).sent)
+
+        threads = [threading.Thread(target=live_process) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(hook.deliveries) == [f"cells|id{n}|desk" for n in range(3)]  # each once
+    assert sum(sent) == 3
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        assert outbox.counts()[SENT] == 3
+
+
+def test_a_claim_that_never_ended_is_due_again_once_it_runs_out(tmp_path: Path) -> None:
+    """A process that died between claiming a message and recording its outcome leaves it pending: no
+    other pass sends it while the claim holds (the process may still be sending), and one does after."""
+    from alerts.push import claim_s
+
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    hold = claim_s(alerts.channels["desk"])
+    assert outbox.claim(["cells|id1|desk"], T0, hold) == ["cells|id1|desk"]
+    assert outbox.claim(["cells|id1|desk"], T0, hold) == []  # taken: nobody takes it twice
+    far = Recorder()
+    assert deliver_due(outbox, watchlists, alerts, T0 + hold - 1, send=far).sent == 0
+    assert deliver_due(outbox, watchlists, alerts, T0 + hold, send=far).sent == 1
+    assert [n.fields["delivery_id"] for n in far.taken] == ["cells|id1|desk"]
+    assert outbox.counts()[PENDING] == 0
