@@ -6,8 +6,10 @@ a spool replay) are matched against every watchlist with channels by the engine
 (:func:`store.watchlists.matches`), a page at a time; each page's deliveries, its articles noted as
 matched and the moved cursor are one transaction. Each pass looks back :data:`OVERLAP_S` before the
 cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
-articles already matched are skipped. On its first pass the cursor starts then: a new watchlist is
-not flooded with the archive. Updates of an article keep its first ``indexed_at``: never pushed again.
+an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
+watchlist added or changed is matched against that look-back window. On its first pass the cursor
+starts then: a new watchlist is not flooded with the archive. Updates of an article keep its first
+``indexed_at``: never pushed again.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
 or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
@@ -21,10 +23,13 @@ silently.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,11 +38,11 @@ from elasticsearch import Elasticsearch
 from alerts.channels import DeliveryError, deliver, load_secrets
 from alerts.config import AlertsConfig, Channel
 from alerts.rules import Notice
-from core.config import ConfigError
+from core.config import ConfigError, config_dir
 from core.dates import SHANGHAI, parse_datetime
 from store.client import es_errors
 from store.outbox import Delivery, Outbox
-from store.watchlists import Watchlist, matches
+from store.watchlists import WATCHLISTS_FILE, Watchlist, load_watchlists, matches
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +81,48 @@ def check_channels(watchlists: dict[str, Watchlist], alerts: AlertsConfig | None
                     f"watchlists.yaml: watchlist {watchlist.name}: channels: no channel named {name!r} in "
                     f"alerts.yaml (known: {', '.join(known) or 'none'})"
                 )
+
+
+class LiveWatchlists:
+    """``configs/watchlists.yaml`` as a long-running ``finnews live`` sees it: read again when the file
+    changes (its time, size or inode), so a watchlist added or edited meanwhile is matched from the
+    next pass. An edit that does not load (a YAML error, an unknown channel) keeps the watchlists in
+    force and is logged once, until the file changes again. At the start a bad file is an error."""
+
+    def __init__(self, alerts: AlertsConfig | None) -> None:
+        self.alerts = alerts
+        self._seen = self._signature()
+        self.current = self._load()
+
+    def refresh(self) -> dict[str, Watchlist]:
+        """The watchlists in force, the file read again first if it changed since it was last read."""
+        signature = self._signature()
+        if signature == self._seen:
+            return self.current
+        self._seen = signature
+        try:
+            loaded = self._load()
+        except ConfigError as error:
+            logger.error("finnews live: %s; still pushing the watchlists loaded before", error)
+            return self.current
+        if loaded != self.current:
+            pushing = ", ".join(w.name for w in loaded.values() if w.channels) or "no watchlist"
+            logger.warning("finnews live: %s changed: now pushing %s", WATCHLISTS_FILE, pushing)
+        self.current = loaded
+        return self.current
+
+    def _load(self) -> dict[str, Watchlist]:
+        watchlists = load_watchlists()
+        check_channels(watchlists, self.alerts)
+        return watchlists
+
+    @staticmethod
+    def _signature() -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(config_dir() / WATCHLISTS_FILE)
+        except FileNotFoundError:
+            return None
+        return found.st_mtime_ns, found.st_size, found.st_ino
 
 
 def message_article(source: dict[str, Any]) -> dict[str, Any]:
@@ -144,21 +191,33 @@ def match_new(
     floor = exact_time(outbox.cursor(STARTED)) or start
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     outbox.prune(now - KEEP_S)
+    versions = {w.name: watchlist_version(w) for w in pushing}
     added = 0
     for page in _since(es, alias, since.isoformat()):
-        fresh = {str(a.get("id")): a for a in page}
-        for known in outbox.already_matched(list(fresh)):
-            del fresh[known]
+        articles = {str(a.get("id")): a for a in page}
+        # Per watchlist: a new or changed one is matched against the whole look-back window.
+        unmatched = outbox.unmatched(list(versions.values()), list(articles))
+        asking = [w for w in pushing if unmatched[versions[w.name]]]
+        wanted = sorted({i for w in asking for i in unmatched[versions[w.name]]})
+        found = matches(es, asking, wanted, alias) if asking else {}
         items = []
-        found = matches(es, pushing, list(fresh), alias) if pushing and fresh else {}
         for name, ids in found.items():
-            for article_id in ids:
-                shown = message_article(fresh[article_id])
+            for article_id in set(ids) & set(unmatched[versions[name]]):
+                shown = message_article(articles[article_id])
                 items += [(name, channel, shown) for channel in watchlists[name].channels]
+        matched = [(version, i) for version, ids in unmatched.items() for i in ids]
         newest = max((exact_time(str(a.get("indexed_at") or "")) for a in page), default=None, key=_sortable)
         moved = min(max(newest, start), present) if newest else start
-        added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=list(fresh))
+        added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=matched)
     return added
+
+
+def watchlist_version(watchlist: Watchlist) -> str:
+    """A watchlist as the outbox notes what it was matched against: its name and a fingerprint of what
+    it matches and where it goes (a changed query, filter or channel list is a new version, matched
+    again against the look-back window; a new title or digest is not)."""
+    decides = json.dumps([watchlist.query, asdict(watchlist.filters), watchlist.channels], ensure_ascii=False)
+    return f"{watchlist.name}@{hashlib.sha256(decides.encode('utf-8')).hexdigest()[:16]}"
 
 
 def _sortable(moment: datetime | None) -> float:

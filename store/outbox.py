@@ -51,7 +51,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS due ON deliveries (state, channel, next_at);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS matched (id TEXT PRIMARY KEY, at REAL NOT NULL);  -- articles already matched
+-- Articles already matched, per watchlist (its name and a fingerprint of what it matches and where it
+-- goes: a new or changed watchlist has none). They replace an older outbox's `matched` (by article
+-- only, whatever the watchlists were): dropped, so the next pass matches its look-back window again,
+-- which adds no delivery twice (the key).
+DROP TABLE IF EXISTS matched;
+CREATE TABLE IF NOT EXISTS matched_by (
+    watchlist TEXT NOT NULL,
+    id TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (watchlist, id)
+);
 """
 
 
@@ -108,11 +118,12 @@ class Outbox:
         items: list[tuple[str, str, dict[str, Any]]],
         now: float,
         cursor: tuple[str, str] | None = None,
-        matched: Sequence[str] = (),
+        matched: Sequence[tuple[str, str]] = (),
     ) -> int:
-        """Add (watchlist, channel, article) deliveries, note the articles ``matched`` (whatever they
-        matched) and move ``cursor`` (name, value), in one transaction: a kill leaves all or none.
-        Deliveries already there (by key) are left as they are. Returns how many were new."""
+        """Add (watchlist, channel, article) deliveries, note the (watchlist version, article id) pairs
+        ``matched`` (whatever they matched) and move ``cursor`` (name, value), in one transaction: a
+        kill leaves all or none. Deliveries already there (by key) are left as they are. Returns how
+        many were new."""
         rows = [
             (delivery_key(w, str(a["id"]), c), w, c, json.dumps(a, ensure_ascii=False), now, now) for w, c, a in items
         ]
@@ -126,27 +137,34 @@ class Outbox:
                 )
                 added = self._db.total_changes - before
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO matched (id, at) VALUES (?, ?)", [(i, now) for i in matched]
+                    "INSERT OR IGNORE INTO matched_by (watchlist, id, at) VALUES (?, ?, ?)",
+                    [(w, i, now) for w, i in matched],
                 )
                 if cursor is not None:
                     self._db.execute("INSERT OR REPLACE INTO cursors (name, value) VALUES (?, ?)", cursor)
             return added
 
-    def already_matched(self, ids: list[str]) -> set[str]:
-        """Which of ``ids`` an earlier pass matched already."""
-        found: set[str] = set()
+    def unmatched(self, watchlists: list[str], ids: list[str]) -> dict[str, list[str]]:
+        """For each watchlist (version), those of ``ids`` no earlier pass matched it against."""
+        left: dict[str, list[str]] = {}
         with self._lock:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found |= {r[0] for r in self._db.execute(f"SELECT id FROM matched WHERE id IN ({marks})", chunk)}
-        return found
+            for watchlist in watchlists:
+                known: set[str] = set()
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT id FROM matched_by WHERE watchlist = ? AND id IN ({marks})", (watchlist, *chunk)
+                    )
+                    known |= {r[0] for r in rows}
+                left[watchlist] = [i for i in ids if i not in known]
+        return left
 
     def prune(self, before: float) -> None:
         """Forget matched articles and sent deliveries older than ``before`` (the outbox stays small;
         what is older than the look-back window is never read again)."""
         with self._lock, self._transaction():
-            self._db.execute("DELETE FROM matched WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
     def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:

@@ -223,11 +223,12 @@ def test_a_channel_that_is_down_keeps_its_deliveries_however_long_the_outage(tmp
 
 def test_add_counts_new_deliveries_only_and_remembers_matched_articles(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    assert outbox.add([], T0, cursor=("c", "x"), matched=["id1", "id2"]) == 0  # the cursor is no delivery
-    assert outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "y"), matched=["id1"]) == 1
-    assert outbox.already_matched(["id1", "id2", "id3"]) == {"id1", "id2"}
+    assert outbox.add([], T0, cursor=("c", "x"), matched=[("cells@1", "id1"), ("cells@1", "id2")]) == 0  # no delivery
+    assert outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "y"), matched=[("cells@1", "id1")]) == 1
+    ids = ["id1", "id2", "id3"]
+    assert outbox.unmatched(["cells@1", "cells@2", "new@1"], ids) == {"cells@1": ["id3"], "cells@2": ids, "new@1": ids}
     outbox.prune(T0 + 1)
-    assert outbox.already_matched(["id1", "id2"]) == set()
+    assert outbox.unmatched(["cells@1"], ids) == {"cells@1": ids}
 
 
 def test_deliveries_of_a_removed_watchlist_wait_without_holding_up_the_others(tmp_path: Path) -> None:
@@ -334,3 +335,29 @@ def test_a_claim_that_never_ended_is_due_again_once_it_runs_out(tmp_path: Path) 
     assert deliver_due(outbox, watchlists, alerts, T0 + hold, send=far).sent == 1
     assert [n.fields["delivery_id"] for n in far.taken] == ["cells|id1|desk"]
     assert outbox.counts()[PENDING] == 0
+
+
+def test_a_running_live_process_reads_the_watchlists_again_when_the_file_changes(
+    configs: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Audit 4, G6: `finnews live` read watchlists.yaml once; a watchlist added while it ran got
+    nothing. A broken edit keeps the watchlists in force and is said once, not at every pass."""
+    from alerts.push import LiveWatchlists
+
+    path = configs / "watchlists.yaml"
+    alerts = AlertsConfig(configs / "alerts.yaml", channels={"desk": Channel("desk", "webhook")})
+    path.write_text(ONE_EACH, encoding="utf-8")
+    live = LiveWatchlists(alerts)
+    assert list(live.refresh()) == ["cells"]
+    added = ONE_EACH + "  - {name: chips, title: 芯片, query: 芯片, channels: [desk]}\n"
+    path.write_text(added, encoding="utf-8")
+    assert list(live.refresh()) == ["cells", "chips"]
+    for broken in (added + "  - {name: [\n", added + "  - {name: late, query: x, channels: [nosuch]}\n"):
+        caplog.clear()
+        path.write_text(broken, encoding="utf-8")
+        for _ in range(3):
+            assert list(live.refresh()) == ["cells", "chips"]  # the watchlists in force stay
+        assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 1, caplog.text
+    assert "no channel named 'nosuch'" in caplog.text
+    path.write_text(ONE_EACH.replace("电池", "动力电池"), encoding="utf-8")
+    assert live.refresh()["cells"].title == "动力电池" and list(live.current) == ["cells"]

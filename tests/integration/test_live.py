@@ -140,6 +140,41 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
     assert "pushed: " in logs
 
 
+def test_a_watchlist_given_channels_while_live_runs_gets_what_arrived_since_and_never_the_archive(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Audit 4, G6: the watchlists were read once per process, and every article read was noted as
+    matched for every watchlist to come: a watchlist given channels while `finnews live` ran got
+    nothing, even after a restart. Now the file is read again and what was matched is per watchlist."""
+    base = load_articles()
+    old_news = live_article(base[0], 999, "乙组快讯（旧闻）", datetime.now(SHANGHAI) - timedelta(hours=1))
+    site = ReplicaSite([old_news, *base[:3]], forms=SiteForms.of("2026"))
+    with WebhookReceiver() as hook, ReplicaServer(site) as replica:
+        env = live_env(tmp_path, hook)
+        live = start_live(replica, env, tmp_path, 1)
+        try:
+            wait_for(lambda: polls(replica) >= 3, "three polls", live)
+            before = live_article(base[1], 1, "乙组快讯第一条")  # matched by no pushing watchlist yet
+            site.publish(before)
+            seen = polls(replica)
+            wait_for(lambda: polls(replica) >= seen + 3, "three more polls", live)
+            watchlists = Path(env["FINNEWS_CONFIG_DIR"]) / "watchlists.yaml"
+            watchlists.write_text(WATCHLISTS + "    channels: [desk]\n", encoding="utf-8")
+            after = live_article(base[2], 2, "乙组快讯第二条")
+            site.publish(after)
+            wait_for(lambda: len(hook.deliveries) >= 2, "both 乙组 items", live)
+            time.sleep(3)  # more passes: the archive or a second copy would show now
+        finally:
+            live.send_signal(signal.SIGINT)
+            live.wait(timeout=60)
+    logs = (tmp_path / "live-1.log").read_text(encoding="utf-8")
+    assert len(hook.deliveries) == 2 and all(key.startswith("feed-only|") for key in hook.deliveries), logs
+    urls = sorted(message["content"]["text"].splitlines()[-1] for message in hook.messages)
+    assert urls == sorted(f"https://finance.eastmoney.com/a/{a.code}.html" for a in (before, after)), logs
+    assert all(m["content"]["text"].startswith("[finnews][乙组（只有订阅源）] 乙组快讯第") for m in hook.messages)
+    assert "watchlists.yaml changed: now pushing group-a, feed-only" in logs
+
+
 @pytest.fixture
 def schedule_env(es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[ScheduleEnv]:
     with schedule_env_in(tmp_path, es_node, capsys) as env:
