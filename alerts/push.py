@@ -56,7 +56,9 @@ DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest
 # A claimed message's deliveries are held this many of its channel's timeouts, at least CLAIM_MIN_S.
 CLAIM_TIMEOUTS = 6
 CLAIM_MIN_S = 60.0
-MESSAGE_FIELDS = ["id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text"]
+MESSAGE_FIELDS = [
+    "id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text", "dup_group",
+]  # fmt: skip
 
 Sender = Callable[[Channel, Notice, dict[str, dict[str, str]], str], None]
 
@@ -137,6 +139,9 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
         "stocks": [{"code": s.get("code"), "name": s.get("name")} for s in source.get("stocks") or []],
         "boards": [{"code": b.get("code"), "name": b.get("name")} for b in source.get("boards") or []],
         "snippet": snippet,
+        # The story it tells (store/duplicates.py: the first indexed article of its syndicated copies):
+        # one message per story and watchlist, the first of them matched (store.outbox.Outbox.add).
+        "story": str(source.get("dup_group") or source.get("id")),
     }
 
 
@@ -202,7 +207,9 @@ def match_new(
         found = matches(es, asking, wanted, alias) if asking else {}
         items = []
         for name, ids in found.items():
-            for article_id in set(ids) & set(unmatched[versions[name]]):
+            new_to_it = set(ids) & set(unmatched[versions[name]])
+            # In the order they were indexed: of a story's copies on one page, the first is pushed.
+            for article_id in (i for i in articles if i in new_to_it):
                 shown = message_article(articles[article_id])
                 items += [(name, channel, shown) for channel in watchlists[name].channels]
         matched = [(version, i) for version, ids in unmatched.items() for i in ids]

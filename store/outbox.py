@@ -56,6 +56,16 @@ CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- only, whatever the watchlists were): dropped, so the next pass matches its look-back window again,
 -- which adds no delivery twice (the key).
 DROP TABLE IF EXISTS matched;
+-- The first delivery of each story (an article and its syndicated copies, `dup_group`) per watchlist
+-- and channel: a copy matched later adds none.
+CREATE TABLE IF NOT EXISTS stories (
+    watchlist TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    story TEXT NOT NULL,
+    key TEXT NOT NULL,             -- the delivery that told it
+    at REAL NOT NULL,
+    PRIMARY KEY (watchlist, channel, story)
+);
 CREATE TABLE IF NOT EXISTS matched_by (
     watchlist TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -122,20 +132,21 @@ class Outbox:
     ) -> int:
         """Add (watchlist, channel, article) deliveries, note the (watchlist version, article id) pairs
         ``matched`` (whatever they matched) and move ``cursor`` (name, value), in one transaction: a
-        kill leaves all or none. Deliveries already there (by key) are left as they are. Returns how
-        many were new."""
-        rows = [
-            (delivery_key(w, str(a["id"]), c), w, c, json.dumps(a, ensure_ascii=False), now, now) for w, c, a in items
-        ]
+        kill leaves all or none. Deliveries already there (by key) are left as they are, and so is an
+        article whose ``story`` (its syndicated copies' common id) a delivery of another article
+        already told that watchlist on that channel. Returns how many were new."""
         with self._lock:
             with self._transaction():
-                before = self._db.total_changes
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO deliveries (key, watchlist, channel, article, added_at, next_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                added = self._db.total_changes - before
+                added = 0
+                for watchlist, channel, article in items:
+                    key = delivery_key(watchlist, str(article["id"]), channel)
+                    if not self._first_of_story(watchlist, channel, article.get("story"), key, now):
+                        continue
+                    added += self._db.execute(
+                        "INSERT OR IGNORE INTO deliveries (key, watchlist, channel, article, added_at, next_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (key, watchlist, channel, json.dumps(article, ensure_ascii=False), now, now),
+                    ).rowcount
                 self._db.executemany(
                     "INSERT OR IGNORE INTO matched_by (watchlist, id, at) VALUES (?, ?, ?)",
                     [(w, i, now) for w, i in matched],
@@ -143,6 +154,22 @@ class Outbox:
                 if cursor is not None:
                     self._db.execute("INSERT OR REPLACE INTO cursors (name, value) VALUES (?, ?)", cursor)
             return added
+
+    def _first_of_story(self, watchlist: str, channel: str, story: str | None, key: str, now: float) -> bool:
+        """Whether delivery ``key`` is the one that tells ``story`` to this watchlist and channel (the
+        first one added, or it again); always, for an article without a story. Inside a transaction."""
+        if not story:
+            return True
+        taken = self._db.execute(
+            "INSERT OR IGNORE INTO stories (watchlist, channel, story, key, at) VALUES (?, ?, ?, ?, ?)",
+            (watchlist, channel, story, key, now),
+        ).rowcount
+        if taken:
+            return True
+        row = self._db.execute(
+            "SELECT key FROM stories WHERE watchlist = ? AND channel = ? AND story = ?", (watchlist, channel, story)
+        ).fetchone()
+        return bool(row) and row[0] == key
 
     def unmatched(self, watchlists: list[str], ids: list[str]) -> dict[str, list[str]]:
         """For each watchlist (version), those of ``ids`` no earlier pass matched it against."""
@@ -165,6 +192,7 @@ class Outbox:
         what is older than the look-back window is never read again)."""
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM stories WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
     def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:

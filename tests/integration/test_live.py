@@ -19,7 +19,7 @@ import pytest
 
 from core.config import PROJECT_ROOT
 from core.dates import SHANGHAI
-from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles
+from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, live_flash, load_articles
 from tests.integration.receivers import WebhookReceiver
 from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
@@ -99,7 +99,7 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
 
     def publish(group: str, count: int) -> list[str]:
         made = [
-            live_article(base[n % len(base)], n, f"{group}快讯第{n}条") for n in (next(numbers) for _ in range(count))
+            live_flash(base[n % len(base)], n, f"{group}快讯第{n}条") for n in (next(numbers) for _ in range(count))
         ]
         for article in made:
             site.publish(article)

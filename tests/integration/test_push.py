@@ -60,3 +60,45 @@ def test_a_watchlist_added_or_changed_later_is_matched_against_the_look_back_win
     assert match_new(es, outbox, watchlists(wider, GROUP_B), TEST_ALIAS) == 1
     assert delivered(outbox, ["group-a", "group-b"]) == {("group-a", a1), ("group-b", b1), ("group-a", a_wide)}
     assert archive not in {article for _, article in delivered(outbox, ["group-a", "group-b"])}
+
+
+def test_one_message_per_story_the_first_copy_matched_and_none_lost(fresh_index: str, tmp_path: Path) -> None:
+    """Audit 4, G9: each syndicated copy of a story (linked by the writer: ``dup_of``, ``dup_group``)
+    was pushed as news of its own. Now a watchlist hears of a story once: from the first article of it
+    that matches it, which is the original where the original matches, and a copy where only the copy
+    does (a watchlist of one outlet), so no story is lost for being a copy."""
+    from store.documents import article_document
+    from tagging.extract import extract_article, parse_document
+    from tests.conftest import fixture_text
+
+    def copy_of(url: str, media: str, lead: str) -> object:
+        made = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
+        made.url, made.media, made.text = url, media, made.text.replace("记者30日", f"{lead}记者30日")
+        return made
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    pushing = watchlists(
+        "  - {name: economy, title: 数字经济, query: 数字经济, channels: [desk]}\n",
+        "  - {name: xinhua, title: 新华社稿, query: 数字经济, media: [新华社], channels: [desk]}\n",
+    )
+    assert match_new(es, outbox, pushing, TEST_ALIAS) == 0  # the first pass starts the cursor
+    original = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
+    first_copy = copy_of("https://www.xinhuanet.com/fortune/2022-05/30/c_1.htm", "新华社", "新华社")
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(article_document(original))
+    writer.flush()
+    writer.add(article_document(first_copy))
+    assert writer.close()["duplicates"] == 1
+    ids = {a.url: article_document(a)["id"] for a in (original, first_copy)}
+
+    assert match_new(es, outbox, pushing, TEST_ALIAS) == 2
+    assert delivered(outbox, ["economy", "xinhua"]) == {
+        ("economy", ids[original.url]),  # the original and its copy, matched on one pass: the original
+        ("xinhua", ids[first_copy.url]),  # the original is not Xinhua's: the copy tells the story
+    }
+    later_copy = copy_of("https://www.xinhuanet.com/fortune/2022-05/30/c_2.htm", "新华社", "新华社北京")
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(article_document(later_copy))
+    assert writer.close()["duplicates"] == 1
+    assert match_new(es, outbox, pushing, TEST_ALIAS) == 0  # a story told is not told again
+    assert len(delivered(outbox, ["economy", "xinhua"])) == 2
