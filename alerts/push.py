@@ -6,22 +6,30 @@ a spool replay) are matched against every watchlist with channels by the engine
 (:func:`store.watchlists.matches`), a page at a time; each page's deliveries, its articles noted as
 matched and the moved cursor are one transaction. Each pass looks back :data:`OVERLAP_S` before the
 cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
-articles already matched are skipped. On its first pass the cursor starts then: a new watchlist is
-not flooded with the archive. Updates of an article keep its first ``indexed_at``: never pushed again.
+an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
+watchlist added or changed is matched against that look-back window. On its first pass the cursor
+starts then: a new watchlist is not flooded with the archive. Updates of an article keep its first
+``indexed_at``: never pushed again.
 
-**Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article, or
-one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
-``max_per_minute``. A channel that is down is tried again for as long as it is down; a message the
-channel refuses as such waits (:data:`store.outbox.RETRY_WAITS_S`) and is a dead letter after the
-last try. Nothing is dropped silently.
+**Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
+or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
+``max_per_minute``. Each message's deliveries are claimed in one transaction before it is sent
+(:meth:`store.outbox.Outbox.claim`), so two processes on one outbox never send the same delivery; a
+claim of a process that died while sending runs out after :func:`claim_s`. A channel that is down is
+tried again for as long as it is down; a message the channel refuses as such waits
+(:data:`store.outbox.RETRY_WAITS_S`) and is a dead letter after the last try. Nothing is dropped
+silently.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,11 +38,11 @@ from elasticsearch import Elasticsearch
 from alerts.channels import DeliveryError, deliver, load_secrets
 from alerts.config import AlertsConfig, Channel
 from alerts.rules import Notice
-from core.config import ConfigError
+from core.config import ConfigError, config_dir
 from core.dates import SHANGHAI, parse_datetime
 from store.client import es_errors
 from store.outbox import Delivery, Outbox
-from store.watchlists import Watchlist, matches
+from store.watchlists import WATCHLISTS_FILE, Watchlist, load_watchlists, matches
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +53,12 @@ KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered thi
 PAGE_SIZE = 500  # articles read per page of one pass
 SNIPPET_CHARS = 120
 DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest go in the next
-MESSAGE_FIELDS = ["id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text"]
+# A claimed message's deliveries are held this many of its channel's timeouts, at least CLAIM_MIN_S.
+CLAIM_TIMEOUTS = 6
+CLAIM_MIN_S = 60.0
+MESSAGE_FIELDS = [
+    "id", "url", "title", "published_at", "indexed_at", "media", "stocks", "boards", "digest", "text", "dup_group",
+]  # fmt: skip
 
 Sender = Callable[[Channel, Notice, dict[str, dict[str, str]], str], None]
 
@@ -72,6 +85,48 @@ def check_channels(watchlists: dict[str, Watchlist], alerts: AlertsConfig | None
                 )
 
 
+class LiveWatchlists:
+    """``configs/watchlists.yaml`` as a long-running ``finnews live`` sees it: read again when the file
+    changes (its time, size or inode), so a watchlist added or edited meanwhile is matched from the
+    next pass. An edit that does not load (a YAML error, an unknown channel) keeps the watchlists in
+    force and is logged once, until the file changes again. At the start a bad file is an error."""
+
+    def __init__(self, alerts: AlertsConfig | None) -> None:
+        self.alerts = alerts
+        self._seen = self._signature()
+        self.current = self._load()
+
+    def refresh(self) -> dict[str, Watchlist]:
+        """The watchlists in force, the file read again first if it changed since it was last read."""
+        signature = self._signature()
+        if signature == self._seen:
+            return self.current
+        self._seen = signature
+        try:
+            loaded = self._load()
+        except ConfigError as error:
+            logger.error("finnews live: %s; still pushing the watchlists loaded before", error)
+            return self.current
+        if loaded != self.current:
+            pushing = ", ".join(w.name for w in loaded.values() if w.channels) or "no watchlist"
+            logger.warning("finnews live: %s changed: now pushing %s", WATCHLISTS_FILE, pushing)
+        self.current = loaded
+        return self.current
+
+    def _load(self) -> dict[str, Watchlist]:
+        watchlists = load_watchlists()
+        check_channels(watchlists, self.alerts)
+        return watchlists
+
+    @staticmethod
+    def _signature() -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(config_dir() / WATCHLISTS_FILE)
+        except FileNotFoundError:
+            return None
+        return found.st_mtime_ns, found.st_size, found.st_ino
+
+
 def message_article(source: dict[str, Any]) -> dict[str, Any]:
     """What a message shows of an article (kept in the outbox, so a retry needs no look-up)."""
     snippet = " ".join(str(source.get("digest") or source.get("text") or "").split())[:SNIPPET_CHARS]
@@ -84,6 +139,9 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
         "stocks": [{"code": s.get("code"), "name": s.get("name")} for s in source.get("stocks") or []],
         "boards": [{"code": b.get("code"), "name": b.get("name")} for b in source.get("boards") or []],
         "snippet": snippet,
+        # The story it tells (store/duplicates.py: the first indexed article of its syndicated copies):
+        # one message per story and watchlist, the first of them matched (store.outbox.Outbox.add).
+        "story": str(source.get("dup_group") or source.get("id")),
     }
 
 
@@ -138,21 +196,35 @@ def match_new(
     floor = exact_time(outbox.cursor(STARTED)) or start
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     outbox.prune(now - KEEP_S)
+    versions = {w.name: watchlist_version(w) for w in pushing}
     added = 0
     for page in _since(es, alias, since.isoformat()):
-        fresh = {str(a.get("id")): a for a in page}
-        for known in outbox.already_matched(list(fresh)):
-            del fresh[known]
+        articles = {str(a.get("id")): a for a in page}
+        # Per watchlist: a new or changed one is matched against the whole look-back window.
+        unmatched = outbox.unmatched(list(versions.values()), list(articles))
+        asking = [w for w in pushing if unmatched[versions[w.name]]]
+        wanted = sorted({i for w in asking for i in unmatched[versions[w.name]]})
+        found = matches(es, asking, wanted, alias) if asking else {}
         items = []
-        found = matches(es, pushing, list(fresh), alias) if pushing and fresh else {}
         for name, ids in found.items():
-            for article_id in ids:
-                shown = message_article(fresh[article_id])
+            new_to_it = set(ids) & set(unmatched[versions[name]])
+            # In the order they were indexed: of a story's copies on one page, the first is pushed.
+            for article_id in (i for i in articles if i in new_to_it):
+                shown = message_article(articles[article_id])
                 items += [(name, channel, shown) for channel in watchlists[name].channels]
+        matched = [(version, i) for version, ids in unmatched.items() for i in ids]
         newest = max((exact_time(str(a.get("indexed_at") or "")) for a in page), default=None, key=_sortable)
         moved = min(max(newest, start), present) if newest else start
-        added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=list(fresh))
+        added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=matched)
     return added
+
+
+def watchlist_version(watchlist: Watchlist) -> str:
+    """A watchlist as the outbox notes what it was matched against: its name and a fingerprint of what
+    it matches and where it goes (a changed query, filter or channel list is a new version, matched
+    again against the look-back window; a new title or digest is not)."""
+    decides = json.dumps([watchlist.query, asdict(watchlist.filters), watchlist.channels], ensure_ascii=False)
+    return f"{watchlist.name}@{hashlib.sha256(decides.encode('utf-8')).hexdigest()[:16]}"
 
 
 def _sortable(moment: datetime | None) -> float:
@@ -171,10 +243,20 @@ def _tags(article: dict[str, Any]) -> str:
     return "  ".join(part for part in parts if part)
 
 
+def watch_title(watchlist: Watchlist, subject: str) -> str:
+    """A pushed message's title, also the first line of its text: the chat presets send the text
+    alone, and a chat bot's keyword security (``finnews``, docs/alerts.md) refuses a message without
+    the keyword, as run alerts' ``[finnews] …`` have it; the watchlist's title says, in a group chat,
+    whose news it is."""
+    return f"[finnews][{watchlist.title}] {subject}"
+
+
 def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
-    """One article in one message: title, time and outlet, the stocks and boards, a snippet, the link."""
+    """One article in one message: the title line (:func:`watch_title`, with the article's title),
+    time and outlet, the stocks and boards, a snippet, the link."""
     article = delivery.article
-    lines = [article["title"], "  ".join(p for p in (_when(article.get("published_at")), article.get("media")) if p)]
+    title = watch_title(watchlist, article["title"])
+    lines = [title, "  ".join(p for p in (_when(article.get("published_at")), article.get("media")) if p)]
     lines += [_tags(article), article.get("snippet") or "", article.get("url") or ""]
     return Notice(
         kind="watch",
@@ -182,15 +264,17 @@ def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
         rule=watchlist.name,
         job="live",
         channels=(delivery.channel,),
-        title=f"[{watchlist.title}] {article['title']}",
+        title=title,
         text="\n".join(line for line in lines if line),
         fields={"delivery_id": delivery.key},
     )
 
 
 def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
-    """Several articles of one watchlist in one message, newest last, one line each with its link."""
-    lines = []
+    """Several articles of one watchlist in one message: the title line (:func:`watch_title`), then
+    the articles, newest last, one line each with its link."""
+    title = watch_title(watchlist, f"{len(deliveries)} 篇新文章")
+    lines = [title]
     for delivery in deliveries:
         article = delivery.article
         line = "  ".join(p for p in (_when(article.get("published_at")), article["title"], _tags(article)) if p)
@@ -202,15 +286,16 @@ def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
         rule=watchlist.name,
         job="live",
         channels=(deliveries[0].channel,),
-        title=f"[{watchlist.title}] {len(deliveries)} 篇新文章",
+        title=title,
         text="\n".join(lines),
         fields={"delivery_id": keys},
     )
 
 
-def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[tuple[Notice, list[Delivery]]]:
-    """The messages the due deliveries make: one each, or one digest per watchlist that is due."""
-    messages: list[tuple[Notice, list[Delivery]]] = []
+def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[list[Delivery]]:
+    """The deliveries of each message the due ones make: one each, or one digest per watchlist that
+    is due."""
+    messages: list[list[Delivery]] = []
     digests: dict[str, list[Delivery]] = {}
     for delivery in due:
         watchlist = watchlists.get(delivery.watchlist)
@@ -219,13 +304,25 @@ def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float)
         if watchlist.digest_s:
             digests.setdefault(watchlist.name, []).append(delivery)
         else:
-            messages.append((article_notice(watchlist, delivery), [delivery]))
+            messages.append([delivery])
     for name, waiting in digests.items():
         if waiting[0].added_at <= now - watchlists[name].digest_s:
-            chosen = waiting[:DIGEST_MAX_ARTICLES]
-            messages.append((digest_notice(watchlists[name], chosen), chosen))
-    messages.sort(key=lambda message: message[1][0].added_at)
+            messages.append(waiting[:DIGEST_MAX_ARTICLES])
+    messages.sort(key=lambda message: message[0].added_at)
     return messages
+
+
+def message_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
+    """The message of these deliveries: a digest for a watchlist with ``digest``, else one article."""
+    return digest_notice(watchlist, deliveries) if watchlist.digest_s else article_notice(watchlist, deliveries[0])
+
+
+def claim_s(channel: Channel) -> float:
+    """How long a message's deliveries are held for the process sending it: longer than a send can
+    take (each step of a webhook call or an SMTP exchange is bounded by the channel's timeout), so no
+    other process sends them meanwhile; as short as that allows, for a process that died while
+    sending leaves them due again only then."""
+    return max(CLAIM_MIN_S, CLAIM_TIMEOUTS * channel.timeout)
 
 
 def deliver_due(
@@ -246,13 +343,17 @@ def deliver_due(
         if channel is None or not channel.enabled:
             continue  # kept pending: a channel switched off (or renamed) is not a reason to lose news
         budget = channel.max_per_minute - outbox.sent_since(name, now - 60) if channel.max_per_minute else None
-        for notice, deliveries in _messages(outbox.due(name, now, list(watchlists), limit=1000), watchlists, now):
-            keys = [d.key for d in deliveries]
+        for deliveries in _messages(outbox.due(name, now, list(watchlists), limit=1000), watchlists, now):
             if budget is not None and budget <= 0:
-                counts.limited += len(keys)
+                counts.limited += len(deliveries)
                 continue
             if secrets is None:
                 secrets = load_secrets()
+            # Taken before it is sent: another process that read the same rows as due sends none of them.
+            keys = outbox.claim([d.key for d in deliveries], now, claim_s(channel))
+            if not keys:
+                continue
+            notice = message_notice(watchlists[deliveries[0].watchlist], [d for d in deliveries if d.key in keys])
             try:
                 send(channel, notice, secrets, stamp)
             except DeliveryError as error:

@@ -38,7 +38,7 @@ sys.path.insert(0, str(PROJECT))
 
 from core.config import PROJECT_ROOT  # noqa: E402
 from core.urls import document_id  # noqa: E402
-from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles  # noqa: E402
+from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_flash, load_articles  # noqa: E402
 from store import node  # noqa: E402
 from store.client import connect  # noqa: E402
 from store.lifecycle import drop_versions  # noqa: E402
@@ -198,7 +198,7 @@ def main() -> int:
         number = 0
         deadline = time.monotonic() + publishing_s
         while (time.monotonic() < deadline) if args.minutes else (number < args.items):
-            article = live_article(base[number % len(base)], number, f"{WORD}第{number}条")
+            article = live_flash(base[number % len(base)], number, f"{WORD}第{number}条")  # a story each
             site.publish(article)
             published[article.code] = time.monotonic()
             number += 1

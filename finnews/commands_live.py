@@ -9,12 +9,15 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import exit_codes
 from core.config import parse_duration
 from core.masking import mask_credentials
 from finnews.output import write_stats_json
+
+if TYPE_CHECKING:
+    from store.watchlists import Watchlist
 
 logger = logging.getLogger(__name__)
 
@@ -22,20 +25,19 @@ PUSH_REQUEST_TIMEOUT_S = 15
 
 
 class PushStep:
-    """What runs between polls: refresh, match what was indexed since the cursor, deliver what is due.
-    A node or a channel that fails is logged and tried again at the next step; the loop goes on."""
+    """What runs between polls: refresh, match what was indexed since the cursor, deliver what is due,
+    with the watchlists of configs/watchlists.yaml as it is now (read again when it changes). A node or
+    a channel that fails is logged and tried again at the next step; the loop goes on."""
 
     def __init__(self) -> None:
         from alerts.config import load_alerts
-        from alerts.push import PushCounts, check_channels
+        from alerts.push import LiveWatchlists, PushCounts
         from store.client import connect
         from store.lifecycle import current_alias
         from store.outbox import Outbox
-        from store.watchlists import load_watchlists
 
-        self.watchlists = load_watchlists()
         self.alerts = load_alerts()
-        check_channels(self.watchlists, self.alerts)
+        self.loaded = LiveWatchlists(self.alerts)
         # Bounded calls: a stop waits for the pass under way, which must not hang on a slow node.
         self.es = connect().options(request_timeout=PUSH_REQUEST_TIMEOUT_S)
         self.alias = current_alias()
@@ -43,10 +45,15 @@ class PushStep:
         self.totals = PushCounts()
         self.match_failures = 0
 
+    @property
+    def watchlists(self) -> dict[str, Watchlist]:
+        return self.loaded.current
+
     def __call__(self) -> None:
         from alerts.push import deliver_due, match_new
         from store.client import ES_FAILURES, StoreError
 
+        self.loaded.refresh()
         try:
             self.es.indices.refresh(index=self.alias)  # what the poll wrote is matched now, not in a second
             self.totals.matched += match_new(self.es, self.outbox, self.watchlists, self.alias)

@@ -89,6 +89,13 @@ def live_article(source: ReplicaArticle, number: int, title: str, published: dat
     return ReplicaArticle(code, replace(source.raw, title=title, published_at=published))
 
 
+def live_flash(source: ReplicaArticle, number: int, title: str) -> ReplicaArticle:
+    """A new 7×24 flash as :func:`live_article` makes it, with a short body of its own: a story of its
+    own, where items sharing a real article's body are syndicated copies of one story (pushed once)."""
+    item = live_article(source, number, title)
+    return replace(item, raw=replace(item.raw, body_html=f"<p>{title}：第{number}号快讯的全文。</p>"))
+
+
 FORMS = ("2020", "2026", "drifted")
 ARTICLE_FORMS = (*FORMS, "emptied")  # emptied: the body element kept, the article text moved out of it
 # What a client that works sends (reported for the real APIs in 2026): a browser-like User-Agent and

@@ -3,11 +3,13 @@
 
 An SQLite file in the state directory (``push/outbox.sqlite3``; the standard library's ``sqlite3``:
 transactions and a primary key give what a delivery ledger needs, with no server). A delivery is
-added once (the key is its primary key: matching the same article again adds nothing), sent, and
+added once (the key is its primary key: matching the same article again adds nothing), claimed
+(:meth:`Outbox.claim`: a second ``finnews live`` on the same state folder cannot take it too), sent, and
 marked ``sent`` in the same step that learns the channel took it; a failure is retried with growing
 waits (for as long as the channel is down: an outage is never a reason to drop news) and becomes a dead
 letter after :data:`MAX_ATTEMPTS` refusals of the message itself. A process killed at any point leaves
-every delivery ``pending`` (sent again on restart) or ``sent``; the one window for a second copy is
+every delivery ``pending`` (sent again on restart; once its claim has run out, if it was being sent) or
+``sent``; the one window for a second copy is
 between the channel's answer and the commit, a few milliseconds, so each message carries its key
 (``X-Finnews-Delivery`` header, ``delivery_id``) for a receiver that must be strict.
 
@@ -49,7 +51,27 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS due ON deliveries (state, channel, next_at);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS matched (id TEXT PRIMARY KEY, at REAL NOT NULL);  -- articles already matched
+-- Articles already matched, per watchlist (its name and a fingerprint of what it matches and where it
+-- goes: a new or changed watchlist has none). They replace an older outbox's `matched` (by article
+-- only, whatever the watchlists were): dropped, so the next pass matches its look-back window again,
+-- which adds no delivery twice (the key).
+DROP TABLE IF EXISTS matched;
+-- The first delivery of each story (an article and its syndicated copies, `dup_group`) per watchlist
+-- and channel: a copy matched later adds none.
+CREATE TABLE IF NOT EXISTS stories (
+    watchlist TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    story TEXT NOT NULL,
+    key TEXT NOT NULL,             -- the delivery that told it
+    at REAL NOT NULL,
+    PRIMARY KEY (watchlist, channel, story)
+);
+CREATE TABLE IF NOT EXISTS matched_by (
+    watchlist TEXT NOT NULL,
+    id TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (watchlist, id)
+);
 """
 
 
@@ -106,45 +128,71 @@ class Outbox:
         items: list[tuple[str, str, dict[str, Any]]],
         now: float,
         cursor: tuple[str, str] | None = None,
-        matched: Sequence[str] = (),
+        matched: Sequence[tuple[str, str]] = (),
     ) -> int:
-        """Add (watchlist, channel, article) deliveries, note the articles ``matched`` (whatever they
-        matched) and move ``cursor`` (name, value), in one transaction: a kill leaves all or none.
-        Deliveries already there (by key) are left as they are. Returns how many were new."""
-        rows = [
-            (delivery_key(w, str(a["id"]), c), w, c, json.dumps(a, ensure_ascii=False), now, now) for w, c, a in items
-        ]
+        """Add (watchlist, channel, article) deliveries, note the (watchlist version, article id) pairs
+        ``matched`` (whatever they matched) and move ``cursor`` (name, value), in one transaction: a
+        kill leaves all or none. Deliveries already there (by key) are left as they are, and so is an
+        article whose ``story`` (its syndicated copies' common id) a delivery of another article
+        already told that watchlist on that channel. Returns how many were new."""
         with self._lock:
             with self._transaction():
-                before = self._db.total_changes
+                added = 0
+                for watchlist, channel, article in items:
+                    key = delivery_key(watchlist, str(article["id"]), channel)
+                    if not self._first_of_story(watchlist, channel, article.get("story"), key, now):
+                        continue
+                    added += self._db.execute(
+                        "INSERT OR IGNORE INTO deliveries (key, watchlist, channel, article, added_at, next_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (key, watchlist, channel, json.dumps(article, ensure_ascii=False), now, now),
+                    ).rowcount
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO deliveries (key, watchlist, channel, article, added_at, next_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                added = self._db.total_changes - before
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO matched (id, at) VALUES (?, ?)", [(i, now) for i in matched]
+                    "INSERT OR IGNORE INTO matched_by (watchlist, id, at) VALUES (?, ?, ?)",
+                    [(w, i, now) for w, i in matched],
                 )
                 if cursor is not None:
                     self._db.execute("INSERT OR REPLACE INTO cursors (name, value) VALUES (?, ?)", cursor)
             return added
 
-    def already_matched(self, ids: list[str]) -> set[str]:
-        """Which of ``ids`` an earlier pass matched already."""
-        found: set[str] = set()
+    def _first_of_story(self, watchlist: str, channel: str, story: str | None, key: str, now: float) -> bool:
+        """Whether delivery ``key`` is the one that tells ``story`` to this watchlist and channel (the
+        first one added, or it again); always, for an article without a story. Inside a transaction."""
+        if not story:
+            return True
+        taken = self._db.execute(
+            "INSERT OR IGNORE INTO stories (watchlist, channel, story, key, at) VALUES (?, ?, ?, ?, ?)",
+            (watchlist, channel, story, key, now),
+        ).rowcount
+        if taken:
+            return True
+        row = self._db.execute(
+            "SELECT key FROM stories WHERE watchlist = ? AND channel = ? AND story = ?", (watchlist, channel, story)
+        ).fetchone()
+        return bool(row) and row[0] == key
+
+    def unmatched(self, watchlists: list[str], ids: list[str]) -> dict[str, list[str]]:
+        """For each watchlist (version), those of ``ids`` no earlier pass matched it against."""
+        left: dict[str, list[str]] = {}
         with self._lock:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found |= {r[0] for r in self._db.execute(f"SELECT id FROM matched WHERE id IN ({marks})", chunk)}
-        return found
+            for watchlist in watchlists:
+                known: set[str] = set()
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT id FROM matched_by WHERE watchlist = ? AND id IN ({marks})", (watchlist, *chunk)
+                    )
+                    known |= {r[0] for r in rows}
+                left[watchlist] = [i for i in ids if i not in known]
+        return left
 
     def prune(self, before: float) -> None:
         """Forget matched articles and sent deliveries older than ``before`` (the outbox stays small;
         what is older than the look-back window is never read again)."""
         with self._lock, self._transaction():
-            self._db.execute("DELETE FROM matched WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM stories WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
     def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:
@@ -164,6 +212,23 @@ class Outbox:
         with self._lock:
             rows = self._db.execute("SELECT DISTINCT channel FROM deliveries WHERE state = ?", (PENDING,)).fetchall()
         return sorted(r[0] for r in rows)
+
+    def claim(self, keys: list[str], now: float, hold_s: float) -> list[str]:
+        """Take the deliveries of one message for sending, before it is sent: those of ``keys`` still
+        pending and due are made due again only ``hold_s`` seconds from ``now``, in one transaction,
+        so a second process (or pass) that read them as due takes none of them and sends nothing.
+        Returns the keys taken. :meth:`mark_sent` or :meth:`mark_failed` ends a claim; one that ends
+        neither (the process died while sending) is due again once ``hold_s`` has passed."""
+        taken = []
+        with self._lock, self._transaction():
+            for key in keys:
+                updated = self._db.execute(
+                    "UPDATE deliveries SET next_at = ? WHERE key = ? AND state = ? AND next_at <= ?",
+                    (now + hold_s, key, PENDING, now),
+                )
+                if updated.rowcount:
+                    taken.append(key)
+        return taken
 
     def mark_sent(self, keys: list[str], now: float) -> None:
         """The deliveries of one message (one article, or a digest) reached their channel."""

@@ -63,6 +63,18 @@ def written_as(info: dict[str, Any], expected: str) -> str:
     return {"created": NEW, "updated": UPDATED}.get(str(info.get("result")), expected)
 
 
+def with_indexed_at(document: dict[str, Any], kind: str, sent: str) -> dict[str, Any]:
+    """The copy of a document sent to the node, stamped with when the node first took the article
+    (``indexed_at``: what `finnews live` pushes by, alerts/push.py, whoever wrote it). An update keeps
+    the stored stamp (:meth:`ArticleWriter._prepare`): it is not news again. A new article is stamped
+    with this request's time, whatever it carries: the node has no copy, so a stamp it carries is
+    from a try the node did not take (a spool file written before stamps went on copies only), and
+    keeping it would put the article behind the push's cursor. The document itself is never stamped:
+    one the node does not take is spooled as it came, and stamped when a replay writes it."""
+    first = document.get("indexed_at") if kind == UPDATED else None
+    return {**document, "indexed_at": first or sent}
+
+
 class ArticleWriter:
     """Buffers article documents and writes them in bulk.
 
@@ -254,11 +266,9 @@ class ArticleWriter:
         self._done(batch, urls)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
-        # When an article was first sent to the index: what `finnews live` pushes by (alerts/push.py),
-        # whoever wrote it. An update keeps the first one (_prepare): it is not news again.
         sent = datetime.now(SHANGHAI).isoformat()
-        for action in actions:
-            action["_source"]["indexed_at"] = action["_source"].get("indexed_at") or sent
+        stamped = [{**a, "_source": with_indexed_at(a["_source"], kinds[a["_id"]], sent)} for a in actions]
+        # What is spooled or shelved below is the document as it came, unstamped.
         sources = {a["_id"]: a["_source"] for a in actions}
         by_id = {a["_id"]: a for a in actions}
         done: set[str] = set()
@@ -268,7 +278,7 @@ class ArticleWriter:
         try:
             for ok, result in helpers.streaming_bulk(
                 self.es,
-                actions,
+                stamped,
                 chunk_size=self.chunk_size,
                 max_chunk_bytes=BULK_MAX_CHUNK_BYTES,
                 max_retries=5,

@@ -74,7 +74,7 @@ def test_a_delivery_is_added_once_and_sent_once(tmp_path: Path) -> None:
     assert deliver_due(outbox, watchlists, alerts, T0 + 3600, send=far).sent == 0  # nothing twice
     notice = far.taken[0]
     assert notice.fields["delivery_id"] == "cells|id1|desk"
-    assert notice.title == "[电池] 宁德时代快讯1"
+    assert notice.title == "[finnews][电池] 宁德时代快讯1"
     assert "宁德时代(300750)" in notice.text and "电池" in notice.text and "东方财富网" in notice.text
     assert notice.text.splitlines()[-1] == "https://finance.eastmoney.com/a/1.html"
     assert outbox.counts() == {PENDING: 0, SENT: 2, DEAD: 0, "failed_attempts": 0}
@@ -132,7 +132,7 @@ def test_a_digest_waits_then_carries_every_article_in_one_message(tmp_path: Path
     assert deliver_due(outbox, watchlists, alerts, T0 + 600, send=far).sent == 3
     assert len(far.taken) == 1
     digest = far.taken[0]
-    assert digest.title == "[电池] 3 篇新文章"
+    assert digest.title == "[finnews][电池] 3 篇新文章"
     assert digest.fields["delivery_id"] == "cells|id1|desk,cells|id2|desk,cells|id3|desk"
     assert all(f"https://finance.eastmoney.com/a/{n}.html" in digest.text for n in (1, 2, 3))
 
@@ -223,11 +223,12 @@ def test_a_channel_that_is_down_keeps_its_deliveries_however_long_the_outage(tmp
 
 def test_add_counts_new_deliveries_only_and_remembers_matched_articles(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    assert outbox.add([], T0, cursor=("c", "x"), matched=["id1", "id2"]) == 0  # the cursor is no delivery
-    assert outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "y"), matched=["id1"]) == 1
-    assert outbox.already_matched(["id1", "id2", "id3"]) == {"id1", "id2"}
+    assert outbox.add([], T0, cursor=("c", "x"), matched=[("cells@1", "id1"), ("cells@1", "id2")]) == 0  # no delivery
+    assert outbox.add([("cells", "desk", article(1))], T0, cursor=("c", "y"), matched=[("cells@1", "id1")]) == 1
+    ids = ["id1", "id2", "id3"]
+    assert outbox.unmatched(["cells@1", "cells@2", "new@1"], ids) == {"cells@1": ["id3"], "cells@2": ids, "new@1": ids}
     outbox.prune(T0 + 1)
-    assert outbox.already_matched(["id1", "id2"]) == set()
+    assert outbox.unmatched(["cells@1"], ids) == {"cells@1": ids}
 
 
 def test_deliveries_of_a_removed_watchlist_wait_without_holding_up_the_others(tmp_path: Path) -> None:
@@ -248,3 +249,115 @@ def test_the_polls_stats_are_summed_whatever_a_poll_left_empty() -> None:
     add_stats(total, {"finnews/articles/new": 3, "elapsed_time_seconds": 1.5, "finish_reason": "shutdown"})
     add_stats(total, {"elapsed_time_seconds": 2.0})
     assert total == {"finnews/articles/new": 5, "elapsed_time_seconds": 3.5, "finish_reason": "shutdown"}
+
+
+# Where each chat preset puts the text it sends.
+CHAT_TEXT = {
+    "feishu": ("content", "text"),
+    "dingtalk": ("text", "content"),
+    "wecom": ("text", "content"),
+    "slack": ("text",),
+}
+
+
+@pytest.mark.parametrize("form", sorted(CHAT_TEXT))
+def test_every_pushed_message_a_chat_preset_sends_carries_the_keyword_and_the_watchlist(
+    tmp_path: Path, form: str
+) -> None:
+    """Audit 4, G8: the chat presets send the text alone, and a pushed article's text had neither
+    ``finnews`` (the keyword docs/alerts.md tells users to set on a Feishu or DingTalk bot, which then
+    refuses every message without it) nor the watchlist's name."""
+    import json
+
+    from alerts.channels import webhook_body
+
+    for yaml_text, count in ((ONE_EACH, 1), (DIGEST, 3)):  # one article, then a digest of three
+        outbox, watchlists, alerts = setup(tmp_path / str(count), yaml_text)
+        outbox.add([("cells", "desk", article(n)) for n in range(count)], T0)
+        far = Recorder()
+        deliver_due(outbox, watchlists, alerts, T0 + 600, send=far)
+        [notice] = far.taken
+        sent = json.loads(webhook_body(Channel("desk", "webhook", format=form), notice, "2026-12-05T10:00:00+08:00"))
+        for key in CHAT_TEXT[form]:
+            sent = sent[key]
+        assert sent.startswith("[finnews][电池] "), sent
+        assert sent.splitlines()[-1].strip() == f"https://finance.eastmoney.com/a/{count - 1}.html"  # the link last
+
+
+def test_two_processes_on_one_outbox_send_each_delivery_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audit 4, G5: two `finnews live` (or a live job beside one) on one state folder read the same due
+    rows, and each sent them all before marking them sent: every article went out twice. Here two
+    threads, each with its own connection to one outbox file, deliver over HTTP to a slow webhook."""
+    import threading
+
+    from alerts.push import deliver_due
+    from tests.integration.receivers import WebhookReceiver
+
+    monkeypatch.setenv("FINNEWS_STATE_DIR", str(tmp_path / "state"))  # no credentials file there
+    _, watchlists, _ = setup(tmp_path, ONE_EACH)
+    alerts = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook", format="feishu")})
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        outbox.add([("cells", "desk", article(n)) for n in range(3)], T0)
+    with WebhookReceiver() as hook:
+        hook.delay_s = 0.3
+        monkeypatch.setenv("FINNEWS_ALERT_DESK_URL", hook.url())
+        start = threading.Barrier(2)
+        sent: list[int] = []
+
+        def live_process() -> None:
+            with Outbox(tmp_path / "outbox.sqlite3") as own:
+                start.wait()
+                sent.append(deliver_due(own, watchlists, alerts).sent)
+
+        threads = [threading.Thread(target=live_process) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(hook.deliveries) == [f"cells|id{n}|desk" for n in range(3)]  # each once
+    assert sum(sent) == 3
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        assert outbox.counts()[SENT] == 3
+
+
+def test_a_claim_that_never_ended_is_due_again_once_it_runs_out(tmp_path: Path) -> None:
+    """A process that died between claiming a message and recording its outcome leaves it pending: no
+    other pass sends it while the claim holds (the process may still be sending), and one does after."""
+    from alerts.push import claim_s
+
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    hold = claim_s(alerts.channels["desk"])
+    assert outbox.claim(["cells|id1|desk"], T0, hold) == ["cells|id1|desk"]
+    assert outbox.claim(["cells|id1|desk"], T0, hold) == []  # taken: nobody takes it twice
+    far = Recorder()
+    assert deliver_due(outbox, watchlists, alerts, T0 + hold - 1, send=far).sent == 0
+    assert deliver_due(outbox, watchlists, alerts, T0 + hold, send=far).sent == 1
+    assert [n.fields["delivery_id"] for n in far.taken] == ["cells|id1|desk"]
+    assert outbox.counts()[PENDING] == 0
+
+
+def test_a_running_live_process_reads_the_watchlists_again_when_the_file_changes(
+    configs: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Audit 4, G6: `finnews live` read watchlists.yaml once; a watchlist added while it ran got
+    nothing. A broken edit keeps the watchlists in force and is said once, not at every pass."""
+    from alerts.push import LiveWatchlists
+
+    path = configs / "watchlists.yaml"
+    alerts = AlertsConfig(configs / "alerts.yaml", channels={"desk": Channel("desk", "webhook")})
+    path.write_text(ONE_EACH, encoding="utf-8")
+    live = LiveWatchlists(alerts)
+    assert list(live.refresh()) == ["cells"]
+    added = ONE_EACH + "  - {name: chips, title: 芯片, query: 芯片, channels: [desk]}\n"
+    path.write_text(added, encoding="utf-8")
+    assert list(live.refresh()) == ["cells", "chips"]
+    for broken in (added + "  - {name: [\n", added + "  - {name: late, query: x, channels: [nosuch]}\n"):
+        caplog.clear()
+        path.write_text(broken, encoding="utf-8")
+        for _ in range(3):
+            assert list(live.refresh()) == ["cells", "chips"]  # the watchlists in force stay
+        assert len([r for r in caplog.records if r.levelname == "ERROR"]) == 1, caplog.text
+    assert "no channel named 'nosuch'" in caplog.text
+    path.write_text(ONE_EACH.replace("电池", "动力电池"), encoding="utf-8")
+    assert live.refresh()["cells"].title == "动力电池" and list(live.current) == ["cells"]

@@ -31,12 +31,14 @@ class WebhookReceiver:
         self.paths: list[str] = []
         self.deliveries: list[str] = []  # X-Finnews-Delivery of each message taken (pushed articles)
         self.refuse_next = 0  # answer this many requests with HTTP 503 first (a webhook outage)
+        self.delay_s = 0.0  # take this long to answer each request (a slow chat service)
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(receiver.delay_s)
                 with receiver.lock:
                     refused = receiver.refuse_next > 0
                     receiver.refuse_next -= int(refused)

@@ -21,7 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews, start_finnews
-from tests.support.proxies import BodyLimitProxy, BulkGate
+from tests.support.proxies import BodyLimitProxy, BulkGate, ForwardingProxy
 
 
 def record(number: int, **fields: object) -> dict[str, object]:
@@ -231,6 +231,66 @@ def test_the_spool_keeps_what_a_blocked_node_refuses_however_often_and_invalid_d
     assert [e["document"]["id"] for e in spool_contents(root, "dead-letter")] == [invalid["id"]]
     assert sorted(indexed_urls(es_node)) == sorted([good["url"], giant["url"], refused["url"]])
     assert "Replayed 0 spool file(s)" in run_finnews("spool", "replay", env=env).stdout
+
+
+class BulkCut(ForwardingProxy):
+    """A node that dies mid-write: look-ups answer, every bulk request's connection is closed."""
+
+    def passes(self, path: str) -> bool:
+        return "_bulk" not in path
+
+
+def test_a_document_the_node_did_not_take_is_spooled_unstamped_and_stamped_when_a_replay_writes_it(
+    fresh_index: str, es_node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit 4, G2: ``indexed_at`` (what `finnews live` pushes by) was stamped before the bulk request,
+    so a document refused (a write block: 403) or lost with its request (the node died mid-write) went
+    to the spool stamped, and a replay more than 15 minutes later kept that stamp, behind the push's
+    cursor and its look-back: never pushed. A stale stamp in a spool file written before the fix is
+    not kept either; an update keeps the article's first stamp, as before."""
+    from datetime import datetime
+
+    from core.dates import SHANGHAI
+    from store.client import connect
+    from store.documents import article_document
+    from store.settings import elasticsearch_settings
+    from store.writer import ArticleWriter
+
+    root = tmp_path / "spool"
+    monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(root))
+    refused, cut = article_document(tagged(61)), article_document(tagged(62))
+    with write_block(es_node):
+        writer = ArticleWriter(connect(), TEST_ALIAS)
+        writer.add(refused)
+        assert writer.close()["spooled"] == 1
+    with BulkCut(elasticsearch_settings().port) as proxy:
+        writer = ArticleWriter(connect(proxy.url), TEST_ALIAS)
+        writer.add(cut)
+        assert writer.close()["spooled"] == 1
+    spooled = {e["document"]["id"]: e for e in spool_contents(root, "spool")}
+    assert spooled[refused["id"]]["reason"].startswith("status 403")
+    assert spooled[cut["id"]]["reason"].startswith("bulk failed")
+    assert [e["document"].get("indexed_at") for e in spooled.values()] == [None, None]
+    assert "indexed_at" not in refused and "indexed_at" not in cut  # the caller's documents are untouched
+    stale = {**article_document(tagged(63)), "indexed_at": "2026-01-01T00:00:00+08:00"}  # spooled by an old writer
+    with (root / "spool" / "20260101T000000-1.jsonl").open("a", encoding="utf-8") as old_file:
+        old_file.write(json.dumps(spool_entry(stale), ensure_ascii=False) + "\n")
+
+    replayed_from = datetime.now(SHANGHAI)
+    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(root)})
+    assert "3 new" in replay.stdout, replay.stdout + replay.stderr
+    es_node.indices.refresh(index=TEST_ALIAS)
+    stamps = {
+        d["_id"]: d["_source"].get("indexed_at")
+        for d in es_node.mget(index=TEST_ALIAS, ids=[*spooled, stale["id"]])["docs"]
+    }
+    assert all(datetime.fromisoformat(stamp) >= replayed_from for stamp in stamps.values()), stamps
+
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add({**refused, "title": "新闻61（更正）", "crawled_at": datetime.now(SHANGHAI).isoformat()})
+    assert writer.close()["updated"] == 1
+    updated = es_node.get(index=TEST_ALIAS, id=refused["id"])["_source"]
+    assert updated["title"] == "新闻61（更正）" and updated["indexed_at"] == stamps[refused["id"]]  # not news again
 
 
 def test_spool_replay_dead_letter_sends_the_dead_letters_again_and_keeps_what_is_still_rejected(

@@ -19,7 +19,7 @@ import pytest
 
 from core.config import PROJECT_ROOT
 from core.dates import SHANGHAI
-from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, load_articles
+from replica.site import ReplicaServer, ReplicaSite, SiteForms, live_article, live_flash, load_articles
 from tests.integration.receivers import WebhookReceiver
 from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
@@ -99,7 +99,7 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
 
     def publish(group: str, count: int) -> list[str]:
         made = [
-            live_article(base[n % len(base)], n, f"{group}快讯第{n}条") for n in (next(numbers) for _ in range(count))
+            live_flash(base[n % len(base)], n, f"{group}快讯第{n}条") for n in (next(numbers) for _ in range(count))
         ]
         for article in made:
             site.publish(article)
@@ -132,12 +132,47 @@ def test_live_pushes_each_matching_article_once_across_an_outage_and_a_kill(
     expected = {f"https://finance.eastmoney.com/a/{code}.html" for code in first_a + second_a}
     assert sorted(urls) == sorted(expected), logs  # each matching article once, none of 乙组 or the archive
     assert len(hook.deliveries) == len(set(hook.deliveries)) == 5
-    assert all("甲组" in message["content"]["text"] for message in hook.messages)
+    assert all(message["content"]["text"].startswith("[finnews][甲组] 甲组快讯") for message in hook.messages)
     assert first_b and second_b  # published and polled, yet matched by no pushing watchlist
     es_node.indices.refresh(index=fresh_index)
     indexed = es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"]
     assert indexed == 6  # the old news and the five new ones: all searchable, only the new pushed
     assert "pushed: " in logs
+
+
+def test_a_watchlist_given_channels_while_live_runs_gets_what_arrived_since_and_never_the_archive(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Audit 4, G6: the watchlists were read once per process, and every article read was noted as
+    matched for every watchlist to come: a watchlist given channels while `finnews live` ran got
+    nothing, even after a restart. Now the file is read again and what was matched is per watchlist."""
+    base = load_articles()
+    old_news = live_article(base[0], 999, "乙组快讯（旧闻）", datetime.now(SHANGHAI) - timedelta(hours=1))
+    site = ReplicaSite([old_news, *base[:3]], forms=SiteForms.of("2026"))
+    with WebhookReceiver() as hook, ReplicaServer(site) as replica:
+        env = live_env(tmp_path, hook)
+        live = start_live(replica, env, tmp_path, 1)
+        try:
+            wait_for(lambda: polls(replica) >= 3, "three polls", live)
+            before = live_article(base[1], 1, "乙组快讯第一条")  # matched by no pushing watchlist yet
+            site.publish(before)
+            seen = polls(replica)
+            wait_for(lambda: polls(replica) >= seen + 3, "three more polls", live)
+            watchlists = Path(env["FINNEWS_CONFIG_DIR"]) / "watchlists.yaml"
+            watchlists.write_text(WATCHLISTS + "    channels: [desk]\n", encoding="utf-8")
+            after = live_article(base[2], 2, "乙组快讯第二条")
+            site.publish(after)
+            wait_for(lambda: len(hook.deliveries) >= 2, "both 乙组 items", live)
+            time.sleep(3)  # more passes: the archive or a second copy would show now
+        finally:
+            live.send_signal(signal.SIGINT)
+            live.wait(timeout=60)
+    logs = (tmp_path / "live-1.log").read_text(encoding="utf-8")
+    assert len(hook.deliveries) == 2 and all(key.startswith("feed-only|") for key in hook.deliveries), logs
+    urls = sorted(message["content"]["text"].splitlines()[-1] for message in hook.messages)
+    assert urls == sorted(f"https://finance.eastmoney.com/a/{a.code}.html" for a in (before, after)), logs
+    assert all(m["content"]["text"].startswith("[finnews][乙组（只有订阅源）] 乙组快讯第") for m in hook.messages)
+    assert "watchlists.yaml changed: now pushing group-a, feed-only" in logs
 
 
 @pytest.fixture
