@@ -84,12 +84,7 @@ class IndexPipeline:
     def close_spider(self) -> None:
         if self.writer is None:
             return
-        try:
-            counts = self.writer.close()
-        finally:
-            # The crawl's spool files are complete: the next replay may take them (a live process's too).
-            self.writer.spool.close()
-            self.writer.dead_letter.close()
+        counts = self.writer.close()  # (its spool files complete: the next replay may take them, a live process's too)
         for name, value in counts.items():
             self.stats.set_value(stats_key(name), value)
         if self.writer.kept_stored_values:

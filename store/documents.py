@@ -102,7 +102,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
 
 
 # Fields a stored or exported article keeps when it is indexed again: history, not derivable.
-KEPT_FIELDS = ("crawled_at", "updated_at", "dup_of", "dup_group")
+KEPT_FIELDS = ("crawled_at", "updated_at", "indexed_at", "dup_of", "dup_group")
 
 
 def document_from_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -15,12 +15,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from elasticsearch import Elasticsearch
 
-from core.dates import SHANGHAI, parse_datetime
+from core.dates import SHANGHAI, read_moment_exactly
 from store.client import IndexMissingError, StoreError, es_errors
 from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 from store.query_text import parse_query, positive_text, uses_operators
@@ -196,20 +196,25 @@ def text_query(text: str) -> dict[str, Any]:
     return {"bool": {"must": each_word, "should": whole}}
 
 
-def _date_bound(value: str, end: bool) -> str:
-    """An inclusive bound: a bare date means the whole day in Beijing time."""
-    value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
-        try:
-            day = date.fromisoformat("-".join(f"{int(p):02d}" for p in value.split("-")))
-        except ValueError as error:
-            raise QueryError(f"not a date: {value!r}") from error
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), SHANGHAI)
-        return moment.isoformat()
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise QueryError(f"not a date: {value!r} (expected YYYY-MM-DD or an ISO date-time)")
-    return parsed.isoformat()
+def _date_bound(value: str, end: bool) -> tuple[str, str]:
+    """An inclusive bound as a range operator and an ISO date-time: a date without a time of day, in any
+    form the project reads (2026-01-05, 2026/01/05, 2026年01月05日), means the whole day in Beijing
+    time; a date-time is that moment, included (an article of 15:00 is inside ``--to "… 15:00"``)."""
+    read = read_moment_exactly(value)
+    if read is None:
+        raise QueryError(f"not a date: {value!r} (expected a date such as 2026-01-05 or an ISO date-time)")
+    moment, has_time = read
+    if has_time:
+        return ("lte" if end else "gte"), moment.isoformat()
+    day = moment.date()
+    return (
+        ("lt", datetime.combine(day + timedelta(days=1), time(), SHANGHAI).isoformat())
+        if end
+        else (
+            "gte",
+            datetime.combine(day, time(), SHANGHAI).isoformat(),
+        )
+    )
 
 
 MAX_SUGGESTIONS = 10
@@ -376,11 +381,15 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     if filters.date_from or filters.date_to:
         bounds: dict[str, str] = {}
         if filters.date_from:
-            bounds["gte"] = _date_bound(filters.date_from, end=False)
+            operator, bound = _date_bound(filters.date_from, end=False)
+            bounds[operator] = bound
         if filters.date_to:
-            bounds["lt"] = _date_bound(filters.date_to, end=True)
-        # Both are ISO date-times in Beijing time (or with their own offset): compared as moments.
-        if "gte" in bounds and "lt" in bounds and _moment(bounds["gte"]) >= _moment(bounds["lt"]):
+            operator, bound = _date_bound(filters.date_to, end=True)
+            bounds[operator] = bound
+        # Both are ISO date-times in Beijing time (or with their own offset): compared as moments; one
+        # moment as both bounds is that moment (lte), an empty window only when from passes to.
+        start, stop = bounds.get("gte"), bounds.get("lt") or bounds.get("lte")
+        if start and stop and (_moment(start) > _moment(stop) or ("lt" in bounds and _moment(start) == _moment(stop))):
             raise QueryError(
                 f"--from {filters.date_from} is after --to {filters.date_to}: nothing can match; swap them"
             )
@@ -450,7 +459,9 @@ def search(
         raise QueryError(f"page must be at least 1 and page × size at most {MAX_RESULT_WINDOW}")
     if sort not in ("relevance", "date"):
         raise QueryError("sort must be 'relevance' or 'date'")
-    order: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}]
+    # The id last: articles of one minute (Eastmoney's times) keep their order from page to page while a
+    # crawl updates some of them (an update moves a document to the end of Lucene's order).
+    order: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
     if sort == "relevance":
         order.insert(0, "_score")
     query = build_query(text, filters)

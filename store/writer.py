@@ -364,9 +364,14 @@ class ArticleWriter:
             self.es.indices.refresh(index=self.alias)
 
     def close(self) -> dict[str, int]:
-        """Write what is buffered and make it searchable; returns the counts by outcome."""
-        self.flush()
-        self.finish()
+        """Write what is buffered and make it searchable; returns the counts by outcome. The spool
+        files this writer wrote are complete then: a replay may take them (a later add starts new ones)."""
+        try:
+            self.flush()
+            self.finish()
+        finally:
+            self.spool.close()
+            self.dead_letter.close()
         if self._bulk_sender is not None:
             self._bulk_sender.shutdown(wait=True)
             self._bulk_sender = None

@@ -109,3 +109,30 @@ def test_a_watchlist_stock_nobody_knows_is_said_on_load(caplog: pytest.LogCaptur
         parse_watchlists({"watchlists": [entry]}, "watchlists.yaml")
     assert "'不存在的公司' is no code, secid or name of a listing finnews knows" in caplog.text
     assert "sh600519" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "bounds"),
+    [
+        # Fifth audit: only YYYY-MM-DD was a whole day; an end time was exclusive; one moment was "swap them".
+        ("2026/01/05", "2026年01月05日", {"gte": "2026-01-05T00:00:00+08:00", "lt": "2026-01-06T00:00:00+08:00"}),
+        (None, "2026-01-06 10:00", {"lte": "2026-01-06T10:00:00+08:00"}),
+        (
+            "2026-01-06T10:00:00",
+            "2026-01-06T10:00:00",
+            {"gte": "2026-01-06T10:00:00+08:00", "lte": "2026-01-06T10:00:00+08:00"},
+        ),
+        ("2026-01-05T16:00:00Z", None, {"gte": "2026-01-06T00:00:00+08:00"}),
+    ],
+)
+def test_date_filters_read_every_form_and_include_their_end(date_from, date_to, bounds) -> None:
+    query = build_query("", Filters(date_from=date_from, date_to=date_to))
+    assert {"range": {"published_at": bounds}} in query["bool"]["filter"]
+
+
+@pytest.mark.parametrize("value", ["2026-01-0512", "2026-01-05 to 2026-01-10", "99999-01-01", "2026-02-30"])
+def test_a_date_filter_that_is_not_wholly_a_date_is_an_error(value: str) -> None:
+    from store.search import QueryError
+
+    with pytest.raises(QueryError, match="not a date"):
+        build_query("", Filters(date_to=value))

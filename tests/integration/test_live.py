@@ -222,7 +222,7 @@ def test_what_a_live_process_spooled_while_the_node_was_away_is_indexed_and_push
     numbers = iter(range(1000))
 
     def publish(title: str) -> str:
-        article = live_article(base[0], next(numbers), title)
+        article = live_flash(base[0], next(numbers), title)  # a story of its own each (push: one message a story)
         site.publish(article)
         return article.code
 

@@ -72,6 +72,36 @@ def test_filters_by_board_stock_topic_media_source_and_dates(corpus: str) -> Non
     }
     assert len(urls(Filters(date_from="2022-05-30"))) == 3
     assert urls(Filters(board="数字经济", date_to="2022-05-29")) == set()
+    # A day written the Chinese way is the whole day too (fifth audit: 2026/01/05 found nothing).
+    for written in ("2022/01/21", "2022年01月21日", "2022.1.21"):
+        assert urls(Filters(date_from=written, date_to=written)) == {
+            "https://finance.eastmoney.com/a/202201212257099936.html"
+        }
+
+
+def test_paging_by_date_shows_each_article_once_while_articles_of_the_same_time_are_updated(fresh_index: str) -> None:
+    """Fifth audit: with no tiebreaker, an updated article moved to the end of its time group and pushed
+    another one from page 2 onto page 1, never shown."""
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    documents = [
+        plain_document(f"https://finance.eastmoney.com/a/2026010530000{n:05d}.html", f"同一分钟的快讯{n}", f"正文{n}。")
+        for n in range(40)
+    ]
+    for document in documents:
+        document["published_at"] = "2026-01-05T15:00:00+08:00"
+        writer.add(document)
+    writer.close()
+    connect().indices.refresh(index=TEST_ALIAS)
+    first = [hit.source["url"] for hit in search(connect(), "", Filters(), size=10, sort="date").hits]
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    for document in documents[:10]:
+        writer.add({**document, "text": document["text"] + "更新。"})  # a re-crawl of page 1's articles
+    writer.close()
+    connect().indices.refresh(index=TEST_ALIAS)
+    seen = list(first)
+    for page in (2, 3, 4):
+        seen += [hit.source["url"] for hit in search(connect(), "", Filters(), page=page, size=10, sort="date").hits]
+    assert len(seen) == len(set(seen)) == 40
 
 
 def test_unknown_filter_values_are_clear_errors(corpus: str) -> None:
@@ -298,6 +328,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     for article in load_articles():
         document = {k: v for k, v in article_document(extract_article(article.raw)).items() if k in properties}
         document["title_words"], document["text_words"] = "数字 经济", "数字 经济 板块"
+        document["indexed_at"] = "2026-01-05T09:30:00+08:00"  # what the push goes by (fifth audit: lost)
         es.index(index=old, id=document["id"], document=document)
     es.indices.refresh(index=old)
     result = migrate(es, TEST_ALIAS)
@@ -306,6 +337,7 @@ def test_migrate_from_an_older_mapping_keeps_every_article(es_node) -> None:
     hits = es.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
     assert len(hits) == 4 and all(h["_source"]["dup_group"] and "fingerprint" in h["_source"] for h in hits)
     assert not any(name in h["_source"] for h in hits for name in words_fields)
+    assert {h["_source"]["indexed_at"] for h in hits} == {"2026-01-05T09:30:00+08:00"}
     assert migrate(es, TEST_ALIAS).status == "up-to-date"
     drop_test_indices(es)
 
