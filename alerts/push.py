@@ -334,6 +334,13 @@ def deliver_due(
 ) -> PushCounts:
     """Send what is due, channel by channel, and record each outcome in the outbox."""
     now = time.time() if now is None else now
+    started = time.monotonic()
+
+    def current() -> float:
+        """The pass's clock now: a long pass (a backlog) claims and waits from when it acts, not from
+        when it began (a claim made with the start time of a pass over its hold had run out already)."""
+        return now + (time.monotonic() - started)
+
     counts = PushCounts()
     channels = alerts.channels if alerts is not None else {}
     secrets: dict[str, dict[str, str]] | None = None
@@ -350,7 +357,7 @@ def deliver_due(
             if secrets is None:
                 secrets = load_secrets()
             # Taken before it is sent: another process that read the same rows as due sends none of them.
-            keys = outbox.claim([d.key for d in deliveries], now, claim_s(channel))
+            keys = outbox.claim([d.key for d in deliveries], current(), claim_s(channel))
             if not keys:
                 continue
             notice = message_notice(watchlists[deliveries[0].watchlist], [d for d in deliveries if d.key in keys])

@@ -62,16 +62,17 @@ def parse_datetime_exactly(text: str) -> datetime | None:
     return None
 
 
-def read_moment_exactly(text: str) -> tuple[datetime, bool] | None:
+def read_moment_exactly(text: str) -> tuple[datetime, str] | None:
     """``text`` read as one date or date-time and nothing else, in any form :func:`parse_datetime`
-    reads (2026-01-05, 2026/01/05, 2026年01月05日, with or without a time), and whether it gave a time
-    of day; ``None`` when it is not wholly a valid one."""
+    reads (2026-01-05, 2026/01/05, 2026年01月05日, with or without a time), and to what it was given:
+    ``day``, ``minute`` or ``second``; ``None`` when it is not wholly a valid one."""
     text = (text or "").strip()
     for pattern in (_CN_RE, _ISO_RE):
         match = pattern.fullmatch(text)
         if match:
             moment = parse_datetime(text)
-            return (moment, match.group(4) is not None) if moment else None
+            precision = "day" if match.group(4) is None else "minute" if match.group(6) is None else "second"
+            return (moment, precision) if moment else None
     return None
 
 

@@ -197,24 +197,21 @@ def text_query(text: str) -> dict[str, Any]:
 
 
 def _date_bound(value: str, end: bool) -> tuple[str, str]:
-    """An inclusive bound as a range operator and an ISO date-time: a date without a time of day, in any
-    form the project reads (2026-01-05, 2026/01/05, 2026年01月05日), means the whole day in Beijing
-    time; a date-time is that moment, included (an article of 15:00 is inside ``--to "… 15:00"``)."""
+    """An inclusive bound as a range operator and an ISO date-time. A date without a time of day, in any
+    form the project reads (2026-01-05, 2026/01/05, 2026年01月05日), is the whole day in Beijing time; a
+    time to the minute is that whole minute (``--to "… 15:00"`` holds 15:00:59: the sites' times carry
+    seconds); a time to the second is that second."""
     read = read_moment_exactly(value)
     if read is None:
         raise QueryError(f"not a date: {value!r} (expected a date such as 2026-01-05 or an ISO date-time)")
-    moment, has_time = read
-    if has_time:
-        return ("lte" if end else "gte"), moment.isoformat()
-    day = moment.date()
-    return (
-        ("lt", datetime.combine(day + timedelta(days=1), time(), SHANGHAI).isoformat())
-        if end
-        else (
-            "gte",
-            datetime.combine(day, time(), SHANGHAI).isoformat(),
-        )
-    )
+    moment, precision = read
+    if precision == "day":
+        moment = datetime.combine(moment.date(), time(), SHANGHAI)
+    if not end:
+        return "gte", moment.isoformat()
+    if precision == "second":
+        return "lte", moment.isoformat()
+    return "lt", (moment + (timedelta(days=1) if precision == "day" else timedelta(minutes=1))).isoformat()
 
 
 MAX_SUGGESTIONS = 10
@@ -258,6 +255,7 @@ def _board_codes(value: str) -> list[str]:
 
 
 # How users write a listing in finance tools: sh600519, 600519.SH, 300750.SZ, 0700.HK, hk00700.
+_EXCHANGE_MARKETS = {"SH": "1", "SS": "1", "SZ": "0", "BJ": "0"}  # Eastmoney's market of each exchange
 _EXCHANGE_FORM_RE = re.compile(
     r"(?:(?P<prefix>SH|SZ|BJ|HK)(?P<code1>\d{1,6})|(?P<code2>\d{1,6})\.(?P<suffix>SH|SS|SZ|BJ|HK))"
 )
@@ -265,14 +263,18 @@ _EXCHANGE_FORM_RE = re.compile(
 
 def stock_key(value: str) -> str:
     """A stock filter as the index writes it: full-width forms folded (３００７５０, ＴＣＬ), exchange
-    prefixes and suffixes dropped, a Hong Kong code given short padded to its five digits (0700 →
-    00700)."""
+    prefixes and suffixes made the secid they name (sh600519 → 1.600519), a Hong Kong code given short
+    padded to its five digits (0700 → 00700)."""
     key = unicodedata.normalize("NFKC", value).strip()
     form = _EXCHANGE_FORM_RE.fullmatch(key.upper())
     if form:
         code = form.group("code1") or form.group("code2")
-        hong_kong = "HK" in (form.group("prefix"), form.group("suffix"))
-        key = code.zfill(5) if hong_kong or len(code) < 5 else code
+        exchange = form.group("prefix") or form.group("suffix")
+        if exchange == "HK":
+            return code.zfill(5)
+        if len(code) == 6:  # the exchange decides: sh000001 is the index 1.000001, not 平安银行 (0.000001)
+            return f"{_EXCHANGE_MARKETS[exchange]}.{code}"
+        return key  # (sz1 is no listing: matched as written, which finds nothing)
     if re.fullmatch(r"\d{1,4}", key):
         key = key.zfill(5)  # a Hong Kong code as people write it (700, 0700)
     return key
@@ -389,7 +391,10 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         # Both are ISO date-times in Beijing time (or with their own offset): compared as moments; one
         # moment as both bounds is that moment (lte), an empty window only when from passes to.
         start, stop = bounds.get("gte"), bounds.get("lt") or bounds.get("lte")
-        if start and stop and (_moment(start) > _moment(stop) or ("lt" in bounds and _moment(start) == _moment(stop))):
+        empty = (
+            start and stop and (_moment(start) > _moment(stop) or ("lt" in bounds and _moment(start) == _moment(stop)))
+        )
+        if empty:
             raise QueryError(
                 f"--from {filters.date_from} is after --to {filters.date_to}: nothing can match; swap them"
             )

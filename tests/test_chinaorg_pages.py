@@ -324,31 +324,45 @@ def test_a_page_without_article_links_ends_the_list() -> None:
 
 
 def test_a_known_list_still_all_new_at_max_pages_is_paged_on_and_an_unknown_one_reported(tmp_path: Path) -> None:
-    """The rule of every list (crawler.spiders.base.page_on): a list the seen store read before whose
-    page max_pages is all new is paged on (what piled up since is read back); a first read stops at
-    max_pages; without a seen store the cut is reported (finnews/list_truncated, in the failures)."""
+    """The rule of every list (crawler.spiders.base.page_on): a list the seen store knows (its first page
+    linked articles that were written) whose page max_pages is all new is paged on (what piled up since
+    is read back), and still all new at the cap it is reported; a first read stops at max_pages; a list
+    whose articles never reach the store is never known (review of the day: it was paged 25 deep and
+    reported every run); without a seen store nothing is reported (the crawl is not incremental)."""
     site = ChinaOrgSite()
     first_page = fetch(site, column_path(FINANCE_COLUMN, 1))
-    spider = spider_for({"CHINAORG_MAX_PAGES": 1})
+    linked = [r.url for r in spider_for().parse_list(first_page, page=1) if "/news/" in r.url]
+    key = spider_for().list_key(first_page, first_page.url)
     store = SeenStore(tmp_path / "seen.sqlite")
-    crawl_state(spider.crawler).seen_store = store
-    assert list_requests(list(spider.parse_list(first_page, page=1))) == []  # a first read: max_pages back
-    assert spider.crawler.stats.get_value("finnews/list_truncated") is None
-    spider = spider_for({"CHINAORG_MAX_PAGES": 1})  # the next crawl: the store knows the list now
-    crawl_state(spider.crawler).seen_store = store
+    for written in (False, True):  # a first read whose articles were not written (indexing off), then one
+        spider = spider_for({"CHINAORG_MAX_PAGES": 1})
+        crawl_state(spider.crawler).seen_store = store
+        assert list_requests(list(spider.parse_list(first_page, page=1))) == []  # a first read: max_pages back
+        if written:
+            store.add_many(linked[:1])  # what the index pipeline remembers once written
+        spider.closed("finished")
+        assert store.knows_list(key) is written
+        assert spider.crawler.stats.get_value("finnews/list_truncated") is None
+    # The next crawl after an outage: the list's first page is all new again (another store that knows it).
+    after_outage = SeenStore(tmp_path / "after.sqlite")
+    after_outage.note_list(key)
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1})
+    crawl_state(spider.crawler).seen_store = after_outage
     assert list_requests(list(spider.parse_list(first_page, page=1))) == [BASE + column_path(FINANCE_COLUMN, 2)]
     assert spider.crawler.stats.get_value("finnews/list_catch_up_pages") == 1
-    store.add_many([BASE + "/news/20231123/6053998.shtml"])  # page 1 reaches what was seen: no further
-    assert list_requests(list(spider.parse_list(first_page, page=1))) == []
-    store.close()
-    spider = spider_for({"CHINAORG_MAX_PAGES": 1})  # no seen store: nothing tells what the cut skipped
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1, "FINNEWS_CATCH_UP_PAGES": 1})  # the cap reached, still all new
+    crawl_state(spider.crawler).seen_store = after_outage
     assert list_requests(list(spider.parse_list(first_page, page=1))) == []
     stats = spider.crawler.stats
     assert stats.get_value("finnews/list_truncated") == 1
-    assert stats.get_value("finnews/list_truncated_sources") == [first_page.url]
     assert stats.get_value("finnews/failures") == [
         f"list_truncated {first_page.url} after 1 page(s), the last all new: {first_page.url}"
     ]
+    store.close()
+    after_outage.close()
+    spider = spider_for({"CHINAORG_MAX_PAGES": 1})  # no seen store: max_pages back, nothing to say
+    assert list_requests(list(spider.parse_list(first_page, page=1))) == []
+    assert spider.crawler.stats.get_value("finnews/list_truncated") is None
 
 
 def test_a_fully_seen_page_ends_the_list(tmp_path: Path) -> None:

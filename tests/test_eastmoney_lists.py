@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -382,3 +383,49 @@ def test_an_empty_7x24_page_after_a_full_one_is_a_refusal(after_full_page: bool)
         answer = json.dumps({"code": "1", "data": {"fastNewsList": items, "sortEnd": "176"}})
         (following,) = [r for r in spider.parse_fast(_answer(url, answer), column="102", page=1) if "getFast" in r.url]
         assert following.cb_kwargs == {"column": "102", "page": 2, "after_full_page": full}
+
+
+def test_a_known_html_list_is_caught_up_when_only_its_repeated_side_block_was_seen(tmp_path: Path) -> None:
+    """Review of the day: the side block (资讯精华) repeats on every page; once its items were indexed, a
+    main list entirely new still stopped at max_pages, silently."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings
+    from crawler.seen import SeenStore
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from crawler.state import crawl_state
+
+    side = "".join(
+        f'<li><p class="title"><a href="https://finance.eastmoney.com/a/2026090438700{i:05d}.html">精华标题第{i}条</a>'
+        f'</p><p class="time">9月4日 15:0{i}</p></li>'
+        for i in range(5)
+    )
+
+    def page(number: int) -> str:
+        main = "".join(
+            f'<li id="newsTr{i}"><p class="title"><a href="https://finance.eastmoney.com/a/20260918{number}87{i:07d}.html">'
+            f'要闻标题{number}-{i}</a></p><p class="time">2026年09月18日 20:{59 - i:02d}</p></li>'
+            for i in range(42)
+        )
+        return (
+            f'<html><body><div class="side"><ul>{side}</ul></div><div class="list"><ul>{main}</ul></div></body></html>'
+        )
+
+    project = {
+        name: getattr(settings, name) for name in dir(settings) if name.startswith(("EASTMONEY_", "FINNEWS_CATCH"))
+    }
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, project), max_pages="2")
+    store = SeenStore(tmp_path / "seen.sqlite")
+    crawl_state(spider.crawler).seen_store = store
+    store.add_many([f"https://finance.eastmoney.com/a/2026090438700{i:05d}.html" for i in range(5)])  # the side block
+    meta = {"finnews_source": "pages:cywjh"}
+    first = HtmlResponse("https://finance.eastmoney.com/a/cywjh.html", body=page(1).encode(), encoding="utf-8", request=Request("https://finance.eastmoney.com/a/cywjh.html", meta=meta))  # fmt: skip
+    store.note_list(spider.list_key(first, "pages:cywjh"))  # read by earlier crawls
+    (second_request,) = [r for r in spider.parse_list_page(first, page=1) if "cywjh_2" in r.url]
+    second = HtmlResponse(second_request.url, body=page(2).encode(), encoding="utf-8", request=second_request)
+    out = list(spider.parse_list_page(second, page=2))
+    assert any("cywjh_3" in r.url for r in out)  # page 2 (max_pages) is all new but for the side block: paged on
+    assert spider.crawler.stats.get_value("finnews/list_catch_up_pages") == 1
+    store.close()

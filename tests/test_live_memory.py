@@ -52,7 +52,7 @@ def test_an_operators_malloc_arena_max_stands(monkeypatch: pytest.MonkeyPatch) -
 
 # Polls of the replica's 7×24 list (indexing off: no node needed); after each, the crawlers still
 # alive are counted. Run in a child: a Twisted reactor runs once per process. The child stops itself
-# (SIGINT, as an operator would) after five polls, within a duration that is only a bound: how many
+# (SIGINT, as an operator would) as its sixth poll begins, within a duration that is only a bound: how many
 # polls fit in a given time depends on how busy the machine is, and the test is about memory.
 POLLS = r"""
 import gc, json, os, signal, sys
@@ -61,10 +61,10 @@ from crawler.live import LiveSource, run_live
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, load_articles
 
 alive = []
-def after_poll():
+def before_poll():  # (after_poll also runs on idle ticks, during a poll: the count is taken before each)
     gc.collect()
     alive.append(sum(isinstance(o, Crawler) for o in gc.get_objects()))
-    if len(alive) == 5:
+    if len(alive) == 6:
         os.kill(os.getpid(), signal.SIGINT)
 
 with ReplicaServer(ReplicaSite(load_articles()[:5], forms=SiteForms.of("2026"))) as replica:
@@ -72,7 +72,7 @@ with ReplicaServer(ReplicaSite(load_articles()[:5], forms=SiteForms.of("2026")))
     settings = dict(arg.split("=", 1) for arg in args[1::2])
     settings.update(FINNEWS_INDEX_ENABLED=False, DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False, LOG_LEVEL="ERROR")
     source = LiveSource("fast", "eastmoney", 1.0, {"sources": "fast", "max_pages": "1"})
-    totals = run_live([source], settings, after_poll=after_poll, duration_s=float(sys.argv[1]))
+    totals = run_live([source], settings, before_poll=before_poll, duration_s=float(sys.argv[1]))
 print(json.dumps({"polls": totals.polls, "failed": totals.failed_polls, "alive": alive}))
 """
 

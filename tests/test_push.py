@@ -337,6 +337,30 @@ def test_a_claim_that_never_ended_is_due_again_once_it_runs_out(tmp_path: Path) 
     assert outbox.counts()[PENDING] == 0
 
 
+def test_a_long_pass_claims_each_message_when_it_sends_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of the day: a pass claimed with the time it began, so past the claim's hold (a backlog of
+    slow sends) its claims had run out as they were made, and a second process sent the same message."""
+    import alerts.push as push
+
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(n)) for n in range(10)], T0)
+    clock = [0.0]
+    monkeypatch.setattr(push.time, "monotonic", lambda: clock[0])
+    other_process = Recorder()
+    sent_by_first = Recorder()
+
+    def slow_send(channel: Channel, notice: Notice, secrets: dict, now: str) -> None:
+        sent_by_first(channel, notice, secrets, now)
+        clock[0] += 10.0  # ten seconds a message
+        if clock[0] == 80.0:  # a second process's pass, 80 s into the first one's
+            with Outbox(tmp_path / "outbox.sqlite3") as own:
+                push.deliver_due(own, watchlists, alerts, T0 + 80, send=other_process)
+
+    push.deliver_due(outbox, watchlists, alerts, T0, send=slow_send)
+    taken = [n.fields["delivery_id"] for n in sent_by_first.taken + other_process.taken]
+    assert sorted(taken) == sorted(f"cells|id{n}|desk" for n in range(10))  # each once
+
+
 def test_a_running_live_process_reads_the_watchlists_again_when_the_file_changes(
     configs: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -85,9 +85,11 @@ def test_a_query_keeps_whole_the_latin_words_the_index_keeps_whole(text: str, ex
         ("0700.HK", {"stocks.code": "00700"}),
         ("hk00700", {"stocks.code": "00700"}),
         ("３００７５０", {"stocks.code": "300750"}),
-        ("300750.SZ", {"stocks.code": "300750"}),
-        ("sz300750", {"stocks.code": "300750"}),
-        ("sh600519", {"stocks.code": "600519"}),
+        ("300750.SZ", {"stocks.secid": "0.300750"}),
+        ("sz300750", {"stocks.secid": "0.300750"}),
+        ("sh600519", {"stocks.secid": "1.600519"}),
+        ("sh000001", {"stocks.secid": "1.000001"}),  # the Shanghai index, never 平安银行 (review)
+        ("000001.SZ", {"stocks.secid": "0.000001"}),
         ("TCL集团", {"stocks.secid": "0.000100"}),  # the former name (to 2020-02-06)
         ("tcl科技", {"stocks.secid": "0.000100"}),
         ("腾讯", {"stocks.secid": "116.00700"}),  # a reviewed alias of 腾讯控股
@@ -116,7 +118,13 @@ def test_a_watchlist_stock_nobody_knows_is_said_on_load(caplog: pytest.LogCaptur
     [
         # Fifth audit: only YYYY-MM-DD was a whole day; an end time was exclusive; one moment was "swap them".
         ("2026/01/05", "2026年01月05日", {"gte": "2026-01-05T00:00:00+08:00", "lt": "2026-01-06T00:00:00+08:00"}),
-        (None, "2026-01-06 10:00", {"lte": "2026-01-06T10:00:00+08:00"}),
+        # A time to the minute is the whole minute (review: 15:00:30 fell outside --to "… 15:00").
+        (None, "2026-01-06 10:00", {"lt": "2026-01-06T10:01:00+08:00"}),
+        (
+            "2026-01-06 10:00",
+            "2026-01-06 10:00",
+            {"gte": "2026-01-06T10:00:00+08:00", "lt": "2026-01-06T10:01:00+08:00"},
+        ),
         (
             "2026-01-06T10:00:00",
             "2026-01-06T10:00:00",

@@ -65,6 +65,7 @@ class FinnewsSpider(scrapy.Spider):
         self.report: dict[str, dict[str, Any]] = {}
         self.layout_logged: set[str] = set()
         self.lists_known: dict[str, bool] = {}  # list key → whether the seen store knew it before this crawl
+        self.first_pages: dict[str, list[str]] = {}  # list key → the articles its first page linked, this crawl
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -224,12 +225,12 @@ class FinnewsSpider(scrapy.Spider):
 
     def note_list_read(self, key: str) -> None:
         """A list's first page read: whether the seen store knew the list before is kept for this
-        crawl, and the store knows it from now on."""
+        crawl. (The store learns a list only once articles it links are among those seen: see
+        :meth:`page_on`.)"""
         store = self.seen_store
         if key in self.lists_known or store is None:
             return
         self.lists_known[key] = store.knows_list(key)
-        store.note_list(key)
 
     def page_on(
         self,
@@ -246,15 +247,27 @@ class FinnewsSpider(scrapy.Spider):
         it has a next page; ``last_page``: the deepest page the site serves. Up to ``max_pages``, yes.
         Beyond it only while every page is new, for a list the seen store knew before this crawl, up to
         FINNEWS_CATCH_UP_PAGES: what an outage let pile up is read back to the articles seen before.
-        A page still all new where paging must stop (the cap, the site's last page, or ``max_pages``
-        without a seen store) means items the list moved past may never be listed again: counted
+        A page still all new where paging must stop (the cap, or the site's last page) means items the
+        list moved past may never be listed again: counted
         (``finnews/list_truncated``), named in the failures and logged, and the run is partial. A
-        list's first read (the seen store did not know it) starts ``max_pages`` back: nothing skipped."""
+        list's first read (the seen store did not know it) starts ``max_pages`` back: nothing skipped.
+        The store knows a list once a first page of it links articles already seen (written by an earlier
+        crawl): a list whose articles never reach the store (indexing off, dead links) is never caught
+        up, and without a seen store a crawl is not incremental: it reads ``max_pages`` back, said by no
+        one (review of the day: both made every run page 25 deep or partial)."""
+        key = self.list_key(response, name)
+        store = self.seen_store
+        if page == 1 and store is not None and not self.lists_known.get(key):
+            if urls and not self.none_seen(urls):
+                store.note_list(key)  # its articles are among those seen: a list the store knows
+            else:
+                self.first_pages.setdefault(key, list(urls))  # known once they are written (closed)
         if page < max_pages:
             return True
-        if self.checking or getattr(self, "sweeping", False) or not goes_on or not self.none_seen(urls):
+        if self.checking or getattr(self, "sweeping", False) or not goes_on or not urls or not self.none_seen(urls):
             return False  # the list ends here, or reached what earlier crawls read
-        key = self.list_key(response, name)
+        if store is None:
+            return False
         cap = self.settings.getint("FINNEWS_CATCH_UP_PAGES")
         if last_page is not None:
             cap = min(cap, last_page)
@@ -269,12 +282,23 @@ class FinnewsSpider(scrapy.Spider):
                     cap,
                 )
             return True
-        if self.seen_store is not None and not known:
+        if not known:
             # A list's first read: how far back it starts is what max_pages says; nothing was skipped.
             self.logger.info("%s: first read of this list, %d page(s) back", name, page)
             return False
         self.list_truncated(response, name, page)
         return False
+
+    def closed(self, reason: str) -> None:
+        """Scrapy calls this when the crawl ends, after the item pipelines closed (what they wrote is
+        remembered by then): a list read for the first time becomes known to the seen store once an
+        article of its first page is among those seen."""
+        store = self.seen_store
+        if store is None:
+            return
+        for key, urls in self.first_pages.items():
+            if urls and not self.none_seen(urls):
+                store.note_list(key)
 
     def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
         stats = self.crawler.stats

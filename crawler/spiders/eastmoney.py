@@ -299,6 +299,7 @@ class EastmoneySpider(FinnewsSpider):
         repeats on every page, so an entry listed on an earlier page tells nothing of this one."""
         older = inside = False
         article_urls = []
+        fresh = []  # the article URLs not listed on an earlier page of this crawl (a side block repeats)
         listed_before = self.__dict__.setdefault("_listed_before", set())
         for entry in entries:
             url = entry.get("url")
@@ -308,22 +309,24 @@ class EastmoneySpider(FinnewsSpider):
             if is_caifuhao(entry) and not self.settings.getbool("EASTMONEY_FETCH_CAIFUHAO"):
                 self.crawler.stats.inc_value("finnews/skipped/caifuhao")
                 continue
+            absolute = response.urljoin(url)
+            repeated = side_blocks and absolute in listed_before
+            if side_blocks:
+                listed_before.add(absolute)
             shown = entry.get("_shown") or parse_datetime(str(entry.get("showTime") or ""))
             if self.since and shown:
                 if shown < self.since:
                     older = True
                     continue
-                if side_blocks:
-                    absolute = response.urljoin(url)
-                    inside = inside or absolute not in listed_before
-                    listed_before.add(absolute)
-                else:
-                    inside = True
-            article_urls.append(response.urljoin(url))
+                inside = inside or not repeated
+            article_urls.append(absolute)
+            if not repeated:
+                fresh.append(absolute)
             yield self.article_request(response, url, listed=_listed(entry))
             if self.checking:
                 break  # sites check: one article a source
-        self._listed = article_urls  # for page_on: whether the page was all new
+        # For page_on: whether the page was all new, judged on what it adds (not a repeated side block).
+        self._listed = fresh
         fully_seen = self.all_seen(article_urls)
         if fully_seen:
             # Rolling lists are newest first: a page with nothing new means the rest is old too.

@@ -129,14 +129,14 @@ def test_a_burst_beyond_max_pages_between_two_crawls_is_caught_up(fresh_index: s
     assert indexed(es_node) == 85
 
 
-def test_a_list_cut_at_max_pages_without_a_seen_store_is_reported_and_the_run_partial(
+def test_without_a_seen_store_a_crawl_reads_max_pages_back_and_is_not_partial_for_it(
     fresh_index: str, es_node, tmp_path: Path
 ) -> None:
+    """Review of the day: without the seen store every long list was reported cut and every run partial;
+    such a crawl is not incremental, and max_pages is how far back it reads by design."""
     site = ReplicaSite(synthetic_articles(80))
     with ReplicaServer(site) as server:
         result = fast_crawl(server, tmp_path, "-s", "FINNEWS_SEEN_ENABLED=False")
-    assert result.returncode == 4, result.stdout + result.stderr  # partial
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "articles: 60 new" in result.stdout
-    assert "list_truncated fast:102 after 3 page(s), the last all new" in result.stdout, result.stdout
-    assert "LIST TRUNCATED at fast:102" in result.stdout
-    assert "older items may be missed" in result.stderr
+    assert "LIST TRUNCATED" not in result.stdout and "list_truncated" not in result.stdout
