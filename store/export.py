@@ -343,6 +343,10 @@ def flatten_for_csv(article: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Lists of objects an article keeps as the tagger made them: typed field by field in Parquet.
+NESTED_RECORD_FIELDS = ("mentions", "instruments", "rejected_markup")
+
+
 def _parquet_schema() -> Any:
     import pyarrow as pa
 
@@ -360,17 +364,55 @@ def _parquet_schema() -> Any:
             ("topics", pa.list_(pa.struct([("id", pa.string()), ("name", pa.string()), ("name_en", pa.string())]))),
             ("keywords", strings), ("category", pa.string()), ("tags", strings),
             ("dup_of", pa.string()), ("crawled_at", moment), ("updated_at", moment),
+            # Why each tag was given, the indexes and funds named, the markup judged no mention
+            # (docs/article-fields.md): nested as the index keeps them.
+            ("mentions", pa.list_(pa.struct([
+                ("secid", pa.string()), ("kind", pa.string()), ("text", pa.string()), ("start", pa.int64()),
+                ("end", pa.int64()), ("where", pa.string()), ("source", pa.string()), ("how", pa.string()),
+            ]))),
+            ("instruments", pa.list_(pa.struct([
+                ("secid", pa.string()), ("code", pa.string()), ("kind", pa.string()), ("name", pa.string()),
+            ]))),
+            ("rejected_markup", pa.list_(pa.struct([
+                ("secid", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                ("reason", pa.string()),
+            ]))),
         ]
     )  # fmt: skip
 
 
-def _parquet_row(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+def _typed(value: Any, kind: Any) -> Any:
+    """``value`` as a Parquet cell of type ``kind``, or null: a record loaded from another tool may hold
+    an offset as text or a name as a number (ingest checks only that mentions are objects), and one such
+    value must not fail the export."""
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if pa.types.is_integer(kind):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_string(kind):
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _struct_list(items: Any, kind: Any) -> list[dict[str, Any]]:
+    """A list of objects as a Parquet list of structs: each struct field typed, other keys left out."""
+    fields = list(kind.value_type)
+    return [
+        {f.name: _typed(item.get(f.name), f.type) for f in fields} for item in items or [] if isinstance(item, dict)
+    ]
+
+
+def _parquet_row(record: dict[str, Any], schema: Any) -> dict[str, Any]:
     from core.dates import parse_datetime_exactly
 
-    row = {name: record.get(name) for name in names}
+    row = {name: record.get(name) for name in schema.names}
     for name in ("published_at", "crawled_at", "updated_at"):
         if isinstance(row[name], str):
             row[name] = parse_datetime_exactly(row[name])
+    for name in NESTED_RECORD_FIELDS:
+        row[name] = _struct_list(row[name], schema.field(name).type)
     return row
 
 
@@ -379,7 +421,6 @@ class _Writer:
 
     def __init__(self, handle: Any, fmt: str, path: str) -> None:
         self.handle, self.fmt, self.batch = handle, fmt, []
-        self.names: list[str] = []
         if fmt == "csv":
             self.csv = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             self.csv.writeheader()
@@ -387,7 +428,6 @@ class _Writer:
             import pyarrow.parquet as pq
 
             self.schema = _parquet_schema()
-            self.names = list(self.schema.names)
             self.parquet = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, article: dict[str, Any]) -> None:
@@ -398,7 +438,7 @@ class _Writer:
         elif self.fmt == "csv":
             self.csv.writerow(flatten_for_csv(record))
         else:
-            self.batch.append(_parquet_row(record, self.names))
+            self.batch.append(_parquet_row(record, self.schema))
             if len(self.batch) >= PAGE_SIZE:
                 self._flush_parquet()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.client import StoreError
-from store.export import analyst_record, exchange_code, export_format, flatten_for_csv
+from store.export import _parquet_row, _parquet_schema, analyst_record, exchange_code, export_format, flatten_for_csv
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,13 @@ def test_an_exported_article_has_analyst_columns_and_no_index_bookkeeping() -> N
     row = flatten_for_csv(ARTICLE)
     assert row["stock_codes"] == "300750.SZ;002594.SZ" and row["sources"] == "eastmoney;feed"
     assert row["topic_names"] == "新能源" and row["keywords"] == "电池;汽车"
+
+
+def test_parquet_rows_keep_mentions_instruments_and_rejected_markup_typed() -> None:
+    """A record loaded from another tool may hold an offset as text: that cell is null, the export goes on."""
+    mention = {"secid": "0.300750", "kind": "stock", "text": "宁德时代", "start": "3", "end": 7, "where": "body",
+               "source": "text", "how": "name", "extra": 1}  # fmt: skip
+    rejected = {"secid": "90.BK0473", "text": "证券", "start": None, "end": None, "reason": "the outlet"}
+    row = _parquet_row({**ARTICLE, "mentions": [mention], "rejected_markup": [rejected]}, _parquet_schema())
+    assert row["mentions"] == [{**{k: v for k, v in mention.items() if k != "extra"}, "start": None}]
+    assert row["rejected_markup"] == [rejected] and row["instruments"] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,7 +14,7 @@ import pytest
 from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
-from store.documents import article_document
+from store.documents import article_document, document_from_record
 from store.export import export
 from store.lifecycle import index_config, relaxed_refresh, versioned_name
 from store.migrate import migrate
@@ -138,6 +139,40 @@ def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
     assert export(es, tmp_path / "excel.csv", "csv", query, TEST_ALIAS, excel=True) == 3
     assert (tmp_path / "excel.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # the byte-order mark Excel needs
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl", "excel.csv"]
+
+
+def test_a_parquet_export_holds_every_field_of_the_json_lines_export(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 4: Parquet left out ``mentions``, ``instruments`` and ``rejected_markup``."""
+    fund = {"secid": "150.159915", "code": "159915", "kind": "fund", "name": "创业板ETF"}
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {
+                "url": "https://example.com/fund.html", "title": "创业板ETF放量", "text": "创业板ETF今日放量。",
+                "published_at": "2026-11-20T18:00:00+08:00", "boards": [], "stocks": [], "topics": [],
+                "mentions": [{"secid": fund["secid"], "kind": "fund", "text": "创业板ETF", "start": 0, "end": 6,
+                              "where": "body", "source": "markup", "how": None}],
+                "instruments": [fund],
+            }
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    es = connect()
+    assert export(es, tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS) == 6
+    assert export(es, tmp_path / "all.parquet", "parquet", None, TEST_ALIAS) == 6
+    lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = pq.read_table(tmp_path / "all.parquet").to_pylist()
+    assert [row["id"] for row in rows] == [line["id"] for line in lines]
+    for line, row in zip(lines, rows, strict=True):
+        assert set(row) == set(line), set(line) ^ set(row)
+        for name, value in line.items():
+            kept = row[name]
+            if name in ("published_at", "crawled_at", "updated_at") and value is not None:
+                kept = kept.isoformat(timespec="milliseconds")
+                value = datetime.fromisoformat(value).isoformat(timespec="milliseconds")
+            assert kept == value, (line["url"], name)
+    assert any(row["mentions"] for row in rows) and any(row["rejected_markup"] for row in rows)
+    assert [row["instruments"] for row in rows if row["instruments"]] == [[fund]]
 
 
 def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus: str, tmp_path: Path) -> None:
