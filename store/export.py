@@ -334,13 +334,25 @@ CSV_COLUMNS = (
 _JOINED = ("sources", "stock_codes", "stock_names", "board_codes", "board_names", "topic_names", "keywords", "tags")
 
 
-def flatten_for_csv(article: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row of an exported article (:func:`analyst_record`): lists joined by ``;``."""
+# What starts a formula in a spreadsheet cell: Excel evaluates such a cell even when it is quoted
+# (a title such as "-30%：…" shows as an error; a crafted "=HYPERLINK(…)" is a live link). OWASP's
+# advice on CSV injection: start the cell with an apostrophe, which Excel shows as text and hides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """A cell Excel shows as the text it holds: ``'`` before one that would start a formula."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def flatten_for_csv(article: dict[str, Any], excel: bool = False) -> dict[str, Any]:
+    """One CSV row of an exported article (:func:`analyst_record`): lists joined by ``;``; for
+    Excel (``excel``), no cell starts a formula (:func:`excel_safe`)."""
     record = article if "stock_codes" in article else analyst_record(article)
     row = {column: record.get(column) for column in CSV_COLUMNS}
     for column in _JOINED:
         row[column] = ";".join(str(value) for value in record.get(column) or [] if value is not None)
-    return row
+    return {column: excel_safe(value) for column, value in row.items()} if excel else row
 
 
 # Lists of objects an article keeps as the tagger made them: typed field by field in Parquet.
@@ -419,8 +431,8 @@ def _parquet_row(record: dict[str, Any], schema: Any) -> dict[str, Any]:
 class _Writer:
     """Streams rows to one file format, a bounded batch in memory at a time."""
 
-    def __init__(self, handle: Any, fmt: str, path: str) -> None:
-        self.handle, self.fmt, self.batch = handle, fmt, []
+    def __init__(self, handle: Any, fmt: str, path: str, excel: bool = False) -> None:
+        self.handle, self.fmt, self.batch, self.excel = handle, fmt, [], excel
         if fmt == "csv":
             self.csv = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             self.csv.writeheader()
@@ -436,7 +448,7 @@ class _Writer:
             self.handle.write(_JSON.encode(record))
             self.handle.write("\n")
         elif self.fmt == "csv":
-            self.csv.writerow(flatten_for_csv(record))
+            self.csv.writerow(flatten_for_csv(record, self.excel))
         else:
             self.batch.append(_parquet_row(record, self.schema))
             if len(self.batch) >= PAGE_SIZE:
@@ -471,7 +483,8 @@ def export(
 ) -> int:
     """Write matching articles to ``path`` in ``fmt``; returns the count. The file is written
     beside the target and renamed into place when complete: a failure leaves no partial file.
-    ``excel``: a CSV file starts with a byte-order mark, which Excel needs to read UTF-8 (Chinese)."""
+    ``excel``: a CSV file starts with a byte-order mark, which Excel needs to read UTF-8 (Chinese), and
+    no cell starts a formula (:func:`excel_safe`)."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if excel and fmt != "csv":
@@ -490,7 +503,7 @@ def export(
                 if fmt == "parquet"
                 else stack.enter_context(temporary.open("w", encoding="utf-8-sig" if excel else "utf-8", newline=""))
             )
-            writer = _Writer(handle, fmt, str(temporary))
+            writer = _Writer(handle, fmt, str(temporary), excel)
             for article in iter_articles(es, query, alias):
                 writer.write(article)
                 count += 1
@@ -508,7 +521,8 @@ def export(
 
 
 def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterator[str]:
-    """Exported articles as CSV text, a header then one row at a time (the HTTP export streams it)."""
+    """Exported articles as CSV text, a header then one row at a time (the HTTP export streams it);
+    ``excel``: as :func:`export` writes it for Excel."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -516,7 +530,7 @@ def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterat
     for article in articles:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(flatten_for_csv(article))
+        writer.writerow(flatten_for_csv(article, excel))
         yield buffer.getvalue()
 
 

@@ -4,12 +4,22 @@ does not write, and the columns an analyst uses directly."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 
 from store.client import StoreError
-from store.export import _parquet_row, _parquet_schema, analyst_record, exchange_code, export_format, flatten_for_csv
+from store.export import (
+    _parquet_row,
+    _parquet_schema,
+    analyst_record,
+    csv_lines,
+    exchange_code,
+    export_format,
+    flatten_for_csv,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +111,21 @@ def test_parquet_rows_keep_mentions_instruments_and_rejected_markup_typed() -> N
     row = _parquet_row({**ARTICLE, "mentions": [mention], "rejected_markup": [rejected]}, _parquet_schema())
     assert row["mentions"] == [{**{k: v for k, v in mention.items() if k != "extra"}, "start": None}]
     assert row["rejected_markup"] == [rejected] and row["instruments"] == []
+
+
+FORMULAS = {"=HYPERLINK(\"http://x\",\"点\") 第0条": "title", "-30%：锂价下跌": "digest", "@某媒体": "media",
+            "+5.2%": "author", "\t缩进": "category", "\r回车": "text"}  # fmt: skip
+
+
+def test_csv_for_excel_starts_no_cell_with_a_formula_and_plain_csv_is_unchanged() -> None:
+    """Audit 5, gap 6: Excel evaluates a cell starting with = + - @ (or a tab or carriage return) even
+    quoted; with the Excel flavour such a cell starts with ' (OWASP), plain CSV keeps every byte."""
+    article = {**ARTICLE, **{field: value for value, field in FORMULAS.items()}, "tags": ["-负面", "正常"]}
+    for excel, expected in ((False, ""), (True, "'")):
+        text = "".join(csv_lines(iter([article]), excel))
+        [row] = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        assert {field: row[field] for field in FORMULAS.values()} == {
+            field: expected + value for value, field in FORMULAS.items()
+        }
+        assert row["tags"] == expected + "-负面;正常"
+        assert row["stock_codes"] == "300750.SZ;002594.SZ"  # nothing else changes

@@ -175,6 +175,29 @@ def test_a_parquet_export_holds_every_field_of_the_json_lines_export(corpus: str
     assert [row["instruments"] for row in rows if row["instruments"]] == [[fund]]
 
 
+def test_an_export_for_excel_starts_no_cell_with_a_formula(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 6: ``--excel`` wrote a title ``=HYPERLINK(…)`` as it is, which Excel evaluates."""
+    title = '=HYPERLINK("http://x","点") 第0条'
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {"url": "https://example.com/f.html", "source": "jsonl", "title": title, "text": "-30%：正文。", "media": "@某",
+             "boards": [], "stocks": [], "topics": []}
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    query = build_query("", Filters(source="jsonl"))
+    assert export(connect(), tmp_path / "plain.csv", "csv", query, TEST_ALIAS) == 1
+    assert export(connect(), tmp_path / "excel.csv", "csv", query, TEST_ALIAS, excel=True) == 1
+    [plain] = csv.DictReader((tmp_path / "plain.csv").open(encoding="utf-8", newline=""))
+    [excel] = csv.DictReader((tmp_path / "excel.csv").open(encoding="utf-8-sig", newline=""))
+    assert (plain["title"], plain["text"], plain["media"]) == (title, "-30%：正文。", "@某")
+    assert (excel["title"], excel["text"], excel["media"]) == ("'" + title, "'-30%：正文。", "'@某")
+    assert {k: v for k, v in excel.items() if k not in ("title", "text", "media")} == {
+        k: v for k, v in plain.items() if k not in ("title", "text", "media")
+    }
+
+
 def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus: str, tmp_path: Path) -> None:
     for args, message in (
         (["-o", str(tmp_path / "out.xlsx")], "use a .csv file with --excel"),
