@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
@@ -112,6 +114,30 @@ def test_stats_cli_prints_a_table(cli, corpus: str, tmp_path: Path) -> None:
     assert automatic.returncode == 0, automatic.stderr
     first_line = automatic.stdout.splitlines()[0]
     assert ", published 2022-01-21 to 2022-05-30" in first_line and first_line.endswith("per week"), first_line
+
+
+def test_stats_say_how_many_articles_have_no_date(cli, corpus: str) -> None:
+    """Audit 5, gap 7: an undated article was in the total and in no period, and nothing said so."""
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {"url": "https://example.com/undated.html", "source": "jekyll", "title": "无日期", "text": "数字经济。",
+             "boards": [{"secid": "90.BK1061", "code": "BK1061", "name": "数字经济"}], "stocks": [], "topics": []}
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    result = trend(connect(), "board", "month", Filters(source="jekyll"), top=3)
+    assert result.undated == 1 and result.undated_by_value == {"数字经济": 1}
+    for value, total in result.totals.items():  # each total is its periods and its undated articles
+        assert sum(result.series[value]) + result.undated_by_value.get(value, 0) == total
+    printed = cli("stats", "--by", "board", "--interval", "month", "--source", "jekyll", "--top", "3")
+    assert printed.returncode == 0, printed.stderr
+    assert "5 article(s), published 2022-01-21 to 2022-05-30, 1 without a date" in printed.stdout
+    [row] = [line.split() for line in printed.stdout.splitlines() if line.startswith("no date")]
+    assert row[2:] == ["1" if value == "数字经济" else "0" for value in result.totals], printed.stdout
+    answer = TestClient(create_app()).get("/stats", params={"by": "board", "interval": "month", "source": "jekyll"})
+    assert answer.status_code == 200 and answer.json()["undated"] == 1, answer.text
+    assert answer.json()["undated_by_value"] == {"数字经济": 1}
 
 
 def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
