@@ -472,6 +472,13 @@ def count_articles(es: Elasticsearch, query: dict[str, Any] | None = None, alias
         return es.count(index=alias or current_alias(), query=query or {"match_all": {}})["count"]
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file under this process's umask (0o644 under umask 022)."""
+    umask = os.umask(0o022)  # the only way to read the umask is to set it; put straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def export(
     es: Elasticsearch,
     path: Path,
@@ -491,9 +498,13 @@ def export(
         raise StoreError("--excel is for CSV files (a byte-order mark for Excel); the format here is " + fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")[1])
+    handle_fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle_fd)
+    temporary = Path(name)
     count = 0
     try:
+        # mkstemp makes the file private (0600): the export gets the mode any new file would have.
+        temporary.chmod(new_file_mode())
         total = count_articles(es, query, alias) if progress else None
         bar = tqdm(total=total, unit="article", desc="export", disable=not progress, file=sys.stderr)
         with contextlib.ExitStack() as stack:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
 from store.documents import article_document, document_from_record
-from store.export import export
+from store.export import FORMAT_OF_SUFFIX, export
 from store.lifecycle import index_config, relaxed_refresh, versioned_name
 from store.migrate import migrate
 from store.search import Filters, QueryError, build_query, search
@@ -222,6 +224,19 @@ def test_an_export_for_excel_starts_no_cell_with_a_formula(corpus: str, tmp_path
     assert {k: v for k, v in excel.items() if k not in ("title", "text", "media")} == {
         k: v for k, v in plain.items() if k not in ("title", "text", "media")
     }
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_an_exported_file_has_the_mode_of_any_new_file(corpus: str, tmp_path: Path, umask: int) -> None:
+    """Audit 5, gap 7: exports were 0600 whatever the umask (tempfile.mkstemp), so a shared folder could
+    not read them."""
+    before = os.umask(umask)
+    try:
+        for name in ("a.jsonl", "a.csv", "a.parquet"):
+            assert export(connect(), tmp_path / name, FORMAT_OF_SUFFIX[Path(name).suffix], None, TEST_ALIAS) == 5
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+    finally:
+        os.umask(before)
 
 
 def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus: str, tmp_path: Path) -> None:
