@@ -49,6 +49,14 @@ RETRIED_STATUSES = (404, 429, 500, 502, 503, 504)
 _END = object()
 logger = logging.getLogger(__name__)
 _JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every line (json.dumps makes one per call)
+# Line breaks to Unicode but not to JSON, kept raw by ensure_ascii=False: a reader that splits a file
+# with str.splitlines() would cut an article there. Escaped, the line is the same JSON.
+_LINE_BREAKS_IN_TEXT = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON Lines line of ``record``, its newline included: no character any reader takes for a line end."""
+    return _JSON.encode(record).translate(_LINE_BREAKS_IN_TEXT) + "\n"
 
 
 class _SlicesRefusedError(Exception):
@@ -445,8 +453,7 @@ class _Writer:
     def write(self, article: dict[str, Any]) -> None:
         record = analyst_record(article)
         if self.fmt == "jsonl":
-            self.handle.write(_JSON.encode(record))
-            self.handle.write("\n")
+            self.handle.write(json_line(record))
         elif self.fmt == "csv":
             self.csv.writerow(flatten_for_csv(record, self.excel))
         else:
@@ -548,7 +555,7 @@ def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterat
 def jsonl_lines(articles: Iterator[dict[str, Any]]) -> Iterator[str]:
     """Exported articles as JSON Lines (:func:`analyst_record`), one line at a time."""
     for article in articles:
-        yield _JSON.encode(analyst_record(article)) + "\n"
+        yield json_line(analyst_record(article))
 
 
 def export_jsonl(es: Elasticsearch, path: Path, query: dict[str, Any] | None = None, alias: str | None = None) -> int:

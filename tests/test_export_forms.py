@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,13 @@ from store.client import StoreError
 from store.export import (
     _parquet_row,
     _parquet_schema,
+    _Writer,
     analyst_record,
     csv_lines,
     exchange_code,
     export_format,
     flatten_for_csv,
+    jsonl_lines,
 )
 
 
@@ -129,3 +132,17 @@ def test_csv_for_excel_starts_no_cell_with_a_formula_and_plain_csv_is_unchanged(
         }
         assert row["tags"] == expected + "-负面;正常"
         assert row["stock_codes"] == "300750.SZ;002594.SZ"  # nothing else changes
+
+
+def test_json_lines_escape_the_line_breaks_of_unicode_so_every_reader_sees_one_line_per_article() -> None:
+    """Audit 5, gap 7: U+2028, U+2029 and NEL were written raw; str.splitlines() cut an article there."""
+    article = {**ARTICLE, "text": "甲\u2028乙\u2029丙\x85丁\n戊", "title": "标\x0b题"}
+    streamed = "".join(jsonl_lines(iter([article, ARTICLE])))
+    written = io.StringIO()
+    writer = _Writer(written, "jsonl", "")
+    for each in (article, ARTICLE):
+        writer.write(each)
+    for text in (streamed, written.getvalue()):
+        assert len(text.splitlines()) == 2 and text.endswith("\n")
+        first = json.loads(text.splitlines()[0])
+        assert first == analyst_record(article)  # the same data
