@@ -224,7 +224,8 @@ def _main(argv: list[str]) -> int:
         return args.func(args)
     except (UserError, ConfigError, NodeError, StoreError, QueryError, JobBusyError) as error:
         report_error(args.command, str(error))
-        return 2
+        # Could not start (2), unless the error says otherwise: an export cut short did not finish (1).
+        return getattr(error, "exit_code", 2)
     except TransportError as error:  # connection, TLS, timeout: reported without a traceback
         report_error(args.command, str(unreachable(error)))
         return 2

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch
 from tqdm import tqdm
 
+from core import exit_codes
 from store.client import ES_FAILURES, IndexMissingError, StoreError, es_errors
 from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 
@@ -57,6 +58,13 @@ _LINE_BREAKS_IN_TEXT = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", 
 def json_line(record: dict[str, Any]) -> str:
     """One JSON Lines line of ``record``, its newline included: no character any reader takes for a line end."""
     return _JSON.encode(record).translate(_LINE_BREAKS_IN_TEXT) + "\n"
+
+
+class ExportUnfinishedError(StoreError):
+    """An export that started writing and did not finish (the node went away for good, the disk filled):
+    the command's "did not finish", not "could not start" (core/exit_codes.py)."""
+
+    exit_code = exit_codes.FAILED
 
 
 class _SlicesRefusedError(Exception):
@@ -505,7 +513,10 @@ def export(
         raise StoreError("--excel is for CSV files (a byte-order mark for Excel); the format here is " + fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle_fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        handle_fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
     os.close(handle_fd)
     temporary = Path(name)
     count = 0
@@ -523,8 +534,8 @@ def export(
             )
             writer = _Writer(handle, fmt, str(temporary), excel)
             for article in iter_articles(es, query, alias):
+                count += 1  # counted as it is read: a write that fails is of the export under way
                 writer.write(article)
-                count += 1
                 bar.update(1)
             writer.close()
             if handle is not None:
@@ -532,8 +543,13 @@ def export(
                 os.fsync(handle.fileno())
         bar.close()
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, (StoreError, OSError)) and count:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise ExportUnfinishedError(f"stopped at article {count}, {path} not written: {reason}") from error
+        if isinstance(error, OSError):
+            raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
         raise
     return count
 

@@ -6,7 +6,10 @@ import csv
 import json
 import os
 import random
+import resource
 import stat
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from store.search import Filters, QueryError, build_query, search
 from store.stats import trend
 from store.writer import ArticleWriter
 from tagging.extract import extract_article, parse_document
-from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
 
 SAMPLE_URL = "https://finance.eastmoney.com/a/202205302396636936.html"
 
@@ -248,6 +251,25 @@ def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus:
         result = cli("export", *args, "--quiet")
         assert result.returncode != 0 and message in result.stderr, (args, result.stdout + result.stderr)
         assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_cut_short_did_not_finish_and_leaves_no_file(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 7: an export that failed after it started exited 2 ("could not start") when the node
+    went away for good, and a refused write was a traceback; both are 1, "did not finish" (docs/commands.md,
+    exit codes). Here the file system refuses the write: files over 1,000 bytes are refused to the process
+    (RLIMIT_FSIZE; Python ignores SIGXFSZ)."""
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "finnews", "export", "-o", str(tmp_path / "x.jsonl"), "--quiet"],
+        capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT, preexec_fn=small_files,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "finnews export: stopped at article" in result.stderr and "not written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
