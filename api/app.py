@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import routes_articles, routes_feeds, routes_runs
 from api.http import error_response
+from api.records import FILTER_FIELDS
 from api.routes_runs import STATIC_DIR
 from core.config import ConfigError
 from store.client import StoreError, connect
@@ -85,6 +86,45 @@ class SecurityGuard:
         await self.app(scope, receive, send_with_headers)
 
 
+# The parameters a query may repeat: a filter's values (?stock=宁德时代&stock=比亚迪, api/http.py).
+REPEATABLE_PARAMETERS = frozenset(field.key for field in FILTER_FIELDS if not field.date)
+
+
+def query_string_problem(query_string: bytes) -> str | None:
+    """What is wrong with a raw query string that its parsed values would hide, or None. Starlette
+    decodes a percent-encoded byte that is not UTF-8 as U+FFFD (GBK's %C4%FE… became a query of
+    symbols, 0 hits), and keeps only the last of a repeated parameter (?q=&q=词 searched 词)."""
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        name = next((k for k, v in pairs if "\ufffd" in k + v), "a parameter")
+        return (
+            f"{name} is not valid UTF-8 text: percent-encode it as UTF-8 "
+            "(a page or a terminal set to another encoding, such as GBK, sends other bytes)"
+        )
+    names = [name for name, _ in pairs]
+    repeated = next((n for n in names if n not in REPEATABLE_PARAMETERS and names.count(n) > 1), None)
+    if repeated is not None:
+        return f"{repeated} is given {names.count(repeated)} times; give it once"
+    return None
+
+
+class QueryStringGuard:
+    """Pure ASGI middleware: a query string that is not UTF-8, or that repeats a parameter taking one
+    value, is a 400 that says so (:func:`query_string_problem`) before any route reads it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = query_string_problem(scope.get("query_string", b"")) if scope["type"] == "http" else None
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        await error_response(400, problem)(scope, receive, send)
+
+
 def _validation_message(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
@@ -106,7 +146,8 @@ def create_app(api_key: str | None = None) -> FastAPI:
     )
     app.state.es = connect()
 
-    app.add_middleware(SecurityGuard, api_key=api_key)
+    app.add_middleware(QueryStringGuard)
+    app.add_middleware(SecurityGuard, api_key=api_key)  # added last, run first: the key, then the query
 
     @app.exception_handler(QueryError)
     async def query_error(request: Request, error: QueryError) -> JSONResponse:

@@ -109,6 +109,10 @@ class StatsResponse(BaseModel):
     series: dict[str, list[int]] = Field(description="value → article count per period, in the order of periods")
     totals: dict[str, int] = Field(description="value → articles over all periods")
     articles: int = Field(description="articles matching the words and filters")
+    undated: int = Field(description="of these, articles without a publication time: in no period")
+    undated_by_value: dict[str, int] = Field(
+        description="value → its articles without a publication time (in totals, in no period)"
+    )
     cooccurring: Cooccurring = Field(description="boards and stocks most often in the same articles")
 
 

@@ -110,7 +110,9 @@ def export(
     format: Annotated[
         Literal["jsonl", "csv"], Query(description="jsonl (one article per line) or csv (lists joined by ;)")
     ] = "jsonl",
-    excel: Annotated[bool, Query(description="csv: start with a byte-order mark, for Excel")] = False,
+    excel: Annotated[
+        bool, Query(description="csv for Excel: a byte-order mark, and ' before a cell that would start a formula")
+    ] = False,
 ) -> NDJSONResponse:
     """Every article matching the words ``q`` and the filters (as /search matches them) as JSON
     Lines or CSV, streamed from a point-in-time (bounded memory whatever the index size). The first

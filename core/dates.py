@@ -13,15 +13,17 @@ _CN_RE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
 )
 _ISO_RE = re.compile(
-    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?"
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?"
 )
 
 
-def _build(parts: tuple[str | None, ...], zone: str | None = None) -> datetime | None:
+def _build(parts: tuple[str | None, ...], zone: str | None = None, fraction: str | None = None) -> datetime | None:
     year, month, day, hour, minute, second = (int(p) if p else 0 for p in parts[:6])
+    # A fraction of a second is kept (to the microsecond): a time finnews wrote itself reads back unchanged.
+    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
     try:
-        value = datetime(year, month, day, hour, minute, second)
+        value = datetime(year, month, day, hour, minute, second, microsecond)
     except ValueError:
         return None
     if not zone:
@@ -48,7 +50,7 @@ def parse_datetime(text: str | None) -> datetime | None:
     if chinese and (not iso or chinese.start() <= iso.start()):
         return _build(chinese.groups())
     if iso:
-        return _build(iso.groups()[:6], iso.group(7))
+        return _build(iso.groups()[:6], iso.group(8), iso.group(7))
     return None
 
 

@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="output file (.jsonl, .csv or .parquet)")
     export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file suffix")
     export.add_argument(
-        "--excel", action="store_true", help="CSV with a byte-order mark, so Excel reads its Chinese text"
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: a byte-order mark (Chinese text) and ' before a cell that would start a formula",
     )
     export.add_argument("--quiet", action="store_true", help="no progress bar")
     export.add_argument(
@@ -222,7 +224,8 @@ def _main(argv: list[str]) -> int:
         return args.func(args)
     except (UserError, ConfigError, NodeError, StoreError, QueryError, JobBusyError) as error:
         report_error(args.command, str(error))
-        return 2
+        # Could not start (2), unless the error says otherwise: an export cut short did not finish (1).
+        return getattr(error, "exit_code", 2)
     except TransportError as error:  # connection, TLS, timeout: reported without a traceback
         report_error(args.command, str(unreachable(error)))
         return 2

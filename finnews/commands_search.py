@@ -94,7 +94,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     result = trend(es, args.by, args.interval, filters, top=args.top, text=args.query)
     words = f" for {args.query!r}" if args.query.strip() else ""
     span = f", published {result.first[:10]} to {result.last[:10]}" if result.first and result.last else ""
-    print(f"{result.articles} article(s){words}{span}, by {args.by} per {result.interval}")
+    undated = f", {result.undated} without a date" if result.undated else ""
+    print(f"{result.articles} article(s){words}{span}{undated}, by {args.by} per {result.interval}")
     print(format_table(result))
     if args.plot:
         if not result.series:

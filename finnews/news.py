@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 Values = str | Sequence[str] | None
 
-# The DataFrame's columns, in order (the export's analyst columns; nested boards/stocks left out).
+# The DataFrame's columns, in order: the export's analyst columns; category, tags and the nested fields
+# (boards, stocks, topics, mentions, instruments, rejected_markup) left out (docs/article-fields.md).
 FRAME_COLUMNS = (
     "id", "published_at", "title", "media", "author", "source", "sources", "url",
     "stock_codes", "stock_names", "board_codes", "board_names", "topic_names", "keywords",

@@ -7,19 +7,25 @@ from pathlib import Path
 from finnews.errors import UserError
 from store.stats import Trend
 
+NO_DATE = "no date"  # the row of the articles without a publication time
+
 
 def format_table(result: Trend) -> str:
     """A plain-text table: one row per period, one column per value, totals last."""
     if not result.series:
         return f"no articles match ({result.articles})"
     values = list(result.series)
-    widths = [max(len(result.interval), max((len(p) for p in result.periods), default=0))]
+    labels = [result.interval, *result.periods, *([NO_DATE] if any(result.undated_by_value.values()) else [])]
+    widths = [max(len(label) for label in labels)]
     widths += [max(_display_width(v), len(str(result.totals[v]))) for v in values]
     header = [result.interval.ljust(widths[0])] + [_pad(v, w) for v, w in zip(values, widths[1:], strict=True)]
     lines = ["  ".join(header)]
     for index, period in enumerate(result.periods):
         counts = [str(result.series[v][index]).rjust(w) for v, w in zip(values, widths[1:], strict=True)]
         lines.append("  ".join([period.ljust(widths[0]), *counts]))
+    if NO_DATE in labels:  # counted in the totals, in no period: a row of their own
+        undated = [str(result.undated_by_value.get(v, 0)).rjust(w) for v, w in zip(values, widths[1:], strict=True)]
+        lines.append("  ".join([NO_DATE.ljust(widths[0]), *undated]))
     lines.append(
         "  ".join(
             ["total".ljust(widths[0])]

@@ -18,7 +18,7 @@ from typing import IO, Any
 from core.article import RawArticle
 from core.config import max_article_bytes
 from core.dates import parse_datetime, parse_datetime_exactly
-from store.documents import article_document, document_from_record
+from store.documents import RECORD_TIMES, article_document, document_from_record
 
 # Tables of articles (a row each): CSV files and JSON arrays (ingest/tables.py).
 TABLE_SUFFIXES = {".csv", ".json"}
@@ -206,12 +206,13 @@ def record_problems(record: object) -> list[str]:
             problems.append(f"field {name!r}: expected a list of objects, got {_type_name(value)}")
     if problems:
         return problems
-    published = record.get("published_at")
-    if isinstance(published, str) and published.strip() and parse_datetime_exactly(published) is None:
-        problems.append(
-            f"field 'published_at': {published[:40]!r} is not a date "
-            "(expected ISO 8601 such as 2026-11-20T18:00:00+08:00, or 2026年11月20日 18:00)"
-        )
+    for name in RECORD_TIMES:  # stored in ISO 8601 whatever form they come in (store/documents.py)
+        moment = record.get(name)
+        if isinstance(moment, str) and moment.strip() and parse_datetime_exactly(moment) is None:
+            problems.append(
+                f"field {name!r}: {moment[:40]!r} is not a date "
+                "(expected ISO 8601 such as 2026-11-20T18:00:00+08:00, or 2026年11月20日 18:00)"
+            )
     if not (record.get("url") or "").strip():
         problems.append("a record needs a 'url' (its id is derived from it)")
     if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.article import Article
 from core.config import max_article_bytes
-from core.dates import SHANGHAI, isoformat
+from core.dates import SHANGHAI, isoformat, parse_datetime_exactly
 from core.urls import document_id
 from store import dedup
 
@@ -105,9 +105,28 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
 KEPT_FIELDS = ("crawled_at", "updated_at", "indexed_at", "dup_of", "dup_group")
 
 
+# The times a record carries: the index maps them as dates and exports write them as stored.
+RECORD_TIMES = ("published_at", "crawled_at", "updated_at")
+
+
+def _times_in_iso(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with its times in ISO 8601, Beijing time, the form a crawled article has: a record
+    from another tool or a hand edit may write any form the ingest check accepts
+    (``2026年11月20日 18:00``, ``2026-11-20 18:00``, ``…Z``), and an empty one means no time. A time that
+    is no date is left as written, for the node to name."""
+    times = {}
+    for name in RECORD_TIMES:
+        value = record.get(name)
+        if isinstance(value, str):
+            moment = parse_datetime_exactly(value)
+            times[name] = isoformat(moment) if moment else (value if value.strip() else None)
+    return {**record, **times}
+
+
 def document_from_record(record: dict[str, Any]) -> dict[str, Any]:
     """The document for an article record that was indexed before (an export, an older index):
     derived fields rebuilt, crawl history and duplicate links kept."""
+    record = _times_in_iso(record)
     document = article_document(record)
     for name in KEPT_FIELDS:
         if record.get(name) is not None:

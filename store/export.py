@@ -29,6 +29,7 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch
 from tqdm import tqdm
 
+from core import exit_codes
 from store.client import ES_FAILURES, IndexMissingError, StoreError, es_errors
 from store.lifecycle import INDEX_ONLY_FIELDS, current_alias
 
@@ -49,6 +50,21 @@ RETRIED_STATUSES = (404, 429, 500, 502, 503, 504)
 _END = object()
 logger = logging.getLogger(__name__)
 _JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder for every line (json.dumps makes one per call)
+# Line breaks to Unicode but not to JSON, kept raw by ensure_ascii=False: a reader that splits a file
+# with str.splitlines() would cut an article there. Escaped, the line is the same JSON.
+_LINE_BREAKS_IN_TEXT = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON Lines line of ``record``, its newline included: no character any reader takes for a line end."""
+    return _JSON.encode(record).translate(_LINE_BREAKS_IN_TEXT) + "\n"
+
+
+class ExportUnfinishedError(StoreError):
+    """An export that started writing and did not finish (the node went away for good, the disk filled):
+    the command's "did not finish", not "could not start" (core/exit_codes.py)."""
+
+    exit_code = exit_codes.FAILED
 
 
 class _SlicesRefusedError(Exception):
@@ -334,13 +350,29 @@ CSV_COLUMNS = (
 _JOINED = ("sources", "stock_codes", "stock_names", "board_codes", "board_names", "topic_names", "keywords", "tags")
 
 
-def flatten_for_csv(article: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row of an exported article (:func:`analyst_record`): lists joined by ``;``."""
+# What starts a formula in a spreadsheet cell: Excel evaluates such a cell even when it is quoted
+# (a title such as "-30%：…" shows as an error; a crafted "=HYPERLINK(…)" is a live link). OWASP's
+# advice on CSV injection: start the cell with an apostrophe, which Excel shows as text and hides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """A cell Excel shows as the text it holds: ``'`` before one that would start a formula."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def flatten_for_csv(article: dict[str, Any], excel: bool = False) -> dict[str, Any]:
+    """One CSV row of an exported article (:func:`analyst_record`): lists joined by ``;``; for
+    Excel (``excel``), no cell starts a formula (:func:`excel_safe`)."""
     record = article if "stock_codes" in article else analyst_record(article)
     row = {column: record.get(column) for column in CSV_COLUMNS}
     for column in _JOINED:
         row[column] = ";".join(str(value) for value in record.get(column) or [] if value is not None)
-    return row
+    return {column: excel_safe(value) for column, value in row.items()} if excel else row
+
+
+# Lists of objects an article keeps as the tagger made them: typed field by field in Parquet.
+NESTED_RECORD_FIELDS = ("mentions", "instruments", "rejected_markup")
 
 
 def _parquet_schema() -> Any:
@@ -360,26 +392,63 @@ def _parquet_schema() -> Any:
             ("topics", pa.list_(pa.struct([("id", pa.string()), ("name", pa.string()), ("name_en", pa.string())]))),
             ("keywords", strings), ("category", pa.string()), ("tags", strings),
             ("dup_of", pa.string()), ("crawled_at", moment), ("updated_at", moment),
+            # Why each tag was given, the indexes and funds named, the markup judged no mention
+            # (docs/article-fields.md): nested as the index keeps them.
+            ("mentions", pa.list_(pa.struct([
+                ("secid", pa.string()), ("kind", pa.string()), ("text", pa.string()), ("start", pa.int64()),
+                ("end", pa.int64()), ("where", pa.string()), ("source", pa.string()), ("how", pa.string()),
+            ]))),
+            ("instruments", pa.list_(pa.struct([
+                ("secid", pa.string()), ("code", pa.string()), ("kind", pa.string()), ("name", pa.string()),
+            ]))),
+            ("rejected_markup", pa.list_(pa.struct([
+                ("secid", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                ("reason", pa.string()),
+            ]))),
         ]
     )  # fmt: skip
 
 
-def _parquet_row(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+def _typed(value: Any, kind: Any) -> Any:
+    """``value`` as a Parquet cell of type ``kind``, or null: a record loaded from another tool may hold
+    an offset as text or a name as a number (ingest checks only that mentions are objects), and one such
+    value must not fail the export."""
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if pa.types.is_integer(kind):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_string(kind):
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _struct_list(items: Any, kind: Any) -> list[dict[str, Any]]:
+    """A list of objects as a Parquet list of structs: each struct field typed, other keys left out."""
+    fields = list(kind.value_type)
+    return [
+        {f.name: _typed(item.get(f.name), f.type) for f in fields} for item in items or [] if isinstance(item, dict)
+    ]
+
+
+def _parquet_row(record: dict[str, Any], schema: Any) -> dict[str, Any]:
     from core.dates import parse_datetime_exactly
 
-    row = {name: record.get(name) for name in names}
+    row = {name: record.get(name) for name in schema.names}
     for name in ("published_at", "crawled_at", "updated_at"):
         if isinstance(row[name], str):
             row[name] = parse_datetime_exactly(row[name])
+    for name in NESTED_RECORD_FIELDS:
+        row[name] = _struct_list(row[name], schema.field(name).type)
     return row
 
 
 class _Writer:
     """Streams rows to one file format, a bounded batch in memory at a time."""
 
-    def __init__(self, handle: Any, fmt: str, path: str) -> None:
-        self.handle, self.fmt, self.batch = handle, fmt, []
-        self.names: list[str] = []
+    def __init__(self, handle: Any, fmt: str, path: str, excel: bool = False) -> None:
+        self.handle, self.fmt, self.batch, self.excel = handle, fmt, [], excel
         if fmt == "csv":
             self.csv = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
             self.csv.writeheader()
@@ -387,18 +456,16 @@ class _Writer:
             import pyarrow.parquet as pq
 
             self.schema = _parquet_schema()
-            self.names = list(self.schema.names)
             self.parquet = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, article: dict[str, Any]) -> None:
         record = analyst_record(article)
         if self.fmt == "jsonl":
-            self.handle.write(_JSON.encode(record))
-            self.handle.write("\n")
+            self.handle.write(json_line(record))
         elif self.fmt == "csv":
-            self.csv.writerow(flatten_for_csv(record))
+            self.csv.writerow(flatten_for_csv(record, self.excel))
         else:
-            self.batch.append(_parquet_row(record, self.names))
+            self.batch.append(_parquet_row(record, self.schema))
             if len(self.batch) >= PAGE_SIZE:
                 self._flush_parquet()
 
@@ -420,6 +487,13 @@ def count_articles(es: Elasticsearch, query: dict[str, Any] | None = None, alias
         return es.count(index=alias or current_alias(), query=query or {"match_all": {}})["count"]
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file under this process's umask (0o644 under umask 022)."""
+    umask = os.umask(0o022)  # the only way to read the umask is to set it; put straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def export(
     es: Elasticsearch,
     path: Path,
@@ -431,16 +505,24 @@ def export(
 ) -> int:
     """Write matching articles to ``path`` in ``fmt``; returns the count. The file is written
     beside the target and renamed into place when complete: a failure leaves no partial file.
-    ``excel``: a CSV file starts with a byte-order mark, which Excel needs to read UTF-8 (Chinese)."""
+    ``excel``: a CSV file starts with a byte-order mark, which Excel needs to read UTF-8 (Chinese), and
+    no cell starts a formula (:func:`excel_safe`)."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if excel and fmt != "csv":
         raise StoreError("--excel is for CSV files (a byte-order mark for Excel); the format here is " + fmt)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")[1])
+    try:
+        handle_fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
+    os.close(handle_fd)
+    temporary = Path(name)
     count = 0
     try:
+        # mkstemp makes the file private (0600): the export gets the mode any new file would have.
+        temporary.chmod(new_file_mode())
         total = count_articles(es, query, alias) if progress else None
         bar = tqdm(total=total, unit="article", desc="export", disable=not progress, file=sys.stderr)
         with contextlib.ExitStack() as stack:
@@ -450,10 +532,10 @@ def export(
                 if fmt == "parquet"
                 else stack.enter_context(temporary.open("w", encoding="utf-8-sig" if excel else "utf-8", newline=""))
             )
-            writer = _Writer(handle, fmt, str(temporary))
+            writer = _Writer(handle, fmt, str(temporary), excel)
             for article in iter_articles(es, query, alias):
+                count += 1  # counted as it is read: a write that fails is of the export under way
                 writer.write(article)
-                count += 1
                 bar.update(1)
             writer.close()
             if handle is not None:
@@ -461,14 +543,20 @@ def export(
                 os.fsync(handle.fileno())
         bar.close()
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, (StoreError, OSError)) and count:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise ExportUnfinishedError(f"stopped at article {count}, {path} not written: {reason}") from error
+        if isinstance(error, OSError):
+            raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
         raise
     return count
 
 
 def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterator[str]:
-    """Exported articles as CSV text, a header then one row at a time (the HTTP export streams it)."""
+    """Exported articles as CSV text, a header then one row at a time (the HTTP export streams it);
+    ``excel``: as :func:`export` writes it for Excel."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -476,14 +564,14 @@ def csv_lines(articles: Iterator[dict[str, Any]], excel: bool = False) -> Iterat
     for article in articles:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(flatten_for_csv(article))
+        writer.writerow(flatten_for_csv(article, excel))
         yield buffer.getvalue()
 
 
 def jsonl_lines(articles: Iterator[dict[str, Any]]) -> Iterator[str]:
     """Exported articles as JSON Lines (:func:`analyst_record`), one line at a time."""
     for article in articles:
-        yield _JSON.encode(analyst_record(article)) + "\n"
+        yield json_line(analyst_record(article))
 
 
 def export_jsonl(es: Elasticsearch, path: Path, query: dict[str, Any] | None = None, alias: str | None = None) -> int:

@@ -36,6 +36,9 @@ class Trend:
     cooccurring: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     first: str | None = None  # the earliest and latest publication time of the matching articles
     last: str | None = None
+    # Articles without a publication time: in ``articles`` and ``totals`` but in no period.
+    undated: int = 0
+    undated_by_value: dict[str, int] = field(default_factory=dict)  # value → its undated articles
 
 
 def auto_interval(first_ms: float | None, last_ms: float | None) -> str:
@@ -86,13 +89,18 @@ def trend(
             "stocks": {"terms": {"field": "stocks.name", "size": 10}},
             "first": {"min": {"field": "published_at", "format": "strict_date_optional_time"}},
             "last": {"max": {"field": "published_at", "format": "strict_date_optional_time"}},
+            "undated": {"missing": {"field": "published_at"}},
         },
     )
     aggregations = overall.get("aggregations", {})
     first, last = aggregations.get("first", {}), aggregations.get("last", {})
     if interval == "auto":
         interval = auto_interval(first.get("value"), last.get("value"))  # type: ignore[assignment]
-    span = {"first": _moment_text(first), "last": _moment_text(last)}
+    summary: dict[str, Any] = {
+        "first": _moment_text(first),
+        "last": _moment_text(last),
+        "undated": aggregations.get("undated", {}).get("doc_count", 0),
+    }
     totals = {b["key"]: b["doc_count"] for b in aggregations.get("values", {}).get("buckets", [])}
     cooccurring = {
         name: [{"value": b["key"], "count": b["doc_count"]} for b in aggregations.get(name, {}).get("buckets", [])]
@@ -100,12 +108,14 @@ def trend(
     }
     articles = overall["hits"]["total"]["value"]
     if not totals:
-        return Trend(by, interval, [], {}, {}, articles, cooccurring, **span)
+        return Trend(by, interval, [], {}, {}, articles, cooccurring, **summary)
+    values = {"values": {"terms": {"field": field_name, "size": top, "include": list(totals)}}}
     timeline = _run(
         es,
         alias,
         query=query,
         aggregations={
+            "undated": {"missing": {"field": "published_at"}, "aggregations": values},
             "periods": {
                 "date_histogram": {
                     "field": "published_at",
@@ -114,17 +124,19 @@ def trend(
                     "format": PERIOD_FORMATS[interval],
                     "min_doc_count": 0,
                 },
-                "aggregations": {"values": {"terms": {"field": field_name, "size": top, "include": list(totals)}}},
-            }
+                "aggregations": values,
+            },
         },
     )
     buckets = timeline.get("aggregations", {}).get("periods", {}).get("buckets", [])
+    undated_buckets = timeline.get("aggregations", {}).get("undated", {}).get("values", {}).get("buckets", [])
+    summary["undated_by_value"] = {b["key"]: b["doc_count"] for b in undated_buckets}
     periods = [b["key_as_string"] for b in buckets]
     series = {value: [0] * len(periods) for value in totals}
     for index, bucket in enumerate(buckets):
         for value_bucket in bucket["values"]["buckets"]:
             series[value_bucket["key"]][index] = value_bucket["doc_count"]
-    return Trend(by, interval, periods, series, totals, articles, cooccurring, **span)
+    return Trend(by, interval, periods, series, totals, articles, cooccurring, **summary)
 
 
 def _moment_text(aggregation: dict[str, Any]) -> str | None:

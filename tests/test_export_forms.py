@@ -4,12 +4,25 @@ does not write, and the columns an analyst uses directly."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
 
 from store.client import StoreError
-from store.export import analyst_record, exchange_code, export_format, flatten_for_csv
+from store.export import (
+    _parquet_row,
+    _parquet_schema,
+    _Writer,
+    analyst_record,
+    csv_lines,
+    exchange_code,
+    export_format,
+    flatten_for_csv,
+    jsonl_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +104,45 @@ def test_an_exported_article_has_analyst_columns_and_no_index_bookkeeping() -> N
     row = flatten_for_csv(ARTICLE)
     assert row["stock_codes"] == "300750.SZ;002594.SZ" and row["sources"] == "eastmoney;feed"
     assert row["topic_names"] == "新能源" and row["keywords"] == "电池;汽车"
+
+
+def test_parquet_rows_keep_mentions_instruments_and_rejected_markup_typed() -> None:
+    """A record loaded from another tool may hold an offset as text: that cell is null, the export goes on."""
+    mention = {"secid": "0.300750", "kind": "stock", "text": "宁德时代", "start": "3", "end": 7, "where": "body",
+               "source": "text", "how": "name", "extra": 1}  # fmt: skip
+    rejected = {"secid": "90.BK0473", "text": "证券", "start": None, "end": None, "reason": "the outlet"}
+    row = _parquet_row({**ARTICLE, "mentions": [mention], "rejected_markup": [rejected]}, _parquet_schema())
+    assert row["mentions"] == [{**{k: v for k, v in mention.items() if k != "extra"}, "start": None}]
+    assert row["rejected_markup"] == [rejected] and row["instruments"] == []
+
+
+FORMULAS = {"=HYPERLINK(\"http://x\",\"点\") 第0条": "title", "-30%：锂价下跌": "digest", "@某媒体": "media",
+            "+5.2%": "author", "\t缩进": "category", "\r回车": "text"}  # fmt: skip
+
+
+def test_csv_for_excel_starts_no_cell_with_a_formula_and_plain_csv_is_unchanged() -> None:
+    """Audit 5, gap 6: Excel evaluates a cell starting with = + - @ (or a tab or carriage return) even
+    quoted; with the Excel flavour such a cell starts with ' (OWASP), plain CSV keeps every byte."""
+    article = {**ARTICLE, **{field: value for value, field in FORMULAS.items()}, "tags": ["-负面", "正常"]}
+    for excel, expected in ((False, ""), (True, "'")):
+        text = "".join(csv_lines(iter([article]), excel))
+        [row] = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        assert {field: row[field] for field in FORMULAS.values()} == {
+            field: expected + value for value, field in FORMULAS.items()
+        }
+        assert row["tags"] == expected + "-负面;正常"
+        assert row["stock_codes"] == "300750.SZ;002594.SZ"  # nothing else changes
+
+
+def test_json_lines_escape_the_line_breaks_of_unicode_so_every_reader_sees_one_line_per_article() -> None:
+    """Audit 5, gap 7: U+2028, U+2029 and NEL were written raw; str.splitlines() cut an article there."""
+    article = {**ARTICLE, "text": "甲\u2028乙\u2029丙\x85丁\n戊", "title": "标\x0b题"}
+    streamed = "".join(jsonl_lines(iter([article, ARTICLE])))
+    written = io.StringIO()
+    writer = _Writer(written, "jsonl", "")
+    for each in (article, ARTICLE):
+        writer.write(each)
+    for text in (streamed, written.getvalue()):
+        assert len(text.splitlines()) == 2 and text.endswith("\n")
+        first = json.loads(text.splitlines()[0])
+        assert first == analyst_record(article)  # the same data

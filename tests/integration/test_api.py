@@ -242,6 +242,27 @@ def test_bad_input_is_400_with_a_reason(client: TestClient, path: str, params: d
     assert message in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("q=%C4%FE%B5%C2%CA%B1%B4%FA", "q is not valid UTF-8 text"),  # 宁德时代 in GBK
+        ("stock=%C4%FE%B5%C2%CA%B1%B4%FA", "stock is not valid UTF-8 text"),
+        ("q=&q=%E4%B8%8D%E5%AD%98%E5%9C%A8", "q is given 2 times; give it once"),
+        ("q=%E6%95%B0%E5%AD%97&size=5&size=50", "size is given 2 times"),
+    ],
+)
+def test_a_query_string_not_utf8_or_repeating_a_single_parameter_is_400(
+    client: TestClient, query_string: str, message: str
+) -> None:
+    """Audit 5, gap 7: GBK bytes were decoded as U+FFFD (a 200 with 0 hits, where the CLI says the
+    text is not UTF-8), and a repeated q silently searched the last one."""
+    for path in ("/search", "/stats", "/export"):
+        response = client.get(f"{path}?{query_string}")
+        assert response.status_code == 400 and message in response.json()["error"], (path, response.text)
+    # A filter may repeat (any of its values); U+FFFD sent as UTF-8 is text like any other.
+    assert client.get("/search?stock=600519&stock=300750&q=%EF%BF%BD").status_code == 200
+
+
 def test_api_key_is_required_when_set(corpus: str) -> None:
     keyed = TestClient(create_app(api_key="s3cret"))
     for path in ("/search", "/stats", "/export", "/openapi.json", f"/articles/{'0' * 40}"):

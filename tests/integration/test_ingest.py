@@ -117,6 +117,43 @@ def test_the_same_article_twice_in_one_file_is_counted_twice(
     assert "Ingested 2 article(s)" in out and "1 new, 0 updated, 1 unchanged" in out, out
 
 
+def test_tagged_records_with_times_in_any_accepted_form_are_stored_in_iso_beijing_time(
+    fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit 5, gap 5: a record in finnews' own (tagged) format whose time the ingest check accepts —
+    Chinese, without a zone, empty — was rejected by the node (dead letter), and a ``Z`` time was stored
+    as written, so exports mixed offsets."""
+    tagged = {"title": "时间", "text": "正文。", "boards": [], "stocks": [], "topics": []}
+    forms = {
+        "cn": ("2026年11月20日 18:00", "2026-11-20T18:00:00+08:00"),
+        "plain": ("2026-11-20 18:00", "2026-11-20T18:00:00+08:00"),
+        "empty": ("", None),
+        "utc": ("2026-11-20T10:00:00Z", "2026-11-20T18:00:00+08:00"),
+        "iso": ("2026-11-20T18:00:00.250+08:00", "2026-11-20T18:00:00.250000+08:00"),
+    }
+    records = [
+        {**tagged, "url": f"https://example.com/t/{name}.html", "published_at": written,
+         "crawled_at": "2026-11-21T01:00:00Z", "updated_at": ""}
+        for name, (written, _) in forms.items()
+    ]  # fmt: skip
+    source = tmp_path / "tagged.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    code = main(["ingest", "--quiet", str(source)])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "5 new" in out, out + err
+    es_node.indices.refresh(index=TEST_ALIAS)
+    stored = {
+        hit["_source"]["url"].rsplit("/", 1)[-1][: -len(".html")]: hit["_source"]
+        for hit in es_node.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
+    }
+    assert {name: doc["published_at"] for name, doc in stored.items()} == {
+        name: stored_as for name, (_, stored_as) in forms.items()
+    }
+    assert {doc["crawled_at"] for doc in stored.values()} == {"2026-11-21T09:00:00+08:00"}
+    assert {doc["updated_at"] for doc in stored.values()} == {None}
+
+
 def test_an_akshare_csv_a_json_array_and_a_text_file_ingest_titled_dated_and_tagged(
     fresh_index: str, es_node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
+import resource
+import stat
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
-from store.documents import article_document
-from store.export import export
+from store.documents import article_document, document_from_record
+from store.export import FORMAT_OF_SUFFIX, export
 from store.lifecycle import index_config, relaxed_refresh, versioned_name
 from store.migrate import migrate
 from store.search import Filters, QueryError, build_query, search
 from store.stats import trend
 from store.writer import ArticleWriter
 from tagging.extract import extract_article, parse_document
-from tests.conftest import TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, drop_test_indices, fixture_text, run_finnews
 
 SAMPLE_URL = "https://finance.eastmoney.com/a/202205302396636936.html"
 
@@ -143,6 +151,30 @@ def test_stats_cli_prints_a_table(cli, corpus: str, tmp_path: Path) -> None:
     assert ", published 2022-01-21 to 2022-05-30" in first_line and first_line.endswith("per week"), first_line
 
 
+def test_stats_say_how_many_articles_have_no_date(cli, corpus: str) -> None:
+    """Audit 5, gap 7: an undated article was in the total and in no period, and nothing said so."""
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {"url": "https://example.com/undated.html", "source": "jekyll", "title": "无日期", "text": "数字经济。",
+             "boards": [{"secid": "90.BK1061", "code": "BK1061", "name": "数字经济"}], "stocks": [], "topics": []}
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    result = trend(connect(), "board", "month", Filters(source="jekyll"), top=3)
+    assert result.undated == 1 and result.undated_by_value == {"数字经济": 1}
+    for value, total in result.totals.items():  # each total is its periods and its undated articles
+        assert sum(result.series[value]) + result.undated_by_value.get(value, 0) == total
+    printed = cli("stats", "--by", "board", "--interval", "month", "--source", "jekyll", "--top", "3")
+    assert printed.returncode == 0, printed.stderr
+    assert "5 article(s), published 2022-01-21 to 2022-05-30, 1 without a date" in printed.stdout
+    [row] = [line.split() for line in printed.stdout.splitlines() if line.startswith("no date")]
+    assert row[2:] == ["1" if value == "数字经济" else "0" for value in result.totals], printed.stdout
+    answer = TestClient(create_app()).get("/stats", params={"by": "board", "interval": "month", "source": "jekyll"})
+    assert answer.status_code == 200 and answer.json()["undated"] == 1, answer.text
+    assert answer.json()["undated_by_value"] == {"数字经济": 1}
+
+
 def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
     es = connect()
     query = build_query("", Filters(board="数字经济"))
@@ -170,6 +202,76 @@ def test_export_formats_with_filters(corpus: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.parquet", "all.jsonl", "excel.csv"]
 
 
+def test_a_parquet_export_holds_every_field_of_the_json_lines_export(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 4: Parquet left out ``mentions``, ``instruments`` and ``rejected_markup``."""
+    fund = {"secid": "150.159915", "code": "159915", "kind": "fund", "name": "创业板ETF"}
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {
+                "url": "https://example.com/fund.html", "title": "创业板ETF放量", "text": "创业板ETF今日放量。",
+                "published_at": "2026-11-20T18:00:00+08:00", "boards": [], "stocks": [], "topics": [],
+                "mentions": [{"secid": fund["secid"], "kind": "fund", "text": "创业板ETF", "start": 0, "end": 6,
+                              "where": "body", "source": "markup", "how": None}],
+                "instruments": [fund],
+            }
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    es = connect()
+    assert export(es, tmp_path / "all.jsonl", "jsonl", None, TEST_ALIAS) == 6
+    assert export(es, tmp_path / "all.parquet", "parquet", None, TEST_ALIAS) == 6
+    lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = pq.read_table(tmp_path / "all.parquet").to_pylist()
+    assert [row["id"] for row in rows] == [line["id"] for line in lines]
+    for line, row in zip(lines, rows, strict=True):
+        assert set(row) == set(line), set(line) ^ set(row)
+        for name, value in line.items():
+            kept = row[name]
+            if name in ("published_at", "crawled_at", "updated_at") and value is not None:
+                kept = kept.isoformat(timespec="milliseconds")
+                value = datetime.fromisoformat(value).isoformat(timespec="milliseconds")
+            assert kept == value, (line["url"], name)
+    assert any(row["mentions"] for row in rows) and any(row["rejected_markup"] for row in rows)
+    assert [row["instruments"] for row in rows if row["instruments"]] == [[fund]]
+
+
+def test_an_export_for_excel_starts_no_cell_with_a_formula(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 6: ``--excel`` wrote a title ``=HYPERLINK(…)`` as it is, which Excel evaluates."""
+    title = '=HYPERLINK("http://x","点") 第0条'
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(
+        document_from_record(
+            {"url": "https://example.com/f.html", "source": "jsonl", "title": title, "text": "-30%：正文。", "media": "@某",
+             "boards": [], "stocks": [], "topics": []}
+        )
+    )  # fmt: skip
+    assert writer.close()["new"] == 1
+    query = build_query("", Filters(source="jsonl"))
+    assert export(connect(), tmp_path / "plain.csv", "csv", query, TEST_ALIAS) == 1
+    assert export(connect(), tmp_path / "excel.csv", "csv", query, TEST_ALIAS, excel=True) == 1
+    [plain] = csv.DictReader((tmp_path / "plain.csv").open(encoding="utf-8", newline=""))
+    [excel] = csv.DictReader((tmp_path / "excel.csv").open(encoding="utf-8-sig", newline=""))
+    assert (plain["title"], plain["text"], plain["media"]) == (title, "-30%：正文。", "@某")
+    assert (excel["title"], excel["text"], excel["media"]) == ("'" + title, "'-30%：正文。", "'@某")
+    assert {k: v for k, v in excel.items() if k not in ("title", "text", "media")} == {
+        k: v for k, v in plain.items() if k not in ("title", "text", "media")
+    }
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_an_exported_file_has_the_mode_of_any_new_file(corpus: str, tmp_path: Path, umask: int) -> None:
+    """Audit 5, gap 7: exports were 0600 whatever the umask (tempfile.mkstemp), so a shared folder could
+    not read them."""
+    before = os.umask(umask)
+    try:
+        for name in ("a.jsonl", "a.csv", "a.parquet"):
+            assert export(connect(), tmp_path / name, FORMAT_OF_SUFFIX[Path(name).suffix], None, TEST_ALIAS) == 5
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
+    finally:
+        os.umask(before)
+
+
 def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus: str, tmp_path: Path) -> None:
     for args, message in (
         (["-o", str(tmp_path / "out.xlsx")], "use a .csv file with --excel"),
@@ -179,6 +281,25 @@ def test_export_cli_refuses_a_contradiction_before_reading_anything(cli, corpus:
         result = cli("export", *args, "--quiet")
         assert result.returncode != 0 and message in result.stderr, (args, result.stdout + result.stderr)
         assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_cut_short_did_not_finish_and_leaves_no_file(corpus: str, tmp_path: Path) -> None:
+    """Audit 5, gap 7: an export that failed after it started exited 2 ("could not start") when the node
+    went away for good, and a refused write was a traceback; both are 1, "did not finish" (docs/commands.md,
+    exit codes). Here the file system refuses the write: files over 1,000 bytes are refused to the process
+    (RLIMIT_FSIZE; Python ignores SIGXFSZ)."""
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "finnews", "export", "-o", str(tmp_path / "x.jsonl"), "--quiet"],
+        capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT, preexec_fn=small_files,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "finnews export: stopped at article" in result.stderr and "not written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
