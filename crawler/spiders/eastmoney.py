@@ -205,6 +205,8 @@ class EastmoneySpider(FinnewsSpider):
         self.columns_arg = columns
         self.max_pages_arg = max_pages
         self.since: datetime | None = parse_datetime(since) if since else None
+        # The article URLs list pages gave so far: a side block (资讯精华) repeats on every page (_follow).
+        self.listed_before: set[str] = set()
         if since and self.since is None:
             raise ValueError(f"since={since!r} is not a date (expected YYYY-MM-DD)")
         if max_pages is not None and (not max_pages.isdigit() or int(max_pages) < 1):
@@ -300,7 +302,7 @@ class EastmoneySpider(FinnewsSpider):
         older = inside = False
         article_urls = []
         fresh = []  # the article URLs not listed on an earlier page of this crawl (a side block repeats)
-        listed_before = self.__dict__.setdefault("_listed_before", set())
+        listed_before = self.listed_before
         for entry in entries:
             url = entry.get("url")
             if not url:
