@@ -102,7 +102,7 @@ def main(paths: list[str]) -> int:
     for path in files:
         raw = parse_document(path.read_text(encoding="utf-8", errors="replace"), None)
         html = raw.body_html or ""
-        marked = extract_article(raw)
+        marked = extract_article(raw, markup_only=True)
         plain = extract_article(raw, plain=True)
         ours = {b["secid"] for b in marked.boards} | {s["secid"] for s in marked.stocks}
         # The markup minus the stocks its sentence does not name (tagging/tagger.py judged_markup):

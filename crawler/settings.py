@@ -46,11 +46,14 @@ ITEM_PIPELINES = {
     "pipelines.index.IndexPipeline": 300,
 }
 FINNEWS_INDEX_ENABLED = True
-# Tag pages that carry ticker markup (Eastmoney) from their text, with the entity linker, as China.org pages
-# are, instead of from the markup: more of the sectors a reader sees (on the 112 Eastmoney texts of the
-# development sets boards 0.897 / 0.881 against 0.843 / 0.729, stocks 1.000 / 0.988 against 0.987 / 0.963) at
-# a little over half the tagging speed (bench/tagging.py --plain). The indexes and funds the markup names
-# stay listed (instruments). `finnews extract` and `finnews ingest` do the same with --plain.
+# Pages that carry ticker markup (Eastmoney) are tagged from the markup, judged by the text's reading, and from
+# their text with the entity linker, as China.org pages are: Eastmoney marks names only, so the markup alone
+# misses the sectors and companies a reader sees in lists of industries, in the words news uses for a sector,
+# by aliases and in the title (docs/tagging.md: on the real Eastmoney articles of the development sets, boards
+# recall 0.64 from the markup alone). FINNEWS_TAG_MARKUP_ONLY: from the markup alone, at about twice the
+# tagging speed (bench/tagging.py). FINNEWS_TAG_FROM_TEXT: from the text alone, the markup
+# ignored (its indexes and funds stay listed: instruments). `finnews extract` takes --markup-only and --plain.
+FINNEWS_TAG_MARKUP_ONLY = False
 FINNEWS_TAG_FROM_TEXT = False
 FINNEWS_BULK_CHUNK_SIZE = 500  # articles per bulk request
 

@@ -108,7 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="clean and tag files (JSON Lines on stdout)")
     extract.add_argument("paths", nargs="+")
-    extract.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
+    reading = extract.add_mutually_exclusive_group()
+    reading.add_argument("--plain", action="store_true", help="ignore markup: tag from the visible text only")
+    reading.add_argument(
+        "--markup-only",
+        action="store_true",
+        help="tag pages with ticker markup from the markup alone (faster; misses what the markup leaves unmarked)",
+    )
     add_workers_option(extract)
     extract.set_defaults(func=cmd_extract)
 

@@ -86,7 +86,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failures = done = 0
     # Files (and each line of a JSON Lines file, read as `ingest` reads it) are cleaned and tagged in
     # worker processes for a large input; lines come out in order.
-    units = ((unit, args.plain) for unit in input_units(paths))
+    options = {"plain": args.plain, "markup_only": args.markup_only}
+    units = ((unit, options) for unit in input_units(paths))
     results = parallel_map(extract_unit, units, workers)
     for result in results:
         # An ItemFailed: the worker died on this unit.

@@ -117,36 +117,37 @@ def prepare(unit: Unit) -> Prepared:
         return unit.file, unit.where, None, describe(error)
 
 
-def extract_unit(item: tuple[Unit, bool]) -> dict[str, Any]:
-    """``finnews extract`` of one unit ``(unit, plain)``: a file as :func:`extract_file` reads it, a
-    line of a JSON Lines file as ``ingest`` reads it (a record; ``path`` is ``file:line``)."""
+def extract_unit(item: tuple[Unit, dict[str, bool]]) -> dict[str, Any]:
+    """``finnews extract`` of one unit ``(unit, options)``: a file as :func:`extract_file` reads it, a
+    line of a JSON Lines file as ``ingest`` reads it (a record; ``path`` is ``file:line``). ``options``:
+    how to tag (:func:`tagging.extract.extract_article`'s ``plain`` and ``markup_only``)."""
     from tagging.extract import article_record, extract_article
 
-    unit, plain = item
+    unit, options = item
     if unit.line is None and unit.problem is None:
-        return extract_file((unit.path or unit.where, plain))
+        return extract_file((unit.path or unit.where, options))
     try:
         if unit.problem is not None:
             raise InputError(unit.problem)
         article = parse_record(unit.line or b"")
-        record = dict(article) if isinstance(article, dict) else article_record(extract_article(article, plain=plain))
+        record = dict(article) if isinstance(article, dict) else article_record(extract_article(article, **options))
         record["path"] = unit.where
         return record
     except Exception as error:
         return {"path": unit.where, "error": mask_credentials(describe(error))}
 
 
-def extract_file(item: tuple[str, bool]) -> dict[str, Any]:
-    """``finnews extract`` of one file ``(path, plain)``: its tagged record with ``path``, or
+def extract_file(item: tuple[str, dict[str, bool]]) -> dict[str, Any]:
+    """``finnews extract`` of one file ``(path, options)``: its tagged record with ``path``, or
     ``{"path", "error"}`` (one bad file is a line with its error; the others go on)."""
     from tagging.extract import article_record, extract_article, parse_document
     from tagging.pages.page import decode_html
 
-    name, plain = item
+    name, options = item
     try:
         # A regular file within the size limit (a FIFO would block the read forever).
         text = decode_html(read_article_bytes(Path(name)))
-        record = article_record(extract_article(parse_document(text, name=Path(name).name), plain=plain))
+        record = article_record(extract_article(parse_document(text, name=Path(name).name), **options))
         record["path"] = name
         return record
     except Exception as error:

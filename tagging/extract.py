@@ -99,8 +99,8 @@ def instruments_of(mentions: list[Mention]) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> Article:
-    """Tag a cleaned article and assemble the record."""
+def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False, markup_only: bool = False) -> Article:
+    """Tag a cleaned article and assemble the record (``plain``, ``markup_only``: :func:`tag_article`)."""
     # A page's own source field outranks its body's line; a post's outlet is guessed from its digest's
     # last bracket (…（央行）, …（同比）), so there the body's source line (（文章来源：央行网站）) comes first.
     media = (cleaned.media or raw.media) if raw.source == "jekyll" else (raw.media or cleaned.media)
@@ -109,7 +109,13 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
     digest = raw.digest or cleaned.digest
     # The tagger takes boards and stocks from the markup; indexes and funds are listed apart.
     tags = tag_article(
-        cleaned.text, cleaned.mentions, title=title, media=media, plain=plain, published_at=raw.published_at
+        cleaned.text,
+        cleaned.mentions,
+        title=title,
+        media=media,
+        plain=plain,
+        published_at=raw.published_at,
+        markup_only=markup_only,
     )
     instruments = instruments_of(cleaned.mentions)  # (none when cleaned with plain: its mentions are dropped)
     return Article(
@@ -134,12 +140,13 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False) -> A
     )
 
 
-def extract_article(raw: RawArticle, plain: bool = False) -> Article:
+def extract_article(raw: RawArticle, plain: bool = False, markup_only: bool = False) -> Article:
     """Clean and tag a raw article. A body given as HTML that no parser has decided on yet (a JSON
-    record's ``html`` field) goes through the body decision first."""
+    record's ``html`` field) goes through the body decision first. ``plain``: the markup ignored, tags
+    from the text alone; ``markup_only``: tags from the markup alone (:func:`tagging.tagger.tag_article`)."""
     if raw.body_source is None and raw.body_tree is None and _holds_html(raw.body_html):
         raw = body.settle_html_body(raw)
-    return build_article(raw, clean_raw(raw, plain=plain), plain=plain)
+    return build_article(raw, clean_raw(raw, plain=plain), plain=plain, markup_only=markup_only)
 
 
 def warm_up() -> None:

@@ -11,13 +11,14 @@ from typing import Any
 
 from core.article import Mention
 from tagging.linking.knowledge_tables import load_knowledge_base
-from tagging.linking.lexicon import load_lexicon
+from tagging.linking.lexicon import load_lexicon, normalise_name
 from tagging.linking.link_context import (
     FULL_NAME_LENGTH,
     OUTLET_AFTER_RE,
     OUTLET_BEFORE_RE,
     inside_another_name,
     on_word_bounds,
+    stands_delimited,
 )
 from tagging.linking.linker import Linker, linker
 from tagging.segment import Token, tokens, top_keywords
@@ -97,6 +98,7 @@ def judged_markup(
     text: str,
     published_at: datetime | None = None,
     segments: list[Token] | None = None,
+    linked: list[Mention] | None = None,
 ) -> tuple[list[Mention], list[dict[str, Any]]]:
     """The markup's mentions with the stocks that the sentence does not name, and the boards whose
     name is no word of its sentence, taken out. Eastmoney
@@ -105,11 +107,17 @@ def judged_markup(
     绿色经济. A stock the linker knows by the marked name, in a sentence where the plain-text rules
     (word bounds, everyday words wanting a company cue, names inside other names) do not link that
     name to a company, is dropped and listed with the reason; boards, and names the linker does not
-    know, are taken as marked. ``segments``: the text's segmentation, when the caller has it."""
+    know, are taken as marked. ``segments``: the text's segmentation, when the caller has it.
+
+    ``linked``: the linker's mentions of the whole text, when the caller has them (:func:`tag_article`
+    tags from markup and text together). Each marked name is then judged by them, not by its sentence
+    linked anew, and boards are judged too: a sector word with an everyday sense that Eastmoney marked
+    where the text's reading names no sector (教育 of 投资者教育, 保险 of 责任保险等产品) is dropped."""
     the_linker = linker()
     kept: list[Mention] = []
     rejected: list[dict[str, Any]] = []
     sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
+    word_end: dict[int, int] | None = None  # the text's word bounds (judging boards by ``linked``)
     for mention in markup:
         start, end = mention.start, mention.end
         if mention.security.kind == "board" and mention.where == "media":
@@ -142,6 +150,23 @@ def judged_markup(
                     }
                 )
                 continue
+            refused = None
+            if linked is not None:
+                if word_end is None:
+                    word_end = {a: b for _word, a, b in (segments if segments is not None else tokens(text))}
+                refused = _board_the_text_refuses(the_linker, linked, mention, text, word_end)
+            if refused:
+                begin, finish = _sentence_around(text, start, end)
+                rejected.append(
+                    {
+                        "secid": mention.secid,
+                        "text": mention.text,
+                        "start": start,
+                        "end": end,
+                        "reason": f"{refused}: {text[begin:finish].strip()[:80]}",
+                    }
+                )
+                continue
         if (
             mention.security.kind != "stock"
             or mention.where != "body"
@@ -159,12 +184,19 @@ def judged_markup(
             kept.append(mention)
             continue
         sentence = text[begin:finish]
-        if found is None:
-            shifted = [(word, a - begin, b - begin) for word, a, b in words]
-            found = the_linker.link(sentence, published_at, None, shifted)
-            sentences[begin, finish] = (words, found)
-        span = (start - begin, end - begin)
-        if any(m.security.kind == "stock" and (m.start or 0) < span[1] and span[0] < (m.end or 0) for m in found):
+        if linked is not None:
+            # The same company, or another read from the same characters (the page's own listing stands); a
+            # longer name around it is another company's (京东 of 京东方).
+            reading = _reading_over(linked, "stock", start, end)
+            same_place = reading is not None and (reading.start, reading.end) == (start, end)
+            named = reading is not None and (reading.secid == mention.secid or same_place)
+        else:
+            if found is None:
+                shifted = [(word, a - begin, b - begin) for word, a, b in words]
+                found = the_linker.link(sentence, published_at, None, shifted)
+                sentences[begin, finish] = (words, found)
+            named = _linked_over(found, "stock", start - begin, end - begin)
+        if named:
             kept.append(mention)
             continue
         rejected.append(
@@ -177,6 +209,77 @@ def judged_markup(
             }
         )
     return kept, rejected
+
+
+def _reading_over(mentions: list[Mention], kind: str, start: int, end: int) -> Mention | None:
+    """The first body mention of ``kind`` among ``mentions`` that overlaps ``start:end``."""
+    return next(
+        (
+            m
+            for m in mentions
+            if m.security.kind == kind and m.where == "body" and (m.start or 0) < end and start < (m.end or 0)
+        ),
+        None,
+    )
+
+
+def _linked_over(mentions: list[Mention], kind: str, start: int, end: int) -> bool:
+    """Whether a body mention of ``kind`` among ``mentions`` overlaps ``start:end``."""
+    return _reading_over(mentions, kind, start, end) is not None
+
+
+def _board_the_text_refuses(
+    the_linker: Linker, linked: list[Mention], mention: Mention, text: str, word_end: dict[int, int]
+) -> str | None:
+    """Why the text's reading (``linked``) refuses the board ``mention`` marks, or None:
+    * a pseudo board (index membership, holdings, statistics: 标准普尔, 机构重仓), never a sector in text;
+    * a board word it read here and did not take: a sector word with an everyday sense (教育 of 投资者教育,
+      保险 of 责任保险等产品: a sector cue decides), a word inside an organisation's or an event's name
+      (文化和旅游部数据中心, 世界无人机大会), a source of figures (据同程旅游的大数据分析), a company (小米汽车);
+    * a name too vague alone (综合, 贸易, 电机);
+    * a name inside a longer one that names another board (新能源 of 新能源汽车, the new-energy vehicles).
+    A marked board word the linker did not read as a word (数字经济 of jieba's 数字/经济活力) stays: a reader
+    still sees it; so does a name the vocabulary lacks."""
+    lexicon = the_linker.lexicon
+    if mention.security.code in lexicon.pseudo_boards:
+        return "a board of index membership or statistics names no sector (configs/text_tagging.yaml)"
+    start, end = mention.start or 0, mention.end or 0
+    reading = _reading_over(linked, "board", start, end)
+    if reading is None:
+        name = text[start:end]
+        board_word = the_linker.board_words.get(name)
+        read_as_a_word = on_word_bounds(text, start, end, word_end) or stands_delimited(text, start, end)
+        if board_word is not None and (board_word[1] or read_as_a_word):
+            return "the text does not name the sector here"
+        return "too vague a name to name a sector alone" if normalise_name(name) in lexicon.ambiguous_names else None
+    start_end = (reading.start or 0, reading.end or 0)
+    if reading.secid != mention.secid and start_end != (start, end) and start_end[0] <= start and end <= start_end[1]:
+        return f"part of {reading.text}, which names {reading.secid}"
+    return None
+
+
+def markup_and_text_mentions(
+    markup: list[Mention],
+    text: str,
+    title: str,
+    media: str | None,
+    text_segments: list[Token],
+    title_segments: list[Token],
+    published_at: datetime | None,
+) -> tuple[list[Mention], list[dict[str, Any]]]:
+    """The markup's mentions judged by the text's reading, and every name the text gives that the markup
+    does not mark (Eastmoney marks names only: lists of industries, the words news uses for a sector,
+    aliases, former names and the title go unmarked). Where both name a security of one kind at one
+    place, the markup's code stands (it is the page's own); a marked name the text reads otherwise is
+    dropped, with its reason (:func:`judged_markup`)."""
+    linked = titled_text_mentions(title, text, media, title_segments, text_segments, published_at)
+    kept, rejected = judged_markup(markup, text, published_at, text_segments, linked)
+    marked = [m for m in kept if m.where == "body" and m.start is not None and m.end is not None]
+    added = [m for m in linked if m.where != "body" or not _linked_over(marked, m.security.kind, m.start, m.end)]
+    # In reading order: the body's mentions (the source line's last), then the title's.
+    order = {"body": 0, "media": 1, "title": 2}
+    mentions = sorted([*kept, *added], key=lambda m: (order.get(m.where, 1), m.start if m.start is not None else 0))
+    return mentions, rejected
 
 
 def text_mentions(
@@ -261,16 +364,23 @@ def tag_article(
     media: str | None = None,
     plain: bool = False,
     published_at: datetime | None = None,
+    markup_only: bool = False,
 ) -> Tags:
-    """Tag an article. With markup, boards and stocks are what the markup names, less what its
-    sentence does not bear out (:func:`judged_markup`); without (``plain`` or no markup at all), they
-    are found in the title and text."""
+    """Tag an article. With markup, boards and stocks are what the markup names, judged by the text's
+    reading, and what the title and text name besides (:func:`markup_and_text_mentions`); with
+    ``markup_only``, what the markup names less what its sentence does not bear out
+    (:func:`judged_markup`: twice as fast, but blind to every name the markup leaves unmarked); without
+    markup (or ``plain``: the markup ignored), what the title and text name."""
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     rejected: list[dict[str, Any]] = []
     if plain or not markup_mentions:
         mentions = titled_text_mentions(title or "", text, media, title_segments, text_segments, published_at)
-    else:
+    elif markup_only:
         mentions, rejected = judged_markup(list(markup_mentions), text, published_at, text_segments)
+    else:
+        mentions, rejected = markup_and_text_mentions(
+            list(markup_mentions), text, title or "", media, text_segments, title_segments, published_at
+        )
     boards, stocks = _security_tags(mentions)
     text_counts = Counter(map(itemgetter(0), text_segments))
     title_words = set(map(itemgetter(0), title_segments))

@@ -13,11 +13,15 @@ from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
 from tagging.pages.jekyll import parse_jekyll_post
 from tagging.pages.page import decode_html
-from tests.conftest import FIXTURES, SAMPLE_POST_BOARDS, fixture_text
+from tests.conftest import FIXTURES, SAMPLE_POST_BOARDS, SAMPLE_POST_MARKED_BOARDS, fixture_text
 
 
-def extract(capsys: pytest.CaptureFixture[str], *paths: Path | str, plain: bool = False) -> tuple[int, list[dict]]:
-    code = main(["extract", *map(str, paths), *(["--plain"] if plain else [])])
+def extract(
+    capsys: pytest.CaptureFixture[str], *paths: Path | str, plain: bool = False, markup_only: bool = False
+) -> tuple[int, list[dict]]:
+    code = main(
+        ["extract", *map(str, paths), *(["--plain"] if plain else []), *(["--markup-only"] if markup_only else [])]
+    )
     return code, [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
@@ -36,8 +40,21 @@ def test_plain_ignores_markup(capsys: pytest.CaptureFixture[str]) -> None:
     _, (marked,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md")
     _, (plain,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", plain=True)
     assert marked["text"] == plain["text"]
-    assert {m["source"] for m in marked["mentions"]} == {"markup"}
+    assert {m["source"] for m in marked["mentions"]} == {"markup", "text"}
     assert {m["source"] for m in plain["mentions"]} == {"text"}
+
+
+def test_markup_only_takes_the_markup_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    _, (marked,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", markup_only=True)
+    assert {b["code"] for b in marked["boards"]} == SAMPLE_POST_MARKED_BOARDS
+    assert {m["source"] for m in marked["mentions"]} == {"markup"}
+
+
+def test_plain_and_markup_only_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", plain=True, markup_only=True)
+    assert exit_info.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_bad_files_give_error_lines_and_a_non_zero_exit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

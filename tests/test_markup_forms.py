@@ -188,7 +188,8 @@ def test_post_with_blank_lines_before_the_front_matter_and_a_date_without_zone()
     assert article.published_at is not None and article.published_at.isoformat() == "2021-12-08T10:19:17+08:00"
     assert article.text == "多家新能源车企公布11月交付数据，蔚来交付量环比增长，汽车整车板块应声走强。"
     assert "layout" not in article.text and "---" not in article.text
-    assert [b["secid"] for b in article.boards] == ["90.BK1029"]
+    # 新能源车企 (unmarked, in the title and the text) and the marked 汽车整车
+    assert [b["secid"] for b in article.boards] == ["90.BK0900", "90.BK1029"]
     assert [s["secid"] for s in article.stocks] == ["106.NIO"]
     assert article.media == "证券时报网"
     assert article.url == "https://finance.eastmoney.com/a/202112082206999999.html"

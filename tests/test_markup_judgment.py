@@ -87,3 +87,33 @@ def test_a_board_marked_inside_the_source_line_names_the_outlet_not_a_sector() -
     assert [s["secid"] for s in article.stocks] == ["1.603888"]
     assert [(r["secid"], r["text"], r["start"]) for r in article.rejected_markup] == [("90.BK0473", "证券", None)]
     assert "source line" in article.rejected_markup[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "secid", "reason", "tagged"),
+    [
+        # A pseudo board (index membership) names no sector, wherever it is marked.
+        ("标准普尔将该国评级下调一档。", "标准普尔", "90,BK0879", "index membership or statistics", None),
+        # A board word inside a longer one that names another board: the new-energy vehicles, not new energy.
+        ("新能源汽车销量同比增长三成。", "新能源", "90,BK0493", "part of 新能源汽车", "90.BK0900"),
+        # A board word the text reads as a word and does not take: inside an event's name.
+        ("第九届世界无人机大会在深圳开幕。", "无人机", "90,BK0704", "does not name the sector", None),
+        # A company inside a longer company's name: 京东 of 京东方 is BOE, not JD.com.
+        ("京东方发布年度业绩预告。", "京东", "105,JD", "does not name the company", "0.000725"),
+    ],
+)
+def test_the_text_reading_judges_what_the_markup_marks(
+    sentence: str, name: str, secid: str, reason: str, tagged: str | None
+) -> None:
+    # Tagged from markup and text (the default), each marked name is judged by the text's reading; the markup
+    # alone keeps what it marks (the straddle and source-line rules aside).
+    html = page(marked(sentence, name, secid))
+    url = "https://finance.eastmoney.com/a/202612063000000011.html"
+    article = extract_article(parse_document(html, url))
+    tags = [t["secid"] for t in article.boards + article.stocks]
+    assert secid.replace(",", ".") not in tags
+    assert [r["text"] for r in article.rejected_markup] == [name]
+    assert reason in article.rejected_markup[0]["reason"]
+    assert tags == ([tagged] if tagged else [])
+    markup_only = extract_article(parse_document(html, url), markup_only=True)
+    assert [t["secid"] for t in markup_only.boards + markup_only.stocks] == [secid.replace(",", ".")]

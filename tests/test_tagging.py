@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.securities import from_data_code, from_element_id, from_quote_href
 from tagging.extract import extract_article, parse_document
 from tagging.tagger import tag_article, text_mentions
-from tests.conftest import SAMPLE_POST_BOARDS, fixture_text
+from tests.conftest import SAMPLE_POST_BOARDS, SAMPLE_POST_MARKED_BOARDS, fixture_text
 
 
-def test_sample_article_tags_from_markup() -> None:
+def test_sample_article_tags_from_markup_and_text() -> None:
     article = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
     assert {b["code"] for b in article.boards} == SAMPLE_POST_BOARDS
-    assert [r["text"] for r in article.rejected_markup] == ["大数据"]
+    # 数字经济 as marked inside the plan's name 《北京市数字经济全产业链开放发展行动方案》 (a document's name, FRESH_RULES
+    # B2; the board stands by its other mentions) and the straddling 大数据 of 加大数据开放
+    assert [r["text"] for r in article.rejected_markup] == ["数字经济", "大数据"]
+    # Each board from the markup where it is marked, from the text where it is not.
+    first_source = {m["secid"]: m["source"] for m in reversed(article.mentions)}
+    assert {code for code in SAMPLE_POST_BOARDS if first_source[f"90.{code}"] == "markup"} == SAMPLE_POST_MARKED_BOARDS
+    assert first_source["90.BK1036"] == "text"  # 集中突破高端芯片: unmarked
     assert {(b["secid"], b["name"]) for b in article.boards} >= {("90.BK1061", "数字经济"), ("90.BK0832", "工业互联")}
     assert article.stocks == [{"secid": "1.603888", "code": "603888", "name": "新华网", "exchange": "SH"}]
     assert article.media == "新华网"
     topic_ids = {t["id"] for t in article.topics}
     assert {"digital_economy", "artificial_intelligence", "blockchain", "smart_city"} <= topic_ids
     assert "数字经济" in article.keywords
+
+
+def test_markup_only_tagging_of_the_sample_takes_what_the_markup_marks() -> None:
+    article = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")), markup_only=True)
+    assert {b["code"] for b in article.boards} == SAMPLE_POST_MARKED_BOARDS
+    assert {m["source"] for m in article.mentions} == {"markup"}
+    assert [r["text"] for r in article.rejected_markup] == ["大数据"]
 
 
 def test_plain_tagging_of_the_sample_finds_the_boards_from_text() -> None:
@@ -111,9 +126,10 @@ def test_the_tag_pipeline_loads_the_tagging_stack_when_the_spider_opens() -> Non
     assert any(name.endswith(".linker") for name, _environment in settings()._parts)
 
 
-def test_the_tag_pipeline_tags_marked_pages_from_their_text_when_asked() -> None:
-    # FINNEWS_TAG_FROM_TEXT: the sectors a reader sees that the markup does not mark (a list of industries)
-    # are tagged; the index the markup names stays listed.
+def test_the_tag_pipeline_tags_marked_pages_from_their_markup_and_text_or_as_asked() -> None:
+    # By default and with FINNEWS_TAG_FROM_TEXT, the sectors a reader sees that the markup does not mark (a
+    # list of industries) are tagged; with FINNEWS_TAG_MARKUP_ONLY, what the markup marks alone. The index the
+    # markup names stays listed.
     from scrapy.utils.test import get_crawler
 
     from crawler.items import ArticleItem
@@ -127,19 +143,55 @@ def test_the_tag_pipeline_tags_marked_pages_from_their_text_when_asked() -> None
         f"<p>{marked}收涨。港口、燃气、电网等公用设施投资加快，贵州茅台股价上涨。</p></div></body></html>"
     )
     tagged = {}
-    for from_text in (False, True):
-        crawler = get_crawler(settings_dict={"FINNEWS_TAG_FROM_TEXT": from_text})
+    for setting in ("default", "FINNEWS_TAG_FROM_TEXT", "FINNEWS_TAG_MARKUP_ONLY"):
+        crawler = get_crawler(settings_dict={setting: True} if setting != "default" else {})
         item = ArticleItem(raw=parse_document(page, "https://finance.eastmoney.com/a/202612063000000009.html"))
         item = CleanPipeline.from_crawler(crawler).process_item(item)
-        tagged[from_text] = TagPipeline.from_crawler(crawler).process_item(item).article
-    assert tagged[False].boards == [] and tagged[False].stocks == []  # the markup names only the index
-    assert [b["secid"] for b in tagged[True].boards] == ["90.BK0450", "90.BK1028", "90.BK0457"]  # 港口 燃气 电网
-    assert [s["secid"] for s in tagged[True].stocks] == ["1.600519"]
-    assert (
-        [i["secid"] for i in tagged[True].instruments]
-        == [i["secid"] for i in tagged[False].instruments]
-        == ["1.000001"]
+        tagged[setting] = TagPipeline.from_crawler(crawler).process_item(item).article
+    markup_only = tagged.pop("FINNEWS_TAG_MARKUP_ONLY")
+    assert markup_only.boards == [] and markup_only.stocks == []  # the markup names only the index
+    assert [i["secid"] for i in markup_only.instruments] == ["1.000001"]
+    for article in tagged.values():
+        assert [b["secid"] for b in article.boards] == ["90.BK0450", "90.BK1028", "90.BK0457"]  # 港口 燃气 电网
+        assert [s["secid"] for s in article.stocks] == ["1.600519"]
+        assert [i["secid"] for i in article.instruments] == ["1.000001"]
+
+
+def test_the_tag_pipeline_refuses_two_readings_at_once() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.tag import TagPipeline
+
+    crawler = get_crawler(settings_dict={"FINNEWS_TAG_FROM_TEXT": True, "FINNEWS_TAG_MARKUP_ONLY": True})
+    with pytest.raises(ValueError, match="exclude each other"):
+        TagPipeline.from_crawler(crawler)
+
+
+def test_a_marked_sector_word_the_text_reads_otherwise_is_rejected_with_its_reason() -> None:
+    # Eastmoney marks board names wherever the characters stand: 教育 of 投资者教育 (investor education) names no
+    # sector, and the text's reading (a sector word with an everyday sense wants a sector cue) drops it; the
+    # marked 数字经济 the text reads as the sector stays, as does 教育 where the text names the sector.
+    def board(code: str, name: str) -> str:
+        return (
+            f'<span id="bk_90.{code}"><a href="http://quote.eastmoney.com/unify/r/90.{code}" class="keytip" '
+            f'data-code="90,{code}">{name}</a></span><span id="bkquote_90.{code}"></span>'
+        )
+
+    page = (
+        "<html><head><title>t</title></head><body><div id='ContentBody'>"
+        f"<p>加强投资者{board('BK0740', '教育')}，加快激发{board('BK1061', '数字经济')}活力。</p>"
+        f"<p>{board('BK0740', '教育')}板块午后走强。</p></div></body></html>"
     )
+    article = extract_article(parse_document(page, "https://finance.eastmoney.com/a/202612063000000010.html"))
+    assert [b["secid"] for b in article.boards] == ["90.BK1061", "90.BK0740"]
+    (rejected,) = article.rejected_markup
+    assert (rejected["secid"], rejected["start"]) == ("90.BK0740", article.text.index("教育"))
+    assert rejected["reason"].startswith("the text does not name the sector here: 加强投资者教育")
+    assert [(m["text"], m["source"]) for m in article.mentions if m["secid"] == "90.BK0740"] == [("教育", "markup")]
+    markup_only = extract_article(
+        parse_document(page, "https://finance.eastmoney.com/a/202612063000000010.html"), markup_only=True
+    )
+    assert markup_only.rejected_markup == []  # judged by its sentence's company names only, as before
 
 
 def test_a_body_element_without_text_is_a_layout_change_only_when_every_page_of_a_source_has_one() -> None:
