@@ -117,6 +117,7 @@ def judged_markup(
     kept: list[Mention] = []
     rejected: list[dict[str, Any]] = []
     sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
+    places = MentionPlaces(linked) if linked is not None else None
     word_end: dict[int, int] | None = None  # the text's word bounds (judging boards by ``linked``)
     for mention in markup:
         start, end = mention.start, mention.end
@@ -151,10 +152,10 @@ def judged_markup(
                 )
                 continue
             refused = None
-            if linked is not None:
+            if places is not None:
                 if word_end is None:
                     word_end = {a: b for _word, a, b in (segments if segments is not None else tokens(text))}
-                refused = _board_the_text_refuses(the_linker, linked, mention, text, word_end)
+                refused = _board_the_text_refuses(the_linker, places, mention, text, word_end)
             if refused:
                 begin, finish = _sentence_around(text, start, end)
                 rejected.append(
@@ -184,18 +185,19 @@ def judged_markup(
             kept.append(mention)
             continue
         sentence = text[begin:finish]
-        if linked is not None:
+        if places is not None:
             # The same company, or another read from the same characters (the page's own listing stands); a
             # longer name around it is another company's (京东 of 京东方).
-            reading = _reading_over(linked, "stock", start, end)
-            same_place = reading is not None and (reading.start, reading.end) == (start, end)
-            named = reading is not None and (reading.secid == mention.secid or same_place)
+            named = any(
+                reading.secid == mention.secid or (reading.start, reading.end) == (start, end)
+                for reading in places.over("stock", start, end)
+            )
         else:
             if found is None:
                 shifted = [(word, a - begin, b - begin) for word, a, b in words]
                 found = the_linker.link(sentence, published_at, None, shifted)
                 sentences[begin, finish] = (words, found)
-            named = _linked_over(found, "stock", start - begin, end - begin)
+            named = bool(MentionPlaces(found).over("stock", start - begin, end - begin))
         if named:
             kept.append(mention)
             continue
@@ -211,25 +213,30 @@ def judged_markup(
     return kept, rejected
 
 
-def _reading_over(mentions: list[Mention], kind: str, start: int, end: int) -> Mention | None:
-    """The first body mention of ``kind`` among ``mentions`` that overlaps ``start:end``."""
-    return next(
-        (
-            m
-            for m in mentions
-            if m.security.kind == kind and m.where == "body" and (m.start or 0) < end and start < (m.end or 0)
-        ),
-        None,
-    )
+class MentionPlaces:
+    """The body mentions of a list by kind and place, to find those overlapping a span in logarithmic time
+    (a huge page holds thousands of mentions, and each marked name is looked up)."""
 
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._places: dict[str, tuple[list[int], list[Mention], int]] = {}
+        placed = [m for m in mentions if m.where == "body" and m.start is not None and m.end is not None]
+        for kind in {m.security.kind for m in placed}:
+            of_kind = sorted((m for m in placed if m.security.kind == kind), key=lambda m: m.start or 0)
+            longest = max((m.end or 0) - (m.start or 0) for m in of_kind)
+            self._places[kind] = ([m.start or 0 for m in of_kind], of_kind, longest)
 
-def _linked_over(mentions: list[Mention], kind: str, start: int, end: int) -> bool:
-    """Whether a body mention of ``kind`` among ``mentions`` overlaps ``start:end``."""
-    return _reading_over(mentions, kind, start, end) is not None
+    def over(self, kind: str, start: int, end: int) -> list[Mention]:
+        """The mentions of ``kind`` that overlap ``start:end``, in order of place."""
+        if kind not in self._places:
+            return []
+        starts, mentions, longest = self._places[kind]
+        # Only a mention that starts less than the longest mention's length before ``end`` can reach into it.
+        first, last = bisect_left(starts, start - longest + 1), bisect_left(starts, end)
+        return [m for m in mentions[first:last] if start < (m.end or 0)]
 
 
 def _board_the_text_refuses(
-    the_linker: Linker, linked: list[Mention], mention: Mention, text: str, word_end: dict[int, int]
+    the_linker: Linker, linked: MentionPlaces, mention: Mention, text: str, word_end: dict[int, int]
 ) -> str | None:
     """Why the text's reading (``linked``) refuses the board ``mention`` marks, or None:
     * a pseudo board (index membership, holdings, statistics: 标准普尔, 机构重仓), never a sector in text;
@@ -244,17 +251,20 @@ def _board_the_text_refuses(
     if mention.security.code in lexicon.pseudo_boards:
         return "a board of index membership or statistics names no sector (configs/text_tagging.yaml)"
     start, end = mention.start or 0, mention.end or 0
-    reading = _reading_over(linked, "board", start, end)
-    if reading is None:
+    readings = linked.over("board", start, end)
+    if not readings:
         name = text[start:end]
         board_word = the_linker.board_words.get(name)
         read_as_a_word = on_word_bounds(text, start, end, word_end) or stands_delimited(text, start, end)
         if board_word is not None and (board_word[1] or read_as_a_word):
             return "the text does not name the sector here"
         return "too vague a name to name a sector alone" if normalise_name(name) in lexicon.ambiguous_names else None
-    start_end = (reading.start or 0, reading.end or 0)
-    if reading.secid != mention.secid and start_end != (start, end) and start_end[0] <= start and end <= start_end[1]:
-        return f"part of {reading.text}, which names {reading.secid}"
+    if any(reading.secid == mention.secid for reading in readings):
+        return None
+    # (A category of several industries is one place with a mention for each: 化学制品 of 化学原料和化学制品制造业.)
+    longer = next((r for r in readings if (r.start or 0) <= start and end <= (r.end or 0)), None)
+    if longer is not None and ((longer.start or 0), (longer.end or 0)) != (start, end):
+        return f"part of {longer.text}, which names {longer.secid}"
     return None
 
 
@@ -270,12 +280,23 @@ def markup_and_text_mentions(
     """The markup's mentions judged by the text's reading, and every name the text gives that the markup
     does not mark (Eastmoney marks names only: lists of industries, the words news uses for a sector,
     aliases, former names and the title go unmarked). Where both name a security of one kind at one
-    place, the markup's code stands (it is the page's own); a marked name the text reads otherwise is
-    dropped, with its reason (:func:`judged_markup`)."""
+    place, the markup's code stands (it is the page's own listing); a marked name the text reads otherwise
+    is dropped, with its reason (:func:`judged_markup`)."""
     linked = titled_text_mentions(title, text, media, title_segments, text_segments, published_at)
     kept, rejected = judged_markup(markup, text, published_at, text_segments, linked)
-    marked = [m for m in kept if m.where == "body" and m.start is not None and m.end is not None]
-    added = [m for m in linked if m.where != "body" or not _linked_over(marked, m.security.kind, m.start, m.end)]
+    marked = MentionPlaces(kept)
+
+    def said_by_the_markup(m: Mention) -> bool:
+        # The same security, or another at the same place: the markup's code stands (a category naming several
+        # boards at one place keeps the others).
+        if m.where != "body" or m.start is None or m.end is None:
+            return False
+        return any(
+            k.secid == m.secid or (k.start, k.end) == (m.start, m.end)
+            for k in marked.over(m.security.kind, m.start, m.end)
+        )
+
+    added = [m for m in linked if not said_by_the_markup(m)]
     # In reading order: the body's mentions (the source line's last), then the title's.
     order = {"body": 0, "media": 1, "title": 2}
     mentions = sorted([*kept, *added], key=lambda m: (order.get(m.where, 1), m.start if m.start is not None else 0))

@@ -117,3 +117,31 @@ def test_the_text_reading_judges_what_the_markup_marks(
     assert tags == ([tagged] if tagged else [])
     markup_only = extract_article(parse_document(html, url), markup_only=True)
     assert [t["secid"] for t in markup_only.boards + markup_only.stocks] == [secid.replace(",", ".")]
+
+
+def test_a_marked_board_inside_a_category_the_text_reads_whole_is_kept() -> None:
+    # 化学原料和化学制品制造业 is one category naming two boards at one place (化学原料 BK1019, 化学制品 BK0538):
+    # the marked 化学制品 inside it is among them, not "part of" another board's name.
+    sentence = "化学原料和化学制品制造业增加值同比增长8%。"
+    html = page(marked(sentence, "化学制品", "90,BK0538"))
+    article = extract_article(parse_document(html, "https://finance.eastmoney.com/a/202612063000000012.html"))
+    assert article.rejected_markup == []
+    assert {b["secid"] for b in article.boards} == {"90.BK1019", "90.BK0538"}
+
+
+def test_mention_places_find_every_overlap_of_a_span() -> None:
+    from core.article import Mention
+    from core.securities import make_security
+    from tagging.tagger import MentionPlaces
+
+    def board(code: str, start: int, end: int) -> Mention:
+        return Mention(make_security("90", code), "x" * (end - start), start, end)
+
+    long_one, short_one, other, title = board("BK0001", 0, 12), board("BK0002", 20, 22), board("BK0003", 30, 34), None
+    title = Mention(make_security("90", "BK0004"), "t", 0, 5, where="title")
+    places = MentionPlaces([other, short_one, long_one, title])
+    assert places.over("board", 10, 21) == [long_one, short_one]  # a long mention that starts far before
+    assert places.over("board", 12, 20) == []  # spans touching at the ends do not overlap
+    assert places.over("board", 33, 40) == [other]
+    assert places.over("stock", 0, 40) == []
+    assert places.over("board", 2, 3) == [long_one]  # the title's mention is not the body's
