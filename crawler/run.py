@@ -20,6 +20,7 @@ def project_settings(settings_overrides: dict[str, Any]) -> Any:
 
     from core.config import max_article_bytes
     from crawler.sites import load_sites
+    from pipelines.tag import tag_reading
     from store.lifecycle import index_config
     from store.settings import elasticsearch_settings
     from tagging.linking.lexicon import load_lexicon
@@ -29,6 +30,7 @@ def project_settings(settings_overrides: dict[str, Any]) -> Any:
     settings = get_project_settings()
     for key, value in settings_overrides.items():
         settings.set(key, value, priority="cmdline")
+    tag_reading(settings)
     return settings
 
 

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
+from core.config import ConfigError
 from crawler.items import ArticleItem
 from tagging.extract import build_article, warm_up
 
 
+def tag_reading(settings: BaseSettings) -> dict[str, bool]:
+    """How pages with ticker markup are tagged (crawler/settings.py): from markup and text (the default),
+    ``FINNEWS_TAG_FROM_TEXT`` from the text alone, ``FINNEWS_TAG_MARKUP_ONLY`` from the markup alone; the
+    keyword arguments of :func:`tagging.extract.build_article`. Both set is a ConfigError."""
+    from_text, markup_only = settings.getbool("FINNEWS_TAG_FROM_TEXT"), settings.getbool("FINNEWS_TAG_MARKUP_ONLY")
+    if from_text and markup_only:
+        raise ConfigError("FINNEWS_TAG_FROM_TEXT and FINNEWS_TAG_MARKUP_ONLY exclude each other: set one of them")
+    return {"plain": from_text, "markup_only": markup_only}
+
+
 class TagPipeline:
     def __init__(self, from_text: bool = False, markup_only: bool = False) -> None:
-        # FINNEWS_TAG_FROM_TEXT: pages with ticker markup tagged from their text, as pages without are;
-        # FINNEWS_TAG_MARKUP_ONLY: from their markup alone (crawler/settings.py).
-        if from_text and markup_only:
-            raise ValueError("FINNEWS_TAG_FROM_TEXT and FINNEWS_TAG_MARKUP_ONLY exclude each other: set one")
-        self.from_text = from_text
-        self.markup_only = markup_only
+        self.reading = {"plain": from_text, "markup_only": markup_only}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TagPipeline:
-        settings = crawler.settings
-        return cls(
-            from_text=settings.getbool("FINNEWS_TAG_FROM_TEXT"), markup_only=settings.getbool("FINNEWS_TAG_MARKUP_ONLY")
-        )
+        reading = tag_reading(crawler.settings)
+        return cls(from_text=reading["plain"], markup_only=reading["markup_only"])
 
     def open_spider(self) -> None:
         # The tagging stack takes seconds to load on a busy machine. Loaded here, before the first request,
@@ -33,5 +38,5 @@ class TagPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.cleaned is None:
             raise RuntimeError("CleanPipeline must run before TagPipeline (check ITEM_PIPELINES)")
-        item.article = build_article(item.raw, item.cleaned, plain=self.from_text, markup_only=self.markup_only)
+        item.article = build_article(item.raw, item.cleaned, **self.reading)
         return item

@@ -160,11 +160,15 @@ def test_the_tag_pipeline_tags_marked_pages_from_their_markup_and_text_or_as_ask
 def test_the_tag_pipeline_refuses_two_readings_at_once() -> None:
     from scrapy.utils.test import get_crawler
 
+    from core.config import ConfigError
+    from crawler.run import project_settings
     from pipelines.tag import TagPipeline
 
-    crawler = get_crawler(settings_dict={"FINNEWS_TAG_FROM_TEXT": True, "FINNEWS_TAG_MARKUP_ONLY": True})
-    with pytest.raises(ValueError, match="exclude each other"):
-        TagPipeline.from_crawler(crawler)
+    both = {"FINNEWS_TAG_FROM_TEXT": True, "FINNEWS_TAG_MARKUP_ONLY": True}
+    with pytest.raises(ConfigError, match="exclude each other"):
+        TagPipeline.from_crawler(get_crawler(settings_dict=both))
+    with pytest.raises(ConfigError, match="exclude each other"):  # a crawl, sites check or live says so first
+        project_settings(both)
 
 
 def test_a_marked_sector_word_the_text_reads_otherwise_is_rejected_with_its_reason() -> None:
