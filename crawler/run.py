@@ -20,7 +20,6 @@ def project_settings(settings_overrides: dict[str, Any]) -> Any:
 
     from core.config import max_article_bytes
     from crawler.sites import load_sites
-    from pipelines.tag import tag_reading
     from store.lifecycle import index_config
     from store.settings import elasticsearch_settings
     from tagging.linking.lexicon import load_lexicon
@@ -32,6 +31,16 @@ def project_settings(settings_overrides: dict[str, Any]) -> Any:
         settings.set(key, value, priority="cmdline")
     tag_reading(settings)
     return settings
+
+
+def tag_reading(settings: Any) -> dict[str, bool]:
+    """How pages with ticker markup are tagged (crawler/settings.py): from markup and text (the default),
+    ``FINNEWS_TAG_FROM_TEXT`` from the text alone, ``FINNEWS_TAG_MARKUP_ONLY`` from the markup alone; the
+    keyword arguments of :func:`tagging.extract.build_article`. Both set is a ConfigError."""
+    from_text, markup_only = settings.getbool("FINNEWS_TAG_FROM_TEXT"), settings.getbool("FINNEWS_TAG_MARKUP_ONLY")
+    if from_text and markup_only:
+        raise ConfigError("FINNEWS_TAG_FROM_TEXT and FINNEWS_TAG_MARKUP_ONLY exclude each other: set one of them")
+    return {"plain": from_text, "markup_only": markup_only}
 
 
 def crawler_process(settings_overrides: dict[str, Any]) -> Any:

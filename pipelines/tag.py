@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
 
-from core.config import ConfigError
 from crawler.items import ArticleItem
+from crawler.run import tag_reading
 from tagging.extract import build_article, warm_up
-
-
-def tag_reading(settings: BaseSettings) -> dict[str, bool]:
-    """How pages with ticker markup are tagged (crawler/settings.py): from markup and text (the default),
-    ``FINNEWS_TAG_FROM_TEXT`` from the text alone, ``FINNEWS_TAG_MARKUP_ONLY`` from the markup alone; the
-    keyword arguments of :func:`tagging.extract.build_article`. Both set is a ConfigError."""
-    from_text, markup_only = settings.getbool("FINNEWS_TAG_FROM_TEXT"), settings.getbool("FINNEWS_TAG_MARKUP_ONLY")
-    if from_text and markup_only:
-        raise ConfigError("FINNEWS_TAG_FROM_TEXT and FINNEWS_TAG_MARKUP_ONLY exclude each other: set one of them")
-    return {"plain": from_text, "markup_only": markup_only}
 
 
 class TagPipeline:
