@@ -10,6 +10,7 @@ from operator import itemgetter
 from typing import Any
 
 from core.article import Mention
+from tagging.linking.knowledge import HOW_CODE
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -118,6 +119,7 @@ def judged_markup(
     rejected: list[dict[str, Any]] = []
     sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
     places = MentionPlaces(linked) if linked is not None else None
+    written = {m.secid for m in linked or () if m.how == HOW_CODE}  # the listings whose codes the text writes
     word_end: dict[int, int] | None = None  # the text's word bounds (judging boards by ``linked``)
     for mention in markup:
         start, end = mention.start, mention.end
@@ -177,11 +179,27 @@ def judged_markup(
         ):
             kept.append(mention)
             continue
+        listing = _another_listing_read(the_linker, places, written, mention) if places is not None else None
+        if listing is not None:
+            begin, finish = _sentence_around(text, start, end)
+            rejected.append(
+                {
+                    "secid": mention.secid,
+                    "text": mention.text,
+                    "start": start,
+                    "end": end,
+                    "reason": f"the text writes the code of another listing of the company ({listing}): "
+                    f"{text[begin:finish].strip()[:80]}",
+                }
+            )
+            continue
         begin, finish = _sentence_around(text, start, end)
         if (begin, finish) not in sentences:
             sentences[begin, finish] = (_sentence_tokens(segments, text, begin, finish), None)
         words, found = sentences[begin, finish]
         if not _context_may_matter(the_linker, text, start, end, {a: b for _word, a, b in words}):
+            # The page knows which companies were listed when it was written (乐视网 in 2017, an undated copy):
+            # a name that stands as a word, in no context that could make it another thing, stays as marked.
             kept.append(mention)
             continue
         sentence = text[begin:finish]
@@ -235,6 +253,27 @@ class MentionPlaces:
         return [m for m in mentions[first:last] if start < (m.end or 0)]
 
 
+def _another_listing_read(the_linker: Linker, places: MentionPlaces, written: set[str], mention: Mention) -> str | None:
+    """The listing the text reads at the place of a marked stock when the text writes that listing's code and
+    it is another listing of a company the marked name names (京东 marked 105.JD beside （9618）: 116.09618,
+    FRESH_RULES S3a), else None. Without a code written, the page's own listing stands."""
+    start, end = mention.start or 0, mention.end or 0
+    listings = {entry.secid for entry in the_linker.kb.names.get(mention.text, ())}
+    for reading in places.over("stock", start, end):
+        same_place = (reading.start, reading.end) == (start, end)
+        if same_place and reading.secid in written - {mention.secid} and {mention.secid, reading.secid} <= listings:
+            return reading.secid
+    return None
+
+
+def _word_around(text: str, start: int, end: int, word_end: dict[int, int]) -> str:
+    """The one word of the segmentation that holds ``start:end`` (新能源汽车 around 新能源), else the span itself."""
+    for word_start in range(start, max(-1, start - FULL_NAME_LENGTH), -1):
+        if word_start in word_end:
+            return text[word_start : word_end[word_start]] if word_end[word_start] >= end else text[start:end]
+    return text[start:end]
+
+
 def _board_the_text_refuses(
     the_linker: Linker, linked: MentionPlaces, mention: Mention, text: str, word_end: dict[int, int]
 ) -> str | None:
@@ -244,7 +283,8 @@ def _board_the_text_refuses(
       保险 of 责任保险等产品: a sector cue decides), a word inside an organisation's or an event's name
       (文化和旅游部数据中心, 世界无人机大会), a source of figures (据同程旅游的大数据分析), a company (小米汽车);
     * a name too vague alone (综合, 贸易, 电机);
-    * a name inside a longer one that names another board (新能源 of 新能源汽车, the new-energy vehicles).
+    * a name inside a longer one that names another board (新能源 of 新能源汽车, the new-energy vehicles), or one
+      the linker knows and refused here (新能源 of 世界新能源汽车大会's 新能源汽车).
     A marked board word the linker did not read as a word (数字经济 of jieba's 数字/经济活力) stays: a reader
     still sees it; so does a name the vocabulary lacks."""
     lexicon = the_linker.lexicon
@@ -258,6 +298,9 @@ def _board_the_text_refuses(
         read_as_a_word = on_word_bounds(text, start, end, word_end) or stands_delimited(text, start, end)
         if board_word is not None and (board_word[1] or read_as_a_word):
             return "the text does not name the sector here"
+        word = _word_around(text, start, end, word_end)
+        if word != name and (word in the_linker.board_words or word in the_linker.blockers):
+            return f"part of {word}, which the text does not read as a sector here"
         return "too vague a name to name a sector alone" if normalise_name(name) in lexicon.ambiguous_names else None
     if any(reading.secid == mention.secid for reading in readings):
         return None

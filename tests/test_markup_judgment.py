@@ -100,6 +100,10 @@ def test_a_board_marked_inside_the_source_line_names_the_outlet_not_a_sector() -
         ("第九届世界无人机大会在深圳开幕。", "无人机", "90,BK0704", "does not name the sector", None),
         # A company inside a longer company's name: 京东 of 京东方 is BOE, not JD.com.
         ("京东方发布年度业绩预告。", "京东", "105,JD", "does not name the company", "0.000725"),
+        # A code written beside the name decides the listing (FRESH_RULES S3a): 京东 (9618) is the Hong Kong one.
+        ("科技股走高，京东（9618）收报112.5港元。", "京东", "105,JD", "another listing of the company", "116.09618"),
+        # The marked 新能源 is part of the word 新能源汽车, which here is an event's name, no sector.
+        ("世界新能源汽车大会在德国慕尼黑举行。", "新能源", "90,BK0493", "part of 新能源汽车", None),
     ],
 )
 def test_the_text_reading_judges_what_the_markup_marks(
