@@ -66,6 +66,18 @@ def _sentence_tokens(segments: list[Token] | None, text: str, begin: int, finish
     return [(word, a + begin, b + begin) for word, a, b in tokens(text[begin:finish])]
 
 
+def _rejection(mention: Mention, text: str, why: str) -> dict[str, Any]:
+    """A marked mention dropped, with why and the sentence it stands in (a ``rejected_markup`` entry)."""
+    begin, finish = _sentence_around(text, mention.start or 0, mention.end or 0)
+    return {
+        "secid": mention.secid,
+        "text": mention.text,
+        "start": mention.start,
+        "end": mention.end,
+        "reason": f"{why}: {text[begin:finish].strip()[:80]}",
+    }
+
+
 def _context_may_matter(the_linker: Linker, text: str, start: int, end: int, word_end: dict[int, int]) -> bool:
     """Whether the linker's context rules could refuse this name here; when not (a company's
     unambiguous name standing as a word, no outlet or longer name around it), linking its sentence
@@ -112,8 +124,8 @@ def judged_markup(
 
     ``linked``: the linker's mentions of the whole text, when the caller has them (:func:`tag_article`
     tags from markup and text together). Each marked name is then judged by them, not by its sentence
-    linked anew, and boards are judged too: a sector word with an everyday sense that Eastmoney marked
-    where the text's reading names no sector (教育 of 投资者教育, 保险 of 责任保险等产品) is dropped."""
+    linked anew; boards are judged too (:func:`_board_the_text_refuses`), and a marked listing gives way
+    to another listing of the company whose code the text writes (:func:`_another_listing_read`)."""
     the_linker = linker()
     kept: list[Mention] = []
     rejected: list[dict[str, Any]] = []
@@ -142,16 +154,7 @@ def judged_markup(
             # longer word still may: 养老金 of 个人养老金, 银行 of 银行机构).
             straddled = _straddled_words(segments if segments is not None else tokens(text), start, end)
             if straddled:
-                begin, finish = _sentence_around(text, start, end)
-                rejected.append(
-                    {
-                        "secid": mention.secid,
-                        "text": mention.text,
-                        "start": start,
-                        "end": end,
-                        "reason": f"the name straddles {straddled}: {text[begin:finish].strip()[:80]}",
-                    }
-                )
+                rejected.append(_rejection(mention, text, f"the name straddles {straddled}"))
                 continue
             refused = None
             if places is not None:
@@ -159,16 +162,7 @@ def judged_markup(
                     word_end = {a: b for _word, a, b in (segments if segments is not None else tokens(text))}
                 refused = _board_the_text_refuses(the_linker, places, mention, text, word_end)
             if refused:
-                begin, finish = _sentence_around(text, start, end)
-                rejected.append(
-                    {
-                        "secid": mention.secid,
-                        "text": mention.text,
-                        "start": start,
-                        "end": end,
-                        "reason": f"{refused}: {text[begin:finish].strip()[:80]}",
-                    }
-                )
+                rejected.append(_rejection(mention, text, refused))
                 continue
         if (
             mention.security.kind != "stock"
@@ -181,17 +175,8 @@ def judged_markup(
             continue
         listing = _another_listing_read(the_linker, places, written, mention) if places is not None else None
         if listing is not None:
-            begin, finish = _sentence_around(text, start, end)
-            rejected.append(
-                {
-                    "secid": mention.secid,
-                    "text": mention.text,
-                    "start": start,
-                    "end": end,
-                    "reason": f"the text writes the code of another listing of the company ({listing}): "
-                    f"{text[begin:finish].strip()[:80]}",
-                }
-            )
+            why = f"the text writes the code of another listing of the company ({listing})"
+            rejected.append(_rejection(mention, text, why))
             continue
         begin, finish = _sentence_around(text, start, end)
         if (begin, finish) not in sentences:
@@ -219,15 +204,7 @@ def judged_markup(
         if named:
             kept.append(mention)
             continue
-        rejected.append(
-            {
-                "secid": mention.secid,
-                "text": mention.text,
-                "start": start,
-                "end": end,
-                "reason": f"the sentence does not name the company: {sentence.strip()[:80]}",
-            }
-        )
+        rejected.append(_rejection(mention, text, "the sentence does not name the company"))
     return kept, rejected
 
 
