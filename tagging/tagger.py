@@ -200,7 +200,9 @@ def judged_markup(
                 shifted = [(word, a - begin, b - begin) for word, a, b in words]
                 found = the_linker.link(sentence, published_at, None, shifted)
                 sentences[begin, finish] = (words, found)
-            named = bool(MentionPlaces(found).over("stock", start - begin, end - begin))
+            # (A sentence's few mentions: looked through, not indexed.)
+            a, b = start - begin, end - begin
+            named = any(m.security.kind == "stock" and (m.start or 0) < b and a < (m.end or 0) for m in found)
         if named:
             kept.append(mention)
             continue
