@@ -46,7 +46,7 @@ class ExtractError(ValueError):
     """An input that cannot be read as an article; the message says why."""
 
 
-def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
+def clean_raw(raw: RawArticle) -> CleanBody:
     """The clean text of a raw article and the mentions its markup carries. A body without text
     (a post with only its digest) has the digest as its text."""
     keep_line = line_keeper(raw.kept_text) if raw.kept_text else None
@@ -68,8 +68,6 @@ def clean_raw(raw: RawArticle, plain: bool = False) -> CleanBody:
     if not cleaned.text and raw.digest:
         cleaned.text = clean_plain_text(raw.digest).text
         cleaned.from_digest = bool(cleaned.text)
-    if plain:
-        cleaned.mentions = []
     return cleaned
 
 
@@ -117,7 +115,7 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False, mark
         published_at=raw.published_at,
         markup_only=markup_only,
     )
-    instruments = instruments_of(cleaned.mentions)  # (none when cleaned with plain: its mentions are dropped)
+    instruments = instruments_of(cleaned.mentions)  # the markup's, whatever the reading
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,
@@ -146,7 +144,7 @@ def extract_article(raw: RawArticle, plain: bool = False, markup_only: bool = Fa
     from the text alone; ``markup_only``: tags from the markup alone (:func:`tagging.tagger.tag_article`)."""
     if raw.body_source is None and raw.body_tree is None and _holds_html(raw.body_html):
         raw = body.settle_html_body(raw)
-    return build_article(raw, clean_raw(raw, plain=plain), plain=plain, markup_only=markup_only)
+    return build_article(raw, clean_raw(raw), plain=plain, markup_only=markup_only)
 
 
 def warm_up() -> None:

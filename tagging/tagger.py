@@ -10,7 +10,6 @@ from operator import itemgetter
 from typing import Any
 
 from core.article import Mention
-from tagging.linking.knowledge import HOW_CODE
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -19,7 +18,6 @@ from tagging.linking.link_context import (
     OUTLET_BEFORE_RE,
     inside_another_name,
     on_word_bounds,
-    stands_delimited,
 )
 from tagging.linking.linker import Linker, linker
 from tagging.segment import Token, tokens, top_keywords
@@ -106,63 +104,52 @@ def _straddled_words(segments: list[Token], start: int, end: int) -> str | None:
     return f"{word_a}/{word_b}" if start != a_start else None
 
 
+def _board_never_a_mention(the_linker: Linker, mention: Mention) -> str | None:
+    """Why a marked board is no mention wherever it stands, or None: a board marked inside the source line
+    names the outlet (证券 of （文章来源：中国证券报）; a listed outlet, 新华网, is still the company); a region
+    board names a place; a pseudo board is index membership, holdings or statistics (标准普尔, 机构重仓)."""
+    if mention.where == "media":
+        return "a board marked inside the source line names the outlet, not a sector"
+    lexicon = the_linker.lexicon
+    if mention.security.code not in lexicon.pseudo_boards:
+        return None
+    board = lexicon.boards.get(mention.security.code)
+    if board is not None and board.type == "region":
+        return "a region board names a place, not a sector (configs/boards.csv)"
+    return "a board of index membership or statistics names no sector (configs/text_tagging.yaml)"
+
+
 def judged_markup(
     markup: list[Mention],
     text: str,
     published_at: datetime | None = None,
     segments: list[Token] | None = None,
-    linked: list[Mention] | None = None,
 ) -> tuple[list[Mention], list[dict[str, Any]]]:
     """The markup's mentions with the stocks that the sentence does not name, and the boards whose
-    name is no word of its sentence, taken out. Eastmoney
+    name is no word of its sentence, taken out (the markup alone: FINNEWS_TAG_MARKUP_ONLY). Eastmoney
     marks stocks by matching their names, as a plain-text tagger without context rules would:
     线上线下消费 becomes the stock 线上线下, 培育壮大智慧产品 the stock 大智慧, 发展绿色经济 the HK stock
     绿色经济. A stock the linker knows by the marked name, in a sentence where the plain-text rules
     (word bounds, everyday words wanting a company cue, names inside other names) do not link that
-    name to a company, is dropped and listed with the reason; boards, and names the linker does not
-    know, are taken as marked. ``segments``: the text's segmentation, when the caller has it.
-
-    ``linked``: the linker's mentions of the whole text, when the caller has them (:func:`tag_article`
-    tags from markup and text together). Each marked name is then judged by them, not by its sentence
-    linked anew; boards are judged too (:func:`_board_the_text_refuses`), and a marked listing gives way
-    to another listing of the company whose code the text writes (:func:`_another_listing_read`)."""
+    name to that company, is dropped and listed with the reason; boards that are never a mention
+    (:func:`_board_never_a_mention`) and board names that straddle two words too; other boards, and names
+    the linker does not know, are taken as marked. ``segments``: the text's segmentation, when the caller
+    has it."""
     the_linker = linker()
     kept: list[Mention] = []
     rejected: list[dict[str, Any]] = []
-    sentences: dict[tuple[int, int], tuple[list[Token], list[Mention] | None]] = {}  # words, then mentions
-    places = MentionPlaces(linked) if linked is not None else None
-    written = {m.secid for m in linked or () if m.how == HOW_CODE}  # the listings whose codes the text writes
-    word_end: dict[int, int] | None = None  # the text's word bounds (judging boards by ``linked``)
+    # Each sentence's words, their bounds (built once: one huge sentence may hold thousands of marks), mentions.
+    sentences: dict[tuple[int, int], tuple[list[Token], dict[int, int], list[Mention] | None]] = {}
     for mention in markup:
         start, end = mention.start, mention.end
-        if mention.security.kind == "board" and mention.where == "media":
-            # Eastmoney marks board names inside the source line too: 证券 of （文章来源：中国证券报）. A word of
-            # an outlet's name names no sector (a listed outlet, 新华网, is still the company).
-            rejected.append(
-                {
-                    "secid": mention.secid,
-                    "text": mention.text,
-                    "start": None,
-                    "end": None,
-                    "reason": "a board marked inside the source line names the outlet, not a sector",
-                }
-            )
-            continue
-        if mention.security.kind == "board" and mention.where == "body" and start is not None and end is not None:
-            # Eastmoney marks a board by its name wherever the characters stand: 电机 in 煤电机组 (煤电/机组),
-            # 大数据 in 加大数据 (加大/数据). A name that straddles two words names no board (one inside a
-            # longer word still may: 养老金 of 个人养老金, 银行 of 银行机构).
-            straddled = _straddled_words(segments if segments is not None else tokens(text), start, end)
+        if mention.security.kind == "board":
+            never = _board_never_a_mention(the_linker, mention)
+            if never:
+                rejected.append(_rejection(mention, text, never) if start is not None else _unplaced(mention, never))
+                continue
+            straddled = _straddles(mention, text, segments)
             if straddled:
                 rejected.append(_rejection(mention, text, f"the name straddles {straddled}"))
-                continue
-            refused = None
-            if places is not None:
-                if word_end is None:
-                    word_end = {a: b for _word, a, b in (segments if segments is not None else tokens(text))}
-                refused = _board_the_text_refuses(the_linker, places, mention, text, word_end)
-            if refused:
-                rejected.append(_rejection(mention, text, refused))
                 continue
         if (
             mention.security.kind != "stock"
@@ -173,41 +160,41 @@ def judged_markup(
         ):
             kept.append(mention)
             continue
-        listing = _another_listing_read(the_linker, places, written, mention) if places is not None else None
-        if listing is not None:
-            why = f"the text writes the code of another listing of the company ({listing})"
-            rejected.append(_rejection(mention, text, why))
-            continue
         begin, finish = _sentence_around(text, start, end)
         if (begin, finish) not in sentences:
-            sentences[begin, finish] = (_sentence_tokens(segments, text, begin, finish), None)
-        words, found = sentences[begin, finish]
-        if not _context_may_matter(the_linker, text, start, end, {a: b for _word, a, b in words}):
-            # The page knows which companies were listed when it was written (乐视网 in 2017, an undated copy):
-            # a name that stands as a word, in no context that could make it another thing, stays as marked.
+            words = _sentence_tokens(segments, text, begin, finish)
+            sentences[begin, finish] = (words, {a: b for _word, a, b in words}, None)
+        words, word_end, found = sentences[begin, finish]
+        if not _context_may_matter(the_linker, text, start, end, word_end):
             kept.append(mention)
             continue
-        sentence = text[begin:finish]
-        if places is not None:
-            # The same company, or another read from the same characters (the page's own listing stands); a
-            # longer name around it is another company's (京东 of 京东方).
-            named = any(
-                reading.secid == mention.secid or (reading.start, reading.end) == (start, end)
-                for reading in places.over("stock", start, end)
-            )
-        else:
-            if found is None:
-                shifted = [(word, a - begin, b - begin) for word, a, b in words]
-                found = the_linker.link(sentence, published_at, None, shifted)
-                sentences[begin, finish] = (words, found)
-            # (A sentence's few mentions: looked through, not indexed.)
-            a, b = start - begin, end - begin
-            named = any(m.security.kind == "stock" and (m.start or 0) < b and a < (m.end or 0) for m in found)
-        if named:
+        if found is None:
+            shifted = [(word, a - begin, b - begin) for word, a, b in words]
+            found = the_linker.link(text[begin:finish], published_at, None, shifted)
+            sentences[begin, finish] = (words, word_end, found)
+        # The same company, or another listing read from the same characters; a longer name around the marked
+        # one is another company's (京东 of 京东方). (A sentence's few mentions: looked through, not indexed.)
+        a, b = start - begin, end - begin
+        readings = [m for m in found if m.security.kind == "stock" and (m.start or 0) < b and a < (m.end or 0)]
+        if any(m.secid == mention.secid or (m.start, m.end) == (a, b) for m in readings):
             kept.append(mention)
             continue
         rejected.append(_rejection(mention, text, "the sentence does not name the company"))
     return kept, rejected
+
+
+def _unplaced(mention: Mention, why: str) -> dict[str, Any]:
+    """A ``rejected_markup`` entry for a mark outside the text (the source line): no offsets, no sentence."""
+    return {"secid": mention.secid, "text": mention.text, "start": None, "end": None, "reason": why}
+
+
+def _straddles(mention: Mention, text: str, segments: list[Token] | None) -> str | None:
+    """``"煤电/机组"`` when a marked board name straddles two words of the body. Eastmoney marks a board by its
+    name wherever the characters stand: 电机 in 煤电机组 (煤电/机组), 大数据 in 加大数据 (加大/数据) name no
+    board (one inside a longer word still may: 养老金 of 个人养老金, 银行 of 银行机构)."""
+    if mention.where != "body" or mention.start is None or mention.end is None:
+        return None
+    return _straddled_words(segments if segments is not None else tokens(text), mention.start, mention.end)
 
 
 class MentionPlaces:
@@ -232,62 +219,79 @@ class MentionPlaces:
         return [m for m in mentions[first:last] if start < (m.end or 0)]
 
 
-def _another_listing_read(the_linker: Linker, places: MentionPlaces, written: set[str], mention: Mention) -> str | None:
-    """The listing the text reads at the place of a marked stock when the text writes that listing's code and
-    it is another listing of a company the marked name names (京东 marked 105.JD beside （9618）: 116.09618,
-    FRESH_RULES S3a), else None. Without a code written, the page's own listing stands."""
-    start, end = mention.start or 0, mention.end or 0
-    listings = {entry.secid for entry in the_linker.kb.names.get(mention.text, ())}
-    for reading in places.over("stock", start, end):
-        same_place = (reading.start, reading.end) == (start, end)
-        if same_place and reading.secid in written - {mention.secid} and {mention.secid, reading.secid} <= listings:
-            return reading.secid
-    return None
-
-
-def _word_around(text: str, start: int, end: int, word_end: dict[int, int]) -> str:
-    """The one word of the segmentation that holds ``start:end`` (新能源汽车 around 新能源), else the span itself."""
-    for word_start in range(start, max(-1, start - FULL_NAME_LENGTH), -1):
-        if word_start in word_end:
-            return text[word_start : word_end[word_start]] if word_end[word_start] >= end else text[start:end]
-    return text[start:end]
-
-
-def _board_the_text_refuses(
-    the_linker: Linker, linked: MentionPlaces, mention: Mention, text: str, word_end: dict[int, int]
-) -> str | None:
-    """Why the text's reading (``linked``) refuses the board ``mention`` marks, or None:
-    * a pseudo board (index membership, holdings, statistics: 标准普尔, 机构重仓), never a sector in text;
-    * a board word it read here and did not take: a sector word with an everyday sense (教育 of 投资者教育,
-      保险 of 责任保险等产品: a sector cue decides), a word inside an organisation's or an event's name
-      (文化和旅游部数据中心, 世界无人机大会), a source of figures (据同程旅游的大数据分析), a company (小米汽车);
-    * a name too vague alone (综合, 贸易, 电机);
-    * a name inside a longer one that names another board (新能源 of 新能源汽车, the new-energy vehicles), or one
-      the linker knows and refused here (新能源 of 世界新能源汽车大会's 新能源汽车).
-    A marked board word the linker did not read as a word (数字经济 of jieba's 数字/经济活力) stays: a reader
-    still sees it; so does a name the vocabulary lacks."""
-    lexicon = the_linker.lexicon
-    if mention.security.code in lexicon.pseudo_boards:
-        return "a board of index membership or statistics names no sector (configs/text_tagging.yaml)"
-    start, end = mention.start or 0, mention.end or 0
-    readings = linked.over("board", start, end)
-    if not readings:
+def markup_judged_by_the_text(
+    markup: list[Mention],
+    text: str,
+    linked: list[Mention],
+    segments: list[Token],
+    published_at: datetime | None,
+) -> tuple[list[Mention], list[dict[str, Any]]]:
+    """The marks of ``markup`` that the text's reading (``linked``, the linker's mentions of the title and
+    text) bears out, and the others with why. Eastmoney marks names wherever the characters stand (教育 of
+    投资者教育, 京东 of 京东方, 新能源 of 新能源汽车) and one listing per name; the linker reads each name in its
+    context, by the labelling rules a reader follows. So a mark of a name the linker knows stays only where
+    the linker reads the same security there; one the linker reads otherwise, or not at all, is dropped
+    (the text's reading is kept, so the company or sector has one label however often it is named). Kept as
+    marked: indexes and funds (instruments), names and boards the tables do not know (a listing or a board
+    newer than them), a listed outlet in the source line (新华网), and, on a page without a date, a stock
+    name that stands as a word in no context that could make it another thing, or that the text reads as
+    another listing of the same name (the page knew what was listed on its day: 乐视网 in a 2017 copy, the
+    Hong Kong 上海复旦 before its A share)."""
+    the_linker = linker()
+    lexicon, kb = the_linker.lexicon, the_linker.kb
+    places = MentionPlaces(linked)
+    word_end = {a: b for _word, a, b in segments}
+    kept: list[Mention] = []
+    rejected: list[dict[str, Any]] = []
+    for mention in markup:
+        start, end, kind = mention.start, mention.end, mention.security.kind
+        if kind == "board":
+            never = _board_never_a_mention(the_linker, mention)
+            if never:
+                rejected.append(_rejection(mention, text, never) if start is not None else _unplaced(mention, never))
+                continue
+        if kind not in ("board", "stock") or mention.where != "body" or start is None or end is None:
+            kept.append(mention)
+            continue
         name = text[start:end]
-        board_word = the_linker.board_words.get(name)
-        read_as_a_word = on_word_bounds(text, start, end, word_end) or stands_delimited(text, start, end)
-        if board_word is not None and (board_word[1] or read_as_a_word):
-            return "the text does not name the sector here"
-        word = _word_around(text, start, end, word_end)
-        if word != name and (word in the_linker.board_words or word in the_linker.blockers):
-            return f"part of {word}, which the text does not read as a sector here"
-        return "too vague a name to name a sector alone" if normalise_name(name) in lexicon.ambiguous_names else None
-    if any(reading.secid == mention.secid for reading in readings):
-        return None
-    # (A category of several industries is one place with a mention for each: 化学制品 of 化学原料和化学制品制造业.)
-    longer = next((r for r in readings if (r.start or 0) <= start and end <= (r.end or 0)), None)
-    if longer is not None and ((longer.start or 0), (longer.end or 0)) != (start, end):
-        return f"part of {longer.text}, which names {longer.secid}"
-    return None
+        readings = places.over(kind, start, end)
+        if any(reading.secid == mention.secid for reading in readings):
+            kept.append(mention)
+            continue
+        same_place = next((r for r in readings if (r.start, r.end) == (start, end)), None)
+        longer = next((r for r in readings if (r.start or 0) <= start and end <= (r.end or 0)), None)
+        if kind == "board":
+            if normalise_name(name) in lexicon.ambiguous_names:
+                why = "too vague a name to name a sector alone"
+            elif mention.security.code not in lexicon.boards or (name not in the_linker.board_words and not readings):
+                kept.append(mention)  # a board newer than the tables, or a name of it the vocabulary lacks
+                continue
+            elif same_place is not None:
+                why = f"the text reads {name} here as {same_place.secid}"
+            elif longer is not None:
+                why = f"part of {longer.text}, which names {longer.secid}"
+            else:
+                why = "the text does not name the sector here"
+            rejected.append(_rejection(mention, text, why))
+            continue
+        if name not in kb.names:
+            kept.append(mention)  # a name the tables do not know: a listing newer than them
+            continue
+        listings = {entry.secid for entry in kb.names[name]}
+        if published_at is None and same_place is not None and {mention.secid, same_place.secid} <= listings:
+            kept.append(mention)  # undated: the page knew which listing the name was on its day (上海复旦 in 2014)
+            continue
+        if same_place is not None:
+            why = f"the text reads {name} here as {same_place.secid} (another listing, or another company)"
+        elif longer is not None:
+            why = f"part of {longer.text}, which names {longer.secid}"
+        elif published_at is None and not _context_may_matter(the_linker, text, start, end, word_end):
+            kept.append(mention)
+            continue
+        else:
+            why = "the text does not name the company here"
+        rejected.append(_rejection(mention, text, why))
+    return kept, rejected
 
 
 def markup_and_text_mentions(
@@ -299,18 +303,14 @@ def markup_and_text_mentions(
     title_segments: list[Token],
     published_at: datetime | None,
 ) -> tuple[list[Mention], list[dict[str, Any]]]:
-    """The markup's mentions judged by the text's reading, and every name the text gives that the markup
-    does not mark (Eastmoney marks names only: lists of industries, the words news uses for a sector,
-    aliases, former names and the title go unmarked). Where both name a security of one kind at one
-    place, the markup's code stands (it is the page's own listing); a marked name the text reads otherwise
-    is dropped, with its reason (:func:`judged_markup`)."""
+    """The text's mentions (title and body, as a page without markup is read) with the marks it bears out or
+    cannot read (:func:`markup_judged_by_the_text`); the marks it reads otherwise are dropped, with why.
+    Where a mark and the text name the same security, or one of a kind at one place, the mark stands for both."""
     linked = titled_text_mentions(title, text, media, title_segments, text_segments, published_at)
-    kept, rejected = judged_markup(markup, text, published_at, text_segments, linked)
+    kept, rejected = markup_judged_by_the_text(markup, text, linked, text_segments, published_at)
     marked = MentionPlaces(kept)
 
-    def said_by_the_markup(m: Mention) -> bool:
-        # The same security, or another at the same place: the markup's code stands (a category naming several
-        # boards at one place keeps the others).
+    def marked_too(m: Mention) -> bool:
         if m.where != "body" or m.start is None or m.end is None:
             return False
         return any(
@@ -318,7 +318,7 @@ def markup_and_text_mentions(
             for k in marked.over(m.security.kind, m.start, m.end)
         )
 
-    added = [m for m in linked if not said_by_the_markup(m)]
+    added = [m for m in linked if not marked_too(m)]
     # In reading order: the body's mentions (the source line's last), then the title's.
     order = {"body": 0, "media": 1, "title": 2}
     mentions = sorted([*kept, *added], key=lambda m: (order.get(m.where, 1), m.start if m.start is not None else 0))
@@ -414,6 +414,8 @@ def tag_article(
     ``markup_only``, what the markup names less what its sentence does not bear out
     (:func:`judged_markup`: twice as fast, but blind to every name the markup leaves unmarked); without
     markup (or ``plain``: the markup ignored), what the title and text name."""
+    if plain and markup_only:
+        raise ValueError("tag from the text alone (plain) or from the markup alone (markup_only), not both")
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
     rejected: list[dict[str, Any]] = []
     if plain or not markup_mentions:

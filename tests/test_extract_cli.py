@@ -44,6 +44,21 @@ def test_plain_ignores_markup(capsys: pytest.CaptureFixture[str]) -> None:
     assert {m["source"] for m in plain["mentions"]} == {"text"}
 
 
+def test_every_reading_lists_the_indexes_the_markup_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --plain tags from the text alone, as FINNEWS_TAG_FROM_TEXT does on a crawl, and like it keeps the indexes
+    # and funds the markup names (instruments): they are no tags of the text's reading, but the page's facts.
+    page = tmp_path / "index.html"
+    quote = '<a href="http://quote.eastmoney.com/unify/r/1.000001" class="keytip" data-code="1,000001">上证指数</a>'
+    page.write_text(
+        f"<html><head><title>收评</title></head><body><div id='ContentBody'><p>{quote}收涨1%，煤炭板块领涨。</p>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    for options in ({}, {"plain": True}, {"markup_only": True}):
+        _, (row,) = extract(capsys, page, **options)
+        assert [i["secid"] for i in row["instruments"]] == ["1.000001"], options
+
+
 def test_markup_only_takes_the_markup_alone(capsys: pytest.CaptureFixture[str]) -> None:
     _, (marked,) = extract(capsys, FIXTURES / "eastmoney_jekyll_post.md", markup_only=True)
     assert {b["code"] for b in marked["boards"]} == SAMPLE_POST_MARKED_BOARDS

@@ -90,27 +90,26 @@ def test_a_board_marked_inside_the_source_line_names_the_outlet_not_a_sector() -
 
 
 @pytest.mark.parametrize(
-    ("sentence", "name", "secid", "reason", "tagged"),
+    ("sentence", "name", "secid", "reason", "tagged", "markup_only"),
     [
-        # A pseudo board (index membership) names no sector, wherever it is marked.
-        ("标准普尔将该国评级下调一档。", "标准普尔", "90,BK0879", "index membership or statistics", None),
+        # A pseudo board (index membership) names no sector, wherever it is marked: in either reading.
+        ("标准普尔将该国评级下调一档。", "标准普尔", "90,BK0879", "index membership or statistics", None, None),
         # A board word inside a longer one that names another board: the new-energy vehicles, not new energy.
-        ("新能源汽车销量同比增长三成。", "新能源", "90,BK0493", "part of 新能源汽车", "90.BK0900"),
-        # A board word the text reads as a word and does not take: inside an event's name.
-        ("第九届世界无人机大会在深圳开幕。", "无人机", "90,BK0704", "does not name the sector", None),
-        # A company inside a longer company's name: 京东 of 京东方 is BOE, not JD.com.
-        ("京东方发布年度业绩预告。", "京东", "105,JD", "does not name the company", "0.000725"),
+        ("新能源汽车销量同比增长三成。", "新能源", "90,BK0493", "part of 新能源汽车", "90.BK0900", "90.BK0493"),
+        # A board word the text does not read as a sector: inside an event's name.
+        ("第九届世界无人机大会在深圳开幕。", "无人机", "90,BK0704", "does not name the sector", None, "90.BK0704"),
+        ("世界新能源汽车大会在德国慕尼黑举行。", "新能源", "90,BK0493", "does not name the sector", None, "90.BK0493"),
+        # A company inside a longer company's name: 京东 of 京东方 is BOE, not JD.com (in either reading).
+        ("京东方发布年度业绩预告。", "京东", "105,JD", "part of 京东方", "0.000725", None),
         # A code written beside the name decides the listing (FRESH_RULES S3a): 京东 (9618) is the Hong Kong one.
-        ("科技股走高，京东（9618）收报112.5港元。", "京东", "105,JD", "another listing of the company", "116.09618"),
-        # The marked 新能源 is part of the word 新能源汽车, which here is an event's name, no sector.
-        ("世界新能源汽车大会在德国慕尼黑举行。", "新能源", "90,BK0493", "part of 新能源汽车", None),
+        ("科技股走高，京东（9618）收报112.5港元。", "京东", "105,JD", "here as 116.09618", "116.09618", "105.JD"),
     ],
 )
 def test_the_text_reading_judges_what_the_markup_marks(
-    sentence: str, name: str, secid: str, reason: str, tagged: str | None
+    sentence: str, name: str, secid: str, reason: str, tagged: str | None, markup_only: str | None
 ) -> None:
     # Tagged from markup and text (the default), each marked name is judged by the text's reading; the markup
-    # alone keeps what it marks (the straddle and source-line rules aside).
+    # alone keeps what it marks, but for the boards never a mention and the stocks its sentence does not name.
     html = page(marked(sentence, name, secid))
     url = "https://finance.eastmoney.com/a/202612063000000011.html"
     article = extract_article(parse_document(html, url))
@@ -119,8 +118,31 @@ def test_the_text_reading_judges_what_the_markup_marks(
     assert [r["text"] for r in article.rejected_markup] == [name]
     assert reason in article.rejected_markup[0]["reason"]
     assert tags == ([tagged] if tagged else [])
-    markup_only = extract_article(parse_document(html, url), markup_only=True)
-    assert [t["secid"] for t in markup_only.boards + markup_only.stocks] == [secid.replace(",", ".")]
+    alone = extract_article(parse_document(html, url), markup_only=True)
+    assert [t["secid"] for t in alone.boards + alone.stocks] == ([markup_only] if markup_only else [])
+
+
+def test_one_company_named_again_keeps_one_listing() -> None:
+    # A Hong Kong page marks the H share of an A+H company; its title and a later alias are not marked. The text
+    # reads the company as its A share (FRESH_RULES S3b) everywhere, so the mark gives way: one label, not two.
+    html = page(
+        marked("恒生指数收涨1.2%，中国平安涨3%。", "中国平安", "116,02318"),
+        marked("恒指收涨，内银股走强，招商银行涨2%。", "招商银行", "116,03968"),
+        "招行日前公布三季报，净利润同比增长。",
+    ).replace("<title>t</title>", "<title>港股收评：恒指涨1.2% 中国平安涨3%</title>")
+    article = extract_article(
+        parse_document(html, "https://finance.eastmoney.com/a/202612063000000014.html"), markup_only=False
+    )
+    assert [s["secid"] for s in article.stocks] == ["1.601318", "1.600036"]
+    assert {r["secid"] for r in article.rejected_markup} == {"116.02318", "116.03968"}
+
+
+def test_market_report_sector_marks_the_text_reads_are_kept() -> None:
+    # Sector words as the subject of a market move are sectors (FRESH_RULES B1): marked or not, they are tagged.
+    html = page(marked("今日煤炭板块领涨，钢铁紧随其后。", "煤炭", "90,BK0437"))
+    article = extract_article(parse_document(html, "https://finance.eastmoney.com/a/202612063000000015.html"))
+    assert "90.BK0437" in [b["secid"] for b in article.boards]
+    assert article.rejected_markup == []
 
 
 def test_a_marked_board_inside_a_category_the_text_reads_whole_is_kept() -> None:
@@ -141,7 +163,7 @@ def test_mention_places_find_every_overlap_of_a_span() -> None:
     def board(code: str, start: int, end: int) -> Mention:
         return Mention(make_security("90", code), "x" * (end - start), start, end)
 
-    long_one, short_one, other, title = board("BK0001", 0, 12), board("BK0002", 20, 22), board("BK0003", 30, 34), None
+    long_one, short_one, other = board("BK0001", 0, 12), board("BK0002", 20, 22), board("BK0003", 30, 34)
     title = Mention(make_security("90", "BK0004"), "t", 0, 5, where="title")
     places = MentionPlaces([other, short_one, long_one, title])
     assert places.over("board", 10, 21) == [long_one, short_one]  # a long mention that starts far before

@@ -171,6 +171,11 @@ def test_the_tag_pipeline_refuses_two_readings_at_once() -> None:
         project_settings(both)
 
 
+def test_tagging_refuses_both_readings_at_once() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        tag_article("贵州茅台发布公告。", None, plain=True, markup_only=True)
+
+
 def test_a_marked_sector_word_the_text_reads_otherwise_is_rejected_with_its_reason() -> None:
     # Eastmoney marks board names wherever the characters stand: 教育 of 投资者教育 (investor education) names no
     # sector, and the text's reading (a sector word with an everyday sense wants a sector cue) drops it; the
