@@ -235,3 +235,16 @@ def test_a_body_element_without_text_is_a_layout_change_only_when_every_page_of_
         assert crawler.stats.get_value("finnews/articles_without_body_text") == bodies.count("")
         assert crawler.stats.get_value("finnews/errors/layout_changed/article_text") == changed
         assert crawler.stats.get_value("finnews/layout_changed_sources") == (["columns:345"] if changed else None)
+
+
+def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:
+    # Market reports name sectors by the words that need a cue (银行, 证券, 钢铁): a market move after one is that
+    # cue (FRESH_RULES B1, "as the subject of a sentence"); the review of the fourteenth day found Eastmoney's own
+    # marks of them dropped for want of it.
+    assert {"BK0475", "BK0474", "BK0437"} <= codes_in("行业板块方面，银行、保险、煤炭涨幅居前。")
+    assert "BK0479" in codes_in("今日煤炭板块领涨，钢铁紧随其后。")
+    assert "BK0475" in codes_in("银行集体走强，工商银行涨2%。")
+    assert "BK0473" in codes_in("午后证券异动拉升，多股涨停。")
+    # a price that moves is no sector's market move
+    assert "BK0437" not in codes_in("动力煤价格走强，煤炭价格走强带动成本上升。")
+    assert "BK0475" not in codes_in("他去银行办理业务。")

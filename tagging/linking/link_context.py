@@ -583,16 +583,26 @@ AI_FIELD_AFTER_RE = re.compile(
 )
 
 
+# A sector word as the subject of a market move in a market report (银行集体走强, 午后证券异动拉升, 钢铁紧随其后,
+# 银行、保险、煤炭涨幅居前: the marks Eastmoney gives such words, found missing by the review of the fourteenth
+# day): the moves of stocks, not of a price (煤炭价格走强 has 价格 between) or of one firm's business.
+MARKET_MOVE_AFTER_RE = re.compile(
+    r"(?:集体|整体|全线|纷纷|再度|午后|早盘|尾盘|盘中|今日|)"
+    r"(?:走强|走弱|拉升|异动|领涨|领跌|跟涨|跟跌|涨幅居前|跌幅居前|紧随其后|飘红|翻红|翻绿|冲高|下挫|跳水|护盘)"
+)
+
+
 def sector_cue(scan: str, start: int, end: int) -> bool:
     """The words around a sector word make it the sector: a 板块/行业-like cue after it, a policy verb
-    before it, what a sector does after it, its output counted after it, or a list it opens that ends
-    等…行业."""
+    before it, what a sector does after it, its output counted after it, a market move after it, or a
+    list it opens that ends 等…行业."""
     after = SECTOR_AFTER_RE.match(scan, end)
     doing = SECTOR_DOINGS_RE.match(scan, end)
     return bool(
         (after and after.group() not in WEAK_SECTOR_CUES)
         or _SECTOR_STOCKS_AFTER_RE.match(scan, end)
         or _OUTPUT_AFTER_RE.match(scan, end)
+        or MARKET_MOVE_AFTER_RE.match(scan, end)
         or (doing and doing.group() not in WEAK_SECTOR_CUES)
         or (scan.startswith("项目", end) and _MANY_BEFORE_RE.search(scan, max(0, start - 4), start))
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
