@@ -13,15 +13,18 @@ And, on the hand-labelled development set of texts without markup (``bench/devse
 labelling rules at its top), the plain-text entity linker: precision and recall for stocks and for
 boards over (text, secid) pairs, every miss and every extra listed with its context.
 
-Run: ``.venv/bin/python bench/accuracy.py [PATH ...]`` (markup corpus) and
-``.venv/bin/python bench/accuracy.py --devset [bench/devset/plain.yaml]`` (plain-text linking)
+Run: ``.venv/bin/python bench/accuracy.py [PATH ...]`` (markup corpus),
+``.venv/bin/python bench/accuracy.py --devset [bench/devset/plain.yaml]`` (plain-text linking) and
+``.venv/bin/python bench/accuracy.py --readings SET.yaml ...`` (the three readings of marked pages)
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.article import RawArticle  # noqa: E402
 from core.dates import SHANGHAI  # noqa: E402
 from core.securities import from_data_code, from_element_id  # noqa: E402
 from tagging.extract import clean_raw, extract_article, parse_document  # noqa: E402
@@ -248,6 +252,96 @@ def devset(paths: list[Path]) -> int:
     return 0
 
 
+# Markup of any form in a source: its posts and pages are scored as they are; the others get markup made up.
+_MARKED_RE = re.compile(r'keytip|em_stock_key_common|data-code=|id="(?:stock|bk)_')
+READINGS = {"markup alone": {"markup_only": True}, "markup and text": {}, "text alone": {"plain": True}}
+
+
+def made_up_marker() -> Callable[[str], str]:
+    """Eastmoney-style markup for a text: every industry and concept board's name and every listed company's
+    short name of the tables in configs/ (A shares, Hong Kong, US Chinese names) marked wherever it stands,
+    leftmost-longest, as Eastmoney's linking marks names. Cruder than Eastmoney's: it marks by today's tables
+    (a company listed after the article too) and one listing per name."""
+    import csv
+    import html as html_module
+
+    import ahocorasick_rs
+
+    from core.config import config_dir
+
+    codes: dict[str, str] = {}
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (config_dir() / name).open(encoding="utf-8") as file:
+            return list(csv.DictReader(file))
+
+    for row in rows("boards.csv"):
+        if row["type"] in ("industry", "concept"):
+            codes.setdefault(row["name"], f"90,{row['code']}")
+    for row in rows("stocks.csv"):
+        codes.setdefault(row["name"].replace(" ", "").replace("Ａ", "A"), f"{row['em_market']},{row['code']}")
+    for row in rows("securities/hk_stocks.csv"):
+        codes.setdefault(row["name"], f"116,{row['code']}")
+    for row in rows("securities/us_cn_stocks.csv"):
+        if not row["name"].isascii():
+            codes.setdefault(row["name"], f"{row['em_market']},{row['ticker']}")
+    names = [name for name in codes if len(name) >= 2]
+    automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def mark(text: str) -> str:
+        out, at = [], 0
+        for index, start, end in automaton.find_matches_as_indexes(text):
+            market, code = codes[names[index]].split(",")
+            kind = "bk" if market == "90" else "stock"
+            out += [
+                html_module.escape(text[at:start]),
+                f'<span id="{kind}_{market}.{code}"><a href="http://quote.eastmoney.com/unify/r/{market}.{code}" '
+                f'class="keytip" data-code="{market},{code}">{html_module.escape(names[index])}</a></span>',
+            ]
+            at = end
+        return "".join([*out, html_module.escape(text[at:])])
+
+    return mark
+
+
+def readings(paths: list[Path]) -> int:
+    """The three readings of marked pages (markup alone, markup and text: the default, text alone) on labelled
+    sets: texts whose source carries Eastmoney's markup as they are, the others with markup made up for them
+    (:func:`made_up_marker`). Stocks strictly, and with another listing of a labelled company accepted."""
+    mark = made_up_marker()
+    tallies: dict[tuple[str, str, str], list[int]] = {}  # (real or made-up, reading, kind) -> tp, fp, fn
+    for path in paths:
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            source = (path.parent / entry["file"]).read_text(encoding="utf-8", errors="replace")
+            raw = parse_document(source, None)
+            if entry.get("date") and raw.published_at is None:
+                raw.published_at = datetime.fromisoformat(str(entry["date"])).replace(tzinfo=SHANGHAI)
+            markup = "real markup" if _MARKED_RE.search(source) else "made-up markup"
+            if markup == "made-up markup":
+                text = extract_article(raw, plain=True).text
+                body = "".join(f"<p>{mark(line)}</p>" for line in text.split("\n") if line.strip())
+                raw = RawArticle(
+                    source="text", url=None, title=raw.title, body_html=body, published_at=raw.published_at
+                )
+            optional = {str(o["secid"]) for o in entry.get("optional") or []}
+            alternatives = {str(a): str(s["secid"]) for s in entry.get("stocks") or [] for a in s.get("alt") or []}
+            for name, options in READINGS.items():
+                article = extract_article(copy.deepcopy(raw), **options)
+                for kind, lenient in (("boards", False), ("stocks", False), ("stocks", True)):
+                    found = {t["secid"] for t in getattr(article, kind)}
+                    found = {alternatives.get(s, s) for s in found} if lenient else found
+                    expected = {str(label["secid"]) for label in entry.get(kind) or []}
+                    key = (markup, name, kind + (", another listing accepted" if lenient else ""))
+                    tally = tallies.setdefault(key, [0, 0, 0])
+                    tally[0] += len(found & expected)
+                    tally[1] += len(found - expected - optional)
+                    tally[2] += len(expected - found)
+    for (markup, name, kind), (tp, fp, fn) in sorted(tallies.items()):
+        print(f"{markup:<15} {name:<16} {kind:<34} P {_ratio(tp, tp + fp):.3f}  R {_ratio(tp, tp + fn):.3f}  "
+              f"(tp {tp}, fp {fp}, fn {fn})")  # fmt: skip
+    return 0
+
+
 def _labelled(entry: dict, kind: str, field: str) -> set[str]:
     """The secids of one kind (stock or board) in an entry's ``field`` (stocks, boards or optional)."""
     secids = {str(label["secid"]) for label in entry.get(field) or []}
@@ -285,6 +379,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", action="store_true", help="score the plain-text linker on labelled sets")
     parser.add_argument(
+        "--readings",
+        action="store_true",
+        help="score the three readings of marked pages on labelled sets (texts without markup get it made up)",
+    )
+    parser.add_argument(
         "--agreement",
         nargs=2,
         metavar=("REFERENCE", "SECOND"),
@@ -298,6 +397,8 @@ if __name__ == "__main__":
     arguments = parse_arguments(sys.argv[1:])
     if arguments.agreement:
         sys.exit(agreement(*(Path(arg) for arg in arguments.agreement)))
+    if arguments.readings:
+        sys.exit(readings([Path(arg) for arg in arguments.paths]))
     if arguments.devset:
         given = [Path(arg) for arg in arguments.paths] or [Path(__file__).parent / "devset" / "plain.yaml"]
         sys.exit(devset(given))

@@ -6,9 +6,9 @@ the comparison is conservative. One-time set-up (jieba's dictionary, the lexicon
 both timings by a warm-up pass.
 
 The pages are tagged three ways, each timed against trafilatura: as a crawl tags them by default (from their
-markup, judged by the text's reading, and from their text with the entity linker over the whole securities
-knowledge base), from the markup alone (FINNEWS_TAG_MARKUP_ONLY: issue 22's markup path) and from the text
-alone, the markup ignored (FINNEWS_TAG_FROM_TEXT, as China.org and feed pages are). The knowledge base's load
+text with the entity linker over the whole securities knowledge base, the markup as the page's own evidence),
+from the markup alone (FINNEWS_TAG_MARKUP_ONLY: issue 22's markup path) and from the text alone, the markup
+ignored (FINNEWS_TAG_FROM_TEXT, as China.org and feed pages are). The knowledge base's load
 time is measured first, in a process that has loaded nothing else of finnews' tagging set-up.
 
 Run: ``.venv/bin/python bench/tagging.py [--rounds N]``

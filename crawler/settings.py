@@ -46,13 +46,14 @@ ITEM_PIPELINES = {
     "pipelines.index.IndexPipeline": 300,
 }
 FINNEWS_INDEX_ENABLED = True
-# Pages that carry ticker markup (Eastmoney) are tagged from the markup, judged by the text's reading, and from
-# their text with the entity linker, as China.org pages are: Eastmoney marks names only, so the markup alone
-# misses the sectors and companies a reader sees in lists of industries, in the words news uses for a sector,
-# by aliases and in the title (docs/tagging.md: on the real Eastmoney articles of the development sets, boards
-# recall 0.64 from the markup alone). FINNEWS_TAG_MARKUP_ONLY: from the markup alone, at about twice the
-# tagging speed (bench/tagging.py). FINNEWS_TAG_FROM_TEXT: from the text alone, the markup
-# ignored (its indexes and funds stay listed: instruments). `finnews extract` takes --markup-only and --plain.
+# Pages that carry ticker markup (Eastmoney) are tagged from their text with the entity linker, as China.org
+# pages are, with the markup as the page's own evidence: the text's reading decides every mark of a name it
+# knows, the marks it cannot read stay (docs/tagging.md). Eastmoney marks names only, so the markup alone misses
+# the sectors and companies a reader sees in lists of industries, in the words news uses for a sector, by
+# aliases and in the title (boards recall 0.64 on the real Eastmoney articles of the development sets).
+# FINNEWS_TAG_MARKUP_ONLY: from the markup alone, at about twice the tagging speed (bench/tagging.py).
+# FINNEWS_TAG_FROM_TEXT: from the text alone, the markup ignored. Either way the indexes and funds the markup
+# names stay listed (instruments). `finnews extract` takes --markup-only and --plain.
 FINNEWS_TAG_MARKUP_ONLY = False
 FINNEWS_TAG_FROM_TEXT = False
 FINNEWS_BULK_CHUNK_SIZE = 500  # articles per bulk request
