@@ -17,6 +17,11 @@ POLLS = r"""
 import json, socket, sys
 from crawler.live import LiveSource, run_live
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, load_articles
+from tagging.extract import warm_up
+
+# The tagging stack loads before the clock starts, as a live process has it loaded after its first poll: on a busy
+# machine its load took most of the 10 s, and the 7x24 list was polled once (a slow start, not a held list).
+warm_up()
 
 silent = socket.socket()
 silent.bind(("127.0.0.1", 0))
@@ -47,6 +52,7 @@ def test_a_hanging_source_does_not_hold_the_7x24_list() -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads(result.stdout.strip().splitlines()[-1])
-    # Polled about every second for 10 s (slack for a busy machine); one after the other it was twice.
-    assert counts["fast"] >= 5, counts
+    # Polled about every second for 10 s; one after the other (a poll of the hanging source holds 8 s) it was
+    # twice, so 4 leaves slack for a busy machine's slower polls.
+    assert counts["fast"] >= 4, counts
     assert counts["passes"] >= counts["polls"], counts  # after every poll, matching and delivery ran
