@@ -240,7 +240,7 @@ def markup_judged_by_the_text(
     the_linker = linker()
     lexicon, kb = the_linker.lexicon, the_linker.kb
     places = MentionPlaces(linked)
-    word_end = {a: b for _word, a, b in segments}
+    word_end: dict[int, int] | None = None  # the text's word bounds, built for an undated page's first need
     kept: list[Mention] = []
     rejected: list[dict[str, Any]] = []
     for mention in markup:
@@ -285,7 +285,9 @@ def markup_judged_by_the_text(
             why = f"the text reads {name} here as {same_place.secid} (another listing, or another company)"
         elif longer is not None:
             why = f"part of {longer.text}, which names {longer.secid}"
-        elif published_at is None and not _context_may_matter(the_linker, text, start, end, word_end):
+        elif published_at is None and not _context_may_matter(
+            the_linker, text, start, end, word_end := word_end or {a: b for _word, a, b in segments}
+        ):
             kept.append(mention)
             continue
         else:
