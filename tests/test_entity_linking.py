@@ -1495,6 +1495,16 @@ def test_an_industry_by_how_it_fares() -> None:
     assert "90.BK0451" in linked("制造业景气度下降,房地产新开工持续走弱。", "2022-05-01")
 
 
+def test_property_named_alone_is_the_industry() -> None:
+    """房地产 and 地产 name the property industry without a cue (development texts: 29 of 38 so labelled); a
+    property outlet's name and a local liquor (地产酒) do not. 中字头 is its board's own name."""
+    assert "90.BK0451" in linked("受信贷政策偏紧影响,房地产销售规模持续收缩。", "2023-03-01")
+    assert "90.BK0451" in linked("由于地产调控及能耗管控升级,基建投资承压。", "2022-01-10")
+    assert "90.BK0451" not in linked("据观点地产新媒体了解,海尔智家于2日公告。", "2021-11-16")
+    assert "90.BK0451" not in linked("区域酒企展现渠道韧性,地产酒整体量价增幅达5.8%。", "2024-06-01")
+    assert "90.BK0505" in linked("午后中字头集体拉升。", "2024-09-03")
+
+
 def test_car_making_in_a_list_of_industries() -> None:
     """汽车制造 in a list of industries names the carmakers' board; a plant's name asks a cue it lacks."""
     assert "90.BK1029" in linked("分行业看,汽车制造、化工行业业绩表现突出。", "2021-06-10")
