@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
+from operator import itemgetter
 
 import ahocorasick_rs
 
@@ -80,6 +82,7 @@ from tagging.linking.link_context import (
     stands_delimited,
 )
 from tagging.linking.text_codes import codes_in
+from tagging.places import Places
 
 Token = tuple[str, int, int]
 
@@ -247,6 +250,59 @@ class _Found:
 _LATIN_HAN_BOUNDARY_RE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 
 
+def _nearest_hint(hints: list[tuple[int, str]], places: list[int], start: int) -> str:
+    """The market of the hint nearest ``start`` (``hints`` sorted by place, ``places`` their places): of two
+    as near, the one before; of two at one place, the first. Found by bisection: a market report may name 港股
+    thousands of times."""
+    after = bisect_left(places, start)
+    if after == len(places) or (after and start - places[after - 1] <= places[after] - start):
+        return hints[bisect_left(places, places[after - 1])][1]
+    return hints[after][1]
+
+
+class _CodePairs:
+    """The codes of a text by place, to find the code written right before or right after another one (one
+    company's A-share and Hong Kong codes as a pair: 中国太保(601601.SH;02601.HK)). A separator alone may stand
+    between a pair, so only the nearest code on each side can be the other half."""
+
+    def __init__(self, scan: str, codes: list[tuple[int, int, Security]], h_shares: dict[str, str]) -> None:
+        self._scan, self._h_shares = scan, h_shares
+        self._by_start = sorted(codes, key=itemgetter(0))
+        self._starts = [start for start, _end, _security in self._by_start]
+        self._by_end = sorted(codes, key=itemgetter(1))
+        self._ends = [end for _start, end, _security in self._by_end]
+        self._end_of = {start: end for start, end, _security in codes}
+
+    def second_of_a_pair(self, start: int, security: Security) -> bool:
+        """Whether the Hong Kong code at ``start`` comes right after the same company's A-share code
+        (中国太保(601601.SH;02601.HK)) or right before it (中芯国际(0981.HK/688981.SH)): the pair names one company,
+        its A share (FRESH_RULES S3b), and the Hong Kong code adds no mention."""
+        if security.kind != "stock" or not security.secid.startswith("116."):
+            return False
+        last = bisect_right(self._ends, start)  # the codes that end at ``start`` or before, the nearest last
+        if last:
+            nearest = self._ends[last - 1]
+            if _CODE_PAIR_GAP_RE.fullmatch(self._scan, nearest, start) and any(
+                self._h_shares.get(other.secid) == security.secid
+                for _start, _end, other in self._by_end[bisect_left(self._ends, nearest) : last]
+            ):
+                return True
+        return self.a_share_after(self._end_of.get(start, start), security) is not None
+
+    def a_share_after(self, end: int, security: Security) -> Security | None:
+        """The A-share code written right after a Hong Kong code of the same company (中芯国际(0981.HK/688981.SH)):
+        the pair names one company, its A share (FRESH_RULES S3b)."""
+        if not security.secid.startswith("116."):
+            return None
+        first = bisect_left(self._starts, end)  # the nearest code that starts at ``end`` or after
+        if first == len(self._starts):
+            return None
+        start, _end, other = self._by_start[first]
+        if self._h_shares.get(other.secid) == security.secid and _CODE_PAIR_GAP_RE.fullmatch(self._scan, end, start):
+            return other
+        return None
+
+
 class Linker:
     """The automaton over every name, built once per process (:func:`linker`)."""
 
@@ -314,8 +370,10 @@ class Linker:
         # Where the text names a market (港股, 美股), a name goes to its listing there: the nearest
         # hint decides (a note on HK shares may still say 隔夜美股禾赛).
         hints = sorted((hit.start(), m) for m, pattern in MARKET_HINTS for hit in pattern.finditer(scan))
+        hint_places = [place for place, _market in hints]
 
         codes = codes_in(scan, self.kb, self.lexicon)
+        pairs = _CodePairs(scan, codes, self.kb.h_shares)
         found: list[_Found] = []
         keys = self.keys
         for index, start, end in self._word_matches(scan, word_end):
@@ -327,7 +385,7 @@ class Linker:
                 continue
             if cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
-            market = min(hints, key=lambda hint: abs(hint[0] - start))[1] if hints else None
+            market = _nearest_hint(hints, hint_places, start) if hints else None
             item = self._candidate(scan, key, start, end, day, market, media_name)
             if (
                 item is None
@@ -345,7 +403,7 @@ class Linker:
         found.extend(self._short_names_in_lists(scan, found, day))
         found.extend(self._institutions_in_lists(scan, found, day))
         found.sort(key=lambda item: item.start)
-        self._confirm_by_codes(scan, found, codes)
+        self._confirm_by_codes(scan, found, codes, pairs)
         self._accept_lists(scan, found)
         self._accept_industry_lists(scan, found)
         _namesake_boards_in_board_lists(scan, found)
@@ -361,7 +419,7 @@ class Linker:
         mentions = [
             self._code_mention(text, start, end, security)
             for start, end, security in codes
-            if not self._second_code_of_a_pair(scan, codes, start, security)
+            if not pairs.second_of_a_pair(start, security)
         ]
         for item in found:
             if item.chosen == "stock" and item.stock:
@@ -661,13 +719,13 @@ class Linker:
         stocks = {(item.start, item.end) for item in found if item.chosen == "stock"}
         if len(stocks) < 2 or "、" not in scan:
             return []
-        taken = [(item.start, item.end) for item in found]
+        taken = Places(found, lambda item: (item.start, item.end))
+        # A member is a known company when one begins or ends it: the list's last member runs on into
+        # the words after it (唐德影视等21个股), its first one may begin inside the words before it.
+        starts, ends = {a for a, _b in stocks}, {b for _a, b in stocks}
         short_names = []
         for run in _LIST_RUN_RE.finditer(scan):
             members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
-            # A member is a known company when one begins or ends it: the list's last member runs on into
-            # the words after it (唐德影视等21个股), its first one may begin inside the words before it.
-            starts, ends = {a for a, _b in stocks}, {b for _a, b in stocks}
             if sum(start in starts or end in ends for start, end in members) < 2:
                 continue
             for index, (start, end) in enumerate(members):
@@ -678,7 +736,7 @@ class Linker:
                 stem = scan[start:end]
                 if not 2 <= len(stem) <= 4 or not _HAN_ONLY_RE.fullmatch(stem):
                     continue
-                if any(a < end and start < b for a, b in taken):
+                if taken.over(start, end):
                     continue
                 entry = self.kb.only_name_starting(stem, day) or self._delisted_by_stem(stem, day)
                 if entry is not None:
@@ -687,7 +745,9 @@ class Linker:
                     short_names.append(item)
         return short_names
 
-    def _confirm_by_codes(self, scan: str, found: list[_Found], codes: list[tuple[int, int, Security]]) -> None:
+    def _confirm_by_codes(
+        self, scan: str, found: list[_Found], codes: list[tuple[int, int, Security]], pairs: _CodePairs
+    ) -> None:
         """A code right after a name (长城汽车(601633.SH)) says which company the name is; so does a
         code after a longer name that begins with a known one (新东方在线(01797.HK) is not 新东方).
         Every other mention of a company whose listing a code gave takes that listing too."""
@@ -701,7 +761,7 @@ class Linker:
                     break
                 end, security = by_start.get(item.end + gap, (0, None))
                 if security is not None and CODE_GAP_RE.fullmatch(scan, item.end, item.end + gap):
-                    security = self._a_share_after(scan, codes, end, security) or security
+                    security = pairs.a_share_after(end, security) or security
                     # A code after a longer name confirms only a name that is a company's (证券代码 is not).
                     if security.kind == "stock" and (
                         item.stock or not scan[item.end : item.end + gap].strip("（(: ：")
@@ -731,42 +791,6 @@ class Linker:
             listing = listing or (pinned.get(known[1]) if known else None)
             if listing:
                 item.stock = (listing, item.stock[1])
-
-    def _second_code_of_a_pair(
-        self, scan: str, codes: list[tuple[int, int, Security]], start: int, security: Security
-    ) -> bool:
-        """A Hong Kong code written right after the same company's A-share code (中国太保(601601.SH;02601.HK)), or
-        right before it (中芯国际(0981.HK/688981.SH)): the pair names one company, its A share (FRESH_RULES S3b),
-        and the Hong Kong code adds no mention."""
-        if security.kind != "stock" or not security.secid.startswith("116."):
-            return False
-        own_end = next((b for a, b, _s in codes if a == start), start)
-        return (
-            any(
-                self.kb.h_shares.get(other.secid) == security.secid and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
-                for _start, end, other in codes
-                if end <= start
-            )
-            or self._a_share_after(scan, codes, own_end, security) is not None
-        )
-
-    def _a_share_after(
-        self, scan: str, codes: list[tuple[int, int, Security]], end: int, security: Security
-    ) -> Security | None:
-        """The A-share code written right after a Hong Kong code of the same company (中芯国际(0981.HK/688981.SH)):
-        the pair names one company, its A share (FRESH_RULES S3b)."""
-        if not security.secid.startswith("116."):
-            return None
-        return next(
-            (
-                other
-                for start, _end, other in codes
-                if start >= end
-                and self.kb.h_shares.get(other.secid) == security.secid
-                and _CODE_PAIR_GAP_RE.fullmatch(scan, end, start)
-            ),
-            None,
-        )
 
     def _accept_lists(self, scan: str, found: list[_Found]) -> None:
         """A name waiting for context is a company (or a sector) when it stands in a list next to
@@ -862,7 +886,7 @@ _EXCHANGE_NAME_RE = re.compile(r"(?:交易所|港交所|联交所|纳斯达克|�
 
 
 # A whole cell of a Markdown table: the name alone between two bars.
-_CELL_BEFORE_RE = re.compile(r"(?:^|\|)[ \t\u3000]*$", re.MULTILINE)
+_CELL_SPACES = " \t\u3000"
 _CELL_AFTER_RE = re.compile(r"[ \t\u3000]*\|")
 _FEWEST_COMPANY_CELLS = 2
 
@@ -873,8 +897,13 @@ def _accept_company_table_cells(scan: str, found: list[_Found]) -> None:
     column says what the name is."""
 
     def whole_cell(item: _Found) -> bool:
-        line_start = scan.rfind("\n", 0, item.start) + 1
-        return bool(_CELL_BEFORE_RE.search(scan[line_start : item.start]) and _CELL_AFTER_RE.match(scan, item.end))
+        # Back over the spaces before the name only (slicing from the line's start made a page of one long line
+        # quadratic): the cell opens at a bar or at the line's start.
+        before = item.start
+        while before and scan[before - 1] in _CELL_SPACES:
+            before -= 1
+        opens = before == 0 or scan[before - 1] in "|\n"
+        return opens and bool(_CELL_AFTER_RE.match(scan, item.end))
 
     companies = [item for item in found if item.chosen == "stock" and whole_cell(item)]
     if len(companies) < _FEWEST_COMPANY_CELLS:
@@ -1091,7 +1120,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 有券商认为: an unnamed firm quoted
     if COPYRIGHT_AFTER_RE.match(scan, end):
         return True  # 国资数据中心 版权所有: a site's name in its footer
-    if "《" in scan and inside_a_title(scan, start, end):
+    if inside_a_title(scan, start, end):  # (a look around the word only: a test of the whole text was quadratic)
         return True  # 《物业服务企业发展报告》: a title
     if scan[start:end] in AI_WORDS and AI_FEATURE_AFTER_RE.match(scan, end):
         return True  # AI虚拟助手, AI赋能: a product's feature or a tool, not the field
