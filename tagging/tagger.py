@@ -22,6 +22,7 @@ from tagging.linking.link_context import (
     on_word_bounds,
 )
 from tagging.linking.linker import Linker, linker
+from tagging.places import Places
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 
@@ -213,21 +214,16 @@ class MentionPlaces:
     (a huge page holds thousands of mentions, and each marked name is looked up)."""
 
     def __init__(self, mentions: list[Mention]) -> None:
-        self._places: dict[str, tuple[list[int], list[Mention], int]] = {}
         placed = [m for m in mentions if m.where == "body" and m.start is not None and m.end is not None]
-        for kind in {m.security.kind for m in placed}:
-            of_kind = sorted((m for m in placed if m.security.kind == kind), key=lambda m: m.start or 0)
-            longest = max((m.end or 0) - (m.start or 0) for m in of_kind)
-            self._places[kind] = ([m.start or 0 for m in of_kind], of_kind, longest)
+        self._places = {
+            kind: Places([m for m in placed if m.security.kind == kind], lambda m: (m.start or 0, m.end or 0))
+            for kind in {m.security.kind for m in placed}
+        }
 
     def over(self, kind: str, start: int, end: int) -> list[Mention]:
         """The mentions of ``kind`` that overlap ``start:end``, in order of place."""
-        if kind not in self._places:
-            return []
-        starts, mentions, longest = self._places[kind]
-        # Only a mention that starts less than the longest mention's length before ``end`` can reach into it.
-        first, last = bisect_left(starts, start - longest + 1), bisect_left(starts, end)
-        return [m for m in mentions[first:last] if start < (m.end or 0)]
+        places = self._places.get(kind)
+        return places.over(start, end) if places is not None else []
 
 
 def markup_judged_by_the_text(
