@@ -1505,6 +1505,26 @@ def test_property_named_alone_is_the_industry() -> None:
     assert "90.BK0505" in linked("午后中字头集体拉升。", "2024-09-03")
 
 
+def test_two_industries_with_one_marker() -> None:
+    """服装及配饰行业: the marker after the second industry names the first too (dev202 aastocks)."""
+    assert "90.BK0436" in linked("服装及配饰行业表现强劲。", "2025-06-01")
+    assert "90.BK0436" not in linked("服装及配饰均有折扣。", "2025-06-01")
+
+
+def test_a_listed_company_whose_figures_are_cited() -> None:
+    """根据东方财富Choice数据 cites the company's figures as 据 does (R2: a listed company as the source of data is
+    named: dev200 guhantai)."""
+    assert "0.300059" in linked("截至7月21日,根据东方财富Choice数据,8318只基金二季报业绩悉数披露完毕。", "2019-07-22")
+
+
+def test_words_that_hold_a_name_but_name_nothing_listed() -> None:
+    """中国概念股 is the usual word for Chinese stocks abroad, not an ETF a 2017 list called 中国概念; 人工智能朗读 is a
+    page's read-aloud button (sznews.com). 京东方华灿 is 华灿光电 by its full name's first words, not 京东方."""
+    assert linked("从上涨逻辑来看,中国概念股票市场并非仅是简单的反弹。", "2025-06-01") == {}
+    assert "90.BK0800" not in linked("人工智能朗读:\n7月22日是科创板开市一周年。", "2020-07-22")
+    assert set(linked("京东方华灿发布公告。", "2025-06-01")) == {"0.300323"}
+
+
 def test_car_making_in_a_list_of_industries() -> None:
     """汽车制造 in a list of industries names the carmakers' board; a plant's name asks a cue it lacks."""
     assert "90.BK1029" in linked("分行业看,汽车制造、化工行业业绩表现突出。", "2021-06-10")

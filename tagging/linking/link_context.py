@@ -304,6 +304,9 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
     r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等[\u4e00-\u9fff]{0,6}?"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
+# Two industries with one marker (服装及配饰行业, 钢铁和有色企业): the marker after the second names the first too
+# (dev202 aastocks).
+_PAIR_OF_INDUSTRIES_RE = re.compile(r"[及和与][\u4e00-\u9fff]{1,4}?(?:行业|产业|板块|企业)")
 # Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
 # 受益板块(包括煤炭、电力).
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
@@ -607,6 +610,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or (scan.startswith("项目", end) and _MANY_BEFORE_RE.search(scan, max(0, start - 4), start))
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
+        or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
         or (scan[start:end] == "AI" and AI_FIELD_AFTER_RE.match(scan, end))
     )

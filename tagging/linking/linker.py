@@ -121,6 +121,7 @@ _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
+_ACCORDING_WORDS = ("根据", "依据")
 _CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
 
 
@@ -504,7 +505,9 @@ class Linker:
         cited = OUTLET_BEFORE_RE.search(scan, max(0, start - 4), start) and not key.endswith("证券")
         # 据东方财富Choice数据, 同花顺iFinD数据显示: a listed company as the source of figures (R2).
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
-        data_source = bool(figures and (cited or DATA_SHOWN_RE.match(scan, figures.end()))) or bool(
+        # 根据东方财富Choice数据 too: according to its figures (dev200 guhantai), as 据 says
+        according = figures and scan[max(0, start - 2) : start] in _ACCORDING_WORDS
+        data_source = bool(figures and (cited or according or DATA_SHOWN_RE.match(scan, figures.end()))) or bool(
             cited and VIEW_AFTER_RE.match(scan, end) and not _EXCHANGE_NAME_RE.search(key)
         )
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
