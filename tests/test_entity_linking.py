@@ -1525,6 +1525,20 @@ def test_words_that_hold_a_name_but_name_nothing_listed() -> None:
     assert set(linked("京东方华灿发布公告。", "2025-06-01")) == {"0.300323"}
 
 
+def test_crude_steel_output_is_the_steel_industry() -> None:
+    """粗钢产量 is the steel industry's output (labelled 钢铁行业 in development texts); a cue is needed."""
+    assert "90.BK0479" in linked("4月全国粗钢产量同比增长5%。", "2024-05-15")
+    assert "90.BK0479" not in linked("运往港口的粗钢已装船。", "2024-05-15")
+
+
+def test_an_owner_of_a_subsidiary_is_named() -> None:
+    """天赐材料全资子公司: the company is named as the owner, not inside a longer firm's name (dev203); 京东数科 is
+    JD's unlisted fintech arm, not JD."""
+    assert "0.002709" in linked("如天赐材料全资子公司与宁德时代签订协议。", "2021-05-31")
+    assert "0.002709" not in linked("天赐材料电池有限公司与宁德时代签订协议。", "2021-05-31")
+    assert linked("蚂蚁集团、京东数科等大体量IPO暂停。", "2020-10-25") == {}
+
+
 def test_car_making_in_a_list_of_industries() -> None:
     """汽车制造 in a list of industries names the carmakers' board; a plant's name asks a cue it lacks."""
     assert "90.BK1029" in linked("分行业看,汽车制造、化工行业业绩表现突出。", "2021-06-10")

@@ -312,9 +312,12 @@ _PAIR_OF_INDUSTRIES_RE = re.compile(r"[及和与][\u4e00-\u9fff]{1,4}?(?:行业|
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(
     r"(?:股|板块|行业|领域|方向|赛道|产业|品种)[（(]\s*(?:如|包括|例如|比如)[^（）()\n。；]{0,24}$"
 )
-# (a name's words hold no 在, 的, 是 …: TCL科技在光伏板块子公司 is the company, then what it owns: dev198)
+# (a name's words hold no 在, 的, 是 …: TCL科技在光伏板块子公司 is the company, then what it owns: dev198; nor
+# begin with how it is owned: 天赐材料全资子公司 names 天赐材料 as the owner, dev203)
 _MORE_OF_A_NAME_RE = re.compile(
-    r"(?:(?![在的是于将对从把被])[\u4e00-\u9fff]){1,10}?" + _PLACE_IN_BRACKETS + _ORGANISATION_END
+    r"(?!全资|控股子|参股子|旗下|下属)(?:(?![在的是于将对从把被])[\u4e00-\u9fff]){1,10}?"
+    + _PLACE_IN_BRACKETS
+    + _ORGANISATION_END
 )
 # A verb of a deal in that "more" makes two names (立讯精密并购福建源光电装有限公司).
 _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|签约|携手")
