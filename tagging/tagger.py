@@ -22,7 +22,7 @@ from tagging.linking.link_context import (
     on_word_bounds,
 )
 from tagging.linking.linker import Linker, linker
-from tagging.places import Places
+from tagging.places import Marks, Places
 from tagging.segment import Token, tokens, top_keywords
 from tagging.topics import load_taxonomy
 
@@ -47,18 +47,18 @@ _SENTENCE_END_RE = re.compile("[。！？；!?;\n]")
 
 
 @lru_cache(maxsize=4)
-def _sentence_ends(text: str) -> list[int]:
-    """Where the sentences of ``text`` end, in order: found once a text, as each of its marks asks for its
-    sentence (searching the text for each mark made a page of thousands of marks quadratic)."""
-    return [found.start() for found in _SENTENCE_END_RE.finditer(text)]
+def _sentence_ends(text: str) -> Marks:
+    """Where the sentences of ``text`` end: found once a text, as each of its marks asks for its sentence (searching
+    the text for each mark made a page of thousands of marks quadratic)."""
+    return Marks(text, _SENTENCE_END_RE)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence that holds ``start:end``: from after the last end before ``start`` to the first end at or
     after ``end``, that end included."""
     ends = _sentence_ends(text)
-    before, after = bisect_left(ends, start), bisect_left(ends, end)
-    return (ends[before - 1] + 1 if before else 0), (ends[after] + 1 if after < len(ends) else len(text))
+    after = ends.first_from(end)
+    return ends.last_before(start) + 1, (after + 1 if after is not None else len(text))
 
 
 def _sentence_tokens(segments: list[Token] | None, text: str, begin: int, finish: int) -> list[Token]:

@@ -100,6 +100,9 @@ class KnowledgeBase:
     # Names that must be confirmed by context (everyday words, places, outlets): from aliases.yaml.
     needs_context: set[str] = field(default_factory=set)
     _by_prefix: dict[str, set[str]] | None = field(default=None, repr=False)  # built on first use
+    _first_seen: dict[str, date] | None = field(
+        default=None, repr=False
+    )  # secid → its oldest name's date, on first use
 
     def add_name(self, name: str, entry: NameEntry, latin: bool = False) -> None:
         name = normalise_name(name)
@@ -259,6 +262,17 @@ class KnowledgeBase:
             self._by_prefix = index
         return self._by_prefix
 
+    def _first_seen_index(self) -> dict[str, date]:
+        """Each security's oldest dated name, built once (each special-treatment name asked about every name)."""
+        if self._first_seen is None:
+            index: dict[str, date] = {}
+            for entries in self.names.values():
+                for entry in entries:
+                    if entry.valid_from and (entry.secid not in index or entry.valid_from < index[entry.secid]):
+                        index[entry.secid] = entry.valid_from
+            self._first_seen = index
+        return self._first_seen
+
     def _oldest(self, matches: dict[str, NameEntry]) -> NameEntry | None:
         """Of several companies, the one delisted since, when exactly one is; else the one whose names
         go back furthest, when exactly one does: a company under special treatment has a history, a
@@ -266,13 +280,8 @@ class KnowledgeBase:
         delisted = [secid for secid in matches if secid not in self.listed]
         if len(delisted) == 1:
             return matches[delisted[0]]  # special treatment often ends in delisting
-        first_seen: dict[str, date] = {}
-        for secid in matches:
-            dates = [
-                e.valid_from for entries in self.names.values() for e in entries if e.secid == secid and e.valid_from
-            ]
-            if dates:
-                first_seen[secid] = min(dates)
+        known = self._first_seen_index()
+        first_seen = {secid: known[secid] for secid in matches if secid in known}
         if not first_seen:
             return None
         earliest = min(first_seen.values())

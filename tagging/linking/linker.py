@@ -82,7 +82,7 @@ from tagging.linking.link_context import (
     stands_delimited,
 )
 from tagging.linking.text_codes import codes_in
-from tagging.places import Places
+from tagging.places import Cover, Marks, Places
 
 Token = tuple[str, int, int]
 
@@ -251,6 +251,14 @@ class _Found:
 _LATIN_HAN_BOUNDARY_RE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 
 
+def _span(item: _Found) -> tuple[int, int]:
+    return item.start, item.end
+
+
+# Where a sentence ends for a list of institutions (股份制银行中，招商、兴业、浙商).
+_LIST_SENTENCE_END_RE = re.compile("[。！？\n]")
+
+
 def _nearest_hint(hints: list[tuple[int, str]], places: list[int], start: int) -> str:
     """The market of the hint nearest ``start`` (``hints`` sorted by place, ``places`` their places): of two
     as near, the one before; of two at one place, the first. Found by bisection: a market report may name 港股
@@ -365,8 +373,9 @@ class Linker:
         scan = scan.translate(_LOOK_ALIKE_HAN) if _LOOK_ALIKE_HAN_RE.search(scan) else scan
         # Words are contiguous: a word starts where the one before it ends (or at 0).
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
-        skipped = attribution_spans(scan)
-        credits = [m.span() for m in DATA_CREDIT_RE.finditer(scan)]
+        skipped = Cover(attribution_spans(scan))
+        credits = Cover(m.span() for m in DATA_CREDIT_RE.finditer(scan))
+        fund_names_to = 0  # where the fund names after the fund managers met so far end
         media_name = normalise_name(media) if media else None
         # Where the text names a market (港股, 美股), a name goes to its listing there: the nearest
         # hint decides (a note on HK shares may still say 隔夜美股禾赛).
@@ -381,8 +390,9 @@ class Linker:
             key = keys[index]
             key = self.spaced_names.get(key, key)
             if key in self.lexicon.fund_managers:
-                skipped.append((end, _fund_name_end(scan, end)))  # 汇丰晋信|智造先锋A: the fund's own name
-            if key in self.blockers or any(a <= start < b for a, b in skipped):
+                # 汇丰晋信|智造先锋A: the fund's own name (matches come in order: each later one begins after it)
+                fund_names_to = max(fund_names_to, _fund_name_end(scan, end))
+            if key in self.blockers or start < fund_names_to or skipped.covers(start):
                 continue
             if cuts_latin_word(scan, start, end):
                 continue  # 5G inside 6.35GW, AI inside OpenAI
@@ -396,7 +406,7 @@ class Linker:
                 # 中国银行业, 美国银行业: the country's banks, so the sector word inside the bank's name names the
                 # sector (dev136: 美国银行业 labelled 银行)
                 item = self._candidate(scan, key[2:], start + 2, end, day, market, media_name)
-            if item is not None and item.board and not item.stock and any(a <= start < b for a, b in credits):
+            if item is not None and item.board and not item.stock and credits.covers(start):
                 continue  # (IDC数据): the source of a figure, not the sector
             if item is not None:
                 found.append(item)
@@ -632,10 +642,10 @@ class Linker:
 
     def _status_names(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
-        taken = [(item.start, item.end) for item in found]
+        taken = Places(found, _span)
         status_names = []
         for match in _STATUS_NAME_RE.finditer(scan) if _STATUS_HINT_RE.search(scan) else ():
-            if any(a < match.end() and match.start() < b for a, b in taken):
+            if taken.over(match.start(), match.end()):
                 continue  # the name as written is known (ST八菱): the automaton had it
             resolved = self.kb.resolve_status_name(match.group("rest"), day)
             if resolved is not None and match.group().startswith(("N", "C")) and day is not None:
@@ -659,12 +669,14 @@ class Linker:
         groups = [group for group in _INSTITUTION_GROUPS if group[0].search(scan)] if "、" in scan else []
         if not groups:
             return []
-        taken = [(item.start, item.end) for item in found if item.chosen]
+        taken = Places([item for item in found if item.chosen], _span)
+        sentence_ends = Marks(scan, _LIST_SENTENCE_END_RE)
         institutions = []
         for run in _SHORT_LIST_RUN_RE.finditer(scan):
-            sentence_start = max(scan.rfind(mark, 0, run.start()) for mark in "。！？\n") + 1
-            ends = [i for i in (scan.find(mark, run.end()) for mark in "。！？\n") if i >= 0]
-            sentence = scan[sentence_start : min(ends, default=len(scan))]
+            sentence_end = sentence_ends.first_from(run.end())
+            sentence = scan[
+                sentence_ends.last_before(run.start()) + 1 : len(scan) if sentence_end is None else sentence_end
+            ]
             members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
             for group, suffix, single in groups:
                 if not group.search(sentence):
@@ -681,7 +693,7 @@ class Linker:
                         spans = [(start, end - 1 if scan[end - 1] == "等" and end - start > 1 else end)]
                     for span_start, span_end in spans:
                         stem = scan[span_start:span_end]
-                        if any(a < span_end and span_start < b for a, b in taken):
+                        if taken.over(span_start, span_end):
                             continue  # (联通三大运营商: a shorter head may stop before the word taken)
                         name = single.get(stem) or (stem + suffix if suffix and len(stem) > 1 else None)
                         entry = self.kb.resolve(name, day) if name else None
@@ -722,7 +734,7 @@ class Linker:
         stocks = {(item.start, item.end) for item in found if item.chosen == "stock"}
         if len(stocks) < 2 or "、" not in scan:
             return []
-        taken = Places(found, lambda item: (item.start, item.end))
+        taken = Places(found, _span)
         # A member is a known company when one begins or ends it: the list's last member runs on into
         # the words after it (唐德影视等21个股), its first one may begin inside the words before it.
         starts, ends = {a for a, _b in stocks}, {b for _a, b in stocks}

@@ -65,10 +65,17 @@ def _is_credit(line: str) -> bool:
     return len(line) <= 80 and bool(_CREDIT_LINE_RE.match(line))
 
 
-def _ends_the_text(lines: list[str], index: int) -> bool:
-    """Whether ``lines[index]`` is a 来源 line that only credits follow: the body's source line, not a
-    caption (a caption, 来源：国家统计局 under a table, has article text or the source line after it)."""
-    return bool(LAST_SOURCE_LINE_RE.match(lines[index])) and all(_is_credit(line) for line in lines[index + 1 :])
+def _lines_ending_the_text(lines: list[str]) -> list[int]:
+    """The indexes, in order, of the 来源 lines that only credits follow: the body's source line, not a caption
+    (a caption, 来源：国家统计局 under a table, has article text or the source line after it). One pass from the
+    end: a page of thousands of captions asked, for each, about every line after it."""
+    ending: list[int] = []
+    only_credits_after = True
+    for index in range(len(lines) - 1, -1, -1):
+        if only_credits_after and LAST_SOURCE_LINE_RE.match(lines[index]):
+            ending.append(index)
+        only_credits_after = only_credits_after and _is_credit(lines[index])
+    return ending[::-1]
 
 
 EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
@@ -107,8 +114,13 @@ class Builder:
         self.parts.append("\n")
 
 
-_SOURCE_BREAK_RE = re.compile(r"[ \t\r\f\v\u3000]*\n(?:[ \t\r\f\v\u3000]*\n)*[ \t\r\f\v\u3000]*")
-_SOFT_RUN_RE = re.compile(f"[ \t\r\f\v\u3000]*{SOFT_BREAK}[ \t\r\f\v\u3000{SOFT_BREAK}]*")
+# Each begins only where a run of spaces begins: tried from every space of a long run, the run was read to its end
+# each time (quadratic). A match inside a run would begin at the run's start anyway.
+_SOURCE_BREAK_RE = re.compile(r"(?<![ \t\r\f\v\u3000])[ \t\r\f\v\u3000]*\n(?:[ \t\r\f\v\u3000]*\n)*[ \t\r\f\v\u3000]*")
+_SOFT_RUN_RE = re.compile(f"(?<![ \t\r\f\v\u3000])[ \t\r\f\v\u3000]*{SOFT_BREAK}[ \t\r\f\v\u3000{SOFT_BREAK}]*")
+# Soft breaks next to a line's end, each run at once (one replace a pass took a pass a soft break).
+_SOFT_AFTER_A_BREAK_RE = re.compile(f"\n{SOFT_BREAK}+")
+_SOFT_BEFORE_A_BREAK_RE = re.compile(f"{SOFT_BREAK}+\n")
 
 _NOT_TEXT = frozenset(f"{MENTION_START}{MENTION_END}{SOFT_BREAK} \t\r\f\v\u3000")
 _SENTENCE_END = frozenset("。！？!?；;…")
@@ -147,8 +159,7 @@ def _fold_soft_breaks(line: str) -> str:
         return "" if _is_wide(before) and _is_wide(after) else " "
 
     # Most source line breaks stand between block elements, next to a line's end: nothing to decide there.
-    while f"\n{SOFT_BREAK}" in line or f"{SOFT_BREAK}\n" in line:
-        line = line.replace(f"\n{SOFT_BREAK}", "\n").replace(f"{SOFT_BREAK}\n", "\n")
+    line = _SOFT_BEFORE_A_BREAK_RE.sub("\n", _SOFT_AFTER_A_BREAK_RE.sub("\n", line))
     return _SOFT_RUN_RE.sub(fold, line) if SOFT_BREAK in line else line
 
 
@@ -173,7 +184,7 @@ def normalise(
     if SOFT_BREAK in joined:
         joined = _fold_soft_breaks(joined)
     raw_lines = joined.split("\n")
-    # A 来源 line followed only by credit lines ends the body: the source line, lifted out (see _ends_the_text).
+    # A 来源 line followed only by credit lines ends the body: the source line, lifted out (see _lines_ending_the_text).
     trailing_source = _trailing_source_lines(raw_lines, keep_line) if drop_boilerplate and "来源" in joined else set()
     for number, raw_line in enumerate(raw_lines):
         line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
@@ -242,7 +253,7 @@ def _trailing_source_lines(raw_lines: list[str], keep_line: Callable[[str], bool
             continue
         kept.append((number, visible))
     texts = [visible for _number, visible in kept]
-    return {number for index, (number, _visible) in enumerate(kept) if _ends_the_text(texts, index)}
+    return {kept[index][0] for index in _lines_ending_the_text(texts)}
 
 
 def _close_mention(mention: Mention, line: str, start: int, end: int, offset: int, resolved: list[Mention]) -> None:
@@ -273,8 +284,9 @@ def clean_plain_text(text: str) -> CleanBody:
                 editor = match.group(1)
             continue
         lines.append(line)
-    sources = [index for index in range(len(lines)) if _ends_the_text(lines, index)]  # see normalise
+    sources = _lines_ending_the_text(lines)  # see normalise
     if sources:
         media = media or MEDIA_LINE_RE.search(lines[sources[-1]]).group(1).strip()
-        lines = [line for index, line in enumerate(lines) if index not in sources]
+        lifted = set(sources)
+        lines = [line for index, line in enumerate(lines) if index not in lifted]
     return CleanBody(text="\n".join(lines), media=media, editor=editor)

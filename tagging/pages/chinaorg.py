@@ -21,20 +21,23 @@ _SENTENCE_END_RE = re.compile(r"[。！？!?…]+[”」』）)]*")
 # A line with an amount or a share (长安汽车1.5亿贵州茅台6.2亿, 同比增长(%)): two such lines after the last
 # sentence are a table of the article's figures, not a run of related-link titles, and are kept.
 # A line with two decimal figures (有色金属 7.08 48.84, a table without units: dev85) is such a line too.
-_FIGURE_LINE_RE = re.compile(
-    r"^[^\n]*\d[^\n]*(?:亿|万|%|元|吨)[^\n]*$|^[^\n]*\d\.\d+[^\n\d]+[+\-−]?\d+\.\d+[^\n]*$", re.MULTILINE
-)
+# (Found line by line in one pass: ^[^\n]*\d[^\n]*(?:亿|…) tried the rest of the line from every digit, a quadratic
+# time on a long line of numbers.)
+_UNIT_RE = re.compile(r"亿|万|%|元|吨")
+_DIGIT_RE = re.compile(r"\d")
+_TWO_DECIMALS_RE = re.compile(r"\d\.\d+[^\n\d]+[+\-−]?\d+\.\d+")
+# (^[^\S\n]* below, not ^\s*: \s* ran over every blank line after each line start, quadratic on a run of them.)
 # Lines numbered as an outline (（一）半导体产业 16, 二、面临形势, 第三章): a document's table of contents or its
 # headings after the last sentence, the article's own (dev87: a plan's fourteen industries), not link titles.
 _OUTLINE_LINE_RE = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分])",
+    r"^[^\S\n]*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分])",
     re.MULTILINE,
 )
 # A security's code on a line of its own (6098.HK, 001914.SZ): two such lines are a table of the article's
 # companies (a ranking's 股票代码 column, dev153), not link titles.
-_CODE_LINE_RE = re.compile(r"^\s*\d{4,6}\.(?:HK|SH|SZ|BJ)\s*$", re.MULTILINE | re.IGNORECASE)
+_CODE_LINE_RE = re.compile(r"^[^\S\n]*\d{4,6}\.(?:HK|SH|SZ|BJ)[^\S\n]*$", re.MULTILINE | re.IGNORECASE)
 # A table of contents' heading (目录, 目 录) on a line of its own.
-_CONTENTS_HEADING_RE = re.compile(r"^\s*目\s*录\s*$", re.MULTILINE)
+_CONTENTS_HEADING_RE = re.compile(r"^[^\S\n]*目[^\S\n]*录[^\S\n]*$", re.MULTILINE)
 # A run of related-link titles is several titles long (China.org's may stand on one line, glued); a shorter
 # tail is the article's last line cut short (摩根士丹利悲观警) or a line of page furniture, and is kept, and so
 # is one line with a list mark, the last sentence cut short (公募基金、证券公司…报价的中位数也为14.04, dev21).
@@ -46,6 +49,12 @@ _EDITOR_LINE_RE = re.compile(r"^[（(【\[]?\s*责任编辑[:：].{0,30}[)）】
 # The 2024 template's metadata comment after the body: <!--enpproperty <date>…</date><sourcename>…-->.
 _ENP_FIELD_RE = re.compile(r"<(date|sourcename|author)>([^<]*)</\1>")
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:中国网|中国网财经|中国网科技|china\.com\.cn)\s*$", re.IGNORECASE)
+
+
+def _is_figure_line(line: str) -> bool:
+    """Whether a line holds a figure with its unit (a digit, a unit after it) or two decimal figures."""
+    digit = _DIGIT_RE.search(line)
+    return bool(digit and (_UNIT_RE.search(line, digit.end()) or _TWO_DECIMALS_RE.search(line, digit.start())))
 
 
 def cut_trailing_boilerplate(text: str) -> str:
@@ -64,7 +73,7 @@ def cut_trailing_boilerplate(text: str) -> str:
             tail.strip()
             and tail[:1].isspace()
             and not re.search(r"[，,。；;：:]", tail)
-            and len(_FIGURE_LINE_RE.findall(tail)) < 2
+            and sum(map(_is_figure_line, tail.split("\n"))) < 2
             and len(_OUTLINE_LINE_RE.findall(tail)) < 2
             and len(_CODE_LINE_RE.findall(tail)) < 2
             and not _CONTENTS_HEADING_RE.search(tail)

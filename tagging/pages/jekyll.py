@@ -89,6 +89,7 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
     meta = _front_matter(match.group(1), name)
     digest_lines: list[str] = []
     body_lines: list[str] = []
+    body_begun = False  # whether a body line with text has come (blank ones may stand before the digest)
     url = None
     for line in text[match.end() :].splitlines():
         stripped = line.strip()
@@ -97,11 +98,11 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
             url = source.group(1) or url
         elif _BACK_LINK_RE.match(stripped):
             continue  # the mirror's 返回… links
-        elif stripped.startswith(">") and not any(body_line.strip() for body_line in body_lines):
-            # (blank lines may stand between the front matter and the digest)
+        elif stripped.startswith(">") and not body_begun:
             digest_lines.append(stripped.lstrip(">").strip())
         else:
             body_lines.append(line)
+            body_begun = body_begun or bool(stripped)
     if url and url.startswith("//"):
         url = "http:" + url
     # Jekyll renders the digest as Markdown: its entities (&quot;, &amp;) are characters to a reader.

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import ahocorasick_rs
 from lxml import etree
 
 from tagging.pages.htmlparse import INVISIBLE_TAGS
@@ -66,14 +67,19 @@ def _compact(text: str) -> str:
 def main_node(body: etree._Element, kept_text: str) -> etree._Element:
     """The deepest element of ``body`` that holds (nearly) all the text trafilatura kept."""
     target = _compact(kept_text)
-    own: dict[etree._Element, int] = {}
     elements = [e for e in body.iter() if isinstance(e.tag, str)]
+    pieces: list[tuple[str, etree._Element]] = []
     for element in elements:
         text = None if element.tag.lower() in INVISIBLE_TAGS else element.text
         for piece, owner in ((text, element), (element.tail, element.getparent())):
             compact = _compact(piece or "")
-            if owner is not None and len(compact) >= 2 and compact in target:
-                own[owner] = own.get(owner, 0) + len(compact)
+            if owner is not None and len(compact) >= 2:
+                pieces.append((compact, owner))
+    kept = _found_in({compact for compact, _owner in pieces}, target)
+    own: dict[etree._Element, int] = {}
+    for compact, owner in pieces:
+        if compact in kept:
+            own[owner] = own.get(owner, 0) + len(compact)
     totals: dict[etree._Element, int] = {}
     for element in reversed(elements):  # children before their parents
         totals[element] = totals.get(element, 0) + own.get(element, 0)
@@ -89,6 +95,16 @@ def main_node(body: etree._Element, kept_text: str) -> etree._Element:
     return node
 
 
+def _found_in(pieces: set[str], target: str) -> set[str]:
+    """The ``pieces`` (none empty) that occur in ``target``: one pass of an automaton over it (a search of the
+    whole target for each piece took quadratic time on a long page)."""
+    if not pieces or not target:
+        return set()
+    ordered = list(pieces)
+    automaton = ahocorasick_rs.AhoCorasick(ordered)
+    return {ordered[index] for index, _start, _end in automaton.find_matches_as_indexes(target, overlapping=True)}
+
+
 def line_keeper(kept_text: str) -> Callable[[str], bool]:
     """A test for lines of the walked body: kept when most of it is in the text trafilatura kept.
 
@@ -96,11 +112,22 @@ def line_keeper(kept_text: str) -> Callable[[str], bool]:
     markup was removed (an old board's "(行情 专区)") still matches."""
     target = _compact(kept_text)
     grams = {target[i : i + _GRAM] for i in range(len(target) - _GRAM + 1)}
+    # A shorter line is in the target where a piece begins with it, or in the target's last characters (where no
+    # piece begins): a search of the whole target for each short line took quadratic time on a long page.
+    beginnings: dict[int, set[str]] = {}
+    tail = target[-(_GRAM - 1) :]
+
+    def found(short: str) -> bool:
+        if not short or not grams:
+            return short in target
+        if len(short) not in beginnings:
+            beginnings[len(short)] = {gram[: len(short)] for gram in grams}
+        return short in beginnings[len(short)] or short in tail
 
     def keep(line: str) -> bool:
         compact = _compact(line)
         if len(compact) < _GRAM:
-            return compact in target
+            return found(compact)
         count = len(compact) - _GRAM + 1
         hits = sum(1 for i in range(count) if compact[i : i + _GRAM] in grams)
         return hits >= _KEPT_LINE_SHARE * count
