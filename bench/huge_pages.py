@@ -39,6 +39,7 @@ TEXT_SHAPES = {
     "fund names": "汇丰晋信智造先锋A净值上涨，贵州茅台涨停。",
     "data credits": "半导体行业增长20%（IDC数据），光伏行业走强。",
     "lists of bank stems": "股份制银行中，招商、兴业、浙商均上涨。",
+    "lists of bank stems, no full stop": "股份制银行招商、兴业、浙商，",
     "ST names": "*ST八菱、ST中捷、贵州茅台涨停。",
 }
 HEAD = "标题\n贵州茅台发布年报，营收增长。"

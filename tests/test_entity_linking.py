@@ -1496,12 +1496,16 @@ def test_an_industry_by_how_it_fares() -> None:
 
 
 def test_property_named_alone_is_the_industry() -> None:
-    """房地产 and 地产 name the property industry without a cue (development texts: 29 of 38 so labelled); a
-    property outlet's name and a local liquor (地产酒) do not. 中字头 is its board's own name."""
+    """房地产 names the property industry without a cue (development texts: 13 of 16 so labelled); property as an
+    asset (投资性房地产, 自有房地产抵押) and bodies named after it do not. 地产 still asks a cue: it ends firms' names
+    (中原地产). 中字头 is its board's own name."""
     assert "90.BK0451" in linked("受信贷政策偏紧影响,房地产销售规模持续收缩。", "2023-03-01")
-    assert "90.BK0451" in linked("由于地产调控及能耗管控升级,基建投资承压。", "2022-01-10")
-    assert "90.BK0451" not in linked("据观点地产新媒体了解,海尔智家于2日公告。", "2021-11-16")
-    assert "90.BK0451" not in linked("区域酒企展现渠道韧性,地产酒整体量价增幅达5.8%。", "2024-06-01")
+    assert "90.BK0451" in linked("累计净流入排名前三是金融、信息技术和房地产。", "2023-03-01")
+    assert "90.BK0451" not in linked("公司2022年末投资性房地产账面价值为3.5亿元。", "2023-03-01")
+    assert "90.BK0451" not in linked("公司以自有房地产抵押取得贷款。", "2023-03-01")
+    assert "90.BK0451" not in linked("深圳市房地产和城市建设发展研究中心数据显示。", "2023-03-01")
+    assert "90.BK0451" not in linked("据中原地产首席分析师张大伟介绍,成交量下降。", "2023-03-01")
+    assert "90.BK0451" in linked("地产板块走强。", "2023-03-01")
     assert "90.BK0505" in linked("午后中字头集体拉升。", "2024-09-03")
 
 
@@ -1509,12 +1513,17 @@ def test_two_industries_with_one_marker() -> None:
     """服装及配饰行业: the marker after the second industry names the first too (dev202 aastocks)."""
     assert "90.BK0436" in linked("服装及配饰行业表现强劲。", "2025-06-01")
     assert "90.BK0436" not in linked("服装及配饰均有折扣。", "2025-06-01")
+    assert "90.BK0475" not in linked("银行与民营企业签订战略合作协议。", "2025-06-01")  # firms that deal with banks
+    assert "90.BK0428" not in linked("电力与相关产业协同发展。", "2025-06-01")
 
 
 def test_a_listed_company_whose_figures_are_cited() -> None:
     """根据东方财富Choice数据 cites the company's figures as 据 does (R2: a listed company as the source of data is
     named: dev200 guhantai)."""
     assert "0.300059" in linked("截至7月21日,根据东方财富Choice数据,8318只基金二季报业绩悉数披露完毕。", "2019-07-22")
+    # an exchange's figures cite the place of trading, no company (S4)
+    assert "116.00388" not in linked("根据港交所数据,南向资金净买入。", "2024-06-01")
+    assert "116.00388" not in linked("据港交所数据,南向资金净买入。", "2024-06-01")
 
 
 def test_words_that_hold_a_name_but_name_nothing_listed() -> None:

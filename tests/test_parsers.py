@@ -144,6 +144,10 @@ def test_a_table_of_figures_after_the_last_sentence_is_kept() -> None:
     assert chinaorg.clean_page_text(cut_short).endswith("也为14.04")
     contents = "特此通知。\n目录\n国家政策篇\n国务院办公厅关于应对新冠肺炎疫情影响强化稳就业举措的实施意见"
     assert chinaorg.clean_page_text(contents).endswith("强化稳就业举措的实施意见")
+    apart = "国务院印发规划全文如下。\n目\n录\n数字经济发展的主要目标与重点任务安排和实施保障以及组织实施的有关要求"  # a line apart
+    assert chinaorg.clean_page_text(apart).endswith("组织实施的有关要求")
+    # After many blank lines too (the patterns read a line at a time: a run of blank lines made them quadratic).
+    assert chinaorg.clean_page_text(outline.replace("\n目 录", "\n" * 50 + "目 录")).endswith("(二)半导体产业 16")
     # A short tail is the last line cut short, not a run of titles: kept.
     assert chinaorg.clean_page_text("金价或突破4000美元。\n摩根士丹利悲观警").endswith("摩根士丹利悲观警")
     # A ranking with a column of codes, one cell per line, is the article's table (dev153): kept.

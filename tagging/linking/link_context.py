@@ -214,8 +214,9 @@ COMPANY_COUNTRIES = frozenset({"美国", "日本", "韩国", "德国", "英国",
 # Names of organisations: a name followed by more of one is part of it, not a mention on its own.
 _ORGANISATION_END = (
     r"(?:股份有限公司|有限责任公司|有限公司|分公司|(?<!电)子公司|协会|学会|研究院|研究所|大学|学院|委员会|管委会|联合会|"
-    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会|实验室|(?:股权)?投资基金|产业基金)"  # (中国电力发展促进会,
-    # 智慧能源(上海)展览会: dev92; 复旦消费大数据实验室: dev133; 国寿广德(天津)股权投资基金: dev193)
+    r"商会|基金会|医院|合伙企业|促进会|研究会|展览会|博览会|实验室|(?:股权)?投资基金|产业基金)"
+    # (中国电力发展促进会, 智慧能源(上海)展览会: dev92; 复旦消费大数据实验室: dev133; 国寿广德(天津)股权投资基金:
+    # dev193)
 )
 # A place in brackets may stand before the legal form (长电科技汽车电子(上海)有限公司,
 # 中清先进电池制造(石河子)有限公司).
@@ -304,9 +305,11 @@ _LIST_OF_INDUSTRIES_RE = re.compile(
     r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等[\u4e00-\u9fff]{0,6}?"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
-# Two industries with one marker (服装及配饰行业, 钢铁和有色企业): the marker after the second names the first too
-# (dev202 aastocks).
-_PAIR_OF_INDUSTRIES_RE = re.compile(r"[及和与][\u4e00-\u9fff]{1,4}?(?:行业|产业|板块|企业)")
+# Two industries with one marker (服装及配饰行业, 钢铁和有色板块): the marker after the second names the first too
+# (dev202 aastocks); not firms that deal with the first (银行与民营企业, 电力与相关产业: the review of dev200-dev205).
+_PAIR_OF_INDUSTRIES_RE = re.compile(
+    r"[及和与](?!相关|其他|其它|上下游|配套|民营|国有)[\u4e00-\u9fff]{1,4}?(?:行业|产业|板块)"
+)
 # Examples in brackets after a word for a group of stocks or sectors name sectors: 高分红龙头股(如银行、能源),
 # 受益板块(包括煤炭、电力).
 _SECTOR_EXAMPLES_BEFORE_RE = re.compile(

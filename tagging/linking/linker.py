@@ -517,9 +517,11 @@ class Linker:
         figures = DATA_SOURCE_AFTER_RE.match(scan, end)
         # 根据东方财富Choice数据 too: according to its figures (dev200 guhantai), as 据 says
         according = figures and scan[max(0, start - 2) : start] in _ACCORDING_WORDS
-        data_source = bool(figures and (cited or according or DATA_SHOWN_RE.match(scan, figures.end()))) or bool(
-            cited and VIEW_AFTER_RE.match(scan, end) and not _EXCHANGE_NAME_RE.search(key)
-        )
+        # (an exchange's figures, 据港交所数据, cite the place of trading, no company: FRESH_RULES S4)
+        exchange = _EXCHANGE_NAME_RE.search(key)
+        data_source = bool(
+            figures and not exchange and (cited or according or DATA_SHOWN_RE.match(scan, figures.end()))
+        ) or bool(cited and VIEW_AFTER_RE.match(scan, end) and not exchange)
         outlet = OUTLET_AFTER_RE.match(scan, end) or (cited and not data_source)
         before = scan[start - 1] if start else ""
         if entry is not None and _FACILITY_AFTER_RE.match(scan, end):
@@ -671,16 +673,16 @@ class Linker:
             return []
         taken = Places([item for item in found if item.chosen], _span)
         sentence_ends = Marks(scan, _LIST_SENTENCE_END_RE)
+        groups_of_sentence: dict[int, list[tuple]] = {}  # where a sentence begins → the groups it names
         institutions = []
         for run in _SHORT_LIST_RUN_RE.finditer(scan):
-            sentence_end = sentence_ends.first_from(run.end())
-            sentence = scan[
-                sentence_ends.last_before(run.start()) + 1 : len(scan) if sentence_end is None else sentence_end
-            ]
+            sentence_start = sentence_ends.last_before(run.start()) + 1
+            if sentence_start not in groups_of_sentence:  # (each sentence read once: it may hold many runs)
+                sentence_end = sentence_ends.first_from(run.end())
+                sentence = scan[sentence_start : len(scan) if sentence_end is None else sentence_end]
+                groups_of_sentence[sentence_start] = [group for group in groups if group[0].search(sentence)]
             members = [(m.start() + run.start(), m.end() + run.start()) for m in _LIST_MEMBER_RE.finditer(run.group())]
-            for group, suffix, single in groups:
-                if not group.search(sentence):
-                    continue
+            for _group, suffix, single in groups_of_sentence[sentence_start]:
                 resolved = []
                 for index, (start, end) in enumerate(members):
                     # The first member may begin inside the words before the list, the last one run on into the
@@ -1116,6 +1118,15 @@ def _long_gone(entry: NameEntry, day: date | None) -> bool:
     )
 
 
+# Property as an asset or a job's object, not the industry (the review of the fifteenth day): 投资性房地产 (an
+# accounting line), 自有/持有的房地产, 房地产抵押, 房地产估价, 房地产经纪人; and bodies named after it
+# (房地产交易中心, 深圳市房地产和城市建设发展研究中心).
+_PROPERTY_ASSET_BEFORE_RE = re.compile(r"(?:投资性|自有|自用|持有的?|名下的?)$")
+_PROPERTY_ASSET_AFTER_RE = re.compile(
+    r"(?:抵押|估价|评估|账面|经纪人|登记|权证|权属|交易中心|[和与及]?[\u4e00-\u9fff]{0,10}?研究中心)"
+)
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -1172,6 +1183,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     word = scan[start:end]
     if word == "算力" and _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start):
         return True  # 芯片算力将突破560 TOPS, 同等算力下: a part's performance, not the compute industry
+    if word == "房地产" and (
+        _PROPERTY_ASSET_BEFORE_RE.search(scan, max(0, start - 4), start) or _PROPERTY_ASSET_AFTER_RE.match(scan, end)
+    ):
+        return True  # 投资性房地产, 自有房地产抵押, 房地产估价报告: property as an asset, not the industry
     if word == "单抗" and "\u4e00" <= before <= "\u9fff" and before not in _NOT_A_DRUG_STEM:
         return True  # 替雷利珠单抗, 帕博利珠单抗: a drug's name (an antibody's INN), not the antibody drugs' board
     if _SITE_SECTION_AFTER_RE.match(scan, end):

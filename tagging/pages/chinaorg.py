@@ -37,7 +37,7 @@ _OUTLINE_LINE_RE = re.compile(
 # companies (a ranking's 股票代码 column, dev153), not link titles.
 _CODE_LINE_RE = re.compile(r"^[^\S\n]*\d{4,6}\.(?:HK|SH|SZ|BJ)[^\S\n]*$", re.MULTILINE | re.IGNORECASE)
 # A table of contents' heading (目录, 目 录) on a line of its own.
-_CONTENTS_HEADING_RE = re.compile(r"^[^\S\n]*目[^\S\n]*录[^\S\n]*$", re.MULTILINE)
+_CONTENTS_HEADING_RE = re.compile(r"^[^\S\n]*目\s*录[^\S\n]*$", re.MULTILINE)  # (目 and 录 may stand a line apart)
 # A run of related-link titles is several titles long (China.org's may stand on one line, glued); a shorter
 # tail is the article's last line cut short (摩根士丹利悲观警) or a line of page furniture, and is kept, and so
 # is one line with a list mark, the last sentence cut short (公募基金、证券公司…报价的中位数也为14.04, dev21).
