@@ -55,6 +55,40 @@ def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, **cut, "mentions": mentions}
 
 
+# Elasticsearch refuses a whole document when one keyword value is longer than 32,766 UTF-8 bytes (an "immense
+# term"): a broken page's author line or a JSON record's tag can be. Such values are cut to this many characters
+# (4 bytes each at most), the article kept.
+KEYWORD_CHARS = 1024
+_KEYWORD_FIELDS = ("media", "author", "category")
+_KEYWORD_LISTS = ("tags", "keywords")
+_NAMED_LISTS = ("boards", "stocks", "instruments")  # their entries' secid, code and name are keywords too
+
+
+def _terms_within_limit(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every keyword value cut to KEYWORD_CHARS, and a warning naming the fields cut."""
+    cut: list[str] = []
+
+    def short(value: Any, field: str) -> Any:
+        if isinstance(value, str) and len(value) > KEYWORD_CHARS:
+            cut.append(field)
+            return value[:KEYWORD_CHARS]
+        return value
+
+    for field in _KEYWORD_FIELDS:
+        document[field] = short(document.get(field), field)
+    for field in _KEYWORD_LISTS:
+        document[field] = [short(value, field) for value in document.get(field) or []]
+    for field in _NAMED_LISTS:
+        document[field] = [
+            {key: short(value, f"{field}.{key}") for key, value in entry.items()} if isinstance(entry, dict) else entry
+            for entry in document.get(field) or []
+        ]
+    if cut:
+        logger.warning("%s: %s cut to %d characters (a longer keyword is refused by the index)",
+                       document.get("url"), ", ".join(sorted(set(cut))), KEYWORD_CHARS)  # fmt: skip
+    return document
+
+
 def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
     """The indexed form of an article: its record plus id, content hash and fingerprint."""
     # The tagging stack (jieba, the extractors) loads only when documents are made: commands that
@@ -89,6 +123,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
         "rejected_markup": record.get("rejected_markup") or [],  # markup stocks the sentence does not name
     }
+    document = _terms_within_limit(document)
     document["content_hash"] = content_hash(document)
     fingerprint = dedup.simhash(words(record.get("text") or ""))
     document["fingerprint"] = dedup.to_hex(fingerprint) if fingerprint is not None else None

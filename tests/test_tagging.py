@@ -248,3 +248,20 @@ def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:
     # a price that moves is no sector's market move
     assert "BK0437" not in codes_in("动力煤价格走强，煤炭价格走强带动成本上升。")
     assert "BK0475" not in codes_in("他去银行办理业务。")
+
+
+def test_a_run_of_letters_longer_than_a_word_is_never_a_keyword() -> None:
+    """A base64 run reads as one "word" of 40,000 letters: no keyword (the index refuses a term that long)."""
+    from core.article import RawArticle
+    from tagging.extract import extract_article
+
+    blob = "QUJD" * 10_000
+    article = extract_article(
+        RawArticle(
+            source="text",
+            url="https://example.com/x",
+            title="测试",
+            body_text=f"贵州茅台发布公告。{blob}。贵州茅台涨停。",
+        )
+    )
+    assert article.keywords and all(len(word) <= 32 for word in article.keywords)

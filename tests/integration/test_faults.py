@@ -20,6 +20,8 @@ import pytest
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
+from core.urls import document_id
+from store.documents import KEYWORD_CHARS
 from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, indexed_urls, run_finnews, start_finnews
 from tests.support.proxies import BodyLimitProxy, BulkGate, ForwardingProxy
 
@@ -90,6 +92,30 @@ def test_records_of_the_wrong_shape_are_named_and_skipped_and_every_good_record_
     assert len([line for line in result.stderr.splitlines() if "failed:" in line]) == 10
     urls = set(indexed_urls(es_node))
     assert urls == {f"https://example.com/faults/{n}.html" for n in (1, 8, 13, 20, 21)}
+
+
+def test_a_keyword_value_too_long_for_the_index_is_cut_and_the_article_indexed(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """A keyword value of more than 32,766 bytes makes the node refuse the whole document (an immense term): an
+    author line, a tag or a keyword of 40,000 characters (a broken page, a base64 run in the text) is cut, and the
+    article is indexed with everything else it has."""
+    blob = "QUJD" * 10_000  # one "word" of 40,000 letters, as jieba reads a base64 run
+    write_jsonl(
+        tmp_path / "long.jsonl",
+        [
+            record(30, author="作" * 40_000, media="媒" * 40_000),
+            tagged(31, tags=["标" * 40_000], keywords=["k" * 40_000]),
+            record(32, text="贵州茅台发布公告。" + blob + "。贵州茅台涨停。"),
+            record(33),
+        ],
+    )
+    result = run_finnews("ingest", "--quiet", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(indexed_urls(es_node)) == {f"https://example.com/faults/{n}.html" for n in (30, 31, 32, 33)}
+    stored = es_node.get(index=TEST_ALIAS, id=document_id("https://example.com/faults/30.html"))["_source"]
+    assert len(stored["author"]) == KEYWORD_CHARS and len(stored["media"]) == KEYWORD_CHARS
+    assert "author, media cut to 1024 characters" in result.stderr, result.stderr
 
 
 # --- 2/9. File guards ---------------------------------------------------------------------------------

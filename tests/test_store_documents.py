@@ -1,0 +1,32 @@
+"""The indexed form of an article keeps every value the index takes (no node needed)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from store.documents import KEYWORD_CHARS, article_document
+
+
+def test_keyword_values_too_long_for_the_index_are_cut_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Elasticsearch refuses a whole document for one keyword value over 32,766 bytes: such values are cut to
+    KEYWORD_CHARS characters and named in a warning; short values and the text are left as they are."""
+    record = {
+        "url": "https://example.com/long",
+        "title": "标题",
+        "text": "贵州茅台。" * 10_000,
+        "author": "作" * 40_000,
+        "media": "新华网",
+        "tags": ["标" * 40_000, "短"],
+        "keywords": ["k" * 5_000],
+        "boards": [{"secid": "90.BK1", "code": "BK1", "name": "名" * 3_000}],
+    }
+    with caplog.at_level(logging.WARNING):
+        document = article_document(record)
+    assert len(document["author"]) == KEYWORD_CHARS and document["media"] == "新华网"
+    assert [len(tag) for tag in document["tags"]] == [KEYWORD_CHARS, 1]
+    assert [len(word) for word in document["keywords"]] == [KEYWORD_CHARS]
+    assert len(document["boards"][0]["name"]) == KEYWORD_CHARS and document["boards"][0]["code"] == "BK1"
+    assert document["text"] == record["text"]
+    assert "https://example.com/long: author, boards.name, keywords, tags cut to 1024 characters" in caplog.text
