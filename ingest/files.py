@@ -18,6 +18,7 @@ from typing import IO, Any
 from core.article import RawArticle
 from core.config import max_article_bytes
 from core.dates import parse_datetime, parse_datetime_exactly
+from core.jsontext import escapes_a_surrogate, without_lone_surrogates
 from store.documents import RECORD_TIMES, article_document, document_from_record
 
 # Tables of articles (a row each): CSV files and JSON arrays (ingest/tables.py).
@@ -255,6 +256,8 @@ def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
         raise InputError("JSON nested too deeply") from None
     except ValueError as error:
         raise InputError(f"not JSON: {error}") from None
+    if escapes_a_surrogate(line):
+        record = without_lone_surrogates(record)
     if isinstance(record, dict) and (record.get("url") is None or record.get("url") == ""):
         from ingest.tables import content_url
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from core.config import ConfigError
+from core.jsontext import escapes_a_surrogate, without_lone_surrogates
 
 # The record fields a column can fill, and the column names recognised for each (lower-cased,
 # spaces and underscores removed): AKShare's Chinese names first, then common English ones.
@@ -136,6 +137,8 @@ def json_records(data: bytes, mapping: Mapping[str, str] | None = None) -> Itera
         raise ConfigError("JSON nested too deeply") from None
     except ValueError as error:
         raise ConfigError(f"not JSON: {error}") from None
+    if escapes_a_surrogate(data):
+        document = without_lone_surrogates(document)
     items = document if isinstance(document, list) else [document]
     if not items:
         return

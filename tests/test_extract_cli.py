@@ -123,3 +123,19 @@ def test_a_json_lines_file_is_read_as_records_as_ingest_reads_it(
     assert rows[0]["title"] == "宁德时代公告" and [s["name"] for s in rows[0]["stocks"]] == ["宁德时代"]
     assert "error" in rows[1] and "url" in rows[1]["error"]
     assert "error" not in rows[2]
+
+
+def test_half_a_surrogate_pair_escaped_in_json_is_a_replacement_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON escape of half a surrogate pair (\\ud800) made a lone surrogate the tokenizer refused: the record
+    failed with a TypeError. Now it reads as U+FFFD, as an undecodable byte of a text file does, in JSON Lines and
+    in a JSON file alike."""
+    line = '{"url": "https://example.com/s.html", "title": "标题\\ud800", "text": "贵州茅台\\udc00涨停。"}'
+    (tmp_path / "records.jsonl").write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "records.json").write_text(f"[{line}]", encoding="utf-8")
+    code, rows = extract(capsys, tmp_path / "records.jsonl", tmp_path / "records.json")
+    assert code == 0, rows
+    for row in rows:
+        assert row["title"] == "标题\ufffd" and row["text"] == "贵州茅台\ufffd涨停。"
+        assert [stock["name"] for stock in row["stocks"]] == ["贵州茅台"]

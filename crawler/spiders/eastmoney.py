@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 
 from core.article import RawArticle
 from core.dates import SHANGHAI, parse_datetime
+from core.jsontext import escapes_a_surrogate, without_lone_surrogates
 from core.urls import eastmoney_article_code
 from crawler.blocking import SOURCE_META
 from crawler.drift import LayoutChangedError
@@ -94,7 +95,7 @@ def _payload(body: str) -> dict[str, Any]:
         raise ValueError(f"list API answered something that is not JSON: {body[:80]!r}") from error
     if not isinstance(payload, dict):
         raise ValueError("list API answered with something that is not a JSON object")
-    return payload
+    return without_lone_surrogates(payload) if escapes_a_surrogate(body) else payload
 
 
 def _data(payload: dict[str, Any], key: str) -> dict[str, Any]:

@@ -1,0 +1,30 @@
+"""JSON from outside holds no lone surrogate once read (core/jsontext.py)."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.jsontext import escapes_a_surrogate, without_lone_surrogates
+from crawler.spiders.eastmoney import parse_fast_payload
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010), max_size=12))
+def test_lone_surrogates_become_replacement_characters_and_other_text_stays(text: str) -> None:
+    cleaned = without_lone_surrogates({"key": [text]})["key"][0]
+    cleaned.encode("utf-8")  # no lone surrogate is left: UTF-8 takes it (raises otherwise)
+    assert len(cleaned) == len(text)
+    assert all(a == b or (0xD800 <= ord(a) <= 0xDFFF and b == "\ufffd") for a, b in zip(text, cleaned, strict=True))
+
+
+def test_an_escaped_surrogate_is_seen_in_text_and_bytes() -> None:
+    assert escapes_a_surrogate('{"t": "\\ud800"}') and escapes_a_surrogate(b'{"t": "\\uDC00"}')
+    assert not escapes_a_surrogate(json.dumps({"t": "贵州茅台"}))
+
+
+def test_a_7x24_answer_with_half_a_surrogate_pair_reads_as_text() -> None:
+    body = '{"code": "1", "data": {"fastNewsList": [{"code": "1", "title": "快讯\\ud83d", "realSort": "9"}]}}'
+    answer = parse_fast_payload(body)
+    assert answer.items[0]["title"] == "快讯\ufffd"
