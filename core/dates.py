@@ -28,14 +28,16 @@ def _build(parts: tuple[str | None, ...], zone: str | None = None, fraction: str
         return None
     if not zone:
         return value.replace(tzinfo=SHANGHAI)
-    if zone == "Z":
-        return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
-    sign = 1 if zone[0] == "+" else -1
-    digits = zone[1:].replace(":", "")
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
     try:
+        if zone == "Z":
+            return value.replace(tzinfo=UTC).astimezone(SHANGHAI)
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
         return value.replace(tzinfo=timezone(sign * offset)).astimezone(SHANGHAI)
-    except (ValueError, OverflowError):  # an offset of 24 hours or more is no time zone
+    except (ValueError, OverflowError):
+        # An offset of 24 hours or more is no time zone; 9999-12-31T23:59:59Z (a "never" placeholder) is past the
+        # last Beijing time Python can hold: no date either way.
         return None
 
 

@@ -18,9 +18,13 @@ def escapes_a_surrogate(data: str | bytes) -> bool:
 
 
 def without_lone_surrogates(value: Any) -> Any:
-    """``value`` (a decoded JSON value) with every lone surrogate in its strings replaced by U+FFFD."""
+    """``value`` (a decoded JSON or YAML value) with every lone surrogate in its strings replaced by U+FFFD, and
+    the halves of a pair standing together joined."""
     if isinstance(value, str):
-        return _LONE_SURROGATE_RE.sub("\ufffd", value)
+        if not _LONE_SURROGATE_RE.search(value):
+            return value
+        # The two halves of a pair written apart (YAML keeps "\ud83d\udcc8" so) make their character again.
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if isinstance(value, list):
         return [without_lone_surrogates(item) for item in value]
     if isinstance(value, dict):

@@ -87,8 +87,12 @@ def _links(root: etree._Element, base_url: str, is_article: Callable[[str], bool
             continue
         if any(isinstance(a.tag, str) and a.tag.lower() in INVISIBLE_TAGS for a in link.iterancestors()):
             continue
-        url = urljoin(base_url, href)
-        if urlsplit(url).scheme in ("http", "https") and is_article(url):
+        try:
+            url = urljoin(base_url, href)
+            web = urlsplit(url).scheme in ("http", "https")
+        except ValueError:  # http://[bad/x: one broken link, not the list (every link of the page was lost)
+            continue
+        if web and is_article(url):
             found.append((link, url))
     return found
 

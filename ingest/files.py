@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from core.article import RawArticle
 from core.config import max_article_bytes
@@ -216,6 +217,11 @@ def record_problems(record: object) -> list[str]:
             )
     if not (record.get("url") or "").strip():
         problems.append("a record needs a 'url' (its id is derived from it)")
+    elif isinstance(record.get("url"), str):
+        try:
+            urlsplit(record["url"].strip())
+        except ValueError as error:  # http://[::1/a: urllib's "Invalid IPv6 URL" was raised past the record check
+            problems.append(f"field 'url': {record['url'][:60]!r} is not a URL ({error})")
     if not (record.get("text") or "").strip() and not (record.get("html") or "").strip():
         problems.append("a record needs a non-empty 'text' or 'html' field")
     return problems

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from core.config import ConfigError
+from core.config import ConfigError, max_article_bytes
 from core.jsontext import escapes_a_surrogate, without_lone_surrogates
 
 # The record fields a column can fill, and the column names recognised for each (lower-cased,
@@ -118,6 +118,9 @@ def csv_records(data: bytes, mapping: Mapping[str, str] | None = None) -> Iterat
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("gb18030", errors="replace")
+    # A cell may hold a whole article: the csv module's limit of 131,072 characters a field would end the table at
+    # the first long one (every row after it lost). The article size limit applies per record instead.
+    csv.field_size_limit(max(csv.field_size_limit(), max_article_bytes()))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = [c for c in reader.fieldnames or [] if c is not None]
     if not columns:

@@ -95,9 +95,18 @@ def _drop_invalid_reference(match: re.Match[str]) -> str:
     return ""
 
 
+# An XHTML page's XML declaration (<?xml version="1.0" encoding="utf-8"?>): lxml refuses a decoded page that
+# names its encoding ("Unicode strings with encoding declaration are not supported"), and the page was lost as
+# unparseable. The page is already decoded: the declaration says nothing more.
+_XML_DECLARATION_RE = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
+
+
 def sanitize_html(html: str) -> str:
-    """Drop the characters libxml2 refuses (control characters, also when written as ``&#1;``)."""
+    """Drop the characters libxml2 refuses (control characters, also when written as ``&#1;``) and an XML
+    declaration before the page."""
     html = _XML_INCOMPATIBLE_RE.sub("", html or "")
+    if html.lstrip("\ufeff \t\r\n").startswith("<?xml"):
+        html = _XML_DECLARATION_RE.sub("", html, count=1)
     return _CHAR_REFERENCE_RE.sub(_drop_invalid_reference, html) if "&#" in html else html
 
 

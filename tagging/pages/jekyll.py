@@ -16,6 +16,7 @@ import yaml
 
 from core.article import RawArticle
 from core.dates import parse_datetime
+from core.jsontext import without_lone_surrogates
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,9 @@ def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     except yaml.YAMLError as error:
         data, problem = None, str(error).splitlines()[0]
     if isinstance(data, dict):
-        return data
+        # "\ud83d\udcc8" in a double-quoted value: PyYAML keeps each half of the pair a lone surrogate, which the
+        # tokenizer refuses (as a JSON escape's: core/jsontext.py).
+        return without_lone_surrogates(data) if "\\u" in block or "\\U" in block else data
     # Damaged front matter: fall back to "key: value" lines, said so (the fields may be incomplete).
     logger.warning("%sdamaged Jekyll front matter (%s): read line by line", f"{name}: " if name else "", problem)
     fields: dict[str, object] = {}

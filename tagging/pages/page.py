@@ -125,7 +125,10 @@ _HOME_PATH_RE = re.compile(r"/*(?:index\.s?html?|default\.html?)?", re.IGNORECAS
 def article_address(value: str | None) -> str | None:
     """``value`` when it can be an article's own address: absolute http(s), and not a site's home page."""
     value = (value or "").strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # https://[站点域名]/news/1.html: a template's placeholder, no address (the page was lost)
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc or _HOME_PATH_RE.fullmatch(parts.path):
         return None
     return value

@@ -1,0 +1,80 @@
+"""Odd but real inputs that lost an article or a table before (a blind hunt of the fifteenth day): each is now read
+as a reader would read it, or named with a clear reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.dates import parse_datetime
+from crawler.spiders.chinaorg import parse_list_page
+from ingest.files import InputError, parse_record
+from ingest.tables import csv_records
+from tagging.extract import extract_article, parse_document
+from tagging.pages.jekyll import parse_jekyll_post
+
+BODY = "<p>中国人民银行今日发布公告，决定下调存款准备金率0.5个百分点，释放长期资金约1万亿元。</p>"
+
+
+def test_an_xhtml_page_that_declares_its_encoding_is_read() -> None:
+    """lxml refuses a decoded page whose XML declaration names an encoding: the page was lost as unparseable."""
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        f'<title>央行发布公告</title></head><body><div id="content">{BODY}</div></body></html>'
+    )
+    article = extract_article(parse_document(page, "https://news.example.org/a.html"))
+    assert article.title == "央行发布公告" and article.text.startswith("中国人民银行今日发布公告")
+    links = "".join(
+        f'<li><a href="http://www.china.org.cn/business/2026-01/0{i}/content_1234567{i}.htm">新闻标题第{i}条</a>'
+        f"<span>2026-01-0{i} 10:00</span></li>"
+        for i in range(1, 6)
+    )
+    listing = f'<?xml version="1.0" encoding="gb2312"?>\n<html><body><ul class="news_list">{links}</ul></body></html>'
+    assert len(parse_list_page(listing, "http://www.china.org.cn/business/node_123.htm").entries) == 5
+
+
+def test_a_template_placeholder_for_the_address_is_no_address() -> None:
+    """<link rel="canonical" href="https://[站点域名]/…">: urllib raised on the bracketed host, and the article was lost."""
+    page = (
+        '<html><head><title>央行发布公告</title><link rel="canonical" href="https://[站点域名]/news/1.html"></head>'
+        f"<body><article><h1>央行发布公告</h1>{BODY}{BODY}</article></body></html>"
+    )
+    article = extract_article(parse_document(page, "https://news.example.org/a.html"))
+    assert article.url == "https://news.example.org/a.html"
+
+
+def test_one_broken_link_leaves_the_rest_of_a_list() -> None:
+    links = "".join(
+        f'<li><a href="http://www.china.org.cn/business/2026-01/0{i}/content_1234567{i}.htm">新闻标题第{i}条</a>'
+        f"<span>2026-01-0{i} 10:00</span></li>"
+        for i in range(1, 6)
+    )
+    listing = f'<html><body><ul class="news_list"><li><a href="http://[bad/x">坏</a></li>{links}</ul></body></html>'
+    assert len(parse_list_page(listing, "http://www.china.org.cn/business/node_123.htm").entries) == 5
+
+
+def test_a_record_whose_url_is_not_one_is_named() -> None:
+    with pytest.raises(InputError, match=r"field 'url': 'http://\[::1/a' is not a URL"):
+        parse_record('{"url": "http://[::1/a", "text": "贵州茅台涨停。"}'.encode())
+
+
+def test_a_csv_cell_holding_a_long_article_leaves_the_rows_after_it() -> None:
+    """The csv module's field limit (131,072 characters) ended the table at the first long article."""
+    rows = ["标题,内容,链接"] + [
+        f"新闻{i},{'正文。' * (50_000 if i == 2 else 1)},https://example.com/{i}" for i in range(1, 5)
+    ]
+    records = list(csv_records("\n".join(rows).encode("utf-8")))
+    assert [number for number, _record in records] == [2, 3, 4, 5]
+    assert len(records[1][1]["text"]) == 150_000
+
+
+def test_the_last_second_of_9999_in_utc_is_no_date() -> None:
+    """A "never" placeholder past the last Beijing time Python holds: no date, not an OverflowError."""
+    assert parse_datetime("9999-12-31T23:59:59Z") is None
+    assert parse_datetime("2026-12-07T01:00:00Z") is not None
+
+
+def test_a_front_matter_escape_of_an_emoji_makes_the_emoji() -> None:
+    """PyYAML keeps "\\ud83d\\udcc8" as two lone surrogates, which the tokenizer refused (a TypeError)."""
+    post = parse_jekyll_post('---\ntitle: "\\ud83d\\udcc8 A股三大指数集体收涨"\n---\n<p>贵州茅台涨停。</p>\n')
+    assert post.title == "📈 A股三大指数集体收涨"
+    assert extract_article(post).title == "📈 A股三大指数集体收涨"
