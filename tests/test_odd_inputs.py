@@ -10,6 +10,7 @@ from crawler.spiders.chinaorg import parse_list_page
 from ingest.files import InputError, parse_record
 from ingest.tables import csv_records
 from tagging.extract import extract_article, parse_document
+from tagging.pages.htmlparse import sanitize_html
 from tagging.pages.jekyll import parse_jekyll_post
 
 BODY = "<p>中国人民银行今日发布公告，决定下调存款准备金率0.5个百分点，释放长期资金约1万亿元。</p>"
@@ -78,3 +79,9 @@ def test_a_front_matter_escape_of_an_emoji_makes_the_emoji() -> None:
     post = parse_jekyll_post('---\ntitle: "\\ud83d\\udcc8 A股三大指数集体收涨"\n---\n<p>贵州茅台涨停。</p>\n')
     assert post.title == "📈 A股三大指数集体收涨"
     assert extract_article(post).title == "📈 A股三大指数集体收涨"
+
+
+def test_a_reference_to_a_marker_character_is_dropped() -> None:
+    """The body walk marks mentions and soft breaks with U+E000-U+E003; a page's &#xE003; passed as the last one."""
+    assert sanitize_html("一句话。&#xE003;下一句&#xE000;&#57346;") == "一句话。下一句"
+    assert sanitize_html("&#xE004;") == "&#xE004;"

@@ -87,10 +87,11 @@ _CHAR_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
 def _drop_invalid_reference(match: re.Match[str]) -> str:
-    """Keep a numeric character reference unless it names a character XML cannot hold."""
+    """Keep a numeric character reference unless it names a character XML cannot hold or one of the body walk's
+    markers (U+E000-U+E003: a page's &#xE003; was read as a line break of its own source)."""
     hex_digits, decimal = match.groups()
     code = int(hex_digits, 16) if hex_digits else int(decimal)
-    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE003 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE004 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
         return match.group(0)
     return ""
 
