@@ -13,6 +13,12 @@ from tagging.extract import extract_article, parse_document
 from tagging.pages.htmlparse import sanitize_html
 from tagging.pages.jekyll import parse_jekyll_post
 
+# Five items of a China.org list page.
+LIST_ITEMS = "".join(
+    f'<li><a href="http://www.china.org.cn/business/2026-01/0{i}/content_1234567{i}.htm">新闻标题第{i}条</a>'
+    f"<span>2026-01-0{i} 10:00</span></li>"
+    for i in range(1, 6)
+)
 BODY = "<p>中国人民银行今日发布公告，决定下调存款准备金率0.5个百分点，释放长期资金约1万亿元。</p>"
 
 
@@ -24,12 +30,9 @@ def test_an_xhtml_page_that_declares_its_encoding_is_read() -> None:
     )
     article = extract_article(parse_document(page, "https://news.example.org/a.html"))
     assert article.title == "央行发布公告" and article.text.startswith("中国人民银行今日发布公告")
-    links = "".join(
-        f'<li><a href="http://www.china.org.cn/business/2026-01/0{i}/content_1234567{i}.htm">新闻标题第{i}条</a>'
-        f"<span>2026-01-0{i} 10:00</span></li>"
-        for i in range(1, 6)
+    listing = (
+        f'<?xml version="1.0" encoding="gb2312"?>\n<html><body><ul class="news_list">{LIST_ITEMS}</ul></body></html>'
     )
-    listing = f'<?xml version="1.0" encoding="gb2312"?>\n<html><body><ul class="news_list">{links}</ul></body></html>'
     assert len(parse_list_page(listing, "http://www.china.org.cn/business/node_123.htm").entries) == 5
 
 
@@ -44,12 +47,9 @@ def test_a_template_placeholder_for_the_address_is_no_address() -> None:
 
 
 def test_one_broken_link_leaves_the_rest_of_a_list() -> None:
-    links = "".join(
-        f'<li><a href="http://www.china.org.cn/business/2026-01/0{i}/content_1234567{i}.htm">新闻标题第{i}条</a>'
-        f"<span>2026-01-0{i} 10:00</span></li>"
-        for i in range(1, 6)
+    listing = (
+        f'<html><body><ul class="news_list"><li><a href="http://[bad/x">坏</a></li>{LIST_ITEMS}</ul></body></html>'
     )
-    listing = f'<html><body><ul class="news_list"><li><a href="http://[bad/x">坏</a></li>{links}</ul></body></html>'
     assert len(parse_list_page(listing, "http://www.china.org.cn/business/node_123.htm").entries) == 5
 
 
