@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from core.article import Article
@@ -89,6 +90,40 @@ def _terms_within_limit(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+# The tag lists whose entries the index maps field by field (configs/index.yaml, dynamic: strict).
+_MAPPED_LISTS = ("boards", "stocks", "topics", "instruments")
+
+
+@cache
+def _mapped_entry_fields() -> dict[str, frozenset[str]]:
+    from store.lifecycle import index_config  # the index's own module: loads the client only when indexing
+
+    properties = index_config()["mappings"]["properties"]
+    return {
+        field: frozenset(properties[field].get("properties") or ())
+        for field in _MAPPED_LISTS
+        if isinstance(properties.get(field), dict)
+    }
+
+
+def _entries_as_mapped(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each tag entry holding only the keys the index maps: a strict mapping refuses
+    the whole article for one unknown key (a record tagged by another tool: ``{"secid", "score"}``), so
+    an unknown key is dropped with a warning naming it, and the article is indexed."""
+    dropped: set[str] = set()
+    for field, known in _mapped_entry_fields().items():
+        entries = []
+        for entry in document.get(field) or []:
+            if isinstance(entry, dict) and not entry.keys() <= known:
+                dropped.update(f"{field}.{key}" for key in entry.keys() - known)
+                entry = {key: value for key, value in entry.items() if key in known}
+            entries.append(entry)
+        document[field] = entries
+    if dropped:
+        logger.warning("%s: %s dropped (the index maps no such field)", document.get("url"), ", ".join(sorted(dropped)))
+    return document
+
+
 def article_document(article: Article | dict[str, Any], crawled_at: datetime | None = None) -> dict[str, Any]:
     """The indexed form of an article: its record plus id, content hash and fingerprint."""
     # The tagging stack (jieba, the extractors) loads only when documents are made: commands that
@@ -123,7 +158,7 @@ def article_document(article: Article | dict[str, Any], crawled_at: datetime | N
         "body_source": record.get("body_source"),  # how the body was found (layout, fragment, generic …)
         "rejected_markup": record.get("rejected_markup") or [],  # markup stocks the sentence does not name
     }
-    document = _terms_within_limit(document)
+    document = _terms_within_limit(_entries_as_mapped(document))
     document["content_hash"] = content_hash(document)
     fingerprint = dedup.simhash(words(record.get("text") or ""))
     document["fingerprint"] = dedup.to_hex(fingerprint) if fingerprint is not None else None

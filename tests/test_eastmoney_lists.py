@@ -180,6 +180,18 @@ def test_garbage_and_error_answers_are_errors_and_missing_fields_a_layout_change
         parse_list_payload('{"code": 1, "message": "success", "data": {"items": []}}')
     with pytest.raises(LayoutChangedError):
         parse_list_payload('{"code": "1", "message": "success", "result": {"list": []}}')
+    # nested past the JSON parser's recursion limit: named as unreadable like any other garbage
+    with pytest.raises(ValueError, match="nested too deep"):
+        parse_list_payload('{"code": "1", "data": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+
+def test_a_hit_count_too_large_for_a_number_is_no_count() -> None:
+    body = '{"code": "1", "data": {"list": [{"code": "202611203456789012"}], "totle_hits": 1e999}}'
+    answer = parse_list_payload(body)
+    assert [item["code"] for item in answer] == ["202611203456789012"]
+    from crawler.spiders.eastmoney import _column_answer
+
+    assert _column_answer(body).total is None
 
 
 def test_items_without_any_link_have_no_url() -> None:

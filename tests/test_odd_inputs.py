@@ -81,6 +81,18 @@ def test_a_front_matter_escape_of_an_emoji_makes_the_emoji() -> None:
     assert extract_article(post).title == "📈 A股三大指数集体收涨"
 
 
+@pytest.mark.parametrize("quote", ["", '"'], ids=["plain", "quoted"])
+def test_a_line_separator_inside_a_front_matter_title_keeps_the_rest_of_it(
+    quote: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """YAML breaks lines at U+2028 (a separator pasted from a web page): an unquoted title was cut there and the
+    front matter called damaged. The title is kept whole, as its quoted form is, with no warning."""
+    post = f"---\nlayout: post\ntitle: {quote}贵州茅台\u2028发布年报{quote}\ndate: 2022-05-30 20:46:00 +0800\n---\n正文。\n"
+    raw = parse_jekyll_post(post, "x.md")
+    assert raw.title == "贵州茅台\u2028发布年报"
+    assert raw.published_at is not None and "damaged" not in caplog.text
+
+
 def test_a_reference_to_a_marker_character_is_dropped() -> None:
     """The body walk marks mentions and soft breaks with U+E000-U+E003; a page's &#xE003; passed as the last one."""
     assert sanitize_html("一句话。&#xE003;下一句&#xE000;&#57346;") == "一句话。下一句"

@@ -30,3 +30,25 @@ def test_keyword_values_too_long_for_the_index_are_cut_with_a_warning(caplog: py
     assert len(document["boards"][0]["name"]) == KEYWORD_CHARS and document["boards"][0]["code"] == "BK1"
     assert document["text"] == record["text"]
     assert "https://example.com/long: author, boards.name, keywords, tags cut to 1024 characters" in caplog.text
+
+
+def test_tag_entries_keep_only_the_keys_the_index_maps(caplog: pytest.LogCaptureFixture) -> None:
+    """The index's mapping is strict: one unknown key inside a board, stock, topic or instrument entry (a record
+    tagged by another tool) makes the node refuse the whole article. Such keys are dropped with a warning that
+    names them; the entries' mapped keys and entries that are not objects (for the record check) stay."""
+    record = {
+        "url": "https://example.com/scored",
+        "title": "数字经济",
+        "text": "数字经济板块走强。",
+        "boards": [{"secid": "90.BK1061", "code": "BK1061", "name": "数字经济", "score": 0.93}],
+        "stocks": [{"secid": "1.603888", "code": "603888", "name": "新华网", "exchange": "SH"}],
+        "topics": [{"id": "digital-economy", "name": "数字经济", "weight": 2, "why": ["板块"]}],
+        "instruments": [{"secid": "1.000001", "code": "000001", "kind": "index", "name": "上证指数", "x": 1}],
+    }
+    with caplog.at_level(logging.WARNING):
+        document = article_document(record)
+    assert document["boards"] == [{"secid": "90.BK1061", "code": "BK1061", "name": "数字经济"}]
+    assert document["stocks"] == record["stocks"]
+    assert document["topics"] == [{"id": "digital-economy", "name": "数字经济"}]
+    assert document["instruments"] == [{"secid": "1.000001", "code": "000001", "kind": "index", "name": "上证指数"}]
+    assert "https://example.com/scored: boards.score, instruments.x, topics.weight, topics.why dropped" in caplog.text

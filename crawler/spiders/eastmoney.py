@@ -91,6 +91,8 @@ def _payload(body: str) -> dict[str, Any]:
     match = _JSONP_RE.match(body)
     try:
         payload = json.loads(match.group(1) if match else body)
+    except RecursionError as error:  # arrays nested thousands deep: the parser's stack, not the crawl's, gives out
+        raise ValueError(f"list API answered JSON nested too deep to read: {body[:80]!r}") from error
     except ValueError as error:
         raise ValueError(f"list API answered something that is not JSON: {body[:80]!r}") from error
     if not isinstance(payload, dict):
@@ -503,7 +505,7 @@ def _count(value: Any) -> int | None:
     """A count the API gives as a number or a numeric string; None for anything else."""
     try:
         return int(value) if value is not None and not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 reads as infinity
         return None
 
 

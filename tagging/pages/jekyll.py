@@ -43,13 +43,33 @@ def is_jekyll_post(text: str) -> bool:
 _LIST_KEYS = frozenset(("tags", "categories", "category"))
 
 
+# YAML breaks lines at U+2028, U+2029 and U+0085 as at a newline: an unquoted title holding one (a line
+# separator pasted from a web page) was cut there, the rest read as a broken key. Within the block they stand
+# in for themselves as private-use characters while YAML reads it, and are put back in every value.
+_YAML_BREAKS = {"\u2028": "\uf8f0", "\u2029": "\uf8f1", "\x85": "\uf8f2"}
+_YAML_BREAKS_BACK = str.maketrans({stand_in: char for char, stand_in in _YAML_BREAKS.items()})
+
+
+def _with_breaks_back(value: object) -> object:
+    if isinstance(value, str):
+        return value.translate(_YAML_BREAKS_BACK)
+    if isinstance(value, list):
+        return [_with_breaks_back(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _with_breaks_back(item) for key, item in value.items()}
+    return value
+
+
 def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     problem = "not a mapping"
+    breaks = any(char in block for char in _YAML_BREAKS) and not any(c in block for c in _YAML_BREAKS.values())
     try:
         # BaseLoader keeps every value a string: dates like "2022-05-30 20:46:00 +0800" stay as written.
-        data = yaml.load(block, Loader=yaml.BaseLoader)
+        data = yaml.load(block.translate(str.maketrans(_YAML_BREAKS)) if breaks else block, Loader=yaml.BaseLoader)
     except yaml.YAMLError as error:
         data, problem = None, str(error).splitlines()[0]
+    if isinstance(data, dict) and breaks:
+        data = _with_breaks_back(data)
     if isinstance(data, dict):
         # "\ud83d\udcc8" in a double-quoted value: PyYAML keeps each half of the pair a lone surrogate, which the
         # tokenizer refuses (as a JSON escape's: core/jsontext.py).
@@ -57,7 +77,7 @@ def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     # Damaged front matter: fall back to "key: value" lines, said so (the fields may be incomplete).
     logger.warning("%sdamaged Jekyll front matter (%s): read line by line", f"{name}: " if name else "", problem)
     fields: dict[str, object] = {}
-    for line in block.splitlines():
+    for line in block.replace("\r\n", "\n").split("\n"):  # the file's lines (splitlines also cuts at U+2028)
         key, sep, value = line.partition(":")
         if sep and key.strip():
             value = value.strip()

@@ -118,6 +118,24 @@ def test_a_keyword_value_too_long_for_the_index_is_cut_and_the_article_indexed(
     assert "author, media cut to 1024 characters" in result.stderr, result.stderr
 
 
+def test_a_tag_entry_with_a_key_the_index_does_not_map_is_indexed_without_it(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """The mapping is strict: a tagged record whose board or topic entries carry a key of another tool (a score)
+    was refused whole by the node, a dead letter. The key is dropped with a warning and the article indexed."""
+    board = {"secid": "90.BK1061", "code": "BK1061", "name": "数字经济", "score": 0.93}
+    write_jsonl(
+        tmp_path / "scored.jsonl",
+        [tagged(34, boards=[board], topics=[{"id": "digital-economy", "name": "数字经济", "weight": 2}]), record(35)],
+    )
+    result = run_finnews("ingest", "--quiet", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(indexed_urls(es_node)) == {f"https://example.com/faults/{n}.html" for n in (34, 35)}
+    stored = es_node.get(index=TEST_ALIAS, id=document_id("https://example.com/faults/34.html"))["_source"]
+    assert stored["boards"] == [{"secid": "90.BK1061", "code": "BK1061", "name": "数字经济"}]
+    assert "boards.score, topics.weight dropped" in result.stderr, result.stderr
+
+
 # --- 2/9. File guards ---------------------------------------------------------------------------------
 
 
