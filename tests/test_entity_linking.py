@@ -1965,3 +1965,21 @@ def test_review_of_the_eleventh_day_rules() -> None:
     assert "116.00700" in linked("腾讯2024,营收增长。", "2024-06-01")
     assert "116.00700" in linked("公司控股股东为腾讯。", "2024-06-01")
     assert "90.BK1031" in linked("公司成立以来光伏业务收入增长三倍。", "2024-06-01")
+
+
+def test_dev208_and_dev209_first_run_readings() -> None:
+    """Sixteenth day: a grade of quality is no sector (民航级水平); a company's chain after its product is the
+    company's (特斯拉汽车供应链), a concept after it still the board; a branch company's name with its place in
+    brackets holds a listed short name (通威太阳能(眉山)有限公司); 建设工业 the phrase; 光伏电池 one word."""
+    graded = linked("事故率控制在民航级水平,另有军工级芯片和医疗级设备。", "2025-09-01")
+    assert not {"90.BK0420", "90.BK0490", "90.BK0727"} & set(graded)
+    assert "90.BK0420" in linked("民航业复苏加快。", "2025-09-01")
+    chain = linked("两者均为特斯拉汽车供应链的核心玩家。", "2025-09-01")
+    assert "105.TSLA" in chain and "90.BK1029" not in chain
+    assert "90.BK1033" in linked("宁德时代电池概念股大涨。", "2025-09-01")
+    assert "0.000591" not in linked("管委会与通威太阳能(眉山)有限公司签订协议。", "2020-04-22")
+    assert "0.000591" in linked("太阳能(000591)发布公告。", "2020-04-22")
+    assert "0.002265" not in linked("提出了建设工业强区的战略目标。", "2022-08-23")
+    assert "0.002265" in linked("建设工业(002265)发布公告。", "2024-08-23")
+    cells = linked("充电桩、光伏电池、新能源汽车产量分别增长59.2%。", "2024-05-01")
+    assert "90.BK1031" in cells and "90.BK1033" not in cells

@@ -418,7 +418,8 @@ _MODEL_NUMBER_AFTER_RE = re.compile(r"(?!618)\d{2,4}(?=的|系列|发布|上市|
 # (not a company's own centre or building: 宁德时代宣布研发中心落成, 腾讯研究中心; a centre with a block letter is one).
 _BUILDING_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:广场|大厦|花园|公寓|小区|中心[A-Z]座)")
 _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中心)")
-_LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)")
+# (a place in brackets may stand before the legal form: 通威太阳能(眉山)有限公司, a firm's branch company: dev208)
+_LEGAL_FORM_RE = re.compile(r"(?:[（(][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
 # (上海临港新片区).
 _BODY_RIGHT_AFTER_RE = re.compile(

@@ -1140,6 +1140,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         scan, max(0, start - 16), start
     ):
         return True
+    if scan[end : end + 1] == "级":
+        return True  # 民航级水平, 动力电池级硫酸镍, 军工级芯片: a grade of quality, not the sector (dev209)
     if scan[end : end + 1] == "化" and scan[end + 1 : end + 2] not in _NOT_IZATION:
         return True  # 新能源化过程: a process (-ization), not the sector
     if SPEAKER_AFTER_RE.match(scan, end):
@@ -1259,15 +1261,20 @@ def _drop_price_lists(scan: str, found: list[_Found]) -> None:
         run = [item] if board else []  # type: ignore[list-item]
 
 
+# A company's chain after its product (特斯拉汽车供应链: dev209) is the company's suppliers, not the product's sector.
+_A_FIRMS_CHAIN = ("供应链", "产业链")
+
+
 def _drop_company_products(scan: str, found: list[_Found]) -> None:
     """A board word right after a company's name is that company's product or business, not the sector:
     比亚迪刀片电池, 礼来新药研发数据, 精研科技的折叠屏铰链 (dev sets: labellers never took these; a board cue
-    after it, 宁德时代电池概念, still names the board)."""
+    after it, 宁德时代电池概念, still names the board; its chain, 特斯拉汽车供应链, is the company's)."""
     company_ends = {item.end for item in found if item.chosen == "stock"}
     if not company_ends:
         return
     for item in found:
-        if item.chosen != "board" or BOARD_CUE_AFTER_RE.match(scan, item.end):
+        cue = BOARD_CUE_AFTER_RE.match(scan, item.end)
+        if item.chosen != "board" or (cue and not cue.group().endswith(_A_FIRMS_CHAIN)):
             continue
         if item.start in company_ends or (scan[item.start - 1 : item.start] == "的" and item.start - 1 in company_ends):
             item.chosen = None
