@@ -1970,7 +1970,8 @@ def test_review_of_the_eleventh_day_rules() -> None:
 def test_dev208_and_dev209_first_run_readings() -> None:
     """Sixteenth day: a grade of quality is no sector (民航级水平); a company's chain after its product is the
     company's (特斯拉汽车供应链), a concept after it still the board; a branch company's name with its place in
-    brackets holds a listed short name (通威太阳能(眉山)有限公司); 建设工业 the phrase; 光伏电池 one word."""
+    brackets holds a listed short name (通威太阳能(眉山)有限公司); 建设工业 the phrase; 光伏电池 one word; AI应用 the
+    field's applications (as AI技术)."""
     graded = linked("事故率控制在民航级水平,另有军工级芯片和医疗级设备。", "2025-09-01")
     assert not {"90.BK0420", "90.BK0490", "90.BK0727"} & set(graded)
     assert "90.BK0420" in linked("民航业复苏加快。", "2025-09-01")
@@ -1983,3 +1984,5 @@ def test_dev208_and_dev209_first_run_readings() -> None:
     assert "0.002265" in linked("建设工业(002265)发布公告。", "2024-08-23")
     cells = linked("充电桩、光伏电池、新能源汽车产量分别增长59.2%。", "2024-05-01")
     assert "90.BK1031" in cells and "90.BK1033" not in cells
+    assert "90.BK0800" in linked("港股AI应用、人形机器人等概念逆市走高。", "2025-02-20")
+    assert "90.BK0800" in linked("特别是对于需要大量计算能力的AI应用。", "2025-02-20")
