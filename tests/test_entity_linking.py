@@ -1986,3 +1986,14 @@ def test_dev208_and_dev209_first_run_readings() -> None:
     assert "90.BK1031" in cells and "90.BK1033" not in cells
     assert "90.BK0800" in linked("港股AI应用、人形机器人等概念逆市走高。", "2025-02-20")
     assert "90.BK0800" in linked("特别是对于需要大量计算能力的AI应用。", "2025-02-20")
+
+
+def test_dev210_to_dev212_names() -> None:
+    """Sixteenth day, second round: a secondary Hong Kong listing's name is the company's primary listing (华住集团
+    -S: NASDAQ HTHT, as 百度集团 is BIDU), unless the text names Hong Kong; English legal names; 人工智慧 (the Hong
+    Kong and Taiwan word) is 人工智能."""
+    assert "105.HTHT" in linked("华住集团:二季度平均可出租客房收入增长。", "2023-07-01")
+    assert "116.01179" in linked("华住集团(01179)港股上涨。", "2023-07-01")
+    assert "105.QFIN" in linked("奇富科技发布财报。", "2024-03-01")
+    both = linked("人工智慧(AI)热潮推动Interactive Brokers Group和Meta Platforms上涨。", "2025-06-01")
+    assert {"90.BK0800", "105.IBKR", "105.META"} <= set(both)
