@@ -1997,3 +1997,18 @@ def test_dev210_to_dev212_names() -> None:
     assert "105.QFIN" in linked("奇富科技发布财报。", "2024-03-01")
     both = linked("人工智慧(AI)热潮推动Interactive Brokers Group和Meta Platforms上涨。", "2025-06-01")
     assert {"90.BK0800", "105.IBKR", "105.META"} <= set(both)
+
+
+def test_a_share_moving_by_a_figure_and_tcl_the_tv_maker() -> None:
+    """A name that needs context is the company when its clause moves it by a figure (东方财富跌逾30%, 上周累计下跌
+    6.48%, 成交均超过82亿元: the outlet's name otherwise); TCL alone is the TV maker TCL电子 in a sentence about
+    televisions, and nothing (a group unit, the founder's group) otherwise."""
+    assert "0.300059" in linked("板块内个股年内跌超10%,东方财富跌逾30%,广发证券年内跌幅居前。", "2019-01-01")
+    assert "0.300059" in linked("权重最高的东方财富上周累计下跌6.48%。", "2016-12-26")
+    assert "0.300059" in linked("个股成交额方面,东方财富成交均超过82亿元。", "2020-01-01")
+    assert "0.300059" not in linked("据东方财富网报道,市场情绪回暖。", "2020-01-01")
+    assert "116.01070" in linked("截至11月5日晚,TCL斩获京东电视品类累计销售榜第一。", "2022-11-06")
+    assert "116.01070" in linked("其中海信、小米、TCL和创维的电视出货量稳坐前四。", "2024-01-20")
+    assert not {"116.01070", "0.000100"} & set(linked("京东方、TCL华星等国产面板厂商崛起。", "2021-08-17"))
+    assert "116.01070" not in linked("全国人大代表、TCL创始人李东生:下一代显示技术要争取突破。", "2021-03-03")
+    assert "116.01070" not in linked("TCL等大批海内外行业领军企业纷纷参会。", "2016-11-16")

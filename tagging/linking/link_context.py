@@ -691,6 +691,13 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ),
         ("中兴", r"复兴|光武|@(?:之|大业|之主|商业|商社|百货|路|街|村|镇|乡|社区)|(?:王朝|国家|民族|家族)@", None),
         ("华米", r"@(?:饭|粒|粥|粉)|大米|稻", None),
+        # TCL alone is the TV maker TCL电子 in a sentence about televisions (TCL斩获京东电视品类销售榜第一, 海信、
+        # 小米、TCL和创维稳坐前四); its panels (TCL华星), wafers (TCL中环) and the group are TCL科技's (dev sets)
+        (
+            "TCL",
+            r"@(?:华星|中环|集团|实业|科技|通讯|金融)|华星|中环|面板|光伏|硅片|半导体|李东生|白电",
+            r"电视|彩电|Mini\s?LED|MiniLED|QLED|激光电视|智能屏|出货|销量|零售量",
+        ),
         # Latin names that are English words: English prose around them (a word before, or a lowercase
         # word after: "left Arm", "Shell out", "Meta-analysis") is the word, not the company; in a Chinese
         # sentence they are the company (Arm still needs a finance word: news also writes it for the
@@ -741,7 +748,9 @@ def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own
 
 # What a listed share does, a few words after the name in its clause (东方明珠则以7.91亿元的净流出额领跌).
 _TRADED_IN_CLAUSE_RE = re.compile(
-    r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额)"
+    r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额|"
+    # a move by a figure (东方财富跌逾30%, 上周累计下跌6.48%, 成交均超过82亿元: dev sets) is the share's
+    r"(?:[涨跌](?:逾|超|近|幅达?)?|上涨|下跌|大涨|大跌|收涨|收跌|飙升|暴跌|重挫)\s?\d|成交(?:均|额)?超过?\s?\d)"
 )
 # A longer company's name going on right after the name (太平洋西部银行股价: PacWest, not 太平洋): the clause's
 # share price is that company's.
