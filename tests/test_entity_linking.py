@@ -2012,3 +2012,13 @@ def test_a_share_moving_by_a_figure_and_tcl_the_tv_maker() -> None:
     assert not {"116.01070", "0.000100"} & set(linked("京东方、TCL华星等国产面板厂商崛起。", "2021-08-17"))
     assert "116.01070" not in linked("全国人大代表、TCL创始人李东生:下一代显示技术要争取突破。", "2021-03-03")
     assert "116.01070" not in linked("TCL等大批海内外行业领军企业纷纷参会。", "2016-11-16")
+
+
+def test_short_and_former_forms_mined_from_the_misses() -> None:
+    """Short forms readers labelled in every development text holding them (迈瑞, 联影, 拓普 …) and former names the
+    tables lack (暴风集团); a short form still waits for its company's listing (联影医疗 listed 2022-08)."""
+    named = linked("迈瑞、联影等国产医疗器械龙头,拓普、闻泰与三安也发布公告。", "2024-01-01")
+    assert {"0.300760", "1.688271", "1.601689", "1.600745", "1.600703"} <= set(named)
+    assert "1.688271" not in linked("联影发布新一代CT。", "2020-01-01")
+    assert "0.300431" in linked("暴风集团发布公告。", "2018-01-01")
+    assert "105.TSLA" in linked("TSLA盘前上涨3%。", "2024-01-01")
