@@ -804,8 +804,10 @@ def test_dev8_and_dev9_readings() -> None:
 
 
 def test_a_listing_named_next_to_the_company_is_that_listing() -> None:
-    """比亚迪H股 is the Hong Kong listing, 在美上市的中国移动 its NYSE ADR; the name alone stays the A share."""
-    assert set(linked("3月11日，比亚迪H股公告称，完成435亿港元配售。", "2025-03-12")) == {"116.01211"}
+    """在美上市的中国移动 is its NYSE ADR; the name alone stays the A share, and so does an A share's own H share
+    written 比亚迪H股 (FRESH_RULES S3(b): readers took the A share 10 times of 11; a code picks the listing)."""
+    assert set(linked("3月11日，比亚迪H股公告称，完成435亿港元配售。", "2025-03-12")) == {"0.002594"}
+    assert set(linked("3月11日，比亚迪H股(01211.HK)公告称，完成配售。", "2025-03-12")) == {"116.01211"}
     assert set(linked("比亚迪股价上涨。", "2025-03-12")) == {"0.002594"}
     assert set(linked("在美上市的中国移动位列第三。", "2017-05-03")) == {"106.CHL"}
     assert set(linked("中国移动股价上涨。", "2017-05-03")) == {"116.00941"}  # the first alt, not the ADR
@@ -2022,3 +2024,13 @@ def test_short_and_former_forms_mined_from_the_misses() -> None:
     assert "1.688271" not in linked("联影发布新一代CT。", "2020-01-01")
     assert "0.300431" in linked("暴风集团发布公告。", "2018-01-01")
     assert "105.TSLA" in linked("TSLA盘前上涨3%。", "2024-01-01")
+
+
+def test_an_a_shares_own_h_share_is_the_a_share_unless_a_code_says() -> None:
+    """FRESH_RULES S3(b): 万科H股, 工商银行H股 name the company, which is its A share; only a code written in the text
+    picks the Hong Kong listing (readers took the A share 10 times of 11); a company listed only in Hong Kong and the
+    US still goes to the listing the words name."""
+    assert "0.000002" in linked("碧桂园下跌32.02%,万科H股下跌30.10%。", "2022-01-01")
+    assert "1.601398" in linked("平安人寿曾举牌工商银行H股,持股占比突破15%。", "2020-01-01")
+    assert "116.01138" in linked("中远海能H股(01138.HK)本周涨幅为8.79%。", "2022-01-01")
+    assert "116.09988" in linked("阿里巴巴港股上涨。", "2021-01-01")

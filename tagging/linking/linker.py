@@ -251,6 +251,10 @@ class _Found:
 _LATIN_HAN_BOUNDARY_RE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 
 
+# An H share with its code after it (比亚迪H股(01211.HK), 中远海能H股(01138)): the code says which listing.
+_H_SHARE_CODE_AFTER_RE = re.compile(r"\s*H股\s*[（(]\s*(?:HK)?\d{4,5}")
+
+
 def _span(item: _Found) -> tuple[int, int]:
     return item.start, item.end
 
@@ -503,7 +507,15 @@ class Linker:
         entry = self.kb.resolve(key, day, market) if key in self.kb.names else None
         named_market = listing_named(scan, start, end) if entry is not None else None
         if entry is not None and named_market and self.kb.securities[entry.secid][0].exchange != named_market:
-            entry = self.kb.listing_in(key, named_market, day) or entry
+            other = self.kb.listing_in(key, named_market, day)
+            # 万科H股, 工商银行H股: an A share's own H share is the company, its A share (FRESH_RULES S3(b): only
+            # a code written in the text picks the other listing; readers took the A share 10 times of 11)
+            own_h_share = (
+                other is not None
+                and self.kb.h_shares.get(entry.secid) == other.secid
+                and not _H_SHARE_CODE_AFTER_RE.match(scan, end)
+            )
+            entry = entry if own_h_share else other or entry
         if entry is not None and not named_market and scan[max(0, start - 2) : start] == "港股":
             # 港股中国稀土: the Hong Kong company of the same name (00769), not the A share 中国稀土 (000831: dev188);
             # an A share's own H share stays the A share (FRESH_RULES S3)
