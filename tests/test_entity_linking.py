@@ -2034,3 +2034,11 @@ def test_an_a_shares_own_h_share_is_the_a_share_unless_a_code_says() -> None:
     assert "1.601398" in linked("平安人寿曾举牌工商银行H股,持股占比突破15%。", "2020-01-01")
     assert "116.01138" in linked("中远海能H股(01138.HK)本周涨幅为8.79%。", "2022-01-01")
     assert "116.09988" in linked("阿里巴巴港股上涨。", "2021-01-01")
+
+
+def test_a_fund_manager_after_etf_ends_the_funds_name() -> None:
+    """创新药ETF南方(159297), 通用航空ETF华宝(159231): the manager written after ETF and before the code is part of
+    the fund's name; neither Southern Company (南方) nor the theme's board is named."""
+    assert not set(linked("港股通创新药ETF南方(159297)上涨4.5%。", "2026-01-01"))
+    assert "90.BK0625" not in linked("覆盖国防军工板块的通用航空ETF华宝(159231)上涨。", "2026-01-01")
+    assert "90.BK1106" in linked("创新药板块上涨。", "2026-01-01")

@@ -228,6 +228,7 @@ _INSIDE_ORGANISATION_RE = re.compile(
 # A fund's name holds the names of its sponsor and its assets: 中金普洛斯仓储物流封闭式基础设施证券投资基金 is a
 # REIT, not 中金 or 普洛斯, and its 证券 is no broker. A verb in between makes it a company doing something
 # with a fund (腾讯参与设立…投资基金), which stays a mention.
+_FUND_CODE_AFTER_RE = re.compile(r"\s*[（(]\s*\d{6}")
 _FUND_NAME_RE = re.compile(
     r"(?:(?!设立|发起|出资|参与|成立|认购|管理|旗下|推出|发行)[\u4e00-\u9fff]){0,20}?"
     r"(?:(?:证券)?投资基金|基础设施基金|投资信托基金|REITs?)"
@@ -354,6 +355,8 @@ def inside_another_name(
     name stem followed by another legal form (杭州安恒信息技术有限公司 before its 股份有限公司 listing)."""
     if _FUND_NAME_RE.match(scan, end) is not None:
         return True
+    if scan.endswith(("ETF", "LOF"), 0, start) and _FUND_CODE_AFTER_RE.match(scan, end):
+        return True  # 创新药ETF南方(159297): the fund's manager ends its name (dev215), not Southern Company
     if board and not stock:
         return _INSIDE_ORGANISATION_RE.match(scan, end) is not None or _BOARD_BODY_RE.match(scan, end) is not None
     if stock is None:

@@ -1092,7 +1092,7 @@ _SPEC_BEFORE_RE = re.compile(
 # A fund named after its theme: an exchange-traded fund with its code, or a mixed or equity fund's full name.
 _FUND_NAME_AFTER_RE = re.compile(
     r"(?:ETF|LOF)?(?:联接)?\s*[（(]\s*(?:1[5-8]|5[0-9])\d{4}"  # an exchange-traded fund's code (15/16/18, 5x)
-    r"|(?:ETF|LOF)(?:联接)?\s*[（(]\s*\d{6}"
+    r"|(?:ETF|LOF)(?:联接)?[\u4e00-\u9fff]{0,4}?\s*[（(]\s*\d{6}"  # the manager may follow: 创新药ETF南方(159297)
     r"|[\u4e00-\u9fff]{0,4}?(?:混合|股票|债券|指数)型?(?:发起式)?(?:证券投资)?基金"
 )
 _FUND_HINT_RE = re.compile(r"基金|ETF|LOF|[（(]\s*[15]")
