@@ -17,16 +17,38 @@ def escapes_a_surrogate(data: str | bytes) -> bool:
     return (b"\\ud" in data or b"\\uD" in data) if isinstance(data, bytes) else ("\\ud" in data or "\\uD" in data)
 
 
+def _repaired(text: str) -> str:
+    if not _LONE_SURROGATE_RE.search(text):
+        return text
+    # The two halves of a pair written apart (YAML keeps "\ud83d\udcc8" so) make their character again.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def without_lone_surrogates(value: Any) -> Any:
     """``value`` (a decoded JSON or YAML value) with every lone surrogate in its strings replaced by U+FFFD, and
-    the halves of a pair standing together joined."""
+    the halves of a pair standing together joined. The walk keeps its own stack: a value nested as deep as the
+    parser allows (about a thousand levels) must not exhaust Python's."""
     if isinstance(value, str):
-        if not _LONE_SURROGATE_RE.search(value):
-            return value
-        # The two halves of a pair written apart (YAML keeps "\ud83d\udcc8" so) make their character again.
-        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    if isinstance(value, list):
-        return [without_lone_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
-    return value
+        return _repaired(value)
+    if not isinstance(value, (list, dict)):
+        return value
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]  # (a value, its copy's container, its key there)
+    while stack:
+        item, container, key = stack.pop()
+        if isinstance(item, str):
+            container[key] = _repaired(item)
+        elif isinstance(item, list):
+            copy: list[Any] = [None] * len(item)
+            container[key] = copy
+            stack.extend((child, copy, index) for index, child in enumerate(item))
+        elif isinstance(item, dict):
+            mapping: dict[Any, Any] = {}
+            container[key] = mapping
+            for child_key, child in item.items():
+                repaired_key = _repaired(child_key) if isinstance(child_key, str) else child_key
+                mapping[repaired_key] = None  # the key's place, in the source's order
+                stack.append((child, mapping, repaired_key))
+        else:
+            container[key] = item
+    return root[0]

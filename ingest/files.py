@@ -32,7 +32,7 @@ STRING_FIELDS = (
     "published_at", "crawled_at", "updated_at", "dup_of", "dup_group",
 )  # fmt: skip
 STRING_LIST_FIELDS = ("tags", "keywords")
-OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions")
+OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions", "instruments")
 
 
 class InputError(ValueError):

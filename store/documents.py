@@ -62,7 +62,7 @@ def _within_limit(record: dict[str, Any]) -> dict[str, Any]:
 KEYWORD_CHARS = 1024
 _KEYWORD_FIELDS = ("media", "author", "category")
 _KEYWORD_LISTS = ("tags", "keywords")
-_NAMED_LISTS = ("boards", "stocks", "instruments")  # their entries' secid, code and name are keywords too
+_NAMED_LISTS = ("boards", "stocks", "instruments", "topics")  # their entries' ids, codes and names are keywords too
 
 
 def _terms_within_limit(document: dict[str, Any]) -> dict[str, Any]:
@@ -99,24 +99,35 @@ def _mapped_entry_fields() -> dict[str, frozenset[str]]:
     from store.lifecycle import index_config  # the index's own module: loads the client only when indexing
 
     properties = index_config()["mappings"]["properties"]
+    # (a field mapped without properties, enabled: false, takes any object: nothing to drop there)
     return {
-        field: frozenset(properties[field].get("properties") or ())
+        field: frozenset(properties[field]["properties"])
         for field in _MAPPED_LISTS
-        if isinstance(properties.get(field), dict)
+        if isinstance(properties.get(field), dict) and isinstance(properties[field].get("properties"), dict)
     }
 
 
+def _is_plain(value: Any) -> bool:
+    """A value a keyword field takes: a string, number, boolean or null, or a list of them."""
+    if isinstance(value, list):
+        return all(_is_plain(item) and not isinstance(item, list) for item in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
 def _entries_as_mapped(document: dict[str, Any]) -> dict[str, Any]:
-    """The document with each tag entry holding only the keys the index maps: a strict mapping refuses
-    the whole article for one unknown key (a record tagged by another tool: ``{"secid", "score"}``), so
-    an unknown key is dropped with a warning naming it, and the article is indexed."""
+    """The document with each tag entry holding only the keys the index maps, each a plain value: a strict
+    mapping refuses the whole article for one unknown key (a record tagged by another tool: ``{"secid",
+    "score"}``) and a keyword field refuses an object (``{"name": {"zh": …}}``), so such a key is dropped with
+    a warning naming it, and the article is indexed."""
     dropped: set[str] = set()
     for field, known in _mapped_entry_fields().items():
         entries = []
         for entry in document.get(field) or []:
-            if isinstance(entry, dict) and not entry.keys() <= known:
-                dropped.update(f"{field}.{key}" for key in entry.keys() - known)
-                entry = {key: value for key, value in entry.items() if key in known}
+            if isinstance(entry, dict):
+                kept = {key: value for key, value in entry.items() if key in known and _is_plain(value)}
+                if len(kept) < len(entry):
+                    dropped.update(f"{field}.{key}" for key in entry if key not in kept)
+                    entry = kept
             entries.append(entry)
         document[field] = entries
     if dropped:

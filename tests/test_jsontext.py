@@ -33,3 +33,25 @@ def test_a_7x24_answer_with_half_a_surrogate_pair_reads_as_text() -> None:
     body = '{"code": "1", "data": {"fastNewsList": [{"code": "1", "title": "快讯\\ud83d", "realSort": "9"}]}}'
     answer = parse_fast_payload(body)
     assert answer.items[0]["title"] == "快讯\ufffd"
+
+
+def test_a_value_nested_as_deep_as_the_parser_allows_is_repaired_without_recursion() -> None:
+    """JSON nested some hundreds deep parses; its surrogate repair recursed past Python's limit (a RecursionError
+    lost the list page or the record). The walk keeps its own stack and the order of keys."""
+    deep = json.loads("[" * 900 + '"\\ud800"' + "]" * 900)
+    repaired = without_lone_surrogates(deep)
+    for _ in range(900):
+        repaired = repaired[0]
+    assert repaired == "\ufffd"
+    assert list(without_lone_surrogates({"b": 1, "\ud800a": [2, "\ud83d\udcc8"]}).items()) == [
+        ("b", 1),
+        ("\ufffda", [2, "📈"]),
+    ]
+    from crawler.spiders.eastmoney import _column_answer
+    from ingest.files import parse_record
+
+    nested = '{"code": "202611203456789012", "title": "\\ud800", "x": ' + "[" * 600 + "]" * 600 + "}"
+    answer = _column_answer('{"code": "1", "data": {"list": [' + nested + '], "totle_hits": 5}}')
+    assert answer.items[0]["title"] == "\ufffd"
+    record = '{"url": "https://example.com/deep", "title": "\\ud800", "text": "正文。", "x": ' + "[" * 600
+    assert parse_record((record + "]" * 600 + "}").encode()).title == "\ufffd"

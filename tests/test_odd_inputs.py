@@ -97,3 +97,28 @@ def test_a_reference_to_a_marker_character_is_dropped() -> None:
     """The body walk marks mentions and soft breaks with U+E000-U+E003; a page's &#xE003; passed as the last one."""
     assert sanitize_html("一句话。&#xE003;下一句&#xE000;&#57346;") == "一句话。下一句"
     assert sanitize_html("&#xE004;") == "&#xE004;"
+
+
+def test_a_record_whose_instruments_are_not_objects_is_named() -> None:
+    """instruments is a list of objects in the index: a string there was taken letter by letter and the node
+    refused the whole article; the record is now named with the field, as boards and stocks are."""
+    line = '{"url": "https://example.com/i", "title": "t", "text": "正文。", "instruments": "上证指数"}'
+    with pytest.raises(InputError, match="field 'instruments': expected a list of objects"):
+        parse_record(line.encode())
+
+
+def test_damaged_front_matter_keeps_a_separator_inside_a_value_and_its_block_lists(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Front matter YAML cannot read (a colon inside an unquoted title) is read line by line: a line is the file's
+    line (U+2028 inside a title does not end it) and a list key's "- item" lines are its list, as YAML reads them."""
+    post = "---\ntitle: 快讯\u2028茅台: 发布年报\ndate: 2022-05-30\ntags:\n  - 茅台\n  - 白酒\n---\n正文。\n"
+    raw = parse_jekyll_post(post, "x.md")
+    assert raw.title == "快讯\u2028茅台: 发布年报"
+    assert raw.tags == ["茅台", "白酒"]
+    assert "damaged Jekyll front matter" in caplog.text
+
+
+def test_an_escaped_private_use_character_in_a_title_stays_itself() -> None:
+    post = '---\ntitle: "A\\uf8f0B\u2028C"\n---\n正文。\n'
+    assert parse_jekyll_post(post, "x.md").title == "A\uf8f0B\u2028C"

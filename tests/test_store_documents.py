@@ -52,3 +52,22 @@ def test_tag_entries_keep_only_the_keys_the_index_maps(caplog: pytest.LogCapture
     assert document["topics"] == [{"id": "digital-economy", "name": "数字经济"}]
     assert document["instruments"] == [{"secid": "1.000001", "code": "000001", "kind": "index", "name": "上证指数"}]
     assert "https://example.com/scored: boards.score, instruments.x, topics.weight, topics.why dropped" in caplog.text
+
+
+def test_an_object_where_the_index_takes_a_value_is_dropped_and_topic_names_are_cut(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A keyword field refuses an object (the whole article with it): a board's name given as {"zh": …} is dropped
+    with a warning; a list of plain values stays; a topic's name too long for a keyword is cut as a board's is."""
+    record = {
+        "url": "https://example.com/objects",
+        "title": "数字经济",
+        "text": "数字经济板块走强。",
+        "boards": [{"secid": "90.BK1061", "code": ["BK1061"], "name": {"zh": "数字经济"}}],
+        "topics": [{"id": "digital-economy", "name": "名" * 20_000}],
+    }
+    with caplog.at_level(logging.WARNING):
+        document = article_document(record)
+    assert document["boards"] == [{"secid": "90.BK1061", "code": ["BK1061"]}]
+    assert len(document["topics"][0]["name"]) == KEYWORD_CHARS
+    assert "boards.name dropped" in caplog.text and "topics.name cut" in caplog.text

@@ -62,7 +62,11 @@ def _with_breaks_back(value: object) -> object:
 
 def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     problem = "not a mapping"
-    breaks = any(char in block for char in _YAML_BREAKS) and not any(c in block for c in _YAML_BREAKS.values())
+    breaks = (
+        any(char in block for char in _YAML_BREAKS)
+        and not any(stand_in in block for stand_in in _YAML_BREAKS.values())
+        and "\\uf8f" not in block.lower()  # nor written as an escape: it would come back as the separator
+    )
     try:
         # BaseLoader keeps every value a string: dates like "2022-05-30 20:46:00 +0800" stay as written.
         data = yaml.load(block.translate(str.maketrans(_YAML_BREAKS)) if breaks else block, Loader=yaml.BaseLoader)
@@ -77,12 +81,21 @@ def _front_matter(block: str, name: str | None = None) -> dict[str, object]:
     # Damaged front matter: fall back to "key: value" lines, said so (the fields may be incomplete).
     logger.warning("%sdamaged Jekyll front matter (%s): read line by line", f"{name}: " if name else "", problem)
     fields: dict[str, object] = {}
+    block_list: list[str] | None = None  # the items of a list key written as "- item" lines under it
     for line in block.replace("\r\n", "\n").split("\n"):  # the file's lines (splitlines also cuts at U+2028)
+        item = line.strip()
+        if block_list is not None and item.startswith("- "):
+            block_list.append(_unquoted(item[2:].strip()))
+            continue
+        block_list = None
         key, sep, value = line.partition(":")
         if sep and key.strip():
             value = value.strip()
             if value.startswith("[") and key.strip() in _LIST_KEYS:  # a flow list, perhaps unclosed: "[a, b"
                 fields[key.strip()] = [v.strip().strip("\"'") for v in value.strip("[]").split(",") if v.strip()]
+            elif not value and key.strip() in _LIST_KEYS:
+                block_list = []
+                fields[key.strip()] = block_list
             else:
                 fields[key.strip()] = _unquoted(value)
     return fields
