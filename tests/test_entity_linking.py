@@ -2042,3 +2042,31 @@ def test_a_fund_manager_after_etf_ends_the_funds_name() -> None:
     assert not set(linked("港股通创新药ETF南方(159297)上涨4.5%。", "2026-01-01"))
     assert "90.BK0625" not in linked("覆盖国防军工板块的通用航空ETF华宝(159231)上涨。", "2026-01-01")
     assert "90.BK1106" in linked("创新药板块上涨。", "2026-01-01")
+
+
+def test_review_of_the_sixteenth_day_rules() -> None:
+    """Cases a blind review of the day's rules found: a noun between a name and the figure is what moved (农产品价格
+    上涨2.1%: no company, and boards stay); TCL's other products, its shares and a TV sentence about panels; a board
+    cue after a firm's chain; firms whose names begin with a new short form; AI applied to a task or one app; an H
+    share's code written with 代码."""
+    for text in (
+        "5月份，农产品价格上涨2.1%",
+        "受寒潮影响，南方电价上涨15%",
+        "工作日客流量下跌10%",
+        "张家界游客量上涨18%",
+    ):
+        assert not set(linked(text, "2024-06-01")), text
+    assert {"90.BK0682", "90.BK1029"} <= set(linked("燃料电池汽车销量上涨60%", "2024-06-01"))
+    assert set(linked("鄂尔多斯煤炭产量上涨5%", "2024-06-01")) == {"90.BK0437"}
+    assert set(linked("TCL空调销量同比增长30%", "2024-06-01")) == {"90.BK1239"}
+    assert not set(linked("TCL股价今日大涨5%", "2024-06-01"))
+    assert not set(linked("TCL手机出货量跌出全球前十", "2024-06-01"))
+    assert "116.01070" in linked("TCL电视采用自家面板，出货量全球第二", "2024-06-01")
+    assert "90.BK1184" in linked("特斯拉人形机器人产业链板块领涨", "2024-06-01")
+    assert "90.BK1036" in linked("英伟达芯片产业链个股领涨", "2024-06-01")
+    assert "90.BK1029" in linked("特斯拉汽车产业链概念股集体走强", "2024-06-01")
+    assert not set(linked("拓普康发布新一代眼科设备", "2024-06-01"))
+    assert not set(linked("长飞先进半导体武汉基地正式投产", "2024-06-01"))
+    assert "90.BK0800" not in linked("公司计划将AI应用到客服环节", "2024-06-01")
+    assert "90.BK0800" not in linked("用户可在AI应用商店下载", "2024-06-01")
+    assert "116.02202" in linked("万科H股（代码：02202）下跌5%", "2024-06-01")

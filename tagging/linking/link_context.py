@@ -592,7 +592,9 @@ _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|�
 AI_FIELD_AFTER_RE = re.compile(
     r"\s?(?:大模型|模型|技术|浪潮|热潮|时代|产业|全产业链|领域|行业|赛道|公司|企业|初创|独角兽|巨头|龙头|需求|驱动|"
     r"资本支出|投资|投入|基建|基础设施|发展|革命|竞赛|风口|周期|崛起|转型|布局|战略|创业|军备|泡沫|监管|治理|人才|专利|"
-    r"拉动|带动|计算|应用(?!于))"  # AI应用题材, 需要大量计算能力的AI应用: the applications of the field (dev209)
+    # AI应用题材, 需要大量计算能力的AI应用: the field's applications (dev209); not AI applied to a task (AI应用于,
+    # AI应用到) or one app (AI应用程序, AI应用商店)
+    r"拉动|带动|计算|应用(?!于|到|在|程序|商店|软件))"
 )
 
 
@@ -698,8 +700,11 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         # 小米、TCL和创维稳坐前四); its panels (TCL华星), wafers (TCL中环) and the group are TCL科技's (dev sets)
         (
             "TCL",
-            r"@(?:华星|中环|集团|实业|科技|通讯|金融)|华星|中环|面板|光伏|硅片|半导体|李东生|白电",
-            r"电视|彩电|Mini\s?LED|MiniLED|QLED|激光电视|智能屏|出货|销量|零售量",
+            # its other products and units (TCL空调, TCL手机: unlisted units), and the A-share market's words
+            # (TCL股价: the group's TCL科技 as likely as TCL电子), veto
+            r"@(?:华星|中环|集团|实业|科技|通讯|金融)|华星|中环|光伏|硅片|半导体|李东生|白电|空调|冰箱|洗衣机|手机|"
+            r"股价|A股|涨停|跌停|市值",
+            r"电视|彩电|Mini\s?LED|MiniLED|QLED|激光电视|智能屏",
         ),
         # Latin names that are English words: English prose around them (a word before, or a lowercase
         # word after: "left Arm", "Shell out", "Meta-analysis") is the word, not the company; in a Chinese
@@ -751,9 +756,13 @@ def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own
 
 # What a listed share does, a few words after the name in its clause (东方明珠则以7.91亿元的净流出额领跌).
 _TRADED_IN_CLAUSE_RE = re.compile(
-    r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额|"
-    # a move by a figure (东方财富跌逾30%, 上周累计下跌6.48%, 成交均超过82亿元: dev sets) is the share's
-    r"(?:[涨跌](?:逾|超|近|幅达?)?|上涨|下跌|大涨|大跌|收涨|收跌|飙升|暴跌|重挫)\s?\d|成交(?:均|额)?超过?\s?\d)"
+    r"[^，。；,;！？!?\n]{0,12}?(?:净流出|净流入|主力资金|涨停|跌停|领涨|领跌|股价|市值|成交额)"
+)
+# The share moved by a figure right after the name, only words of time between (东方财富跌逾30%, 东方财富上周累计
+# 下跌6.48%, 东方财富成交均超过82亿元: dev sets); a noun between is what moved (农产品价格上涨2.1%, 南方电价上涨15%).
+_MOVED_BY_A_FIGURE_RE = re.compile(
+    r"(?:[今昨本上]周|[今昨当]日|今天|年内|月内|盘中|早盘|午后|尾盘|全天|一度|累计|大幅|再度|继续|同期){0,3}"
+    r"(?:(?:[涨跌](?:逾|超|近|幅达?)?|上涨|下跌|大涨|大跌|收涨|收跌|飙升|暴跌|重挫)\s?\d|成交(?:均|额)?超过?\s?\d)"
 )
 # A longer company's name going on right after the name (太平洋西部银行股价: PacWest, not 太平洋): the clause's
 # share price is that company's.
@@ -800,4 +809,5 @@ def company_cue(scan: str, start: int, end: int) -> bool:
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
         or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
+        or _MOVED_BY_A_FIGURE_RE.match(scan, end)
     )

@@ -252,7 +252,7 @@ _LATIN_HAN_BOUNDARY_RE = re.compile(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\
 
 
 # An H share with its code after it (比亚迪H股(01211.HK), 中远海能H股(01138)): the code says which listing.
-_H_SHARE_CODE_AFTER_RE = re.compile(r"\s*H股\s*[（(]\s*(?:HK)?\d{4,5}")
+_H_SHARE_CODE_AFTER_RE = re.compile(r"\s*H股\s*[（(]\s*(?:股票)?(?:代码\s*[:：]?\s*)?(?:HK\.?)?\d{4,5}")
 
 
 def _span(item: _Found) -> tuple[int, int]:
@@ -1275,6 +1275,7 @@ def _drop_price_lists(scan: str, found: list[_Found]) -> None:
 
 # A company's chain after its product (特斯拉汽车供应链: dev209) is the company's suppliers, not the product's sector.
 _A_FIRMS_CHAIN = ("供应链", "产业链")
+_STOCKS_OF_A_CHAIN = ("个股", "公司", "标的", "龙头", "上市公司")
 
 
 def _drop_company_products(scan: str, found: list[_Found]) -> None:
@@ -1286,7 +1287,14 @@ def _drop_company_products(scan: str, found: list[_Found]) -> None:
         return
     for item in found:
         cue = BOARD_CUE_AFTER_RE.match(scan, item.end)
-        if item.chosen != "board" or (cue and not cue.group().endswith(_A_FIRMS_CHAIN)):
+        # (a cue after the chain still names the board: 特斯拉人形机器人产业链板块, 英伟达芯片产业链个股)
+        firms_chain = (
+            cue is not None
+            and cue.group().endswith(_A_FIRMS_CHAIN)
+            and not BOARD_CUE_AFTER_RE.match(scan, cue.end())
+            and not scan.startswith(_STOCKS_OF_A_CHAIN, cue.end())
+        )
+        if item.chosen != "board" or (cue and not firms_chain):
             continue
         if item.start in company_ends or (scan[item.start - 1 : item.start] == "的" and item.start - 1 in company_ends):
             item.chosen = None
