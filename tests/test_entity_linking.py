@@ -2070,3 +2070,10 @@ def test_review_of_the_sixteenth_day_rules() -> None:
     assert "90.BK0800" not in linked("公司计划将AI应用到客服环节", "2024-06-01")
     assert "90.BK0800" not in linked("用户可在AI应用商店下载", "2024-06-01")
     assert "116.02202" in linked("万科H股（代码：02202）下跌5%", "2024-06-01")
+
+
+def test_a_legal_name_in_full_width_brackets_is_the_tables_name() -> None:
+    """中国平安保险（集团）股份有限公司: the tables write the bracket half-width, news mostly full-width."""
+    assert "1.601318" in linked("中国平安保险（集团）股份有限公司发布公告。", "2024-01-01")
+    assert "0.002186" in linked("中国全聚德（集团）股份有限公司发布公告。", "2024-01-01")
+    assert set(linked("贵州茅台（600519）发布公告。", "2024-01-01")) == {"1.600519"}

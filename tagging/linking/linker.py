@@ -93,6 +93,7 @@ Token = tuple[str, int, int]
 _HALF_WIDTH = str.maketrans(
     {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\ufe59": "(", "\ufe5a": ")"}
 )
+_HALF_WIDTH_BRACKETS = str.maketrans({"（": "(", "）": ")"})
 _FULL_WIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\ufe59]")
 # Kangxi radicals and compatibility ideographs that text copied from PDFs holds for ordinary characters (交通银⾏
 # with ⾏ U+2F8F for 行): read as the character each stands for (its NFKC form, one character for one, so offsets
@@ -374,6 +375,8 @@ class Linker:
             return []
         day = on.date() if isinstance(on, datetime) else on
         scan = text.translate(_HALF_WIDTH) if _FULL_WIDTH_ALNUM_RE.search(text) else text
+        # 中国平安保险（集团）股份有限公司: a legal name in full-width brackets is the table's name, written with "()"
+        scan = scan.translate(_HALF_WIDTH_BRACKETS) if "（" in scan else scan
         scan = scan.translate(_LOOK_ALIKE_HAN) if _LOOK_ALIKE_HAN_RE.search(scan) else scan
         # Words are contiguous: a word starts where the one before it ends (or at 0).
         word_end = {start: end for _word, start, end in segments} if segments is not None else None
