@@ -29,9 +29,9 @@ ARCHIVE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".shtml", ".txt", ".jso
 # The shape of a JSON Lines record (raw: title/text/url …; or finnews' own export, already tagged).
 STRING_FIELDS = (
     "url", "title", "text", "html", "source", "media", "author", "digest", "category",
-    "published_at", "crawled_at", "updated_at", "dup_of", "dup_group",
+    "published_at", "crawled_at", "updated_at", "indexed_at", "dup_of", "dup_group", "body_source",
 )  # fmt: skip
-STRING_LIST_FIELDS = ("tags", "keywords")
+STRING_LIST_FIELDS = ("tags", "keywords", "sources")
 OBJECT_LIST_FIELDS = ("boards", "stocks", "topics", "mentions", "instruments")
 
 

@@ -122,3 +122,13 @@ def test_damaged_front_matter_keeps_a_separator_inside_a_value_and_its_block_lis
 def test_an_escaped_private_use_character_in_a_title_stays_itself() -> None:
     post = '---\ntitle: "A\\uf8f0B\u2028C"\n---\n正文。\n'
     assert parse_jekyll_post(post, "x.md").title == "A\uf8f0B\u2028C"
+
+
+def test_a_record_whose_sources_or_body_source_have_the_wrong_shape_is_named() -> None:
+    """sources (a keyword list) and body_source (a keyword) of an export: an object there was refused by the node with
+    the whole article; the record is named with the field instead."""
+    line = '{"url": "https://example.com/s", "title": "t", "text": "正文。", "sources": {"a": 1}, "body_source": [1]}'
+    with pytest.raises(InputError) as named:
+        parse_record(line.encode())
+    assert "field 'sources': expected a list of strings" in str(named.value)
+    assert "field 'body_source': expected a string" in str(named.value)
