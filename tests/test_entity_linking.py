@@ -2077,3 +2077,15 @@ def test_a_legal_name_in_full_width_brackets_is_the_tables_name() -> None:
     assert "1.601318" in linked("中国平安保险（集团）股份有限公司发布公告。", "2024-01-01")
     assert "0.002186" in linked("中国全聚德（集团）股份有限公司发布公告。", "2024-01-01")
     assert set(linked("贵州茅台（600519）发布公告。", "2024-01-01")) == {"1.600519"}
+
+
+def test_more_short_forms_of_liquor_machinery_and_solar_makers() -> None:
+    """老窖, 洋河, 徐工, 东磁 (dev216, dev218); 老窖 waits for a company cue or a list (百年老窖池 is a cellar), 徐工弗迪
+    is a joint venture and 渔洋河 a river."""
+    liquor = linked("茅台、五粮液、老窖、洋河等白酒龙头上涨。", "2024-03-01")
+    assert {"0.000568", "0.002304"} <= set(liquor)
+    assert not set(linked("百年老窖池里酿出好酒。", "2024-03-01"))
+    assert "0.000425" in linked("徐工、三一、中联等工程机械龙头销量增长。", "2024-03-01")
+    assert "0.000425" not in linked("比亚迪与徐州签约百亿级的徐工弗迪刀片电池项目。", "2024-03-01")
+    assert not set(linked("远安沮河湿地公园、渔洋河水生态文明建设工程。", "2024-03-01"))
+    assert "0.002056" in linked("隆基、东磁的组件出货量增长。", "2024-03-01")
