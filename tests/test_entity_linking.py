@@ -2089,3 +2089,26 @@ def test_more_short_forms_of_liquor_machinery_and_solar_makers() -> None:
     assert "0.000425" not in linked("比亚迪与徐州签约百亿级的徐工弗迪刀片电池项目。", "2024-03-01")
     assert not set(linked("远安沮河湿地公园、渔洋河水生态文明建设工程。", "2024-03-01"))
     assert "0.002056" in linked("隆基、东磁的组件出货量增长。", "2024-03-01")
+
+
+def test_an_everyday_name_is_not_made_a_company_by_an_explanation_or_by_the_firm_before_it() -> None:
+    """机器人 (300024) and 智慧能源 (600869 until 2021) wait for context. A bracket after such a name is a cue only when
+    it opens a code, a market or a figure, not an explanation (工业物流机器人(AGV)), a percentage range or a place
+    (智慧能源(上海)大会); 机器人 glued after a firm's name is that firm's robot or unit (小鹏机器人, 京东机器人,
+    智元机器人董事长), whatever follows. A waiting name that is no sector word keeps its Latin name in brackets
+    (签名银行(Signature Bank), 武田(Takeda)) as a cue."""
+    for text in (
+        "是一家专业从事工业物流机器人(AGV)和智慧物流集成的企业",
+        "宇树、智元、小鹏机器人的核心零部件供应商",
+        "京东机器人搜索量环比增长超300%",
+        "由智元机器人董事长兼CEO邓泰华实际控制",
+        "6. 机器人(2.2%-3.5%)",
+    ):
+        assert "0.300024" not in linked(text, "2025-07-01"), text
+    assert "0.300024" in linked("机器人(300024)股价上涨5%", "2025-07-01")
+    assert "0.300024" in linked("机器人公告称，公司中标一个项目", "2025-07-01")
+    assert "1.600869" not in linked("第17届国际太阳能光伏与智慧能源(上海)大会在沪开幕", "2019-06-01")
+    assert "1.600869" not in linked("“5G+智慧能源”等集成解决方案", "2019-06-01")
+    assert "1.600869" in linked("智慧能源发布公告称，公司拟回购股份", "2019-06-01")
+    assert "105.SBNY" in linked("监管机构关闭了位于纽约的签名银行(Signature Bank)", "2023-03-13")
+    assert "106.TAK" in linked("例如：武田(Takeda)的新药获批上市", "2024-01-01")

@@ -795,15 +795,36 @@ def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:
     )
 
 
-def company_cue(scan: str, start: int, end: int) -> bool:
+# What a bracket after a company's name opens: its code or its market (机器人(300024), 腾讯（港股）, 阿里巴巴(BABA.US)),
+# or a figure of its own (a price in a quote list: 一品红(63.800, 1.5%)), not a percentage range (机器人(2.2%-3.5%)).
+_CODE_OR_MARKET_BRACKET_RE = re.compile(
+    r"[（(]\s*(?:\d[\d.]*(?![\d.]*%)|(?:SH|SZ|BJ|HK|sh|sz|hk)\d|[A-Za-z]{1,6}[.．](?:US|HK|N|O|SH|SZ)\b|港股|美股|A股|H股|"
+    r"股票代码|代码|NYSE|NASDAQ|Nasdaq|纽交所|纳斯达克|港交所|深交所|上交所)"
+)
+# A short Chinese word alone in brackets: a place or a note (智慧能源(上海)大会), not a company's code.
+_SHORT_WORD_BRACKET_RE = re.compile(r"[（(][\u4e00-\u9fff]{1,3}[)）]")
+
+
+def company_cue(scan: str, start: int, end: int, waiting: bool = False, sector_word: bool = False) -> bool:
+    """Whether the words around a name make it the company. ``waiting``: the name waits for context (an everyday
+    word such as 机器人, a phrase such as 智慧能源, a name long gone): a short word in brackets after it is no code
+    (智慧能源(上海)大会). ``sector_word``: it is also a sector's word, so a bracket after it is a cue only when it
+    opens a code, a market or a figure (工业物流机器人(AGV) explains the word), and no cue after it counts when it
+    is glued to a word before it, as that word's product or unit (智元机器人董事长: the unlisted firm)."""
     famous = NEIGHBOURHOOD_NAMES.get(scan[start:end])
     if famous is not None:
         return famous_name_cue(scan, start, end, *famous)
     # a space may follow a Latin name before its cue (bp 股东, Apple 股价)
     after = end + 1 if scan[end : end + 1] == " " and scan[end - 1 : end].isascii() and scan[end - 1].isalpha() else end
     before = scan[start - 1] if start else ""
+    company_after = _COMPANY_AFTER_RE.match(scan, after)
+    explained = sector_word or _SHORT_WORD_BRACKET_RE.match(scan, after)
+    if waiting and company_after and company_after.group() in ("(", "（") and explained:
+        company_after = _CODE_OR_MARKET_BRACKET_RE.match(scan, after)
+    if waiting and sector_word and company_after and _glued_to_a_name(before):
+        company_after = None
     return bool(
-        _COMPANY_AFTER_RE.match(scan, after)
+        company_after
         # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
         # 收购上纬新材 is another firm's deal)
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))

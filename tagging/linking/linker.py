@@ -589,7 +589,9 @@ class Linker:
             return None
         if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
             return None  # 卫星互联网行业: the satellite-internet trade (a compound names its own board, B3)
-        company = bool(item.stock) and (company_cue(scan, start, end) or data_source)  # asked of companies only
+        company = bool(item.stock) and (  # asked of companies only
+            company_cue(scan, start, end, item.needs_company_cue, bool(item.board)) or data_source
+        )
         if item.stock and not company and item.stock[0].split(".")[0] in US_MARKETS:
             # a US listing's country right before its name (美国康宁的玻璃基板: dev187)
             company = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES
@@ -844,6 +846,8 @@ class Linker:
                     # Companies' names with nothing between are a list whose marks were lost (龙元建设葛洲坝
                     # 铁汉生态); sector words glued together are one phrase (锂电材料), not a list.
                     glued = not gap and neighbour.chosen == "stock"
+                    if glued and neighbour is left and item.board and item.text in self.everyday:
+                        continue  # 小鹏机器人, 京东机器人: a firm's product or unit named by an everyday word, no list
                     if not (glued or LIST_GAP_RE.match(gap)):
                         continue
                     if scan[left.start - 1 : left.start] == "等" and neighbour is left:
