@@ -36,6 +36,9 @@ class RawArticle:
     # The publish time is only the date an Eastmoney article code starts with (the page shows none):
     # a list's exact time is better (codes may carry the day before: a 00:03 item coded the 9th).
     published_from_code: bool = field(default=False, repr=False, compare=False)
+    # The securities the list that led to the article tags it with (a 7×24 item's ``stockList``: "90.BK0428",
+    # "0.002884", "105.AMZN"): the site's own tags, which a flash's page, plain text, does not mark.
+    listed_securities: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,8 +75,8 @@ class Mention:
     text: str
     start: int | None = None
     end: int | None = None
-    where: str = "body"  # "body", "media" (the 文章来源 line) or "title"
-    source: str = "markup"  # "markup" or "text"
+    where: str = "body"  # "body", "media" (the 文章来源 line), "title" or "list" (the list's tags: no offsets)
+    source: str = "markup"  # "markup", "text" or "list"
     # Why a text mention was given: name, former_name, full_name, alias or code (None for markup).
     how: str | None = None
 

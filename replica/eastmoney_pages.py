@@ -325,6 +325,11 @@ def column_item_2026(a: ReplicaArticle, index: int, base_url: str) -> dict:
     return item
 
 
+# What 7×24 items of 2026 tag themselves with (a real answer of 2026-08-30 in tests/fixtures/real-sites/eastmoney):
+# nothing, boards, a stock, a fund of market 150 and a US stock.
+LISTED_SECIDS = ([], ["90.BK0428", "90.BK0457"], ["0.002230"], ["150.012322", "105.AMZN"])
+
+
 def fast_item_2026(a: ReplicaArticle, index: int) -> dict:
     """A 7×24 item as answered in 2026: no ``realSort`` (the cursor is only in ``data.sortEnd``),
     every fifth item without a title (summary only), ``stockList`` of secids."""
@@ -333,7 +338,7 @@ def fast_item_2026(a: ReplicaArticle, index: int) -> dict:
         "title": "" if index % 5 == 4 else a.raw.title,
         "summary": a.raw.digest or a.raw.title or "",
         "showTime": a.raw.published_at.strftime("%Y-%m-%d %H:%M:%S") if a.raw.published_at else "",
-        "stockList": ["0.002230"] if index % 4 == 0 else [],
+        "stockList": LISTED_SECIDS[index % len(LISTED_SECIDS)],
         "titleColor": 0,
         "pinglun_Num": 0,
         "share": 0,

@@ -20,7 +20,7 @@ from tagging.pages.maincontent import line_keeper
 from tagging.pages.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
 from tagging.pages.site_cleanup import page_text_cleanup, text_body_cleanup
 from tagging.pages.textfile import text_fields
-from tagging.tagger import tag_article
+from tagging.tagger import listed_mentions, tag_article
 
 # Markup of any kind: a page, a fragment, a lone link or emphasis, a comment.
 _HTML_RE = re.compile(
@@ -85,11 +85,12 @@ def mention_record(mention: Mention) -> dict[str, Any]:
 
 
 def instruments_of(mentions: list[Mention]) -> list[dict[str, Any]]:
-    """The indexes and funds the markup names, once each in order of first mention: not stocks."""
+    """The indexes, funds and other quoted things (a market finnews does not classify: a 7×24 item's
+    ``150.012322``) that the markup or the list names, once each in order of first mention: not stocks or boards."""
     found: dict[str, dict[str, Any]] = {}
     for mention in mentions:
         security = mention.security
-        if security.kind in ("index", "fund"):
+        if security.kind in ("index", "fund", "other"):
             found.setdefault(
                 security.secid,
                 {"secid": security.secid, "code": security.code, "kind": security.kind, "name": mention.text},
@@ -114,8 +115,10 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False, mark
         plain=plain,
         published_at=raw.published_at,
         markup_only=markup_only,
+        listed=raw.listed_securities,
     )
-    instruments = instruments_of(cleaned.mentions)  # the markup's, whatever the reading
+    # the markup's and the list's, whatever the reading
+    instruments = instruments_of([*cleaned.mentions, *listed_mentions(raw.listed_securities)])
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,

@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from core.article import Mention
+from core.securities import from_data_code
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.linking.lexicon import load_lexicon, normalise_name
 from tagging.linking.link_context import (
@@ -367,6 +368,17 @@ def titled_text_mentions(
     return [m for m in mentions if m.where != "title"] + [m for m in mentions if m.where == "title"]
 
 
+def listed_mentions(secids: list[str]) -> list[Mention]:
+    """The securities a list tags an article with, as mentions without offsets (``where="list"``): each secid
+    once, in the list's order; a value that is no secid ("BK0428" without its market, "", a number) is left out."""
+    mentions: dict[str, Mention] = {}
+    for value in secids:
+        security = from_data_code(value) if isinstance(value, str) and "." in value else None
+        if security is not None and security.secid not in mentions:
+            mentions[security.secid] = Mention(security, security.secid, where="list", source="list")
+    return list(mentions.values())
+
+
 def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One board / stock entry per secid, in order of first mention, named by the lexicon (stocks
     beyond today's A-shares by the knowledge base)."""
@@ -417,12 +429,15 @@ def tag_article(
     plain: bool = False,
     published_at: datetime | None = None,
     markup_only: bool = False,
+    listed: list[str] | None = None,
 ) -> Tags:
     """Tag an article. With markup, boards and stocks are what the markup names, judged by the text's
     reading, and what the title and text name besides (:func:`markup_and_text_mentions`); with
     ``markup_only``, what the markup names less what its sentence does not bear out
     (:func:`judged_markup`: twice as fast, but blind to every name the markup leaves unmarked); without
-    markup (or ``plain``: the markup ignored), what the title and text name."""
+    markup (or ``plain``: the markup ignored), what the title and text name. ``listed``: the secids the list
+    that led to the article tags it with (a 7×24 item's ``stockList``), the site's own tags as the markup is:
+    added after the reading's mentions (``where="list"``, no offsets), except from the text alone (``plain``)."""
     if plain and markup_only:
         raise ValueError("tag from the text alone (plain) or from the markup alone (markup_only), not both")
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
@@ -435,6 +450,8 @@ def tag_article(
         mentions, rejected = markup_and_text_mentions(
             list(markup_mentions), text, title or "", media, text_segments, title_segments, published_at
         )
+    if listed and not plain:
+        mentions = [*mentions, *listed_mentions(listed)]
     boards, stocks = _security_tags(mentions)
     text_counts = Counter(map(itemgetter(0), text_segments))
     title_words = set(map(itemgetter(0), title_segments))

@@ -57,6 +57,44 @@ def read_fast_item(path: Path) -> None:
     assert all("." in secid for secid in item["stockList"])
 
 
+def read_fast_answer(path: Path) -> None:
+    """getFastNewsList, 2026-08-30, a whole raw answer: data.sortEnd is the last item's realSort, and each item's
+    stockList (Eastmoney's own tags of the flash) reaches the article's tags through the spider."""
+    from scrapy import Request
+    from scrapy.http import TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    body = path.read_text(encoding="utf-8")
+    page = parse_fast_payload(body)
+    assert len(page.items) == 5
+    assert page.cursor == page.items[-1]["realSort"] == json.loads(body)["data"]["sortEnd"]
+    assert all(item["realSort"] == real_sort_of(item) for item in page.items)
+    settings = {name: getattr(project_settings, name) for name in dir(project_settings) if name.startswith("EASTMONEY")}
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, {**settings, "EASTMONEY_MAX_PAGES": 1}))
+    url = "https://np-listapi.eastmoney.com/comm/web/getFastNewsList?fastColumn=102&sortEnd="
+    response = TextResponse(
+        url, body=body.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "x"})
+    )
+    listed = {r.url: r.cb_kwargs["listed"] for r in spider.parse_fast(response, column="102", page=1) if "/a/" in r.url}
+    assert [entry["stockList"] for entry in listed.values()] == [item["stockList"] for item in page.items]
+    first, last = page.items[0], page.items[-1]
+    for item, boards, stocks, instruments in (
+        (first, {"90.BK0428", "90.BK0457"}, {"0.002084"}, set()),
+        (last, set(), {"105.AMZN"}, {"150.012322"}),
+    ):
+        # the flash's page as 7×24 pages show it: its summary, no ticker markup
+        flash = f"<html><body><div id='ContentBody'><p>{item['summary']}</p></div></body></html>"
+        article_url = ARTICLE_URL.format(code=item["code"])
+        article = extract_article(spider.read_article(flash, article_url, listed[article_url]))
+        assert boards <= {b["secid"] for b in article.boards}
+        assert stocks <= {s["secid"] for s in article.stocks}
+        assert instruments == {i["secid"] for i in article.instruments}
+        assert {m["secid"] for m in article.mentions if m["where"] == "list"} == set(item["stockList"])
+
+
 def read_fast_items(path: Path) -> None:
     """Twelve 7×24 items of 2026-10-10 (from an archive: no envelope, no title): every realSort
     follows the rule, including items whose code carries the day before."""
@@ -102,6 +140,7 @@ def read_chinaorg_fragment(path: Path) -> None:
 
 READERS: dict[str, Callable[[Path], None]] = {
     "eastmoney/columns_344_2026-09-19_kyssion-k-spider-dotnet.json": read_columns_344,
+    "eastmoney/fast_2026-08-30_dsh-trading-eastmoney-express.json": read_fast_answer,
     "eastmoney/fast_excerpt_2026-09-26_futures-news-test.json": read_fast_excerpt,
     "eastmoney/fast_item_2025-04-15_coze-blog-post.json": read_fast_item,
     "eastmoney/fast_items_2026-10-10_ACANX-Distribution.jsonl": read_fast_items,

@@ -479,6 +479,7 @@ class EastmoneySpider(FinnewsSpider):
             raw.published_at = listed_at or raw.published_at
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
+        raw.listed_securities = list(listed.get("stockList") or [])
         return raw
 
 
@@ -517,4 +518,20 @@ def _listed(entry: dict[str, Any]) -> dict[str, Any]:
         "showTime": shown.isoformat() if isinstance(shown, datetime) else entry.get("showTime"),
         "mediaName": entry.get("mediaName"),
         "summary": entry.get("summary") or entry.get("digest"),
+        "stockList": listed_secids(entry.get("stockList")),
     }
+
+
+# At most this many of a list item's tags are kept (a flash tags a handful; a list of thousands is no tagging).
+_LISTED_SECIDS_KEPT = 100
+
+
+def listed_secids(value: Any) -> list[str]:
+    """A 7×24 item's ``stockList`` (secids such as ``"90.BK0428"``, ``"105.AMZN"``) as strings: the site's own tags
+    of the article. Anything but a list of strings keeps what strings it holds (an answer of another shape is
+    counted by the list's readers, not here)."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [item.strip() for item in value if isinstance(item, str) and item.strip()][:_LISTED_SECIDS_KEPT]

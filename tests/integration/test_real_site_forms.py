@@ -21,6 +21,7 @@ from core.config import config_dir
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import FINANCE_COLUMN
 from replica.chinaorg_pages import channel_path, column_path
+from replica.eastmoney_pages import LISTED_SECIDS
 from replica.refusing import Blocking
 from replica.site import ReplicaServer, ReplicaSite, SiteForms, synthetic_articles
 from tests.conftest import TEST_ALIAS, run_finnews
@@ -80,6 +81,28 @@ def test_the_7x24_list_and_the_list_pages_in_the_2026_forms_index_every_article(
         assert document["published_at"] == article.raw.published_at.isoformat()
         assert "打开微信" not in document["text"] and "扫一扫" not in document["text"]
         assert "下载东方财富APP" not in document["text"]
+
+
+def test_the_tags_a_7x24_item_lists_are_indexed_with_its_article(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """A 7×24 item's stockList is Eastmoney's own tagging of the flash: its boards, stocks and other quoted things
+    are indexed with the article (as mentions from the list), beside what its text names."""
+    site = ReplicaSite(synthetic_articles(ARTICLES), forms=SiteForms.of("2026"))
+    with ReplicaServer(site) as server:
+        result = crawl(server, tmp_path, "fast")
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = {
+        url: {m["secid"] for m in document["mentions"] if m["where"] == "list"}
+        for url, document in documents(es_node).items()
+    }
+    assert sorted(map(frozenset, listed.values()), key=sorted) == sorted(
+        (frozenset(secids) for index in range(ARTICLES) for secids in [LISTED_SECIDS[index % 20 % 4]]), key=sorted
+    )
+    for url, document in documents(es_node).items():
+        assert listed[url] <= (
+            {b["secid"] for b in document["boards"]}
+            | {s["secid"] for s in document["stocks"]}
+            | {i["secid"] for i in document["instruments"]}
+        ), url
 
 
 def test_the_column_api_in_the_2026_form_fetches_each_article_once(fresh_index: str, es_node, tmp_path: Path) -> None:
