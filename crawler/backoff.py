@@ -262,9 +262,11 @@ class BlockTracker:
 
 
 class ListMemory:
-    """Which lists had items on their first page, and when last, across crawls: a small JSON file.
-    An empty first page of a list that had items within ``keep_days`` is a blocked answer; a list
-    empty for longer than that is taken as really empty (forgotten)."""
+    """Which lists had items on their first page, when last and how many, across crawls: a small JSON file
+    (``key: "<ISO time> <count>"``; files written before counts were kept hold the time alone). An empty first
+    page of a list that had items within ``keep_days`` is a blocked answer; a list empty for longer than that
+    is taken as really empty (forgotten). A first page far shorter than it was is a list that lost its main
+    part (:meth:`crawler.spiders.base.FinnewsSpider.first_page_shrunk`)."""
 
     def __init__(self, path: Path, keep_days: float = 7.0, now: Callable[[], datetime] | None = None) -> None:
         self.path = path
@@ -282,7 +284,7 @@ class ListMemory:
 
     def _recent(self, stamp: str) -> bool:
         try:
-            return self.now() - datetime.fromisoformat(stamp) <= self.keep
+            return self.now() - datetime.fromisoformat(stamp.split(" ", 1)[0]) <= self.keep
         except (TypeError, ValueError):
             return False
 
@@ -290,8 +292,16 @@ class ListMemory:
         last = self.lists.get(key)
         return bool(last) and self._recent(last)
 
-    def note_items(self, key: str) -> None:
-        stamp = self.now().isoformat()
+    def items_before(self, key: str) -> int | None:
+        """How many items the list's first page had when last noted (within ``keep_days``), if known."""
+        last = self.lists.get(key)
+        if not last or not self._recent(last):
+            return None
+        count = last.split(" ", 1)[1] if " " in last else ""
+        return int(count) if count.isdigit() else None
+
+    def note_items(self, key: str, count: int | None = None) -> None:
+        stamp = self.now().isoformat() if count is None else f"{self.now().isoformat()} {count}"
         self.lists[key] = stamp
         self.changed[key] = stamp
 

@@ -500,3 +500,19 @@ def test_the_middleware_restores_the_pace_and_saves_it_when_the_crawl_closes(tmp
     second = BlockingMiddleware(get_crawler(settings_dict=settings))
     assert second.tracker.domains["np-listapi.eastmoney.com"].streak == 1
     assert second.tracker.turn("fast:102", "np-listapi.eastmoney.com") > 0
+
+
+def test_list_memory_keeps_the_first_pages_length_and_reads_files_without_one(tmp_path: Path) -> None:
+    path = tmp_path / "lists.json"
+    today = datetime(2026, 11, 3, 10, 0, tzinfo=SHANGHAI)
+    path.write_text(json.dumps({"eastmoney pages:cywjh x": today.isoformat()}))  # written before counts were kept
+    memory = ListMemory(path, keep_days=7, now=lambda: today)
+    assert memory.had_items("eastmoney pages:cywjh x") and memory.items_before("eastmoney pages:cywjh x") is None
+    memory.note_items("eastmoney pages:cywjh x", 42)
+    memory.save()
+    later = ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=1))
+    assert later.had_items("eastmoney pages:cywjh x") and later.items_before("eastmoney pages:cywjh x") == 42
+    assert (
+        ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=8)).items_before("eastmoney pages:cywjh x")
+        is None
+    )

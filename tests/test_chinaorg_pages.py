@@ -312,6 +312,18 @@ def test_paging_stops_at_max_pages() -> None:
     assert len(requests) == 5 and list_requests(requests) == []
 
 
+def test_a_next_page_that_lists_the_first_page_again_is_a_layout_change() -> None:
+    """A 下一页 link that leads back to what was read (a redesign, a paging parameter the site ignores) is
+    reported (list_repeats) and not paged on from: paging on would read it to max_pages and report nothing."""
+    site = ChinaOrgSite()
+    spider = spider_for({"CHINAORG_MAX_PAGES": 5})
+    first = fetch(site, column_path(FINANCE_COLUMN, 1))
+    assert list_requests(list(spider.parse_list(first, page=1))) == [BASE + column_path(FINANCE_COLUMN, 2)]
+    again = HtmlResponse(BASE + column_path(FINANCE_COLUMN, 2), body=first.body, headers=first.headers, request=Request(BASE + column_path(FINANCE_COLUMN, 2)))  # fmt: skip
+    assert list_requests(list(spider.parse_list(again, page=2))) == []
+    assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_repeats") == 1
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "two"])
 def test_bad_max_pages_argument_is_refused(value: str) -> None:
     with pytest.raises(ValueError, match="max_pages"):

@@ -173,6 +173,9 @@ def test_garbage_and_error_answers_are_errors_and_missing_fields_a_layout_change
         parse_list_payload("<html>502 Bad Gateway</html>")
     with pytest.raises(ValueError, match="an error"):
         parse_fast_payload('{"code": "-1", "message": "Required field req_trace", "data": null}')
+    # an error code beside an empty list (a throttled answer): an error, never an empty page that ends the list
+    with pytest.raises(ValueError, match="访问频繁"):
+        parse_fast_payload('{"code": "-1", "message": "访问频繁", "data": {"fastNewsList": []}}')
     with pytest.raises(LayoutChangedError) as changed:
         parse_fast_payload('{"code": "1", "data": {"newsList": []}}')
     assert changed.value.reason == "layout_changed/api_fields"
@@ -441,3 +444,94 @@ def test_a_known_html_list_is_caught_up_when_only_its_repeated_side_block_was_se
     assert any("cywjh_3" in r.url for r in out)  # page 2 (max_pages) is all new but for the side block: paged on
     assert spider.crawler.stats.get_value("finnews/list_catch_up_pages") == 1
     store.close()
+
+
+def _fast_answer(start: int, size: int = 20) -> str:
+    items = [
+        {
+            "code": f"2026083038594{start + i:05d}",
+            "title": f"快讯{start + i}",
+            "showTime": f"2026-08-30 21:{59 - i:02d}:00",
+            "realSort": f"178809{9999 - start - i:04d}0{start + i:05d}",
+        }
+        for i in range(size)
+    ]
+    return json.dumps(
+        {"code": "1", "message": "success", "data": {"sortEnd": items[-1]["realSort"], "fastNewsList": items}}
+    )
+
+
+def test_a_list_that_answers_the_same_page_again_is_a_layout_change_not_paged_to_max_pages() -> None:
+    """Live-answer audit (day 17): an API that ignores its cursor (or page index) answers page 1 again; paging
+    on from it read it to max_pages and lost every flash further back, with no error. The page that gives
+    only what earlier pages gave is reported (list_repeats) and paging stops; a page with one new item is not."""
+    spider, stats = _list_spider()
+    url = "https://np-listapi.eastmoney.com/comm/web/getFastNewsList?fastColumn=102&sortEnd="
+    (second,) = [
+        r for r in spider.parse_fast(_answer(url, _fast_answer(0)), column="102", page=1) if "getFast" in r.url
+    ]
+    again = list(spider.parse_fast(_answer(second.url, _fast_answer(0)), column="102", page=2, after_full_page=True))
+    assert not [r for r in again if "getFast" in r.url]
+    assert stats.get_value("finnews/errors/layout_changed/list_repeats") == 1
+    assert stats.get_value("finnews/layout_changed_sources") == ["x"]
+    # one new item among nineteen repeated ones (articles pushed in between two pages) pages on
+    spider, stats = _list_spider()
+    list(spider.parse_fast(_answer(url, _fast_answer(0)), column="102", page=1))
+    shifted = list(spider.parse_fast(_answer(second.url, _fast_answer(19)), column="102", page=2))
+    assert [r for r in shifted if "getFast" in r.url]
+    assert stats.get_value("finnews/errors/layout_changed/list_repeats") is None
+
+
+def test_a_list_page_whose_main_list_went_and_whose_side_blocks_stay_is_a_layout_change(tmp_path: Path) -> None:
+    """Live-answer audit (day 17): the main list rendered by a script, the side blocks (资讯精华, a ranking)
+    still in the page. Page 2 giving only page 1's links is reported (list_repeats); and a first page less than
+    half as long as an earlier crawl's first page is reported (list_shrunk) even when the crawl stops there."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler import settings
+    from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from crawler.state import crawl_state
+
+    def page(main_items: int) -> str:
+        side = "".join(
+            f'<li><p class="title"><a href="https://finance.eastmoney.com/a/2026090438700{i:05d}.html">精华标题第{i}条</a>'
+            f'</p><p class="time">9月4日 15:0{i}</p></li>'
+            for i in range(8)
+        )
+        main = "".join(
+            f'<li id="newsTr{i}"><p class="title"><a href="https://finance.eastmoney.com/a/2026091887{i:08d}.html">'
+            f'要闻标题{i}</a></p><p class="time">2026年09月18日 20:{59 - i:02d}</p></li>'
+            for i in range(main_items)
+        )
+        return (
+            f'<html><body><div class="side"><ul>{side}</ul></div><div class="list"><ul>{main}</ul></div></body></html>'
+        )
+
+    project = {name: getattr(settings, name) for name in dir(settings) if name.startswith("EASTMONEY_")}
+    memory_path = tmp_path / "lists.json"
+
+    def crawl_first_page(main_items: int) -> Any:
+        spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, project), max_pages="3")
+        tracker = BlockTracker(BlockingPolicy.from_settings(spider.settings), spider.crawler.stats)
+        tracker.memory = ListMemory(memory_path)
+        crawl_state(spider.crawler).blocking = tracker
+        url = "https://finance.eastmoney.com/a/cywjh.html"
+        request = Request(url, meta={"finnews_source": "pages:cywjh"})
+        response = HtmlResponse(url, body=page(main_items).encode(), encoding="utf-8", request=request)
+        out = list(spider.parse_list_page(response, page=1))
+        spider.blocking.memory.save()
+        return spider, out
+
+    spider, out = crawl_first_page(42)
+    assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_shrunk") is None
+    spider, out = crawl_first_page(0)  # the next crawl: the side blocks alone
+    assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_shrunk") == 1
+    (following,) = [r for r in out if "cywjh_2" in r.url]
+    second = HtmlResponse(following.url, body=page(0).encode(), encoding="utf-8", request=following)
+    assert not [r for r in spider.parse_list_page(second, page=2) if "cywjh_3" in r.url]
+    assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_repeats") == 1
+    spider, out = crawl_first_page(0)  # still reported: the longer count was kept
+    assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_shrunk") == 1

@@ -49,6 +49,11 @@ def failure_reason(failure: Failure) -> str:
     return name
 
 
+# A first list page shorter than half of what it was is a layout change when it was at least this long (a list
+# of a few items may well halve).
+SHRINK_NOTICED_FROM = 10
+
+
 class FinnewsSpider(scrapy.Spider):
     """Base spider: start requests from :meth:`list_requests` (only on the seeding worker of a
     distributed crawl), an errback that records each failure once, and the seen-article store."""
@@ -66,6 +71,7 @@ class FinnewsSpider(scrapy.Spider):
         self.layout_logged: set[str] = set()
         self.lists_known: dict[str, bool] = {}  # list key → whether the seen store knew it before this crawl
         self.first_pages: dict[str, list[str]] = {}  # list key → the articles its first page linked, this crawl
+        self.listed_by_list: dict[str, set[str]] = {}  # list source → the article URLs its pages gave, this crawl
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -205,10 +211,26 @@ class FinnewsSpider(scrapy.Spider):
         tracker = self.blocking
         return bool(tracker and tracker.memory and tracker.memory.had_items(key))
 
-    def remember_items(self, key: str) -> None:
+    def remember_items(self, key: str, count: int | None = None) -> None:
         tracker = self.blocking
         if tracker and tracker.memory:
-            tracker.memory.note_items(key)
+            tracker.memory.note_items(key, count)
+
+    def first_page_shrunk(self, response: scrapy.http.Response, key: str, count: int) -> bool:
+        """Note how many articles a list's first page gives; True, reported as a layout change (``list_shrunk``),
+        when it gives less than half of what it gave on an earlier crawl (of at least
+        :data:`SHRINK_NOTICED_FROM`): a list page whose main list went (rendered by a script, say) while its side
+        blocks stay reads as a short list, every day, and a crawl that stops at page 1 (all seen) would never
+        notice (live-answer audit, day 17). The larger count is kept, so the change is reported until mended."""
+        tracker = self.blocking
+        memory = tracker.memory if tracker else None
+        before = memory.items_before(key) if memory else None
+        shrunk = before is not None and before >= SHRINK_NOTICED_FROM and 2 * count < before
+        self.remember_items(key, before if shrunk else count)
+        if shrunk:
+            detail = f"the first page lists {count} articles where it listed {before} before: its main list may be gone"
+            self.layout_changed(response, "list_shrunk", detail)
+        return shrunk
 
     def not_an_article(self, response: scrapy.http.Response, error: Exception) -> Iterator[scrapy.Request]:
         """An article link that answered something else. One is a bad page; a run of them from one
@@ -231,6 +253,22 @@ class FinnewsSpider(scrapy.Spider):
         if key in self.lists_known or store is None:
             return
         self.lists_known[key] = store.knows_list(key)
+
+    def repeats_earlier_pages(self, response: scrapy.http.Response, page: int, urls: list[str]) -> bool:
+        """Note the article URLs a list page gives; True, reported as a layout change (``list_repeats``), when a
+        page after the first gives only URLs its list's earlier pages gave in this crawl: the same page again
+        (an API that ignores its cursor or page index, a next-page link back to a page read, a list page whose
+        main list is gone and whose side blocks remain). Paging on from it would read it again to max_pages
+        and lose every article the list holds further back, with no error (live-answer audit, day 17). A
+        sweep lists the pages again on purpose: not asked then."""
+        listed = self.listed_by_list.setdefault(str(response.meta.get(SOURCE_META) or ""), set())
+        new = set(urls) - listed
+        listed.update(new)
+        if page <= 1 or not urls or new or getattr(self, "sweeping", False):
+            return False
+        detail = f"page {page} lists only articles its earlier pages listed: the list ignores its paging"
+        self.layout_changed(response, "list_repeats", detail)
+        return True
 
     def page_on(
         self,

@@ -156,7 +156,7 @@ class ChinaOrgSpider(FinnewsSpider):
             yield from self.refused(response, "empty_list")
             return
         if page == 1 and article_urls:
-            self.remember_items(key)
+            self.first_page_shrunk(response, key, len(article_urls))
             self.note_list_read(key)
         self.answered(response)
         if not article_urls:
@@ -172,6 +172,8 @@ class ChinaOrgSpider(FinnewsSpider):
         for url, listed_at in article_urls[: 1 if self.checking else None]:
             yield self.article_request(response, url, listed_at=listed_at)
         urls = [response.urljoin(url) for url, _ in article_urls]
+        if self.repeats_earlier_pages(response, page, urls):
+            return
         if self.all_seen(urls):
             # Lists are newest first: a page of articles already indexed means the rest were crawled before.
             stats.inc_value("finnews/list_pages_fully_seen")

@@ -103,9 +103,11 @@ def _payload(body: str) -> dict[str, Any]:
 def _data(payload: dict[str, Any], key: str) -> dict[str, Any]:
     data = payload.get("data")
     code, message = payload.get("code"), payload.get("message")
+    if str(code) not in ("1", "0", "200", "None"):
+        # an error, whatever data it carries ({"code": "-1", "message": "访问频繁", "data": {"fastNewsList": []}}:
+        # read as an empty page it would end the list, silently)
+        raise ValueError(f"list API answered an error (code={code!r}, message={message!r})")
     if not isinstance(data, dict):
-        if str(code) not in ("1", "0", "200", "None"):
-            raise ValueError(f"list API answered an error (code={code!r}, message={message!r})")
         raise LayoutChangedError(
             "api_fields", f"list API answer has no data object (code={code!r}, keys {sorted(payload)})"
         )
@@ -210,6 +212,7 @@ class EastmoneySpider(FinnewsSpider):
         self.since: datetime | None = parse_datetime(since) if since else None
         # The article URLs list pages gave so far: a side block (资讯精华) repeats on every page (_follow).
         self.listed_before: set[str] = set()
+
         if since and self.since is None:
             raise ValueError(f"since={since!r} is not a date (expected YYYY-MM-DD)")
         if max_pages is not None and (not max_pages.isdigit() or int(max_pages) < 1):
@@ -294,16 +297,18 @@ class EastmoneySpider(FinnewsSpider):
                 )
 
     def _follow(
-        self, response: Response, entries: list[dict[str, Any]], side_blocks: bool = False
+        self, response: Response, entries: list[dict[str, Any]], side_blocks: bool = False, page: int = 1
     ) -> Iterator[scrapy.Request]:
         """Article requests for a list's entries. Sets ``self._more`` to whether the list should be
         paged further: not past the ``since`` date, not when every article is already indexed. An API's
         list is newest first, so its first older entry is past ``since``; a list page (``side_blocks``)
         is past it only when none of its timed entries is inside the window, since one older entry may
         be a side block's (资讯精华 shows older times beside a main list still inside it). A side block
-        repeats on every page, so an entry listed on an earlier page tells nothing of this one."""
+        repeats on every page, so an entry listed on an earlier page tells nothing of this one. A page that
+        gives only what its list's earlier pages gave is a layout change (:meth:`repeats_earlier_pages`)."""
         older = inside = False
         article_urls = []
+        every_url: list[str] = []  # (past since= too)
         fresh = []  # the article URLs not listed on an earlier page of this crawl (a side block repeats)
         listed_before = self.listed_before
         for entry in entries:
@@ -315,6 +320,7 @@ class EastmoneySpider(FinnewsSpider):
                 self.crawler.stats.inc_value("finnews/skipped/caifuhao")
                 continue
             absolute = response.urljoin(url)
+            every_url.append(absolute)
             repeated = side_blocks and absolute in listed_before
             if side_blocks:
                 listed_before.add(absolute)
@@ -338,6 +344,8 @@ class EastmoneySpider(FinnewsSpider):
             self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
         past_since = older and not (side_blocks and inside)
         self._more = bool(entries) and not past_since and not fully_seen
+        if self.repeats_earlier_pages(response, page, every_url):
+            self._more = False
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
         if isinstance(error, LayoutChangedError):
@@ -347,14 +355,15 @@ class EastmoneySpider(FinnewsSpider):
         self.crawler.stats.inc_value("finnews/list_errors")
         self.logger.error("Bad list answer at %s: %s", response.url, error)
 
-    def _list_read(self, response: Response, name: str, page: int, has_items: bool) -> bool:
-        """Note a list answer. False when it is a blocked one: empty where the list had items before
-        (only a first page tells: later pages end empty when the list does)."""
+    def _list_read(self, response: Response, name: str, page: int, items: int) -> bool:
+        """Note a list answer of ``items`` items. False when it is a blocked one: empty where the list had items
+        before (only a first page tells: later pages end empty when the list does). A first page far shorter
+        than before is reported (:meth:`first_page_shrunk`) and read."""
         key = self.list_key(response, name)
-        if page == 1 and not has_items and self.emptied(key):
+        if page == 1 and not items and self.emptied(key):
             return False
-        if page == 1 and has_items:
-            self.remember_items(key)
+        if page == 1 and items:
+            self.first_page_shrunk(response, key, items)
             self.note_list_read(key)
         self.answered(response)
         return True
@@ -372,7 +381,7 @@ class EastmoneySpider(FinnewsSpider):
             self._bad_list(response, error)
             return None
         answer.goes_on = after_full_page
-        if answer.empty_inside() or not self._list_read(response, name, page, bool(answer.items)):
+        if answer.empty_inside() or not self._list_read(response, name, page, len(answer.items)):
             yield from self.refused(response, "empty_list")
             return None
         if page == 1 and not answer.items:
@@ -401,7 +410,7 @@ class EastmoneySpider(FinnewsSpider):
             f"page_index={page + 1}",
             first=_listed(answer.items[0]) if answer.items else None,
         )
-        yield from self._follow(response, answer.items)
+        yield from self._follow(response, answer.items, page=page)
         full = answer.says_more(page, self.settings.getint("EASTMONEY_PAGE_SIZE"), COLUMN_DEPTH_SERVED.get(column))
         if self._more and self.page_on(response, f"columns:{column}", page, self._listed, full, self._max_pages()):
             yield self.column_request(column, page + 1, after_full_page=full)
@@ -414,7 +423,7 @@ class EastmoneySpider(FinnewsSpider):
             return
         cursor = f"sortEnd={answer.cursor}" if answer.cursor else None
         self.note_list(response, len(answer.items), cursor, first=_listed(answer.items[0]) if answer.items else None)
-        yield from self._follow(response, answer.items)
+        yield from self._follow(response, answer.items, page=page)
         if answer.items and not answer.cursor:
             self.layout_changed(response, "api_cursor", "no realSort on the last item and no data.sortEnd")
             return
@@ -427,7 +436,7 @@ class EastmoneySpider(FinnewsSpider):
         now = datetime.now(SHANGHAI)
         entries = parse_list_page(decoded(response), response.url)
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
-        if not self._list_read(response, name, page, bool(entries)):
+        if not self._list_read(response, name, page, len(entries)):
             yield from self.refused(response, "empty_list")
             return
         if not entries:
@@ -445,7 +454,7 @@ class EastmoneySpider(FinnewsSpider):
             self.layout_changed(response, "list_times", "no list item shows a time we can read")
         following = next_list_page(response.url)
         self.note_list(response, len(entries), following, first=_listed(entries[0]))
-        yield from self._follow(response, entries, side_blocks=True)
+        yield from self._follow(response, entries, side_blocks=True, page=page)
         last = self.settings.getint("EASTMONEY_LIST_PAGES_MAX")
         more = self._more and bool(following)
         if more and self.page_on(response, name, page, self._listed, True, min(self._max_pages(), last), last):
