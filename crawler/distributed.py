@@ -82,14 +82,21 @@ class RedisSeenStore:
     def note_list(self, key: str) -> None:
         self.server.sadd(f"{KEY_PREFIX}:lists", key)
 
-    def start_run(self, spider: str) -> int:
+    def start_run(self, spider: str, depth: int = 0) -> int:
         last = self.server.get(self.runs_key)
         self.trust_fully_seen = last in (None, b"finished")
         self.server.set(self.runs_key, b"running")
         return 0
 
-    def finish_run(self, run_id: int, reason: str) -> None:
+    def finish_run(self, run_id: int, reason: str, caught_up: dict[str, int] | None = None) -> None:
         self.server.set(self.runs_key, reason.encode())
+
+    def trusts(self, key: str) -> bool:
+        # The shared store keeps the last run's end only: after an unclean one, no list is trusted for a run.
+        return self.trust_fully_seen
+
+    def catch_up_depth(self, key: str) -> int:
+        return 0  # (the workers page every list to max_pages then, as before)
 
     def __len__(self) -> int:
         return int(self.server.scard(self.key))

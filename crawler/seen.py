@@ -7,9 +7,12 @@ crawl killed before that refetches it next time instead of losing it.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -46,8 +49,16 @@ class SeenStore:
         # The lists read before (spider, list, host; FinnewsSpider.list_key): a list known here may be
         # paged past max_pages to the articles an earlier crawl saw (FinnewsSpider.page_on).
         self._db.execute("CREATE TABLE IF NOT EXISTS lists (key TEXT PRIMARY KEY, first_read TEXT NOT NULL)")
-        # Whether list paging may stop at a fully-seen page in this run (see start_run).
+        # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to stores
+        # written before they existed.
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+        for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER")):
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+        # Whether list paging may stop at a fully-seen page in this run, and how far back a list must be read
+        # first when not (see start_run).
         self.trust_fully_seen = True
+        self._catch_up = CatchUp()
 
     def contains(self, url: str) -> bool:
         with self._lock:
@@ -71,26 +82,44 @@ class SeenStore:
                 "INSERT OR IGNORE INTO lists (key, first_read) VALUES (?, ?)", (key, datetime.now(SHANGHAI).isoformat())
             )
 
-    def start_run(self, spider: str) -> int:
-        """Record a run's start. Paging may stop at a fully-seen list page only if the spider's
-        previous run finished cleanly: after a crash, articles fetched but not yet written are
-        unseen on pages beyond the first fully-seen one, so this run pages through to find them."""
+    def start_run(self, spider: str, depth: int = 0) -> int:
+        """Record a run's start (``depth``: the pages it reads of each list, its max_pages). Paging may stop at
+        a fully-seen list page only for lists caught up since the spider's last unclean run (see
+        :class:`CatchUp`): after a crash, articles fetched but not yet written are unseen on pages beyond the
+        first fully-seen one, so a later run pages through to find them."""
         with self._lock:
-            last = self._db.execute(
-                "SELECT reason FROM runs WHERE spider = ? ORDER BY id DESC LIMIT 1", (spider,)
-            ).fetchone()
-            self.trust_fully_seen = last is None or last[0] == "finished"
+            rows = self._db.execute(
+                "SELECT reason, depth, caught_up, pid FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?",
+                (spider, RUNS_READ),
+            ).fetchall()
+            # A run without an end whose process is alive is still going on (a scheduled crawl beside a live
+            # poll): it will record its own end. One whose process is gone was killed.
+            ended = [(reason, depth_, caught) for reason, depth_, caught, pid in rows if reason or not _alive(pid)]
+            self._catch_up = CatchUp.of_runs(reversed(ended))
+            self.trust_fully_seen = not self._catch_up.depth
             cursor = self._db.execute(
-                "INSERT INTO runs (spider, started) VALUES (?, ?)", (spider, datetime.now(SHANGHAI).isoformat())
+                "INSERT INTO runs (spider, started, depth, pid) VALUES (?, ?, ?, ?)",
+                (spider, datetime.now(SHANGHAI).isoformat(), depth, os.getpid()),
             )
             return int(cursor.lastrowid)
 
-    def finish_run(self, run_id: int, reason: str) -> None:
+    def finish_run(self, run_id: int, reason: str, caught_up: dict[str, int] | None = None) -> None:
+        """Record a run's end: its reason (``finished`` is a clean end) and the lists it caught up, each with
+        the page it read to (:meth:`crawler.spiders.base.FinnewsSpider.page_on`)."""
         with self._lock:
             self._db.execute(
-                "UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
-                (datetime.now(SHANGHAI).isoformat(), reason, run_id),
+                "UPDATE runs SET finished = ?, reason = ?, caught_up = ? WHERE id = ?",
+                (datetime.now(SHANGHAI).isoformat(), reason, json.dumps(caught_up or {}, ensure_ascii=False), run_id),
             )
+
+    def trusts(self, key: str) -> bool:
+        """Whether paging the list ``key`` (FinnewsSpider.list_key) may stop at a page already fully seen."""
+        return self._catch_up.trusts(key)
+
+    def catch_up_depth(self, key: str) -> int:
+        """How many pages of the list ``key`` this run must read whatever it has seen (0: none), and then on
+        while pages hold unseen articles, to catch up an unclean run."""
+        return 0 if self._catch_up.trusts(key) else self._catch_up.depth
 
     def __len__(self) -> int:
         with self._lock:
@@ -99,6 +128,68 @@ class SeenStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+# The runs of a spider read to decide what the next one must catch up (a live poller runs about 3,000 a day).
+RUNS_READ = 5000
+# The depth of a run recorded before runs had one: as deep as any list is read.
+UNKNOWN_DEPTH = 1000
+# The page a list that ended (no next page) is caught up to: every page.
+LIST_END = 1_000_000
+
+
+@dataclass
+class CatchUp:
+    """What a run must read again after an unclean run of its spider (killed, stopped for a full spool, articles
+    written but not remembered as seen; still running counts too: it may be killed). Every list must then be
+    read at least ``depth`` pages back (the deepest max_pages of the unclean runs), and on while pages hold unseen
+    articles, before its paging may stop at a fully-seen page again: a list is caught up once a clean run did
+    that (``caught``: list key → page read to). A clean run that read fewer pages proves nothing: the day-17
+    hunt had a crawl killed with 22 articles unwritten on pages 2-5, a live poll of ``max_pages: 1`` finish
+    cleanly, and the next crawl trust its lists, stop at page 1 and lose the 22 for good."""
+
+    depth: int = 0
+    caught: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of_runs(cls, runs: Iterable[tuple[str | None, int | None, str | None]]) -> CatchUp:
+        """From a spider's runs, oldest first: (reason, depth, caught_up JSON)."""
+        state = cls()
+        for reason, depth, caught_up in runs:
+            if reason != "finished":
+                state = cls(max(state.depth, depth or UNKNOWN_DEPTH))  # what was caught up before is not enough
+            elif caught_up is None:
+                state = cls()  # a clean run recorded before catch-ups were: trusted, as it was then
+            else:
+                for key, page in _caught_up_lists(caught_up).items():
+                    state.caught[key] = max(state.caught.get(key, 0), page)
+        return state
+
+    def trusts(self, key: str) -> bool:
+        return not self.depth or self.caught.get(key, 0) >= self.depth
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether the process ``pid`` runs on this machine (None: a run recorded before pids were)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _caught_up_lists(recorded: str) -> dict[str, int]:
+    try:
+        value = json.loads(recorded)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(key): page for key, page in value.items() if isinstance(page, int)}
 
 
 def open_seen_store(crawler: Crawler) -> SeenUrls | None:
@@ -128,11 +219,14 @@ class SeenArticlesMiddleware:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def spider_opened(self, spider: Spider) -> None:
-        self.run_id = self.store.start_run(spider.name)
+        max_pages = getattr(spider, "run_depth", None)
+        self.run_id = self.store.start_run(spider.name, max_pages() if callable(max_pages) else 0)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is not None:
-            self.store.finish_run(self.run_id, reason)
+            # (the index pipeline, closed before this signal, may have found the crawl unclean)
+            caught_up = getattr(spider, "caught_up", None)
+            self.store.finish_run(self.run_id, crawl_state(self.crawler).unclean or reason, caught_up)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenArticlesMiddleware:

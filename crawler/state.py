@@ -30,9 +30,13 @@ class SeenUrls(Protocol):
 
     def note_list(self, key: str) -> None: ...
 
-    def start_run(self, spider: str) -> int: ...
+    def start_run(self, spider: str, depth: int = 0) -> int: ...
 
-    def finish_run(self, run_id: int, reason: str) -> None: ...
+    def finish_run(self, run_id: int, reason: str, caught_up: dict[str, int] | None = None) -> None: ...
+
+    def trusts(self, key: str) -> bool: ...
+
+    def catch_up_depth(self, key: str) -> int: ...
 
 
 def _nothing_pending() -> int:
@@ -51,6 +55,9 @@ class CrawlState:
     # Articles the index pipeline has taken and not yet written or spooled: a worker holding some is
     # busy (another worker must not sweep them up). Read live, so it is right at any moment.
     pending_writes: Callable[[], int] = field(default=_nothing_pending)
+    # Why this crawl must not pass for a clean finish, whatever Scrapy's reason (articles written but not
+    # remembered as seen): the seen store records it, so the next crawl pages through (crawler.seen).
+    unclean: str | None = None
 
 
 # Keyed weakly, but a state refers back to its crawler (the blocking tracker holds the crawler's stats,

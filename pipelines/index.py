@@ -12,8 +12,8 @@ import logging
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import threads
 
 from crawler.items import ArticleItem
@@ -24,6 +24,7 @@ from store.documents import article_document
 from store.lifecycle import ensure_index
 from store.outcomes import KEPT_STORED_VALUES_KEY, stats_key
 from store.replay import replay_spool
+from store.spool import SpoolWriteError
 from store.writer import ArticleWriter
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ class IndexPipeline:
         self.stats = crawler.stats
         self.seen = open_seen_store(crawler)
         self.writer: ArticleWriter | None = None
+        self._stopping = False
+        self._closing: object = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -73,8 +76,25 @@ class IndexPipeline:
         document = article_document(item.article)
         # In a thread: the add that fills the buffer sends it, and the crawl keeps downloading and
         # parsing meanwhile instead of waiting for Elasticsearch.
-        await maybe_deferred_to_future(threads.deferToThread(self.writer.add, document, urls=urls))
+        try:
+            await maybe_deferred_to_future(threads.deferToThread(self.writer.add, document, urls=urls))
+        except SpoolWriteError as error:
+            self._stop_for_full_spool(error)
+            raise DropItem(f"neither indexed nor spooled: {item.article.url}") from None
         return item
+
+    def _stop_for_full_spool(self, error: SpoolWriteError) -> None:
+        """Elasticsearch does not take articles and the spool cannot hold them: the crawl stops here, as a load
+        does, instead of fetching articles it can only drop (hunt of day 17: a crawl went on, dropped 35 of 100
+        and ended "finished", exit 0, so the next crawl trusted its lists and never fetched them again). What
+        was not saved is not remembered as seen; the run ends ``spool_full``, so the next crawl pages through."""
+        self.stats.inc_value("finnews/errors/spool_full")
+        if self.crawler.engine is None or self.crawler.engine.spider is None or self._stopping:
+            return
+        self._stopping = True
+        logger.error("%s", error)
+        # Not awaited: the engine's close waits for the items in the pipelines, this one among them.
+        self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="spool_full"))
 
     def _remember(self, urls: list[str]) -> None:
         if self.seen is not None:
@@ -84,9 +104,26 @@ class IndexPipeline:
     def close_spider(self) -> None:
         if self.writer is None:
             return
-        counts = self.writer.close()  # (its spool files complete: the next replay may take them, a live process's too)
+        try:
+            self.writer.close()  # (its spool files complete: the next replay may take them, a live process's too)
+        except SpoolWriteError as error:
+            self.stats.inc_value("finnews/errors/spool_full")
+            crawl_state(self.crawler).unclean = "spool_full"
+            logger.error("%s", error)
+        counts = self.writer.counts
         for name, value in counts.items():
             self.stats.set_value(stats_key(name), value)
+        unremembered = self.writer.not_acknowledged
+        if unremembered:
+            # Written, but the seen store would not take them: the next crawl must page through to them (it
+            # fetches them again and finds them unchanged), not stop at a list page it takes for all seen.
+            self.stats.set_value("finnews/errors/seen_store_write", len(unremembered))
+            crawl_state(self.crawler).unclean = "seen_store_write"
+            logger.error(
+                "%d written article(s) could not be remembered as seen (%s): the next crawl fetches them again",
+                len(unremembered),
+                self.writer.acknowledge_error,
+            )
         if self.writer.kept_stored_values:
             self.stats.set_value(KEPT_STORED_VALUES_KEY, self.writer.kept_stored_values)
         if self.writer.spool.count:

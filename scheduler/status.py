@@ -8,7 +8,7 @@ from typing import Any
 from core.exit_codes import BLOCKED, PARTIAL
 from scheduler.jobs import Job
 from scheduler.stats import ROBOTS_FORBIDDEN
-from store.outcomes import GATHERED_OUTCOMES, NEW, SKIPPED_SEEN, SPOOLED, UNCHANGED, UPDATED
+from store.outcomes import DEAD_LETTER, GATHERED_OUTCOMES, NEW, SKIPPED_SEEN, SPOOLED, UNCHANGED, UPDATED
 from store.runs import FAILED_OUTCOMES
 
 LAYOUT_CHANGED_PREFIX = "layout_changed/"
@@ -42,6 +42,22 @@ def human_duration(seconds: float) -> str:
     return f"{secs} s"
 
 
+def _unsaved(articles: dict[str, Any], errors: dict[str, int]) -> str | None:
+    """What of a run's articles is not (yet) in the index as it should be: spooled while Elasticsearch did not
+    take them (the next run replays them), rejected by it (dead letters, named in the output), written but not
+    remembered as seen (the next crawl fetches them again)."""
+    spooled, rejected = int(articles.get(SPOOLED, 0)), int(articles.get(DEAD_LETTER, 0))
+    unremembered = errors.get("seen_store_write", 0)
+    parts = [
+        f"{spooled} article(s) spooled: Elasticsearch did not take them (the next run replays them)" if spooled else "",
+        f"{rejected} article(s) rejected by Elasticsearch (dead letters)" if rejected else "",
+        f"{unremembered} written article(s) not remembered as seen (the next crawl fetches them again)"
+        if unremembered
+        else "",
+    ]
+    return "; ".join(part for part in parts if part) or None
+
+
 def run_status(
     outcome: str,
     job: Job,
@@ -58,7 +74,8 @@ def run_status(
     nothing gathered) or partial (the same, with articles gathered or other sources working);
     failed (every request of a crawl failed); partial (lists failing, or a list still all new at
     the last page it was read to: items it moved past are lost); failed (a non-zero exit the
-    counts do not explain); empty (no new article for longer than the job's ``expect_new_within``);
+    counts do not explain); partial (articles spooled, rejected or not remembered as seen);
+    empty (no new article for longer than the job's ``expect_new_within``);
     else succeeded."""
     if outcome == "timeout":
         return "timeout", f"ran over its timeout of {job.timeout:g} s and was stopped"
@@ -98,6 +115,9 @@ def run_status(
         return "partial", f"list(s) {lists} still all new at the last page allowed: older items may be missed"
     if outcome == "failed":  # its stats explain nothing of the non-zero exit: the output does
         return "failed", f"exit {exit_code}: {last_line(output)}"
+    unsaved = _unsaved(articles, errors)
+    if unsaved:  # nothing is lost, but not all is in the index yet (docs/commands.md: exit 4)
+        return "partial", unsaved
     if exit_code in (PARTIAL, BLOCKED):  # the command said so (an ingest's failed inputs …): its last line says why
         return ("partial" if exit_code == PARTIAL else "blocked"), f"exit {exit_code}: {last_line(output)}"
     window = job.expect_new_within

@@ -109,6 +109,10 @@ class ArticleWriter:
         self._in_flight_lock = threading.Lock()  # the bulk thread updates it without the main lock
         self._bulk_sender: ThreadPoolExecutor | None = None
         self._pending_bulk: Future[None] | None = None
+        # URLs of batches written or spooled whose ``on_written`` failed (the seen store locked, its disk full):
+        # told again with the next batch and at close; what is left then is :attr:`not_acknowledged`.
+        self._unacknowledged: list[str] = []
+        self.acknowledge_error: str | None = None
         self._duplicates = DuplicateLinker(es, self.alias)
         # A load that died with refresh switched off left the index invisible to search: put it back.
         restore_refresh_interval(es, self.alias)
@@ -171,15 +175,47 @@ class ArticleWriter:
             self._in_flight -= len(batch)
         for document in batch:
             self._origins.pop(document.get("id"), None)
-        if self.on_written is not None and urls:
-            self.on_written(urls)
+        self._acknowledge(urls)
+
+    def _acknowledge(self, urls: list[str]) -> None:
+        """Tell ``on_written`` of written URLs, with those it could not take before. Its failure (the seen store
+        locked by another process, its disk full) is logged and the URLs kept for the next try: raised here, in
+        the bulk thread, it came back at the next batch's send, which then was neither sent nor spooled (hunt of
+        day 17: 10 articles of 100 lost, the crawl exiting 0)."""
+        if self.on_written is None:
+            return
+        waiting, self._unacknowledged = [*self._unacknowledged, *urls], []
+        if not waiting:
+            return
+        try:
+            self.on_written(waiting)
+        except Exception as error:  # whatever the callback's store raises: sqlite3, OSError, redis
+            self._unacknowledged = waiting
+            if self.acknowledge_error is None:
+                logger.error("Written articles could not be remembered as seen (told again later): %s", error)
+            self.acknowledge_error = str(error)
+        else:
+            self.acknowledge_error = None
+
+    @property
+    def not_acknowledged(self) -> list[str]:
+        """URLs of written (or spooled) articles ``on_written`` never took: after :meth:`close`, for good."""
+        return list(self._unacknowledged)
 
     def _send(self, batch: list[dict[str, Any]], urls: list[str]) -> None:
         actions, kinds = self._prepare(batch)
         if not actions:
             self._done(batch, urls)
             return
-        self._wait_for_bulk()  # batches are written in order, one at a time
+        try:
+            self._wait_for_bulk()  # batches are written in order, one at a time
+        except BaseException:
+            # The batch before failed (its documents could be neither written nor spooled): this one, prepared,
+            # is not sent either. It goes back to the buffer, so that a later flush (close) sends it.
+            with self._in_flight_lock:
+                self._in_flight -= len(batch)
+            self._buffer[:0], self._buffer_urls[:0] = batch, urls
+            raise
         if self._bulk_sender is None:
             self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
         self._pending_bulk = self._bulk_sender.submit(self._bulk_then_done, actions, kinds, batch, urls)
@@ -262,7 +298,12 @@ class ArticleWriter:
     def _bulk_then_done(
         self, actions: list[dict[str, Any]], kinds: dict[str, str], batch: list[dict[str, Any]], urls: list[str]
     ) -> None:
-        self._bulk(actions, kinds)
+        try:
+            self._bulk(actions, kinds)
+        except BaseException:
+            with self._in_flight_lock:  # neither written nor spooled, and no longer on its way
+                self._in_flight -= len(batch)
+            raise
         self._done(batch, urls)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
@@ -369,6 +410,7 @@ class ArticleWriter:
         try:
             self.flush()
             self.finish()
+            self._acknowledge([])  # a last try for the URLs on_written could not take
         finally:
             self.spool.close()
             self.dead_letter.close()

@@ -268,6 +268,18 @@ def test_a_crawl_that_robots_txt_kept_from_every_article_failed_and_says_why() -
     assert {"reason": "robots_forbidden", "count": 12} in counts(**{"robotstxt/forbidden": 12})["errors"]
 
 
+def test_a_run_whose_articles_are_not_all_in_the_index_is_partial() -> None:
+    """docs/commands.md: exit 4 when articles were spooled or rejected (day-17 hunt: a crawl during an outage
+    was recorded as succeeded); and when written articles could not be remembered as seen."""
+    spooled = status(**{"finnews/articles/new": 3, "finnews/articles/spooled": 40})
+    assert spooled[0] == "partial" and "40 article(s) spooled" in spooled[1]
+    rejected = status(**{"finnews/articles/new": 3, "finnews/articles/dead_letter": 2})
+    assert rejected[0] == "partial" and "2 article(s) rejected" in rejected[1]
+    unremembered = status(**{"finnews/articles/new": 9, "finnews/errors/seen_store_write": 9})
+    assert unremembered[0] == "partial" and "9 written article(s) not remembered as seen" in unremembered[1]
+    assert status(**{"finnews/articles/new": 3}) == ("succeeded", None)
+
+
 def test_run_status_from_the_exit_and_the_crawl() -> None:
     assert status() == ("succeeded", None)
     assert status("failed") == ("failed", "exit 2: finnews crawl: boom")

@@ -50,3 +50,74 @@ def test_the_sweep_middleware_is_off_unless_the_crawl_is_distributed() -> None:
     assert type(SweepMiddleware.from_crawler(get_crawler(settings_dict={"FINNEWS_DISTRIBUTED": True}))) is (
         SweepMiddleware
     )
+
+
+# --- catching up after an unclean run ---------------------------------------------------------------------
+
+COLUMNS = "eastmoney columns:345 127.0.0.1"
+FAST = "eastmoney fast:102 127.0.0.1"
+
+
+def test_after_an_unclean_run_only_a_run_as_deep_that_read_a_list_to_seen_pages_makes_it_trusted() -> None:
+    """Day-17 hunt: a crawl killed with articles unwritten on pages 2-5, then a live poll of max_pages 1 that
+    finished cleanly, then a crawl that trusted its lists, stopped at page 1 and lost them for good."""
+    from crawler.seen import LIST_END, CatchUp
+
+    assert CatchUp.of_runs([]).trusts(COLUMNS)
+    assert CatchUp.of_runs([("finished", 5, "{}")]).trusts(COLUMNS)
+    killed = (None, 5, None)
+    shallow = ("finished", 1, "{}")  # a poll that read page 1 only, caught nothing up
+    assert not CatchUp.of_runs([killed, shallow]).trusts(COLUMNS)
+    assert CatchUp.of_runs([killed, shallow]).depth == 5
+    caught = ("finished", 1, f'{{"{COLUMNS}": 6}}')  # it read 6 pages, to one all seen
+    state = CatchUp.of_runs([killed, shallow, caught])
+    assert state.trusts(COLUMNS) and not state.trusts(FAST)  # each list on its own
+    too_shallow = ("finished", 1, f'{{"{FAST}": 3}}')
+    assert not CatchUp.of_runs([killed, too_shallow]).trusts(FAST)
+    ended = ("finished", 1, f'{{"{FAST}": {LIST_END}}}')
+    assert CatchUp.of_runs([killed, ended]).trusts(FAST)
+    # another unclean run after a catch-up: every list again, as deep as the deepest unclean run
+    again = CatchUp.of_runs([killed, caught, ("spool_full", 8, "{}")])
+    assert not again.trusts(COLUMNS) and again.depth == 8
+    # runs recorded before catch-ups were: a clean end trusts every list, as it did then
+    assert CatchUp.of_runs([killed, ("finished", None, None)]).trusts(COLUMNS)
+    assert CatchUp.of_runs([("shutdown", None, None)]).depth > 5  # depth unknown: as deep as any list is read
+    assert not CatchUp.of_runs([killed, ("finished", 1, "not json")]).trusts(COLUMNS)
+
+
+def test_the_seen_store_records_runs_and_their_catch_ups_and_reads_a_store_written_before(tmp_path: Path) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    path = tmp_path / "seen.db"
+    old = sqlite3.connect(path)  # a store of an earlier version: runs without depth, caught_up, pid
+    old.execute(
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL, started TEXT NOT NULL,"
+        " finished TEXT, reason TEXT)"
+    )
+    old.execute("INSERT INTO runs (spider, started, finished, reason) VALUES ('eastmoney', 'x', 'y', 'finished')")
+    old.commit()
+    old.close()
+    store = SeenStore(path)
+    first = store.start_run("eastmoney", 5)
+    assert store.trusts(COLUMNS) and store.catch_up_depth(COLUMNS) == 0
+    # a run still going on in a live process is not an unclean one (a scheduled crawl beside a live poll) …
+    second = SeenStore(path)
+    second.start_run("eastmoney", 1)
+    assert second.trusts(COLUMNS)
+    # … but one whose process is gone without recording its end was killed
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET pid = ? WHERE id = ?", (int(dead.stdout), first))
+    third = SeenStore(path)
+    third.start_run("eastmoney", 1)
+    assert not third.trusts(COLUMNS) and third.catch_up_depth(COLUMNS) == 5
+    run = third.start_run("eastmoney", 1)
+    third.finish_run(run, "finished", {COLUMNS: 7})
+    fourth = SeenStore(path)
+    fourth.start_run("eastmoney", 1)
+    assert fourth.trusts(COLUMNS) and not fourth.trusts(FAST)
+    assert fourth.catch_up_depth(FAST) == 5
+    for each in (store, second, third, fourth):
+        each.close()

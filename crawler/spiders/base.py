@@ -21,7 +21,7 @@ from crawler.drift import LayoutChangedError
 from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
 from crawler.refusals import Blocked, SourceStopped
-from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, AlreadySeen
+from crawler.seen import ARTICLE_FLAG, LIST_END, SWEEP_FLAG, AlreadySeen
 from crawler.state import SeenUrls, crawl_state
 from tagging.pages.page import NotAnArticleError, decode_html
 
@@ -72,6 +72,9 @@ class FinnewsSpider(scrapy.Spider):
         self.lists_known: dict[str, bool] = {}  # list key → whether the seen store knew it before this crawl
         self.first_pages: dict[str, list[str]] = {}  # list key → the articles its first page linked, this crawl
         self.listed_by_list: dict[str, set[str]] = {}  # list source → the article URLs its pages gave, this crawl
+        # list key → the page it was read to, for each list this crawl caught up after an unclean run (page_on):
+        # the seen store records it at the crawl's end (crawler.seen.CatchUp)
+        self.caught_up: dict[str, int] = {}
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -300,6 +303,9 @@ class FinnewsSpider(scrapy.Spider):
                 store.note_list(key)  # its articles are among those seen: a list the store knows
             else:
                 self.first_pages.setdefault(key, list(urls))  # known once they are written (closed)
+        depth = store.catch_up_depth(key) if store is not None else 0
+        if depth and not self.checking and not getattr(self, "sweeping", False):
+            return self._catching_up(response, name, key, page, urls, goes_on, max(max_pages, depth), last_page)
         if page < max_pages:
             return True
         if self.checking or getattr(self, "sweeping", False) or not goes_on or not urls or not self.none_seen(urls):
@@ -324,6 +330,47 @@ class FinnewsSpider(scrapy.Spider):
             # A list's first read: how far back it starts is what max_pages says; nothing was skipped.
             self.logger.info("%s: first read of this list, %d page(s) back", name, page)
             return False
+        self.list_truncated(response, name, page)
+        return False
+
+    def _catching_up(
+        self,
+        response: scrapy.http.Response,
+        name: str,
+        key: str,
+        page: int,
+        urls: list[str],
+        goes_on: bool,
+        reach: int,
+        last_page: int | None,
+    ) -> bool:
+        """:meth:`page_on` for a list to catch up after an unclean run (crawler.seen.CatchUp): read ``reach``
+        pages back (the unclean run's max_pages, or this crawl's if deeper) whatever was seen, then on while a
+        page holds an article not seen, up to FINNEWS_CATCH_UP_PAGES; caught up at a page all seen, or at the
+        list's end. A page still holding unseen articles at the cap is a truncated list."""
+        store = self.seen_store
+        assert store is not None
+        if not goes_on or not urls:
+            self.caught_up[key] = LIST_END
+            return False
+        if page < reach:
+            return True
+        if all(store.contains(u) for u in urls):
+            self.caught_up[key] = page
+            return False
+        cap = self.settings.getint("FINNEWS_CATCH_UP_PAGES")
+        if last_page is not None:
+            cap = min(cap, last_page)
+        if page < cap:
+            self.crawler.stats.inc_value("finnews/list_catch_up_pages")
+            if page == reach:
+                self.logger.warning(
+                    "%s: catching up after an unclean run: page %d still holds unseen articles, paging on (at most %d)",
+                    name,
+                    page,
+                    cap,
+                )
+            return True
         self.list_truncated(response, name, page)
         return False
 
@@ -357,12 +404,26 @@ class FinnewsSpider(scrapy.Spider):
         store = self.seen_store
         return store is None or not any(store.contains(u) for u in urls)
 
-    def all_seen(self, urls: list[str]) -> bool:
-        """True when every URL is already indexed: list paging can stop here."""
+    def all_seen(self, urls: list[str], key: str | None = None) -> bool:
+        """True when every URL is already indexed: paging the list ``key`` (FinnewsSpider.list_key) can stop
+        here, unless it must be caught up after an unclean run (:meth:`page_on`)."""
         store = self.seen_store
-        if store is None or not store.trust_fully_seen or not urls or getattr(self, "sweeping", False):
+        trusted = store is not None and (store.trusts(key) if key is not None else store.trust_fully_seen)
+        if store is None or not trusted or not urls or getattr(self, "sweeping", False):
             return False
         return all(store.contains(u) for u in urls)
+
+    def run_depth(self) -> int:
+        """How many pages of each list this crawl reads (its max_pages; 1 for a spider that does not page)."""
+        max_pages = getattr(self, "_max_pages", None)
+        return int(max_pages()) if callable(max_pages) else 1
+
+    def list_ended(self, response: scrapy.http.Response, name: str) -> None:
+        """The list ``name`` has no page after this one: caught up, if it was to be (:meth:`page_on`)."""
+        store = self.seen_store
+        key = self.list_key(response, name)
+        if store is not None and store.catch_up_depth(key) and not self.checking:
+            self.caught_up[key] = LIST_END
 
     def parse_article(self, response: scrapy.http.Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:
         """The bookkeeping of every article page: counted, decoded from its bytes, read by the spider's

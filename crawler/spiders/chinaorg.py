@@ -164,6 +164,7 @@ class ChinaOrgSpider(FinnewsSpider):
                 # A first list page always lists articles: none found is a page we cannot read.
                 self.layout_changed(response, "list_page", "no article link on the list page")
             else:
+                self.list_ended(response, str(response.meta.get(SOURCE_META) or response.url))
                 self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
         following = response.urljoin(listing.next_href) if listing.next_href else None
@@ -174,12 +175,14 @@ class ChinaOrgSpider(FinnewsSpider):
         urls = [response.urljoin(url) for url, _ in article_urls]
         if self.repeats_earlier_pages(response, page, urls):
             return
-        if self.all_seen(urls):
+        if self.all_seen(urls, key):
             # Lists are newest first: a page of articles already indexed means the rest were crawled before.
             stats.inc_value("finnews/list_pages_fully_seen")
             self.logger.info("Every article on %s is already indexed: not paging further", response.url)
             return
         name = str(response.meta.get(SOURCE_META) or response.url)
+        if not following:
+            self.list_ended(response, name)
         if following and self.page_on(response, name, page, urls, True, self._max_pages()):
             yield self._list_request(following, page + 1, response.meta.get(SOURCE_META))
 

@@ -338,7 +338,7 @@ class EastmoneySpider(FinnewsSpider):
                 break  # sites check: one article a source
         # For page_on: whether the page was all new, judged on what it adds (not a repeated side block).
         self._listed = fresh
-        fully_seen = self.all_seen(article_urls)
+        fully_seen = self.all_seen(article_urls, self.list_key(response, str(response.meta.get(SOURCE_META) or "")))
         if fully_seen:
             # Rolling lists are newest first: a page with nothing new means the rest is old too.
             self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
@@ -404,6 +404,8 @@ class EastmoneySpider(FinnewsSpider):
         answer = yield from self._api_entries(response, _column_answer, f"columns:{column}", page, after_full_page)
         if answer is None:
             return
+        if not answer.items:
+            self.list_ended(response, f"columns:{column}")
         self.note_list(
             response,
             len(answer.items),
@@ -421,6 +423,8 @@ class EastmoneySpider(FinnewsSpider):
         answer = yield from self._api_entries(response, parse_fast_payload, f"fast:{column}", page, after_full_page)
         if answer is None:
             return
+        if not answer.items:
+            self.list_ended(response, f"fast:{column}")
         cursor = f"sortEnd={answer.cursor}" if answer.cursor else None
         self.note_list(response, len(answer.items), cursor, first=_listed(answer.items[0]) if answer.items else None)
         yield from self._follow(response, answer.items, page=page)
@@ -445,6 +449,7 @@ class EastmoneySpider(FinnewsSpider):
                 self.layout_changed(response, "list_page", "no article link on the list page")
             else:
                 self.crawler.stats.inc_value("finnews/list_ends")
+                self.list_ended(response, name)
                 self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
         for entry in entries:
@@ -456,6 +461,8 @@ class EastmoneySpider(FinnewsSpider):
         self.note_list(response, len(entries), following, first=_listed(entries[0]))
         yield from self._follow(response, entries, side_blocks=True, page=page)
         last = self.settings.getint("EASTMONEY_LIST_PAGES_MAX")
+        if not following:
+            self.list_ended(response, name)
         more = self._more and bool(following)
         if more and self.page_on(response, name, page, self._listed, True, min(self._max_pages(), last), last):
             yield response.follow(
@@ -470,6 +477,8 @@ class EastmoneySpider(FinnewsSpider):
         """A list page past the last one answers 404: the end of the list, not a failure."""
         if failure.check(HttpError) and failure.value.response.status == 404:
             self.crawler.stats.inc_value("finnews/list_ends")
+            response = failure.value.response
+            self.list_ended(response, str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}"))
             return
         self.on_error(failure)
 

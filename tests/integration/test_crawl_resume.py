@@ -49,6 +49,30 @@ def test_sigkill_mid_bulk_then_restart_loses_nothing(fresh_index: str, es_node, 
     assert set(urls) == expected_urls(site)
 
 
+def test_a_shallow_clean_run_after_a_kill_does_not_make_the_next_crawl_trust_its_lists(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Day-17 hunt: a crawl killed with articles unwritten on deeper pages, then a clean run that read page 1
+    only (a live poll, max_pages 1), then a crawl that trusted its lists (page 1 all seen) and never fetched
+    the unwritten ones again. A run catches the lists up first: as deep as the killed run read, then on while
+    pages hold unseen articles; only then may a crawl stop at a page all seen."""
+    site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.05)
+    with ReplicaServer(site) as server:
+        start_and_kill(crawl_command(server, tmp_path), site, ARTICLES // 2, signal.SIGKILL)
+        assert 0 < len(indexed_urls(es_node)) < ARTICLES
+        shallow = run_finnews(*crawl_command(server, tmp_path, "-a", "max_pages=1")[3:])
+        assert shallow.returncode == 0, shallow.stdout + shallow.stderr
+        result = run_finnews(*crawl_command(server, tmp_path)[3:])
+        assert result.returncode == 0, result.stdout + result.stderr
+        urls = indexed_urls(es_node)
+        assert len(urls) == len(set(urls)) == ARTICLES
+        # caught up now: the next crawl stops at its first page, all seen
+        before = site.requests["/comm/web/getNewsByColumns"]
+        quiet = run_finnews(*crawl_command(server, tmp_path)[3:])
+        assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+        assert site.requests["/comm/web/getNewsByColumns"] - before == 1
+
+
 def test_sigint_with_jobdir_resumes_the_same_crawl(fresh_index: str, es_node, tmp_path: Path) -> None:
     site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.05)
     jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")

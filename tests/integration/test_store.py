@@ -7,6 +7,7 @@ import json
 import os
 import random
 import resource
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -659,3 +660,45 @@ def test_or_not_phrases_and_several_filter_values_through_the_cli(cli, fresh_ind
     assert sorted(tuple(codes) for codes in frame["stock_codes"]) == [("002594.SZ",), ("300750.SZ",)]
     assert len(news.frame(stock=["宁德时代", "比亚迪"], since="2026-11-01", until="2026-11-30")) == 2
     assert news.frame("宁德时代", until="2026-11-19").empty
+
+
+def test_a_batch_the_seen_store_would_not_take_costs_no_other_batch(fresh_index: str, es_node) -> None:
+    """Day-17 hunt: the seen store locked by another process (or its disk full) made the callback of a written
+    batch raise in the bulk thread; the error came back at the next batch's send, which was then neither sent
+    nor spooled, and the crawl exited 0. Now each batch is written, the URLs the callback refused are told again
+    with the next batch, and those it never took are named at close."""
+    raw = parse_document(fixture_text("eastmoney_jekyll_post.md"))
+    documents = []
+    for n in range(6):
+        article = extract_article(raw)
+        article.url = f"https://finance.eastmoney.com/a/20220531{n}.html"
+        documents.append(article_document(article))
+    remembered: list[str] = []
+    refusals = iter([True])  # the store refuses once, then takes what it is told
+
+    def remember(urls: list[str]) -> None:
+        if next(refusals, False):
+            raise sqlite3.OperationalError("database is locked")
+        remembered.extend(urls)
+
+    writer = ArticleWriter(connect(), TEST_ALIAS, chunk_size=2, on_written=remember)
+    for document in documents:
+        writer.add(document, urls=[document["url"]])
+    counts = writer.close()
+    assert counts["new"] == 6
+    assert sorted(remembered) == sorted(d["url"] for d in documents) and not writer.not_acknowledged
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 6
+
+    def refuse(urls: list[str]) -> None:
+        raise OSError(28, "No space left on device")
+
+    writer = ArticleWriter(connect(), TEST_ALIAS, chunk_size=2, on_written=refuse)
+    again = [{**d, "id": f"{d['id']}-again", "url": d["url"] + "?again"} for d in documents[:3]]
+    for document in again:
+        writer.add(document, urls=[document["url"]])
+    writer.close()
+    assert sorted(writer.not_acknowledged) == sorted(d["url"] for d in again)
+    assert "No space left on device" in (writer.acknowledge_error or "")
+    es_node.indices.refresh(index=TEST_ALIAS)
+    assert es_node.count(index=TEST_ALIAS)["count"] == 9
