@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.exit_codes import PARTIAL
 from core.settings import reload as reload_settings
 from finnews.cli import main
 from replica.site import ReplicaServer, ReplicaSite
@@ -18,7 +19,7 @@ SAMPLE_CODE = "202205302396636936"
 SAMPLE_ID_URL = f"https://finance.eastmoney.com/a/{SAMPLE_CODE}.html"
 
 
-def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str] | None = None) -> str:
+def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str] | None = None, exit: int = 0) -> str:
     result = run_finnews(
         "crawl", "eastmoney",
         *replica.eastmoney_settings(),
@@ -30,7 +31,7 @@ def crawl(replica: ReplicaServer, seen_db: Path, *extra: str, env: dict[str, str
         *extra,
         env=env,
     )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == exit, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     return result.stdout
 
@@ -172,7 +173,7 @@ def test_search_with_elasticsearch_down_says_so(
 
 def test_crawl_with_elasticsearch_down_spools_every_article(cli, replica: ReplicaServer, tmp_path: Path) -> None:
     env = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
-    summary = crawl(replica, tmp_path / "seen.sqlite", env=env)
+    summary = crawl(replica, tmp_path / "seen.sqlite", env=env, exit=PARTIAL)  # spooled: partial (exit 4)
     assert "0 new, 0 updated, 0 unchanged, 0 skipped_seen, 4 spooled" in articles_line(summary)
     spooled = [json.loads(line) for path in (tmp_path / "spool").glob("*.jsonl") for line in path.open()]
     assert sorted(row["document"]["url"] for row in spooled) == sorted(
@@ -188,7 +189,7 @@ def test_spooled_articles_are_replayed_exactly_once(
     cli, fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path
 ) -> None:
     down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
-    crawl(replica, tmp_path / "seen.sqlite", env=down)
+    crawl(replica, tmp_path / "seen.sqlite", env=down, exit=PARTIAL)  # spooled: partial
     replay = cli("spool", "replay", env={"FINNEWS_STATE_DIR": str(tmp_path)})
     assert replay.returncode == 0, replay.stdout + replay.stderr
     assert "4 new" in replay.stdout
@@ -201,7 +202,7 @@ def test_spooled_articles_are_replayed_exactly_once(
 
 def test_next_crawl_replays_the_spool_first(fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path) -> None:
     down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_STATE_DIR": str(tmp_path)}
-    crawl(replica, tmp_path / "seen.sqlite", env=down)
+    crawl(replica, tmp_path / "seen.sqlite", env=down, exit=PARTIAL)  # spooled: partial
     # Every article is now in the seen store, so the next crawl fetches nothing: only the replay indexes.
     crawl(replica, tmp_path / "seen.sqlite", env={"FINNEWS_STATE_DIR": str(tmp_path)})
     es_node.indices.refresh(index=TEST_ALIAS)
