@@ -61,7 +61,7 @@ def replay_spool(
 
 def _replay_file(es: Elasticsearch, alias: str | None, path: Path, kept_damaged: Spool, totals: dict[str, int]) -> None:
     """One claimed file written again, its counts added to ``totals``, then deleted."""
-    writer = ArticleWriter(es, alias)
+    writer = ArticleWriter(es, alias, replaying=True)
     damaged: list[str] = []
     kept: list[dict[str, Any]] = []  # records that hold no document (a damaged line kept earlier)
     try:

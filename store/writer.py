@@ -22,7 +22,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
-from core.dates import SHANGHAI
+from core.dates import SHANGHAI, parse_datetime
 from store.client import ES_FAILURES, StoreError, es_errors
 from store.documents import content_hash
 from store.duplicates import DuplicateLinker
@@ -55,6 +55,15 @@ WrittenCallback = Callable[[list[str]], None]
 # A document the node rejected for good: where it came from (the caller's origin, else its URL) and why.
 RejectedCallback = Callable[[str, str], None]
 REJECTION_REASON_CHARS = 300
+
+
+def _stored_is_newer(stored: dict[str, Any], spooled: dict[str, Any]) -> bool:
+    """Whether the stored document was written from a copy crawled after the spooled one (day-17 hunt: a replay
+    put back a copy spooled while the node was down over the corrected one ingested since, and called it an
+    update). Times that cannot be read compare as not newer: the spooled copy is written, as before."""
+    stored_at = parse_datetime(str(stored.get("updated_at") or stored.get("crawled_at") or ""))
+    spooled_at = parse_datetime(str(spooled.get("crawled_at") or ""))
+    return stored_at is not None and spooled_at is not None and stored_at > spooled_at
 
 
 def written_as(info: dict[str, Any], expected: str) -> str:
@@ -90,8 +99,12 @@ class ArticleWriter:
         chunk_size: int = BULK_CHUNK_SIZE,
         on_written: WrittenCallback | None = None,
         on_rejected: RejectedCallback | None = None,
+        replaying: bool = False,
     ) -> None:
         self.es = es
+        # Documents come from the spool: each is the copy of when it was spooled, and a newer one may have
+        # been written since (a corrected article ingested while the node was back): that one stays.
+        self.replaying = replaying
         self.alias = alias or current_alias()
         self.chunk_size = chunk_size
         self.on_written = on_written
@@ -239,6 +252,14 @@ class ArticleWriter:
         kinds: dict[str, str] = {}
         for doc_id, document in by_id.items():
             previous = existing.get(doc_id)
+            if previous and self.replaying and _stored_is_newer(previous, document):
+                self.counts[UNCHANGED] += 1
+                stored_at = previous.get("updated_at") or previous.get("crawled_at")
+                logger.warning(
+                    "%s: the spooled copy (crawled %s) is older than the stored one (%s): the stored one is kept",
+                    document.get("url"), document.get("crawled_at"), stored_at,
+                )  # fmt: skip
+                continue
             if previous:
                 # One article, one document: the stored one merged with what arrived (store/merge.py).
                 document, kept = merge_documents(previous, document)

@@ -17,7 +17,7 @@ from pathlib import Path
 from core.article import RawArticle
 from store.documents import article_document
 from tagging.extract import extract_article
-from tests.conftest import PROJECT_ROOT, TEST_ALIAS
+from tests.conftest import PROJECT_ROOT, TEST_ALIAS, run_finnews
 
 ARTICLES = 1000
 SPOOL_FILE_LIMIT = 200_000  # bytes: room for a few dozen spooled articles
@@ -103,3 +103,31 @@ def test_a_replay_keeps_a_damaged_spool_line_as_a_dead_letter(cli, fresh_index: 
     assert not list((spool / "spool").glob("*.jsonl"))
     [kept] = [json.loads(line) for p in (spool / "dead-letter").glob("*.jsonl") for line in p.read_text().splitlines()]
     assert kept["damaged_line"] == damaged and "damaged line of 20261201T000000-1.jsonl" in kept["reason"]
+
+
+def test_a_replay_does_not_put_back_an_older_copy_over_a_newer_one(
+    cli, fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Day-17 hunt: a copy spooled while the node was down, then the corrected copy ingested once it was back,
+    then the replay: the spooled copy overwrote the correction and was counted as an update."""
+    spool = tmp_path / "spool"
+    first, second = tmp_path / "v1.jsonl", tmp_path / "v2.jsonl"
+    record = {
+        "url": "https://example.com/news/corrected.html",
+        "title": "更正前后",
+        "published_at": "2026-12-01T10:00:00+08:00",
+    }
+    first.write_text(json.dumps({**record, "text": "初稿，数字有误：营收增长50%。"}, ensure_ascii=False) + "\n")
+    second.write_text(json.dumps({**record, "text": "更正稿：营收增长5%。"}, ensure_ascii=False) + "\n")
+    # (in this process: a load leaves the spool files its own process wrote for a later replay, as a live
+    # process's own are left while it runs; the replay is another process)
+    down = cli("ingest", str(first), env={"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)})
+    assert down.returncode == 4 and "1 spooled" in down.stdout, down.stdout + down.stderr
+    up = cli("ingest", str(second), env={"FINNEWS_SPOOL_DIR": str(spool)})
+    assert up.returncode == 0 and "1 new" in up.stdout, up.stdout + up.stderr
+    replay = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+    assert "0 updated, 1 already indexed" in replay.stdout
+    es_node.indices.refresh(index=TEST_ALIAS)
+    [hit] = es_node.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
+    assert hit["_source"]["text"] == "更正稿：营收增长5%。"
