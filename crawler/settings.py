@@ -131,6 +131,7 @@ FINNEWS_SEEN_DB = ""
 # The coordinator and the sweep middleware switch themselves off (NotConfigured) unless FINNEWS_DISTRIBUTED is on.
 EXTENSIONS = {
     "crawler.distributed.Coordinator": 500,
+    "crawler.jobdir.JobDirGuard": 0,  # a JOBDIR of a killed crawl: its stale fingerprints discarded
     "crawler.robots.QuietRobotsErrors": 0,  # a robots.txt that cannot be fetched: one line, not a traceback
 }
 SPIDER_MIDDLEWARES = {"crawler.distributed.SweepMiddleware": 950}

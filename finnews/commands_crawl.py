@@ -46,13 +46,15 @@ def crawl_exit_code(stats: dict[str, Any], spider: str = "crawl") -> int:
     """The crawl's status as an exit code (:mod:`core.exit_codes`), decided as the scheduler decides a
     run's status from the same counts: 0 all read; 4 partial (some lists failed, a source changed
     its layout while others gave articles, sources stopped as blocked beside working ones); 5
-    blocked; 1 failed (it did not finish, an answer could not be parsed at all, every request failed,
-    a site changed so that nothing came)."""
+    blocked; 130 interrupted (Ctrl-C, SIGTERM: what was ready is written); 1 failed (it did not finish, an answer
+    could not be parsed at all, every request failed, a site changed so that nothing came)."""
     from scheduler.jobs import Job
     from scheduler.stats import record_counts
     from scheduler.status import run_status
 
     read = read_stats(stats)
+    if read["finish_reason"] == "shutdown" and not spider_exceptions(stats):
+        return exit_codes.INTERRUPTED  # Ctrl-C or SIGTERM: what was ready is written, the next crawl does the rest
     if read["finish_reason"] != "finished" or spider_exceptions(stats):
         return exit_codes.FAILED
     job = Job(name=spider, cron="* * * * *", timeout=0, spider=spider)

@@ -165,7 +165,8 @@ def test_the_crawls_exit_code() -> None:
     assert crawl_exit_code(stats(**{"finnews/errors/http_404": 2})) == 0  # a dead link is not the crawl failing
     assert crawl_exit_code(stats(**{"finnews/errors/layout_changed/list_page": 1})) == 1
     assert crawl_exit_code(stats(**{"spider_exceptions/KeyError": 1})) == 1
-    assert crawl_exit_code(stats(finish_reason="shutdown")) == 1
+    assert crawl_exit_code(stats(finish_reason="shutdown")) == 130  # interrupted (Ctrl-C, SIGTERM), as documented
+    assert crawl_exit_code(stats(finish_reason="spool_full")) == 1
     every_request_failed = stats(**{"finnews/ok_answers": 0, "finnews/errors/connection_refused": 10})
     assert crawl_exit_code(every_request_failed) == 1
 

@@ -73,6 +73,37 @@ def test_a_shallow_clean_run_after_a_kill_does_not_make_the_next_crawl_trust_its
         assert site.requests["/comm/web/getNewsByColumns"] - before == 1
 
 
+def test_a_jobdir_left_by_a_killed_crawl_does_not_hide_what_it_had_queued(
+    fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Day-17 hunt: after a kill, Scrapy's JOBDIR holds the fingerprints of every request the crawl had
+    queued, but not its queue: every later crawl with that JOBDIR took those pages for done (250 of 400
+    articles never fetched, exit 0). Here the killed job's fingerprints name every article page; the crawl
+    discards them (the job's marker says it never closed) and indexes every article."""
+    from scrapy import Request
+    from scrapy.dupefilters import RFPDupeFilter
+
+    from crawler.jobdir import RUNNING_MARKER
+
+    site = ReplicaSite(synthetic_articles(20))
+    jobdir = tmp_path / "job"
+    jobdir.mkdir()
+    with ReplicaServer(site) as server:
+        fingerprints = RFPDupeFilter(str(jobdir))  # written by Scrapy's own filter, in its own file format
+        for article in site.articles:
+            fingerprints.request_seen(Request(f"{server.url}/a/{article.code}.html"))
+        fingerprints.close("killed")
+        (jobdir / RUNNING_MARKER).write_text("12345")  # written when that crawl opened; it never closed
+        result = run_finnews(
+            "crawl", "eastmoney", *server.eastmoney_settings("pages"), "-s", "DOWNLOAD_DELAY=0",
+            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}", "-s", f"JOBDIR={jobdir}",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(indexed_urls(es_node)) == 20
+    assert "its request fingerprints are discarded" in result.stderr
+    assert not (jobdir / RUNNING_MARKER).exists()  # closed this time: a graceful job resumes as it is
+
+
 def test_sigint_with_jobdir_resumes_the_same_crawl(fresh_index: str, es_node, tmp_path: Path) -> None:
     site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.05)
     jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")
