@@ -106,6 +106,21 @@ def test_article_pages_in_the_2026_forms_keep_time_outlet_and_text() -> None:
         assert article.text == classic.text  # the same article text as the older page gives
 
 
+def test_the_bodys_source_line_outranks_a_header_item_without_a_source_label() -> None:
+    """Live-answer audit (day 17): the 2026 header may show the outlet alone, without 来源：, so an item such as
+    an app button (APP内打开) was taken for the outlet ahead of the body's （文章来源：第一财经）."""
+    page = (
+        "<html><head><title>标题_东方财富网</title></head><body><div class='infos'><div class='item'>2026年08月17日 20:16"
+        "</div><div class='item'>APP内打开</div></div><div id='ContentBody'><p>正文第一段。</p>"
+        "<p class='em_media'>（文章来源：第一财经）</p></div></body></html>"
+    )
+    assert parse_article_page(page, "https://finance.eastmoney.com/a/202608173834567890.html").media == "第一财经"
+    header_only = page.replace("<p class='em_media'>（文章来源：第一财经）</p>", "").replace("APP内打开", "证券时报")
+    assert (
+        parse_article_page(header_only, "https://finance.eastmoney.com/a/202608173834567890.html").media == "证券时报"
+    )
+
+
 def test_a_page_that_shows_its_time_never_gets_a_midnight_one() -> None:
     replica = load_articles()[0]
     page = render_article_page(replica).replace('<div class=" item">', '<div class="x-meta">', 1)

@@ -73,11 +73,16 @@ def _media(tree: etree._Element, items: list[str], body: etree._Element | None) 
     alt = xpath(tree, '//div[@class="source"]/img/@alt')
     if alt and alt[0].strip():
         return alt[0].strip()
+    # The body's own source line (（文章来源：第一财经）) says what it is; a header item without "来源：" is only
+    # taken for the outlet when the body names none (an app button such as "APP内打开" is no outlet: audit, day 17).
+    named_at_the_end = body_end_media(tree, body)
+    if named_at_the_end:
+        return named_at_the_end
     for item in items:
         # The 2026 header may show the outlet alone, without "来源：" (the time item comes first).
         if not _TIME_RE.search(item) and not _NOT_OUTLET_RE.search(item) and len(item) <= _OUTLET_MAX_CHARS:
             return item
-    return body_end_media(tree, body) or meta_content(tree, "source", "og:article:author", attributes=("name",))
+    return meta_content(tree, "source", "og:article:author", attributes=("name",))
 
 
 def body_end_media(tree: etree._Element, body: etree._Element | None) -> str | None:
