@@ -73,8 +73,10 @@ def make_security(market: str, code: str) -> Security | None:
         if not re.fullmatch(r"\d{6}", code):
             return None
         # Index quotes share the markets of shares: 1.000xxx (SSE indices) and 0.39xxxx (SZSE indices).
-        if (market == SHANGHAI and code.startswith("000")) or (market == SHENZHEN and code.startswith("39")):
-            return Security(market, code, "index", "SH" if market == SHANGHAI else "SZ")
+        # (and 0.899xxx, the Beijing exchange's indices: 0.899050 北证50)
+        if (market == SHANGHAI and code.startswith("000")) or (market == SHENZHEN and code.startswith(("39", "899"))):
+            exchange = "SH" if market == SHANGHAI else "BJ" if code.startswith("899") else "SZ"
+            return Security(market, code, "index", exchange)
         # Exchange-traded funds (ETF, LOF) too: 1.5xxxxx and 0.15xxxx / 0.16xxxx / 0.18xxxx.
         if code.startswith(_FUND_PREFIXES[market]):
             return Security(market, code, "fund", "SH" if market == SHANGHAI else "SZ")

@@ -20,6 +20,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.seen import process_runs, process_token
+
 logger = logging.getLogger(__name__)
 
 RUNNING_MARKER = "finnews-crawl-running"
@@ -49,7 +51,7 @@ class JobDirGuard:
         if self.discarded:
             self.crawler.stats.set_value("finnews/jobdir_discarded", 1)
         self.jobdir.mkdir(parents=True, exist_ok=True)
-        self.marker.write_text(str(os.getpid()), encoding="utf-8")
+        self.marker.write_text(process_token(os.getpid()) or str(os.getpid()), encoding="utf-8")
 
     def spider_closed(self) -> None:
         # Scrapy has saved the queue by now (the scheduler closes before this signal): the job resumes as it is.
@@ -57,8 +59,15 @@ class JobDirGuard:
 
 
 def discard_if_killed(jobdir: Path) -> bool:
-    """Remove the fingerprints and the queue of a job whose crawl never closed; True when there were any."""
-    if not (jobdir / RUNNING_MARKER).exists():
+    """Remove the fingerprints and the queue of a job whose crawl never closed; True when there were any. A job
+    whose crawl still runs (another crawl given the same JOBDIR) is left as it is (review of day 17: the second
+    crawl deleted the running one's queue)."""
+    marker = jobdir / RUNNING_MARKER
+    if not marker.exists():
+        return False
+    owner = marker.read_text(encoding="utf-8", errors="replace").strip()
+    if ":" in owner and process_runs(owner):
+        logger.error("JOBDIR %s is in use by a crawl still running (process %s): give each its own", jobdir, owner)
         return False
     logger.warning(
         "JOBDIR %s is of a crawl that did not stop (killed): its request queue was never saved, so its request "

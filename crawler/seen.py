@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -52,7 +53,7 @@ class SeenStore:
         # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to stores
         # written before they existed.
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
-        for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER")):
+        for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
             if column not in columns:
                 self._db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
         # Whether list paging may stop at a fully-seen page in this run, and how far back a list must be read
@@ -89,17 +90,17 @@ class SeenStore:
         first fully-seen one, so a later run pages through to find them."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT reason, depth, caught_up, pid FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?",
+                "SELECT reason, depth, caught_up, process FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?",
                 (spider, RUNS_READ),
             ).fetchall()
-            # A run without an end whose process is alive is still going on (a scheduled crawl beside a live
-            # poll): it will record its own end. One whose process is gone was killed.
-            ended = [(reason, depth_, caught) for reason, depth_, caught, pid in rows if reason or not _alive(pid)]
+            # A run without an end whose process still runs is going on (a scheduled crawl beside a live poll): it
+            # will record its own end. One whose process is gone (or whose pid another process has now) was killed.
+            ended = [(why, deep, caught) for why, deep, caught, owner in rows if why or not process_runs(owner)]
             self._catch_up = CatchUp.of_runs(reversed(ended))
-            self.trust_fully_seen = not self._catch_up.depth
+            self.trust_fully_seen = self._catch_up.trusts_every_list()
             cursor = self._db.execute(
-                "INSERT INTO runs (spider, started, depth, pid) VALUES (?, ?, ?, ?)",
-                (spider, datetime.now(SHANGHAI).isoformat(), depth, os.getpid()),
+                "INSERT INTO runs (spider, started, depth, pid, process) VALUES (?, ?, ?, ?, ?)",
+                (spider, datetime.now(SHANGHAI).isoformat(), depth, os.getpid(), process_token(os.getpid())),
             )
             return int(cursor.lastrowid)
 
@@ -117,9 +118,9 @@ class SeenStore:
         return self._catch_up.trusts(key)
 
     def catch_up_depth(self, key: str) -> int:
-        """How many pages of the list ``key`` this run must read whatever it has seen (0: none), and then on
-        while pages hold unseen articles, to catch up an unclean run."""
-        return 0 if self._catch_up.trusts(key) else self._catch_up.depth
+        """How many pages of the list ``key`` this run must read whatever it has seen (0: none), to catch up an
+        unclean run (crawler.spiders.base.FinnewsSpider.page_on)."""
+        return self._catch_up.depth(key)
 
     def __len__(self) -> int:
         with self._lock:
@@ -132,8 +133,9 @@ class SeenStore:
 
 # The runs of a spider read to decide what the next one must catch up (a live poller runs about 3,000 a day).
 RUNS_READ = 5000
-# The depth of a run recorded before runs had one: as deep as any list is read.
-UNKNOWN_DEPTH = 1000
+# The depth of an unclean run recorded before runs had one: one page, so that the list is read to this run's own
+# max_pages (as an unclean stop was caught up before).
+UNKNOWN_DEPTH = 1
 # The page a list that ended (no next page) is caught up to: every page.
 LIST_END = 1_000_000
 
@@ -141,45 +143,70 @@ LIST_END = 1_000_000
 @dataclass
 class CatchUp:
     """What a run must read again after an unclean run of its spider (killed, stopped for a full spool, articles
-    written but not remembered as seen; still running counts too: it may be killed). Every list must then be
-    read at least ``depth`` pages back (the deepest max_pages of the unclean runs), and on while pages hold unseen
-    articles, before its paging may stop at a fully-seen page again: a list is caught up once a clean run did
-    that (``caught``: list key → page read to). A clean run that read fewer pages proves nothing: the day-17
-    hunt had a crawl killed with 22 articles unwritten on pages 2-5, a live poll of ``max_pages: 1`` finish
-    cleanly, and the next crawl trust its lists, stop at page 1 and lose the 22 for good."""
+    written but not remembered as seen; one still running counts too: it may be killed). A list is then read at
+    least as many pages back as the unclean run read (its max_pages), whatever was seen, before its paging may stop
+    at a fully-seen page again; a clean run that did so (``caught_up``: list key → page read to) caught the list
+    up for every unclean run before it of no greater depth. A clean run that read fewer pages proves nothing: the
+    day-17 hunt had a crawl killed with 22 articles unwritten on pages 2-5, a live poll of ``max_pages: 1`` finish
+    cleanly, and the next crawl trust its lists, stop at page 1 and lose the 22 for good.
 
-    depth: int = 0
-    caught: dict[str, int] = field(default_factory=dict)
+    ``events``, oldest first: ("unclean", depth), ("caught", {list key: page}) or ("clear", None) for a clean run
+    recorded before catch-ups were (it was trusted then, and is now)."""
+
+    events: list[tuple[str, Any]] = field(default_factory=list)
 
     @classmethod
     def of_runs(cls, runs: Iterable[tuple[str | None, int | None, str | None]]) -> CatchUp:
         """From a spider's runs, oldest first: (reason, depth, caught_up JSON)."""
-        state = cls()
+        events: list[tuple[str, Any]] = []
         for reason, depth, caught_up in runs:
             if reason != "finished":
-                state = cls(max(state.depth, depth or UNKNOWN_DEPTH))  # what was caught up before is not enough
+                events.append(("unclean", depth or UNKNOWN_DEPTH))
             elif caught_up is None:
-                state = cls()  # a clean run recorded before catch-ups were: trusted, as it was then
+                events = [("clear", None)]  # (what came before is cleared with it)
             else:
-                for key, page in _caught_up_lists(caught_up).items():
-                    state.caught[key] = max(state.caught.get(key, 0), page)
-        return state
+                caught = _caught_up_lists(caught_up)
+                if caught:
+                    events.append(("caught", caught))
+        return cls(events)
+
+    def depth(self, key: str) -> int:
+        """How many pages of the list ``key`` a run must read whatever it has seen (0: none)."""
+        need = 0
+        for kind, value in self.events:
+            if kind == "unclean":
+                need = max(need, value)
+            elif kind == "clear" or (kind == "caught" and value.get(key, 0) >= need):
+                need = 0
+        return need
 
     def trusts(self, key: str) -> bool:
-        return not self.depth or self.caught.get(key, 0) >= self.depth
+        return not self.depth(key)
+
+    def trusts_every_list(self) -> bool:
+        """No unclean run since the last clear: every list may stop at a fully-seen page."""
+        return not any(kind == "unclean" for kind, _ in self.events)
 
 
-def _alive(pid: int | None) -> bool:
-    """Whether the process ``pid`` runs on this machine (None: a run recorded before pids were)."""
-    if not pid:
-        return False
+def process_token(pid: int) -> str | None:
+    """``pid:start`` for a process of this machine, its start time read from /proc (the 22nd field of
+    /proc/<pid>/stat, in clock ticks since boot): a pid alone is reused (a container's crawl is pid 1 every time),
+    a pid with its start time names one process. None when the process is gone or /proc cannot say."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()  # (the command in brackets may hold spaces)
+    return f"{pid}:{fields[19]}" if len(fields) > 19 else None
+
+
+def process_runs(process: str | None) -> bool:
+    """Whether the process a run recorded (:func:`process_token`) still runs. None (a run recorded before, or
+    on a machine without /proc): not known to run, so a run without an end counts as killed."""
+    if not process:
         return False
-    except PermissionError:
-        return True  # another user's process
-    return True
+    pid = process.split(":", 1)[0]
+    return pid.isdigit() and process_token(int(pid)) == process
 
 
 def _caught_up_lists(recorded: str) -> dict[str, int]:

@@ -49,9 +49,15 @@ class IndexPipeline:
 
     def spider_idle(self) -> None:
         """Write what is buffered whenever the crawl runs dry: an idle crawler holds no article
-        only in memory (other workers of a distributed crawl rely on the seen store)."""
+        only in memory (other workers of a distributed crawl rely on the seen store). A crawl of fewer
+        articles than a bulk chunk (a scheduled run, a live poll) first writes here: a spool that cannot take
+        them stops it as in :meth:`process_item` (review of day 17: here the error was lost in the signal's
+        dispatch and the crawl, which saved nothing, exited 0 as a clean run)."""
         if self.writer is not None:
-            self.writer.flush()
+            try:
+                self.writer.flush()
+            except SpoolWriteError as error:
+                self._stop_for_full_spool(error)
 
     def open_spider(self) -> None:
         es = connect()
@@ -89,6 +95,7 @@ class IndexPipeline:
         and ended "finished", exit 0, so the next crawl trusted its lists and never fetched them again). What
         was not saved is not remembered as seen; the run ends ``spool_full``, so the next crawl pages through."""
         self.stats.inc_value("finnews/errors/spool_full")
+        crawl_state(self.crawler).unclean = "spool_full"
         if self.crawler.engine is None or self.crawler.engine.spider is None or self._stopping:
             return
         self._stopping = True

@@ -36,7 +36,10 @@ def spool_root() -> Path:
 
 class SpoolWriteError(StoreError):
     """A spool file could not be written (a full disk, a file size limit, a read-only folder): what
-    was being spooled is not saved anywhere, and the load must stop and say so."""
+    was being spooled is not saved anywhere, and the load must stop and say so. ``unsaved``: the ids of
+    the documents of the batch that were not spooled, when the writer knows them."""
+
+    unsaved: set[str] | None = None
 
 
 class Spool:

@@ -125,6 +125,7 @@ class ArticleWriter:
         # URLs of batches written or spooled whose ``on_written`` failed (the seen store locked, its disk full):
         # told again with the next batch and at close; what is left then is :attr:`not_acknowledged`.
         self._unacknowledged: list[str] = []
+        self._acknowledge_lock = threading.Lock()
         self.acknowledge_error: str | None = None
         self._duplicates = DuplicateLinker(es, self.alias)
         # A load that died with refresh switched off left the index invisible to search: put it back.
@@ -197,18 +198,19 @@ class ArticleWriter:
         day 17: 10 articles of 100 lost, the crawl exiting 0)."""
         if self.on_written is None:
             return
-        waiting, self._unacknowledged = [*self._unacknowledged, *urls], []
-        if not waiting:
-            return
-        try:
-            self.on_written(waiting)
-        except Exception as error:  # whatever the callback's store raises: sqlite3, OSError, redis
-            self._unacknowledged = waiting
-            if self.acknowledge_error is None:
-                logger.error("Written articles could not be remembered as seen (told again later): %s", error)
-            self.acknowledge_error = str(error)
-        else:
-            self.acknowledge_error = None
+        with self._acknowledge_lock:  # (the bulk thread and the caller's, at close, both tell)
+            waiting, self._unacknowledged = [*self._unacknowledged, *urls], []
+            if not waiting:
+                return
+            try:
+                self.on_written(waiting)
+            except Exception as error:  # whatever the callback's store raises: sqlite3, OSError, redis
+                self._unacknowledged = waiting
+                if self.acknowledge_error is None:
+                    logger.error("Written articles could not be remembered as seen (told again later): %s", error)
+                self.acknowledge_error = str(error)
+            else:
+                self.acknowledge_error = None
 
     @property
     def not_acknowledged(self) -> list[str]:
@@ -216,22 +218,32 @@ class ArticleWriter:
         return list(self._unacknowledged)
 
     def _send(self, batch: list[dict[str, Any]], urls: list[str]) -> None:
-        actions, kinds = self._prepare(batch)
+        try:
+            actions, kinds = self._prepare(batch)
+            if actions:
+                self._wait_for_bulk()  # batches are written in order, one at a time
+        except SpoolWriteError as error:
+            # This batch's look-up failed and the spool would not take all of it (error.unsaved), or the batch
+            # before failed so (this one, prepared, is not sent either): what is not saved goes back to the buffer,
+            # no longer on its way, so that a later flush (close) tries it again and says so if it fails again.
+            unsaved = error.unsaved if error.unsaved is not None else {d["id"] for d in batch}
+            self._give_back([d for d in batch if d["id"] in unsaved], urls, len(batch))
+            raise
+        except BaseException:
+            self._give_back(batch, urls, len(batch))
+            raise
         if not actions:
             self._done(batch, urls)
             return
-        try:
-            self._wait_for_bulk()  # batches are written in order, one at a time
-        except BaseException:
-            # The batch before failed (its documents could be neither written nor spooled): this one, prepared,
-            # is not sent either. It goes back to the buffer, so that a later flush (close) sends it.
-            with self._in_flight_lock:
-                self._in_flight -= len(batch)
-            self._buffer[:0], self._buffer_urls[:0] = batch, urls
-            raise
         if self._bulk_sender is None:
             self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
         self._pending_bulk = self._bulk_sender.submit(self._bulk_then_done, actions, kinds, batch, urls)
+
+    def _give_back(self, documents: list[dict[str, Any]], urls: list[str], moving: int) -> None:
+        """Documents of a batch that was neither written nor spooled, back at the buffer's head."""
+        with self._in_flight_lock:
+            self._in_flight -= moving
+        self._buffer[:0], self._buffer_urls[:0] = documents, urls
 
     def _prepare(self, batch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """The bulk actions of a batch and how each counts when written (new or updated): unchanged
@@ -413,11 +425,13 @@ class ArticleWriter:
             except SpoolWriteError as error:
                 # Neither indexed nor spooled: the batch is not acknowledged (its URLs are not marked
                 # seen) and the load must stop here, saying what was not saved.
-                raise SpoolWriteError(
+                unsaved = SpoolWriteError(
                     f"{error}. Elasticsearch did not take a batch ({reason}) and {len(documents) - index} "
                     f"of its article(s) are neither indexed nor spooled; the load stops here. Free space "
                     f"in the spool folder (FINNEWS_SPOOL_DIR), then run the same command again."
-                ) from None
+                )
+                unsaved.unsaved = {d["id"] for d in documents[index:]}
+                raise unsaved from None
             self.counts[SPOOLED] += 1
         logger.error("Elasticsearch did not take a batch (%s); spooled to %s", reason, self.spool.path)
 

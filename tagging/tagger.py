@@ -375,7 +375,7 @@ def listed_mentions(secids: list[str]) -> list[Mention]:
     for value in secids:
         security = from_data_code(value) if isinstance(value, str) and "." in value else None
         if security is not None and security.secid not in mentions:
-            mentions[security.secid] = Mention(security, security.secid, where="list", source="list")
+            mentions[security.secid] = Mention(security, security.code, where="list", source="list")
     return list(mentions.values())
 
 

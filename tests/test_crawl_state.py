@@ -3,6 +3,7 @@ sweep middleware that only a distributed crawl turns on."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -68,30 +69,36 @@ def test_after_an_unclean_run_only_a_run_as_deep_that_read_a_list_to_seen_pages_
     killed = (None, 5, None)
     shallow = ("finished", 1, "{}")  # a poll that read page 1 only, caught nothing up
     assert not CatchUp.of_runs([killed, shallow]).trusts(COLUMNS)
-    assert CatchUp.of_runs([killed, shallow]).depth == 5
-    caught = ("finished", 1, f'{{"{COLUMNS}": 6}}')  # it read 6 pages, to one all seen
+    assert CatchUp.of_runs([killed, shallow]).depth(COLUMNS) == 5
+    caught = ("finished", 1, f'{{"{COLUMNS}": 6}}')  # it read 6 pages, to one that held articles seen
     state = CatchUp.of_runs([killed, shallow, caught])
     assert state.trusts(COLUMNS) and not state.trusts(FAST)  # each list on its own
+    assert not state.trusts_every_list()
     too_shallow = ("finished", 1, f'{{"{FAST}": 3}}')
     assert not CatchUp.of_runs([killed, too_shallow]).trusts(FAST)
     ended = ("finished", 1, f'{{"{FAST}": {LIST_END}}}')
     assert CatchUp.of_runs([killed, ended]).trusts(FAST)
-    # another unclean run after a catch-up: every list again, as deep as the deepest unclean run
-    again = CatchUp.of_runs([killed, caught, ("spool_full", 8, "{}")])
-    assert not again.trusts(COLUMNS) and again.depth == 8
-    # runs recorded before catch-ups were: a clean end trusts every list, as it did then
-    assert CatchUp.of_runs([killed, ("finished", None, None)]).trusts(COLUMNS)
-    assert CatchUp.of_runs([("shutdown", None, None)]).depth > 5  # depth unknown: as deep as any list is read
+    # another unclean run after a catch-up: that list again, as deep as that run read (review: the deepest depth
+    # of all runs ever was kept, so one old deep run made every crawl page deep for ever)
+    again = CatchUp.of_runs([killed, caught, ("spool_full", 3, "{}")])
+    assert again.depth(COLUMNS) == 3 and again.depth(FAST) == 5
+    assert CatchUp.of_runs([killed, caught, ("spool_full", 3, "{}"), ("finished", 3, f'{{"{COLUMNS}": 3}}')]).trusts(
+        COLUMNS
+    )
+    # runs recorded before catch-ups were: a clean end trusts every list, as it did then; an unclean one of
+    # unknown depth asks for this run's own max_pages, as an unclean stop did then
+    assert CatchUp.of_runs([killed, ("finished", None, None)]).trusts_every_list()
+    assert CatchUp.of_runs([("shutdown", None, None)]).depth(COLUMNS) == 1
     assert not CatchUp.of_runs([killed, ("finished", 1, "not json")]).trusts(COLUMNS)
 
 
 def test_the_seen_store_records_runs_and_their_catch_ups_and_reads_a_store_written_before(tmp_path: Path) -> None:
     import sqlite3
-    import subprocess
-    import sys
+
+    from crawler.seen import process_token
 
     path = tmp_path / "seen.db"
-    old = sqlite3.connect(path)  # a store of an earlier version: runs without depth, caught_up, pid
+    old = sqlite3.connect(path)  # a store of an earlier version: runs without depth, caught_up, process
     old.execute(
         "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL, started TEXT NOT NULL,"
         " finished TEXT, reason TEXT)"
@@ -106,18 +113,79 @@ def test_the_seen_store_records_runs_and_their_catch_ups_and_reads_a_store_writt
     second = SeenStore(path)
     second.start_run("eastmoney", 1)
     assert second.trusts(COLUMNS)
-    # … but one whose process is gone without recording its end was killed
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE runs SET pid = ? WHERE id = ?", (int(dead.stdout), first))
-    third = SeenStore(path)
-    third.start_run("eastmoney", 1)
-    assert not third.trusts(COLUMNS) and third.catch_up_depth(COLUMNS) == 5
-    run = third.start_run("eastmoney", 1)
-    third.finish_run(run, "finished", {COLUMNS: 7})
+    # … but one whose process is gone, or whose pid another process has now (a container's crawl is pid 1 each
+    # time: review of day 17), was killed
+    me = process_token(os.getpid())
+    assert me is not None and me.startswith(f"{os.getpid()}:")
+    for someone_else in (f"{os.getpid()}:1", "999999999:1", None):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE runs SET process = ? WHERE id = ?", (someone_else, first))
+        third = SeenStore(path)
+        third.start_run("eastmoney", 1)
+        assert not third.trusts(COLUMNS) and third.catch_up_depth(COLUMNS) == 5, someone_else
+        third.close()
+    run = store.start_run("eastmoney", 1)
+    store.finish_run(run, "finished", {COLUMNS: 7})
     fourth = SeenStore(path)
     fourth.start_run("eastmoney", 1)
     assert fourth.trusts(COLUMNS) and not fourth.trusts(FAST)
     assert fourth.catch_up_depth(FAST) == 5
-    for each in (store, second, third, fourth):
+    for each in (store, second, fourth):
         each.close()
+
+
+def test_catching_up_reads_as_deep_as_the_unclean_run_then_stops_where_articles_were_seen(tmp_path: Path) -> None:
+    """Beyond the unclean run's depth a list is caught up at the first page holding an article seen (review of day
+    17: waiting for a page wholly seen never ended on a list with a dead link, and every crawl read 25 pages);
+    on while pages are all new (the list moved on since), up to FINNEWS_CATCH_UP_PAGES."""
+    import sqlite3
+
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    killed = store.start_run("eastmoney", 3)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET process = NULL WHERE id = ?", (killed,))  # its process is gone
+    settings = {
+        n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith(("EASTMONEY_", "FINNEWS"))
+    }
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings), max_pages="1")
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    store.start_run("eastmoney", 1)
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345"
+    response = TextResponse(url, body=b"{}", request=Request(url, meta={"finnews_source": "columns:345"}))
+    key = spider.list_key(response, "columns:345")
+    assert store.catch_up_depth(key) == 3
+    store.add_many(["https://finance.eastmoney.com/a/1.html"])
+    seen_and_dead = ["https://finance.eastmoney.com/a/1.html", "https://finance.eastmoney.com/a/404.html"]
+    all_new = ["https://finance.eastmoney.com/a/5.html", "https://finance.eastmoney.com/a/6.html"]
+    assert spider.page_on(response, "columns:345", 1, seen_and_dead, True, 1)  # within the killed run's 3 pages
+    assert spider.page_on(response, "columns:345", 2, seen_and_dead, True, 1)
+    assert spider.page_on(response, "columns:345", 3, all_new, True, 1)  # all new: the list moved on
+    assert key not in spider.caught_up
+    assert not spider.page_on(response, "columns:345", 4, seen_and_dead, True, 1)  # reached what was read
+    assert spider.caught_up[key] == 4
+    store.close()
+
+
+def test_a_jobdir_is_discarded_only_when_the_crawl_that_marked_it_is_gone(tmp_path: Path) -> None:
+    """A killed crawl's JOBDIR: its fingerprints and queue go; one a running crawl uses is left as it is (review of
+    day 17: a second crawl given the same JOBDIR deleted the running one's queue)."""
+    from crawler.jobdir import RUNNING_MARKER, discard_if_killed
+    from crawler.seen import process_token
+
+    for owner, discarded in ((process_token(os.getpid()), False), ("999999999:1", True), ("12345", True)):
+        jobdir = tmp_path / str(owner).replace(":", "-")
+        (jobdir / "requests.queue").mkdir(parents=True)
+        (jobdir / "requests.seen").write_bytes(b"\x00\x14" + b"x" * 20)
+        (jobdir / RUNNING_MARKER).write_text(str(owner))
+        assert discard_if_killed(jobdir) is discarded, owner
+        assert (jobdir / "requests.seen").exists() is not discarded
+        assert (jobdir / "requests.queue").exists() is not discarded
+    assert not discard_if_killed(tmp_path / "never-used")

@@ -2107,6 +2107,7 @@ def test_an_everyday_name_is_not_made_a_company_by_an_explanation_or_by_the_firm
         assert "0.300024" not in linked(text, "2025-07-01"), text
     assert "0.300024" in linked("机器人(300024)股价上涨5%", "2025-07-01")
     assert "0.300024" in linked("机器人公告称，公司中标一个项目", "2025-07-01")
+    assert "0.300024" in linked("个股方面，机器人(-3.21%)跌幅居前", "2025-07-01")  # its move, signed (review)
     assert "1.600869" not in linked("第17届国际太阳能光伏与智慧能源(上海)大会在沪开幕", "2019-06-01")
     assert "1.600869" not in linked("“5G+智慧能源”等集成解决方案", "2019-06-01")
     assert "1.600869" in linked("智慧能源发布公告称，公司拟回购股份", "2019-06-01")

@@ -95,6 +95,17 @@ def read_fast_answer(path: Path) -> None:
         assert {m["secid"] for m in article.mentions if m["where"] == "list"} == set(item["stockList"])
 
 
+def test_a_lists_tags_of_other_kinds_are_instruments_and_unknown_stocks_are_named_by_their_code() -> None:
+    """Review of day 17: 0.899050 (北证50, an index of the Beijing exchange) became a stock named "0.899050"."""
+    from tagging.tagger import listed_mentions
+
+    mentions = {m.secid: m for m in listed_mentions(["0.899050", "150.012322", "0.920999", "BK0428", "", "0.899050"])}
+    assert list(mentions) == ["0.899050", "150.012322", "0.920999"]  # each once; no secid without its market
+    assert mentions["0.899050"].security.kind == "index" and mentions["0.899050"].security.exchange == "BJ"
+    assert mentions["150.012322"].security.kind == "other"
+    assert mentions["0.920999"].text == "920999"
+
+
 def read_fast_items(path: Path) -> None:
     """Twelve 7×24 items of 2026-10-10 (from an archive: no envelope, no title): every realSort
     follows the rule, including items whose code carries the day before."""

@@ -224,12 +224,16 @@ class FinnewsSpider(scrapy.Spider):
         when it gives less than half of what it gave on an earlier crawl (of at least
         :data:`SHRINK_NOTICED_FROM`): a list page whose main list went (rendered by a script, say) while its side
         blocks stay reads as a short list, every day, and a crawl that stops at page 1 (all seen) would never
-        notice (live-answer audit, day 17). The larger count is kept, so the change is reported until mended."""
+        notice (live-answer audit, day 17). Asked of list pages, whose length is the site's; an API's page is as long
+        as the crawl asks (its page size may change between crawls)."""
         tracker = self.blocking
         memory = tracker.memory if tracker else None
         before = memory.items_before(key) if memory else None
         shrunk = before is not None and before >= SHRINK_NOTICED_FROM and 2 * count < before
-        self.remember_items(key, before if shrunk else count)
+        if not shrunk:
+            self.remember_items(key, count)
+        # (shrunk: the longer count stays as it was noted, and is forgotten with it after BLOCKING_LIST_MEMORY_DAYS,
+        # so a list that really got shorter is reported for that long, not for ever: review of day 17)
         if shrunk:
             detail = f"the first page lists {count} articles where it listed {before} before: its main list may be gone"
             self.layout_changed(response, "list_shrunk", detail)
@@ -345,30 +349,29 @@ class FinnewsSpider(scrapy.Spider):
         last_page: int | None,
     ) -> bool:
         """:meth:`page_on` for a list to catch up after an unclean run (crawler.seen.CatchUp): read ``reach``
-        pages back (the unclean run's max_pages, or this crawl's if deeper) whatever was seen, then on while a
-        page holds an article not seen, up to FINNEWS_CATCH_UP_PAGES; caught up at a page all seen, or at the
-        list's end. A page still holding unseen articles at the cap is a truncated list."""
+        pages back (the unclean run's max_pages, or this crawl's if deeper; at most FINNEWS_CATCH_UP_PAGES) whatever
+        was seen, then on while pages are all new (the list moved on since), up to FINNEWS_CATCH_UP_PAGES; caught up
+        at the first page beyond that holds an article seen, or at the list's end. (A page with one article never
+        seen, a dead link or a page that is no article, is caught up too: waiting for it to be seen read 25 pages
+        of every crawl for ever; review of day 17.) A page still all new at the cap is a truncated list."""
         store = self.seen_store
         assert store is not None
         if not goes_on or not urls:
             self.caught_up[key] = LIST_END
             return False
-        if page < reach:
-            return True
-        if all(store.contains(u) for u in urls):
-            self.caught_up[key] = page
-            return False
         cap = self.settings.getint("FINNEWS_CATCH_UP_PAGES")
         if last_page is not None:
             cap = min(cap, last_page)
+        if page < min(reach, max(cap, 1)):
+            return True
+        if not self.none_seen(urls):
+            self.caught_up[key] = page
+            return False
         if page < cap:
             self.crawler.stats.inc_value("finnews/list_catch_up_pages")
             if page == reach:
                 self.logger.warning(
-                    "%s: catching up after an unclean run: page %d still holds unseen articles, paging on (at most %d)",
-                    name,
-                    page,
-                    cap,
+                    "%s: catching up after an unclean run: page %d is all new, paging on (at most %d)", name, page, cap
                 )
             return True
         self.list_truncated(response, name, page)

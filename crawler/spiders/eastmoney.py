@@ -355,7 +355,7 @@ class EastmoneySpider(FinnewsSpider):
         self.crawler.stats.inc_value("finnews/list_errors")
         self.logger.error("Bad list answer at %s: %s", response.url, error)
 
-    def _list_read(self, response: Response, name: str, page: int, items: int) -> bool:
+    def _list_read(self, response: Response, name: str, page: int, items: int, site_sized: bool = False) -> bool:
         """Note a list answer of ``items`` items. False when it is a blocked one: empty where the list had items
         before (only a first page tells: later pages end empty when the list does). A first page far shorter
         than before is reported (:meth:`first_page_shrunk`) and read."""
@@ -363,7 +363,10 @@ class EastmoneySpider(FinnewsSpider):
         if page == 1 and not items and self.emptied(key):
             return False
         if page == 1 and items:
-            self.first_page_shrunk(response, key, items)
+            if site_sized:  # (a list page's length is the site's; an API's page is as long as asked)
+                self.first_page_shrunk(response, key, items)
+            else:
+                self.remember_items(key)
             self.note_list_read(key)
         self.answered(response)
         return True
@@ -440,7 +443,7 @@ class EastmoneySpider(FinnewsSpider):
         now = datetime.now(SHANGHAI)
         entries = parse_list_page(decoded(response), response.url)
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
-        if not self._list_read(response, name, page, len(entries)):
+        if not self._list_read(response, name, page, len(entries), site_sized=True):
             yield from self.refused(response, "empty_list")
             return
         if not entries:

@@ -796,9 +796,10 @@ def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:
 
 
 # What a bracket after a company's name opens: its code or its market (机器人(300024), 腾讯（港股）, 阿里巴巴(BABA.US)),
-# or a figure of its own (a price in a quote list: 一品红(63.800, 1.5%)), not a percentage range (机器人(2.2%-3.5%)).
+# or a figure of its own (a price in a quote list: 一品红(63.800, 1.5%); its move: 机器人(-3.21%)), not a percentage
+# range (机器人(2.2%-3.5%)).
 _CODE_OR_MARKET_BRACKET_RE = re.compile(
-    r"[（(]\s*(?:\d[\d.]*(?![\d.]*%)|(?:SH|SZ|BJ|HK|sh|sz|hk)\d|[A-Za-z]{1,6}[.．](?:US|HK|N|O|SH|SZ)\b|港股|美股|A股|H股|"
+    r"[（(]\s*(?:\d[\d.]*(?![\d.]*%)|[+\-−]\s?\d|(?:SH|SZ|BJ|HK|sh|sz|hk)\d|[A-Za-z]{1,6}[.．](?:US|HK|N|O|SH|SZ)\b|港股|美股|A股|H股|"
     r"股票代码|代码|NYSE|NASDAQ|Nasdaq|纽交所|纳斯达克|港交所|深交所|上交所)"
 )
 # A short Chinese word alone in brackets: a place or a note (智慧能源(上海)大会), not a company's code.

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
 from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls, run_finnews
 
@@ -19,12 +21,12 @@ ARTICLES = 60
 SPOOL_FILE_LIMIT = 60_000  # bytes a file may grow to: room for some of the articles' spooled documents
 
 
-def crawl_args(server: ReplicaServer, tmp_path: Path) -> list[str]:
+def crawl_args(server: ReplicaServer, tmp_path: Path, chunk: int = 5) -> list[str]:
     return [
         "crawl", "eastmoney", *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
         "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        "-s", f"FINNEWS_BULK_CHUNK_SIZE={chunk}", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
     ]  # fmt: skip
 
 
@@ -37,23 +39,27 @@ def spooled_lines(spool: Path) -> list[str]:
     return [line for path in sorted((spool / "spool").glob("*.jsonl")) for line in path.read_text().splitlines()]
 
 
+@pytest.mark.parametrize("chunk", [5, 500])
 def test_a_crawl_that_can_neither_index_nor_spool_stops_and_the_next_crawl_fetches_the_rest(
-    fresh_index: str, es_node, tmp_path: Path
+    fresh_index: str, es_node, tmp_path: Path, chunk: int
 ) -> None:
+    """Batches of 5 are written while the crawl runs; one of 500 (the default) only when it runs dry, where the
+    error was lost in the idle signal's dispatch and the crawl, which saved nothing, exited 0 (review, day 17)."""
     spool = tmp_path / "spool"
     site = ReplicaSite(synthetic_articles(ARTICLES))
     dead_node = {**os.environ, "FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)}
     with ReplicaServer(site) as server:
         stopped = subprocess.run(
-            [sys.executable, "-m", "finnews", *crawl_args(server, tmp_path)],
+            [sys.executable, "-m", "finnews", *crawl_args(server, tmp_path, chunk)],
             capture_output=True, text=True, env=dead_node, cwd=PROJECT_ROOT, preexec_fn=limited_file_size, timeout=180,
         )  # fmt: skip
         assert stopped.returncode == 1, stopped.stdout + stopped.stderr
         assert "spool_full" in stopped.stdout and "neither indexed nor spooled" in stopped.stderr
         lines = spooled_lines(spool)
-        assert 0 < len(lines) < ARTICLES
+        assert len(lines) < ARTICLES
         assert all(json.loads(line)["document"]["url"] for line in lines)  # whole records only
-        assert site.article_requests() < ARTICLES  # it stopped instead of fetching what it could only drop
+        if chunk < ARTICLES:
+            assert site.article_requests() < ARTICLES  # it stopped instead of fetching what it could only drop
         again = run_finnews(*crawl_args(server, tmp_path), env={"FINNEWS_SPOOL_DIR": str(spool)})
         assert again.returncode == 0, again.stdout + again.stderr
     urls = indexed_urls(es_node)
