@@ -58,9 +58,26 @@ class DeliveryError(Exception):
     the channel was unreachable, overloaded (HTTP 429, 5xx) or not configured, so the same message
     may well go through later; otherwise the channel refused the message itself."""
 
-    def __init__(self, message: str, transient: bool = False) -> None:
+    def __init__(self, message: str, transient: bool = False, unconfirmed: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+        # The request went out and no answer came in time: the channel may well have taken the message.
+        self.unconfirmed = unconfirmed
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook POST is never followed to another address: urllib would send it there as a GET without its
+    body, and the 200 of that page counted as delivered (hunt of day 17). The 3xx is the answer."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_WEBHOOK_OPENER = urllib.request.build_opener(_NoRedirect)
+# Answers that say the channel is wrong, not the message (a moved or retired address, an expired token, a proxy
+# mid-deploy): every message would get them, so none is given up for them (a dead letter after six tries was
+# never sent once the channel was mended; hunt of day 17). A redirect says so too.
+CHANNEL_FAULT_STATUSES = frozenset({401, 403, 404, 405, 407, 408, 410, 421, 423, 425, 429})
 
 
 # --- secrets -------------------------------------------------------------------------------------------
@@ -177,10 +194,18 @@ def send_webhook(channel: Channel, notice: Notice, url: str, now: str) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=channel.timeout) as response:
+        with _WEBHOOK_OPENER.open(request, timeout=channel.timeout) as response:
             status, body = response.status, response.read(65536)
     except urllib.error.HTTPError as error:
         status, body = error.code, b""
+    except TimeoutError:
+        # (urllib wraps what fails while connecting and sending in URLError; a timeout bare is the answer's)
+        raise DeliveryError(
+            f"channel {channel.name}: the webhook took the request but did not answer within {channel.timeout:g} s "
+            "(it may have taken the message)",
+            True,
+            unconfirmed=True,
+        ) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
         # The reason may name the host; the URL (with its token) is never part of it.
         reason = getattr(error, "reason", error)
@@ -188,8 +213,10 @@ def send_webhook(channel: Channel, notice: Notice, url: str, now: str) -> None:
         raise DeliveryError(f"channel {channel.name}: the webhook could not be reached ({what})", True) from None
     problem = answer_error(status, body)
     if problem:
-        busy = status == 429 or status >= 500
-        raise DeliveryError(f"channel {channel.name}: the webhook refused the message ({problem})", busy)
+        if 300 <= status < 400:
+            problem += ": a redirect, which a webhook POST does not follow; give the channel its new address"
+        channel_fault = status >= 500 or 300 <= status < 400 or status in CHANNEL_FAULT_STATUSES
+        raise DeliveryError(f"channel {channel.name}: the webhook refused the message ({problem})", channel_fault)
 
 
 # --- e-mail --------------------------------------------------------------------------------------------

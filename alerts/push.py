@@ -193,7 +193,9 @@ def match_new(
         return 0
     start = min(exact_time(cursor) or present, present)  # a cursor from a clock ahead of ours: now
     # Never before the first pass, though: what was indexed before it is the archive, not news.
-    floor = exact_time(outbox.cursor(STARTED)) or start
+    # (the first pass's time, no later than now: a first pass made while the clock was ahead held every push back
+    # until real time caught up with it; hunt of day 17)
+    floor = min(exact_time(outbox.cursor(STARTED)) or start, present)
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     outbox.prune(now - KEEP_S)
     versions = {w.name: watchlist_version(w) for w in pushing}
@@ -364,7 +366,9 @@ def deliver_due(
             try:
                 send(channel, notice, secrets, stamp)
             except DeliveryError as error:
-                dead = outbox.mark_failed(keys, str(error), now, transient=error.transient)
+                dead = outbox.mark_failed(
+                    keys, str(error), now, transient=error.transient, unconfirmed=error.unconfirmed
+                )
                 counts.failed += len(keys) - len(dead)
                 counts.dead += len(dead)
                 counts.errors.append(str(error))

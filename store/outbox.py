@@ -34,6 +34,8 @@ STATES = (PENDING, SENT, DEAD)
 # Waits after the 1st, 2nd, … failed attempt (seconds); after the last, the delivery is dead.
 RETRY_WAITS_S = (5.0, 30.0, 120.0, 600.0, 1800.0)
 MAX_ATTEMPTS = len(RETRY_WAITS_S) + 1
+# Sends without an answer in time after which a delivery is taken as sent (each may have reached the channel).
+UNCONFIRMED_TRIES = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -238,11 +240,16 @@ class Outbox:
                 [(SENT, now, keys[0], key) for key in keys],
             )
 
-    def mark_failed(self, keys: list[str], error: str, now: float, transient: bool = False) -> list[str]:
+    def mark_failed(
+        self, keys: list[str], error: str, now: float, transient: bool = False, unconfirmed: bool = False
+    ) -> list[str]:
         """One more failed attempt for each: pending again after its wait, or dead after the last. A
         ``transient`` failure (the channel unreachable, overloaded, not configured) is never final:
-        tried again every :data:`RETRY_WAITS_S` [-1] seconds for as long as it lasts. Returns the keys
-        that became dead letters."""
+        tried again every :data:`RETRY_WAITS_S` [-1] seconds for as long as it lasts. An ``unconfirmed`` one (the
+        request went out, no answer came in time) is taken as sent after :data:`UNCONFIRMED_TRIES` of them: a
+        channel that takes messages but answers late got every article again every 30 minutes for ever (hunt of
+        day 17); a receiver can drop the second copy by its X-Finnews-Delivery key. Returns the keys that became
+        dead letters."""
         dead = []
         with self._lock, self._transaction():
             for key in keys:
@@ -250,7 +257,13 @@ class Outbox:
                 if row is None:
                     continue
                 attempts = row[0] + 1
-                if transient:
+                if unconfirmed and attempts >= UNCONFIRMED_TRIES:
+                    self._db.execute(
+                        "UPDATE deliveries SET state = ?, attempts = ?, sent_at = ?, message = ?, last_error = ? "
+                        "WHERE key = ?",
+                        (SENT, attempts, now, keys[0], f"taken as sent, unconfirmed: {error}", key),
+                    )
+                elif transient:
                     wait = RETRY_WAITS_S[min(attempts, len(RETRY_WAITS_S)) - 1]
                     self._db.execute(
                         "UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE key = ?",

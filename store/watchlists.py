@@ -18,6 +18,7 @@ from elasticsearch import Elasticsearch
 
 from core.config import (
     ConfigError,
+    check_keys,
     config_dir,
     expect_mapping,
     expect_strings,
@@ -56,6 +57,8 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
     """The watchlists of a parsed file, checked: names unique and fit for an address, keys known,
     each filter a string or a list of strings, each query and filter valid for search."""
     expect_mapping(data or {}, path)
+    # a misspelt top-level key (watchlist:) read as "no watchlist", and pushes stopped without a word (hunt, day 17)
+    check_keys(path, data or {}, ("watchlists",))
     found: dict[str, Watchlist] = {}
     for where, entry in mapping_entries(path, (data or {}).get("watchlists") or [], "watchlists", WATCHLIST_KEYS):
         name = str(entry.get("name") or "")

@@ -385,3 +385,121 @@ def test_a_running_live_process_reads_the_watchlists_again_when_the_file_changes
     assert "no channel named 'nosuch'" in caplog.text
     path.write_text(ONE_EACH.replace("电池", "动力电池"), encoding="utf-8")
     assert live.refresh()["cells"].title == "动力电池" and list(live.current) == ["cells"]
+
+
+class _Webhook:
+    """A far end on 127.0.0.1 that answers a POST with ``status`` (and a ``Location`` to its GET page for a
+    redirect) after ``delay_s``, and notes every request it got."""
+
+    def __init__(self, status: int = 200, delay_s: float = 0.0) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[tuple[str, str]] = []
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                webhook.requests.append(("POST", self.path))
+                import time
+
+                time.sleep(delay_s)
+                self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", "/moved")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def do_GET(self) -> None:
+                webhook.requests.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook/token"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _notice() -> Notice:
+    return Notice(
+        kind="push", key="w|a1|desk", rule="", job="", channels=("desk",), title="宁德时代快讯",
+        text="宁德时代发布公告。", fields={"delivery_id": "w|a1|desk"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_webhook_that_answers_a_redirect_has_not_taken_the_message(status: int) -> None:
+    """Hunt of day 17: urllib followed a 301/302/303 as a GET without the body, and the 200 of that page counted as
+    delivered; the message reached nobody. A redirect is a fault of the channel's address: kept, and said."""
+    from alerts.channels import send_webhook
+
+    webhook = _Webhook(status)
+    try:
+        with pytest.raises(DeliveryError, match="redirect") as refused:
+            send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
+    finally:
+        webhook.close()
+    assert refused.value.transient
+    assert webhook.requests == [("POST", "/hook/token")]
+
+
+@pytest.mark.parametrize("status, transient", [(401, True), (403, True), (404, True), (400, False), (413, False)])
+def test_answers_that_say_the_channel_is_wrong_never_make_a_dead_letter(status: int, transient: bool) -> None:
+    """A rotated token or a proxy mid-deploy (401, 403, 404) would refuse every message: none is given up for it (six
+    tries made them dead letters that were never sent once the channel was mended); a 400 or 413 is the message's."""
+    from alerts.channels import send_webhook
+
+    webhook = _Webhook(status)
+    try:
+        with pytest.raises(DeliveryError) as refused:
+            send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
+    finally:
+        webhook.close()
+    assert refused.value.transient is transient
+
+
+def test_a_channel_that_takes_messages_but_answers_late_gets_each_at_most_twice(tmp_path: Path) -> None:
+    """Hunt of day 17: a webhook that took the message and answered after the channel's timeout got the same
+    article every 30 minutes for ever (the timeout read as "could not be reached"). The answer's timeout is an
+    unknown outcome: tried once more, then taken as sent, unconfirmed."""
+    from alerts.channels import send_webhook
+
+    webhook = _Webhook(200, delay_s=1.5)
+    try:
+        with pytest.raises(DeliveryError, match=r"did not answer within 0\.5 s") as late:
+            send_webhook(Channel("desk", "webhook", timeout=0.5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
+    finally:
+        webhook.close()
+    assert late.value.transient and late.value.unconfirmed
+    outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
+    outbox.add([("cells", "desk", article(1))], T0)
+    tries: list[str] = []
+
+    def answers_late(channel: Channel, notice: Notice, secrets: dict, now: str) -> None:
+        tries.append(notice.fields["delivery_id"])
+        raise late.value
+
+    now = T0
+    for _ in range(5):
+        deliver_due(outbox, watchlists, alerts, now, send=answers_late)
+        now += RETRY_WAITS_S[-1]
+    assert tries == ["cells|id1|desk"] * 2
+    assert outbox.counts()[SENT] == 1 and outbox.counts()[PENDING] == 0
+
+
+def test_a_misspelt_top_level_key_of_watchlists_yaml_is_an_error_not_no_watchlist() -> None:
+    """Hunt of day 17: `watchlist:` read as "no watchlist", and a live process stopped pushing without a word."""
+    with pytest.raises(ConfigError, match="watchlist"):
+        parse_watchlists({"watchlist": [{"name": "chips", "query": "芯片"}]}, "watchlists.yaml")
+    assert parse_watchlists({"watchlists": [{"name": "chips", "query": "芯片"}]}, "watchlists.yaml")
