@@ -28,7 +28,7 @@ def watch_line(article: dict[str, Any]) -> str:
 def cmd_watch(args: argparse.Namespace) -> int:
     from finnews.commands_search import filters_from
     from store.client import connect
-    from store.feeds import newest_articles
+    from store.feeds import articles_since, newest_articles
     from store.lifecycle import current_alias, make_searchable
     from store.search import build_query
     from store.watchlists import load_watchlists
@@ -51,9 +51,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(args.interval)
-            recent = {"range": {"crawled_at": {"gte": since}}} if since else {"match_all": {}}
-            fresh = newest_articles(es, {"bool": {"must": [query], "filter": [recent]}}, alias, size=200)
-            for article in reversed(fresh):  # oldest first, as they came
+            fresh = articles_since(es, query, alias, since)  # every one, however many came since the last look
+            for article in fresh:  # oldest first, as they came
                 if str(article.get("id")) not in seen:
                     seen.add(str(article.get("id")))
                     print(watch_line(article), flush=True)

@@ -78,3 +78,32 @@ def newest_articles(es: Any, query: dict[str, Any], alias: str, size: int = FEED
     except IndexMissingError:
         return []
     return [hit["_source"] for hit in response["hits"]["hits"]]
+
+
+def articles_since(es: Any, query: dict[str, Any], alias: str, since: str, page: int = 200) -> list[dict[str, Any]]:
+    """Every matching article indexed at or after ``since`` (ISO time; "" for all), oldest first, paged with
+    search_after: a watch that asked for the newest 200 lost the older ones of a larger batch, without a word
+    (hunt of day 17)."""
+    from store.client import IndexMissingError, es_errors
+
+    recent = {"range": {"crawled_at": {"gte": since}}} if since else {"match_all": {}}
+    found: list[dict[str, Any]] = []
+    after: list[Any] | None = None
+    while True:
+        try:
+            with es_errors("watch failed"):
+                response = es.search(
+                    index=alias,
+                    query={"bool": {"must": [query], "filter": [recent]}},
+                    size=page,
+                    sort=[{"crawled_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
+                    source_excludes=["mentions", "fingerprint", "fp_bands", "content_hash"],
+                    **({"search_after": after} if after else {}),
+                )
+        except IndexMissingError:
+            return found
+        hits = response["hits"]["hits"]
+        found += [hit["_source"] for hit in hits]
+        if len(hits) < page:
+            return found
+        after = hits[-1]["sort"]

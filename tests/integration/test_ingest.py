@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -245,6 +246,44 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
     while not lines.empty():
         rest.append(lines.get())
     assert not any("光伏组件降价" in line for line in rest)
+
+
+def test_watch_prints_every_article_of_a_batch_larger_than_its_page(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """Hunt of day 17: each look asked for the newest 200; of 300 articles loaded at once, 100 were never shown."""
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import PROJECT_ROOT
+
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "finnews", "watch", "比亚迪", "--interval", "1", "--last", "0"],
+        cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+    shown: set[str] = set()
+    try:
+        assert lines.get(timeout=60).startswith("Watching '比亚迪'")
+        records = tmp_path / "batch.jsonl"
+        records.write_text(
+            "".join(
+                json.dumps({"url": f"https://example.com/batch/{n}.html", "title": f"比亚迪快讯第{n}号",
+                            "text": f"比亚迪发布第{n}号公告。"}, ensure_ascii=False) + "\n"
+                for n in range(300)
+            ),
+            encoding="utf-8",
+        )  # fmt: skip
+        assert main(["ingest", "--quiet", str(records)]) == 0
+        while len(shown) < 300:
+            line = lines.get(timeout=60)
+            shown.update(re.findall(r"https://example\.com/batch/\d+\.html", line))
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+    assert len(shown) == 300
 
 
 def test_a_second_source_bringing_a_known_article_never_blanks_it_through_the_cli(
