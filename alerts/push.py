@@ -193,9 +193,13 @@ def match_new(
         return 0
     start = min(exact_time(cursor) or present, present)  # a cursor from a clock ahead of ours: now
     # Never before the first pass, though: what was indexed before it is the archive, not news.
-    # (the first pass's time, no later than now: a first pass made while the clock was ahead held every push back
-    # until real time caught up with it; hunt of day 17)
-    floor = min(exact_time(outbox.cursor(STARTED)) or start, present)
+    floor = exact_time(outbox.cursor(STARTED)) or start
+    if floor > present:
+        # A first pass made while the clock was ahead held every push back until real time caught up with it
+        # (hunt of day 17): its time is not known, so the floor is the look-back window before now, from now on.
+        floor = present - timedelta(seconds=OVERLAP_S)
+        outbox.set_cursor(STARTED, floor.isoformat())
+        logger.warning("push: the first pass's time was ahead of the clock; matching from %s", floor.isoformat())
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     outbox.prune(now - KEEP_S)
     versions = {w.name: watchlist_version(w) for w in pushing}

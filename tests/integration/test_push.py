@@ -102,3 +102,15 @@ def test_one_message_per_story_the_first_copy_matched_and_none_lost(fresh_index:
     assert writer.close()["duplicates"] == 1
     assert match_new(es, outbox, pushing, TEST_ALIAS) == 0  # a story told is not told again
     assert len(delivered(outbox, ["economy", "xinhua"])) == 2
+
+
+def test_a_first_pass_made_with_the_clock_ahead_holds_no_push_back(fresh_index: str, tmp_path: Path) -> None:
+    """Hunt of day 17: the first pass's time is the floor of what is matched; one recorded an hour ahead (a host
+    whose clock was fast at boot, until NTP stepped it back) held every article of that hour back, with no word."""
+    import time
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS, now=time.time() + 3600) == 0  # the clock ahead
+    [fresh] = publish("甲组快讯：时钟回拨之后")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
+    assert delivered(outbox, ["group-a"]) == {("group-a", fresh)}
