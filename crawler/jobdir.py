@@ -44,7 +44,7 @@ class JobDirGuard:
     def from_crawler(cls, crawler: Crawler) -> JobDirGuard:
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # (no message: Scrapy would log every crawl without a JOBDIR as a warning)
         return cls(crawler, Path(jobdir))
 
     def spider_opened(self) -> None:
