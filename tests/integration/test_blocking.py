@@ -150,6 +150,7 @@ class Case:
 
 
 LIST_API = "/comm/web/getNewsByColumns"
+GAP_JITTER_S = 0.06  # how much earlier than its back-off a refusal may be seen to arrive (see the test)
 GROWING = [BASE, 2 * BASE]  # the back-off doubles after each refusal in a row
 ASKED = [RETRY_AFTER, RETRY_AFTER]  # as long as Retry-After asks
 # The "refused" job reads five sources, each on its own site refusing its own way: the column API
@@ -219,8 +220,11 @@ def test_each_refusal_is_counted_backed_off_stopped_recorded_and_alerted_once(
             # Backed off: the refusals came further and further apart, or as far as Retry-After asked.
             refusals = site.answers.times(lambda path, case=case: path.startswith(case.refused_path))[case.skip :]
             assert len(refusals) == THRESHOLD, (context, site.answers.statuses())
+            # (times taken where the replica answers: a loaded machine delays one request's handling by tens of
+            # milliseconds and shortens the next gap by as much (0.178 s for 0.2 s in a CI run of day 17); without
+            # a back-off the gaps are those of the article pages, 0.05 s)
             for gap, least in zip(gaps(refusals), case.min_gaps, strict=True):
-                assert gap >= least - 0.02, (context, gaps(refusals))
+                assert gap >= least - GAP_JITTER_S, (context, gaps(refusals))
 
             # Stopped after the threshold, saying why; nothing more was asked of the source.
             [stopped] = [line for line in run["stopped_sources"] if line.startswith(f"{case.source}: ")]
