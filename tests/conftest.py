@@ -10,10 +10,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.cli import FinnewsHere, run_here
+
+if TYPE_CHECKING:
+    from replica.site import ReplicaServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +82,18 @@ def run_finnews(*args: str, env: dict[str, str] | None = None, timeout: float = 
         cwd=PROJECT_ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+def column_crawl_args(server: ReplicaServer, seen_db: Path | None, *extra: str, chunk: int = 5) -> list[str]:
+    """``finnews crawl eastmoney`` over the replica's column 345 (10 a page, up to 20 pages, no delay),
+    writing batches of ``chunk`` articles and remembering them in ``seen_db`` (its default state without)."""
+    remembered = ["-s", f"FINNEWS_SEEN_DB={seen_db}"] if seen_db else []
+    return [
+        "crawl", "eastmoney", *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
+        "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_BULK_CHUNK_SIZE={chunk}", *remembered, *extra,
+    ]  # fmt: skip
 
 
 def start_finnews(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:

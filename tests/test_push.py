@@ -19,6 +19,7 @@ from crawler.live import LiveSource, parse_live, polite_interval
 from scheduler.jobs import parse_job
 from store.outbox import DEAD, MAX_ATTEMPTS, PENDING, RETRY_WAITS_S, SENT, Outbox
 from store.watchlists import parse_watchlists
+from tests.integration.receivers import WebhookReceiver
 
 T0 = 1_700_000_000.0
 
@@ -387,50 +388,6 @@ def test_a_running_live_process_reads_the_watchlists_again_when_the_file_changes
     assert live.refresh()["cells"].title == "动力电池" and list(live.current) == ["cells"]
 
 
-class _Webhook:
-    """A far end on 127.0.0.1 that answers a POST with ``status`` (and a ``Location`` to its GET page for a
-    redirect) after ``delay_s``, and notes every request it got."""
-
-    def __init__(self, status: int = 200, delay_s: float = 0.0) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.requests: list[tuple[str, str]] = []
-        webhook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                webhook.requests.append(("POST", self.path))
-                import time
-
-                time.sleep(delay_s)
-                self.send_response(status)
-                if 300 <= status < 400:
-                    self.send_header("Location", "/moved")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def do_GET(self) -> None:
-                webhook.requests.append(("GET", self.path))
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook/token"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def _notice() -> Notice:
     return Notice(
         kind="push", key="w|a1|desk", rule="", job="", channels=("desk",), title="宁德时代快讯",
@@ -444,14 +401,10 @@ def test_a_webhook_that_answers_a_redirect_has_not_taken_the_message(status: int
     delivered; the message reached nobody. A redirect is a fault of the channel's address: kept, and said."""
     from alerts.channels import send_webhook
 
-    webhook = _Webhook(status)
-    try:
-        with pytest.raises(DeliveryError, match="redirect") as refused:
-            send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
-    finally:
-        webhook.close()
+    with WebhookReceiver(status) as webhook, pytest.raises(DeliveryError, match="redirect") as refused:
+        send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url(), "2026-12-07T10:00:00+08:00")
     assert refused.value.transient
-    assert webhook.requests == [("POST", "/hook/token")]
+    assert webhook.requests == [("POST", "/hook/hook-token-0000")]
 
 
 @pytest.mark.parametrize("status, transient", [(401, True), (403, True), (404, True), (400, False), (413, False)])
@@ -460,12 +413,8 @@ def test_answers_that_say_the_channel_is_wrong_never_make_a_dead_letter(status: 
     tries made them dead letters that were never sent once the channel was mended); a 400 or 413 is the message's."""
     from alerts.channels import send_webhook
 
-    webhook = _Webhook(status)
-    try:
-        with pytest.raises(DeliveryError) as refused:
-            send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
-    finally:
-        webhook.close()
+    with WebhookReceiver(status) as webhook, pytest.raises(DeliveryError) as refused:
+        send_webhook(Channel("desk", "webhook", timeout=5), _notice(), webhook.url(), "2026-12-07T10:00:00+08:00")
     assert refused.value.transient is transient
 
 
@@ -475,12 +424,11 @@ def test_a_channel_that_takes_messages_but_answers_late_gets_each_at_most_twice(
     unknown outcome: tried once more, then taken as sent, unconfirmed."""
     from alerts.channels import send_webhook
 
-    webhook = _Webhook(200, delay_s=1.5)
-    try:
-        with pytest.raises(DeliveryError, match=r"did not answer within 0\.5 s") as late:
-            send_webhook(Channel("desk", "webhook", timeout=0.5), _notice(), webhook.url, "2026-12-07T10:00:00+08:00")
-    finally:
-        webhook.close()
+    with (
+        WebhookReceiver(delay_s=1.5) as webhook,
+        pytest.raises(DeliveryError, match=r"did not answer within 0\.5 s") as late,
+    ):
+        send_webhook(Channel("desk", "webhook", timeout=0.5), _notice(), webhook.url(), "2026-12-07T10:00:00+08:00")
     assert late.value.transient and late.value.unconfirmed
     outbox, watchlists, alerts = setup(tmp_path, ONE_EACH)
     outbox.add([("cells", "desk", article(1))], T0)

@@ -22,22 +22,26 @@ def free_port() -> int:
 
 class WebhookReceiver:
     """Collects JSON POSTs. ``status``/``answer``: what it answers (a chat service answers 200 with
-    ``{"errcode": 0}``; set ``answer`` to an error code to play a refusing one)."""
+    ``{"errcode": 0}``; set ``answer`` to an error code to play a refusing one; a 3xx ``status`` sends a
+    ``Location`` to its GET page, as a moved endpoint does)."""
 
-    def __init__(self, status: int = 200, answer: dict[str, Any] | None = None) -> None:
+    def __init__(self, status: int = 200, answer: dict[str, Any] | None = None, delay_s: float = 0.0) -> None:
         self.status = status
         self.answer = answer if answer is not None else {"errcode": 0, "errmsg": "ok"}
         self.messages: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request, taken or refused
         self.deliveries: list[str] = []  # X-Finnews-Delivery of each message taken (pushed articles)
         self.refuse_next = 0  # answer this many requests with HTTP 503 first (a webhook outage)
-        self.delay_s = 0.0  # take this long to answer each request (a slow chat service)
+        self.delay_s = delay_s  # take this long to answer each request (a slow chat service)
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver.lock:
+                    receiver.requests.append(("POST", self.path))
                 time.sleep(receiver.delay_s)
                 with receiver.lock:
                     refused = receiver.refuse_next > 0
@@ -49,10 +53,20 @@ class WebhookReceiver:
                             receiver.deliveries += self.headers["X-Finnews-Delivery"].split(",")
                 reply = json.dumps(receiver.answer).encode()
                 self.send_response(503 if refused else receiver.status)
+                if 300 <= receiver.status < 400 and not refused:
+                    self.send_header("Location", "/moved")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
+
+            def do_GET(self) -> None:
+                with receiver.lock:
+                    receiver.requests.append(("GET", self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

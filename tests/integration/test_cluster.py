@@ -22,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.config import PROJECT_ROOT
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, expected_urls, run_finnews, start_finnews
+from tests.conftest import QUICK_NODE_ENV, TEST_ALIAS, column_crawl_args, expected_urls, run_finnews, start_finnews
 from tests.support.archives import write_archive
 
 PORT = 9270
@@ -139,12 +139,8 @@ def test_a_node_killed_mid_ingest_crawl_and_export_loses_and_repeats_nothing(clu
     site.hold_after = HELD_AFTER
     with ReplicaServer(site) as server:
         crawl = start_finnews(
-            "crawl", "eastmoney", *server.eastmoney_settings(),
-            "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
-            "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-            env=env,
-        )  # fmt: skip
+            *column_crawl_args(server, tmp_path / "seen.sqlite", "-s", "CONCURRENT_REQUESTS=2"), env=env
+        )
         ingest = None
         try:
             # The crawl has written some batches and waits at the replica's gate for more pages …

@@ -10,20 +10,14 @@ import time
 from pathlib import Path
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls, run_finnews
+from tests.conftest import PROJECT_ROOT, column_crawl_args, expected_urls, indexed_urls, run_finnews
 
 ARTICLES = 60
 
 
 def crawl_command(server: ReplicaServer, tmp_path: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable, "-m", "finnews", "crawl", "eastmoney",
-        *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
-        "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
-        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
-        "-s", "FINNEWS_BULK_CHUNK_SIZE=5", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-        *extra,
-    ]  # fmt: skip
+    seen_db = tmp_path / "seen.sqlite"
+    return [sys.executable, "-m", "finnews", *column_crawl_args(server, seen_db, "-s", "CONCURRENT_REQUESTS=2", *extra)]
 
 
 def start_and_kill(command: list[str], site: ReplicaSite, after_articles: int, sig: int) -> None:

@@ -15,19 +15,10 @@ from pathlib import Path
 import pytest
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls, run_finnews
+from tests.conftest import PROJECT_ROOT, column_crawl_args, expected_urls, indexed_urls, run_finnews
 
 ARTICLES = 60
 SPOOL_FILE_LIMIT = 60_000  # bytes a file may grow to: room for some of the articles' spooled documents
-
-
-def crawl_args(server: ReplicaServer, tmp_path: Path, chunk: int = 5) -> list[str]:
-    return [
-        "crawl", "eastmoney", *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345",
-        "-s", "EASTMONEY_PAGE_SIZE=10", "-s", "EASTMONEY_MAX_PAGES=20",
-        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", f"FINNEWS_BULK_CHUNK_SIZE={chunk}", "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-    ]  # fmt: skip
 
 
 def limited_file_size() -> None:
@@ -50,7 +41,7 @@ def test_a_crawl_that_can_neither_index_nor_spool_stops_and_the_next_crawl_fetch
     dead_node = {**os.environ, "FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)}
     with ReplicaServer(site) as server:
         stopped = subprocess.run(
-            [sys.executable, "-m", "finnews", *crawl_args(server, tmp_path, chunk)],
+            [sys.executable, "-m", "finnews", *column_crawl_args(server, tmp_path / "seen.sqlite", chunk=chunk)],
             capture_output=True, text=True, env=dead_node, cwd=PROJECT_ROOT, preexec_fn=limited_file_size, timeout=180,
         )  # fmt: skip
         assert stopped.returncode == 1, stopped.stdout + stopped.stderr
@@ -60,7 +51,7 @@ def test_a_crawl_that_can_neither_index_nor_spool_stops_and_the_next_crawl_fetch
         assert all(json.loads(line)["document"]["url"] for line in lines)  # whole records only
         if chunk < ARTICLES:
             assert site.article_requests() < ARTICLES  # it stopped instead of fetching what it could only drop
-        again = run_finnews(*crawl_args(server, tmp_path), env={"FINNEWS_SPOOL_DIR": str(spool)})
+        again = run_finnews(*column_crawl_args(server, tmp_path / "seen.sqlite"), env={"FINNEWS_SPOOL_DIR": str(spool)})
         assert again.returncode == 0, again.stdout + again.stderr
     urls = indexed_urls(es_node)
     assert len(urls) == len(set(urls)) == ARTICLES
@@ -76,10 +67,11 @@ def test_a_crawl_whose_articles_were_spooled_is_partial_until_they_are_written(
     site = ReplicaSite(synthetic_articles(20))
     with ReplicaServer(site) as server:
         down = run_finnews(
-            *crawl_args(server, tmp_path), env={"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)}
+            *column_crawl_args(server, tmp_path / "seen.sqlite"),
+            env={"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool)},
         )
         assert down.returncode == 4, down.stdout + down.stderr
         assert "20 spooled" in down.stdout
-        up = run_finnews(*crawl_args(server, tmp_path), env={"FINNEWS_SPOOL_DIR": str(spool)})
+        up = run_finnews(*column_crawl_args(server, tmp_path / "seen.sqlite"), env={"FINNEWS_SPOOL_DIR": str(spool)})
         assert up.returncode == 0, up.stdout + up.stderr
     assert len(indexed_urls(es_node)) == 20

@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from replica.site import ReplicaServer, ReplicaSite, synthetic_articles
-from tests.conftest import PROJECT_ROOT, expected_urls, indexed_urls
+from tests.conftest import PROJECT_ROOT, column_crawl_args, expected_urls, indexed_urls
 from tests.integration.receivers import free_port
 
 ARTICLES = 60
@@ -64,10 +64,8 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 def worker(server: ReplicaServer, url: str) -> subprocess.Popen:
     command = [
         # -v: the closing sweep is said in Scrapy's log (INFO), which a crawl leaves out by default.
-        sys.executable, "-m", "finnews", "crawl", "eastmoney", "--distributed", "-v",
-        *server.eastmoney_settings(), "-s", "EASTMONEY_COLUMNS=345", "-s", "EASTMONEY_PAGE_SIZE=10",
-        "-s", "EASTMONEY_MAX_PAGES=20", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "CONCURRENT_REQUESTS=2", "-s", "FINNEWS_BULK_CHUNK_SIZE=5",
+        sys.executable, "-m", "finnews",
+        *column_crawl_args(server, None, "--distributed", "-v", "-s", "CONCURRENT_REQUESTS=2"),
     ]  # fmt: skip
     env = {**os.environ, "FINNEWS_REDIS_URL": url}
     return subprocess.Popen(
