@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from scrapy.crawler import Crawler
@@ -13,6 +14,10 @@ from tagging.extract import clean_raw
 # A video or picture article has a body element without text too: a source's pages all so in one crawl
 # are a layout change only when there are this many of them (an incremental run may read one or two).
 MIN_BODYLESS_PAGES = 3
+# Lists whose summary is the whole article (the 7×24 flashes): an empty page loses nothing there.
+SUMMARY_IS_TEXT_SOURCES = ("fast:",)
+
+logger = logging.getLogger(__name__)
 
 
 class CleanPipeline:
@@ -20,7 +25,8 @@ class CleanPipeline:
     text (the article is then its summary, or nothing) in every page a source gave, at least
     MIN_BODYLESS_PAGES of them, is the layout changing under the spider, reported as
     ``layout_changed/article_text`` when the crawl ends; one such page among good ones is a video or
-    picture article. ``finnews sites check`` reads one article a source: there it is a warning."""
+    picture article. ``finnews sites check`` reads one article a source: there it is a warning. Such a
+    page (but a 7×24 flash's) is not remembered as seen: the next crawl fetches it again."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -42,6 +48,16 @@ class CleanPipeline:
                 self.stats.inc_value("finnews/articles_without_body_text")
                 self.bodyless[source] += 1
                 self.first_bodyless.setdefault(source, item.fetched_url or item.raw.url or "")
+                if not source.startswith(SUMMARY_IS_TEXT_SOURCES):
+                    # An empty body is also what a throttled site serves (2026 clients of these pages
+                    # treat it as a refusal): the summary is indexed, but the page is not remembered,
+                    # so the next crawl fetches it again (a video article's page, once a crawl).
+                    item.incomplete = True
+                    self.stats.inc_value("finnews/articles_fetched_again_later")
+                    logger.warning(
+                        "the article page held no body text: kept its summary, to be fetched again: %s",
+                        item.fetched_url or item.raw.url,
+                    )
             else:
                 self.with_text[source] += 1
         if not item.cleaned.text.strip():

@@ -237,6 +237,36 @@ def test_a_body_element_without_text_is_a_layout_change_only_when_every_page_of_
         assert crawler.stats.get_value("finnews/layout_changed_sources") == (["columns:345"] if changed else None)
 
 
+def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetched_again_next_crawl() -> None:
+    """Audit of day 18: 2026 clients of Eastmoney's pages take an empty #ContentBody for a refusal ("文章正文为空
+    （可能被反爬拦截）"); the page was remembered as seen with its summary as the text, and never fetched again."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import ArticleItem
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from pipelines.clean import CleanPipeline
+    from tagging.extract import parse_document
+
+    shell = (
+        "<html><head><title>t</title><meta name='description' content='某公司发布半年报，营收同比增长。'></head><body>"
+        "<div class='title'>某公司发布半年报</div><div class='txtinfos' id='ContentBody'><!--文章主体-->"
+        "<p style='display:none;height:1px;'><br/></p><!-- 正文中部 --><div class='ad_context3'></div></div>"
+        "</body></html>"
+    )
+    url = "https://finance.eastmoney.com/a/202609183878840472.html"
+    crawler = get_crawler(EastmoneySpider)
+    crawler.spider = EastmoneySpider.from_crawler(crawler)
+    pipeline = CleanPipeline.from_crawler(crawler)
+    column = pipeline.process_item(
+        ArticleItem(raw=parse_document(shell, url), fetched_url=url, listed_by="columns:345")
+    )
+    flash = pipeline.process_item(ArticleItem(raw=parse_document(shell, url), fetched_url=url, listed_by="fast:102"))
+    assert column.cleaned.text == flash.cleaned.text == "某公司发布半年报，营收同比增长。"
+    assert column.incomplete  # not remembered as seen by the index pipeline
+    assert not flash.incomplete  # a 7×24 flash's summary is its whole text
+    assert crawler.stats.get_value("finnews/articles_fetched_again_later") == 1
+
+
 def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:
     # Market reports name sectors by the words that need a cue (银行, 证券, 钢铁): a market move after one is that
     # cue (FRESH_RULES B1, "as the subject of a sentence"); the review of the fourteenth day found Eastmoney's own
