@@ -8,8 +8,9 @@ matched and the moved cursor are one transaction. Each pass looks back :data:`OV
 cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
 an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
 watchlist added or changed is matched against that look-back window. On its first pass the cursor
-starts then: a new watchlist is not flooded with the archive. Updates of an article keep its first
-``indexed_at``: never pushed again.
+starts then (:func:`start_news`, which needs no node): a new watchlist is not flooded with the
+archive, and what was crawled before it (``crawled_at``), indexed late by a spool replay, is archive
+too. Updates of an article keep its first ``indexed_at``: never pushed again.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
 or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
@@ -145,14 +146,19 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _since(es: Elasticsearch, alias: str, since: str) -> Iterator[list[dict[str, Any]]]:
-    """Every article indexed at or after ``since``, oldest first, a page at a time."""
+def _since(es: Elasticsearch, alias: str, since: str, news_from: str) -> Iterator[list[dict[str, Any]]]:
+    """Every article indexed at or after ``since`` and crawled at or after ``news_from`` (the archive
+    a spool replay indexes late is still the archive), oldest first, a page at a time."""
+    crawled = {"bool": {"should": [
+        {"range": {"crawled_at": {"gte": news_from}}},
+        {"bool": {"must_not": {"exists": {"field": "crawled_at"}}}},  # a record written without one
+    ]}}  # fmt: skip
     after: list[Any] | None = None
     while True:
         with es_errors("push: reading new articles failed"):
             answer = es.search(
                 index=alias,
-                query={"range": {"indexed_at": {"gte": since}}},
+                query={"bool": {"filter": [{"range": {"indexed_at": {"gte": since}}}, crawled]}},
                 sort=[{"indexed_at": "asc"}, {"id": "asc"}],
                 size=PAGE_SIZE,
                 source_includes=MESSAGE_FIELDS,
@@ -177,6 +183,18 @@ def exact_time(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=SHANGHAI) if moment and moment.tzinfo is None else moment
 
 
+def start_news(outbox: Outbox, now: float | None = None) -> bool:
+    """Mark where news starts, on the first pass (True then): what was crawled before is the archive.
+    It needs no node, so a live process that starts while the node is down marks it after its first
+    poll too, and the news its later polls spool is pushed once the node takes it."""
+    if outbox.cursor(CURSOR) is not None:
+        return False
+    present = datetime.fromtimestamp(time.time() if now is None else now, SHANGHAI).isoformat()
+    outbox.set_cursor(STARTED, present)
+    outbox.set_cursor(CURSOR, present)
+    return True
+
+
 def match_new(
     es: Elasticsearch, outbox: Outbox, watchlists: dict[str, Watchlist], alias: str, now: float | None = None
 ) -> int:
@@ -186,12 +204,9 @@ def match_new(
     now = time.time() if now is None else now
     present = datetime.fromtimestamp(now, SHANGHAI)
     pushing = [w for w in watchlists.values() if w.channels]
-    cursor = outbox.cursor(CURSOR)
-    if cursor is None:
-        outbox.set_cursor(STARTED, present.isoformat())
-        outbox.set_cursor(CURSOR, present.isoformat())
+    if start_news(outbox, now):
         return 0
-    start = min(exact_time(cursor) or present, present)  # a cursor from a clock ahead of ours: now
+    start = min(exact_time(outbox.cursor(CURSOR)) or present, present)  # a cursor from a clock ahead of ours: now
     # Never before the first pass, though: what was indexed before it is the archive, not news.
     floor = exact_time(outbox.cursor(STARTED)) or start
     if floor > present:
@@ -204,7 +219,7 @@ def match_new(
     outbox.prune(now - KEEP_S)
     versions = {w.name: watchlist_version(w) for w in pushing}
     added = 0
-    for page in _since(es, alias, since.isoformat()):
+    for page in _since(es, alias, since.isoformat(), floor.isoformat()):
         articles = {str(a.get("id")): a for a in page}
         # Per watchlist: a new or changed one is matched against the whole look-back window.
         unmatched = outbox.unmatched(list(versions.values()), list(articles))

@@ -50,11 +50,14 @@ class PushStep:
         return self.loaded.current
 
     def __call__(self) -> None:
-        from alerts.push import deliver_due, match_new
+        from alerts.push import deliver_due, match_new, start_news
         from store.client import ES_FAILURES, StoreError
 
         self.loaded.refresh()
         try:
+            # Where news starts is marked by the first pass, node or no node (the node down when live
+            # started: the news its polls spooled is pushed once the node is back, the archive is not).
+            start_news(self.outbox)
             self.es.indices.refresh(index=self.alias)  # what the poll wrote is matched now, not in a second
             self.totals.matched += match_new(self.es, self.outbox, self.watchlists, self.alias)
         except (StoreError, *ES_FAILURES) as error:

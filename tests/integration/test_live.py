@@ -208,17 +208,21 @@ def test_a_live_job_runs_under_the_scheduler_and_is_recorded(
     assert run["articles"]["new"] == 4 and polled >= 3  # polled every second for ten seconds (slack for a busy machine)
 
 
+@pytest.mark.parametrize("away_from_start", [False, True])
 def test_what_a_live_process_spooled_while_the_node_was_away_is_indexed_and_pushed_by_it(
-    fresh_index: str, es_node, tmp_path: Path
+    fresh_index: str, es_node, tmp_path: Path, away_from_start: bool
 ) -> None:
     """The node unreachable for some polls: what those polls spooled is replayed by the same live
     process once the node answers again (its own closed spool files), then matched and pushed; the log
-    said meanwhile that articles wait in the spool."""
+    said meanwhile that articles wait in the spool. The node away from live's start (day 18): the news
+    of the outage was never pushed (where news starts was marked by the first pass that reached the
+    node, after the replay); the archive, spooled by the first poll, is still not pushed."""
     from store.settings import elasticsearch_settings
     from tests.support.proxies import SwitchProxy
 
     base = load_articles()
-    site = ReplicaSite(base[:3], forms=SiteForms.of("2026"))
+    old_news = live_article(base[0], 999, "甲组快讯（旧闻）", datetime.now(SHANGHAI) - timedelta(hours=1))
+    site = ReplicaSite([old_news, *base[:3]], forms=SiteForms.of("2026"))
     numbers = iter(range(1000))
 
     def publish(title: str) -> str:
@@ -232,6 +236,7 @@ def test_what_a_live_process_spooled_while_the_node_was_away_is_indexed_and_push
         SwitchProxy(elasticsearch_settings().port) as node,
     ):
         env = {**live_env(tmp_path, hook), "FINNEWS_ES_URL": node.url}
+        node.down = away_from_start
         live = start_live(replica, env, tmp_path, 1)
         try:
             wait_for(lambda: polls(replica) >= 3, "three polls", live)
@@ -254,4 +259,6 @@ def test_what_a_live_process_spooled_while_the_node_was_away_is_indexed_and_push
     assert "wait in the spool" in log and "spool replayed first: " in log, log
     assert "SPOOL:" not in log, log  # nothing waits at the end
     es_node.indices.refresh(index=fresh_index)
-    assert es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"] == 3
+    assert (
+        es_node.count(index=fresh_index, query={"match_phrase": {"title": "甲组快讯"}})["count"] == 4
+    )  # and the archive
