@@ -229,6 +229,33 @@ def test_caifuhao_posts_in_a_column_answer_are_skipped_and_counted() -> None:
         assert crawler.stats.get_value("finnews/skipped/caifuhao") == (None if fetch_them else 1)
 
 
+def test_caifuhao_posts_on_an_html_list_page_are_skipped_and_counted_too() -> None:
+    """Day 17 noticed them left out of the count: the page parser kept Eastmoney's own article links only."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    items = [
+        ("https://finance.eastmoney.com/a/202609182000000001.html", "要闻一"),
+        ("http://caifuhao.eastmoney.com/news/20260918123456789012345", "财富号文章"),
+        ("https://finance.eastmoney.com/a/202609182000000002.html", "要闻二"),
+    ]
+    body = "".join(
+        f'<li><p class="title"><a href="{url}">{title}</a></p><p class="time">2026年09月18日 20:0{i}</p></li>'
+        for i, (url, title) in enumerate(items)
+    )
+    url = "https://finance.eastmoney.com/a/cywjh.html"
+    crawler = get_crawler(EastmoneySpider, {"EASTMONEY_MAX_PAGES": 1})
+    spider = EastmoneySpider.from_crawler(crawler)
+    request = Request(url, meta={"finnews_source": "pages:cywjh"})
+    response = HtmlResponse(url, body=f"<html><body><ul>{body}</ul></body></html>".encode(), request=request)
+    fetched = [r.url for r in spider.parse_list_page(response, page=1) if "/a/2026" in r.url or "caifuhao" in r.url]
+    assert fetched == [items[0][0], items[2][0]]
+    assert crawler.stats.get_value("finnews/skipped/caifuhao") == 1
+
+
 def test_a_list_time_beats_the_date_an_article_code_starts_with() -> None:
     """A page that shows no time gets the date its code starts with, at midnight; the list's exact
     time is better, and the codes may carry the day before (a real 7×24 item of 2026-10-10,

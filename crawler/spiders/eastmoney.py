@@ -50,6 +50,8 @@ LIST_SOURCES = ("columns", "fast", "pages")
 _LIST_PAGE_RE = re.compile(r"^(?P<stem>.*/[a-z]+?)(?:_(?P<page>\d+))?\.html$")
 # What an Eastmoney article URL looks like on any host that serves Eastmoney's paths.
 _ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
+# A 财富号 post's page (caifuhao.eastmoney.com/news/{23 digits}): listed, then skipped and counted (is_caifuhao).
+_CAIFUHAO_POST_RE = re.compile(r"^https?://caifuhao\.eastmoney\.com/news/\d+")
 _OLD_ARTICLE_PATH_RE = re.compile(r"/news/\d+,(?P<code>\d{12,20})\.html")
 
 
@@ -174,8 +176,11 @@ def is_eastmoney_article_url(url: str, list_url: str) -> bool:
 
 
 def parse_list_page(html: str, base_url: str = "") -> list[dict[str, Any]]:
-    """Entries of an HTML list page, found by their article links: url, title, time text, summary."""
-    listed = find_listed_articles(html, base_url, lambda url: is_eastmoney_article_url(url, base_url))
+    """Entries of an HTML list page, found by their article links: url, title, time text, summary. A
+    财富号 post's link is an entry too, for :meth:`EastmoneySpider._follow` to skip and count."""
+    listed = find_listed_articles(
+        html, base_url, lambda url: is_eastmoney_article_url(url, base_url) or bool(_CAIFUHAO_POST_RE.match(url))
+    )
     return [{"url": e.url, "title": e.title, "showTimeText": e.time_text, "summary": e.summary} for e in listed]
 
 
