@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
+from core.dates import SHANGHAI
 from finnews.errors import UserError
 
 MIN_INTERVAL_S = 1.0
@@ -26,6 +28,7 @@ def watch_line(article: dict[str, Any]) -> str:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    from alerts.push import OVERLAP_S, exact_time
     from finnews.commands_search import filters_from
     from store.client import connect
     from store.feeds import articles_since, newest_articles
@@ -41,23 +44,35 @@ def cmd_watch(args: argparse.Namespace) -> int:
     es = connect()
     make_searchable(es)
     alias = current_alias()
-    seen: set[str] = set()
-    first = newest_articles(es, query, alias, size=args.last)
+    # New is what the index gains from now on, by when it was indexed (a reloaded export or a spool
+    # replayed late keeps an older crawled_at: hunt of day 18). Each look goes OVERLAP_S back, as a
+    # push pass does, for articles made searchable late; what was there when the watch began is not new.
+    since = datetime.now(SHANGHAI)
+    look_back = timedelta(seconds=OVERLAP_S)
+    first = newest_articles(es, query, alias, size=args.last) if args.last else []
+    shown = {str(a.get("id")): since for a in articles_since(es, query, alias, (since - look_back).isoformat())}
     print(f"Watching {what}; Ctrl-C stops.", flush=True)
     for article in reversed(first):
         print(watch_line(article), flush=True)
-    seen.update(str(a.get("id")) for a in first)
-    since = max((str(a.get("crawled_at") or "") for a in first), default="")
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(args.interval)
-            fresh = articles_since(es, query, alias, since)  # every one, however many came since the last look
+            fresh = articles_since(es, query, alias, (since - look_back).isoformat())  # every one since then
             for article in fresh:  # oldest first, as they came
-                if str(article.get("id")) not in seen:
-                    seen.add(str(article.get("id")))
+                if str(article.get("id")) not in shown:
                     print(watch_line(article), flush=True)
-            since = max([since, *(str(a.get("crawled_at") or "") for a in fresh)])
+                shown[str(article.get("id"))] = exact_time(str(article.get("indexed_at") or "")) or since
+            newest = max(shown.values(), default=since)
+            since = min(max(since, newest), datetime.now(SHANGHAI))  # a writer's clock ahead: not past now
+            shown = {key: moment for key, moment in shown.items() if moment >= since - look_back}
     return 0
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is below 0")
+    return value
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
@@ -72,6 +87,8 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     )
     watch.add_argument("target", help='a watchlist\'s name, or words to look for (OR, NOT, -word, "phrase")')
     watch.add_argument("--interval", type=float, default=5.0, help="seconds between looks (default 5)")
-    watch.add_argument("--last", type=int, default=5, help="articles shown when it starts (default 5)")
+    watch.add_argument(
+        "--last", type=_not_negative, default=5, help="articles shown when it starts (default 5; 0: none)"
+    )
     add_filter_options(watch)
     watch.set_defaults(func=cmd_watch)

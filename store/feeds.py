@@ -35,7 +35,13 @@ def atom_feed(
     _text(feed, "title", title)
     _text(feed, "id", feed_id)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
-    newest = next((_moment(a.get("crawled_at")) or _moment(a.get("published_at")) for a in articles), None)
+    newest = next(
+        (
+            _moment(a.get("indexed_at")) or _moment(a.get("crawled_at")) or _moment(a.get("published_at"))
+            for a in articles
+        ),
+        None,
+    )
     _text(feed, "updated", newest or (now or datetime.now(SHANGHAI)).isoformat(timespec="seconds"))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "finnews")
@@ -63,7 +69,9 @@ def atom_feed(
 
 
 def newest_articles(es: Any, query: dict[str, Any], alias: str, size: int = FEED_SIZE) -> list[dict[str, Any]]:
-    """The newest matching articles (by when they were indexed, then published), for a feed or a watch."""
+    """The newest matching articles by when they were indexed (``indexed_at``: a reloaded export or a spool
+    replayed late keeps an older ``crawled_at``, and sorted by it fell below the feed's 50; hunt of day 18),
+    for a feed or a watch."""
     from store.client import IndexMissingError, es_errors
 
     try:
@@ -72,7 +80,11 @@ def newest_articles(es: Any, query: dict[str, Any], alias: str, size: int = FEED
                 index=alias,
                 query=query,
                 size=size,
-                sort=[{"crawled_at": {"order": "desc", "missing": "_last"}}, {"id": "desc"}],
+                sort=[
+                    {"indexed_at": {"order": "desc", "missing": "_last"}},
+                    {"crawled_at": {"order": "desc", "missing": "_last"}},  # records written before indexed_at
+                    {"id": "desc"},
+                ],
                 source_excludes=["mentions", "fingerprint", "fp_bands", "content_hash"],
             )
     except IndexMissingError:
@@ -81,12 +93,12 @@ def newest_articles(es: Any, query: dict[str, Any], alias: str, size: int = FEED
 
 
 def articles_since(es: Any, query: dict[str, Any], alias: str, since: str, page: int = 200) -> list[dict[str, Any]]:
-    """Every matching article indexed at or after ``since`` (ISO time; "" for all), oldest first, paged with
-    search_after: a watch that asked for the newest 200 lost the older ones of a larger batch, without a word
-    (hunt of day 17)."""
+    """Every matching article indexed (``indexed_at``) at or after ``since`` (ISO time), oldest first, paged
+    with search_after: a watch that asked for the newest 200 lost the older ones of a larger batch, without a
+    word (hunt of day 17)."""
     from store.client import IndexMissingError, es_errors
 
-    recent = {"range": {"crawled_at": {"gte": since}}} if since else {"match_all": {}}
+    recent = {"range": {"indexed_at": {"gte": since}}}
     found: list[dict[str, Any]] = []
     after: list[Any] | None = None
     while True:
@@ -96,7 +108,7 @@ def articles_since(es: Any, query: dict[str, Any], alias: str, since: str, page:
                     index=alias,
                     query={"bool": {"must": [query], "filter": [recent]}},
                     size=page,
-                    sort=[{"crawled_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
+                    sort=[{"indexed_at": "asc"}, {"id": "asc"}],
                     source_excludes=["mentions", "fingerprint", "fp_bands", "content_hash"],
                     **({"search_after": after} if after else {}),
                 )

@@ -38,6 +38,12 @@ def test_a_port_out_of_range_or_taken_is_a_usage_error(capsys: pytest.CaptureFix
     assert code == 2 and f"port {port} on 127.0.0.1 is taken by another program" in err
 
 
+def test_a_negative_number_of_articles_to_show_first_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Hunt of day 18: `watch --last -1` reached the node as a raw 400 ("[size] parameter cannot be negative")."""
+    code, err = run(capsys, "watch", "比亚迪", "--last", "-1")
+    assert code == 2 and "-1 is below 0" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("filters", "message"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,14 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
 
     from tests.conftest import PROJECT_ROOT
 
+    earlier = tmp_path / "earlier.jsonl"  # shown when the watch starts: its crawled_at was the start of "new"
+    earlier.write_text(
+        json.dumps(
+            {"url": "https://example.com/w/0.html", "title": "比亚迪旧闻", "text": "比亚迪旧闻。"}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    assert main(["ingest", "--quiet", str(earlier)]) == 0
     watcher = subprocess.Popen(
         [sys.executable, "-m", "finnews", "watch", "宁德时代 OR 比亚迪", "--interval", "1"],
         cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -228,17 +237,22 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
     threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
     try:
         assert lines.get(timeout=60).startswith("Watching '宁德时代 OR 比亚迪'")
+        assert "https://example.com/w/0.html" in lines.get(timeout=60)  # the last five when it starts
         records = tmp_path / "new.jsonl"
         records.write_text(
             json.dumps({"url": "https://example.com/w/1.html", "title": "比亚迪发布新车", "text": "比亚迪今日发布新车。"},
                        ensure_ascii=False) + "\n"
             + json.dumps({"url": "https://example.com/w/2.html", "title": "光伏组件降价", "text": "光伏组件降价。"},
-                         ensure_ascii=False) + "\n",
+                         ensure_ascii=False) + "\n"
+            # An export loaded back keeps its crawled_at (hunt of day 18: new was told by it, and this was never shown).
+            + json.dumps({"url": "https://example.com/w/3.html", "title": "宁德时代旧文重载", "text": "宁德时代公告。",
+                          "crawled_at": "2026-03-01T08:00:00+08:00", "boards": [], "stocks": [], "topics": []}, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )  # fmt: skip
         assert main(["ingest", "--quiet", str(records)]) == 0
-        line = lines.get(timeout=60)  # printed at the watcher's next look after the ingest
-        assert "比亚迪发布新车" in line and "https://example.com/w/1.html" in line
+        printed = [lines.get(timeout=60), lines.get(timeout=60)]  # at the watcher's next look after the ingest
+        assert any("比亚迪发布新车" in line and "https://example.com/w/1.html" in line for line in printed), printed
+        assert any("https://example.com/w/3.html" in line for line in printed), printed
     finally:
         watcher.terminate()
         watcher.wait(timeout=30)
@@ -249,7 +263,8 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
 
 
 def test_watch_prints_every_article_of_a_batch_larger_than_its_page(fresh_index: str, es_node, tmp_path: Path) -> None:
-    """Hunt of day 17: each look asked for the newest 200; of 300 articles loaded at once, 100 were never shown."""
+    """Hunt of day 17: each look asked for the newest 200; of 300 articles loaded at once, 100 were never shown.
+    With `--last 0` what was indexed before the watch began is not shown (hunt of day 18: all of it was)."""
     import os
     import queue
     import subprocess
@@ -258,6 +273,14 @@ def test_watch_prints_every_article_of_a_batch_larger_than_its_page(fresh_index:
 
     from tests.conftest import PROJECT_ROOT
 
+    before = tmp_path / "before.jsonl"
+    before.write_text(
+        json.dumps(
+            {"url": "https://example.com/old/1.html", "title": "比亚迪旧闻", "text": "比亚迪旧闻。"}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    assert main(["ingest", "--quiet", str(before)]) == 0
     watcher = subprocess.Popen(
         [sys.executable, "-m", "finnews", "watch", "比亚迪", "--interval", "1", "--last", "0"],
         cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -277,13 +300,16 @@ def test_watch_prints_every_article_of_a_batch_larger_than_its_page(fresh_index:
             encoding="utf-8",
         )  # fmt: skip
         assert main(["ingest", "--quiet", str(records)]) == 0
-        while len(shown) < 300:
+        while len({url for url in shown if "/batch/" in url}) < 300:
             line = lines.get(timeout=60)
-            shown.update(re.findall(r"https://example\.com/batch/\d+\.html", line))
+            shown.update(re.findall(r"https://example\.com/\w+/\d+\.html", line))
+        time.sleep(3)  # more looks: the old article would show now
+        while not lines.empty():
+            shown.update(re.findall(r"https://example\.com/\w+/\d+\.html", lines.get()))
     finally:
         watcher.terminate()
         watcher.wait(timeout=30)
-    assert len(shown) == 300
+    assert len(shown) == 300 and "https://example.com/old/1.html" not in shown, sorted(shown)[:3]
 
 
 def test_a_second_source_bringing_a_known_article_never_blanks_it_through_the_cli(
