@@ -364,7 +364,10 @@ _FILTER_CLAUSES: dict[str, Callable[[str], dict[str, Any]]] = {
     "board": lambda value: {"terms": {"boards.code": _board_codes(value)}},
     "stock": lambda value: _stock_clause(value),
     "media": lambda value: {"term": {"media": value}},
-    "source": lambda value: {"term": {"source": value}},
+    # Any source that brought the article (``sources``; a second source bringing it again is appended there,
+    # ``source`` keeps the first: filtering on it hid the second's articles, hunt of day 18), or ``source``
+    # for records stored before ``sources`` existed.
+    "source": lambda value: _any_of([{"term": {"sources": value}}, {"term": {"source": value}}]),
 }
 
 

@@ -334,3 +334,8 @@ def test_a_second_source_bringing_a_known_article_never_blanks_it_through_the_cl
     stored = es_node.search(index=TEST_ALIAS, query={"term": {"url": url}})["hits"]["hits"][0]["_source"]
     assert stored["title"] == "宁德时代发布新电池" and stored["published_at"].startswith("2026-11-20T10:00")
     assert stored["source"] == "eastmoney" and stored["sources"] == ["eastmoney", "json"]
+    # Found under either source (hunt of day 18: `--source json` and a watchlist of `sources: [json]` read only
+    # the first, and found nothing).
+    for source in ("eastmoney", "json"):
+        assert main(["search", "新一代电池", "--source", source, "--json"]) == 0
+        assert [json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()] == [url], source
