@@ -39,7 +39,7 @@ FILTER_FIELDS = (
     ),
     FilterField("media", "media", "outlet (来源)", "outlet (来源), e.g. 新华网"),
     FilterField(
-        "source", "source", "eastmoney, jekyll …", "any source that brought it: eastmoney, chinaorg, jekyll, a feed name …"
+        "source", "source", "eastmoney, jekyll …", "any source that brought it: eastmoney, chinaorg, jekyll, a feed …"
     ),
     FilterField(
         "date_from",
