@@ -3,8 +3,11 @@
 // escaped, the query's words in <em>): it is split on the <em> markers and rebuilt as elements.
 "use strict";
 
-const FILTERS = ["topic", "board", "stock", "media"];
-const FILTER_LABELS = { topic: "主题", board: "板块", stock: "个股", media: "来源", from: "从", to: "到" };
+// source (the site or feed that brought it) has no facet, but a shared address may carry it: kept, and shown.
+const FILTERS = ["topic", "board", "stock", "media", "source"];
+const FILTER_LABELS = {
+  topic: "主题", board: "板块", stock: "个股", media: "来源", source: "采集源", from: "从", to: "到",
+};
 // Facet (from /search) → the filter a click sets.
 const FACETS = [
   ["topics", "topic", "主题"],
@@ -18,7 +21,7 @@ const MAX_RESULT_WINDOW = 10000;
 
 // Each of FILTERS holds a list: an article passes with any of its values (and every filter).
 const state = {
-  q: "", topic: [], board: [], stock: [], media: [], from: "", to: "",
+  q: "", topic: [], board: [], stock: [], media: [], source: [], from: "", to: "",
   sort: "relevance", collapse: false, page: 1, size: 10, by: "topic", interval: "auto",
 };
 let generation = 0; // answers to an older search are dropped

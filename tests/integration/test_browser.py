@@ -183,3 +183,14 @@ def test_the_subscribe_link_is_the_feed_of_what_is_typed(server: str, browser: B
     assert feed.feed.title == "finnews: 数字经济"
     titles = set(page.locator("#results > li.hit .title").all_text_contents())
     assert len(feed.entries) == total and {entry.title for entry in feed.entries} == titles
+
+
+def test_a_source_in_a_shared_address_is_kept_and_applied(server: str, browser: BrowserContext) -> None:
+    """Hunt of day 18: the page read topic, board, stock and media from its address, not source: a shared search of
+    one source showed every article, rewrote the address without it, and its export link took every source."""
+    page = browser.new_page()
+    page.goto(f"{server}/?key={API_KEY}&source=no-such-source")
+    assert wait_for_results(page, None) == 0
+    assert "source=no-such-source" in page.url
+    assert "source=no-such-source" in (page.locator("#export-link").get_attribute("href") or "")
+    assert "采集源：no-such-source" in page.locator("#active-filters").inner_text()
