@@ -154,11 +154,14 @@ def query_for(text: str) -> dict[str, Any]:
         must: list[dict[str, Any]] = []
         must_not: list[dict[str, Any]] = []
         for term in terms:
+            if term.negated and not any(character.isalnum() for character in term.text):
+                continue  # "-*", "NOT 。": nothing to leave out (hunt of day 18: it left every article in)
             query = _phrase_query(term.text) if term.phrase else text_query(term.text)
             (must_not if term.negated else must).append(query)
-        alternatives.append({"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}})
+        if must or must_not:
+            alternatives.append({"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}})
     if not alternatives:
-        return {"match_none": {}}  # operators alone: nothing asked for
+        return {"match_none": {}}  # operators and symbols alone: nothing asked for
     return alternatives[0] if len(alternatives) == 1 else {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 

@@ -46,6 +46,13 @@ def test_or_not_and_phrases_become_one_boolean_query() -> None:
     assert positive_text("宁德时代 OR 比亚迪 -召回") == "宁德时代 比亚迪"
 
 
+@pytest.mark.parametrize("text", ["--", "-*", "-?", "-。", '-"', 'NOT "', "NOT ？", "-* OR -。"])
+def test_symbols_left_out_leave_nothing_asked_for(text: str) -> None:
+    """Hunt of day 18: a negated term of symbols excluded nothing, and its alternative matched every article."""
+    assert query_for(text) == {"match_none": {}}
+    assert query_for(f"光伏 {text}")["bool"]["must"] == [text_query("光伏")]  # the words beside it still count
+
+
 def test_several_values_of_a_filter_are_any_of_them() -> None:
     query = build_query("", Filters(stock=["603888", "新华网"], board="BK1061"))
     stock_clause = next(c for c in query["bool"]["filter"] if "bool" in c)
