@@ -214,7 +214,11 @@ def _date_bound(value: str, end: bool) -> tuple[str, str]:
         return "gte", moment.isoformat()
     if precision == "second":
         return "lte", moment.isoformat()
-    return "lt", (moment + (timedelta(days=1) if precision == "day" else timedelta(minutes=1))).isoformat()
+    try:
+        return "lt", (moment + (timedelta(days=1) if precision == "day" else timedelta(minutes=1))).isoformat()
+    except OverflowError:  # 9999-12-31, the "no end" of spreadsheets: its last instant, held (hunt of day 18)
+        last = moment.replace(hour=23, minute=59) if precision == "day" else moment
+        return "lte", last.replace(second=59, microsecond=999999).isoformat()
 
 
 MAX_SUGGESTIONS = 10

@@ -57,6 +57,13 @@ def test_filters_that_can_match_nothing_are_errors(filters: Filters, message: st
     assert build_query("", Filters(board="BK1061", date_from="2026-02-01", date_to="2026-02-01"))  # one day is fine
 
 
+@pytest.mark.parametrize("to", ["9999-12-31", "9999-12-31T23:59", "9999/12/31"])
+def test_the_last_day_there_is_ends_a_window_without_an_error(to: str) -> None:
+    """Hunt of day 18: the day after 9999-12-31 (the "no end" of spreadsheets) overflowed: a traceback, a bare 500."""
+    [window] = build_query("", Filters(date_from="2026-01-01", date_to=to))["bool"]["filter"]
+    assert window["range"]["published_at"]["lte"] == "9999-12-31T23:59:59.999999+08:00"
+
+
 # 数字经济 typed in a GBK terminal: argv holds bytes that are not UTF-8, which Python keeps as lone
 # surrogates (jieba refused them with a TypeError, and a JSON request cannot carry them).
 GBK_TYPED = "数字经济".encode("gbk").decode("utf-8", "surrogateescape")
