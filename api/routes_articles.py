@@ -20,6 +20,7 @@ from store.search import (
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
     build_query,
+    check_stock_filter,
     get_article,
     search,
     suggestions,
@@ -85,6 +86,7 @@ def stats(
     most often in the same articles: those matching the words ``q`` and the filters, counted as
     /search counts them."""
     make_searchable(es)
+    check_stock_filter(es, filters)
     return asdict(trend(es, by, interval, filters, top=top, text=q))
 
 
@@ -119,7 +121,9 @@ def export(
     page is read before the response starts, so an unreachable node is a 503 rather than a 200 that
     breaks off."""
     make_searchable(es)
-    articles = iter_articles(es, build_query(q, filters))
+    query = build_query(q, filters)
+    check_stock_filter(es, filters)  # an unknown stock is a 400, never an empty export that looks complete
+    articles = iter_articles(es, query)
     first = next(articles, None)
     chained = itertools.chain([first] if first is not None else [], articles)
     if format == "csv":

@@ -12,7 +12,7 @@ from api.http import ATOM_TYPE, ERROR_RESPONSES, EsClient, FilterParams
 from api.models import ErrorResponse
 from store.feeds import atom_feed, newest_articles
 from store.lifecycle import current_alias, make_searchable
-from store.search import MAX_QUERY_CHARS, build_query
+from store.search import MAX_QUERY_CHARS, build_query, check_stock_filter
 from store.watchlists import load_watchlists
 
 router = APIRouter()
@@ -33,7 +33,9 @@ def search_feed(
     """The newest articles matching the words and filters (as /search matches them) as an Atom feed:
     a search to subscribe to in any feed reader."""
     make_searchable(es)
-    articles = newest_articles(es, build_query(q, filters), current_alias())
+    query = build_query(q, filters)
+    check_stock_filter(es, filters)
+    articles = newest_articles(es, query, current_alias())
     title = f"finnews: {q}" if q.strip() else "finnews"
     feed = atom_feed(title, str(request.url), f"urn:finnews:search:{request.url.query}", articles)
     return Response(feed, media_type=ATOM_TYPE)

@@ -116,8 +116,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"--excel is for CSV files; {output.name} is written as {fmt}")
     es, filters = connect(), filters_from(args)
     make_searchable(es)
+    query = build_query(args.query, filters)  # the same query as `finnews search` for the same words and filters
     check_stock_filter(es, filters)
-    # The same query as `finnews search` for the same words and filters.
-    count = export(es, output, fmt, build_query(args.query, filters), progress=not args.quiet, excel=args.excel)
+    count = export(es, output, fmt, query, progress=not args.quiet, excel=args.excel)
     print(f"Exported {count} article(s) as {fmt} to {output.resolve()}")
     return 0

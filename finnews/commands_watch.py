@@ -33,7 +33,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from store.client import connect
     from store.feeds import articles_since, newest_articles
     from store.lifecycle import current_alias, make_searchable
-    from store.search import build_query
+    from store.search import build_query, check_stock_filter
     from store.watchlists import load_watchlists
 
     if args.interval < MIN_INTERVAL_S:
@@ -43,6 +43,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     what = f"watchlist {watchlist.name} ({watchlist.title})" if watchlist else repr(args.target)
     es = connect()
     make_searchable(es)
+    if not watchlist:
+        check_stock_filter(es, filters_from(args))  # a mistyped stock never matches: said, not watched for ever
     alias = current_alias()
     # New is what the index gains from now on, by when it was indexed (a reloaded export or a spool
     # replayed late keeps an older crawled_at: hunt of day 18). Each look goes OVERLAP_S back, as a

@@ -549,6 +549,25 @@ def test_symbol_queries_unknown_stocks_and_json_snippets(
         assert code == 2 and "unknown stock 'NOPE'" in err, (command, out, err)
     code, out, err = finnews_here(capsys, "search", "数字经济", "--stock", "000001")  # listed, not in these articles
     assert code == 0 and out.startswith("0 article(s)"), err
+    # Every face (hunt of day 18: the API's export, stats and feed answered an empty 200, watch waited for ever).
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    api = TestClient(create_app())
+    for path in ("/search", "/export", "/export?format=csv", "/stats", "/feeds/search.xml"):
+        answer = api.get(path, params={"stock": "NOPE"})
+        assert answer.status_code == 400 and "unknown stock 'NOPE'" in answer.text, (path, answer.text)
+    code, out, err = finnews_here(capsys, "watch", "数字经济", "--stock", "NOPE")
+    assert code == 2 and "unknown stock 'NOPE'" in err, (out, err)
+    # Checked as any filter value is, before the look-up: too long, or typed in a GBK terminal.
+    for command in (["stats"], ["export", "-o", str(tmp_path / "y.jsonl"), "--quiet"]):
+        code, out, err = finnews_here(capsys, *command, "--stock", "宁" * 20_000)
+        assert code == 2 and "the limit is" in err and "parsing_exception" not in err, (command, err)
+        code, out, err = finnews_here(
+            capsys, *command, "--stock", "宁德".encode("gbk").decode("utf-8", "surrogateescape")
+        )
+        assert code == 2 and "not valid UTF-8" in err, (command, err)
 
     code, out, err = finnews_here(capsys, "search", "数字经济", "--json")
     snippet = json.loads(out.splitlines()[0])["snippet"]
