@@ -19,6 +19,7 @@ from store.search import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_RESULT_WINDOW,
+    QueryError,
     build_query,
     check_stock_filter,
     get_article,
@@ -120,6 +121,8 @@ def export(
     Lines or CSV, streamed from a point-in-time (bounded memory whatever the index size). The first
     page is read before the response starts, so an unreachable node is a 503 rather than a 200 that
     breaks off."""
+    if excel and format != "csv":
+        raise QueryError("excel=true is for format=csv")  # as the CLI refuses --excel for a JSON Lines file
     make_searchable(es)
     query = build_query(q, filters)
     check_stock_filter(es, filters)  # an unknown stock is a 400, never an empty export that looks complete

@@ -558,6 +558,8 @@ def test_symbol_queries_unknown_stocks_and_json_snippets(
     for path in ("/search", "/export", "/export?format=csv", "/stats", "/feeds/search.xml"):
         answer = api.get(path, params={"stock": "NOPE"})
         assert answer.status_code == 400 and "unknown stock 'NOPE'" in answer.text, (path, answer.text)
+    answer = api.get("/export", params={"excel": "true"})  # JSON Lines: the CLI refuses --excel for it too
+    assert answer.status_code == 400 and "excel=true is for format=csv" in answer.text, answer.text
     code, out, err = finnews_here(capsys, "watch", "数字经济", "--stock", "NOPE")
     assert code == 2 and "unknown stock 'NOPE'" in err, (out, err)
     # Checked as any filter value is, before the look-up: too long, or typed in a GBK terminal.
