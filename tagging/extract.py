@@ -15,7 +15,7 @@ from tagging.markup.clean import clean_body, clean_element
 from tagging.markup.lines import clean_plain_text, drop_zero_width
 from tagging.pages import body
 from tagging.pages.htmlparse import parse_fragment
-from tagging.pages.jekyll import is_jekyll_post, parse_jekyll_post
+from tagging.pages.jekyll import is_jekyll_post, opens_front_matter, parse_jekyll_post
 from tagging.pages.maincontent import line_keeper
 from tagging.pages.page import NUL_SHARE, SNIFF_CHARS, NotAnArticleError
 from tagging.pages.site_cleanup import page_text_cleanup, text_body_cleanup
@@ -201,6 +201,8 @@ def parse_document(text: str, url: str | None = None, name: str | None = None) -
         if not (raw.title or raw.digest or _post_body_has_text(raw.body_html)):
             raise ExtractError("no article text: a post with front matter only")
         return raw
+    if opens_front_matter(text):
+        raise ExtractError("a Jekyll post whose front matter is not closed (no second '---' line): damaged")
     text, extra_levels = _unescape_extra_levels(text)
     if _HTML_RE.search(text) or _ESCAPED_HTML_RE.search(text):
         try:

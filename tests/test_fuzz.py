@@ -36,7 +36,8 @@ def test_truncated_posts_never_raise(cut: int) -> None:
     try:
         article = extract_article(parse_document(SAMPLE[:cut]))
     except ExtractError as error:
-        assert not SAMPLE[:cut].strip() or "no article text" in str(error), str(error)
+        # Cut inside the front matter: a damaged post, said as such (archive audit, day 18).
+        assert not SAMPLE[:cut].strip() or "no article text" in str(error) or "not closed" in str(error), str(error)
         return  # an input without article text is reported, not raised past the caller
     if is_jekyll_post(SAMPLE[:cut]):
         # Whatever survives the cut of a post is text of the post: never markup, never front matter.

@@ -57,3 +57,26 @@ def test_damaged_front_matter_keeps_a_title_that_opens_with_a_bracket_and_names_
     assert raw.title == "[快讯]贵州茅台发布年报"
     assert raw.tags == ["数字经济", "北京"]  # tags still a list
     assert "2022-05-30-x.md: damaged Jekyll front matter" in caplog.text
+
+
+def test_a_post_saved_with_old_mac_line_ends_is_read_as_a_post() -> None:
+    """Archive audit, day 18: lone CR line ends hid the front matter; the post was indexed as text titled '---'."""
+    from tagging.extract import extract_article, parse_document
+    from tests.conftest import fixture_text
+
+    post = fixture_text("eastmoney_jekyll_post.md")
+    article = extract_article(parse_document(post.replace("\n", "\r"), name="post.md"))
+    assert article.source == "jekyll" and article.title == "北京发布数字经济全产业链开放发展行动方案"
+    assert article.url == extract_article(parse_document(post)).url and "layout:" not in article.text
+
+
+def test_a_post_whose_front_matter_is_never_closed_is_named_not_indexed_as_its_yaml() -> None:
+    """Archive audit, day 18: without its closing '---' a post became a text article whose text was its YAML lines,
+    its source line and the mirror's back-links, with no warning. It is damaged: named and skipped."""
+    from tagging.extract import ExtractError, parse_document
+    from tests.conftest import fixture_text
+
+    post = fixture_text("eastmoney_jekyll_post.md").replace("tags: 东财滚动新闻\n---\n", "tags: 东财滚动新闻\n", 1)
+    with pytest.raises(ExtractError, match="front matter is not closed"):
+        parse_document(post, name="post.md")
+    assert parse_document("---\n\n数字经济加快发展。", name="note.txt").source == "text"  # a rule, not a post

@@ -34,8 +34,27 @@ class JekyllError(ValueError):
     """The file is not a Jekyll post."""
 
 
+# The opening of a post: a first line '---', then a front-matter key. Without its closing '---' it is a
+# damaged post, not a text whose first line is '---' (archive audit, day 18: it was indexed as one, titled
+# '---', its text the YAML lines, the source line and the mirror's back-links).
+_FRONT_MATTER_OPENING_RE = re.compile(r"\A\ufeff?(?:[ \t]*\n)*---[ \t]*\n(?:[ \t]*\n)*[A-Za-z_][\w-]*[ \t]*:")
+
+
+_OPENING_CHARS = 2000  # enough for blank lines, the '---' and a first key
+
+
+def _unix_lines(text: str) -> str:
+    """Line ends as \n: CRLF, and the old Mac's lone CR (a post saved so was read as one line)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def is_jekyll_post(text: str) -> bool:
-    return bool(_FRONT_MATTER_RE.match(text))
+    return bool(_FRONT_MATTER_RE.match(_unix_lines(text)))
+
+
+def opens_front_matter(text: str) -> bool:
+    """Whether ``text`` opens as a post does (a damaged one when :func:`is_jekyll_post` is false)."""
+    return bool(_FRONT_MATTER_OPENING_RE.match(_unix_lines(text[:_OPENING_CHARS])))
 
 
 # The front-matter keys that hold lists; any other value is a string, even one that opens with "[" (a
@@ -119,6 +138,7 @@ def _as_list(value: object) -> list[str]:
 def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
     """Parse a mirrored post (``name``: its file, for messages). Raises :class:`JekyllError` when there
     is no front matter."""
+    text = _unix_lines(text)
     match = _FRONT_MATTER_RE.match(text)
     if not match:
         raise JekyllError("no Jekyll front matter (a first line '---')")
