@@ -80,3 +80,14 @@ def test_a_post_whose_front_matter_is_never_closed_is_named_not_indexed_as_its_y
     with pytest.raises(ExtractError, match="front matter is not closed"):
         parse_document(post, name="post.md")
     assert parse_document("---\n\n数字经济加快发展。", name="note.txt").source == "text"  # a rule, not a post
+
+
+@pytest.mark.parametrize("note", ["（附名单）", "（附股）", "（图）", "（全文）", "（更新中）"])
+def test_a_headline_note_in_brackets_is_no_outlet(note: str) -> None:
+    """Archive audit, day 18: a digest-only post (zning1994/finews old_post/2021-12-08-202112082207150622.md) got
+    media '附名单' from its headline's bracket; the outlet bracket of a digest (…（新华网）) still counts."""
+    headline = f"提前抄底？南向资金连续第10日净流入！来看看都买了哪些股？{note}"
+    post = f'---\nlayout: post\ntitle: "{headline}"\ndate: 2021-12-08 15:19:24 +0800\n---\n\n{headline}\n'
+    assert parse_jekyll_post(post).media is None
+    digest = post.replace(f"\n\n{headline}\n", "\n> 南向资金连续第10日净流入。（证券时报）\n\n<p>正文。</p>\n")
+    assert parse_jekyll_post(digest).media == "证券时报"

@@ -28,6 +28,8 @@ _MIRROR_OWN_CATEGORY = "emnews"
 _SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
 _BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
 _DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
+# The notes headlines end with in brackets, never an outlet's name: 附名单, 附股, 图, 组图, 全文, 更新中, 视频, 直播 …
+_HEADLINE_NOTE_RE = re.compile(r"^附|图|全文|更新|视频|直播|实录|名单|解读|摘要|修订|续$")
 
 
 class JekyllError(ValueError):
@@ -175,7 +177,9 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
         url=url,
         title=title,
         published_at=parse_datetime(str(meta.get("date") or "")),
-        media=_media_from_digest(digest) or _media_from_digest(text_digest) or _media_from_category(category, tags),
+        media=_media_from_digest(digest, title)
+        or _media_from_digest(text_digest, title)
+        or _media_from_category(category, tags),
         digest=digest,
         body_html=body,
         category=category,
@@ -184,10 +188,19 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
     )
 
 
-def _media_from_digest(digest: str | None) -> str | None:
-    """Eastmoney digests end with the outlet in brackets: "…（新华网）"."""
+def _media_from_digest(digest: str | None, title: str | None = None) -> str | None:
+    """Eastmoney digests end with the outlet in brackets: "…（新华网）". Not a bracket the title ends with
+    too (a digest that is the headline: "…来看看都买了哪些股？（附名单）"), nor one of a headline's own
+    notes (（附股）, （图）, （全文）, （更新中）: archive audit, day 18)."""
     match = _DIGEST_SOURCE_RE.search(digest or "")
-    return match.group(1).strip() if match else None
+    if not match:
+        return None
+    named = match.group(1).strip()
+    if _HEADLINE_NOTE_RE.search(named) or (
+        title and _DIGEST_SOURCE_RE.search(title) and title.endswith(match.group(0).strip())
+    ):
+        return None
+    return named
 
 
 def _media_from_category(category: str | None, tags: list[str]) -> str | None:
