@@ -109,7 +109,7 @@ def prepare(unit: Unit) -> Prepared:
             article: RawArticle | dict[str, Any] = parse_record(unit.line)
         else:
             path = Path(unit.path or "")
-            article = parse_document(decode_html(read_article_bytes(path)), name=path.name)
+            article = parse_document(decode_html(read_article_bytes(path), name=str(path)), name=path.name)
             # A file without a source URL (plain text, a damaged post) is identified by its path.
             article.url = article.url or path.resolve().as_uri()
         return unit.file, unit.where, document_for(article), None
@@ -146,7 +146,7 @@ def extract_file(item: tuple[str, dict[str, bool]]) -> dict[str, Any]:
     name, options = item
     try:
         # A regular file within the size limit (a FIFO would block the read forever).
-        text = decode_html(read_article_bytes(Path(name)))
+        text = decode_html(read_article_bytes(Path(name)), name=name)
         record = article_record(extract_article(parse_document(text, name=Path(name).name), **options))
         record["path"] = name
         return record

@@ -7,6 +7,7 @@ with a one-line reason."""
 from __future__ import annotations
 
 import html
+import logging
 import random
 from pathlib import Path
 
@@ -306,6 +307,26 @@ def elf_like_bytes() -> bytes:
     header = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x03\x00>\x00\x01\x00\x00\x00"
     tables = bytes(rng.choice([0, 0, 0, 1, 2, 0xFF, rng.randrange(256)]) for _ in range(20000))
     return header + tables + b"\x00GLIBC_2.2.5\x00libc.so.6\x00<html><p>usage: ls</p>\x00" + tables
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_damaged_byte_is_replaced_the_rest_read_and_the_input_named(
+    encoding: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Archive audit, day 18: bs4 said "some characters could not be decoded" without naming the file; and a GBK
+    file with one damaged byte pair, which neither GB18030 nor UTF-8 read strictly, came out whole as Latin
+    mojibake (Êý×Ö¾­¼Ã)."""
+    sentence = "北京市发布数字经济全产业链开放发展行动方案。"
+    data = sentence.encode(encoding) * 5 + b"\xff\xff" + sentence.encode(encoding) * 5
+    with caplog.at_level(logging.WARNING):
+        text = decode_html(data, name="damaged.md")
+    assert text.startswith(sentence * 5) and text.endswith(sentence * 5) and "\ufffd" in text
+    assert "damaged.md: " in caplog.text and "replaced by U+FFFD" in caplog.text
+    assert "could not be decoded" not in caplog.text  # said once, with the name
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert decode_html("数字\ufffd经济".encode(), name="kept.md") == "数字\ufffd经济"  # spelt out: nothing replaced
+    assert "kept.md" not in caplog.text
 
 
 def test_binary_input_is_not_text() -> None:

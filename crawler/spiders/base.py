@@ -459,7 +459,7 @@ class FinnewsSpider(scrapy.Spider):
 def decoded(response: scrapy.http.Response) -> str:
     """A page's text decoded from its bytes: many pages declare a charset they are not in, so the
     declared one (Scrapy's ``response.encoding``) is tried but not trusted."""
-    return decode_html(response.body, declared=getattr(response, "encoding", None))
+    return decode_html(response.body, declared=getattr(response, "encoding", None), name=response.url)
 
 
 def generic_article(html: str, url: str, source: str) -> RawArticle:
