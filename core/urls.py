@@ -15,9 +15,13 @@ _EASTMONEY_ARTICLE_RE = re.compile(
 # mobile site and the channel hosts whose lists link articles there (../shared/reference/sites.md 1.1).
 # The codes are global (the 7×24 list gives every item's page as finance.…/a/{code}.html, sites.md
 # 2.4), so one code is one article: one document, fetched once at finance. Other hosts keep their own.
+# futures., forex. and mss. link the same codes in /news/{col},{code}.html form in the mirror's archives
+# (zning1994/finews old_post/2021-12-08-202112082206710723.md …; archive audit, day 18): the commodity and
+# forex columns (106, 107) of the column API give those articles at finance.
 _FINANCE_ARTICLE_HOSTS = {
     "wap.eastmoney.com", "m.eastmoney.com",
     "stock.eastmoney.com", "fund.eastmoney.com", "hk.eastmoney.com", "global.eastmoney.com", "biz.eastmoney.com",
+    "futures.eastmoney.com", "forex.eastmoney.com", "mss.eastmoney.com",
 }  # fmt: skip
 # china.com.cn, china.org.cn and their channel hosts (finance., tech., news., www. …).
 _CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)

@@ -194,7 +194,7 @@ def test_both_eastmoney_url_forms_share_one_document_id() -> None:
     assert document_id(old) != document_id("https://finance.eastmoney.com/a/202205302396671645.html")
 
 
-@pytest.mark.parametrize("host", ["stock", "fund", "hk", "global", "biz", "wap", "m"])
+@pytest.mark.parametrize("host", ["stock", "fund", "hk", "global", "biz", "wap", "m", "futures", "forex", "mss"])
 def test_an_eastmoney_code_on_a_channel_host_is_the_finance_article(host: str) -> None:
     # The article codes are global: the channel hosts of ../shared/reference/sites.md 1.1 serve them under
     # the same /a/{code}.html, so one code is one document, fetched once at finance.eastmoney.com.
@@ -202,6 +202,8 @@ def test_an_eastmoney_code_on_a_channel_host_is_the_finance_article(host: str) -
     finance = "https://finance.eastmoney.com/a/202111092174321413.html"
     assert canonical_url(linked) == fetch_url(linked) == finance
     assert document_id(linked) == document_id(finance)
+    # The older form the mirror's archives hold (futures., forex., mss.: archive audit, day 18).
+    assert canonical_url(f"http://{host}.eastmoney.com/news/1521,202111092174321413.html") == finance
 
 
 def test_an_eastmoney_host_the_notes_do_not_name_keeps_its_own_id() -> None:
