@@ -79,9 +79,12 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
             raise ConfigError(f"{where}: digest: a digest needs channels to go to")
         watchlist = Watchlist(name, str(entry.get("title") or name), query, filters, values["channels"], digest)
         try:
-            watchlist.search_query()  # an unknown board or topic is said now, not at the first match
+            built = watchlist.search_query()  # an unknown board or topic is said now, not at the first match
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
+        if _matches_nothing(built):
+            # A query of symbols only ("***", "-*") can never match: pushes would stop without a word.
+            raise ConfigError(f"{where}: query: {query!r} holds no word to look for, so it matches no article")
         for stock in values["stocks"]:
             if not known_stock(stock):  # (a listing only the articles name may still match: said, not refused)
                 logger.warning(
@@ -91,6 +94,14 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
                 )  # fmt: skip
         found[name] = watchlist
     return found
+
+
+def _matches_nothing(query: dict[str, Any]) -> bool:
+    """Whether a built query is ``match_none``, alone or as the words' part of the filtered query."""
+    if "match_none" in query:
+        return True
+    must = query.get("bool", {}).get("must")
+    return isinstance(must, list) and len(must) == 1 and isinstance(must[0], dict) and "match_none" in must[0]
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

@@ -28,6 +28,9 @@ def test_the_projects_watchlists_load() -> None:
         ({"name": "a", "topics": "no-such-topic"}, "unknown topic 'no-such-topic'"),
         ({"name": "a", "stocks": [1]}, "stocks: expected a list of non-empty strings"),
         ({"name": "a", "query": ["x"]}, "query: expected text"),
+        # Symbols only can never match: a watchlist that would never push, said on load (left open on day 17).
+        ({"name": "a", "query": "***"}, "holds no word to look for"),
+        ({"name": "a", "query": "-*", "boards": ["BK1061"]}, "holds no word to look for"),
     ],
 )
 def test_a_wrong_watchlist_is_named_with_what_is_wrong(entry: dict, message: str) -> None:
