@@ -76,6 +76,9 @@ class RedisSeenStore:
             self.server.sadd(self.key, *members)
             self.server.hdel(f"{KEY_PREFIX}:{spider}:inflight", *members)
 
+    def note_bodyless(self, url: str) -> int:
+        return int(self.server.hincrby(f"{KEY_PREFIX}:bodyless", canonical_url(url), 1))
+
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))
 

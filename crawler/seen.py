@@ -50,6 +50,10 @@ class SeenStore:
         # The lists read before (spider, list, host; FinnewsSpider.list_key): a list known here may be
         # paged past max_pages to the articles an earlier crawl saw (FinnewsSpider.page_on).
         self._db.execute("CREATE TABLE IF NOT EXISTS lists (key TEXT PRIMARY KEY, first_read TEXT NOT NULL)")
+        # Article pages whose body held no text, and how many crawls found them so (pipelines/clean.py).
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS bodyless (url TEXT PRIMARY KEY, times INTEGER NOT NULL, first TEXT NOT NULL)"
+        )
         # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to stores
         # written before they existed.
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
@@ -71,6 +75,17 @@ class SeenStore:
         rows = [(canonical_url(u), spider, now) for u in urls if u]
         with self._lock:
             self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
+
+    def note_bodyless(self, url: str) -> int:
+        """Note that the article page ``url`` held no body text; how many crawls found it so, this one too."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO bodyless (url, times, first) VALUES (?, 1, ?)"
+                " ON CONFLICT(url) DO UPDATE SET times = times + 1",
+                (canonical_url(url), datetime.now(SHANGHAI).isoformat()),
+            )
+            row = self._db.execute("SELECT times FROM bodyless WHERE url = ?", (canonical_url(url),)).fetchone()
+        return int(row[0])
 
     def knows_list(self, key: str) -> bool:
         """Whether an earlier crawl read the list ``key`` (its articles are among those seen)."""

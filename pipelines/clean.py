@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
+from crawler.seen import open_seen_store
 from tagging.extract import clean_raw
 
 # A video or picture article has a body element without text too: a source's pages all so in one crawl
@@ -16,6 +17,8 @@ from tagging.extract import clean_raw
 MIN_BODYLESS_PAGES = 3
 # Lists whose summary is the whole article (the 7×24 flashes): an empty page loses nothing there.
 SUMMARY_IS_TEXT_SOURCES = ("fast:",)
+# Crawls that find an article page without body text before it is remembered as seen anyway.
+BODYLESS_TRIES = 2
 
 logger = logging.getLogger(__name__)
 
@@ -46,24 +49,33 @@ class CleanPipeline:
             source = str(item.listed_by or "?")
             if item.cleaned.from_digest or not item.cleaned.text.strip():
                 self.stats.inc_value("finnews/articles_without_body_text")
-                self.bodyless[source] += 1
-                self.first_bodyless.setdefault(source, item.fetched_url or item.raw.url or "")
-                if not source.startswith(SUMMARY_IS_TEXT_SOURCES):
+                url = item.fetched_url or item.raw.url or ""
+                times = self._bodyless_times(url, source)
+                if times == 1:  # a page found so before is no new evidence of a layout change
+                    self.bodyless[source] += 1
+                    self.first_bodyless.setdefault(source, url)
+                if times < BODYLESS_TRIES:
                     # An empty body is also what a throttled site serves (2026 clients of these pages
                     # treat it as a refusal): the summary is indexed, but the page is not remembered,
-                    # so the next crawl fetches it again (a video article's page, once a crawl).
+                    # so the next crawl fetches it again; found so again, it is a video or picture
+                    # article, remembered (review, day 18: else fetched on every crawl and poll).
                     item.incomplete = True
                     self.stats.inc_value("finnews/articles_fetched_again_later")
-                    logger.warning(
-                        "the article page held no body text: kept its summary, to be fetched again: %s",
-                        item.fetched_url or item.raw.url,
-                    )
+                    logger.warning("the article page held no body text: kept its summary, to be fetched again: %s", url)
             else:
                 self.with_text[source] += 1
         if not item.cleaned.text.strip():
             self.stats.inc_value("finnews/errors/empty_body")
             raise DropItem(f"empty article body: {item.raw.url}")
         return item
+
+    def _bodyless_times(self, url: str, source: str) -> int:
+        """How many crawls found ``url`` without body text, this one too (1 without a seen store, or for a
+        7×24 flash, whose summary is its whole text: never fetched again for it)."""
+        if source.startswith(SUMMARY_IS_TEXT_SOURCES):
+            return BODYLESS_TRIES
+        store = open_seen_store(self.crawler)
+        return store.note_bodyless(url) if store is not None and url else 1
 
     def close_spider(self) -> None:
         spider = self.crawler.spider

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.securities import from_data_code, from_element_id, from_quote_href
@@ -237,9 +239,13 @@ def test_a_body_element_without_text_is_a_layout_change_only_when_every_page_of_
         assert crawler.stats.get_value("finnews/layout_changed_sources") == (["columns:345"] if changed else None)
 
 
-def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetched_again_next_crawl() -> None:
+def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetched_again_next_crawl(
+    tmp_path: Path,
+) -> None:
     """Audit of day 18: 2026 clients of Eastmoney's pages take an empty #ContentBody for a refusal ("文章正文为空
-    （可能被反爬拦截）"); the page was remembered as seen with its summary as the text, and never fetched again."""
+    （可能被反爬拦截）"); the page was remembered as seen with its summary as the text, and never fetched again.
+    Found so by the next crawl too, it is a video or picture article: remembered, and no evidence of a layout
+    change (review of day 18: else fetched on every crawl, three of them a false layout change each time)."""
     from scrapy.utils.test import get_crawler
 
     from crawler.items import ArticleItem
@@ -247,24 +253,38 @@ def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetch
     from pipelines.clean import CleanPipeline
     from tagging.extract import parse_document
 
-    shell = (
-        "<html><head><title>t</title><meta name='description' content='某公司发布半年报，营收同比增长。'></head><body>"
-        "<div class='title'>某公司发布半年报</div><div class='txtinfos' id='ContentBody'><!--文章主体-->"
-        "<p style='display:none;height:1px;'><br/></p><!-- 正文中部 --><div class='ad_context3'></div></div>"
-        "</body></html>"
-    )
-    url = "https://finance.eastmoney.com/a/202609183878840472.html"
-    crawler = get_crawler(EastmoneySpider)
-    crawler.spider = EastmoneySpider.from_crawler(crawler)
-    pipeline = CleanPipeline.from_crawler(crawler)
-    column = pipeline.process_item(
-        ArticleItem(raw=parse_document(shell, url), fetched_url=url, listed_by="columns:345")
-    )
-    flash = pipeline.process_item(ArticleItem(raw=parse_document(shell, url), fetched_url=url, listed_by="fast:102"))
-    assert column.cleaned.text == flash.cleaned.text == "某公司发布半年报，营收同比增长。"
-    assert column.incomplete  # not remembered as seen by the index pipeline
-    assert not flash.incomplete  # a 7×24 flash's summary is its whole text
-    assert crawler.stats.get_value("finnews/articles_fetched_again_later") == 1
+    def shell(number: int) -> tuple[str, str]:
+        url = f"https://finance.eastmoney.com/a/20260918387884047{number}.html"
+        return url, (
+            "<html><head><title>t</title><meta name='description' content='某公司发布半年报，营收同比增长。'>"
+            "</head><body><div class='title'>某公司发布半年报</div><div class='txtinfos' id='ContentBody'>"
+            "<!--文章主体--><p style='display:none;height:1px;'><br/></p><!-- 正文中部 -->"
+            "<div class='ad_context3'></div></div></body></html>"
+        )
+
+    def crawl(listed_by: str) -> tuple[list[ArticleItem], object]:
+        crawler = get_crawler(
+            EastmoneySpider, {"FINNEWS_SEEN_ENABLED": True, "FINNEWS_SEEN_DB": str(tmp_path / "seen.sqlite")}
+        )
+        crawler.spider = EastmoneySpider.from_crawler(crawler)
+        pipeline = CleanPipeline.from_crawler(crawler)
+        items = [
+            pipeline.process_item(ArticleItem(raw=parse_document(html, url), fetched_url=url, listed_by=listed_by))
+            for url, html in map(shell, range(3))
+        ]
+        pipeline.close_spider()
+        return items, crawler.stats
+
+    first, stats = crawl("columns:345")
+    assert all(item.cleaned.text == "某公司发布半年报，营收同比增长。" for item in first)
+    assert all(item.incomplete for item in first)  # not remembered as seen by the index pipeline
+    assert stats.get_value("finnews/articles_fetched_again_later") == 3
+    assert stats.get_value("finnews/errors/layout_changed/article_text") == 3  # all a source's pages, 3 or more
+    again, stats = crawl("columns:345")
+    assert not any(item.incomplete for item in again)  # found so twice: remembered
+    assert stats.get_value("finnews/errors/layout_changed/article_text") is None  # known pages: no new evidence
+    flashes, stats = crawl("fast:102")
+    assert not any(item.incomplete for item in flashes)  # a 7×24 flash's summary is its whole text
 
 
 def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:
