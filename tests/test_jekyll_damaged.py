@@ -91,3 +91,5 @@ def test_a_headline_note_in_brackets_is_no_outlet(note: str) -> None:
     assert parse_jekyll_post(post).media is None
     digest = post.replace(f"\n\n{headline}\n", "\n> 南向资金连续第10日净流入。（证券时报）\n\n<p>正文。</p>\n")
     assert parse_jekyll_post(digest).media == "证券时报"
+    for outlet in ("梨视频", "人民视频", "央视频", "图解财经"):  # named so, yet outlets (review, day 18)
+        assert parse_jekyll_post(digest.replace("证券时报", outlet)).media == outlet

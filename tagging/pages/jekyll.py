@@ -29,7 +29,7 @@ _SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
 _BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
 _DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
 # The notes headlines end with in brackets, never an outlet's name: 附名单, 附股, 图, 组图, 全文, 更新中, 视频, 直播 …
-_HEADLINE_NOTE_RE = re.compile(r"^附|图|全文|更新|视频|直播|实录|名单|解读|摘要|修订|续$")
+_HEADLINE_NOTE_RE = re.compile(r"附.*|组?图|多图|全文|(?:持续)?更新中?|视频|直播|实录|名单|解读|摘要|修订版?|续")
 
 
 class JekyllError(ValueError):
@@ -196,7 +196,7 @@ def _media_from_digest(digest: str | None, title: str | None = None) -> str | No
     if not match:
         return None
     named = match.group(1).strip()
-    if _HEADLINE_NOTE_RE.search(named) or (
+    if _HEADLINE_NOTE_RE.fullmatch(named) or (
         title and _DIGEST_SOURCE_RE.search(title) and title.endswith(match.group(0).strip())
     ):
         return None
