@@ -49,24 +49,35 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # New is what the index gains from now on, by when it was indexed (a reloaded export or a spool
     # replayed late keeps an older crawled_at: hunt of day 18). Each look goes OVERLAP_S back, as a
     # push pass does, for articles made searchable late; what was there when the watch began is not new.
-    since = datetime.now(SHANGHAI)
+    # "Now" is the index's newest stamp, on the writers' clocks: a watcher whose own clock ran ahead
+    # missed what came in its first minutes (review of day 18).
     look_back = timedelta(seconds=OVERLAP_S)
+    latest = newest_articles(es, {"match_all": {}}, alias, size=1)
+    since = (exact_time(str(latest[0].get("indexed_at") or "")) if latest else None) or datetime.now(SHANGHAI)
+
+    def window() -> datetime:
+        """The look-back's start, to the millisecond the node keeps stamps to (a finer bound was matched
+        by the article just below it, pruned here, and printed twice: review of day 18)."""
+        start = since - look_back
+        return start.replace(microsecond=start.microsecond // 1000 * 1000)
+
     first = newest_articles(es, query, alias, size=args.last) if args.last else []
-    shown = {str(a.get("id")): since for a in articles_since(es, query, alias, (since - look_back).isoformat())}
+    shown = {str(a.get("id")): since for a in articles_since(es, query, alias, window().isoformat())}
     print(f"Watching {what}; Ctrl-C stops.", flush=True)
     for article in reversed(first):
         print(watch_line(article), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(args.interval)
-            fresh = articles_since(es, query, alias, (since - look_back).isoformat())  # every one since then
+            fresh = articles_since(es, query, alias, window().isoformat())  # every one since then
             for article in fresh:  # oldest first, as they came
                 if str(article.get("id")) not in shown:
                     print(watch_line(article), flush=True)
                 shown[str(article.get("id"))] = exact_time(str(article.get("indexed_at") or "")) or since
             newest = max(shown.values(), default=since)
-            since = min(max(since, newest), datetime.now(SHANGHAI))  # a writer's clock ahead: not past now
-            shown = {key: moment for key, moment in shown.items() if moment >= since - look_back}
+            # Forward only, and not past this clock's now for a stamp from a writer's clock ahead.
+            since = max(since, min(newest, datetime.now(SHANGHAI)))
+            shown = {key: moment for key, moment in shown.items() if moment >= window()}
     return 0
 
 

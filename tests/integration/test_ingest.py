@@ -339,3 +339,79 @@ def test_a_second_source_bringing_a_known_article_never_blanks_it_through_the_cl
     for source in ("eastmoney", "json"):
         assert main(["search", "新一代电池", "--source", source, "--json"]) == 0
         assert [json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()] == [url], source
+
+
+def _watch_with_steps(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clock, steps, *args: str
+) -> str:
+    """``finnews watch`` in this process, each look's sleep replaced by the next step (then Ctrl-C), its clock
+    by ``clock`` (a function giving the watcher's now)."""
+    import types
+    from datetime import datetime as real_datetime
+
+    from finnews import commands_watch
+
+    class WatcherClock(real_datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> real_datetime:  # type: ignore[override]
+            return clock()
+
+    remaining = iter(steps)
+
+    def look(seconds: float) -> None:
+        step = next(remaining, None)
+        if step is None:
+            raise KeyboardInterrupt
+        step()
+
+    monkeypatch.setattr(commands_watch, "datetime", WatcherClock)
+    monkeypatch.setattr(commands_watch, "time", types.SimpleNamespace(sleep=look))
+    capsys.readouterr()
+    assert main(["watch", *args, "--interval", "1"]) == 0
+    return capsys.readouterr().out
+
+
+def _put(es_node, key: str, indexed_at: str) -> None:
+    es_node.index(index=TEST_ALIAS, id=key, refresh=True, document={
+        "id": key, "url": f"https://example.com/{key}.html", "title": f"比亚迪快讯{key}", "text": "比亚迪发布新车。",
+        "indexed_at": indexed_at, "crawled_at": indexed_at, "source": "jsonl", "sources": ["jsonl"]})  # fmt: skip
+
+
+def test_watch_prints_an_article_once_when_it_sits_in_the_millisecond_of_its_look_back(
+    fresh_index: str, es_node, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of day 18: the shown articles were pruned to the microsecond, the node compares to the millisecond;
+    an article just below the look-back's start in its millisecond came back and was printed again."""
+    from datetime import datetime as real_datetime
+
+    from core.dates import SHANGHAI
+
+    now = [real_datetime(2030, 1, 1, 10, 0, 0, tzinfo=SHANGHAI)]
+    steps = [
+        lambda: _put(es_node, "A", "2030-01-01T09:50:00.000200+08:00"),
+        lambda: (
+            now.__setitem__(0, real_datetime(2030, 1, 1, 10, 5, 0, 800, tzinfo=SHANGHAI)),
+            _put(es_node, "B", "2030-01-01T10:05:00.000800+08:00"),
+        ),
+        lambda: None,  # the look from 09:50:00.000800, which the node reads as 09:50:00.000
+    ]
+    out = _watch_with_steps(monkeypatch, capsys, lambda: now[0], steps, "比亚迪", "--last", "0")
+    assert out.count("example.com/A.html") == 1 and out.count("example.com/B.html") == 1, out
+
+
+def test_watch_takes_now_from_the_index_not_from_a_watcher_clock_ahead(
+    fresh_index: str, es_node, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of day 18: a watcher whose clock was 20 minutes ahead of the writers' never printed what they
+    indexed in its first five minutes (the look asked for stamps after its own now less 15 minutes)."""
+    from datetime import datetime as real_datetime
+    from datetime import timedelta
+
+    from core.dates import SHANGHAI
+
+    writers = real_datetime.now(SHANGHAI)
+    _put(es_node, "OLD", (writers - timedelta(hours=1)).isoformat())
+    steps = [lambda: _put(es_node, "NEW", real_datetime.now(SHANGHAI).isoformat()), lambda: None]
+    ahead = lambda: real_datetime.now(SHANGHAI) + timedelta(minutes=20)  # noqa: E731
+    out = _watch_with_steps(monkeypatch, capsys, ahead, steps, "比亚迪", "--last", "1")
+    assert "example.com/OLD.html" in out and out.count("example.com/NEW.html") == 1, out
