@@ -40,26 +40,31 @@ class SeenStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, spider TEXT, first_seen TEXT NOT NULL)"
-        )
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL,"
-            " started TEXT NOT NULL, finished TEXT, reason TEXT)"
-        )
-        # The lists read before (spider, list, host; FinnewsSpider.list_key): a list known here may be
-        # paged past max_pages to the articles an earlier crawl saw (FinnewsSpider.page_on).
-        self._db.execute("CREATE TABLE IF NOT EXISTS lists (key TEXT PRIMARY KEY, first_read TEXT NOT NULL)")
-        # Article pages whose body held no text, and how many crawls found them so (pipelines/clean.py).
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS bodyless (url TEXT PRIMARY KEY, times INTEGER NOT NULL, first TEXT NOT NULL)"
-        )
-        # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to stores
-        # written before they existed.
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
-        for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
-            if column not in columns:
-                self._db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
+        # The schema in one transaction: each statement on its own wrote the schema pages to the WAL again (on a
+        # nearly full disk a new store could not even be made: the day-18 CI run, under a file-size limit).
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, spider TEXT, first_seen TEXT NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, spider TEXT NOT NULL,"
+                " started TEXT NOT NULL, finished TEXT, reason TEXT)"
+            )
+            # The lists read before (spider, list, host; FinnewsSpider.list_key): a list known here may be
+            # paged past max_pages to the articles an earlier crawl saw (FinnewsSpider.page_on).
+            self._db.execute("CREATE TABLE IF NOT EXISTS lists (key TEXT PRIMARY KEY, first_read TEXT NOT NULL)")
+            # Article pages whose body held no text, and how many crawls found them so (pipelines/clean.py).
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS bodyless"
+                " (url TEXT PRIMARY KEY, times INTEGER NOT NULL, first TEXT NOT NULL)"
+            )
+            # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
+            # stores written before they existed.
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+            for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
         # Whether list paging may stop at a fully-seen page in this run, and how far back a list must be read
         # first when not (see start_run).
         self.trust_fully_seen = True
