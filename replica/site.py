@@ -96,6 +96,25 @@ def live_flash(source: ReplicaArticle, number: int, title: str) -> ReplicaArticl
     return replace(item, raw=replace(item.raw, body_html=f"<p>{title}：第{number}号快讯的全文。</p>"))
 
 
+def recorded_flashes(answer: bytes) -> list[ReplicaArticle]:
+    """The flashes of a recorded ``getFastNewsList`` answer (tests/fixtures/real-sites) as the replica's
+    articles, newest first: a flash's page holds its summary as its text (dsh-trading EVIDENCE.md, 2026)."""
+    items = json.loads(answer.decode("utf-8"))["data"]["fastNewsList"]
+    return [
+        ReplicaArticle(
+            str(item["code"]),
+            RawArticle(
+                source="eastmoney",
+                title=item.get("title") or None,
+                published_at=datetime.strptime(item["showTime"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI),
+                digest=item.get("summary") or None,
+                body_html=f"<p>{item.get('summary') or ''}</p>",
+            ),
+        )
+        for item in items
+    ]
+
+
 FORMS = ("2020", "2026", "drifted")
 ARTICLE_FORMS = (*FORMS, "emptied")  # emptied: the body element kept, the article text moved out of it
 # What a client that works sends (reported for the real APIs in 2026): a browser-like User-Agent and
@@ -161,10 +180,16 @@ class ReplicaSite(ServedSite):
         article_delay: float = 0.0,
         blocking: Blocking | None = None,
         forms: SiteForms | None = None,
+        recorded_fast: bytes | None = None,
     ) -> None:
         super().__init__(robots, blocking)
         self.forms = forms or SiteForms()
         self.headerless = 0  # API requests answered empty for want of browser headers
+        # A real answer of the 7×24 list, served byte for byte as its first page (and its items' pages); a
+        # page after it answers the same envelope with no item, as the real list ends.
+        self.recorded_fast = recorded_fast
+        if recorded_fast is not None and articles is None:
+            articles = recorded_flashes(recorded_fast)
         self.articles = articles if articles is not None else load_articles()
         self.by_code = {a.code: a for a in self.articles}
         self.faults = faults
@@ -213,6 +238,12 @@ class ReplicaSite(ServedSite):
                     for name in FAULT_PAGES
                 ]
             return 200, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode()
+        if path == "/comm/web/getFastNewsList" and self.recorded_fast is not None and not emptied:
+            if not (query.get("sortEnd") or [""])[0]:
+                return 200, "application/json;charset=UTF-8", self.recorded_fast
+            ended = json.loads(self.recorded_fast.decode("utf-8"))
+            ended["data"].update({"fastNewsList": [], "sortEnd": "", "size": 0})
+            return 200, "application/json;charset=UTF-8", json.dumps(ended, ensure_ascii=False).encode()
         if path == "/comm/web/getFastNewsList":
             body = fast_payload([] if emptied else self.articles, query, forms.fast)
             text = json.dumps(body, ensure_ascii=False)

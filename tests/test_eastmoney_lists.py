@@ -275,6 +275,11 @@ def test_a_list_time_beats_the_date_an_article_code_starts_with() -> None:
     assert spider.read_article(shown, url, {"showTime": "2026-10-10 00:00:00"}).published_at == datetime(
         2026, 10, 10, 0, 1, tzinfo=SHANGHAI
     )  # the page's own time stays first
+    # ... but where the page shows the list's time to the minute, the list's seconds are kept (day 18: flashes of
+    # one minute lost their order).
+    assert spider.read_article(shown, url, {"showTime": "2026-10-10 00:01:37"}).published_at == datetime(
+        2026, 10, 10, 0, 1, 37, tzinfo=SHANGHAI
+    )
 
 
 def test_a_flash_listed_without_a_title_on_a_page_without_one_is_titled_by_its_summary() -> None:

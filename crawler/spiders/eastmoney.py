@@ -503,6 +503,10 @@ class EastmoneySpider(FinnewsSpider):
         listed_at = parse_datetime(str(listed.get("showTime") or ""))
         if raw.published_at is None or (raw.published_from_code and listed_at is not None):
             raw.published_at = listed_at or raw.published_at
+        elif listed_at is not None and raw.published_at == listed_at.replace(second=0, microsecond=0):
+            # The 2026 page shows the minute, the list the second: flashes of one minute keep their order
+            # (a real 7×24 answer crawled end to end, day 18: 21:50:25 was indexed as 21:50:00).
+            raw.published_at = listed_at
         raw.media = raw.media or listed.get("mediaName") or None
         raw.digest = raw.digest or listed.get("summary") or None
         raw.listed_securities = list(listed.get("stockList") or [])
