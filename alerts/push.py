@@ -9,8 +9,8 @@ cursor, for articles made searchable late (a refresh, a bulk in flight, another 
 an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
 watchlist added or changed is matched against that look-back window. On its first pass the cursor
 starts then (:func:`start_news`, which needs no node): a new watchlist is not flooded with the
-archive, and what was crawled before it (``crawled_at``), indexed late by a spool replay, is archive
-too. Updates of an article keep its first ``indexed_at``: never pushed again.
+archive, and what was published before it (``published_at``), indexed late by a source's first poll, an
+ingest or a spool replay, is archive too. Updates of an article keep its first ``indexed_at``: never pushed again.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
 or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
@@ -147,18 +147,26 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def _since(es: Elasticsearch, alias: str, since: str, news_from: str) -> Iterator[list[dict[str, Any]]]:
-    """Every article indexed at or after ``since`` and crawled at or after ``news_from`` (the archive
-    a spool replay indexes late is still the archive), oldest first, a page at a time."""
-    crawled = {"bool": {"should": [
-        {"range": {"crawled_at": {"gte": news_from}}},
-        {"bool": {"must_not": {"exists": {"field": "crawled_at"}}}},  # a record written without one
-    ]}}  # fmt: skip
+    """Every article indexed at or after ``since`` that is news from ``news_from`` on, oldest first, a page at
+    a time. News is told by when it was published: what every source's first poll finds on its lists, an
+    archive ingested while live runs, a spool replayed late were published before and are not news (review of
+    day 18: the first polls of a second and third source, after the first pass, were pushed whole). An article
+    without a publication time is news when it was crawled from then on (or carries no crawl time either)."""
+    undated_news = {"bool": {
+        "must_not": {"exists": {"field": "published_at"}},
+        "should": [
+            {"range": {"crawled_at": {"gte": news_from}}},
+            {"bool": {"must_not": {"exists": {"field": "crawled_at"}}}},
+        ],
+        "minimum_should_match": 1,
+    }}  # fmt: skip
+    news = {"bool": {"should": [{"range": {"published_at": {"gte": news_from}}}, undated_news]}}
     after: list[Any] | None = None
     while True:
         with es_errors("push: reading new articles failed"):
             answer = es.search(
                 index=alias,
-                query={"bool": {"filter": [{"range": {"indexed_at": {"gte": since}}}, crawled]}},
+                query={"bool": {"filter": [{"range": {"indexed_at": {"gte": since}}}, news]}},
                 sort=[{"indexed_at": "asc"}, {"id": "asc"}],
                 size=PAGE_SIZE,
                 source_includes=MESSAGE_FIELDS,
@@ -184,9 +192,9 @@ def exact_time(value: str | None) -> datetime | None:
 
 
 def start_news(outbox: Outbox, now: float | None = None) -> bool:
-    """Mark where news starts, on the first pass (True then): what was crawled before is the archive.
-    It needs no node, so a live process that starts while the node is down marks it after its first
-    poll too, and the news its later polls spool is pushed once the node takes it."""
+    """Mark where news starts, the first time (True then): what was published before is the archive.
+    ``finnews live`` marks it as it starts, before any poll; it needs no node, so a live process that starts
+    while the node is down pushes the news its polls spool once the node takes it, never the archive."""
     if outbox.cursor(CURSOR) is not None:
         return False
     present = datetime.fromtimestamp(time.time() if now is None else now, SHANGHAI).isoformat()

@@ -268,8 +268,7 @@ def run_live(
     def idle_passes() -> Any:
         while not over():
             yield nap(IDLE_TICK_S)
-            # Retries fall due between polls too; but the first pass follows a poll, as it always did:
-            # it marks where news starts, and what the first poll found on the lists is the archive.
+            # Retries fall due between polls too; the first pass follows a poll, as it always did.
             if not over() and totals.polls:
                 yield pass_after_poll()
 

@@ -31,7 +31,7 @@ class PushStep:
 
     def __init__(self) -> None:
         from alerts.config import load_alerts
-        from alerts.push import LiveWatchlists, PushCounts
+        from alerts.push import LiveWatchlists, PushCounts, start_news
         from store.client import connect
         from store.lifecycle import current_alias
         from store.outbox import Outbox
@@ -42,6 +42,9 @@ class PushStep:
         self.es = connect().options(request_timeout=PUSH_REQUEST_TIMEOUT_S)
         self.alias = current_alias()
         self.outbox = Outbox()
+        # News starts when live first starts, before any poll (alerts.push.start_news): what the first polls of
+        # every source find was published before, the archive, and is never pushed.
+        start_news(self.outbox)
         self.totals = PushCounts()
         self.match_failures = 0
 
@@ -50,14 +53,11 @@ class PushStep:
         return self.loaded.current
 
     def __call__(self) -> None:
-        from alerts.push import deliver_due, match_new, start_news
+        from alerts.push import deliver_due, match_new
         from store.client import ES_FAILURES, StoreError
 
         self.loaded.refresh()
         try:
-            # Where news starts is marked by the first pass, node or no node (the node down when live
-            # started: the news its polls spooled is pushed once the node is back, the archive is not).
-            start_news(self.outbox)
             self.es.indices.refresh(index=self.alias)  # what the poll wrote is matched now, not in a second
             self.totals.matched += match_new(self.es, self.outbox, self.watchlists, self.alias)
         except (StoreError, *ES_FAILURES) as error:

@@ -67,14 +67,21 @@ def test_one_message_per_story_the_first_copy_matched_and_none_lost(fresh_index:
     was pushed as news of its own. Now a watchlist hears of a story once: from the first article of it
     that matches it, which is the original where the original matches, and a copy where only the copy
     does (a watchlist of one outlet), so no story is lost for being a copy."""
+    from datetime import datetime
+
+    from core.dates import SHANGHAI
     from store.documents import article_document
     from tagging.extract import extract_article, parse_document
     from tests.conftest import fixture_text
 
+    def published_now(made: object) -> object:
+        made.published_at = datetime.now(SHANGHAI)  # news, not the 2022 archive the fixture is (push: published)
+        return made
+
     def copy_of(url: str, media: str, lead: str) -> object:
         made = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
         made.url, made.media, made.text = url, media, made.text.replace("记者30日", f"{lead}记者30日")
-        return made
+        return published_now(made)
 
     es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
     pushing = watchlists(
@@ -82,7 +89,7 @@ def test_one_message_per_story_the_first_copy_matched_and_none_lost(fresh_index:
         "  - {name: xinhua, title: 新华社稿, query: 数字经济, media: [新华社], channels: [desk]}\n",
     )
     assert match_new(es, outbox, pushing, TEST_ALIAS) == 0  # the first pass starts the cursor
-    original = extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md")))
+    original = published_now(extract_article(parse_document(fixture_text("eastmoney_jekyll_post.md"))))
     first_copy = copy_of("https://www.xinhuanet.com/fortune/2022-05/30/c_1.htm", "新华社", "新华社")
     writer = ArticleWriter(connect(), TEST_ALIAS)
     writer.add(article_document(original))
@@ -114,3 +121,39 @@ def test_a_first_pass_made_with_the_clock_ahead_holds_no_push_back(fresh_index: 
     [fresh] = publish("甲组快讯：时钟回拨之后")
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
     assert delivered(outbox, ["group-a"]) == {("group-a", fresh)}
+
+
+def test_news_is_told_by_when_it_was_published_not_when_a_first_poll_or_an_ingest_indexed_it(
+    fresh_index: str, tmp_path: Path
+) -> None:
+    """Review of day 18: where news starts was marked after the first source's first poll; the first polls of the
+    column and feed sources (configs/live.yaml has three) came after it and their lists were pushed whole, as was
+    an old archive ingested while live ran. News is now what was published from live's first start on."""
+    import time
+    from datetime import datetime, timedelta
+
+    from alerts.push import start_news
+    from core.dates import SHANGHAI
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    started = time.time() - 600
+    assert start_news(outbox, now=started)  # as `finnews live` starts, before any poll
+    when = datetime.fromtimestamp(started, SHANGHAI)
+    records = {
+        "listed": ("甲组快讯：栏目列表上的旧闻", when - timedelta(hours=1)),  # a later source's first poll
+        "ingested": ("甲组快讯：2019年的存档", datetime(2019, 5, 6, 9, 30, tzinfo=SHANGHAI)),
+        "fresh": ("甲组快讯：开播后发布", when + timedelta(seconds=60)),
+        "undated": ("甲组快讯：没有发布时间", None),  # crawled now: news
+    }
+    documents = {
+        key: article_document({
+            "url": f"https://example.com/news/{key}.html", "title": title, "text": f"{title}。",
+            **({"published_at": published.isoformat()} if published else {}),
+        })
+        for key, (title, published) in records.items()
+    }  # fmt: skip
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add_many(list(documents.values()))
+    writer.close()
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 2
+    assert delivered(outbox, ["group-a"]) == {("group-a", documents[key]["id"]) for key in ("fresh", "undated")}
