@@ -76,6 +76,12 @@ class RedisSeenStore:
             self.server.sadd(self.key, *members)
             self.server.hdel(f"{KEY_PREFIX}:{spider}:inflight", *members)
 
+    def claim(self, url: str, run_id: int) -> bool:
+        return True  # the workers share one queue: the coordinator's in-flight set keeps them apart
+
+    def release(self, run_id: int) -> None:
+        pass
+
     def note_bodyless(self, url: str) -> int:
         return int(self.server.hincrby(f"{KEY_PREFIX}:bodyless", canonical_url(url), 1))
 

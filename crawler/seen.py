@@ -8,6 +8,7 @@ crawl killed before that refetches it next time instead of losing it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -27,6 +28,10 @@ from core.urls import canonical_url
 from crawler.state import SeenUrls, crawl_state
 from store.outcomes import SKIPPED_SEEN, stats_key
 
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken over: the crawl that made it hangs (its writes, a stuck download).
+CLAIM_STALE_S = 1800
 ARTICLE_FLAG = "finnews_article"  # Request.meta key spiders set on article-page requests
 SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep
 
@@ -59,6 +64,8 @@ class SeenStore:
                 "CREATE TABLE IF NOT EXISTS bodyless"
                 " (url TEXT PRIMARY KEY, times INTEGER NOT NULL, first TEXT NOT NULL)"
             )
+            # Article pages a running crawl is fetching (claim): another crawl on this store leaves them to it.
+            self._db.execute("CREATE TABLE IF NOT EXISTS claims (url TEXT PRIMARY KEY, holder TEXT, claimed TEXT)")
             # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
             # stores written before they existed.
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
@@ -78,8 +85,45 @@ class SeenStore:
     def add_many(self, urls: Iterable[str], spider: str = "") -> None:
         now = datetime.now(SHANGHAI).isoformat()
         rows = [(canonical_url(u), spider, now) for u in urls if u]
-        with self._lock:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
+            self._db.executemany("DELETE FROM claims WHERE url = ?", [row[:1] for row in rows])
+
+    def claim(self, url: str, run_id: int) -> bool:
+        """Claim the article page ``url`` for the run ``run_id`` of this process, which is about to fetch it;
+        False when a crawl still running on this store (a scheduled crawl beside a live poll, two polls of one
+        live process) claimed it first and not :data:`CLAIM_STALE_S` ago: it fetches and remembers it. Without
+        this, both fetched every article they shared until the first one's batch was written (left open on
+        day 17)."""
+        key, holder, now = canonical_url(url), f"{process_token(os.getpid())}#{run_id}", datetime.now(SHANGHAI)
+        try:
+            with self._lock, self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                if self._db.execute("SELECT 1 FROM seen WHERE url = ?", (key,)).fetchone():
+                    return False  # written meanwhile by the crawl that held it
+                row = self._db.execute("SELECT holder, claimed FROM claims WHERE url = ?", (key,)).fetchone()
+                if row and row[0] != holder and process_runs(str(row[0]).rsplit("#", 1)[0]):
+                    claimed = datetime.fromisoformat(str(row[1]))
+                    if (now - claimed).total_seconds() < CLAIM_STALE_S:
+                        return False
+                self._db.execute(
+                    "INSERT OR REPLACE INTO claims (url, holder, claimed) VALUES (?, ?, ?)",
+                    (key, holder, now.isoformat()),
+                )
+        except sqlite3.Error as error:
+            # A claim only spares a second fetch: a store that cannot take one (locked, a full disk) costs
+            # that, never the article.
+            logger.warning("seen store: could not claim %s (fetched anyway): %s", url, error)
+        return True
+
+    def release(self, run_id: int) -> None:
+        """Give up the claims of the run ``run_id`` of this process (it ended: what it did not write is free)."""
+        try:
+            with self._lock:
+                self._db.execute("DELETE FROM claims WHERE holder = ?", (f"{process_token(os.getpid())}#{run_id}",))
+        except sqlite3.Error as error:  # left to run stale (CLAIM_STALE_S) or to end with this process
+            logger.warning("seen store: could not release the claims of run %s: %s", run_id, error)
 
     def note_bodyless(self, url: str) -> int:
         """Note that the article page ``url`` held no body text; how many crawls found it so, this one too."""
@@ -274,6 +318,7 @@ class SeenArticlesMiddleware:
             # (the index pipeline, closed before this signal, may have found the crawl unclean)
             caught_up = getattr(spider, "caught_up", None)
             self.store.finish_run(self.run_id, crawl_state(self.crawler).unclean or reason, caught_up)
+            self.store.release(self.run_id)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenArticlesMiddleware:
@@ -288,6 +333,9 @@ class SeenArticlesMiddleware:
         if self.store.contains(request.url):
             self.stats.inc_value(stats_key(SKIPPED_SEEN))
             raise AlreadySeen(f"already indexed: {request.url}")
+        if self.run_id is not None and not self.store.claim(request.url, self.run_id):
+            self.stats.inc_value("finnews/skipped/fetched_by_another_crawl")
+            raise AlreadySeen(f"another running crawl fetches it: {request.url}")
         coordinator = crawl_state(self.crawler).coordinator
         if request.meta.get(SWEEP_FLAG) and coordinator and coordinator.taken_by_a_live_worker(request.url):
             raise AlreadySeen(f"another worker has it: {request.url}")

@@ -189,3 +189,21 @@ def test_a_jobdir_is_discarded_only_when_the_crawl_that_marked_it_is_gone(tmp_pa
         assert (jobdir / "requests.seen").exists() is not discarded
         assert (jobdir / "requests.queue").exists() is not discarded
     assert not discard_if_killed(tmp_path / "never-used")
+
+
+def test_a_page_claimed_by_a_running_crawl_is_left_to_it_until_written_released_or_its_process_is_gone(
+    tmp_path: Path,
+) -> None:
+    url = "https://finance.eastmoney.com/a/202612073000000001.html"
+    first, second = SeenStore(tmp_path / "seen.sqlite"), SeenStore(tmp_path / "seen.sqlite")
+    one, two = first.start_run("eastmoney", 1), second.start_run("eastmoney", 1)
+    assert first.claim(url, one) and first.claim(url, one)  # its own claim, again (a retry)
+    assert not second.claim(url, two)
+    first.release(one)  # the first crawl ended without writing it: free
+    assert second.claim(url, two) and not first.claim(url, one)
+    second.add_many([url])  # written: seen, no longer claimed
+    assert not first.claim(url, one)
+    other = "https://finance.eastmoney.com/a/202612073000000002.html"
+    with first._db:  # a claim of a crawl killed meanwhile (its process gone): taken over
+        first._db.execute("INSERT INTO claims VALUES (?, '999999999:1#7', '2026-12-07T10:00:00+08:00')", (other,))
+    assert second.claim(other, two)

@@ -111,3 +111,20 @@ def test_sigint_with_jobdir_resumes_the_same_crawl(fresh_index: str, es_node, tm
     assert set(urls) == expected_urls(site)
     # Nothing was fetched twice across the two runs beyond the pages in flight at the interruption.
     assert site.article_requests() <= ARTICLES + 2
+
+
+def test_two_crawls_at_once_on_one_store_fetch_each_article_once(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """Left open on day 17: two crawls of one spider on one state (a scheduled crawl beside a live poll of the same
+    columns) both fetched every article they shared until the first one's batch was written. Each claims the pages
+    it fetches now; the other leaves them to it, and nothing is lost."""
+    site = ReplicaSite(synthetic_articles(ARTICLES), article_delay=0.3)  # the first crawl takes ~9 s
+    with ReplicaServer(site) as server:
+        first = subprocess.Popen(crawl_command(server, tmp_path), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+        while site.article_requests() < 3 and first.poll() is None:
+            time.sleep(0.02)
+        second = run_finnews(*crawl_command(server, tmp_path)[3:])
+        out, _ = first.communicate(timeout=180)
+    assert first.returncode == 0 and second.returncode == 0, out + second.stdout + second.stderr
+    assert site.article_requests() == ARTICLES, (out, second.stdout)
+    urls = indexed_urls(es_node)
+    assert len(urls) == len(set(urls)) == ARTICLES
