@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 CURSOR = "matched_crawled_at"
 STARTED = "push_started_at"
 OVERLAP_S = 900.0
+# How much earlier than the start of news a publication time may be and still be news: a page that shows the
+# minute only, a live machine's clock a little ahead of the sites'.
+PUBLISHED_SLACK_S = 600.0
 KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered this long, then pruned
 PAGE_SIZE = 500  # articles read per page of one pass
 SNIPPET_CHARS = 120
@@ -146,21 +149,25 @@ def message_article(source: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _since(es: Elasticsearch, alias: str, since: str, news_from: str) -> Iterator[list[dict[str, Any]]]:
+def _since(es: Elasticsearch, alias: str, since: str, news_from: datetime) -> Iterator[list[dict[str, Any]]]:
     """Every article indexed at or after ``since`` that is news from ``news_from`` on, oldest first, a page at
     a time. News is told by when it was published: what every source's first poll finds on its lists, an
     archive ingested while live runs, a spool replayed late were published before and are not news (review of
     day 18: the first polls of a second and third source, after the first pass, were pushed whole). An article
-    without a publication time is news when it was crawled from then on (or carries no crawl time either)."""
-    undated_news = {"bool": {
-        "must_not": {"exists": {"field": "published_at"}},
-        "should": [
-            {"range": {"crawled_at": {"gte": news_from}}},
-            {"bool": {"must_not": {"exists": {"field": "crawled_at"}}}},
-        ],
-        "minimum_should_match": 1,
-    }}  # fmt: skip
-    news = {"bool": {"should": [{"range": {"published_at": {"gte": news_from}}}, undated_news]}}
+    without a publication time is news when it was crawled from then on (or carries no crawl time either), and
+    so is one published at midnight of the start's day (a date only, or the date an article code starts with)
+    and crawled from then on. Publication times are compared :data:`PUBLISHED_SLACK_S` early: a page that
+    shows the minute, a live clock a little ahead (review of day 18)."""
+    start = news_from.isoformat()
+    crawled_since = {"bool": {"should": [
+        {"range": {"crawled_at": {"gte": start}}},
+        {"bool": {"must_not": {"exists": {"field": "crawled_at"}}}},
+    ], "minimum_should_match": 1}}  # fmt: skip
+    undated_news = {"bool": {"must_not": {"exists": {"field": "published_at"}}, "filter": [crawled_since]}}
+    midnight = news_from.astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0).isoformat()
+    dated_by_day = {"bool": {"filter": [{"term": {"published_at": midnight}}, crawled_since]}}
+    published = {"range": {"published_at": {"gte": (news_from - timedelta(seconds=PUBLISHED_SLACK_S)).isoformat()}}}
+    news = {"bool": {"should": [published, undated_news, dated_by_day], "minimum_should_match": 1}}
     after: list[Any] | None = None
     while True:
         with es_errors("push: reading new articles failed"):
@@ -227,7 +234,7 @@ def match_new(
     outbox.prune(now - KEEP_S)
     versions = {w.name: watchlist_version(w) for w in pushing}
     added = 0
-    for page in _since(es, alias, since.isoformat(), floor.isoformat()):
+    for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
         # Per watchlist: a new or changed one is matched against the whole look-back window.
         unmatched = outbox.unmatched(list(versions.values()), list(articles))

@@ -48,7 +48,9 @@ class SeenStore:
         # The schema in one transaction: each statement on its own wrote the schema pages to the WAL again (on a
         # nearly full disk a new store could not even be made: the day-18 CI run, under a file-size limit).
         with self._db:
-            self._db.execute("BEGIN")
+            # IMMEDIATE: a deferred one that read first failed at once ("database is locked") when another
+            # process opening the store committed meanwhile (review of day 18: crawls started together).
+            self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS seen (url TEXT PRIMARY KEY, spider TEXT, first_seen TEXT NOT NULL)"
             )

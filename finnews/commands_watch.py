@@ -53,7 +53,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # missed what came in its first minutes (review of day 18).
     look_back = timedelta(seconds=OVERLAP_S)
     latest = newest_articles(es, {"match_all": {}}, alias, size=1)
-    since = (exact_time(str(latest[0].get("indexed_at") or "")) if latest else None) or datetime.now(SHANGHAI)
+    # (never past this clock's now: one stamp from a writer's clock ahead held every later article back)
+    newest_stamp = exact_time(str(latest[0].get("indexed_at") or "")) if latest else None
+    since = min(newest_stamp or datetime.now(SHANGHAI), datetime.now(SHANGHAI))
 
     def window() -> datetime:
         """The look-back's start, to the millisecond the node keeps stamps to (a finer bound was matched

@@ -94,7 +94,7 @@ def test_sandisk_is_a_listing_again_only_since_its_spin_off() -> None:
         ("106.MS", "摩根士丹利"), ("105.GILD", "吉利德科学"), ("106.XOM", "埃克森美孚"),
         # whole short names stay (review, day 18: the first fix showed 思科系统, 携程网, 美国航空集团)
         ("106.A", "安捷伦科技"), ("105.CSCO", "思科"), ("106.EDU", "新东方"), ("105.AAL", "美国航空"),
-        ("105.HON", "霍尼韦尔"), ("105.VNET", "世纪互联"),
+        ("105.HON", "霍尼韦尔"), ("105.VNET", "世纪互联"), ("105.ISRG", "直觉外科"),
     ],
 )  # fmt: skip
 def test_a_us_listing_is_shown_by_its_shortest_name_never_by_one_cut_short(secid: str, shown: str) -> None:

@@ -82,7 +82,21 @@ def test_a_post_whose_front_matter_is_never_closed_is_named_not_indexed_as_its_y
     assert parse_document("---\n\n数字经济加快发展。", name="note.txt").source == "text"  # a rule, not a post
 
 
-@pytest.mark.parametrize("note", ["（附名单）", "（附股）", "（图）", "（全文）", "（更新中）"])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "（附名单）",
+        "（附股）",
+        "（图）",
+        "（全文）",
+        "（更新中）",
+        "（图文）",
+        "（文字实录）",
+        "（深度解读）",
+        "（高清组图）",
+        "（上）",
+    ],
+)
 def test_a_headline_note_in_brackets_is_no_outlet(note: str) -> None:
     """Archive audit, day 18: a digest-only post (zning1994/finews old_post/2021-12-08-202112082207150622.md) got
     media '附名单' from its headline's bracket; the outlet bracket of a digest (…（新华网）) still counts."""

@@ -285,10 +285,18 @@ def _load_us_table(
         name = normalise_name(row["name"])
         kb.us_tickers.setdefault(ticker, security.secid)
         kb.listed.add(security.secid)
-        if security.secid not in kb.securities or len(name) < len(kb.securities[security.secid][1]):
-            kb.securities[security.secid] = (security, name)  # the shortest Chinese name reads best
-        if len(name) == _CUT_NAME_CHARS and _CUT_NAME_SOURCE in row.get("source", ""):
-            cut_names[security.secid] = name
+        maybe_cut = len(name) == _CUT_NAME_CHARS and _CUT_NAME_SOURCE in row.get("source", "")
+        if maybe_cut:
+            cut_names.setdefault(security.secid, name)
+        shown = kb.securities.get(security.secid)
+        # The shortest Chinese name reads best; of two as short, not one the 2017 file may have cut (review of day
+        # 18: 达芬奇手 beat 直觉外科 for ISRG, then became its product's name, 达芬奇手术机器人).
+        if (
+            shown is None
+            or len(name) < len(shown[1])
+            or (len(name) == len(shown[1]) and shown[1] == cut_names.get(security.secid) and not maybe_cut)
+        ):
+            kb.securities[security.secid] = (security, name)
         kb.add_name(name, NameEntry(security.secid, HOW_NAME, None, None, RANK_CURRENT, MARKET_PRIMARY))
 
 

@@ -29,7 +29,10 @@ _SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
 _BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
 _DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
 # The notes headlines end with in brackets, never an outlet's name: 附名单, 附股, 图, 组图, 全文, 更新中, 视频, 直播 …
-_HEADLINE_NOTE_RE = re.compile(r"附.*|组?图|多图|全文|(?:持续)?更新中?|视频|直播|实录|名单|解读|摘要|修订版?|续")
+_HEADLINE_NOTE_RE = re.compile(
+    r"附.*|[上中下一二三四五六七八九十]|(?:高清|最新|深度|文字|全文|图文|视频|现场|持续)*"
+    r"(?:组?图|多图|图文|图解|全文|更新中?|视频|直播|实录|名单|解读|摘要|修订版?|续)+"
+)
 
 
 class JekyllError(ValueError):

@@ -415,3 +415,19 @@ def test_watch_takes_now_from_the_index_not_from_a_watcher_clock_ahead(
     ahead = lambda: real_datetime.now(SHANGHAI) + timedelta(minutes=20)  # noqa: E731
     out = _watch_with_steps(monkeypatch, capsys, ahead, steps, "比亚迪", "--last", "1")
     assert "example.com/OLD.html" in out and out.count("example.com/NEW.html") == 1, out
+
+
+def test_watch_is_not_held_back_by_one_stamp_from_a_writer_clock_ahead(
+    fresh_index: str, es_node, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review of day 18: the watch started from the index's newest stamp, one of them an hour ahead, and printed
+    nothing until real time passed it."""
+    from datetime import datetime as real_datetime
+    from datetime import timedelta
+
+    from core.dates import SHANGHAI
+
+    _put(es_node, "AHEAD", (real_datetime.now(SHANGHAI) + timedelta(hours=1)).isoformat())
+    steps = [lambda: _put(es_node, "NEW", real_datetime.now(SHANGHAI).isoformat()), lambda: None]
+    out = _watch_with_steps(monkeypatch, capsys, lambda: real_datetime.now(SHANGHAI), steps, "比亚迪", "--last", "0")
+    assert out.count("example.com/NEW.html") == 1, out

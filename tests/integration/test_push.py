@@ -144,6 +144,9 @@ def test_news_is_told_by_when_it_was_published_not_when_a_first_poll_or_an_inges
         "ingested": ("甲组快讯：2019年的存档", datetime(2019, 5, 6, 9, 30, tzinfo=SHANGHAI)),
         "fresh": ("甲组快讯：开播后发布", when + timedelta(seconds=60)),
         "undated": ("甲组快讯：没有发布时间", None),  # crawled now: news
+        # review of day 18: a date only (midnight of the start's day), and a page that shows the start's minute
+        "dated": ("甲组快讯：只有日期", when.replace(hour=0, minute=0, second=0, microsecond=0)),
+        "minute": ("甲组快讯：只到分钟", when.replace(second=0, microsecond=0)),
     }
     documents = {
         key: article_document({
@@ -155,5 +158,6 @@ def test_news_is_told_by_when_it_was_published_not_when_a_first_poll_or_an_inges
     writer = ArticleWriter(connect(), TEST_ALIAS)
     writer.add_many(list(documents.values()))
     writer.close()
-    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 2
-    assert delivered(outbox, ["group-a"]) == {("group-a", documents[key]["id"]) for key in ("fresh", "undated")}
+    news = ("fresh", "undated", "dated", "minute")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == len(news)
+    assert delivered(outbox, ["group-a"]) == {("group-a", documents[key]["id"]) for key in news}
