@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from core.dates import SHANGHAI
 from core.urls import canonical_url
-from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG
+from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, Bodyless
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
@@ -82,8 +82,21 @@ class RedisSeenStore:
     def release(self, run_id: int) -> None:
         pass
 
-    def note_bodyless(self, url: str) -> int:
-        return int(self.server.hincrby(f"{KEY_PREFIX}:bodyless", canonical_url(url), 1))
+    def _bodyless(self, url: str) -> Bodyless:
+        recorded = self.server.hget(f"{KEY_PREFIX}:bodyless", canonical_url(url))
+        if not recorded:
+            return Bodyless()
+        times, last = recorded.decode().split("|", 1)
+        return Bodyless(int(times), datetime.fromisoformat(last))
+
+    def note_bodyless(self, url: str) -> bool:
+        noted = self._bodyless(url).noted(datetime.now(SHANGHAI))
+        assert noted.last is not None
+        self.server.hset(f"{KEY_PREFIX}:bodyless", canonical_url(url), f"{noted.times}|{noted.last.isoformat()}")
+        return noted.written_off
+
+    def bodyless_waiting(self, url: str) -> bool:
+        return self._bodyless(url).waiting(datetime.now(SHANGHAI))
 
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))

@@ -36,6 +36,40 @@ ARTICLE_FLAG = "finnews_article"  # Request.meta key spiders set on article-page
 SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's closing sweep
 
 
+# When an article page found without body text is fetched again: after each of these waits in turn (a throttled
+# site's empty answers pass, a redesign is seen to); found so once more after the last, it is a video or picture
+# article and is remembered as seen. Meanwhile its list summary is indexed. (Review of day 18: remembered after two
+# crawls, two live polls minutes apart, a throttle's articles kept their summary for good.)
+BODYLESS_WAITS_S = (600.0, 3600.0, 6 * 3600.0, 24 * 3600.0)
+
+
+@dataclass(frozen=True)
+class Bodyless:
+    """How often an article page was found without body text (``times``), and when last (``last``)."""
+
+    times: int = 0
+    last: datetime | None = None
+
+    @classmethod
+    def of(cls, recorded: tuple[int, datetime] | None) -> Bodyless:
+        return cls(*recorded) if recorded else cls()
+
+    def noted(self, now: datetime) -> Bodyless:
+        """Found so once more: counted once however often one crawl reads it (a closing sweep, two workers)."""
+        if self.last is not None and (now - self.last).total_seconds() < BODYLESS_WAITS_S[0] / 2:
+            return self
+        return Bodyless(self.times + 1, now)
+
+    def waiting(self, now: datetime) -> bool:
+        if self.last is None or self.written_off:
+            return False
+        return (now - self.last).total_seconds() < BODYLESS_WAITS_S[self.times - 1]
+
+    @property
+    def written_off(self) -> bool:
+        return self.times > len(BODYLESS_WAITS_S)
+
+
 class SeenStore:
     """Canonical URLs of articles already indexed, in SQLite."""
 
@@ -70,6 +104,8 @@ class SeenStore:
             self._db.execute("CREATE TABLE IF NOT EXISTS claims (url TEXT PRIMARY KEY, holder TEXT, claimed TEXT)")
             # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
             # stores written before they existed.
+            if "last" not in {row[1] for row in self._db.execute("PRAGMA table_info(bodyless)")}:
+                self._db.execute("ALTER TABLE bodyless ADD COLUMN last TEXT")
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
             for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
                 if column not in columns:
@@ -91,6 +127,7 @@ class SeenStore:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO seen (url, spider, first_seen) VALUES (?, ?, ?)", rows)
             self._db.executemany("DELETE FROM claims WHERE url = ?", [row[:1] for row in rows])
+            self._db.executemany("DELETE FROM bodyless WHERE url = ?", [row[:1] for row in rows])
 
     def claim(self, url: str, run_id: int) -> bool:
         """Claim the article page ``url`` for the run ``run_id`` of this process, which is about to fetch it;
@@ -127,16 +164,28 @@ class SeenStore:
         except sqlite3.Error as error:  # left to run stale (CLAIM_STALE_S) or to end with this process
             logger.warning("seen store: could not release the claims of run %s: %s", run_id, error)
 
-    def note_bodyless(self, url: str) -> int:
-        """Note that the article page ``url`` held no body text; how many crawls found it so, this one too."""
-        with self._lock:
+    def note_bodyless(self, url: str) -> bool:
+        """Note that the article page ``url`` held no body text (:class:`Bodyless`); whether it is written off
+        now: a video or picture article, to be remembered as seen."""
+        key, now = canonical_url(url), datetime.now(SHANGHAI)
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            row = self._db.execute("SELECT times, COALESCE(last, first) FROM bodyless WHERE url = ?", (key,)).fetchone()
+            noted = Bodyless.of(row and (int(row[0]), datetime.fromisoformat(str(row[1])))).noted(now)
             self._db.execute(
-                "INSERT INTO bodyless (url, times, first) VALUES (?, 1, ?)"
-                " ON CONFLICT(url) DO UPDATE SET times = times + 1",
-                (canonical_url(url), datetime.now(SHANGHAI).isoformat()),
+                "INSERT INTO bodyless (url, times, first, last) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET times = excluded.times, last = excluded.last",
+                (key, noted.times, now.isoformat(), noted.last.isoformat()),
             )
-            row = self._db.execute("SELECT times FROM bodyless WHERE url = ?", (canonical_url(url),)).fetchone()
-        return int(row[0])
+        return noted.written_off
+
+    def bodyless_waiting(self, url: str) -> bool:
+        """Whether ``url``, found without body text, waits before it is fetched again (:class:`Bodyless`)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT times, COALESCE(last, first) FROM bodyless WHERE url = ?", (canonical_url(url),)
+            ).fetchone()
+        return Bodyless.of(row and (int(row[0]), datetime.fromisoformat(str(row[1])))).waiting(datetime.now(SHANGHAI))
 
     def knows_list(self, key: str) -> bool:
         """Whether an earlier crawl read the list ``key`` (its articles are among those seen)."""
@@ -335,6 +384,10 @@ class SeenArticlesMiddleware:
         if self.store.contains(request.url):
             self.stats.inc_value(stats_key(SKIPPED_SEEN))
             raise AlreadySeen(f"already indexed: {request.url}")
+        if self.store.bodyless_waiting(request.url):
+            # Found without body text lately: its summary is indexed, its page fetched again when due (Bodyless).
+            self.stats.inc_value("finnews/skipped/bodyless_waiting")
+            raise AlreadySeen(f"fetched again later (no body text lately): {request.url}")
         if self.run_id is not None and not self.store.claim(request.url, self.run_id):
             self.stats.inc_value("finnews/skipped/fetched_by_another_crawl")
             raise AlreadySeen(f"another running crawl fetches it: {request.url}")

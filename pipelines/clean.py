@@ -17,8 +17,6 @@ from tagging.extract import clean_raw
 MIN_BODYLESS_PAGES = 3
 # Lists whose summary is the whole article (the 7×24 flashes): an empty page loses nothing there.
 SUMMARY_IS_TEXT_SOURCES = ("fast:",)
-# Crawls that find an article page without body text before it is remembered as seen anyway.
-BODYLESS_TRIES = 2
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +27,8 @@ class CleanPipeline:
     MIN_BODYLESS_PAGES of them, is the layout changing under the spider, reported as
     ``layout_changed/article_text`` when the crawl ends; one such page among good ones is a video or
     picture article. ``finnews sites check`` reads one article a source: there it is a warning. Such a
-    page (but a 7×24 flash's) is not remembered as seen: the next crawl fetches it again."""
+    page (but a 7×24 flash's) is not remembered as seen until it has been found so after growing waits
+    (:meth:`_fetch_again_or_write_off`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -45,37 +44,39 @@ class CleanPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item.cleaned = clean_raw(item.raw)
         own_layout = getattr(self.crawler.spider, "own_layout", None)
+        text = item.cleaned.text.strip()
         if own_layout and (item.raw.body_source or "").startswith(own_layout):
             source = str(item.listed_by or "?")
-            if item.cleaned.from_digest or not item.cleaned.text.strip():
+            if item.cleaned.from_digest or not text:
                 self.stats.inc_value("finnews/articles_without_body_text")
                 url = item.fetched_url or item.raw.url or ""
-                times = self._bodyless_times(url, source)
-                if times == 1:  # a page found so before is no new evidence of a layout change
-                    self.bodyless[source] += 1
-                    self.first_bodyless.setdefault(source, url)
-                if times < BODYLESS_TRIES:
-                    # An empty body is also what a throttled site serves (2026 clients of these pages
-                    # treat it as a refusal): the summary is indexed, but the page is not remembered,
-                    # so the next crawl fetches it again; found so again, it is a video or picture
-                    # article, remembered (review, day 18: else fetched on every crawl and poll).
-                    item.incomplete = True
-                    self.stats.inc_value("finnews/articles_fetched_again_later")
-                    logger.warning("the article page held no body text: kept its summary, to be fetched again: %s", url)
+                self.bodyless[source] += 1
+                self.first_bodyless.setdefault(source, url)
+                if not source.startswith(SUMMARY_IS_TEXT_SOURCES):
+                    self._fetch_again_or_write_off(item, url, kept=bool(text))
             else:
                 self.with_text[source] += 1
-        if not item.cleaned.text.strip():
+        if not text:
             self.stats.inc_value("finnews/errors/empty_body")
             raise DropItem(f"empty article body: {item.raw.url}")
         return item
 
-    def _bodyless_times(self, url: str, source: str) -> int:
-        """How many crawls found ``url`` without body text, this one too (1 without a seen store, or for a
-        7×24 flash, whose summary is its whole text: never fetched again for it)."""
-        if source.startswith(SUMMARY_IS_TEXT_SOURCES):
-            return BODYLESS_TRIES
+    def _fetch_again_or_write_off(self, item: ArticleItem, url: str, kept: bool) -> None:
+        """A page of the site's own layout whose body held no text: an empty body is also what a throttled site
+        serves (2026 clients of Eastmoney's pages treat it as a refusal), so the page is not remembered and is
+        fetched again after growing waits (crawler.seen.Bodyless), its summary indexed meanwhile; still so after
+        the last, it is a video or picture article, remembered as seen. Without a seen store: fetched again by
+        every crawl."""
         store = open_seen_store(self.crawler)
-        return store.note_bodyless(url) if store is not None and url else 1
+        if store is not None and url and store.note_bodyless(url):
+            self.stats.inc_value("finnews/articles_without_text_written_off")
+            if not kept:
+                store.add_many([url], self.crawler.spider.name)  # dropped, and never fetched again
+            return
+        item.incomplete = True
+        self.stats.inc_value("finnews/articles_fetched_again_later")
+        what = "kept its summary" if kept else "no summary to keep either"
+        logger.warning("the article page held no body text (%s); it is fetched again later: %s", what, url)
 
     def close_spider(self) -> None:
         spider = self.crawler.spider

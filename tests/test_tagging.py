@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from core.dates import SHANGHAI
 from core.securities import from_data_code, from_element_id, from_quote_href
+from crawler.seen import BODYLESS_WAITS_S, Bodyless
 from tagging.extract import extract_article, parse_document
 from tagging.tagger import tag_article, text_mentions
 from tests.conftest import SAMPLE_POST_BOARDS, SAMPLE_POST_MARKED_BOARDS, fixture_text
@@ -249,6 +252,7 @@ def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetch
     from scrapy.utils.test import get_crawler
 
     from crawler.items import ArticleItem
+    from crawler.seen import SeenStore
     from crawler.spiders.eastmoney import EastmoneySpider
     from pipelines.clean import CleanPipeline
     from tagging.extract import parse_document
@@ -280,11 +284,35 @@ def test_an_article_page_without_body_text_is_indexed_from_its_summary_and_fetch
     assert all(item.incomplete for item in first)  # not remembered as seen by the index pipeline
     assert stats.get_value("finnews/articles_fetched_again_later") == 3
     assert stats.get_value("finnews/errors/layout_changed/article_text") == 3  # all a source's pages, 3 or more
-    again, stats = crawl("columns:345")
-    assert not any(item.incomplete for item in again)  # found so twice: remembered
-    assert stats.get_value("finnews/errors/layout_changed/article_text") is None  # known pages: no new evidence
+    again, stats = crawl("columns:345")  # at once (a sweep, a second worker): not counted twice, still not given up
+    assert all(item.incomplete for item in again)
+    # Found so after every wait (the last a day), the pages are video or picture articles: remembered.
+    store = SeenStore(tmp_path / "seen.sqlite")
+    long_ago = (datetime.now(SHANGHAI) - timedelta(days=2)).isoformat()
+    with store._db:
+        store._db.execute("UPDATE bodyless SET times = ?, last = ?", (len(BODYLESS_WAITS_S), long_ago))
+    written_off, stats = crawl("columns:345")
+    assert not any(item.incomplete for item in written_off)
+    assert stats.get_value("finnews/articles_without_text_written_off") == 3
     flashes, stats = crawl("fast:102")
     assert not any(item.incomplete for item in flashes)  # a 7×24 flash's summary is its whole text
+    assert stats.get_value("finnews/errors/layout_changed/article_text") == 3  # ... but its emptied pages are news
+
+
+def test_a_page_found_without_body_text_is_fetched_again_after_growing_waits_then_given_up() -> None:
+    """Review of day 18: given up after two crawls, two live polls minutes apart, a throttle's articles kept
+    their summary for good. Now after waits of 10 minutes, 1, 6 and 24 hours; one crawl counts once."""
+    start = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+    found = Bodyless().noted(start)
+    assert found.times == 1 and found.waiting(start + timedelta(minutes=9))
+    assert not found.waiting(start + timedelta(minutes=11))
+    assert found.noted(start + timedelta(minutes=1)) == found  # the same crawl again (a sweep): counted once
+    moment = start
+    for wait in BODYLESS_WAITS_S:
+        moment += timedelta(seconds=wait)
+        assert not found.written_off
+        found = found.noted(moment)
+    assert found.written_off and not found.waiting(moment)
 
 
 def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:
