@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import queue
 import re
 import shutil
+import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from finnews.cli import main
 from replica.site import DATA_DIR
 from scheduler.stats import read_stats
 from store.documents import KEYWORD_CHARS
-from tests.conftest import FIXTURES, TEST_ALIAS
+from tests.conftest import FIXTURES, TEST_ALIAS, start_finnews
 
 
 def test_ingest_a_folder_of_posts_a_text_file_and_json_lines(
@@ -211,30 +214,27 @@ def test_an_akshare_csv_a_json_array_and_a_text_file_ingest_titled_dated_and_tag
     assert "4 unchanged" in capsys.readouterr().out
 
 
-def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es_node, tmp_path: Path) -> None:
-    """Issue 24: `finnews watch QUERY` is a tail -f of the index."""
-    import os
-    import queue
-    import subprocess
-    import sys
-    import threading
-
-    from tests.conftest import PROJECT_ROOT
-
-    earlier = tmp_path / "earlier.jsonl"  # shown when the watch starts: its crawled_at was the start of "new"
-    earlier.write_text(
-        json.dumps(
-            {"url": "https://example.com/w/0.html", "title": "比亚迪旧闻", "text": "比亚迪旧闻。"}, ensure_ascii=False
-        ),
-        encoding="utf-8",
+def _ingest_record(path: Path, url: str, title: str) -> None:
+    """One article record (its text its title), loaded by ``finnews ingest``."""
+    path.write_text(
+        json.dumps({"url": url, "title": title, "text": f"{title}。"}, ensure_ascii=False), encoding="utf-8"
     )
-    assert main(["ingest", "--quiet", str(earlier)]) == 0
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "finnews", "watch", "宁德时代 OR 比亚迪", "--interval", "1"],
-        cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    assert main(["ingest", "--quiet", str(path)]) == 0
+
+
+def _start_watch(*args: str) -> tuple[subprocess.Popen, queue.Queue[str]]:
+    """``finnews watch ARGS`` in the background, and the lines it prints as they come."""
+    watcher = start_finnews("watch", *args)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+    return watcher, lines
+
+
+def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es_node, tmp_path: Path) -> None:
+    """Issue 24: `finnews watch QUERY` is a tail -f of the index."""
+    # shown when the watch starts: its crawled_at was the start of "new"
+    _ingest_record(tmp_path / "earlier.jsonl", "https://example.com/w/0.html", "比亚迪旧闻")
+    watcher, lines = _start_watch("宁德时代 OR 比亚迪", "--interval", "1")
     try:
         assert lines.get(timeout=60).startswith("Watching '宁德时代 OR 比亚迪'")
         assert "https://example.com/w/0.html" in lines.get(timeout=60)  # the last five when it starts
@@ -265,28 +265,8 @@ def test_watch_prints_a_matching_article_once_it_is_indexed(fresh_index: str, es
 def test_watch_prints_every_article_of_a_batch_larger_than_its_page(fresh_index: str, es_node, tmp_path: Path) -> None:
     """Hunt of day 17: each look asked for the newest 200; of 300 articles loaded at once, 100 were never shown.
     With `--last 0` what was indexed before the watch began is not shown (hunt of day 18: all of it was)."""
-    import os
-    import queue
-    import subprocess
-    import sys
-    import threading
-
-    from tests.conftest import PROJECT_ROOT
-
-    before = tmp_path / "before.jsonl"
-    before.write_text(
-        json.dumps(
-            {"url": "https://example.com/old/1.html", "title": "比亚迪旧闻", "text": "比亚迪旧闻。"}, ensure_ascii=False
-        ),
-        encoding="utf-8",
-    )
-    assert main(["ingest", "--quiet", str(before)]) == 0
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "finnews", "watch", "比亚迪", "--interval", "1", "--last", "0"],
-        cwd=PROJECT_ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+    _ingest_record(tmp_path / "before.jsonl", "https://example.com/old/1.html", "比亚迪旧闻")
+    watcher, lines = _start_watch("比亚迪", "--interval", "1", "--last", "0")
     shown: set[str] = set()
     try:
         assert lines.get(timeout=60).startswith("Watching '比亚迪'")
