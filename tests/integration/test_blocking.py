@@ -30,6 +30,7 @@ from tests.integration.receivers import WebhookReceiver
 from tests.integration.test_schedule_runs import ScheduleEnv, schedule_env_in
 
 THRESHOLD = 3  # blocked answers in a row that stop a source
+ON_ITS_WAY = 1  # requests a source may have in flight (CONCURRENT_REQUESTS_PER_DOMAIN) when its stop is recognised
 BASE = 0.2  # seconds of back-off after a domain's first blocked answer, doubled after each further one
 RETRY_AFTER = 1  # what the replicas' 403/429/451 answers ask for
 ARTICLES = 12
@@ -212,14 +213,17 @@ def test_each_refusal_is_counted_backed_off_stopped_recorded_and_alerted_once(
             assert result.returncode == exit_codes.STATUS_EXIT[run["outcome"]] != 0, context  # run-once: its status
             assert "Traceback" not in result.stderr + run["output_tail"], context
 
-            # Counted under blocked/<reason>, each with its URL.
+            # Counted under blocked/<reason>, each with its URL. A page already on its way when the stop is
+            # recognised is answered, and counted, after it (a page must be parsed to be told from an article; a
+            # fresh-clone CI run of day 18 saw one); none goes out after the stop (see below).
             errors = {e["reason"]: e["count"] for e in run["errors"]}
-            assert errors.get(f"blocked/{case.reason}") == THRESHOLD, context
+            assert errors.get(f"blocked/{case.reason}") in (THRESHOLD, THRESHOLD + ON_ITS_WAY), context
             assert f"blocked/{case.reason} {servers[name].url}{case.refused_path}" in run["output_tail"], context
 
             # Backed off: the refusals came further and further apart, or as far as Retry-After asked.
             refusals = site.answers.times(lambda path, case=case: path.startswith(case.refused_path))[case.skip :]
-            assert len(refusals) == THRESHOLD, (context, site.answers.statuses())
+            assert THRESHOLD <= len(refusals) <= THRESHOLD + ON_ITS_WAY, (context, site.answers.statuses())
+            refusals = refusals[:THRESHOLD]
             # (times taken where the replica answers: a loaded machine delays one request's handling by tens of
             # milliseconds and shortens the next gap by as much (0.178 s for 0.2 s in a CI run of day 17); without
             # a back-off the gaps are those of the article pages, 0.05 s)
@@ -230,8 +234,8 @@ def test_each_refusal_is_counted_backed_off_stopped_recorded_and_alerted_once(
             [stopped] = [line for line in run["stopped_sources"] if line.startswith(f"{case.source}: ")]
             assert f"{THRESHOLD} blocked answers in a row from {servers[name].url[7:]} ({case.reason} 3)" in stopped
             assert f"source_stopped {stopped}"[:120] in run["output_tail"], context
-            if name == "portal":
-                assert articles_asked(site) == THRESHOLD + 1 < ARTICLES, context  # one bad page, then a run
+            if name == "portal":  # one bad page, then a run (and at most the page on its way at the stop)
+                assert THRESHOLD + 1 <= articles_asked(site) <= THRESHOLD + 1 + ON_ITS_WAY < ARTICLES, context
             else:
                 assert articles_asked(site) == 0, context
             assert case.source in run["reason"], context
