@@ -74,6 +74,7 @@ class DomainState:
     streak: int = 0  # blocked answers in a row
     delay: float = 0.0  # spacing between requests while backing off (0: none)
     next_at: float = 0.0  # clock time before which no request goes out
+    refusals: int = 0  # blocked answers in the whole crawl (tells a wait that a refusal came meanwhile)
 
 
 @dataclass
@@ -135,6 +136,7 @@ class BlockTracker:
         now = self.clock()
         site = self._domain(domain)
         site.streak += 1
+        site.refusals += 1
         site.delay = grown_delay(site.streak, self.policy.backoff_base, self.policy.backoff_max)
         wait = max(site.delay, retry_after or 0.0)
         site.next_at = max(site.next_at, now + wait)
@@ -194,18 +196,40 @@ class BlockTracker:
         state = self._source(source, domain)
         if state.stopped:
             raise SourceStopped(source, state.stopped)
+        paused = self._budget_wait(domain, self.clock())
+        return max(self._backoff_wait(source, domain), paused)
+
+    def refusals(self, domain: str) -> int:
+        """Blocked answers from ``domain`` so far in the crawl: a request notes it when it takes its
+        turn, and :meth:`turn_again` tells by it whether one came while the request waited."""
+        return self._domain(domain).refusals
+
+    def turn_again(self, source: str, domain: str, refusals_before: int) -> float:
+        """Seconds more to wait for a request that has waited out its turn (0: it goes now). A turn
+        is taken at the spacing of its moment; a refusal that came while the request waited has
+        lengthened the back-off since, and the request must keep to it: without this second look,
+        requests queued behind a refusing site went out at the shorter spacing they were given."""
+        if self.refusals(domain) == refusals_before:
+            return 0.0
+        state = self._source(source, domain)
+        if state.stopped:
+            raise SourceStopped(source, state.stopped)
+        return self._backoff_wait(source, domain)
+
+    def _backoff_wait(self, source: str, domain: str) -> float:
+        """The domain's back-off part of :meth:`turn`: reserves the request's slot ``delay`` after
+        the one before (a planned pause is counted by :meth:`_budget_wait`, once per request)."""
         site = self._domain(domain)
         now = self.clock()
-        paused = self._budget_wait(domain, now)
         if site.delay <= 0 and site.next_at <= now:
-            return paused
+            return 0.0
         start = max(now, site.next_at)
         if start - now > self.policy.backoff_max:
             self.stop(source, f"{domain} asks to wait {start - now:.0f} s, longer than BLOCKING_BACKOFF_MAX "
                       f"{self.policy.backoff_max:g} s")  # fmt: skip
             raise SourceStopped(source, self.sources[source].stopped or "")
         site.next_at = start + site.delay
-        return max(start - now, paused)
+        return start - now
 
     def _budget_wait(self, domain: str, now: float) -> float:
         """Seconds a request to ``domain`` waits for its site's planned pause (0: none). The site is

@@ -86,14 +86,18 @@ class BlockingDownloadHandler(HTTP11DownloadHandler):
     async def download_request(self, request: Request) -> Response:
         tracker = crawl_state(self._crawler).blocking
         if tracker is not None and not is_robots_request(request):
-            source = source_of(request)
-            wait = tracker.turn(source, domain_of(request))  # raises SourceStopped
-            if wait > 0:
+            source, domain = source_of(request), domain_of(request)
+            refusals = tracker.refusals(domain)
+            wait = tracker.turn(source, domain)  # raises SourceStopped
+            while wait > 0:
                 await tracker.wait(source, wait)
                 if request.meta.get(RETRIES_META):
                     tracker.stats.inc_value("finnews/retry_backoff_seconds", round(wait, 3))
                 if why := tracker.stopped(source):
                     raise SourceStopped(source, why)
+                # A refusal that came during the wait lengthened the back-off: keep to it.
+                wait = tracker.turn_again(source, domain, refusals)
+                refusals = tracker.refusals(domain)
         return await super().download_request(request)
 
 

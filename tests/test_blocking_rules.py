@@ -181,6 +181,30 @@ def test_the_back_off_grows_per_domain_and_a_good_answer_ends_it() -> None:
     assert stats.values["finnews/failures"] == ["blocked/captcha https://np-listapi.eastmoney.com/x"] * 2
 
 
+def test_a_request_that_waited_keeps_to_a_back_off_lengthened_meanwhile() -> None:
+    blocks, _, clock = tracker(threshold=10)
+    site = "finance.eastmoney.com"
+    blocks.blocked("pages:x", site, "http_403", "u1")  # back-off 1 s
+    noted = blocks.refusals(site)
+    assert blocks.turn("pages:x", site) == pytest.approx(1.0)  # its slot: at 1 s
+    assert blocks.turn_again("pages:x", site, noted) == 0  # nothing came meanwhile: it goes
+    clock.now += 0.5
+    blocks.blocked("pages:x", site, "http_403", "u2")  # an earlier request refused: back-off 2 s
+    clock.now += 0.5  # the wait is over, at 1 s
+    assert blocks.turn_again("pages:x", site, noted) == pytest.approx(1.5)  # to 2.5 s (0.5 + 2)
+    later = blocks.refusals(site)
+    clock.now += 1.5
+    assert blocks.turn_again("pages:x", site, later) == 0
+    # A refusal that stops the source meanwhile drops the waiting request.
+    blocks, _, clock = tracker(threshold=2)
+    blocks.blocked("pages:x", site, "http_403", "u1")
+    noted = blocks.refusals(site)
+    blocks.turn("pages:x", site)
+    blocks.blocked("pages:x", site, "http_403", "u2")
+    with pytest.raises(SourceStopped):
+        blocks.turn_again("pages:x", site, noted)
+
+
 def test_retry_after_is_honoured_and_a_longer_one_than_the_maximum_stops_the_source() -> None:
     blocks, stats, _ = tracker(base=0.5, maximum=60)
     blocks.blocked("pages:cywjh", "finance.eastmoney.com", "http_429", "u", retry_after=20)
