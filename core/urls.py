@@ -6,9 +6,12 @@ import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-# Both /news/1355,{code}.html and /a/{code}.html serve the same Eastmoney article.
+# Both /news/1355,{code}.html and /a/{code}.html serve the same Eastmoney article; the mobile page
+# emwap.eastmoney.com/news/info/detail/{code} (2026 scrapers use it, and Eastmoney's own tracking
+# script tells that path: real-site hunt, day 19) too.
 _EASTMONEY_ARTICLE_RE = re.compile(
-    r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/(?:a/|news/\d+,)(?P<code>\d{12,20})\.html",
+    r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/"
+    r"(?:(?:a/|news/\d+,)(?P<code>\d{12,20})\.html|news/info/detail/(?P<detail>\d{12,20})(?:\.html)?(?![\w.]))",
     re.IGNORECASE,
 )
 # Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the
@@ -17,11 +20,15 @@ _EASTMONEY_ARTICLE_RE = re.compile(
 # 2.4), so one code is one article: one document, fetched once at finance. Other hosts keep their own.
 # futures., forex. and mss. link the same codes in /news/{col},{code}.html form in the mirror's archives
 # (zning1994/finews old_post/2021-12-08-202112082206710723.md …; archive audit, day 18): the commodity and
-# forex columns (106, 107) of the column API give those articles at finance.
-_FINANCE_ARTICLE_HOSTS = {
-    "wap.eastmoney.com", "m.eastmoney.com",
+# forex columns (106, 107) of the column API give those articles at finance. emwap. (2026 digests link
+# emwap.eastmoney.com/a/{code}.html with codes inside the same day's finance. codes), money., bond. and
+# bank. (the same /a/ form, their own lists /a/cjjlc.html, /a/cyhdd.html) are channel hosts too
+# (real-site hunt, day 19: tests/fixtures/real-sites/eastmoney/PROVENANCE.md).
+FINANCE_ARTICLE_HOSTS = {
+    "wap.eastmoney.com", "m.eastmoney.com", "emwap.eastmoney.com",
     "stock.eastmoney.com", "fund.eastmoney.com", "hk.eastmoney.com", "global.eastmoney.com", "biz.eastmoney.com",
     "futures.eastmoney.com", "forex.eastmoney.com", "mss.eastmoney.com",
+    "money.eastmoney.com", "bond.eastmoney.com", "bank.eastmoney.com",
 }  # fmt: skip
 # china.com.cn, china.org.cn and their channel hosts (finance., tech., news., www. …).
 _CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECASE)
@@ -30,7 +37,7 @@ _CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECAS
 def eastmoney_article_code(url: str | None) -> str | None:
     """The numeric article code of an Eastmoney article URL, or ``None``."""
     match = _EASTMONEY_ARTICLE_RE.match((url or "").strip())
-    return match.group("code") if match else None
+    return (match.group("code") or match.group("detail")) if match else None
 
 
 def canonical_url(url: str) -> str:
@@ -39,9 +46,9 @@ def canonical_url(url: str) -> str:
     match = _EASTMONEY_ARTICLE_RE.match(url)
     if match:
         host = match.group("host").lower()
-        if host in _FINANCE_ARTICLE_HOSTS:
+        if host in FINANCE_ARTICLE_HOSTS:
             host = "finance.eastmoney.com"
-        return f"https://{host}/a/{match.group('code')}.html"
+        return f"https://{host}/a/{match.group('code') or match.group('detail')}.html"
     if url.startswith("//"):
         url = "https:" + url
     parts = urlsplit(url)

@@ -22,6 +22,7 @@ from crawler.spiders.eastmoney import (
     ListAnswer,
     column_entry,
     is_eastmoney_article_url,
+    list_page_name,
     next_list_page,
     parse_fast_payload,
     parse_list_page,
@@ -67,6 +68,9 @@ def test_list_pages_follow_the_slug_numbering() -> None:
         next_list_page("https://finance.eastmoney.com/a/cywjh_2.html") == "https://finance.eastmoney.com/a/cywjh_3.html"
     )
     assert next_list_page("https://finance.eastmoney.com/a/202205302396636936") is None
+    roll = "https://roll.eastmoney.com/stock,finance,money,forex,fund"  # several channels in one list
+    assert next_list_page(f"{roll}.html") == f"{roll}_2.html" and next_list_page(f"{roll}_3.html") == f"{roll}_4.html"
+    assert list_page_name(f"{roll}_3.html") == "stock,finance,money,forex,fund"
 
 
 def test_the_older_list_dom_is_read_by_its_links() -> None:

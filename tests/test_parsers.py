@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.dates import isoformat, parse_datetime
-from core.urls import canonical_url, document_id, fetch_url
+from core.urls import FINANCE_ARTICLE_HOSTS, canonical_url, document_id, fetch_url
+from crawler.sites import load_sites
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
 from tagging.extract import extract_article
@@ -194,7 +195,10 @@ def test_both_eastmoney_url_forms_share_one_document_id() -> None:
     assert document_id(old) != document_id("https://finance.eastmoney.com/a/202205302396671645.html")
 
 
-@pytest.mark.parametrize("host", ["stock", "fund", "hk", "global", "biz", "wap", "m", "futures", "forex", "mss"])
+@pytest.mark.parametrize(
+    "host",
+    ["stock", "fund", "hk", "global", "biz", "wap", "m", "emwap", "futures", "forex", "mss", "money", "bond", "bank"],
+)
 def test_an_eastmoney_code_on_a_channel_host_is_the_finance_article(host: str) -> None:
     # The article codes are global: the channel hosts of ../shared/reference/sites.md 1.1 serve them under
     # the same /a/{code}.html, so one code is one document, fetched once at finance.eastmoney.com.
@@ -208,8 +212,43 @@ def test_an_eastmoney_code_on_a_channel_host_is_the_finance_article(host: str) -
 
 def test_an_eastmoney_host_the_notes_do_not_name_keeps_its_own_id() -> None:
     # Not known to share the codes (caifuhao.eastmoney.com has its own 23-digit ids): not folded.
-    linked = "https://emwap.eastmoney.com/a/202111092174321413.html"
+    linked = "https://so.eastmoney.com/a/202111092174321413.html"
     assert canonical_url(linked) == linked and fetch_url(linked) == linked
+
+
+@pytest.mark.parametrize("tail", ["", ".html", "?from=share", "#top"])
+def test_the_mobile_detail_page_is_the_finance_article(tail: str) -> None:
+    # emwap.eastmoney.com/news/info/detail/{code}: the mobile page 2026 scrapers read (real-site hunt, day 19).
+    linked = f"https://emwap.eastmoney.com/news/info/detail/202608073835569636{tail}"
+    assert fetch_url(linked) == canonical_url(linked) == "https://finance.eastmoney.com/a/202608073835569636.html"
+    assert fetch_url("https://emwap.eastmoney.com/news/info/detail/202608073835569636x") != fetch_url(linked)
+
+
+def test_every_host_folded_to_finance_is_paced_as_eastmoney() -> None:
+    # A host whose links are fetched at finance may still serve list pages: it must get the site's pace.
+    domains = set(load_sites().sites["eastmoney"].domains)
+    assert domains >= FINANCE_ARTICLE_HOSTS
+
+
+def test_a_2026_page_with_its_headline_only_in_the_page_title_is_not_titled_by_a_sidebar() -> None:
+    # A 2026 client's notes (real-site hunt, day 19): no h1, the headline only in <title>, and ".title"
+    # finds a sidebar's 行情中心 before the body.
+    page = """<html><head><meta charset="utf-8"><title>某公司发布2026年半年报_东方财富网</title></head><body>
+    <div class="mainleft"><div class="hqzx"><div class="title">行情中心</div><ul><li>沪深京A股</li></ul></div>
+    <div class="tipbox"><div class="infos"><div class="item">2026年09月24日 11:42</div>
+    <div class="item">来源：证券时报</div></div></div>
+    <div class="txtinfos" id="ContentBody"><p>　　正文第一段。</p></div></div></body></html>"""
+    raw = eastmoney.parse_article_page(page, "https://finance.eastmoney.com/a/202609243870000001.html")
+    assert raw.title == "某公司发布2026年半年报"
+    assert isoformat(raw.published_at) == "2026-09-24T11:42:00+08:00" and raw.media == "证券时报"
+    # A title before the body that is the headline (it agrees with <title>) is still read.
+    agreeing = page.replace("<title>某公司发布2026年半年报_东方财富网", "<title>某公司发布2026年半年报 _ 东方财富网")
+    agreeing = agreeing.replace(
+        '<div class="tipbox">', '<div class="title">某公司发布2026年半年报</div><div class="tipbox">'
+    )
+    assert eastmoney.parse_article_page(agreeing, "https://finance.eastmoney.com/a/202609243870000001.html").title == (
+        "某公司发布2026年半年报"
+    )
 
 
 @pytest.mark.parametrize(

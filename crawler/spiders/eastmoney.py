@@ -47,7 +47,9 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 
 LIST_SOURCES = ("columns", "fast", "pages")
-_LIST_PAGE_RE = re.compile(r"^(?P<stem>.*/[a-z]+?)(?:_(?P<page>\d+))?\.html$")
+# A list page's slug: cywjh, finance, or the roll list of several channels (roll.eastmoney.com/
+# stock,finance,money,forex,fund_3.html, linked by 2026 clients: real-site hunt, day 19).
+_LIST_PAGE_RE = re.compile(r"^(?P<stem>.*/[a-z][a-z,]*?)(?:_(?P<page>\d+))?\.html$")
 # What an Eastmoney article URL looks like on any host that serves Eastmoney's paths.
 _ARTICLE_PATH_RE = re.compile(r"^/(?:a/|news/\d+,)\d{12,20}\.html$")
 # A 财富号 post's page (caifuhao.eastmoney.com/news/{23 digits}): listed, then skipped and counted (is_caifuhao).

@@ -20,6 +20,7 @@ from core.urls import eastmoney_article_code
 from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of, xpath
 
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
+_SITE_NAMES = {"东方财富网", "东方财富", "天天基金网"}  # a <title> that names only the site
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S[^<\n]*?)\s*$")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
@@ -32,21 +33,28 @@ _DATE_METAS = ("article:published_time", "og:release_date", "pubdate", "publishd
 
 
 def _title(tree: etree._Element) -> str | None:
-    node = first(
-        tree,
-        '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
-        '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]',
-        '//div[@class="newsContent"]/h1',
-        '//div[contains(@class, "newText")]//h1',
-        '//div[contains(@class, "titlebox")]//h1',
+    """The headline: the page header's title, else the page's ``<title>`` without the site's name.
+    A ``div.title`` elsewhere before the body is taken only when it agrees with ``<title>``: 2026
+    pages are reported to carry the headline in ``<title>`` alone, and a client reading ``.title``
+    got a sidebar's 行情中心 (a 2026 Java EastmoneyConnector's notes; real-site hunt, day 19)."""
+    header = text_of(
+        first(
+            tree,
+            '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
+            '//div[@class="newsContent"]/h1',
+            '//div[contains(@class, "newText")]//h1',
+            '//div[contains(@class, "titlebox")]//h1',
+        )
     )
-    title = text_of(node)
-    if not title:
-        title = meta_content(tree, "og:title") or ""
-    if not title:
-        title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
-    if not title:
-        title = text_of(first(tree, "//h1"))
+    page_title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title"))).strip()
+    if page_title in _SITE_NAMES:
+        page_title = ""
+    before_body = text_of(
+        first(tree, '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]')
+    )
+    if before_body and page_title and before_body not in page_title and page_title not in before_body:
+        before_body = ""  # a sidebar's title, not the headline
+    title = header or before_body or meta_content(tree, "og:title") or page_title or text_of(first(tree, "//h1"))
     return _TITLE_SUFFIX_RE.sub("", title).strip() or None
 
 
