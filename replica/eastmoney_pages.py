@@ -254,8 +254,18 @@ def render_drifted_list_page(articles: list[ReplicaArticle], base_url: str, slug
 def render_article_page_2026(article: ReplicaArticle, index: int) -> str:
     """An article page in the 2026 forms: the time outside ``div.infos``, the outlet in the header
     without "来源：" (odd pages) or only at the body's end in ``p.em_media`` (even pages), a share
-    widget and an app-download widget beside the body, and ``</p >`` as copies show it."""
+    widget and an app-download widget beside the body, and ``</p >`` as copies show it. Every third
+    page has its headline only in ``<title>`` and a quote box titled 行情中心 before the body, as a 2026
+    client describes the page (tests/fixtures/real-sites/eastmoney/PROVENANCE.md, "the 2026 headline")."""
     page = render_article_page(article)
+    if index % 3 == 0:
+        page = re.sub(r'(<div id="topbox">\s*)<div class="title">.*?</div>', r"\1", page, count=1, flags=re.DOTALL)
+        page = page.replace(
+            '<div class="zwinfos">',
+            '<div class="hqzx"><div class="title">行情中心</div><ul><li><a href="http://quote.eastmoney.com/">'
+            '沪深京A股</a></li></ul></div>\n    <div class="zwinfos">',
+            1,
+        )
     raw = article.raw
     shown = raw.published_at.strftime("%Y年%m月%d日 %H:%M") if raw.published_at else ""
     media = html.escape(raw.media or "东方财富网")

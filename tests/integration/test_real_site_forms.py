@@ -79,6 +79,7 @@ def test_the_7x24_list_and_the_list_pages_in_the_2026_forms_index_every_article(
         document = indexed[canonical(article.code)]
         assert document["media"] == outlet_on_page(article), article.code
         assert document["published_at"] == article.raw.published_at.isoformat()
+        assert document["title"] == article.raw.title, article.code  # not the quote box's 行情中心
         assert "打开微信" not in document["text"] and "扫一扫" not in document["text"]
         assert "下载东方财富APP" not in document["text"]
 
