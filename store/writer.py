@@ -62,7 +62,9 @@ def _stored_is_newer(stored: dict[str, Any], spooled: dict[str, Any]) -> bool:
     put back a copy spooled while the node was down over the corrected one ingested since, and called it an
     update). Times that cannot be read compare as not newer: the spooled copy is written, as before."""
     stored_at = parse_datetime(str(stored.get("updated_at") or stored.get("crawled_at") or ""))
-    spooled_at = parse_datetime(str(spooled.get("crawled_at") or ""))
+    # A spooled update carries the article's first crawl time: its own copy's time is ``updated_at``
+    # (a replay kept the older stored copy over it, and deleted the spool: review of day 19).
+    spooled_at = parse_datetime(str(spooled.get("updated_at") or spooled.get("crawled_at") or ""))
     return stored_at is not None and spooled_at is not None and stored_at > spooled_at
 
 
@@ -122,6 +124,7 @@ class ArticleWriter:
         self._in_flight_lock = threading.Lock()  # the bulk thread updates it without the main lock
         self._bulk_sender: ThreadPoolExecutor | None = None
         self._pending_bulk: Future[None] | None = None
+        self._pending_ids: set[str] = set()  # the articles of the batch being written
         # URLs of batches written or spooled whose ``on_written`` failed (the seen store locked, its disk full):
         # told again with the next batch and at close; what is left then is :attr:`not_acknowledged`.
         self._unacknowledged: list[str] = []
@@ -237,6 +240,7 @@ class ArticleWriter:
             return
         if self._bulk_sender is None:
             self._bulk_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finnews-bulk")
+        self._pending_ids = set(kinds)
         self._pending_bulk = self._bulk_sender.submit(self._bulk_then_done, actions, kinds, batch, urls)
 
     def _give_back(self, documents: list[dict[str, Any]], urls: list[str], moving: int) -> None:
@@ -248,13 +252,11 @@ class ArticleWriter:
     def _prepare(self, batch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """The bulk actions of a batch and how each counts when written (new or updated): unchanged
         articles are counted and left out; a failed look-up spools the batch (no actions)."""
-        by_id = {d["id"]: d for d in batch}  # the last version of an article in a batch wins
-        for document in batch:
-            # An earlier copy of the same article in this batch (the same URL twice in one input) is
-            # counted as it would be in a batch of its own before the later one: unchanged, or updated.
-            winner = by_id[document["id"]]
-            if document is not winner:
-                self.counts[UNCHANGED if document["content_hash"] == winner["content_hash"] else UPDATED] += 1
+        by_id = self._one_copy_each(batch)
+        if self._pending_bulk is not None and not self._pending_ids.isdisjoint(by_id):
+            # The batch before, still being written, holds some of these articles: the look-up must see them
+            # (taken for new, the later copy replaced the earlier one whole: review of day 19).
+            self._wait_for_bulk()
         try:
             existing = self._existing(list(by_id))
         except (*ES_FAILURES, LookupIncompleteError) as error:
@@ -287,7 +289,9 @@ class ArticleWriter:
                 document = {
                     **document,
                     "crawled_at": previous.get("crawled_at"),
-                    "updated_at": document["crawled_at"],
+                    # A copy that was itself an update (spooled, exported, merged in its batch) carries its
+                    # own time as ``updated_at``; its ``crawled_at`` is the article's first crawl.
+                    "updated_at": document.get("updated_at") or document["crawled_at"],
                     "dup_of": previous.get("dup_of"),
                     "dup_group": previous.get("dup_group") or doc_id,
                     "indexed_at": previous.get("indexed_at"),
@@ -304,6 +308,31 @@ class ArticleWriter:
             self._spool_all((a["_source"] for a in actions), f"duplicate lookup failed: {error}")
             return [], {}
         return actions, kinds
+
+    def _one_copy_each(self, batch: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """One document per article of a batch: copies of one article (the same URL twice in one input,
+        from two sources) merged in order as the index would merge them one batch after another
+        (store/merge.py), each later copy counted as it would be there: unchanged, or updated. Taking
+        the last copy whole lost what the earlier one had (a feed's summary replaced a crawled text). A merge
+        keeps the first copy's crawl time and is stamped ``updated_at`` with the later one's."""
+        by_id: dict[str, dict[str, Any]] = {}
+        for document in batch:
+            earlier = by_id.get(document["id"])
+            if earlier is None:
+                by_id[document["id"]] = document
+                continue
+            merged, kept = merge_documents(earlier, document)
+            merged["content_hash"] = content_hash(merged)
+            if kept:
+                self._kept_stored_values(merged, kept)
+            if merged["content_hash"] == earlier.get("content_hash") and merged["sources"] == sources_of(earlier):
+                self.counts[UNCHANGED] += 1
+                by_id[document["id"]] = earlier
+                continue
+            self.counts[UPDATED] += 1
+            latest = document.get("crawled_at")
+            by_id[document["id"]] = {**merged, "crawled_at": earlier.get("crawled_at") or latest, "updated_at": latest}
+        return by_id
 
     def _kept_stored_values(self, document: dict[str, Any], kept: list[str]) -> None:
         """A copy that would have blanked a title, date or text: the stored value stays, and it is said."""

@@ -131,3 +131,32 @@ def test_a_replay_does_not_put_back_an_older_copy_over_a_newer_one(
     es_node.indices.refresh(index=TEST_ALIAS)
     [hit] = es_node.search(index=TEST_ALIAS, size=10)["hits"]["hits"]
     assert hit["_source"]["text"] == "更正稿：营收增长5%。"
+
+
+def test_a_replay_writes_a_spooled_update_newer_than_the_stored_one(fresh_index: str, es_node) -> None:
+    """Review of day 19: a spooled update carries the article's first crawl time as ``crawled_at`` and its own
+    as ``updated_at``; the replay compared the first with the stored copy's update time, kept the older stored
+    copy and deleted the spool file."""
+    from store.client import connect
+    from store.documents import document_from_record
+    from store.writer import ArticleWriter
+
+    record = {
+        "url": "https://example.com/news/three-versions.html",
+        "title": "三个版本",
+        "crawled_at": "2026-12-01T10:00:00+08:00",
+    }
+    writer = ArticleWriter(connect(), TEST_ALIAS)
+    writer.add(document_from_record({**record, "text": "第二版。", "updated_at": "2026-12-01T11:00:00+08:00"}))
+    writer.close()
+    spooled = document_from_record({**record, "text": "第三版。", "updated_at": "2026-12-01T12:00:00+08:00"})
+    replay = ArticleWriter(connect(), TEST_ALIAS, replaying=True)
+    replay.add(spooled)
+    replay.close()
+    stored = es_node.get(index=TEST_ALIAS, id=spooled["id"])["_source"]
+    assert stored["text"] == "第三版。" and stored["crawled_at"] == "2026-12-01T10:00:00+08:00"
+    # An older spooled copy still yields to the stored one.
+    replay = ArticleWriter(connect(), TEST_ALIAS, replaying=True)
+    replay.add(document_from_record({**record, "text": "第一版。", "crawled_at": "2026-12-01T10:00:00+08:00"}))
+    replay.close()
+    assert es_node.get(index=TEST_ALIAS, id=spooled["id"])["_source"]["text"] == "第三版。"

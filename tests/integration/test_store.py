@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.urls import document_id
 from finnews.render import plot
 from replica.site import load_articles
 from store.client import connect
@@ -592,6 +593,33 @@ def test_a_second_source_without_title_or_date_never_blanks_a_stored_article(fre
     writer = ArticleWriter(connect(), TEST_ALIAS)
     writer.add(feed_copy)
     assert writer.close()[UNCHANGED] == 1
+
+
+@pytest.mark.parametrize("chunk_size", [500, 1])
+def test_two_sources_copies_of_one_article_in_one_load_are_merged(chunk_size: int, fresh_index: str, es_node) -> None:
+    """Review of day 19: the same article from a crawl and then from a feed in one load (one batch, or one
+    batch after another while the first was still being written) kept only the feed's copy: an empty title
+    and a one-line summary for text, counted "1 new, 1 updated"."""
+    from store.outcomes import NEW, UPDATED
+
+    writer = ArticleWriter(connect(), TEST_ALIAS, chunk_size=chunk_size)
+    urls = [f"https://finance.eastmoney.com/a/2026112010{index:08d}.html" for index in range(20)]
+    for index, url in enumerate(urls):
+        full = {
+            "url": url,
+            "source": "eastmoney",
+            "title": f"完整标题{index}",
+            "text": f"比亚迪发布业绩公告{index}。" * 20,
+        }
+        writer.add(document_from_record({**full, "published_at": "2026-11-20T10:00:00+08:00"}))
+        writer.add(document_from_record({"url": url, "source": "feed:sina", "title": "", "text": f"摘要{index}"}))
+    counts = writer.close()
+    assert counts[NEW] == 20 and counts[UPDATED] == 20  # each feed copy adds its source
+    es_node.indices.refresh(index=TEST_ALIAS)
+    for index, url in enumerate(urls):
+        stored = es_node.get(index=TEST_ALIAS, id=document_id(url))["_source"]
+        assert stored["title"] == f"完整标题{index}" and stored["text"].startswith("比亚迪发布业绩公告"), url
+        assert stored["published_at"] and stored["sources"] == ["eastmoney", "feed:sina"]
 
 
 def test_collapsed_reposts_are_counted_as_stories_so_every_page_has_hits(fresh_index: str) -> None:
