@@ -17,6 +17,7 @@ def replay_line(totals: dict[str, int]) -> str:
         f"{totals.get(NEW, 0)} new, {totals.get(UPDATED, 0)} updated, {totals.get(UNCHANGED, 0)} already indexed, "
         f"{totals.get(SPOOLED, 0)} spooled again, {totals.get(DEAD_LETTER, 0)} rejected (dead letter)"
         + (f", {totals['damaged']} damaged line(s) kept as dead letters" if totals.get("damaged") else "")
+        + (f"; {totals['elsewhere']} file(s) for another index left as they are" if totals.get("elsewhere") else "")
     )
 
 
@@ -109,7 +110,9 @@ def cmd_spool(args: argparse.Namespace) -> int:
         for path in files:
             entries = read_spool(path)
             reasons = sorted({mask_credentials(str(e.get("reason", "")))[:100] for e in entries})
-            print(f"  {path} — {len(entries)} article(s); reason: {'; '.join(reasons)}")
+            index = next((str(e["index"]) for e in entries if e.get("index")), None)
+            target = f" for {index}" if index else ""
+            print(f"  {path} — {len(entries)} article(s){target}; reason: {'; '.join(reasons)}")
     return 0
 
 

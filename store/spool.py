@@ -45,8 +45,11 @@ class SpoolWriteError(StoreError):
 class Spool:
     """Append-only JSON Lines file of documents Elasticsearch did not take, one file per run."""
 
-    def __init__(self, kind: str = "spool") -> None:
+    def __init__(self, kind: str = "spool", index: str | None = None) -> None:
         self.directory = spool_root() / kind
+        # The index (alias) the documents are for: a replay for another one leaves them (every writer
+        # of one state folder shares its spool, a staging or test run with its own FINNEWS_INDEX too).
+        self.index = index
         self.path: Path | None = None  # the file written last (kept after close, for messages)
         self.count = 0
         self._held: int | None = None  # the open file's descriptor, holding its lock
@@ -55,6 +58,8 @@ class Spool:
         """Add a document; ``attempts`` counts the times an answering node refused it. Raises
         :class:`SpoolWriteError` when the line cannot be written whole (nothing of it is left)."""
         entry: dict[str, Any] = {"reason": mask_credentials(reason), "document": document}
+        if self.index:
+            entry["index"] = self.index
         if attempts:
             entry["attempts"] = attempts
         self._write(entry, str(document.get("url") or document.get("id") or "a document"))
@@ -137,6 +142,16 @@ def claimed(path: Path) -> Iterator[bool]:
         yield mine
     finally:
         os.close(fd)
+
+
+def file_index(path: Path) -> str | None:
+    """The index a spool file's documents are for (its first record says; files written before the
+    index was recorded, or whose first line is damaged, say nothing: ``None``)."""
+    with contextlib.suppress(FileNotFoundError):
+        for entry in iter_entries(path, []):
+            index = entry.get("index")
+            return str(index) if index else None
+    return None
 
 
 def spool_files(kind: str = "spool") -> list[Path]:

@@ -114,8 +114,8 @@ class ArticleWriter:
         self._origins: dict[str, str] = {}  # id → where the caller read it, while the document is pending
         self.counts = empty_counts()
         self.kept_stored_values = 0  # articles whose new copy lacked a title, date or text the index had
-        self.spool = Spool("spool")
-        self.dead_letter = Spool("dead-letter")
+        self.spool = Spool("spool", self.alias)
+        self.dead_letter = Spool("dead-letter", self.alias)
         self.attempts: dict[str, int] = {}  # id → refusals so far, for documents replayed from the spool
         self._buffer: list[dict[str, Any]] = []
         self._buffer_urls: list[str] = []

@@ -160,3 +160,32 @@ def test_a_replay_writes_a_spooled_update_newer_than_the_stored_one(fresh_index:
     replay.add(document_from_record({**record, "text": "第一版。", "crawled_at": "2026-12-01T10:00:00+08:00"}))
     replay.close()
     assert es_node.get(index=TEST_ALIAS, id=spooled["id"])["_source"]["text"] == "第三版。"
+
+
+def test_a_replay_for_one_index_leaves_what_was_spooled_for_another(
+    cli, fresh_index: str, es_node, tmp_path: Path
+) -> None:
+    """Review of day 19: every writer of a state folder shares its spool, and the first replay took it all: a
+    staging run (its own FINNEWS_INDEX) wrote production's spooled articles into its own index and deleted them."""
+    from store.lifecycle import drop_versions
+
+    spool, other = tmp_path / "spool", f"{TEST_ALIAS}-other"
+    record = tmp_path / "one.jsonl"
+    record.write_text(
+        json.dumps({"url": "https://example.com/news/for-other.html", "title": "别处", "text": "别处的文章。"}) + "\n"
+    )
+    down = {"FINNEWS_ES_URL": "http://127.0.0.1:9", "FINNEWS_SPOOL_DIR": str(spool), "FINNEWS_INDEX": other}
+    assert cli("ingest", str(record), env=down).returncode == 4
+    try:
+        here = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool)})
+        assert here.returncode == 0, here.stdout + here.stderr
+        assert "1 file(s) for another index left as they are" in here.stdout
+        assert f"FINNEWS_INDEX={other} finnews spool replay" in here.stderr
+        assert list((spool / "spool").glob("*.jsonl")) and not es_node.count(index=TEST_ALIAS)["count"]
+        listed = run_finnews("spool", "list", env={"FINNEWS_SPOOL_DIR": str(spool)})
+        assert f"1 article(s) for {other}" in listed.stdout
+        there = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool), "FINNEWS_INDEX": other})
+        assert there.returncode == 0 and "1 new" in there.stdout, there.stdout + there.stderr
+        assert not list((spool / "spool").glob("*.jsonl"))
+    finally:
+        drop_versions(es_node, other)
