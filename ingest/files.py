@@ -21,6 +21,7 @@ from core.config import max_article_bytes
 from core.dates import parse_datetime, parse_datetime_exactly
 from core.jsontext import escapes_a_surrogate, without_lone_surrogates
 from store.documents import RECORD_TIMES, article_document, document_from_record
+from tagging.pages.page import decode_text
 
 # Tables of articles (a row each): CSV files and JSON arrays (ingest/tables.py).
 TABLE_SUFFIXES = {".csv", ".json"}
@@ -254,10 +255,11 @@ def is_tagged_record(record: object) -> bool:
     )
 
 
-def parse_record(line: bytes) -> RawArticle | dict[str, Any]:
-    """One JSON line: a tagged record to load as it is, or a raw article to clean and tag."""
+def parse_record(line: bytes, name: str | None = None) -> RawArticle | dict[str, Any]:
+    """One JSON line (``name``: where it was read, for a warning about damaged bytes): a tagged record to
+    load as it is, or a raw article to clean and tag."""
     try:
-        record = json.loads(line.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        record = json.loads(decode_text(line, name).lstrip("\ufeff"))
     except RecursionError:
         raise InputError("JSON nested too deeply") from None
     except ValueError as error:

@@ -16,6 +16,7 @@ from typing import Any
 
 from core.config import ConfigError, max_article_bytes
 from core.jsontext import escapes_a_surrogate, without_lone_surrogates
+from tagging.pages.page import decode_text
 
 # The record fields a column can fill, and the column names recognised for each (lower-cased,
 # spaces and underscores removed): AKShare's Chinese names first, then common English ones.
@@ -111,13 +112,12 @@ def record_of_row(row: Mapping[str, Any], mapping: Mapping[str, str], source: st
     return record
 
 
-def csv_records(data: bytes, mapping: Mapping[str, str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def csv_records(
+    data: bytes, mapping: Mapping[str, str] | None = None, name: str | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, record) for each row of a CSV file (UTF-8, with or without BOM; GB18030 as
-    saved by Chinese Excel), the header on line 1."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
+    saved by Chinese Excel; ``name``: the file, for a warning about damaged bytes), the header on line 1."""
+    text = decode_text(data, name)
     # A cell may hold a whole article: the csv module's limit of 131,072 characters a field would end the table at
     # the first long one (every row after it lost). The article size limit applies per record instead.
     csv.field_size_limit(max(csv.field_size_limit(), max_article_bytes()))
@@ -130,12 +130,14 @@ def csv_records(data: bytes, mapping: Mapping[str, str] | None = None) -> Iterat
         yield number, record_of_row(row, chosen, "csv")
 
 
-def json_records(data: bytes, mapping: Mapping[str, str] | None = None) -> Iterator[tuple[int, Any]]:
+def json_records(
+    data: bytes, mapping: Mapping[str, str] | None = None, name: str | None = None
+) -> Iterator[tuple[int, Any]]:
     """(item number, record) for each object of a JSON array (or the one object of a JSON file).
     Objects already in finnews' record form (``url``/``text`` …) keep their fields; an item that is
     not an object is passed on as it is, for the record check to name."""
     try:
-        document = json.loads(data.decode("utf-8-sig", errors="replace"))
+        document = json.loads(decode_text(data, name))
     except RecursionError:
         raise ConfigError("JSON nested too deeply") from None
     except ValueError as error:

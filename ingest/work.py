@@ -59,7 +59,7 @@ def table_units(index: int, path: Path, column_map: Mapping[str, str] | None) ->
     try:
         data = read_article_bytes(path, max_article_bytes() * TABLE_LIMIT_ARTICLES)
         read = csv_records if path.suffix.lower() == ".csv" else json_records
-        for number, record in read(data, column_map):
+        for number, record in read(data, column_map, str(path)):
             yield Unit(index, f"{path}:{number}", line=json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except Exception as error:  # the table cannot be read or mapped: named, the load goes on
         yield Unit(index, str(path), problem=describe(error))
@@ -106,7 +106,7 @@ def prepare(unit: Unit) -> Prepared:
         return unit.file, unit.where, None, unit.problem
     try:
         if unit.line is not None:
-            article: RawArticle | dict[str, Any] = parse_record(unit.line)
+            article: RawArticle | dict[str, Any] = parse_record(unit.line, unit.where)
         else:
             path = Path(unit.path or "")
             article = parse_document(decode_html(read_article_bytes(path), name=str(path)), name=path.name)
@@ -129,7 +129,7 @@ def extract_unit(item: tuple[Unit, dict[str, bool]]) -> dict[str, Any]:
     try:
         if unit.problem is not None:
             raise InputError(unit.problem)
-        article = parse_record(unit.line or b"")
+        article = parse_record(unit.line or b"", unit.where)
         record = dict(article) if isinstance(article, dict) else article_record(extract_article(article, **options))
         record["path"] = unit.where
         return record

@@ -133,3 +133,24 @@ def test_a_text_file_gets_its_title_and_date_from_its_lines_or_its_name(
     assert (fields.published_at.isoformat()[:16] if fields.published_at else None) == date
     if how.startswith("title: first line"):
         assert not fields.body.startswith(title)  # the title line is not repeated as body
+
+
+def test_gbk_json_lines_and_json_and_a_damaged_utf8_csv_are_read_in_their_encoding(caplog) -> None:
+    """Review of day 19: a GBK JSON Lines or JSON file came out as U+FFFD throughout, without a word; a UTF-8
+    CSV with one damaged byte was read whole as GB18030 mojibake (its header unrecognised, its rows lost)."""
+    line = json.dumps(
+        {"url": "https://example.com/gbk", "title": "贵州茅台", "text": "贵州茅台发布公告。"}, ensure_ascii=False
+    )
+    assert parse_record(line.encode("gbk"), "gbk.jsonl:1").title == "贵州茅台"
+    ((_, record),) = json_records(
+        json.dumps([{"新闻标题": "数字经济", "新闻内容": "正文。"}], ensure_ascii=False).encode("gbk")
+    )
+    assert record["title"] == "数字经济"
+    damaged = AKSHARE_CSV.replace(
+        "宁德时代今日发布新一代电池。".encode(), "宁德时代今日发布新一代电".encode() + b"\xe6\x31"
+    )
+    with caplog.at_level("WARNING"):
+        rows = list(csv_records(damaged, name="news.csv"))
+    assert [number for number, _ in rows] == [2, 3] and rows[0][1]["title"] == "宁德时代发布神行电池"
+    assert rows[0][1]["text"].startswith("宁德时代今日发布新一代电\ufffd")
+    assert "news.csv: 1 undecodable byte sequence(s) replaced" in caplog.text
