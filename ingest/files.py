@@ -273,6 +273,13 @@ def parse_record(line: bytes, name: str | None = None) -> RawArticle | dict[str,
     problems = record_problems(record)
     if problems:
         raise InputError("; ".join(problems))
+    # The article's limit holds for what a record says (its longest field: the text or the page), not for its
+    # line, which also carries the tags (input_units reads lines up to RECORD_LIMIT_ARTICLES times as long).
+    longest = max(
+        (len(value.encode("utf-8", "surrogatepass")) for value in record.values() if isinstance(value, str)), default=0
+    )
+    if longest > max_article_bytes():
+        raise too_large(longest, max_article_bytes(), "record")
     return record if is_tagged_record(record) else raw_from_record(record)
 
 

@@ -171,7 +171,11 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     os.mkfifo(archive / "pipe.html")
     (archive / "gone.html").symlink_to(tmp_path / "nowhere.html")
     (archive / "giant.html").write_text("<html><body><p>" + "大" * 20_000 + "</p></body></html>", encoding="utf-8")
-    write_jsonl(archive / "records.jsonl", [record(31), record(32, text="长" * 20_000), record(33)])
+    # 34: an export's line of an article within the limit, longer than it with its tags (review of day 19).
+    mentions = [{"kind": "stock", "secid": "1.600519", "name": "贵州茅台", "where": "text"}] * 300
+    exported = tagged(34, text="贵州茅台" * 800, keywords=["贵州茅台"], mentions=mentions)
+    write_jsonl(archive / "records.jsonl", [record(31), record(32, text="长" * 20_000), record(33), exported])
+    assert len(json.dumps(exported, ensure_ascii=False).encode()) > 10 * 1024 > len(exported["text"].encode())
     locked = archive / "locked"
     locked.mkdir()
     (locked / "inside.txt").write_text("看不到的文章。", encoding="utf-8")
@@ -181,7 +185,7 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     result = run_unprivileged("ingest", "--quiet", str(archive), env=env)
     assert result.returncode == 4, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    assert "Ingested 4 article(s)" in result.stdout and "4 new" in result.stdout, result.stdout + result.stderr
+    assert "Ingested 5 article(s)" in result.stdout and "5 new" in result.stdout, result.stdout + result.stderr
     failures = [line for line in result.stderr.splitlines() if "failed:" in line]
     expected = {
         f"{locked}: cannot read folder: Permission denied",
@@ -193,7 +197,7 @@ def test_fifos_dangling_links_unreadable_folders_and_giant_pages_are_named_and_g
     for line in expected:
         assert any(line in failure for failure in failures), (line, result.stderr)
     assert len(failures) == len(expected), result.stderr
-    assert len(indexed_urls(es_node)) == 4
+    assert len(indexed_urls(es_node)) == 5
 
     # A folder that cannot be read at all is an error, not "0 articles from 0 files" and success.
     unreadable = run_unprivileged("ingest", "--quiet", str(locked), env=env)
