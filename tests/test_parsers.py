@@ -37,6 +37,25 @@ def test_damaged_jekyll_post_with_empty_title_date_and_url() -> None:
     assert raw.digest == "摘要" and raw.body_html == "<p>正文</p>"
 
 
+@pytest.mark.parametrize(
+    ("date", "url", "name", "day"),
+    [
+        ("2021-12-32 22:06:00", "http://finance.eastmoney.com/news/1355,202112082206704122.html", None, "2021-12-08"),
+        ("yesterday", "", "2021-12-09-202112092207000000.md", "2021-12-09"),
+        ("yesterday", "", "post.md", None),
+    ],
+)
+def test_a_post_whose_date_is_damaged_is_dated_by_its_code_or_name_and_named(
+    date: str, url: str, name: str | None, day: str | None, caplog
+) -> None:
+    # Review of day 19: such a post was indexed without a date, without a word.
+    text = f"---\nlayout: post\ntitle: 标题\ndate: {date}\n---\n> 摘要\n\n<p>正文</p>\n\n<{url}>\n"
+    with caplog.at_level("WARNING"):
+        raw = parse_jekyll_post(text, name)
+    assert (raw.published_at.date().isoformat() if raw.published_at else None) == day
+    assert f"{name or 'a post'}: the front matter date '{date}' is not a date" in caplog.text
+
+
 def test_a_blank_line_before_the_digest_keeps_it_the_digest() -> None:
     text = "---\nlayout: post\ntitle: t\n---\n\n> 记者获悉，中信证券发布公告。（新华网）\n\n<p>正文。</p>\n> 引文\n"
     raw = parse_jekyll_post(text)

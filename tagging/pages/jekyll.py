@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import datetime
 
 import yaml
 
 from core.article import RawArticle
-from core.dates import parse_datetime
+from core.dates import date_from_article_code, parse_datetime
 from core.jsontext import without_lone_surrogates
+from core.urls import eastmoney_article_code
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ _FRONT_MATTER_RE = re.compile(r"\A\ufeff?(?:[ \t]*\r?\n)*---[ \t]*\r?\n(.*?)\r?\
 _PINYIN_CATEGORY_RE = re.compile(r"^[a-z]+$")
 _OUTLET_TAG_SUFFIX = "新闻"
 _MIRROR_OWN_CATEGORY = "emnews"
+# Jekyll names a post by its date: _posts/2021-12-08-202112082206704122.md.
+_POST_NAME_DATE_RE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-(\d{2})-[^/]*$")
 _SOURCE_URL_RE = re.compile(r"^<\s*((?:https?:)?//[^>\s]+)?\s*>$")
 _BACK_LINK_RE = re.compile(r"^\[[^\]]*\]\([^)]*\)(?:\s*[|｜]\s*\[[^\]]*\]\([^)]*\))*\s*$")
 _DIGEST_SOURCE_RE = re.compile(r"[（(]([^（()）]{1,20})[)）]\s*$")
@@ -179,7 +183,7 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
         source="jekyll",
         url=url,
         title=title,
-        published_at=parse_datetime(str(meta.get("date") or "")),
+        published_at=_post_date(meta.get("date"), url, name),
         media=_media_from_digest(digest, title)
         or _media_from_digest(text_digest, title)
         or _media_from_category(category, tags),
@@ -189,6 +193,26 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
         tags=tags,
         body_source="jekyll",
     )
+
+
+def _post_date(value: object, url: str | None, name: str | None) -> datetime | None:
+    """The post's front matter date; when it is not a date (``2021-12-32``, ``yesterday``: a damaged
+    post), the day its Eastmoney article code or its file name gives, and a warning naming the post. Left
+    without a date, the post fell out of every date range without a word (review of day 19)."""
+    written = str(value or "").strip()
+    moment = parse_datetime(written)
+    if moment is not None or not written:
+        return moment
+    named = _POST_NAME_DATE_RE.search(name or "")
+    fallback = date_from_article_code(eastmoney_article_code(url) or "") or (
+        parse_datetime("-".join(named.groups())) if named else None
+    )
+    logger.warning(
+        "%s: the front matter date %r is not a date; %s",
+        name or "a post", written[:40],
+        f"dated by its article code or file name, {fallback:%Y-%m-%d}" if fallback else "the post has no date",
+    )  # fmt: skip
+    return fallback
 
 
 def _media_from_digest(digest: str | None, title: str | None = None) -> str | None:
