@@ -18,6 +18,7 @@ from twisted.internet import threads
 
 from crawler.items import ArticleItem
 from crawler.seen import open_seen_store
+from crawler.spiders.base import MAX_LISTED_FAILURES
 from crawler.state import crawl_state
 from store.client import StoreError, connect
 from store.documents import article_document
@@ -71,7 +72,9 @@ class IndexPipeline:
             # Keep crawling: the writer spools what it cannot write.
             logger.error("%s Articles will be spooled to disk.", error)
         chunk_size = self.crawler.settings.getint("FINNEWS_BULK_CHUNK_SIZE")
-        self.writer = writer = ArticleWriter(es, chunk_size=chunk_size, on_written=self._remember)
+        self.writer = writer = ArticleWriter(
+            es, chunk_size=chunk_size, on_written=self._remember, on_rejected=self._name_rejected
+        )
         crawl_state(self.crawler).pending_writes = lambda: writer.pending
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
@@ -102,6 +105,15 @@ class IndexPipeline:
         logger.error("%s", error)
         # Not awaited: the engine's close waits for the items in the pipelines, this one among them.
         self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="spool_full"))
+
+    def _name_rejected(self, url: str, why: str) -> None:
+        """An article the node rejected for good (a dead letter, remembered as seen like any written one):
+        named with its URL in the log and the run's failures, as a load names its line (review of day 19:
+        a crawl only counted them)."""
+        logger.error("%s: %s (kept as a dead letter)", url, why)
+        listed = self.stats.get_value("finnews/failures") or []
+        if len(listed) < MAX_LISTED_FAILURES:
+            self.stats.set_value("finnews/failures", [*listed, f"dead_letter {url}"])
 
     def _remember(self, urls: list[str]) -> None:
         if self.seen is not None:
