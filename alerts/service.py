@@ -26,10 +26,11 @@ class Delivery:
 
 
 def spool_waiting() -> int:
-    """Spool files still waiting (every crawl replays the spool first: what is left did not go in)."""
+    """This index's spool files still waiting (every crawl replays the spool first: what is left did not go in)."""
+    from store.lifecycle import current_alias
     from store.spool import spool_files
 
-    return len(spool_files("spool"))
+    return len(spool_files("spool", current_alias()))
 
 
 def send(config: AlertsConfig, notices: list[Notice], incidents: dict[str, dict[str, Any]], now: str) -> list[Delivery]:

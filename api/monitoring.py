@@ -4,7 +4,6 @@ runs, the node, the spool. Functions of the store and the schedule; the app only
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -17,10 +16,11 @@ from core.dates import SHANGHAI, isoformat
 from scheduler.jobs import Schedule, load_schedule
 from scheduler.overview import job_overview, overdue_since
 from store.client import StoreError, cluster_status
+from store.lifecycle import current_alias
 from store.outbox import outbox_counts
 from store.outcomes import ARTICLE_OUTCOMES
 from store.runs import recent_runs_by_job, run_totals
-from store.spool import spool_files
+from store.spool import spool_files, waiting_articles
 
 
 def jobs_overview(es: Elasticsearch, schedule: Schedule, now: datetime) -> dict[str, Any]:
@@ -30,17 +30,13 @@ def jobs_overview(es: Elasticsearch, schedule: Schedule, now: datetime) -> dict[
     return {"jobs": jobs, "unscheduled": sorted(name for name in recent if name not in scheduled)}
 
 
-def _lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
-
-
 def spool_state() -> dict[str, int]:
-    files = spool_files("spool")
+    """This index's spool: files and articles waiting, and dead-letter files (another index's are not its own)."""
+    index = current_alias()
     return {
-        "files": len(files),
-        "articles": sum(_lines(path) for path in files),
-        "dead_letter_files": len(spool_files("dead-letter")),
+        "files": len(spool_files("spool", index)),
+        "articles": waiting_articles("spool", index),
+        "dead_letter_files": len(spool_files("dead-letter", index)),
     }
 
 

@@ -75,6 +75,7 @@ class DomainState:
     delay: float = 0.0  # spacing between requests while backing off (0: none)
     next_at: float = 0.0  # clock time before which no request goes out
     refusals: int = 0  # blocked answers in the whole crawl (tells a wait that a refusal came meanwhile)
+    asked_until: float = 0.0  # clock time a Retry-After asked to wait until
 
 
 @dataclass
@@ -139,7 +140,11 @@ class BlockTracker:
         site.refusals += 1
         site.delay = grown_delay(site.streak, self.policy.backoff_base, self.policy.backoff_max)
         wait = max(site.delay, retry_after or 0.0)
-        site.next_at = max(site.next_at, now + wait)
+        # The slots requests already waiting had reserved are given up: each takes its turn again at the new
+        # spacing when its wait ends (BlockTracker.turn_again); kept, they put every later one a round behind.
+        if retry_after:
+            site.asked_until = max(site.asked_until, now + retry_after)
+        site.next_at = max(now + wait, site.asked_until)  # (never before a Retry-After asked)
         total = (self.stats.get_value("finnews/blocking/backoff_seconds") or 0) + wait
         self.stats.set_value("finnews/blocking/backoff_seconds", round(total, 3))
         self.stats.max_value("finnews/blocking/max_wait_seconds", round(wait, 3))

@@ -78,10 +78,11 @@ def replay_before_crawl(own_closed: bool = False, command: str = "crawl") -> dic
     crawl then spools too, and the next run replays both). ``own_closed``: this process's closed
     files too (``finnews live``, see :func:`store.replay.replay_spool`)."""
     from store.client import StoreError, connect
+    from store.lifecycle import current_alias
     from store.replay import replay_spool
     from store.spool import spool_files
 
-    if not spool_files():
+    if not spool_files(index=current_alias()):
         return {}
     try:
         return replay_spool(connect(), own_closed=own_closed)

@@ -99,10 +99,11 @@ class SpoolReplay:
     def __call__(self) -> dict[str, int]:
         from crawler.run import replay_before_crawl
         from scheduler.stats import REPLAY_PREFIX
+        from store.lifecycle import current_alias
         from store.spool import waiting_articles
 
         replayed = replay_before_crawl(own_closed=True, command="live")
-        waiting = waiting_articles()
+        waiting = waiting_articles(index=current_alias())
         if waiting and waiting != self.waiting:
             logger.warning(
                 "finnews live: %d article(s) wait in the spool (the node did not take them); they are "
@@ -152,9 +153,13 @@ def cmd_live(args: argparse.Namespace) -> int:
         push.outbox.close()
     totals.stats.update(stats)
     totals.stats.setdefault("finish_reason", "finished")
+    from store.lifecycle import current_alias
     from store.spool import waiting_articles
 
-    print(live_summary(totals.polls, totals.failed_polls, totals.stats, waiting_articles()), flush=True)
+    print(
+        live_summary(totals.polls, totals.failed_polls, totals.stats, waiting_articles(index=current_alias())),
+        flush=True,
+    )
     if args.stats_json:
         write_stats_json(Path(args.stats_json), totals.stats)
     if totals.crashed:

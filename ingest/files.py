@@ -255,9 +255,10 @@ def is_tagged_record(record: object) -> bool:
     )
 
 
-def parse_record(line: bytes, name: str | None = None) -> RawArticle | dict[str, Any]:
+def parse_record(line: bytes, name: str | None = None, sized: bool = True) -> RawArticle | dict[str, Any]:
     """One JSON line (``name``: where it was read, for a warning about damaged bytes): a tagged record to
-    load as it is, or a raw article to clean and tag."""
+    load as it is, or a raw article to clean and tag. ``sized``: a record over the article limit is
+    refused (a JSON Lines record); a table's row (``sized=False``) has its text cut to it instead."""
     try:
         record = json.loads(decode_text(line, name).lstrip("\ufeff"))
     except RecursionError:
@@ -278,7 +279,7 @@ def parse_record(line: bytes, name: str | None = None) -> RawArticle | dict[str,
     longest = max(
         (len(value.encode("utf-8", "surrogatepass")) for value in record.values() if isinstance(value, str)), default=0
     )
-    if longest > max_article_bytes():
+    if sized and longest > max_article_bytes():
         raise too_large(longest, max_article_bytes(), "record")
     return record if is_tagged_record(record) else raw_from_record(record)
 

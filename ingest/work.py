@@ -43,6 +43,7 @@ class Unit:
     path: str | None = None
     line: bytes | None = None
     problem: str | None = None
+    table_row: bool = False  # a row of a CSV file or JSON array: its text is cut to the limit, not refused
 
 
 # A unit's outcome: (file index, where, the index document or None, why it failed or None).
@@ -53,7 +54,8 @@ Prepared = tuple[int, str, dict[str, Any] | None, str | None]
 TABLE_LIMIT_ARTICLES = 64
 # A JSON Lines record holds one article with its tags: finnews' own export of an article at the size limit
 # writes a line about 3.5 times as long (mentions, keywords, JSON escapes), which a bound of one article's
-# limit refused on its way back in (review of day 19). The text is cut to the limit after reading, as any.
+# limit refused on its way back in (review of day 19). The record's longest field (its text or page) is held to
+# the limit (ingest/files.parse_record).
 RECORD_LIMIT_ARTICLES = 8
 
 
@@ -64,7 +66,9 @@ def table_units(index: int, path: Path, column_map: Mapping[str, str] | None) ->
         data = read_article_bytes(path, max_article_bytes() * TABLE_LIMIT_ARTICLES)
         read = csv_records if path.suffix.lower() == ".csv" else json_records
         for number, record in read(data, column_map, str(path)):
-            yield Unit(index, f"{path}:{number}", line=json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            yield Unit(
+                index, f"{path}:{number}", line=json.dumps(record, ensure_ascii=False).encode("utf-8"), table_row=True
+            )
     except Exception as error:  # the table cannot be read or mapped: named, the load goes on
         yield Unit(index, str(path), problem=describe(error))
 
@@ -110,7 +114,7 @@ def prepare(unit: Unit) -> Prepared:
         return unit.file, unit.where, None, unit.problem
     try:
         if unit.line is not None:
-            article: RawArticle | dict[str, Any] = parse_record(unit.line, unit.where)
+            article: RawArticle | dict[str, Any] = parse_record(unit.line, unit.where, not unit.table_row)
         else:
             path = Path(unit.path or "")
             article = parse_document(decode_html(read_article_bytes(path), name=str(path)), name=path.name)
@@ -133,7 +137,7 @@ def extract_unit(item: tuple[Unit, dict[str, bool]]) -> dict[str, Any]:
     try:
         if unit.problem is not None:
             raise InputError(unit.problem)
-        article = parse_record(unit.line or b"", unit.where)
+        article = parse_record(unit.line or b"", unit.where, not unit.table_row)
         record = dict(article) if isinstance(article, dict) else article_record(extract_article(article, **options))
         record["path"] = unit.where
         return record

@@ -20,6 +20,7 @@ from store.spool import Spool, claimed, file_index, spool_files, written_by_this
 from store.writer import ArticleWriter
 
 logger = logging.getLogger(__name__)
+_TOLD_ELSEWHERE: set[Path] = set()  # another index's spool files this process has named
 
 
 def _replayable(document: dict[str, Any]) -> dict[str, Any]:
@@ -51,10 +52,12 @@ def replay_spool(
         # lost to it, for the file is deleted (review of day 19). Left for a replay with that FINNEWS_INDEX.
         totals["elsewhere"] = len(elsewhere)
         for path in elsewhere:
-            logger.warning(
-                "%s holds articles for the index %s, not %s: left for `FINNEWS_INDEX=%s finnews spool replay`",
-                path, file_index(path), here, file_index(path),
-            )  # fmt: skip
+            if path not in _TOLD_ELSEWHERE:  # once a process (`finnews live` replays every poll)
+                _TOLD_ELSEWHERE.add(path)
+                logger.warning(
+                    "%s holds articles for the index %s, not %s: left for `FINNEWS_INDEX=%s finnews spool replay`",
+                    path, file_index(path), here, file_index(path),
+                )  # fmt: skip
         files = [path for path in files if path not in elsewhere]
     if not files:
         return totals

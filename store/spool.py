@@ -154,15 +154,17 @@ def file_index(path: Path) -> str | None:
     return None
 
 
-def spool_files(kind: str = "spool") -> list[Path]:
-    """The spool (or dead-letter) files waiting, oldest first."""
-    return waiting_files(spool_root() / kind)
+def spool_files(kind: str = "spool", index: str | None = None) -> list[Path]:
+    """The spool (or dead-letter) files waiting, oldest first; with ``index``, only those for that index
+    (and those that name none): another index's files are not this one's articles waiting."""
+    files = waiting_files(spool_root() / kind)
+    return files if index is None else [path for path in files if file_index(path) in (None, index)]
 
 
-def waiting_articles(kind: str = "spool") -> int:
-    """How many records the spool (or dead-letter) files hold, one a line, without parsing them (a
-    spool that grew through an outage is counted after every live poll)."""
-    return sum(_lines(path) for path in spool_files(kind))
+def waiting_articles(kind: str = "spool", index: str | None = None) -> int:
+    """How many records the spool (or dead-letter) files (``index``: for that index) hold, one a line,
+    without parsing them (a spool that grew through an outage is counted after every live poll)."""
+    return sum(_lines(path) for path in spool_files(kind, index))
 
 
 def _lines(path: Path) -> int:

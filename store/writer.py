@@ -330,7 +330,7 @@ class ArticleWriter:
                 by_id[document["id"]] = earlier
                 continue
             self.counts[UPDATED] += 1
-            latest = document.get("crawled_at")
+            latest = document.get("updated_at") or document.get("crawled_at")  # (a spooled update's own time)
             by_id[document["id"]] = {**merged, "crawled_at": earlier.get("crawled_at") or latest, "updated_at": latest}
         return by_id
 

@@ -195,6 +195,24 @@ def test_a_request_that_waited_keeps_to_a_back_off_lengthened_meanwhile() -> Non
     later = blocks.refusals(site)
     clock.now += 1.5
     assert blocks.turn_again("pages:x", site, later) == 0
+    # Requests queued behind it re-take their turns at the new spacing, not behind slots given up (second review).
+    blocks, _, clock = tracker(threshold=10, base=10, maximum=300)
+    for _ in range(3):
+        blocks.blocked("columns:345", site, "http_403", "u")  # back-off 40 s
+    noted = blocks.refusals(site)
+    waits = [blocks.turn(f"columns:{n}", site) for n in range(3)]
+    assert waits == [pytest.approx(40), pytest.approx(80), pytest.approx(120)]
+    clock.now = 41
+    blocks.blocked("columns:0", site, "http_403", "u")  # the first one sent is refused: 80 s apart from now
+    clock.now = 80
+    assert blocks.turn_again("columns:1", site, noted) == pytest.approx(41)  # at 121, not after the slot of 120
+    clock.now = 120
+    assert blocks.turn_again("columns:2", site, noted) == pytest.approx(81)  # at 201
+    # A later refusal with a shorter back-off never shortens what a Retry-After asked.
+    blocks, _, clock = tracker(threshold=10)
+    blocks.blocked("pages:x", site, "http_429", "u1", retry_after=25)
+    blocks.blocked("pages:x", site, "http_403", "u2")  # back-off 2 s
+    assert blocks.turn("pages:x", site) == pytest.approx(25)
     # A refusal that stops the source meanwhile drops the waiting request.
     blocks, _, clock = tracker(threshold=2)
     blocks.blocked("pages:x", site, "http_403", "u1")

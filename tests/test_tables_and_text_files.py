@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.config import ConfigError
-from ingest.files import parse_record
+from ingest.files import InputError, parse_record
 from ingest.tables import column_mapping, content_url, csv_records, json_records, parse_mapping
 from tagging.pages.textfile import text_fields
 
@@ -154,3 +154,22 @@ def test_gbk_json_lines_and_json_and_a_damaged_utf8_csv_are_read_in_their_encodi
     assert [number for number, _ in rows] == [2, 3] and rows[0][1]["title"] == "宁德时代发布神行电池"
     assert rows[0][1]["text"].startswith("宁德时代今日发布新一代电\ufffd")
     assert "news.csv: 1 undecodable byte sequence(s) replaced" in caplog.text
+
+
+def test_a_json_lines_record_over_the_limit_is_refused_and_a_table_row_is_kept(monkeypatch) -> None:
+    # Review of day 19: the JSON Lines check held table rows too, refusing rows whose text was cut before.
+    monkeypatch.setattr("ingest.files.max_article_bytes", lambda: 300)
+    line = json.dumps({"url": "https://example.com/long", "title": "长文", "text": "长" * 200}, ensure_ascii=False)
+    with pytest.raises(InputError, match=r"record of 0\.0 MB is over the limit"):
+        parse_record(line.encode())
+    assert parse_record(line.encode(), sized=False).title == "长文"
+    tagged = {
+        "url": "https://example.com/tagged",
+        "title": "短",
+        "text": "短文。",
+        "boards": [],
+        "stocks": [],
+        "topics": [],
+    }
+    tags = json.dumps({**tagged, "keywords": ["短文"] * 100}, ensure_ascii=False).encode()
+    assert len(tags) > 300 and parse_record(tags)["title"] == "短"  # its tags make the line long, not its text

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.article import RawArticle
 from store.documents import article_document
 from tagging.extract import extract_article
@@ -160,10 +162,17 @@ def test_a_replay_writes_a_spooled_update_newer_than_the_stored_one(fresh_index:
     replay.add(document_from_record({**record, "text": "第一版。", "crawled_at": "2026-12-01T10:00:00+08:00"}))
     replay.close()
     assert es_node.get(index=TEST_ALIAS, id=spooled["id"])["_source"]["text"] == "第三版。"
+    # Two spooled updates of the article in one replay: merged in order, the newest written (second review).
+    replay = ArticleWriter(connect(), TEST_ALIAS, replaying=True)
+    for version, hour in (("第四版。", 13), ("第五版。", 14)):
+        replay.add(document_from_record({**record, "text": version, "updated_at": f"2026-12-01T{hour}:00:00+08:00"}))
+    replay.close()
+    stored = es_node.get(index=TEST_ALIAS, id=spooled["id"])["_source"]
+    assert stored["text"] == "第五版。" and stored["updated_at"] == "2026-12-01T14:00:00+08:00"
 
 
 def test_a_replay_for_one_index_leaves_what_was_spooled_for_another(
-    cli, fresh_index: str, es_node, tmp_path: Path
+    cli, fresh_index: str, es_node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Review of day 19: every writer of a state folder shares its spool, and the first replay took it all: a
     staging run (its own FINNEWS_INDEX) wrote production's spooled articles into its own index and deleted them."""
@@ -184,6 +193,15 @@ def test_a_replay_for_one_index_leaves_what_was_spooled_for_another(
         assert list((spool / "spool").glob("*.jsonl")) and not es_node.count(index=TEST_ALIAS)["count"]
         listed = run_finnews("spool", "list", env={"FINNEWS_SPOOL_DIR": str(spool)})
         assert f"1 article(s) for {other}" in listed.stdout
+        # Nor is it this index's articles waiting, for the health check and the alerts (second review).
+        from alerts.service import spool_waiting
+        from api.monitoring import spool_state
+
+        monkeypatch.setenv("FINNEWS_SPOOL_DIR", str(spool))
+        assert spool_state() == {"files": 0, "articles": 0, "dead_letter_files": 0} and spool_waiting() == 0
+        monkeypatch.setenv("FINNEWS_INDEX", other)
+        assert spool_state()["articles"] == 1 and spool_waiting() == 1
+        monkeypatch.setenv("FINNEWS_INDEX", TEST_ALIAS)
         there = run_finnews("spool", "replay", env={"FINNEWS_SPOOL_DIR": str(spool), "FINNEWS_INDEX": other})
         assert there.returncode == 0 and "1 new" in there.stdout, there.stdout + there.stderr
         assert not list((spool / "spool").glob("*.jsonl"))
