@@ -249,6 +249,33 @@ def test_every_host_folded_to_finance_is_paced_as_eastmoney() -> None:
     assert domains >= FINANCE_ARTICLE_HOSTS
 
 
+HEADLINE = "A股三大指数集体收涨，沪指涨1.2%"
+
+
+@pytest.mark.parametrize(
+    ("page_title", "before_body", "sidebar", "expected"),
+    [
+        ("A股三大指数集体收涨,沪指涨1.2%_东方财富网", HEADLINE, None, HEADLINE),  # half-width in <title>
+        ("A股三大指数集体收涨,沪指涨1.2%_财经频道_东方财富网", HEADLINE, None, HEADLINE),  # and a channel
+        ("财经频道_东方财富网", HEADLINE, None, HEADLINE),  # a <title> of the channel only
+        ("早间要闻：央行开展逆回购_东方财富网", None, "要闻", "早间要闻：央行开展逆回购"),  # a short sidebar inside
+        (f"{HEADLINE}_东方财富网", None, "行情中心", HEADLINE),
+    ],
+)
+def test_a_title_before_the_body_and_the_page_title_are_weighed(
+    page_title: str, before_body: str | None, sidebar: str | None, expected: str
+) -> None:
+    # Second review of day 19: a plain substring test threw the page's headline away for any <title> that
+    # differed from it (half-width punctuation, a channel's name), and kept a sidebar's 要闻 inside the headline.
+    side = f'<div class="hqzx"><div class="title">{sidebar}</div></div>' if sidebar else ""
+    shown = f'<div class="title">{before_body}</div>' if before_body else ""
+    page = f"""<html><head><title>{page_title}</title></head><body><div class="mainleft">{side}{shown}
+    <div class="txtinfos" id="ContentBody"><p>　　正文第一段。</p></div></div></body></html>"""
+    assert (
+        eastmoney.parse_article_page(page, "https://finance.eastmoney.com/a/202609243870000001.html").title == expected
+    )
+
+
 def test_a_2026_page_with_its_headline_only_in_the_page_title_is_not_titled_by_a_sidebar() -> None:
     # A 2026 client's notes (real-site hunt, day 19): no h1, the headline only in <title>, and ".title"
     # finds a sidebar's 行情中心 before the body.

@@ -173,3 +173,16 @@ def test_a_json_lines_record_over_the_limit_is_refused_and_a_table_row_is_kept(m
     }
     tags = json.dumps({**tagged, "keywords": ["短文"] * 100}, ensure_ascii=False).encode()
     assert len(tags) > 300 and parse_record(tags)["title"] == "短"  # its tags make the line long, not its text
+
+
+def test_a_short_damaged_utf8_line_and_a_utf16_table_are_read_in_their_encoding() -> None:
+    # Second review of day 19: two damaged bytes in a short UTF-8 line made it GB18030 mojibake; UTF-16 (with
+    # its byte-order mark, as Windows saves "Unicode" text) was not read at all.
+    line = json.dumps(
+        {"url": "https://example.com/short", "title": "央行逆回购", "text": "央行开展逆回购操作。"}, ensure_ascii=False
+    )
+    damaged = line.encode().replace("操作".encode(), b"\xe6\x93" + "作".encode()).replace("。".encode(), b"\xe3\x80")
+    raw = parse_record(damaged, "short.jsonl:1")
+    assert raw.title == "央行逆回购" and raw.body_text.startswith("央行开展逆回购\ufffd作")
+    ((_, record),) = csv_records("title,text\n标题甲,正文甲。\n".encode("utf-16"))
+    assert (record["title"], record["text"]) == ("标题甲", "正文甲。")

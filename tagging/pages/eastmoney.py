@@ -10,6 +10,7 @@ the body's end (``p.em_media`` / ``（文章来源：…）``) and the ``sourceb
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from lxml import etree
@@ -52,10 +53,25 @@ def _title(tree: etree._Element) -> str | None:
     before_body = text_of(
         first(tree, '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]')
     )
-    if before_body and page_title and before_body not in page_title and page_title not in before_body:
-        before_body = ""  # a sidebar's title, not the headline
+    if before_body and page_title and not _same_headline(before_body, page_title):
+        # Two different texts: the headline is the longer (a widget's 行情中心 or 要闻, a <title> naming
+        # only the channel, 财经频道, are a few characters).
+        before_body = before_body if len(before_body) > len(page_title) else ""
     title = header or before_body or meta_content(tree, "og:title") or page_title or text_of(first(tree, "//h1"))
     return _TITLE_SUFFIX_RE.sub("", title).strip() or None
+
+
+def _headline_key(text: str) -> str:
+    """A title as compared: full-width forms folded (NFKC), white space and punctuation dropped."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if not c.isspace() and not unicodedata.category(c).startswith("P"))
+
+
+def _same_headline(one: str, other: str) -> bool:
+    """Whether two titles are one headline: one holds the other, which is at least half of it (a page
+    title may add a channel's name; a sidebar's 要闻 inside 早间要闻：… is not the headline)."""
+    shorter, longer = sorted((_headline_key(one), _headline_key(other)), key=len)
+    return bool(shorter) and shorter in longer and 2 * len(shorter) >= len(longer)
 
 
 def _info_items(tree: etree._Element) -> list[str]:

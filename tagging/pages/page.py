@@ -22,6 +22,7 @@ SNIFF_CHARS = 4096
 NUL_SHARE = 0.01
 # UTF-8 text with at most one undecodable sequence in this many non-ASCII characters is damaged UTF-8 text.
 DAMAGED_SHARE_INVERSE = 20
+DAMAGED_CHINESE_PER_BAD = 2  # Chinese characters per bad sequence that make text read as UTF-8 damaged UTF-8
 _SPACE_RE = re.compile(r"\s+")
 # The attributes a <meta> names its value by on most pages; pages of unknown sites also use itemprop.
 NAME_ATTRIBUTES = ("name", "property")
@@ -62,11 +63,7 @@ def decode_html(data: bytes, declared: str | None = None, name: str | None = Non
     """Decode page bytes: a declared charset is tried first but not trusted (a page that says UTF-8
     and is GBK decodes as GBK); GBK/GB2312 are read as their superset GB18030. Bytes no encoding reads
     are replaced by U+FFFD, the rest kept, and the input (``name``: its file or URL) named in a warning."""
-    text = _decoded(data, declared)
-    replaced = text.count("\ufffd") - data.count("\ufffd".encode())  # not those the bytes spell out themselves
-    if replaced > 0:
-        logger.warning("%s: %d undecodable byte sequence(s) replaced by U+FFFD", name or "a page", replaced)
-    return text
+    return _warned_replacements(_decoded(data, declared), data, name or "a page")
 
 
 def decode_text(data: bytes, name: str | None = None) -> str:
@@ -76,6 +73,9 @@ def decode_text(data: bytes, name: str | None = None) -> str:
     and the input (``name``: its file or ``file:line``) named in a warning. UTF-8 first and then strict
     GB18030 mis-read a UTF-8 file with one damaged byte whole as GB18030 mojibake; UTF-8 with errors
     replaced turned a GBK file into U+FFFD throughout, without a word (review of day 19)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows' "Unicode")
+        text = data.decode("utf-16", errors="replace")
+        return _warned_replacements(text, data, name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -86,7 +86,11 @@ def decode_text(data: bytes, name: str | None = None) -> str:
             return data.decode("gb18030")
         except UnicodeDecodeError:
             text = data.decode("utf-8", errors="replace")
-    text = text.removeprefix("\ufeff")
+    return _warned_replacements(text.removeprefix("\ufeff"), data, name)
+
+
+def _warned_replacements(text: str, data: bytes, name: str | None) -> str:
+    """``text`` decoded from ``data``, its replaced bytes (not the U+FFFD the bytes spell) named in a warning."""
     replaced = text.count("\ufffd") - data.count("\ufffd".encode())
     if replaced > 0:
         logger.warning("%s: %d undecodable byte sequence(s) replaced by U+FFFD", name or "an input", replaced)
@@ -126,7 +130,10 @@ def _damaged_chinese(data: bytes) -> str | None:
     as_utf8 = data.decode("utf-8", errors="replace")
     bad = as_utf8.count("\ufffd") - data.count("\ufffd".encode())
     wide = sum(1 for character in as_utf8 if character > "\x7f")
-    if bad > 0 and wide >= DAMAGED_SHARE_INVERSE * bad:
+    # Chinese characters read as UTF-8 are what a short line of it shows: GB bytes seldom make one by chance
+    # (in GBK-encoded corpus text, fewer than one for ten bad sequences), UTF-8 with a damaged byte makes many.
+    chinese = sum(1 for character in as_utf8 if "\u4e00" <= character <= "\u9fff")
+    if bad > 0 and (wide >= DAMAGED_SHARE_INVERSE * bad or chinese >= DAMAGED_CHINESE_PER_BAD * bad):
         return as_utf8
     if _looks_like_gb(data):
         return data.decode("gb18030", errors="replace")
