@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 # Both /news/1355,{code}.html and /a/{code}.html serve the same Eastmoney article; the mobile page
 # emwap.eastmoney.com/news/info/detail/{code} (2026 scrapers use it, and Eastmoney's own tracking
 # script tells that path: real-site hunt, day 19) too.
 _EASTMONEY_ARTICLE_RE = re.compile(
-    r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/"
-    r"(?:(?:a/|news/\d+,)(?P<code>\d{12,20})\.html|news/info/detail/(?P<detail>\d{12,20})(?:\.html)?(?![\w.]))",
+    r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/(?:a/|news/\d+,)(?P<code>\d{12,20})\.html"
+    r"|^(?:https?:)?//(?P<mobile>(?:emwap|wap|m)\.eastmoney\.com)/news/info/detail/(?P<detail>\d{12,20})"
+    r"(?:\.html)?(?=$|[?#])",
     re.IGNORECASE,
 )
 # Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the
@@ -45,7 +47,7 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     match = _EASTMONEY_ARTICLE_RE.match(url)
     if match:
-        host = match.group("host").lower()
+        host = (match.group("host") or match.group("mobile")).lower()
         if host in FINANCE_ARTICLE_HOSTS:
             host = "finance.eastmoney.com"
         return f"https://{host}/a/{match.group('code') or match.group('detail')}.html"
@@ -78,3 +80,18 @@ def fetch_url(url: str) -> str:
 def document_id(url: str) -> str:
     """A stable document id: the SHA-1 of the canonical URL."""
     return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()
+
+
+def url_list(value: Any) -> list[str]:
+    """The URLs of a list setting (``-s EASTMONEY_LIST_PAGES=…``, a schedule's or live's settings): Scrapy's
+    ``getlist`` splits a string at every comma, which cut Eastmoney's roll list of several channels
+    (``roll.eastmoney.com/stock,finance,money,forex,fund.html``) into pieces (second review of day 19). A piece
+    that does not start a URL (no scheme, not a path) is joined back to the one before."""
+    urls: list[str] = []
+    for piece in value if isinstance(value, (list, tuple)) else str(value or "").split(","):
+        piece = str(piece).strip()
+        if urls and piece and "://" not in piece and not piece.startswith("/"):
+            urls[-1] = f"{urls[-1]},{piece}"
+        elif piece:
+            urls.append(piece)
+    return urls

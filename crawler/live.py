@@ -38,6 +38,7 @@ from core.config import (
     load_yaml,
     parse_duration,
 )
+from core.urls import url_list
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +131,8 @@ def endpoints(source: LiveSource, settings: Any) -> list[str]:
         names.append("EASTMONEY_ARTICLE_URL")
     urls: list[str] = []
     for name in names:
-        value = settings.get(name)
-        urls += [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value or "")]
-    return [url for url in urls if url]
+        urls += url_list(settings.get(name))
+    return urls
 
 
 def polite_interval(source: LiveSource, settings: Any) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from core.dates import SHANGHAI
+from core.urls import url_list
 from crawler.drift import LayoutChangedError
 from crawler.listing import list_time
 from crawler.spiders.eastmoney import (
@@ -571,3 +572,11 @@ def test_a_list_page_whose_main_list_went_and_whose_side_blocks_stay_is_a_layout
     assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_repeats") == 1
     spider, out = crawl_first_page(0)  # still reported: the longer count was kept
     assert spider.crawler.stats.get_value("finnews/errors/layout_changed/list_shrunk") == 1
+
+
+def test_a_list_setting_keeps_urls_that_hold_commas() -> None:
+    # Second review of day 19: Scrapy's getlist cut the roll list of several channels at its commas.
+    roll = "https://roll.eastmoney.com/stock,finance,money,forex,fund.html"
+    given = f"{roll},https://finance.eastmoney.com/a/cywjh.html"
+    assert url_list(given) == [roll, "https://finance.eastmoney.com/a/cywjh.html"]
+    assert url_list([roll]) == [roll] and url_list("") == [] and url_list(None) == []

@@ -43,6 +43,7 @@ def test_damaged_jekyll_post_with_empty_title_date_and_url() -> None:
         ("2021-12-32 22:06:00", "http://finance.eastmoney.com/news/1355,202112082206704122.html", None, "2021-12-08"),
         ("yesterday", "", "2021-12-09-202112092207000000.md", "2021-12-09"),
         ("yesterday", "", "post.md", None),
+        ("", "http://finance.eastmoney.com/a/202112082206704122.html", None, "2021-12-08"),  # the mirror's empty date
     ],
 )
 def test_a_post_whose_date_is_damaged_is_dated_by_its_code_or_name_and_named(
@@ -53,7 +54,8 @@ def test_a_post_whose_date_is_damaged_is_dated_by_its_code_or_name_and_named(
     with caplog.at_level("WARNING"):
         raw = parse_jekyll_post(text, name)
     assert (raw.published_at.date().isoformat() if raw.published_at else None) == day
-    assert f"{name or 'a post'}: the front matter date '{date}' is not a date" in caplog.text
+    damage = f"the front matter date '{date}' is not a date" if date else "the front matter date is empty"
+    assert f"{name or 'a post'}: {damage}" in caplog.text
 
 
 def test_a_blank_line_before_the_digest_keeps_it_the_digest() -> None:
@@ -240,7 +242,10 @@ def test_the_mobile_detail_page_is_the_finance_article(tail: str) -> None:
     # emwap.eastmoney.com/news/info/detail/{code}: the mobile page 2026 scrapers read (real-site hunt, day 19).
     linked = f"https://emwap.eastmoney.com/news/info/detail/202608073835569636{tail}"
     assert fetch_url(linked) == canonical_url(linked) == "https://finance.eastmoney.com/a/202608073835569636.html"
-    assert fetch_url("https://emwap.eastmoney.com/news/info/detail/202608073835569636x") != fetch_url(linked)
+    for other in ("202608073835569636x", "202608073835569636/comments", "202608073835569636/share.png"):
+        assert fetch_url(f"https://emwap.eastmoney.com/news/info/detail/{other}") != fetch_url(linked)  # other pages
+    guba = "https://guba.eastmoney.com/news/info/detail/202608073835569636"  # not known to be an article there
+    assert canonical_url(guba) == guba and fetch_url(guba) == guba
 
 
 def test_every_host_folded_to_finance_is_paced_as_eastmoney() -> None:

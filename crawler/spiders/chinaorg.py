@@ -19,7 +19,7 @@ from scrapy.selector import Selector
 
 from core.article import RawArticle
 from core.dates import SHANGHAI
-from core.urls import is_china_org_host
+from core.urls import is_china_org_host, url_list
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.listing import find_listed_articles, list_time
@@ -140,7 +140,7 @@ class ChinaOrgSpider(FinnewsSpider):
         )
 
     def list_requests(self) -> Iterator[scrapy.Request]:
-        for url in self.settings.getlist("CHINAORG_START_URLS"):
+        for url in url_list(self.settings.get("CHINAORG_START_URLS")):
             if url.strip():
                 # The source is the start URL: a column or channel, with the articles it lists.
                 yield self._list_request(url.strip(), 1, f"list:{url.strip()}")

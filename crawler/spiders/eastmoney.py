@@ -34,7 +34,7 @@ from twisted.python.failure import Failure
 from core.article import RawArticle
 from core.dates import SHANGHAI, parse_datetime
 from core.jsontext import escapes_a_surrogate, without_lone_surrogates
-from core.urls import eastmoney_article_code
+from core.urls import eastmoney_article_code, url_list
 from crawler.blocking import SOURCE_META
 from crawler.drift import LayoutChangedError
 from crawler.listing import find_listed_articles, list_time
@@ -294,7 +294,7 @@ class EastmoneySpider(FinnewsSpider):
             for column in self.settings.getlist("EASTMONEY_FAST_COLUMNS"):
                 yield self.fast_request(str(column), "", 1)
         if "pages" in sources:
-            for url in self.settings.getlist("EASTMONEY_LIST_PAGES"):
+            for url in url_list(self.settings.get("EASTMONEY_LIST_PAGES")):
                 yield scrapy.Request(
                     url,
                     callback=self.parse_list_page,

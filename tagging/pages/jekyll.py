@@ -183,7 +183,7 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
         source="jekyll",
         url=url,
         title=title,
-        published_at=_post_date(meta.get("date"), url, name),
+        published_at=_post_date(meta, url, name),
         media=_media_from_digest(digest, title)
         or _media_from_digest(text_digest, title)
         or _media_from_category(category, tags),
@@ -195,23 +195,25 @@ def parse_jekyll_post(text: str, name: str | None = None) -> RawArticle:
     )
 
 
-def _post_date(value: object, url: str | None, name: str | None) -> datetime | None:
-    """The post's front matter date; when it is not a date (``2021-12-32``, ``yesterday``: a damaged
-    post), the day its Eastmoney article code or its file name gives, and a warning naming the post. Left
-    without a date, the post fell out of every date range without a word (review of day 19)."""
-    written = str(value or "").strip()
+def _post_date(meta: dict, url: str | None, name: str | None) -> datetime | None:
+    """The post's front matter date. Without one, the day its Eastmoney article code or its file name gives
+    (Jekyll itself dates a post by its file name); when ``date:`` is there but empty or not a date
+    (``2021-12-32``, ``yesterday``: a damaged post), with a warning naming the post. Left without a date,
+    such a post fell out of every date range without a word (reviews of day 19)."""
+    written = str(meta.get("date") or "").strip()
     moment = parse_datetime(written)
-    if moment is not None or not written:
+    if moment is not None:
         return moment
     named = _POST_NAME_DATE_RE.search(name or "")
     fallback = date_from_article_code(eastmoney_article_code(url) or "") or (
         parse_datetime("-".join(named.groups())) if named else None
     )
-    logger.warning(
-        "%s: the front matter date %r is not a date; %s",
-        name or "a post", written[:40],
-        f"dated by its article code or file name, {fallback:%Y-%m-%d}" if fallback else "the post has no date",
-    )  # fmt: skip
+    if "date" in meta:
+        damage = (
+            f"the front matter date {written[:40]!r} is not a date" if written else "the front matter date is empty"
+        )
+        dated = f"dated by its article code or file name, {fallback:%Y-%m-%d}" if fallback else "the post has no date"
+        logger.warning("%s: %s; %s", name or "a post", damage, dated)
     return fallback
 
 
