@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -15,7 +16,7 @@ from twisted.python.failure import Failure
 
 from core.article import RawArticle
 from core.urls import fetch_url
-from crawler.backoff import BlockTracker
+from crawler.backoff import ANSWER_META_KEYS, BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.drift import LayoutChangedError
 from crawler.items import ArticleItem
@@ -31,6 +32,9 @@ MIN_GENERIC_TEXT = 80
 PARAGRAPH_CHARS = 20  # a line shorter than this is navigation, a label or a date, not a paragraph
 
 MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counted)
+# Request.meta key: the address a list linked an article at, when it is fetched at another (core.urls.fetch_url
+# folds Eastmoney's channel hosts to finance.eastmoney.com): tried there once if the fetched address answers 404.
+LINKED_META = "finnews_linked_at"
 
 
 def failure_reason(failure: Failure) -> str:
@@ -109,17 +113,27 @@ class FinnewsSpider(scrapy.Spider):
             request.meta[SWEEP_FLAG] = True
             yield request.replace(dont_filter=True)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> list[scrapy.Request] | None:
         if failure.check(AlreadySeen):
-            return  # skipped on purpose (counted by the middleware)
+            return None  # skipped on purpose (counted by the middleware)
         stats = self.crawler.stats
+        linked = failure.request.meta.get(LINKED_META)
+        if linked and failure.check(HttpError) and failure.value.response.status == 404:
+            # The article's code is fetched at finance.eastmoney.com, as the channel hosts' lists are reported
+            # to share it (core/urls.py); a page that is not there after all is read where its list linked it.
+            stats.inc_value("finnews/articles_fetched_where_linked")
+            self.logger.info("%s answered 404: the article is fetched where linked, %s", failure.request.url, linked)
+            # (its own download slot and pace: the meta of the answer at finance is not carried over)
+            dropped = {LINKED_META, "download_slot", "redirect_urls", "redirect_times", *ANSWER_META_KEYS}
+            meta = {key: value for key, value in failure.request.meta.items() if key not in dropped}
+            return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
-            return
+            return None
         if failure.check(Blocked):
             stats.inc_value("finnews/blocking/given_up")  # each blocked answer was counted as it came
             self.note_problem(failure.request, f"blocked/{failure.value.reason}")
-            return
+            return None
         request = failure.request
         reason = failure_reason(failure)
         self.note_problem(request, reason)
@@ -128,6 +142,7 @@ class FinnewsSpider(scrapy.Spider):
             stats.inc_value("finnews/list_errors")  # a source failing, not just one page
         self.list_failure(reason, request.url)
         self.logger.warning("%s: %s", reason, request.url)
+        return None
 
     def list_failure(self, reason: str, url: str) -> None:
         """Name a failure with its URL in the stats (the first MAX_LISTED_FAILURES of them)."""
@@ -164,9 +179,12 @@ class FinnewsSpider(scrapy.Spider):
         """A request for an article page, flagged so that pages already indexed are not fetched; it
         belongs to the source of the list that links it."""
         meta = {ARTICLE_FLAG: True, SOURCE_META: response.meta.get(SOURCE_META)}
+        linked, fetched = response.urljoin(url), fetch_url(response.urljoin(url))
+        if urlsplit(linked).hostname != urlsplit(fetched).hostname:
+            meta[LINKED_META] = linked
         # A check reads each source's first article even when another source listed it too.
         return response.follow(
-            fetch_url(response.urljoin(url)),
+            fetched,
             callback=self.parse_article,
             errback=self.on_error,
             cb_kwargs=cb_kwargs,
