@@ -10,10 +10,14 @@ from urllib.parse import urlsplit, urlunsplit
 # Both /news/1355,{code}.html and /a/{code}.html serve the same Eastmoney article; the mobile page
 # emwap.eastmoney.com/news/info/detail/{code} (2026 scrapers use it, and Eastmoney's own tracking
 # script tells that path: real-site hunt, day 19) too.
+# The share page of a news article, html_News/NewsShare.html?infoCode=NW{code} (the mirror's posts of the
+# NW-coded columns link it, on the mirror's host: zning1994/finews old_post/2022-02-11-NW202202112274017262.md,
+# tests/fixtures/real/2022-05-30-NW202205302396636936.md; archive audit, day 19), is the article of that code.
 _EASTMONEY_ARTICLE_RE = re.compile(
     r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/(?:a/|news/\d+,)(?P<code>\d{12,20})\.html"
     r"|^(?:https?:)?//(?P<mobile>(?:emwap|wap|m)\.eastmoney\.com)/news/info/detail/(?P<detail>\d{12,20})"
-    r"(?:\.html)?(?=$|[?#])",
+    r"(?:\.html)?(?=$|[?#])"
+    r"|^(?:https?:)?//[a-z0-9.:-]+/html_News/NewsShare\.html\?(?:[^#]*&)?infoCode=NW(?P<share>\d{12,20})(?=$|[&#])",
     re.IGNORECASE,
 )
 # Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the
@@ -39,7 +43,7 @@ _CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECAS
 def eastmoney_article_code(url: str | None) -> str | None:
     """The numeric article code of an Eastmoney article URL, or ``None``."""
     match = _EASTMONEY_ARTICLE_RE.match((url or "").strip())
-    return (match.group("code") or match.group("detail")) if match else None
+    return (match.group("code") or match.group("detail") or match.group("share")) if match else None
 
 
 def canonical_url(url: str) -> str:
@@ -47,10 +51,10 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     match = _EASTMONEY_ARTICLE_RE.match(url)
     if match:
-        host = (match.group("host") or match.group("mobile")).lower()
+        host = (match.group("host") or match.group("mobile") or "finance.eastmoney.com").lower()
         if host in FINANCE_ARTICLE_HOSTS:
             host = "finance.eastmoney.com"
-        return f"https://{host}/a/{match.group('code') or match.group('detail')}.html"
+        return f"https://{host}/a/{eastmoney_article_code(url)}.html"
     if url.startswith("//"):
         url = "https:" + url
     parts = urlsplit(url)

@@ -248,6 +248,18 @@ def test_the_mobile_detail_page_is_the_finance_article(tail: str) -> None:
     assert canonical_url(guba) == guba and fetch_url(guba) == guba
 
 
+def test_the_share_page_of_a_news_article_is_the_article() -> None:
+    # The mirror's posts of NW-coded columns link html_News/NewsShare.html?infoCode=NW{code} on its own host
+    # (archive audit, day 19): two identities for one Eastmoney article before.
+    finance = "https://finance.eastmoney.com/a/202202112274017262.html"
+    shared = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202112274017262"
+    assert canonical_url(shared) == fetch_url(shared) == finance and document_id(shared) == document_id(finance)
+    for other in ("infoCode=AN202202112274017262", "infoCode=NW2022021122740172621234567"):
+        assert canonical_url(f"http://finews.zning.xyz/html_News/NewsShare.html?{other}").startswith("https://finews")
+    post = parse_jekyll_post(fixture_text("real/2022-05-30-NW202205302396636936.md"))
+    assert canonical_url(post.url or "") == "https://finance.eastmoney.com/a/202205302396636936.html"
+
+
 def test_every_host_folded_to_finance_is_paced_as_eastmoney() -> None:
     # A host whose links are fetched at finance may still serve list pages: it must get the site's pace.
     domains = set(load_sites().sites["eastmoney"].domains)
