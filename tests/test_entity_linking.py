@@ -2113,3 +2113,18 @@ def test_an_everyday_name_is_not_made_a_company_by_an_explanation_or_by_the_firm
     assert "1.600869" in linked("智慧能源发布公告称，公司拟回购股份", "2019-06-01")
     assert "105.SBNY" in linked("监管机构关闭了位于纽约的签名银行(Signature Bank)", "2023-03-13")
     assert "106.TAK" in linked("例如：武田(Takeda)的新药获批上市", "2024-01-01")
+
+
+@pytest.mark.parametrize(
+    ("secid", "shown"),
+    [
+        ("0.000606", "*ST顺利"),
+        ("1.600093", "退市易见"),
+        ("0.002618", "丹邦退"),
+        ("1.600122", "ST宏图"),
+        ("1.600519", "贵州茅台"),
+    ],
+)
+def test_a_company_not_in_todays_list_is_shown_by_the_last_name_it_traded_under(secid: str, shown: str) -> None:
+    # Archive audit of day 19: ST顺利 was shown as 青海明胶 (a 2017 name), 丹邦退 as a piece of its legal name.
+    assert load_knowledge_base().security(secid)[1] == shown

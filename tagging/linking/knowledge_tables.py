@@ -534,8 +534,12 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         last_day = _date(row["delist_date"], path, line)
         name = normalise_name(row["name"])
         stem = strip_status(name)
-        known = kb.a_codes.get(row["code"])  # keep a known company's display name
+        known = kb.a_codes.get(row["code"])
         security = kb.securities[known][0] if known else _a_share(kb, row["code"], stem)
+        if security.secid not in kb.listed:
+            # Not in today's list: shown by the last name it traded under (*ST顺利, 退市易见), not by the 2017
+            # table's older name or a piece of its legal name (archive audit, day 19: 青海明胶 for ST顺利).
+            kb.securities[security.secid] = (security, name)
         if stem != name and len(stem) >= 2:
             stems = kb.status_stems.setdefault(stem, [])
             if (security.secid, last_day) not in stems:
