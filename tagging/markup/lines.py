@@ -84,10 +84,15 @@ EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009"
 # Zero-width characters (pasted from WeChat copies: 贵州\u200b茅台) show nothing: deleted, not made spaces, so
 # names stay whole. A joiner between two emoji draws one picture and stays.
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u2060\ufeff]|(?<![\U0001f000-\U0001faff\u2600-\u27bf])\u200d")
+# The characters it matches. Looking for each with ``in`` (a C scan) is about 30× faster than the expression's
+# search, which cost 2–3 % of tagging a page from its markup (bench/tagging.py).
+_ZERO_WIDTH_CHARACTERS = ("\u200b", "\u200c", "\u2060", "\ufeff", "\u200d")
 
 
 def drop_zero_width(text: str) -> str:
     """``text`` without the zero-width characters a reader does not see."""
+    if not any(character in text for character in _ZERO_WIDTH_CHARACTERS):
+        return text
     return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
@@ -159,7 +164,11 @@ def _fold_soft_breaks(line: str) -> str:
         return "" if _is_wide(before) and _is_wide(after) else " "
 
     # Most source line breaks stand between block elements, next to a line's end: nothing to decide there.
-    line = _SOFT_BEFORE_A_BREAK_RE.sub("\n", _SOFT_AFTER_A_BREAK_RE.sub("\n", line))
+    # (Each expression only where its two characters stand together: a scan for them is much faster than its search.)
+    if "\n" + SOFT_BREAK in line:
+        line = _SOFT_AFTER_A_BREAK_RE.sub("\n", line)
+    if SOFT_BREAK + "\n" in line:
+        line = _SOFT_BEFORE_A_BREAK_RE.sub("\n", line)
     return _SOFT_RUN_RE.sub(fold, line) if SOFT_BREAK in line else line
 
 
