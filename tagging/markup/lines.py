@@ -78,7 +78,8 @@ def _lines_ending_the_text(lines: list[str]) -> list[int]:
     return ending[::-1]
 
 
-EDITOR_RE = re.compile(r"责任编辑[:：]\s*([^\s)）]+)")
+EDITOR_LABEL = "责任编辑"  # every EDITOR_RE match begins with it
+EDITOR_RE = re.compile(EDITOR_LABEL + r"[:：]\s*([^\s)）]+)")
 SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009]+")
 EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009"
 # Zero-width characters (pasted from WeChat copies: 贵州\u200b茅台) show nothing: deleted, not made spaces, so
