@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["board", "stock", "index", "fund", "other"]
@@ -32,6 +33,16 @@ _FUND_PREFIXES = {SHANGHAI: ("5",), SHENZHEN: ("15", "16", "18")}
 # The market digit old ids append to a code.
 OLD_ID_MARKET_DIGITS = {"1": SHANGHAI, "2": SHENZHEN, "5": HONG_KONG}
 GLOBAL_INDEX_MARKET = "100"
+# Compiled once: the markup of a page is read a security at a time (re.fullmatch with a pattern string looks the
+# pattern up in re's cache on every call).
+_CODE_RE = re.compile(r"[A-Za-z0-9_.\-]+")
+_BOARD_CODE_RE = re.compile(r"BK\d{4}")
+_ANY_CASE_BOARD_CODE_RE = re.compile(r"BK\d{4}", re.IGNORECASE)
+_SIX_DIGITS_RE = re.compile(r"\d{6}")
+_FIVE_DIGITS_RE = re.compile(r"\d{5}")
+# How many spellings each reader below remembers: a page names a few dozen securities, most of them again and again
+# on other pages (its data-code, its id); a Security is immutable, so one may stand for every reading of a spelling.
+_SPELLINGS_REMEMBERED = 8192
 
 
 @dataclass(frozen=True)
@@ -62,15 +73,15 @@ def make_security(market: str, code: str) -> Security | None:
     """Classify a ``market``/``code`` pair; ``None`` when the pair is malformed."""
     market = market.strip()
     code = code.strip()
-    if not market.isdigit() or not code or not re.fullmatch(r"[A-Za-z0-9_.\-]+", code):
+    if not market.isdigit() or not code or not _CODE_RE.fullmatch(code):
         return None
     if market == BOARD_MARKET:
         code = code.upper()
-        if not re.fullmatch(r"BK\d{4}", code):
+        if not _BOARD_CODE_RE.fullmatch(code):
             return None
         return Security(market, code, "board", "BK")
     if market in (SHANGHAI, SHENZHEN):
-        if not re.fullmatch(r"\d{6}", code):
+        if not _SIX_DIGITS_RE.fullmatch(code):
             return None
         # Index quotes share the markets of shares: 1.000xxx (SSE indices) and 0.39xxxx (SZSE indices).
         # (and 0.899xxx, the Beijing exchange's indices: 0.899050 北证50)
@@ -118,6 +129,7 @@ _HREF_OLD_BOARD_RE = re.compile(r"eastmoney\.com/hangye/hy(\d{1,4})\.html", re.I
 QUOTE_LINK_RE = re.compile(r"quote\.eastmoney\.com/|wap\.eastmoney\.com/quota/", re.IGNORECASE)
 
 
+@lru_cache(maxsize=_SPELLINGS_REMEMBERED)
 def from_data_code(value: str | None) -> Security | None:
     """``90,BK1061`` / ``1.603888`` / ``BK1037|90|1`` / a bare ``002353``."""
     if not value:
@@ -129,9 +141,9 @@ def from_data_code(value: str | None) -> Security | None:
     if match:
         return make_security(match.group(2), match.group(1))
     bare = value.strip()
-    if re.fullmatch(r"\d{6}", bare):
+    if _SIX_DIGITS_RE.fullmatch(bare):
         return make_security(infer_a_share_market(bare), bare)
-    if re.fullmatch(r"BK\d{4}", bare, re.IGNORECASE):
+    if _ANY_CASE_BOARD_CODE_RE.fullmatch(bare):
         return make_security(BOARD_MARKET, bare)
     return None
 
@@ -145,13 +157,14 @@ def from_old_id(value: str) -> Security | None:
     """A code followed by its market digit: ``3001042`` (Shenzhen), ``6000301`` (Shanghai), ``013855`` (HK)."""
     code, digit = value[:-1], value[-1:]
     market = OLD_ID_MARKET_DIGITS.get(digit)
-    if market == HONG_KONG and re.fullmatch(r"\d{5}", code):
+    if market == HONG_KONG and _FIVE_DIGITS_RE.fullmatch(code):
         return make_security(HONG_KONG, code)
-    if market in (SHANGHAI, SHENZHEN) and re.fullmatch(r"\d{6}", code):
+    if market in (SHANGHAI, SHENZHEN) and _SIX_DIGITS_RE.fullmatch(code):
         return make_security(market, code)
     return None
 
 
+@lru_cache(maxsize=_SPELLINGS_REMEMBERED)
 def from_element_id(value: str | None) -> Security | None:
     """``bk_90.BK1061`` / ``stock_1.603888`` / ``Info.116.00700`` and the old forms ``stock_3001042``,
     ``stock_013855`` (Hong Kong), ``stock_NASDAQ_AAPL7`` (US, the exchange decides the market), ``bk_474``."""
