@@ -45,7 +45,10 @@ _HAS_EDITOR_LABEL = f'contains(string(.), "{EDITOR_LABEL}")'
 
 
 def _is_hidden(element: etree._Element) -> bool:
-    style = (element.get("style") or "").replace(" ", "").lower()
+    style = element.get("style")
+    if not style:  # most elements of a body have none
+        return False
+    style = style.replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
 
 
@@ -114,7 +117,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
             continue
 
         security = None
-        if is_ticker_markup(element, tag, classes) or is_bare_ticker_span(element, tag, element_id):
+        # (Only a span can be a bare ticker span: the test is not called for the other elements of a body.)
+        if is_ticker_markup(element, tag, classes) or (tag == "span" and is_bare_ticker_span(element, tag, element_id)):
             security = security_of(element)
         elif DATA_LINK_CLASS in classes:
             # Data links are not securities, but one may point at an index quote (创业板指).

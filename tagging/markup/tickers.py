@@ -23,7 +23,8 @@ _TICKER_ID_PREFIXES = ("stock_", "bk_", "Info.")
 
 
 def classes_of(element: etree._Element) -> set[str]:
-    return set((element.get("class") or "").split())
+    value = element.get("class")
+    return set(value.split()) if value else set()  # (most elements have no class)
 
 
 def _link_of(element: etree._Element) -> str | None:
