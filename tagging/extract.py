@@ -169,7 +169,7 @@ def _holds_html(text: str | None) -> bool:
 
 def not_text_reason(text: str) -> str | None:
     """Why an input holds no article text (empty, binary), or ``None``."""
-    if not text or not text.strip():
+    if not text or text.isspace():  # (not a stripped copy of the whole input)
         return "empty input"
     sample = text[:SNIFF_CHARS]
     # NUL bytes and undecodable bytes are counted at C speed; other control characters (a slower
