@@ -83,7 +83,7 @@ def _info_items(tree: etree._Element) -> list[str]:
         ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]//*'
         ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]',
     )
-    return [text_of(n) for n in nodes if text_of(n)]
+    return [text for text in map(text_of, nodes) if text]  # (each node's text read once)
 
 
 def _media(tree: etree._Element, items: list[str], body: etree._Element | None) -> str | None:
@@ -115,7 +115,7 @@ def body_end_media(tree: etree._Element, body: etree._Element | None) -> str | N
     candidates = []
     if body is not None:
         candidates += [text_of(n) for n in xpath(body, './/*[contains(@class, "em_media")]')]
-        paragraphs = [text_of(p) for p in xpath(body, ".//p") if text_of(p)]
+        paragraphs = [text for text in map(text_of, xpath(body, ".//p")) if text]  # (each paragraph's text read once)
         candidates += paragraphs[-3:][::-1]
     candidates += [text_of(n) for n in xpath(tree, '//div[contains(@class, "sourcebox")]')]
     for text in candidates:
