@@ -73,6 +73,8 @@ class NameEntry:
         return self.valid_to is not None and (self.how == HOW_ALIAS or self.listing_ended)
 
 
+# How many answers KnowledgeBase.resolve remembers (names × days × markets: bounded for a long crawl).
+_RESOLVED_REMEMBERED = 200_000
 # How long after a name ended an ST name may still stand for it (see resolve_status_name).
 _STATUS_SPAN = timedelta(days=3 * 365)
 
@@ -103,6 +105,9 @@ class KnowledgeBase:
     _first_seen: dict[str, date] | None = field(
         default=None, repr=False
     )  # secid → its oldest name's date, on first use
+    # resolve's answers by (name, day, market), remembered on first use: the tables do not change once built, and the
+    # same few names are resolved again and again (each sentence a marked stock is judged in, each article of a day).
+    _resolved: dict[tuple[str, date | None, str | None], NameEntry | None] | None = field(default=None, repr=False)
 
     def add_name(self, name: str, entry: NameEntry, latin: bool = False) -> None:
         name = normalise_name(name)
@@ -119,6 +124,18 @@ class KnowledgeBase:
         """The company ``name`` meant on the day ``on`` (undated: today's names first), or ``None``
         when no company, or several equally likely ones, bore it. ``market`` (``HK``/``US``)
         prefers a listing in that market when the text names it (港股, 美股)."""
+        resolved = self._resolved
+        if resolved is None:
+            resolved = self._resolved = {}
+        key = (name, on, market)
+        if key in resolved:
+            return resolved[key]
+        answer = self._resolve(name, on, market)
+        if len(resolved) < _RESOLVED_REMEMBERED:
+            resolved[key] = answer
+        return answer
+
+    def _resolve(self, name: str, on: date | None, market: str | None) -> NameEntry | None:
         entries = self.names.get(name)
         if not entries:
             return None
