@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from core.article import CleanBody, Mention
 
@@ -113,7 +114,9 @@ class Builder:
         # The text holds no marker characters: sanitize_html removed them from every input.
         if text and not self.skipping_chart:
             if "\n" in text and self.soft_breaks and not self.preformatted:
-                text = _SOURCE_BREAK_RE.sub(_source_break, text)
+                # The white space between two elements (a tail of "\n  "), a body's commonest text, is read once.
+                short_blank = len(text) <= _BLANK_REMEMBERED_CHARS and text.isspace()
+                text = _blank_source_breaks(text) if short_blank else _SOURCE_BREAK_RE.sub(_source_break, text)
             self.parts.append(text)
 
     def block_break(self) -> None:
@@ -138,6 +141,15 @@ _LIST_ITEM_RE = re.compile(
 
 def _source_break(match: re.Match[str]) -> str:
     return "\n" if match.group(0).count("\n") > 1 else SOFT_BREAK
+
+
+_BLANK_REMEMBERED_CHARS = 64
+
+
+@lru_cache(maxsize=256)
+def _blank_source_breaks(blank: str) -> str:
+    """A blank text's source line breaks (Builder.add), remembered: each blank is read with a Python call a break."""
+    return _SOURCE_BREAK_RE.sub(_source_break, blank)
 
 
 def _is_wide(character: str) -> bool:
