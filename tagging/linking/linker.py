@@ -661,9 +661,11 @@ class Linker:
 
     def _status_names(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
+        if not _STATUS_HINT_RE.search(scan):
+            return []  # (the names found are indexed only for a text with a status mark)
         taken = Places(found, _span)
         status_names = []
-        for match in _STATUS_NAME_RE.finditer(scan) if _STATUS_HINT_RE.search(scan) else ():
+        for match in _STATUS_NAME_RE.finditer(scan):
             if taken.over(match.start(), match.end()):
                 continue  # the name as written is known (ST八菱): the automaton had it
             resolved = self.kb.resolve_status_name(match.group("rest"), day)
@@ -785,6 +787,8 @@ class Linker:
         """A code right after a name (长城汽车(601633.SH)) says which company the name is; so does a
         code after a longer name that begins with a known one (新东方在线(01797.HK) is not 新东方).
         Every other mention of a company whose listing a code gave takes that listing too."""
+        if not codes:
+            return  # (most texts and sentences write none: nothing below could change)
         by_start = {start: (end, security) for start, end, security in codes}
         starts = {item.start for item in found}
         for item in found:
