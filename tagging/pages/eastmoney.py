@@ -38,26 +38,34 @@ def _title(tree: etree._Element) -> str | None:
     A ``div.title`` elsewhere before the body is taken only when it agrees with ``<title>``: 2026
     pages are reported to carry the headline in ``<title>`` alone, and a client reading ``.title``
     got a sidebar's 行情中心 (a 2026 Java EastmoneyConnector's notes; real-site hunt, day 19)."""
+    # (The first path asks each div, not each element, for its parent's id, and tests the class as a substring first:
+    # the same nodes as //*[@id="topbox"]/div[…] in half the time.)
     header = text_of(
         first(
             tree,
-            '//*[@id="topbox"]/div[contains(concat(" ", @class, " "), " title ")]',
+            '//div[contains(@class, "title")][contains(concat(" ", @class, " "), " title ")][parent::*[@id="topbox"]]',
             '//div[@class="newsContent"]/h1',
             '//div[contains(@class, "newText")]//h1',
             '//div[contains(@class, "titlebox")]//h1',
         )
     )
+    if header:
+        return _TITLE_SUFFIX_RE.sub("", header).strip() or None
     page_title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title"))).strip()
     if page_title in _SITE_NAMES:
         page_title = ""
     before_body = text_of(
-        first(tree, '//div[contains(concat(" ", @class, " "), " title ")][following::*[@id="ContentBody"]]')
+        first(
+            tree,
+            '//div[contains(@class, "title")][contains(concat(" ", @class, " "), " title ")]'
+            '[following::*[@id="ContentBody"]]',
+        )
     )
     if before_body and page_title and not _same_headline(before_body, page_title):
         # Two different texts: the headline is the longer (a widget's 行情中心 or 要闻, a <title> naming
         # only the channel, 财经频道, are a few characters).
         before_body = before_body if len(before_body) > len(page_title) else ""
-    title = header or before_body or meta_content(tree, "og:title") or page_title or text_of(first(tree, "//h1"))
+    title = before_body or meta_content(tree, "og:title") or page_title or text_of(first(tree, "//h1"))
     return _TITLE_SUFFIX_RE.sub("", title).strip() or None
 
 
@@ -90,7 +98,8 @@ def _info_items(tree: etree._Element) -> list[str]:
 
 
 def _media(tree: etree._Element, items: list[str], body: etree._Element | None) -> str | None:
-    source = xpath(tree, '//div[contains(@class, "data-source")]/@data-source')
+    # (Only a div with the attribute can give it: tested first, it spares the class test of the others.)
+    source = xpath(tree, '//div[@data-source][contains(@class, "data-source")]/@data-source')
     if source and source[0].strip():
         return source[0].strip()
     for item in items:
