@@ -647,12 +647,15 @@ class Linker:
         互联网行业), where the segmentation cut the compound elsewhere (全球卫星 | 互联网)."""
         assert item.board is not None
         start, end, code = item.start, item.end, item.board[0]
-        return any(
-            self.board_words.get(scan[left:right], (code,))[0] != code
-            for left in range(max(0, start - 4), start)
-            for right in range(start + 2, end + 1)
-            if right - left >= 4
-        )
+        board_words = self.board_words
+        # (Plain loops over the words of four characters or more: a generator in any() took 1.5× as long, and this is
+        # asked of most sector words.)
+        for left in range(max(0, start - 4), start):
+            for right in range(max(start + 2, left + 4), end + 1):
+                board = board_words.get(scan[left:right])
+                if board is not None and board[0] != code:
+                    return True
+        return False
 
     def _a_global_parent(self, key: str, entry: NameEntry) -> bool:
         """Whether ``key`` names a Hong Kong or US listing by a name shorter than its unit's (美银 of 美银证券)."""
