@@ -82,6 +82,7 @@ def _lines_ending_the_text(lines: list[str]) -> list[int]:
 EDITOR_LABEL = "责任编辑"  # every EDITOR_RE match begins with it
 EDITOR_RE = re.compile(EDITOR_LABEL + r"[:：]\s*([^\s)）]+)")
 SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009]+")
+_SPACES_IN_A_LINE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2002\u2003\u2009]+")  # SPACES_RE but the line break
 EDGE_SPACE = " \t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009"
 # Zero-width characters (pasted from WeChat copies: 贵州\u200b茅台) show nothing: deleted, not made spaces, so
 # names stay whole. A joiner between two emoji draws one picture and stays.
@@ -205,11 +206,13 @@ def normalise(
     joined = drop_zero_width("".join(builder.parts))
     if SOFT_BREAK in joined:
         joined = _fold_soft_breaks(joined)
-    raw_lines = joined.split("\n")
     # A 来源 line followed only by credit lines ends the body: the source line, lifted out (see _lines_ending_the_text).
-    trailing_source = _trailing_source_lines(raw_lines, keep_line) if drop_boilerplate and "来源" in joined else set()
-    for number, raw_line in enumerate(raw_lines):
-        line = SPACES_RE.sub(" ", raw_line).strip(EDGE_SPACE)
+    trailing_source = (
+        _trailing_source_lines(joined.split("\n"), keep_line) if drop_boilerplate and "来源" in joined else set()
+    )
+    # Each line's runs of white space made one space, in one pass over the text (the runs never cross a line's end).
+    for number, spaced_line in enumerate(_SPACES_IN_A_LINE_RE.sub(" ", joined).split("\n")):
+        line = spaced_line.strip(EDGE_SPACE)
         if CELL_SEPARATOR in line:
             line = _CELLSPACES_RE.sub(CELL_SEPARATOR, line).strip(CELL_SEPARATOR + " ")
         starts = line.count(MENTION_START)
