@@ -216,7 +216,8 @@ def test_post_of_the_second_crawler() -> None:
     assert article.category == "zhongguozhengquanbao"
     assert article.tags == ["中国证券报新闻"]
     assert article.media == "中国证券报"
-    assert article.url.endswith("NewsShare.html?infoCode=NW202112092207000001")
+    # The mirror's share page is the Eastmoney article of its code (archive audit, day 19).
+    assert article.url == "https://finance.eastmoney.com/a/202112092207000001.html"
     assert article.text == (
         "多家全国性银行近日下调人民币存款挂牌利率，调整幅度在5至15个基点之间。\n"
         "业内人士认为，此举有助于稳定银行净息差，为实体经济降低融资成本创造空间。"
