@@ -94,6 +94,9 @@ class CleanBody:
     media: str | None = None
     editor: str | None = None
     digest: str | None = None
+    # The secids of the body's K-line chart blocks (markup.md 8): what the page charts, which its text may not
+    # link (an H share charted beside its A share: archive audit, day 19), tagged as ``where="chart"``.
+    charted: list[str] = field(default_factory=list)
     # The body had no text and ``text`` is the summary: right for a post that is only its digest, a
     # layout change when a site's own body element is empty (pipelines.clean).
     from_digest: bool = False

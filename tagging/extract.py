@@ -116,9 +116,12 @@ def build_article(raw: RawArticle, cleaned: CleanBody, plain: bool = False, mark
         published_at=raw.published_at,
         markup_only=markup_only,
         listed=raw.listed_securities,
+        charted=cleaned.charted,
     )
-    # the markup's and the list's, whatever the reading
-    instruments = instruments_of([*cleaned.mentions, *listed_mentions(raw.listed_securities)])
+    # the markup's (charts too) and the list's, whatever the reading
+    instruments = instruments_of(
+        [*cleaned.mentions, *listed_mentions(raw.listed_securities), *listed_mentions(cleaned.charted, "chart")]
+    )
     return Article(
         source=raw.source,
         url=canonical_url(raw.url) if raw.url else None,

@@ -369,14 +369,15 @@ def titled_text_mentions(
     return [m for m in mentions if m.where != "title"] + [m for m in mentions if m.where == "title"]
 
 
-def listed_mentions(secids: list[str]) -> list[Mention]:
-    """The securities a list tags an article with, as mentions without offsets (``where="list"``): each secid
-    once, in the list's order; a value that is no secid ("BK0428" without its market, "", a number) is left out."""
+def listed_mentions(secids: list[str], where: str = "list", source: str = "list") -> list[Mention]:
+    """The securities a list tags an article with, as mentions without offsets (``where="list"``; a page's chart
+    blocks: ``where="chart"``, from the markup): each secid once, in the list's order; a value that is no secid
+    ("BK0428" without its market, "", a number) is left out."""
     mentions: dict[str, Mention] = {}
     for value in secids:
         security = from_data_code(value) if isinstance(value, str) and "." in value else None
         if security is not None and security.secid not in mentions:
-            mentions[security.secid] = Mention(security, security.code, where="list", source="list")
+            mentions[security.secid] = Mention(security, security.code, where=where, source=source)
     return list(mentions.values())
 
 
@@ -432,6 +433,7 @@ def tag_article(
     published_at: datetime | None = None,
     markup_only: bool = False,
     listed: list[str] | None = None,
+    charted: list[str] | None = None,
 ) -> Tags:
     """Tag an article. With markup, boards and stocks are what the markup names, judged by the text's
     reading, and what the title and text name besides (:func:`markup_and_text_mentions`); with
@@ -439,7 +441,8 @@ def tag_article(
     (:func:`judged_markup`: twice as fast, but blind to every name the markup leaves unmarked); without
     markup (or ``plain``: the markup ignored), what the title and text name. ``listed``: the secids the list
     that led to the article tags it with (a 7×24 item's ``stockList``), the site's own tags as the markup is:
-    added after the reading's mentions (``where="list"``, no offsets), except from the text alone (``plain``)."""
+    added after the reading's mentions (``where="list"``, no offsets), except from the text alone (``plain``);
+    ``charted``: the secids of the body's chart blocks, the page's own tags too (``where="chart"``)."""
     if plain and markup_only:
         raise ValueError("tag from the text alone (plain) or from the markup alone (markup_only), not both")
     text_segments, title_segments = tokens(text), tokens(title)  # segmented once, used thrice
@@ -454,6 +457,8 @@ def tag_article(
         )
     if listed and not plain:
         mentions = [*mentions, *listed_mentions(listed)]
+    if charted and not plain:
+        mentions = [*mentions, *listed_mentions(charted, where="chart", source="markup")]
     boards, stocks = _security_tags(mentions)
     text_counts = Counter(map(itemgetter(0), text_segments))
     title_words = set(map(itemgetter(0), title_segments))

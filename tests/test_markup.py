@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.article import RawArticle
+from tagging.extract import extract_article
 from tagging.markup.clean import clean_body
 from tagging.markup.lines import clean_plain_text
 from tagging.pages.jekyll import parse_jekyll_post
@@ -95,7 +97,7 @@ def test_data_links_are_not_securities_but_an_index_quote_is_an_index() -> None:
     assert [(m.secid, m.security.kind) for m in cleaned.mentions] == [("0.399006", "index")]
 
 
-def test_k_line_chart_block_adds_no_text_and_no_mention() -> None:
+def test_k_line_chart_block_adds_no_text_and_no_text_mention_but_is_charted() -> None:
     html = (
         '<!-- EM_StockImg_Start --><p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/90.BK1037" '
         'data-code="BK1037|90|1" data-code2="BK1037|90|2|" class="EmImageRemark" target="_blank"><img src="k.png" '
@@ -104,6 +106,28 @@ def test_k_line_chart_block_adds_no_text_and_no_mention() -> None:
     cleaned = clean_body(html)
     assert cleaned.text == "正文"
     assert cleaned.mentions == []
+    assert cleaned.charted == ["90.BK1037"]  # what the page charts: tagged where="chart"
+
+
+def test_a_security_only_a_chart_names_is_tagged_from_the_chart() -> None:
+    # Archive audit of day 19 (zning1994/finews old_post/2022-02-11-NW202202112274017262.md, its form): charts
+    # of the H share and the A share, the text naming only the A share; the H share was lost.
+    chart = (
+        '<!-- EM_StockImg_Start --><p style="text-align:center;"><a href="http://quote.eastmoney.com/unify/r/{secid}" '
+        'data-code="{code}|{market}|5" class="EmImageRemark" target="_blank"><img src="k.png" alt="K图 {code}_0" />'
+        "</a></p><!-- EM_StockImg_End -->"
+    )
+    html = (
+        chart.format(secid="116.02338", code="02338", market="116")
+        + chart.format(secid="0.000338", code="000338", market="0")
+        + "<p>潍柴动力(000338.SZ)2月11日在投资者互动平台表示，公司经营稳健向好。</p>"
+    )
+    raw = RawArticle(source="eastmoney", url="https://finance.eastmoney.com/a/202202112274017262.html", body_html=html)
+    for options in ({}, {"markup_only": True}):
+        article = extract_article(raw, **options)
+        assert [s["secid"] for s in article.stocks] == ["0.000338", "116.02338"], options
+        assert {m["where"] for m in article.mentions if m["secid"] == "116.02338"} == {"chart"}
+    assert [s["secid"] for s in extract_article(raw, plain=True).stocks] == ["0.000338"]  # the text alone
 
 
 def test_older_forms_without_market_or_data_code() -> None:

@@ -32,7 +32,8 @@ from tagging.pages.htmlparse import BLOCK_TAGS, CELL_TAGS, INVISIBLE_TAGS, parse
 from tagging.pages.page import xpath
 
 # Classes of elements that are page furniture inside the body.
-DROPPED_CLASSES = frozenset({"EmImageRemark", "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})
+CHART_CLASS = "EmImageRemark"  # the link of a K-line chart block (markup.md 8)
+DROPPED_CLASSES = frozenset({CHART_CLASS, "toplink", "em_handle_adv_close", "ad_context3", "b-review", "res-edit"})
 DATA_LINK_CLASS = "infokey"
 _LAYOUT_TAGS = ("p", "br", "div", "li", "tr", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4")
 MEDIA_CLASS = "em_media"
@@ -107,6 +108,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
         classes = classes_of(element)
         element_id = element.get("id") or ""
         if _is_dropped(element, tag, classes, element_id):
+            if CHART_CLASS in classes and (charted := security_of(element)) and charted.secid not in out.charted:
+                out.charted.append(charted.secid)  # no text, but what the page charts
             builder.add(element.tail)
             continue
         if MEDIA_CLASS in classes:
@@ -196,7 +199,7 @@ def clean_element(
     digest = None
     if digest_nodes:
         digest = SPACES_RE.sub(" ", digest_nodes[0].text_content()).strip(EDGE_SPACE) or None
-    return CleanBody(text=text, mentions=mentions, media=media, editor=editor, digest=digest)
+    return CleanBody(text=text, mentions=mentions, media=media, editor=editor, digest=digest, charted=builder.charted)
 
 
 def clean_body(html: str, drop_boilerplate: bool = True) -> CleanBody:

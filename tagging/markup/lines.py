@@ -106,6 +106,7 @@ class Builder:
         self.parts: list[str] = []
         self.mentions: list[Mention] = []
         self.skipping_chart = False
+        self.charted: list[str] = []  # the secids of the chart blocks dropped from the text
         # Source lines ("（文章来源：…）") dropped from the text without the em_media class (copies).
         self.source_lines: list[str] = []
         self.soft_breaks = False  # whether the body is laid out with paragraph elements (see SOFT_BREAK)
