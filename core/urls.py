@@ -17,7 +17,8 @@ _EASTMONEY_ARTICLE_RE = re.compile(
     r"^(?:https?:)?//(?P<host>[a-z0-9.-]*eastmoney\.com)/(?:a/|news/\d+,)(?P<code>\d{12,20})\.html"
     r"|^(?:https?:)?//(?P<mobile>(?:emwap|wap|m)\.eastmoney\.com)/news/info/detail/(?P<detail>\d{12,20})"
     r"(?:\.html)?(?=$|[?#])"
-    r"|^(?:https?:)?//[a-z0-9.:-]+/html_News/NewsShare\.html\?(?:[^#]*&)?infoCode=NW(?P<share>\d{12,20})(?=$|[&#])",
+    r"|^(?:https?:)?//[a-z0-9.:-]+/(?:[^?#]*/)?html_News/NewsShare\.html\?(?:[^#]*?(?:&amp;|&))?"
+    r"infoCode=NW(?P<share>\d{12,20})(?=$|[&#])",
     re.IGNORECASE,
 )
 # Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the

@@ -91,10 +91,12 @@ def instruments_of(mentions: list[Mention]) -> list[dict[str, Any]]:
     for mention in mentions:
         security = mention.security
         if security.kind in ("index", "fund", "other"):
-            found.setdefault(
-                security.secid,
-                {"secid": security.secid, "code": security.code, "kind": security.kind, "name": mention.text},
+            # A chart or a list gives the code alone: no name (a mention in the text may give it).
+            name = mention.text if mention.text != security.code else ""
+            entry = found.setdefault(
+                security.secid, {"secid": security.secid, "code": security.code, "kind": security.kind, "name": name}
             )
+            entry["name"] = entry["name"] or name
     return list(found.values())
 
 

@@ -381,6 +381,21 @@ def listed_mentions(secids: list[str], where: str = "list", source: str = "list"
     return list(mentions.values())
 
 
+def _charted_mentions(charted: list[str], rejected: list[dict[str, Any]]) -> list[Mention]:
+    """The securities of a page's chart blocks as mentions (``where="chart"``), less the boards no mark makes a
+    mention of wherever it stands (a region, index membership: :func:`_board_never_a_mention`), which join
+    ``rejected`` (third review of day 19: a market wrap's chart of 上海板块 became a board tag)."""
+    the_linker = linker()
+    kept: list[Mention] = []
+    for mention in listed_mentions(charted, where="chart", source="markup"):
+        never = _board_never_a_mention(the_linker, mention) if mention.security.kind == "board" else None
+        if never:
+            rejected.append(_unplaced(mention, never))
+        else:
+            kept.append(mention)
+    return kept
+
+
 def _security_tags(mentions: list[Mention]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One board / stock entry per secid, in order of first mention, named by the lexicon (stocks
     beyond today's A-shares by the knowledge base)."""
@@ -458,7 +473,7 @@ def tag_article(
     if listed and not plain:
         mentions = [*mentions, *listed_mentions(listed)]
     if charted and not plain:
-        mentions = [*mentions, *listed_mentions(charted, where="chart", source="markup")]
+        mentions = [*mentions, *_charted_mentions(charted, rejected)]
     boards, stocks = _security_tags(mentions)
     text_counts = Counter(map(itemgetter(0), text_segments))
     title_words = set(map(itemgetter(0), title_segments))

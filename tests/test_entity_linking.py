@@ -2128,3 +2128,10 @@ def test_an_everyday_name_is_not_made_a_company_by_an_explanation_or_by_the_firm
 def test_a_company_not_in_todays_list_is_shown_by_the_last_name_it_traded_under(secid: str, shown: str) -> None:
     # Archive audit of day 19: ST顺利 was shown as 青海明胶 (a 2017 name), 丹邦退 as a piece of its legal name.
     assert load_knowledge_base().security(secid)[1] == shown
+
+
+def test_a_delisted_company_is_not_shown_by_a_name_a_listed_one_is_shown_by() -> None:
+    # Third review of day 19: 600832 (东方明珠 until 2015) shown as 东方明珠 took 百视通's mentions (600637, 东方明珠
+    # today), for the linker reads a shown name as one company.
+    kb = load_knowledge_base()
+    assert kb.security("1.600637")[1] == "东方明珠" and kb.security("1.600832")[1] != "东方明珠"

@@ -128,6 +128,18 @@ def test_a_security_only_a_chart_names_is_tagged_from_the_chart() -> None:
         assert [s["secid"] for s in article.stocks] == ["0.000338", "116.02338"], options
         assert {m["where"] for m in article.mentions if m["secid"] == "116.02338"} == {"chart"}
     assert [s["secid"] for s in extract_article(raw, plain=True).stocks] == ["0.000338"]  # the text alone
+    # Third review: a hidden chart names nothing; a region or index-membership board's chart is no board tag
+    # (as its mark in the text is not); an index known only by its chart has no name but its code.
+    hidden = html.replace('class="EmImageRemark"', 'class="EmImageRemark" style="display:none"', 1)
+    assert clean_body(hidden).charted == ["0.000338"]
+    wrap = (
+        chart.format(secid="90.BK0145", code="BK0145", market="90")
+        + chart.format(secid="1.000001", code="000001", market="1")
+        + "<p>沪指午后翻红。</p>"
+    )
+    article = extract_article(RawArticle(source="eastmoney", url=raw.url, body_html=wrap))
+    assert article.boards == [] and [r["secid"] for r in article.rejected_markup] == ["90.BK0145"]
+    assert article.instruments == [{"secid": "1.000001", "code": "000001", "kind": "index", "name": ""}]
 
 
 def test_older_forms_without_market_or_data_code() -> None:

@@ -254,6 +254,8 @@ def test_the_share_page_of_a_news_article_is_the_article() -> None:
     finance = "https://finance.eastmoney.com/a/202202112274017262.html"
     shared = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202202112274017262"
     assert canonical_url(shared) == fetch_url(shared) == finance and document_id(shared) == document_id(finance)
+    for form in ("https://mirror.example/finews/html_News/NewsShare.html?a=1&amp;infoCode=NW202202112274017262",):
+        assert canonical_url(form) == finance  # under a sub-path, an undecoded &amp; (third review)
     for other in ("infoCode=AN202202112274017262", "infoCode=NW2022021122740172621234567"):
         assert canonical_url(f"http://finews.zning.xyz/html_News/NewsShare.html?{other}").startswith("https://finews")
     post = parse_jekyll_post(fixture_text("real/2022-05-30-NW202205302396636936.md"))

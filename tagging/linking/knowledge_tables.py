@@ -528,6 +528,7 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         for entry in entries:
             if entry.how == HOW_FULL and name.endswith("公司"):
                 full_names.setdefault(entry.secid, []).append(name)
+    shown_by = {shown: secid for secid, (_security, shown) in kb.securities.items()}
     for line, row in _read_rows(path, ("code", "name", "delist_date", "source")):
         _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
         _check(bool(row["name"]) and bool(row["source"]), path, line, "name or source is empty")
@@ -536,9 +537,11 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         stem = strip_status(name)
         known = kb.a_codes.get(row["code"])
         security = kb.securities[known][0] if known else _a_share(kb, row["code"], stem)
-        if security.secid not in kb.listed:
+        if security.secid not in kb.listed and shown_by.setdefault(name, security.secid) == security.secid:
             # Not in today's list: shown by the last name it traded under (*ST顺利, 退市易见), not by the 2017
-            # table's older name or a piece of its legal name (archive audit, day 19: 青海明胶 for ST顺利).
+            # table's older name or a piece of its legal name (archive audit, day 19: 青海明胶 for ST顺利). Not
+            # by a name another company is shown by (东方明珠, 600832 before 2015, is 600637's today): the
+            # linker takes a shown name for one company (third review of day 19).
             kb.securities[security.secid] = (security, name)
         if stem != name and len(stem) >= 2:
             stems = kb.status_stems.setdefault(stem, [])

@@ -108,7 +108,8 @@ def _walk_tree(root: etree._Element, out: Builder, media_lines: list[Builder]) -
         classes = classes_of(element)
         element_id = element.get("id") or ""
         if _is_dropped(element, tag, classes, element_id):
-            if CHART_CLASS in classes and (charted := security_of(element)) and charted.secid not in out.charted:
+            visible_chart = CHART_CLASS in classes and not _is_hidden(element)
+            if visible_chart and (charted := security_of(element)) and charted.secid not in out.charted:
                 out.charted.append(charted.secid)  # no text, but what the page charts
             builder.add(element.tail)
             continue
