@@ -18,7 +18,6 @@ from twisted.internet import threads
 
 from crawler.items import ArticleItem
 from crawler.seen import open_seen_store
-from crawler.spiders.base import MAX_LISTED_FAILURES
 from crawler.state import crawl_state
 from store.client import StoreError, connect
 from store.documents import article_document
@@ -111,9 +110,9 @@ class IndexPipeline:
         named with its URL in the log and the run's failures, as a load names its line (review of day 19:
         a crawl only counted them)."""
         logger.error("%s: %s (kept as a dead letter)", url, why)
-        listed = self.stats.get_value("finnews/failures") or []
-        if len(listed) < MAX_LISTED_FAILURES:
-            self.stats.set_value("finnews/failures", [*listed, f"dead_letter {url}"])
+        spider = self.crawler.spider
+        if spider is not None:
+            spider.list_failure("dead_letter", url)
 
     def _remember(self, urls: list[str]) -> None:
         if self.seen is not None:

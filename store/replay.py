@@ -46,7 +46,8 @@ def replay_spool(
     files = [path for path in spool_files(kind) if own_closed or not written_by_this_process(path)]
     totals = {"files": 0, **empty_counts()}
     here = alias or current_alias()
-    elsewhere = [path for path in files if (index := file_index(path)) and index != here]
+    indexes = {path: file_index(path) for path in files}  # (each file's first line, read once)
+    elsewhere = [path for path in files if indexes[path] not in (None, here)]
     if elsewhere:
         # Another index's articles (a staging or test run sharing the state folder): written here, they were
         # lost to it, for the file is deleted (review of day 19). Left for a replay with that FINNEWS_INDEX.
@@ -56,7 +57,7 @@ def replay_spool(
                 _TOLD_ELSEWHERE.add(path)
                 logger.warning(
                     "%s holds articles for the index %s, not %s: left for `FINNEWS_INDEX=%s finnews spool replay`",
-                    path, file_index(path), here, file_index(path),
+                    path, indexes[path], here, indexes[path],
                 )  # fmt: skip
         files = [path for path in files if path not in elsewhere]
     if not files:
