@@ -113,7 +113,9 @@ _ID_RE = re.compile(r"^(?:bk_|stock_|Info\.)(\d{1,3})\.([A-Za-z0-9_.\-]+)$", re.
 _OLD_BOARD_ID_RE = re.compile(r"^bk_(\d{1,4})$", re.IGNORECASE)
 _OLD_US_ID_RE = re.compile(r"^stock_(NASDAQ|NYSE|AMEX)_([A-Za-z0-9._\-]+?)(7?)$", re.IGNORECASE)
 _OLD_STOCK_ID_RE = re.compile(r"^stock_([0-9A-Za-z]+)$")
-_HREF_PAIR_RE = re.compile(r"quote\.eastmoney\.com/(?:unify/r|r|web/r|bk/r)/(\d{1,3})\.([A-Za-z0-9_\-]+)")
+# /unify/cr/ is the quote page's current form (2025–2026: Eastmoney's own quote templates, and the 302 target of
+# /sh600000.html; tests/fixtures/real-sites/eastmoney/PROVENANCE.md), beside /unify/r/ of article bodies.
+_HREF_PAIR_RE = re.compile(r"quote\.eastmoney\.com/(?:unify/c?r|c?r|web/r|bk/r)/(\d{1,3})\.([A-Za-z0-9_\-]+)")
 _HREF_EXCHANGE_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?(sh|sz|bj)(\d{6})\.html", re.IGNORECASE)
 _HREF_INDEX_RE = re.compile(r"quote\.eastmoney\.com/(?:[a-z]+/)?zs(\d{6})\.html", re.IGNORECASE)
 _HREF_BOARD_PAGE_RE = re.compile(r"quote\.eastmoney\.com/(?:web/|bk/)?(BK\d{4})\d?\.html", re.IGNORECASE)
@@ -192,7 +194,7 @@ def _index_market(code: str) -> str:
 
 
 def from_quote_href(value: str | None) -> Security | None:
-    """A quote-page link: ``/unify/r/1.600030``, ``/r/0.002353``, ``/SZ300104.html``, ``/ZS395022.html``,
+    """A quote-page link: ``/unify/r/1.600030``, ``/unify/cr/1.600030``, ``/r/0.002353``, ``/SZ300104.html``, ``/ZS395022.html``,
     ``/hk/00700.html``, ``/us/AAPL.html?Market=NASDAQ``, the mobile ``wap.eastmoney.com/quota/stock/index/013855``,
     a fund page ``fund.eastmoney.com/501300.html`` and the 2014 board page ``hangye/hy474.html``."""
     if not value or "eastmoney.com" not in value:

@@ -311,3 +311,27 @@ def test_the_2014_board_quote_links_are_furniture_also_without_their_span() -> N
         body = clean_body(html)
         assert body.text == "保险板块上涨。"
         assert [(m.secid, m.text, m.start) for m in body.mentions] == [("90.BK0474", "保险", 0)]
+
+
+# --- the quote page's current form: /unify/cr/{secid} (PROVENANCE.md, day 20) -------------------------
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://quote.eastmoney.com/unify/cr/1.600030",
+        "//quote.eastmoney.com/unify/cr/1.600030?from=classic",
+        "http://quote.eastmoney.com/unify/cr/1.600030.html",
+        "http://quote.eastmoney.com/cr/1.600030",
+    ],
+)
+def test_a_link_to_the_current_quote_page_names_its_security(href: str) -> None:
+    assert from_quote_href(href).secid == "1.600030"
+
+
+def test_a_current_quote_link_decides_the_market_a_bare_data_code_leaves_open() -> None:
+    # data-code 000001 alone would be 平安银行 (Shenzhen); the link says the Shanghai index.
+    html = '<p><a class="keytip" href="http://quote.eastmoney.com/unify/cr/1.000001" data-code="000001">上证指数</a>收涨</p>'
+    assert marked(html) == [("1.000001", "index", "上证指数")]
+    bare = '<p><a href="https://quote.eastmoney.com/unify/cr/90.BK1036" target="_blank">半导体</a>板块走强</p>'
+    assert marked(bare) == [("90.BK1036", "board", "半导体")]
