@@ -15,7 +15,9 @@ SHORT_PAGE_CHARS = 3000  # visible text below which a page is "short" (a verific
 # count anywhere only on a short page (an article may well report on 验证码 scams). Not bare 人机: it is
 # inside 无人机 (drones) and 人机交互; 人机验证 is a verification word.
 CAPTCHA_TITLE_RE = re.compile(
-    r"<title[^>]*>[^<]*(验证|captcha|verify|verification|安全检查|访问受限|访问过于频繁|人机验证|人机识别)[^<]*</title>",
+    # 身份核实: the slider guba and fund pages show anonymous high-rate visitors (recon notes 2026-08, PROVENANCE.md)
+    r"<title[^>]*>[^<]*(验证|captcha|verify|verification|安全检查|访问受限|访问过于频繁|人机验证|人机识别|身份核实|核实身份)"
+    r"[^<]*</title>",
     re.I,
 )
 # What a verification page never is: a page holding a site's article body element, or a JSON / JSONP answer
@@ -31,7 +33,9 @@ CAPTCHA_WIDGET_RE = re.compile(
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
     re.I,
 )
-CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
+CAPTCHA_WORDS_RE = re.compile(
+    r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁|身份核实|核实身份)"
+)
 # (a script cut off at the sniffed 64 KiB is script to its end)
 _TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
 REDIRECT_CODES = (301, 302, 303, 307, 308)

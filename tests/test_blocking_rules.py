@@ -84,11 +84,20 @@ def test_an_article_about_verification_codes_is_not_a_captcha() -> None:
     assert looks_like_verification_page(b'<html><div id="captcha_container"></div></html>')
 
 
+def test_the_identity_check_slider_is_a_captcha() -> None:
+    # Guba and fund pages show anonymous high-rate visitors a slider titled 身份核实, drawn by script
+    # (PROVENANCE.md, recon notes 2026-08): a refusal to back off from, not a layout change.
+    slider = '<html><head><title>身份核实</title></head><body><div id="app"></div><script src="/s.js"></script></body></html>'
+    assert looks_like_verification_page(slider.encode())
+    assert looks_like_verification_page("<html><body><p>为保障账户安全，请先核实身份</p></body></html>".encode())
+
+
 @pytest.mark.parametrize(
     "title",
     [
         "无人机概念股集体走强 低空经济持续升温",
         "多家银行升级身份验证 防范电信诈骗",
+        "民政部门开展养老金领取资格身份核实",
         "节前安全检查全面启动",
         "FDA verification",
     ],
