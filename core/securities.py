@@ -194,9 +194,10 @@ def _index_market(code: str) -> str:
 
 
 def from_quote_href(value: str | None) -> Security | None:
-    """A quote-page link: ``/unify/r/1.600030``, ``/unify/cr/1.600030``, ``/r/0.002353``, ``/SZ300104.html``, ``/ZS395022.html``,
-    ``/hk/00700.html``, ``/us/AAPL.html?Market=NASDAQ``, the mobile ``wap.eastmoney.com/quota/stock/index/013855``,
-    a fund page ``fund.eastmoney.com/501300.html`` and the 2014 board page ``hangye/hy474.html``."""
+    """A quote-page link: ``/unify/r/1.600030``, ``/unify/cr/1.600030``, ``/r/0.002353``, ``/SZ300104.html``,
+    ``/ZS395022.html``, ``/hk/00700.html``, ``/us/AAPL.html?Market=NASDAQ``, the mobile
+    ``wap.eastmoney.com/quota/stock/index/013855``, a fund page ``fund.eastmoney.com/501300.html`` and the 2014
+    board page ``hangye/hy474.html``."""
     if not value or "eastmoney.com" not in value:
         return None
     match = _HREF_PAIR_RE.search(value)
