@@ -16,16 +16,22 @@ from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
 from tagging.pages.generic import parse_with_selectors
 
+# The root elements of the documents each feed type is: anything else (an HTML page served with 200 where the
+# feed was, a JSON error) is a feed that went, not a feed with no news (audit of day 20).
+FEED_ROOTS = {"rss": ("rss", "RDF", "channel"), "atom": ("feed",), "sitemap": ("urlset", "sitemapindex")}
 
-def feed_links(body: bytes, feed_type: str) -> list[str]:
-    """Article links of an RSS or Atom document (namespaces ignored)."""
+
+def feed_links(body: bytes, feed_type: str) -> tuple[str, list[str]]:
+    """``(root, links)`` of an RSS or Atom document: its root element's name and its article links
+    (namespaces ignored)."""
     selector = scrapy.Selector(text=body.decode("utf-8", errors="replace"), type="xml")
     selector.remove_namespaces()
+    root = selector.xpath("name(/*)").get() or ""
     if feed_type == "atom":
         links = selector.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
     else:
         links = selector.xpath("//item/link/text()").getall() or selector.xpath("//item/guid/text()").getall()
-    return [link.strip() for link in links if link.strip()]
+    return root, [link.strip() for link in links if link.strip()]
 
 
 def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
@@ -61,8 +67,10 @@ class FeedSpider(FinnewsSpider):
         try:
             if feed.type == "sitemap":
                 kind, links = sitemap_entries(response.body)
+                root = kind
             else:
-                kind, links = "urlset", feed_links(response.body, feed.type)
+                root, links = feed_links(response.body, feed.type)
+                kind = "urlset"
         except Exception as error:  # lxml raises several types on garbage; all mean "not a feed"
             self.crawler.stats.inc_value("finnews/errors/bad_feed")
             self.crawler.stats.inc_value("finnews/list_errors")
@@ -75,6 +83,15 @@ class FeedSpider(FinnewsSpider):
         if links:
             self.remember_items(key)
         self.answered(response)
+        if root not in FEED_ROOTS[feed.type]:
+            # A soft 404 or a moved feed: counted as a good answer with nothing in it, the run read "succeeded"
+            # until the job's expect_new_within ran out (audit of day 20). The lists of the other spiders
+            # report an empty first page the same way.
+            self.layout_changed(response, "feed_document", f"not a {feed.type} document (its root is <{root or '?'}>)")
+            return
+        if not links:
+            self.layout_changed(response, "feed_empty", f"the {feed.type} document lists no page")
+            return
         if kind == "sitemapindex":
             for link in links:
                 yield response.follow(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crawler.spiders.feed import feed_links
 from replica.site import ReplicaServer, ReplicaSite
 from tests.conftest import PROJECT_ROOT, SAMPLE_POST_BOARDS, TEST_ALIAS, run_finnews
 
@@ -69,3 +70,34 @@ def test_a_feed_with_a_missing_selector_is_refused_clearly(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "sites.yaml: feeds[0].selectors.body: missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["rss", "sitemap"])
+def test_a_feed_that_answers_a_web_page_is_a_layout_change_not_a_quiet_day(
+    fresh_index: str, es_node, tmp_path: Path, kind: str
+) -> None:
+    """Audit of day 20: a feed URL answering an HTML page with 200 (a soft 404, a moved feed) was a good answer
+    with nothing in it; the run read "succeeded" until the job's expect_new_within ran out."""
+    site = ReplicaSite()
+    with ReplicaServer(site) as server:
+        feed = {"name": "local", "type": kind, "url": server.url + "/a/cywjh.html", "selectors": SELECTORS}
+        configs = configs_with_feeds(tmp_path, [feed])
+        result = run_finnews(
+            "crawl", "feed", "-a", "site=local",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+            env={"FINNEWS_CONFIG_DIR": str(configs)},
+        )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr  # failed: nothing came
+    assert "layout_changed/feed_document" in result.stdout
+    assert "LAYOUT CHANGED at" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_the_root_of_a_feed_document_is_read_with_its_links() -> None:
+    empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+    assert feed_links(empty, "rss") == ("rss", [])
+    page = b"<html><body><a href='/a/1.html'>x</a></body></html>"
+    assert feed_links(page, "rss") == ("html", [])
+    atom = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="http://x/a/1.html"/></entry></feed>'
+    assert feed_links(atom, "atom") == ("feed", ["http://x/a/1.html"])
