@@ -185,6 +185,7 @@ class ReplicaSite(ServedSite):
         super().__init__(robots, blocking)
         self.forms = forms or SiteForms()
         self.headerless = 0  # API requests answered empty for want of browser headers
+        self.kept_alive = 0  # requests that did not ask to close their connection (the live site cuts kept-alive ones)
         # A real answer of the 7×24 list, served byte for byte as its first page (and its items' pages); a
         # page after it answers the same envelope with no item, as the real list ends.
         self.recorded_fast = recorded_fast
@@ -214,6 +215,9 @@ class ReplicaSite(ServedSite):
         self, path: str, query: dict[str, list[str]], base_url: str, headers: Mapping[str, str] | None = None
     ) -> tuple:
         served = self.count(path, path)
+        if headers is not None and str(headers.get("Connection") or "").lower() != "close":
+            with self.lock:
+                self.kept_alive += 1
         answer = self.common_answer(path, served, base_url)
         if answer is not None:
             return answer

@@ -73,6 +73,7 @@ def test_the_7x24_list_and_the_list_pages_in_the_2026_forms_index_every_article(
     assert site.requests[FAST] == 4  # 20 + 20 + 5 by data.sortEnd, then an empty page ends the list
     assert site.requests["/a/cywjh.html"] == site.requests["/a/cywjh_2.html"] == 1
     assert site.headerless == 0  # the site identity of configs/sites.yaml was sent
+    assert site.kept_alive == 0  # … with Connection: close, on every request (robots.txt included)
     indexed = documents(es_node)
     assert set(indexed) == {canonical(a.code) for a in articles}
     for article in articles:
