@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 # Both /news/1355,{code}.html and /a/{code}.html serve the same Eastmoney article; the mobile page
 # emwap.eastmoney.com/news/info/detail/{code} (2026 scrapers use it, and Eastmoney's own tracking
 # script tells that path: real-site hunt, day 19) too.
+# The old mobile page wap.eastmoney.com/3g/news/article,{a},{column},{b},{code}.shtml (an older scraper reads it:
+# ../shared/reference/sites.md 1.1, JansonLv/eastmoney) is the article of that code, as archives may link it.
 # The share page of a news article, html_News/NewsShare.html?infoCode=NW{code} (the mirror's posts of the
 # NW-coded columns link it, on the mirror's host: zning1994/finews old_post/2022-02-11-NW202202112274017262.md,
 # tests/fixtures/real/2022-05-30-NW202205302396636936.md; archive audit, day 19), is the article of that code.
@@ -18,7 +20,8 @@ _EASTMONEY_ARTICLE_RE = re.compile(
     r"|^(?:https?:)?//(?P<mobile>(?:emwap|wap|m)\.eastmoney\.com)/news/info/detail/(?P<detail>\d{12,20})"
     r"(?:\.html)?(?=$|[?#])"
     r"|^(?:https?:)?//[a-z0-9.:-]+/(?:[^?#]*/)?html_News/NewsShare\.html\?(?:[^#]*?(?:&amp;|&))?"
-    r"infoCode=NW(?P<share>\d{12,20})(?=$|[&#])",
+    r"infoCode=NW(?P<share>\d{12,20})(?=$|[&#])"
+    r"|^(?:https?:)?//(?P<old_mobile>wap\.eastmoney\.com)/3g/news/article,\d+,\d+,\d+,(?P<old>\d{12,20})\.shtml",
     re.IGNORECASE,
 )
 # Hosts that serve Eastmoney's articles under the same /a/{code}.html as finance.eastmoney.com: the
@@ -44,7 +47,9 @@ _CHINA_ORG_HOST_RE = re.compile(r"(?:^|\.)china\.(?:com|org)\.cn$", re.IGNORECAS
 def eastmoney_article_code(url: str | None) -> str | None:
     """The numeric article code of an Eastmoney article URL, or ``None``."""
     match = _EASTMONEY_ARTICLE_RE.match((url or "").strip())
-    return (match.group("code") or match.group("detail") or match.group("share")) if match else None
+    if not match:
+        return None
+    return match.group("code") or match.group("detail") or match.group("share") or match.group("old")
 
 
 def canonical_url(url: str) -> str:
@@ -52,7 +57,9 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     match = _EASTMONEY_ARTICLE_RE.match(url)
     if match:
-        host = (match.group("host") or match.group("mobile") or "finance.eastmoney.com").lower()
+        host = (
+            match.group("host") or match.group("mobile") or match.group("old_mobile") or "finance.eastmoney.com"
+        ).lower()
         if host in FINANCE_ARTICLE_HOSTS:
             host = "finance.eastmoney.com"
         return f"https://{host}/a/{eastmoney_article_code(url)}.html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.dates import isoformat, parse_datetime
-from core.urls import FINANCE_ARTICLE_HOSTS, canonical_url, document_id, fetch_url
+from core.urls import FINANCE_ARTICLE_HOSTS, canonical_url, document_id, eastmoney_article_code, fetch_url
 from crawler.sites import load_sites
 from replica.eastmoney_pages import render_article_page
 from replica.site import ReplicaArticle
@@ -246,6 +246,20 @@ def test_the_mobile_detail_page_is_the_finance_article(tail: str) -> None:
         assert fetch_url(f"https://emwap.eastmoney.com/news/info/detail/{other}") != fetch_url(linked)  # other pages
     guba = "https://guba.eastmoney.com/news/info/detail/202608073835569636"  # not known to be an article there
     assert canonical_url(guba) == guba and fetch_url(guba) == guba
+
+
+def test_the_old_mobile_page_is_the_finance_article() -> None:
+    # wap.eastmoney.com/3g/news/article,8,344,1,{code}.shtml (sites.md 1.1, an older scraper; audit of day 20).
+    linked = "http://wap.eastmoney.com/3g/news/article,8,344,1,201906251160280558.shtml"
+    finance = "https://finance.eastmoney.com/a/201906251160280558.html"
+    assert eastmoney_article_code(linked) == "201906251160280558"
+    assert canonical_url(linked) == fetch_url(linked) == finance and document_id(linked) == document_id(finance)
+    for other in (
+        "article,8,344,1,201906251160280558.html",
+        "list,8,344,1.shtml",
+        "article,8,344,201906251160280558.shtml",
+    ):
+        assert canonical_url(f"http://wap.eastmoney.com/3g/news/{other}") != finance
 
 
 def test_the_share_page_of_a_news_article_is_the_article() -> None:
