@@ -33,8 +33,9 @@ class RawArticle:
     body_source: str | None = None
     # Only the lines of the body that the main-content extractor kept (generic path); None keeps all.
     kept_text: str | None = field(default=None, repr=False, compare=False)
-    # The publish time is only the date an Eastmoney article code starts with (the page shows none):
-    # a list's exact time is better (codes may carry the day before: a 00:03 item coded the 9th).
+    # The publish time is only the date an Eastmoney article code starts with, or a china.com.cn URL carries
+    # (the page shows none): a list's exact time is better (codes may carry the day before: a 00:03 item coded
+    # the 9th).
     published_from_code: bool = field(default=False, repr=False, compare=False)
     # The securities the list that led to the article tags it with (a 7×24 item's ``stockList``: "90.BK0428",
     # "0.002884", "105.AMZN"): the site's own tags, which a flash's page, plain text, does not mark.

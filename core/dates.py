@@ -56,6 +56,32 @@ def parse_datetime(text: str | None) -> datetime | None:
     return None
 
 
+def parse_time_of_day(text: str | None) -> datetime | None:
+    """The first date in ``text`` when it is written with its time of day (``2019-11-11 10:20:30``,
+    ``2026年08月19日17:46``), else ``None``: a date alone near a page's header (a clock, a calendar) is
+    no article's time."""
+    moment = parse_datetime(text)
+    if moment is None:
+        return None
+    chinese, iso = _CN_RE.search(text or ""), _ISO_RE.search(text or "")
+    first = chinese if chinese and (not iso or chinese.start() <= iso.start()) else iso
+    return moment if first is not None and first.group(4) is not None else None
+
+
+# The date a china.com.cn / china.org.cn article URL carries: /{section}/20231123/6053998.shtml and
+# …/2024-11/18/content_117554263.shtml (../shared/reference/sites.md 3.1-3.2).
+_URL_DATE_RE = re.compile(r"/(\d{4})(\d{2})(\d{2})/\d+\.s?html?$|/(\d{4})-(\d{2})/(\d{2})/content_\d+")
+
+
+def date_from_url(url: str | None) -> datetime | None:
+    """The publish date an article URL carries (midnight, Beijing time), or ``None``."""
+    match = _URL_DATE_RE.search((url or "").split("?")[0])
+    if not match:
+        return None
+    parts = match.groups()
+    return _build((*(parts[:3] if parts[0] else parts[3:]), None, None, None))
+
+
 def parse_datetime_exactly(text: str) -> datetime | None:
     """``text`` read as one date-time and nothing else (a record's field): ``None`` when it is not
     wholly a valid one ("not a date", "2026-02-30", "99999-01-01", an offset of "+25:00")."""

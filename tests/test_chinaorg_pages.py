@@ -615,3 +615,39 @@ def test_an_older_page_with_its_logo_in_the_first_h1_is_titled_by_the_second() -
     article = extract_article(parse_document(html, "http://finance.china.com.cn/news/20190617/5000001.shtml"))
     assert article.title == "真正的标题"
     assert article.text == "正文第一段，经济运行稳中向好。"
+
+
+# --- a time no template names, and the URL's date (audit of day 20) ------------------------------------
+
+
+def test_a_time_written_just_before_the_body_in_an_unnamed_element_is_the_publish_time() -> None:
+    # Older crawlers read news.china.com.cn's times by a pattern over the page (sites.md 3.2), not from an element.
+    page = (
+        "<html><head><title>标题_中国网</title></head><body><div class='top'>2026年12月07日 星期一</div>"
+        "<ul class='side'><li>旧闻 2019-11-01 08:00:00</li></ul><div><h1>标题</h1></div>"
+        "<div id='source_baidu'>来源：新京报</div><span>2019-11-11 10:20:30</span>"
+        "<div id='articleBody'><p>正文第一段，足够长的正文内容。</p></div></body></html>"
+    )
+    raw = parse_article_page(page, "http://news.china.com.cn/2019-11/11/content_75395242.htm")
+    assert raw.published_at == datetime(2019, 11, 11, 10, 20, 30, tzinfo=SHANGHAI)  # the nearest, not the side list's
+    assert not raw.published_from_code
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("http://news.china.com.cn/2019-11/11/content_75395242.htm", datetime(2019, 11, 11, tzinfo=SHANGHAI)),
+        ("http://finance.china.com.cn/roll/20260718/6316735.shtml", datetime(2026, 7, 18, tzinfo=SHANGHAI)),
+        ("http://finance.china.com.cn/roll/20261318/6316735.shtml", None),  # no such day
+        ("http://finance.china.com.cn/roll/index.shtml", None),
+    ],
+)
+def test_a_page_that_shows_no_time_is_dated_by_its_url_until_a_list_says_better(url: str, day: datetime | None) -> None:
+    page = "<html><body><div class='top'>2026年12月07日</div><div id='fontzoom'><p>正文第一段，足够长的正文内容。</p></div></body></html>"
+    raw = parse_article_page(page, url)
+    assert raw.published_at == day  # a date without its time of day before the body is no article's time
+    assert raw.published_from_code == (day is not None)
+    listed = datetime(2026, 7, 18, 9, 41, tzinfo=SHANGHAI)
+    spider = spider_for()
+    assert spider.read_article(page, url, listed).published_at == listed  # the list's minute beats a URL's day
+    assert spider.read_article(page, url).published_at == day

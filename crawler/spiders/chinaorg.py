@@ -256,6 +256,8 @@ class ChinaOrgSpider(FinnewsSpider):
         except NotAnArticleError:
             # No known body container: the generic main-content path (reported as a layout change).
             raw = with_page_signals(generic_article(html, url, "chinaorg"))
-        # Some older pages show no publish time where the parser looks; the list shows one.
-        raw.published_at = raw.published_at or listed_at
+        # Some older pages show no publish time where the parser looks; the list shows one, to the minute,
+        # where the page gave only its URL's date.
+        if raw.published_at is None or (raw.published_from_code and listed_at is not None):
+            raw.published_at = listed_at or raw.published_at
         return raw

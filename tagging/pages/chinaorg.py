@@ -4,11 +4,12 @@ with the site's trailing boilerplate (related-link titles, copyright footer) cut
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from lxml import etree
 
 from core.article import RawArticle
-from core.dates import parse_datetime
+from core.dates import date_from_url, parse_datetime, parse_time_of_day
 from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_content, parse_page, text_of
 
 # Where the site footer starts: the first of these ends the article.
@@ -229,9 +230,14 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
     published = next((moment for text in info if (moment := parse_datetime(text))), None)
     published = published or parse_datetime(enp.get("date"))
     published = published or parse_datetime(meta_content(tree, "publishdate", attributes=("name",)))
+    published = published or _time_written_before(body)
+    canonical = canonical_link(tree) or url
+    from_url = published is None
+    if from_url:
+        published = date_from_url(canonical) or date_from_url(url)
     return RawArticle(
         source="chinaorg",
-        url=canonical_link(tree) or url,
+        url=canonical,
         title=title or None,
         published_at=published,
         media=media,
@@ -240,7 +246,26 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
         body_source=OWN_LAYOUT,
+        published_from_code=from_url and published is not None,
     )
+
+
+# How many text pieces before the body a time is looked for in: the header line just above it, not a
+# sidebar's or a ticker's times further up (a time nearest the body first).
+_TEXTS_BEFORE_BODY = 40
+
+
+def _time_written_before(body: etree._Element) -> datetime | None:
+    """A time of day written just before the body in an element no template names (older crawlers read
+    news.china.com.cn's times by a pattern over the page: sites.md 3.2), nearest the body first."""
+    texts = body.xpath("preceding::text()")
+    for text in reversed(texts[-_TEXTS_BEFORE_BODY:]):
+        holder = text.getparent()
+        if holder is not None and holder.tag in ("script", "style", "title"):
+            continue
+        if moment := parse_time_of_day(text):
+            return moment
+    return None
 
 
 def with_page_signals(raw: RawArticle) -> RawArticle:
