@@ -115,7 +115,9 @@ def _time_text(item: etree._Element) -> str:
             text = _text(node)
             if has_time(text):
                 return text
-    text = _text(item)
+    # The item's pieces of text apart, not glued: a title ending in a digit (净利增长3) glued to a time without its
+    # year (08-19 10:20) hid the time (audit of day 20).
+    text = _SPACE_RE.sub(" ", " ".join(item.itertext())).strip()
     match = _FULL_TIME_RE.search(text) or _SHORT_TIME_RE.search(text)
     if match:
         return match.group(0)

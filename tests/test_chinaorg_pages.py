@@ -651,3 +651,19 @@ def test_a_page_that_shows_no_time_is_dated_by_its_url_until_a_list_says_better(
     spider = spider_for()
     assert spider.read_article(page, url, listed).published_at == listed  # the list's minute beats a URL's day
     assert spider.read_article(page, url).published_at == day
+
+
+def test_a_list_time_without_its_year_after_a_title_ending_in_a_digit_is_read() -> None:
+    # <li><a>净利增长3</a><span>08-19 10:20</span></li>: glued, the text read "…308-19 10:20" (audit of day 20).
+    now = datetime(2026, 8, 20, 12, tzinfo=SHANGHAI)
+    items = "".join(
+        f'<li><a href="http://finance.china.com.cn/stock/zqyw/20260819/63167{i:02d}.shtml">净利增长{i}</a>'
+        f"<span>08-19 10:{i:02d}</span></li>"
+        for i in range(3)
+    )
+    page = parse_list_page(
+        f'<ul class="news_list">{items}</ul>', "http://app.finance.china.com.cn/news/column.php", now
+    )
+    assert [entry.listed_at for entry in page.entries] == [
+        datetime(2026, 8, 19, 10, i, tzinfo=SHANGHAI) for i in range(3)
+    ]
