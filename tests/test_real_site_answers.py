@@ -145,6 +145,9 @@ def read_chinaorg_fragment(path: Path) -> None:
     assert raw.body_source == "layout:chinaorg"
     assert raw.media == "China.org.cn"
     assert raw.published_at == parse_datetime("2022-10-21 09:44:58")
+    # The headline and byline of the metadata comment: a fragment has no head (audit of day 20).
+    assert raw.title == "Hoax school shootings in US traumatizing students"
+    assert raw.author == "Mitchell Blatt"  # not "By Mitchell Blatt"
     text = extract_article(raw).text
     assert "enpproperty" not in text and "articleid" not in text  # the metadata comment is no text
 

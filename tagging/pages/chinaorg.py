@@ -3,6 +3,7 @@ with the site's trailing boilerplate (related-link titles, copyright footer) cut
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
@@ -48,7 +49,9 @@ _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s|丨]+)")
 _AUTHOR_RE = re.compile(r"作者[:：]\s*([^\s|丨]+)")
 _EDITOR_LINE_RE = re.compile(r"^[（(【\[]?\s*责任编辑[:：].{0,30}[)）】\]]?$")
 # The 2024 template's metadata comment after the body: <!--enpproperty <date>…</date><sourcename>…-->.
-_ENP_FIELD_RE = re.compile(r"<(date|sourcename|author)>([^<]*)</\1>")
+_ENP_FIELD_RE = re.compile(r"<(date|sourcename|author|title)>([^<]*)</\1>")
+# The English site's bylines: <author>By Mitchell Blatt</author> (PROVENANCE.md B).
+_BYLINE_RE = re.compile(r"^by\s+", re.IGNORECASE)
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:中国网|中国网财经|中国网科技|china\.com\.cn)\s*$", re.IGNORECASE)
 
 
@@ -181,7 +184,7 @@ def _text_outside(node: etree._Element, body: etree._Element) -> str:
 
 def enp_property(tree: etree._Element) -> dict[str, str]:
     """The fields of the ``enpproperty`` comment the 2024 template writes after the body (date,
-    sourcename, author); the date's milliseconds follow a colon (``13:48:13:671``)."""
+    sourcename, author, title); the date's milliseconds follow a colon (``13:48:13:671``)."""
     for comment in tree.xpath("//comment()"):
         text = comment.text or ""
         if text.lstrip().startswith("enpproperty"):
@@ -217,6 +220,8 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
     info = [text for xpath in _INFO_XPATHS for node in tree.xpath(xpath) if (text := _text_outside(node, body))]
     enp = enp_property(tree)
     title = next((t for xp in _TITLE_XPATHS if (t := text_of(first(tree, xp)))), "")
+    # The CMS's own record of the headline (a body fragment has no head), else the page's <title>.
+    title = title or " ".join(html.unescape(enp.get("title", "")).split())
     if not title:
         title = _TITLE_SUFFIX_RE.sub("", text_of(first(tree, "//title")))
     media = meta_content(tree, "source", attributes=("name",))
@@ -226,7 +231,7 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         # The current template names the outlet only as the link after the time, without 来源：.
         media = next((name for a in tree.xpath('//span[contains(@class, "time2")]/a') if (name := text_of(a))), None)
     author = next((match.group(1) for text in info if (match := _AUTHOR_RE.search(text))), None)
-    author = author or enp.get("author") or None
+    author = author or _BYLINE_RE.sub("", enp.get("author", "")) or None
     published = next((moment for text in info if (moment := parse_datetime(text))), None)
     published = published or parse_datetime(enp.get("date"))
     published = published or parse_datetime(meta_content(tree, "publishdate", attributes=("name",)))
