@@ -52,3 +52,14 @@ def without_lone_surrogates(value: Any) -> Any:
         else:
             container[key] = item
     return root[0]
+
+
+# A JSONP answer: callback({...}) or callback({...}); (Eastmoney's list APIs), and the bare ("…") of
+# china.com.cn's more_news.php (../shared/reference/sites.md 3.3).
+_JSONP_RE = re.compile(r"^\s*(?:[\w$.]+\s*)?\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
+
+
+def jsonp_payload(body: str) -> str:
+    """The JSON inside a JSONP answer's call, or ``body`` itself when it is not one."""
+    match = _JSONP_RE.match(body)
+    return match.group(1) if match else body

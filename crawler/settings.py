@@ -80,7 +80,9 @@ EASTMONEY_MAX_PAGES = 5
 # (finnews/list_truncated, the run partial): older items may be missed. (China.org's lists alike.)
 FINNEWS_CATCH_UP_PAGES = 25
 
-# China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK).
+# China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK). A channel's
+# script list (app.finance.china.com.cn/news/more_news.php?cnl={bank|fund|…}&index=0&page=1, JSONP carrying
+# the items' HTML) can be a start URL too: it is paged by its page= (crawler/spiders/chinaorg.py).
 CHINAORG_START_URLS = [
     "http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81%E5%88%B8%E8%A6%81%E9%97%BB&p=1",  # 证券要闻
     "http://app.finance.china.com.cn/news/column.php?cname=%E4%B8%8A%E5%B8%82%E5%85%AC%E5%8F%B8&p=1",  # 上市公司

@@ -3,19 +3,20 @@ decoding, parsing and list handling that the chinaorg spider uses, without a ser
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from core.dates import SHANGHAI, isoformat
 from crawler.items import ArticleItem
 from crawler.seen import ARTICLE_FLAG, SeenStore
-from crawler.spiders.chinaorg import ChinaOrgSpider, is_article_url, parse_list_page
+from crawler.spiders.chinaorg import ChinaOrgSpider, ListPage, is_article_url, next_list_url, parse_list_page
 from crawler.state import crawl_state
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import (
@@ -667,3 +668,58 @@ def test_a_list_time_without_its_year_after_a_title_ending_in_a_digit_is_read() 
     assert [entry.listed_at for entry in page.entries] == [
         datetime(2026, 8, 19, 10, i, tzinfo=SHANGHAI) for i in range(3)
     ]
+
+
+# --- the channels' script lists and their pagers (sites.md 3.3, PROVENANCE.md C; audit of day 20) -------------
+
+SCRIPT_LIST = "http://app.finance.china.com.cn/news/more_news.php?callback=jQuery1111_1&cnl=bank&index=0&page=2"
+
+
+def script_answer(count: int, call: str = "jQuery1111_1") -> bytes:
+    items = "".join(
+        f'<div class="c"><h3><a href="http://finance.china.com.cn/money/bank/20260819/63167{i:02d}.shtml">'
+        f"银行业动态{i}</a></h3></div>"
+        for i in range(count)
+    )
+    return f"{call}({json.dumps(items)});".encode()
+
+
+@pytest.mark.parametrize("call", ["jQuery1111_1", ""])  # JSONP, and the bare (…) of the older answers
+def test_a_script_list_answer_is_read_and_paged_by_its_query(call: str) -> None:
+    page = parse_list_page(script_answer(10, call).decode(), SCRIPT_LIST)
+    assert [e.href for e in page.entries][:2] == [
+        "http://finance.china.com.cn/money/bank/20260819/6316700.shtml",
+        "http://finance.china.com.cn/money/bank/20260819/6316701.shtml",
+    ]
+    assert len(page.entries) == 10
+    assert page.next_href == SCRIPT_LIST.replace("page=2", "page=3")
+    assert parse_list_page(script_answer(0, call).decode(), SCRIPT_LIST) == ListPage([], None)  # its end
+
+
+def test_the_spider_follows_a_script_list() -> None:
+    spider = spider_for()
+    response = TextResponse(
+        SCRIPT_LIST,
+        body=script_answer(10),
+        headers={"Content-Type": "application/javascript"},
+        request=Request(SCRIPT_LIST),
+    )
+    requests = list(spider.parse_list(response, page=2))
+    assert len([r for r in requests if r.meta.get(ARTICLE_FLAG)]) == 10
+    assert list_requests(requests) == [SCRIPT_LIST.replace("page=2", "page=3")]
+
+
+def test_a_pager_link_to_a_script_is_served_by_the_channels_app_host() -> None:
+    index = "http://finance.china.com.cn/stock/zqyw/index.shtml"
+    assert next_list_url(index, "/news/column.php?cname=证券要闻&p=2") == (
+        "http://app.finance.china.com.cn/news/column.php?cname=证券要闻&p=2"
+    )
+    assert next_list_url(index, "index_2.shtml") == "http://finance.china.com.cn/stock/zqyw/index_2.shtml"
+    column = "http://app.finance.china.com.cn/news/column.php?cname=x&p=1"
+    assert (
+        next_list_url(column, "/news/column.php?cname=x&p=2")
+        == "http://app.finance.china.com.cn/news/column.php?cname=x&p=2"
+    )
+    assert (
+        next_list_url(BASE + "/news/column.php", "/news/column.php?p=2") == BASE + "/news/column.php?p=2"
+    )  # a replica

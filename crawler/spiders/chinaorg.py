@@ -6,12 +6,13 @@ with :func:`crawler.spiders.base.decoded` rather than trusted to Scrapy's ``resp
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -19,6 +20,7 @@ from scrapy.selector import Selector
 
 from core.article import RawArticle
 from core.dates import SHANGHAI
+from core.jsontext import jsonp_payload
 from core.urls import is_china_org_host, url_list
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
@@ -76,6 +78,48 @@ def next_article_page(html: str, url: str) -> str | None:
     return None
 
 
+def scripted_list_html(body: str) -> str | None:
+    """The HTML a channel's script list carries: ``more_news.php`` answers a JSONP call (or a bare ``(…)``)
+    whose payload is a JSON *string* of the items' HTML (``div.c > h3 > a``; sites.md 3.3, PROVENANCE.md C);
+    ``None`` when ``body`` is not such an answer."""
+    text = body.strip()
+    if not text or text[0] == "<":
+        return None
+    try:
+        payload = json.loads(jsonp_payload(text))
+    except (ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, str) else None
+
+
+def _next_page_of_query(url: str) -> str | None:
+    """``…more_news.php?cnl=stock&index=0&page=2`` → ``…&page=3``: a script list is paged by its query."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for position, (name, value) in enumerate(query):
+        if name in ("page", "p") and value.isdigit():
+            query[position] = (name, str(int(value) + 1))
+            return urlunsplit(parts._replace(query=urlencode(query)))
+    return None
+
+
+def next_list_url(list_url: str, href: str) -> str:
+    """The next list page a pager links: a relative link to a script (``/news/column.php?…&p=2``) on a
+    channel's own host (finance.china.com.cn/stock/zqyw/index.shtml) is served by the channel's ``app.``
+    host, as crawlers of those lists prefix it (sites.md 3.3, PROVENANCE.md C)."""
+    parts = urlsplit(list_url)
+    host = parts.hostname or ""
+    if (
+        not urlsplit(href).netloc
+        and href.startswith("/")
+        and urlsplit(href).path.endswith(".php")
+        and host.endswith("china.com.cn")
+        and not host.startswith("app.")
+    ):
+        return urljoin(f"{parts.scheme}://app.{host}/", href)
+    return urljoin(list_url, href)
+
+
 def parse_list_page(html: str, base_url: str = "", now: datetime | None = None) -> ListPage:
     """A list page's articles, found by their links (:mod:`crawler.listing`): a finance column list
     (``ul.news_list``), a tech channel list (``div.htabx`` … ``h3.hsTit3``) or a template nobody has
@@ -84,6 +128,8 @@ def parse_list_page(html: str, base_url: str = "", now: datetime | None = None) 
     says 下一页, else the known pagers (``div.pg a.nxt``, ``ul.page li[2]`` unless that item is the
     first or the previous page: with a 首页/上一页 pager it points back)."""
     now = now or datetime.now(SHANGHAI)
+    scripted = scripted_list_html(html)
+    html = scripted if scripted is not None else html
     listed = find_listed_articles(html, base_url, lambda url: is_article_url(url, base_url or url))
     entries = [ListEntry(e.url, list_time(e.time_text, now) if e.time_text else None) for e in listed]
     page = Selector(text=html or "<html></html>")
@@ -98,6 +144,8 @@ def parse_list_page(html: str, base_url: str = "", now: datetime | None = None) 
     next_href = (
         said_next or page.xpath(f"//div[{_CLASS.format('pg')}]//a[{_CLASS.format('nxt')}]/@href").get() or positional
     )
+    if scripted is not None and not next_href and entries:
+        next_href = _next_page_of_query(base_url)  # a script list has no pager: the next page is asked for
     return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None)
 
 
@@ -167,7 +215,7 @@ class ChinaOrgSpider(FinnewsSpider):
                 self.list_ended(response, str(response.meta.get(SOURCE_META) or response.url))
                 self.logger.info("No article links on %s (page %s): end of this list", response.url, page)
             return
-        following = response.urljoin(listing.next_href) if listing.next_href else None
+        following = next_list_url(response.url, listing.next_href) if listing.next_href else None
         first_url, first_time = article_urls[0]
         self.note_list(response, len(article_urls), following, first={"url": first_url, "showTime": str(first_time)})
         for url, listed_at in article_urls[: 1 if self.checking else None]:

@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 
 from core.article import RawArticle
 from core.dates import SHANGHAI, parse_datetime
-from core.jsontext import escapes_a_surrogate, without_lone_surrogates
+from core.jsontext import escapes_a_surrogate, jsonp_payload, without_lone_surrogates
 from core.urls import eastmoney_article_code, url_list
 from crawler.blocking import SOURCE_META
 from crawler.drift import LayoutChangedError
@@ -42,7 +42,6 @@ from crawler.spiders.base import FinnewsSpider, decoded, generic_article
 from tagging.pages.eastmoney import parse_article_page, with_page_signals
 from tagging.pages.page import NotAnArticleError
 
-_JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -92,9 +91,8 @@ class ListAnswer:
 
 
 def _payload(body: str) -> dict[str, Any]:
-    match = _JSONP_RE.match(body)
     try:
-        payload = json.loads(match.group(1) if match else body)
+        payload = json.loads(jsonp_payload(body))
     except RecursionError as error:  # arrays nested thousands deep: the parser's stack, not the crawl's, gives out
         raise ValueError(f"list API answered JSON nested too deep to read: {body[:80]!r}") from error
     except ValueError as error:
