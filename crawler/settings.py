@@ -87,6 +87,9 @@ CHINAORG_START_URLS = [
     "http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81%E5%88%B8%E8%A6%81%E9%97%BB&p=1",  # 证券要闻
     "http://app.finance.china.com.cn/news/column.php?cname=%E4%B8%8A%E5%B8%82%E5%85%AC%E5%8F%B8&p=1",  # 上市公司
     "http://tech.china.com.cn/internet/",
+    # The stock channel's script list: two crawlers of 2022 and later page it (sites.md 3.3, PROVENANCE.md C), a
+    # second way in to the finance news should the column pages go.
+    "http://app.finance.china.com.cn/news/more_news.php?cnl=stock&index=0&page=1",
 ]
 CHINAORG_MAX_PAGES = 5
 

@@ -1,6 +1,7 @@
 """A local replica of the China.org / china.com.cn finance and tech channels, for the tests of the
 ``chinaorg`` spider: a finance column list (``/news/column.php?cname=证券要闻&p=N``, ``ul.news_list``),
-a tech channel list (``/internet/``, ``div.htabx`` … ``h3.hsTit3``) and article pages.
+a tech channel list (``/internet/``, ``div.htabx`` … ``h3.hsTit3``), the finance column as its channel's script
+list (``/news/more_news.php?callback=…&cnl=stock&index=0&page=N``, JSONP of the items' HTML) and article pages.
 
 The pages follow the real sites' furniture as the project's notes describe it: the current ``.shtml``
 template (``div.wrap.c.top`` header with ``span.time2``, ``#fontzoom`` body with 　　-indented
@@ -38,6 +39,7 @@ from replica.chinaorg_pages import (
     render_article,
     render_channel_page,
     render_column_page,
+    render_script_list,
 )
 from replica.refusing import HTML, Blocking, ServedSite
 
@@ -95,6 +97,12 @@ class ChinaOrgSite(ServedSite):
             if self.lists_form == "drifted":
                 body = SCRIPT_LIST_PAGE
             return 200, "text/html; charset=utf-8", body.encode()
+        if path == "/news/more_news.php":  # the finance column's articles, as its channel's script lists them
+            number = query.get("page", ["1"])[0]
+            page = int(number) if number.isdigit() and int(number) > 0 else 1
+            listed = [] if emptied else self.listed(FINANCE_COLUMN, page)
+            callback = query.get("callback", [""])[0] or None
+            return 200, "application/javascript; charset=utf-8", render_script_list(listed, callback, base_url).encode()
         last_page = max((a.list_page for a in self.articles if a.channel == TECH_CHANNEL), default=1)
         for page in range(1, last_page + 1):
             if path == channel_path(page):

@@ -6,6 +6,7 @@ templates are long: they copy the real pages' furniture, which is what the parse
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import urlencode
 
 from replica.chinaorg_articles import (
@@ -247,6 +248,24 @@ def render_column_page(
     )
     content = f'<h2 class="list_tit">{html.escape(cname)}</h2>\n<ul class="news_list">\n{items}\n</ul>\n{pager}'
     return _page_shell(f"{html.escape(cname)}_中国网财经", content)
+
+
+def script_list_path(page: int, callback: str | None = "jQuery1111_1") -> str:
+    """A channel's script list (``app.finance.china.com.cn/news/more_news.php``), as asked for and counted."""
+    query = {"callback": callback} if callback else {}
+    return "/news/more_news.php?" + urlencode({**query, "cnl": "stock", "index": 0, "page": page})
+
+
+def render_script_list(articles: list[ChinaOrgArticle], callback: str | None, base_url: str) -> str:
+    """A ``more_news.php`` answer (sites.md 3.3, PROVENANCE.md C): a JSONP call, or a bare ``(…)`` without a
+    callback, whose payload is a JSON *string* of the items' HTML (``div.c > h3 > a``, the time in a span);
+    past the last page, an empty string."""
+    items = "".join(
+        f'<div class="c"><h3><a href="{base_url}{a.listed_path}" target="_blank">{html.escape(a.title)}</a></h3>'
+        f"<p>{html.escape(a.paragraphs[0][:40])}…</p><span>{a.listed_time}</span></div>"
+        for a in articles
+    )
+    return f"{callback or ''}({json.dumps(items)});"
 
 
 def render_channel_page(articles: list[ChinaOrgArticle], page: int, last_page: int, base_url: str) -> str:

@@ -22,7 +22,7 @@ from replica.chinaorg_articles import (
     WITHDRAWN_PATH,
     ChinaOrgArticle,
 )
-from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path
+from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, script_list_path
 from replica.site import ReplicaServer
 from tests.conftest import TEST_ALIAS, run_finnews
 
@@ -202,3 +202,26 @@ def test_a_link_that_redirects_is_remembered_and_not_requested_again(fresh_index
     assert site.requests[moved.moved_from] == 1 and site.requests[moved.path] == 1
     assert "0 new, 0 updated, 0 unchanged" in summary_line(second, "articles:")
     assert [site.requests[channel_path(p)] for p in (1, 2)] == [2, 1]  # page 1 fully seen: paging stopped
+
+
+@pytest.mark.parametrize("callback", ["jQuery1111_1", None])
+def test_a_channels_script_list_is_crawled_page_by_page(
+    fresh_index: str, replica: ReplicaServer, es_node, tmp_path: Path, callback: str | None
+) -> None:
+    """more_news.php answers JSONP (or a bare (…)) whose payload is the items' HTML; it has no pager, so it is
+    paged by its page= until a page lists nothing (audit of day 20: it gave no entry before)."""
+    site: ChinaOrgSite = replica.site
+    result = run_finnews(
+        "crawl", "chinaorg",
+        "-s", f"CHINAORG_START_URLS={replica.url}{script_list_path(1, callback)}",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [site.requests[script_list_path(p, callback)] for p in (1, 2, 3, 4)] == [1, 1, 1, 0]  # page 3 is empty
+    finance = [a for a in site.articles if a.channel == FINANCE_COLUMN]
+    assert f"{len(finance)} new, 0 updated" in summary_line(result.stdout, "articles:")
+    es_node.indices.refresh(index=TEST_ALIAS)
+    for article in finance:
+        (document,) = indexed(es_node, replica, article)
+        assert document["title"] == article.title and document["published_at"] == isoformat(article.published)
