@@ -2135,3 +2135,15 @@ def test_a_delisted_company_is_not_shown_by_a_name_a_listed_one_is_shown_by() ->
     # today), for the linker reads a shown name as one company.
     kb = load_knowledge_base()
     assert kb.security("1.600637")[1] == "东方明珠" and kb.security("1.600832")[1] != "东方明珠"
+
+def test_a_sites_notice_line_names_no_sector() -> None:
+    """Day 20 (board extras of the development texts): a site's notice about itself or its copy is page chrome;
+    an article's own lead that disclaims advice, or a company's post on its account, still reads."""
+    assert "90.BK0800" not in linked(
+        "关于我们:Ginlix AI 是投资助手,将先进的人工智能与专业金融数据库相结合。", "2025-01-01"
+    )
+    assert "90.BK0800" not in linked("正文。\n欢迎关注微信公众号:人工智能报;合作及投稿请联系我们\n", "2025-01-01")
+    assert "90.BK0478" not in linked("本文转载自长江有色金属网,内容均来自于互联网,不代表本站观点。", "2025-01-01")
+    assert "90.BK0478" in linked("最近A股的有色金属板块明显热了起来。本文不构成任何投资建议。", "2025-01-01")
+    assert "90.BK0737" in linked("海康威视在官方微信公众号上披露:软件行业受到限制。", "2019-06-01")
+

@@ -88,10 +88,35 @@ AI_SUMMARY_RE = re.compile(
 )
 
 
+# A site's notice about itself or its copy, a line of page chrome (FRESH_RULES R2): 关于我们:Ginlix AI 是…投资助手,
+# 将先进的人工智能与…; 欢迎关注微信公众号:人工智能报; 本文转载自长江有色金属网,内容均来自于互联网; 风险提示:本平台信息
+# 来源于大数据及网络; 内容仅供参考,不构成投资建议。AI技术战略支持为… (dev sets: 6 board extras, no label, in such
+# lines). The whole line is the notice, when it is short: a long paragraph that ends in a disclaimer keeps its text.
+# Not 不构成投资建议 or 微信公众号 alone: an article's lead says it (本文为行业观察内容,不构成任何投资建议: dev131), and
+# a company discloses on its account (海康威视在官方微信公众号上披露: dev55).
+SITE_NOTICE_RE = re.compile(r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权")
+SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵")
+_SITE_NOTICE_LINE_LENGTH = 200
+
+
+def site_notice_spans(scan: str) -> list[tuple[int, int]]:
+    """The short lines of ``scan`` that hold a site's notice about itself or its copy (SITE_NOTICE_RE)."""
+    spans: list[tuple[int, int]] = []
+    for match in SITE_NOTICE_RE.finditer(scan):
+        start = scan.rfind("\n", 0, match.start()) + 1
+        end = scan.find("\n", match.end())
+        end = len(scan) if end < 0 else end
+        if end - start <= _SITE_NOTICE_LINE_LENGTH and (not spans or spans[-1] != (start, end)):
+            spans.append((start, end))
+    return spans
+
+
 def attribution_spans(scan: str) -> list[tuple[int, int]]:
     """Where 来源/作者 lines, photo credits and page chrome (menus, the neighbouring articles' titles, a machine
-    summary's heading and disclaimer) stand in ``scan``."""
+    summary's heading and disclaimer, a site's notice) stand in ``scan``."""
     spans = [match.span() for match in MENU_LINE_RE.finditer(scan)] if "\n" in scan else []
+    if any(hint in scan for hint in SITE_NOTICE_HINTS):
+        spans.extend(site_notice_spans(scan))
     if "一篇" in scan:
         spans.extend(match.span() for match in NEIGHBOUR_TITLE_RE.finditer(scan))
     if "AI" in scan or "人工智能" in scan:  # (a cheap test first: both of the pattern's branches need one)
