@@ -2056,7 +2056,9 @@ def test_review_of_the_sixteenth_day_rules() -> None:
         "张家界游客量上涨18%",
     ):
         assert not set(linked(text, "2024-06-01")), text
-    assert {"90.BK0682", "90.BK1029"} <= set(linked("燃料电池汽车销量上涨60%", "2024-06-01"))
+    # (the board stays; 汽车 of 燃料电池汽车 is the technology's car since day 20, not 汽车整车)
+    assert "90.BK0682" in linked("燃料电池汽车销量上涨60%", "2024-06-01")
+    assert "90.BK1029" in linked("汽车销量上涨60%", "2024-06-01")
     assert set(linked("鄂尔多斯煤炭产量上涨5%", "2024-06-01")) == {"90.BK0437"}
     assert set(linked("TCL空调销量同比增长30%", "2024-06-01")) == {"90.BK1239"}
     assert not set(linked("TCL股价今日大涨5%", "2024-06-01"))
@@ -2136,6 +2138,7 @@ def test_a_delisted_company_is_not_shown_by_a_name_a_listed_one_is_shown_by() ->
     kb = load_knowledge_base()
     assert kb.security("1.600637")[1] == "东方明珠" and kb.security("1.600832")[1] != "东方明珠"
 
+
 def test_a_sites_notice_line_names_no_sector() -> None:
     """Day 20 (board extras of the development texts): a site's notice about itself or its copy is page chrome;
     an article's own lead that disclaims advice, or a company's post on its account, still reads."""
@@ -2147,3 +2150,30 @@ def test_a_sites_notice_line_names_no_sector() -> None:
     assert "90.BK0478" in linked("最近A股的有色金属板块明显热了起来。本文不构成任何投资建议。", "2025-01-01")
     assert "90.BK0737" in linked("海康威视在官方微信公众号上披露:软件行业受到限制。", "2019-06-01")
 
+
+def test_a_board_word_that_describes_another_thing_is_no_sector() -> None:
+    """Day 20: a car named by its technology (its own board's), 半导体显示 (panels), LED chips, a part's compute,
+    a product by its use, big data as a source and brokers visiting companies are not the sector's mention."""
+    for text in (
+        "点名脑机接口、自动驾驶汽车、人形机器人",
+        "国内氢燃料电池汽车销量累计2878辆",
+        "智能汽车、智能电网等产业",
+    ):
+        assert "90.BK1029" not in linked(text, "2025-01-01"), text
+    assert "90.BK1090" in linked("包括脑机接口、自动驾驶汽车、机器人,推动科技攻关", "2025-03-01")
+    assert "90.BK1029" in linked("推动传统汽车产业转型升级", "2025-01-01")
+    assert "90.BK1036" not in linked("TCL华星在半导体显示业务领域保持领先。", "2022-01-01")
+    assert "90.BK1036" not in linked("京东方取得了LED芯片企业华灿光电的控股权。", "2025-01-01")
+    assert "90.BK1036" in linked("芯片企业加速扩产。", "2025-01-01")
+    for text in ("NPU算力领先", "小米车载芯片的算力比肩国际同类产品", "地平线的高算力智驾芯片出货量居第二"):
+        assert "90.BK1134" not in linked(text, "2025-01-01"), text
+    assert "90.BK1134" in linked("AI算力需求爆发带动行业景气。", "2025-01-01")
+    assert "90.BK1134" in linked("大算力需求激增,算力产业迎来机遇。", "2025-01-01")
+    assert "90.BK1262" not in linked("投资建设20GWh乘用车用大圆柱电池生产线。", "2023-01-01")
+    assert "90.BK1262" in linked("乘用车市场稳健增长,乘用车用户增加。", "2023-01-01")
+    assert "90.BK0448" not in linked("风光储能、通信储能、家用储能等领域加快兴起。", "2023-01-01")
+    assert "90.BK0634" not in linked("根据马蜂窝旅游大数据,成都最受关注。", "2023-01-01")
+    assert "90.BK0634" not in linked("记者通过大数据描绘出春节里的新变化。", "2023-01-01")
+    assert "90.BK0634" in linked("推动大数据产业发展。", "2023-01-01")
+    assert "90.BK0473" not in linked("3月以来,参与调研方大股份的券商有17家。", "2022-03-23")
+    assert "90.BK0473" in linked("券商板块午后拉升。", "2022-03-23")

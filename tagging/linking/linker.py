@@ -415,6 +415,17 @@ class Linker:
                 item = self._candidate(scan, key[2:], start + 2, end, day, market, media_name)
             if item is not None and item.board and not item.stock and credits.covers(start):
                 continue  # (IDC数据): the source of a figure, not the sector
+            if (
+                item is None
+                and key == "汽车"
+                and found
+                and found[-1].end == start
+                and found[-1].board
+                and _CAR_TECHNOLOGY_BEFORE_RE.search(scan, max(0, start - 4), start)
+            ):
+                # 自动驾驶汽车: the car of the technology is the technology word's (…、自动驾驶汽车、人形机器人
+                # stays a list of sectors)
+                found[-1].end = end
             if item is not None:
                 found.append(item)
         found.extend(self._status_names(scan, found, day))
@@ -1049,9 +1060,32 @@ _FACILITY_AFTER_RE = re.compile(
 )  # (深圳国际会展中心, a venue: dev118)
 # A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
 _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
-# What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足): a performance figure,
-# not the industry.
-_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧)$")
+# What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足, NPU算力领先, GPU算力单元,
+# 平台算力高达120 TOPS): a performance figure, not the industry.
+_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台)\s?$")
+# What is said of a part's compute (算力比肩国际知名企业的同类产品, 算力高达, 算力单元): its performance (dev sets:
+# 3 extras).
+_MEASURED_AFTER_RE = re.compile(r"\s?(?:比肩|高达|跑到|单元)")
+# High or low compute as a quality of a thing named after it (高算力智驾芯片, 大算力应用场景, 高算力研发模式: dev
+# sets, 3 extras, no label): an attribute, not the compute industry (大算力需求, 大算力时代 still name it).
+_COMPUTE_QUALITY_RE = re.compile(r"(?<=[高大弱强])算力(?!需求|产业|行业|时代|中心|基础)(?=[\u4e00-\u9fff])")
+# A kind of car named by its technology (自动驾驶汽车, 氢燃料电池汽车, 智能汽车, 零排放汽车, 清洁能源汽车,
+# 混合动力汽车): the compound names its own board (FRESH_RULES B3: 新能源汽车 is 新能源车 only), which its first
+# word already gives where one exists (无人驾驶, 燃料电池), not the carmakers' 汽车整车 (dev sets: 12 extras, none
+# labelled, 3 optional).
+# Not 燃油汽车 or 传统汽车, which are the cars the industry makes.
+_CAR_TECHNOLOGY_BEFORE_RE = re.compile(
+    r"(?:自动驾驶|无人驾驶|智能驾驶|智驾|燃料电池|混合动力|插电混动|智能|清洁能源|零排放|网联)$"
+)
+# Big data as the source a figure or a picture is drawn from (根据马蜂窝旅游大数据, 从联通数智智慧足迹大数据来看,
+# 用大数据来看看, 记者通过大数据描绘出, 本平台信息来源于大数据及网络: dev sets, 5 extras, no label), as 大数据显示 is:
+# a tool in use, not the big-data industry.
+_BIG_DATA_AS_SOURCE_BEFORE_RE = re.compile(r"(?:根据|依据|从|用|通过|来源于|基于|据)[\u4e00-\u9fffA-Za-z]{0,8}$")
+_BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃至|等|[,，])")
+# Brokers in a sentence about research visits to companies (参与调研方大股份的券商有17家, 5月以来,券商合计调研了1005家
+# 上市公司): the visitors, as _BROKERS_AS_ANALYSTS_AFTER_RE reads 券商调研 (dev sets: 2 more extras).
+_VISITS_NEAR_RE = re.compile(r"调研")
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
 _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新闻|知识)?\s*[>＞›»]")  # not 水泥概念股 »
@@ -1209,8 +1243,32 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if _DIVISION_HEAD_AFTER_RE.match(scan, end):
         return True  # 国家能源局科技司能效与储能处处长: a division's head (dev103)
     word = scan[start:end]
-    if word == "算力" and _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start):
-        return True  # 芯片算力将突破560 TOPS, 同等算力下: a part's performance, not the compute industry
+    if word == "算力" and (
+        _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or _MEASURED_AFTER_RE.match(scan, end)
+        or _COMPUTE_QUALITY_RE.match(scan, start)
+    ):
+        return True  # 芯片算力将突破560 TOPS, 同等算力下, 高算力智驾芯片: a part's performance, not the industry
+    if word == "汽车" and _CAR_TECHNOLOGY_BEFORE_RE.search(scan, max(0, start - 4), start):
+        return True  # 自动驾驶汽车, 氢燃料电池汽车: a kind of car that names its own board, not the carmakers' board
+    if word == "半导体" and scan.startswith("显示", end):
+        # 半导体显示 (京东方, TCL华星): the display panel industry's own name for itself (dev sets: 4 extras, none
+        # labelled 半导体), not chips
+        return True
+    if word in ("芯片", "晶片") and scan[max(0, start - 3) : start].upper() == "LED":
+        return True  # LED芯片: LED chips, the LED board's subject (LED is read on its own), not the chip industry
+    if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end):
+        return True  # 乘用车用三元电池, 乘用车动力电池: a product for cars, not the passenger-car board (3 extras)
+    if word == "通信" and scan.startswith(_USED_IN_TELECOM, end):
+        return True  # 通信储能, 通信芯片: a product by its use (storage for telecom sites), not telecom equipment
+    if (
+        word == "大数据"
+        and _BIG_DATA_AS_SOURCE_AFTER_RE.match(scan, end)
+        and _BIG_DATA_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 11), start)
+    ):
+        return True  # 根据马蜂窝旅游大数据, 通过大数据描绘出: data as a source, not the big-data industry
+    if word in ("券商", "证券公司") and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, 20)):
+        return True  # 参与调研方大股份的券商有17家: brokers visiting companies, not the brokerage sector
     if word == "房地产" and (
         _PROPERTY_ASSET_BEFORE_RE.search(scan, max(0, start - 4), start) or _PROPERTY_ASSET_AFTER_RE.match(scan, end)
     ):
@@ -1267,6 +1325,22 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
         and not SECTOR_AFTER_RE.match(scan, end)
     )  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
+
+
+# What a product is for, right after the word (乘用车用大圆柱电池; not 乘用车用户), and the products named by their
+# use in telecom (通信储能, 通信芯片, 通信电源).
+_PRODUCT_USE_AFTER_RE = re.compile(r"用(?!户)|动力电池")
+_USED_IN_TELECOM = ("储能", "芯片", "电源", "模组", "模块")
+
+
+def _sentence_around(scan: str, start: int, end: int, width: int) -> str:
+    """The words within ``width`` characters of ``start:end`` that stand in its sentence."""
+    left = scan[max(0, start - width) : start]
+    right = scan[end : end + width]
+    ends = [match.end() for match in _SENTENCE_END_RE.finditer(left)]
+    left = left[ends[-1] :] if ends else left
+    stop = _SENTENCE_END_RE.search(right)
+    return left + scan[start:end] + (right[: stop.start()] if stop else right)
 
 
 _PRICES_AFTER_A_LIST_RE = re.compile(r"(?:[、和及与][\u4e00-\u9fffA-Za-z]{1,6}){0,3}等?(?:价格|报价|价差)")
