@@ -2177,3 +2177,11 @@ def test_a_board_word_that_describes_another_thing_is_no_sector() -> None:
     assert "90.BK0634" in linked("推动大数据产业发展。", "2023-01-01")
     assert "90.BK0473" not in linked("3月以来,参与调研方大股份的券商有17家。", "2022-03-23")
     assert "90.BK0473" in linked("券商板块午后拉升。", "2022-03-23")
+
+
+def test_outlets_and_a_breadcrumbs_last_step_named_after_a_trade_are_no_sector() -> None:
+    """Day 20: outlets named after their trade (R2) and a section closing a breadcrumb are page chrome."""
+    assert "90.BK0478" not in linked("根据上海有色金属网(SMM)的监测数据,碳酸锂价格下跌。", "2024-01-01")
+    assert "90.BK0493" not in linked("3月15日,彭博新能源财经发布了中国风电整机排名。", "2023-03-15")
+    assert "90.BK0493" not in linked("首页 > 新能源电报\n正文", "2023-03-15")
+    assert "90.BK0493" in linked("首页 > 新能源产业迎来新一轮增长\n正文", "2023-03-15")

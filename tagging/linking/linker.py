@@ -1089,6 +1089,10 @@ _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
 _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新闻|知识)?\s*[>＞›»]")  # not 水泥概念股 »
+# A breadcrumb's last step, a section's short name that ends its line (首页 > 新能源电报: a news site's flash column,
+# dev sets: 3 extras), not an article's title after the arrow (首页 > 新能源汽车销量再创新高).
+_CRUMB_HOME_BEFORE_RE = re.compile(r"(?:首页|位置)[^\n]{0,40}?[>＞›»]\s*$")
+_CRUMB_LAST_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}[^\S\n]*(?:\n|$)")
 # A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
 # not a table's cell (the next cell of a table row is mostly a figure).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
@@ -1303,8 +1307,11 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and _MENU_CELL_AFTER_RE.match(scan, end)
     ):
         return True  # 非棉与展览 | 节能环保 | 协会之窗: a navigation bar's link between other links
-    if _CRUMB_BEFORE_RE.search(scan, max(0, start - 3), start) and _CRUMB_AFTER_RE.match(scan, end):
-        return True  # 东方财富网 > 数据中心 > 公告大全: a breadcrumb's step, page chrome
+    if _CRUMB_BEFORE_RE.search(scan, max(0, start - 3), start) and (
+        _CRUMB_AFTER_RE.match(scan, end)
+        or (_CRUMB_LAST_AFTER_RE.match(scan, end) and _CRUMB_HOME_BEFORE_RE.search(scan, max(0, start - 50), start))
+    ):
+        return True  # 东方财富网 > 数据中心 > 公告大全, 首页 > 新能源电报: a breadcrumb's step, page chrome
     if _SPEC_BEFORE_RE.search(scan, max(0, start - 12), start):
         return True  # 4C 超充, 508TOPS 算力, 800V高压: a product's specification, not the sector
     if _FUND_SHARE_CLASS_AFTER_RE.match(scan, end):
