@@ -2185,3 +2185,17 @@ def test_outlets_and_a_breadcrumbs_last_step_named_after_a_trade_are_no_sector()
     assert "90.BK0493" not in linked("3月15日,彭博新能源财经发布了中国风电整机排名。", "2023-03-15")
     assert "90.BK0493" not in linked("首页 > 新能源电报\n正文", "2023-03-15")
     assert "90.BK0493" in linked("首页 > 新能源产业迎来新一轮增长\n正文", "2023-03-15")
+
+
+def test_medicine_as_a_use_and_a_firm_in_a_list_of_firms_are_no_sector() -> None:
+    """Day 20: robots, a health business and telemedicine named by their use in medicine; a firm named 某新能源 in
+    a list closed by 等企业. The sector itself still reads."""
+    for text in (
+        "工业机器人、医疗机器人都在里面",
+        "配套储能、医疗大健康等业务",
+        "为工业互联网、远程医疗等新兴应用提供支撑",
+    ):
+        assert "90.BK0727" not in linked(text, "2025-01-01"), text
+    assert "90.BK0727" in linked("医疗服务板块走强,医疗行业景气回升。", "2025-01-01")
+    assert "90.BK0493" not in linked("先后来到陕西越博、天臣新能源、顺展云康等企业进行实地调研。", "2023-06-01")
+    assert "90.BK0493" in linked("推动光伏、新能源产业等企业发展。", "2023-06-01")

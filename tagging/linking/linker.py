@@ -1263,6 +1263,17 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # LED芯片: LED chips, the LED board's subject (LED is read on its own), not the chip industry
     if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end):
         return True  # 乘用车用三元电池, 乘用车动力电池: a product for cars, not the passenger-car board (3 extras)
+    if word == "医疗" and (scan.startswith(_MEDICAL_AS_A_USE, end) or scan[max(0, start - 2) : start] == "远程"):
+        # 医疗机器人, 医疗大健康, 医疗制造业, 远程医疗: robots, a health business, a statistics class or telemedicine
+        # named by their use in medicine, not the medical-services board (dev sets: 5 extras, no label)
+        return True
+    if (
+        word == "新能源"
+        and "\u4e00" <= before <= "\u9fff"
+        and _FIRMS_LIST_END_RE.match(scan, end)
+        and not scan.startswith(_NEW_ENERGY_FIELDS, end)
+    ):
+        return True  # 天臣新能源、顺展云康等企业, 三花新能源等优势企业: a firm in a list of firms, not the sector
     if word == "通信" and scan.startswith(_USED_IN_TELECOM, end):
         return True  # 通信储能, 通信芯片: a product by its use (storage for telecom sites), not telecom equipment
     if (
@@ -1338,6 +1349,11 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
 # use in telecom (通信储能, 通信芯片, 通信电源).
 _PRODUCT_USE_AFTER_RE = re.compile(r"用(?!户)|动力电池")
 _USED_IN_TELECOM = ("储能", "芯片", "电源", "模组", "模块")
+_MEDICAL_AS_A_USE = ("机器人", "康养", "大健康", "制造业")
+# A list of firms closed by 等企业 (陕西越博、天臣新能源、顺展云康等企业进行实地调研): a name glued to 新能源 there is a
+# firm's (dev sets: 2 extras, no label), unless the word goes on as a field (新能源产业, 新能源汽车).
+_FIRMS_LIST_END_RE = re.compile(r"[^\n。；]{0,30}?等(?:优势|龙头|重点|骨干)?企业")
+_NEW_ENERGY_FIELDS = ("产业", "行业", "汽车", "车", "领域", "装备", "电池", "材料", "项目")
 
 
 def _sentence_around(scan: str, start: int, end: int, width: int) -> str:
