@@ -27,15 +27,16 @@ ARTICLE_BODY_RE = re.compile(
     # and the bodies known by their class: Eastmoney's div.Body, china.com.cn's 2024 div.content_left
     + rb"""|\bclass\s*=\s*["'](?:Body|[^"']*\bcontent_left\b[^"']*)["']"""
 )
-JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|[\w$.]+\s*\(\s*[\[{])")
+# JSON, JSONP, and china.com.cn's script lists: a call (or a bare "(") whose payload is a JSON string of HTML
+# (review of day 20: one headline holding 验证码 made the whole list a captcha).
+JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|(?:[\w$.]+\s*)?\(\s*[\[{\"])")
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
     re.I,
 )
-CAPTCHA_WORDS_RE = re.compile(
-    r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁|身份核实|核实身份)"
-)
+# (身份核实 names a captcha only as a page's title: in a short page's text it is news as often, 例行核实身份)
+CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
 # (a script cut off at the sniffed 64 KiB is script to its end)
 _TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
 REDIRECT_CODES = (301, 302, 303, 307, 308)

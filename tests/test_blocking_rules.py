@@ -89,7 +89,19 @@ def test_the_identity_check_slider_is_a_captcha() -> None:
     # (PROVENANCE.md, recon notes 2026-08): a refusal to back off from, not a layout change.
     slider = '<html><head><title>身份核实</title></head><body><div id="app"></div><script src="/s.js"></script></body></html>'
     assert looks_like_verification_page(slider.encode())
-    assert looks_like_verification_page("<html><body><p>为保障账户安全，请先核实身份</p></body></html>".encode())
+    assert looks_like_verification_page("<html><body><p>请拖动滑块完成身份核实</p></body></html>".encode())
+    # … but in a short page's text the words are news as often (review of day 20).
+    assert not looks_like_verification_page(
+        "<html><body><p>社保部门在例行核实身份时发现异常</p></body></html>".encode()
+    )
+
+
+@pytest.mark.parametrize("call", ["jQuery1111_1(", "(", "cb ("])
+def test_a_script_list_whose_headline_holds_a_captcha_word_is_no_captcha(call: str) -> None:
+    # china.com.cn's more_news.php: a call whose payload is a JSON string of the items' HTML, unescaped UTF-8.
+    items = '<div class="c"><h3><a href="/a.shtml">警惕冒充客服索要验证码诈骗</a></h3></div>'
+    answer = call + json.dumps(items, ensure_ascii=False) + ");"
+    assert not looks_like_verification_page(answer.encode())
 
 
 @pytest.mark.parametrize(
