@@ -58,8 +58,7 @@ def parse_datetime(text: str | None) -> datetime | None:
 
 def parse_time_of_day(text: str | None) -> datetime | None:
     """The first date in ``text`` when it is written with its time of day (``2019-11-11 10:20:30``,
-    ``2026年08月19日17:46``), else ``None``: a date alone near a page's header (a clock, a calendar) is
-    no article's time."""
+    ``2026年08月19日17:46``), else ``None``: a date alone (a header's calendar line) is no article's time."""
     moment = parse_datetime(text)
     if moment is None:
         return None

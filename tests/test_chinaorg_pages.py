@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from scrapy import Request
@@ -16,7 +16,15 @@ from scrapy.utils.test import get_crawler
 from core.dates import SHANGHAI, isoformat
 from crawler.items import ArticleItem
 from crawler.seen import ARTICLE_FLAG, SeenStore
-from crawler.spiders.chinaorg import ChinaOrgSpider, ListPage, is_article_url, next_list_url, parse_list_page
+from crawler.sites import load_sites
+from crawler.spiders.chinaorg import (
+    _SCRIPT_HOSTS,
+    ChinaOrgSpider,
+    ListPage,
+    is_article_url,
+    next_list_url,
+    parse_list_page,
+)
 from crawler.state import crawl_state
 from replica.chinaorg import ChinaOrgSite
 from replica.chinaorg_articles import (
@@ -723,3 +731,47 @@ def test_a_pager_link_to_a_script_is_served_by_the_channels_app_host() -> None:
     assert (
         next_list_url(BASE + "/news/column.php", "/news/column.php?p=2") == BASE + "/news/column.php?p=2"
     )  # a replica
+    assert next_list_url("http://money.china.com.cn/", "/news/more_news.php?cnl=bank&page=2") == (
+        "http://app.finance.china.com.cn/news/more_news.php?cnl=bank&page=2"
+    )
+    assert next_list_url("http://tech.china.com.cn/internet/", "/news/my.php?p=2").startswith("http://app.tech.china")
+    # Hosts with no app. host known keep the link as written (review of day 20: app.news., app.evilchina. …).
+    for page in ("http://news.china.com.cn/node_7247300.htm", "http://www.evilchina.com.cn/list.htm"):
+        assert next_list_url(page, "/list.php?p=2") == urljoin(page, "/list.php?p=2")
+
+
+@pytest.mark.parametrize(
+    "before_body",
+    [
+        # a block of the latest news above a header that shows only the date
+        "<div class='hot'><span>2026-12-07 09:15</span></div><div class='riqi'>2019年11月11日</div>",
+        "<div class='relate'><a href='/news/20180101/2.shtml'>相关阅读：旧文</a> 2018-01-01 08:00</div>",  # a related link
+        "<div class='top'>北京时间 2026年12月07日 10:20 星期一</div>",  # a clock
+    ],
+)
+def test_a_time_before_the_body_on_another_day_than_the_urls_is_not_the_articles(before_body: str) -> None:
+    # Review of day 20: the nearest time before the body was taken whatever it was, and beat the list's time.
+    page = f"<html><body><h1>标题</h1>{before_body}<div id='fontzoom'><p>正文第一段，足够长的正文内容。</p></div></body></html>"
+    url = "http://finance.china.com.cn/stock/20191111/5000001.shtml"
+    raw = parse_article_page(page, url)
+    assert (raw.published_at, raw.published_from_code) == (datetime(2019, 11, 11, tzinfo=SHANGHAI), True)
+    listed = datetime(2019, 11, 11, 9, 41, tzinfo=SHANGHAI)
+    assert spider_for().read_article(page, url, listed).published_at == listed
+
+
+def test_a_time_after_an_inline_script_is_read_and_one_without_a_url_date_yields_to_the_list() -> None:
+    page = (
+        "<html><body><div class='dt'><script>var a=1;</script>2019-11-11 10:20:30</div>"
+        "<div id='fontzoom'><p>正文第一段，足够长的正文内容。</p></div></body></html>"
+    )
+    raw = parse_article_page(page, "http://news.china.com.cn/2019-11/11/content_75395242.htm")
+    assert (raw.published_at, raw.published_from_code) == (datetime(2019, 11, 11, 10, 20, 30, tzinfo=SHANGHAI), False)
+    undated = "http://finance.china.com.cn/special/index_75395242.shtml"  # a URL without a date: the time is weak
+    assert parse_article_page(page, undated).published_from_code
+    listed = datetime(2019, 11, 11, 10, 21, tzinfo=SHANGHAI)
+    assert spider_for().read_article(page, undated, listed).published_at == listed
+
+
+def test_every_host_a_pager_sends_a_list_to_is_paced_as_the_site() -> None:
+    domains = set(load_sites().sites["chinaorg"].domains)
+    assert set(_SCRIPT_HOSTS) | set(_SCRIPT_HOSTS.values()) <= domains

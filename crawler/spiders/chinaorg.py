@@ -103,20 +103,28 @@ def _next_page_of_query(url: str) -> str | None:
     return None
 
 
+# The hosts whose lists' scripts (column.php, live.php, my.php, more_news.php) are served by an app. host
+# (sites.md 3.3, PROVENANCE.md C): the finance channels (money., stock., consume. and energy. are linked instead
+# of finance.china.com.cn/{money,stock,…} now) by app.finance., tech. by app.tech.
+_SCRIPT_HOSTS = {
+    "finance.china.com.cn": "app.finance.china.com.cn",
+    "money.china.com.cn": "app.finance.china.com.cn",
+    "stock.china.com.cn": "app.finance.china.com.cn",
+    "consume.china.com.cn": "app.finance.china.com.cn",
+    "energy.china.com.cn": "app.finance.china.com.cn",
+    "tech.china.com.cn": "app.tech.china.com.cn",
+}
+
+
 def next_list_url(list_url: str, href: str) -> str:
     """The next list page a pager links: a relative link to a script (``/news/column.php?…&p=2``) on a
-    channel's own host (finance.china.com.cn/stock/zqyw/index.shtml) is served by the channel's ``app.``
-    host, as crawlers of those lists prefix it (sites.md 3.3, PROVENANCE.md C)."""
+    finance or tech channel's own host (finance.china.com.cn/stock/zqyw/index.shtml) is served by its ``app.``
+    host, as crawlers of those lists prefix it (sites.md 3.3, PROVENANCE.md C); any other link as written."""
     parts = urlsplit(list_url)
-    host = parts.hostname or ""
-    if (
-        not urlsplit(href).netloc
-        and href.startswith("/")
-        and urlsplit(href).path.endswith(".php")
-        and host.endswith("china.com.cn")
-        and not host.startswith("app.")
-    ):
-        return urljoin(f"{parts.scheme}://app.{host}/", href)
+    script_host = _SCRIPT_HOSTS.get((parts.hostname or "").lower())
+    linked = urlsplit(href)
+    if script_host and not linked.netloc and href.startswith("/") and linked.path.endswith(".php"):
+        return urljoin(f"{parts.scheme}://{script_host}/", href)
     return urljoin(list_url, href)
 
 

@@ -235,11 +235,14 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
     published = next((moment for text in info if (moment := parse_datetime(text))), None)
     published = published or parse_datetime(enp.get("date"))
     published = published or parse_datetime(meta_content(tree, "publishdate", attributes=("name",)))
-    published = published or _time_written_before(body)
     canonical = canonical_link(tree) or url
-    from_url = published is None
-    if from_url:
-        published = date_from_url(canonical) or date_from_url(url)
+    url_day = date_from_url(canonical) or date_from_url(url)
+    weak = False  # only a day, or a time no template vouches for: a list's time to the minute is better
+    if published is None:
+        published = _time_written_before(body, url_day)
+        weak = published is not None and url_day is None
+    if published is None:
+        published, weak = url_day, url_day is not None
     return RawArticle(
         source="chinaorg",
         url=canonical,
@@ -251,7 +254,7 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
         body_html=etree.tostring(body, encoding="unicode", method="html"),
         body_tree=body,
         body_source=OWN_LAYOUT,
-        published_from_code=from_url and published is not None,
+        published_from_code=weak,
     )
 
 
@@ -260,15 +263,20 @@ def parse_article_tree(tree: etree._Element, url: str) -> RawArticle:
 _TEXTS_BEFORE_BODY = 40
 
 
-def _time_written_before(body: etree._Element) -> datetime | None:
+def _time_written_before(body: etree._Element, url_day: datetime | None) -> datetime | None:
     """A time of day written just before the body in an element no template names (older crawlers read
-    news.china.com.cn's times by a pattern over the page: sites.md 3.2), nearest the body first."""
+    news.china.com.cn's times by a pattern over the page: sites.md 3.2), nearest the body first; on the day
+    the URL carries when it carries one (a block of the latest news, a related link, a clock are on other days;
+    review of day 20)."""
     texts = body.xpath("preceding::text()")
     for text in reversed(texts[-_TEXTS_BEFORE_BODY:]):
         holder = text.getparent()
+        if holder is not None and text.is_tail:
+            holder = holder.getparent()  # the text after an element is its parent's
         if holder is not None and holder.tag in ("script", "style", "title"):
             continue
-        if moment := parse_time_of_day(text):
+        moment = parse_time_of_day(text)
+        if moment is not None and (url_day is None or moment.date() == url_day.date()):
             return moment
     return None
 
