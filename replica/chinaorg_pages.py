@@ -265,7 +265,8 @@ def render_script_list(articles: list[ChinaOrgArticle], callback: str | None, ba
         f"<p>{html.escape(a.paragraphs[0][:40])}…</p><span>{a.listed_time}</span></div>"
         for a in articles
     )
-    return f"{callback or ''}({json.dumps(items)});"
+    # The JSONP form escapes its Chinese (\uXXXX), the bare form sends it as UTF-8: the reader must take both.
+    return f"{callback or ''}({json.dumps(items, ensure_ascii=bool(callback))});"
 
 
 def render_channel_page(articles: list[ChinaOrgArticle], page: int, last_page: int, base_url: str) -> str:
