@@ -336,7 +336,15 @@ def _start_local(settings: ElasticsearchSettings, quiet: bool) -> str:
     for port in settings.local_ports:
         url = f"http://127.0.0.1:{port}"
         paths = node_paths(settings, port)
-        if cluster_health(url) is not None:
+        running = cluster_health(url)
+        if running is not None:
+            if settings.nodes > 1 and running.get("cluster_name") != local_cluster_name(settings):
+                # Another cluster's node on one of ours: its nodes would form a cluster without it, and the wait
+                # for all of them ran out after minutes with nothing said of why.
+                raise NodeError(
+                    f"port {port} is taken by another Elasticsearch (cluster {running.get('cluster_name')!r}, not "
+                    f"{local_cluster_name(settings)!r}): stop it, or start this cluster on other ports"
+                )
             continue
         if _read_pid(paths) is not None and _wait_for_dying_node(paths, url, DYING_NODE_WAIT_S) is not None:
             continue
@@ -366,15 +374,21 @@ def _start_local(settings: ElasticsearchSettings, quiet: bool) -> str:
     )
 
 
+def local_cluster_name(settings: ElasticsearchSettings) -> str:
+    """The name of the cluster finnews starts on these settings: ``finnews``, or ``finnews-9270x3`` for a local
+    cluster of three nodes from port 9270."""
+    return "finnews" if settings.nodes == 1 else f"finnews-{settings.port}x{settings.nodes}"
+
+
 def _node_arguments(settings: ElasticsearchSettings, port: int, paths: NodePaths) -> list[str]:
     """The node's settings: a single-node cluster, or one node of a local cluster that finds the
     others by their transport ports (and bootstraps with them the first time it starts)."""
     if settings.nodes == 1:
-        cluster = ["-E", "discovery.type=single-node", "-E", "cluster.name=finnews"]
+        cluster = ["-E", "discovery.type=single-node", "-E", f"cluster.name={local_cluster_name(settings)}"]
     else:
         ports = settings.local_ports
         cluster = [
-            "-E", f"cluster.name=finnews-{settings.port}x{settings.nodes}",
+            "-E", f"cluster.name={local_cluster_name(settings)}",
             "-E", f"node.name=finnews-{port}",
             "-E", f"transport.port={transport_port(port)}",
             "-E", "discovery.seed_hosts=" + ",".join(f"127.0.0.1:{transport_port(p)}" for p in ports),
