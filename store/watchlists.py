@@ -28,7 +28,7 @@ from core.config import (
 )
 from store.client import StoreError, es_errors
 from store.lifecycle import current_alias
-from store.search import Filters, build_query, known_stock
+from store.search import Filters, build_query, known_stock, query_for
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,14 @@ def parse_watchlists(data: Any, path: str) -> dict[str, Watchlist]:
         if _matches_nothing(built):
             # A query of symbols only ("***", "-*") can never match: pushes would stop without a word.
             raise ConfigError(f"{where}: query: {query!r} holds no word to look for, so it matches no article")
+        if _leaves_out_only(query_for(query)):
+            # "NOT 芯片" is not "nothing": every article without 芯片 matches, a push of nearly every new one.
+            logger.warning(
+                "%s: watchlist %s: query: %r has words to leave out and none to look for: it matches every "
+                "article without them%s",
+                where, name, query, " that its filters let through" if any(values[key] for key in FILTER_KEYS) else
+                ", so nearly every new article is pushed or listed (add a word to look for, or a filter)",
+            )  # fmt: skip
         for stock in values["stocks"]:
             if not known_stock(stock):  # (a listing only the articles name may still match: said, not refused)
                 logger.warning(
@@ -102,6 +110,16 @@ def _matches_nothing(query: dict[str, Any]) -> bool:
         return True
     must = query.get("bool", {}).get("must")
     return isinstance(must, list) and len(must) == 1 and isinstance(must[0], dict) and "match_none" in must[0]
+
+
+def _leaves_out_only(words: dict[str, Any]) -> bool:
+    """Whether a query's words (:func:`store.search.query_for`) have an alternative that only leaves words
+    out (``NOT 芯片``, ``半导体 OR -芯片``): every article without them matches it."""
+    found = words.get("bool", {})
+    alternatives = found["should"] if "should" in found and "must" not in found else [words]
+    return any(
+        a.get("bool", {}).get("must") == [{"match_all": {}}] and bool(a["bool"].get("must_not")) for a in alternatives
+    )
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
