@@ -233,6 +233,7 @@ def match_new(
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     outbox.prune(now - KEEP_S)
     versions = {w.name: watchlist_version(w) for w in pushing}
+    follow_renames(outbox, versions, watchlists, now)
     added = 0
     for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
@@ -256,11 +257,22 @@ def match_new(
 
 
 def watchlist_version(watchlist: Watchlist) -> str:
-    """A watchlist as the outbox notes what it was matched against: its name and a fingerprint of what
-    it matches and where it goes (a changed query, filter or channel list is a new version, matched
-    again against the look-back window; a new title or digest is not)."""
+    """A watchlist as the outbox notes what it was matched against: a fingerprint of what it matches and
+    where it goes (a changed query, filter or channel list is a new version, matched again against the
+    look-back window; a new title or digest is not, and nor is a new name: a renamed watchlist pushed its
+    look-back window again, under the new name, left open on day 19)."""
     decides = json.dumps([watchlist.query, asdict(watchlist.filters), watchlist.channels], ensure_ascii=False)
-    return f"{watchlist.name}@{hashlib.sha256(decides.encode('utf-8')).hexdigest()[:16]}"
+    return hashlib.sha256(decides.encode("utf-8")).hexdigest()[:16]
+
+
+def follow_renames(outbox: Outbox, versions: dict[str, str], watchlists: dict[str, Watchlist], now: float) -> None:
+    """A watchlist found under a new name, same version, its old name gone from the file, is renamed: what it
+    pushed and what waits for it go under its new name (:meth:`store.outbox.Outbox.follow_renames`)."""
+    names: dict[str, str] = {}
+    for name, version in versions.items():
+        names.setdefault(version, name)  # two watchlists alike: the first in the file carries the version
+    for old, new in outbox.follow_renames(names, list(watchlists), now).items():
+        logger.warning("push: watchlist %s is now named %s: nothing it pushed is pushed again", old, new)
 
 
 def _sortable(moment: datetime | None) -> float:

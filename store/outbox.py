@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,10 +53,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS due ON deliveries (state, channel, next_at);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
--- Articles already matched, per watchlist (its name and a fingerprint of what it matches and where it
--- goes: a new or changed watchlist has none). They replace an older outbox's `matched` (by article
--- only, whatever the watchlists were): dropped, so the next pass matches its look-back window again,
--- which adds no delivery twice (the key).
+-- Articles already matched, per watchlist version (a fingerprint of what it matches and where it goes, not
+-- its name: a renamed watchlist has them all, a new or changed one none). They replace an older outbox's
+-- `matched` (by article only, whatever the watchlists were): dropped, so the next pass matches its look-back
+-- window again, which adds no delivery twice (the key); so do the rows of versions that held the name.
 DROP TABLE IF EXISTS matched;
 -- The first delivery of each story (an article and its syndicated copies, `dup_group`) per watchlist
 -- and channel: a copy matched later adds none.
@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS stories (
     key TEXT NOT NULL,             -- the delivery that told it
     at REAL NOT NULL,
     PRIMARY KEY (watchlist, channel, story)
+);
+-- The name each watchlist version was last pushed under: a version found under a new name, its old one gone
+-- from the file, is a rename (Outbox.follow_renames).
+CREATE TABLE IF NOT EXISTS names (
+    version TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS matched_by (
     watchlist TEXT NOT NULL,
@@ -189,12 +196,40 @@ class Outbox:
                 left[watchlist] = [i for i in ids if i not in known]
         return left
 
+    def follow_renames(self, names: dict[str, str], configured: Collection[str], now: float) -> dict[str, str]:
+        """Note the name each watchlist version (``names``: version → name) is pushed under now. A version last
+        noted under another name, one no longer ``configured``, is that watchlist renamed: its deliveries (those
+        waiting are sent under the new name; those sent keep a story or an article from being told again) and
+        the stories it told move to the new name, in one transaction. Returns {old name: new name}."""
+        renamed: dict[str, str] = {}
+        with self._lock, self._transaction():
+            for version, name in names.items():
+                row = self._db.execute("SELECT name FROM names WHERE version = ?", (version,)).fetchone()
+                if row and row[0] != name and row[0] not in configured:
+                    self._rename(row[0], name)
+                    renamed[row[0]] = name
+                self._db.execute(
+                    "INSERT OR REPLACE INTO names (version, name, at) VALUES (?, ?, ?)", (version, name, now)
+                )
+        return renamed
+
+    def _rename(self, old: str, new: str) -> None:
+        """Deliveries and stories of watchlist ``old`` under ``new``, keys too (:func:`delivery_key`); one the new
+        name has already stays as it was. Inside a transaction."""
+        rest = len(old) + 1  # the key after the name: "|article id|channel"
+        for table in ("deliveries", "stories"):
+            self._db.execute(
+                f"UPDATE OR IGNORE {table} SET watchlist = ?, key = ? || substr(key, ?) WHERE watchlist = ?",
+                (new, new, rest, old),
+            )
+
     def prune(self, before: float) -> None:
         """Forget matched articles and sent deliveries older than ``before`` (the outbox stays small;
         what is older than the look-back window is never read again)."""
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
             self._db.execute("DELETE FROM stories WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM names WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
     def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:

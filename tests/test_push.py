@@ -451,3 +451,17 @@ def test_a_misspelt_top_level_key_of_watchlists_yaml_is_an_error_not_no_watchlis
     with pytest.raises(ConfigError, match="watchlist"):
         parse_watchlists({"watchlist": [{"name": "chips", "query": "芯片"}]}, "watchlists.yaml")
     assert parse_watchlists({"watchlists": [{"name": "chips", "query": "芯片"}]}, "watchlists.yaml")
+
+
+def test_a_renamed_watchlist_keeps_what_it_sent_and_what_waits(tmp_path: Path) -> None:
+    """Left open on day 19: a rename left what waited under the old name for ever, and what was sent under it did
+    not keep an article or a story from being told again under the new one (after an edit of the query)."""
+    outbox, _, _ = setup(tmp_path, ONE_EACH)
+    assert outbox.follow_renames({"v1": "cells"}, ["cells"], T0) == {}
+    outbox.add([("cells", "desk", article(1)), ("cells", "desk", article(2))], T0)
+    outbox.mark_sent(["cells|id1|desk"], T0)
+    assert outbox.follow_renames({"v1": "cells"}, ["cells"], T0) == {}  # the same name: nothing moves
+    assert outbox.follow_renames({"v1": "batteries"}, ["batteries"], T0 + 1) == {"cells": "batteries"}
+    assert [d.key for d in outbox.due("desk", T0 + 2, ["cells", "batteries"])] == ["batteries|id2|desk"]
+    assert outbox.add([("batteries", "desk", article(n)) for n in (1, 2, 3)], T0 + 2) == 1  # id3 only
+    assert outbox.counts() == {PENDING: 2, SENT: 1, DEAD: 0, "failed_attempts": 0}

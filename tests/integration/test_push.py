@@ -161,3 +161,24 @@ def test_news_is_told_by_when_it_was_published_not_when_a_first_poll_or_an_inges
     news = ("fresh", "undated", "dated", "minute")
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == len(news)
     assert delivered(outbox, ["group-a"]) == {("group-a", documents[key]["id"]) for key in news}
+
+
+def test_a_renamed_watchlist_pushes_nothing_again_and_keeps_what_waited(fresh_index: str, tmp_path: Path) -> None:
+    """Left open on day 19: what a watchlist was matched against was remembered under its name, so renaming it
+    (same query, filters and channels) matched the look-back window again and pushed its articles a second time,
+    under the new name; and what waited under the old name (a digest, a channel down) waited for ever. A watchlist
+    is remembered by what it matches and where it goes: a rename is that same watchlist, an edit a new one."""
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
+    a1, a_wide = publish("甲组快讯：改名之前", "甲组消息：改名之前")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
+
+    renamed = GROUP_A.replace("name: group-a, title: 甲组", "name: desk-a, title: 甲组（改名）")
+    assert match_new(es, outbox, watchlists(renamed), TEST_ALIAS) == 0  # nothing pushed again
+    assert delivered(outbox, ["group-a", "desk-a"]) == {("desk-a", a1)}  # what waited goes, under the new name
+    [a2] = publish("甲组快讯：改名之后")
+    assert match_new(es, outbox, watchlists(renamed), TEST_ALIAS) == 1
+    # An edit of its query is a new watchlist: matched against the look-back window, what it told not told again.
+    wider = renamed.replace("'\"甲组快讯\"'", "甲组")
+    assert match_new(es, outbox, watchlists(wider), TEST_ALIAS) == 1
+    assert delivered(outbox, ["group-a", "desk-a"]) == {("desk-a", a1), ("desk-a", a2), ("desk-a", a_wide)}
