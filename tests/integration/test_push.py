@@ -182,3 +182,55 @@ def test_a_renamed_watchlist_pushes_nothing_again_and_keeps_what_waited(fresh_in
     wider = renamed.replace("'\"甲组快讯\"'", "甲组")
     assert match_new(es, outbox, watchlists(wider), TEST_ALIAS) == 1
     assert delivered(outbox, ["group-a", "desk-a"]) == {("desk-a", a1), ("desk-a", a2), ("desk-a", a_wide)}
+
+
+def restamp(stamps: dict[str, float]) -> None:
+    """Give articles the ``indexed_at`` a writer would have given them then (id → seconds since the epoch)."""
+    from datetime import datetime
+
+    from core.dates import SHANGHAI
+
+    es = connect()
+    for article_id, moment in stamps.items():
+        es.update(
+            index=TEST_ALIAS, id=article_id, doc={"indexed_at": datetime.fromtimestamp(moment, SHANGHAI).isoformat()}
+        )
+    es.indices.refresh(index=TEST_ALIAS)
+
+
+def test_after_a_long_stop_the_news_since_comes_once_and_the_backlog_in_digests(
+    fresh_index: str, tmp_path: Path
+) -> None:
+    """Left open on day 19, push after a long stop: what was matched and sent is forgotten after KEEP_S, and a
+    pass after a stop that long forgot it before it looked back, so the look-back window before the stop was pushed
+    a second time; and the news the index gained meanwhile went out one message per article, a burst a chat bot
+    refuses (about 20 a minute) and, refused six times, dead letters. Now each article once: the backlog as one
+    digest per watchlist and channel (at most DIGEST_MAX_ARTICLES each), what is fresh one by one."""
+    import time
+
+    from alerts.config import AlertsConfig, Channel
+    from alerts.push import DIGEST_MAX_ARTICLES, KEEP_S, deliver_due, start_news
+    from tests.test_push import Recorder
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    alerts = AlertsConfig(tmp_path / "alerts.yaml", channels={"desk": Channel("desk", "webhook")})
+    now = time.time()
+    stopped = now - KEEP_S - 86400  # live last ran a month and a day ago
+    assert start_news(outbox, now=stopped - 600)
+    [before] = publish("甲组快讯：停机之前")
+    restamp({before: stopped - 60})
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS, now=stopped) == 1
+    far = Recorder()
+    assert deliver_due(outbox, watchlists(GROUP_A), alerts, stopped, send=far).sent == 1
+    # Scheduled crawls index the news meanwhile; live starts again now, as the last of it comes in.
+    *meanwhile, fresh = publish(*(f"甲组快讯：停机期间第{n}条" for n in range(DIGEST_MAX_ARTICLES + 6)))
+    restamp({i: stopped + (n + 1) * (now - 3600 - stopped) / len(meanwhile) for n, i in enumerate(meanwhile)})
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS, now=now) == len(meanwhile) + 1  # not `before`
+    # One digest a pass per watchlist and channel (the live loop's passes are seconds apart).
+    sent = [deliver_due(outbox, watchlists(GROUP_A), alerts, now, send=far).sent for _ in range(3)]
+    assert sent == [DIGEST_MAX_ARTICLES + 1, 5, 0]
+    single, *digests = far.taken[1:]
+    assert single.fields["delivery_id"] == f"group-a|{fresh}|desk"
+    assert [len(d.fields["delivery_id"].split(",")) for d in digests] == [DIGEST_MAX_ARTICLES, 5]
+    keys = [key for d in far.taken for key in d.fields["delivery_id"].split(",")]
+    assert sorted(keys) == sorted(f"group-a|{i}|desk" for i in [before, *meanwhile, fresh])  # each once
