@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -14,6 +17,8 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 
 from store.settings import elasticsearch_settings
+
+logger = logging.getLogger(__name__)
 
 # Every way a request can fail: the node did not answer (connection, transport) or refused (API).
 ES_FAILURES = (ESConnectionError, TransportError, ApiError)
@@ -100,6 +105,51 @@ def is_tls_error(error: BaseException) -> bool:
         return True
     text = f"{type(error).__name__} {error}".lower()
     return any(word in text for word in ("ssl", "tls", "certificate"))
+
+
+# How often a long-lived writer reads the node's clock again (a host's clock is stepped by NTP, drifts).
+NODE_CLOCK_CHECK_S = 60.0
+
+
+class NodeClock:
+    """The node's time: this host's clock (``local``) corrected by its offset from the node's, read from the
+    node (``_nodes/_local/stats``: its ``timestamp``) at most every :data:`NODE_CLOCK_CHECK_S`, half the
+    request's time counted for the way back. Writers stamp ``indexed_at`` with it, so every writer's stamps are
+    on one clock whatever their hosts' (the push follows the stamps: one writer's clock 20 minutes behind put
+    its articles behind the push's cursor, never pushed; left open on day 19). A node that does not tell its
+    time (a user without the monitor privilege) leaves the last offset known, or none, said once."""
+
+    def __init__(self, es: Elasticsearch, local: Callable[[], datetime]) -> None:
+        self.es = es
+        self.local = local
+        self._offset = timedelta(0)
+        self._checked_at: float | None = None  # time.monotonic() of the last read
+        self._said = False
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            if self._checked_at is None or time.monotonic() - self._checked_at >= NODE_CLOCK_CHECK_S:
+                self._checked_at = time.monotonic()
+                self._read_offset()
+            return self.local() + self._offset
+
+    def _read_offset(self) -> None:
+        before = self.local()
+        try:
+            nodes = self.es.nodes.stats(node_id="_local", metric="process", filter_path="nodes.*.timestamp")["nodes"]
+            millis = int(next(iter(nodes.values()))["timestamp"])
+        except (*ES_FAILURES, KeyError, StopIteration, TypeError, ValueError) as error:
+            if not self._said:
+                self._said = True
+                logger.warning(
+                    "the node's clock could not be read (%s): articles are stamped with this host's clock, "
+                    "which must then agree with the other writers' within minutes for `finnews live` to push them",
+                    type(error).__name__,
+                )
+            return
+        after = self.local()
+        self._offset = datetime.fromtimestamp(millis / 1000, before.tzinfo) - (before + (after - before) / 2)
 
 
 class UnreachableError(StoreError):

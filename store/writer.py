@@ -23,7 +23,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from core.dates import SHANGHAI, parse_datetime
-from store.client import ES_FAILURES, StoreError, es_errors
+from store.client import ES_FAILURES, NodeClock, StoreError, es_errors
 from store.documents import content_hash
 from store.duplicates import DuplicateLinker
 from store.lifecycle import current_alias, restore_refresh_interval
@@ -80,8 +80,10 @@ def with_indexed_at(document: dict[str, Any], kind: str, sent: str) -> dict[str,
     the stored stamp (:meth:`ArticleWriter._prepare`): it is not news again. A new article is stamped
     with this request's time, whatever it carries: the node has no copy, so a stamp it carries is
     from a try the node did not take (a spool file written before stamps went on copies only), and
-    keeping it would put the article behind the push's cursor. The document itself is never stamped:
-    one the node does not take is spooled as it came, and stamped when a replay writes it."""
+    keeping it would put the article behind the push's cursor. ``sent`` is the node's time
+    (:class:`store.client.NodeClock`), not this host's: every writer's stamps on one clock. The
+    document itself is never stamped: one the node does not take is spooled as it came, and stamped
+    when a replay writes it."""
     first = document.get("indexed_at") if kind == UPDATED else None
     return {**document, "indexed_at": first or sent}
 
@@ -131,6 +133,7 @@ class ArticleWriter:
         self._acknowledge_lock = threading.Lock()
         self.acknowledge_error: str | None = None
         self._duplicates = DuplicateLinker(es, self.alias)
+        self._clock = NodeClock(es, lambda: datetime.now(SHANGHAI))  # what indexed_at is stamped with
         # A load that died with refresh switched off left the index invisible to search: put it back.
         restore_refresh_interval(es, self.alias)
 
@@ -369,7 +372,7 @@ class ArticleWriter:
         self._done(batch, urls)
 
     def _bulk(self, actions: list[dict[str, Any]], kinds: dict[str, str]) -> None:
-        sent = datetime.now(SHANGHAI).isoformat()
+        sent = self._clock.now().isoformat()  # the node's time: every writer's stamps on one clock
         stamped = [{**a, "_source": with_indexed_at(a["_source"], kinds[a["_id"]], sent)} for a in actions]
         # What is spooled or shelved below is the document as it came, unstamped.
         sources = {a["_id"]: a["_source"] for a in actions}

@@ -465,3 +465,33 @@ def test_a_renamed_watchlist_keeps_what_it_sent_and_what_waits(tmp_path: Path) -
     assert [d.key for d in outbox.due("desk", T0 + 2, ["cells", "batteries"])] == ["batteries|id2|desk"]
     assert outbox.add([("batteries", "desk", article(n)) for n in (1, 2, 3)], T0 + 2) == 1  # id3 only
     assert outbox.counts() == {PENDING: 2, SENT: 1, DEAD: 0, "failed_attempts": 0}
+
+
+def test_writers_stamp_with_the_nodes_clock_and_their_own_when_the_node_will_not_tell(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Left open on day 19: each writer stamped ``indexed_at`` with its host's clock, and one 20 minutes behind
+    stamped its articles behind the push's cursor. The node's clock is read, and a node that does not tell its
+    time (no monitor privilege) leaves the host's clock, said once."""
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from elasticsearch import ConnectionError as ESConnectionError
+
+    from core.dates import SHANGHAI
+    from store.client import NodeClock
+
+    host = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)  # a host 20 minutes behind the node
+    node_ms = int((host + timedelta(minutes=20)).timestamp() * 1000)
+    answering = SimpleNamespace(nodes=SimpleNamespace(stats=lambda **_: {"nodes": {"n1": {"timestamp": node_ms}}}))
+    assert NodeClock(answering, lambda: host).now() == host + timedelta(minutes=20)
+
+    def refuse(**_: object) -> None:
+        raise ESConnectionError("node down")
+
+    silent = NodeClock(SimpleNamespace(nodes=SimpleNamespace(stats=refuse)), lambda: host)
+    caplog.set_level("WARNING")
+    assert silent.now() == host
+    silent._checked_at = None  # the next read is due
+    assert silent.now() == host
+    assert len([r for r in caplog.records if "node's clock" in r.getMessage()]) == 1

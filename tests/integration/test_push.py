@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from alerts.push import match_new
@@ -234,3 +235,28 @@ def test_after_a_long_stop_the_news_since_comes_once_and_the_backlog_in_digests(
     assert [len(d.fields["delivery_id"].split(",")) for d in digests] == [DIGEST_MAX_ARTICLES, 5]
     keys = [key for d in far.taken for key in d.fields["delivery_id"].split(",")]
     assert sorted(keys) == sorted(f"group-a|{i}|desk" for i in [before, *meanwhile, fresh])  # each once
+
+
+def test_an_article_stamped_by_a_writer_whose_clock_is_behind_is_pushed(
+    fresh_index: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left open on day 19: ``indexed_at`` was the writer's clock, and the cursor follows the stamps it reads; an
+    article a writer stamped with a clock more than the look-back (15 minutes) behind was behind the cursor before
+    it was indexed (another host's scheduled crawl, a container without NTP) and never pushed."""
+    from datetime import datetime, timedelta
+
+    import store.writer
+
+    class Behind(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+            return datetime.now(tz) - timedelta(minutes=20)
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
+    publish("甲组快讯：时钟准的写入")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1  # the cursor is at its stamp
+    monkeypatch.setattr(store.writer, "datetime", Behind)  # the next writer's clock is 20 minutes behind
+    [late] = publish("甲组快讯：时钟慢的写入")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
+    assert ("group-a", late) in delivered(outbox, ["group-a"])
