@@ -109,6 +109,9 @@ def is_tls_error(error: BaseException) -> bool:
 
 # How often a long-lived writer reads the node's clock again (a host's clock is stepped by NTP, drifts).
 NODE_CLOCK_CHECK_S = 60.0
+# One short try, no retry: a node that does not answer holds the write up by this at most, once a minute (the
+# client's own 60 s times 4 tries held each bulk of a hanging node up four minutes more before it was spooled).
+NODE_CLOCK_TIMEOUT_S = 5.0
 
 
 class NodeClock:
@@ -137,7 +140,8 @@ class NodeClock:
     def _read_offset(self) -> None:
         before = self.local()
         try:
-            nodes = self.es.nodes.stats(node_id="_local", metric="process", filter_path="nodes.*.timestamp")["nodes"]
+            asking = self.es.options(request_timeout=NODE_CLOCK_TIMEOUT_S, max_retries=0)
+            nodes = asking.nodes.stats(node_id="_local", metric="process", filter_path="nodes.*.timestamp")["nodes"]
             millis = int(next(iter(nodes.values()))["timestamp"])
         except (*ES_FAILURES, KeyError, StopIteration, TypeError, ValueError) as error:
             if not self._said:

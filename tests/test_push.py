@@ -483,13 +483,19 @@ def test_writers_stamp_with_the_nodes_clock_and_their_own_when_the_node_will_not
 
     host = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)  # a host 20 minutes behind the node
     node_ms = int((host + timedelta(minutes=20)).timestamp() * 1000)
-    answering = SimpleNamespace(nodes=SimpleNamespace(stats=lambda **_: {"nodes": {"n1": {"timestamp": node_ms}}}))
+
+    def node(stats: object) -> SimpleNamespace:
+        client = SimpleNamespace(nodes=SimpleNamespace(stats=stats))
+        client.options = lambda **_: client
+        return client
+
+    answering = node(lambda **_: {"nodes": {"n1": {"timestamp": node_ms}}})
     assert NodeClock(answering, lambda: host).now() == host + timedelta(minutes=20)
 
     def refuse(**_: object) -> None:
         raise ESConnectionError("node down")
 
-    silent = NodeClock(SimpleNamespace(nodes=SimpleNamespace(stats=refuse)), lambda: host)
+    silent = NodeClock(node(refuse), lambda: host)
     caplog.set_level("WARNING")
     assert silent.now() == host
     silent._checked_at = None  # the next read is due
