@@ -260,3 +260,14 @@ def test_an_article_stamped_by_a_writer_whose_clock_is_behind_is_pushed(
     [late] = publish("甲组快讯：时钟慢的写入")
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
     assert ("group-a", late) in delivered(outbox, ["group-a"])
+
+
+def test_a_query_that_only_leaves_words_out_matches_every_other_article(fresh_index: str, tmp_path: Path) -> None:
+    """Why a query of excluded words alone is warned of on load (store/watchlists.py): on the node it matches
+    every new article without those words, not none."""
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    no_chips = watchlists("  - {name: no-chips, title: 非芯片, query: NOT 芯片, channels: [desk]}\n")
+    assert match_new(es, outbox, no_chips, TEST_ALIAS) == 0  # the first pass starts the cursor
+    _, cars, rates = publish("芯片产能扩张", "新能源汽车销量", "央行调整利率")
+    assert match_new(es, outbox, no_chips, TEST_ALIAS) == 2
+    assert delivered(outbox, ["no-chips"]) == {("no-chips", cars), ("no-chips", rates)}
