@@ -14,7 +14,7 @@ archive, and what was published before it (``published_at``), indexed late by a 
 ingest or a spool replay, is archive too. Updates of an article keep its first ``indexed_at``: never pushed again.
 After a stop, what was indexed meanwhile is matched once (the memory reaches back over the look-back window
 whatever the stop's length), and what was indexed before the index's newest look-back window is a backlog
-(:func:`backlog_before`), sent as digests.
+(:func:`backlog_before`), sent as digests; a pass matches at most :data:`PAGES_PER_PASS` pages of it.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
 or one digest per watchlist once its oldest waiting article is ``digest`` old (a backlog's at once),
@@ -60,6 +60,9 @@ OVERLAP_S = 900.0
 PUBLISHED_SLACK_S = 600.0
 KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered this long, then pruned
 PAGE_SIZE = 500  # articles read per page of one pass
+# Pages with articles new to a watchlist that one pass matches; a backlog (after a long stop) takes several passes,
+# for the live loop's polls and a stop wait for a pass (one pass of a month's backlog held them for minutes).
+PAGES_PER_PASS = 10
 SNIPPET_CHARS = 120
 DIGEST_MAX_ARTICLES = 30  # one digest message lists at most this many; the rest go in the next
 # A claimed message's deliveries are held this many of its channel's timeouts, at least CLAIM_MIN_S.
@@ -242,11 +245,12 @@ def match_new(
     versions = {w.name: watchlist_version(w) for w in pushing}
     follow_renames(outbox, versions, watchlists, now)
     backlog = backlog_before(es, alias)
-    added = 0
+    added = worked = 0
     for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
         # Per watchlist: a new or changed one is matched against the whole look-back window.
         unmatched = outbox.unmatched(list(versions.values()), list(articles))
+        worked += any(unmatched.values())  # a page matched before (the look-back) costs no matching: not counted
         asking = [w for w in pushing if unmatched[versions[w.name]]]
         wanted = sorted({i for w in asking for i in unmatched[versions[w.name]]})
         found = matches(es, asking, wanted, alias) if asking else {}
@@ -261,6 +265,8 @@ def match_new(
         newest = max((exact_time(str(a.get("indexed_at") or "")) for a in page), default=None, key=_sortable)
         moved = min(max(newest, start), present) if newest else start
         added += outbox.add(items, now, cursor=(CURSOR, moved.isoformat()), matched=matched)
+        if worked >= PAGES_PER_PASS:
+            break  # the rest from the cursor at the next pass
     return added
 
 

@@ -271,3 +271,20 @@ def test_a_query_that_only_leaves_words_out_matches_every_other_article(fresh_in
     _, cars, rates = publish("芯片产能扩张", "新能源汽车销量", "央行调整利率")
     assert match_new(es, outbox, no_chips, TEST_ALIAS) == 2
     assert delivered(outbox, ["no-chips"]) == {("no-chips", cars), ("no-chips", rates)}
+
+
+def test_a_backlog_is_matched_over_several_passes_each_of_a_few_pages(
+    fresh_index: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Push after a long stop: one pass read and matched the whole backlog (a month of articles, every page of it)
+    while the live loop's polls and a stop (SIGTERM: at most 30 s) waited for it. A pass matches a few pages of
+    articles new to a watchlist; the rest comes at the next passes, each article once."""
+    import alerts.push as push
+
+    monkeypatch.setattr(push, "PAGE_SIZE", 5)
+    monkeypatch.setattr(push, "PAGES_PER_PASS", 2, raising=False)
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
+    backlog = publish(*(f"甲组快讯：积压第{n}条" for n in range(23)))
+    assert [match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) for _ in range(4)] == [10, 10, 3, 0]
+    assert delivered(outbox, ["group-a"]) == {("group-a", i) for i in backlog}
