@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from elastic_transport import JsonSerializer, NdjsonSerializer, OrjsonSerializer, TlsError
@@ -122,12 +122,13 @@ class NodeClock:
     its articles behind the push's cursor, never pushed; left open on day 19). A node that does not tell its
     time (a user without the monitor privilege) leaves the last offset known, or none, said once."""
 
+    said: ClassVar[bool] = False  # that the node's clock could not be read
+
     def __init__(self, es: Elasticsearch, local: Callable[[], datetime]) -> None:
         self.es = es
         self.local = local
         self._offset = timedelta(0)
         self._checked_at: float | None = None  # time.monotonic() of the last read
-        self._said = False
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -144,8 +145,8 @@ class NodeClock:
             nodes = asking.nodes.stats(node_id="_local", metric="process", filter_path="nodes.*.timestamp")["nodes"]
             millis = int(next(iter(nodes.values()))["timestamp"])
         except (*ES_FAILURES, KeyError, StopIteration, TypeError, ValueError) as error:
-            if not self._said:
-                self._said = True
+            if not NodeClock.said:  # once a process: `finnews live` has a writer a poll
+                NodeClock.said = True
                 logger.warning(
                     "the node's clock could not be read (%s): articles are stamped with this host's clock, "
                     "which must then agree with the other writers' within minutes for `finnews live` to push them",

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Articles already matched, per watchlist version (a fingerprint of what it matches and where it goes, not
 -- its name: a renamed watchlist has them all, a new or changed one none). They replace an older outbox's
 -- `matched` (by article only, whatever the watchlists were): dropped, so the next pass matches its look-back
--- window again, which adds no delivery twice (the key); so do the rows of versions that held the name.
+-- window again, which adds no delivery twice (the key). Rows of the versions that held the name as well
+-- (name@fingerprint, before day 20) are matched by none and pruned: the same look-back again, once.
 DROP TABLE IF EXISTS matched;
 -- The first delivery of each story (an article and its syndicated copies, `dup_group`) per watchlist
 -- and channel: a copy matched later adds none.
