@@ -2199,3 +2199,15 @@ def test_medicine_as_a_use_and_a_firm_in_a_list_of_firms_are_no_sector() -> None
     assert "90.BK0727" in linked("医疗服务板块走强,医疗行业景气回升。", "2025-01-01")
     assert "90.BK0493" not in linked("先后来到陕西越博、天臣新能源、顺展云康等企业进行实地调研。", "2023-06-01")
     assert "90.BK0493" in linked("推动光伏、新能源产业等企业发展。", "2023-06-01")
+
+
+def test_an_industrys_parts_name_the_industry_and_a_statistics_class_without_its_suffix() -> None:
+    """Day 20 (dev221, dev220): the parts of a trade are the trade's supply chain (机器人零部件, 机器人核心零部件),
+    while a robot in use still needs a cue; the statistics' 农副食品加工业 written without 业 in a PMI reading is
+    the same class (农产品加工), not 食品加工."""
+    assert "90.BK1090" in linked("近年国内外企业对机器人零部件技术和生产工艺探索颇多。", "2025-06-30")
+    assert "90.BK1090" in linked("机器人核心零部件技术升级明显。", "2025-06-30")
+    assert "90.BK1090" not in linked("这台机器人的避障能力很强。", "2021-12-08")
+    found = linked("从行业看,农副食品加工、汽车等行业生产经营活动预期指数均位于较高景气区间。", "2025-09-30")
+    assert "90.BK1256" in found and "90.BK1280" not in found
+    assert "90.BK1280" in linked("食品加工行业利润增长。", "2025-09-30")
