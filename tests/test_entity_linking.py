@@ -2211,3 +2211,14 @@ def test_an_industrys_parts_name_the_industry_and_a_statistics_class_without_its
     found = linked("从行业看,农副食品加工、汽车等行业生产经营活动预期指数均位于较高景气区间。", "2025-09-30")
     assert "90.BK1256" in found and "90.BK1280" not in found
     assert "90.BK1280" in linked("食品加工行业利润增长。", "2025-09-30")
+
+
+def test_a_persons_given_name_that_is_a_companys_short_name_is_the_person() -> None:
+    """Day 20 (dev221, dev197): 何小鹏 and 王永辉, told as persons by what follows one of their mentions, are not
+    小鹏 (XPeng) nor 永辉 (永辉超市) anywhere in the text; the company by its short name still is."""
+    text = "何小鹏的个人影响力已成为小鹏汇天最核心的营销资产之一。话题#何小鹏试驾飞行汽车#阅读量破亿。"
+    assert "106.XPEV" not in linked(text, "2026-01-20")
+    text = "证监会决定对公司及王永辉立案调查。王永辉现任香雪制药董事长。"
+    assert "1.601933" not in linked(text, "2024-05-01")
+    assert "106.XPEV" in linked("小鹏汽车的交付量创新高,小鹏股价大涨。", "2025-11-17")
+    assert "1.601933" in linked("永辉超市股价上涨,永辉调改门店增至百家。", "2025-06-01")

@@ -442,6 +442,7 @@ class Linker:
         _drop_company_products(scan, found)
         _drop_price_lists(scan, found)
         _drop_group_words_before_a_firm(scan, found)
+        _drop_persons_named_like_a_company(scan, found)
         _drop_firm_names_in_company_lists(scan, found)
         _one_listing_per_name(found)
 
@@ -1419,6 +1420,33 @@ _UNLISTED_FIRM_RE = re.compile(
     r"[A-Z][A-Za-z]+|(?![和与及或等的、到在从为是将对向被把也都已]|上市)[\u4e00-\u9fff]{2,4}?(?:制药|药业|集团|汽车|证券|银行|保险|股份|控股|公司)"
 )
 _MORE_FIRMS_RE = re.compile(r"\s?[、和与及]")
+
+
+# A person's three-character name whose given name is a company's two-character short name (何小鹏: 小鹏, 王永辉:
+# 永辉), told by what only a person takes after it (何小鹏的个人影响力, 王永辉现任…: dev221, dev197). The rule
+# runs on such a full name only: a common surname, never a word that joins a name to a sentence (和, 与, 向, 对 …).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
+)
+_PERSON_AFTER_RE = re.compile(r"(?:现任|曾任|先生|女士|的个人|本人|亲自|夫妇)")
+
+
+def _drop_persons_named_like_a_company(scan: str, found: list[_Found]) -> None:
+    """A two-character short name that is the given name of a person named in the text is that person, there and
+    wherever the same full name recurs (#何小鹏试驾飞行汽车#), not the company."""
+    if not any(item.stock and item.end - item.start == 2 for item in found):
+        return
+    persons = {
+        scan[hit.start() - 3 : hit.start()]
+        for hit in _PERSON_AFTER_RE.finditer(scan)
+        if hit.start() >= 3 and scan[hit.start() - 3] in _SURNAMES
+    }
+    if not persons:
+        return
+    for item in found:
+        if item.stock and item.end - item.start == 2 and item.start and scan[item.start - 1 : item.end] in persons:
+            item.chosen = None
 
 
 def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
