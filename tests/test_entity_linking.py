@@ -2222,3 +2222,13 @@ def test_a_persons_given_name_that_is_a_companys_short_name_is_the_person() -> N
     assert "1.601933" not in linked(text, "2024-05-01")
     assert "106.XPEV" in linked("小鹏汽车的交付量创新高,小鹏股价大涨。", "2025-11-17")
     assert "1.601933" in linked("永辉超市股价上涨,永辉调改门店增至百家。", "2025-06-01")
+
+
+def test_high_technology_statistics_classes_name_their_boards() -> None:
+    """Day 20 (dev220): the classes of 国家统计局's high-technology manufacturing category and a counted product, as
+    releases write them (with or without 业, before 等行业); a spacecraft in flight is no industry."""
+    text = "航空、航天器及设备制造等行业投资实现两位数增长,航天器及运载火箭制造行业增加值两位数增长。"
+    assert "90.BK0480" in linked(text, "2026-01-21")
+    found = linked("生物药品制品制造行业增加值增长12.1%,移动通信基站设备产量增长13.5%。", "2026-01-19")
+    assert {"90.BK1044", "90.BK0448"} <= set(found)
+    assert "90.BK0480" not in linked("这艘航天器成功与空间站对接。", "2025-05-01")
