@@ -2232,3 +2232,14 @@ def test_high_technology_statistics_classes_name_their_boards() -> None:
     found = linked("生物药品制品制造行业增加值增长12.1%,移动通信基站设备产量增长13.5%。", "2026-01-19")
     assert {"90.BK1044", "90.BK0448"} <= set(found)
     assert "90.BK0480" not in linked("这艘航天器成功与空间站对接。", "2025-05-01")
+
+
+def test_service_industries_of_the_national_classification_name_their_boards() -> None:
+    """Day 20 (dev220): service classes of GB/T 4754-2017 as statistics releases and PMI readings write them; a
+    company's own business line of the same trade is not one (多式联运业务板块)."""
+    text = "从行业看,邮政、电信广播电视及卫星传输服务、货币金融服务等行业商务活动指数均位于高位景气区间。"
+    found = linked(text, "2025-09-30")
+    assert {"90.BK0736", "90.BK0475"} <= set(found)
+    found = linked("互联网和相关服务业投资增长23.8%;多式联运和运输代理业投资增长22.9%。", "2026-01-26")
+    assert {"90.BK0447", "90.BK0422"} <= set(found)
+    assert "90.BK0422" not in linked("公司强化煤炭、矿石、多式联运三大业务板块。", "2024-01-01")
