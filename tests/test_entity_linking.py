@@ -2243,3 +2243,9 @@ def test_service_industries_of_the_national_classification_name_their_boards() -
     found = linked("互联网和相关服务业投资增长23.8%;多式联运和运输代理业投资增长22.9%。", "2026-01-26")
     assert {"90.BK0447", "90.BK0422"} <= set(found)
     assert "90.BK0422" not in linked("公司强化煤炭、矿石、多式联运三大业务板块。", "2024-01-01")
+
+
+def test_weight_loss_names_the_weight_loss_drugs_only_as_a_field() -> None:
+    """Day 20 (dev219): 减重 with a field's cue is the weight-loss-drug board; a product made lighter is not."""
+    assert "90.BK1146" in linked("歌礼决定在减重领域赌一把,旗下在研产品正在美国开展临床试验。", "2025-06-24")
+    assert "90.BK1146" not in linked("新材料让旗舰手机大大减重。", "2025-06-24")
