@@ -2249,3 +2249,11 @@ def test_weight_loss_names_the_weight_loss_drugs_only_as_a_field() -> None:
     """Day 20 (dev219): 减重 with a field's cue is the weight-loss-drug board; a product made lighter is not."""
     assert "90.BK1146" in linked("歌礼决定在减重领域赌一把,旗下在研产品正在美国开展临床试验。", "2025-06-24")
     assert "90.BK1146" not in linked("新材料让旗舰手机大大减重。", "2025-06-24")
+
+
+def test_the_transport_equipment_class_run_together_is_no_railway_operator() -> None:
+    """Day 20 (dev220): 铁路船舶航空航天设备 (a PMI reading's industry) is rail equipment, ships and aircraft, not the
+    铁路公路 operators; its 航空航天 still names 航天航空, and railway transport itself still reads."""
+    found = linked("从行业看,农副食品加工、汽车、铁路船舶航空航天设备等行业生产经营活动预期指数较高。", "2025-09-30")
+    assert "90.BK0421" not in found and "90.BK0480" in found
+    assert "90.BK0421" in linked("铁路运输和公路运输行业货运量增长。", "2025-09-30")
