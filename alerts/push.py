@@ -13,11 +13,10 @@ starts then (:func:`start_news`, which needs no node): a new watchlist is not fl
 archive, and what was published before it (``published_at``), indexed late by a source's first poll, an
 ingest or a spool replay, is archive too. Updates of an article keep its first ``indexed_at``: never pushed again.
 After a stop, what was indexed meanwhile is matched once (the memory reaches back over the look-back window
-whatever the stop's length), and what was indexed before the index's newest look-back window is a backlog
-(:func:`backlog_before`), sent as digests; a pass matches at most :data:`PAGES_PER_PASS` pages of it.
+whatever the stop's length); a pass matches at most :data:`PAGES_PER_PASS` pages of it.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
-or one digest per watchlist once its oldest waiting article is ``digest`` old (a backlog's at once),
+or one digest per watchlist once its oldest waiting article is ``digest`` old,
 within the channel's ``max_per_minute``. Each message's deliveries are claimed in one transaction before it is sent
 (:meth:`store.outbox.Outbox.claim`), so two processes on one outbox never send the same delivery; a
 claim of a process that died while sending runs out after :func:`claim_s`. A channel that is down is
@@ -45,8 +44,7 @@ from alerts.config import AlertsConfig, Channel
 from alerts.rules import Notice
 from core.config import ConfigError, config_dir
 from core.dates import SHANGHAI, parse_datetime
-from store.client import es_errors
-from store.feeds import newest_articles
+from store.client import es_errors, node_clock
 from store.outbox import Delivery, Outbox
 from store.watchlists import WATCHLISTS_FILE, Watchlist, load_watchlists, matches
 
@@ -223,11 +221,12 @@ def match_new(
 ) -> int:
     """Add the deliveries of the articles indexed since the cursor, a page at a time (each page's
     deliveries, its articles noted as matched and the cursor moved in one transaction); returns how
-    many deliveries were new."""
-    now = time.time() if now is None else now
-    present = datetime.fromtimestamp(now, SHANGHAI)
+    many deliveries were new. The stamps are read against the node's clock, the one the writers stamp with
+    (:func:`store.client.node_clock`); ``now`` (a test's) stands for both."""
+    present = node_clock(es).now() if now is None else datetime.fromtimestamp(now, SHANGHAI)
+    now = time.time() if now is None else now  # the outbox's own bookkeeping: this host's clock, as deliver_due's
     pushing = [w for w in watchlists.values() if w.channels]
-    if start_news(outbox, now):
+    if start_news(outbox, present.timestamp()):
         return 0
     start = min(exact_time(outbox.cursor(CURSOR)) or present, present)  # a cursor from a clock ahead of ours: now
     # Never before the first pass, though: what was indexed before it is the archive, not news.
@@ -244,7 +243,6 @@ def match_new(
     outbox.prune(min(now - KEEP_S, since.timestamp() - OVERLAP_S))
     versions = {w.name: watchlist_version(w) for w in pushing}
     follow_renames(outbox, versions, watchlists, now)
-    backlog = backlog_before(es, alias)
     added = worked = 0
     for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
@@ -259,7 +257,7 @@ def match_new(
             new_to_it = set(ids) & set(unmatched[versions[name]])
             # In the order they were indexed: of a story's copies on one page, the first is pushed.
             for article_id in (i for i in articles if i in new_to_it):
-                shown = _shown(articles[article_id], backlog)
+                shown = message_article(articles[article_id])
                 items += [(name, channel, shown) for channel in watchlists[name].channels]
         matched = [(version, i) for version, ids in unmatched.items() for i in ids]
         newest = max((exact_time(str(a.get("indexed_at") or "")) for a in page), default=None, key=_sortable)
@@ -268,24 +266,6 @@ def match_new(
         if worked >= PAGES_PER_PASS:
             break  # the rest from the cursor at the next pass
     return added
-
-
-def backlog_before(es: Elasticsearch, alias: str) -> datetime | None:
-    """Articles indexed before this are the backlog: news the push missed while it was stopped (or could not
-    match), caught up now. It is the look-back window before the index's newest stamp, on the clock every
-    stamp is on, never this process's own (one ahead of the node's would take every article for a backlog)."""
-    latest = newest_articles(es, {"match_all": {}}, alias, size=1)
-    newest = exact_time(str(latest[0].get("indexed_at") or "")) if latest else None
-    return newest - timedelta(seconds=OVERLAP_S) if newest else None
-
-
-def _shown(article: dict[str, Any], backlog: datetime | None) -> dict[str, Any]:
-    """What a delivery of ``article`` keeps (:func:`message_article`), marked ``caught_up`` if it is backlog."""
-    shown = message_article(article)
-    indexed = exact_time(str(article.get("indexed_at") or ""))
-    if backlog and indexed and indexed < backlog:
-        shown["caught_up"] = True
-    return shown
 
 
 def watchlist_version(watchlist: Watchlist) -> str:
@@ -353,8 +333,7 @@ def article_notice(watchlist: Watchlist, delivery: Delivery) -> Notice:
 def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
     """Several articles of one watchlist in one message: the title line (:func:`watch_title`), then
     the articles, newest last, one line each with its link."""
-    caught = "（补推）" if caught_up(deliveries[0]) else ""  # missed while the push was stopped
-    title = watch_title(watchlist, f"{len(deliveries)} 篇新文章{caught}")
+    title = watch_title(watchlist, f"{len(deliveries)} 篇新文章")
     lines = [title]
     for delivery in deliveries:
         article = delivery.article
@@ -373,23 +352,16 @@ def digest_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
     )
 
 
-def caught_up(delivery: Delivery) -> bool:
-    """Whether a delivery is of the backlog (:func:`backlog_before`): such go out as digests (:func:`_messages`),
-    for a restart after a weekend sent hundreds of messages at once, more than a chat bot takes (about 20 a
-    minute), and what it refused became dead letters (left open on day 19)."""
-    return bool(delivery.article.get("caught_up"))
-
-
 def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float) -> list[list[Delivery]]:
     """The deliveries of each message the due ones make: one each, or one digest per watchlist that
-    is due (a watchlist with ``digest``, or a backlog: :func:`caught_up`, due at once)."""
+    is due."""
     messages: list[list[Delivery]] = []
     digests: dict[str, list[Delivery]] = {}
     for delivery in due:
         watchlist = watchlists.get(delivery.watchlist)
         if watchlist is None:
             continue  # the watchlist was removed from the file: its deliveries wait, untouched
-        if watchlist.digest_s or caught_up(delivery):
+        if watchlist.digest_s:
             digests.setdefault(watchlist.name, []).append(delivery)
         else:
             messages.append([delivery])
@@ -401,10 +373,8 @@ def _messages(due: list[Delivery], watchlists: dict[str, Watchlist], now: float)
 
 
 def message_notice(watchlist: Watchlist, deliveries: list[Delivery]) -> Notice:
-    """The message of these deliveries: a digest for a watchlist with ``digest`` or a backlog, else one article."""
-    if watchlist.digest_s or caught_up(deliveries[0]):
-        return digest_notice(watchlist, deliveries)
-    return article_notice(watchlist, deliveries[0])
+    """The message of these deliveries: a digest for a watchlist with ``digest``, else one article."""
+    return digest_notice(watchlist, deliveries) if watchlist.digest_s else article_notice(watchlist, deliveries[0])
 
 
 def claim_s(channel: Channel) -> float:

@@ -500,3 +500,19 @@ def test_writers_stamp_with_the_nodes_clock_and_their_own_when_the_node_will_not
     for _ in range(2):  # two writers of one process (a poll each)
         assert NodeClock(node(refuse), lambda: host).now() == host
     assert len([r for r in caplog.records if "node's clock" in r.getMessage()]) == 1
+
+
+def test_a_delivery_renamed_while_another_process_sends_it_is_marked_sent_not_sent_again(tmp_path: Path) -> None:
+    """Review of day 20: process 2 claimed cells|id1|desk and sent it; meanwhile process 1 followed the rename cells →
+    batteries and moved the row's key; the mark by the old key found nothing, and the delivery went out again under
+    its new key once the claim ran out."""
+    outbox, _, _ = setup(tmp_path, ONE_EACH)
+    assert outbox.follow_renames({"v1": "cells"}, ["cells"], T0) == {}
+    outbox.add([("cells", "desk", article(1)), ("cells", "desk", article(2))], T0)
+    assert outbox.claim(["cells|id1|desk", "cells|id2|desk"], T0, hold_s=60) == ["cells|id1|desk", "cells|id2|desk"]
+    assert outbox.follow_renames({"v1": "batteries"}, ["batteries"], T0 + 1) == {"cells": "batteries"}
+    outbox.mark_sent(["cells|id1|desk"], T0 + 2)  # the sender's mark, by the keys it claimed
+    assert outbox.mark_failed(["cells|id2|desk"], "refused", T0 + 2) == []
+    assert outbox.counts()[SENT] == 1  # id1, under its new name
+    later = outbox.due("desk", T0 + 10**6, ["batteries"])  # id2 after its wait, once tried; id1 never again
+    assert [(d.key, d.attempts) for d in later] == [("batteries|id2|desk", 1)]
