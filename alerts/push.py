@@ -242,7 +242,7 @@ def match_new(
     # before the stop was matched against a memory pruned first, and pushed again (left open on day 19).
     outbox.prune(min(now - KEEP_S, since.timestamp() - OVERLAP_S))
     versions = {w.name: watchlist_version(w) for w in pushing}
-    follow_renames(outbox, versions, watchlists, now)
+    follow_renames(outbox, versions, now)
     added = worked = 0
     for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
@@ -277,13 +277,13 @@ def watchlist_version(watchlist: Watchlist) -> str:
     return hashlib.sha256(decides.encode("utf-8")).hexdigest()[:16]
 
 
-def follow_renames(outbox: Outbox, versions: dict[str, str], watchlists: dict[str, Watchlist], now: float) -> None:
+def follow_renames(outbox: Outbox, versions: dict[str, str], now: float) -> None:
     """A watchlist found under a new name, same version, its old name gone from the file, is renamed: what it
     pushed and what waits for it go under its new name (:meth:`store.outbox.Outbox.follow_renames`)."""
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for name, version in versions.items():
-        names.setdefault(version, name)  # two watchlists alike: the first in the file carries the version
-    for old, new in outbox.follow_renames(names, list(watchlists), now).items():
+        names.setdefault(version, []).append(name)  # two watchlists alike share a version
+    for old, new in outbox.follow_renames(names, now).items():
         logger.warning("push: watchlist %s is now named %s: nothing it pushed is pushed again", old, new)
 
 

@@ -20,14 +20,17 @@ clock the test holds, not with sleeps.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.config import state_dir
+
+logger = logging.getLogger(__name__)
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 STATES = (PENDING, SENT, DEAD)
@@ -69,12 +72,15 @@ CREATE TABLE IF NOT EXISTS stories (
     at REAL NOT NULL,
     PRIMARY KEY (watchlist, channel, story)
 );
--- The name each watchlist version was last pushed under: a version found under a new name, its old one gone
--- from the file, is a rename (Outbox.follow_renames).
-CREATE TABLE IF NOT EXISTS names (
-    version TEXT PRIMARY KEY,
+-- The names each watchlist version was last pushed under (two watchlists alike share a version): one name of a
+-- version gone from the file and one new in its place is a rename (Outbox.follow_renames). (`names`, one name a
+-- version, of the first form of day 20: dropped.)
+DROP TABLE IF EXISTS names;
+CREATE TABLE IF NOT EXISTS version_names (
+    version TEXT NOT NULL,
     name TEXT NOT NULL,
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    PRIMARY KEY (version, name)
 );
 -- Each rename followed (old name -> new name): a process that claimed a delivery before its key moved marks it by
 -- the key it read (Outbox.current_keys).
@@ -204,21 +210,38 @@ class Outbox:
                 left[watchlist] = [i for i in ids if i not in known]
         return left
 
-    def follow_renames(self, names: dict[str, str], configured: Collection[str], now: float) -> dict[str, str]:
-        """Note the name each watchlist version (``names``: version → name) is pushed under now. A version last
-        noted under another name, one no longer ``configured``, is that watchlist renamed: its deliveries (those
-        waiting are sent under the new name; those sent keep a story or an article from being told again) and
-        the stories it told move to the new name, in one transaction. Returns {old name: new name}."""
-        renamed: dict[str, str] = {}
+    def follow_renames(self, names: dict[str, list[str]], now: float) -> dict[str, str]:
+        """Note the names each watchlist version (``names``: version → the configured names that have it) is pushed
+        under now. Of a version, one name noted before and gone now, and one name new now, is that watchlist
+        renamed: its deliveries (those waiting are sent under the new name; those sent keep a story or an article
+        from being told again) and the stories it told move to the new name, in one transaction. Anything else
+        (a watchlist alike added or removed, several renamed at once) moves nothing (review of day 20: removing
+        one of two watchlists alike was taken for a rename). Renames in a chain (a → b and b → c in one edit) move
+        b's before a's; names that swap move nothing, said in the log. Returns {old name: new name}."""
+        planned: dict[str, str] = {}
         with self._lock, self._transaction():
-            for version, name in names.items():
-                row = self._db.execute("SELECT name FROM names WHERE version = ?", (version,)).fetchone()
-                if row and row[0] != name and row[0] not in configured:
-                    self._rename(row[0], name, now)
-                    renamed[row[0]] = name
-                self._db.execute(
-                    "INSERT OR REPLACE INTO names (version, name, at) VALUES (?, ?, ?)", (version, name, now)
+            for version, holders in names.items():
+                noted = {
+                    row[0] for row in self._db.execute("SELECT name FROM version_names WHERE version = ?", (version,))
+                }
+                gone, new = noted - set(holders), set(holders) - noted
+                if len(gone) == 1 and len(new) == 1:
+                    planned[gone.pop()] = new.pop()
+                self._db.execute("DELETE FROM version_names WHERE version = ?", (version,))
+                self._db.executemany(
+                    "INSERT INTO version_names (version, name, at) VALUES (?, ?, ?)",
+                    [(version, name, now) for name in sorted(set(holders))],
                 )
+            renamed: dict[str, str] = {}
+            while planned:
+                # A rename whose new name is no other rename's old one goes first: a → b waits for b → c.
+                ready = [old for old, new in planned.items() if new not in planned]
+                if not ready:
+                    logger.warning("push: watchlists %s swapped names: their deliveries stay as they are", planned)
+                    break
+                for old in ready:
+                    self._rename(old, planned[old], now)
+                    renamed[old] = planned.pop(old)
         return renamed
 
     def _rename(self, old: str, new: str, now: float) -> None:
@@ -238,7 +261,7 @@ class Outbox:
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
             self._db.execute("DELETE FROM stories WHERE at < ?", (before,))
-            self._db.execute("DELETE FROM names WHERE at < ?", (before,))
+            self._db.execute("DELETE FROM version_names WHERE at < ?", (before,))
             self._db.execute("DELETE FROM renamed WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
