@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,17 @@ def configs_with_feeds(tmp_path: Path, feeds: list[dict]) -> Path:
     return target
 
 
+def crawl_feed(tmp_path: Path, feed: dict) -> subprocess.CompletedProcess:
+    """``finnews crawl feed`` of ``feed`` alone (a copy of configs/ with it as the one feed), at full speed."""
+    configs = configs_with_feeds(tmp_path, [feed])
+    return run_finnews(
+        "crawl", "feed", "-a", f"site={feed['name']}",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        env={"FINNEWS_CONFIG_DIR": str(configs)},
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("kind", "path"), [("rss", "/rss.xml"), ("atom", "/atom.xml"), ("sitemap", "/sitemap-index.xml")]
 )
@@ -44,13 +56,7 @@ def test_feed_source_from_configuration_is_crawled(
             "allow": r"/a/\d+\.html$",
             "selectors": SELECTORS,
         }
-        configs = configs_with_feeds(tmp_path, [feed])
-        result = run_finnews(
-            "crawl", "feed", "-a", "site=local",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-            env={"FINNEWS_CONFIG_DIR": str(configs)},
-        )  # fmt: skip
+        result = crawl_feed(tmp_path, feed)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "articles: 4 new" in result.stdout
     assert site.requests["/about.html"] == 0  # the allow pattern keeps non-article pages out
@@ -81,13 +87,7 @@ def test_a_feed_that_answers_a_web_page_is_a_layout_change_not_a_quiet_day(
     site = ReplicaSite()
     with ReplicaServer(site) as server:
         feed = {"name": "local", "type": kind, "url": server.url + "/a/cywjh.html", "selectors": SELECTORS}
-        configs = configs_with_feeds(tmp_path, [feed])
-        result = run_finnews(
-            "crawl", "feed", "-a", "site=local",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
-            env={"FINNEWS_CONFIG_DIR": str(configs)},
-        )  # fmt: skip
+        result = crawl_feed(tmp_path, feed)
     assert result.returncode == 1, result.stdout + result.stderr  # failed: nothing came
     assert "layout_changed/feed_document" in result.stdout
     assert "LAYOUT CHANGED at" in result.stdout
