@@ -6,9 +6,8 @@ a spool replay) are matched against every watchlist with channels by the engine
 (:func:`store.watchlists.matches`), a page at a time; each page's deliveries, its articles noted as
 matched and the moved cursor are one transaction. Each pass looks back :data:`OVERLAP_S` before the
 cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
-an article already matched against a watchlist (:func:`watchlist_version`: what it matches and where it
-goes, not its name) is skipped for it, so a watchlist added or changed is matched against that look-back
-window and a renamed one is not (:func:`follow_renames`). On its first pass the cursor
+an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
+watchlist added or changed (or renamed) is matched against that look-back window. On its first pass the cursor
 starts then (:func:`start_news`, which needs no node): a new watchlist is not flooded with the
 archive, and what was published before it (``published_at``), indexed late by a source's first poll, an
 ingest or a spool replay, is archive too. Updates of an article keep its first ``indexed_at``: never pushed again.
@@ -240,9 +239,9 @@ def match_new(
     since = max(start - timedelta(seconds=OVERLAP_S), floor)
     # Forgotten after KEEP_S, but never what this pass looks back on: after a stop longer than that, the window
     # before the stop was matched against a memory pruned first, and pushed again (left open on day 19).
-    outbox.prune(min(now - KEEP_S, since.timestamp() - OVERLAP_S))
+    # (`since` is on the node's clock, the memory's times on this host's: the difference is taken off.)
+    outbox.prune(min(now - KEEP_S, since.timestamp() - (present.timestamp() - now) - OVERLAP_S))
     versions = {w.name: watchlist_version(w) for w in pushing}
-    follow_renames(outbox, versions, now)
     added = worked = 0
     for page in _since(es, alias, since.isoformat(), floor):
         articles = {str(a.get("id")): a for a in page}
@@ -269,22 +268,13 @@ def match_new(
 
 
 def watchlist_version(watchlist: Watchlist) -> str:
-    """A watchlist as the outbox notes what it was matched against: a fingerprint of what it matches and
-    where it goes (a changed query, filter or channel list is a new version, matched again against the
-    look-back window; a new title or digest is not, and nor is a new name: a renamed watchlist pushed its
-    look-back window again, under the new name, left open on day 19)."""
+    """A watchlist as the outbox notes what it was matched against: its name and a fingerprint of what
+    it matches and where it goes (a changed query, filter or channel list is a new version, matched
+    again against the look-back window; a new title or digest is not). A new name is a new version too:
+    following renames (by the fingerprint alone) was tried on day 20 and taken back, as its reviews found
+    deliveries moved to the wrong watchlist and marked wrongly; a rename pushes the look-back window again."""
     decides = json.dumps([watchlist.query, asdict(watchlist.filters), watchlist.channels], ensure_ascii=False)
-    return hashlib.sha256(decides.encode("utf-8")).hexdigest()[:16]
-
-
-def follow_renames(outbox: Outbox, versions: dict[str, str], now: float) -> None:
-    """A watchlist found under a new name, same version, its old name gone from the file, is renamed: what it
-    pushed and what waits for it go under its new name (:meth:`store.outbox.Outbox.follow_renames`)."""
-    names: dict[str, list[str]] = {}
-    for name, version in versions.items():
-        names.setdefault(version, []).append(name)  # two watchlists alike share a version
-    for old, new in outbox.follow_renames(names, now).items():
-        logger.warning("push: watchlist %s is now named %s: nothing it pushed is pushed again", old, new)
+    return f"{watchlist.name}@{hashlib.sha256(decides.encode('utf-8')).hexdigest()[:16]}"
 
 
 def _sortable(moment: datetime | None) -> float:

@@ -32,7 +32,7 @@ class PushStep:
     def __init__(self) -> None:
         from alerts.config import load_alerts
         from alerts.push import LiveWatchlists, PushCounts, start_news
-        from store.client import connect
+        from store.client import connect, node_clock
         from store.lifecycle import current_alias
         from store.outbox import Outbox
 
@@ -43,8 +43,9 @@ class PushStep:
         self.alias = current_alias()
         self.outbox = Outbox()
         # News starts when live first starts, before any poll (alerts.push.start_news): what the first polls of
-        # every source find was published before, the archive, and is never pushed.
-        start_news(self.outbox)
+        # every source find was published before, the archive, and is never pushed. On the node's clock, which the
+        # writers stamp with and the push reads by; this host's when the node is down (review of day 20).
+        start_news(self.outbox, node_clock(self.es).now().timestamp())
         self.totals = PushCounts()
         self.match_failures = 0
 

@@ -148,7 +148,7 @@ class NodeClock:
             asking = self.es.options(request_timeout=NODE_CLOCK_TIMEOUT_S, max_retries=1)
             nodes = asking.nodes.stats(node_id="_local", metric="process", filter_path="nodes.*.timestamp")["nodes"]
             millis = int(next(iter(nodes.values()))["timestamp"])
-        except (*ES_FAILURES, KeyError, StopIteration, TypeError, ValueError) as error:
+        except (*ES_FAILURES, KeyError, StopIteration, TypeError, ValueError, ReferenceError) as error:
             if not NodeClock.said:  # once a process: `finnews live` has a writer a poll
                 NodeClock.said = True
                 logger.warning(
@@ -172,7 +172,9 @@ def node_clock(es: Elasticsearch) -> NodeClock:
     with _NODE_CLOCKS_LOCK:
         clock = _NODE_CLOCKS.get(es)
         if clock is None:
-            clock = _NODE_CLOCKS[es] = NodeClock(es, lambda: datetime.now(SHANGHAI))
+            # Through a proxy: a clock holding its client would keep it (and its sockets) alive for ever as the
+            # key of this weak dictionary (review of day 20).
+            clock = _NODE_CLOCKS[es] = NodeClock(weakref.proxy(es), lambda: datetime.now(SHANGHAI))
         return clock
 
 

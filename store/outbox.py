@@ -20,7 +20,6 @@ clock the test holds, not with sleeps.
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -29,8 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from core.config import state_dir
-
-logger = logging.getLogger(__name__)
 
 PENDING, SENT, DEAD = "pending", "sent", "dead"
 STATES = (PENDING, SENT, DEAD)
@@ -56,11 +53,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS due ON deliveries (state, channel, next_at);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL);
--- Articles already matched, per watchlist version (a fingerprint of what it matches and where it goes, not
--- its name: a renamed watchlist has them all, a new or changed one none). They replace an older outbox's
--- `matched` (by article only, whatever the watchlists were): dropped, so the next pass matches its look-back
--- window again, which adds no delivery twice (the key). Rows of the versions that held the name as well
--- (name@fingerprint, before day 20) are matched by none and pruned: the same look-back again, once.
+-- Articles already matched, per watchlist (its name and a fingerprint of what it matches and where it
+-- goes: a new or changed watchlist has none). They replace an older outbox's `matched` (by article
+-- only, whatever the watchlists were): dropped, so the next pass matches its look-back window again,
+-- which adds no delivery twice (the key).
 DROP TABLE IF EXISTS matched;
 -- The first delivery of each story (an article and its syndicated copies, `dup_group`) per watchlist
 -- and channel: a copy matched later adds none.
@@ -71,23 +67,6 @@ CREATE TABLE IF NOT EXISTS stories (
     key TEXT NOT NULL,             -- the delivery that told it
     at REAL NOT NULL,
     PRIMARY KEY (watchlist, channel, story)
-);
--- The names each watchlist version was last pushed under (two watchlists alike share a version): one name of a
--- version gone from the file and one new in its place is a rename (Outbox.follow_renames). (`names`, one name a
--- version, of the first form of day 20: dropped.)
-DROP TABLE IF EXISTS names;
-CREATE TABLE IF NOT EXISTS version_names (
-    version TEXT NOT NULL,
-    name TEXT NOT NULL,
-    at REAL NOT NULL,
-    PRIMARY KEY (version, name)
-);
--- Each rename followed (old name -> new name): a process that claimed a delivery before its key moved marks it by
--- the key it read (Outbox.current_keys).
-CREATE TABLE IF NOT EXISTS renamed (
-    old TEXT PRIMARY KEY,
-    new TEXT NOT NULL,
-    at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS matched_by (
     watchlist TEXT NOT NULL,
@@ -210,59 +189,12 @@ class Outbox:
                 left[watchlist] = [i for i in ids if i not in known]
         return left
 
-    def follow_renames(self, names: dict[str, list[str]], now: float) -> dict[str, str]:
-        """Note the names each watchlist version (``names``: version → the configured names that have it) is pushed
-        under now. Of a version, one name noted before and gone now, and one name new now, is that watchlist
-        renamed: its deliveries (those waiting are sent under the new name; those sent keep a story or an article
-        from being told again) and the stories it told move to the new name, in one transaction. Anything else
-        (a watchlist alike added or removed, several renamed at once) moves nothing (review of day 20: removing
-        one of two watchlists alike was taken for a rename). Renames in a chain (a → b and b → c in one edit) move
-        b's before a's; names that swap move nothing, said in the log. Returns {old name: new name}."""
-        planned: dict[str, str] = {}
-        with self._lock, self._transaction():
-            for version, holders in names.items():
-                noted = {
-                    row[0] for row in self._db.execute("SELECT name FROM version_names WHERE version = ?", (version,))
-                }
-                gone, new = noted - set(holders), set(holders) - noted
-                if len(gone) == 1 and len(new) == 1:
-                    planned[gone.pop()] = new.pop()
-                self._db.execute("DELETE FROM version_names WHERE version = ?", (version,))
-                self._db.executemany(
-                    "INSERT INTO version_names (version, name, at) VALUES (?, ?, ?)",
-                    [(version, name, now) for name in sorted(set(holders))],
-                )
-            renamed: dict[str, str] = {}
-            while planned:
-                # A rename whose new name is no other rename's old one goes first: a → b waits for b → c.
-                ready = [old for old, new in planned.items() if new not in planned]
-                if not ready:
-                    logger.warning("push: watchlists %s swapped names: their deliveries stay as they are", planned)
-                    break
-                for old in ready:
-                    self._rename(old, planned[old], now)
-                    renamed[old] = planned.pop(old)
-        return renamed
-
-    def _rename(self, old: str, new: str, now: float) -> None:
-        """Deliveries and stories of watchlist ``old`` under ``new``, keys too (:func:`delivery_key`); one the new
-        name has already stays as it was; the rename noted for :meth:`_current_keys`. Inside a transaction."""
-        self._db.execute("INSERT OR REPLACE INTO renamed (old, new, at) VALUES (?, ?, ?)", (old, new, now))
-        rest = len(old) + 1  # the key after the name: "|article id|channel"
-        for table in ("deliveries", "stories"):
-            self._db.execute(
-                f"UPDATE OR IGNORE {table} SET watchlist = ?, key = ? || substr(key, ?) WHERE watchlist = ?",
-                (new, new, rest, old),
-            )
-
     def prune(self, before: float) -> None:
         """Forget matched articles and sent deliveries older than ``before`` (the outbox stays small;
         what is older than the look-back window is never read again)."""
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM matched_by WHERE at < ?", (before,))
             self._db.execute("DELETE FROM stories WHERE at < ?", (before,))
-            self._db.execute("DELETE FROM version_names WHERE at < ?", (before,))
-            self._db.execute("DELETE FROM renamed WHERE at < ?", (before,))
             self._db.execute("DELETE FROM deliveries WHERE state = ? AND sent_at < ?", (SENT, before))
 
     def due(self, channel: str, now: float, watchlists: list[str], limit: int = 100) -> list[Delivery]:
@@ -300,27 +232,9 @@ class Outbox:
                     taken.append(key)
         return taken
 
-    def _current_keys(self, keys: list[str]) -> list[str]:
-        """``keys`` as they are now: a delivery another process renamed after this one claimed it is found under
-        its new name (review of day 20: left pending by the mark that missed it, it went out again when the claim
-        ran out). Inside the lock."""
-        current = []
-        for key in keys:
-            for _ in range(8):  # a chain of renames, never a loop
-                if self._db.execute("SELECT 1 FROM deliveries WHERE key = ?", (key,)).fetchone():
-                    break
-                name, _, rest = key.partition("|")
-                row = self._db.execute("SELECT new FROM renamed WHERE old = ?", (name,)).fetchone()
-                if row is None:
-                    break
-                key = f"{row[0]}|{rest}"
-            current.append(key)
-        return current
-
     def mark_sent(self, keys: list[str], now: float) -> None:
         """The deliveries of one message (one article, or a digest) reached their channel."""
         with self._lock, self._transaction():
-            keys = self._current_keys(keys)
             self._db.executemany(
                 "UPDATE deliveries SET state = ?, sent_at = ?, message = ?, last_error = NULL WHERE key = ?",
                 [(SENT, now, keys[0], key) for key in keys],
@@ -338,7 +252,6 @@ class Outbox:
         dead letters."""
         dead = []
         with self._lock, self._transaction():
-            keys = self._current_keys(keys)
             for key in keys:
                 row = self._db.execute("SELECT attempts FROM deliveries WHERE key = ?", (key,)).fetchone()
                 if row is None:

@@ -453,20 +453,6 @@ def test_a_misspelt_top_level_key_of_watchlists_yaml_is_an_error_not_no_watchlis
     assert parse_watchlists({"watchlists": [{"name": "chips", "query": "芯片"}]}, "watchlists.yaml")
 
 
-def test_a_renamed_watchlist_keeps_what_it_sent_and_what_waits(tmp_path: Path) -> None:
-    """Left open on day 19: a rename left what waited under the old name for ever, and what was sent under it did
-    not keep an article or a story from being told again under the new one (after an edit of the query)."""
-    outbox, _, _ = setup(tmp_path, ONE_EACH)
-    assert outbox.follow_renames({"v1": ["cells"]}, T0) == {}
-    outbox.add([("cells", "desk", article(1)), ("cells", "desk", article(2))], T0)
-    outbox.mark_sent(["cells|id1|desk"], T0)
-    assert outbox.follow_renames({"v1": ["cells"]}, T0) == {}  # the same name: nothing moves
-    assert outbox.follow_renames({"v1": ["batteries"]}, T0 + 1) == {"cells": "batteries"}
-    assert [d.key for d in outbox.due("desk", T0 + 2, ["cells", "batteries"])] == ["batteries|id2|desk"]
-    assert outbox.add([("batteries", "desk", article(n)) for n in (1, 2, 3)], T0 + 2) == 1  # id3 only
-    assert outbox.counts() == {PENDING: 2, SENT: 1, DEAD: 0, "failed_attempts": 0}
-
-
 def test_writers_stamp_with_the_nodes_clock_and_their_own_when_the_node_will_not_tell(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -502,43 +488,21 @@ def test_writers_stamp_with_the_nodes_clock_and_their_own_when_the_node_will_not
     assert len([r for r in caplog.records if "node's clock" in r.getMessage()]) == 1
 
 
-def test_a_delivery_renamed_while_another_process_sends_it_is_marked_sent_not_sent_again(tmp_path: Path) -> None:
-    """Review of day 20: process 2 claimed cells|id1|desk and sent it; meanwhile process 1 followed the rename cells →
-    batteries and moved the row's key; the mark by the old key found nothing, and the delivery went out again under
-    its new key once the claim ran out."""
-    outbox, _, _ = setup(tmp_path, ONE_EACH)
-    assert outbox.follow_renames({"v1": ["cells"]}, T0) == {}
-    outbox.add([("cells", "desk", article(1)), ("cells", "desk", article(2))], T0)
-    assert outbox.claim(["cells|id1|desk", "cells|id2|desk"], T0, hold_s=60) == ["cells|id1|desk", "cells|id2|desk"]
-    assert outbox.follow_renames({"v1": ["batteries"]}, T0 + 1) == {"cells": "batteries"}
-    outbox.mark_sent(["cells|id1|desk"], T0 + 2)  # the sender's mark, by the keys it claimed
-    assert outbox.mark_failed(["cells|id2|desk"], "refused", T0 + 2) == []
-    assert outbox.counts()[SENT] == 1  # id1, under its new name
-    later = outbox.due("desk", T0 + 10**6, ["batteries"])  # id2 after its wait, once tried; id1 never again
-    assert [(d.key, d.attempts) for d in later] == [("batteries|id2|desk", 1)]
+def test_the_node_clock_kept_for_a_client_does_not_keep_the_client_alive() -> None:
+    """Review of day 20: the clock held its client, the key of the weak dictionary that keeps one clock a client,
+    so no client (nor its sockets) was ever freed."""
+    import gc
+    import weakref
 
+    from store.client import node_clock
 
-def test_renames_among_watchlists_alike_and_in_a_chain_move_what_each_had(tmp_path: Path) -> None:
-    """Review of day 20: of two watchlists alike (one version), the rename of the second was not seen, and the
-    removal of the first was taken for a rename of it into the second; a → b and b → c in one edit moved a's into
-    b and left c without b's."""
-    outbox, _, _ = setup(tmp_path, ONE_EACH)
-    assert outbox.follow_renames({"v1": ["now", "daily"]}, T0) == {}
-    outbox.add([("now", "desk", article(1)), ("daily", "desk", article(2))], T0)
-    assert outbox.follow_renames({"v1": ["now", "evening"]}, T0 + 1) == {"daily": "evening"}  # the second renamed
-    assert outbox.follow_renames({"v1": ["evening"]}, T0 + 2) == {}  # "now" removed: its delivery waits, untouched
-    assert {(d.watchlist, d.key) for d in outbox.due("desk", T0 + 3, ["now", "evening"])} == {
-        ("now", "now|id1|desk"),
-        ("evening", "evening|id2|desk"),
-    }
-    chain = Outbox(tmp_path / "chain.sqlite3")
-    assert chain.follow_renames({"va": ["a"], "vb": ["b"]}, T0) == {}
-    chain.add([("a", "desk", article(1)), ("b", "desk", article(2))], T0)
-    assert chain.follow_renames({"va": ["b"], "vb": ["c"]}, T0 + 1) == {"b": "c", "a": "b"}
-    assert {(d.watchlist, d.key) for d in chain.due("desk", T0 + 2, ["b", "c"])} == {
-        ("b", "b|id1|desk"),
-        ("c", "c|id2|desk"),
-    }
-    swap = Outbox(tmp_path / "swap.sqlite3")
-    assert swap.follow_renames({"va": ["a"], "vb": ["b"]}, T0) == {}
-    assert swap.follow_renames({"va": ["b"], "vb": ["a"]}, T0 + 1) == {}  # swapped: nothing moves
+    class Client:  # as an Elasticsearch client: hashable by identity, weakly referable
+        def options(self, **_: object) -> Client:
+            return self
+
+    client = Client()
+    gone = weakref.ref(client)
+    assert node_clock(client) is node_clock(client)  # one clock a client
+    del client
+    gc.collect()
+    assert gone() is None

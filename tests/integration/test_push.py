@@ -164,27 +164,6 @@ def test_news_is_told_by_when_it_was_published_not_when_a_first_poll_or_an_inges
     assert delivered(outbox, ["group-a"]) == {("group-a", documents[key]["id"]) for key in news}
 
 
-def test_a_renamed_watchlist_pushes_nothing_again_and_keeps_what_waited(fresh_index: str, tmp_path: Path) -> None:
-    """Left open on day 19: what a watchlist was matched against was remembered under its name, so renaming it
-    (same query, filters and channels) matched the look-back window again and pushed its articles a second time,
-    under the new name; and what waited under the old name (a digest, a channel down) waited for ever. A watchlist
-    is remembered by what it matches and where it goes: a rename is that same watchlist, an edit a new one."""
-    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
-    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
-    a1, a_wide = publish("甲组快讯：改名之前", "甲组消息：改名之前")
-    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
-
-    renamed = GROUP_A.replace("name: group-a, title: 甲组", "name: desk-a, title: 甲组（改名）")
-    assert match_new(es, outbox, watchlists(renamed), TEST_ALIAS) == 0  # nothing pushed again
-    assert delivered(outbox, ["group-a", "desk-a"]) == {("desk-a", a1)}  # what waited goes, under the new name
-    [a2] = publish("甲组快讯：改名之后")
-    assert match_new(es, outbox, watchlists(renamed), TEST_ALIAS) == 1
-    # An edit of its query is a new watchlist: matched against the look-back window, what it told not told again.
-    wider = renamed.replace("'\"甲组快讯\"'", "甲组")
-    assert match_new(es, outbox, watchlists(wider), TEST_ALIAS) == 1
-    assert delivered(outbox, ["group-a", "desk-a"]) == {("desk-a", a1), ("desk-a", a2), ("desk-a", a_wide)}
-
-
 def restamp(stamps: dict[str, float]) -> None:
     """Give articles the ``indexed_at`` a writer would have given them then (id → seconds since the epoch)."""
     from datetime import datetime
@@ -260,20 +239,23 @@ def test_news_from_the_first_start_is_pushed_when_the_nodes_clock_is_behind_the_
     """Review of day 20: the writers stamp with the node's clock, but the push started news and capped its cursor
     on its own host's; with the node 20 minutes behind, what the first 20 minutes indexed was before where news
     started, and never pushed. The push now reads the stamps against the node's clock too."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
-    from alerts.push import start_news
-    from store.client import NodeClock
+    from alerts.push import STARTED, start_news
+    from store.client import NodeClock, node_clock
 
     def twenty_minutes_behind(clock: NodeClock) -> None:
         clock._offset = timedelta(minutes=-20)
 
     monkeypatch.setattr(NodeClock, "_read_offset", twenty_minutes_behind)
     es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
-    assert start_news(outbox)  # `finnews live` starts: this host's clock (it needs no node)
+    assert start_news(outbox, node_clock(es).now().timestamp())  # `finnews live` starts (PushStep)
     [first] = publish("甲组快讯：启动后第一条")
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
     assert delivered(outbox, ["group-a"]) == {("group-a", first)}
+    # News starts where the node's clock was, not 20 minutes later (nor reset as "ahead" to the look-back before).
+    started = datetime.fromisoformat(outbox.cursor(STARTED) or "")
+    assert abs((started - node_clock(es).now()).total_seconds()) < 60
 
 
 def test_a_query_that_only_leaves_words_out_matches_every_other_article(fresh_index: str, tmp_path: Path) -> None:
