@@ -7,16 +7,16 @@ a spool replay) are matched against every watchlist with channels by the engine
 matched and the moved cursor are one transaction. Each pass looks back :data:`OVERLAP_S` before the
 cursor, for articles made searchable late (a refresh, a bulk in flight, another writer's buffer);
 an article already matched against a watchlist (:func:`watchlist_version`) is skipped for it, so a
-watchlist added or changed (or renamed) is matched against that look-back window. On its first pass the cursor
-starts then (:func:`start_news`, which needs no node): a new watchlist is not flooded with the
+watchlist added or changed (or renamed) is matched against that look-back window. On its first pass the
+cursor starts then (:func:`start_news`, which needs no node): a new watchlist is not flooded with the
 archive, and what was published before it (``published_at``), indexed late by a source's first poll, an
 ingest or a spool replay, is archive too. Updates of an article keep its first ``indexed_at``: never pushed again.
 After a stop, what was indexed meanwhile is matched once (the memory reaches back over the look-back window
 whatever the stop's length); a pass matches at most :data:`PAGES_PER_PASS` pages of it.
 
 **Deliver** (:func:`deliver_due`): per channel, the due deliveries go out one message per article,
-or one digest per watchlist once its oldest waiting article is ``digest`` old,
-within the channel's ``max_per_minute``. Each message's deliveries are claimed in one transaction before it is sent
+or one digest per watchlist once its oldest waiting article is ``digest`` old, within the channel's
+``max_per_minute``. Each message's deliveries are claimed in one transaction before it is sent
 (:meth:`store.outbox.Outbox.claim`), so two processes on one outbox never send the same delivery; a
 claim of a process that died while sending runs out after :func:`claim_s`. A channel that is down is
 tried again for as long as it is down; a message the channel refuses as such waits
