@@ -40,6 +40,17 @@ CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验�
 # (a script cut off at the sniffed 64 KiB is script to its end)
 _TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+# A script challenge: a page of (almost) nothing but a script that sets a cookie and loads the page again, which
+# a browser passes unseen and a crawler never does. Web application firewalls in front of Chinese sites serve
+# them with 200, or with 412 / 521 (the status their own scripts expect); a crawler that took one for a page
+# would read an article without a body, or a list without items, and never back off.
+CHALLENGE_STATUSES = (200, 412, 521)
+CHALLENGE_SCRIPT_CHARS = 1_000_000  # a challenge is a small page; a larger one is looked at no further
+_COOKIE_WRITE_RE = re.compile(r"document\s*\.\s*cookie\s*=")
+_RELOAD_RE = re.compile(r"location\s*\.\s*(?:reload|replace|assign)\s*\(|location(?:\s*\.\s*href)?\s*=[^=]")
+# Cookie names of the challenges of firewalls in common use in China (Alibaba Cloud WAF, Jiasule, Yunsuo)
+_CHALLENGE_COOKIE_RE = re.compile(r"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify")
+CHALLENGE_TEXT_CHARS = 200  # visible text a challenge page may hold ("请稍候…", a noscript line)
 
 
 class Blocked(IgnoreRequest):
@@ -73,6 +84,20 @@ def looks_like_verification_page(body: bytes) -> bool:
     return len(visible) < SHORT_PAGE_CHARS and (named or bool(CAPTCHA_WORDS_RE.search(visible)))
 
 
+def looks_like_script_challenge(body: bytes) -> bool:
+    """A script challenge: a page with next to no visible text whose script writes a cookie and loads the
+    page again (or names a known firewall's challenge cookie); never a JSON answer nor an article page."""
+    if len(body) > CHALLENGE_SCRIPT_CHARS or JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+        return False
+    page = body.decode("utf-8", errors="ignore")
+    if len(" ".join(_TAG_RE.sub(" ", page).split())) > CHALLENGE_TEXT_CHARS:
+        return False
+    scripts = " ".join(re.findall(r"<script\b[^>]*>(.*?)(?:</script>|\Z)", page, re.S | re.I))
+    return bool(_CHALLENGE_COOKIE_RE.search(scripts)) or bool(
+        _COOKIE_WRITE_RE.search(scripts) and _RELOAD_RE.search(scripts)
+    )
+
+
 def blocked_reason(
     status: int,
     body: bytes,
@@ -87,6 +112,8 @@ def blocked_reason(
         return "login_redirect" if location and login_url.search(location) else None
     if status == 200 and looks_like_verification_page(body):
         return "captcha"
+    if status in CHALLENGE_STATUSES and looks_like_script_challenge(body):
+        return "script_challenge"
     return None
 
 

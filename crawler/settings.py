@@ -94,7 +94,8 @@ CHINAORG_START_URLS = [
 CHINAORG_MAX_PAGES = 5
 
 # Blocked, not just failed (crawler/blocking.py): 403/429/451, a captcha page served with 200, a
-# redirect to a login or verification URL, an empty list that had items, a run of non-article pages.
+# firewall's script challenge, a redirect to a login or verification URL, an empty list that had
+# items, a run of non-article pages.
 # Each blocked answer slows its domain down (BASE × 2^(n−1) s apart, at most MAX, or what Retry-After
 # asks) and is tried again up to RETRY_TIMES; THRESHOLD blocked answers in a row stop the source
 # (a list and its articles), as does a Retry-After longer than MAX. 429 is handled here, not retried

@@ -1,5 +1,5 @@
 """What both replicas share: how a site refuses a crawler (users of public Eastmoney tools report each:
-a list answered valid but empty, a slider captcha page served with 200, 403/429/451 with
+a list answered valid but empty, a slider captcha page served with 200, a firewall's script challenge, 403/429/451 with
 Retry-After, a redirect to a login page, pages that are not what was asked for), the log of what
 was answered, and the answers every site gives before its own (robots.txt, the login page, a
 refusal). Each replica serves the refusals when told to."""
@@ -13,7 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-BLOCKING_MODES = ("empty_list", "captcha", "http_403", "http_429", "http_451", "login_redirect", "not_articles")
+BLOCKING_MODES = (
+    "empty_list",
+    "captcha",
+    "script_challenge",
+    "http_403",
+    "http_429",
+    "http_451",
+    "login_redirect",
+    "not_articles",
+)
 LOGIN_PATH = "/passport/login"
 HTML = "text/html; charset=utf-8"
 
@@ -24,6 +33,15 @@ CAPTCHA_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>安全
 <span id="nc_1_n1z" class="nc_iconfont btn_slide">&gt;&gt;</span>
 <div class="scale_text"><span class="nc-lang-cnt">请按住滑块，拖动到最右边</span></div></div></div></div>
 <script src="/verify/nc.js"></script></body></html>"""
+
+# A firewall's script challenge, served with 412 as such firewalls do: a browser runs the script, gets the
+# cookie and the page; a crawler gets this again and again.
+CHALLENGE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head><body>
+<script>var arg1='3A5C0E2F9D41B7A6';function setCookie(name,value){var expires=new Date();
+expires.setTime(expires.getTime()+3600*1000);document.cookie=name+'='+value+';expires='+expires.toGMTString()+';path=/';}
+function reload(x){setCookie('acw_sc__v2',x);document.location.reload();}
+reload(arg1.split('').reverse().join(''));</script>
+</body></html>"""
 
 LOGIN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>登录 - 东方财富通行证</title></head><body>
 <form action="/passport/login" method="post"><input name="username" placeholder="手机号/邮箱">
@@ -53,6 +71,8 @@ class Blocking:
             return None
         if self.mode == "captcha":
             return 200, HTML, CAPTCHA_PAGE.encode("utf-8")
+        if self.mode == "script_challenge":
+            return 412, HTML, CHALLENGE_PAGE.encode("utf-8")
         if self.mode.startswith("http_"):
             status = int(self.mode[5:])
             headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}

@@ -15,11 +15,16 @@ import pytest
 from core.config import ConfigError
 from core.dates import SHANGHAI
 from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, PaceMemory, grown_delay
-from crawler.refusals import SourceStopped, blocked_reason, looks_like_verification_page
+from crawler.refusals import (
+    SourceStopped,
+    blocked_reason,
+    looks_like_script_challenge,
+    looks_like_verification_page,
+)
 from crawler.retry import retry_after_seconds
 from replica import chinaorg_articles, chinaorg_pages
 from replica.eastmoney_pages import PORTAL_PAGE, render_article_page
-from replica.refusing import CAPTCHA_PAGE
+from replica.refusing import CAPTCHA_PAGE, CHALLENGE_PAGE
 from replica.site import load_articles
 from scheduler.jobs import Job, parse_duration
 from scheduler.stats import record_counts as crawl_counts
@@ -155,6 +160,37 @@ def test_a_page_holding_an_article_is_no_captcha_whatever_its_title(body: str) -
 
 
 @pytest.mark.parametrize(
+    "page",
+    [
+        CHALLENGE_PAGE,
+        # a challenge answered with 521: the cookie is computed, then the same URL is loaded again
+        "<html><body><script>document.cookie=('_'+'_jsl_clear'+'ance=1733560000.123|0|abc');"
+        "location.href=location.pathname+location.search</script></body></html>",
+        # one that only names its cookie, the rest in a script loaded from elsewhere, with a line for the reader
+        '<html><head><script src="/waf.js"></script><script>var c="yunsuo_session_verify";</script></head>'
+        "<body><noscript>请开启JavaScript后访问</noscript></body></html>",
+    ],
+)
+def test_a_script_challenge_is_told(page: str) -> None:
+    assert looks_like_script_challenge(page.encode())
+    assert blocked_reason(521, page.encode(), None, CODES, LOGIN) == "script_challenge"
+
+
+def test_pages_and_answers_with_cookie_scripts_are_no_challenge() -> None:
+    # Real pages set cookies and redirect in their scripts too: an article never counts, nor a JSON answer,
+    # nor a page with text to read, nor a short page that writes a cookie without loading anything again.
+    script = "<script>document.cookie='st_si=1;path=/';if(!ok){location.href='/m/';}</script>"
+    for article in load_articles()[:3]:
+        page = render_article_page(article).replace("</head>", script + "</head>")
+        assert not looks_like_script_challenge(page.encode())
+    assert not looks_like_script_challenge(b'{"data": {"list": []}, "js": "document.cookie=1;location.reload()"}')
+    text = "<p>" + "本站将于今晚进行系统维护，期间部分栏目暂停更新，敬请谅解。" * 10 + "</p>"
+    assert not looks_like_script_challenge(f"<html><body>{text}{script}</body></html>".encode())
+    assert not looks_like_script_challenge(b"<html><body><script>document.cookie='a=1';</script></body></html>")
+    assert not looks_like_script_challenge(b"")
+
+
+@pytest.mark.parametrize(
     ("status", "body", "location", "reason"),
     [
         (403, b"", None, "http_403"),
@@ -167,6 +203,10 @@ def test_a_page_holding_an_article_is_no_captcha_whatever_its_title(body: str) -
         (301, b"", None, None),
         (200, CAPTCHA_PAGE.encode(), None, "captcha"),
         (200, b'{"data": {"list": []}}', None, None),
+        (412, CHALLENGE_PAGE.encode(), None, "script_challenge"),
+        (200, CHALLENGE_PAGE.encode(), None, "script_challenge"),
+        (412, b"<html><body><h1>412 Precondition Failed</h1></body></html>", None, None),
+        (404, CHALLENGE_PAGE.encode(), None, None),  # a missing page, whatever it holds
     ],
 )
 def test_blocked_reasons(status: int, body: bytes, location: str | None, reason: str | None) -> None:

@@ -284,7 +284,7 @@ def test_a_blocked_source_leaves_the_others_running_and_the_run_is_partial(
     sources were stopped) alerts."""
     good = ReplicaSite(synthetic_articles(ARTICLES))
     refusing = ReplicaSite(synthetic_articles(ARTICLES), blocking=Blocking("http_403", retry_after=2))
-    china = ChinaOrgSite(blocking=Blocking("captcha"))
+    china = ChinaOrgSite(blocking=Blocking("script_challenge"))
     with ReplicaServer(good) as api, ReplicaServer(refusing) as pages, ReplicaServer(china) as chinaorg:
         settings = {**blocking_settings(tmp_path, "mixed"), "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
         job = eastmoney_job("mixed", api, tmp_path, sources="columns,pages", **settings)
@@ -314,10 +314,10 @@ def test_a_blocked_source_leaves_the_others_running_and_the_run_is_partial(
     [alert] = hook.received(job="mixed")
     assert alert["status"] == "partial" and "pages:cywjh" in alert["reason"]
 
-    # China.org: the column answers a captcha page; the chinaorg spider stops it the same way.
+    # China.org: the column answers a firewall's script challenge (412); the chinaorg spider stops it the same way.
     run = runs["china"]
     assert run["outcome"] == "blocked", run
-    assert {"reason": "blocked/captcha", "count": THRESHOLD} in run["errors"]
+    assert {"reason": "blocked/script_challenge", "count": THRESHOLD} in run["errors"]
     assert run["stopped_sources"][0].startswith(f"list:{chinaorg.url}/news/column.php")
     assert china.article_requests() == 0  # nothing but the refused column was asked for
     assert [m["status"] for m in hook.received(job="china")] == ["blocked"]
