@@ -161,8 +161,9 @@ SECTOR_AFTER_RE = re.compile(
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商|(?:核心)?零部件)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
-# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场, 百度指数).
-BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF)")
+# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场, 百度指数). 版块 is
+# 板块 as Hong Kong and Taiwan pages write it (ChatGPT版块迈入“延续性减温”: dev32).
+BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|版块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF)")
 # An industry named by a policy or as what grows, shrinks or is built (issue 22: 支持渔业发展, 推动汽车消费,
 # 港口建设): the word names the sector without a 板块/行业 cue. Before the word, a policy verb; after it,
 # what a sector does or has (its demand and its investment are not: 石油需求, 基建投资, labellers took 1 of 7;

@@ -1,0 +1,24 @@
+"""Board words that name one firm's product or a product's feature, not the sector (issue 22, FRESH_RULES B2: a
+product in use; S4: a company's namesake board needs a board cue)."""
+
+from __future__ import annotations
+
+from tagging.tagger import text_mentions
+
+CHATGPT = "90.BK1126"  # ChatGPT概念
+
+
+def boards(text: str) -> set[str]:
+    """The board secids linked in ``text``."""
+    return {mention.secid for mention in text_mentions(text, None) if mention.secid.startswith("90.")}
+
+
+def test_chatgpt_the_product_is_no_concept_board() -> None:
+    # OpenAI's chatbot as a product (downloads, users, a launch): not the ChatGPT concept board
+    assert CHATGPT not in boards("DeepSeek移动应用超越ChatGPT,登顶苹果手机应用商店免费榜。")
+    assert CHATGPT not in boards("沃尔玛宣布合作,称将允许ChatGPT用户通过即时结账功能购物。")
+    # the group of stocks named after it still is, by 概念股, 板块 or the Hong Kong 版块
+    assert CHATGPT in boards("ChatGPT概念股连续多日霸占A股涨幅榜。")
+    assert CHATGPT in boards("最近,万众瞩目的ChatGPT版块迈入延续性减温。")
+    assert CHATGPT in boards("ChatGPT板块今日领涨,多只个股涨停。")
+
