@@ -6,6 +6,8 @@ from __future__ import annotations
 from tagging.tagger import text_mentions
 
 CHATGPT = "90.BK1126"  # ChatGPT概念
+AI = "90.BK0800"  # 人工智能
+CHIPS = "90.BK1036"  # 半导体
 
 
 def boards(text: str) -> set[str]:
@@ -22,3 +24,13 @@ def test_chatgpt_the_product_is_no_concept_board() -> None:
     assert CHATGPT in boards("最近,万众瞩目的ChatGPT版块迈入延续性减温。")
     assert CHATGPT in boards("ChatGPT板块今日领涨,多只个股涨停。")
 
+
+def test_a_chip_or_device_that_runs_ai_is_a_product() -> None:
+    text = "英伟达的游戏、图形和人工智能处理器领先,而芯片行业整体承压。"
+    found = boards(text)
+    assert AI not in found
+    assert CHIPS in found  # the chip industry beside it is still named
+    assert AI not in boards("在Windows 11更新和支持人工智能的PC的推动下,全年的购买量回升。")
+    assert AI not in boards("个人电脑将集成NPU等专用人工智能加速器。")
+    # the field itself is still the AI board
+    assert AI in boards("人工智能产业加速发展,带动算力需求。")

@@ -286,10 +286,11 @@ SPEAKER_AFTER_RE = re.compile(
 # AI as a feature of a product (AI虚拟助手, AI辅助诊断系统, AI智能总结, AI加速芯片) or as a tool that helps
 # something else (AI赋能, AI技术赋能): a product in use (FRESH_RULES B2), not the field. Labellers of the
 # development sets took none of these; other board words before the same nouns are their subject (EDA工具,
-# 折叠屏手机), so the check is the AI board's own.
+# 折叠屏手机), so the check is the AI board's own. A chip or a device that runs AI is such a product too (游戏、图形和
+# 人工智能处理器, 专用人工智能加速器, 支持人工智能的PC: dev106, dev119, no label; the AI chip is AI芯片's word).
 AI_FEATURE_AFTER_RE = re.compile(
     r"\s?(?:技术)?(?:赋能|赋予|辅助|[\u4e00-\u9fff]{0,2}助手|智能总结|摘要|加速芯片|智能眼镜|眼镜|手机|电脑|耳机|音箱|功能|工具|搜索|翻译|"
-    r"客服|GPU)"
+    r"客服|GPU|处理器|加速器|的(?:PC|电脑|笔记本|手机))"
 )
 AI_WORDS = frozenset({"AI", "人工智能"})
 # A site's name in its footer (国资数据中心  版权所有, CFM闪存市场 版权所有): page chrome, not the sector.
