@@ -1133,6 +1133,18 @@ _NOT_TELECOM_OPERATOR_BEFORE_RE = re.compile(
 # "Golden" as a figure of speech: a golden track, era, window or decade (黄金赛道 after a hotel or sportswear
 # group's business: dev128, dev137), where 赛道 would otherwise be the sector's cue.
 _GOLDEN_FIGURES = ("赛道", "时代", "窗口", "时期", "十年", "搭档", "法则", "周", "位置", "年龄")
+# A thing in everyday use right after the verb of its use: riding, wearing, eating, buying or taking it
+# (骑共享单车上班, 都在用移动支付, 戴着智能眼镜巡检, 选购化妆品, 接种流感疫苗, 渔民投放饲料: dev63, dev104, dev165,
+# dev180, dev196, dev204, dev208; labellers took none), not the industry that makes or runs it (坐高铁 in
+# board_vocabulary.yaml). Not 搭乘, mostly a figure (搭乘5G发展的“东风”), nor 在用 (在用数据中心: the sector's
+# stock in service). A mode of transport used is such a thing too (集港煤炭全部改由铁路运输, 将出口产品通过公路运输
+# 的方式运往上海: dev31, dev218, no label): the means, not the operators.
+_EVERYDAY_USE_BEFORE_RE = re.compile(r"(?:骑|乘坐|戴着|穿着|吃着|喝着|选购|接种|投放|都在用|改由)(?:着|上|了)?$")
+_MEANS_BEFORE_RE = re.compile(r"(?:通过|经由|以)$")
+_MEANS_AFTER_RE = re.compile(r"的?(?:方式|形式)")
+# A person by the trade: its worker, a vehicle's owner, a fan (快递员, 电动车车主在高速服务区「抢」充电桩,
+# 影视爱好者: dev38, dev70, dev192, no label).
+_PERSON_OF_THE_TRADE_AFTER_RE = re.compile(r"(?:员|车主|爱好者)")
 # Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
 # of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
 _PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
@@ -1303,6 +1315,12 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 新能源电池: the batteries of new-energy cars, named by 电池, not the 新能源 board
     if word == "黄金" and scan.startswith(_GOLDEN_FIGURES, end):
         return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
+    if _EVERYDAY_USE_BEFORE_RE.search(scan, max(0, start - 4), start) or (
+        _MEANS_BEFORE_RE.search(scan, max(0, start - 2), start) and _MEANS_AFTER_RE.match(scan, end)
+    ):
+        return True  # 骑共享单车上班, 都在用移动支付, 通过公路运输的方式: a thing in everyday use, not the industry
+    if _PERSON_OF_THE_TRADE_AFTER_RE.match(scan, end):
+        return True  # 快递员, 电动车车主, 影视爱好者: a person, not the trade
     if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
         return True  # 多晶硅、硅片、电池、组件产量: solar cells, a stage of the photovoltaic chain
     if scan.startswith(_SPEC_WORDS, end):

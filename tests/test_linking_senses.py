@@ -1,0 +1,60 @@
+"""Board words in a generic or everyday sense, not the industry (issue 22, FRESH_RULES B2: an everyday word, an
+object in use): a thing used in daily life, public services in a livelihood list, the figure of a metaphor, a
+physical explanation, a quality or a budget line, a person by the trade. Each test has the trap, untagged, beside
+a true mention of the sector, still tagged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.dates import SHANGHAI
+from tagging.tagger import text_mentions
+
+SHARED_ECONOMY = "90.BK0807"
+MOBILE_PAYMENT = "90.BK0556"
+SEMICONDUCTORS = "90.BK1036"
+PHOTORESIST = "90.BK0884"
+EDUCATION = "90.BK0740"
+MEDICAL_SERVICES = "90.BK0727"
+WIND_ENERGY = "90.BK0595"
+GENERATORS = "90.BK1014"
+ENERGY_SAVING = "90.BK0494"
+RAIL_AND_ROADS = "90.BK0421"
+EXPRESS_DELIVERY = "90.BK0990"
+NEW_ENERGY_VEHICLES = "90.BK0900"
+FILM = "90.BK1222"
+COSMETICS = "90.BK1252"
+APPLE_SUPPLIERS = "90.BK0666"
+
+
+def boards(text: str, day: str = "2024-06-01") -> set[str]:
+    """The board secids linked in ``text``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
+
+
+def test_a_thing_in_everyday_use_is_not_its_industry() -> None:
+    """骑共享单车上班, 都在用移动支付, 选购化妆品: riding, using, buying a thing (dev180, dev165, dev196)."""
+    assert SHARED_ECONOMY not in boards("不少机关干部选择步行或骑共享单车上班。")
+    assert SHARED_ECONOMY in boards("共享单车行业进入整合期，头部企业份额继续提升。")
+    assert MOBILE_PAYMENT not in boards("如今的中国人连钱包都懒得拿，都在用移动支付。")
+    assert MOBILE_PAYMENT in boards("移动支付行业监管趋严，第三方支付机构加快整改。")
+    assert COSMETICS not in boards("春节期间，消费者在免税城选购化妆品。")
+    assert COSMETICS in boards("春节期间，化妆品板块大涨，多只个股涨停。")
+
+
+def test_a_mode_of_transport_used_is_not_the_operators() -> None:
+    """通过公路运输的方式, 改由铁路运输: the means of shipping goods (dev218, dev31)."""
+    assert RAIL_AND_ROADS not in boards("公司将出口产品通过公路运输的方式运往上海港。")
+    assert RAIL_AND_ROADS not in boards("环渤海港口的集港煤炭全部改由铁路运输。")
+    assert RAIL_AND_ROADS in boards("铁路运输行业客货运量双双增长。")
+
+
+def test_a_person_by_the_trade_is_not_the_trade() -> None:
+    """快递员, 电动车车主, 影视爱好者 (dev38, dev70, dev192)."""
+    assert EXPRESS_DELIVERY not in boards("光模块就像一个数据快递员，负责在服务器之间传输数据。")
+    assert EXPRESS_DELIVERY in boards("快递行业业务量同比增长20%。")
+    assert NEW_ENERGY_VEHICLES not in boards("假期第一天，电动车车主在高速服务区排队充电。")
+    assert NEW_ENERGY_VEHICLES in boards("电动车企业4月交付量再创新高。")
+    assert FILM not in boards("欢迎把网址分享给身边的影视爱好者。")
+    assert FILM in boards("影视板块午后拉升，多只个股涨停。")
