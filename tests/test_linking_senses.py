@@ -58,3 +58,40 @@ def test_a_person_by_the_trade_is_not_the_trade() -> None:
     assert NEW_ENERGY_VEHICLES in boards("电动车企业4月交付量再创新高。")
     assert FILM not in boards("欢迎把网址分享给身边的影视爱好者。")
     assert FILM in boards("影视板块午后拉升，多只个股涨停。")
+
+
+def test_education_and_health_care_as_public_services() -> None:
+    """就业、收入、教育、医疗等指标, 教育、医疗等公服建筑 (dev52, dev142); a list of industries stays one."""
+    indicators = "规划针对性提出就业、收入、教育、医疗、健康等7项民生指标。"
+    assert EDUCATION not in boards(indicators) and MEDICAL_SERVICES not in boards(indicators)
+    buildings = "新区将规划教育、医疗等公服建筑面积约50万平方米。"
+    assert EDUCATION not in boards(buildings) and MEDICAL_SERVICES not in boards(buildings)
+    industries = "教育、医疗等行业板块午后走强。"
+    assert EDUCATION in boards(industries) and MEDICAL_SERVICES in boards(industries)
+
+
+def test_the_figure_of_a_metaphor_is_not_the_sector() -> None:
+    """种业被视作农业的“芯片”, 被称为集成电路零部件领域的“光刻胶” (dev160, dev177); a quoted word without a
+    likening verb is the sector's (中国的“果链”企业)."""
+    assert SEMICONDUCTORS not in boards("种业被视作农业的“芯片”，关乎粮食安全。")
+    assert SEMICONDUCTORS in boards("芯片板块全线走强。")
+    assert APPLE_SUPPLIERS in boards("过去十年，中国大陆的“果链”企业曾是苹果的重要供应商。")
+    assert PHOTORESIST not in boards("静电卡盘被称为集成电路零部件领域的“光刻胶”。")
+    assert PHOTORESIST in boards("光刻胶概念股集体走强。")
+
+
+def test_a_physical_explanation_is_not_the_industry() -> None:
+    """将风能转化为电能, 驱动发电机发电 (dev192, dev139); the wind-power industry beside it is still named."""
+    text = "风力发电是指利用风机将风能转化为电能，再驱动发电机发电。"
+    assert WIND_ENERGY not in boards(text) and GENERATORS not in boards(text)
+    assert WIND_ENERGY in boards("风能板块午后拉升。")
+    assert SEMICONDUCTORS not in boards("光伏本质是利用半导体材料的光生伏特效应发电。")
+    assert SEMICONDUCTORS in boards("半导体板块涨幅居前。")
+
+
+def test_a_quality_or_a_budget_line_is_not_the_sector() -> None:
+    """是不是更节能环保, 节能环保的消费理念, 公共安全支出…节能环保支出 (dev28, dev63, dev134)."""
+    assert ENERGY_SAVING not in boards("消费者更看重产品是不是更节能环保。")
+    assert ENERGY_SAVING not in boards("以旧换新让绿色低碳节能环保的消费理念深入人心。")
+    assert ENERGY_SAVING not in boards("公共安全支出7874万元，同比下降9.3%，节能环保支出8376万元。")
+    assert ENERGY_SAVING in boards("节能环保产业产值增长12%。")

@@ -1133,6 +1133,14 @@ _NOT_TELECOM_OPERATOR_BEFORE_RE = re.compile(
 # "Golden" as a figure of speech: a golden track, era, window or decade (黄金赛道 after a hotel or sportswear
 # group's business: dev128, dev137), where 赛道 would otherwise be the sector's cue.
 _GOLDEN_FIGURES = ("赛道", "时代", "窗口", "时期", "十年", "搭档", "法则", "周", "位置", "年龄")
+# A board word in quotes after a likening verb and 的 is the figure of a metaphor (种业被视作农业的“芯片”,
+# 静电卡盘被称为集成电路零部件领域的“光刻胶”: dev160, dev177, no label): the thing likened is the subject, not
+# the sector. Without the verb a quoted word is the sector's (中国的“果链”, 大热的“元宇宙”, 与美国的“星链”争夺
+# 市场: 20 labels in the development sets).
+_LIKENED_TO_BEFORE_RE = re.compile(
+    r"(?:视作|视为|誉为|称为|称作|喻为|比作|比喻为|堪称|号称|犹如|如同|好比|就像)[^，。；;\n“”\"「」]{0,16}的[“\"「]$"
+)
+_LIKENED_TO_AFTER_RE = re.compile(r"[”\"」](?!\s?(?:板块|概念|行业|产业|股))")
 # A thing in everyday use right after the verb of its use: riding, wearing, eating, buying or taking it
 # (骑共享单车上班, 都在用移动支付, 戴着智能眼镜巡检, 选购化妆品, 接种流感疫苗, 渔民投放饲料: dev63, dev104, dev165,
 # dev180, dev196, dev204, dev208; labellers took none), not the industry that makes or runs it (坐高铁 in
@@ -1145,6 +1153,30 @@ _MEANS_AFTER_RE = re.compile(r"的?(?:方式|形式)")
 # A person by the trade: its worker, a vehicle's owner, a fan (快递员, 电动车车主在高速服务区「抢」充电桩,
 # 影视爱好者: dev38, dev70, dev192, no label).
 _PERSON_OF_THE_TRADE_AFTER_RE = re.compile(r"(?:员|车主|爱好者)")
+# Education and health care as public services, the schools and hospitals a government provides, in a list
+# of livelihood items (就业、收入、教育、医疗、健康等7项指标; 规划教育、医疗等公服建筑; 呼吸机只是民生和医疗供应;
+# 养老服务、科研教育等民生领域: dev52, dev69, dev95, dev142, no label), not the private education and
+# medical-services boards. A list of industries that touches 民生 later still names them (文化和教育等多个
+# 领域，将对我国经济、社会和民生…: dev17).
+_PUBLIC_SERVICES = frozenset({"教育", "医疗"})
+_LIVELIHOOD_ITEMS = r"(?:就业|收入|社保|住房|民生)"
+_LIVELIHOOD_LIST_BEFORE_RE = re.compile(_LIVELIHOOD_ITEMS + r"(?:[、和与及][^、，,。；;\n]{1,8}){0,5}[、和与及]$")
+_LIVELIHOOD_LIST_AFTER_RE = re.compile(
+    r"(?:[、和与及][^、，,。；;\n等]{1,8}){0,6}"
+    r"(?:[、和与及]" + _LIVELIHOOD_ITEMS + r"|\s?等(?:公服|公共服务|民生|社会事业))"
+)
+# A physical explanation: energy converted (将风能转化为电能, 可将风能转化效率提升至52%), a machine driven
+# (驱动发电机发电), a material's effect (利用半导体材料的光生伏特效应, 来自于半导体的光电效应): how a thing
+# works, not the industry (dev15, dev34, dev139, dev192: no label).
+_CONVERTED_AFTER_RE = re.compile(r"(?:转化|转换|转变)(?:为|成|效率)|(?:材料)?的?\s?(?:光生伏特|光电|热电|压电)效应")
+_DRIVEN_BEFORE_RE = re.compile(r"驱动$")
+_DRIVEN_AFTER_RE = re.compile(r"(?:发电|运转|旋转)")
+# A quality, not a trade: a degree word before the word (是不是更节能环保: dev28) or an idea it qualifies
+# (绿色低碳节能环保的消费理念: dev63); and a line of a public budget after another line in the sentence
+# (公共安全支出7874万元,同比下降9.3%,节能环保支出8376万元: dev134), not a firm's spending on the sector.
+_DEGREE_BEFORE_RE = re.compile(r"(?:更|更加|很|非常|十分|越来越)$")
+_IDEA_AFTER_RE = re.compile(r"的?(?:消费|发展|生活)?(?:理念|观念|意识)")
+_BUDGET_LINE_BEFORE_RE = re.compile(r"支出[^。！？!?；;\n]{0,30}$")
 # Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
 # of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
 _PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
@@ -1315,12 +1347,28 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 新能源电池: the batteries of new-energy cars, named by 电池, not the 新能源 board
     if word == "黄金" and scan.startswith(_GOLDEN_FIGURES, end):
         return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
+    if _LIKENED_TO_AFTER_RE.match(scan, end) and _LIKENED_TO_BEFORE_RE.search(scan, max(0, start - 26), start):
+        return True  # 种业被视作农业的“芯片”: the figure of a metaphor, not the sector
     if _EVERYDAY_USE_BEFORE_RE.search(scan, max(0, start - 4), start) or (
         _MEANS_BEFORE_RE.search(scan, max(0, start - 2), start) and _MEANS_AFTER_RE.match(scan, end)
     ):
         return True  # 骑共享单车上班, 都在用移动支付, 通过公路运输的方式: a thing in everyday use, not the industry
     if _PERSON_OF_THE_TRADE_AFTER_RE.match(scan, end):
         return True  # 快递员, 电动车车主, 影视爱好者: a person, not the trade
+    if word in _PUBLIC_SERVICES and (
+        _LIVELIHOOD_LIST_AFTER_RE.match(scan, end) or _LIVELIHOOD_LIST_BEFORE_RE.search(scan, max(0, start - 60), start)
+    ):
+        return True  # 就业、收入、教育、医疗等指标, 教育、医疗等公服建筑: public services, not the private sectors
+    if _CONVERTED_AFTER_RE.match(scan, end) or (
+        _DRIVEN_BEFORE_RE.search(scan, max(0, start - 2), start) and _DRIVEN_AFTER_RE.match(scan, end)
+    ):
+        return True  # 将风能转化为电能, 驱动发电机发电, 半导体的光电效应: a physical explanation, not the industry
+    if (
+        _DEGREE_BEFORE_RE.search(scan, max(0, start - 2), start)
+        or _IDEA_AFTER_RE.match(scan, end)
+        or (scan.startswith("支出", end) and _BUDGET_LINE_BEFORE_RE.search(scan, max(0, start - 36), start))
+    ):
+        return True  # 更节能环保, 节能环保的消费理念, 节能环保支出: a quality or a budget line, not the sector
     if word == "电池" and _PV_CHAIN_RE.search(scan, max(0, start - 20), min(len(scan), end + 12)):
         return True  # 多晶硅、硅片、电池、组件产量: solar cells, a stage of the photovoltaic chain
     if scan.startswith(_SPEC_WORDS, end):
