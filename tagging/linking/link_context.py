@@ -314,11 +314,17 @@ BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
 # field, not a mention of the sector: 电子信息司, 电子信息科技委, 民航局, 新型工业化推进大会, 世界机器人大会,
-# 人形机器人创新中心, a park or a market town (芜湖珑腾智算互联网产业园, 零碳大数据产业园, 康美中药城)
-# (公司, 格局, 布局, 司机, 局势, 城市, 城投 are not such names).
+# 人形机器人创新中心, a park or a market town (芜湖珑腾智算互联网产业园, 零碳大数据产业园, 康美中药城), and so does
+# one that begins the name of a science city, an alliance, a team, a research or rating centre or an association's
+# branch (宁波新材料科技城, 广州市轨道交通产业联盟, 梧桐树资本新能源新材料团队, 中国电子商务研究中心, 中国房地产测评
+# 中心, 动力电池应用分会: dev56, dev141, dev105, dev110, dev130, dev11, where labellers listed such names as traps
+# or left the sector out; dev22, dev29, dev64 list 储能产业技术联盟, 中国电池联盟, 数字孪生联盟 as traps)
+# (公司, 格局, 布局, 司机, 局势, 城市, 城投 are not such names; nor 集团公司 or 产业集团, which labellers read as the
+# trade's groups: 保险集团公司, 稀土产业集团 in dev12, dev93). Board words only: a listed firm's own centre or team
+# (腾讯研究中心, 招商证券团队认为) is the firm.
 _BOARD_BODY_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:(?<!公)司(?![机法])|(?<![格布结当开大全出变破胜终])局(?![面势部])|厅|科技委|"
-    r"大会|论坛|博览会|峰会|创新中心|产业园|园区)|(?<=产业)园|城(?![市乡镇际投建])"
+    r"大会|论坛|博览会|峰会|创新中心|产业园|园区|科技城|联盟|团队|研究中心|测评中心|分会)|(?<=产业)园|城(?![市乡镇际投建])"
 )
 # A count of objects right before a board word (33 个高精度传感器, 百余台智能机器人): the objects in use,
 # not the sector. A 的 between (2000 片的芯片需求), a count of firms (100家光伏企业) or a count made, sold or

@@ -1,0 +1,21 @@
+"""Board words inside a longer name the tables lack (issue 22, board precision): an institution, an alliance, a
+team, a park, a fund or a title named after a sector is that name, not a mention of the sector; a true mention
+beside it is still tagged."""
+
+from __future__ import annotations
+
+from tests.test_entity_linking import linked
+
+
+def test_a_board_word_that_begins_a_body_s_name() -> None:
+    found = linked("广州市轨道交通产业联盟今日成立，新能源汽车产业发展加快。")
+    assert "90.BK1236" not in found  # 轨道交通 inside the alliance's name
+    assert "90.BK0900" in found  # 新能源汽车产业: the sector
+    found = linked("大力提升宁波新材料科技城建设，光伏产业加快发展。")
+    assert "90.BK0523" not in found and "90.BK1031" in found
+    found = linked("中国电子商务研究中心特约研究员表示，半导体行业景气回升。")
+    assert "90.BK0665" not in found and "90.BK1036" in found
+    found = linked("文章选自某资本新能源新材料团队，银行板块大涨。")
+    assert "90.BK0523" not in found and "90.BK0475" in found
+    # without the body's name the same words are the sector
+    assert "90.BK0523" in linked("新材料产业加快发展。")
