@@ -19,3 +19,17 @@ def test_a_board_word_that_begins_a_body_s_name() -> None:
     assert "90.BK0523" not in found and "90.BK0475" in found
     # without the body's name the same words are the sector
     assert "90.BK0523" in linked("新材料产业加快发展。")
+
+
+def test_a_fund_named_after_a_sector_by_its_manager_s_brand() -> None:
+    found = linked("从跌幅来看,华富新能源、信澳新能源产业垫底，白酒板块领涨。")
+    assert "90.BK0493" not in found  # 新能源 inside the funds' names
+    assert "90.BK0896" in found  # 白酒板块: the sector
+    found = linked("建信国证新能源车电池ETF于12月1日发行，锂电池板块大涨。")
+    assert "90.BK1033" not in found and "90.BK0574" in found
+
+
+def test_the_account_a_post_was_copied_from() -> None:
+    found = linked("转自:网信军民融合(wxjmrh)\n军工板块午后拉升。")
+    assert "90.BK0808" not in found  # the account's name (R2)
+    assert "90.BK0490" in found  # 军工板块

@@ -14,7 +14,8 @@ ATTRIBUTION_RE = re.compile(
     # a research team's byline, each analyst after the sector they cover (作者:宏观  高瑞东、…军工 刘宇辰: dev149),
     # before the general 作者 line, which would stop at 40 characters
     r"作者\s*[:：](?:[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]+[\u4e00-\u9fff]{2,4}[、，,]?)+|"
-    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品)\s*[:：|@][^\n，。；]{0,40}"
+    # (转自:网信军民融合(wxjmrh): the account a post was copied from, dev165)
+    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品|转自|转载自)\s*[:：|@][^\n，。；]{0,40}"
     r"|(?:头图|题图|封面图|配图)\s*[:：|丨/][^\n，。；]{0,20}"  # 头图|视觉中国 (dev179)
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
     # 同花顺App截图, 图/东方IC
@@ -34,6 +35,8 @@ ATTRIBUTION_RE = re.compile(
 ATTRIBUTION_HINTS = (
     "来源",
     "作者",
+    "转自",
+    "转载自",
     "编辑",
     "记者",
     "摄",
