@@ -33,3 +33,10 @@ def test_the_account_a_post_was_copied_from() -> None:
     found = linked("转自:网信军民融合(wxjmrh)\n军工板块午后拉升。")
     assert "90.BK0808" not in found  # the account's name (R2)
     assert "90.BK0490" in found  # 军工板块
+
+
+def test_an_honour_s_name_in_quotes() -> None:
+    found = linked("忆联荣获”十大闪存控制器企业”荣誉称号，半导体板块走强。")
+    assert "90.BK1137" not in found  # 闪存 inside the honour's name
+    assert "90.BK1036" in found  # 半导体板块: the sector, beside the honour
+    assert "90.BK1137" not in linked("理想L9顶着「首个国产大存储芯片量产车型」称号上市。")

@@ -300,9 +300,17 @@ AI_WORDS = frozenset({"AI", "人工智能"})
 COPYRIGHT_AFTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,6}\s*(?:版权所有|All Rights Reserved|all rights reserved)")
 
 
+# An honour's name in quotes, then 称号 (荣获”十大闪存控制器企业”荣誉称号, 「首个国产大算力芯片量产车型」称号: dev102,
+# dev106, whose labellers left the sector out): the title a firm or a product was given, not the sector.
+_QUOTED_HONOUR_RE = re.compile(r"[^“”\"「」『』\n。]{0,30}?[”\"」』]\s?(?:荣誉)?称号")
+
+
 def inside_a_title(scan: str, start: int, end: int) -> bool:
-    """The word stands inside a title in 《》 on its line (《物业服务企业发展报告》, 《酿酒大师》): a name of a
-    report, a contract or a game (FRESH_RULES B2), not a mention of the sector."""
+    """The word stands inside a title in 《》 on its line (《物业服务企业发展报告》, 《酿酒大师》), or inside an
+    honour's name in quotes (“十大闪存控制器企业”荣誉称号): a name of a report, a contract, a game or an honour
+    (FRESH_RULES B2), not a mention of the sector."""
+    if "称号" in scan[end : end + 36] and _QUOTED_HONOUR_RE.match(scan, end):
+        return True
     opening = scan.rfind("《", max(0, start - 40), start)
     if opening < 0 or scan.rfind("》", opening, start) >= 0:
         return False
