@@ -19,6 +19,8 @@ def test_a_board_word_that_begins_a_body_s_name() -> None:
     assert "90.BK0523" not in found and "90.BK0475" in found
     # without the body's name the same words are the sector
     assert "90.BK0523" in linked("新材料产业加快发展。")
+    # a firm's business team is its business in the trade (review of day 21)
+    assert "90.BK0989" in linked("公司储能业务团队持续扩充。")
 
 
 def test_a_fund_named_after_a_sector_by_its_manager_s_brand() -> None:
@@ -40,3 +42,5 @@ def test_an_honour_s_name_in_quotes() -> None:
     assert "90.BK1137" not in found  # 闪存 inside the honour's name
     assert "90.BK1036" in found  # 半导体板块: the sector, beside the honour
     assert "90.BK1137" not in linked("理想L9顶着「首个国产大存储芯片量产车型」称号上市。")
+    # a closing quote and 称号 with no quote before the word are no honour's name (review of day 21)
+    assert "90.BK1031" in linked('公司深耕光伏组件领域多年"称号之争不是重点。')

@@ -164,9 +164,10 @@ SECTOR_AFTER_RE = re.compile(
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商|(?:核心)?零部件)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
-# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场, 百度指数). 版块 is
-# 板块 as Hong Kong and Taiwan pages write it (ChatGPT版块迈入“延续性减温”: dev32).
-BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|版块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF)")
+# about the group of stocks, never one a company also takes (特斯拉公司, 英伟达业绩, 华为市场, 百度指数). Not 版块,
+# which Hong Kong and Taiwan pages write for 板块 (ChatGPT版块: dev32) but mainland pages for a site's or an app's
+# section (小红书版块功能上线: review of day 21).
+BOARD_CUE_AFTER_RE = re.compile(r"等?(?:板块|概念|题材|产业链|供应链|股(?![份东价权票])|类股|ETF)")
 # An industry named by a policy or as what grows, shrinks or is built (issue 22: 支持渔业发展, 推动汽车消费,
 # 港口建设): the word names the sector without a 板块/行业 cue. Before the word, a policy verb; after it,
 # what a sector does or has (its demand and its investment are not: 石油需求, 基建投资, labellers took 1 of 7;
@@ -309,7 +310,12 @@ def inside_a_title(scan: str, start: int, end: int) -> bool:
     """The word stands inside a title in 《》 on its line (《物业服务企业发展报告》, 《酿酒大师》), or inside an
     honour's name in quotes (“十大闪存控制器企业”荣誉称号): a name of a report, a contract, a game or an honour
     (FRESH_RULES B2), not a mention of the sector."""
-    if "称号" in scan[end : end + 36] and _QUOTED_HONOUR_RE.match(scan, end):
+    # (opened by a quote before the word, not 深耕光伏组件领域多年"称号; texts open with ” too: 荣获”十大…”)
+    if (
+        "称号" in scan[end : end + 36]
+        and _QUOTED_HONOUR_RE.match(scan, end)
+        and any(mark in scan[max(0, start - 30) : start] for mark in '“”"「」『』')
+    ):
         return True
     opening = scan.rfind("《", max(0, start - 40), start)
     if opening < 0 or scan.rfind("》", opening, start) >= 0:
@@ -331,11 +337,13 @@ SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # 中心, 动力电池应用分会: dev56, dev141, dev105, dev110, dev130, dev11, where labellers listed such names as traps
 # or left the sector out; dev22, dev29, dev64 list 储能产业技术联盟, 中国电池联盟, 数字孪生联盟 as traps)
 # (公司, 格局, 布局, 司机, 局势, 城市, 城投 are not such names; nor 集团公司 or 产业集团, which labellers read as the
-# trade's groups: 保险集团公司, 稀土产业集团 in dev12, dev93). Board words only: a listed firm's own centre or team
+# trade's groups: 保险集团公司, 稀土产业集团 in dev12, dev93; nor a firm's business team, 储能业务团队持续扩充, which
+# is its business in the trade: review of day 21). Board words only: a listed firm's own centre or team
 # (腾讯研究中心, 招商证券团队认为) is the firm.
 _BOARD_BODY_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:(?<!公)司(?![机法])|(?<![格布结当开大全出变破胜终])局(?![面势部])|厅|科技委|"
-    r"大会|论坛|博览会|峰会|创新中心|产业园|园区|科技城|联盟|团队|研究中心|测评中心|分会)|(?<=产业)园|城(?![市乡镇际投建])"
+    r"大会|论坛|博览会|峰会|创新中心|产业园|园区|科技城|联盟|(?<!业务)团队|研究中心|测评中心|分会)|(?<=产业)园|"
+    r"城(?![市乡镇际投建])"
 )
 # A count of objects right before a board word (33 个高精度传感器, 百余台智能机器人): the objects in use,
 # not the sector. A 的 between (2000 片的芯片需求), a count of firms (100家光伏企业) or a count made, sold or

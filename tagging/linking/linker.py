@@ -1140,14 +1140,19 @@ _GOLDEN_FIGURES = ("赛道", "时代", "窗口", "时期", "十年", "搭档", "
 _LIKENED_TO_BEFORE_RE = re.compile(
     r"(?:视作|视为|誉为|称为|称作|喻为|比作|比喻为|堪称|号称|犹如|如同|好比|就像)[^，。；;\n“”\"「」]{0,16}的[“\"「]$"
 )
-_LIKENED_TO_AFTER_RE = re.compile(r"[”\"」](?!\s?(?:板块|概念|行业|产业|股))")
+# (a sector's cue after the closing quote keeps it the sector's: 被视为全球的“锂电池”龙头企业, 最热门的“无人机”赛道)
+_LIKENED_TO_AFTER_RE = re.compile(r"[”\"」](?!\s?" + SECTOR_AFTER_RE.pattern + ")")
 # A thing in everyday use right after the verb of its use: riding, wearing, eating, buying or taking it
 # (骑共享单车上班, 都在用移动支付, 戴着智能眼镜巡检, 选购化妆品, 接种流感疫苗, 渔民投放饲料: dev63, dev104, dev165,
 # dev180, dev196, dev204, dev208; labellers took none), not the industry that makes or runs it (坐高铁 in
 # board_vocabulary.yaml). Not 搭乘, mostly a figure (搭乘5G发展的“东风”), nor 在用 (在用数据中心: the sector's
 # stock in service). A mode of transport used is such a thing too (集港煤炭全部改由铁路运输, 将出口产品通过公路运输
 # 的方式运往上海: dev31, dev218, no label): the means, not the operators.
-_EVERYDAY_USE_BEFORE_RE = re.compile(r"(?:骑|乘坐|戴着|穿着|吃着|喝着|选购|接种|投放|都在用|改由)(?:着|上|了)?$")
+# (Not 选购, 投放 or 改由 alone: 消费者选购新能源汽车, 哈啰投放共享单车, 利润来源改由光伏组件业务主导 name the trade's
+# market, its operators and a firm's business: review of day 21. Feed thrown into a pond and a mode of transport
+# taken instead are still things used.)
+_EVERYDAY_USE_BEFORE_RE = re.compile(r"(?:骑|乘坐|戴着|穿着|吃着|喝着|接种|都在用)(?:着|上|了)?$")
+_USED_AFTER_VERB = {"投放": ("饲料",), "改由": ("铁路运输", "公路运输", "水路运输", "航空运输")}
 _MEANS_BEFORE_RE = re.compile(r"(?:通过|经由|以)$")
 _MEANS_AFTER_RE = re.compile(r"的?(?:方式|形式)")
 # A person by the trade: its worker, a vehicle's owner, a fan (快递员, 电动车车主在高速服务区「抢」充电桩,
@@ -1159,16 +1164,23 @@ _PERSON_OF_THE_TRADE_AFTER_RE = re.compile(r"(?:员|车主|爱好者)")
 # medical-services boards. A list of industries that touches 民生 later still names them (文化和教育等多个
 # 领域，将对我国经济、社会和民生…: dev17).
 _PUBLIC_SERVICES = frozenset({"教育", "医疗"})
-_LIVELIHOOD_ITEMS = r"(?:就业|收入|社保|住房|民生)"
+# (Only beside jobs, income or social insurance, the indicators of livelihood: 住房、汽车、教育、医疗等大宗消费 and
+# 医疗、教育和住房等民生领域投资 name the trades people spend on and invest in, and FRESH_RULES B1 counts an industry in
+# a list of public facilities (公服建筑): review of day 21.)
+_LIVELIHOOD_ITEMS = r"(?:就业|收入|社保)"
 _LIVELIHOOD_LIST_BEFORE_RE = re.compile(_LIVELIHOOD_ITEMS + r"(?:[、和与及][^、，,。；;\n]{1,8}){0,5}[、和与及]$")
-_LIVELIHOOD_LIST_AFTER_RE = re.compile(
-    r"(?:[、和与及][^、，,。；;\n等]{1,8}){0,6}"
-    r"(?:[、和与及]" + _LIVELIHOOD_ITEMS + r"|\s?等(?:公服|公共服务|民生|社会事业))"
-)
+_LIVELIHOOD_LIST_AFTER_RE = re.compile(r"(?:[、和与及][^、，,。；;\n等]{1,8}){0,6}[、和与及]" + _LIVELIHOOD_ITEMS)
 # A physical explanation: energy converted (将风能转化为电能, 可将风能转化效率提升至52%), a machine driven
 # (驱动发电机发电), a material's effect (利用半导体材料的光生伏特效应, 来自于半导体的光电效应): how a thing
 # works, not the industry (dev15, dev34, dev139, dev192: no label).
-_CONVERTED_AFTER_RE = re.compile(r"(?:转化|转换|转变)(?:为|成|效率)|(?:材料)?的?\s?(?:光生伏特|光电|热电|压电)效应")
+# (Only energy turned into a named form of energy, or an energy form's conversion rate: 房地产行业转变为新发展模式,
+# 半导体产业转化为经济增长新动能 and 钙钛矿电池转换效率突破30% are the trades: review of day 21.)
+_ENERGY_FORMS = frozenset({"风能", "太阳能", "光能", "热能", "核能", "氢能", "潮汐能", "地热能", "生物质能"})
+_CONVERTED_AFTER_RE = re.compile(
+    r"(?:转化|转换|转变)(?:为|成)[^，。；;\n]{0,4}?(?:电能|热能|机械能|化学能|动能(?<!新动能)|光能|电力|电流)"
+    r"|(?:材料)?的?\s?(?:光生伏特|光电|热电|压电)效应"
+)
+_CONVERSION_RATE_AFTER_RE = re.compile(r"(?:转化|转换)效率")
 _DRIVEN_BEFORE_RE = re.compile(r"驱动$")
 _DRIVEN_AFTER_RE = re.compile(r"(?:发电|运转|旋转)")
 # A quality, not a trade: a degree word before the word (是不是更节能环保: dev28) or an idea it qualifies
@@ -1349,18 +1361,27 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 中高端酒店投资的黄金赛道, 黄金窗口期: "golden" as a figure of speech, not gold
     if _LIKENED_TO_AFTER_RE.match(scan, end) and _LIKENED_TO_BEFORE_RE.search(scan, max(0, start - 26), start):
         return True  # 种业被视作农业的“芯片”: the figure of a metaphor, not the sector
-    if _EVERYDAY_USE_BEFORE_RE.search(scan, max(0, start - 4), start) or (
-        _MEANS_BEFORE_RE.search(scan, max(0, start - 2), start) and _MEANS_AFTER_RE.match(scan, end)
+    if (
+        _EVERYDAY_USE_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or any(scan.startswith(verb, start - 2) and word in used for verb, used in _USED_AFTER_VERB.items())
+        or (_MEANS_BEFORE_RE.search(scan, max(0, start - 2), start) and _MEANS_AFTER_RE.match(scan, end))
     ):
         return True  # 骑共享单车上班, 都在用移动支付, 通过公路运输的方式: a thing in everyday use, not the industry
     if _PERSON_OF_THE_TRADE_AFTER_RE.match(scan, end):
         return True  # 快递员, 电动车车主, 影视爱好者: a person, not the trade
-    if word in _PUBLIC_SERVICES and (
-        _LIVELIHOOD_LIST_AFTER_RE.match(scan, end) or _LIVELIHOOD_LIST_BEFORE_RE.search(scan, max(0, start - 60), start)
+    if (
+        word in _PUBLIC_SERVICES
+        and not SECTOR_AFTER_RE.match(scan, end)
+        and (
+            _LIVELIHOOD_LIST_AFTER_RE.match(scan, end)
+            or _LIVELIHOOD_LIST_BEFORE_RE.search(scan, max(0, start - 60), start)
+        )
     ):
         return True  # 就业、收入、教育、医疗等指标, 教育、医疗等公服建筑: public services, not the private sectors
-    if _CONVERTED_AFTER_RE.match(scan, end) or (
-        _DRIVEN_BEFORE_RE.search(scan, max(0, start - 2), start) and _DRIVEN_AFTER_RE.match(scan, end)
+    if (
+        _CONVERTED_AFTER_RE.match(scan, end)
+        or (word in _ENERGY_FORMS and _CONVERSION_RATE_AFTER_RE.match(scan, end))
+        or (_DRIVEN_BEFORE_RE.search(scan, max(0, start - 2), start) and _DRIVEN_AFTER_RE.match(scan, end))
     ):
         return True  # 将风能转化为电能, 驱动发电机发电, 半导体的光电效应: a physical explanation, not the industry
     if (
