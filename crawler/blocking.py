@@ -47,7 +47,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from core.config import state_dir
 from crawler.backoff import RETRIES_META, BlockingPolicy, BlockTracker, ListMemory, PaceMemory
-from crawler.refusals import Blocked, SourceStopped, blocked_reason
+from crawler.refusals import CHALLENGE_STATUSES, Blocked, SourceStopped, blocked_reason, decoded_body
 from crawler.retry import retry_after_seconds
 from crawler.sites import load_sites
 from crawler.state import crawl_state
@@ -156,12 +156,17 @@ class BlockingMiddleware:
         if is_robots_request(request):
             return response
         location = response.headers.get("Location")
+        content_type = response.headers.get("Content-Type")
+        body = response.body
+        if response.status in CHALLENGE_STATUSES:  # the pages a refusal is told by: as a browser shows them
+            body = decoded_body(body, response.headers.getlist("Content-Encoding"))
         reason = blocked_reason(
             response.status,
-            response.body,
+            body,
             response.urljoin(location.decode("latin-1")) if location else None,
             self.http_codes,
             self.login_url,
+            content_type.decode("latin-1") if content_type else None,
         )
         if reason is None:
             return response

@@ -4,8 +4,10 @@ status, the body and the redirect target, and the exceptions that end a blocked 
 from __future__ import annotations
 
 import re
+import zlib
 
 from scrapy.exceptions import IgnoreRequest
+from w3lib.encoding import html_to_unicode
 
 from tagging.pages import chinaorg, eastmoney
 
@@ -45,12 +47,73 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 # them with 200, or with 412 / 521 (the status their own scripts expect); a crawler that took one for a page
 # would read an article without a body, or a list without items, and never back off.
 CHALLENGE_STATUSES = (200, 412, 521)
-CHALLENGE_SCRIPT_CHARS = 1_000_000  # a challenge is a small page; a larger one is looked at no further
-_COOKIE_WRITE_RE = re.compile(r"document\s*\.\s*cookie\s*=")
-_RELOAD_RE = re.compile(r"location\s*\.\s*(?:reload|replace|assign)\s*\(|location(?:\s*\.\s*href)?\s*=[^=]")
-# Cookie names of the challenges of firewalls in common use in China (Alibaba Cloud WAF, Jiasule, Yunsuo)
-_CHALLENGE_COOKIE_RE = re.compile(r"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify")
+CHALLENGE_MAX_BYTES = 256 * 1024  # a challenge is a small page; a larger one is looked at no further
 CHALLENGE_TEXT_CHARS = 200  # visible text a challenge page may hold ("请稍候…", a noscript line)
+# Cookie names of the challenges of firewalls in common use in China (Alibaba Cloud WAF, Jiasule, Yunsuo)
+_CHALLENGE_COOKIE = rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify"
+_CHALLENGE_HINT_RE = re.compile(rb"cookie|" + _CHALLENGE_COOKIE, re.I)  # a page without any is not read further
+_CHALLENGE_COOKIE_RE = re.compile(_CHALLENGE_COOKIE.decode())
+_COOKIE_WRITE_RE = re.compile(r"document\s*\.\s*cookie\s*=(?!=)")
+# … and loads the same page again: reload(), or the location set to itself (location.href = location.pathname +
+# location.search, window.location = window.location.href, location.replace(location.href)). A script that
+# sends a phone to the mobile site or jumps to another page is no challenge (review of day 21).
+_SELF = r"(?:(?:window|document|self|top)\s*\.\s*)?location\b"
+_RELOAD_RE = re.compile(
+    r"(?<![\w$])location\s*\.\s*reload\s*\("
+    rf"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*{_SELF}"
+    rf"|(?<![\w$])location\s*\.\s*(?:replace|assign)\s*\(\s*{_SELF}"
+)
+# What a refusal is told by is the page as a browser shows it: the body after its Content-Encoding is undone
+# (the blocking middleware sees answers before Scrapy's HttpCompressionMiddleware does) and decoded by its
+# declared charset (a GBK page read as UTF-8 loses most of its text and looks empty).
+DECODED_LIMIT = 1024 * 1024  # how much of a compressed answer is inflated to be looked at
+
+
+def _inflate(data: bytes, coding: str, limit: int) -> bytes:
+    if coding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limit)
+    if coding == "deflate":
+        try:
+            return zlib.decompressobj().decompress(data, limit)
+        except zlib.error:  # a raw deflate stream, as some servers send
+            return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, limit)
+    if coding == "br":
+        import brotli  # Scrapy's own brotli support; asked for only when installed
+
+        return brotli.decompress(data)[:limit]
+    raise ValueError(f"unknown content coding {coding!r}")
+
+
+def decoded_body(body: bytes, content_encodings: list[bytes] | None, limit: int = DECODED_LIMIT) -> bytes:
+    """The body with its content codings undone (the last applied first), at most ``limit`` bytes of it;
+    the body as it came when a coding is unknown or broken (a refusal is then not told by its page)."""
+    codings = [c.strip().lower() for value in content_encodings or () for c in value.decode("latin-1").split(",")]
+    for coding in reversed([c for c in codings if c and c != "identity"]):
+        try:
+            body = _inflate(body, coding, limit)
+        except Exception:  # an unknown coding, a broken stream, brotli's own error, no brotli installed
+            return body
+    return body
+
+
+def page_text(body: bytes, content_type: str | None = None) -> str:
+    """A page's text by its declared charset (the Content-Type header, a BOM, a <meta charset>), UTF-8 else."""
+    return html_to_unicode(content_type, body)[1]
+
+
+def _script_sources(page: str) -> list[str]:
+    """The text of a page's <script> elements (one pass: a page of unclosed tags costs no more than its length)."""
+    lower, sources, at = page.lower(), [], 0
+    while (at := lower.find("<script", at)) >= 0:
+        opened = lower.find(">", at)
+        if opened < 0:
+            break
+        closed = lower.find("</script", opened)
+        sources.append(page[opened + 1 : closed if closed >= 0 else len(page)])
+        if closed < 0:
+            break
+        at = closed + 8
+    return sources
 
 
 class Blocked(IgnoreRequest):
@@ -69,14 +132,14 @@ class SourceStopped(IgnoreRequest):
         self.source = source
 
 
-def looks_like_verification_page(body: bytes) -> bool:
+def looks_like_verification_page(body: bytes, content_type: str | None = None) -> bool:
     """A captcha / verification page: a short page whose title says so, that carries a captcha widget, or
     that holds the words of one (滑块, 验证码, 访问过于频繁 …); never a page with an article body element,
     nor a JSON answer (a list's news titles may hold those words; a list refused with a message is a bad
     list answer to the spider, an empty one a refusal: crawler.spiders)."""
     if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False  # the answer of the kind asked for, whatever its title says (无人机…, 身份验证…)
-    head = body[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    head = page_text(body[:SNIFF_BYTES], content_type)
     named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
     if not named and len(body) > SNIFF_BYTES:
         return False
@@ -84,15 +147,17 @@ def looks_like_verification_page(body: bytes) -> bool:
     return len(visible) < SHORT_PAGE_CHARS and (named or bool(CAPTCHA_WORDS_RE.search(visible)))
 
 
-def looks_like_script_challenge(body: bytes) -> bool:
+def looks_like_script_challenge(body: bytes, content_type: str | None = None) -> bool:
     """A script challenge: a page with next to no visible text whose script writes a cookie and loads the
-    page again (or names a known firewall's challenge cookie); never a JSON answer nor an article page."""
-    if len(body) > CHALLENGE_SCRIPT_CHARS or JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+    same page again (or names a known firewall's challenge cookie); never a JSON answer nor an article page."""
+    if len(body) > CHALLENGE_MAX_BYTES or not _CHALLENGE_HINT_RE.search(body):
         return False
-    page = body.decode("utf-8", errors="ignore")
-    if len(" ".join(_TAG_RE.sub(" ", page).split())) > CHALLENGE_TEXT_CHARS:
+    if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False
-    scripts = " ".join(re.findall(r"<script\b[^>]*>(.*?)(?:</script>|\Z)", page, re.S | re.I))
+    page = page_text(body, content_type)
+    if len(" ".join(_TAG_RE.sub(" ", page[:SNIFF_BYTES]).split())) > CHALLENGE_TEXT_CHARS:
+        return False
+    scripts = " ".join(_script_sources(page))
     return bool(_CHALLENGE_COOKIE_RE.search(scripts)) or bool(
         _COOKIE_WRITE_RE.search(scripts) and _RELOAD_RE.search(scripts)
     )
@@ -104,15 +169,17 @@ def blocked_reason(
     location: str | None,
     http_codes: frozenset[int],
     login_url: re.Pattern[str],
+    content_type: str | None = None,
 ) -> str | None:
-    """Why an answer is a refusal, or None when it is not one."""
+    """Why an answer is a refusal, or None when it is not one (``body`` with its content codings undone:
+    :func:`decoded_body`)."""
     if status in http_codes:
         return f"http_{status}"
     if status in REDIRECT_CODES:
         return "login_redirect" if location and login_url.search(location) else None
-    if status == 200 and looks_like_verification_page(body):
+    if status == 200 and looks_like_verification_page(body, content_type):
         return "captcha"
-    if status in CHALLENGE_STATUSES and looks_like_script_challenge(body):
+    if status in CHALLENGE_STATUSES and looks_like_script_challenge(body, content_type):
         return "script_challenge"
     return None
 

@@ -84,7 +84,7 @@ class ChinaOrgSite(ServedSite):
         """Answer one GET; ``requests`` counts it under its path and query (list pages differ by query)."""
         pairs = sorted((name, value) for name, values in query.items() for value in values)
         served = self.count(f"{path}?{urlencode(pairs)}" if pairs else path, path)
-        answer = self.common_answer(path, served, base_url)
+        answer = self.common_answer(path, served, base_url, headers)
         if answer is not None:
             return answer
         emptied = self.blocking.active("empty_list", served)

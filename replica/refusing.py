@@ -6,10 +6,11 @@ refusal). Each replica serves the refusals when told to."""
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -65,14 +66,16 @@ class Blocking:
     def active(self, mode: str, served: int) -> bool:
         return self.mode == mode and served > self.after
 
-    def refusal(self, served: int, path: str, base_url: str) -> tuple | None:
-        """The answer that refuses any request (captcha, HTTP status, login redirect), or None."""
+    def refusal(self, served: int, path: str, base_url: str, accept_encoding: str = "") -> tuple | None:
+        """The answer that refuses any request (captcha, HTTP status, login redirect), or None. Pages are
+        gzipped for a client that accepts it, as the real sites' are (a refusal must be told after that)."""
         if self.mode is None or served <= self.after:
             return None
-        if self.mode == "captcha":
-            return 200, HTML, CAPTCHA_PAGE.encode("utf-8")
-        if self.mode == "script_challenge":
-            return 412, HTML, CHALLENGE_PAGE.encode("utf-8")
+        if self.mode in ("captcha", "script_challenge"):
+            status, page = (200, CAPTCHA_PAGE) if self.mode == "captcha" else (412, CHALLENGE_PAGE)
+            if "gzip" in accept_encoding.lower():
+                return status, HTML, gzip.compress(page.encode("utf-8")), {"Content-Encoding": "gzip"}
+            return status, HTML, page.encode("utf-8")
         if self.mode.startswith("http_"):
             status = int(self.mode[5:])
             headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
@@ -124,10 +127,13 @@ class ServedSite:
             self.served += int(path not in ("/robots.txt", LOGIN_PATH))
             return self.served
 
-    def common_answer(self, path: str, served: int, base_url: str) -> tuple | None:
+    def common_answer(
+        self, path: str, served: int, base_url: str, headers: Mapping[str, str] | None = None
+    ) -> tuple | None:
         """robots.txt, the login page, or a refusal; ``None`` when the site answers with its own page."""
         if path == "/robots.txt":
             return 200, "text/plain; charset=utf-8", self.robots.encode()
         if path == LOGIN_PATH:
             return 200, HTML, LOGIN_PAGE.encode("utf-8")
-        return self.blocking.refusal(served, path, base_url)
+        accept_encoding = str((headers or {}).get("Accept-Encoding") or "")
+        return self.blocking.refusal(served, path, base_url, accept_encoding)

@@ -218,7 +218,7 @@ class ReplicaSite(ServedSite):
         if headers is not None and str(headers.get("Connection") or "").lower() != "close":
             with self.lock:
                 self.kept_alive += 1
-        answer = self.common_answer(path, served, base_url)
+        answer = self.common_answer(path, served, base_url, headers)
         if answer is not None:
             return answer
         emptied = self.blocking.active("empty_list", served)

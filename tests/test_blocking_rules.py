@@ -3,9 +3,11 @@ fake clock), the memory of lists that had items, and a run's status from what it
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
+import zlib
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory, PaceMemory
 from crawler.refusals import (
     SourceStopped,
     blocked_reason,
+    decoded_body,
     looks_like_script_challenge,
     looks_like_verification_page,
 )
@@ -188,6 +191,64 @@ def test_pages_and_answers_with_cookie_scripts_are_no_challenge() -> None:
     assert not looks_like_script_challenge(f"<html><body>{text}{script}</body></html>".encode())
     assert not looks_like_script_challenge(b"<html><body><script>document.cookie='a=1';</script></body></html>")
     assert not looks_like_script_challenge(b"")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a script-built list page: an analytics cookie, and phones sent to the mobile site
+        "<html><head><title>财经导读</title></head><body><div id='list'>加载中…</div><script>"
+        "document.cookie='st_pvi=1;path=/';if(/iPhone|Android/.test(navigator.userAgent)){location.href='https://wap.x/'}"
+        "</script></body></html>",
+        # a jump page to the original article
+        "<html><body>正在跳转到原文…<script>document.cookie='from=em';"
+        "window.location.href='https://finance.eastmoney.com/a/202612073850000001.html';</script></body></html>",
+        # a variable named like location, and a cookie compared, not written
+        '<html><body><script>document.cookie="a=1";var allocation = 3;</script></body></html>',
+        "<html><body><script>if(document.cookie==''){location.reload()}</script></body></html>",
+    ],
+)
+def test_a_cookie_and_a_jump_elsewhere_is_no_challenge(page: str) -> None:
+    # Review of day 21: only a page that loads itself again after setting its cookie is a challenge.
+    assert not looks_like_script_challenge(page.encode())
+
+
+def test_a_gbk_page_with_text_is_no_challenge_and_a_gbk_captcha_is_told() -> None:
+    # Review of day 21: read as UTF-8, a GBK page's Chinese text vanished and the page looked empty.
+    text = "<p>" + "国家统计局今天发布数据，十月份规模以上工业增加值同比增长。" * 14 + "</p>"
+    script = "<script>document.cookie='uv=1';location.href=location.pathname+location.search</script>"
+    declared = f'<html><head><meta charset="gbk"></head><body>{text}{script}</body></html>'.encode("gbk")
+    assert not looks_like_script_challenge(declared)
+    by_header = f"<html><body>{text}{script}</body></html>".encode("gbk")
+    assert not looks_like_script_challenge(by_header, "text/html; charset=GBK")
+    assert blocked_reason(200, by_header, None, CODES, LOGIN, "text/html; charset=GBK") is None
+    # … and a captcha page in GBK is still told by its words
+    captcha = "<html><body><p>请按住滑块，拖动到最右边</p></body></html>".encode("gbk")
+    assert blocked_reason(200, captcha, None, CODES, LOGIN, "text/html; charset=gbk") == "captcha"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_compressed_refusal_is_told_after_it_is_inflated(coding: str) -> None:
+    # Review of day 21: the blocking middleware sees answers before Scrapy inflates them (it sits above
+    # HttpCompressionMiddleware), so a gzipped captcha or challenge was never told from a page.
+    import brotli
+
+    compress = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}[coding]
+    for page, status, reason in ((CAPTCHA_PAGE, 200, "captcha"), (CHALLENGE_PAGE, 412, "script_challenge")):
+        sent = compress(page.encode())
+        assert blocked_reason(status, sent, None, CODES, LOGIN) is None  # the bytes as they came tell nothing
+        assert blocked_reason(status, decoded_body(sent, [coding.encode()]), None, CODES, LOGIN) == reason
+
+
+def test_a_body_whose_coding_is_unknown_or_broken_is_looked_at_as_it_came() -> None:
+    page = CHALLENGE_PAGE.encode()
+    assert decoded_body(page, None) == page
+    assert decoded_body(page, [b"identity"]) == page
+    assert decoded_body(page, [b"compress"]) == page  # a coding nobody inflates
+    assert decoded_body(b"\x1f\x8bnot gzip", [b"gzip"]) == b"\x1f\x8bnot gzip"
+    # two codings are undone last first; the limit bounds what a bomb could inflate to
+    assert decoded_body(gzip.compress(zlib.compress(page)), [b"deflate, gzip"]) == page
+    assert len(decoded_body(gzip.compress(b"x" * 5_000_000), [b"gzip"], limit=1000)) == 1000
 
 
 @pytest.mark.parametrize(

@@ -154,9 +154,9 @@ LIST_API = "/comm/web/getNewsByColumns"
 GAP_JITTER_S = 0.06  # how much earlier than its back-off a refusal may be seen to arrive (see the test)
 GROWING = [BASE, 2 * BASE]  # the back-off doubles after each refusal in a row
 ASKED = [RETRY_AFTER, RETRY_AFTER]  # as long as Retry-After asks
-# The "refused" job reads five sources, each on its own site refusing its own way: the column API
-# answers a captcha page where JSON was asked for; four HTML list pages answer 403, 429, 451 and a
-# redirect to a login page. The "portal" job's articles turn into a portal page; the "emptied"
+# The "refused" job reads six sources, each on its own site refusing its own way: the column API
+# answers a captcha page where JSON was asked for; five HTML list pages answer 403, 429, 451, a
+# redirect to a login page and a firewall's script challenge. Pages are gzipped, as the sites send them. The "portal" job's articles turn into a portal page; the "emptied"
 # job's 7x24 list, which had items on an earlier crawl, answers empty.
 CASES = {
     "captcha": Case("refused", "captcha", LIST_API, GROWING, "columns:345"),
@@ -164,6 +164,8 @@ CASES = {
     "throttled": Case("refused", "http_429", "/a/ccjdd", ASKED, "pages:ccjdd"),
     "legal": Case("refused", "http_451", "/a/cgnjj", ASKED, "pages:cgnjj"),
     "login": Case("refused", "login_redirect", "/a/czqyw", GROWING, "pages:czqyw"),
+    # a firewall's script challenge (412, gzipped as the sites send pages): told after the body is inflated
+    "challenge": Case("refused", "script_challenge", "/a/cgspl", GROWING, "pages:cgspl"),
     # One non-article page is a bad page; the second in a row starts the refusals. The page after a
     # refusal is already on its way when the spider recognises it (a page must be parsed to be told
     # from an article): the back-off shows from the next one on.
@@ -191,7 +193,8 @@ def test_each_refusal_is_counted_backed_off_stopped_recorded_and_alerted_once(
     for server in servers.values():
         server.__enter__()
     try:
-        pages = ",".join(list_page(servers[n], CASES[n]) for n in ("forbidden", "throttled", "legal", "login"))
+        refused_pages = ("forbidden", "throttled", "legal", "login", "challenge")
+        pages = ",".join(list_page(servers[n], CASES[n]) for n in refused_pages)
         env.write(
             eastmoney_job("refused", servers["captcha"], tmp_path, "columns,pages", EASTMONEY_LIST_PAGES=pages)
             + eastmoney_job("portal", servers["portal"], tmp_path)
@@ -247,7 +250,7 @@ def test_each_refusal_is_counted_backed_off_stopped_recorded_and_alerted_once(
             [alert] = hook.received(job=job)  # one alert, however many sources were stopped
             assert alert["event"] == "alert" and alert["status"] == "blocked" and alert["rule"] == "job-blocked"
             assert alert["run_id"] == run["run_id"] and alert["reason"] == run["reason"]
-        assert len(runs["refused"]["stopped_sources"]) == 5
+        assert len(runs["refused"]["stopped_sources"]) == sum(case.job == "refused" for case in CASES.values()) == 6
 
         # The blocking ends: the next run is good, and each job's incident closes with one recovery.
         for site in sites.values():
@@ -284,7 +287,7 @@ def test_a_blocked_source_leaves_the_others_running_and_the_run_is_partial(
     sources were stopped) alerts."""
     good = ReplicaSite(synthetic_articles(ARTICLES))
     refusing = ReplicaSite(synthetic_articles(ARTICLES), blocking=Blocking("http_403", retry_after=2))
-    china = ChinaOrgSite(blocking=Blocking("script_challenge"))
+    china = ChinaOrgSite(blocking=Blocking("captcha"))
     with ReplicaServer(good) as api, ReplicaServer(refusing) as pages, ReplicaServer(china) as chinaorg:
         settings = {**blocking_settings(tmp_path, "mixed"), "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
         job = eastmoney_job("mixed", api, tmp_path, sources="columns,pages", **settings)
@@ -314,10 +317,10 @@ def test_a_blocked_source_leaves_the_others_running_and_the_run_is_partial(
     [alert] = hook.received(job="mixed")
     assert alert["status"] == "partial" and "pages:cywjh" in alert["reason"]
 
-    # China.org: the column answers a firewall's script challenge (412); the chinaorg spider stops it the same way.
+    # China.org: the column answers a captcha page (gzipped); the chinaorg spider stops it the same way.
     run = runs["china"]
     assert run["outcome"] == "blocked", run
-    assert {"reason": "blocked/script_challenge", "count": THRESHOLD} in run["errors"]
+    assert {"reason": "blocked/captcha", "count": THRESHOLD} in run["errors"]
     assert run["stopped_sources"][0].startswith(f"list:{chinaorg.url}/news/column.php")
     assert china.article_requests() == 0  # nothing but the refused column was asked for
     assert [m["status"] for m in hook.received(job="china")] == ["blocked"]
