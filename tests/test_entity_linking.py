@@ -2120,10 +2120,10 @@ def test_an_everyday_name_is_not_made_a_company_by_an_explanation_or_by_the_firm
 @pytest.mark.parametrize(
     ("secid", "shown"),
     [
-        ("0.000606", "*ST顺利"),
+        ("0.000606", "顺利退"),  # its name in the delisting period, June–July 2023 (tushare, status D)
         ("1.600093", "退市易见"),
         ("0.002618", "丹邦退"),
-        ("1.600122", "ST宏图"),
+        ("1.600122", "*ST宏图"),  # tushare's name at delisting (2023-06-26); baostock's 2023-06-05 list had ST宏图
         ("1.600519", "贵州茅台"),
     ],
 )
