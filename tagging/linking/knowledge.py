@@ -213,17 +213,30 @@ class KnowledgeBase:
         """The A-share an ST-marked name means: ``ST中捷`` is the company whose name began with 中捷
         that day (status names are shortened, so the tables list them without the marker), or whose
         status name had that stem (``ST时万``, a status abbreviation of 时代万恒). Only a unique answer:
-        the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's name starts with.
-        Returns the entry and the prefix's length."""
+        the longest prefix of ``rest`` (4, 3, then 2 characters) that one company's name starts with. At each
+        length a status stem of a company still trading that day comes before the names (ST华通 in 2025 is
+        世纪华通's status name, not a cut of 华通线缆). Returns the entry and the prefix's length."""
         index = self._prefix_index()
         for size in (4, 3, 2):
             prefix = rest[:size]
             if len(prefix) < size:
                 continue
             matches: dict[str, NameEntry] = {}
+            trading: dict[str, NameEntry] = {}  # the stem's companies still trading that day (today, undated)
             for secid, last_day in self.status_stems.get(prefix, ()):
                 if on is None or self.listed_by(secid, on):
-                    matches.setdefault(secid, NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A))
+                    entry = NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)
+                    entry = matches.setdefault(secid, entry)
+                    if (secid in self.listed) if on is None else (last_day is None or on <= last_day):
+                        trading.setdefault(secid, entry)
+            if trading:
+                # A status name the tables give this stem is that company's, not a guess from the first
+                # characters of another's name (ST华通 in 2025 is 世纪华通, not 华通线缆); of several, a company
+                # delisted since, else the oldest. A stem whose companies had all been delisted by then is
+                # weighed with the names as before.
+                entry = next(iter(trading.values())) if len(trading) == 1 else self._oldest(trading)
+                if entry is not None:
+                    return entry, size
             # Shortest names first, then in order: the same answer in every process (a set's order
             # changes with the hash seed) and a company's short name before its full name.
             for name in sorted(index.get(prefix[:2], ()), key=lambda n: (len(n), n)):

@@ -762,7 +762,13 @@ class Linker:
         }
         if len(companies) != 1:
             return None
-        return NameEntry(companies.pop(), HOW_ALIAS)
+        secid = companies.pop()
+        if secid in self.kb.listed:
+            # A listed company is named in a list by the first characters of its name (only_name_starting), not by
+            # its status stem and an ending: the status names of 2024-2026 hold many listed companies (新潮集团, an
+            # unlisted group in dev87, is not *ST新潮's 新潮能源).
+            return None
+        return NameEntry(secid, HOW_ALIAS)
 
     def _short_names_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """In a list of companies (two members or more known), a member written as the first characters of

@@ -1,0 +1,79 @@
+"""Status-marked A-share names of 2023-2026 (a_share_status_names.csv, from the dated stock lists of SOURCES.md §1):
+a status stem the table gives wins over a guess from the first characters of another company's name."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from core.dates import SHANGHAI
+from tagging.linking.knowledge_tables import load_knowledge_base
+from tagging.tagger import text_mentions
+
+TABLE = Path(__file__).resolve().parents[1] / "configs" / "securities" / "a_share_status_names.csv"
+_MARK_RE = re.compile(r"^(?:\*?ST|S\*ST|SST|PT|退市)|退$")
+_SOURCE_RE = re.compile(r"^[\w.-]+/[\w.-]+:[\w./-]+@[0-9a-f]{7} \(\d{4}-\d{2}-\d{2}; ")
+
+
+def linked(text: str, day: str) -> dict[str, str]:
+    """secid → the text as written, of every mention in ``text`` on ``day``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    found: dict[str, str] = {}
+    for mention in text_mentions(text, None, published_at=on):
+        found.setdefault(mention.secid, mention.text)
+    return found
+
+
+def test_an_st_name_of_2025_is_the_company_whose_status_name_it_was() -> None:
+    # 世纪华通 traded as ST华通 from 2024-11 (tushare stock_basic); 华通线缆 only begins with 华通.
+    found = linked("ST华通发布公告称，公司收到证监会立案告知书。", "2025-03-01")
+    assert found.get("0.002602") == "ST华通"
+    assert "1.605196" not in found
+    # *ST汇科 is 汇金科技 (300561, from 2025-04-24), which no name of the other tables begins with.
+    assert linked("方直科技、*ST汇科、乐创技术等公司营收不足1亿元。", "2025-06-01").get("0.300561") == "*ST汇科"
+
+
+def test_a_status_name_of_2023_still_resolves_as_before() -> None:
+    found = linked("ST顺利、ST丹邦、ST易见、ST时万等公司被终止上市或实施退市风险警示。", "2021-12-08")
+    assert {"0.000606", "0.002618", "1.600093", "1.600241"} <= set(found)
+    assert linked("ST中捷发布公告。", "2021-05-01").get("0.002021") == "ST中捷"
+
+
+def test_a_name_prefix_guess_still_works_where_the_table_gives_no_stem() -> None:
+    kb = load_knowledge_base()
+    assert "獐子" not in kb.status_stems  # 獐子岛's status name was *ST獐岛
+    resolved = kb.resolve_status_name("獐子岛", date(2020, 3, 1))
+    assert resolved is not None and resolved[0].secid == "0.002069"
+
+
+def test_a_stem_two_companies_had_is_the_one_still_trading_that_day() -> None:
+    kb = load_knowledge_base()
+    # ST阳光: 江苏阳光 (600220, delisted 2024-07-10), then 阳光股份 (000608, *ST阳光 from 2025-04).
+    assert kb.resolve_status_name("阳光", date(2024, 5, 1))[0].secid == "1.600220"  # type: ignore[index]
+    assert kb.resolve_status_name("阳光", date(2025, 6, 1))[0].secid == "0.000608"  # type: ignore[index]
+    # *ST金刚: 金刚光伏 (300093) in 2025, not 豫金刚石 (300064, 金刚退, delisted 2022-06-27).
+    assert kb.resolve_status_name("金刚", date(2025, 6, 1))[0].secid == "0.300093"  # type: ignore[index]
+
+
+def test_a_listed_company_is_not_named_in_a_list_by_its_status_stem_and_an_ending() -> None:
+    # dev87: 新潮集团 is an unlisted group, not 新潮能源 (600777, ST新潮 from 2024).
+    found = linked("拥有长电科技、中芯长电、新潮集团等封测龙头企业。", "2022-09-05")
+    assert "1.600777" not in found and "1.600584" in found
+
+
+def test_the_table_has_one_row_per_code_and_marked_name_each_with_its_first_snapshot() -> None:
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    pairs = [(row["code"], row["name"]) for row in rows]
+    assert len(pairs) == len(set(pairs))
+    later = [row for row in rows if "harrisonlanny/astock" not in row["source"].split(";")[0]]
+    assert len(later) >= 500
+    for row in later:
+        assert _MARK_RE.search(row["name"]), row
+        assert _SOURCE_RE.match(row["source"]), row
+        assert not row["delist_date"] or re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["delist_date"]), row
+    by_pair = {(row["code"], row["name"]): row for row in rows}
+    assert by_pair[("002602", "ST华通")]["source"].startswith("AFAN-LIFE/macropage:data/stock_basic.csv@")
+    assert by_pair[("000671", "ST阳光城")]["delist_date"] == "2023-08-16"
