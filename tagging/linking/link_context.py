@@ -14,8 +14,10 @@ ATTRIBUTION_RE = re.compile(
     # a research team's byline, each analyst after the sector they cover (作者:宏观  高瑞东、…军工 刘宇辰: dev149),
     # before the general 作者 line, which would stop at 40 characters
     r"作者\s*[:：](?:[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]+[\u4e00-\u9fff]{2,4}[、，,]?)+|"
-    # (转自:网信军民融合(wxjmrh): the account a post was copied from, dev165)
-    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品|转自|转载自)\s*[:：|@][^\n，。；]{0,40}"
+    # (转自:网信军民融合(wxjmrh): the account a post was copied from, dev165); the column or topic a site files the
+    # article under (来源专题:数控机床与工业机器人: a library's topic column, dev38 a trap; 所属栏目:)
+    r"(?:文章来源|来源|作者|责任编辑|编辑|记者|摄影|图片来源|图源|出品|转自|转载自|(?:来源|所属)(?:专题|栏目|频道))"
+    r"\s*[:：|@][^\n，。；]{0,40}"
     r"|(?:头图|题图|封面图|配图)\s*[:：|丨/][^\n，。；]{0,20}"  # 头图|视觉中国 (dev179)
     # photo credits and screenshots: (中国网信网 焦鹏 摄), （视觉中国供图）, (视觉中国/当代中国授权),
     # 同花顺App截图, 图/东方IC
@@ -34,6 +36,7 @@ ATTRIBUTION_RE = re.compile(
 # is the linker's costliest step on short sentences).
 ATTRIBUTION_HINTS = (
     "来源",
+    "所属",
     "作者",
     "转自",
     "转载自",
@@ -71,10 +74,23 @@ ATTRIBUTION_HINTS = (
 # (上一篇:智能制造工艺对医疗设备的影响), and a menu line of short links separated by spaces (川网头条 最要闻 …
 # 乡村振兴 科技教育 文化旅游; 政策法规 教育培训 交流会). Neither is the article's text (FRESH_RULES R1), and labellers
 # of the development sets took nothing from them. A menu has six links or more, letters only: a table row
-# holds figures, and a sentence its punctuation.
+# holds figures, and a sentence its punctuation. The same menu, other shapes (each a trap in its text):
+# - a page's tag line, such a row of links after its label (标签: 小米 IDC 苹果 华为, dev100): short tags parted by
+#   spaces or commas, the line ending with them; a 关键字: label glued to the article's first sentence is no tag line;
+# - a shorter row of links right before or after a menu line, the menu wrapped (一带一路 境外动态 above 法律法规
+#   公司治理 ESG专栏 …, dev16);
+# - a line that holds only a channel's name, the menu's heading (半导体新闻, then 65人已加入: dev23);
+# - six links or more one to a line, a menu down the page's side or a row of buttons (… 健康养生 / 范文作文 /
+#   国学影视, dev163; 展开全文 / 内容纠错 / 相关电商优惠 / 评论, dev96).
 NEIGHBOUR_TITLE_RE = re.compile(r"(?:上一篇|下一篇)\s*[:：][^\n]*")
+_MENU_LINK = r"[\u4e00-\u9fffA-Za-z]{2,8}"
+_MENU_ROW = rf"[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{1,4}}{_MENU_LINK}[ \t•·|]*"
 MENU_LINE_RE = re.compile(
-    r"^[ \t•·|]*(?:[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]+){5,}[\u4e00-\u9fffA-Za-z]{2,8}[ \t•·|]*$"
+    rf"^(?:{_MENU_ROW}\n)?[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{5,}}{_MENU_LINK}[ \t•·|]*(?:\n{_MENU_ROW}(?=\n|\Z))?$"
+    r"|^[ \t]*(?:标签|关键词|关键字|Tags?|TAG)[ \t]*[:：][ \t]*(?:[^\s，。；;,、]{1,12}[ \t,，、|]+){0,9}"
+    r"[^\s，。；;,、]{1,12}[ \t]*$"
+    rf"|^[ \t]*{_MENU_LINK}(?:新闻|频道|栏目|专栏)[ \t]*$"
+    rf"|^(?:[ \t]*{_MENU_LINK}[ \t]*\n){{5,}}[ \t]*{_MENU_LINK}[ \t]*$"
     # a menu whose links run together, from 首页 to 更多 (首页查报价问答论坛下载手机笔记本…家用电器办公打印 更多, dev96)
     r"|^[ \t]*首页[\u4e00-\u9fffA-Za-z \t|]{6,}更多[ \t]*$",
     re.MULTILINE,
@@ -96,10 +112,12 @@ AI_SUMMARY_RE = re.compile(
 # 来源于大数据及网络; 内容仅供参考,不构成投资建议。AI技术战略支持为… (dev sets: 6 board extras, no label, in such
 # lines). The whole line is the notice, when it is short: a long paragraph that ends in a disclaimer keeps its text.
 # Not 不构成投资建议 or 微信公众号 alone: an article's lead says it (本文为行业观察内容,不构成任何投资建议: dev131), and
-# a company discloses on its account (海康威视在官方微信公众号上披露: dev55).
-SITE_NOTICE_RE = re.compile(r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权")
-SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵")
-_SITE_NOTICE_LINE_LENGTH = 200
+# a company discloses on its account (海康威视在官方微信公众号上披露: dev55). A copyright notice forbids copying
+# (…包括文字、图片…以及H5、海报、AR、VR、手绘…,未经…许可,不得转载: dev52, AR and VR a trap there), and may run to 240
+# characters.
+SITE_NOTICE_RE = re.compile(r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权|不得转载")
+SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵", "不得转载")
+_SITE_NOTICE_LINE_LENGTH = 240
 
 
 def site_notice_spans(scan: str) -> list[tuple[int, int]]:

@@ -1,0 +1,66 @@
+"""Board words in a page's furniture (issue 22, board precision): a tag line, the column an article is filed
+under, a menu wrapped or standing one link to a line, a channel's name alone and a copyright notice are page
+chrome (FRESH_RULES R1, R2), not the article's sectors; the same word in the article beside them still is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.dates import SHANGHAI
+from tagging.tagger import text_mentions
+
+DAY = datetime(2024, 5, 1, tzinfo=SHANGHAI)
+
+
+def boards(text: str) -> set[str]:
+    """The board secids ``text`` names."""
+    return {mention.secid for mention in text_mentions(text, None, published_at=DAY) if mention.secid.startswith("90.")}
+
+
+def test_a_tag_line_is_page_chrome() -> None:
+    text = "今年锂电池出货量增长两成。\n关注公众号\n标签: 小米 IDC 苹果 华为"
+    found = boards(text)
+    assert "90.BK0922" not in found  # IDC among the site's tags
+    assert "90.BK0574" in found  # the article's lithium batteries
+    # a 关键字: label glued to the article's first sentence is no tag line
+    assert "90.BK0922" in boards("关键字: 云计算 数据中心建设提速,全国数据中心机架规模持续增长。")
+
+
+def test_the_column_an_article_is_filed_under_is_no_sector() -> None:
+    text = "• 来源专题:数控机床与工业机器人\n• 发布时间:2021-06-26\n华虹半导体车规级IGBT量产。"
+    found = boards(text)
+    assert "90.BK1004" not in found and "90.BK1090" not in found
+    assert "90.BK1048" in found  # IGBT in the article
+    assert "90.BK1090" in boards("所属行业:工业机器人。工业机器人产量增长两成。")  # no column label
+
+
+def test_a_short_row_of_links_beside_a_menu_is_the_menu() -> None:
+    text = (
+        "欢迎访问中国上市公司协会网站!\n一带一路 境外动态\n法律法规 公司治理 ESG专栏 民营党建案例 专题活动 数字化转型案例\n"
+        "证监会通报财务造假案件。"
+    )
+    assert "90.BK0712" not in boards(text)
+    # two words parted by a space are no menu alone
+    assert "90.BK0712" in boards("论坛聚焦一带一路 合作共赢。\n证监会通报财务造假案件。")
+
+
+def test_a_menu_one_link_to_a_line_and_a_channels_name_are_page_chrome() -> None:
+    menu = "投稿投诉\n热点动态\n科技财经\n娱乐时尚\n健康养生\n国学影视\n航空股全线走弱。"
+    found = boards(menu)
+    assert "90.BK1222" not in found
+    assert "90.BK0420" in found  # 航空股 in the article
+    buttons = "展开全文\n人赞过该文\n内容纠错\n相关电商优惠\n评论\n更多评论"
+    assert "90.BK0665" not in boards(buttons)
+    # fewer than six short lines are the article's own list
+    assert "90.BK0665" in boards("三大渠道:\n电商\n商超\n便利店")
+    assert "90.BK1036" not in boards("半导体新闻\n65人已加入\n腾讯力压工商银行夺冠。")
+    assert "90.BK1036" in boards("半导体新闻不断。\n全球半导体销售额增长。")
+
+
+def test_a_copyright_notice_is_page_chrome() -> None:
+    notice = (
+        "即日起,上述媒体采访、拍摄、编辑、制作并刊登的,包括文字、图片等原创作品,以及H5、海报、AR、VR、手绘等新媒体产品,"
+        "任何机构、媒体及自媒体未经甘肃媒体版权保护中心许可,不得转载、修改、摘编。"
+    )
+    assert "90.BK0722" not in boards(notice)
+    assert "90.BK0722" in boards("VR设备出货量增长三成。")
