@@ -1,6 +1,7 @@
-"""Board words in a page's furniture (issue 22, board precision): a tag line, the column an article is filed
-under, a menu wrapped or standing one link to a line, a channel's name alone and a copyright notice are page
-chrome (FRESH_RULES R1, R2), not the article's sectors; the same word in the article beside them still is."""
+"""Board words in a page's furniture (issue 22, board precision): a tag line, a breadcrumb's channel, the
+column an article is filed under, a site's tagline, a menu wrapped or standing one link to a line, a channel's
+name alone, a copyright notice and a link bar are page chrome (FRESH_RULES R1, R2), not the article's sectors;
+the same word in the article beside them still is."""
 
 from __future__ import annotations
 
@@ -26,12 +27,25 @@ def test_a_tag_line_is_page_chrome() -> None:
     assert "90.BK0922" in boards("关键字: 云计算 数据中心建设提速,全国数据中心机架规模持续增长。")
 
 
+def test_a_channel_between_breadcrumb_arrows_is_no_sector() -> None:
+    text = "您现在的位置: > 中商信息> 钢铁产业> 板材> 下游资讯> 家电\n今年钢铁行业产量下降。"
+    assert "90.BK0479" in boards(text)  # 钢铁行业 in the article
+    assert "90.BK0479" not in boards("您现在的位置: > 中商信息> 钢铁产业> 板材> 下游资讯> 家电\n胡润发布家电企业榜。")
+
+
 def test_the_column_an_article_is_filed_under_is_no_sector() -> None:
     text = "• 来源专题:数控机床与工业机器人\n• 发布时间:2021-06-26\n华虹半导体车规级IGBT量产。"
     found = boards(text)
     assert "90.BK1004" not in found and "90.BK1090" not in found
     assert "90.BK1048" in found  # IGBT in the article
     assert "90.BK1090" in boards("所属行业:工业机器人。工业机器人产量增长两成。")  # no column label
+
+
+def test_a_sites_tagline_is_no_sector() -> None:
+    assert "90.BK0712" not in boards("一带一路国家级信息服务平台\n中国光伏产业跃迁。")
+    assert "90.BK0493" not in boards("世纪新能源网-新能源行业媒体领跑者\n氢能产业咋发展。")
+    assert "90.BK1222" not in boards("影视聚合站\n为什么一点风吹草动就能引发游戏股震荡?")
+    assert "90.BK0493" in boards("新能源行业迎来新一轮增长。")
 
 
 def test_a_short_row_of_links_beside_a_menu_is_the_menu() -> None:
@@ -64,3 +78,9 @@ def test_a_copyright_notice_is_page_chrome() -> None:
     )
     assert "90.BK0722" not in boards(notice)
     assert "90.BK0722" in boards("VR设备出货量增长三成。")
+
+
+def test_a_link_of_a_bar_is_page_chrome() -> None:
+    bar = "请在淘文阁网|工程机械CAD图纸|机械工程制图|CAD装配图下载|设计图分享下载上搜索。"
+    assert "90.BK0739" not in boards(bar)
+    assert "90.BK0739" in boards("工程机械行业销量回升。")

@@ -1093,17 +1093,21 @@ _BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃�
 # 上市公司): the visitors, as _BROKERS_AS_ANALYSTS_AFTER_RE reads 券商调研 (dev sets: 2 more extras).
 _VISITS_NEAR_RE = re.compile(r"调研")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
-# A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调): between two arrows.
+# A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调, 中商信息> 钢铁产业> 板材:
+# a portal's channel, dev218 a trap): between two arrows.
 _CRUMB_BEFORE_RE = re.compile(r"[>＞›»]\s*$")
-_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新闻|知识)?\s*[>＞›»]")  # not 水泥概念股 »
+_CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新闻|知识|产业)?\s*[>＞›»]")  # not 水泥概念股 »
 # A breadcrumb's last step, a section's short name that ends its line (首页 > 新能源电报: a news site's flash column,
 # dev sets: 3 extras), not an article's title after the arrow (首页 > 新能源汽车销量再创新高).
 _CRUMB_HOME_BEFORE_RE = re.compile(r"(?:首页|位置)[^\n]{0,40}?[>＞›»]\s*$")
 _CRUMB_LAST_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}[^\S\n]*(?:\n|$)")
 # A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
-# not a table's cell (the next cell of a table row is mostly a figure).
+# not a table's cell (the next cell of a table row is mostly a figure). The link may go on after the board word
+# (淘文阁网|工程机械CAD图纸|机械工程制图|: a document site's slogan, dev149 a trap).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
-_MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
+_MENU_CELL_AFTER_RE = re.compile(
+    r"[^\s|｜，。,；]{0,8}?[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE
+)
 # A fund's A or C share class right after a theme word, ending the fund's name (华夏节能环保A、); not 新能源A股,
 # 汽车C端, 医疗A轮, AIGC or a model (A17).
 _FUND_SHARE_CLASS_AFTER_RE = re.compile(r"[AC](?=[、，,。；;：:\s)）]|$)")
@@ -1222,10 +1226,12 @@ _COMMODITY_QUOTE_AFTER_RE = re.compile(
 )
 _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性单抗, 新型单抗: kinds, not a drug's stem
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
-# outlet's credit line, dev132), 半导体信息平台TechInsights (a research firm's description, dev148).
+# outlet's credit line, dev132), 半导体信息平台TechInsights (a research firm's description, dev148); a site's
+# tagline, what kind of outlet it is (一带一路国家级信息服务平台, 新能源行业媒体领跑者, 影视聚合站: dev44, dev8, dev33,
+# traps there; R2).
 _SITE_SECTION_AFTER_RE = re.compile(
     r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d)"
-    r"|(?:信息|资讯)平台)"
+    r"|(?:国家级)?(?:信息|资讯)(?:服务)?平台|(?:行业)?媒体|聚合站)"
 )
 
 
