@@ -79,9 +79,9 @@ ATTRIBUTION_HINTS = (
 #   spaces or commas, the line ending with them; a 关键字: label glued to the article's first sentence is no tag line;
 # - a shorter row of links right before or after a menu line, the menu wrapped (一带一路 境外动态 above 法律法规
 #   公司治理 ESG专栏 …, dev16);
-# - a line that holds only a channel's name, the menu's heading (半导体新闻, then 65人已加入: dev23);
-# - six links or more one to a line, a menu down the page's side or a row of buttons (… 健康养生 / 范文作文 /
-#   国学影视, dev163; 展开全文 / 内容纠错 / 相关电商优惠 / 评论, dev96).
+# - a line that holds only a channel's name, the menu's heading (半导体新闻, then 65人已加入: dev23).
+# Not six short lines or more one word to a line (a side menu, a row of buttons: dev163, dev96, 2 extras): a
+# column of a table rendered as text, company names one to a line, has that shape too (review of day 21).
 NEIGHBOUR_TITLE_RE = re.compile(r"(?:上一篇|下一篇)\s*[:：][^\n]*")
 _MENU_LINK = r"[\u4e00-\u9fffA-Za-z]{2,8}"
 _MENU_ROW = rf"[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{1,4}}{_MENU_LINK}[ \t•·|]*"
@@ -90,7 +90,6 @@ MENU_LINE_RE = re.compile(
     r"|^[ \t]*(?:标签|关键词|关键字|Tags?|TAG)[ \t]*[:：][ \t]*(?:[^\s，。；;,、]{1,12}[ \t,，、|]+){0,9}"
     r"[^\s，。；;,、]{1,12}[ \t]*$"
     rf"|^[ \t]*{_MENU_LINK}(?:新闻|频道|栏目|专栏)[ \t]*$"
-    rf"|^(?:[ \t]*{_MENU_LINK}[ \t]*\n){{5,}}[ \t]*{_MENU_LINK}[ \t]*$"
     # a menu whose links run together, from 首页 to 更多 (首页查报价问答论坛下载手机笔记本…家用电器办公打印 更多, dev96)
     r"|^[ \t]*首页[\u4e00-\u9fffA-Za-z \t|]{6,}更多[ \t]*$",
     re.MULTILINE,
