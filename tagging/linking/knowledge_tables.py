@@ -552,15 +552,21 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         former = NameEntry(security.secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)
         if stem == name and len(stem) >= 3:
             kb.add_name(stem, former)
+        derived: set[str] = set()
         for full in full_names.get(security.secid, ()):
             at = full.find(stem) if len(stem) >= 2 else -1
             short = strip_legal_form(full[at:]) if at >= 0 else ""
             if len(short) == len(stem) == 2 and full.startswith(stem + "股份", at):
                 short = stem + "股份"  # 众和股份有限公司: a two-character core is written with 股份
             if 4 <= len(short) <= 5:
-                kb.add_name(short, former)
+                derived.add(short)
             if len(stem) == 2 and at >= 0 and full.endswith("股份有限公司"):
-                kb.add_name(stem + "股份", former)  # 中弘控股股份有限公司 was 中弘股份 too: the usual short name
+                derived.add(stem + "股份")  # 中弘控股股份有限公司 was 中弘股份 too: the usual short name
+        for short in derived:
+            # A name made by rule is no other company's name of the tables: 江苏中南建设集团股份有限公司 (中南建设,
+            # delisted 2024) would make 中南股份, 000717's name since 2022, and a dated name outranks today's.
+            if all(entry.secid == security.secid for entry in kb.names.get(short, ())):
+                kb.add_name(short, former)
 
 
 def build_knowledge_base(directory: Path) -> KnowledgeBase:
