@@ -760,7 +760,7 @@ def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_veh
         ),
         (
             "a_share_status_names.csv",
-            "code,name,delist_date,source\n6002411,ST时万,,x\n",
+            "code,name,delist_date,unmarked_from,seen_from,source\n6002411,ST时万,,,,x\n",
             r"line 2: bad code '6002411'",
         ),
         ("hk_list_dates.csv", "code,list_date,source\n00700,,x\n", r"line 2: list_date is empty"),

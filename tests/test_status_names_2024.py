@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from core.dates import SHANGHAI
 from tagging.linking.knowledge_tables import load_knowledge_base
 from tagging.tagger import text_mentions
@@ -33,6 +35,26 @@ def test_an_st_name_of_2025_is_the_company_whose_status_name_it_was() -> None:
     assert "1.605196" not in found
     # *ST汇科 is 汇金科技 (300561, from 2025-04-24), which no name of the other tables begins with.
     assert linked("方直科技、*ST汇科、乐创技术等公司营收不足1亿元。", "2025-06-01").get("0.300561") == "*ST汇科"
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "company"),
+    [
+        # 金力泰 is *ST金泰 only from 2025-07-03; before, *ST金泰 was 600385 (delisted 2022)
+        ("回顾去年，*ST金泰因连续亏损被终止上市。", "2023-09-12", "1.600385"),
+        ("*ST金泰发布公告称，公司股票将被实施退市风险警示。", "2025-09-01", "0.300225"),
+        # … and in 2024-12, ST华通 is 世纪华通, plain in every list from 2023-08-15 until 2024-11-07
+        ("上周公募调研的公司中，ST华通被调研3次。", "2024-12-09", "0.002602"),
+        # 金刚光伏 is *ST金刚 only from 2025-04; in 2023 it was 豫金刚石 (300064)
+        ("*ST金刚退市后，投资者维权仍在继续。", "2023-05-10", "0.300064"),
+    ],
+)
+def test_a_status_name_means_no_company_before_a_dated_list_first_showed_it(text: str, day: str, company: str) -> None:
+    # Review of day 21: the status stems of 2024-2026 carry the days the dated lists show the company without
+    # them (unmarked_from … seen_from); then, or before the lists begin when another company bore the stem in the
+    # 2023 rows, the stem is not that company's. (Before 2023-08 with no such row the lists cannot tell: *ST联合 in
+    # 2013 is given to 国旅联合, ST联合 from 2025-02, not to 联合化工; SOURCES.md §2c.)
+    assert company in linked(text, day), (text, day, linked(text, day))
 
 
 def test_a_status_name_of_2023_still_resolves_as_before() -> None:

@@ -75,6 +75,26 @@ class NameEntry:
 
 # How many answers KnowledgeBase.resolve remembers (names × days × markets: bounded for a long crawl).
 _RESOLVED_REMEMBERED = 200_000
+
+
+def _without_status(
+    unmarked: tuple[date | None, date | None],
+    on: date,
+    secid: str,
+    stems: list[tuple[str, date | None, tuple[date | None, date | None]]] | tuple[()],
+) -> bool:
+    """Whether a company did not bear a status name on ``on``: a day before the dated lists first show it bearing
+    it, when they show it without it then (*ST金泰 in 2023-09 is 600385, not 金力泰, *ST金泰 from 2025-07-03 and
+    plain in every list from 2023-08-15), or when another company bore the same status name before the lists
+    begin (*ST金刚 in 2023-05 is 豫金刚石, a 2023 row, not 金刚光伏, *ST金刚 from 2025-04): review of day 21."""
+    plain_from, seen_from = unmarked
+    if seen_from is None or on >= seen_from:
+        return False
+    if plain_from is not None and on >= plain_from:
+        return True
+    return any(other != secid and span == (None, None) for other, _last, span in stems)
+
+
 # How long after a name ended an ST name may still stand for it (see resolve_status_name).
 _STATUS_SPAN = timedelta(days=3 * 365)
 
@@ -93,7 +113,11 @@ class KnowledgeBase:
     list_dates: dict[str, date] = field(default_factory=dict)
     # The stems of status-marked names (a_share_status_names.csv): ST时万 is 时代万恒, ST易见 the delisted
     # 易见股份, though no table lists 时万 or 易见 as a name. Stem → (secid, last day of trading or None).
-    status_stems: dict[str, list[tuple[str, date | None]]] = field(default_factory=dict)
+    # stem -> (secid, last day of trading, (from, until): the days the dated lists show the company without that
+    # status name, before it took it, or (None, None)), of each status name
+    status_stems: dict[str, list[tuple[str, date | None, tuple[date | None, date | None]]]] = field(
+        default_factory=dict
+    )
     # Reviewed Latin names written in words (Goldman Sachs, Li Auto): as written → the name's key (names are
     # keyed without spaces, text keeps them).
     written_apart: dict[str, str] = field(default_factory=dict)
@@ -223,8 +247,9 @@ class KnowledgeBase:
                 continue
             matches: dict[str, NameEntry] = {}
             trading: dict[str, NameEntry] = {}  # the stem's companies still trading that day (today, undated)
-            for secid, last_day in self.status_stems.get(prefix, ()):
-                if on is None or self.listed_by(secid, on):
+            stems = self.status_stems.get(prefix, ())
+            for secid, last_day, unmarked in stems:
+                if on is None or (self.listed_by(secid, on) and not _without_status(unmarked, on, secid, stems)):
                     entry = NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)
                     entry = matches.setdefault(secid, entry)
                     if (secid in self.listed) if on is None else (last_day is None or on <= last_day):

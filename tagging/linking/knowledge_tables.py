@@ -529,10 +529,13 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
             if entry.how == HOW_FULL and name.endswith("公司"):
                 full_names.setdefault(entry.secid, []).append(name)
     shown_by = {shown: secid for secid, (_security, shown) in kb.securities.items()}
-    for line, row in _read_rows(path, ("code", "name", "delist_date", "source")):
+    for line, row in _read_rows(path, ("code", "name", "delist_date", "unmarked_from", "seen_from", "source")):
         _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
         _check(bool(row["name"]) and bool(row["source"]), path, line, "name or source is empty")
         last_day = _date(row["delist_date"], path, line)
+        # the dated lists show the code without this status name from unmarked_from to the day before seen_from
+        unmarked = (_date(row["unmarked_from"], path, line), _date(row["seen_from"], path, line))
+        _check((unmarked[0] is None) == (unmarked[1] is None), path, line, "unmarked_from and seen_from go together")
         name = normalise_name(row["name"])
         stem = strip_status(name)
         known = kb.a_codes.get(row["code"])
@@ -545,8 +548,8 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
             kb.securities[security.secid] = (security, name)
         if stem != name and len(stem) >= 2:
             stems = kb.status_stems.setdefault(stem, [])
-            if (security.secid, last_day) not in stems:
-                stems.append((security.secid, last_day))
+            if (security.secid, last_day, unmarked) not in stems:
+                stems.append((security.secid, last_day, unmarked))
         if last_day is None or security.secid in kb.listed:
             continue
         former = NameEntry(security.secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)

@@ -757,7 +757,7 @@ class Linker:
             return None
         companies = {
             secid
-            for secid, last_day in self.kb.status_stems.get(member[:2], ())
+            for secid, last_day, _unmarked in self.kb.status_stems.get(member[:2], ())
             if day is None or last_day is None or day <= last_day
         }
         if len(companies) != 1:
