@@ -4,9 +4,10 @@ status, the body and the redirect target, and the exceptions that end a blocked 
 from __future__ import annotations
 
 import re
-import zlib
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils._compression import _inflate, _unbrotli, _unzstd  # private, but pinned: scrapy==2.19.0
+from scrapy.utils.gz import gunzip
 from w3lib.encoding import html_to_unicode
 
 from tagging.pages import chinaorg, eastmoney
@@ -50,14 +51,15 @@ CHALLENGE_STATUSES = (200, 412, 521)
 CHALLENGE_MAX_BYTES = 256 * 1024  # a challenge is a small page; a larger one is looked at no further
 CHALLENGE_TEXT_CHARS = 200  # visible text a challenge page may hold ("请稍候…", a noscript line)
 # Cookie names of the challenges of firewalls in common use in China (Alibaba Cloud WAF, Jiasule, Yunsuo)
-_CHALLENGE_COOKIE = rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify"
+_CHALLENGE_COOKIE = rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify|security_verify_data"
 _CHALLENGE_HINT_RE = re.compile(rb"cookie|" + _CHALLENGE_COOKIE, re.I)  # a page without any is not read further
 _CHALLENGE_COOKIE_RE = re.compile(_CHALLENGE_COOKIE.decode())
 _COOKIE_WRITE_RE = re.compile(r"document\s*\.\s*cookie\s*=(?!=)")
 # … and loads the same page again: reload(), or the location set to itself (location.href = location.pathname +
-# location.search, window.location = window.location.href, location.replace(location.href)). A script that
+# location.search, window.location = window.location.href, location.replace(location.href), location.href =
+# document.URL), or yunsuo's verify address (self.location='/?security_verify_data=…'). A script that
 # sends a phone to the mobile site or jumps to another page is no challenge (review of day 21).
-_SELF = r"(?:(?:window|document|self|top)\s*\.\s*)?location\b"
+_SELF = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?location\b|document\s*\.\s*URL\b)"
 _RELOAD_RE = re.compile(
     r"(?<![\w$])location\s*\.\s*reload\s*\("
     rf"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*{_SELF}"
@@ -69,29 +71,22 @@ _RELOAD_RE = re.compile(
 DECODED_LIMIT = 1024 * 1024  # how much of a compressed answer is inflated to be looked at
 
 
-def _inflate(data: bytes, coding: str, limit: int) -> bytes:
-    if coding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limit)
-    if coding == "deflate":
-        try:
-            return zlib.decompressobj().decompress(data, limit)
-        except zlib.error:  # a raw deflate stream, as some servers send
-            return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, limit)
-    if coding == "br":
-        import brotli  # Scrapy's own brotli support; asked for only when installed
-
-        return brotli.decompress(data)[:limit]
-    raise ValueError(f"unknown content coding {coding!r}")
+# Scrapy's own decoders, the ones its HttpCompressionMiddleware runs (every gzip member, deflate with or without
+# its zlib header, br and zstd when their packages are installed), each stopping at ``max_size``.
+_DECODERS = {"gzip": gunzip, "x-gzip": gunzip, "deflate": _inflate, "br": _unbrotli, "zstd": _unzstd}
 
 
 def decoded_body(body: bytes, content_encodings: list[bytes] | None, limit: int = DECODED_LIMIT) -> bytes:
-    """The body with its content codings undone (the last applied first), at most ``limit`` bytes of it;
-    the body as it came when a coding is unknown or broken (a refusal is then not told by its page)."""
+    """The body with its content codings undone (the last applied first); the body as it came when a coding is
+    unknown or broken, or inflates past ``limit`` (no refusal page is that large: it is then not told by its page)."""
     codings = [c.strip().lower() for value in content_encodings or () for c in value.decode("latin-1").split(",")]
     for coding in reversed([c for c in codings if c and c != "identity"]):
+        decoder = _DECODERS.get(coding)
+        if decoder is None:
+            return body
         try:
-            body = _inflate(body, coding, limit)
-        except Exception:  # an unknown coding, a broken stream, brotli's own error, no brotli installed
+            body = decoder(body, max_size=limit)
+        except Exception:  # a broken stream, a bomb past the limit, brotli or zstd not installed
             return body
     return body
 
@@ -139,9 +134,14 @@ def looks_like_verification_page(body: bytes, content_type: str | None = None) -
     list answer to the spider, an empty one a refusal: crawler.spiders)."""
     if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False  # the answer of the kind asked for, whatever its title says (无人机…, 身份验证…)
-    head = page_text(body[:SNIFF_BYTES], content_type)
+    # (read by its declared charset, and as UTF-8 too: a page may declare one it is not written in)
+    readings = {page_text(body[:SNIFF_BYTES], content_type), body[:SNIFF_BYTES].decode("utf-8", errors="ignore")}
+    return any(_reads_as_verification(head, len(body) > SNIFF_BYTES) for head in readings)
+
+
+def _reads_as_verification(head: str, longer: bool) -> bool:
     named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
-    if not named and len(body) > SNIFF_BYTES:
+    if not named and longer:
         return False
     visible = _TAG_RE.sub(" ", head).strip()
     return len(visible) < SHORT_PAGE_CHARS and (named or bool(CAPTCHA_WORDS_RE.search(visible)))
