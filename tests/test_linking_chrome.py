@@ -48,13 +48,12 @@ def test_a_sites_tagline_is_no_sector() -> None:
     assert "90.BK0493" in boards("新能源行业迎来新一轮增长。")
 
 
-def test_a_short_row_of_links_beside_a_menu_is_the_menu() -> None:
-    text = (
-        "欢迎访问中国上市公司协会网站!\n一带一路 境外动态\n法律法规 公司治理 ESG专栏 民营党建案例 专题活动 数字化转型案例\n"
-        "证监会通报财务造假案件。"
-    )
-    assert "90.BK0712" not in boards(text)
-    # two words parted by a space are no menu alone
+def test_a_row_of_companies_beside_a_menu_shaped_row_is_the_text() -> None:
+    # Second review of day 21: a shorter row beside a row of six links or more is no menu of its own (a list of
+    # companies wrapped over two lines has that shape)
+    text = "机构重仓股:\n宁德时代 比亚迪 亿纬锂能\n贵州茅台 五粮液 泸州老窖 山西汾酒 洋河股份 古井贡酒"
+    found = {m.secid for m in text_mentions(text, None)}
+    assert {"0.300750", "0.002594", "0.300014"} <= found
     assert "90.BK0712" in boards("论坛聚焦一带一路 合作共赢。\n证监会通报财务造假案件。")
 
 
@@ -75,9 +74,18 @@ def test_a_copyright_notice_is_page_chrome() -> None:
     )
     assert "90.BK0722" not in boards(notice)
     assert "90.BK0722" in boards("VR设备出货量增长三成。")
+    # … only after 未经…许可, and a paragraph that holds 不得转载 otherwise is the text (second review of day 21)
+    term = "贵州茅台公告称，公司与经销商签署的合同中明确规定，经销商不得转载、复制茅台的商标与广告素材。"
+    assert "1.600519" in {m.secid for m in text_mentions(term, None)}
 
 
-def test_a_link_of_a_bar_is_page_chrome() -> None:
-    bar = "请在淘文阁网|工程机械CAD图纸|机械工程制图|CAD装配图下载|设计图分享下载上搜索。"
-    assert "90.BK0739" not in boards(bar)
-    assert "90.BK0739" in boards("工程机械行业销量回升。")
+def test_a_business_list_parted_by_bars_is_the_text() -> None:
+    # Second review of day 21: a cell that goes on after the board word is no bar's link (taken back)
+    assert "90.BK0900" in boards("公司主营业务|新能源汽车零部件|储能系统|光伏组件")
+    assert "90.BK1036" in boards("业务板块 | 半导体设备制造 | 光伏设备 | 锂电设备")
+
+
+def test_media_of_a_trade_in_the_text_are_the_trade() -> None:
+    # Second review of day 21: only a site's tagline (新能源行业媒体领跑者) is no sector; …媒体 in a sentence is
+    assert "90.BK1031" in boards("公司旗下拥有光伏媒体和储能媒体。")
+    assert "90.BK0493" not in boards("北极星电力网 新能源行业媒体领跑者\n光伏板块大涨。")

@@ -77,16 +77,15 @@ ATTRIBUTION_HINTS = (
 # holds figures, and a sentence its punctuation. The same menu, other shapes (each a trap in its text):
 # - a page's tag line, such a row of links after its label (标签: 小米 IDC 苹果 华为, dev100): short tags parted by
 #   spaces or commas, the line ending with them; a 关键字: label glued to the article's first sentence is no tag line;
-# - a shorter row of links right before or after a menu line, the menu wrapped (一带一路 境外动态 above 法律法规
-#   公司治理 ESG专栏 …, dev16);
 # - a line that holds only a channel's name, the menu's heading (半导体新闻, then 65人已加入: dev23).
+# Not a shorter row of links right before or after a menu line, the menu wrapped (一带一路 境外动态, dev16): a
+# list of companies wrapped over two lines has that shape (second review of day 21).
 # Not six short lines or more one word to a line (a side menu, a row of buttons: dev163, dev96, 2 extras): a
 # column of a table rendered as text, company names one to a line, has that shape too (review of day 21).
 NEIGHBOUR_TITLE_RE = re.compile(r"(?:上一篇|下一篇)\s*[:：][^\n]*")
 _MENU_LINK = r"[\u4e00-\u9fffA-Za-z]{2,8}"
-_MENU_ROW = rf"[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{1,4}}{_MENU_LINK}[ \t•·|]*"
 MENU_LINE_RE = re.compile(
-    rf"^(?:{_MENU_ROW}\n)?[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{5,}}{_MENU_LINK}[ \t•·|]*(?:\n{_MENU_ROW}(?=\n|\Z))?$"
+    rf"^[ \t•·|]*(?:{_MENU_LINK}[ \t•·|]+){{5,}}{_MENU_LINK}[ \t•·|]*$"
     r"|^[ \t]*(?:标签|关键词|关键字|Tags?|TAG)[ \t]*[:：][ \t]*(?:[^\s，。；;,、]{1,12}[ \t,，、|]+){0,9}"
     r"[^\s，。；;,、]{1,12}[ \t]*$"
     rf"|^[ \t]*{_MENU_LINK}(?:新闻|频道|栏目|专栏)[ \t]*$"
@@ -114,9 +113,14 @@ AI_SUMMARY_RE = re.compile(
 # a company discloses on its account (海康威视在官方微信公众号上披露: dev55). A copyright notice forbids copying
 # (…包括文字、图片…以及H5、海报、AR、VR、手绘…,未经…许可,不得转载: dev52, AR and VR a trap there), and may run to 240
 # characters.
-SITE_NOTICE_RE = re.compile(r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权|不得转载")
+# (Only after 未经…许可: 经销商不得转载、复制茅台的商标 is a contract's term in the news; and only such a notice may run
+# to 240 characters: second review of day 21.)
+SITE_NOTICE_RE = re.compile(
+    r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权|未经[^\n。]{0,30}?(?:许可|授权|同意)[，,]?\s*不得转载"
+)
 SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵", "不得转载")
-_SITE_NOTICE_LINE_LENGTH = 240
+_SITE_NOTICE_LINE_LENGTH = 200
+_COPYRIGHT_NOTICE_LINE_LENGTH = 240
 
 
 def site_notice_spans(scan: str) -> list[tuple[int, int]]:
@@ -126,7 +130,8 @@ def site_notice_spans(scan: str) -> list[tuple[int, int]]:
         start = scan.rfind("\n", 0, match.start()) + 1
         end = scan.find("\n", match.end())
         end = len(scan) if end < 0 else end
-        if end - start <= _SITE_NOTICE_LINE_LENGTH and (not spans or spans[-1] != (start, end)):
+        limit = _COPYRIGHT_NOTICE_LINE_LENGTH if match.group().startswith("未经") else _SITE_NOTICE_LINE_LENGTH
+        if end - start <= limit and (not spans or spans[-1] != (start, end)):
             spans.append((start, end))
     return spans
 

@@ -1102,12 +1102,11 @@ _CRUMB_AFTER_RE = re.compile(r"(?:频道|栏目|专题|维修|百科|资讯|新�
 _CRUMB_HOME_BEFORE_RE = re.compile(r"(?:首页|位置)[^\n]{0,40}?[>＞›»]\s*$")
 _CRUMB_LAST_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,4}[^\S\n]*(?:\n|$)")
 # A navigation bar's links parted by bars (检测 | 非棉与展览 | 节能环保 | 协会之窗): a link between two others,
-# not a table's cell (the next cell of a table row is mostly a figure). The link may go on after the board word
-# (淘文阁网|工程机械CAD图纸|机械工程制图|: a document site's slogan, dev149 a trap).
+# not a table's cell (the next cell of a table row is mostly a figure). Not a link that goes on after the board
+# word (淘文阁网|工程机械CAD图纸|…, dev149): a business list parted by bars has that shape (公司主营业务|新能源汽车
+# 零部件|储能系统|光伏组件: second review of day 21).
 _MENU_CELL_BEFORE_RE = re.compile(r"[\u4e00-\u9fff][^\S\n]*[|｜][^\S\n]*$")
-_MENU_CELL_AFTER_RE = re.compile(
-    r"[^\s|｜，。,；]{0,8}?[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE
-)
+_MENU_CELL_AFTER_RE = re.compile(r"[^\S\n]*[|｜][^\S\n]*[\u4e00-\u9fff]{2,6}[^\S\n]*(?:[|｜]|$)", re.MULTILINE)
 # A fund's A or C share class right after a theme word, ending the fund's name (华夏节能环保A、); not 新能源A股,
 # 汽车C端, 医疗A轮, AIGC or a model (A17).
 _FUND_SHARE_CLASS_AFTER_RE = re.compile(r"[AC](?=[、，,。；;：:\s)）]|$)")
@@ -1228,10 +1227,10 @@ _NOT_A_DRUG_STEM = _NO_NAMES_END | frozenset("性型款种用")  # 双特异性�
 # A site's or section's name in page chrome: 家电百科 (then a space), 机床商务网栏目, PCB信息网 2022-04-21 (an
 # outlet's credit line, dev132), 半导体信息平台TechInsights (a research firm's description, dev148); a site's
 # tagline, what kind of outlet it is (一带一路国家级信息服务平台, 新能源行业媒体领跑者, 影视聚合站: dev44, dev8, dev33,
-# traps there; R2).
+# traps there; R2). Not …媒体 alone: 新能源汽车行业媒体关注度上升, 公司旗下拥有光伏媒体 (second review of day 21).
 _SITE_SECTION_AFTER_RE = re.compile(
     r"(?:百科(?=\s)|[\u4e00-\u9fff]{0,3}网栏目|(?:信息|资讯|产业|行业|门户)网(?![络点])|网(?=\s\d{4}-\d\d)"
-    r"|(?:国家级)?(?:信息|资讯)(?:服务)?平台|(?:行业)?媒体|聚合站)"
+    r"|(?:国家级)?(?:信息|资讯)(?:服务)?平台|(?:行业)?媒体领跑者|聚合站)"
 )
 
 
