@@ -4,7 +4,7 @@ Sites that fight crawlers seldom say "no" plainly. A blocked answer is any of th
 
 * ``http_403`` / ``http_429`` / ``http_451``: the site refuses outright (``BLOCKING_HTTP_CODES``);
 * ``captcha``: a verification (slider captcha) page served with 200 where a page or JSON was asked for;
-* ``script_challenge``: a firewall's script challenge (200, 412 or 521): a page of next to no text whose
+* ``script_challenge``: a firewall's script challenge (200, 202, 412 or 521): a page of next to no text whose
   script sets a cookie and loads the page again, which a browser passes unseen and a crawler never does;
 * ``login_redirect``: a redirect to a login or verification URL (``BLOCKING_LOGIN_URL_PATTERN``);
 * ``empty_list``: a list answered valid but empty where the same list had items on an earlier run

@@ -45,23 +45,28 @@ _TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 # A script challenge: a page of (almost) nothing but a script that sets a cookie and loads the page again, which
 # a browser passes unseen and a crawler never does. Web application firewalls in front of Chinese sites serve
-# them with 200, or with 412 / 521 (the status their own scripts expect); a crawler that took one for a page
+# them with 200, or with 202 / 412 / 521 (the status their own scripts expect); a crawler that took one for a page
 # would read an article without a body, or a list without items, and never back off.
-CHALLENGE_STATUSES = (200, 412, 521)
+CHALLENGE_STATUSES = (200, 202, 412, 521)
 CHALLENGE_MAX_BYTES = 256 * 1024  # a challenge is a small page; a larger one is looked at no further
 CHALLENGE_TEXT_CHARS = 200  # visible text a challenge page may hold ("请稍候…", a noscript line)
 # Cookie names of the challenges of firewalls in common use in China (Alibaba Cloud WAF, Jiasule, Yunsuo)
-_CHALLENGE_COOKIE = rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify|security_verify_data"
+# and Ruishu's bootstrap object ($_ts, set before its external script runs; served with 412 or 202)
+_CHALLENGE_COOKIE = (
+    rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify|security_verify_data"
+    rb"|\$_ts\s*=|\[\s*['\"]\$_ts['\"]\s*\]"
+)
 _CHALLENGE_HINT_RE = re.compile(rb"cookie|" + _CHALLENGE_COOKIE, re.I)  # a page without any is not read further
 _CHALLENGE_COOKIE_RE = re.compile(_CHALLENGE_COOKIE.decode())
-_COOKIE_WRITE_RE = re.compile(r"document\s*\.\s*cookie\s*=(?!=)")
+# (written with a dot or with brackets, as obfuscated challenges do: document['cookie']=…)
+_COOKIE_WRITE_RE = re.compile(r"document\s*(?:\.\s*cookie|\[\s*['\"]cookie['\"]\s*\])\s*=(?!=)")
 # … and loads the same page again: reload(), or the location set to itself (location.href = location.pathname +
 # location.search, window.location = window.location.href, location.replace(location.href), location.href =
 # document.URL), or yunsuo's verify address (self.location='/?security_verify_data=…'). A script that
 # sends a phone to the mobile site or jumps to another page is no challenge (review of day 21).
 _SELF = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?location\b|document\s*\.\s*URL\b)"
 _RELOAD_RE = re.compile(
-    r"(?<![\w$])location\s*\.\s*reload\s*\("
+    r"(?<![\w$])location\s*(?:\.\s*reload|\[\s*['\"]reload['\"]\s*\])\s*\("
     rf"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*{_SELF}"
     rf"|(?<![\w$])location\s*\.\s*(?:replace|assign)\s*\(\s*{_SELF}"
 )

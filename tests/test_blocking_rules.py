@@ -172,6 +172,11 @@ def test_a_page_holding_an_article_is_no_captcha_whatever_its_title(body: str) -
         # the page loaded again by its own address (review of day 21)
         "<html><body><script>document.cookie='c=1';location.href=document.URL</script></body></html>",
         "<html><body><script>document.cookie='c=1';location.replace(document.URL)</script></body></html>",
+        # obfuscated: the cookie and the reload written with brackets (second review of day 21)
+        "<html><body><script>var d=document;d=document;document['cookie']='x=1';location['reload']();</script></body></html>",
+        # Ruishu's bootstrap: its object set inline, the rest in an external script
+        "<html><head><meta charset=\"utf-8\"><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=84;</script>"
+        '<script src="/AbCdEf/g.js" r="m"></script></head><body></body></html>',
         # yunsuo's verify address
         "<html><body><script>function setCookie(k,v){document.cookie=k+'='+v}setCookie('srcurl','x');"
         "self.location='/?security_verify_data=313932302c31303830';</script></body></html>",
