@@ -3,6 +3,7 @@ status, the body and the redirect target, and the exceptions that end a blocked 
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from scrapy.exceptions import IgnoreRequest
@@ -32,7 +33,19 @@ ARTICLE_BODY_RE = re.compile(
 )
 # JSON, JSONP, and china.com.cn's script lists: a call (or a bare "(") whose payload is a JSON string of HTML
 # (review of day 20: one headline holding 验证码 made the whole list a captcha).
-JSON_ANSWER_RE = re.compile(rb"\A\s*(?:[\[{]|(?:[\w$.]+\s*)?\(\s*[\[{\"])")
+# Their variants too (third review of day 21): a byte-order mark, a /**/ or // comment before the call, try{…},
+# typeof cb === 'function' && cb(…), var x = {…}.
+JSON_ANSWER_RE = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:/\*[^*]*\*/\s*|//[^\n]*\n\s*)*(?:try\s*\{\s*)?"
+    rb"(?:typeof\s+[\w$.]+\s*===?\s*['\"]function['\"]\s*&&\s*)?(?:(?:var|let|const)\s+[\w$]+\s*=\s*)?"
+    rb"(?:[\[{]|(?:[\w$.]+\s*)?\(\s*[\[{\"])"
+)
+# A feed or a sitemap is the answer asked for too, whatever its items' titles say (third review of day 21).
+FEED_ANSWER_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\b|<rss\b|<feed\b|<urlset\b|<sitemapindex\b)", re.I)
+# A page of many links is a page of the site (a list, a portal), not a verification page, whatever its headlines
+# say (警惕冒充客服索要验证码骗局 on a china.com.cn column page: third review of day 21); a captcha page has a few.
+LIST_PAGE_LINKS = 10
+_LINK_RE = re.compile(r"<a\s", re.I)
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
@@ -40,8 +53,33 @@ CAPTCHA_WIDGET_RE = re.compile(
 )
 # (身份核实 names a captcha only as a page's title: in a short page's text it is news as often, 例行核实身份)
 CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
-# (a script cut off at the sniffed 64 KiB is script to its end)
-_TAG_RE = re.compile(r"<(script|style)\b.*?(?:</\1>|\Z)|<[^>]+>", re.S | re.I)
+
+
+def _visible_text(page: str) -> str:
+    """The text outside tags, scripts and styles, in one pass (a page of "<" without ">" costs no more than its
+    length: third review of day 21); a script cut off at the sniffed 64 KiB is script to its end."""
+    lower, parts, at, size = page.lower(), [], 0, len(page)
+    while at < size:
+        opened = page.find("<", at)
+        if opened < 0:
+            parts.append(page[at:])
+            break
+        parts.append(page[at:opened])
+        for element in ("script", "style"):
+            if lower.startswith("<" + element, opened):
+                closing = lower.find("</" + element, opened)
+                end = page.find(">", closing) if closing >= 0 else -1
+                at = size if end < 0 else end + 1
+                break
+        else:
+            end = page.find(">", opened + 1)
+            if end < 0:
+                parts.append(page[opened:])
+                break
+            at = end + 1
+    return " ".join(parts)
+
+
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 # A script challenge: a page of (almost) nothing but a script that sets a cookie and loads the page again, which
 # a browser passes unseen and a crawler never does. Web application firewalls in front of Chinese sites serve
@@ -54,7 +92,7 @@ CHALLENGE_TEXT_CHARS = 200  # visible text a challenge page may hold ("请稍候
 # and Ruishu's bootstrap object ($_ts, set before its external script runs; served with 412 or 202)
 _CHALLENGE_COOKIE = (
     rb"acw_sc__v2|__jsl_clearance|yunsuo_session_verify|security_session_verify|security_verify_data"
-    rb"|\$_ts\s*=|\[\s*['\"]\$_ts['\"]\s*\]"
+    rb"|(?<![\w$])\$_ts\s*=(?!=)|\[\s*['\"]\$_ts['\"]\s*\]"
 )
 _CHALLENGE_HINT_RE = re.compile(rb"cookie|" + _CHALLENGE_COOKIE, re.I)  # a page without any is not read further
 _CHALLENGE_COOKIE_RE = re.compile(_CHALLENGE_COOKIE.decode())
@@ -64,7 +102,13 @@ _COOKIE_WRITE_RE = re.compile(r"document\s*(?:\.\s*cookie|\[\s*['\"]cookie['\"]\
 # location.search, window.location = window.location.href, location.replace(location.href), location.href =
 # document.URL), or yunsuo's verify address (self.location='/?security_verify_data=…'). A script that
 # sends a phone to the mobile site or jumps to another page is no challenge (review of day 21).
-_SELF = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?location\b|document\s*\.\s*URL\b)"
+# (the address itself, not one made from it: location.href.replace('finance.','m.') sends a phone elsewhere: third
+# review of day 21)
+_SELF_PLACE = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?location|document\s*\.\s*URL)"
+_SELF = (
+    rf"{_SELF_PLACE}(?:\s*\.\s*(?:href|pathname))?"
+    rf"(?:\s*\+\s*{_SELF_PLACE}\s*\.\s*(?:search|hash))*\s*(?=[;)}},\n]|$)"
+)
 _RELOAD_RE = re.compile(
     r"(?<![\w$])location\s*(?:\.\s*reload|\[\s*['\"]reload['\"]\s*\])\s*\("
     rf"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*{_SELF}"
@@ -97,8 +141,12 @@ def decoded_body(body: bytes, content_encodings: list[bytes] | None, limit: int 
 
 
 def page_text(body: bytes, content_type: str | None = None) -> str:
-    """A page's text by its declared charset (the Content-Type header, a BOM, a <meta charset>), UTF-8 else."""
-    return html_to_unicode(content_type, body)[1]
+    """A page's text by its declared charset (the Content-Type header, a BOM, a <meta charset>), UTF-8 else (and
+    when the declared one is no text encoding: charset=hex, third review of day 21)."""
+    try:
+        return html_to_unicode(content_type, body)[1]
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return body.decode("utf-8", errors="ignore")
 
 
 def _script_sources(page: str) -> list[str]:
@@ -139,17 +187,31 @@ def looks_like_verification_page(body: bytes, content_type: str | None = None) -
     list answer to the spider, an empty one a refusal: crawler.spiders)."""
     if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False  # the answer of the kind asked for, whatever its title says (无人机…, 身份验证…)
-    # (read by its declared charset, and as UTF-8 too: a page may declare one it is not written in)
-    readings = {page_text(body[:SNIFF_BYTES], content_type), body[:SNIFF_BYTES].decode("utf-8", errors="ignore")}
+    if FEED_ANSWER_RE.match(body):
+        return False
+    # (read by its declared charset, and as UTF-8 too where it is valid UTF-8: a page may declare one it is not
+    # written in; a GBK page read as UTF-8 loses its text and would look short: third review of day 21)
+    readings = {page_text(body[:SNIFF_BYTES], content_type)}
+    if (utf8 := _valid_utf8(body[:SNIFF_BYTES])) is not None:
+        readings.add(utf8)
     return any(_reads_as_verification(head, len(body) > SNIFF_BYTES) for head in readings)
+
+
+def _valid_utf8(head: bytes) -> str | None:
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return None
 
 
 def _reads_as_verification(head: str, longer: bool) -> bool:
     named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
     if not named and longer:
         return False
-    visible = _TAG_RE.sub(" ", head).strip()
-    return len(visible) < SHORT_PAGE_CHARS and (named or bool(CAPTCHA_WORDS_RE.search(visible)))
+    visible = _visible_text(head).strip()
+    if len(visible) >= SHORT_PAGE_CHARS:
+        return False
+    return named or (len(_LINK_RE.findall(head)) < LIST_PAGE_LINKS and bool(CAPTCHA_WORDS_RE.search(visible)))
 
 
 def looks_like_script_challenge(body: bytes, content_type: str | None = None) -> bool:
@@ -157,12 +219,12 @@ def looks_like_script_challenge(body: bytes, content_type: str | None = None) ->
     same page again (or names a known firewall's challenge cookie); never a JSON answer nor an article page."""
     if len(body) > CHALLENGE_MAX_BYTES or not _CHALLENGE_HINT_RE.search(body):
         return False
-    if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+    if JSON_ANSWER_RE.match(body) or FEED_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False
     page = page_text(body, content_type)
-    if len(" ".join(_TAG_RE.sub(" ", page[:SNIFF_BYTES]).split())) > CHALLENGE_TEXT_CHARS:
+    if len(" ".join(_visible_text(page[:SNIFF_BYTES]).split())) > CHALLENGE_TEXT_CHARS:
         return False
-    scripts = " ".join(_script_sources(page))
+    scripts = "\n".join(_script_sources(page))
     return bool(_CHALLENGE_COOKIE_RE.search(scripts)) or bool(
         _COOKIE_WRITE_RE.search(scripts) and _RELOAD_RE.search(scripts)
     )

@@ -713,3 +713,68 @@ def test_list_memory_keeps_the_first_pages_length_and_reads_files_without_one(tm
         ListMemory(path, keep_days=7, now=lambda: today + timedelta(days=8)).items_before("eastmoney pages:cywjh x")
         is None
     )
+
+
+# --- third review of day 21 ------------------------------------------------------------------------------
+
+
+def test_a_list_page_a_feed_or_a_json_variant_with_a_verification_word_is_no_captcha() -> None:
+    headlines = "".join(f'<li><a href="/news/{i}.shtml">第{i}条消息</a></li>' for i in range(12))
+    page = f"<html><body><ul>{headlines}<li><a href='/x.shtml'>警惕冒充客服索要验证码骗局</a></li></ul></body></html>"
+    assert not looks_like_verification_page(page.encode())
+    assert not looks_like_verification_page(page.encode("gbk"), "text/html; charset=gbk")
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>财经</title>'
+        "<item><title>证监会：上市公司股东减持须完成身份验证</title><link>http://x/1</link></item></channel></rss>"
+    )
+    assert not looks_like_verification_page(rss.encode())
+    answer = '{"data": {"list": [{"title": "警惕验证码诈骗"}]}}'
+    for variant in (
+        "\ufeff" + answer,
+        f"/**/cb({answer})",
+        f"try{{cb({answer})}}catch(e){{}}",
+        f"// callback\ncb({answer})",
+        f"typeof cb === 'function' && cb({answer});",
+        f"var result = {answer};",
+    ):
+        assert not looks_like_verification_page(variant.encode()), variant
+    # … while a captcha page with a link or two is still one
+    assert looks_like_verification_page(
+        "<html><body><p>请拖动滑块完成验证</p><a href='/help'>帮助</a></body></html>".encode()
+    )
+
+
+def test_a_gbk_page_with_a_captcha_widget_of_a_login_box_is_no_captcha() -> None:
+    # (over 3,000 characters of text: read as UTF-8, most of it vanished and the page looked short)
+    text = "<p>" + "国家统计局今天发布数据，十月份规模以上工业增加值同比增长。" * 120 + "</p>"
+    page = f'<html><head><meta charset="gbk"></head><body>{text}<img id="captchaImg" src="/c.png"></body></html>'
+    assert not looks_like_verification_page(page.encode("gbk"))
+
+
+def test_a_charset_that_is_no_text_encoding_raises_nothing() -> None:
+    for content_type in ("text/html; charset=hex", "text/html; charset=zlib", "text/html; charset=undefined"):
+        assert blocked_reason(200, CAPTCHA_PAGE.encode(), None, CODES, LOGIN, content_type) == "captcha"
+    assert (
+        blocked_reason(200, b'<html><head><meta charset="hex"></head><body>ok</body></html>', None, CODES, LOGIN)
+        is None
+    )
+
+
+def test_a_page_of_unclosed_tags_is_read_once() -> None:
+    # (quadratic before: 2.6 s for 64 KiB; a refusal is still not made of it)
+    assert blocked_reason(200, b"<a" * 40_000, None, CODES, LOGIN) is None
+    assert blocked_reason(412, b"<script" * 20_000 + b"document.cookie", None, CODES, LOGIN) is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a phone sent to the mobile site by an address made from this one
+        "<html><body><script>document.cookie='a=1';"
+        "location.href = location.href.replace('finance.china.com.cn','m.china.com.cn')</script></body></html>",
+        # names that only hold Ruishu's
+        "<html><body><script>document.cookie='a=1';var a$_ts=1;if(window.$_ts===undefined){}</script></body></html>",
+    ],
+)
+def test_an_address_made_from_this_one_or_a_look_alike_name_is_no_challenge(page: str) -> None:
+    assert not looks_like_script_challenge(page.encode())
