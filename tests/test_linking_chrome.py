@@ -77,6 +77,9 @@ def test_a_copyright_notice_is_page_chrome() -> None:
     # … only after 未经…许可, and a paragraph that holds 不得转载 otherwise is the text (second review of day 21)
     term = "贵州茅台公告称，公司与经销商签署的合同中明确规定，经销商不得转载、复制茅台的商标与广告素材。"
     assert "1.600519" in {m.secid for m in text_mentions(term, None)}
+    # … even a term with 未经…许可 in it: a notice speaks of the site's works (版权, 作品, 稿件, 本网 …)
+    term = "约定经销商未经茅台书面许可，不得转载、复制茅台的商标，五粮液、泸州老窖也有类似条款。"
+    assert "1.600519" in {m.secid for m in text_mentions(term, None)}
 
 
 def test_a_business_list_parted_by_bars_is_the_text() -> None:

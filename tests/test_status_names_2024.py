@@ -43,6 +43,13 @@ def test_an_st_name_of_2025_is_the_company_whose_status_name_it_was() -> None:
         # 金力泰 is *ST金泰 only from 2025-07-03; before, *ST金泰 was 600385 (delisted 2022)
         ("回顾去年，*ST金泰因连续亏损被终止上市。", "2023-09-12", "1.600385"),
         ("*ST金泰发布公告称，公司股票将被实施退市风险警示。", "2025-09-01", "0.300225"),
+        # … and the notices name it days before it takes effect (third review of day 21)
+        (
+            "公司股票自2024年11月8日起被实施其他风险警示，股票简称变更为“ST华通”，股票代码不变。",
+            "2024-11-05",
+            "0.002602",
+        ),
+        ("金力泰公告：公司股票将于7月3日起被实施退市风险警示，简称变更为*ST金泰。", "2025-07-01", "0.300225"),
         # … and in 2024-12, ST华通 is 世纪华通, plain in every list from 2023-08-15 until 2024-11-07
         ("上周公募调研的公司中，ST华通被调研3次。", "2024-12-09", "0.002602"),
         # 金刚光伏 is *ST金刚 only from 2025-04; in 2023 it was 豫金刚石 (300064)

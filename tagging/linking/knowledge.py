@@ -88,13 +88,17 @@ def _without_status(
     plain in every list from 2023-08-15), or when another company bore the same status name before the lists
     begin (*ST金刚 in 2023-05 is 豫金刚石, a 2023 row, not 金刚光伏, *ST金刚 from 2025-04): review of day 21."""
     plain_from, seen_from = unmarked
-    if seen_from is None or on >= seen_from:
+    # (an exchange's notice names the new status name days before it takes effect: 股票简称变更为“ST华通” on
+    # 2024-11-05, ST华通 from 2024-11-08: third review of day 21)
+    if seen_from is None or on >= seen_from - _STATUS_NOTICE:
         return False
     if plain_from is not None and on >= plain_from:
         return True
     return any(other != secid and span == (None, None) for other, _last, span in stems)
 
 
+# How long before a status name takes effect the notices already name it.
+_STATUS_NOTICE = timedelta(days=15)
 # How long after a name ended an ST name may still stand for it (see resolve_status_name).
 _STATUS_SPAN = timedelta(days=3 * 365)
 

@@ -536,6 +536,7 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         # the dated lists show the code without this status name from unmarked_from to the day before seen_from
         unmarked = (_date(row["unmarked_from"], path, line), _date(row["seen_from"], path, line))
         _check((unmarked[0] is None) == (unmarked[1] is None), path, line, "unmarked_from and seen_from go together")
+        _check(unmarked[0] is None or unmarked[0] < unmarked[1], path, line, "unmarked_from is not before seen_from")
         name = normalise_name(row["name"])
         stem = strip_status(name)
         known = kb.a_codes.get(row["code"])

@@ -121,6 +121,8 @@ SITE_NOTICE_RE = re.compile(
 SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵", "不得转载")
 _SITE_NOTICE_LINE_LENGTH = 200
 _COPYRIGHT_NOTICE_LINE_LENGTH = 240
+# … and a copyright notice speaks of the site's works (版权, 原创作品, 本网/本站/本报/本刊 稿件)
+_COPYRIGHT_WORDS_RE = re.compile(r"版权|作品|稿件|本网|本站|本报|本刊|本号|本公众号")
 
 
 def site_notice_spans(scan: str) -> list[tuple[int, int]]:
@@ -130,7 +132,10 @@ def site_notice_spans(scan: str) -> list[tuple[int, int]]:
         start = scan.rfind("\n", 0, match.start()) + 1
         end = scan.find("\n", match.end())
         end = len(scan) if end < 0 else end
-        limit = _COPYRIGHT_NOTICE_LINE_LENGTH if match.group().startswith("未经") else _SITE_NOTICE_LINE_LENGTH
+        copyright_notice = match.group().startswith("未经")
+        if copyright_notice and not _COPYRIGHT_WORDS_RE.search(scan, start, end):
+            continue  # 未经茅台书面许可，不得转载、复制其商标: a contract's term in the news (third review of day 21)
+        limit = _COPYRIGHT_NOTICE_LINE_LENGTH if copyright_notice else _SITE_NOTICE_LINE_LENGTH
         if end - start <= limit and (not spans or spans[-1] != (start, end)):
             spans.append((start, end))
     return spans
