@@ -41,42 +41,59 @@ JSON_ANSWER_RE = re.compile(
     rb"(?:[\[{]|(?:[\w$.]+\s*)?\(\s*[\[{\"])"
 )
 # A feed or a sitemap is the answer asked for too, whatever its items' titles say (third review of day 21).
-FEED_ANSWER_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\b|<rss\b|<feed\b|<urlset\b|<sitemapindex\b)", re.I)
+# (its root element, not <?xml alone: an XHTML page begins so too, captcha pages among them: fourth review)
+_FEED_ROOT_RE = re.compile(rb"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.I)
+_HTML_ROOT_RE = re.compile(rb"<html\b", re.I)
+
+
+def is_feed_answer(body: bytes) -> bool:
+    """A feed or a sitemap: its root element in the first KiB, and no <html> there."""
+    head = body[:1024]
+    return bool(_FEED_ROOT_RE.search(head)) and not _HTML_ROOT_RE.search(head)
+
+
 # A page of many links is a page of the site (a list, a portal), not a verification page, whatever its headlines
 # say (警惕冒充客服索要验证码骗局 on a china.com.cn column page: third review of day 21); a captcha page has a few.
 LIST_PAGE_LINKS = 10
 _LINK_RE = re.compile(r"<a\s", re.I)
+_ELEMENT_AT_RE = re.compile(r"<(script|style)", re.I)  # (re.I, not str.lower(): İ lowers to two characters)
+_SCRIPT_OPEN_RE = re.compile(r"<script", re.I)
+_CLOSING_RE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 CAPTCHA_WIDGET_RE = re.compile(
     r"""(geetest|nocaptcha|nc_iconfont|slider[-_]?captcha|captcha[-_]?(?:box|img|container|slider)|"""
     r"""id=["']?captcha|class=["'][^"']*\bcaptcha\b)""",
     re.I,
 )
 # (身份核实 names a captcha only as a page's title: in a short page's text it is news as often, 例行核实身份)
-CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|人机验证|安全验证|请完成验证|访问过于频繁|异常访问|请求过于频繁)")
+# A site's own words to a visitor count on any short page; words a headline may hold (滑块, 拖动, 验证码) only on a
+# page of few links (fourth review of day 21: 您的访问过于频繁 with a site's menu around it is still a refusal).
+CAPTCHA_PHRASES_RE = re.compile(r"(请完成验证|请输入验证码|人机验证|访问过于频繁|请求过于频繁|异常访问)")
+CAPTCHA_WORDS_RE = re.compile(r"(滑块|拖动|验证码|安全验证)")
 
 
-def _visible_text(page: str) -> str:
+def _visible_text(page: str, keep_tags: bool = False) -> str:
     """The text outside tags, scripts and styles, in one pass (a page of "<" without ">" costs no more than its
-    length: third review of day 21); a script cut off at the sniffed 64 KiB is script to its end."""
-    lower, parts, at, size = page.lower(), [], 0, len(page)
+    length: third review of day 21); a script cut off at the sniffed 64 KiB is script to its end. With
+    ``keep_tags``, the page without its scripts and styles (to count its links)."""
+    parts, at, size = [], 0, len(page)
     while at < size:
         opened = page.find("<", at)
         if opened < 0:
             parts.append(page[at:])
             break
         parts.append(page[at:opened])
-        for element in ("script", "style"):
-            if lower.startswith("<" + element, opened):
-                closing = lower.find("</" + element, opened)
-                end = page.find(">", closing) if closing >= 0 else -1
-                at = size if end < 0 else end + 1
-                break
-        else:
-            end = page.find(">", opened + 1)
-            if end < 0:
-                parts.append(page[opened:])
-                break
-            at = end + 1
+        if element := _ELEMENT_AT_RE.match(page, opened):
+            closing = _CLOSING_RE[element.group(1).lower()].search(page, opened)
+            end = page.find(">", closing.end()) if closing else -1
+            at = size if end < 0 else end + 1
+            continue
+        end = page.find(">", opened + 1)
+        if end < 0:
+            parts.append(page[opened:])
+            break
+        if keep_tags:
+            parts.append(page[opened : end + 1])
+        at = end + 1
     return " ".join(parts)
 
 
@@ -102,18 +119,26 @@ _COOKIE_WRITE_RE = re.compile(r"document\s*(?:\.\s*cookie|\[\s*['\"]cookie['\"]\
 # location.search, window.location = window.location.href, location.replace(location.href), location.href =
 # document.URL), or yunsuo's verify address (self.location='/?security_verify_data=…'). A script that
 # sends a phone to the mobile site or jumps to another page is no challenge (review of day 21).
-# (the address itself, not one made from it: location.href.replace('finance.','m.') sends a phone elsewhere: third
-# review of day 21)
-_SELF_PLACE = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?location|document\s*\.\s*URL)"
-_SELF = (
-    rf"{_SELF_PLACE}(?:\s*\.\s*(?:href|pathname))?"
-    rf"(?:\s*\+\s*{_SELF_PLACE}\s*\.\s*(?:search|hash))*\s*(?=[;)}},\n]|$)"
-)
+# The statement that sets the location, from its target on (location.href = …, location.replace(…)); it loads the
+# page again when it begins with the page's own address (location, location.href, location.pathname + location.search,
+# document.URL, also inside setTimeout's string: fourth review of day 21) and names no other host (a phone sent to
+# m.china.com.cn by location.href.replace('finance.china.com.cn', 'm.china.com.cn'): third review).
+_SELF_PLACE = r"(?:(?:(?:window|document|self|top)\s*\.\s*)?(?:location|URL)\b)"
 _RELOAD_RE = re.compile(
     r"(?<![\w$])location\s*(?:\.\s*reload|\[\s*['\"]reload['\"]\s*\])\s*\("
-    rf"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*{_SELF}"
-    rf"|(?<![\w$])location\s*\.\s*(?:replace|assign)\s*\(\s*{_SELF}"
+    r"|(?<![\w$])location(?:\s*\.\s*href)?\s*=(?!=)\s*(?=" + _SELF_PLACE + r")(?P<set>[^;\n]*)"
+    r"|(?<![\w$])location\s*\.\s*(?:replace|assign)\s*\(\s*(?=" + _SELF_PLACE + r")(?P<call>[^;\n]*)"
 )
+_OTHER_HOST_RE = re.compile(r"['\"][^'\"\n]*(?:\.(?:com|cn|net|org|cc|io)\b|\bwap\b)")
+
+
+def _reloads_itself(scripts: str) -> bool:
+    return any(
+        not _OTHER_HOST_RE.search(match.group("set") or match.group("call") or "")
+        for match in _RELOAD_RE.finditer(scripts)
+    )
+
+
 # What a refusal is told by is the page as a browser shows it: the body after its Content-Encoding is undone
 # (the blocking middleware sees answers before Scrapy's HttpCompressionMiddleware does) and decoded by its
 # declared charset (a GBK page read as UTF-8 loses most of its text and looks empty).
@@ -151,16 +176,16 @@ def page_text(body: bytes, content_type: str | None = None) -> str:
 
 def _script_sources(page: str) -> list[str]:
     """The text of a page's <script> elements (one pass: a page of unclosed tags costs no more than its length)."""
-    lower, sources, at = page.lower(), [], 0
-    while (at := lower.find("<script", at)) >= 0:
-        opened = lower.find(">", at)
+    sources, at = [], 0
+    while opening := _SCRIPT_OPEN_RE.search(page, at):
+        opened = page.find(">", opening.end())
         if opened < 0:
             break
-        closed = lower.find("</script", opened)
-        sources.append(page[opened + 1 : closed if closed >= 0 else len(page)])
-        if closed < 0:
+        closed = _CLOSING_RE["script"].search(page, opened)
+        sources.append(page[opened + 1 : closed.start() if closed else len(page)])
+        if not closed:
             break
-        at = closed + 8
+        at = closed.end()
     return sources
 
 
@@ -187,7 +212,7 @@ def looks_like_verification_page(body: bytes, content_type: str | None = None) -
     list answer to the spider, an empty one a refusal: crawler.spiders)."""
     if JSON_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
         return False  # the answer of the kind asked for, whatever its title says (无人机…, 身份验证…)
-    if FEED_ANSWER_RE.match(body):
+    if is_feed_answer(body):
         return False
     # (read by its declared charset, and as UTF-8 too where it is valid UTF-8: a page may declare one it is not
     # written in; a GBK page read as UTF-8 loses its text and would look short: third review of day 21)
@@ -198,20 +223,25 @@ def looks_like_verification_page(body: bytes, content_type: str | None = None) -
 
 
 def _valid_utf8(head: bytes) -> str | None:
-    try:
-        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
-    except UnicodeDecodeError:
-        return None
+    """The head read as UTF-8 where it is UTF-8 but for a stray byte or two (a GBK page read so is mostly
+    replacement characters: third and fourth reviews of day 21), else None."""
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    return text if text.count("\ufffd") <= max(2, len(text) // 1000) else None
 
 
 def _reads_as_verification(head: str, longer: bool) -> bool:
-    named = bool(CAPTCHA_TITLE_RE.search(head) or CAPTCHA_WIDGET_RE.search(head))
-    if not named and longer:
+    titled = bool(CAPTCHA_TITLE_RE.search(head))
+    widget = bool(CAPTCHA_WIDGET_RE.search(head))
+    if not (titled or widget) and longer:
         return False
     visible = _visible_text(head).strip()
     if len(visible) >= SHORT_PAGE_CHARS:
         return False
-    return named or (len(_LINK_RE.findall(head)) < LIST_PAGE_LINKS and bool(CAPTCHA_WORDS_RE.search(visible)))
+    if titled or CAPTCHA_PHRASES_RE.search(visible):
+        return True
+    # a captcha widget or a headline's words: a page of many links (a list with a login box) is the site's
+    few_links = len(_LINK_RE.findall(_visible_text(head, keep_tags=True))) < LIST_PAGE_LINKS
+    return few_links and (widget or bool(CAPTCHA_WORDS_RE.search(visible)))
 
 
 def looks_like_script_challenge(body: bytes, content_type: str | None = None) -> bool:
@@ -219,14 +249,14 @@ def looks_like_script_challenge(body: bytes, content_type: str | None = None) ->
     same page again (or names a known firewall's challenge cookie); never a JSON answer nor an article page."""
     if len(body) > CHALLENGE_MAX_BYTES or not _CHALLENGE_HINT_RE.search(body):
         return False
-    if JSON_ANSWER_RE.match(body) or FEED_ANSWER_RE.match(body) or ARTICLE_BODY_RE.search(body):
+    if JSON_ANSWER_RE.match(body) or is_feed_answer(body) or ARTICLE_BODY_RE.search(body):
         return False
     page = page_text(body, content_type)
     if len(" ".join(_visible_text(page[:SNIFF_BYTES]).split())) > CHALLENGE_TEXT_CHARS:
         return False
     scripts = "\n".join(_script_sources(page))
     return bool(_CHALLENGE_COOKIE_RE.search(scripts)) or bool(
-        _COOKIE_WRITE_RE.search(scripts) and _RELOAD_RE.search(scripts)
+        _COOKIE_WRITE_RE.search(scripts) and _reloads_itself(scripts)
     )
 
 

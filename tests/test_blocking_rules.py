@@ -778,3 +778,58 @@ def test_a_page_of_unclosed_tags_is_read_once() -> None:
 )
 def test_an_address_made_from_this_one_or_a_look_alike_name_is_no_challenge(page: str) -> None:
     assert not looks_like_script_challenge(page.encode())
+
+
+# --- fourth review of day 21 -----------------------------------------------------------------------------
+
+
+def test_an_xhtml_captcha_is_no_feed() -> None:
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html><head><title>安全验证</title></head>'
+        '<body><div id="captcha"></div>请完成验证</body></html>'
+    )
+    assert blocked_reason(200, page.encode(), None, CODES, LOGIN) == "captcha"
+    challenge = (
+        '<?xml version="1.0"?><html><script>document.cookie="__jsl_clearance=1";'
+        "location.href=location.pathname+location.search</script></html>"
+    )
+    assert blocked_reason(521, challenge.encode(), None, CODES, LOGIN) == "script_challenge"
+
+
+@pytest.mark.parametrize(
+    "reload",
+    [
+        'setTimeout("location.href=location.href",100)',
+        "setTimeout('location.href=location.pathname+location.search.replace(/[\\?|&]captcha-challenge/,\\'\\')',1500)",
+        "location.href=location.href+''",
+        "location.href=location.origin+location.pathname+location.search",
+        'location.replace(location.href.split("#")[0])',
+        'location.href=location.pathname+location.search+"&_t="+Date.now()',
+        "location.href=location.href // reload",
+    ],
+)
+def test_a_challenge_reloading_its_own_address_in_other_words_is_told(reload: str) -> None:
+    page = f"<html><body><script>document.cookie=('_')+('_jsl');{reload}</script></body></html>"
+    assert looks_like_script_challenge(page.encode()), reload
+
+
+def test_a_visitor_s_words_count_among_links_and_a_widget_on_a_list_page_does_not() -> None:
+    menu = "".join(f'<a href="/c{i}.html">栏目{i}</a>' for i in range(12))
+    refused = (
+        f"<html><head><title>东方财富网</title></head><body>{menu}<p>您的访问过于频繁，请稍后再试</p></body></html>"
+    )
+    assert looks_like_verification_page(refused.encode())
+    headlines = "".join(f'<li><a href="/news/{i}.shtml">第{i}条消息</a></li>' for i in range(20))
+    login = f'<html><body><ul>{headlines}</ul><form><img class="captcha" src="/c.png"></form></body></html>'
+    assert not looks_like_verification_page(login.encode())
+    # links written inside a script are no links of the page
+    scripted = "<html><head><title>提示</title></head><body><p>请拖动滑块完成验证</p><script>var m=["
+    scripted += ",".join("'<a href=\"/x\">x</a>'" for _ in range(12)) + "];</script></body></html>"
+    assert looks_like_verification_page(scripted.encode())
+
+
+def test_a_utf8_captcha_with_a_stray_byte_or_a_dotted_capital_is_still_told() -> None:
+    page = '<html><head><meta charset="gb2312"></head><body><p>请按住滑块，拖动到最右边</p>'.encode()
+    assert looks_like_verification_page(page + b"\xa9</body></html>")
+    dotted = "<html><head><title>İ</title><script>" + "x" * 3500 + "</script></head><body>请输入验证码</body></html>"
+    assert looks_like_verification_page(dotted.encode())

@@ -80,6 +80,12 @@ def test_a_copyright_notice_is_page_chrome() -> None:
     # … even a term with 未经…许可 in it: a notice speaks of the site's works (版权, 作品, 稿件, 本网 …)
     term = "约定经销商未经茅台书面许可，不得转载、复制茅台的商标，五粮液、泸州老窖也有类似条款。"
     assert "1.600519" in {m.secid for m in text_mentions(term, None)}
+    # … and the usual notices are notices (fourth review of day 21)
+    for notice in (
+        "本文为原创内容，包括文字、图片及AR、VR等新媒体产品，未经授权，不得转载。",
+        "本平台所有文字、图片、H5、AR、VR内容，未经书面许可，不得转载。",
+    ):
+        assert "90.BK0722" not in boards(notice), notice
 
 
 def test_a_business_list_parted_by_bars_is_the_text() -> None:

@@ -122,7 +122,7 @@ SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网�
 _SITE_NOTICE_LINE_LENGTH = 200
 _COPYRIGHT_NOTICE_LINE_LENGTH = 240
 # … and a copyright notice speaks of the site's works (版权, 原创作品, 本网/本站/本报/本刊 稿件)
-_COPYRIGHT_WORDS_RE = re.compile(r"版权|作品|稿件|本网|本站|本报|本刊|本号|本公众号")
+_COPYRIGHT_WORDS_RE = re.compile(r"版权|作品|稿件|原创|本文|本网|本站|本报|本刊|本号|本公众号|本平台|文字、图片")
 
 
 def site_notice_spans(scan: str) -> list[tuple[int, int]]:
