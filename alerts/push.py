@@ -55,6 +55,11 @@ OVERLAP_S = 900.0
 # How much earlier than the start of news a publication time may be and still be news: a page that shows the
 # minute only, a live machine's clock a little ahead of the sites'.
 PUBLISHED_SLACK_S = 600.0
+# How far two clocks' readings of the node's time may disagree: the push's and each writer's are read apart, each
+# off by up to half its request's time (seconds on a loaded host). What a writer stamped this much before the first
+# pass is news too: without it, articles written right after `finnews live` started were stamped before where news
+# started and never pushed (a CI run of day 21 lost two tests' articles so).
+CLOCK_SLACK_S = 10.0
 KEEP_S = 30 * 86400.0  # matched articles and sent deliveries are remembered this long, then pruned
 PAGE_SIZE = 500  # articles read per page of one pass
 # Pages with articles new to a watchlist that one pass matches; a backlog (after a long stop) takes several passes,
@@ -236,14 +241,15 @@ def match_new(
         floor = present - timedelta(seconds=OVERLAP_S)
         outbox.set_cursor(STARTED, floor.isoformat())
         logger.warning("push: the first pass's time was ahead of the clock; matching from %s", floor.isoformat())
-    since = max(start - timedelta(seconds=OVERLAP_S), floor)
+    news_from = floor - timedelta(seconds=CLOCK_SLACK_S)
+    since = max(start - timedelta(seconds=OVERLAP_S), news_from)
     # Forgotten after KEEP_S, but never what this pass looks back on: after a stop longer than that, the window
     # before the stop was matched against a memory pruned first, and pushed again (left open on day 19).
     # (`since` is on the node's clock, the memory's times on this host's: the difference is taken off.)
     outbox.prune(min(now - KEEP_S, since.timestamp() - (present.timestamp() - now) - OVERLAP_S))
     versions = {w.name: watchlist_version(w) for w in pushing}
     added = worked = 0
-    for page in _since(es, alias, since.isoformat(), floor):
+    for page in _since(es, alias, since.isoformat(), news_from):
         articles = {str(a.get("id")): a for a in page}
         # Per watchlist: a new or changed one is matched against the whole look-back window.
         unmatched = outbox.unmatched(list(versions.values()), list(articles))

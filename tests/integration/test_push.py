@@ -3,6 +3,7 @@ each watchlist is matched against, and which articles become deliveries."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,16 @@ def watchlists(*entries: str) -> dict[str, Watchlist]:
     return parse_watchlists(yaml.safe_load("watchlists:\n" + "".join(entries)), "watchlists.yaml")
 
 
-def publish(*titles: str) -> list[str]:
-    """Index one short article per title (written and searchable now); their ids."""
+def publish(*titles: str, ago_s: float = 0.0) -> list[str]:
+    """Index one short article per title (written and searchable now, stamped ``ago_s`` seconds ago); their ids."""
     documents = [
         article_document({"url": f"https://example.com/push/{title}.html", "title": title, "text": f"{title}。"})
         for title in titles
     ]
     writer = ArticleWriter(connect(), TEST_ALIAS)
+    if ago_s:
+        writer._clock.now()  # read the node's time, then set back: the next reading is a minute away
+        writer._clock._offset -= timedelta(seconds=ago_s)
     writer.add_many(documents)
     writer.close()
     return [d["id"] for d in documents]
@@ -48,7 +52,8 @@ def test_a_watchlist_added_or_changed_later_is_matched_against_the_look_back_win
     the articles that arrived before a watchlist was added (or changed) were never matched against it,
     even after a restart. Now what is matched is noted per watchlist version."""
     es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
-    [archive] = publish("乙组快讯（旧闻）")  # indexed before the first pass: the archive
+    # indexed a minute before the first pass: the archive (a few seconds before is news, alerts.push.CLOCK_SLACK_S)
+    [archive] = publish("乙组快讯（旧闻）", ago_s=60)
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
     a1, b1, a_wide = publish("甲组快讯第一条", "乙组快讯第一条", "甲组消息")
     assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 1
@@ -256,6 +261,24 @@ def test_news_from_the_first_start_is_pushed_when_the_nodes_clock_is_behind_the_
     # News starts where the node's clock was, not 20 minutes later (nor reset as "ahead" to the look-back before).
     started = datetime.fromisoformat(outbox.cursor(STARTED) or "")
     assert abs((started - node_clock(es).now()).total_seconds()) < 60
+
+
+def test_articles_stamped_by_a_writer_whose_reading_of_the_node_clock_is_behind_are_pushed(
+    fresh_index: str, tmp_path: Path
+) -> None:
+    """A CI run of day 21: the push's and the writer's clocks read the node's time apart, each off by up to half its
+    request's time; articles written right after the first pass were stamped before where news started (by the
+    push's reading) and never pushed. What is stamped a little before the start is news too."""
+    from store.client import node_clock
+
+    es, outbox = connect(), Outbox(tmp_path / "outbox.sqlite3")
+    clock = node_clock(es)
+    clock.now()  # read: the next reading is a minute away
+    clock._offset += timedelta(seconds=3)  # the push's reading 3 s ahead of the writer's
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 0  # the first pass starts the cursor
+    written = publish("甲组快讯：启动后即写入的第一条", "甲组快讯：启动后即写入的第二条")
+    assert match_new(es, outbox, watchlists(GROUP_A), TEST_ALIAS) == 2
+    assert delivered(outbox, ["group-a"]) == {("group-a", i) for i in written}
 
 
 def test_a_query_that_only_leaves_words_out_matches_every_other_article(fresh_index: str, tmp_path: Path) -> None:
