@@ -5,25 +5,20 @@ merger (海通证券) is in no other table under the name news wrote while it tr
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from core.dates import SHANGHAI
 from tagging.linking.knowledge import strip_status
 from tagging.linking.knowledge_tables import load_knowledge_base
-from tagging.tagger import text_mentions
+from tests.test_entity_linking import linked as mentions
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 TABLE = CONFIGS / "securities" / "a_share_status_names.csv"
 
 
 def linked(text: str, day: str) -> dict[str, str]:
-    """secid → how the first mention of it in ``text`` on ``day`` was found."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    found: dict[str, str] = {}
-    for mention in text_mentions(text, None, published_at=on):
-        found.setdefault(mention.secid, mention.how)
-    return found
+    """secid → how it was found, of the first mention of it in ``text`` on ``day``."""
+    return {secid: found[1] for secid, found in mentions(text, day).items()}
 
 
 def test_a_company_delisted_under_its_only_name_is_found_while_it_traded() -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from core.dates import SHANGHAI
 from tagging.linking.knowledge_tables import load_knowledge_base
-from tagging.tagger import text_mentions
+from tests.test_entity_linking import linked as mentions
 
 TABLE = Path(__file__).resolve().parents[1] / "configs" / "securities" / "a_share_status_names.csv"
 _MARK_RE = re.compile(r"^(?:\*?ST|S\*ST|SST|PT|退市)|退$")
@@ -20,12 +19,8 @@ _SOURCE_RE = re.compile(r"^[\w.-]+/[\w.-]+:[\w./-]+@[0-9a-f]{7} \(\d{4}-\d{2}-\d
 
 
 def linked(text: str, day: str) -> dict[str, str]:
-    """secid → the text as written, of every mention in ``text`` on ``day``."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    found: dict[str, str] = {}
-    for mention in text_mentions(text, None, published_at=on):
-        found.setdefault(mention.secid, mention.text)
-    return found
+    """secid → the text as written, of the first mention of it in ``text`` on ``day``."""
+    return {secid: found[0] for secid, found in mentions(text, day).items()}
 
 
 def test_an_st_name_of_2025_is_the_company_whose_status_name_it_was() -> None:
