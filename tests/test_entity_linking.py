@@ -139,6 +139,17 @@ def test_everyday_company_names_with_context() -> None:
     assert set(linked("公司(00700)发布公告")) == {"116.00700"}  # a Hong Kong code in brackets
 
 
+def test_names_that_are_also_phrases_need_a_company_cue() -> None:
+    # 长虹 "lasting" and 航天发展 "the development of spaceflight" (dev225, dev226)
+    assert "1.600839" not in linked("英伟达等AI芯片巨头业绩长虹，但设备厂商承压。", "2025-06-01")
+    assert "0.000547" not in linked("将商业航天纳入国家航天发展总体布局。", "2025-06-01")
+    assert "1.600839" in linked("长虹、TCL、海信等彩电企业加快转型。", "2025-06-01")
+    assert "1.600839" in linked("长虹发布公告称，拟回购股份。", "2025-06-01")
+    # an apposition counts the name among firms (dev24 idmiao)
+    assert "0.000547" in linked("航天发展,这家前期股价翻了数倍的总龙头,开盘后跌停。", "2026-01-13")
+    assert "0.000547" in linked("航天发展，该公司表示订单饱满。", "2026-01-13")
+
+
 def test_a_list_of_companies_is_company_context() -> None:
     found = linked("宁德时代、比亚迪、机器人等个股走强")
     assert {"0.300750", "0.002594", "0.300024"} <= set(found)
