@@ -150,6 +150,10 @@ def test_names_that_are_also_phrases_need_a_company_cue() -> None:
     assert "0.000547" in linked("航天发展，该公司表示订单饱满。", "2026-01-13")
 
 
+def test_ballard_by_the_short_form_fuel_cell_news_uses() -> None:
+    assert "105.BLDP" in linked("潍柴动力去年向巴拉德战略投资1.63亿美元，持有19.9%的股权。", "2019-03-08")
+
+
 def test_a_list_of_companies_is_company_context() -> None:
     found = linked("宁德时代、比亚迪、机器人等个股走强")
     assert {"0.300750", "0.002594", "0.300024"} <= set(found)
