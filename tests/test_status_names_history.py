@@ -86,3 +86,12 @@ def test_the_history_rows_are_dated_episodes_of_status_names() -> None:
         (row["valid_from"], row["valid_to"]) for row in rows if (row["code"], row["name"]) == ("600358", "*ST联合")
     }
     assert spells == {("2013-05-03", "2014-04-23"), ("2020-05-06", "2021-05-06")}
+
+
+def test_a_status_name_is_its_company_not_another_company_named_by_its_stem() -> None:
+    # 曙光股份 (600303) was ST曙光 from 2022-05-06; 曙光 alone is 中科曙光's (603019) alias, found inside ST曙光
+    found = linked("ST曙光发布公告称，公司收到证监会立案告知书。", "2022-06-01")
+    assert found == {"1.600303": "ST曙光"}
+    # 中科曙光 by its own name in the same text is still 中科曙光
+    found = linked("ST曙光发布公告称，公司收到证监会立案告知书；中科曙光股价上涨。", "2022-06-01")
+    assert found == {"1.600303": "ST曙光", "1.603019": "中科曙光"}

@@ -539,13 +539,12 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
             if entry.how == HOW_FULL and name.endswith("公司"):
                 full_names.setdefault(entry.secid, []).append(name)
     shown_by = {shown: secid for secid, (_security, shown) in kb.securities.items()}
-    columns = ("code", "name", "delist_date", "unmarked_from", "seen_from", "valid_from", "valid_to", "source")
-    for line, row in _read_rows(path, columns):
+    for line, row in _read_rows(path, ("code", "name", "delist_date", "unmarked_from", "seen_from", "source")):
         _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
         _check(bool(row["name"]) and bool(row["source"]), path, line, "name or source is empty")
         last_day = _date(row["delist_date"], path, line)
         # tushare's dates of the status name (first day, last day; no last day: still borne on 2023-12-13)
-        valid_from, valid_to = _date(row["valid_from"], path, line), _date(row["valid_to"], path, line)
+        valid_from, valid_to = _date(row.get("valid_from", ""), path, line), _date(row.get("valid_to", ""), path, line)
         _check(valid_to is None or (valid_from is not None and valid_from <= valid_to), path, line, "bad valid_to")
         # the dated lists show the code without this status name from unmarked_from to the day before seen_from
         unmarked = (_date(row["unmarked_from"], path, line), _date(row["seen_from"], path, line))
