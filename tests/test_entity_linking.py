@@ -778,6 +778,11 @@ def test_generic_policy_words_are_no_boards_and_car_news_shortens_new_energy_veh
             "code,name,delist_date,unmarked_from,seen_from,source\n6002411,ST时万,,,,x\n",
             r"line 2: bad code '6002411'",
         ),
+        (
+            "a_share_status_names.csv",
+            "code,name,delist_date,unmarked_from,seen_from,valid_from,valid_to,source\n600358,*ST联合,,,,2014-04-23,2013-05-03,x\n",
+            r"line 2: bad valid_to",
+        ),
         ("hk_list_dates.csv", "code,list_date,source\n00700,,x\n", r"line 2: list_date is empty"),
         ("us_list_dates.csv", "ticker,list_date,source\nNOSUCH,2020-01-01,x\n", r"line 2: unknown ticker 'NOSUCH'"),
         (

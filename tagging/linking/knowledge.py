@@ -99,8 +99,28 @@ def _without_status(
 
 # How long before a status name takes effect the notices already name it.
 _STATUS_NOTICE = timedelta(days=15)
+# The last day of tushare's name history (a_share_status_names.csv rows with valid_from, SOURCES.md §2c): up to it,
+# the dated rows hold every status name of each company they cover, so none of those bore a stem on a day no row
+# of it covers.
+_STATUS_HISTORY_END = date(2023, 12, 13)
 # How long after a name ended an ST name may still stand for it (see resolve_status_name).
 _STATUS_SPAN = timedelta(days=3 * 365)
+
+
+def _status_bearer(spans: list[tuple[str, date, date | None]], on: date) -> str | None:
+    """The company whose dated status name of this stem ran on ``on``; else the one whose next one began in the
+    next days (the notices name it ahead, _STATUS_NOTICE); of two, the one begun last. A status name still borne
+    at the history's end is told after it by the lists (resolve_status_name), as undated rows are."""
+    running = [(first, secid) for secid, first, last in spans if first <= on <= (last or _STATUS_HISTORY_END)]
+    if not running:
+        running = [(first, secid) for secid, first, _last in spans if on < first <= on + _STATUS_NOTICE]
+    return max(running)[1] if running else None
+
+
+def _last_bearer(spans: list[tuple[str, date, date | None]], on: date) -> str | None:
+    """The company whose dated status name of this stem ended last before ``on``, at most _STATUS_SPAN before."""
+    ended = [(last, secid) for secid, _first, last in spans if last is not None and last < on <= last + _STATUS_SPAN]
+    return max(ended)[1] if ended else None
 
 
 @dataclass
@@ -122,6 +142,9 @@ class KnowledgeBase:
     status_stems: dict[str, list[tuple[str, date | None, tuple[date | None, date | None]]]] = field(
         default_factory=dict
     )
+    # stem -> (secid, first day, last day or None: still borne on _STATUS_HISTORY_END) of each status name tushare's
+    # name history dates: *ST联合 was 国旅联合's from 2013-05-03 to 2014-04-23 and from 2020-05-06 to 2021-05-06.
+    status_spans: dict[str, list[tuple[str, date, date | None]]] = field(default_factory=dict)
     # Reviewed Latin names written in words (Goldman Sachs, Li Auto): as written → the name's key (names are
     # keyed without spaces, text keeps them).
     written_apart: dict[str, str] = field(default_factory=dict)
@@ -252,7 +275,16 @@ class KnowledgeBase:
             matches: dict[str, NameEntry] = {}
             trading: dict[str, NameEntry] = {}  # the stem's companies still trading that day (today, undated)
             stems = self.status_stems.get(prefix, ())
+            spans = self.status_spans.get(prefix, ())
+            if on is not None and (bearer := _status_bearer(spans, on)) is not None:
+                # the company whose status name it was that day, by tushare's dates (*ST联合 in 2013 is 国旅联合)
+                return NameEntry(bearer, HOW_FORMER, None, None, RANK_DATED, MARKET_A), size
+            # Up to the history's last day, a company it dates bore the stem only on the days it dates (天业股份's
+            # ST天业 of 2018 is not the stem's in 2016).
+            dated = {secid for secid, _first, _last in spans} if on is not None and on <= _STATUS_HISTORY_END else ()
             for secid, last_day, unmarked in stems:
+                if secid in dated:
+                    continue
                 if on is None or (self.listed_by(secid, on) and not _without_status(unmarked, on, secid, stems)):
                     entry = NameEntry(secid, HOW_FORMER, None, last_day, RANK_DATED, MARKET_A)
                     entry = matches.setdefault(secid, entry)
@@ -266,6 +298,10 @@ class KnowledgeBase:
                 entry = next(iter(trading.values())) if len(trading) == 1 else self._oldest(trading)
                 if entry is not None:
                     return entry, size
+            if on is not None and not matches and (former := _last_bearer(spans, on)) is not None:
+                # No company bore it that day: the one that bore it last, in the three years before (国旅联合 in
+                # 2015, whose *ST联合 ended in 2014), not a guess from the first characters of names.
+                return NameEntry(former, HOW_FORMER, None, None, RANK_DATED, MARKET_A), size
             # Shortest names first, then in order: the same answer in every process (a set's order
             # changes with the hash seed) and a company's short name before its full name.
             for name in sorted(index.get(prefix[:2], ()), key=lambda n: (len(n), n)):

@@ -91,6 +91,16 @@ def _a_share(kb: KnowledgeBase, code: str, display: str) -> Security:
     return security
 
 
+def _a_share_secid(kb: KnowledgeBase, code: str) -> str:
+    """The secid of A-share ``code``, known to the tables or not (a code only tushare's history names)."""
+    known = kb.a_codes.get(code)
+    if known:
+        return known
+    security = make_security(infer_a_share_market(code), code)
+    assert security is not None  # a 6-digit code always makes a security
+    return security.secid
+
+
 def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
     path = directory / "stocks.csv"
     last_former_end: dict[str, date] = {}
@@ -533,12 +543,19 @@ def _load_status_names(kb: KnowledgeBase, directory: Path) -> None:
         _check(bool(_A_CODE_RE.match(row["code"])), path, line, f"bad code {row['code']!r}")
         _check(bool(row["name"]) and bool(row["source"]), path, line, "name or source is empty")
         last_day = _date(row["delist_date"], path, line)
+        # tushare's dates of the status name (first day, last day; no last day: still borne on 2023-12-13)
+        valid_from, valid_to = _date(row.get("valid_from", ""), path, line), _date(row.get("valid_to", ""), path, line)
+        _check(valid_to is None or (valid_from is not None and valid_from <= valid_to), path, line, "bad valid_to")
         # the dated lists show the code without this status name from unmarked_from to the day before seen_from
         unmarked = (_date(row["unmarked_from"], path, line), _date(row["seen_from"], path, line))
         _check((unmarked[0] is None) == (unmarked[1] is None), path, line, "unmarked_from and seen_from go together")
         _check(unmarked[0] is None or unmarked[0] < unmarked[1], path, line, "unmarked_from is not before seen_from")
         name = normalise_name(row["name"])
         stem = strip_status(name)
+        if valid_from is not None and stem != name and len(stem) >= 2:
+            kb.status_spans.setdefault(stem, []).append((_a_share_secid(kb, row["code"]), valid_from, valid_to))
+        if valid_to is not None:
+            continue  # a status name that had ended by 2023-12-13 names its company on its days only
         known = kb.a_codes.get(row["code"])
         security = kb.securities[known][0] if known else _a_share(kb, row["code"], stem)
         if security.secid not in kb.listed and shown_by.setdefault(name, security.secid) == security.secid:

@@ -114,6 +114,7 @@ _SHARE_CLASS_NAME_RE = re.compile(r".*[\u4e00-\u9fff][AB]")
 _NEW_LISTING_DAYS = 31  # the N and C marks stand on a listing's first day or first five days
 # (a space may stand inside an ST mark as some pages write it: *ST 奥维, * ST 长药: dev188)
 _STATUS_NAME_RE = re.compile(r"(?<![A-Za-z0-9])(?:\* ?ST ?|S\*ST|SST|ST ?|N|C|XD|XR|DR)(?P<rest>[\u4e00-\u9fff]{2,4})")
+_ST_MARKS = ("*", "S")  # how the trading-status marks of _STATUS_NAME_RE begin (*ST, S*ST, SST, ST), not N, C, XD …
 _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 
 
@@ -675,13 +676,18 @@ class Linker:
         return known is not None and known[0].exchange in ("HK", "US") and not key.endswith(_UNIT_SUFFIXES)
 
     def _status_names(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
-        """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源)."""
+        """ST-marked names the tables do not list in that form (ST中捷 in 2021 is 中捷资源). A status name the tables
+        give a company replaces another company's name found inside it (``found`` loses it): ST曙光 in 2022 is 曙光股份,
+        not 中科曙光 by its alias 曙光."""
         if not _STATUS_HINT_RE.search(scan):
             return []  # (the names found are indexed only for a text with a status mark)
         taken = Places(found, _span)
         status_names = []
         for match in _STATUS_NAME_RE.finditer(scan):
-            if taken.over(match.start(), match.end()):
+            inside = taken.over(match.start(), match.end())
+            if inside and (
+                not match.group().startswith(_ST_MARKS) or min(i.start for i in inside) < match.start("rest")
+            ):
                 continue  # the name as written is known (ST八菱): the automaton had it
             resolved = self.kb.resolve_status_name(match.group("rest"), day)
             if resolved is not None and match.group().startswith(("N", "C")) and day is not None:
@@ -690,6 +696,16 @@ class Linker:
                 listed_on = self.kb.list_dates.get(resolved[0].secid)
                 if listed_on is None or not 0 <= (day - listed_on).days <= _NEW_LISTING_DAYS:
                     resolved = None
+            if resolved is not None and inside:
+                entry, size = resolved
+                stem = match.group("rest")[:size]
+                if any(i.end > match.start("rest") + size for i in inside) or not self._bore_status_stem(entry, stem):
+                    resolved = None  # a name the automaton found runs on past the status name, or none was the stem's
+                elif all(i.stock and i.stock[0] == entry.secid for i in inside):
+                    resolved = None  # the company's own name inside its status name: found already
+                else:
+                    for item in inside:
+                        found.remove(item)
             if resolved is not None:
                 entry, size = resolved
                 end = match.start("rest") + size
@@ -697,6 +713,14 @@ class Linker:
                 item.chosen = "stock"
                 status_names.append(item)
         return status_names
+
+    def _bore_status_stem(self, entry: NameEntry, stem: str) -> bool:
+        """Whether the tables give ``stem`` as the stem of a status name of ``entry``'s company (not a guess from the
+        first characters of its name)."""
+        kb = self.kb
+        return any(
+            secid == entry.secid for secid, *_rest in (*kb.status_stems.get(stem, ()), *kb.status_spans.get(stem, ()))
+        )
 
     def _institutions_in_lists(self, scan: str, found: list[_Found], day: date | None) -> list[_Found]:
         """Banks, brokers and telecom operators listed by their stems in a sentence about the group (股份制银行中，
