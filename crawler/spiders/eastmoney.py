@@ -384,7 +384,9 @@ class EastmoneySpider(FinnewsSpider):
         empty page after a full one: ``after_full_page``)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
-            answer = parse(response.text)
+            # From its bytes, as a page is: JSON is UTF-8 whatever charset a header names (read by an ISO-8859-1
+            # one, every title and summary came out as mojibake, silently).
+            answer = parse(decoded(response))
         except ValueError as error:
             self._bad_list(response, error)
             return None
