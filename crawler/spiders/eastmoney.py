@@ -358,6 +358,7 @@ class EastmoneySpider(FinnewsSpider):
             return
         self.crawler.stats.inc_value("finnews/errors/bad_list_payload")
         self.crawler.stats.inc_value("finnews/list_errors")
+        self.left_unread()  # (an error page served with 200 passes: the next crawl reads the list again)
         self.logger.error("Bad list answer at %s: %s", response.url, error)
 
     def _list_read(self, response: Response, name: str, page: int, items: int, site_sized: bool = False) -> bool:
