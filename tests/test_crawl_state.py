@@ -267,3 +267,34 @@ def test_a_crawl_that_left_a_listed_page_unread_for_a_passing_reason_makes_the_n
     response = TextResponse(url, body=b"{}", request=Request(url, meta={"finnews_source": "columns:345"}))
     assert store.catch_up_depth(spider.list_key(response, "columns:345")) == (5 if unclean else 0)
     store.close()
+
+
+def test_an_article_an_item_pipeline_raised_on_is_counted_named_and_fails_the_crawl() -> None:
+    """Scrapy only logs an item pipeline's exception: an article the cleaning or the tagging raised on was lost to
+    the index while the crawl said "errors: none" and exited 0 (review of day 22: a pipeline raising on one of 8
+    replica articles). It counts as an answer that could not be parsed, named with its URL, and the crawl is not a
+    clean one (the next reads its lists again and asks for the page)."""
+    from scrapy import signals
+    from twisted.python.failure import Failure
+
+    from core import exit_codes
+    from core.article import RawArticle
+    from crawler.items import ArticleItem
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from finnews.commands_crawl import crawl_exit_code, crawl_summary
+
+    crawler = get_crawler(EastmoneySpider)
+    spider = EastmoneySpider.from_crawler(crawler)
+    url = "https://finance.eastmoney.com/a/202612073600000003.html"
+    item = ArticleItem(raw=RawArticle(source="eastmoney", url=url), fetched_url=url)
+    try:
+        raise ValueError("no reading for this text")
+    except ValueError:
+        failure = Failure()
+    crawler.signals.send_catch_log(signal=signals.item_error, item=item, response=None, spider=spider, failure=failure)
+    stats = {**crawler.stats.get_stats(), "finish_reason": "finished"}
+    assert stats["finnews/errors/article_not_processed"] == 1
+    assert stats["finnews/failures"] == [f"article_not_processed (no reading for this text) {url}"]
+    assert crawl_state(crawler).unclean
+    assert crawl_exit_code(stats) == exit_codes.FAILED
+    assert "FAILED: 1 answer(s) could not be parsed" in crawl_summary(stats)

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -95,6 +97,24 @@ class FinnewsSpider(scrapy.Spider):
         # list key → the page it was read to, for each list this crawl caught up after an unclean run (page_on):
         # the seen store records it at the crawl's end (crawler.seen.CatchUp)
         self.caught_up: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinnewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.article_not_processed, signal=signals.item_error)
+        return spider
+
+    def article_not_processed(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """An article an item pipeline raised on (a bug, an article nobody foresaw): Scrapy only logs it, so the
+        article was lost to the index with "errors: none" and exit 0 (review of day 22). It is counted as an answer
+        that could not be parsed (the crawl fails, as for a callback's exception), named with its URL, and the crawl
+        is not a clean one, so the next crawl asks for the page again (:meth:`left_unread`)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"spider_exceptions/{failure.type.__name__ if failure.type else 'Exception'}")
+        stats.inc_value("finnews/errors/article_not_processed")
+        url = getattr(item, "fetched_url", None) or getattr(getattr(item, "raw", None), "url", None) or "?"
+        self.list_failure(f"article_not_processed ({failure.getErrorMessage()[:200]})", url)
+        self.left_unread()
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
