@@ -139,6 +139,9 @@ EXTENSIONS = {
     "crawler.distributed.Coordinator": 500,
     "crawler.jobdir.JobDirGuard": 0,  # a JOBDIR of a killed crawl: its stale fingerprints discarded
     "crawler.robots.QuietRobotsErrors": 0,  # a robots.txt that cannot be fetched: one line, not a traceback
+    # AutoThrottle that keeps each site's configured delay as its floor (Scrapy's goes down to DOWNLOAD_DELAY)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.SiteAutoThrottle": 0,
 }
 SPIDER_MIDDLEWARES = {"crawler.distributed.SweepMiddleware": 950}
 FINNEWS_DISTRIBUTED = False

@@ -207,3 +207,94 @@ def test_a_page_claimed_by_a_running_crawl_is_left_to_it_until_written_released_
     with first._db:  # a claim of a crawl killed meanwhile (its process gone): taken over
         first._db.execute("INSERT INTO claims VALUES (?, '999999999:1#7', '2026-12-07T10:00:00+08:00')", (other,))
     assert second.claim(other, two)
+
+
+@pytest.mark.parametrize(
+    ("failure", "unclean"),
+    [
+        ("http_500", True),  # a server error, after Scrapy's retries
+        ("timeout", True),
+        ("blocked", True),  # a refusal given up, or a source stopped as blocked: the site may let us in later
+        ("stopped", True),
+        ("http_404", False),  # a page gone: asking again next crawl mends nothing
+        ("robots", False),  # robots.txt forbids it: the same next crawl
+    ],
+)
+def test_a_crawl_that_left_a_listed_page_unread_for_a_passing_reason_makes_the_next_read_its_lists_again(
+    tmp_path: Path, failure: str, unclean: bool
+) -> None:
+    """An article page that answered 500 (or timed out, or was refused) in a crawl that otherwise finished was never
+    fetched again: the next crawl stopped at the first list page it had seen whole, and the article sat beyond it
+    (review of day 22: two crawls of the replica, the article on page 2 answering 500 in the first). Such a crawl
+    is recorded as not clean, so the next one reads each list as deep again whatever it has seen."""
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import Response, TextResponse
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import TimeoutError
+    from twisted.python.failure import Failure
+
+    from crawler import settings as project_settings
+    from crawler.refusals import Blocked, SourceStopped
+    from crawler.seen import ARTICLE_FLAG
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {
+        n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith(("EASTMONEY_", "FINNEWS"))
+    }
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings))
+    store = SeenStore(tmp_path / "seen.db")
+    crawl_state(spider.crawler).seen_store = store
+    run = store.start_run("eastmoney", 5)
+    article = Request("https://finance.eastmoney.com/a/202612073600000025.html", meta={ARTICLE_FLAG: True})
+    errors = {
+        "http_500": lambda: HttpError(Response(article.url, status=500, request=article)),
+        "http_404": lambda: HttpError(Response(article.url, status=404, request=article)),
+        "timeout": lambda: TimeoutError(),
+        "blocked": lambda: Blocked("captcha", article.url),
+        "stopped": lambda: SourceStopped("columns:345", "captcha pages"),
+        "robots": lambda: IgnoreRequest("Forbidden by robots.txt"),
+    }
+    try:
+        raise errors[failure]()
+    except Exception:
+        caught = Failure()
+    caught.request = article
+    spider.on_error(caught)
+    store.finish_run(run, crawl_state(spider.crawler).unclean or "finished")  # as SeenArticlesMiddleware does
+    store.start_run("eastmoney", 5)
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345"
+    response = TextResponse(url, body=b"{}", request=Request(url, meta={"finnews_source": "columns:345"}))
+    assert store.catch_up_depth(spider.list_key(response, "columns:345")) == (5 if unclean else 0)
+    store.close()
+
+
+def test_an_article_an_item_pipeline_raised_on_is_counted_named_and_fails_the_crawl() -> None:
+    """Scrapy only logs an item pipeline's exception: an article the cleaning or the tagging raised on was lost to
+    the index while the crawl said "errors: none" and exited 0 (review of day 22: a pipeline raising on one of 8
+    replica articles). It counts as an answer that could not be parsed, named with its URL, and the crawl is not a
+    clean one (the next reads its lists again and asks for the page)."""
+    from scrapy import signals
+    from twisted.python.failure import Failure
+
+    from core import exit_codes
+    from core.article import RawArticle
+    from crawler.items import ArticleItem
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from finnews.commands_crawl import crawl_exit_code, crawl_summary
+
+    crawler = get_crawler(EastmoneySpider)
+    spider = EastmoneySpider.from_crawler(crawler)
+    url = "https://finance.eastmoney.com/a/202612073600000003.html"
+    item = ArticleItem(raw=RawArticle(source="eastmoney", url=url), fetched_url=url)
+    try:
+        raise ValueError("no reading for this text")
+    except ValueError:
+        failure = Failure()
+    crawler.signals.send_catch_log(signal=signals.item_error, item=item, response=None, spider=spider, failure=failure)
+    stats = {**crawler.stats.get_stats(), "finish_reason": "finished"}
+    assert stats["finnews/errors/article_not_processed"] == 1
+    assert stats["finnews/failures"] == [f"article_not_processed (no reading for this text) {url}"]
+    assert crawl_state(crawler).unclean
+    assert crawl_exit_code(stats) == exit_codes.FAILED
+    assert "FAILED: 1 answer(s) could not be parsed" in crawl_summary(stats)

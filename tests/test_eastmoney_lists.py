@@ -620,3 +620,24 @@ def test_an_article_a_channel_host_links_is_fetched_there_when_finance_answers_4
         LINKED_META
         not in spider.article_request(listed, "https://finance.eastmoney.com/a/202003121415065275.html").meta
     )
+
+
+def test_a_list_answer_served_under_a_western_charset_is_read_as_the_utf8_json_it_is() -> None:
+    """JSON is UTF-8 (RFC 8259), whatever charset the answer's header names: a JSONP answer served as
+    ``text/plain;charset=ISO-8859-1`` (Java servers' default) was read by Scrapy's ``response.text`` as cp1252, and
+    every summary and title the list gave came out as mojibake (北京 → åŒ—äº¬), with no error. Article pages were
+    already decoded from their bytes, the declared charset tried but not trusted (review of day 22)."""
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    spider, _ = _list_spider()
+    item = {"code": "202612073600000001", "title": "", "summary": "【北京发布数字经济行动方案】全文如下。"}
+    payload = {"code": "1", "data": {"fastNewsList": [item], "sortEnd": "1"}}
+    body = f"jQuery35107_1({json.dumps(payload, ensure_ascii=False)});"
+    url = "https://np-listapi.eastmoney.com/comm/web/getFastNewsList?fastColumn=102&sortEnd="
+    headers = {"Content-Type": "text/plain;charset=ISO-8859-1"}
+    answer = TextResponse(
+        url, body=body.encode("utf-8"), headers=headers, request=Request(url, meta={"finnews_source": "x"})
+    )
+    (article,) = [r for r in spider.parse_fast(answer, column="102", page=1) if "/a/" in r.url]
+    assert article.cb_kwargs["listed"]["summary"] == "【北京发布数字经济行动方案】全文如下。"

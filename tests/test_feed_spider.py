@@ -61,3 +61,29 @@ def test_an_empty_sitemap_an_index_lists_is_no_layout_change(tmp_path: Path) -> 
     first = spider_with_memory(tmp_path / "first")
     assert list(first.parse_feed(XmlResponse(URL, body=empty, request=request()), FEED)) == []
     assert problems(first) == {"finnews/errors/layout_changed/feed_empty": 1}
+
+
+def test_a_gzipped_sitemap_an_index_lists_is_read(tmp_path: Path) -> None:
+    """A sitemap may be served gzipped (sitemaps.org: sitemap.xml.gz), as sitemap indexes often list their children,
+    with no Content-Encoding for Scrapy to undo: it was read as XML, failed (bad_feed) and gave no page (review of
+    day 22, a unit call of the spider's callback with the index's gzipped child)."""
+    import gzip
+
+    from scrapy.http import Response
+
+    spider = spider_with_memory(tmp_path)
+    index = (
+        f'<?xml version="1.0"?><sitemapindex xmlns="{SITEMAPS}"><sitemap>'
+        "<loc>http://tech.china.com.cn/sitemap-2026.xml.gz</loc></sitemap></sitemapindex>"
+    ).encode()
+    (child,) = spider.parse_feed(XmlResponse(URL, body=index, request=request()), FEED)
+    urlset = (
+        f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">'
+        "<url><loc>http://tech.china.com.cn/it/20261207/400001.shtml</loc></url></urlset>"
+    ).encode()
+    answer = Response(
+        child.url, body=gzip.compress(urlset), headers={"Content-Type": "application/x-gzip"}, request=child
+    )
+    articles = list(spider.parse_feed(answer, **child.cb_kwargs))
+    assert [r.url for r in articles] == ["http://tech.china.com.cn/it/20261207/400001.shtml"]
+    assert problems(spider) == {}

@@ -10,6 +10,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -53,6 +56,21 @@ def failure_reason(failure: Failure) -> str:
     return name
 
 
+# Answers that another try will not mend: the page is gone.
+GONE_FOR_GOOD = frozenset(("http_404", "http_410"))
+
+# Why a crawl that left a listed page unread is not a clean one (crawler.state.CrawlState.unclean).
+LEFT_UNREAD = "pages_left_unread"
+
+
+def may_come_later(failure: Failure) -> bool:
+    """Whether a failed request may succeed on another crawl: a timeout, a 5xx, a refusal, a source stopped as
+    blocked may all pass; a page gone (404, 410), a request robots.txt forbids, a redirect loop do not."""
+    if failure.check(HttpError, Blocked, SourceStopped):  # (IgnoreRequest's kinds that tell a passing failure)
+        return failure_reason(failure) not in GONE_FOR_GOOD
+    return not failure.check(IgnoreRequest)
+
+
 # A first list page shorter than half of what it was is a layout change when it was at least this long (a list
 # of a few items may well halve).
 SHRINK_NOTICED_FROM = 10
@@ -79,6 +97,24 @@ class FinnewsSpider(scrapy.Spider):
         # list key → the page it was read to, for each list this crawl caught up after an unclean run (page_on):
         # the seen store records it at the crawl's end (crawler.seen.CatchUp)
         self.caught_up: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinnewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.article_not_processed, signal=signals.item_error)
+        return spider
+
+    def article_not_processed(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """An article an item pipeline raised on (a bug, an article nobody foresaw): Scrapy only logs it, so the
+        article was lost to the index with "errors: none" and exit 0 (review of day 22). It is counted as an answer
+        that could not be parsed (the crawl fails, as for a callback's exception), named with its URL, and the crawl
+        is not a clean one, so the next crawl asks for the page again (:meth:`left_unread`)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"spider_exceptions/{failure.type.__name__ if failure.type else 'Exception'}")
+        stats.inc_value("finnews/errors/article_not_processed")
+        url = getattr(item, "fetched_url", None) or getattr(getattr(item, "raw", None), "url", None) or "?"
+        self.list_failure(f"article_not_processed ({failure.getErrorMessage()[:200]})", url)
+        self.left_unread()
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -127,6 +163,8 @@ class FinnewsSpider(scrapy.Spider):
             dropped = {LINKED_META, "download_slot", "redirect_urls", "redirect_times", *ANSWER_META_KEYS}
             meta = {key: value for key, value in failure.request.meta.items() if key not in dropped}
             return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
+        if may_come_later(failure):
+            self.left_unread()
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
             return None
@@ -143,6 +181,15 @@ class FinnewsSpider(scrapy.Spider):
         self.list_failure(reason, request.url)
         self.logger.warning("%s: %s", reason, request.url)
         return None
+
+    def left_unread(self) -> None:
+        """A listed page (an article, a later page of one, a list page) was not read this crawl for a reason that
+        may pass. The crawl is then not a clean one: the next crawl reads each list as deep as this one did whatever
+        it has seen (crawler.seen.CatchUp), and so asks for that page again. Otherwise it stopped at the first page
+        already seen, and an article that failed beyond it (a timeout, a 500, a source stopped as blocked) was never
+        fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first)."""
+        state = crawl_state(self.crawler)
+        state.unclean = state.unclean or LEFT_UNREAD
 
     def list_failure(self, reason: str, url: str) -> None:
         """Name a failure with its URL in the stats (the first MAX_LISTED_FAILURES of them)."""
@@ -216,12 +263,14 @@ class FinnewsSpider(scrapy.Spider):
             return
         request = response.request
         if tracker.blocked(source_of(request), domain_of(request), reason, request.url):
+            self.left_unread()
             return
         again = tracker.retry(request)
         if again is not None:
             yield again
         else:
             self.crawler.stats.inc_value("finnews/blocking/given_up")
+            self.left_unread()
 
     def list_key(self, response: scrapy.http.Response, name: str) -> str:
         """The identity of a list across crawls: spider, list and host."""

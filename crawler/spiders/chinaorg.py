@@ -25,7 +25,7 @@ from core.urls import is_china_org_host, url_list
 from crawler.blocking import SOURCE_META
 from crawler.items import ArticleItem
 from crawler.listing import find_listed_articles, list_time
-from crawler.spiders.base import FinnewsSpider, decoded, failure_reason, generic_article
+from crawler.spiders.base import GONE_FOR_GOOD, FinnewsSpider, decoded, failure_reason, generic_article
 from tagging.pages.chinaorg import parse_article_page, with_page_signals
 from tagging.pages.page import NotAnArticleError
 
@@ -43,8 +43,6 @@ _PHOTO_SEGMENT = "/photo/"
 # article's #autopage pager (../shared/reference/sites.md 3.2).
 _CONTENT_PAGE_RE = re.compile(r"/content_(?P<id>\d+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 MAX_ARTICLE_PAGES = 20
-# A later page answering so will not come on another try: the article is kept as it is.
-_GONE_FOR_GOOD = frozenset(("http_404", "http_410"))
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 
 
@@ -289,7 +287,7 @@ class ChinaOrgSpider(FinnewsSpider):
         """A later page that could not be fetched: the article goes on with the pages it has."""
         item = failure.request.cb_kwargs["item"]
         reason = failure_reason(failure)
-        self.part_missing(item, reason, failure.request.url, for_good=reason in _GONE_FOR_GOOD)
+        self.part_missing(item, reason, failure.request.url, for_good=reason in GONE_FOR_GOOD)
         yield item
 
     def part_missing(self, item: ArticleItem, reason: str, url: str, for_good: bool = False) -> None:
@@ -299,6 +297,8 @@ class ChinaOrgSpider(FinnewsSpider):
         (404, 410, a page that is no article) does not, or it would be fetched again every crawl.
         Counted, and listed with the page's URL."""
         item.incomplete = item.incomplete or not for_good
+        if not for_good:
+            self.left_unread()
         self.crawler.stats.inc_value("finnews/errors/article_page_part")
         self.list_failure(f"article_page_part {reason}", url)
         self.logger.warning(

@@ -358,6 +358,7 @@ class EastmoneySpider(FinnewsSpider):
             return
         self.crawler.stats.inc_value("finnews/errors/bad_list_payload")
         self.crawler.stats.inc_value("finnews/list_errors")
+        self.left_unread()  # (an error page served with 200 passes: the next crawl reads the list again)
         self.logger.error("Bad list answer at %s: %s", response.url, error)
 
     def _list_read(self, response: Response, name: str, page: int, items: int, site_sized: bool = False) -> bool:
@@ -384,7 +385,9 @@ class EastmoneySpider(FinnewsSpider):
         empty page after a full one: ``after_full_page``)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
-            answer = parse(response.text)
+            # From its bytes, as a page is: JSON is UTF-8 whatever charset a header names (read by an ISO-8859-1
+            # one, every title and summary came out as mojibake, silently).
+            answer = parse(decoded(response))
         except ValueError as error:
             self._bad_list(response, error)
             return None

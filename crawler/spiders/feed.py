@@ -8,6 +8,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
 from core.article import RawArticle
@@ -40,6 +41,12 @@ def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
     return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
 
 
+def feed_body(response: Response, max_size: int = 0) -> bytes:
+    """A feed's document: a gzipped one (sitemaps.org allows sitemap.xml.gz, and indexes often list their sitemaps
+    so) unpacked, as Scrapy undoes only a Content-Encoding; at most ``max_size`` bytes unpacked (0: no limit)."""
+    return gunzip(response.body, max_size=max_size) if gzip_magic_number(response) else response.body
+
+
 class FeedSpider(FinnewsSpider):
     name = "feed"
 
@@ -66,11 +73,12 @@ class FeedSpider(FinnewsSpider):
         feed = load_sites().feed(feed_name)
         self.crawler.stats.inc_value("finnews/list_pages")
         try:
+            body = feed_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
             if feed.type == "sitemap":
-                kind, links = sitemap_entries(response.body)
+                kind, links = sitemap_entries(body)
                 root = kind
             else:
-                root, links = feed_links(response.body, feed.type)
+                root, links = feed_links(body, feed.type)
                 kind = "urlset"
         except Exception as error:  # lxml raises several types on garbage; all mean "not a feed"
             self.crawler.stats.inc_value("finnews/errors/bad_feed")

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from crawler.retry import backoff_delay
-from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite
-from tests.conftest import TEST_ALIAS, run_finnews
+from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite, synthetic_articles
+from tests.conftest import TEST_ALIAS, column_crawl_args, run_finnews
 from tests.integration.receivers import free_port
 
 
@@ -96,3 +96,42 @@ def test_a_crawl_whose_every_request_failed_exits_1_without_tracebacks(fresh_ind
     assert "FAILED: every request failed" in result.stdout
     assert "Traceback" not in result.stderr
     assert "robots.txt not fetched" in result.stderr
+
+
+class FlakyArticleSite(ReplicaSite):
+    """A replica whose one article answers 500 while ``broken`` (a server error that outlasts Scrapy's retries)."""
+
+    def __init__(self, articles: list, victim: str) -> None:
+        super().__init__(articles)
+        self.victim = f"/a/{victim}.html"
+        self.broken = True
+
+    def handle(self, path: str, query: dict, base_url: str, headers=None) -> tuple:
+        if path == self.victim and self.broken:
+            self.count(path, path)
+            return 500, "text/html; charset=utf-8", b"<html><body>Internal Server Error</body></html>"
+        return super().handle(path, query, base_url, headers=headers)
+
+
+def test_an_article_that_failed_beyond_the_first_page_is_fetched_by_the_next_crawl(tmp_path: Path) -> None:
+    """Review of day 22: an article on page 2 answered 500 (through every retry) in a crawl that read its list to the
+    end; the next crawl stopped at page 1, seen whole, and the article was never asked for again, though counted
+    once as http_500. It is now: the next crawl reads the list as deep as the failed one did. (Nothing is indexed
+    here: the node is down and the articles are spooled, which counts as saved.)"""
+    articles = synthetic_articles(20)
+    site = FlakyArticleSite(articles, victim=articles[15].code)  # page 2 of 10 a page
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(
+            server, tmp_path / "seen.sqlite", "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1"
+        )
+        first = run_finnews(*args, env=dead_node)
+        assert "http_500" in first.stdout and site.requests[site.victim] == 2, first.stdout + first.stderr
+        assert site.article_requests() == 21  # the 19 others once each
+        site.broken = False
+        second = run_finnews(*args, env=dead_node)
+        assert site.requests[site.victim] == 3, second.stdout + second.stderr
+        assert site.article_requests() == 22  # nothing else again
+        third = run_finnews(*args, env=dead_node)
+    assert site.article_requests() == 22, third.stdout
+    assert "Traceback" not in first.stderr + second.stderr + third.stderr
