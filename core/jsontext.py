@@ -57,9 +57,25 @@ def without_lone_surrogates(value: Any) -> Any:
 # A JSONP answer: callback({...}) or callback({...}); (Eastmoney's list APIs), and the bare ("…") of
 # china.com.cn's more_news.php (../shared/reference/sites.md 3.3).
 _JSONP_RE = re.compile(r"^\s*(?:[\w$.]+\s*)?\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
+# The wrappings JSONP servers put around that call, which the notes do not show of these sites but common JSONP
+# middleware writes (review of day 22; crawler/refusals.py tells the same forms from a captcha): a byte-order
+# mark, a /**/ or // comment before it, try{…}catch(e){}, typeof cb === 'function' && cb(…), and an assignment
+# (var x = {…};) instead of a call.
+_JSONP_PREAMBLE_RE = re.compile(r"^\ufeff?\s*(?:/\*.*?\*/\s*|//[^\n]*\n\s*)*")
+_JSONP_TRY_RE = re.compile(r"^try\s*\{(.*)\}\s*catch\s*\(\s*[\w$]+\s*\)\s*\{[^{}]*\}\s*;?\s*$", re.DOTALL)
+_JSONP_GUARD_RE = re.compile(r"^typeof\s+[\w$.]+\s*===?\s*['\"]function['\"]\s*&&\s*")
+_JSONP_ASSIGNED_RE = re.compile(r"^(?:(?:var|let|const)\s+)?[\w$.]+\s*=\s*([\[{].*?)\s*;?\s*$", re.DOTALL)
 
 
 def jsonp_payload(body: str) -> str:
-    """The JSON inside a JSONP answer's call, or ``body`` itself when it is not one."""
-    match = _JSONP_RE.match(body)
-    return match.group(1) if match else body
+    """The JSON inside a JSONP answer's call (in the wrappings above too), or ``body`` itself when it is not one."""
+    text = body[_JSONP_PREAMBLE_RE.match(body).end() :]  # (the pattern matches every text, if only emptily)
+    wrapped = _JSONP_TRY_RE.match(text)
+    if wrapped:
+        text = wrapped.group(1).strip()
+    text = text[_JSONP_GUARD_RE.match(text).end() :] if _JSONP_GUARD_RE.match(text) else text
+    assigned = _JSONP_ASSIGNED_RE.match(text)
+    if assigned:
+        return assigned.group(1)
+    match = _JSONP_RE.match(text)
+    return match.group(1) if match else text

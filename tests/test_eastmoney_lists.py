@@ -153,8 +153,15 @@ def test_summaries_with_html_become_text() -> None:
         lambda text: f"jQuery35107_1({text})",
         lambda text: f"jQuery35107_1({text});",
         lambda text: f" cb ( {text} ) ;\n",
+        # wrappings common JSONP middleware writes (review of day 22): read, not a bad answer
+        lambda text: f"\ufeff{text}",
+        lambda text: f"/**/ cb({text});",
+        lambda text: f"// generated\ncb({text})",
+        lambda text: f"try{{cb({text});}}catch(e){{}}",
+        lambda text: f"typeof cb === 'function' && cb({text});",
+        lambda text: f"var answer = {text};",
     ],
-    ids=["json", "jsonp", "jsonp-semicolon", "jsonp-spaces"],
+    ids=["json", "jsonp", "jsonp-semicolon", "jsonp-spaces", "bom", "comment", "line-comment", "try", "typeof", "var"],
 )
 def test_fast_answers_json_or_jsonp_paged_by_sort_end_when_items_lack_real_sort(wrap) -> None:
     articles = synthetic_articles(30)

@@ -7,7 +7,8 @@ articles already indexed, a ``since`` date or its page limit, then each article 
 * ``pages``: the HTML list pages (``/a/cywjh.html``, then ``cywjh_2.html`` …), read by their article
   links (:mod:`crawler.listing`), whatever container holds them.
 
-Every form the APIs were seen answering in 2026 is read: JSON or JSONP (with or without ``;``),
+Every form the APIs were seen answering in 2026 is read: JSON or JSONP (with or without ``;``, and in the
+wrappings JSONP middleware writes: :func:`core.jsontext.jsonp_payload`),
 ``code`` as a number or a string, ``url`` in the older ``/news/{col},{code}.html`` form beside
 ``uniqueUrl``, ``Np_dst``/``np_dst``, HTML in ``summary``, items without title or ``realSort``. An
 answer without the fields the spider needs is a layout change (:class:`crawler.drift.LayoutChangedError`),
