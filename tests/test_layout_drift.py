@@ -121,6 +121,21 @@ def test_the_bodys_source_line_outranks_a_header_item_without_a_source_label() -
     )
 
 
+def test_an_outlet_line_that_goes_on_with_the_author() -> None:
+    """Review of day 22: a 2014-style header line 来源：X 作者：Y gave the outlet "X 作者：Y"."""
+    page = (
+        "<html><head><title>标题_东方财富网</title></head><body><div class='newText'><h1>标题</h1><div class='Info'>"
+        "<span>2014-05-06 09:30:12</span><span>来源：中国证券报 作者：李明</span></div>"
+        "<div id='ContentBody'><p>正文第一段。</p></div></div></body></html>"
+    )
+    assert (
+        parse_article_page(page, "https://finance.eastmoney.com/news/1350,20140506123456789.html").media == "中国证券报"
+    )
+    one_item = page.replace("<span>来源：中国证券报 作者：李明</span>", "<span>来源：21世纪经济报道</span>")
+    media = parse_article_page(one_item, "https://finance.eastmoney.com/news/1350,20140506123456789.html").media
+    assert media == "21世纪经济报道"
+
+
 def test_a_page_that_shows_its_time_never_gets_a_midnight_one() -> None:
     replica = load_articles()[0]
     page = render_article_page(replica).replace('<div class=" item">', '<div class="x-meta">', 1)
