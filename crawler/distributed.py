@@ -89,7 +89,7 @@ class RedisSeenStore:
         times, last = recorded.decode().split("|", 1)
         return Bodyless(int(times), datetime.fromisoformat(last))
 
-    def note_bodyless(self, url: str) -> bool:
+    def note_bodyless(self, url: str, list_key: str | None = None) -> bool:
         noted = self._bodyless(url).noted(datetime.now(SHANGHAI))
         assert noted.last is not None
         self.server.hset(f"{KEY_PREFIX}:bodyless", canonical_url(url), f"{noted.times}|{noted.last.isoformat()}")
@@ -97,6 +97,11 @@ class RedisSeenStore:
 
     def bodyless_waiting(self, url: str) -> bool:
         return self._bodyless(url).waiting(datetime.now(SHANGHAI))
+
+    def bodyless_due(self, list_key: str) -> set[str]:
+        # Not kept by list here: a distributed crawl stops at a fully-seen page whatever is due beyond it (one due
+        # there is fetched when a crawl reaches its page).
+        return set()
 
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))

@@ -17,6 +17,7 @@ class ArticleItem:
     # every later crawl would request it again and its list page would never be fully seen.
     linked_url: str | None = None
     listed_by: str | None = None  # the crawl source whose list linked it (columns:345, fast:102 …)
+    listed_in: str | None = None  # that list's identity across crawls (FinnewsSpider.list_key)
     # Some of its pages could not be fetched: written with the pages it has, but not remembered as
     # seen, so the next crawl fetches it again and the whole text replaces this one.
     incomplete: bool = False

@@ -39,7 +39,8 @@ SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's 
 # When an article page found without body text is fetched again: after each of these waits in turn (a throttled
 # site's empty answers pass, a redesign is seen to); found so once more after the last, it is a video or picture
 # article and is remembered as seen. Meanwhile its list summary is indexed. (Review of day 18: remembered after two
-# crawls, two live polls minutes apart, a throttle's articles kept their summary for good.)
+# crawls, two live polls minutes apart, a throttle's articles kept their summary for good.) A list that linked one
+# whose wait is over is paged on past fully-seen pages to it (crawler.spiders.base.FinnewsSpider.all_seen).
 BODYLESS_WAITS_S = (600.0, 3600.0, 6 * 3600.0, 24 * 3600.0)
 
 
@@ -64,6 +65,10 @@ class Bodyless:
         if self.last is None or self.written_off:
             return False
         return (now - self.last).total_seconds() < BODYLESS_WAITS_S[self.times - 1]
+
+    def due(self, now: datetime) -> bool:
+        """Its wait is over: to be fetched again (not yet written off)."""
+        return self.last is not None and not self.written_off and not self.waiting(now)
 
     @property
     def written_off(self) -> bool:
@@ -104,8 +109,11 @@ class SeenStore:
             self._db.execute("CREATE TABLE IF NOT EXISTS claims (url TEXT PRIMARY KEY, holder TEXT, claimed TEXT)")
             # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
             # stores written before they existed.
-            if "last" not in {row[1] for row in self._db.execute("PRAGMA table_info(bodyless)")}:
+            bodyless_columns = {row[1] for row in self._db.execute("PRAGMA table_info(bodyless)")}
+            if "last" not in bodyless_columns:
                 self._db.execute("ALTER TABLE bodyless ADD COLUMN last TEXT")
+            if "list" not in bodyless_columns:  # the list that linked it (FinnewsSpider.list_key)
+                self._db.execute("ALTER TABLE bodyless ADD COLUMN list TEXT")
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
             for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
                 if column not in columns:
@@ -164,20 +172,34 @@ class SeenStore:
         except sqlite3.Error as error:  # left to run stale (CLAIM_STALE_S) or to end with this process
             logger.warning("seen store: could not release the claims of run %s: %s", run_id, error)
 
-    def note_bodyless(self, url: str) -> bool:
-        """Note that the article page ``url`` held no body text (:class:`Bodyless`); whether it is written off
-        now: a video or picture article, to be remembered as seen."""
+    def note_bodyless(self, url: str, list_key: str | None = None) -> bool:
+        """Note that the article page ``url``, linked by the list ``list_key`` (FinnewsSpider.list_key), held no
+        body text (:class:`Bodyless`); whether it is written off now: a video or picture article, to be remembered
+        as seen."""
         key, now = canonical_url(url), datetime.now(SHANGHAI)
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             row = self._db.execute("SELECT times, COALESCE(last, first) FROM bodyless WHERE url = ?", (key,)).fetchone()
             noted = Bodyless.of(row and (int(row[0]), datetime.fromisoformat(str(row[1])))).noted(now)
             self._db.execute(
-                "INSERT INTO bodyless (url, times, first, last) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(url) DO UPDATE SET times = excluded.times, last = excluded.last",
-                (key, noted.times, now.isoformat(), noted.last.isoformat()),
+                "INSERT INTO bodyless (url, times, first, last, list) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET times = excluded.times, last = excluded.last,"
+                " list = COALESCE(excluded.list, list)",
+                (key, noted.times, now.isoformat(), noted.last.isoformat(), list_key),
             )
         return noted.written_off
+
+    def bodyless_due(self, list_key: str) -> set[str]:
+        """The article pages the list ``list_key`` linked that were found without body text and are due to be
+        fetched again (:meth:`Bodyless.due`), as canonical URLs."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT url, times, COALESCE(last, first) FROM bodyless WHERE list = ?", (list_key,)
+            ).fetchall()
+        now = datetime.now(SHANGHAI)
+        return {
+            str(url) for url, times, last in rows if Bodyless(int(times), datetime.fromisoformat(str(last))).due(now)
+        }
 
     def bodyless_waiting(self, url: str) -> bool:
         """Whether ``url``, found without body text, waits before it is fetched again (:class:`Bodyless`)."""

@@ -68,7 +68,7 @@ class CleanPipeline:
         the last, it is a video or picture article, remembered as seen. Without a seen store: fetched again by
         every crawl."""
         store = open_seen_store(self.crawler)
-        if store is not None and url and store.note_bodyless(url):
+        if store is not None and url and store.note_bodyless(url, item.listed_in):
             self.stats.inc_value("finnews/articles_without_text_written_off")
             if not kept:
                 store.add_many([url], self.crawler.spider.name)  # dropped, and never fetched again

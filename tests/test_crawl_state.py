@@ -298,3 +298,38 @@ def test_an_article_an_item_pipeline_raised_on_is_counted_named_and_fails_the_cr
     assert crawl_state(crawler).unclean
     assert crawl_exit_code(stats) == exit_codes.FAILED
     assert "FAILED: 1 answer(s) could not be parsed" in crawl_summary(stats)
+
+
+def test_the_seen_store_names_a_lists_articles_without_body_text_that_are_due_and_reads_older_stores(
+    tmp_path: Path,
+) -> None:
+    """An article page found without body text is recorded with the list that linked it; once its wait is over the
+    list is paged on to it (FinnewsSpider.all_seen). A store written before lists were recorded is read: its rows,
+    of no list, are sought by none."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+    from crawler.seen import BODYLESS_WAITS_S
+
+    path = tmp_path / "seen.db"
+    with closing(sqlite3.connect(path)) as old, old:
+        old.execute("CREATE TABLE bodyless (url TEXT PRIMARY KEY, times INTEGER NOT NULL, first TEXT NOT NULL)")
+        old.execute(
+            "INSERT INTO bodyless VALUES ('https://finance.eastmoney.com/a/202612073000000001.html', 1, ?)",
+            ((datetime.now(SHANGHAI) - timedelta(days=1)).isoformat(),),
+        )
+    store = SeenStore(path)
+    video = "http://finance.eastmoney.com/a/202612073000000002.html"
+    assert not store.note_bodyless(video, COLUMNS)
+    assert store.bodyless_due(COLUMNS) == set()  # it waits 10 minutes first
+    an_hour_ago = (datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat()
+    with store._db:
+        store._db.execute("UPDATE bodyless SET last = ?", (an_hour_ago,))
+    assert store.bodyless_due(COLUMNS) == {"https://finance.eastmoney.com/a/202612073000000002.html"}
+    assert store.bodyless_due(FAST) == set()
+    with store._db:  # found so after its last wait: written off, sought no more
+        store._db.execute("UPDATE bodyless SET times = ?", (len(BODYLESS_WAITS_S) + 1,))
+    assert store.bodyless_due(COLUMNS) == set()
+    store.close()

@@ -306,13 +306,14 @@ def test_a_page_found_without_body_text_is_fetched_again_after_growing_waits_the
     found = Bodyless().noted(start)
     assert found.times == 1 and found.waiting(start + timedelta(minutes=9))
     assert not found.waiting(start + timedelta(minutes=11))
+    assert found.due(start + timedelta(minutes=11)) and not found.due(start + timedelta(minutes=9))
     assert found.noted(start + timedelta(minutes=1)) == found  # the same crawl again (a sweep): counted once
     moment = start
     for wait in BODYLESS_WAITS_S:
         moment += timedelta(seconds=wait)
         assert not found.written_off
         found = found.noted(moment)
-    assert found.written_off and not found.waiting(moment)
+    assert found.written_off and not found.waiting(moment) and not found.due(moment + timedelta(days=9))
 
 
 def test_a_sector_word_as_the_subject_of_a_market_move_is_the_sector() -> None:

@@ -18,7 +18,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from core.article import RawArticle
-from core.urls import fetch_url
+from core.urls import canonical_url, fetch_url
 from crawler.backoff import ANSWER_META_KEYS, BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.drift import LayoutChangedError
@@ -38,6 +38,7 @@ MAX_LISTED_FAILURES = 200  # failures listed by URL in the stats (all are counte
 # Request.meta key: the address a list linked an article at, when it is fetched at another (core.urls.fetch_url
 # folds Eastmoney's channel hosts to finance.eastmoney.com): tried there once if the fetched address answers 404.
 LINKED_META = "finnews_linked_at"
+LIST_META = "finnews_list"  # Request.meta key: the list that linked an article (FinnewsSpider.list_key)
 
 
 def failure_reason(failure: Failure) -> str:
@@ -97,6 +98,12 @@ class FinnewsSpider(scrapy.Spider):
         # list key → the page it was read to, for each list this crawl caught up after an unclean run (page_on):
         # the seen store records it at the crawl's end (crawler.seen.CatchUp)
         self.caught_up: dict[str, int] = {}
+        # list key → its articles found without body text whose wait is over, not yet listed this crawl
+        # (:meth:`all_seen`); the lists whose paging went on past a fully-seen page for them (paging: that page
+        # read; paged: a page after it read too, :meth:`bodyless_not_found`)
+        self.bodyless_sought: dict[str, set[str]] = {}
+        self.paged_for_bodyless: set[str] = set()
+        self.paging_for_bodyless: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FinnewsSpider:
@@ -225,7 +232,8 @@ class FinnewsSpider(scrapy.Spider):
     def article_request(self, response: scrapy.http.Response, url: str, **cb_kwargs: Any) -> scrapy.Request:
         """A request for an article page, flagged so that pages already indexed are not fetched; it
         belongs to the source of the list that links it."""
-        meta = {ARTICLE_FLAG: True, SOURCE_META: response.meta.get(SOURCE_META)}
+        source = response.meta.get(SOURCE_META)
+        meta = {ARTICLE_FLAG: True, SOURCE_META: source, LIST_META: self.list_key(response, str(source or ""))}
         linked, fetched = response.urljoin(url), fetch_url(response.urljoin(url))
         if urlsplit(linked).hostname != urlsplit(fetched).hostname:
             meta[LINKED_META] = linked
@@ -454,6 +462,20 @@ class FinnewsSpider(scrapy.Spider):
         for key, urls in self.first_pages.items():
             if urls and not self.none_seen(urls):
                 store.note_list(key)
+        if reason == "finished" and not crawl_state(self.crawler).unclean:
+            self.bodyless_not_found(store)
+
+    def bodyless_not_found(self, store: SeenUrls) -> None:
+        """The articles found without body text that a list was paged on for, past a fully-seen page, and
+        that it did not list as far as this crawl read it (max_pages, or the list's end): too far back now, or
+        gone. Each counts as found so once more (crawler.seen.Bodyless): it waits the next wait, and is written
+        off after the last, so that a video article out of reach does not make every crawl read its list to
+        max_pages for ever. (A crawl that did not page on for it, a live poll of one page, searched nothing.)"""
+        for key in self.paged_for_bodyless:
+            for url in sorted(self.bodyless_sought.get(key, ())):
+                store.note_bodyless(url, key)
+                self.crawler.stats.inc_value("finnews/bodyless_not_listed")
+                self.logger.info("%s: not listed as far as the list was read; fetched again later", url)
 
     def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
         stats = self.crawler.stats
@@ -476,12 +498,35 @@ class FinnewsSpider(scrapy.Spider):
 
     def all_seen(self, urls: list[str], key: str | None = None) -> bool:
         """True when every URL is already indexed: paging the list ``key`` (FinnewsSpider.list_key) can stop
-        here, unless it must be caught up after an unclean run (:meth:`page_on`)."""
+        here, unless it must be caught up after an unclean run (:meth:`page_on`), or an article it linked that
+        was found without body text is due to be fetched again and not yet listed: newer articles pushed it
+        further back, and a crawl that stopped here never asked for it again, its summary indexed for good
+        (a risk the day-22 review left, confirmed by a crawl of the replica). Paged on to it up to max_pages
+        (:meth:`bodyless_not_found`)."""
         store = self.seen_store
         trusted = store is not None and (store.trusts(key) if key is not None else store.trust_fully_seen)
         if store is None or not trusted or not urls or getattr(self, "sweeping", False):
             return False
-        return all(store.contains(u) for u in urls)
+        sought = self.unlisted_bodyless(key, urls) if key is not None and not self.checking else set()
+        if not all(store.contains(u) for u in urls):
+            return False
+        if sought:
+            self.paging_for_bodyless.add(key)
+            self.crawler.stats.inc_value("finnews/list_pages_fully_seen_paged_on_for_bodyless")
+            return False
+        return True
+
+    def unlisted_bodyless(self, key: str, urls: list[str]) -> set[str]:
+        """The articles of the list ``key`` found without body text that are due to be fetched again and that no
+        page of it listed yet in this crawl, ``urls`` (a page's) now among those listed."""
+        store = self.seen_store
+        if key not in self.bodyless_sought:
+            self.bodyless_sought[key] = store.bodyless_due(key) if store is not None else set()
+        if key in self.paging_for_bodyless:
+            self.paged_for_bodyless.add(key)  # a page read for them
+        sought = self.bodyless_sought[key]
+        sought -= {canonical_url(fetch_url(url)) for url in urls}
+        return sought
 
     def run_depth(self) -> int:
         """How many pages of each list this crawl reads (its max_pages; 1 for a spider that does not page)."""
@@ -516,6 +561,7 @@ class FinnewsSpider(scrapy.Spider):
             fetched_url=response.url,
             linked_url=(response.meta.get("redirect_urls") or [None])[0],  # set by Scrapy's RedirectMiddleware
             listed_by=response.meta.get(SOURCE_META),
+            listed_in=response.meta.get(LIST_META),
         )
 
     def read_article(self, html: str, url: str, **listed: Any) -> RawArticle:

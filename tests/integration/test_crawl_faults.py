@@ -4,10 +4,15 @@ reason, and every good article is still indexed."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from core.dates import SHANGHAI
 from crawler.retry import backoff_delay
-from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite, synthetic_articles
+from replica.eastmoney_pages import render_emptied_article_page
+from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite, live_article, synthetic_articles
 from tests.conftest import TEST_ALIAS, column_crawl_args, run_finnews
 from tests.integration.receivers import free_port
 
@@ -135,3 +140,103 @@ def test_an_article_that_failed_beyond_the_first_page_is_fetched_by_the_next_cra
         third = run_finnews(*args, env=dead_node)
     assert site.article_requests() == 22, third.stdout
     assert "Traceback" not in first.stderr + second.stderr + third.stderr
+
+
+class BodylessArticleSite(ReplicaSite):
+    """A replica whose one article answers without body text while ``emptied`` (a throttled site's empty answer,
+    a video article): the known layout's body element holds no paragraph."""
+
+    def __init__(self, articles: list, victim: str) -> None:
+        super().__init__(articles)
+        self.victim = victim
+        self.emptied = True
+
+    def article_page(self, article) -> str:
+        if article.code == self.victim and self.emptied:
+            return render_emptied_article_page(article, self.articles.index(article))
+        return super().article_page(article)
+
+
+def age_bodyless(seen_db: Path, hours: float) -> None:
+    """Make the seen store's articles found without body text last found ``hours`` ago (their wait over)."""
+    with closing(sqlite3.connect(seen_db)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=hours)).isoformat(),))
+
+
+def test_an_article_found_without_body_text_is_fetched_again_when_due_though_newer_pages_are_all_seen(
+    tmp_path: Path,
+) -> None:
+    """A risk the day-22 review left, confirmed here: an article page found without body text is fetched again once
+    its wait is over, but by then new articles had pushed it to page 2, a crawl between had seen them, and the next
+    crawl stopped at page 1 (all seen): the page was never asked for again, its summary indexed for good. Crawls: the page found empty;
+    ten new articles and a crawl while it waits (skipped); its wait over, a crawl that reads on to it."""
+    articles = synthetic_articles(20)
+    victim = articles[4]
+    page = f"/a/{victim.code}.html"
+    site = BodylessArticleSite(articles, victim.code)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(server, seen_db)
+        first = run_finnews(*args, env=dead_node)
+        assert site.requests[page] == 1 and "it is fetched again later" in first.stderr, first.stdout + first.stderr
+        for number in range(10):
+            site.publish(live_article(articles[number], number, f"新闻第{number}条"))
+        waiting = run_finnews(*args, env=dead_node)  # page 1 all new, page 2 holds the page: it waits
+        assert site.requests[page] == 1, waiting.stdout
+        assert site.article_requests() == 30, waiting.stdout
+        age_bodyless(seen_db, 2)  # its first wait (10 minutes) is over
+        site.emptied = False
+        due = run_finnews(*args, env=dead_node)
+        assert site.requests[page] == 2, due.stdout + due.stderr
+        assert site.article_requests() == 31, due.stdout  # nothing else again
+        after = run_finnews(*args, env=dead_node)
+    assert site.article_requests() == 31, after.stdout  # found with its text: remembered
+    assert site.requests["/comm/web/getNewsByColumns"] == 3 + 3 + 3 + 1, after.stdout  # the last stops at page 1
+    assert "Traceback" not in first.stderr + waiting.stderr + due.stderr + after.stderr
+
+
+def bodyless_times(seen_db: Path) -> list[int]:
+    with closing(sqlite3.connect(seen_db)) as db:
+        return [int(times) for (times,) in db.execute("SELECT times FROM bodyless")]
+
+
+def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_written_off(tmp_path: Path) -> None:
+    """A video article never gets a body, and the list moves on past what a crawl reads (max_pages): a crawl that
+    paged on past fully-seen pages for it and did not find it counts as finding it without text once more, so it
+    is sought once after each wait and then written off, not by every crawl to max_pages for ever. A one-page poll
+    searches nothing and counts nothing."""
+    articles = synthetic_articles(20)
+    victim = articles[4]
+    page = f"/a/{victim.code}.html"
+    site = BodylessArticleSite(articles, victim.code)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    lists = "/comm/web/getNewsByColumns"
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(server, seen_db, "-s", "EASTMONEY_MAX_PAGES=2")
+        outputs = [run_finnews(*args, env=dead_node).stderr]
+        assert bodyless_times(seen_db) == [1] and site.requests[lists] == 2
+        for number in range(20):
+            site.publish(live_article(articles[number], number, f"新闻第{number}条"))
+        outputs.append(run_finnews(*args, env=dead_node).stderr)  # pages 1-2 new, page 3 holds it: it waits
+        assert site.requests[lists] == 2 + 3 and site.requests[page] == 1
+        age_bodyless(seen_db, 2)
+        outputs.append(run_finnews(*args, env=dead_node).stderr)  # due: paged on to max_pages, not found
+        assert site.requests[lists] == 5 + 2 and site.requests[page] == 1 and bodyless_times(seen_db) == [2]
+        outputs.append(run_finnews(*args, env=dead_node).stderr)  # waiting again: page 1 is all seen, stop
+        assert site.requests[lists] == 7 + 1
+        age_bodyless(seen_db, 2)
+        poll = [*args, "-s", "EASTMONEY_MAX_PAGES=1"]
+        outputs.append(run_finnews(*poll, env=dead_node).stderr)  # one page: nothing searched
+        assert site.requests[lists] == 8 + 1 and bodyless_times(seen_db) == [2]
+        with closing(sqlite3.connect(seen_db)) as db, db:
+            db.execute("UPDATE bodyless SET times = 4")  # found so after the 1 h and 6 h waits too
+        age_bodyless(seen_db, 25)
+        outputs.append(run_finnews(*args, env=dead_node).stderr)  # after the last wait: sought, then written off
+        assert site.requests[lists] == 9 + 2 and bodyless_times(seen_db) == [5]
+        age_bodyless(seen_db, 48)
+        outputs.append(run_finnews(*args, env=dead_node).stderr)
+    assert site.requests[lists] == 11 + 1  # written off: sought no more
+    assert site.requests[page] == 1
+    assert "Traceback" not in "".join(outputs)
