@@ -1436,12 +1436,52 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 焦炭跌5.87%,报3047元/吨: a commodity's price
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
+    if _precision_traps(scan, start, end, word):
+        return True
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
     return bool(
         counted
         and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
         and not SECTOR_AFTER_RE.match(scan, end)
     )  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
+
+
+# A generic drug's consistency evaluation (异烟肼片通过仿制药一致性评价: dev sets 3 extras, no label): a regulator's
+# test of one drug, not the chemical-drug sector.
+_CONSISTENCY_TEST_AFTER = "一致性评价"
+# The exchanges' market segments counted (覆盖到5大证券板块50个申万二级行业: 主板, 创业板, 科创板 …), not the
+# brokerage sector's board.
+_MARKET_SEGMENTS_BEFORE_RE = re.compile(r"[\d一二三四五六七八九]大$")
+# Brokers as the analysts who forecast, praise or visit (券商预测显示, 获券商唱好, 受券商青睐, 券商纷纷对…进行了
+# 展望, a heading's speaker 券商：无需过度担忧) or one unnamed broker as a source (据相关券商此前发布的报告, 某大型券商
+# 前后两位研究员, 一位券商人士: dev sets 7 extras, no label): the investors' side, as _BROKERS_AS_ANALYSTS_AFTER_RE's.
+_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\d))")
+_A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|一名|获|受)$")
+# "New materials" among a firm's or a field's other new things (新产品、新材料, 新材料新技术, 新材料、新器件制造需求:
+# dev sets 3 extras, no label): materials that are new, not the new-materials sector (新能源、新材料、新医药 still is).
+_NEW_THINGS_AFTER_RE = re.compile(r"[、和与及]?新(?:技术|产品|设备|工艺|器件)")
+_NEW_THINGS_BEFORE_RE = re.compile(r"新(?:技术|产品|设备|工艺|器件)[、和与及]?$")
+
+
+def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
+    """A few board words whose neighbours name something else than the sector (review of day 22)."""
+    if word == "仿制药" and scan.startswith(_CONSISTENCY_TEST_AFTER, end):
+        return True  # 通过仿制药一致性评价: one drug's regulatory test
+    if (
+        word == "证券"
+        and scan.startswith("板块", end)
+        and _MARKET_SEGMENTS_BEFORE_RE.search(scan, max(0, start - 2), start)
+    ):
+        return True  # 5大证券板块: the exchanges' market segments
+    if word in ("券商", "证券公司") and (
+        _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
+        or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+    ):
+        return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
+    # 新产品、新材料, 新材料新技术: new things, not the sector
+    return word == "新材料" and bool(
+        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
+    )
 
 
 # What a product is for, right after the word (乘用车用大圆柱电池; not 乘用车用户), and the products named by their

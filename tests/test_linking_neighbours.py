@@ -1,0 +1,49 @@
+"""Board words whose neighbours make them something else than the sector (review of day 22, FRESH_RULES B2): a
+drug's regulatory test, the exchanges' market segments, brokers as analysts or as an unnamed source, new things
+listed together. Each test has the trap, untagged, beside a true mention of the sector, still tagged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.dates import SHANGHAI
+from tagging.tagger import text_mentions
+
+CHEMICAL_DRUGS = "90.BK0465"
+BROKERS = "90.BK0473"
+NEW_MATERIALS = "90.BK0523"
+
+
+def boards(text: str, day: str = "2024-06-01") -> set[str]:
+    """The board secids linked in ``text``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
+
+
+def test_a_generic_drugs_consistency_test_is_not_the_sector() -> None:
+    """通过仿制药一致性评价: one drug passing the regulator's test (dev sets: 3 extras, no label)."""
+    assert CHEMICAL_DRUGS not in boards("众生药业公告，公司异烟肼片通过仿制药一致性评价。")
+    assert CHEMICAL_DRUGS in boards("集采常态化之下，仿制药行业利润持续承压。")
+
+
+def test_the_exchanges_segments_are_not_the_brokers() -> None:
+    """覆盖到6大证券板块中的47个申万二级行业: 主板, 创业板, 科创板 …, not the brokerage board."""
+    text = "上周共有117家公募参与到103家A股上市公司调研，其调研覆盖到6大证券板块中的47个申万二级行业。"
+    assert BROKERS not in boards(text)
+    assert BROKERS in boards("午后证券板块异动拉升，多只券商股涨停。")
+
+
+def test_brokers_as_analysts_or_a_source_are_not_the_sector() -> None:
+    """券商预测显示, 获券商唱好, 据相关券商此前发布的报告, 券商：无需过度担忧 (a heading's speaker)."""
+    assert BROKERS not in boards("券商预测显示，电动汽车业务估值已占集团总市值的35%。")
+    assert BROKERS not in boards("体育用品股持续获券商唱好，中金研报称特步国际零售流水增长超预期。")
+    assert BROKERS not in boards("据相关券商此前发布的报告，市场对中秋佳节的销售预期普遍持悲观态度。")
+    assert BROKERS not in boards("券商：无需过度担忧\n短期波动不改长期趋势。")
+    assert BROKERS in boards("券商板块全天走强，中信证券涨超3%。")
+
+
+def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
+    """新产品、新材料, 新材料新技术: materials that are new among other new things (dev sets: 3 extras, no label)."""
+    assert NEW_MATERIALS not in boards("2021年以来医美市场涌现多个获批的优质新产品、新材料。")
+    assert NEW_MATERIALS not in boards("在新材料新技术方面，PEEK等轻量化材料已在头部车企应用。")
+    assert NEW_MATERIALS in boards("着力打造新能源、新材料、新医药等新兴产业。")
