@@ -66,3 +66,14 @@ def test_phones_and_cars_listed_with_other_devices_are_devices() -> None:
     assert CONSUMER_ELECTRONICS in boards("笔记本电脑出货回暖，手机行业库存也回落至正常水平。")
     assert CONSUMER_ELECTRONICS in boards("今年以来，国内智能手机市场出货量同比增长8%。")
     assert CARS in boards("政策覆盖品类从家电、汽车拓展至平板玻璃、钢材等。")
+
+
+NEW_ENERGY = "90.BK0493"
+
+
+def test_new_energy_counted_in_cars_is_new_energy_vehicles() -> None:
+    """每卖出两车就有一辆新能源, 公务车新能源占比, 新能源轿车: cars, the 新能源车 board, not new energy at large."""
+    assert NEW_ENERGY not in boards("今年前三季度，每卖出两车就有一辆新能源。")
+    assert NEW_ENERGY not in boards("地方政府如湖北要求公务车新能源占比30%以上。")
+    assert NEW_ENERGY not in boards("别的新能源轿车的一体压铸技术，我国也能用。")
+    assert NEW_ENERGY in boards("今年前三季度，全国新能源发电装机新增2亿千瓦。")
