@@ -77,3 +77,13 @@ def test_new_energy_counted_in_cars_is_new_energy_vehicles() -> None:
     assert NEW_ENERGY not in boards("地方政府如湖北要求公务车新能源占比30%以上。")
     assert NEW_ENERGY not in boards("别的新能源轿车的一体压铸技术，我国也能用。")
     assert NEW_ENERGY in boards("今年前三季度，全国新能源发电装机新增2亿千瓦。")
+
+
+DATA_CENTRES = "90.BK0922"
+
+
+def test_idc_the_research_firm_publishing_is_not_data_centres() -> None:
+    """数据公司IDC近日发布, IDC今年7月也发布报告: the research firm and its reports; IDC业务 is data centres."""
+    assert DATA_CENTRES not in boards("数据公司IDC近日发布的2023年第四季度中国平板电脑季度跟踪报告显示，华为居首。")
+    assert DATA_CENTRES not in boards("值得一提的是，IDC今年7月也发布报告指出，全球可穿戴设备出货量有望反弹。")
+    assert DATA_CENTRES in boards("公司IDC业务收入同比增长12%，机柜上架率持续提升。")

@@ -1117,12 +1117,13 @@ _SPEC_WORDS = ("型号", "规格", "参数")
 # Research firms IDC is named among (根据权威机构IDC及Gartner, IDC/Canalys): IDC the firm, not data centres.
 _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
 # IDC the research firm by what it does or what it is called (IDC 咨询今日发布, 市场调查机构 IDC 公布, IDC认为,
-# IDC:2023年Q2…, 入选IDC…指南, 来自IDC的研究, IDC此前数据, IDC全球行动装置追踪报告): its reports are read far
-# more often than data centres are named by the acronym (30 of 39 development texts with IDC mean the firm); IDC业务,
-# 电信IDC收入, 智算IDC still name the data centres. (A view after the word, IDC认为 or IDC分析师, is
-# SPEAKER_AFTER_RE's, checked before.)
+# 数据公司IDC近日发布, IDC今年7月也发布报告, IDC:2023年Q2…, 入选IDC…指南, 来自IDC的研究, IDC此前数据,
+# IDC全球行动装置追踪报告): its reports are read far more often than data centres are named by the acronym (30 of 39
+# development texts with IDC mean the firm); IDC业务, 电信IDC收入, 智算IDC still name the data centres. (A view
+# after the word, IDC认为 or IDC分析师, is SPEAKER_AFTER_RE's, checked before.)
 _RESEARCH_FIRM_AFTER_RE = re.compile(
-    r"\s?(?:咨询|公布|发布|中国研究|最新|的?(?:判断|研究|数据|报告)|预测|数据|报告|统计|显示|此前|"
+    r"\s?(?:近日|日前|近期|最近|今年\d{0,2}月?|也|还)*"
+    r"(?:咨询|公布|发布|中国研究|最新|的?(?:判断|研究|数据|报告)|预测|数据|报告|统计|显示|此前|"
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
@@ -1408,7 +1409,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if word == "IDC" and (
         _RESEARCH_FIRMS_NEAR_RE.search(scan, max(0, start - 16), end + 16)
         or _RESEARCH_FIRM_AFTER_RE.match(scan, end)
-        or _RESEARCH_FIRM_BEFORE_RE.search(scan, max(0, start - 3), start)
+        or _RESEARCH_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start)
     ):
         return True  # 根据权威机构IDC及Gartner, IDC 咨询今日发布: the research firm, not data centres
     if (
