@@ -87,3 +87,12 @@ def test_idc_the_research_firm_publishing_is_not_data_centres() -> None:
     assert DATA_CENTRES not in boards("数据公司IDC近日发布的2023年第四季度中国平板电脑季度跟踪报告显示，华为居首。")
     assert DATA_CENTRES not in boards("值得一提的是，IDC今年7月也发布报告指出，全球可穿戴设备出货量有望反弹。")
     assert DATA_CENTRES in boards("公司IDC业务收入同比增长12%，机柜上架率持续提升。")
+
+
+def test_a_kind_of_chip_names_its_own_board_not_semiconductors() -> None:
+    """GPU芯片, TPU芯片, 推理芯片, 交换机芯片: a chip kind (FRESH_RULES B3: a compound names its own board)."""
+    semiconductors = "90.BK1036"
+    assert semiconductors not in boards("谷歌计划在2026年将TPU芯片出货量提升至600万颗。")
+    assert semiconductors not in boards("寒武纪在推理芯片市场份额快速提升，上半年实现扭亏为盈。")
+    assert semiconductors not in boards("CPO将光引擎直接与交换机芯片共封装，形成CPO交换机。")
+    assert semiconductors in boards("国产模拟芯片厂商加速替代，芯片行业景气回升。")

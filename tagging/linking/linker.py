@@ -1463,6 +1463,13 @@ _A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|�
 _NEW_THINGS_AFTER_RE = re.compile(r"[、和与及]?新(?:技术|产品|设备|工艺|器件)")
 _NEW_THINGS_BEFORE_RE = re.compile(r"新(?:技术|产品|设备|工艺|器件)[、和与及]?$")
 
+# A kind of chip right before 芯片 (GPU芯片, GPU/ASIC芯片, TPU芯片, 推理芯片, 人工智能计算芯片, 人工智能(AI)芯片,
+# 交换机芯片, 智驾芯片: dev sets 8 extras, no label for 半导体 where it stood alone): the compound names its own board
+# (AI chips, 汽车芯片: FRESH_RULES B3), not the semiconductor industry. (模拟芯片, 主控芯片 stay the industry's.)
+_CHIP_KIND_BEFORE_RE = re.compile(
+    r"(?:GPU|TPU|ASIC|NPU|DPU|FPGA|推理|训练|计算|交换机|智驾|[（(]\s?(?:AI|人工智能)\s?[)）])\s?$"
+)
+
 
 def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
     """A few board words whose neighbours name something else than the sector (review of day 22)."""
@@ -1479,6 +1486,8 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
     ):
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
+    if word == "芯片" and _CHIP_KIND_BEFORE_RE.search(scan, max(0, start - 8), start):
+        return True  # GPU芯片, 推理芯片, 交换机芯片: a kind of chip that names its own board (B3), not 半导体
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
         _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
