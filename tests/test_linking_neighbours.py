@@ -90,11 +90,16 @@ def test_idc_the_research_firm_publishing_is_not_data_centres() -> None:
 
 
 def test_a_kind_of_chip_names_its_own_board_not_semiconductors() -> None:
-    """GPU芯片, TPU芯片, 推理芯片, 交换机芯片: a chip kind (FRESH_RULES B3: a compound names its own board)."""
-    semiconductors = "90.BK1036"
-    assert semiconductors not in boards("谷歌计划在2026年将TPU芯片出货量提升至600万颗。")
-    assert semiconductors not in boards("寒武纪在推理芯片市场份额快速提升，上半年实现扭亏为盈。")
-    assert semiconductors not in boards("CPO将光引擎直接与交换机芯片共封装，形成CPO交换机。")
+    """GPU芯片, TPU芯片, 推理芯片 are AI chips, 智驾芯片 car chips (FRESH_RULES B3: a compound names its own board; a
+    type of chip its board if one exists); a kind without a board of its own (交换机芯片, 模拟芯片) stays 半导体."""
+    semiconductors, ai_chips, car_chips = "90.BK1036", "90.BK1127", "90.BK0969"
+    found = boards("谷歌计划在2026年将TPU芯片出货量提升至600万颗。")
+    assert ai_chips in found and semiconductors not in found
+    found = boards("寒武纪在推理芯片市场份额快速提升，上半年实现扭亏为盈。")
+    assert ai_chips in found and semiconductors not in found
+    found = boards("2023年，地平线的高算力智驾芯片出货量居中国第二。")
+    assert car_chips in found and semiconductors not in found
+    assert semiconductors in boards("CPO将光引擎直接与交换机芯片共封装，芯片行业迎来新机遇。")
     assert semiconductors in boards("国产模拟芯片厂商加速替代，芯片行业景气回升。")
 
 

@@ -587,6 +587,9 @@ class Linker:
         board = self.board_words.get(key)
         if board is not None and new_energy_means_vehicles(scan, start, end):
             board = (NEW_ENERGY_VEHICLES, board[1])
+        chip_kind = chip_kind_board(scan, start, end)
+        if board is not None and chip_kind is not None:
+            board = (chip_kind, board[1])  # GPU芯片: AI chips, not 半导体
         if board is not None:
             code, cued = board
             item.board = (code, HOW_NAME if key in self.board_name_forms.get(code, ()) else HOW_ALIAS)
@@ -1463,12 +1466,22 @@ _A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|�
 _NEW_THINGS_AFTER_RE = re.compile(r"[、和与及]?新(?:技术|产品|设备|工艺|器件)")
 _NEW_THINGS_BEFORE_RE = re.compile(r"新(?:技术|产品|设备|工艺|器件)[、和与及]?$")
 
-# A kind of chip right before 芯片 (GPU芯片, GPU/ASIC芯片, TPU芯片, 推理芯片, 人工智能计算芯片, 人工智能(AI)芯片,
-# 交换机芯片, 智驾芯片: dev sets 8 extras, no label for 半导体 where it stood alone): the compound names its own board
-# (AI chips, 汽车芯片: FRESH_RULES B3), not the semiconductor industry. (模拟芯片, 主控芯片 stay the industry's.)
-_CHIP_KIND_BEFORE_RE = re.compile(
-    r"(?:GPU|TPU|ASIC|NPU|DPU|FPGA|推理|训练|计算|交换机|智驾|[（(]\s?(?:AI|人工智能)\s?[)）])\s?$"
+# A kind of chip right before 芯片 that has a board of its own names that board (FRESH_RULES B3: a compound names
+# its own board; a type of chip, its board if one exists): GPU芯片, GPU/ASIC芯片, TPU芯片, 推理芯片, 人工智能计算芯片,
+# 人工智能(AI)芯片 are AI chips, 智驾芯片 car chips (dev sets: 7 extras of 半导体, no label; AI芯片 labelled in 5 of
+# those texts, 汽车芯片 optional in the other). A kind without a board (交换机芯片, 模拟芯片) stays 半导体.
+_CHIP_KIND_BOARDS = (
+    (re.compile(r"(?:GPU|TPU|ASIC|NPU|推理|训练|计算|[（(]\s?(?:AI|人工智能)\s?[)）])\s?$"), "BK1127"),
+    (re.compile(r"智驾\s?$"), "BK0969"),
 )
+
+
+def chip_kind_board(scan: str, start: int, end: int) -> str | None:
+    """The board of the kind of chip named right before 芯片 at ``start:end``, if that kind has one."""
+    if scan[start:end] != "芯片":
+        return None
+    return next((code for kind, code in _CHIP_KIND_BOARDS if kind.search(scan, max(0, start - 8), start)), None)
+
 
 # Base stations being built (将完成30万基站建设任务, 6万个农村4G基站建设, 5G的基站建设进度: dev sets 5 texts, none
 # labelled 通信设备 for it): the operators' sites counted, objects built, like 33 个传感器 in use (COUNTED_OBJECTS_RE).
@@ -1492,8 +1505,6 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
     if word == "基站" and scan.startswith(_BUILDING_AFTER, end):
         return True  # 今年底将完成30万基站建设任务: the sites built, counted in the operators' plans
-    if word == "芯片" and _CHIP_KIND_BEFORE_RE.search(scan, max(0, start - 8), start):
-        return True  # GPU芯片, 推理芯片, 交换机芯片: a kind of chip that names its own board (B3), not 半导体
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
         _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
