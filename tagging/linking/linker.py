@@ -1483,11 +1483,6 @@ def chip_kind_board(scan: str, start: int, end: int) -> str | None:
     return next((code for kind, code in _CHIP_KIND_BOARDS if kind.search(scan, max(0, start - 8), start)), None)
 
 
-# Base stations being built (将完成30万基站建设任务, 6万个农村4G基站建设, 5G的基站建设进度: dev sets 5 texts, none
-# labelled 通信设备 for it): the operators' sites counted, objects built, like 33 个传感器 in use (COUNTED_OBJECTS_RE).
-_BUILDING_AFTER = "建设"
-
-
 def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
     """A few board words whose neighbours name something else than the sector (review of day 22)."""
     if word == "仿制药" and scan.startswith(_CONSISTENCY_TEST_AFTER, end):
@@ -1503,8 +1498,6 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
     ):
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
-    if word == "基站" and scan.startswith(_BUILDING_AFTER, end):
-        return True  # 今年底将完成30万基站建设任务: the sites built, counted in the operators' plans
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
         _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
