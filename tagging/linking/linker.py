@@ -1440,7 +1440,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 焦炭跌5.87%,报3047元/吨: a commodity's price
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
-    if _precision_traps(scan, start, end, word) or _in_a_list_of_devices(scan, start, end, word):
+    if _precision_traps(scan, start, end, word):
         return True
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
     return bool(
@@ -1501,40 +1501,6 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
         _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
-    )
-
-
-# Phones, PCs and cars listed with other devices (手机、平板、智能家居、车载设备等多终端互联, 电视、电脑、智能手机、
-# 可穿戴设备等都离不开显示屏, 产品应用于手机、PC、平板: an operating system's, a part's or a firm's range of devices;
-# dev sets 13 texts, labelled in 4): the devices, not the phone, PC or car industries. A sector cue after the word
-# keeps it (手机、平板等消费电子行业 is read by its cue).
-_DEVICE_WORDS = frozenset({"手机", "智能手机", "PC", "汽车", "计算机"})
-_DEVICE = (
-    r"(?:折叠屏|个人)?(?:平板(?:电脑)?(?!玻璃)|(?:智能)?(?:可穿戴|穿戴)(?:设备)?|笔记本(?:电脑)?|(?:智能)?电视(?:机)?|"
-    r"(?:智能)?(?:手表|音箱)|智能家居|全屋智能|耳机|车载设备|电脑)"
-)
-_DEVICE_LIST_MARK = r"(?:[、和与及]|以及)"
-_DEVICE_LIST_ITEM = r"[^、，,。；;：:\n]{1,10}?"
-_DEVICE_LATER_IN_THE_LIST_RE = re.compile(
-    r"(?:[（(][^）)\n]{0,10}[）)])?(?:"
-    + _DEVICE_LIST_MARK
-    + _DEVICE_LIST_ITEM
-    + r"){0,4}?"
-    + _DEVICE_LIST_MARK
-    + _DEVICE
-)
-_DEVICE_EARLIER_IN_THE_LIST_RE = re.compile(
-    _DEVICE + r"(?:" + _DEVICE_LIST_MARK + _DEVICE_LIST_ITEM + r"){0,4}?" + _DEVICE_LIST_MARK + r"$"
-)
-
-
-def _in_a_list_of_devices(scan: str, start: int, end: int, word: str) -> bool:
-    """Whether ``word`` (手机, PC, 汽车 …) stands in a list of devices, without a sector cue after it."""
-    if word not in _DEVICE_WORDS or SECTOR_AFTER_RE.match(scan, end):
-        return False
-    return bool(
-        _DEVICE_LATER_IN_THE_LIST_RE.match(scan, end)
-        or _DEVICE_EARLIER_IN_THE_LIST_RE.search(scan, max(0, start - 60), start)
     )
 
 
