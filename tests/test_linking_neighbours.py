@@ -82,3 +82,10 @@ def test_a_kind_of_chip_names_its_own_board_not_semiconductors() -> None:
     assert car_chips in found and semiconductors not in found
     assert semiconductors in boards("CPO将光引擎直接与交换机芯片共封装，芯片行业迎来新机遇。")
     assert semiconductors in boards("国产模拟芯片厂商加速替代，芯片行业景气回升。")
+
+
+def test_the_fuel_processing_statistics_class_is_refining_not_oil_or_coal() -> None:
+    """石油、煤炭及其他燃料加工业: one NBS industry (refining and coking), 炼化及贸易, not 石油 or 煤炭 (B3)."""
+    found = boards("石油、煤炭及其他燃料加工业增加值同比增长14.8%，增速高于全市规上工业。")
+    assert "90.BK1274" in found and "90.BK0464" not in found and "90.BK0437" not in found
+    assert "90.BK0437" in boards("煤炭行业利润同比下降，石油行业利润增长。")
