@@ -89,3 +89,11 @@ def test_the_fuel_processing_statistics_class_is_refining_not_oil_or_coal() -> N
     found = boards("石油、煤炭及其他燃料加工业增加值同比增长14.8%，增速高于全市规上工业。")
     assert "90.BK1274" in found and "90.BK0464" not in found and "90.BK0437" not in found
     assert "90.BK0437" in boards("煤炭行业利润同比下降，石油行业利润增长。")
+
+
+def test_a_firms_own_platform_is_not_e_commerce() -> None:
+    """国家电网有限公司电子商务平台, 官方电商平台: one firm's site by its name; 各大电商平台 is the sector."""
+    e_commerce = "90.BK0665"
+    assert e_commerce not in boards("日前，国家电网有限公司电子商务平台发布了2023年第十批采购中标公告。")
+    assert e_commerce not in boards("两款机型开启预定销售，从官方电商平台来看，预售开启不久后售罄。")
+    assert e_commerce in boards("各大电商平台坚持春节不打烊，消费者在节日期间也能网购。")

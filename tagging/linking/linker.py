@@ -1483,6 +1483,11 @@ def chip_kind_board(scan: str, start: int, end: int) -> str | None:
     return next((code for kind, code in _CHIP_KIND_BOARDS if kind.search(scan, max(0, start - 8), start)), None)
 
 
+# A firm's own platform named after it (国家电网有限公司电子商务平台公布了中标公告: a state grid's procurement site,
+# dev sets 2 extras; 华为官方电商平台, the brand's own shop): a site's name, not the e-commerce sector.
+_FIRM_OWN_PLATFORM_BEFORE = ("公司", "集团", "官方")
+
+
 def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
     """A few board words whose neighbours name something else than the sector (review of day 22)."""
     if word == "仿制药" and scan.startswith(_CONSISTENCY_TEST_AFTER, end):
@@ -1498,6 +1503,9 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
     ):
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
+    platform = word == "电商平台" or (word in ("电子商务", "电商") and scan.startswith("平台", end))
+    if platform and scan[max(0, start - 2) : start] in _FIRM_OWN_PLATFORM_BEFORE:
+        return True  # 国家电网有限公司电子商务平台: one firm's procurement site by its name, not e-commerce
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
         _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
