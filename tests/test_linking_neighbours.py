@@ -97,3 +97,10 @@ def test_a_firms_own_platform_is_not_e_commerce() -> None:
     assert e_commerce not in boards("日前，国家电网有限公司电子商务平台发布了2023年第十批采购中标公告。")
     assert e_commerce not in boards("两款机型开启预定销售，从官方电商平台来看，预售开启不久后售罄。")
     assert e_commerce in boards("各大电商平台坚持春节不打烊，消费者在节日期间也能网购。")
+
+
+def test_ai_chips_written_the_hong_kong_way_are_ai_chips() -> None:
+    """人工智能晶片: AI chips (B3: the compound names its own board), not 人工智能 the field."""
+    found = boards("受云端需求带动，人工智能晶片出货量大增。")
+    assert "90.BK1127" in found and "90.BK0800" not in found
+    assert "90.BK0800" in boards("人工智能产业规模持续扩大，大模型应用加速落地。")
