@@ -104,3 +104,10 @@ def test_ai_chips_written_the_hong_kong_way_are_ai_chips() -> None:
     found = boards("受云端需求带动，人工智能晶片出货量大增。")
     assert "90.BK1127" in found and "90.BK0800" not in found
     assert "90.BK0800" in boards("人工智能产业规模持续扩大，大模型应用加速落地。")
+
+
+def test_brokers_among_the_visitors_of_a_research_tour_are_not_the_sector() -> None:
+    """已有87家证券公司(含海外证券公司)对67家上市公司进行了调研: the visitors, read across the whole clause."""
+    text = "据记者统计，自2月3日开市以来，已有87家证券公司（含海外证券公司）对67家上市公司进行了调研。"
+    assert BROKERS not in boards(text)
+    assert BROKERS in boards("证券公司一季度净利润同比增长，券商板块估值处于历史低位。")
