@@ -111,3 +111,6 @@ def test_brokers_among_the_visitors_of_a_research_tour_are_not_the_sector() -> N
     text = "据记者统计，自2月3日开市以来，已有87家证券公司（含海外证券公司）对67家上市公司进行了调研。"
     assert BROKERS not in boards(text)
     assert BROKERS in boards("证券公司一季度净利润同比增长，券商板块估值处于历史低位。")
+    text = "近1个月时间内，共有582家上市公司接待包括基金、证券公司、阳光私募、保险公司等在内的多类机构调研。"
+    assert "90.BK0474" not in boards(text)
+    assert "90.BK0474" in boards("保险公司一季度保费收入同比增长8%。")

@@ -1095,7 +1095,7 @@ _BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃�
 # Brokers in a sentence about research visits to companies (参与调研方大股份的券商有17家, 5月以来,券商合计调研了1005家
 # 上市公司): the visitors, as _BROKERS_AS_ANALYSTS_AFTER_RE reads 券商调研 (dev sets: 2 more extras). The sentence is
 # read 40 characters either side (已有87家证券公司(含海外证券公司)对67家上市公司进行了调研, 接待包括基金、证券公司、阳光
-# 私募、保险公司等在内的多类机构调研: day 22, 3 more extras, no label lost).
+# 私募、保险公司等在内的多类机构调研: day 22, 3 more extras, no label lost); insurers among such visitors too (1 more).
 _VISITS_WINDOW = 40
 _VISITS_NEAR_RE = re.compile(r"调研")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
@@ -1357,8 +1357,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and _BIG_DATA_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 11), start)
     ):
         return True  # 根据马蜂窝旅游大数据, 通过大数据描绘出: data as a source, not the big-data industry
-    if word in ("券商", "证券公司") and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, _VISITS_WINDOW)):
-        return True  # 参与调研方大股份的券商有17家: brokers visiting companies, not the brokerage sector
+    if word in ("券商", "证券公司", "保险公司") and _VISITS_NEAR_RE.search(
+        _sentence_around(scan, start, end, _VISITS_WINDOW)
+    ):
+        return True  # 参与调研方大股份的券商有17家: brokers (insurers) visiting companies, not their sector
     if word == "房地产" and (
         _PROPERTY_ASSET_BEFORE_RE.search(scan, max(0, start - 4), start) or _PROPERTY_ASSET_AFTER_RE.match(scan, end)
     ):
