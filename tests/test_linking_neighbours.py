@@ -114,3 +114,10 @@ def test_brokers_among_the_visitors_of_a_research_tour_are_not_the_sector() -> N
     text = "近1个月时间内，共有582家上市公司接待包括基金、证券公司、阳光私募、保险公司等在内的多类机构调研。"
     assert "90.BK0474" not in boards(text)
     assert "90.BK0474" in boards("保险公司一季度保费收入同比增长8%。")
+
+
+def test_crystalline_silicon_cells_are_solar_not_batteries() -> None:
+    """电池环节全国晶硅电池产量: solar cells, a stage of the photovoltaic chain, not the battery board."""
+    batteries = "90.BK1033"
+    assert batteries not in boards("电池环节全国晶硅电池产量超过224.5GW，同比增长65.7%。")
+    assert batteries in boards("电池行业产能过剩，头部企业加快出海。")

@@ -1206,8 +1206,9 @@ _DEGREE_BEFORE_RE = re.compile(r"(?:更|更加|很|非常|十分|越来越)$")
 _IDEA_AFTER_RE = re.compile(r"的?(?:消费|发展|生活)?(?:理念|观念|意识)")
 _BUDGET_LINE_BEFORE_RE = re.compile(r"支出[^。！？!?；;\n]{0,30}$")
 # Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
-# of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
-_PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
+# of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label); 晶硅电池 (crystalline-silicon
+# cells: day 22) too.
+_PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件|晶硅")
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
