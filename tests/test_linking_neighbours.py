@@ -121,3 +121,11 @@ def test_crystalline_silicon_cells_are_solar_not_batteries() -> None:
     batteries = "90.BK1033"
     assert batteries not in boards("电池环节全国晶硅电池产量超过224.5GW，同比增长65.7%。")
     assert batteries in boards("电池行业产能过剩，头部企业加快出海。")
+
+
+def test_a_servers_or_a_cut_down_chips_compute_is_a_figure() -> None:
+    """AI服务器算力升级, 限制算力至H100的15%: a part's performance, not the computing-power board."""
+    compute = "90.BK1134"
+    assert compute not in boards("AI服务器算力升级带动内存容量与速率提升，推动内存接口芯片需求。")
+    assert compute not in boards("H20通过缩减GPU核心数量、限制算力至H100的15%，满足出口规定。")
+    assert compute in boards("我国算力规模位居全球第二，算力产业加速发展。")
