@@ -46,7 +46,9 @@ def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     """新产品、新材料, 新材料新技术: materials that are new among other new things (dev sets: 3 extras, no label)."""
     assert NEW_MATERIALS not in boards("2021年以来医美市场涌现多个获批的优质新产品、新材料。")
     assert NEW_MATERIALS not in boards("在新材料新技术方面，PEEK等轻量化材料已在头部车企应用。")
+    assert NEW_MATERIALS not in boards("公司围绕抗磨新材料、润滑新技术、轴承优化等方向持续攻关。")
     assert NEW_MATERIALS in boards("着力打造新能源、新材料、新医药等新兴产业。")
+    assert NEW_MATERIALS in boards("重点发展新材料、高新技术等战略性新兴产业。")
 
 
 NEW_ENERGY = "90.BK0493"

@@ -1470,8 +1470,10 @@ _BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:�
 _A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|一名|获|受)$")
 # "New materials" among a firm's or a field's other new things (新产品、新材料, 新材料新技术, 新材料、新器件制造需求:
 # dev sets 3 extras, no label): materials that are new, not the new-materials sector (新能源、新材料、新医药 still is).
-_NEW_THINGS_AFTER_RE = re.compile(r"[、和与及]?新(?:技术|产品|设备|工艺|器件)")
-_NEW_THINGS_BEFORE_RE = re.compile(r"新(?:技术|产品|设备|工艺|器件)[、和与及]?$")
+# (Also a list member away: 抗磨新材料、润滑新技术, 透光混凝土等新材料、巡检机器人等新设备; not 高新技术.)
+_NEW_THING = r"(?<!高)新(?:技术|产品|设备|工艺|器件)"
+_NEW_THINGS_AFTER_RE = re.compile(r"(?:[、和与及][^，,。；;、\n]{0,12}?)?" + _NEW_THING)
+_NEW_THINGS_BEFORE_RE = re.compile(_NEW_THING + r"(?:[、和与及][^，,。；;、\n]{0,12})?$")
 
 # A kind of chip right before 芯片 that has a board of its own names that board (FRESH_RULES B3: a compound names
 # its own board; a type of chip, its board if one exists): GPU芯片, GPU/ASIC芯片, TPU芯片, 推理芯片, 人工智能计算芯片,
@@ -1515,7 +1517,7 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         return True  # 国家电网有限公司电子商务平台: one firm's procurement site by its name, not e-commerce
     # 新产品、新材料, 新材料新技术: new things, not the sector
     return word == "新材料" and bool(
-        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 4), start)
+        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start)
     )
 
 
