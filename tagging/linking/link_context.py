@@ -853,15 +853,18 @@ _LONGER_COMPANY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:银行|集团|�
 
 
 # 新能源 in a sentence about cars is car news' short word for new-energy vehicles (新能源市场被消费者逐渐认可,
-# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board.
+# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board. Cars counted (辆) and
+# kinds of car (轿车, 公务车, 座驾) make the sentence one about cars too (每卖出两车就有一辆新能源: day 22).
 _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
-_CAR_SENTENCE_RE = re.compile(r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力")
+_CAR_SENTENCE_RE = re.compile(
+    r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆"
+)
 
 
 # 新能源 apart from its 车 (新能源 车), or sharing it with another kind of car (新能源和电气化汽车: dev187)
 _CAR_RIGHT_AFTER_RE = re.compile(
     r"\s+(?:汽车|车)|[和及与、](?:电气化|电动|混动|插混|智能|网联)(?:汽车|车)|"
-    r"(?:商用车|乘用车|重卡|客车|货车|物流车|公交车|出租车|两轮车)"  # 新能源商用车渗透率 (dev198)
+    r"(?:商用车|乘用车|轿车|重卡|客车|货车|物流车|公交车|出租车|两轮车)"  # 新能源商用车渗透率 (dev198)
 )
 
 

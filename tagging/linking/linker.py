@@ -588,6 +588,9 @@ class Linker:
         board = self.board_words.get(key)
         if board is not None and new_energy_means_vehicles(scan, start, end):
             board = (NEW_ENERGY_VEHICLES, board[1])
+        chip_kind = chip_kind_board(scan, start, end)
+        if board is not None and chip_kind is not None:
+            board = (chip_kind, board[1])  # GPU芯片: AI chips, not 半导体
         if board is not None:
             code, cued = board
             item.board = (code, HOW_NAME if key in self.board_name_forms.get(code, ()) else HOW_ALIAS)
@@ -1092,8 +1095,9 @@ _FACILITY_AFTER_RE = re.compile(
 # A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
 _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足, NPU算力领先, GPU算力单元,
-# 平台算力高达120 TOPS): a performance figure, not the industry.
-_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台)\s?$")
+# 平台算力高达120 TOPS; a server's or a chip cut down: AI服务器算力升级, 限制算力至H100的15%: day 22): a performance
+# figure, not the industry.
+_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台|服务器|限制|削减)\s?$")
 # What is said of a part's compute (算力比肩国际知名企业的同类产品, 算力高达, 算力单元): its performance (dev sets:
 # 3 extras).
 _MEASURED_AFTER_RE = re.compile(r"\s?(?:比肩|高达|跑到|单元)")
@@ -1114,7 +1118,10 @@ _CAR_TECHNOLOGY_BEFORE_RE = re.compile(
 _BIG_DATA_AS_SOURCE_BEFORE_RE = re.compile(r"(?:根据|依据|从|用|通过|来源于|基于|据)[\u4e00-\u9fffA-Za-z]{0,8}$")
 _BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃至|等|[,，])")
 # Brokers in a sentence about research visits to companies (参与调研方大股份的券商有17家, 5月以来,券商合计调研了1005家
-# 上市公司): the visitors, as _BROKERS_AS_ANALYSTS_AFTER_RE reads 券商调研 (dev sets: 2 more extras).
+# 上市公司): the visitors, as _BROKERS_AS_ANALYSTS_AFTER_RE reads 券商调研 (dev sets: 2 more extras). The sentence is
+# read 40 characters either side (已有87家证券公司(含海外证券公司)对67家上市公司进行了调研, 接待包括基金、证券公司、阳光
+# 私募、保险公司等在内的多类机构调研: day 22, 3 more extras, no label lost); insurers among such visitors too (1 more).
+_VISITS_WINDOW = 40
 _VISITS_NEAR_RE = re.compile(r"调研")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调, 中商信息> 钢铁产业> 板材:
@@ -1141,12 +1148,13 @@ _SPEC_WORDS = ("型号", "规格", "参数")
 # Research firms IDC is named among (根据权威机构IDC及Gartner, IDC/Canalys): IDC the firm, not data centres.
 _RESEARCH_FIRMS_NEAR_RE = re.compile(r"Gartner|Canalys|Counterpoint|TrendForce|Omdia|Strategy Analytics|艾瑞|赛迪|群智")
 # IDC the research firm by what it does or what it is called (IDC 咨询今日发布, 市场调查机构 IDC 公布, IDC认为,
-# IDC:2023年Q2…, 入选IDC…指南, 来自IDC的研究, IDC此前数据, IDC全球行动装置追踪报告): its reports are read far
-# more often than data centres are named by the acronym (30 of 39 development texts with IDC mean the firm); IDC业务,
-# 电信IDC收入, 智算IDC still name the data centres. (A view after the word, IDC认为 or IDC分析师, is
-# SPEAKER_AFTER_RE's, checked before.)
+# 数据公司IDC近日发布, IDC今年7月也发布报告, IDC:2023年Q2…, 入选IDC…指南, 来自IDC的研究, IDC此前数据,
+# IDC全球行动装置追踪报告): its reports are read far more often than data centres are named by the acronym (30 of 39
+# development texts with IDC mean the firm); IDC业务, 电信IDC收入, 智算IDC still name the data centres. (A view
+# after the word, IDC认为 or IDC分析师, is SPEAKER_AFTER_RE's, checked before.)
 _RESEARCH_FIRM_AFTER_RE = re.compile(
-    r"\s?(?:咨询|公布|发布|中国研究|最新|的?(?:判断|研究|数据|报告)|预测|数据|报告|统计|显示|此前|"
+    r"\s?(?:近日|日前|近期|最近|今年\d{0,2}月?|也|还)*"
+    r"(?:咨询|公布|发布|中国研究|最新|的?(?:判断|研究|数据|报告)|预测|数据|报告|统计|显示|此前|"
     r"[\u4e00-\u9fff]{0,10}(?:追踪|研究经理)|[:：《])"  # IDC移动和消费设备追踪研究经理
 )
 _RESEARCH_FIRM_BEFORE_RE = re.compile(r"(?:据|根据|来自|机构|(?:研究|调研|调查|咨询|数据)(?:公司|企业)|入选|如)\s?$")
@@ -1223,8 +1231,9 @@ _DEGREE_BEFORE_RE = re.compile(r"(?:更|更加|很|非常|十分|越来越)$")
 _IDEA_AFTER_RE = re.compile(r"的?(?:消费|发展|生活)?(?:理念|观念|意识)")
 _BUDGET_LINE_BEFORE_RE = re.compile(r"支出[^。！？!?；;\n]{0,30}$")
 # Solar cells in the photovoltaic chain (多晶硅、硅片、电池、组件产量; 硅片产量…;电池产量…;组件产量): the cell stage
-# of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label).
-_PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件")
+# of solar panels, not the battery industry (dev13, dev44, dev126: 3 extras, no label); 晶硅电池 (crystalline-silicon
+# cells: day 22) too.
+_PV_CHAIN_RE = re.compile(r"硅片|多晶硅|组件|晶硅")
 # A sales count right after the word (零售销量, 零售量, 零售104.2万辆).
 _SALES_FIGURE_AFTER_RE = re.compile(r"\s?(?:销量|量|\d)")
 # A figure with a unit right before the word: a product's specification (4C 超充, 508TOPS 算力, 800V高压平台).
@@ -1374,8 +1383,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and _BIG_DATA_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 11), start)
     ):
         return True  # 根据马蜂窝旅游大数据, 通过大数据描绘出: data as a source, not the big-data industry
-    if word in ("券商", "证券公司") and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, 20)):
-        return True  # 参与调研方大股份的券商有17家: brokers visiting companies, not the brokerage sector
+    if word in ("券商", "证券公司", "保险公司") and _VISITS_NEAR_RE.search(
+        _sentence_around(scan, start, end, _VISITS_WINDOW)
+    ):
+        return True  # 参与调研方大股份的券商有17家: brokers (insurers) visiting companies, not their sector
     if word == "房地产" and (
         _PROPERTY_ASSET_BEFORE_RE.search(scan, max(0, start - 4), start) or _PROPERTY_ASSET_AFTER_RE.match(scan, end)
     ):
@@ -1432,7 +1443,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if word == "IDC" and (
         _RESEARCH_FIRMS_NEAR_RE.search(scan, max(0, start - 16), end + 16)
         or _RESEARCH_FIRM_AFTER_RE.match(scan, end)
-        or _RESEARCH_FIRM_BEFORE_RE.search(scan, max(0, start - 3), start)
+        or _RESEARCH_FIRM_BEFORE_RE.search(scan, max(0, start - 5), start)
     ):
         return True  # 根据权威机构IDC及Gartner, IDC 咨询今日发布: the research firm, not data centres
     if (
@@ -1460,12 +1471,78 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 焦炭跌5.87%,报3047元/吨: a commodity's price
     if (before.isascii() or before in "列构号") and MODEL_BEFORE_RE.search(scan, max(0, start - 16), start):
         return True  # A19 芯片, 思元系列芯片: a model's part or a product line
+    if _precision_traps(scan, start, end, word):
+        return True
     counted = COUNTED_OBJECTS_RE.search(scan, max(0, start - 16), start)
     return bool(
         counted
         and not OUTPUT_BEFORE_RE.search(scan, max(0, counted.start() - 8), start)
         and not SECTOR_AFTER_RE.match(scan, end)
     )  # 33 个传感器, 百余台智能机器人: objects in use, not the sector
+
+
+# A generic drug's consistency evaluation (异烟肼片通过仿制药一致性评价: dev sets 3 extras, no label): a regulator's
+# test of one drug, not the chemical-drug sector.
+_CONSISTENCY_TEST_AFTER = "一致性评价"
+# The exchanges' market segments counted (覆盖到5大证券板块50个申万二级行业: 主板, 创业板, 科创板 …), not the
+# brokerage sector's board.
+_MARKET_SEGMENTS_BEFORE_RE = re.compile(r"[\d一二三四五六七八九]大$")
+# Brokers as the analysts who forecast, praise or visit (券商预测显示, 获券商唱好, 受券商青睐, 券商纷纷对…进行了
+# 展望, a heading's speaker 券商：无需过度担忧) or one unnamed broker as a source (据相关券商此前发布的报告, 某大型券商
+# 前后两位研究员, 一位券商人士: dev sets 7 extras, no label): the investors' side, as _BROKERS_AS_ANALYSTS_AFTER_RE's.
+_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\d))")
+_A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|一名|获|受)$")
+# "New materials" among a firm's or a field's other new things (新产品、新材料, 新材料新技术, 新材料、新器件制造需求:
+# dev sets 3 extras, no label): materials that are new, not the new-materials sector (新能源、新材料、新医药 still is).
+# (Also a list member away: 抗磨新材料、润滑新技术, 透光混凝土等新材料、巡检机器人等新设备; not 高新技术.)
+_NEW_THING = r"(?<!高)新(?:技术|产品|设备|工艺|器件)"
+_NEW_THINGS_AFTER_RE = re.compile(r"(?:[、和与及][^，,。；;、\n]{0,12}?)?" + _NEW_THING)
+_NEW_THINGS_BEFORE_RE = re.compile(_NEW_THING + r"(?:[、和与及][^，,。；;、\n]{0,12})?$")
+
+# A kind of chip right before 芯片 that has a board of its own names that board (FRESH_RULES B3: a compound names
+# its own board; a type of chip, its board if one exists): GPU芯片, GPU/ASIC芯片, TPU芯片, 推理芯片, 人工智能计算芯片,
+# 人工智能(AI)芯片 are AI chips, 智驾芯片 car chips (dev sets: 7 extras of 半导体, no label; AI芯片 labelled in 5 of
+# those texts, 汽车芯片 optional in the other). A kind without a board (交换机芯片, 模拟芯片) stays 半导体.
+_CHIP_KIND_BOARDS = (
+    (re.compile(r"(?:GPU|TPU|ASIC|NPU|推理|训练|计算|[（(]\s?(?:AI|人工智能)\s?[)）])\s?$"), "BK1127"),
+    (re.compile(r"智驾\s?$"), "BK0969"),
+)
+
+
+def chip_kind_board(scan: str, start: int, end: int) -> str | None:
+    """The board of the kind of chip named right before 芯片 at ``start:end``, if that kind has one."""
+    if scan[start:end] != "芯片":
+        return None
+    return next((code for kind, code in _CHIP_KIND_BOARDS if kind.search(scan, max(0, start - 8), start)), None)
+
+
+# A firm's own platform named after it (国家电网有限公司电子商务平台公布了中标公告: a state grid's procurement site,
+# dev sets 2 extras; 华为官方电商平台, the brand's own shop): a site's name, not the e-commerce sector.
+_FIRM_OWN_PLATFORM_BEFORE = ("公司", "集团", "官方")
+
+
+def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
+    """A few board words whose neighbours name something else than the sector (review of day 22)."""
+    if word == "仿制药" and scan.startswith(_CONSISTENCY_TEST_AFTER, end):
+        return True  # 通过仿制药一致性评价: one drug's regulatory test
+    if (
+        word == "证券"
+        and scan.startswith("板块", end)
+        and _MARKET_SEGMENTS_BEFORE_RE.search(scan, max(0, start - 2), start)
+    ):
+        return True  # 5大证券板块: the exchanges' market segments
+    if word in ("券商", "证券公司") and (
+        _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
+        or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+    ):
+        return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
+    platform = word == "电商平台" or (word in ("电子商务", "电商") and scan.startswith("平台", end))
+    if platform and scan[max(0, start - 2) : start] in _FIRM_OWN_PLATFORM_BEFORE:
+        return True  # 国家电网有限公司电子商务平台: one firm's procurement site by its name, not e-commerce
+    # 新产品、新材料, 新材料新技术: new things, not the sector
+    return word == "新材料" and bool(
+        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start)
+    )
 
 
 # What a product is for, right after the word (乘用车用大圆柱电池; not 乘用车用户), and the products named by their
