@@ -1,0 +1,43 @@
+"""Industry boards named by words the news uses for them (issue 22, FRESH_RULES B1: an industry named in a list, by
+what a region produces, as the subject of a sentence). Each test has the mention, tagged, beside the nearest trap
+(a price, a means of transport, a product in use), untagged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.dates import SHANGHAI
+from tagging.tagger import text_mentions
+
+COAL = "90.BK0437"
+SHIPPING_AND_PORTS = "90.BK0450"
+OPTOELECTRONICS = "90.BK1038"
+
+
+def boards(text: str, day: str = "2024-06-01") -> set[str]:
+    """The board secids linked in ``text``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
+
+
+def test_raw_coal_produced_is_the_coal_industry() -> None:
+    """原煤产量, 原煤生产 (dev48, dev98, dev196, dev222): coal as what a region produces; its price is none."""
+    assert COAL in boards("前三季度，全区规模以上工业原煤产量保持全国首位，能源供应保障形势稳定。")
+    assert COAL in boards("原煤生产快速恢复。一季度，原煤产量同比增长16.0%。")
+    assert COAL not in boards("动力煤期货走弱，原煤价格回落至每吨800元。")
+
+
+def test_waterway_and_tanker_transport_are_shipping() -> None:
+    """水运企业, 铁路、公路、水运、民航 (dev151, dev196), 水上运输业投资 (dev56), 油运公司 (dev131, dev158): the
+    shipping board's alt name 港口水运; goods sent by water are a means of transport, no sector."""
+    assert SHIPPING_AND_PORTS in boards("3月份火电企业发电量、水运企业货物总周转均已经恢复到上年同期水平。")
+    assert SHIPPING_AND_PORTS in boards("铁路运输业投资增长73%；水上运输业投资增长35.1%，加快5个百分点。")
+    assert SHIPPING_AND_PORTS in boards("本周包括A股油运公司在内的全球油轮市场出现了难得一见的迅猛行情。")
+    assert SHIPPING_AND_PORTS not in boards("公司将钢材通过水运的方式运往华东。")
+
+
+def test_flat_panel_displays_are_optoelectronics() -> None:
+    """半导体、平板显示、太阳能电池及PCB行业 (dev80), 平板显示产业 (dev214); a monitor bought is a product."""
+    assert OPTOELECTRONICS in boards("我国政府高度重视半导体、平板显示、太阳能电池及PCB行业的发展。")
+    assert OPTOELECTRONICS in boards("玻璃基板是平板显示产业的关键基础材料之一。")
+    assert OPTOELECTRONICS not in boards("该公司为会议室购买了一台平板显示器。")
