@@ -12,6 +12,7 @@ from tagging.tagger import text_mentions
 COAL = "90.BK0437"
 SHIPPING_AND_PORTS = "90.BK0450"
 OPTOELECTRONICS = "90.BK1038"
+INTERNET_SERVICES = "90.BK0447"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -41,3 +42,15 @@ def test_flat_panel_displays_are_optoelectronics() -> None:
     assert OPTOELECTRONICS in boards("我国政府高度重视半导体、平板显示、太阳能电池及PCB行业的发展。")
     assert OPTOELECTRONICS in boards("玻璃基板是平板显示产业的关键基础材料之一。")
     assert OPTOELECTRONICS not in boards("该公司为会议室购买了一台平板显示器。")
+
+
+def test_the_internet_trade_with_a_cue_or_in_a_list() -> None:
+    """互联网 in a list of industries or boards (dev37, dev12) and with a sector cue (dev56); the internet as a technology
+    or an era (移动互联网时代, 互联网+), as where a page got its text, or one giant described is none."""
+    assert INTERNET_SERVICES in boards("香港科技板块主要涵盖互联网、半导体、生物科技和新能源等领域。")
+    assert INTERNET_SERVICES in boards("今年上半年，AIGC、互联网、富媒体、远程办公等多个板块重挫逾3%。")
+    assert INTERNET_SERVICES in boards("有腾讯、阿里、京东等成立二十年的互联网龙头企业。")
+    assert INTERNET_SERVICES not in boards("十年前的微软，还在移动互联网时代艰难追赶。")
+    assert INTERNET_SERVICES not in boards("会议确定适应消费升级需求支持“互联网+旅游”发展的措施。")
+    assert INTERNET_SERVICES not in boards("特别提醒：本网信息来自于互联网，目的在于传递更多信息。")
+    assert INTERNET_SERVICES not in boards("这家公司创立5个月后就吸引到中国互联网巨头腾讯的关注。")
