@@ -13,6 +13,8 @@ COAL = "90.BK0437"
 SHIPPING_AND_PORTS = "90.BK0450"
 OPTOELECTRONICS = "90.BK1038"
 INTERNET_SERVICES = "90.BK0447"
+CARS = "90.BK1029"
+SOFTWARE = "90.BK0737"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -54,3 +56,13 @@ def test_the_internet_trade_with_a_cue_or_in_a_list() -> None:
     assert INTERNET_SERVICES not in boards("会议确定适应消费升级需求支持“互联网+旅游”发展的措施。")
     assert INTERNET_SERVICES not in boards("特别提醒：本网信息来自于互联网，目的在于传递更多信息。")
     assert INTERNET_SERVICES not in boards("这家公司创立5个月后就吸引到中国互联网巨头腾讯的关注。")
+
+
+def test_a_trades_firms_counted_as_a_group_are_the_trade() -> None:
+    """5家汽车公司 (dev178), 一些互联网公司 (dev64), 多家一线互联网公司 (dev224): 公司 after a generic sector word
+    mostly describes one firm, but firms counted as a group are the trade's (B1(a))."""
+    assert CARS in boards("多家上市公司受到波及，主要涵盖了8家生物医药公司、5家机械设备公司和5家汽车公司等。")
+    assert CARS not in boards("他此前在一家汽车公司担任销售经理。")
+    assert INTERNET_SERVICES in boards("人工智能实力同样很强的一些互联网公司，更多情况下并不是让用户为技术直接付费。")
+    assert INTERNET_SERVICES in boards("国内已有多家一线互联网公司宣布各自的类ChatGPT计划。")
+    assert SOFTWARE not in boards("该行是美国一家软件公司的主要债权人。")

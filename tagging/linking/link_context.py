@@ -666,6 +666,12 @@ WEAK_SECTOR_CUES = frozenset({"公司", "制造商"})
 _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|众多|若干)$")
 
 
+# Firms of a trade counted as a group (一些互联网公司, 5家汽车公司, 22家生物制药公司, 一线互联网公司): the
+# trade's firms, which B1(a) labels as the sector (dev64, dev129, dev178, dev224), where 公司 alone mostly describes
+# one firm (WEAK_SECTOR_CUES).
+_GROUP_OF_FIRMS_BEFORE_RE = re.compile(r"(?:各大|多家|数家|几家|各家|\d+家|中小型?|一些|部分|众多|一线)$")
+
+
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
 # firms, its demand, spending and build-out (AI大模型浪潮, AI技术, AI热潮, AI产业链, AI初创公司, AI资本支出). AI as a
 # product's feature (5C超充AI电池, AI硬件), a firm's business line (智能电动汽车及AI等创新业务) or a tool
@@ -702,6 +708,11 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or (doing and doing.group() not in WEAK_SECTOR_CUES)
         or (scan.startswith("项目", end) and _MANY_BEFORE_RE.search(scan, max(0, start - 4), start))
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or (
+            after
+            and after.group() in WEAK_SECTOR_CUES
+            and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
+        )
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
