@@ -15,6 +15,7 @@ OPTOELECTRONICS = "90.BK1038"
 INTERNET_SERVICES = "90.BK0447"
 CARS = "90.BK1029"
 SOFTWARE = "90.BK0737"
+BANKS = "90.BK0475"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -66,3 +67,10 @@ def test_a_trades_firms_counted_as_a_group_are_the_trade() -> None:
     assert INTERNET_SERVICES in boards("人工智能实力同样很强的一些互联网公司，更多情况下并不是让用户为技术直接付费。")
     assert INTERNET_SERVICES in boards("国内已有多家一线互联网公司宣布各自的类ChatGPT计划。")
     assert SOFTWARE not in boards("该行是美国一家软件公司的主要债权人。")
+
+
+def test_a_list_of_industries_with_their_changes_in_points() -> None:
+    """电子(-2.0pct)、医药生物(-1.6pct)、银行(-1.4pct) (dev89): a figure in percentage points after each member keeps
+    the list of industries; a bank's rate cut in points is no sector."""
+    assert BANKS in boards("减持前五行业：电子(-2.0pct)、医药生物(-1.6pct)、银行(-1.4pct)、计算机(-1.0pct)。")
+    assert BANKS not in boards("今年以来，银行存款利率累计下调0.3pct。")

@@ -230,9 +230,10 @@ VIEW_AFTER_RE = re.compile(
     r"业绩|公告|财报|年报|半年报|季报|官网|官方|介绍|透露|披露|招股书|招股说明书)"
 )
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
-# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%)).
+# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%),
+# 银行(-1.4pct): dev89).
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
-_FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
+_FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|pct|亿|万)?元?\s*[)）])?"
 # Members may be quoted (“汽车零部件”、“游戏”等板块).
 CLOSING_QUOTES = '”"」』'
 _CLOSING_QUOTE = f"[{CLOSING_QUOTES}]?"
