@@ -16,6 +16,9 @@ INTERNET_SERVICES = "90.BK0447"
 CARS = "90.BK1029"
 SOFTWARE = "90.BK0737"
 BANKS = "90.BK0475"
+APPLIANCES = "90.BK0456"
+SMART_HOMES = "90.BK0680"
+HOTELS_AND_CATERING = "90.BK1271"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -74,3 +77,18 @@ def test_a_list_of_industries_with_their_changes_in_points() -> None:
     the list of industries; a bank's rate cut in points is no sector."""
     assert BANKS in boards("减持前五行业：电子(-2.0pct)、医药生物(-1.6pct)、银行(-1.4pct)、计算机(-1.0pct)。")
     assert BANKS not in boards("今年以来，银行存款利率累计下调0.3pct。")
+
+
+def test_smart_appliances_are_the_appliance_industry() -> None:
+    """组织新能源汽车、智能家电、绿色建材下乡 (dev184), 智能家电 among the manufacturing clusters (dev98): development
+    texts label the appliance industry (15 texts), not the smart-home concept (2); appliances in use are none."""
+    found = boards("深入开展消费品“三品”行动，组织新能源汽车、智能家电、绿色建材下乡，推动医疗装备等产业创新发展。")
+    assert APPLIANCES in found
+    assert SMART_HOMES not in found
+    assert APPLIANCES not in boards("他家里的智能家电都能用手机远程控制。")
+
+
+def test_the_hotel_trade_by_its_own_word() -> None:
+    """回顾2020的酒店业 (dev180): 酒店业 names the trade without a cue; a firm's hotel business department is none."""
+    assert HOTELS_AND_CATERING in boards("回顾2020的酒店业，人们也会如此感慨。")
+    assert HOTELS_AND_CATERING not in boards("他在酒店业务部门工作了十年。")
