@@ -19,6 +19,7 @@ BANKS = "90.BK0475"
 APPLIANCES = "90.BK0456"
 SMART_HOMES = "90.BK0680"
 HOTELS_AND_CATERING = "90.BK1271"
+SEMICONDUCTORS = "90.BK1036"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -92,3 +93,12 @@ def test_the_hotel_trade_by_its_own_word() -> None:
     """回顾2020的酒店业 (dev180): 酒店业 names the trade without a cue; a firm's hotel business department is none."""
     assert HOTELS_AND_CATERING in boards("回顾2020的酒店业，人们也会如此感慨。")
     assert HOTELS_AND_CATERING not in boards("他在酒店业务部门工作了十年。")
+
+
+def test_what_an_industry_makes_and_sells_is_the_industry() -> None:
+    """汽车产销 (dev98), 汽车保有量 (dev198), 芯片制造 (dev205's 整车制造 too): the trade's output and stock of goods in
+    use; one maker (一家芯片制造商) is no sector."""
+    assert CARS in boards("从中汽协数据来看，1-8月，汽车产销分别完成1696.7万辆和1686万辆。")
+    assert CARS in boards("全国家电保有量突破30亿台，汽车保有量超过3亿辆。")
+    assert SEMICONDUCTORS in boards("台积电在先进芯片制造上仍然领先。")
+    assert SEMICONDUCTORS not in boards("他是一家芯片制造商的工程师。")

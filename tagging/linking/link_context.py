@@ -673,6 +673,12 @@ _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|�
 _GROUP_OF_FIRMS_BEFORE_RE = re.compile(r"(?:各大|多家|数家|几家|各家|\d+家|中小型?|一些|部分|众多|一线)$")
 
 
+# What the industry makes and sells, or has in use (汽车产销, 芯片制造, 整车制造, 汽车保有量: dev95, dev98,
+# dev198, dev205): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商:
+# WEAK_SECTOR_CUES).
+_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)")
+
+
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
 # firms, its demand, spending and build-out (AI大模型浪潮, AI技术, AI热潮, AI产业链, AI初创公司, AI资本支出). AI as a
 # product's feature (5C超充AI电池, AI硬件), a firm's business line (智能电动汽车及AI等创新业务) or a tool
@@ -714,6 +720,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
             and after.group() in WEAK_SECTOR_CUES
             and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
         )
+        or _MAKING_AFTER_RE.match(scan, end)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
