@@ -102,3 +102,10 @@ def test_what_an_industry_makes_and_sells_is_the_industry() -> None:
     assert CARS in boards("全国家电保有量突破30亿台，汽车保有量超过3亿辆。")
     assert SEMICONDUCTORS in boards("台积电在先进芯片制造上仍然领先。")
     assert SEMICONDUCTORS not in boards("他是一家芯片制造商的工程师。")
+
+
+def test_a_list_of_industries_counted_before_its_marker() -> None:
+    """电子、汽车等37个行业 (dev82): a count between 等 and 行业 keeps the list of industries; cars among goods counted
+    are none."""
+    assert CARS in boards("41个工业大类行业中，电子、汽车等37个行业增加值同比保持增长。")
+    assert CARS not in boards("展会上展出了汽车等37个品种的商品。")
