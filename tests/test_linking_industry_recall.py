@@ -20,6 +20,8 @@ APPLIANCES = "90.BK0456"
 SMART_HOMES = "90.BK0680"
 HOTELS_AND_CATERING = "90.BK1271"
 SEMICONDUCTORS = "90.BK1036"
+LOGISTICS = "90.BK0422"
+INFRASTRUCTURE = "90.BK1247"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -109,3 +111,12 @@ def test_a_list_of_industries_counted_before_its_marker() -> None:
     are none."""
     assert CARS in boards("41个工业大类行业中，电子、汽车等37个行业增加值同比保持增长。")
     assert CARS not in boards("展会上展出了汽车等37个品种的商品。")
+
+
+def test_listed_firms_of_a_kind_of_trade() -> None:
+    """基建类上市公司 (dev78), 医药类、煤炭类、物流类上市公司 (dev195): the firms of a kind of trade, in a list of such
+    kinds too; goods of a kind (煤炭类商品) are none."""
+    found = boards("从超预期的上市公司行业看，医药类、新能源汽车类、煤炭类、物流类上市公司超市场一致预期的数量较多。")
+    assert {COAL, LOGISTICS} <= found
+    assert INFRASTRUCTURE in boards("作为传统的“稳增长”把手行业，基建类上市公司仍保持着稳增势头。")
+    assert COAL not in boards("这批煤炭类商品价格上涨。")

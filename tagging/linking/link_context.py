@@ -674,6 +674,13 @@ _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|�
 _GROUP_OF_FIRMS_BEFORE_RE = re.compile(r"(?:各大|多家|数家|几家|各家|\d+家|中小型?|一些|部分|众多|一线)$")
 
 
+# Firms or stocks of a kind of trade (基建类上市公司), in a list of such kinds too (医药类、煤炭类、物流类上市公司:
+# dev78, dev195).
+_KIND_OF_TRADE_AFTER_RE = re.compile(
+    r"类(?:[、和与及][\u4e00-\u9fff]{1,8}类){0,6}(?:上市公司|公司|企业|股|个股|板块|行业)"
+)
+
+
 # What the industry makes and sells, or has in use (汽车产销, 芯片制造, 整车制造, 汽车保有量: dev95, dev98,
 # dev198, dev205): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商:
 # WEAK_SECTOR_CUES).
@@ -722,6 +729,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
             and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
         )
         or _MAKING_AFTER_RE.match(scan, end)
+        or _KIND_OF_TRADE_AFTER_RE.match(scan, end)
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
