@@ -22,6 +22,7 @@ HOTELS_AND_CATERING = "90.BK1271"
 SEMICONDUCTORS = "90.BK1036"
 LOGISTICS = "90.BK0422"
 INFRASTRUCTURE = "90.BK1247"
+BATTERIES = "90.BK1033"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -120,3 +121,11 @@ def test_listed_firms_of_a_kind_of_trade() -> None:
     assert {COAL, LOGISTICS} <= found
     assert INFRASTRUCTURE in boards("作为传统的“稳增长”把手行业，基建类上市公司仍保持着稳增势头。")
     assert COAL not in boards("这批煤炭类商品价格上涨。")
+
+
+def test_plants_an_industry_builds() -> None:
+    """宁德时代在匈牙利建设的电池工厂 (dev119), 联手打造电池工厂 (dev223), 电池生产厂 (dev94): the industry as what a
+    company builds (B1(c)); a plant one works in is a place."""
+    assert BATTERIES in boards("宁德时代去年8月份宣布在匈牙利建设的电池工厂，计划在今年夏天动工。")
+    assert BATTERIES in boards("德国萨尔州2022年将开始建造一家电池生产厂。")
+    assert CARS not in boards("雷军在微博上表示，“我在汽车工厂的研发中心，窗外就是总装车间。”")

@@ -674,6 +674,12 @@ _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|�
 _GROUP_OF_FIRMS_BEFORE_RE = re.compile(r"(?:各大|多家|数家|几家|各家|\d+家|中小型?|一些|部分|众多|一线)$")
 
 
+# Plants an industry builds (建设的电池工厂, 打造电池工厂, 电池生产厂: dev94, dev119, dev145, dev223; B1(c)
+# 光伏生产基地), not a plant one is in (我在汽车工厂的研发中心). (基地 too took 1 labelled word and 6 extras:
+# 养殖基地, 芯片基地项目.)
+_PLANT_AFTER_RE = re.compile(r"(?:生产)?工厂|生产厂")
+
+
 # Firms or stocks of a kind of trade (基建类上市公司), in a list of such kinds too (医药类、煤炭类、物流类上市公司:
 # dev78, dev195).
 _KIND_OF_TRADE_AFTER_RE = re.compile(
@@ -730,6 +736,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         )
         or _MAKING_AFTER_RE.match(scan, end)
         or _KIND_OF_TRADE_AFTER_RE.match(scan, end)
+        or (_PLANT_AFTER_RE.match(scan, end) and scan[start - 1 : start] != "在")
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
