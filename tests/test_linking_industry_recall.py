@@ -23,6 +23,7 @@ SEMICONDUCTORS = "90.BK1036"
 LOGISTICS = "90.BK0422"
 INFRASTRUCTURE = "90.BK1247"
 BATTERIES = "90.BK1033"
+RAIL_AND_ROADS = "90.BK0421"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -129,3 +130,10 @@ def test_plants_an_industry_builds() -> None:
     assert BATTERIES in boards("宁德时代去年8月份宣布在匈牙利建设的电池工厂，计划在今年夏天动工。")
     assert BATTERIES in boards("德国萨尔州2022年将开始建造一家电池生产厂。")
     assert CARS not in boards("雷军在微博上表示，“我在汽车工厂的研发中心，窗外就是总装车间。”")
+
+
+def test_what_a_transport_trade_carries() -> None:
+    """铁路客运量 (dev186), 铁路货运 (dev72): the passengers and freight a transport trade carries; a train ride is none."""
+    assert RAIL_AND_ROADS in boards("假期首日，全国铁路客运量达到1800万人次。")
+    assert RAIL_AND_ROADS in boards("充分发挥大秦、唐呼、瓦日等铁路货运通道能力。")
+    assert RAIL_AND_ROADS not in boards("他每周都乘坐铁路往返于两地之间。")
