@@ -24,6 +24,8 @@ LOGISTICS = "90.BK0422"
 INFRASTRUCTURE = "90.BK1247"
 BATTERIES = "90.BK1033"
 RAIL_AND_ROADS = "90.BK0421"
+PROPERTY = "90.BK0451"
+INSURANCE = "90.BK0474"
 
 
 def boards(text: str, day: str = "2024-06-01") -> set[str]:
@@ -137,3 +139,12 @@ def test_what_a_transport_trade_carries() -> None:
     assert RAIL_AND_ROADS in boards("假期首日，全国铁路客运量达到1800万人次。")
     assert RAIL_AND_ROADS in boards("充分发挥大秦、唐呼、瓦日等铁路货运通道能力。")
     assert RAIL_AND_ROADS not in boards("他每周都乘坐铁路往返于两地之间。")
+
+
+def test_property_policy_and_commercial_insurance() -> None:
+    """地产新政 (dev31), 地产调控 (dev186), 地产风险 (dev159): the property sector as a policy's object or a bank's
+    exposure, where 地产 alone ends firms' names (金科地产风险化解: the firm); 商业健康保险 named by a policy (dev49)."""
+    assert PROPERTY in boards("7月初，地产新政效果渐显，6月后半月新房销售同比降幅明显收窄。")
+    assert PROPERTY in boards("今年下半年地产调控政策有望进一步放松。")
+    assert PROPERTY not in boards("金科地产风险化解方案获债权人通过。")
+    assert INSURANCE in boards("围绕助力创新药纳入医保及商业健康保险目录等5大方面，提出16条措施。")
