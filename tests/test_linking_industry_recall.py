@@ -102,11 +102,13 @@ def test_the_hotel_trade_by_its_own_word() -> None:
 
 
 def test_what_an_industry_makes_and_sells_is_the_industry() -> None:
-    """汽车产销 (dev98), 汽车保有量 (dev198), 芯片制造 (dev205's 整车制造 too): the trade's output and stock of goods in
-    use; one maker (一家芯片制造商) is no sector."""
+    """汽车产销 (dev98), 汽车保有量 (dev198), 芯片制造 (dev205's 整车制造 too), 芯片代工厂, 芯片国产化: the trade's
+    output and stock of goods in use; one maker (一家芯片制造商) is no sector."""
     assert CARS in boards("从中汽协数据来看，1-8月，汽车产销分别完成1696.7万辆和1686万辆。")
     assert CARS in boards("全国家电保有量突破30亿台，汽车保有量超过3亿辆。")
     assert SEMICONDUCTORS in boards("台积电在先进芯片制造上仍然领先。")
+    assert SEMICONDUCTORS in boards("作为全球最大的芯片代工厂，台积电拥有全球最先进的工艺制程。")
+    assert SEMICONDUCTORS in boards("受益于政策对芯片国产化的大力扶持，三季度盈利增速有望提升。")
     assert SEMICONDUCTORS not in boards("他是一家芯片制造商的工程师。")
 
 
