@@ -25,6 +25,7 @@ INFRASTRUCTURE = "90.BK1247"
 BATTERIES = "90.BK1033"
 RAIL_AND_ROADS = "90.BK0421"
 PROPERTY = "90.BK0451"
+GAMES = "90.BK1046"
 INSURANCE = "90.BK0474"
 
 
@@ -150,3 +151,11 @@ def test_property_policy_and_commercial_insurance() -> None:
     assert PROPERTY in boards("今年下半年地产调控政策有望进一步放松。")
     assert PROPERTY not in boards("金科地产风险化解方案获债权人通过。")
     assert INSURANCE in boards("围绕助力创新药纳入医保及商业健康保险目录等5大方面，提出16条措施。")
+
+
+def test_where_an_industry_produces_and_sells() -> None:
+    """煤炭主产区 (dev72), 游戏出海 (dev70): the regions a trade produces in, the markets abroad it sells to; one
+    firm's own capacity (自有电池产能) is none."""
+    assert COAL in boards("围绕山西、陕西、内蒙西部、新疆等煤炭主产区，充分发挥铁路运输能力。")
+    assert GAMES in boards("财报里最扎眼的不是总收入，而是游戏出海业务。")
+    assert BATTERIES not in boards("公司新产线良率表现优异，有效提升公司自有电池产能配套。")

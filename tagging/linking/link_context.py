@@ -688,10 +688,11 @@ _KIND_OF_TRADE_AFTER_RE = re.compile(
 
 
 # What the industry makes and sells, or has in use (汽车产销, 芯片制造, 整车制造, 汽车保有量: dev95, dev98,
-# dev198, dev205), makes for others (芯片代工) or at home (芯片国产化, 芯片自主化), or what a transport trade carries
-# (铁路客运量, 铁路货运, 铁路客流: dev72, dev186): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not
-# its makers (制造商: WEAK_SECTOR_CUES).
-_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|客运|货运|客流|代工|国产化|自主化")
+# dev198, dev205), makes for others (芯片代工) or at home (芯片国产化, 芯片自主化), where it produces and sells
+# (煤炭主产区, 游戏出海: dev70, dev72), or what a transport trade carries (铁路客运量, 铁路货运, 铁路客流: dev72,
+# dev186): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商: WEAK_SECTOR_CUES),
+# nor a capacity, most often one firm's (自有电池产能: 3 extras and no labelled word on the dev sets of day 22).
+_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|客运|货运|客流|代工|国产化|自主化|主产区|出海")
 
 
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
