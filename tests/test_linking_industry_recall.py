@@ -26,6 +26,8 @@ BATTERIES = "90.BK1033"
 RAIL_AND_ROADS = "90.BK0421"
 PROPERTY = "90.BK0451"
 GAMES = "90.BK1046"
+TELECOM_SERVICES = "90.BK0736"
+IGBT = "90.BK1048"
 INSURANCE = "90.BK0474"
 
 
@@ -159,3 +161,16 @@ def test_where_an_industry_produces_and_sells() -> None:
     assert COAL in boards("围绕山西、陕西、内蒙西部、新疆等煤炭主产区，充分发挥铁路运输能力。")
     assert GAMES in boards("财报里最扎眼的不是总收入，而是游戏出海业务。")
     assert BATTERIES not in boards("公司新产线良率表现优异，有效提升公司自有电池产能配套。")
+
+
+def test_compounds_the_segmenter_keeps_whole() -> None:
+    """家电以旧换新 (dev28), 家电产品 (dev3), 电信服务 (dev147), 功率半导体 (dev8 ewsemi): one word to the segmenter, so
+    the board word inside was never read; a licence's wording (增值电信业务经营许可证) is still none, and power chips are
+    the chip industry, not the IGBT concept (B3)."""
+    assert APPLIANCES in boards("今年春节9天假期，6类家电以旧换新产品销售510.6万台。")
+    assert {CARS, APPLIANCES} <= boards("开展汽车、家电产品以旧换新，推动家装消费品换新。")
+    assert TELECOM_SERVICES in boards("行业持股增幅最多的分别是电信服务，持股比例增加0.12%。")
+    assert TELECOM_SERVICES not in boards("本站持有增值电信业务经营许可证：粤B2-20130001。")
+    found = boards("800V平台对功率半导体的耐压等级提出严苛要求。")
+    assert SEMICONDUCTORS in found
+    assert IGBT not in found
