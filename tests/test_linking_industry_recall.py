@@ -28,6 +28,7 @@ PROPERTY = "90.BK0451"
 GAMES = "90.BK1046"
 TELECOM_SERVICES = "90.BK0736"
 IGBT = "90.BK1048"
+GLASS = "90.BK0546"
 INSURANCE = "90.BK0474"
 
 
@@ -174,3 +175,12 @@ def test_compounds_the_segmenter_keeps_whole() -> None:
     found = boards("800V平台对功率半导体的耐压等级提出严苛要求。")
     assert SEMICONDUCTORS in found
     assert IGBT not in found
+
+
+def test_more_compounds_the_segmenter_keeps_whole() -> None:
+    """游戏版号 (dev46), 银行资本重组 (dev63), 浮法玻璃制品市场 (zyykwudao-news-601): labelled in every development text
+    that names them; a float-glass futures contract is a commodity's price, no sector (B2)."""
+    assert GAMES in boards("直到2018年年底游戏版号审批恢复，腾讯的股价才企稳。")
+    assert BANKS in boards("会议宣布5000亿元人民币用于银行资本重组等财政支持措施。")
+    assert GLASS in boards("国内浮法玻璃制品市场需求回暖。")
+    assert GLASS not in boards("浮法玻璃期货主力合约收涨2%。")
