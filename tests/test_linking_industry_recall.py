@@ -29,6 +29,7 @@ GAMES = "90.BK1046"
 TELECOM_SERVICES = "90.BK0736"
 IGBT = "90.BK1048"
 GLASS = "90.BK0546"
+POWER = "90.BK0428"
 INSURANCE = "90.BK0474"
 
 
@@ -184,3 +185,9 @@ def test_more_compounds_the_segmenter_keeps_whole() -> None:
     assert BANKS in boards("会议宣布5000亿元人民币用于银行资本重组等财政支持措施。")
     assert GLASS in boards("国内浮法玻璃制品市场需求回暖。")
     assert GLASS not in boards("浮法玻璃期货主力合约收涨2%。")
+
+
+def test_the_state_owned_firms_of_a_trade() -> None:
+    """电力央企 (dev87): the trade's state-owned firms, as 电力企业 are; a power price is none."""
+    assert POWER in boards("电力央企将新能源板块独立上市的案例显示，分拆后母公司市值平均提升23%。")
+    assert POWER not in boards("今年居民电力价格上涨了5%。")

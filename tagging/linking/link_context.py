@@ -184,10 +184,11 @@ _COMPANY_BEFORE_RE = re.compile(
     # a holder's trade in the shares (伯克希尔多次减持苹果, 重仓英伟达: dev135)
     r"减持|增持|清仓|建仓|重仓|加仓|减仓|抛售|做空)[的“\"]?$"
 )
+# (…央企: the trade's state-owned firms as 企业 are, 电力央企: dev87)
 # (…零部件, …核心零部件: a trade's parts are its supply chain, 机器人零部件技术 the robot trade: dev221; a trade
 # word with a parts board of its own, 汽车零部件, is that board's word and taken first)
 SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|工业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
+    r"等?(?:板块|概念|行业|产业|工业|领域|赛道|股(?![份东价权票])|类股|企业|央企|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商|(?:核心)?零部件)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
