@@ -186,10 +186,11 @@ _COMPANY_BEFORE_RE = re.compile(
     # a holder's trade in the shares (伯克希尔多次减持苹果, 重仓英伟达: dev135)
     r"减持|增持|清仓|建仓|重仓|加仓|减仓|抛售|做空)[的“\"]?$"
 )
+# (…央企: the trade's state-owned firms as 企业 are, 电力央企: dev87)
 # (…零部件, …核心零部件: a trade's parts are its supply chain, 机器人零部件技术 the robot trade: dev221; a trade
 # word with a parts board of its own, 汽车零部件, is that board's word and taken first)
 SECTOR_AFTER_RE = re.compile(
-    r"等?(?:板块|概念|行业|产业|工业|领域|赛道|股(?![份东价权票])|类股|企业|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
+    r"等?(?:板块|概念|行业|产业|工业|领域|赛道|股(?![份东价权票])|类股|企业|央企|公司|市场|业(?![绩务主内余态])|ETF|指数|题材|龙头|上市公司|"
     r"上市企业|制造业|产业链|链|巨头|厂商|生产商|制造商|(?:核心)?零部件)"
 )
 # What makes a company's name the concept board named after it (特斯拉概念股, 华为产业链, 苹果供应链): a cue
@@ -232,9 +233,10 @@ VIEW_AFTER_RE = re.compile(
     r"业绩|公告|财报|年报|半年报|季报|官网|官方|介绍|透露|披露|招股书|招股说明书)"
 )
 OUTLET_BEFORE_RE = re.compile(r"(?:(?<![根依数占证])据|来源[:：]?|转自|转载自|引自|记者|策划[:：]|出品[:：])$")
-# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%)).
+# A figure in brackets may follow each member (半导体(+18%)、电力(+12%), 银行(16.13亿) 、 传媒, 银行(周涨4.89%),
+# 银行(-1.4pct): dev89).
 _LIST_MARK = r"(?:、|，|,|和|与|及|以及|/|／)"
-_FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|亿|万)?元?\s*[)）])?"
+_FIGURE_IN_BRACKETS = r"(?:[（(]\s*(?:[周日月年]?[涨跌]幅?|上涨|下跌)?\s*[+\-−]?[\d.]+\s*(?:%|pct|亿|万)?元?\s*[)）])?"
 # Members may be quoted (“汽车零部件”、“游戏”等板块).
 CLOSING_QUOTES = '”"」』'
 _CLOSING_QUOTE = f"[{CLOSING_QUOTES}]?"
@@ -384,9 +386,10 @@ COUNTED_OBJECTS_RE = re.compile(
 OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出|售出|出货|出口|进口|下线|订单|装机|采购")
 DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
 # A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
-# 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域).
+# 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域), a count before the marker too
+# (电子、汽车等37个行业: dev82).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等[\u4e00-\u9fff]{0,6}?"
+    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等(?:\d+个)?[\u4e00-\u9fff]{0,6}?"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Two industries with one marker (服装及配饰行业, 钢铁和有色板块): the marker after the second names the first too
@@ -668,6 +671,33 @@ WEAK_SECTOR_CUES = frozenset({"公司", "制造商"})
 _MANY_BEFORE_RE = re.compile(r"(?:多个|一批|大批|一系列|重大|重点|众多|若干)$")
 
 
+# Firms of a trade counted as a group (一些互联网公司, 5家汽车公司, 22家生物制药公司, 一线互联网公司): the
+# trade's firms, which B1(a) labels as the sector (dev64, dev129, dev178, dev224), where 公司 alone mostly describes
+# one firm (WEAK_SECTOR_CUES).
+_GROUP_OF_FIRMS_BEFORE_RE = re.compile(r"(?:各大|多家|数家|几家|各家|\d+家|中小型?|一些|部分|众多|一线)$")
+
+
+# Plants an industry builds (建设的电池工厂, 打造电池工厂, 电池生产厂: dev94, dev119, dev145, dev223; B1(c)
+# 光伏生产基地), not a plant one is in (我在汽车工厂的研发中心). (基地 too took 1 labelled word and 6 extras:
+# 养殖基地, 芯片基地项目.)
+_PLANT_AFTER_RE = re.compile(r"(?:生产)?工厂|生产厂")
+
+
+# Firms or stocks of a kind of trade (基建类上市公司), in a list of such kinds too (医药类、煤炭类、物流类上市公司:
+# dev78, dev195).
+_KIND_OF_TRADE_AFTER_RE = re.compile(
+    r"类(?:[、和与及][\u4e00-\u9fff]{1,8}类){0,6}(?:上市公司|公司|企业|股|个股|板块|行业)"
+)
+
+
+# What the industry makes and sells, or has in use (汽车产销, 芯片制造, 整车制造, 汽车保有量: dev95, dev98,
+# dev198, dev205), makes for others (芯片代工) or at home (芯片国产化, 芯片自主化), where it produces and sells
+# (煤炭主产区, 游戏出海: dev70, dev72), or what a transport trade carries (铁路客运量, 铁路货运, 铁路客流: dev72,
+# dev186): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商: WEAK_SECTOR_CUES),
+# nor a capacity, most often one firm's (自有电池产能: 3 extras and no labelled word on the dev sets of day 22).
+_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|客运|货运|客流|代工|国产化|自主化|主产区|出海")
+
+
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
 # firms, its demand, spending and build-out (AI大模型浪潮, AI技术, AI热潮, AI产业链, AI初创公司, AI资本支出). AI as a
 # product's feature (5C超充AI电池, AI硬件), a firm's business line (智能电动汽车及AI等创新业务) or a tool
@@ -704,6 +734,14 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
         or (doing and doing.group() not in WEAK_SECTOR_CUES)
         or (scan.startswith("项目", end) and _MANY_BEFORE_RE.search(scan, max(0, start - 4), start))
         or POLICY_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or (
+            after
+            and after.group() in WEAK_SECTOR_CUES
+            and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
+        )
+        or _MAKING_AFTER_RE.match(scan, end)
+        or _KIND_OF_TRADE_AFTER_RE.match(scan, end)
+        or (_PLANT_AFTER_RE.match(scan, end) and scan[start - 1 : start] != "在")
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
         or _PAIR_OF_INDUSTRIES_RE.match(scan, end)
         or _SECTOR_EXAMPLES_BEFORE_RE.search(scan, max(0, start - 40), start)
