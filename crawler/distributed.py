@@ -103,6 +103,12 @@ class RedisSeenStore:
         # there is fetched when a crawl reaches its page).
         return set()
 
+    def unread_since(self, url: str) -> datetime:
+        now = datetime.now(SHANGHAI).isoformat()
+        self.server.hsetnx(f"{KEY_PREFIX}:unread", canonical_url(url), now)
+        first = self.server.hget(f"{KEY_PREFIX}:unread", canonical_url(url))
+        return datetime.fromisoformat(first.decode() if first else now)
+
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))
 

@@ -43,6 +43,13 @@ SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's 
 # whose wait is over is paged on past fully-seen pages to it (crawler.spiders.base.FinnewsSpider.all_seen).
 BODYLESS_WAITS_S = (600.0, 3600.0, 6 * 3600.0, 24 * 3600.0)
 
+# How long a listed page left unread for a reason that may pass (a 5xx, a timeout, a refusal) makes a crawl unclean,
+# so that the next one reads every list of its spider to max_pages (crawler.spiders.base.FinnewsSpider.left_unread):
+# a day from the first crawl that left it unread. An article that fails on every crawl (a page that always answers
+# 500 or 403, a link pinned on page 1) made every crawl read every list deep for as long as it was listed. After the
+# day it is still asked for whenever its page is read.
+UNREAD_FOR_GOOD_S = 24 * 3600.0
+
 
 @dataclass(frozen=True)
 class Bodyless:
@@ -107,6 +114,8 @@ class SeenStore:
             )
             # Article pages a running crawl is fetching (claim): another crawl on this store leaves them to it.
             self._db.execute("CREATE TABLE IF NOT EXISTS claims (url TEXT PRIMARY KEY, holder TEXT, claimed TEXT)")
+            # Listed pages a crawl left unread for a reason that may pass, and when one first did (UNREAD_FOR_GOOD_S).
+            self._db.execute("CREATE TABLE IF NOT EXISTS unread (url TEXT PRIMARY KEY, first TEXT NOT NULL)")
             # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
             # stores written before they existed.
             bodyless_columns = {row[1] for row in self._db.execute("PRAGMA table_info(bodyless)")}
@@ -200,6 +209,14 @@ class SeenStore:
         return {
             str(url) for url, times, last in rows if Bodyless(int(times), datetime.fromisoformat(str(last))).due(now)
         }
+
+    def unread_since(self, url: str) -> datetime:
+        """When a crawl first left the listed page ``url`` unread for a reason that may pass (now, if none did)."""
+        key, now = canonical_url(url), datetime.now(SHANGHAI)
+        with self._lock, self._db:
+            self._db.execute("INSERT OR IGNORE INTO unread (url, first) VALUES (?, ?)", (key, now.isoformat()))
+            row = self._db.execute("SELECT first FROM unread WHERE url = ?", (key,)).fetchone()
+        return datetime.fromisoformat(str(row[0]))
 
     def bodyless_waiting(self, url: str) -> bool:
         """Whether ``url``, found without body text, waits before it is fetched again (:class:`Bodyless`)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from scrapy.crawler import Crawler
@@ -35,6 +36,8 @@ class SeenUrls(Protocol):
     def bodyless_waiting(self, url: str) -> bool: ...
 
     def bodyless_due(self, list_key: str) -> set[str]: ...
+
+    def unread_since(self, url: str) -> datetime: ...
 
     def knows_list(self, key: str) -> bool: ...
 

@@ -333,3 +333,16 @@ def test_the_seen_store_names_a_lists_articles_without_body_text_that_are_due_an
         store._db.execute("UPDATE bodyless SET times = ?", (len(BODYLESS_WAITS_S) + 1,))
     assert store.bodyless_due(COLUMNS) == set()
     store.close()
+
+
+def test_the_seen_store_keeps_when_a_page_was_first_left_unread(tmp_path: Path) -> None:
+    """A page a crawl left unread for a passing reason makes crawls unclean for a day from the first crawl that did
+    (crawler.seen.UNREAD_FOR_GOOD_S): the store keeps that first time across crawls and reopenings, by canonical URL."""
+    page = "http://finance.eastmoney.com/a/202612073000000003.html"
+    store = SeenStore(tmp_path / "seen.db")
+    first = store.unread_since(page)
+    store.close()
+    store = SeenStore(tmp_path / "seen.db")
+    assert store.unread_since(page.replace("http:", "https:")) == first
+    assert store.unread_since("http://finance.eastmoney.com/a/202612073000000004.html") >= first
+    store.close()

@@ -6,6 +6,7 @@ to the crawl's :class:`crawler.backoff.BlockTracker`."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from core.article import RawArticle
+from core.dates import SHANGHAI
 from core.urls import canonical_url, fetch_url
 from crawler.backoff import ANSWER_META_KEYS, BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
@@ -25,7 +27,7 @@ from crawler.drift import LayoutChangedError
 from crawler.items import ArticleItem
 from crawler.redirects import RedirectLoop
 from crawler.refusals import Blocked, SourceStopped
-from crawler.seen import ARTICLE_FLAG, LIST_END, SWEEP_FLAG, AlreadySeen
+from crawler.seen import ARTICLE_FLAG, LIST_END, SWEEP_FLAG, UNREAD_FOR_GOOD_S, AlreadySeen
 from crawler.state import SeenUrls, crawl_state
 from tagging.pages.page import NotAnArticleError, decode_html
 
@@ -121,7 +123,7 @@ class FinnewsSpider(scrapy.Spider):
         stats.inc_value("finnews/errors/article_not_processed")
         url = getattr(item, "fetched_url", None) or getattr(getattr(item, "raw", None), "url", None) or "?"
         self.list_failure(f"article_not_processed ({failure.getErrorMessage()[:200]})", url)
-        self.left_unread()
+        self.left_unread(None if url == "?" else url)
 
     def source_report(self, source: str | None) -> dict[str, Any]:
         """What a source gave so far (its list answer, its problems), for ``finnews sites check``."""
@@ -171,7 +173,7 @@ class FinnewsSpider(scrapy.Spider):
             meta = {key: value for key, value in failure.request.meta.items() if key not in dropped}
             return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
         if may_come_later(failure):
-            self.left_unread()
+            self.left_unread(failure.request.url)
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
             return None
@@ -189,12 +191,20 @@ class FinnewsSpider(scrapy.Spider):
         self.logger.warning("%s: %s", reason, request.url)
         return None
 
-    def left_unread(self) -> None:
+    def left_unread(self, url: str | None = None) -> None:
         """A listed page (an article, a later page of one, a list page) was not read this crawl for a reason that
         may pass. The crawl is then not a clean one: the next crawl reads each list as deep as this one did whatever
         it has seen (crawler.seen.CatchUp), and so asks for that page again. Otherwise it stopped at the first page
         already seen, and an article that failed beyond it (a timeout, a 500, a source stopped as blocked) was never
-        fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first)."""
+        fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first).
+        A page ``url`` first left unread more than UNREAD_FOR_GOOD_S ago no longer does so: one that fails on every
+        crawl made every crawl read every list to max_pages as long as it was listed (review of the day's changes)."""
+        store = self.seen_store
+        if url is not None and store is not None:
+            unread_for = (datetime.now(SHANGHAI) - store.unread_since(url)).total_seconds()
+            if unread_for > UNREAD_FOR_GOOD_S:
+                self.crawler.stats.inc_value("finnews/pages_left_unread_for_a_day")
+                return
         state = crawl_state(self.crawler)
         state.unclean = state.unclean or LEFT_UNREAD
 
@@ -271,14 +281,14 @@ class FinnewsSpider(scrapy.Spider):
             return
         request = response.request
         if tracker.blocked(source_of(request), domain_of(request), reason, request.url):
-            self.left_unread()
+            self.left_unread(request.url)
             return
         again = tracker.retry(request)
         if again is not None:
             yield again
         else:
             self.crawler.stats.inc_value("finnews/blocking/given_up")
-            self.left_unread()
+            self.left_unread(request.url)
 
     def list_key(self, response: scrapy.http.Response, name: str) -> str:
         """The identity of a list across crawls: spider, list and host."""

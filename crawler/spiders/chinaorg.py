@@ -298,7 +298,7 @@ class ChinaOrgSpider(FinnewsSpider):
         Counted, and listed with the page's URL."""
         item.incomplete = item.incomplete or not for_good
         if not for_good:
-            self.left_unread()
+            self.left_unread(url)
         self.crawler.stats.inc_value("finnews/errors/article_page_part")
         self.list_failure(f"article_page_part {reason}", url)
         self.logger.warning(

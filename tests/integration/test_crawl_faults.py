@@ -240,3 +240,32 @@ def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_wr
     assert site.requests[lists] == 11 + 1  # written off: sought no more
     assert site.requests[page] == 1
     assert "Traceback" not in "".join(outputs)
+
+
+def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list_deep_for_ever(tmp_path: Path) -> None:
+    """Review of the day's changes: an article that answers 500 (or 403, or times out) on every crawl, pinned on
+    page 1, made every crawl unclean (pages_left_unread), so every crawl of the spider read each of its lists to
+    max_pages whatever it had seen: every 10 minutes, as long as the article was listed. Once it has been failing
+    for a day (UNREAD_FOR_GOOD_S) it no longer does: it is still asked for whenever its page is read, and the
+    crawl pages on one page past it as before (its page is not all seen)."""
+    articles = synthetic_articles(40)
+    site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    lists = "/comm/web/getNewsByColumns"
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(
+            server, seen_db, "-s", "EASTMONEY_MAX_PAGES=3", "-s", "RETRY_TIMES=0", "-s", "RETRY_BACKOFF_BASE=0.1"
+        )
+        outputs = [run_finnews(*args, env=dead_node).stdout]  # first read: 3 pages
+        assert site.requests[lists] == 3 and site.requests[site.victim] == 1, outputs[0]
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # within its day: caught up, 3 pages again
+        assert site.requests[lists] == 6 and site.requests[site.victim] == 2, outputs[-1]
+        with closing(sqlite3.connect(seen_db)) as db, db:  # it has been failing for a day now
+            db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(hours=25)).isoformat(),))
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # the last run unclean: caught up still
+        assert site.requests[lists] == 9 and site.requests[site.victim] == 3, outputs[-1]
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # page 1 (not all seen), page 2 all seen: stop
+        assert site.requests[lists] == 9 + 2 and site.requests[site.victim] == 4, outputs[-1]
+        outputs.append(run_finnews(*args, env=dead_node).stdout)
+    assert site.requests[lists] == 11 + 2 and site.requests[site.victim] == 5, outputs[-1]
