@@ -136,6 +136,26 @@ def test_an_outlet_line_that_goes_on_with_the_author() -> None:
     assert media == "21世纪经济报道"
 
 
+def test_an_outlet_line_that_goes_on_with_a_qualified_label_or_after_a_bar() -> None:
+    """Review of the day's changes: the cut above kept the qualifier of a byline's label (来源：证券时报网 实习记者：李明
+    gave the outlet "证券时报网 实习", 英文编辑： "… 英文") and a bar or bracket before it ("上海证券报 |", "新华网（")."""
+    url = "https://finance.eastmoney.com/news/1350,20140506123456789.html"
+    page = (
+        "<html><head><title>标题_东方财富网</title></head><body><div class='newText'><h1>标题</h1><div class='Info'>"
+        "<span>2014-05-06 09:30:12</span><span>来源：{}</span></div>"
+        "<div id='ContentBody'><p>正文第一段。</p></div></div></body></html>"
+    )
+    lines = {
+        "证券时报网 实习记者：李明": "证券时报网",
+        "中国基金报 英文编辑：王五": "中国基金报",
+        "上海证券报 | 作者：李明": "上海证券报",
+        "新华网（记者：张三）": "新华网",
+        "新华社(北京)": "新华社(北京)",
+        "21世纪 经济报道": "21世纪 经济报道",
+    }
+    assert {line: parse_article_page(page.format(line), url).media for line in lines} == lines
+
+
 def test_a_page_that_shows_its_time_never_gets_a_midnight_one() -> None:
     replica = load_articles()[0]
     page = render_article_page(replica).replace('<div class=" item">', '<div class="x-meta">', 1)

@@ -23,9 +23,12 @@ from tagging.pages.page import NotAnArticleError, canonical_link, first, meta_co
 _TITLE_SUFFIX_RE = re.compile(r"\s*[_\-|]\s*(?:东方财富网|东方财富|天天基金网)\s*$")
 _SITE_NAMES = {"东方财富网", "东方财富", "天天基金网"}  # a <title> that names only the site
 _TIME_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*:\s*\d{2}|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
-# (an older header holds more labelled items on the outlet's line: 来源：中国证券报 作者：李明)
+# (an older header holds more labelled items on the outlet's line: 来源：中国证券报 作者：李明, also after a bar or in
+# brackets, and a label may be qualified: 实习记者：, 英文编辑：, which after a space or a bar is no part of the outlet)
+_LABELS = "作者|编辑|责任编辑|责编|记者|原标题|发布时间|时间|日期"
 _SOURCE_RE = re.compile(
-    r"来源[:：]\s*(\S[^<\n]*?)\s*(?:(?:作者|编辑|责任编辑|责编|记者|原标题|发布时间|时间|日期)[:：].*)?$"
+    rf"来源[:：]\s*(\S[^<\n]*?)\s*"
+    rf"(?:(?:(?<=\s)|[|｜（(]\s*)[^\s<|｜（(]{{0,3}}?(?:{_LABELS})[:：].*|(?:{_LABELS})[:：].*)?$"
 )
 _AUTHOR_RE = re.compile(r"作者[:：]\s*(\S[^<\n]*?)\s*$")
 # The outlet line at the body's end and in the block after it.
