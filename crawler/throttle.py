@@ -1,5 +1,7 @@
-"""Scrapy's AutoThrottle, kept to each site's own pace: it never sends requests to a domain faster than
-the delay ``configs/sites.yaml`` gives it (Scrapy's DOWNLOAD_SLOTS).
+"""Scrapy's AutoThrottle, kept to each site's own pace: a domain's slot delay never goes below the delay
+``configs/sites.yaml`` gives it (Scrapy's DOWNLOAD_SLOTS). That delay is the mean wait, not the shortest: Scrapy's
+jitter (DOWNLOAD_DELAY_JITTER, ±50 %) spreads each wait over 0.5-1.5 times it, so China.org at 1 s is asked
+0.5-1.5 s apart (half its waits under 1 s; review of the day's changes, 10,000 draws of its slot's wait).
 
 Scrapy's AutoThrottle lowers a slot's delay towards the server's latency, down to the global DOWNLOAD_DELAY
 and no further: a fast answering site configured at 1 s (China.org) was asked every 0.5 s after a few answers.

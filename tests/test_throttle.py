@@ -36,7 +36,7 @@ def test_a_fast_site_is_never_asked_faster_than_its_configured_delay() -> None:
         | {"DOWNLOAD_DELAY": project_settings.DOWNLOAD_DELAY},
     )
     throttle = _project_autothrottle().from_crawler(crawler)
-    slots = {china: Slot(configured, 2, 0.5), "elsewhere.example": Slot(1.0, 4, 0.5)}
+    slots = {china: Slot(concurrency=2, delay=2.0, jitter=0.5), "elsewhere.example": Slot(concurrency=4, delay=1.0)}
     crawler.engine = SimpleNamespace(  # the downloader as Scrapy builds it from DOWNLOAD_SLOTS
         downloader=SimpleNamespace(slots=slots, per_slot_settings={china: {"concurrency": 2, "delay": configured}})
     )
