@@ -213,9 +213,13 @@ class SeenStore:
     def unread_since(self, url: str) -> datetime:
         """When a crawl first left the listed page ``url`` unread for a reason that may pass (now, if none did)."""
         key, now = canonical_url(url), datetime.now(SHANGHAI)
-        with self._lock, self._db:
-            self._db.execute("INSERT OR IGNORE INTO unread (url, first) VALUES (?, ?)", (key, now.isoformat()))
-            row = self._db.execute("SELECT first FROM unread WHERE url = ?", (key,)).fetchone()
+        try:
+            with self._lock, self._db:
+                self._db.execute("INSERT OR IGNORE INTO unread (url, first) VALUES (?, ?)", (key, now.isoformat()))
+                row = self._db.execute("SELECT first FROM unread WHERE url = ?", (key,)).fetchone()
+        except sqlite3.Error as error:  # (called on a failure's path: a locked store leaves the crawl unclean)
+            logger.warning("seen store: could not note %s as left unread: %s", url, error)
+            return now
         return datetime.fromisoformat(str(row[0]))
 
     def bodyless_waiting(self, url: str) -> bool:
