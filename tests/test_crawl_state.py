@@ -346,3 +346,47 @@ def test_the_seen_store_keeps_when_a_page_was_first_left_unread(tmp_path: Path) 
     assert store.unread_since(page.replace("http:", "https:")) == first
     assert store.unread_since("http://finance.eastmoney.com/a/202612073000000004.html") >= first
     store.close()
+
+
+@pytest.mark.parametrize(("failure", "unclean"), [("http_500", False), ("stopped", True), ("blocked", True)])
+def test_a_page_failing_for_over_a_day_leaves_crawls_clean_unless_its_site_refuses(
+    tmp_path: Path, failure: str, unclean: bool
+) -> None:
+    """An article that has answered 500 for over a day (crawler.seen.UNREAD_FOR_GOOD_S) no longer makes the crawl
+    unclean (every crawl read every list deep while it was listed); one dropped because its site refused or was
+    stopped does: the block passes however long it lasted, and what it left unread is caught up then."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from core.dates import SHANGHAI
+    from crawler.refusals import Blocked, SourceStopped
+    from crawler.seen import ARTICLE_FLAG
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    article = Request("https://finance.eastmoney.com/a/202612073600000025.html", meta={ARTICLE_FLAG: True})
+    store.unread_since(article.url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    errors = {
+        "http_500": lambda: HttpError(Response(article.url, status=500, request=article)),
+        "stopped": lambda: SourceStopped("columns:345", "captcha pages"),
+        "blocked": lambda: Blocked("captcha", article.url),
+    }
+    try:
+        raise errors[failure]()
+    except Exception:
+        caught = Failure()
+    caught.request = article
+    spider.on_error(caught)
+    assert bool(crawl_state(spider.crawler).unclean) is unclean
+    store.close()

@@ -173,7 +173,8 @@ class FinnewsSpider(scrapy.Spider):
             meta = {key: value for key, value in failure.request.meta.items() if key not in dropped}
             return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
         if may_come_later(failure):
-            self.left_unread(failure.request.url)
+            # (a refusal or a stopped source is the site's, not the page's: it passes with the block, however long)
+            self.left_unread(None if failure.check(Blocked, SourceStopped) else failure.request.url)
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
             return None
@@ -197,8 +198,10 @@ class FinnewsSpider(scrapy.Spider):
         it has seen (crawler.seen.CatchUp), and so asks for that page again. Otherwise it stopped at the first page
         already seen, and an article that failed beyond it (a timeout, a 500, a source stopped as blocked) was never
         fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first).
-        A page ``url`` first left unread more than UNREAD_FOR_GOOD_S ago no longer does so: one that fails on every
-        crawl made every crawl read every list to max_pages as long as it was listed (review of the day's changes)."""
+        A page ``url`` (given for a failure of the page's own: an error answer, a timeout, a pipeline's exception)
+        first left unread more than UNREAD_FOR_GOOD_S ago no longer does so: one that fails on every crawl made every
+        crawl read every list to max_pages as long as it was listed (review of the day's changes). A refusal or a
+        stopped source (no ``url``) always does: it is the site's, and passes with the block however long it lasts."""
         store = self.seen_store
         if url is not None and store is not None:
             unread_for = (datetime.now(SHANGHAI) - store.unread_since(url)).total_seconds()
@@ -281,14 +284,14 @@ class FinnewsSpider(scrapy.Spider):
             return
         request = response.request
         if tracker.blocked(source_of(request), domain_of(request), reason, request.url):
-            self.left_unread(request.url)
+            self.left_unread()
             return
         again = tracker.retry(request)
         if again is not None:
             yield again
         else:
             self.crawler.stats.inc_value("finnews/blocking/given_up")
-            self.left_unread(request.url)
+            self.left_unread()
 
     def list_key(self, response: scrapy.http.Response, name: str) -> str:
         """The identity of a list across crawls: spider, list and host."""
