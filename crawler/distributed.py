@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from core.dates import SHANGHAI
 from core.urls import canonical_url
-from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, Bodyless
+from crawler.seen import ARTICLE_FLAG, SWEEP_FLAG, UNREAD_RUN_GAP_S, Bodyless
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
@@ -104,10 +104,13 @@ class RedisSeenStore:
         return set()
 
     def unread_since(self, url: str) -> datetime:
-        now = datetime.now(SHANGHAI).isoformat()
-        self.server.hsetnx(f"{KEY_PREFIX}:unread", canonical_url(url), now)
-        first = self.server.hget(f"{KEY_PREFIX}:unread", canonical_url(url))
-        return datetime.fromisoformat(first.decode() if first else now)
+        now, key = datetime.now(SHANGHAI), canonical_url(url)
+        recorded = self.server.hget(f"{KEY_PREFIX}:unread", key)
+        first, last = (datetime.fromisoformat(t) for t in recorded.decode().split("|", 1)) if recorded else (now, now)
+        if (now - last).total_seconds() > UNREAD_RUN_GAP_S:
+            first = now
+        self.server.hset(f"{KEY_PREFIX}:unread", key, f"{first.isoformat()}|{now.isoformat()}")
+        return first
 
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))

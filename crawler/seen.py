@@ -43,12 +43,14 @@ SWEEP_FLAG = "finnews_sweep"  # Request.meta key: part of a distributed crawl's 
 # whose wait is over is paged on past fully-seen pages to it (crawler.spiders.base.FinnewsSpider.all_seen).
 BODYLESS_WAITS_S = (600.0, 3600.0, 6 * 3600.0, 24 * 3600.0)
 
-# How long a listed page left unread for a reason that may pass (a 5xx, a timeout, a refusal) makes a crawl unclean,
+# How long a listed page left unread for a reason of its own that may pass (a 5xx, a timeout) makes a crawl unclean,
 # so that the next one reads every list of its spider to max_pages (crawler.spiders.base.FinnewsSpider.left_unread):
-# a day from the first crawl that left it unread. An article that fails on every crawl (a page that always answers
+# a day from the first crawl of its run of failures. An article that fails on every crawl (a page that always answers
 # 500 or 403, a link pinned on page 1) made every crawl read every list deep for as long as it was listed. After the
-# day it is still asked for whenever its page is read.
+# day it is still asked for whenever its page is read. A failure more than UNREAD_RUN_GAP_S after the page's last
+# one starts a new run (a list page that failed once a month ago is not "failing for a day" today).
 UNREAD_FOR_GOOD_S = 24 * 3600.0
+UNREAD_RUN_GAP_S = 2 * UNREAD_FOR_GOOD_S
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,11 @@ class SeenStore:
             )
             # Article pages a running crawl is fetching (claim): another crawl on this store leaves them to it.
             self._db.execute("CREATE TABLE IF NOT EXISTS claims (url TEXT PRIMARY KEY, holder TEXT, claimed TEXT)")
-            # Listed pages a crawl left unread for a reason that may pass, and when one first did (UNREAD_FOR_GOOD_S).
-            self._db.execute("CREATE TABLE IF NOT EXISTS unread (url TEXT PRIMARY KEY, first TEXT NOT NULL)")
+            # Listed pages a crawl left unread for a reason that may pass: when their run of failures began, and
+            # when they last failed (UNREAD_FOR_GOOD_S).
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS unread (url TEXT PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL)"
+            )
             # The pages each run was to read (max_pages) and the lists it caught up (see start_run); added to
             # stores written before they existed.
             bodyless_columns = {row[1] for row in self._db.execute("PRAGMA table_info(bodyless)")}
@@ -211,16 +216,23 @@ class SeenStore:
         }
 
     def unread_since(self, url: str) -> datetime:
-        """When a crawl first left the listed page ``url`` unread for a reason that may pass (now, if none did)."""
+        """Note that a crawl left the listed page ``url`` unread for a reason that may pass; when its run of such
+        failures began (now, for a first one or one more than UNREAD_RUN_GAP_S after the last)."""
         key, now = canonical_url(url), datetime.now(SHANGHAI)
         try:
             with self._lock, self._db:
-                self._db.execute("INSERT OR IGNORE INTO unread (url, first) VALUES (?, ?)", (key, now.isoformat()))
-                row = self._db.execute("SELECT first FROM unread WHERE url = ?", (key,)).fetchone()
+                self._db.execute("BEGIN IMMEDIATE")
+                row = self._db.execute("SELECT first, last FROM unread WHERE url = ?", (key,)).fetchone()
+                ongoing = row and (now - datetime.fromisoformat(str(row[1]))).total_seconds() <= UNREAD_RUN_GAP_S
+                first = datetime.fromisoformat(str(row[0])) if ongoing else now
+                self._db.execute(
+                    "INSERT OR REPLACE INTO unread (url, first, last) VALUES (?, ?, ?)",
+                    (key, first.isoformat(), now.isoformat()),
+                )
         except sqlite3.Error as error:  # (called on a failure's path: a locked store leaves the crawl unclean)
             logger.warning("seen store: could not note %s as left unread: %s", url, error)
             return now
-        return datetime.fromisoformat(str(row[0]))
+        return first
 
     def bodyless_waiting(self, url: str) -> bool:
         """Whether ``url``, found without body text, waits before it is fetched again (:class:`Bodyless`)."""

@@ -345,6 +345,19 @@ def test_the_seen_store_keeps_when_a_page_was_first_left_unread(tmp_path: Path) 
     store = SeenStore(tmp_path / "seen.db")
     assert store.unread_since(page.replace("http:", "https:")) == first
     assert store.unread_since("http://finance.eastmoney.com/a/202612073000000004.html") >= first
+    # A failure long after the last one starts a new run: a page that failed once a month ago is not failing today.
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+
+    store.close()
+    a_month_ago = (datetime.now(SHANGHAI) - timedelta(days=30)).isoformat()
+    with closing(sqlite3.connect(tmp_path / "seen.db")) as db, db:
+        db.execute("UPDATE unread SET first = ?, last = ?", (a_month_ago, a_month_ago))
+    store = SeenStore(tmp_path / "seen.db")
+    assert store.unread_since(page) > first
     store.close()
 
 
