@@ -403,3 +403,35 @@ def test_a_page_failing_for_over_a_day_leaves_crawls_clean_unless_its_site_refus
     spider.on_error(caught)
     assert bool(crawl_state(spider.crawler).unclean) is unclean
     store.close()
+
+
+def test_a_sought_article_another_list_fetched_with_its_text_this_crawl_is_not_sought_again(tmp_path: Path) -> None:
+    """An article found without body text is sought by the list that last linked it; one list's article is often
+    another's too (Eastmoney's columns). When this crawl fetched it through another list with its text (remembered,
+    its record gone), the list that sought it and did not list it counted it as found without text once more: a new
+    record, so later crawls sought it through every wait, each reading that list to max_pages."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    video = "https://finance.eastmoney.com/a/202612073000000002.html"
+    store.note_bodyless(video, COLUMNS)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat(),))
+    seen = [f"https://finance.eastmoney.com/a/20261207300000{n:04d}.html" for n in range(10, 30)]
+    store.add_many(seen)
+    assert not spider.all_seen(seen[:10], COLUMNS)  # page 1, all seen: paged on for it
+    assert not spider.all_seen(seen[10:], COLUMNS)  # page 2 read for it, not listing it
+    store.add_many([video])  # fetched through another list (fast:102) with its text: remembered
+    spider.closed("finished")
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT url, times FROM bodyless").fetchall() == []
+    assert spider.crawler.stats.get_value("finnews/bodyless_not_listed") is None
+    store.close()

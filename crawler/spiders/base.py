@@ -486,6 +486,8 @@ class FinnewsSpider(scrapy.Spider):
         max_pages for ever. (A crawl that did not page on for it, a live poll of one page, searched nothing.)"""
         for key in self.paged_for_bodyless:
             for url in sorted(self.bodyless_sought.get(key, ())):
+                if store.contains(url):  # fetched with its text through another list meanwhile: found
+                    continue
                 store.note_bodyless(url, key)
                 self.crawler.stats.inc_value("finnews/bodyless_not_listed")
                 self.logger.info("%s: not listed as far as the list was read; fetched again later", url)
