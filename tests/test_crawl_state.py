@@ -435,3 +435,47 @@ def test_a_sought_article_another_list_fetched_with_its_text_this_crawl_is_not_s
         assert db.execute("SELECT url, times FROM bodyless").fetchall() == []
     assert spider.crawler.stats.get_value("finnews/bodyless_not_listed") is None
     store.close()
+
+
+@pytest.mark.parametrize("answer", ["http_500", "no_json"])
+def test_a_list_answer_failing_for_over_a_day_leaves_crawls_clean_though_each_request_has_a_new_trace(
+    tmp_path: Path, answer: str
+) -> None:
+    """Eastmoney's list requests carry a new req_trace each time: a list answer that failed on every crawl (a 500,
+    an error page served with 200 for a retired column) was a new page each time, so it never counted as failing
+    for a day (crawler.seen.UNREAD_FOR_GOOD_S) and left every crawl unclean, every list read to max_pages."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy.http import Response, TextResponse
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from core.dates import SHANGHAI
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith("EASTMONEY_")}
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    yesterday, today = (spider.column_request("345", 1) for _ in range(2))
+    assert yesterday.url != today.url  # (a new req_trace)
+    spider.left_unread(yesterday.url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    crawl_state(spider.crawler).unclean = None
+    if answer == "http_500":
+        try:
+            raise HttpError(Response(today.url, status=500, request=today))
+        except HttpError:
+            caught = Failure()
+        caught.request = today
+        spider.on_error(caught)
+    else:
+        page = TextResponse(today.url, body=b"<html>error</html>", request=today)
+        spider._bad_list(page, ValueError("no JSON"))
+    assert not crawl_state(spider.crawler).unclean
+    store.close()

@@ -204,12 +204,17 @@ class FinnewsSpider(scrapy.Spider):
         stopped source (no ``url``) always does: it is the site's, and passes with the block however long it lasts."""
         store = self.seen_store
         if url is not None and store is not None:
-            unread_for = (datetime.now(SHANGHAI) - store.unread_since(url)).total_seconds()
+            unread_for = (datetime.now(SHANGHAI) - store.unread_since(self.page_identity(url))).total_seconds()
             if unread_for > UNREAD_FOR_GOOD_S:
                 self.crawler.stats.inc_value("finnews/pages_left_unread_for_a_day")
                 return
         state = crawl_state(self.crawler)
         state.unclean = state.unclean or LEFT_UNREAD
+
+    def page_identity(self, url: str) -> str:
+        """The address of a page across crawls (:meth:`left_unread`): its URL, unless a spider's requests carry a
+        part that changes every time."""
+        return url
 
     def list_failure(self, reason: str, url: str) -> None:
         """Name a failure with its URL in the stats (the first MAX_LISTED_FAILURES of them)."""

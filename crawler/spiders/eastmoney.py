@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -353,13 +353,22 @@ class EastmoneySpider(FinnewsSpider):
         if self.repeats_earlier_pages(response, page, every_url):
             self._more = False
 
+    def page_identity(self, url: str) -> str:
+        """A list API's address without its req_trace, new on every request: a list answer that failed on every crawl
+        (an error page served for a retired column) was a new page each time, and left every crawl unclean for ever."""
+        parts = urlsplit(url)
+        if "req_trace=" not in parts.query:
+            return url
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "req_trace"])
+        return parts._replace(query=query).geturl()
+
     def _bad_list(self, response: Response, error: ValueError) -> None:
         if isinstance(error, LayoutChangedError):
             self.layout_changed(response, error.what, str(error))
             return
         self.crawler.stats.inc_value("finnews/errors/bad_list_payload")
         self.crawler.stats.inc_value("finnews/list_errors")
-        self.left_unread()  # (an error page served with 200 passes: the next crawl reads the list again)
+        self.left_unread(response.url)  # (an error page served with 200 passes: the next crawl reads the list again)
         self.logger.error("Bad list answer at %s: %s", response.url, error)
 
     def _list_read(self, response: Response, name: str, page: int, items: int, site_sized: bool = False) -> bool:
