@@ -479,3 +479,32 @@ def test_a_list_answer_failing_for_over_a_day_leaves_crawls_clean_though_each_re
         spider._bad_list(page, ValueError("no JSON"))
     assert not crawl_state(spider.crawler).unclean
     store.close()
+
+
+def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
+    """The distributed crawl's Redis store answers :meth:`crawler.seen.SeenStore.unread_since` as the SQLite one
+    does (a hash of canonical URL → first|last failure; a stand-in for the server's two hash commands)."""
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+    from crawler.distributed import RedisSeenStore
+
+    class Hashes:
+        def __init__(self) -> None:
+            self.values: dict[tuple[str, str], bytes] = {}
+
+        def hget(self, name: str, key: str) -> bytes | None:
+            return self.values.get((name, key))
+
+        def hset(self, name: str, key: str, value: str) -> None:
+            self.values[(name, key)] = value.encode()
+
+    server = Hashes()
+    store = RedisSeenStore(server, "eastmoney")  # type: ignore[arg-type]
+    page = "http://finance.eastmoney.com/a/202612073000000003.html"
+    first = store.unread_since(page)
+    assert store.unread_since(page.replace("http:", "https:")) == first
+    a_month_ago = (datetime.now(SHANGHAI) - timedelta(days=30)).isoformat()
+    for key in list(server.values):
+        server.values[key] = f"{a_month_ago}|{a_month_ago}".encode()
+    assert store.unread_since(page) > first
