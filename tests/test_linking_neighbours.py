@@ -62,6 +62,14 @@ def test_new_energy_counted_in_cars_is_new_energy_vehicles() -> None:
     assert NEW_ENERGY in boards("今年前三季度，全国新能源发电装机新增2亿千瓦。")
 
 
+def test_other_vehicles_counted_beside_new_energy_power_leave_it_power() -> None:
+    """辆 counting other vehicles in the sentence (抢修车辆2000余辆, 氢能重卡) does not make 新能源 cars."""
+    found = boards("今年上半年，全国风电、光伏等新能源新增装机同比增长40%，电网企业新增抢修车辆2000余辆。")
+    assert NEW_ENERGY in found and "90.BK0900" not in found
+    found = boards("新能源发电量同比增长35%，截至6月底全国共有1.2万辆氢能重卡投入示范运营。")
+    assert NEW_ENERGY in found and "90.BK0900" not in found
+
+
 DATA_CENTRES = "90.BK0922"
 
 

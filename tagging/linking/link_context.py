@@ -891,11 +891,13 @@ _LONGER_COMPANY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:银行|集团|�
 
 
 # 新能源 in a sentence about cars is car news' short word for new-energy vehicles (新能源市场被消费者逐渐认可,
-# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board. Cars counted (辆) and
-# kinds of car (轿车, 公务车, 座驾) make the sentence one about cars too (每卖出两车就有一辆新能源: day 22).
+# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board. Cars counted (辆) in
+# the word's clause and kinds of car (轿车, 公务车, 座驾) make the sentence one about cars too (每卖出两车就有一辆
+# 新能源, 新能源销量约168万余辆: day 22); not vehicles counted in another clause beside new-energy power (新能源新增
+# 装机…，电网企业新增抢修车辆2000余辆: day 22 review).
 _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
 _CAR_SENTENCE_RE = re.compile(
-    r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆"
+    r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆[^，,；;]*@|@[^，,；;]*辆"
 )
 
 
