@@ -42,6 +42,15 @@ def test_brokers_as_analysts_or_a_source_are_not_the_sector() -> None:
     assert BROKERS in boards("券商板块全天走强，中信证券涨超3%。")
 
 
+def test_the_brokers_board_by_its_marker_or_its_move_is_the_sector() -> None:
+    """受券商板块走强带动 (受 before it), 券商：+3.2% (a colon before a figure), 券商板块今日领涨 with research visits
+    later in the sentence: the board itself, whatever the analyst and visitor readings look for."""
+    assert BROKERS in boards("受券商板块走强带动，沪指午后翻红，中信证券、东方财富涨超3%。")
+    assert BROKERS in boards("行业涨跌幅一览——券商：+3.2%，保险：+2.1%，银行：-0.4%。")
+    assert BROKERS in boards("券商板块今日领涨，国泰君安涨停；据统计，9月以来共有120家机构调研了上市公司。")
+    assert BROKERS not in boards("一位券商人士表示，降准有利于银行板块估值修复。")
+
+
 def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     """新产品、新材料, 新材料新技术: materials that are new among other new things (dev sets: 3 extras, no label)."""
     assert NEW_MATERIALS not in boards("2021年以来医美市场涌现多个获批的优质新产品、新材料。")

@@ -1383,8 +1383,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and _BIG_DATA_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 11), start)
     ):
         return True  # 根据马蜂窝旅游大数据, 通过大数据描绘出: data as a source, not the big-data industry
-    if word in ("券商", "证券公司", "保险公司") and _VISITS_NEAR_RE.search(
-        _sentence_around(scan, start, end, _VISITS_WINDOW)
+    if (
+        word in ("券商", "证券公司", "保险公司")
+        and not BOARD_CUE_AFTER_RE.match(scan, end)  # 券商板块今日领涨…机构调研了上市公司: the board itself
+        and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, _VISITS_WINDOW))
     ):
         return True  # 参与调研方大股份的券商有17家: brokers (insurers) visiting companies, not their sector
     if word == "房地产" and (
@@ -1490,7 +1492,8 @@ _MARKET_SEGMENTS_BEFORE_RE = re.compile(r"[\d一二三四五六七八九]大$")
 # Brokers as the analysts who forecast, praise or visit (券商预测显示, 获券商唱好, 受券商青睐, 券商纷纷对…进行了
 # 展望, a heading's speaker 券商：无需过度担忧) or one unnamed broker as a source (据相关券商此前发布的报告, 某大型券商
 # 前后两位研究员, 一位券商人士: dev sets 7 extras, no label): the investors' side, as _BROKERS_AS_ANALYSTS_AFTER_RE's.
-_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\d))")
+# (Not a colon before a figure: 券商：+3.2%，保险：+2.1%, a table of boards' moves.)
+_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\s?[+\-−]?\d))")
 _A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|一名|获|受)$")
 # "New materials" among a firm's or a field's other new things (新产品、新材料, 新材料新技术, 新材料、新器件制造需求:
 # dev sets 3 extras, no label): materials that are new, not the new-materials sector (新能源、新材料、新医药 still is).
@@ -1531,9 +1534,13 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         and _MARKET_SEGMENTS_BEFORE_RE.search(scan, max(0, start - 2), start)
     ):
         return True  # 5大证券板块: the exchanges' market segments
-    if word in ("券商", "证券公司") and (
-        _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
-        or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+    if (
+        word in ("券商", "证券公司")
+        and not BOARD_CUE_AFTER_RE.match(scan, end)  # 受券商板块走强带动: the board, whatever stands before
+        and (
+            _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
+            or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+        )
     ):
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
     platform = word == "电商平台" or (word in ("电子商务", "电商") and scan.startswith("平台", end))
