@@ -58,6 +58,8 @@ def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     assert NEW_MATERIALS not in boards("公司围绕抗磨新材料、润滑新技术、轴承优化等方向持续攻关。")
     assert NEW_MATERIALS in boards("着力打造新能源、新材料、新医药等新兴产业。")
     assert NEW_MATERIALS in boards("重点发展新材料、高新技术等战略性新兴产业。")
+    # beside 新技术 in a list of industries, still the sector (review of day 22)
+    assert NEW_MATERIALS in boards("基金将重点投向新能源、新材料、新技术等战略性新兴产业领域。")
 
 
 NEW_ENERGY = "90.BK0493"

@@ -1546,9 +1546,12 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
     platform = word == "电商平台" or (word in ("电子商务", "电商") and scan.startswith("平台", end))
     if platform and scan[max(0, start - 2) : start] in _FIRM_OWN_PLATFORM_BEFORE:
         return True  # 国家电网有限公司电子商务平台: one firm's procurement site by its name, not e-commerce
-    # 新产品、新材料, 新材料新技术: new things, not the sector
-    return word == "新材料" and bool(
-        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start)
+    # 新产品、新材料, 新材料新技术: new things, not the sector; but in a list of industries, the sector beside the
+    # others (投向新能源、新材料、新技术等战略性新兴产业领域)
+    return (
+        word == "新材料"
+        and bool(_NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start))
+        and not sector_cue(scan, start, end)
     )
 
 
