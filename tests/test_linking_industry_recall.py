@@ -146,6 +146,9 @@ def test_what_a_transport_trade_carries() -> None:
     assert RAIL_AND_ROADS in boards("假期首日，全国铁路客运量达到1800万人次。")
     assert RAIL_AND_ROADS in boards("充分发挥大秦、唐呼、瓦日等铁路货运通道能力。")
     assert RAIL_AND_ROADS not in boards("他每周都乘坐铁路往返于两地之间。")
+    # road transport by coach or lorry is not the car trade (review of day 22)
+    assert CARS not in boards("春运首日，全国汽车客运站发送旅客逾1200万人次。")
+    assert CARS not in boards("受暴雨影响，汽车货运受阻，多地快递延误。")
 
 
 def test_property_policy_and_commercial_insurance() -> None:

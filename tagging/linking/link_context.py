@@ -695,7 +695,9 @@ _KIND_OF_TRADE_AFTER_RE = re.compile(
 # (煤炭主产区, 游戏出海: dev70, dev72), or what a transport trade carries (铁路客运量, 铁路货运, 铁路客流: dev72,
 # dev186): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商: WEAK_SECTOR_CUES),
 # nor a capacity, most often one firm's (自有电池产能: 3 extras and no labelled word on the dev sets of day 22).
-_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|客运|货运|客流|代工|国产化|自主化|主产区|出海")
+_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|代工|国产化|自主化|主产区|出海")
+# (What is carried names a transport trade, not the car trade: 汽车客运站, 汽车货运 are road transport.)
+_CARRIED_AFTER_RE = re.compile(r"客运|货运|客流")
 
 
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
@@ -740,6 +742,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
             and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
         )
         or _MAKING_AFTER_RE.match(scan, end)
+        or (_CARRIED_AFTER_RE.match(scan, end) and not scan.endswith("车", start, end))
         or _KIND_OF_TRADE_AFTER_RE.match(scan, end)
         or (_PLANT_AFTER_RE.match(scan, end) and scan[start - 1 : start] != "在")
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
