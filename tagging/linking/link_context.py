@@ -168,10 +168,12 @@ _COMPANY_AFTER_RE = re.compile(
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|盘前(?:[涨跌]|上涨|下跌|大涨|大跌)|盘后(?:[涨跌]|上涨|下跌)|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
-    r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司)"
-    # an apposition that counts it among firms (航天发展，这家前期股价翻了数倍的总龙头: dev24 idmiao)
-    r"|[，,]\s?(?:这家|该公司))"
+    r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
+# An apposition that counts it among firms (航天发展，这家前期股价翻了数倍的总龙头: dev24 idmiao), when the name opens
+# its clause: after a word it ends a predicate, and 这家 or 该公司 is the subject's (业绩长虹，该公司…: 贵州茅台's;
+# 销量不理想，该公司…: review of day 22).
+_APPOSITION_AFTER_RE = re.compile(r"[，,]\s?(?:这家|该公司)")
 _DEAL_AFTER_RE = re.compile(r"收购|并购|宣布(?:与|收购|并购|将以)")
 
 
@@ -955,6 +957,7 @@ def company_cue(scan: str, start: int, end: int, waiting: bool = False, sector_w
         company_after = None
     return bool(
         company_after
+        or (_APPOSITION_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
         # 收购上纬新材 is another firm's deal)
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
