@@ -123,6 +123,9 @@ _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
+# A trade named with its marker before 化解 is resolving something (煤炭行业化解过剩产能, the 2016 capacity cuts:
+# review of day 22), no -ization.
+_WHOLE_TRADE_ENDS = ("行业", "产业")
 _ACCORDING_WORDS = ("根据", "依据")
 _CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
 
@@ -1307,7 +1310,11 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True
     if scan[end : end + 1] == "级":
         return True  # 民航级水平, 动力电池级硫酸镍, 军工级芯片: a grade of quality, not the sector (dev209)
-    if scan[end : end + 1] == "化" and scan[end + 1 : end + 2] not in _NOT_IZATION:
+    if (
+        scan[end : end + 1] == "化"
+        and scan[end + 1 : end + 2] not in _NOT_IZATION
+        and not (scan.startswith("化解", end) and scan[start:end].endswith(_WHOLE_TRADE_ENDS))
+    ):
         return True  # 新能源化过程: a process (-ization), not the sector
     if SPEAKER_AFTER_RE.match(scan, end):
         return True  # 有券商认为: an unnamed firm quoted
