@@ -150,3 +150,6 @@ def test_a_servers_or_a_cut_down_chips_compute_is_a_figure() -> None:
     assert compute not in boards("AI服务器算力升级带动内存容量与速率提升，推动内存接口芯片需求。")
     assert compute not in boards("H20通过缩减GPU核心数量、限制算力至H100的15%，满足出口规定。")
     assert compute in boards("我国算力规模位居全球第二，算力产业加速发展。")
+    # compute demanded from servers, or its export limited, is the industry (review of day 22)
+    assert compute in boards("随着大模型应用落地，国内服务器算力需求爆发。")
+    assert compute in boards("英伟达CEO黄仁勋表示，美国限制算力出口将损害美国企业。")

@@ -1098,9 +1098,13 @@ _FACILITY_AFTER_RE = re.compile(
 # A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
 _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足, NPU算力领先, GPU算力单元,
-# 平台算力高达120 TOPS; a server's or a chip cut down: AI服务器算力升级, 限制算力至H100的15%: day 22): a performance
-# figure, not the industry.
-_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台|服务器|限制|削减)\s?$")
+# 平台算力高达120 TOPS): a performance figure, not the industry.
+_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台)\s?$")
+# A server's compute raised, or a chip's cut down to a level (AI服务器算力升级, 限制算力至H100的15%: day 22): a figure
+# too; not a server's compute demanded or compute whose export is limited (国内服务器算力需求爆发, 美国限制算力出口:
+# the industry, review of day 22).
+_SERVER_OR_CUT_BEFORE_RE = re.compile(r"(?:服务器|限制|削减)\s?$")
+_NEW_LEVEL_AFTER_RE = re.compile(r"\s?(?:升级|提升|翻倍|至|到)")
 # What is said of a part's compute (算力比肩国际知名企业的同类产品, 算力高达, 算力单元): its performance (dev sets:
 # 3 extras).
 _MEASURED_AFTER_RE = re.compile(r"\s?(?:比肩|高达|跑到|单元)")
@@ -1357,6 +1361,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     word = scan[start:end]
     if word == "算力" and (
         _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or (_SERVER_OR_CUT_BEFORE_RE.search(scan, max(0, start - 4), start) and _NEW_LEVEL_AFTER_RE.match(scan, end))
         or _MEASURED_AFTER_RE.match(scan, end)
         or _COMPUTE_QUALITY_RE.match(scan, start)
     ):
