@@ -135,6 +135,8 @@ def test_brokers_among_the_visitors_of_a_research_tour_are_not_the_sector() -> N
     text = "近1个月时间内，共有582家上市公司接待包括基金、证券公司、阳光私募、保险公司等在内的多类机构调研。"
     assert "90.BK0474" not in boards(text)
     assert "90.BK0474" in boards("保险公司一季度保费收入同比增长8%。")
+    # the brokers a regulator visits are the sector (review of day 22)
+    assert BROKERS in boards("证监会近日对部分证券公司开展现场调研，了解投行业务合规情况。")
 
 
 def test_crystalline_silicon_cells_are_solar_not_batteries() -> None:

@@ -1130,6 +1130,8 @@ _BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃�
 # 私募、保险公司等在内的多类机构调研: day 22, 3 more extras, no label lost); insurers among such visitors too (1 more).
 _VISITS_WINDOW = 40
 _VISITS_NEAR_RE = re.compile(r"调研")
+# (Not brokers a regulator visits: 证监会近日对部分证券公司开展现场调研: review of day 22.)
+_VISITED_BEFORE_RE = re.compile(r"对[^，,。；;]{0,3}$")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调, 中商信息> 钢铁产业> 板材:
 # a portal's channel, dev218 a trap): between two arrows.
@@ -1398,6 +1400,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     if (
         word in ("券商", "证券公司", "保险公司")
         and not BOARD_CUE_AFTER_RE.match(scan, end)  # 券商板块今日领涨…机构调研了上市公司: the board itself
+        and not _VISITED_BEFORE_RE.search(scan, max(0, start - 4), start)
         and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, _VISITS_WINDOW))
     ):
         return True  # 参与调研方大股份的券商有17家: brokers (insurers) visiting companies, not their sector
