@@ -148,6 +148,9 @@ def test_names_that_are_also_phrases_need_a_company_cue() -> None:
     # an apposition counts the name among firms (dev24 idmiao)
     assert "0.000547" in linked("航天发展,这家前期股价翻了数倍的总龙头,开盘后跌停。", "2026-01-13")
     assert "0.000547" in linked("航天发展，该公司表示订单饱满。", "2026-01-13")
+    # the word ending a predicate before the apposition is no name: 这家, 该公司 is the subject's (review of day 22)
+    assert "1.600839" not in linked("贵州茅台多年来业绩长虹，该公司毛利率始终保持在90%以上。", "2024-05-10")
+    assert "1.600839" in linked("长虹，这家老牌家电企业近日发布了新款电视。", "2024-11-05")
 
 
 def test_ballard_by_the_short_form_fuel_cell_news_uses() -> None:

@@ -146,6 +146,9 @@ def test_what_a_transport_trade_carries() -> None:
     assert RAIL_AND_ROADS in boards("假期首日，全国铁路客运量达到1800万人次。")
     assert RAIL_AND_ROADS in boards("充分发挥大秦、唐呼、瓦日等铁路货运通道能力。")
     assert RAIL_AND_ROADS not in boards("他每周都乘坐铁路往返于两地之间。")
+    # road transport by coach or lorry is not the car trade (review of day 22)
+    assert CARS not in boards("春运首日，全国汽车客运站发送旅客逾1200万人次。")
+    assert CARS not in boards("受暴雨影响，汽车货运受阻，多地快递延误。")
 
 
 def test_property_policy_and_commercial_insurance() -> None:
@@ -191,3 +194,11 @@ def test_the_state_owned_firms_of_a_trade() -> None:
     """电力央企 (dev87): the trade's state-owned firms, as 电力企业 are; a power price is none."""
     assert POWER in boards("电力央企将新能源板块独立上市的案例显示，分拆后母公司市值平均提升23%。")
     assert POWER not in boards("今年居民电力价格上涨了5%。")
+
+
+def test_an_industry_resolving_its_problems_is_the_industry() -> None:
+    """煤炭行业化解过剩产能: 化解 is a verb, not the -ization of the word before (电动化, 新能源化过程), so the
+    industry stays named (review of day 22)."""
+    assert COAL in boards("国务院部署推进钢铁、煤炭行业化解过剩产能。", "2016-05-20")
+    assert "90.BK0479" in boards("今年钢铁行业化解过剩产能4500万吨，超额完成全年任务。", "2016-12-20")
+    assert "90.BK0493" not in boards("电动化在新能源化过程中起着主导作用。")

@@ -42,6 +42,15 @@ def test_brokers_as_analysts_or_a_source_are_not_the_sector() -> None:
     assert BROKERS in boards("券商板块全天走强，中信证券涨超3%。")
 
 
+def test_the_brokers_board_by_its_marker_or_its_move_is_the_sector() -> None:
+    """受券商板块走强带动 (受 before it), 券商：+3.2% (a colon before a figure), 券商板块今日领涨 with research visits
+    later in the sentence: the board itself, whatever the analyst and visitor readings look for."""
+    assert BROKERS in boards("受券商板块走强带动，沪指午后翻红，中信证券、东方财富涨超3%。")
+    assert BROKERS in boards("行业涨跌幅一览——券商：+3.2%，保险：+2.1%，银行：-0.4%。")
+    assert BROKERS in boards("券商板块今日领涨，国泰君安涨停；据统计，9月以来共有120家机构调研了上市公司。")
+    assert BROKERS not in boards("一位券商人士表示，降准有利于银行板块估值修复。")
+
+
 def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     """新产品、新材料, 新材料新技术: materials that are new among other new things (dev sets: 3 extras, no label)."""
     assert NEW_MATERIALS not in boards("2021年以来医美市场涌现多个获批的优质新产品、新材料。")
@@ -49,6 +58,8 @@ def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     assert NEW_MATERIALS not in boards("公司围绕抗磨新材料、润滑新技术、轴承优化等方向持续攻关。")
     assert NEW_MATERIALS in boards("着力打造新能源、新材料、新医药等新兴产业。")
     assert NEW_MATERIALS in boards("重点发展新材料、高新技术等战略性新兴产业。")
+    # beside 新技术 in a list of industries, still the sector (review of day 22)
+    assert NEW_MATERIALS in boards("基金将重点投向新能源、新材料、新技术等战略性新兴产业领域。")
 
 
 NEW_ENERGY = "90.BK0493"
@@ -60,6 +71,14 @@ def test_new_energy_counted_in_cars_is_new_energy_vehicles() -> None:
     assert NEW_ENERGY not in boards("地方政府如湖北要求公务车新能源占比30%以上。")
     assert NEW_ENERGY not in boards("别的新能源轿车的一体压铸技术，我国也能用。")
     assert NEW_ENERGY in boards("今年前三季度，全国新能源发电装机新增2亿千瓦。")
+
+
+def test_other_vehicles_counted_beside_new_energy_power_leave_it_power() -> None:
+    """辆 counting other vehicles in the sentence (抢修车辆2000余辆, 氢能重卡) does not make 新能源 cars."""
+    found = boards("今年上半年，全国风电、光伏等新能源新增装机同比增长40%，电网企业新增抢修车辆2000余辆。")
+    assert NEW_ENERGY in found and "90.BK0900" not in found
+    found = boards("新能源发电量同比增长35%，截至6月底全国共有1.2万辆氢能重卡投入示范运营。")
+    assert NEW_ENERGY in found and "90.BK0900" not in found
 
 
 DATA_CENTRES = "90.BK0922"
@@ -116,6 +135,8 @@ def test_brokers_among_the_visitors_of_a_research_tour_are_not_the_sector() -> N
     text = "近1个月时间内，共有582家上市公司接待包括基金、证券公司、阳光私募、保险公司等在内的多类机构调研。"
     assert "90.BK0474" not in boards(text)
     assert "90.BK0474" in boards("保险公司一季度保费收入同比增长8%。")
+    # the brokers a regulator visits are the sector (review of day 22)
+    assert BROKERS in boards("证监会近日对部分证券公司开展现场调研，了解投行业务合规情况。")
 
 
 def test_crystalline_silicon_cells_are_solar_not_batteries() -> None:
@@ -131,3 +152,6 @@ def test_a_servers_or_a_cut_down_chips_compute_is_a_figure() -> None:
     assert compute not in boards("AI服务器算力升级带动内存容量与速率提升，推动内存接口芯片需求。")
     assert compute not in boards("H20通过缩减GPU核心数量、限制算力至H100的15%，满足出口规定。")
     assert compute in boards("我国算力规模位居全球第二，算力产业加速发展。")
+    # compute demanded from servers, or its export limited, is the industry (review of day 22)
+    assert compute in boards("随着大模型应用落地，国内服务器算力需求爆发。")
+    assert compute in boards("英伟达CEO黄仁勋表示，美国限制算力出口将损害美国企业。")

@@ -168,10 +168,12 @@ _COMPANY_AFTER_RE = re.compile(
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|盘前(?:[涨跌]|上涨|下跌|大涨|大跌)|盘后(?:[涨跌]|上涨|下跌)|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
-    r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司)"
-    # an apposition that counts it among firms (航天发展，这家前期股价翻了数倍的总龙头: dev24 idmiao)
-    r"|[，,]\s?(?:这家|该公司))"
+    r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
+# An apposition that counts it among firms (航天发展，这家前期股价翻了数倍的总龙头: dev24 idmiao), when the name opens
+# its clause: after a word it ends a predicate, and 这家 or 该公司 is the subject's (业绩长虹，该公司…: 贵州茅台's;
+# 销量不理想，该公司…: review of day 22).
+_APPOSITION_AFTER_RE = re.compile(r"[，,]\s?(?:这家|该公司)")
 _DEAL_AFTER_RE = re.compile(r"收购|并购|宣布(?:与|收购|并购|将以)")
 
 
@@ -695,7 +697,9 @@ _KIND_OF_TRADE_AFTER_RE = re.compile(
 # (煤炭主产区, 游戏出海: dev70, dev72), or what a transport trade carries (铁路客运量, 铁路货运, 铁路客流: dev72,
 # dev186): the trade's output, as 产量 and 销量 are (SECTOR_DOINGS_RE); not its makers (制造商: WEAK_SECTOR_CUES),
 # nor a capacity, most often one firm's (自有电池产能: 3 extras and no labelled word on the dev sets of day 22).
-_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|客运|货运|客流|代工|国产化|自主化|主产区|出海")
+_MAKING_AFTER_RE = re.compile(r"产销|保有量|制造(?!商)|代工|国产化|自主化|主产区|出海")
+# (What is carried names a transport trade, not the car trade: 汽车客运站, 汽车货运 are road transport.)
+_CARRIED_AFTER_RE = re.compile(r"客运|货运|客流")
 
 
 # AI names the field when what follows is the field's: its models and technology, its wave, its industry and
@@ -740,6 +744,7 @@ def sector_cue(scan: str, start: int, end: int) -> bool:
             and _GROUP_OF_FIRMS_BEFORE_RE.search(scan, max(0, start - 4), start)
         )
         or _MAKING_AFTER_RE.match(scan, end)
+        or (_CARRIED_AFTER_RE.match(scan, end) and not scan.endswith("车", start, end))
         or _KIND_OF_TRADE_AFTER_RE.match(scan, end)
         or (_PLANT_AFTER_RE.match(scan, end) and scan[start - 1 : start] != "在")
         or _LIST_OF_INDUSTRIES_RE.match(scan, end)
@@ -891,11 +896,13 @@ _LONGER_COMPANY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:银行|集团|�
 
 
 # 新能源 in a sentence about cars is car news' short word for new-energy vehicles (新能源市场被消费者逐渐认可,
-# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board. Cars counted (辆) and
-# kinds of car (轿车, 公务车, 座驾) make the sentence one about cars too (每卖出两车就有一辆新能源: day 22).
+# in a report on carmakers' electrification), the 新能源车 board, not the 新能源 (power) board. Cars counted (辆) in
+# the word's clause and kinds of car (轿车, 公务车, 座驾) make the sentence one about cars too (每卖出两车就有一辆
+# 新能源, 新能源销量约168万余辆: day 22); not vehicles counted in another clause beside new-energy power (新能源新增
+# 装机…，电网企业新增抢修车辆2000余辆: day 22 review).
 _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
 _CAR_SENTENCE_RE = re.compile(
-    r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆"
+    r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆[^，,；;]*@|@[^，,；;]*辆"
 )
 
 
@@ -950,6 +957,7 @@ def company_cue(scan: str, start: int, end: int, waiting: bool = False, sector_w
         company_after = None
     return bool(
         company_after
+        or (_APPOSITION_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
         # 收购上纬新材 is another firm's deal)
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))

@@ -123,6 +123,9 @@ _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
+# A trade named with its marker before 化解 is resolving something (煤炭行业化解过剩产能, the 2016 capacity cuts:
+# review of day 22), no -ization.
+_WHOLE_TRADE_ENDS = ("行业", "产业")
 _ACCORDING_WORDS = ("根据", "依据")
 _CODE_PAIR_GAP_RE = re.compile(r"\s*[;；/、,，]\s*")
 
@@ -1095,9 +1098,13 @@ _FACILITY_AFTER_RE = re.compile(
 # A footer's sitemap link (Baidu map): page chrome. (百度地图, the product, is left to the other rules.)
 _SITE_MAP_AFTER_RE = re.compile(r"\s*[Mm]ap(?![A-Za-z])")
 # What a part measures in compute (芯片算力, 单卡算力, 同等算力下, 异构算力, 端侧算力不足, NPU算力领先, GPU算力单元,
-# 平台算力高达120 TOPS; a server's or a chip cut down: AI服务器算力升级, 限制算力至H100的15%: day 22): a performance
-# figure, not the industry.
-_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台|服务器|限制|削减)\s?$")
+# 平台算力高达120 TOPS): a performance figure, not the industry.
+_MEASURED_PART_BEFORE_RE = re.compile(r"(?:芯片|单卡|单颗|同等|异构|端侧|NPU|GPU|CPU|TPU|平台)\s?$")
+# A server's compute raised, or a chip's cut down to a level (AI服务器算力升级, 限制算力至H100的15%: day 22): a figure
+# too; not a server's compute demanded or compute whose export is limited (国内服务器算力需求爆发, 美国限制算力出口:
+# the industry, review of day 22).
+_SERVER_OR_CUT_BEFORE_RE = re.compile(r"(?:服务器|限制|削减)\s?$")
+_NEW_LEVEL_AFTER_RE = re.compile(r"\s?(?:升级|提升|翻倍|至|到)")
 # What is said of a part's compute (算力比肩国际知名企业的同类产品, 算力高达, 算力单元): its performance (dev sets:
 # 3 extras).
 _MEASURED_AFTER_RE = re.compile(r"\s?(?:比肩|高达|跑到|单元)")
@@ -1123,6 +1130,8 @@ _BIG_DATA_AS_SOURCE_AFTER_RE = re.compile(r"(?:来看|显示|描绘|来|及|乃�
 # 私募、保险公司等在内的多类机构调研: day 22, 3 more extras, no label lost); insurers among such visitors too (1 more).
 _VISITS_WINDOW = 40
 _VISITS_NEAR_RE = re.compile(r"调研")
+# (Not brokers a regulator visits: 证监会近日对部分证券公司开展现场调研: review of day 22.)
+_VISITED_BEFORE_RE = re.compile(r"对[^，,。；;]{0,3}$")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # A breadcrumb's step (首页 > 新能源 > 正文, 首页 > 云计算频道 > 大模型, 首页>家电维修>空调, 中商信息> 钢铁产业> 板材:
 # a portal's channel, dev218 a trap): between two arrows.
@@ -1307,7 +1316,11 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True
     if scan[end : end + 1] == "级":
         return True  # 民航级水平, 动力电池级硫酸镍, 军工级芯片: a grade of quality, not the sector (dev209)
-    if scan[end : end + 1] == "化" and scan[end + 1 : end + 2] not in _NOT_IZATION:
+    if (
+        scan[end : end + 1] == "化"
+        and scan[end + 1 : end + 2] not in _NOT_IZATION
+        and not (scan.startswith("化解", end) and scan[start:end].endswith(_WHOLE_TRADE_ENDS))
+    ):
         return True  # 新能源化过程: a process (-ization), not the sector
     if SPEAKER_AFTER_RE.match(scan, end):
         return True  # 有券商认为: an unnamed firm quoted
@@ -1350,6 +1363,7 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     word = scan[start:end]
     if word == "算力" and (
         _MEASURED_PART_BEFORE_RE.search(scan, max(0, start - 4), start)
+        or (_SERVER_OR_CUT_BEFORE_RE.search(scan, max(0, start - 4), start) and _NEW_LEVEL_AFTER_RE.match(scan, end))
         or _MEASURED_AFTER_RE.match(scan, end)
         or _COMPUTE_QUALITY_RE.match(scan, start)
     ):
@@ -1383,8 +1397,11 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         and _BIG_DATA_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 11), start)
     ):
         return True  # 根据马蜂窝旅游大数据, 通过大数据描绘出: data as a source, not the big-data industry
-    if word in ("券商", "证券公司", "保险公司") and _VISITS_NEAR_RE.search(
-        _sentence_around(scan, start, end, _VISITS_WINDOW)
+    if (
+        word in ("券商", "证券公司", "保险公司")
+        and not BOARD_CUE_AFTER_RE.match(scan, end)  # 券商板块今日领涨…机构调研了上市公司: the board itself
+        and not _VISITED_BEFORE_RE.search(scan, max(0, start - 4), start)
+        and _VISITS_NEAR_RE.search(_sentence_around(scan, start, end, _VISITS_WINDOW))
     ):
         return True  # 参与调研方大股份的券商有17家: brokers (insurers) visiting companies, not their sector
     if word == "房地产" and (
@@ -1490,7 +1507,8 @@ _MARKET_SEGMENTS_BEFORE_RE = re.compile(r"[\d一二三四五六七八九]大$")
 # Brokers as the analysts who forecast, praise or visit (券商预测显示, 获券商唱好, 受券商青睐, 券商纷纷对…进行了
 # 展望, a heading's speaker 券商：无需过度担忧) or one unnamed broker as a source (据相关券商此前发布的报告, 某大型券商
 # 前后两位研究员, 一位券商人士: dev sets 7 extras, no label): the investors' side, as _BROKERS_AS_ANALYSTS_AFTER_RE's.
-_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\d))")
+# (Not a colon before a figure: 券商：+3.2%，保险：+2.1%, a table of boards' moves.)
+_BROKERS_AS_SOURCE_AFTER_RE = re.compile(r"(?:预测|唱好|青睐|纷纷对|[:：](?!\s?[+\-−]?\d))")
 _A_BROKER_AS_SOURCE_BEFORE_RE = re.compile(r"(?:据相关|某大型|某|一位|一名|获|受)$")
 # "New materials" among a firm's or a field's other new things (新产品、新材料, 新材料新技术, 新材料、新器件制造需求:
 # dev sets 3 extras, no label): materials that are new, not the new-materials sector (新能源、新材料、新医药 still is).
@@ -1531,17 +1549,24 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
         and _MARKET_SEGMENTS_BEFORE_RE.search(scan, max(0, start - 2), start)
     ):
         return True  # 5大证券板块: the exchanges' market segments
-    if word in ("券商", "证券公司") and (
-        _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
-        or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+    if (
+        word in ("券商", "证券公司")
+        and not BOARD_CUE_AFTER_RE.match(scan, end)  # 受券商板块走强带动: the board, whatever stands before
+        and (
+            _BROKERS_AS_SOURCE_AFTER_RE.match(scan, end)
+            or _A_BROKER_AS_SOURCE_BEFORE_RE.search(scan, max(0, start - 3), start)
+        )
     ):
         return True  # 券商预测显示, 获券商唱好, 据相关券商此前发布的报告: brokers as analysts or a source
     platform = word == "电商平台" or (word in ("电子商务", "电商") and scan.startswith("平台", end))
     if platform and scan[max(0, start - 2) : start] in _FIRM_OWN_PLATFORM_BEFORE:
         return True  # 国家电网有限公司电子商务平台: one firm's procurement site by its name, not e-commerce
-    # 新产品、新材料, 新材料新技术: new things, not the sector
-    return word == "新材料" and bool(
-        _NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start)
+    # 新产品、新材料, 新材料新技术: new things, not the sector; but in a list of industries, the sector beside the
+    # others (投向新能源、新材料、新技术等战略性新兴产业领域)
+    return (
+        word == "新材料"
+        and bool(_NEW_THINGS_AFTER_RE.match(scan, end) or _NEW_THINGS_BEFORE_RE.search(scan, max(0, start - 18), start))
+        and not sector_cue(scan, start, end)
     )
 
 
