@@ -76,6 +76,7 @@ from tagging.linking.link_context import (
     inside_another_name,
     listing_named,
     national_phrase,
+    neighbourhood,
     new_energy_means_vehicles,
     on_word_bounds,
     sector_cue,
@@ -174,6 +175,12 @@ _NAME_DOTS = "·•‧・"
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
+TELECOM_SERVICES = "BK0736"  # 通信服务: what 通信 means as the carriers' trade
+# 通信 as the carriers' trade: the ministry's 通信业 (我国通信业电信业务量收保持平稳增长: its yearly statistics name
+# the carriers' business so), or 通信 in a sentence about the carriers (三大运营商主导内通信市场, 中国运营商首次处在
+# 移动通信发展的最前沿). Dev sets (day 23): 4 extras of 通信设备 in 3 texts, each labelling 通信服务 for the same
+# words; no text labels 通信设备 for 通信业.
+_CARRIERS_RE = re.compile(r"运营商|电信业务|电信业|中国移动|中国电信|中国联通|移动电话用户")
 
 
 # A list of short names joined by 、 (招商、兴业、浙商; 工、农、中、建、交), its ends maybe run into the words around.
@@ -591,6 +598,8 @@ class Linker:
         board = self.board_words.get(key)
         if board is not None and new_energy_means_vehicles(scan, start, end):
             board = (NEW_ENERGY_VEHICLES, board[1])
+        if board is not None and key == "通信" and _carriers_trade(scan, start, end):
+            board = (TELECOM_SERVICES, board[1])
         chip_kind = chip_kind_board(scan, start, end)
         if board is not None and chip_kind is not None:
             board = (chip_kind, board[1])  # GPU芯片: AI chips, not 半导体
@@ -1525,6 +1534,13 @@ _CHIP_KIND_BOARDS = (
     (re.compile(r"(?:GPU|TPU|ASIC|NPU|推理|训练|计算|[（(]\s?(?:AI|人工智能)\s?[)）])\s?$"), "BK1127"),
     (re.compile(r"智驾\s?$"), "BK0969"),
 )
+
+
+def _carriers_trade(scan: str, start: int, end: int) -> bool:
+    """Whether 通信 at ``start:end`` names the carriers' trade (通信业, or a sentence about the carriers), not the
+    equipment makers'."""
+    ministrys_word = scan.startswith("业", end) and not scan.startswith(("业务", "业界"), end)
+    return ministrys_word or bool(_CARRIERS_RE.search(neighbourhood(scan, start, end)))
 
 
 def chip_kind_board(scan: str, start: int, end: int) -> str | None:

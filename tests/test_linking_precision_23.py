@@ -1,0 +1,36 @@
+"""Board precision on unseen text (session 23): a board word that one reading of the sentence makes another board
+than its usual one, or no board. Each test has the real sentence from a development text and a made-up sentence
+that must still be tagged as before."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.dates import SHANGHAI
+from tagging.tagger import text_mentions
+
+TELECOM_EQUIPMENT = "90.BK0448"
+TELECOM_SERVICES = "90.BK0736"
+
+
+def boards(text: str, day: str = "2024-06-01") -> set[str]:
+    """The board secids linked in ``text``."""
+    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
+    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
+
+
+def test_the_ministrys_telecom_trade_is_the_carriers() -> None:
+    """通信业 in the ministry's yearly figures (dev: workercn, cctime) and 通信 in a sentence about the carriers
+    (dev: ohiojet, k-ding) are the carriers' trade, 通信服务, as labelled, not telecom equipment."""
+    text = "工业和信息化部1月28日发布数据显示，2025年，我国通信业电信业务量收保持平稳增长。"
+    assert TELECOM_EQUIPMENT not in boards(text) and TELECOM_SERVICES in boards(text)
+    text = "截至2025年5月，移动、电信、联通三大运营商主导内通信市场，移动电话用户总数达18.07亿户。"
+    assert TELECOM_EQUIPMENT not in boards(text)
+    text = "中国运营商首次处在移动通信发展的最前沿。"
+    assert TELECOM_EQUIPMENT not in boards(text) and TELECOM_SERVICES in boards(text)
+
+
+def test_telecom_without_the_carriers_is_still_equipment() -> None:
+    """通信 as a market sector with no carrier in the sentence stays the equipment board (made up)."""
+    assert TELECOM_EQUIPMENT in boards("午后通信板块集体走强，光模块、光纤概念股涨幅居前。")
+    assert TELECOM_EQUIPMENT in boards("有色金属、通信、国防军工等6个行业的持股市值增加。")
