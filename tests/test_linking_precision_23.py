@@ -34,3 +34,20 @@ def test_telecom_without_the_carriers_is_still_equipment() -> None:
     """通信 as a market sector with no carrier in the sentence stays the equipment board (made up)."""
     assert TELECOM_EQUIPMENT in boards("午后通信板块集体走强，光模块、光纤概念股涨幅居前。")
     assert TELECOM_EQUIPMENT in boards("有色金属、通信、国防军工等6个行业的持股市值增加。")
+
+
+NEW_ENERGY = "90.BK0493"
+NEW_ENERGY_VEHICLES = "90.BK0900"
+
+
+def test_new_energy_listed_with_kinds_of_car_is_a_kind_of_car() -> None:
+    """新能源 beside a kind of car in a list (dev: aprofessorintheory 乘用车与新能源零售销量, sxrb 各类新能源、智能化
+    座驾) is new-energy vehicles, as both texts label, not the new-energy (power) board."""
+    text = "7月前两周乘用车与新能源零售销量同比增长。"
+    assert NEW_ENERGY not in boards(text) and NEW_ENERGY_VEHICLES in boards(text)
+    assert NEW_ENERGY not in boards("近1600辆展车中，各类新能源、智能化座驾占据了各家车企展台的“C位”。")
+
+
+def test_new_energy_listed_with_sectors_is_still_the_sector() -> None:
+    """A list of sectors in which 汽车 is one (made up) keeps 新能源 the power sector."""
+    assert NEW_ENERGY in boards("外资本周加仓家电、汽车与新能源等板块。")
