@@ -51,3 +51,28 @@ def test_new_energy_listed_with_kinds_of_car_is_a_kind_of_car() -> None:
 def test_new_energy_listed_with_sectors_is_still_the_sector() -> None:
     """A list of sectors in which 汽车 is one (made up) keeps 新能源 the power sector."""
     assert NEW_ENERGY in boards("外资本周加仓家电、汽车与新能源等板块。")
+
+
+SOLAR = "90.BK0588"
+LIVESTOCK = "90.BK1259"
+SOLAR_COMPANY = "0.000591"
+DATA_CENTRES = "90.BK0922"
+PHOTOVOLTAICS = "90.BK1031"
+
+
+def test_a_product_made_for_a_sector_is_not_the_sector() -> None:
+    """A sector word before 用 names what a product is for (dev: the statistics bureau's 太阳能工业用超白玻璃 in cpnn,
+    eastmoney, mczyw; hydropower 鼓励养殖用海), not the sector, nor the company named 太阳能; as 乘用车用 was."""
+    found = boards("绿色产品快速增长，多晶硅产量增长27.3%、太阳能工业用超白玻璃增长23.1%。")
+    assert SOLAR not in found
+    assert LIVESTOCK not in boards("鼓励养殖用海与海上风电场、休闲渔业等融合发展。")
+    assert SOLAR_COMPANY not in {
+        m.secid for m in text_mentions("多晶硅、太阳能工业用超白玻璃等绿色材料产量分别增长20.3和49%。", None)
+    }
+
+
+def test_a_sector_that_uses_something_is_still_the_sector() -> None:
+    """用地, 用电 after the word: the sector uses something (made up), still the sector."""
+    assert SOLAR in boards("太阳能发电量同比增长30%，太阳能用地政策进一步明确。")
+    assert DATA_CENTRES in boards("数据中心用电量持续攀升，占全社会用电量的比重升至2%。")
+    assert PHOTOVOLTAICS in boards("光伏用地政策进一步明确。")

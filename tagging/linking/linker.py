@@ -615,6 +615,10 @@ class Linker:
             return None  # 新百利融资有限公司: the unlisted operating firm of 新百利融资控股有限公司 (08439: dev193)
         if item.board and not item.stock and _not_the_sector(scan, start, end, before):
             return None
+        if item.board and item.stock and _MADE_FOR_AFTER_RE.match(scan, end):
+            item.board = (
+                None  # 太阳能工业用超白玻璃: a product made for the sector; the company's name needs its own cue
+            )
         if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
             return None  # 卫星互联网行业: the satellite-internet trade (a compound names its own board, B3)
         company = bool(item.stock) and (  # asked of companies only
@@ -1387,6 +1391,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # LED芯片: LED chips, the LED board's subject (LED is read on its own), not the chip industry
     if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end):
         return True  # 乘用车用三元电池, 乘用车动力电池: a product for cars, not the passenger-car board (3 extras)
+    if _MADE_FOR_AFTER_RE.match(scan, end):
+        return True  # 太阳能工业用超白玻璃, 数据中心用PMIC, 物联网专用芯片: a product made for the sector, not it
     if word == "医疗" and (scan.startswith(_MEDICAL_AS_A_USE, end) or scan[max(0, start - 2) : start] == "远程"):
         # 医疗机器人, 医疗大健康, 医疗制造业, 远程医疗: robots, a health business, a statistics class or telemedicine
         # named by their use in medicine, not the medical-services board (dev sets: 5 extras, no label)
@@ -1589,6 +1595,10 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
 # What a product is for, right after the word (乘用车用大圆柱电池; not 乘用车用户), and the products named by their
 # use in telecom (通信储能, 通信芯片, 通信电源).
 _PRODUCT_USE_AFTER_RE = re.compile(r"用(?!户)|动力电池")
+# Any sector word before 用 names what a product is for, as 乘用车用 does (太阳能工业用超白玻璃 in the statistics
+# bureau's output tables, 数据中心用 PMIC, 物联网专用芯片, 鼓励养殖用海: dev sets (day 23), 4 extras and 4 optional, no
+# label). Not 用于, 用户, 用量, 用地, 用电 … where the sector uses something or is a user.
+_MADE_FOR_AFTER_RE = re.compile(r"(?:工业|专)?用(?![户于来以作电途量地水气能工人品])")
 _USED_IN_TELECOM = ("储能", "芯片", "电源", "模组", "模块")
 _MEDICAL_AS_A_USE = ("机器人", "康养", "大健康", "制造业")
 # A list of firms closed by 等企业 (陕西越博、天臣新能源、顺展云康等企业进行实地调研): a name glued to 新能源 there is a
