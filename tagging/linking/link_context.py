@@ -913,10 +913,21 @@ _CAR_RIGHT_AFTER_RE = re.compile(
 )
 
 
+# A kind of car as 新能源's partner in a list (乘用车与新能源零售销量, 各类新能源、智能化座驾: dev sets (day 23), 2
+# extras of 新能源 where both texts label 新能源车): the list is of kinds of car, so 新能源 is one too. 汽车 alone is
+# no such partner: 家电、汽车与新能源 lists sectors.
+_CAR_KIND_BEFORE_RE = re.compile(r"(?:乘用车|商用车|轿车|燃油车|燃油汽车|混动车)[与和及、]$")
+_CAR_KIND_AFTER_RE = re.compile(r"[、和与及][^、，,。；;]{0,6}?(?:座驾|车型|轿车|乘用车|商用车|燃油车)")
+
+
 def new_energy_means_vehicles(scan: str, start: int, end: int) -> bool:
-    """Not in a list, where 新能源 stands beside 新能源汽车 or 汽车 as a sector of its own; and 新能源 written
-    apart from its 车 (新能源 车正积分)."""
-    if scan[start:end] == "新能源" and _CAR_RIGHT_AFTER_RE.match(scan, end):
+    """Not in a list, where 新能源 stands beside 新能源汽车 or 汽车 as a sector of its own, unless the list is of kinds
+    of car; and 新能源 written apart from its 车 (新能源 车正积分)."""
+    if scan[start:end] == "新能源" and (
+        _CAR_RIGHT_AFTER_RE.match(scan, end)
+        or _CAR_KIND_BEFORE_RE.search(scan, max(0, start - 5), start)
+        or _CAR_KIND_AFTER_RE.match(scan, end)
+    ):
         return True
     return (
         scan[start:end] == "新能源"

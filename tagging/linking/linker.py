@@ -76,6 +76,7 @@ from tagging.linking.link_context import (
     inside_another_name,
     listing_named,
     national_phrase,
+    neighbourhood,
     new_energy_means_vehicles,
     on_word_bounds,
     sector_cue,
@@ -174,6 +175,12 @@ _NAME_DOTS = "·•‧・"
 # "China's X" (中国版迪士尼, 国产版英伟达, A股版特斯拉) names another company by likeness.
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
+TELECOM_SERVICES = "BK0736"  # 通信服务: what 通信 means as the carriers' trade
+# 通信 as the carriers' trade: the ministry's 通信业 (我国通信业电信业务量收保持平稳增长: its yearly statistics name
+# the carriers' business so), or 通信 in a sentence about the carriers (三大运营商主导内通信市场, 中国运营商首次处在
+# 移动通信发展的最前沿). Dev sets (day 23): 4 extras of 通信设备 in 3 texts, each labelling 通信服务 for the same
+# words; no text labels 通信设备 for 通信业.
+_CARRIERS_RE = re.compile(r"运营商|电信业务|电信业|中国移动|中国电信|中国联通|移动电话用户")
 
 
 # A list of short names joined by 、 (招商、兴业、浙商; 工、农、中、建、交), its ends maybe run into the words around.
@@ -591,6 +598,8 @@ class Linker:
         board = self.board_words.get(key)
         if board is not None and new_energy_means_vehicles(scan, start, end):
             board = (NEW_ENERGY_VEHICLES, board[1])
+        if board is not None and key == "通信" and _carriers_trade(scan, start, end):
+            board = (TELECOM_SERVICES, board[1])
         chip_kind = chip_kind_board(scan, start, end)
         if board is not None and chip_kind is not None:
             board = (chip_kind, board[1])  # GPU芯片: AI chips, not 半导体
@@ -606,6 +615,10 @@ class Linker:
             return None  # 新百利融资有限公司: the unlisted operating firm of 新百利融资控股有限公司 (08439: dev193)
         if item.board and not item.stock and _not_the_sector(scan, start, end, before):
             return None
+        if item.board and item.stock and _MADE_FOR_AFTER_RE.match(scan, end):
+            item.board = (
+                None  # 太阳能工业用超白玻璃: a product made for the sector; the company's name needs its own cue
+            )
         if item.board and not item.stock and "\u4e00" <= before <= "\u9fff" and self._tail_of_a_compound(scan, item):
             return None  # 卫星互联网行业: the satellite-internet trade (a compound names its own board, B3)
         company = bool(item.stock) and (  # asked of companies only
@@ -1378,6 +1391,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # LED芯片: LED chips, the LED board's subject (LED is read on its own), not the chip industry
     if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end):
         return True  # 乘用车用三元电池, 乘用车动力电池: a product for cars, not the passenger-car board (3 extras)
+    if _MADE_FOR_AFTER_RE.match(scan, end):
+        return True  # 太阳能工业用超白玻璃, 数据中心用PMIC, 物联网专用芯片: a product made for the sector, not it
     if word == "医疗" and (scan.startswith(_MEDICAL_AS_A_USE, end) or scan[max(0, start - 2) : start] == "远程"):
         # 医疗机器人, 医疗大健康, 医疗制造业, 远程医疗: robots, a health business, a statistics class or telemedicine
         # named by their use in medicine, not the medical-services board (dev sets: 5 extras, no label)
@@ -1527,6 +1542,13 @@ _CHIP_KIND_BOARDS = (
 )
 
 
+def _carriers_trade(scan: str, start: int, end: int) -> bool:
+    """Whether 通信 at ``start:end`` names the carriers' trade (通信业, or a sentence about the carriers), not the
+    equipment makers'."""
+    ministrys_word = scan.startswith("业", end) and not scan.startswith(("业务", "业界"), end)
+    return ministrys_word or bool(_CARRIERS_RE.search(neighbourhood(scan, start, end)))
+
+
 def chip_kind_board(scan: str, start: int, end: int) -> str | None:
     """The board of the kind of chip named right before 芯片 at ``start:end``, if that kind has one."""
     if scan[start:end] != "芯片":
@@ -1573,6 +1595,10 @@ def _precision_traps(scan: str, start: int, end: int, word: str) -> bool:
 # What a product is for, right after the word (乘用车用大圆柱电池; not 乘用车用户), and the products named by their
 # use in telecom (通信储能, 通信芯片, 通信电源).
 _PRODUCT_USE_AFTER_RE = re.compile(r"用(?!户)|动力电池")
+# Any sector word before 用 names what a product is for, as 乘用车用 does (太阳能工业用超白玻璃 in the statistics
+# bureau's output tables, 数据中心用 PMIC, 物联网专用芯片, 鼓励养殖用海: dev sets (day 23), 4 extras and 4 optional, no
+# label). Not 用于, 用户, 用量, 用地, 用电 … where the sector uses something or is a user.
+_MADE_FOR_AFTER_RE = re.compile(r"(?:工业|专)?用(?![户于来以作电途量地水气能工人品])")
 _USED_IN_TELECOM = ("储能", "芯片", "电源", "模组", "模块")
 _MEDICAL_AS_A_USE = ("机器人", "康养", "大健康", "制造业")
 # A list of firms closed by 等企业 (陕西越博、天臣新能源、顺展云康等企业进行实地调研): a name glued to 新能源 there is a
