@@ -162,3 +162,22 @@ def test_dairy_and_liquor_brands_name_their_companies_in_context() -> None:
     }
     assert linked_stocks("前途一片光明，门票价格为三元，他舍得花钱。") == set()
     assert ("0.002113", "ST天润") in linked_stocks("ST天润、ST中捷等公司被实施退市风险警示。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Published results make a name that waits for context the company (Latin names that are words, 太古)
+        ("Zoom公布第三季度财报，营收同比增长12%。", {("105.ZM", "Zoom")}),
+        ("SAP发布2025年第二季度财报。", {("106.SAP", "SAP")}),
+        ("太古公布中期业绩，派息增加。", {("116.00019", "太古")}),
+        # and only a share is suspended or resumes trading
+        ("太古复牌后报80.5元。", {("116.00019", "太古")}),
+    ],
+)
+def test_published_results_are_a_company_cue(text: str, expected: set[tuple[str, str]]) -> None:
+    assert linked_stocks(text) == expected
+
+
+def test_zoom_the_meeting_tool_stays_no_company() -> None:
+    assert linked_stocks("双方通过Zoom召开视频会议。") == set()

@@ -167,6 +167,8 @@ _COMPANY_AFTER_RE = re.compile(
     r"(?:[（(](?![\u4e00-\u9fff]{4}|第)|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|盘前(?:[涨跌]|上涨|下跌|大涨|大跌)|盘后(?:[涨跌]|上涨|下跌)|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
+    # only a share is suspended or resumes trading (新创建復牌後報8.7元: RTHK 2023-06-27, session 23 probe)
+    r"停牌|复牌|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
     r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
@@ -175,6 +177,11 @@ _COMPANY_AFTER_RE = re.compile(
 # 销量不理想，该公司…: review of day 22).
 _APPOSITION_AFTER_RE = re.compile(r"[，,]\s?(?:这家|该公司)")
 _DEAL_AFTER_RE = re.compile(r"收购|并购|宣布(?:与|收购|并购|将以)")
+# Its results published (Zoom公布第三季度财报, 太古发布中期业绩: session 23 probe): a company's doing, as a deal is.
+_RESULTS_AFTER_RE = re.compile(
+    r"(?:公布|发布|披露|交出)了?(?:20\d\d年|今年|去年|上年)?(?:第?[一二三四1-4]季度|上半年|中期|前三季度|全年|年度|Q[1-4])?"
+    r"(?:财报|年报|季报|半年报|业绩|财务业绩|财务报告)"
+)
 
 
 def _glued_to_a_name(before: str) -> bool:
@@ -961,6 +968,7 @@ def company_cue(scan: str, start: int, end: int, waiting: bool = False, sector_w
         # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
         # 收购上纬新材 is another firm's deal)
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
+        or (_RESULTS_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
         or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
         or _MOVED_BY_A_FIGURE_RE.match(scan, end)
