@@ -181,3 +181,9 @@ def test_published_results_are_a_company_cue(text: str, expected: set[tuple[str,
 
 def test_zoom_the_meeting_tool_stays_no_company() -> None:
     assert linked_stocks("双方通过Zoom召开视频会议。") == set()
+
+
+def test_a_market_word_before_a_full_names_stem_is_no_more_of_the_name() -> None:
+    # 金沙中国 is the stem of 金沙中国有限公司: after 港股 or a kind of share, it is not a longer firm's name
+    assert linked_stocks("港股金沙中国盘中涨5%。") == {("116.01928", "金沙中国")}
+    assert linked_stocks("濠赌股银河娱乐集团午后走高。") == {("116.00027", "银河娱乐集团")}

@@ -423,7 +423,10 @@ _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|�
 # A kind of firm written right before its name (民企雅戈尔集团, 央企中国建筑, 房企万科: dev98): no part of the name.
 # A kind of firm right before a name describes it (车企比亚迪, AirPods制造商歌尔股份有限公司: dev157).
 _KIND_OF_FIRM_BEFORE_RE = re.compile(
-    r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业|制造商|供应商|生产商|开发商|运营商|服务商|厂商)$"
+    r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业|制造商|供应商|生产商|开发商|运营商|服务商|厂商|"
+    # a market or a kind of share before it (港股金沙中国盘中涨5%, 濠赌股银河娱乐集团: session 23 probe of Hong
+    # Kong names that are full names' stems), not 控股/持股/入股, which end a name or a verb
+    r"港股|美股|中概股|A股|H股|(?<![控持入参配购])[\u4e00-\u9fff]股)$"
 )
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
