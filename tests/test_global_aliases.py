@@ -187,3 +187,10 @@ def test_a_market_word_before_a_full_names_stem_is_no_more_of_the_name() -> None
     # 金沙中国 is the stem of 金沙中国有限公司: after 港股 or a kind of share, it is not a longer firm's name
     assert linked_stocks("港股金沙中国盘中涨5%。") == {("116.01928", "金沙中国")}
     assert linked_stocks("濠赌股银河娱乐集团午后走高。") == {("116.00027", "银河娱乐集团")}
+
+
+def test_a_hong_kong_share_class_mark_names_the_hong_kong_listing() -> None:
+    # 阿里巴巴-SW, 京东集团-SW: the Hong Kong line, as development texts label it; the bare name is the primary
+    assert linked_stocks("阿里巴巴-SW公布第三季度财报。") == {("116.09988", "阿里巴巴")}
+    assert linked_stocks("小鹏汽车-W与多家供应商签署合作协议。") == {("116.09868", "小鹏汽车")}
+    assert linked_stocks("阿里巴巴公布第三季度财报。") == {("106.BABA", "阿里巴巴")}

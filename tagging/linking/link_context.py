@@ -262,8 +262,13 @@ MARKET_HINTS = (
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
 )
 # A listing the text names next to the company (比亚迪H股公告称, 在美上市的中国移动): that listing, not the
-# A-share the company's name otherwise means (FRESH_RULES S3).
-LISTING_NAMED_AFTER = (("HK", re.compile(r"\s*(?:H股|港股)(?!通)")), ("US", re.compile(r"\s*(?:美股|ADR|ADS)")))
+# A-share the company's name otherwise means (FRESH_RULES S3). Hong Kong's share-class marks name the Hong Kong
+# line too (阿里巴巴-SW, 京东集团-SW, 网易-S, 蔚来-SW: development texts label the Hong Kong listing every time;
+# session 23 probe), not the US primary listing the bare name means.
+LISTING_NAMED_AFTER = (
+    ("HK", re.compile(r"\s*(?:H股|港股)(?!通)|-(?:SW|SWR|WR|W|S)(?![A-Za-z])")),
+    ("US", re.compile(r"\s*(?:美股|ADR|ADS)")),
+)
 LISTING_NAMED_BEFORE = (("US", re.compile(r"在美(?:国)?上市的?$")), ("HK", re.compile(r"在(?:香港|港股?)上市的?$")))
 
 
