@@ -217,6 +217,7 @@ def test_a_hong_kong_share_class_mark_names_the_hong_kong_listing() -> None:
         ("迪士尼公司公布第三季度财报，营收同比增长12%。", {("106.DIS", "迪士尼公司")}),
         ("韩国浦项制铁将向阿根廷盐湖锂项目追加投资。", {("106.PKX", "浦项制铁")}),
         ("Autodesk第三季度营收为18.53亿美元。", {("105.ADSK", "Autodesk")}),
+        ("平安健康公布2025年中期业绩，收入同比增长19.5%。", {("116.01833", "平安健康")}),
         ("旺旺(00151.HK)中午公布，去年纯利增长一成七。", {("116.00151", "旺旺"), ("116.00151", "00151.HK")}),
     ],
 )
@@ -239,6 +240,7 @@ def test_forms_bound_to_dates() -> None:
         "推进长江基建项目建设。",  # the Yangtze's infrastructure, not CK Infrastructure
         "众安银行获批虚拟资产牌照。",  # ZhongAn's bank, an unlisted unit, not 众安在线
         "买了一包旺旺雪饼。",  # the snacks' brand, no cue for Want Want China
+        "祝您新年快乐，平安健康。",  # a wish, not Ping An Healthcare
     ],
 )
 def test_new_short_forms_that_are_phrases_or_units(text: str) -> None:
