@@ -167,6 +167,8 @@ _COMPANY_AFTER_RE = re.compile(
     r"(?:[（(](?![\u4e00-\u9fff]{4}|第)|股份|公司|集团|控股|股价|市值|公告|董事|董秘|总裁|总经理|CEO|旗下|财报|年报|季报|半年报|营收|净利|"
     r"回购|股东|大股东|A股|H股|港股|美股|股票|个股|涨停|跌停|大涨|大跌|涨超|跌超|涨幅|跌幅|收涨|收跌|上涨|下跌|"
     r"高开|低开|领涨|领跌|报收|盘中|盘前(?:[涨跌]|上涨|下跌|大涨|大跌)|盘后(?:[涨跌]|上涨|下跌)|发布公告|披露|上市|IPO|股权|定增|分红|业绩|"
+    # only a share is suspended or resumes trading (新创建復牌後報8.7元: RTHK 2023-06-27, session 23 probe)
+    r"停牌|复牌|"
     # the last of a list of stocks (万年青和祁连山等多只股票纷纷跟涨: dev86)
     r"等(?:多|几|数)?[只家个]?(?:股票|个股|上市公司))"
 )
@@ -175,6 +177,11 @@ _COMPANY_AFTER_RE = re.compile(
 # 销量不理想，该公司…: review of day 22).
 _APPOSITION_AFTER_RE = re.compile(r"[，,]\s?(?:这家|该公司)")
 _DEAL_AFTER_RE = re.compile(r"收购|并购|宣布(?:与|收购|并购|将以)")
+# Its results published (Zoom公布第三季度财报, 太古发布中期业绩: session 23 probe): a company's doing, as a deal is.
+_RESULTS_AFTER_RE = re.compile(
+    r"(?:公布|发布|披露|交出)了?(?:20\d\d年|今年|去年|上年)?(?:第?[一二三四1-4]季度|上半年|中期|前三季度|全年|年度|Q[1-4])?"
+    r"(?:财报|年报|季报|半年报|业绩|财务业绩|财务报告)"
+)
 
 
 def _glued_to_a_name(before: str) -> bool:
@@ -255,8 +262,13 @@ MARKET_HINTS = (
     ("US", re.compile(r"美股|纳斯达克|纽交所|中概股|美国上市")),
 )
 # A listing the text names next to the company (比亚迪H股公告称, 在美上市的中国移动): that listing, not the
-# A-share the company's name otherwise means (FRESH_RULES S3).
-LISTING_NAMED_AFTER = (("HK", re.compile(r"\s*(?:H股|港股)(?!通)")), ("US", re.compile(r"\s*(?:美股|ADR|ADS)")))
+# A-share the company's name otherwise means (FRESH_RULES S3). Hong Kong's share-class marks name the Hong Kong
+# line too (阿里巴巴-SW, 京东集团-SW, 网易-S, 蔚来-SW: development texts label the Hong Kong listing every time;
+# session 23 probe), not the US primary listing the bare name means.
+LISTING_NAMED_AFTER = (
+    ("HK", re.compile(r"\s*(?:H股|港股)(?!通)|-(?:SW|SWR|WR|W|S)(?![A-Za-z])")),
+    ("US", re.compile(r"\s*(?:美股|ADR|ADS)")),
+)
 LISTING_NAMED_BEFORE = (("US", re.compile(r"在美(?:国)?上市的?$")), ("HK", re.compile(r"在(?:香港|港股?)上市的?$")))
 
 
@@ -416,7 +428,10 @@ _DEAL_VERB_RE = re.compile(r"并购|收购|入股|参股|设立|成立|持有|�
 # A kind of firm written right before its name (民企雅戈尔集团, 央企中国建筑, 房企万科: dev98): no part of the name.
 # A kind of firm right before a name describes it (车企比亚迪, AirPods制造商歌尔股份有限公司: dev157).
 _KIND_OF_FIRM_BEFORE_RE = re.compile(
-    r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业|制造商|供应商|生产商|开发商|运营商|服务商|厂商)$"
+    r"(?:民企|国企|央企|外企|房企|车企|药企|险企|龙头|巨头|企业|制造商|供应商|生产商|开发商|运营商|服务商|厂商|"
+    # a market or a kind of share before it (港股金沙中国盘中涨5%, 濠赌股银河娱乐集团: session 23 probe of Hong
+    # Kong names that are full names' stems), not 控股/持股/入股, which end a name or a verb
+    r"港股|美股|中概股|A股|H股|(?<![控持入参配购])[\u4e00-\u9fff]股)$"
 )
 # Characters that may stand right before a full name without being part of a longer one.
 _BEFORE_A_NAME = set('的与和及、在由对向将为是称据从把被同跟给让于至以及，。；：:“"（(《 \n')
@@ -972,6 +987,7 @@ def company_cue(scan: str, start: int, end: int, waiting: bool = False, sector_w
         # a deal it made (锦江收购卢浮, 希尔顿宣布与铂涛签署协议: dev180), the name standing alone (智元机器人
         # 收购上纬新材 is another firm's deal)
         or (_DEAL_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
+        or (_RESULTS_AFTER_RE.match(scan, after) and not _glued_to_a_name(before))
         or _COMPANY_BEFORE_RE.search(scan, max(0, start - _WINDOW), start)
         or (_TRADED_IN_CLAUSE_RE.match(scan, end) and not _LONGER_COMPANY_AFTER_RE.match(scan, end))
         or _MOVED_BY_A_FIGURE_RE.match(scan, end)
