@@ -198,6 +198,7 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("推进十四五农业农村现代化建设目标公布", "90.BK0834"),
         ("HBM需求旺盛,存储芯片价格持续上涨。", "90.BK1137"),
         ("高带宽内存需求旺盛。", "90.BK1152"),
+        ("原油价格大跌，航空板块走强，中国国航涨超3%。", "90.BK0420"),  # the airlines as a wrap names them (dev97)
     ],
 )
 def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
@@ -220,6 +221,8 @@ def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
         ("按照每吨石油可以炼化约0.3吨汽油(以及0.3亿吨柴油,和其它提炼物)来计算。", "90.BK1274"),  # a verb
         ("包括服务机器人的避障、导航，人脸识别，3D建模，智慧抠图，尺寸测量。", "90.BK0970"),  # a product's feature
         ("前期多晶硅期货与股票/现货市场的分化反映了强预期和弱现实的矛盾。", "90.BK1031"),  # a futures contract
+        ("本周玻璃指数价格下跌2%，焦煤、焦炭期货价格震荡。", "90.BK0546"),  # a price index's price (dev228)
+        ("航空工业集团发布新机型。", "90.BK0420"),  # aircraft makers: 航空 alone names no airline
         ("H20 通过缩减 41% GPU 核心数量、限制算力至 H100 的 15%。", "90.BK1127"),  # a part in use
         ("4万元/根,一盒内存条堪比上海一套房。", "90.BK1137"),
         ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry

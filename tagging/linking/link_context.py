@@ -321,8 +321,9 @@ INPUT_COST_AFTER_RE = re.compile(
 )
 # A board word followed by a price or a contract names that price (美国天然气价格, 在外餐饮价格, 黄金期货), not
 # the sector (FRESH_RULES: a price alone is no mention). Prices of industries in a list (PPI by industry:
-# 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word.
-PRICE_AFTER_RE = re.compile(r"\s?(?:等)?(?:价格|均价|售价|报价|价差|期货|现货价?|合约)")
+# 石油加工、黑色金属冶炼和压延加工价格) are still named: such a word waits for a list, like a sector word. A price
+# index's price is a price too (玻璃指数价格, a commodity index in a broker's monthly: dev228).
+PRICE_AFTER_RE = re.compile(r"\s?(?:等)?(?:指数)?(?:价格|均价|售价|报价|价差|期货|现货价?|合约)")
 # A model or a series right before a product word names that product (A19 芯片, 思元系列芯片, Blackwell架构芯片),
 # not the sector, as a company's name before it does (比亚迪刀片电池).
 MODEL_BEFORE_RE = re.compile(r"(?:系列|架构|型号|[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9]*\s?)$")
