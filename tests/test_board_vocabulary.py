@@ -199,6 +199,8 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("HBM需求旺盛,存储芯片价格持续上涨。", "90.BK1137"),
         ("高带宽内存需求旺盛。", "90.BK1152"),
         ("原油价格大跌，航空板块走强，中国国航涨超3%。", "90.BK0420"),  # the airlines as a wrap names them (dev97)
+        ("受涨价预期带动，存储行业景气回升。", "90.BK1137"),  # memory chips by the trade's short word
+        ("量子板块异动拉升，多只个股涨停。", "90.BK0710"),
     ],
 )
 def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
@@ -223,6 +225,8 @@ def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
         ("前期多晶硅期货与股票/现货市场的分化反映了强预期和弱现实的矛盾。", "90.BK1031"),  # a futures contract
         ("本周玻璃指数价格下跌2%，焦煤、焦炭期货价格震荡。", "90.BK0546"),  # a price index's price (dev228)
         ("航空工业集团发布新机型。", "90.BK0420"),  # aircraft makers: 航空 alone names no airline
+        ("数据中心的数据存储方案。", "90.BK1137"),  # storage in general, no cue
+        ("量子力学的基本原理。", "90.BK0710"),  # physics
         ("H20 通过缩减 41% GPU 核心数量、限制算力至 H100 的 15%。", "90.BK1127"),  # a part in use
         ("4万元/根,一盒内存条堪比上海一套房。", "90.BK1137"),
         ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry
