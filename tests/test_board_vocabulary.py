@@ -201,6 +201,9 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("原油价格大跌，航空板块走强，中国国航涨超3%。", "90.BK0420"),  # the airlines as a wrap names them (dev97)
         ("受涨价预期带动，存储行业景气回升。", "90.BK1137"),  # memory chips by the trade's short word
         ("量子板块异动拉升，多只个股涨停。", "90.BK0710"),
+        ("铝板块午后拉升，铜业龙头紫金矿业大涨。", "90.BK1287"),  # metals by their trade (dev: 铝板块, 铜业龙头)
+        ("今年全球铜产量预计增长3%。", "90.BK1287"),
+        ("作为国内最大铝业生产商，中国铝业产能约为700万吨。", "90.BK1287"),  # 业 with a cue: the trade
     ],
 )
 def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
@@ -227,6 +230,8 @@ def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
         ("航空工业集团发布新机型。", "90.BK0420"),  # aircraft makers: 航空 alone names no airline
         ("数据中心的数据存储方案。", "90.BK1137"),  # storage in general, no cue
         ("量子力学的基本原理。", "90.BK0710"),  # physics
+        ("公司所属中铝矿业、遵义铝业分别通过协议方式转让股权。", "90.BK1287"),  # a firm's name (dev: finews)
+        ("他在比赛中获得一枚铜牌。", "90.BK1287"),
         ("H20 通过缩减 41% GPU 核心数量、限制算力至 H100 的 15%。", "90.BK1127"),  # a part in use
         ("4万元/根,一盒内存条堪比上海一套房。", "90.BK1137"),
         ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry

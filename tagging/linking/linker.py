@@ -1327,6 +1327,13 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         scan, max(0, start - 16), start
     ):
         return True
+    if (
+        end - start == 1
+        and scan[end : end + 1] == "业"
+        and "\u4e00" <= before <= "\u9fff"
+        and not sector_cue(scan, start, end + 1)
+    ):
+        return True  # 遵义铝业, 宏创铝业: a firm's name (not 最大铝业生产商, the trade by its cue)
     if scan[end : end + 1] == "级":
         return True  # 民航级水平, 动力电池级硫酸镍, 军工级芯片: a grade of quality, not the sector (dev209)
     if (
