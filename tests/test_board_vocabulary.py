@@ -201,6 +201,8 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("原油价格大跌，航空板块走强，中国国航涨超3%。", "90.BK0420"),  # the airlines as a wrap names them (dev97)
         ("受涨价预期带动，存储行业景气回升。", "90.BK1137"),  # memory chips by the trade's short word
         ("量子板块异动拉升，多只个股涨停。", "90.BK0710"),
+        ("港股内银股集体走强。", "90.BK0475"),  # Hong Kong's word for mainland banks
+        ("电讯股跟涨，中移动涨2%。", "90.BK0736"),
         ("铝板块午后拉升，铜业龙头紫金矿业大涨。", "90.BK1287"),  # metals by their trade (dev: 铝板块, 铜业龙头)
         ("今年全球铜产量预计增长3%。", "90.BK1287"),
         ("作为国内最大铝业生产商，中国铝业产能约为700万吨。", "90.BK1287"),  # 业 with a cue: the trade
