@@ -202,6 +202,8 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("受涨价预期带动，存储行业景气回升。", "90.BK1137"),  # memory chips by the trade's short word
         ("量子板块异动拉升，多只个股涨停。", "90.BK0710"),
         ("港股内银股集体走强。", "90.BK0475"),  # Hong Kong's word for mainland banks
+        ("今年以来渔业生产稳定，水产品产量增长。", "90.BK1260"),  # what a trade does: its production (issue 22)
+        ("一季度全省电力生产平稳。", "90.BK0428"),
         ("电讯股跟涨，中移动涨2%。", "90.BK0736"),
         ("铝板块午后拉升，铜业龙头紫金矿业大涨。", "90.BK1287"),  # metals by their trade (dev: 铝板块, 铜业龙头)
         ("今年全球铜产量预计增长3%。", "90.BK1287"),
@@ -234,6 +236,7 @@ def test_words_news_uses_for_a_boards_subject(text: str, board: str) -> None:
         ("量子力学的基本原理。", "90.BK0710"),  # physics
         ("公司所属中铝矿业、遵义铝业分别通过协议方式转让股权。", "90.BK1287"),  # a firm's name (dev: finews)
         ("他在比赛中获得一枚铜牌。", "90.BK1287"),
+        ("工人在电池生产线上操作。", "90.BK1033"),  # a production line is a plant's, no trade's doing
         ("H20 通过缩减 41% GPU 核心数量、限制算力至 H100 的 15%。", "90.BK1127"),  # a part in use
         ("4万元/根,一盒内存条堪比上海一套房。", "90.BK1137"),
         ("手机基带芯片往事", "90.BK1037"),  # a phone's part, not the phone industry
