@@ -76,3 +76,19 @@ def test_a_sector_that_uses_something_is_still_the_sector() -> None:
     assert SOLAR in boards("太阳能发电量同比增长30%，太阳能用地政策进一步明确。")
     assert DATA_CENTRES in boards("数据中心用电量持续攀升，占全社会用电量的比重升至2%。")
     assert PHOTOVOLTAICS in boards("光伏用地政策进一步明确。")
+
+
+def test_a_sector_that_took_time_is_still_the_sector() -> None:
+    """用 as the verb "take (time)" after the sector as subject (review of day 23): CCTV's report on the 10-millionth
+    new-energy car (2024-11-14, reposted on many pages) and tw.bg3.co (2020, here in simplified script) name the
+    new-energy-car industry, which the 用 rules had dropped; made-up 光伏 sentences likewise."""
+    text = (
+        "从2009年的“十城千辆”规模起步推广，到2018年年产销量过百万辆，中国新能源汽车用时近10年；"
+        "再到2022年的年产销量过500万辆，用时约4年。"
+    )
+    assert NEW_ENERGY_VEHICLES in boards(text, "2024-11-18")
+    text = "从2015年的33万辆到2020年的130万辆，中国新能源乘用车用60个月的时间完成了294%的增幅。"
+    assert NEW_ENERGY_VEHICLES in boards(text, "2020-12-01")
+    assert PHOTOVOLTAICS in boards("中国光伏用十年时间实现了从跟跑到领跑。")
+    assert PHOTOVOLTAICS in boards("我国光伏产业用了不到十年时间，实现了全产业链自主可控。")
+    assert PHOTOVOLTAICS not in boards("光伏用银浆国产化率持续提升。")  # still a product made for the sector
