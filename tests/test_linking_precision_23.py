@@ -92,3 +92,19 @@ def test_a_sector_that_took_time_is_still_the_sector() -> None:
     assert PHOTOVOLTAICS in boards("中国光伏用十年时间实现了从跟跑到领跑。")
     assert PHOTOVOLTAICS in boards("我国光伏产业用了不到十年时间，实现了全产业链自主可控。")
     assert PHOTOVOLTAICS not in boards("光伏用银浆国产化率持续提升。")  # still a product made for the sector
+
+
+def test_new_energy_sold_at_retail_is_new_energy_cars() -> None:
+    """新能源 right before 销量/零售/批发 is cars sold (review of day 23): CPCA's monthly words as 智通财经 carried them
+    (2023-03-08, here in simplified script) gave the power board too; a made-up CPCA-style sentence lost 新能源车 when
+    its cars were counted (辆) in the next clause only (a6f30d6)."""
+    text = "今年1月补贴政策切换带来的新能源销量降幅较大，2月新能源车市逐步调整到位。"
+    assert NEW_ENERGY not in boards(text, "2023-03-09")
+    found = boards("10月新能源零售渗透率达52.9%，零售量达119.6万辆。")
+    assert NEW_ENERGY_VEHICLES in found and NEW_ENERGY not in found
+
+
+def test_new_energy_power_closing_a_list_is_still_power() -> None:
+    """等新能源 closing a list of power sources stays the power board, whatever follows (made up)."""
+    found = boards("光伏、风电等新能源销量大增带动逆变器出货。")
+    assert NEW_ENERGY in found and NEW_ENERGY_VEHICLES not in found
