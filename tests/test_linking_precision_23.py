@@ -108,3 +108,14 @@ def test_new_energy_power_closing_a_list_is_still_power() -> None:
     """等新能源 closing a list of power sources stays the power board, whatever follows (made up)."""
     found = boards("光伏、风电等新能源销量大增带动逆变器出货。")
     assert NEW_ENERGY in found and NEW_ENERGY_VEHICLES not in found
+
+
+GENERAL_RETAIL = "90.BK0482"
+
+
+def test_cars_sold_at_retail_are_not_the_retail_trade() -> None:
+    """乘用车零售市场 is CPCA's narrow passenger-car retail market (快科技 2023-12-22; review of day 23), not the general
+    retail trade; 零售市场 alone still is (made up)."""
+    text = "据快科技12月22日消息，乘联预测，本月狭义上乘用车零售市场约为227.0万辆，环比9.3%，同比4.8%。"
+    assert GENERAL_RETAIL not in boards(text, "2023-12-22")
+    assert GENERAL_RETAIL in boards("国内零售市场持续回暖，社会消费品零售总额同比增长5%。")

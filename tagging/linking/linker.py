@@ -1429,6 +1429,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "零售" and before == "车":
+        # 乘用车零售市场约为227.0万辆 (CPCA's narrow passenger-car retail market, 快科技 2023-12-22: review of day
+        # 23), 汽车零售: cars sold at retail, not the general retail trade
+        return True
     if word == "券商" and _BROKERS_AS_ANALYSTS_AFTER_RE.match(scan, end):
         return True  # 券商机构调研了上千家上市公司, 券商首席经济学家: brokers as visitors and analysts, not the sector
     if word == "运营商" and _NOT_TELECOM_OPERATOR_BEFORE_RE.search(scan, max(0, start - 6), start):
