@@ -76,3 +76,46 @@ def test_a_sector_that_uses_something_is_still_the_sector() -> None:
     assert SOLAR in boards("太阳能发电量同比增长30%，太阳能用地政策进一步明确。")
     assert DATA_CENTRES in boards("数据中心用电量持续攀升，占全社会用电量的比重升至2%。")
     assert PHOTOVOLTAICS in boards("光伏用地政策进一步明确。")
+
+
+def test_a_sector_that_took_time_is_still_the_sector() -> None:
+    """用 as the verb "take (time)" after the sector as subject (review of day 23): CCTV's report on the 10-millionth
+    new-energy car (2024-11-14, reposted on many pages) and tw.bg3.co (2020, here in simplified script) name the
+    new-energy-car industry, which the 用 rules had dropped; made-up 光伏 sentences likewise."""
+    text = (
+        "从2009年的“十城千辆”规模起步推广，到2018年年产销量过百万辆，中国新能源汽车用时近10年；"
+        "再到2022年的年产销量过500万辆，用时约4年。"
+    )
+    assert NEW_ENERGY_VEHICLES in boards(text, "2024-11-18")
+    text = "从2015年的33万辆到2020年的130万辆，中国新能源乘用车用60个月的时间完成了294%的增幅。"
+    assert NEW_ENERGY_VEHICLES in boards(text, "2020-12-01")
+    assert PHOTOVOLTAICS in boards("中国光伏用十年时间实现了从跟跑到领跑。")
+    assert PHOTOVOLTAICS in boards("我国光伏产业用了不到十年时间，实现了全产业链自主可控。")
+    assert PHOTOVOLTAICS not in boards("光伏用银浆国产化率持续提升。")  # still a product made for the sector
+
+
+def test_new_energy_sold_at_retail_is_new_energy_cars() -> None:
+    """新能源 right before 销量/零售/批发 is cars sold (review of day 23): CPCA's monthly words as 智通财经 carried them
+    (2023-03-08, here in simplified script) gave the power board too; a made-up CPCA-style sentence lost 新能源车 when
+    its cars were counted (辆) in the next clause only (a6f30d6)."""
+    text = "今年1月补贴政策切换带来的新能源销量降幅较大，2月新能源车市逐步调整到位。"
+    assert NEW_ENERGY not in boards(text, "2023-03-09")
+    found = boards("10月新能源零售渗透率达52.9%，零售量达119.6万辆。")
+    assert NEW_ENERGY_VEHICLES in found and NEW_ENERGY not in found
+
+
+def test_new_energy_power_closing_a_list_is_still_power() -> None:
+    """等新能源 closing a list of power sources stays the power board, whatever follows (made up)."""
+    found = boards("光伏、风电等新能源销量大增带动逆变器出货。")
+    assert NEW_ENERGY in found and NEW_ENERGY_VEHICLES not in found
+
+
+GENERAL_RETAIL = "90.BK0482"
+
+
+def test_cars_sold_at_retail_are_not_the_retail_trade() -> None:
+    """乘用车零售市场 is CPCA's narrow passenger-car retail market (快科技 2023-12-22; review of day 23), not the general
+    retail trade; 零售市场 alone still is (made up)."""
+    text = "据快科技12月22日消息，乘联预测，本月狭义上乘用车零售市场约为227.0万辆，环比9.3%，同比4.8%。"
+    assert GENERAL_RETAIL not in boards(text, "2023-12-22")
+    assert GENERAL_RETAIL in boards("国内零售市场持续回暖，社会消费品零售总额同比增长5%。")

@@ -919,6 +919,9 @@ _LONGER_COMPANY_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:银行|集团|�
 _IN_A_LIST_AFTER_RE = re.compile(r"[、和及与]|[,，]\s*(?:以及|和|及)")
 _CAR_SENTENCE_RE = re.compile(
     r"汽车|车企|车型|乘用车|电动车|整车|燃油车|新车|上牌|续航|新势力|轿车|座驾|公务车|车展|展车|辆[^，,；;]*@|@[^，,；;]*辆"
+    # 新能源销量降幅较大, 新能源零售渗透率 (CPCA's words, 智通财经 2023-03): sold at retail or wholesale, cars; not
+    # after 等 closing a list of power sources (review of day 23)
+    r"|(?<!等)@(?:零售|批发|销量)"
 )
 
 

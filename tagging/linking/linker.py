@@ -615,7 +615,7 @@ class Linker:
             return None  # 新百利融资有限公司: the unlisted operating firm of 新百利融资控股有限公司 (08439: dev193)
         if item.board and not item.stock and _not_the_sector(scan, start, end, before):
             return None
-        if item.board and item.stock and _MADE_FOR_AFTER_RE.match(scan, end):
+        if item.board and item.stock and _made_for_after(scan, end):
             item.board = (
                 None  # 太阳能工业用超白玻璃: a product made for the sector; the company's name needs its own cue
             )
@@ -1396,9 +1396,9 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True
     if word in ("芯片", "晶片") and scan[max(0, start - 3) : start].upper() == "LED":
         return True  # LED芯片: LED chips, the LED board's subject (LED is read on its own), not the chip industry
-    if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end):
+    if word == "乘用车" and _PRODUCT_USE_AFTER_RE.match(scan, end) and not _TIME_SPENT_AFTER_RE.match(scan, end):
         return True  # 乘用车用三元电池, 乘用车动力电池: a product for cars, not the passenger-car board (3 extras)
-    if _MADE_FOR_AFTER_RE.match(scan, end):
+    if _made_for_after(scan, end):
         return True  # 太阳能工业用超白玻璃, 数据中心用PMIC, 物联网专用芯片: a product made for the sector, not it
     if word == "医疗" and (scan.startswith(_MEDICAL_AS_A_USE, end) or scan[max(0, start - 2) : start] == "远程"):
         # 医疗机器人, 医疗大健康, 医疗制造业, 远程医疗: robots, a health business, a statistics class or telemedicine
@@ -1436,6 +1436,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 家电百科 实时讯息, 【机床商务网栏目: a site's or a section's name in page chrome (R2)
     if word == "零售" and "\u4e00" <= before <= "\u9fff" and _SALES_FIGURE_AFTER_RE.match(scan, end):
         return True  # 乘用车零售销量, 乘用车零售104.2万辆: a product's retail sales, not the retail trade
+    if word == "零售" and before == "车":
+        # 乘用车零售市场约为227.0万辆 (CPCA's narrow passenger-car retail market, 快科技 2023-12-22: review of day
+        # 23), 汽车零售: cars sold at retail, not the general retail trade
+        return True
     if word == "券商" and _BROKERS_AS_ANALYSTS_AFTER_RE.match(scan, end):
         return True  # 券商机构调研了上千家上市公司, 券商首席经济学家: brokers as visitors and analysts, not the sector
     if word == "运营商" and _NOT_TELECOM_OPERATOR_BEFORE_RE.search(scan, max(0, start - 6), start):
@@ -1606,6 +1610,19 @@ _PRODUCT_USE_AFTER_RE = re.compile(r"用(?!户)|动力电池")
 # bureau's output tables, 数据中心用 PMIC, 物联网专用芯片, 鼓励养殖用海: dev sets (day 23), 4 extras and 4 optional, no
 # label). Not 用于, 用户, 用量, 用地, 用电 … where the sector uses something or is a user.
 _MADE_FOR_AFTER_RE = re.compile(r"(?:工业|专)?用(?![户于来以作电途量地水气能工人品])")
+# 用 as the verb "take (time)" after the sector as subject (中国新能源汽车用时近10年, CCTV on the 10-millionth
+# new-energy car, 2024-11; 新能源乘用车用60个月的时间完成了294%的增幅, tw.bg3.co 2020: review of day 23): the sector.
+_TIME_SPENT_AFTER_RE = re.compile(
+    r"用(?:时|了|去|掉|短短|仅|近|不到)|用[0-9一二两三四五六七八九十几数半]+多?个?(?:年|月|天|周|日|小时|时间)"
+)
+
+
+def _made_for_after(scan: str, end: int) -> bool:
+    """Whether 用 right after the word at ``end`` names what a product is for (太阳能工业用超白玻璃), not the time the
+    sector took (新能源汽车用时近10年)."""
+    return bool(_MADE_FOR_AFTER_RE.match(scan, end)) and not _TIME_SPENT_AFTER_RE.match(scan, end)
+
+
 _USED_IN_TELECOM = ("储能", "芯片", "电源", "模组", "模块")
 _MEDICAL_AS_A_USE = ("机器人", "康养", "大健康", "制造业")
 # A list of firms closed by 等企业 (陕西越博、天臣新能源、顺展云康等企业进行实地调研): a name glued to 新能源 there is a
