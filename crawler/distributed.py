@@ -112,6 +112,9 @@ class RedisSeenStore:
         self.server.hset(f"{KEY_PREFIX}:unread", key, f"{first.isoformat()}|{now.isoformat()}")
         return first
 
+    def read_again(self, url: str) -> None:
+        self.server.hdel(f"{KEY_PREFIX}:unread", canonical_url(url))
+
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))
 

@@ -508,3 +508,56 @@ def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
     for key in list(server.values):
         server.values[key] = f"{a_month_ago}|{a_month_ago}".encode()
     assert store.unread_since(page) > first
+
+
+def test_a_store_whose_unread_table_has_no_last_column_keeps_its_first_failures(tmp_path: Path) -> None:
+    """A store written by 025ee4b has ``unread (url, first)``; 79b1cba's reads and writes of ``last`` failed on it
+    ("no such column"), were caught as a locked store and answered "now": every failure counted as new, the day's
+    bound never applied (review of day 23). The column is added and a row without it is read by its first time."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+
+    path = tmp_path / "seen.db"
+    page = "https://finance.eastmoney.com/a/202612073000000003.html"
+    two_days_ago = datetime.now(SHANGHAI) - timedelta(days=2, hours=-1)
+    with closing(sqlite3.connect(path)) as old, old:
+        old.execute("CREATE TABLE unread (url TEXT PRIMARY KEY, first TEXT NOT NULL)")
+        old.execute("INSERT INTO unread VALUES (?, ?)", (page, two_days_ago.isoformat()))
+    store = SeenStore(path)
+    assert store.unread_since(page) == two_days_ago
+    assert store.unread_since(page) == two_days_ago  # (and written back with a last failure)
+    store.close()
+
+
+def test_a_page_read_between_two_failures_starts_a_new_run_of_them(tmp_path: Path) -> None:
+    """A China.org list page (a stable URL) that answered 500 once, was read on every crawl since and fails again a
+    day and a half later is not "failing for a day": counted so, the crawl was clean, stopped at a fully-seen page
+    next time and what that failure left unread beyond it was never read (review of day 23). A page read ends its
+    run of failures."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from core.dates import SHANGHAI
+    from crawler.spiders.chinaorg import ChinaOrgSpider
+
+    spider = ChinaOrgSpider.from_crawler(get_crawler(ChinaOrgSpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    page = "http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81%E5%88%B8%E8%A6%81%E9%97%BB&p=2"
+    store.unread_since(page)
+    a_day_and_a_half_ago = (datetime.now(SHANGHAI) - timedelta(hours=36)).isoformat()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?, last = ?", (a_day_and_a_half_ago, a_day_and_a_half_ago))
+    read = HtmlResponse(page, body=b"<html><body>list</body></html>", request=Request(page))
+    spider.answered(read)  # read on a crawl since
+    spider.left_unread(page)
+    assert crawl_state(spider.crawler).unclean
+    store.close()

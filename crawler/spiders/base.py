@@ -199,10 +199,10 @@ class FinnewsSpider(scrapy.Spider):
         already seen, and an article that failed beyond it (a timeout, a 500, a source stopped as blocked) was never
         fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first).
         A page ``url`` (given for a failure of the page's own: an error answer, a timeout, a pipeline's exception)
-        whose run of failures began more than UNREAD_FOR_GOOD_S ago (crawler.seen) no longer does so: one that fails
-        on every crawl made every crawl read every list to max_pages as long as it was listed (review of the day's
-        changes). A refusal or a stopped source (no ``url``) always does: it is the site's, and passes with the block
-        however long it lasts."""
+        whose run of failures (the page not read between them) began more than UNREAD_FOR_GOOD_S ago (crawler.seen)
+        no longer does so: one that fails on every crawl made every crawl read every list to max_pages as long as it
+        was listed (review of the day's changes). A refusal or a stopped source (no ``url``) always does: it is the
+        site's, and passes with the block however long it lasts."""
         store = self.seen_store
         if url is not None and store is not None:
             unread_for = (datetime.now(SHANGHAI) - store.unread_since(self.page_identity(url))).total_seconds()
@@ -273,7 +273,12 @@ class FinnewsSpider(scrapy.Spider):
         return crawl_state(self.crawler).blocking
 
     def answered(self, response: scrapy.http.Response) -> None:
-        """A good answer (a list read, an article parsed): ends the source's run of refusals."""
+        """A good answer (a list read, an article parsed): ends the source's run of refusals, and a list page's run
+        of failures (:meth:`left_unread`; an article read is remembered as seen and not asked for again)."""
+        store = self.seen_store
+        request = getattr(response, "request", None)
+        if store is not None and request is not None and not request.meta.get(ARTICLE_FLAG):
+            store.read_again(self.page_identity(response.url))
         tracker = self.blocking
         if tracker is None:
             self.crawler.stats.inc_value("finnews/ok_answers")
