@@ -93,6 +93,13 @@ CHINAORG_START_URLS = [
 ]
 CHINAORG_MAX_PAGES = 5
 
+# The feed spider (configs/sites.yaml feeds): a feed's entries are read newest first (by their dates) as pages of
+# FEED_PAGE_SIZE, paged as a list is: a first read goes FEED_MAX_PAGES pages back, a later one to a page seen whole
+# (crawler/spiders/feed.py). A sitemap whose entries are not all dated has no order to page by: each crawl asks for
+# at most FEED_MAX_PAGES × FEED_PAGE_SIZE of its unseen pages, the rest left to the next.
+FEED_MAX_PAGES = 5
+FEED_PAGE_SIZE = 20
+
 # Blocked, not just failed (crawler/blocking.py): 403/429/451, a captcha page served with 200, a
 # firewall's script challenge, a redirect to a login or verification URL, an empty list that had
 # items, a run of non-article pages.

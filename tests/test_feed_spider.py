@@ -87,3 +87,77 @@ def test_a_gzipped_sitemap_an_index_lists_is_read(tmp_path: Path) -> None:
     articles = list(spider.parse_feed(answer, **child.cb_kwargs))
     assert [r.url for r in articles] == ["http://tech.china.com.cn/it/20261207/400001.shtml"]
     assert problems(spider) == {}
+
+
+def dated_sitemap(days: range, shuffled: bool = True) -> bytes:
+    """A urlset of one article a minute back from 2026-12-07 10:00, each with its lastmod, in a scrambled order."""
+    from datetime import datetime, timedelta
+
+    start = datetime(2026, 12, 7, 10, 0)
+    urls = [
+        (f"http://tech.china.com.cn/it/20261207/{400000 + n}.shtml", (start - timedelta(minutes=n)).isoformat())
+        for n in days
+    ]
+    if shuffled:
+        urls = urls[1::2] + urls[::2]
+    body = "".join(f"<url><loc>{loc}</loc><lastmod>{when}+08:00</lastmod></url>" for loc, when in urls)
+    return f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">{body}</urlset>'.encode()
+
+
+def test_a_feeds_first_read_is_bounded_as_a_lists_and_later_reads_stop_at_what_was_seen(tmp_path: Path) -> None:
+    """Review of day 23: the feed spider asked for every page a feed listed, however many: a first crawl of a sitemap
+    of 150 articles fetched all 150, where the other spiders read a list max_pages back the first time. A feed's
+    entries are now read newest first (by lastmod) in pages of FEED_PAGE_SIZE, as a list is: its first read stops
+    after FEED_MAX_PAGES pages, saying in the stats how many entries it left; a later read stops at a page whose
+    every entry was seen."""
+    from crawler.seen import SeenStore
+
+    crawler = get_crawler(FeedSpider, {"FEED_MAX_PAGES": 2, "FEED_PAGE_SIZE": 10, "FINNEWS_CATCH_UP_PAGES": 25})
+    spider = FeedSpider.from_crawler(crawler)
+    crawler.spider = spider
+    store = SeenStore(tmp_path / "seen.db")
+    crawl_state(crawler).seen_store = store
+    store.start_run("feed", spider.run_depth())
+    first = [
+        r.url for r in spider.parse_feed(XmlResponse(URL, body=dated_sitemap(range(150)), request=request()), FEED)
+    ]
+    assert first == [f"http://tech.china.com.cn/it/20261207/{400000 + n}.shtml" for n in range(20)]  # newest first
+    assert crawler.stats.get_value("finnews/feed_first_read_left") == 130
+    store.add_many(first)  # written
+    spider.closed("finished")  # (the list is known now)
+    later = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 2, "FEED_PAGE_SIZE": 10}))
+    later.crawler.spider = later
+    crawl_state(later.crawler).seen_store = store
+    store.start_run("feed", later.run_depth())
+    three_new = dated_sitemap(range(-3, 150))
+    asked = [r.url for r in later.parse_feed(XmlResponse(URL, body=three_new, request=request()), FEED)]
+    assert [url for url in asked if not store.contains(url)] == [
+        f"http://tech.china.com.cn/it/20261207/{400000 + n}.shtml" for n in (-3, -2, -1)
+    ]
+    assert len(asked) == 20  # page 1 (3 new), page 2 seen whole: not further
+    assert later.crawler.stats.get_value("finnews/feed_first_read_left") is None
+    store.close()
+
+
+def test_a_sitemap_without_dates_is_asked_for_a_bounded_number_of_unseen_pages_a_crawl(tmp_path: Path) -> None:
+    """A sitemap whose entries are not all dated promises no order, so it cannot be paged as a list (a later crawl
+    stopping at a page seen whole could miss what was added at its end): each crawl asks for at most max_pages ×
+    FEED_PAGE_SIZE of its unseen pages, the rest left to the next (counted), nothing lost."""
+    from crawler.seen import SeenStore
+
+    undated = b"".join(
+        f"<url><loc>http://tech.china.com.cn/it/20261207/{400000 + n}.shtml</loc></url>".encode() for n in range(45)
+    )
+    body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">'.encode() + undated + b"</urlset>"
+    store = SeenStore(tmp_path / "seen.db")
+    asked: list[str] = []
+    for crawl, left in ((1, 25), (2, 5), (3, None)):
+        spider = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 2, "FEED_PAGE_SIZE": 10}))
+        crawl_state(spider.crawler).seen_store = store
+        this = [r.url for r in spider.parse_feed(XmlResponse(URL, body=body, request=request()), FEED)]
+        assert len(this) == min(20, 45 - len(asked)), crawl
+        assert spider.crawler.stats.get_value("finnews/feed_entries_left") == left, crawl
+        store.add_many(this)
+        asked += this
+    assert len(set(asked)) == 45
+    store.close()
