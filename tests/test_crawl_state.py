@@ -489,16 +489,6 @@ def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
     from core.dates import SHANGHAI
     from crawler.distributed import RedisSeenStore
 
-    class Hashes:
-        def __init__(self) -> None:
-            self.values: dict[tuple[str, str], bytes] = {}
-
-        def hget(self, name: str, key: str) -> bytes | None:
-            return self.values.get((name, key))
-
-        def hset(self, name: str, key: str, value: str) -> None:
-            self.values[(name, key)] = value.encode()
-
     server = Hashes()
     store = RedisSeenStore(server, "eastmoney")  # type: ignore[arg-type]
     page = "http://finance.eastmoney.com/a/202612073000000003.html"
@@ -561,3 +551,62 @@ def test_a_page_read_between_two_failures_starts_a_new_run_of_them(tmp_path: Pat
     spider.left_unread(page)
     assert crawl_state(spider.crawler).unclean
     store.close()
+
+
+class Hashes:
+    """A stand-in for the Redis commands the distributed crawl's seen store uses (crawler.distributed.RedisSeenStore):
+    hashes and sets of bytes, as redis-py answers."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], bytes] = {}
+        self.sets: dict[str, set[bytes]] = {}
+
+    def hget(self, name: str, key: str) -> bytes | None:
+        return self.values.get((name, key))
+
+    def hset(self, name: str, key: str, value: str) -> None:
+        self.values[(name, key)] = value.encode()
+
+    def hdel(self, name: str, *keys: str) -> None:
+        for key in keys:
+            self.values.pop((name, key), None)
+
+    def hgetall(self, name: str) -> dict[bytes, bytes]:
+        return {key.encode(): value for (hash_name, key), value in self.values.items() if hash_name == name}
+
+    def sadd(self, name: str, *members: str) -> None:
+        self.sets.setdefault(name, set()).update(member.encode() for member in members)
+
+    def sismember(self, name: str, member: str) -> bool:
+        return member.encode() in self.sets.get(name, set())
+
+
+def test_the_shared_store_names_a_lists_articles_without_body_text_that_are_due_as_the_sqlite_one_does() -> None:
+    """The Redis store kept no list with an article found without body text and answered bodyless_due with nothing:
+    a distributed crawl stopped at a fully-seen page whatever was due beyond it, and the article's summary stayed
+    indexed for good once newer articles pushed it past the first page (review of day 23). It now keeps the list that
+    linked it, as the SQLite store does; a record written before (``times|last``, no list) is sought by none; an
+    article remembered as seen has no record left."""
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+    from crawler.distributed import KEY_PREFIX, RedisSeenStore
+
+    server = Hashes()
+    store = RedisSeenStore(server, "eastmoney")  # type: ignore[arg-type]
+    video = "http://finance.eastmoney.com/a/202612073000000002.html"
+    canonical = "https://finance.eastmoney.com/a/202612073000000002.html"
+    older = "https://finance.eastmoney.com/a/202612073000000001.html"
+    an_hour_ago = (datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat()
+    server.hset(f"{KEY_PREFIX}:bodyless", older, f"1|{an_hour_ago}")  # an older version's record
+    assert not store.note_bodyless(video, COLUMNS)
+    assert store.bodyless_due(COLUMNS) == set()  # it waits 10 minutes first
+    server.hset(f"{KEY_PREFIX}:bodyless", canonical, f"1|{an_hour_ago}")
+    assert store.bodyless_due(COLUMNS) == {canonical}
+    assert store.bodyless_due(FAST) == set()
+    store.note_bodyless(video)  # found so again through no list: the list it had is kept
+    server.hset(f"{KEY_PREFIX}:bodyless", canonical, f"2|{(datetime.now(SHANGHAI) - timedelta(hours=2)).isoformat()}")
+    assert store.bodyless_due(COLUMNS) == {canonical}
+    store.add_many([video], "eastmoney")  # fetched with its text: seen, no record left
+    assert store.bodyless_due(COLUMNS) == set() and not store.bodyless_waiting(video)
+    assert server.hget(f"{KEY_PREFIX}:bodyless", canonical) is None
