@@ -79,6 +79,10 @@ EASTMONEY_MAX_PAGES = 5
 # every page is new, up to this many pages. A list still all new at its last page allowed is reported
 # (finnews/list_truncated, the run partial): older items may be missed. (China.org's lists alike.)
 FINNEWS_CATCH_UP_PAGES = 25
+# A crawl that reads fewer pages than this (a live poll of max_pages 1) pages a list on to this many for an article it
+# linked that was found without body text and is due to be fetched again (crawler.seen.Bodyless), while no page read
+# has listed it: newer articles push it past page 1 within minutes, and a one-page poll never reached it.
+FINNEWS_BODYLESS_SEEK_PAGES = 3
 
 # China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK). A channel's
 # script list (app.finance.china.com.cn/news/more_news.php?cnl={bank|fund|…}&index=0&page=1, JSONP carrying

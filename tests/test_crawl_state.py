@@ -610,3 +610,57 @@ def test_the_shared_store_names_a_lists_articles_without_body_text_that_are_due_
     store.add_many([video], "eastmoney")  # fetched with its text: seen, no record left
     assert store.bodyless_due(COLUMNS) == set() and not store.bodyless_waiting(video)
     assert server.hget(f"{KEY_PREFIX}:bodyless", canonical) is None
+
+
+def test_a_one_page_poll_pages_on_for_a_due_article_without_body_text_a_few_pages_at_most(tmp_path: Path) -> None:
+    """Review of day 23: a poll of max_pages 1 (the live column poll) never read past page 1, so an article found
+    without body text and pushed to page 2 by newer ones was never reached by it, however long it was due (only a
+    deeper scheduled crawl could). A list whose page was read with a due one still unlisted is paged on for it up to
+    FINNEWS_BODYLESS_SEEK_PAGES, and no further; not found there, it counts once more (it waits its next wait)."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    from core.dates import SHANGHAI
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {
+        n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith(("EASTMONEY_", "FINNEWS"))
+    }
+    spider = EastmoneySpider.from_crawler(
+        get_crawler(EastmoneySpider, {**settings, "FINNEWS_BODYLESS_SEEK_PAGES": 3}), max_pages="1"
+    )
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    store.start_run("eastmoney", 1)
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345"
+    response = TextResponse(url, body=b"{}", request=Request(url, meta={"finnews_source": "columns:345"}))
+    key = spider.list_key(response, "columns:345")
+    video = "https://finance.eastmoney.com/a/202612073000000002.html"
+    store.note_bodyless(video, key)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat(),))
+    pages = [[f"https://finance.eastmoney.com/a/2026120730000{p}{n:04d}.html" for n in range(10)] for p in (1, 2, 3)]
+    store.add_many([u for page in pages for u in page])
+    assert not spider.all_seen(pages[0], key)  # page 1 seen whole, the video not listed
+    assert spider.page_on(response, "columns:345", 1, pages[0], True, 1)  # past max_pages 1, for it
+    assert not spider.all_seen(pages[1], key)
+    assert spider.page_on(response, "columns:345", 2, pages[1], True, 1)
+    assert not spider.all_seen(pages[2], key)
+    assert not spider.page_on(response, "columns:345", 3, pages[2], True, 1)  # FINNEWS_BODYLESS_SEEK_PAGES
+    spider.closed("finished")
+    assert spider.crawler.stats.get_value("finnews/bodyless_not_listed") == 1
+    # found on page 2: no further
+    again = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings), max_pages="1")
+    crawl_state(again.crawler).seen_store = store
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=3)).isoformat(),))
+    assert not again.all_seen(pages[0], key) and again.page_on(response, "columns:345", 1, pages[0], True, 1)
+    assert not again.all_seen([*pages[1], video], key)
+    assert not again.page_on(response, "columns:345", 2, [*pages[1], video], True, 1)
+    store.close()

@@ -411,6 +411,8 @@ class FinnewsSpider(scrapy.Spider):
             return self._catching_up(response, name, key, page, urls, goes_on, max(max_pages, depth), last_page)
         if page < max_pages:
             return True
+        if self.seeking_bodyless(key, page, goes_on):
+            return True
         if self.checking or getattr(self, "sweeping", False) or not goes_on or not urls or not self.none_seen(urls):
             return False  # the list ends here, or reached what earlier crawls read
         if store is None:
@@ -435,6 +437,21 @@ class FinnewsSpider(scrapy.Spider):
             return False
         self.list_truncated(response, name, page)
         return False
+
+    def seeking_bodyless(self, key: str, page: int, goes_on: bool) -> bool:
+        """Whether to page the list ``key`` on past its max_pages, at page ``page``, for an article it linked that was
+        found without body text, is due and no page read so far listed (:meth:`all_seen`): up to
+        FINNEWS_BODYLESS_SEEK_PAGES, so that a poll of one page reaches one that newer articles pushed to page 2 (it
+        never did: review of day 23). A crawl reading as deep already seeks it within its max_pages. Not found there,
+        it counts once more (:meth:`bodyless_not_found`) and waits its next wait: a poll every two minutes seeks it
+        once a wait, not every time."""
+        if self.checking or getattr(self, "sweeping", False) or not goes_on or not self.bodyless_sought.get(key):
+            return False
+        if page >= self.settings.getint("FINNEWS_BODYLESS_SEEK_PAGES", 3):
+            return False
+        self.paging_for_bodyless.add(key)
+        self.crawler.stats.inc_value("finnews/list_pages_paged_on_for_bodyless")
+        return True
 
     def _catching_up(
         self,
