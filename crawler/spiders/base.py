@@ -511,7 +511,8 @@ class FinnewsSpider(scrapy.Spider):
         that it did not list as far as this crawl read it (max_pages, or the list's end): too far back now, or
         gone. Each counts as found so once more (crawler.seen.Bodyless): it waits the next wait, and is written
         off after the last, so that a video article out of reach does not make every crawl read its list to
-        max_pages for ever. (A crawl that did not page on for it, a live poll of one page, searched nothing.)"""
+        max_pages for ever. (A crawl that did not page on for it searched nothing; a poll of one page pages on for it
+        to FINNEWS_BODYLESS_SEEK_PAGES: :meth:`seeking_bodyless`.)"""
         for key in self.paged_for_bodyless:
             for url in sorted(self.bodyless_sought.get(key, ())):
                 if store.contains(url):  # fetched with its text through another list meanwhile: found
