@@ -521,6 +521,32 @@ class FinnewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("finnews/bodyless_not_listed")
                 self.logger.info("%s: not listed as far as the list was read; fetched again later", url)
 
+    @staticmethod
+    def list_ran_out(listed: tuple[int, int] | None) -> bool:
+        """Whether a later list page that lists nothing comes after its list ran out: ``listed`` is how many articles
+        the list's first page and the page before this one listed (None: not recorded, taken as the end as before),
+        and the page before was short, under half the first. An empty page after a full one is an answer that failed
+        (a transient empty or cut-off page served with 200: :meth:`list_page_empty`)."""
+        if listed is None:
+            return True
+        first, before = listed
+        return 2 * before < first
+
+    def list_page_empty(self, response: scrapy.http.Response, page: int) -> None:
+        """A later list page that listed nothing where its list goes on (:meth:`list_ran_out`): a page left unread
+        for a reason that may pass, so that the next crawl reads the list as deep again (:meth:`left_unread`);
+        counted as a list error, named with its URL. Taken for the list's end, the crawl was clean and what lay
+        beyond the page was never read (review of day 23)."""
+        stats = self.crawler.stats
+        stats.inc_value("finnews/errors/list_page_empty")
+        stats.inc_value("finnews/list_errors")
+        self.note_problem(response.request, "list_page_empty")
+        self.list_failure("list_page_empty", response.url)
+        self.left_unread(response.url)
+        self.logger.warning(
+            "No article links on %s (page %d) where its list goes on: read again next crawl", response.url, page
+        )
+
     def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
         stats = self.crawler.stats
         stats.inc_value("finnews/list_truncated")

@@ -280,24 +280,7 @@ class ChinaOrgSpider(FinnewsSpider):
         while the crawl was clean (review of day 23; sites.md 3.3 for the pagers)."""
         if listing.pages_named:
             return max(listing.pages_named) < page
-        if listed is None:
-            return True  # (a request made before this was recorded: as before)
-        first, before = listed
-        return 2 * before < first
-
-    def list_page_empty(self, response: Response, page: int) -> None:
-        """A later list page that listed nothing where its list goes on (:meth:`past_the_end`): a page left unread
-        for a reason that may pass, so that the next crawl reads the list as deep again (FinnewsSpider.left_unread);
-        counted as a list error, named with its URL."""
-        stats = self.crawler.stats
-        stats.inc_value("finnews/errors/list_page_empty")
-        stats.inc_value("finnews/list_errors")
-        self.note_problem(response.request, "list_page_empty")
-        self.list_failure("list_page_empty", response.url)
-        self.left_unread(response.url)
-        self.logger.warning(
-            "No article links on %s (page %d) where its list goes on: read again next crawl", response.url, page
-        )
+        return FinnewsSpider.list_ran_out(listed)
 
     def parse_article(self, response: Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:
         """An article page; an article split over several pages waits for the others (fetched one
