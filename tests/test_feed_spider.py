@@ -161,3 +161,22 @@ def test_a_sitemap_without_dates_is_asked_for_a_bounded_number_of_unseen_pages_a
         asked += this
     assert len(set(asked)) == 45
     store.close()
+
+
+def test_a_sitemap_index_is_read_newest_child_first_and_max_pages_of_them_a_crawl(tmp_path: Path) -> None:
+    """Review of day 23: a sitemap index's every child was fetched on every crawl, each a first read of its own: an
+    index of a site's years (a sitemap a month) made a first crawl read max_pages pages of each of them. Its children
+    dated by lastmod are read newest first, max_pages of them a crawl (new pages land in the newest), the rest counted
+    (``finnews/feed_sitemaps_left``); an index whose children are not all dated is read whole, as before."""
+    spider = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 3}))
+    months = [f"2026-{month:02d}" for month in range(1, 13)]
+    children = "".join(
+        f"<sitemap><loc>http://tech.china.com.cn/sitemap-{m}.xml</loc><lastmod>{m}-28T00:00:00+08:00</lastmod></sitemap>"
+        for m in months[::2] + months[1::2]
+    )
+    index = f'<?xml version="1.0"?><sitemapindex xmlns="{SITEMAPS}">{children}</sitemapindex>'.encode()
+    asked = [r.url for r in spider.parse_feed(XmlResponse(URL, body=index, request=request()), FEED)]
+    assert asked == [f"http://tech.china.com.cn/sitemap-2026-{month}.xml" for month in ("12", "11", "10")]
+    assert spider.crawler.stats.get_value("finnews/feed_sitemaps_left") == 9
+    undated = index.replace(b"<lastmod>2026-05-28T00:00:00+08:00</lastmod>", b"")
+    assert len(list(spider.parse_feed(XmlResponse(URL, body=undated, request=request()), FEED))) == 12

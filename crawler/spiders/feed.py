@@ -164,7 +164,16 @@ class FeedSpider(FinnewsSpider):
             self.layout_changed(response, "feed_empty", f"the {feed.type} document lists no page")
             return
         if kind == "sitemapindex":
-            for link in links:
+            children, dated = newest_first(entries, "sitemap")
+            if dated and len(children) > self._max_pages():
+                # Each child is a list of its own, read max_pages back the first time: an index of a site's years (a
+                # sitemap a month) read whole made a first crawl read each of them (review of day 23). New pages land
+                # in the newest child.
+                left = len(children) - self._max_pages()
+                children = children[: self._max_pages()]
+                self.crawler.stats.inc_value("finnews/feed_sitemaps_left", left)
+                self.logger.info("%s: the newest %d sitemaps read, %d older left", response.url, len(children), left)
+            for link in children:
                 yield response.follow(
                     link,
                     callback=self.parse_feed,
