@@ -89,6 +89,17 @@ def newest_first(entries: list[Dated], feed_type: str) -> tuple[list[str], bool]
     return [link for link, _ in entries], feed_type != "sitemap"
 
 
+def recently_changed(children: list[Dated], count: int) -> list[str]:
+    """The sitemaps of an index to read: the ``count`` changed last (by lastmod), and any changed as late as the last
+    of those (an index regenerated with one lastmod for all is read whole); all of them, in order, when one is
+    undated."""
+    if len(children) <= count or any(when is None for _, when in children):
+        return [link for link, _ in children]
+    ordered = sorted(children, key=lambda child: child[1], reverse=True)  # type: ignore[arg-type, return-value]
+    cut = ordered[count - 1][1]
+    return [link for link, when in ordered if when is not None and when >= cut]
+
+
 def feed_body(response: Response, max_size: int = 0) -> bytes:
     """A feed's document: a gzipped one (sitemaps.org allows sitemap.xml.gz, and indexes often list their sitemaps
     so) unpacked, as Scrapy undoes only a Content-Encoding; at most ``max_size`` bytes unpacked (0: no limit)."""
@@ -164,15 +175,13 @@ class FeedSpider(FinnewsSpider):
             self.layout_changed(response, "feed_empty", f"the {feed.type} document lists no page")
             return
         if kind == "sitemapindex":
-            children, dated = newest_first(entries, "sitemap")
-            if dated and len(children) > self._max_pages():
-                # Each child is a list of its own, read max_pages back the first time: an index of a site's years (a
-                # sitemap a month) read whole made a first crawl read each of them (review of day 23). New pages land
-                # in the newest child.
-                left = len(children) - self._max_pages()
-                children = children[: self._max_pages()]
+            children = recently_changed(entries, self._max_pages())
+            if len(children) < len(entries):
+                # An index of a site's years (a sitemap a month) read whole made every crawl fetch them all, each a
+                # first read of its own (review of day 23); new pages land in a sitemap that changed.
+                left = len(entries) - len(children)
                 self.crawler.stats.inc_value("finnews/feed_sitemaps_left", left)
-                self.logger.info("%s: the newest %d sitemaps read, %d older left", response.url, len(children), left)
+                self.logger.info("%s: the %d latest changed sitemaps read, %d left", response.url, len(children), left)
             for link in children:
                 yield response.follow(
                     link,
@@ -185,14 +194,14 @@ class FeedSpider(FinnewsSpider):
         allowed = [
             (response.urljoin(link), when) for link, when in entries if not feed.allow or feed.allow.search(link)
         ]
-        urls, ordered = newest_first(allowed, feed.type)
+        urls, _ = newest_first(allowed, feed.type)
         name = f"feed:{feed_name} {response.url}"
         if urls:
             self.note_list_read(key)
-        if ordered:
-            yield from self.read_pages(response, name, urls, feed_name)
+        if feed.type == "sitemap":
+            yield from self.read_sitemap(response, urls, feed_name)
         else:
-            yield from self.read_unordered(response, urls, feed_name)
+            yield from self.read_pages(response, name, urls, feed_name)
 
     def read_pages(self, response: Response, name: str, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
         """A feed's links, newest first, read as a list's pages of FEED_PAGE_SIZE (FinnewsSpider.page_on): a first
@@ -220,10 +229,13 @@ class FeedSpider(FinnewsSpider):
                     self.logger.info("%s: first read, %d of its entries left (older than max_pages)", name, left)
                 return
 
-    def read_unordered(self, response: Response, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
-        """A sitemap whose entries are not all dated: no order to page by, and a later crawl may not stop at
-        anything seen. Each crawl asks for at most max_pages × FEED_PAGE_SIZE of its unseen pages, in the order
-        written; the rest are left to the next crawl, counted (``finnews/feed_entries_left``)."""
+    def read_sitemap(self, response: Response, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
+        """A sitemap's pages (newest first where every entry has a lastmod, else as written). A sitemap promises no
+        order, and its lastmod is a page's last change, which sites set anew for every page when they regenerate the
+        file: a crawl that stopped at a page of entries seen whole could miss new pages for good. So it is not paged:
+        each crawl asks for at most max_pages × FEED_PAGE_SIZE of its unseen pages, the first read too (it asked for
+        every page listed, however many: review of day 23); the rest are left to the next crawl, counted
+        (``finnews/feed_entries_left``)."""
         store = self.seen_store
         unseen = [url for url in urls if store is None or not store.contains(url)]
         cap = self._max_pages() * self._page_size()
@@ -232,7 +244,7 @@ class FeedSpider(FinnewsSpider):
         if len(unseen) > cap:
             self.crawler.stats.inc_value("finnews/feed_entries_left", len(unseen) - cap)
             self.logger.warning(
-                "%s lists %d unseen pages and no dates: %d asked for, the rest left to the next crawl",
+                "%s lists %d unseen pages: %d asked for, the rest left to the next crawl",
                 response.url, len(unseen), cap,
             )  # fmt: skip
 
