@@ -664,3 +664,40 @@ def test_a_one_page_poll_pages_on_for_a_due_article_without_body_text_a_few_page
     assert not again.all_seen([*pages[1], video], key)
     assert not again.page_on(response, "columns:345", 2, [*pages[1], video], True, 1)
     store.close()
+
+
+def test_a_later_7x24_page_failing_for_over_a_day_leaves_crawls_clean_though_its_cursor_changes(tmp_path: Path) -> None:
+    """80b5d97 made an Eastmoney list answer one page across crawls without its req_trace; a later 7×24 page is
+    asked for by a cursor (sortEnd) that changes with every new flash, so one failing on every crawl (an API refusing
+    deep cursors) was a new page each time and left every crawl unclean for ever, every list read to max_pages
+    (review of day 23). A later page of a 7×24 list is one page across crawls, whatever its cursor; its first page
+    (no cursor) is another, so reading that does not end a later page's run of failures."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy.http import TextResponse
+
+    from core.dates import SHANGHAI
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith("EASTMONEY_")}
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    yesterday, today = (
+        spider.fast_request("102", "1765000000000001", 2),
+        spider.fast_request("102", "1765090000000009", 2),
+    )
+    spider.left_unread(yesterday.url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    first_page = spider.fast_request("102", "", 1)
+    spider.answered(TextResponse(first_page.url, body=b"{}", request=first_page))  # page 1 read, as every crawl
+    crawl_state(spider.crawler).unclean = None
+    page = TextResponse(today.url, body=b"<html>error</html>", request=today)
+    spider._bad_list(page, ValueError("no JSON"))
+    assert not crawl_state(spider.crawler).unclean
+    store.close()

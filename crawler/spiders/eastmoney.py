@@ -355,12 +355,18 @@ class EastmoneySpider(FinnewsSpider):
 
     def page_identity(self, url: str) -> str:
         """A list API's address without its req_trace, new on every request: a list answer that failed on every crawl
-        (an error page served for a retired column) was a new page each time, and left every crawl unclean for ever."""
+        (an error page served for a retired column) was a new page each time, and left every crawl unclean for ever.
+        A later 7×24 page's cursor (sortEnd) changes with every new flash: such pages are one, ``sortEnd=*``, apart
+        from the first (no cursor; review of day 23)."""
         parts = urlsplit(url)
         if "req_trace=" not in parts.query:
             return url
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "req_trace"])
-        return parts._replace(query=query).geturl()
+        query = [
+            (k, "*" if k == "sortEnd" and v else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k != "req_trace"
+        ]
+        return parts._replace(query=urlencode(query)).geturl()
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
         if isinstance(error, LayoutChangedError):
