@@ -701,3 +701,48 @@ def test_a_later_7x24_page_failing_for_over_a_day_leaves_crawls_clean_though_its
     spider._bad_list(page, ValueError("no JSON"))
     assert not crawl_state(spider.crawler).unclean
     store.close()
+
+
+def test_an_article_failing_for_over_a_day_is_sought_by_its_list_after_waits_not_lost_once_pushed_back(
+    tmp_path: Path,
+) -> None:
+    """Review of day 23 (025ee4b): an article page whose own failures had gone on for a day no longer made the crawl
+    unclean, and was "still asked for whenever its page is read". Once newer articles pushed it past the first page
+    seen whole, no crawl read its page again: an article that answered 500 for a day and then came back was lost for
+    good. It is now sought as an article found without body text is (crawler.seen.Bodyless): fetched again after
+    growing waits, its list paged on past fully-seen pages to it while due, given up after the last wait."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from core.dates import SHANGHAI
+    from crawler.seen import ARTICLE_FLAG
+    from crawler.spiders.base import LIST_META
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    url = "https://finance.eastmoney.com/a/202612073600000025.html"
+    article = Request(url, meta={ARTICLE_FLAG: True, LIST_META: COLUMNS})
+    store.unread_since(url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    try:
+        raise HttpError(Response(url, status=500, request=article))
+    except HttpError:
+        caught = Failure()
+    caught.request = article
+    spider.on_error(caught)
+    assert not crawl_state(spider.crawler).unclean  # (025ee4b's bound stands)
+    assert store.bodyless_waiting(url)  # not asked for again at once
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat(),))
+    assert store.bodyless_due(COLUMNS) == {url}  # its list pages on to it (FinnewsSpider.all_seen)
+    store.close()

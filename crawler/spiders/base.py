@@ -174,7 +174,10 @@ class FinnewsSpider(scrapy.Spider):
             return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
         if may_come_later(failure):
             # (a refusal or a stopped source is the site's, not the page's: it passes with the block, however long)
-            self.left_unread(None if failure.check(Blocked, SourceStopped) else failure.request.url)
+            own = not failure.check(Blocked, SourceStopped)
+            meta = failure.request.meta
+            sought_by = meta.get(LIST_META) if own and meta.get(ARTICLE_FLAG) else None
+            self.left_unread(failure.request.url if own else None, sought_by=sought_by)
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
             return None
@@ -192,7 +195,7 @@ class FinnewsSpider(scrapy.Spider):
         self.logger.warning("%s: %s", reason, request.url)
         return None
 
-    def left_unread(self, url: str | None = None) -> None:
+    def left_unread(self, url: str | None = None, sought_by: str | None = None) -> None:
         """A listed page (an article, a later page of one, a list page) was not read this crawl for a reason that
         may pass. The crawl is then not a clean one: the next crawl reads each list as deep as this one did whatever
         it has seen (crawler.seen.CatchUp), and so asks for that page again. Otherwise it stopped at the first page
@@ -202,15 +205,32 @@ class FinnewsSpider(scrapy.Spider):
         whose run of failures (the page not read between them) began more than UNREAD_FOR_GOOD_S ago (crawler.seen)
         no longer does so: one that fails on every crawl made every crawl read every list to max_pages as long as it
         was listed (review of the day's changes). A refusal or a stopped source (no ``url``) always does: it is the
-        site's, and passes with the block however long it lasts."""
+        site's, and passes with the block however long it lasts. An article page failing so, linked by the list
+        ``sought_by``, is then sought as one found without body text is (:meth:`sought_later`)."""
         store = self.seen_store
         if url is not None and store is not None:
             unread_for = (datetime.now(SHANGHAI) - store.unread_since(self.page_identity(url))).total_seconds()
             if unread_for > UNREAD_FOR_GOOD_S:
                 self.crawler.stats.inc_value("finnews/pages_left_unread_for_a_day")
+                if sought_by:
+                    self.sought_later(store, url, sought_by)
                 return
         state = crawl_state(self.crawler)
         state.unclean = state.unclean or LEFT_UNREAD
+
+    def sought_later(self, store: SeenUrls, url: str, list_key: str) -> None:
+        """An article page whose own failures have gone on for a day (:meth:`left_unread`) no longer makes the crawl
+        unclean; "asked for whenever its page is read", it was lost for good once newer articles pushed it past the
+        first page seen whole and it then came back (review of day 23). It is noted as an article found without
+        body text is (crawler.seen.Bodyless): fetched again after growing waits (10 minutes to a day), its list
+        paged on past fully-seen pages to it while it is due (:meth:`all_seen`), given up after the last wait (then
+        asked for whenever its page is read, as before)."""
+        try:
+            store.note_bodyless(url, list_key)
+        except Exception as error:  # (a failure's path: a locked store, a lost connection cost this search only)
+            self.logger.warning("could not note %s to be sought later: %s", url, error)
+            return
+        self.crawler.stats.inc_value("finnews/failing_articles_sought_later")
 
     def page_identity(self, url: str) -> str:
         """The address of a page across crawls (:meth:`left_unread`): its URL, unless a spider's requests carry a

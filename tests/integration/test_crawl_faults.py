@@ -275,8 +275,9 @@ def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list
     """Review of the day's changes: an article that answers 500 (or 403, or times out) on every crawl, pinned on
     page 1, made every crawl unclean (pages_left_unread), so every crawl of the spider read each of its lists to
     max_pages whatever it had seen: every 10 minutes, as long as the article was listed. Once it has been failing
-    for a day (UNREAD_FOR_GOOD_S) it no longer does: it is still asked for whenever its page is read, and the
-    crawl pages on one page past it as before (its page is not all seen)."""
+    for a day (UNREAD_FOR_GOOD_S) it no longer does: it is sought as an article found without body text is, asked
+    for again after growing waits (not by every crawl), and the crawl pages on one page past it as before (its page
+    is not all seen)."""
     articles = synthetic_articles(40)
     site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
     seen_db = tmp_path / "seen.sqlite"
@@ -295,6 +296,40 @@ def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list
         outputs.append(run_finnews(*args, env=dead_node).stdout)  # the last run unclean: caught up still
         assert site.requests[lists] == 9 and site.requests[site.victim] == 3, outputs[-1]
         outputs.append(run_finnews(*args, env=dead_node).stdout)  # page 1 (not all seen), page 2 all seen: stop
-        assert site.requests[lists] == 9 + 2 and site.requests[site.victim] == 4, outputs[-1]
+        assert site.requests[lists] == 9 + 2 and site.requests[site.victim] == 3, outputs[-1]  # it waits
+        age_bodyless(seen_db, 1)  # its first wait (10 minutes) over
         outputs.append(run_finnews(*args, env=dead_node).stdout)
-    assert site.requests[lists] == 11 + 2 and site.requests[site.victim] == 5, outputs[-1]
+    assert site.requests[lists] == 11 + 2 and site.requests[site.victim] == 4, outputs[-1]
+
+
+def test_an_article_that_failed_for_a_day_and_came_back_is_fetched_though_pushed_past_the_pages_seen(
+    tmp_path: Path,
+) -> None:
+    """Review of day 23: an article answering 500 for over a day no longer made crawls unclean (025ee4b) and was
+    "still asked for whenever its page is read"; newer articles pushed it to page 2, a crawl saw them (asking for it,
+    failing still), and when it came back the next crawl stopped at page 1 seen whole: nothing asked for it again. It is now sought by its list once
+    its wait is over, past the pages seen, and fetched."""
+    articles = synthetic_articles(40)
+    site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    lists = "/comm/web/getNewsByColumns"
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(
+            server, seen_db, "-s", "EASTMONEY_MAX_PAGES=3", "-s", "RETRY_TIMES=0", "-s", "RETRY_BACKOFF_BASE=0.1"
+        )
+        outputs = [run_finnews(*args, env=dead_node).stdout]
+        with closing(sqlite3.connect(seen_db)) as db, db:  # it has been failing for a day now
+            db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(hours=25)).isoformat(),))
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # failing still: sought later
+        assert site.requests[site.victim] == 2, outputs[-1]
+        for number in range(10):
+            site.publish(live_article(articles[number], number, f"新闻第{number}条"))
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # the ten new fetched; it waits (page 2)
+        came_back_at = site.requests[site.victim]  # (2: skipped while it waits; before, asked for and failing: 3)
+        site.broken = False  # it came back
+        age_bodyless(seen_db, 1)
+        before = site.requests[lists]
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # page 1 seen whole: paged on to it
+    assert site.requests[site.victim] == came_back_at + 1, outputs[-1]
+    assert site.requests[lists] == before + 3, outputs[-1]  # (page 2 not all seen: on to page 3, seen whole)
