@@ -75,6 +75,9 @@ class RedisSeenStore:
         if members:
             self.server.sadd(self.key, *members)
             self.server.hdel(f"{KEY_PREFIX}:{spider}:inflight", *members)
+            # (found with its text at last: no longer sought, as the SQLite store deletes its bodyless row)
+            self.server.hdel(f"{KEY_PREFIX}:bodyless", *members)
+            self.server.hdel(f"{KEY_PREFIX}:bodyless_list", *members)
 
     def claim(self, url: str, run_id: int) -> bool:
         return True  # the workers share one queue: the coordinator's in-flight set keeps them apart
@@ -93,15 +96,23 @@ class RedisSeenStore:
         noted = self._bodyless(url).noted(datetime.now(SHANGHAI))
         assert noted.last is not None
         self.server.hset(f"{KEY_PREFIX}:bodyless", canonical_url(url), f"{noted.times}|{noted.last.isoformat()}")
+        if list_key:
+            # The list that linked it, in a hash of its own: a record stays "times|last", which a worker of an
+            # earlier version reads (crawler.seen.SeenStore keeps it in the row's list column).
+            self.server.hset(f"{KEY_PREFIX}:bodyless_list", canonical_url(url), list_key)
         return noted.written_off
 
     def bodyless_waiting(self, url: str) -> bool:
         return self._bodyless(url).waiting(datetime.now(SHANGHAI))
 
     def bodyless_due(self, list_key: str) -> set[str]:
-        # Not kept by list here: a distributed crawl stops at a fully-seen page whatever is due beyond it (one due
-        # there is fetched when a crawl reaches its page).
-        return set()
+        """As :meth:`crawler.seen.SeenStore.bodyless_due`: the list's articles found without body text whose wait
+        is over (a record of no list, written before lists were kept, is sought by none). Without it a distributed
+        crawl stopped at a fully-seen page whatever was due beyond it (review of day 23)."""
+        linked = self.server.hgetall(f"{KEY_PREFIX}:bodyless_list")
+        urls = [url.decode() for url, key in linked.items() if key.decode() == list_key]
+        now = datetime.now(SHANGHAI)
+        return {url for url in urls if self._bodyless(url).due(now)}
 
     def unread_since(self, url: str) -> datetime:
         now, key = datetime.now(SHANGHAI), canonical_url(url)
@@ -111,6 +122,9 @@ class RedisSeenStore:
             first = now
         self.server.hset(f"{KEY_PREFIX}:unread", key, f"{first.isoformat()}|{now.isoformat()}")
         return first
+
+    def read_again(self, url: str) -> None:
+        self.server.hdel(f"{KEY_PREFIX}:unread", canonical_url(url))
 
     def knows_list(self, key: str) -> bool:
         return bool(self.server.sismember(f"{KEY_PREFIX}:lists", key))

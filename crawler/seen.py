@@ -48,7 +48,8 @@ BODYLESS_WAITS_S = (600.0, 3600.0, 6 * 3600.0, 24 * 3600.0)
 # a day from the first crawl of its run of failures. An article that fails on every crawl (a page that always answers
 # 500 or 403, a link pinned on page 1) made every crawl read every list deep for as long as it was listed. After the
 # day it is still asked for whenever its page is read. A failure more than UNREAD_RUN_GAP_S after the page's last
-# one starts a new run (a list page that failed once a month ago is not "failing for a day" today).
+# one starts a new run (a list page that failed once a month ago is not "failing for a day" today), as does one after
+# the page was read (SeenStore.read_again).
 UNREAD_FOR_GOOD_S = 24 * 3600.0
 UNREAD_RUN_GAP_S = 2 * UNREAD_FOR_GOOD_S
 
@@ -128,6 +129,9 @@ class SeenStore:
                 self._db.execute("ALTER TABLE bodyless ADD COLUMN last TEXT")
             if "list" not in bodyless_columns:  # the list that linked it (FinnewsSpider.list_key)
                 self._db.execute("ALTER TABLE bodyless ADD COLUMN list TEXT")
+            # (a store written by 025ee4b kept the first failure only: its rows are read by it, COALESCE below)
+            if "last" not in {row[1] for row in self._db.execute("PRAGMA table_info(unread)")}:
+                self._db.execute("ALTER TABLE unread ADD COLUMN last TEXT")
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
             for column, kind in (("depth", "INTEGER"), ("caught_up", "TEXT"), ("pid", "INTEGER"), ("process", "TEXT")):
                 if column not in columns:
@@ -222,7 +226,9 @@ class SeenStore:
         try:
             with self._lock, self._db:
                 self._db.execute("BEGIN IMMEDIATE")
-                row = self._db.execute("SELECT first, last FROM unread WHERE url = ?", (key,)).fetchone()
+                row = self._db.execute(
+                    "SELECT first, COALESCE(last, first) FROM unread WHERE url = ?", (key,)
+                ).fetchone()
                 ongoing = row and (now - datetime.fromisoformat(str(row[1]))).total_seconds() <= UNREAD_RUN_GAP_S
                 first = datetime.fromisoformat(str(row[0])) if ongoing else now
                 self._db.execute(
@@ -233,6 +239,18 @@ class SeenStore:
             logger.warning("seen store: could not note %s as left unread: %s", url, error)
             return now
         return first
+
+    def read_again(self, url: str) -> None:
+        """The listed page ``url`` was read: a run of failures it had is over (:meth:`unread_since`). Without this a
+        page that failed once and again a day and a half later, read on every crawl between, counted as failing for
+        a day (review of day 23). Written only where a run was recorded (a list page is read on every crawl)."""
+        key = canonical_url(url)
+        try:
+            with self._lock:
+                if self._db.execute("SELECT 1 FROM unread WHERE url = ?", (key,)).fetchone():
+                    self._db.execute("DELETE FROM unread WHERE url = ?", (key,))
+        except sqlite3.Error as error:  # the run goes on: at worst the page counts as failing for a day too soon
+            logger.warning("seen store: could not note %s as read: %s", url, error)
 
     def bodyless_waiting(self, url: str) -> bool:
         """Whether ``url``, found without body text, waits before it is fetched again (:class:`Bodyless`)."""

@@ -79,6 +79,10 @@ EASTMONEY_MAX_PAGES = 5
 # every page is new, up to this many pages. A list still all new at its last page allowed is reported
 # (finnews/list_truncated, the run partial): older items may be missed. (China.org's lists alike.)
 FINNEWS_CATCH_UP_PAGES = 25
+# A crawl that reads fewer pages than this (a live poll of max_pages 1) pages a list on to this many for an article it
+# linked that was found without body text and is due to be fetched again (crawler.seen.Bodyless), while no page read
+# has listed it: newer articles push it past page 1 within minutes, and a one-page poll never reached it.
+FINNEWS_BODYLESS_SEEK_PAGES = 3
 
 # China.org / china.com.cn: finance and tech list pages → article pages (some served as GBK). A channel's
 # script list (app.finance.china.com.cn/news/more_news.php?cnl={bank|fund|…}&index=0&page=1, JSONP carrying
@@ -92,6 +96,14 @@ CHINAORG_START_URLS = [
     "http://app.finance.china.com.cn/news/more_news.php?cnl=stock&index=0&page=1",
 ]
 CHINAORG_MAX_PAGES = 5
+
+# The feed spider (configs/sites.yaml feeds): an RSS or Atom feed's entries are read newest first as pages of
+# FEED_PAGE_SIZE, paged as a list is: a first read goes FEED_MAX_PAGES pages back, a later one to a page seen whole
+# (crawler/spiders/feed.py). A sitemap promises no order (its lastmod is a page's last change): each crawl asks for
+# at most FEED_MAX_PAGES × FEED_PAGE_SIZE of its unseen pages, newest first, the rest left to the next; of an index,
+# the FEED_MAX_PAGES sitemaps changed last.
+FEED_MAX_PAGES = 5
+FEED_PAGE_SIZE = 20
 
 # Blocked, not just failed (crawler/blocking.py): 403/429/451, a captcha page served with 200, a
 # firewall's script challenge, a redirect to a login or verification URL, an empty list that had

@@ -302,7 +302,7 @@ def test_list_page_yields_flagged_article_requests_then_the_next_page() -> None:
     assert articles[0].cb_kwargs == {"listed_at": datetime(2023, 11, 23, 10, 30, tzinfo=SHANGHAI)}
     (next_page,) = [r for r in requests if not r.meta.get(ARTICLE_FLAG)]
     assert next_page.url == BASE + column_path(FINANCE_COLUMN, 2)
-    assert next_page.callback == spider.parse_list and next_page.cb_kwargs == {"page": 2}
+    assert next_page.callback == spider.parse_list and next_page.cb_kwargs == {"page": 2, "listed": (5, 5)}
     assert spider.crawler.stats.get_value("finnews/list_pages") == 1
 
 
@@ -775,3 +775,22 @@ def test_a_time_after_an_inline_script_is_read_and_one_without_a_url_date_yields
 def test_every_host_a_pager_sends_a_list_to_is_paced_as_the_site() -> None:
     domains = set(load_sites().sites["chinaorg"].domains)
     assert set(_SCRIPT_HOSTS) | set(_SCRIPT_HOSTS.values()) <= domains
+
+
+def test_an_empty_later_list_page_is_the_end_only_where_its_pager_or_a_short_page_before_says_so() -> None:
+    """Review of day 23: every empty later page was taken for its list's end. It is one when its pager names only
+    pages before it, or when the page before it was short (the list ran out: the column pager keeps offering a next
+    page after its last, and a script list has none); an empty page its pager names as a page of the list, or one
+    after a full page, is an answer that failed (ChinaOrgSpider.list_page_empty)."""
+    from crawler.spiders.chinaorg import ChinaOrgSpider
+    from replica.chinaorg_pages import render_channel_page, render_column_page
+
+    past = parse_list_page(render_channel_page([], 3, 2, BASE), BASE + channel_path(3))
+    assert past.pages_named == (1, 2) and ChinaOrgSpider.past_the_end(past, 3, (10, 10))
+    named = parse_list_page(render_channel_page([], 2, 2, BASE), BASE + channel_path(2))
+    assert not ChinaOrgSpider.past_the_end(named, 2, (10, 10))
+    column = parse_list_page(render_column_page([], FINANCE_COLUMN, 4, BASE), BASE + column_path(FINANCE_COLUMN, 4))
+    assert column.pages_named == () and column.next_href  # (上一页 / 下一页 only, a next page offered)
+    assert ChinaOrgSpider.past_the_end(column, 4, (20, 7))  # after a short page: the list ran out
+    assert not ChinaOrgSpider.past_the_end(column, 4, (20, 20))  # after a full one: a page that failed
+    assert not ChinaOrgSpider.past_the_end(parse_list_page("", BASE + column_path(FINANCE_COLUMN, 4)), 4, (20, 18))

@@ -489,16 +489,6 @@ def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
     from core.dates import SHANGHAI
     from crawler.distributed import RedisSeenStore
 
-    class Hashes:
-        def __init__(self) -> None:
-            self.values: dict[tuple[str, str], bytes] = {}
-
-        def hget(self, name: str, key: str) -> bytes | None:
-            return self.values.get((name, key))
-
-        def hset(self, name: str, key: str, value: str) -> None:
-            self.values[(name, key)] = value.encode()
-
     server = Hashes()
     store = RedisSeenStore(server, "eastmoney")  # type: ignore[arg-type]
     page = "http://finance.eastmoney.com/a/202612073000000003.html"
@@ -508,3 +498,251 @@ def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
     for key in list(server.values):
         server.values[key] = f"{a_month_ago}|{a_month_ago}".encode()
     assert store.unread_since(page) > first
+
+
+def test_a_store_whose_unread_table_has_no_last_column_keeps_its_first_failures(tmp_path: Path) -> None:
+    """A store written by 025ee4b has ``unread (url, first)``; 79b1cba's reads and writes of ``last`` failed on it
+    ("no such column"), were caught as a locked store and answered "now": every failure counted as new, the day's
+    bound never applied (review of day 23). The column is added and a row without it is read by its first time."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+
+    path = tmp_path / "seen.db"
+    page = "https://finance.eastmoney.com/a/202612073000000003.html"
+    two_days_ago = datetime.now(SHANGHAI) - timedelta(days=2, hours=-1)
+    with closing(sqlite3.connect(path)) as old, old:
+        old.execute("CREATE TABLE unread (url TEXT PRIMARY KEY, first TEXT NOT NULL)")
+        old.execute("INSERT INTO unread VALUES (?, ?)", (page, two_days_ago.isoformat()))
+    store = SeenStore(path)
+    assert store.unread_since(page) == two_days_ago
+    assert store.unread_since(page) == two_days_ago  # (and written back with a last failure)
+    store.close()
+
+
+def test_a_page_read_between_two_failures_starts_a_new_run_of_them(tmp_path: Path) -> None:
+    """A China.org list page (a stable URL) that answered 500 once, was read on every crawl since and fails again a
+    day and a half later is not "failing for a day": counted so, the crawl was clean, stopped at a fully-seen page
+    next time and what that failure left unread beyond it was never read (review of day 23). A page read ends its
+    run of failures."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from core.dates import SHANGHAI
+    from crawler.spiders.chinaorg import ChinaOrgSpider
+
+    spider = ChinaOrgSpider.from_crawler(get_crawler(ChinaOrgSpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    page = "http://app.finance.china.com.cn/news/column.php?cname=%E8%AF%81%E5%88%B8%E8%A6%81%E9%97%BB&p=2"
+    store.unread_since(page)
+    a_day_and_a_half_ago = (datetime.now(SHANGHAI) - timedelta(hours=36)).isoformat()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?, last = ?", (a_day_and_a_half_ago, a_day_and_a_half_ago))
+    read = HtmlResponse(page, body=b"<html><body>list</body></html>", request=Request(page))
+    spider.answered(read)  # read on a crawl since
+    spider.left_unread(page)
+    assert crawl_state(spider.crawler).unclean
+    store.close()
+
+
+class Hashes:
+    """A stand-in for the Redis commands the distributed crawl's seen store uses (crawler.distributed.RedisSeenStore):
+    hashes and sets of bytes, as redis-py answers."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], bytes] = {}
+        self.sets: dict[str, set[bytes]] = {}
+
+    def hget(self, name: str, key: str) -> bytes | None:
+        return self.values.get((name, key))
+
+    def hset(self, name: str, key: str, value: str) -> None:
+        self.values[(name, key)] = value.encode()
+
+    def hdel(self, name: str, *keys: str) -> None:
+        for key in keys:
+            self.values.pop((name, key), None)
+
+    def hgetall(self, name: str) -> dict[bytes, bytes]:
+        return {key.encode(): value for (hash_name, key), value in self.values.items() if hash_name == name}
+
+    def sadd(self, name: str, *members: str) -> None:
+        self.sets.setdefault(name, set()).update(member.encode() for member in members)
+
+    def sismember(self, name: str, member: str) -> bool:
+        return member.encode() in self.sets.get(name, set())
+
+
+def test_the_shared_store_names_a_lists_articles_without_body_text_that_are_due_as_the_sqlite_one_does() -> None:
+    """The Redis store kept no list with an article found without body text and answered bodyless_due with nothing:
+    a distributed crawl stopped at a fully-seen page whatever was due beyond it, and the article's summary stayed
+    indexed for good once newer articles pushed it past the first page (review of day 23). It now keeps the list that
+    linked it, as the SQLite store does; a record written before (``times|last``, no list) is sought by none; an
+    article remembered as seen has no record left."""
+    from datetime import datetime, timedelta
+
+    from core.dates import SHANGHAI
+    from crawler.distributed import KEY_PREFIX, RedisSeenStore
+
+    server = Hashes()
+    store = RedisSeenStore(server, "eastmoney")  # type: ignore[arg-type]
+    video = "http://finance.eastmoney.com/a/202612073000000002.html"
+    canonical = "https://finance.eastmoney.com/a/202612073000000002.html"
+    older = "https://finance.eastmoney.com/a/202612073000000001.html"
+    an_hour_ago = (datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat()
+    server.hset(f"{KEY_PREFIX}:bodyless", older, f"1|{an_hour_ago}")  # an older version's record
+    assert not store.note_bodyless(video, COLUMNS)
+    assert store.bodyless_due(COLUMNS) == set()  # it waits 10 minutes first
+    server.hset(f"{KEY_PREFIX}:bodyless", canonical, f"1|{an_hour_ago}")
+    assert store.bodyless_due(COLUMNS) == {canonical}
+    assert store.bodyless_due(FAST) == set()
+    store.note_bodyless(video)  # found so again through no list: the list it had is kept
+    server.hset(f"{KEY_PREFIX}:bodyless", canonical, f"2|{(datetime.now(SHANGHAI) - timedelta(hours=2)).isoformat()}")
+    assert store.bodyless_due(COLUMNS) == {canonical}
+    store.add_many([video], "eastmoney")  # fetched with its text: seen, no record left
+    assert store.bodyless_due(COLUMNS) == set() and not store.bodyless_waiting(video)
+    assert server.hget(f"{KEY_PREFIX}:bodyless", canonical) is None
+
+
+def test_a_one_page_poll_pages_on_for_a_due_article_without_body_text_a_few_pages_at_most(tmp_path: Path) -> None:
+    """Review of day 23: a poll of max_pages 1 (the live column poll) never read past page 1, so an article found
+    without body text and pushed to page 2 by newer ones was never reached by it, however long it was due (only a
+    deeper scheduled crawl could). A list whose page was read with a due one still unlisted is paged on for it up to
+    FINNEWS_BODYLESS_SEEK_PAGES, and no further; not found there, it counts once more (it waits its next wait)."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import TextResponse
+
+    from core.dates import SHANGHAI
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {
+        n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith(("EASTMONEY_", "FINNEWS"))
+    }
+    spider = EastmoneySpider.from_crawler(
+        get_crawler(EastmoneySpider, {**settings, "FINNEWS_BODYLESS_SEEK_PAGES": 3}), max_pages="1"
+    )
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    store.start_run("eastmoney", 1)
+    url = "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345"
+    response = TextResponse(url, body=b"{}", request=Request(url, meta={"finnews_source": "columns:345"}))
+    key = spider.list_key(response, "columns:345")
+    video = "https://finance.eastmoney.com/a/202612073000000002.html"
+    store.note_bodyless(video, key)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat(),))
+    pages = [[f"https://finance.eastmoney.com/a/2026120730000{p}{n:04d}.html" for n in range(10)] for p in (1, 2, 3)]
+    store.add_many([u for page in pages for u in page])
+    assert not spider.all_seen(pages[0], key)  # page 1 seen whole, the video not listed
+    assert spider.page_on(response, "columns:345", 1, pages[0], True, 1)  # past max_pages 1, for it
+    assert not spider.all_seen(pages[1], key)
+    assert spider.page_on(response, "columns:345", 2, pages[1], True, 1)
+    assert not spider.all_seen(pages[2], key)
+    assert not spider.page_on(response, "columns:345", 3, pages[2], True, 1)  # FINNEWS_BODYLESS_SEEK_PAGES
+    spider.closed("finished")
+    assert spider.crawler.stats.get_value("finnews/bodyless_not_listed") == 1
+    # found on page 2: no further
+    again = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings), max_pages="1")
+    crawl_state(again.crawler).seen_store = store
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=3)).isoformat(),))
+    assert not again.all_seen(pages[0], key) and again.page_on(response, "columns:345", 1, pages[0], True, 1)
+    assert not again.all_seen([*pages[1], video], key)
+    assert not again.page_on(response, "columns:345", 2, [*pages[1], video], True, 1)
+    store.close()
+
+
+def test_a_later_7x24_page_failing_for_over_a_day_leaves_crawls_clean_though_its_cursor_changes(tmp_path: Path) -> None:
+    """80b5d97 made an Eastmoney list answer one page across crawls without its req_trace; a later 7×24 page is
+    asked for by a cursor (sortEnd) that changes with every new flash, so one failing on every crawl (an API refusing
+    deep cursors) was a new page each time and left every crawl unclean for ever, every list read to max_pages
+    (review of day 23). A later page of a 7×24 list is one page across crawls, whatever its cursor; its first page
+    (no cursor) is another, so reading that does not end a later page's run of failures."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy.http import TextResponse
+
+    from core.dates import SHANGHAI
+    from crawler import settings as project_settings
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    settings = {n: getattr(project_settings, n) for n in dir(project_settings) if n.startswith("EASTMONEY_")}
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider, settings))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    yesterday, today = (
+        spider.fast_request("102", "1765000000000001", 2),
+        spider.fast_request("102", "1765090000000009", 2),
+    )
+    spider.left_unread(yesterday.url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    first_page = spider.fast_request("102", "", 1)
+    spider.answered(TextResponse(first_page.url, body=b"{}", request=first_page))  # page 1 read, as every crawl
+    crawl_state(spider.crawler).unclean = None
+    page = TextResponse(today.url, body=b"<html>error</html>", request=today)
+    spider._bad_list(page, ValueError("no JSON"))
+    assert not crawl_state(spider.crawler).unclean
+    store.close()
+
+
+def test_an_article_failing_for_over_a_day_is_sought_by_its_list_after_waits_not_lost_once_pushed_back(
+    tmp_path: Path,
+) -> None:
+    """Review of day 23 (025ee4b): an article page whose own failures had gone on for a day no longer made the crawl
+    unclean, and was "still asked for whenever its page is read". Once newer articles pushed it past the first page
+    seen whole, no crawl read its page again: an article that answered 500 for a day and then came back was lost for
+    good. It is now sought as an article found without body text is (crawler.seen.Bodyless): fetched again after
+    growing waits, its list paged on past fully-seen pages to it while due, given up after the last wait."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from core.dates import SHANGHAI
+    from crawler.seen import ARTICLE_FLAG
+    from crawler.spiders.base import LIST_META
+    from crawler.spiders.eastmoney import EastmoneySpider
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    path = tmp_path / "seen.db"
+    store = SeenStore(path)
+    crawl_state(spider.crawler).seen_store = store
+    url = "https://finance.eastmoney.com/a/202612073600000025.html"
+    article = Request(url, meta={ARTICLE_FLAG: True, LIST_META: COLUMNS})
+    store.unread_since(url)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(days=2)).isoformat(),))
+    try:
+        raise HttpError(Response(url, status=500, request=article))
+    except HttpError:
+        caught = Failure()
+    caught.request = article
+    spider.on_error(caught)
+    assert not crawl_state(spider.crawler).unclean  # (025ee4b's bound stands)
+    assert store.bodyless_waiting(url)  # not asked for again at once
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE bodyless SET last = ?", ((datetime.now(SHANGHAI) - timedelta(hours=1)).isoformat(),))
+    assert store.bodyless_due(COLUMNS) == {url}  # its list pages on to it (FinnewsSpider.all_seen)
+    store.close()

@@ -648,3 +648,33 @@ def test_a_list_answer_served_under_a_western_charset_is_read_as_the_utf8_json_i
     )
     (article,) = [r for r in spider.parse_fast(answer, column="102", page=1) if "/a/" in r.url]
     assert article.cb_kwargs["listed"]["summary"] == "【北京发布数字经济行动方案】全文如下。"
+
+
+@pytest.mark.parametrize(("listed", "ended"), [((41, 41), False), ((41, 12), True)])
+def test_an_empty_later_list_page_after_a_full_one_is_left_unread_not_the_lists_end(
+    tmp_path: Path, listed: tuple[int, int], ended: bool
+) -> None:
+    """Review of day 23 (as for China.org's column pages): a list page answering 200 with no article link after a full
+    page (a transient empty or cut-off answer; a page past the last one answers 404) was taken for the list's end, the
+    crawl clean, and what lay beyond it never read. After a short page it is the end (the list ran out there)."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.seen import SeenStore
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from crawler.state import crawl_state
+
+    spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+    store = SeenStore(tmp_path / "seen.db")
+    crawl_state(spider.crawler).seen_store = store
+    url = "https://finance.eastmoney.com/a/cywjh_3.html"
+    empty = HtmlResponse(
+        url, body=b"<html><body><div class='list'></div></body></html>", request=Request(url), encoding="utf-8"
+    )
+    assert list(spider.parse_list_page(empty, page=3, listed=listed)) == []
+    stats = spider.crawler.stats
+    assert (stats.get_value("finnews/list_ends") == 1) is ended
+    assert (stats.get_value("finnews/errors/list_page_empty") == 1) is not ended
+    assert bool(crawl_state(spider.crawler).unclean) is not ended
+    store.close()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from core.dates import SHANGHAI
 from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory
 from crawler.blocking import SOURCE_META
 from crawler.spiders.feed import FeedSpider
@@ -87,3 +93,137 @@ def test_a_gzipped_sitemap_an_index_lists_is_read(tmp_path: Path) -> None:
     articles = list(spider.parse_feed(answer, **child.cb_kwargs))
     assert [r.url for r in articles] == ["http://tech.china.com.cn/it/20261207/400001.shtml"]
     assert problems(spider) == {}
+
+
+def minutes_back(numbers: range) -> list[tuple[str, datetime]]:
+    """Article links one a minute back from 2026-12-07 10:00 (number n, n minutes back), in a scrambled order."""
+    start = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+    dated = [
+        (f"http://tech.china.com.cn/it/20261207/{400000 + n}.shtml", start - timedelta(minutes=n)) for n in numbers
+    ]
+    return dated[1::2] + dated[::2]
+
+
+def article(n: int) -> str:
+    return f"http://tech.china.com.cn/it/20261207/{400000 + n}.shtml"
+
+
+def rss(numbers: range) -> bytes:
+    items = "".join(
+        f"<item><link>{link}</link><pubDate>{format_datetime(when)}</pubDate></item>"
+        for link, when in minutes_back(numbers)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+def dated_sitemap(numbers: range) -> bytes:
+    body = "".join(
+        f"<url><loc>{link}</loc><lastmod>{when.isoformat()}</lastmod></url>" for link, when in minutes_back(numbers)
+    )
+    return f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">{body}</urlset>'.encode()
+
+
+def feed_spider(store: object, feed: str = FEED) -> FeedSpider:
+    spider = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 2, "FEED_PAGE_SIZE": 10}))
+    spider.crawler.spider = spider
+    crawl_state(spider.crawler).seen_store = store  # type: ignore[assignment]
+    return spider
+
+
+def test_a_feeds_first_read_is_bounded_as_a_lists_and_later_reads_stop_at_what_was_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of day 23: the feed spider asked for every page a feed listed, however many: a first crawl of a feed of
+    150 articles fetched all 150, where the other spiders read a list max_pages back the first time. An RSS or Atom
+    feed's entries are now read newest first (by their dates) in pages of FEED_PAGE_SIZE, as a list is: its first
+    read stops after FEED_MAX_PAGES pages, saying in the stats how many entries it left; a later read stops at a
+    page whose every entry was seen."""
+    from crawler.seen import SeenStore
+    from crawler.sites import Feed
+
+    feed = Feed("news", "rss", "http://tech.china.com.cn/rss.xml", {"title": "h1", "body": "#fontzoom"})
+    monkeypatch.setattr("crawler.spiders.feed.load_sites", lambda: SimpleNamespace(feed=lambda name: feed))
+    store = SeenStore(tmp_path / "seen.db")
+    spider = feed_spider(store, "news")
+    store.start_run("feed", spider.run_depth())
+    asked = Request(feed.url, meta={SOURCE_META: "feed:news"}, cb_kwargs={"feed_name": "news"})
+    first = [r.url for r in spider.parse_feed(XmlResponse(feed.url, body=rss(range(150)), request=asked), "news")]
+    assert first == [article(n) for n in range(20)]  # newest first
+    assert spider.crawler.stats.get_value("finnews/feed_first_read_left") == 130
+    store.add_many(first)  # written
+    spider.closed("finished")  # (the list is known now)
+    later = feed_spider(store, "news")
+    store.start_run("feed", later.run_depth())
+    again = [r.url for r in later.parse_feed(XmlResponse(feed.url, body=rss(range(-3, 150)), request=asked), "news")]
+    assert [url for url in again if not store.contains(url)] == [article(n) for n in (-3, -2, -1)]
+    assert len(again) == 20  # page 1 (3 new), page 2 seen whole: not further
+    assert later.crawler.stats.get_value("finnews/feed_first_read_left") is None
+    store.close()
+
+
+def test_a_dated_sitemap_is_asked_for_its_newest_unseen_pages_a_bounded_number_a_crawl(tmp_path: Path) -> None:
+    """A sitemap is not paged as a list (its lastmod is a page's last change, which a regenerated file sets anew for
+    every page: a crawl stopping at a page seen whole could miss new pages for good): its first crawl and every later
+    one ask for at most max_pages × FEED_PAGE_SIZE unseen pages, newest first, the rest counted and left to the next."""
+    from crawler.seen import SeenStore
+
+    store = SeenStore(tmp_path / "seen.db")
+    spider = feed_spider(store)
+    first = [
+        r.url for r in spider.parse_feed(XmlResponse(URL, body=dated_sitemap(range(150)), request=request()), FEED)
+    ]
+    assert first == [article(n) for n in range(20)]
+    assert spider.crawler.stats.get_value("finnews/feed_entries_left") == 130
+    store.add_many(first)
+    later = feed_spider(store)
+    three_new = XmlResponse(URL, body=dated_sitemap(range(-3, 150)), request=request())
+    again = [r.url for r in later.parse_feed(three_new, FEED)]
+    assert again == [article(n) for n in (-3, -2, -1, *range(20, 37))]  # the new first, then the oldest left
+    assert later.crawler.stats.get_value("finnews/feed_entries_left") == 113
+    store.close()
+
+
+def test_a_sitemap_without_dates_is_asked_for_a_bounded_number_of_unseen_pages_a_crawl(tmp_path: Path) -> None:
+    """A sitemap whose entries are not all dated promises no order, so it cannot be paged as a list (a later crawl
+    stopping at a page seen whole could miss what was added at its end): each crawl asks for at most max_pages ×
+    FEED_PAGE_SIZE of its unseen pages, the rest left to the next (counted), nothing lost."""
+    from crawler.seen import SeenStore
+
+    undated = b"".join(
+        f"<url><loc>http://tech.china.com.cn/it/20261207/{400000 + n}.shtml</loc></url>".encode() for n in range(45)
+    )
+    body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">'.encode() + undated + b"</urlset>"
+    store = SeenStore(tmp_path / "seen.db")
+    asked: list[str] = []
+    for crawl, left in ((1, 25), (2, 5), (3, None)):
+        spider = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 2, "FEED_PAGE_SIZE": 10}))
+        crawl_state(spider.crawler).seen_store = store
+        this = [r.url for r in spider.parse_feed(XmlResponse(URL, body=body, request=request()), FEED)]
+        assert len(this) == min(20, 45 - len(asked)), crawl
+        assert spider.crawler.stats.get_value("finnews/feed_entries_left") == left, crawl
+        store.add_many(this)
+        asked += this
+    assert len(set(asked)) == 45
+    store.close()
+
+
+def test_a_sitemap_index_is_read_newest_child_first_and_max_pages_of_them_a_crawl(tmp_path: Path) -> None:
+    """Review of day 23: a sitemap index's every child was fetched on every crawl, each a first read of its own: an
+    index of a site's years (a sitemap a month) made a first crawl read max_pages pages of each of them. Its children
+    dated by lastmod are read newest first, max_pages of them a crawl (new pages land in the newest), the rest counted
+    (``finnews/feed_sitemaps_left``); an index whose children are not all dated is read whole, as before."""
+    spider = FeedSpider.from_crawler(get_crawler(FeedSpider, {"FEED_MAX_PAGES": 3}))
+    months = [f"2026-{month:02d}" for month in range(1, 13)]
+    children = "".join(
+        f"<sitemap><loc>http://tech.china.com.cn/sitemap-{m}.xml</loc><lastmod>{m}-28T00:00:00+08:00</lastmod></sitemap>"
+        for m in months[::2] + months[1::2]
+    )
+    index = f'<?xml version="1.0"?><sitemapindex xmlns="{SITEMAPS}">{children}</sitemapindex>'.encode()
+    asked = [r.url for r in spider.parse_feed(XmlResponse(URL, body=index, request=request()), FEED)]
+    assert asked == [f"http://tech.china.com.cn/sitemap-2026-{month}.xml" for month in ("12", "11", "10")]
+    assert spider.crawler.stats.get_value("finnews/feed_sitemaps_left") == 9
+    undated = index.replace(b"<lastmod>2026-05-28T00:00:00+08:00</lastmod>", b"")
+    assert len(list(spider.parse_feed(XmlResponse(URL, body=undated, request=request()), FEED))) == 12
+    # regenerated with one lastmod for all: none is older than those read, all are read
+    one_time = re.sub(rb"<lastmod>[^<]*</lastmod>", b"<lastmod>2026-12-07T06:00:00+08:00</lastmod>", index)
+    assert len(list(spider.parse_feed(XmlResponse(URL, body=one_time, request=request()), FEED))) == 12

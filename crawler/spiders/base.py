@@ -174,7 +174,10 @@ class FinnewsSpider(scrapy.Spider):
             return [failure.request.replace(url=linked, meta=meta, dont_filter=True)]
         if may_come_later(failure):
             # (a refusal or a stopped source is the site's, not the page's: it passes with the block, however long)
-            self.left_unread(None if failure.check(Blocked, SourceStopped) else failure.request.url)
+            own = not failure.check(Blocked, SourceStopped)
+            meta = failure.request.meta
+            sought_by = meta.get(LIST_META) if own and meta.get(ARTICLE_FLAG) else None
+            self.left_unread(failure.request.url if own else None, sought_by=sought_by)
         if failure.check(SourceStopped):
             stats.inc_value("finnews/blocking/dropped")  # the crawl said why when it stopped the source
             return None
@@ -192,25 +195,42 @@ class FinnewsSpider(scrapy.Spider):
         self.logger.warning("%s: %s", reason, request.url)
         return None
 
-    def left_unread(self, url: str | None = None) -> None:
+    def left_unread(self, url: str | None = None, sought_by: str | None = None) -> None:
         """A listed page (an article, a later page of one, a list page) was not read this crawl for a reason that
         may pass. The crawl is then not a clean one: the next crawl reads each list as deep as this one did whatever
         it has seen (crawler.seen.CatchUp), and so asks for that page again. Otherwise it stopped at the first page
         already seen, and an article that failed beyond it (a timeout, a 500, a source stopped as blocked) was never
         fetched again (review of day 22: two crawls of the replica, an article answering 500 in the first).
         A page ``url`` (given for a failure of the page's own: an error answer, a timeout, a pipeline's exception)
-        whose run of failures began more than UNREAD_FOR_GOOD_S ago (crawler.seen) no longer does so: one that fails
-        on every crawl made every crawl read every list to max_pages as long as it was listed (review of the day's
-        changes). A refusal or a stopped source (no ``url``) always does: it is the site's, and passes with the block
-        however long it lasts."""
+        whose run of failures (the page not read between them) began more than UNREAD_FOR_GOOD_S ago (crawler.seen)
+        no longer does so: one that fails on every crawl made every crawl read every list to max_pages as long as it
+        was listed (review of the day's changes). A refusal or a stopped source (no ``url``) always does: it is the
+        site's, and passes with the block however long it lasts. An article page failing so, linked by the list
+        ``sought_by``, is then sought as one found without body text is (:meth:`sought_later`)."""
         store = self.seen_store
         if url is not None and store is not None:
             unread_for = (datetime.now(SHANGHAI) - store.unread_since(self.page_identity(url))).total_seconds()
             if unread_for > UNREAD_FOR_GOOD_S:
                 self.crawler.stats.inc_value("finnews/pages_left_unread_for_a_day")
+                if sought_by:
+                    self.sought_later(store, url, sought_by)
                 return
         state = crawl_state(self.crawler)
         state.unclean = state.unclean or LEFT_UNREAD
+
+    def sought_later(self, store: SeenUrls, url: str, list_key: str) -> None:
+        """An article page whose own failures have gone on for a day (:meth:`left_unread`) no longer makes the crawl
+        unclean; "asked for whenever its page is read", it was lost for good once newer articles pushed it past the
+        first page seen whole and it then came back (review of day 23). It is noted as an article found without
+        body text is (crawler.seen.Bodyless): fetched again after growing waits (10 minutes to a day), its list
+        paged on past fully-seen pages to it while it is due (:meth:`all_seen`), given up after the last wait (then
+        asked for whenever its page is read, as before)."""
+        try:
+            store.note_bodyless(url, list_key)
+        except Exception as error:  # (a failure's path: a locked store, a lost connection cost this search only)
+            self.logger.warning("could not note %s to be sought later: %s", url, error)
+            return
+        self.crawler.stats.inc_value("finnews/failing_articles_sought_later")
 
     def page_identity(self, url: str) -> str:
         """The address of a page across crawls (:meth:`left_unread`): its URL, unless a spider's requests carry a
@@ -273,7 +293,12 @@ class FinnewsSpider(scrapy.Spider):
         return crawl_state(self.crawler).blocking
 
     def answered(self, response: scrapy.http.Response) -> None:
-        """A good answer (a list read, an article parsed): ends the source's run of refusals."""
+        """A good answer (a list read, an article parsed): ends the source's run of refusals, and a list page's run
+        of failures (:meth:`left_unread`; an article read is remembered as seen and not asked for again)."""
+        store = self.seen_store
+        request = getattr(response, "request", None)
+        if store is not None and request is not None and not request.meta.get(ARTICLE_FLAG):
+            store.read_again(self.page_identity(response.url))
         tracker = self.blocking
         if tracker is None:
             self.crawler.stats.inc_value("finnews/ok_answers")
@@ -406,6 +431,8 @@ class FinnewsSpider(scrapy.Spider):
             return self._catching_up(response, name, key, page, urls, goes_on, max(max_pages, depth), last_page)
         if page < max_pages:
             return True
+        if self.seeking_bodyless(key, page, goes_on):
+            return True
         if self.checking or getattr(self, "sweeping", False) or not goes_on or not urls or not self.none_seen(urls):
             return False  # the list ends here, or reached what earlier crawls read
         if store is None:
@@ -430,6 +457,21 @@ class FinnewsSpider(scrapy.Spider):
             return False
         self.list_truncated(response, name, page)
         return False
+
+    def seeking_bodyless(self, key: str, page: int, goes_on: bool) -> bool:
+        """Whether to page the list ``key`` on past its max_pages, at page ``page``, for an article it linked that was
+        found without body text, is due and no page read so far listed (:meth:`all_seen`): up to
+        FINNEWS_BODYLESS_SEEK_PAGES, so that a poll of one page reaches one that newer articles pushed to page 2 (it
+        never did: review of day 23). A crawl reading as deep already seeks it within its max_pages. Not found there,
+        it counts once more (:meth:`bodyless_not_found`) and waits its next wait: a poll every two minutes seeks it
+        once a wait, not every time."""
+        if self.checking or getattr(self, "sweeping", False) or not goes_on or not self.bodyless_sought.get(key):
+            return False
+        if page >= self.settings.getint("FINNEWS_BODYLESS_SEEK_PAGES", 3):
+            return False
+        self.paging_for_bodyless.add(key)
+        self.crawler.stats.inc_value("finnews/list_pages_paged_on_for_bodyless")
+        return True
 
     def _catching_up(
         self,
@@ -489,7 +531,8 @@ class FinnewsSpider(scrapy.Spider):
         that it did not list as far as this crawl read it (max_pages, or the list's end): too far back now, or
         gone. Each counts as found so once more (crawler.seen.Bodyless): it waits the next wait, and is written
         off after the last, so that a video article out of reach does not make every crawl read its list to
-        max_pages for ever. (A crawl that did not page on for it, a live poll of one page, searched nothing.)"""
+        max_pages for ever. (A crawl that did not page on for it searched nothing; a poll of one page pages on for it
+        to FINNEWS_BODYLESS_SEEK_PAGES: :meth:`seeking_bodyless`.)"""
         for key in self.paged_for_bodyless:
             for url in sorted(self.bodyless_sought.get(key, ())):
                 if store.contains(url):  # fetched with its text through another list meanwhile: found
@@ -497,6 +540,32 @@ class FinnewsSpider(scrapy.Spider):
                 store.note_bodyless(url, key)
                 self.crawler.stats.inc_value("finnews/bodyless_not_listed")
                 self.logger.info("%s: not listed as far as the list was read; fetched again later", url)
+
+    @staticmethod
+    def list_ran_out(listed: tuple[int, int] | None) -> bool:
+        """Whether a later list page that lists nothing comes after its list ran out: ``listed`` is how many articles
+        the list's first page and the page before this one listed (None: not recorded, taken as the end as before),
+        and the page before was short, under half the first. An empty page after a full one is an answer that failed
+        (a transient empty or cut-off page served with 200: :meth:`list_page_empty`)."""
+        if listed is None:
+            return True
+        first, before = listed
+        return 2 * before < first
+
+    def list_page_empty(self, response: scrapy.http.Response, page: int) -> None:
+        """A later list page that listed nothing where its list goes on (:meth:`list_ran_out`): a page left unread
+        for a reason that may pass, so that the next crawl reads the list as deep again (:meth:`left_unread`);
+        counted as a list error, named with its URL. Taken for the list's end, the crawl was clean and what lay
+        beyond the page was never read (review of day 23)."""
+        stats = self.crawler.stats
+        stats.inc_value("finnews/errors/list_page_empty")
+        stats.inc_value("finnews/list_errors")
+        self.note_problem(response.request, "list_page_empty")
+        self.list_failure("list_page_empty", response.url)
+        self.left_unread(response.url)
+        self.logger.warning(
+            "No article links on %s (page %d) where its list goes on: read again next crawl", response.url, page
+        )
 
     def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
         stats = self.crawler.stats

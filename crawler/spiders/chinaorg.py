@@ -56,6 +56,9 @@ class ListEntry:
 class ListPage:
     entries: list[ListEntry]  # every listed link, article or not
     next_href: str | None
+    # The page numbers the page's pager names (div.pg's 1 2 3, a numbered ul.page): a page past the list's end
+    # names only pages before it (:meth:`ChinaOrgSpider.past_the_end`).
+    pages_named: tuple[int, ...] = ()
 
 
 _NEXT_TEXTS = ("下一页", "下页", "下一頁", "next", "Next", ">", "›", "»")
@@ -152,7 +155,22 @@ def parse_list_page(html: str, base_url: str = "", now: datetime | None = None) 
     )
     if scripted is not None and not next_href and entries:
         next_href = _next_page_of_query(base_url)  # a script list has no pager: the next page is asked for
-    return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None)
+    return ListPage(entries, next_href.strip() if next_href and next_href.strip() else None, pager_numbers(page))
+
+
+# The class or id tokens of a list's pager (div.pg on tech.china.com.cn, ul.page on app.finance.china.com.cn).
+_PAGER_TOKENS = ("pg", "page", "pages", "pager", "paging", "pagination")
+
+
+def pager_numbers(page: Selector) -> tuple[int, ...]:
+    """The page numbers a list page's pager names (its links and its current page, ``<strong>2</strong>``)."""
+    tokens = " or ".join(
+        f'contains(concat(" ", normalize-space(@{attribute}), " "), " {token} ")'
+        for attribute in ("class", "id")
+        for token in _PAGER_TOKENS
+    )
+    texts = page.xpath(f"//*[{tokens}]//text()").getall()
+    return tuple(sorted({int(text.strip()) for text in texts if text.strip().isdigit() and len(text.strip()) < 7}))
 
 
 def _link_text(link: Selector) -> str:
@@ -188,9 +206,13 @@ class ChinaOrgSpider(FinnewsSpider):
             return 1
         return self.max_pages_arg or self.settings.getint("CHINAORG_MAX_PAGES")
 
-    def _list_request(self, url: str, page: int, source: str) -> scrapy.Request:
+    def _list_request(self, url: str, page: int, source: str, listed: tuple[int, int] | None = None) -> scrapy.Request:
+        """A list page; ``listed``: how many articles the list's first page and the page before this one listed."""
+        cb_kwargs: dict[str, Any] = {"page": page}
+        if listed is not None:
+            cb_kwargs["listed"] = listed
         return scrapy.Request(
-            url, callback=self.parse_list, errback=self.on_error, cb_kwargs={"page": page}, meta={SOURCE_META: source}
+            url, callback=self.parse_list, errback=self.on_error, cb_kwargs=cb_kwargs, meta={SOURCE_META: source}
         )
 
     def list_requests(self) -> Iterator[scrapy.Request]:
@@ -199,7 +221,9 @@ class ChinaOrgSpider(FinnewsSpider):
                 # The source is the start URL: a column or channel, with the articles it lists.
                 yield self._list_request(url.strip(), 1, f"list:{url.strip()}")
 
-    def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+    def parse_list(
+        self, response: Response, page: int, listed: tuple[int, int] | None = None
+    ) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("finnews/list_pages")
         listing = parse_list_page(decoded(response), response.url)
@@ -212,6 +236,9 @@ class ChinaOrgSpider(FinnewsSpider):
         if page == 1 and article_urls:
             self.first_page_shrunk(response, key, len(article_urls))
             self.note_list_read(key)
+        if not article_urls and page > 1 and not self.past_the_end(listing, page, listed):
+            self.list_page_empty(response, page)
+            return
         self.answered(response)
         if not article_urls:
             if page == 1:
@@ -238,7 +265,22 @@ class ChinaOrgSpider(FinnewsSpider):
         if not following:
             self.list_ended(response, name)
         if following and self.page_on(response, name, page, urls, True, self._max_pages()):
-            yield self._list_request(following, page + 1, response.meta.get(SOURCE_META))
+            first_listed = listed[0] if listed else len(article_urls)
+            yield self._list_request(
+                following, page + 1, response.meta.get(SOURCE_META), (first_listed, len(article_urls))
+            )
+
+    @staticmethod
+    def past_the_end(listing: ListPage, page: int, listed: tuple[int, int] | None) -> bool:
+        """Whether a later list page ``page`` that lists no article is past its list's end: its pager names only
+        pages before it, or the page before it was short (fewer than half the articles of the list's first page:
+        the list ran out there; the column pager keeps offering a next page after the last, which is simply
+        empty, and a script list has no pager). An empty page its pager names, or after a full page, is not the
+        end: an empty or cut-off answer (200) in the middle of a list ended it, and what lay beyond was never read
+        while the crawl was clean (review of day 23; sites.md 3.3 for the pagers)."""
+        if listing.pages_named:
+            return max(listing.pages_named) < page
+        return FinnewsSpider.list_ran_out(listed)
 
     def parse_article(self, response: Response, **listed: Any) -> Iterator[ArticleItem | scrapy.Request]:
         """An article page; an article split over several pages waits for the others (fetched one

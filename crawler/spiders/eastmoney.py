@@ -355,12 +355,18 @@ class EastmoneySpider(FinnewsSpider):
 
     def page_identity(self, url: str) -> str:
         """A list API's address without its req_trace, new on every request: a list answer that failed on every crawl
-        (an error page served for a retired column) was a new page each time, and left every crawl unclean for ever."""
+        (an error page served for a retired column) was a new page each time, and left every crawl unclean for ever.
+        A later 7×24 page's cursor (sortEnd) changes with every new flash: such pages are one, ``sortEnd=*``, apart
+        from the first (no cursor; review of day 23)."""
         parts = urlsplit(url)
         if "req_trace=" not in parts.query:
             return url
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "req_trace"])
-        return parts._replace(query=query).geturl()
+        query = [
+            (k, "*" if k == "sortEnd" and v else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k != "req_trace"
+        ]
+        return parts._replace(query=urlencode(query)).geturl()
 
     def _bad_list(self, response: Response, error: ValueError) -> None:
         if isinstance(error, LayoutChangedError):
@@ -456,11 +462,18 @@ class EastmoneySpider(FinnewsSpider):
         if self._more and self.page_on(response, f"fast:{column}", page, self._listed, full, self._max_pages()):
             yield self.fast_request(column, answer.cursor, page + 1, after_full_page=full)
 
-    def parse_list_page(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+    def parse_list_page(
+        self, response: Response, page: int, listed: tuple[int, int] | None = None
+    ) -> Iterator[scrapy.Request]:
+        """An HTML list page; ``listed``: how many entries the list's first page and the page before this one gave
+        (an empty page after a full one is no end: :meth:`list_ran_out`)."""
         self.crawler.stats.inc_value("finnews/list_pages")
         now = datetime.now(SHANGHAI)
         entries = parse_list_page(decoded(response), response.url)
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
+        if not entries and page > 1 and not self.list_ran_out(listed):
+            self.list_page_empty(response, page)
+            return
         if not self._list_read(response, name, page, len(entries), site_sized=True):
             yield from self.refused(response, "empty_list")
             return
@@ -479,6 +492,7 @@ class EastmoneySpider(FinnewsSpider):
             # Articles found but no time read: paging by date (since=) cannot work on this page.
             self.layout_changed(response, "list_times", "no list item shows a time we can read")
         following = next_list_page(response.url)
+        counts = (listed[0] if listed else len(entries), len(entries))
         self.note_list(response, len(entries), following, first=_listed(entries[0]))
         yield from self._follow(response, entries, side_blocks=True, page=page)
         last = self.settings.getint("EASTMONEY_LIST_PAGES_MAX")
@@ -490,7 +504,7 @@ class EastmoneySpider(FinnewsSpider):
                 following,
                 callback=self.parse_list_page,
                 errback=self.on_list_page_error,
-                cb_kwargs={"page": page + 1},
+                cb_kwargs={"page": page + 1, "listed": counts},
                 meta={SOURCE_META: response.meta.get(SOURCE_META)},
             )
 

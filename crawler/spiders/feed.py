@@ -4,6 +4,8 @@ a sitemap, its article pages read with that site's CSS selectors."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import scrapy
@@ -12,7 +14,9 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
 from core.article import RawArticle
+from core.dates import SHANGHAI, parse_datetime
 from crawler.blocking import SOURCE_META
+from crawler.settings import FEED_MAX_PAGES, FEED_PAGE_SIZE
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
 from tagging.pages.generic import parse_with_selectors
@@ -22,23 +26,78 @@ from tagging.pages.generic import parse_with_selectors
 FEED_ROOTS = {"rss": ("rss", "RDF", "channel"), "atom": ("feed",), "sitemap": ("urlset", "sitemapindex")}
 
 
+Dated = tuple[str, datetime | None]  # a feed entry's link and the time it gives (published, updated), if any
+
+
 def feed_links(body: bytes, feed_type: str) -> tuple[str, list[str]]:
     """``(root, links)`` of an RSS or Atom document: its root element's name and its article links
     (namespaces ignored)."""
+    root, dated = feed_entries(body, feed_type)
+    return root, [link for link, _ in dated]
+
+
+def feed_entries(body: bytes, feed_type: str) -> tuple[str, list[Dated]]:
+    """``(root, entries)`` of an RSS or Atom document: its root element's name and its article links, each with
+    its entry's time (RSS pubDate or dc:date, Atom published or updated; namespaces ignored)."""
     selector = scrapy.Selector(text=body.decode("utf-8", errors="replace"), type="xml")
     selector.remove_namespaces()
     root = selector.xpath("name(/*)").get() or ""
+    entries: list[Dated] = []
     if feed_type == "atom":
-        links = selector.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
+        for entry in selector.xpath("//entry"):
+            link = entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
+            entries.append((link or "", entry_time(entry.xpath("published/text() | updated/text()").get())))
     else:
-        links = selector.xpath("//item/link/text()").getall() or selector.xpath("//item/guid/text()").getall()
-    return root, [link.strip() for link in links if link.strip()]
+        by_link = bool(selector.xpath("//item/link/text()"))  # (else every item is known by its guid)
+        for item in selector.xpath("//item"):
+            link = item.xpath("link/text()" if by_link else "guid/text()").get()
+            entries.append((link or "", entry_time(item.xpath("pubDate/text() | date/text()").get())))
+    return root, [(link.strip(), when) for link, when in entries if link.strip()]
 
 
 def sitemap_entries(body: bytes) -> tuple[str, list[str]]:
     """``(kind, locations)`` of a sitemap: ``sitemapindex`` (more sitemaps) or ``urlset`` (pages)."""
+    kind, dated = sitemap_dated_entries(body)
+    return kind, [loc for loc, _ in dated]
+
+
+def sitemap_dated_entries(body: bytes) -> tuple[str, list[Dated]]:
+    """:func:`sitemap_entries` with each location's ``lastmod``."""
     sitemap = Sitemap(body)
-    return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
+    return sitemap.type, [(entry["loc"], entry_time(entry.get("lastmod"))) for entry in sitemap if entry.get("loc")]
+
+
+def entry_time(text: str | None) -> datetime | None:
+    """A feed entry's time: RFC 822 (RSS pubDate: ``Mon, 07 Dec 2026 10:00:00 +0800``) or W3C/ISO 8601 (a sitemap's
+    lastmod, Atom's updated); a time without a zone is Beijing time."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return parse_datetime(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def newest_first(entries: list[Dated], feed_type: str) -> tuple[list[str], bool]:
+    """A feed's links newest first, and whether that order is known: by their times when every entry gives one;
+    else as written, which an RSS or Atom feed writes newest first and a sitemap in no promised order."""
+    if entries and all(when is not None for _, when in entries):
+        ordered = sorted(entries, key=lambda entry: entry[1], reverse=True)  # type: ignore[arg-type, return-value]
+        return [link for link, _ in ordered], True
+    return [link for link, _ in entries], feed_type != "sitemap"
+
+
+def recently_changed(children: list[Dated], count: int) -> list[str]:
+    """The sitemaps of an index to read: the ``count`` changed last (by lastmod), and any changed as late as the last
+    of those (an index regenerated with one lastmod for all is read whole); all of them, in order, when one is
+    undated."""
+    if len(children) <= count or any(when is None for _, when in children):
+        return [link for link, _ in children]
+    ordered = sorted(children, key=lambda child: child[1], reverse=True)  # type: ignore[arg-type, return-value]
+    cut = ordered[count - 1][1]
+    return [link for link, when in ordered if when is not None and when >= cut]
 
 
 def feed_body(response: Response, max_size: int = 0) -> bytes:
@@ -50,9 +109,20 @@ def feed_body(response: Response, max_size: int = 0) -> bytes:
 class FeedSpider(FinnewsSpider):
     name = "feed"
 
-    def __init__(self, site: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, site: str | None = None, max_pages: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.site_names = [s.strip() for s in site.split(",")] if site else None
+        if max_pages is not None and not (max_pages.isdigit() and int(max_pages) > 0):
+            raise ValueError(f"max_pages {max_pages!r} is not a positive whole number")
+        self.max_pages_arg = int(max_pages) if max_pages else None
+
+    def _max_pages(self) -> int:
+        if self.checking:
+            return 1
+        return self.max_pages_arg or self.settings.getint("FEED_MAX_PAGES", FEED_MAX_PAGES)
+
+    def _page_size(self) -> int:
+        return max(1, self.settings.getint("FEED_PAGE_SIZE", FEED_PAGE_SIZE))
 
     def feeds(self) -> list[Feed]:
         config = load_sites()
@@ -75,11 +145,12 @@ class FeedSpider(FinnewsSpider):
         try:
             body = feed_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
             if feed.type == "sitemap":
-                kind, links = sitemap_entries(body)
+                kind, entries = sitemap_dated_entries(body)
                 root = kind
             else:
-                root, links = feed_links(body, feed.type)
+                root, entries = feed_entries(body, feed.type)
                 kind = "urlset"
+            links = [link for link, _ in entries]
         except Exception as error:  # lxml raises several types on garbage; all mean "not a feed"
             self.crawler.stats.inc_value("finnews/errors/bad_feed")
             self.crawler.stats.inc_value("finnews/list_errors")
@@ -104,7 +175,14 @@ class FeedSpider(FinnewsSpider):
             self.layout_changed(response, "feed_empty", f"the {feed.type} document lists no page")
             return
         if kind == "sitemapindex":
-            for link in links:
+            children = recently_changed(entries, self._max_pages())
+            if len(children) < len(entries):
+                # An index of a site's years (a sitemap a month) read whole made every crawl fetch them all, each a
+                # first read of its own (review of day 23); new pages land in a sitemap that changed.
+                left = len(entries) - len(children)
+                self.crawler.stats.inc_value("finnews/feed_sitemaps_left", left)
+                self.logger.info("%s: the %d latest changed sitemaps read, %d left", response.url, len(children), left)
+            for link in children:
                 yield response.follow(
                     link,
                     callback=self.parse_feed,
@@ -113,12 +191,62 @@ class FeedSpider(FinnewsSpider):
                     meta={SOURCE_META: response.meta.get(SOURCE_META)},
                 )
             return
-        urls = [response.urljoin(link) for link in links if not feed.allow or feed.allow.search(link)]
-        if self.all_seen(urls):
-            self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
-            return
-        for url in urls:
+        allowed = [
+            (response.urljoin(link), when) for link, when in entries if not feed.allow or feed.allow.search(link)
+        ]
+        urls, _ = newest_first(allowed, feed.type)
+        name = f"feed:{feed_name} {response.url}"
+        if urls:
+            self.note_list_read(key)
+        if feed.type == "sitemap":
+            yield from self.read_sitemap(response, urls, feed_name)
+        else:
+            yield from self.read_pages(response, name, urls, feed_name)
+
+    def read_pages(self, response: Response, name: str, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
+        """A feed's links, newest first, read as a list's pages of FEED_PAGE_SIZE (FinnewsSpider.page_on): a first
+        read goes max_pages back, a later one to a page seen whole (or on, while pages are all new, to what an
+        earlier crawl saw). A first read of a feed asked for everything it listed (a sitemap of years: every page
+        of them) where the other spiders read max_pages back (review of day 23): what it leaves is counted
+        (``finnews/feed_first_read_left``)."""
+        size = self._page_size()
+        pages = [urls[start : start + size] for start in range(0, len(urls), size)]
+        key = self.list_key(response, name)
+        for page, listed in enumerate(pages, start=1):
+            for url in listed:
+                yield self.article_request(response, url, feed_name=feed_name)
+            if self.all_seen(listed, key):
+                self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
+                return
+            goes_on = page < len(pages)
+            if not goes_on:
+                self.list_ended(response, name)
+                return
+            if not self.page_on(response, name, page, listed, goes_on, self._max_pages()):
+                left = sum(len(rest) for rest in pages[page:])
+                if not self.lists_known.get(key):
+                    self.crawler.stats.inc_value("finnews/feed_first_read_left", left)
+                    self.logger.info("%s: first read, %d of its entries left (older than max_pages)", name, left)
+                return
+
+    def read_sitemap(self, response: Response, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
+        """A sitemap's pages (newest first where every entry has a lastmod, else as written). A sitemap promises no
+        order, and its lastmod is a page's last change, which sites set anew for every page when they regenerate the
+        file: a crawl that stopped at a page of entries seen whole could miss new pages for good. So it is not paged:
+        each crawl asks for at most max_pages × FEED_PAGE_SIZE of its unseen pages, the first read too (it asked for
+        every page listed, however many: review of day 23); the rest are left to the next crawl, counted
+        (``finnews/feed_entries_left``)."""
+        store = self.seen_store
+        unseen = [url for url in urls if store is None or not store.contains(url)]
+        cap = self._max_pages() * self._page_size()
+        for url in unseen[:cap]:
             yield self.article_request(response, url, feed_name=feed_name)
+        if len(unseen) > cap:
+            self.crawler.stats.inc_value("finnews/feed_entries_left", len(unseen) - cap)
+            self.logger.warning(
+                "%s lists %d unseen pages: %d asked for, the rest left to the next crawl",
+                response.url, len(unseen), cap,
+            )  # fmt: skip
 
     def read_article(self, html: str, url: str, feed_name: str) -> RawArticle:
         feed = load_sites().feed(feed_name)

@@ -18,13 +18,15 @@ from replica.chinaorg_articles import (
     DEAD_LINK_PATH,
     FINANCE_COLUMN,
     PAGED_ARTICLE,
+    TECH_CHANNEL,
     TOPIC_PATH,
     WITHDRAWN_PATH,
     ChinaOrgArticle,
 )
-from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, script_list_path
+from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_channel_page, script_list_path
 from replica.site import ReplicaServer
 from tests.conftest import TEST_ALIAS, run_finnews
+from tests.integration.receivers import free_port
 
 
 def crawl(replica: ReplicaServer, seen_db: Path, *extra: str) -> str:
@@ -225,3 +227,44 @@ def test_a_channels_script_list_is_crawled_page_by_page(
     for article in finance:
         (document,) = indexed(es_node, replica, article)
         assert document["title"] == article.title and document["published_at"] == isoformat(article.published)
+
+
+class EmptiedChannelPageSite(ChinaOrgSite):
+    """The replica whose tech channel's page 2 answers, while ``emptied``, its template with no item in it (200):
+    a transient empty page (a database hiccup, a cache filled mid-update) in the middle of the list, its pager
+    as it always is (page 2 of 2)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emptied = True
+
+    def handle(self, path: str, query: dict, base_url: str, headers=None) -> tuple:
+        if path == channel_path(2) and self.emptied:
+            self.count(path, path)
+            return 200, "text/html; charset=utf-8", render_channel_page([], 2, 2, base_url).encode()
+        return super().handle(path, query, base_url, headers=headers)
+
+
+def test_an_empty_page_in_the_middle_of_a_list_is_read_again_by_the_next_crawl(tmp_path: Path) -> None:
+    """Review of day 23: a China.org list page that answered an empty list (200) where its list goes on was taken
+    for the list's end: the crawl was clean, the next one stopped at page 1 (seen whole) and the article only page 2
+    listed was never fetched. The empty page is now left unread (its pager names it, the page before was full), so
+    the next crawl reads the list as deep again. (The node is down: articles are spooled, which counts as saved.)"""
+    site = EmptiedChannelPageSite()
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    only_on_page_2 = next(a for a in site.articles if a.channel == TECH_CHANNEL and a.list_page == 2)
+    with ReplicaServer(site) as server:
+        args = (
+            "crawl", "chinaorg",
+            "-s", f"CHINAORG_START_URLS={server.url}{channel_path(1)}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        )  # fmt: skip
+        first = run_finnews(*args, env=dead_node)
+        assert site.requests[channel_path(2)] == 1 and site.requests[only_on_page_2.path] == 0, first.stdout
+        assert "list_page_empty" in first.stdout, first.stdout
+        site.emptied = False
+        second = run_finnews(*args, env=dead_node)
+    assert site.requests[channel_path(2)] == 2, second.stdout
+    assert site.requests[only_on_page_2.path] == 1, second.stdout
+    assert "Traceback" not in first.stderr + second.stderr

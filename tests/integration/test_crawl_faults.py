@@ -196,6 +196,35 @@ def test_an_article_found_without_body_text_is_fetched_again_when_due_though_new
     assert "Traceback" not in first.stderr + waiting.stderr + due.stderr + after.stderr
 
 
+def test_a_one_page_poll_reaches_a_due_article_without_body_text_on_page_2(tmp_path: Path) -> None:
+    """Review of day 23: a live poll reads one page (max_pages 1), so an article page found without body text that
+    newer articles had pushed to page 2 was never asked for again by it, however long it was due. The poll pages on
+    for it (FINNEWS_BODYLESS_SEEK_PAGES), finds it on page 2 and fetches it; the next poll stops at page 1."""
+    articles = synthetic_articles(20)
+    victim = articles[4]
+    page = f"/a/{victim.code}.html"
+    site = BodylessArticleSite(articles, victim.code)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    lists = "/comm/web/getNewsByColumns"
+    with ReplicaServer(site) as server:
+        first = run_finnews(*column_crawl_args(server, seen_db), env=dead_node)
+        assert site.requests[page] == 1, first.stdout + first.stderr
+        for number in range(10):
+            site.publish(live_article(articles[number], number, f"新闻第{number}条"))
+        poll = column_crawl_args(server, seen_db, "-s", "EASTMONEY_MAX_PAGES=1")
+        waiting = run_finnews(*poll, env=dead_node)  # page 1 all new (read on to page 2, seen): the page waits
+        assert site.requests[page] == 1 and site.requests[lists] == 3 + 2, waiting.stdout
+        age_bodyless(seen_db, 2)  # its first wait (10 minutes) is over
+        site.emptied = False
+        due = run_finnews(*poll, env=dead_node)
+        assert site.requests[page] == 2, due.stdout + due.stderr
+        assert site.requests[lists] == 5 + 2, due.stdout  # page 1 seen whole, page 2 lists it
+        after = run_finnews(*poll, env=dead_node)
+    assert site.requests[lists] == 7 + 1 and site.requests[page] == 2, after.stdout
+    assert "Traceback" not in first.stderr + waiting.stderr + due.stderr + after.stderr
+
+
 def bodyless_times(seen_db: Path) -> list[int]:
     with closing(sqlite3.connect(seen_db)) as db:
         return [int(times) for (times,) in db.execute("SELECT times FROM bodyless")]
@@ -205,7 +234,7 @@ def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_wr
     """A video article never gets a body, and the list moves on past what a crawl reads (max_pages): a crawl that
     paged on past fully-seen pages for it and did not find it counts as finding it without text once more, so it
     is sought once after each wait and then written off, not by every crawl to max_pages for ever. A one-page poll
-    searches nothing and counts nothing."""
+    pages on for it too, up to FINNEWS_BODYLESS_SEEK_PAGES (2 here, the crawls' max_pages), and counts alike."""
     articles = synthetic_articles(20)
     victim = articles[4]
     page = f"/a/{victim.code}.html"
@@ -214,7 +243,7 @@ def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_wr
     dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
     lists = "/comm/web/getNewsByColumns"
     with ReplicaServer(site) as server:
-        args = column_crawl_args(server, seen_db, "-s", "EASTMONEY_MAX_PAGES=2")
+        args = column_crawl_args(server, seen_db, "-s", "EASTMONEY_MAX_PAGES=2", "-s", "FINNEWS_BODYLESS_SEEK_PAGES=2")
         outputs = [run_finnews(*args, env=dead_node).stderr]
         assert bodyless_times(seen_db) == [1] and site.requests[lists] == 2
         for number in range(20):
@@ -228,16 +257,16 @@ def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_wr
         assert site.requests[lists] == 7 + 1
         age_bodyless(seen_db, 2)
         poll = [*args, "-s", "EASTMONEY_MAX_PAGES=1"]
-        outputs.append(run_finnews(*poll, env=dead_node).stderr)  # one page: nothing searched
-        assert site.requests[lists] == 8 + 1 and bodyless_times(seen_db) == [2]
+        outputs.append(run_finnews(*poll, env=dead_node).stderr)  # one page, paged on to page 2 for it: not found
+        assert site.requests[lists] == 8 + 2 and bodyless_times(seen_db) == [3]
         with closing(sqlite3.connect(seen_db)) as db, db:
-            db.execute("UPDATE bodyless SET times = 4")  # found so after the 1 h and 6 h waits too
+            db.execute("UPDATE bodyless SET times = 4")  # found so after the 6 h wait too
         age_bodyless(seen_db, 25)
         outputs.append(run_finnews(*args, env=dead_node).stderr)  # after the last wait: sought, then written off
-        assert site.requests[lists] == 9 + 2 and bodyless_times(seen_db) == [5]
+        assert site.requests[lists] == 10 + 2 and bodyless_times(seen_db) == [5]
         age_bodyless(seen_db, 48)
         outputs.append(run_finnews(*args, env=dead_node).stderr)
-    assert site.requests[lists] == 11 + 1  # written off: sought no more
+    assert site.requests[lists] == 12 + 1  # written off: sought no more
     assert site.requests[page] == 1
     assert "Traceback" not in "".join(outputs)
 
@@ -246,8 +275,9 @@ def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list
     """Review of the day's changes: an article that answers 500 (or 403, or times out) on every crawl, pinned on
     page 1, made every crawl unclean (pages_left_unread), so every crawl of the spider read each of its lists to
     max_pages whatever it had seen: every 10 minutes, as long as the article was listed. Once it has been failing
-    for a day (UNREAD_FOR_GOOD_S) it no longer does: it is still asked for whenever its page is read, and the
-    crawl pages on one page past it as before (its page is not all seen)."""
+    for a day (UNREAD_FOR_GOOD_S) it no longer does: it is sought as an article found without body text is, asked
+    for again after growing waits (not by every crawl), and the crawl pages on one page past it as before (its page
+    is not all seen)."""
     articles = synthetic_articles(40)
     site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
     seen_db = tmp_path / "seen.sqlite"
@@ -266,6 +296,40 @@ def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list
         outputs.append(run_finnews(*args, env=dead_node).stdout)  # the last run unclean: caught up still
         assert site.requests[lists] == 9 and site.requests[site.victim] == 3, outputs[-1]
         outputs.append(run_finnews(*args, env=dead_node).stdout)  # page 1 (not all seen), page 2 all seen: stop
-        assert site.requests[lists] == 9 + 2 and site.requests[site.victim] == 4, outputs[-1]
+        assert site.requests[lists] == 9 + 2 and site.requests[site.victim] == 3, outputs[-1]  # it waits
+        age_bodyless(seen_db, 1)  # its first wait (10 minutes) over
         outputs.append(run_finnews(*args, env=dead_node).stdout)
-    assert site.requests[lists] == 11 + 2 and site.requests[site.victim] == 5, outputs[-1]
+    assert site.requests[lists] == 11 + 2 and site.requests[site.victim] == 4, outputs[-1]
+
+
+def test_an_article_that_failed_for_a_day_and_came_back_is_fetched_though_pushed_past_the_pages_seen(
+    tmp_path: Path,
+) -> None:
+    """Review of day 23: an article answering 500 for over a day no longer made crawls unclean (025ee4b) and was
+    "still asked for whenever its page is read"; newer articles pushed it to page 2, a crawl saw them (asking for it,
+    failing still), and when it came back the next crawl stopped at page 1 seen whole: nothing asked for it again. It is now sought by its list once
+    its wait is over, past the pages seen, and fetched."""
+    articles = synthetic_articles(40)
+    site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
+    seen_db = tmp_path / "seen.sqlite"
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    lists = "/comm/web/getNewsByColumns"
+    with ReplicaServer(site) as server:
+        args = column_crawl_args(
+            server, seen_db, "-s", "EASTMONEY_MAX_PAGES=3", "-s", "RETRY_TIMES=0", "-s", "RETRY_BACKOFF_BASE=0.1"
+        )
+        outputs = [run_finnews(*args, env=dead_node).stdout]
+        with closing(sqlite3.connect(seen_db)) as db, db:  # it has been failing for a day now
+            db.execute("UPDATE unread SET first = ?", ((datetime.now(SHANGHAI) - timedelta(hours=25)).isoformat(),))
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # failing still: sought later
+        assert site.requests[site.victim] == 2, outputs[-1]
+        for number in range(10):
+            site.publish(live_article(articles[number], number, f"新闻第{number}条"))
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # the ten new fetched; it waits (page 2)
+        came_back_at = site.requests[site.victim]  # (2: skipped while it waits; before, asked for and failing: 3)
+        site.broken = False  # it came back
+        age_bodyless(seen_db, 1)
+        before = site.requests[lists]
+        outputs.append(run_finnews(*args, env=dead_node).stdout)  # page 1 seen whole: paged on to it
+    assert site.requests[site.victim] == came_back_at + 1, outputs[-1]
+    assert site.requests[lists] == before + 3, outputs[-1]  # (page 2 not all seen: on to page 3, seen whole)
