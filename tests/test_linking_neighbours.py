@@ -51,6 +51,14 @@ def test_the_brokers_board_by_its_marker_or_its_move_is_the_sector() -> None:
     assert BROKERS not in boards("一位券商人士表示，降准有利于银行板块估值修复。")
 
 
+def test_a_table_of_the_sectors_moves_names_every_sector() -> None:
+    """Every row of a table of moves, a signed change after a colon, is the sector (review of day 23: only 券商 was
+    read); a figure without a sign after a colon is no move (an allocation's weight)."""
+    moves = boards("行业涨跌幅一览——券商：+3.2%，保险：+2.1%，银行：-0.4%。")
+    assert {BROKERS, "90.BK0474", "90.BK0475"} <= moves
+    assert "90.BK0475" not in boards("资产配置建议：银行：5%")
+
+
 def test_new_things_listed_together_are_not_the_new_materials_sector() -> None:
     """新产品、新材料, 新材料新技术: materials that are new among other new things (dev sets: 3 extras, no label)."""
     assert NEW_MATERIALS not in boards("2021年以来医美市场涌现多个获批的优质新产品、新材料。")

@@ -737,6 +737,9 @@ AI_FIELD_AFTER_RE = re.compile(
 MARKET_MOVE_AFTER_RE = re.compile(
     r"(?:集体|整体|全线|纷纷|再度|午后|早盘|尾盘|盘中|今日|)"
     r"(?:走强|走弱|拉升|异动|领涨|领跌|跟涨|跟跌|涨幅居前|跌幅居前|紧随其后|飘红|翻红|翻绿|冲高|下挫|跳水|护盘)"
+    # or a table of the sectors' moves, a signed change after a colon (券商：+3.2%，保险：+1.5%，银行：-0.3%: review of
+    # day 23, where only the brokers were read)
+    r"|\s?[:：]\s?[+\-−]\d+(?:\.\d+)?%"
 )
 
 
