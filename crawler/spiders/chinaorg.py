@@ -237,7 +237,7 @@ class ChinaOrgSpider(FinnewsSpider):
             self.first_page_shrunk(response, key, len(article_urls))
             self.note_list_read(key)
         if not article_urls and page > 1 and not self.past_the_end(listing, page, listed):
-            self.list_page_empty(response, page)
+            self.list_page_empty(response, page, str(response.meta.get(SOURCE_META) or response.url))
             return
         self.answered(response)
         if not article_urls:
