@@ -169,7 +169,8 @@ def pager_numbers(page: Selector) -> tuple[int, ...]:
         for attribute in ("class", "id")
         for token in _PAGER_TOKENS
     )
-    texts = page.xpath(f"//*[{tokens}]//text()").getall()
+    # (the innermost element so named: a wrapper of the whole page with id "page" holds every number of the page)
+    texts = page.xpath(f"//*[{tokens}][not(descendant::*[{tokens}])]//text()").getall()
     return tuple(sorted({int(text.strip()) for text in texts if text.strip().isdigit() and len(text.strip()) < 7}))
 
 
