@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +123,11 @@ class RedisSeenStore:
             first = now
         self.server.hset(f"{KEY_PREFIX}:unread", key, f"{first.isoformat()}|{now.isoformat()}")
         return first
+
+    def unread_among(self, urls: Iterable[str]) -> set[str]:
+        keys = sorted({canonical_url(url) for url in urls})
+        marks = self.server.hmget(f"{KEY_PREFIX}:unread", keys) if keys else []
+        return {key for key, mark in zip(keys, marks, strict=True) if mark is not None}
 
     def read_again(self, url: str) -> None:
         self.server.hdel(f"{KEY_PREFIX}:unread", canonical_url(url))

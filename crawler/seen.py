@@ -240,6 +240,18 @@ class SeenStore:
             return now
         return first
 
+    def unread_among(self, urls: Iterable[str]) -> set[str]:
+        """Those of ``urls`` (canonical) with a run of failures (:meth:`unread_since`), read without writing."""
+        keys = sorted({canonical_url(url) for url in urls})
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT url FROM unread WHERE url IN ({marks})", chunk).fetchall()
+                found.update(str(row[0]) for row in rows)
+        return found
+
     def read_again(self, url: str) -> None:
         """The listed page ``url`` was read: a run of failures it had is over (:meth:`unread_since`). Without this a
         page that failed once and again a day and a half later, read on every crawl between, counted as failing for

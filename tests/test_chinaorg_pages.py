@@ -794,3 +794,15 @@ def test_an_empty_later_list_page_is_the_end_only_where_its_pager_or_a_short_pag
     assert ChinaOrgSpider.past_the_end(column, 4, (20, 7))  # after a short page: the list ran out
     assert not ChinaOrgSpider.past_the_end(column, 4, (20, 20))  # after a full one: a page that failed
     assert not ChinaOrgSpider.past_the_end(parse_list_page("", BASE + column_path(FINANCE_COLUMN, 4)), 4, (20, 18))
+
+
+def test_a_pages_wrapper_named_page_is_not_read_as_its_pager() -> None:
+    """Review of 44a66a8: the pager is found by its class or id (div.pg, ul.page), and a page whose whole content
+    sits in a wrapper named "page" (a common layout id) had every number of the page read as a page its pager names
+    (a year, a count of comments): an empty page past the list's end was then taken for one that failed. Only the
+    innermost element so named is the pager."""
+    from replica.chinaorg_pages import render_channel_page
+
+    past = render_channel_page([], 3, 2, BASE).replace("<body>", '<body><div id="page"><span>2026</span>')
+    past = past.replace("</body>", "</div></body>")
+    assert parse_list_page(past, BASE + channel_path(3)).pages_named == (1, 2)

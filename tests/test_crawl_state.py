@@ -494,6 +494,8 @@ def test_the_shared_store_keeps_when_a_page_was_first_left_unread_too() -> None:
     page = "http://finance.eastmoney.com/a/202612073000000003.html"
     first = store.unread_since(page)
     assert store.unread_since(page.replace("http:", "https:")) == first
+    other = "http://finance.eastmoney.com/a/202612073000000004.html"
+    assert store.unread_among([page, other]) == {page.replace("http:", "https:")}  # (canonical; feed spider)
     a_month_ago = (datetime.now(SHANGHAI) - timedelta(days=30)).isoformat()
     for key in list(server.values):
         server.values[key] = f"{a_month_ago}|{a_month_ago}".encode()
@@ -570,6 +572,9 @@ class Hashes:
     def hdel(self, name: str, *keys: str) -> None:
         for key in keys:
             self.values.pop((name, key), None)
+
+    def hmget(self, name: str, keys: list[str]) -> list[bytes | None]:
+        return [self.values.get((name, key)) for key in keys]
 
     def hgetall(self, name: str) -> dict[bytes, bytes]:
         return {key.encode(): value for (hash_name, key), value in self.values.items() if hash_name == name}

@@ -8,7 +8,7 @@ site changed (:class:`crawler.drift.LayoutChangedError`)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -677,4 +677,33 @@ def test_an_empty_later_list_page_after_a_full_one_is_left_unread_not_the_lists_
     assert (stats.get_value("finnews/list_ends") == 1) is ended
     assert (stats.get_value("finnews/errors/list_page_empty") == 1) is not ended
     assert bool(crawl_state(spider.crawler).unclean) is not ended
+    store.close()
+
+
+def test_an_empty_later_list_page_that_was_empty_on_the_crawl_before_is_the_lists_end(tmp_path: Path) -> None:
+    """Review of 264565e: a list whose last page is full ends in an empty page; taken for one that failed on every
+    crawl reaching it, every such crawl was unclean (and the next read every list as deep again). Empty on the
+    crawl before too (its run of failures began before this crawl), it is the list's end."""
+    from datetime import datetime, timedelta
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.seen import SeenStore
+    from crawler.spiders.eastmoney import EastmoneySpider
+    from crawler.state import crawl_state
+
+    store = SeenStore(tmp_path / "seen.db")
+    url = "https://finance.eastmoney.com/a/cywjh_3.html"
+    body = b"<html><body><div class='list'></div></body></html>"
+    for crawl, ended in ((1, False), (2, True)):
+        spider = EastmoneySpider.from_crawler(get_crawler(EastmoneySpider))
+        crawl_state(spider.crawler).seen_store = store
+        spider.crawler.stats.set_value("start_time", datetime.now(UTC) + timedelta(seconds=crawl - 1))
+        empty = HtmlResponse(url, body=body, request=Request(url), encoding="utf-8")
+        assert list(spider.parse_list_page(empty, page=3, listed=(41, 41))) == []
+        stats = spider.crawler.stats
+        assert (stats.get_value("finnews/list_ends") == 1) is ended, crawl
+        assert bool(crawl_state(spider.crawler).unclean) is not ended, crawl
     store.close()

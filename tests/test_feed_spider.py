@@ -227,3 +227,35 @@ def test_a_sitemap_index_is_read_newest_child_first_and_max_pages_of_them_a_craw
     # regenerated with one lastmod for all: none is older than those read, all are read
     one_time = re.sub(rb"<lastmod>[^<]*</lastmod>", b"<lastmod>2026-12-07T06:00:00+08:00</lastmod>", index)
     assert len(list(spider.parse_feed(XmlResponse(URL, body=one_time, request=request()), FEED))) == 12
+
+
+def test_sitemap_pages_that_failed_do_not_keep_the_rest_of_an_undated_sitemap_from_being_asked_for(
+    tmp_path: Path,
+) -> None:
+    """Review of fc305cd: each crawl asks for at most max_pages × FEED_PAGE_SIZE of a sitemap's unseen pages, in the
+    order written when its entries are not all dated. A page that never becomes seen (gone: 404, or not an article)
+    stayed first among the unseen: a sitemap listing more of those than the cap (its oldest pages first, many gone)
+    had every crawl ask for the same dead pages, and the pages after them were never asked for. Pages asked for on an
+    earlier crawl that failed now come after those never asked for."""
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from crawler.seen import SeenStore
+
+    undated = "".join(
+        f"<url><loc>http://tech.china.com.cn/it/20261207/{400000 + n}.shtml</loc></url>" for n in range(45)
+    )
+    body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAPS}">{undated}</urlset>'.encode()
+    store = SeenStore(tmp_path / "seen.db")
+    first = feed_spider(store)
+    asked = list(first.parse_feed(XmlResponse(URL, body=body, request=request()), FEED))
+    for article_request in asked:  # every one gone (404)
+        failure = Failure(HttpError(Response(article_request.url, status=404, request=article_request)))
+        failure.request = article_request  # type: ignore[attr-defined]
+        first.on_error(failure)
+    later = feed_spider(store)
+    again = [r.url for r in later.parse_feed(XmlResponse(URL, body=body, request=request()), FEED)]
+    assert not set(again) & {r.url for r in asked}
+    assert len(again) == 20
+    store.close()

@@ -552,11 +552,19 @@ class FinnewsSpider(scrapy.Spider):
         first, before = listed
         return 2 * before < first
 
-    def list_page_empty(self, response: scrapy.http.Response, page: int) -> None:
-        """A later list page that listed nothing where its list goes on (:meth:`list_ran_out`): a page left unread
-        for a reason that may pass, so that the next crawl reads the list as deep again (:meth:`left_unread`);
-        counted as a list error, named with its URL. Taken for the list's end, the crawl was clean and what lay
-        beyond the page was never read (review of day 23)."""
+    def list_page_empty(self, response: scrapy.http.Response, page: int, name: str) -> None:
+        """A later list page of the list ``name`` that listed nothing where its list goes on (:meth:`list_ran_out`):
+        a page left unread for a reason that may pass, so that the next crawl reads the list as deep again
+        (:meth:`left_unread`); counted as a list error, named with its URL. Taken for the list's end, the crawl was
+        clean and what lay beyond the page was never read (review of day 23). Unless it was so on the crawl before
+        too (:meth:`empty_before`): then it is the list's end after all."""
+        if self.empty_before(response.url):
+            self.crawler.stats.inc_value("finnews/list_ends")
+            self.list_ended(response, name)
+            self.logger.info(
+                "No article links on %s (page %d), as on an earlier crawl: end of this list", response.url, page
+            )
+            return
         stats = self.crawler.stats
         stats.inc_value("finnews/errors/list_page_empty")
         stats.inc_value("finnews/list_errors")
@@ -566,6 +574,19 @@ class FinnewsSpider(scrapy.Spider):
         self.logger.warning(
             "No article links on %s (page %d) where its list goes on: read again next crawl", response.url, page
         )
+
+    def empty_before(self, url: str) -> bool:
+        """Whether the list page ``url``, empty now, was empty (or failed) on an earlier crawl too, not read between
+        (its run of failures began before this crawl: crawler.seen). A column whose last page is full ends in an
+        empty page its pager offers (sites.md 3.3): taken for one that failed on every crawl reaching it, every such
+        crawl was unclean and the next read every list of the spider as deep again, for a day (review of 44a66a8).
+        A transient empty answer does not come back crawl after crawl. The run is left going (the page is not
+        :meth:`answered`), so that the crawls after take it for the end as well."""
+        store = self.seen_store
+        started = self.crawler.stats.get_value("start_time")
+        if store is None or not isinstance(started, datetime) or self.checking:
+            return False
+        return store.unread_since(self.page_identity(url)) < started
 
     def list_truncated(self, response: scrapy.http.Response, name: str, page: int) -> None:
         stats = self.crawler.stats

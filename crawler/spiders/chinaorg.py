@@ -169,7 +169,8 @@ def pager_numbers(page: Selector) -> tuple[int, ...]:
         for attribute in ("class", "id")
         for token in _PAGER_TOKENS
     )
-    texts = page.xpath(f"//*[{tokens}]//text()").getall()
+    # (the innermost element so named: a wrapper of the whole page with id "page" holds every number of the page)
+    texts = page.xpath(f"//*[{tokens}][not(descendant::*[{tokens}])]//text()").getall()
     return tuple(sorted({int(text.strip()) for text in texts if text.strip().isdigit() and len(text.strip()) < 7}))
 
 
@@ -237,7 +238,7 @@ class ChinaOrgSpider(FinnewsSpider):
             self.first_page_shrunk(response, key, len(article_urls))
             self.note_list_read(key)
         if not article_urls and page > 1 and not self.past_the_end(listing, page, listed):
-            self.list_page_empty(response, page)
+            self.list_page_empty(response, page, str(response.meta.get(SOURCE_META) or response.url))
             return
         self.answered(response)
         if not article_urls:

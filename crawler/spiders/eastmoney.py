@@ -472,7 +472,7 @@ class EastmoneySpider(FinnewsSpider):
         entries = parse_list_page(decoded(response), response.url)
         name = str(response.meta.get(SOURCE_META) or f"pages:{list_page_name(response.url)}")
         if not entries and page > 1 and not self.list_ran_out(listed):
-            self.list_page_empty(response, page)
+            self.list_page_empty(response, page, name)
             return
         if not self._list_read(response, name, page, len(entries), site_sized=True):
             yield from self.refused(response, "empty_list")

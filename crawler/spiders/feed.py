@@ -12,10 +12,13 @@ import scrapy
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
 
 from core.article import RawArticle
 from core.dates import SHANGHAI, parse_datetime
-from crawler.blocking import SOURCE_META
+from core.urls import canonical_url
+from crawler.blocking import SOURCE_META, Blocked, SourceStopped
+from crawler.seen import ARTICLE_FLAG, AlreadySeen
 from crawler.settings import FEED_MAX_PAGES, FEED_PAGE_SIZE
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
@@ -98,6 +101,14 @@ def recently_changed(children: list[Dated], count: int) -> list[str]:
     ordered = sorted(children, key=lambda child: child[1], reverse=True)  # type: ignore[arg-type, return-value]
     cut = ordered[count - 1][1]
     return [link for link, when in ordered if when is not None and when >= cut]
+
+
+def failed_last(urls: list[str], failed: set[str]) -> list[str]:
+    """``urls`` in their order, those whose canonical form is in ``failed`` (asked for on an earlier crawl, and failed)
+    after the others: a sitemap that lists more pages gone (404) or not articles than a crawl asks for kept the same
+    ones first on every crawl, and the pages after them were never asked for (review of fc305cd)."""
+    fresh = [url for url in urls if canonical_url(url) not in failed]
+    return fresh + [url for url in urls if canonical_url(url) in failed]
 
 
 def feed_body(response: Response, max_size: int = 0) -> bytes:
@@ -239,6 +250,8 @@ class FeedSpider(FinnewsSpider):
         store = self.seen_store
         unseen = [url for url in urls if store is None or not store.contains(url)]
         cap = self._max_pages() * self._page_size()
+        if store is not None and len(unseen) > cap:
+            unseen = failed_last(unseen, store.unread_among(unseen))
         for url in unseen[:cap]:
             yield self.article_request(response, url, feed_name=feed_name)
         if len(unseen) > cap:
@@ -247,6 +260,27 @@ class FeedSpider(FinnewsSpider):
                 "%s lists %d unseen pages: %d asked for, the rest left to the next crawl",
                 response.url, len(unseen), cap,
             )  # fmt: skip
+
+    def on_error(self, failure: Failure) -> list[scrapy.Request] | None:
+        """As every spider's, and an article page that failed (gone, an error answer, a timeout; not a refusal) is
+        noted as such in the seen store, for :meth:`read_sitemap` to ask for it after the pages never asked for."""
+        request = failure.request
+        if request.meta.get(ARTICLE_FLAG) and not failure.check(AlreadySeen, Blocked, SourceStopped):
+            self.note_failed(request.url)
+        return super().on_error(failure)
+
+    def not_an_article(self, response: Response, error: Exception) -> Iterator[scrapy.Request]:
+        self.note_failed(response.request.url if response.request is not None else response.url)
+        yield from super().not_an_article(response, error)
+
+    def note_failed(self, url: str) -> None:
+        store = self.seen_store
+        if store is None:
+            return
+        try:
+            store.unread_since(self.page_identity(url))  # (begins or goes on with its run of failures)
+        except Exception as error:  # at worst it is asked for as early next crawl: a locked store, a lost connection
+            self.logger.warning("could not note %s as failed: %s", url, error)
 
     def read_article(self, html: str, url: str, feed_name: str) -> RawArticle:
         feed = load_sites().feed(feed_name)

@@ -23,7 +23,14 @@ from replica.chinaorg_articles import (
     WITHDRAWN_PATH,
     ChinaOrgArticle,
 )
-from replica.chinaorg_pages import FOOTER_TEXT, channel_path, column_path, render_channel_page, script_list_path
+from replica.chinaorg_pages import (
+    FOOTER_TEXT,
+    channel_path,
+    column_path,
+    render_channel_page,
+    render_column_page,
+    script_list_path,
+)
 from replica.site import ReplicaServer
 from tests.conftest import TEST_ALIAS, run_finnews
 from tests.integration.receivers import free_port
@@ -268,3 +275,47 @@ def test_an_empty_page_in_the_middle_of_a_list_is_read_again_by_the_next_crawl(t
     assert site.requests[channel_path(2)] == 2, second.stdout
     assert site.requests[only_on_page_2.path] == 1, second.stdout
     assert "Traceback" not in first.stderr + second.stderr
+
+
+class FullLastPageColumnSite(ChinaOrgSite):
+    """The replica whose finance column lists all its articles on page 1, without the dead link, topic and withdrawn
+    entries (so that a crawl finds page 1 seen whole): its page 2, offered by the pager, is simply empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.articles = [replace(a, list_page=1) if a.channel == FINANCE_COLUMN else a for a in self.articles]
+
+    def handle(self, path: str, query: dict, base_url: str, headers=None) -> tuple:
+        if path != "/news/column.php":
+            return super().handle(path, query, base_url, headers=headers)
+        page = int(query.get("p", ["1"])[0])
+        self.count(column_path(FINANCE_COLUMN, page), path)
+        listed = self.listed(FINANCE_COLUMN, page)
+        return (
+            200,
+            "text/html; charset=utf-8",
+            render_column_page(listed, FINANCE_COLUMN, page, base_url, False).encode(),
+        )
+
+
+def test_a_column_whose_last_page_is_full_is_not_read_to_its_end_on_every_crawl(tmp_path: Path) -> None:
+    """Review of 44a66a8: the column pager offers a next page after the last one, which is simply empty (sites.md
+    3.3). A column whose last page happens to be full (a column cut at a whole number of pages) had that empty page
+    taken for one that failed on every crawl that reached it: each crawl unclean, so the next read every list of the
+    spider as deep again (politeness), for a day. An empty page that was empty on the crawl before too is the list's
+    end: a transient empty answer does not come back crawl after crawl. (The node is down: articles are spooled.)"""
+    site = FullLastPageColumnSite()
+    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    with ReplicaServer(site) as server:
+        args = (
+            "crawl", "chinaorg",
+            "-s", f"CHINAORG_START_URLS={server.url}{column_path(FINANCE_COLUMN, 1)}",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", f"FINNEWS_SEEN_DB={tmp_path / 'seen.sqlite'}",
+        )  # fmt: skip
+        runs = [run_finnews(*args, env=dead_node) for _ in range(3)]
+    assert "list_page_empty" in runs[0].stdout, runs[0].stdout  # (once: it may be an answer that failed)
+    assert "list_page_empty" not in runs[1].stdout + runs[2].stdout, runs[1].stdout
+    # The first crawl's unclean end has the second read as deep; the third stops at page 1, seen whole.
+    assert [site.requests[column_path(FINANCE_COLUMN, p)] for p in (1, 2, 3)] == [3, 2, 0], runs[2].stdout
+    assert "Traceback" not in "".join(run.stderr for run in runs)
