@@ -97,11 +97,10 @@ CHINAORG_START_URLS = [
 ]
 CHINAORG_MAX_PAGES = 5
 
-# The feed spider (configs/sites.yaml feeds): an RSS or Atom feed's entries are read newest first as pages of
-# FEED_PAGE_SIZE, paged as a list is: a first read goes FEED_MAX_PAGES pages back, a later one to a page seen whole
-# (crawler/spiders/feed.py). A sitemap promises no order (its lastmod is a page's last change): each crawl asks for
-# at most FEED_MAX_PAGES × FEED_PAGE_SIZE of its unseen pages, newest first, the rest left to the next; of an index,
-# the FEED_MAX_PAGES sitemaps changed last.
+# The feed spider (configs/sites.yaml feeds): a feed (RSS, Atom, a sitemap) is one document whose order promises
+# nothing, so each crawl asks for at most FEED_MAX_PAGES × FEED_PAGE_SIZE of its unseen pages, newest first where
+# every entry is dated, the rest left to the next (crawler/spiders/feed.py); of a sitemap index, the FEED_MAX_PAGES
+# sitemaps changed last.
 FEED_MAX_PAGES = 5
 FEED_PAGE_SIZE = 20
 

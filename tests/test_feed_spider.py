@@ -130,34 +130,41 @@ def feed_spider(store: object, feed: str = FEED) -> FeedSpider:
     return spider
 
 
-def test_a_feeds_first_read_is_bounded_as_a_lists_and_later_reads_stop_at_what_was_seen(
+def undated_rss_oldest_first(numbers: range) -> bytes:
+    items = "".join(f"<item><link>{article(n)}</link></item>" for n in sorted(numbers, reverse=True))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+def test_a_feeds_reads_are_bounded_and_reach_new_entries_wherever_the_feed_writes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Review of day 23: the feed spider asked for every page a feed listed, however many: a first crawl of a feed of
-    150 articles fetched all 150, where the other spiders read a list max_pages back the first time. An RSS or Atom
-    feed's entries are now read newest first (by their dates) in pages of FEED_PAGE_SIZE, as a list is: its first
-    read stops after FEED_MAX_PAGES pages, saying in the stats how many entries it left; a later read stops at a
-    page whose every entry was seen."""
+    150 articles fetched all 150. A read now asks for at most FEED_MAX_PAGES × FEED_PAGE_SIZE unseen entries, newest
+    first by their dates, saying in the stats how many it left. It is not paged as a list is: a later read that
+    stopped at a page of entries seen whole never asked for a new entry an undated feed writes last (oldest first)."""
     from crawler.seen import SeenStore
     from crawler.sites import Feed
 
     feed = Feed("news", "rss", "http://tech.china.com.cn/rss.xml", {"title": "h1", "body": "#fontzoom"})
     monkeypatch.setattr("crawler.spiders.feed.load_sites", lambda: SimpleNamespace(feed=lambda name: feed))
     store = SeenStore(tmp_path / "seen.db")
-    spider = feed_spider(store, "news")
-    store.start_run("feed", spider.run_depth())
     asked = Request(feed.url, meta={SOURCE_META: "feed:news"}, cb_kwargs={"feed_name": "news"})
-    first = [r.url for r in spider.parse_feed(XmlResponse(feed.url, body=rss(range(150)), request=asked), "news")]
-    assert first == [article(n) for n in range(20)]  # newest first
-    assert spider.crawler.stats.get_value("finnews/feed_first_read_left") == 130
-    store.add_many(first)  # written
-    spider.closed("finished")  # (the list is known now)
-    later = feed_spider(store, "news")
-    store.start_run("feed", later.run_depth())
-    again = [r.url for r in later.parse_feed(XmlResponse(feed.url, body=rss(range(-3, 150)), request=asked), "news")]
-    assert [url for url in again if not store.contains(url)] == [article(n) for n in (-3, -2, -1)]
-    assert len(again) == 20  # page 1 (3 new), page 2 seen whole: not further
-    assert later.crawler.stats.get_value("finnews/feed_first_read_left") is None
+
+    def read(body: bytes) -> tuple[list[str], object]:
+        spider = feed_spider(store, "news")
+        store.start_run("feed", spider.run_depth())
+        urls = [r.url for r in spider.parse_feed(XmlResponse(feed.url, body=body, request=asked), "news")]
+        store.add_many(urls)  # written
+        spider.closed("finished")
+        return urls, spider.crawler.stats.get_value("finnews/feed_entries_left")
+
+    assert read(rss(range(150))) == ([article(n) for n in range(20)], 130)  # newest first, 20 of them
+    again, left = read(rss(range(-3, 150)))
+    assert again[:3] == [article(n) for n in (-3, -2, -1)] and len(again) == 20 and left == 113
+    store.close()
+    store = SeenStore(tmp_path / "undated.db")
+    assert read(undated_rss_oldest_first(range(10)))[0] == [article(n) for n in range(9, -1, -1)]
+    assert read(undated_rss_oldest_first(range(-2, 10)))[0] == [article(-1), article(-2)]  # written last
     store.close()
 
 

@@ -83,13 +83,13 @@ def entry_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
-def newest_first(entries: list[Dated], feed_type: str) -> tuple[list[str], bool]:
-    """A feed's links newest first, and whether that order is known: by their times when every entry gives one;
-    else as written, which an RSS or Atom feed writes newest first and a sitemap in no promised order."""
+def newest_first(entries: list[Dated]) -> list[str]:
+    """A feed's links newest first by their times when every entry gives one; else as written (an RSS or Atom feed
+    most often writes its newest first, a sitemap in no promised order)."""
     if entries and all(when is not None for _, when in entries):
         ordered = sorted(entries, key=lambda entry: entry[1], reverse=True)  # type: ignore[arg-type, return-value]
-        return [link for link, _ in ordered], True
-    return [link for link, _ in entries], feed_type != "sitemap"
+        return [link for link, _ in ordered]
+    return [link for link, _ in entries]
 
 
 def recently_changed(children: list[Dated], count: int) -> list[str]:
@@ -205,47 +205,18 @@ class FeedSpider(FinnewsSpider):
         allowed = [
             (response.urljoin(link), when) for link, when in entries if not feed.allow or feed.allow.search(link)
         ]
-        urls, _ = newest_first(allowed, feed.type)
-        name = f"feed:{feed_name} {response.url}"
+        urls = newest_first(allowed)
         if urls:
             self.note_list_read(key)
-        if feed.type == "sitemap":
-            yield from self.read_sitemap(response, urls, feed_name)
-        else:
-            yield from self.read_pages(response, name, urls, feed_name)
+        yield from self.read_entries(response, urls, feed_name)
 
-    def read_pages(self, response: Response, name: str, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
-        """A feed's links, newest first, read as a list's pages of FEED_PAGE_SIZE (FinnewsSpider.page_on): a first
-        read goes max_pages back, a later one to a page seen whole (or on, while pages are all new, to what an
-        earlier crawl saw). A first read of a feed asked for everything it listed (a sitemap of years: every page
-        of them) where the other spiders read max_pages back (review of day 23): what it leaves is counted
-        (``finnews/feed_first_read_left``)."""
-        size = self._page_size()
-        pages = [urls[start : start + size] for start in range(0, len(urls), size)]
-        key = self.list_key(response, name)
-        for page, listed in enumerate(pages, start=1):
-            for url in listed:
-                yield self.article_request(response, url, feed_name=feed_name)
-            if self.all_seen(listed, key):
-                self.crawler.stats.inc_value("finnews/list_pages_fully_seen")
-                return
-            goes_on = page < len(pages)
-            if not goes_on:
-                self.list_ended(response, name)
-                return
-            if not self.page_on(response, name, page, listed, goes_on, self._max_pages()):
-                left = sum(len(rest) for rest in pages[page:])
-                if not self.lists_known.get(key):
-                    self.crawler.stats.inc_value("finnews/feed_first_read_left", left)
-                    self.logger.info("%s: first read, %d of its entries left (older than max_pages)", name, left)
-                return
-
-    def read_sitemap(self, response: Response, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
-        """A sitemap's pages (newest first where every entry has a lastmod, else as written). A sitemap promises no
-        order, and its lastmod is a page's last change, which sites set anew for every page when they regenerate the
-        file: a crawl that stopped at a page of entries seen whole could miss new pages for good. So it is not paged:
-        each crawl asks for at most max_pages × FEED_PAGE_SIZE of its unseen pages, the first read too (it asked for
-        every page listed, however many: review of day 23); the rest are left to the next crawl, counted
+    def read_entries(self, response: Response, urls: list[str], feed_name: str) -> Iterator[scrapy.Request]:
+        """A feed's pages (newest first where every entry has a time, else as written). A feed is one document, and
+        its order is no promise: a sitemap's lastmod is a page's last change, which sites set anew for every page
+        when they regenerate the file; an undated RSS feed may be written oldest first, an entry may be backdated. A
+        crawl that stopped at a page of entries seen whole could miss new pages for good (review of day 23). So it
+        is not paged: each crawl asks for at most max_pages × FEED_PAGE_SIZE of its unseen pages, the first read too
+        (it asked for every page listed, however many); the rest are left to the next crawl, counted
         (``finnews/feed_entries_left``)."""
         store = self.seen_store
         unseen = [url for url in urls if store is None or not store.contains(url)]
@@ -263,7 +234,7 @@ class FeedSpider(FinnewsSpider):
 
     def on_error(self, failure: Failure) -> list[scrapy.Request] | None:
         """As every spider's, and an article page that failed (gone, an error answer, a timeout; not a refusal) is
-        noted as such in the seen store, for :meth:`read_sitemap` to ask for it after the pages never asked for."""
+        noted as such in the seen store, for :meth:`read_entries` to ask for it after the pages never asked for."""
         request = failure.request
         if request.meta.get(ARTICLE_FLAG) and not failure.check(AlreadySeen, Blocked, SourceStopped):
             self.note_failed(request.url)
