@@ -108,6 +108,11 @@ def crawl_summary(stats: dict[str, Any]) -> str:
             f"LIST TRUNCATED at {', '.join(read['list_truncated'])}: the last page read was still all new, "
             "older items may be missed (FINNEWS_CATCH_UP_PAGES, max_pages; see the failures above)"
         )
+    if read["feed_entries_left"]:
+        lines.append(
+            f"FEED BACKLOG: {read['feed_entries_left']} unseen page(s) of the feeds left to the next crawl "
+            "(FEED_MAX_PAGES x FEED_PAGE_SIZE asked for a crawl; crawl more often or raise max_pages)"
+        )
     if read["replay"].get("files"):
         lines.append(f"spool replayed first: {read['replay']['files']} file(s), {replay_line(read['replay'])}")
     lines.append(f"finished: {read['finish_reason'] or 'unknown'}")

@@ -13,7 +13,15 @@ ERRORS_PREFIX = "finnews/errors/"
 REPLAY_PREFIX = "finnews/replay/"
 FILES_KEY = "finnews/files"  # only an ingest's stats have it: the files it read
 # Counts that decide a run's status (see scheduler.status.run_status) but are not kept in its record.
-STATUS_ONLY = ("ok_answers", "sources_ok", "given_up", "list_errors", "layout_changed_sources", "list_truncated")
+STATUS_ONLY = (
+    "ok_answers",
+    "sources_ok",
+    "given_up",
+    "list_errors",
+    "layout_changed_sources",
+    "list_truncated",
+    "feed_entries_left",
+)
 
 
 def _int(value: Any) -> int:
@@ -71,6 +79,8 @@ def read_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         "layout_changed_sources": [str(name) for name in stats.get("finnews/layout_changed_sources") or []],
         # Lists whose last page allowed was still all new (crawler.spiders.base.FinnewsSpider.page_on).
         "list_truncated": [str(name) for name in stats.get("finnews/list_truncated_sources") or []],
+        # A feed's unseen pages left to the next crawl (crawler.spiders.feed.FeedSpider.read_entries): late, not lost.
+        "feed_entries_left": _int(stats.get("finnews/feed_entries_left", 0)),
     }
 
 

@@ -18,6 +18,7 @@ from crawler.backoff import BlockingPolicy, BlockTracker, ListMemory
 from crawler.blocking import SOURCE_META
 from crawler.spiders.feed import FeedSpider
 from crawler.state import crawl_state
+from finnews.commands_crawl import crawl_summary
 
 FEED = "chinaorg_tech_sitemap"  # the sitemap of configs/sites.yaml
 URL = "http://tech.china.com.cn/sitemap.xml"
@@ -159,6 +160,8 @@ def test_a_feeds_reads_are_bounded_and_reach_new_entries_wherever_the_feed_write
         return urls, spider.crawler.stats.get_value("finnews/feed_entries_left")
 
     assert read(rss(range(150))) == ([article(n) for n in range(20)], 130)  # newest first, 20 of them
+    summary = crawl_summary({"finnews/feed_entries_left": 130, "finish_reason": "finished"})
+    assert "FEED BACKLOG: 130 unseen page(s) of the feeds left to the next crawl" in summary
     again, left = read(rss(range(-3, 150)))
     assert again[:3] == [article(n) for n in (-3, -2, -1)] and len(again) == 20 and left == 113
     store.close()
