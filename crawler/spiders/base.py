@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from core.article import RawArticle
 from core.dates import SHANGHAI
 from core.urls import canonical_url, fetch_url
+from crawler import settings as project_settings
 from crawler.backoff import ANSWER_META_KEYS, BlockTracker
 from crawler.blocking import SOURCE_META, domain_of, source_of
 from crawler.drift import LayoutChangedError
@@ -87,8 +88,14 @@ class FinnewsSpider(scrapy.Spider):
     # the page changed (crawler.drift). None: the spider knows no layout of its own (feeds).
     own_layout: str | None = None
 
-    def __init__(self, check: str | None = None, **kwargs: Any) -> None:
+    # The setting that says how many pages of each list a crawl reads back (``-a max_pages=N`` overrides it).
+    max_pages_setting = ""
+
+    def __init__(self, check: str | None = None, max_pages: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if max_pages is not None and not (str(max_pages).isdigit() and int(max_pages) > 0):
+            raise ValueError(f"max_pages={max_pages!r} is not a whole number ≥ 1")
+        self.max_pages_arg = int(max_pages) if max_pages else None
         # ``-a check=1`` (finnews sites check): each list's first page and its first article only,
         # and what each source gave noted in ``self.report`` (crawler.check).
         self.checking = str(check or "").lower() in ("1", "true", "yes")
@@ -639,10 +646,19 @@ class FinnewsSpider(scrapy.Spider):
         sought -= {canonical_url(fetch_url(url)) for url in urls}
         return sought
 
+    def _max_pages(self) -> int:
+        """How many pages of each list this crawl reads: one when checking the sites, else ``-a max_pages=N`` or the
+        spider's setting (1 for a spider that has none: it does not page)."""
+        if self.checking:
+            return 1
+        if not self.max_pages_setting:
+            return self.max_pages_arg or 1
+        default = getattr(project_settings, self.max_pages_setting)  # (a crawler built without the project's settings)
+        return self.max_pages_arg or self.settings.getint(self.max_pages_setting, default)
+
     def run_depth(self) -> int:
         """How many pages of each list this crawl reads (its max_pages; 1 for a spider that does not page)."""
-        max_pages = getattr(self, "_max_pages", None)
-        return int(max_pages()) if callable(max_pages) else 1
+        return self._max_pages()
 
     def list_ended(self, response: scrapy.http.Response, name: str) -> None:
         """The list ``name`` has no page after this one: caught up, if it was to be (:meth:`page_on`)."""

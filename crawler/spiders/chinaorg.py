@@ -196,16 +196,7 @@ class ChinaOrgSpider(FinnewsSpider):
     name = "chinaorg"
     own_layout = "layout:chinaorg"
 
-    def __init__(self, max_pages: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        if max_pages is not None and not (max_pages.isdigit() and int(max_pages) > 0):
-            raise ValueError(f"max_pages {max_pages!r} is not a positive whole number")
-        self.max_pages_arg = int(max_pages) if max_pages else None
-
-    def _max_pages(self) -> int:
-        if self.checking:
-            return 1
-        return self.max_pages_arg or self.settings.getint("CHINAORG_MAX_PAGES")
+    max_pages_setting = "CHINAORG_MAX_PAGES"
 
     def _list_request(self, url: str, page: int, source: str, listed: tuple[int, int] | None = None) -> scrapy.Request:
         """A list page; ``listed``: how many articles the list's first page and the page before this one listed."""

@@ -201,28 +201,25 @@ def next_list_page(url: str) -> str | None:
 
 class EastmoneySpider(FinnewsSpider):
     name = "eastmoney"
+    max_pages_setting = "EASTMONEY_MAX_PAGES"
     own_layout = "layout:eastmoney"
 
     def __init__(
         self,
         sources: str | None = None,
         columns: str | None = None,
-        max_pages: str | None = None,
         since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.sources_arg = sources
         self.columns_arg = columns
-        self.max_pages_arg = max_pages
         self.since: datetime | None = parse_datetime(since) if since else None
         # The article URLs list pages gave so far: a side block (资讯精华) repeats on every page (_follow).
         self.listed_before: set[str] = set()
 
         if since and self.since is None:
             raise ValueError(f"since={since!r} is not a date (expected YYYY-MM-DD)")
-        if max_pages is not None and (not max_pages.isdigit() or int(max_pages) < 1):
-            raise ValueError(f"max_pages={max_pages!r} is not a whole number ≥ 1")
 
     def _sources(self) -> list[str]:
         chosen = self.sources_arg.split(",") if self.sources_arg else self.settings.getlist("EASTMONEY_SOURCES")
@@ -236,11 +233,6 @@ class EastmoneySpider(FinnewsSpider):
         if self.columns_arg:
             return [c.strip() for c in self.columns_arg.split(",") if c.strip()]
         return [str(c) for c in self.settings.getlist("EASTMONEY_COLUMNS")]
-
-    def _max_pages(self) -> int:
-        if self.checking:
-            return 1
-        return int(self.max_pages_arg or self.settings.getint("EASTMONEY_MAX_PAGES"))
 
     def _api_request(self, url: str, callback: Any, source: str, **cb_kwargs: Any) -> scrapy.Request:
         return scrapy.Request(

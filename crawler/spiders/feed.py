@@ -19,7 +19,7 @@ from core.dates import SHANGHAI, parse_datetime
 from core.urls import canonical_url
 from crawler.blocking import SOURCE_META, Blocked, SourceStopped
 from crawler.seen import ARTICLE_FLAG, AlreadySeen
-from crawler.settings import FEED_MAX_PAGES, FEED_PAGE_SIZE
+from crawler.settings import FEED_PAGE_SIZE
 from crawler.sites import Feed, load_sites
 from crawler.spiders.base import FinnewsSpider
 from tagging.pages.generic import parse_with_selectors
@@ -120,17 +120,11 @@ def feed_body(response: Response, max_size: int = 0) -> bytes:
 class FeedSpider(FinnewsSpider):
     name = "feed"
 
-    def __init__(self, site: str | None = None, max_pages: str | None = None, **kwargs: Any) -> None:
+    max_pages_setting = "FEED_MAX_PAGES"
+
+    def __init__(self, site: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.site_names = [s.strip() for s in site.split(",")] if site else None
-        if max_pages is not None and not (max_pages.isdigit() and int(max_pages) > 0):
-            raise ValueError(f"max_pages {max_pages!r} is not a positive whole number")
-        self.max_pages_arg = int(max_pages) if max_pages else None
-
-    def _max_pages(self) -> int:
-        if self.checking:
-            return 1
-        return self.max_pages_arg or self.settings.getint("FEED_MAX_PAGES", FEED_MAX_PAGES)
 
     def _page_size(self) -> int:
         return max(1, self.settings.getint("FEED_PAGE_SIZE", FEED_PAGE_SIZE))
