@@ -4,10 +4,7 @@ what a region produces, as the subject of a sentence). Each test has the mention
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from core.dates import SHANGHAI
-from tagging.tagger import text_mentions
+from tests.support.linking import linked_boards as boards
 
 COAL = "90.BK0437"
 SHIPPING_AND_PORTS = "90.BK0450"
@@ -31,12 +28,6 @@ IGBT = "90.BK1048"
 GLASS = "90.BK0546"
 POWER = "90.BK0428"
 INSURANCE = "90.BK0474"
-
-
-def boards(text: str, day: str = "2024-06-01") -> set[str]:
-    """The board secids linked in ``text``."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
 
 
 def test_raw_coal_produced_is_the_coal_industry() -> None:

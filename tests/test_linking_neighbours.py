@@ -4,20 +4,11 @@ listed together. Each test has the trap, untagged, beside a true mention of the 
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from core.dates import SHANGHAI
-from tagging.tagger import text_mentions
+from tests.support.linking import linked_boards as boards
 
 CHEMICAL_DRUGS = "90.BK0465"
 BROKERS = "90.BK0473"
 NEW_MATERIALS = "90.BK0523"
-
-
-def boards(text: str, day: str = "2024-06-01") -> set[str]:
-    """The board secids linked in ``text``."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
 
 
 def test_a_generic_drugs_consistency_test_is_not_the_sector() -> None:

@@ -4,19 +4,11 @@ that must still be tagged as before."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from core.dates import SHANGHAI
 from tagging.tagger import text_mentions
+from tests.support.linking import linked_boards as boards
 
 TELECOM_EQUIPMENT = "90.BK0448"
 TELECOM_SERVICES = "90.BK0736"
-
-
-def boards(text: str, day: str = "2024-06-01") -> set[str]:
-    """The board secids linked in ``text``."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
 
 
 def test_the_ministrys_telecom_trade_is_the_carriers() -> None:

@@ -5,10 +5,7 @@ a true mention of the sector, still tagged."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from core.dates import SHANGHAI
-from tagging.tagger import text_mentions
+from tests.support.linking import linked_boards as boards
 
 SHARED_ECONOMY = "90.BK0807"
 MOBILE_PAYMENT = "90.BK0556"
@@ -25,12 +22,6 @@ NEW_ENERGY_VEHICLES = "90.BK0900"
 FILM = "90.BK1222"
 COSMETICS = "90.BK1252"
 APPLE_SUPPLIERS = "90.BK0666"
-
-
-def boards(text: str, day: str = "2024-06-01") -> set[str]:
-    """The board secids linked in ``text``."""
-    on = datetime.fromisoformat(day).replace(tzinfo=SHANGHAI)
-    return {m.secid for m in text_mentions(text, None, published_at=on) if m.secid.startswith("90.")}
 
 
 def test_a_thing_in_everyday_use_is_not_its_industry() -> None:
