@@ -204,6 +204,7 @@ def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -
         ("港股内银股集体走强。", "90.BK0475"),  # Hong Kong's word for mainland banks
         ("今年以来渔业生产稳定，水产品产量增长。", "90.BK1260"),  # what a trade does: its production (issue 22)
         ("一季度全省电力生产平稳。", "90.BK0428"),
+        ("超充桩、换电站建设提速。", "90.BK0985"),  # battery-swap stations being built (dev: 充/换电站)
         ("电讯股跟涨，中移动涨2%。", "90.BK0736"),
         ("铝板块午后拉升，铜业龙头紫金矿业大涨。", "90.BK1287"),  # metals by their trade (dev: 铝板块, 铜业龙头)
         ("今年全球铜产量预计增长3%。", "90.BK1287"),
