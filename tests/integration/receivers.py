@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -18,6 +19,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def dead_node_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a crawl whose Elasticsearch node is down (a port nobody listens on): its articles are
+    spooled under ``tmp_path``."""
+    return {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
 
 
 class _QuietServer(ThreadingHTTPServer):

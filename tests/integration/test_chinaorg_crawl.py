@@ -33,7 +33,7 @@ from replica.chinaorg_pages import (
 )
 from replica.site import ReplicaServer
 from tests.conftest import TEST_ALIAS, run_finnews
-from tests.integration.receivers import free_port
+from tests.integration.receivers import dead_node_env
 
 
 def crawl(replica: ReplicaServer, seen_db: Path, *extra: str) -> str:
@@ -258,7 +258,7 @@ def test_an_empty_page_in_the_middle_of_a_list_is_read_again_by_the_next_crawl(t
     listed was never fetched. The empty page is now left unread (its pager names it, the page before was full), so
     the next crawl reads the list as deep again. (The node is down: articles are spooled, which counts as saved.)"""
     site = EmptiedChannelPageSite()
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     only_on_page_2 = next(a for a in site.articles if a.channel == TECH_CHANNEL and a.list_page == 2)
     with ReplicaServer(site) as server:
         args = (
@@ -305,7 +305,7 @@ def test_a_column_whose_last_page_is_full_is_not_read_to_its_end_on_every_crawl(
     spider as deep again (politeness), for a day. An empty page that was empty on the crawl before too is the list's
     end: a transient empty answer does not come back crawl after crawl. (The node is down: articles are spooled.)"""
     site = FullLastPageColumnSite()
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     with ReplicaServer(site) as server:
         args = (
             "crawl", "chinaorg",

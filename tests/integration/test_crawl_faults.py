@@ -14,7 +14,7 @@ from crawler.retry import backoff_delay
 from replica.eastmoney_pages import render_emptied_article_page
 from replica.site import GARBAGE_COLUMN, ReplicaServer, ReplicaSite, live_article, synthetic_articles
 from tests.conftest import TEST_ALIAS, column_crawl_args, run_finnews
-from tests.integration.receivers import free_port
+from tests.integration.receivers import dead_node_env, free_port
 
 
 def crawl(server: ReplicaServer, tmp_path: Path, *extra: str) -> tuple[int, str]:
@@ -125,7 +125,7 @@ def test_an_article_that_failed_beyond_the_first_page_is_fetched_by_the_next_cra
     here: the node is down and the articles are spooled, which counts as saved.)"""
     articles = synthetic_articles(20)
     site = FlakyArticleSite(articles, victim=articles[15].code)  # page 2 of 10 a page
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     with ReplicaServer(site) as server:
         args = column_crawl_args(
             server, tmp_path / "seen.sqlite", "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1"
@@ -175,7 +175,7 @@ def test_an_article_found_without_body_text_is_fetched_again_when_due_though_new
     page = f"/a/{victim.code}.html"
     site = BodylessArticleSite(articles, victim.code)
     seen_db = tmp_path / "seen.sqlite"
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     with ReplicaServer(site) as server:
         args = column_crawl_args(server, seen_db)
         first = run_finnews(*args, env=dead_node)
@@ -205,7 +205,7 @@ def test_a_one_page_poll_reaches_a_due_article_without_body_text_on_page_2(tmp_p
     page = f"/a/{victim.code}.html"
     site = BodylessArticleSite(articles, victim.code)
     seen_db = tmp_path / "seen.sqlite"
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     lists = "/comm/web/getNewsByColumns"
     with ReplicaServer(site) as server:
         first = run_finnews(*column_crawl_args(server, seen_db), env=dead_node)
@@ -240,7 +240,7 @@ def test_an_article_without_body_text_out_of_reach_is_sought_once_a_wait_then_wr
     page = f"/a/{victim.code}.html"
     site = BodylessArticleSite(articles, victim.code)
     seen_db = tmp_path / "seen.sqlite"
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     lists = "/comm/web/getNewsByColumns"
     with ReplicaServer(site) as server:
         args = column_crawl_args(server, seen_db, "-s", "EASTMONEY_MAX_PAGES=2", "-s", "FINNEWS_BODYLESS_SEEK_PAGES=2")
@@ -281,7 +281,7 @@ def test_an_article_that_keeps_failing_does_not_make_every_crawl_read_every_list
     articles = synthetic_articles(40)
     site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
     seen_db = tmp_path / "seen.sqlite"
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     lists = "/comm/web/getNewsByColumns"
     with ReplicaServer(site) as server:
         args = column_crawl_args(
@@ -312,7 +312,7 @@ def test_an_article_that_failed_for_a_day_and_came_back_is_fetched_though_pushed
     articles = synthetic_articles(40)
     site = FlakyArticleSite(articles, victim=articles[2].code)  # page 1 (10 a page)
     seen_db = tmp_path / "seen.sqlite"
-    dead_node = {"FINNEWS_ES_URL": f"http://127.0.0.1:{free_port()}", "FINNEWS_SPOOL_DIR": str(tmp_path / "spool")}
+    dead_node = dead_node_env(tmp_path)
     lists = "/comm/web/getNewsByColumns"
     with ReplicaServer(site) as server:
         args = column_crawl_args(
