@@ -252,8 +252,11 @@ def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
     page.goto(f"{served.url}/?key={API_KEY}")
     page.wait_for_function("() => document.body.dataset.ready")
     page.screenshot(path=str(tmp_path / "search-view.png"), full_page=True)
-    page.click("nav.views a[href='/status']")
-    page.wait_for_function("() => document.body.dataset.ready === 'true'")
+    # The click starts a navigation; between the old document and the new one's <body> there is a moment
+    # with no body at all, so wait for the new page's load first and guard the body anyway.
+    with page.expect_navigation(url=f"{served.url}/status"):
+        page.click("nav.views a[href='/status']")
+    page.wait_for_function("() => document.body !== null && document.body.dataset.ready === 'true'")
     assert page.url == f"{served.url}/status"
 
     # The failed job: its status, its reason and the tail of its log.
@@ -284,7 +287,7 @@ def test_the_runs_view_shows_a_failed_jobs_reason_and_log_tail(
     assert "unknown spider 'nosuchspider'" in (detail.locator("pre.log-tail").text_content() or "")
     assert f"run={served.failed_run['run_id']}" in page.url
     blocked_row.click()
-    page.wait_for_function("() => document.querySelector('#run-detail').dataset.run.includes('eastmoney')")
+    page.wait_for_function("() => (document.querySelector('#run-detail').dataset.run || '').includes('eastmoney')")
     assert EVIL in (detail.locator("pre.log-tail").text_content() or "")
     page.screenshot(path=str(tmp_path / "run-detail.png"), full_page=True)
     assert page.locator("img").count() == 0 and dialogs == []
