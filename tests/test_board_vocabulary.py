@@ -166,6 +166,14 @@ def test_a_category_of_several_industries_names_each() -> None:
     assert boards_in("铁路、船舶、航空航天和其他运输设备制造业增长11.0%。") == {"90.BK1236", "90.BK0729", "90.BK0480"}
     assert boards_in("扩大养老托育服务供给。") == {"90.BK0653", "90.BK1074"}
     assert load_lexicon().word_sources["养老托育"].startswith("subject: ")
+    # the regulators' words for two financial trades at once (issue 22: 证券基金机构 is a mention)
+    assert boards_in("银行保险机构要加大对小微企业的支持。") == {"90.BK0475", "90.BK0474"}
+    assert boards_in("银行业保险业要加大对小微企业的支持。") == {"90.BK0475", "90.BK0474"}
+    assert boards_in("推动证券基金机构做强做优。") == {"90.BK0473"}
+    assert boards_in("证券基金经营机构要提升专业能力。") == {"90.BK0473"}
+    # but bancassurance is an insurer's sales channel, and the regulator and its newspaper are no trade
+    assert boards_in("公司银行保险业务保费收入增长12%。") == set()
+    assert boards_in("据中国银行保险报报道，原中国银行保险监督管理委员会发布通知。") == set()
 
 
 def test_a_vocabulary_word_with_a_space_is_matched_as_written_and_without_it() -> None:
