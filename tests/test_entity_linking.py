@@ -736,6 +736,13 @@ def test_a_name_written_apart_that_runs_into_a_latin_word_is_its_stem() -> None:
     assert "0.000725" in found and "90.BK0840" in found
 
 
+def test_a_name_before_a_trading_session_is_read_whole() -> None:
+    # jieba reads 中国恒大盘中 as 中国|恒|大盘|中: the name's last character and the session's 盘 are one word
+    assert "116.03333" in linked("中国恒大盘中一度跌超10%。", "2021-09-01")
+    assert "116.03333" in linked("中国恒大盘后公告停牌。", "2021-09-01")
+    assert linked("A股大盘中，科技股表现较好。", "2021-09-01") == {}  # the market, no name
+
+
 def test_a_latin_word_joined_by_a_hyphen_is_one_word() -> None:
     assert linked("CHANGZHOU THREE-CIRCLE (GROUP) CO., LTD.", "2025-11-17") == {}
     assert "106.CRCL" in linked("Circle (CRCL) 股价大涨。", "2025-11-17")

@@ -547,9 +547,15 @@ _PARENT_GROUP_AFTER_RE = re.compile(
 )
 
 
+# A trading session written right after a name (中国恒大盘中跌超10%): jieba reads the name's last character
+# with 盘 as 大盘 (the market), so the name seems to end inside a word.
+_SESSION_AFTER_RE = re.compile(r"盘(?:中|前|后|初|尾)")
+
+
 def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) -> bool:
     """The match starts a word of the segmentation and ends one, or ends where the word goes on
-    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业; 汽车消费: 汽车 + 消费)."""
+    with a sector cue (互联网企业 is one word of jieba's: 互联网 + 企业; 汽车消费: 汽车 + 消费), or its last
+    character and a trading session's 盘 make one word (中国恒大|盘中 read as 中国|恒|大盘|中)."""
     last = word_end.get(start)
     if last is None:
         return False
@@ -558,7 +564,11 @@ def on_word_bounds(scan: str, start: int, end: int, word_end: dict[int, int]) ->
         if following is None:
             return False
         last = following
-    return last == end or any(cue.fullmatch(scan, end, last) for cue in (SECTOR_AFTER_RE, SECTOR_DOINGS_RE))
+    return (
+        last == end
+        or any(cue.fullmatch(scan, end, last) for cue in (SECTOR_AFTER_RE, SECTOR_DOINGS_RE))
+        or (last == end + 1 and _SESSION_AFTER_RE.match(scan, end) is not None)
+    )
 
 
 # A company's Latin name that ends in AI (Figure AI, Scale AI, Stability AI): the company, not the AI board.
