@@ -771,3 +771,38 @@ def test_an_html_list_is_not_asked_past_its_last_page_whatever_max_pages_says() 
     assert [r.url for r in spider.parse_list_page(response, page=24) if "cywjh_25" in r.url] == [
         url.replace("_24", "_25")
     ]
+
+
+def test_the_list_api_requests_carry_every_parameter_the_notes_name() -> None:
+    """sites.md 2.3 (getNewsByColumns: client, biz=web_news_col, column, order, needInteractData, page_index,
+    page_size, req_trace "必须带 … 否则返回 error", fields, types) and 2.4 (getFastNewsList: client, biz=web_724,
+    fastColumn, sortEnd empty for the newest, pageSize, req_trace "Required field to avoid 403"), a new req_trace
+    each request."""
+    from urllib.parse import parse_qs, urlsplit
+
+    spider, _ = _list_spider()
+    first, second = spider.column_request("345", 2), spider.column_request("345", 2)
+    query = parse_qs(urlsplit(first.url).query, keep_blank_values=True)
+    assert first.url.startswith("https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?")
+    assert {k: v[0] for k, v in query.items() if k != "req_trace"} == {
+        "client": "web",
+        "biz": "web_news_col",
+        "column": "345",
+        "order": "1",
+        "needInteractData": "0",
+        "page_index": "2",
+        "page_size": "20",
+        "fields": "code,showTime,title,mediaName,summary,image,url,uniqueUrl,Np_dst",
+        "types": "1,20",
+    }
+    assert query["req_trace"][0] and first.url != second.url
+    fast = spider.fast_request("102", "", 1)
+    query = parse_qs(urlsplit(fast.url).query, keep_blank_values=True)
+    assert {k: v[0] for k, v in query.items() if k != "req_trace"} == {
+        "client": "web",
+        "biz": "web_724",
+        "fastColumn": "102",
+        "sortEnd": "",
+        "pageSize": "20",
+    }
+    assert query["req_trace"][0]
