@@ -30,7 +30,8 @@ def endpoint_of(request: Request) -> str:
     return source.split(":", 1)[0] if source else "default"
 
 
-# The list APIs, which the sites' own pages call by script (XHR or JSONP), not by navigating to them.
+# The list APIs, which the sites' own pages load as scripts (jQuery JSONP: callback=jQuery…_…&_=…, sites.md 2.3, 2.4),
+# not by navigating to them.
 API_ENDPOINTS = frozenset({"columns", "fast"})
 # Public suffixes of two labels among the sites' hosts (china.com.cn's, china.org.cn's): a site is one label more.
 _TWO_LABEL_SUFFIXES = frozenset({"com.cn", "org.cn", "net.cn", "gov.cn", "edu.cn", "ac.cn", "com.hk"})
@@ -65,10 +66,11 @@ def fetch_site(url: str, referer: str | None) -> str:
 
 def fetch_metadata(url: str, referer: str | None, endpoint: str) -> dict[str, str]:
     """The Fetch Metadata headers a browser sends with a request of ``endpoint`` (and the Accept of a script's call):
-    a list API is called by its page's script (cors, empty, ``Accept: */*`` as a working 2026 client sends), a page
-    is navigated to from a link (navigate, document, a user's click)."""
+    a list API is loaded by its page as a JSONP script (no-cors, script, ``Accept: */*`` as a working 2026 client
+    sends; a cors call would carry an Origin, which a script load does not), a page is navigated to from a link
+    (navigate, document, a user's click)."""
     if endpoint in API_ENDPOINTS:
-        headers = {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty", "Accept": "*/*"}
+        headers = {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script", "Accept": "*/*"}
     else:
         headers = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-User": "?1"}
     return {"Sec-Fetch-Site": fetch_site(url, referer), **headers}

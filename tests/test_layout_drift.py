@@ -116,8 +116,9 @@ def test_each_request_carries_the_fetch_metadata_a_browser_sends_for_it() -> Non
         names = ("Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Accept")
         return tuple((request.headers.get(name) or b"").decode() for name in names)
 
-    assert fetch(column) == ("same-site", "cors", "empty", "*/*")  # the list page's XHR to np-listapi
-    assert fetch(fast) == ("same-site", "cors", "empty", "*/*")  # kuaixun.eastmoney.com's to np-weblist
+    assert fetch(column) == ("same-site", "no-cors", "script", "*/*")  # the list page's JSONP call to np-listapi
+    assert fetch(fast) == ("same-site", "no-cors", "script", "*/*")  # kuaixun.eastmoney.com's to np-weblist
+    assert b"Origin" not in column.headers  # (a script load has none; a cors call would)
     assert fetch(article)[:3] == ("same-origin", "navigate", "document")  # a link on finance.eastmoney.com
     assert article.headers["Sec-Fetch-User"] == b"?1"
     assert fetch(listed)[:3] == ("same-site", "navigate", "document")  # finance. → app.finance.china.com.cn
