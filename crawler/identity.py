@@ -9,7 +9,9 @@ robots.txt is still obeyed: Scrapy's robots middleware reads the rules for ``ROB
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -28,15 +30,69 @@ def endpoint_of(request: Request) -> str:
     return source.split(":", 1)[0] if source else "default"
 
 
+# The list APIs, which the sites' own pages load as scripts (jQuery JSONP: callback=jQuery…_…&_=…, sites.md 2.3, 2.4),
+# not by navigating to them.
+API_ENDPOINTS = frozenset({"columns", "fast"})
+# Public suffixes of two labels among the sites' hosts (china.com.cn's, china.org.cn's): a site is one label more.
+_TWO_LABEL_SUFFIXES = frozenset({"com.cn", "org.cn", "net.cn", "gov.cn", "edu.cn", "ac.cn", "com.hk"})
+
+
+def site_of(host: str) -> str:
+    """The site (registrable domain) of a host, as Fetch Metadata compares them: ``np-listapi.eastmoney.com`` →
+    ``eastmoney.com``, ``app.finance.china.com.cn`` → ``china.com.cn``; an address is its own site."""
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    keep = 3 if ".".join(labels[-2:]) in _TWO_LABEL_SUFFIXES else 2
+    return ".".join(labels[-keep:])
+
+
+def fetch_site(url: str, referer: str | None) -> str:
+    """``Sec-Fetch-Site`` of a request for ``url`` made from the page ``referer``: none, same-origin, same-site
+    (same scheme, same registrable domain) or cross-site."""
+    if not referer:
+        return "none"
+    to, start = urlsplit(url), urlsplit(referer)
+    if (to.scheme, to.netloc.lower()) == (start.scheme, start.netloc.lower()):
+        return "same-origin"
+    if to.scheme == start.scheme and site_of(to.hostname or "") == site_of(start.hostname or ""):
+        return "same-site"
+    return "cross-site"
+
+
+def fetch_metadata(url: str, referer: str | None, endpoint: str) -> dict[str, str]:
+    """The Fetch Metadata headers a browser sends with a request of ``endpoint`` (and the Accept of a script's call):
+    a list API is loaded by its page as a JSONP script (no-cors, script, ``Accept: */*`` as a working 2026 client
+    sends; a cors call would carry an Origin, which a script load does not), a page is navigated to from a link
+    (navigate, document, a user's click)."""
+    if endpoint in API_ENDPOINTS:
+        headers = {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script", "Accept": "*/*"}
+    else:
+        headers = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-User": "?1"}
+    return {"Sec-Fetch-Site": fetch_site(url, referer), **headers}
+
+
 def apply_identity(request: Request, identity: Identity) -> None:
-    """Set the identity's headers on ``request`` (a header the request set itself is kept)."""
+    """Set the identity's headers on ``request`` (a header the request set itself is kept). An identity that
+    presents a browser sends the Fetch Metadata every such browser sends (:func:`fetch_metadata`): Eastmoney's
+    list endpoints are reported to answer an empty list to a request without ``sec-fetch-*`` headers as to one
+    without a Referer (../shared/reference/sites.md, how the sites refuse crawlers)."""
     if identity.user_agent:
         request.headers["User-Agent"] = identity.user_agent
     for name, value in identity.headers:
         request.headers.setdefault(name, value)
-    referer = identity.referer(endpoint_of(request))
+    endpoint = endpoint_of(request)
+    referer = identity.referer(endpoint)
     if referer:
         request.headers["Referer"] = referer
+    if identity.user_agent:
+        sent = request.headers.get("Referer")  # (the identity's, else one the request carries)
+        for name, value in fetch_metadata(request.url, sent.decode("latin-1") if sent else None, endpoint).items():
+            request.headers.setdefault(name, value)
 
 
 class SiteIdentityMiddleware:

@@ -132,13 +132,16 @@ class SiteForms:
     2017–2024 describes), ``2026`` (what the live site was seen answering in 2026) or ``drifted`` (a
     redesign the parsers cannot read); articles also ``emptied`` (the body element without the text).
     ``require_headers``: the list APIs answer an empty list to a request without a browser-like
-    User-Agent and their Referer, as the real ones are reported to."""
+    User-Agent and their Referer, as the real ones are reported to. ``require_fetch_metadata``: and without the
+    ``Sec-Fetch-*`` headers a browser sends (sites.md, how the sites refuse crawlers: "lacks browser context
+    (Referer, cookies, sec-fetch-* headers)"; off unless a test asks for it)."""
 
     pages: str = "2020"
     columns: str = "2020"
     fast: str = "2020"
     articles: str = "2020"
     require_headers: bool = True
+    require_fetch_metadata: bool = False
 
     def __post_init__(self) -> None:
         for name in ("pages", "columns", "fast", "articles"):
@@ -157,9 +160,15 @@ def browser_like(headers: Mapping[str, str] | None) -> bool:
     return agent.startswith("Mozilla/5.0") and not _BOT_AGENT_RE.search(agent)
 
 
-def has_browser_context(path: str, headers: Mapping[str, str] | None) -> bool:
-    """Whether an API request carries what the real API is reported to need."""
+FETCH_METADATA = ("Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest")
+
+
+def has_browser_context(path: str, headers: Mapping[str, str] | None, fetch_metadata: bool = False) -> bool:
+    """Whether an API request carries what the real API is reported to need (with ``fetch_metadata``, the
+    ``Sec-Fetch-*`` headers too)."""
     referer = (headers or {}).get("Referer") or ""
+    if fetch_metadata and not all((headers or {}).get(name) for name in FETCH_METADATA):
+        return False
     return browser_like(headers) and referer.startswith(API_REFERERS[path])
 
 
@@ -222,7 +231,12 @@ class ReplicaSite(ServedSite):
         if answer is not None:
             return answer
         emptied = self.blocking.active("empty_list", served)
-        if path in API_REFERERS and self.forms.require_headers and not has_browser_context(path, headers):
+        fetch_metadata = self.forms.require_fetch_metadata
+        if (
+            path in API_REFERERS
+            and self.forms.require_headers
+            and not has_browser_context(path, headers, fetch_metadata)
+        ):
             with self.lock:
                 self.headerless += 1
             emptied = True  # the real APIs' silent refusal: a valid answer with an empty list

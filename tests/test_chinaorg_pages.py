@@ -806,3 +806,61 @@ def test_a_pages_wrapper_named_page_is_not_read_as_its_pager() -> None:
     past = render_channel_page([], 3, 2, BASE).replace("<body>", '<body><div id="page"><span>2026</span>')
     past = past.replace("</body>", "</div></body>")
     assert parse_list_page(past, BASE + channel_path(3)).pages_named == (1, 2)
+
+
+# --- facts of the reference notes that had code but no test (audit of day 24) ---------------------------------
+
+
+def test_the_cppcc_body_box_and_the_toph1_title_are_read() -> None:
+    """sites.md 3.2 (cppcc: ``div.center_title > div.span`` "发布时间：… | 来源：… | 作者：…", body
+    ``div.center_box``) and 3.1 (``h1.toph1`` with ``span.fl time2`` and ``#fontzoom``), the pages as those notes
+    draw them."""
+    cppcc = (
+        '<html><head><title>委员谈经济_中国政协网</title></head><body><div class="center_title"><h1>委员谈经济</h1>'
+        '<div class="span">发布时间： 2019-06-19 08:33:16 | 来源： 人民政协报 | 作者： 张三 | 责任编辑： 李四</div></div>'
+        '<div class="center_box"><p>　　全国政协委员表示，要坚持稳中求进工作总基调，推动经济高质量发展。</p></div>'
+        "</body></html>"
+    )
+    raw = parse_article_page(cppcc, "http://cppcc.china.com.cn/2019-06/19/content_74898361.htm")
+    assert (raw.title, isoformat(raw.published_at), raw.media, raw.author) == (
+        "委员谈经济",
+        "2019-06-19T08:33:16+08:00",
+        "人民政协报",
+        "张三",
+    )
+    assert "稳中求进" in extract_article(raw).text
+    toph1 = (
+        '<html><body><div class="top"><h1 class="toph1">证监会发布新规</h1><span class="fl time2">2021年04月09日10:20'
+        '&nbsp;&nbsp;<a href="http://www.china.com.cn/">中国网科技</a>&nbsp;&nbsp;<em>作者：李四</em></span></div>'
+        '<div class="navp c" id="fontzoom"><p>　　证监会今日发布新规，对上市公司信息披露提出更高要求。</p>'
+        '<div class="fr bianj">(责任编辑：王五)</div></div></body></html>'
+    )
+    raw = parse_article_page(toph1, "http://tech.china.com.cn/elec/20210409/376154.shtml")
+    assert (raw.title, isoformat(raw.published_at), raw.media, raw.author) == (
+        "证监会发布新规",
+        "2021-04-09T10:20:00+08:00",
+        "中国网科技",
+        "李四",
+    )
+    assert "责任编辑" not in extract_article(raw).text
+
+
+def test_a_roll_list_of_live_php_is_read_with_its_times() -> None:
+    """sites.md 3.3: ``app.finance.china.com.cn/news/live.php?channel=财经&p={n}`` items
+    ``<li><span>YYYY-MM-DD HH:MM(:SS)</span> [分类] <a href="…">title</a></li>`` (a start URL one may configure)."""
+    page = """<html><body><div class="top"></div><div class="nav"></div><div class="ad"></div><div><div><ul>
+<li><span>2026-07-18 10:20:11</span> [财经] <a href="http://finance.china.com.cn/roll/20260718/6316735.shtml">一</a></li>
+<li><span>2026-07-18 10:10</span> [证券] <a href="http://finance.china.com.cn/stock/zqyw/20260718/6316730.shtml">二</a></li>
+<li><span>2026-07-18 09:10</span> [产经] <a href="//finance.china.com.cn/industry/20260718/6316720.shtml">三</a></li>
+</ul><div class="pages"><a href="live.php?channel=%E8%B4%A2%E7%BB%8F&amp;p=2">下一页</a></div></div></div></body></html>"""
+    url = "http://app.finance.china.com.cn/news/live.php?channel=%E8%B4%A2%E7%BB%8F&p=1"
+    listing = parse_list_page(page, url)
+    assert [(urlsplit(e.href).path, e.listed_at.strftime("%H:%M:%S")) for e in listing.entries] == [
+        ("/roll/20260718/6316735.shtml", "10:20:11"),
+        ("/stock/zqyw/20260718/6316730.shtml", "10:10:00"),
+        ("/industry/20260718/6316720.shtml", "09:10:00"),
+    ]
+    assert (
+        next_list_url(url, listing.next_href)
+        == "http://app.finance.china.com.cn/news/live.php?channel=%E8%B4%A2%E7%BB%8F&p=2"
+    )

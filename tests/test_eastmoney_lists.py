@@ -707,3 +707,102 @@ def test_an_empty_later_list_page_that_was_empty_on_the_crawl_before_is_the_list
         assert (stats.get_value("finnews/list_ends") == 1) is ended, crawl
         assert bool(crawl_state(spider.crawler).unclean) is not ended, crawl
     store.close()
+
+
+# --- facts of the reference notes that had code but no test (audit of day 24) ---------------------------------
+
+
+def _channel_list_page(host: str, codes: list[str]) -> str:
+    """An HTML list page of a channel host as sites.md 1.1 and 2.1 describe it: ``li#newsTr{n} > div.text > p.title
+    > a`` with protocol-relative links on the channel's host, ``p.time`` without a year."""
+    items = "".join(
+        f'<li id="newsTr{n}"><div class="text text-no-img"><p class="title"><a href="//{host}/a/{code}.html" '
+        f'target="_blank">中概股公司{n}发布季度财报</a></p><p class="info" title="摘要{n}">摘要{n}</p>'
+        f'<p class="time">08月17日 20:{59 - n:02d}</p></div></li>'
+        for n, code in enumerate(codes)
+    )
+    return f'<html><body><ul id="newsListContent">{items}</ul></body></html>'
+
+
+def test_a_channel_hosts_list_page_is_read_its_articles_fetched_at_finance_and_paged_on_its_host() -> None:
+    """sites.md 1.1 and 2.3: stock., fund., hk., global., biz.eastmoney.com serve lists (``stock…/a/czggng``,
+    column 437 中概股) whose links may be protocol-relative ``//host/a/{code}.html``; the code is fetched once, at
+    finance.eastmoney.com (where linked if that answers 404), and the next page is ``czggng_2.html`` on the channel."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.base import LINKED_META
+
+    spider, _ = _list_spider()
+    codes = [f"2026081734567890{n:02d}" for n in range(3)]
+    url = "https://stock.eastmoney.com/a/czggng.html"
+    page = _channel_list_page("stock.eastmoney.com", codes)
+    response = HtmlResponse(
+        url, body=page.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "pages:czggng"})
+    )
+    requests = list(spider.parse_list_page(response, page=1))
+    articles = [r for r in requests if r.meta.get(LINKED_META)]
+    assert [r.url for r in articles] == [f"https://finance.eastmoney.com/a/{code}.html" for code in codes]
+    assert [r.meta[LINKED_META] for r in articles] == [f"https://stock.eastmoney.com/a/{code}.html" for code in codes]
+    assert [r.cb_kwargs["listed"]["summary"] for r in articles] == ["摘要0", "摘要1", "摘要2"]
+    assert [r.url for r in requests if r not in articles] == ["https://stock.eastmoney.com/a/czggng_2.html"]
+
+
+def test_an_html_list_is_not_asked_past_its_last_page_whatever_max_pages_says() -> None:
+    """sites.md 2.1: the HTML lists have 25 pages ("只有25页数据", EASTMONEY_LIST_PAGES_MAX); a crawl told to read 30
+    asks for no page 26."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    spider, _ = _list_spider()
+    spider.max_pages_arg = 30
+    url = "https://finance.eastmoney.com/a/cywjh_25.html"
+    page = _channel_list_page("finance.eastmoney.com", [f"2026081734567891{n:02d}" for n in range(3)])
+    response = HtmlResponse(
+        url, body=page.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "pages:cywjh"})
+    )
+    assert not [r.url for r in spider.parse_list_page(response, page=25) if "cywjh_26" in r.url]
+    spider, _ = _list_spider()  # (a spider that read page 25 takes the same links again for a repeated page)
+    spider.max_pages_arg = 30
+    url = url.replace("_25", "_24")
+    response = HtmlResponse(
+        url, body=page.encode(), encoding="utf-8", request=Request(url, meta={"finnews_source": "pages:cywjh"})
+    )
+    assert [r.url for r in spider.parse_list_page(response, page=24) if "cywjh_25" in r.url] == [
+        url.replace("_24", "_25")
+    ]
+
+
+def test_the_list_api_requests_carry_every_parameter_the_notes_name() -> None:
+    """sites.md 2.3 (getNewsByColumns: client, biz=web_news_col, column, order, needInteractData, page_index,
+    page_size, req_trace "必须带 … 否则返回 error", fields, types) and 2.4 (getFastNewsList: client, biz=web_724,
+    fastColumn, sortEnd empty for the newest, pageSize, req_trace "Required field to avoid 403"), a new req_trace
+    each request."""
+    from urllib.parse import parse_qs, urlsplit
+
+    spider, _ = _list_spider()
+    first, second = spider.column_request("345", 2), spider.column_request("345", 2)
+    query = parse_qs(urlsplit(first.url).query, keep_blank_values=True)
+    assert first.url.startswith("https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?")
+    assert {k: v[0] for k, v in query.items() if k != "req_trace"} == {
+        "client": "web",
+        "biz": "web_news_col",
+        "column": "345",
+        "order": "1",
+        "needInteractData": "0",
+        "page_index": "2",
+        "page_size": "20",
+        "fields": "code,showTime,title,mediaName,summary,image,url,uniqueUrl,Np_dst",
+        "types": "1,20",
+    }
+    assert query["req_trace"][0] and first.url != second.url
+    fast = spider.fast_request("102", "", 1)
+    query = parse_qs(urlsplit(fast.url).query, keep_blank_values=True)
+    assert {k: v[0] for k, v in query.items() if k != "req_trace"} == {
+        "client": "web",
+        "biz": "web_724",
+        "fastColumn": "102",
+        "sortEnd": "",
+        "pageSize": "20",
+    }
+    assert query["req_trace"][0]

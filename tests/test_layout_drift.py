@@ -5,6 +5,7 @@ run's status, the alert rule, the crawl's exit code and the ``sites check`` verd
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -20,7 +21,7 @@ from crawler.seen import ARTICLE_FLAG
 from crawler.sites import load_sites, parse_sites
 from finnews.commands_crawl import crawl_exit_code
 from replica.eastmoney_pages import render_article_page, render_article_page_2026, render_drifted_article_page
-from replica.site import load_articles
+from replica.site import ReplicaSite, SiteForms, load_articles, synthetic_articles
 from scheduler.jobs import Job
 from scheduler.status import run_status
 from tagging.extract import extract_article
@@ -88,6 +89,60 @@ def test_each_request_gets_its_endpoints_referer_and_the_sites_user_agent() -> N
     assert article.headers["Referer"] == b"https://finance.eastmoney.com/"
     assert fast.headers["User-Agent"] == b"Mozilla/5.0 Test"
     assert own.headers["Accept-Language"] == b"en"  # a header the request set itself is kept
+
+
+def test_each_request_carries_the_fetch_metadata_a_browser_sends_for_it() -> None:
+    """Eastmoney's list endpoints answer an empty list to a request without browser context: Referer, cookies,
+    ``sec-fetch-*`` headers (../shared/reference/sites.md, how the sites refuse crawlers; the search API's empty
+    answers were traced to them in 2026, PROVENANCE.md). A working 2026 client sends ``Accept: */*`` to the APIs."""
+    sites = load_sites()
+    eastmoney, chinaorg = sites.identity("eastmoney"), sites.identity("chinaorg")
+    column = Request(
+        "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?column=345", meta={SOURCE_META: "columns:345"}
+    )
+    fast = Request("https://np-weblist.eastmoney.com/comm/web/getFastNewsList", meta={SOURCE_META: "fast:102"})
+    article = Request("https://finance.eastmoney.com/a/202608193840000001.html", meta={ARTICLE_FLAG: True})
+    listed = Request("http://app.finance.china.com.cn/news/column.php?cname=x&p=1", meta={SOURCE_META: "list:x"})
+    replica = Request("http://127.0.0.1:8000/comm/web/getNewsByColumns", meta={SOURCE_META: "columns:345"})
+    own = Request(
+        "https://finance.eastmoney.com/a/cywjh.html", headers={"Sec-Fetch-Site": "none", "Accept": "text/html"}
+    )
+    for request, identity in ((column, eastmoney), (fast, eastmoney), (article, eastmoney), (replica, eastmoney)):
+        apply_identity(request, identity)
+    apply_identity(listed, chinaorg)
+    apply_identity(own, eastmoney)
+
+    def fetch(request: Request) -> tuple[str, ...]:
+        names = ("Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Accept")
+        return tuple((request.headers.get(name) or b"").decode() for name in names)
+
+    assert fetch(column) == ("same-site", "no-cors", "script", "*/*")  # the list page's JSONP call to np-listapi
+    assert fetch(fast) == ("same-site", "no-cors", "script", "*/*")  # kuaixun.eastmoney.com's to np-weblist
+    assert b"Origin" not in column.headers  # (a script load has none; a cors call would)
+    assert fetch(article)[:3] == ("same-origin", "navigate", "document")  # a link on finance.eastmoney.com
+    assert article.headers["Sec-Fetch-User"] == b"?1"
+    assert fetch(listed)[:3] == ("same-site", "navigate", "document")  # finance. → app.finance.china.com.cn
+    assert fetch(replica)[0] == "cross-site"  # the replica's host is not the Referer's site
+    assert fetch(own) == ("none", "navigate", "document", "text/html")  # what the request set itself is kept
+
+
+def test_the_replica_refuses_an_api_request_without_fetch_metadata_and_answers_the_crawls() -> None:
+    """The replica's APIs, told to want fetch metadata as the real ones are reported to, answer an empty list to a
+    request with User-Agent and Referer only, and the list to one the spider's identity dressed."""
+    site = ReplicaSite(synthetic_articles(3), forms=SiteForms.of("2026", require_fetch_metadata=True))
+    eastmoney = load_sites().identity("eastmoney")
+    query = {"column": ["345"], "page_index": ["1"], "page_size": ["20"], "req_trace": ["1"]}
+
+    def listed(headers: dict[str, str]) -> list:
+        answer = site.handle("/comm/web/getNewsByColumns", query, "http://127.0.0.1:1", headers=headers)
+        return json.loads(answer[2].decode("utf-8"))["data"]["list"]
+
+    bare = {"User-Agent": eastmoney.user_agent, "Referer": "https://finance.eastmoney.com/"}
+    assert listed(bare) == []
+    request = Request("http://127.0.0.1:1/comm/web/getNewsByColumns", meta={SOURCE_META: "columns:345"})
+    apply_identity(request, eastmoney)
+    dressed = {name.decode(): values[0].decode() for name, values in request.headers.items()}
+    assert len(listed(dressed)) == 3
 
 
 # --- article pages -------------------------------------------------------------------------------
