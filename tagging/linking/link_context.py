@@ -402,9 +402,10 @@ OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出
 DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
 # A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
 # 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域), a count before the marker too
-# (电子、汽车等37个行业: dev82).
+# (电子、汽车等37个行业: dev82), and a clause that qualifies the fields (文娱旅游、教育体育、健康服务等与人民群众生活
+# 密切相关的领域: dev231 glpsettlement).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等(?:\d+个)?[\u4e00-\u9fff]{0,6}?"
+    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等(?:\d+个)?(?:[\u4e00-\u9fff]{0,6}?|[\u4e00-\u9fff]{2,14}的)"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Two industries with one marker (服装及配饰行业, 钢铁和有色板块): the marker after the second names the first too

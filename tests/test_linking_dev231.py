@@ -1,0 +1,39 @@
+"""Words and lists of the 231st development set (policy texts, statistics, consumer news of 2023-2026): each board
+word is tagged where it names the trade, beside the trap nearest to it, untagged."""
+
+from __future__ import annotations
+
+from tests.support.linking import linked_boards as boards
+from tests.support.linking import linked_stocks as stocks
+
+PUBLISHING = "90.BK1218"
+E_COMMERCE = "90.BK0665"
+CONSUMER_ELECTRONICS = "90.BK1037"
+ICE_AND_SNOW = "90.BK1185"
+TRAVEL = "90.BK1272"
+EDUCATION = "90.BK0740"
+JOYOUNG = "0.002242"
+
+
+def test_words_a_segmenter_keeps_whole() -> None:
+    # the longer word holds the board word only partly (网上|零售额, 消费类|电子产品): the whole word is the board's
+    assert E_COMMERCE in boards("2025年,全国网上零售额159722亿元,比上年增长8.6%。")
+    assert CONSUMER_ELECTRONICS in boards("3C类数码产品(计算机类、通信类和消费类电子产品)推出“国补”上新活动。")
+    assert ICE_AND_SNOW in boards("冰雪游热度从东北辐射全国,多地冰雪景区客流翻倍。")
+
+
+def test_publishing_in_a_policy_list_and_the_agency() -> None:
+    assert PUBLISHING in boards("提升新闻出版、广播影视、文学艺术等发展质量。")
+    assert PUBLISHING not in boards("国家新闻出版署发布了新一批游戏版号。")  # the agency: no cue, no list
+
+
+def test_a_list_of_fields_qualified_by_a_clause() -> None:
+    text = "围绕餐饮住宿、家政服务、养老托育、文娱旅游、教育体育、居住服务、健康服务等与人民群众生活密切相关的领域。"
+    assert {TRAVEL, EDUCATION} <= boards(text)
+    # a long clause that is no qualifier of fields keeps the words out: 旅游 as a trip taken
+    assert TRAVEL not in boards("他说春节去旅游、看电影等事情让人开心。")
+
+
+def test_joyoung_by_its_brand_and_the_kung_fu() -> None:
+    assert (JOYOUNG, "九阳") in stocks("生产小家电的企业九阳感受同样明显。")
+    assert not {secid for secid, _ in stocks("被业界称为新能源派的九阳神功,金庸笔下的九阳真经。")} & {JOYOUNG}
