@@ -37,3 +37,17 @@ def test_a_list_of_fields_qualified_by_a_clause() -> None:
 def test_joyoung_by_its_brand_and_the_kung_fu() -> None:
     assert (JOYOUNG, "九阳") in stocks("生产小家电的企业九阳感受同样明显。")
     assert not {secid for secid, _ in stocks("被业界称为新能源派的九阳神功,金庸笔下的九阳真经。")} & {JOYOUNG}
+
+
+RETAIL = "90.BK0482"
+
+
+def test_supermarkets_visited_or_supplied_are_no_sector() -> None:
+    # a shop as a place: counted, visited, supplied, compared (dev231, qifeifh28, xinhua, slrbs: no label)
+    assert RETAIL not in boards("今年国庆假期,各大商超卖场都在促销家电产品。")
+    assert RETAIL not in boards("根据新华社报道,北京多家商超、菜市场散装的西红柿价格上涨。")
+    assert RETAIL not in boards("安井食品在全国595家合作商超门店开展店内秀活动。")
+    # the format and the trade are the sector: with a cue, or as the format's name
+    assert RETAIL in boards("商超行业迎来调改元年。")
+    assert RETAIL in boards("传统商超零食价格高、品类老旧。")
+    assert RETAIL in boards("这家公司却押注于一种大型实体商超业态。")
