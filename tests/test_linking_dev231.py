@@ -51,3 +51,13 @@ def test_supermarkets_visited_or_supplied_are_no_sector() -> None:
     assert RETAIL in boards("商超行业迎来调改元年。")
     assert RETAIL in boards("传统商超零食价格高、品类老旧。")
     assert RETAIL in boards("这家公司却押注于一种大型实体商超业态。")
+
+
+CULTURE_AND_MEDIA = "90.BK0486"
+
+
+def test_the_cultural_industry_and_the_ministry() -> None:
+    assert {CULTURE_AND_MEDIA, TRAVEL} <= boards("推进文化和旅游产业深度融合发展,加快重大文化旅游产业项目建设。")
+    assert CULTURE_AND_MEDIA in boards("大力发展文化产业。")
+    # the ministry of culture and tourism is no trade; nor is 文化 alone (企业文化, 文化和旅游市场 left to 旅游)
+    assert CULTURE_AND_MEDIA not in boards("文化和旅游部产业发展司司长表示,企业文化建设很重要。")
