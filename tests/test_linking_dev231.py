@@ -61,3 +61,13 @@ def test_the_cultural_industry_and_the_ministry() -> None:
     assert CULTURE_AND_MEDIA in boards("大力发展文化产业。")
     # the ministry of culture and tourism is no trade; nor is 文化 alone (企业文化, 文化和旅游市场 left to 旅游)
     assert CULTURE_AND_MEDIA not in boards("文化和旅游部产业发展司司长表示,企业文化建设很重要。")
+
+
+HENGDIAN = "1.603103"
+SHIBEI = "1.600604"
+
+
+def test_a_zone_named_after_a_town_is_no_company() -> None:
+    assert HENGDIAN not in {s for s, _ in stocks("持续做强横店影视文化产业集聚区等重大平台。")}
+    assert SHIBEI not in {s for s, _ in stocks("市北高新集聚区将聚焦金融科技、健康医疗等领域。")}
+    assert (HENGDIAN, "横店影视") in stocks("横店影视发布公告称,公司拟投资建设新影城。")

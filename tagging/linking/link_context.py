@@ -529,9 +529,11 @@ _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中
 # (a place in brackets may stand before the legal form: 通威太阳能(眉山)有限公司, a firm's branch company: dev208)
 _LEGAL_FORM_RE = re.compile(r"(?:[（(][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
-# (上海临港新片区).
+# (上海临港新片区), also with the zone's trade between (横店影视文化产业集聚区, 横店影视产业实验区: a town's zone, not
+# the listed 横店影视: dev231 bjx).
 _BODY_RIGHT_AFTER_RE = re.compile(
-    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区|地区|片区)"
+    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区|地区|片区"
+    r"|[\u4e00-\u9fff]{0,4}?(?:集聚区|实验区|示范区))"
 )
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)), and so is a broker's
 # underwriting arm (东方证券承销保荐, 申万宏源证券承销保荐: dev59).
