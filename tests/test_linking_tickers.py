@@ -30,3 +30,10 @@ def test_tickers_that_are_words_or_outside_us_market_text_stay_words() -> None:
     assert "105.NVDA" not in linked("美股芯片股(NVDA、GPU、CPU)回调。")
     # a figure's unit is no ticker (25BP: basis points)
     assert "106.BP" not in linked("美股收涨,美联储降息25BP跌幅收窄。")
+
+
+def test_a_move_later_in_the_ticker_s_clause() -> None:
+    assert "106.DIS" in linked("美股通讯服务承压,DIS因内容成本影响获利而大跌近8%。")
+    # an index's name and a fund's ticker glossing its name are no such listing
+    assert "105.CAC" not in linked("美股三大指数下跌,法国CAC指数跌6.55%。")
+    assert "106.YINN" not in linked("美股中概股走强,富时中国3倍做多ETF-Direxion(YINN) 近十个交易日累计涨逾30%。")

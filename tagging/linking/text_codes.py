@@ -98,6 +98,8 @@ _BARE_TICKER_RE = re.compile(r"(?<![A-Za-z0-9.$&])(?P<t>[A-Z]{2,5})(?![A-Za-z0-9
 _MOVE_AFTER_TICKER_RE = re.compile(
     r"\s?(?:上涨|下跌|大涨|大跌|重挫|收涨|收跌|收高|收低|飙升|暴涨|暴跌|走高|走低|逆势|急跌|急涨|股价|盘前|盘后|涨|跌|挫)"
 )
+# (or a move with its figure later in the ticker's clause: DIS因内容成本影响获利而大跌近8%)
+_MOVE_IN_CLAUSE_RE = re.compile(r"[^，,。；;：:\n]{0,16}?[涨跌挫][^，,。；;\n\d]{0,3}\d")
 _TICKER_LIST_RE = re.compile(r"[（(]\s*(?P<items>[A-Z]{2,5}(?:\s*[、,，/]\s*[A-Z]{2,5})+)\s*[)）]")
 _TICKER_LIST_SPLIT_RE = re.compile(r"\s*[、,，/]\s*")
 _NOT_BARE_TICKERS = _NOT_TICKERS | frozenset(
@@ -238,7 +240,18 @@ def bare_tickers(scan: str, kb: KnowledgeBase) -> list[tuple[int, int, str]]:
     for match in _BARE_TICKER_RE.finditer(scan):
         ticker = match.group("t")
         secid = kb.us_tickers.get(ticker)
-        moved = _MOVE_AFTER_TICKER_RE.match(scan, match.end()) is not None
-        if secid and moved and ticker not in _NOT_BARE_TICKERS and match.start() not in listed:
-            found.append((match.start(), match.end(), secid))
+        start, end = match.span()
+        if secid and ticker not in _NOT_BARE_TICKERS and start not in listed and _moves(scan, start, end):
+            found.append((start, end, secid))
     return found
+
+
+def _moves(scan: str, start: int, end: int) -> bool:
+    """Whether a price move follows the ticker at ``start:end``: right after it, or with its figure later in the
+    ticker's clause; never an index's name (法国CAC指数跌6.55%), and for a ticker in brackets only right after it
+    (Direxion(YINN) 近十个交易日累计涨逾: the fund's ticker glossing its name)."""
+    if scan.startswith("指数", end):
+        return False
+    if _MOVE_AFTER_TICKER_RE.match(scan, end):
+        return True
+    return scan[start - 1 : start] not in ("(", "（") and _MOVE_IN_CLAUSE_RE.match(scan, end) is not None
