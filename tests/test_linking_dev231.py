@@ -71,3 +71,12 @@ def test_a_zone_named_after_a_town_is_no_company() -> None:
     assert HENGDIAN not in {s for s, _ in stocks("持续做强横店影视文化产业集聚区等重大平台。")}
     assert SHIBEI not in {s for s, _ in stocks("市北高新集聚区将聚焦金融科技、健康医疗等领域。")}
     assert (HENGDIAN, "横店影视") in stocks("横店影视发布公告称,公司拟投资建设新影城。")
+
+
+LI_AUTO = "105.LI"
+
+
+def test_a_rival_named_is_a_company() -> None:
+    # 理想 waits for a company's cue (it is also "ideal"): a rival is a firm (dev133 simanb)
+    assert LI_AUTO in {s for s, _ in stocks("问界M9发布,连竞争对手理想也认为,M9真正展示了华为的实力。")}
+    assert LI_AUTO not in {s for s, _ in stocks("这是一个理想的结果,竞争对手也认为如此。")}
