@@ -80,3 +80,14 @@ def test_a_rival_named_is_a_company() -> None:
     # 理想 waits for a company's cue (it is also "ideal"): a rival is a firm (dev133 simanb)
     assert LI_AUTO in {s for s, _ in stocks("问界M9发布,连竞争对手理想也认为,M9真正展示了华为的实力。")}
     assert LI_AUTO not in {s for s, _ in stocks("这是一个理想的结果,竞争对手也认为如此。")}
+
+
+SEMICONDUCTORS = "90.BK1036"
+
+
+def test_chip_makers_as_one_word() -> None:
+    assert SEMICONDUCTORS in boards("英特尔和英伟达等其他芯片制造商的股价同样出现下跌。")
+    assert SEMICONDUCTORS in boards("美股周五走高,受芯片制造商和重量级科技股上涨的推动。")
+    # chips in use stay no industry, and one firm counted is the firm described
+    assert SEMICONDUCTORS not in boards("这款手机搭载了新一代芯片,续航提升明显。")
+    assert SEMICONDUCTORS not in boards("他是一家芯片制造商的工程师。")
