@@ -91,3 +91,14 @@ def test_chip_makers_as_one_word() -> None:
     # chips in use stay no industry, and one firm counted is the firm described
     assert SEMICONDUCTORS not in boards("这款手机搭载了新一代芯片,续航提升明显。")
     assert SEMICONDUCTORS not in boards("他是一家芯片制造商的工程师。")
+
+
+APPLIANCES = "90.BK0456"
+CARS = "90.BK1029"
+
+
+def test_the_rural_campaign_named_after_a_trade() -> None:
+    assert APPLIANCES in boards("继续推进新能源汽车、绿色智能家电下乡,总结推广地方经验。")
+    assert CARS in boards("开展新一轮汽车下乡活动。")
+    # a smart appliance in use is still no trade
+    assert APPLIANCES not in boards("他家里的智能家电坏了。")

@@ -220,7 +220,9 @@ SECTOR_DOINGS_RE = re.compile(
     r"(?:外贸)?(?:货物|集装箱)?吞吐量|"  # (全国港口货物吞吐量: dev90, dev94, dev115)
     r"产量|产值|增加值|出栏|存栏|发电|生产(?!线|项目|目标)|"
     # and how it fares (房地产下行, 房地产深度调整, 房地产新开工持续走弱: dev79, dev86)
-    r"下行|深度调整|低迷|承压|走弱|疲软|新开工|新签合同)"
+    r"下行|深度调整|低迷|承压|走弱|疲软|新开工|新签合同|"
+    # and the rural sales campaign named after the trade (绿色智能家电下乡, 汽车下乡: dutenews, gdtcflfw, szweitang)
+    r"下乡)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
