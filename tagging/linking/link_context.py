@@ -191,7 +191,7 @@ def _glued_to_a_name(before: str) -> bool:
 
 _COMPANY_BEFORE_RE = re.compile(
     r"(?:公司|个股|龙头|股票|港股|美股|中概股|巨头|厂商|车企|券商|上市公司|子公司|旗下|A股|H股|股份|证券简称|简称|上市[\u4e00-\u9fff]{0,4}企业|"
-    r"服务商|提供商|供应商|运营商|"
+    r"服务商|提供商|供应商|运营商|竞争对手|"
     # a holder's trade in the shares (伯克希尔多次减持苹果, 重仓英伟达: dev135)
     r"减持|增持|清仓|建仓|重仓|加仓|减仓|抛售|做空)[的“\"]?$"
 )
@@ -220,7 +220,9 @@ SECTOR_DOINGS_RE = re.compile(
     r"(?:外贸)?(?:货物|集装箱)?吞吐量|"  # (全国港口货物吞吐量: dev90, dev94, dev115)
     r"产量|产值|增加值|出栏|存栏|发电|生产(?!线|项目|目标)|"
     # and how it fares (房地产下行, 房地产深度调整, 房地产新开工持续走弱: dev79, dev86)
-    r"下行|深度调整|低迷|承压|走弱|疲软|新开工|新签合同)"
+    r"下行|深度调整|低迷|承压|走弱|疲软|新开工|新签合同|"
+    # and the rural sales campaign named after the trade (绿色智能家电下乡, 汽车下乡: dutenews, gdtcflfw, szweitang)
+    r"下乡)"
 )
 # A portal's page furniture names the site (网易首页 > 网易号, 打开网易新闻 查看精彩图片), not the company;
 # a 新闻发布会 is the company's own. A name + 报 is a newspaper's title (中国矿业报是行业大报, 《中国证券报》),
@@ -402,9 +404,10 @@ OUTPUT_BEFORE_RE = re.compile(r"生产|产量|产销|交付|销售|销量|卖出
 DATA_CREDIT_RE = re.compile(r"[（(][^（）()\n]{0,20}?(?:数据|统计|报告)[)）]")
 # A word in a list that ends 等 … 行业 is an industry (钢铁、冶金、新型煤化工等传统行业; 啤酒、其他酒类等品类;
 # 港口、燃气、电网等公用设施), the list's last word too (文化和教育等多个领域), a count before the marker too
-# (电子、汽车等37个行业: dev82).
+# (电子、汽车等37个行业: dev82), and a clause that qualifies the fields (文娱旅游、教育体育、健康服务等与人民群众生活
+# 密切相关的领域: dev231 glpsettlement).
 _LIST_OF_INDUSTRIES_RE = re.compile(
-    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等(?:\d+个)?[\u4e00-\u9fff]{0,6}?"
+    r"[”\"」』]?(?:[、和与及/][^、，,。；;\n等]{1,10}){0,6}\s?等(?:\d+个)?(?:[\u4e00-\u9fff]{0,6}?|[\u4e00-\u9fff]{2,14}的)"
     r"(?:行业|产业|品类|板块|赛道|设施|领域(?!的?(?:数据|应用|场景)))"
 )
 # Two industries with one marker (服装及配饰行业, 钢铁和有色板块): the marker after the second names the first too
@@ -528,9 +531,11 @@ _RESEARCH_ARM_AFTER_RE = re.compile(r"(?:研究所|研究院|研究部|研究中
 # (a place in brackets may stand before the legal form: 通威太阳能(眉山)有限公司, a firm's branch company: dev208)
 _LEGAL_FORM_RE = re.compile(r"(?:[（(][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司)")
 # A body's name right after a listed name makes one name (上海临港管委会, 复旦大学 …), and so does a zone's
-# (上海临港新片区).
+# (上海临港新片区), also with the zone's trade between (横店影视文化产业集聚区, 横店影视产业实验区: a town's zone, not
+# the listed 横店影视: dev231 bjx).
 _BODY_RIGHT_AFTER_RE = re.compile(
-    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区|地区|片区)"
+    r"(?:管委会|委员会|协会|学会|研究院|研究所|大学|学院|医院|基金会|新片区|自贸片区|开发区|高新区|地区|片区"
+    r"|[\u4e00-\u9fff]{0,4}?(?:集聚区|实验区|示范区))"
 )
 # A listed company's name + a region in brackets is a subsidiary (中国工商银行(亚洲)), and so is a broker's
 # underwriting arm (东方证券承销保荐, 申万宏源证券承销保荐: dev59).

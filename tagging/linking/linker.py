@@ -1723,11 +1723,19 @@ def _drop_persons_named_like_a_company(scan: str, found: list[_Found]) -> None:
             item.chosen = None
 
 
+# One firm counted before a group word (他是一家芯片制造商的工程师): the firm described, not the trade's firms.
+_ONE_FIRM_BEFORE_RE = re.compile(r"(?:一家|这家|该)$")
+
+
 def _drop_group_words_before_a_firm(scan: str, found: list[_Found]) -> None:
-    """A sector's group word that describes the one firm named right after it is not the sector."""
+    """A sector's group word that describes one firm, named right after it or counted as one before it, is not
+    the sector."""
     companies = {item.start: item.end for item in found if item.chosen == "stock"}
     for item in found:
         if item.chosen != "board" or item.stock or item.text[-1] not in "企商厂":
+            continue
+        if _ONE_FIRM_BEFORE_RE.search(scan, max(0, item.start - 2), item.start):
+            item.chosen = None
             continue
         start = _FIRM_AFTER_GAP_RE.match(scan, item.end).end()  # type: ignore[union-attr]
         firm = _UNLISTED_FIRM_RE.match(scan, start)

@@ -89,6 +89,22 @@ _NOT_TICKERS = frozenset(
     }
 )
 _HK_BRACKET_RE = re.compile(r"[（(]\s*(?P<c>0\d{4})\s*[)）]")
+# A US ticker written alone in a text about the US market (TSLA重挫超过6%, AMZN跌2.7%; AI与半导体板块(NVDA、AVGO、
+# AMD): dev231 fx168): it names the listing when a price move follows it or when it is one of a bracketed list of
+# tickers. Never inside a Latin word or after a figure (25BP), and never the tickers that are also English words
+# or trade abbreviations the market news writes with a move after them (HBM涨价, GOLD, SOL, ALL).
+_US_MARKET_TEXT_RE = re.compile(r"美股|纳指|纳斯达克|道指|道琼斯|标普|华尔街|美国股市|NASDAQ|Nasdaq|NYSE|纽交所")
+_BARE_TICKER_RE = re.compile(r"(?<![A-Za-z0-9.$&])(?P<t>[A-Z]{2,5})(?![A-Za-z0-9&])")
+_MOVE_AFTER_TICKER_RE = re.compile(
+    r"\s?(?:上涨|下跌|大涨|大跌|重挫|收涨|收跌|收高|收低|飙升|暴涨|暴跌|走高|走低|逆势|急跌|急涨|股价|盘前|盘后|涨|跌|挫)"
+)
+# (or a move with its figure later in the ticker's clause: DIS因内容成本影响获利而大跌近8%)
+_MOVE_IN_CLAUSE_RE = re.compile(r"[^，,。；;：:\n]{0,16}?[涨跌挫][^，,。；;\n\d]{0,3}\d")
+_TICKER_LIST_RE = re.compile(r"[（(]\s*(?P<items>[A-Z]{2,5}(?:\s*[、,，/]\s*[A-Z]{2,5})+)\s*[)）]")
+_TICKER_LIST_SPLIT_RE = re.compile(r"\s*[、,，/]\s*")
+_NOT_BARE_TICKERS = _NOT_TICKERS | frozenset(
+    {"HBM", "GOLD", "SOL", "ALL", "ON", "BE", "ADS", "TTM", "ICE", "AM", "PM", "GO", "OK", "ADR", "ETH", "BTC"}
+)
 # Hong Kong papers write a code without its zeros: 中芯（981）, 华虹半导体（1347）.
 _HK_SHORT_BRACKET_RE = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?P<c>[1-9]\d{0,3})\s*[)）]")
 _SIX_DIGITS_RE = re.compile(r"\d{6}")
@@ -199,8 +215,43 @@ def codes_in(scan: str, kb: KnowledgeBase, lexicon: Lexicon) -> list[tuple[int, 
         # market, AAPL.US or NASDAQ: PDD, is read above); never an abbreviation: 运营合格证(OC) is no Owens Corning.
         if secid and ticker not in _NOT_TICKERS and _named_before(scan, match.start(), secid, kb):
             add(match.start("t"), match.end("t"), kb.securities[secid][0])
+    for start, end, secid in bare_tickers(scan, kb) if _US_MARKET_TEXT_RE.search(scan) else ():
+        add(start, end, kb.securities[secid][0])
     for match in _BK_CODE_RE.finditer(scan) if "BK" in scan else ():
         code = f"BK{match.group('c')}"
         if code in lexicon.boards:
             add(match.start(), match.end(), make_security(BOARD_MARKET, code))
     return sorted(found, key=lambda item: item[0])
+
+
+def bare_tickers(scan: str, kb: KnowledgeBase) -> list[tuple[int, int, str]]:
+    """US tickers written alone in ``scan`` (a text about the US market): each known ticker a price move
+    follows, and every ticker of a bracketed list of known tickers, as ``(start, end, secid)``."""
+    found = []
+    for match in _TICKER_LIST_RE.finditer(scan):
+        items = _TICKER_LIST_SPLIT_RE.split(match.group("items"))
+        if all(item in kb.us_tickers and item not in _NOT_BARE_TICKERS for item in items):
+            offset = match.start("items")
+            for item in items:
+                start = scan.index(item, offset)
+                offset = start + len(item)
+                found.append((start, offset, kb.us_tickers[item]))
+    listed = {start for start, _end, _secid in found}
+    for match in _BARE_TICKER_RE.finditer(scan):
+        ticker = match.group("t")
+        secid = kb.us_tickers.get(ticker)
+        start, end = match.span()
+        if secid and ticker not in _NOT_BARE_TICKERS and start not in listed and _moves(scan, start, end):
+            found.append((start, end, secid))
+    return found
+
+
+def _moves(scan: str, start: int, end: int) -> bool:
+    """Whether a price move follows the ticker at ``start:end``: right after it, or with its figure later in the
+    ticker's clause; never an index's name (法国CAC指数跌6.55%), and for a ticker in brackets only right after it
+    (Direxion(YINN) 近十个交易日累计涨逾: the fund's ticker glossing its name)."""
+    if scan.startswith("指数", end):
+        return False
+    if _MOVE_AFTER_TICKER_RE.match(scan, end):
+        return True
+    return scan[start - 1 : start] not in ("(", "（") and _MOVE_IN_CLAUSE_RE.match(scan, end) is not None
