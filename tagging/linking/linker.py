@@ -176,6 +176,18 @@ _NAME_DOTS = "·•‧・"
 _LIKENED_BEFORE_RE = re.compile(r"(?:中国|国产|本土|A股|港股|亚洲|东方)版$")
 NEW_ENERGY_VEHICLES = "BK0900"  # 新能源车: what 新能源 means in a sentence about cars
 TELECOM_SERVICES = "BK0736"  # 通信服务: what 通信 means as the carriers' trade
+AEROSPACE = "BK0480"  # 航天航空: what 航空 means in a sentence about making things
+# 航空 alone is the airlines' trade in market and travel text (航空板块, 航空(-25.3%), 航空、高铁、航运); in a sentence
+# about making things it is aircraft making (移动智能终端、LED、航空、生物医药、智能装备等多个产业领域;
+# 国防、电力、石化、核电、环保、汽车、航空、船舶、铁路等行业的高端装备制造). Development labels: 6 airlines, 4 aircraft
+# making.
+_MAKING_THINGS_RE = re.compile(
+    r"制造|装备|产业领域|产业集群|集群|船舶|航天|核电|国防|军工|生物医药|新材料|电子信息|智能终端|发动机|材料|研制|背景"
+)
+# Right after 航空, what makes it the making of aircraft whatever the sentence (航空工业, 航空领域, 航空巨头), or the
+# airlines (a signed move: 航空(-25.3%); 航空市场, 航空板块, 航空股).
+_AIRCRAFT_MAKING_AFTER_RE = re.compile(r"工业|领域|巨头|器")
+_AIRLINES_AFTER_RE = re.compile(r"[（(]?[+\-−]\d|市场|板块|股|运输|公司|出行")
 # 通信 as the carriers' trade: the ministry's 通信业 (我国通信业电信业务量收保持平稳增长: its yearly statistics name
 # the carriers' business so), or 通信 in a sentence about the carriers (三大运营商主导内通信市场, 中国运营商首次处在
 # 移动通信发展的最前沿). Dev sets (day 23): 4 extras of 通信设备 in 3 texts, each labelling 通信服务 for the same
@@ -600,6 +612,8 @@ class Linker:
             board = (NEW_ENERGY_VEHICLES, board[1])
         if board is not None and key == "通信" and _carriers_trade(scan, start, end):
             board = (TELECOM_SERVICES, board[1])
+        if board is not None and key == "航空" and aircraft_making(scan, start, end):
+            board = (AEROSPACE, board[1])
         chip_kind = chip_kind_board(scan, start, end)
         if board is not None and chip_kind is not None:
             board = (chip_kind, board[1])  # GPU芯片: AI chips, not 半导体
@@ -1558,6 +1572,15 @@ def _carriers_trade(scan: str, start: int, end: int) -> bool:
     equipment makers'."""
     ministrys_word = scan.startswith("业", end) and not scan.startswith(("业务", "业界"), end)
     return ministrys_word or bool(_CARRIERS_RE.search(neighbourhood(scan, start, end)))
+
+
+def aircraft_making(scan: str, start: int, end: int) -> bool:
+    """Whether 航空 at ``start:end`` stands in a sentence about making things (aircraft making, not the airlines)."""
+    if _AIRCRAFT_MAKING_AFTER_RE.match(scan, end):
+        return True
+    if _AIRLINES_AFTER_RE.match(scan, end):
+        return False
+    return bool(_MAKING_THINGS_RE.search(neighbourhood(scan, start, end)))
 
 
 def chip_kind_board(scan: str, start: int, end: int) -> str | None:
