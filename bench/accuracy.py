@@ -189,14 +189,42 @@ def label_class(kind: str, label: dict, board_types: dict[str, str]) -> str:
     return "stock: US" if market in US_MARKETS else "stock: Hong Kong" if market == "116" else "stock: A-share"
 
 
-def devset(paths: list[Path]) -> int:
+def with_second_readers(entries: list[dict], second_paths: list[Path]) -> list[dict]:
+    """The entries a second reader labelled too (blind, the agreement files), each with every secid the second
+    reader labelled or called optional added to its optional readings: an extra counts only when neither reader
+    took it, a miss only when the first reader labelled it. Entries without a second reading are left out."""
+    second: dict[str, dict] = {}
+    for path in second_paths:
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            second[entry["id"]] = entry
+    merged = []
+    for entry in entries:
+        other = second.get(entry["id"])
+        if other is None:
+            continue
+        taken = [
+            {"secid": str(label["secid"])}
+            for field in ("stocks", "boards", "optional")
+            for label in other.get(field) or []
+        ]
+        merged.append({**entry, "optional": list(entry.get("optional") or []) + taken})
+    return merged
+
+
+def devset(paths: list[Path], second_readers: list[Path] | None = None, summary: bool = False) -> int:
     """Precision and recall of plain-text stocks and boards on labelled sets of texts (the development
-    set, or several files measured as one: the fresh validation set is three)."""
+    set, or several files measured as one: the fresh validation set is three). ``second_readers``: score only
+    the texts a second reader labelled, an extra only when neither reader took it (:func:`with_second_readers`).
+    ``summary``: print the totals only, no text, word or label (how the validation set is read)."""
     entries = [
         {**entry, "_base": path.parent}
         for path in paths
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []
     ]
+    if second_readers:
+        labelled_once = len(entries)
+        entries = with_second_readers(entries, second_readers)
+        print(f"two readers: {len(entries)} of {labelled_once} texts have a second reading")
     counts = {kind: [0, 0, 0] for kind in ("stock", "board")}  # true positives, extras, misses
     lenient = [0, 0, 0]  # stocks, another listing of a labelled company accepted as that company
     lines: list[str] = []
@@ -240,6 +268,8 @@ def devset(paths: list[Path]) -> int:
     for kind, (tp, fp, fn) in counts.items():
         precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
         print(f"{kind}s: precision {precision:.3f}, recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    if summary:
+        return 0
     tp, fp, fn = lenient
     print(
         f"stocks, another listing of a labelled company accepted: precision {_ratio(tp, tp + fp):.3f}, "
@@ -389,6 +419,17 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         metavar=("REFERENCE", "SECOND"),
         help="score a second labeller's blind labels (SECOND.yaml) against the reference labels of the same texts",
     )
+    parser.add_argument(
+        "--second-readers",
+        nargs="+",
+        metavar="AGREEMENT",
+        type=Path,
+        help="with --devset: score only the texts these blind second labellings cover, an extra only when neither "
+        "reader took it",
+    )
+    parser.add_argument(
+        "--summary", action="store_true", help="with --devset: totals only (no text, word or label is printed)"
+    )
     parser.add_argument("paths", nargs="*", help="posts or folders (markup corpus) or devset YAML files")
     return parser.parse_args(argv)
 
@@ -401,5 +442,5 @@ if __name__ == "__main__":
         sys.exit(readings([Path(arg) for arg in arguments.paths]))
     if arguments.devset:
         given = [Path(arg) for arg in arguments.paths] or [Path(__file__).parent / "devset" / "plain.yaml"]
-        sys.exit(devset(given))
+        sys.exit(devset(given, arguments.second_readers, arguments.summary))
     sys.exit(main(arguments.paths))
