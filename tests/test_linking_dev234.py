@@ -15,3 +15,15 @@ def test_cloud_infrastructure_by_its_short_word() -> None:
     assert CLOUD in boards(text)
     assert INFRASTRUCTURE not in boards(text)
     assert INFRASTRUCTURE in boards("加大基建投资力度,基建板块走强。")  # construction itself
+
+
+DIGITAL_ECONOMY = "90.BK1061"
+ELDERLY_CARE = "90.BK0653"
+
+
+def test_an_era_and_a_fraud_are_no_trades() -> None:
+    # 数字经济时代 (an era, 节点财经 on HarmonyOS) and 养老诈骗 (fraud on the elderly, a chrome headline)
+    assert DIGITAL_ECONOMY not in boards("在数字经济时代“摩尔定律”的推动下,鸿蒙生态正以惊人的速度进化。")
+    assert DIGITAL_ECONOMY in boards("大力发展数字经济,数字经济板块走强。")
+    assert ELDERLY_CARE not in boards("打击整治养老诈骗案例:虚假营销“藏品”诱骗老年人")
+    assert ELDERLY_CARE in boards("养老产业迎来政策利好,养老概念股集体走强。")
