@@ -27,3 +27,14 @@ def test_an_era_and_a_fraud_are_no_trades() -> None:
     assert DIGITAL_ECONOMY in boards("大力发展数字经济,数字经济板块走强。")
     assert ELDERLY_CARE not in boards("打击整治养老诈骗案例:虚假营销“藏品”诱骗老年人")
     assert ELDERLY_CARE in boards("养老产业迎来政策利好,养老概念股集体走强。")
+
+
+CHARGING = "90.BK0700"
+SWAPPING = "90.BK0985"
+
+
+def test_charging_and_swapping_named_together_name_both_boards() -> None:
+    # 充换电 is 充电 + 换电: the development texts label 充电桩 and 换电概念 for it, 4 times each
+    for text in ("推进充换电基础设施建设,完善城乡充电网络。", "充换电行业迎来快速发展。", "建设公共充换电站1000座。"):
+        assert {CHARGING, SWAPPING} <= boards(text)
+    assert SWAPPING not in boards("截至6月底,全国充电桩总量达到1024.4万台。")  # charging alone
