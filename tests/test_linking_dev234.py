@@ -38,3 +38,14 @@ def test_charging_and_swapping_named_together_name_both_boards() -> None:
     for text in ("推进充换电基础设施建设,完善城乡充电网络。", "充换电行业迎来快速发展。", "建设公共充换电站1000座。"):
         assert {CHARGING, SWAPPING} <= boards(text)
     assert SWAPPING not in boards("截至6月底,全国充电桩总量达到1024.4万台。")  # charging alone
+
+
+OLED = "90.BK0840"
+FLEXIBLE_SCREENS = "90.BK1160"
+
+
+def test_flexible_and_foldable_oled_name_both_screen_boards() -> None:
+    # a flexible AMOLED line and a foldable OLED screen are an OLED and a flexible screen (development labels)
+    assert {OLED, FLEXIBLE_SCREENS} <= boards("成都、绵阳、重庆三条6代柔性AMOLED生产线,投资额将近1400亿元。")
+    assert {OLED, FLEXIBLE_SCREENS} <= boards("三星显示将于10月生产可折叠OLED屏幕。")
+    assert FLEXIBLE_SCREENS not in boards("京东方的AMOLED面板出货量增长。")  # a rigid panel: OLED only
