@@ -49,3 +49,11 @@ def test_flexible_and_foldable_oled_name_both_screen_boards() -> None:
     assert {OLED, FLEXIBLE_SCREENS} <= boards("成都、绵阳、重庆三条6代柔性AMOLED生产线,投资额将近1400亿元。")
     assert {OLED, FLEXIBLE_SCREENS} <= boards("三星显示将于10月生产可折叠OLED屏幕。")
     assert FLEXIBLE_SCREENS not in boards("京东方的AMOLED面板出货量增长。")  # a rigid panel: OLED only
+
+
+LOGISTICS = "90.BK0422"
+
+
+def test_a_logistics_vehicle_is_no_logistics_trade() -> None:
+    assert LOGISTICS not in boards("钠离子电池已能满足小型乘用车和物流车的需求。")
+    assert LOGISTICS in boards("双十一期间,物流行业迎来业务高峰,快递物流企业全力保障。")
