@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from tests.support.linking import linked_boards as boards
+from tests.support.linking import linked_stocks
 
 CLOUD = "90.BK0579"
 INFRASTRUCTURE = "90.BK1247"
@@ -57,3 +60,19 @@ LOGISTICS = "90.BK0422"
 def test_a_logistics_vehicle_is_no_logistics_trade() -> None:
     assert LOGISTICS not in boards("钠离子电池已能满足小型乘用车和物流车的需求。")
     assert LOGISTICS in boards("双十一期间,物流行业迎来业务高峰,快递物流企业全力保障。")
+
+
+LI_AUTO = "105.LI"
+
+
+def _stocks(text: str) -> set[str]:
+    return {secid for secid, _words in linked_stocks(text, on=date(2026, 1, 5))}
+
+
+def test_li_auto_ranked_after_de_and_beside_unlisted_rivals() -> None:
+    # the maker ranked after 的, and named in a list with unlisted makers (dev sets: 10100, 91haoche)
+    assert LI_AUTO in _stocks("曾为“优等生”的理想滑至第五,全年交付40.6万辆,同比下滑19%。")
+    assert LI_AUTO in _stocks("当时,理想、哪吒、路特斯先后与宁德时代官微互动,传递搭载麒麟电池的信号。")
+    # the word: an ideal, ideal
+    assert LI_AUTO not in _stocks("实现自己的理想需要坚持,这是最理想的选择。")
+    assert LI_AUTO not in _stocks("年轻人的理想与现实之间,总有一段距离。")
