@@ -76,3 +76,14 @@ def test_li_auto_ranked_after_de_and_beside_unlisted_rivals() -> None:
     # the word: an ideal, ideal
     assert LI_AUTO not in _stocks("实现自己的理想需要坚持,这是最理想的选择。")
     assert LI_AUTO not in _stocks("年轻人的理想与现实之间,总有一段距离。")
+
+
+AMAZON = "105.AMZN"
+
+
+def test_amazon_by_its_founder_its_units_and_its_value() -> None:
+    assert AMAZON in _stocks("只有亚马逊的杰夫·贝索斯才能成为世界上最富有的人。")
+    assert AMAZON in _stocks("亚马逊Kuiper计划规划发射3236颗卫星,预计2026年提供商业服务。")
+    assert AMAZON in _stocks("- 苹果 —— 科技 —— 3.00 万亿美元 - 亚马逊 —— 消费周期 —— 2.23 万亿美元")
+    # the river and the rainforest
+    assert AMAZON not in _stocks("亚马逊雨林的面积正在减少,亚马逊河流域生物多样性丰富。")

@@ -823,7 +823,9 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         (
             "亚马逊",
             r"亚马逊河|河流|流域|雨林|热带|森林|丛林|巴西|秘鲁|部落|物种|生态|火灾|砍伐|原住民|@地区|@州",
-            None,
+            # and its founder, its units and products, its value in trillions (只有亚马逊的杰夫·贝索斯,
+            # 亚马逊Kuiper计划, 亚马逊 —— 消费周期 —— 2.23 万亿美元: dev sets)
+            FINANCE_NEIGHBOURHOOD_RE.pattern + r"|贝索斯|Bezos|Kuiper|柯伊伯|AWS|Alexa|Kindle|Prime|万亿美元",
         ),
         ("小米", r"粥|杂粮|谷子|粟|种植|[亩斤煮]|粮食|玉米|高粱|小麦|大豆|五谷|营养|谷物|黄米|@辣", None),
         (
