@@ -87,3 +87,15 @@ def test_amazon_by_its_founder_its_units_and_its_value() -> None:
     assert AMAZON in _stocks("- 苹果 —— 科技 —— 3.00 万亿美元 - 亚马逊 —— 消费周期 —— 2.23 万亿美元")
     # the river and the rainforest
     assert AMAZON not in _stocks("亚马逊雨林的面积正在减少,亚马逊河流域生物多样性丰富。")
+
+
+APPLE = "105.AAPL"
+
+
+def test_apple_beside_its_supplier_its_wearables_and_a_trade_idiom() -> None:
+    # 富士康 is its supplier, not the 富士 apple; 吃的是代工饭 is a trade's idiom, not eating; Watch is its product
+    assert APPLE in _stocks("根据劳工机构的信息,苹果最大的供应商富士康开出的工资更高。")
+    assert APPLE in _stocks("歌尔股份吃的是代工饭,还独家代工苹果首代消费级AI眼镜。")
+    assert APPLE in _stocks("得益于市场对Watch Series 7 的强劲需求,苹果在腕带手表领域依然保持领先地位。")
+    # the fruit
+    assert APPLE not in _stocks("红富士苹果今年丰收,多吃苹果有益健康。")

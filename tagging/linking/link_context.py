@@ -800,6 +800,8 @@ FINANCE_NEIGHBOURHOOD_RE = re.compile(
     r"电脑|笔记本|PC|智驾|自动驾驶|智能驾驶|辅助驾驶|专利|诉讼|监管|反垄断|罚款|关税|官方|披露|回应|宣布|声明|"
     # its platform and its rivals by name (苹果拒绝…iOS 14.5应用更新; 华为和苹果同场竞技: dev14, dev84)
     r"iOS|安卓|Android|华为|三星|微软|谷歌|"
+    # its wearables (得益于市场对Watch Series 7 的强劲需求,苹果在腕带手表领域: dev technode)
+    r"Watch|AirPods|Vision\s?Pro|可穿戴|"
     # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6, 小米14 Pro, 小米14系列): the maker
     r"@\s?[A-Z][A-Za-z]*\d|@\s?\d{1,2}\s?(?:Pro|Ultra|Plus|系列|机型)|首发|机型|旗舰"
 )
@@ -816,8 +818,9 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
     for name, other, own in (
         (
             "苹果",
-            r"水果|果农|果园|果树|苹果树|种植|红富士|富士|[斤亩]|公斤|产区|鲜果|果汁|香蕉|梨|柑|橙子|葡萄|樱桃|猕猴桃|"
-            r"西瓜|果品|农产品|期货|吃|削|烟台|栖霞|洛川|阿克苏|静宁",
+            # (富士 the apple variety, not 富士康 its supplier; 吃 the fruit, not a trade's 吃的是代工饭: dev sets)
+            r"水果|果农|果园|果树|苹果树|种植|红富士|富士(?!康)|[斤亩]|公斤|产区|鲜果|果汁|香蕉|梨|柑|橙子|葡萄|樱桃|猕猴桃|"
+            r"西瓜|果品|农产品|期货|吃(?!的是)|削|烟台|栖霞|洛川|阿克苏|静宁",
             None,
         ),
         (
