@@ -99,3 +99,15 @@ def test_apple_beside_its_supplier_its_wearables_and_a_trade_idiom() -> None:
     assert APPLE in _stocks("得益于市场对Watch Series 7 的强劲需求,苹果在腕带手表领域依然保持领先地位。")
     # the fruit
     assert APPLE not in _stocks("红富士苹果今年丰收,多吃苹果有益健康。")
+
+
+GENERAL_MOTORS = "106.GM"
+
+
+def test_general_motors_by_its_short_name_only_beside_its_rivals() -> None:
+    assert GENERAL_MOTORS in _stocks("特斯拉总市值近950亿美元,比通用和福特汽车的市值总和还要高出近80亿美元。")
+    assert GENERAL_MOTORS in _stocks("该市值首次超过通用(490亿美元)和福特(370亿美元)市值之和。")
+    # the adjective and the joint venture, even beside the rivals
+    assert GENERAL_MOTORS not in _stocks("这项通用技术标准适用于特斯拉和福特的车型。")
+    assert GENERAL_MOTORS not in _stocks("上汽通用与长安福特在中国市场竞争。")
+    assert GENERAL_MOTORS not in _stocks("通用人工智能是下一个风口。")

@@ -844,6 +844,13 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("地平线", r"@(?:上|下|以下|以上|之上|尽头|处)|海平面|天际|远方|视野|太阳|日出|日落|一条", None),
         ("港铁", r"@(?:站|线|车厢|列车|路线|网络|车站|车)|乘坐|搭乘|乘客|月台|班次|地铁", None),
         ("福特", r"(?:长安|江铃)@|@(?:总统|政府|基金会)|哈里森|杰拉尔德", None),
+        # General Motors by its short name, only beside its rivals (市值超过通用和福特之和: dev sets); its joint
+        # ventures (上汽通用) and the adjective (通用型, 通用技术, 通用人工智能) are other things
+        (
+            "通用",
+            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|语言|件)",
+            r"福特|克莱斯勒|Stellantis|特斯拉|丰田|本田|大众汽车|雪佛兰|凯迪拉克|别克|底特律",
+        ),
         ("丰田", r"(?:一汽|广汽)@", None),
         ("本田", r"(?:东风|广汽)@|本田圭佑", None),
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
