@@ -111,3 +111,8 @@ def test_general_motors_by_its_short_name_only_beside_its_rivals() -> None:
     assert GENERAL_MOTORS not in _stocks("这项通用技术标准适用于特斯拉和福特的车型。")
     assert GENERAL_MOTORS not in _stocks("上汽通用与长安福特在中国市场竞争。")
     assert GENERAL_MOTORS not in _stocks("通用人工智能是下一个风口。")
+
+
+def test_amd_in_lower_case() -> None:
+    assert "105.AMD" in _stocks("包括英特尔、恩智浦、高通、博通、英伟达、应用材料、amd等。")
+    assert "105.AMD" not in _stocks("The amdahl law and lambda calculus.")  # inside an English word
