@@ -116,3 +116,10 @@ def test_general_motors_by_its_short_name_only_beside_its_rivals() -> None:
 def test_amd_in_lower_case() -> None:
     assert "105.AMD" in _stocks("包括英特尔、恩智浦、高通、博通、英伟达、应用材料、amd等。")
     assert "105.AMD" not in _stocks("The amdahl law and lambda calculus.")  # inside an English word
+
+
+def test_meta_in_lower_case_beside_other_companies_not_the_method() -> None:
+    assert "105.META" in _stocks("meta、Alphabet和微软三家公司的营收全部超出市场预期。")
+    assert "105.META" in _stocks("这款眼镜整体功能规划与meta、小米等品牌类似。")
+    assert "105.META" not in _stocks("一项meta分析显示,该药物可降低风险。")
+    assert "105.META" not in _stocks("通过 meta-analysis 方法研究疗效。")

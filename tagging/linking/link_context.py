@@ -895,6 +895,12 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("Shell", _ENGLISH_AROUND + r"|@\s?(?:脚本|命令|终端|编程)", _CHINESE_SENTENCE),
         ("Snowflake", _ENGLISH_AROUND, _CHINESE_SENTENCE),
         ("Meta", _ENGLISH_AROUND + r"|@(?:-?analysis|data)", _CHINESE_SENTENCE),
+        # in lower case the prefix of a method (meta分析, 荟萃分析) is the usual reading; the company beside others
+        (
+            "meta",
+            _ENGLISH_AROUND + r"|@\s?(?:-?analysis|data|分析|回归|数据|学习|标签|信息|研究)|荟萃",
+            _CHINESE_SENTENCE,
+        ),
     )
 }
 _SENTENCE_ENDS = "。！？!?；;\n"
