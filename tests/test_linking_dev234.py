@@ -123,3 +123,16 @@ def test_meta_in_lower_case_beside_other_companies_not_the_method() -> None:
     assert "105.META" in _stocks("这款眼镜整体功能规划与meta、小米等品牌类似。")
     assert "105.META" not in _stocks("一项meta分析显示,该药物可降低风险。")
     assert "105.META" not in _stocks("通过 meta-analysis 方法研究疗效。")
+
+
+XIAOMI_CARS = "90.BK1155"
+HUAWEI = "90.BK0854"
+
+
+def test_a_makers_name_before_a_comma_begins_no_list_of_boards() -> None:
+    # 小米汽车 and 鸿蒙智行 are makers; the sector word after the comma begins the next clause
+    text = "零跑汽车把“蔚小理”甩在身后,连同小米汽车和鸿蒙智行,新能源战场已经改写规则。"
+    assert XIAOMI_CARS not in boards(text)
+    assert HUAWEI not in boards("近1100万人冲向苹果、华为,美妆用品占据了Top1。")
+    # a list of boards still names them (、 between members)
+    assert XIAOMI_CARS in boards("小米汽车、华为汽车、固态电池等板块领涨。")
