@@ -136,3 +136,12 @@ def test_a_makers_name_before_a_comma_begins_no_list_of_boards() -> None:
     assert HUAWEI not in boards("近1100万人冲向苹果、华为,美妆用品占据了Top1。")
     # a list of boards still names them (、 between members)
     assert XIAOMI_CARS in boards("小米汽车、华为汽车、固态电池等板块领涨。")
+
+
+AI = "90.BK0800"
+
+
+def test_ai_by_its_stocks_and_its_race_for_dominance() -> None:
+    assert AI in boards("美股 AI 相关股票普遍上涨,英伟达涨超3%。")
+    assert AI in boards("科技巨头加大资本开支,争夺 AI 霸权。")
+    assert AI not in boards("这款手机支持AI相机拍照。")  # a product feature

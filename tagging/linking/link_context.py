@@ -740,6 +740,8 @@ _CARRIED_AFTER_RE = re.compile(r"客运|货运|客流")
 AI_FIELD_AFTER_RE = re.compile(
     r"\s?(?:大模型|模型|技术|浪潮|热潮|时代|产业|全产业链|领域|行业|赛道|公司|企业|初创|独角兽|巨头|龙头|需求|驱动|"
     r"资本支出|投资|投入|基建|基础设施|发展|革命|竞赛|风口|周期|崛起|转型|布局|战略|创业|军备|泡沫|监管|治理|人才|专利|"
+    # the field's stocks and its race for dominance (AI 相关股票, 争夺 AI 霸权: dev sets)
+    r"相关(?:股票|个股|概念|标的|公司|企业|产业|板块)|霸权|"
     # AI应用题材, 需要大量计算能力的AI应用: the field's applications (dev209); not AI applied to a task (AI应用于,
     # AI应用到) or one app (AI应用程序, AI应用商店)
     r"拉动|带动|计算|应用(?!于|到|在|程序|商店|软件))"
