@@ -144,4 +144,5 @@ AI = "90.BK0800"
 def test_ai_by_its_stocks_and_its_race_for_dominance() -> None:
     assert AI in boards("美股 AI 相关股票普遍上涨,英伟达涨超3%。")
     assert AI in boards("科技巨头加大资本开支,争夺 AI 霸权。")
-    assert AI not in boards("这款手机支持AI相机拍照。")  # a product feature
+    assert AI not in boards("这些问题与AI相关,他说。")  # 相关 alone, no stocks
+    assert AI not in boards("他用AI生成了一张图片。")  # a tool in use
