@@ -146,3 +146,8 @@ def test_ai_by_its_stocks_and_its_race_for_dominance() -> None:
     assert AI in boards("科技巨头加大资本开支,争夺 AI 霸权。")
     assert AI not in boards("这些问题与AI相关,他说。")  # 相关 alone, no stocks
     assert AI not in boards("他用AI生成了一张图片。")  # a tool in use
+
+
+def test_a_films_title_is_no_fashion_house() -> None:
+    assert "116.01913" not in _stocks("院线片单包括《穿普拉达的恶魔 2》、《曼达洛人》和《玩具总动员 5》。")
+    assert "116.01913" in _stocks("普拉达(01913)股价上涨3%,集团营收增长。")  # the company by its code
