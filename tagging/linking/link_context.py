@@ -740,6 +740,8 @@ _CARRIED_AFTER_RE = re.compile(r"客运|货运|客流")
 AI_FIELD_AFTER_RE = re.compile(
     r"\s?(?:大模型|模型|技术|浪潮|热潮|时代|产业|全产业链|领域|行业|赛道|公司|企业|初创|独角兽|巨头|龙头|需求|驱动|"
     r"资本支出|投资|投入|基建|基础设施|发展|革命|竞赛|风口|周期|崛起|转型|布局|战略|创业|军备|泡沫|监管|治理|人才|专利|"
+    # the field's stocks and its race for dominance (AI 相关股票, 争夺 AI 霸权: dev sets)
+    r"相关(?:股票|个股|概念|标的|公司|企业|产业|板块)|霸权|"
     # AI应用题材, 需要大量计算能力的AI应用: the field's applications (dev209); not AI applied to a task (AI应用于,
     # AI应用到) or one app (AI应用程序, AI应用商店)
     r"拉动|带动|计算|应用(?!于|到|在|程序|商店|软件))"
@@ -800,11 +802,15 @@ FINANCE_NEIGHBOURHOOD_RE = re.compile(
     r"电脑|笔记本|PC|智驾|自动驾驶|智能驾驶|辅助驾驶|专利|诉讼|监管|反垄断|罚款|关税|官方|披露|回应|宣布|声明|"
     # its platform and its rivals by name (苹果拒绝…iOS 14.5应用更新; 华为和苹果同场竞技: dev14, dev84)
     r"iOS|安卓|Android|华为|三星|微软|谷歌|"
+    # its wearables (得益于市场对Watch Series 7 的强劲需求,苹果在腕带手表领域: dev technode)
+    r"Watch|AirPods|Vision\s?Pro|可穿戴|"
     # a product model written after the name (小米 SU7, 苹果 M4, 理想 L6, 小米14 Pro, 小米14系列): the maker
     r"@\s?[A-Z][A-Za-z]*\d|@\s?\d{1,2}\s?(?:Pro|Ultra|Plus|系列|机型)|首发|机型|旗舰"
 )
 _CAR_NEIGHBOURHOOD = (
     r"汽车|车企|车型|新势力|交付|销量|李想|MEGA|\bL[6-9]\b|i[68]|智驾|增程|纯电|蔚来|小鹏|问界|零跑|极氪|特斯拉|比亚迪|"
+    # its unlisted rivals, named beside it in lists of makers (理想、哪吒、路特斯先后与宁德时代官微互动: dev sets)
+    r"哪吒|路特斯|岚图|阿维塔|极越|智己|深蓝|"
     r"美股|港股|股价|市值|财报|营收"
 )
 _ENGLISH_AROUND = r"[A-Za-z]{2,}[\s-]+@|@[\s-]+[a-z]{2,}"
@@ -814,19 +820,23 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
     for name, other, own in (
         (
             "苹果",
-            r"水果|果农|果园|果树|苹果树|种植|红富士|富士|[斤亩]|公斤|产区|鲜果|果汁|香蕉|梨|柑|橙子|葡萄|樱桃|猕猴桃|"
-            r"西瓜|果品|农产品|期货|吃|削|烟台|栖霞|洛川|阿克苏|静宁",
+            # (富士 the apple variety, not 富士康 its supplier; 吃 the fruit, not a trade's 吃的是代工饭: dev sets)
+            r"水果|果农|果园|果树|苹果树|种植|红富士|富士(?!康)|[斤亩]|公斤|产区|鲜果|果汁|香蕉|梨|柑|橙子|葡萄|樱桃|猕猴桃|"
+            r"西瓜|果品|农产品|期货|吃(?!的是)|削|烟台|栖霞|洛川|阿克苏|静宁",
             None,
         ),
         (
             "亚马逊",
             r"亚马逊河|河流|流域|雨林|热带|森林|丛林|巴西|秘鲁|部落|物种|生态|火灾|砍伐|原住民|@地区|@州",
-            None,
+            # and its founder, its units and products, its value in trillions (只有亚马逊的杰夫·贝索斯,
+            # 亚马逊Kuiper计划, 亚马逊 —— 消费周期 —— 2.23 万亿美元: dev sets)
+            FINANCE_NEIGHBOURHOOD_RE.pattern + r"|贝索斯|Bezos|Kuiper|柯伊伯|AWS|Alexa|Kindle|Prime|万亿美元",
         ),
         ("小米", r"粥|杂粮|谷子|粟|种植|[亩斤煮]|粮食|玉米|高粱|小麦|大豆|五谷|营养|谷物|黄米|@辣", None),
         (
             "理想",
-            r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|的|表现|表现得|走势|效果|结果|成绩|业绩|数据|进展)@|"
+            # (the maker ranked or delivering after 的 is the company: 曾为“优等生”的理想滑至第五, dev sets)
+            r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|表现|表现得|走势|效果|结果|成绩|业绩|数据|进展)@|的@(?!滑|跌至|位列|排名|交付|销量)|"
             r"@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
             r"结果|水平|选择|位置|城市|生活|家园)",
             _CAR_NEIGHBOURHOOD,
@@ -836,6 +846,13 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("地平线", r"@(?:上|下|以下|以上|之上|尽头|处)|海平面|天际|远方|视野|太阳|日出|日落|一条", None),
         ("港铁", r"@(?:站|线|车厢|列车|路线|网络|车站|车)|乘坐|搭乘|乘客|月台|班次|地铁", None),
         ("福特", r"(?:长安|江铃)@|@(?:总统|政府|基金会)|哈里森|杰拉尔德", None),
+        # General Motors by its short name, only beside its rivals (市值超过通用和福特之和: dev sets); its joint
+        # ventures (上汽通用) and the adjective (通用型, 通用技术, 通用人工智能) are other things
+        (
+            "通用",
+            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|语言|件)",
+            r"福特|克莱斯勒|Stellantis|特斯拉|丰田|本田|大众汽车|雪佛兰|凯迪拉克|别克|底特律",
+        ),
         ("丰田", r"(?:一汽|广汽)@", None),
         ("本田", r"(?:东风|广汽)@|本田圭佑", None),
         ("贝壳", r"海|沙滩|化石|珍珠|[螺虾蟹]|捡|@类", None),
@@ -880,6 +897,12 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("Shell", _ENGLISH_AROUND + r"|@\s?(?:脚本|命令|终端|编程)", _CHINESE_SENTENCE),
         ("Snowflake", _ENGLISH_AROUND, _CHINESE_SENTENCE),
         ("Meta", _ENGLISH_AROUND + r"|@(?:-?analysis|data)", _CHINESE_SENTENCE),
+        # in lower case the prefix of a method (meta分析, 荟萃分析) is the usual reading; the company beside others
+        (
+            "meta",
+            _ENGLISH_AROUND + r"|@\s?(?:-?analysis|data|分析|回归|数据|学习|标签|信息|研究)|荟萃",
+            _CHINESE_SENTENCE,
+        ),
     )
 }
 _SENTENCE_ENDS = "。！？!?；;\n"

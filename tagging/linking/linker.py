@@ -122,6 +122,8 @@ _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 # A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
+# A comma between two members: for a company's namesake board, a clause's end rather than a list of boards.
+_CLAUSE_COMMA_RE = re.compile(r"[，,]")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 # A trade named with its marker before 化解 is resolving something (煤炭行业化解过剩产能, the 2016 capacity cuts:
@@ -944,7 +946,10 @@ class Linker:
                         neighbour.chosen == "board"
                         and item.board
                         and not _BUSINESS_LINES_AFTER_RE.match(scan, right.end)
+                        and not (item.names_a_company and _CLAUSE_COMMA_RE.search(gap))
                     ):
+                        # (a company's name before a comma and a sector word begins no list of boards: 连同小米汽车
+                        # 和鸿蒙智行,新能源战场已经改写规则 names two makers, dev234 yoojia)
                         # (a list that ends in 业务 lists a company's business lines: 智能电动汽车及AI等创新业务)
                         item.chosen, changed = "board", True
                     if item.chosen:
