@@ -374,7 +374,10 @@ def inside_a_title(scan: str, start: int, end: int) -> bool:
 
 
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
-BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
+# 部署 and 签署 are verbs, not a 署 (应该部署人工智能、大数据和云计算: dev235 shwmhw-shxw-59768).
+BODY_BEFORE_RE = re.compile(
+    r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|(?<![部签])署)$"
+)
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's
