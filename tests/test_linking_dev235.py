@@ -4,6 +4,7 @@ tagged where it names the trade, beside the trap nearest to it, untagged."""
 from __future__ import annotations
 
 from tests.support.linking import linked_boards as boards
+from tests.support.linking import linked_stocks as stocks
 
 AI = "90.BK0800"
 BIG_DATA = "90.BK0634"
@@ -55,3 +56,16 @@ def test_a_company_board_word_after_a_comma_is_the_company() -> None:
 def test_donated_goods_are_no_trade() -> None:
     assert MASKS not in boards("并向全球多个国家、组织及当地医院等捐赠口罩、呼吸机等物资。")
     assert MASKS in boards("口罩生产企业加紧复工。")
+
+
+def test_an_outlets_name_in_its_copyright_notice_is_no_mention() -> None:
+    # 人民日报's e-paper notice (R2): 未经…书面授权,任何单位及个人不得将…, a paragraph of some 260 characters
+    notice = (
+        "《人民日报》(电子版)的一切内容(包括但不限于文字、图片、PDF、图表、标志、标识、商标、版面设计、专栏目录与名称、"
+        "内容分类标准以及为读者提供的任何信息)仅供人民网读者阅读、学习研究使用,未经人民网股份有限公司及/或相关权利人"
+        "书面授权,任何单位及个人不得将《人民日报》(电子版)所登载、发布的内容用于商业性目的,包括但不限于转载、复制、"
+        "发行、制作光盘、数据库、触摸展示等行为方式,或将之在非本站所属的服务器上作镜像。否则,人民网股份有限公司将采取"
+        "包括但不限于网上公示、向有关部门举报、诉讼等一切合法手段,追究侵权者的法律责任。"
+    )
+    assert not {secid for secid, _ in stocks(notice)}
+    assert "1.603000" in {secid for secid, _ in stocks("人民网股份有限公司发布2024年年度报告,营收增长。")}
