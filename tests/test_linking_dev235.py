@@ -69,3 +69,11 @@ def test_an_outlets_name_in_its_copyright_notice_is_no_mention() -> None:
     )
     assert not {secid for secid, _ in stocks(notice)}
     assert "1.603000" in {secid for secid, _ in stocks("人民网股份有限公司发布2024年年度报告,营收增长。")}
+
+
+def test_gas_as_a_vehicles_fuel_or_type_is_no_gas_trade() -> None:
+    gas = "90.BK0843"
+    assert gas not in boards("融合LNG双燃料动力、比亚迪电池组等尖端技术的“深圳号”。")
+    assert gas not in boards("造船指标实现两位数增长,LNG/LPG船、纯电池动力船订单增加。")
+    assert gas not in boards("新能源汽车包括纯电动汽车、燃料电池汽车、天然气燃料汽车。")
+    assert gas in boards("天然气价格上涨,天然气板块走强。")

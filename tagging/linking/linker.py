@@ -1344,6 +1344,10 @@ _PROPERTY_ASSET_AFTER_RE = re.compile(
 )
 
 
+# Gas as what a ship or a truck burns or carries (融合LNG双燃料动力, LNG/LPG船, 天然气燃料汽车: dev235 zzdfzj and two
+# earlier extras; LNG 船舶 is optional in the one text that names it): the vehicle's type, not the gas trade.
+_GAS_WORDS = frozenset({"LNG", "天然气", "液化天然气"})
+_VESSEL_OR_FUEL_AFTER_RE = re.compile(r"(?:/LPG)?\s?(?:双燃料|燃料|动力|运输船|船|重卡|汽车)")
 # A donation's goods (捐赠口罩、呼吸机等物资: dev235 bjtitle-newshow-5607499): objects given away (FRESH_RULES B2).
 _DONATED_BEFORE_RE = re.compile(r"(?:捐赠|捐献|捐助|捐出|捐)了?$")
 
@@ -1414,6 +1418,8 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 文化和旅游部数据中心: a ministry's unit
     if _DONATED_BEFORE_RE.search(scan, max(0, start - 3), start):
         return True  # 向…医院等捐赠口罩、呼吸机等物资: goods given away (B2), not the trade
+    if scan[start:end] in _GAS_WORDS and _VESSEL_OR_FUEL_AFTER_RE.match(scan, end):
+        return True  # LNG双燃料动力, LNG/LPG船, 天然气重卡: a ship's or a truck's fuel or type (B2), not the gas trade
     if _DIVISION_HEAD_AFTER_RE.match(scan, end):
         return True  # 国家能源局科技司能效与储能处处长: a division's head (dev103)
     word = scan[start:end]
