@@ -114,13 +114,16 @@ AI_SUMMARY_RE = re.compile(
 # (…包括文字、图片…以及H5、海报、AR、VR、手绘…,未经…许可,不得转载: dev52, AR and VR a trap there), and may run to 240
 # characters.
 # (Only after 未经…许可: 经销商不得转载、复制茅台的商标 is a contract's term in the news; and only such a notice may run
-# to 240 characters: second review of day 21.)
+# to 240 characters: second review of day 21. 人民日报's e-paper notice, 未经人民网股份有限公司…书面授权,
+# 任何单位及个人不得将…用于商业性目的, runs to some 260 and names its publisher, a listed company: dev235
+# peopledaily-rmrb, 320 since.)
 SITE_NOTICE_RE = re.compile(
-    r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权|未经[^\n。]{0,30}?(?:许可|授权|同意)[，,]?\s*不得转载"
+    r"关于我们|免责声明|欢迎关注|本文网址|转载自|版权归|内容仅供参考|侵删|如有侵权|"
+    r"未经[^\n。]{0,30}?(?:许可|授权|同意)[，,]?\s*(?:任何单位(?:及|和|或)个人)?不得(?:转载|将)"
 )
 SITE_NOTICE_HINTS = ("关于我们", "免责声明", "欢迎关注", "本文网址", "转载自", "版权归", "仅供参考", "侵", "不得转载")
 _SITE_NOTICE_LINE_LENGTH = 200
-_COPYRIGHT_NOTICE_LINE_LENGTH = 240
+_COPYRIGHT_NOTICE_LINE_LENGTH = 320
 # … and a copyright notice speaks of the site's works (版权, 原创作品, 本网/本站/本报/本刊 稿件)
 _COPYRIGHT_WORDS_RE = re.compile(r"版权|作品|稿件|原创|本文|本网|本站|本报|本刊|本号|本公众号|本平台|文字、图片")
 
@@ -374,7 +377,10 @@ def inside_a_title(scan: str, start: int, end: int) -> bool:
 
 
 # A government body's name right before a board word makes it the body's unit (文化和旅游部数据中心测算).
-BODY_BEFORE_RE = re.compile(r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|署)$")
+# 部署 and 签署 are verbs, not a 署 (应该部署人工智能、大数据和云计算: dev235 shwmhw-shxw-59768).
+BODY_BEFORE_RE = re.compile(
+    r"(?:(?<![头内外全局南北东西中上下细俱干])部|(?<![布格全结当开大出变破胜终])局|委|厅|(?<![部签])署)$"
+)
 # A quoted short name (以下简称“嘉益风能”) is a company's name: a board word inside it is no sector.
 SHORT_NAME_BEFORE_RE = re.compile(r"简称\s*[“\"「][^”\"」\n]{0,12}$")
 # A board word that begins the name of a government department, a committee or an event is that body's

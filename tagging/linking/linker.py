@@ -934,6 +934,13 @@ class Linker:
                         continue  # 小鹏机器人, 京东机器人: a firm's product or unit named by an everyday word, no list
                     if not (glued or LIST_GAP_RE.match(gap)):
                         continue
+                    if item.names_a_company and not _names_its_board_in_a_list(
+                        gap,
+                        neighbour.text,
+                        self.company_board_words,
+                        bool(BOARD_CUE_AFTER_RE.match(scan, neighbour.end)),
+                    ):
+                        continue  # 有的手机品牌还没有5G,华为却已经拥有: the company, the clause's subject (S4)
                     if scan[left.start - 1 : left.start] == "等" and neighbour is left:
                         # (比亚迪、吉利汽车等车企，富士康等3C企业: a list's head word ends that list; the name
                         # after it begins another clause, dev100)
@@ -1046,6 +1053,15 @@ _LIST_MARKS = ("、", "，", ",")
 # makes the list one of modifiers (工业机器人、医疗机器人、教育机器人; 铁路、港口和船舶运输; 沪港通和深港通机制;
 # 电力、油气管道巡检): on dev2-dev54 this check took away 17 extras and 6 labelled words.
 _LIST_GOES_ON = frozenset("等和与及或为的在则均都也占分是将已")
+
+
+def _names_its_board_in_a_list(gap: str, neighbour: str, company_board_words: set[str], cued: bool) -> bool:
+    """A company's name that is also its namesake board's (华为) names the board in a list of boards only when
+    the list is marked as one (、, 和, 及 …): a comma ends a clause (还没有5G,华为却已经拥有; 鸿蒙系统,华为将不向
+    腾讯收取: dev sets, no label), the company its subject (FRESH_RULES S4). Two such names side by side are the
+    companies unless a board cue ends the list (华为、小米等板块领涨): a neighbour chosen as a company's board
+    only by such a list (冲向苹果、华为) leaves the name alone."""
+    return "," not in gap and "，" not in gap and (neighbour not in company_board_words or cued)
 
 
 def _ends_a_list_of_industries(scan: str, end: int) -> bool:
@@ -1333,6 +1349,14 @@ _PROPERTY_ASSET_AFTER_RE = re.compile(
 )
 
 
+# Gas as what a ship or a truck burns or carries (融合LNG双燃料动力, LNG/LPG船, 天然气燃料汽车: dev235 zzdfzj and two
+# earlier extras; LNG 船舶 is optional in the one text that names it): the vehicle's type, not the gas trade.
+_GAS_WORDS = frozenset({"LNG", "天然气", "液化天然气"})
+_VESSEL_OR_FUEL_AFTER_RE = re.compile(r"(?:/LPG)?\s?(?:双燃料|燃料|动力|运输船|船|重卡|汽车)")
+# A donation's goods (捐赠口罩、呼吸机等物资: dev235 bjtitle-newshow-5607499): objects given away (FRESH_RULES B2).
+_DONATED_BEFORE_RE = re.compile(r"(?:捐赠|捐献|捐助|捐出|捐)了?$")
+
+
 def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
     """A board word, no company's name, that its context makes something else than the sector."""
     if scan.find("经营范围", max(0, start - 40), start) >= 0 and BUSINESS_SCOPE_RE.search(
@@ -1397,6 +1421,10 @@ def _not_the_sector(scan: str, start: int, end: int, before: str) -> bool:
         return True  # 盘古大模型, 昇腾算力, 麒麟芯片: a company's product line by its brand (B2), not the field
     if BODY_BEFORE_RE.search(scan, max(0, start - 2), start):
         return True  # 文化和旅游部数据中心: a ministry's unit
+    if _DONATED_BEFORE_RE.search(scan, max(0, start - 3), start):
+        return True  # 向…医院等捐赠口罩、呼吸机等物资: goods given away (B2), not the trade
+    if scan[start:end] in _GAS_WORDS and _VESSEL_OR_FUEL_AFTER_RE.match(scan, end):
+        return True  # LNG双燃料动力, LNG/LPG船, 天然气重卡: a ship's or a truck's fuel or type (B2), not the gas trade
     if _DIVISION_HEAD_AFTER_RE.match(scan, end):
         return True  # 国家能源局科技司能效与储能处处长: a division's head (dev103)
     word = scan[start:end]
