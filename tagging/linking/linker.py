@@ -122,8 +122,6 @@ _STATUS_HINT_RE = re.compile(r"ST|(?<![A-Za-z0-9])[NCXD][RD]?[\u4e00-\u9fff]")
 # A list that ends in 业务 or 主业 is a company's business lines, not industries (在易道、体育、手机等业务发展
 # 上面; 海参养殖、互联网泛娱乐双主业).
 _BUSINESS_LINES_AFTER_RE = re.compile(r"等?[\u4e00-\u9fff]{0,4}?(?:业务|主业)")
-# A comma between two members: for a company's namesake board, a clause's end rather than a list of boards.
-_CLAUSE_COMMA_RE = re.compile(r"[，,]")
 # After 化, the words 化工, 化学, 化肥, 化妆, 化纤: 化 there begins a word of its own (石油化工).
 _NOT_IZATION = ("工", "学", "肥", "妆", "纤")
 # A trade named with its marker before 化解 is resolving something (煤炭行业化解过剩产能, the 2016 capacity cuts:
@@ -938,9 +936,11 @@ class Linker:
                         gap,
                         neighbour.text,
                         self.company_board_words,
-                        bool(BOARD_CUE_AFTER_RE.match(scan, neighbour.end)),
+                        bool(_REST_OF_BOARD_LIST_RE.match(scan, max(neighbour.end, item.end))),
                     ):
-                        continue  # 有的手机品牌还没有5G,华为却已经拥有: the company, the clause's subject (S4)
+                        # 有的手机品牌还没有5G,华为却已经拥有; 连同小米汽车和鸿蒙智行,新能源战场已经改写规则 (dev234
+                        # yoojia): the company, the clause's subject (S4)
+                        continue
                     if scan[left.start - 1 : left.start] == "等" and neighbour is left:
                         # (比亚迪、吉利汽车等车企，富士康等3C企业: a list's head word ends that list; the name
                         # after it begins another clause, dev100)
@@ -953,10 +953,7 @@ class Linker:
                         neighbour.chosen == "board"
                         and item.board
                         and not _BUSINESS_LINES_AFTER_RE.match(scan, right.end)
-                        and not (item.names_a_company and _CLAUSE_COMMA_RE.search(gap))
                     ):
-                        # (a company's name before a comma and a sector word begins no list of boards: 连同小米汽车
-                        # 和鸿蒙智行,新能源战场已经改写规则 names two makers, dev234 yoojia)
                         # (a list that ends in 业务 lists a company's business lines: 智能电动汽车及AI等创新业务)
                         item.chosen, changed = "board", True
                     if item.chosen:
@@ -1053,6 +1050,11 @@ _LIST_MARKS = ("、", "，", ",")
 # makes the list one of modifiers (工业机器人、医疗机器人、教育机器人; 铁路、港口和船舶运输; 沪港通和深港通机制;
 # 电力、油气管道巡检): on dev2-dev54 this check took away 17 extras and 6 labelled words.
 _LIST_GOES_ON = frozenset("等和与及或为的在则均都也占分是将已")
+
+
+# The rest of a list of boards up to the board cue that ends it (、固态电池等板块领涨 after 小米汽车、华为汽车): members
+# marked by 、 and nothing else, so a clause's words never reach a cue further on.
+_REST_OF_BOARD_LIST_RE = re.compile(r"(?:、[^、，,。；;：:！？\s]{1,10})*等?(?:板块|概念|题材|类股)")
 
 
 def _names_its_board_in_a_list(gap: str, neighbour: str, company_board_words: set[str], cued: bool) -> bool:
