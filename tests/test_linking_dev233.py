@@ -62,3 +62,8 @@ def test_a_legal_name_that_begins_with_a_province_has_no_name_before_it() -> Non
     # a longer firm's name ending in a listed full name is still another firm (FRESH_RULES S4)
     text = "江苏诺德新材料股份有限公司成立于2000年。"
     assert not {secid for secid, _ in linked_stocks(text, date(2024, 1, 1))} & {"1.600110"}
+
+
+def test_food_and_tobacco_in_a_list_of_industries_is_the_food_trade() -> None:
+    text = "在11大工业行业中,5个行业产值超千亿元,分别是汽车及零部件、电子信息制造、装备制造、食品烟草和能源及环保业。"
+    assert "90.BK0438" in boards(text, "2017-03-01")
