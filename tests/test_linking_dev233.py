@@ -67,3 +67,11 @@ def test_a_legal_name_that_begins_with_a_province_has_no_name_before_it() -> Non
 def test_food_and_tobacco_in_a_list_of_industries_is_the_food_trade() -> None:
     text = "在11大工业行业中,5个行业产值超千亿元,分别是汽车及零部件、电子信息制造、装备制造、食品烟草和能源及环保业。"
     assert "90.BK0438" in boards(text, "2017-03-01")
+
+
+def test_a_company_delisted_since_by_its_last_short_name() -> None:
+    # 华讯方舟 (000687, delisted 2022-06-17): no table holds the name; its first words are the Hong Kong 华讯 (00833)
+    text = "自行车配件供应商信隆健康、华讯方舟等股价实现过快速上涨。"
+    found = {secid for secid, _ in linked_stocks(text, date(2017, 5, 10))}
+    assert "0.000687" in found
+    assert "116.00833" not in found
