@@ -75,3 +75,15 @@ def test_a_company_delisted_since_by_its_last_short_name() -> None:
     found = {secid for secid, _ in linked_stocks(text, date(2017, 5, 10))}
     assert "0.000687" in found
     assert "116.00833" not in found
+
+
+MOTORS = "90.BK1030"
+
+
+def test_motors_are_the_trade_only_with_a_cue_after_them() -> None:
+    assert MOTORS in boards("国内电机企业加快布局新能源汽车驱动电机。", "2023-05-01")
+    assert MOTORS in boards("稀土永磁材料带动电机产业链升级。", "2023-05-01")
+    # parts and technologies listed together are products, not the trade; a coal-fired unit is no motor
+    assert MOTORS not in boards("中国企业通过电池、电机、电控等核心技术的突破,实现弯道超车。", "2023-05-01")
+    assert MOTORS not in boards("塑料、钢材、电机等核心原材料占生产成本比重较高。", "2023-05-01")
+    assert MOTORS not in boards("加快煤电机组灵活性改造。", "2023-05-01")
