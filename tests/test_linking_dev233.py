@@ -87,3 +87,12 @@ def test_motors_are_the_trade_only_with_a_cue_after_them() -> None:
     assert MOTORS not in boards("中国企业通过电池、电机、电控等核心技术的突破,实现弯道超车。", "2023-05-01")
     assert MOTORS not in boards("塑料、钢材、电机等核心原材料占生产成本比重较高。", "2023-05-01")
     assert MOTORS not in boards("加快煤电机组灵活性改造。", "2023-05-01")
+
+
+CONSUMER_ELECTRONICS = "90.BK1037"
+
+
+def test_phones_listed_with_other_devices_are_products() -> None:
+    assert CONSUMER_ELECTRONICS in boards("今年以来手机行业出货量持续回暖。", "2023-05-01")
+    assert CONSUMER_ELECTRONICS not in boards("该系统可实现手机、平板、智能家居、车载设备的互联。", "2023-05-01")
+    assert CONSUMER_ELECTRONICS not in boards("电视、电脑、智能手机、可穿戴设备等,都离不开显示屏的支撑。", "2017-10-06")
