@@ -149,6 +149,8 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
         older = "2017" in row.get("source", "")  # the abu 2017 table: a former legal name, undated
         rank = RANK_UNDATED if older else RANK_CURRENT
         kb.add_name(full, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
+        for variant in group_bracket_variants(full):
+            kb.add_name(variant, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
         short = strip_legal_form(full)
         if len(short) >= 4 and short != full:
             kb.add_name(short, NameEntry(security.secid, HOW_FULL, None, None, rank, MARKET_A))
@@ -160,6 +162,14 @@ def _load_a_shares(kb: KnowledgeBase, directory: Path) -> None:
         delisted = security.secid not in kb.listed
         if delisted and group_stem != short and len(group_stem) >= 3 and group_stem not in kb.names:
             kb.add_name(group_stem, NameEntry(security.secid, HOW_FORMER, None, None, RANK_UNDATED, MARKET_A))
+
+
+def group_bracket_variants(full: str) -> set[str]:
+    """The other ways news writes a legal name holding a bracketed 集团 (上海凤凰企业(集团)股份有限公司):
+    without it (上海凤凰企业股份有限公司: dev233 ggzgc) and with the brackets dropped (上海凤凰企业集团股份有限公司)."""
+    if "(集团)" not in full:
+        return set()
+    return {full.replace("(集团)", ""), full.replace("(集团)", "集团")}
 
 
 # A legal name that, without its legal form, names a facility (江苏连云港港口, 上海国际机场): read as the company

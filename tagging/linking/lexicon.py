@@ -66,6 +66,9 @@ class Lexicon:
     # Where each word of configs/board_vocabulary.yaml came from: text word → source.
     word_sources: dict[str, str] = field(default_factory=dict)
     ambiguous_names: set[str] = field(default_factory=set)
+    # Sector words that name their board only with a cue after them, never by standing in a list: a part or a
+    # technology listed with others (电池、电机、电控) is a product, not the trade (电机企业 is).
+    cue_only_words: set[str] = field(default_factory=set)
     # Concept boards named after a company (特斯拉, 华为概念): its name names them only with a board cue.
     company_boards: set[str] = field(default_factory=set)
     # A category name made of several industries (化学原料和化学制品制造业, 养老托育): text word → every board
@@ -82,6 +85,8 @@ class Lexicon:
         # A generic word needs its cue even when it is also a board's own name (银行, 证券, 新能源).
         words.update((word, (code, True)) for word, code in self.sector_words.items())
         for word in self.ambiguous_names:
+            if word in self.cue_only_words and word in self.sector_words:
+                continue  # too vague as a bare name, named with its cue (电机企业): a cue-only sector word
             code = words.pop(word, (None, False))[0]
             if code is not None:
                 # Too vague alone, but named as a board it is one: 独角兽概念, 中字头板块, 中字头股票, also
@@ -102,7 +107,14 @@ def _load_rules() -> dict:
     rules = load_yaml("text_tagging.yaml") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
-    keys = ("pseudo_board_patterns", "ambiguous_board_names", "company_boards", "not_mentions", "fund_managers")
+    keys = (
+        "pseudo_board_patterns",
+        "ambiguous_board_names",
+        "cue_only_words",
+        "company_boards",
+        "not_mentions",
+        "fund_managers",
+    )
     check_keys(path, rules, keys)
     for key in keys:
         value = rules.get(key, [])
@@ -210,6 +222,7 @@ def load_lexicon() -> Lexicon:
 
     lexicon = Lexicon(boards=boards, stocks={})
     lexicon.ambiguous_names = {normalise_name(n) for n in rules.get("ambiguous_board_names", [])}
+    lexicon.cue_only_words = {normalise_name(n) for n in rules.get("cue_only_words", [])}
     # A Latin not-mention keeps its space too (Tom Ford), and is also matched in capitals (TOM FORD, as brand
     # lists write it: dev124) and as written in the file (full-width brackets: 银行（BOE）): the text is scanned
     # as written.

@@ -495,7 +495,7 @@ def inside_another_name(
         return True  # 电力规划设计总院: a longer institute's name that ends in the short name, not 设计总院
     if stock[1] == HOW_FULL:
         country = scan[max(0, start - 2) : start] in COMPANY_COUNTRIES  # 美国高通公司: the country, then the name
-        if glued and not country:
+        if glued and not country and not begins_with_a_province(key):
             return True
         if not key.endswith("公司") and re.match(r"(?:有限公司|有限责任公司)", scan[end : end + 6]):
             return True
@@ -519,6 +519,64 @@ def inside_another_name(
     if more is not None and more.group()[0] in "和与、" and more.group().endswith("有限公司"):
         return False  # 中国国航和山钢金控资产管理(深圳)有限公司: a list of firms (an association's name may hold 与)
     return more is not None and not _DEAL_VERB_RE.search(more.group()) and not _COMPANY_AFTER_RE.match(scan, end)
+
+
+# Province-level places (and the capital cities news puts first): a legal name that begins with one has no more
+# name before it (拖欠上海凤凰企业股份有限公司: dev233 ggzgc), as a firm is not named "X上海…".
+_PROVINCES = frozenset(
+    {
+        "北京",
+        "天津",
+        "上海",
+        "重庆",
+        "河北",
+        "山西",
+        "辽宁",
+        "吉林",
+        "黑龙江",
+        "江苏",
+        "浙江",
+        "安徽",
+        "福建",
+        "江西",
+        "山东",
+        "河南",
+        "湖北",
+        "湖南",
+        "广东",
+        "海南",
+        "四川",
+        "贵州",
+        "云南",
+        "陕西",
+        "甘肃",
+        "青海",
+        "台湾",
+        "内蒙古",
+        "广西",
+        "西藏",
+        "宁夏",
+        "新疆",
+        "香港",
+        "澳门",
+        "深圳",
+        "广州",
+        "南京",
+        "杭州",
+        "武汉",
+        "成都",
+        "西安",
+        "厦门",
+        "大连",
+        "青岛",
+        "宁波",
+    }
+)
+
+
+def begins_with_a_province(name: str) -> bool:
+    """Whether a legal name begins with a province-level place or a major city (上海凤凰企业(集团)股份有限公司)."""
+    return name.startswith(tuple(_PROVINCES))
 
 
 # A short name defined for a limited-liability firm (有限责任公司: no listed company's legal form) names that firm

@@ -267,6 +267,7 @@ class _Found:
     needs_company_cue: bool = False
     needs_sector_cue: bool = False
     names_a_company: bool = False  # a company's name that is also its namesake board's (华为, 腾讯云)
+    cue_only: bool = False  # a sector word named only with its cue, never by a list (电机: lexicon.cue_only_words)
     market_named: bool = False  # the words next to the name say which listing (港股阿里巴巴, 百度美股)
     chosen: str | None = None  # "stock" or "board" once accepted
 
@@ -621,6 +622,7 @@ class Linker:
             code, cued = board
             item.board = (code, HOW_NAME if key in self.board_name_forms.get(code, ()) else HOW_ALIAS)
             item.needs_sector_cue = cued
+            item.cue_only = key in self.lexicon.cue_only_words
         if item.stock is None and item.board is None:
             return None
         if inside_another_name(scan, key, start, end, item.stock, item.board):
@@ -915,7 +917,7 @@ class Linker:
         while changed:
             changed = False
             for index, item in enumerate(found):
-                if item.chosen is not None:
+                if item.chosen is not None or item.cue_only:
                     continue
                 for neighbour in (
                     found[index - 1] if index else None,
@@ -970,6 +972,7 @@ class Linker:
                 and item.board is not None
                 and item.chosen in (None, "board")
                 and not item.names_a_company
+                and not item.cue_only
             )
             if waiting and run and INDUSTRY_LIST_GAP_RE.match(scan[run[-1].end : item.start]):  # type: ignore[union-attr]
                 run.append(item)  # type: ignore[arg-type]
