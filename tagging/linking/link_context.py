@@ -899,9 +899,10 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("小米", r"粥|杂粮|谷子|粟|种植|[亩斤煮]|粮食|玉米|高粱|小麦|大豆|五谷|营养|谷物|黄米|@辣", None),
         (
             "理想",
-            # (the maker ranked or delivering after 的 is the company: 曾为“优等生”的理想滑至第五, dev sets)
-            r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|表现|表现得|走势|效果|结果|成绩|业绩|数据|进展)@|的@(?!滑|跌至|位列|排名|交付|销量)|"
-            r"@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
+            # (the maker ranked or sliding after 的 is the company: 曾为“优等生”的理想滑至第五, dev sets; 的理想交付量,
+            # 我们的理想销量 are the ideal figures: review25)
+            r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|表现|表现得|走势|效果|结果|成绩|业绩|数据|进展)@|的@(?!滑|跌至|位列|排名)|"
+            r"@很丰满|@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
             r"结果|水平|选择|位置|城市|生活|家园)",
             _CAR_NEIGHBOURHOOD,
         ),
@@ -914,7 +915,9 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         # ventures (上汽通用) and the adjective (通用型, 通用技术, 通用人工智能) are other things
         (
             "通用",
-            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|语言|件)",
+            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|语言|件)|"
+            # the adjective beside the rivals' names (特斯拉采用了行业通用的充电接口, 均推出了通用平台: review25)
+            r"(?:行业|普遍|广泛|全球|国际|均|都|可|相互|互相)@|@(?:的(?!股价|市值|销量|财报|营收|利润|首席|CEO)|平台|接口|部件|零部件|配件|规格|协议|架构)",
             r"福特|克莱斯勒|Stellantis|特斯拉|丰田|本田|大众汽车|雪佛兰|凯迪拉克|别克|底特律",
         ),
         ("丰田", r"(?:一汽|广汽)@", None),
@@ -986,6 +989,13 @@ def neighbourhood(scan: str, start: int, end: int) -> str:
             right = index
             break
     return scan[left:start] + "@" + scan[end:right]
+
+
+def famous_other_reading(scan: str, start: int, end: int) -> bool:
+    """Whether a famous name's sentence holds its other reading (业绩不理想, 雨林): then no list of companies beside
+    it makes it the company either (业绩不理想,比亚迪股价下跌: review25)."""
+    famous = NEIGHBOURHOOD_NAMES.get(scan[start:end])
+    return famous is not None and bool(famous[0].search(neighbourhood(scan, start, end)))
 
 
 def famous_name_cue(scan: str, start: int, end: int, other: re.Pattern[str], own: re.Pattern[str] | None) -> bool:

@@ -72,6 +72,7 @@ from tagging.linking.link_context import (
     board_stem,
     company_cue,
     cuts_latin_word,
+    famous_other_reading,
     inside_a_title,
     inside_another_name,
     listing_named,
@@ -188,6 +189,10 @@ _MAKING_THINGS_RE = re.compile(
 # airlines (a signed move: 航空(-25.3%); 航空市场, 航空板块, 航空股).
 _AIRCRAFT_MAKING_AFTER_RE = re.compile(r"工业|领域|巨头|器")
 _AIRLINES_AFTER_RE = re.compile(r"[（(]?[+\-−]\d|市场|板块|股|运输|公司|出行")
+# Travel trades listed right beside 航空 make it the airlines whatever else the sentence makes (航空、酒店、旅游等行业
+# 遭受重创,而制造业恢复较快: review25); 铁路 and 船舶 stand in lists of equipment makers too, so they are no such word.
+_TRAVEL_BESIDE_RE = re.compile(r"酒店|旅游|餐饮|酒旅|景区|机场|客运|免税|住宿|影院")
+_TRAVEL_REACH = 8  # characters either side of 航空: its own list, not the clause after it
 # 通信 as the carriers' trade: the ministry's 通信业 (我国通信业电信业务量收保持平稳增长: its yearly statistics name
 # the carriers' business so), or 通信 in a sentence about the carriers (三大运营商主导内通信市场, 中国运营商首次处在
 # 移动通信发展的最前沿). Dev sets (day 23): 4 extras of 通信设备 in 3 texts, each labelling 通信服务 for the same
@@ -938,7 +943,8 @@ class Linker:
                         gap,
                         neighbour.text,
                         self.company_board_words,
-                        bool(_REST_OF_BOARD_LIST_RE.match(scan, max(neighbour.end, item.end))),
+                        bool(_REST_OF_BOARD_LIST_RE.match(scan, max(neighbour.end, item.end)))
+                        or _board_list_led(scan, min(neighbour.start, item.start)),
                     ):
                         # 有的手机品牌还没有5G,华为却已经拥有; 连同小米汽车和鸿蒙智行,新能源战场已经改写规则 (dev234
                         # yoojia): the company, the clause's subject (S4)
@@ -950,6 +956,8 @@ class Linker:
                     if neighbour.chosen == "stock" and item.stock:
                         if _VENUE_LIST_END_RE.match(scan, right.end):
                             continue  # 橙天嘉禾、华美等影城: chains of cinemas or shops by brand (dev180), not 华美银行
+                        if famous_other_reading(scan, item.start, item.end):
+                            continue  # 业绩不理想,比亚迪股价下跌: the ideal, whatever company follows
                         item.chosen, changed = "stock", True
                     elif (
                         neighbour.chosen == "board"
@@ -1058,6 +1066,18 @@ _LIST_GOES_ON = frozenset("等和与及或为的在则均都也占分是将已")
 # The rest of a list of boards up to the board cue that ends it (、固态电池等板块领涨 after 小米汽车、华为汽车): members
 # marked by 、 and nothing else, so a clause's words never reach a cue further on.
 _REST_OF_BOARD_LIST_RE = re.compile(r"(?:、[^、，,。；;：:！？\s]{1,10})*等?(?:板块|概念|题材|类股)")
+
+
+# A board cue that opens a list of boards (涨幅居前的板块有:小米汽车、华为、固态电池: review25), members before the
+# two names marked by 、 only.
+_BOARD_LIST_LEAD_RE = re.compile(
+    r"(?:板块|概念|题材)(?:[^，,。；;！？\n]{0,6}[:：]|有|包括|为)(?:[^、，,。；;：:！？\s]{1,10}、)*$"
+)
+
+
+def _board_list_led(scan: str, start: int) -> bool:
+    """Whether a board cue opens the 、-list that reaches ``start`` (板块有:小米汽车、华为)."""
+    return bool(_BOARD_LIST_LEAD_RE.search(scan[max(0, start - 60) : start]))
 
 
 def _names_its_board_in_a_list(gap: str, neighbour: str, company_board_words: set[str], cued: bool) -> bool:
@@ -1617,6 +1637,8 @@ def aircraft_making(scan: str, start: int, end: int) -> bool:
     if _AIRCRAFT_MAKING_AFTER_RE.match(scan, end):
         return True
     if _AIRLINES_AFTER_RE.match(scan, end):
+        return False
+    if _TRAVEL_BESIDE_RE.search(scan[max(0, start - _TRAVEL_REACH) : start] + "@" + scan[end : end + _TRAVEL_REACH]):
         return False
     return bool(_MAKING_THINGS_RE.search(neighbourhood(scan, start, end)))
 
