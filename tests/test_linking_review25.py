@@ -56,3 +56,14 @@ def test_a_board_cue_before_a_list_of_company_boards() -> None:
     assert {XIAOMI_CAR, HUAWEI} <= boards(text)
     # two companies after a comma, no board cue: companies
     assert HUAWEI not in boards("近1100万人冲向苹果、华为,美妆用品占据了Top1。")
+
+
+def test_aviation_in_a_sentence_about_flying_costs_is_the_airlines() -> None:
+    # 背景, 原材料 and a later clause's 新材料 are no making of aircraft when fuel and flights are the subject
+    for text in (
+        "在油价高企的背景下,航空和物流行业成本上升。",
+        "受原材料价格上涨影响,航空行业燃油成本大增。",
+        "国际油价大涨,航空、化工等行业成本承压,新材料板块走强。",
+    ):
+        assert AIRLINES in boards(text), text
+        assert AEROSPACE not in boards(text), text

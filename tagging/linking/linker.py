@@ -183,8 +183,11 @@ AEROSPACE = "BK0480"  # 航天航空: what 航空 means in a sentence about maki
 # 国防、电力、石化、核电、环保、汽车、航空、船舶、铁路等行业的高端装备制造). Development labels: 6 airlines, 4 aircraft
 # making.
 _MAKING_THINGS_RE = re.compile(
-    r"制造|装备|产业领域|产业集群|集群|船舶|航天|核电|国防|军工|生物医药|新材料|电子信息|智能终端|发动机|材料|研制|背景"
+    r"制造|装备|产业领域|产业集群|集群|船舶|航天|核电|国防|军工|生物医药|新材料|电子信息|智能终端|发动机|(?<!原)材料|研制|背景"
 )
+# Flying and its costs in the sentence make 航空 the airlines whatever is made in it (在油价高企的背景下,
+# 航空和物流行业成本上升; 国际油价大涨,航空、化工等行业成本承压,新材料板块走强: review25).
+_FLYING_RE = re.compile(r"油价|燃油|航油|客座率|航班|旅客|乘客|客流|机票|票价|暑运|春运|航线|载客")
 # Right after 航空, what makes it the making of aircraft whatever the sentence (航空工业, 航空领域, 航空巨头), or the
 # airlines (a signed move: 航空(-25.3%); 航空市场, 航空板块, 航空股).
 _AIRCRAFT_MAKING_AFTER_RE = re.compile(r"工业|领域|巨头|器")
@@ -1640,7 +1643,8 @@ def aircraft_making(scan: str, start: int, end: int) -> bool:
         return False
     if _TRAVEL_BESIDE_RE.search(scan[max(0, start - _TRAVEL_REACH) : start] + "@" + scan[end : end + _TRAVEL_REACH]):
         return False
-    return bool(_MAKING_THINGS_RE.search(neighbourhood(scan, start, end)))
+    sentence = neighbourhood(scan, start, end)
+    return not _FLYING_RE.search(sentence) and bool(_MAKING_THINGS_RE.search(sentence))
 
 
 def chip_kind_board(scan: str, start: int, end: int) -> str | None:
