@@ -67,3 +67,13 @@ def test_aviation_in_a_sentence_about_flying_costs_is_the_airlines() -> None:
     ):
         assert AIRLINES in boards(text), text
         assert AEROSPACE not in boards(text), text
+
+
+def test_the_meta_analysis_in_a_chinese_sentence_is_no_company() -> None:
+    assert "105.META" not in _secids("一项Meta分析显示,该药物可降低30%的死亡风险。")
+    assert "105.META" not in _secids("这篇meta综述纳入了30项研究。")
+    assert "105.META" in _secids("meta宣布裁员1万人,股价上涨。")
+
+
+def test_a_drugs_generic_name_is_not_gm() -> None:
+    assert GM not in _secids("药品通用名与特斯拉的品牌无关。")

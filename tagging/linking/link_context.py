@@ -915,7 +915,7 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         # ventures (上汽通用) and the adjective (通用型, 通用技术, 通用人工智能) are other things
         (
             "通用",
-            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|语言|件)|"
+            r"(?:上汽|上海|五菱)@|@(?:型|性|化|式|技术|设备|机械|软件|芯片|人工智能|大模型|模型|航空|标准|名称|名|语言|件)|"
             # the adjective beside the rivals' names (特斯拉采用了行业通用的充电接口, 均推出了通用平台: review25)
             r"(?:行业|普遍|广泛|全球|国际|均|都|可|相互|互相)@|@(?:的(?!股价|市值|销量|财报|营收|利润|首席|CEO)|平台|接口|部件|零部件|配件|规格|协议|架构)",
             r"福特|克莱斯勒|Stellantis|特斯拉|丰田|本田|大众汽车|雪佛兰|凯迪拉克|别克|底特律",
@@ -963,11 +963,12 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
         ("安谋", r"@(?:科技|中国)|Arm\s?China|Arm中国", None),
         ("Shell", _ENGLISH_AROUND + r"|@\s?(?:脚本|命令|终端|编程)", _CHINESE_SENTENCE),
         ("Snowflake", _ENGLISH_AROUND, _CHINESE_SENTENCE),
-        ("Meta", _ENGLISH_AROUND + r"|@(?:-?analysis|data)", _CHINESE_SENTENCE),
+        # (and the method in a Chinese sentence: 一项Meta分析显示, Meta综述: review25)
+        ("Meta", _ENGLISH_AROUND + r"|@(?:-?analysis|data)|@\s?(?:分析|回归|综述)|荟萃", _CHINESE_SENTENCE),
         # in lower case the prefix of a method (meta分析, 荟萃分析) is the usual reading; the company beside others
         (
             "meta",
-            _ENGLISH_AROUND + r"|@\s?(?:-?analysis|data|分析|回归|数据|学习|标签|信息|研究)|荟萃",
+            _ENGLISH_AROUND + r"|@\s?(?:-?analysis|data|分析|回归|综述|数据|学习|标签|信息|研究)|荟萃",
             _CHINESE_SENTENCE,
         ),
     )
