@@ -77,3 +77,9 @@ def test_the_meta_analysis_in_a_chinese_sentence_is_no_company() -> None:
 
 def test_a_drugs_generic_name_is_not_gm() -> None:
     assert GM not in _secids("药品通用名与特斯拉的品牌无关。")
+
+
+def test_cec_as_the_parent_of_its_listed_units_is_not_the_hong_kong_00085() -> None:
+    found = _secids("中国电子旗下中国长城发布公告。")
+    assert "116.00085" not in found
+    assert "0.000066" in found  # 中国长城, the listed unit
