@@ -83,3 +83,16 @@ def test_cec_as_the_parent_of_its_listed_units_is_not_the_hong_kong_00085() -> N
     found = _secids("中国电子旗下中国长城发布公告。")
     assert "116.00085" not in found
     assert "0.000066" in found  # 中国长城, the listed unit
+
+
+def test_the_ideal_beside_the_film_or_the_sea_is_no_car_maker() -> None:
+    # 哪吒 and 深蓝 are car words only as the makers' names (哪吒汽车, 深蓝S7)
+    for text in (
+        "追逐理想,驶向深蓝,海军舰艇编队起航。",
+        "《哪吒2》票房表现远超理想预期。",
+        "哪吒之魔童闹海票房突破百亿,导演饺子坦言离理想还有距离。",
+        "理想照进现实,哪吒电影带动文旅消费。",
+    ):
+        assert LI_AUTO not in _secids(text), text
+    assert LI_AUTO in _secids("理想、哪吒、路特斯先后与宁德时代官微互动。")
+    assert LI_AUTO in _secids("理想L6交付量突破10万辆,深蓝S7销量下滑。")

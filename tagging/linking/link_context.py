@@ -874,7 +874,8 @@ FINANCE_NEIGHBOURHOOD_RE = re.compile(
 _CAR_NEIGHBOURHOOD = (
     r"汽车|车企|车型|新势力|交付|销量|李想|MEGA|\bL[6-9]\b|i[68]|智驾|增程|纯电|蔚来|小鹏|问界|零跑|极氪|特斯拉|比亚迪|"
     # its unlisted rivals, named beside it in lists of makers (理想、哪吒、路特斯先后与宁德时代官微互动: dev sets)
-    r"哪吒|路特斯|岚图|阿维塔|极越|智己|深蓝|"
+    # (哪吒 the film and 深蓝 the sea only as the makers: 哪吒汽车, 深蓝S7; 追逐理想,驶向深蓝 is a slogan: review25)
+    r"哪吒(?:汽车|[A-Z])|路特斯|岚图|阿维塔|极越|智己|深蓝(?:汽车|[A-Z]\d)|"
     r"美股|港股|股价|市值|财报|营收"
 )
 _ENGLISH_AROUND = r"[A-Za-z]{2,}[\s-]+@|@[\s-]+[a-z]{2,}"
@@ -902,7 +903,7 @@ NEIGHBOURHOOD_NAMES: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] =
             # (the maker ranked or sliding after 的 is the company: 曾为“优等生”的理想滑至第五, dev sets; 的理想交付量,
             # 我们的理想销量 are the ideal figures: review25)
             r"(?:不|很|较|更|最|太|够|欠|相当|非常|颇为|表现|表现得|走势|效果|结果|成绩|业绩|数据|进展)@|的@(?!滑|跌至|位列|排名)|"
-            r"@很丰满|@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
+            r"@很丰满|(?:追逐|怀揣|追求|实现|离)@|@(?:预期|照进)|@(?:的|中|化|主义|信念|状态|目标|之|与|国|型|情况|效果|"
             r"结果|水平|选择|位置|城市|生活|家园)",
             _CAR_NEIGHBOURHOOD,
         ),
